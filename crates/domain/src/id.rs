@@ -1,0 +1,63 @@
+//! Record ids: UUIDv7 strings, so ids made on different devices never collide and sort by
+//! creation time (which keeps IndexedDB key order close to insertion order).
+
+use serde::{Deserialize, Serialize};
+use std::fmt;
+
+/// A record id. The caller supplies the time and the randomness, keeping the domain free of IO.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Id(String);
+
+impl Id {
+    /// Builds a UUIDv7 (RFC 9562) from milliseconds since the Unix epoch and 10 random bytes.
+    pub fn v7(unix_ms: u64, random: [u8; 10]) -> Self {
+        let mut b = [0u8; 16];
+        b[..6].copy_from_slice(&unix_ms.to_be_bytes()[2..]);
+        b[6..].copy_from_slice(&random);
+        b[6] = 0x70 | (b[6] & 0x0f); // version 7
+        b[8] = 0x80 | (b[8] & 0x3f); // RFC 4122 variant
+        let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
+        Id(format!(
+            "{}-{}-{}-{}-{}",
+            &hex[..8],
+            &hex[8..12],
+            &hex[12..16],
+            &hex[16..20],
+            &hex[20..]
+        ))
+    }
+
+    /// Wraps an id that came from storage or the wire.
+    pub fn from_string(s: impl Into<String>) -> Self {
+        Id(s.into())
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Id {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn v7_layout_is_rfc_9562() {
+        let id = Id::v7(0x0189_8f2a_1b3c, [0xff; 10]);
+        assert_eq!(id.as_str(), "01898f2a-1b3c-7fff-bfff-ffffffffffff");
+    }
+
+    #[test]
+    fn later_ids_sort_after_earlier_ones() {
+        let a = Id::v7(1_700_000_000_000, [0xff; 10]);
+        let b = Id::v7(1_700_000_000_001, [0x00; 10]);
+        assert!(a < b);
+    }
+}

@@ -1,0 +1,10 @@
+//! Rabet's domain: pure Rust with no web-sys and no IO.
+//!
+//! Everything here is deterministic: callers pass in the current time and any randomness,
+//! so the same inputs always give the same outputs, natively and in wasm.
+
+pub mod calendar;
+pub mod id;
+pub mod kind;
+pub mod locale;
+pub mod money;
