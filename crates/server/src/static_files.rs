@@ -1,0 +1,99 @@
+//! Static hosting of the built app.
+//!
+//! Caching follows the build's shape: Trunk puts a content hash in the names of the js, wasm
+//! and css, so those never change and are cached for a year; everything else (index.html, the
+//! service worker, the manifest, icons, fonts) is revalidated on every use, so a new deploy is
+//! seen at once. Paths without a file extension are app routes and get `index.html`.
+
+use axum::{
+    body::Body,
+    http::{header, HeaderValue, Request, Response},
+};
+use std::{convert::Infallible, path::Path};
+use tower::{service_fn, util::BoxCloneSyncService, ServiceExt};
+use tower_http::services::{ServeDir, ServeFile};
+
+const IMMUTABLE: &str = "public, max-age=31536000, immutable";
+const REVALIDATE: &str = "no-cache";
+
+pub type StaticService = BoxCloneSyncService<Request<Body>, Response<Body>, Infallible>;
+
+pub fn service(dist: &Path) -> StaticService {
+    let files = ServeDir::new(dist).precompressed_br().precompressed_gzip();
+    let index = ServeFile::new(dist.join("index.html"))
+        .precompressed_br()
+        .precompressed_gzip();
+    BoxCloneSyncService::new(service_fn(move |request: Request<Body>| {
+        let (files, index) = (files.clone(), index.clone());
+        async move {
+            let path = request.uri().path().to_owned();
+            // A missing file must be a 404, never index.html: a stale page asking for an old
+            // asset would otherwise get HTML back as JavaScript.
+            let response = if names_a_file(&path) {
+                files.oneshot(request).await?.map(Body::new)
+            } else {
+                index.oneshot(request).await?.map(Body::new)
+            };
+            Ok(with_headers(&path, response))
+        }
+    }))
+}
+
+/// Paths whose last segment has an extension name files; the others are app routes.
+fn names_a_file(path: &str) -> bool {
+    path.rsplit('/')
+        .next()
+        .is_some_and(|last| last.contains('.'))
+}
+
+fn with_headers(path: &str, mut response: Response<Body>) -> Response<Body> {
+    let headers = response.headers_mut();
+    let cache = if is_hashed_asset(path) {
+        IMMUTABLE
+    } else {
+        REVALIDATE
+    };
+    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+    headers.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    headers.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("no-referrer"),
+    );
+    response
+}
+
+/// Trunk names hashed output `name-<hex hash>.ext` (the wasm as `name-<hash>_bg.wasm`).
+fn is_hashed_asset(path: &str) -> bool {
+    let Some(file) = path.rsplit('/').next() else {
+        return false;
+    };
+    let Some((stem, ext)) = file.rsplit_once('.') else {
+        return false;
+    };
+    if !matches!(ext, "js" | "wasm" | "css") {
+        return false;
+    }
+    let stem = stem.strip_suffix("_bg").unwrap_or(stem);
+    stem.rsplit_once('-').is_some_and(|(_, hash)| {
+        (8..=16).contains(&hash.len()) && hash.bytes().all(|b| b.is_ascii_hexdigit())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recognizes_trunk_hashed_names() {
+        assert!(is_hashed_asset("/rabet-3f2a9c0d11e4b7a6_bg.wasm"));
+        assert!(is_hashed_asset("/rabet-3f2a9c0d11e4b7a6.js"));
+        assert!(is_hashed_asset("/main-9c0d11e4b7a6.css"));
+        assert!(!is_hashed_asset("/sw.js"));
+        assert!(!is_hashed_asset("/index.html"));
+        assert!(!is_hashed_asset("/fonts/vazirmatn-nl.woff2"));
+        assert!(!is_hashed_asset("/pre-fetch.js"));
+    }
+}

@@ -1,0 +1,36 @@
+//! Inline SVG icons: no icon font or image request, and they take `currentColor`.
+
+use leptos::prelude::*;
+
+#[derive(Clone, Copy, Debug)]
+pub enum Icon {
+    Logo,
+    Dashboard,
+    Pipeline,
+    Customers,
+    Tasks,
+    Settings,
+}
+
+impl Icon {
+    /// SVG path data on a 24×24 grid, stroked.
+    fn path(self) -> &'static str {
+        match self {
+            Icon::Logo => "M7 12a4 4 0 1 1 0-.01M17 12a4 4 0 1 1 0-.01M11 12h2",
+            Icon::Dashboard => "M4 13h6V4H4zM14 20h6v-9h-6zM4 20h6v-4H4zM14 7h6V4h-6z",
+            Icon::Pipeline => "M4 5h16M7 12h10M10 19h4",
+            Icon::Customers => "M9 11a4 4 0 1 0 0-8 4 4 0 0 0 0 8zM2 21v-1a6 6 0 0 1 12 0v1M16 3.5a4 4 0 0 1 0 7.5M22 21v-1a6 6 0 0 0-4-5.6",
+            Icon::Tasks => "M9 11l3 3 8-8M20 12v7a1 1 0 0 1-1 1H5a1 1 0 0 1-1-1V5a1 1 0 0 1 1-1h11",
+            Icon::Settings => "M12 15a3 3 0 1 0 0-6 3 3 0 0 0 0 6zM19.4 15a1.7 1.7 0 0 0 .3 1.8l.1.1a2 2 0 1 1-2.8 2.8l-.1-.1a1.7 1.7 0 0 0-1.8-.3 1.7 1.7 0 0 0-1 1.5V21a2 2 0 1 1-4 0v-.1a1.7 1.7 0 0 0-1.1-1.5 1.7 1.7 0 0 0-1.8.3l-.1.1a2 2 0 1 1-2.8-2.8l.1-.1a1.7 1.7 0 0 0 .3-1.8 1.7 1.7 0 0 0-1.5-1H3a2 2 0 1 1 0-4h.1a1.7 1.7 0 0 0 1.5-1.1 1.7 1.7 0 0 0-.3-1.8l-.1-.1a2 2 0 1 1 2.8-2.8l.1.1a1.7 1.7 0 0 0 1.8.3H9a1.7 1.7 0 0 0 1-1.5V3a2 2 0 1 1 4 0v.1a1.7 1.7 0 0 0 1 1.5 1.7 1.7 0 0 0 1.8-.3l.1-.1a2 2 0 1 1 2.8 2.8l-.1.1a1.7 1.7 0 0 0-.3 1.8V9a1.7 1.7 0 0 0 1.5 1H21a2 2 0 1 1 0 4h-.1a1.7 1.7 0 0 0-1.5 1z",
+        }
+    }
+
+    /// A decorative icon: hidden from assistive technology, whose name comes from its label.
+    pub fn view(self) -> impl IntoView {
+        view! {
+            <svg class="icon" viewBox="0 0 24 24" aria-hidden="true" focusable="false">
+                <path d=self.path() />
+            </svg>
+        }
+    }
+}

@@ -1,0 +1,61 @@
+//! Navigation: a sidebar on wide screens, a bottom bar on phones (the CSS decides which).
+
+use crate::{
+    i18n::{use_locale, Msg},
+    icons::Icon,
+};
+use leptos::prelude::*;
+use leptos_router::components::A;
+use rabet_domain::locale::Lang;
+
+/// The app's top-level destinations, in menu order.
+const DESTINATIONS: [(&str, Msg, Icon); 5] = [
+    ("/", Msg::NavDashboard, Icon::Dashboard),
+    ("/pipeline", Msg::NavPipeline, Icon::Pipeline),
+    ("/customers", Msg::NavCustomers, Icon::Customers),
+    ("/tasks", Msg::NavTasks, Icon::Tasks),
+    ("/settings", Msg::NavSettings, Icon::Settings),
+];
+
+#[component]
+pub fn Navigation() -> impl IntoView {
+    let locale = use_locale();
+    let links = DESTINATIONS
+        .into_iter()
+        .map(|(href, msg, icon)| {
+            view! {
+                <li>
+                    <A href=href exact=true attr:class="nav-link">
+                        {icon.view()}
+                        <span class="nav-label">{move || locale.t(msg)}</span>
+                    </A>
+                </li>
+            }
+        })
+        .collect_view();
+    let switch_language = move |_| {
+        let next = match locale.lang() {
+            Lang::En => Lang::Fa,
+            Lang::Fa => Lang::En,
+        };
+        locale.set(next);
+    };
+
+    view! {
+        <nav class="nav" aria-label=move || locale.t(Msg::MainNavigation)>
+            <div class="brand">
+                {Icon::Logo.view()}
+                <span class="brand-name">{move || locale.t(Msg::AppName)}</span>
+            </div>
+            <ul class="nav-list">{links}</ul>
+            <button
+                type="button"
+                class="lang-switch"
+                aria-label=move || locale.t(Msg::SwitchLanguage)
+                on:click=switch_language
+            >
+                {move || locale.t(Msg::OtherLanguageName)}
+            </button>
+        </nav>
+    }
+}

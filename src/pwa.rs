@@ -1,0 +1,124 @@
+//! Offline start and updates: registers the service worker and offers a new build when one
+//! has been deployed.
+//!
+//! A new worker waits (it does not take over by itself) so a page never runs half old, half new
+//! code; the user's "Reload" tells it to take over, and the page reloads once it has.
+
+use crate::i18n::{use_locale, Msg};
+use leptos::prelude::*;
+use wasm_bindgen::{prelude::*, JsCast};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{
+    ServiceWorker, ServiceWorkerContainer, ServiceWorkerRegistration, ServiceWorkerState,
+};
+
+const WORKER_URL: &str = "/sw.js";
+/// How often an open app asks the server for a new build, besides at every start.
+const UPDATE_CHECK_MS: i32 = 30 * 60 * 1000;
+
+#[component]
+pub fn UpdatePrompt() -> impl IntoView {
+    let locale = use_locale();
+    let waiting = StoredValue::new_local(None::<ServiceWorker>);
+    let (visible, set_visible) = signal(false);
+
+    if let Some(container) = service_workers() {
+        leptos::task::spawn_local(async move {
+            let on_waiting = move |worker: ServiceWorker| {
+                waiting.set_value(Some(worker));
+                set_visible.set(true);
+            };
+            if let Err(error) = register(&container, on_waiting).await {
+                // The app works without a worker; it only loses offline start. Say so in the
+                // console for whoever hosts it (plain HTTP on a LAN address is the usual cause).
+                web_sys::console::warn_2(&"Rabet: offline start unavailable:".into(), &error);
+            }
+        });
+    }
+
+    let reload = move |_| {
+        let Some(container) = service_workers() else {
+            return;
+        };
+        let on_change = Closure::<dyn FnMut()>::new(|| {
+            let _ = window().location().reload();
+        });
+        container.set_oncontrollerchange(Some(on_change.as_ref().unchecked_ref()));
+        on_change.forget();
+        waiting.with_value(|worker| {
+            if let Some(worker) = worker {
+                let _ = worker.post_message(&JsValue::from_str("skip-waiting"));
+            }
+        });
+    };
+
+    view! {
+        <Show when=move || visible.get()>
+            <div class="update-prompt" role="status">
+                <span>{move || locale.t(Msg::UpdateAvailable)}</span>
+                <button type="button" class="button primary" on:click=reload>
+                    {move || locale.t(Msg::UpdateReload)}
+                </button>
+                <button type="button" class="button" on:click=move |_| set_visible.set(false)>
+                    {move || locale.t(Msg::UpdateLater)}
+                </button>
+            </div>
+        </Show>
+    }
+}
+
+/// The browser's service worker container, where there is one (not on plain-HTTP origins).
+fn service_workers() -> Option<ServiceWorkerContainer> {
+    let navigator = window().navigator();
+    js_sys::Reflect::has(&navigator, &JsValue::from_str("serviceWorker"))
+        .unwrap_or(false)
+        .then(|| navigator.service_worker())
+}
+
+async fn register(
+    container: &ServiceWorkerContainer,
+    on_waiting: impl Fn(ServiceWorker) + Clone + 'static,
+) -> Result<(), JsValue> {
+    let registration: ServiceWorkerRegistration = JsFuture::from(container.register(WORKER_URL))
+        .await?
+        .unchecked_into();
+    // Only an update waits behind a controlling worker; the very first install just activates.
+    let is_update = {
+        let container = container.clone();
+        move || container.controller().is_some()
+    };
+    if let Some(worker) = registration.waiting() {
+        if is_update() {
+            on_waiting(worker);
+        }
+    }
+    let found = {
+        let registration = registration.clone();
+        Closure::<dyn FnMut()>::new(move || {
+            let Some(worker) = registration.installing() else {
+                return;
+            };
+            let (on_waiting, is_update) = (on_waiting.clone(), is_update.clone());
+            let watched = worker.clone();
+            let state_changed = Closure::<dyn FnMut()>::new(move || {
+                if watched.state() == ServiceWorkerState::Installed && is_update() {
+                    on_waiting(watched.clone());
+                }
+            });
+            worker.set_onstatechange(Some(state_changed.as_ref().unchecked_ref()));
+            state_changed.forget();
+        })
+    };
+    registration.set_onupdatefound(Some(found.as_ref().unchecked_ref()));
+    found.forget();
+
+    let check = Closure::<dyn FnMut()>::new(move || {
+        let _ = registration.update();
+    });
+    window().set_interval_with_callback_and_timeout_and_arguments_0(
+        check.as_ref().unchecked_ref(),
+        UPDATE_CHECK_MS,
+    )?;
+    check.forget();
+    Ok(())
+}

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Runs every test of Rabet: formatting and lints, the domain and server natively, the
+# browser code in headless Chromium, and the built app end to end with Playwright.
+source "$(dirname "$0")/scripts/ensure.sh"
+ensure_app_tools
+ensure_chromium
+cd "$ROOT"
+
+step "Checking formatting and lints"
+cargo fmt --all -- --check
+cargo clippy -p rabet-domain -p rabet-server --all-targets -- -D warnings
+cargo clippy -p rabet --target wasm32-unknown-unknown --all-targets -- -D warnings
+
+step "Native tests: domain and server"
+cargo test -p rabet-domain -p rabet-server
+
+step "Browser tests: wasm-bindgen-test in headless Chromium"
+cargo test -p rabet --target wasm32-unknown-unknown
+
+build_app
+build_server
+
+step "End-to-end tests: Playwright against the release build on the real server"
+npx playwright test

@@ -1,0 +1,107 @@
+import { expect, test, type Page } from "@playwright/test";
+
+// The routes of the shell, with the heading each page shows, in English and Persian.
+const ROUTES = [
+  { link: "Dashboard", path: "/", heading: "Dashboard" },
+  { link: "Pipeline", path: "/pipeline", heading: "Pipeline" },
+  { link: "Customers", path: "/customers", heading: "Customers" },
+  { link: "Tasks", path: "/tasks", heading: "Tasks" },
+  { link: "Settings", path: "/settings", heading: "Settings" },
+];
+
+const nav = (page: Page) => page.getByRole("navigation", { name: "Main navigation" });
+
+test("the shell loads with navigation and the dashboard", async ({ page }) => {
+  await page.goto("/");
+  await expect(page.getByRole("heading", { level: 1, name: "Dashboard" })).toBeVisible();
+  await expect(nav(page)).toBeVisible();
+  await expect(page).toHaveTitle("Dashboard · Rabet");
+  await expect(page.locator("html")).toHaveAttribute("dir", "ltr");
+});
+
+test("navigation reaches every route", async ({ page }) => {
+  await page.goto("/");
+  for (const route of ROUTES) {
+    await nav(page).getByRole("link", { name: route.link }).click();
+    await expect(page).toHaveURL(route.path);
+    await expect(page.getByRole("heading", { level: 1, name: route.heading })).toBeVisible();
+    await expect(nav(page).getByRole("link", { name: route.link })).toHaveAttribute("aria-current", "page");
+  }
+  await page.goto("/customers/01898f2a-1b3c-7fff-bfff-ffffffffffff");
+  await expect(page.getByRole("heading", { level: 1, name: "Customer" })).toBeVisible();
+  await page.goto("/no/such/page");
+  await expect(page.getByRole("heading", { level: 1, name: "Page not found" })).toBeVisible();
+  await page.getByRole("link", { name: "Back to the dashboard" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Dashboard" })).toBeVisible();
+});
+
+test("the navigation works from the keyboard", async ({ page }) => {
+  await page.goto("/");
+  await page.keyboard.press("Tab");
+  await expect(page.getByRole("link", { name: "Skip to content" })).toBeFocused();
+  const customers = nav(page).getByRole("link", { name: "Customers" });
+  for (let i = 0; i < 10 && !(await customers.evaluate((el) => el === document.activeElement)); i++) {
+    await page.keyboard.press("Tab");
+  }
+  await expect(customers).toBeFocused();
+  // The focus ring is visible, not suppressed.
+  const outline = await customers.evaluate((el) => getComputedStyle(el).outlineStyle);
+  expect(outline).not.toBe("none");
+  await page.keyboard.press("Enter");
+  await expect(page.getByRole("heading", { level: 1, name: "Customers" })).toBeVisible();
+});
+
+test("switching to Persian turns the app right to left and survives a reload", async ({ page }) => {
+  await page.goto("/settings");
+  await page.getByRole("combobox", { name: "Language" }).selectOption({ label: "فارسی" });
+  const html = page.locator("html");
+  await expect(html).toHaveAttribute("dir", "rtl");
+  await expect(html).toHaveAttribute("lang", "fa");
+  await expect(page.getByRole("heading", { level: 1, name: "تنظیمات" })).toBeVisible();
+  await expect(page.getByRole("navigation", { name: "ناوبری اصلی" }).getByRole("link", { name: "مشتریان" })).toBeVisible();
+
+  await page.reload();
+  await expect(html).toHaveAttribute("dir", "rtl");
+  await expect(page.getByRole("heading", { level: 1, name: "تنظیمات" })).toBeVisible();
+  await expect(page).toHaveTitle("تنظیمات · رابط");
+
+  // In RTL the navigation sits on the right (desktop) and the content to its left.
+  const viewport = page.viewportSize()!;
+  if (viewport.width > 640) {
+    const box = (await page.getByRole("navigation", { name: "ناوبری اصلی" }).boundingBox())!;
+    expect(box.x + box.width).toBeCloseTo(viewport.width, 0);
+  }
+});
+
+test("the sidebar's language button switches both ways", async ({ page }, testInfo) => {
+  test.skip(testInfo.project.name === "phone", "phones switch language in Settings");
+  await page.goto("/");
+  await page.getByRole("button", { name: "Switch to Persian" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "داشبورد" })).toBeVisible();
+  await page.getByRole("button", { name: "تغییر زبان به انگلیسی" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Dashboard" })).toBeVisible();
+  await expect(page.locator("html")).toHaveAttribute("dir", "ltr");
+});
+
+test.describe("a Persian browser", () => {
+  test.use({ locale: "fa-IR" });
+  test("gets Persian on the first visit", async ({ page }) => {
+    await page.goto("/");
+    await expect(page.locator("html")).toHaveAttribute("dir", "rtl");
+    await expect(page.getByRole("heading", { level: 1, name: "داشبورد" })).toBeVisible();
+  });
+});
+
+test("screenshots of both languages are kept as artifacts", async ({ page }, testInfo) => {
+  for (const lang of ["en", "fa"]) {
+    await page.goto("/settings");
+    const label = lang === "en" ? "English" : "فارسی";
+    await page.getByRole("combobox").selectOption({ label });
+    await expect(page.locator("html")).toHaveAttribute("lang", lang);
+    await page.goto("/");
+    await page.evaluate(() => document.fonts.ready);
+    const path = `tests/artifacts/screenshots/${testInfo.project.name}-${lang}.png`;
+    await page.screenshot({ path, fullPage: true });
+    await testInfo.attach(`${testInfo.project.name}-${lang}`, { path, contentType: "image/png" });
+  }
+});
