@@ -4,7 +4,15 @@
 //! so the same inputs always give the same outputs, natively and in wasm.
 
 pub mod calendar;
+pub mod csv;
+pub mod hlc;
 pub mod id;
 pub mod kind;
 pub mod locale;
+pub mod model;
 pub mod money;
+pub mod op;
+pub mod replica;
+pub mod search;
+pub mod validate;
+pub mod vcard;

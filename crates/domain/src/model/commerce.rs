@@ -1,0 +1,232 @@
+//! Products, line items, quotes and invoices, with totals in integer minor units.
+
+use super::DEFAULT_CURRENCY;
+use crate::calendar::Day;
+use crate::id::Id;
+use crate::kind::EntityKind;
+use crate::money::{Currency, Money};
+use serde::{Deserialize, Serialize};
+
+/// Basis points in a whole: 10 000 bp = 100 %.
+pub const BASIS_POINTS_PER_WHOLE: u32 = 10_000;
+
+entity! {
+    /// Something the business sells.
+    pub struct Product {
+        pub name: String,
+        /// Stock-keeping unit: the business's own product code.
+        pub sku: String,
+        pub description: String,
+        /// List price per unit.
+        pub price: Money = Money::new(0, DEFAULT_CURRENCY),
+        /// Inactive products stay for history but are not offered on new deals and invoices.
+        pub active: bool = true,
+        pub created_at: i64,
+    }
+}
+
+/// A reduction of an amount. Stored as an object tagged by `type`, e.g.
+/// `{"type":"percent","basis_points":1000}` for 10 %.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Discount {
+    #[default]
+    None,
+    /// A share of the amount, in basis points (1 % = 100).
+    Percent { basis_points: u32 },
+    /// A fixed amount in minor units.
+    Amount { minor: i64 },
+}
+
+impl Discount {
+    /// The amount taken off `gross`, rounded half away from zero to the minor unit.
+    pub fn of(self, gross: i64) -> i64 {
+        match self {
+            Discount::None => 0,
+            Discount::Percent { basis_points } => basis_points_of(gross, basis_points),
+            Discount::Amount { minor } => minor,
+        }
+    }
+}
+
+/// One line of a deal, quote or invoice, priced in the document's currency.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct LineItem {
+    /// The product sold, if it is a catalogue product; free-text lines have none.
+    pub product_id: Option<Id>,
+    pub description: String,
+    /// Whole units; services sold by the hour count hours.
+    pub quantity: u32,
+    pub unit_price_minor: i64,
+    /// Taken off this line's quantity × unit price.
+    pub discount: Discount,
+}
+
+impl Default for LineItem {
+    fn default() -> Self {
+        LineItem {
+            product_id: None,
+            description: String::new(),
+            quantity: 1,
+            unit_price_minor: 0,
+            discount: Discount::None,
+        }
+    }
+}
+
+impl LineItem {
+    /// Quantity × unit price, before the line's discount.
+    pub fn gross_minor(&self) -> i64 {
+        saturate(i128::from(self.quantity) * i128::from(self.unit_price_minor))
+    }
+
+    /// The line's amount after its own discount.
+    pub fn net_minor(&self) -> i64 {
+        let gross = self.gross_minor();
+        gross.saturating_sub(self.discount.of(gross))
+    }
+}
+
+/// The sum of the lines' net amounts.
+pub fn lines_subtotal_minor(lines: &[LineItem]) -> i64 {
+    saturate(lines.iter().map(|line| i128::from(line.net_minor())).sum())
+}
+
+string_enum! {
+    /// A quote (pre-invoice, پیش‌فاکتور) or an invoice.
+    #[derive(Default)]
+    pub enum InvoiceKind {
+        Quote = "quote",
+        #[default]
+        Invoice = "invoice",
+    }
+}
+
+string_enum! {
+    /// Where a quote or invoice is in its life; "accepted" applies to quotes.
+    #[derive(Default)]
+    pub enum InvoiceStatus {
+        #[default]
+        Draft = "draft",
+        Sent = "sent",
+        Accepted = "accepted",
+        Paid = "paid",
+        Overdue = "overdue",
+        Cancelled = "cancelled",
+    }
+}
+
+entity! {
+    /// A quote or an invoice. Amounts are computed by [`Invoice::totals`], never stored, so
+    /// they cannot disagree with the lines.
+    pub struct Invoice {
+        pub kind: InvoiceKind,
+        /// The business's own document number; assigned when the document is issued.
+        pub number: String,
+        pub contact_id: Option<Id>,
+        pub company_id: Option<Id>,
+        pub deal_id: Option<Id>,
+        pub owner_id: Option<Id>,
+        pub currency: Currency = DEFAULT_CURRENCY,
+        pub lines: Vec<LineItem>,
+        /// Taken off the subtotal, before tax.
+        pub discount: Discount,
+        /// Tax (VAT) in basis points of the discounted subtotal; 1 000 = 10 %.
+        pub tax_rate_bp: u32,
+        pub issue_date: Option<Day>,
+        /// Payment due date; for a quote, the last day it is valid.
+        pub due_date: Option<Day>,
+        pub status: InvoiceStatus,
+        pub paid_at: Option<i64>,
+        /// The quote this invoice was made from.
+        pub converted_from: Option<Id>,
+        pub notes: String,
+        pub created_at: i64,
+    }
+}
+
+/// The amounts of a quote or invoice, in minor units of its currency.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct InvoiceTotals {
+    /// Sum of the lines after their own discounts.
+    pub subtotal_minor: i64,
+    /// The document discount.
+    pub discount_minor: i64,
+    pub tax_minor: i64,
+    /// Subtotal − discount + tax.
+    pub total_minor: i64,
+}
+
+impl Invoice {
+    /// Computes the totals. Document rounding: each percentage is applied once, to the
+    /// document's amount, and rounded half away from zero to the minor unit.
+    pub fn totals(&self) -> InvoiceTotals {
+        let subtotal_minor = lines_subtotal_minor(&self.lines);
+        let discount_minor = self.discount.of(subtotal_minor);
+        let taxable = subtotal_minor.saturating_sub(discount_minor);
+        let tax_minor = basis_points_of(taxable, self.tax_rate_bp);
+        InvoiceTotals {
+            subtotal_minor,
+            discount_minor,
+            tax_minor,
+            total_minor: taxable.saturating_add(tax_minor),
+        }
+    }
+
+    /// The amount to be paid.
+    pub fn total(&self) -> Money {
+        Money::new(self.totals().total_minor, self.currency)
+    }
+
+    /// Whether payment is late on `today`: marked overdue, or an issued invoice past its due
+    /// date. Quotes are never overdue; past their date they have merely expired.
+    pub fn is_overdue(&self, today: Day) -> bool {
+        match self.status {
+            InvoiceStatus::Overdue => true,
+            InvoiceStatus::Sent | InvoiceStatus::Accepted => {
+                self.kind == InvoiceKind::Invoice && self.due_date.is_some_and(|due| due < today)
+            }
+            InvoiceStatus::Draft | InvoiceStatus::Paid | InvoiceStatus::Cancelled => false,
+        }
+    }
+
+    /// A draft invoice made from this quote, with the same parties, lines and terms. Number
+    /// and dates are left for the caller to set when issuing it.
+    pub fn to_invoice(&self, id: Id, created_at: i64) -> Invoice {
+        Invoice {
+            id,
+            kind: InvoiceKind::Invoice,
+            contact_id: self.contact_id.clone(),
+            company_id: self.company_id.clone(),
+            deal_id: self.deal_id.clone(),
+            owner_id: self.owner_id.clone(),
+            currency: self.currency,
+            lines: self.lines.clone(),
+            discount: self.discount,
+            tax_rate_bp: self.tax_rate_bp,
+            converted_from: Some(self.id.clone()),
+            notes: self.notes.clone(),
+            created_at,
+            ..Invoice::default()
+        }
+    }
+}
+
+/// `amount × basis_points / 10 000`, rounded half away from zero.
+fn basis_points_of(amount: i64, basis_points: u32) -> i64 {
+    let scaled = i128::from(amount) * i128::from(basis_points);
+    let whole = i128::from(BASIS_POINTS_PER_WHOLE);
+    let (quotient, remainder) = (scaled / whole, scaled % whole);
+    let rounded = if remainder.abs() * 2 >= whole {
+        quotient + scaled.signum()
+    } else {
+        quotient
+    };
+    saturate(rounded)
+}
+
+/// Clamps a wide intermediate result into `i64` instead of wrapping on absurd inputs.
+fn saturate(value: i128) -> i64 {
+    i64::try_from(value).unwrap_or(if value < 0 { i64::MIN } else { i64::MAX })
+}

@@ -1,0 +1,339 @@
+//! Search text: folding Persian, Arabic and Latin text into one comparable form, and matching
+//! queries against it.
+//!
+//! Persian users type on Persian and Arabic keyboards, with and without diacritics and
+//! zero-width non-joiners, and Latin names arrive with and without accents. Records store
+//! [`search_text`] once; each keystroke parses a [`Query`] once and then tests every record
+//! with [`Query::matches`], which does not allocate.
+
+use crate::locale::digit_value;
+
+/// What folding does with one (already lowercased) character.
+enum Folded {
+    Drop,
+    Separator,
+    Char(char),
+    Str(&'static str),
+}
+
+/// Folds text into the form search compares.
+///
+/// Each rule makes two spellings that a reader sees as the same word compare equal:
+/// - Arabic yeh `ي` and alef maksura `ى` become Persian yeh `ی`, Arabic kaf `ك` becomes `ک`:
+///   Arabic keyboard layouts type them in Persian words.
+/// - Heh with yeh `ۀ` and teh marbuta `ة` become `ه`, and `أ إ ٱ آ` become `ا`, `ؤ` becomes `و`:
+///   writers often leave out the hamza, madda or dots.
+/// - Persian and Arabic-Indic digits become ASCII: phones and numbers are typed in all three.
+/// - Zero-width and bidi controls (ZWNJ U+200C, U+200B, U+200D, U+200E, U+200F, U+061C, the
+///   embeddings, isolates and U+FEFF) are removed: they only affect shaping and display, so
+///   "می‌خواهم" and "میخواهم" are one word.
+/// - Tatweel `ـ` (it only stretches letters), Arabic diacritics (U+064B..=U+065F, U+0670) and
+///   Latin combining accents (U+0300..=U+036F) are removed: vowel marks are optional.
+/// - Text is lowercased (Unicode), final sigma becomes sigma, and accented Latin letters lose
+///   their accents (`é` → `e`, `ß` → `ss`): "José" is found by "jose".
+/// - Any other character that is not a letter or digit (spaces, punctuation, symbols) separates
+///   words: runs become one space, and the ends are trimmed.
+pub fn normalize(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars().flat_map(char::to_lowercase) {
+        match fold(c) {
+            Folded::Drop => {}
+            Folded::Separator => {
+                if !out.is_empty() && !out.ends_with(' ') {
+                    out.push(' ');
+                }
+            }
+            Folded::Char(c) => out.push(c),
+            Folded::Str(s) => out.push_str(s),
+        }
+    }
+    if out.ends_with(' ') {
+        out.pop();
+    }
+    out
+}
+
+fn fold(c: char) -> Folded {
+    match c {
+        '\u{200B}'..='\u{200F}'
+        | '\u{061C}'
+        | '\u{202A}'..='\u{202E}'
+        | '\u{2066}'..='\u{2069}'
+        | '\u{FEFF}'
+        | '\u{0640}'
+        | '\u{064B}'..='\u{065F}'
+        | '\u{0670}'
+        | '\u{0300}'..='\u{036F}' => Folded::Drop,
+        'ي' | 'ى' => Folded::Char('ی'),
+        'ك' => Folded::Char('ک'),
+        'ۀ' | 'ة' => Folded::Char('ه'),
+        'أ' | 'إ' | 'ٱ' | 'آ' => Folded::Char('ا'),
+        'ؤ' => Folded::Char('و'),
+        // Lowercasing a lone Σ gives σ, but "ς" ends words already typed in lowercase.
+        'ς' => Folded::Char('σ'),
+        _ => {
+            if let Some(value) = digit_value(c) {
+                Folded::Char(char::from(b'0' + value as u8))
+            } else if let Some(base) = latin_base(c) {
+                Folded::Str(base)
+            } else if c.is_alphanumeric() {
+                Folded::Char(c)
+            } else {
+                Folded::Separator
+            }
+        }
+    }
+}
+
+/// The unaccented spelling of a Latin-1 or Latin Extended-A letter. Latin-1 is matched in
+/// lowercase only since text is lowercased first; Extended-A interleaves cases, so its ranges
+/// cover both.
+fn latin_base(c: char) -> Option<&'static str> {
+    Some(match c {
+        'à'..='å' | 'Ā'..='ą' => "a",
+        'æ' => "ae",
+        'ç' | 'Ć'..='č' => "c",
+        'ð' | 'Ď'..='đ' => "d",
+        'è'..='ë' | 'Ē'..='ě' => "e",
+        'Ĝ'..='ģ' => "g",
+        'Ĥ'..='ħ' => "h",
+        'ì'..='ï' | 'Ĩ'..='ı' => "i",
+        'Ĳ'..='ĳ' => "ij",
+        'Ĵ'..='ĵ' => "j",
+        'Ķ'..='ĸ' => "k",
+        'Ĺ'..='ł' => "l",
+        'ñ' | 'Ń'..='ŋ' => "n",
+        'ò'..='ö' | 'ø' | 'Ō'..='ő' => "o",
+        'Œ'..='œ' => "oe",
+        'Ŕ'..='ř' => "r",
+        'ß' => "ss",
+        'Ś'..='š' | 'ſ' => "s",
+        'Ţ'..='ŧ' => "t",
+        'þ' => "th",
+        'ù'..='ü' | 'Ũ'..='ų' => "u",
+        'Ŵ'..='ŵ' => "w",
+        'ý' | 'ÿ' | 'Ŷ'..='Ÿ' => "y",
+        'Ź'..='ž' => "z",
+        _ => return None,
+    })
+}
+
+/// The digits of a phone number as ASCII, without `+`, spaces, dashes or parentheses, so that
+/// "+98 912 345-6789" is stored as "989123456789" and any run of its digits can be found.
+pub fn normalize_phone_digits(phone: &str) -> String {
+    phone
+        .chars()
+        .filter_map(digit_value)
+        .map(|value| char::from(b'0' + value as u8))
+        .collect()
+}
+
+/// The text a record is searched by: its normalized text fields followed by the digits of its
+/// phone numbers (see [`normalize_phone_digits`]), separated by spaces.
+pub fn search_text<'a>(
+    texts: impl IntoIterator<Item = &'a str>,
+    phones: impl IntoIterator<Item = &'a str>,
+) -> String {
+    let mut out = String::new();
+    let pieces = texts
+        .into_iter()
+        .map(normalize)
+        .chain(phones.into_iter().map(normalize_phone_digits));
+    for piece in pieces.filter(|piece| !piece.is_empty()) {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(&piece);
+    }
+    out
+}
+
+/// A dialing prefix is only stripped when at least this many digits remain, so that "09" does
+/// not turn into "9", which would match nearly every record.
+const MIN_DIGITS_AFTER_PREFIX: usize = 2;
+
+/// A search query: words that must all occur in a record's [`search_text`].
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Query {
+    needles: Vec<String>,
+}
+
+impl Query {
+    /// Normalizes `input` and splits it into words. A word of digits also matches phone numbers
+    /// stored with another prefix: it is searched without its leading `00` (international),
+    /// `0098`, `98` (Iran's country code) or `0` (trunk), so "0912 345" finds "+989123456789"
+    /// and "+98912" finds "09123456789". This can only widen the matches. A word that is only
+    /// such a prefix joins the digits after it, as in "+98 912 345".
+    pub fn parse(input: &str) -> Query {
+        let mut needles: Vec<String> = Vec::new();
+        for word in normalize(input).split(' ').filter(|word| !word.is_empty()) {
+            let stripped = without_dialing_prefix(word);
+            let after_prefix = is_digits(word)
+                && needles
+                    .last()
+                    .is_some_and(|last| DIALING_PREFIXES.contains(&last.as_str()));
+            let needle = if after_prefix {
+                let joined = needles.pop().unwrap_or_default() + word;
+                let national = without_dialing_prefix(&joined);
+                // Both are suffixes of `joined`; the shorter one can only widen the match.
+                if national.len() < stripped.len() {
+                    national.to_owned()
+                } else {
+                    stripped.to_owned()
+                }
+            } else {
+                stripped.to_owned()
+            };
+            needles.push(needle);
+        }
+        // Longer needles are rarer, so trying them first rejects most records sooner.
+        needles.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
+        needles.dedup();
+        Query { needles }
+    }
+
+    /// Whether the query has no words (and so matches everything).
+    pub fn is_empty(&self) -> bool {
+        self.needles.is_empty()
+    }
+
+    /// Whether every word occurs in `text`, which must come from [`search_text`] or
+    /// [`normalize`].
+    pub fn matches(&self, text: &str) -> bool {
+        self.needles
+            .iter()
+            .all(|needle| text.contains(needle.as_str()))
+    }
+}
+
+/// What people type before a phone number's national digits.
+const DIALING_PREFIXES: [&str; 4] = ["0", "00", "98", "0098"];
+
+fn is_digits(word: &str) -> bool {
+    word.bytes().all(|b| b.is_ascii_digit())
+}
+
+fn without_dialing_prefix(word: &str) -> &str {
+    if !is_digits(word) {
+        return word;
+    }
+    let subscriber = if let Some(international) = word.strip_prefix("00") {
+        international.strip_prefix("98").unwrap_or(international)
+    } else if let Some(national) = word.strip_prefix('0') {
+        national
+    } else {
+        word.strip_prefix("98").unwrap_or(word)
+    };
+    if subscriber.len() >= MIN_DIGITS_AFTER_PREFIX {
+        subscriber
+    } else {
+        word
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn finds(query: &str, text: &str) -> bool {
+        Query::parse(query).matches(&normalize(text))
+    }
+
+    #[test]
+    fn arabic_and_persian_letters_compare_equal() {
+        assert_eq!(normalize("علي"), normalize("علی"));
+        assert_eq!(normalize("كتاب"), "کتاب");
+        assert_eq!(normalize("مصطفى"), "مصطفی");
+        assert_eq!(normalize("خانۀ"), "خانه");
+        assert_eq!(normalize("مدرسة"), "مدرسه");
+        assert_eq!(normalize("أحمد إمام آرش ٱلله"), "احمد امام ارش الله");
+        assert_eq!(normalize("مؤسسه"), "موسسه");
+        assert!(finds("علي", "علی رضایی"));
+        assert!(finds("کریم", "كريم"));
+    }
+
+    #[test]
+    fn digits_become_ascii() {
+        assert_eq!(normalize("۰۹۱۲ ٣٤٥"), "0912 345");
+    }
+
+    #[test]
+    fn invisible_marks_and_diacritics_are_dropped() {
+        assert_eq!(normalize("می\u{200C}خواهم"), normalize("میخواهم"));
+        assert_eq!(normalize("\u{200F}سلام\u{200E}\u{200B}"), "سلام");
+        assert_eq!(normalize("كتـــاب"), "کتاب");
+        assert_eq!(normalize("مُحَمَّد"), "محمد");
+        assert_eq!(normalize("رحمٰن"), "رحمن");
+    }
+
+    #[test]
+    fn case_and_latin_accents_fold() {
+        assert_eq!(normalize("JOSÉ Müller"), "jose muller");
+        assert_eq!(normalize("Jose\u{0301}"), "jose");
+        assert_eq!(normalize("Straße Œuvre Łódź"), "strasse oeuvre lodz");
+        assert_eq!(normalize("İstanbul"), "istanbul");
+        assert_eq!(normalize("ΟΔΟΣ"), normalize("οδος"));
+        assert!(finds("jose", "José García"));
+        assert!(finds("GARCIA", "José García"));
+    }
+
+    #[test]
+    fn punctuation_and_spaces_collapse() {
+        assert_eq!(normalize("  Ali -- Rezaei,\t(CEO)!  "), "ali rezaei ceo");
+        assert_eq!(normalize("ali@example.com"), "ali example com");
+        assert_eq!(normalize(" \u{200C} ... "), "");
+    }
+
+    #[test]
+    fn every_word_must_occur() {
+        let text = search_text(["Ali Rezaei", "Acme Trading"], []);
+        assert!(Query::parse("rez ali").matches(&text));
+        assert!(Query::parse("acme ALI").matches(&text));
+        assert!(!Query::parse("ali karimi").matches(&text));
+        assert!(Query::parse("   ").matches(&text));
+        assert!(Query::parse(" , ").is_empty());
+    }
+
+    #[test]
+    fn phone_fragments_match_across_prefixes() {
+        let international = search_text(["Ali"], ["+98 912 345-6789"]);
+        let national = search_text(["Ali"], ["0912 345 6789"]);
+        assert_eq!(international, "ali 989123456789");
+        for stored in [&international, &national] {
+            for query in [
+                "0912 345",
+                "۰۹۱۲۳۴۵",
+                "+98912",
+                "0098 9123456789",
+                "+98 912 345",
+                "0 912",
+                "09123456789",
+                "6789",
+                "ali 912",
+            ] {
+                assert!(Query::parse(query).matches(stored), "{query} in {stored}");
+            }
+            assert!(!Query::parse("0913").matches(stored));
+        }
+        assert_eq!(normalize_phone_digits("(۰۲۱) ٨٨-77"), "0218877");
+        // A lone short prefix is not stripped down to a single digit.
+        assert!(!Query::parse("09").matches("912"));
+    }
+
+    proptest! {
+        #[test]
+        fn normalizing_is_idempotent_and_tidy(text in "\\PC{0,40}") {
+            let once = normalize(&text);
+            prop_assert_eq!(normalize(&once), once.clone());
+            prop_assert!(!once.starts_with(' ') && !once.ends_with(' '));
+            prop_assert!(!once.contains("  "));
+        }
+
+        #[test]
+        fn a_text_matches_its_own_words(text in "\\PC{0,40}") {
+            let text = normalize(&text);
+            prop_assert!(Query::parse(&text).matches(&text));
+        }
+    }
+}
