@@ -17,6 +17,16 @@ pub enum Currency {
 }
 
 impl Currency {
+    /// The stored code, as in serde: ISO 4217, and "IRT" for Toman, which has none.
+    pub fn code(self) -> &'static str {
+        match self {
+            Currency::Irr => "IRR",
+            Currency::Toman => "IRT",
+            Currency::Usd => "USD",
+            Currency::Eur => "EUR",
+        }
+    }
+
     /// Digits after the decimal point in the currency's minor unit.
     pub fn minor_digits(self) -> u32 {
         match self {
@@ -36,5 +46,18 @@ pub struct Money {
 impl Money {
     pub fn new(minor: i64, currency: Currency) -> Self {
         Money { minor, currency }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_match_the_stored_form() {
+        for currency in [Currency::Irr, Currency::Toman, Currency::Usd, Currency::Eur] {
+            let json = serde_json::to_string(&currency).unwrap();
+            assert_eq!(json, format!("\"{}\"", currency.code()));
+        }
     }
 }
