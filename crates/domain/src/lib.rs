@@ -3,9 +3,12 @@
 //! Everything here is deterministic: callers pass in the current time and any randomness,
 //! so the same inputs always give the same outputs, natively and in wasm.
 
+pub mod board;
 pub mod calendar;
 pub mod csv;
+pub mod customer;
 pub mod hlc;
+pub mod ics;
 pub mod id;
 pub mod kind;
 pub mod locale;
