@@ -1,9 +1,11 @@
 //! The shell: locale, router, navigation and the page area.
 
 use crate::{
-    i18n::{apply_to_document, use_locale, Locale, Msg},
+    i18n::{apply_to_document, store_error_msg, use_locale, Locale, Msg},
     nav::Navigation,
+    notice::{NoticeArea, Notices},
     pages, pwa,
+    workspace::{LoadState, Workspace},
 };
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, Title};
@@ -19,6 +21,18 @@ pub fn App() -> impl IntoView {
     apply_to_document(lang);
     provide_context(Locale::new(lang));
     let locale = use_locale();
+    Notices::provide();
+    let workspace = Workspace::provide();
+    let load_failure = move || match workspace.state.get() {
+        LoadState::Failed(error) => Some(view! {
+            <div class="banner danger" role="alert">
+                <strong>{move || locale.t(Msg::LoadFailed)}</strong>
+                " "
+                {move || locale.t(store_error_msg(&error))}
+            </div>
+        }),
+        _ => None,
+    };
 
     view! {
         <Title text=move || locale.t(Msg::AppName) />
@@ -27,6 +41,7 @@ pub fn App() -> impl IntoView {
             <div class="shell">
                 <Navigation />
                 <main id="main" class="page" tabindex="-1">
+                    {load_failure}
                     <Routes fallback=pages::NotFound>
                         <Route path=path!("/") view=pages::Dashboard />
                         <Route path=path!("/pipeline") view=pages::Pipeline />
@@ -37,6 +52,7 @@ pub fn App() -> impl IntoView {
                     </Routes>
                 </main>
             </div>
+            <NoticeArea />
             <pwa::UpdatePrompt />
         </Router>
     }

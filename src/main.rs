@@ -1,11 +1,16 @@
 //! Rabet, the browser app: mounts the shell and its pages.
 
 mod app;
+mod download;
 mod i18n;
 mod icons;
 mod nav;
+mod notice;
 mod pages;
 mod pwa;
+mod store;
+mod widgets;
+mod workspace;
 
 fn main() {
     console_error_panic_hook::set_once();

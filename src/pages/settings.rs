@@ -1,10 +1,36 @@
+//! Settings: language, workspace (calendar, currency), team, and this device's storage.
+
 use super::PageHeader;
-use crate::i18n::{use_locale, Msg};
+use crate::{
+    i18n::{role_msg, store_error_msg, use_locale, Msg},
+    notice::{use_notices, Notice},
+    store::{new_id, request_persistence, storage_estimate, StorageEstimate},
+    workspace::use_workspace,
+};
 use leptos::prelude::*;
-use rabet_domain::locale::Lang;
+use rabet_domain::{
+    calendar::Calendar,
+    locale::{format_decimal, Lang},
+    model::{Role, Settings as WorkspaceSettings, TeamMember},
+    money::Currency,
+    validate::{Validate, ValidationError},
+};
 
 #[component]
 pub fn Settings() -> impl IntoView {
+    view! {
+        <PageHeader title=Msg::NavSettings intro=Msg::SettingsIntro />
+        <div class="settings">
+            <LanguageSection />
+            <WorkspaceSection />
+            <TeamSection />
+            <StorageSection />
+        </div>
+    }
+}
+
+#[component]
+fn LanguageSection() -> impl IntoView {
     let locale = use_locale();
     let options = Lang::ALL
         .into_iter()
@@ -17,19 +43,231 @@ pub fn Settings() -> impl IntoView {
         })
         .collect_view();
     let choose = move |ev| {
-        let code = event_target_value(&ev);
-        if let Some(lang) = Lang::from_tag(&code) {
+        if let Some(lang) = Lang::from_tag(&event_target_value(&ev)) {
             locale.set(lang);
         }
     };
     view! {
-        <PageHeader title=Msg::NavSettings intro=Msg::SettingsIntro />
         <section class="card settings-section">
             <label class="field">
                 <span class="field-label">{move || locale.t(Msg::Language)}</span>
                 <select on:change=choose>{options}</select>
                 <span class="field-hint">{move || locale.t(Msg::SettingsLanguageHint)}</span>
             </label>
+        </section>
+    }
+}
+
+/// Saves a change to the workspace settings, saying so if it fails.
+fn update_settings(change: impl FnOnce(&mut WorkspaceSettings) + 'static) {
+    let workspace = use_workspace();
+    let locale = use_locale();
+    let notices = use_notices();
+    leptos::task::spawn_local(async move {
+        if let Err(error) = workspace.update_settings(change).await {
+            notices.show(Notice {
+                text: locale.t(store_error_msg(&error)).into(),
+                undo: None,
+            });
+        }
+    });
+}
+
+#[component]
+fn WorkspaceSection() -> impl IntoView {
+    let locale = use_locale();
+    let workspace = use_workspace();
+    let calendars: [(Option<Calendar>, Msg, &str); 3] = [
+        (None, Msg::CalendarAuto, "auto"),
+        (
+            Some(Calendar::Gregorian),
+            Msg::CalendarGregorian,
+            "gregorian",
+        ),
+        (Some(Calendar::Jalali), Msg::CalendarJalali, "jalali"),
+    ];
+    let current_calendar = move || workspace.settings.with(|s| s.calendar);
+    let choose_calendar = move |ev| {
+        let chosen = event_target_value(&ev);
+        if let Some((calendar, _, _)) = calendars.iter().find(|(_, _, key)| *key == chosen) {
+            let calendar = *calendar;
+            update_settings(move |s| s.calendar = calendar);
+        }
+    };
+    let choose_currency = move |ev| {
+        let chosen = event_target_value(&ev);
+        if let Some(currency) = Currency::ALL.iter().copied().find(|c| c.code() == chosen) {
+            update_settings(move |s| s.currency = currency);
+        }
+    };
+    view! {
+        <section class="card settings-section">
+            <h2>{move || locale.t(Msg::WorkspaceSection)}</h2>
+            <div class="form-grid">
+                <label class="field">
+                    <span class="field-label">{move || locale.t(Msg::Calendar)}</span>
+                    <select on:change=choose_calendar>
+                        {calendars.into_iter().map(|(calendar, msg, key)| view! {
+                            <option value=key selected=move || current_calendar() == calendar>{move || locale.t(msg)}</option>
+                        }).collect_view()}
+                    </select>
+                </label>
+                <label class="field">
+                    <span class="field-label">{move || locale.t(Msg::Currency)}</span>
+                    <select on:change=choose_currency>
+                        {Currency::ALL.iter().copied().map(|currency| view! {
+                            <option
+                                value=currency.code()
+                                selected=move || workspace.settings.with(|s| s.currency == currency)
+                            >
+                                {move || currency.label(locale.lang())}
+                            </option>
+                        }).collect_view()}
+                    </select>
+                </label>
+            </div>
+        </section>
+    }
+}
+
+#[component]
+fn TeamSection() -> impl IntoView {
+    let locale = use_locale();
+    let workspace = use_workspace();
+    let name = RwSignal::new(String::new());
+    let email = RwSignal::new(String::new());
+    let role = RwSignal::new(Role::Sales);
+    let errors = RwSignal::new(Vec::<ValidationError>::new());
+    let (failure, set_failure) = signal(None::<Msg>);
+    let add = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        let mut member = TeamMember {
+            id: new_id(),
+            name: name.get_untracked(),
+            email: email.get_untracked(),
+            role: role.get_untracked(),
+            ..TeamMember::default()
+        };
+        member.normalize();
+        let found = member.validate();
+        let valid = found.is_empty();
+        errors.set(found);
+        if !valid {
+            return;
+        }
+        leptos::task::spawn_local(async move {
+            match workspace.save(None, member).await {
+                Ok(()) => {
+                    name.set(String::new());
+                    email.set(String::new());
+                    set_failure.set(None);
+                }
+                Err(error) => set_failure.set(Some(store_error_msg(&error))),
+            }
+        });
+    };
+    let error_text = move |field: &'static str| {
+        move || {
+            errors.with(|errors| {
+                errors
+                    .iter()
+                    .find(|e| e.field == field)
+                    .map(|e| locale.validation(e))
+            })
+        }
+    };
+    let members = move || {
+        workspace.members.with(|members| {
+            let mut all: Vec<TeamMember> = members.iter().cloned().collect();
+            all.sort_by(|a, b| a.name.cmp(&b.name));
+            all
+        })
+    };
+    view! {
+        <section class="card settings-section">
+            <h2>{move || locale.t(Msg::TeamSection)}</h2>
+            <p class="field-hint">{move || locale.t(Msg::TeamHint)}</p>
+            <ul class="plain members">
+                <For each=members key=|m| m.id.clone() let:member>
+                    <li>
+                        <bdi class="row-title">{member.display_name().to_owned()}</bdi>
+                        " · "
+                        <span class="row-sub">{move || locale.t(role_msg(member.role))}</span>
+                        " "
+                        <bdi class="row-sub" dir="ltr">{member.email.clone()}</bdi>
+                    </li>
+                </For>
+            </ul>
+            <form class="form-grid member-form" on:submit=add novalidate>
+                <label class="field">
+                    <span class="field-label">{move || locale.t(Msg::MemberName)}</span>
+                    <input type="text" prop:value=move || name.get() on:input=move |ev| name.set(event_target_value(&ev)) />
+                    <span class="field-error" role="alert">{error_text("name")}</span>
+                </label>
+                <label class="field">
+                    <span class="field-label">{move || locale.t(Msg::Email)}</span>
+                    <input type="email" dir="ltr" prop:value=move || email.get() on:input=move |ev| email.set(event_target_value(&ev)) />
+                    <span class="field-error" role="alert">{error_text("email")}</span>
+                </label>
+                <label class="field">
+                    <span class="field-label">{move || locale.t(Msg::Role)}</span>
+                    <select on:change=move |ev| {
+                        if let Some(chosen) = Role::parse(&event_target_value(&ev)) {
+                            role.set(chosen);
+                        }
+                    }>
+                        {Role::ALL.iter().copied().map(|r| view! {
+                            <option value=r.as_str() selected=move || role.get() == r>{move || locale.t(role_msg(r))}</option>
+                        }).collect_view()}
+                    </select>
+                </label>
+                <div class="field">
+                    <span class="field-label" aria-hidden="true">" "</span>
+                    <button type="submit" class="button primary">{move || locale.t(Msg::AddMember)}</button>
+                </div>
+            </form>
+            <p class="form-failure" role="alert">{move || failure.get().map(|m| locale.t(m))}</p>
+        </section>
+    }
+}
+
+#[component]
+fn StorageSection() -> impl IntoView {
+    let locale = use_locale();
+    let estimate = LocalResource::new(storage_estimate);
+    let protect = Action::new_local(|_: &()| async move {
+        request_persistence().await;
+    });
+    Effect::new(move |_| {
+        // Asking again re-reads whether the browser granted it.
+        if protect.version().get() > 0 {
+            estimate.refetch();
+        }
+    });
+    let megabytes = move |bytes: u64| format_decimal((bytes / 100_000) as i64, 1, locale.lang());
+    let describe = move |estimate: Option<StorageEstimate>| match estimate {
+        None => view! { <p>{move || locale.t(Msg::StorageUnknown)}</p> }.into_any(),
+        Some(estimate) => {
+            let usage = megabytes(estimate.usage);
+            let quota = megabytes(estimate.quota);
+            view! {
+                <p>{locale.fill(Msg::StorageUsage, &[("usage", &usage), ("quota", &quota)])}</p>
+                <p>{move || locale.t(if estimate.persisted { Msg::StoragePersisted } else { Msg::StorageNotPersisted })}</p>
+                {(!estimate.persisted).then(|| view! {
+                    <button type="button" class="button" on:click=move |_| { protect.dispatch(()); }>
+                        {move || locale.t(Msg::ProtectStorage)}
+                    </button>
+                })}
+            }
+            .into_any()
+        }
+    };
+    view! {
+        <section class="card settings-section">
+            <h2>{move || locale.t(Msg::StorageSection)}</h2>
+            <Suspense fallback=move || view! { <p>{move || locale.t(Msg::Loading)}</p> }>
+                {move || estimate.get().map(describe)}
+            </Suspense>
         </section>
     }
 }

@@ -1,0 +1,519 @@
+//! Creating and editing contacts and companies, in a modal dialog.
+//!
+//! The form edits a draft copy; validation errors show next to their field, and a failed save
+//! (full disk, aborted transaction) shows why while every typed value stays in the form.
+
+use crate::{
+    i18n::{
+        email_label_msg, phone_label_msg, source_msg, stage_msg, store_error_msg, use_locale, Msg,
+    },
+    store::new_id,
+    widgets::{enum_select, field_error, FormDialog, IdSelect, TextField},
+    workspace::{use_workspace, Listed},
+};
+use leptos::prelude::*;
+use rabet_domain::{
+    id::Id,
+    model::{
+        Address, Company, Contact, Email, EmailLabel, LeadSource, LifecycleStage, Phone, PhoneLabel,
+    },
+    validate::{Validate, ValidationError},
+};
+
+/// Splits "a, b، c" into tags, trimmed and without repeats.
+fn parse_tags(text: &str) -> Vec<String> {
+    let mut tags: Vec<String> = Vec::new();
+    for tag in text
+        .split([',', '،', ';'])
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+    {
+        if !tags.iter().any(|t| t == tag) {
+            tags.push(tag.to_owned());
+        }
+    }
+    tags
+}
+
+/// A record a form edits: its free-text parts shared by contacts and companies.
+pub trait FormRecord: Listed + Validate {
+    fn tags(&self) -> &Vec<String>;
+    fn tags_mut(&mut self) -> &mut Vec<String>;
+    fn notes(&self) -> &String;
+    fn notes_mut(&mut self) -> &mut String;
+    fn address(&self) -> &Address;
+    fn address_mut(&mut self) -> &mut Address;
+    /// Trims, drops blank list rows and normalizes phones and e-mails before validation.
+    fn normalize_for_save(&mut self);
+}
+
+macro_rules! form_record {
+    ($record:ty) => {
+        impl FormRecord for $record {
+            fn tags(&self) -> &Vec<String> {
+                &self.tags
+            }
+            fn tags_mut(&mut self) -> &mut Vec<String> {
+                &mut self.tags
+            }
+            fn notes(&self) -> &String {
+                &self.notes
+            }
+            fn notes_mut(&mut self) -> &mut String {
+                &mut self.notes
+            }
+            fn address(&self) -> &Address {
+                &self.address
+            }
+            fn address_mut(&mut self) -> &mut Address {
+                &mut self.address
+            }
+            fn normalize_for_save(&mut self) {
+                self.normalize();
+            }
+        }
+    };
+}
+form_record!(Contact);
+form_record!(Company);
+
+/// What every record form keeps: the record as it was, the draft being edited, the errors of
+/// the last attempt and whether a save is under way.
+pub struct FormState<E: Send + Sync + 'static> {
+    original: StoredValue<Option<E>>,
+    draft: RwSignal<E>,
+    tags_text: RwSignal<String>,
+    errors: RwSignal<Vec<ValidationError>>,
+    saving: RwSignal<bool>,
+    failure: RwSignal<Option<Msg>>,
+}
+
+impl<E: Send + Sync + 'static> Clone for FormState<E> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<E: Send + Sync + 'static> Copy for FormState<E> {}
+
+impl<E: FormRecord + Clone> FormState<E> {
+    fn new(initial: Option<E>, fresh: impl FnOnce() -> E) -> Self {
+        let draft = initial.clone().unwrap_or_else(fresh);
+        FormState {
+            tags_text: RwSignal::new(draft.tags().join(", ")),
+            draft: RwSignal::new(draft),
+            original: StoredValue::new(initial),
+            errors: RwSignal::new(Vec::new()),
+            saving: RwSignal::new(false),
+            failure: RwSignal::new(None),
+        }
+    }
+
+    fn is_new(&self) -> bool {
+        self.original.with_value(Option::is_none)
+    }
+
+    /// A getter and setter pair for one text field of the draft.
+    fn text(
+        self,
+        get: fn(&E) -> &String,
+        set: fn(&mut E, String),
+    ) -> (
+        impl Fn() -> String + Copy + Send + Sync + 'static,
+        impl Fn(String) + Copy + Send + Sync + 'static,
+    ) {
+        let draft = self.draft;
+        (
+            move || draft.with(|r| get(r).clone()),
+            move |value: String| draft.update(|r| set(r, value)),
+        )
+    }
+
+    fn error(self, field: &'static str) -> Signal<Option<ValidationError>> {
+        Signal::derive(field_error(self.errors, field, None))
+    }
+
+    /// Validates and saves the draft; on success calls `on_done`, otherwise leaves the form
+    /// as it is, with the reason shown.
+    fn submit(self, on_done: Callback<()>) {
+        let mut record = self.draft.get_untracked();
+        *record.tags_mut() = parse_tags(&self.tags_text.get_untracked());
+        record.normalize_for_save();
+        let found = record.validate();
+        let valid = found.is_empty();
+        self.errors.set(found);
+        if !valid {
+            return;
+        }
+        let workspace = use_workspace();
+        self.saving.set(true);
+        self.failure.set(None);
+        let original = self.original.get_value();
+        leptos::task::spawn_local(async move {
+            let saved = workspace.save(original.as_ref(), record).await;
+            self.saving.set(false);
+            match saved {
+                Ok(()) => on_done.run(()),
+                Err(error) => self.failure.set(Some(store_error_msg(&error))),
+            }
+        });
+    }
+}
+
+/// Tags, address, city and notes: the part of the form contacts and companies share.
+#[component]
+fn CommonFields<E: FormRecord + Clone>(form: FormState<E>) -> impl IntoView {
+    let locale = use_locale();
+    let (line_get, line_set) = form.text(|r| &r.address().line, |r, v| r.address_mut().line = v);
+    let (city_get, city_set) = form.text(|r| &r.address().city, |r, v| r.address_mut().city = v);
+    let tags_text = form.tags_text;
+    let draft = form.draft;
+    view! {
+        <div class="form-grid">
+            <div class="field">
+                <label class="field-label" for="tags">{move || locale.t(Msg::Tags)}</label>
+                <input id="tags" type="text" aria-describedby="tags-hint"
+                    prop:value=move || tags_text.get()
+                    on:input=move |ev| tags_text.set(event_target_value(&ev)) />
+                <span class="field-hint" id="tags-hint">{move || locale.t(Msg::TagsHint)}</span>
+            </div>
+            <TextField label=Msg::Address id="address_line" get=line_get set=line_set />
+            <TextField label=Msg::City id="address_city" get=city_get set=city_set />
+        </div>
+        <div class="field">
+            <label class="field-label" for="notes">{move || locale.t(Msg::Notes)}</label>
+            <textarea id="notes" rows="3"
+                prop:value=move || draft.with(|r| r.notes().clone())
+                on:input=move |ev| draft.update(|r| *r.notes_mut() = event_target_value(&ev))></textarea>
+        </div>
+    }
+}
+
+#[component]
+pub fn ContactForm(initial: Option<Contact>, on_done: Callback<()>) -> impl IntoView {
+    let locale = use_locale();
+    let workspace = use_workspace();
+    let form = FormState::new(initial, || Contact {
+        id: new_id(),
+        created_at: js_sys::Date::now() as i64,
+        ..Contact::default()
+    });
+    let draft = form.draft;
+    let title = Signal::derive(move || {
+        locale.t(if form.is_new() {
+            Msg::NewContact
+        } else {
+            Msg::EditContact
+        })
+    });
+    let (first_get, first_set) = form.text(|c| &c.first_name, |c, v| c.first_name = v);
+    let (last_get, last_set) = form.text(|c| &c.last_name, |c, v| c.last_name = v);
+    let (title_get, title_set) = form.text(|c| &c.job_title, |c, v| c.job_title = v);
+    let (wa_get, wa_set) = form.text(|c| &c.whatsapp, |c, v| c.whatsapp = v);
+    let (tg_get, tg_set) = form.text(|c| &c.telegram, |c, v| c.telegram = v);
+    let companies = move || {
+        workspace.companies.with(|companies| {
+            let mut all: Vec<(Id, String)> = companies
+                .iter()
+                .map(|c| (c.id.clone(), c.name.clone()))
+                .collect();
+            all.sort_by(|a, b| a.1.cmp(&b.1));
+            all
+        })
+    };
+    let members = move || {
+        workspace.members.with(|members| {
+            members
+                .iter()
+                .map(|m| (m.id.clone(), m.display_name().to_owned()))
+                .collect::<Vec<_>>()
+        })
+    };
+
+    view! {
+        <FormDialog
+            title=title
+            on_submit=Callback::new(move |_| form.submit(on_done))
+            on_cancel=on_done
+            saving=form.saving
+            failure=form.failure
+        >
+            <div class="form-grid">
+                <TextField label=Msg::FirstName id="first_name" get=first_get set=first_set autofocus=true
+                    error=form.error("first_name") />
+                <TextField label=Msg::LastName id="last_name" get=last_get set=last_set
+                    error=form.error("last_name") />
+                <IdSelect
+                    label=Msg::Company
+                    id="company_id"
+                    none=Msg::NoCompany
+                    options=Signal::derive(companies)
+                    current=Signal::derive(move || draft.with(|c| c.company_id.clone()))
+                    set=move |id| draft.update(|c| c.company_id = id)
+                />
+                <TextField label=Msg::JobTitle id="job_title" get=title_get set=title_set />
+            </div>
+            <EntryList draft=draft errors=form.errors entries=|c: &Contact| &c.phones entries_mut=|c: &mut Contact| &mut c.phones />
+            <EntryList draft=draft errors=form.errors entries=|c: &Contact| &c.emails entries_mut=|c: &mut Contact| &mut c.emails />
+            <div class="form-grid">
+                <TextField label=Msg::WhatsApp id="whatsapp" get=wa_get set=wa_set kind="tel"
+                    error=form.error("whatsapp") />
+                <TextField label=Msg::Telegram id="telegram" get=tg_get set=tg_set />
+                <div class="field">
+                    <label class="field-label" for="lifecycle_stage">{move || locale.t(Msg::LifecycleStage)}</label>
+                    {enum_select(
+                        "lifecycle_stage",
+                        LifecycleStage::ALL,
+                        LifecycleStage::as_str,
+                        stage_msg,
+                        move || Some(draft.with(|c| c.lifecycle_stage)),
+                        move |stage| if let Some(stage) = stage {
+                            draft.update(|c| c.set_lifecycle_stage(stage, js_sys::Date::now() as i64));
+                        },
+                        None,
+                    )}
+                </div>
+                <div class="field">
+                    <label class="field-label" for="source">{move || locale.t(Msg::LeadSource)}</label>
+                    {enum_select(
+                        "source",
+                        LeadSource::ALL,
+                        LeadSource::as_str,
+                        source_msg,
+                        move || draft.with(|c| c.source),
+                        move |source| draft.update(|c| c.source = source),
+                        Some(Msg::Unknown),
+                    )}
+                </div>
+                <IdSelect
+                    label=Msg::Owner
+                    id="owner_id"
+                    none=Msg::Unassigned
+                    options=Signal::derive(members)
+                    current=Signal::derive(move || draft.with(|c| c.owner_id.clone()))
+                    set=move |id| draft.update(|c| c.owner_id = id)
+                />
+            </div>
+            <CommonFields form=form />
+        </FormDialog>
+    }
+}
+
+/// A repeatable labelled value of a record: a phone number or an e-mail address.
+trait Entry: Clone + Default + Send + Sync + 'static {
+    type Label: Copy + PartialEq + Send + Sync + 'static;
+    /// The stored name of the list field, which validation errors refer to.
+    const FIELD: &'static str;
+    const TITLE: Msg;
+    const ADD: Msg;
+    const INPUT_TYPE: &'static str;
+    const LABELS: &'static [Self::Label];
+    fn label(&self) -> Self::Label;
+    fn set_label(&mut self, label: Self::Label);
+    fn value(&self) -> &str;
+    fn set_value(&mut self, value: String);
+    fn label_key(label: Self::Label) -> &'static str;
+    fn label_msg(label: Self::Label) -> Msg;
+}
+
+impl Entry for Phone {
+    type Label = PhoneLabel;
+    const FIELD: &'static str = "phones";
+    const TITLE: Msg = Msg::Phones;
+    const ADD: Msg = Msg::AddPhone;
+    const INPUT_TYPE: &'static str = "tel";
+    const LABELS: &'static [PhoneLabel] = PhoneLabel::ALL;
+    fn label(&self) -> PhoneLabel {
+        self.label
+    }
+    fn set_label(&mut self, label: PhoneLabel) {
+        self.label = label;
+    }
+    fn value(&self) -> &str {
+        &self.number
+    }
+    fn set_value(&mut self, value: String) {
+        self.number = value;
+    }
+    fn label_key(label: PhoneLabel) -> &'static str {
+        label.as_str()
+    }
+    fn label_msg(label: PhoneLabel) -> Msg {
+        phone_label_msg(label)
+    }
+}
+
+impl Entry for Email {
+    type Label = EmailLabel;
+    const FIELD: &'static str = "emails";
+    const TITLE: Msg = Msg::Emails;
+    const ADD: Msg = Msg::AddEmail;
+    const INPUT_TYPE: &'static str = "email";
+    const LABELS: &'static [EmailLabel] = EmailLabel::ALL;
+    fn label(&self) -> EmailLabel {
+        self.label
+    }
+    fn set_label(&mut self, label: EmailLabel) {
+        self.label = label;
+    }
+    fn value(&self) -> &str {
+        &self.address
+    }
+    fn set_value(&mut self, value: String) {
+        self.address = value;
+    }
+    fn label_key(label: EmailLabel) -> &'static str {
+        label.as_str()
+    }
+    fn label_msg(label: EmailLabel) -> Msg {
+        email_label_msg(label)
+    }
+}
+
+/// Edits a list of entries: a row per entry (kind and value) and a button to add one.
+#[component]
+fn EntryList<R, E>(
+    draft: RwSignal<R>,
+    errors: RwSignal<Vec<ValidationError>>,
+    /// The record's list of entries this editor shows.
+    entries: fn(&R) -> &Vec<E>,
+    entries_mut: fn(&mut R) -> &mut Vec<E>,
+) -> impl IntoView
+where
+    R: Send + Sync + 'static,
+    E: Entry,
+{
+    let locale = use_locale();
+    let count = move || draft.with(|r| entries(r).len()).max(1);
+    let row = move |at: usize| {
+        let input_id = format!("{}-{at}", E::FIELD);
+        let error = Signal::derive(field_error(errors, E::FIELD, Some(at)));
+        let error_id = format!("{input_id}-error");
+        let value = move || {
+            draft.with(|r| {
+                entries(r)
+                    .get(at)
+                    .map(|e| e.value().to_owned())
+                    .unwrap_or_default()
+            })
+        };
+        let set_value = move |value: String| {
+            draft.update(|r| {
+                let entries = entries_mut(r);
+                if entries.len() <= at {
+                    entries.resize(at + 1, E::default());
+                }
+                entries[at].set_value(value);
+            })
+        };
+        let current_label = move || draft.with(|r| entries(r).get(at).map(E::label));
+        let number = at + 1;
+        view! {
+            <div class="entry-row">
+                <select
+                    aria-label=move || format!("{} {}", locale.t(Msg::Kind), locale.number(number))
+                    on:change=move |ev| {
+                        let chosen = event_target_value(&ev);
+                        if let Some(label) = E::LABELS.iter().copied().find(|l| E::label_key(*l) == chosen) {
+                            draft.update(|r| {
+                                let entries = entries_mut(r);
+                                if entries.len() <= at {
+                                    entries.resize(at + 1, E::default());
+                                }
+                                entries[at].set_label(label);
+                            });
+                        }
+                    }
+                >
+                    {E::LABELS.iter().copied().map(|label| view! {
+                        <option value=E::label_key(label) selected=move || current_label() == Some(label)>
+                            {move || locale.t(E::label_msg(label))}
+                        </option>
+                    }).collect_view()}
+                </select>
+                <input
+                    id=input_id
+                    type=E::INPUT_TYPE
+                    dir="ltr"
+                    aria-label=move || format!("{} {}", locale.t(E::TITLE), locale.number(number))
+                    prop:value=value
+                    on:input=move |ev| set_value(event_target_value(&ev))
+                    aria-invalid=move || error.get().is_some().to_string()
+                    aria-describedby=error_id.clone()
+                />
+                <button
+                    type="button"
+                    class="button subtle"
+                    aria-label=move || format!("{} {} {}", locale.t(Msg::Remove), locale.t(E::TITLE), locale.number(number))
+                    on:click=move |_| draft.update(|r| {
+                        if at < entries(r).len() {
+                            entries_mut(r).remove(at);
+                        }
+                    })
+                >
+                    "×"
+                </button>
+                <span class="field-error" id=error_id role="alert">
+                    {move || error.get().map(|e| locale.validation(&e))}
+                </span>
+            </div>
+        }
+    };
+    view! {
+        <fieldset class="entries">
+            <legend class="field-label">{move || locale.t(E::TITLE)}</legend>
+            {move || (0..count()).map(row).collect_view()}
+            <button
+                type="button"
+                class="button subtle"
+                on:click=move |_| draft.update(|r| {
+                    let entries = entries_mut(r);
+                    let rows = entries.len().max(1);
+                    entries.resize(rows + 1, E::default());
+                })
+            >
+                {move || locale.t(E::ADD)}
+            </button>
+        </fieldset>
+    }
+}
+
+#[component]
+pub fn CompanyForm(initial: Option<Company>, on_done: Callback<()>) -> impl IntoView {
+    let locale = use_locale();
+    let form = FormState::new(initial, || Company {
+        id: new_id(),
+        created_at: js_sys::Date::now() as i64,
+        ..Company::default()
+    });
+    let draft = form.draft;
+    let title = Signal::derive(move || {
+        locale.t(if form.is_new() {
+            Msg::NewCompany
+        } else {
+            Msg::EditCompany
+        })
+    });
+    let (name_get, name_set) = form.text(|c| &c.name, |c, v| c.name = v);
+    let (industry_get, industry_set) = form.text(|c| &c.industry, |c, v| c.industry = v);
+    let (web_get, web_set) = form.text(|c| &c.website, |c, v| c.website = v);
+    view! {
+        <FormDialog
+            title=title
+            on_submit=Callback::new(move |_| form.submit(on_done))
+            on_cancel=on_done
+            saving=form.saving
+            failure=form.failure
+        >
+            <div class="form-grid">
+                <TextField label=Msg::CompanyName id="company_name" get=name_get set=name_set autofocus=true
+                    error=form.error("name") />
+                <TextField label=Msg::Industry id="industry" get=industry_get set=industry_set />
+                <TextField label=Msg::Website id="website" get=web_get set=web_set kind="url" />
+            </div>
+            <EntryList draft=draft errors=form.errors entries=|c: &Company| &c.phones entries_mut=|c: &mut Company| &mut c.phones />
+            <EntryList draft=draft errors=form.errors entries=|c: &Company| &c.emails entries_mut=|c: &mut Company| &mut c.emails />
+            <CommonFields form=form />
+        </FormDialog>
+    }
+}

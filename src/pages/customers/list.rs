@@ -1,0 +1,474 @@
+//! The customers list: instant search, filters and sort over every contact in memory, drawn
+//! as a window of rows so 100k contacts scroll as smoothly as ten.
+
+use super::form::{CompanyForm, ContactForm};
+use crate::{
+    i18n::{source_msg, stage_msg, use_locale, Msg},
+    pages::PageHeader,
+    workspace::{use_workspace, Collection, LoadState},
+};
+use leptos::{either::Either, prelude::*};
+use leptos_router::components::A;
+use rabet_domain::{
+    id::Id,
+    model::{Company, Contact, LeadSource, LifecycleStage},
+    search::{normalize, Query},
+};
+use std::collections::{BTreeSet, HashMap};
+
+/// Height of one row in pixels; `.virtual-row` in the stylesheet has the same.
+const ROW_HEIGHT: f64 = 60.0;
+/// Rows drawn above and below the visible ones, so fast scrolling shows no blank gap.
+const OVERSCAN: usize = 8;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Tab {
+    People,
+    Companies,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum SortOrder {
+    Name,
+    Newest,
+    Oldest,
+}
+
+impl SortOrder {
+    const ALL: [(SortOrder, Msg, &'static str); 3] = [
+        (SortOrder::Name, Msg::SortName, "name"),
+        (SortOrder::Newest, Msg::SortNewest, "newest"),
+        (SortOrder::Oldest, Msg::SortOldest, "oldest"),
+    ];
+}
+
+/// The list's filters; `None` means "all".
+#[derive(Clone, Debug, Default, PartialEq)]
+struct Filters {
+    stage: Option<LifecycleStage>,
+    source: Option<LeadSource>,
+    tag: Option<String>,
+    owner: Option<Id>,
+}
+
+impl Filters {
+    fn admit(&self, contact: &Contact) -> bool {
+        self.stage
+            .is_none_or(|stage| contact.lifecycle_stage == stage)
+            && self
+                .source
+                .is_none_or(|source| contact.source == Some(source))
+            && self
+                .tag
+                .as_ref()
+                .is_none_or(|tag| contact.tags.contains(tag))
+            && self
+                .owner
+                .as_ref()
+                .is_none_or(|owner| contact.owner_id.as_ref() == Some(owner))
+    }
+}
+
+#[component]
+pub fn Customers() -> impl IntoView {
+    let locale = use_locale();
+    let (tab, set_tab) = signal(Tab::People);
+    let (creating, set_creating) = signal(false);
+    let tab_button = move |which: Tab, label: Msg| {
+        view! {
+            <button
+                type="button"
+                class="segment"
+                aria-pressed=move || (tab.get() == which).to_string()
+                on:click=move |_| set_tab.set(which)
+            >
+                {move || locale.t(label)}
+            </button>
+        }
+    };
+    let new_label = move || match tab.get() {
+        Tab::People => locale.t(Msg::NewContact),
+        Tab::Companies => locale.t(Msg::NewCompany),
+    };
+
+    view! {
+        <div class="list-page">
+            <PageHeader title=Msg::NavCustomers intro=Msg::CustomersIntro />
+            <div class="toolbar">
+                <div class="segmented" role="group" aria-label=move || locale.t(Msg::CustomerKind)>
+                    {tab_button(Tab::People, Msg::People)}
+                    {tab_button(Tab::Companies, Msg::Companies)}
+                </div>
+                <button type="button" class="button primary" on:click=move |_| set_creating.set(true)>
+                    {new_label}
+                </button>
+            </div>
+            {move || match tab.get() {
+                Tab::People => Either::Left(view! { <PeopleList /> }),
+                Tab::Companies => Either::Right(view! { <CompanyList /> }),
+            }}
+            <Show when=move || creating.get()>
+                {move || {
+                    let done = Callback::new(move |_| set_creating.set(false));
+                    match tab.get_untracked() {
+                        Tab::People => Either::Left(view! { <ContactForm initial=None on_done=done /> }),
+                        Tab::Companies => Either::Right(view! { <CompanyForm initial=None on_done=done /> }),
+                    }
+                }}
+            </Show>
+        </div>
+    }
+}
+
+/// A search box bound to `query`.
+#[component]
+fn SearchBox(query: RwSignal<String>) -> impl IntoView {
+    let locale = use_locale();
+    view! {
+        <label class="search">
+            <span class="visually-hidden">{move || locale.t(Msg::Search)}</span>
+            <input
+                type="search"
+                placeholder=move || locale.t(Msg::SearchHint)
+                prop:value=move || query.get()
+                on:input=move |ev| query.set(event_target_value(&ev))
+            />
+        </label>
+    }
+}
+
+/// A labelled select whose options are `(value, text)`; the empty value means "all".
+#[component]
+fn FilterSelect(
+    label: Msg,
+    options: Signal<Vec<(String, String)>>,
+    value: RwSignal<String>,
+) -> impl IntoView {
+    let locale = use_locale();
+    view! {
+        <label class="filter">
+            <span class="filter-label">{move || locale.t(label)}</span>
+            <select on:change=move |ev| value.set(event_target_value(&ev)) prop:value=move || value.get()>
+                <option value="">{move || locale.t(Msg::All)}</option>
+                {move || {
+                    options
+                        .get()
+                        .into_iter()
+                        .map(|(key, text)| {
+                            let selected = value.get_untracked() == key;
+                            view! { <option value=key selected=selected>{text}</option> }
+                        })
+                        .collect_view()
+                }}
+            </select>
+        </label>
+    }
+}
+
+#[component]
+fn PeopleList() -> impl IntoView {
+    let locale = use_locale();
+    let workspace = use_workspace();
+    let query = RwSignal::new(String::new());
+    let stage = RwSignal::new(String::new());
+    let source = RwSignal::new(String::new());
+    let tag = RwSignal::new(String::new());
+    let owner = RwSignal::new(String::new());
+    let sort = RwSignal::new(SortOrder::Name);
+
+    let filters = Memo::new(move |_| Filters {
+        stage: LifecycleStage::parse(&stage.get()),
+        source: LeadSource::parse(&source.get()),
+        tag: Some(tag.get()).filter(|t| !t.is_empty()),
+        owner: Some(owner.get())
+            .filter(|o| !o.is_empty())
+            .map(Id::from_string),
+    });
+    // Sorting is the costly step, so it reruns only when the records or the order change;
+    // typing in the search box just filters this order.
+    let sorted = Memo::new(move |_| {
+        let order = sort.get();
+        workspace
+            .contacts
+            .with(|contacts| sorted_positions(contacts, order))
+    });
+    let visible = Memo::new(move |_| {
+        let query = Query::parse(&query.get());
+        let filters = filters.get();
+        workspace.contacts.with(|contacts| {
+            sorted.with(|order| {
+                order
+                    .iter()
+                    .copied()
+                    .filter(|&at| contacts.matches_at(at, &query) && filters.admit(contacts.at(at)))
+                    .collect::<Vec<usize>>()
+            })
+        })
+    });
+    let stage_options = Signal::derive(move || {
+        LifecycleStage::ALL
+            .iter()
+            .map(|s| (s.as_str().to_owned(), locale.t(stage_msg(*s)).to_owned()))
+            .collect()
+    });
+    let source_options = Signal::derive(move || {
+        LeadSource::ALL
+            .iter()
+            .map(|s| (s.as_str().to_owned(), locale.t(source_msg(*s)).to_owned()))
+            .collect()
+    });
+    let tag_options = Signal::derive(move || {
+        workspace.contacts.with(|contacts| {
+            let tags: BTreeSet<&String> = contacts.iter().flat_map(|c| &c.tags).collect();
+            tags.into_iter().map(|t| (t.clone(), t.clone())).collect()
+        })
+    });
+    let owner_options = Signal::derive(move || {
+        workspace.members.with(|members| {
+            members
+                .iter()
+                .map(|m| (m.id.to_string(), m.display_name().to_owned()))
+                .collect()
+        })
+    });
+    let sort_select = move |ev| {
+        let chosen = event_target_value(&ev);
+        if let Some((order, _, _)) = SortOrder::ALL.iter().find(|(_, _, key)| *key == chosen) {
+            sort.set(*order);
+        }
+    };
+    let company_names = Memo::new(move |_| {
+        workspace.companies.with(|companies| {
+            companies
+                .iter()
+                .map(|c| (c.id.clone(), c.name.clone()))
+                .collect::<HashMap<Id, String>>()
+        })
+    });
+    let total = move || workspace.contacts.with(Collection::len);
+
+    view! {
+        <div class="filters">
+            <SearchBox query=query />
+            <FilterSelect label=Msg::LifecycleStage options=stage_options value=stage />
+            <FilterSelect label=Msg::LeadSource options=source_options value=source />
+            <FilterSelect label=Msg::Tags options=tag_options value=tag />
+            <FilterSelect label=Msg::Owner options=owner_options value=owner />
+            <label class="filter">
+                <span class="filter-label">{move || locale.t(Msg::SortBy)}</span>
+                <select on:change=sort_select>
+                    {SortOrder::ALL
+                        .iter()
+                        .map(|(_, msg, key)| view! { <option value=*key>{move || locale.t(*msg)}</option> })
+                        .collect_view()}
+                </select>
+            </label>
+        </div>
+        <p class="list-count" aria-live="polite">
+            {move || {
+                let shown = locale.number(visible.with(Vec::len));
+                let all = locale.number(total());
+                locale.fill(Msg::ShownOfTotal, &[("shown", &shown), ("total", &all)])
+            }}
+        </p>
+        <ListBody
+            len=Signal::derive(move || visible.with(Vec::len))
+            id_at=move |at| {
+                let position = visible.with(|v| v[at]);
+                workspace.contacts.with(|c| c.at(position).id.clone())
+            }
+            empty=Signal::derive(move || empty_message(workspace.contacts.with(Collection::is_empty), Msg::EmptyContacts))
+            row=move |id: Id| {
+                let contact = workspace.contacts.with_untracked(|c| c.get(&id).cloned());
+                contact.map(|contact| {
+                    let company = contact
+                        .company_id
+                        .as_ref()
+                        .and_then(|id| company_names.with_untracked(|names| names.get(id).cloned()))
+                        .unwrap_or_default();
+                    view! { <ContactRow contact=contact company=company /> }
+                })
+            }
+        />
+    }
+}
+
+/// What an empty list says: still loading, nothing stored yet, or nothing matching.
+fn empty_message(none_stored: bool, nothing_yet: Msg) -> Msg {
+    let workspace = use_workspace();
+    match workspace.state.get() {
+        LoadState::Loading => Msg::Loading,
+        _ if none_stored => nothing_yet,
+        _ => Msg::NoMatches,
+    }
+}
+
+fn sorted_positions(contacts: &Collection<Contact>, order: SortOrder) -> Vec<usize> {
+    match order {
+        SortOrder::Name => contacts.positions_by(|c| normalize(&c.display_name())),
+        SortOrder::Newest => contacts.positions_by(|c| std::cmp::Reverse(c.created_at)),
+        SortOrder::Oldest => contacts.positions_by(|c| c.created_at),
+    }
+}
+
+#[component]
+fn ContactRow(contact: Contact, company: String) -> impl IntoView {
+    let locale = use_locale();
+    let href = format!("/customers/{}", contact.id);
+    let stage = contact.lifecycle_stage;
+    let phone = contact.primary_phone().unwrap_or_default().to_owned();
+    let email = contact.primary_email().unwrap_or_default().to_owned();
+    let tags = contact.tags.join(" · ");
+    view! {
+        <A href=href attr:class="row-link">
+            <span class="row-main">
+                <bdi class="row-title">{contact.display_name()}</bdi>
+                <bdi class="row-sub">{company}</bdi>
+            </span>
+            <span class="row-contact">
+                <bdi dir="ltr">{phone}</bdi>
+                <bdi class="row-sub">{email}</bdi>
+            </span>
+            <span class="row-meta">
+                <span class=format!("badge stage-{}", stage.as_str())>{move || locale.t(stage_msg(stage))}</span>
+                <bdi class="row-sub">{tags}</bdi>
+            </span>
+        </A>
+    }
+}
+
+#[component]
+fn CompanyList() -> impl IntoView {
+    let workspace = use_workspace();
+    let query = RwSignal::new(String::new());
+    let people = Memo::new(move |_| {
+        workspace.contacts.with(|contacts| {
+            let mut counts: HashMap<Id, usize> = HashMap::new();
+            for id in contacts.iter().filter_map(|c| c.company_id.clone()) {
+                *counts.entry(id).or_default() += 1;
+            }
+            counts
+        })
+    });
+    let sorted = Memo::new(move |_| {
+        workspace
+            .companies
+            .with(|companies| companies.positions_by(|c| normalize(&c.name)))
+    });
+    let visible = Memo::new(move |_| {
+        let query = Query::parse(&query.get());
+        workspace.companies.with(|companies| {
+            sorted.with(|order| {
+                order
+                    .iter()
+                    .copied()
+                    .filter(|&at| companies.matches_at(at, &query))
+                    .collect::<Vec<usize>>()
+            })
+        })
+    });
+    view! {
+        <div class="filters">
+            <SearchBox query=query />
+        </div>
+        <ListBody
+            len=Signal::derive(move || visible.with(Vec::len))
+            id_at=move |at| {
+                let position = visible.with(|v| v[at]);
+                workspace.companies.with(|c| c.at(position).id.clone())
+            }
+            empty=Signal::derive(move || empty_message(workspace.companies.with(Collection::is_empty), Msg::EmptyCompanies))
+            row=move |id: Id| {
+                let company = workspace.companies.with_untracked(|c| c.get(&id).cloned());
+                company.map(|company| {
+                    let count = people.with_untracked(|p| p.get(&company.id).copied().unwrap_or(0));
+                    view! { <CompanyRow company=company people=count /> }
+                })
+            }
+        />
+    }
+}
+
+#[component]
+fn CompanyRow(company: Company, people: usize) -> impl IntoView {
+    let locale = use_locale();
+    let href = format!("/customers/{}", company.id);
+    let phone = company
+        .phones
+        .first()
+        .map(|p| p.number.clone())
+        .unwrap_or_default();
+    view! {
+        <A href=href attr:class="row-link">
+            <span class="row-main">
+                <bdi class="row-title">{company.name.clone()}</bdi>
+                <bdi class="row-sub">{company.industry.clone()}</bdi>
+            </span>
+            <span class="row-contact">
+                <bdi dir="ltr">{phone}</bdi>
+                <bdi class="row-sub">{company.website.clone()}</bdi>
+            </span>
+            <span class="row-meta">
+                <span class="badge">{move || format!("{} · {}", locale.number(people), locale.t(Msg::People))}</span>
+            </span>
+        </A>
+    }
+}
+
+/// The scrolling list: only the rows in view (plus a margin) exist in the page.
+#[component]
+fn ListBody<I, R, V>(len: Signal<usize>, id_at: I, empty: Signal<Msg>, row: R) -> impl IntoView
+where
+    I: Fn(usize) -> Id + Copy + Send + Sync + 'static,
+    R: Fn(Id) -> Option<V> + Copy + Send + Sync + 'static,
+    V: IntoView + 'static,
+{
+    let locale = use_locale();
+    let scroller = NodeRef::<leptos::html::Div>::new();
+    let (scroll_top, set_scroll_top) = signal(0.0_f64);
+    let (viewport, set_viewport) = signal(900.0_f64);
+    let measure = move || {
+        if let Some(el) = scroller.get_untracked() {
+            set_scroll_top.set(el.scroll_top() as f64);
+            set_viewport.set(el.client_height() as f64);
+        }
+    };
+    Effect::new(move |_| {
+        // Re-measure once mounted and whenever the list changes (its height may have too).
+        len.track();
+        measure();
+    });
+    let window_rows = Memo::new(move |_| {
+        let total = len.get();
+        let first = ((scroll_top.get() / ROW_HEIGHT) as usize).saturating_sub(OVERSCAN);
+        let count = (viewport.get() / ROW_HEIGHT).ceil() as usize + 2 * OVERSCAN;
+        (first..total.min(first + count))
+            .map(|at| (at, id_at(at)))
+            .collect::<Vec<_>>()
+    });
+
+    view! {
+        <Show
+            when=move || { len.get() > 0 }
+            fallback=move || view! { <p class="empty">{move || locale.t(empty.get())}</p> }
+        >
+            <div class="virtual-list" node_ref=scroller on:scroll=move |_| measure()>
+                <ul
+                    class="virtual-inner"
+                    style:block-size=move || format!("{}px", len.get() as f64 * ROW_HEIGHT)
+                >
+                    <For each=move || window_rows.get() key=|(at, id)| (*at, id.clone()) let:((at, id))>
+                        <li
+                            class="virtual-row"
+                            style:transform=format!("translateY({}px)", at as f64 * ROW_HEIGHT)
+                            aria-setsize=move || len.get().to_string()
+                            aria-posinset=(at + 1).to_string()
+                        >
+                            {row(id)}
+                        </li>
+                    </For>
+                </ul>
+            </div>
+        </Show>
+    }
+}

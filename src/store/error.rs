@@ -1,0 +1,97 @@
+//! Storage failures, typed so the app can tell the user what happened in words.
+
+use indexed_db_futures::error::{Error as IdbError, OpenDbError, UnexpectedDataError};
+use rabet_domain::kind::EntityKind;
+use wasm_bindgen::{JsCast, JsValue};
+
+/// Why a storage operation failed. The app translates each variant for the user; the strings
+/// are details for the console and bug reports.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum StoreError {
+    /// IndexedDB is missing, refused to open, was blocked by another tab, or the connection
+    /// was closed (e.g. another tab upgraded the database).
+    #[error("storage is unavailable: {0}")]
+    Unavailable(String),
+    /// The browser's storage quota is used up; nothing of the failed write was stored.
+    #[error("storage is full")]
+    QuotaExceeded,
+    /// The transaction was aborted; nothing of it was stored.
+    #[error("the write was aborted: {0}")]
+    Aborted(String),
+    /// A stored record could not be read back.
+    #[error("stored {kind:?} {id} is unreadable: {reason}")]
+    Corrupt {
+        kind: EntityKind,
+        id: String,
+        reason: String,
+    },
+    /// Anything else: invalid input or an unexpected browser error.
+    #[error("{0}")]
+    Other(String),
+}
+
+/// Sorts a browser `DOMException` into a variant by its name.
+pub(super) fn from_dom_exception(error: &web_sys::DomException) -> StoreError {
+    let (name, message) = (error.name(), error.message());
+    match name.as_str() {
+        "QuotaExceededError" => StoreError::QuotaExceeded,
+        "AbortError" => StoreError::Aborted(message),
+        // Raised when the connection is closing or closed.
+        "InvalidStateError" => StoreError::Unavailable(message),
+        _ => StoreError::Other(format!("{name}: {message}")),
+    }
+}
+
+/// A thrown JavaScript value: a `DOMException` if it is one, else its text.
+pub(super) fn thrown(value: JsValue) -> StoreError {
+    match value.dyn_ref::<web_sys::DomException>() {
+        Some(error) => from_dom_exception(error),
+        None => StoreError::Other(
+            value
+                .dyn_ref::<js_sys::Error>()
+                .map(|error| String::from(error.message()))
+                .unwrap_or_else(|| format!("{value:?}")),
+        ),
+    }
+}
+
+impl From<IdbError> for StoreError {
+    fn from(error: IdbError) -> Self {
+        match error {
+            IdbError::DomException(error) => from_dom_exception(&error.into()),
+            IdbError::MissingData(UnexpectedDataError::TransactionAborted) => {
+                StoreError::Aborted(error.to_string())
+            }
+            other => StoreError::Other(other.to_string()),
+        }
+    }
+}
+
+impl From<OpenDbError> for StoreError {
+    /// Any failure to open means storage cannot be used, except a full disk, which the user
+    /// can fix.
+    fn from(error: OpenDbError) -> Self {
+        match error {
+            OpenDbError::Base(error) => match StoreError::from(error) {
+                StoreError::QuotaExceeded => StoreError::QuotaExceeded,
+                StoreError::Unavailable(detail)
+                | StoreError::Aborted(detail)
+                | StoreError::Other(detail) => StoreError::Unavailable(detail),
+                corrupt @ StoreError::Corrupt { .. } => {
+                    StoreError::Unavailable(corrupt.to_string())
+                }
+            },
+            other => StoreError::Unavailable(other.to_string()),
+        }
+    }
+}
+
+/// Why a transaction did not commit. The transaction's `error`, set when the browser aborted
+/// it (a full disk, a failed request), says more than the library's error.
+pub(super) fn not_committed(reason: Option<web_sys::DomException>, error: IdbError) -> StoreError {
+    match reason {
+        Some(reason) if reason.name() == "QuotaExceededError" => StoreError::QuotaExceeded,
+        Some(reason) => StoreError::Aborted(format!("{}: {}", reason.name(), reason.message())),
+        None => error.into(),
+    }
+}

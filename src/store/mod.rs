@@ -1,0 +1,505 @@
+//! The one module that touches IndexedDB.
+//!
+//! Every write is a list of sync ops ([`Op`]) merged into the stored records by
+//! [`Store::apply_ops`]: per field, last writer wins, exactly as on every other replica. Local
+//! ops are also queued in the outbox until a sync server acknowledges them. Reads return
+//! entities; views never see rows, ops or IndexedDB.
+//!
+//! Database "rabet" holds one object store per [`EntityKind`] and `merge` (records, laid out
+//! as in `row`), `outbox` and `meta`; `schema` has the versions and indexes.
+
+mod error;
+mod persistence;
+mod row;
+mod schema;
+mod system;
+#[cfg(all(test, target_arch = "wasm32"))]
+mod tests;
+
+pub use error::StoreError;
+pub use persistence::{request_persistence, storage_estimate, StorageEstimate};
+pub use schema::SCHEMA_VERSION;
+pub use system::new_id;
+
+use indexed_db_futures::database::Database;
+use indexed_db_futures::internals::SystemRepr;
+use indexed_db_futures::prelude::*;
+use indexed_db_futures::transaction::{Transaction, TransactionMode};
+use indexed_db_futures::KeyRange;
+use rabet_domain::{
+    hlc::{Clock, NodeId},
+    id::Id,
+    kind::EntityKind,
+    model::{Activity, Contact, Deal, Entity, Invoice, InvoiceStatus, RecordRef, Task},
+    op::{Op, OpBuilder},
+    replica::Record,
+};
+use row::StoredRow;
+use schema::{ViewIndex, MERGE, META, OUTBOX};
+use serde_json::{Map, Value};
+use std::cell::RefCell;
+use std::collections::{BTreeMap, BTreeSet};
+use std::future::Future;
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::{JsCast, JsValue};
+use web_sys::{IdbDatabase, IdbTransaction};
+
+/// The app's database.
+const DATABASE_NAME: &str = "rabet";
+/// The meta key of this replica's clock (JSON text of [`Clock`], which holds the node id).
+const CLOCK_KEY: &str = "clock";
+/// Records per transaction in [`Store::save_many`]: large enough that per-transaction costs
+/// vanish, small enough that progress shows and one transaction stays a few MB.
+const SAVE_MANY_CHUNK: usize = 2_000;
+
+/// An open connection to the database plus this replica's clock.
+///
+/// Not `Send` (IndexedDB handles live on the main thread): keep it in an `Rc` or
+/// `StoredValue::new_local`. Dropping it closes the connection. If another tab upgrades the
+/// database, this connection closes itself so the upgrade can proceed, and later calls fail
+/// with [`StoreError::Unavailable`].
+pub struct Store {
+    db: Database,
+    node: NodeId,
+    /// Ticked for local ops and advanced by remote ones; saved with every write.
+    clock: RefCell<Clock>,
+    close_on_version_change: Closure<dyn FnMut()>,
+}
+
+impl Store {
+    /// Opens (creating or upgrading) the app's database. The first open in a browser profile
+    /// makes this replica's node id and clock.
+    pub async fn open() -> Result<Store, StoreError> {
+        Store::open_named(DATABASE_NAME).await
+    }
+
+    /// Opens a database of another name, at the current schema version (for tests).
+    pub async fn open_named(name: &str) -> Result<Store, StoreError> {
+        Store::open_at_version(name, SCHEMA_VERSION).await
+    }
+
+    async fn open_at_version(name: &str, version: u32) -> Result<Store, StoreError> {
+        let db = schema::open_database(name, version).await?;
+        let clock = read_or_create_clock(&db).await?;
+        let connection = raw_database(&db);
+        let close_on_version_change = Closure::<dyn FnMut()>::new({
+            let connection = connection.clone();
+            move || connection.close()
+        });
+        connection.set_onversionchange(Some(close_on_version_change.as_ref().unchecked_ref()));
+        Ok(Store {
+            db,
+            node: clock.node().clone(),
+            clock: RefCell::new(clock),
+            close_on_version_change,
+        })
+    }
+
+    /// This replica's node id, which every local op's stamp carries.
+    pub fn node(&self) -> &NodeId {
+        &self.node
+    }
+
+    /// Every live (not deleted) record of `E`, in id order (creation order, to the millisecond).
+    pub async fn load<E: Entity>(&self) -> Result<Vec<E>, StoreError> {
+        let tx = self.transaction(&[E::KIND.as_str()], TransactionMode::Readonly)?;
+        let rows = tx
+            .object_store(E::KIND.as_str())?
+            .get_all()
+            .build()?
+            .await?;
+        row::decode_live(rows)
+    }
+
+    /// Saves a new (`before` = None) or edited record: ops for the fields that changed.
+    pub async fn save<E: Entity>(&self, before: Option<&E>, after: &E) -> Result<(), StoreError> {
+        let previous = before.map(synced_fields);
+        let ops = self.local_ops(|builder| {
+            builder.edit_ops(
+                E::KIND,
+                after.id(),
+                previous.as_ref(),
+                &synced_fields(after),
+            )
+        });
+        let ops = ops.map_err(|error| StoreError::Other(error.to_string()))?;
+        self.apply_ops(&ops, true).await.map(drop)
+    }
+
+    /// Saves new records (an import) in a few large transactions, calling `on_progress` with
+    /// the number saved so far after each. A failure leaves the earlier transactions saved.
+    pub async fn save_many<E: Entity>(
+        &self,
+        items: &[E],
+        mut on_progress: impl FnMut(usize),
+    ) -> Result<(), StoreError> {
+        let mut saved = 0;
+        for chunk in items.chunks(SAVE_MANY_CHUNK) {
+            let ops = self.local_ops(|builder| {
+                let mut ops = Vec::new();
+                for item in chunk {
+                    ops.extend(builder.edit_ops(E::KIND, item.id(), None, &synced_fields(item))?);
+                }
+                Ok::<_, rabet_domain::op::OpError>(ops)
+            });
+            let ops = ops.map_err(|error| StoreError::Other(error.to_string()))?;
+            self.apply_ops(&ops, true).await?;
+            saved += chunk.len();
+            on_progress(saved);
+        }
+        Ok(())
+    }
+
+    /// Deletes a record: a tombstone op, so [`Store::restore`] can undo it and other replicas
+    /// learn of it.
+    pub async fn delete(&self, kind: EntityKind, id: &Id) -> Result<(), StoreError> {
+        let op = self.local_ops(|builder| builder.delete_op(kind, id));
+        self.apply_ops(&[op], true).await.map(drop)
+    }
+
+    /// Undoes [`Store::delete`]; edits made meanwhile are kept.
+    pub async fn restore(&self, kind: EntityKind, id: &Id) -> Result<(), StoreError> {
+        let op = self.local_ops(|builder| builder.restore_op(kind, id));
+        self.apply_ops(&[op], true).await.map(drop)
+    }
+
+    /// Merges ops into the stored records in one transaction, last writer wins per field.
+    /// Local ops (made by this replica) are also queued in the outbox; remote ones (from
+    /// sync) are validated first and advance the clock. Returns the records that changed, in
+    /// (kind, id) order.
+    pub async fn apply_ops(
+        &self,
+        ops: &[Op],
+        local: bool,
+    ) -> Result<Vec<(EntityKind, Id)>, StoreError> {
+        if !local {
+            self.observe_remote(ops)?;
+        }
+        let mut by_record: BTreeMap<(EntityKind, &Id), Vec<&Op>> = BTreeMap::new();
+        for op in ops {
+            by_record
+                .entry((op.entity, &op.record))
+                .or_default()
+                .push(op);
+        }
+        if by_record.is_empty() {
+            return Ok(Vec::new());
+        }
+        let kinds: BTreeSet<EntityKind> = by_record.keys().map(|(kind, _)| *kind).collect();
+        let mut store_names: Vec<&str> = kinds.iter().map(|kind| kind.as_str()).collect();
+        store_names.extend([MERGE, META]);
+        if local {
+            store_names.push(OUTBOX);
+        }
+        // Taken with the transaction, so transactions (which run in creation order) save
+        // ever later clocks.
+        let clock = serde_json::to_string(&*self.clock.borrow())
+            .map_err(|error| StoreError::Other(error.to_string()))?;
+        let tx = self.transaction(&store_names, TransactionMode::Readwrite)?;
+        let changed = {
+            let stores = kinds
+                .iter()
+                .map(|&kind| Ok((kind, tx.object_store(kind.as_str())?)))
+                .collect::<Result<BTreeMap<_, _>, StoreError>>()?;
+            let merge = tx.object_store(MERGE)?;
+            let row_reads = by_record
+                .keys()
+                .map(|(kind, id)| stores[kind].get(id.as_str()).build())
+                .collect::<Result<Vec<_>, _>>()?;
+            let merge_reads = by_record
+                .keys()
+                .map(|&(kind, id)| merge.get(row::merge_key(kind, id)).build())
+                .collect::<Result<Vec<_>, _>>()?;
+            let stored_rows: Vec<Option<JsValue>> = answers(row_reads).await?;
+            let merge_states: Vec<Option<String>> = answers(merge_reads).await?;
+            let mut changed = Vec::new();
+            let mut rows = Vec::new();
+            let stored = stored_rows.into_iter().zip(merge_states);
+            for (((kind, id), record_ops), stored) in by_record.iter().zip(stored) {
+                let mut record = match stored {
+                    (Some(stored), Some(merge_state)) => {
+                        let stored = StoredRow::from_js(&stored, *kind, id)?;
+                        row::into_record(*kind, stored, &merge_state)?
+                    }
+                    (None, None) => Record::default(),
+                    _ => return Err(row::corrupt(*kind, id, "half stored".into())),
+                };
+                let mut won = false;
+                for op in record_ops {
+                    won |= record.apply(op);
+                }
+                if won {
+                    let (stored, merge_state) = row::from_record(id, &record);
+                    send(
+                        merge
+                            .put(merge_state)
+                            .with_key(row::merge_key(*kind, id))
+                            .build(),
+                    )?;
+                    rows.push(stored);
+                    changed.push((*kind, (*id).clone()));
+                }
+            }
+            let rows = js_sys::Array::from(&row::to_js(&rows)?);
+            for ((kind, _), stored) in changed.iter().zip(rows.iter()) {
+                send(stores[kind].put(stored).build())?;
+            }
+            if local {
+                let outbox = tx.object_store(OUTBOX)?;
+                for record_ops in by_record.values() {
+                    let (key, entry) = outbox_entry(record_ops)?;
+                    send(outbox.put(entry).with_key(key).build())?;
+                }
+            }
+            send(
+                tx.object_store(META)?
+                    .put(clock)
+                    .with_key(CLOCK_KEY)
+                    .build(),
+            )?;
+            changed
+        };
+        commit(tx).await?;
+        Ok(changed)
+    }
+
+    /// The local ops no sync server has acknowledged yet, in stamp order.
+    pub async fn outbox(&self) -> Result<Vec<Op>, StoreError> {
+        let tx = self.transaction(&[OUTBOX], TransactionMode::Readonly)?;
+        let entries = tx
+            .object_store(OUTBOX)?
+            .get_all::<String>()
+            .build()?
+            .await?;
+        let mut ops = Vec::new();
+        for entry in entries {
+            let entry: Vec<Op> = serde_json::from_str(&entry?)
+                .map_err(|error| StoreError::Other(format!("unreadable outbox entry: {error}")))?;
+            ops.extend(entry);
+        }
+        // Entries are in order of their last op; ops of entries written together interleave.
+        ops.sort_by(|a, b| a.precedence().cmp(&b.precedence()));
+        Ok(ops)
+    }
+
+    /// Drops from the outbox every entry whose ops are all at or before `last`: call it
+    /// with the last op a sync server acknowledged, having sent the outbox in order.
+    pub async fn acknowledge_through(&self, last: &Op) -> Result<(), StoreError> {
+        let tx = self.transaction(&[OUTBOX], TransactionMode::Readwrite)?;
+        let through = KeyRange::UpperBound(outbox_key(last), false);
+        send(
+            tx.object_store(OUTBOX)?
+                .delete::<String, _>(through)
+                .build(),
+        )?;
+        commit(tx).await
+    }
+
+    /// Deletes every record and the outbox (before restoring a backup that replaces them).
+    /// The node id and clock stay, so later stamps still beat earlier ones.
+    pub async fn clear_all(&self) -> Result<(), StoreError> {
+        let mut store_names: Vec<&str> = EntityKind::ALL.iter().map(|kind| kind.as_str()).collect();
+        store_names.extend([MERGE, OUTBOX]);
+        let tx = self.transaction(&store_names, TransactionMode::Readwrite)?;
+        for name in &store_names {
+            send(tx.object_store(name)?.clear())?;
+        }
+        commit(tx).await
+    }
+
+    /// The live contacts of a company.
+    pub async fn contacts_of_company(&self, company: &Id) -> Result<Vec<Contact>, StoreError> {
+        let key = JsValue::from_str(company.as_str());
+        self.query(&schema::CONTACTS_BY_COMPANY, KeyRange::Only(key))
+            .await
+    }
+
+    /// The live deals in a pipeline stage.
+    pub async fn deals_in_stage(&self, stage: &Id) -> Result<Vec<Deal>, StoreError> {
+        let key = JsValue::from_str(stage.as_str());
+        self.query(&schema::DEALS_BY_STAGE, KeyRange::Only(key))
+            .await
+    }
+
+    /// The live activities about a contact, company, deal or ticket, oldest first. Other
+    /// kinds have no activities.
+    pub async fn activities_about(&self, record: &RecordRef) -> Result<Vec<Activity>, StoreError> {
+        let index = match record.kind {
+            EntityKind::Contact => &schema::ACTIVITIES_BY_CONTACT,
+            EntityKind::Company => &schema::ACTIVITIES_BY_COMPANY,
+            EntityKind::Deal => &schema::ACTIVITIES_BY_DEAL,
+            EntityKind::Ticket => &schema::ACTIVITIES_BY_TICKET,
+            _ => return Ok(Vec::new()),
+        };
+        let id = JsValue::from_str(record.id.as_str());
+        let at = |time: f64| JsValue::from(js_sys::Array::of2(&id, &JsValue::from_f64(time)));
+        let all_times = KeyRange::Bound(at(f64::NEG_INFINITY), false, at(f64::INFINITY), false);
+        self.query(index, all_times).await
+    }
+
+    /// The live tasks due from `from_ms` to `until_ms` (Unix ms, both included), soonest
+    /// first. Tasks without a due time are not listed.
+    pub async fn tasks_due_between(
+        &self,
+        from_ms: i64,
+        until_ms: i64,
+    ) -> Result<Vec<Task>, StoreError> {
+        // Instants are well inside f64's exact range.
+        let bound = |ms: i64| JsValue::from_f64(ms as f64);
+        let range = KeyRange::Bound(bound(from_ms), false, bound(until_ms), false);
+        self.query(&schema::TASKS_BY_DUE, range).await
+    }
+
+    /// The live invoices and quotes with a status.
+    pub async fn invoices_with_status(
+        &self,
+        status: InvoiceStatus,
+    ) -> Result<Vec<Invoice>, StoreError> {
+        let key = JsValue::from_str(status.as_str());
+        self.query(&schema::INVOICES_BY_STATUS, KeyRange::Only(key))
+            .await
+    }
+
+    async fn query<E: Entity>(
+        &self,
+        index: &ViewIndex,
+        range: KeyRange<JsValue>,
+    ) -> Result<Vec<E>, StoreError> {
+        debug_assert_eq!(index.kind, E::KIND);
+        let tx = self.transaction(&[E::KIND.as_str()], TransactionMode::Readonly)?;
+        let store = tx.object_store(E::KIND.as_str())?;
+        let rows = store
+            .index(&index.name())?
+            .get_all()
+            .with_query::<JsValue, _>(range)
+            .build()?
+            .await?;
+        row::decode_live(rows)
+    }
+
+    /// Builds local ops with this replica's clock, the current time and fresh op ids.
+    fn local_ops<T>(&self, build: impl FnOnce(&mut OpBuilder<'_>) -> T) -> T {
+        let mut clock = self.clock.borrow_mut();
+        let mut new_op_id = system::new_id;
+        build(&mut OpBuilder::new(
+            &mut clock,
+            system::now_ms(),
+            &mut new_op_id,
+        ))
+    }
+
+    /// Refuses malformed remote ops, then moves the clock past every remote stamp.
+    fn observe_remote(&self, ops: &[Op]) -> Result<(), StoreError> {
+        for op in ops {
+            op.validate()
+                .map_err(|error| StoreError::Other(format!("op {} refused: {error}", op.id)))?;
+        }
+        let now = system::now_ms();
+        let mut clock = self.clock.borrow_mut();
+        for op in ops {
+            clock.observe(&op.stamp, now);
+        }
+        Ok(())
+    }
+
+    fn transaction(
+        &self,
+        stores: &[&str],
+        mode: TransactionMode,
+    ) -> Result<Transaction<'_>, StoreError> {
+        Ok(self.db.transaction(stores).with_mode(mode).build()?)
+    }
+}
+
+impl Drop for Store {
+    fn drop(&mut self) {
+        let connection = raw_database(&self.db);
+        connection.set_onversionchange(None);
+        // Waits for running transactions, then closes.
+        connection.close();
+    }
+}
+
+/// An entity's fields as synced: all but the id, which every op carries as its `record`.
+fn synced_fields<E: Entity>(entity: &E) -> Map<String, Value> {
+    let mut fields = entity.to_fields();
+    fields.remove(row::ID);
+    fields
+}
+
+/// The outbox key of an op: stamp, then op id, so keys sort as ops' precedence.
+fn outbox_key(op: &Op) -> String {
+    format!("{} {}", op.stamp.to_sort_key(), op.id)
+}
+
+/// The outbox entry for the ops one write made to one record: keyed by its last op (so
+/// entries iterate in stamp order), valued as the ops' JSON text.
+fn outbox_entry(ops: &[&Op]) -> Result<(String, String), StoreError> {
+    let last = ops
+        .iter()
+        .max_by(|a, b| a.precedence().cmp(&b.precedence()))
+        .ok_or_else(|| StoreError::Other("empty outbox entry".into()))?;
+    let entry = serde_json::to_string(ops).map_err(|error| StoreError::Other(error.to_string()))?;
+    Ok((outbox_key(last), entry))
+}
+
+/// Reads this replica's clock, making node id and clock on the first open. One readwrite
+/// transaction, so two tabs opening at once agree on one node id.
+async fn read_or_create_clock(db: &Database) -> Result<Clock, StoreError> {
+    let tx = db
+        .transaction(META)
+        .with_mode(TransactionMode::Readwrite)
+        .build()?;
+    let meta = tx.object_store(META)?;
+    let stored: Option<String> = meta.get(CLOCK_KEY).build()?.await?;
+    let clock = match stored {
+        Some(text) => serde_json::from_str(&text)
+            .map_err(|error| StoreError::Other(format!("unreadable stored clock: {error}")))?,
+        None => {
+            let clock = Clock::new(system::new_node_id());
+            let text = serde_json::to_string(&clock)
+                .map_err(|error| StoreError::Other(error.to_string()))?;
+            send(meta.put(text).with_key(CLOCK_KEY).build())?;
+            clock
+        }
+    };
+    drop(meta);
+    commit(tx).await?;
+    Ok(clock)
+}
+
+/// Sends a write without waiting for it: IndexedDB runs requests in order, and a failed one
+/// aborts the transaction, which [`commit`] reports.
+fn send<Request>(request: indexed_db_futures::Result<Request>) -> Result<(), StoreError> {
+    request.map(drop).map_err(StoreError::from)
+}
+
+/// The answers to requests sent in one transaction, in order. IndexedDB answers requests in
+/// the order sent, so once the last is answered all are: the others are then taken at once
+/// rather than waiting a turn of the event loop each, which costs more than the read.
+async fn answers<T>(
+    mut requests: Vec<impl Future<Output = indexed_db_futures::Result<T>> + Unpin>,
+) -> Result<Vec<T>, StoreError> {
+    let Some(last) = requests.pop() else {
+        return Ok(Vec::new());
+    };
+    let last = last.await?;
+    let mut answers = Vec::with_capacity(requests.len() + 1);
+    for request in requests {
+        answers.push(request.await?);
+    }
+    answers.push(last);
+    Ok(answers)
+}
+
+/// Commits (transactions roll back unless committed) and waits until the data is stored.
+async fn commit(tx: Transaction<'_>) -> Result<(), StoreError> {
+    let transaction: IdbTransaction = tx.as_sys().unchecked_ref::<IdbTransaction>().clone();
+    tx.commit()
+        .await
+        .map_err(|error| error::not_committed(transaction.error(), error))
+}
+
+fn raw_database(db: &Database) -> IdbDatabase {
+    db.as_sys().unchecked_ref::<IdbDatabase>().clone()
+}

@@ -1,0 +1,185 @@
+//! How a record is laid out, and moving rows between Rust and JS.
+//!
+//! A record is stored in two parts, always written in one transaction:
+//!
+//! ```text
+//! row, in the kind's store (key "id"):
+//!   { "id": "<record id>",
+//!     "v":  { "<field>": <value>, …, "id": "…" },   current values and the id: what the
+//!                                                     entity is read from, indexes point into
+//!     "d":  false }                                   the `deleted` field's value (false until set)
+//! merge state, in the `merge` store (key "<kind>/<record id>"):
+//!   "<field> <stamp> <op id>\n…"                      per written field, the write that won
+//! ```
+//!
+//! Together they hold the domain `Record` exactly (see [`into_record`]), so ops arriving later
+//! merge per field. The merge state is kept apart because only merges read it, and it is most
+//! of a record's bytes: loading reads rows alone. It is one string, the cheapest value for
+//! IndexedDB to store; its parts never contain spaces (field names and op ids are validated,
+//! stamps are fixed-width hex).
+//!
+//! Values cross between wasm and JS as JSON text (`JSON.parse`/`JSON.stringify` over whole
+//! batches): one call and one copy per batch, rather than a call per value.
+
+use super::error::{thrown, StoreError};
+use indexed_db_futures::error::Error as IdbError;
+use rabet_domain::{
+    hlc::Stamp,
+    id::Id,
+    kind::EntityKind,
+    model::Entity,
+    op::{Op, DELETED_FIELD},
+    replica::Record,
+};
+use serde::{de::DeserializeOwned, Deserialize, Serialize};
+use serde_json::{Map, Value};
+use std::fmt::Write;
+use wasm_bindgen::JsValue;
+
+/// The key of a row, and the name under which its values hold the record id.
+pub(super) const ID: &str = "id";
+/// The row's current values.
+pub(super) const VALUES: &str = "v";
+/// Whether the row is deleted.
+const DELETED: &str = "d";
+
+/// A record's row; see the module docs for the layout.
+#[derive(Serialize, Deserialize)]
+pub(super) struct StoredRow {
+    id: Id,
+    v: Map<String, Value>,
+    #[serde(default)]
+    d: bool,
+}
+
+impl StoredRow {
+    /// Reads a row as returned by IndexedDB.
+    pub fn from_js(row: &JsValue, kind: EntityKind, id: &Id) -> Result<StoredRow, StoreError> {
+        from_js(row).map_err(|reason| corrupt(kind, id, reason))
+    }
+}
+
+/// A record as its row and its merge state.
+pub(super) fn from_record(id: &Id, record: &Record) -> (StoredRow, String) {
+    let mut values = record.to_map();
+    values.insert(ID.to_owned(), Value::String(id.as_str().to_owned()));
+    let mut merge_state = String::new();
+    for (field, state) in record.fields() {
+        // Writing into a `String` cannot fail.
+        let _ = writeln!(
+            merge_state,
+            "{field} {} {}",
+            state.stamp.to_sort_key(),
+            state.op
+        );
+    }
+    let row = StoredRow {
+        id: id.clone(),
+        v: values,
+        d: record.is_deleted(),
+    };
+    (row, merge_state)
+}
+
+/// The record a row and its merge state hold, rebuilt by applying each field's winning
+/// write again.
+pub(super) fn into_record(
+    kind: EntityKind,
+    mut row: StoredRow,
+    merge_state: &str,
+) -> Result<Record, StoreError> {
+    let id = row.id.clone();
+    let mut record = Record::default();
+    let mut parts = merge_state.split_ascii_whitespace();
+    while let Some(field) = parts.next() {
+        let (Some(stamp), Some(op)) = (parts.next(), parts.next()) else {
+            return Err(corrupt(
+                kind,
+                &id,
+                format!("merge state of {field:?} is cut short"),
+            ));
+        };
+        let stamp =
+            Stamp::from_sort_key(stamp).map_err(|error| corrupt(kind, &id, error.to_string()))?;
+        let value = if field == DELETED_FIELD {
+            Value::Bool(row.d)
+        } else {
+            row.v.remove(field).ok_or_else(|| {
+                corrupt(kind, &id, format!("no value for written field {field:?}"))
+            })?
+        };
+        record.apply(&Op {
+            id: Id::from_string(op),
+            entity: kind,
+            record: id.clone(),
+            field: field.to_owned(),
+            value,
+            stamp,
+        });
+    }
+    Ok(record)
+}
+
+/// The key of a record's merge state.
+pub(super) fn merge_key(kind: EntityKind, id: &Id) -> String {
+    format!("{}/{id}", kind.as_str())
+}
+
+pub(super) fn corrupt(kind: EntityKind, id: &Id, reason: String) -> StoreError {
+    StoreError::Corrupt {
+        kind,
+        id: id.to_string(),
+        reason,
+    }
+}
+
+/// `value` as a JS value, through JSON text (objects stay plain objects, as key paths need).
+pub(super) fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, StoreError> {
+    let text =
+        serde_json::to_string(value).map_err(|error| StoreError::Other(error.to_string()))?;
+    js_sys::JSON::parse(&text).map_err(thrown)
+}
+
+fn from_js<T: DeserializeOwned>(value: &JsValue) -> Result<T, String> {
+    let text = js_sys::JSON::stringify(value).map_err(|error| format!("{error:?}"))?;
+    serde_json::from_str(&String::from(text)).map_err(|error| error.to_string())
+}
+
+/// The entities of the rows that are not deleted, in row order.
+pub(super) fn decode_live<E: Entity>(
+    rows: impl Iterator<Item = Result<JsValue, IdbError>>,
+) -> Result<Vec<E>, StoreError> {
+    let (deleted_key, values_key) = (JsValue::from_str(DELETED), JsValue::from_str(VALUES));
+    // Only the values of live rows cross into wasm; the merge state stays in JS.
+    let live_values = js_sys::Array::new();
+    for row in rows {
+        let row = row?;
+        let deleted = js_sys::Reflect::get(&row, &deleted_key).map_err(thrown)?;
+        if deleted.as_bool() != Some(true) {
+            live_values.push(&js_sys::Reflect::get(&row, &values_key).map_err(thrown)?);
+        }
+    }
+    from_js::<Vec<E>>(&live_values).map_err(|_| name_corrupt_row::<E>(&live_values))
+}
+
+/// After a batch failed to decode: which row failed, and why.
+fn name_corrupt_row<E: Entity>(values: &js_sys::Array) -> StoreError {
+    let id_key = JsValue::from_str(ID);
+    for value in values.iter() {
+        if let Err(reason) = from_js::<E>(&value) {
+            let id = js_sys::Reflect::get(&value, &id_key)
+                .ok()
+                .and_then(|id| id.as_string())
+                .unwrap_or_default();
+            return StoreError::Corrupt {
+                kind: E::KIND,
+                id,
+                reason,
+            };
+        }
+    }
+    StoreError::Other(format!(
+        "{:?} rows decode one by one but not together",
+        E::KIND
+    ))
+}

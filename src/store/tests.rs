@@ -1,0 +1,432 @@
+//! The store against real IndexedDB in headless Chromium. Each test works in a database of
+//! its own and deletes it at the end.
+
+use super::*;
+use rabet_domain::model::{Phone, PhoneLabel};
+use wasm_bindgen_test::wasm_bindgen_test;
+
+/// A database name no other test (or earlier run) uses.
+fn unique_name(test: &str) -> String {
+    format!("rabet-test-{test}-{}", new_id())
+}
+
+async fn delete_database(name: &str) {
+    Database::delete_by_name(name)
+        .expect("deleteDatabase starts")
+        .await
+        .expect("the test database is deleted");
+}
+
+fn contact(first_name: &str, company: Option<&Id>) -> Contact {
+    Contact {
+        id: new_id(),
+        first_name: first_name.to_owned(),
+        last_name: "Karimi".to_owned(),
+        company_id: company.cloned(),
+        phones: vec![Phone {
+            label: PhoneLabel::Mobile,
+            number: "+989121234567".to_owned(),
+        }],
+        ..Contact::default()
+    }
+}
+
+fn sorted_by_id(mut contacts: Vec<Contact>) -> Vec<Contact> {
+    contacts.sort_by(|a, b| a.id.cmp(&b.id));
+    contacts
+}
+
+fn task(title: &str, due_at: Option<i64>) -> Task {
+    Task {
+        id: new_id(),
+        title: title.to_owned(),
+        due_at,
+        ..Task::default()
+    }
+}
+
+/// The first names, sorted: lookups return id order, and ids made in the same millisecond
+/// are in random order.
+fn first_names(contacts: &[Contact]) -> Vec<&str> {
+    let mut names: Vec<&str> = contacts.iter().map(|c| c.first_name.as_str()).collect();
+    names.sort_unstable();
+    names
+}
+
+#[wasm_bindgen_test]
+async fn create_edit_delete_restore_survive_reopening() {
+    let name = unique_name("round-trip");
+    let sara = contact("Sara", None);
+    Store::open_named(&name)
+        .await
+        .unwrap()
+        .save(None, &sara)
+        .await
+        .unwrap();
+    let store = Store::open_named(&name).await.unwrap();
+    assert_eq!(store.load::<Contact>().await.unwrap(), [sara.clone()]);
+
+    let edited = Contact {
+        first_name: "Sarah".to_owned(),
+        tags: vec!["vip".to_owned()],
+        ..sara.clone()
+    };
+    store.save(Some(&sara), &edited).await.unwrap();
+    drop(store);
+    let store = Store::open_named(&name).await.unwrap();
+    assert_eq!(store.load::<Contact>().await.unwrap(), [edited.clone()]);
+
+    store.delete(EntityKind::Contact, &sara.id).await.unwrap();
+    drop(store);
+    let store = Store::open_named(&name).await.unwrap();
+    assert_eq!(store.load::<Contact>().await.unwrap(), []);
+
+    store.restore(EntityKind::Contact, &sara.id).await.unwrap();
+    drop(store);
+    let store = Store::open_named(&name).await.unwrap();
+    assert_eq!(store.load::<Contact>().await.unwrap(), [edited]);
+
+    drop(store);
+    delete_database(&name).await;
+}
+
+#[wasm_bindgen_test]
+async fn an_edit_queues_ops_for_the_changed_fields_only_in_stamp_order() {
+    let name = unique_name("outbox");
+    let store = Store::open_named(&name).await.unwrap();
+    let node = store.node().clone();
+    let sara = contact("Sara", None);
+    store.save(None, &sara).await.unwrap();
+    let created = store.outbox().await.unwrap();
+    // A new record gets an op per field; the id travels as every op's `record`.
+    let mut created_fields: Vec<&str> = created.iter().map(|op| op.field.as_str()).collect();
+    created_fields.sort_unstable();
+    let mut expected_fields: Vec<String> = synced_fields(&sara).keys().cloned().collect();
+    expected_fields.sort_unstable();
+    assert_eq!(created_fields, expected_fields);
+
+    let edited = Contact {
+        first_name: "Sarah".to_owned(),
+        job_title: "Buyer".to_owned(),
+        ..sara.clone()
+    };
+    store.save(Some(&sara), &edited).await.unwrap();
+    // Saving without changes writes nothing.
+    store.save(Some(&edited), &edited).await.unwrap();
+
+    let outbox = store.outbox().await.unwrap();
+    assert_eq!(outbox.len(), created.len() + 2);
+    assert_eq!(outbox[..created.len()], created[..]);
+    let edit_ops: Vec<(&str, &Value)> = outbox[created.len()..]
+        .iter()
+        .map(|op| (op.field.as_str(), &op.value))
+        .collect();
+    assert_eq!(
+        edit_ops,
+        [
+            ("first_name", &Value::from("Sarah")),
+            ("job_title", &Value::from("Buyer"))
+        ]
+    );
+    assert!(outbox.windows(2).all(|pair| pair[0].stamp < pair[1].stamp));
+    assert!(outbox
+        .iter()
+        .all(|op| op.stamp.node == node && op.record == sara.id));
+
+    // Acknowledging the creation leaves the edit queued.
+    store
+        .acknowledge_through(created.last().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(store.outbox().await.unwrap(), outbox[created.len()..]);
+
+    drop(store);
+    delete_database(&name).await;
+}
+
+#[wasm_bindgen_test]
+async fn indexes_find_contacts_by_company_tasks_by_due_date_and_activities_by_record() {
+    let name = unique_name("indexes");
+    let store = Store::open_named(&name).await.unwrap();
+    let (acme, other) = (new_id(), new_id());
+    let contacts = [
+        contact("Ali", Some(&acme)),
+        contact("Bita", Some(&other)),
+        contact("Cyrus", Some(&acme)),
+        contact("Dara", None),
+        contact("Elham", Some(&acme)),
+    ];
+    store.save_many(&contacts, |_| {}).await.unwrap();
+    store
+        .delete(EntityKind::Contact, &contacts[4].id)
+        .await
+        .unwrap();
+    let of_acme = store.contacts_of_company(&acme).await.unwrap();
+    assert_eq!(first_names(&of_acme), ["Ali", "Cyrus"]);
+
+    let tasks = [
+        task("later", Some(3_000)),
+        task("undated", None),
+        task("soon", Some(2_000)),
+        task("past", Some(1_000)),
+    ];
+    store.save_many(&tasks, |_| {}).await.unwrap();
+    let due = store.tasks_due_between(1_500, 3_000).await.unwrap();
+    let titles: Vec<&str> = due.iter().map(|t| t.title.as_str()).collect();
+    assert_eq!(titles, ["soon", "later"]);
+
+    let about_ali = |subject: &str, at: i64| Activity {
+        id: new_id(),
+        subject: subject.to_owned(),
+        at,
+        contact_id: Some(contacts[0].id.clone()),
+        ..Activity::default()
+    };
+    let activities = [about_ali("second", 20), about_ali("first", 10)];
+    store.save_many(&activities, |_| {}).await.unwrap();
+    let ali = RecordRef {
+        kind: EntityKind::Contact,
+        id: contacts[0].id.clone(),
+    };
+    let timeline = store.activities_about(&ali).await.unwrap();
+    let subjects: Vec<&str> = timeline.iter().map(|a| a.subject.as_str()).collect();
+    assert_eq!(subjects, ["first", "second"]);
+
+    drop(store);
+    delete_database(&name).await;
+}
+
+#[wasm_bindgen_test]
+async fn upgrading_a_version_1_database_keeps_everything_and_adds_the_indexes() {
+    let name = unique_name("upgrade");
+    let company = new_id();
+    let contacts = [
+        contact("Ali", Some(&company)),
+        contact("Bita", None),
+        contact("Cyrus", Some(&company)),
+    ];
+    let old = Store::open_at_version(&name, 1).await.unwrap();
+    let node = old.node().clone();
+    old.save_many(&contacts, |_| {}).await.unwrap();
+    old.delete(EntityKind::Contact, &contacts[2].id)
+        .await
+        .unwrap();
+    let outbox = old.outbox().await.unwrap();
+    drop(old);
+
+    let store = Store::open_named(&name).await.unwrap();
+    assert_eq!(store.db.version(), f64::from(SCHEMA_VERSION));
+    assert_eq!(store.node(), &node);
+    assert_eq!(
+        store.load::<Contact>().await.unwrap(),
+        sorted_by_id(contacts[..2].to_vec())
+    );
+    assert_eq!(store.outbox().await.unwrap(), outbox);
+    let of_company = store.contacts_of_company(&company).await.unwrap();
+    assert_eq!(first_names(&of_company), ["Ali"]);
+    // Every kind of record has its store, whatever step created it.
+    let stores: Vec<String> = store.db.object_store_names().collect();
+    for kind in EntityKind::ALL {
+        assert!(
+            stores.iter().any(|s| s == kind.as_str()),
+            "{kind:?} has no store"
+        );
+    }
+
+    drop(store);
+    delete_database(&name).await;
+}
+
+#[wasm_bindgen_test]
+async fn save_many_stores_thousands_in_chunks_and_load_returns_them_all() {
+    let name = unique_name("save-many");
+    let store = Store::open_named(&name).await.unwrap();
+    let total = 2 * SAVE_MANY_CHUNK + 500;
+    let contacts: Vec<Contact> = (0..total)
+        .map(|i| contact(&format!("Contact {i}"), None))
+        .collect();
+    let mut progress = Vec::new();
+    store
+        .save_many(&contacts, |saved| progress.push(saved))
+        .await
+        .unwrap();
+    // One callback, and one transaction, per chunk.
+    assert_eq!(progress, [SAVE_MANY_CHUNK, 2 * SAVE_MANY_CHUNK, total]);
+    let loaded = store.load::<Contact>().await.unwrap();
+    assert_eq!(loaded.len(), total);
+    assert!(
+        loaded == sorted_by_id(contacts),
+        "load returns every record saved, in id order"
+    );
+
+    drop(store);
+    delete_database(&name).await;
+}
+
+#[wasm_bindgen_test]
+async fn remote_ops_merge_per_field_and_stay_out_of_the_outbox() {
+    let name = unique_name("remote");
+    let store = Store::open_named(&name).await.unwrap();
+    let sara = contact("Sara", None);
+    store.save(None, &sara).await.unwrap();
+    let edited_here = Contact {
+        first_name: "Sarah".to_owned(),
+        ..sara.clone()
+    };
+    store.save(Some(&sara), &edited_here).await.unwrap();
+    let local_ops = store.outbox().await.unwrap();
+
+    // Another device edited the same contact without having seen the local edit: an old
+    // rename (its clock was far behind) and a newer change of the last name.
+    let mut remote_clock = Clock::new(NodeId::from_random([7; 8]));
+    let mut remote = |field: &str, value: &str, wall_ms: u64| {
+        let mut new_op_id = new_id;
+        let mut builder = OpBuilder::new(&mut remote_clock, wall_ms, &mut new_op_id);
+        let before = synced_fields(&sara);
+        let mut after = before.clone();
+        after.insert(field.to_owned(), Value::from(value));
+        builder
+            .edit_ops(EntityKind::Contact, &sara.id, Some(&before), &after)
+            .unwrap()
+    };
+    let stale_rename = remote("first_name", "Zahra", 1);
+    let new_last_name = remote("last_name", "Ahmadi", system::now_ms() + 60_000);
+    let remote_ops = [stale_rename, new_last_name].concat();
+
+    let changed = store.apply_ops(&remote_ops, false).await.unwrap();
+    assert_eq!(changed, [(EntityKind::Contact, sara.id.clone())]);
+    let merged = Contact {
+        last_name: "Ahmadi".to_owned(),
+        ..edited_here.clone()
+    };
+    assert_eq!(store.load::<Contact>().await.unwrap(), [merged.clone()]);
+    assert_eq!(store.outbox().await.unwrap(), local_ops);
+    // Delivered again, they change nothing.
+    assert_eq!(store.apply_ops(&remote_ops, false).await.unwrap(), []);
+
+    // The clock moved past the remote stamp, so the next local edit wins over it.
+    let renamed_again = Contact {
+        last_name: "Rahimi".to_owned(),
+        ..merged.clone()
+    };
+    store.save(Some(&merged), &renamed_again).await.unwrap();
+    let latest = store.outbox().await.unwrap().pop().unwrap();
+    assert!(latest.stamp > remote_ops[1].stamp);
+    drop(store);
+    let store = Store::open_named(&name).await.unwrap();
+    assert_eq!(store.load::<Contact>().await.unwrap(), [renamed_again]);
+
+    drop(store);
+    delete_database(&name).await;
+}
+
+#[wasm_bindgen_test]
+async fn clear_all_empties_records_and_outbox_but_keeps_the_node() {
+    let name = unique_name("clear");
+    let store = Store::open_named(&name).await.unwrap();
+    let node = store.node().clone();
+    store.save(None, &contact("Sara", None)).await.unwrap();
+    store.save(None, &task("call", Some(5))).await.unwrap();
+    store.clear_all().await.unwrap();
+    assert_eq!(store.load::<Contact>().await.unwrap(), []);
+    assert_eq!(store.load::<Task>().await.unwrap(), []);
+    assert_eq!(store.outbox().await.unwrap(), []);
+    drop(store);
+    assert_eq!(Store::open_named(&name).await.unwrap().node(), &node);
+
+    delete_database(&name).await;
+}
+
+/// Run once by hand, not asserted (timings depend on the machine):
+/// `cargo test -p rabet --target wasm32-unknown-unknown -- --include-ignored measure_`
+#[wasm_bindgen_test]
+#[ignore]
+async fn measure_save_many_and_load_of_10k_contacts() {
+    const COUNT: usize = 10_000;
+    let companies: Vec<Id> = (0..200).map(|_| new_id()).collect();
+    let contacts: Vec<Contact> = (0..COUNT)
+        .map(|i| Contact {
+            last_name: format!("Family {}", i % 997),
+            job_title: "Purchasing manager".to_owned(),
+            emails: vec![rabet_domain::model::Email {
+                address: format!("person{i}@example.com"),
+                ..Default::default()
+            }],
+            tags: vec!["imported".to_owned()],
+            notes: "Met at the Tehran trade fair; wants a quote for 40 units.".to_owned(),
+            created_at: 1_700_000_000_000 + i as i64,
+            ..contact(&format!("Person {i}"), companies.get(i % 300))
+        })
+        .collect();
+
+    let name = unique_name("measure");
+    let store = Store::open_named(&name).await.unwrap();
+    let started = js_sys::Date::now();
+    store.save_many(&contacts, |_| {}).await.unwrap();
+    let saved = js_sys::Date::now();
+    let loaded = store.load::<Contact>().await.unwrap();
+    let load_ms = js_sys::Date::now() - saved;
+    assert_eq!(loaded.len(), COUNT);
+    let outbox_ops = store.outbox().await.unwrap().len();
+    let estimate = storage_estimate().await;
+    drop(store);
+    delete_database(&name).await;
+
+    let (raw_put_ms, raw_load_ms) = raw_indexed_db_baseline(&contacts).await;
+    web_sys::console::log_1(
+        &format!(
+            "store, {COUNT} contacts: save_many {:.0} ms ({outbox_ops} ops queued), \
+             load {load_ms:.0} ms; raw IndexedDB (plain objects, one put each, no ops): \
+             put {raw_put_ms:.0} ms, getAll+decode {raw_load_ms:.0} ms; usage after: {:?}",
+            saved - started,
+            estimate.map(|e| e.usage),
+        )
+        .into(),
+    );
+}
+
+/// The same contacts written and read as plain objects, with no merge state or outbox.
+async fn raw_indexed_db_baseline(contacts: &[Contact]) -> (f64, f64) {
+    let name = unique_name("measure-raw");
+    let db = Database::open(name.as_str())
+        .with_version(1u32)
+        .with_on_upgrade_needed(|_, db| {
+            db.create_object_store("contact")
+                .with_key_path("id".into())
+                .build()
+                .map(drop)
+        })
+        .await
+        .unwrap();
+    let started = js_sys::Date::now();
+    let tx = db
+        .transaction("contact")
+        .with_mode(TransactionMode::Readwrite)
+        .build()
+        .unwrap();
+    let object_store = tx.object_store("contact").unwrap();
+    for value in js_sys::Array::from(&row::to_js(contacts).unwrap()).iter() {
+        send(object_store.put(value).build()).unwrap();
+    }
+    drop(object_store);
+    commit(tx).await.unwrap();
+    let written = js_sys::Date::now();
+    let tx = db.transaction("contact").build().unwrap();
+    let rows = tx
+        .object_store("contact")
+        .unwrap()
+        .get_all::<JsValue>()
+        .build()
+        .unwrap()
+        .await
+        .unwrap();
+    let values: js_sys::Array = rows.map(Result::unwrap).collect();
+    let text = String::from(js_sys::JSON::stringify(&values).unwrap());
+    let decoded: Vec<Contact> = serde_json::from_str(&text).unwrap();
+    let read = js_sys::Date::now();
+    assert_eq!(decoded.len(), contacts.len());
+    drop(tx);
+    db.close();
+    delete_database(&name).await;
+    (written - started, read - written)
+}

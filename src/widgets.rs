@@ -1,0 +1,177 @@
+//! Form building blocks shared by every page: labelled fields with their errors, selects,
+//! and the modal dialog forms live in.
+
+use crate::i18n::{use_locale, Msg};
+use leptos::{html, prelude::*};
+use rabet_domain::{id::Id, validate::ValidationError};
+
+/// What the form shows under a field: the first error of `field` (at `index` for list items).
+pub fn field_error(
+    errors: RwSignal<Vec<ValidationError>>,
+    field: &'static str,
+    index: Option<usize>,
+) -> impl Fn() -> Option<ValidationError> + Copy {
+    move || {
+        errors.with(|errors| {
+            errors
+                .iter()
+                .find(|e| e.field == field && (index.is_none() || e.index == index))
+                .copied()
+        })
+    }
+}
+
+/// A labelled text input bound to one string of the draft.
+#[component]
+pub fn TextField<G, S>(
+    label: Msg,
+    id: &'static str,
+    get: G,
+    set: S,
+    #[prop(optional)] error: Option<Signal<Option<ValidationError>>>,
+    #[prop(default = "text")] kind: &'static str,
+    #[prop(optional)] autofocus: bool,
+) -> impl IntoView
+where
+    G: Fn() -> String + Send + Sync + 'static,
+    S: Fn(String) + Send + Sync + 'static,
+{
+    let locale = use_locale();
+    let error_id = format!("{id}-error");
+    let has_error = move || error.is_some_and(|e| e.get().is_some());
+    view! {
+        <div class="field">
+            <label class="field-label" for=id>{move || locale.t(label)}</label>
+            <input
+                id=id
+                type=kind
+                autofocus=autofocus
+                prop:value=get
+                on:input=move |ev| set(event_target_value(&ev))
+                aria-invalid=move || has_error().to_string()
+                aria-describedby=error_id.clone()
+            />
+            <span class="field-error" id=error_id role="alert">
+                {move || error.and_then(|e| e.get()).map(|e| locale.validation(&e))}
+            </span>
+        </div>
+    }
+}
+
+/// The frame every record form sits in: modal, closes on Escape, says what failed.
+#[component]
+pub fn FormDialog(
+    title: Signal<&'static str>,
+    on_submit: Callback<()>,
+    on_cancel: Callback<()>,
+    saving: RwSignal<bool>,
+    failure: RwSignal<Option<Msg>>,
+    children: Children,
+) -> impl IntoView {
+    let locale = use_locale();
+    let dialog = NodeRef::<html::Dialog>::new();
+    Effect::new(move |_| {
+        if let Some(dialog) = dialog.get() {
+            if !dialog.open() {
+                let _ = dialog.show_modal();
+            }
+        }
+    });
+    view! {
+        <dialog
+            class="form-dialog"
+            node_ref=dialog
+            aria-labelledby="form-title"
+            on:cancel=move |ev: web_sys::Event| {
+                ev.prevent_default();
+                on_cancel.run(());
+            }
+        >
+            <form
+                novalidate
+                on:submit=move |ev| {
+                    ev.prevent_default();
+                    on_submit.run(());
+                }
+            >
+                <h2 id="form-title">{move || title.get()}</h2>
+                {children()}
+                <p class="form-failure" role="alert">{move || failure.get().map(|m| locale.t(m))}</p>
+                <div class="form-actions">
+                    <button type="submit" class="button primary" disabled=move || saving.get()>
+                        {move || locale.t(if saving.get() { Msg::Saving } else { Msg::Save })}
+                    </button>
+                    <button type="button" class="button" on:click=move |_| on_cancel.run(())>
+                        {move || locale.t(Msg::Cancel)}
+                    </button>
+                </div>
+            </form>
+        </dialog>
+    }
+}
+
+/// A select over `options`, showing each option's translated text.
+pub fn enum_select<T: Copy + PartialEq + Send + Sync + 'static>(
+    id: &'static str,
+    options: &'static [T],
+    key: fn(T) -> &'static str,
+    text: fn(T) -> Msg,
+    current: impl Fn() -> Option<T> + Send + Sync + Copy + 'static,
+    set: impl Fn(Option<T>) + Send + Sync + 'static,
+    none: Option<Msg>,
+) -> impl IntoView {
+    let locale = use_locale();
+    view! {
+        <select
+            id=id
+            on:change=move |ev| {
+                let chosen = event_target_value(&ev);
+                set(options.iter().copied().find(|o| key(*o) == chosen));
+            }
+        >
+            {none.map(|msg| view! { <option value="" selected=move || current().is_none()>{move || locale.t(msg)}</option> })}
+            {options
+                .iter()
+                .copied()
+                .map(|option| {
+                    view! {
+                        <option value=key(option) selected=move || current() == Some(option)>
+                            {move || locale.t(text(option))}
+                        </option>
+                    }
+                })
+                .collect_view()}
+        </select>
+    }
+}
+
+/// A select of records by id, with a "none" choice.
+#[component]
+pub fn IdSelect<S>(
+    label: Msg,
+    id: &'static str,
+    none: Msg,
+    options: Signal<Vec<(Id, String)>>,
+    current: Signal<Option<Id>>,
+    set: S,
+) -> impl IntoView
+where
+    S: Fn(Option<Id>) + Send + Sync + 'static,
+{
+    let locale = use_locale();
+    view! {
+        <div class="field">
+            <label class="field-label" for=id>{move || locale.t(label)}</label>
+            <select id=id on:change=move |ev| {
+                let chosen = event_target_value(&ev);
+                set(Some(chosen).filter(|v| !v.is_empty()).map(Id::from_string));
+            }>
+                <option value="">{move || locale.t(none)}</option>
+                {move || options.get().into_iter().map(|(option, name)| {
+                    let selected = current.with_untracked(|c| c.as_ref() == Some(&option));
+                    view! { <option value=option.to_string() selected=selected>{name}</option> }
+                }).collect_view()}
+            </select>
+        </div>
+    }
+}

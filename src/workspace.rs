@@ -1,0 +1,333 @@
+//! The workspace in memory: every record is loaded from the store once at start and kept in
+//! signals, so lists and search never wait on IndexedDB and every view updates after a write.
+//! Views write through `Workspace` only; it writes through the store, then updates memory.
+
+use crate::store::{Store, StoreError};
+use leptos::prelude::*;
+use rabet_domain::{
+    id::Id,
+    model::{
+        Activity, Campaign, Company, Contact, Deal, Entity, Invoice, Pipeline, Product, Segment,
+        Settings, Task, TeamMember, Ticket,
+    },
+    search::{search_text, Query},
+};
+use std::{collections::HashMap, rc::Rc};
+
+/// Records of one kind, with their search text computed once per write rather than per keystroke.
+#[derive(Clone, Debug)]
+pub struct Collection<E> {
+    items: Vec<E>,
+    search: Vec<String>,
+    positions: HashMap<Id, usize>,
+}
+
+impl<E> Default for Collection<E> {
+    fn default() -> Self {
+        Collection {
+            items: Vec::new(),
+            search: Vec::new(),
+            positions: HashMap::new(),
+        }
+    }
+}
+
+impl<E: Listed> Collection<E> {
+    pub fn from_items(items: Vec<E>) -> Self {
+        let mut collection = Collection::default();
+        for item in items {
+            collection.upsert(item);
+        }
+        collection
+    }
+
+    pub fn len(&self) -> usize {
+        self.items.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    pub fn get(&self, id: &Id) -> Option<&E> {
+        self.positions.get(id).map(|&at| &self.items[at])
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &E> {
+        self.items.iter()
+    }
+
+    /// The record at `position` (positions are stable until the next write).
+    pub fn at(&self, position: usize) -> &E {
+        &self.items[position]
+    }
+
+    /// Whether the record at `position` contains every word of `query`.
+    pub fn matches_at(&self, position: usize, query: &Query) -> bool {
+        query.matches(&self.search[position])
+    }
+
+    /// Positions of all records, ordered by `key`.
+    pub fn positions_by<K: Ord>(&self, key: impl Fn(&E) -> K) -> Vec<usize> {
+        let mut keyed: Vec<(K, usize)> = self
+            .items
+            .iter()
+            .enumerate()
+            .map(|(at, item)| (key(item), at))
+            .collect();
+        keyed.sort_unstable();
+        keyed.into_iter().map(|(_, at)| at).collect()
+    }
+
+    pub fn upsert(&mut self, item: E) {
+        let text = item.search_text();
+        match self.positions.get(item.id()) {
+            Some(&at) => {
+                self.items[at] = item;
+                self.search[at] = text;
+            }
+            None => {
+                self.positions.insert(item.id().clone(), self.items.len());
+                self.items.push(item);
+                self.search.push(text);
+            }
+        }
+    }
+
+    pub fn remove(&mut self, id: &Id) -> Option<E> {
+        let at = self.positions.remove(id)?;
+        self.search.swap_remove(at);
+        let removed = self.items.swap_remove(at);
+        if let Some(moved) = self.items.get(at) {
+            self.positions.insert(moved.id().clone(), at);
+        }
+        Some(removed)
+    }
+}
+
+/// An entity the workspace keeps in memory and lists.
+pub trait Listed: Entity + Clone + Send + Sync + 'static {
+    /// Normalized text the list's search looks in.
+    fn search_text(&self) -> String;
+    /// Where the workspace keeps records of this kind.
+    fn collection(workspace: &Workspace) -> RwSignal<Collection<Self>>;
+}
+
+impl Listed for Contact {
+    fn search_text(&self) -> String {
+        let texts = [
+            self.first_name.as_str(),
+            self.last_name.as_str(),
+            self.job_title.as_str(),
+            self.telegram.as_str(),
+        ];
+        let emails = self.emails.iter().map(|e| e.address.as_str());
+        let tags = self.tags.iter().map(String::as_str);
+        let phones = self.phones.iter().map(|p| p.number.as_str());
+        search_text(
+            texts.into_iter().chain(emails).chain(tags),
+            phones.chain([self.whatsapp.as_str()]),
+        )
+    }
+
+    fn collection(workspace: &Workspace) -> RwSignal<Collection<Self>> {
+        workspace.contacts
+    }
+}
+
+impl Listed for Company {
+    fn search_text(&self) -> String {
+        let texts = [
+            self.name.as_str(),
+            self.industry.as_str(),
+            self.website.as_str(),
+        ];
+        let emails = self.emails.iter().map(|e| e.address.as_str());
+        let tags = self.tags.iter().map(String::as_str);
+        search_text(
+            texts.into_iter().chain(emails).chain(tags),
+            self.phones.iter().map(|p| p.number.as_str()),
+        )
+    }
+
+    fn collection(workspace: &Workspace) -> RwSignal<Collection<Self>> {
+        workspace.companies
+    }
+}
+
+/// `Listed` for kinds searched by a few text fields, kept in the workspace field of that name.
+macro_rules! listed_by_text {
+    ($($kind:ty => $collection:ident: $($field:ident),+;)+) => {
+        $(
+            impl Listed for $kind {
+                fn search_text(&self) -> String {
+                    search_text([$(self.$field.as_str()),+], [])
+                }
+
+                fn collection(workspace: &Workspace) -> RwSignal<Collection<Self>> {
+                    workspace.$collection
+                }
+            }
+        )+
+    };
+}
+
+listed_by_text! {
+    TeamMember => members: name, email;
+    Pipeline => pipelines: name;
+    Deal => deals: title;
+    Activity => activities: subject, body;
+    Task => tasks: title;
+    Ticket => tickets: subject;
+    Product => products: name, sku;
+    Invoice => invoices: number;
+    Campaign => campaigns: name;
+    Segment => segments: name;
+}
+
+/// Whether the workspace has been read from the store yet.
+#[derive(Clone, Debug, PartialEq)]
+pub enum LoadState {
+    Loading,
+    Ready,
+    Failed(StoreError),
+}
+
+/// The workspace context: the records in memory and the store behind them.
+#[derive(Clone, Copy)]
+pub struct Workspace {
+    pub contacts: RwSignal<Collection<Contact>>,
+    pub companies: RwSignal<Collection<Company>>,
+    pub members: RwSignal<Collection<TeamMember>>,
+    pub pipelines: RwSignal<Collection<Pipeline>>,
+    pub deals: RwSignal<Collection<Deal>>,
+    pub activities: RwSignal<Collection<Activity>>,
+    pub tasks: RwSignal<Collection<Task>>,
+    pub tickets: RwSignal<Collection<Ticket>>,
+    pub products: RwSignal<Collection<Product>>,
+    pub invoices: RwSignal<Collection<Invoice>>,
+    pub campaigns: RwSignal<Collection<Campaign>>,
+    pub segments: RwSignal<Collection<Segment>>,
+    pub settings: RwSignal<Settings>,
+    pub state: RwSignal<LoadState>,
+    store: StoredValue<Option<Rc<Store>>, LocalStorage>,
+}
+
+impl Workspace {
+    /// Creates the context and starts loading every record from the store.
+    pub fn provide() -> Workspace {
+        let workspace = Workspace {
+            contacts: RwSignal::new(Collection::default()),
+            companies: RwSignal::new(Collection::default()),
+            members: RwSignal::new(Collection::default()),
+            pipelines: RwSignal::new(Collection::default()),
+            deals: RwSignal::new(Collection::default()),
+            activities: RwSignal::new(Collection::default()),
+            tasks: RwSignal::new(Collection::default()),
+            tickets: RwSignal::new(Collection::default()),
+            products: RwSignal::new(Collection::default()),
+            invoices: RwSignal::new(Collection::default()),
+            campaigns: RwSignal::new(Collection::default()),
+            segments: RwSignal::new(Collection::default()),
+            settings: RwSignal::new(Settings::default()),
+            state: RwSignal::new(LoadState::Loading),
+            store: StoredValue::new_local(None),
+        };
+        provide_context(workspace);
+        leptos::task::spawn_local(async move {
+            let state = match workspace.load().await {
+                Ok(()) => LoadState::Ready,
+                Err(error) => LoadState::Failed(error),
+            };
+            workspace.state.set(state);
+        });
+        workspace
+    }
+
+    async fn load(&self) -> Result<(), StoreError> {
+        let store = Rc::new(Store::open().await?);
+        self.load_kind::<Contact>(&store).await?;
+        self.load_kind::<Company>(&store).await?;
+        self.load_kind::<TeamMember>(&store).await?;
+        self.load_kind::<Pipeline>(&store).await?;
+        self.load_kind::<Deal>(&store).await?;
+        self.load_kind::<Activity>(&store).await?;
+        self.load_kind::<Task>(&store).await?;
+        self.load_kind::<Ticket>(&store).await?;
+        self.load_kind::<Product>(&store).await?;
+        self.load_kind::<Invoice>(&store).await?;
+        self.load_kind::<Campaign>(&store).await?;
+        self.load_kind::<Segment>(&store).await?;
+        if let Some(settings) = store.load::<Settings>().await?.pop() {
+            self.settings.set(settings);
+        }
+        self.store.set_value(Some(store));
+        Ok(())
+    }
+
+    /// Saves the workspace settings after `change`; memory changes only once it is stored.
+    pub async fn update_settings(
+        &self,
+        change: impl FnOnce(&mut Settings),
+    ) -> Result<(), StoreError> {
+        let before = self.settings.get_untracked();
+        let mut after = before.clone();
+        change(&mut after);
+        self.store()?.save(Some(&before), &after).await?;
+        self.settings.set(after);
+        Ok(())
+    }
+
+    async fn load_kind<E: Listed>(&self, store: &Store) -> Result<(), StoreError> {
+        let records = Collection::from_items(store.load::<E>().await?);
+        E::collection(self).set(records);
+        Ok(())
+    }
+
+    fn store(&self) -> Result<Rc<Store>, StoreError> {
+        self.store
+            .get_value()
+            .ok_or_else(|| StoreError::Unavailable("the workspace is still loading".into()))
+    }
+
+    /// Saves a new (`before` = None) or edited record; memory changes only once it is stored.
+    pub async fn save<E: Listed>(&self, before: Option<&E>, after: E) -> Result<(), StoreError> {
+        self.store()?.save(before, &after).await?;
+        E::collection(self).update(|records| records.upsert(after));
+        Ok(())
+    }
+
+    /// Saves many new records (imports) in few transactions, reporting how many are stored.
+    pub async fn save_many<E: Listed>(
+        &self,
+        items: Vec<E>,
+        on_progress: impl FnMut(usize),
+    ) -> Result<(), StoreError> {
+        self.store()?.save_many(&items, on_progress).await?;
+        E::collection(self).update(|records| {
+            for item in items {
+                records.upsert(item);
+            }
+        });
+        Ok(())
+    }
+
+    /// Deletes a record (a tombstone, so `restore` can undo it); returns what was deleted.
+    pub async fn delete<E: Listed>(&self, id: &Id) -> Result<Option<E>, StoreError> {
+        self.store()?.delete(E::KIND, id).await?;
+        Ok(E::collection(self)
+            .try_update(|records| records.remove(id))
+            .flatten())
+    }
+
+    /// Undoes `delete`.
+    pub async fn restore<E: Listed>(&self, record: E) -> Result<(), StoreError> {
+        self.store()?.restore(E::KIND, record.id()).await?;
+        E::collection(self).update(|records| records.upsert(record));
+        Ok(())
+    }
+}
+
+pub fn use_workspace() -> Workspace {
+    expect_context::<Workspace>()
+}
