@@ -4,7 +4,7 @@ use crate::{
     i18n::{apply_to_document, store_error_msg, use_locale, Locale, Msg},
     nav::Navigation,
     notice::{NoticeArea, Notices},
-    pages, pwa,
+    pages, pwa, reminders,
     workspace::{LoadState, Workspace},
 };
 use leptos::prelude::*;
@@ -46,14 +46,21 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/") view=pages::Dashboard />
                         <Route path=path!("/pipeline") view=pages::Pipeline />
                         <Route path=path!("/customers") view=pages::Customers />
+                        <Route path=path!("/customers/import") view=pages::ImportContacts />
                         <Route path=path!("/customers/:id") view=pages::Customer />
                         <Route path=path!("/tasks") view=pages::Tasks />
+                        <Route path=path!("/tickets") view=pages::Tickets />
+                        <Route path=path!("/tickets/:id") view=pages::TicketView />
+                        <Route path=path!("/invoices") view=pages::Invoices />
+                        <Route path=path!("/invoices/:id") view=pages::InvoiceView />
+                        <Route path=path!("/products") view=pages::Products />
                         <Route path=path!("/settings") view=pages::Settings />
                     </Routes>
                 </main>
             </div>
             <NoticeArea />
             <pwa::UpdatePrompt />
+            <reminders::ReminderWatcher />
         </Router>
     }
 }

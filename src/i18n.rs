@@ -7,6 +7,7 @@ use crate::store::StoreError;
 use gloo_storage::{LocalStorage, Storage};
 use leptos::prelude::*;
 use rabet_domain::{
+    import::{ContactField, RejectReason},
     locale::{format_number, Lang},
     model::{EmailLabel, LeadSource, LifecycleStage, PhoneLabel, Role},
     validate::{PhoneError, ValidationError, ValidationErrorKind},
@@ -79,9 +80,276 @@ messages! {
     StorageSection => "Storage on this device", "فضای ذخیره‌سازی این دستگاه";
     StorageUsage => "{usage} MB used of {quota} MB available to Rabet.", "{usage} مگابایت از {quota} مگابایتِ در دسترس رابط استفاده شده است.";
     StorageUnknown => "This browser does not report how much storage is used.", "این مرورگر میزان فضای استفاده‌شده را گزارش نمی‌دهد.";
+    // Customer 360: interactions, follow-ups, tickets, products, quotes and invoices.
+    NavTickets => "Tickets", "تیکت‌ها";
+    NavInvoices => "Invoices", "فاکتورها";
+    TicketsIntro => "Support cases, most urgent first: status, priority and service times against the SLA.", "درخواست‌های پشتیبانی، فوری‌ترها اول: وضعیت، اولویت و زمان‌های پاسخ در برابر SLA.";
+    InvoicesIntro => "Quotes and invoices, and the payments still to follow up.", "پیش‌فاکتورها و فاکتورها، و پرداخت‌هایی که هنوز باید پیگیری شوند.";
+    ProductsIntro => "What you sell, offered on quote and invoice lines.", "آنچه می‌فروشید؛ برای ردیف‌های پیش‌فاکتور و فاکتور.";
+    FixHighlighted => "Some fields need attention; they are marked.", "چند خانه نیاز به اصلاح دارد؛ علامت خورده‌اند.";
+    DownloadFailed => "The file could not be saved by the browser.", "مرورگر نتوانست فایل را ذخیره کند.";
+    WhenDate => "Date", "تاریخ";
+    WhenTime => "Time", "ساعت";
+    DayToday => "Today", "امروز";
+    DayTomorrow => "Tomorrow", "فردا";
+    DayNextWeek => "Next week", "هفتهٔ بعد";
+    DaysCount => "{days} days", "{days} روز";
+    DurationMinutes => "{minutes} min", "{minutes} دقیقه";
+    DurationHoursMinutes => "{hours} h {minutes} min", "{hours} ساعت و {minutes} دقیقه";
+    DurationDaysHours => "{days} d {hours} h", "{days} روز و {hours} ساعت";
+    ChangeButton => "Change", "تغییر";
+    ForCustomer => "Customer", "مشتری";
+    AboutLabel => "About", "دربارهٔ";
+    JustTheCustomer => "The customer in general", "خود مشتری به‌طور کلی";
+    AboutDeal => "Deal", "معامله";
+    TicketLabel => "Ticket", "تیکت";
+    PersonLabel => "Person", "شخص";
+    NoPerson => "Nobody in particular", "شخص خاصی نه";
+    AuthorLabel => "Logged by", "ثبت‌کننده";
+    AssigneeLabel => "Assigned to", "انجام‌دهنده";
+    SubjectLabel => "Subject", "موضوع";
+    DescriptionLabel => "Description", "شرح";
+    DetailsSection => "Details", "جزئیات";
+    RecordStatus => "Status", "وضعیت";
+    ActivityCall => "Call", "تماس";
+    ActivityMeeting => "Meeting", "جلسه";
+    ActivityMessage => "Message", "پیام";
+    ActivityNote => "Note", "یادداشت";
+    ChannelLabel => "Channel", "کانال";
+    ChannelSms => "SMS", "پیامک";
+    ChannelChat => "Chat", "گفتگوی آنلاین";
+    ChannelInPerson => "In person", "حضوری";
+    DirectionLabel => "Direction", "جهت";
+    Inbound => "Inbound", "ورودی";
+    Outbound => "Outbound", "خروجی";
+    DurationMinutesLabel => "Duration (minutes)", "مدت (دقیقه)";
+    OutcomeLabel => "Outcome", "نتیجه";
+    OutcomeTalked => "Talked", "صحبت شد";
+    OutcomeNoAnswer => "No answer", "پاسخ نداد";
+    OutcomeVoicemail => "Left a voicemail", "پیام صوتی گذاشته شد";
+    OutcomeCallBack => "Call back later", "بعداً تماس گرفته شود";
+    LogCall => "Log call", "ثبت تماس";
+    LogMeeting => "Log meeting", "ثبت جلسه";
+    LogEmail => "Log e-mail", "ثبت ایمیل";
+    LogMessage => "Log message", "ثبت پیام";
+    AddNote => "Add note", "افزودن یادداشت";
+    EditInteraction => "Edit interaction", "ویرایش تعامل";
+    QuickActions => "Quick actions", "کارهای سریع";
+    ScheduleFollowUp => "Schedule follow-up", "برنامهٔ پیگیری";
+    NewFollowUp => "New follow-up", "پیگیری جدید";
+    EditFollowUp => "Edit follow-up", "ویرایش پیگیری";
+    TaskTitle => "Title", "عنوان";
+    DueDate => "Due date", "موعد";
+    ReminderLabel => "Reminder", "یادآوری";
+    NoReminder => "No reminder", "بدون یادآوری";
+    RemindAtDue => "At the due time", "سر موعد";
+    RemindBefore => "{duration} before", "{duration} پیش از موعد";
+    NotificationsBlocked => "This browser blocks Rabet's notifications; the reminder will show inside Rabet while it is open.", "این مرورگر اعلان‌های رابط را مسدود کرده است؛ یادآوری تا وقتی رابط باز است داخل خود برنامه نمایش داده می‌شود.";
+    ReminderNotice => "Reminder: {title}", "یادآوری: {title}";
+    ReminderBody => "A follow-up is due in Rabet.", "موعد یک پیگیری در رابط رسیده است.";
+    DueOverdue => "Overdue", "عقب‌افتاده";
+    DueUpcoming => "Upcoming", "پیش رو";
+    DueDone => "Done", "انجام‌شده";
+    NoDueDate => "No due date", "بدون موعد";
+    NothingHere => "Nothing here.", "چیزی این‌جا نیست.";
+    MarkDone => "Mark done", "انجام شد";
+    ExportIcs => "Export open follow-ups (.ics)", "خروجی پیگیری‌های باز (.ics)";
+    NewTicket => "New ticket", "تیکت جدید";
+    EditTicket => "Edit ticket", "ویرایش تیکت";
+    NotFoundTicket => "This ticket does not exist or was deleted.", "این تیکت وجود ندارد یا حذف شده است.";
+    BackToTickets => "Back to tickets", "بازگشت به تیکت‌ها";
+    NoTickets => "No tickets match.", "تیکتی با این فیلترها نیست.";
+    PriorityLabel => "Priority", "اولویت";
+    PriorityLow => "Low", "کم";
+    PriorityNormal => "Normal", "عادی";
+    PriorityHigh => "High", "زیاد";
+    PriorityUrgent => "Urgent", "فوری";
+    TicketNew => "New", "جدید";
+    TicketOpen => "Open", "در حال رسیدگی";
+    TicketPending => "Waiting", "در انتظار";
+    TicketResolved => "Resolved", "حل‌شده";
+    TicketClosed => "Closed", "بسته";
+    FilterUnresolved => "Not resolved yet", "هنوز حل‌نشده";
+    BreachingSlaOnly => "Past SLA only", "فقط گذشته از SLA";
+    SlaDue => "SLA due", "مهلت SLA";
+    NoSla => "No SLA", "بدون SLA";
+    SlaBreached => "Past SLA", "گذشته از SLA";
+    StartWork => "Start work", "شروع رسیدگی";
+    WaitForCustomer => "Wait for customer", "در انتظار مشتری";
+    ResolveTicket => "Resolve", "حل شد";
+    CloseTicket => "Close ticket", "بستن تیکت";
+    ReopenTicket => "Reopen", "بازگشایی";
+    LogReply => "Log reply", "ثبت پاسخ";
+    ServiceSection => "Service", "خدمات";
+    OpenedAt => "Opened", "ثبت‌شده در";
+    FirstResponse => "First response", "نخستین پاسخ";
+    ResolutionTime => "Time to resolve", "زمان حل";
+    NotAnswered => "Not answered yet", "هنوز پاسخ داده نشده";
+    NotResolved => "Not resolved yet", "هنوز حل نشده";
+    RepliesSection => "Replies and calls", "پاسخ‌ها و تماس‌ها";
+    NoRepliesYet => "Nothing logged on this ticket yet.", "هنوز چیزی برای این تیکت ثبت نشده است.";
+    CustomerRating => "Customer rating", "رضایت مشتری";
+    CustomerRatingHint => "How satisfied was the customer with the resolution?", "مشتری چقدر از حل مشکل راضی بود؟";
+    RatingOfFive => "{rating} of 5", "{rating} از ۵";
+    InvoiceLabel => "Invoice", "فاکتور";
+    QuoteLabel => "Quote", "پیش‌فاکتور";
+    FilterQuotes => "Quotes", "پیش‌فاکتورها";
+    NewInvoice => "New invoice", "فاکتور جدید";
+    NewQuote => "New quote", "پیش‌فاکتور جدید";
+    EditInvoice => "Edit invoice", "ویرایش فاکتور";
+    EditQuote => "Edit quote", "ویرایش پیش‌فاکتور";
+    NotFoundInvoice => "This document does not exist or was deleted.", "این سند وجود ندارد یا حذف شده است.";
+    BackToInvoices => "Back to invoices", "بازگشت به فاکتورها";
+    NoInvoices => "No quotes or invoices match.", "پیش‌فاکتور یا فاکتوری با این فیلترها نیست.";
+    InvoiceDraft => "Draft", "پیش‌نویس";
+    InvoiceSent => "Sent", "ارسال‌شده";
+    InvoiceAccepted => "Accepted", "پذیرفته‌شده";
+    InvoicePaid => "Paid", "پرداخت‌شده";
+    InvoiceOverdue => "Overdue", "سررسید گذشته";
+    InvoiceCancelled => "Cancelled", "لغوشده";
+    FilterUnpaid => "Waiting for payment", "در انتظار پرداخت";
+    FilterPastDue => "Past due", "گذشته از سررسید";
+    UnpaidTotal => "{count} documents · waiting for payment: {total}", "{count} سند · در انتظار پرداخت: {total}";
+    DocNumber => "Number", "شماره";
+    IssueDate => "Issue date", "تاریخ صدور";
+    ValidUntil => "Valid until", "معتبر تا";
+    PaidOn => "Paid on", "تاریخ پرداخت";
+    LinesLabel => "Lines", "ردیف‌ها";
+    AddLine => "Add line", "افزودن ردیف";
+    RemoveLine => "Remove line", "حذف ردیف";
+    LineAmount => "Amount", "مبلغ";
+    DocumentDiscount => "Discount on the whole", "تخفیف کل";
+    DiscountKind => "Discount as", "نوع تخفیف";
+    TaxPercent => "Tax (VAT) %", "مالیات بر ارزش افزوده ٪";
+    TotalsSubtotal => "Subtotal", "جمع ردیف‌ها";
+    TotalsDiscount => "Discount", "تخفیف";
+    TotalsTax => "Tax", "مالیات";
+    TotalsTotal => "Total", "مبلغ کل";
+    ErrNotAPercent => "Enter a percentage from 0 to 100", "درصدی از ۰ تا ۱۰۰ وارد کنید";
+    BillTo => "Bill to", "خریدار";
+    TaxId => "Economic code", "کد اقتصادی";
+    MarkSent => "Mark as sent", "ثبت ارسال";
+    MarkAccepted => "Mark as accepted", "ثبت پذیرش";
+    MarkPaid => "Mark as paid", "ثبت پرداخت";
+    CancelDocument => "Cancel document", "لغو سند";
+    ConvertToInvoice => "Convert to invoice", "تبدیل به فاکتور";
+    OpenInvoice => "Open its invoice", "باز کردن فاکتور آن";
+    PrintDocument => "Print", "چاپ";
+    NewProduct => "New product", "محصول جدید";
+    EditProduct => "Edit product", "ویرایش محصول";
+    ProductName => "Name", "نام محصول";
+    Sku => "Code (SKU)", "کد کالا";
+    ProductSearchHint => "Name or code", "نام یا کد";
+    NoProducts => "No products yet.", "هنوز محصولی ندارید.";
+    ProductInactive => "Not offered", "غیرفعال";
+    OfferedOnNewDocuments => "Offered on new quotes and invoices", "در پیش‌فاکتورها و فاکتورهای جدید پیشنهاد شود";
+    NoPipelineYet => "The pipeline has no stages yet; open it once to set them up.", "قیف فروش هنوز مرحله‌ای ندارد؛ یک بار آن را باز کنید تا مرحله‌ها ساخته شوند.";
+    KeyFigures => "Key figures", "شاخص‌های کلیدی";
+    KpiLifetimeValue => "Lifetime value", "ارزش طول عمر";
+    KpiOrders => "Orders", "سفارش‌ها";
+    KpiAverageOrderValue => "Average order", "میانگین سفارش";
+    KpiLastPurchase => "Last purchase", "آخرین خرید";
+    KpiSinceLastContact => "Since last contact", "از آخرین ارتباط";
+    KpiOpenDealValue => "Open deals", "معامله‌های باز";
+    KpiOpenTickets => "Open tickets", "تیکت‌های باز";
+    KpiAverageCsat => "Satisfaction", "رضایت";
+    KpiRfmClass => "RFM class", "دستهٔ RFM";
+    NoneYet => "None yet", "هنوز ندارد";
+    NoContactYet => "No contact yet", "هنوز ارتباطی نبوده";
+    OpenTicketsPastSla => "{open} ({late} past SLA)", "{open} ({late} گذشته از SLA)";
+    CsatOutOfFive => "{mean} / 5", "{mean} از ۵";
+    RfmChampions => "Champions", "قهرمانان";
+    RfmLoyal => "Loyal", "وفادار";
+    RfmPotentialLoyalist => "Potential loyalist", "وفادار بالقوه";
+    RfmNewCustomer => "New customer", "مشتری تازه";
+    RfmPromising => "Promising", "امیدوارکننده";
+    RfmNeedsAttention => "Needs attention", "نیازمند توجه";
+    RfmAboutToSleep => "About to sleep", "در آستانهٔ خواب";
+    RfmAtRisk => "At risk", "در معرض ریزش";
+    RfmCannotLose => "Can't lose them", "نباید از دست برود";
+    RfmHibernating => "Hibernating", "خفته";
+    RfmLost => "Lost", "ازدست‌رفته";
+    TimelineTitle => "Timeline", "خط زمانی";
+    ShowOnly => "Show only", "فقط نمایش";
+    TimelineInteractions => "Interactions", "تعامل‌ها";
+    TimelineDeals => "Deals", "معامله‌ها";
+    TimelineFollowUps => "Follow-ups", "پیگیری‌ها";
+    TimelineEmpty => "Nothing has happened with this customer yet.", "هنوز با این مشتری اتفاقی ثبت نشده است.";
+    ShowMoreOf => "Show more ({shown} of {total})", "نمایش بیشتر ({shown} از {total})";
+    EventDealCreated => "Deal opened", "معامله باز شد";
+    EventDealMoved => "Deal moved", "معامله جابه‌جا شد";
+    EventDealWon => "Deal won", "معامله موفق شد";
+    EventDealLost => "Deal lost", "معامله ناموفق شد";
+    EventQuoteIssued => "Quote issued", "پیش‌فاکتور صادر شد";
+    EventInvoiceIssued => "Invoice issued", "فاکتور صادر شد";
+    EventInvoicePaid => "Invoice paid", "فاکتور پرداخت شد";
+    EventTicketOpened => "Ticket opened", "تیکت ثبت شد";
+    EventTicketResolved => "Ticket resolved", "تیکت حل شد";
+    EventFollowUpDue => "Follow-up due", "موعد پیگیری";
+    EventFollowUpDone => "Follow-up done", "پیگیری انجام شد";
+    StillOpen => "Still open", "هنوز باز";
+    NothingOpen => "Nothing open with this customer.", "کار بازی با این مشتری نیست.";
+    SendMessage => "Message", "پیام";
+    TemplateLabel => "Template", "قالب";
+    MessageText => "Text", "متن";
+    PlaceholdersHint => "Placeholders filled in for this contact:", "جاهای خالی که برای این مخاطب پر می‌شوند:";
+    SaveTemplate => "Save as template", "ذخیره به‌عنوان قالب";
+    DeleteTemplate => "Delete this template", "حذف این قالب";
+    LogOnTimeline => "Log it on the timeline", "روی خط زمانی ثبت شود";
+    SendVia => "Send by {channel}", "ارسال با {channel}";
+    NoWayToReach => "This contact has no e-mail, phone or messenger to send to.", "این مخاطب ایمیل، تلفن یا پیام‌رسانی برای ارسال ندارد.";
+    TemplateGreetingName => "Greeting", "سلام و احوال‌پرسی";
+    TemplateGreetingBody => "Hello {first_name}, this is {owner}. How can we help you?", "سلام {first_name} عزیز، {owner} هستم. چطور می‌توانیم کمکتان کنیم؟";
+    TemplateFollowUpName => "Following up", "پیگیری";
+    TemplateFollowUpBody => "Hello {first_name}, following up on our conversation about {company}. Do you have a moment this week?", "سلام {first_name} عزیز، در ادامهٔ گفت‌وگویمان دربارهٔ {company} پیام می‌دهم. این هفته فرصتی دارید؟";
+    TemplatePaymentName => "Payment reminder", "یادآوری پرداخت";
+    TemplatePaymentBody => "Hello {first_name}, a friendly reminder that our invoice is due. Thank you!", "سلام {first_name} عزیز، یادآوری می‌کنم موعد پرداخت فاکتور رسیده است. سپاس!";
     StoragePersisted => "Protected: the browser will not clear this data to free up space.", "محافظت‌شده: مرورگر این داده‌ها را برای آزاد کردن فضا پاک نمی‌کند.";
     StorageNotPersisted => "Not protected: the browser may clear this data when the device runs low on space. Keep a backup.", "محافظت‌نشده: اگر فضای دستگاه کم شود، مرورگر ممکن است این داده‌ها را پاک کند. نسخهٔ پشتیبان نگه دارید.";
     ProtectStorage => "Protect my data", "محافظت از داده‌ها";
+    Import => "Import", "ورود از فایل";
+    ImportTitle => "Import contacts", "ورود مخاطبان از فایل";
+    ImportIntro => "Bring contacts in from a spreadsheet (CSV) or a phone's address book (vCard).", "مخاطبان را از صفحه‌گسترده (CSV) یا دفترچه تلفن گوشی (vCard) وارد کنید.";
+    ChooseFile => "Choose a CSV or vCard file", "یک فایل CSV یا vCard انتخاب کنید";
+    FileUnreadable => "This file could not be read: {reason}", "این فایل خوانده نشد: {reason}";
+    FileEmpty => "The file has no rows to import.", "فایل ردیفی برای ورود ندارد.";
+    ColumnMapping => "Columns", "ستون‌ها";
+    ColumnMappingHint => "Check what each column of the file is. Guesses are made from the headers.", "بررسی کنید هر ستون فایل چیست. حدس‌ها از روی سرستون‌ها زده شده‌اند.";
+    FileColumn => "Column in the file", "ستون فایل";
+    Examples => "Examples", "نمونه‌ها";
+    ImportsAs => "Imports as", "واردشدن به‌عنوان";
+    Preview => "Preview of the first rows", "پیش‌نمایش نخستین ردیف‌ها";
+    Line => "Line", "سطر";
+    Reason => "Reason", "دلیل";
+    ImportRows => "Import {count} rows", "ورود {count} ردیف";
+    Importing => "Importing… {done} of {total}", "در حال ورود… {done} از {total}";
+    ImportProgress => "Import progress", "پیشرفت ورود";
+    ImportDone => "{imported} contacts imported.", "{imported} مخاطب وارد شد.";
+    ImportRejected => "{count} rows were not imported:", "{count} ردیف وارد نشد:";
+    ImportDuplicates => "{count} rows look like contacts you already have and were not imported:", "{count} ردیف شبیه مخاطبانی است که از قبل دارید و وارد نشد:";
+    ImportEmptyLines => "{count} empty rows were skipped.", "{count} ردیف خالی نادیده گرفته شد.";
+    DownloadRejected => "Download the rejected rows", "دریافت ردیف‌های ردشده";
+    ImportAnyway => "Import anyway", "با این حال وارد شود";
+    MergeInto => "Merge into {name}", "ادغام با {name}";
+    Merged => "Merged into {name}.", "با {name} ادغام شد.";
+    DontImport => "Don't import", "وارد نشود";
+    FullName => "Full name", "نام کامل";
+    ExportCsv => "Export CSV", "خروجی CSV";
+    RejectExtraFields => "The row has {fields} fields but the file has {headers} columns", "این ردیف {fields} خانه دارد اما فایل {headers} ستون دارد";
+    RejectUnknownStage => "Unknown stage “{value}”", "وضعیت ناشناخته «{value}»";
+    RejectUnknownSource => "Unknown source “{value}”", "منبع ناشناخته «{value}»";
+    RejectUnknownOwner => "No team member is called “{value}”", "عضوی از تیم با نام «{value}» نیست";
+    RejectUnreadableCard => "This card could not be read", "این کارت خوانده نشد";
+    BackupSection => "Backup", "نسخهٔ پشتیبان";
+    BackupHint => "A backup is one file with every record of this workspace. Keep it somewhere safe.", "نسخهٔ پشتیبان یک فایل با همهٔ رکوردهای این فضای کار است. آن را جای امنی نگه دارید.";
+    DownloadBackup => "Download a backup", "دریافت نسخهٔ پشتیبان";
+    RestoreBackup => "Restore from a backup file", "بازگردانی از فایل پشتیبان";
+    RestoreMerge => "Merge with what is here (newer edits win)", "ادغام با داده‌های فعلی (ویرایش جدیدتر برنده است)";
+    RestoreReplace => "Replace everything here", "جایگزینی همهٔ داده‌های فعلی";
+    RestoreMode => "How to restore", "شیوهٔ بازگردانی";
+    RestoreConfirm => "Replace every record on this device with the backup? This cannot be undone.", "همهٔ رکوردهای این دستگاه با نسخهٔ پشتیبان جایگزین شود؟ این کار بازگشت‌پذیر نیست.";
+    RestoreDone => "Restored {count} records.", "{count} رکورد بازگردانی شد.";
+    BackupUnreadable => "This is not a Rabet backup file that can be read: {reason}", "این فایل پشتیبانِ خوانای رابط نیست: {reason}";
     LoadFailed => "Your data could not be opened.", "داده‌های شما باز نشد.";
     People => "People", "اشخاص";
     Companies => "Companies", "شرکت‌ها";
@@ -173,6 +441,102 @@ messages! {
     LabelFax => "Fax", "فکس";
     LabelPersonal => "Personal", "شخصی";
     LabelOther => "Other", "سایر";
+    DefaultPipelineName => "Sales", "فروش";
+    NewPipelineName => "New pipeline", "قیف جدید";
+    StageLeadIn => "Lead in", "سرنخ ورودی";
+    StageQualified => "Qualified", "واجد شرایط";
+    StageProposal => "Proposal", "ارائهٔ پیشنهاد";
+    StageNegotiation => "Negotiation", "مذاکره";
+    StageWon => "Won", "موفق";
+    StageLost => "Lost", "ناموفق";
+    NewStageName => "New stage", "مرحلهٔ جدید";
+    LostReasonPrice => "Price too high", "قیمت بالا";
+    LostReasonCompetitor => "Chose a competitor", "انتخاب رقیب";
+    LostReasonBudget => "No budget", "نبود بودجه";
+    LostReasonTiming => "Bad timing", "زمان نامناسب";
+    LostReasonNoResponse => "Stopped responding", "قطع ارتباط مشتری";
+    ViewBoard => "Board", "تابلو";
+    ViewTable => "Table", "جدول";
+    DealView => "View", "نما";
+    NewDeal => "New deal", "معاملهٔ جدید";
+    EditDeal => "Edit deal", "ویرایش معامله";
+    NewDealIn => "New deal in {stage}", "معاملهٔ جدید در {stage}";
+    DealSearchHint => "Title, customer, phone or tag", "عنوان، مشتری، تلفن یا برچسب";
+    BoardSummary => "{count} open deals · {total} · weighted {weighted}", "{count} معاملهٔ باز · {total} · وزنی {weighted}";
+    CardKeysHint => "The left and right arrow keys move the deal to the neighbouring stage; Enter opens it.", "کلیدهای جهت‌نمای چپ و راست معامله را به مرحلهٔ کناری می‌برند؛ Enter آن را باز می‌کند.";
+    DealCount => "{count} deals", "{count} معامله";
+    DealCountOne => "{count} deal", "{count} معامله";
+    ColumnTotal => "Total", "جمع";
+    ColumnWeighted => "Weighted", "وزنی";
+    ShowMore => "Show {count} more", "نمایش {count} مورد دیگر";
+    UnplacedDeals => "Without a stage", "بدون مرحله";
+    ClosesOn => "Closes {date}", "بستن: {date}";
+    DaysInStage => "{days} days in this stage", "{days} روز در این مرحله";
+    NextTask => "Next: {task}", "کار بعدی: {task}";
+    Stale => "Stale", "راکد";
+    StaleHint => "No activity for {days} days or more", "{days} روز یا بیشتر بدون فعالیت";
+    MoveToStage => "Move to {stage}", "انتقال به {stage}";
+    DealOpen => "Open", "باز";
+    DealWon => "Won", "موفق";
+    DealLost => "Lost", "ناموفق";
+    MovedTo => "“{deal}” moved to {stage}.", "«{deal}» به {stage} منتقل شد.";
+    MarkedWon => "“{deal}” marked as won.", "«{deal}» موفق ثبت شد.";
+    MarkedLost => "“{deal}” marked as lost.", "«{deal}» ناموفق ثبت شد.";
+    MarkLostTitle => "Mark the deal as lost", "ثبت معامله به‌عنوان ناموفق";
+    LostReason => "Reason", "دلیل";
+    LostReasonOther => "Other reason", "دلیل دیگر";
+    LostReasonDescribe => "Describe the reason", "شرح دلیل";
+    DealTitle => "Title", "عنوان";
+    DealStage => "Stage", "مرحله";
+    DealContact => "Contact", "مخاطب";
+    DealValue => "Value", "ارزش";
+    ValueFromLines => "The sum of the products below", "جمع محصولات زیر";
+    ExpectedClose => "Expected close", "تاریخ پیش‌بینی‌شدهٔ بستن";
+    DateHint => "Year/month/day, for example {example}", "سال/ماه/روز، برای نمونه {example}";
+    DealCampaign => "Campaign", "کمپین";
+    NoCampaign => "No campaign", "بدون کمپین";
+    Products => "Products", "محصولات";
+    Product => "Product", "محصول";
+    FreeTextLine => "Other (describe)", "سایر (با شرح)";
+    LineDescription => "Description", "شرح";
+    Quantity => "Quantity", "تعداد";
+    UnitPrice => "Unit price", "قیمت واحد";
+    DiscountPercent => "Discount %", "تخفیف ٪";
+    AddProduct => "Add product", "افزودن محصول";
+    StageHistory => "Stage history", "تاریخچهٔ مرحله‌ها";
+    DealStatusHeader => "Status", "وضعیت";
+    ForecastTitle => "Forecast: weighted value by expected close", "پیش‌بینی: ارزش وزنی بر اساس تاریخ بستن";
+    ForecastOverdue => "Overdue", "گذشته از موعد";
+    ForecastLater => "Later", "بعدتر";
+    ForecastUndated => "No date", "بدون تاریخ";
+    ErrAmount => "Not a valid amount", "مبلغ معتبر نیست";
+    ErrAmountDecimals => "At most {max} digits after the decimal point", "حداکثر {max} رقم پس از ممیز";
+    ErrDateFormat => "Write the date as year/month/day, for example {example}", "تاریخ را به شکل سال/ماه/روز بنویسید، برای نمونه {example}";
+    ErrDateYear => "The year is out of range", "سال خارج از محدوده است";
+    ErrDateMonth => "The month must be from 1 to 12", "ماه باید از ۱ تا ۱۲ باشد";
+    ErrDateDay => "That month has no such day", "آن ماه چنین روزی ندارد";
+    ErrWholeNumber => "Enter a whole number, 1 or more", "یک عدد صحیح، ۱ یا بیشتر، وارد کنید";
+    ErrNeedsOpenStage => "A pipeline needs at least one open stage.", "قیف دست‌کم به یک مرحلهٔ باز نیاز دارد.";
+    PipelinesSection => "Pipelines and stages", "قیف‌ها و مرحله‌ها";
+    PipelineToEdit => "Pipeline", "قیف";
+    AddPipeline => "Add pipeline", "افزودن قیف";
+    PipelineName => "Pipeline name", "نام قیف";
+    StageName => "Stage name", "نام مرحله";
+    WinProbability => "Win probability %", "احتمال موفقیت ٪";
+    StageOutcome => "Deals here are", "معامله‌های این مرحله";
+    MoveUp => "Move up", "انتقال به بالا";
+    MoveDown => "Move down", "انتقال به پایین";
+    DeleteStage => "Delete stage", "حذف مرحله";
+    AddStage => "Add stage", "افزودن مرحله";
+    MoveDealsOfStage => "“{stage}” is deleted; move its {count} deals to", "«{stage}» حذف می‌شود؛ {count} معاملهٔ آن منتقل شود به";
+    PipelineSaved => "Pipeline saved.", "قیف ذخیره شد.";
+    DeletePipeline => "Delete pipeline", "حذف قیف";
+    PipelineHasDeals => "Only a pipeline without deals can be deleted.", "فقط قیفی که معامله ندارد حذف می‌شود.";
+    DealRulesSection => "Deals", "معامله‌ها";
+    LostReasons => "Reasons offered when a deal is lost", "دلایل پیشنهادی برای معاملهٔ ناموفق";
+    NewLostReason => "New reason", "دلیل تازه";
+    AddLostReason => "Add reason", "افزودن دلیل";
+    StaleDays => "Mark an open deal as stale after this many days without activity", "علامت‌گذاری معاملهٔ باز به‌عنوان راکد پس از این تعداد روز بدون فعالیت";
 }
 
 /// The current language, shared by every view through context.
@@ -244,6 +608,75 @@ impl Locale {
         };
         self.t(msg).to_owned()
     }
+}
+
+impl Locale {
+    /// A column's import target, e.g. "Phone (Mobile)".
+    pub fn contact_field(&self, field: ContactField) -> String {
+        let simple = |msg| self.t(msg).to_owned();
+        let labelled = |msg, label| format!("{} ({})", self.t(msg), self.t(label));
+        match field {
+            ContactField::FirstName => simple(Msg::FirstName),
+            ContactField::LastName => simple(Msg::LastName),
+            ContactField::FullName => simple(Msg::FullName),
+            ContactField::Company => simple(Msg::Company),
+            ContactField::JobTitle => simple(Msg::JobTitle),
+            ContactField::Phone(label) => labelled(Msg::Phone, phone_label_msg(label)),
+            ContactField::Email(label) => labelled(Msg::Email, email_label_msg(label)),
+            ContactField::WhatsApp => simple(Msg::WhatsApp),
+            ContactField::Telegram => simple(Msg::Telegram),
+            ContactField::Address => simple(Msg::Address),
+            ContactField::Tags => simple(Msg::Tags),
+            ContactField::LifecycleStage => simple(Msg::LifecycleStage),
+            ContactField::LeadSource => simple(Msg::LeadSource),
+            ContactField::Owner => simple(Msg::Owner),
+            ContactField::Notes => simple(Msg::Notes),
+            ContactField::Ignore => simple(Msg::DontImport),
+        }
+    }
+
+    /// Why an imported row was rejected, in words.
+    pub fn reject_reason(&self, reason: &RejectReason) -> String {
+        match reason {
+            RejectReason::ExtraFields { headers, fields } => self.fill(
+                Msg::RejectExtraFields,
+                &[
+                    ("fields", &self.number(*fields)),
+                    ("headers", &self.number(*headers)),
+                ],
+            ),
+            RejectReason::UnknownLifecycleStage(value) => {
+                self.fill(Msg::RejectUnknownStage, &[("value", value)])
+            }
+            RejectReason::UnknownLeadSource(value) => {
+                self.fill(Msg::RejectUnknownSource, &[("value", value)])
+            }
+            RejectReason::UnknownOwner(value) => {
+                self.fill(Msg::RejectUnknownOwner, &[("value", value)])
+            }
+            RejectReason::Invalid(error) => match field_msg(error.field) {
+                Some(field) => format!("{}: {}", self.t(field), self.validation(error)),
+                None => self.validation(error),
+            },
+            RejectReason::UnreadableCard(_) => self.t(Msg::RejectUnreadableCard).to_owned(),
+        }
+    }
+}
+
+/// The label of a stored contact field named in a validation error.
+fn field_msg(field: &str) -> Option<Msg> {
+    Some(match field {
+        "first_name" => Msg::FirstName,
+        "last_name" => Msg::LastName,
+        "job_title" => Msg::JobTitle,
+        "company" | "name" => Msg::Company,
+        "phones" => Msg::Phone,
+        "emails" => Msg::Email,
+        "whatsapp" => Msg::WhatsApp,
+        "telegram" => Msg::Telegram,
+        "notes" => Msg::Notes,
+        _ => return None,
+    })
 }
 
 /// What a storage failure means for the user, in words.

@@ -2,12 +2,16 @@
 
 mod app;
 mod download;
+mod editing;
+mod file;
 mod i18n;
 mod icons;
+mod local_time;
 mod nav;
 mod notice;
 mod pages;
 mod pwa;
+mod reminders;
 mod store;
 mod widgets;
 mod workspace;

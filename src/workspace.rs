@@ -5,6 +5,7 @@
 use crate::store::{Store, StoreError};
 use leptos::prelude::*;
 use rabet_domain::{
+    backup::Backup,
     id::Id,
     model::{
         Activity, Campaign, Company, Contact, Deal, Entity, Invoice, Pipeline, Product, Segment,
@@ -55,6 +56,11 @@ impl<E: Listed> Collection<E> {
 
     pub fn iter(&self) -> impl Iterator<Item = &E> {
         self.items.iter()
+    }
+
+    /// Every record, in storage order (what the domain's selections take).
+    pub fn as_slice(&self) -> &[E] {
+        &self.items
     }
 
     /// The record at `position` (positions are stable until the next write).
@@ -246,23 +252,47 @@ impl Workspace {
 
     async fn load(&self) -> Result<(), StoreError> {
         let store = Rc::new(Store::open().await?);
-        self.load_kind::<Contact>(&store).await?;
-        self.load_kind::<Company>(&store).await?;
-        self.load_kind::<TeamMember>(&store).await?;
-        self.load_kind::<Pipeline>(&store).await?;
-        self.load_kind::<Deal>(&store).await?;
-        self.load_kind::<Activity>(&store).await?;
-        self.load_kind::<Task>(&store).await?;
-        self.load_kind::<Ticket>(&store).await?;
-        self.load_kind::<Product>(&store).await?;
-        self.load_kind::<Invoice>(&store).await?;
-        self.load_kind::<Campaign>(&store).await?;
-        self.load_kind::<Segment>(&store).await?;
-        if let Some(settings) = store.load::<Settings>().await?.pop() {
-            self.settings.set(settings);
-        }
+        self.load_all(&store).await?;
         self.store.set_value(Some(store));
         Ok(())
+    }
+
+    async fn load_all(&self, store: &Store) -> Result<(), StoreError> {
+        self.load_kind::<Contact>(store).await?;
+        self.load_kind::<Company>(store).await?;
+        self.load_kind::<TeamMember>(store).await?;
+        self.load_kind::<Pipeline>(store).await?;
+        self.load_kind::<Deal>(store).await?;
+        self.load_kind::<Activity>(store).await?;
+        self.load_kind::<Task>(store).await?;
+        self.load_kind::<Ticket>(store).await?;
+        self.load_kind::<Product>(store).await?;
+        self.load_kind::<Invoice>(store).await?;
+        self.load_kind::<Campaign>(store).await?;
+        self.load_kind::<Segment>(store).await?;
+        // A restored workspace may have no settings record: then the defaults apply again.
+        let settings = store.load::<Settings>().await?.pop().unwrap_or_default();
+        self.settings.set(settings);
+        Ok(())
+    }
+
+    /// Every record of the workspace with its sync state, as one backup.
+    pub async fn backup(&self) -> Result<Backup, StoreError> {
+        let store = self.store()?;
+        Ok(Backup {
+            created_at: js_sys::Date::now() as i64,
+            node: store.node().clone(),
+            records: store.backup_records().await?,
+        })
+    }
+
+    /// Restores a backup (merging, or replacing everything), then reloads every view's data.
+    /// Returns how many records changed.
+    pub async fn restore_backup(&self, backup: &Backup, replace: bool) -> Result<usize, StoreError> {
+        let store = self.store()?;
+        let changed = store.restore_backup(backup, replace).await?;
+        self.load_all(&store).await?;
+        Ok(changed)
     }
 
     /// Saves the workspace settings after `change`; memory changes only once it is stored.

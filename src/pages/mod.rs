@@ -6,13 +6,23 @@ mod not_found;
 mod pipeline;
 mod settings;
 mod tasks;
+// Customer 360: interactions, follow-ups, tickets, products and invoices.
+mod activities;
+mod invoices;
+mod labels;
+mod parties;
+mod products;
+mod tickets;
 
-pub use customers::{Customer, Customers};
+pub use customers::{Customer, Customers, ImportContacts};
 pub use dashboard::Dashboard;
 pub use not_found::NotFound;
 pub use pipeline::Pipeline;
 pub use settings::Settings;
 pub use tasks::Tasks;
+pub use invoices::{InvoiceView, Invoices};
+pub use products::Products;
+pub use tickets::{TicketView, Tickets};
 
 use crate::i18n::{use_locale, Msg};
 use leptos::prelude::*;

@@ -2,6 +2,8 @@
 
 use super::PageHeader;
 use crate::{
+    download::download,
+    file::{chosen_file, read_text},
     i18n::{role_msg, store_error_msg, use_locale, Msg},
     notice::{use_notices, Notice},
     store::{new_id, request_persistence, storage_estimate, StorageEstimate},
@@ -9,7 +11,8 @@ use crate::{
 };
 use leptos::prelude::*;
 use rabet_domain::{
-    calendar::Calendar,
+    backup::Backup,
+    calendar::{format_day, Calendar, Day},
     locale::{format_decimal, Lang},
     model::{Role, Settings as WorkspaceSettings, TeamMember},
     money::Currency,
@@ -23,8 +26,10 @@ pub fn Settings() -> impl IntoView {
         <div class="settings">
             <LanguageSection />
             <WorkspaceSection />
+            <super::pipeline::PipelineSettings />
             <TeamSection />
             <StorageSection />
+            <BackupSection />
         </div>
     }
 }
@@ -268,6 +273,87 @@ fn StorageSection() -> impl IntoView {
             <Suspense fallback=move || view! { <p>{move || locale.t(Msg::Loading)}</p> }>
                 {move || estimate.get().map(describe)}
             </Suspense>
+        </section>
+    }
+}
+
+#[component]
+fn BackupSection() -> impl IntoView {
+    let locale = use_locale();
+    let workspace = use_workspace();
+    let notices = use_notices();
+    let replace = RwSignal::new(false);
+    let problem = RwSignal::new(None::<String>);
+    let busy = RwSignal::new(false);
+    let report = move |text: String| notices.show(Notice { text, undo: None });
+
+    let save_backup = move |_| {
+        busy.set(true);
+        leptos::task::spawn_local(async move {
+            match workspace.backup().await {
+                Ok(backup) => {
+                    let day = Day::from_unix_ms(backup.created_at);
+                    let name = format!("rabet-backup-{}.json", format_day(day, Calendar::Gregorian, Lang::En));
+                    // The browser reports a failed download itself.
+                    let _ = download(&name, "application/json", &backup.to_json());
+                }
+                Err(error) => report(locale.t(store_error_msg(&error)).into()),
+            }
+            busy.set(false);
+        });
+    };
+    let restore = move |ev: web_sys::Event| {
+        let Some(file) = chosen_file(&ev) else { return };
+        let replace = replace.get_untracked();
+        leptos::task::spawn_local(async move {
+            let parsed = read_text(&file)
+                .await
+                .and_then(|text| Backup::parse(&text).map_err(|e| e.to_string()));
+            let backup = match parsed {
+                Ok(backup) => backup,
+                Err(reason) => {
+                    problem.set(Some(locale.fill(Msg::BackupUnreadable, &[("reason", &reason)])));
+                    return;
+                }
+            };
+            problem.set(None);
+            if replace && !window().confirm_with_message(locale.t(Msg::RestoreConfirm)).unwrap_or(false) {
+                return;
+            }
+            busy.set(true);
+            match workspace.restore_backup(&backup, replace).await {
+                Ok(count) => report(locale.fill(Msg::RestoreDone, &[("count", &locale.number(count))])),
+                Err(error) => report(locale.t(store_error_msg(&error)).into()),
+            }
+            busy.set(false);
+        });
+    };
+    let mode = move |value: bool, msg: Msg| {
+        view! {
+            <label class="choice">
+                <input type="radio" name="restore-mode" prop:checked=move || replace.get() == value
+                    on:change=move |_| replace.set(value) />
+                {move || locale.t(msg)}
+            </label>
+        }
+    };
+    view! {
+        <section class="card settings-section">
+            <h2>{move || locale.t(Msg::BackupSection)}</h2>
+            <p class="field-hint">{move || locale.t(Msg::BackupHint)}</p>
+            <button type="button" class="button" disabled=move || busy.get() on:click=save_backup>
+                {move || locale.t(Msg::DownloadBackup)}
+            </button>
+            <fieldset class="restore-mode">
+                <legend class="field-label">{move || locale.t(Msg::RestoreMode)}</legend>
+                {mode(false, Msg::RestoreMerge)}
+                {mode(true, Msg::RestoreReplace)}
+            </fieldset>
+            <label class="field file-field">
+                <span class="field-label">{move || locale.t(Msg::RestoreBackup)}</span>
+                <input type="file" accept=".json,application/json" disabled=move || busy.get() on:change=restore />
+            </label>
+            <p class="form-failure" role="alert">{move || problem.get()}</p>
         </section>
     }
 }

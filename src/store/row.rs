@@ -125,6 +125,7 @@ pub(super) fn merge_key(kind: EntityKind, id: &Id) -> String {
     format!("{}/{id}", kind.as_str())
 }
 
+/// A record that cannot be read back.
 pub(super) fn corrupt(kind: EntityKind, id: &Id, reason: String) -> StoreError {
     StoreError::Corrupt {
         kind,
@@ -150,7 +151,7 @@ pub(super) fn decode_live<E: Entity>(
     rows: impl Iterator<Item = Result<JsValue, IdbError>>,
 ) -> Result<Vec<E>, StoreError> {
     let (deleted_key, values_key) = (JsValue::from_str(DELETED), JsValue::from_str(VALUES));
-    // Only the values of live rows cross into wasm; the merge state stays in JS.
+    // Only live rows' values cross into wasm, as one JSON text.
     let live_values = js_sys::Array::new();
     for row in rows {
         let row = row?;

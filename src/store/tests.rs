@@ -64,7 +64,10 @@ async fn create_edit_delete_restore_survive_reopening() {
         .await
         .unwrap();
     let store = Store::open_named(&name).await.unwrap();
-    assert_eq!(store.load::<Contact>().await.unwrap(), [sara.clone()]);
+    assert_eq!(
+        store.load::<Contact>().await.unwrap(),
+        std::slice::from_ref(&sara)
+    );
 
     let edited = Contact {
         first_name: "Sarah".to_owned(),
@@ -74,7 +77,10 @@ async fn create_edit_delete_restore_survive_reopening() {
     store.save(Some(&sara), &edited).await.unwrap();
     drop(store);
     let store = Store::open_named(&name).await.unwrap();
-    assert_eq!(store.load::<Contact>().await.unwrap(), [edited.clone()]);
+    assert_eq!(
+        store.load::<Contact>().await.unwrap(),
+        std::slice::from_ref(&edited)
+    );
 
     store.delete(EntityKind::Contact, &sara.id).await.unwrap();
     drop(store);
@@ -145,7 +151,7 @@ async fn an_edit_queues_ops_for_the_changed_fields_only_in_stamp_order() {
 }
 
 #[wasm_bindgen_test]
-async fn indexes_find_contacts_by_company_tasks_by_due_date_and_activities_by_record() {
+async fn every_view_index_finds_live_records() {
     let name = unique_name("indexes");
     let store = Store::open_named(&name).await.unwrap();
     let (acme, other) = (new_id(), new_id());
@@ -191,6 +197,42 @@ async fn indexes_find_contacts_by_company_tasks_by_due_date_and_activities_by_re
     let timeline = store.activities_about(&ali).await.unwrap();
     let subjects: Vec<&str> = timeline.iter().map(|a| a.subject.as_str()).collect();
     assert_eq!(subjects, ["first", "second"]);
+
+    let (proposal, won) = (new_id(), new_id());
+    let deal = |title: &str, stage: &Id| Deal {
+        id: new_id(),
+        title: title.to_owned(),
+        stage_id: stage.clone(),
+        ..Deal::default()
+    };
+    let deals = [deal("a", &proposal), deal("b", &won), deal("c", &proposal)];
+    store.save_many(&deals, |_| {}).await.unwrap();
+    let mut in_proposal: Vec<String> = store
+        .deals_in_stage(&proposal)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|d| d.title)
+        .collect();
+    in_proposal.sort_unstable();
+    assert_eq!(in_proposal, ["a", "c"]);
+
+    let invoice = |number: &str, status| Invoice {
+        id: new_id(),
+        number: number.to_owned(),
+        status,
+        ..Invoice::default()
+    };
+    let invoices = [
+        invoice("1", InvoiceStatus::Paid),
+        invoice("2", InvoiceStatus::Overdue),
+    ];
+    store.save_many(&invoices, |_| {}).await.unwrap();
+    let overdue = store
+        .invoices_with_status(InvoiceStatus::Overdue)
+        .await
+        .unwrap();
+    assert_eq!(overdue, invoices[1..]);
 
     drop(store);
     delete_database(&name).await;
@@ -299,7 +341,10 @@ async fn remote_ops_merge_per_field_and_stay_out_of_the_outbox() {
         last_name: "Ahmadi".to_owned(),
         ..edited_here.clone()
     };
-    assert_eq!(store.load::<Contact>().await.unwrap(), [merged.clone()]);
+    assert_eq!(
+        store.load::<Contact>().await.unwrap(),
+        std::slice::from_ref(&merged)
+    );
     assert_eq!(store.outbox().await.unwrap(), local_ops);
     // Delivered again, they change nothing.
     assert_eq!(store.apply_ops(&remote_ops, false).await.unwrap(), []);
@@ -335,6 +380,34 @@ async fn clear_all_empties_records_and_outbox_but_keeps_the_node() {
     assert_eq!(Store::open_named(&name).await.unwrap().node(), &node);
 
     delete_database(&name).await;
+}
+
+#[wasm_bindgen_test]
+fn browser_errors_become_typed_errors() {
+    let exception = |name: &str| {
+        web_sys::DomException::new_with_message_and_name("details", name).expect("DOMException")
+    };
+    let library_error = || indexed_db_futures::error::Error::from(js_sys::Error::new("aborted"));
+    assert_eq!(
+        error::thrown(exception("QuotaExceededError").into()),
+        StoreError::QuotaExceeded
+    );
+    assert_eq!(
+        error::thrown(exception("InvalidStateError").into()),
+        StoreError::Unavailable("details".into())
+    );
+    assert_eq!(
+        error::not_committed(Some(exception("QuotaExceededError")), library_error()),
+        StoreError::QuotaExceeded
+    );
+    assert_eq!(
+        error::not_committed(Some(exception("ConstraintError")), library_error()),
+        StoreError::Aborted("ConstraintError: details".into())
+    );
+    assert!(matches!(
+        StoreError::from(indexed_db_futures::error::OpenDbError::NullFactory),
+        StoreError::Unavailable(_)
+    ));
 }
 
 /// Run once by hand, not asserted (timings depend on the machine):

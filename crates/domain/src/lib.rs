@@ -3,13 +3,17 @@
 //! Everything here is deterministic: callers pass in the current time and any randomness,
 //! so the same inputs always give the same outputs, natively and in wasm.
 
+pub mod backup;
 pub mod board;
 pub mod calendar;
 pub mod csv;
 pub mod customer;
+pub mod dedupe;
+pub mod export;
 pub mod hlc;
 pub mod ics;
 pub mod id;
+pub mod import;
 pub mod kind;
 pub mod locale;
 pub mod model;

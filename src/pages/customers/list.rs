@@ -3,6 +3,7 @@
 
 use super::form::{CompanyForm, ContactForm};
 use crate::{
+    download::download,
     i18n::{source_msg, stage_msg, use_locale, Msg},
     pages::PageHeader,
     workspace::{use_workspace, Collection, LoadState},
@@ -10,6 +11,7 @@ use crate::{
 use leptos::{either::Either, prelude::*};
 use leptos_router::components::A;
 use rabet_domain::{
+    export::contacts_csv,
     id::Id,
     model::{Company, Contact, LeadSource, LifecycleStage},
     search::{normalize, Query},
@@ -99,9 +101,12 @@ pub fn Customers() -> impl IntoView {
                     {tab_button(Tab::People, Msg::People)}
                     {tab_button(Tab::Companies, Msg::Companies)}
                 </div>
-                <button type="button" class="button primary" on:click=move |_| set_creating.set(true)>
-                    {new_label}
-                </button>
+                <div class="toolbar-actions">
+                    <A href="/customers/import" attr:class="button">{move || locale.t(Msg::Import)}</A>
+                    <button type="button" class="button primary" on:click=move |_| set_creating.set(true)>
+                        {new_label}
+                    </button>
+                </div>
             </div>
             {move || match tab.get() {
                 Tab::People => Either::Left(view! { <PeopleList /> }),
@@ -246,6 +251,24 @@ fn PeopleList() -> impl IntoView {
         })
     });
     let total = move || workspace.contacts.with(Collection::len);
+    let export = move |_| {
+        let text = workspace.contacts.with_untracked(|contacts| {
+            workspace.companies.with_untracked(|companies| {
+                workspace.members.with_untracked(|members| {
+                    let shown = visible.with_untracked(|v| {
+                        v.iter().map(|&at| contacts.at(at)).collect::<Vec<_>>()
+                    });
+                    contacts_csv(
+                        shown.iter().copied(),
+                        &|id| companies.get(id).map(|c| c.name.clone()),
+                        &|id| members.get(id).map(|m| m.display_name().to_owned()),
+                    )
+                })
+            })
+        });
+        // The browser shows a failed download itself; the list stays as it is.
+        let _ = download("contacts.csv", "text/csv;charset=utf-8", &text);
+    };
 
     view! {
         <div class="filters">
@@ -263,6 +286,7 @@ fn PeopleList() -> impl IntoView {
                         .collect_view()}
                 </select>
             </label>
+            <button type="button" class="button" on:click=export>{move || locale.t(Msg::ExportCsv)}</button>
         </div>
         <p class="list-count" aria-live="polite">
             {move || {

@@ -2,7 +2,9 @@
 
 mod detail;
 mod form;
+mod import;
 mod list;
 
 pub use detail::Customer;
+pub use import::ImportContacts;
 pub use list::Customers;

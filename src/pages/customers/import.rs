@@ -1,0 +1,505 @@
+//! Importing contacts from a CSV or vCard file: pick the file, check the column mapping
+//! (guessed from English or Persian headers) against a preview, import with progress, then
+//! see every row that was not imported, with its line and reason, and download them to fix.
+
+use crate::{
+    download::download,
+    file::{chosen_file, read_text},
+    i18n::{store_error_msg, use_locale, Msg},
+    notice::{use_notices, Notice},
+    pages::PageHeader,
+    store::new_id,
+    workspace::{use_workspace, Workspace},
+};
+use leptos::prelude::*;
+use leptos_router::components::A;
+use rabet_domain::{
+    csv::{self, Table},
+    dedupe::merge,
+    import::{
+        guess_mapping, import_rows, import_vcards, rejected_csv, ContactField, ImportContext,
+        ImportOutcome,
+    },
+    model::Contact,
+    vcard::{self, VCardImport},
+};
+
+/// Rows the preview imports to show what the mapping gives.
+const PREVIEW_ROWS: usize = 5;
+
+/// The file being imported, as read.
+#[derive(Clone, Debug)]
+enum Source {
+    Csv(Table),
+    VCard(VCardImport),
+}
+
+impl Source {
+    fn read(name: &str, text: &str) -> Result<Source, String> {
+        let looks_like_vcard = name.to_lowercase().ends_with(".vcf")
+            || text
+                .trim_start_matches('\u{feff}')
+                .trim_start()
+                .to_uppercase()
+                .starts_with("BEGIN:VCARD");
+        if looks_like_vcard {
+            Ok(Source::VCard(vcard::parse(text)))
+        } else {
+            csv::parse(text).map(Source::Csv).map_err(|e| e.to_string())
+        }
+    }
+
+    fn rows(&self) -> usize {
+        match self {
+            Source::Csv(table) => table.rows.len(),
+            Source::VCard(parsed) => parsed.cards.len() + parsed.errors.len(),
+        }
+    }
+
+    fn headers(&self) -> Vec<String> {
+        match self {
+            Source::Csv(table) => table.headers.clone(),
+            Source::VCard(_) => Vec::new(),
+        }
+    }
+}
+
+/// Imports `source` against the workspace's current records (for companies, owners and
+/// duplicates). `limit` imports only the first rows, for the preview.
+fn run_import(
+    workspace: Workspace,
+    source: &Source,
+    mapping: &[Option<ContactField>],
+    limit: Option<usize>,
+) -> ImportOutcome {
+    let now = js_sys::Date::now() as i64;
+    let mut next_id = new_id;
+    workspace.contacts.with_untracked(|contacts| {
+        workspace.companies.with_untracked(|companies| {
+            workspace.members.with_untracked(|members| {
+                let mut ctx = ImportContext::new(
+                    &mut next_id,
+                    now,
+                    None,
+                    companies.as_slice(),
+                    members.as_slice(),
+                    contacts.as_slice(),
+                );
+                match source {
+                    Source::Csv(table) => match limit {
+                        Some(limit) => {
+                            let head = Table {
+                                rows: table.rows.iter().take(limit).cloned().collect(),
+                                ..table.clone()
+                            };
+                            import_rows(&head, mapping, &mut ctx)
+                        }
+                        None => import_rows(table, mapping, &mut ctx),
+                    },
+                    Source::VCard(parsed) => import_vcards(parsed, &mut ctx),
+                }
+            })
+        })
+    })
+}
+
+/// What happened, shown after an import.
+#[derive(Clone, Debug)]
+struct Report {
+    imported: usize,
+    headers: Vec<String>,
+    outcome: ImportOutcome,
+}
+
+#[component]
+pub fn ImportContacts() -> impl IntoView {
+    let locale = use_locale();
+    let workspace = use_workspace();
+    let source = RwSignal::new(None::<Source>);
+    let mapping = RwSignal::new(Vec::<Option<ContactField>>::new());
+    let read_error = RwSignal::new(None::<String>);
+    let progress = RwSignal::new(None::<(usize, usize)>);
+    let report = RwSignal::new(None::<Report>);
+    let failure = RwSignal::new(None::<Msg>);
+
+    let choose = move |ev: web_sys::Event| {
+        let Some(file) = chosen_file(&ev) else { return };
+        report.set(None);
+        leptos::task::spawn_local(async move {
+            let read = read_text(&file)
+                .await
+                .and_then(|text| Source::read(&file.name(), &text));
+            match read {
+                Ok(read) => {
+                    if let Source::Csv(table) = &read {
+                        mapping.set(guess_mapping(&table.headers));
+                    }
+                    read_error.set(None);
+                    source.set(Some(read));
+                }
+                Err(reason) => {
+                    read_error.set(Some(
+                        locale.fill(Msg::FileUnreadable, &[("reason", &reason)]),
+                    ));
+                    source.set(None);
+                }
+            }
+        });
+    };
+
+    let start = move |_| {
+        let Some(outcome) = source.with_untracked(|s| {
+            s.as_ref()
+                .map(|s| mapping.with_untracked(|m| run_import(workspace, s, m, None)))
+        }) else {
+            return;
+        };
+        let headers =
+            source.with_untracked(|s| s.as_ref().map(Source::headers).unwrap_or_default());
+        failure.set(None);
+        leptos::task::spawn_local(async move {
+            let total = outcome.contacts.len();
+            progress.set(Some((0, total)));
+            let saved = async {
+                workspace
+                    .save_many(outcome.new_companies.clone(), |_| {})
+                    .await?;
+                workspace
+                    .save_many(outcome.contacts.clone(), |done| {
+                        progress.set(Some((done, total)))
+                    })
+                    .await
+            }
+            .await;
+            progress.set(None);
+            match saved {
+                Ok(()) => {
+                    source.set(None);
+                    report.set(Some(Report {
+                        imported: total,
+                        headers,
+                        outcome,
+                    }));
+                }
+                Err(error) => failure.set(Some(store_error_msg(&error))),
+            }
+        });
+    };
+
+    view! {
+        <PageHeader title=Msg::ImportTitle intro=Msg::ImportIntro />
+        <section class="card import">
+            <label class="field file-field">
+                <span class="field-label">{move || locale.t(Msg::ChooseFile)}</span>
+                <input type="file" accept=".csv,.tsv,.txt,.vcf,text/csv,text/vcard" on:change=choose />
+            </label>
+            <p class="form-failure" role="alert">{move || read_error.get()}</p>
+            {move || source.with(|s| s.as_ref().map(|s| s.rows() == 0)).unwrap_or(false)
+                .then(|| view! { <p role="alert">{move || locale.t(Msg::FileEmpty)}</p> })}
+        </section>
+        {move || source.with(|s| matches!(s, Some(Source::Csv(_)))).then(|| view! { <Mapping source=source mapping=mapping /> })}
+        {move || source.with(Option::is_some).then(|| view! { <PreviewRows source=source mapping=mapping /> })}
+        {move || {
+            let rows = source.with(|s| s.as_ref().map(Source::rows).unwrap_or(0));
+            (rows > 0).then(|| {
+                let busy = move || progress.get().is_some();
+                view! {
+                    <div class="import-actions">
+                        <button type="button" class="button primary" disabled=busy on:click=start>
+                            {move || locale.fill(Msg::ImportRows, &[("count", &locale.number(rows))])}
+                        </button>
+                    </div>
+                }
+            })
+        }}
+        {move || progress.get().map(|(done, total)| view! {
+            <div class="import-progress">
+                <progress
+                    max=total.max(1).to_string()
+                    value=done.to_string()
+                    aria-label=move || locale.t(Msg::ImportProgress)
+                ></progress>
+                <span>{locale.fill(Msg::Importing, &[("done", &locale.number(done)), ("total", &locale.number(total))])}</span>
+            </div>
+        })}
+        <p class="form-failure" role="alert">{move || failure.get().map(|m| locale.t(m))}</p>
+        {move || report.get().map(|report| view! { <ImportReport report=report /> })}
+    }
+}
+
+/// The column mapping: one row per column of the file, with examples and a choice.
+#[component]
+fn Mapping(
+    source: RwSignal<Option<Source>>,
+    mapping: RwSignal<Vec<Option<ContactField>>>,
+) -> impl IntoView {
+    let locale = use_locale();
+    let columns = move || {
+        source.with(|s| match s {
+            Some(Source::Csv(table)) => table
+                .headers
+                .iter()
+                .enumerate()
+                .map(|(column, header)| {
+                    let examples: Vec<String> = table
+                        .rows
+                        .iter()
+                        .map(|row| row.get(column).trim().to_owned())
+                        .filter(|value| !value.is_empty())
+                        .take(3)
+                        .collect();
+                    (column, header.clone(), examples.join(" · "))
+                })
+                .collect::<Vec<_>>(),
+            _ => Vec::new(),
+        })
+    };
+    let option_key = |field: ContactField| {
+        ContactField::ALL
+            .iter()
+            .position(|f| *f == field)
+            .unwrap_or(0)
+            .to_string()
+    };
+    view! {
+        <section class="card">
+            <h2>{move || locale.t(Msg::ColumnMapping)}</h2>
+            <p class="field-hint">{move || locale.t(Msg::ColumnMappingHint)}</p>
+            <div class="table-scroll">
+                <table class="data-table">
+                    <thead>
+                        <tr>
+                            <th scope="col">{move || locale.t(Msg::FileColumn)}</th>
+                            <th scope="col">{move || locale.t(Msg::Examples)}</th>
+                            <th scope="col">{move || locale.t(Msg::ImportsAs)}</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {move || columns().into_iter().map(|(column, header, examples)| {
+                            let current = move || mapping.with(|m| m.get(column).copied().flatten());
+                            let header_label = header.clone();
+                            view! {
+                                <tr>
+                                    <th scope="row"><bdi>{header}</bdi></th>
+                                    <td class="examples"><bdi>{examples}</bdi></td>
+                                    <td>
+                                        <select
+                                            aria-label=move || format!("{}: {}", locale.t(Msg::ImportsAs), header_label)
+                                            on:change=move |ev| {
+                                                let chosen = event_target_value(&ev).parse::<usize>().ok()
+                                                    .and_then(|at| ContactField::ALL.get(at).copied());
+                                                mapping.update(|m| {
+                                                    if m.len() <= column {
+                                                        m.resize(column + 1, None);
+                                                    }
+                                                    m[column] = chosen.filter(|f| *f != ContactField::Ignore);
+                                                });
+                                            }
+                                        >
+                                            {ContactField::ALL.iter().copied().map(|field| {
+                                                let selected = move || current().unwrap_or(ContactField::Ignore) == field;
+                                                view! {
+                                                    <option value=option_key(field) selected=selected>
+                                                        {move || locale.contact_field(field)}
+                                                    </option>
+                                                }
+                                            }).collect_view()}
+                                        </select>
+                                    </td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+        </section>
+    }
+}
+
+/// What the first rows become with the current mapping.
+#[component]
+fn PreviewRows(
+    source: RwSignal<Option<Source>>,
+    mapping: RwSignal<Vec<Option<ContactField>>>,
+) -> impl IntoView {
+    let locale = use_locale();
+    let workspace = use_workspace();
+    let preview = Memo::new(move |_| {
+        source.with(|s| {
+            s.as_ref()
+                .map(|s| mapping.with(|m| run_import(workspace, s, m, Some(PREVIEW_ROWS))))
+        })
+    });
+    view! {
+        <section class="card">
+            <h2>{move || locale.t(Msg::Preview)}</h2>
+            {move || preview.get().map(|outcome| view! {
+                <div class="table-scroll">
+                    <ContactTable contacts=outcome.contacts.clone() />
+                </div>
+                <RejectedTable outcome=outcome />
+            })}
+        </section>
+    }
+}
+
+#[component]
+fn ContactTable(contacts: Vec<Contact>) -> impl IntoView {
+    let locale = use_locale();
+    view! {
+        <table class="data-table">
+            <thead>
+                <tr>
+                    <th scope="col">{move || locale.t(Msg::FullName)}</th>
+                    <th scope="col">{move || locale.t(Msg::Phone)}</th>
+                    <th scope="col">{move || locale.t(Msg::Email)}</th>
+                    <th scope="col">{move || locale.t(Msg::Tags)}</th>
+                </tr>
+            </thead>
+            <tbody>
+                {contacts.into_iter().map(|c| view! {
+                    <tr>
+                        <td><bdi>{c.display_name()}</bdi></td>
+                        <td dir="ltr">{c.primary_phone().unwrap_or_default().to_owned()}</td>
+                        <td dir="ltr">{c.primary_email().unwrap_or_default().to_owned()}</td>
+                        <td><bdi>{c.tags.join(", ")}</bdi></td>
+                    </tr>
+                }).collect_view()}
+            </tbody>
+        </table>
+    }
+}
+
+/// Rows that were not imported, each with its line and reasons.
+#[component]
+fn RejectedTable(outcome: ImportOutcome) -> impl IntoView {
+    let locale = use_locale();
+    (!outcome.rejected.is_empty()).then(|| {
+        let count = outcome.rejected.len();
+        view! {
+            <p class="form-failure">{move || locale.fill(Msg::ImportRejected, &[("count", &locale.number(count))])}</p>
+            <div class="table-scroll">
+                <table class="data-table rejected">
+                    <thead>
+                        <tr>
+                            <th scope="col">{move || locale.t(Msg::Line)}</th>
+                            <th scope="col">{move || locale.t(Msg::Reason)}</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {outcome.rejected.iter().map(|row| {
+                            let line = row.line;
+                            let reasons = row.reasons.clone();
+                            view! {
+                                <tr>
+                                    <td>{move || locale.number(line)}</td>
+                                    <td>{move || reasons.iter().map(|r| locale.reject_reason(r)).collect::<Vec<_>>().join("; ")}</td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+        }
+    })
+}
+
+/// The result of an import: counts, rejected rows (downloadable) and duplicates to resolve.
+#[component]
+fn ImportReport(report: Report) -> impl IntoView {
+    let locale = use_locale();
+    let imported = report.imported;
+    let empty = report.outcome.empty_lines.len();
+    let download_rejected = {
+        let outcome = report.outcome.clone();
+        let headers = report.headers.clone();
+        move |_| {
+            let text = rejected_csv(&outcome, &headers, &|reason| locale.reject_reason(reason));
+            // A failed download leaves the rows on screen; nothing else to do about it.
+            let _ = download("rejected-rows.csv", "text/csv;charset=utf-8", &text);
+        }
+    };
+    let has_rejected = !report.outcome.rejected.is_empty();
+    view! {
+        <section class="card import-report" aria-live="polite">
+            <p class="import-done">{move || locale.fill(Msg::ImportDone, &[("imported", &locale.number(imported))])}</p>
+            {(empty > 0).then(|| view! { <p>{move || locale.fill(Msg::ImportEmptyLines, &[("count", &locale.number(empty))])}</p> })}
+            <RejectedTable outcome=report.outcome.clone() />
+            {has_rejected.then(|| view! {
+                <button type="button" class="button" on:click=download_rejected>{move || locale.t(Msg::DownloadRejected)}</button>
+            })}
+            <Duplicates rows=report.outcome.duplicates.clone() />
+            <p><A href="/customers">{move || locale.t(Msg::BackToCustomers)}</A></p>
+        </section>
+    }
+}
+
+/// Rows that look like known contacts: import each anyway, or merge it into its match.
+#[component]
+fn Duplicates(rows: Vec<rabet_domain::import::DuplicateRow>) -> impl IntoView {
+    let locale = use_locale();
+    let workspace = use_workspace();
+    let notices = use_notices();
+    let pending = RwSignal::new(rows);
+    let resolve = move |line: usize| pending.update(|rows| rows.retain(|r| r.line != line));
+    let report_error = move |error| {
+        notices.show(Notice {
+            text: locale.t(store_error_msg(&error)).into(),
+            undo: None,
+        })
+    };
+    move || {
+        let count = pending.with(Vec::len);
+        (count > 0).then(|| view! {
+            <p>{move || locale.fill(Msg::ImportDuplicates, &[("count", &locale.number(count))])}</p>
+            <ul class="plain duplicates">
+                <For each=move || pending.get() key=|row| row.line let:row>
+                    {
+                        let target = row.matches.first().and_then(|(id, _)| workspace.contacts.with_untracked(|c| c.get(id).cloned()));
+                        let line = row.line;
+                        let incoming = row.contact.clone();
+                        let import_anyway = {
+                            let incoming = incoming.clone();
+                            move |_| {
+                                let incoming = incoming.clone();
+                                leptos::task::spawn_local(async move {
+                                    match workspace.save(None, incoming).await {
+                                        Ok(()) => resolve(line),
+                                        Err(error) => report_error(error),
+                                    }
+                                });
+                            }
+                        };
+                        let merge_button = target.map(|existing| {
+                            let name = existing.display_name();
+                            let label = name.clone();
+                            let incoming = incoming.clone();
+                            let merge_into = move |_| {
+                                let merged = merge(&existing, &incoming);
+                                let (existing, name) = (existing.clone(), name.clone());
+                                leptos::task::spawn_local(async move {
+                                    match workspace.save(Some(&existing), merged).await {
+                                        Ok(()) => {
+                                            resolve(line);
+                                            notices.show(Notice { text: locale.fill(Msg::Merged, &[("name", &name)]), undo: None });
+                                        }
+                                        Err(error) => report_error(error),
+                                    }
+                                });
+                            };
+                            view! { <button type="button" class="button" on:click=merge_into>{move || locale.fill(Msg::MergeInto, &[("name", &label)])}</button> }
+                        });
+                        view! {
+                            <li class="duplicate">
+                                <span>{move || format!("{} {}", locale.t(Msg::Line), locale.number(line))}</span>
+                                <bdi class="row-title">{incoming.display_name()}</bdi>
+                                <button type="button" class="button" on:click=import_anyway>{move || locale.t(Msg::ImportAnyway)}</button>
+                                {merge_button}
+                            </li>
+                        }
+                    }
+                </For>
+            </ul>
+        })
+    }
+}

@@ -1,0 +1,91 @@
+import { expect, test } from "@playwright/test";
+import { readFileSync } from "node:fs";
+
+/** 20 data rows: 17 good, and 3 bad ones on file lines 5, 12 and 19. */
+function twentyRowCsv(): string {
+  const lines = ["Name,Mobile,Email,Tags"];
+  for (let i = 1; i <= 20; i++) {
+    const line = i + 1; // line 1 is the header
+    if (line === 5) lines.push(`Bad Email ${i},0912000${String(i).padStart(4, "0")},not-an-email,`);
+    else if (line === 12) lines.push(`Bad Phone ${i},12ab,bad${i}@example.com,`);
+    else if (line === 19) lines.push(",,,vip,extra");
+    else lines.push(`Person ${i},0912000${String(i).padStart(4, "0")},p${i}@example.com,imported`);
+  }
+  return lines.join("\n") + "\n";
+}
+
+test("a CSV import keeps the good rows and reports every bad one with its line", async ({ page }) => {
+  await page.goto("/customers");
+  await page.getByRole("link", { name: "Import" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Import contacts" })).toBeVisible();
+  await page.getByLabel("Choose a CSV or vCard file").setInputFiles({
+    name: "contacts.csv",
+    mimeType: "text/csv",
+    buffer: Buffer.from(twentyRowCsv()),
+  });
+  // The mapping is guessed from the headers.
+  await expect(page.getByRole("combobox", { name: "Imports as: Name" })).toHaveValue(/.+/);
+  await expect(page.getByRole("combobox", { name: "Imports as: Name" }).locator("option:checked")).toHaveText("Full name");
+  await expect(page.getByRole("combobox", { name: "Imports as: Email" }).locator("option:checked")).toHaveText("E-mail (Work)");
+
+  await page.getByRole("button", { name: "Import 20 rows" }).click();
+  await expect(page.getByText("17 contacts imported.")).toBeVisible();
+  const report = page.locator(".import-report");
+  await expect(report.getByText("3 rows were not imported:")).toBeVisible();
+  const rejected = report.locator("table.rejected tbody tr");
+  await expect(rejected).toHaveCount(3);
+  await expect(rejected.nth(0)).toContainText("5");
+  await expect(rejected.nth(0)).toContainText("Not a valid e-mail address");
+  await expect(rejected.nth(1)).toContainText("12");
+  await expect(rejected.nth(2)).toContainText("19");
+  await expect(rejected.nth(2)).toContainText("5 fields but the file has 4 columns");
+
+  const download = page.waitForEvent("download");
+  await report.getByRole("button", { name: "Download the rejected rows" }).click();
+  const file = readFileSync(await (await download).path(), "utf8");
+  expect(file).toContain("line,reason");
+  expect(file.split("\r\n").filter((l) => l.trim()).length).toBe(4);
+
+  await report.getByRole("link", { name: "Back to customers" }).click();
+  await expect(page.getByText(/^17 of 17$/)).toBeVisible();
+  await page.reload();
+  await expect(page.getByText(/^17 of 17$/)).toBeVisible();
+  await page.getByRole("searchbox", { name: "Search" }).fill("person 7");
+  await expect(page.getByRole("link", { name: /Person 7/ })).toContainText("+989120000007");
+});
+
+test("a vCard from a phone imports Persian names and finds duplicates", async ({ page }) => {
+  const card = (name: string, tel: string) =>
+    ["BEGIN:VCARD", "VERSION:3.0", `FN:${name}`, `TEL;TYPE=CELL:${tel}`, "END:VCARD"].join("\r\n");
+  const file = [card("مریم احمدی", "09121112233"), card("Reza", "+98 935 111 2233")].join("\r\n");
+  await page.goto("/customers/import");
+  await page.getByLabel("Choose a CSV or vCard file").setInputFiles({ name: "phone.vcf", mimeType: "text/vcard", buffer: Buffer.from(file) });
+  await page.getByRole("button", { name: "Import 2 rows" }).click();
+  await expect(page.getByText("2 contacts imported.")).toBeVisible();
+
+  // The same file again: both rows are recognised as known contacts.
+  await page.getByLabel("Choose a CSV or vCard file").setInputFiles({ name: "phone.vcf", mimeType: "text/vcard", buffer: Buffer.from(file) });
+  await page.getByRole("button", { name: "Import 2 rows" }).click();
+  await expect(page.getByText("0 contacts imported.")).toBeVisible();
+  await expect(page.getByText("2 rows look like contacts you already have and were not imported:")).toBeVisible();
+  await page.getByRole("button", { name: "Merge into Reza" }).click();
+  await expect(page.getByRole("status").getByText("Merged into Reza.")).toBeVisible();
+  await page.goto("/customers");
+  await expect(page.getByText(/^2 of 2$/)).toBeVisible();
+  await expect(page.getByRole("link", { name: /مریم احمدی/ })).toBeVisible();
+});
+
+test("the list exports as a CSV that Excel and the importer read", async ({ page }) => {
+  await page.goto("/customers");
+  await page.getByRole("button", { name: "New contact" }).click();
+  const dialog = page.getByRole("dialog", { name: "New contact" });
+  await dialog.getByLabel("First name").fill("صادرات");
+  await dialog.getByRole("textbox", { name: "Phone numbers 1" }).fill("09121234567");
+  await dialog.getByRole("button", { name: "Save" }).click();
+  await expect(dialog).toBeHidden();
+  const download = page.waitForEvent("download");
+  await page.getByRole("button", { name: "Export CSV" }).click();
+  const text = readFileSync(await (await download).path(), "utf8");
+  expect(text.startsWith("\uFEFFFirst name,Last name,Company,Job title,Mobile")).toBe(true);
+  expect(text).toContain("صادرات,,,,+989121234567");
+});
