@@ -105,9 +105,15 @@ impl DuplicateIndex {
 
     /// [`Self::find`], and when nothing matches, [`Self::insert`]: what an import does row by
     /// row, so that a later row of the same file matches an earlier one. Computes the keys once.
+    /// Unlike `find`, a name match counts only for a contact with no phone and no e-mail.
     pub fn insert_unless_duplicate(&mut self, contact: &Contact) -> Vec<(Id, MatchReason)> {
         let keys = match_keys(contact);
-        let matches = self.find_keys(&contact.id, &keys);
+        let mut matches = self.find_keys(&contact.id, &keys);
+        // Common names repeat ("Ali Karimi" is many people): when the contact has a phone or
+        // an e-mail, those decide, and a shared name alone does not hold it back.
+        if keys.iter().any(|(reason, _)| *reason != MatchReason::Name) {
+            matches.retain(|(_, reason)| *reason != MatchReason::Name);
+        }
         if matches.is_empty() {
             self.insert_keys(&contact.id, keys);
         }
@@ -345,6 +351,38 @@ fn replace_id(slot: Option<&mut Id>, from: &Id, to: &Id) -> bool {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn on_import_a_shared_name_alone_does_not_hold_back_a_contact_with_numbers() {
+        let person = |id: &str, phone: &str| Contact {
+            id: Id::from_string(id),
+            first_name: "Ali".into(),
+            last_name: "Karimi".into(),
+            phones: (!phone.is_empty())
+                .then(|| Phone {
+                    number: phone.into(),
+                    ..Phone::default()
+                })
+                .into_iter()
+                .collect(),
+            ..Contact::default()
+        };
+        let mut index = DuplicateIndex::default();
+        assert!(index
+            .insert_unless_duplicate(&person("a", "+989121111111"))
+            .is_empty());
+        assert!(index
+            .insert_unless_duplicate(&person("b", "+989122222222"))
+            .is_empty());
+        let same_number = index.insert_unless_duplicate(&person("c", "+989122222222"));
+        assert_eq!(same_number, [(Id::from_string("b"), MatchReason::Phone)]);
+        let name_only = index.insert_unless_duplicate(&person("d", ""));
+        assert_eq!(name_only.len(), 2);
+        assert!(name_only
+            .iter()
+            .all(|(_, reason)| *reason == MatchReason::Name));
+    }
+
     use super::*;
     use crate::model::{Address, LeadSource, LifecycleStage, RecordRef};
 
