@@ -330,6 +330,8 @@ messages! {
     ImportEmptyLines => "{count} empty rows were skipped.", "{count} ردیف خالی نادیده گرفته شد.";
     DownloadRejected => "Download the rejected rows", "دریافت ردیف‌های ردشده";
     ImportAnyway => "Import anyway", "با این حال وارد شود";
+    ImportAllAnyway => "Import all {count} anyway", "هر {count} ردیف با این حال وارد شوند";
+    AndMore => "…and {count} more.", "…و {count} مورد دیگر.";
     MergeInto => "Merge into {name}", "ادغام با {name}";
     Merged => "Merged into {name}.", "با {name} ادغام شد.";
     DontImport => "Don't import", "وارد نشود";
@@ -492,7 +494,6 @@ messages! {
     DealValue => "Value", "ارزش";
     ValueFromLines => "The sum of the products below", "جمع محصولات زیر";
     ExpectedClose => "Expected close", "تاریخ پیش‌بینی‌شدهٔ بستن";
-    DateHint => "Year/month/day, for example {example}", "سال/ماه/روز، برای نمونه {example}";
     DealCampaign => "Campaign", "کمپین";
     NoCampaign => "No campaign", "بدون کمپین";
     Products => "Products", "محصولات";

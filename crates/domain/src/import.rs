@@ -357,8 +357,8 @@ pub struct DuplicateRow {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ImportOutcome {
     pub contacts: Vec<Contact>,
-    /// Companies named by imported or duplicate rows that did not exist; save them with the
-    /// contacts.
+    /// Companies named by imported or duplicate rows that did not exist, owned by the owner of
+    /// the first such row; save them with the contacts.
     pub new_companies: Vec<Company>,
     /// In line order.
     pub rejected: Vec<RejectedRow>,
@@ -381,7 +381,7 @@ pub struct ImportContext<'a> {
 
 impl<'a> ImportContext<'a> {
     /// `new_id` makes a fresh id per call (for contacts and new companies), `created_at` (Unix
-    /// ms) stamps them, `default_owner` owns rows without an owner column; `companies`, `team`
+    /// ms) stamps them, `default_owner` owns rows that name no owner; `companies`, `team`
     /// and `contacts` are the workspace's current records.
     pub fn new(
         new_id: &'a mut dyn FnMut() -> Id,
@@ -424,8 +424,6 @@ struct Draft {
     stage: String,
     source: String,
     owner: String,
-    /// Read from vCard `NOTE` or CSV notes; other leftovers are appended.
-    notes: String,
 }
 
 /// Imports the rows of a CSV file, reading column `i` as `mapping[i]` (`None` or missing
@@ -493,7 +491,7 @@ fn draft_from_row(row: &csv::Record, mapping: &[Option<ContactField>]) -> Draft 
             ContactField::LifecycleStage => append(&mut draft.stage, value, " "),
             ContactField::LeadSource => append(&mut draft.source, value, " "),
             ContactField::Owner => append(&mut draft.owner, value, " "),
-            ContactField::Notes => append(&mut draft.notes, value, "\n"),
+            ContactField::Notes => append(&mut contact.notes, value, "\n"),
             ContactField::Ignore => {}
         }
     }
@@ -544,34 +542,30 @@ fn draft_from_card(card: &VCard) -> Draft {
             job_title: text(&card.title),
             phones: card.phones.iter().map(card_phone).collect(),
             emails: card.emails.iter().map(card_email).collect(),
+            notes: text(&card.note),
             ..Contact::default()
         },
         full_name: text(&card.full_name),
         company: text(&card.organization),
-        notes: text(&card.note),
         ..Draft::default()
     };
     draft.contact.address.line = text(&card.address);
     let mut leftovers = Vec::new();
     for messenger in &card.messengers {
         let slot = match messenger.service.as_str() {
-            "whatsapp" => &mut draft.contact.whatsapp,
-            "telegram" => &mut draft.contact.telegram,
-            _ => {
-                leftovers.push((messenger.service.as_str(), messenger.handle.as_str()));
-                continue;
-            }
+            "whatsapp" => Some(&mut draft.contact.whatsapp),
+            "telegram" => Some(&mut draft.contact.telegram),
+            _ => None,
         };
-        if slot.is_empty() {
-            *slot = messenger.handle.clone();
-        } else {
-            leftovers.push((messenger.service.as_str(), messenger.handle.as_str()));
+        match slot {
+            Some(slot) if slot.is_empty() => *slot = messenger.handle.clone(),
+            _ => leftovers.push((messenger.service.as_str(), messenger.handle.as_str())),
         }
     }
     leftovers.extend(card.urls.iter().map(|url| ("url", url.as_str())));
     leftovers.extend(card.birthday.as_deref().map(|day| ("birthday", day)));
     for (label, value) in leftovers {
-        append(&mut draft.notes, &format!("{label}: {value}"), "\n");
+        append(&mut draft.contact.notes, &format!("{label}: {value}"), "\n");
     }
     draft
 }
@@ -643,52 +637,58 @@ fn settle(
 /// Turns a draft into a valid contact with an id, or every reason it cannot be one. The
 /// company is looked up (or created) last, so rejected rows create none.
 fn resolve(
-    mut draft: Draft,
+    draft: Draft,
     ctx: &mut ImportContext<'_>,
     new_companies: &mut Vec<Company>,
 ) -> Result<Contact, Vec<RejectReason>> {
+    let Draft {
+        mut contact,
+        full_name,
+        company,
+        stage,
+        source,
+        owner,
+    } = draft;
     let mut reasons = Vec::new();
-    let mut contact = std::mem::take(&mut draft.contact);
     if contact.first_name.trim().is_empty() && contact.last_name.trim().is_empty() {
-        (contact.first_name, contact.last_name) = split_full_name(&draft.full_name);
+        (contact.first_name, contact.last_name) = split_full_name(&full_name);
     }
-    contact.notes = draft.notes;
-    if !draft.stage.is_empty() {
-        match parse_lifecycle_stage(&draft.stage) {
+    if !stage.is_empty() {
+        match parse_lifecycle_stage(&stage) {
             // The import does not know when the stage was reached, so it stamps no change
             // times: stamping the import time would count old customers as new conversions.
             Some(stage) => contact.lifecycle_stage = stage,
-            None => reasons.push(RejectReason::UnknownLifecycleStage(draft.stage)),
+            None => reasons.push(RejectReason::UnknownLifecycleStage(stage)),
         }
     }
-    if !draft.source.is_empty() {
-        match parse_lead_source(&draft.source) {
-            Some(source) => contact.source = Some(source),
-            None => reasons.push(RejectReason::UnknownLeadSource(draft.source)),
+    if !source.is_empty() {
+        match parse_lead_source(&source) {
+            Some(parsed) => contact.source = Some(parsed),
+            None => reasons.push(RejectReason::UnknownLeadSource(source)),
         }
     }
-    contact.owner_id = if draft.owner.is_empty() {
+    contact.owner_id = if owner.is_empty() {
         ctx.default_owner.clone()
     } else {
-        let by_email = normalize_email(&draft.owner).to_lowercase();
-        let owner = ctx.owners_by_key.get(&match_key(&draft.owner));
-        let owner = owner.or_else(|| ctx.owners_by_key.get(&by_email)).cloned();
-        if owner.is_none() {
-            reasons.push(RejectReason::UnknownOwner(draft.owner));
+        let by_email = normalize_email(&owner).to_lowercase();
+        let found = ctx.owners_by_key.get(&match_key(&owner));
+        let found = found.or_else(|| ctx.owners_by_key.get(&by_email)).cloned();
+        if found.is_none() {
+            reasons.push(RejectReason::UnknownOwner(owner));
         }
-        owner
+        found
     };
     contact.normalize();
     reasons.extend(contact.validate().into_iter().map(RejectReason::Invalid));
-    let company_key = match_key(&draft.company);
+    let company_key = match_key(&company);
     let existing_company = ctx.companies_by_key.get(&company_key).cloned();
     let new_company = (existing_company.is_none() && !company_key.is_empty()).then(|| {
-        let mut company = Company {
-            name: draft.company,
+        let mut new = Company {
+            name: company,
             ..Company::default()
         };
-        company.normalize();
-        company
+        new.normalize();
+        new
     });
     if let Some(company) = &new_company {
         let errors = company.validate().into_iter().map(|error| ValidationError {

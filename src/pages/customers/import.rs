@@ -26,6 +26,8 @@ use rabet_domain::{
 
 /// Rows the preview imports to show what the mapping gives.
 const PREVIEW_ROWS: usize = 5;
+/// Duplicates listed one by one; the rest are handled all at once.
+const LISTED_DUPLICATES: usize = 50;
 
 /// The file being imported, as read.
 #[derive(Clone, Debug)]
@@ -448,12 +450,25 @@ fn Duplicates(rows: Vec<rabet_domain::import::DuplicateRow>) -> impl IntoView {
             undo: None,
         })
     };
+    let import_all = move |_| {
+        let contacts: Vec<Contact> = pending.with_untracked(|rows| rows.iter().map(|r| r.contact.clone()).collect());
+        leptos::task::spawn_local(async move {
+            match workspace.save_many(contacts, |_| {}).await {
+                Ok(()) => pending.set(Vec::new()),
+                Err(error) => report_error(error),
+            }
+        });
+    };
     move || {
         let count = pending.with(Vec::len);
+        let more = count.saturating_sub(LISTED_DUPLICATES);
         (count > 0).then(|| view! {
             <p>{move || locale.fill(Msg::ImportDuplicates, &[("count", &locale.number(count))])}</p>
+            <button type="button" class="button" on:click=import_all>
+                {move || locale.fill(Msg::ImportAllAnyway, &[("count", &locale.number(count))])}
+            </button>
             <ul class="plain duplicates">
-                <For each=move || pending.get() key=|row| row.line let:row>
+                <For each=move || pending.with(|rows| rows.iter().take(LISTED_DUPLICATES).cloned().collect::<Vec<_>>()) key=|row| row.line let:row>
                     {
                         let target = row.matches.first().and_then(|(id, _)| workspace.contacts.with_untracked(|c| c.get(id).cloned()));
                         let line = row.line;
@@ -500,6 +515,7 @@ fn Duplicates(rows: Vec<rabet_domain::import::DuplicateRow>) -> impl IntoView {
                     }
                 </For>
             </ul>
+            {(more > 0).then(|| view! { <p>{move || locale.fill(Msg::AndMore, &[("count", &locale.number(more))])}</p> })}
         })
     }
 }
