@@ -266,8 +266,8 @@ mod tests {
             &mut new_id,
             0,
             None,
-            &[company.clone()],
-            &[owner.clone()],
+            std::slice::from_ref(&company),
+            std::slice::from_ref(&owner),
             &[],
         );
         let outcome = import_rows(&table, &mapping, &mut ctx);
