@@ -38,7 +38,11 @@ impl Store {
 
     /// Restores `backup`: field by field into what is stored (the newer write wins on either
     /// side), or, with `replace`, into an emptied store. Returns how many records changed.
-    pub async fn restore_backup(&self, backup: &Backup, replace: bool) -> Result<usize, StoreError> {
+    pub async fn restore_backup(
+        &self,
+        backup: &Backup,
+        replace: bool,
+    ) -> Result<usize, StoreError> {
         if replace {
             self.clear_all().await?;
         }
