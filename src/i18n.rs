@@ -298,8 +298,9 @@ messages! {
     LogOnTimeline => "Log it on the timeline", "روی خط زمانی ثبت شود";
     SendVia => "Send by {channel}", "ارسال با {channel}";
     NoWayToReach => "This contact has no e-mail, phone or messenger to send to.", "این مخاطب ایمیل، تلفن یا پیام‌رسانی برای ارسال ندارد.";
+    MessagePreview => "As it will be sent", "متنی که فرستاده می‌شود";
     TemplateGreetingName => "Greeting", "سلام و احوال‌پرسی";
-    TemplateGreetingBody => "Hello {first_name}, this is {owner}. How can we help you?", "سلام {first_name} عزیز، {owner} هستم. چطور می‌توانیم کمکتان کنیم؟";
+    TemplateGreetingBody => "Hello {first_name}, thank you for your interest. How can we help you?", "سلام {first_name} عزیز، از توجه شما سپاسگزاریم. چطور می‌توانیم کمکتان کنیم؟";
     TemplateFollowUpName => "Following up", "پیگیری";
     TemplateFollowUpBody => "Hello {first_name}, following up on our conversation about {company}. Do you have a moment this week?", "سلام {first_name} عزیز، در ادامهٔ گفت‌وگویمان دربارهٔ {company} پیام می‌دهم. این هفته فرصتی دارید؟";
     TemplatePaymentName => "Payment reminder", "یادآوری پرداخت";

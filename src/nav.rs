@@ -9,11 +9,13 @@ use leptos_router::components::A;
 use rabet_domain::locale::Lang;
 
 /// The app's top-level destinations, in menu order.
-const DESTINATIONS: [(&str, Msg, Icon); 5] = [
+const DESTINATIONS: [(&str, Msg, Icon); 7] = [
     ("/", Msg::NavDashboard, Icon::Dashboard),
     ("/pipeline", Msg::NavPipeline, Icon::Pipeline),
     ("/customers", Msg::NavCustomers, Icon::Customers),
     ("/tasks", Msg::NavTasks, Icon::Tasks),
+    ("/tickets", Msg::NavTickets, Icon::Tickets),
+    ("/invoices", Msg::NavInvoices, Icon::Invoices),
     ("/settings", Msg::NavSettings, Icon::Settings),
 ];
 

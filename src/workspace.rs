@@ -288,7 +288,11 @@ impl Workspace {
 
     /// Restores a backup (merging, or replacing everything), then reloads every view's data.
     /// Returns how many records changed.
-    pub async fn restore_backup(&self, backup: &Backup, replace: bool) -> Result<usize, StoreError> {
+    pub async fn restore_backup(
+        &self,
+        backup: &Backup,
+        replace: bool,
+    ) -> Result<usize, StoreError> {
         let store = self.store()?;
         let changed = store.restore_backup(backup, replace).await?;
         self.load_all(&store).await?;

@@ -16,12 +16,12 @@ mod tickets;
 
 pub use customers::{Customer, Customers, ImportContacts};
 pub use dashboard::Dashboard;
+pub use invoices::{InvoiceView, Invoices};
 pub use not_found::NotFound;
 pub use pipeline::Pipeline;
+pub use products::Products;
 pub use settings::Settings;
 pub use tasks::Tasks;
-pub use invoices::{InvoiceView, Invoices};
-pub use products::Products;
 pub use tickets::{TicketView, Tickets};
 
 use crate::i18n::{use_locale, Msg};

@@ -293,7 +293,10 @@ fn BackupSection() -> impl IntoView {
             match workspace.backup().await {
                 Ok(backup) => {
                     let day = Day::from_unix_ms(backup.created_at);
-                    let name = format!("rabet-backup-{}.json", format_day(day, Calendar::Gregorian, Lang::En));
+                    let name = format!(
+                        "rabet-backup-{}.json",
+                        format_day(day, Calendar::Gregorian, Lang::En)
+                    );
                     // The browser reports a failed download itself.
                     let _ = download(&name, "application/json", &backup.to_json());
                 }
@@ -312,17 +315,25 @@ fn BackupSection() -> impl IntoView {
             let backup = match parsed {
                 Ok(backup) => backup,
                 Err(reason) => {
-                    problem.set(Some(locale.fill(Msg::BackupUnreadable, &[("reason", &reason)])));
+                    problem.set(Some(
+                        locale.fill(Msg::BackupUnreadable, &[("reason", &reason)]),
+                    ));
                     return;
                 }
             };
             problem.set(None);
-            if replace && !window().confirm_with_message(locale.t(Msg::RestoreConfirm)).unwrap_or(false) {
+            if replace
+                && !window()
+                    .confirm_with_message(locale.t(Msg::RestoreConfirm))
+                    .unwrap_or(false)
+            {
                 return;
             }
             busy.set(true);
             match workspace.restore_backup(&backup, replace).await {
-                Ok(count) => report(locale.fill(Msg::RestoreDone, &[("count", &locale.number(count))])),
+                Ok(count) => {
+                    report(locale.fill(Msg::RestoreDone, &[("count", &locale.number(count))]))
+                }
                 Err(error) => report(locale.t(store_error_msg(&error)).into()),
             }
             busy.set(false);

@@ -21,5 +21,6 @@ pub mod money;
 pub mod op;
 pub mod replica;
 pub mod search;
+pub mod sync;
 pub mod validate;
 pub mod vcard;

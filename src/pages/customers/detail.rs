@@ -1,38 +1,80 @@
-//! A customer's page: a contact (or a company with its people), its details and one-tap
-//! actions. The full 360° timeline builds on this page.
+//! The customer 360 page: one contact (or a company with its people) with everything about
+//! them: details and one-tap actions, the KPI strip, one timeline of all that happened, what
+//! is still open, and quick actions to log a call or note, schedule a follow-up, and open a
+//! deal, ticket or invoice.
+
+mod deal;
+mod kpis;
+mod message;
+mod profile;
+mod timeline;
 
 use super::form::{CompanyForm, ContactForm};
 use crate::{
-    i18n::{source_msg, stage_msg, store_error_msg, use_locale, Msg},
-    notice::{use_notices, Notice},
-    pages::PageHeader,
-    workspace::{use_workspace, Listed},
+    editing::delete_with_undo,
+    i18n::{source_msg, stage_msg, use_locale, Msg},
+    local_time::use_calendar,
+    pages::{
+        activities::{new_activity, ActivityForm},
+        invoices::{document_title, new_invoice, InvoiceForm},
+        labels::{invoice_status_msg, ticket_status_msg},
+        parties::parties_of,
+        tasks::{new_task, TaskForm, TaskRow},
+        tickets::{new_ticket, TicketForm},
+        PageHeader,
+    },
+    workspace::{use_workspace, Listed, LoadState},
 };
-use leptos::{either::EitherOf3, prelude::*};
+use deal::QuickDealForm;
+use kpis::KpiStrip;
+use leptos::{either::EitherOf4, prelude::*};
 use leptos_meta::Title;
 use leptos_router::{
     components::A,
     hooks::{use_navigate, use_params_map},
 };
+use message::MessageDialog;
+use profile::{use_profile, Profile};
 use rabet_domain::{
+    calendar::format_day,
+    customer::Customer as Whose,
     id::Id,
-    model::{Company, Contact},
+    kind::EntityKind,
+    locale::format_money,
+    model::{Activity, ActivityKind, Company, Contact, Invoice, InvoiceKind, RecordRef, Task},
 };
+use timeline::Timeline;
+
+/// Whose page this is.
+#[derive(Clone, Debug, PartialEq)]
+enum Subject {
+    Contact(Contact),
+    Company(Company),
+}
 
 #[component]
 pub fn Customer() -> impl IntoView {
     let workspace = use_workspace();
     let params = use_params_map();
-    let id = move || Id::from_string(params.with(|p| p.get("id").unwrap_or_default()));
-    move || {
-        let id = id();
-        if let Some(contact) = workspace.contacts.with(|c| c.get(&id).cloned()) {
-            EitherOf3::A(view! { <ContactPage contact=contact /> })
-        } else if let Some(company) = workspace.companies.with(|c| c.get(&id).cloned()) {
-            EitherOf3::B(view! { <CompanyPage company=company /> })
-        } else {
-            EitherOf3::C(view! { <Missing /> })
-        }
+    // Only a change to this customer redraws the page (and closes an open dialog).
+    let subject = Memo::new(move |_| {
+        let id = Id::from_string(params.with(|p| p.get("id").unwrap_or_default()));
+        workspace
+            .contacts
+            .with(|c| c.get(&id).cloned().map(Subject::Contact))
+            .or_else(|| {
+                workspace
+                    .companies
+                    .with(|c| c.get(&id).cloned().map(Subject::Company))
+            })
+    });
+    move || match subject.get() {
+        Some(Subject::Contact(contact)) => EitherOf4::A(view! { <ContactPage contact=contact /> }),
+        Some(Subject::Company(company)) => EitherOf4::B(view! { <CompanyPage company=company /> }),
+        None if workspace.state.get() == LoadState::Loading => EitherOf4::C(view! {
+            <PageHeader title=Msg::CustomerTitle intro=Msg::Loading />
+        }),
+        None => EitherOf4::D(view! { <Missing /> }),
     }
 }
 
@@ -45,69 +87,62 @@ fn Missing() -> impl IntoView {
     }
 }
 
-/// Deletes `record`, returns to the list and offers to undo.
-fn delete_with_undo<E: Listed>(record: E, name: String) {
-    let workspace = use_workspace();
-    let locale = use_locale();
-    let notices = use_notices();
-    let navigate = use_navigate();
-    leptos::task::spawn_local(async move {
-        match workspace.delete::<E>(record.id()).await {
-            Ok(_) => {
-                navigate("/customers", Default::default());
-                let undo = Callback::new(move |_| {
-                    let record = record.clone();
-                    leptos::task::spawn_local(async move {
-                        if let Err(error) = workspace.restore(record).await {
-                            notices.show(Notice {
-                                text: locale.t(store_error_msg(&error)).into(),
-                                undo: None,
-                            });
-                        }
-                    });
-                });
-                let text = locale.fill(Msg::Deleted, &[("name", &name)]);
-                notices.show(Notice {
-                    text,
-                    undo: Some(undo),
-                });
-            }
-            Err(error) => notices.show(Notice {
-                text: locale.t(store_error_msg(&error)).into(),
-                undo: None,
-            }),
-        }
-    });
-}
-
 /// A record's title, subtitle and actions (call, write, edit, delete).
 #[component]
 fn RecordHeader<E: Listed + Clone>(
     record: E,
     name: String,
     set_editing: WriteSignal<bool>,
-    /// The line under the title.
+    /// The lines under the title.
     children: Children,
     #[prop(optional)] actions: Option<Children>,
 ) -> impl IntoView {
     let locale = use_locale();
-    let app_name = move || locale.t(Msg::AppName);
+    let navigate = use_navigate();
     let title = name.clone();
+    let delete = move |_| {
+        let navigate = navigate.clone();
+        delete_with_undo(record.clone(), name.clone(), move || {
+            navigate("/customers", Default::default())
+        });
+    };
     view! {
-        <Title text=move || format!("{title} · {}", app_name()) />
+        <Title text={
+            let title = title.clone();
+            move || format!("{title} · {}", locale.t(Msg::AppName))
+        } />
         <header class="page-header record-header">
             <div>
-                <h1><bdi>{name.clone()}</bdi></h1>
-                <p class="page-intro">{children()}</p>
+                <h1><bdi>{title}</bdi></h1>
+                {children()}
             </div>
             <div class="record-actions">
                 {actions.map(|actions| actions())}
                 <button type="button" class="button" on:click=move |_| set_editing.set(true)>{move || locale.t(Msg::Edit)}</button>
-                <button type="button" class="button danger" on:click=move |_| delete_with_undo(record.clone(), name.clone())>
-                    {move || locale.t(Msg::Delete)}
-                </button>
+                <button type="button" class="button danger" on:click=delete>{move || locale.t(Msg::Delete)}</button>
             </div>
         </header>
+    }
+}
+
+/// Owner and tags, under the title.
+fn owner_and_tags(owner_id: Option<&Id>, tags: &[String]) -> impl IntoView {
+    let locale = use_locale();
+    let workspace = use_workspace();
+    let owner = owner_id.and_then(|id| {
+        workspace
+            .members
+            .with_untracked(|m| m.get(id).map(|m| m.display_name().to_owned()))
+    });
+    let tags = tags
+        .iter()
+        .map(|tag| view! { <li class="tag"><bdi>{tag.clone()}</bdi></li> })
+        .collect_view();
+    view! {
+        <div class="header-meta">
+            {owner.map(|name| view! { <span>{move || locale.t(Msg::Owner)}": "<bdi>{name}</bdi></span> })}
+            <ul class="plain tags" aria-label=move || locale.t(Msg::Tags)>{tags}</ul>
+        </div>
     }
 }
 
@@ -124,21 +159,34 @@ fn detail(label: Msg, value: impl IntoView + 'static, present: bool) -> impl Int
     })
 }
 
+/// The dialog the page has open.
+#[derive(Clone)]
+enum Dialog {
+    Activity { activity: Activity, existing: bool },
+    Task { task: Task, existing: bool },
+    Deal,
+    Ticket,
+    Invoice,
+    Message,
+}
+
 #[component]
 fn ContactPage(contact: Contact) -> impl IntoView {
     let locale = use_locale();
     let workspace = use_workspace();
     let (editing, set_editing) = signal(false);
+    let dialog = RwSignal::new(None::<Dialog>);
+    let whose = Whose::contact(&contact);
+    let profile = use_profile(Signal::stored(whose));
+    let customer = RecordRef {
+        kind: EntityKind::Contact,
+        id: contact.id.clone(),
+    };
     let name = contact.display_name();
     let company = contact.company_id.as_ref().and_then(|id| {
         workspace
             .companies
-            .with(|c| c.get(id).map(|c| (id.clone(), c.name.clone())))
-    });
-    let owner = contact.owner_id.as_ref().and_then(|id| {
-        workspace
-            .members
-            .with(|m| m.get(id).map(|m| m.display_name().to_owned()))
+            .with_untracked(|c| c.get(id).map(|c| (id.clone(), c.name.clone())))
     });
     let stage = contact.lifecycle_stage;
     let phones = contact
@@ -174,6 +222,13 @@ fn ContactPage(contact: Contact) -> impl IntoView {
         let href = format!("mailto:{email}");
         view! { <a class="button" href=href>{move || locale.t(Msg::Email)}</a> }
     });
+    let message = move || {
+        view! {
+            <button type="button" class="button" on:click=move |_| dialog.set(Some(Dialog::Message))>
+                {move || locale.t(Msg::SendMessage)}
+            </button>
+        }
+    };
     let address = [contact.address.line.as_str(), contact.address.city.as_str()]
         .into_iter()
         .filter(|s| !s.is_empty())
@@ -183,31 +238,42 @@ fn ContactPage(contact: Contact) -> impl IntoView {
     let has = (
         !contact.phones.is_empty(),
         !contact.emails.is_empty(),
-        !contact.tags.is_empty(),
         !address.is_empty(),
         !contact.notes.is_empty(),
     );
     let job_title = contact.job_title.clone();
+    let header_meta = owner_and_tags(contact.owner_id.as_ref(), &contact.tags);
 
     view! {
         <RecordHeader record=contact.clone() name=name set_editing=set_editing
-            actions=Box::new(move || view! { {call}{mail}{whatsapp}{telegram} }.into_any())
+            actions=Box::new(move || view! { {call}{mail}{whatsapp}{telegram}{message()} }.into_any())
         >
-            <span class=format!("badge stage-{}", stage.as_str())>{move || locale.t(stage_msg(stage))}</span>
-            {job_title}
-            {company.map(|(id, company)| view! { " · " <A href=format!("/customers/{id}")>{company}</A> })}
+            <p class="page-intro">
+                <span class=format!("badge stage-{}", stage.as_str())>{move || locale.t(stage_msg(stage))}</span>
+                {job_title}
+                {company.map(|(id, company)| view! { " · " <A href=format!("/customers/{id}")>{company}</A> })}
+            </p>
+            {header_meta}
         </RecordHeader>
-        <section class="card">
-            <dl class="details">
-                {detail(Msg::Phones, view! { <ul class="plain">{phones}</ul> }, has.0)}
-                {detail(Msg::Emails, view! { <ul class="plain">{emails}</ul> }, has.1)}
-                {detail(Msg::Owner, owner.clone().unwrap_or_default(), owner.is_some())}
-                {detail(Msg::LeadSource, move || source.map(|s| locale.t(source_msg(s))), source.is_some())}
-                {detail(Msg::Tags, contact.tags.join(" · "), has.2)}
-                {detail(Msg::Address, address.clone(), has.3)}
-                {detail(Msg::Notes, view! { <p class="notes">{contact.notes.clone()}</p> }, has.4)}
-            </dl>
-        </section>
+        <KpiStrip profile=profile />
+        <QuickActions customer=customer.clone() dialog=dialog />
+        <div class="profile-layout">
+            <Timeline profile=profile on_edit_activity=Callback::new(move |activity| dialog.set(Some(Dialog::Activity { activity, existing: true }))) />
+            <aside class="profile-side">
+                <StillOpen profile=profile dialog=dialog />
+                <section class="card" aria-labelledby="details-title">
+                    <h2 id="details-title">{move || locale.t(Msg::DetailsSection)}</h2>
+                    <dl class="details">
+                        {detail(Msg::Phones, view! { <ul class="plain">{phones}</ul> }, has.0)}
+                        {detail(Msg::Emails, view! { <ul class="plain">{emails}</ul> }, has.1)}
+                        {detail(Msg::LeadSource, move || source.map(|s| locale.t(source_msg(s))), source.is_some())}
+                        {detail(Msg::Address, address.clone(), has.2)}
+                        {detail(Msg::Notes, view! { <p class="notes">{contact.notes.clone()}</p> }, has.3)}
+                    </dl>
+                </section>
+            </aside>
+        </div>
+        <Dialogs dialog=dialog profile=profile customer=customer people=Signal::stored(Vec::new()) contact=Some(contact.clone()) />
         <Show when=move || editing.get()>
             <ContactForm initial=Some(contact.clone()) on_done=Callback::new(move |_| set_editing.set(false)) />
         </Show>
@@ -219,31 +285,213 @@ fn CompanyPage(company: Company) -> impl IntoView {
     let locale = use_locale();
     let workspace = use_workspace();
     let (editing, set_editing) = signal(false);
-    let company_id = company.id.clone();
-    let people = move || {
-        workspace.contacts.with(|contacts| {
-            contacts
-                .iter()
-                .filter(|c| c.company_id.as_ref() == Some(&company_id))
-                .map(|c| (c.id.clone(), c.display_name()))
-                .collect::<Vec<_>>()
-        })
+    let dialog = RwSignal::new(None::<Dialog>);
+    let customer = RecordRef {
+        kind: EntityKind::Company,
+        id: company.id.clone(),
     };
+    let people = Memo::new({
+        let company_id = company.id.clone();
+        move |_| {
+            workspace.contacts.with(|contacts| {
+                contacts
+                    .iter()
+                    .filter(|c| c.company_id.as_ref() == Some(&company_id))
+                    .map(|c| (c.id.clone(), c.display_name()))
+                    .collect::<Vec<_>>()
+            })
+        }
+    });
+    let whose = Signal::derive({
+        let company = company.clone();
+        move || Whose::Company {
+            id: company.id.clone(),
+            contact_ids: people.with(|p| p.iter().map(|(id, _)| id.clone()).collect()),
+        }
+    });
+    let profile = use_profile(whose);
+    let call = company.phones.first().map(|p| {
+        let href = format!("tel:{}", p.number);
+        view! { <a class="button" href=href>{move || locale.t(Msg::Phone)}</a> }
+    });
+    let mail = company.emails.first().map(|e| {
+        let href = format!("mailto:{}", e.address);
+        view! { <a class="button" href=href>{move || locale.t(Msg::Email)}</a> }
+    });
     let industry = company.industry.clone();
+    let header_meta = owner_and_tags(company.owner_id.as_ref(), &company.tags);
     view! {
-        <RecordHeader record=company.clone() name=company.name.clone() set_editing=set_editing>
-            {industry}
+        <RecordHeader record=company.clone() name=company.name.clone() set_editing=set_editing
+            actions=Box::new(move || view! { {call}{mail} }.into_any())
+        >
+            <p class="page-intro">{industry}</p>
+            {header_meta}
         </RecordHeader>
-        <section class="card">
-            <h2>{move || locale.t(Msg::People)}</h2>
-            <ul class="plain">
-                {move || people().into_iter().map(|(id, name)| view! {
-                    <li><A href=format!("/customers/{id}")><bdi>{name}</bdi></A></li>
-                }).collect_view()}
-            </ul>
-        </section>
+        <KpiStrip profile=profile />
+        <QuickActions customer=customer.clone() dialog=dialog />
+        <div class="profile-layout">
+            <Timeline profile=profile on_edit_activity=Callback::new(move |activity| dialog.set(Some(Dialog::Activity { activity, existing: true }))) />
+            <aside class="profile-side">
+                <StillOpen profile=profile dialog=dialog />
+                <section class="card" aria-labelledby="people-title">
+                    <h2 id="people-title">{move || locale.t(Msg::People)}</h2>
+                    <ul class="plain">
+                        {move || people.get().into_iter().map(|(id, name)| view! {
+                            <li><A href=format!("/customers/{id}")><bdi>{name}</bdi></A></li>
+                        }).collect_view()}
+                    </ul>
+                </section>
+            </aside>
+        </div>
+        <Dialogs dialog=dialog profile=profile customer=customer people=people.into() contact=None />
         <Show when=move || editing.get()>
             <CompanyForm initial=Some(company.clone()) on_done=Callback::new(move |_| set_editing.set(false)) />
         </Show>
+    }
+}
+
+/// A new interaction of `kind` with the customer.
+fn activity_with(customer: &RecordRef, kind: ActivityKind) -> Activity {
+    let (contact_id, company_id) = parties_of(customer);
+    Activity {
+        contact_id,
+        company_id,
+        ..new_activity(kind)
+    }
+}
+
+/// The buttons for the day's work with this customer; "Log call" comes first, so logging a
+/// call just made is two taps.
+#[component]
+fn QuickActions(customer: RecordRef, dialog: RwSignal<Option<Dialog>>) -> impl IntoView {
+    let locale = use_locale();
+    let customer = StoredValue::new(customer);
+    let button = move |label: Msg, open: fn(&RecordRef) -> Dialog, primary: bool| {
+        view! {
+            <button type="button" class="button" class:primary=primary
+                on:click=move |_| dialog.set(Some(customer.with_value(open)))>
+                {move || locale.t(label)}
+            </button>
+        }
+    };
+    view! {
+        <nav class="quick-actions" aria-label=move || locale.t(Msg::QuickActions)>
+            {button(Msg::LogCall, |c| Dialog::Activity { activity: activity_with(c, ActivityKind::Call), existing: false }, true)}
+            {button(Msg::AddNote, |c| Dialog::Activity { activity: activity_with(c, ActivityKind::Note), existing: false }, false)}
+            {button(Msg::ScheduleFollowUp, |c| Dialog::Task { task: new_task(Some(c.clone())), existing: false }, false)}
+            {button(Msg::NewDeal, |_| Dialog::Deal, false)}
+            {button(Msg::NewTicket, |_| Dialog::Ticket, false)}
+            {button(Msg::NewInvoice, |_| Dialog::Invoice, false)}
+        </nav>
+    }
+}
+
+/// The open dialog, if any.
+#[component]
+fn Dialogs(
+    dialog: RwSignal<Option<Dialog>>,
+    profile: Memo<Profile>,
+    customer: RecordRef,
+    /// A company's people, whom an interaction may name.
+    people: Signal<Vec<(Id, String)>>,
+    contact: Option<Contact>,
+) -> impl IntoView {
+    let navigate = use_navigate();
+    let close = Callback::new(move |_| dialog.set(None));
+    let customer = StoredValue::new(customer);
+    let contact = StoredValue::new(contact);
+    let open_invoice = Callback::new(move |invoice: Invoice| {
+        dialog.set(None);
+        navigate(&format!("/invoices/{}", invoice.id), Default::default());
+    });
+    move || {
+        dialog.get().map(|open| match open {
+            Dialog::Activity { activity, existing } => view! {
+                <ActivityForm initial=activity existing=existing on_done=close
+                    about=profile.with_untracked(|p| p.linkable.clone()) people=people.get_untracked() />
+            }
+            .into_any(),
+            Dialog::Task { task, existing } => view! { <TaskForm initial=task existing=existing on_done=close /> }.into_any(),
+            Dialog::Deal => view! { <QuickDealForm customer=customer.get_value() on_done=close /> }.into_any(),
+            Dialog::Ticket => view! {
+                <TicketForm initial=new_ticket(Some(&customer.get_value())) on_saved=Callback::new(move |_| dialog.set(None)) on_cancel=close />
+            }
+            .into_any(),
+            Dialog::Invoice => view! {
+                <InvoiceForm initial=new_invoice(InvoiceKind::Invoice, Some(&customer.get_value())) on_saved=open_invoice on_cancel=close />
+            }
+            .into_any(),
+            Dialog::Message => contact
+                .get_value()
+                .map(|contact| view! { <MessageDialog contact=contact on_done=close /> })
+                .into_any(),
+        })
+    }
+}
+
+/// What is still open with the customer: follow-ups, tickets, and quotes or invoices waiting.
+#[component]
+fn StillOpen(profile: Memo<Profile>, dialog: RwSignal<Option<Dialog>>) -> impl IntoView {
+    let locale = use_locale();
+    let nothing = move || {
+        profile.with(|p| {
+            p.open_tasks.is_empty() && p.open_tickets.is_empty() && p.open_documents.is_empty()
+        })
+    };
+    let edit_task = Callback::new(move |task| {
+        dialog.set(Some(Dialog::Task {
+            task,
+            existing: true,
+        }))
+    });
+    view! {
+        <section class="card still-open" aria-labelledby="open-title">
+            <h2 id="open-title">{move || locale.t(Msg::StillOpen)}</h2>
+            <Show when=nothing>
+                <p class="empty-line">{move || locale.t(Msg::NothingOpen)}</p>
+            </Show>
+            <ul class="plain">
+                <For each=move || profile.with(|p| p.open_tasks.clone())
+                    key=|t| (t.id.clone(), t.title.clone(), t.due_at, t.done_at, t.assignee_id.clone()) let:task>
+                    <TaskRow task=task on_edit=edit_task />
+                </For>
+            </ul>
+            <ul class="plain open-links">
+                <For each=move || profile.with(|p| p.open_tickets.clone())
+                    key=|t| (t.id.clone(), t.subject.clone(), t.status) let:ticket>
+                    <li>
+                        <A href=format!("/tickets/{}", ticket.id)><bdi>{ticket.subject.clone()}</bdi></A>
+                        " "
+                        <span class=format!("badge status-{}", ticket.status.as_str())>{move || locale.t(ticket_status_msg(ticket.status))}</span>
+                    </li>
+                </For>
+                <For each=move || profile.with(|p| p.open_documents.clone())
+                    key=|i| (i.id.clone(), i.status, i.number.clone(), i.total().minor) let:invoice>
+                    <OpenDocument invoice=invoice />
+                </For>
+            </ul>
+        </section>
+    }
+}
+
+/// A quote or invoice still waiting for something: its title, total, status and due date.
+#[component]
+fn OpenDocument(invoice: Invoice) -> impl IntoView {
+    let locale = use_locale();
+    let calendar = use_calendar();
+    let title = document_title(locale, &invoice);
+    let (total, status, due) = (invoice.total(), invoice.status, invoice.due_date);
+    view! {
+        <li>
+            <A href=format!("/invoices/{}", invoice.id)>{title}</A>
+            " "
+            <span class="amount">{move || format_money(total, locale.lang())}</span>
+            " "
+            <span class=format!("badge invoice-{}", status.as_str())>{move || locale.t(invoice_status_msg(status))}</span>
+            {due.map(|due| view! {
+                <span class="row-sub">" · "{move || locale.t(Msg::DueDate)}": "
+                    {move || format_day(due, calendar.get(), locale.lang())}</span>
+            })}
+        </li>
     }
 }

@@ -451,7 +451,8 @@ fn Duplicates(rows: Vec<rabet_domain::import::DuplicateRow>) -> impl IntoView {
         })
     };
     let import_all = move |_| {
-        let contacts: Vec<Contact> = pending.with_untracked(|rows| rows.iter().map(|r| r.contact.clone()).collect());
+        let contacts: Vec<Contact> =
+            pending.with_untracked(|rows| rows.iter().map(|r| r.contact.clone()).collect());
         leptos::task::spawn_local(async move {
             match workspace.save_many(contacts, |_| {}).await {
                 Ok(()) => pending.set(Vec::new()),

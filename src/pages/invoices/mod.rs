@@ -1,0 +1,215 @@
+//! Quotes and invoices: the list with its filters, a document's page and the editor.
+
+mod amounts;
+mod document;
+mod editor;
+
+pub use document::{document_title, InvoiceView};
+pub use editor::{new_invoice, InvoiceForm};
+
+use super::{
+    labels::invoice_status_msg,
+    parties::{customer_name, customer_of},
+    PageHeader,
+};
+use crate::{
+    i18n::{use_locale, Msg},
+    local_time::{local_day, now_ms, use_calendar},
+    workspace::use_workspace,
+};
+use leptos::prelude::*;
+use leptos_router::{components::A, hooks::use_navigate};
+use rabet_domain::{
+    calendar::format_day,
+    locale::format_money,
+    model::{Invoice, InvoiceKind, InvoiceStatus},
+    money::Money,
+    search::Query,
+};
+
+/// Rows drawn at first; more come with "Show more".
+const PAGE: usize = 100;
+
+/// Which documents the status filter keeps.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum StatusFilter {
+    Any,
+    /// Issued invoices not paid yet (sent, accepted or overdue): the payments to follow up.
+    Unpaid,
+    /// Past their due date, by status or by date.
+    Overdue,
+    Is(InvoiceStatus),
+}
+
+impl StatusFilter {
+    fn admits(self, invoice: &Invoice, today: rabet_domain::calendar::Day) -> bool {
+        match self {
+            StatusFilter::Any => true,
+            StatusFilter::Unpaid => is_unpaid(invoice),
+            StatusFilter::Overdue => invoice.is_overdue(today),
+            StatusFilter::Is(status) => invoice.status == status,
+        }
+    }
+
+    fn key(self) -> &'static str {
+        match self {
+            StatusFilter::Any => "",
+            StatusFilter::Unpaid => "unpaid",
+            StatusFilter::Overdue => "late",
+            StatusFilter::Is(status) => status.as_str(),
+        }
+    }
+
+    fn options() -> Vec<(StatusFilter, Msg)> {
+        [
+            (StatusFilter::Any, Msg::All),
+            (StatusFilter::Unpaid, Msg::FilterUnpaid),
+            (StatusFilter::Overdue, Msg::FilterPastDue),
+        ]
+        .into_iter()
+        .chain(
+            InvoiceStatus::ALL
+                .iter()
+                .map(|&s| (StatusFilter::Is(s), invoice_status_msg(s))),
+        )
+        .collect()
+    }
+}
+
+/// An issued invoice still waiting for its payment.
+pub fn is_unpaid(invoice: &Invoice) -> bool {
+    invoice.kind == InvoiceKind::Invoice
+        && matches!(
+            invoice.status,
+            InvoiceStatus::Sent | InvoiceStatus::Accepted | InvoiceStatus::Overdue
+        )
+}
+
+#[component]
+pub fn Invoices() -> impl IntoView {
+    let locale = use_locale();
+    let workspace = use_workspace();
+    let navigate = use_navigate();
+    let query = RwSignal::new(String::new());
+    let kind = RwSignal::new(None::<InvoiceKind>);
+    let status = RwSignal::new(StatusFilter::Any);
+    let shown = RwSignal::new(PAGE);
+    let creating = RwSignal::new(None::<InvoiceKind>);
+    let visible = Memo::new(move |_| {
+        let query = Query::parse(&query.get());
+        let (kind, status) = (kind.get(), status.get());
+        let today = local_day(now_ms());
+        workspace.invoices.with(|invoices| {
+            let mut found: Vec<Invoice> = (0..invoices.len())
+                .filter(|&at| invoices.matches_at(at, &query))
+                .map(|at| invoices.at(at))
+                .filter(|i| kind.is_none_or(|k| i.kind == k) && status.admits(i, today))
+                .cloned()
+                .collect();
+            found.sort_by(|a, b| (b.issue_date, &b.number).cmp(&(a.issue_date, &a.number)));
+            found
+        })
+    });
+    let currency = move || workspace.settings.with(|s| s.currency);
+    let unpaid_total = move || {
+        let currency = currency();
+        let minor: i64 = visible.with(|v| {
+            v.iter()
+                .filter(|i| is_unpaid(i) && i.currency == currency)
+                .map(|i| i.total().minor)
+                .sum()
+        });
+        format_money(Money::new(minor, currency), locale.lang())
+    };
+    let open_created = Callback::new(move |invoice: Invoice| {
+        creating.set(None);
+        navigate(&format!("/invoices/{}", invoice.id), Default::default());
+    });
+
+    view! {
+        <PageHeader title=Msg::NavInvoices intro=Msg::InvoicesIntro />
+        <div class="toolbar">
+            <div class="filters">
+                <label class="search">
+                    <span class="visually-hidden">{move || locale.t(Msg::Search)}</span>
+                    <input type="search" placeholder=move || locale.t(Msg::DocNumber)
+                        prop:value=move || query.get() on:input=move |ev| query.set(event_target_value(&ev)) />
+                </label>
+                <label class="filter">
+                    <span class="filter-label">{move || locale.t(Msg::Kind)}</span>
+                    <select on:change=move |ev| kind.set(InvoiceKind::parse(&event_target_value(&ev)))>
+                        <option value="">{move || locale.t(Msg::All)}</option>
+                        <option value="invoice">{move || locale.t(Msg::NavInvoices)}</option>
+                        <option value="quote">{move || locale.t(Msg::FilterQuotes)}</option>
+                    </select>
+                </label>
+                <label class="filter">
+                    <span class="filter-label">{move || locale.t(Msg::RecordStatus)}</span>
+                    <select on:change=move |ev| {
+                        let chosen = event_target_value(&ev);
+                        let filter = StatusFilter::options().into_iter().find(|(f, _)| f.key() == chosen).map_or(StatusFilter::Any, |(f, _)| f);
+                        status.set(filter);
+                    }>
+                        {StatusFilter::options().into_iter().map(|(filter, msg)| view! {
+                            <option value=filter.key()>{move || locale.t(msg)}</option>
+                        }).collect_view()}
+                    </select>
+                </label>
+            </div>
+            <div class="toolbar-actions">
+                <A href="/products" attr:class="button">{move || locale.t(Msg::Products)}</A>
+                <button type="button" class="button" on:click=move |_| creating.set(Some(InvoiceKind::Quote))>{move || locale.t(Msg::NewQuote)}</button>
+                <button type="button" class="button primary" on:click=move |_| creating.set(Some(InvoiceKind::Invoice))>{move || locale.t(Msg::NewInvoice)}</button>
+            </div>
+        </div>
+        <p class="list-count" aria-live="polite">
+            {move || locale.fill(Msg::UnpaidTotal, &[("count", &locale.number(visible.with(Vec::len))), ("total", &unpaid_total())])}
+        </p>
+        <Show when=move || !visible.with(Vec::is_empty) fallback=move || view! { <p class="empty">{move || locale.t(Msg::NoInvoices)}</p> }>
+            <ul class="plain record-list">
+                <For each=move || visible.get().into_iter().take(shown.get())
+                    key=|i| (i.id.clone(), i.status, i.number.clone(), i.total().minor, i.issue_date, i.due_date) let:invoice>
+                    <InvoiceRow invoice=invoice />
+                </For>
+            </ul>
+        </Show>
+        <Show when=move || { visible.with(Vec::len) > shown.get() }>
+            <button type="button" class="button" on:click=move |_| shown.update(|n| *n += PAGE)>{move || locale.fill(Msg::ShowMore, &[("count", &locale.number(PAGE.min(visible.with(Vec::len) - shown.get())))])}</button>
+        </Show>
+        {move || creating.get().map(|kind| view! {
+            <InvoiceForm initial=new_invoice(kind, None) on_saved=open_created on_cancel=Callback::new(move |_| creating.set(None)) />
+        })}
+    }
+}
+
+#[component]
+fn InvoiceRow(invoice: Invoice) -> impl IntoView {
+    let locale = use_locale();
+    let calendar = use_calendar();
+    let customer = customer_of(invoice.contact_id.as_ref(), invoice.company_id.as_ref())
+        .and_then(|c| customer_name(&c));
+    let overdue = invoice.is_overdue(local_day(now_ms()));
+    let status = invoice.status;
+    let total = invoice.total();
+    let (issued, due) = (invoice.issue_date, invoice.due_date);
+    let title = document_title(locale, &invoice);
+    view! {
+        <li class="record-row">
+            <A href=format!("/invoices/{}", invoice.id) attr:class="row-link">
+                <span class="row-main">
+                    <bdi class="row-title">{title}</bdi>
+                    <bdi class="row-sub">{customer}</bdi>
+                </span>
+                <span class="row-sub">
+                    {move || issued.map(|d| format_day(d, calendar.get(), locale.lang()))}
+                    {move || due.map(|d| format!(" → {}", format_day(d, calendar.get(), locale.lang())))}
+                </span>
+                <span class="row-meta">
+                    <strong>{move || format_money(total, locale.lang())}</strong>
+                    <span class=format!("badge invoice-{}", status.as_str())>{move || locale.t(invoice_status_msg(status))}</span>
+                    {(overdue && status != InvoiceStatus::Overdue).then(|| view! { <span class="badge invoice-overdue">{move || locale.t(Msg::InvoiceOverdue)}</span> })}
+                </span>
+            </A>
+        </li>
+    }
+}

@@ -1,0 +1,92 @@
+//! The sales pipeline and lost reasons a new workspace starts with, in the user's language.
+
+use crate::{
+    i18n::{store_error_msg, use_locale, Msg},
+    notice::{use_notices, Notice},
+    workspace::{use_workspace, Collection, LoadState},
+};
+use leptos::prelude::*;
+use rabet_domain::{
+    id::Id,
+    locale::Lang,
+    model::{DefaultPipelineNames, Pipeline},
+};
+use std::cell::Cell;
+
+/// Fixed ids, so that two devices which each create the default pipeline offline merge it into
+/// one record (with one set of stages) when they sync.
+pub const DEFAULT_PIPELINE_ID: &str = "pipeline-default";
+const DEFAULT_STAGE_ID_PREFIX: &str = "stage-default-";
+
+const DEFAULT_LOST_REASONS: [Msg; 5] = [
+    Msg::LostReasonPrice,
+    Msg::LostReasonCompetitor,
+    Msg::LostReasonBudget,
+    Msg::LostReasonTiming,
+    Msg::LostReasonNoResponse,
+];
+
+thread_local! {
+    /// Set while the default pipeline is being saved, so two views asking at once save it once.
+    static CREATING: Cell<bool> = const { Cell::new(false) };
+}
+
+/// The stage names of a pipeline made in `lang`; the pipeline is called `name`.
+pub fn pipeline_names(name: Msg, lang: Lang) -> DefaultPipelineNames {
+    DefaultPipelineNames {
+        pipeline: name.text(lang).to_owned(),
+        lead_in: Msg::StageLeadIn.text(lang).to_owned(),
+        qualified: Msg::StageQualified.text(lang).to_owned(),
+        proposal: Msg::StageProposal.text(lang).to_owned(),
+        negotiation: Msg::StageNegotiation.text(lang).to_owned(),
+        won: Msg::StageWon.text(lang).to_owned(),
+        lost: Msg::StageLost.text(lang).to_owned(),
+    }
+}
+
+fn default_pipeline(lang: Lang) -> Pipeline {
+    let mut stage_number = 0;
+    Pipeline::default_sales(
+        Id::from_string(DEFAULT_PIPELINE_ID),
+        pipeline_names(Msg::DefaultPipelineName, lang),
+        || {
+            stage_number += 1;
+            Id::from_string(format!("{DEFAULT_STAGE_ID_PREFIX}{stage_number}"))
+        },
+    )
+}
+
+/// Once the workspace has loaded with no pipeline, saves the default one (and the default lost
+/// reasons, if there are none) in the current language.
+pub fn ensure_default_pipeline() {
+    let workspace = use_workspace();
+    let locale = use_locale();
+    let notices = use_notices();
+    Effect::new(move |_| {
+        let ready = workspace.state.with(|state| *state == LoadState::Ready);
+        if !ready || !workspace.pipelines.with(Collection::is_empty) || CREATING.replace(true) {
+            return;
+        }
+        let lang = untrack(|| locale.lang());
+        leptos::task::spawn_local(async move {
+            let mut saved = workspace.save(None, default_pipeline(lang)).await;
+            if saved.is_ok()
+                && workspace
+                    .settings
+                    .with_untracked(|s| s.lost_reasons.is_empty())
+            {
+                let reasons = DEFAULT_LOST_REASONS.map(|msg| msg.text(lang).to_owned());
+                saved = workspace
+                    .update_settings(|s| s.lost_reasons = reasons.to_vec())
+                    .await;
+            }
+            CREATING.set(false);
+            if let Err(error) = saved {
+                notices.show(Notice {
+                    text: locale.t(store_error_msg(&error)).into(),
+                    undo: None,
+                });
+            }
+        });
+    });
+}

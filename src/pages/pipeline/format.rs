@@ -1,0 +1,82 @@
+//! How the pipeline writes amounts, dates and statuses in the reader's language and calendar.
+
+use crate::{
+    i18n::{use_locale, Msg},
+    local_time::use_calendar,
+    workspace::use_workspace,
+};
+use leptos::prelude::*;
+use rabet_domain::{
+    board::MoneyTotals,
+    calendar::{format_day, Day},
+    locale::{format_decimal, format_money, Lang},
+    model::{Deal, DealStatus},
+    money::{Currency, Money},
+};
+
+/// A day in the workspace calendar, in the reader's digits (reactive).
+pub fn day_text(day: Day) -> String {
+    format_day(day, use_calendar().get(), use_locale().lang())
+}
+
+/// Totals per currency, the workspace currency first: "12,000 Toman · $50" (reactive).
+pub fn totals_text(totals: &MoneyTotals) -> String {
+    let lang = use_locale().lang();
+    let currency = use_workspace().settings.with(|s| s.currency);
+    totals
+        .display(currency)
+        .into_iter()
+        .map(|money| format_money(money, lang))
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
+/// An amount as typed in an input: grouped, in the reader's digits, without the unit, so that
+/// `parse_money` reads it back.
+pub fn amount_input_text(money: Money, lang: Lang) -> String {
+    format_decimal(money.minor, money.currency.minor_digits(), lang)
+}
+
+/// A minor-unit amount of `currency` with its unit.
+pub fn money_text(minor: i64, currency: Currency) -> String {
+    format_money(Money::new(minor, currency), use_locale().lang())
+}
+
+pub fn status_msg(status: DealStatus) -> Msg {
+    match status {
+        DealStatus::Open => Msg::DealOpen,
+        DealStatus::Won => Msg::DealWon,
+        DealStatus::Lost => Msg::DealLost,
+    }
+}
+
+/// "1 deal", "5 deals" in the reader's digits.
+pub fn deal_count_text(count: usize) -> String {
+    let locale = use_locale();
+    let msg = if count == 1 {
+        Msg::DealCountOne
+    } else {
+        Msg::DealCount
+    };
+    locale.fill(msg, &[("count", &locale.number(count))])
+}
+
+/// "Company · Contact", whichever the deal has.
+pub fn party_text(deal: &Deal) -> String {
+    let workspace = use_workspace();
+    let company = deal.company_id.as_ref().and_then(|id| {
+        workspace
+            .companies
+            .with(|c| c.get(id).map(|c| c.name.clone()))
+    });
+    let contact = deal.contact_id.as_ref().and_then(|id| {
+        workspace
+            .contacts
+            .with(|c| c.get(id).map(|c| c.display_name()))
+    });
+    [company, contact]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join(" · ")
+}

@@ -1,0 +1,208 @@
+//! The pipeline: deals on a kanban by stage, or in a table, with filters, a pipeline switcher
+//! and a forecast strip; the deal form; and the settings for pipelines, stages and lost
+//! reasons.
+
+mod board;
+mod card;
+mod deal_form;
+mod defaults;
+mod drag;
+mod forecast;
+mod format;
+mod lost;
+mod moves;
+mod picker;
+mod settings;
+mod state;
+mod table;
+
+pub use settings::PipelineSettings;
+
+use super::PageHeader;
+use crate::{
+    i18n::{source_msg, use_locale, Msg},
+    widgets::{enum_select, IdSelect},
+    workspace::{use_workspace, LoadState},
+};
+use board::DealBoard;
+use deal_form::DealForm;
+use defaults::ensure_default_pipeline;
+use forecast::ForecastStrip;
+use leptos::{either::Either, prelude::*};
+use lost::LostDialog;
+use rabet_domain::{id::Id, model::LeadSource};
+use state::{Editing, PageState, PageView};
+use std::collections::BTreeSet;
+use table::DealTable;
+
+#[component]
+pub fn Pipeline() -> impl IntoView {
+    let locale = use_locale();
+    let workspace = use_workspace();
+    ensure_default_pipeline();
+    let page = PageState::provide();
+    let ready = move || page.pipeline.with(Option::is_some);
+    let loading = move || {
+        let failed = workspace.state.with(|s| matches!(s, LoadState::Failed(_)));
+        (!failed).then(|| view! { <p class="empty">{move || locale.t(Msg::Loading)}</p> })
+    };
+    view! {
+        <div class="pipeline-page">
+            <PageHeader title=Msg::NavPipeline intro=Msg::PipelineIntro />
+            <Show when=ready fallback=loading>
+                <Toolbar />
+                <Filters />
+                <ForecastStrip />
+                {move || match page.view.get() {
+                    PageView::Board => Either::Left(view! { <DealBoard /> }),
+                    PageView::Table => Either::Right(view! { <DealTable /> }),
+                }}
+                <DealDialog />
+                {move || page.losing.get().map(|id| view! { <LostDialog deal_id=id /> })}
+            </Show>
+            <p class="visually-hidden" role="status" aria-live="polite">{move || page.announcement.get()}</p>
+        </div>
+    }
+}
+
+/// The pipeline switcher, board/table switch and "new deal".
+#[component]
+fn Toolbar() -> impl IntoView {
+    let locale = use_locale();
+    let workspace = use_workspace();
+    let page = state::use_page();
+    let pipelines = Signal::derive(move || {
+        workspace.pipelines.with(|p| {
+            let mut all: Vec<(Id, String)> =
+                p.iter().map(|p| (p.id.clone(), p.name.clone())).collect();
+            all.sort_by(|a, b| a.1.cmp(&b.1).then_with(|| a.0.cmp(&b.0)));
+            all
+        })
+    });
+    let current = move || page.pipeline.with(|p| p.as_ref().map(|p| p.id.clone()));
+    let view_button = move |which: PageView, label: Msg| {
+        view! {
+            <button
+                type="button"
+                class="segment"
+                aria-pressed=move || (page.view.get() == which).to_string()
+                on:click=move |_| page.view.set(which)
+            >
+                {move || locale.t(label)}
+            </button>
+        }
+    };
+    view! {
+        <div class="toolbar pipeline-toolbar">
+            <label class="filter">
+                <span class="filter-label">{move || locale.t(Msg::NavPipeline)}</span>
+                <select on:change=move |ev| page.chosen.set(Some(Id::from_string(event_target_value(&ev))))>
+                    {move || pipelines.get().into_iter().map(|(id, name)| {
+                        let selected = current().as_ref() == Some(&id);
+                        view! { <option value=id.to_string() selected=selected>{name}</option> }
+                    }).collect_view()}
+                </select>
+            </label>
+            <div class="segmented" role="group" aria-label=move || locale.t(Msg::DealView)>
+                {view_button(PageView::Board, Msg::ViewBoard)}
+                {view_button(PageView::Table, Msg::ViewTable)}
+            </div>
+            <button type="button" class="button primary" on:click=move |_| page.editing.set(Some(Editing::New(None)))>
+                {move || locale.t(Msg::NewDeal)}
+            </button>
+        </div>
+    }
+}
+
+/// Text, owner, tag and source filters, shared by the board, table and forecast.
+#[component]
+fn Filters() -> impl IntoView {
+    let locale = use_locale();
+    let workspace = use_workspace();
+    let page = state::use_page();
+    let members = Signal::derive(move || {
+        workspace.members.with(|m| {
+            let mut all: Vec<(Id, String)> = m
+                .iter()
+                .map(|m| (m.id.clone(), m.display_name().to_owned()))
+                .collect();
+            all.sort_by(|a, b| a.1.cmp(&b.1));
+            all
+        })
+    });
+    let tags = Memo::new(move |_| {
+        workspace.deals.with(|deals| {
+            deals
+                .iter()
+                .flat_map(|d| d.tags.iter().cloned())
+                .collect::<BTreeSet<String>>()
+        })
+    });
+    view! {
+        <div class="filters pipeline-filters">
+            <label class="search">
+                <span class="visually-hidden">{move || locale.t(Msg::Search)}</span>
+                <input
+                    type="search"
+                    placeholder=move || locale.t(Msg::DealSearchHint)
+                    prop:value=move || page.query.get()
+                    on:input=move |ev| page.query.set(event_target_value(&ev))
+                />
+            </label>
+            <IdSelect
+                label=Msg::Owner
+                id="deal_filter_owner"
+                none=Msg::All
+                options=members
+                current=page.owner.into()
+                set=move |owner| page.owner.set(owner)
+            />
+            <label class="filter">
+                <span class="filter-label">{move || locale.t(Msg::Tags)}</span>
+                <select on:change=move |ev| page.tag.set(Some(event_target_value(&ev)).filter(|t| !t.is_empty()))>
+                    <option value="">{move || locale.t(Msg::All)}</option>
+                    {move || tags.get().into_iter().map(|tag| {
+                        let selected = page.tag.with_untracked(|t| t.as_ref() == Some(&tag));
+                        let value = tag.clone();
+                        view! { <option value=value selected=selected>{tag}</option> }
+                    }).collect_view()}
+                </select>
+            </label>
+            <label class="filter" for="deal_filter_source">
+                <span class="filter-label">{move || locale.t(Msg::LeadSource)}</span>
+                {enum_select(
+                    "deal_filter_source",
+                    LeadSource::ALL,
+                    LeadSource::as_str,
+                    source_msg,
+                    move || page.source.get(),
+                    move |source| page.source.set(source),
+                    Some(Msg::All),
+                )}
+            </label>
+        </div>
+    }
+}
+
+/// The deal form, for a new deal or the one being edited.
+#[component]
+fn DealDialog() -> impl IntoView {
+    let workspace = use_workspace();
+    let page = state::use_page();
+    let done = Callback::new(move |_| page.editing.set(None));
+    move || {
+        let editing = page.editing.get()?;
+        let pipeline = page.pipeline.get_untracked()?;
+        Some(match editing {
+            Editing::New(stage) => {
+                view! { <DealForm initial=None pipeline=pipeline stage=stage on_done=done /> }
+                    .into_any()
+            }
+            Editing::Existing(id) => {
+                let deal = workspace.deals.with_untracked(|d| d.get(&id).cloned())?;
+                view! { <DealForm initial=Some(deal) pipeline=pipeline stage=None on_done=done /> }
+                    .into_any()
+            }
+        })
+    }
+}

@@ -1,0 +1,239 @@
+//! Every deal of the pipeline, open, won and lost, as a table sortable by any column, with the
+//! board's filters.
+
+use super::{
+    format::{day_text, money_text, party_text, status_msg},
+    state::{use_page, Editing},
+};
+use crate::{
+    i18n::{use_locale, Msg},
+    workspace::use_workspace,
+};
+use leptos::prelude::*;
+use rabet_domain::{
+    board::BoardFilter,
+    id::Id,
+    model::{Deal, DealStatus},
+    search::normalize,
+};
+use std::cmp::Ordering;
+
+/// Rows drawn before "show more".
+const ROWS_PER_PAGE: usize = 100;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum SortKey {
+    Title,
+    Stage,
+    Status,
+    Value,
+    Close,
+    Owner,
+}
+
+impl SortKey {
+    const COLUMNS: [(SortKey, Msg); 6] = [
+        (SortKey::Title, Msg::DealTitle),
+        (SortKey::Stage, Msg::DealStage),
+        (SortKey::Status, Msg::DealStatusHeader),
+        (SortKey::Value, Msg::DealValue),
+        (SortKey::Close, Msg::ExpectedClose),
+        (SortKey::Owner, Msg::Owner),
+    ];
+}
+
+/// Whether a deal of any status passes the board's filters. `Board::build` applies the same
+/// rules to open deals only, so the table repeats them for won and lost ones.
+fn admits(filter: &BoardFilter, deal: &Deal, text: impl FnOnce() -> String) -> bool {
+    let tag = filter.tag.as_deref().map(normalize);
+    filter
+        .owner
+        .as_ref()
+        .is_none_or(|owner| deal.owner_id.as_ref() == Some(owner))
+        && filter
+            .source
+            .is_none_or(|source| deal.source == Some(source))
+        && tag.is_none_or(|tag| deal.tags.iter().any(|t| normalize(t) == tag))
+        && (filter.query.is_empty() || filter.query.matches(&text()))
+}
+
+#[component]
+pub fn DealTable() -> impl IntoView {
+    let locale = use_locale();
+    let workspace = use_workspace();
+    let page = use_page();
+    let sort = RwSignal::new((SortKey::Close, true));
+    let limit = RwSignal::new(ROWS_PER_PAGE);
+    let owner_names = Memo::new(move |_| {
+        workspace.members.with(|m| {
+            m.iter()
+                .map(|m| (m.id.clone(), m.display_name().to_owned()))
+                .collect::<std::collections::HashMap<_, _>>()
+        })
+    });
+    let rows = Memo::new(move |_| {
+        let Some(pipeline) = page.pipeline.get() else {
+            return Vec::new();
+        };
+        let filter = page.filter.get();
+        let (key, ascending) = sort.get();
+        let stage_order = |deal: &Deal| pipeline.stages.iter().position(|s| s.id == deal.stage_id);
+        let owner = |deal: &Deal| {
+            deal.owner_id
+                .as_ref()
+                .and_then(|id| owner_names.with(|names| names.get(id).map(|n| normalize(n))))
+        };
+        page.pending.with(|pending| {
+            workspace.deals.with(|deals| {
+                let mut shown: Vec<&Deal> = deals
+                    .iter()
+                    .map(|deal| pending.get(&deal.id).unwrap_or(deal))
+                    .filter(|deal| deal.pipeline_id == pipeline.id)
+                    .filter(|deal| {
+                        admits(&filter, deal, || {
+                            let party = party_text(deal);
+                            rabet_domain::board::deal_search_text(deal, [party.as_str()], [])
+                        })
+                    })
+                    .collect();
+                shown.sort_by(|a, b| {
+                    let order = match key {
+                        SortKey::Title => normalize(&a.title).cmp(&normalize(&b.title)),
+                        SortKey::Stage => stage_order(a).cmp(&stage_order(b)),
+                        SortKey::Status => status_rank(a.status).cmp(&status_rank(b.status)),
+                        SortKey::Value => (a.value.currency, a.value.minor)
+                            .cmp(&(b.value.currency, b.value.minor)),
+                        SortKey::Close => last_if_none(a.expected_close, b.expected_close),
+                        SortKey::Owner => last_if_none(owner(a), owner(b)),
+                    };
+                    let order = if ascending { order } else { order.reverse() };
+                    order.then_with(|| a.id.cmp(&b.id))
+                });
+                shown
+                    .into_iter()
+                    .map(|deal| deal.id.clone())
+                    .collect::<Vec<Id>>()
+            })
+        })
+    });
+    let shown =
+        Memo::new(move |_| rows.with(|r| r.iter().take(limit.get()).cloned().collect::<Vec<_>>()));
+    let header = move |(key, msg): (SortKey, Msg)| {
+        let state = move || sort.with(|(k, ascending)| (*k == key).then_some(*ascending));
+        view! {
+            <th
+                scope="col"
+                aria-sort=move || match state() {
+                    Some(true) => "ascending",
+                    Some(false) => "descending",
+                    None => "none",
+                }
+            >
+                <button
+                    type="button"
+                    class="sort-button"
+                    on:click=move |_| sort.update(|(k, ascending)| {
+                        *ascending = *k != key || !*ascending;
+                        *k = key;
+                    })
+                >
+                    {move || locale.t(msg)}
+                    <span aria-hidden="true" class="sort-mark">
+                        {move || match state() {
+                            Some(true) => "▲",
+                            Some(false) => "▼",
+                            None => "",
+                        }}
+                    </span>
+                </button>
+            </th>
+        }
+    };
+    view! {
+        <p class="list-count" aria-live="polite">
+            {move || {
+                let shown = locale.number(shown.with(Vec::len));
+                let total = locale.number(rows.with(Vec::len));
+                locale.fill(Msg::ShownOfTotal, &[("shown", &shown), ("total", &total)])
+            }}
+        </p>
+        <div class="deal-table-wrap">
+            <table class="deal-table">
+                <thead>
+                    <tr>
+                        {SortKey::COLUMNS.into_iter().map(header).collect_view()}
+                        <th scope="col">{move || locale.t(Msg::CustomerTitle)}</th>
+                    </tr>
+                </thead>
+                <tbody>
+                    <For each=move || shown.get() key=|id| id.clone() let:id>
+                        <DealRow id=id />
+                    </For>
+                </tbody>
+            </table>
+        </div>
+        <Show when=move || { rows.with(Vec::len) > shown.with(Vec::len) }>
+            <button type="button" class="button subtle show-more" on:click=move |_| limit.update(|l| *l += ROWS_PER_PAGE)>
+                {move || {
+                    let more = locale.number(rows.with(Vec::len) - shown.with(Vec::len));
+                    locale.fill(Msg::ShowMore, &[("count", &more)])
+                }}
+            </button>
+        </Show>
+    }
+}
+
+fn status_rank(status: DealStatus) -> u8 {
+    match status {
+        DealStatus::Open => 0,
+        DealStatus::Won => 1,
+        DealStatus::Lost => 2,
+    }
+}
+
+/// Ascending order with missing values after all present ones.
+fn last_if_none<T: Ord>(a: Option<T>, b: Option<T>) -> Ordering {
+    (a.is_none(), a).cmp(&(b.is_none(), b))
+}
+
+#[component]
+fn DealRow(id: Id) -> impl IntoView {
+    let locale = use_locale();
+    let workspace = use_workspace();
+    let page = use_page();
+    let deal = Memo::new(move |_| page.deal(&id));
+    move || {
+        deal.get().map(|deal| {
+            let stage = page
+                .pipeline
+                .with(|p| p.as_ref().and_then(|p| p.stage(&deal.stage_id)).map(|s| s.name.clone()))
+                .unwrap_or_default();
+            let owner = deal.owner_id.as_ref().and_then(|id| {
+                workspace.members.with(|m| m.get(id).map(|m| m.display_name().to_owned()))
+            });
+            let status = deal.status;
+            let reason = (status == DealStatus::Lost).then(|| format!(": {}", deal.lost_reason));
+            let close = deal.expected_close;
+            let id = deal.id.clone();
+            view! {
+                <tr class=format!("deal-row status-{}", status.as_str())>
+                    <th scope="row">
+                        <button
+                            type="button"
+                            class="deal-title"
+                            on:click=move |_| page.editing.set(Some(Editing::Existing(id.clone())))
+                        >
+                            <bdi>{deal.title.clone()}</bdi>
+                        </button>
+                    </th>
+                    <td><bdi>{stage}</bdi></td>
+                    <td>{move || locale.t(status_msg(status))}<bdi>{reason}</bdi></td>
+                    <td class="number">{move || money_text(deal.value.minor, deal.value.currency)}</td>
+                    <td>{move || close.map(day_text)}</td>
+                    <td><bdi>{owner}</bdi></td>
+                    <td><bdi>{party_text(&deal)}</bdi></td>
+                </tr>
+            }
+        })
+    }
+}

@@ -1,0 +1,262 @@
+//! Follow-ups: what is overdue, due today, coming up and done, and their export to a calendar.
+
+mod form;
+
+pub use form::{new_task, TaskForm};
+
+use super::{parties::record_target, PageHeader};
+use crate::{
+    download::download,
+    editing::{delete_with_undo, save_change},
+    i18n::{use_locale, Msg},
+    local_time::{
+        format_clock, format_when, local_day, local_instant, local_minute, now_ms, use_calendar,
+    },
+    notice::{use_notices, Notice},
+    workspace::use_workspace,
+};
+use leptos::prelude::*;
+use leptos_router::components::A;
+use rabet_domain::{calendar::Day, ics::tasks_to_ics, id::Id, model::Task};
+
+/// Done tasks listed at first; older ones come with "Show more".
+const DONE_PAGE: usize = 20;
+/// What calendar apps are told made the file.
+const ICS_PRODUCT_ID: &str = "-//Rabet//Rabet CRM//EN";
+
+/// The lists of the page, in order.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Due {
+    Overdue,
+    Today,
+    Upcoming,
+    Someday,
+    Done,
+}
+
+impl Due {
+    const ALL: [Due; 5] = [
+        Due::Overdue,
+        Due::Today,
+        Due::Upcoming,
+        Due::Someday,
+        Due::Done,
+    ];
+
+    fn of(task: &Task, now: i64, tomorrow_starts: i64) -> Due {
+        match task.due_at {
+            _ if task.is_done() => Due::Done,
+            None => Due::Someday,
+            Some(due) if due < now => Due::Overdue,
+            Some(due) if due < tomorrow_starts => Due::Today,
+            Some(_) => Due::Upcoming,
+        }
+    }
+
+    fn title(self) -> Msg {
+        match self {
+            Due::Overdue => Msg::DueOverdue,
+            Due::Today => Msg::DayToday,
+            Due::Upcoming => Msg::DueUpcoming,
+            Due::Someday => Msg::NoDueDate,
+            Due::Done => Msg::DueDone,
+        }
+    }
+
+    fn key(self) -> &'static str {
+        match self {
+            Due::Overdue => "overdue",
+            Due::Today => "today",
+            Due::Upcoming => "upcoming",
+            Due::Someday => "someday",
+            Due::Done => "done",
+        }
+    }
+}
+
+#[component]
+pub fn Tasks() -> impl IntoView {
+    let locale = use_locale();
+    let workspace = use_workspace();
+    let assignee = RwSignal::new(None::<Id>);
+    let editing = RwSignal::new(None::<(Task, bool)>);
+    let done_shown = RwSignal::new(DONE_PAGE);
+    // The tasks of each list, soonest first (done: latest first).
+    let lists = Memo::new(move |_| {
+        let now = now_ms();
+        let tomorrow_starts = local_instant(Day(local_day(now).0 + 1), 0);
+        let assignee = assignee.get();
+        let mut lists: Vec<(Due, Vec<Task>)> =
+            Due::ALL.iter().map(|&due| (due, Vec::new())).collect();
+        workspace.tasks.with(|tasks| {
+            for task in tasks
+                .iter()
+                .filter(|t| assignee.is_none() || t.assignee_id == assignee)
+            {
+                let due = Due::of(task, now, tomorrow_starts);
+                lists[due as usize].1.push(task.clone());
+            }
+        });
+        for (due, tasks) in &mut lists {
+            match due {
+                Due::Done => tasks.sort_by_key(|t| std::cmp::Reverse(t.done_at)),
+                Due::Someday => tasks.sort_by_key(|t| std::cmp::Reverse(t.created_at)),
+                _ => tasks.sort_by_key(|t| t.due_at),
+            }
+        }
+        lists
+    });
+    let members = move || {
+        workspace.members.with(|members| {
+            members
+                .iter()
+                .map(|m| (m.id.clone(), m.display_name().to_owned()))
+                .collect::<Vec<_>>()
+        })
+    };
+    let notices = use_notices();
+    let export = move |_| {
+        let assignee = assignee.get_untracked();
+        let open: Vec<(Task, Option<String>)> = workspace.tasks.with_untracked(|tasks| {
+            tasks
+                .iter()
+                .filter(|t| !t.is_done() && (assignee.is_none() || t.assignee_id == assignee))
+                .map(|t| {
+                    (
+                        t.clone(),
+                        t.link
+                            .as_ref()
+                            .and_then(record_target)
+                            .map(|(_, name)| name),
+                    )
+                })
+                .collect()
+        });
+        let ics = tasks_to_ics(&open, now_ms(), ICS_PRODUCT_ID);
+        if download("rabet-follow-ups.ics", "text/calendar", &ics).is_err() {
+            notices.show(Notice {
+                text: locale.t(Msg::DownloadFailed).into(),
+                undo: None,
+            });
+        }
+    };
+
+    view! {
+        <PageHeader title=Msg::NavTasks intro=Msg::TasksIntro />
+        <div class="toolbar">
+            <label class="filter">
+                <span class="filter-label">{move || locale.t(Msg::AssigneeLabel)}</span>
+                <select on:change=move |ev| {
+                    let chosen = event_target_value(&ev);
+                    assignee.set(Some(chosen).filter(|c| !c.is_empty()).map(Id::from_string));
+                }>
+                    <option value="">{move || locale.t(Msg::All)}</option>
+                    {move || members().into_iter().map(|(id, name)| view! { <option value=id.to_string()>{name}</option> }).collect_view()}
+                </select>
+            </label>
+            <div class="toolbar-actions">
+                <button type="button" class="button" on:click=export>{move || locale.t(Msg::ExportIcs)}</button>
+                <button type="button" class="button primary" on:click=move |_| editing.set(Some((new_task(None), false)))>
+                    {move || locale.t(Msg::NewFollowUp)}
+                </button>
+            </div>
+        </div>
+        <div class="task-lists">
+            {Due::ALL.into_iter().map(|due| {
+                let tasks = Signal::derive(move || lists.with(|l| l[due as usize].1.clone()));
+                let heading_id = format!("tasks-{}", due.key());
+                let labelled_by = heading_id.clone();
+                let count = move || tasks.with(Vec::len);
+                let shown = move || if due == Due::Done { done_shown.get() } else { usize::MAX };
+                view! {
+                    <section class=format!("card task-list due-{}", due.key()) aria-labelledby=labelled_by
+                        hidden=move || count() == 0 && matches!(due, Due::Someday | Due::Done)>
+                        <h2 id=heading_id>
+                            {move || locale.t(due.title())}
+                            " "<span class="count">{move || locale.number(count())}</span>
+                        </h2>
+                        <Show when=move || count() == 0>
+                            <p class="empty-line">{move || locale.t(Msg::NothingHere)}</p>
+                        </Show>
+                        <ul class="plain">
+                            <For each=move || tasks.get().into_iter().take(shown()) key=|t| (t.id.clone(), t.done_at, t.due_at, t.title.clone()) let:task>
+                                <TaskRow task=task today=due == Due::Today on_edit=Callback::new(move |t| editing.set(Some((t, true)))) />
+                            </For>
+                        </ul>
+                        <Show when=move || { count() > shown() }>
+                            <button type="button" class="button subtle" on:click=move |_| done_shown.update(|n| *n += DONE_PAGE)>
+                                {move || locale.fill(Msg::ShowMore, &[("count", &locale.number(DONE_PAGE.min(count() - shown())))])}
+                            </button>
+                        </Show>
+                    </section>
+                }
+            }).collect_view()}
+        </div>
+        {move || editing.get().map(|(task, existing)| view! {
+            <TaskForm initial=task existing=existing on_done=Callback::new(move |_| editing.set(None)) />
+        })}
+    }
+}
+
+/// One follow-up: a checkbox that marks it done, when it is due, what it is about and who
+/// does it. `today` shows only the time, as the list already says the day.
+#[component]
+pub fn TaskRow(
+    task: Task,
+    #[prop(optional)] today: bool,
+    on_edit: Callback<Task>,
+) -> impl IntoView {
+    let locale = use_locale();
+    let workspace = use_workspace();
+    let calendar = use_calendar();
+    let check_id = format!("task-{}", task.id);
+    let due = task.due_at.map(|due| {
+        move || {
+            if today {
+                format_clock(local_minute(due), locale.lang())
+            } else {
+                format_when(due, calendar.get(), locale.lang())
+            }
+        }
+    });
+    let target = task.link.as_ref().and_then(record_target);
+    let assignee = task.assignee_id.as_ref().and_then(|id| {
+        workspace
+            .members
+            .with_untracked(|m| m.get(id).map(|m| m.display_name().to_owned()))
+    });
+    let done = task.is_done();
+    let overdue = task.is_overdue(now_ms());
+    let toggled = task.clone();
+    let toggle = move |_| {
+        save_change(toggled.clone(), |t| {
+            t.done_at = if t.is_done() { None } else { Some(now_ms()) }
+        })
+    };
+    let edited = task.clone();
+    let title = task.title.clone();
+    view! {
+        <li class="task-row" class:done=done class:overdue=overdue>
+            <input type="checkbox" id=check_id.clone() prop:checked=done on:change=toggle />
+            <div class="task-main">
+                <label for=check_id><bdi>{task.title.clone()}</bdi></label>
+                <p class="row-sub">
+                    {due.map(|due| view! { <span dir="auto">{due}</span> })}
+                    {target.map(|(href, name)| view! { " · " <A href=href><bdi>{name}</bdi></A> })}
+                    {assignee.map(|name| view! { " · " <bdi>{name}</bdi> })}
+                </p>
+            </div>
+            <div class="row-actions">
+                <button type="button" class="button subtle" on:click=move |_| on_edit.run(edited.clone())
+                    aria-label=move || format!("{} {}", locale.t(Msg::Edit), title)>
+                    {move || locale.t(Msg::Edit)}
+                </button>
+                <button type="button" class="button subtle danger"
+                    aria-label={let title = task.title.clone(); move || format!("{} {}", locale.t(Msg::Delete), title)}
+                    on:click={let task = task.clone(); move |_| delete_with_undo(task.clone(), task.title.clone(), || {})}>
+                    {move || locale.t(Msg::Delete)}
+                </button>
+            </div>
+        </li>
+    }
+}
