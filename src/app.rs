@@ -5,6 +5,7 @@ use crate::{
     nav::Navigation,
     notice::{NoticeArea, Notices},
     pages, pwa, reminders,
+    sync::SyncEngine,
     workspace::{LoadState, Workspace},
 };
 use leptos::prelude::*;
@@ -23,6 +24,7 @@ pub fn App() -> impl IntoView {
     let locale = use_locale();
     Notices::provide();
     let workspace = Workspace::provide();
+    SyncEngine::provide();
     let load_failure = move || match workspace.state.get() {
         LoadState::Failed(error) => Some(view! {
             <div class="banner danger" role="alert">
@@ -55,6 +57,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/invoices/:id") view=pages::InvoiceView />
                         <Route path=path!("/products") view=pages::Products />
                         <Route path=path!("/settings") view=pages::Settings />
+                        <Route path=path!("/join") view=pages::Join />
                     </Routes>
                 </main>
             </div>

@@ -13,6 +13,7 @@ mod pages;
 mod pwa;
 mod reminders;
 mod store;
+mod sync;
 mod widgets;
 mod workspace;
 

@@ -50,6 +50,9 @@ pub fn Navigation() -> impl IntoView {
                 <span class="brand-name">{move || locale.t(Msg::AppName)}</span>
             </div>
             <ul class="nav-list">{links}</ul>
+            <div class="nav-sync">
+                <crate::pages::SyncIndicator />
+            </div>
             <button
                 type="button"
                 class="lang-switch"

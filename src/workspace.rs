@@ -2,11 +2,12 @@
 //! signals, so lists and search never wait on IndexedDB and every view updates after a write.
 //! Views write through `Workspace` only; it writes through the store, then updates memory.
 
-use crate::store::{Store, StoreError};
+use crate::store::{Changed, Store, StoreError};
 use leptos::prelude::*;
 use rabet_domain::{
     backup::Backup,
     id::Id,
+    kind::EntityKind,
     model::{
         Activity, Campaign, Company, Contact, Deal, Entity, Invoice, Pipeline, Product, Segment,
         Settings, Task, TeamMember, Ticket,
@@ -216,6 +217,8 @@ pub struct Workspace {
     pub segments: RwSignal<Collection<Segment>>,
     pub settings: RwSignal<Settings>,
     pub state: RwSignal<LoadState>,
+    /// Counts local writes, so the sync engine can push soon after each.
+    pub local_writes: RwSignal<u64>,
     store: StoredValue<Option<Rc<Store>>, LocalStorage>,
 }
 
@@ -237,6 +240,7 @@ impl Workspace {
             segments: RwSignal::new(Collection::default()),
             settings: RwSignal::new(Settings::default()),
             state: RwSignal::new(LoadState::Loading),
+            local_writes: RwSignal::new(0),
             store: StoredValue::new_local(None),
         };
         provide_context(workspace);
@@ -296,6 +300,7 @@ impl Workspace {
         let store = self.store()?;
         let changed = store.restore_backup(backup, replace).await?;
         self.load_all(&store).await?;
+        self.wrote();
         Ok(changed)
     }
 
@@ -308,7 +313,16 @@ impl Workspace {
         let mut after = before.clone();
         change(&mut after);
         self.store()?.save(Some(&before), &after).await?;
-        self.settings.set(after);
+        // Other changes may have been saved meanwhile: keep them, add only this one's fields.
+        let (before, after) = (before.to_fields(), after.to_fields());
+        let mut current = self.settings.get_untracked().to_fields();
+        for (field, value) in after {
+            if before.get(&field) != Some(&value) {
+                current.insert(field, value);
+            }
+        }
+        self.settings.set(decode(current)?);
+        self.wrote();
         Ok(())
     }
 
@@ -318,7 +332,8 @@ impl Workspace {
         Ok(())
     }
 
-    fn store(&self) -> Result<Rc<Store>, StoreError> {
+    /// The store, for the sync engine (views go through the methods here).
+    pub fn store(&self) -> Result<Rc<Store>, StoreError> {
         self.store
             .get_value()
             .ok_or_else(|| StoreError::Unavailable("the workspace is still loading".into()))
@@ -328,6 +343,7 @@ impl Workspace {
     pub async fn save<E: Listed>(&self, before: Option<&E>, after: E) -> Result<(), StoreError> {
         self.store()?.save(before, &after).await?;
         E::collection(self).update(|records| records.upsert(after));
+        self.wrote();
         Ok(())
     }
 
@@ -337,18 +353,26 @@ impl Workspace {
         items: Vec<E>,
         on_progress: impl FnMut(usize),
     ) -> Result<(), StoreError> {
-        self.store()?.save_many(&items, on_progress).await?;
+        let saved = self.store()?.save_many(&items, on_progress).await;
+        if saved.is_err() {
+            // Earlier chunks may be stored: show them as they are stored.
+            self.load_kind::<E>(&*self.store()?).await?;
+            self.wrote();
+            return saved;
+        }
         E::collection(self).update(|records| {
             for item in items {
                 records.upsert(item);
             }
         });
+        self.wrote();
         Ok(())
     }
 
     /// Deletes a record (a tombstone, so `restore` can undo it); returns what was deleted.
     pub async fn delete<E: Listed>(&self, id: &Id) -> Result<Option<E>, StoreError> {
         self.store()?.delete(E::KIND, id).await?;
+        self.wrote();
         Ok(E::collection(self)
             .try_update(|records| records.remove(id))
             .flatten())
@@ -358,8 +382,60 @@ impl Workspace {
     pub async fn restore<E: Listed>(&self, record: E) -> Result<(), StoreError> {
         self.store()?.restore(E::KIND, record.id()).await?;
         E::collection(self).update(|records| records.upsert(record));
+        self.wrote();
         Ok(())
     }
+}
+
+impl Workspace {
+    fn wrote(&self) {
+        self.local_writes.update(|writes| *writes += 1);
+    }
+
+    /// Shows records that a merge of remote ops changed; the store has saved them already.
+    pub fn show_changes(&self, changes: Vec<Changed>) -> Result<(), StoreError> {
+        for change in changes {
+            match change.kind {
+                EntityKind::Contact => self.show_change::<Contact>(change)?,
+                EntityKind::Company => self.show_change::<Company>(change)?,
+                EntityKind::TeamMember => self.show_change::<TeamMember>(change)?,
+                EntityKind::Pipeline => self.show_change::<Pipeline>(change)?,
+                EntityKind::Deal => self.show_change::<Deal>(change)?,
+                EntityKind::Activity => self.show_change::<Activity>(change)?,
+                EntityKind::Task => self.show_change::<Task>(change)?,
+                EntityKind::Ticket => self.show_change::<Ticket>(change)?,
+                EntityKind::Product => self.show_change::<Product>(change)?,
+                EntityKind::Invoice => self.show_change::<Invoice>(change)?,
+                EntityKind::Campaign => self.show_change::<Campaign>(change)?,
+                EntityKind::Segment => self.show_change::<Segment>(change)?,
+                EntityKind::Settings => {
+                    // Deleting the settings record brings back the defaults, as on load.
+                    let settings = change.values.map(decode::<Settings>).transpose()?;
+                    self.settings.set(settings.unwrap_or_default());
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn show_change<E: Listed>(&self, change: Changed) -> Result<(), StoreError> {
+        let Some(mut values) = change.values else {
+            E::collection(self).update(|records| drop(records.remove(&change.id)));
+            return Ok(());
+        };
+        values.insert("id".into(), change.id.as_str().into());
+        let record = decode::<E>(values)?;
+        E::collection(self).update(|records| records.upsert(record));
+        Ok(())
+    }
+}
+
+fn decode<E: Entity>(values: serde_json::Map<String, serde_json::Value>) -> Result<E, StoreError> {
+    E::from_fields(values).map_err(|error| StoreError::Corrupt {
+        kind: E::KIND,
+        id: String::new(),
+        reason: error.to_string(),
+    })
 }
 
 pub fn use_workspace() -> Workspace {

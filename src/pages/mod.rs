@@ -5,6 +5,7 @@ mod dashboard;
 mod not_found;
 mod pipeline;
 mod settings;
+mod sync;
 mod tasks;
 // Customer 360: interactions, follow-ups, tickets, products and invoices.
 mod activities;
@@ -21,6 +22,7 @@ pub use not_found::NotFound;
 pub use pipeline::Pipeline;
 pub use products::Products;
 pub use settings::Settings;
+pub use sync::{Join, SyncIndicator};
 pub use tasks::Tasks;
 pub use tickets::{TicketView, Tickets};
 

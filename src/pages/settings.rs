@@ -7,7 +7,7 @@ use crate::{
     i18n::{role_msg, store_error_msg, use_locale, Msg},
     notice::{use_notices, Notice},
     store::{new_id, request_persistence, storage_estimate, StorageEstimate},
-    workspace::use_workspace,
+    workspace::{use_workspace, LoadState},
 };
 use leptos::prelude::*;
 use rabet_domain::{
@@ -28,6 +28,7 @@ pub fn Settings() -> impl IntoView {
             <WorkspaceSection />
             <super::pipeline::PipelineSettings />
             <TeamSection />
+            <super::sync::SyncSection />
             <StorageSection />
             <BackupSection />
         </div>
@@ -285,6 +286,8 @@ fn BackupSection() -> impl IntoView {
     let replace = RwSignal::new(false);
     let problem = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
+    // Nothing to back up or restore into until the workspace is open.
+    let unavailable = move || busy.get() || workspace.state.with(|s| *s != LoadState::Ready);
     let report = move |text: String| notices.show(Notice { text, undo: None });
 
     let save_backup = move |_| {
@@ -352,7 +355,7 @@ fn BackupSection() -> impl IntoView {
         <section class="card settings-section">
             <h2>{move || locale.t(Msg::BackupSection)}</h2>
             <p class="field-hint">{move || locale.t(Msg::BackupHint)}</p>
-            <button type="button" class="button" disabled=move || busy.get() on:click=save_backup>
+            <button type="button" class="button" disabled=unavailable on:click=save_backup>
                 {move || locale.t(Msg::DownloadBackup)}
             </button>
             <fieldset class="restore-mode">
@@ -362,7 +365,7 @@ fn BackupSection() -> impl IntoView {
             </fieldset>
             <label class="field file-field">
                 <span class="field-label">{move || locale.t(Msg::RestoreBackup)}</span>
-                <input type="file" accept=".json,application/json" disabled=move || busy.get() on:change=restore />
+                <input type="file" accept=".json,application/json" disabled=unavailable on:change=restore />
             </label>
             <p class="form-failure" role="alert">{move || problem.get()}</p>
         </section>

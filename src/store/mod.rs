@@ -42,6 +42,7 @@ use rabet_domain::{
 };
 use row::StoredRow;
 use schema::{ViewIndex, MERGE, META, OUTBOX};
+use serde::{de::DeserializeOwned, Serialize};
 use serde_json::{Map, Value};
 use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
@@ -54,9 +55,21 @@ use web_sys::{IdbDatabase, IdbTransaction};
 const DATABASE_NAME: &str = "rabet";
 /// The meta key of this replica's clock (JSON text of [`Clock`], which holds the node id).
 const CLOCK_KEY: &str = "clock";
+/// The meta key of the sync pull cursor (decimal text).
+const CURSOR_KEY: &str = "sync_cursor";
+/// The meta key of the sync settings (JSON text, absent when not syncing).
+const SYNC_CONFIG_KEY: &str = "sync_config";
 /// Records per transaction in [`Store::save_many`]: large enough that per-transaction costs
 /// vanish, small enough that progress shows and one transaction stays a few MB.
 const SAVE_MANY_CHUNK: usize = 2_000;
+
+/// A record that a merge changed: its values now, or `None` if it is now deleted.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Changed {
+    pub kind: EntityKind,
+    pub id: Id,
+    pub values: Option<Map<String, Value>>,
+}
 
 /// An open connection to the database plus this replica's clock.
 ///
@@ -174,14 +187,26 @@ impl Store {
     /// Local ops (made by this replica) are also queued in the outbox; remote ones (from
     /// sync) are validated first and advance the clock. Returns the records that changed, in
     /// (kind, id) order.
-    pub async fn apply_ops(
-        &self,
-        ops: &[Op],
-        local: bool,
-    ) -> Result<Vec<(EntityKind, Id)>, StoreError> {
+    pub async fn apply_ops(&self, ops: &[Op], local: bool) -> Result<Vec<Changed>, StoreError> {
         if !local {
             self.observe_remote(ops)?;
         }
+        self.merge_ops(ops, local, None).await
+    }
+
+    /// Merges ops pulled from the sync server and, in the same transaction, moves the pull
+    /// cursor to `cursor`: a crash in between cannot skip ops or record a cursor without them.
+    pub async fn apply_pulled(&self, ops: &[Op], cursor: u64) -> Result<Vec<Changed>, StoreError> {
+        self.observe_remote(ops)?;
+        self.merge_ops(ops, false, Some(cursor)).await
+    }
+
+    async fn merge_ops(
+        &self,
+        ops: &[Op],
+        local: bool,
+        cursor: Option<u64>,
+    ) -> Result<Vec<Changed>, StoreError> {
         let mut by_record: BTreeMap<(EntityKind, &Id), Vec<&Op>> = BTreeMap::new();
         for op in ops {
             by_record
@@ -189,7 +214,7 @@ impl Store {
                 .or_default()
                 .push(op);
         }
-        if by_record.is_empty() {
+        if by_record.is_empty() && cursor.is_none() {
             return Ok(Vec::new());
         }
         let kinds: BTreeSet<EntityKind> = by_record.keys().map(|(kind, _)| *kind).collect();
@@ -227,12 +252,16 @@ impl Store {
                             .build(),
                     )?;
                     rows.push(stored);
-                    changed.push((*kind, (*id).clone()));
+                    changed.push(Changed {
+                        kind: *kind,
+                        id: (*id).clone(),
+                        values: (!record.is_deleted()).then(|| record.to_map()),
+                    });
                 }
             }
             let rows = js_sys::Array::from(&row::to_js(&rows)?);
-            for ((kind, _), stored) in changed.iter().zip(rows.iter()) {
-                send(stores[kind].put(stored).build())?;
+            for (change, stored) in changed.iter().zip(rows.iter()) {
+                send(stores[&change.kind].put(stored).build())?;
             }
             if local {
                 let outbox = tx.object_store(OUTBOX)?;
@@ -241,12 +270,11 @@ impl Store {
                     send(outbox.put(entry).with_key(key).build())?;
                 }
             }
-            send(
-                tx.object_store(META)?
-                    .put(clock)
-                    .with_key(CLOCK_KEY)
-                    .build(),
-            )?;
+            let meta = tx.object_store(META)?;
+            send(meta.put(clock).with_key(CLOCK_KEY).build())?;
+            if let Some(cursor) = cursor {
+                send(meta.put(cursor.to_string()).with_key(CURSOR_KEY).build())?;
+            }
             changed
         };
         commit(tx).await?;
@@ -283,6 +311,63 @@ impl Store {
                 .build(),
         )?;
         commit(tx).await
+    }
+
+    /// How many record writes wait in the outbox.
+    pub async fn outbox_len(&self) -> Result<usize, StoreError> {
+        let tx = self.transaction(&[OUTBOX], TransactionMode::Readonly)?;
+        let count = tx.object_store(OUTBOX)?.count().build()?.await?;
+        Ok(count as usize)
+    }
+
+    /// Where the last pull from the sync server ended (0: nothing pulled yet).
+    pub async fn sync_cursor(&self) -> Result<u64, StoreError> {
+        let stored: Option<String> = self.meta(CURSOR_KEY).await?;
+        stored
+            .map(|text| {
+                text.parse()
+                    .map_err(|_| StoreError::Other(format!("unreadable sync cursor {text:?}")))
+            })
+            .unwrap_or(Ok(0))
+    }
+
+    /// The stored sync settings, if this device syncs.
+    pub async fn sync_config<T: DeserializeOwned>(&self) -> Result<Option<T>, StoreError> {
+        let stored: Option<String> = self.meta(SYNC_CONFIG_KEY).await?;
+        stored
+            .map(|text| {
+                serde_json::from_str(&text).map_err(|error| {
+                    StoreError::Other(format!("unreadable sync settings: {error}"))
+                })
+            })
+            .transpose()
+    }
+
+    /// Stores (or, with `None`, removes) the sync settings and starts pulling from zero again,
+    /// since a cursor means nothing on another server or workspace.
+    pub async fn set_sync_config<T: Serialize>(
+        &self,
+        config: Option<&T>,
+    ) -> Result<(), StoreError> {
+        let tx = self.transaction(&[META], TransactionMode::Readwrite)?;
+        let meta = tx.object_store(META)?;
+        match config {
+            Some(config) => {
+                let text = serde_json::to_string(config)
+                    .map_err(|error| StoreError::Other(error.to_string()))?;
+                send(meta.put(text).with_key(SYNC_CONFIG_KEY).build())?;
+            }
+            None => send(meta.delete(SYNC_CONFIG_KEY).build())?,
+        }
+        send(meta.delete(CURSOR_KEY).build())?;
+        drop(meta);
+        commit(tx).await
+    }
+
+    async fn meta(&self, key: &str) -> Result<Option<String>, StoreError> {
+        let tx = self.transaction(&[META], TransactionMode::Readonly)?;
+        let value = tx.object_store(META)?.get(key).build()?.await?;
+        Ok(value)
     }
 
     /// Deletes every record and the outbox (before restoring a backup that replaces them).

@@ -334,6 +334,7 @@ async fn remote_ops_merge_per_field_and_stay_out_of_the_outbox() {
     let remote_ops = [stale_rename, new_last_name].concat();
 
     let changed = store.apply_ops(&remote_ops, false).await.unwrap();
+    let changed: Vec<_> = changed.into_iter().map(|c| (c.kind, c.id)).collect();
     assert_eq!(changed, [(EntityKind::Contact, sara.id.clone())]);
     let merged = Contact {
         last_name: "Ahmadi".to_owned(),

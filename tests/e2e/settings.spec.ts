@@ -24,8 +24,13 @@ test("team members added in settings become owners of contacts", async ({ page }
 
 test("workspace currency and calendar are saved", async ({ page }) => {
   await page.goto("/settings");
+  const currency = page.getByLabel("Currency").locator("option:checked");
+  const calendar = page.getByLabel("Calendar").locator("option:checked");
   await page.getByLabel("Currency").selectOption({ label: "US dollar" });
   await page.getByLabel("Calendar").selectOption({ label: "Solar Hijri (Jalali)" });
+  // The choices show once stored, and one does not undo the other.
+  await expect(currency).toHaveText("US dollar");
+  await expect(calendar).toHaveText("Solar Hijri (Jalali)");
   await page.reload();
   await expect(page.getByLabel("Currency").locator("option:checked")).toHaveText("US dollar");
   await expect(page.getByLabel("Calendar").locator("option:checked")).toHaveText("Solar Hijri (Jalali)");

@@ -6,6 +6,8 @@ const ROUTES = [
   { link: "Pipeline", path: "/pipeline", heading: "Pipeline" },
   { link: "Customers", path: "/customers", heading: "Customers" },
   { link: "Tasks", path: "/tasks", heading: "Tasks" },
+  { link: "Tickets", path: "/tickets", heading: "Tickets" },
+  { link: "Invoices", path: "/invoices", heading: "Invoices" },
   { link: "Settings", path: "/settings", heading: "Settings" },
 ];
 
@@ -26,6 +28,9 @@ test("navigation reaches every route", async ({ page }) => {
     await expect(page).toHaveURL(route.path);
     await expect(page.getByRole("heading", { level: 1, name: route.heading })).toBeVisible();
     await expect(nav(page).getByRole("link", { name: route.link })).toHaveAttribute("aria-current", "page");
+    // Nothing is wider than the screen (on a phone that would shrink the whole page).
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
   }
   await page.goto("/customers/01898f2a-1b3c-7fff-bfff-ffffffffffff");
   await expect(page.getByRole("heading", { level: 1, name: "Customer" })).toBeVisible();
@@ -37,6 +42,8 @@ test("navigation reaches every route", async ({ page }) => {
 
 test("the navigation works from the keyboard", async ({ page }) => {
   await page.goto("/");
+  // Keys pressed before the app has drawn would go nowhere.
+  await expect(nav(page)).toBeVisible();
   await page.keyboard.press("Tab");
   await expect(page.getByRole("link", { name: "Skip to content" })).toBeFocused();
   const customers = nav(page).getByRole("link", { name: "Customers" });
@@ -96,7 +103,7 @@ test("screenshots of both languages are kept as artifacts", async ({ page }, tes
   for (const lang of ["en", "fa"]) {
     await page.goto("/settings");
     const label = lang === "en" ? "English" : "فارسی";
-    await page.getByRole("combobox").selectOption({ label });
+    await page.getByRole("combobox", { name: /^(Language|زبان)/ }).selectOption({ label });
     await expect(page.locator("html")).toHaveAttribute("lang", lang);
     await page.goto("/");
     await page.evaluate(() => document.fonts.ready);

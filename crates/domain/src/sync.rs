@@ -82,9 +82,84 @@ pub struct ErrorBody {
     pub message: String,
 }
 
+/// Splits an outbox into pushes the server takes: each at most `max_ops` ops and, as the JSON
+/// of a [`PushRequest`], at most `max_bytes` (one op alone always goes, whatever its size).
+/// The pushes keep the outbox's order, so acknowledging each push's last op is safe.
+pub fn push_batches(ops: &[Op], max_ops: usize, max_bytes: usize) -> Vec<&[Op]> {
+    // `{"ops":[` and `]}`.
+    const ENVELOPE: usize = 10;
+    let mut batches = Vec::new();
+    let (mut start, mut bytes) = (0, ENVELOPE);
+    for (at, op) in ops.iter().enumerate() {
+        // Serializing an op cannot fail: it is plain data with string keys.
+        let size = serde_json::to_vec(op).map_or(0, |json| json.len()) + 1;
+        let count = at - start;
+        if count > 0 && (count == max_ops || bytes + size > max_bytes) {
+            batches.push(&ops[start..at]);
+            (start, bytes) = (at, ENVELOPE);
+        }
+        bytes += size;
+    }
+    if start < ops.len() {
+        batches.push(&ops[start..]);
+    }
+    batches
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::hlc::{Clock, NodeId};
+    use crate::id::Id;
+    use crate::kind::EntityKind;
+    use crate::op::OpBuilder;
+    use proptest::prelude::*;
+
+    fn ops(values: &[usize]) -> Vec<Op> {
+        let mut clock = Clock::new(NodeId::from_random([1; 8]));
+        let mut n = 0u8;
+        let mut new_id = || {
+            n = n.wrapping_add(1);
+            Id::v7(1, [n; 10])
+        };
+        let mut builder = OpBuilder::new(&mut clock, 1_000, &mut new_id);
+        let record = Id::from_string("r");
+        values
+            .iter()
+            .enumerate()
+            .map(|(i, len)| {
+                let fields = serde_json::json!({ format!("f{i}"): "x".repeat(*len) });
+                let fields = fields.as_object().unwrap().clone();
+                builder
+                    .edit_ops(
+                        EntityKind::Contact,
+                        &record,
+                        Some(&Default::default()),
+                        &fields,
+                    )
+                    .unwrap()
+                    .remove(0)
+            })
+            .collect()
+    }
+
+    proptest! {
+        #[test]
+        fn batches_keep_every_op_in_order_within_the_limits(
+            sizes in proptest::collection::vec(0usize..600, 0..40),
+            max_ops in 1usize..8,
+            max_bytes in 200usize..2_000,
+        ) {
+            let ops = ops(&sizes);
+            let batches = push_batches(&ops, max_ops, max_bytes);
+            prop_assert_eq!(batches.concat(), ops.clone());
+            for batch in batches {
+                prop_assert!(!batch.is_empty() && batch.len() <= max_ops);
+                let json = serde_json::to_vec(&PushRequest { ops: batch.to_vec() }).unwrap();
+                prop_assert!(batch.len() == 1 || json.len() <= max_bytes, "{} > {}", json.len(), max_bytes);
+            }
+        }
+    }
 
     #[test]
     fn pull_query_defaults_to_the_start() {

@@ -1,0 +1,212 @@
+//! Sync in the UI: the settings section (server and token, or stop), the page an invite link
+//! opens, and the status indicator the shell always shows.
+
+use crate::{
+    i18n::{store_error_msg, use_locale, Locale, Msg},
+    icons::Icon,
+    sync::{use_sync, SyncConfig, SyncError, SyncStatus},
+};
+use leptos::prelude::*;
+use leptos_router::hooks::use_navigate;
+
+/// Connect to a server, or see the connection and stop it.
+#[component]
+pub fn SyncSection() -> impl IntoView {
+    let locale = use_locale();
+    let sync = use_sync();
+    view! {
+        <section class="card settings-section" aria-labelledby="sync-heading">
+            <h2 id="sync-heading">{move || locale.t(Msg::SyncSection)}</h2>
+            <p class="field-hint">{move || locale.t(Msg::SyncIntro)}</p>
+            {move || match sync.config.get() {
+                None => view! { <ConnectForm /> }.into_any(),
+                Some(config) => view! { <Connected config /> }.into_any(),
+            }}
+        </section>
+    }
+}
+
+/// Server address and token, checked with the server before they are kept.
+#[component]
+fn ConnectForm() -> impl IntoView {
+    let locale = use_locale();
+    let sync = use_sync();
+    let server = RwSignal::new(default_server());
+    let token = RwSignal::new(String::new());
+    let connect = Action::new_local(move |config: &SyncConfig| {
+        let config = config.clone();
+        async move { sync.connect(config).await.map(drop) }
+    });
+    let submit = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        connect.dispatch(SyncConfig {
+            server: server.get_untracked().trim().to_owned(),
+            token: token.get_untracked().trim().to_owned(),
+        });
+    };
+    let failure = move || {
+        connect.value().get().and_then(Result::err).map(|error| {
+            view! { <p class="field-error" role="alert">{sync_error_text(locale, &error)}</p> }
+        })
+    };
+    view! {
+        <form class="form-grid" on:submit=submit>
+            <label class="field">
+                <span class="field-label">{move || locale.t(Msg::SyncServer)}</span>
+                <input type="url" required dir="ltr" bind:value=server placeholder="https://" />
+            </label>
+            <label class="field">
+                <span class="field-label">{move || locale.t(Msg::SyncToken)}</span>
+                <input type="password" required dir="ltr" autocomplete="off" bind:value=token />
+            </label>
+            {failure}
+            <div class="form-actions">
+                <button type="submit" class="button primary" disabled=move || connect.pending().get()>
+                    {move || locale.t(if connect.pending().get() { Msg::SyncConnecting } else { Msg::SyncConnect })}
+                </button>
+            </div>
+        </form>
+    }
+}
+
+#[component]
+fn Connected(config: SyncConfig) -> impl IntoView {
+    let locale = use_locale();
+    let sync = use_sync();
+    let stop = Action::new_local(move |_: &()| async move { sync.disconnect().await });
+    let who = move || {
+        sync.session.get().map(|info| {
+            locale.fill(
+                Msg::SyncConnectedAs,
+                &[("member", &info.member), ("workspace", &info.workspace)],
+            )
+        })
+    };
+    let failure = move || {
+        stop.value().get().and_then(Result::err).map(|error| {
+            view! { <p class="field-error" role="alert">{sync_error_text(locale, &error)}</p> }
+        })
+    };
+    view! {
+        <p>{who}</p>
+        <p dir="ltr" class="sync-server">{config.server}</p>
+        {failure}
+        <div class="form-actions">
+            <button type="button" class="button danger" on:click=move |_| { stop.dispatch(()); }>
+                {move || locale.t(Msg::SyncStop)}
+            </button>
+        </div>
+    }
+}
+
+/// Where an invite link (`/join#server=…&token=…`) lands: says what joining means, then
+/// connects on the user's word. The token travels in the fragment, which browsers never send
+/// to a server.
+#[component]
+pub fn Join() -> impl IntoView {
+    let locale = use_locale();
+    let sync = use_sync();
+    let navigate = use_navigate();
+    let invite = window()
+        .location()
+        .hash()
+        .ok()
+        .and_then(|hash| SyncConfig::from_invite(&hash));
+    let join = Action::new_local(move |config: &SyncConfig| {
+        let config = config.clone();
+        async move { sync.connect(config).await.map(drop) }
+    });
+    Effect::new(move |_| {
+        if matches!(join.value().get(), Some(Ok(()))) {
+            navigate("/settings", Default::default());
+        }
+    });
+    let body = match invite {
+        None => view! { <p role="alert">{move || locale.t(Msg::JoinInvalid)}</p> }.into_any(),
+        Some(config) => {
+            let server = config.server.clone();
+            let failure = move || {
+                join.value().get().and_then(Result::err).map(|error| {
+                    view! { <p class="field-error" role="alert">{sync_error_text(locale, &error)}</p> }
+                })
+            };
+            view! {
+                <p>{move || locale.t(Msg::JoinExplain)}</p>
+                <p dir="ltr" class="sync-server">{server}</p>
+                {failure}
+                <button
+                    type="button"
+                    class="button primary"
+                    disabled=move || join.pending().get()
+                    on:click=move |_| { join.dispatch(config.clone()); }
+                >
+                    {move || locale.t(Msg::JoinConfirm)}
+                </button>
+            }
+            .into_any()
+        }
+    };
+    view! {
+        <super::PageHeader title=Msg::JoinTitle intro=Msg::SyncIntro />
+        <section class="card settings-section">{body}</section>
+    }
+}
+
+/// Offline, syncing, up to date or failed (with the reason), and how many changes wait.
+#[component]
+pub fn SyncIndicator() -> impl IntoView {
+    let locale = use_locale();
+    let sync = use_sync();
+    let state = move || match sync.status.get() {
+        SyncStatus::Off => ("off", locale.t(Msg::SyncOff).to_owned()),
+        SyncStatus::Offline => ("offline", locale.t(Msg::SyncOffline).to_owned()),
+        SyncStatus::Syncing => ("busy", locale.t(Msg::SyncSyncing).to_owned()),
+        SyncStatus::UpToDate(_) => ("ok", locale.t(Msg::SyncUpToDate).to_owned()),
+        SyncStatus::Failed(error) => ("error", sync_error_text(locale, &error)),
+    };
+    let pending = move || {
+        let count = sync.pending.get();
+        (count > 0 && sync.config.with(Option::is_some))
+            .then(|| locale.fill(Msg::SyncPending, &[("count", &locale.number(count))]))
+    };
+    let connected = move || sync.config.with(Option::is_some);
+    view! {
+        <span class="sync-status" data-state=move || state().0 role="status" aria-live="polite">
+            <span class="sync-dot" aria-hidden="true"></span>
+            <span class="sync-text">{move || state().1}</span>
+            {move || pending().map(|text| view! { " · " <span class="sync-pending">{text}</span> })}
+        </span>
+        <Show when=connected>
+            <button
+                type="button"
+                class="icon-button sync-now"
+                aria-label=move || locale.t(Msg::SyncNow)
+                title=move || locale.t(Msg::SyncNow)
+                disabled=move || sync.status.with(|s| *s == SyncStatus::Syncing)
+                on:click=move |_| sync.sync_now()
+            >
+                {Icon::Refresh.view()}
+            </button>
+        </Show>
+    }
+}
+
+fn sync_error_text(locale: Locale, error: &SyncError) -> String {
+    let msg = match error {
+        SyncError::BadUrl => Msg::SyncErrBadUrl,
+        SyncError::Unreachable => Msg::SyncErrUnreachable,
+        SyncError::Unauthorized => Msg::SyncErrUnauthorized,
+        SyncError::RateLimited => Msg::SyncErrRateLimited,
+        SyncError::Refused { reason, .. } | SyncError::Server { reason, .. } => {
+            return locale.fill(Msg::SyncErrServer, &[("reason", reason)]);
+        }
+        SyncError::BadAnswer(_) => Msg::SyncErrBadAnswer,
+        SyncError::Store(error) => store_error_msg(error),
+    };
+    locale.t(msg).to_owned()
+}
+
+/// The app's own origin: when the server also serves the app, that is the sync server.
+fn default_server() -> String {
+    window().location().origin().unwrap_or_default()
+}

@@ -1,0 +1,83 @@
+//! The sync server's HTTP API, as typed calls over the browser's `fetch`.
+
+use super::{SyncConfig, SyncError};
+use rabet_domain::{
+    op::Op,
+    sync::{ErrorBody, PullResponse, PushRequest, PushResponse, SessionInfo, PROTOCOL},
+};
+use serde::{de::DeserializeOwned, Serialize};
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{Headers, Request, RequestInit, Response};
+
+/// Who the configured token belongs to; also proves the server and token work.
+pub async fn session(config: &SyncConfig) -> Result<SessionInfo, SyncError> {
+    call::<(), _>(config, "GET", "session", None).await
+}
+
+/// Sends ops; once this returns they are durably stored on the server.
+pub async fn push(config: &SyncConfig, ops: Vec<Op>) -> Result<PushResponse, SyncError> {
+    call(config, "POST", "ops", Some(&PushRequest { ops })).await
+}
+
+/// One page of the workspace's ops after `after`.
+pub async fn pull(config: &SyncConfig, after: u64) -> Result<PullResponse, SyncError> {
+    call::<(), _>(config, "GET", &format!("ops?after={after}"), None).await
+}
+
+async fn call<B: Serialize, T: DeserializeOwned>(
+    config: &SyncConfig,
+    method: &str,
+    path: &str,
+    body: Option<&B>,
+) -> Result<T, SyncError> {
+    let url = format!(
+        "{}/api/v{PROTOCOL}/{path}",
+        config.server.trim_end_matches('/')
+    );
+    let headers = Headers::new().map_err(js_error)?;
+    headers
+        .set("Authorization", &format!("Bearer {}", config.token))
+        .map_err(js_error)?;
+    let init = RequestInit::new();
+    init.set_method(method);
+    if let Some(body) = body {
+        let text =
+            serde_json::to_string(body).map_err(|error| SyncError::BadAnswer(error.to_string()))?;
+        headers
+            .set("Content-Type", "application/json")
+            .map_err(js_error)?;
+        init.set_body(&JsValue::from_str(&text));
+    }
+    init.set_headers(&headers);
+    let request = Request::new_with_str_and_init(&url, &init).map_err(|_| SyncError::BadUrl)?;
+    let window = web_sys::window().ok_or(SyncError::Unreachable)?;
+    // `fetch` rejects only when no answer came: the network, DNS, CORS or a refused port.
+    let response: Response = JsFuture::from(window.fetch_with_request(&request))
+        .await
+        .map_err(|_| SyncError::Unreachable)?
+        .unchecked_into();
+    let text = JsFuture::from(response.text().map_err(js_error)?)
+        .await
+        .map_err(|_| SyncError::Unreachable)?
+        .as_string()
+        .unwrap_or_default();
+    let status = response.status();
+    if (200..300).contains(&status) {
+        return serde_json::from_str(&text)
+            .map_err(|error| SyncError::BadAnswer(error.to_string()));
+    }
+    let reason = serde_json::from_str::<ErrorBody>(&text)
+        .map(|body| body.message)
+        .unwrap_or(text);
+    Err(match status {
+        401 | 403 => SyncError::Unauthorized,
+        429 => SyncError::RateLimited,
+        400..=499 => SyncError::Refused { status, reason },
+        _ => SyncError::Server { status, reason },
+    })
+}
+
+fn js_error(value: JsValue) -> SyncError {
+    SyncError::BadAnswer(format!("{value:?}"))
+}

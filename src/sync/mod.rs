@@ -1,0 +1,285 @@
+//! Team sync: pushes the outbox to the workspace's server and pulls everybody else's ops, in
+//! the background, whenever there is a network.
+//!
+//! When: on start, when the browser comes online, when the app regains focus, shortly after
+//! each local change, and every [`INTERVAL_MS`]; after a failure it waits longer each time
+//! ([`backoff_ms`]). Ops leave the outbox only once the server acknowledged them, and pulled ops
+//! are stored together with the cursor, so neither a closed tab nor a lost answer loses or
+//! skips anything: at worst ops are sent or received twice, which merging ignores.
+
+mod http;
+
+use crate::workspace::{use_workspace, LoadState, Workspace};
+use futures::{channel::mpsc, future, StreamExt};
+use leptos::prelude::*;
+use rabet_domain::sync::{SessionInfo, MAX_PUSH_OPS};
+use serde::{Deserialize, Serialize};
+use wasm_bindgen::{closure::Closure, JsCast};
+
+/// How often to sync when nothing else prompts it.
+const INTERVAL_MS: u32 = 10_000;
+/// How long after a local change to wait for more before pushing.
+const DEBOUNCE_MS: u32 = 400;
+/// The longest wait between attempts after failures.
+const MAX_BACKOFF_MS: u32 = 5 * 60_000;
+
+/// Where this device syncs: stored in the database, so it survives reloads.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SyncConfig {
+    /// The server's base URL, e.g. `https://crm.example.com`.
+    pub server: String,
+    pub token: String,
+}
+
+impl SyncConfig {
+    /// Reads an invite link's fragment, `server=<url>&token=<token>` (URL-encoded).
+    pub fn from_invite(fragment: &str) -> Option<SyncConfig> {
+        let params =
+            web_sys::UrlSearchParams::new_with_str(fragment.trim_start_matches('#')).ok()?;
+        let server = params.get("server")?.trim().to_owned();
+        let token = params.get("token")?.trim().to_owned();
+        (!server.is_empty() && !token.is_empty()).then_some(SyncConfig { server, token })
+    }
+}
+
+/// Why a sync attempt failed; each is shown to the user in words.
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+pub enum SyncError {
+    #[error("the server address is not a valid URL")]
+    BadUrl,
+    #[error("the server could not be reached")]
+    Unreachable,
+    #[error("the server refused the token")]
+    Unauthorized,
+    #[error("too many requests; waiting")]
+    RateLimited,
+    #[error("the server refused the request ({status}): {reason}")]
+    Refused { status: u16, reason: String },
+    #[error("the server failed ({status}): {reason}")]
+    Server { status: u16, reason: String },
+    #[error("the server's answer made no sense: {0}")]
+    BadAnswer(String),
+    #[error(transparent)]
+    Store(#[from] crate::store::StoreError),
+}
+
+/// What the sync status indicator shows.
+#[derive(Clone, Debug, PartialEq)]
+pub enum SyncStatus {
+    /// This device does not sync: its data stays on it.
+    Off,
+    /// The browser has no network; changes wait in the outbox.
+    Offline,
+    Syncing,
+    /// Everything is sent and received, as of this time (Unix ms).
+    UpToDate(f64),
+    Failed(SyncError),
+}
+
+/// The sync context: settings, status and the background loop's wake-up line.
+#[derive(Clone, Copy)]
+pub struct SyncEngine {
+    pub config: RwSignal<Option<SyncConfig>>,
+    pub session: RwSignal<Option<SessionInfo>>,
+    pub status: RwSignal<SyncStatus>,
+    /// Local changes not yet acknowledged by the server (record writes in the outbox).
+    pub pending: RwSignal<usize>,
+    wake: StoredValue<mpsc::UnboundedSender<Wake>, LocalStorage>,
+}
+
+/// Why the loop was woken.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Wake {
+    /// Sync now.
+    Now,
+    /// A local change: wait a moment for more, then sync.
+    LocalChange,
+}
+
+impl SyncEngine {
+    /// Creates the context and starts the background loop once the workspace has loaded.
+    pub fn provide() -> SyncEngine {
+        let (sender, receiver) = mpsc::unbounded();
+        let sync = SyncEngine {
+            config: RwSignal::new(None),
+            session: RwSignal::new(None),
+            status: RwSignal::new(SyncStatus::Off),
+            pending: RwSignal::new(0),
+            wake: StoredValue::new_local(sender),
+        };
+        provide_context(sync);
+        let workspace = use_workspace();
+        let mut receiver = Some(receiver);
+        Effect::new(move |_| {
+            if workspace.state.get() == LoadState::Ready {
+                if let Some(receiver) = receiver.take() {
+                    leptos::task::spawn_local(sync.run(workspace, receiver));
+                }
+            }
+        });
+        // Push soon after every local write.
+        Effect::new(move |previous: Option<u64>| {
+            let writes = workspace.local_writes.get();
+            if previous.is_some_and(|previous| previous != writes) {
+                sync.send(Wake::LocalChange);
+            }
+            writes
+        });
+        for event in ["online", "offline", "focus"] {
+            listen_on_window(event, move || sync.sync_now());
+        }
+        sync
+    }
+
+    /// Asks the loop to sync as soon as it can.
+    pub fn sync_now(&self) {
+        self.send(Wake::Now);
+    }
+
+    fn send(&self, wake: Wake) {
+        // The loop holds the receiver for the app's lifetime, so sending cannot fail.
+        let _ = self.wake.with_value(|sender| sender.unbounded_send(wake));
+    }
+
+    /// Starts syncing with `config`, after checking that server and token work.
+    pub async fn connect(&self, config: SyncConfig) -> Result<SessionInfo, SyncError> {
+        let info = http::session(&config).await?;
+        use_workspace_store()?
+            .set_sync_config(Some(&config))
+            .await?;
+        self.config.set(Some(config));
+        self.session.set(Some(info.clone()));
+        self.sync_now();
+        Ok(info)
+    }
+
+    /// Stops syncing; the data stays on this device and changes keep collecting in the outbox.
+    pub async fn disconnect(&self) -> Result<(), SyncError> {
+        use_workspace_store()?
+            .set_sync_config::<SyncConfig>(None)
+            .await?;
+        self.config.set(None);
+        self.session.set(None);
+        self.status.set(SyncStatus::Off);
+        Ok(())
+    }
+
+    async fn run(self, workspace: Workspace, mut receiver: mpsc::UnboundedReceiver<Wake>) {
+        if let Err(error) = self.load_config(&workspace).await {
+            self.status.set(SyncStatus::Failed(error));
+        }
+        let mut failures = 0u32;
+        loop {
+            match self.sync_once(&workspace).await {
+                Ok(()) => failures = 0,
+                Err(error) => {
+                    failures += 1;
+                    self.status.set(SyncStatus::Failed(error));
+                }
+            }
+            let wait = if failures == 0 {
+                INTERVAL_MS
+            } else {
+                backoff_ms(failures)
+            };
+            let woken = future::select(receiver.next(), Box::pin(sleep(wait))).await;
+            if let future::Either::Left((Some(Wake::LocalChange), _)) = woken {
+                sleep(DEBOUNCE_MS).await;
+            }
+            // Whatever else arrived meanwhile is served by the sync about to run.
+            while receiver.try_recv().is_ok() {}
+        }
+    }
+
+    async fn load_config(&self, workspace: &Workspace) -> Result<(), SyncError> {
+        let config: Option<SyncConfig> = workspace.store()?.sync_config().await?;
+        if config.is_some() {
+            self.status.set(SyncStatus::Syncing);
+        }
+        self.config.set(config);
+        Ok(())
+    }
+
+    /// Pushes the whole outbox, then pulls until the server has nothing newer.
+    async fn sync_once(&self, workspace: &Workspace) -> Result<(), SyncError> {
+        let store = workspace.store()?;
+        self.pending.set(store.outbox_len().await?);
+        let Some(config) = self.config.get_untracked() else {
+            self.status.set(SyncStatus::Off);
+            return Ok(());
+        };
+        if !navigator_online() {
+            self.status.set(SyncStatus::Offline);
+            return Ok(());
+        }
+        self.status.set(SyncStatus::Syncing);
+        if self.session.with_untracked(Option::is_none) {
+            self.session.set(Some(http::session(&config).await?));
+        }
+        let outbox = store.outbox().await?;
+        for batch in outbox.chunks(MAX_PUSH_OPS) {
+            http::push(&config, batch.to_vec()).await?;
+            if let Some(last) = batch.last() {
+                store.acknowledge_through(last).await?;
+            }
+        }
+        self.pending.set(store.outbox_len().await?);
+        let mut cursor = store.sync_cursor().await?;
+        loop {
+            let page = http::pull(&config, cursor).await?;
+            let changes = store.apply_pulled(&page.ops, page.next).await?;
+            workspace.show_changes(changes)?;
+            cursor = page.next;
+            if !page.more {
+                break;
+            }
+        }
+        // Settings changed meanwhile (disconnect): say nothing about the old server.
+        if self.config.get_untracked().as_ref() == Some(&config) {
+            self.status.set(SyncStatus::UpToDate(js_sys::Date::now()));
+        }
+        Ok(())
+    }
+}
+
+pub fn use_sync() -> SyncEngine {
+    expect_context::<SyncEngine>()
+}
+
+fn use_workspace_store() -> Result<std::rc::Rc<crate::store::Store>, SyncError> {
+    Ok(use_workspace().store()?)
+}
+
+/// Waits twice as long after each failure in a row: 2 s, 4 s, 8 s … up to five minutes.
+fn backoff_ms(failures: u32) -> u32 {
+    2_000u32
+        .saturating_mul(1 << failures.min(16).saturating_sub(1))
+        .min(MAX_BACKOFF_MS)
+}
+
+fn navigator_online() -> bool {
+    web_sys::window().is_none_or(|window| window.navigator().on_line())
+}
+
+async fn sleep(ms: u32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _| {
+        if let Some(window) = web_sys::window() {
+            // Fails only without a window, where there is nothing to wait for.
+            let _ =
+                window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms as i32);
+        }
+    });
+    // The promise only ever resolves.
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
+fn listen_on_window(event: &str, handler: impl Fn() + 'static) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let closure = Closure::<dyn Fn()>::new(handler);
+    // Adding a listener to the window does not fail.
+    let _ = window.add_event_listener_with_callback(event, closure.as_ref().unchecked_ref());
+    // The listener lives as long as the app.
+    closure.forget();
+}
