@@ -15,6 +15,7 @@ pub mod ics;
 pub mod id;
 pub mod import;
 pub mod kind;
+pub mod kpi;
 pub mod locale;
 pub mod model;
 pub mod money;
