@@ -22,6 +22,7 @@ pub mod money;
 pub mod op;
 pub mod replica;
 pub mod search;
+pub mod segment;
 pub mod sync;
 pub mod validate;
 pub mod vcard;
