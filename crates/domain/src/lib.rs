@@ -21,6 +21,7 @@ pub mod model;
 pub mod money;
 pub mod op;
 pub mod replica;
+pub mod sample;
 pub mod search;
 pub mod segment;
 pub mod sync;
