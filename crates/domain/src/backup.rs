@@ -96,6 +96,37 @@ impl Backup {
         serde_json::to_string(&file).expect("a backup is plain data with string keys")
     }
 
+    /// The file [`Backup::to_json`] writes, in pieces: the header, then each record, then the
+    /// end. Joined, the pieces are exactly that JSON; a large backup can be written piece by
+    /// piece without holding it, or its records, whole.
+    pub fn json_pieces<'a>(
+        created_at: i64,
+        node: &NodeId,
+        records: impl IntoIterator<Item = BackupRecord> + 'a,
+    ) -> impl Iterator<Item = String> + 'a {
+        let empty = BackupFile {
+            format: BACKUP_FORMAT,
+            version: BACKUP_VERSION,
+            created_at,
+            node,
+            records: &[],
+        };
+        let mut header = serde_json::to_string(&empty).expect("a header is plain data");
+        // `records` is the last field: drop its empty list's `]` and the object's `}`.
+        header.truncate(header.len() - "]}".len());
+        let records = records.into_iter().enumerate().map(|(index, record)| {
+            let json = serde_json::to_string(&record).expect("a record is plain data");
+            if index == 0 {
+                json
+            } else {
+                format!(",{json}")
+            }
+        });
+        std::iter::once(header)
+            .chain(records)
+            .chain(std::iter::once("]}".to_owned()))
+    }
+
     /// Reads a backup, checking the marker and version before anything else, so a wrong file
     /// is named as such rather than as a pile of malformed records.
     pub fn parse(json: &str) -> Result<Backup, BackupError> {

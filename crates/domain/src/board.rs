@@ -61,6 +61,12 @@ impl MoneyTotals {
         out.extend(self.iter().filter(|money| money.currency != workspace));
         out
     }
+
+    /// Adds an amount to its currency's total, saturating instead of overflowing.
+    pub(crate) fn add(&mut self, money: Money) {
+        let total = self.0.entry(money.currency).or_default();
+        *total = total.saturating_add(money.minor);
+    }
 }
 
 /// Exact running sums for one group of deals: values, and values × percent (not yet divided).
@@ -462,6 +468,24 @@ pub struct ForecastBucket {
     pub value: MoneyTotals,
     /// `Σ value × probability / 100`, rounded once per bucket.
     pub weighted: MoneyTotals,
+}
+
+impl ForecastBucket {
+    /// Counts and sums deals given as their value and stage probability; weighted amounts are
+    /// rounded once, as everywhere on the board.
+    pub(crate) fn of(deals: impl IntoIterator<Item = (Money, u8)>) -> ForecastBucket {
+        let mut count = 0;
+        let mut sums = Sums::default();
+        for (value, probability_pct) in deals {
+            count += 1;
+            sums.add(value, probability_pct);
+        }
+        ForecastBucket {
+            count,
+            value: sums.value(),
+            weighted: sums.weighted(),
+        }
+    }
 }
 
 /// One month of the forecast.

@@ -1,0 +1,918 @@
+//! The KPI dashboard's figures: every KPI of the analytical CRM for a period and an optional
+//! owner, with the change against the previous period of equal length.
+//!
+//! The caller gathers the workspace's records in [`Records`] and says what to measure in a
+//! [`Scope`]: the [`Period`] (whole days, both ends included), the owner filter and the
+//! workspace settings. Each KPI is one function whose formula is in its documentation. A KPI
+//! that divides returns `None` ("no data") when the divisor is zero, never NaN; sums return 0.
+//! [`compare`] runs a KPI on the scope and on [`Scope::previous`] and gives the [`Change`].
+//!
+//! Definitions used throughout (the same as on the customer page, see [`crate::customer`]):
+//! - An **order** is a paid invoice ([`is_order`]), made at [`purchased_at`]; revenue is the
+//!   invoice total (after discounts and tax). A record is **in the period** when its instant
+//!   falls on one of the period's days (UTC days, as [`Day::from_unix_ms`]).
+//! - **Money**: sums are per currency, never converted (the workspace has no exchange rates),
+//!   as the board does: a [`MoneyTotals`] with one amount per currency present. Averages and
+//!   per-customer figures (AOV, lifetime value) are in the workspace currency only, leaving
+//!   orders in other currencies out of both the amount and the count, as the customer page does.
+//! - **Owner filter**: a record belongs to an owner by its own field: a contact's and a deal's
+//!   `owner_id`, an invoice's `owner_id`, a ticket's `assignee_id`.
+//! - A **customer** is a contact with at least one order (orders are linked by `contact_id`).
+
+pub mod lists;
+pub mod series;
+
+#[cfg(test)]
+mod tests;
+
+use std::collections::{HashMap, HashSet};
+
+use crate::board::{ForecastBucket, MoneyTotals};
+use crate::calendar::{self, add_months, period_start, Calendar, Day};
+use crate::customer::{is_order, purchased_at, Csat, RfmThresholds, RfmValues};
+use crate::id::Id;
+use crate::model::{
+    Activity, Campaign, Contact, Deal, DealStatus, Invoice, LifecycleStage, Pipeline, Product,
+    RfmClass, Settings, Ticket,
+};
+use crate::money::{Currency, Money};
+
+pub(crate) const MS_PER_DAY: i64 = 86_400_000;
+/// Days in an average year, to turn a period's rates into yearly ones.
+const DAYS_PER_YEAR: f64 = 365.25;
+/// The predicted lifetime value assumes customers stay at most this long, so that a period in
+/// which nobody churned does not predict an endless lifetime.
+pub const MAX_LIFESPAN_YEARS: f64 = 10.0;
+
+// ---------------------------------------------------------------------------------------------
+// Periods
+// ---------------------------------------------------------------------------------------------
+
+/// A range of whole days, both ends included. `start <= end` always holds for periods made by
+/// [`Period::custom`] and the presets.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct Period {
+    pub start: Day,
+    pub end: Day,
+}
+
+/// The period choices of the dashboard besides a custom range.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Preset {
+    /// From the first day of the current month to today.
+    ThisMonth,
+    /// The whole previous month.
+    LastMonth,
+    /// From the first day of the current quarter (Jalali: season) to today.
+    ThisQuarter,
+    /// From the first day of the current year (Jalali: 1 Farvardin) to today.
+    ThisYear,
+}
+
+impl Preset {
+    pub const ALL: [Preset; 4] = [
+        Preset::ThisMonth,
+        Preset::LastMonth,
+        Preset::ThisQuarter,
+        Preset::ThisYear,
+    ];
+}
+
+impl Period {
+    /// The days from `a` to `b`, in either order.
+    pub fn custom(a: Day, b: Day) -> Period {
+        Period {
+            start: a.min(b),
+            end: a.max(b),
+        }
+    }
+
+    /// A preset period on `today`, with months, quarters and years of `calendar`. The "this …"
+    /// presets end today, so that [`Period::previous`] compares equally many days.
+    pub fn preset(preset: Preset, today: Day, calendar: Calendar) -> Period {
+        let to_date = |unit| Period::custom(period_start(today, unit, calendar), today);
+        match preset {
+            Preset::ThisMonth => to_date(calendar::Period::Month),
+            Preset::ThisQuarter => to_date(calendar::Period::Quarter),
+            Preset::ThisYear => to_date(calendar::Period::Year),
+            Preset::LastMonth => {
+                let this_month = period_start(today, calendar::Period::Month, calendar);
+                Period::custom(add_months(this_month, -1, calendar), before(this_month))
+            }
+        }
+    }
+
+    /// The number of days, at least 1.
+    pub fn days(self) -> i64 {
+        i64::from(self.end.0) - i64::from(self.start.0) + 1
+    }
+
+    /// The period of equal length that ends the day before this one starts.
+    pub fn previous(self) -> Period {
+        let end = before(self.start);
+        Period {
+            start: Day(saturate_i32(i64::from(end.0) - self.days() + 1)),
+            end,
+        }
+    }
+
+    /// Whether `day` is one of the period's days.
+    pub fn contains(self, day: Day) -> bool {
+        self.start <= day && day <= self.end
+    }
+
+    /// Whether the instant (Unix ms) falls on one of the period's days.
+    pub fn contains_ms(self, at: i64) -> bool {
+        self.contains(Day::from_unix_ms(at))
+    }
+
+    /// The first instant after the period (Unix ms): midnight UTC after its last day.
+    pub fn end_ms(self) -> i64 {
+        (i64::from(self.end.0) + 1) * MS_PER_DAY
+    }
+}
+
+fn before(day: Day) -> Day {
+    Day(day.0.saturating_sub(1))
+}
+
+fn saturate_i32(value: i64) -> i32 {
+    // The clamp makes the cast lossless.
+    value.clamp(i32::MIN.into(), i32::MAX.into()) as i32
+}
+
+// ---------------------------------------------------------------------------------------------
+// What to measure, over which records
+// ---------------------------------------------------------------------------------------------
+
+/// Every record of the workspace the KPIs read. Kinds a KPI does not need may be left empty.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Records<'a> {
+    pub contacts: &'a [Contact],
+    pub pipelines: &'a [Pipeline],
+    pub deals: &'a [Deal],
+    pub invoices: &'a [Invoice],
+    pub tickets: &'a [Ticket],
+    pub activities: &'a [Activity],
+    pub products: &'a [Product],
+    pub campaigns: &'a [Campaign],
+}
+
+/// What a KPI measures: a period, optionally one owner's records, with the workspace settings
+/// that figures depend on.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Scope {
+    pub period: Period,
+    /// Only records of this team member (see the module docs); `None` for the whole team.
+    pub owner: Option<Id>,
+    /// The workspace currency: averages and per-customer figures are in it.
+    pub currency: Currency,
+    /// A customer with no order for this many days is inactive (churn, dormant list).
+    pub dormant_days: u32,
+}
+
+impl Scope {
+    /// The whole team over `period`, with the workspace's currency and dormancy.
+    pub fn new(period: Period, owner: Option<Id>, settings: &Settings) -> Scope {
+        Scope {
+            period,
+            owner,
+            currency: settings.currency,
+            dormant_days: settings.dormant_days,
+        }
+    }
+
+    /// The same scope over [`Period::previous`].
+    pub fn previous(&self) -> Scope {
+        Scope {
+            period: self.period.previous(),
+            ..self.clone()
+        }
+    }
+
+    /// Whether a record with this owner passes the owner filter.
+    pub fn owns(&self, owner: Option<&Id>) -> bool {
+        self.owner
+            .as_ref()
+            .is_none_or(|wanted| owner == Some(wanted))
+    }
+
+    /// The orders of the scope's owner paid in the period, with their purchase instant.
+    pub(crate) fn orders<'a>(
+        &'a self,
+        invoices: &'a [Invoice],
+    ) -> impl Iterator<Item = (&'a Invoice, i64)> + 'a {
+        invoices
+            .iter()
+            .filter(|invoice| is_order(invoice) && self.owns(invoice.owner_id.as_ref()))
+            .map(|invoice| (invoice, purchased_at(invoice)))
+            .filter(|(_, at)| self.period.contains_ms(*at))
+    }
+
+    /// The deals of the scope's owner closed (won or lost) in the period.
+    fn closed_deals<'a>(&'a self, deals: &'a [Deal]) -> impl Iterator<Item = &'a Deal> + 'a {
+        deals.iter().filter(|deal| {
+            !deal.is_open()
+                && self.owns(deal.owner_id.as_ref())
+                && deal.closed_at.is_some_and(|at| self.period.contains_ms(at))
+        })
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Values and their change
+// ---------------------------------------------------------------------------------------------
+
+/// A share `part / whole` with `whole > 0`, kept as counts so fixtures compare exactly.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Ratio {
+    pub part: u32,
+    pub whole: u32,
+}
+
+impl Ratio {
+    /// `None` when `whole` is 0: a share of nothing is no data, not 0 % or NaN.
+    pub fn new(part: u32, whole: u32) -> Option<Ratio> {
+        (whole > 0).then_some(Ratio { part, whole })
+    }
+
+    /// The share, 0.0–1.0 when `part <= whole`.
+    pub fn value(self) -> f64 {
+        f64::from(self.part) / f64::from(self.whole)
+    }
+}
+
+/// How a figure moved against the previous period.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Change {
+    /// Current − previous, in the figure's unit (percentage points for shares as 0–1).
+    pub absolute: f64,
+    /// (current − previous) / |previous| × 100; `None` when previous is 0.
+    pub percent: Option<f64>,
+}
+
+impl Change {
+    pub fn between(current: f64, previous: f64) -> Change {
+        let absolute = current - previous;
+        Change {
+            absolute,
+            percent: (previous != 0.0).then(|| absolute / previous.abs() * 100.0),
+        }
+    }
+}
+
+/// A KPI value that has one number to compare across periods.
+pub trait Figure {
+    /// The number compared; money in minor units of `currency`.
+    fn figure(&self, currency: Currency) -> f64;
+}
+
+impl Figure for Ratio {
+    fn figure(&self, _: Currency) -> f64 {
+        self.value()
+    }
+}
+
+impl Figure for Money {
+    /// Minor units; an amount in another currency than the workspace's compares as 0.
+    fn figure(&self, currency: Currency) -> f64 {
+        if self.currency == currency {
+            self.minor as f64
+        } else {
+            0.0
+        }
+    }
+}
+
+impl Figure for MoneyTotals {
+    /// The amount in the workspace currency.
+    fn figure(&self, currency: Currency) -> f64 {
+        self.get(currency) as f64
+    }
+}
+
+impl Figure for Csat {
+    /// The headline CSAT: the share of 4–5 ratings.
+    fn figure(&self, _: Currency) -> f64 {
+        self.satisfied_share()
+    }
+}
+
+impl Figure for ForecastBucket {
+    /// The weighted pipeline in the workspace currency.
+    fn figure(&self, currency: Currency) -> f64 {
+        self.weighted.get(currency) as f64
+    }
+}
+
+impl Figure for u32 {
+    fn figure(&self, _: Currency) -> f64 {
+        f64::from(*self)
+    }
+}
+
+impl Figure for f64 {
+    fn figure(&self, _: Currency) -> f64 {
+        *self
+    }
+}
+
+/// A KPI over the scope and over the previous period, and the change between them.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Compared<T> {
+    pub current: Option<T>,
+    pub previous: Option<T>,
+    /// `None` when either period has no data.
+    pub change: Option<Change>,
+}
+
+/// Runs `kpi` on `scope` and on [`Scope::previous`]: a card's value and its comparison.
+/// KPIs that never lack data are wrapped: `compare(&scope, |s| Some(revenue(records, s)))`.
+pub fn compare<T: Figure>(scope: &Scope, kpi: impl Fn(&Scope) -> Option<T>) -> Compared<T> {
+    let current = kpi(scope);
+    let previous = kpi(&scope.previous());
+    let change = match (&current, &previous) {
+        (Some(current), Some(previous)) => Some(Change::between(
+            current.figure(scope.currency),
+            previous.figure(scope.currency),
+        )),
+        _ => None,
+    };
+    Compared {
+        current,
+        previous,
+        change,
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Sales
+// ---------------------------------------------------------------------------------------------
+
+/// Revenue: Σ totals of the orders paid in the period, per currency.
+pub fn revenue(records: &Records<'_>, scope: &Scope) -> MoneyTotals {
+    let mut total = MoneyTotals::default();
+    for (invoice, _) in scope.orders(records.invoices) {
+        total.add(invoice.total());
+    }
+    total
+}
+
+/// The number of orders paid in the period, in every currency.
+pub fn order_count(records: &Records<'_>, scope: &Scope) -> u32 {
+    count(scope.orders(records.invoices))
+}
+
+/// Average order value: Σ totals / number of orders, over the period's orders in the workspace
+/// currency, rounded half away from zero to the minor unit. `None` with no such order.
+pub fn average_order_value(records: &Records<'_>, scope: &Scope) -> Option<Money> {
+    let (sum, orders) = workspace_orders(records, scope);
+    average(sum, orders).map(|minor| Money::new(minor, scope.currency))
+}
+
+/// The sum and count of the period's orders in the workspace currency.
+fn workspace_orders(records: &Records<'_>, scope: &Scope) -> (i128, u32) {
+    let mut sum = 0i128;
+    let mut orders = 0u32;
+    for (invoice, _) in scope.orders(records.invoices) {
+        let total = invoice.total();
+        if total.currency == scope.currency {
+            sum += i128::from(total.minor);
+            orders += 1;
+        }
+    }
+    (sum, orders)
+}
+
+/// Deal win rate: won / (won + lost), over the deals closed in the period. `None` when no deal
+/// closed.
+pub fn win_rate(records: &Records<'_>, scope: &Scope) -> Option<Ratio> {
+    let (mut won, mut closed) = (0, 0);
+    for deal in scope.closed_deals(records.deals) {
+        closed += 1;
+        won += u32::from(deal.status == DealStatus::Won);
+    }
+    Ratio::new(won, closed)
+}
+
+/// Lead → customer conversion rate: of the contacts created in the period (the period's
+/// leads), the share that has become a customer (`became_customer_at` set) by the period's
+/// end. `None` when no contact was created.
+pub fn lead_conversion_rate(records: &Records<'_>, scope: &Scope) -> Option<Ratio> {
+    let end = scope.period.end_ms();
+    let (mut converted, mut leads) = (0, 0);
+    for contact in records.contacts.iter().filter(|contact| {
+        scope.period.contains_ms(contact.created_at) && scope.owns(contact.owner_id.as_ref())
+    }) {
+        leads += 1;
+        converted += u32::from(contact.became_customer_at.is_some_and(|at| at < end));
+    }
+    Ratio::new(converted, leads)
+}
+
+/// How long won deals took.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct SalesCycle {
+    /// Deals won in the period.
+    pub deals: u32,
+    /// Whole days from creation to winning (rounded down per deal), averaged.
+    pub mean_days: f64,
+    /// The middle value of those days (the mean of the two middle ones for an even count).
+    pub median_days: f64,
+}
+
+impl Figure for SalesCycle {
+    /// The median, which one very long deal does not move.
+    fn figure(&self, _: Currency) -> f64 {
+        self.median_days
+    }
+}
+
+/// Sales-cycle length: for each deal won in the period, whole days from `created_at` to
+/// `closed_at`; their mean and median. `None` when no deal was won.
+pub fn sales_cycle(records: &Records<'_>, scope: &Scope) -> Option<SalesCycle> {
+    let mut days: Vec<i64> = scope
+        .closed_deals(records.deals)
+        .filter(|deal| deal.status == DealStatus::Won)
+        .filter_map(|deal| {
+            Some(crate::customer::days_between(
+                deal.created_at,
+                deal.closed_at?,
+            ))
+        })
+        .collect();
+    if days.is_empty() {
+        return None;
+    }
+    days.sort_unstable();
+    let n = days.len();
+    let median_days = if n % 2 == 1 {
+        days[n / 2] as f64
+    } else {
+        (days[n / 2 - 1] + days[n / 2]) as f64 / 2.0
+    };
+    Some(SalesCycle {
+        deals: count(days.iter()),
+        mean_days: days.iter().sum::<i64>() as f64 / n as f64,
+        median_days,
+    })
+}
+
+/// Pipeline value and weighted pipeline at the end of the period: the deals that were open
+/// then (created by then, not closed by then), each in the stage it was in then (the last
+/// stage-history entry by then, else its current stage). Value = `Σ value`, weighted =
+/// `Σ value × probability / 100` of that stage, per currency, rounded as on the board. A
+/// deal's value is its current value (values have no history).
+pub fn pipeline_value(records: &Records<'_>, scope: &Scope) -> ForecastBucket {
+    let at = scope.period.end_ms();
+    let probability: HashMap<(&Id, &Id), u8> = records
+        .pipelines
+        .iter()
+        .flat_map(|pipeline| {
+            pipeline
+                .stages
+                .iter()
+                .map(move |stage| ((&pipeline.id, &stage.id), stage.probability_pct))
+        })
+        .collect();
+    ForecastBucket::of(
+        records
+            .deals
+            .iter()
+            .filter(|deal| {
+                deal.created_at < at
+                    && scope.owns(deal.owner_id.as_ref())
+                    && deal.closed_at.is_none_or(|closed| closed >= at)
+            })
+            .map(|deal| {
+                let stage = stage_at(deal, at);
+                let pct = probability.get(&(&deal.pipeline_id, stage)).copied();
+                (deal.value, pct.unwrap_or(0))
+            }),
+    )
+}
+
+/// The stage a deal was in at `at`: the last move before it, else its current stage.
+pub(crate) fn stage_at(deal: &Deal, at: i64) -> &Id {
+    deal.stage_history
+        .iter()
+        .rev()
+        .find(|change| change.at < at)
+        .map_or(&deal.stage_id, |change| &change.to)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Customers
+// ---------------------------------------------------------------------------------------------
+
+/// A customer's orders summed, up to some instant.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PurchaseFacts {
+    /// The first and last order, in any currency.
+    pub first: i64,
+    pub last: i64,
+    /// Orders in the workspace currency.
+    pub orders: u32,
+    /// Σ totals of those orders, in minor units of the workspace currency.
+    pub spend_minor: i64,
+}
+
+impl PurchaseFacts {
+    /// The customer's RFM values at `now`.
+    pub fn rfm_values(&self, now: i64) -> RfmValues {
+        RfmValues {
+            recency_days: crate::customer::days_between(self.last, now),
+            frequency: self.orders,
+            monetary_minor: self.spend_minor,
+        }
+    }
+
+    /// The customer's RFM class at `now`.
+    pub fn rfm_class(&self, thresholds: &RfmThresholds, now: i64) -> RfmClass {
+        thresholds.scores(&self.rfm_values(now)).class()
+    }
+}
+
+/// Every contact's orders paid before `until` (Unix ms), in one pass over `invoices`: the
+/// facts segments, RFM and the dormant list are built on. Contacts with no order are absent.
+pub fn purchase_facts(
+    invoices: &[Invoice],
+    currency: Currency,
+    until: i64,
+) -> HashMap<&Id, PurchaseFacts> {
+    let mut facts: HashMap<&Id, PurchaseFacts> = HashMap::new();
+    for invoice in invoices.iter().filter(|invoice| is_order(invoice)) {
+        let (Some(contact), at) = (&invoice.contact_id, purchased_at(invoice)) else {
+            continue;
+        };
+        if at >= until {
+            continue;
+        }
+        let entry = facts.entry(contact).or_insert(PurchaseFacts {
+            first: at,
+            last: at,
+            ..PurchaseFacts::default()
+        });
+        entry.first = entry.first.min(at);
+        entry.last = entry.last.max(at);
+        let total = invoice.total();
+        if total.currency == currency {
+            entry.orders += 1;
+            entry.spend_minor = entry.spend_minor.saturating_add(total.minor);
+        }
+    }
+    facts
+}
+
+/// The contacts that pass the scope's owner filter, by id.
+fn owned_contacts<'a>(records: &Records<'a>, scope: &Scope) -> HashMap<&'a Id, &'a Contact> {
+    records
+        .contacts
+        .iter()
+        .filter(|contact| scope.owns(contact.owner_id.as_ref()))
+        .map(|contact| (&contact.id, contact))
+        .collect()
+}
+
+/// Churn rate: of the customers active at the period's start, the share that became inactive
+/// during it.
+///
+/// - Active at the start: a contact whose last order on or before the start day is fewer than
+///   `dormant_days` days before it, and who is not marked inactive or churned by then (its
+///   lifecycle stage is inactive/churned with `lifecycle_changed_at` before the period).
+/// - Became inactive: `dormant_days` passed without an order by the period's last day (each
+///   order in the period pushes that day on), or it was marked inactive or churned during the
+///   period.
+///
+/// `None` when no customer was active at the start. Orders in any currency count.
+pub fn churn_rate(records: &Records<'_>, scope: &Scope) -> Option<Ratio> {
+    let contacts = owned_contacts(records, scope);
+    let mut order_days: HashMap<&Id, Vec<Day>> = HashMap::new();
+    for invoice in records.invoices.iter().filter(|invoice| is_order(invoice)) {
+        if let Some(contact) = invoice
+            .contact_id
+            .as_ref()
+            .filter(|id| contacts.contains_key(id))
+        {
+            let day = Day::from_unix_ms(purchased_at(invoice));
+            order_days.entry(contact).or_default().push(day);
+        }
+    }
+    let dormant = i64::from(scope.dormant_days);
+    let Period { start, end } = scope.period;
+    let (mut churned, mut active) = (0, 0);
+    for (contact_id, mut days) in order_days {
+        days.sort_unstable();
+        let Some(last_before) = days.iter().rev().find(|day| **day <= start) else {
+            continue;
+        };
+        let marked_at = contacts[contact_id]
+            .lifecycle_changed_at
+            .filter(|_| marked_inactive(contacts[contact_id]));
+        let mut dormant_from = i64::from(last_before.0) + dormant;
+        if dormant_from <= i64::from(start.0) || marked_at.is_some_and(|at| at < start.to_unix_ms())
+        {
+            continue;
+        }
+        active += 1;
+        for day in days.iter().filter(|day| **day > start && **day <= end) {
+            if i64::from(day.0) < dormant_from {
+                dormant_from = i64::from(day.0) + dormant;
+            }
+        }
+        let went_dormant = dormant_from <= i64::from(end.0);
+        let marked = marked_at.is_some_and(|at| scope.period.contains_ms(at));
+        churned += u32::from(went_dormant || marked);
+    }
+    Ratio::new(churned, active)
+}
+
+fn marked_inactive(contact: &Contact) -> bool {
+    matches!(
+        contact.lifecycle_stage,
+        LifecycleStage::Inactive | LifecycleStage::Churned
+    )
+}
+
+/// Historic customer lifetime value: Σ totals of the orders (in the workspace currency) paid
+/// by the period's end / the number of customers with such an order, over the owner's
+/// contacts. The period's start does not matter: a lifetime starts with the first order.
+/// `None` with no customer.
+pub fn historic_lifetime_value(records: &Records<'_>, scope: &Scope) -> Option<Money> {
+    let contacts = owned_contacts(records, scope);
+    let facts = purchase_facts(records.invoices, scope.currency, scope.period.end_ms());
+    let (mut sum, mut customers) = (0i128, 0u32);
+    for fact in facts
+        .iter()
+        .filter(|(id, fact)| fact.orders > 0 && contacts.contains_key(*id))
+        .map(|(_, fact)| fact)
+    {
+        sum += i128::from(fact.spend_minor);
+        customers += 1;
+    }
+    average(sum, customers).map(|minor| Money::new(minor, scope.currency))
+}
+
+/// Predicted customer lifetime value = AOV × purchase frequency × expected lifespan, all over
+/// the period, in the workspace currency:
+/// - AOV: [`average_order_value`];
+/// - purchase frequency: the period's orders in the workspace currency that name a contact /
+///   the contacts who placed them, per year (× 365.25 / the period's days);
+/// - expected lifespan, in years: 1 / the yearly churn rate, where the yearly rate is
+///   `1 − (1 − churn)^(365.25 / days)` from [`churn_rate`]; at most [`MAX_LIFESPAN_YEARS`]
+///   (also when nobody churned).
+///
+/// Rounded to the minor unit. `None` when the period has no order or no churn data.
+pub fn predicted_lifetime_value(records: &Records<'_>, scope: &Scope) -> Option<Money> {
+    let aov = average_order_value(records, scope)?;
+    let mut customers = HashSet::new();
+    let mut orders = 0u32;
+    for (invoice, _) in scope.orders(records.invoices) {
+        if let (Some(contact), true) = (&invoice.contact_id, invoice.currency == scope.currency) {
+            customers.insert(contact);
+            orders += 1;
+        }
+    }
+    if customers.is_empty() {
+        return None;
+    }
+    let years = scope.period.days() as f64 / DAYS_PER_YEAR;
+    let frequency = f64::from(orders) / customers.len() as f64 / years;
+    let churn = churn_rate(records, scope)?.value();
+    let yearly_churn = 1.0 - (1.0 - churn).powf(1.0 / years);
+    let lifespan = if yearly_churn > 0.0 {
+        (1.0 / yearly_churn).min(MAX_LIFESPAN_YEARS)
+    } else {
+        MAX_LIFESPAN_YEARS
+    };
+    let value = aov.minor as f64 * frequency * lifespan;
+    Some(Money::new(value.round() as i64, scope.currency))
+}
+
+/// How many customers are in each RFM class at the period's end, scored by `thresholds` on
+/// the orders paid by then. Every class is listed, in [`RfmClass::ALL`] order, with 0 for an
+/// empty one; contacts with no order in the workspace currency are in none.
+pub fn rfm_distribution(
+    records: &Records<'_>,
+    scope: &Scope,
+    thresholds: &RfmThresholds,
+) -> Vec<(RfmClass, u32)> {
+    let contacts = owned_contacts(records, scope);
+    let now = scope.period.end_ms();
+    let mut counts: HashMap<RfmClass, u32> = HashMap::new();
+    for (_, fact) in purchase_facts(records.invoices, scope.currency, now)
+        .iter()
+        .filter(|(id, fact)| fact.orders > 0 && contacts.contains_key(*id))
+    {
+        *counts.entry(fact.rfm_class(thresholds, now)).or_default() += 1;
+    }
+    RfmClass::ALL
+        .iter()
+        .map(|class| (*class, counts.get(class).copied().unwrap_or(0)))
+        .collect()
+}
+
+/// CSAT of the tickets resolved in the period (their `resolved_at`, else `created_at`, in the
+/// period) and rated: the share of 4–5 ratings and the mean (see [`Csat`]). `None` when no
+/// such ticket was rated.
+pub fn csat(records: &Records<'_>, scope: &Scope) -> Option<Csat> {
+    Csat::of_tickets(
+        records
+            .tickets
+            .iter()
+            .filter(|ticket| scope.owns(ticket.assignee_id.as_ref()))
+            .filter(|ticket| scope.period.contains_ms(rated_at(ticket))),
+    )
+}
+
+/// When a ticket's rating counts: at its resolution, else its creation.
+pub(crate) fn rated_at(ticket: &Ticket) -> i64 {
+    ticket.resolved_at.unwrap_or(ticket.created_at)
+}
+
+// ---------------------------------------------------------------------------------------------
+// Marketing and products
+// ---------------------------------------------------------------------------------------------
+
+/// A campaign's return in the period.
+#[derive(Clone, Debug, PartialEq)]
+pub struct CampaignReturn {
+    pub campaign_id: Id,
+    /// The campaign's whole cost.
+    pub cost: Money,
+    /// Σ totals of the period's orders attributed to the campaign, in the cost's currency.
+    pub revenue: Money,
+    /// (revenue − cost) / cost; `None` when the cost is 0.
+    pub roi: Option<f64>,
+}
+
+/// Campaign ROI = (attributed revenue − cost) / cost, for every campaign running in the period
+/// (its dates overlap the period; a missing date leaves that side open), by campaign order.
+///
+/// An order is attributed to the campaign of its deal (`deal_id` → the deal's `campaign_id`),
+/// else to its contact's `campaign_id`. Revenue counts the period's orders (owner filter
+/// applied) in the campaign cost's currency; the cost is counted whole.
+pub fn campaign_returns(records: &Records<'_>, scope: &Scope) -> Vec<CampaignReturn> {
+    let deal_campaign: HashMap<&Id, &Id> = records
+        .deals
+        .iter()
+        .filter_map(|deal| Some((&deal.id, deal.campaign_id.as_ref()?)))
+        .collect();
+    let contact_campaign: HashMap<&Id, &Id> = records
+        .contacts
+        .iter()
+        .filter_map(|contact| Some((&contact.id, contact.campaign_id.as_ref()?)))
+        .collect();
+    let mut revenue: HashMap<(&Id, Currency), i64> = HashMap::new();
+    for (invoice, _) in scope.orders(records.invoices) {
+        let campaign = invoice
+            .deal_id
+            .as_ref()
+            .and_then(|id| deal_campaign.get(id))
+            .or_else(|| {
+                invoice
+                    .contact_id
+                    .as_ref()
+                    .and_then(|id| contact_campaign.get(id))
+            });
+        if let Some(campaign) = campaign {
+            let total = invoice.total();
+            let sum = revenue.entry((*campaign, total.currency)).or_default();
+            *sum = sum.saturating_add(total.minor);
+        }
+    }
+    let period = scope.period;
+    records
+        .campaigns
+        .iter()
+        .filter(|campaign| {
+            campaign.start_date.is_none_or(|start| start <= period.end)
+                && campaign.end_date.is_none_or(|end| end >= period.start)
+        })
+        .map(|campaign| {
+            let cost = campaign.cost;
+            let minor = revenue
+                .get(&(&campaign.id, cost.currency))
+                .copied()
+                .unwrap_or(0);
+            CampaignReturn {
+                campaign_id: campaign.id.clone(),
+                cost,
+                revenue: Money::new(minor, cost.currency),
+                roi: (cost.minor != 0)
+                    .then(|| (minor as f64 - cost.minor as f64) / cost.minor as f64),
+            }
+        })
+        .collect()
+}
+
+/// How one product sold in the period.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ProductPerformance {
+    pub product_id: Id,
+    /// Units on the period's orders.
+    pub units: u64,
+    /// Orders with the product.
+    pub orders: u32,
+    /// Σ line amounts after line discounts (before the document's discount and tax), per
+    /// currency.
+    pub revenue: MoneyTotals,
+    /// Deals lost in the period with the product on a line.
+    pub lost_deals: u32,
+}
+
+/// Product performance: for every product, units, orders and line revenue on the period's
+/// orders, and deals lost in the period that had it; best sellers first (revenue in the
+/// workspace currency, then units, then name). Lines without a catalogue product, and products
+/// no longer in the catalogue, are left out.
+pub fn product_performance(records: &Records<'_>, scope: &Scope) -> Vec<ProductPerformance> {
+    let mut rows: Vec<ProductPerformance> = records
+        .products
+        .iter()
+        .map(|product| ProductPerformance {
+            product_id: product.id.clone(),
+            units: 0,
+            orders: 0,
+            revenue: MoneyTotals::default(),
+            lost_deals: 0,
+        })
+        .collect();
+    let index: HashMap<&Id, usize> = records
+        .products
+        .iter()
+        .enumerate()
+        .map(|(index, product)| (&product.id, index))
+        .collect();
+    let mut seen: Vec<usize> = Vec::new();
+    for (invoice, _) in scope.orders(records.invoices) {
+        seen.clear();
+        for line in &invoice.lines {
+            let Some(&row) = line.product_id.as_ref().and_then(|id| index.get(id)) else {
+                continue;
+            };
+            let row_data = &mut rows[row];
+            row_data.units += u64::from(line.quantity);
+            row_data
+                .revenue
+                .add(Money::new(line.net_minor(), invoice.currency));
+            if !seen.contains(&row) {
+                seen.push(row);
+                row_data.orders += 1;
+            }
+        }
+    }
+    for deal in scope
+        .closed_deals(records.deals)
+        .filter(|deal| deal.status == DealStatus::Lost)
+    {
+        seen.clear();
+        for row in deal
+            .lines
+            .iter()
+            .filter_map(|line| index.get(line.product_id.as_ref()?).copied())
+        {
+            if !seen.contains(&row) {
+                seen.push(row);
+                rows[row].lost_deals += 1;
+            }
+        }
+    }
+    let names: HashMap<&Id, &str> = records
+        .products
+        .iter()
+        .map(|product| (&product.id, product.name.as_str()))
+        .collect();
+    let currency = scope.currency;
+    rows.sort_by(|a, b| {
+        b.revenue
+            .get(currency)
+            .cmp(&a.revenue.get(currency))
+            .then(b.units.cmp(&a.units))
+            .then_with(|| names[&a.product_id].cmp(names[&b.product_id]))
+            .then_with(|| a.product_id.cmp(&b.product_id))
+    });
+    rows
+}
+
+// ---------------------------------------------------------------------------------------------
+// Helpers
+// ---------------------------------------------------------------------------------------------
+
+/// `total / count` rounded half away from zero; `None` when `count` is 0.
+fn average(total: i128, count: u32) -> Option<i64> {
+    if count == 0 {
+        return None;
+    }
+    let count = i128::from(count);
+    let (quotient, remainder) = (total / count, total % count);
+    let rounded = if remainder.abs() * 2 >= count {
+        quotient + total.signum()
+    } else {
+        quotient
+    };
+    Some(rounded.clamp(i64::MIN.into(), i64::MAX.into()) as i64)
+}
+
+fn count<T>(items: impl Iterator<Item = T>) -> u32 {
+    u32::try_from(items.count()).unwrap_or(u32::MAX)
+}
