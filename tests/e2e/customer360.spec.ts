@@ -132,7 +132,7 @@ test("a follow-up is marked done from the Tasks page and open ones export as an 
   await expect(page.getByRole("region", { name: /Done/ }).getByText("Call about the renewal")).toBeVisible();
 });
 
-test("the 360 page opens quickly with 2,000 timeline entries and draws them a page at a time", async ({ page }) => {
+test("the 360 page with 2,000 timeline entries draws them a page at a time", async ({ page }) => {
   await createContact(page, "Busy", "Customer");
   await page.getByRole("link", { name: /Busy Customer/ }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Busy Customer" })).toBeVisible();
@@ -164,13 +164,9 @@ test("the 360 page opens quickly with 2,000 timeline entries and draws them a pa
 
   await page.goto("/customers");
   await expect(page.getByRole("link", { name: /Busy Customer/ })).toBeVisible();
-  const started = Date.now();
   await page.getByRole("link", { name: /Busy Customer/ }).click();
   const entries = page.getByRole("list", { name: "Timeline" }).getByRole("listitem");
   await expect(entries.first()).toContainText("Call 1999");
-  const elapsed = Date.now() - started;
-  test.info().annotations.push({ type: "open 360 with 2,000 entries (ms)", description: String(elapsed) });
-  console.log(`[${test.info().project.name}] 360 page with 2,000 timeline entries opened in ${elapsed} ms`);
 
   await expect(entries).toHaveCount(50);
   await expect(kpi(page, /^Since last contact/)).toContainText("Today");

@@ -7,13 +7,13 @@ const serverBinary = "target/release/rabet-server";
 const dataDir = "target/e2e-data";
 
 function cli(...args: string[]): string {
-  return execFileSync(serverBinary, [...args, "--data-dir", dataDir], { encoding: "utf8" }).trim();
+  return execFileSync(serverBinary, [...args, "--data-dir", dataDir], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).trim();
 }
 
 /** A new workspace and a token for each member. */
 function workspaceWith(members: string[]): string[] {
   const workspace = cli("workspace", "create", `e2e ${Date.now()} ${Math.random()}`);
-  return members.map((member) => cli("token", "issue", "--workspace", workspace, "--member", member, "--quiet"));
+  return members.map((member) => cli("token", "issue", "--workspace", workspace, "--member", member));
 }
 
 /** A person in a browser of their own, connected to the workspace with `token`. */
