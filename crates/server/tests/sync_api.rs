@@ -37,6 +37,7 @@ on_every_backend!(
     health_checks_the_database,
     cors_preflight_allows_configured_origins_only,
     each_token_is_rate_limited,
+    concurrent_pushes_through_two_servers_are_never_skipped_by_a_pull,
 );
 
 /// A member's view of the API.
@@ -110,7 +111,7 @@ impl Member {
 struct Setup {
     server: TestServer,
     workspace: String,
-    _database: TestDatabase,
+    database: TestDatabase,
 }
 
 impl Setup {
@@ -130,7 +131,7 @@ impl Setup {
         Some(Setup {
             server,
             workspace,
-            _database: database,
+            database,
         })
     }
 
@@ -464,6 +465,54 @@ async fn each_token_is_rate_limited(backend: Backend) {
     assert_eq!(error_of(refused).await.1.error, "rate_limited");
     // Bob has a bucket of his own.
     assert_eq!(bob.pull_raw("").await.status(), StatusCode::OK);
+}
+
+/// Two server processes on one database (two pools, as two processes would have) take
+/// pushes at once while a reader pulls all along: a pull that saw a later sequence number
+/// before an earlier one committed would move its cursor past that op and never see it.
+async fn concurrent_pushes_through_two_servers_are_never_skipped_by_a_pull(backend: Backend) {
+    let unlimited = |state: &mut rabet_server::AppState| {
+        state.rate_limit = RateLimit {
+            per_second: 1e9,
+            burst: 1e9,
+        }
+    };
+    let Some(setup) = Setup::configured(backend, unlimited).await else {
+        return;
+    };
+    let second = TestServer::start(setup.database.open().await, unlimited).await;
+    let alice = setup.member("Alice").await;
+    let bob = Member::join(&second, &setup.workspace, "Bob").await;
+    let carol = setup.member("Carol").await;
+    let (by_alice, by_bob) = (OpMaker::new(1).ops(200), OpMaker::new(2).ops(200));
+    let push_all = |member: Member, ops: Vec<Op>| async move {
+        for batch in ops.chunks(10) {
+            member.push(batch).await;
+        }
+    };
+    let alice_pushing = tokio::spawn(push_all(alice, by_alice.clone()));
+    let bob_pushing = tokio::spawn(push_all(bob, by_bob.clone()));
+    let (mut seen, mut after) = (Vec::new(), 0);
+    loop {
+        let done = alice_pushing.is_finished() && bob_pushing.is_finished();
+        let page = carol.pull(after, 7).await;
+        after = page.next;
+        seen.extend(page.ops);
+        if done && !page.more {
+            break;
+        }
+    }
+    alice_pushing.await.unwrap();
+    bob_pushing.await.unwrap();
+    let mut seen_ids: Vec<_> = seen.iter().map(|op| op.id.clone()).collect();
+    seen_ids.sort();
+    let mut pushed_ids: Vec<_> = by_alice
+        .iter()
+        .chain(&by_bob)
+        .map(|op| op.id.clone())
+        .collect();
+    pushed_ids.sort();
+    assert_eq!(seen_ids, pushed_ids);
 }
 
 /// Storage is also what the CLI drives: tokens are listed by id and revoked by id prefix.
