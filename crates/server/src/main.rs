@@ -7,7 +7,7 @@ use rabet_server::{
     admin::{self, token_id},
     AppState, DatabaseLocation, RateLimit, SqlStorage, Storage,
 };
-use std::{net::SocketAddr, path::PathBuf, sync::Arc};
+use std::{net::SocketAddr, path::PathBuf, process::ExitCode, sync::Arc};
 use tokio::net::TcpListener;
 use tracing_subscriber::EnvFilter;
 
@@ -125,7 +125,17 @@ struct ServeArgs {
 type Result<T, E = Box<dyn std::error::Error>> = std::result::Result<T, E>;
 
 #[tokio::main]
-async fn main() -> Result<()> {
+async fn main() -> ExitCode {
+    match run().await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("rabet-server: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run() -> Result<()> {
     // Logs go to stderr, so stdout carries only what commands print (ids, tokens, links).
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
