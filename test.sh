@@ -11,7 +11,9 @@ cargo fmt --all -- --check
 cargo clippy -p rabet-domain -p rabet-server --all-targets -- -D warnings
 cargo clippy -p rabet --target wasm32-unknown-unknown --all-targets -- -D warnings
 
-step "Native tests: domain and server"
+ensure_postgres
+start_test_postgres
+step "Native tests: domain and server (the server on SQLite, and on PostgreSQL if it started)"
 cargo test -p rabet-domain -p rabet-server
 
 step "Browser tests: wasm-bindgen-test in headless Chromium"

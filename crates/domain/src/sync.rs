@@ -17,6 +17,10 @@ use serde::{Deserialize, Serialize};
 
 /// The most ops one push may carry; a client with a longer outbox sends several pushes.
 pub const MAX_PUSH_OPS: usize = 1000;
+/// The largest push body the server accepts, in bytes (it answers 413 `too_large` above
+/// it): a client also splits its outbox by size, since ops with large values can pass this
+/// well before [`MAX_PUSH_OPS`].
+pub const MAX_PUSH_BYTES: usize = 4 * 1024 * 1024;
 /// The most ops one pull page may return, whatever the client asks for.
 pub const MAX_PULL_LIMIT: u32 = 1000;
 /// The page size a pull gets when it names none.
@@ -65,7 +69,11 @@ pub struct PullResponse {
 /// Who a token is: shown by the client once it connects.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SessionInfo {
+    /// The workspace's id.
     pub workspace: String,
+    /// The workspace's name, for people; empty from a server that does not send it.
+    #[serde(default)]
+    pub workspace_name: String,
     pub member: String,
     pub protocol: u32,
 }

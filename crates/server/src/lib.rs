@@ -1,47 +1,77 @@
-//! Rabet's self-hosted server: serves the built app as static files and answers the API.
+//! Rabet's self-hosted server: serves the built app as static files and relays sync
+//! operations between a workspace's members.
 //!
 //! `app(state)` builds the whole router, so tests drive exactly what `main` serves.
 
+pub mod admin;
+mod api;
 mod error;
+pub mod rate_limit;
 mod static_files;
+pub mod storage;
 
-use axum::{routing::get, Json, Router};
-use serde::Serialize;
-use std::{future::Future, path::PathBuf};
+use axum::{
+    http::{header, HeaderValue, Method},
+    Router,
+};
+use std::{future::Future, path::PathBuf, sync::Arc, time::Duration};
 use tokio::net::TcpListener;
-use tower_http::trace::TraceLayer;
+use tower_http::{
+    cors::{AllowOrigin, CorsLayer},
+    trace::TraceLayer,
+};
 
 pub use error::ApiError;
+pub use rate_limit::RateLimit;
+pub use storage::{DatabaseLocation, SqlStorage, Storage, StorageError};
 
-/// What every request handler may read.
-#[derive(Clone, Debug)]
+/// What the server is made of: where the app is, where data lives, and its policies.
+#[derive(Clone)]
 pub struct AppState {
     /// The folder holding the built app (`trunk build` output).
     pub dist: PathBuf,
+    pub storage: Arc<dyn Storage>,
+    /// Origins of separately hosted copies of the app allowed to call the API from a
+    /// browser; empty when the app is only served by this server (same origin).
+    pub cors_origins: Vec<HeaderValue>,
+    pub rate_limit: RateLimit,
+}
+
+impl AppState {
+    /// The app in `dist` and data in `storage`, with default policies.
+    pub fn new(dist: PathBuf, storage: Arc<dyn Storage>) -> Self {
+        AppState {
+            dist,
+            storage,
+            cors_origins: Vec::new(),
+            rate_limit: RateLimit::DEFAULT,
+        }
+    }
 }
 
 /// The complete HTTP surface of the server.
 pub fn app(state: AppState) -> Router {
-    let api = Router::new()
-        .route("/health", get(health))
-        .fallback(|| async { ApiError::NotFound });
+    let mut api = api::router(api::ApiState {
+        storage: state.storage,
+        limiter: Arc::new(rate_limit::RateLimiter::new(state.rate_limit)),
+    });
+    if !state.cors_origins.is_empty() {
+        api = api.layer(cors(state.cors_origins));
+    }
     Router::new()
         .nest("/api", api)
         .fallback_service(static_files::service(&state.dist))
         .layer(TraceLayer::new_for_http())
 }
 
-#[derive(Serialize)]
-struct Health {
-    status: &'static str,
-    version: &'static str,
-}
-
-async fn health() -> Json<Health> {
-    Json(Health {
-        status: "ok",
-        version: env!("CARGO_PKG_VERSION"),
-    })
+/// Lets the app hosted at `origins` call the API with a bearer token.
+fn cors(origins: Vec<HeaderValue>) -> CorsLayer {
+    CorsLayer::new()
+        .allow_origin(AllowOrigin::list(origins))
+        .allow_methods([Method::GET, Method::POST])
+        .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE])
+        .expose_headers([header::RETRY_AFTER])
+        .max_age(Duration::from_secs(24 * 60 * 60))
 }
 
 /// Serves `app(state)` on `listener` until `shutdown` resolves, then lets in-flight requests

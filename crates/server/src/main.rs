@@ -1,8 +1,13 @@
-//! `rabet-server`: serves the Rabet app (and, later, its sync API) from one binary.
+//! `rabet-server`: serves the Rabet app and its sync API from one binary, and manages
+//! workspaces and member tokens.
 
-use clap::{Parser, Subcommand};
-use rabet_server::AppState;
-use std::{net::SocketAddr, path::PathBuf};
+use axum::http::HeaderValue;
+use clap::{Args, Parser, Subcommand};
+use rabet_server::{
+    admin::{self, token_id},
+    AppState, DatabaseLocation, RateLimit, SqlStorage, Storage,
+};
+use std::{net::SocketAddr, path::PathBuf, process::ExitCode, sync::Arc};
 use tokio::net::TcpListener;
 use tracing_subscriber::EnvFilter;
 
@@ -17,11 +22,81 @@ struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
-    /// Serve the app over HTTP (the default when no command is given).
+    /// Serve the app and the sync API over HTTP (the default when no command is given).
     Serve(ServeArgs),
+    /// Manage workspaces.
+    #[command(subcommand)]
+    Workspace(WorkspaceCommand),
+    /// Manage member tokens.
+    #[command(subcommand)]
+    Token(TokenCommand),
 }
 
-#[derive(clap::Args, Debug)]
+#[derive(Subcommand, Debug)]
+enum WorkspaceCommand {
+    /// Create a workspace and print its id.
+    Create {
+        name: String,
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum TokenCommand {
+    /// Issue a token for a member and print it (it is shown only this once).
+    Issue {
+        /// The workspace's id, as `workspace create` printed it.
+        #[arg(long)]
+        workspace: String,
+        /// The member's name, shown in the app.
+        #[arg(long)]
+        member: String,
+        /// Where the app is hosted: prints an invite link that connects it.
+        #[arg(long)]
+        app_url: Option<String>,
+        /// This server's public URL, for the invite link (defaults to --app-url).
+        #[arg(long, requires = "app_url")]
+        server_url: Option<String>,
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
+    /// Revoke a token, given whole or by its id (at least 8 characters of it).
+    Revoke {
+        token_or_id: String,
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
+    /// List a workspace's tokens (their ids, never the tokens).
+    List {
+        #[arg(long)]
+        workspace: String,
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
+}
+
+#[derive(Args, Debug)]
+struct DatabaseArgs {
+    /// Folder for the embedded SQLite database (unused when DATABASE_URL is set).
+    #[arg(long, env = "RABET_DATA_DIR", default_value = "data")]
+    data_dir: PathBuf,
+    /// A PostgreSQL database to use instead, e.g. postgres://user:pass@host/rabet.
+    #[arg(long, env = "DATABASE_URL", hide_env_values = true)]
+    database_url: Option<String>,
+}
+
+impl DatabaseArgs {
+    async fn open(&self) -> Result<SqlStorage, rabet_server::StorageError> {
+        SqlStorage::open(&DatabaseLocation::new(
+            &self.data_dir,
+            self.database_url.clone(),
+        ))
+        .await
+    }
+}
+
+#[derive(Args, Debug)]
 struct ServeArgs {
     /// Address to listen on.
     #[arg(long, env = "RABET_ADDR", default_value = "127.0.0.1:8080")]
@@ -29,23 +104,55 @@ struct ServeArgs {
     /// Folder holding the built app (the output of `trunk build`).
     #[arg(long, env = "RABET_DIST", default_value = "dist")]
     dist: PathBuf,
-    /// Folder for the server's embedded database.
-    #[arg(long, env = "RABET_DATA_DIR", default_value = "data")]
-    data_dir: PathBuf,
+    #[command(flatten)]
+    database: DatabaseArgs,
+    /// Origin of a separately hosted app allowed to call the API (repeatable; the env
+    /// variable takes a comma-separated list), e.g. https://crm.example.com.
+    #[arg(
+        long = "cors-origin",
+        env = "RABET_CORS_ORIGINS",
+        value_delimiter = ','
+    )]
+    cors_origins: Vec<String>,
+    /// Requests per second each token may make on average.
+    #[arg(long, env = "RABET_RATE_LIMIT", default_value_t = RateLimit::DEFAULT.per_second)]
+    rate_limit: f64,
+    /// Requests each token may make at once before the average applies.
+    #[arg(long, env = "RABET_RATE_BURST", default_value_t = RateLimit::DEFAULT.burst)]
+    rate_burst: f64,
 }
 
+type Result<T, E = Box<dyn std::error::Error>> = std::result::Result<T, E>;
+
 #[tokio::main]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
+async fn main() -> ExitCode {
+    match run().await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("rabet-server: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn run() -> Result<()> {
+    // Logs go to stderr, so stdout carries only what commands print (ids, tokens, links).
     tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
         .with_env_filter(
             EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
         )
         .init();
     let cli = Cli::parse();
-    let args = match cli.command {
-        Some(Command::Serve(args)) => args,
-        None => cli.serve,
-    };
+    match cli.command {
+        None => serve(cli.serve).await,
+        Some(Command::Serve(args)) => serve(args).await,
+        Some(Command::Workspace(command)) => workspace(command).await,
+        Some(Command::Token(command)) => token(command).await,
+    }
+}
+
+async fn serve(args: ServeArgs) -> Result<()> {
     if !args.dist.join("index.html").is_file() {
         return Err(format!(
             "{} has no index.html: build the app first (see README)",
@@ -53,11 +160,93 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         )
         .into());
     }
-    std::fs::create_dir_all(&args.data_dir)?;
+    if !(args.rate_limit > 0.0 && args.rate_burst >= 1.0) {
+        return Err("--rate-limit must be above 0 and --rate-burst at least 1".into());
+    }
+    let cors_origins = args
+        .cors_origins
+        .iter()
+        .map(|origin| HeaderValue::from_str(origin.trim_end_matches('/')))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|_| "a --cors-origin is not a valid header value")?;
+    let storage = Arc::new(args.database.open().await?);
     let listener = TcpListener::bind(args.addr).await?;
-    tracing::info!(addr = %listener.local_addr()?, dist = %args.dist.display(), "serving Rabet");
-    rabet_server::serve(listener, AppState { dist: args.dist }, shutdown_signal()).await?;
+    let addr = listener.local_addr()?;
+    tracing::info!(dist = %args.dist.display(), "serving Rabet on http://{addr}");
+    let state = AppState {
+        cors_origins,
+        rate_limit: RateLimit {
+            per_second: args.rate_limit,
+            burst: args.rate_burst,
+        },
+        ..AppState::new(args.dist, storage.clone())
+    };
+    rabet_server::serve(listener, state, shutdown_signal()).await?;
+    storage.close().await;
     tracing::info!("stopped after finishing in-flight requests");
+    Ok(())
+}
+
+async fn workspace(command: WorkspaceCommand) -> Result<()> {
+    let WorkspaceCommand::Create { name, database } = command;
+    let storage = database.open().await?;
+    let id = admin::create_workspace(&storage, &name).await?;
+    println!("{id}");
+    storage.close().await;
+    Ok(())
+}
+
+async fn token(command: TokenCommand) -> Result<()> {
+    match command {
+        TokenCommand::Issue {
+            workspace,
+            member,
+            app_url,
+            server_url,
+            database,
+        } => {
+            let storage = database.open().await?;
+            let issued = admin::issue_token(&storage, &workspace, &member).await?;
+            storage.close().await;
+            println!("{}", issued.token);
+            if let Some(app_url) = app_url {
+                let server_url = server_url.as_deref().unwrap_or(&app_url);
+                println!(
+                    "{}",
+                    admin::invite_link(&app_url, server_url, &issued.token)
+                );
+            }
+            eprintln!(
+                "Token {} issued to {member}; it is shown only once.",
+                issued.id
+            );
+        }
+        TokenCommand::Revoke {
+            token_or_id,
+            database,
+        } => {
+            let storage = database.open().await?;
+            let id = admin::revoke_token(&storage, &token_or_id).await?;
+            storage.close().await;
+            println!("revoked {id}");
+        }
+        TokenCommand::List {
+            workspace,
+            database,
+        } => {
+            let storage = database.open().await?;
+            let tokens = storage.tokens_of(&workspace).await?;
+            storage.close().await;
+            for token in tokens {
+                let state = if token.revoked_at_ms.is_some() {
+                    "revoked"
+                } else {
+                    "active"
+                };
+                println!("{}\t{state}\t{}", token_id(&token.hash), token.member);
+            }
+        }
+    }
     Ok(())
 }
 

@@ -1,94 +1,28 @@
 //! The server over real HTTP: a real listener on loopback, a real client, a real dist folder.
 
-use rabet_server::{serve, AppState};
-use reqwest::{header, StatusCode};
-use std::{fs, path::Path};
-use tokio::{net::TcpListener, sync::oneshot, task::JoinHandle};
+mod common;
 
-const WASM: &str = "rabet-3f2a9c0d11e4b7a6_bg.wasm";
+use common::{Backend, TestDatabase, TestServer, WASM};
+use reqwest::{header, StatusCode};
 
 struct Server {
-    base: String,
-    stop: Option<oneshot::Sender<()>>,
-    task: JoinHandle<std::io::Result<()>>,
-    _dist: tempfile::TempDir,
+    server: TestServer,
+    _database: TestDatabase,
 }
 
 impl Server {
     async fn start() -> Server {
-        let dist = tempfile::tempdir().unwrap();
-        write_dist(dist.path());
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let base = format!("http://{}", listener.local_addr().unwrap());
-        let (stop, stopped) = oneshot::channel::<()>();
-        let state = AppState {
-            dist: dist.path().to_path_buf(),
-        };
-        let task = tokio::spawn(serve(listener, state, async {
-            let _ = stopped.await;
-        }));
+        let database = TestDatabase::new(Backend::Sqlite).await.unwrap();
+        let server = TestServer::start(database.open().await, |_| {}).await;
         Server {
-            base,
-            stop: Some(stop),
-            task,
-            _dist: dist,
+            server,
+            _database: database,
         }
     }
 
     async fn get(&self, path: &str) -> reqwest::Response {
-        reqwest::get(format!("{}{path}", self.base)).await.unwrap()
+        reqwest::get(self.server.url(path)).await.unwrap()
     }
-}
-
-fn write_dist(dir: &Path) {
-    fs::write(
-        dir.join("index.html"),
-        "<!doctype html><title>Rabet</title>",
-    )
-    .unwrap();
-    fs::write(dir.join(WASM), b"\0asm\x01\0\0\0").unwrap();
-    fs::write(
-        dir.join("sw.js"),
-        "self.addEventListener('fetch', () => {});",
-    )
-    .unwrap();
-    fs::write(dir.join("manifest.webmanifest"), "{}").unwrap();
-    let css = "body { color: black; }".repeat(20);
-    fs::write(dir.join("main-9c0d11e4b7a6f0e1.css"), &css).unwrap();
-    // A precompressed twin, as the build writes one: served when the client accepts gzip.
-    fs::write(
-        dir.join("main-9c0d11e4b7a6f0e1.css.gz"),
-        gzip(css.as_bytes()),
-    )
-    .unwrap();
-}
-
-/// A minimal valid gzip stream (stored, uncompressed deflate blocks) so tests need no codec.
-fn gzip(data: &[u8]) -> Vec<u8> {
-    let mut out = vec![0x1f, 0x8b, 8, 0, 0, 0, 0, 0, 0, 0xff];
-    let len = data.len() as u16;
-    out.push(1);
-    out.extend_from_slice(&len.to_le_bytes());
-    out.extend_from_slice(&(!len).to_le_bytes());
-    out.extend_from_slice(data);
-    out.extend_from_slice(&crc32(data).to_le_bytes());
-    out.extend_from_slice(&(data.len() as u32).to_le_bytes());
-    out
-}
-
-fn crc32(data: &[u8]) -> u32 {
-    let mut crc = !0u32;
-    for &byte in data {
-        crc ^= byte as u32;
-        for _ in 0..8 {
-            crc = if crc & 1 == 1 {
-                (crc >> 1) ^ 0xEDB8_8320
-            } else {
-                crc >> 1
-            };
-        }
-    }
-    !crc
 }
 
 fn cache_control(response: &reqwest::Response) -> &str {
@@ -111,7 +45,8 @@ async fn unknown_api_paths_are_json_404s_not_the_app() {
     let response = server.get("/api/nope").await;
     assert_eq!(response.status(), StatusCode::NOT_FOUND);
     let body: serde_json::Value = response.json().await.unwrap();
-    assert!(body["error"].as_str().unwrap().contains("no such"));
+    assert_eq!(body["error"], "not_found");
+    assert!(body["message"].as_str().unwrap().contains("no such"));
 }
 
 #[tokio::test]
@@ -159,7 +94,7 @@ async fn missing_files_are_404_not_index() {
 async fn precompressed_gzip_is_served_when_accepted() {
     let server = Server::start().await;
     let response = reqwest::Client::new()
-        .get(format!("{}/main-9c0d11e4b7a6f0e1.css", server.base))
+        .get(server.server.url("/main-9c0d11e4b7a6f0e1.css"))
         .header(header::ACCEPT_ENCODING, "gzip")
         .send()
         .await
@@ -173,10 +108,10 @@ async fn precompressed_gzip_is_served_when_accepted() {
 async fn shutdown_stops_accepting_and_returns() {
     let mut server = Server::start().await;
     assert_eq!(server.get("/api/health").await.status(), StatusCode::OK);
-    server.stop.take().unwrap().send(()).unwrap();
-    let result = (&mut server.task).await.unwrap();
+    server.server.stop();
+    let result = (&mut server.server.task).await.unwrap();
     assert!(result.is_ok());
-    assert!(reqwest::get(format!("{}/api/health", server.base))
+    assert!(reqwest::get(server.server.url("/api/health"))
         .await
         .is_err());
 }

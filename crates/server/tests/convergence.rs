@@ -1,0 +1,399 @@
+//! Convergence through the real server: simulated clients edit the same few records while
+//! going offline, losing answers, retrying and repeating requests, and the server's SQLite
+//! store restarts in between. Once everybody has synced, every client and a client starting
+//! from nothing hold the same records, and no acknowledged edit is lost.
+//!
+//! Requests go to the router in memory (`oneshot`), so a case takes milliseconds.
+
+mod common;
+
+use axum::{
+    body::Body,
+    http::{header, Method, Request, StatusCode},
+    Router,
+};
+use common::{Backend, TestDatabase};
+use proptest::prelude::*;
+use rabet_domain::{
+    hlc::{Clock, NodeId},
+    id::Id,
+    kind::EntityKind,
+    op::{Op, OpBuilder},
+    replica::Replica,
+    sync::{PullResponse, PushRequest, PushResponse, MAX_PUSH_OPS},
+};
+use rabet_server::{admin, app, AppState, RateLimit, SqlStorage};
+use serde_json::{Map, Value};
+use std::{collections::BTreeMap, sync::Arc};
+use tower::ServiceExt;
+
+const CLIENTS: usize = 4;
+const FIELDS: [&str; 2] = ["name", "stage"];
+
+fn records() -> [(EntityKind, Id); 3] {
+    [
+        (EntityKind::Contact, Id::v7(1, [1; 10])),
+        (EntityKind::Contact, Id::v7(1, [2; 10])),
+        (EntityKind::Deal, Id::v7(1, [1; 10])),
+    ]
+}
+
+#[derive(Clone, Debug)]
+enum Step {
+    Edit {
+        client: usize,
+        record: usize,
+        field: usize,
+        value: Value,
+    },
+    Delete {
+        client: usize,
+        record: usize,
+    },
+    Restore {
+        client: usize,
+        record: usize,
+    },
+    /// Sends the outbox (twice when `repeated`); a `lost` answer leaves the outbox as it was.
+    Push {
+        client: usize,
+        repeated: bool,
+        lost: bool,
+    },
+    /// Pulls one page; a `lost` answer leaves the cursor where it was.
+    Pull {
+        client: usize,
+        limit: u32,
+        lost: bool,
+    },
+    GoOffline {
+        client: usize,
+    },
+    GoOnline {
+        client: usize,
+    },
+    /// Wall clocks move, each client's by its own amount (and sometimes backwards).
+    Tick {
+        client: usize,
+        wall_ms: u64,
+    },
+    RestartServer,
+}
+
+fn step() -> impl Strategy<Value = Step> {
+    let client = 0..CLIENTS;
+    let record = 0..records().len();
+    let value = prop_oneof![
+        Just(Value::Null),
+        Just(Value::from("")),
+        (0i64..3).prop_map(Value::from),
+        "[ab]".prop_map(Value::String),
+    ];
+    prop_oneof![
+        5 => (client.clone(), record.clone(), 0..FIELDS.len(), value)
+            .prop_map(|(client, record, field, value)| Step::Edit { client, record, field, value }),
+        1 => (client.clone(), record.clone()).prop_map(|(client, record)| Step::Delete { client, record }),
+        1 => (client.clone(), record).prop_map(|(client, record)| Step::Restore { client, record }),
+        3 => (client.clone(), any::<bool>(), prop::bool::weighted(0.3))
+            .prop_map(|(client, repeated, lost)| Step::Push { client, repeated, lost }),
+        3 => (client.clone(), 1u32..6, prop::bool::weighted(0.2))
+            .prop_map(|(client, limit, lost)| Step::Pull { client, limit, lost }),
+        1 => client.clone().prop_map(|client| Step::GoOffline { client }),
+        1 => client.clone().prop_map(|client| Step::GoOnline { client }),
+        2 => (client, 0u64..30).prop_map(|(client, wall_ms)| Step::Tick { client, wall_ms }),
+        1 => Just(Step::RestartServer),
+    ]
+}
+
+/// The server as the clients reach it, restartable on the same SQLite file.
+struct Server {
+    database: TestDatabase,
+    storage: Arc<SqlStorage>,
+    router: Router,
+    dist: tempfile::TempDir,
+}
+
+impl Server {
+    async fn start() -> Server {
+        let database = TestDatabase::new(Backend::Sqlite).await.unwrap();
+        let dist = tempfile::tempdir().unwrap();
+        let storage = database.open().await;
+        let router = Server::router(&storage, &dist);
+        Server {
+            database,
+            storage,
+            router,
+            dist,
+        }
+    }
+
+    fn router(storage: &Arc<SqlStorage>, dist: &tempfile::TempDir) -> Router {
+        app(AppState {
+            rate_limit: RateLimit {
+                per_second: 1e9,
+                burst: 1e9,
+            },
+            ..AppState::new(dist.path().to_path_buf(), storage.clone())
+        })
+    }
+
+    async fn restart(&mut self) {
+        self.storage.close().await;
+        self.storage = self.database.open().await;
+        self.router = Server::router(&self.storage, &self.dist);
+    }
+
+    async fn call<T: serde::de::DeserializeOwned>(
+        &self,
+        token: &str,
+        method: Method,
+        uri: &str,
+        body: Option<String>,
+    ) -> T {
+        let request = Request::builder()
+            .method(method)
+            .uri(uri)
+            .header(header::AUTHORIZATION, format!("Bearer {token}"))
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(body.map_or_else(Body::empty, Body::from))
+            .unwrap();
+        let response = self.router.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .unwrap();
+        assert_eq!(
+            status,
+            StatusCode::OK,
+            "{}",
+            String::from_utf8_lossy(&bytes)
+        );
+        serde_json::from_slice(&bytes).unwrap()
+    }
+
+    async fn push(&self, token: &str, ops: &[Op]) -> PushResponse {
+        let body = serde_json::to_string(&PushRequest { ops: ops.to_vec() }).unwrap();
+        self.call(token, Method::POST, "/api/v1/ops", Some(body))
+            .await
+    }
+
+    async fn pull(&self, token: &str, after: u64, limit: u32) -> PullResponse {
+        let uri = format!("/api/v1/ops?after={after}&limit={limit}");
+        self.call(token, Method::GET, &uri, None).await
+    }
+}
+
+/// A device: its merged records, clock, outbox of unacknowledged ops and pull cursor.
+struct Client {
+    token: String,
+    replica: Replica,
+    clock: Clock,
+    node: u8,
+    ops_made: u64,
+    wall_ms: u64,
+    outbox: Vec<Op>,
+    cursor: u64,
+    online: bool,
+}
+
+impl Client {
+    fn new(node: u8, token: String) -> Client {
+        Client {
+            token,
+            replica: Replica::default(),
+            clock: Clock::new(NodeId::from_random([node; 8])),
+            node,
+            ops_made: 0,
+            wall_ms: 1_000,
+            outbox: Vec::new(),
+            cursor: 0,
+            online: true,
+        }
+    }
+
+    /// Applies a local change as the app does: to its own replica, and into the outbox.
+    fn write(&mut self, make: impl FnOnce(&mut OpBuilder) -> Vec<Op>) {
+        let (node, ops_made) = (self.node, &mut self.ops_made);
+        let mut new_id = || {
+            *ops_made += 1;
+            let mut random = [node; 10];
+            random[2..].copy_from_slice(&ops_made.to_be_bytes());
+            Id::v7(1, random)
+        };
+        let ops = make(&mut OpBuilder::new(
+            &mut self.clock,
+            self.wall_ms,
+            &mut new_id,
+        ));
+        self.replica.apply_all(&ops);
+        self.outbox.extend(ops);
+    }
+
+    fn receive(&mut self, page: PullResponse) {
+        for op in &page.ops {
+            self.clock.observe(&op.stamp, self.wall_ms);
+        }
+        self.replica.apply_all(&page.ops);
+        self.cursor = page.next;
+    }
+
+    /// Pushes the outbox; returns the ops acknowledged (none when the answer is lost).
+    async fn push(&mut self, server: &Server, repeated: bool, lost: bool) -> Vec<Op> {
+        let sent: Vec<Op> = self.outbox.iter().take(MAX_PUSH_OPS).cloned().collect();
+        server.push(&self.token, &sent).await;
+        if repeated {
+            server.push(&self.token, &sent).await;
+        }
+        if lost {
+            return Vec::new();
+        }
+        self.outbox.drain(..sent.len());
+        sent
+    }
+
+    /// Pushes and pulls until nothing is left either way.
+    async fn sync(&mut self, server: &Server, acknowledged: &mut Vec<Op>) {
+        while !self.outbox.is_empty() {
+            acknowledged.extend(self.push(server, false, false).await);
+        }
+        loop {
+            let page = server.pull(&self.token, self.cursor, 1000).await;
+            let more = page.more;
+            self.receive(page);
+            if !more {
+                return;
+            }
+        }
+    }
+}
+
+async fn run(steps: Vec<Step>) -> Result<(), TestCaseError> {
+    let mut server = Server::start().await;
+    let workspace = admin::create_workspace(&*server.storage, "Acme")
+        .await
+        .unwrap();
+    let mut clients = Vec::new();
+    for node in 1..=CLIENTS as u8 {
+        let issued = admin::issue_token(&*server.storage, &workspace, &format!("m{node}"))
+            .await
+            .unwrap();
+        clients.push(Client::new(node, issued.token));
+    }
+    let records = records();
+    let mut acknowledged: Vec<Op> = Vec::new();
+
+    for step in steps {
+        match step {
+            Step::Edit {
+                client,
+                record,
+                field,
+                value,
+            } => {
+                let (kind, id) = &records[record];
+                let next = Map::from_iter([(FIELDS[field].to_owned(), value)]);
+                clients[client].write(|b| b.edit_ops(*kind, id, None, &next).unwrap());
+            }
+            Step::Delete { client, record } => {
+                let (kind, id) = &records[record];
+                clients[client].write(|b| vec![b.delete_op(*kind, id)]);
+            }
+            Step::Restore { client, record } => {
+                let (kind, id) = &records[record];
+                clients[client].write(|b| vec![b.restore_op(*kind, id)]);
+            }
+            Step::Push {
+                client,
+                repeated,
+                lost,
+            } => {
+                if clients[client].online {
+                    let acked = clients[client].push(&server, repeated, lost).await;
+                    acknowledged.extend(acked);
+                }
+            }
+            Step::Pull {
+                client,
+                limit,
+                lost,
+            } => {
+                let client = &mut clients[client];
+                if client.online {
+                    let page = server.pull(&client.token, client.cursor, limit).await;
+                    if !lost {
+                        client.receive(page);
+                    }
+                }
+            }
+            Step::GoOffline { client } => clients[client].online = false,
+            Step::GoOnline { client } => clients[client].online = true,
+            Step::Tick { client, wall_ms } => {
+                // Mostly forwards, sometimes back: wall clocks are not to be trusted.
+                let client = &mut clients[client];
+                client.wall_ms = (client.wall_ms + wall_ms).saturating_sub(8);
+            }
+            Step::RestartServer => server.restart().await,
+        }
+    }
+
+    // Everybody comes online and syncs; a second round brings the last pushes to all.
+    for _ in 0..2 {
+        for client in &mut clients {
+            client.online = true;
+            client.sync(&server, &mut acknowledged).await;
+        }
+    }
+    let token = admin::issue_token(&*server.storage, &workspace, "newcomer")
+        .await
+        .unwrap()
+        .token;
+    let mut newcomer = Client::new(99, token);
+    newcomer.sync(&server, &mut Vec::new()).await;
+
+    for client in &clients {
+        prop_assert_eq!(&client.replica, &newcomer.replica);
+    }
+    // Every acknowledged edit holds its field, or lost to one that takes precedence.
+    for op in &acknowledged {
+        let record = newcomer.replica.get(op.entity, &op.record);
+        let state = record.and_then(|record| record.fields().get(&op.field));
+        prop_assert!(state.is_some(), "acknowledged op {} vanished", op.id);
+        let state = state.unwrap();
+        prop_assert!(state.precedence() >= op.precedence());
+        if state.precedence() == op.precedence() {
+            prop_assert_eq!(&state.value, &op.value);
+        }
+    }
+    // The server holds each op once: as many as were ever written.
+    let written: usize = clients.iter().map(|client| client.ops_made as usize).sum();
+    let mut on_server = BTreeMap::new();
+    let mut after = 0;
+    loop {
+        let page = server.pull(&newcomer.token, after, 1000).await;
+        for op in page.ops {
+            prop_assert!(on_server.insert(op.id.clone(), op).is_none());
+        }
+        after = page.next;
+        if !page.more {
+            break;
+        }
+    }
+    prop_assert_eq!(on_server.len(), written);
+    for op in &acknowledged {
+        prop_assert_eq!(on_server.get(&op.id), Some(op));
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(96))]
+
+    #[test]
+    fn clients_converge_through_the_server(steps in prop::collection::vec(step(), 1..60)) {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap()
+            .block_on(run(steps))?;
+    }
+}
