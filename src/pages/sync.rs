@@ -8,6 +8,7 @@ use crate::{
 };
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
+use rabet_domain::sync::SessionInfo;
 
 /// Connect to a server, or see the connection and stop it.
 #[component]
@@ -78,7 +79,10 @@ fn Connected(config: SyncConfig) -> impl IntoView {
         sync.session.get().map(|info| {
             locale.fill(
                 Msg::SyncConnectedAs,
-                &[("member", &info.member), ("workspace", &info.workspace)],
+                &[
+                    ("member", &info.member),
+                    ("workspace", workspace_name(&info)),
+                ],
             )
         })
     };
@@ -204,6 +208,15 @@ fn sync_error_text(locale: Locale, error: &SyncError) -> String {
         SyncError::Store(error) => store_error_msg(error),
     };
     locale.t(msg).to_owned()
+}
+
+/// A workspace's name, or its id from a server that sends no name.
+fn workspace_name(info: &SessionInfo) -> &str {
+    if info.workspace_name.is_empty() {
+        &info.workspace
+    } else {
+        &info.workspace_name
+    }
 }
 
 /// The app's own origin: when the server also serves the app, that is the sync server.

@@ -12,7 +12,7 @@ mod http;
 use crate::workspace::{use_workspace, LoadState, Workspace};
 use futures::{channel::mpsc, future, StreamExt};
 use leptos::prelude::*;
-use rabet_domain::sync::{SessionInfo, MAX_PUSH_OPS};
+use rabet_domain::sync::{push_batches, SessionInfo, MAX_PUSH_BYTES, MAX_PUSH_OPS};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::{closure::Closure, JsCast};
 
@@ -217,7 +217,7 @@ impl SyncEngine {
             self.session.set(Some(http::session(&config).await?));
         }
         let outbox = store.outbox().await?;
-        for batch in outbox.chunks(MAX_PUSH_OPS) {
+        for batch in push_batches(&outbox, MAX_PUSH_OPS, MAX_PUSH_BYTES) {
             http::push(&config, batch.to_vec()).await?;
             if let Some(last) = batch.last() {
                 store.acknowledge_through(last).await?;
