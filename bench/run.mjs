@@ -1,0 +1,298 @@
+// Rabet's benchmark: the release build in headless Chromium, on the real server, over
+// workspaces made by the domain's sample generator (`rabet_domain::sample`). It measures and
+// prints; it asserts nothing. Results go to stdout as a table and to BENCHMARKS.md.
+//
+// Usage (after the release build of app and server; ./bench.sh does all of it):
+//   node bench/run.mjs [--sizes 10000,100000] [--out BENCHMARKS.md]
+import { chromium } from "playwright-core";
+import { execFileSync, spawn } from "node:child_process";
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { cpus, totalmem } from "node:os";
+import { join } from "node:path";
+
+const args = Object.fromEntries(process.argv.slice(2).map((arg, i, all) => (arg.startsWith("--") ? [arg.slice(2), all[i + 1]] : [])).filter((pair) => pair.length));
+const sizes = (args.sizes ?? "10000,100000").split(",").map(Number).filter(Boolean);
+const outFile = args.out ?? "BENCHMARKS.md";
+const port = 8123;
+const origin = `http://127.0.0.1:${port}`;
+const work = "target/bench";
+mkdirSync(work, { recursive: true });
+
+const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+const p95 = (xs) => [...xs].sort((a, b) => a - b)[Math.ceil(xs.length * 0.95) - 1];
+const round = (ms) => Math.round(ms);
+const kb = (bytes) => +(bytes / 1024).toFixed(1);
+
+/** Initial-load transfer: the gzip files the server sends for html, js, wasm and css. */
+function transferSize() {
+  const files = readdirSync("dist").filter((name) => /\.(html|js|wasm|css)\.gz$/.test(name) && name !== "sw.js.gz");
+  const parts = Object.fromEntries(files.map((name) => [name.replace(/\.gz$/, ""), statSync(join("dist", name)).size]));
+  return { parts, total: Object.values(parts).reduce((a, b) => a + b, 0) };
+}
+
+/** A contacts CSV from the sample generator, made once per size. */
+function sampleCsv(size) {
+  const file = join(work, `contacts-${size}.csv`);
+  if (!existsSync(file)) {
+    execFileSync("cargo", ["run", "-q", "-p", "rabet-domain", "--release", "--example", "sample", "--", "--contacts", String(size), "--lang", "fa", "--today", "2026-11-01", "--out", file], { stdio: "inherit" });
+  }
+  return readFileSync(file);
+}
+
+const server = spawn("target/release/rabet-server", ["serve", "--addr", `127.0.0.1:${port}`, "--dist", "dist", "--data-dir", join(work, "server-data")], { stdio: ["ignore", "ignore", "inherit"] });
+await waitForHealth();
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+  args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--enable-precise-memory-info", "--js-flags=--expose-gc"],
+});
+const machine = `${cpus().length} × ${cpus()[0]?.model ?? "CPU"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Chromium ${browser.version()}`;
+
+async function waitForHealth() {
+  for (let i = 0; i < 100; i++) {
+    try {
+      if ((await fetch(`${origin}/api/health`)).ok) return;
+    } catch {
+      // Not listening yet.
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error("the server did not start");
+}
+
+/** A fresh browser profile with a page that keeps a handle on the app's wasm memory. */
+async function freshPage() {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+  await context.addInitScript(() => addEventListener("TrunkApplicationStarted", (event) => (window.__wasm = event.detail.wasm)));
+  return { context, page: await context.newPage() };
+}
+
+/** Milliseconds from navigation start until `ready` holds in the page. */
+async function timeToReady(page, url, ready, arg) {
+  await page.goto(url);
+  await page.waitForFunction(ready, arg, { timeout: 600_000, polling: "raf" });
+  return page.evaluate(() => performance.now());
+}
+
+const contactsShown = (count) => document.querySelector(".list-count")?.textContent === `${count.toLocaleString("en-US")} of ${count.toLocaleString("en-US")}`;
+
+/** Fills the workspace with the sample generator at `size` contacts, through Settings. */
+async function loadSample(page, size) {
+  await page.goto(`${origin}/settings`);
+  const section = page.locator("section").filter({ has: page.getByRole("heading", { name: "Sample workspace" }) });
+  await section.getByLabel("Customers").selectOption(String(size));
+  page.once("dialog", (dialog) => dialog.accept());
+  const started = Date.now();
+  await section.getByRole("button", { name: "Load sample workspace" }).click();
+  await section.getByText("Sample workspace loaded.").waitFor({ timeout: 3_600_000 });
+  return Date.now() - started;
+}
+
+async function importCsv(page, size) {
+  await page.goto(`${origin}/customers/import`);
+  await page.getByLabel("Choose a CSV or vCard file").setInputFiles({ name: "contacts.csv", mimeType: "text/csv", buffer: sampleCsv(size) });
+  const button = page.getByRole("button", { name: `Import ${size.toLocaleString("en-US")} rows` });
+  await button.waitFor({ timeout: 300_000 });
+  const started = Date.now();
+  // Parsing and checking every row runs before the first progress paint.
+  await button.click({ timeout: 3_600_000 });
+  await page.getByText(/contacts imported\.$/).waitFor({ timeout: 3_600_000 });
+  return Date.now() - started;
+}
+
+/** The same number of contact-shaped rows, put by plain IndexedDB in one transaction. */
+function rawBulkPut(page, size) {
+  return page.evaluate(async (count) => {
+    const open = indexedDB.open("raw-bench", 1);
+    open.onupgradeneeded = () => open.result.createObjectStore("contacts", { keyPath: "id" });
+    const db = await new Promise((resolve, reject) => {
+      open.onsuccess = () => resolve(open.result);
+      open.onerror = () => reject(open.error);
+    });
+    const rows = Array.from({ length: count }, (_, i) => ({ id: `c-${i}`, first_name: "علی", last_name: "کریمی", phones: [{ label: "mobile", number: `+98912${i}` }], emails: [{ label: "work", address: `c${i}@example.com` }], tags: ["vip"], lifecycle_stage: "customer", created_at: Date.now() }));
+    const t0 = performance.now();
+    const tx = db.transaction("contacts", "readwrite");
+    const store = tx.objectStore("contacts");
+    for (const row of rows) store.put(row);
+    await new Promise((resolve, reject) => {
+      tx.oncomplete = resolve;
+      tx.onerror = () => reject(tx.error);
+    });
+    const elapsed = performance.now() - t0;
+    db.close();
+    indexedDB.deleteDatabase("raw-bench");
+    return elapsed;
+  }, size);
+}
+
+/** Input event to the list's count changing, over 50 Persian and Latin queries. */
+async function searchLatency(page, size) {
+  await page.goto(`${origin}/customers`);
+  await page.waitForFunction(contactsShown, size, { timeout: 600_000 });
+  const queries = ["علی", "كريمي", "زهرا", "رضا", "محمد", "0912", "تهران", "vip", "سارا", "احمدی"];
+  const timings = [];
+  for (let round = 0; round < 5; round++) {
+    for (const query of queries) {
+      timings.push(
+        await page.evaluate(async (query) => {
+          const input = document.querySelector('input[type="search"]');
+          const count = document.querySelector(".list-count");
+          const changed = new Promise((resolve) => new MutationObserver((_, observer) => (observer.disconnect(), resolve())).observe(count, { childList: true, subtree: true, characterData: true }));
+          const t0 = performance.now();
+          input.value = query;
+          input.dispatchEvent(new Event("input", { bubbles: true }));
+          await Promise.race([changed, new Promise((resolve) => setTimeout(resolve, 5000))]);
+          const elapsed = performance.now() - t0;
+          input.value = "";
+          input.dispatchEvent(new Event("input", { bubbles: true }));
+          await new Promise((resolve) => requestAnimationFrame(() => setTimeout(resolve)));
+          return elapsed;
+        }, query),
+      );
+    }
+  }
+  return { median: +median(timings).toFixed(1), p95: +p95(timings).toFixed(1) };
+}
+
+/** Click on the navigation to the next frame painted with its content, by client routing. */
+async function navigationRender(page, link, ready) {
+  await page.goto(`${origin}/customers`);
+  await page.getByRole("heading", { level: 1, name: "Customers" }).waitFor();
+  return page.evaluate(
+    async ([link, ready]) => {
+      const anchor = [...document.querySelectorAll("nav a")].find((a) => a.textContent.trim() === link);
+      const t0 = performance.now();
+      anchor.click();
+      // eslint-disable-next-line no-new-func
+      const isReady = new Function(`return (${ready})`);
+      while (!isReady()) await new Promise((resolve) => requestAnimationFrame(resolve));
+      await new Promise((resolve) => requestAnimationFrame(resolve));
+      return performance.now() - t0;
+    },
+    [link, ready],
+  );
+}
+
+/** Opening a customer with 2,000 timeline entries: list click to the timeline painted. */
+async function open360(page) {
+  // The first listed customer gets 2,000 logged calls through the app's own restore (a merge
+  // of a generated backup), so the page is measured as a user would meet it.
+  const file = join(work, "timeline-2000.json");
+  await page.goto(`${origin}/customers`);
+  await page.locator('a[href^="/customers/0"]').first().waitFor({ timeout: 600_000 });
+  const contactId = await page.evaluate(() => document.querySelector('a[href^="/customers/0"]')?.getAttribute("href")?.split("/").pop());
+  writeFileSync(file, JSON.stringify(timelineBackup(contactId, 2000)));
+  await page.goto(`${origin}/settings`);
+  const section = page.locator("section").filter({ has: page.getByRole("heading", { name: "Backup" }) });
+  await section.getByRole("radio", { name: /^Merge/ }).check();
+  page.once("dialog", (dialog) => dialog.accept());
+  await section.getByLabel("Restore from a backup file").setInputFiles(file);
+  await page.getByText(/^Restored [\d,]+ records\.$/).waitFor({ timeout: 600_000 });
+  await page.goto(`${origin}/customers`);
+  await page.locator(`a[href="/customers/${contactId}"]`).first().waitFor();
+  return page.evaluate(async (contactId) => {
+    const t0 = performance.now();
+    document.querySelector(`a[href="/customers/${contactId}"]`).click();
+    while (!document.querySelector('[aria-label="Timeline"] li, [aria-label="سابقه"] li')) await new Promise((resolve) => requestAnimationFrame(resolve));
+    await new Promise((resolve) => requestAnimationFrame(resolve));
+    return performance.now() - t0;
+  }, contactId);
+}
+
+/** A backup (format 1) of `count` logged calls about one contact. */
+function timelineBackup(contactId, count) {
+  const node = "00000000000000be";
+  const wall = Date.now();
+  const stamp = (i) => `${(wall + i).toString(16).padStart(16, "0")}-00000000-${node}`;
+  const records = Array.from({ length: count }, (_, i) => {
+    const id = `bench-call-${String(i).padStart(5, "0")}`;
+    const values = { kind: "call", direction: "outbound", at: wall - (count - i) * 3_600_000, outcome: `Call ${i}`, contact_id: contactId };
+    const fields = Object.fromEntries(Object.entries(values).map(([field, value]) => [field, { value, stamp: stamp(i), op: `${id}-${field}` }]));
+    return { entity: "activity", id, fields };
+  });
+  return { format: "rabet-backup", version: 1, created_at: wall, node, records };
+}
+
+/** Dashboard: choosing the one-year range to the cards repainted. */
+async function dashboardRecompute(page) {
+  await page.goto(`${origin}/`);
+  const range = page.getByLabel("Period");
+  await range.waitFor({ timeout: 600_000 });
+  return page.evaluate(async () => {
+    const select = [...document.querySelectorAll("select")].find((s) => [...s.options].some((o) => o.value === "this_year"));
+    const cards = document.querySelector(".kpi-cards") ?? document.body;
+    const before = cards.textContent;
+    const t0 = performance.now();
+    select.value = "this_year";
+    select.dispatchEvent(new Event("change", { bubbles: true }));
+    while (cards.textContent === before) await new Promise((resolve) => requestAnimationFrame(resolve));
+    await new Promise((resolve) => requestAnimationFrame(resolve));
+    return performance.now() - t0;
+  });
+}
+
+/** JS heap in use plus the wasm linear memory, after a collection. */
+async function memory(page) {
+  return page.evaluate(() => {
+    globalThis.gc?.();
+    const js = performance.memory.usedJSHeapSize;
+    const wasm = window.__wasm?.memory?.buffer.byteLength ?? 0;
+    return { jsMB: +(js / 2 ** 20).toFixed(1), wasmMB: +(wasm / 2 ** 20).toFixed(1) };
+  });
+}
+
+const rows = [];
+const record = (what, value, target) => {
+  rows.push({ what, value, target });
+  console.log(`${what}: ${value}${target ? `  (target ${target})` : ""}`);
+};
+
+try {
+  const size = transferSize();
+  record("initial load, gzip (html+js+wasm+css)", `${kb(size.total)} KB (${Object.entries(size.parts).map(([name, bytes]) => `${name.split(".").pop()} ${kb(bytes)}`).join(", ")})`, "≤ 350 KB");
+
+  {
+    const { context, page } = await freshPage();
+    const ms = await timeToReady(page, `${origin}/customers`, () => /No contacts yet/.test(document.body.textContent));
+    record("interactive, empty store", `${round(ms)} ms`, "—");
+    await context.close();
+  }
+
+  for (const size of sizes) {
+    const label = size.toLocaleString("en-US");
+    {
+      const { context, page } = await freshPage();
+      const importMs = await importCsv(page, size);
+      const rawMs = await rawBulkPut(page, size);
+      record(`CSV import of ${label} contacts`, `${round(importMs)} ms vs raw IndexedDB put ${round(rawMs)} ms: ${(importMs / rawMs).toFixed(1)}×`, "≤ 1.3×");
+      await context.close();
+    }
+    const { context, page } = await freshPage();
+    const loadMs = await loadSample(page, size);
+    record(`sample workspace of ${label} contacts loaded (Settings)`, `${round(loadMs)} ms`, "—");
+    const ttiMs = await timeToReady(page, `${origin}/customers`, contactsShown, size);
+    record(`interactive with ${label} contacts`, `${round(ttiMs)} ms`, size >= 100_000 ? "≤ 3 s" : "≤ 1 s");
+    const mem = await memory(page);
+    record(`memory with ${label} contacts (JS heap + wasm)`, `${(mem.jsMB + mem.wasmMB).toFixed(1)} MB (JS ${mem.jsMB} + wasm ${mem.wasmMB})`, "≤ 250 MB at 100k");
+    const search = await searchLatency(page, size);
+    record(`search over ${label} contacts, 50 queries`, `median ${search.median} ms, p95 ${search.p95} ms`, "p95 ≤ 30 ms");
+    const boardMs = await navigationRender(page, "Pipeline", "document.querySelectorAll('[role=region] article').length > 0");
+    const openDeals = await page.evaluate(() => [...document.querySelectorAll(".column-count")].reduce((sum, p) => sum + (parseInt(p.textContent.replace(/,/g, ""), 10) || 0), 0).toLocaleString("en-US"));
+    record(`pipeline board render (${label}-contact workspace, ${openDeals} open deals)`, `${round(boardMs)} ms`, "≤ 150 ms");
+    const dashboardMs = await dashboardRecompute(page);
+    record(`dashboard recompute, one-year range (${label} contacts)`, `${round(dashboardMs)} ms`, "≤ 150 ms");
+    const openMs = await open360(page);
+    record(`customer 360 open with 2,000 timeline entries (${label} contacts)`, `${round(openMs)} ms`, "≤ 100 ms");
+    await context.close();
+  }
+} finally {
+  await browser.close();
+  server.kill();
+}
+
+console.table(rows);
+writeFileSync(
+  outFile,
+  `# Benchmarks\n\nMeasured by \`./bench.sh\` (bench/run.mjs) on ${new Date().toISOString().slice(0, 10)}: ${machine}.\n` +
+    `The release build in headless Chromium on the real server; workspaces from \`rabet_domain::sample\`.\n\n` +
+    `| What | Measured | Target |\n|---|---|---|\n${rows.map((r) => `| ${r.what} | ${r.value} | ${r.target} |`).join("\n")}\n`,
+);
