@@ -367,7 +367,7 @@ messages! {
     SyncOffline => "Offline — changes are kept", "آفلاین — تغییرها نگه داشته می‌شوند";
     SyncSyncing => "Syncing…", "در حال همگام‌سازی…";
     SyncUpToDate => "Up to date", "به‌روز";
-    SyncPending => "{count} changes waiting", "{count} تغییر در انتظار";
+    SyncPending => "changes waiting: {count}", "تغییرهای در انتظار: {count}";
     SyncErrBadUrl => "The server address is not valid.", "نشانی سرور معتبر نیست.";
     SyncErrUnreachable => "The server cannot be reached.", "سرور در دسترس نیست.";
     SyncErrUnauthorized => "The server refused the access token.", "سرور توکن دسترسی را نپذیرفت.";

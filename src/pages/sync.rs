@@ -15,11 +15,13 @@ use rabet_domain::sync::SessionInfo;
 pub fn SyncSection() -> impl IntoView {
     let locale = use_locale();
     let sync = use_sync();
+    // A memo, so a load that finds no settings does not redraw the form and lose typing.
+    let config = Memo::new(move |_| sync.config.get());
     view! {
         <section class="card settings-section" aria-labelledby="sync-heading">
             <h2 id="sync-heading">{move || locale.t(Msg::SyncSection)}</h2>
             <p class="field-hint">{move || locale.t(Msg::SyncIntro)}</p>
-            {move || match sync.config.get() {
+            {move || match config.get() {
                 None => view! { <ConnectForm /> }.into_any(),
                 Some(config) => view! { <Connected config /> }.into_any(),
             }}
@@ -174,8 +176,19 @@ pub fn SyncIndicator() -> impl IntoView {
             .then(|| locale.fill(Msg::SyncPending, &[("count", &locale.number(count))]))
     };
     let connected = move || sync.config.with(Option::is_some);
+    // When the last sync finished, for tests and tooling that wait for a fresh one.
+    let synced_at = move || match sync.status.get() {
+        SyncStatus::UpToDate(at) => Some(at.to_string()),
+        _ => None,
+    };
     view! {
-        <span class="sync-status" data-state=move || state().0 role="status" aria-live="polite">
+        <span
+            class="sync-status"
+            data-state=move || state().0
+            data-synced-at=synced_at
+            role="status"
+            aria-live="polite"
+        >
             <span class="sync-dot" aria-hidden="true"></span>
             <span class="sync-text">{move || state().1}</span>
             {move || pending().map(|text| view! { " · " <span class="sync-pending">{text}</span> })}
