@@ -172,6 +172,22 @@ async function navigationRender(page, link, ready) {
   );
 }
 
+/** A card moved to the next stage with the keyboard: key press to the card painted there. */
+function moveRepaint(page) {
+  return page.evaluate(async () => {
+    const columns = [...document.querySelectorAll(".board-column:not(.unplaced)")];
+    const card = columns[0].querySelector("article");
+    const name = card.getAttribute("aria-label");
+    const target = columns[1];
+    card.focus();
+    const t0 = performance.now();
+    card.dispatchEvent(new KeyboardEvent("keydown", { key: document.dir === "rtl" ? "ArrowLeft" : "ArrowRight", bubbles: true }));
+    while (![...target.querySelectorAll("article")].some((a) => a.getAttribute("aria-label") === name)) await new Promise((resolve) => requestAnimationFrame(resolve));
+    await new Promise((resolve) => requestAnimationFrame(resolve));
+    return performance.now() - t0;
+  });
+}
+
 /** Opening a customer with 2,000 timeline entries: list click to the timeline painted. */
 async function open360(page) {
   // The first listed customer gets 2,000 logged calls through the app's own restore (a merge
@@ -230,6 +246,71 @@ async function dashboardRecompute(page) {
   });
 }
 
+/** The server CLI on the bench server's data. */
+function cli(...args) {
+  return execFileSync("target/release/rabet-server", [...args, "--data-dir", join(work, "server-data")], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).trim();
+}
+
+/** Connects a page to a new workspace's sync and returns how long until it is up to date. */
+async function connectAndSync(page, token) {
+  await page.goto(`${origin}/settings`);
+  const section = page.locator("section").filter({ has: page.getByRole("heading", { name: "Team sync" }) });
+  await section.getByLabel("Access token").fill(token);
+  const started = Date.now();
+  await section.getByRole("button", { name: "Connect" }).click();
+  await page.locator('.nav-sync [data-state="ok"]').waitFor({ timeout: 3_600_000 });
+  return Date.now() - started;
+}
+
+/** `count` contact ops (one field each of count/5 contacts), pushed over HTTP in 1,000s. */
+async function pushOps(token, count) {
+  const node = "00000000000000bf";
+  const wall = Date.now();
+  const fields = ["first_name", "last_name", "job_title", "notes", "lifecycle_stage"];
+  const values = ["Sara", "Karimi", "Buyer", "bench", "customer"];
+  for (let start = 0; start < count; start += 1000) {
+    const ops = [];
+    for (let i = start; i < Math.min(count, start + 1000); i++) {
+      const record = `bench-contact-${String(Math.floor(i / fields.length)).padStart(7, "0")}`;
+      const f = i % fields.length;
+      ops.push({ id: `bench-op-${i}`, entity: "contact", record, field: fields[f], value: values[f], stamp: `${(wall + i).toString(16).padStart(16, "0")}-00000000-${node}` });
+    }
+    const answer = await fetch(`${origin}/api/v1/ops`, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: JSON.stringify({ ops }) });
+    if (!answer.ok) throw new Error(`push refused: ${answer.status} ${await answer.text()}`);
+  }
+}
+
+/** Sync: a fresh client pulling 100k ops, and a client pushing the ops of an import. */
+async function measureSync() {
+  const workspace = cli("workspace", "create", `bench ${Date.now()}`);
+  const token = () => cli("token", "issue", "--workspace", workspace, "--member", "bench");
+  const pulled = 100_000;
+  await pushOps(token(), pulled);
+  {
+    const { context, page } = await freshPage();
+    const ms = await connectAndSync(page, token());
+    record(`sync: fresh client pulls ${pulled.toLocaleString("en-US")} ops (${(pulled / 5).toLocaleString("en-US")} contacts)`, `${round(ms)} ms`, "—");
+    await context.close();
+  }
+  const pushWorkspace = cli("workspace", "create", `bench push ${Date.now()}`);
+  const pushToken = cli("token", "issue", "--workspace", pushWorkspace, "--member", "bench");
+  const { context, page } = await freshPage();
+  await importCsv(page, 2_000);
+  const ops = await page.evaluate(async () => {
+    const db = await new Promise((resolve, reject) => {
+      const open = indexedDB.open("rabet");
+      open.onsuccess = () => resolve(open.result);
+      open.onerror = () => reject(open.error);
+    });
+    const entries = await new Promise((resolve) => (db.transaction("outbox").objectStore("outbox").getAll().onsuccess = (e) => resolve(e.target.result)));
+    db.close();
+    return entries.reduce((sum, entry) => sum + JSON.parse(entry).length, 0);
+  });
+  const ms = await connectAndSync(page, pushToken);
+  record(`sync: client pushes an import of 2,000 contacts (${ops.toLocaleString("en-US")} ops)`, `${round(ms)} ms`, "—");
+  await context.close();
+}
+
 /** JS heap in use plus the wasm linear memory, after a collection. */
 async function memory(page) {
   return page.evaluate(() => {
@@ -257,6 +338,8 @@ try {
     await context.close();
   }
 
+  await measureSync();
+
   for (const size of sizes) {
     const label = size.toLocaleString("en-US");
     {
@@ -278,6 +361,7 @@ try {
     const boardMs = await navigationRender(page, "Pipeline", "document.querySelectorAll('[role=region] article').length > 0");
     const openDeals = await page.evaluate(() => [...document.querySelectorAll(".column-count")].reduce((sum, p) => sum + (parseInt(p.textContent.replace(/,/g, ""), 10) || 0), 0).toLocaleString("en-US"));
     record(`pipeline board render (${label}-contact workspace, ${openDeals} open deals)`, `${round(boardMs)} ms`, "≤ 150 ms");
+    record(`pipeline move, key press to repaint (${openDeals} open deals)`, `${round(await moveRepaint(page))} ms`, "—");
     const dashboardMs = await dashboardRecompute(page);
     record(`dashboard recompute, one-year range (${label} contacts)`, `${round(dashboardMs)} ms`, "≤ 150 ms");
     const openMs = await open360(page);

@@ -3,7 +3,9 @@
 use super::{SyncConfig, SyncError};
 use rabet_domain::{
     op::Op,
-    sync::{ErrorBody, PullResponse, PushRequest, PushResponse, SessionInfo, PROTOCOL},
+    sync::{
+        ErrorBody, PullResponse, PushRequest, PushResponse, SessionInfo, MAX_PULL_LIMIT, PROTOCOL,
+    },
 };
 use serde::{de::DeserializeOwned, Serialize};
 use wasm_bindgen::{JsCast, JsValue};
@@ -22,7 +24,9 @@ pub async fn push(config: &SyncConfig, ops: Vec<Op>) -> Result<PushResponse, Syn
 
 /// One page of the workspace's ops after `after`.
 pub async fn pull(config: &SyncConfig, after: u64) -> Result<PullResponse, SyncError> {
-    call::<(), _>(config, "GET", &format!("ops?after={after}"), None).await
+    // The largest page the server gives: fewer round trips when catching up.
+    let path = format!("ops?after={after}&limit={MAX_PULL_LIMIT}");
+    call::<(), _>(config, "GET", &path, None).await
 }
 
 async fn call<B: Serialize, T: DeserializeOwned>(
