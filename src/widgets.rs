@@ -175,3 +175,21 @@ where
         </div>
     }
 }
+
+/// A list's search box: named "Search" for assistive technology, its placeholder says what
+/// it looks in.
+#[component]
+pub fn SearchBox(query: RwSignal<String>, placeholder: Msg) -> impl IntoView {
+    let locale = use_locale();
+    view! {
+        <label class="search">
+            <span class="visually-hidden">{move || locale.t(Msg::Search)}</span>
+            <input
+                type="search"
+                placeholder=move || locale.t(placeholder)
+                prop:value=move || query.get()
+                on:input=move |ev| query.set(event_target_value(&ev))
+            />
+        </label>
+    }
+}

@@ -5,7 +5,7 @@ use crate::{
     editing::Draft,
     i18n::{use_locale, Msg},
     local_time::now_ms,
-    widgets::{FormDialog, TextField},
+    widgets::{FormDialog, SearchBox, TextField},
     workspace::use_workspace,
 };
 use leptos::prelude::*;
@@ -46,11 +46,7 @@ pub fn Products() -> impl IntoView {
     view! {
         <PageHeader title=Msg::Products intro=Msg::ProductsIntro />
         <div class="toolbar">
-            <label class="search">
-                <span class="visually-hidden">{move || locale.t(Msg::Search)}</span>
-                <input type="search" placeholder=move || locale.t(Msg::ProductSearchHint)
-                    prop:value=move || query.get() on:input=move |ev| query.set(event_target_value(&ev)) />
-            </label>
+            <SearchBox query placeholder=Msg::ProductSearchHint />
             <button type="button" class="button primary" on:click=new_product>{move || locale.t(Msg::NewProduct)}</button>
         </div>
         <Show when=move || !visible.with(Vec::is_empty) fallback=move || view! { <p class="empty">{move || locale.t(Msg::NoProducts)}</p> }>

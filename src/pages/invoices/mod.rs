@@ -15,6 +15,7 @@ use super::{
 use crate::{
     i18n::{use_locale, Msg},
     local_time::{local_day, now_ms, use_calendar},
+    widgets::SearchBox,
     workspace::use_workspace,
 };
 use leptos::prelude::*;
@@ -130,11 +131,7 @@ pub fn Invoices() -> impl IntoView {
         <PageHeader title=Msg::NavInvoices intro=Msg::InvoicesIntro />
         <div class="toolbar">
             <div class="filters">
-                <label class="search">
-                    <span class="visually-hidden">{move || locale.t(Msg::Search)}</span>
-                    <input type="search" placeholder=move || locale.t(Msg::DocNumber)
-                        prop:value=move || query.get() on:input=move |ev| query.set(event_target_value(&ev)) />
-                </label>
+                <SearchBox query placeholder=Msg::DocNumber />
                 <label class="filter">
                     <span class="filter-label">{move || locale.t(Msg::Kind)}</span>
                     <select on:change=move |ev| kind.set(InvoiceKind::parse(&event_target_value(&ev)))>

@@ -14,7 +14,7 @@ use super::{
 use crate::{
     i18n::{use_locale, Msg},
     local_time::{format_when, now_ms, use_calendar},
-    widgets::enum_select,
+    widgets::{enum_select, SearchBox},
     workspace::use_workspace,
 };
 use leptos::prelude::*;
@@ -147,11 +147,7 @@ pub fn Tickets() -> impl IntoView {
         <PageHeader title=Msg::NavTickets intro=Msg::TicketsIntro />
         <div class="toolbar">
             <div class="filters">
-                <label class="search">
-                    <span class="visually-hidden">{move || locale.t(Msg::Search)}</span>
-                    <input type="search" placeholder=move || locale.t(Msg::SubjectLabel)
-                        prop:value=move || query.get() on:input=move |ev| query.set(event_target_value(&ev)) />
-                </label>
+                <SearchBox query placeholder=Msg::SubjectLabel />
                 <label class="filter">
                     <span class="filter-label">{move || locale.t(Msg::RecordStatus)}</span>
                     <select on:change=move |ev| status.set(StatusFilter::parse(&event_target_value(&ev)))>{status_options}</select>
