@@ -5,6 +5,7 @@ use crate::{
     i18n::{store_error_msg, use_locale, Locale, Msg},
     icons::Icon,
     sync::{use_sync, SyncConfig, SyncError, SyncStatus},
+    workspace::{use_workspace, LoadState},
 };
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
@@ -34,6 +35,9 @@ pub fn SyncSection() -> impl IntoView {
 fn ConnectForm() -> impl IntoView {
     let locale = use_locale();
     let sync = use_sync();
+    let workspace = use_workspace();
+    // Settings are stored with the workspace, which must be open first.
+    let ready = move || workspace.state.with(|s| *s == LoadState::Ready);
     let server = RwSignal::new(default_server());
     let token = RwSignal::new(String::new());
     let connect = Action::new_local(move |config: &SyncConfig| {
@@ -64,7 +68,7 @@ fn ConnectForm() -> impl IntoView {
             </label>
             {failure}
             <div class="form-actions">
-                <button type="submit" class="button primary" disabled=move || connect.pending().get()>
+                <button type="submit" class="button primary" disabled=move || connect.pending().get() || !ready()>
                     {move || locale.t(if connect.pending().get() { Msg::SyncConnecting } else { Msg::SyncConnect })}
                 </button>
             </div>

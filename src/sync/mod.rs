@@ -84,6 +84,7 @@ pub struct SyncEngine {
     pub status: RwSignal<SyncStatus>,
     /// Local changes not yet acknowledged by the server (record writes in the outbox).
     pub pending: RwSignal<usize>,
+    workspace: Workspace,
     wake: StoredValue<mpsc::UnboundedSender<Wake>, LocalStorage>,
 }
 
@@ -100,20 +101,21 @@ impl SyncEngine {
     /// Creates the context and starts the background loop once the workspace has loaded.
     pub fn provide() -> SyncEngine {
         let (sender, receiver) = mpsc::unbounded();
+        let workspace = use_workspace();
         let sync = SyncEngine {
             config: RwSignal::new(None),
             session: RwSignal::new(None),
             status: RwSignal::new(SyncStatus::Off),
             pending: RwSignal::new(0),
+            workspace,
             wake: StoredValue::new_local(sender),
         };
         provide_context(sync);
-        let workspace = use_workspace();
         let mut receiver = Some(receiver);
         Effect::new(move |_| {
             if workspace.state.get() == LoadState::Ready {
                 if let Some(receiver) = receiver.take() {
-                    leptos::task::spawn_local(sync.run(workspace, receiver));
+                    leptos::task::spawn_local(sync.run(receiver));
                 }
             }
         });
@@ -144,7 +146,8 @@ impl SyncEngine {
     /// Starts syncing with `config`, after checking that server and token work.
     pub async fn connect(&self, config: SyncConfig) -> Result<SessionInfo, SyncError> {
         let info = http::session(&config).await?;
-        use_workspace_store()?
+        self.workspace
+            .store()?
             .set_sync_config(Some(&config))
             .await?;
         self.config.set(Some(config));
@@ -155,7 +158,8 @@ impl SyncEngine {
 
     /// Stops syncing; the data stays on this device and changes keep collecting in the outbox.
     pub async fn disconnect(&self) -> Result<(), SyncError> {
-        use_workspace_store()?
+        self.workspace
+            .store()?
             .set_sync_config::<SyncConfig>(None)
             .await?;
         self.config.set(None);
@@ -164,13 +168,13 @@ impl SyncEngine {
         Ok(())
     }
 
-    async fn run(self, workspace: Workspace, mut receiver: mpsc::UnboundedReceiver<Wake>) {
-        if let Err(error) = self.load_config(&workspace).await {
+    async fn run(self, mut receiver: mpsc::UnboundedReceiver<Wake>) {
+        if let Err(error) = self.load_config().await {
             self.status.set(SyncStatus::Failed(error));
         }
         let mut failures = 0u32;
         loop {
-            match self.sync_once(&workspace).await {
+            match self.sync_once().await {
                 Ok(()) => failures = 0,
                 Err(error) => {
                     failures += 1;
@@ -191,8 +195,8 @@ impl SyncEngine {
         }
     }
 
-    async fn load_config(&self, workspace: &Workspace) -> Result<(), SyncError> {
-        let config: Option<SyncConfig> = workspace.store()?.sync_config().await?;
+    async fn load_config(&self) -> Result<(), SyncError> {
+        let config: Option<SyncConfig> = self.workspace.store()?.sync_config().await?;
         if config.is_some() {
             self.status.set(SyncStatus::Syncing);
         }
@@ -201,8 +205,8 @@ impl SyncEngine {
     }
 
     /// Pushes the whole outbox, then pulls until the server has nothing newer.
-    async fn sync_once(&self, workspace: &Workspace) -> Result<(), SyncError> {
-        let store = workspace.store()?;
+    async fn sync_once(&self) -> Result<(), SyncError> {
+        let store = self.workspace.store()?;
         self.pending.set(store.outbox_len().await?);
         let Some(config) = self.config.get_untracked() else {
             self.status.set(SyncStatus::Off);
@@ -228,7 +232,7 @@ impl SyncEngine {
         loop {
             let page = http::pull(&config, cursor).await?;
             let changes = store.apply_pulled(&page.ops, page.next).await?;
-            workspace.show_changes(changes)?;
+            self.workspace.show_changes(changes)?;
             cursor = page.next;
             if !page.more {
                 break;
@@ -244,10 +248,6 @@ impl SyncEngine {
 
 pub fn use_sync() -> SyncEngine {
     expect_context::<SyncEngine>()
-}
-
-fn use_workspace_store() -> Result<std::rc::Rc<crate::store::Store>, SyncError> {
-    Ok(use_workspace().store()?)
 }
 
 /// Waits twice as long after each failure in a row: 2 s, 4 s, 8 s … up to five minutes.
