@@ -643,6 +643,7 @@ messages! {
     LateBy => "{duration} late", "{duration} تأخیر";
     ResolvedLateBy => "Resolved {duration} late", "با {duration} تأخیر حل شد";
     IdleFor => "Idle for {days}", "{days} بدون فعالیت";
+    NoPurchaseFor => "No purchase for {days}", "{days} بدون خرید";
     UnitsSold => "{count} sold", "{count} فروخته‌شده";
     LostInDeals => "On {count} lost deals", "در {count} معاملهٔ ناموفق";
     CustomersBySegment => "Customers by RFM segment", "مشتریان بر اساس بخش RFM";

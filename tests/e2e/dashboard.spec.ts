@@ -65,6 +65,16 @@ test("the sample workspace fills the dashboard; the range changes the numbers; a
   await page.getByRole("textbox", { name: "To" }).fill("2000-01-31");
   await expect(revenue).toHaveText("$0.00");
 
+  // A stale deal opens in the deal form on the pipeline.
+  const staleDeal = page.getByRole("region", { name: /Deals going stale/ }).getByRole("link").first();
+  const deal = (await staleDeal.locator(".row-title").textContent())?.trim() ?? "";
+  await staleDeal.click();
+  const dealForm = page.getByRole("dialog", { name: "Edit deal" });
+  await expect(dealForm).toBeVisible();
+  await expect(dealForm.getByLabel("Title", { exact: true })).toHaveValue(deal);
+  await dealForm.getByRole("button", { name: "Cancel" }).click();
+  await page.goBack();
+
   // Who stopped buying: the first one opens their 360 page.
   const dormant = page.getByRole("region", { name: /Customers who stopped buying/ });
   const first = dormant.getByRole("link").first();

@@ -85,7 +85,10 @@ fn dormant(records: &Records<'_>, scope: &Scope, now: i64, locale: Locale) -> Ve
                 )],
             ),
             figure: format_money(row.lifetime_value, locale.lang()),
-            note: days_text(row.days_since_purchase, locale),
+            note: locale.fill(
+                Msg::NoPurchaseFor,
+                &[("days", &days_text(row.days_since_purchase, locale))],
+            ),
             badge: None,
         })
         .collect()
