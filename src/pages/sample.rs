@@ -14,7 +14,7 @@ use rabet_domain::{
     model::Pipeline,
     sample::{generate, Sample, SampleOptions},
 };
-use std::collections::HashMap;
+use std::{cell::Cell, collections::HashMap};
 
 /// Fixed, so that devices loading the sample on the same day make the same records (the same
 /// ids), which sync merges rather than duplicates.
@@ -64,34 +64,40 @@ enum Loading {
     Done(usize),
 }
 
-/// Saves one kind of the sample, reporting records saved so far across all kinds.
+/// Records saved so far across kinds, shown in `shown`. Counted here rather than read back
+/// from the signal, which is gone if the loader leaves the page (the empty dashboard does once
+/// the first customers are saved) while saving goes on.
+struct Progress {
+    done: Cell<usize>,
+    total: usize,
+    shown: RwSignal<Loading>,
+}
+
+/// Saves one kind of the sample, reporting progress.
 async fn save_kind<E: Listed>(
     workspace: Workspace,
     items: Vec<E>,
-    progress: RwSignal<Loading>,
+    progress: &Progress,
 ) -> Result<(), StoreError> {
-    let Loading::Saving {
-        done: before,
-        total,
-    } = progress.get_untracked()
-    else {
-        return Ok(());
-    };
+    let before = progress.done.get();
+    let count = items.len();
     workspace
-        .save_many(items, move |saved| {
-            progress.set(Loading::Saving {
+        .save_many(items, |saved| {
+            progress.shown.set(Loading::Saving {
                 done: before + saved,
-                total,
+                total: progress.total,
             })
         })
-        .await
+        .await?;
+    progress.done.set(before + count);
+    Ok(())
 }
 
 /// Saves the whole sample, the records others point at first.
 async fn save_sample(
     workspace: Workspace,
     sample: Sample,
-    progress: RwSignal<Loading>,
+    progress: &Progress,
 ) -> Result<(), StoreError> {
     let settings = sample.settings.clone();
     workspace
@@ -195,7 +201,12 @@ pub fn SampleLoader() -> impl IntoView {
         failure.set(None);
         progress.set(Loading::Saving { done: 0, total });
         leptos::task::spawn_local(async move {
-            match save_sample(workspace, sample, progress).await {
+            let counted = Progress {
+                done: Cell::new(0),
+                total,
+                shown: progress,
+            };
+            match save_sample(workspace, sample, &counted).await {
                 Ok(()) => progress.set(Loading::Done(total)),
                 Err(error) => {
                     progress.set(Loading::Idle);
