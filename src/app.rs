@@ -56,6 +56,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/invoices") view=pages::Invoices />
                         <Route path=path!("/invoices/:id") view=pages::InvoiceView />
                         <Route path=path!("/products") view=pages::Products />
+                        <Route path=path!("/segments") view=pages::Segments />
+                        <Route path=path!("/segments/:id") view=pages::SegmentView />
                         <Route path=path!("/settings") view=pages::Settings />
                         <Route path=path!("/join") view=pages::Join />
                     </Routes>

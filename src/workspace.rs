@@ -69,6 +69,11 @@ impl<E: Listed> Collection<E> {
         &self.items[position]
     }
 
+    /// The normalized search text of the record at `position` (what segments' text matches).
+    pub fn search_text_at(&self, position: usize) -> &str {
+        &self.search[position]
+    }
+
     /// Whether the record at `position` contains every word of `query`.
     pub fn matches_at(&self, position: usize, query: &Query) -> bool {
         query.matches(&self.search[position])

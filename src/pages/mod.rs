@@ -14,6 +14,10 @@ mod labels;
 mod parties;
 mod products;
 mod tickets;
+// Dashboard, segments and the sample workspace.
+mod messages;
+mod sample;
+mod segments;
 
 pub use customers::{Customer, Customers, ImportContacts};
 pub use dashboard::Dashboard;
@@ -21,6 +25,7 @@ pub use invoices::{InvoiceView, Invoices};
 pub use not_found::NotFound;
 pub use pipeline::Pipeline;
 pub use products::Products;
+pub use segments::{SegmentView, Segments};
 pub use settings::Settings;
 pub use sync::{Join, SyncIndicator};
 pub use tasks::Tasks;

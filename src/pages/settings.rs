@@ -31,6 +31,7 @@ pub fn Settings() -> impl IntoView {
             <super::sync::SyncSection />
             <StorageSection />
             <BackupSection />
+            <super::sample::SampleSection />
         </div>
     }
 }

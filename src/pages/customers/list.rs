@@ -102,6 +102,7 @@ pub fn Customers() -> impl IntoView {
                     {tab_button(Tab::Companies, Msg::Companies)}
                 </div>
                 <div class="toolbar-actions">
+                    <A href="/segments" attr:class="button">{move || locale.t(Msg::NavSegments)}</A>
                     <A href="/customers/import" attr:class="button">{move || locale.t(Msg::Import)}</A>
                     <button type="button" class="button primary" on:click=move |_| set_creating.set(true)>
                         {new_label}

@@ -44,7 +44,8 @@ pub fn pipeline_names(name: Msg, lang: Lang) -> DefaultPipelineNames {
     }
 }
 
-fn default_pipeline(lang: Lang) -> Pipeline {
+/// The default sales pipeline, with its fixed ids, named in `lang`.
+pub fn default_pipeline(lang: Lang) -> Pipeline {
     let mut stage_number = 0;
     Pipeline::default_sales(
         Id::from_string(DEFAULT_PIPELINE_ID),

@@ -5,10 +5,10 @@
 mod board;
 mod card;
 mod deal_form;
-mod defaults;
+pub(super) mod defaults;
 mod drag;
 mod forecast;
-mod format;
+pub(super) mod format;
 mod lost;
 mod moves;
 mod picker;
@@ -29,6 +29,7 @@ use deal_form::DealForm;
 use defaults::ensure_default_pipeline;
 use forecast::ForecastStrip;
 use leptos::{either::Either, prelude::*};
+use leptos_router::hooks::use_query_map;
 use lost::LostDialog;
 use rabet_domain::{id::Id, model::LeadSource};
 use state::{Editing, PageState, PageView};
@@ -41,6 +42,7 @@ pub fn Pipeline() -> impl IntoView {
     let workspace = use_workspace();
     ensure_default_pipeline();
     let page = PageState::provide();
+    open_linked_deal(page);
     let ready = move || page.pipeline.with(Option::is_some);
     let loading = move || {
         let failed = workspace.state.with(|s| matches!(s, LoadState::Failed(_)));
@@ -63,6 +65,32 @@ pub fn Pipeline() -> impl IntoView {
             <p class="visually-hidden" role="status" aria-live="polite">{move || page.announcement.get()}</p>
         </div>
     }
+}
+
+/// A link to one deal (`/pipeline?deal=<id>`, as the dashboard's lists make) opens it in the
+/// deal form on its own pipeline's board, once per link followed.
+fn open_linked_deal(page: PageState) {
+    let workspace = use_workspace();
+    let query = use_query_map();
+    let opened = StoredValue::new(None::<String>);
+    Effect::new(move |_| {
+        let ready = workspace.state.with(|s| *s == LoadState::Ready);
+        let Some(wanted) = query.with(|q| q.get("deal")).filter(|_| ready) else {
+            return;
+        };
+        if opened.with_value(|o| o.as_ref() == Some(&wanted)) {
+            return;
+        }
+        let id = Id::from_string(wanted.clone());
+        let pipeline = workspace
+            .deals
+            .with_untracked(|d| d.get(&id).map(|d| d.pipeline_id.clone()));
+        if let Some(pipeline) = pipeline {
+            opened.set_value(Some(wanted));
+            page.chosen.set(Some(pipeline));
+            page.editing.set(Some(Editing::Existing(id)));
+        }
+    });
 }
 
 /// The pipeline switcher, board/table switch and "new deal".

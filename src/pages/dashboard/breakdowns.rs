@@ -1,0 +1,161 @@
+//! The figures that come as a breakdown rather than one number: customers per RFM segment
+//! (each a link to the segment), campaign ROI, and what sells best.
+
+use super::state::{use_dashboard, with_records};
+use crate::{
+    i18n::{use_locale, Msg},
+    pages::{pipeline::format::totals_text, segments::rfm_segment_msg},
+    workspace::use_workspace,
+};
+use leptos::prelude::*;
+use leptos_router::components::A;
+use rabet_domain::{
+    customer::RfmThresholds,
+    kpi::{campaign_returns, product_performance, rfm_distribution},
+    locale::{format_money, format_percent},
+    segment::RfmSegment,
+};
+
+/// Best sellers shown.
+const TOP_PRODUCTS: usize = 5;
+
+#[component]
+pub fn Breakdowns() -> impl IntoView {
+    view! {
+        <section class="dashboard-section breakdowns">
+            <RfmSegments />
+            <CampaignReturns />
+            <BestSellers />
+        </section>
+    }
+}
+
+/// Customers per built-in RFM segment at the period's end.
+#[component]
+fn RfmSegments() -> impl IntoView {
+    let locale = use_locale();
+    let workspace = use_workspace();
+    let state = use_dashboard();
+    let counts = Memo::new(move |_| {
+        let scope = state.scope.get();
+        let classes = with_records(workspace, |records| {
+            rfm_distribution(records, &scope, &RfmThresholds::fixed(scope.currency))
+        });
+        RfmSegment::ALL.map(|segment| {
+            let members = classes
+                .iter()
+                .filter(|(class, _)| segment.classes().contains(class))
+                .map(|(_, count)| *count)
+                .sum::<u32>();
+            (segment, members)
+        })
+    });
+    view! {
+        <div class="card breakdown">
+            <h3 id="rfm-title">{move || locale.t(Msg::CustomersBySegment)}</h3>
+            <ul class="plain breakdown-rows" aria-labelledby="rfm-title">
+                {move || counts.get().into_iter().map(|(segment, members)| view! {
+                    <li>
+                        <A href=format!("/segments/rfm-{}", segment.as_str())>{locale.t(rfm_segment_msg(segment))}</A>
+                        <span class="row-figure">{locale.number(members as usize)}</span>
+                    </li>
+                }).collect_view()}
+            </ul>
+        </div>
+    }
+}
+
+/// Return on each campaign running in the period.
+#[component]
+fn CampaignReturns() -> impl IntoView {
+    let locale = use_locale();
+    let workspace = use_workspace();
+    let state = use_dashboard();
+    let rows = Memo::new(move |_| {
+        let scope = state.scope.get();
+        with_records(workspace, |records| campaign_returns(records, &scope))
+    });
+    let name = move |id: &rabet_domain::id::Id| {
+        workspace
+            .campaigns
+            .with(|c| c.get(id).map(|c| c.name.clone()))
+            .unwrap_or_default()
+    };
+    view! {
+        <div class="card breakdown">
+            <h3 id="roi-title">{move || locale.t(Msg::CampaignRoiTitle)}</h3>
+            <Show when=move || rows.with(|r| !r.is_empty())
+                fallback=move || view! { <p class="empty-line">{move || locale.t(Msg::NoCampaignsInPeriod)}</p> }>
+                <table class="breakdown-table" aria-labelledby="roi-title">
+                    <thead><tr>
+                        <th scope="col">{move || locale.t(Msg::DealCampaign)}</th>
+                        <th scope="col">{move || locale.t(Msg::CampaignCost)}</th>
+                        <th scope="col">{move || locale.t(Msg::ChartRevenue)}</th>
+                        <th scope="col">{move || locale.t(Msg::CampaignRoi)}</th>
+                    </tr></thead>
+                    <tbody>
+                        {move || rows.get().into_iter().map(|row| {
+                            let lang = locale.lang();
+                            let roi = row.roi.map_or_else(|| locale.t(Msg::NoData).to_owned(), |roi| format_percent(roi, lang));
+                            view! {
+                                <tr>
+                                    <th scope="row"><bdi>{name(&row.campaign_id)}</bdi></th>
+                                    <td>{format_money(row.cost, lang)}</td>
+                                    <td>{format_money(row.revenue, lang)}</td>
+                                    <td>{roi}</td>
+                                </tr>
+                            }
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </Show>
+        </div>
+    }
+}
+
+/// The products that sold best in the period.
+#[component]
+fn BestSellers() -> impl IntoView {
+    let locale = use_locale();
+    let workspace = use_workspace();
+    let state = use_dashboard();
+    let rows = Memo::new(move |_| {
+        let scope = state.scope.get();
+        let mut rows = with_records(workspace, |records| product_performance(records, &scope));
+        rows.retain(|row| row.units > 0);
+        rows.truncate(TOP_PRODUCTS);
+        rows
+    });
+    let name = move |id: &rabet_domain::id::Id| {
+        workspace
+            .products
+            .with(|p| p.get(id).map(|p| p.name.clone()))
+            .unwrap_or_default()
+    };
+    view! {
+        <div class="card breakdown">
+            <h3 id="best-title">{move || locale.t(Msg::BestSellersTitle)}</h3>
+            <Show when=move || rows.with(|r| !r.is_empty())
+                fallback=move || view! { <p class="empty-line">{move || locale.t(Msg::NoSalesInPeriod)}</p> }>
+                <table class="breakdown-table" aria-labelledby="best-title">
+                    <thead><tr>
+                        <th scope="col">{move || locale.t(Msg::Product)}</th>
+                        <th scope="col">{move || locale.t(Msg::Quantity)}</th>
+                        <th scope="col">{move || locale.t(Msg::ChartRevenue)}</th>
+                        <th scope="col">{move || locale.t(Msg::LostDeals)}</th>
+                    </tr></thead>
+                    <tbody>
+                        {move || rows.get().into_iter().map(|row| view! {
+                            <tr>
+                                <th scope="row"><bdi>{name(&row.product_id)}</bdi></th>
+                                <td>{locale.number(row.units as usize)}</td>
+                                <td>{totals_text(&row.revenue)}</td>
+                                <td>{locale.number(row.lost_deals as usize)}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </Show>
+        </div>
+    }
+}

@@ -1,0 +1,323 @@
+//! The lists that answer the questions a CRM must answer (from `rabet_domain::kpi::lists`):
+//! who stopped buying, which invoices and quotes wait for follow-up, which tickets broke their
+//! SLA, which deals went stale, which products fail to sell. Every row links to its record.
+
+use super::state::{use_dashboard, with_records};
+use crate::{
+    i18n::{use_locale, Locale, Msg},
+    local_time::{format_date, format_duration, use_calendar},
+    pages::{
+        labels::priority_msg,
+        parties::{customer_name, customer_of},
+        pipeline::format::totals_text,
+    },
+    workspace::use_workspace,
+};
+use leptos::prelude::*;
+use leptos_router::components::A;
+use rabet_domain::{
+    kpi::{
+        lists::{
+            dormant_customers, overdue_invoices, quotes_without_follow_up, sla_breaches,
+            slow_products, stale_deals, FollowUp,
+        },
+        Records, Scope,
+    },
+    locale::format_money,
+};
+
+/// Rows shown before "show more".
+const FIRST_ROWS: usize = 8;
+/// A sent quote with no call, meeting or message for a week is waiting on us.
+const QUOTE_FOLLOW_UP_DAYS: u32 = 7;
+
+/// One row of a list, in words.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Row {
+    pub key: String,
+    pub href: String,
+    pub title: String,
+    pub sub: String,
+    /// The row's main figure (an amount, units sold).
+    pub figure: String,
+    /// How long, how late.
+    pub note: String,
+    /// A badge (CSS class, text), such as a ticket's priority.
+    pub badge: Option<(String, String)>,
+}
+
+/// The rows of a list over the records, for a scope.
+type Rows = fn(&Records<'_>, &Scope, i64, Locale) -> Vec<Row>;
+
+fn days_text(days: i64, locale: Locale) -> String {
+    locale.fill(
+        Msg::DaysCount,
+        &[("days", &locale.number(days.max(0) as usize))],
+    )
+}
+
+fn customer_text(
+    contact: Option<&rabet_domain::id::Id>,
+    company: Option<&rabet_domain::id::Id>,
+) -> String {
+    customer_of(contact, company)
+        .and_then(|customer| customer_name(&customer))
+        .unwrap_or_default()
+}
+
+fn dormant(records: &Records<'_>, scope: &Scope, now: i64, locale: Locale) -> Vec<Row> {
+    let calendar = use_calendar().get();
+    let workspace = use_workspace();
+    dormant_customers(records, scope, now)
+        .into_iter()
+        .map(|row| Row {
+            key: row.contact_id.to_string(),
+            href: format!("/customers/{}", row.contact_id),
+            title: workspace
+                .contacts
+                .with(|c| c.get(&row.contact_id).map(|c| c.display_name()))
+                .unwrap_or_default(),
+            sub: locale.fill(
+                Msg::LastPurchaseOn,
+                &[(
+                    "date",
+                    &format_date(row.last_purchase_at, calendar, locale.lang()),
+                )],
+            ),
+            figure: format_money(row.lifetime_value, locale.lang()),
+            note: locale.fill(
+                Msg::NoPurchaseFor,
+                &[("days", &days_text(row.days_since_purchase, locale))],
+            ),
+            badge: None,
+        })
+        .collect()
+}
+
+/// A quote's or invoice's row: its number and customer, when it was last followed up.
+fn follow_up_row(row: FollowUp, note: String, locale: Locale) -> Row {
+    let calendar = use_calendar().get();
+    let sub = match row.last_follow_up_at {
+        Some(at) => locale.fill(
+            Msg::LastFollowUpOn,
+            &[("date", &format_date(at, calendar, locale.lang()))],
+        ),
+        None => locale.t(Msg::NeverFollowedUp).to_owned(),
+    };
+    let customer = customer_text(row.contact_id.as_ref(), row.company_id.as_ref());
+    Row {
+        key: row.invoice_id.to_string(),
+        href: format!("/invoices/{}", row.invoice_id),
+        title: [row.number, customer]
+            .into_iter()
+            .filter(|part| !part.is_empty())
+            .collect::<Vec<_>>()
+            .join(" · "),
+        sub,
+        figure: format_money(row.total, locale.lang()),
+        note,
+        badge: None,
+    }
+}
+
+fn overdue(records: &Records<'_>, scope: &Scope, now: i64, locale: Locale) -> Vec<Row> {
+    overdue_invoices(records, scope, now)
+        .into_iter()
+        .map(|row| {
+            let days = days_text(row.days_overdue.unwrap_or(0), locale);
+            let note = locale.fill(Msg::OverdueBy, &[("days", &days)]);
+            follow_up_row(row, note, locale)
+        })
+        .collect()
+}
+
+fn quotes(records: &Records<'_>, scope: &Scope, now: i64, locale: Locale) -> Vec<Row> {
+    quotes_without_follow_up(records, scope, now, QUOTE_FOLLOW_UP_DAYS)
+        .into_iter()
+        .map(|row| {
+            let days = days_text(row.days_without_follow_up, locale);
+            let note = locale.fill(Msg::WaitingFor, &[("days", &days)]);
+            follow_up_row(row, note, locale)
+        })
+        .collect()
+}
+
+fn breaches(records: &Records<'_>, scope: &Scope, now: i64, locale: Locale) -> Vec<Row> {
+    let workspace = use_workspace();
+    sla_breaches(records, scope, now)
+        .into_iter()
+        .map(|row| {
+            let late = format_duration(row.late_ms, locale.lang());
+            let (late_msg, status) = if row.open {
+                (Msg::LateBy, locale.t(Msg::StillOpen))
+            } else {
+                (Msg::ResolvedLateBy, locale.t(Msg::TicketResolved))
+            };
+            Row {
+                key: row.ticket_id.to_string(),
+                href: format!("/tickets/{}", row.ticket_id),
+                title: workspace
+                    .tickets
+                    .with(|t| t.get(&row.ticket_id).map(|t| t.subject.clone()))
+                    .unwrap_or_default(),
+                sub: customer_text(row.contact_id.as_ref(), row.company_id.as_ref()),
+                figure: status.to_owned(),
+                note: locale.fill(late_msg, &[("duration", &late)]),
+                badge: Some((
+                    format!("badge priority-{}", row.priority.as_str()),
+                    locale.t(priority_msg(row.priority)).to_owned(),
+                )),
+            }
+        })
+        .collect()
+}
+
+fn stale(records: &Records<'_>, scope: &Scope, now: i64, locale: Locale) -> Vec<Row> {
+    let workspace = use_workspace();
+    let stale_days = workspace.settings.with(|s| s.stale_deal_days);
+    stale_deals(records, scope, now, stale_days)
+        .into_iter()
+        .filter_map(|row| {
+            let deal = records.deals.iter().find(|d| d.id == row.deal_id)?;
+            let stage = records
+                .pipelines
+                .iter()
+                .find(|p| p.id == deal.pipeline_id)
+                .and_then(|p| p.stages.iter().find(|s| s.id == row.stage_id))
+                .map(|s| s.name.clone())
+                .unwrap_or_default();
+            let customer = customer_text(deal.contact_id.as_ref(), deal.company_id.as_ref());
+            Some(Row {
+                key: row.deal_id.to_string(),
+                href: format!("/pipeline?deal={}", row.deal_id),
+                title: deal.title.clone(),
+                sub: [stage, customer]
+                    .into_iter()
+                    .filter(|part| !part.is_empty())
+                    .collect::<Vec<_>>()
+                    .join(" · "),
+                figure: format_money(row.value, locale.lang()),
+                note: locale.fill(Msg::IdleFor, &[("days", &days_text(row.idle_days, locale))]),
+                badge: None,
+            })
+        })
+        .collect()
+}
+
+fn slow(records: &Records<'_>, scope: &Scope, _: i64, locale: Locale) -> Vec<Row> {
+    slow_products(records, scope)
+        .into_iter()
+        .filter_map(|row| {
+            let product = records.products.iter().find(|p| p.id == row.product_id)?;
+            let lost = locale.fill(
+                Msg::LostInDeals,
+                &[("count", &locale.number(row.lost_deals as usize))],
+            );
+            Some(Row {
+                key: row.product_id.to_string(),
+                href: "/products".to_owned(),
+                title: product.name.clone(),
+                sub: if row.lost_deals > 0 {
+                    lost
+                } else {
+                    String::new()
+                },
+                figure: locale.fill(
+                    Msg::UnitsSold,
+                    &[("count", &locale.number(row.units as usize))],
+                ),
+                note: totals_text(&row.revenue),
+                badge: None,
+            })
+        })
+        .collect()
+}
+
+/// Which scope a list runs on.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum About {
+    /// Today's state, whatever the range (dormant, overdue, stale …).
+    Today,
+    /// The period: tickets resolved late in it, products that did not sell in it.
+    Period,
+}
+
+/// A list with its heading, the first rows, and a way to see more.
+#[component]
+fn QuestionList(
+    id: &'static str,
+    title: Msg,
+    empty: Msg,
+    about: About,
+    rows: Rows,
+) -> impl IntoView {
+    let locale = use_locale();
+    let workspace = use_workspace();
+    let state = use_dashboard();
+    let all = Memo::new(move |_| {
+        let scope = match about {
+            About::Today => state.list_scope.get(),
+            About::Period => state.scope.get(),
+        };
+        with_records(workspace, |records| {
+            rows(records, &scope, state.now, locale)
+        })
+    });
+    let limit = RwSignal::new(FIRST_ROWS);
+    let shown = move || all.with(|rows| rows.iter().take(limit.get()).cloned().collect::<Vec<_>>());
+    let title_id = format!("{id}-title");
+    let count = move || locale.number(all.with(Vec::len));
+    let more = move || all.with(Vec::len) > limit.get();
+    let list_labelled_by = title_id.clone();
+    view! {
+        <section class="card question" aria-labelledby=title_id.clone()>
+            <h3 id=title_id.clone()>{move || locale.t(title)}" "<span class="count">{count}</span></h3>
+            <Show when=move || all.with(|rows| !rows.is_empty())
+                fallback=move || view! { <p class="empty-line">{move || locale.t(empty)}</p> }>
+                <ul class="plain question-rows" aria-labelledby=list_labelled_by.clone()>
+                    <For each=shown key=|row| row.key.clone() let:row>
+                        <li class="question-row">
+                            <A href=row.href.clone() attr:class="row-link">
+                                <span class="row-main">
+                                    <bdi class="row-title">{row.title.clone()}</bdi>
+                                    <bdi class="row-sub">{row.sub.clone()}</bdi>
+                                </span>
+                                <span class="row-meta">
+                                    {row.badge.clone().map(|(class, text)| view! { <span class=class>{text}</span> })}
+                                    <bdi class="row-figure">{row.figure.clone()}</bdi>
+                                    <span class="row-sub">{row.note.clone()}</span>
+                                </span>
+                            </A>
+                        </li>
+                    </For>
+                </ul>
+                <Show when=more>
+                    <button type="button" class="button" on:click=move |_| limit.update(|l| *l += FIRST_ROWS * 3)>
+                        {move || {
+                            let shown = locale.number(limit.get().min(all.with(Vec::len)));
+                            locale.fill(Msg::ShowMoreOf, &[("shown", &shown), ("total", &count())])
+                        }}
+                    </button>
+                </Show>
+            </Show>
+        </section>
+    }
+}
+
+#[component]
+pub fn QuestionLists() -> impl IntoView {
+    let locale = use_locale();
+    view! {
+        <section class="dashboard-section" aria-labelledby="lists-title">
+            <h2 id="lists-title">{move || locale.t(Msg::NeedsAttentionTitle)}</h2>
+            <div class="question-grid">
+                <QuestionList id="list-dormant" title=Msg::ListDormant empty=Msg::ListDormantEmpty about=About::Today rows=dormant />
+                <QuestionList id="list-overdue" title=Msg::ListOverdue empty=Msg::ListOverdueEmpty about=About::Today rows=overdue />
+                <QuestionList id="list-quotes" title=Msg::ListQuotes empty=Msg::ListQuotesEmpty about=About::Today rows=quotes />
+                <QuestionList id="list-sla" title=Msg::ListSla empty=Msg::ListSlaEmpty about=About::Period rows=breaches />
+                <QuestionList id="list-stale" title=Msg::ListStale empty=Msg::ListStaleEmpty about=About::Today rows=stale />
+                <QuestionList id="list-slow" title=Msg::ListSlow empty=Msg::ListSlowEmpty about=About::Period rows=slow />
+            </div>
+        </section>
+    }
+}

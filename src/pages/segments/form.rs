@@ -1,0 +1,196 @@
+//! The segment form: a name and the criteria of a `SegmentFilter`, with the number of contacts
+//! that match as the user types.
+
+use super::member_positions;
+use crate::{
+    editing::Draft,
+    i18n::{source_msg, stage_msg, use_locale, Msg},
+    local_time::{now_ms, use_calendar, DayField, DayText},
+    pages::{labels::rfm_class_msg, pipeline::format::amount_input_text},
+    widgets::{FormDialog, IdSelect, TextField},
+    workspace::use_workspace,
+};
+use leptos::prelude::*;
+use rabet_domain::{
+    id::Id,
+    locale::parse_money,
+    model::{LeadSource, LifecycleStage, RfmClass, Segment, SegmentFilter},
+    money::Money,
+};
+
+/// Tags as typed: separated by Latin or Persian commas.
+pub fn parse_tags(text: &str) -> Vec<String> {
+    text.split([',', '،'])
+        .map(str::trim)
+        .filter(|tag| !tag.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// Checkboxes over a list criterion of the filter.
+#[component]
+fn CheckGroup<T>(
+    legend: Msg,
+    options: &'static [T],
+    text: fn(T) -> Msg,
+    list: fn(&SegmentFilter) -> &Vec<T>,
+    list_mut: fn(&mut SegmentFilter) -> &mut Vec<T>,
+    record: RwSignal<Segment>,
+) -> impl IntoView
+where
+    T: Copy + PartialEq + Send + Sync + 'static,
+{
+    let locale = use_locale();
+    let toggle = move |option: T, on: bool| {
+        record.update(|s| {
+            let chosen = list_mut(&mut s.filter);
+            chosen.retain(|o| *o != option);
+            if on {
+                chosen.push(option);
+            }
+        })
+    };
+    view! {
+        <fieldset class="check-group">
+            <legend class="field-label">{move || locale.t(legend)}</legend>
+            {options.iter().copied().map(|option| view! {
+                <label class="check">
+                    <input type="checkbox"
+                        prop:checked=move || record.with(|s| list(&s.filter).contains(&option))
+                        on:change=move |ev| toggle(option, event_target_checked(&ev)) />
+                    {move || locale.t(text(option))}
+                </label>
+            }).collect_view()}
+        </fieldset>
+    }
+}
+
+#[component]
+pub fn SegmentForm(initial: Option<Segment>, on_done: Callback<Option<Id>>) -> impl IntoView {
+    let locale = use_locale();
+    let workspace = use_workspace();
+    let calendar = use_calendar();
+    let lang = untrack(|| locale.lang());
+    let currency = workspace.settings.with_untracked(|s| s.currency);
+    let filter = initial
+        .as_ref()
+        .map(|s| s.filter.clone())
+        .unwrap_or_default();
+    let tags = RwSignal::new(filter.tags.join(", "));
+    let before = DayText::new(filter.last_purchase_before, calendar.get_untracked(), lang);
+    let after = DayText::new(filter.last_purchase_after, calendar.get_untracked(), lang);
+    let min_spend = RwSignal::new(
+        filter
+            .min_spend_minor
+            .map(|minor| amount_input_text(Money::new(minor, currency), lang))
+            .unwrap_or_default(),
+    );
+    let draft = Draft::new(initial, || Segment {
+        id: crate::store::new_id(),
+        ..Segment::default()
+    });
+    let record = draft.record;
+    let title = Signal::derive(move || {
+        locale.t(if draft.is_new() {
+            Msg::NewSegment
+        } else {
+            Msg::EditSegment
+        })
+    });
+    let spend = move || {
+        let text = min_spend.get();
+        if text.trim().is_empty() {
+            return Ok(None);
+        }
+        parse_money(&text, currency).map(|money| Some(money.minor))
+    };
+    // The filter as typed so far; `None` while a day or amount cannot be read.
+    let typed = move || {
+        let calendar = calendar.get();
+        let mut filter = record.with(|s| s.filter.clone());
+        filter.tags = parse_tags(&tags.get());
+        filter.last_purchase_before = before.day(calendar).ok()?;
+        filter.last_purchase_after = after.day(calendar).ok()?;
+        filter.min_spend_minor = spend().ok()?;
+        Some(filter)
+    };
+    let now = now_ms();
+    let matching = Memo::new(move |_| {
+        typed().map(|filter| member_positions(workspace, &[filter], now)[0].len())
+    });
+    let members = Signal::derive(move || {
+        workspace.members.with(|m| {
+            let mut all: Vec<(Id, String)> = m
+                .iter()
+                .map(|m| (m.id.clone(), m.display_name().to_owned()))
+                .collect();
+            all.sort_by(|a, b| a.1.cmp(&b.1));
+            all
+        })
+    });
+    let submit = move |_| {
+        let Some(filter) = untrack(typed) else {
+            draft.failure.set(Some(Msg::FixHighlighted));
+            return;
+        };
+        let mut segment = record.get_untracked();
+        segment.name = segment.name.trim().to_owned();
+        segment.filter = filter;
+        draft.submit(segment, move |saved| on_done.run(Some(saved.id)));
+    };
+    view! {
+        <FormDialog title=title on_submit=Callback::new(submit) on_cancel=Callback::new(move |_| on_done.run(None))
+            saving=draft.saving failure=draft.failure>
+            <div class="form-grid">
+                <TextField label=Msg::SegmentName id="segment-name" autofocus=true error=draft.error("name")
+                    get=move || record.with(|s| s.name.clone()) set=move |v| record.update(|s| s.name = v) />
+                <TextField label=Msg::SearchText id="segment-text"
+                    get=move || record.with(|s| s.filter.text.clone()) set=move |v| record.update(|s| s.filter.text = v) />
+                <div class="field">
+                    <label class="field-label" for="segment-tags">{move || locale.t(Msg::Tags)}</label>
+                    <input id="segment-tags" type="text" aria-describedby="segment-tags-hint"
+                        prop:value=move || tags.get() on:input=move |ev| tags.set(event_target_value(&ev)) />
+                    <span class="field-hint" id="segment-tags-hint">{move || locale.t(Msg::TagsHint)}</span>
+                </div>
+                <IdSelect label=Msg::Owner id="segment-owner" none=Msg::All options=members
+                    current=Signal::derive(move || record.with(|s| s.filter.owner_id.clone()))
+                    set=move |owner| record.update(|s| s.filter.owner_id = owner) />
+                <DayField label=Msg::LastPurchaseAfter id="segment-after" text=after />
+                <DayField label=Msg::LastPurchaseBefore id="segment-before" text=before />
+                <div class="field">
+                    <label class="field-label" for="segment-spend">
+                        {move || format!("{} ({})", locale.t(Msg::MinSpend), currency.label(locale.lang()))}
+                    </label>
+                    <input id="segment-spend" type="text" inputmode="decimal"
+                        prop:value=move || min_spend.get() on:input=move |ev| min_spend.set(event_target_value(&ev))
+                        aria-invalid=move || spend().is_err().to_string() />
+                    <span class="field-error" role="alert">{move || spend().is_err().then(|| locale.t(Msg::ErrAmount))}</span>
+                </div>
+            </div>
+            <CheckGroup legend=Msg::LifecycleStage options=LifecycleStage::ALL text=stage_msg
+                list=|f| &f.lifecycle_stages list_mut=|f| &mut f.lifecycle_stages record=record />
+            <CheckGroup legend=Msg::LeadSource options=LeadSource::ALL text=source_msg
+                list=|f| &f.sources list_mut=|f| &mut f.sources record=record />
+            <CheckGroup legend=Msg::KpiRfmClass options=RfmClass::ALL text=rfm_class_msg
+                list=|f| &f.rfm_classes list_mut=|f| &mut f.rfm_classes record=record />
+            <p class="segment-matching" role="status">
+                {move || matching.get().map(|count| locale.fill(Msg::ContactsMatch, &[("count", &locale.number(count))]))}
+            </p>
+        </FormDialog>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wasm_bindgen_test::wasm_bindgen_test;
+
+    #[wasm_bindgen_test]
+    fn tags_split_on_either_comma() {
+        assert_eq!(
+            parse_tags(" vip, عمده‌فروش ،wholesale,, "),
+            ["vip", "عمده‌فروش", "wholesale"]
+        );
+        assert!(parse_tags("  ").is_empty());
+    }
+}
