@@ -79,11 +79,11 @@ const contactsShown = (count) => document.querySelector(".list-count")?.textCont
 async function loadSample(page, size) {
   await page.goto(`${origin}/settings`);
   const section = page.locator("section").filter({ has: page.getByRole("heading", { name: "Sample workspace" }) });
-  await section.getByLabel("Customers").selectOption(String(size));
+  await section.getByLabel("Customers in the sample").selectOption(String(size));
   page.once("dialog", (dialog) => dialog.accept());
   const started = Date.now();
   await section.getByRole("button", { name: "Load sample workspace" }).click();
-  await section.getByText("Sample workspace loaded.").waitFor({ timeout: 3_600_000 });
+  await section.getByText(/^Sample workspace loaded/).waitFor({ timeout: 3_600_000 });
   return Date.now() - started;
 }
 
@@ -231,11 +231,11 @@ function timelineBackup(contactId, count) {
 /** Dashboard: choosing the one-year range to the cards repainted. */
 async function dashboardRecompute(page) {
   await page.goto(`${origin}/`);
-  const range = page.getByLabel("Period");
-  await range.waitFor({ timeout: 600_000 });
+  await page.locator(".kpi-card").first().waitFor({ timeout: 600_000 });
   return page.evaluate(async () => {
-    const select = [...document.querySelectorAll("select")].find((s) => [...s.options].some((o) => o.value === "this_year"));
-    const cards = document.querySelector(".kpi-cards") ?? document.body;
+    // From this month to this year: the cards change, and every figure is computed anew.
+    const select = document.getElementById("dashboard-range");
+    const cards = document.querySelector(".kpi-grid");
     const before = cards.textContent;
     const t0 = performance.now();
     select.value = "this_year";

@@ -678,6 +678,8 @@ messages! {
     SampleSection => "Sample workspace", "فضای کار نمونه";
     SampleHint => "Adds a few hundred made-up customers with deals, invoices, tickets and campaigns over two years, in the current language, so every view has something to show.", "چند صد مشتری ساختگی با معامله، فاکتور، تیکت و کمپین در دو سال، به زبان فعلی، اضافه می‌کند تا همهٔ بخش‌ها چیزی برای نمایش داشته باشند.";
     LoadSample => "Load sample workspace", "بارگذاری فضای کار نمونه";
+    SampleSize => "Customers in the sample", "تعداد مشتریان نمونه";
+    SampleSizeHint => "Large samples take minutes to save and show how Rabet copes at scale.", "نمونه‌های بزرگ ذخیره‌شان چند دقیقه طول می‌کشد و نشان می‌دهند رابط در مقیاس بالا چگونه کار می‌کند.";
     SampleConfirm => "This workspace already has records. Add the sample records to them? The workspace currency becomes the sample's.", "این فضای کار از قبل رکورد دارد. رکوردهای نمونه به آن‌ها افزوده شود؟ واحد پول فضای کار همان واحد پول نمونه می‌شود.";
     SampleProgress => "Sample workspace progress", "پیشرفت بارگذاری نمونه";
     SampleSaving => "Saving the sample… {done} of {total}", "در حال ذخیرهٔ نمونه… {done} از {total}";

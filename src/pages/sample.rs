@@ -21,6 +21,9 @@ use std::{cell::Cell, collections::HashMap};
 const SAMPLE_SEED: u64 = 1_403;
 /// Enough customers for every list and chart to show something, few enough to load in seconds.
 const SAMPLE_CONTACTS: usize = 300;
+/// The sizes offered in settings: the larger ones show how Rabet copes at scale (and feed the
+/// benchmark).
+const SAMPLE_SIZES: [usize; 4] = [SAMPLE_CONTACTS, 10_000, 50_000, 100_000];
 
 /// Moves the sample's pipeline onto the ids of the workspace's default pipeline (same stages,
 /// by position), so loading the sample never adds a second "Sales" pipeline next to it.
@@ -170,7 +173,11 @@ fn record_count(sample: &Sample) -> usize {
 
 /// The button that loads the sample, with its progress and outcome.
 #[component]
-pub fn SampleLoader() -> impl IntoView {
+pub fn SampleLoader(
+    /// How many contacts to make; the rest of the sample is in proportion.
+    #[prop(into, default = Signal::stored(SAMPLE_CONTACTS))]
+    contacts: Signal<usize>,
+) -> impl IntoView {
     let locale = use_locale();
     let workspace = use_workspace();
     let progress = RwSignal::new(Loading::Idle);
@@ -192,7 +199,7 @@ pub fn SampleLoader() -> impl IntoView {
         let lang = locale.lang();
         let mut sample = generate(&SampleOptions {
             seed: SAMPLE_SEED,
-            contacts: SAMPLE_CONTACTS,
+            contacts: contacts.get_untracked(),
             lang,
             today: local_day(now_ms()),
         });
@@ -254,11 +261,32 @@ pub fn SampleLoader() -> impl IntoView {
 #[component]
 pub fn SampleSection() -> impl IntoView {
     let locale = use_locale();
+    let contacts = RwSignal::new(SAMPLE_CONTACTS);
+    let sizes = SAMPLE_SIZES
+        .iter()
+        .map(|&size| {
+            view! {
+                <option value=size.to_string() selected=move || contacts.get() == size>
+                    {move || locale.number(size)}
+                </option>
+            }
+        })
+        .collect_view();
+    let choose = move |ev| {
+        if let Ok(size) = event_target_value(&ev).parse() {
+            contacts.set(size);
+        }
+    };
     view! {
         <section class="card settings-section" id="sample" aria-labelledby="sample-title">
             <h2 id="sample-title">{move || locale.t(Msg::SampleSection)}</h2>
             <p class="field-hint">{move || locale.t(Msg::SampleHint)}</p>
-            <SampleLoader />
+            <label class="field">
+                <span class="field-label">{move || locale.t(Msg::SampleSize)}</span>
+                <select on:change=choose>{sizes}</select>
+                <span class="field-hint">{move || locale.t(Msg::SampleSizeHint)}</span>
+            </label>
+            <SampleLoader contacts />
         </section>
     }
 }
