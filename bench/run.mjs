@@ -208,7 +208,7 @@ async function open360(page) {
   return page.evaluate(async (contactId) => {
     const t0 = performance.now();
     document.querySelector(`a[href="/customers/${contactId}"]`).click();
-    while (!document.querySelector('[aria-label="Timeline"] li, [aria-label="سابقه"] li')) await new Promise((resolve) => requestAnimationFrame(resolve));
+    while (!document.querySelector(".timeline-list li")) await new Promise((resolve) => requestAnimationFrame(resolve));
     await new Promise((resolve) => requestAnimationFrame(resolve));
     return performance.now() - t0;
   }, contactId);
