@@ -92,10 +92,12 @@ async function importCsv(page, size) {
   await page.getByLabel("Choose a CSV or vCard file").setInputFiles({ name: "contacts.csv", mimeType: "text/csv", buffer: sampleCsv(size) });
   const button = page.getByRole("button", { name: `Import ${size.toLocaleString("en-US")} rows` });
   await button.waitFor({ timeout: 300_000 });
+  // The sample's owners are not members of this empty workspace: leave that column out.
+  await page.getByRole("combobox", { name: "Imports as: Owner" }).selectOption({ label: "Don't import" });
   const started = Date.now();
   // Parsing and checking every row runs before the first progress paint.
   await button.click({ timeout: 3_600_000 });
-  await page.getByText(/contacts imported\.$/).waitFor({ timeout: 3_600_000 });
+  await page.getByText(`${size.toLocaleString("en-US")} contacts imported.`).waitFor({ timeout: 3_600_000 });
   return Date.now() - started;
 }
 
@@ -358,7 +360,7 @@ try {
     record(`memory with ${label} contacts (JS heap + wasm)`, `${(mem.jsMB + mem.wasmMB).toFixed(1)} MB (JS ${mem.jsMB} + wasm ${mem.wasmMB})`, "≤ 250 MB at 100k");
     const search = await searchLatency(page, size);
     record(`search over ${label} contacts, 50 queries`, `median ${search.median} ms, p95 ${search.p95} ms`, "p95 ≤ 30 ms");
-    const boardMs = await navigationRender(page, "Pipeline", "document.querySelectorAll('[role=region] article').length > 0");
+    const boardMs = await navigationRender(page, "Pipeline", "document.querySelectorAll('.board-column article').length > 0");
     const openDeals = await page.evaluate(() => [...document.querySelectorAll(".column-count")].reduce((sum, p) => sum + (parseInt(p.textContent.replace(/,/g, ""), 10) || 0), 0).toLocaleString("en-US"));
     record(`pipeline board render (${label}-contact workspace, ${openDeals} open deals)`, `${round(boardMs)} ms`, "≤ 150 ms");
     record(`pipeline move, key press to repaint (${openDeals} open deals)`, `${round(await moveRepaint(page))} ms`, "—");
