@@ -179,12 +179,17 @@ function moveRepaint(page) {
   return page.evaluate(async () => {
     const columns = [...document.querySelectorAll(".board-column:not(.unplaced)")];
     const card = columns[0].querySelector("article");
-    const name = card.getAttribute("aria-label");
-    const target = columns[1];
+    const count = (column) => column.querySelector(".column-count").textContent;
+    const [before, beforeNext] = [count(columns[0]), count(columns[1])];
     card.focus();
     const t0 = performance.now();
     card.dispatchEvent(new KeyboardEvent("keydown", { key: document.dir === "rtl" ? "ArrowLeft" : "ArrowRight", bubbles: true }));
-    while (![...target.querySelectorAll("article")].some((a) => a.getAttribute("aria-label") === name)) await new Promise((resolve) => requestAnimationFrame(resolve));
+    // Columns show a capped number of cards, so watch the card leave and the counts change.
+    const moved = () => !columns[0].contains(card) && count(columns[0]) !== before && count(columns[1]) !== beforeNext;
+    while (!moved()) {
+      if (performance.now() - t0 > 10_000) return NaN;
+      await new Promise((resolve) => requestAnimationFrame(resolve));
+    }
     await new Promise((resolve) => requestAnimationFrame(resolve));
     return performance.now() - t0;
   });
@@ -363,7 +368,7 @@ try {
     const boardMs = await navigationRender(page, "Pipeline", "document.querySelectorAll('.board-column article').length > 0");
     const openDeals = await page.evaluate(() => [...document.querySelectorAll(".column-count")].reduce((sum, p) => sum + (parseInt(p.textContent.replace(/,/g, ""), 10) || 0), 0).toLocaleString("en-US"));
     record(`pipeline board render (${label}-contact workspace, ${openDeals} open deals)`, `${round(boardMs)} ms`, "≤ 150 ms");
-    record(`pipeline move, key press to repaint (${openDeals} open deals)`, `${round(await moveRepaint(page))} ms`, "—");
+    record(`pipeline move, key press to repaint (${openDeals} open deals)`, await moveRepaint(page).then((ms) => (Number.isNaN(ms) ? "not seen within 10 s" : `${round(ms)} ms`)), "—");
     const dashboardMs = await dashboardRecompute(page);
     record(`dashboard recompute, one-year range (${label} contacts)`, `${round(dashboardMs)} ms`, "≤ 150 ms");
     const openMs = await open360(page);
