@@ -94,6 +94,8 @@ fn WorkspaceSection() -> impl IntoView {
         (Some(Calendar::Jalali), Msg::CalendarJalali, "jalali"),
     ];
     let current_calendar = move || workspace.settings.with(|s| s.calendar);
+    // A choice made before the workspace is open could not be saved.
+    let loading = move || workspace.state.with(|s| *s != LoadState::Ready);
     let choose_calendar = move |ev| {
         let chosen = event_target_value(&ev);
         if let Some((calendar, _, _)) = calendars.iter().find(|(_, _, key)| *key == chosen) {
@@ -113,7 +115,7 @@ fn WorkspaceSection() -> impl IntoView {
             <div class="form-grid">
                 <label class="field">
                     <span class="field-label">{move || locale.t(Msg::Calendar)}</span>
-                    <select on:change=choose_calendar>
+                    <select on:change=choose_calendar disabled=loading>
                         {calendars.into_iter().map(|(calendar, msg, key)| view! {
                             <option value=key selected=move || current_calendar() == calendar>{move || locale.t(msg)}</option>
                         }).collect_view()}
@@ -121,7 +123,7 @@ fn WorkspaceSection() -> impl IntoView {
                 </label>
                 <label class="field">
                     <span class="field-label">{move || locale.t(Msg::Currency)}</span>
-                    <select on:change=choose_currency>
+                    <select on:change=choose_currency disabled=loading>
                         {Currency::ALL.iter().copied().map(|currency| view! {
                             <option
                                 value=currency.code()
