@@ -87,30 +87,35 @@ async fn register(
         let container = container.clone();
         move || container.controller().is_some()
     };
-    if let Some(worker) = registration.waiting() {
-        if is_update() {
-            on_waiting(worker);
-        }
-    }
+    // A waiting worker becomes the prompt; an installing one is watched until it waits.
+    let offer = move |worker: ServiceWorker| {
+        let (on_waiting, is_update) = (on_waiting.clone(), is_update.clone());
+        let offer_if_installed = move |worker: &ServiceWorker| {
+            if worker.state() == ServiceWorkerState::Installed && is_update() {
+                on_waiting(worker.clone());
+            }
+        };
+        offer_if_installed(&worker);
+        let watched = worker.clone();
+        let state_changed = Closure::<dyn FnMut()>::new(move || offer_if_installed(&watched));
+        worker.set_onstatechange(Some(state_changed.as_ref().unchecked_ref()));
+        state_changed.forget();
+    };
     let found = {
-        let registration = registration.clone();
+        let (registration, offer) = (registration.clone(), offer.clone());
         Closure::<dyn FnMut()>::new(move || {
-            let Some(worker) = registration.installing() else {
-                return;
-            };
-            let (on_waiting, is_update) = (on_waiting.clone(), is_update.clone());
-            let watched = worker.clone();
-            let state_changed = Closure::<dyn FnMut()>::new(move || {
-                if watched.state() == ServiceWorkerState::Installed && is_update() {
-                    on_waiting(watched.clone());
-                }
-            });
-            worker.set_onstatechange(Some(state_changed.as_ref().unchecked_ref()));
-            state_changed.forget();
+            if let Some(worker) = registration.installing() {
+                offer(worker);
+            }
         })
     };
     registration.set_onupdatefound(Some(found.as_ref().unchecked_ref()));
     found.forget();
+    // The browser checks for a new worker on every navigation, so by the time this code runs
+    // the update may already be installing or waiting, its `updatefound` long gone.
+    if let Some(worker) = registration.waiting().or_else(|| registration.installing()) {
+        offer(worker);
+    }
 
     let check = Closure::<dyn FnMut()>::new(move || {
         let _ = registration.update();

@@ -38,7 +38,8 @@ test.describe("a new deploy", () => {
   test.beforeEach(async ({}, testInfo) => {
     dist = mkdtempSync(join(tmpdir(), "rabet-dist-"));
     cpSync("dist", dist, { recursive: true });
-    const addr = `127.0.0.1:${8090 + testInfo.workerIndex}`;
+    // parallelIndex stays below the worker count, unlike workerIndex, which grows after a failure.
+    const addr = `127.0.0.1:${18090 + testInfo.parallelIndex}`;
     origin = `http://${addr}`;
     server = spawn("target/release/rabet-server", ["serve", "--addr", addr, "--dist", dist, "--data-dir", join(dist, ".data")], {
       stdio: "ignore",
@@ -62,8 +63,13 @@ test.describe("a new deploy", () => {
     await page.reload();
     await expect(prompt).toBeVisible();
 
+    // The page reloads once the new worker has taken over; wait for that load, not for the
+    // old page's heading, which is still on screen until then.
+    const reloaded = page.waitForEvent("load");
     await prompt.getByRole("button", { name: "Reload" }).click();
+    await reloaded;
     await expect(page.getByRole("heading", { level: 1, name: "Dashboard" })).toBeVisible();
+    await expect(prompt).toHaveCount(0);
     await expect.poll(() => page.evaluate(() => caches.keys())).toEqual([`rabet-${workerVersion(dist)}`]);
     expect(workerVersion(dist)).not.toBe(oldVersion);
   });
