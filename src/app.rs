@@ -35,6 +35,8 @@ pub fn App() -> impl IntoView {
         }),
         _ => None,
     };
+    // Tells assistive technology (and the benchmark) that the records are still arriving.
+    let loading = move || workspace.state.with(|s| *s == LoadState::Loading).to_string();
 
     view! {
         <Title text=move || locale.t(Msg::AppName) />
@@ -42,7 +44,7 @@ pub fn App() -> impl IntoView {
             <a class="skip-link" href="#main">{move || locale.t(Msg::SkipToContent)}</a>
             <div class="shell">
                 <Navigation />
-                <main id="main" class="page" tabindex="-1">
+                <main id="main" class="page" tabindex="-1" aria-busy=loading>
                     {load_failure}
                     <Routes fallback=pages::NotFound>
                         <Route path=path!("/") view=pages::Dashboard />

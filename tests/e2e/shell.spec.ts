@@ -19,6 +19,8 @@ test("the shell loads with navigation and the dashboard", async ({ page }) => {
   await expect(nav(page)).toBeVisible();
   await expect(page).toHaveTitle("Dashboard · Rabet");
   await expect(page.locator("html")).toHaveAttribute("dir", "ltr");
+  // Busy while the records load, then not: screen readers (and the benchmark) wait for it.
+  await expect(page.getByRole("main")).toHaveAttribute("aria-busy", "false");
 });
 
 test("navigation reaches every route", async ({ page }) => {
