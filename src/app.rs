@@ -36,7 +36,12 @@ pub fn App() -> impl IntoView {
         _ => None,
     };
     // Tells assistive technology (and the benchmark) that the records are still arriving.
-    let loading = move || workspace.state.with(|s| *s == LoadState::Loading).to_string();
+    let loading = move || {
+        workspace
+            .state
+            .with(|s| *s == LoadState::Loading)
+            .to_string()
+    };
 
     view! {
         <Title text=move || locale.t(Msg::AppName) />

@@ -2,6 +2,7 @@
 //! signals, so lists and search never wait on IndexedDB and every view updates after a write.
 //! Views write through `Workspace` only; it writes through the store, then updates memory.
 
+pub use crate::store::Ids;
 use crate::store::{Changed, Store, StoreError};
 use leptos::prelude::*;
 use rabet_domain::{
@@ -356,9 +357,10 @@ impl Workspace {
     pub async fn save_many<E: Listed>(
         &self,
         items: Vec<E>,
+        ids: Ids,
         on_progress: impl FnMut(usize),
     ) -> Result<(), StoreError> {
-        let saved = self.store()?.save_many(&items, on_progress).await;
+        let saved = self.store()?.save_many(&items, ids, on_progress).await;
         if saved.is_err() {
             // Earlier chunks may be stored: show them as they are stored.
             self.load_kind::<E>(&*self.store()?).await?;

@@ -6,7 +6,7 @@ use crate::{
     i18n::{store_error_msg, use_locale, Msg},
     local_time::{local_day, now_ms},
     store::StoreError,
-    workspace::{use_workspace, Collection, Listed, Workspace},
+    workspace::{use_workspace, Collection, Ids, Listed, Workspace},
 };
 use leptos::prelude::*;
 use rabet_domain::{
@@ -85,7 +85,7 @@ async fn save_kind<E: Listed>(
     let before = progress.done.get();
     let count = items.len();
     workspace
-        .save_many(items, |saved| {
+        .save_many(items, Ids::MayExist, |saved| {
             progress.shown.set(Loading::Saving {
                 done: before + saved,
                 total: progress.total,

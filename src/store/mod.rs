@@ -71,6 +71,16 @@ pub struct Changed {
     pub values: Option<Map<String, Value>>,
 }
 
+/// Whether records may already be stored under the ids a write names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Ids {
+    /// Any ids: each stored record is read and the write merged into it.
+    MayExist,
+    /// Ids this device has just made (an import): nothing can be stored under them, so
+    /// nothing is read, which halves the requests of a large write.
+    Fresh,
+}
+
 /// An open connection to the database plus this replica's clock.
 ///
 /// Not `Send` (IndexedDB handles live on the main thread): keep it in an `Rc` or
@@ -146,11 +156,13 @@ impl Store {
         self.apply_ops(&ops, true).await.map(drop)
     }
 
-    /// Saves new records (an import) in a few large transactions, calling `on_progress` with
-    /// the number saved so far after each. A failure leaves the earlier transactions saved.
+    /// Saves new records (an import, the sample) in a few large transactions, calling
+    /// `on_progress` with the number saved so far after each. A failure leaves the earlier
+    /// transactions saved.
     pub async fn save_many<E: Entity>(
         &self,
         items: &[E],
+        ids: Ids,
         mut on_progress: impl FnMut(usize),
     ) -> Result<(), StoreError> {
         let mut saved = 0;
@@ -163,7 +175,7 @@ impl Store {
                 Ok::<_, rabet_domain::op::OpError>(ops)
             });
             let ops = ops.map_err(|error| StoreError::Other(error.to_string()))?;
-            self.apply_ops(&ops, true).await?;
+            self.merge_ops(&ops, true, None, ids).await?;
             saved += chunk.len();
             on_progress(saved);
         }
@@ -191,14 +203,15 @@ impl Store {
         if !local {
             self.observe_remote(ops)?;
         }
-        self.merge_ops(ops, local, None).await
+        self.merge_ops(ops, local, None, Ids::MayExist).await
     }
 
     /// Merges ops pulled from the sync server and, in the same transaction, moves the pull
     /// cursor to `cursor`: a crash in between cannot skip ops or record a cursor without them.
     pub async fn apply_pulled(&self, ops: &[Op], cursor: u64) -> Result<Vec<Changed>, StoreError> {
         self.observe_remote(ops)?;
-        self.merge_ops(ops, false, Some(cursor)).await
+        self.merge_ops(ops, false, Some(cursor), Ids::MayExist)
+            .await
     }
 
     async fn merge_ops(
@@ -206,6 +219,7 @@ impl Store {
         ops: &[Op],
         local: bool,
         cursor: Option<u64>,
+        ids: Ids,
     ) -> Result<Vec<Changed>, StoreError> {
         let mut by_record: BTreeMap<(EntityKind, &Id), Vec<&Op>> = BTreeMap::new();
         for op in ops {
@@ -235,7 +249,10 @@ impl Store {
                 .collect::<Result<BTreeMap<_, _>, StoreError>>()?;
             let merge = tx.object_store(MERGE)?;
             let keys: Vec<(EntityKind, &Id)> = by_record.keys().copied().collect();
-            let records = read_records(&stores, &merge, &keys).await?;
+            let records = match ids {
+                Ids::MayExist => read_records(&stores, &merge, &keys).await?,
+                Ids::Fresh => vec![Record::default(); keys.len()],
+            };
             let mut changed = Vec::new();
             let mut rows = Vec::new();
             for (((kind, id), record_ops), mut record) in by_record.iter().zip(records) {

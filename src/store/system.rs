@@ -1,6 +1,7 @@
 //! The app's only reads of the wall clock and of randomness; the domain takes both as inputs.
 
 use rabet_domain::{hlc::NodeId, id::Id};
+use std::cell::RefCell;
 
 /// Milliseconds since the Unix epoch, by the browser's clock.
 pub fn now_ms() -> u64 {
@@ -8,15 +9,31 @@ pub fn now_ms() -> u64 {
     js_sys::Date::now() as u64
 }
 
+/// Random bytes fetched per call of `crypto.getRandomValues`: an import makes an id per
+/// field, and one call per id cost more than the rest of making it.
+const RANDOM_POOL_BYTES: usize = 4096;
+
+thread_local! {
+    /// Unused bytes of the last `getRandomValues` call, taken from the end.
+    static RANDOM_POOL: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+}
+
 /// `N` bytes from `crypto.getRandomValues`.
 fn random_bytes<const N: usize>() -> [u8; N] {
-    let mut bytes = [0u8; N];
-    web_sys::window()
-        .expect("Rabet runs in a browser window")
-        .crypto()
-        .and_then(|crypto| crypto.get_random_values_with_u8_array(&mut bytes))
-        .expect("crypto.getRandomValues is available in every browser Rabet supports");
-    bytes
+    RANDOM_POOL.with_borrow_mut(|pool| {
+        if pool.len() < N {
+            pool.resize(RANDOM_POOL_BYTES, 0);
+            web_sys::window()
+                .expect("Rabet runs in a browser window")
+                .crypto()
+                .and_then(|crypto| crypto.get_random_values_with_u8_array(pool))
+                .expect("crypto.getRandomValues is available in every browser Rabet supports");
+        }
+        let mut bytes = [0u8; N];
+        bytes.copy_from_slice(&pool[pool.len() - N..]);
+        pool.truncate(pool.len() - N);
+        bytes
+    })
 }
 
 /// A fresh record or op id (UUIDv7: time-ordered, unique across devices).

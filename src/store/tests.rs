@@ -160,7 +160,10 @@ async fn every_view_index_finds_live_records() {
         contact("Dara", None),
         contact("Elham", Some(&acme)),
     ];
-    store.save_many(&contacts, |_| {}).await.unwrap();
+    store
+        .save_many(&contacts, Ids::MayExist, |_| {})
+        .await
+        .unwrap();
     store
         .delete(EntityKind::Contact, &contacts[4].id)
         .await
@@ -174,7 +177,10 @@ async fn every_view_index_finds_live_records() {
         task("soon", Some(2_000)),
         task("past", Some(1_000)),
     ];
-    store.save_many(&tasks, |_| {}).await.unwrap();
+    store
+        .save_many(&tasks, Ids::MayExist, |_| {})
+        .await
+        .unwrap();
     let due = store.tasks_due_between(1_500, 3_000).await.unwrap();
     let titles: Vec<&str> = due.iter().map(|t| t.title.as_str()).collect();
     assert_eq!(titles, ["soon", "later"]);
@@ -187,7 +193,10 @@ async fn every_view_index_finds_live_records() {
         ..Activity::default()
     };
     let activities = [about_ali("second", 20), about_ali("first", 10)];
-    store.save_many(&activities, |_| {}).await.unwrap();
+    store
+        .save_many(&activities, Ids::MayExist, |_| {})
+        .await
+        .unwrap();
     let ali = RecordRef {
         kind: EntityKind::Contact,
         id: contacts[0].id.clone(),
@@ -204,7 +213,10 @@ async fn every_view_index_finds_live_records() {
         ..Deal::default()
     };
     let deals = [deal("a", &proposal), deal("b", &won), deal("c", &proposal)];
-    store.save_many(&deals, |_| {}).await.unwrap();
+    store
+        .save_many(&deals, Ids::MayExist, |_| {})
+        .await
+        .unwrap();
     let mut in_proposal: Vec<String> = store
         .deals_in_stage(&proposal)
         .await
@@ -225,7 +237,10 @@ async fn every_view_index_finds_live_records() {
         invoice("1", InvoiceStatus::Paid),
         invoice("2", InvoiceStatus::Overdue),
     ];
-    store.save_many(&invoices, |_| {}).await.unwrap();
+    store
+        .save_many(&invoices, Ids::MayExist, |_| {})
+        .await
+        .unwrap();
     let overdue = store
         .invoices_with_status(InvoiceStatus::Overdue)
         .await
@@ -247,7 +262,9 @@ async fn upgrading_a_version_1_database_keeps_everything_and_adds_the_indexes() 
     ];
     let old = Store::open_at_version(&name, 1).await.unwrap();
     let node = old.node().clone();
-    old.save_many(&contacts, |_| {}).await.unwrap();
+    old.save_many(&contacts, Ids::MayExist, |_| {})
+        .await
+        .unwrap();
     old.delete(EntityKind::Contact, &contacts[2].id)
         .await
         .unwrap();
@@ -286,8 +303,9 @@ async fn save_many_stores_thousands_in_chunks_and_load_returns_them_all() {
         .map(|i| contact(&format!("Contact {i}"), None))
         .collect();
     let mut progress = Vec::new();
+    // Fresh ids, as an import makes: written without reading first.
     store
-        .save_many(&contacts, |saved| progress.push(saved))
+        .save_many(&contacts, Ids::Fresh, |saved| progress.push(saved))
         .await
         .unwrap();
     // One callback, and one transaction, per chunk.
@@ -295,9 +313,15 @@ async fn save_many_stores_thousands_in_chunks_and_load_returns_them_all() {
     let loaded = store.load::<Contact>().await.unwrap();
     assert_eq!(loaded.len(), total);
     assert!(
-        loaded == sorted_by_id(contacts),
+        loaded == sorted_by_id(contacts.clone()),
         "load returns every record saved, in id order"
     );
+    // Their merge state is complete: a later edit merges into it like any other.
+    let mut edited = contacts[0].clone();
+    edited.job_title = "Buyer".into();
+    store.save(Some(&contacts[0]), &edited).await.unwrap();
+    let reloaded = store.load::<Contact>().await.unwrap();
+    assert!(reloaded.contains(&edited));
 
     drop(store);
     delete_database(&name).await;
@@ -435,7 +459,10 @@ async fn measure_save_many_and_load_of_10k_contacts() {
     let name = unique_name("measure");
     let store = Store::open_named(&name).await.unwrap();
     let started = js_sys::Date::now();
-    store.save_many(&contacts, |_| {}).await.unwrap();
+    store
+        .save_many(&contacts, Ids::MayExist, |_| {})
+        .await
+        .unwrap();
     let saved = js_sys::Date::now();
     let loaded = store.load::<Contact>().await.unwrap();
     let load_ms = js_sys::Date::now() - saved;

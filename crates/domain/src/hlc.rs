@@ -37,7 +37,9 @@ pub struct NodeId(String);
 impl NodeId {
     /// Makes a node id from random bytes supplied by the caller.
     pub fn from_random(bytes: [u8; 8]) -> Self {
-        NodeId(bytes.iter().map(|b| format!("{b:02x}")).collect())
+        let mut id = String::with_capacity(NODE_ID_LEN);
+        crate::hex::push_bytes(&mut id, &bytes);
+        NodeId(id)
     }
 
     /// Accepts a node id that came from storage or the wire.
@@ -102,14 +104,13 @@ impl Stamp {
 
     /// A fixed-width string ([`SORT_KEY_LEN`] characters) whose byte order equals stamp order.
     pub fn to_sort_key(&self) -> String {
-        format!(
-            "{:0wall$x}{SORT_KEY_SEPARATOR}{:0counter$x}{SORT_KEY_SEPARATOR}{}",
-            self.wall_ms,
-            self.counter,
-            self.node,
-            wall = WALL_HEX_LEN,
-            counter = COUNTER_HEX_LEN,
-        )
+        let mut key = String::with_capacity(SORT_KEY_LEN);
+        crate::hex::push_number(&mut key, self.wall_ms, WALL_HEX_LEN);
+        key.push(SORT_KEY_SEPARATOR);
+        crate::hex::push_number(&mut key, u64::from(self.counter), COUNTER_HEX_LEN);
+        key.push(SORT_KEY_SEPARATOR);
+        key.push_str(self.node.as_str());
+        key
     }
 
     /// Parses exactly what [`Stamp::to_sort_key`] produces, so every stamp has one key.

@@ -17,15 +17,17 @@ impl Id {
         b[6..].copy_from_slice(&random);
         b[6] = 0x70 | (b[6] & 0x0f); // version 7
         b[8] = 0x80 | (b[8] & 0x3f); // RFC 4122 variant
-        let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
-        Id(format!(
-            "{}-{}-{}-{}-{}",
-            &hex[..8],
-            &hex[8..12],
-            &hex[12..16],
-            &hex[16..20],
-            &hex[20..]
-        ))
+        let mut id = String::with_capacity(36);
+        for (at, part) in [&b[..4], &b[4..6], &b[6..8], &b[8..10], &b[10..]]
+            .into_iter()
+            .enumerate()
+        {
+            if at > 0 {
+                id.push('-');
+            }
+            crate::hex::push_bytes(&mut id, part);
+        }
+        Id(id)
     }
 
     /// Wraps an id that came from storage or the wire.

@@ -9,7 +9,7 @@ use crate::{
     notice::{use_notices, Notice},
     pages::PageHeader,
     store::new_id,
-    workspace::{use_workspace, Workspace},
+    workspace::{use_workspace, Ids, Workspace},
 };
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -164,10 +164,10 @@ pub fn ImportContacts() -> impl IntoView {
             progress.set(Some((0, total)));
             let saved = async {
                 workspace
-                    .save_many(outcome.new_companies.clone(), |_| {})
+                    .save_many(outcome.new_companies.clone(), Ids::Fresh, |_| {})
                     .await?;
                 workspace
-                    .save_many(outcome.contacts.clone(), |done| {
+                    .save_many(outcome.contacts.clone(), Ids::Fresh, |done| {
                         progress.set(Some((done, total)))
                     })
                     .await
@@ -454,7 +454,7 @@ fn Duplicates(rows: Vec<rabet_domain::import::DuplicateRow>) -> impl IntoView {
         let contacts: Vec<Contact> =
             pending.with_untracked(|rows| rows.iter().map(|r| r.contact.clone()).collect());
         leptos::task::spawn_local(async move {
-            match workspace.save_many(contacts, |_| {}).await {
+            match workspace.save_many(contacts, Ids::Fresh, |_| {}).await {
                 Ok(()) => pending.set(Vec::new()),
                 Err(error) => report_error(error),
             }
