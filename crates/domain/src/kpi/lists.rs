@@ -6,7 +6,7 @@
 //! Lists are about today: they take `now` (Unix ms) and use the [`Scope`]'s owner filter and
 //! settings; only [`sla_breaches`] and [`slow_products`] also look at its period.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use super::{product_performance, purchase_facts, ProductPerformance, Records, Scope, MS_PER_DAY};
 use crate::board::{is_stale, last_activity_by_deal};
@@ -81,12 +81,12 @@ pub struct FollowUp {
 
 /// The latest contact activity per contact, company and deal id, up to `now`.
 struct LastContact<'a> {
-    by_record: HashMap<&'a Id, Vec<i64>>,
+    by_record: FxHashMap<&'a Id, Vec<i64>>,
 }
 
 impl<'a> LastContact<'a> {
     fn new(activities: &'a [Activity], now: i64) -> Self {
-        let mut by_record: HashMap<&Id, Vec<i64>> = HashMap::new();
+        let mut by_record: FxHashMap<&Id, Vec<i64>> = FxHashMap::default();
         for activity in activities
             .iter()
             .filter(|activity| is_contact(activity) && activity.at <= now)
@@ -293,7 +293,7 @@ pub fn stale_deals(
 /// fewest units first (those not sold at all lead), then least revenue in the workspace
 /// currency, then by name.
 pub fn slow_products(records: &Records<'_>, scope: &Scope) -> Vec<ProductPerformance> {
-    let active: HashMap<&Id, &str> = records
+    let active: FxHashMap<&Id, &str> = records
         .products
         .iter()
         .filter(|product| product.active)

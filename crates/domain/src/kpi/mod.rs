@@ -25,7 +25,7 @@ pub mod series;
 #[cfg(test)]
 mod tests;
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use crate::board::{ForecastBucket, MoneyTotals};
 use crate::calendar::{self, add_months, period_start, Calendar, Day};
@@ -465,7 +465,7 @@ pub fn sales_cycle(records: &Records<'_>, scope: &Scope) -> Option<SalesCycle> {
 /// deal's value is its current value (values have no history).
 pub fn pipeline_value(records: &Records<'_>, scope: &Scope) -> ForecastBucket {
     let at = scope.period.end_ms();
-    let probability: HashMap<(&Id, &Id), u8> = records
+    let probability: FxHashMap<(&Id, &Id), u8> = records
         .pipelines
         .iter()
         .flat_map(|pipeline| {
@@ -539,8 +539,8 @@ pub fn purchase_facts(
     invoices: &[Invoice],
     currency: Currency,
     until: i64,
-) -> HashMap<&Id, PurchaseFacts> {
-    let mut facts: HashMap<&Id, PurchaseFacts> = HashMap::new();
+) -> FxHashMap<&Id, PurchaseFacts> {
+    let mut facts: FxHashMap<&Id, PurchaseFacts> = FxHashMap::default();
     for invoice in invoices.iter().filter(|invoice| is_order(invoice)) {
         let (Some(contact), at) = (&invoice.contact_id, purchased_at(invoice)) else {
             continue;
@@ -565,7 +565,7 @@ pub fn purchase_facts(
 }
 
 /// The contacts that pass the scope's owner filter, by id.
-fn owned_contacts<'a>(records: &Records<'a>, scope: &Scope) -> HashMap<&'a Id, &'a Contact> {
+fn owned_contacts<'a>(records: &Records<'a>, scope: &Scope) -> FxHashMap<&'a Id, &'a Contact> {
     records
         .contacts
         .iter()
@@ -587,7 +587,7 @@ fn owned_contacts<'a>(records: &Records<'a>, scope: &Scope) -> HashMap<&'a Id, &
 /// `None` when no customer was active at the start. Orders in any currency count.
 pub fn churn_rate(records: &Records<'_>, scope: &Scope) -> Option<Ratio> {
     let contacts = owned_contacts(records, scope);
-    let mut order_days: HashMap<&Id, Vec<Day>> = HashMap::new();
+    let mut order_days: FxHashMap<&Id, Vec<Day>> = FxHashMap::default();
     for invoice in records.invoices.iter().filter(|invoice| is_order(invoice)) {
         if let Some(contact) = invoice
             .contact_id
@@ -665,7 +665,7 @@ pub fn historic_lifetime_value(records: &Records<'_>, scope: &Scope) -> Option<M
 /// Rounded to the minor unit. `None` when the period has no order or no churn data.
 pub fn predicted_lifetime_value(records: &Records<'_>, scope: &Scope) -> Option<Money> {
     let aov = average_order_value(records, scope)?;
-    let mut customers = HashSet::new();
+    let mut customers = FxHashSet::default();
     let mut orders = 0u32;
     for (invoice, _) in scope.orders(records.invoices) {
         if let (Some(contact), true) = (&invoice.contact_id, invoice.currency == scope.currency) {
@@ -699,7 +699,7 @@ pub fn rfm_distribution(
 ) -> Vec<(RfmClass, u32)> {
     let contacts = owned_contacts(records, scope);
     let now = scope.period.end_ms();
-    let mut counts: HashMap<RfmClass, u32> = HashMap::new();
+    let mut counts: FxHashMap<RfmClass, u32> = FxHashMap::default();
     for (_, fact) in purchase_facts(records.invoices, scope.currency, now)
         .iter()
         .filter(|(id, fact)| fact.orders > 0 && contacts.contains_key(*id))
@@ -753,17 +753,17 @@ pub struct CampaignReturn {
 /// else to its contact's `campaign_id`. Revenue counts the period's orders (owner filter
 /// applied) in the campaign cost's currency; the cost is counted whole.
 pub fn campaign_returns(records: &Records<'_>, scope: &Scope) -> Vec<CampaignReturn> {
-    let deal_campaign: HashMap<&Id, &Id> = records
+    let deal_campaign: FxHashMap<&Id, &Id> = records
         .deals
         .iter()
         .filter_map(|deal| Some((&deal.id, deal.campaign_id.as_ref()?)))
         .collect();
-    let contact_campaign: HashMap<&Id, &Id> = records
+    let contact_campaign: FxHashMap<&Id, &Id> = records
         .contacts
         .iter()
         .filter_map(|contact| Some((&contact.id, contact.campaign_id.as_ref()?)))
         .collect();
-    let mut revenue: HashMap<(&Id, Currency), i64> = HashMap::new();
+    let mut revenue: FxHashMap<(&Id, Currency), i64> = FxHashMap::default();
     for (invoice, _) in scope.orders(records.invoices) {
         let campaign = invoice
             .deal_id
@@ -837,7 +837,7 @@ pub fn product_performance(records: &Records<'_>, scope: &Scope) -> Vec<ProductP
             lost_deals: 0,
         })
         .collect();
-    let index: HashMap<&Id, usize> = records
+    let index: FxHashMap<&Id, usize> = records
         .products
         .iter()
         .enumerate()
@@ -877,7 +877,7 @@ pub fn product_performance(records: &Records<'_>, scope: &Scope) -> Vec<ProductP
             }
         }
     }
-    let names: HashMap<&Id, &str> = records
+    let names: FxHashMap<&Id, &str> = records
         .products
         .iter()
         .map(|product| (&product.id, product.name.as_str()))

@@ -3,7 +3,7 @@
 //!
 //! Definitions (orders, owners, money) are those of the [`kpi`](super) module.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use super::{rated_at, Period, Ratio, Records, Scope};
 use crate::board::{forecast, Forecast, MoneyTotals};
@@ -181,7 +181,7 @@ pub fn funnel(records: &Records<'_>, scope: &Scope, pipeline: &Pipeline) -> Funn
         )
         .map(|stage| &stage.id)
         .collect();
-    let position: HashMap<&Id, usize> = steps
+    let position: FxHashMap<&Id, usize> = steps
         .iter()
         .enumerate()
         .map(|(index, id)| (*id, index))
@@ -268,7 +268,7 @@ pub fn by_source(records: &Records<'_>, scope: &Scope) -> Vec<SourceRow> {
             revenue: MoneyTotals::default(),
         })
         .collect();
-    let mut source_of: HashMap<&Id, Option<LeadSource>> = HashMap::new();
+    let mut source_of: FxHashMap<&Id, Option<LeadSource>> = FxHashMap::default();
     for contact in records.contacts {
         source_of.insert(&contact.id, contact.source);
         if !scope.owns(contact.owner_id.as_ref()) {
