@@ -210,6 +210,8 @@ async function open360(page) {
   const contactId = await page.evaluate(() => document.querySelector('a[href^="/customers/0"]')?.getAttribute("href")?.split("/").pop());
   writeFileSync(file, JSON.stringify(timelineBackup(contactId, 2000)));
   await page.goto(`${origin}/settings`);
+  // Restoring is possible only once the workspace is open.
+  await workspaceLoaded(page);
   const section = page.locator("section").filter({ has: page.getByRole("heading", { name: "Backup" }) });
   await section.getByRole("radio", { name: /^Merge/ }).check();
   page.once("dialog", (dialog) => dialog.accept());
