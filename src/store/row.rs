@@ -146,21 +146,37 @@ fn from_js<T: DeserializeOwned>(value: &JsValue) -> Result<T, String> {
     serde_json::from_str(&String::from(text)).map_err(|error| error.to_string())
 }
 
+/// Rows whose values cross into wasm as one JSON text: few enough that the text stays a
+/// few MB (one text for 250,000 invoices grew wasm memory past half a gigabyte for good,
+/// since wasm memory never shrinks), many enough that the per-call cost vanishes.
+pub(super) const DECODE_BATCH: u32 = 5_000;
+
 /// The entities of the rows that are not deleted, in row order.
 pub(super) fn decode_live<E: Entity>(
     rows: impl Iterator<Item = Result<JsValue, IdbError>>,
 ) -> Result<Vec<E>, StoreError> {
     let (deleted_key, values_key) = (JsValue::from_str(DELETED), JsValue::from_str(VALUES));
-    // Only live rows' values cross into wasm, as one JSON text.
-    let live_values = js_sys::Array::new();
+    let mut entities = Vec::new();
+    // Only live rows' values cross into wasm, a batch at a time.
+    let mut batch = js_sys::Array::new();
+    let mut decode = |batch: &js_sys::Array| {
+        let decoded = from_js::<Vec<E>>(batch).map_err(|_| name_corrupt_row::<E>(batch))?;
+        entities.extend(decoded);
+        Ok::<_, StoreError>(())
+    };
     for row in rows {
         let row = row?;
         let deleted = js_sys::Reflect::get(&row, &deleted_key).map_err(thrown)?;
         if deleted.as_bool() != Some(true) {
-            live_values.push(&js_sys::Reflect::get(&row, &values_key).map_err(thrown)?);
+            batch.push(&js_sys::Reflect::get(&row, &values_key).map_err(thrown)?);
+        }
+        if batch.length() == DECODE_BATCH {
+            decode(&batch)?;
+            batch = js_sys::Array::new();
         }
     }
-    from_js::<Vec<E>>(&live_values).map_err(|_| name_corrupt_row::<E>(&live_values))
+    decode(&batch)?;
+    Ok(entities)
 }
 
 /// After a batch failed to decode: which row failed, and why.

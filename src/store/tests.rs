@@ -298,7 +298,9 @@ async fn upgrading_a_version_1_database_keeps_everything_and_adds_the_indexes() 
 async fn save_many_stores_thousands_in_chunks_and_load_returns_them_all() {
     let name = unique_name("save-many");
     let store = Store::open_named(&name).await.unwrap();
-    let total = 2 * SAVE_MANY_CHUNK + 500;
+    // Three chunks, and more rows than one decode batch on load.
+    let total = 3 * SAVE_MANY_CHUNK - 500;
+    assert!(total > row::DECODE_BATCH as usize);
     let contacts: Vec<Contact> = (0..total)
         .map(|i| contact(&format!("Contact {i}"), None))
         .collect();
