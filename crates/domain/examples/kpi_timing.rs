@@ -1,0 +1,53 @@
+//! Times each dashboard KPI over a generated workspace, natively: where the dashboard's
+//! recompute goes, without a browser.
+//!
+//! ```text
+//! cargo run -p rabet-domain --release --example kpi_timing -- [contacts, default 100000]
+//! ```
+
+use std::time::Instant;
+
+use rabet_domain::calendar::{Calendar, Day};
+use rabet_domain::kpi::{self, Period, Preset, Scope};
+use rabet_domain::locale::Lang;
+use rabet_domain::sample::{generate, SampleOptions};
+
+fn main() {
+    let contacts = std::env::args()
+        .nth(1)
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(100_000);
+    let today = Day::from_unix_ms(1_793_000_000_000);
+    let sample = generate(&SampleOptions {
+        seed: 1,
+        contacts,
+        lang: Lang::En,
+        today,
+    });
+    let records = sample.records();
+    let period = Period::preset(Preset::ThisYear, today, Calendar::Gregorian);
+    let scope = Scope::new(period, None, &sample.settings);
+    macro_rules! time {
+        ($($kpi:ident),*) => {$(
+            let started = Instant::now();
+            let value = kpi::$kpi(&records, &scope);
+            println!("{:>26}: {:>8.1} ms  {:?}", stringify!($kpi), started.elapsed().as_secs_f64() * 1e3,
+                format!("{value:?}").chars().take(60).collect::<String>());
+        )*};
+    }
+    time!(
+        revenue,
+        order_count,
+        average_order_value,
+        win_rate,
+        lead_conversion_rate,
+        sales_cycle,
+        pipeline_value,
+        churn_rate,
+        historic_lifetime_value,
+        predicted_lifetime_value,
+        csat,
+        campaign_returns,
+        product_performance
+    );
+}
