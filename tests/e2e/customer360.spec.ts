@@ -112,6 +112,8 @@ test("a follow-up is marked done from the Tasks page and open ones export as an 
   await followUp.getByRole("button", { name: "Today" }).click();
   await followUp.getByLabel("Time").fill("23:59");
   await followUp.getByRole("button", { name: "Save" }).click();
+  // The dialog closes once the task is stored; leaving the page before that would drop it.
+  await expect(followUp).toBeHidden();
 
   await page.goto("/tasks");
   const today = page.getByRole("region", { name: /Today/ });
