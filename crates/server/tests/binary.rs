@@ -43,6 +43,20 @@ fn run(database: &TestDatabase, args: &[&str]) -> Vec<String> {
     stdout.lines().map(str::to_owned).collect()
 }
 
+/// `token issue` for Sara in `workspace`, with `extra` flags; returns its output lines.
+fn issue_token(database: &TestDatabase, workspace: &str, extra: &[&str]) -> Vec<String> {
+    let mut args = vec![
+        "token",
+        "issue",
+        "--workspace",
+        workspace,
+        "--member",
+        "Sara",
+    ];
+    args.extend_from_slice(extra);
+    run(database, &args)
+}
+
 #[test]
 fn the_cli_creates_workspaces_and_issues_lists_and_revokes_tokens() {
     let runtime = tokio::runtime::Runtime::new().unwrap();
@@ -52,18 +66,10 @@ fn the_cli_creates_workspaces_and_issues_lists_and_revokes_tokens() {
     let workspace = run(&database, &["workspace", "create", "Acme"]).remove(0);
     assert_eq!(workspace.len(), 36, "{workspace}");
 
-    let issued = run(
+    let issued = issue_token(
         &database,
-        &[
-            "token",
-            "issue",
-            "--workspace",
-            &workspace,
-            "--member",
-            "Sara",
-            "--app-url",
-            "https://crm.example/",
-        ],
+        &workspace,
+        &["--app-url", "https://crm.example/"],
     );
     let [token, link] = &issued[..] else {
         panic!("expected a token and a link, got {issued:?}")
@@ -221,18 +227,7 @@ async fn acknowledged_pushes_survive_kill_9(backend: Backend) {
         return;
     };
     let workspace = run(&database, &["workspace", "create", "Acme"]).remove(0);
-    let token = run(
-        &database,
-        &[
-            "token",
-            "issue",
-            "--workspace",
-            &workspace,
-            "--member",
-            "Sara",
-        ],
-    )
-    .remove(0);
+    let token = issue_token(&database, &workspace, &[]).remove(0);
     let dist = tempfile::tempdir().unwrap();
     common::write_dist(dist.path());
 

@@ -6,6 +6,7 @@ use crate::{
     download::download,
     i18n::{source_msg, stage_msg, use_locale, Msg},
     pages::PageHeader,
+    widgets::SearchBox,
     workspace::{use_workspace, Collection, LoadState},
 };
 use leptos::{either::Either, prelude::*};
@@ -123,23 +124,6 @@ pub fn Customers() -> impl IntoView {
                 }}
             </Show>
         </div>
-    }
-}
-
-/// A search box bound to `query`.
-#[component]
-fn SearchBox(query: RwSignal<String>) -> impl IntoView {
-    let locale = use_locale();
-    view! {
-        <label class="search">
-            <span class="visually-hidden">{move || locale.t(Msg::Search)}</span>
-            <input
-                type="search"
-                placeholder=move || locale.t(Msg::SearchHint)
-                prop:value=move || query.get()
-                on:input=move |ev| query.set(event_target_value(&ev))
-            />
-        </label>
     }
 }
 
@@ -273,7 +257,7 @@ fn PeopleList() -> impl IntoView {
 
     view! {
         <div class="filters">
-            <SearchBox query=query />
+            <SearchBox query placeholder=Msg::SearchHint />
             <FilterSelect label=Msg::LifecycleStage options=stage_options value=stage />
             <FilterSelect label=Msg::LeadSource options=source_options value=source />
             <FilterSelect label=Msg::Tags options=tag_options value=tag />
@@ -394,7 +378,7 @@ fn CompanyList() -> impl IntoView {
     });
     view! {
         <div class="filters">
-            <SearchBox query=query />
+            <SearchBox query placeholder=Msg::SearchHint />
         </div>
         <ListBody
             len=Signal::derive(move || visible.with(Vec::len))

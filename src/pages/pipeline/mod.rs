@@ -21,7 +21,7 @@ pub use settings::PipelineSettings;
 use super::PageHeader;
 use crate::{
     i18n::{source_msg, use_locale, Msg},
-    widgets::{enum_select, IdSelect},
+    widgets::{enum_select, IdSelect, SearchBox},
     workspace::{use_workspace, LoadState},
 };
 use board::DealBoard;
@@ -168,15 +168,7 @@ fn Filters() -> impl IntoView {
     });
     view! {
         <div class="filters pipeline-filters">
-            <label class="search">
-                <span class="visually-hidden">{move || locale.t(Msg::Search)}</span>
-                <input
-                    type="search"
-                    placeholder=move || locale.t(Msg::DealSearchHint)
-                    prop:value=move || page.query.get()
-                    on:input=move |ev| page.query.set(event_target_value(&ev))
-                />
-            </label>
+            <SearchBox query=page.query placeholder=Msg::DealSearchHint />
             <IdSelect
                 label=Msg::Owner
                 id="deal_filter_owner"
