@@ -9,7 +9,7 @@ use crate::{
     i18n::{use_locale, Msg},
     local_time::{now_ms, HOUR_MS},
     notice::{use_notices, Notice},
-    workspace::{use_workspace, LoadState},
+    workspace::use_workspace,
 };
 use gloo_storage::{LocalStorage, Storage};
 use leptos::prelude::*;
@@ -61,7 +61,7 @@ pub fn ReminderWatcher() -> impl IntoView {
     let timer = StoredValue::new_local(None::<TimeoutHandle>);
     Effect::new(move |_| {
         wake.track();
-        if workspace.state.get() != LoadState::Ready {
+        if !workspace.is_ready() {
             return;
         }
         let now = now_ms();

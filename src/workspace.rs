@@ -395,6 +395,11 @@ impl Workspace {
 }
 
 impl Workspace {
+    /// Whether every record is in memory (tracked): writes and views wait for it.
+    pub fn is_ready(&self) -> bool {
+        self.state.with(|state| *state == LoadState::Ready)
+    }
+
     fn wrote(&self) {
         self.local_writes.update(|writes| *writes += 1);
     }

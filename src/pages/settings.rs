@@ -7,7 +7,7 @@ use crate::{
     i18n::{role_msg, store_error_msg, use_locale, Msg},
     notice::{use_notices, Notice},
     store::{new_id, request_persistence, storage_estimate, StorageEstimate},
-    workspace::{use_workspace, LoadState},
+    workspace::use_workspace,
 };
 use leptos::prelude::*;
 use rabet_domain::{
@@ -95,7 +95,7 @@ fn WorkspaceSection() -> impl IntoView {
     ];
     let current_calendar = move || workspace.settings.with(|s| s.calendar);
     // A choice made before the workspace is open could not be saved.
-    let loading = move || workspace.state.with(|s| *s != LoadState::Ready);
+    let loading = move || !workspace.is_ready();
     let choose_calendar = move |ev| {
         let chosen = event_target_value(&ev);
         if let Some((calendar, _, _)) = calendars.iter().find(|(_, _, key)| *key == chosen) {
@@ -290,7 +290,7 @@ fn BackupSection() -> impl IntoView {
     let problem = RwSignal::new(None::<String>);
     let busy = RwSignal::new(false);
     // Nothing to back up or restore into until the workspace is open.
-    let unavailable = move || busy.get() || workspace.state.with(|s| *s != LoadState::Ready);
+    let unavailable = move || busy.get() || !workspace.is_ready();
     let report = move |text: String| notices.show(Notice { text, undo: None });
 
     let save_backup = move |_| {

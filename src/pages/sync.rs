@@ -5,7 +5,7 @@ use crate::{
     i18n::{store_error_msg, use_locale, Locale, Msg},
     icons::Icon,
     sync::{use_sync, SyncConfig, SyncError, SyncStatus},
-    workspace::{use_workspace, LoadState},
+    workspace::use_workspace,
 };
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
@@ -37,7 +37,7 @@ fn ConnectForm() -> impl IntoView {
     let sync = use_sync();
     let workspace = use_workspace();
     // Settings are stored with the workspace, which must be open first.
-    let ready = move || workspace.state.with(|s| *s == LoadState::Ready);
+    let ready = move || workspace.is_ready();
     let server = RwSignal::new(default_server());
     let token = RwSignal::new(String::new());
     let connect = Action::new_local(move |config: &SyncConfig| {

@@ -9,7 +9,7 @@
 
 mod http;
 
-use crate::workspace::{use_workspace, LoadState, Workspace};
+use crate::workspace::{use_workspace, Workspace};
 use futures::{channel::mpsc, future, StreamExt};
 use leptos::prelude::*;
 use rabet_domain::sync::{push_batches, SessionInfo, MAX_PUSH_BYTES, MAX_PUSH_OPS};
@@ -113,7 +113,7 @@ impl SyncEngine {
         provide_context(sync);
         let mut receiver = Some(receiver);
         Effect::new(move |_| {
-            if workspace.state.get() == LoadState::Ready {
+            if workspace.is_ready() {
                 if let Some(receiver) = receiver.take() {
                     leptos::task::spawn_local(sync.run(receiver));
                 }

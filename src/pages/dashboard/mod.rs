@@ -14,7 +14,7 @@ mod state;
 use super::{sample::SampleLoader, PageHeader};
 use crate::{
     i18n::{use_locale, Msg},
-    workspace::{use_workspace, Collection, LoadState},
+    workspace::{use_workspace, Collection},
 };
 use breakdowns::Breakdowns;
 use cards::KpiCards;
@@ -30,7 +30,7 @@ pub fn Dashboard() -> impl IntoView {
     let locale = use_locale();
     let workspace = use_workspace();
     DashboardState::provide();
-    let ready = move || workspace.state.with(|s| *s == LoadState::Ready);
+    let ready = move || workspace.is_ready();
     // A workspace with nobody to sell to has nothing to measure yet.
     let empty = move || {
         workspace.contacts.with(Collection::is_empty)

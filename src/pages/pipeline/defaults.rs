@@ -3,7 +3,7 @@
 use crate::{
     i18n::{store_error_msg, use_locale, Msg},
     notice::{use_notices, Notice},
-    workspace::{use_workspace, Collection, LoadState},
+    workspace::{use_workspace, Collection},
 };
 use leptos::prelude::*;
 use rabet_domain::{
@@ -64,7 +64,7 @@ pub fn ensure_default_pipeline() {
     let locale = use_locale();
     let notices = use_notices();
     Effect::new(move |_| {
-        let ready = workspace.state.with(|state| *state == LoadState::Ready);
+        let ready = workspace.is_ready();
         if !ready || !workspace.pipelines.with(Collection::is_empty) || CREATING.replace(true) {
             return;
         }

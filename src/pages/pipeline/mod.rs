@@ -74,7 +74,7 @@ fn open_linked_deal(page: PageState) {
     let query = use_query_map();
     let opened = StoredValue::new(None::<String>);
     Effect::new(move |_| {
-        let ready = workspace.state.with(|s| *s == LoadState::Ready);
+        let ready = workspace.is_ready();
         let Some(wanted) = query.with(|q| q.get("deal")).filter(|_| ready) else {
             return;
         };
