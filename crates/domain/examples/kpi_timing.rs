@@ -25,12 +25,23 @@ fn main() {
         today,
     });
     let records = sample.records();
+    let started = Instant::now();
+    let ledger = kpi::Ledger::new(&records);
+    println!(
+        "{:>26}: {:>8.1} ms  (once per change of the records)",
+        "ledger",
+        started.elapsed().as_secs_f64() * 1e3
+    );
+    let books = kpi::Books {
+        records,
+        ledger: &ledger,
+    };
     let period = Period::preset(Preset::ThisYear, today, Calendar::Gregorian);
     let scope = Scope::new(period, None, &sample.settings);
     macro_rules! time {
         ($($kpi:ident),*) => {$(
             let started = Instant::now();
-            let value = kpi::$kpi(&records, &scope);
+            let value = kpi::$kpi(&books, &scope);
             println!("{:>26}: {:>8.1} ms  {:?}", stringify!($kpi), started.elapsed().as_secs_f64() * 1e3,
                 format!("{value:?}").chars().take(60).collect::<String>());
         )*};

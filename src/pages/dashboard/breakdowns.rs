@@ -1,7 +1,7 @@
 //! The figures that come as a breakdown rather than one number: customers per RFM segment
 //! (each a link to the segment), campaign ROI, and what sells best.
 
-use super::state::{use_dashboard, with_records};
+use super::state::use_dashboard;
 use crate::{
     i18n::{use_locale, Msg},
     pages::{pipeline::format::totals_text, segments::rfm_segment_msg},
@@ -38,8 +38,8 @@ fn RfmSegments() -> impl IntoView {
     let state = use_dashboard();
     let counts = Memo::new(move |_| {
         let scope = state.scope.get();
-        let classes = with_records(workspace, |records| {
-            rfm_distribution(records, &scope, &RfmThresholds::fixed(scope.currency))
+        let classes = state.with_books(workspace, |books| {
+            rfm_distribution(books, &scope, &RfmThresholds::fixed(scope.currency))
         });
         RfmSegment::ALL.map(|segment| {
             let members = classes
@@ -73,7 +73,7 @@ fn CampaignReturns() -> impl IntoView {
     let state = use_dashboard();
     let rows = Memo::new(move |_| {
         let scope = state.scope.get();
-        with_records(workspace, |records| campaign_returns(records, &scope))
+        state.with_books(workspace, |books| campaign_returns(books, &scope))
     });
     let name = move |id: &rabet_domain::id::Id| {
         workspace
@@ -121,7 +121,7 @@ fn BestSellers() -> impl IntoView {
     let state = use_dashboard();
     let rows = Memo::new(move |_| {
         let scope = state.scope.get();
-        let mut rows = with_records(workspace, |records| product_performance(records, &scope));
+        let mut rows = state.with_books(workspace, |books| product_performance(books, &scope));
         rows.retain(|row| row.units > 0);
         rows.truncate(TOP_PRODUCTS);
         rows

@@ -4,7 +4,7 @@
 use super::{
     charts::period_text,
     figures::{change_class, change_percent, Better, Trend},
-    state::{use_dashboard, with_records},
+    state::use_dashboard,
 };
 use crate::{
     i18n::{use_locale, Locale, Msg},
@@ -18,14 +18,14 @@ use rabet_domain::{
     kpi::{
         average_order_value, churn_rate, compare, csat, historic_lifetime_value,
         lead_conversion_rate, order_count, pipeline_value, predicted_lifetime_value, revenue,
-        sales_cycle, win_rate, Change, Figure, Ratio, Records, SalesCycle, Scope,
+        sales_cycle, win_rate, Books, Change, Figure, Ratio, SalesCycle, Scope,
     },
     locale::{format_decimal, format_money, format_percent},
     money::Money,
 };
 
 /// A KPI as the cards run it.
-type Kpi<T> = fn(&Records<'_>, &Scope) -> Option<T>;
+type Kpi<T> = fn(&Books<'_>, &Scope) -> Option<T>;
 /// A KPI value in words: the figure, and a line under it.
 type Show<T> = fn(&T, Locale) -> (String, Option<String>);
 
@@ -92,7 +92,7 @@ where
     let state = use_dashboard();
     let compared = Memo::new(move |_| {
         let scope = state.scope.get();
-        with_records(workspace, |records| compare(&scope, |s| kpi(records, s)))
+        state.with_books(workspace, |books| compare(&scope, |s| kpi(books, s)))
     });
     let shown = move || {
         compared.with(|c| match &c.current {

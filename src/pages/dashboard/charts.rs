@@ -6,7 +6,7 @@
 use super::{
     chart::{Chart, ChartData, ChartKind, Series},
     figures::major_units,
-    state::{use_dashboard, with_records},
+    state::use_dashboard,
 };
 use crate::{
     i18n::{source_msg, use_locale, Locale, Msg},
@@ -91,8 +91,8 @@ pub fn Charts() -> impl IntoView {
     let revenue = Memo::new(move |_| {
         let (scope, calendar, lang) = (state.scope.get(), state.calendar.get(), locale.lang());
         let granularity = Granularity::for_period(scope.period);
-        let points = with_records(workspace, |records| {
-            revenue_over_time(records, &scope, granularity, calendar)
+        let points = state.with_books(workspace, |books| {
+            revenue_over_time(books, &scope, granularity, calendar)
         });
         ChartData {
             categories: points
@@ -118,7 +118,8 @@ pub fn Charts() -> impl IntoView {
         let scope = state.scope.get();
         let lang = locale.lang();
         let preferred = workspace.settings.with(|s| s.default_pipeline_id.clone());
-        with_records(workspace, |records| {
+        state.with_books(workspace, |books| {
+            let records = &books.records;
             let pipeline = preferred
                 .iter()
                 .chain([&Id::from_string(DEFAULT_PIPELINE_ID)])
@@ -163,7 +164,7 @@ pub fn Charts() -> impl IntoView {
 
     let sources = Memo::new(move |_| {
         let scope = state.scope.get();
-        with_records(workspace, |records| by_source(records, &scope))
+        state.with_books(workspace, |books| by_source(books, &scope))
     });
     let source_names = move || {
         sources.with(|rows| {
@@ -215,8 +216,8 @@ pub fn Charts() -> impl IntoView {
 
     let forecast = Memo::new(move |_| {
         let (scope, calendar, lang) = (state.scope.get(), state.calendar.get(), locale.lang());
-        let result = with_records(workspace, |records| {
-            forecast_by_month(records, &scope, calendar)
+        let result = state.with_books(workspace, |books| {
+            forecast_by_month(&books.records, &scope, calendar)
         });
         let names = calendar.month_names(lang);
         let months = result.months.into_iter().map(|month| {
@@ -250,8 +251,8 @@ pub fn Charts() -> impl IntoView {
     let csat = Memo::new(move |_| {
         let (scope, calendar, lang) = (state.scope.get(), state.calendar.get(), locale.lang());
         let granularity = Granularity::for_period(scope.period);
-        let points = with_records(workspace, |records| {
-            csat_over_time(records, &scope, granularity, calendar)
+        let points = state.with_books(workspace, |books| {
+            csat_over_time(&books.records, &scope, granularity, calendar)
         });
         ChartData {
             categories: points

@@ -2,7 +2,7 @@
 //! who stopped buying, which invoices and quotes wait for follow-up, which tickets broke their
 //! SLA, which deals went stale, which products fail to sell. Every row links to its record.
 
-use super::state::{use_dashboard, with_records};
+use super::state::use_dashboard;
 use crate::{
     i18n::{use_locale, Locale, Msg},
     local_time::{format_date, format_duration, use_calendar},
@@ -21,7 +21,7 @@ use rabet_domain::{
             dormant_customers, overdue_invoices, quotes_without_follow_up, sla_breaches,
             slow_products, stale_deals, FollowUp,
         },
-        Records, Scope,
+        Books, Scope,
     },
     locale::format_money,
 };
@@ -47,7 +47,7 @@ pub struct Row {
 }
 
 /// The rows of a list over the records, for a scope.
-type Rows = fn(&Records<'_>, &Scope, i64, Locale) -> Vec<Row>;
+type Rows = fn(&Books<'_>, &Scope, i64, Locale) -> Vec<Row>;
 
 fn days_text(days: i64, locale: Locale) -> String {
     locale.fill(
@@ -65,7 +65,8 @@ fn customer_text(
         .unwrap_or_default()
 }
 
-fn dormant(records: &Records<'_>, scope: &Scope, now: i64, locale: Locale) -> Vec<Row> {
+fn dormant(books: &Books<'_>, scope: &Scope, now: i64, locale: Locale) -> Vec<Row> {
+    let records = &books.records;
     let calendar = use_calendar().get();
     let workspace = use_workspace();
     dormant_customers(records, scope, now)
@@ -120,7 +121,8 @@ fn follow_up_row(row: FollowUp, note: String, locale: Locale) -> Row {
     }
 }
 
-fn overdue(records: &Records<'_>, scope: &Scope, now: i64, locale: Locale) -> Vec<Row> {
+fn overdue(books: &Books<'_>, scope: &Scope, now: i64, locale: Locale) -> Vec<Row> {
+    let records = &books.records;
     overdue_invoices(records, scope, now)
         .into_iter()
         .map(|row| {
@@ -131,7 +133,8 @@ fn overdue(records: &Records<'_>, scope: &Scope, now: i64, locale: Locale) -> Ve
         .collect()
 }
 
-fn quotes(records: &Records<'_>, scope: &Scope, now: i64, locale: Locale) -> Vec<Row> {
+fn quotes(books: &Books<'_>, scope: &Scope, now: i64, locale: Locale) -> Vec<Row> {
+    let records = &books.records;
     quotes_without_follow_up(records, scope, now, QUOTE_FOLLOW_UP_DAYS)
         .into_iter()
         .map(|row| {
@@ -142,7 +145,8 @@ fn quotes(records: &Records<'_>, scope: &Scope, now: i64, locale: Locale) -> Vec
         .collect()
 }
 
-fn breaches(records: &Records<'_>, scope: &Scope, now: i64, locale: Locale) -> Vec<Row> {
+fn breaches(books: &Books<'_>, scope: &Scope, now: i64, locale: Locale) -> Vec<Row> {
+    let records = &books.records;
     let workspace = use_workspace();
     sla_breaches(records, scope, now)
         .into_iter()
@@ -172,7 +176,8 @@ fn breaches(records: &Records<'_>, scope: &Scope, now: i64, locale: Locale) -> V
         .collect()
 }
 
-fn stale(records: &Records<'_>, scope: &Scope, now: i64, locale: Locale) -> Vec<Row> {
+fn stale(books: &Books<'_>, scope: &Scope, now: i64, locale: Locale) -> Vec<Row> {
+    let records = &books.records;
     let workspace = use_workspace();
     let stale_days = workspace.settings.with(|s| s.stale_deal_days);
     stale_deals(records, scope, now, stale_days)
@@ -204,8 +209,9 @@ fn stale(records: &Records<'_>, scope: &Scope, now: i64, locale: Locale) -> Vec<
         .collect()
 }
 
-fn slow(records: &Records<'_>, scope: &Scope, _: i64, locale: Locale) -> Vec<Row> {
-    slow_products(records, scope)
+fn slow(books: &Books<'_>, scope: &Scope, _: i64, locale: Locale) -> Vec<Row> {
+    let records = &books.records;
+    slow_products(books, scope)
         .into_iter()
         .filter_map(|row| {
             let product = records.products.iter().find(|p| p.id == row.product_id)?;
@@ -259,9 +265,7 @@ fn QuestionList(
             About::Today => state.list_scope.get(),
             About::Period => state.scope.get(),
         };
-        with_records(workspace, |records| {
-            rows(records, &scope, state.now, locale)
-        })
+        state.with_books(workspace, |books| rows(books, &scope, state.now, locale))
     });
     let limit = RwSignal::new(FIRST_ROWS);
     let shown = move || all.with(|rows| rows.iter().take(limit.get()).cloned().collect::<Vec<_>>());

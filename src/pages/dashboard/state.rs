@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use rabet_domain::{
     calendar::Calendar,
     id::Id,
-    kpi::{Period, Preset, Records, Scope},
+    kpi::{Books, Ledger, Period, Preset, Records, Scope},
 };
 
 /// The range picker's choice.
@@ -39,6 +39,9 @@ pub struct DashboardState {
     /// The owner and settings for the lists, which are about today whatever the range, so
     /// changing the range leaves them alone.
     pub list_scope: Memo<Scope>,
+    /// The orders prepared from the records: rebuilt when the records change, read as they
+    /// are when the range or owner does.
+    ledger: Memo<Ledger>,
 }
 
 impl DashboardState {
@@ -75,6 +78,9 @@ impl DashboardState {
                 .settings
                 .with(|s| Scope::new(today, owner.get(), s))
         });
+        // A ledger has no cheap equality: every rebuild counts as a change.
+        let ledger =
+            Memo::new_with_compare(move |_| with_records(workspace, Ledger::new), |_, _| true);
         let state = DashboardState {
             now,
             calendar,
@@ -85,6 +91,7 @@ impl DashboardState {
             period,
             scope,
             list_scope,
+            ledger,
         };
         provide_context(state);
         state
@@ -102,12 +109,26 @@ impl DashboardState {
     }
 }
 
+impl DashboardState {
+    /// Runs `f` on the records and their ledger (tracking both).
+    pub fn with_books<T>(&self, workspace: Workspace, f: impl FnOnce(&Books<'_>) -> T) -> T {
+        self.ledger.with(|ledger| {
+            with_records(workspace, |records| {
+                f(&Books {
+                    records: *records,
+                    ledger,
+                })
+            })
+        })
+    }
+}
+
 pub fn use_dashboard() -> DashboardState {
     expect_context::<DashboardState>()
 }
 
 /// Runs `f` on every record kind the KPIs read (tracking each collection).
-pub fn with_records<T>(workspace: Workspace, f: impl FnOnce(&Records<'_>) -> T) -> T {
+fn with_records<T>(workspace: Workspace, f: impl FnOnce(&Records<'_>) -> T) -> T {
     workspace.contacts.with(|contacts| {
         workspace.pipelines.with(|pipelines| {
             workspace.deals.with(|deals| {

@@ -8,7 +8,9 @@
 
 use rustc_hash::FxHashMap;
 
-use super::{product_performance, purchase_facts, ProductPerformance, Records, Scope, MS_PER_DAY};
+use super::{
+    product_performance, purchase_facts, Books, ProductPerformance, Records, Scope, MS_PER_DAY,
+};
 use crate::board::{is_stale, last_activity_by_deal};
 use crate::calendar::Day;
 use crate::customer::{days_between, is_contact, issued_at, sla_breached};
@@ -292,14 +294,15 @@ pub fn stale_deals(
 /// Products that fail to sell: the active products' [`product_performance`] in the period,
 /// fewest units first (those not sold at all lead), then least revenue in the workspace
 /// currency, then by name.
-pub fn slow_products(records: &Records<'_>, scope: &Scope) -> Vec<ProductPerformance> {
-    let active: FxHashMap<&Id, &str> = records
+pub fn slow_products(books: &Books<'_>, scope: &Scope) -> Vec<ProductPerformance> {
+    let active: FxHashMap<&Id, &str> = books
+        .records
         .products
         .iter()
         .filter(|product| product.active)
         .map(|product| (&product.id, product.name.as_str()))
         .collect();
-    let mut rows: Vec<ProductPerformance> = product_performance(records, scope)
+    let mut rows: Vec<ProductPerformance> = product_performance(books, scope)
         .into_iter()
         .filter(|row| active.contains_key(&row.product_id))
         .collect();

@@ -19,13 +19,16 @@
 //!   `owner_id`, an invoice's `owner_id`, a ticket's `assignee_id`.
 //! - A **customer** is a contact with at least one order (orders are linked by `contact_id`).
 
+mod ledger;
 pub mod lists;
 pub mod series;
+
+pub use ledger::{Books, Ledger, Order, SoldLine};
 
 #[cfg(test)]
 mod tests;
 
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashMap;
 
 use crate::board::{ForecastBucket, MoneyTotals};
 use crate::calendar::{self, add_months, period_start, Calendar, Day};
@@ -197,18 +200,6 @@ impl Scope {
             .is_none_or(|wanted| owner == Some(wanted))
     }
 
-    /// The orders of the scope's owner paid in the period, with their purchase instant.
-    pub(crate) fn orders<'a>(
-        &'a self,
-        invoices: &'a [Invoice],
-    ) -> impl Iterator<Item = (&'a Invoice, i64)> + 'a {
-        invoices
-            .iter()
-            .filter(|invoice| is_order(invoice) && self.owns(invoice.owner_id.as_ref()))
-            .map(|invoice| (invoice, purchased_at(invoice)))
-            .filter(|(_, at)| self.period.contains_ms(*at))
-    }
-
     /// The deals of the scope's owner closed (won or lost) in the period.
     fn closed_deals<'a>(&'a self, deals: &'a [Deal]) -> impl Iterator<Item = &'a Deal> + 'a {
         deals.iter().filter(|deal| {
@@ -327,7 +318,7 @@ pub struct Compared<T> {
 }
 
 /// Runs `kpi` on `scope` and on [`Scope::previous`]: a card's value and its comparison.
-/// KPIs that never lack data are wrapped: `compare(&scope, |s| Some(revenue(records, s)))`.
+/// KPIs that never lack data are wrapped: `compare(&scope, |s| Some(revenue(books, s)))`.
 pub fn compare<T: Figure>(scope: &Scope, kpi: impl Fn(&Scope) -> Option<T>) -> Compared<T> {
     let current = kpi(scope);
     let previous = kpi(&scope.previous());
@@ -350,32 +341,32 @@ pub fn compare<T: Figure>(scope: &Scope, kpi: impl Fn(&Scope) -> Option<T>) -> C
 // ---------------------------------------------------------------------------------------------
 
 /// Revenue: Σ totals of the orders paid in the period, per currency.
-pub fn revenue(records: &Records<'_>, scope: &Scope) -> MoneyTotals {
+pub fn revenue(books: &Books<'_>, scope: &Scope) -> MoneyTotals {
     let mut total = MoneyTotals::default();
-    for (invoice, _) in scope.orders(records.invoices) {
-        total.add(invoice.total());
+    for order in books.ledger.orders(scope) {
+        total.add(order.total);
     }
     total
 }
 
 /// The number of orders paid in the period, in every currency.
-pub fn order_count(records: &Records<'_>, scope: &Scope) -> u32 {
-    count(scope.orders(records.invoices))
+pub fn order_count(books: &Books<'_>, scope: &Scope) -> u32 {
+    count(books.ledger.orders(scope))
 }
 
 /// Average order value: Σ totals / number of orders, over the period's orders in the workspace
 /// currency, rounded half away from zero to the minor unit. `None` with no such order.
-pub fn average_order_value(records: &Records<'_>, scope: &Scope) -> Option<Money> {
-    let (sum, orders) = workspace_orders(records, scope);
+pub fn average_order_value(books: &Books<'_>, scope: &Scope) -> Option<Money> {
+    let (sum, orders) = workspace_orders(books, scope);
     average(sum, orders).map(|minor| Money::new(minor, scope.currency))
 }
 
 /// The sum and count of the period's orders in the workspace currency.
-fn workspace_orders(records: &Records<'_>, scope: &Scope) -> (i128, u32) {
+fn workspace_orders(books: &Books<'_>, scope: &Scope) -> (i128, u32) {
     let mut sum = 0i128;
     let mut orders = 0u32;
-    for (invoice, _) in scope.orders(records.invoices) {
-        let total = invoice.total();
+    for order in books.ledger.orders(scope) {
+        let total = order.total;
         if total.currency == scope.currency {
             sum += i128::from(total.minor);
             orders += 1;
@@ -386,7 +377,8 @@ fn workspace_orders(records: &Records<'_>, scope: &Scope) -> (i128, u32) {
 
 /// Deal win rate: won / (won + lost), over the deals closed in the period. `None` when no deal
 /// closed.
-pub fn win_rate(records: &Records<'_>, scope: &Scope) -> Option<Ratio> {
+pub fn win_rate(books: &Books<'_>, scope: &Scope) -> Option<Ratio> {
+    let records = &books.records;
     let (mut won, mut closed) = (0, 0);
     for deal in scope.closed_deals(records.deals) {
         closed += 1;
@@ -398,7 +390,8 @@ pub fn win_rate(records: &Records<'_>, scope: &Scope) -> Option<Ratio> {
 /// Lead → customer conversion rate: of the contacts created in the period (the period's
 /// leads), the share that has become a customer (`became_customer_at` set) by the period's
 /// end. `None` when no contact was created.
-pub fn lead_conversion_rate(records: &Records<'_>, scope: &Scope) -> Option<Ratio> {
+pub fn lead_conversion_rate(books: &Books<'_>, scope: &Scope) -> Option<Ratio> {
+    let records = &books.records;
     let end = scope.period.end_ms();
     let (mut converted, mut leads) = (0, 0);
     for contact in records.contacts.iter().filter(|contact| {
@@ -430,7 +423,8 @@ impl Figure for SalesCycle {
 
 /// Sales-cycle length: for each deal won in the period, whole days from `created_at` to
 /// `closed_at`; their mean and median. `None` when no deal was won.
-pub fn sales_cycle(records: &Records<'_>, scope: &Scope) -> Option<SalesCycle> {
+pub fn sales_cycle(books: &Books<'_>, scope: &Scope) -> Option<SalesCycle> {
+    let records = &books.records;
     let mut days: Vec<i64> = scope
         .closed_deals(records.deals)
         .filter(|deal| deal.status == DealStatus::Won)
@@ -463,7 +457,8 @@ pub fn sales_cycle(records: &Records<'_>, scope: &Scope) -> Option<SalesCycle> {
 /// stage-history entry by then, else its current stage). Value = `Σ value`, weighted =
 /// `Σ value × probability / 100` of that stage, per currency, rounded as on the board. A
 /// deal's value is its current value (values have no history).
-pub fn pipeline_value(records: &Records<'_>, scope: &Scope) -> ForecastBucket {
+pub fn pipeline_value(books: &Books<'_>, scope: &Scope) -> ForecastBucket {
+    let records = &books.records;
     let at = scope.period.end_ms();
     let probability: FxHashMap<(&Id, &Id), u8> = records
         .pipelines
@@ -531,6 +526,33 @@ impl PurchaseFacts {
     pub fn rfm_class(&self, thresholds: &RfmThresholds, now: i64) -> RfmClass {
         thresholds.scores(&self.rfm_values(now)).class()
     }
+
+    /// The facts of one customer's orders (sorted by instant) paid before `until`; all zero
+    /// when there is none.
+    pub(crate) fn of(
+        purchases: &[ledger::Purchase],
+        currency: Currency,
+        until: i64,
+    ) -> PurchaseFacts {
+        let paid = &purchases[..purchases.partition_point(|purchase| purchase.at < until)];
+        let (Some(first), Some(last)) = (paid.first(), paid.last()) else {
+            return PurchaseFacts::default();
+        };
+        let mut facts = PurchaseFacts {
+            first: first.at,
+            last: last.at,
+            ..PurchaseFacts::default()
+        };
+        for total in paid
+            .iter()
+            .map(|purchase| purchase.total)
+            .filter(|total| total.currency == currency)
+        {
+            facts.orders += 1;
+            facts.spend_minor = facts.spend_minor.saturating_add(total.minor);
+        }
+        facts
+    }
 }
 
 /// Every contact's orders paid before `until` (Unix ms), in one pass over `invoices`: the
@@ -564,16 +586,6 @@ pub fn purchase_facts(
     facts
 }
 
-/// The contacts that pass the scope's owner filter, by id.
-fn owned_contacts<'a>(records: &Records<'a>, scope: &Scope) -> FxHashMap<&'a Id, &'a Contact> {
-    records
-        .contacts
-        .iter()
-        .filter(|contact| scope.owns(contact.owner_id.as_ref()))
-        .map(|contact| (&contact.id, contact))
-        .collect()
-}
-
 /// Churn rate: of the customers active at the period's start, the share that became inactive
 /// during it.
 ///
@@ -585,37 +597,32 @@ fn owned_contacts<'a>(records: &Records<'a>, scope: &Scope) -> FxHashMap<&'a Id,
 ///   period.
 ///
 /// `None` when no customer was active at the start. Orders in any currency count.
-pub fn churn_rate(records: &Records<'_>, scope: &Scope) -> Option<Ratio> {
-    let contacts = owned_contacts(records, scope);
-    let mut order_days: FxHashMap<&Id, Vec<Day>> = FxHashMap::default();
-    for invoice in records.invoices.iter().filter(|invoice| is_order(invoice)) {
-        if let Some(contact) = invoice
-            .contact_id
-            .as_ref()
-            .filter(|id| contacts.contains_key(id))
-        {
-            let day = Day::from_unix_ms(purchased_at(invoice));
-            order_days.entry(contact).or_default().push(day);
-        }
-    }
+pub fn churn_rate(books: &Books<'_>, scope: &Scope) -> Option<Ratio> {
     let dormant = i64::from(scope.dormant_days);
     let Period { start, end } = scope.period;
     let (mut churned, mut active) = (0, 0);
-    for (contact_id, mut days) in order_days {
-        days.sort_unstable();
-        let Some(last_before) = days.iter().rev().find(|day| **day <= start) else {
+    for customer in books.ledger.owned_customers(scope) {
+        let days = || customer.purchases.iter().map(ledger::Purchase::day);
+        let on_or_before_start = customer
+            .purchases
+            .partition_point(|purchase| purchase.day() <= start);
+        let Some(last_before) = on_or_before_start
+            .checked_sub(1)
+            .map(|index| customer.purchases[index].day())
+        else {
             continue;
         };
-        let marked_at = contacts[contact_id]
-            .lifecycle_changed_at
-            .filter(|_| marked_inactive(contacts[contact_id]));
+        let marked_at = customer.marked_inactive_at;
         let mut dormant_from = i64::from(last_before.0) + dormant;
         if dormant_from <= i64::from(start.0) || marked_at.is_some_and(|at| at < start.to_unix_ms())
         {
             continue;
         }
         active += 1;
-        for day in days.iter().filter(|day| **day > start && **day <= end) {
+        for day in days()
+            .skip(on_or_before_start)
+            .take_while(|day| *day <= end)
+        {
             if i64::from(day.0) < dormant_from {
                 dormant_from = i64::from(day.0) + dormant;
             }
@@ -638,17 +645,15 @@ fn marked_inactive(contact: &Contact) -> bool {
 /// by the period's end / the number of customers with such an order, over the owner's
 /// contacts. The period's start does not matter: a lifetime starts with the first order.
 /// `None` with no customer.
-pub fn historic_lifetime_value(records: &Records<'_>, scope: &Scope) -> Option<Money> {
-    let contacts = owned_contacts(records, scope);
-    let facts = purchase_facts(records.invoices, scope.currency, scope.period.end_ms());
+pub fn historic_lifetime_value(books: &Books<'_>, scope: &Scope) -> Option<Money> {
+    let until = scope.period.end_ms();
     let (mut sum, mut customers) = (0i128, 0u32);
-    for fact in facts
-        .iter()
-        .filter(|(id, fact)| fact.orders > 0 && contacts.contains_key(*id))
-        .map(|(_, fact)| fact)
-    {
-        sum += i128::from(fact.spend_minor);
-        customers += 1;
+    for customer in books.ledger.owned_customers(scope) {
+        let fact = PurchaseFacts::of(customer.purchases, scope.currency, until);
+        if fact.orders > 0 {
+            sum += i128::from(fact.spend_minor);
+            customers += 1;
+        }
     }
     average(sum, customers).map(|minor| Money::new(minor, scope.currency))
 }
@@ -663,22 +668,25 @@ pub fn historic_lifetime_value(records: &Records<'_>, scope: &Scope) -> Option<M
 ///   (also when nobody churned).
 ///
 /// Rounded to the minor unit. `None` when the period has no order or no churn data.
-pub fn predicted_lifetime_value(records: &Records<'_>, scope: &Scope) -> Option<Money> {
-    let aov = average_order_value(records, scope)?;
-    let mut customers = FxHashSet::default();
-    let mut orders = 0u32;
-    for (invoice, _) in scope.orders(records.invoices) {
-        if let (Some(contact), true) = (&invoice.contact_id, invoice.currency == scope.currency) {
-            customers.insert(contact);
+pub fn predicted_lifetime_value(books: &Books<'_>, scope: &Scope) -> Option<Money> {
+    let aov = average_order_value(books, scope)?;
+    let mut ordered = vec![false; books.ledger.customer_count()];
+    let (mut orders, mut customers) = (0u32, 0u32);
+    for order in books.ledger.orders(scope) {
+        if let (Some(customer), true) = (
+            order.customer_index(),
+            order.total.currency == scope.currency,
+        ) {
+            customers += u32::from(!std::mem::replace(&mut ordered[customer], true));
             orders += 1;
         }
     }
-    if customers.is_empty() {
+    if customers == 0 {
         return None;
     }
     let years = scope.period.days() as f64 / DAYS_PER_YEAR;
-    let frequency = f64::from(orders) / customers.len() as f64 / years;
-    let churn = churn_rate(records, scope)?.value();
+    let frequency = f64::from(orders) / f64::from(customers) / years;
+    let churn = churn_rate(books, scope)?.value();
     let yearly_churn = 1.0 - (1.0 - churn).powf(1.0 / years);
     let lifespan = if yearly_churn > 0.0 {
         (1.0 / yearly_churn).min(MAX_LIFESPAN_YEARS)
@@ -693,18 +701,17 @@ pub fn predicted_lifetime_value(records: &Records<'_>, scope: &Scope) -> Option<
 /// the orders paid by then. Every class is listed, in [`RfmClass::ALL`] order, with 0 for an
 /// empty one; contacts with no order in the workspace currency are in none.
 pub fn rfm_distribution(
-    records: &Records<'_>,
+    books: &Books<'_>,
     scope: &Scope,
     thresholds: &RfmThresholds,
 ) -> Vec<(RfmClass, u32)> {
-    let contacts = owned_contacts(records, scope);
     let now = scope.period.end_ms();
     let mut counts: FxHashMap<RfmClass, u32> = FxHashMap::default();
-    for (_, fact) in purchase_facts(records.invoices, scope.currency, now)
-        .iter()
-        .filter(|(id, fact)| fact.orders > 0 && contacts.contains_key(*id))
-    {
-        *counts.entry(fact.rfm_class(thresholds, now)).or_default() += 1;
+    for customer in books.ledger.owned_customers(scope) {
+        let fact = PurchaseFacts::of(customer.purchases, scope.currency, now);
+        if fact.orders > 0 {
+            *counts.entry(fact.rfm_class(thresholds, now)).or_default() += 1;
+        }
     }
     RfmClass::ALL
         .iter()
@@ -715,7 +722,8 @@ pub fn rfm_distribution(
 /// CSAT of the tickets resolved in the period (their `resolved_at`, else `created_at`, in the
 /// period) and rated: the share of 4–5 ratings and the mean (see [`Csat`]). `None` when no
 /// such ticket was rated.
-pub fn csat(records: &Records<'_>, scope: &Scope) -> Option<Csat> {
+pub fn csat(books: &Books<'_>, scope: &Scope) -> Option<Csat> {
+    let records = &books.records;
     Csat::of_tickets(
         records
             .tickets
@@ -752,49 +760,27 @@ pub struct CampaignReturn {
 /// An order is attributed to the campaign of its deal (`deal_id` → the deal's `campaign_id`),
 /// else to its contact's `campaign_id`. Revenue counts the period's orders (owner filter
 /// applied) in the campaign cost's currency; the cost is counted whole.
-pub fn campaign_returns(records: &Records<'_>, scope: &Scope) -> Vec<CampaignReturn> {
-    let deal_campaign: FxHashMap<&Id, &Id> = records
-        .deals
-        .iter()
-        .filter_map(|deal| Some((&deal.id, deal.campaign_id.as_ref()?)))
-        .collect();
-    let contact_campaign: FxHashMap<&Id, &Id> = records
-        .contacts
-        .iter()
-        .filter_map(|contact| Some((&contact.id, contact.campaign_id.as_ref()?)))
-        .collect();
-    let mut revenue: FxHashMap<(&Id, Currency), i64> = FxHashMap::default();
-    for (invoice, _) in scope.orders(records.invoices) {
-        let campaign = invoice
-            .deal_id
-            .as_ref()
-            .and_then(|id| deal_campaign.get(id))
-            .or_else(|| {
-                invoice
-                    .contact_id
-                    .as_ref()
-                    .and_then(|id| contact_campaign.get(id))
-            });
-        if let Some(campaign) = campaign {
-            let total = invoice.total();
-            let sum = revenue.entry((*campaign, total.currency)).or_default();
-            *sum = sum.saturating_add(total.minor);
+pub fn campaign_returns(books: &Books<'_>, scope: &Scope) -> Vec<CampaignReturn> {
+    let campaigns = books.records.campaigns;
+    // Revenue in each campaign's cost currency, by campaign index.
+    let mut revenue = vec![0i64; campaigns.len()];
+    for order in books.ledger.orders(scope) {
+        if let Some(index) = order.campaign_index() {
+            if order.total.currency == campaigns[index].cost.currency {
+                revenue[index] = revenue[index].saturating_add(order.total.minor);
+            }
         }
     }
     let period = scope.period;
-    records
-        .campaigns
+    campaigns
         .iter()
-        .filter(|campaign| {
+        .zip(revenue)
+        .filter(|(campaign, _)| {
             campaign.start_date.is_none_or(|start| start <= period.end)
                 && campaign.end_date.is_none_or(|end| end >= period.start)
         })
-        .map(|campaign| {
+        .map(|(campaign, minor)| {
             let cost = campaign.cost;
-            let minor = revenue
-                .get(&(&campaign.id, cost.currency))
-                .copied()
-                .unwrap_or(0);
             CampaignReturn {
                 campaign_id: campaign.id.clone(),
                 cost,
@@ -825,7 +811,8 @@ pub struct ProductPerformance {
 /// orders, and deals lost in the period that had it; best sellers first (revenue in the
 /// workspace currency, then units, then name). Lines without a catalogue product, and products
 /// no longer in the catalogue, are left out.
-pub fn product_performance(records: &Records<'_>, scope: &Scope) -> Vec<ProductPerformance> {
+pub fn product_performance(books: &Books<'_>, scope: &Scope) -> Vec<ProductPerformance> {
+    let records = &books.records;
     let mut rows: Vec<ProductPerformance> = records
         .products
         .iter()
@@ -837,30 +824,28 @@ pub fn product_performance(records: &Records<'_>, scope: &Scope) -> Vec<ProductP
             lost_deals: 0,
         })
         .collect();
-    let index: FxHashMap<&Id, usize> = records
-        .products
-        .iter()
-        .enumerate()
-        .map(|(index, product)| (&product.id, index))
-        .collect();
     let mut seen: Vec<usize> = Vec::new();
-    for (invoice, _) in scope.orders(records.invoices) {
+    for order in books.ledger.orders(scope) {
         seen.clear();
-        for line in &invoice.lines {
-            let Some(&row) = line.product_id.as_ref().and_then(|id| index.get(id)) else {
-                continue;
-            };
+        for line in books.ledger.lines(order) {
+            let row = line.product as usize;
             let row_data = &mut rows[row];
             row_data.units += u64::from(line.quantity);
             row_data
                 .revenue
-                .add(Money::new(line.net_minor(), invoice.currency));
+                .add(Money::new(line.net_minor, order.total.currency));
             if !seen.contains(&row) {
                 seen.push(row);
                 row_data.orders += 1;
             }
         }
     }
+    let index: FxHashMap<&Id, usize> = records
+        .products
+        .iter()
+        .enumerate()
+        .map(|(index, product)| (&product.id, index))
+        .collect();
     for deal in scope
         .closed_deals(records.deals)
         .filter(|deal| deal.status == DealStatus::Lost)

@@ -5,7 +5,7 @@
 
 use rustc_hash::FxHashMap;
 
-use super::{rated_at, Period, Ratio, Records, Scope};
+use super::{rated_at, Books, Period, Ratio, Records, Scope};
 use crate::board::{forecast, Forecast, MoneyTotals};
 use crate::calendar::{first_day_of_month, month_of, Calendar, Day};
 use crate::customer::Csat;
@@ -79,7 +79,7 @@ pub struct RevenuePoint {
 /// Revenue over time: the scope's orders (see [`super::revenue`]) summed per bucket. The
 /// buckets' revenue adds up to the period's.
 pub fn revenue_over_time(
-    records: &Records<'_>,
+    books: &Books<'_>,
     scope: &Scope,
     granularity: Granularity,
     calendar: Calendar,
@@ -93,9 +93,9 @@ pub fn revenue_over_time(
             orders: 0,
         })
         .collect();
-    for (invoice, at) in scope.orders(records.invoices) {
-        if let Some(index) = bucket_of(&cuts, Day::from_unix_ms(at)) {
-            points[index].revenue.add(invoice.total());
+    for order in books.ledger.orders(scope) {
+        if let Some(index) = bucket_of(&cuts, order.day) {
+            points[index].revenue.add(order.total);
             points[index].orders += 1;
         }
     }
@@ -248,7 +248,8 @@ pub struct SourceRow {
 /// Leads, new customers and revenue by the contact's lead source: "which channel brings most
 /// customers". Sources in [`LeadSource::ALL`] order, then unknown; sources with nothing in the
 /// period are left out.
-pub fn by_source(records: &Records<'_>, scope: &Scope) -> Vec<SourceRow> {
+pub fn by_source(books: &Books<'_>, scope: &Scope) -> Vec<SourceRow> {
+    let contacts = books.records.contacts;
     let slot = |source: Option<LeadSource>| {
         source.map_or(LeadSource::ALL.len(), |source| {
             LeadSource::ALL
@@ -268,9 +269,7 @@ pub fn by_source(records: &Records<'_>, scope: &Scope) -> Vec<SourceRow> {
             revenue: MoneyTotals::default(),
         })
         .collect();
-    let mut source_of: FxHashMap<&Id, Option<LeadSource>> = FxHashMap::default();
-    for contact in records.contacts {
-        source_of.insert(&contact.id, contact.source);
+    for contact in contacts {
         if !scope.owns(contact.owner_id.as_ref()) {
             continue;
         }
@@ -282,13 +281,12 @@ pub fn by_source(records: &Records<'_>, scope: &Scope) -> Vec<SourceRow> {
                 .is_some_and(|at| scope.period.contains_ms(at)),
         );
     }
-    for (invoice, _) in scope.orders(records.invoices) {
-        let source = invoice
-            .contact_id
-            .as_ref()
-            .and_then(|id| source_of.get(id).copied())
-            .flatten();
-        rows[slot(source)].revenue.add(invoice.total());
+    for order in books.ledger.orders(scope) {
+        let source = books
+            .ledger
+            .contact_of(order, contacts)
+            .and_then(|contact| contact.source);
+        rows[slot(source)].revenue.add(order.total);
     }
     rows.retain(|row| row.leads > 0 || row.customers > 0 || !row.revenue.is_empty());
     rows
