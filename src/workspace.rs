@@ -13,15 +13,17 @@ use rabet_domain::{
         Activity, Campaign, Company, Contact, Deal, Entity, Invoice, Pipeline, Product, Segment,
         Settings, Task, TeamMember, Ticket,
     },
-    search::{search_text, Query},
+    search::{search_text, Haystack, Query},
 };
-use std::{collections::HashMap, rc::Rc};
+use std::{collections::HashMap, rc::Rc, sync::OnceLock};
 
 /// Records of one kind, with their search text computed once per write rather than per keystroke.
 #[derive(Clone, Debug)]
 pub struct Collection<E> {
     items: Vec<E>,
     search: Vec<String>,
+    /// The search texts in one string, built by the first search after a write.
+    haystack: OnceLock<Haystack>,
     positions: HashMap<Id, usize>,
 }
 
@@ -30,6 +32,7 @@ impl<E> Default for Collection<E> {
         Collection {
             items: Vec::new(),
             search: Vec::new(),
+            haystack: OnceLock::new(),
             positions: HashMap::new(),
         }
     }
@@ -75,9 +78,22 @@ impl<E: Listed> Collection<E> {
         &self.search[position]
     }
 
-    /// Whether the record at `position` contains every word of `query`.
+    /// Whether the record at `position` contains every word of `query`: for pickers, which
+    /// stop after their first few matches.
     pub fn matches_at(&self, position: usize, query: &Query) -> bool {
         query.matches(&self.search[position])
+    }
+
+    /// Which records contain every word of `query`, by position: for lists, which show them
+    /// all.
+    pub fn matching(&self, query: &Query) -> Matching {
+        if query.is_empty() {
+            return Matching::Everything;
+        }
+        let haystack = self
+            .haystack
+            .get_or_init(|| Haystack::new(self.search.iter().map(String::as_str)));
+        Matching::Positions(haystack.matches(query))
     }
 
     /// Positions of all records, ordered by `key`.
@@ -93,6 +109,7 @@ impl<E: Listed> Collection<E> {
     }
 
     pub fn upsert(&mut self, item: E) {
+        self.haystack.take();
         let text = item.search_text();
         match self.positions.get(item.id()) {
             Some(&at) => {
@@ -109,12 +126,31 @@ impl<E: Listed> Collection<E> {
 
     pub fn remove(&mut self, id: &Id) -> Option<E> {
         let at = self.positions.remove(id)?;
+        self.haystack.take();
         self.search.swap_remove(at);
         let removed = self.items.swap_remove(at);
         if let Some(moved) = self.items.get(at) {
             self.positions.insert(moved.id().clone(), at);
         }
         Some(removed)
+    }
+}
+
+/// The records a search found (see [`Collection::matching`]).
+pub enum Matching {
+    /// An empty query finds every record.
+    Everything,
+    /// Whether each position matched.
+    Positions(Vec<bool>),
+}
+
+impl Matching {
+    /// Whether the record at `position` matched.
+    pub fn at(&self, position: usize) -> bool {
+        match self {
+            Matching::Everything => true,
+            Matching::Positions(hits) => hits[position],
+        }
     }
 }
 

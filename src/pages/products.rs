@@ -25,8 +25,9 @@ pub fn Products() -> impl IntoView {
     let visible = Memo::new(move |_| {
         let query = Query::parse(&query.get());
         workspace.products.with(|products| {
+            let matching = products.matching(&query);
             let mut found: Vec<Product> = (0..products.len())
-                .filter(|&at| products.matches_at(at, &query))
+                .filter(|&at| matching.at(at))
                 .map(|at| products.at(at).clone())
                 .collect();
             found.sort_by_cached_key(|p| (!p.active, normalize(&p.name)));

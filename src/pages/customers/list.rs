@@ -186,11 +186,12 @@ fn PeopleList() -> impl IntoView {
         let query = Query::parse(&query.get());
         let filters = filters.get();
         workspace.contacts.with(|contacts| {
+            let matching = contacts.matching(&query);
             sorted.with(|order| {
                 order
                     .iter()
                     .copied()
-                    .filter(|&at| contacts.matches_at(at, &query) && filters.admit(contacts.at(at)))
+                    .filter(|&at| matching.at(at) && filters.admit(contacts.at(at)))
                     .collect::<Vec<usize>>()
             })
         })
@@ -367,11 +368,12 @@ fn CompanyList() -> impl IntoView {
     let visible = Memo::new(move |_| {
         let query = Query::parse(&query.get());
         workspace.companies.with(|companies| {
+            let matching = companies.matching(&query);
             sorted.with(|order| {
                 order
                     .iter()
                     .copied()
-                    .filter(|&at| companies.matches_at(at, &query))
+                    .filter(|&at| matching.at(at))
                     .collect::<Vec<usize>>()
             })
         })

@@ -101,8 +101,9 @@ pub fn Invoices() -> impl IntoView {
         let (kind, status) = (kind.get(), status.get());
         let today = local_day(now_ms());
         workspace.invoices.with(|invoices| {
+            let matching = invoices.matching(&query);
             let mut found: Vec<Invoice> = (0..invoices.len())
-                .filter(|&at| invoices.matches_at(at, &query))
+                .filter(|&at| matching.at(at))
                 .map(|at| invoices.at(at))
                 .filter(|i| kind.is_none_or(|k| i.kind == k) && status.admits(i, today))
                 .cloned()

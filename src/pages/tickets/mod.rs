@@ -105,8 +105,9 @@ pub fn Tickets() -> impl IntoView {
         );
         let now = now_ms();
         workspace.tickets.with(|tickets| {
+            let matching = tickets.matching(&query);
             let mut found: Vec<Ticket> = (0..tickets.len())
-                .filter(|&at| tickets.matches_at(at, &query))
+                .filter(|&at| matching.at(at))
                 .map(|at| tickets.at(at))
                 .filter(|t| {
                     status.admits(t)
