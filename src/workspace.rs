@@ -489,3 +489,36 @@ fn decode<E: Entity>(values: serde_json::Map<String, serde_json::Value>) -> Resu
 pub fn use_workspace() -> Workspace {
     expect_context::<Workspace>()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wasm_bindgen_test::wasm_bindgen_test;
+
+    fn contact(id: &str, first_name: &str) -> Contact {
+        Contact {
+            id: Id::from_string(id),
+            first_name: first_name.to_owned(),
+            ..Contact::default()
+        }
+    }
+
+    fn found(contacts: &Collection<Contact>, query: &str) -> Vec<String> {
+        let matching = contacts.matching(&Query::parse(query));
+        (0..contacts.len())
+            .filter(|&at| matching.at(at))
+            .map(|at| contacts.at(at).first_name.clone())
+            .collect()
+    }
+
+    #[wasm_bindgen_test]
+    fn a_search_after_a_write_sees_the_write() {
+        let mut contacts = Collection::from_items(vec![contact("a", "Ali"), contact("b", "Zahra")]);
+        assert_eq!(found(&contacts, "ali"), ["Ali"]);
+        contacts.upsert(contact("b", "Alireza"));
+        assert_eq!(found(&contacts, "ali"), ["Ali", "Alireza"]);
+        contacts.remove(&Id::from_string("a"));
+        assert_eq!(found(&contacts, "ali"), ["Alireza"]);
+        assert_eq!(found(&contacts, ""), ["Alireza"]);
+    }
+}
