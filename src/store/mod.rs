@@ -165,21 +165,40 @@ impl Store {
         ids: Ids,
         mut on_progress: impl FnMut(usize),
     ) -> Result<(), StoreError> {
+        let mut chunks = items.chunks(SAVE_MANY_CHUNK);
+        let Some(mut chunk) = chunks.next() else {
+            return Ok(());
+        };
+        let mut ops = self.new_record_ops(chunk)?;
         let mut saved = 0;
-        for chunk in items.chunks(SAVE_MANY_CHUNK) {
-            let ops = self.local_ops(|builder| {
-                let mut ops = Vec::new();
-                for item in chunk {
-                    ops.extend(builder.edit_ops(E::KIND, item.id(), None, &synced_fields(item))?);
-                }
-                Ok::<_, rabet_domain::op::OpError>(ops)
-            });
-            let ops = ops.map_err(|error| StoreError::Other(error.to_string()))?;
-            self.merge_ops(&ops, true, None, ids).await?;
+        loop {
+            let next = chunks.next();
+            // The next chunk's ops are built while this chunk's transaction commits (the
+            // browser commits off the main thread): an import waits for one, not both.
+            let (written, next_ops) =
+                futures::join!(self.merge_ops(&ops, true, None, ids), async {
+                    next.map(|next| self.new_record_ops(next)).transpose()
+                },);
+            written?;
             saved += chunk.len();
             on_progress(saved);
+            let (Some(next), Some(next_ops)) = (next, next_ops?) else {
+                return Ok(());
+            };
+            (chunk, ops) = (next, next_ops);
         }
-        Ok(())
+    }
+
+    /// The ops that write `items` whole, as new records.
+    fn new_record_ops<E: Entity>(&self, items: &[E]) -> Result<Vec<Op>, StoreError> {
+        self.local_ops(|builder| {
+            let mut ops = Vec::new();
+            for item in items {
+                ops.extend(builder.edit_ops(E::KIND, item.id(), None, &synced_fields(item))?);
+            }
+            Ok::<_, rabet_domain::op::OpError>(ops)
+        })
+        .map_err(|error| StoreError::Other(error.to_string()))
     }
 
     /// Deletes a record: a tombstone op, so [`Store::restore`] can undo it and other replicas
