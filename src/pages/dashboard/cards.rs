@@ -13,12 +13,12 @@ use crate::{
 };
 use leptos::prelude::*;
 use rabet_domain::{
-    board::MoneyTotals,
+    board::{ForecastBucket, MoneyTotals},
     customer::Csat,
     kpi::{
         average_order_value, churn_rate, compare, csat, historic_lifetime_value,
         lead_conversion_rate, order_count, pipeline_value, predicted_lifetime_value, revenue,
-        sales_cycle, win_rate, Books, Change, Figure, Ratio, SalesCycle, Scope,
+        sales_cycle, win_rate, Books, Change, Compared, Figure, Ratio, SalesCycle, Scope,
     },
     locale::{format_decimal, format_money, format_percent},
     money::Money,
@@ -81,19 +81,26 @@ fn satisfaction(csat: &Csat, locale: Locale) -> (String, Option<String>) {
     )
 }
 
-/// One card: the KPI over the scope and the previous period, recomputed when the scope or
-/// the records change.
-fn card<T>(label: Msg, better: Better, kpi: Kpi<T>, show: Show<T>) -> impl IntoView
+/// A KPI over the scope and the previous period, recomputed when the scope or the records
+/// change.
+fn compared<T>(kpi: Kpi<T>) -> Memo<Compared<T>>
+where
+    T: Figure + PartialEq + Send + Sync + 'static,
+{
+    let workspace = use_workspace();
+    let state = use_dashboard();
+    Memo::new(move |_| {
+        let scope = state.scope.get();
+        state.with_books(workspace, |books| compare(&scope, |s| kpi(books, s)))
+    })
+}
+
+/// One card: a compared KPI in words.
+fn card<T>(label: Msg, better: Better, compared: Memo<Compared<T>>, show: Show<T>) -> impl IntoView
 where
     T: Figure + Clone + PartialEq + Send + Sync + 'static,
 {
     let locale = use_locale();
-    let workspace = use_workspace();
-    let state = use_dashboard();
-    let compared = Memo::new(move |_| {
-        let scope = state.scope.get();
-        state.with_books(workspace, |books| compare(&scope, |s| kpi(books, s)))
-    });
     let shown = move || {
         compared.with(|c| match &c.current {
             Some(value) => show(value, locale),
@@ -145,25 +152,31 @@ pub fn KpiCards() -> impl IntoView {
         let text = period_text(previous, state.calendar.get(), locale.lang());
         locale.fill(Msg::ComparedWith, &[("period", &text)])
     };
-    let pipeline_total: Kpi<MoneyTotals> = |r, s| Some(pipeline_value(r, s).value);
-    let pipeline_weighted: Kpi<MoneyTotals> = |r, s| Some(pipeline_value(r, s).weighted);
+    // The pipeline's value and weighted value come from one pass, shown on two cards.
+    let pipeline = compared(|books, s| Some(pipeline_value(books, s)));
+    let pipeline_part = move |part: fn(&ForecastBucket) -> MoneyTotals| {
+        Memo::new(move |_| {
+            let currency = state.scope.with(|scope| scope.currency);
+            pipeline.with(|both| both.part(currency, part))
+        })
+    };
     view! {
         <section class="dashboard-section" aria-labelledby="kpi-title">
             <h2 id="kpi-title">{move || locale.t(Msg::KeyFigures)}</h2>
             <p class="field-hint">{compared_with}</p>
             <ul class="kpi-grid" aria-labelledby="kpi-title">
-                {card(Msg::KpiRevenue, Better::Higher, |r, s| Some(revenue(r, s)), money_totals)}
-                {card(Msg::KpiOrders, Better::Higher, |r, s| Some(order_count(r, s)), count)}
-                {card(Msg::KpiAverageOrderValue, Better::Higher, average_order_value, money)}
-                {card(Msg::KpiLeadConversion, Better::Higher, lead_conversion_rate, share)}
-                {card(Msg::KpiWinRate, Better::Higher, win_rate, share)}
-                {card(Msg::KpiSalesCycle, Better::Lower, sales_cycle, cycle)}
-                {card(Msg::KpiCsat, Better::Higher, csat, satisfaction)}
-                {card(Msg::KpiChurnRate, Better::Lower, churn_rate, share)}
-                {card(Msg::KpiHistoricLifetimeValue, Better::Higher, historic_lifetime_value, money)}
-                {card(Msg::KpiPredictedLifetimeValue, Better::Higher, predicted_lifetime_value, money)}
-                {card(Msg::KpiPipelineValue, Better::Higher, pipeline_total, money_totals)}
-                {card(Msg::KpiWeightedPipeline, Better::Higher, pipeline_weighted, money_totals)}
+                {card(Msg::KpiRevenue, Better::Higher, compared(|b, s| Some(revenue(b, s))), money_totals)}
+                {card(Msg::KpiOrders, Better::Higher, compared(|b, s| Some(order_count(b, s))), count)}
+                {card(Msg::KpiAverageOrderValue, Better::Higher, compared(average_order_value), money)}
+                {card(Msg::KpiLeadConversion, Better::Higher, compared(lead_conversion_rate), share)}
+                {card(Msg::KpiWinRate, Better::Higher, compared(win_rate), share)}
+                {card(Msg::KpiSalesCycle, Better::Lower, compared(sales_cycle), cycle)}
+                {card(Msg::KpiCsat, Better::Higher, compared(csat), satisfaction)}
+                {card(Msg::KpiChurnRate, Better::Lower, compared(churn_rate), share)}
+                {card(Msg::KpiHistoricLifetimeValue, Better::Higher, compared(historic_lifetime_value), money)}
+                {card(Msg::KpiPredictedLifetimeValue, Better::Higher, compared(predicted_lifetime_value), money)}
+                {card(Msg::KpiPipelineValue, Better::Higher, pipeline_part(|b| b.value.clone()), money_totals)}
+                {card(Msg::KpiWeightedPipeline, Better::Higher, pipeline_part(|b| b.weighted.clone()), money_totals)}
             </ul>
         </section>
     }

@@ -320,19 +320,36 @@ pub struct Compared<T> {
 /// Runs `kpi` on `scope` and on [`Scope::previous`]: a card's value and its comparison.
 /// KPIs that never lack data are wrapped: `compare(&scope, |s| Some(revenue(books, s)))`.
 pub fn compare<T: Figure>(scope: &Scope, kpi: impl Fn(&Scope) -> Option<T>) -> Compared<T> {
-    let current = kpi(scope);
-    let previous = kpi(&scope.previous());
-    let change = match (&current, &previous) {
-        (Some(current), Some(previous)) => Some(Change::between(
-            current.figure(scope.currency),
-            previous.figure(scope.currency),
-        )),
-        _ => None,
-    };
-    Compared {
-        current,
-        previous,
-        change,
+    Compared::new(kpi(scope), kpi(&scope.previous()), scope.currency)
+}
+
+impl<T: Figure> Compared<T> {
+    /// The comparison of two values of a KPI, with figures in `currency`.
+    pub fn new(current: Option<T>, previous: Option<T>, currency: Currency) -> Compared<T> {
+        let change = match (&current, &previous) {
+            (Some(current), Some(previous)) => Some(Change::between(
+                current.figure(currency),
+                previous.figure(currency),
+            )),
+            _ => None,
+        };
+        Compared {
+            current,
+            previous,
+            change,
+        }
+    }
+}
+
+impl<T> Compared<T> {
+    /// The comparison of one part of the values, as for two cards computed in one pass (the
+    /// pipeline's value and its weighted value).
+    pub fn part<U: Figure>(&self, currency: Currency, part: impl Fn(&T) -> U) -> Compared<U> {
+        Compared::new(
+            self.current.as_ref().map(&part),
+            self.previous.as_ref().map(&part),
+            currency,
+        )
     }
 }
 

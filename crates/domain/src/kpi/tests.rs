@@ -421,6 +421,13 @@ fn pipeline_value_is_the_open_pipeline_at_the_period_end() {
         (value.weighted.get(TOMAN), value.weighted.get(Currency::Usd)),
         (600, 150)
     );
+    // The value card and the weighted card share one pass: each part compares as if run alone.
+    let both = compare(&march(), |s| Some(pipeline_value(&books, s)));
+    let weighted = both.part(TOMAN, |bucket| bucket.weighted.clone());
+    let alone = compare(&march(), |s| Some(pipeline_value(&books, s).weighted));
+    assert_eq!(weighted, alone);
+    assert_eq!(weighted.current.map(|w| w.get(TOMAN)), Some(600));
+    assert!(weighted.change.is_some());
 }
 
 fn stage(name: &str, probability_pct: u8, outcome: DealStatus) -> Stage {
