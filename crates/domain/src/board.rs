@@ -17,6 +17,8 @@
 
 use std::collections::{BTreeMap, HashMap};
 
+use rustc_hash::FxHashMap;
+
 use thiserror::Error;
 
 use crate::calendar::{first_day_of_month, month_of, Calendar, Day};
@@ -445,8 +447,8 @@ pub fn is_stale(deal: &Deal, last_activity_at: Option<i64>, now: i64, stale_days
 /// [`is_stale`].
 pub fn last_activity_by_deal<'a>(
     activities: impl IntoIterator<Item = &'a Activity>,
-) -> HashMap<Id, i64> {
-    let mut latest: HashMap<Id, i64> = HashMap::new();
+) -> LastActivity {
+    let mut latest = LastActivity::default();
     for activity in activities {
         if let Some(deal_id) = &activity.deal_id {
             match latest.get_mut(deal_id) {
@@ -459,6 +461,10 @@ pub fn last_activity_by_deal<'a>(
     }
     latest
 }
+
+/// The last activity per deal (Unix ms), by deal id. FxHash: it is built over every activity
+/// of the workspace when the board opens.
+pub type LastActivity = FxHashMap<Id, i64>;
 
 /// A group of deals in the forecast: how many, their value and weighted value per currency.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]

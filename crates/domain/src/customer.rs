@@ -23,7 +23,9 @@
 //! - Whole **days** between two instants are rounded down (23 hours ago is 0 days).
 
 use std::cmp::{Ordering, Reverse};
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
+
+use rustc_hash::FxHashSet;
 
 use crate::calendar::Day;
 use crate::id::Id;
@@ -79,7 +81,8 @@ impl Customer {
 /// Matches a record's `contact_id` / `company_id` against a customer in O(1).
 struct Owner<'c> {
     company: Option<&'c Id>,
-    contacts: HashSet<&'c Id>,
+    /// FxHash: `select` looks up every record of the workspace in it.
+    contacts: FxHashSet<&'c Id>,
 }
 
 impl<'c> Owner<'c> {
@@ -87,7 +90,7 @@ impl<'c> Owner<'c> {
         match customer {
             Customer::Contact(id) => Owner {
                 company: None,
-                contacts: HashSet::from([id]),
+                contacts: FxHashSet::from_iter([id]),
             },
             Customer::Company { id, contact_ids } => Owner {
                 company: Some(id),
@@ -152,9 +155,9 @@ impl<'a> CustomerRecords<'a> {
             .iter()
             .filter(|ticket| owned(&ticket.contact_id, &ticket.company_id))
             .collect();
-        let deal_ids: HashSet<&Id> = deals.iter().map(|deal| &deal.id).collect();
-        let ticket_ids: HashSet<&Id> = tickets.iter().map(|ticket| &ticket.id).collect();
-        let invoice_ids: HashSet<&Id> = invoices.iter().map(|invoice| &invoice.id).collect();
+        let deal_ids: FxHashSet<&Id> = deals.iter().map(|deal| &deal.id).collect();
+        let ticket_ids: FxHashSet<&Id> = tickets.iter().map(|ticket| &ticket.id).collect();
+        let invoice_ids: FxHashSet<&Id> = invoices.iter().map(|invoice| &invoice.id).collect();
         let activities = all
             .activities
             .iter()

@@ -46,8 +46,24 @@ pub struct Row {
     pub badge: Option<(String, String)>,
 }
 
-/// The rows of a list over the records, for a scope.
-type Rows = fn(&Books<'_>, &Scope, i64, Locale) -> Vec<Row>;
+/// A list's rows: all of them counted, the first ones in words. Wording takes lookups and
+/// formatting, and at 100k contacts a list can hold thousands of rows, of which a few show.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Worded {
+    pub total: usize,
+    pub first: Vec<Row>,
+}
+
+/// The first `limit` of `found` in words.
+fn worded<T>(found: Vec<T>, limit: usize, word: impl FnMut(T) -> Row) -> Worded {
+    Worded {
+        total: found.len(),
+        first: found.into_iter().take(limit).map(word).collect(),
+    }
+}
+
+/// The rows of a list over the records, for a scope: the first `limit` in words.
+type Rows = fn(&Books<'_>, &Scope, i64, Locale, usize) -> Worded;
 
 fn days_text(days: i64, locale: Locale) -> String {
     locale.fill(
@@ -65,34 +81,31 @@ fn customer_text(
         .unwrap_or_default()
 }
 
-fn dormant(books: &Books<'_>, scope: &Scope, now: i64, locale: Locale) -> Vec<Row> {
+fn dormant(books: &Books<'_>, scope: &Scope, now: i64, locale: Locale, limit: usize) -> Worded {
     let records = &books.records;
     let calendar = use_calendar().get();
     let workspace = use_workspace();
-    dormant_customers(records, scope, now)
-        .into_iter()
-        .map(|row| Row {
-            key: row.contact_id.to_string(),
-            href: format!("/customers/{}", row.contact_id),
-            title: workspace
-                .contacts
-                .with(|c| c.get(&row.contact_id).map(|c| c.display_name()))
-                .unwrap_or_default(),
-            sub: locale.fill(
-                Msg::LastPurchaseOn,
-                &[(
-                    "date",
-                    &format_date(row.last_purchase_at, calendar, locale.lang()),
-                )],
-            ),
-            figure: format_money(row.lifetime_value, locale.lang()),
-            note: locale.fill(
-                Msg::NoPurchaseFor,
-                &[("days", &days_text(row.days_since_purchase, locale))],
-            ),
-            badge: None,
-        })
-        .collect()
+    worded(dormant_customers(records, scope, now), limit, |row| Row {
+        key: row.contact_id.to_string(),
+        href: format!("/customers/{}", row.contact_id),
+        title: workspace
+            .contacts
+            .with(|c| c.get(&row.contact_id).map(|c| c.display_name()))
+            .unwrap_or_default(),
+        sub: locale.fill(
+            Msg::LastPurchaseOn,
+            &[(
+                "date",
+                &format_date(row.last_purchase_at, calendar, locale.lang()),
+            )],
+        ),
+        figure: format_money(row.lifetime_value, locale.lang()),
+        note: locale.fill(
+            Msg::NoPurchaseFor,
+            &[("days", &days_text(row.days_since_purchase, locale))],
+        ),
+        badge: None,
+    })
 }
 
 /// A quote's or invoice's row: its number and customer, when it was last followed up.
@@ -121,122 +134,116 @@ fn follow_up_row(row: FollowUp, note: String, locale: Locale) -> Row {
     }
 }
 
-fn overdue(books: &Books<'_>, scope: &Scope, now: i64, locale: Locale) -> Vec<Row> {
+fn overdue(books: &Books<'_>, scope: &Scope, now: i64, locale: Locale, limit: usize) -> Worded {
     let records = &books.records;
-    overdue_invoices(records, scope, now)
-        .into_iter()
-        .map(|row| {
-            let days = days_text(row.days_overdue.unwrap_or(0), locale);
-            let note = locale.fill(Msg::OverdueBy, &[("days", &days)]);
-            follow_up_row(row, note, locale)
-        })
-        .collect()
+    worded(overdue_invoices(records, scope, now), limit, |row| {
+        let days = days_text(row.days_overdue.unwrap_or(0), locale);
+        let note = locale.fill(Msg::OverdueBy, &[("days", &days)]);
+        follow_up_row(row, note, locale)
+    })
 }
 
-fn quotes(books: &Books<'_>, scope: &Scope, now: i64, locale: Locale) -> Vec<Row> {
+fn quotes(books: &Books<'_>, scope: &Scope, now: i64, locale: Locale, limit: usize) -> Worded {
     let records = &books.records;
-    quotes_without_follow_up(records, scope, now, QUOTE_FOLLOW_UP_DAYS)
-        .into_iter()
-        .map(|row| {
-            let days = days_text(row.days_without_follow_up, locale);
-            let note = locale.fill(Msg::WaitingFor, &[("days", &days)]);
-            follow_up_row(row, note, locale)
-        })
-        .collect()
+    let found = quotes_without_follow_up(records, scope, now, QUOTE_FOLLOW_UP_DAYS);
+    worded(found, limit, |row| {
+        let days = days_text(row.days_without_follow_up, locale);
+        let note = locale.fill(Msg::WaitingFor, &[("days", &days)]);
+        follow_up_row(row, note, locale)
+    })
 }
 
-fn breaches(books: &Books<'_>, scope: &Scope, now: i64, locale: Locale) -> Vec<Row> {
+fn breaches(books: &Books<'_>, scope: &Scope, now: i64, locale: Locale, limit: usize) -> Worded {
     let records = &books.records;
     let workspace = use_workspace();
-    sla_breaches(records, scope, now)
-        .into_iter()
-        .map(|row| {
-            let late = format_duration(row.late_ms, locale.lang());
-            let (late_msg, status) = if row.open {
-                (Msg::LateBy, locale.t(Msg::StillOpen))
-            } else {
-                (Msg::ResolvedLateBy, locale.t(Msg::TicketResolved))
-            };
-            Row {
-                key: row.ticket_id.to_string(),
-                href: format!("/tickets/{}", row.ticket_id),
-                title: workspace
-                    .tickets
-                    .with(|t| t.get(&row.ticket_id).map(|t| t.subject.clone()))
-                    .unwrap_or_default(),
-                sub: customer_text(row.contact_id.as_ref(), row.company_id.as_ref()),
-                figure: status.to_owned(),
-                note: locale.fill(late_msg, &[("duration", &late)]),
-                badge: Some((
-                    format!("badge priority-{}", row.priority.as_str()),
-                    locale.t(priority_msg(row.priority)).to_owned(),
-                )),
-            }
-        })
-        .collect()
+    worded(sla_breaches(records, scope, now), limit, |row| {
+        let late = format_duration(row.late_ms, locale.lang());
+        let (late_msg, status) = if row.open {
+            (Msg::LateBy, locale.t(Msg::StillOpen))
+        } else {
+            (Msg::ResolvedLateBy, locale.t(Msg::TicketResolved))
+        };
+        Row {
+            key: row.ticket_id.to_string(),
+            href: format!("/tickets/{}", row.ticket_id),
+            title: workspace
+                .tickets
+                .with(|t| t.get(&row.ticket_id).map(|t| t.subject.clone()))
+                .unwrap_or_default(),
+            sub: customer_text(row.contact_id.as_ref(), row.company_id.as_ref()),
+            figure: status.to_owned(),
+            note: locale.fill(late_msg, &[("duration", &late)]),
+            badge: Some((
+                format!("badge priority-{}", row.priority.as_str()),
+                locale.t(priority_msg(row.priority)).to_owned(),
+            )),
+        }
+    })
 }
 
-fn stale(books: &Books<'_>, scope: &Scope, now: i64, locale: Locale) -> Vec<Row> {
+fn stale(books: &Books<'_>, scope: &Scope, now: i64, locale: Locale, limit: usize) -> Worded {
     let records = &books.records;
     let workspace = use_workspace();
     let stale_days = workspace.settings.with(|s| s.stale_deal_days);
-    stale_deals(records, scope, now, stale_days)
-        .into_iter()
-        .filter_map(|row| {
-            let deal = records.deals.iter().find(|d| d.id == row.deal_id)?;
-            let stage = records
-                .pipelines
-                .iter()
-                .find(|p| p.id == deal.pipeline_id)
-                .and_then(|p| p.stages.iter().find(|s| s.id == row.stage_id))
-                .map(|s| s.name.clone())
-                .unwrap_or_default();
-            let customer = customer_text(deal.contact_id.as_ref(), deal.company_id.as_ref());
-            Some(Row {
-                key: row.deal_id.to_string(),
-                href: format!("/pipeline?deal={}", row.deal_id),
-                title: deal.title.clone(),
-                sub: [stage, customer]
-                    .into_iter()
-                    .filter(|part| !part.is_empty())
-                    .collect::<Vec<_>>()
-                    .join(" · "),
-                figure: format_money(row.value, locale.lang()),
-                note: locale.fill(Msg::IdleFor, &[("days", &days_text(row.idle_days, locale))]),
-                badge: None,
-            })
-        })
-        .collect()
+    worded(stale_deals(records, scope, now, stale_days), limit, |row| {
+        let deal = workspace
+            .deals
+            .with(|deals| deals.get(&row.deal_id).cloned())
+            .unwrap_or_default();
+        let stage = records
+            .pipelines
+            .iter()
+            .find(|p| p.id == deal.pipeline_id)
+            .and_then(|p| p.stages.iter().find(|s| s.id == row.stage_id))
+            .map(|s| s.name.clone())
+            .unwrap_or_default();
+        let customer = customer_text(deal.contact_id.as_ref(), deal.company_id.as_ref());
+        Row {
+            key: row.deal_id.to_string(),
+            href: format!("/pipeline?deal={}", row.deal_id),
+            title: deal.title.clone(),
+            sub: [stage, customer]
+                .into_iter()
+                .filter(|part| !part.is_empty())
+                .collect::<Vec<_>>()
+                .join(" · "),
+            figure: format_money(row.value, locale.lang()),
+            note: locale.fill(Msg::IdleFor, &[("days", &days_text(row.idle_days, locale))]),
+            badge: None,
+        }
+    })
 }
 
-fn slow(books: &Books<'_>, scope: &Scope, _: i64, locale: Locale) -> Vec<Row> {
+fn slow(books: &Books<'_>, scope: &Scope, _: i64, locale: Locale, limit: usize) -> Worded {
     let records = &books.records;
-    slow_products(books, scope)
-        .into_iter()
-        .filter_map(|row| {
-            let product = records.products.iter().find(|p| p.id == row.product_id)?;
-            let lost = locale.fill(
-                Msg::LostInDeals,
-                &[("count", &locale.number(row.lost_deals as usize))],
-            );
-            Some(Row {
-                key: row.product_id.to_string(),
-                href: "/products".to_owned(),
-                title: product.name.clone(),
-                sub: if row.lost_deals > 0 {
-                    lost
-                } else {
-                    String::new()
-                },
-                figure: locale.fill(
-                    Msg::UnitsSold,
-                    &[("count", &locale.number(row.units as usize))],
-                ),
-                note: totals_text(&row.revenue),
-                badge: None,
-            })
-        })
-        .collect()
+    worded(slow_products(books, scope), limit, |row| {
+        let name = records
+            .products
+            .iter()
+            .find(|p| p.id == row.product_id)
+            .map(|p| p.name.clone())
+            .unwrap_or_default();
+        let lost = locale.fill(
+            Msg::LostInDeals,
+            &[("count", &locale.number(row.lost_deals as usize))],
+        );
+        Row {
+            key: row.product_id.to_string(),
+            href: "/products".to_owned(),
+            title: name,
+            sub: if row.lost_deals > 0 {
+                lost
+            } else {
+                String::new()
+            },
+            figure: locale.fill(
+                Msg::UnitsSold,
+                &[("count", &locale.number(row.units as usize))],
+            ),
+            note: totals_text(&row.revenue),
+            badge: None,
+        }
+    })
 }
 
 /// Which scope a list runs on.
@@ -260,23 +267,27 @@ fn QuestionList(
     let locale = use_locale();
     let workspace = use_workspace();
     let state = use_dashboard();
-    let all = Memo::new(move |_| {
+    let limit = RwSignal::new(FIRST_ROWS);
+    let listed = Memo::new(move |_| {
         let scope = match about {
             About::Today => state.list_scope.get(),
             About::Period => state.scope.get(),
         };
-        state.with_books(workspace, |books| rows(books, &scope, state.now, locale))
+        let limit = limit.get();
+        state.with_books(workspace, |books| {
+            rows(books, &scope, state.now, locale, limit)
+        })
     });
-    let limit = RwSignal::new(FIRST_ROWS);
-    let shown = move || all.with(|rows| rows.iter().take(limit.get()).cloned().collect::<Vec<_>>());
+    let shown = move || listed.with(|listed| listed.first.clone());
+    let total = move || listed.with(|listed| listed.total);
     let title_id = format!("{id}-title");
-    let count = move || locale.number(all.with(Vec::len));
-    let more = move || all.with(Vec::len) > limit.get();
+    let count = move || locale.number(total());
+    let more = move || total() > limit.get();
     let list_labelled_by = title_id.clone();
     view! {
         <section class="card question" aria-labelledby=title_id.clone()>
             <h3 id=title_id.clone()>{move || locale.t(title)}" "<span class="count">{count}</span></h3>
-            <Show when=move || all.with(|rows| !rows.is_empty())
+            <Show when=move || total() != 0
                 fallback=move || view! { <p class="empty-line">{move || locale.t(empty)}</p> }>
                 <ul class="plain question-rows" aria-labelledby=list_labelled_by.clone()>
                     <For each=shown key=|row| row.key.clone() let:row>
@@ -298,7 +309,7 @@ fn QuestionList(
                 <Show when=more>
                     <button type="button" class="button" on:click=move |_| limit.update(|l| *l += FIRST_ROWS * 3)>
                         {move || {
-                            let shown = locale.number(limit.get().min(all.with(Vec::len)));
+                            let shown = locale.number(limit.get().min(total()));
                             locale.fill(Msg::ShowMoreOf, &[("shown", &shown), ("total", &count())])
                         }}
                     </button>

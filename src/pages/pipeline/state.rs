@@ -8,7 +8,9 @@ use crate::{
 };
 use leptos::prelude::*;
 use rabet_domain::{
-    board::{deal_search_text, last_activity_by_deal, Board, BoardFilter, MoneyTotals},
+    board::{
+        deal_search_text, last_activity_by_deal, Board, BoardFilter, LastActivity, MoneyTotals,
+    },
     id::Id,
     kind::EntityKind,
     model::{Deal, LeadSource, Pipeline, Stage},
@@ -115,7 +117,7 @@ pub struct PageState {
     pub filter: Memo<BoardFilter>,
     pub board: Memo<BoardView>,
     pub next_tasks: Memo<HashMap<Id, NextTask>>,
-    pub last_activity: Memo<HashMap<Id, i64>>,
+    pub last_activity: Memo<LastActivity>,
 }
 
 impl PageState {
