@@ -82,8 +82,15 @@ test("the sample workspace fills the dashboard; the range changes the numbers; a
   await dealForm.getByRole("button", { name: "Cancel" }).click();
   await page.goBack();
 
-  // Who stopped buying: the first one opens their 360 page.
+  // Who stopped buying: all are counted, the first ones listed, more on request.
   const dormant = page.getByRole("region", { name: /Customers who stopped buying/ });
+  const dormantRows = dormant.getByRole("link");
+  await expect(dormantRows).toHaveCount(8);
+  const total = Number((await dormant.locator("h3 .count").textContent())?.replace(/,/g, ""));
+  expect(total).toBeGreaterThan(8);
+  await dormant.getByRole("button", { name: new RegExp(`Show more \\(8 of ${total.toLocaleString("en-US")}\\)`) }).click();
+  await expect(dormantRows).toHaveCount(Math.min(total, 32));
+  // The first one opens their 360 page.
   const first = dormant.getByRole("link").first();
   const name = (await first.locator(".row-title").textContent())?.trim() ?? "";
   expect(name).not.toBe("");
