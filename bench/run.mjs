@@ -83,7 +83,8 @@ async function loadSample(page, size) {
   page.once("dialog", (dialog) => dialog.accept());
   const started = Date.now();
   await section.getByRole("button", { name: "Load sample workspace" }).click();
-  await section.getByText(/^Sample workspace loaded/).waitFor({ timeout: 3_600_000 });
+  // 100,000 contacts (≈670k records) take about 11 minutes here.
+  await section.getByText(/^Sample workspace loaded/).waitFor({ timeout: 1_800_000 });
   return Date.now() - started;
 }
 
@@ -366,7 +367,15 @@ try {
       await context.close();
     }
     const { context, page } = await freshPage();
-    const loadMs = await loadSample(page, size);
+    let loadMs;
+    try {
+      loadMs = await loadSample(page, size);
+    } catch (error) {
+      // Measure the other sizes, and still write the table, when one load does not finish.
+      record(`sample workspace of ${label} contacts loaded (Settings)`, `did not finish: ${String(error.message ?? error).split("\n")[0]}`, "—");
+      await context.close();
+      continue;
+    }
     record(`sample workspace of ${label} contacts loaded (Settings)`, `${round(loadMs)} ms`, "—");
     const ttiMs = await timeToReady(page, `${origin}/customers`, contactsShown, size);
     record(`interactive with ${label} contacts`, `${round(ttiMs)} ms`, size >= 100_000 ? "≤ 3 s" : "≤ 1 s");
