@@ -15,7 +15,7 @@ use super::{Period, Records, Scope};
 use crate::calendar::Day;
 use crate::customer::{is_order, purchased_at};
 use crate::id::Id;
-use crate::model::Contact;
+use crate::model::{Contact, Deal};
 use crate::money::Money;
 
 /// "No such index" in the compact `u32` references below.
@@ -40,6 +40,10 @@ pub struct Ledger {
     purchases: Vec<Purchase>,
     /// The orders' lines that sell a catalogue product, each order's together.
     lines: Vec<SoldLine>,
+    /// Every deal won or lost, by closing day.
+    closed: Vec<Dated>,
+    /// Every contact, by creation day: the leads of a period.
+    leads: Vec<Dated>,
     /// The owner ids that orders and customers have; the `owner` fields index into it.
     owners: Vec<Id>,
 }
@@ -62,6 +66,16 @@ pub struct Order {
     campaign: u32,
     /// Its lines in [`Ledger::lines`].
     lines: (u32, u32),
+}
+
+/// A record on the day that puts it in a period (a deal's closing, a contact's creation).
+#[derive(Clone, Copy, Debug)]
+struct Dated {
+    day: Day,
+    /// An index into the records of its kind.
+    index: u32,
+    /// The record's owner, interned; [`NONE`] when it has none.
+    owner: u32,
 }
 
 /// An order's line that sells a product of the catalogue.
@@ -224,6 +238,26 @@ impl Ledger {
             }
         }
         orders.sort_by_key(|order| order.day);
+        let mut dated = |at: i64, index: u32, owner: Option<&Id>| Dated {
+            day: Day::from_unix_ms(at),
+            index,
+            owner: owner.map_or(NONE, |owner| owners.intern(owner)),
+        };
+        let mut closed: Vec<Dated> = records
+            .deals
+            .iter()
+            .zip(0u32..)
+            .filter(|(deal, _)| !deal.is_open())
+            .filter_map(|(deal, index)| Some(dated(deal.closed_at?, index, deal.owner_id.as_ref())))
+            .collect();
+        closed.sort_by_key(|deal| deal.day);
+        let mut leads: Vec<Dated> = records
+            .contacts
+            .iter()
+            .zip(0u32..)
+            .map(|(contact, index)| dated(contact.created_at, index, contact.owner_id.as_ref()))
+            .collect();
+        leads.sort_by_key(|lead| lead.day);
         by_customer.sort_by_key(|(customer, purchase)| (*customer, purchase.at));
         let purchases: Vec<Purchase> = by_customer.iter().map(|(_, purchase)| *purchase).collect();
         let mut start = 0;
@@ -237,6 +271,8 @@ impl Ledger {
             customers,
             purchases,
             lines,
+            closed,
+            leads,
             owners: owners.ids,
         }
     }
@@ -251,11 +287,16 @@ impl Ledger {
 
     /// The orders paid on the period's days, by anyone.
     fn in_period(&self, period: Period) -> &[Order] {
-        let from = self
-            .orders
-            .partition_point(|order| order.day < period.start);
-        let to = self.orders.partition_point(|order| order.day <= period.end);
-        &self.orders[from..to.max(from)]
+        days_of(&self.orders, period, |order| order.day)
+    }
+
+    /// Indexes of the records in `dated` on the period's days, of the scope's owner.
+    fn dated<'a>(&self, dated: &'a [Dated], scope: &Scope) -> impl Iterator<Item = usize> + 'a {
+        let filter = self.owner_filter(scope);
+        days_of(dated, scope.period, |dated| dated.day)
+            .iter()
+            .filter(move |dated| filter.passes(dated.owner))
+            .map(|dated| dated.index as usize)
     }
 
     /// Every customer the scope's owner owns (the contact's owner), with its orders. Orders
@@ -319,6 +360,31 @@ impl Order {
     /// The campaign the order is attributed to: an index into the records' campaigns.
     pub(crate) fn campaign_index(&self) -> Option<usize> {
         (self.campaign != NONE).then_some(self.campaign as usize)
+    }
+}
+
+/// The run of `sorted` (by `day`) that falls on the period's days.
+fn days_of<T>(sorted: &[T], period: Period, day: impl Fn(&T) -> Day) -> &[T] {
+    let from = sorted.partition_point(|item| day(item) < period.start);
+    let to = sorted.partition_point(|item| day(item) <= period.end);
+    &sorted[from..to.max(from)]
+}
+
+impl<'a> Books<'a> {
+    /// The deals of the scope's owner closed (won or lost) in the period.
+    pub fn closed_deals(&self, scope: &Scope) -> impl Iterator<Item = &'a Deal> + 'a {
+        let deals = self.records.deals;
+        self.ledger
+            .dated(&self.ledger.closed, scope)
+            .map(move |index| &deals[index])
+    }
+
+    /// The contacts of the scope's owner created in the period: its leads.
+    pub fn leads(&self, scope: &Scope) -> impl Iterator<Item = &'a Contact> + 'a {
+        let contacts = self.records.contacts;
+        self.ledger
+            .dated(&self.ledger.leads, scope)
+            .map(move |index| &contacts[index])
     }
 }
 

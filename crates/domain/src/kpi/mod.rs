@@ -199,15 +199,6 @@ impl Scope {
             .as_ref()
             .is_none_or(|wanted| owner == Some(wanted))
     }
-
-    /// The deals of the scope's owner closed (won or lost) in the period.
-    fn closed_deals<'a>(&'a self, deals: &'a [Deal]) -> impl Iterator<Item = &'a Deal> + 'a {
-        deals.iter().filter(|deal| {
-            !deal.is_open()
-                && self.owns(deal.owner_id.as_ref())
-                && deal.closed_at.is_some_and(|at| self.period.contains_ms(at))
-        })
-    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -395,9 +386,8 @@ fn workspace_orders(books: &Books<'_>, scope: &Scope) -> (i128, u32) {
 /// Deal win rate: won / (won + lost), over the deals closed in the period. `None` when no deal
 /// closed.
 pub fn win_rate(books: &Books<'_>, scope: &Scope) -> Option<Ratio> {
-    let records = &books.records;
     let (mut won, mut closed) = (0, 0);
-    for deal in scope.closed_deals(records.deals) {
+    for deal in books.closed_deals(scope) {
         closed += 1;
         won += u32::from(deal.status == DealStatus::Won);
     }
@@ -408,12 +398,9 @@ pub fn win_rate(books: &Books<'_>, scope: &Scope) -> Option<Ratio> {
 /// leads), the share that has become a customer (`became_customer_at` set) by the period's
 /// end. `None` when no contact was created.
 pub fn lead_conversion_rate(books: &Books<'_>, scope: &Scope) -> Option<Ratio> {
-    let records = &books.records;
     let end = scope.period.end_ms();
     let (mut converted, mut leads) = (0, 0);
-    for contact in records.contacts.iter().filter(|contact| {
-        scope.period.contains_ms(contact.created_at) && scope.owns(contact.owner_id.as_ref())
-    }) {
+    for contact in books.leads(scope) {
         leads += 1;
         converted += u32::from(contact.became_customer_at.is_some_and(|at| at < end));
     }
@@ -441,9 +428,8 @@ impl Figure for SalesCycle {
 /// Sales-cycle length: for each deal won in the period, whole days from `created_at` to
 /// `closed_at`; their mean and median. `None` when no deal was won.
 pub fn sales_cycle(books: &Books<'_>, scope: &Scope) -> Option<SalesCycle> {
-    let records = &books.records;
-    let mut days: Vec<i64> = scope
-        .closed_deals(records.deals)
+    let mut days: Vec<i64> = books
+        .closed_deals(scope)
         .filter(|deal| deal.status == DealStatus::Won)
         .filter_map(|deal| {
             Some(crate::customer::days_between(
@@ -863,8 +849,8 @@ pub fn product_performance(books: &Books<'_>, scope: &Scope) -> Vec<ProductPerfo
         .enumerate()
         .map(|(index, product)| (&product.id, index))
         .collect();
-    for deal in scope
-        .closed_deals(records.deals)
+    for deal in books
+        .closed_deals(scope)
         .filter(|deal| deal.status == DealStatus::Lost)
     {
         seen.clear();
