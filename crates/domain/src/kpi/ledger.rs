@@ -15,7 +15,7 @@ use super::{Period, Records, Scope};
 use crate::calendar::Day;
 use crate::customer::{is_order, purchased_at};
 use crate::id::Id;
-use crate::model::{Contact, Deal};
+use crate::model::{Contact, Deal, Entity};
 use crate::money::Money;
 
 /// "No such index" in the compact `u32` references below.
@@ -143,22 +143,11 @@ impl OwnerFilter {
 }
 
 impl Ledger {
-    /// Prepares the orders of `records`: one pass over invoices, contacts and deals, then a
-    /// sort.
+    /// Prepares `records`: one pass over invoices, contacts and deals, then sorts by day.
     pub fn new(records: &Records<'_>) -> Ledger {
         let mut owners = Interner::default();
-        let contact_index: FxHashMap<&Id, u32> = records
-            .contacts
-            .iter()
-            .zip(0u32..)
-            .map(|(contact, index)| (&contact.id, index))
-            .collect();
-        let campaign_index: FxHashMap<&Id, u32> = records
-            .campaigns
-            .iter()
-            .zip(0u32..)
-            .map(|(campaign, index)| (&campaign.id, index))
-            .collect();
+        let contact_index = positions(records.contacts);
+        let campaign_index = positions(records.campaigns);
         let deal_campaign: FxHashMap<&Id, u32> = records
             .deals
             .iter()
@@ -167,12 +156,7 @@ impl Ledger {
                 Some((&deal.id, *campaign))
             })
             .collect();
-        let product_index: FxHashMap<&Id, u32> = records
-            .products
-            .iter()
-            .zip(0u32..)
-            .map(|(product, index)| (&product.id, index))
-            .collect();
+        let product_index = positions(records.products);
         let mut customer_index: FxHashMap<&Id, u32> = FxHashMap::default();
         let mut lines: Vec<SoldLine> = Vec::new();
         let mut customers: Vec<Customer> = Vec::new();
@@ -361,6 +345,15 @@ impl Order {
     pub(crate) fn campaign_index(&self) -> Option<usize> {
         (self.campaign != NONE).then_some(self.campaign as usize)
     }
+}
+
+/// Each record's position, by id.
+fn positions<E: Entity>(records: &[E]) -> FxHashMap<&Id, u32> {
+    records
+        .iter()
+        .zip(0u32..)
+        .map(|(record, index)| (record.id(), index))
+        .collect()
 }
 
 /// The run of `sorted` (by `day`) that falls on the period's days.
