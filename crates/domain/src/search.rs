@@ -232,27 +232,35 @@ impl Haystack {
 
     /// Which records [`Query::matches`]: one flag per record, in order.
     pub fn matches(&self, query: &Query) -> Vec<bool> {
-        let mut hits = vec![true; self.starts.len()];
-        for needle in &query.needles {
-            let mut found = vec![false; self.starts.len()];
-            let (mut from, mut record) = (0, 0);
-            while let Some(offset) = self.text[from..].find(needle.as_str()) {
-                let at = from + offset;
-                // The record holding `at`: the last one starting at or before it.
-                record += self.starts[record..].partition_point(|start| *start <= at) - 1;
-                found[record] = true;
-                // One hit is enough: go on from the next record.
-                from = self
-                    .starts
-                    .get(record + 1)
-                    .copied()
-                    .unwrap_or(self.text.len());
-            }
-            for (hit, found) in hits.iter_mut().zip(found) {
-                *hit &= found;
-            }
+        let Some((first, rest)) = query.needles.split_first() else {
+            return vec![true; self.starts.len()];
+        };
+        // The first word (the longest, so the rarest) is found by one scan of the text; the
+        // others are looked for only in the records it found.
+        let mut hits = vec![false; self.starts.len()];
+        let (mut from, mut record) = (0, 0);
+        while let Some(offset) = self.text[from..].find(first.as_str()) {
+            let at = from + offset;
+            // The record holding `at`: the last one starting at or before it.
+            record += self.starts[record..].partition_point(|start| *start <= at) - 1;
+            hits[record] = true;
+            // One hit is enough: go on from the next record.
+            from = self.end_of(record) + 1;
+        }
+        for (record, hit) in hits.iter_mut().enumerate().filter(|(_, hit)| **hit) {
+            let text = &self.text[self.starts[record]..self.end_of(record)];
+            *hit = rest.iter().all(|needle| text.contains(needle.as_str()));
         }
         hits
+    }
+
+    /// Where the record's text ends in `text` (at its line feed).
+    fn end_of(&self, record: usize) -> usize {
+        self.starts
+            .get(record + 1)
+            .copied()
+            .unwrap_or(self.text.len())
+            - 1
     }
 }
 

@@ -1,11 +1,12 @@
-//! The workspace's orders, prepared once per change of the records so that every KPI reads
-//! them for any period and owner without going over every invoice again.
+//! The workspace's records as the KPIs read them, prepared once per change of the records so
+//! that every KPI reads any period and owner without going over every record again.
 //!
-//! Building a [`Ledger`] computes each order's total, purchase day, owner and campaign once,
-//! sorts the orders by day (a period is then a slice found by binary search) and groups each
-//! contact's orders, sorted, for the per-customer figures (churn, lifetime value, RFM). At
-//! 100k contacts the dashboard recomputes a dozen KPIs over two periods on every range
-//! change; repeating that work per KPI is what made it slow.
+//! Building a [`Ledger`] computes each order's total, purchase day, owner, campaign and
+//! catalogue lines once, sorts the orders, the closed deals and the new contacts by day (a
+//! period is then a slice found by binary search) and groups each contact's orders, sorted,
+//! for the per-customer figures (churn, lifetime value, RFM). At 100k contacts the dashboard
+//! recomputes a dozen KPIs over two periods on every range change; repeating that work per
+//! KPI is what made it slow.
 
 use std::ops::Range;
 
@@ -29,7 +30,7 @@ pub struct Books<'a> {
     pub ledger: &'a Ledger,
 }
 
-/// The orders of a workspace, prepared for the KPIs (see the module docs).
+/// A workspace's records prepared for the KPIs (see the module docs).
 #[derive(Clone, Debug, Default)]
 pub struct Ledger {
     /// Every order, by purchase day (then instant).
@@ -44,7 +45,7 @@ pub struct Ledger {
     closed: Vec<Dated>,
     /// Every contact, by creation day: the leads of a period.
     leads: Vec<Dated>,
-    /// The owner ids that orders and customers have; the `owner` fields index into it.
+    /// The owner ids of the records above; the `owner` fields index into it.
     owners: Vec<Id>,
 }
 
@@ -55,8 +56,6 @@ pub struct Order {
     pub day: Day,
     /// The invoice total.
     pub total: Money,
-    /// The invoice: an index into the records' invoices.
-    pub invoice: u32,
     /// The customer named by the invoice's `contact_id`; [`NONE`] when it names nobody.
     customer: u32,
     /// The invoice's owner, interned; [`NONE`] when it has none.
@@ -162,10 +161,7 @@ impl Ledger {
         let mut customers: Vec<Customer> = Vec::new();
         let mut orders: Vec<Order> = Vec::new();
         let mut by_customer: Vec<(u32, Purchase)> = Vec::new();
-        for (invoice, index) in records.invoices.iter().zip(0u32..) {
-            if !is_order(invoice) {
-                continue;
-            }
+        for invoice in records.invoices.iter().filter(|invoice| is_order(invoice)) {
             let at = purchased_at(invoice);
             let total = invoice.total();
             let contact = invoice
@@ -208,7 +204,6 @@ impl Ledger {
             orders.push(Order {
                 day: Day::from_unix_ms(at),
                 total,
-                invoice: index,
                 customer,
                 owner: invoice
                     .owner_id
@@ -348,7 +343,7 @@ impl Order {
 }
 
 /// Each record's position, by id.
-fn positions<E: Entity>(records: &[E]) -> FxHashMap<&Id, u32> {
+pub(super) fn positions<E: Entity>(records: &[E]) -> FxHashMap<&Id, u32> {
     records
         .iter()
         .zip(0u32..)

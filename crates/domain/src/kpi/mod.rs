@@ -538,23 +538,33 @@ impl PurchaseFacts {
         until: i64,
     ) -> PurchaseFacts {
         let paid = &purchases[..purchases.partition_point(|purchase| purchase.at < until)];
-        let (Some(first), Some(last)) = (paid.first(), paid.last()) else {
+        let Some(first) = paid.first() else {
             return PurchaseFacts::default();
         };
-        let mut facts = PurchaseFacts {
-            first: first.at,
-            last: last.at,
-            ..PurchaseFacts::default()
-        };
-        for total in paid
-            .iter()
-            .map(|purchase| purchase.total)
-            .filter(|total| total.currency == currency)
-        {
-            facts.orders += 1;
-            facts.spend_minor = facts.spend_minor.saturating_add(total.minor);
+        let mut facts = PurchaseFacts::starting(first.at);
+        for purchase in paid {
+            facts.add(purchase.at, purchase.total, currency);
         }
         facts
+    }
+
+    /// No order counted yet; the first will be paid at `at`.
+    fn starting(at: i64) -> PurchaseFacts {
+        PurchaseFacts {
+            first: at,
+            last: at,
+            ..PurchaseFacts::default()
+        }
+    }
+
+    /// Counts an order paid at `at`: its instant always, its total only in `currency`.
+    fn add(&mut self, at: i64, total: Money, currency: Currency) {
+        self.first = self.first.min(at);
+        self.last = self.last.max(at);
+        if total.currency == currency {
+            self.orders += 1;
+            self.spend_minor = self.spend_minor.saturating_add(total.minor);
+        }
     }
 }
 
@@ -573,18 +583,10 @@ pub fn purchase_facts(
         if at >= until {
             continue;
         }
-        let entry = facts.entry(contact).or_insert(PurchaseFacts {
-            first: at,
-            last: at,
-            ..PurchaseFacts::default()
-        });
-        entry.first = entry.first.min(at);
-        entry.last = entry.last.max(at);
-        let total = invoice.total();
-        if total.currency == currency {
-            entry.orders += 1;
-            entry.spend_minor = entry.spend_minor.saturating_add(total.minor);
-        }
+        facts
+            .entry(contact)
+            .or_insert_with(|| PurchaseFacts::starting(at))
+            .add(at, invoice.total(), currency);
     }
     facts
 }
@@ -843,12 +845,7 @@ pub fn product_performance(books: &Books<'_>, scope: &Scope) -> Vec<ProductPerfo
             }
         }
     }
-    let index: FxHashMap<&Id, usize> = records
-        .products
-        .iter()
-        .enumerate()
-        .map(|(index, product)| (&product.id, index))
-        .collect();
+    let index = ledger::positions(records.products);
     for deal in books
         .closed_deals(scope)
         .filter(|deal| deal.status == DealStatus::Lost)
@@ -857,7 +854,7 @@ pub fn product_performance(books: &Books<'_>, scope: &Scope) -> Vec<ProductPerfo
         for row in deal
             .lines
             .iter()
-            .filter_map(|line| index.get(line.product_id.as_ref()?).copied())
+            .filter_map(|line| Some(*index.get(line.product_id.as_ref()?)? as usize))
         {
             if !seen.contains(&row) {
                 seen.push(row);
