@@ -13,6 +13,7 @@ use rabet_domain::{
         Activity, Campaign, Company, Contact, Deal, Entity, Invoice, Pipeline, Product, Segment,
         Settings, Task, TeamMember, Ticket,
     },
+    referrers::{Referrers, Refers},
     search::{search_text, Haystack, Query},
 };
 use std::{collections::HashMap, rc::Rc, sync::OnceLock};
@@ -24,6 +25,10 @@ pub struct Collection<E> {
     search: Vec<String>,
     /// The search texts in one string, built by the first search after a write.
     haystack: OnceLock<Haystack>,
+    /// Which records name which ids, for the 360 page. Built once after load (see
+    /// [`Workspace::prepare_referrers`]) and then kept up to date by each write: rebuilding it
+    /// for one logged call would cost a pass over every record.
+    referrers: OnceLock<Referrers>,
     positions: HashMap<Id, usize>,
 }
 
@@ -33,6 +38,7 @@ impl<E> Default for Collection<E> {
             items: Vec::new(),
             search: Vec::new(),
             haystack: OnceLock::new(),
+            referrers: OnceLock::new(),
             positions: HashMap::new(),
         }
     }
@@ -96,6 +102,21 @@ impl<E: Listed> Collection<E> {
         Matching::Positions(haystack.matches(query))
     }
 
+    /// Which records name which ids (see [`Referrers`]).
+    pub fn referrers(&self) -> &Referrers {
+        self.referrers.get_or_init(|| Referrers::of(&self.items))
+    }
+
+    /// The records that may name `id`, in storage order: a superset of those that do, from
+    /// [`Collection::referrers`]; the caller checks each.
+    pub fn naming(&self, id: &Id) -> impl Iterator<Item = &E> {
+        let mut positions = self.referrers().naming(id).to_vec();
+        positions.sort_unstable();
+        positions
+            .into_iter()
+            .map(|position| &self.items[position as usize])
+    }
+
     /// Positions of all records, ordered by `key`.
     pub fn positions_by<K: Ord>(&self, key: impl Fn(&E) -> K) -> Vec<usize> {
         let mut keyed: Vec<(K, usize)> = self
@@ -113,10 +134,17 @@ impl<E: Listed> Collection<E> {
         let text = item.search_text();
         match self.positions.get(item.id()) {
             Some(&at) => {
+                if let Some(referrers) = self.referrers.get_mut() {
+                    referrers.remove(&self.items[at], at);
+                    referrers.add(&item, at);
+                }
                 self.items[at] = item;
                 self.search[at] = text;
             }
             None => {
+                if let Some(referrers) = self.referrers.get_mut() {
+                    referrers.add(&item, self.items.len());
+                }
                 self.positions.insert(item.id().clone(), self.items.len());
                 self.items.push(item);
                 self.search.push(text);
@@ -127,6 +155,15 @@ impl<E: Listed> Collection<E> {
     pub fn remove(&mut self, id: &Id) -> Option<E> {
         let at = self.positions.remove(id)?;
         self.haystack.take();
+        if let Some(referrers) = self.referrers.get_mut() {
+            let last = self.items.len() - 1;
+            referrers.remove(&self.items[at], at);
+            if at != last {
+                // The last record moves into the gap.
+                referrers.remove(&self.items[last], last);
+                referrers.add(&self.items[last], at);
+            }
+        }
         self.search.swap_remove(at);
         let removed = self.items.swap_remove(at);
         if let Some(moved) = self.items.get(at) {
@@ -155,7 +192,7 @@ impl Matching {
 }
 
 /// An entity the workspace keeps in memory and lists.
-pub trait Listed: Entity + Clone + Send + Sync + 'static {
+pub trait Listed: Entity + Refers + Clone + Send + Sync + 'static {
     /// Normalized text the list's search looks in.
     fn search_text(&self) -> String;
     /// Where the workspace keeps records of this kind.
@@ -319,7 +356,27 @@ impl Workspace {
         // A restored workspace may have no settings record: then the defaults apply again.
         let settings = store.load::<Settings>().await?.pop().unwrap_or_default();
         self.settings.set(settings);
+        self.prepare_referrers();
         Ok(())
+    }
+
+    /// Builds the indexes the 360 page reads once the browser is idle after a load, so that
+    /// neither the first paint nor the first customer opened waits for them.
+    fn prepare_referrers(&self) {
+        fn prepare<E: Listed>(workspace: &Workspace) {
+            E::collection(workspace).with_untracked(|records| {
+                records.referrers();
+            });
+        }
+        let workspace = *self;
+        request_idle_callback(move || {
+            prepare::<Contact>(&workspace);
+            prepare::<Invoice>(&workspace);
+            prepare::<Deal>(&workspace);
+            prepare::<Activity>(&workspace);
+            prepare::<Ticket>(&workspace);
+            prepare::<Task>(&workspace);
+        });
     }
 
     /// Every record of the workspace with its sync state, as one backup.
@@ -520,5 +577,40 @@ mod tests {
         contacts.remove(&Id::from_string("a"));
         assert_eq!(found(&contacts, "ali"), ["Alireza"]);
         assert_eq!(found(&contacts, ""), ["Alireza"]);
+    }
+
+    /// The records naming `company`, by first name, as the index finds them.
+    fn employees(contacts: &Collection<Contact>, company: &str) -> Vec<String> {
+        let company = Id::from_string(company);
+        contacts
+            .naming(&company)
+            .filter(|contact| contact.company_id.as_ref() == Some(&company))
+            .map(|contact| contact.first_name.clone())
+            .collect()
+    }
+
+    #[wasm_bindgen_test]
+    fn the_index_of_who_names_whom_follows_every_write() {
+        let at = |id: &str, name: &str, company: &str| Contact {
+            company_id: Some(Id::from_string(company)),
+            ..contact(id, name)
+        };
+        let mut contacts = Collection::from_items(vec![
+            at("a", "Ali", "acme"),
+            at("b", "Zahra", "acme"),
+            at("c", "Reza", "globex"),
+        ]);
+        assert_eq!(employees(&contacts, "acme"), ["Ali", "Zahra"]);
+        // Built now; from here on each write keeps it up to date.
+        contacts.upsert(at("d", "Sara", "acme"));
+        contacts.upsert(at("b", "Zahra", "globex"));
+        assert_eq!(employees(&contacts, "acme"), ["Ali", "Sara"]);
+        assert_eq!(employees(&contacts, "globex"), ["Zahra", "Reza"]);
+        // Removing the first record moves the last one into its place.
+        contacts.remove(&Id::from_string("a"));
+        assert_eq!(employees(&contacts, "acme"), ["Sara"]);
+        contacts.remove(&Id::from_string("c"));
+        assert_eq!(employees(&contacts, "globex"), ["Zahra"]);
+        assert_eq!(employees(&contacts, "acme"), ["Sara"]);
     }
 }

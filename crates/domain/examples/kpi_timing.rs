@@ -1,5 +1,5 @@
-//! Times each dashboard KPI over a generated workspace, natively: where the dashboard's
-//! recompute goes, without a browser.
+//! Times each dashboard KPI, and the pipeline board's parts, over a generated workspace,
+//! natively: where the dashboard's recompute and the board's render go, without a browser.
 //!
 //! ```text
 //! cargo run -p rabet-domain --release --example kpi_timing -- [contacts, default 100000]
@@ -60,5 +60,25 @@ fn main() {
         csat,
         campaign_returns,
         product_performance
+    );
+    board_timing(&sample);
+}
+
+/// The pipeline board's columns over the same workspace.
+fn board_timing(sample: &rabet_domain::sample::Sample) {
+    use rabet_domain::board::{Board, BoardFilter};
+    println!("{:>26}: {} deals", "board over", sample.deals.len());
+    let started = Instant::now();
+    let board = Board::build(
+        &sample.pipelines[0],
+        &sample.deals,
+        &BoardFilter::default(),
+        |_| "",
+    );
+    let open: usize = board.columns.iter().map(|column| column.deals.len()).sum();
+    println!(
+        "{:>26}: {:>8.1} ms  {open} open deals",
+        "board columns",
+        started.elapsed().as_secs_f64() * 1e3
     );
 }

@@ -15,7 +15,7 @@
 //! rounded on its own, so the board's weighted total can differ by a minor unit from the sum of
 //! its rounded columns; it is the more exact figure.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 
 use rustc_hash::FxHashMap;
 
@@ -33,26 +33,29 @@ const PERCENT: i128 = 100;
 /// Amounts per currency, in minor units. Currencies with no deal are absent; [`get`] reads
 /// them as 0.
 ///
+/// A slot per currency rather than a map: the KPIs add up hundreds of thousands of order lines
+/// into these, and a map would allocate for each total.
+///
 /// [`get`]: MoneyTotals::get
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct MoneyTotals(BTreeMap<Currency, i64>);
+pub struct MoneyTotals(PerCurrency<i64>);
 
 impl MoneyTotals {
     /// The amount in `currency` (0 when no deal is in it).
     pub fn get(&self, currency: Currency) -> i64 {
-        self.0.get(&currency).copied().unwrap_or(0)
+        self.0.get(currency).unwrap_or(0)
     }
 
     /// Whether no deal contributed (an empty column).
     pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
+        self.0.iter().next().is_none()
     }
 
     /// Every amount, in [`Currency`]'s declaration order.
     pub fn iter(&self) -> impl Iterator<Item = Money> + '_ {
         self.0
             .iter()
-            .map(|(&currency, &minor)| Money::new(minor, currency))
+            .map(|(currency, minor)| Money::new(minor, currency))
     }
 
     /// The amounts to show: the workspace currency first, then the others in declaration
@@ -66,50 +69,72 @@ impl MoneyTotals {
 
     /// Adds an amount to its currency's total, saturating instead of overflowing.
     pub(crate) fn add(&mut self, money: Money) {
-        let total = self.0.entry(money.currency).or_default();
+        let total = self.0.entry(money.currency);
         *total = total.saturating_add(money.minor);
+    }
+}
+
+/// A value per currency, present once something was added in that currency.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct PerCurrency<T>([Option<T>; DECLARED.len()]);
+
+/// Every currency in declaration order: a currency's slot is its place here.
+const DECLARED: [Currency; 4] = [Currency::Irr, Currency::Toman, Currency::Usd, Currency::Eur];
+
+impl<T: Copy + Default> PerCurrency<T> {
+    fn get(&self, currency: Currency) -> Option<T> {
+        self.0[currency as usize]
+    }
+
+    fn entry(&mut self, currency: Currency) -> &mut T {
+        self.0[currency as usize].get_or_insert_with(T::default)
+    }
+
+    /// The present values, in declaration order.
+    fn iter(&self) -> impl Iterator<Item = (Currency, T)> + '_ {
+        DECLARED
+            .iter()
+            .zip(&self.0)
+            .filter_map(|(currency, value)| Some((*currency, (*value)?)))
+    }
+
+    fn map<U>(&self, f: impl Fn(T) -> U) -> PerCurrency<U> {
+        PerCurrency(self.0.map(|value| value.map(&f)))
     }
 }
 
 /// Exact running sums for one group of deals: values, and values × percent (not yet divided).
 #[derive(Clone, Debug, Default)]
 struct Sums {
-    value: BTreeMap<Currency, i128>,
-    weighted_pct: BTreeMap<Currency, i128>,
+    value: PerCurrency<i128>,
+    weighted_pct: PerCurrency<i128>,
 }
 
 impl Sums {
     fn add(&mut self, value: Money, probability_pct: u8) {
         let minor = i128::from(value.minor);
         let pct = i128::from(probability_pct.min(100));
-        *self.value.entry(value.currency).or_default() += minor;
-        *self.weighted_pct.entry(value.currency).or_default() += minor * pct;
+        *self.value.entry(value.currency) += minor;
+        *self.weighted_pct.entry(value.currency) += minor * pct;
     }
 
     fn merge(&mut self, other: &Sums) {
-        for (&currency, &minor) in &other.value {
-            *self.value.entry(currency).or_default() += minor;
+        for (currency, minor) in other.value.iter() {
+            *self.value.entry(currency) += minor;
         }
-        for (&currency, &minor) in &other.weighted_pct {
-            *self.weighted_pct.entry(currency).or_default() += minor;
+        for (currency, minor) in other.weighted_pct.iter() {
+            *self.weighted_pct.entry(currency) += minor;
         }
     }
 
     fn value(&self) -> MoneyTotals {
-        MoneyTotals(
-            self.value
-                .iter()
-                .map(|(&currency, &minor)| (currency, saturate(minor)))
-                .collect(),
-        )
+        MoneyTotals(self.value.map(saturate))
     }
 
     fn weighted(&self) -> MoneyTotals {
         MoneyTotals(
             self.weighted_pct
-                .iter()
-                .map(|(&currency, &sum)| (currency, saturate(div_round_half_away(sum, PERCENT))))
-                .collect(),
+                .map(|sum| saturate(div_round_half_away(sum, PERCENT))),
         )
     }
 }
@@ -462,8 +487,8 @@ pub fn last_activity_by_deal<'a>(
     latest
 }
 
-/// The last activity per deal (Unix ms), by deal id. FxHash: it is built over every activity
-/// of the workspace when the board opens.
+/// The last activity per deal (Unix ms), by deal id. FxHash: the dashboard's stale-deal list
+/// builds it over every activity of the workspace.
 pub type LastActivity = FxHashMap<Id, i64>;
 
 /// A group of deals in the forecast: how many, their value and weighted value per currency.
@@ -670,6 +695,23 @@ mod tests {
     use super::*;
     use crate::calendar::{GregorianDate, JalaliDate};
     use crate::model::StageChange;
+
+    #[test]
+    fn every_currency_has_its_own_slot_in_declaration_order() {
+        for currency in Currency::ALL {
+            assert_eq!(DECLARED[currency as usize], currency);
+        }
+        let mut totals = MoneyTotals::default();
+        assert!(totals.is_empty());
+        totals.add(Money::new(5, Currency::Eur));
+        totals.add(Money::new(0, Currency::Irr));
+        totals.add(Money::new(7, Currency::Eur));
+        assert_eq!(
+            totals.iter().collect::<Vec<_>>(),
+            [Money::new(0, Currency::Irr), Money::new(12, Currency::Eur)],
+            "a currency added as 0 is still listed"
+        );
+    }
 
     const DAY: i64 = MS_PER_DAY;
 

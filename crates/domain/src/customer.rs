@@ -35,6 +35,7 @@ use crate::model::{
     InvoiceStatus, RecordRef, RfmClass, Task, Ticket,
 };
 use crate::money::{Currency, Money};
+use crate::referrers::Referrers;
 
 const MS_PER_DAY: i64 = 86_400_000;
 
@@ -113,6 +114,19 @@ pub struct AllRecords<'a> {
     pub activities: &'a [Activity],
     pub tickets: &'a [Ticket],
     pub tasks: &'a [Task],
+    /// The indexes of these very slices, when the caller keeps them: then
+    /// [`CustomerRecords::select`] reads only the customer's records instead of all of them.
+    pub referrers: Option<AllReferrers<'a>>,
+}
+
+/// [`Referrers`] of each slice of [`AllRecords`].
+#[derive(Clone, Copy, Debug)]
+pub struct AllReferrers<'a> {
+    pub invoices: &'a Referrers,
+    pub deals: &'a Referrers,
+    pub activities: &'a Referrers,
+    pub tickets: &'a Referrers,
+    pub tasks: &'a Referrers,
 }
 
 /// The records of one customer, borrowed from the workspace's.
@@ -134,33 +148,34 @@ impl<'a> CustomerRecords<'a> {
     /// - tasks whose link is the customer (its contact or company) or one of its deals,
     ///   tickets or invoices.
     ///
-    /// Linear in the number of records.
+    /// Each kind keeps storage order. Linear in the number of records, or in the customer's
+    /// when `all` has its [`AllReferrers`].
     pub fn select(customer: &Customer, all: AllRecords<'a>) -> Self {
         let owner = Owner::new(customer);
         let owned = |contact: &Option<Id>, company: &Option<Id>| {
             owner.owns(contact.as_ref(), company.as_ref())
         };
-        let invoices: Vec<&Invoice> = all
-            .invoices
+        let index = all.referrers;
+        let mut named: Vec<&Id> = owner
+            .contacts
             .iter()
+            .copied()
+            .chain(owner.company)
+            .collect();
+        let invoices: Vec<&Invoice> = naming(all.invoices, index.map(|i| i.invoices), &named)
             .filter(|invoice| owned(&invoice.contact_id, &invoice.company_id))
             .collect();
-        let deals: Vec<&Deal> = all
-            .deals
-            .iter()
+        let deals: Vec<&Deal> = naming(all.deals, index.map(|i| i.deals), &named)
             .filter(|deal| owned(&deal.contact_id, &deal.company_id))
             .collect();
-        let tickets: Vec<&Ticket> = all
-            .tickets
-            .iter()
+        let tickets: Vec<&Ticket> = naming(all.tickets, index.map(|i| i.tickets), &named)
             .filter(|ticket| owned(&ticket.contact_id, &ticket.company_id))
             .collect();
         let deal_ids: FxHashSet<&Id> = deals.iter().map(|deal| &deal.id).collect();
         let ticket_ids: FxHashSet<&Id> = tickets.iter().map(|ticket| &ticket.id).collect();
         let invoice_ids: FxHashSet<&Id> = invoices.iter().map(|invoice| &invoice.id).collect();
-        let activities = all
-            .activities
-            .iter()
+        named.extend(deal_ids.iter().chain(&ticket_ids));
+        let activities = naming(all.activities, index.map(|i| i.activities), &named)
             .filter(|activity| {
                 owned(&activity.contact_id, &activity.company_id)
                     || activity
@@ -173,9 +188,8 @@ impl<'a> CustomerRecords<'a> {
                         .is_some_and(|id| ticket_ids.contains(id))
             })
             .collect();
-        let tasks = all
-            .tasks
-            .iter()
+        named.extend(&invoice_ids);
+        let tasks = naming(all.tasks, index.map(|i| i.tasks), &named)
             .filter(|task| {
                 task.link.as_ref().is_some_and(|link| match link.kind {
                     EntityKind::Contact => owner.owns(Some(&link.id), None),
@@ -195,6 +209,30 @@ impl<'a> CustomerRecords<'a> {
             tasks,
         }
     }
+}
+
+/// The records that may name one of `ids`, in storage order: those `index` lists, or every
+/// record when there is no index. The caller tests each.
+fn naming<'r, E>(
+    records: &'r [E],
+    index: Option<&Referrers>,
+    ids: &[&Id],
+) -> Box<dyn Iterator<Item = &'r E> + 'r> {
+    let Some(index) = index else {
+        return Box::new(records.iter());
+    };
+    let mut positions: Vec<u32> = ids
+        .iter()
+        .flat_map(|id| index.naming(id))
+        .copied()
+        .collect();
+    positions.sort_unstable();
+    positions.dedup();
+    Box::new(
+        positions
+            .into_iter()
+            .filter_map(|position| records.get(position as usize)),
+    )
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1849,6 +1887,7 @@ mod tests {
             activities: &activities,
             tickets: &[],
             tasks: &tasks,
+            referrers: None,
         };
         fn names<T: crate::model::Entity>(records: &[&T]) -> Vec<String> {
             records
@@ -1876,5 +1915,68 @@ mod tests {
         assert_eq!(names(&company.tasks), ["k-ali", "k-acme", "k-deal"]);
         let kpis = compute(&company, T, &RfmThresholds::fixed(T), now());
         assert_eq!(kpis.orders, 3);
+    }
+
+    #[test]
+    fn the_index_picks_the_same_records_as_a_scan() {
+        use crate::referrers::Referrers;
+        use crate::sample::{generate, SampleOptions};
+        let sample = generate(&SampleOptions {
+            seed: 7,
+            contacts: 400,
+            lang: crate::locale::Lang::En,
+            today: Day::from_unix_ms(now()),
+        });
+        let scan = AllRecords {
+            invoices: &sample.invoices,
+            deals: &sample.deals,
+            activities: &sample.activities,
+            tickets: &sample.tickets,
+            tasks: &sample.tasks,
+            referrers: None,
+        };
+        let (invoices, deals, activities, tickets, tasks) = (
+            Referrers::of(&sample.invoices),
+            Referrers::of(&sample.deals),
+            Referrers::of(&sample.activities),
+            Referrers::of(&sample.tickets),
+            Referrers::of(&sample.tasks),
+        );
+        let indexed = AllRecords {
+            referrers: Some(AllReferrers {
+                invoices: &invoices,
+                deals: &deals,
+                activities: &activities,
+                tickets: &tickets,
+                tasks: &tasks,
+            }),
+            ..scan
+        };
+        let ids = |records: &CustomerRecords<'_>| {
+            let ids = |of: Vec<&Id>| of.into_iter().cloned().collect::<Vec<Id>>();
+            (
+                ids(records.invoices.iter().map(|r| &r.id).collect()),
+                ids(records.deals.iter().map(|r| &r.id).collect()),
+                ids(records.activities.iter().map(|r| &r.id).collect()),
+                ids(records.tickets.iter().map(|r| &r.id).collect()),
+                ids(records.tasks.iter().map(|r| &r.id).collect()),
+            )
+        };
+        let customers = sample.contacts.iter().map(Customer::contact).chain(
+            sample
+                .companies
+                .iter()
+                .map(|company| Customer::company(company, &sample.contacts)),
+        );
+        let mut with_timeline = 0;
+        for customer in customers {
+            let scanned = CustomerRecords::select(&customer, scan);
+            with_timeline += usize::from(!scanned.activities.is_empty());
+            assert_eq!(
+                ids(&CustomerRecords::select(&customer, indexed)),
+                ids(&scanned)
+            );
+        }
+        assert!(with_timeline > 100, "the sample gives customers activities");
     }
 }

@@ -21,6 +21,7 @@ pub mod locale;
 pub mod model;
 pub mod money;
 pub mod op;
+pub mod referrers;
 pub mod replica;
 pub mod sample;
 pub mod search;

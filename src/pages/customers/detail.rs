@@ -295,7 +295,7 @@ fn CompanyPage(company: Company) -> impl IntoView {
         move |_| {
             workspace.contacts.with(|contacts| {
                 contacts
-                    .iter()
+                    .naming(&company_id)
                     .filter(|c| c.company_id.as_ref() == Some(&company_id))
                     .map(|c| (c.id.clone(), c.display_name()))
                     .collect::<Vec<_>>()

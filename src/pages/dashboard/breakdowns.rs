@@ -11,7 +11,7 @@ use leptos::prelude::*;
 use leptos_router::components::A;
 use rabet_domain::{
     customer::RfmThresholds,
-    kpi::{campaign_returns, product_performance, rfm_distribution},
+    kpi::{campaign_returns, rfm_distribution},
     locale::{format_money, format_percent},
     segment::RfmSegment,
 };
@@ -120,11 +120,13 @@ fn BestSellers() -> impl IntoView {
     let workspace = use_workspace();
     let state = use_dashboard();
     let rows = Memo::new(move |_| {
-        let scope = state.scope.get();
-        let mut rows = state.with_books(workspace, |books| product_performance(books, &scope));
-        rows.retain(|row| row.units > 0);
-        rows.truncate(TOP_PRODUCTS);
-        rows
+        state.sold.with(|sold| {
+            sold.iter()
+                .filter(|row| row.units > 0)
+                .take(TOP_PRODUCTS)
+                .cloned()
+                .collect::<Vec<_>>()
+        })
     });
     let name = move |id: &rabet_domain::id::Id| {
         workspace

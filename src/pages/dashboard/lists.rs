@@ -2,7 +2,7 @@
 //! who stopped buying, which invoices and quotes wait for follow-up, which tickets broke their
 //! SLA, which deals went stale, which products fail to sell. Every row links to its record.
 
-use super::state::use_dashboard;
+use super::state::{use_dashboard, DashboardState};
 use crate::{
     i18n::{use_locale, Locale, Msg},
     local_time::{format_date, format_duration, use_calendar},
@@ -62,8 +62,9 @@ fn worded<T>(found: Vec<T>, limit: usize, word: impl FnMut(T) -> Row) -> Worded 
     }
 }
 
-/// The rows of a list over the records, for a scope: the first `limit` in words.
-type Rows = fn(&Books<'_>, &Scope, i64, Locale, usize) -> Worded;
+/// The rows of a list over the records, for a scope (with the dashboard's other figures at
+/// hand): the first `limit` in words.
+type Rows = fn(&Books<'_>, &Scope, &DashboardState, Locale, usize) -> Worded;
 
 fn days_text(days: i64, locale: Locale) -> String {
     locale.fill(
@@ -81,7 +82,14 @@ fn customer_text(
         .unwrap_or_default()
 }
 
-fn dormant(books: &Books<'_>, scope: &Scope, now: i64, locale: Locale, limit: usize) -> Worded {
+fn dormant(
+    books: &Books<'_>,
+    scope: &Scope,
+    state: &DashboardState,
+    locale: Locale,
+    limit: usize,
+) -> Worded {
+    let now = state.now;
     let records = &books.records;
     let calendar = use_calendar().get();
     let workspace = use_workspace();
@@ -134,7 +142,14 @@ fn follow_up_row(row: FollowUp, note: String, locale: Locale) -> Row {
     }
 }
 
-fn overdue(books: &Books<'_>, scope: &Scope, now: i64, locale: Locale, limit: usize) -> Worded {
+fn overdue(
+    books: &Books<'_>,
+    scope: &Scope,
+    state: &DashboardState,
+    locale: Locale,
+    limit: usize,
+) -> Worded {
+    let now = state.now;
     let records = &books.records;
     worded(overdue_invoices(records, scope, now), limit, |row| {
         let days = days_text(row.days_overdue.unwrap_or(0), locale);
@@ -143,7 +158,14 @@ fn overdue(books: &Books<'_>, scope: &Scope, now: i64, locale: Locale, limit: us
     })
 }
 
-fn quotes(books: &Books<'_>, scope: &Scope, now: i64, locale: Locale, limit: usize) -> Worded {
+fn quotes(
+    books: &Books<'_>,
+    scope: &Scope,
+    state: &DashboardState,
+    locale: Locale,
+    limit: usize,
+) -> Worded {
+    let now = state.now;
     let records = &books.records;
     let found = quotes_without_follow_up(records, scope, now, QUOTE_FOLLOW_UP_DAYS);
     worded(found, limit, |row| {
@@ -153,7 +175,14 @@ fn quotes(books: &Books<'_>, scope: &Scope, now: i64, locale: Locale, limit: usi
     })
 }
 
-fn breaches(books: &Books<'_>, scope: &Scope, now: i64, locale: Locale, limit: usize) -> Worded {
+fn breaches(
+    books: &Books<'_>,
+    scope: &Scope,
+    state: &DashboardState,
+    locale: Locale,
+    limit: usize,
+) -> Worded {
+    let now = state.now;
     let records = &books.records;
     let workspace = use_workspace();
     worded(sla_breaches(records, scope, now), limit, |row| {
@@ -181,7 +210,14 @@ fn breaches(books: &Books<'_>, scope: &Scope, now: i64, locale: Locale, limit: u
     })
 }
 
-fn stale(books: &Books<'_>, scope: &Scope, now: i64, locale: Locale, limit: usize) -> Worded {
+fn stale(
+    books: &Books<'_>,
+    scope: &Scope,
+    state: &DashboardState,
+    locale: Locale,
+    limit: usize,
+) -> Worded {
+    let now = state.now;
     let records = &books.records;
     let workspace = use_workspace();
     let stale_days = workspace.settings.with(|s| s.stale_deal_days);
@@ -214,9 +250,18 @@ fn stale(books: &Books<'_>, scope: &Scope, now: i64, locale: Locale, limit: usiz
     })
 }
 
-fn slow(books: &Books<'_>, scope: &Scope, _: i64, locale: Locale, limit: usize) -> Worded {
+fn slow(
+    books: &Books<'_>,
+    scope: &Scope,
+    state: &DashboardState,
+    locale: Locale,
+    limit: usize,
+) -> Worded {
     let records = &books.records;
-    worded(slow_products(books, scope), limit, |row| {
+    let found = state
+        .sold
+        .with(|sold| slow_products(records.products, sold, scope.currency));
+    worded(found, limit, |row| {
         let name = records
             .products
             .iter()
@@ -275,7 +320,7 @@ fn QuestionList(
         };
         let limit = limit.get();
         state.with_books(workspace, |books| {
-            rows(books, &scope, state.now, locale, limit)
+            rows(books, &scope, &state, locale, limit)
         })
     });
     let shown = move || listed.with(|listed| listed.first.clone());

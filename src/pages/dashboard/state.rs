@@ -10,7 +10,7 @@ use leptos::prelude::*;
 use rabet_domain::{
     calendar::Calendar,
     id::Id,
-    kpi::{Books, Ledger, Period, Preset, Records, Scope},
+    kpi::{product_performance, Books, Ledger, Period, Preset, ProductPerformance, Records, Scope},
 };
 
 /// The range picker's choice.
@@ -42,6 +42,8 @@ pub struct DashboardState {
     /// The orders prepared from the records: rebuilt when the records change, read as they
     /// are when the range or owner does.
     ledger: Memo<Ledger>,
+    /// How each product sold in the period: best sellers and slow products both read it.
+    pub sold: Memo<Vec<ProductPerformance>>,
 }
 
 impl DashboardState {
@@ -81,6 +83,12 @@ impl DashboardState {
         // A ledger has no cheap equality: every rebuild counts as a change.
         let ledger =
             Memo::new_with_compare(move |_| with_records(workspace, Ledger::new), |_, _| true);
+        let sold = Memo::new(move |_| {
+            let scope = scope.get();
+            with_books(ledger, workspace, |books| {
+                product_performance(books, &scope)
+            })
+        });
         let state = DashboardState {
             now,
             calendar,
@@ -92,6 +100,7 @@ impl DashboardState {
             scope,
             list_scope,
             ledger,
+            sold,
         };
         provide_context(state);
         state
@@ -112,15 +121,19 @@ impl DashboardState {
 impl DashboardState {
     /// Runs `f` on the records and their ledger (tracking both).
     pub fn with_books<T>(&self, workspace: Workspace, f: impl FnOnce(&Books<'_>) -> T) -> T {
-        self.ledger.with(|ledger| {
-            with_records(workspace, |records| {
-                f(&Books {
-                    records: *records,
-                    ledger,
-                })
+        with_books(self.ledger, workspace, f)
+    }
+}
+
+fn with_books<T>(ledger: Memo<Ledger>, workspace: Workspace, f: impl FnOnce(&Books<'_>) -> T) -> T {
+    ledger.with(|ledger| {
+        with_records(workspace, |records| {
+            f(&Books {
+                records: *records,
+                ledger,
             })
         })
-    }
+    })
 }
 
 pub fn use_dashboard() -> DashboardState {

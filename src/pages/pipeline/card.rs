@@ -116,7 +116,14 @@ fn CardBody(deal: Deal) -> impl IntoView {
     let settings = workspace.settings.get_untracked();
     let stale = is_stale(
         &deal,
-        page.last_activity.with_untracked(|a| a.get(&id).copied()),
+        // The deal's activities through the index: the board never goes over every activity.
+        workspace.activities.with_untracked(|activities| {
+            activities
+                .naming(&id)
+                .filter(|activity| activity.deal_id.as_ref() == Some(&id))
+                .map(|activity| activity.at)
+                .max()
+        }),
         page.now,
         settings.stale_deal_days,
     );

@@ -8,9 +8,7 @@ use crate::{
 };
 use leptos::prelude::*;
 use rabet_domain::{
-    board::{
-        deal_search_text, last_activity_by_deal, Board, BoardFilter, LastActivity, MoneyTotals,
-    },
+    board::{deal_search_text, Board, BoardFilter, MoneyTotals},
     id::Id,
     kind::EntityKind,
     model::{Deal, LeadSource, Pipeline, Stage},
@@ -117,7 +115,6 @@ pub struct PageState {
     pub filter: Memo<BoardFilter>,
     pub board: Memo<BoardView>,
     pub next_tasks: Memo<HashMap<Id, NextTask>>,
-    pub last_activity: Memo<LastActivity>,
 }
 
 impl PageState {
@@ -208,11 +205,6 @@ impl PageState {
                 next
             })
         });
-        let last_activity = Memo::new(move |_| {
-            workspace
-                .activities
-                .with(|a| last_activity_by_deal(a.iter()))
-        });
 
         let page = PageState {
             chosen,
@@ -232,7 +224,6 @@ impl PageState {
             filter,
             board,
             next_tasks,
-            last_activity,
         };
         provide_context(page);
         page

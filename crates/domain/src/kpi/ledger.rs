@@ -16,7 +16,7 @@ use super::{Period, Records, Scope};
 use crate::calendar::Day;
 use crate::customer::{is_order, purchased_at};
 use crate::id::Id;
-use crate::model::{Contact, Deal, Entity};
+use crate::model::{Contact, Deal, DealStatus, Entity};
 use crate::money::Money;
 
 /// "No such index" in the compact `u32` references below.
@@ -43,6 +43,10 @@ pub struct Ledger {
     lines: Vec<SoldLine>,
     /// Every deal won or lost, by closing day.
     closed: Vec<Dated>,
+    /// Every lost deal, by closing day, with the catalogue products on its lines.
+    lost: Vec<LostDeal>,
+    /// The lost deals' products: each deal's distinct products together.
+    lost_products: Vec<u32>,
     /// Every contact, by creation day: the leads of a period.
     leads: Vec<Dated>,
     /// The owner ids of the records above; the `owner` fields index into it.
@@ -75,6 +79,49 @@ struct Dated {
     index: u32,
     /// The record's owner, interned; [`NONE`] when it has none.
     owner: u32,
+}
+
+/// A lost deal, for the products that fail to sell.
+#[derive(Clone, Copy, Debug)]
+struct LostDeal {
+    day: Day,
+    owner: u32,
+    /// Its products in [`Ledger::lost_products`].
+    products: (u32, u32),
+}
+
+/// Something on a day, of an owner: what a scope selects by.
+trait OnDay {
+    fn day(&self) -> Day;
+    /// Interned; [`NONE`] for no owner.
+    fn owner(&self) -> u32;
+}
+
+impl OnDay for Order {
+    fn day(&self) -> Day {
+        self.day
+    }
+    fn owner(&self) -> u32 {
+        self.owner
+    }
+}
+
+impl OnDay for Dated {
+    fn day(&self) -> Day {
+        self.day
+    }
+    fn owner(&self) -> u32 {
+        self.owner
+    }
+}
+
+impl OnDay for LostDeal {
+    fn day(&self) -> Day {
+        self.day
+    }
+    fn owner(&self) -> u32 {
+        self.owner
+    }
 }
 
 /// An order's line that sells a product of the catalogue.
@@ -237,6 +284,36 @@ impl Ledger {
             .map(|(contact, index)| dated(contact.created_at, index, contact.owner_id.as_ref()))
             .collect();
         leads.sort_by_key(|lead| lead.day);
+        let mut lost_products: Vec<u32> = Vec::new();
+        let mut lost: Vec<LostDeal> = records
+            .deals
+            .iter()
+            .filter(|deal| deal.status == DealStatus::Lost)
+            .filter_map(|deal| {
+                let first = lost_products.len();
+                for line in &deal.lines {
+                    let Some(product) = line
+                        .product_id
+                        .as_ref()
+                        .and_then(|id| product_index.get(id))
+                    else {
+                        continue;
+                    };
+                    if !lost_products[first..].contains(product) {
+                        lost_products.push(*product);
+                    }
+                }
+                Some(LostDeal {
+                    day: Day::from_unix_ms(deal.closed_at?),
+                    owner: deal
+                        .owner_id
+                        .as_ref()
+                        .map_or(NONE, |owner| owners.intern(owner)),
+                    products: (first as u32, lost_products.len() as u32),
+                })
+            })
+            .collect();
+        lost.sort_by_key(|deal| deal.day);
         by_customer.sort_by_key(|(customer, purchase)| (*customer, purchase.at));
         let purchases: Vec<Purchase> = by_customer.iter().map(|(_, purchase)| *purchase).collect();
         let mut start = 0;
@@ -251,6 +328,8 @@ impl Ledger {
             purchases,
             lines,
             closed,
+            lost,
+            lost_products,
             leads,
             owners: owners.ids,
         }
@@ -258,23 +337,30 @@ impl Ledger {
 
     /// The scope's orders: paid in the period, by the scope's owner (the invoice's).
     pub fn orders<'a>(&'a self, scope: &Scope) -> impl Iterator<Item = &'a Order> + 'a {
-        let filter = self.owner_filter(scope);
-        self.in_period(scope.period)
-            .iter()
-            .filter(move |order| filter.passes(order.owner))
+        self.in_scope(&self.orders, scope)
     }
 
-    /// The orders paid on the period's days, by anyone.
-    fn in_period(&self, period: Period) -> &[Order] {
-        days_of(&self.orders, period, |order| order.day)
+    /// The distinct catalogue products of each deal the scope's owner lost in the period.
+    pub fn lost_products<'a>(&'a self, scope: &Scope) -> impl Iterator<Item = &'a [u32]> + 'a {
+        self.in_scope(&self.lost, scope)
+            .map(|deal| &self.lost_products[deal.products.0 as usize..deal.products.1 as usize])
+    }
+
+    /// The items of `sorted` (by day) on the scope's days, of its owner.
+    fn in_scope<'a, T: OnDay>(
+        &self,
+        sorted: &'a [T],
+        scope: &Scope,
+    ) -> impl Iterator<Item = &'a T> + 'a {
+        let filter = self.owner_filter(scope);
+        days_of(sorted, scope.period, T::day)
+            .iter()
+            .filter(move |item| filter.passes(item.owner()))
     }
 
     /// Indexes of the records in `dated` on the period's days, of the scope's owner.
     fn dated<'a>(&self, dated: &'a [Dated], scope: &Scope) -> impl Iterator<Item = usize> + 'a {
-        let filter = self.owner_filter(scope);
-        days_of(dated, scope.period, |dated| dated.day)
-            .iter()
-            .filter(move |dated| filter.passes(dated.owner))
+        self.in_scope(dated, scope)
             .map(|dated| dated.index as usize)
     }
 

@@ -8,15 +8,13 @@
 
 use rustc_hash::FxHashMap;
 
-use super::{
-    product_performance, purchase_facts, Books, ProductPerformance, Records, Scope, MS_PER_DAY,
-};
+use super::{purchase_facts, ProductPerformance, Records, Scope, MS_PER_DAY};
 use crate::board::{is_stale, last_activity_by_deal};
 use crate::calendar::Day;
 use crate::customer::{days_between, is_contact, issued_at, sla_breached};
 use crate::id::Id;
-use crate::model::{Activity, Invoice, InvoiceKind, InvoiceStatus, Priority};
-use crate::money::Money;
+use crate::model::{Activity, Invoice, InvoiceKind, InvoiceStatus, Priority, Product};
+use crate::money::{Currency, Money};
 
 /// A customer who has not bought for a long time: a win-back candidate.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -291,22 +289,24 @@ pub fn stale_deals(
     rows
 }
 
-/// Products that fail to sell: the active products' [`product_performance`] in the period,
-/// fewest units first (those not sold at all lead), then least revenue in the workspace
-/// currency, then by name.
-pub fn slow_products(books: &Books<'_>, scope: &Scope) -> Vec<ProductPerformance> {
-    let active: FxHashMap<&Id, &str> = books
-        .records
-        .products
+/// Products that fail to sell: the active products' rows of `performance` (a period's
+/// [`product_performance`](super::product_performance)), fewest units first (those not sold at all lead), then least
+/// revenue in `currency`, then by name.
+pub fn slow_products(
+    products: &[Product],
+    performance: &[ProductPerformance],
+    currency: Currency,
+) -> Vec<ProductPerformance> {
+    let active: FxHashMap<&Id, &str> = products
         .iter()
         .filter(|product| product.active)
         .map(|product| (&product.id, product.name.as_str()))
         .collect();
-    let mut rows: Vec<ProductPerformance> = product_performance(books, scope)
-        .into_iter()
+    let mut rows: Vec<ProductPerformance> = performance
+        .iter()
         .filter(|row| active.contains_key(&row.product_id))
+        .cloned()
         .collect();
-    let currency = scope.currency;
     rows.sort_by(|a, b| {
         (a.units, a.revenue.get(currency), active[&a.product_id]).cmp(&(
             b.units,

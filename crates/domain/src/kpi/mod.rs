@@ -845,21 +845,9 @@ pub fn product_performance(books: &Books<'_>, scope: &Scope) -> Vec<ProductPerfo
             }
         }
     }
-    let index = ledger::positions(records.products);
-    for deal in books
-        .closed_deals(scope)
-        .filter(|deal| deal.status == DealStatus::Lost)
-    {
-        seen.clear();
-        for row in deal
-            .lines
-            .iter()
-            .filter_map(|line| Some(*index.get(line.product_id.as_ref()?)? as usize))
-        {
-            if !seen.contains(&row) {
-                seen.push(row);
-                rows[row].lost_deals += 1;
-            }
+    for products in books.ledger.lost_products(scope) {
+        for product in products {
+            rows[*product as usize].lost_deals += 1;
         }
     }
     let names: FxHashMap<&Id, &str> = records

@@ -734,7 +734,7 @@ fn product_performance_and_products_that_fail_to_sell() {
         summary,
         [("A", 4, 2, 290, 0), ("B", 1, 1, 50, 1), ("C", 0, 0, 0, 0)]
     );
-    let found = slow_products(&books, &march());
+    let found = slow_products(records.products, &rows, march().currency);
     let slow: Vec<&str> = found.iter().map(|row| row.product_id.as_str()).collect();
     assert_eq!(slow, ["C", "B", "A"]);
 }

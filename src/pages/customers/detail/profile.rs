@@ -5,8 +5,8 @@ use crate::{local_time::now_ms, workspace::use_workspace};
 use leptos::prelude::*;
 use rabet_domain::{
     customer::{
-        compute, timeline, AllRecords, Customer as Whose, CustomerKpis, CustomerRecords,
-        RfmThresholds, TimelineEntry,
+        compute, timeline, AllRecords, AllReferrers, Customer as Whose, CustomerKpis,
+        CustomerRecords, RfmThresholds, TimelineEntry,
     },
     id::Id,
     kind::EntityKind,
@@ -56,6 +56,13 @@ pub fn use_profile(whose: Signal<Whose>) -> Memo<Profile> {
                                 activities: activities.as_slice(),
                                 tickets: tickets.as_slice(),
                                 tasks: tasks.as_slice(),
+                                referrers: Some(AllReferrers {
+                                    invoices: invoices.referrers(),
+                                    deals: deals.referrers(),
+                                    activities: activities.referrers(),
+                                    tickets: tickets.referrers(),
+                                    tasks: tasks.referrers(),
+                                }),
                             };
                             profile_of(
                                 &CustomerRecords::select(&whose, all),
