@@ -79,9 +79,12 @@ async fn register(
     container: &ServiceWorkerContainer,
     on_waiting: impl Fn(ServiceWorker) + Clone + 'static,
 ) -> Result<(), JsValue> {
-    let registration: ServiceWorkerRegistration = JsFuture::from(container.register(WORKER_URL))
-        .await?
-        .unchecked_into();
+    let registered = JsFuture::from(container.register(WORKER_URL)).await?;
+    // A browser under automation that blocks service workers resolves with no registration:
+    // then there is nothing to update.
+    let Ok(registration) = registered.dyn_into::<ServiceWorkerRegistration>() else {
+        return Ok(());
+    };
     // Only an update waits behind a controlling worker; the very first install just activates.
     let is_update = {
         let container = container.clone();
