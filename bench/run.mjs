@@ -379,6 +379,9 @@ try {
     record(`sample workspace of ${label} contacts loaded (Settings)`, `${round(loadMs)} ms`, "—");
     const ttiMs = await timeToReady(page, `${origin}/customers`, contactsShown, size);
     record(`interactive with ${label} contacts`, `${round(ttiMs)} ms`, size >= 100_000 ? "≤ 3 s" : "≤ 1 s");
+    // The list shows once contacts are in; memory is measured once every kind is.
+    await page.waitForFunction(() => document.querySelector("main")?.getAttribute("aria-busy") === "false", null, { timeout: 600_000 });
+    record(`every record in memory with ${label} contacts`, `${round(await page.evaluate(() => performance.now()))} ms`, "—");
     const mem = await memory(page);
     record(`memory with ${label} contacts (JS heap + wasm)`, `${(mem.jsMB + mem.wasmMB).toFixed(1)} MB (JS ${mem.jsMB} + wasm ${mem.wasmMB})`, "≤ 250 MB at 100k");
     const search = await searchLatency(page, size);

@@ -1,8 +1,10 @@
 //! Record ids: UUIDv7 strings, so ids made on different devices never collide and sort by
 //! creation time (which keeps IndexedDB key order close to insertion order).
 
+use rustc_hash::FxBuildHasher;
 use serde::{Deserialize, Serialize};
 use std::fmt;
+use std::hash::BuildHasher;
 
 /// A record id. The caller supplies the time and the randomness, keeping the domain free of IO.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -37,6 +39,12 @@ impl Id {
 
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+
+    /// A fast hash of the id (FxHash), for indexes that keep hashes instead of copies of ids.
+    /// Not for anything an attacker could choose ids against.
+    pub fn hash64(&self) -> u64 {
+        FxBuildHasher.hash_one(self)
     }
 }
 
