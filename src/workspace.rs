@@ -18,6 +18,7 @@ use rabet_domain::{
     search::{search_text, Haystack, Query},
 };
 use std::{rc::Rc, sync::OnceLock};
+use wasm_bindgen::{closure::Closure, JsCast};
 
 /// Records of one kind, with their search text computed once per write rather than per keystroke.
 #[derive(Clone, Debug)]
@@ -384,24 +385,48 @@ impl Workspace {
         Ok(())
     }
 
+    /// Reads every kind into memory. Each kind's rows are asked for before the previous kind
+    /// is decoded, so IndexedDB reads one while wasm decodes the other (at 100k contacts the
+    /// main thread otherwise waits on reads a third of the time); asking for more at once
+    /// would hold several kinds' rows in the JS heap together. Contacts come first, and the
+    /// browser paints them before the rest is decoded: the customer list is usable while the
+    /// other kinds load.
     async fn load_all(&self, store: &Store) -> Result<(), StoreError> {
-        self.load_kind::<Contact>(store).await?;
-        self.load_kind::<Company>(store).await?;
-        self.load_kind::<TeamMember>(store).await?;
-        self.load_kind::<Pipeline>(store).await?;
-        self.load_kind::<Deal>(store).await?;
-        self.load_kind::<Activity>(store).await?;
-        self.load_kind::<Task>(store).await?;
-        self.load_kind::<Ticket>(store).await?;
-        self.load_kind::<Product>(store).await?;
-        self.load_kind::<Invoice>(store).await?;
-        self.load_kind::<Campaign>(store).await?;
-        self.load_kind::<Segment>(store).await?;
+        let contacts = store.fetch::<Contact>()?;
+        let companies = store.fetch::<Company>()?;
+        self.keep(contacts.await?);
+        next_paint().await;
+        let members = store.fetch::<TeamMember>()?;
+        self.keep(companies.await?);
+        let pipelines = store.fetch::<Pipeline>()?;
+        self.keep(members.await?);
+        let deals = store.fetch::<Deal>()?;
+        self.keep(pipelines.await?);
+        let activities = store.fetch::<Activity>()?;
+        self.keep(deals.await?);
+        let tasks = store.fetch::<Task>()?;
+        self.keep(activities.await?);
+        let tickets = store.fetch::<Ticket>()?;
+        self.keep(tasks.await?);
+        let products = store.fetch::<Product>()?;
+        self.keep(tickets.await?);
+        let invoices = store.fetch::<Invoice>()?;
+        self.keep(products.await?);
+        let campaigns = store.fetch::<Campaign>()?;
+        self.keep(invoices.await?);
+        let segments = store.fetch::<Segment>()?;
+        self.keep(campaigns.await?);
+        let settings = store.fetch::<Settings>()?;
+        self.keep(segments.await?);
         // A restored workspace may have no settings record: then the defaults apply again.
-        let settings = store.load::<Settings>().await?.pop().unwrap_or_default();
-        self.settings.set(settings);
+        self.settings.set(settings.await?.pop().unwrap_or_default());
         self.prepare_referrers();
         Ok(())
+    }
+
+    /// Puts a kind's records, as loaded, in memory.
+    fn keep<E: Listed>(&self, records: Vec<E>) {
+        E::collection(self).set(Collection::from_items(records));
     }
 
     /// Builds the indexes the 360 page reads once the browser is idle after a load, so that
@@ -469,12 +494,6 @@ impl Workspace {
         Ok(())
     }
 
-    async fn load_kind<E: Listed>(&self, store: &Store) -> Result<(), StoreError> {
-        let records = Collection::from_items(store.load::<E>().await?);
-        E::collection(self).set(records);
-        Ok(())
-    }
-
     /// The store, for the sync engine (views go through the methods here).
     pub fn store(&self) -> Result<Rc<Store>, StoreError> {
         self.store
@@ -500,7 +519,7 @@ impl Workspace {
         let saved = self.store()?.save_many(&items, ids, on_progress).await;
         if saved.is_err() {
             // Earlier chunks may be stored: show them as they are stored.
-            self.load_kind::<E>(&*self.store()?).await?;
+            self.keep(self.store()?.load::<E>().await?);
             self.wrote();
             return saved;
         }
@@ -585,6 +604,24 @@ fn decode<E: Entity>(values: serde_json::Map<String, serde_json::Value>) -> Resu
         id: String::new(),
         reason: error.to_string(),
     })
+}
+
+/// Resolves after the browser has painted the current frame: a requestAnimationFrame
+/// callback runs just before the paint, and a timer set from it just after. A hidden tab
+/// paints no frames, so a plain timer resolves it too.
+async fn next_paint() {
+    const HIDDEN_TAB_MS: i32 = 100;
+    let after_paint = js_sys::Promise::new(&mut |resolve, _| {
+        let window = window();
+        let _ =
+            window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, HIDDEN_TAB_MS);
+        let after_frame = Closure::once_into_js(move || {
+            let _ = leptos::prelude::window().set_timeout_with_callback(&resolve);
+        });
+        let _ = window.request_animation_frame(after_frame.unchecked_ref());
+    });
+    // The promise never rejects.
+    let _ = wasm_bindgen_futures::JsFuture::from(after_paint).await;
 }
 
 pub fn use_workspace() -> Workspace {

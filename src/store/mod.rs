@@ -132,13 +132,22 @@ impl Store {
 
     /// Every live (not deleted) record of `E`, in id order (creation order, to the millisecond).
     pub async fn load<E: Entity>(&self) -> Result<Vec<E>, StoreError> {
+        self.fetch::<E>()?.await
+    }
+
+    /// [`Store::load`] in two steps: asks IndexedDB for the rows now, and returns the future
+    /// that decodes them once they arrive. The browser reads them while the caller decodes
+    /// what it asked for before.
+    pub fn fetch<E: Entity>(
+        &self,
+    ) -> Result<impl Future<Output = Result<Vec<E>, StoreError>> + '_, StoreError> {
         let tx = self.transaction(&[E::KIND.as_str()], TransactionMode::Readonly)?;
-        let rows = tx
-            .object_store(E::KIND.as_str())?
-            .get_all()
-            .build()?
-            .await?;
-        row::decode_live(rows)
+        let rows = tx.object_store(E::KIND.as_str())?.get_all().build()?;
+        Ok(async move {
+            let rows = rows.await?;
+            drop(tx);
+            row::decode_live(rows)
+        })
     }
 
     /// Saves a new (`before` = None) or edited record: ops for the fields that changed.

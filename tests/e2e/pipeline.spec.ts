@@ -132,7 +132,13 @@ test("a long press and a finger drag move a card on a phone", async ({ page }, t
   await expect.poll(async () => (await qualified.boundingBox())!.x, { timeout: 5_000 }).toBeLessThan(200);
   expect(await board.evaluate((b) => b.scrollLeft)).toBeGreaterThan(100);
 
-  // Drop on that column, away from the edges so the board stops scrolling.
+  // Leave the edge so the board stops scrolling, then drop on that column where it came to rest
+  // (read while the board still scrolled, a slow machine would drop a column further on).
+  await touch("touchMove", viewport.width / 2);
+  await expect.poll(() => board.evaluate((b) => new Promise((done) => {
+    const before = b.scrollLeft;
+    requestAnimationFrame(() => requestAnimationFrame(() => done(b.scrollLeft === before)));
+  }))).toBe(true);
   const target = (await qualified.boundingBox())!;
   await touch("touchMove", Math.max(target.x + 40, 80));
   await touch("touchEnd");
