@@ -30,7 +30,7 @@ pub fn remembered_member() -> Option<Id> {
 pub fn remember_member(id: Option<&Id>) {
     // Losing this convenience (private mode, full disk) must not stop the save.
     let _ = match id {
-        Some(id) => LocalStorage::set(LAST_MEMBER_KEY, id.as_str()),
+        Some(id) => LocalStorage::set(LAST_MEMBER_KEY, id.to_string()),
         None => {
             LocalStorage::delete(LAST_MEMBER_KEY);
             Ok(())

@@ -591,7 +591,7 @@ impl Workspace {
             E::collection(self).update(|records| drop(records.remove(&change.id)));
             return Ok(());
         };
-        values.insert("id".into(), change.id.as_str().into());
+        values.insert("id".into(), change.id.to_string().into());
         let record = decode::<E>(values)?;
         E::collection(self).update(|records| records.upsert(record));
         Ok(())

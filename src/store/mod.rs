@@ -429,14 +429,14 @@ impl Store {
 
     /// The live contacts of a company.
     pub async fn contacts_of_company(&self, company: &Id) -> Result<Vec<Contact>, StoreError> {
-        let key = JsValue::from_str(company.as_str());
+        let key = JsValue::from_str(&company.as_str());
         self.query(&schema::CONTACTS_BY_COMPANY, KeyRange::Only(key))
             .await
     }
 
     /// The live deals in a pipeline stage.
     pub async fn deals_in_stage(&self, stage: &Id) -> Result<Vec<Deal>, StoreError> {
-        let key = JsValue::from_str(stage.as_str());
+        let key = JsValue::from_str(&stage.as_str());
         self.query(&schema::DEALS_BY_STAGE, KeyRange::Only(key))
             .await
     }
@@ -451,7 +451,7 @@ impl Store {
             EntityKind::Ticket => &schema::ACTIVITIES_BY_TICKET,
             _ => return Ok(Vec::new()),
         };
-        let id = JsValue::from_str(record.id.as_str());
+        let id = JsValue::from_str(&record.id.as_str());
         let at = |time: f64| JsValue::from(js_sys::Array::of2(&id, &JsValue::from_f64(time)));
         let all_times = KeyRange::Bound(at(f64::NEG_INFINITY), false, at(f64::INFINITY), false);
         self.query(index, all_times).await
@@ -602,7 +602,7 @@ async fn read_records(
 ) -> Result<Vec<Record>, StoreError> {
     let row_reads = keys
         .iter()
-        .map(|(kind, id)| stores[kind].get(id.as_str()).build())
+        .map(|(kind, id)| stores[kind].get(&*id.as_str()).build())
         .collect::<Result<Vec<_>, _>>()?;
     let merge_reads = keys
         .iter()

@@ -288,10 +288,10 @@ impl<'a> Board<'a> {
             .iter()
             .filter(|stage| stage.outcome == DealStatus::Open)
             .collect();
-        let column_of: HashMap<&str, usize> = open_stages
+        let column_of: HashMap<&Id, usize> = open_stages
             .iter()
             .enumerate()
-            .map(|(index, stage)| (stage.id.as_str(), index))
+            .map(|(index, stage)| (&stage.id, index))
             .collect();
         let mut groups: Vec<(Vec<&'a Deal>, Sums)> =
             open_stages.iter().map(|_| Default::default()).collect();
@@ -303,7 +303,7 @@ impl<'a> Board<'a> {
             {
                 continue;
             }
-            match column_of.get(deal.stage_id.as_str()) {
+            match column_of.get(&deal.stage_id) {
                 Some(&index) => {
                     let (cards, sums) = &mut groups[index];
                     cards.push(deal);
@@ -565,15 +565,13 @@ pub fn forecast<'a>(
     const EARLIER: usize = 0;
     const LATER: usize = 1;
     const UNDATED: usize = 2;
-    let probability: HashMap<(&str, &str), u8> = pipelines
+    let probability: HashMap<(&Id, &Id), u8> = pipelines
         .into_iter()
         .flat_map(|pipeline| {
-            pipeline.stages.iter().map(|stage| {
-                (
-                    (pipeline.id.as_str(), stage.id.as_str()),
-                    stage.probability_pct,
-                )
-            })
+            pipeline
+                .stages
+                .iter()
+                .map(|stage| ((&pipeline.id, &stage.id), stage.probability_pct))
         })
         .collect();
     let first_index = month_index(first_year, first_month);
@@ -583,7 +581,7 @@ pub fn forecast<'a>(
 
     for deal in deals.into_iter().filter(|deal| deal.is_open()) {
         let pct = probability
-            .get(&(deal.pipeline_id.as_str(), deal.stage_id.as_str()))
+            .get(&(&deal.pipeline_id, &deal.stage_id))
             .copied()
             .unwrap_or(0);
         let slot = match deal.expected_close {

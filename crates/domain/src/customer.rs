@@ -1652,13 +1652,7 @@ mod tests {
         let base = now() - 30 * DAY;
         entries
             .iter()
-            .map(|entry| {
-                (
-                    (entry.at - base) / HOUR,
-                    entry.kind,
-                    entry.record.id.as_str(),
-                )
-            })
+            .map(|entry| ((entry.at - base) / HOUR, entry.kind, entry.record.id.text()))
             .collect()
     }
 

@@ -966,7 +966,7 @@ mod tests {
         assert_eq!(mina.company_id, Some(rabet.id.clone()));
         assert_eq!(omid.company_id, Some(rabet.id.clone()));
         let ids: Vec<&str> = [&ali.id, &rabet.id, &mina.id, &omid.id]
-            .map(Id::as_str)
+            .map(Id::text)
             .to_vec();
         assert_eq!(ids, ["id-1", "id-2", "id-3", "id-4"]);
     }

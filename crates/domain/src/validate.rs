@@ -292,8 +292,8 @@ impl Validate for Deal {
     fn validate(&self) -> Vec<ValidationError> {
         let mut errors = Errors::default();
         errors.name("title", &self.title);
-        errors.required("pipeline_id", self.pipeline_id.as_str());
-        errors.required("stage_id", self.stage_id.as_str());
+        errors.required("pipeline_id", &self.pipeline_id.as_str());
+        errors.required("stage_id", &self.stage_id.as_str());
         errors.at_least("value", None, self.value.minor, 0);
         if self.status == DealStatus::Lost {
             errors.required("lost_reason", &self.lost_reason);

@@ -307,7 +307,7 @@ impl Storage for SqlStorage {
             )
             .bind(workspace)
             .bind(latest + stored + 1)
-            .bind(op.id.as_str())
+            .bind(op.id.to_string())
             .bind(body)
             .bind(op.stamp.to_sort_key())
             .execute(&mut *tx)

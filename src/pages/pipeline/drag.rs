@@ -67,7 +67,7 @@ impl DragState {
         };
         if let Some(data) = ev.data_transfer() {
             // Firefox starts a drag only when it carries data.
-            let _ = data.set_data("text/plain", deal.as_str());
+            let _ = data.set_data("text/plain", &deal.as_str());
             data.set_effect_allowed("move");
         }
         self.dragging.set(Some(deal));

@@ -722,7 +722,7 @@ fn product_performance_and_products_that_fail_to_sell() {
         .iter()
         .map(|row| {
             (
-                row.product_id.as_str(),
+                row.product_id.text(),
                 row.units,
                 row.orders,
                 row.revenue.get(TOMAN),
@@ -735,7 +735,7 @@ fn product_performance_and_products_that_fail_to_sell() {
         [("A", 4, 2, 290, 0), ("B", 1, 1, 50, 1), ("C", 0, 0, 0, 0)]
     );
     let found = slow_products(records.products, &rows, march().currency);
-    let slow: Vec<&str> = found.iter().map(|row| row.product_id.as_str()).collect();
+    let slow: Vec<&str> = found.iter().map(|row| row.product_id.text()).collect();
     assert_eq!(slow, ["C", "B", "A"]);
 }
 
@@ -874,7 +874,7 @@ fn funnel_counts_deals_reaching_each_stage_from_their_history() {
     let steps: Vec<(&str, u32, Option<Ratio>)> = funnel
         .steps
         .iter()
-        .map(|s| (s.stage_id.as_str(), s.reached, s.conversion))
+        .map(|s| (s.stage_id.text(), s.reached, s.conversion))
         .collect();
     assert_eq!(
         steps,
@@ -974,7 +974,7 @@ fn dormant_customers_largest_spend_first() {
         .iter()
         .map(|r| {
             (
-                r.contact_id.as_str(),
+                r.contact_id.text(),
                 r.days_since_purchase,
                 r.lifetime_value.minor,
             )
@@ -1056,7 +1056,7 @@ fn overdue_invoices_and_quotes_waiting_for_follow_up() {
         .iter()
         .map(|r| {
             (
-                r.invoice_id.as_str(),
+                r.invoice_id.text(),
                 r.days_overdue,
                 r.last_follow_up_at,
                 r.days_without_follow_up,
@@ -1073,7 +1073,7 @@ fn overdue_invoices_and_quotes_waiting_for_follow_up() {
     let found = quotes_without_follow_up(&records, &march(), now, 7);
     let quotes: Vec<(&str, i64)> = found
         .iter()
-        .map(|r| (r.invoice_id.as_str(), r.days_without_follow_up))
+        .map(|r| (r.invoice_id.text(), r.days_without_follow_up))
         .collect();
     // The call on 1 February came before the quote and does not count.
     assert_eq!(quotes, [("quiet quote", 19)]);
@@ -1110,7 +1110,7 @@ fn tickets_breaching_sla_open_first() {
     let found = sla_breaches(&records, &march(), at(3, 10));
     let rows: Vec<(&str, bool, i64)> = found
         .iter()
-        .map(|r| (r.ticket_id.as_str(), r.open, r.late_ms / (24 * HOUR)))
+        .map(|r| (r.ticket_id.text(), r.open, r.late_ms / (24 * HOUR)))
         .collect();
     assert_eq!(
         rows,
@@ -1149,7 +1149,7 @@ fn stale_deals_longest_idle_first() {
     let found = stale_deals(&records, &march(), at(3, 10), 14);
     let rows: Vec<(&str, i64)> = found
         .iter()
-        .map(|r| (r.deal_id.as_str(), r.idle_days))
+        .map(|r| (r.deal_id.text(), r.idle_days))
         .collect();
     assert_eq!(rows, [("older", 69), ("idle", 38)]);
 }

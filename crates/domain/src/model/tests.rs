@@ -202,7 +202,7 @@ fn default_pipeline_has_the_six_sales_stages() {
     let summary: Vec<(&str, &str, u8, DealStatus)> = pipeline
         .stages
         .iter()
-        .map(|s| (s.id.as_str(), s.name.as_str(), s.probability_pct, s.outcome))
+        .map(|s| (s.id.text(), s.name.as_str(), s.probability_pct, s.outcome))
         .collect();
     assert_eq!(
         summary,
@@ -257,7 +257,7 @@ fn moving_a_deal_records_history_and_takes_the_stage_outcome() {
     let moves: Vec<(Option<&str>, &str, i64)> = deal
         .stage_history
         .iter()
-        .map(|c| (c.from.as_ref().map(Id::as_str), c.to.as_str(), c.at))
+        .map(|c| (c.from.as_ref().map(Id::text), c.to.text(), c.at))
         .collect();
     assert_eq!(
         moves,
@@ -507,7 +507,7 @@ fn round_trip_samples() -> Vec<(EntityKind, Result<(), String>)> {
 
 fn round_trip<E: Entity + PartialEq + Debug>(record: &E) -> Result<(), String> {
     let fields = record.to_fields();
-    if fields.get("id") != Some(&json!(record.id().as_str())) {
+    if fields.get("id") != Some(&json!(*record.id().as_str())) {
         return Err(format!("id field missing from {fields:?}"));
     }
     let back = E::from_fields(fields).map_err(|e| e.to_string())?;
@@ -545,14 +545,14 @@ fn records_missing_fields_load_with_defaults() {
             ..Contact::default()
         }
     );
-    assert_eq!(Contact::from_fields(Map::new()).unwrap().id.as_str(), "");
+    assert_eq!(Contact::from_fields(Map::new()).unwrap().id.text(), "");
 
     let product = Product::from_fields(fields(json!({"id": "p"}))).unwrap();
     assert!(product.active);
     assert_eq!(product.price, Money::new(0, DEFAULT_CURRENCY));
 
     let settings = Settings::from_fields(Map::new()).unwrap();
-    assert_eq!(settings.id.as_str(), Settings::ID);
+    assert_eq!(settings.id.text(), Settings::ID);
     assert_eq!((settings.stale_deal_days, settings.dormant_days), (14, 90));
 
     let line: LineItem = serde_json::from_value(json!({"unit_price_minor": 7})).unwrap();

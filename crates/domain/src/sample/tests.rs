@@ -197,7 +197,7 @@ fn backups_restore_to_the_same_records() {
         .live(EntityKind::Contact)
         .map(|(id, record)| {
             let mut fields = record.to_map();
-            fields.insert("id".into(), id.as_str().into());
+            fields.insert("id".into(), id.to_string().into());
             Contact::from_fields(fields).unwrap()
         })
         .collect();
