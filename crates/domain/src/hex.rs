@@ -11,6 +11,14 @@ pub(crate) fn push_number(out: &mut String, value: u64, digits: usize) {
     }
 }
 
+/// A byte's two hex digits, high first.
+pub(crate) fn byte_digits(byte: u8) -> [u8; 2] {
+    [
+        DIGITS[usize::from(byte >> 4)],
+        DIGITS[usize::from(byte & 0xf)],
+    ]
+}
+
 /// Appends two hex digits per byte.
 pub(crate) fn push_bytes(out: &mut String, bytes: &[u8]) {
     for byte in bytes {

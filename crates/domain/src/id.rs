@@ -44,10 +44,15 @@ impl Id {
 
     /// Wraps an id that came from storage or the wire.
     pub fn from_string(s: impl Into<String>) -> Self {
-        let s = s.into();
-        match uuid_bytes(&s) {
+        Id::from_text(s.into())
+    }
+
+    /// The one form of `text`: a borrowed text is copied, an owned one kept, only if it is
+    /// not a UUID.
+    fn from_text<T: AsRef<str> + Into<Box<str>>>(text: T) -> Self {
+        match uuid_bytes(text.as_ref()) {
             Some(bytes) => Id(Repr::Uuid(bytes)),
-            None => Id(Repr::Text(s.into_boxed_str())),
+            None => Id(Repr::Text(text.into())),
         }
     }
 
@@ -101,18 +106,6 @@ impl AsRef<str> for IdStr<'_> {
     }
 }
 
-impl PartialEq<str> for IdStr<'_> {
-    fn eq(&self, other: &str) -> bool {
-        **self == *other
-    }
-}
-
-impl PartialEq<&str> for IdStr<'_> {
-    fn eq(&self, other: &&str) -> bool {
-        **self == **other
-    }
-}
-
 impl PartialEq<String> for IdStr<'_> {
     fn eq(&self, other: &String) -> bool {
         **self == *other.as_str()
@@ -154,15 +147,13 @@ fn uuid_bytes(text: &str) -> Option<[u8; 16]> {
 }
 
 fn uuid_text(bytes: &[u8; 16]) -> [u8; UUID_LEN] {
-    const DIGITS: &[u8; 16] = b"0123456789abcdef";
     let mut text = [b'-'; UUID_LEN];
     let mut at = 0;
-    for byte in bytes {
+    for &byte in bytes {
         if HYPHENS.contains(&at) {
             at += 1;
         }
-        text[at] = DIGITS[usize::from(byte >> 4)];
-        text[at + 1] = DIGITS[usize::from(byte & 0xf)];
+        text[at..at + 2].copy_from_slice(&crate::hex::byte_digits(byte));
         at += 2;
     }
     text
@@ -213,13 +204,10 @@ impl<'de> Deserialize<'de> for Id {
                 f.write_str("an id string")
             }
             fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<Id, E> {
-                Ok(match uuid_bytes(text) {
-                    Some(bytes) => Id(Repr::Uuid(bytes)),
-                    None => Id(Repr::Text(text.into())),
-                })
+                Ok(Id::from_text(text))
             }
             fn visit_string<E: serde::de::Error>(self, text: String) -> Result<Id, E> {
-                Ok(Id::from_string(text))
+                Ok(Id::from_text(text))
             }
         }
         deserializer.deserialize_str(IdVisitor)
