@@ -47,7 +47,26 @@ impl<E> Default for Collection<E> {
 }
 
 impl<E: Listed> Collection<E> {
+    /// The records as loaded, kept in the vector they came in: at 100k contacts a second
+    /// vector of 250k invoices, built while the first is still held, would set wasm memory's
+    /// high-water mark. A repeated id keeps the later record, as upserting would.
     pub fn from_items(items: Vec<E>) -> Self {
+        let mut positions = Positions(HashTable::with_capacity(items.len()));
+        for at in 0..items.len() {
+            if positions.get(&items, items[at].id()).is_some() {
+                return Self::upserting(items);
+            }
+            positions.insert(&items, at);
+        }
+        Collection {
+            search: items.iter().map(Listed::search_text).collect(),
+            items,
+            positions,
+            ..Collection::default()
+        }
+    }
+
+    fn upserting(items: Vec<E>) -> Self {
         let mut collection = Collection::default();
         for item in items {
             collection.upsert(item);
@@ -725,5 +744,20 @@ mod tests {
             "added"
         );
         assert_eq!(contacts.len(), 200 - 67 + 1);
+    }
+
+    #[wasm_bindgen_test]
+    fn a_repeated_id_among_loaded_records_keeps_the_later_one() {
+        let contacts = Collection::from_items(vec![
+            contact("a", "Ali"),
+            contact("b", "Zahra"),
+            contact("a", "Alireza"),
+        ]);
+        assert_eq!(contacts.len(), 2);
+        assert_eq!(
+            contacts.get(&Id::from_string("a")).unwrap().first_name,
+            "Alireza"
+        );
+        assert_eq!(found(&contacts, "ali"), ["Alireza"]);
     }
 }

@@ -156,7 +156,9 @@ pub(super) fn decode_live<E: Entity>(
     rows: impl Iterator<Item = Result<JsValue, IdbError>>,
 ) -> Result<Vec<E>, StoreError> {
     let (deleted_key, values_key) = (JsValue::from_str(DELETED), JsValue::from_str(VALUES));
-    let mut entities = Vec::new();
+    // Sized for every row up front: growing by doubling would hold the old and the new
+    // buffer at once, for the largest kind a few tens of MB.
+    let mut entities = Vec::with_capacity(rows.size_hint().0);
     // Only live rows' values cross into wasm, a batch at a time.
     let mut batch = js_sys::Array::new();
     let mut decode = |batch: &js_sys::Array| {
