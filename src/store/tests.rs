@@ -330,6 +330,76 @@ async fn save_many_stores_thousands_in_chunks_and_load_returns_them_all() {
 }
 
 #[wasm_bindgen_test]
+async fn a_bulk_save_is_one_outbox_entry_that_leaves_only_when_all_of_it_is_acknowledged() {
+    let name = unique_name("bulk-outbox");
+    let store = Store::open_named(&name).await.unwrap();
+    let imported: Vec<Contact> = (0..5).map(|n| contact(&format!("C{n}"), None)).collect();
+    store
+        .save_many(&imported, Ids::Fresh, |_| {})
+        .await
+        .unwrap();
+    let sara = contact("Sara", None);
+    store.save(None, &sara).await.unwrap();
+    // Counted as record writes, as a user thinks of them.
+    assert_eq!(store.outbox_len().await.unwrap(), 6);
+
+    let outbox = store.outbox().await.unwrap();
+    let import_ops = outbox.iter().filter(|op| op.record != sara.id).count();
+    assert_eq!(outbox[import_ops..].len() + import_ops, outbox.len());
+    // A push that carried half the import leaves all of it queued, to be sent again.
+    store
+        .acknowledge_through(&outbox[import_ops / 2])
+        .await
+        .unwrap();
+    assert_eq!(store.outbox().await.unwrap(), outbox);
+    store
+        .acknowledge_through(&outbox[import_ops - 1])
+        .await
+        .unwrap();
+    assert_eq!(store.outbox().await.unwrap(), outbox[import_ops..]);
+    assert_eq!(store.outbox_len().await.unwrap(), 1);
+
+    drop(store);
+    delete_database(&name).await;
+}
+
+#[wasm_bindgen_test]
+async fn outbox_entries_queued_before_keys_held_a_count_are_one_record_each() {
+    let name = unique_name("old-outbox");
+    let store = Store::open_named(&name).await.unwrap();
+    let sara = contact("Sara", None);
+    store.save(None, &sara).await.unwrap();
+    let ops = store.outbox().await.unwrap();
+    // The same entry under the key an earlier version gave it.
+    let tx = store
+        .transaction(&[OUTBOX], TransactionMode::Readwrite)
+        .unwrap();
+    let outbox = tx.object_store(OUTBOX).unwrap();
+    send(outbox.clear()).unwrap();
+    let entry = serde_json::to_string(&ops).unwrap();
+    send(
+        outbox
+            .put(entry)
+            .with_key(last_op_key(ops.last().unwrap()))
+            .build(),
+    )
+    .unwrap();
+    drop(outbox);
+    commit(tx).await.unwrap();
+
+    assert_eq!(store.outbox_len().await.unwrap(), 1);
+    assert_eq!(store.outbox().await.unwrap(), ops);
+    store
+        .acknowledge_through(ops.last().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(store.outbox_len().await.unwrap(), 0);
+
+    drop(store);
+    delete_database(&name).await;
+}
+
+#[wasm_bindgen_test]
 async fn remote_ops_merge_per_field_and_stay_out_of_the_outbox() {
     let name = unique_name("remote");
     let store = Store::open_named(&name).await.unwrap();
