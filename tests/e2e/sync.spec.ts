@@ -143,3 +143,29 @@ test("a deal deleted on one device while edited offline on another ends the same
   await a.context.close();
   await b.context.close();
 });
+
+test("contacts imported offline wait as one change each and reach a teammate once online", async ({ browser }, testInfo) => {
+  const [ali, bita] = workspaceWith(["Ali", "Bita"]);
+  const a = await teammate(browser, testInfo, ali, "Ali");
+  const b = await teammate(browser, testInfo, bita, "Bita");
+  const names = ["Kaveh Importi", "Laleh Importi", "Mina Importi"];
+  const csv = ["Name,Mobile", ...names.map((name, i) => `${name},0912555000${i}`)].join("\n") + "\n";
+
+  await a.context.setOffline(true);
+  await a.page.getByRole("navigation").getByRole("link", { name: "Customers" }).click();
+  await a.page.getByRole("link", { name: "Import" }).click();
+  await a.page.getByLabel("Choose a CSV or vCard file").setInputFiles({ name: "contacts.csv", mimeType: "text/csv", buffer: Buffer.from(csv) });
+  await a.page.getByRole("button", { name: "Import 3 rows" }).click();
+  await expect(a.page.getByText("3 contacts imported.")).toBeVisible();
+  // The import is queued as one write, but a person counts the contacts.
+  await expect(status(a.page)).toContainText("changes waiting: 3");
+
+  await a.context.setOffline(false);
+  // Nothing is left waiting once the server has the import.
+  await syncNow(a.page);
+  await syncNow(b.page);
+  await b.page.goto("/customers");
+  for (const name of names) await expect(b.page.getByRole("link", { name })).toBeVisible();
+  await a.context.close();
+  await b.context.close();
+});
