@@ -139,9 +139,11 @@ pub trait Entity: Serialize + DeserializeOwned {
         }
     }
 
-    /// Rebuilds a record from its fields; missing fields take their defaults.
+    /// Rebuilds a record from its fields; missing fields take their defaults. Through JSON
+    /// text: the app reads stored rows from text, and a second deserializer per entity would
+    /// add its code to the wasm again.
     fn from_fields(fields: Map<String, Value>) -> Result<Self, serde_json::Error> {
-        serde_json::from_value(Value::Object(fields))
+        serde_json::from_str(&Value::Object(fields).to_string())
     }
 }
 
