@@ -145,6 +145,8 @@ pub fn search_text<'a>(
         }
         out.push_str(&piece);
     }
+    // Kept for every record of a workspace: growing by doubling left up to half unused.
+    out.shrink_to_fit();
     out
 }
 

@@ -129,6 +129,7 @@ entity! {
         pub deal_id: Option<Id>,
         pub owner_id: Option<Id>,
         pub currency: Currency = DEFAULT_CURRENCY,
+        #[serde(deserialize_with = "crate::model::exact_len")]
         pub lines: Vec<LineItem>,
         /// Taken off the subtotal, before tax.
         pub discount: Discount,

@@ -154,6 +154,7 @@ entity! {
         /// Customer satisfaction after resolution, 1–5.
         pub csat: Option<u8>,
         pub assignee_id: Option<Id>,
+        #[serde(deserialize_with = "crate::model::exact_len")]
         pub tags: Vec<String>,
         pub created_at: i64,
     }

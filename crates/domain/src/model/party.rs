@@ -107,13 +107,16 @@ entity! {
         pub name: String,
         pub industry: String,
         pub website: String,
+        #[serde(deserialize_with = "crate::model::exact_len")]
         pub phones: Vec<Phone>,
+        #[serde(deserialize_with = "crate::model::exact_len")]
         pub emails: Vec<Email>,
         pub address: Address,
         /// Economic code (کد اقتصادی) or national id, printed on invoices.
         pub tax_id: String,
         /// The team member responsible for the account.
         pub owner_id: Option<Id>,
+        #[serde(deserialize_with = "crate::model::exact_len")]
         pub tags: Vec<String>,
         pub notes: String,
         pub created_at: i64,
@@ -127,7 +130,9 @@ entity! {
         pub last_name: String,
         pub company_id: Option<Id>,
         pub job_title: String,
+        #[serde(deserialize_with = "crate::model::exact_len")]
         pub phones: Vec<Phone>,
+        #[serde(deserialize_with = "crate::model::exact_len")]
         pub emails: Vec<Email>,
         /// WhatsApp number in E.164, for wa.me links.
         pub whatsapp: String,
@@ -136,6 +141,7 @@ entity! {
         pub address: Address,
         /// The team member responsible for the contact.
         pub owner_id: Option<Id>,
+        #[serde(deserialize_with = "crate::model::exact_len")]
         pub tags: Vec<String>,
         pub lifecycle_stage: LifecycleStage,
         /// `None` when nobody recorded where the contact came from.

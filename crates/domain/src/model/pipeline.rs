@@ -37,6 +37,7 @@ entity! {
     pub struct Pipeline {
         pub name: String,
         /// In board order, left to right (right to left in Persian).
+        #[serde(deserialize_with = "crate::model::exact_len")]
         pub stages: Vec<Stage>,
     }
 }
@@ -122,13 +123,16 @@ entity! {
         pub source: Option<LeadSource>,
         pub campaign_id: Option<Id>,
         /// Products on the deal, in the currency of `value`.
+        #[serde(deserialize_with = "crate::model::exact_len")]
         pub lines: Vec<LineItem>,
         pub status: DealStatus,
         /// One of the workspace's lost reasons, when `status` is lost.
         pub lost_reason: String,
         pub closed_at: Option<i64>,
         pub stage_entered_at: i64,
+        #[serde(deserialize_with = "crate::model::exact_len")]
         pub stage_history: Vec<StageChange>,
+        #[serde(deserialize_with = "crate::model::exact_len")]
         pub tags: Vec<String>,
         pub notes: String,
         pub created_at: i64,

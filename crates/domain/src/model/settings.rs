@@ -20,6 +20,7 @@ entity! {
         /// Customers with no purchase for this many days count as dormant (inactive).
         pub dormant_days: u32 = 90,
         /// The reasons offered when a deal is lost, in the workspace's language.
+        #[serde(deserialize_with = "crate::model::exact_len")]
         pub lost_reasons: Vec<String>,
         pub default_pipeline_id: Option<Id>,
     }

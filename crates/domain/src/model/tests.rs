@@ -654,3 +654,21 @@ fn enum_names_agree_with_serde() {
         RfmClass
     );
 }
+
+#[test]
+fn lists_read_from_json_hold_no_unused_room() {
+    let text = json!({
+        "id": "c1",
+        "phones": [{"label": "mobile", "number": "+989121234567"}],
+        "tags": ["vip", "tehran"],
+    })
+    .to_string();
+    let contact: Contact = serde_json::from_str(&text).unwrap();
+    assert_eq!((contact.phones.len(), contact.phones.capacity()), (1, 1));
+    assert_eq!((contact.tags.len(), contact.tags.capacity()), (2, 2));
+    // Missing lists still take their defaults.
+    assert!(contact.emails.is_empty());
+    let invoice: Invoice =
+        serde_json::from_str(r#"{"id": "i1", "lines": [{"unit_price_minor": 7}]}"#).unwrap();
+    assert_eq!(invoice.lines.capacity(), 1);
+}
