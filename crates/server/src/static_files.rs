@@ -4,12 +4,21 @@
 //! and css, so those never change and are cached for a year; everything else (index.html, the
 //! service worker, the manifest, icons, fonts) is revalidated on every use, so a new deploy is
 //! seen at once. Paths without a file extension are app routes and get `index.html`.
+//!
+//! Revalidation is by entity tag, not by date. A rollback to an earlier build puts older
+//! files in place; asked `If-Modified-Since` by a browser holding the newer index.html, the
+//! server would answer 304, and the page would go on asking for assets that are gone. An
+//! entity tag differs for any other file, older or newer.
 
 use axum::{
     body::Body,
-    http::{header, HeaderValue, Request, Response},
+    http::{header, HeaderMap, HeaderValue, Request, Response, StatusCode},
 };
-use std::{convert::Infallible, path::Path};
+use std::{
+    convert::Infallible,
+    hash::{DefaultHasher, Hash, Hasher},
+    path::Path,
+};
 use tower::{service_fn, util::BoxCloneSyncService, ServiceExt};
 use tower_http::services::{ServeDir, ServeFile};
 
@@ -27,13 +36,22 @@ pub fn service(dist: &Path) -> StaticService {
         let (files, index) = (files.clone(), index.clone());
         async move {
             let path = request.uri().path().to_owned();
+            let mut request = request;
+            let revalidated = !is_hashed_asset(&path);
+            let if_none_match = request.headers_mut().remove(header::IF_NONE_MATCH);
+            if revalidated {
+                request.headers_mut().remove(header::IF_MODIFIED_SINCE);
+            }
             // A missing file must be a 404, never index.html: a stale page asking for an old
             // asset would otherwise get HTML back as JavaScript.
-            let response = if names_a_file(&path) {
+            let mut response = if names_a_file(&path) {
                 files.oneshot(request).await?.map(Body::new)
             } else {
                 index.oneshot(request).await?.map(Body::new)
             };
+            if revalidated {
+                response = by_entity_tag(response, if_none_match.as_ref());
+            }
             Ok(with_headers(&path, response))
         }
     }))
@@ -44,6 +62,50 @@ fn names_a_file(path: &str) -> bool {
     path.rsplit('/')
         .next()
         .is_some_and(|last| last.contains('.'))
+}
+
+/// Tags a file by its modification time, length and encoding in place of its date, and
+/// answers 304 when the browser holds that very file.
+fn by_entity_tag(
+    mut response: Response<Body>,
+    if_none_match: Option<&HeaderValue>,
+) -> Response<Body> {
+    if response.status() != StatusCode::OK {
+        return response;
+    }
+    let Some(tag) = entity_tag(response.headers()) else {
+        return response;
+    };
+    let held = if_none_match
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| {
+            value
+                .split(',')
+                .any(|held| held.trim().trim_start_matches("W/") == tag)
+        });
+    let headers = response.headers_mut();
+    headers.remove(header::LAST_MODIFIED);
+    let tag = HeaderValue::from_str(&tag).expect("hex digits in quotes");
+    if held {
+        let mut not_modified = Response::new(Body::empty());
+        *not_modified.status_mut() = StatusCode::NOT_MODIFIED;
+        not_modified.headers_mut().insert(header::ETAG, tag);
+        return not_modified;
+    }
+    headers.insert(header::ETAG, tag);
+    response
+}
+
+fn entity_tag(headers: &HeaderMap) -> Option<String> {
+    let mut hasher = DefaultHasher::new();
+    for name in [header::LAST_MODIFIED, header::CONTENT_LENGTH] {
+        headers.get(&name)?.as_bytes().hash(&mut hasher);
+    }
+    headers
+        .get(header::CONTENT_ENCODING)
+        .map(HeaderValue::as_bytes)
+        .hash(&mut hasher);
+    Some(format!("\"{:016x}\"", hasher.finish()))
 }
 
 fn with_headers(path: &str, mut response: Response<Body>) -> Response<Body> {

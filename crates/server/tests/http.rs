@@ -71,6 +71,59 @@ async fn index_and_service_worker_are_revalidated() {
     }
 }
 
+/// GET `path` as a browser revalidating what it holds.
+async fn revalidate(
+    server: &Server,
+    path: &str,
+    header: header::HeaderName,
+    value: &str,
+) -> reqwest::Response {
+    reqwest::Client::new()
+        .get(server.server.url(path))
+        .header(header, value)
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn a_browser_holding_the_served_file_gets_304() {
+    let server = Server::start().await;
+    let first = server.get("/index.html").await;
+    let tag = first.headers()[header::ETAG].to_str().unwrap().to_owned();
+    assert!(first.headers().get(header::LAST_MODIFIED).is_none());
+    let again = revalidate(&server, "/index.html", header::IF_NONE_MATCH, &tag).await;
+    assert_eq!(again.status(), StatusCode::NOT_MODIFIED);
+    assert_eq!(cache_control(&again), "no-cache");
+    let other = revalidate(&server, "/index.html", header::IF_NONE_MATCH, "\"0\"").await;
+    assert_eq!(other.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn a_rollback_to_an_earlier_build_reaches_browsers_holding_the_later_one() {
+    let server = Server::start().await;
+    let later = server.get("/index.html").await;
+    let tag = later.headers()[header::ETAG].to_str().unwrap().to_owned();
+    // The earlier build's files, written now: an older build has older dates, and a date
+    // in the future stands for any of them.
+    std::fs::write(
+        server.server.dist().join("index.html"),
+        "<!doctype html><title>Rabet</title><!-- earlier -->",
+    )
+    .unwrap();
+    for (header, value) in [
+        (header::IF_NONE_MATCH, tag.as_str()),
+        (header::IF_MODIFIED_SINCE, "Fri, 01 Jan 2100 00:00:00 GMT"),
+    ] {
+        let response = revalidate(&server, "/index.html", header.clone(), value).await;
+        assert_eq!(response.status(), StatusCode::OK, "{header}");
+        assert!(
+            response.text().await.unwrap().contains("earlier"),
+            "{header}"
+        );
+    }
+}
+
 #[tokio::test]
 async fn app_routes_fall_back_to_index() {
     let server = Server::start().await;

@@ -104,7 +104,7 @@ pub struct TestServer {
     pub storage: Arc<SqlStorage>,
     stop: Option<oneshot::Sender<()>>,
     pub task: JoinHandle<std::io::Result<()>>,
-    _dist: tempfile::TempDir,
+    dist: tempfile::TempDir,
 }
 
 impl TestServer {
@@ -125,12 +125,17 @@ impl TestServer {
             storage,
             stop: Some(stop),
             task,
-            _dist: dist,
+            dist,
         }
     }
 
     pub fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base)
+    }
+
+    /// The built app it serves, to deploy another build into.
+    pub fn dist(&self) -> &Path {
+        self.dist.path()
     }
 
     /// Asks the server to stop, letting in-flight requests finish.
