@@ -22,9 +22,10 @@ use wasm_bindgen::{closure::Closure, JsCast};
 
 /// Records of one kind, with their search text computed once per write rather than per keystroke.
 #[derive(Clone, Debug)]
-pub struct Collection<E> {
+pub struct Collection<E: Listed> {
     items: Vec<E>,
-    search: Vec<String>,
+    /// Each record's search text, for kinds that lists search by text; `()` for the others.
+    search: Vec<E::SearchText>,
     /// The search texts in one string, built by the first search after a write.
     haystack: OnceLock<Haystack>,
     /// Which records name which ids, for the 360 page. Built once after load (see
@@ -34,7 +35,7 @@ pub struct Collection<E> {
     positions: Positions,
 }
 
-impl<E> Default for Collection<E> {
+impl<E: Listed> Default for Collection<E> {
     fn default() -> Self {
         Collection {
             items: Vec::new(),
@@ -100,29 +101,6 @@ impl<E: Listed> Collection<E> {
     /// The record at `position` (positions are stable until the next write).
     pub fn at(&self, position: usize) -> &E {
         &self.items[position]
-    }
-
-    /// The normalized search text of the record at `position` (what segments' text matches).
-    pub fn search_text_at(&self, position: usize) -> &str {
-        &self.search[position]
-    }
-
-    /// Whether the record at `position` contains every word of `query`: for pickers, which
-    /// stop after their first few matches.
-    pub fn matches_at(&self, position: usize, query: &Query) -> bool {
-        query.matches(&self.search[position])
-    }
-
-    /// Which records contain every word of `query`, by position: for lists, which show them
-    /// all.
-    pub fn matching(&self, query: &Query) -> Matching {
-        if query.is_empty() {
-            return Matching::Everything;
-        }
-        let haystack = self
-            .haystack
-            .get_or_init(|| Haystack::new(self.search.iter().map(String::as_str)));
-        Matching::Positions(haystack.matches(query))
     }
 
     /// Which records name which ids (see [`Referrers`]).
@@ -196,6 +174,31 @@ impl<E: Listed> Collection<E> {
     }
 }
 
+impl<E: Searched> Collection<E> {
+    /// The normalized search text of the record at `position` (what segments' text matches).
+    pub fn search_text_at(&self, position: usize) -> &str {
+        &self.search[position]
+    }
+
+    /// Whether the record at `position` contains every word of `query`: for pickers, which
+    /// stop after their first few matches.
+    pub fn matches_at(&self, position: usize, query: &Query) -> bool {
+        query.matches(&self.search[position])
+    }
+
+    /// Which records contain every word of `query`, by position: for lists, which show them
+    /// all.
+    pub fn matching(&self, query: &Query) -> Matching {
+        if query.is_empty() {
+            return Matching::Everything;
+        }
+        let haystack = self
+            .haystack
+            .get_or_init(|| Haystack::new(self.search.iter().map(String::as_str)));
+        Matching::Positions(haystack.matches(query))
+    }
+}
+
 /// Each record's position, by id. The table holds positions alone and compares ids through
 /// the records: a copy of every id, as a map keyed by id keeps, costs tens of MB at 100k
 /// contacts (670k records).
@@ -257,13 +260,23 @@ impl Matching {
 
 /// An entity the workspace keeps in memory and lists.
 pub trait Listed: Entity + Refers + Clone + Send + Sync + 'static {
-    /// Normalized text the list's search looks in.
-    fn search_text(&self) -> String;
+    /// What the kind's lists search in: `String`, the record's normalized text, for kinds
+    /// searched by text, and `()` for the others, which then keep no text at all (at 100k
+    /// contacts the activities' texts alone were tens of MB).
+    type SearchText: Clone + std::fmt::Debug + Send + Sync + 'static;
+    fn search_text(&self) -> Self::SearchText;
     /// Where the workspace keeps records of this kind.
     fn collection(workspace: &Workspace) -> RwSignal<Collection<Self>>;
 }
 
+/// A kind that lists and pickers search by text.
+pub trait Searched: Listed<SearchText = String> {}
+
+impl<E: Listed<SearchText = String>> Searched for E {}
+
 impl Listed for Contact {
+    type SearchText = String;
+
     fn search_text(&self) -> String {
         let texts = [
             self.first_name.as_str(),
@@ -286,6 +299,8 @@ impl Listed for Contact {
 }
 
 impl Listed for Company {
+    type SearchText = String;
+
     fn search_text(&self) -> String {
         let texts = [
             self.name.as_str(),
@@ -310,6 +325,8 @@ macro_rules! listed_by_text {
     ($($kind:ty => $collection:ident: $($field:ident),+;)+) => {
         $(
             impl Listed for $kind {
+                type SearchText = String;
+
                 fn search_text(&self) -> String {
                     search_text([$(self.$field.as_str()),+], [])
                 }
@@ -323,16 +340,37 @@ macro_rules! listed_by_text {
 }
 
 listed_by_text! {
-    TeamMember => members: name, email;
-    Pipeline => pipelines: name;
-    Deal => deals: title;
-    Activity => activities: subject, body;
-    Task => tasks: title;
-    Ticket => tickets: subject;
     Product => products: name, sku;
     Invoice => invoices: number;
-    Campaign => campaigns: name;
-    Segment => segments: name;
+    Ticket => tickets: subject;
+}
+
+/// `Listed` for kinds no list searches by text (the board searches deals with their
+/// customers' names, which it gathers itself while a search is typed).
+macro_rules! listed_without_text {
+    ($($kind:ty => $collection:ident;)+) => {
+        $(
+            impl Listed for $kind {
+                type SearchText = ();
+
+                fn search_text(&self) {}
+
+                fn collection(workspace: &Workspace) -> RwSignal<Collection<Self>> {
+                    workspace.$collection
+                }
+            }
+        )+
+    };
+}
+
+listed_without_text! {
+    TeamMember => members;
+    Pipeline => pipelines;
+    Deal => deals;
+    Activity => activities;
+    Task => tasks;
+    Campaign => campaigns;
+    Segment => segments;
 }
 
 /// Whether the workspace has been read from the store yet.

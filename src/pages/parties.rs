@@ -2,7 +2,7 @@
 
 use crate::{
     i18n::{use_locale, Msg},
-    workspace::{use_workspace, Collection, Listed},
+    workspace::{use_workspace, Collection, Searched},
 };
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -75,7 +75,7 @@ pub fn parties_of(customer: &RecordRef) -> (Option<Id>, Option<Id>) {
 }
 
 /// The first matches of `query` in a collection, as (record, name).
-fn matches<E: Listed>(
+fn matches<E: Searched>(
     records: &Collection<E>,
     query: &Query,
     kind: EntityKind,

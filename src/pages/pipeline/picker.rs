@@ -3,7 +3,7 @@
 
 use crate::{
     i18n::{use_locale, Msg},
-    workspace::{use_workspace, Listed},
+    workspace::{use_workspace, Searched},
 };
 use leptos::prelude::*;
 use rabet_domain::{id::Id, search::Query};
@@ -12,7 +12,7 @@ use web_sys::KeyboardEvent;
 const MAX_MATCHES: usize = 8;
 
 #[component]
-pub fn RecordPicker<E: Listed>(
+pub fn RecordPicker<E: Searched>(
     label: Msg,
     id: &'static str,
     current: Signal<Option<Id>>,
