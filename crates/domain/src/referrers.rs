@@ -69,17 +69,11 @@ impl Refers for Settings {}
 
 /// The positions of one kind's records by the ids they name (see [`Refers`]).
 ///
-/// Ids are kept as 32 bits of their hashes, which costs four bytes per id instead of a copy of
-/// it: a collision only adds a candidate, and whoever reads the index checks each candidate
-/// anyway. (A 100k-contact workspace names about 400k ids; among 2^32 keys a few collide.)
+/// Ids are kept as their hashes, which costs a few bytes per id instead of a copy of it: a
+/// collision only adds a candidate, and whoever reads the index checks each candidate anyway.
 #[derive(Clone, Debug, Default)]
 pub struct Referrers {
-    by_id: FxHashMap<u32, Vec<u32>>,
-}
-
-/// The index's key for `id`: the hash's high half, which the multiplying hash mixes best.
-fn key(id: &Id) -> u32 {
-    (id.hash64() >> 32) as u32
+    by_id: FxHashMap<u64, Vec<u32>>,
 }
 
 impl Referrers {
@@ -96,7 +90,7 @@ impl Referrers {
     pub fn add(&mut self, record: &impl Refers, position: usize) {
         let position = position as u32;
         for id in record.references().into_iter().flatten() {
-            let positions = self.by_id.entry(key(id)).or_default();
+            let positions = self.by_id.entry(id.hash64()).or_default();
             if !positions.contains(&position) {
                 positions.push(position);
             }
@@ -107,7 +101,7 @@ impl Referrers {
     pub fn remove(&mut self, record: &impl Refers, position: usize) {
         let position = position as u32;
         for id in record.references().into_iter().flatten() {
-            let key = key(id);
+            let key = id.hash64();
             if let Some(positions) = self.by_id.get_mut(&key) {
                 positions.retain(|at| *at != position);
                 if positions.is_empty() {
@@ -120,7 +114,7 @@ impl Referrers {
     /// Positions of the records that may name `id`, in no particular order: every record that
     /// does, and rarely one that does not.
     pub fn naming(&self, id: &Id) -> &[u32] {
-        self.by_id.get(&key(id)).map_or(&[], Vec::as_slice)
+        self.by_id.get(&id.hash64()).map_or(&[], Vec::as_slice)
     }
 }
 
