@@ -78,7 +78,7 @@ async function freshPage() {
     await context.close();
     rmSync(profile, { recursive: true, force: true });
   };
-  return { context: { close }, page };
+  return { page, close };
 }
 
 /** Milliseconds from navigation start until `ready` holds in the page. */
@@ -322,14 +322,14 @@ async function measureSync() {
   const pulled = 100_000;
   await pushOps(token(), pulled);
   {
-    const { context, page } = await freshPage();
+    const { page, close } = await freshPage();
     const ms = await connectAndSync(page, token());
     record(`sync: fresh client pulls ${pulled.toLocaleString("en-US")} ops (${(pulled / 5).toLocaleString("en-US")} contacts)`, `${round(ms)} ms`, "—");
-    await context.close();
+    await close();
   }
   const pushWorkspace = cli("workspace", "create", `bench push ${Date.now()}`);
   const pushToken = cli("token", "issue", "--workspace", pushWorkspace, "--member", "bench");
-  const { context, page } = await freshPage();
+  const { page, close } = await freshPage();
   await importCsv(page, 2_000);
   const ops = await page.evaluate(async () => {
     const db = await new Promise((resolve, reject) => {
@@ -343,7 +343,7 @@ async function measureSync() {
   });
   const ms = await connectAndSync(page, pushToken);
   record(`sync: client pushes an import of 2,000 contacts (${ops.toLocaleString("en-US")} ops)`, `${round(ms)} ms`, "—");
-  await context.close();
+  await close();
 }
 
 /** JS heap in use plus the wasm linear memory, after a collection. */
@@ -367,10 +367,10 @@ try {
   record("initial load, gzip (html+js+wasm+css)", `${kb(size.total)} KB (${Object.entries(size.parts).map(([name, bytes]) => `${name.split(".").pop()} ${kb(bytes)}`).join(", ")})`, "≤ 350 KB");
 
   {
-    const { context, page } = await freshPage();
+    const { page, close } = await freshPage();
     const ms = await timeToReady(page, `${origin}/customers`, () => /No contacts yet/.test(document.body.textContent));
     record("interactive, empty store", `${round(ms)} ms`, "—");
-    await context.close();
+    await close();
   }
 
   await measureSync();
@@ -378,20 +378,20 @@ try {
   for (const size of sizes) {
     const label = size.toLocaleString("en-US");
     {
-      const { context, page } = await freshPage();
+      const { page, close } = await freshPage();
       const importMs = await importCsv(page, size);
       const rawMs = await rawBulkPut(page, size);
       record(`CSV import of ${label} contacts`, `${round(importMs)} ms vs raw IndexedDB put ${round(rawMs)} ms: ${(importMs / rawMs).toFixed(1)}×`, "≤ 1.3×");
-      await context.close();
+      await close();
     }
-    const { context, page } = await freshPage();
+    const { page, close } = await freshPage();
     let loadMs;
     try {
       loadMs = await loadSample(page, size);
     } catch (error) {
       // Measure the other sizes, and still write the table, when one load does not finish.
       record(`sample workspace of ${label} contacts loaded (Settings)`, `did not finish: ${String(error.message ?? error).split("\n")[0]}`, "—");
-      await context.close();
+      await close();
       continue;
     }
     record(`sample workspace of ${label} contacts loaded (Settings)`, `${round(loadMs)} ms`, "—");
@@ -412,7 +412,7 @@ try {
     record(`dashboard recompute, one-year range (${label} contacts)`, `${round(dashboardMs)} ms`, "≤ 150 ms");
     const openMs = await open360(page);
     record(`customer 360 open with 2,000 timeline entries (${label} contacts)`, `${round(openMs)} ms`, "≤ 100 ms");
-    await context.close();
+    await close();
   }
 } finally {
   server.kill();

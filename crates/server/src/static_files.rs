@@ -36,12 +36,16 @@ pub fn service(dist: &Path) -> StaticService {
         let (files, index) = (files.clone(), index.clone());
         async move {
             let path = request.uri().path().to_owned();
-            let mut request = request;
             let revalidated = !is_hashed_asset(&path);
-            let if_none_match = request.headers_mut().remove(header::IF_NONE_MATCH);
-            if revalidated {
-                request.headers_mut().remove(header::IF_MODIFIED_SINCE);
-            }
+            let mut request = request;
+            // Unhashed files are validated here, by entity tag, and never by date.
+            let if_none_match = revalidated
+                .then(|| {
+                    let headers = request.headers_mut();
+                    headers.remove(header::IF_MODIFIED_SINCE);
+                    headers.remove(header::IF_NONE_MATCH)
+                })
+                .flatten();
             // A missing file must be a 404, never index.html: a stale page asking for an old
             // asset would otherwise get HTML back as JavaScript.
             let mut response = if names_a_file(&path) {
@@ -83,8 +87,6 @@ fn by_entity_tag(
                 .split(',')
                 .any(|held| held.trim().trim_start_matches("W/") == tag)
         });
-    let headers = response.headers_mut();
-    headers.remove(header::LAST_MODIFIED);
     let tag = HeaderValue::from_str(&tag).expect("hex digits in quotes");
     if held {
         let mut not_modified = Response::new(Body::empty());
@@ -92,6 +94,8 @@ fn by_entity_tag(
         not_modified.headers_mut().insert(header::ETAG, tag);
         return not_modified;
     }
+    let headers = response.headers_mut();
+    headers.remove(header::LAST_MODIFIED);
     headers.insert(header::ETAG, tag);
     response
 }
