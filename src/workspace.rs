@@ -108,8 +108,7 @@ impl<E: Listed> Collection<E> {
         self.referrers.get_or_init(|| Referrers::of(&self.items))
     }
 
-    /// The records that may name `id`, in storage order: a superset of those that do, from
-    /// [`Collection::referrers`]; the caller checks each.
+    /// The records that name `id`, in storage order, from [`Collection::referrers`].
     pub fn naming(&self, id: &Id) -> impl Iterator<Item = &E> {
         let mut positions = self.referrers().naming(id).to_vec();
         positions.sort_unstable();

@@ -1,35 +1,124 @@
 //! Record ids: UUIDv7 strings, so ids made on different devices never collide and sort by
 //! creation time (which keeps IndexedDB key order close to insertion order).
 //!
-//! In memory a UUID is kept as its 16 bytes rather than 36 characters on the heap: a 100k
-//! workspace holds millions of ids (every record's own and every reference), and cloning
-//! one then allocates nothing. Ids of any other shape (tests, the settings singleton, ids
-//! from older data) are kept as text. Either way an id reads, writes, compares and
-//! serializes exactly as its text.
+//! In memory an id is a 4-byte handle into one table of the process's ids, where a UUID is
+//! kept once as its 16 bytes (ids of any other shape, such as tests', the settings
+//! singleton's or older data's, as text). A 100k workspace holds about 700k records and
+//! four million references between them: most fields that name another record hold one of
+//! the same few hundred thousand ids, and an `Option<Id>` field costs 4 bytes instead of
+//! the 20 of a UUID kept in place. Equality and hashing compare handles; order, text and
+//! serialization are those of the id's text.
+//!
+//! The table only grows: an id, once seen, is kept until the process ends. The app sees the
+//! workspace's ids (and those of records deleted while it runs); the server, the ids of the
+//! ops it is sent, which it stores anyway.
 
+use hashbrown::HashTable;
 use rustc_hash::FxBuildHasher;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::cmp::Ordering;
 use std::fmt;
 use std::hash::BuildHasher;
+use std::num::NonZeroU32;
 use std::ops::Deref;
+use std::sync::{Mutex, MutexGuard, PoisonError};
 
 /// A record id. The caller supplies the time and the randomness, keeping the domain free of IO.
+///
+/// Each text has exactly one handle (the table is searched before it grows), so equal texts
+/// are equal handles, and `Eq` and `Hash` can compare handles.
 #[derive(Clone, PartialEq, Eq, Hash)]
-pub struct Id(Repr);
-
-/// Each text has exactly one form (a UUID is kept as bytes only when it is in the canonical
-/// lower-case hyphenated text), so equal texts are equal forms, and `Eq` and `Hash` can
-/// compare forms.
-#[derive(Clone, PartialEq, Eq, Hash)]
-enum Repr {
-    Uuid([u8; 16]),
-    Text(Box<str>),
-}
+pub struct Id(NonZeroU32);
 
 /// The length of a UUID's text, and where its hyphens are.
 const UUID_LEN: usize = 36;
 const HYPHENS: [usize; 4] = [8, 13, 18, 23];
+
+/// Handles with this bit set are texts; the others are UUIDs. Below it, a UUID's handle is
+/// its place in the table plus one, so that no handle is zero and `Option<Id>` is 4 bytes.
+const TEXT_BIT: u32 = 1 << 31;
+
+/// UUIDs are kept in chunks of this many: a table that grew by doubling one vector would,
+/// while copying it, hold the old and the new at once.
+const CHUNK: usize = 1 << 14;
+
+/// An id as the table keeps it.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+enum Form<'a> {
+    Uuid([u8; 16]),
+    Text(&'a str),
+}
+
+/// Every id seen, and an index from each to its handle.
+struct Table {
+    uuids: Vec<Vec<[u8; 16]>>,
+    /// Leaked: kept for the life of the process, as everything in the table is, which lets
+    /// [`Id::as_str`] lend a text without holding the lock.
+    texts: Vec<&'static str>,
+    index: HashTable<NonZeroU32>,
+}
+
+static TABLE: Mutex<Table> = Mutex::new(Table {
+    uuids: Vec::new(),
+    texts: Vec::new(),
+    index: HashTable::new(),
+});
+
+/// The table. It is never left half-changed (nothing in it panics between changes), so a
+/// panic elsewhere while it was held leaves it usable.
+fn table() -> MutexGuard<'static, Table> {
+    TABLE.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+impl Table {
+    fn form(&self, handle: NonZeroU32) -> Form<'static> {
+        form_in(&self.uuids, &self.texts, handle)
+    }
+
+    /// The handle of `form`, added to the table if it is new.
+    fn handle(&mut self, form: Form<'_>) -> NonZeroU32 {
+        let hash = FxBuildHasher.hash_one(form);
+        let known = self.index.find(hash, |&handle| {
+            form_in(&self.uuids, &self.texts, handle) == form
+        });
+        if let Some(&handle) = known {
+            return handle;
+        }
+        let handle = match form {
+            Form::Uuid(bytes) => {
+                match self.uuids.last_mut() {
+                    Some(chunk) if chunk.len() < CHUNK => chunk.push(bytes),
+                    _ => {
+                        let mut chunk = Vec::with_capacity(CHUNK);
+                        chunk.push(bytes);
+                        self.uuids.push(chunk);
+                    }
+                }
+                let full_chunks = self.uuids.len() - 1;
+                (full_chunks * CHUNK + self.uuids[full_chunks].len()) as u32
+            }
+            Form::Text(text) => {
+                self.texts.push(Box::leak(text.into()));
+                (self.texts.len() - 1) as u32 | TEXT_BIT
+            }
+        };
+        let handle = NonZeroU32::new(handle).expect("a UUID's handle is its place plus one");
+        self.index.insert_unique(hash, handle, |&handle| {
+            FxBuildHasher.hash_one(form_in(&self.uuids, &self.texts, handle))
+        });
+        handle
+    }
+}
+
+fn form_in(uuids: &[Vec<[u8; 16]>], texts: &[&'static str], handle: NonZeroU32) -> Form<'static> {
+    let handle = handle.get();
+    if handle & TEXT_BIT != 0 {
+        Form::Text(texts[(handle & !TEXT_BIT) as usize])
+    } else {
+        let at = handle as usize - 1;
+        Form::Uuid(uuids[at / CHUNK][at % CHUNK])
+    }
+}
 
 impl Id {
     /// Builds a UUIDv7 (RFC 9562) from milliseconds since the Unix epoch and 10 random bytes.
@@ -39,28 +128,32 @@ impl Id {
         b[6..].copy_from_slice(&random);
         b[6] = 0x70 | (b[6] & 0x0f); // version 7
         b[8] = 0x80 | (b[8] & 0x3f); // RFC 4122 variant
-        Id(Repr::Uuid(b))
+        Id(table().handle(Form::Uuid(b)))
     }
 
     /// Wraps an id that came from storage or the wire.
-    pub fn from_string(s: impl Into<String>) -> Self {
-        Id::from_text(s.into())
+    pub fn from_string(s: impl AsRef<str>) -> Self {
+        Id::from_text(s.as_ref())
     }
 
-    /// The one form of `text`: a borrowed text is copied, an owned one kept, only if it is
-    /// not a UUID.
-    fn from_text<T: AsRef<str> + Into<Box<str>>>(text: T) -> Self {
-        match uuid_bytes(text.as_ref()) {
-            Some(bytes) => Id(Repr::Uuid(bytes)),
-            None => Id(Repr::Text(text.into())),
-        }
+    /// The one handle of `text`.
+    fn from_text(text: &str) -> Self {
+        let form = match uuid_bytes(text) {
+            Some(bytes) => Form::Uuid(bytes),
+            None => Form::Text(text),
+        };
+        Id(table().handle(form))
+    }
+
+    fn form(&self) -> Form<'static> {
+        table().form(self.0)
     }
 
     /// The id's text. A UUID's is written out on the stack, so this allocates nothing.
-    pub fn as_str(&self) -> IdStr<'_> {
-        match &self.0 {
-            Repr::Uuid(bytes) => IdStr::Uuid(uuid_text(bytes)),
-            Repr::Text(text) => IdStr::Text(text),
+    pub fn as_str(&self) -> IdStr<'static> {
+        match self.form() {
+            Form::Uuid(bytes) => IdStr::Uuid(uuid_text(&bytes)),
+            Form::Text(text) => IdStr::Text(text),
         }
     }
 
@@ -73,12 +166,16 @@ impl Id {
 
 #[cfg(test)]
 impl Id {
-    /// The text of an id kept as text (tests' short ids), borrowed for as long as the id.
-    pub(crate) fn text(&self) -> &str {
-        match &self.0 {
-            Repr::Text(text) => text,
-            Repr::Uuid(_) => panic!("{self:?} is a UUID; use as_str"),
+    /// The text of an id kept as text (tests' short ids).
+    pub(crate) fn text(&self) -> &'static str {
+        match self.form() {
+            Form::Text(text) => text,
+            Form::Uuid(_) => panic!("{self:?} is a UUID; use as_str"),
         }
+    }
+
+    fn is_uuid(&self) -> bool {
+        matches!(self.form(), Form::Uuid(_))
     }
 }
 
@@ -163,9 +260,16 @@ fn uuid_text(bytes: &[u8; 16]) -> [u8; UUID_LEN] {
 /// ASCII order, hyphens in the same places), so only mixed forms write text out.
 impl Ord for Id {
     fn cmp(&self, other: &Self) -> Ordering {
-        match (&self.0, &other.0) {
-            (Repr::Uuid(a), Repr::Uuid(b)) => a.cmp(b),
-            (Repr::Text(a), Repr::Text(b)) => a.cmp(b),
+        if self == other {
+            return Ordering::Equal;
+        }
+        let (a, b) = {
+            let table = table();
+            (table.form(self.0), table.form(other.0))
+        };
+        match (a, b) {
+            (Form::Uuid(a), Form::Uuid(b)) => a.cmp(&b),
+            (Form::Text(a), Form::Text(b)) => a.cmp(b),
             _ => (*self.as_str()).cmp(&*other.as_str()),
         }
     }
@@ -206,9 +310,6 @@ impl<'de> Deserialize<'de> for Id {
             fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<Id, E> {
                 Ok(Id::from_text(text))
             }
-            fn visit_string<E: serde::de::Error>(self, text: String) -> Result<Id, E> {
-                Ok(Id::from_text(text))
-            }
         }
         deserializer.deserialize_str(IdVisitor)
     }
@@ -229,7 +330,7 @@ mod tests {
     fn a_uuid_is_kept_as_bytes_and_reads_back_as_its_text() {
         let text = "01898f2a-1b3c-7fff-bfff-ffffffffffff";
         let id = Id::from_string(text);
-        assert!(matches!(id.0, Repr::Uuid(_)));
+        assert!(id.is_uuid());
         assert_eq!(&*id.as_str(), text);
         assert_eq!(id, Id::v7(0x0189_8f2a_1b3c, [0xff; 10]));
         assert_eq!(serde_json::to_string(&id).unwrap(), format!("\"{text}\""));
@@ -250,7 +351,7 @@ mod tests {
             "01898f2a-1b3c-7fff-bfff-fffffffffffg",
         ] {
             let id = Id::from_string(text);
-            assert!(matches!(id.0, Repr::Text(_)), "{text:?}");
+            assert!(!id.is_uuid(), "{text:?}");
             assert_eq!(&*id.as_str(), text);
             let read: Id = serde_json::from_str(&serde_json::to_string(&id).unwrap()).unwrap();
             assert_eq!(read, id);
@@ -258,8 +359,8 @@ mod tests {
     }
 
     #[test]
-    fn an_id_is_no_bigger_than_a_string() {
-        assert!(std::mem::size_of::<Id>() <= std::mem::size_of::<String>());
+    fn a_field_naming_a_record_takes_four_bytes() {
+        assert_eq!(std::mem::size_of::<Option<Id>>(), 4);
     }
 
     proptest! {

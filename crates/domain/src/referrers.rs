@@ -69,11 +69,11 @@ impl Refers for Settings {}
 
 /// The positions of one kind's records by the ids they name (see [`Refers`]).
 ///
-/// Ids are kept as their hashes, which costs a few bytes per id instead of a copy of it: a
-/// collision only adds a candidate, and whoever reads the index checks each candidate anyway.
+/// An id is a 4-byte handle (see [`Id`]), so keying by ids costs no more than keying by
+/// their hashes would.
 #[derive(Clone, Debug, Default)]
 pub struct Referrers {
-    by_id: FxHashMap<u64, Vec<u32>>,
+    by_id: FxHashMap<Id, Vec<u32>>,
 }
 
 impl Referrers {
@@ -90,7 +90,7 @@ impl Referrers {
     pub fn add(&mut self, record: &impl Refers, position: usize) {
         let position = position as u32;
         for id in record.references().into_iter().flatten() {
-            let positions = self.by_id.entry(id.hash64()).or_default();
+            let positions = self.by_id.entry(id.clone()).or_default();
             if !positions.contains(&position) {
                 positions.push(position);
             }
@@ -101,20 +101,18 @@ impl Referrers {
     pub fn remove(&mut self, record: &impl Refers, position: usize) {
         let position = position as u32;
         for id in record.references().into_iter().flatten() {
-            let key = id.hash64();
-            if let Some(positions) = self.by_id.get_mut(&key) {
+            if let Some(positions) = self.by_id.get_mut(id) {
                 positions.retain(|at| *at != position);
                 if positions.is_empty() {
-                    self.by_id.remove(&key);
+                    self.by_id.remove(id);
                 }
             }
         }
     }
 
-    /// Positions of the records that may name `id`, in no particular order: every record that
-    /// does, and rarely one that does not.
+    /// Positions of the records that name `id`, in no particular order.
     pub fn naming(&self, id: &Id) -> &[u32] {
-        self.by_id.get(&id.hash64()).map_or(&[], Vec::as_slice)
+        self.by_id.get(id).map_or(&[], Vec::as_slice)
     }
 }
 
