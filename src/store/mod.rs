@@ -249,10 +249,10 @@ impl Store {
         cursor: Option<u64>,
         ids: Ids,
     ) -> Result<Vec<Changed>, StoreError> {
-        let mut by_record: BTreeMap<(EntityKind, &Id), Vec<&Op>> = BTreeMap::new();
+        let mut by_record: BTreeMap<(EntityKind, Id), Vec<&Op>> = BTreeMap::new();
         for op in ops {
             by_record
-                .entry((op.entity, &op.record))
+                .entry((op.entity, Id::from(&op.record)))
                 .or_default()
                 .push(op);
         }
@@ -276,7 +276,8 @@ impl Store {
                 .map(|&kind| Ok((kind, tx.object_store(kind.as_str())?)))
                 .collect::<Result<BTreeMap<_, _>, StoreError>>()?;
             let merge = tx.object_store(MERGE)?;
-            let keys: Vec<(EntityKind, &Id)> = by_record.keys().copied().collect();
+            let keys: Vec<(EntityKind, &Id)> =
+                by_record.keys().map(|(kind, id)| (*kind, id)).collect();
             let records = match ids {
                 Ids::MayExist => read_records(&stores, &merge, &keys).await?,
                 Ids::Fresh => vec![Record::default(); keys.len()],
@@ -505,7 +506,7 @@ impl Store {
     /// Builds local ops with this replica's clock, the current time and fresh op ids.
     fn local_ops<T>(&self, build: impl FnOnce(&mut OpBuilder<'_>) -> T) -> T {
         let mut clock = self.clock.borrow_mut();
-        let mut new_op_id = system::new_id;
+        let mut new_op_id = system::new_op_id;
         build(&mut OpBuilder::new(
             &mut clock,
             system::now_ms(),

@@ -25,7 +25,7 @@ use super::error::{thrown, StoreError};
 use indexed_db_futures::error::Error as IdbError;
 use rabet_domain::{
     hlc::Stamp,
-    id::Id,
+    id::{Id, WireId},
     kind::EntityKind,
     model::Entity,
     op::{Op, DELETED_FIELD},
@@ -109,9 +109,9 @@ pub(super) fn into_record(
             })?
         };
         record.apply(&Op {
-            id: Id::from_string(op),
+            id: WireId::from_string(op),
             entity: kind,
-            record: id.clone(),
+            record: (&id).into(),
             field: field.to_owned(),
             value,
             stamp,

@@ -1,6 +1,9 @@
 //! The app's only reads of the wall clock and of randomness; the domain takes both as inputs.
 
-use rabet_domain::{hlc::NodeId, id::Id};
+use rabet_domain::{
+    hlc::NodeId,
+    id::{Id, WireId},
+};
 use std::cell::RefCell;
 
 /// Milliseconds since the Unix epoch, by the browser's clock.
@@ -36,9 +39,14 @@ fn random_bytes<const N: usize>() -> [u8; N] {
     })
 }
 
-/// A fresh record or op id (UUIDv7: time-ordered, unique across devices).
+/// A fresh record id (UUIDv7: time-ordered, unique across devices).
 pub fn new_id() -> Id {
     Id::v7(now_ms(), random_bytes())
+}
+
+/// A fresh op id, as [`new_id`] but kept with its op rather than in the id table.
+pub fn new_op_id() -> WireId {
+    WireId::v7(now_ms(), random_bytes())
 }
 
 /// The id of a new replica, made once, on the first start in this browser profile.

@@ -416,7 +416,7 @@ async fn remote_ops_merge_per_field_and_stay_out_of_the_outbox() {
     // rename (its clock was far behind) and a newer change of the last name.
     let mut remote_clock = Clock::new(NodeId::from_random([7; 8]));
     let mut remote = |field: &str, value: &str, wall_ms: u64| {
-        let mut new_op_id = new_id;
+        let mut new_op_id = system::new_op_id;
         let mut builder = OpBuilder::new(&mut remote_clock, wall_ms, &mut new_op_id);
         let before = synced_fields(&sara);
         let mut after = before.clone();

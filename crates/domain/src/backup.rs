@@ -203,7 +203,7 @@ impl BackupRecord {
             .map(|(field, state)| Op {
                 id: state.op.clone(),
                 entity: self.entity,
-                record: self.id.clone(),
+                record: (&self.id).into(),
                 field: field.clone(),
                 value: state.value.clone(),
                 stamp: state.stamp.clone(),
@@ -224,6 +224,7 @@ impl BackupRecord {
 mod tests {
     use super::*;
     use crate::hlc::Clock;
+    use crate::id::WireId;
     use crate::op::OpBuilder;
     use serde_json::{json, Map};
 
@@ -254,7 +255,7 @@ mod tests {
             let (byte, ops_made) = (self.byte, &mut self.ops_made);
             let mut new_id = || {
                 *ops_made += 1;
-                Id::v7(wall_ms, [byte, *ops_made, 0, 0, 0, 0, 0, 0, 0, 0])
+                WireId::v7(wall_ms, [byte, *ops_made, 0, 0, 0, 0, 0, 0, 0, 0])
             };
             let mut builder = OpBuilder::new(&mut self.clock, wall_ms, &mut new_id);
             let previous = Map::new();
@@ -267,7 +268,7 @@ mod tests {
             let (byte, ops_made) = (self.byte, &mut self.ops_made);
             let mut new_id = || {
                 *ops_made += 1;
-                Id::v7(wall_ms, [byte, *ops_made, 0, 0, 0, 0, 0, 0, 0, 0])
+                WireId::v7(wall_ms, [byte, *ops_made, 0, 0, 0, 0, 0, 0, 0, 0])
             };
             OpBuilder::new(&mut self.clock, wall_ms, &mut new_id)
                 .delete_op(kind, &Id::from_string(id))

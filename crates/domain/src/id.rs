@@ -9,9 +9,11 @@
 //! the 20 of a UUID kept in place. Equality and hashing compare handles; order, text and
 //! serialization are those of the id's text.
 //!
-//! The table only grows: an id, once seen, is kept until the process ends. The app sees the
-//! workspace's ids (and those of records deleted while it runs); the server, the ids of the
-//! ops it is sent, which it stores anyway.
+//! The table only grows: an id, once seen, is kept until the process ends. So it holds only
+//! the ids of records the app has in memory (and of records deleted while it runs). Ops carry
+//! [`WireId`]s instead, kept in place: there are about ten ops per record, a server relays
+//! every op of every workspace and keeps none in memory, and it must not keep what a client
+//! sends before it has checked it.
 
 use hashbrown::HashTable;
 use rustc_hash::FxBuildHasher;
@@ -19,6 +21,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::cmp::Ordering;
 use std::fmt;
 use std::hash::BuildHasher;
+use std::marker::PhantomData;
 use std::num::NonZeroU32;
 use std::ops::Deref;
 use std::sync::{Mutex, MutexGuard, PoisonError};
@@ -47,6 +50,33 @@ const CHUNK: usize = 1 << 14;
 enum Form<'a> {
     Uuid([u8; 16]),
     Text(&'a str),
+}
+
+impl<'a> Form<'a> {
+    /// The one form of `text`: a UUID's bytes when the text is a UUID in canonical form.
+    fn of(text: &'a str) -> Self {
+        match uuid_bytes(text) {
+            Some(bytes) => Form::Uuid(bytes),
+            None => Form::Text(text),
+        }
+    }
+
+    fn as_str(self) -> IdStr<'a> {
+        match self {
+            Form::Uuid(bytes) => IdStr::Uuid(uuid_text(&bytes)),
+            Form::Text(text) => IdStr::Text(text),
+        }
+    }
+
+    /// The order of the texts. Two UUIDs' bytes order as their texts do (hex digits in ASCII
+    /// order, hyphens in the same places), so only mixed forms write text out.
+    fn text_order(self, other: Form<'_>) -> Ordering {
+        match (self, other) {
+            (Form::Uuid(a), Form::Uuid(b)) => a.cmp(&b),
+            (Form::Text(a), Form::Text(b)) => a.cmp(b),
+            _ => (*self.as_str()).cmp(&*other.as_str()),
+        }
+    }
 }
 
 /// Every id seen, and an index from each to its handle.
@@ -123,26 +153,12 @@ fn form_in(uuids: &[Vec<[u8; 16]>], texts: &[&'static str], handle: NonZeroU32) 
 impl Id {
     /// Builds a UUIDv7 (RFC 9562) from milliseconds since the Unix epoch and 10 random bytes.
     pub fn v7(unix_ms: u64, random: [u8; 10]) -> Self {
-        let mut b = [0u8; 16];
-        b[..6].copy_from_slice(&unix_ms.to_be_bytes()[2..]);
-        b[6..].copy_from_slice(&random);
-        b[6] = 0x70 | (b[6] & 0x0f); // version 7
-        b[8] = 0x80 | (b[8] & 0x3f); // RFC 4122 variant
-        Id(table().handle(Form::Uuid(b)))
+        Id(table().handle(Form::Uuid(uuid_v7(unix_ms, random))))
     }
 
     /// Wraps an id that came from storage or the wire.
     pub fn from_string(s: impl AsRef<str>) -> Self {
-        Id::from_text(s.as_ref())
-    }
-
-    /// The one handle of `text`.
-    fn from_text(text: &str) -> Self {
-        let form = match uuid_bytes(text) {
-            Some(bytes) => Form::Uuid(bytes),
-            None => Form::Text(text),
-        };
-        Id(table().handle(form))
+        Id::from_form(Form::of(s.as_ref()))
     }
 
     fn form(&self) -> Form<'static> {
@@ -151,10 +167,7 @@ impl Id {
 
     /// The id's text. A UUID's is written out on the stack, so this allocates nothing.
     pub fn as_str(&self) -> IdStr<'static> {
-        match self.form() {
-            Form::Uuid(bytes) => IdStr::Uuid(uuid_text(&bytes)),
-            Form::Text(text) => IdStr::Text(text),
-        }
+        self.form().as_str()
     }
 
     /// A fast hash of the id (FxHash), for indexes that keep hashes instead of copies of ids.
@@ -177,6 +190,18 @@ impl Id {
     fn is_uuid(&self) -> bool {
         matches!(self.form(), Form::Uuid(_))
     }
+}
+
+/// Whether the table holds `text`, without adding it.
+#[cfg(test)]
+fn in_table(text: &str) -> bool {
+    let form = Form::of(text);
+    let table = table();
+    let hash = FxBuildHasher.hash_one(form);
+    table
+        .index
+        .find(hash, |&handle| table.form(handle) == form)
+        .is_some()
 }
 
 /// An id's text, borrowed or written out; use it as a `&str`.
@@ -256,8 +281,17 @@ fn uuid_text(bytes: &[u8; 16]) -> [u8; UUID_LEN] {
     text
 }
 
-/// Ids order as their texts. Two UUIDs' bytes order as their texts do (hex digits in
-/// ASCII order, hyphens in the same places), so only mixed forms write text out.
+/// Builds a UUIDv7 (RFC 9562) from milliseconds since the Unix epoch and 10 random bytes.
+fn uuid_v7(unix_ms: u64, random: [u8; 10]) -> [u8; 16] {
+    let mut b = [0u8; 16];
+    b[..6].copy_from_slice(&unix_ms.to_be_bytes()[2..]);
+    b[6..].copy_from_slice(&random);
+    b[6] = 0x70 | (b[6] & 0x0f); // version 7
+    b[8] = 0x80 | (b[8] & 0x3f); // RFC 4122 variant
+    b
+}
+
+/// Ids order as their texts.
 impl Ord for Id {
     fn cmp(&self, other: &Self) -> Ordering {
         if self == other {
@@ -267,11 +301,7 @@ impl Ord for Id {
             let table = table();
             (table.form(self.0), table.form(other.0))
         };
-        match (a, b) {
-            (Form::Uuid(a), Form::Uuid(b)) => a.cmp(&b),
-            (Form::Text(a), Form::Text(b)) => a.cmp(b),
-            _ => (*self.as_str()).cmp(&*other.as_str()),
-        }
+        a.text_order(b)
     }
 }
 
@@ -301,17 +331,132 @@ impl Serialize for Id {
 
 impl<'de> Deserialize<'de> for Id {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct IdVisitor;
-        impl serde::de::Visitor<'_> for IdVisitor {
-            type Value = Id;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("an id string")
-            }
-            fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<Id, E> {
-                Ok(Id::from_text(text))
-            }
+        deserializer.deserialize_str(IdVisitor(PhantomData))
+    }
+}
+
+/// An id as ops carry it, in outboxes and on the wire: the same text as an [`Id`], kept in
+/// place (a UUID as its 16 bytes) instead of in the table, so that it is freed with its op.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct WireId(Owned);
+
+/// [`Form`], owning its text.
+#[derive(Clone, PartialEq, Eq, Hash)]
+enum Owned {
+    Uuid([u8; 16]),
+    Text(Box<str>),
+}
+
+impl WireId {
+    /// A UUIDv7, as [`Id::v7`] makes, for an op of one's own.
+    pub fn v7(unix_ms: u64, random: [u8; 10]) -> Self {
+        WireId(Owned::Uuid(uuid_v7(unix_ms, random)))
+    }
+
+    /// Wraps an id that came from storage.
+    pub fn from_string(s: impl AsRef<str>) -> Self {
+        WireId::from_form(Form::of(s.as_ref()))
+    }
+
+    fn form(&self) -> Form<'_> {
+        match &self.0 {
+            Owned::Uuid(bytes) => Form::Uuid(*bytes),
+            Owned::Text(text) => Form::Text(text),
         }
-        deserializer.deserialize_str(IdVisitor)
+    }
+
+    /// The id's text, as [`Id::as_str`].
+    pub fn as_str(&self) -> IdStr<'_> {
+        self.form().as_str()
+    }
+}
+
+impl From<&Id> for WireId {
+    fn from(id: &Id) -> Self {
+        WireId::from_form(id.form())
+    }
+}
+
+/// The record an op names, as the app holds it: this keeps the id in the table.
+impl From<&WireId> for Id {
+    fn from(id: &WireId) -> Self {
+        Id::from_form(id.form())
+    }
+}
+
+impl PartialEq<Id> for WireId {
+    fn eq(&self, other: &Id) -> bool {
+        self.form() == other.form()
+    }
+}
+
+impl Ord for WireId {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.form().text_order(other.form())
+    }
+}
+
+impl PartialOrd for WireId {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl fmt::Display for WireId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.as_str())
+    }
+}
+
+impl fmt::Debug for WireId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "WireId({:?})", &*self.as_str())
+    }
+}
+
+impl Serialize for WireId {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.as_str())
+    }
+}
+
+impl<'de> Deserialize<'de> for WireId {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_str(IdVisitor(PhantomData))
+    }
+}
+
+/// The two kinds of id, each made from an id's form.
+trait FromForm {
+    fn from_form(form: Form<'_>) -> Self;
+}
+
+impl FromForm for Id {
+    /// The one handle of `form`.
+    fn from_form(form: Form<'_>) -> Self {
+        Id(table().handle(form))
+    }
+}
+
+impl FromForm for WireId {
+    fn from_form(form: Form<'_>) -> Self {
+        WireId(match form {
+            Form::Uuid(bytes) => Owned::Uuid(bytes),
+            Form::Text(text) => Owned::Text(text.into()),
+        })
+    }
+}
+
+/// Reads either kind of id from its text.
+struct IdVisitor<T>(PhantomData<T>);
+
+impl<T: FromForm> serde::de::Visitor<'_> for IdVisitor<T> {
+    type Value = T;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an id string")
+    }
+    fn visit_str<E: serde::de::Error>(self, text: &str) -> Result<T, E> {
+        Ok(T::from_form(Form::of(text)))
     }
 }
 
@@ -363,8 +508,23 @@ mod tests {
         assert_eq!(std::mem::size_of::<Option<Id>>(), 4);
     }
 
+    #[test]
+    fn an_ops_ids_stay_out_of_the_table_until_the_app_holds_the_record() {
+        // A UUID no other test makes.
+        let text = "0badcafe-0001-7a5a-9a5a-5a5a5a5a5a5b";
+        let wire: WireId = serde_json::from_str(&format!("\"{text}\"")).unwrap();
+        let other = WireId::from_string("not-a-uuid-and-not-in-any-other-test");
+        assert_eq!(&*wire.as_str(), text);
+        assert!(!in_table(text));
+        assert!(!in_table(&other.as_str()));
+        let id = Id::from(&wire);
+        assert!(in_table(text));
+        assert!(wire == id);
+        assert_eq!(WireId::from(&id), wire);
+    }
+
     proptest! {
-        /// Whatever their forms, ids compare, hash and match as their texts do.
+        /// Whatever their forms and kinds, ids compare, hash and match as their texts do.
         #[test]
         fn ids_behave_as_their_texts(
             a in id_text(),
@@ -377,6 +537,13 @@ mod tests {
             if a == b {
                 prop_assert_eq!(x.hash64(), y.hash64());
             }
+            let (u, v) = (WireId::from_string(&a), WireId::from_string(&b));
+            prop_assert_eq!(u.cmp(&v), a.cmp(&b));
+            prop_assert_eq!(u == v, a == b);
+            prop_assert_eq!(u == y, a == b);
+            prop_assert_eq!(&*u.as_str(), a.as_str());
+            let read: WireId = serde_json::from_str(&serde_json::to_string(&u).unwrap()).unwrap();
+            prop_assert_eq!(read, u);
         }
     }
 

@@ -3,7 +3,7 @@
 //! stores and relays them without looking inside.
 
 use crate::hlc::{Clock, Stamp};
-use crate::id::Id;
+use crate::id::{Id, WireId};
 use crate::kind::EntityKind;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -59,9 +59,9 @@ pub enum OpError {
 /// content, which makes [`Op::precedence`] a total order.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Op {
-    pub id: Id,
+    pub id: WireId,
     pub entity: EntityKind,
-    pub record: Id,
+    pub record: WireId,
     pub field: String,
     pub value: Value,
     pub stamp: Stamp,
@@ -70,7 +70,7 @@ pub struct Op {
 impl Op {
     /// The key that decides which of two ops on the same field wins: the greater one.
     /// Stamps order by time then node; the op id settles the rest, so replicas always agree.
-    pub fn precedence(&self) -> (&Stamp, &Id) {
+    pub fn precedence(&self) -> (&Stamp, &WireId) {
         (&self.stamp, &self.id)
     }
 
@@ -103,7 +103,7 @@ impl Op {
     }
 }
 
-fn validate_id(id: &Id) -> Result<(), OpError> {
+fn validate_id(id: &WireId) -> Result<(), OpError> {
     let id = id.as_str();
     if id.is_empty() || id.len() > MAX_ID_LEN {
         return Err(OpError::IdLength { len: id.len() });
@@ -156,12 +156,12 @@ fn json_len_exceeds(value: &Value, limit: usize) -> bool {
 pub struct OpBuilder<'a> {
     clock: &'a mut Clock,
     wall_ms: u64,
-    new_id: &'a mut dyn FnMut() -> Id,
+    new_id: &'a mut dyn FnMut() -> WireId,
 }
 
 impl<'a> OpBuilder<'a> {
     /// `wall_ms` is the current wall time; `new_id` makes a fresh, unique op id per call.
-    pub fn new(clock: &'a mut Clock, wall_ms: u64, new_id: &'a mut dyn FnMut() -> Id) -> Self {
+    pub fn new(clock: &'a mut Clock, wall_ms: u64, new_id: &'a mut dyn FnMut() -> WireId) -> Self {
         OpBuilder {
             clock,
             wall_ms,
@@ -223,7 +223,7 @@ impl<'a> OpBuilder<'a> {
         Op {
             id: (self.new_id)(),
             entity,
-            record: record.clone(),
+            record: record.into(),
             field,
             value,
             stamp: self.clock.tick(self.wall_ms),
@@ -261,7 +261,7 @@ mod tests {
         let mut next_id = 0u64;
         let mut new_id = || {
             next_id += 1;
-            Id::v7(next_id, [0; 10])
+            WireId::v7(next_id, [0; 10])
         };
         build(&mut OpBuilder::new(&mut clock, 1000, &mut new_id))
     }
@@ -380,7 +380,7 @@ mod tests {
         assert!(later.supersedes(&earlier) && !earlier.supersedes(&later));
 
         let mut same_stamp = earlier.clone();
-        same_stamp.id = Id::v7(2, [0; 10]);
+        same_stamp.id = WireId::v7(2, [0; 10]);
         assert!(same_stamp.supersedes(&earlier) && !earlier.supersedes(&same_stamp));
         assert!(!earlier.supersedes(&earlier));
     }
@@ -408,11 +408,11 @@ mod tests {
             OpError::FieldNameChars { .. }
         ));
         assert_eq!(
-            broken(|op| op.id = Id::from_string("")),
+            broken(|op| op.id = WireId::from_string("")),
             OpError::IdLength { len: 0 }
         );
         assert!(matches!(
-            broken(|op| op.record = Id::from_string("a b")),
+            broken(|op| op.record = WireId::from_string("a b")),
             OpError::IdChars { .. }
         ));
         assert_eq!(

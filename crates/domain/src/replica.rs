@@ -5,7 +5,7 @@
 //! hold the same records, whatever the order, duplication or delay of delivery.
 
 use crate::hlc::Stamp;
-use crate::id::Id;
+use crate::id::{Id, WireId};
 use crate::kind::EntityKind;
 use crate::op::{Op, DELETED_FIELD};
 use serde::{Deserialize, Serialize};
@@ -17,12 +17,12 @@ use std::collections::BTreeMap;
 pub struct FieldState {
     pub value: Value,
     pub stamp: Stamp,
-    pub op: Id,
+    pub op: WireId,
 }
 
 impl FieldState {
     /// Same key as [`Op::precedence`] of the op that wrote this state.
-    pub fn precedence(&self) -> (&Stamp, &Id) {
+    pub fn precedence(&self) -> (&Stamp, &WireId) {
         (&self.stamp, &self.op)
     }
 }
@@ -89,7 +89,7 @@ impl Replica {
     /// Merges one op. Returns whether it changed the replica.
     pub fn apply(&mut self, op: &Op) -> bool {
         self.records
-            .entry((op.entity, op.record.clone()))
+            .entry((op.entity, Id::from(&op.record)))
             .or_default()
             .apply(op)
     }
@@ -146,7 +146,7 @@ mod tests {
                 *ops_made += 1;
                 let mut random = [node_number; 10];
                 random[2..].copy_from_slice(&ops_made.to_be_bytes());
-                Id::v7(wall_ms, random)
+                WireId::v7(wall_ms, random)
             };
             make(&mut OpBuilder::new(&mut self.clock, wall_ms, &mut new_id))
         }
@@ -228,7 +228,7 @@ mod tests {
         let mut node = Node::new(1);
         let first = node.set(100, &contact(), "name", json!("First"));
         let mut second = first.clone();
-        second.id = Id::v7(100, [9; 10]);
+        second.id = WireId::v7(100, [9; 10]);
         second.value = json!("Second");
         let winner = if second.id > first.id {
             "Second"
@@ -433,7 +433,9 @@ mod tests {
     fn expected_fields(ops: &[Op]) -> BTreeMap<(EntityKind, Id), BTreeMap<&str, &Op>> {
         let mut winners: BTreeMap<(EntityKind, Id), BTreeMap<&str, &Op>> = BTreeMap::new();
         for op in ops {
-            let fields = winners.entry((op.entity, op.record.clone())).or_default();
+            let fields = winners
+                .entry((op.entity, Id::from(&op.record)))
+                .or_default();
             let winner = fields.entry(&op.field).or_insert(op);
             if op.supersedes(winner) {
                 *winner = op;

@@ -118,7 +118,7 @@ pub fn push_batches(ops: &[Op], max_ops: usize, max_bytes: usize) -> Vec<&[Op]> 
 mod tests {
     use super::*;
     use crate::hlc::{Clock, NodeId};
-    use crate::id::Id;
+    use crate::id::{Id, WireId};
     use crate::kind::EntityKind;
     use crate::op::OpBuilder;
     use proptest::prelude::*;
@@ -128,7 +128,7 @@ mod tests {
         let mut n = 0u8;
         let mut new_id = || {
             n = n.wrapping_add(1);
-            Id::v7(1, [n; 10])
+            WireId::v7(1, [n; 10])
         };
         let mut builder = OpBuilder::new(&mut clock, 1_000, &mut new_id);
         let record = Id::from_string("r");

@@ -7,7 +7,7 @@
 use crate::storage::{Storage, StorageError};
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
-use rabet_domain::id::Id;
+use rabet_domain::id::WireId;
 use sha2::{Digest, Sha256};
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -47,7 +47,7 @@ pub async fn create_workspace(storage: &dyn Storage, name: &str) -> Result<Strin
     let now_ms = SystemTime::now()
         .duration_since(UNIX_EPOCH)
         .map_or(0, |elapsed| elapsed.as_millis() as u64);
-    let id = Id::v7(now_ms, random_bytes()).to_string();
+    let id = WireId::v7(now_ms, random_bytes()).to_string();
     storage.create_workspace(&id, name).await?;
     Ok(id)
 }

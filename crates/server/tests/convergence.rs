@@ -16,7 +16,7 @@ use common::{Backend, TestDatabase};
 use proptest::prelude::*;
 use rabet_domain::{
     hlc::{Clock, NodeId},
-    id::Id,
+    id::{Id, WireId},
     kind::EntityKind,
     op::{Op, OpBuilder},
     replica::Replica,
@@ -218,7 +218,7 @@ impl Client {
             *ops_made += 1;
             let mut random = [node; 10];
             random[2..].copy_from_slice(&ops_made.to_be_bytes());
-            Id::v7(1, random)
+            WireId::v7(1, random)
         };
         let ops = make(&mut OpBuilder::new(
             &mut self.clock,
@@ -355,7 +355,7 @@ async fn run(steps: Vec<Step>) -> Result<(), TestCaseError> {
     }
     // Every acknowledged edit holds its field, or lost to one that takes precedence.
     for op in &acknowledged {
-        let record = newcomer.replica.get(op.entity, &op.record);
+        let record = newcomer.replica.get(op.entity, &(&op.record).into());
         let state = record.and_then(|record| record.fields().get(&op.field));
         prop_assert!(state.is_some(), "acknowledged op {} vanished", op.id);
         let state = state.unwrap();

@@ -25,7 +25,7 @@ use crate::backup::{Backup, BackupRecord};
 use crate::calendar::Day;
 use crate::export::contacts_csv;
 use crate::hlc::{Clock, NodeId};
-use crate::id::Id;
+use crate::id::{Id, WireId};
 use crate::kind::EntityKind;
 use crate::kpi::Records;
 use crate::locale::Lang;
@@ -108,7 +108,7 @@ impl Sample {
         let mut op_ids = Rng(wall_ms);
         let created = i64::try_from(wall_ms).unwrap_or(i64::MAX);
         self.fields().map(move |(entity, id, fields)| {
-            let mut new_id = || op_ids.id(created);
+            let mut new_id = || op_ids.op_id(created);
             let ops = OpBuilder::new(&mut clock, wall_ms, &mut new_id)
                 .edit_ops(entity, &id, None, &fields)
                 .expect("generated records are plain fields with valid names");
@@ -245,10 +245,19 @@ impl Rng {
 
     /// A UUIDv7 for a record created at `at`.
     fn id(&mut self, at: i64) -> Id {
+        Id::v7(u64::try_from(at).unwrap_or(0), self.uuid_random())
+    }
+
+    fn op_id(&mut self, at: i64) -> WireId {
+        WireId::v7(u64::try_from(at).unwrap_or(0), self.uuid_random())
+    }
+
+    /// A UUIDv7's random part.
+    fn uuid_random(&mut self) -> [u8; 10] {
         let mut random = [0u8; 10];
         random[..8].copy_from_slice(&self.next().to_le_bytes());
         random[8..].copy_from_slice(&self.next().to_le_bytes()[..2]);
-        Id::v7(u64::try_from(at).unwrap_or(0), random)
+        random
     }
 }
 

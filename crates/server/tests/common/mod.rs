@@ -5,7 +5,7 @@
 
 use rabet_domain::{
     hlc::{Clock, NodeId},
-    id::Id,
+    id::{Id, WireId},
     kind::EntityKind,
     op::{Op, OpBuilder},
 };
@@ -232,7 +232,7 @@ impl OpMaker {
         let mut new_id = || {
             let mut random = [node; 10];
             random[2..].copy_from_slice(&made.to_be_bytes());
-            Id::v7(1_700_000_000_000 + made, random)
+            WireId::v7(1_700_000_000_000 + made, random)
         };
         let record = Id::v7(1, [node, (made % 5) as u8, 0, 0, 0, 0, 0, 0, 0, 0]);
         let fields = Map::from_iter([("name".to_owned(), json!(format!("n{made}")))]);
