@@ -291,6 +291,41 @@ fn uuid_v7(unix_ms: u64, random: [u8; 10]) -> [u8; 16] {
     b
 }
 
+/// What both kinds of id do as their texts: order (given `Ord`), print and (de)serialize.
+macro_rules! text_like {
+    ($id:ident) => {
+        impl PartialOrd for $id {
+            fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+                Some(self.cmp(other))
+            }
+        }
+
+        impl fmt::Display for $id {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&self.as_str())
+            }
+        }
+
+        impl fmt::Debug for $id {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, "{}({:?})", stringify!($id), &*self.as_str())
+            }
+        }
+
+        impl Serialize for $id {
+            fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                serializer.serialize_str(&self.as_str())
+            }
+        }
+
+        impl<'de> Deserialize<'de> for $id {
+            fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                deserializer.deserialize_str(IdVisitor(PhantomData))
+            }
+        }
+    };
+}
+
 /// Ids order as their texts.
 impl Ord for Id {
     fn cmp(&self, other: &Self) -> Ordering {
@@ -305,35 +340,7 @@ impl Ord for Id {
     }
 }
 
-impl PartialOrd for Id {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl fmt::Display for Id {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.as_str())
-    }
-}
-
-impl fmt::Debug for Id {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "Id({:?})", &*self.as_str())
-    }
-}
-
-impl Serialize for Id {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for Id {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_str(IdVisitor(PhantomData))
-    }
-}
+text_like!(Id);
 
 /// An id as ops carry it, in outboxes and on the wire: the same text as an [`Id`], kept in
 /// place (a UUID as its 16 bytes) instead of in the table, so that it is freed with its op.
@@ -396,35 +403,7 @@ impl Ord for WireId {
     }
 }
 
-impl PartialOrd for WireId {
-    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
-        Some(self.cmp(other))
-    }
-}
-
-impl fmt::Display for WireId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.as_str())
-    }
-}
-
-impl fmt::Debug for WireId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "WireId({:?})", &*self.as_str())
-    }
-}
-
-impl Serialize for WireId {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.serialize_str(&self.as_str())
-    }
-}
-
-impl<'de> Deserialize<'de> for WireId {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_str(IdVisitor(PhantomData))
-    }
-}
+text_like!(WireId);
 
 /// The two kinds of id, each made from an id's form.
 trait FromForm {
