@@ -34,7 +34,7 @@ use indexed_db_futures::transaction::{Transaction, TransactionMode};
 use indexed_db_futures::KeyRange;
 use rabet_domain::{
     hlc::{Clock, NodeId},
-    id::Id,
+    id::{Id, WireId},
     kind::EntityKind,
     model::{Activity, Contact, Deal, Entity, Invoice, InvoiceStatus, RecordRef, Task},
     op::{Op, OpBuilder},
@@ -249,10 +249,10 @@ impl Store {
         cursor: Option<u64>,
         ids: Ids,
     ) -> Result<Vec<Changed>, StoreError> {
-        let mut by_record: BTreeMap<(EntityKind, Id), Vec<&Op>> = BTreeMap::new();
+        let mut by_record: BTreeMap<(EntityKind, &WireId), Vec<&Op>> = BTreeMap::new();
         for op in ops {
             by_record
-                .entry((op.entity, Id::from(&op.record)))
+                .entry((op.entity, &op.record))
                 .or_default()
                 .push(op);
         }
@@ -276,15 +276,21 @@ impl Store {
                 .map(|&kind| Ok((kind, tx.object_store(kind.as_str())?)))
                 .collect::<Result<BTreeMap<_, _>, StoreError>>()?;
             let merge = tx.object_store(MERGE)?;
+            // Each record's id enters the table once, not once per op.
+            let record_ids: Vec<(EntityKind, Id)> = by_record
+                .keys()
+                .map(|&(kind, id)| (kind, Id::from(id)))
+                .collect();
             let keys: Vec<(EntityKind, &Id)> =
-                by_record.keys().map(|(kind, id)| (*kind, id)).collect();
+                record_ids.iter().map(|(kind, id)| (*kind, id)).collect();
             let records = match ids {
                 Ids::MayExist => read_records(&stores, &merge, &keys).await?,
                 Ids::Fresh => vec![Record::default(); keys.len()],
             };
             let mut changed = Vec::new();
             let mut rows = Vec::new();
-            for (((kind, id), record_ops), mut record) in by_record.iter().zip(records) {
+            let ops_by_record = keys.iter().zip(by_record.values());
+            for ((&(kind, id), record_ops), mut record) in ops_by_record.zip(records) {
                 let mut won = false;
                 for op in record_ops {
                     won |= record.apply(op);
@@ -294,13 +300,13 @@ impl Store {
                     send(
                         merge
                             .put(merge_state)
-                            .with_key(row::merge_key(*kind, id))
+                            .with_key(row::merge_key(kind, id))
                             .build(),
                     )?;
                     rows.push(stored);
                     changed.push(Changed {
-                        kind: *kind,
-                        id: (*id).clone(),
+                        kind,
+                        id: id.clone(),
                         values: (!record.is_deleted()).then(|| record.to_map()),
                     });
                 }

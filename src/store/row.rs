@@ -89,6 +89,7 @@ pub(super) fn into_record(
     merge_state: &str,
 ) -> Result<Record, StoreError> {
     let id = row.id.clone();
+    let wire_id = WireId::from(&id);
     let mut record = Record::default();
     let mut parts = merge_state.split_ascii_whitespace();
     while let Some(field) = parts.next() {
@@ -111,7 +112,7 @@ pub(super) fn into_record(
         record.apply(&Op {
             id: WireId::from_string(op),
             entity: kind,
-            record: (&id).into(),
+            record: wire_id.clone(),
             field: field.to_owned(),
             value,
             stamp,

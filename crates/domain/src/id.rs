@@ -105,13 +105,17 @@ impl Table {
         form_in(&self.uuids, &self.texts, handle)
     }
 
+    /// The handle of `form` if the table holds it, and the hash it is indexed by.
+    fn find(&self, form: Form<'_>) -> (Option<NonZeroU32>, u64) {
+        let hash = FxBuildHasher.hash_one(form);
+        let known = self.index.find(hash, |&handle| self.form(handle) == form);
+        (known.copied(), hash)
+    }
+
     /// The handle of `form`, added to the table if it is new.
     fn handle(&mut self, form: Form<'_>) -> NonZeroU32 {
-        let hash = FxBuildHasher.hash_one(form);
-        let known = self.index.find(hash, |&handle| {
-            form_in(&self.uuids, &self.texts, handle) == form
-        });
-        if let Some(&handle) = known {
+        let (known, hash) = self.find(form);
+        if let Some(handle) = known {
             return handle;
         }
         let handle = match form {
@@ -195,13 +199,7 @@ impl Id {
 /// Whether the table holds `text`, without adding it.
 #[cfg(test)]
 fn in_table(text: &str) -> bool {
-    let form = Form::of(text);
-    let table = table();
-    let hash = FxBuildHasher.hash_one(form);
-    table
-        .index
-        .find(hash, |&handle| table.form(handle) == form)
-        .is_some()
+    table().find(Form::of(text)).0.is_some()
 }
 
 /// An id's text, borrowed or written out; use it as a `&str`.

@@ -193,6 +193,7 @@ impl<'a> OpBuilder<'a> {
         // contacts to a few ops each. A record with nothing but empty fields still gets them
         // all, so that it exists.
         let all_empty = next.values().all(is_empty_value);
+        let record = WireId::from(record);
         let mut ops = Vec::new();
         for field in fields {
             let value = next.get(field).unwrap_or(&NULL);
@@ -201,7 +202,7 @@ impl<'a> OpBuilder<'a> {
                 Some(before) => before.get(field).unwrap_or(&NULL) != value,
             };
             if changed {
-                let op = self.stamped(entity, record, field.clone(), value.clone());
+                let op = self.stamped(entity, &record, field.clone(), value.clone());
                 op.validate()?;
                 ops.push(op);
             }
@@ -211,19 +212,29 @@ impl<'a> OpBuilder<'a> {
 
     /// The op that marks a record deleted (a tombstone that wins until a later restore).
     pub fn delete_op(&mut self, entity: EntityKind, record: &Id) -> Op {
-        self.stamped(entity, record, DELETED_FIELD.to_owned(), Value::Bool(true))
+        self.stamped(
+            entity,
+            &record.into(),
+            DELETED_FIELD.to_owned(),
+            Value::Bool(true),
+        )
     }
 
     /// The op that undoes a delete; the record's other fields are unchanged by it.
     pub fn restore_op(&mut self, entity: EntityKind, record: &Id) -> Op {
-        self.stamped(entity, record, DELETED_FIELD.to_owned(), Value::Bool(false))
+        self.stamped(
+            entity,
+            &record.into(),
+            DELETED_FIELD.to_owned(),
+            Value::Bool(false),
+        )
     }
 
-    fn stamped(&mut self, entity: EntityKind, record: &Id, field: String, value: Value) -> Op {
+    fn stamped(&mut self, entity: EntityKind, record: &WireId, field: String, value: Value) -> Op {
         Op {
             id: (self.new_id)(),
             entity,
-            record: record.into(),
+            record: record.clone(),
             field,
             value,
             stamp: self.clock.tick(self.wall_ms),

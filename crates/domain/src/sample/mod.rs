@@ -248,6 +248,7 @@ impl Rng {
         Id::v7(u64::try_from(at).unwrap_or(0), self.uuid_random())
     }
 
+    /// A UUIDv7 for an op made at `at`.
     fn op_id(&mut self, at: i64) -> WireId {
         WireId::v7(u64::try_from(at).unwrap_or(0), self.uuid_random())
     }
