@@ -4,43 +4,75 @@ use crate::{
     admin::token_hash,
     error::ApiError,
     rate_limit::RateLimiter,
-    storage::{Member, Storage},
+    storage::{Member, PullPage, Storage, StoredOp},
 };
 use axum::{
     extract::{
         rejection::{JsonRejection, QueryRejection},
-        DefaultBodyLimit, FromRequestParts, Query, State,
+        DefaultBodyLimit, FromRequestParts, Query, Request, State,
     },
-    http::{header, request::Parts},
+    http::{header, request::Parts, HeaderValue, StatusCode},
+    middleware::{self, Next},
+    response::{IntoResponse, Response},
     routing::get,
     Json, Router,
 };
-use rabet_domain::sync::{
-    PullQuery, PullResponse, PushRequest, PushResponse, SessionInfo, DEFAULT_PULL_LIMIT,
-    MAX_PULL_LIMIT, MAX_PUSH_BYTES, MAX_PUSH_OPS, PROTOCOL,
+use rabet_domain::{
+    hlc::Stamp,
+    id::WireId,
+    kind::EntityKind,
+    op::Op,
+    sync::{
+        PullQuery, PushResponse, SessionInfo, DEFAULT_PULL_LIMIT, MAX_PULL_LIMIT, MAX_PUSH_BYTES,
+        MAX_PUSH_OPS, PROTOCOL,
+    },
 };
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 use std::{sync::Arc, time::Duration, time::Instant};
+use tower_http::set_header::SetResponseHeaderLayer;
 
 /// How long a health check waits for the database before calling it unavailable.
 const HEALTH_TIMEOUT: Duration = Duration::from_secs(3);
+
+/// The most bytes of ops one pull page carries (it always carries at least one op), so a
+/// page of large values cannot take `MAX_PULL_LIMIT` × 64 KiB of memory.
+pub const MAX_PULL_BYTES: usize = 4 * 1024 * 1024;
 
 #[derive(Clone)]
 pub struct ApiState {
     pub storage: Arc<dyn Storage>,
     pub limiter: Arc<RateLimiter>,
+    /// Time for a request to be read and answered.
+    pub request_timeout: Duration,
 }
 
 pub fn router(state: ApiState) -> Router {
     let v1 = Router::new()
         .route("/ops", get(pull).post(push))
         .route("/session", get(session));
+    let request_timeout = state.request_timeout;
     Router::new()
         .route("/health", get(health))
         .nest(&format!("/v{PROTOCOL}"), v1)
         .fallback(|| async { ApiError::NotFound })
         .layer(DefaultBodyLimit::max(MAX_PUSH_BYTES))
+        .layer(middleware::from_fn_with_state(request_timeout, deadline))
+        // Answers are for one member's eyes and change with every push: no cache keeps them.
+        .layer(SetResponseHeaderLayer::overriding(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ))
         .with_state(state)
+}
+
+/// A request not read and answered in time (a client sending its body slowly) is answered
+/// 408; the answer closes the connection, since the body is left unread.
+async fn deadline(State(timeout): State<Duration>, request: Request, next: Next) -> Response {
+    match tokio::time::timeout(timeout, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => ApiError::RequestTimeout.into_response(),
+    }
 }
 
 #[derive(Serialize)]
@@ -108,10 +140,57 @@ async fn session(Authenticated { member }: Authenticated) -> Json<SessionInfo> {
     })
 }
 
+/// A push as received: `rabet_domain::sync::PushRequest`, its ops' values left as JSON text.
+#[derive(Deserialize)]
+struct ReceivedPush {
+    ops: Vec<ReceivedOp>,
+}
+
+/// An [`Op`] as received, its value kept as the JSON text the client sent, so it is stored
+/// and relayed exactly (numbers past a 64-bit float included). Same fields as `Op`, in the
+/// same order.
+#[derive(Deserialize, Serialize)]
+struct ReceivedOp {
+    id: WireId,
+    entity: EntityKind,
+    record: WireId,
+    field: String,
+    value: Box<RawValue>,
+    stamp: Stamp,
+}
+
+impl ReceivedOp {
+    /// Validates the op as `Op::validate` does, and gives the form it is stored in.
+    fn into_stored(self, index: usize) -> Result<StoredOp, ApiError> {
+        // Every client parses the value this way: one it could not read is refused here,
+        // never relayed to stall every client's pull.
+        let value =
+            serde_json::from_str(self.value.get()).map_err(|error| ApiError::Malformed {
+                status: StatusCode::UNPROCESSABLE_ENTITY,
+                message: format!("op {index} has an unreadable value: {error}"),
+            })?;
+        let op = Op {
+            id: self.id.clone(),
+            entity: self.entity,
+            record: self.record.clone(),
+            field: self.field.clone(),
+            value,
+            stamp: self.stamp.clone(),
+        };
+        op.validate()
+            .map_err(|error| ApiError::InvalidOp { index, error })?;
+        Ok(StoredOp {
+            id: self.id.to_string(),
+            sort_key: self.stamp.to_sort_key(),
+            json: serde_json::to_string(&self).expect("an op always serializes"),
+        })
+    }
+}
+
 async fn push(
     State(state): State<ApiState>,
     Authenticated { member }: Authenticated,
-    body: Result<Json<PushRequest>, JsonRejection>,
+    body: Result<Json<ReceivedPush>, JsonRejection>,
 ) -> Result<Json<PushResponse>, ApiError> {
     let Json(request) = body?;
     if request.ops.len() > MAX_PUSH_OPS {
@@ -121,14 +200,16 @@ async fn push(
     }
     // The whole batch is checked before anything is written: a push is stored entirely or
     // not at all.
-    for (index, op) in request.ops.iter().enumerate() {
-        op.validate()
-            .map_err(|error| ApiError::InvalidOp { index, error })?;
-    }
-    let response = state.storage.push(&member.workspace, &request.ops).await?;
+    let ops = request
+        .ops
+        .into_iter()
+        .enumerate()
+        .map(|(index, op)| op.into_stored(index))
+        .collect::<Result<Vec<_>, _>>()?;
+    let response = state.storage.push(&member.workspace, &ops).await?;
     tracing::debug!(
         workspace = %member.workspace,
-        received = request.ops.len(),
+        received = ops.len(),
         stored = response.stored,
         latest = response.latest,
         "push"
@@ -140,7 +221,7 @@ async fn pull(
     State(state): State<ApiState>,
     Authenticated { member }: Authenticated,
     query: Result<Query<PullQuery>, QueryRejection>,
-) -> Result<Json<PullResponse>, ApiError> {
+) -> Result<Json<PullPage>, ApiError> {
     let Query(query) = query?;
     let limit = query
         .limit
@@ -148,7 +229,7 @@ async fn pull(
         .clamp(1, MAX_PULL_LIMIT);
     let page = state
         .storage
-        .pull(&member.workspace, query.after, limit)
+        .pull(&member.workspace, query.after, limit, MAX_PULL_BYTES)
         .await?;
     Ok(Json(page))
 }

@@ -32,6 +32,8 @@ pub enum ApiError {
     TooManyOps { count: usize },
     #[error("op {index} is invalid: {error}")]
     InvalidOp { index: usize, error: OpError },
+    #[error("the request was not received in time")]
+    RequestTimeout,
     #[error("the database is unavailable: {0}")]
     DatabaseUnavailable(String),
     #[error("internal server error")]
@@ -51,6 +53,7 @@ impl ApiError {
             ApiError::TooLarge | ApiError::TooManyOps { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::Malformed { status, .. } => *status,
             ApiError::InvalidOp { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+            ApiError::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
             ApiError::DatabaseUnavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -67,6 +70,7 @@ impl ApiError {
             ApiError::Malformed { .. } => "malformed",
             ApiError::TooManyOps { .. } => "too_many_ops",
             ApiError::InvalidOp { .. } => "invalid_op",
+            ApiError::RequestTimeout => "request_timeout",
             ApiError::DatabaseUnavailable(_) => "database_unavailable",
             ApiError::Internal => "internal",
         }

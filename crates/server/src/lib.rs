@@ -5,6 +5,8 @@
 
 pub mod admin;
 mod api;
+mod body;
+pub mod connections;
 mod error;
 pub mod rate_limit;
 mod static_files;
@@ -12,7 +14,7 @@ pub mod storage;
 
 use axum::{
     http::{header, HeaderValue, Method},
-    Router,
+    middleware, Router,
 };
 use std::{future::Future, path::PathBuf, sync::Arc, time::Duration};
 use tokio::net::TcpListener;
@@ -21,9 +23,10 @@ use tower_http::{
     trace::TraceLayer,
 };
 
+pub use connections::Limits;
 pub use error::ApiError;
 pub use rate_limit::RateLimit;
-pub use storage::{DatabaseLocation, SqlStorage, Storage, StorageError};
+pub use storage::{DatabaseLocation, PullPage, SqlStorage, Storage, StorageError, StoredOp};
 
 /// What the server is made of: where the app is, where data lives, and its policies.
 #[derive(Clone)]
@@ -35,6 +38,8 @@ pub struct AppState {
     /// browser; empty when the app is only served by this server (same origin).
     pub cors_origins: Vec<HeaderValue>,
     pub rate_limit: RateLimit,
+    /// Timeouts and connection caps.
+    pub limits: Limits,
 }
 
 impl AppState {
@@ -45,6 +50,7 @@ impl AppState {
             storage,
             cors_origins: Vec::new(),
             rate_limit: RateLimit::DEFAULT,
+            limits: Limits::default(),
         }
     }
 }
@@ -54,6 +60,7 @@ pub fn app(state: AppState) -> Router {
     let mut api = api::router(api::ApiState {
         storage: state.storage,
         limiter: Arc::new(rate_limit::RateLimiter::new(state.rate_limit)),
+        request_timeout: state.limits.request_timeout,
     });
     if !state.cors_origins.is_empty() {
         api = api.layer(cors(state.cors_origins));
@@ -61,6 +68,7 @@ pub fn app(state: AppState) -> Router {
     Router::new()
         .nest("/api", api)
         .fallback_service(static_files::service(&state.dist))
+        .layer(middleware::from_fn(body::close_unless_read))
         .layer(TraceLayer::new_for_http())
 }
 
@@ -74,14 +82,13 @@ fn cors(origins: Vec<HeaderValue>) -> CorsLayer {
         .max_age(Duration::from_secs(24 * 60 * 60))
 }
 
-/// Serves `app(state)` on `listener` until `shutdown` resolves, then lets in-flight requests
-/// finish before returning.
+/// Serves `app(state)` on `listener` within `state.limits` until `shutdown` resolves, then
+/// lets in-flight requests finish for at most `state.limits.shutdown_grace` before returning.
 pub async fn serve(
     listener: TcpListener,
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(listener, app(state))
-        .with_graceful_shutdown(shutdown)
-        .await
+    let limits = state.limits;
+    connections::serve(listener, app(state), limits, shutdown).await
 }

@@ -5,9 +5,9 @@ use axum::http::HeaderValue;
 use clap::{Args, Parser, Subcommand};
 use rabet_server::{
     admin::{self, token_id},
-    AppState, DatabaseLocation, RateLimit, SqlStorage, Storage,
+    connections, AppState, DatabaseLocation, Limits, RateLimit, SqlStorage, Storage,
 };
-use std::{net::SocketAddr, path::PathBuf, process::ExitCode, sync::Arc};
+use std::{net::SocketAddr, path::PathBuf, process::ExitCode, sync::Arc, time::Duration};
 use tokio::net::TcpListener;
 use tracing_subscriber::EnvFilter;
 
@@ -120,6 +120,25 @@ struct ServeArgs {
     /// Requests each token may make at once before the average applies.
     #[arg(long, env = "RABET_RATE_BURST", default_value_t = RateLimit::DEFAULT.burst)]
     rate_burst: f64,
+    /// Seconds a client has to send a request's headers; also how long an idle kept-alive
+    /// connection stays open.
+    #[arg(long, env = "RABET_HEADER_TIMEOUT", default_value_t = Limits::default().header_read_timeout.as_secs())]
+    header_timeout: u64,
+    /// Seconds an API request has to be received (its body) and answered; 408 after it.
+    #[arg(long, env = "RABET_REQUEST_TIMEOUT", default_value_t = Limits::default().request_timeout.as_secs())]
+    request_timeout: u64,
+    /// Connections open at once, in total (lowered to what the open-file limit allows);
+    /// more wait until one closes.
+    #[arg(long, env = "RABET_MAX_CONNECTIONS", default_value_t = Limits::default().max_connections)]
+    max_connections: usize,
+    /// Connections open at once from one client address; more are closed at once. Behind a
+    /// reverse proxy every client has the proxy's address: raise it to --max-connections.
+    #[arg(long, env = "RABET_MAX_CONNECTIONS_PER_IP", default_value_t = Limits::default().max_connections_per_ip)]
+    max_connections_per_ip: usize,
+    /// Seconds a shutdown (SIGTERM, Ctrl-C) waits for requests in flight before closing
+    /// their connections.
+    #[arg(long, env = "RABET_SHUTDOWN_GRACE", default_value_t = Limits::default().shutdown_grace.as_secs())]
+    shutdown_grace: u64,
 }
 
 type Result<T, E = Box<dyn std::error::Error>> = std::result::Result<T, E>;
@@ -169,6 +188,30 @@ async fn serve(args: ServeArgs) -> Result<()> {
         .map(|origin| HeaderValue::from_str(origin.trim_end_matches('/')))
         .collect::<Result<Vec<_>, _>>()
         .map_err(|_| "a --cors-origin is not a valid header value")?;
+    if args.header_timeout == 0
+        || args.request_timeout == 0
+        || args.max_connections == 0
+        || args.max_connections_per_ip == 0
+    {
+        return Err("timeouts and connection caps must be above 0".into());
+    }
+    let mut max_connections = args.max_connections;
+    if let Some(allowed) = connections::connections_the_file_limit_allows() {
+        if allowed < max_connections {
+            tracing::warn!(
+                allowed,
+                "the open-file limit (ulimit -n) allows only {allowed} connections"
+            );
+            max_connections = allowed;
+        }
+    }
+    let limits = Limits {
+        header_read_timeout: Duration::from_secs(args.header_timeout),
+        request_timeout: Duration::from_secs(args.request_timeout),
+        max_connections,
+        max_connections_per_ip: args.max_connections_per_ip,
+        shutdown_grace: Duration::from_secs(args.shutdown_grace),
+    };
     let storage = Arc::new(args.database.open().await?);
     let listener = TcpListener::bind(args.addr).await?;
     let addr = listener.local_addr()?;
@@ -179,11 +222,12 @@ async fn serve(args: ServeArgs) -> Result<()> {
             per_second: args.rate_limit,
             burst: args.rate_burst,
         },
+        limits,
         ..AppState::new(args.dist, storage.clone())
     };
     rabet_server::serve(listener, state, shutdown_signal()).await?;
     storage.close().await;
-    tracing::info!("stopped after finishing in-flight requests");
+    tracing::info!("stopped");
     Ok(())
 }
 

@@ -9,15 +9,22 @@
 //! files in place; asked `If-Modified-Since` by a browser holding the newer index.html, the
 //! server would answer 304, and the page would go on asking for assets that are gone. An
 //! entity tag differs for any other file, older or newer.
+//!
+//! Every file goes with a Content-Security-Policy the app works under (see [`csp`]) and
+//! `Vary: Accept-Encoding`, since a `.br` or `.gz` twin may be sent in its place.
 
 use axum::{
     body::Body,
     http::{header, HeaderMap, HeaderValue, Request, Response, StatusCode},
 };
+use base64::Engine;
+use sha2::{Digest, Sha256};
 use std::{
     convert::Infallible,
     hash::{DefaultHasher, Hash, Hasher},
-    path::Path,
+    path::{Path, PathBuf},
+    sync::{Arc, Mutex},
+    time::SystemTime,
 };
 use tower::{service_fn, util::BoxCloneSyncService, ServiceExt};
 use tower_http::services::{ServeDir, ServeFile};
@@ -32,8 +39,9 @@ pub fn service(dist: &Path) -> StaticService {
     let index = ServeFile::new(dist.join("index.html"))
         .precompressed_br()
         .precompressed_gzip();
+    let policy = Arc::new(Policy::new(dist.join("index.html")));
     BoxCloneSyncService::new(service_fn(move |request: Request<Body>| {
-        let (files, index) = (files.clone(), index.clone());
+        let (files, index, policy) = (files.clone(), index.clone(), policy.clone());
         async move {
             let path = request.uri().path().to_owned();
             let revalidated = !is_hashed_asset(&path);
@@ -56,9 +64,100 @@ pub fn service(dist: &Path) -> StaticService {
             if revalidated {
                 response = by_entity_tag(response, if_none_match.as_ref());
             }
-            Ok(with_headers(&path, response))
+            let csp = policy.current().await;
+            Ok(with_headers(&path, response, csp))
         }
     }))
+}
+
+/// The Content-Security-Policy of the app, for the index.html being served:
+///
+/// - scripts: the app's own files, its wasm (`'wasm-unsafe-eval'` lets it be compiled), and
+///   the inline scripts of index.html by their SHA-256 (ours, and Trunk's module that starts
+///   the wasm), so no other inline script runs;
+/// - styles: the app's stylesheet and inline styles, which the views set on elements;
+/// - `connect-src *`: the app syncs with whichever server its user connects it to, on any
+///   origin, so any is allowed (an attacker's script, which could abuse that, cannot run);
+/// - no plugins, no `<base>`, forms only to this origin, and no framing by any page.
+fn csp(index_html: &str) -> String {
+    let hashes: String = inline_scripts(index_html)
+        .map(|script| {
+            // The HTML parser turns CRLF and CR into LF before the browser hashes a script.
+            let script = script.replace("\r\n", "\n").replace('\r', "\n");
+            let digest = Sha256::digest(script.as_bytes());
+            let digest = base64::engine::general_purpose::STANDARD.encode(digest);
+            format!(" 'sha256-{digest}'")
+        })
+        .collect();
+    format!(
+        "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'{hashes}; \
+         style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self'; \
+         connect-src *; worker-src 'self'; manifest-src 'self'; object-src 'none'; \
+         base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    )
+}
+
+/// The text of each `<script>` without a `src`, as the browser hashes it.
+fn inline_scripts(html: &str) -> impl Iterator<Item = &str> {
+    let lower = html.to_ascii_lowercase();
+    let mut scripts = Vec::new();
+    let mut from = 0;
+    while let Some(open) = lower[from..].find("<script").map(|at| from + at) {
+        let Some(tag_end) = lower[open..].find('>').map(|at| open + at) else {
+            break;
+        };
+        let Some(close) = lower[tag_end..].find("</script").map(|at| tag_end + at) else {
+            break;
+        };
+        let attributes = &lower[open + "<script".len()..tag_end];
+        let has_src = attributes
+            .split(|c: char| c.is_ascii_whitespace() || c == '/')
+            .any(|attribute| attribute.split('=').next() == Some("src"));
+        if !has_src {
+            scripts.push(tag_end + 1..close);
+        }
+        from = close;
+    }
+    scripts.into_iter().map(move |range| &html[range])
+}
+
+/// The policy for the index.html on disk, worked out again when a deploy changes it.
+struct Policy {
+    index: PathBuf,
+    cached: Mutex<Option<(SystemTime, u64, HeaderValue)>>,
+}
+
+impl Policy {
+    fn new(index: PathBuf) -> Self {
+        Policy {
+            index,
+            cached: Mutex::new(None),
+        }
+    }
+
+    async fn current(&self) -> HeaderValue {
+        let stamp = tokio::fs::metadata(&self.index)
+            .await
+            .ok()
+            .and_then(|meta| Some((meta.modified().ok()?, meta.len())));
+        {
+            let cached = self.cached.lock().unwrap_or_else(|p| p.into_inner());
+            if let (Some((modified, len, policy)), Some(stamp)) = (&*cached, stamp) {
+                if (*modified, *len) == stamp {
+                    return policy.clone();
+                }
+            }
+        }
+        let html = tokio::fs::read_to_string(&self.index)
+            .await
+            .unwrap_or_default();
+        let policy = HeaderValue::from_str(&csp(&html)).expect("a policy is ASCII");
+        if let Some((modified, len)) = stamp {
+            *self.cached.lock().unwrap_or_else(|p| p.into_inner()) =
+                Some((modified, len, policy.clone()));
+        }
+        policy
+    }
 }
 
 /// Paths whose last segment has an extension name files; the others are app routes.
@@ -112,8 +211,13 @@ fn entity_tag(headers: &HeaderMap) -> Option<String> {
     Some(format!("\"{:016x}\"", hasher.finish()))
 }
 
-fn with_headers(path: &str, mut response: Response<Body>) -> Response<Body> {
+fn with_headers(path: &str, mut response: Response<Body>, csp: HeaderValue) -> Response<Body> {
     let headers = response.headers_mut();
+    headers.insert(header::CONTENT_SECURITY_POLICY, csp);
+    headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
+    if !headers.contains_key(header::VARY) {
+        headers.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    }
     let cache = if is_hashed_asset(path) {
         IMMUTABLE
     } else {
@@ -151,6 +255,16 @@ fn is_hashed_asset(path: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn finds_inline_scripts_only() {
+        let html = "<head><script>a()</script><SCRIPT type=module>\nb()\n</SCRIPT>\
+                    <script src=\"/x.js\"></script><script data-x src=/y.js></script>\
+                    <script data-src=\"z\">c()</script></head>";
+        let found: Vec<_> = inline_scripts(html).collect();
+        assert_eq!(found, ["a()", "\nb()\n", "c()"]);
+        assert!(csp(html).contains("'sha256-"));
+    }
 
     #[test]
     fn recognizes_trunk_hashed_names() {

@@ -4,13 +4,14 @@
 //! for an embedded SQLite file (the default) and for PostgreSQL (`DATABASE_URL`) with the same
 //! SQL through sqlx's `Any` driver, so both backends behave alike by construction.
 //!
-//! Ops are opaque here: they are stored as JSON under their id and handed back in order.
+//! Ops are opaque here: they are stored as JSON under their id and handed back in order,
+//! as the very text stored.
 
 use async_trait::async_trait;
-use rabet_domain::{
-    op::Op,
-    sync::{Cursor, PullResponse, PushResponse},
-};
+use futures_util::TryStreamExt;
+use rabet_domain::sync::{Cursor, PushResponse};
+use serde::Serialize;
+use serde_json::value::RawValue;
 use sqlx::{
     any::{AnyPoolOptions, AnyRow},
     migrate::{MigrateError, Migrator},
@@ -80,6 +81,25 @@ pub struct TokenRecord {
     pub revoked_at_ms: Option<i64>,
 }
 
+/// A validated op, ready to store.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct StoredOp {
+    /// The op's id, unique within a workspace.
+    pub id: String,
+    /// Its stamp's sort key, kept for inspection.
+    pub sort_key: String,
+    /// The op as JSON, relayed as is.
+    pub json: String,
+}
+
+/// One page of a pull: `rabet_domain::sync::PullResponse` with its ops as stored JSON text.
+#[derive(Debug, Serialize)]
+pub struct PullPage {
+    pub ops: Vec<Box<RawValue>>,
+    pub next: Cursor,
+    pub more: bool,
+}
+
 /// Everything the server persists. Every method is one transaction.
 #[async_trait]
 pub trait Storage: Send + Sync {
@@ -111,15 +131,17 @@ pub trait Storage: Send + Sync {
 
     /// Stores the ops the workspace does not hold yet (by op id), numbering them after the
     /// workspace's latest sequence number in commit order. The ops must be validated.
-    async fn push(&self, workspace: &str, ops: &[Op]) -> Result<PushResponse, StorageError>;
+    async fn push(&self, workspace: &str, ops: &[StoredOp]) -> Result<PushResponse, StorageError>;
 
-    /// Up to `limit` ops numbered after `after`, oldest first.
+    /// Up to `limit` ops numbered after `after`, oldest first, and no more of them than fit
+    /// in `max_bytes` of JSON (but always one, when there is one).
     async fn pull(
         &self,
         workspace: &str,
         after: Cursor,
         limit: u32,
-    ) -> Result<PullResponse, StorageError>;
+        max_bytes: usize,
+    ) -> Result<PullPage, StorageError>;
 }
 
 /// [`Storage`] in SQLite or PostgreSQL.
@@ -281,7 +303,7 @@ impl Storage for SqlStorage {
         Ok(())
     }
 
-    async fn push(&self, workspace: &str, ops: &[Op]) -> Result<PushResponse, StorageError> {
+    async fn push(&self, workspace: &str, ops: &[StoredOp]) -> Result<PushResponse, StorageError> {
         let _writer = match &self.sqlite_writer {
             Some(writer) => Some(writer.lock().await),
             None => None,
@@ -300,16 +322,15 @@ impl Storage for SqlStorage {
         };
         let mut stored: i64 = 0;
         for op in ops {
-            let body = serde_json::to_string(op).expect("an op always serializes");
             let inserted = sqlx::query(
                 "INSERT INTO ops (workspace, seq, op_id, body, stamp) VALUES ($1, $2, $3, $4, $5) \
                  ON CONFLICT (workspace, op_id) DO NOTHING",
             )
             .bind(workspace)
             .bind(latest + stored + 1)
-            .bind(op.id.to_string())
-            .bind(body)
-            .bind(op.stamp.to_sort_key())
+            .bind(&op.id)
+            .bind(&op.json)
+            .bind(&op.sort_key)
             .execute(&mut *tx)
             .await?;
             // Only new ops take a number; a retried push numbers nothing twice.
@@ -336,32 +357,36 @@ impl Storage for SqlStorage {
         workspace: &str,
         after: Cursor,
         limit: u32,
-    ) -> Result<PullResponse, StorageError> {
+        max_bytes: usize,
+    ) -> Result<PullPage, StorageError> {
         let after = i64::try_from(after).unwrap_or(i64::MAX);
-        // One row more than asked tells whether more follow.
+        // Rows are read one by one and the page closed when full, so a page of large ops is
+        // never held beyond its budget. One row more than fits tells that more follow.
         let mut rows = sqlx::query(
             "SELECT seq, body FROM ops WHERE workspace = $1 AND seq > $2 ORDER BY seq LIMIT $3",
         )
         .bind(workspace)
         .bind(after)
         .bind(i64::from(limit) + 1)
-        .fetch_all(&self.pool)
-        .await?;
-        let more = rows.len() > limit as usize;
-        rows.truncate(limit as usize);
-        let mut next = after;
-        let mut ops = Vec::with_capacity(rows.len());
-        for row in rows {
+        .fetch(&self.pool);
+        let (mut ops, mut bytes, mut next, mut more) = (Vec::new(), 0, after, false);
+        while let Some(row) = rows.try_next().await? {
             let seq: i64 = row.try_get("seq")?;
-            let body: &str = row.try_get("body")?;
-            let op = serde_json::from_str(body).map_err(|error| StorageError::Corrupt {
+            let body: String = row.try_get("body")?;
+            if ops.len() == limit as usize || (!ops.is_empty() && bytes + body.len() > max_bytes) {
+                more = true;
+                break;
+            }
+            // The op's text and the comma after it.
+            bytes += body.len() + 1;
+            let op = RawValue::from_string(body).map_err(|error| StorageError::Corrupt {
                 seq,
                 reason: error.to_string(),
             })?;
             ops.push(op);
             next = seq;
         }
-        Ok(PullResponse {
+        Ok(PullPage {
             ops,
             next: next as Cursor,
             more,

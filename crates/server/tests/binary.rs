@@ -17,12 +17,16 @@ use std::{
     sync::mpsc,
     time::{Duration, Instant},
 };
+use tokio::io::AsyncWriteExt;
 
 const BINARY: &str = env!("CARGO_BIN_EXE_rabet-server");
 
 /// The binary with the test database's location and nothing from the caller's environment.
 fn rabet_server(database: &TestDatabase) -> Command {
-    let mut command = Command::new(BINARY);
+    with_database(Command::new(BINARY), database)
+}
+
+fn with_database(mut command: Command, database: &TestDatabase) -> Command {
     command
         .env_remove("DATABASE_URL")
         .env_remove("RABET_DATA_DIR")
@@ -119,7 +123,28 @@ struct Process {
 
 impl Process {
     async fn start(database: &TestDatabase, dist: &std::path::Path) -> Process {
-        let mut child = rabet_server(database)
+        Process::start_with(database, dist, None, &[]).await
+    }
+
+    /// With at most `open_files` file descriptors (`ulimit -n`) and extra environment.
+    async fn start_with(
+        database: &TestDatabase,
+        dist: &std::path::Path,
+        open_files: Option<u32>,
+        env: &[(&str, &str)],
+    ) -> Process {
+        let mut command = match open_files {
+            None => rabet_server(database),
+            Some(limit) => {
+                let mut shell = Command::new("sh");
+                shell
+                    .args(["-c", &format!("ulimit -n {limit} && exec \"$0\" \"$@\"")])
+                    .arg(BINARY);
+                with_database(shell, database)
+            }
+        };
+        let mut child = command
+            .envs(env.iter().copied())
             .args(["serve", "--addr", "127.0.0.1:0", "--dist"])
             .arg(dist)
             .args(["--rate-limit", "1000000", "--rate-burst", "1000000"])
@@ -278,4 +303,87 @@ async fn acknowledged_pushes_survive_kill_9_on_sqlite() {
 #[tokio::test]
 async fn acknowledged_pushes_survive_kill_9_on_postgres() {
     acknowledged_pushes_survive_kill_9(Backend::Postgres).await;
+}
+
+/// SIGTERM lets in-flight requests finish, but not forever: a client stalled mid-request
+/// is cut off after the grace period.
+#[tokio::test]
+async fn sigterm_stops_the_server_despite_a_stalled_client() {
+    let database = TestDatabase::new(Backend::Sqlite).await.unwrap();
+    let workspace = run(&database, &["workspace", "create", "Acme"]).remove(0);
+    let token = issue_token(&database, &workspace, &[]).remove(0);
+    let dist = tempfile::tempdir().unwrap();
+    common::write_dist(dist.path());
+    let mut server = Process::start_with(
+        &database,
+        dist.path(),
+        None,
+        &[("RABET_SHUTDOWN_GRACE", "1")],
+    )
+    .await;
+    let mut stalled = tokio::net::TcpStream::connect(server.base.trim_start_matches("http://"))
+        .await
+        .unwrap();
+    // A push whose body stops after 10 of its 1,000 bytes.
+    let request = format!(
+        "POST /api/v1/ops HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n\
+         Authorization: Bearer {token}\r\nContent-Length: 1000\r\n\r\n{{\"ops\": [ "
+    );
+    stalled.write_all(request.as_bytes()).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let sent = Command::new("kill")
+        .args(["-TERM", &server.child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let status = loop {
+        if let Some(status) = server.child.try_wait().unwrap() {
+            break status;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "still running 10 s after SIGTERM"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    };
+    assert!(status.success(), "{status}");
+    drop(stalled);
+}
+
+/// Hundreds of connections from one address that never finish their headers (slow loris),
+/// on a server allowed few open files: another client is still served at once.
+#[tokio::test]
+async fn a_slow_loris_client_cannot_starve_others() {
+    let database = TestDatabase::new(Backend::Sqlite).await.unwrap();
+    let dist = tempfile::tempdir().unwrap();
+    common::write_dist(dist.path());
+    let server = Process::start_with(&database, dist.path(), Some(512), &[]).await;
+    let addr = server.base.trim_start_matches("http://").to_owned();
+    let mut attackers = Vec::new();
+    for _ in 0..600 {
+        let connect = tokio::net::TcpStream::connect(&addr);
+        let Ok(Ok(mut stream)) = tokio::time::timeout(Duration::from_secs(1), connect).await else {
+            continue;
+        };
+        let _ = stream.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n").await;
+        attackers.push(stream);
+    }
+    // Another client, from another address (127.0.0.2 is loopback too).
+    let other = reqwest::Client::builder()
+        .local_address(std::net::IpAddr::from([127, 0, 0, 2]))
+        .timeout(Duration::from_secs(5))
+        .build()
+        .unwrap();
+    for _ in 0..3 {
+        let health = other
+            .get(format!("{}/api/health", server.base))
+            .send()
+            .await;
+        assert!(
+            health.as_ref().is_ok_and(|r| r.status() == StatusCode::OK),
+            "{health:?}"
+        );
+    }
+    drop(attackers);
 }

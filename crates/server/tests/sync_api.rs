@@ -38,6 +38,8 @@ on_every_backend!(
     cors_preflight_allows_configured_origins_only,
     each_token_is_rate_limited,
     concurrent_pushes_through_two_servers_are_never_skipped_by_a_pull,
+    values_come_back_exactly_as_pushed,
+    a_pull_page_is_bounded_in_bytes,
 );
 
 /// A member's view of the API.
@@ -548,4 +550,83 @@ async fn tokens_are_listed_and_revoked_by_id() {
     assert!(admin::issue_token(&*storage, "no-such-workspace", "Eve")
         .await
         .is_err());
+}
+
+/// Numbers past what a 64-bit float holds exactly are relayed as sent, not rounded.
+async fn values_come_back_exactly_as_pushed(backend: Backend) {
+    let Some(setup) = Setup::new(backend).await else {
+        return;
+    };
+    let alice = setup.member("Alice").await;
+    let values = [
+        "18446744073709551616",
+        "-123456789012345678901234567890",
+        "0.1000000000000000055511151231257827",
+        "1e300",
+        "-0",
+        r#"{"amount":12345678901234567891,"list":[1.50,2e-7]}"#,
+    ];
+    let ops = OpMaker::new(1).ops(values.len());
+    let raw_ops: Vec<String> = ops
+        .iter()
+        .zip(values)
+        .map(|(op, value)| {
+            let mut text = serde_json::to_string(op).unwrap();
+            let value_at = text.find("\"value\":").unwrap() + "\"value\":".len();
+            let old = serde_json::to_string(&op.value).unwrap();
+            text.replace_range(value_at..value_at + old.len(), value);
+            text
+        })
+        .collect();
+    let body = format!("{{\"ops\":[{}]}}", raw_ops.join(","));
+    let response = alice.push_raw(body).await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let pulled = alice.pull_raw("after=0").await.text().await.unwrap();
+    for value in values {
+        assert!(
+            pulled.contains(&format!("\"value\":{value},")),
+            "{value} not in {pulled}"
+        );
+    }
+    // Still ops to a client that reads them as such.
+    let page: PullResponse = serde_json::from_str(&pulled).unwrap();
+    assert_eq!(page.ops.len(), values.len());
+    assert_eq!(page.ops[0].id, ops[0].id);
+}
+
+/// Ops with large values fill a page by bytes long before the page's count.
+async fn a_pull_page_is_bounded_in_bytes(backend: Backend) {
+    let Some(setup) = Setup::new(backend).await else {
+        return;
+    };
+    let alice = setup.member("Alice").await;
+    let mut big = OpMaker::new(1).ops(120);
+    for op in &mut big {
+        op.value = json!("x".repeat(60 * 1024));
+    }
+    for batch in big.chunks(40) {
+        alice.push(batch).await;
+    }
+    let (mut pulled, mut after, mut pages) = (Vec::new(), 0, 0);
+    loop {
+        let response = alice
+            .pull_raw(&format!("after={after}&limit={MAX_PULL_LIMIT}"))
+            .await;
+        let text = response.text().await.unwrap();
+        assert!(
+            text.len() <= MAX_PUSH_BYTES + 70 * 1024,
+            "{} bytes",
+            text.len()
+        );
+        let page: PullResponse = serde_json::from_str(&text).unwrap();
+        assert!(!page.ops.is_empty());
+        after = page.next;
+        pulled.extend(page.ops);
+        pages += 1;
+        if !page.more {
+            break;
+        }
+    }
+    assert!(pages >= 2, "{pages} pages");
+    assert_eq!(pulled, big);
 }
