@@ -176,9 +176,11 @@ pub async fn serve(
                 continue;
             }
         };
-        let Some(address_slot) =
-            PerAddress::take(&per_address, peer.ip(), limits.max_connections_per_ip)
-        else {
+        let Some(address_slot) = PerAddress::take(
+            &per_address,
+            client_address(peer.ip()),
+            limits.max_connections_per_ip,
+        ) else {
             tracing::debug!(%peer, "refused: too many connections from this address");
             continue;
         };
@@ -218,6 +220,18 @@ pub async fn serve(
     Ok(())
 }
 
+/// The address a client is counted under: its IPv4 address, or its IPv6 /64 network (one
+/// host commonly holds a whole /64, and could otherwise take a new address per connection).
+fn client_address(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V4(_) => ip,
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => IpAddr::V4(v4),
+            None => IpAddr::V6((u128::from(v6) & !u128::from(u64::MAX)).into()),
+        },
+    }
+}
+
 /// Errors of one incoming connection, not of the listener.
 fn is_connection_error(error: &io::Error) -> bool {
     matches!(
@@ -231,6 +245,21 @@ fn is_connection_error(error: &io::Error) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ipv6_clients_are_counted_by_their_64_network() {
+        let ip = |text: &str| text.parse::<IpAddr>().unwrap();
+        assert_eq!(
+            client_address(ip("2001:db8:1:2:aaaa::1")),
+            client_address(ip("2001:db8:1:2:bbbb::2"))
+        );
+        assert_ne!(
+            client_address(ip("2001:db8:1:2::1")),
+            client_address(ip("2001:db8:1:3::1"))
+        );
+        assert_eq!(client_address(ip("::ffff:10.0.0.1")), ip("10.0.0.1"));
+        assert_eq!(client_address(ip("10.0.0.1")), ip("10.0.0.1"));
+    }
 
     #[test]
     fn an_address_takes_at_most_its_share_and_gets_it_back() {
