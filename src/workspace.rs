@@ -89,6 +89,12 @@ impl<E: Listed> Collection<E> {
             .map(|at| &self.items[at])
     }
 
+    /// The record whose id is `text` from outside (a URL, a form's value), looked up without
+    /// adding `text` to the id table, which keeps only the ids of records held.
+    pub fn find(&self, text: &str) -> Option<&E> {
+        Id::find(text).and_then(|id| self.get(&id))
+    }
+
     pub fn iter(&self) -> impl Iterator<Item = &E> {
         self.items.iter()
     }
@@ -687,6 +693,7 @@ pub fn use_workspace() -> Workspace {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rabet_domain::id::WireId;
     use wasm_bindgen_test::wasm_bindgen_test;
 
     fn contact(id: &str, first_name: &str) -> Contact {
@@ -781,6 +788,29 @@ mod tests {
             "added"
         );
         assert_eq!(contacts.len(), 200 - 67 + 1);
+    }
+
+    /// A random UUID's text, as a URL could carry, made without entering the id table.
+    fn random_id_text() -> String {
+        let random: [u8; 10] = std::array::from_fn(|_| (js_sys::Math::random() * 256.0) as u8);
+        WireId::v7(js_sys::Date::now() as u64, random).to_string()
+    }
+
+    #[wasm_bindgen_test]
+    fn opening_customer_pages_of_unknown_ids_leaves_the_id_table_as_it_was() {
+        let contacts = Collection::from_items(vec![contact("a", "Ali")]);
+        let companies = Collection::<Company>::default();
+        let held = Id::table_len();
+        for _ in 0..10_000 {
+            // What `/customers/:id` looks up.
+            let id = random_id_text();
+            assert!(contacts.find(&id).is_none() && companies.find(&id).is_none());
+        }
+        assert_eq!(Id::table_len(), held);
+        assert_eq!(
+            contacts.find("a").map(|c| c.first_name.as_str()),
+            Some("Ali")
+        );
     }
 
     #[wasm_bindgen_test]
