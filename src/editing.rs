@@ -24,7 +24,7 @@ const LAST_MEMBER_KEY: &str = "rabet.last_member";
 pub fn remembered_member() -> Option<Id> {
     LocalStorage::get::<String>(LAST_MEMBER_KEY)
         .ok()
-        .map(Id::from_string)
+        .and_then(|id| Id::find(&id))
 }
 
 pub fn remember_member(id: Option<&Id>) {

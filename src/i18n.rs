@@ -447,7 +447,11 @@ messages! {
     ErrStorageAborted => "Saving did not complete. Your input is still here; please try again.", "ذخیره کامل نشد. اطلاعات واردشده سر جایش است؛ دوباره تلاش کنید.";
     ErrStorageUnavailable => "The browser's storage is not available (private windows may block it).", "فضای ذخیره‌سازی مرورگر در دسترس نیست (پنجره‌های خصوصی ممکن است آن را مسدود کنند).";
     ErrStorageCorrupt => "A stored record could not be read.", "یکی از رکوردهای ذخیره‌شده خوانده نشد.";
-    ErrStorageOther => "The browser's storage reported an error.", "فضای ذخیره‌سازی مرورگر خطا داد.";
+    ErrStorageBrowser => "The browser's storage reported an error.", "فضای ذخیره‌سازی مرورگر خطا داد.";
+    ErrStorageUnreadable => "This device's saved sync state could not be read.", "وضعیت همگام‌سازی ذخیره‌شده در این دستگاه خوانده نشد.";
+    ErrStorageInvalidEdit => "This change cannot be saved: a value is too large or malformed.", "این تغییر ذخیره نمی‌شود: یکی از مقدارها بیش از حد بزرگ یا نادرست است.";
+    ErrStorageRemoteRefused => "Changes received from the sync server were malformed and were not saved.", "تغییرهای دریافتی از سرور همگام‌سازی نادرست بودند و ذخیره نشدند.";
+    ErrStorageUnencodable => "A value could not be prepared for saving.", "یکی از مقدارها برای ذخیره آماده نشد.";
     StageLead => "Lead", "سرنخ";
     StageProspect => "Prospect", "مشتری بالقوه";
     StageCustomer => "Customer", "مشتری";
@@ -833,7 +837,11 @@ pub fn store_error_msg(error: &StoreError) -> Msg {
         StoreError::Aborted(_) => Msg::ErrStorageAborted,
         StoreError::Unavailable(_) => Msg::ErrStorageUnavailable,
         StoreError::Corrupt { .. } => Msg::ErrStorageCorrupt,
-        StoreError::Other(_) => Msg::ErrStorageOther,
+        StoreError::Unreadable { .. } => Msg::ErrStorageUnreadable,
+        StoreError::InvalidEdit(_) => Msg::ErrStorageInvalidEdit,
+        StoreError::RemoteOpRefused { .. } => Msg::ErrStorageRemoteRefused,
+        StoreError::Unencodable(_) => Msg::ErrStorageUnencodable,
+        StoreError::Browser(_) => Msg::ErrStorageBrowser,
     }
 }
 

@@ -164,7 +164,7 @@ where
             <label class="field-label" for=id>{move || locale.t(label)}</label>
             <select id=id on:change=move |ev| {
                 let chosen = event_target_value(&ev);
-                set(Some(chosen).filter(|v| !v.is_empty()).map(Id::from_string));
+                set(Some(chosen).filter(|v| !v.is_empty()).and_then(|v| Id::find(&v)));
             }>
                 <option value="">{move || locale.t(none)}</option>
                 {move || options.get().into_iter().map(|(option, name)| {

@@ -17,7 +17,7 @@ use rabet_domain::{
     referrers::{Referrers, Refers},
     search::{search_text, Haystack, Query},
 };
-use std::{rc::Rc, sync::OnceLock};
+use std::{future::Future, pin::Pin, rc::Rc, sync::OnceLock};
 use wasm_bindgen::{closure::Closure, JsCast};
 
 /// Records of one kind, with their search text computed once per write rather than per keystroke.
@@ -87,6 +87,12 @@ impl<E: Listed> Collection<E> {
         self.positions
             .get(&self.items, id)
             .map(|at| &self.items[at])
+    }
+
+    /// The record whose id is `text` from outside (a URL, a form's value), looked up without
+    /// adding `text` to the id table, which keeps only the ids of records held.
+    pub fn find(&self, text: &str) -> Option<&E> {
+        Id::find(text).and_then(|id| self.get(&id))
     }
 
     pub fn iter(&self) -> impl Iterator<Item = &E> {
@@ -257,15 +263,64 @@ impl Matching {
     }
 }
 
-/// An entity the workspace keeps in memory and lists.
-pub trait Listed: Entity + Refers + Clone + Send + Sync + 'static {
+/// A kind of record as the workspace holds it: each kind of `rabet_domain::for_each_kind!`.
+pub trait Held: Entity + 'static {
+    /// What keeps its records: a [`Collection`], or for the settings singleton the record.
+    type Memory: Memory<Self> + Default + Send + Sync + 'static;
+    /// Where the workspace keeps records of this kind.
+    fn memory(workspace: &Workspace) -> RwSignal<Self::Memory>;
+}
+
+/// What the workspace keeps one kind's records in.
+pub trait Memory<E>: Sized {
+    /// The records as loaded.
+    fn loaded(records: Vec<E>) -> Self;
+    /// Takes in a record that a merge changed: its values now, or `None` once deleted.
+    fn changed(&mut self, id: &Id, record: Option<E>);
+    /// Builds what the 360 page reads (see [`Workspace::prepare_referrers`]).
+    fn prepare_referrers(&self) {}
+}
+
+impl<E: Listed> Memory<E> for Collection<E> {
+    fn loaded(records: Vec<E>) -> Self {
+        Collection::from_items(records)
+    }
+
+    fn changed(&mut self, id: &Id, record: Option<E>) {
+        match record {
+            Some(record) => self.upsert(record),
+            None => drop(self.remove(id)),
+        }
+    }
+
+    fn prepare_referrers(&self) {
+        self.referrers();
+    }
+}
+
+/// A workspace has one settings record; without one (a restored workspace may have none, or
+/// it was deleted) the defaults apply again.
+impl Memory<Settings> for Settings {
+    fn loaded(mut records: Vec<Settings>) -> Self {
+        records.pop().unwrap_or_default()
+    }
+
+    fn changed(&mut self, _: &Id, record: Option<Settings>) {
+        *self = record.unwrap_or_default();
+    }
+}
+
+/// An entity the workspace keeps in a [`Collection`] and lists.
+pub trait Listed: Held<Memory = Collection<Self>> + Refers + Clone + Send + Sync {
     /// What the kind's lists search in: `String`, the record's normalized text, for kinds
     /// searched by text, and `()` for the others, which then keep no text at all (at 100k
     /// contacts the activities' texts alone were tens of MB).
     type SearchText: Clone + std::fmt::Debug + Send + Sync + 'static;
     fn search_text(&self) -> Self::SearchText;
     /// Where the workspace keeps records of this kind.
-    fn collection(workspace: &Workspace) -> RwSignal<Collection<Self>>;
+    fn collection(workspace: &Workspace) -> RwSignal<Collection<Self>> {
+        Self::memory(workspace)
+    }
 }
 
 /// A kind that lists and pickers search by text.
@@ -291,10 +346,6 @@ impl Listed for Contact {
             phones.chain([self.whatsapp.as_str()]),
         )
     }
-
-    fn collection(workspace: &Workspace) -> RwSignal<Collection<Self>> {
-        workspace.contacts
-    }
 }
 
 impl Listed for Company {
@@ -313,15 +364,11 @@ impl Listed for Company {
             self.phones.iter().map(|p| p.number.as_str()),
         )
     }
-
-    fn collection(workspace: &Workspace) -> RwSignal<Collection<Self>> {
-        workspace.companies
-    }
 }
 
-/// `Listed` for kinds searched by a few text fields, kept in the workspace field of that name.
+/// `Listed` for kinds searched by a few text fields.
 macro_rules! listed_by_text {
-    ($($kind:ty => $collection:ident: $($field:ident),+;)+) => {
+    ($($kind:ty: $($field:ident),+;)+) => {
         $(
             impl Listed for $kind {
                 type SearchText = String;
@@ -329,48 +376,32 @@ macro_rules! listed_by_text {
                 fn search_text(&self) -> String {
                     search_text([$(self.$field.as_str()),+], [])
                 }
-
-                fn collection(workspace: &Workspace) -> RwSignal<Collection<Self>> {
-                    workspace.$collection
-                }
             }
         )+
     };
 }
 
 listed_by_text! {
-    Product => products: name, sku;
-    Invoice => invoices: number;
-    Ticket => tickets: subject;
+    Product: name, sku;
+    Invoice: number;
+    Ticket: subject;
 }
 
 /// `Listed` for kinds no list searches by text (the board searches deals with their
 /// customers' names, which it gathers itself while a search is typed).
 macro_rules! listed_without_text {
-    ($($kind:ty => $collection:ident;)+) => {
+    ($($kind:ty),+) => {
         $(
             impl Listed for $kind {
                 type SearchText = ();
 
                 fn search_text(&self) {}
-
-                fn collection(workspace: &Workspace) -> RwSignal<Collection<Self>> {
-                    workspace.$collection
-                }
             }
         )+
     };
 }
 
-listed_without_text! {
-    TeamMember => members;
-    Pipeline => pipelines;
-    Deal => deals;
-    Activity => activities;
-    Task => tasks;
-    Campaign => campaigns;
-    Segment => segments;
-}
+listed_without_text!(TeamMember, Pipeline, Deal, Activity, Task, Campaign, Segment);
 
 /// Whether the workspace has been read from the store yet.
 #[derive(Clone, Debug, PartialEq)]
@@ -380,49 +411,94 @@ pub enum LoadState {
     Failed(StoreError),
 }
 
-/// The workspace context: the records in memory and the store behind them.
-#[derive(Clone, Copy)]
-pub struct Workspace {
-    pub contacts: RwSignal<Collection<Contact>>,
-    pub companies: RwSignal<Collection<Company>>,
-    pub members: RwSignal<Collection<TeamMember>>,
-    pub pipelines: RwSignal<Collection<Pipeline>>,
-    pub deals: RwSignal<Collection<Deal>>,
-    pub activities: RwSignal<Collection<Activity>>,
-    pub tasks: RwSignal<Collection<Task>>,
-    pub tickets: RwSignal<Collection<Ticket>>,
-    pub products: RwSignal<Collection<Product>>,
-    pub invoices: RwSignal<Collection<Invoice>>,
-    pub campaigns: RwSignal<Collection<Campaign>>,
-    pub segments: RwSignal<Collection<Segment>>,
-    pub settings: RwSignal<Settings>,
-    pub state: RwSignal<LoadState>,
-    /// Counts local writes, so the sync engine can push soon after each.
-    pub local_writes: RwSignal<u64>,
-    store: StoredValue<Option<Rc<Store>>, LocalStorage>,
+/// The type that keeps a kind's records in memory: a [`Collection`], except for the
+/// settings singleton.
+macro_rules! memory_of {
+    (Settings) => { Settings };
+    ($kind:ident) => { Collection<$kind> };
+}
+
+/// The workspace's per-kind parts, from the one list of kinds.
+macro_rules! workspace_of_kinds {
+    ($($kind:ident => $name:literal, $collection:ident;)+) => {
+        /// The workspace context: the records in memory and the store behind them.
+        #[derive(Clone, Copy)]
+        pub struct Workspace {
+            $(pub $collection: RwSignal<memory_of!($kind)>,)+
+            pub state: RwSignal<LoadState>,
+            /// Counts local writes, so the sync engine can push soon after each.
+            pub local_writes: RwSignal<u64>,
+            store: StoredValue<Option<Rc<Store>>, LocalStorage>,
+        }
+
+        $(
+            impl Held for $kind {
+                type Memory = memory_of!($kind);
+
+                fn memory(workspace: &Workspace) -> RwSignal<Self::Memory> {
+                    workspace.$collection
+                }
+            }
+        )+
+
+        impl Workspace {
+            fn new() -> Workspace {
+                Workspace {
+                    $($collection: RwSignal::new(Default::default()),)+
+                    state: RwSignal::new(LoadState::Loading),
+                    local_writes: RwSignal::new(0),
+                    store: StoredValue::new_local(None),
+                }
+            }
+
+            /// How to load each kind, in the list's order.
+            fn loaders() -> Vec<(EntityKind, Loader)> {
+                vec![$((EntityKind::$kind, load_kind::<$kind> as Loader)),+]
+            }
+
+            fn show_change(&self, change: Changed) -> Result<(), StoreError> {
+                match change.kind {
+                    $(EntityKind::$kind => self.show_change_of::<$kind>(change),)+
+                }
+            }
+
+            /// Builds the indexes the 360 page reads once the browser is idle after a load, so
+            /// that neither the first paint nor the first customer opened waits for them.
+            fn prepare_referrers(&self) {
+                let workspace = *self;
+                request_idle_callback(move || {
+                    $(
+                        <$kind as Held>::memory(&workspace)
+                            .with_untracked(|memory| memory.prepare_referrers());
+                    )+
+                });
+            }
+        }
+    };
+}
+
+rabet_domain::for_each_kind!(workspace_of_kinds);
+
+/// Puts a kind's records, as loaded, in memory.
+type Keep = Box<dyn FnOnce(&Workspace)>;
+/// A kind's rows, asked for: the future decodes them once they arrive.
+type Loading<'s> = Pin<Box<dyn Future<Output = Result<Keep, StoreError>> + 's>>;
+type Loader = for<'s> fn(&'s Store) -> Result<Loading<'s>, StoreError>;
+
+/// Asks the store for the rows of `E` now (see [`Store::fetch`]).
+fn load_kind<E: Held>(store: &Store) -> Result<Loading<'_>, StoreError> {
+    let rows = store.fetch::<E>()?;
+    Ok(Box::pin(async move {
+        let memory = E::Memory::loaded(rows.await?);
+        let keep: Keep = Box::new(move |workspace| E::memory(workspace).set(memory));
+        Ok(keep)
+    }))
 }
 
 impl Workspace {
     /// Creates the context and starts loading every record from the store.
     pub fn provide() -> Workspace {
-        let workspace = Workspace {
-            contacts: RwSignal::new(Collection::default()),
-            companies: RwSignal::new(Collection::default()),
-            members: RwSignal::new(Collection::default()),
-            pipelines: RwSignal::new(Collection::default()),
-            deals: RwSignal::new(Collection::default()),
-            activities: RwSignal::new(Collection::default()),
-            tasks: RwSignal::new(Collection::default()),
-            tickets: RwSignal::new(Collection::default()),
-            products: RwSignal::new(Collection::default()),
-            invoices: RwSignal::new(Collection::default()),
-            campaigns: RwSignal::new(Collection::default()),
-            segments: RwSignal::new(Collection::default()),
-            settings: RwSignal::new(Settings::default()),
-            state: RwSignal::new(LoadState::Loading),
-            local_writes: RwSignal::new(0),
-            store: StoredValue::new_local(None),
-        };
+        let workspace = Workspace::new();
         provide_context(workspace);
         leptos::task::spawn_local(async move {
             let state = match workspace.load().await {
@@ -448,60 +524,31 @@ impl Workspace {
     /// browser paints them before the rest is decoded: the customer list is usable while the
     /// other kinds load.
     async fn load_all(&self, store: &Store) -> Result<(), StoreError> {
-        let contacts = store.fetch::<Contact>()?;
-        let companies = store.fetch::<Company>()?;
-        self.keep(contacts.await?);
-        next_paint().await;
-        let members = store.fetch::<TeamMember>()?;
-        self.keep(companies.await?);
-        let pipelines = store.fetch::<Pipeline>()?;
-        self.keep(members.await?);
-        let deals = store.fetch::<Deal>()?;
-        self.keep(pipelines.await?);
-        let activities = store.fetch::<Activity>()?;
-        self.keep(deals.await?);
-        let tasks = store.fetch::<Task>()?;
-        self.keep(activities.await?);
-        let tickets = store.fetch::<Ticket>()?;
-        self.keep(tasks.await?);
-        let products = store.fetch::<Product>()?;
-        self.keep(tickets.await?);
-        let invoices = store.fetch::<Invoice>()?;
-        self.keep(products.await?);
-        let campaigns = store.fetch::<Campaign>()?;
-        self.keep(invoices.await?);
-        let segments = store.fetch::<Segment>()?;
-        self.keep(campaigns.await?);
-        let settings = store.fetch::<Settings>()?;
-        self.keep(segments.await?);
-        // A restored workspace may have no settings record: then the defaults apply again.
-        self.settings.set(settings.await?.pop().unwrap_or_default());
+        let mut loaders = Self::loaders();
+        loaders.sort_by_key(|(kind, _)| *kind != EntityKind::Contact);
+        let mut loaders = loaders.into_iter().map(|(_, load)| load);
+        let Some(first) = loaders.next() else {
+            return Ok(());
+        };
+        let mut loading = first(store)?;
+        let mut painted = false;
+        for load in loaders {
+            let next = load(store)?;
+            (loading.await?)(self);
+            if !painted {
+                next_paint().await;
+                painted = true;
+            }
+            loading = next;
+        }
+        (loading.await?)(self);
         self.prepare_referrers();
         Ok(())
     }
 
     /// Puts a kind's records, as loaded, in memory.
-    fn keep<E: Listed>(&self, records: Vec<E>) {
-        E::collection(self).set(Collection::from_items(records));
-    }
-
-    /// Builds the indexes the 360 page reads once the browser is idle after a load, so that
-    /// neither the first paint nor the first customer opened waits for them.
-    fn prepare_referrers(&self) {
-        fn prepare<E: Listed>(workspace: &Workspace) {
-            E::collection(workspace).with_untracked(|records| {
-                records.referrers();
-            });
-        }
-        let workspace = *self;
-        request_idle_callback(move || {
-            prepare::<Contact>(&workspace);
-            prepare::<Invoice>(&workspace);
-            prepare::<Deal>(&workspace);
-            prepare::<Activity>(&workspace);
-            prepare::<Ticket>(&workspace);
-            prepare::<Task>(&workspace);
-        });
+    fn keep<E: Held>(&self, records: Vec<E>) {
+        E::memory(self).set(E::Memory::loaded(records));
     }
 
     /// Every record of the workspace with its sync state, as one backup.
@@ -618,38 +665,20 @@ impl Workspace {
 
     /// Shows records that a merge of remote ops changed; the store has saved them already.
     pub fn show_changes(&self, changes: Vec<Changed>) -> Result<(), StoreError> {
-        for change in changes {
-            match change.kind {
-                EntityKind::Contact => self.show_change::<Contact>(change)?,
-                EntityKind::Company => self.show_change::<Company>(change)?,
-                EntityKind::TeamMember => self.show_change::<TeamMember>(change)?,
-                EntityKind::Pipeline => self.show_change::<Pipeline>(change)?,
-                EntityKind::Deal => self.show_change::<Deal>(change)?,
-                EntityKind::Activity => self.show_change::<Activity>(change)?,
-                EntityKind::Task => self.show_change::<Task>(change)?,
-                EntityKind::Ticket => self.show_change::<Ticket>(change)?,
-                EntityKind::Product => self.show_change::<Product>(change)?,
-                EntityKind::Invoice => self.show_change::<Invoice>(change)?,
-                EntityKind::Campaign => self.show_change::<Campaign>(change)?,
-                EntityKind::Segment => self.show_change::<Segment>(change)?,
-                EntityKind::Settings => {
-                    // Deleting the settings record brings back the defaults, as on load.
-                    let settings = change.values.map(decode::<Settings>).transpose()?;
-                    self.settings.set(settings.unwrap_or_default());
-                }
-            }
-        }
-        Ok(())
+        changes
+            .into_iter()
+            .try_for_each(|change| self.show_change(change))
     }
 
-    fn show_change<E: Listed>(&self, change: Changed) -> Result<(), StoreError> {
-        let Some(mut values) = change.values else {
-            E::collection(self).update(|records| drop(records.remove(&change.id)));
-            return Ok(());
-        };
-        values.insert("id".into(), change.id.to_string().into());
-        let record = decode::<E>(values)?;
-        E::collection(self).update(|records| records.upsert(record));
+    fn show_change_of<E: Held>(&self, change: Changed) -> Result<(), StoreError> {
+        let record = change
+            .values
+            .map(|mut values| {
+                values.insert("id".into(), change.id.to_string().into());
+                decode::<E>(values)
+            })
+            .transpose()?;
+        E::memory(self).update(|memory| memory.changed(&change.id, record));
         Ok(())
     }
 }
@@ -687,6 +716,7 @@ pub fn use_workspace() -> Workspace {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rabet_domain::id::WireId;
     use wasm_bindgen_test::wasm_bindgen_test;
 
     fn contact(id: &str, first_name: &str) -> Contact {
@@ -781,6 +811,87 @@ mod tests {
             "added"
         );
         assert_eq!(contacts.len(), 200 - 67 + 1);
+    }
+
+    #[wasm_bindgen_test]
+    async fn every_kind_loads_into_its_field_and_merged_changes_show() {
+        let name = format!("rabet-test-workspace-{}", crate::store::new_id());
+        let store = Store::open_named(&name).await.unwrap();
+        let contacts = [contact("a", "Ali"), contact("b", "Zahra")];
+        store
+            .save_many(&contacts, Ids::Fresh, |_| {})
+            .await
+            .unwrap();
+        let deal = Deal {
+            id: Id::from_string("d"),
+            title: "Website".into(),
+            ..Deal::default()
+        };
+        store.save(None, &deal).await.unwrap();
+        let settings = Settings {
+            workspace_name: "Acme".into(),
+            ..Settings::default()
+        };
+        store.save(None, &settings).await.unwrap();
+
+        let workspace = Workspace::new();
+        workspace.load_all(&store).await.unwrap();
+        assert_eq!(workspace.contacts.with_untracked(Collection::len), 2);
+        assert_eq!(workspace.deals.with_untracked(Collection::len), 1);
+        assert_eq!(workspace.settings.get_untracked(), settings);
+
+        let renamed = Deal {
+            title: "Shop".into(),
+            ..deal.clone()
+        };
+        let mut values = renamed.to_fields();
+        values.remove("id");
+        let changes = [
+            (EntityKind::Contact, Id::from_string("a"), None),
+            (EntityKind::Deal, deal.id.clone(), Some(values)),
+            (EntityKind::Settings, settings.id.clone(), None),
+        ];
+        let changes = changes
+            .into_iter()
+            .map(|(kind, id, values)| Changed { kind, id, values })
+            .collect();
+        workspace.show_changes(changes).unwrap();
+        let names = workspace
+            .contacts
+            .with_untracked(|c| c.iter().map(|c| c.first_name.clone()).collect::<Vec<_>>());
+        assert_eq!(names, ["Zahra"]);
+        let deals = workspace.deals.with_untracked(|d| d.as_slice().to_vec());
+        assert_eq!(deals, [renamed]);
+        assert_eq!(workspace.settings.get_untracked(), Settings::default());
+
+        drop(store);
+        indexed_db_futures::database::Database::delete_by_name(&name)
+            .unwrap()
+            .await
+            .unwrap();
+    }
+
+    /// A random UUID's text, as a URL could carry, made without entering the id table.
+    fn random_id_text() -> String {
+        let random: [u8; 10] = std::array::from_fn(|_| (js_sys::Math::random() * 256.0) as u8);
+        WireId::v7(js_sys::Date::now() as u64, random).to_string()
+    }
+
+    #[wasm_bindgen_test]
+    fn opening_customer_pages_of_unknown_ids_leaves_the_id_table_as_it_was() {
+        let contacts = Collection::from_items(vec![contact("a", "Ali")]);
+        let companies = Collection::<Company>::default();
+        let held = Id::table_len();
+        for _ in 0..10_000 {
+            // What `/customers/:id` looks up.
+            let id = random_id_text();
+            assert!(contacts.find(&id).is_none() && companies.find(&id).is_none());
+        }
+        assert_eq!(Id::table_len(), held);
+        assert_eq!(
+            contacts.find("a").map(|c| c.first_name.as_str()),
+            Some("Ali")
+        );
     }
 
     #[wasm_bindgen_test]

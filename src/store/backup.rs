@@ -1,6 +1,6 @@
 //! Backing up the whole workspace and restoring it.
 
-use super::{read_records, schema::MERGE, Store, StoreError, SAVE_MANY_CHUNK};
+use super::{read_records, schema::MERGE, Origin, Store, StoreError, SAVE_MANY_CHUNK};
 use indexed_db_futures::{prelude::*, transaction::TransactionMode};
 use rabet_domain::{
     backup::{Backup, BackupRecord},
@@ -53,7 +53,7 @@ impl Store {
             self.observe_remote(&ops)?;
             // Queued as local writes so a sync server gets records it lacks; it ignores the
             // ops it already has.
-            changed += self.apply_ops(&ops, true).await?.len();
+            changed += self.apply_ops(&ops, Origin::Local).await?.len();
         }
         Ok(changed)
     }

@@ -1,7 +1,8 @@
 //! Storage failures, typed so the app can tell the user what happened in words.
 
 use indexed_db_futures::error::{Error as IdbError, OpenDbError, UnexpectedDataError};
-use rabet_domain::kind::EntityKind;
+use rabet_domain::{kind::EntityKind, op::OpError};
+use std::fmt;
 use wasm_bindgen::{JsCast, JsValue};
 
 /// Why a storage operation failed. The app translates each variant for the user; the strings
@@ -25,9 +26,57 @@ pub enum StoreError {
         id: String,
         reason: String,
     },
-    /// Anything else: invalid input or an unexpected browser error.
-    #[error("{0}")]
-    Other(String),
+    /// One of this device's own entries (its clock, an outbox entry, the sync cursor or
+    /// settings) could not be read back.
+    #[error("the stored {entry} is unreadable: {reason}")]
+    Unreadable { entry: StoreEntry, reason: String },
+    /// An edit that cannot become ops: a field name or value the sync format refuses.
+    #[error("the edit cannot be stored: {0}")]
+    InvalidEdit(OpError),
+    /// An op from a sync server is malformed; nothing of its batch was stored.
+    #[error("received op {op} refused: {reason}")]
+    RemoteOpRefused { op: String, reason: OpError },
+    /// A value could not be written as JSON (the app's own types always can).
+    #[error("a value could not be encoded: {0}")]
+    Unencodable(String),
+    /// The browser failed in a way none of the above describes.
+    #[error("the browser's storage failed: {0}")]
+    Browser(String),
+}
+
+/// The entries the store keeps for itself, beside the records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StoreEntry {
+    Clock,
+    OutboxEntry,
+    SyncCursor,
+    SyncSettings,
+}
+
+impl fmt::Display for StoreEntry {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            StoreEntry::Clock => "clock",
+            StoreEntry::OutboxEntry => "outbox entry",
+            StoreEntry::SyncCursor => "sync cursor",
+            StoreEntry::SyncSettings => "sync settings",
+        })
+    }
+}
+
+impl StoreError {
+    /// `entry` could not be read back, for `reason`.
+    pub(super) fn unreadable(entry: StoreEntry, reason: impl fmt::Display) -> StoreError {
+        StoreError::Unreadable {
+            entry,
+            reason: reason.to_string(),
+        }
+    }
+}
+
+/// A value as JSON text (see [`StoreError::Unencodable`]).
+pub(super) fn to_json<T: serde::Serialize + ?Sized>(value: &T) -> Result<String, StoreError> {
+    serde_json::to_string(value).map_err(|error| StoreError::Unencodable(error.to_string()))
 }
 
 /// Sorts a browser `DOMException` into a variant by its name.
@@ -38,7 +87,7 @@ pub(super) fn from_dom_exception(error: &web_sys::DomException) -> StoreError {
         "AbortError" => StoreError::Aborted(message),
         // Raised when the connection is closing or closed.
         "InvalidStateError" => StoreError::Unavailable(message),
-        _ => StoreError::Other(format!("{name}: {message}")),
+        _ => StoreError::Browser(format!("{name}: {message}")),
     }
 }
 
@@ -46,7 +95,7 @@ pub(super) fn from_dom_exception(error: &web_sys::DomException) -> StoreError {
 pub(super) fn thrown(value: JsValue) -> StoreError {
     match value.dyn_ref::<web_sys::DomException>() {
         Some(error) => from_dom_exception(error),
-        None => StoreError::Other(
+        None => StoreError::Browser(
             value
                 .dyn_ref::<js_sys::Error>()
                 .map(|error| String::from(error.message()))
@@ -62,7 +111,7 @@ impl From<IdbError> for StoreError {
             IdbError::MissingData(UnexpectedDataError::TransactionAborted) => {
                 StoreError::Aborted(error.to_string())
             }
-            other => StoreError::Other(other.to_string()),
+            other => StoreError::Browser(other.to_string()),
         }
     }
 }
@@ -76,10 +125,8 @@ impl From<OpenDbError> for StoreError {
                 StoreError::QuotaExceeded => StoreError::QuotaExceeded,
                 StoreError::Unavailable(detail)
                 | StoreError::Aborted(detail)
-                | StoreError::Other(detail) => StoreError::Unavailable(detail),
-                corrupt @ StoreError::Corrupt { .. } => {
-                    StoreError::Unavailable(corrupt.to_string())
-                }
+                | StoreError::Browser(detail) => StoreError::Unavailable(detail),
+                other => StoreError::Unavailable(other.to_string()),
             },
             other => StoreError::Unavailable(other.to_string()),
         }

@@ -6,11 +6,8 @@
 //! entities; views never see rows, ops or IndexedDB.
 //!
 //! Database "rabet" holds one object store per [`EntityKind`] and `merge` (records, laid out
-//! as in `row`), `outbox` and `meta`; `schema` has the versions and indexes.
-
-// Parts of the API serve sync and views not written yet. The test build uses all of it, so
-// dead code is still reported there (and by clippy --all-targets).
-#![cfg_attr(not(test), allow(dead_code))]
+//! as in `row`), `outbox` and `meta`; `schema` has the versions. Records are only ever read
+//! whole, by kind or by id: the app answers every other question from memory.
 
 mod backup;
 mod error;
@@ -21,11 +18,12 @@ mod system;
 #[cfg(all(test, target_arch = "wasm32"))]
 mod tests;
 
-pub use error::StoreError;
+pub use error::{StoreEntry, StoreError};
 pub use persistence::{request_persistence, storage_estimate, StorageEstimate};
 pub use schema::SCHEMA_VERSION;
 pub use system::new_id;
 
+use error::to_json;
 use indexed_db_futures::database::Database;
 use indexed_db_futures::internals::SystemRepr;
 use indexed_db_futures::object_store::ObjectStore;
@@ -36,12 +34,12 @@ use rabet_domain::{
     hlc::{Clock, NodeId},
     id::{Id, WireId},
     kind::EntityKind,
-    model::{Activity, Contact, Deal, Entity, Invoice, InvoiceStatus, RecordRef, Task},
+    model::Entity,
     op::{Op, OpBuilder},
     replica::Record,
 };
 use row::StoredRow;
-use schema::{ViewIndex, MERGE, META, OUTBOX};
+use schema::{MERGE, META, OUTBOX};
 use serde::{de::DeserializeOwned, Serialize};
 use serde_json::{Map, Value};
 use std::cell::RefCell;
@@ -69,6 +67,15 @@ pub struct Changed {
     pub kind: EntityKind,
     pub id: Id,
     pub values: Option<Map<String, Value>>,
+}
+
+/// Where ops were made, which decides what a merge does besides merging.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Origin {
+    /// On this device: queued in the outbox for the sync server.
+    Local,
+    /// On another device, received through sync: validated first, and they advance the clock.
+    Remote,
 }
 
 /// Whether records may already be stored under the ids a write names.
@@ -161,8 +168,8 @@ impl Store {
                 &synced_fields(after),
             )
         });
-        let ops = ops.map_err(|error| StoreError::Other(error.to_string()))?;
-        self.apply_ops(&ops, true).await.map(drop)
+        let ops = ops.map_err(StoreError::InvalidEdit)?;
+        self.apply_ops(&ops, Origin::Local).await.map(drop)
     }
 
     /// Saves new records (an import, the sample) in a few large transactions, calling
@@ -185,7 +192,7 @@ impl Store {
             // The next chunk's ops are built while this chunk's transaction commits (the
             // browser commits off the main thread): an import waits for one, not both.
             let (written, next_ops) =
-                futures::join!(self.merge_ops(&ops, true, None, ids), async {
+                futures::join!(self.merge_ops(&ops, Origin::Local, None, ids), async {
                     next.map(|next| self.new_record_ops(next)).transpose()
                 },);
             written?;
@@ -207,45 +214,44 @@ impl Store {
             }
             Ok::<_, rabet_domain::op::OpError>(ops)
         })
-        .map_err(|error| StoreError::Other(error.to_string()))
+        .map_err(StoreError::InvalidEdit)
     }
 
     /// Deletes a record: a tombstone op, so [`Store::restore`] can undo it and other replicas
     /// learn of it.
     pub async fn delete(&self, kind: EntityKind, id: &Id) -> Result<(), StoreError> {
         let op = self.local_ops(|builder| builder.delete_op(kind, id));
-        self.apply_ops(&[op], true).await.map(drop)
+        self.apply_ops(&[op], Origin::Local).await.map(drop)
     }
 
     /// Undoes [`Store::delete`]; edits made meanwhile are kept.
     pub async fn restore(&self, kind: EntityKind, id: &Id) -> Result<(), StoreError> {
         let op = self.local_ops(|builder| builder.restore_op(kind, id));
-        self.apply_ops(&[op], true).await.map(drop)
+        self.apply_ops(&[op], Origin::Local).await.map(drop)
     }
 
-    /// Merges ops into the stored records in one transaction, last writer wins per field.
-    /// Local ops (made by this replica) are also queued in the outbox; remote ones (from
-    /// sync) are validated first and advance the clock. Returns the records that changed, in
+    /// Merges ops into the stored records in one transaction, last writer wins per field;
+    /// what else happens depends on their [`Origin`]. Returns the records that changed, in
     /// (kind, id) order.
-    pub async fn apply_ops(&self, ops: &[Op], local: bool) -> Result<Vec<Changed>, StoreError> {
-        if !local {
+    pub async fn apply_ops(&self, ops: &[Op], origin: Origin) -> Result<Vec<Changed>, StoreError> {
+        if origin == Origin::Remote {
             self.observe_remote(ops)?;
         }
-        self.merge_ops(ops, local, None, Ids::MayExist).await
+        self.merge_ops(ops, origin, None, Ids::MayExist).await
     }
 
     /// Merges ops pulled from the sync server and, in the same transaction, moves the pull
     /// cursor to `cursor`: a crash in between cannot skip ops or record a cursor without them.
     pub async fn apply_pulled(&self, ops: &[Op], cursor: u64) -> Result<Vec<Changed>, StoreError> {
         self.observe_remote(ops)?;
-        self.merge_ops(ops, false, Some(cursor), Ids::MayExist)
+        self.merge_ops(ops, Origin::Remote, Some(cursor), Ids::MayExist)
             .await
     }
 
     async fn merge_ops(
         &self,
         ops: &[Op],
-        local: bool,
+        origin: Origin,
         cursor: Option<u64>,
         ids: Ids,
     ) -> Result<Vec<Changed>, StoreError> {
@@ -262,13 +268,12 @@ impl Store {
         let kinds: BTreeSet<EntityKind> = by_record.keys().map(|(kind, _)| *kind).collect();
         let mut store_names: Vec<&str> = kinds.iter().map(|kind| kind.as_str()).collect();
         store_names.extend([MERGE, META]);
-        if local {
+        if origin == Origin::Local {
             store_names.push(OUTBOX);
         }
         // Taken with the transaction, so transactions (which run in creation order) save
         // ever later clocks.
-        let clock = serde_json::to_string(&*self.clock.borrow())
-            .map_err(|error| StoreError::Other(error.to_string()))?;
+        let clock = to_json(&*self.clock.borrow())?;
         let tx = self.transaction(&store_names, TransactionMode::Readwrite)?;
         let changed = {
             let stores = kinds
@@ -315,10 +320,12 @@ impl Store {
             for (change, stored) in changed.iter().zip(rows.iter()) {
                 send(stores[&change.kind].put(stored).build())?;
             }
-            if local {
-                let (key, entry) =
-                    outbox_entry(by_record.values().flatten().copied(), by_record.len())?;
-                send(tx.object_store(OUTBOX)?.put(entry).with_key(key).build())?;
+            if origin == Origin::Local {
+                if let Some((key, entry)) =
+                    outbox_entry(by_record.values().flatten().copied(), by_record.len())?
+                {
+                    send(tx.object_store(OUTBOX)?.put(entry).with_key(key).build())?;
+                }
             }
             let meta = tx.object_store(META)?;
             send(meta.put(clock).with_key(CLOCK_KEY).build())?;
@@ -342,7 +349,7 @@ impl Store {
         let mut ops = Vec::new();
         for entry in entries {
             let entry: Vec<Op> = serde_json::from_str(&entry?)
-                .map_err(|error| StoreError::Other(format!("unreadable outbox entry: {error}")))?;
+                .map_err(|error| StoreError::unreadable(StoreEntry::OutboxEntry, error))?;
             ops.extend(entry);
         }
         // Entries are in order of their last op; ops of entries written together interleave.
@@ -382,8 +389,9 @@ impl Store {
         let stored: Option<String> = self.meta(CURSOR_KEY).await?;
         stored
             .map(|text| {
-                text.parse()
-                    .map_err(|_| StoreError::Other(format!("unreadable sync cursor {text:?}")))
+                text.parse().map_err(|_| {
+                    StoreError::unreadable(StoreEntry::SyncCursor, format!("{text:?}"))
+                })
             })
             .unwrap_or(Ok(0))
     }
@@ -393,9 +401,8 @@ impl Store {
         let stored: Option<String> = self.meta(SYNC_CONFIG_KEY).await?;
         stored
             .map(|text| {
-                serde_json::from_str(&text).map_err(|error| {
-                    StoreError::Other(format!("unreadable sync settings: {error}"))
-                })
+                serde_json::from_str(&text)
+                    .map_err(|error| StoreError::unreadable(StoreEntry::SyncSettings, error))
             })
             .transpose()
     }
@@ -410,9 +417,7 @@ impl Store {
         let meta = tx.object_store(META)?;
         match config {
             Some(config) => {
-                let text = serde_json::to_string(config)
-                    .map_err(|error| StoreError::Other(error.to_string()))?;
-                send(meta.put(text).with_key(SYNC_CONFIG_KEY).build())?;
+                send(meta.put(to_json(config)?).with_key(SYNC_CONFIG_KEY).build())?;
             }
             None => send(meta.delete(SYNC_CONFIG_KEY).build())?,
         }
@@ -439,76 +444,6 @@ impl Store {
         commit(tx).await
     }
 
-    /// The live contacts of a company.
-    pub async fn contacts_of_company(&self, company: &Id) -> Result<Vec<Contact>, StoreError> {
-        let key = JsValue::from_str(&company.as_str());
-        self.query(&schema::CONTACTS_BY_COMPANY, KeyRange::Only(key))
-            .await
-    }
-
-    /// The live deals in a pipeline stage.
-    pub async fn deals_in_stage(&self, stage: &Id) -> Result<Vec<Deal>, StoreError> {
-        let key = JsValue::from_str(&stage.as_str());
-        self.query(&schema::DEALS_BY_STAGE, KeyRange::Only(key))
-            .await
-    }
-
-    /// The live activities about a contact, company, deal or ticket, oldest first. Other
-    /// kinds have no activities.
-    pub async fn activities_about(&self, record: &RecordRef) -> Result<Vec<Activity>, StoreError> {
-        let index = match record.kind {
-            EntityKind::Contact => &schema::ACTIVITIES_BY_CONTACT,
-            EntityKind::Company => &schema::ACTIVITIES_BY_COMPANY,
-            EntityKind::Deal => &schema::ACTIVITIES_BY_DEAL,
-            EntityKind::Ticket => &schema::ACTIVITIES_BY_TICKET,
-            _ => return Ok(Vec::new()),
-        };
-        let id = JsValue::from_str(&record.id.as_str());
-        let at = |time: f64| JsValue::from(js_sys::Array::of2(&id, &JsValue::from_f64(time)));
-        let all_times = KeyRange::Bound(at(f64::NEG_INFINITY), false, at(f64::INFINITY), false);
-        self.query(index, all_times).await
-    }
-
-    /// The live tasks due from `from_ms` to `until_ms` (Unix ms, both included), soonest
-    /// first. Tasks without a due time are not listed.
-    pub async fn tasks_due_between(
-        &self,
-        from_ms: i64,
-        until_ms: i64,
-    ) -> Result<Vec<Task>, StoreError> {
-        // Instants are well inside f64's exact range.
-        let bound = |ms: i64| JsValue::from_f64(ms as f64);
-        let range = KeyRange::Bound(bound(from_ms), false, bound(until_ms), false);
-        self.query(&schema::TASKS_BY_DUE, range).await
-    }
-
-    /// The live invoices and quotes with a status.
-    pub async fn invoices_with_status(
-        &self,
-        status: InvoiceStatus,
-    ) -> Result<Vec<Invoice>, StoreError> {
-        let key = JsValue::from_str(status.as_str());
-        self.query(&schema::INVOICES_BY_STATUS, KeyRange::Only(key))
-            .await
-    }
-
-    async fn query<E: Entity>(
-        &self,
-        index: &ViewIndex,
-        range: KeyRange<JsValue>,
-    ) -> Result<Vec<E>, StoreError> {
-        debug_assert_eq!(index.kind, E::KIND);
-        let tx = self.transaction(&[E::KIND.as_str()], TransactionMode::Readonly)?;
-        let store = tx.object_store(E::KIND.as_str())?;
-        let rows = store
-            .index(&index.name())?
-            .get_all()
-            .with_query::<JsValue, _>(range)
-            .build()?
-            .await?;
-        row::decode_live(rows)
-    }
-
     /// Builds local ops with this replica's clock, the current time and fresh op ids.
     fn local_ops<T>(&self, build: impl FnOnce(&mut OpBuilder<'_>) -> T) -> T {
         let mut clock = self.clock.borrow_mut();
@@ -524,7 +459,10 @@ impl Store {
     fn observe_remote(&self, ops: &[Op]) -> Result<(), StoreError> {
         for op in ops {
             op.validate()
-                .map_err(|error| StoreError::Other(format!("op {} refused: {error}", op.id)))?;
+                .map_err(|reason| StoreError::RemoteOpRefused {
+                    op: op.id.to_string(),
+                    reason,
+                })?;
         }
         let now = system::now_ms();
         let mut clock = self.clock.borrow_mut();
@@ -564,18 +502,20 @@ fn synced_fields<E: Entity>(entity: &E) -> Map<String, Value> {
 /// entries' last ops do (stamp keys have a fixed width and local op ids are UUIDs), and the
 /// record count lets [`Store::outbox_len`] count without reading values. One entry per
 /// transaction rather than per record: an import of 2,000 contacts is one put, not 2,000.
+/// No ops, no entry.
 fn outbox_entry<'a>(
     ops: impl Iterator<Item = &'a Op>,
     records: usize,
-) -> Result<(String, String), StoreError> {
+) -> Result<Option<(String, String)>, StoreError> {
     let ops: Vec<&Op> = ops.collect();
-    let last = ops
+    let Some(last) = ops
         .iter()
         .max_by(|a, b| a.precedence().cmp(&b.precedence()))
-        .ok_or_else(|| StoreError::Other("empty outbox entry".into()))?;
-    let entry =
-        serde_json::to_string(&ops).map_err(|error| StoreError::Other(error.to_string()))?;
-    Ok((format!("{} {records}", last_op_key(last)), entry))
+    else {
+        return Ok(None);
+    };
+    let key = format!("{} {records}", last_op_key(last));
+    Ok(Some((key, to_json(&ops)?)))
 }
 
 fn last_op_key(op: &Op) -> String {
@@ -607,12 +547,10 @@ async fn read_or_create_clock(db: &Database) -> Result<Clock, StoreError> {
     let stored: Option<String> = meta.get(CLOCK_KEY).build()?.await?;
     let clock = match stored {
         Some(text) => serde_json::from_str(&text)
-            .map_err(|error| StoreError::Other(format!("unreadable stored clock: {error}")))?,
+            .map_err(|error| StoreError::unreadable(StoreEntry::Clock, error))?,
         None => {
             let clock = Clock::new(system::new_node_id());
-            let text = serde_json::to_string(&clock)
-                .map_err(|error| StoreError::Other(error.to_string()))?;
-            send(meta.put(text).with_key(CLOCK_KEY).build())?;
+            send(meta.put(to_json(&clock)?).with_key(CLOCK_KEY).build())?;
             clock
         }
     };

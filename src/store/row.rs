@@ -21,7 +21,7 @@
 //! Values cross between wasm and JS as JSON text (`JSON.parse`/`JSON.stringify` over whole
 //! batches): one call and one copy per batch, rather than a call per value.
 
-use super::error::{thrown, StoreError};
+use super::error::{thrown, to_json, StoreError};
 use indexed_db_futures::error::Error as IdbError;
 use rabet_domain::{
     hlc::Stamp,
@@ -137,8 +137,7 @@ pub(super) fn corrupt(kind: EntityKind, id: &Id, reason: String) -> StoreError {
 
 /// `value` as a JS value, through JSON text (objects stay plain objects, as key paths need).
 pub(super) fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, StoreError> {
-    let text =
-        serde_json::to_string(value).map_err(|error| StoreError::Other(error.to_string()))?;
+    let text = to_json(value)?;
     js_sys::JSON::parse(&text).map_err(thrown)
 }
 
@@ -198,8 +197,9 @@ fn name_corrupt_row<E: Entity>(values: &js_sys::Array) -> StoreError {
             };
         }
     }
-    StoreError::Other(format!(
-        "{:?} rows decode one by one but not together",
-        E::KIND
-    ))
+    StoreError::Corrupt {
+        kind: E::KIND,
+        id: String::new(),
+        reason: "rows decode one by one but not together".into(),
+    }
 }

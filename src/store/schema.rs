@@ -31,128 +31,83 @@ pub(super) const MERGE: &str = "merge";
 /// stores that already exist while upgrading).
 type Migration = fn(&IdbDatabase, &IdbTransaction) -> Result<(), JsValue>;
 
-const MIGRATIONS: [Migration; 2] = [create_stores, create_view_indexes];
+/// Adding a kind of record: append `create_kind_stores` (which makes the stores of kinds
+/// that have none), so that databases made before the kind get its store.
+const MIGRATIONS: [Migration; 3] = [create_stores, create_view_indexes, drop_view_indexes];
 
 /// The current schema version: the number of migration steps.
 pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
 
 /// Step 1: a store per kind of record (keyed by the row's `id`), the records' merge state,
 /// the outbox and the meta store (these three keyed by the caller).
-fn create_stores(db: &IdbDatabase, _: &IdbTransaction) -> Result<(), JsValue> {
-    // The kinds of version 1, spelled out: a kind added later needs a step of its own, and
-    // `EntityKind::ALL` would silently grow this released step instead.
-    const KINDS_OF_VERSION_1: [EntityKind; 13] = [
-        EntityKind::Company,
-        EntityKind::Contact,
-        EntityKind::Pipeline,
-        EntityKind::Deal,
-        EntityKind::Activity,
-        EntityKind::Task,
-        EntityKind::Ticket,
-        EntityKind::Product,
-        EntityKind::Invoice,
-        EntityKind::Campaign,
-        EntityKind::Segment,
-        EntityKind::TeamMember,
-        EntityKind::Settings,
-    ];
-    let keyed_by_id = IdbObjectStoreParameters::new();
-    keyed_by_id.set_key_path(&JsValue::from_str(row::ID));
-    for kind in KINDS_OF_VERSION_1 {
-        db.create_object_store_with_optional_parameters(kind.as_str(), &keyed_by_id)?;
-    }
+fn create_stores(db: &IdbDatabase, upgrade: &IdbTransaction) -> Result<(), JsValue> {
+    create_kind_stores(db, upgrade)?;
     for name in [MERGE, OUTBOX, META] {
         db.create_object_store(name)?;
     }
     Ok(())
 }
 
-/// Step 2: the indexes views look records up by. The browser fills them from the rows
-/// already stored, so upgrading keeps every record.
-fn create_view_indexes(_: &IdbDatabase, upgrade: &IdbTransaction) -> Result<(), JsValue> {
-    for index in VIEW_INDEXES {
-        upgrade
-            .object_store(index.kind.as_str())?
-            .create_index_with_str_sequence(&index.name(), &index.key_path())?;
+/// A store, keyed by the row's `id`, for every kind that has none yet.
+fn create_kind_stores(db: &IdbDatabase, _: &IdbTransaction) -> Result<(), JsValue> {
+    let existing = db.object_store_names();
+    let keyed_by_id = IdbObjectStoreParameters::new();
+    keyed_by_id.set_key_path(&JsValue::from_str(row::ID));
+    for kind in EntityKind::ALL {
+        if !existing.contains(kind.as_str()) {
+            db.create_object_store_with_optional_parameters(kind.as_str(), &keyed_by_id)?;
+        }
     }
     Ok(())
 }
 
-/// A secondary index over current values of some fields of one kind, in order. Rows whose
-/// fields are missing or `null` are left out of it (IndexedDB skips invalid keys), and
-/// deleted rows stay in it, so lookups filter them.
-pub(super) struct ViewIndex {
-    pub kind: EntityKind,
-    pub fields: &'static [&'static str],
-}
-
-impl ViewIndex {
-    /// The index name: its fields joined by `+`, e.g. `contact_id+at`.
-    pub fn name(&self) -> String {
-        self.fields.join("+")
-    }
-
-    /// A key path into the row's values (`v.company_id`), or an array of them.
-    fn key_path(&self) -> JsValue {
-        let paths: Vec<String> = self
-            .fields
-            .iter()
-            .map(|field| format!("{}.{field}", row::VALUES))
-            .collect();
-        match paths.as_slice() {
-            [single] => JsValue::from_str(single),
-            _ => paths
-                .iter()
-                .map(|path| JsValue::from_str(path))
-                .collect::<js_sys::Array>()
-                .into(),
-        }
-    }
-}
-
-pub(super) const CONTACTS_BY_COMPANY: ViewIndex = ViewIndex {
-    kind: EntityKind::Contact,
-    fields: &["company_id"],
-};
-pub(super) const DEALS_BY_STAGE: ViewIndex = ViewIndex {
-    kind: EntityKind::Deal,
-    fields: &["stage_id"],
-};
-pub(super) const ACTIVITIES_BY_CONTACT: ViewIndex = ViewIndex {
-    kind: EntityKind::Activity,
-    fields: &["contact_id", "at"],
-};
-pub(super) const ACTIVITIES_BY_COMPANY: ViewIndex = ViewIndex {
-    kind: EntityKind::Activity,
-    fields: &["company_id", "at"],
-};
-pub(super) const ACTIVITIES_BY_DEAL: ViewIndex = ViewIndex {
-    kind: EntityKind::Activity,
-    fields: &["deal_id", "at"],
-};
-pub(super) const ACTIVITIES_BY_TICKET: ViewIndex = ViewIndex {
-    kind: EntityKind::Activity,
-    fields: &["ticket_id", "at"],
-};
-pub(super) const TASKS_BY_DUE: ViewIndex = ViewIndex {
-    kind: EntityKind::Task,
-    fields: &["due_at"],
-};
-pub(super) const INVOICES_BY_STATUS: ViewIndex = ViewIndex {
-    kind: EntityKind::Invoice,
-    fields: &["status"],
-};
-
-const VIEW_INDEXES: [&ViewIndex; 8] = [
-    &CONTACTS_BY_COMPANY,
-    &DEALS_BY_STAGE,
-    &ACTIVITIES_BY_CONTACT,
-    &ACTIVITIES_BY_COMPANY,
-    &ACTIVITIES_BY_DEAL,
-    &ACTIVITIES_BY_TICKET,
-    &TASKS_BY_DUE,
-    &INVOICES_BY_STATUS,
+/// The indexes of version 2, over current values (`v.<field>`) of one kind: kind, fields.
+/// Nothing reads them since the app answers from memory (`Referrers`), so version 3 drops
+/// them again: every put of every import maintained them.
+const VERSION_2_INDEXES: [(EntityKind, &[&str]); 8] = [
+    (EntityKind::Contact, &["company_id"]),
+    (EntityKind::Deal, &["stage_id"]),
+    (EntityKind::Activity, &["contact_id", "at"]),
+    (EntityKind::Activity, &["company_id", "at"]),
+    (EntityKind::Activity, &["deal_id", "at"]),
+    (EntityKind::Activity, &["ticket_id", "at"]),
+    (EntityKind::Task, &["due_at"]),
+    (EntityKind::Invoice, &["status"]),
 ];
+
+/// An index's name: its fields joined by `+`, e.g. `contact_id+at`.
+fn index_name(fields: &[&str]) -> String {
+    fields.join("+")
+}
+
+/// Step 2: the indexes of [`VERSION_2_INDEXES`]. The browser fills them from the rows
+/// already stored, so upgrading keeps every record.
+fn create_view_indexes(_: &IdbDatabase, upgrade: &IdbTransaction) -> Result<(), JsValue> {
+    for (kind, fields) in VERSION_2_INDEXES {
+        let paths: js_sys::Array = fields
+            .iter()
+            .map(|field| JsValue::from_str(&format!("{}.{field}", row::VALUES)))
+            .collect();
+        let key_path = match paths.length() {
+            1 => paths.get(0),
+            _ => paths.into(),
+        };
+        upgrade
+            .object_store(kind.as_str())?
+            .create_index_with_str_sequence(&index_name(fields), &key_path)?;
+    }
+    Ok(())
+}
+
+/// Step 3: drops the indexes step 2 made; the records stay as they are.
+fn drop_view_indexes(_: &IdbDatabase, upgrade: &IdbTransaction) -> Result<(), JsValue> {
+    for (kind, fields) in VERSION_2_INDEXES {
+        upgrade
+            .object_store(kind.as_str())?
+            .delete_index(&index_name(fields))?;
+    }
+    Ok(())
+}
 
 /// Opens `name` at `version` (at most [`SCHEMA_VERSION`]), running the steps it lacks.
 ///

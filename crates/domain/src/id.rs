@@ -160,9 +160,24 @@ impl Id {
         Id(table().handle(Form::Uuid(uuid_v7(unix_ms, random))))
     }
 
-    /// Wraps an id that came from storage or the wire.
+    /// The id of a record about to be held: a decoded or new record's, or a fixed id the
+    /// app defines. It enters the table for good, so text from outside (a URL, a form's
+    /// value, local storage) goes through [`Id::find`] instead.
     pub fn from_string(s: impl AsRef<str>) -> Self {
         Id::from_form(Form::of(s.as_ref()))
+    }
+
+    /// The id whose text is `text` if the table holds it, adding nothing: for ids from
+    /// outside. Every record held has its id in the table, so `None` means that `text` names
+    /// no record held.
+    pub fn find(text: &str) -> Option<Id> {
+        table().find(Form::of(text)).0.map(Id)
+    }
+
+    /// How many ids the table holds, to check that something leaves it alone.
+    pub fn table_len() -> usize {
+        let table = table();
+        table.texts.len() + table.uuids.iter().map(Vec::len).sum::<usize>()
     }
 
     fn form(&self) -> Form<'static> {
@@ -194,12 +209,6 @@ impl Id {
     fn is_uuid(&self) -> bool {
         matches!(self.form(), Form::Uuid(_))
     }
-}
-
-/// Whether the table holds `text`, without adding it.
-#[cfg(test)]
-fn in_table(text: &str) -> bool {
-    table().find(Form::of(text)).0.is_some()
 }
 
 /// An id's text, borrowed or written out; use it as a `&str`.
@@ -492,12 +501,26 @@ mod tests {
         let wire: WireId = serde_json::from_str(&format!("\"{text}\"")).unwrap();
         let other = WireId::from_string("not-a-uuid-and-not-in-any-other-test");
         assert_eq!(&*wire.as_str(), text);
-        assert!(!in_table(text));
-        assert!(!in_table(&other.as_str()));
+        assert_eq!(Id::find(text), None);
+        assert_eq!(Id::find(&other.as_str()), None);
         let id = Id::from(&wire);
-        assert!(in_table(text));
+        assert_eq!(Id::find(text), Some(id.clone()));
         assert!(wire == id);
         assert_eq!(WireId::from(&id), wire);
+    }
+
+    #[test]
+    fn finding_an_id_from_outside_adds_nothing_to_the_table() {
+        let held = Id::v7(0x0189_8f2a_1b3d, [0x5a; 10]);
+        assert_eq!(Id::find(&held.as_str()), Some(held.clone()));
+        for n in 0..10_000u64 {
+            let stranger = WireId::v7(0x0bad_0000_0000 + n, [0xa5; 10]).to_string();
+            assert_eq!(Id::find(&stranger), None, "{stranger}");
+            assert_eq!(Id::find(&stranger), None, "looking twice finds it no more");
+        }
+        let text = "a-text-id-no-other-test-makes";
+        assert_eq!(Id::find(text), None);
+        assert_eq!(Id::find(text), None);
     }
 
     proptest! {

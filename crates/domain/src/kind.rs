@@ -1,61 +1,74 @@
-//! The kinds of record Rabet stores. The names are stable: they are IndexedDB store names and
-//! the `entity` of every sync operation, so renaming one is a data migration.
+//! The kinds of record Rabet stores, in one list that everything made per kind is generated
+//! from. The names are stable: they are IndexedDB store names and the `entity` of every sync
+//! operation, so renaming one is a data migration.
 
+use crate::model::Entity;
+use crate::referrers::Refers;
+use crate::validate::Validate;
 use serde::{Deserialize, Serialize};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum EntityKind {
-    Company,
-    Contact,
-    Pipeline,
-    Deal,
-    Activity,
-    Task,
-    Ticket,
-    Product,
-    Invoice,
-    Campaign,
-    Segment,
-    TeamMember,
-    Settings,
+/// Hands the one list of kinds to the macro `$callback`, as lines
+/// `Kind => "stable name", collection;`: the kind, which is also the name of its entity type
+/// in [`crate::model`]; its stable name; the field of the app's workspace that keeps its
+/// records.
+///
+/// Adding a kind: a line here, and its entity in `model` with its [`Validate`] rules and
+/// [`Refers`] (the compiler asks for both); the app's store then makes its IndexedDB store
+/// in a new schema step.
+#[macro_export]
+macro_rules! for_each_kind {
+    ($callback:ident) => {
+        $callback! {
+            Company => "company", companies;
+            Contact => "contact", contacts;
+            Pipeline => "pipeline", pipelines;
+            Deal => "deal", deals;
+            Activity => "activity", activities;
+            Task => "task", tasks;
+            Ticket => "ticket", tickets;
+            Product => "product", products;
+            Invoice => "invoice", invoices;
+            Campaign => "campaign", campaigns;
+            Segment => "segment", segments;
+            TeamMember => "team_member", members;
+            Settings => "settings", settings;
+        }
+    };
 }
 
-impl EntityKind {
-    pub const ALL: [EntityKind; 13] = [
-        EntityKind::Company,
-        EntityKind::Contact,
-        EntityKind::Pipeline,
-        EntityKind::Deal,
-        EntityKind::Activity,
-        EntityKind::Task,
-        EntityKind::Ticket,
-        EntityKind::Product,
-        EntityKind::Invoice,
-        EntityKind::Campaign,
-        EntityKind::Segment,
-        EntityKind::TeamMember,
-        EntityKind::Settings,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            EntityKind::Company => "company",
-            EntityKind::Contact => "contact",
-            EntityKind::Pipeline => "pipeline",
-            EntityKind::Deal => "deal",
-            EntityKind::Activity => "activity",
-            EntityKind::Task => "task",
-            EntityKind::Ticket => "ticket",
-            EntityKind::Product => "product",
-            EntityKind::Invoice => "invoice",
-            EntityKind::Campaign => "campaign",
-            EntityKind::Segment => "segment",
-            EntityKind::TeamMember => "team_member",
-            EntityKind::Settings => "settings",
+macro_rules! entity_kinds {
+    ($($kind:ident => $name:literal, $collection:ident;)+) => {
+        /// A kind of record. Kinds order as listed.
+        #[derive(
+            Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize,
+        )]
+        pub enum EntityKind {
+            $(#[serde(rename = $name)] $kind,)+
         }
-    }
 
+        impl EntityKind {
+            /// Every kind, in order.
+            pub const ALL: [EntityKind; [$($name),+].len()] = [$(EntityKind::$kind),+];
+
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(EntityKind::$kind => $name,)+
+                }
+            }
+        }
+
+        // Every kind's entity has its rules and references (`Entity::KIND` is its variant,
+        // which `model`'s `entity!` sees to).
+        const _: fn() = || {
+            fn complete<E: Entity + Validate + Refers>() {}
+            $(complete::<crate::model::$kind>();)+
+        };
+    };
+}
+
+for_each_kind!(entity_kinds);
+
+impl EntityKind {
     pub fn parse(name: &str) -> Option<Self> {
         Self::ALL.into_iter().find(|k| k.as_str() == name)
     }

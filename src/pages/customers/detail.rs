@@ -58,14 +58,14 @@ pub fn Customer() -> impl IntoView {
     let params = use_params_map();
     // Only a change to this customer redraws the page (and closes an open dialog).
     let subject = Memo::new(move |_| {
-        let id = Id::from_string(params.with(|p| p.get("id").unwrap_or_default()));
+        let id = params.with(|p| p.get("id").unwrap_or_default());
         workspace
             .contacts
-            .with(|c| c.get(&id).cloned().map(Subject::Contact))
+            .with(|c| c.find(&id).cloned().map(Subject::Contact))
             .or_else(|| {
                 workspace
                     .companies
-                    .with(|c| c.get(&id).cloned().map(Subject::Company))
+                    .with(|c| c.find(&id).cloned().map(Subject::Company))
             })
     });
     move || match subject.get() {

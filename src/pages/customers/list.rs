@@ -172,7 +172,7 @@ fn PeopleList() -> impl IntoView {
         tag: Some(tag.get()).filter(|t| !t.is_empty()),
         owner: Some(owner.get())
             .filter(|o| !o.is_empty())
-            .map(Id::from_string),
+            .and_then(|o| Id::find(&o)),
     });
     // Sorting is the costly step, so it reruns only when the records or the order change;
     // typing in the search box just filters this order.

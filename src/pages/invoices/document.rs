@@ -24,7 +24,6 @@ use leptos_router::{
 };
 use rabet_domain::{
     calendar::{format_day_long, Day},
-    id::Id,
     locale::{format_money, format_percent},
     model::{Discount, Invoice, InvoiceKind, InvoiceStatus, BASIS_POINTS_PER_WHOLE},
     money::Money,
@@ -35,8 +34,8 @@ pub fn InvoiceView() -> impl IntoView {
     let workspace = use_workspace();
     let params = use_params_map();
     let invoice = Memo::new(move |_| {
-        let id = Id::from_string(params.with(|p| p.get("id").unwrap_or_default()));
-        workspace.invoices.with(|i| i.get(&id).cloned())
+        let id = params.with(|p| p.get("id").unwrap_or_default());
+        workspace.invoices.with(|i| i.find(&id).cloned())
     });
     move || match invoice.get() {
         Some(invoice) => view! { <InvoicePage invoice=invoice /> }.into_any(),

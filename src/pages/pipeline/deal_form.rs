@@ -469,7 +469,11 @@ fn StageSelect(draft: DealDraft, pipeline: Pipeline) -> impl IntoView {
             <select
                 id="deal_stage"
                 aria-describedby="deal_stage-error"
-                on:change=move |ev| draft.stage.set(Id::from_string(event_target_value(&ev)))
+                on:change=move |ev| {
+                    if let Some(stage) = Id::find(&event_target_value(&ev)) {
+                        draft.stage.set(stage);
+                    }
+                }
             >
                 {options}
             </select>

@@ -113,7 +113,7 @@ impl DragState {
         let Some(card) = closest(ev.target(), DEAL_ATTR) else {
             return;
         };
-        let Some(deal) = card.get_attribute(DEAL_ATTR).map(Id::from_string) else {
+        let Some(deal) = card.get_attribute(DEAL_ATTR).and_then(|id| Id::find(&id)) else {
             return;
         };
         self.end_touch_drag();
@@ -273,7 +273,7 @@ fn closest(target: Option<EventTarget>, attr: &str) -> Option<Element> {
 fn attr_of(target: Option<EventTarget>, attr: &str) -> Option<Id> {
     closest(target, attr)?
         .get_attribute(attr)
-        .map(Id::from_string)
+        .and_then(|id| Id::find(&id))
 }
 
 /// The stage of the column at a viewport point.

@@ -81,7 +81,9 @@ fn open_linked_deal(page: PageState) {
         if opened.with_value(|o| o.as_ref() == Some(&wanted)) {
             return;
         }
-        let id = Id::from_string(wanted.clone());
+        let Some(id) = Id::find(&wanted) else {
+            return;
+        };
         let pipeline = workspace
             .deals
             .with_untracked(|d| d.get(&id).map(|d| d.pipeline_id.clone()));
@@ -124,7 +126,7 @@ fn Toolbar() -> impl IntoView {
         <div class="toolbar pipeline-toolbar">
             <label class="filter">
                 <span class="filter-label">{move || locale.t(Msg::NavPipeline)}</span>
-                <select on:change=move |ev| page.chosen.set(Some(Id::from_string(event_target_value(&ev))))>
+                <select on:change=move |ev| page.chosen.set(Id::find(&event_target_value(&ev)))>
                     {move || pipelines.get().into_iter().map(|(id, name)| {
                         let selected = current().as_ref() == Some(&id);
                         view! { <option value=id.to_string() selected=selected>{name}</option> }

@@ -94,7 +94,7 @@ fn PipelinesSection() -> impl IntoView {
                     <span class="field-label">{move || locale.t(Msg::PipelineToEdit)}</span>
                     <select on:change=move |ev| {
                         status.set(None);
-                        chosen.set(Some(Id::from_string(event_target_value(&ev))));
+                        chosen.set(Id::find(&event_target_value(&ev)));
                     }>
                         {move || pipelines.get().into_iter().map(|(id, name)| {
                             let selected = editing.with_untracked(|e| e.as_ref() == Some(&id));
@@ -477,7 +477,9 @@ fn DeletedStage(
     let choose = {
         let stage_id = stage_id.clone();
         move |ev| {
-            let to = Id::from_string(event_target_value(&ev));
+            let Some(to) = Id::find(&event_target_value(&ev)) else {
+                return;
+            };
             destinations.update(|d| {
                 d.insert(stage_id.clone(), to);
             });

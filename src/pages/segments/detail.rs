@@ -110,7 +110,9 @@ pub fn SegmentView() -> impl IntoView {
     let locale = use_locale();
     let params = use_params_map();
     let shown = Memo::new(move |_| {
-        let key = SegmentKey::parse(&params.with(|p| p.get("id").unwrap_or_default()));
+        // A saved segment's id is known once segments are loaded: look again when they change.
+        workspace.segments.track();
+        let key = SegmentKey::parse(&params.with(|p| p.get("id").unwrap_or_default()))?;
         match &key {
             SegmentKey::Builtin(segment) => Some(Shown {
                 name: locale.t(rfm_segment_msg(*segment)).to_owned(),

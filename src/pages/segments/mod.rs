@@ -48,13 +48,16 @@ pub enum SegmentKey {
 }
 
 impl SegmentKey {
-    pub fn parse(text: &str) -> SegmentKey {
-        text.strip_prefix(BUILTIN_PREFIX)
-            .and_then(|name| RfmSegment::ALL.into_iter().find(|s| s.as_str() == name))
-            .map_or_else(
-                || SegmentKey::Saved(Id::from_string(text)),
-                SegmentKey::Builtin,
-            )
+    /// The segment a path names; `None` when it names none held. A saved segment's id is
+    /// looked up without adding the text to the id table.
+    pub fn parse(text: &str) -> Option<SegmentKey> {
+        let builtin = text
+            .strip_prefix(BUILTIN_PREFIX)
+            .and_then(|name| RfmSegment::ALL.into_iter().find(|s| s.as_str() == name));
+        match builtin {
+            Some(segment) => Some(SegmentKey::Builtin(segment)),
+            None => Id::find(text).map(SegmentKey::Saved),
+        }
     }
 
     pub fn path(&self) -> String {
@@ -234,12 +237,9 @@ mod tests {
             let path = key.path();
             assert_eq!(
                 SegmentKey::parse(path.trim_start_matches("/segments/")),
-                key
+                Some(key)
             );
         }
-        assert_eq!(
-            SegmentKey::parse("rfm-unknown"),
-            SegmentKey::Saved(Id::from_string("rfm-unknown"))
-        );
+        assert_eq!(SegmentKey::parse("rfm-unknown"), None);
     }
 }

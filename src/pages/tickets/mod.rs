@@ -162,7 +162,7 @@ pub fn Tickets() -> impl IntoView {
                     <span class="filter-label">{move || locale.t(Msg::AssigneeLabel)}</span>
                     <select on:change=move |ev| {
                         let chosen = event_target_value(&ev);
-                        assignee.set(Some(chosen).filter(|c| !c.is_empty()).map(Id::from_string));
+                        assignee.set(Some(chosen).filter(|c| !c.is_empty()).and_then(|c| Id::find(&c)));
                     }>
                         <option value="">{move || locale.t(Msg::All)}</option>
                         {move || members().into_iter().map(|(id, name)| view! { <option value=id.to_string()>{name}</option> }).collect_view()}

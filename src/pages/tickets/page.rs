@@ -21,7 +21,6 @@ use leptos_router::{
 };
 use rabet_domain::{
     customer::ticket_service,
-    id::Id,
     model::{Activity, ActivityKind, Ticket, TicketStatus},
 };
 
@@ -30,8 +29,8 @@ pub fn TicketView() -> impl IntoView {
     let workspace = use_workspace();
     let params = use_params_map();
     let ticket = Memo::new(move |_| {
-        let id = Id::from_string(params.with(|p| p.get("id").unwrap_or_default()));
-        workspace.tickets.with(|t| t.get(&id).cloned())
+        let id = params.with(|p| p.get("id").unwrap_or_default());
+        workspace.tickets.with(|t| t.find(&id).cloned())
     });
     move || match ticket.get() {
         Some(ticket) => view! { <TicketPage ticket=ticket /> }.into_any(),
