@@ -11,16 +11,18 @@ mod timeline;
 
 use super::form::{CompanyForm, ContactForm};
 use crate::{
-    editing::delete_with_undo,
     i18n::{source_msg, stage_msg, use_locale, Msg},
     local_time::use_calendar,
-    pages::{
-        activities::{new_activity, ActivityForm},
-        invoices::{document_title, new_invoice, InvoiceForm},
-        labels::{invoice_status_msg, ticket_status_msg},
+    records::{
+        activity::{new_activity, ActivityForm},
+        invoice::{new_invoice, InvoiceForm},
+        task::{new_task, TaskForm, TaskRow},
+        ticket::{new_ticket, TicketForm},
+    },
+    ui::{
+        editing::delete_with_undo,
+        labels::{document_title, invoice_status_msg, ticket_status_msg},
         parties::parties_of,
-        tasks::{new_task, TaskForm, TaskRow},
-        tickets::{new_ticket, TicketForm},
         PageHeader,
     },
     workspace::{use_workspace, Listed, LoadState},

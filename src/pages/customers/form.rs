@@ -4,36 +4,24 @@
 //! (full disk, aborted transaction) shows why while every typed value stays in the form.
 
 use crate::{
-    i18n::{
-        email_label_msg, phone_label_msg, source_msg, stage_msg, store_error_msg, use_locale, Msg,
+    i18n::{email_label_msg, phone_label_msg, source_msg, stage_msg, use_locale, Msg},
+    ui::{
+        draft::Draft,
+        field_error::{first_error, FieldError},
+        inputs::{MemberSelect, TagsField},
+        widgets::{enum_select, FormDialog, IdSelect, TextField},
     },
-    store::new_id,
-    widgets::{enum_select, field_error, FormDialog, IdSelect, TextField},
-    workspace::{use_workspace, Listed},
+    workspace::{use_workspace, Listed, Workspace},
 };
 use leptos::prelude::*;
 use rabet_domain::{
     id::Id,
+    input::{parse_tags, tags_input_text},
     model::{
         Address, Company, Contact, Email, EmailLabel, LeadSource, LifecycleStage, Phone, PhoneLabel,
     },
-    validate::{Validate, ValidationError},
+    validate::Validate,
 };
-
-/// Splits "a, b، c" into tags, trimmed and without repeats.
-fn parse_tags(text: &str) -> Vec<String> {
-    let mut tags: Vec<String> = Vec::new();
-    for tag in text
-        .split([',', '،', ';'])
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-    {
-        if !tags.iter().any(|t| t == tag) {
-            tags.push(tag.to_owned());
-        }
-    }
-    tags
-}
 
 /// A record a form edits: its free-text parts shared by contacts and companies.
 pub trait FormRecord: Listed + Validate {
@@ -77,106 +65,29 @@ macro_rules! form_record {
 form_record!(Contact);
 form_record!(Company);
 
-/// What every record form keeps: the record as it was, the draft being edited, the errors of
-/// the last attempt and whether a save is under way.
-pub struct FormState<E: Send + Sync + 'static> {
-    original: StoredValue<Option<E>>,
-    draft: RwSignal<E>,
-    tags_text: RwSignal<String>,
-    errors: RwSignal<Vec<ValidationError>>,
-    saving: RwSignal<bool>,
-    failure: RwSignal<Option<Msg>>,
+/// Tags as typed (they stay text until saved) beside the record's draft.
+fn tags_text<E: FormRecord>(draft: Draft<E>) -> RwSignal<String> {
+    RwSignal::new(draft.record.with_untracked(|r| tags_input_text(r.tags())))
 }
 
-impl<E: Send + Sync + 'static> Clone for FormState<E> {
-    fn clone(&self) -> Self {
-        *self
-    }
-}
-
-impl<E: Send + Sync + 'static> Copy for FormState<E> {}
-
-impl<E: FormRecord + Clone> FormState<E> {
-    fn new(initial: Option<E>, fresh: impl FnOnce() -> E) -> Self {
-        let draft = initial.clone().unwrap_or_else(fresh);
-        FormState {
-            tags_text: RwSignal::new(draft.tags().join(", ")),
-            draft: RwSignal::new(draft),
-            original: StoredValue::new(initial),
-            errors: RwSignal::new(Vec::new()),
-            saving: RwSignal::new(false),
-            failure: RwSignal::new(None),
-        }
-    }
-
-    fn is_new(&self) -> bool {
-        self.original.with_value(Option::is_none)
-    }
-
-    /// A getter and setter pair for one text field of the draft.
-    fn text(
-        self,
-        get: fn(&E) -> &String,
-        set: fn(&mut E, String),
-    ) -> (
-        impl Fn() -> String + Copy + Send + Sync + 'static,
-        impl Fn(String) + Copy + Send + Sync + 'static,
-    ) {
-        let draft = self.draft;
-        (
-            move || draft.with(|r| get(r).clone()),
-            move |value: String| draft.update(|r| set(r, value)),
-        )
-    }
-
-    fn error(self, field: &'static str) -> Signal<Option<ValidationError>> {
-        Signal::derive(field_error(self.errors, field, None))
-    }
-
-    /// Validates and saves the draft; on success calls `on_done`, otherwise leaves the form
-    /// as it is, with the reason shown.
-    fn submit(self, on_done: Callback<()>) {
-        let mut record = self.draft.get_untracked();
-        *record.tags_mut() = parse_tags(&self.tags_text.get_untracked());
-        record.normalize_for_save();
-        let found = record.validate();
-        let valid = found.is_empty();
-        self.errors.set(found);
-        if !valid {
-            return;
-        }
-        let workspace = use_workspace();
-        self.saving.set(true);
-        self.failure.set(None);
-        let original = self.original.get_value();
-        leptos::task::spawn_local(async move {
-            let saved = workspace.save(original.as_ref(), record).await;
-            self.saving.set(false);
-            match saved {
-                Ok(()) => on_done.run(()),
-                Err(error) => self.failure.set(Some(store_error_msg(&error))),
-            }
-        });
-    }
+/// Saves the record with the tags as typed, normalized; then closes the form.
+fn save<E: FormRecord>(draft: Draft<E>, tags: RwSignal<String>, on_done: Callback<()>) {
+    let mut record = draft.record.get_untracked();
+    *record.tags_mut() = parse_tags(&tags.get_untracked());
+    record.normalize_for_save();
+    draft.submit(record, move |_| on_done.run(()));
 }
 
 /// Tags, address, city and notes: the part of the form contacts and companies share.
 #[component]
-fn CommonFields<E: FormRecord + Clone>(form: FormState<E>) -> impl IntoView {
+fn CommonFields<E: FormRecord>(form: Draft<E>, tags: RwSignal<String>) -> impl IntoView {
     let locale = use_locale();
     let (line_get, line_set) = form.text(|r| &r.address().line, |r, v| r.address_mut().line = v);
     let (city_get, city_set) = form.text(|r| &r.address().city, |r, v| r.address_mut().city = v);
-    let tags_text = form.tags_text;
-    let draft = form.draft;
+    let draft = form.record;
     view! {
         <div class="form-grid">
-            <div class="field">
-                <label class="field-label" for="tags">{move || locale.t(Msg::Tags)}</label>
-                <input id="tags" type="text" aria-describedby="tags-hint"
-                    prop:value=move || tags_text.get()
-                    on:input=move |ev| tags_text.set(event_target_value(&ev)) />
-                <span class="field-hint" id="tags-hint">{move || locale.t(Msg::TagsHint)}</span>
-            </div>
+            <TagsField id="tags" text=tags />
             <TextField label=Msg::Address id="address_line" get=line_get set=line_set />
             <TextField label=Msg::City id="address_city" get=city_get set=city_set />
         </div>
@@ -193,12 +104,13 @@ fn CommonFields<E: FormRecord + Clone>(form: FormState<E>) -> impl IntoView {
 pub fn ContactForm(initial: Option<Contact>, on_done: Callback<()>) -> impl IntoView {
     let locale = use_locale();
     let workspace = use_workspace();
-    let form = FormState::new(initial, || Contact {
-        id: new_id(),
+    let form = Draft::new(initial, || Contact {
+        id: Workspace::new_id(),
         created_at: js_sys::Date::now() as i64,
         ..Contact::default()
     });
-    let draft = form.draft;
+    let draft = form.record;
+    let tags = tags_text(form);
     let title = Signal::derive(move || {
         locale.t(if form.is_new() {
             Msg::NewContact
@@ -221,21 +133,13 @@ pub fn ContactForm(initial: Option<Contact>, on_done: Callback<()>) -> impl Into
             all
         })
     };
-    let members = move || {
-        workspace.members.with(|members| {
-            members
-                .iter()
-                .map(|m| (m.id.clone(), m.display_name().to_owned()))
-                .collect::<Vec<_>>()
-        })
-    };
 
     view! {
         <FormDialog
             title=title
-            on_submit=Callback::new(move |_| form.submit(on_done))
+            on_submit=Callback::new(move |_| save(form, tags, on_done))
             on_cancel=on_done
-            saving=form.saving
+            saving=form.saving()
             failure=form.failure
         >
             <div class="form-grid">
@@ -285,16 +189,15 @@ pub fn ContactForm(initial: Option<Contact>, on_done: Callback<()>) -> impl Into
                         Some(Msg::Unknown),
                     )}
                 </div>
-                <IdSelect
+                <MemberSelect
                     label=Msg::Owner
                     id="owner_id"
                     none=Msg::Unassigned
-                    options=Signal::derive(members)
                     current=Signal::derive(move || draft.with(|c| c.owner_id.clone()))
                     set=move |id| draft.update(|c| c.owner_id = id)
                 />
             </div>
-            <CommonFields form=form />
+            <CommonFields form=form tags=tags />
         </FormDialog>
     }
 }
@@ -374,7 +277,7 @@ impl Entry for Email {
 #[component]
 fn EntryList<R, E>(
     draft: RwSignal<R>,
-    errors: RwSignal<Vec<ValidationError>>,
+    errors: RwSignal<Vec<FieldError>>,
     /// The record's list of entries this editor shows.
     entries: fn(&R) -> &Vec<E>,
     entries_mut: fn(&mut R) -> &mut Vec<E>,
@@ -387,7 +290,7 @@ where
     let count = move || draft.with(|r| entries(r).len()).max(1);
     let row = move |at: usize| {
         let input_id = format!("{}-{at}", E::FIELD);
-        let error = Signal::derive(field_error(errors, E::FIELD, Some(at)));
+        let error = first_error(errors, E::FIELD, Some(at));
         let error_id = format!("{input_id}-error");
         let value = move || {
             draft.with(|r| {
@@ -454,7 +357,7 @@ where
                     "×"
                 </button>
                 <span class="field-error" id=error_id role="alert">
-                    {move || error.get().map(|e| locale.validation(&e))}
+                    {move || error.get().map(|e| e.describe(locale))}
                 </span>
             </div>
         }
@@ -481,12 +384,13 @@ where
 #[component]
 pub fn CompanyForm(initial: Option<Company>, on_done: Callback<()>) -> impl IntoView {
     let locale = use_locale();
-    let form = FormState::new(initial, || Company {
-        id: new_id(),
+    let form = Draft::new(initial, || Company {
+        id: Workspace::new_id(),
         created_at: js_sys::Date::now() as i64,
         ..Company::default()
     });
-    let draft = form.draft;
+    let draft = form.record;
+    let tags = tags_text(form);
     let title = Signal::derive(move || {
         locale.t(if form.is_new() {
             Msg::NewCompany
@@ -500,9 +404,9 @@ pub fn CompanyForm(initial: Option<Company>, on_done: Callback<()>) -> impl Into
     view! {
         <FormDialog
             title=title
-            on_submit=Callback::new(move |_| form.submit(on_done))
+            on_submit=Callback::new(move |_| save(form, tags, on_done))
             on_cancel=on_done
-            saving=form.saving
+            saving=form.saving()
             failure=form.failure
         >
             <div class="form-grid">
@@ -513,7 +417,7 @@ pub fn CompanyForm(initial: Option<Company>, on_done: Callback<()>) -> impl Into
             </div>
             <EntryList draft=draft errors=form.errors entries=|c: &Company| &c.phones entries_mut=|c: &mut Company| &mut c.phones />
             <EntryList draft=draft errors=form.errors entries=|c: &Company| &c.emails entries_mut=|c: &mut Company| &mut c.emails />
-            <CommonFields form=form />
+            <CommonFields form=form tags=tags />
         </FormDialog>
     }
 }

@@ -7,8 +7,7 @@ use crate::{
     file::{chosen_file, read_text},
     i18n::{store_error_msg, use_locale, Msg},
     notice::{use_notices, Notice},
-    pages::PageHeader,
-    store::new_id,
+    ui::PageHeader,
     workspace::{use_workspace, Ids, Workspace},
 };
 use leptos::prelude::*;
@@ -75,7 +74,7 @@ fn run_import(
     limit: Option<usize>,
 ) -> ImportOutcome {
     let now = js_sys::Date::now() as i64;
-    let mut next_id = new_id;
+    let mut next_id = Workspace::new_id;
     workspace.contacts.with_untracked(|contacts| {
         workspace.companies.with_untracked(|companies| {
             workspace.members.with_untracked(|members| {

@@ -5,8 +5,8 @@ use super::form::{CompanyForm, ContactForm};
 use crate::{
     download::download,
     i18n::{source_msg, stage_msg, use_locale, Msg},
-    pages::PageHeader,
-    widgets::SearchBox,
+    ui::widgets::SearchBox,
+    ui::PageHeader,
     workspace::{use_workspace, Collection, LoadState},
 };
 use leptos::{either::Either, prelude::*};

@@ -4,7 +4,7 @@
 use super::state::use_dashboard;
 use crate::{
     i18n::{use_locale, Msg},
-    pages::{pipeline::format::totals_text, segments::rfm_segment_msg},
+    ui::{format::totals_text, labels::rfm_segment_msg},
     workspace::use_workspace,
 };
 use leptos::prelude::*;

@@ -10,7 +10,8 @@ use super::{
 };
 use crate::{
     i18n::{source_msg, use_locale, Locale, Msg},
-    pages::pipeline::{defaults::DEFAULT_PIPELINE_ID, format::totals_text},
+    records::pipeline::DEFAULT_PIPELINE_ID,
+    ui::format::totals_text,
     workspace::use_workspace,
 };
 use leptos::prelude::*;

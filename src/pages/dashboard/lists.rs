@@ -6,10 +6,10 @@ use super::state::{use_dashboard, DashboardState};
 use crate::{
     i18n::{use_locale, Locale, Msg},
     local_time::{format_date, format_duration, use_calendar},
-    pages::{
+    ui::{
+        format::totals_text,
         labels::priority_msg,
         parties::{customer_name, customer_of},
-        pipeline::format::totals_text,
     },
     workspace::use_workspace,
 };

@@ -8,7 +8,7 @@ use super::{
 use crate::{
     i18n::{use_locale, Msg},
     local_time::DayField,
-    widgets::IdSelect,
+    ui::widgets::IdSelect,
     workspace::use_workspace,
 };
 use leptos::prelude::*;

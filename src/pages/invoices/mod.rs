@@ -1,21 +1,20 @@
-//! Quotes and invoices: the list with its filters, a document's page and the editor.
+//! Quotes and invoices: the list with its filters and a document's page (the editor is
+//! `records::invoice`, which the customer's page opens too).
 
-mod amounts;
 mod document;
-mod editor;
 
-pub use document::{document_title, InvoiceView};
-pub use editor::{new_invoice, InvoiceForm};
+pub use document::InvoiceView;
 
-use super::{
-    labels::invoice_status_msg,
-    parties::{customer_name, customer_of},
-    PageHeader,
-};
 use crate::{
     i18n::{use_locale, Msg},
     local_time::{local_day, now_ms, use_calendar},
-    widgets::SearchBox,
+    records::invoice::{new_invoice, InvoiceForm},
+    ui::{
+        labels::{document_title, invoice_status_msg},
+        parties::{customer_name, customer_of},
+        widgets::SearchBox,
+        PageHeader,
+    },
     workspace::use_workspace,
 };
 use leptos::prelude::*;

@@ -1,32 +1,26 @@
 //! The pipeline: deals on a kanban by stage, or in a table, with filters, a pipeline switcher
-//! and a forecast strip; the deal form; and the settings for pipelines, stages and lost
-//! reasons.
+//! and a forecast strip; and the deal form. (Pipeline settings are a section of `/settings`.)
 
 mod board;
 mod card;
 mod deal_form;
-pub(super) mod defaults;
 mod drag;
 mod forecast;
-pub(super) mod format;
 mod lost;
 mod moves;
 mod picker;
-mod settings;
 mod state;
 mod table;
 
-pub use settings::PipelineSettings;
-
-use super::PageHeader;
 use crate::{
     i18n::{source_msg, use_locale, Msg},
-    widgets::{enum_select, IdSelect, SearchBox},
+    records::pipeline::ensure_default_pipeline,
+    ui::widgets::{enum_select, IdSelect, SearchBox},
+    ui::PageHeader,
     workspace::{use_workspace, LoadState},
 };
 use board::DealBoard;
 use deal_form::DealForm;
-use defaults::ensure_default_pipeline;
 use forecast::ForecastStrip;
 use leptos::{either::Either, prelude::*};
 use leptos_router::hooks::use_query_map;

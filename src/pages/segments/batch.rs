@@ -3,10 +3,10 @@
 
 use crate::{
     i18n::{use_locale, Msg},
-    pages::messages::{
+    ui::messages::{
         fill_placeholders, load_templates, message_sender, placeholders_hint, routes, values_for,
     },
-    widgets::TextField,
+    ui::widgets::TextField,
     workspace::use_workspace,
 };
 use leptos::prelude::*;

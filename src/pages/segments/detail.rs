@@ -1,16 +1,17 @@
 //! A segment's page: what it selects, its members (each a link to the customer), the members
 //! as a CSV file, and a message batch to them.
 
-use super::{
-    batch::MessageBatch, classes_text, form::SegmentForm, member_positions, rfm_segment_msg,
-    SegmentKey,
-};
+use super::{batch::MessageBatch, classes_text, form::SegmentForm, member_positions, SegmentKey};
 use crate::{
     download::download,
-    editing::delete_with_undo,
     i18n::{source_msg, stage_msg, use_locale, Locale, Msg},
     local_time::{now_ms, use_calendar},
-    pages::{labels::rfm_class_msg, pipeline::format::money_text, PageHeader},
+    ui::{
+        editing::delete_with_undo,
+        format::money_text,
+        labels::{rfm_class_msg, rfm_segment_msg},
+        PageHeader,
+    },
     workspace::{use_workspace, LoadState},
 };
 use leptos::{either::EitherOf3, prelude::*};

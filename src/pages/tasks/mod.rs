@@ -1,22 +1,15 @@
 //! Follow-ups: what is overdue, due today, coming up and done, and their export to a calendar.
 
-mod form;
-
-pub use form::{new_task, TaskForm};
-
-use super::{parties::record_target, PageHeader};
 use crate::{
     download::download,
-    editing::{delete_with_undo, save_change},
     i18n::{use_locale, Msg},
-    local_time::{
-        format_clock, format_when, local_day, local_instant, local_minute, now_ms, use_calendar,
-    },
+    local_time::{local_day, local_instant, now_ms},
     notice::{use_notices, Notice},
+    records::task::{new_task, TaskForm, TaskRow},
+    ui::{inputs::member_options, parties::record_target, PageHeader},
     workspace::use_workspace,
 };
 use leptos::prelude::*;
-use leptos_router::components::A;
 use rabet_domain::{calendar::Day, ics::tasks_to_ics, id::Id, model::Task};
 
 /// Done tasks listed at first; older ones come with "Show more".
@@ -78,6 +71,7 @@ impl Due {
 pub fn Tasks() -> impl IntoView {
     let locale = use_locale();
     let workspace = use_workspace();
+    let members = member_options();
     let assignee = RwSignal::new(None::<Id>);
     let editing = RwSignal::new(None::<(Task, bool)>);
     let done_shown = RwSignal::new(DONE_PAGE);
@@ -106,14 +100,6 @@ pub fn Tasks() -> impl IntoView {
         }
         lists
     });
-    let members = move || {
-        workspace.members.with(|members| {
-            members
-                .iter()
-                .map(|m| (m.id.clone(), m.display_name().to_owned()))
-                .collect::<Vec<_>>()
-        })
-    };
     let notices = use_notices();
     let export = move |_| {
         let assignee = assignee.get_untracked();
@@ -151,7 +137,7 @@ pub fn Tasks() -> impl IntoView {
                     assignee.set(Some(chosen).filter(|c| !c.is_empty()).map(Id::from_string));
                 }>
                     <option value="">{move || locale.t(Msg::All)}</option>
-                    {move || members().into_iter().map(|(id, name)| view! { <option value=id.to_string()>{name}</option> }).collect_view()}
+                    {move || members.get().into_iter().map(|(id, name)| view! { <option value=id.to_string()>{name}</option> }).collect_view()}
                 </select>
             </label>
             <div class="toolbar-actions">
@@ -195,68 +181,5 @@ pub fn Tasks() -> impl IntoView {
         {move || editing.get().map(|(task, existing)| view! {
             <TaskForm initial=task existing=existing on_done=Callback::new(move |_| editing.set(None)) />
         })}
-    }
-}
-
-/// One follow-up: a checkbox that marks it done, when it is due, what it is about and who
-/// does it. `today` shows only the time, as the list already says the day.
-#[component]
-pub fn TaskRow(
-    task: Task,
-    #[prop(optional)] today: bool,
-    on_edit: Callback<Task>,
-) -> impl IntoView {
-    let locale = use_locale();
-    let workspace = use_workspace();
-    let calendar = use_calendar();
-    let check_id = format!("task-{}", task.id);
-    let due = task.due_at.map(|due| {
-        move || {
-            if today {
-                format_clock(local_minute(due), locale.lang())
-            } else {
-                format_when(due, calendar.get(), locale.lang())
-            }
-        }
-    });
-    let target = task.link.as_ref().and_then(record_target);
-    let assignee = task.assignee_id.as_ref().and_then(|id| {
-        workspace
-            .members
-            .with_untracked(|m| m.get(id).map(|m| m.display_name().to_owned()))
-    });
-    let done = task.is_done();
-    let overdue = task.is_overdue(now_ms());
-    let toggled = task.clone();
-    let toggle = move |_| {
-        save_change(toggled.clone(), |t| {
-            t.done_at = if t.is_done() { None } else { Some(now_ms()) }
-        })
-    };
-    let edited = task.clone();
-    let title = task.title.clone();
-    view! {
-        <li class="task-row" class:done=done class:overdue=overdue>
-            <input type="checkbox" id=check_id.clone() prop:checked=done on:change=toggle />
-            <div class="task-main">
-                <label for=check_id><bdi>{task.title.clone()}</bdi></label>
-                <p class="row-sub">
-                    {due.map(|due| view! { <span dir="auto">{due}</span> })}
-                    {target.map(|(href, name)| view! { " · " <A href=href><bdi>{name}</bdi></A> })}
-                    {assignee.map(|name| view! { " · " <bdi>{name}</bdi> })}
-                </p>
-            </div>
-            <div class="row-actions">
-                <button type="button" class="button subtle" on:click=move |_| on_edit.run(edited.clone())
-                    aria-label=move || format!("{} {}", locale.t(Msg::Edit), title)>
-                    {move || locale.t(Msg::Edit)}
-                </button>
-                <button type="button" class="button subtle danger"
-                    aria-label={let title = task.title.clone(); move || format!("{} {}", locale.t(Msg::Delete), title)}
-                    on:click={let task = task.clone(); move |_| delete_with_undo(task.clone(), task.title.clone(), || {})}>
-                    {move || locale.t(Msg::Delete)}
-                </button>
-            </div>
-        </li>
     }
 }

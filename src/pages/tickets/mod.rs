@@ -1,20 +1,21 @@
-//! Support tickets: the list with its filters, a ticket's page and the ticket form.
+//! Support tickets: the list with its filters and a ticket's page (the form is
+//! `records::ticket`).
 
-mod form;
 mod page;
 
-pub use form::{new_ticket, TicketForm};
 pub use page::TicketView;
 
-use super::{
-    labels::{priority_msg, ticket_status_msg},
-    parties::{customer_name, customer_of},
-    PageHeader,
-};
 use crate::{
     i18n::{use_locale, Msg},
     local_time::{format_when, now_ms, use_calendar},
-    widgets::{enum_select, SearchBox},
+    records::ticket::{new_ticket, TicketForm},
+    ui::{
+        inputs::member_options,
+        labels::{priority_msg, ticket_status_msg},
+        parties::{customer_name, customer_of},
+        widgets::{enum_select, SearchBox},
+        PageHeader,
+    },
     workspace::use_workspace,
 };
 use leptos::prelude::*;
@@ -87,6 +88,7 @@ fn urgency(ticket: &Ticket) -> (bool, i64, std::cmp::Reverse<usize>, std::cmp::R
 pub fn Tickets() -> impl IntoView {
     let locale = use_locale();
     let workspace = use_workspace();
+    let members = member_options();
     let navigate = use_navigate();
     let query = RwSignal::new(String::new());
     let status = RwSignal::new(StatusFilter::Unresolved);
@@ -131,14 +133,6 @@ pub fn Tickets() -> impl IntoView {
         <option value=filter.key() selected=move || status.get() == filter>{move || locale.t(msg)}</option>
     })
     .collect_view();
-    let members = move || {
-        workspace.members.with(|members| {
-            members
-                .iter()
-                .map(|m| (m.id.clone(), m.display_name().to_owned()))
-                .collect::<Vec<_>>()
-        })
-    };
     let open_created = Callback::new(move |ticket: Ticket| {
         creating.set(false);
         navigate(&format!("/tickets/{}", ticket.id), Default::default());
@@ -165,7 +159,7 @@ pub fn Tickets() -> impl IntoView {
                         assignee.set(Some(chosen).filter(|c| !c.is_empty()).map(Id::from_string));
                     }>
                         <option value="">{move || locale.t(Msg::All)}</option>
-                        {move || members().into_iter().map(|(id, name)| view! { <option value=id.to_string()>{name}</option> }).collect_view()}
+                        {move || members.get().into_iter().map(|(id, name)| view! { <option value=id.to_string()>{name}</option> }).collect_view()}
                     </select>
                 </label>
                 <label class="check">

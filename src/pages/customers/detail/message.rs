@@ -1,10 +1,10 @@
 //! The message dialog: a template filled in for one contact and opened in the user's own
 //! e-mail, SMS, WhatsApp or Telegram, then logged on the timeline (templates and links in
-//! `pages::messages`).
+//! `ui::messages`).
 
 use crate::{
     i18n::{use_locale, Msg},
-    pages::messages::{
+    ui::messages::{
         fill_placeholders, load_templates, message_sender, placeholders_hint, routes,
         save_templates, values_for, Template,
     },
@@ -89,7 +89,7 @@ pub fn MessageDialog(contact: Contact, on_done: Callback<()>) -> impl IntoView {
                         }).collect_view()}
                     </select>
                 </div>
-                <crate::widgets::TextField label=Msg::SubjectLabel id="message-subject"
+                <crate::ui::widgets::TextField label=Msg::SubjectLabel id="message-subject"
                     get=move || subject.get() set=move |v| subject.set(v) />
             </div>
             <div class="field">

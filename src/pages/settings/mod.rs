@@ -1,15 +1,19 @@
 //! Settings: language, workspace (calendar, currency), team, and this device's storage.
 
-use super::PageHeader;
+mod pipeline;
+
 use crate::{
     download::download,
     file::{chosen_file, read_text},
     i18n::{role_msg, store_error_msg, use_locale, Msg},
     notice::{use_notices, Notice},
-    store::{new_id, request_persistence, storage_estimate, StorageEstimate},
-    workspace::use_workspace,
+    records::sample::SampleSection,
+    store::{request_persistence, storage_estimate, StorageEstimate},
+    ui::PageHeader,
+    workspace::{use_workspace, Workspace},
 };
 use leptos::prelude::*;
+use pipeline::PipelineSettings;
 use rabet_domain::{
     backup::Backup,
     calendar::{format_day, Calendar, Day},
@@ -26,12 +30,12 @@ pub fn Settings() -> impl IntoView {
         <div class="settings">
             <LanguageSection />
             <WorkspaceSection />
-            <super::pipeline::PipelineSettings />
+            <PipelineSettings />
             <TeamSection />
             <super::sync::SyncSection />
             <StorageSection />
             <BackupSection />
-            <super::sample::SampleSection />
+            <SampleSection />
         </div>
     }
 }
@@ -151,7 +155,7 @@ fn TeamSection() -> impl IntoView {
     let add = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let mut member = TeamMember {
-            id: new_id(),
+            id: Workspace::new_id(),
             name: name.get_untracked(),
             email: email.get_untracked(),
             role: role.get_untracked(),

@@ -1,25 +1,10 @@
 //! Form building blocks shared by every page: labelled fields with their errors, selects,
 //! and the modal dialog forms live in.
 
+use super::field_error::FieldError;
 use crate::i18n::{use_locale, Msg};
 use leptos::{html, prelude::*};
-use rabet_domain::{id::Id, validate::ValidationError};
-
-/// What the form shows under a field: the first error of `field` (at `index` for list items).
-pub fn field_error(
-    errors: RwSignal<Vec<ValidationError>>,
-    field: &'static str,
-    index: Option<usize>,
-) -> impl Fn() -> Option<ValidationError> + Copy {
-    move || {
-        errors.with(|errors| {
-            errors
-                .iter()
-                .find(|e| e.field == field && (index.is_none() || e.index == index))
-                .copied()
-        })
-    }
-}
+use rabet_domain::id::Id;
 
 /// A labelled text input bound to one string of the draft.
 #[component]
@@ -28,7 +13,7 @@ pub fn TextField<G, S>(
     id: &'static str,
     get: G,
     set: S,
-    #[prop(optional)] error: Option<Signal<Option<ValidationError>>>,
+    #[prop(optional, into)] error: Option<Signal<Option<FieldError>>>,
     #[prop(default = "text")] kind: &'static str,
     #[prop(optional)] autofocus: bool,
 ) -> impl IntoView
@@ -52,7 +37,7 @@ where
                 aria-describedby=error_id.clone()
             />
             <span class="field-error" id=error_id role="alert">
-                {move || error.and_then(|e| e.get()).map(|e| locale.validation(&e))}
+                {move || error.and_then(|e| e.get()).map(|e| e.describe(locale))}
             </span>
         </div>
     }
@@ -64,7 +49,7 @@ pub fn FormDialog(
     title: Signal<&'static str>,
     on_submit: Callback<()>,
     on_cancel: Callback<()>,
-    saving: RwSignal<bool>,
+    #[prop(into)] saving: Signal<bool>,
     failure: RwSignal<Option<Msg>>,
     children: Children,
 ) -> impl IntoView {

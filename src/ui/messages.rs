@@ -4,9 +4,9 @@
 //! the contact's timeline. Templates are kept on this device.
 
 use crate::{
-    editing::failure_reporter,
     i18n::{Locale, Msg},
-    pages::activities::new_activity,
+    records::activity::new_activity,
+    ui::editing::failure_reporter,
     workspace::use_workspace,
 };
 use gloo_storage::{LocalStorage, Storage};
