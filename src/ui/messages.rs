@@ -5,6 +5,7 @@
 
 use crate::{
     i18n::{Locale, Msg},
+    notice::msg_reporter,
     records::activity::new_activity,
     ui::editing::failure_reporter,
     workspace::use_workspace,
@@ -13,6 +14,7 @@ use gloo_storage::{LocalStorage, Storage};
 use leptos::prelude::*;
 use rabet_domain::model::{Activity, ActivityKind, Contact, MessageChannel};
 use serde::{Deserialize, Serialize};
+use wasm_bindgen_futures::JsFuture;
 
 const TEMPLATES_KEY: &str = "rabet.message_templates";
 
@@ -49,10 +51,10 @@ pub fn load_templates(locale: Locale) -> Vec<Template> {
     })
 }
 
-/// Keeps the templates on this device.
-pub fn save_templates(templates: &[Template]) {
-    // A template not kept (private mode, full disk) is still used for this message.
-    let _ = LocalStorage::set(TEMPLATES_KEY, templates);
+/// Keeps the templates on this device; fails in private mode or on a full disk (a template
+/// not kept is still used for this message).
+pub fn save_templates(templates: &[Template]) -> Result<(), gloo_storage::errors::StorageError> {
+    LocalStorage::set(TEMPLATES_KEY, templates)
 }
 
 /// The placeholders as a hint shows them: "{first_name} {last_name} …".
@@ -172,10 +174,16 @@ pub fn routes(contact: &Contact, subject: &str, text: &str) -> Vec<Route> {
 pub fn message_sender() -> impl Fn(&Contact, &Route, String, String, bool) + Copy + 'static {
     let workspace = use_workspace();
     let report = failure_reporter();
+    let tell = msg_reporter();
     move |contact, route, subject, body, log| {
         if route.copies_text {
             // Telegram opens the chat; the text waits on the clipboard.
-            let _ = window().navigator().clipboard().write_text(&body);
+            let copied = JsFuture::from(window().navigator().clipboard().write_text(&body));
+            leptos::task::spawn_local(async move {
+                if copied.await.is_err() {
+                    tell(Msg::CopyFailed);
+                }
+            });
         }
         if !log {
             return;

@@ -3,7 +3,7 @@
 //! see every row that was not imported, with its line and reason, and download them to fix.
 
 use crate::{
-    download::download,
+    download::file_saver,
     file::{chosen_file, read_text},
     i18n::{store_error_msg, use_locale, Msg},
     notice::{use_notices, Notice},
@@ -411,13 +411,13 @@ fn ImportReport(report: Report) -> impl IntoView {
     let locale = use_locale();
     let imported = report.imported;
     let empty = report.outcome.empty_lines.len();
+    let save_file = file_saver();
     let download_rejected = {
         let outcome = report.outcome.clone();
         let headers = report.headers.clone();
         move |_| {
             let text = rejected_csv(&outcome, &headers, &|reason| locale.reject_reason(reason));
-            // A failed download leaves the rows on screen; nothing else to do about it.
-            let _ = download("rejected-rows.csv", "text/csv;charset=utf-8", &text);
+            save_file("rejected-rows.csv", "text/csv;charset=utf-8", &text);
         }
     };
     let has_rejected = !report.outcome.rejected.is_empty();

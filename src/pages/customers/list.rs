@@ -3,7 +3,7 @@
 
 use super::form::{CompanyForm, ContactForm};
 use crate::{
-    download::download,
+    download::file_saver,
     i18n::{source_msg, stage_msg, use_locale, Msg},
     ui::widgets::SearchBox,
     ui::PageHeader,
@@ -237,6 +237,7 @@ fn PeopleList() -> impl IntoView {
         })
     });
     let total = move || workspace.contacts.with(Collection::len);
+    let save_file = file_saver();
     let export = move |_| {
         let text = workspace.contacts.with_untracked(|contacts| {
             workspace.companies.with_untracked(|companies| {
@@ -252,8 +253,7 @@ fn PeopleList() -> impl IntoView {
                 })
             })
         });
-        // The browser shows a failed download itself; the list stays as it is.
-        let _ = download("contacts.csv", "text/csv;charset=utf-8", &text);
+        save_file("contacts.csv", "text/csv;charset=utf-8", &text);
     };
 
     view! {

@@ -7,6 +7,7 @@
 use crate::{
     i18n::{use_locale, Msg},
     local_time::{local_day, now_ms, use_calendar},
+    notice::msg_reporter,
     records::invoice::{next_number, InvoiceForm},
     ui::editing::{delete_with_undo, failure_reporter, save_change},
     ui::{
@@ -69,6 +70,7 @@ fn invoice_from_quote(quote: &Invoice, all: impl Iterator<Item = Invoice>) -> In
 #[component]
 fn InvoicePage(invoice: Invoice) -> impl IntoView {
     let locale = use_locale();
+    let tell = msg_reporter();
     let workspace = use_workspace();
     let calendar = use_calendar();
     let navigate = use_navigate();
@@ -176,7 +178,7 @@ fn InvoicePage(invoice: Invoice) -> impl IntoView {
                     <button type="button" class="button primary" on:click=convert.clone()>{move || locale.t(Msg::ConvertToInvoice)}</button>
                 })}
                 {converted.map(|id| view! { <A href=format!("/invoices/{id}") attr:class="button">{move || locale.t(Msg::OpenInvoice)}</A> })}
-                <button type="button" class="button" on:click=move |_| { let _ = window().print(); }>{move || locale.t(Msg::PrintDocument)}</button>
+                <button type="button" class="button" on:click=move |_| if window().print().is_err() { tell(Msg::PrintFailed) }>{move || locale.t(Msg::PrintDocument)}</button>
                 <button type="button" class="button" on:click=move |_| set_editing.set(true)>{move || locale.t(Msg::Edit)}</button>
                 <button type="button" class="button danger" on:click=delete>{move || locale.t(Msg::Delete)}</button>
             </div>

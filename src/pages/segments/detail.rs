@@ -3,7 +3,7 @@
 
 use super::{batch::MessageBatch, classes_text, form::SegmentForm, member_positions, SegmentKey};
 use crate::{
-    download::download,
+    download::file_saver,
     i18n::{source_msg, stage_msg, use_locale, Locale, Msg},
     local_time::{now_ms, use_calendar},
     ui::{
@@ -193,6 +193,7 @@ fn SegmentPage(shown: Shown) -> impl IntoView {
             .map(|line| view! { <li><bdi>{line}</bdi></li> })
             .collect_view()
     };
+    let save_file = file_saver();
     let export = move |_| {
         let text = workspace.contacts.with_untracked(|contacts| {
             workspace.companies.with_untracked(|companies| {
@@ -207,8 +208,7 @@ fn SegmentPage(shown: Shown) -> impl IntoView {
                 })
             })
         });
-        // The browser shows a failed download itself; the page stays as it is.
-        let _ = download("segment.csv", "text/csv;charset=utf-8", &text);
+        save_file("segment.csv", "text/csv;charset=utf-8", &text);
     };
     let editing = RwSignal::new(false);
     let writing = RwSignal::new(false);

@@ -3,7 +3,7 @@
 mod pipeline;
 
 use crate::{
-    download::download,
+    download::file_saver,
     file::{chosen_file, read_text},
     i18n::{role_msg, store_error_msg, use_locale, Msg},
     notice::{use_notices, Notice},
@@ -296,6 +296,7 @@ fn BackupSection() -> impl IntoView {
     // Nothing to back up or restore into until the workspace is open.
     let unavailable = move || busy.get() || !workspace.is_ready();
     let report = move |text: String| notices.show(Notice { text, undo: None });
+    let save_file = file_saver();
 
     let save_backup = move |_| {
         busy.set(true);
@@ -307,8 +308,7 @@ fn BackupSection() -> impl IntoView {
                         "rabet-backup-{}.json",
                         format_day(day, Calendar::Gregorian, Lang::En)
                     );
-                    // The browser reports a failed download itself.
-                    let _ = download(&name, "application/json", &backup.to_json());
+                    save_file(&name, "application/json", &backup.to_json());
                 }
                 Err(error) => report(locale.t(store_error_msg(&error)).into()),
             }

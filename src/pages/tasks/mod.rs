@@ -1,10 +1,9 @@
 //! Follow-ups: what is overdue, due today, coming up and done, and their export to a calendar.
 
 use crate::{
-    download::download,
+    download::file_saver,
     i18n::{use_locale, Msg},
     local_time::{local_day, local_instant, now_ms},
-    notice::{use_notices, Notice},
     records::task::{new_task, TaskForm, TaskRow},
     ui::{inputs::member_options, parties::record_target, PageHeader},
     workspace::use_workspace,
@@ -100,7 +99,7 @@ pub fn Tasks() -> impl IntoView {
         }
         lists
     });
-    let notices = use_notices();
+    let save_file = file_saver();
     let export = move |_| {
         let assignee = assignee.get_untracked();
         let open: Vec<(Task, Option<String>)> = workspace.tasks.with_untracked(|tasks| {
@@ -119,12 +118,7 @@ pub fn Tasks() -> impl IntoView {
                 .collect()
         });
         let ics = tasks_to_ics(&open, now_ms(), ICS_PRODUCT_ID);
-        if download("rabet-follow-ups.ics", "text/calendar", &ics).is_err() {
-            notices.show(Notice {
-                text: locale.t(Msg::DownloadFailed).into(),
-                undo: None,
-            });
-        }
+        save_file("rabet-follow-ups.ics", "text/calendar", &ics);
     };
 
     view! {

@@ -4,6 +4,7 @@
 
 use crate::{
     i18n::{use_locale, Msg},
+    notice::msg_reporter,
     ui::messages::{
         fill_placeholders, load_templates, message_sender, placeholders_hint, routes,
         save_templates, values_for, Template,
@@ -37,7 +38,12 @@ pub fn MessageDialog(contact: Contact, on_done: Callback<()>) -> impl IntoView {
             subject.set(template.name);
         }
     };
-    let persist = move || templates.with_untracked(|t| save_templates(t));
+    let tell = msg_reporter();
+    let persist = move || {
+        if templates.with_untracked(|t| save_templates(t)).is_err() {
+            tell(Msg::TemplatesNotKept);
+        }
+    };
     let save_template = move |_| {
         let template = Template {
             name: subject.get_untracked().trim().to_owned(),
