@@ -50,6 +50,25 @@ where
     view! { <IdSelect label=label id=id none=none options=member_options() current=current set=set /> }
 }
 
+/// A list's filter by team member: everyone, or one member.
+#[component]
+pub fn MemberFilter(label: Msg, chosen: RwSignal<Option<Id>>) -> impl IntoView {
+    let locale = use_locale();
+    let members = member_options();
+    view! {
+        <label class="filter">
+            <span class="filter-label">{move || locale.t(label)}</span>
+            <select on:change=move |ev| {
+                let picked = event_target_value(&ev);
+                chosen.set(Some(picked).filter(|c| !c.is_empty()).map(Id::from_string));
+            }>
+                <option value="">{move || locale.t(Msg::All)}</option>
+                {move || members.get().into_iter().map(|(id, name)| view! { <option value=id.to_string()>{name}</option> }).collect_view()}
+            </select>
+        </label>
+    }
+}
+
 /// Tags as typed, separated by commas (read by `rabet_domain::input::parse_tags`).
 #[component]
 pub fn TagsField(id: &'static str, text: RwSignal<String>) -> impl IntoView {

@@ -15,7 +15,8 @@ mod table;
 use crate::{
     i18n::{source_msg, use_locale, Msg},
     records::pipeline::ensure_default_pipeline,
-    ui::widgets::{enum_select, IdSelect, SearchBox},
+    ui::inputs::MemberSelect,
+    ui::widgets::{enum_select, SearchBox},
     ui::PageHeader,
     workspace::{use_workspace, LoadState},
 };
@@ -142,16 +143,6 @@ fn Filters() -> impl IntoView {
     let locale = use_locale();
     let workspace = use_workspace();
     let page = state::use_page();
-    let members = Signal::derive(move || {
-        workspace.members.with(|m| {
-            let mut all: Vec<(Id, String)> = m
-                .iter()
-                .map(|m| (m.id.clone(), m.display_name().to_owned()))
-                .collect();
-            all.sort_by(|a, b| a.1.cmp(&b.1));
-            all
-        })
-    });
     let tags = Memo::new(move |_| {
         workspace.deals.with(|deals| {
             deals
@@ -163,12 +154,11 @@ fn Filters() -> impl IntoView {
     view! {
         <div class="filters pipeline-filters">
             <SearchBox query=page.query placeholder=Msg::DealSearchHint />
-            <IdSelect
+            <MemberSelect
                 label=Msg::Owner
                 id="deal_filter_owner"
                 none=Msg::All
-                options=members
-                current=page.owner.into()
+                current=page.owner
                 set=move |owner| page.owner.set(owner)
             />
             <label class="filter">

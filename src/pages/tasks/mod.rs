@@ -5,7 +5,7 @@ use crate::{
     i18n::{use_locale, Msg},
     local_time::{local_day, local_instant, now_ms},
     records::task::{new_task, TaskForm, TaskRow},
-    ui::{inputs::member_options, parties::record_target, PageHeader},
+    ui::{inputs::MemberFilter, parties::record_target, PageHeader},
     workspace::use_workspace,
 };
 use leptos::prelude::*;
@@ -70,7 +70,6 @@ impl Due {
 pub fn Tasks() -> impl IntoView {
     let locale = use_locale();
     let workspace = use_workspace();
-    let members = member_options();
     let assignee = RwSignal::new(None::<Id>);
     let editing = RwSignal::new(None::<(Task, bool)>);
     let done_shown = RwSignal::new(DONE_PAGE);
@@ -124,16 +123,7 @@ pub fn Tasks() -> impl IntoView {
     view! {
         <PageHeader title=Msg::NavTasks intro=Msg::TasksIntro />
         <div class="toolbar">
-            <label class="filter">
-                <span class="filter-label">{move || locale.t(Msg::AssigneeLabel)}</span>
-                <select on:change=move |ev| {
-                    let chosen = event_target_value(&ev);
-                    assignee.set(Some(chosen).filter(|c| !c.is_empty()).map(Id::from_string));
-                }>
-                    <option value="">{move || locale.t(Msg::All)}</option>
-                    {move || members.get().into_iter().map(|(id, name)| view! { <option value=id.to_string()>{name}</option> }).collect_view()}
-                </select>
-            </label>
+            <MemberFilter label=Msg::AssigneeLabel chosen=assignee />
             <div class="toolbar-actions">
                 <button type="button" class="button" on:click=export>{move || locale.t(Msg::ExportIcs)}</button>
                 <button type="button" class="button primary" on:click=move |_| editing.set(Some((new_task(None), false)))>

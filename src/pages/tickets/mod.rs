@@ -10,7 +10,7 @@ use crate::{
     local_time::{format_when, now_ms, use_calendar},
     records::ticket::{new_ticket, TicketForm},
     ui::{
-        inputs::member_options,
+        inputs::MemberFilter,
         labels::{priority_msg, ticket_status_msg},
         parties::{customer_name, customer_of},
         widgets::{enum_select, SearchBox},
@@ -88,7 +88,6 @@ fn urgency(ticket: &Ticket) -> (bool, i64, std::cmp::Reverse<usize>, std::cmp::R
 pub fn Tickets() -> impl IntoView {
     let locale = use_locale();
     let workspace = use_workspace();
-    let members = member_options();
     let navigate = use_navigate();
     let query = RwSignal::new(String::new());
     let status = RwSignal::new(StatusFilter::Unresolved);
@@ -152,16 +151,7 @@ pub fn Tickets() -> impl IntoView {
                     {enum_select("tickets-priority", Priority::ALL, Priority::as_str, priority_msg,
                         move || priority.get(), move |p| priority.set(p), Some(Msg::All))}
                 </label>
-                <label class="filter">
-                    <span class="filter-label">{move || locale.t(Msg::AssigneeLabel)}</span>
-                    <select on:change=move |ev| {
-                        let chosen = event_target_value(&ev);
-                        assignee.set(Some(chosen).filter(|c| !c.is_empty()).map(Id::from_string));
-                    }>
-                        <option value="">{move || locale.t(Msg::All)}</option>
-                        {move || members.get().into_iter().map(|(id, name)| view! { <option value=id.to_string()>{name}</option> }).collect_view()}
-                    </select>
-                </label>
+                <MemberFilter label=Msg::AssigneeLabel chosen=assignee />
                 <label class="check">
                     <input type="checkbox" prop:checked=move || breaching.get() on:change=move |ev| breaching.set(event_target_checked(&ev)) />
                     {move || locale.t(Msg::BreachingSlaOnly)}
