@@ -4,7 +4,7 @@
 //! the contact's timeline. Templates are kept on this device.
 
 use crate::{
-    i18n::{Locale, Msg},
+    i18n::{use_locale, Locale, Msg},
     notice::msg_reporter,
     records::activity::new_activity,
     ui::editing::failure_reporter,
@@ -244,5 +244,24 @@ mod tests {
             ]
         );
         assert!(routes[1].copies_text);
+    }
+}
+
+/// The message's text, with the placeholders it may use as its hint; `prefix` names the
+/// elements (`{prefix}-text`, `{prefix}-placeholders`).
+#[component]
+pub fn MessageTextField(prefix: &'static str, rows: u32, text: RwSignal<String>) -> impl IntoView {
+    let locale = use_locale();
+    let id = format!("{prefix}-text");
+    let hint_id = format!("{prefix}-placeholders");
+    view! {
+        <div class="field">
+            <label class="field-label" for=id.clone()>{move || locale.t(Msg::MessageText)}</label>
+            <textarea id=id rows=rows aria-describedby=hint_id.clone()
+                prop:value=move || text.get() on:input=move |ev| text.set(event_target_value(&ev))></textarea>
+            <span class="field-hint" id=hint_id>
+                {move || locale.t(Msg::PlaceholdersHint)}" "<bdi dir="ltr">{placeholders_hint()}</bdi>
+            </span>
+        </div>
     }
 }

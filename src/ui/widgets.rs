@@ -178,3 +178,25 @@ pub fn SearchBox(query: RwSignal<String>, placeholder: Msg) -> impl IntoView {
         </label>
     }
 }
+
+/// "Show more (20 of 135)" under a list shown `limit` rows at a time; adds `step` rows.
+#[component]
+pub fn ShowMore(
+    limit: RwSignal<usize>,
+    step: usize,
+    #[prop(into)] total: Signal<usize>,
+) -> impl IntoView {
+    let locale = use_locale();
+    let more = move || total.get() > limit.get();
+    view! {
+        <Show when=more>
+            <button type="button" class="button" on:click=move |_| limit.update(|l| *l += step)>
+                {move || {
+                    let shown = locale.number(limit.get().min(total.get()));
+                    let total = locale.number(total.get());
+                    locale.fill(Msg::ShowMoreOf, &[("shown", &shown), ("total", &total)])
+                }}
+            </button>
+        </Show>
+    }
+}

@@ -10,6 +10,7 @@ use crate::{
         format::totals_text,
         labels::priority_msg,
         parties::{customer_name, customer_of},
+        widgets::ShowMore,
     },
     workspace::use_workspace,
 };
@@ -327,7 +328,6 @@ fn QuestionList(
     let total = move || listed.with(|listed| listed.total);
     let title_id = format!("{id}-title");
     let count = move || locale.number(total());
-    let more = move || total() > limit.get();
     let list_labelled_by = title_id.clone();
     view! {
         <section class="card question" aria-labelledby=title_id.clone()>
@@ -351,14 +351,7 @@ fn QuestionList(
                         </li>
                     </For>
                 </ul>
-                <Show when=more>
-                    <button type="button" class="button" on:click=move |_| limit.update(|l| *l += FIRST_ROWS * 3)>
-                        {move || {
-                            let shown = locale.number(limit.get().min(total()));
-                            locale.fill(Msg::ShowMoreOf, &[("shown", &shown), ("total", &count())])
-                        }}
-                    </button>
-                </Show>
+                <ShowMore limit=limit step=FIRST_ROWS * 3 total=Signal::derive(total) />
             </Show>
         </section>
     }

@@ -10,6 +10,7 @@ use crate::{
         editing::delete_with_undo,
         format::money_text,
         labels::{rfm_class_msg, rfm_segment_msg},
+        widgets::ShowMore,
         PageHeader,
     },
     workspace::{use_workspace, LoadState},
@@ -178,7 +179,6 @@ fn SegmentPage(shown: Shown) -> impl IntoView {
         })
     };
     let total = move || members.with(Vec::len);
-    let more = move || total() > limit.get();
     let about = move || {
         let currency = workspace.settings.with(|s| s.currency);
         let mut lines = filter.with_value(|f| criteria(f, locale, calendar.get(), currency));
@@ -270,14 +270,7 @@ fn SegmentPage(shown: Shown) -> impl IntoView {
                         </li>
                     </For>
                 </ul>
-                <Show when=more>
-                    <button type="button" class="button" on:click=move |_| limit.update(|l| *l += FIRST_MEMBERS * 4)>
-                        {move || {
-                            let shown = locale.number(limit.get().min(total()));
-                            locale.fill(Msg::ShowMoreOf, &[("shown", &shown), ("total", &locale.number(total()))])
-                        }}
-                    </button>
-                </Show>
+                <ShowMore limit=limit step=FIRST_MEMBERS * 4 total=Signal::derive(total) />
             </Show>
         </section>
         <Show when=move || editing.get()>

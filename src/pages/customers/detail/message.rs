@@ -6,8 +6,8 @@ use crate::{
     i18n::{use_locale, Msg},
     notice::msg_reporter,
     ui::messages::{
-        fill_placeholders, load_templates, message_sender, placeholders_hint, routes,
-        save_templates, values_for, Template,
+        fill_placeholders, load_templates, message_sender, routes, save_templates, values_for,
+        MessageTextField, Template,
     },
 };
 use leptos::{html, prelude::*};
@@ -81,7 +81,6 @@ pub fn MessageDialog(contact: Contact, on_done: Callback<()>) -> impl IntoView {
             }
         }
     });
-    let hint = placeholders_hint();
     view! {
         <dialog class="form-dialog" node_ref=dialog aria-labelledby="message-title"
             on:cancel=move |ev: web_sys::Event| { ev.prevent_default(); on_done.run(()); }>
@@ -98,12 +97,7 @@ pub fn MessageDialog(contact: Contact, on_done: Callback<()>) -> impl IntoView {
                 <crate::ui::widgets::TextField label=Msg::SubjectLabel id="message-subject"
                     get=move || subject.get() set=move |v| subject.set(v) />
             </div>
-            <div class="field">
-                <label class="field-label" for="message-text">{move || locale.t(Msg::MessageText)}</label>
-                <textarea id="message-text" rows="4" aria-describedby="message-placeholders"
-                    prop:value=move || text.get() on:input=move |ev| text.set(event_target_value(&ev))></textarea>
-                <span class="field-hint" id="message-placeholders">{move || locale.t(Msg::PlaceholdersHint)}" "<bdi dir="ltr">{hint.clone()}</bdi></span>
-            </div>
+            <MessageTextField prefix="message" rows=4 text=text />
             <div class="chips">
                 <button type="button" class="chip" on:click=save_template>{move || locale.t(Msg::SaveTemplate)}</button>
                 <button type="button" class="chip" on:click=delete_template>{move || locale.t(Msg::DeleteTemplate)}</button>
