@@ -3,7 +3,7 @@
 
 use super::{
     field_error::{FieldError, Reason},
-    widgets::IdSelect,
+    widgets::{Filter, IdSelect},
 };
 use crate::{
     i18n::{use_locale, Msg},
@@ -56,8 +56,7 @@ pub fn MemberFilter(label: Msg, chosen: RwSignal<Option<Id>>) -> impl IntoView {
     let locale = use_locale();
     let members = member_options();
     view! {
-        <label class="filter">
-            <span class="filter-label">{move || locale.t(label)}</span>
+        <Filter label=label>
             <select on:change=move |ev| {
                 let picked = event_target_value(&ev);
                 chosen.set(Some(picked).filter(|c| !c.is_empty()).map(Id::from_string));
@@ -65,7 +64,7 @@ pub fn MemberFilter(label: Msg, chosen: RwSignal<Option<Id>>) -> impl IntoView {
                 <option value="">{move || locale.t(Msg::All)}</option>
                 {move || members.get().into_iter().map(|(id, name)| view! { <option value=id.to_string()>{name}</option> }).collect_view()}
             </select>
-        </label>
+        </Filter>
     }
 }
 

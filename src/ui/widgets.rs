@@ -95,6 +95,18 @@ pub fn FormDialog(
     }
 }
 
+/// A list filter: its name and its control.
+#[component]
+pub fn Filter(label: Msg, children: Children) -> impl IntoView {
+    let locale = use_locale();
+    view! {
+        <label class="filter">
+            <span class="filter-label">{move || locale.t(label)}</span>
+            {children()}
+        </label>
+    }
+}
+
 /// A select over `options`, showing each option's translated text.
 pub fn enum_select<T: Copy + PartialEq + Send + Sync + 'static>(
     id: &'static str,

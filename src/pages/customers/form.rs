@@ -219,59 +219,58 @@ trait Entry: Clone + Default + Send + Sync + 'static {
     fn label_msg(label: Self::Label) -> Msg;
 }
 
-impl Entry for Phone {
-    type Label = PhoneLabel;
-    const FIELD: &'static str = "phones";
-    const TITLE: Msg = Msg::Phones;
-    const ADD: Msg = Msg::AddPhone;
-    const INPUT_TYPE: &'static str = "tel";
-    const LABELS: &'static [PhoneLabel] = PhoneLabel::ALL;
-    fn label(&self) -> PhoneLabel {
-        self.label
-    }
-    fn set_label(&mut self, label: PhoneLabel) {
-        self.label = label;
-    }
-    fn value(&self) -> &str {
-        &self.number
-    }
-    fn set_value(&mut self, value: String) {
-        self.number = value;
-    }
-    fn label_key(label: PhoneLabel) -> &'static str {
-        label.as_str()
-    }
-    fn label_msg(label: PhoneLabel) -> Msg {
-        phone_label_msg(label)
-    }
+/// Phones and e-mails are entries alike but for their names: `entry!(record type, label type,
+/// value field, FIELD, TITLE, ADD, INPUT_TYPE, the label's words)`.
+macro_rules! entry {
+    ($entry:ty, $label:ty, $value:ident, $field:literal, $title:ident, $add:ident, $input:literal, $label_msg:path) => {
+        impl Entry for $entry {
+            type Label = $label;
+            const FIELD: &'static str = $field;
+            const TITLE: Msg = Msg::$title;
+            const ADD: Msg = Msg::$add;
+            const INPUT_TYPE: &'static str = $input;
+            const LABELS: &'static [$label] = <$label>::ALL;
+            fn label(&self) -> $label {
+                self.label
+            }
+            fn set_label(&mut self, label: $label) {
+                self.label = label;
+            }
+            fn value(&self) -> &str {
+                &self.$value
+            }
+            fn set_value(&mut self, value: String) {
+                self.$value = value;
+            }
+            fn label_key(label: $label) -> &'static str {
+                label.as_str()
+            }
+            fn label_msg(label: $label) -> Msg {
+                $label_msg(label)
+            }
+        }
+    };
 }
-
-impl Entry for Email {
-    type Label = EmailLabel;
-    const FIELD: &'static str = "emails";
-    const TITLE: Msg = Msg::Emails;
-    const ADD: Msg = Msg::AddEmail;
-    const INPUT_TYPE: &'static str = "email";
-    const LABELS: &'static [EmailLabel] = EmailLabel::ALL;
-    fn label(&self) -> EmailLabel {
-        self.label
-    }
-    fn set_label(&mut self, label: EmailLabel) {
-        self.label = label;
-    }
-    fn value(&self) -> &str {
-        &self.address
-    }
-    fn set_value(&mut self, value: String) {
-        self.address = value;
-    }
-    fn label_key(label: EmailLabel) -> &'static str {
-        label.as_str()
-    }
-    fn label_msg(label: EmailLabel) -> Msg {
-        email_label_msg(label)
-    }
-}
+entry!(
+    Phone,
+    PhoneLabel,
+    number,
+    "phones",
+    Phones,
+    AddPhone,
+    "tel",
+    phone_label_msg
+);
+entry!(
+    Email,
+    EmailLabel,
+    address,
+    "emails",
+    Emails,
+    AddEmail,
+    "email",
+    email_label_msg
+);
 
 /// Edits a list of entries: a row per entry (kind and value) and a button to add one.
 #[component]

@@ -5,7 +5,7 @@ use super::form::{CompanyForm, ContactForm};
 use crate::{
     download::file_saver,
     i18n::{source_msg, stage_msg, use_locale, Msg},
-    ui::widgets::SearchBox,
+    ui::widgets::{Filter, SearchBox},
     ui::PageHeader,
     workspace::{use_workspace, Collection, LoadState},
 };
@@ -136,8 +136,7 @@ fn FilterSelect(
 ) -> impl IntoView {
     let locale = use_locale();
     view! {
-        <label class="filter">
-            <span class="filter-label">{move || locale.t(label)}</span>
+        <Filter label=label>
             <select on:change=move |ev| value.set(event_target_value(&ev)) prop:value=move || value.get()>
                 <option value="">{move || locale.t(Msg::All)}</option>
                 {move || {
@@ -151,7 +150,7 @@ fn FilterSelect(
                         .collect_view()
                 }}
             </select>
-        </label>
+        </Filter>
     }
 }
 
@@ -263,15 +262,14 @@ fn PeopleList() -> impl IntoView {
             <FilterSelect label=Msg::LeadSource options=source_options value=source />
             <FilterSelect label=Msg::Tags options=tag_options value=tag />
             <FilterSelect label=Msg::Owner options=owner_options value=owner />
-            <label class="filter">
-                <span class="filter-label">{move || locale.t(Msg::SortBy)}</span>
+            <Filter label=Msg::SortBy>
                 <select on:change=sort_select>
                     {SortOrder::ALL
                         .iter()
                         .map(|(_, msg, key)| view! { <option value=*key>{move || locale.t(*msg)}</option> })
                         .collect_view()}
                 </select>
-            </label>
+            </Filter>
             <button type="button" class="button" on:click=export>{move || locale.t(Msg::ExportCsv)}</button>
         </div>
         <p class="list-count" aria-live="polite">

@@ -12,7 +12,7 @@ use crate::{
     ui::{
         labels::{document_title, invoice_status_msg},
         parties::{customer_name, customer_of},
-        widgets::SearchBox,
+        widgets::{Filter, SearchBox},
         PageHeader,
     },
     workspace::use_workspace,
@@ -132,16 +132,14 @@ pub fn Invoices() -> impl IntoView {
         <div class="toolbar">
             <div class="filters">
                 <SearchBox query placeholder=Msg::DocNumber />
-                <label class="filter">
-                    <span class="filter-label">{move || locale.t(Msg::Kind)}</span>
+                <Filter label=Msg::Kind>
                     <select on:change=move |ev| kind.set(InvoiceKind::parse(&event_target_value(&ev)))>
                         <option value="">{move || locale.t(Msg::All)}</option>
                         <option value="invoice">{move || locale.t(Msg::NavInvoices)}</option>
                         <option value="quote">{move || locale.t(Msg::FilterQuotes)}</option>
                     </select>
-                </label>
-                <label class="filter">
-                    <span class="filter-label">{move || locale.t(Msg::RecordStatus)}</span>
+                </Filter>
+                <Filter label=Msg::RecordStatus>
                     <select on:change=move |ev| {
                         let chosen = event_target_value(&ev);
                         let filter = StatusFilter::options().into_iter().find(|(f, _)| f.key() == chosen).map_or(StatusFilter::Any, |(f, _)| f);
@@ -151,7 +149,7 @@ pub fn Invoices() -> impl IntoView {
                             <option value=filter.key()>{move || locale.t(msg)}</option>
                         }).collect_view()}
                     </select>
-                </label>
+                </Filter>
             </div>
             <div class="toolbar-actions">
                 <A href="/products" attr:class="button">{move || locale.t(Msg::Products)}</A>

@@ -16,7 +16,7 @@ use crate::{
     i18n::{source_msg, use_locale, Msg},
     records::pipeline::ensure_default_pipeline,
     ui::inputs::MemberSelect,
-    ui::widgets::{enum_select, SearchBox},
+    ui::widgets::{enum_select, Filter, SearchBox},
     ui::PageHeader,
     workspace::{use_workspace, LoadState},
 };
@@ -117,15 +117,14 @@ fn Toolbar() -> impl IntoView {
     };
     view! {
         <div class="toolbar pipeline-toolbar">
-            <label class="filter">
-                <span class="filter-label">{move || locale.t(Msg::NavPipeline)}</span>
+            <Filter label=Msg::NavPipeline>
                 <select on:change=move |ev| page.chosen.set(Some(Id::from_string(event_target_value(&ev))))>
                     {move || pipelines.get().into_iter().map(|(id, name)| {
                         let selected = current().as_ref() == Some(&id);
                         view! { <option value=id.to_string() selected=selected>{name}</option> }
                     }).collect_view()}
                 </select>
-            </label>
+            </Filter>
             <div class="segmented" role="group" aria-label=move || locale.t(Msg::DealView)>
                 {view_button(PageView::Board, Msg::ViewBoard)}
                 {view_button(PageView::Table, Msg::ViewTable)}
@@ -161,8 +160,7 @@ fn Filters() -> impl IntoView {
                 current=page.owner
                 set=move |owner| page.owner.set(owner)
             />
-            <label class="filter">
-                <span class="filter-label">{move || locale.t(Msg::Tags)}</span>
+            <Filter label=Msg::Tags>
                 <select on:change=move |ev| page.tag.set(Some(event_target_value(&ev)).filter(|t| !t.is_empty()))>
                     <option value="">{move || locale.t(Msg::All)}</option>
                     {move || tags.get().into_iter().map(|tag| {
@@ -171,7 +169,7 @@ fn Filters() -> impl IntoView {
                         view! { <option value=value selected=selected>{tag}</option> }
                     }).collect_view()}
                 </select>
-            </label>
+            </Filter>
             <label class="filter" for="deal_filter_source">
                 <span class="filter-label">{move || locale.t(Msg::LeadSource)}</span>
                 {enum_select(

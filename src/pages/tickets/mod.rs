@@ -13,7 +13,7 @@ use crate::{
         inputs::MemberFilter,
         labels::{priority_msg, ticket_status_msg},
         parties::{customer_name, customer_of},
-        widgets::{enum_select, SearchBox},
+        widgets::{enum_select, Filter, SearchBox},
         PageHeader,
     },
     workspace::use_workspace,
@@ -142,15 +142,13 @@ pub fn Tickets() -> impl IntoView {
         <div class="toolbar">
             <div class="filters">
                 <SearchBox query placeholder=Msg::SubjectLabel />
-                <label class="filter">
-                    <span class="filter-label">{move || locale.t(Msg::RecordStatus)}</span>
+                <Filter label=Msg::RecordStatus>
                     <select on:change=move |ev| status.set(StatusFilter::parse(&event_target_value(&ev)))>{status_options}</select>
-                </label>
-                <label class="filter">
-                    <span class="filter-label">{move || locale.t(Msg::PriorityLabel)}</span>
+                </Filter>
+                <Filter label=Msg::PriorityLabel>
                     {enum_select("tickets-priority", Priority::ALL, Priority::as_str, priority_msg,
                         move || priority.get(), move |p| priority.set(p), Some(Msg::All))}
-                </label>
+                </Filter>
                 <MemberFilter label=Msg::AssigneeLabel chosen=assignee />
                 <label class="check">
                     <input type="checkbox" prop:checked=move || breaching.get() on:change=move |ev| breaching.set(event_target_checked(&ev)) />
