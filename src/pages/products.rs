@@ -89,13 +89,7 @@ fn ProductForm(initial: Product, existing: bool, on_done: Callback<()>) -> impl 
     });
     let draft = Draft::new(existing.then(|| initial.clone()), || initial);
     let record = draft.record;
-    let title = Signal::derive(move || {
-        locale.t(if draft.is_new() {
-            Msg::NewProduct
-        } else {
-            Msg::EditProduct
-        })
-    });
+    let title = draft.title(Msg::NewProduct, Msg::EditProduct);
     let price = move || parse_money(&price_text.get(), currency);
     let submit = move |_| {
         let Ok(price) = price() else {

@@ -69,13 +69,7 @@ pub fn TaskForm(
     let customer = RwSignal::new(initial.link.clone());
     let draft = Draft::new(existing.then(|| initial.clone()), || initial);
     let record = draft.record;
-    let title = Signal::derive(move || {
-        locale.t(if draft.is_new() {
-            Msg::NewFollowUp
-        } else {
-            Msg::EditFollowUp
-        })
-    });
+    let title = draft.title(Msg::NewFollowUp, Msg::EditFollowUp);
     let (title_get, title_set) = (
         move || record.with(|t| t.title.clone()),
         move |value: String| record.update(|t| t.title = value),

@@ -60,13 +60,7 @@ pub fn TicketForm(
     let sla = WhenText::new(initial.sla_due_at, calendar.get_untracked(), locale.lang());
     let draft = Draft::new(existing.then(|| initial.clone()), || initial);
     let record = draft.record;
-    let title = Signal::derive(move || {
-        locale.t(if draft.is_new() {
-            Msg::NewTicket
-        } else {
-            Msg::EditTicket
-        })
-    });
+    let title = draft.title(Msg::NewTicket, Msg::EditTicket);
     let (subject_get, subject_set) = (
         move || record.with(|t| t.subject.clone()),
         move |value: String| record.update(|t| t.subject = value),

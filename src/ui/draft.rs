@@ -3,7 +3,7 @@
 
 use super::field_error::{first_error, FieldError};
 use crate::{
-    i18n::{store_error_msg, Msg},
+    i18n::{store_error_msg, use_locale, Msg},
     workspace::{use_workspace, Listed},
 };
 use leptos::prelude::*;
@@ -64,6 +64,13 @@ impl<E: Listed + Validate> Draft<E> {
     /// The record as it was before this form, for a form that is editing one.
     pub fn original(&self) -> Option<E> {
         self.original.get_value()
+    }
+
+    /// The form's title: `new` for a record being made, `edit` for one being edited.
+    pub fn title(self, new: Msg, edit: Msg) -> Signal<&'static str> {
+        let locale = use_locale();
+        let msg = if self.is_new() { new } else { edit };
+        Signal::derive(move || locale.t(msg))
     }
 
     /// Whether a save is under way.

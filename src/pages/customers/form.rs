@@ -5,6 +5,7 @@
 
 use crate::{
     i18n::{email_label_msg, phone_label_msg, source_msg, stage_msg, use_locale, Msg},
+    local_time::now_ms,
     ui::{
         draft::Draft,
         field_error::{first_error, FieldError},
@@ -33,6 +34,8 @@ pub trait FormRecord: Listed + Validate {
     fn address_mut(&mut self) -> &mut Address;
     /// Trims, drops blank list rows and normalizes phones and e-mails before validation.
     fn normalize_for_save(&mut self);
+    /// A new record, made now.
+    fn fresh() -> Self;
 }
 
 macro_rules! form_record {
@@ -59,15 +62,25 @@ macro_rules! form_record {
             fn normalize_for_save(&mut self) {
                 self.normalize();
             }
+            fn fresh() -> Self {
+                Self {
+                    id: Workspace::new_id(),
+                    created_at: now_ms(),
+                    ..Self::default()
+                }
+            }
         }
     };
 }
 form_record!(Contact);
 form_record!(Company);
 
-/// Tags as typed (they stay text until saved) beside the record's draft.
-fn tags_text<E: FormRecord>(draft: Draft<E>) -> RwSignal<String> {
-    RwSignal::new(draft.record.with_untracked(|r| tags_input_text(r.tags())))
+/// The draft of `initial` (or of a new record), and its tags as typed: they stay text until
+/// saved.
+fn party_draft<E: FormRecord>(initial: Option<E>) -> (Draft<E>, RwSignal<String>) {
+    let draft = Draft::new(initial, E::fresh);
+    let tags = RwSignal::new(draft.record.with_untracked(|r| tags_input_text(r.tags())));
+    (draft, tags)
 }
 
 /// Saves the record with the tags as typed, normalized; then closes the form.
@@ -104,20 +117,9 @@ fn CommonFields<E: FormRecord>(form: Draft<E>, tags: RwSignal<String>) -> impl I
 pub fn ContactForm(initial: Option<Contact>, on_done: Callback<()>) -> impl IntoView {
     let locale = use_locale();
     let workspace = use_workspace();
-    let form = Draft::new(initial, || Contact {
-        id: Workspace::new_id(),
-        created_at: js_sys::Date::now() as i64,
-        ..Contact::default()
-    });
+    let (form, tags) = party_draft(initial);
     let draft = form.record;
-    let tags = tags_text(form);
-    let title = Signal::derive(move || {
-        locale.t(if form.is_new() {
-            Msg::NewContact
-        } else {
-            Msg::EditContact
-        })
-    });
+    let title = form.title(Msg::NewContact, Msg::EditContact);
     let (first_get, first_set) = form.text(|c| &c.first_name, |c, v| c.first_name = v);
     let (last_get, last_set) = form.text(|c| &c.last_name, |c, v| c.last_name = v);
     let (title_get, title_set) = form.text(|c| &c.job_title, |c, v| c.job_title = v);
@@ -382,21 +384,9 @@ where
 
 #[component]
 pub fn CompanyForm(initial: Option<Company>, on_done: Callback<()>) -> impl IntoView {
-    let locale = use_locale();
-    let form = Draft::new(initial, || Company {
-        id: Workspace::new_id(),
-        created_at: js_sys::Date::now() as i64,
-        ..Company::default()
-    });
+    let (form, tags) = party_draft(initial);
     let draft = form.record;
-    let tags = tags_text(form);
-    let title = Signal::derive(move || {
-        locale.t(if form.is_new() {
-            Msg::NewCompany
-        } else {
-            Msg::EditCompany
-        })
-    });
+    let title = form.title(Msg::NewCompany, Msg::EditCompany);
     let (name_get, name_set) = form.text(|c| &c.name, |c, v| c.name = v);
     let (industry_get, industry_set) = form.text(|c| &c.industry, |c, v| c.industry = v);
     let (web_get, web_set) = form.text(|c| &c.website, |c, v| c.website = v);

@@ -266,7 +266,7 @@ pub fn DealForm(
     let history =
         (!is_new).then(|| view! { <StageHistory deal=deal.clone() pipeline=pipeline.clone() /> });
     let pipeline = StoredValue::new(pipeline);
-    let title = Signal::derive(move || locale.t(if is_new { Msg::NewDeal } else { Msg::EditDeal }));
+    let title = draft.draft.title(Msg::NewDeal, Msg::EditDeal);
     let (title_get, title_set) = draft.draft.text(|d| &d.title, |d, v| d.title = v);
     let title_error = draft.draft.error("title");
     let is_lost_stage = move || {

@@ -84,13 +84,7 @@ pub fn SegmentForm(initial: Option<Segment>, on_done: Callback<Option<Id>>) -> i
         ..Segment::default()
     });
     let record = draft.record;
-    let title = Signal::derive(move || {
-        locale.t(if draft.is_new() {
-            Msg::NewSegment
-        } else {
-            Msg::EditSegment
-        })
-    });
+    let title = draft.title(Msg::NewSegment, Msg::EditSegment);
     // The filter as typed so far; `None` while a day or amount cannot be read.
     let typed = move || {
         let calendar = calendar.get();
