@@ -43,6 +43,20 @@ where
     }
 }
 
+/// A `<dialog>` that opens as a modal once it is in the page.
+pub fn modal_dialog() -> NodeRef<html::Dialog> {
+    let dialog = NodeRef::<html::Dialog>::new();
+    Effect::new(move |_| {
+        if let Some(dialog) = dialog.get() {
+            // Should the browser refuse a modal, the dialog still opens, in place.
+            if !dialog.open() && dialog.show_modal().is_err() {
+                dialog.set_open(true);
+            }
+        }
+    });
+    dialog
+}
+
 /// The frame every record form sits in: modal, closes on Escape, says what failed.
 #[component]
 pub fn FormDialog(
@@ -54,14 +68,7 @@ pub fn FormDialog(
     children: Children,
 ) -> impl IntoView {
     let locale = use_locale();
-    let dialog = NodeRef::<html::Dialog>::new();
-    Effect::new(move |_| {
-        if let Some(dialog) = dialog.get() {
-            if !dialog.open() {
-                let _ = dialog.show_modal();
-            }
-        }
-    });
+    let dialog = modal_dialog();
     view! {
         <dialog
             class="form-dialog"

@@ -5,12 +5,15 @@
 use crate::{
     i18n::{use_locale, Msg},
     notice::msg_reporter,
-    ui::messages::{
-        fill_placeholders, load_templates, message_sender, routes, save_templates, values_for,
-        MessageTextField, Template,
+    ui::{
+        messages::{
+            fill_placeholders, load_templates, message_sender, routes, save_templates, values_for,
+            MessageTextField, Template,
+        },
+        widgets::modal_dialog,
     },
 };
-use leptos::{html, prelude::*};
+use leptos::prelude::*;
 use rabet_domain::model::Contact;
 
 #[component]
@@ -73,14 +76,7 @@ pub fn MessageDialog(contact: Contact, on_done: Callback<()>) -> impl IntoView {
         persist();
     };
     let send = message_sender();
-    let dialog = NodeRef::<html::Dialog>::new();
-    Effect::new(move |_| {
-        if let Some(dialog) = dialog.get() {
-            if !dialog.open() {
-                let _ = dialog.show_modal();
-            }
-        }
-    });
+    let dialog = modal_dialog();
     view! {
         <dialog class="form-dialog" node_ref=dialog aria-labelledby="message-title"
             on:cancel=move |ev: web_sys::Event| { ev.prevent_default(); on_done.run(()); }>
