@@ -219,3 +219,21 @@ pub fn ShowMore(
         </Show>
     }
 }
+
+/// "Show 20 more" under a list shown `shown` rows at a time; adds up to `step` rows.
+#[component]
+pub fn ShowNext(
+    shown: RwSignal<usize>,
+    step: usize,
+    #[prop(into)] total: Signal<usize>,
+) -> impl IntoView {
+    let locale = use_locale();
+    let hidden = move || total.get().saturating_sub(shown.get());
+    view! {
+        <Show when=move || hidden() != 0>
+            <button type="button" class="button" on:click=move |_| shown.update(|n| *n += step)>
+                {move || locale.fill(Msg::ShowMore, &[("count", &locale.number(step.min(hidden())))])}
+            </button>
+        </Show>
+    }
+}

@@ -12,7 +12,7 @@ use crate::{
     ui::{
         labels::{document_title, invoice_status_msg},
         parties::{customer_name, customer_of},
-        widgets::{Filter, SearchBox},
+        widgets::{Filter, SearchBox, ShowNext},
         PageHeader,
     },
     workspace::use_workspace,
@@ -168,9 +168,7 @@ pub fn Invoices() -> impl IntoView {
                 </For>
             </ul>
         </Show>
-        <Show when=move || { visible.with(Vec::len) > shown.get() }>
-            <button type="button" class="button" on:click=move |_| shown.update(|n| *n += PAGE)>{move || locale.fill(Msg::ShowMore, &[("count", &locale.number(PAGE.min(visible.with(Vec::len) - shown.get())))])}</button>
-        </Show>
+        <ShowNext shown=shown step=PAGE total=Signal::derive(move || visible.with(Vec::len)) />
         {move || creating.get().map(|kind| view! {
             <InvoiceForm initial=new_invoice(kind, None) on_saved=open_created on_cancel=Callback::new(move |_| creating.set(None)) />
         })}

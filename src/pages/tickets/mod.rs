@@ -13,7 +13,7 @@ use crate::{
         inputs::MemberFilter,
         labels::{priority_msg, ticket_status_msg},
         parties::{customer_name, customer_of},
-        widgets::{enum_select, Filter, SearchBox},
+        widgets::{enum_select, Filter, SearchBox, ShowNext},
         PageHeader,
     },
     workspace::use_workspace,
@@ -165,9 +165,7 @@ pub fn Tickets() -> impl IntoView {
                 </For>
             </ul>
         </Show>
-        <Show when=move || { visible.with(Vec::len) > shown.get() }>
-            <button type="button" class="button" on:click=move |_| shown.update(|n| *n += PAGE)>{move || locale.fill(Msg::ShowMore, &[("count", &locale.number(PAGE.min(visible.with(Vec::len) - shown.get())))])}</button>
-        </Show>
+        <ShowNext shown=shown step=PAGE total=Signal::derive(move || visible.with(Vec::len)) />
         <Show when=move || creating.get()>
             <TicketForm initial=new_ticket(None) on_saved=open_created on_cancel=Callback::new(move |_| creating.set(false)) />
         </Show>
