@@ -22,7 +22,7 @@ use rabet_domain::{
             dormant_customers, overdue_invoices, quotes_without_follow_up, sla_breaches,
             slow_products, stale_deals, FollowUp,
         },
-        Books, Scope,
+        Records, Scope,
     },
     locale::format_money,
 };
@@ -63,9 +63,19 @@ fn worded<T>(found: Vec<T>, limit: usize, word: impl FnMut(T) -> Row) -> Worded 
     }
 }
 
-/// The rows of a list over the records, for a scope (with the dashboard's other figures at
-/// hand): the first `limit` in words.
-type Rows = fn(&Books<'_>, &Scope, &DashboardState, Locale, usize) -> Worded;
+/// What a list is asked: the records, the scope, the dashboard (its moment and other figures),
+/// the reader's words, and how many of the rows to put in words.
+#[derive(Clone, Copy)]
+struct Ask<'a> {
+    records: &'a Records<'a>,
+    scope: &'a Scope,
+    state: &'a DashboardState,
+    locale: Locale,
+    limit: usize,
+}
+
+/// The rows of a list, the first `limit` in words.
+type Rows = fn(&Ask<'_>) -> Worded;
 
 fn days_text(days: i64, locale: Locale) -> String {
     locale.fill(
@@ -83,15 +93,15 @@ fn customer_text(
         .unwrap_or_default()
 }
 
-fn dormant(
-    books: &Books<'_>,
-    scope: &Scope,
-    state: &DashboardState,
-    locale: Locale,
-    limit: usize,
-) -> Worded {
+fn dormant(ask: &Ask<'_>) -> Worded {
+    let Ask {
+        records,
+        scope,
+        state,
+        locale,
+        limit,
+    } = *ask;
     let now = state.now;
-    let records = &books.records;
     let calendar = use_calendar().get();
     let workspace = use_workspace();
     worded(dormant_customers(records, scope, now), limit, |row| Row {
@@ -143,15 +153,15 @@ fn follow_up_row(row: FollowUp, note: String, locale: Locale) -> Row {
     }
 }
 
-fn overdue(
-    books: &Books<'_>,
-    scope: &Scope,
-    state: &DashboardState,
-    locale: Locale,
-    limit: usize,
-) -> Worded {
+fn overdue(ask: &Ask<'_>) -> Worded {
+    let Ask {
+        records,
+        scope,
+        state,
+        locale,
+        limit,
+    } = *ask;
     let now = state.now;
-    let records = &books.records;
     worded(overdue_invoices(records, scope, now), limit, |row| {
         let days = days_text(row.days_overdue.unwrap_or(0), locale);
         let note = locale.fill(Msg::OverdueBy, &[("days", &days)]);
@@ -159,15 +169,15 @@ fn overdue(
     })
 }
 
-fn quotes(
-    books: &Books<'_>,
-    scope: &Scope,
-    state: &DashboardState,
-    locale: Locale,
-    limit: usize,
-) -> Worded {
+fn quotes(ask: &Ask<'_>) -> Worded {
+    let Ask {
+        records,
+        scope,
+        state,
+        locale,
+        limit,
+    } = *ask;
     let now = state.now;
-    let records = &books.records;
     let found = quotes_without_follow_up(records, scope, now, QUOTE_FOLLOW_UP_DAYS);
     worded(found, limit, |row| {
         let days = days_text(row.days_without_follow_up, locale);
@@ -176,15 +186,15 @@ fn quotes(
     })
 }
 
-fn breaches(
-    books: &Books<'_>,
-    scope: &Scope,
-    state: &DashboardState,
-    locale: Locale,
-    limit: usize,
-) -> Worded {
+fn breaches(ask: &Ask<'_>) -> Worded {
+    let Ask {
+        records,
+        scope,
+        state,
+        locale,
+        limit,
+    } = *ask;
     let now = state.now;
-    let records = &books.records;
     let workspace = use_workspace();
     worded(sla_breaches(records, scope, now), limit, |row| {
         let late = format_duration(row.late_ms, locale.lang());
@@ -211,15 +221,15 @@ fn breaches(
     })
 }
 
-fn stale(
-    books: &Books<'_>,
-    scope: &Scope,
-    state: &DashboardState,
-    locale: Locale,
-    limit: usize,
-) -> Worded {
+fn stale(ask: &Ask<'_>) -> Worded {
+    let Ask {
+        records,
+        scope,
+        state,
+        locale,
+        limit,
+    } = *ask;
     let now = state.now;
-    let records = &books.records;
     let workspace = use_workspace();
     let stale_days = workspace.settings.with(|s| s.stale_deal_days);
     worded(stale_deals(records, scope, now, stale_days), limit, |row| {
@@ -251,14 +261,14 @@ fn stale(
     })
 }
 
-fn slow(
-    books: &Books<'_>,
-    scope: &Scope,
-    state: &DashboardState,
-    locale: Locale,
-    limit: usize,
-) -> Worded {
-    let records = &books.records;
+fn slow(ask: &Ask<'_>) -> Worded {
+    let Ask {
+        records,
+        scope,
+        state,
+        locale,
+        limit,
+    } = *ask;
     let found = state
         .sold
         .with(|sold| slow_products(records.products, sold, scope.currency));
@@ -321,7 +331,13 @@ fn QuestionList(
         };
         let limit = limit.get();
         state.with_books(workspace, |books| {
-            rows(books, &scope, &state, locale, limit)
+            rows(&Ask {
+                records: &books.records,
+                scope: &scope,
+                state: &state,
+                locale,
+                limit,
+            })
         })
     });
     let shown = move || listed.with(|listed| listed.first.clone());
