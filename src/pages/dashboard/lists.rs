@@ -94,37 +94,34 @@ fn customer_text(
 }
 
 fn dormant(ask: &Ask<'_>) -> Worded {
-    let Ask {
-        records,
-        scope,
-        state,
-        locale,
-        limit,
-    } = *ask;
-    let now = state.now;
+    let now = ask.state.now;
     let calendar = use_calendar().get();
     let workspace = use_workspace();
-    worded(dormant_customers(records, scope, now), limit, |row| Row {
-        key: row.contact_id.to_string(),
-        href: format!("/customers/{}", row.contact_id),
-        title: workspace
-            .contacts
-            .with(|c| c.get(&row.contact_id).map(|c| c.display_name()))
-            .unwrap_or_default(),
-        sub: locale.fill(
-            Msg::LastPurchaseOn,
-            &[(
-                "date",
-                &format_date(row.last_purchase_at, calendar, locale.lang()),
-            )],
-        ),
-        figure: format_money(row.lifetime_value, locale.lang()),
-        note: locale.fill(
-            Msg::NoPurchaseFor,
-            &[("days", &days_text(row.days_since_purchase, locale))],
-        ),
-        badge: None,
-    })
+    worded(
+        dormant_customers(ask.records, ask.scope, now),
+        ask.limit,
+        |row| Row {
+            key: row.contact_id.to_string(),
+            href: format!("/customers/{}", row.contact_id),
+            title: workspace
+                .contacts
+                .with(|c| c.get(&row.contact_id).map(|c| c.display_name()))
+                .unwrap_or_default(),
+            sub: ask.locale.fill(
+                Msg::LastPurchaseOn,
+                &[(
+                    "date",
+                    &format_date(row.last_purchase_at, calendar, ask.locale.lang()),
+                )],
+            ),
+            figure: format_money(row.lifetime_value, ask.locale.lang()),
+            note: ask.locale.fill(
+                Msg::NoPurchaseFor,
+                &[("days", &days_text(row.days_since_purchase, ask.locale))],
+            ),
+            badge: None,
+        },
+    )
 }
 
 /// A quote's or invoice's row: its number and customer, when it was last followed up.
@@ -154,134 +151,117 @@ fn follow_up_row(row: FollowUp, note: String, locale: Locale) -> Row {
 }
 
 fn overdue(ask: &Ask<'_>) -> Worded {
-    let Ask {
-        records,
-        scope,
-        state,
-        locale,
-        limit,
-    } = *ask;
-    let now = state.now;
-    worded(overdue_invoices(records, scope, now), limit, |row| {
-        let days = days_text(row.days_overdue.unwrap_or(0), locale);
-        let note = locale.fill(Msg::OverdueBy, &[("days", &days)]);
-        follow_up_row(row, note, locale)
-    })
+    let now = ask.state.now;
+    worded(
+        overdue_invoices(ask.records, ask.scope, now),
+        ask.limit,
+        |row| {
+            let days = days_text(row.days_overdue.unwrap_or(0), ask.locale);
+            let note = ask.locale.fill(Msg::OverdueBy, &[("days", &days)]);
+            follow_up_row(row, note, ask.locale)
+        },
+    )
 }
 
 fn quotes(ask: &Ask<'_>) -> Worded {
-    let Ask {
-        records,
-        scope,
-        state,
-        locale,
-        limit,
-    } = *ask;
-    let now = state.now;
-    let found = quotes_without_follow_up(records, scope, now, QUOTE_FOLLOW_UP_DAYS);
-    worded(found, limit, |row| {
-        let days = days_text(row.days_without_follow_up, locale);
-        let note = locale.fill(Msg::WaitingFor, &[("days", &days)]);
-        follow_up_row(row, note, locale)
+    let now = ask.state.now;
+    let found = quotes_without_follow_up(ask.records, ask.scope, now, QUOTE_FOLLOW_UP_DAYS);
+    worded(found, ask.limit, |row| {
+        let days = days_text(row.days_without_follow_up, ask.locale);
+        let note = ask.locale.fill(Msg::WaitingFor, &[("days", &days)]);
+        follow_up_row(row, note, ask.locale)
     })
 }
 
 fn breaches(ask: &Ask<'_>) -> Worded {
-    let Ask {
-        records,
-        scope,
-        state,
-        locale,
-        limit,
-    } = *ask;
-    let now = state.now;
+    let now = ask.state.now;
     let workspace = use_workspace();
-    worded(sla_breaches(records, scope, now), limit, |row| {
-        let late = format_duration(row.late_ms, locale.lang());
-        let (late_msg, status) = if row.open {
-            (Msg::LateBy, locale.t(Msg::StillOpen))
-        } else {
-            (Msg::ResolvedLateBy, locale.t(Msg::TicketResolved))
-        };
-        Row {
-            key: row.ticket_id.to_string(),
-            href: format!("/tickets/{}", row.ticket_id),
-            title: workspace
-                .tickets
-                .with(|t| t.get(&row.ticket_id).map(|t| t.subject.clone()))
-                .unwrap_or_default(),
-            sub: customer_text(row.contact_id.as_ref(), row.company_id.as_ref()),
-            figure: status.to_owned(),
-            note: locale.fill(late_msg, &[("duration", &late)]),
-            badge: Some((
-                format!("badge priority-{}", row.priority.as_str()),
-                locale.t(priority_msg(row.priority)).to_owned(),
-            )),
-        }
-    })
+    worded(
+        sla_breaches(ask.records, ask.scope, now),
+        ask.limit,
+        |row| {
+            let late = format_duration(row.late_ms, ask.locale.lang());
+            let (late_msg, status) = if row.open {
+                (Msg::LateBy, ask.locale.t(Msg::StillOpen))
+            } else {
+                (Msg::ResolvedLateBy, ask.locale.t(Msg::TicketResolved))
+            };
+            Row {
+                key: row.ticket_id.to_string(),
+                href: format!("/tickets/{}", row.ticket_id),
+                title: workspace
+                    .tickets
+                    .with(|t| t.get(&row.ticket_id).map(|t| t.subject.clone()))
+                    .unwrap_or_default(),
+                sub: customer_text(row.contact_id.as_ref(), row.company_id.as_ref()),
+                figure: status.to_owned(),
+                note: ask.locale.fill(late_msg, &[("duration", &late)]),
+                badge: Some((
+                    format!("badge priority-{}", row.priority.as_str()),
+                    ask.locale.t(priority_msg(row.priority)).to_owned(),
+                )),
+            }
+        },
+    )
 }
 
 fn stale(ask: &Ask<'_>) -> Worded {
-    let Ask {
-        records,
-        scope,
-        state,
-        locale,
-        limit,
-    } = *ask;
-    let now = state.now;
+    let now = ask.state.now;
     let workspace = use_workspace();
     let stale_days = workspace.settings.with(|s| s.stale_deal_days);
-    worded(stale_deals(records, scope, now, stale_days), limit, |row| {
-        let deal = workspace
-            .deals
-            .with(|deals| deals.get(&row.deal_id).cloned())
-            .unwrap_or_default();
-        let stage = records
-            .pipelines
-            .iter()
-            .find(|p| p.id == deal.pipeline_id)
-            .and_then(|p| p.stages.iter().find(|s| s.id == row.stage_id))
-            .map(|s| s.name.clone())
-            .unwrap_or_default();
-        let customer = customer_text(deal.contact_id.as_ref(), deal.company_id.as_ref());
-        Row {
-            key: row.deal_id.to_string(),
-            href: format!("/pipeline?deal={}", row.deal_id),
-            title: deal.title.clone(),
-            sub: [stage, customer]
-                .into_iter()
-                .filter(|part| !part.is_empty())
-                .collect::<Vec<_>>()
-                .join(" · "),
-            figure: format_money(row.value, locale.lang()),
-            note: locale.fill(Msg::IdleFor, &[("days", &days_text(row.idle_days, locale))]),
-            badge: None,
-        }
-    })
+    worded(
+        stale_deals(ask.records, ask.scope, now, stale_days),
+        ask.limit,
+        |row| {
+            let deal = workspace
+                .deals
+                .with(|deals| deals.get(&row.deal_id).cloned())
+                .unwrap_or_default();
+            let stage = ask
+                .records
+                .pipelines
+                .iter()
+                .find(|p| p.id == deal.pipeline_id)
+                .and_then(|p| p.stages.iter().find(|s| s.id == row.stage_id))
+                .map(|s| s.name.clone())
+                .unwrap_or_default();
+            let customer = customer_text(deal.contact_id.as_ref(), deal.company_id.as_ref());
+            Row {
+                key: row.deal_id.to_string(),
+                href: format!("/pipeline?deal={}", row.deal_id),
+                title: deal.title.clone(),
+                sub: [stage, customer]
+                    .into_iter()
+                    .filter(|part| !part.is_empty())
+                    .collect::<Vec<_>>()
+                    .join(" · "),
+                figure: format_money(row.value, ask.locale.lang()),
+                note: ask.locale.fill(
+                    Msg::IdleFor,
+                    &[("days", &days_text(row.idle_days, ask.locale))],
+                ),
+                badge: None,
+            }
+        },
+    )
 }
 
 fn slow(ask: &Ask<'_>) -> Worded {
-    let Ask {
-        records,
-        scope,
-        state,
-        locale,
-        limit,
-    } = *ask;
-    let found = state
+    let found = ask
+        .state
         .sold
-        .with(|sold| slow_products(records.products, sold, scope.currency));
-    worded(found, limit, |row| {
-        let name = records
+        .with(|sold| slow_products(ask.records.products, sold, ask.scope.currency));
+    worded(found, ask.limit, |row| {
+        let name = ask
+            .records
             .products
             .iter()
             .find(|p| p.id == row.product_id)
             .map(|p| p.name.clone())
             .unwrap_or_default();
-        let lost = locale.fill(
+        let lost = ask.locale.fill(
             Msg::LostInDeals,
-            &[("count", &locale.number(row.lost_deals as usize))],
+            &[("count", &ask.locale.number(row.lost_deals as usize))],
         );
         Row {
             key: row.product_id.to_string(),
@@ -292,9 +272,9 @@ fn slow(ask: &Ask<'_>) -> Worded {
             } else {
                 String::new()
             },
-            figure: locale.fill(
+            figure: ask.locale.fill(
                 Msg::UnitsSold,
-                &[("count", &locale.number(row.units as usize))],
+                &[("count", &ask.locale.number(row.units as usize))],
             ),
             note: totals_text(&row.revenue),
             badge: None,
