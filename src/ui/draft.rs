@@ -8,9 +8,11 @@ use crate::{
 };
 use leptos::prelude::*;
 use rabet_domain::validate::Validate;
+use std::rc::Rc;
 
-/// A record to save, and what to do once it is saved.
-type Submission<E> = (E, Callback<E>);
+/// A record to save, and what to do once it is saved. Held by the save itself, not by the
+/// form's reactive owner, so a form closed while its save is under way is no trouble.
+type Submission<E> = (E, Rc<dyn Fn(E)>);
 
 /// The form state every record form keeps.
 pub struct Draft<E: Send + Sync + 'static> {
@@ -39,11 +41,11 @@ impl<E: Listed + Validate> Draft<E> {
         let original = StoredValue::new(initial.clone());
         let failure = RwSignal::new(None);
         let save = Action::new_local(move |(record, on_saved): &Submission<E>| {
-            let (record, on_saved) = (record.clone(), *on_saved);
+            let (record, on_saved) = (record.clone(), Rc::clone(on_saved));
             let original = original.get_value();
             async move {
                 match workspace.save(original.as_ref(), record.clone()).await {
-                    Ok(()) => on_saved.run(record),
+                    Ok(()) => on_saved(record),
                     Err(error) => failure.set(Some(store_error_msg(&error))),
                 }
             }
@@ -107,7 +109,7 @@ impl<E: Listed + Validate> Draft<E> {
 
     /// Saves `record` (the draft as the form finished it) if it breaks no rule; then calls
     /// `on_saved` with it. Otherwise the form stays as it is, with the reasons shown.
-    pub fn submit(self, record: E, on_saved: impl Fn(E) + Send + Sync + 'static) {
+    pub fn submit(self, record: E, on_saved: impl Fn(E) + 'static) {
         let broken = record.validate();
         if !broken.is_empty() {
             self.refuse(broken.into_iter().map(FieldError::from).collect());
@@ -115,6 +117,6 @@ impl<E: Listed + Validate> Draft<E> {
         }
         self.errors.set(Vec::new());
         self.failure.set(None);
-        self.save.dispatch_local((record, Callback::new(on_saved)));
+        self.save.dispatch_local((record, Rc::new(on_saved)));
     }
 }
