@@ -9,7 +9,7 @@ use crate::{
     notice::{use_notices, Notice},
     records::sample::SampleSection,
     store::{request_persistence, storage_estimate, StorageEstimate},
-    ui::PageHeader,
+    ui::{draft::Draft, PageHeader},
     workspace::{use_workspace, Workspace},
 };
 use leptos::prelude::*;
@@ -20,7 +20,6 @@ use rabet_domain::{
     locale::{format_decimal, Lang},
     model::{Role, Settings as WorkspaceSettings, TeamMember},
     money::Currency,
-    validate::{Validate, ValidationError},
 };
 
 #[component]
@@ -147,47 +146,28 @@ fn WorkspaceSection() -> impl IntoView {
 fn TeamSection() -> impl IntoView {
     let locale = use_locale();
     let workspace = use_workspace();
-    let name = RwSignal::new(String::new());
-    let email = RwSignal::new(String::new());
-    let role = RwSignal::new(Role::Sales);
-    let errors = RwSignal::new(Vec::<ValidationError>::new());
-    let (failure, set_failure) = signal(None::<Msg>);
+    let draft = Draft::new(None, || TeamMember {
+        id: Workspace::new_id(),
+        role: Role::Sales,
+        ..TeamMember::default()
+    });
+    let member = draft.record;
     let add = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let mut member = TeamMember {
-            id: Workspace::new_id(),
-            name: name.get_untracked(),
-            email: email.get_untracked(),
-            role: role.get_untracked(),
-            ..TeamMember::default()
-        };
-        member.normalize();
-        let found = member.validate();
-        let valid = found.is_empty();
-        errors.set(found);
-        if !valid {
-            return;
-        }
-        leptos::task::spawn_local(async move {
-            match workspace.save(None, member).await {
-                Ok(()) => {
-                    name.set(String::new());
-                    email.set(String::new());
-                    set_failure.set(None);
-                }
-                Err(error) => set_failure.set(Some(store_error_msg(&error))),
-            }
+        let mut typed = member.get_untracked();
+        typed.normalize();
+        // The next member starts empty, in the role just chosen.
+        draft.submit(typed, move |_| {
+            member.update(|m| {
+                m.id = Workspace::new_id();
+                m.name.clear();
+                m.email.clear();
+            })
         });
     };
     let error_text = move |field: &'static str| {
-        move || {
-            errors.with(|errors| {
-                errors
-                    .iter()
-                    .find(|e| e.field == field)
-                    .map(|e| locale.validation(e))
-            })
-        }
+        let error = draft.error(field);
+        move || error.get().map(|e| e.describe(locale))
     };
     let members = move || {
         workspace.members.with(|members| {
@@ -214,23 +194,23 @@ fn TeamSection() -> impl IntoView {
             <form class="form-grid member-form" on:submit=add novalidate>
                 <label class="field">
                     <span class="field-label">{move || locale.t(Msg::MemberName)}</span>
-                    <input type="text" prop:value=move || name.get() on:input=move |ev| name.set(event_target_value(&ev)) />
+                    <input type="text" prop:value=move || member.with(|m| m.name.clone()) on:input=move |ev| member.update(|m| m.name = event_target_value(&ev)) />
                     <span class="field-error" role="alert">{error_text("name")}</span>
                 </label>
                 <label class="field">
                     <span class="field-label">{move || locale.t(Msg::Email)}</span>
-                    <input type="email" dir="ltr" prop:value=move || email.get() on:input=move |ev| email.set(event_target_value(&ev)) />
+                    <input type="email" dir="ltr" prop:value=move || member.with(|m| m.email.clone()) on:input=move |ev| member.update(|m| m.email = event_target_value(&ev)) />
                     <span class="field-error" role="alert">{error_text("email")}</span>
                 </label>
                 <label class="field">
                     <span class="field-label">{move || locale.t(Msg::Role)}</span>
                     <select on:change=move |ev| {
                         if let Some(chosen) = Role::parse(&event_target_value(&ev)) {
-                            role.set(chosen);
+                            member.update(|m| m.role = chosen);
                         }
                     }>
                         {Role::ALL.iter().copied().map(|r| view! {
-                            <option value=r.as_str() selected=move || role.get() == r>{move || locale.t(role_msg(r))}</option>
+                            <option value=r.as_str() selected=move || member.with(|m| m.role) == r>{move || locale.t(role_msg(r))}</option>
                         }).collect_view()}
                     </select>
                 </label>
@@ -239,7 +219,7 @@ fn TeamSection() -> impl IntoView {
                     <button type="submit" class="button primary">{move || locale.t(Msg::AddMember)}</button>
                 </div>
             </form>
-            <p class="form-failure" role="alert">{move || failure.get().map(|m| locale.t(m))}</p>
+            <p class="form-failure" role="alert">{move || draft.failure.get().map(|m| locale.t(m))}</p>
         </section>
     }
 }
