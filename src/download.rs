@@ -1,10 +1,23 @@
 //! Saving a file the app made (CSV export, rejected rows, backup) to the user's device.
 
+use crate::{i18n::Msg, notice::msg_reporter};
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Blob, BlobPropertyBag, HtmlAnchorElement, Url};
 
+/// What offers a file (name, media type, content) as a download, and says so in a notice when
+/// the browser refuses. Made where the contexts are at hand, so that it can be used after an
+/// `.await`, where they are not.
+pub fn file_saver() -> impl Fn(&str, &str, &str) + Copy + 'static {
+    let report = msg_reporter();
+    move |file_name, mime, content| {
+        if download(file_name, mime, content).is_err() {
+            report(Msg::DownloadFailed);
+        }
+    }
+}
+
 /// Offers `content` as a download named `file_name`.
-pub fn download(file_name: &str, mime: &str, content: &str) -> Result<(), JsValue> {
+fn download(file_name: &str, mime: &str, content: &str) -> Result<(), JsValue> {
     let parts = js_sys::Array::of1(&JsValue::from_str(content));
     let options = BlobPropertyBag::new();
     options.set_type(mime);

@@ -88,6 +88,10 @@ messages! {
     ProductsIntro => "What you sell, offered on quote and invoice lines.", "آنچه می‌فروشید؛ برای ردیف‌های پیش‌فاکتور و فاکتور.";
     FixHighlighted => "Some fields need attention; they are marked.", "چند خانه نیاز به اصلاح دارد؛ علامت خورده‌اند.";
     DownloadFailed => "The file could not be saved by the browser.", "مرورگر نتوانست فایل را ذخیره کند.";
+    TemplatesNotKept => "The templates could not be kept on this device; this message still uses them.", "الگوها در این دستگاه نگه داشته نشدند؛ این پیام همچنان از آن‌ها استفاده می‌کند.";
+    CopyFailed => "The text could not be copied; copy it from the message box.", "متن کپی نشد؛ آن را از کادر پیام کپی کنید.";
+    PrintFailed => "The browser could not open printing.", "مرورگر نتوانست چاپ را باز کند.";
+    UpdateFailed => "The new version could not be started; reload the page to use it.", "نسخهٔ جدید راه‌اندازی نشد؛ برای استفاده از آن صفحه را دوباره بارگذاری کنید.";
     WhenDate => "Date", "تاریخ";
     WhenTime => "Time", "ساعت";
     DayToday => "Today", "امروز";

@@ -6,13 +6,13 @@
 
 use crate::{
     i18n::{use_locale, Msg},
+    ui::field_error::FieldError,
     workspace::use_workspace,
 };
 use leptos::prelude::*;
 use rabet_domain::{
     calendar::{format_day, parse_day, Calendar, DateError, DateField, Day},
     locale::{to_ascii_digits, Lang},
-    validate::ValidationError,
 };
 use wasm_bindgen::JsValue;
 
@@ -154,7 +154,7 @@ pub fn DayField(
     #[prop(optional)] shortcuts: bool,
     /// A rule the saved record breaks on this field.
     #[prop(optional, into)]
-    error: MaybeProp<ValidationError>,
+    error: MaybeProp<FieldError>,
 ) -> impl IntoView {
     let locale = use_locale();
     let calendar = use_calendar();
@@ -170,7 +170,7 @@ pub fn DayField(
                 .to_owned(),
         ),
         Err(_) => Some(locale.fill(Msg::ErrDateFormat, &[("example", &example())])),
-        Ok(_) => error.get().map(|e| locale.validation(&e)),
+        Ok(_) => error.get().map(|e| e.describe(locale)),
     };
     let error_id = format!("{id}-error");
     let pick = move |days_ahead: i64| {
@@ -273,7 +273,7 @@ pub fn WhenFields(
     id: &'static str,
     when: WhenText,
     #[prop(optional)] shortcuts: bool,
-    #[prop(optional, into)] error: MaybeProp<ValidationError>,
+    #[prop(optional, into)] error: MaybeProp<FieldError>,
 ) -> impl IntoView {
     let locale = use_locale();
     let time_id = format!("{id}-time");

@@ -2,7 +2,6 @@
 
 mod app;
 mod download;
-mod editing;
 mod file;
 mod i18n;
 mod icons;
@@ -11,10 +10,11 @@ mod nav;
 mod notice;
 mod pages;
 mod pwa;
+mod records;
 mod reminders;
 mod store;
 mod sync;
-mod widgets;
+mod ui;
 mod workspace;
 
 fn main() {

@@ -31,6 +31,19 @@ pub fn use_notices() -> Notices {
     expect_context::<Notices>()
 }
 
+/// What shows a message in a notice. Made where the contexts are at hand, so that it can be
+/// used later: after an `.await` or in a browser callback, where they are not.
+pub fn msg_reporter() -> impl Fn(Msg) + Copy + 'static {
+    let locale = use_locale();
+    let notices = use_notices();
+    move |msg| {
+        notices.show(Notice {
+            text: locale.t(msg).into(),
+            undo: None,
+        })
+    }
+}
+
 #[component]
 pub fn NoticeArea() -> impl IntoView {
     let locale = use_locale();

@@ -4,8 +4,12 @@
 //! A new worker waits (it does not take over by itself) so a page never runs half old, half new
 //! code; the user's "Reload" tells it to take over, and the page reloads once it has.
 
-use crate::i18n::{use_locale, Msg};
+use crate::{
+    i18n::{use_locale, Msg},
+    notice::msg_reporter,
+};
 use leptos::prelude::*;
+use std::time::Duration;
 use wasm_bindgen::{prelude::*, JsCast};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{
@@ -14,11 +18,12 @@ use web_sys::{
 
 const WORKER_URL: &str = "/sw.js";
 /// How often an open app asks the server for a new build, besides at every start.
-const UPDATE_CHECK_MS: i32 = 30 * 60 * 1000;
+const UPDATE_CHECK: Duration = Duration::from_secs(30 * 60);
 
 #[component]
 pub fn UpdatePrompt() -> impl IntoView {
     let locale = use_locale();
+    let tell = msg_reporter();
     let waiting = StoredValue::new_local(None::<ServiceWorker>);
     let (visible, set_visible) = signal(false);
 
@@ -40,16 +45,19 @@ pub fn UpdatePrompt() -> impl IntoView {
         let Some(container) = service_workers() else {
             return;
         };
-        let on_change = Closure::<dyn FnMut()>::new(|| {
+        // Called once, when the new worker has taken over; then it is freed.
+        let on_change = Closure::once_into_js(|| {
             let _ = window().location().reload();
         });
-        container.set_oncontrollerchange(Some(on_change.as_ref().unchecked_ref()));
-        on_change.forget();
-        waiting.with_value(|worker| {
-            if let Some(worker) = worker {
-                let _ = worker.post_message(&JsValue::from_str("skip-waiting"));
-            }
+        container.set_oncontrollerchange(Some(on_change.unchecked_ref()));
+        let started = waiting.with_value(|worker| {
+            worker
+                .as_ref()
+                .is_none_or(|w| w.post_message(&JsValue::from_str("skip-waiting")).is_ok())
         });
+        if !started {
+            tell(Msg::UpdateFailed);
+        }
     };
 
     view! {
@@ -120,13 +128,12 @@ async fn register(
         offer(worker);
     }
 
-    let check = Closure::<dyn FnMut()>::new(move || {
-        let _ = registration.update();
-    });
-    window().set_interval_with_callback_and_timeout_and_arguments_0(
-        check.as_ref().unchecked_ref(),
-        UPDATE_CHECK_MS,
+    // The check is in the background: a failed one is simply tried again next time.
+    set_interval_with_handle(
+        move || {
+            let _ = registration.update();
+        },
+        UPDATE_CHECK,
     )?;
-    check.forget();
     Ok(())
 }

@@ -604,6 +604,12 @@ impl Workspace {
             .ok_or_else(|| StoreError::Unavailable("the workspace is still loading".into()))
     }
 
+    /// A fresh id for a record about to be made (time-ordered, from the store's clock and
+    /// randomness), so views need not reach into the store.
+    pub fn new_id() -> Id {
+        crate::store::new_id()
+    }
+
     /// Saves a new (`before` = None) or edited record; memory changes only once it is stored.
     pub async fn save<E: Listed>(&self, before: Option<&E>, after: E) -> Result<(), StoreError> {
         self.store()?.save(before, &after).await?;

@@ -7,16 +7,11 @@ mod pipeline;
 mod settings;
 mod sync;
 mod tasks;
-// Customer 360: interactions, follow-ups, tickets, products and invoices.
-mod activities;
+// Customer 360: follow-ups, tickets, products and invoices.
 mod invoices;
-mod labels;
-mod parties;
 mod products;
 mod tickets;
-// Dashboard, segments and the sample workspace.
-mod messages;
-mod sample;
+// Dashboard and segments.
 mod segments;
 
 pub use customers::{Customer, Customers, ImportContacts};
@@ -30,20 +25,3 @@ pub use settings::Settings;
 pub use sync::{Join, SyncIndicator};
 pub use tasks::Tasks;
 pub use tickets::{TicketView, Tickets};
-
-use crate::i18n::{use_locale, Msg};
-use leptos::prelude::*;
-use leptos_meta::Title;
-
-/// The heading, document title and introduction every page starts with.
-#[component]
-fn PageHeader(title: Msg, intro: Msg) -> impl IntoView {
-    let locale = use_locale();
-    view! {
-        <Title text=move || format!("{} · {}", locale.t(title), locale.t(Msg::AppName)) />
-        <header class="page-header">
-            <h1>{move || locale.t(title)}</h1>
-            <p class="page-intro">{move || locale.t(intro)}</p>
-        </header>
-    }
-}

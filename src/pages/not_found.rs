@@ -1,5 +1,7 @@
-use super::PageHeader;
-use crate::i18n::{use_locale, Msg};
+use crate::{
+    i18n::{use_locale, Msg},
+    ui::PageHeader,
+};
 use leptos::prelude::*;
 use leptos_router::components::A;
 

@@ -1,12 +1,12 @@
 //! The product catalogue: what the business sells, offered on invoice and quote lines.
 
-use super::PageHeader;
 use crate::{
-    editing::Draft,
     i18n::{use_locale, Msg},
     local_time::now_ms,
-    widgets::{FormDialog, SearchBox, TextField},
-    workspace::use_workspace,
+    ui::draft::Draft,
+    ui::widgets::{FormDialog, SearchBox, TextField},
+    ui::PageHeader,
+    workspace::{use_workspace, Workspace},
 };
 use leptos::prelude::*;
 use rabet_domain::{
@@ -37,7 +37,7 @@ pub fn Products() -> impl IntoView {
     let new_product = move |_| {
         let currency = workspace.settings.with_untracked(|s| s.currency);
         let product = Product {
-            id: crate::store::new_id(),
+            id: Workspace::new_id(),
             price: Money::new(0, currency),
             created_at: now_ms(),
             ..Product::default()
@@ -89,13 +89,7 @@ fn ProductForm(initial: Product, existing: bool, on_done: Callback<()>) -> impl 
     });
     let draft = Draft::new(existing.then(|| initial.clone()), || initial);
     let record = draft.record;
-    let title = Signal::derive(move || {
-        locale.t(if draft.is_new() {
-            Msg::NewProduct
-        } else {
-            Msg::EditProduct
-        })
-    });
+    let title = draft.title(Msg::NewProduct, Msg::EditProduct);
     let price = move || parse_money(&price_text.get(), currency);
     let submit = move |_| {
         let Ok(price) = price() else {
@@ -109,7 +103,7 @@ fn ProductForm(initial: Product, existing: bool, on_done: Callback<()>) -> impl 
         draft.submit(product, move |_| on_done.run(()));
     };
     view! {
-        <FormDialog title=title on_submit=Callback::new(submit) on_cancel=on_done saving=draft.saving failure=draft.failure>
+        <FormDialog title=title on_submit=Callback::new(submit) on_cancel=on_done saving=draft.saving() failure=draft.failure>
             <div class="form-grid">
                 <TextField label=Msg::ProductName id="product-name" autofocus=true error=draft.error("name")
                     get=move || record.with(|p| p.name.clone()) set=move |v| record.update(|p| p.name = v) />

@@ -157,7 +157,7 @@ pub fn Join() -> impl IntoView {
         }
     };
     view! {
-        <super::PageHeader title=Msg::JoinTitle intro=Msg::SyncIntro />
+        <crate::ui::PageHeader title=Msg::JoinTitle intro=Msg::SyncIntro />
         <section class="card settings-section">{body}</section>
     }
 }

@@ -15,6 +15,7 @@ pub mod hlc;
 pub mod ics;
 pub mod id;
 pub mod import;
+pub mod input;
 pub mod kind;
 pub mod kpi;
 pub mod locale;

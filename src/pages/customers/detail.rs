@@ -11,16 +11,18 @@ mod timeline;
 
 use super::form::{CompanyForm, ContactForm};
 use crate::{
-    editing::delete_with_undo,
     i18n::{source_msg, stage_msg, use_locale, Msg},
     local_time::use_calendar,
-    pages::{
-        activities::{new_activity, ActivityForm},
-        invoices::{document_title, new_invoice, InvoiceForm},
-        labels::{invoice_status_msg, ticket_status_msg},
+    records::{
+        activity::{new_activity, ActivityForm},
+        invoice::{new_invoice, InvoiceForm},
+        task::{new_task, TaskForm, TaskRow},
+        ticket::{new_ticket, TicketForm},
+    },
+    ui::{
+        editing::delete_with_undo,
+        labels::{document_title, invoice_status_msg, ticket_status_msg},
         parties::parties_of,
-        tasks::{new_task, TaskForm, TaskRow},
-        tickets::{new_ticket, TicketForm},
         PageHeader,
     },
     workspace::{use_workspace, Listed, LoadState},
@@ -243,6 +245,7 @@ fn ContactPage(contact: Contact) -> impl IntoView {
     );
     let job_title = contact.job_title.clone();
     let header_meta = owner_and_tags(contact.owner_id.as_ref(), &contact.tags);
+    let notes = contact.notes.clone();
 
     view! {
         <RecordHeader record=contact.clone() name=name set_editing=set_editing
@@ -255,24 +258,18 @@ fn ContactPage(contact: Contact) -> impl IntoView {
             </p>
             {header_meta}
         </RecordHeader>
-        <KpiStrip profile=profile />
-        <QuickActions customer=customer.clone() dialog=dialog />
-        <div class="profile-layout">
-            <Timeline profile=profile on_edit_activity=Callback::new(move |activity| dialog.set(Some(Dialog::Activity { activity, existing: true }))) />
-            <aside class="profile-side">
-                <StillOpen profile=profile dialog=dialog />
-                <section class="card" aria-labelledby="details-title">
-                    <h2 id="details-title">{move || locale.t(Msg::DetailsSection)}</h2>
-                    <dl class="details">
-                        {detail(Msg::Phones, view! { <ul class="plain">{phones}</ul> }, has.0)}
-                        {detail(Msg::Emails, view! { <ul class="plain">{emails}</ul> }, has.1)}
-                        {detail(Msg::LeadSource, move || source.map(|s| locale.t(source_msg(s))), source.is_some())}
-                        {detail(Msg::Address, address.clone(), has.2)}
-                        {detail(Msg::Notes, view! { <p class="notes">{contact.notes.clone()}</p> }, has.3)}
-                    </dl>
-                </section>
-            </aside>
-        </div>
+        <ProfileBody profile=profile customer=customer.clone() dialog=dialog>
+            <section class="card" aria-labelledby="details-title">
+                <h2 id="details-title">{move || locale.t(Msg::DetailsSection)}</h2>
+                <dl class="details">
+                    {detail(Msg::Phones, view! { <ul class="plain">{phones}</ul> }, has.0)}
+                    {detail(Msg::Emails, view! { <ul class="plain">{emails}</ul> }, has.1)}
+                    {detail(Msg::LeadSource, move || source.map(|s| locale.t(source_msg(s))), source.is_some())}
+                    {detail(Msg::Address, address.clone(), has.2)}
+                    {detail(Msg::Notes, view! { <p class="notes">{notes}</p> }, has.3)}
+                </dl>
+            </section>
+        </ProfileBody>
         <Dialogs dialog=dialog profile=profile customer=customer people=Signal::stored(Vec::new()) contact=Some(contact.clone()) />
         <Show when=move || editing.get()>
             <ContactForm initial=Some(contact.clone()) on_done=Callback::new(move |_| set_editing.set(false)) />
@@ -327,26 +324,48 @@ fn CompanyPage(company: Company) -> impl IntoView {
             <p class="page-intro">{industry}</p>
             {header_meta}
         </RecordHeader>
-        <KpiStrip profile=profile />
-        <QuickActions customer=customer.clone() dialog=dialog />
-        <div class="profile-layout">
-            <Timeline profile=profile on_edit_activity=Callback::new(move |activity| dialog.set(Some(Dialog::Activity { activity, existing: true }))) />
-            <aside class="profile-side">
-                <StillOpen profile=profile dialog=dialog />
-                <section class="card" aria-labelledby="people-title">
-                    <h2 id="people-title">{move || locale.t(Msg::People)}</h2>
-                    <ul class="plain">
-                        {move || people.get().into_iter().map(|(id, name)| view! {
-                            <li><A href=format!("/customers/{id}")><bdi>{name}</bdi></A></li>
-                        }).collect_view()}
-                    </ul>
-                </section>
-            </aside>
-        </div>
+        <ProfileBody profile=profile customer=customer.clone() dialog=dialog>
+            <section class="card" aria-labelledby="people-title">
+                <h2 id="people-title">{move || locale.t(Msg::People)}</h2>
+                <ul class="plain">
+                    {move || people.get().into_iter().map(|(id, name)| view! {
+                        <li><A href=format!("/customers/{id}")><bdi>{name}</bdi></A></li>
+                    }).collect_view()}
+                </ul>
+            </section>
+        </ProfileBody>
         <Dialogs dialog=dialog profile=profile customer=customer people=people.into() contact=None />
         <Show when=move || editing.get()>
             <CompanyForm initial=Some(company.clone()) on_done=Callback::new(move |_| set_editing.set(false)) />
         </Show>
+    }
+}
+
+/// What a contact's and a company's page share under their header: KPIs, quick actions, the
+/// timeline, and beside it what is still open, then `children`.
+#[component]
+fn ProfileBody(
+    profile: Memo<Profile>,
+    customer: RecordRef,
+    dialog: RwSignal<Option<Dialog>>,
+    children: Children,
+) -> impl IntoView {
+    let edit_activity = Callback::new(move |activity| {
+        dialog.set(Some(Dialog::Activity {
+            activity,
+            existing: true,
+        }))
+    });
+    view! {
+        <KpiStrip profile=profile />
+        <QuickActions customer=customer dialog=dialog />
+        <div class="profile-layout">
+            <Timeline profile=profile on_edit_activity=edit_activity />
+            <aside class="profile-side">
+                <StillOpen profile=profile dialog=dialog />
+                {children()}
+            </aside>
+        </div>
     }
 }
 

@@ -4,36 +4,25 @@
 //! (full disk, aborted transaction) shows why while every typed value stays in the form.
 
 use crate::{
-    i18n::{
-        email_label_msg, phone_label_msg, source_msg, stage_msg, store_error_msg, use_locale, Msg,
+    i18n::{email_label_msg, phone_label_msg, source_msg, stage_msg, use_locale, Msg},
+    local_time::now_ms,
+    ui::{
+        draft::Draft,
+        field_error::{first_error, FieldError},
+        inputs::{MemberSelect, TagsField},
+        widgets::{enum_select, FormDialog, IdSelect, TextField},
     },
-    store::new_id,
-    widgets::{enum_select, field_error, FormDialog, IdSelect, TextField},
-    workspace::{use_workspace, Listed},
+    workspace::{use_workspace, Listed, Workspace},
 };
 use leptos::prelude::*;
 use rabet_domain::{
     id::Id,
+    input::{parse_tags, tags_input_text},
     model::{
         Address, Company, Contact, Email, EmailLabel, LeadSource, LifecycleStage, Phone, PhoneLabel,
     },
-    validate::{Validate, ValidationError},
+    validate::Validate,
 };
-
-/// Splits "a, b، c" into tags, trimmed and without repeats.
-fn parse_tags(text: &str) -> Vec<String> {
-    let mut tags: Vec<String> = Vec::new();
-    for tag in text
-        .split([',', '،', ';'])
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-    {
-        if !tags.iter().any(|t| t == tag) {
-            tags.push(tag.to_owned());
-        }
-    }
-    tags
-}
 
 /// A record a form edits: its free-text parts shared by contacts and companies.
 pub trait FormRecord: Listed + Validate {
@@ -45,6 +34,8 @@ pub trait FormRecord: Listed + Validate {
     fn address_mut(&mut self) -> &mut Address;
     /// Trims, drops blank list rows and normalizes phones and e-mails before validation.
     fn normalize_for_save(&mut self);
+    /// A new record, made now.
+    fn fresh() -> Self;
 }
 
 macro_rules! form_record {
@@ -71,112 +62,45 @@ macro_rules! form_record {
             fn normalize_for_save(&mut self) {
                 self.normalize();
             }
+            fn fresh() -> Self {
+                Self {
+                    id: Workspace::new_id(),
+                    created_at: now_ms(),
+                    ..Self::default()
+                }
+            }
         }
     };
 }
 form_record!(Contact);
 form_record!(Company);
 
-/// What every record form keeps: the record as it was, the draft being edited, the errors of
-/// the last attempt and whether a save is under way.
-pub struct FormState<E: Send + Sync + 'static> {
-    original: StoredValue<Option<E>>,
-    draft: RwSignal<E>,
-    tags_text: RwSignal<String>,
-    errors: RwSignal<Vec<ValidationError>>,
-    saving: RwSignal<bool>,
-    failure: RwSignal<Option<Msg>>,
+/// The draft of `initial` (or of a new record), and its tags as typed: they stay text until
+/// saved.
+fn party_draft<E: FormRecord>(initial: Option<E>) -> (Draft<E>, RwSignal<String>) {
+    let draft = Draft::new(initial, E::fresh);
+    let tags = RwSignal::new(draft.record.with_untracked(|r| tags_input_text(r.tags())));
+    (draft, tags)
 }
 
-impl<E: Send + Sync + 'static> Clone for FormState<E> {
-    fn clone(&self) -> Self {
-        *self
-    }
-}
-
-impl<E: Send + Sync + 'static> Copy for FormState<E> {}
-
-impl<E: FormRecord + Clone> FormState<E> {
-    fn new(initial: Option<E>, fresh: impl FnOnce() -> E) -> Self {
-        let draft = initial.clone().unwrap_or_else(fresh);
-        FormState {
-            tags_text: RwSignal::new(draft.tags().join(", ")),
-            draft: RwSignal::new(draft),
-            original: StoredValue::new(initial),
-            errors: RwSignal::new(Vec::new()),
-            saving: RwSignal::new(false),
-            failure: RwSignal::new(None),
-        }
-    }
-
-    fn is_new(&self) -> bool {
-        self.original.with_value(Option::is_none)
-    }
-
-    /// A getter and setter pair for one text field of the draft.
-    fn text(
-        self,
-        get: fn(&E) -> &String,
-        set: fn(&mut E, String),
-    ) -> (
-        impl Fn() -> String + Copy + Send + Sync + 'static,
-        impl Fn(String) + Copy + Send + Sync + 'static,
-    ) {
-        let draft = self.draft;
-        (
-            move || draft.with(|r| get(r).clone()),
-            move |value: String| draft.update(|r| set(r, value)),
-        )
-    }
-
-    fn error(self, field: &'static str) -> Signal<Option<ValidationError>> {
-        Signal::derive(field_error(self.errors, field, None))
-    }
-
-    /// Validates and saves the draft; on success calls `on_done`, otherwise leaves the form
-    /// as it is, with the reason shown.
-    fn submit(self, on_done: Callback<()>) {
-        let mut record = self.draft.get_untracked();
-        *record.tags_mut() = parse_tags(&self.tags_text.get_untracked());
-        record.normalize_for_save();
-        let found = record.validate();
-        let valid = found.is_empty();
-        self.errors.set(found);
-        if !valid {
-            return;
-        }
-        let workspace = use_workspace();
-        self.saving.set(true);
-        self.failure.set(None);
-        let original = self.original.get_value();
-        leptos::task::spawn_local(async move {
-            let saved = workspace.save(original.as_ref(), record).await;
-            self.saving.set(false);
-            match saved {
-                Ok(()) => on_done.run(()),
-                Err(error) => self.failure.set(Some(store_error_msg(&error))),
-            }
-        });
-    }
+/// Saves the record with the tags as typed, normalized; then closes the form.
+fn save<E: FormRecord>(draft: Draft<E>, tags: RwSignal<String>, on_done: Callback<()>) {
+    let mut record = draft.record.get_untracked();
+    *record.tags_mut() = parse_tags(&tags.get_untracked());
+    record.normalize_for_save();
+    draft.submit(record, move |_| on_done.run(()));
 }
 
 /// Tags, address, city and notes: the part of the form contacts and companies share.
 #[component]
-fn CommonFields<E: FormRecord + Clone>(form: FormState<E>) -> impl IntoView {
+fn CommonFields<E: FormRecord>(form: Draft<E>, tags: RwSignal<String>) -> impl IntoView {
     let locale = use_locale();
     let (line_get, line_set) = form.text(|r| &r.address().line, |r, v| r.address_mut().line = v);
     let (city_get, city_set) = form.text(|r| &r.address().city, |r, v| r.address_mut().city = v);
-    let tags_text = form.tags_text;
-    let draft = form.draft;
+    let draft = form.record;
     view! {
         <div class="form-grid">
-            <div class="field">
-                <label class="field-label" for="tags">{move || locale.t(Msg::Tags)}</label>
-                <input id="tags" type="text" aria-describedby="tags-hint"
-                    prop:value=move || tags_text.get()
-                    on:input=move |ev| tags_text.set(event_target_value(&ev)) />
-                <span class="field-hint" id="tags-hint">{move || locale.t(Msg::TagsHint)}</span>
-            </div>
+            <TagsField id="tags" text=tags />
             <TextField label=Msg::Address id="address_line" get=line_get set=line_set />
             <TextField label=Msg::City id="address_city" get=city_get set=city_set />
         </div>
@@ -193,19 +117,9 @@ fn CommonFields<E: FormRecord + Clone>(form: FormState<E>) -> impl IntoView {
 pub fn ContactForm(initial: Option<Contact>, on_done: Callback<()>) -> impl IntoView {
     let locale = use_locale();
     let workspace = use_workspace();
-    let form = FormState::new(initial, || Contact {
-        id: new_id(),
-        created_at: js_sys::Date::now() as i64,
-        ..Contact::default()
-    });
-    let draft = form.draft;
-    let title = Signal::derive(move || {
-        locale.t(if form.is_new() {
-            Msg::NewContact
-        } else {
-            Msg::EditContact
-        })
-    });
+    let (form, tags) = party_draft(initial);
+    let draft = form.record;
+    let title = form.title(Msg::NewContact, Msg::EditContact);
     let (first_get, first_set) = form.text(|c| &c.first_name, |c, v| c.first_name = v);
     let (last_get, last_set) = form.text(|c| &c.last_name, |c, v| c.last_name = v);
     let (title_get, title_set) = form.text(|c| &c.job_title, |c, v| c.job_title = v);
@@ -221,21 +135,13 @@ pub fn ContactForm(initial: Option<Contact>, on_done: Callback<()>) -> impl Into
             all
         })
     };
-    let members = move || {
-        workspace.members.with(|members| {
-            members
-                .iter()
-                .map(|m| (m.id.clone(), m.display_name().to_owned()))
-                .collect::<Vec<_>>()
-        })
-    };
 
     view! {
         <FormDialog
             title=title
-            on_submit=Callback::new(move |_| form.submit(on_done))
+            on_submit=Callback::new(move |_| save(form, tags, on_done))
             on_cancel=on_done
-            saving=form.saving
+            saving=form.saving()
             failure=form.failure
         >
             <div class="form-grid">
@@ -285,16 +191,15 @@ pub fn ContactForm(initial: Option<Contact>, on_done: Callback<()>) -> impl Into
                         Some(Msg::Unknown),
                     )}
                 </div>
-                <IdSelect
+                <MemberSelect
                     label=Msg::Owner
                     id="owner_id"
                     none=Msg::Unassigned
-                    options=Signal::derive(members)
                     current=Signal::derive(move || draft.with(|c| c.owner_id.clone()))
                     set=move |id| draft.update(|c| c.owner_id = id)
                 />
             </div>
-            <CommonFields form=form />
+            <CommonFields form=form tags=tags />
         </FormDialog>
     }
 }
@@ -316,65 +221,64 @@ trait Entry: Clone + Default + Send + Sync + 'static {
     fn label_msg(label: Self::Label) -> Msg;
 }
 
-impl Entry for Phone {
-    type Label = PhoneLabel;
-    const FIELD: &'static str = "phones";
-    const TITLE: Msg = Msg::Phones;
-    const ADD: Msg = Msg::AddPhone;
-    const INPUT_TYPE: &'static str = "tel";
-    const LABELS: &'static [PhoneLabel] = PhoneLabel::ALL;
-    fn label(&self) -> PhoneLabel {
-        self.label
-    }
-    fn set_label(&mut self, label: PhoneLabel) {
-        self.label = label;
-    }
-    fn value(&self) -> &str {
-        &self.number
-    }
-    fn set_value(&mut self, value: String) {
-        self.number = value;
-    }
-    fn label_key(label: PhoneLabel) -> &'static str {
-        label.as_str()
-    }
-    fn label_msg(label: PhoneLabel) -> Msg {
-        phone_label_msg(label)
-    }
+/// Phones and e-mails are entries alike but for their names: `entry!(record type, label type,
+/// value field, FIELD, TITLE, ADD, INPUT_TYPE, the label's words)`.
+macro_rules! entry {
+    ($entry:ty, $label:ty, $value:ident, $field:literal, $title:ident, $add:ident, $input:literal, $label_msg:path) => {
+        impl Entry for $entry {
+            type Label = $label;
+            const FIELD: &'static str = $field;
+            const TITLE: Msg = Msg::$title;
+            const ADD: Msg = Msg::$add;
+            const INPUT_TYPE: &'static str = $input;
+            const LABELS: &'static [$label] = <$label>::ALL;
+            fn label(&self) -> $label {
+                self.label
+            }
+            fn set_label(&mut self, label: $label) {
+                self.label = label;
+            }
+            fn value(&self) -> &str {
+                &self.$value
+            }
+            fn set_value(&mut self, value: String) {
+                self.$value = value;
+            }
+            fn label_key(label: $label) -> &'static str {
+                label.as_str()
+            }
+            fn label_msg(label: $label) -> Msg {
+                $label_msg(label)
+            }
+        }
+    };
 }
-
-impl Entry for Email {
-    type Label = EmailLabel;
-    const FIELD: &'static str = "emails";
-    const TITLE: Msg = Msg::Emails;
-    const ADD: Msg = Msg::AddEmail;
-    const INPUT_TYPE: &'static str = "email";
-    const LABELS: &'static [EmailLabel] = EmailLabel::ALL;
-    fn label(&self) -> EmailLabel {
-        self.label
-    }
-    fn set_label(&mut self, label: EmailLabel) {
-        self.label = label;
-    }
-    fn value(&self) -> &str {
-        &self.address
-    }
-    fn set_value(&mut self, value: String) {
-        self.address = value;
-    }
-    fn label_key(label: EmailLabel) -> &'static str {
-        label.as_str()
-    }
-    fn label_msg(label: EmailLabel) -> Msg {
-        email_label_msg(label)
-    }
-}
+entry!(
+    Phone,
+    PhoneLabel,
+    number,
+    "phones",
+    Phones,
+    AddPhone,
+    "tel",
+    phone_label_msg
+);
+entry!(
+    Email,
+    EmailLabel,
+    address,
+    "emails",
+    Emails,
+    AddEmail,
+    "email",
+    email_label_msg
+);
 
 /// Edits a list of entries: a row per entry (kind and value) and a button to add one.
 #[component]
 fn EntryList<R, E>(
     draft: RwSignal<R>,
-    errors: RwSignal<Vec<ValidationError>>,
+    errors: RwSignal<Vec<FieldError>>,
     /// The record's list of entries this editor shows.
     entries: fn(&R) -> &Vec<E>,
     entries_mut: fn(&mut R) -> &mut Vec<E>,
@@ -387,7 +291,7 @@ where
     let count = move || draft.with(|r| entries(r).len()).max(1);
     let row = move |at: usize| {
         let input_id = format!("{}-{at}", E::FIELD);
-        let error = Signal::derive(field_error(errors, E::FIELD, Some(at)));
+        let error = first_error(errors, E::FIELD, Some(at));
         let error_id = format!("{input_id}-error");
         let value = move || {
             draft.with(|r| {
@@ -454,7 +358,7 @@ where
                     "×"
                 </button>
                 <span class="field-error" id=error_id role="alert">
-                    {move || error.get().map(|e| locale.validation(&e))}
+                    {move || error.get().map(|e| e.describe(locale))}
                 </span>
             </div>
         }
@@ -480,29 +384,18 @@ where
 
 #[component]
 pub fn CompanyForm(initial: Option<Company>, on_done: Callback<()>) -> impl IntoView {
-    let locale = use_locale();
-    let form = FormState::new(initial, || Company {
-        id: new_id(),
-        created_at: js_sys::Date::now() as i64,
-        ..Company::default()
-    });
-    let draft = form.draft;
-    let title = Signal::derive(move || {
-        locale.t(if form.is_new() {
-            Msg::NewCompany
-        } else {
-            Msg::EditCompany
-        })
-    });
+    let (form, tags) = party_draft(initial);
+    let draft = form.record;
+    let title = form.title(Msg::NewCompany, Msg::EditCompany);
     let (name_get, name_set) = form.text(|c| &c.name, |c, v| c.name = v);
     let (industry_get, industry_set) = form.text(|c| &c.industry, |c, v| c.industry = v);
     let (web_get, web_set) = form.text(|c| &c.website, |c, v| c.website = v);
     view! {
         <FormDialog
             title=title
-            on_submit=Callback::new(move |_| form.submit(on_done))
+            on_submit=Callback::new(move |_| save(form, tags, on_done))
             on_cancel=on_done
-            saving=form.saving
+            saving=form.saving()
             failure=form.failure
         >
             <div class="form-grid">
@@ -513,7 +406,7 @@ pub fn CompanyForm(initial: Option<Company>, on_done: Callback<()>) -> impl Into
             </div>
             <EntryList draft=draft errors=form.errors entries=|c: &Company| &c.phones entries_mut=|c: &mut Company| &mut c.phones />
             <EntryList draft=draft errors=form.errors entries=|c: &Company| &c.emails entries_mut=|c: &mut Company| &mut c.emails />
-            <CommonFields form=form />
+            <CommonFields form=form tags=tags />
         </FormDialog>
     }
 }

@@ -3,12 +3,11 @@
 //! see every row that was not imported, with its line and reason, and download them to fix.
 
 use crate::{
-    download::download,
+    download::file_saver,
     file::{chosen_file, read_text},
     i18n::{store_error_msg, use_locale, Msg},
     notice::{use_notices, Notice},
-    pages::PageHeader,
-    store::new_id,
+    ui::PageHeader,
     workspace::{use_workspace, Ids, Workspace},
 };
 use leptos::prelude::*;
@@ -75,7 +74,7 @@ fn run_import(
     limit: Option<usize>,
 ) -> ImportOutcome {
     let now = js_sys::Date::now() as i64;
-    let mut next_id = new_id;
+    let mut next_id = Workspace::new_id;
     workspace.contacts.with_untracked(|contacts| {
         workspace.companies.with_untracked(|companies| {
             workspace.members.with_untracked(|members| {
@@ -412,13 +411,13 @@ fn ImportReport(report: Report) -> impl IntoView {
     let locale = use_locale();
     let imported = report.imported;
     let empty = report.outcome.empty_lines.len();
+    let save_file = file_saver();
     let download_rejected = {
         let outcome = report.outcome.clone();
         let headers = report.headers.clone();
         move |_| {
             let text = rejected_csv(&outcome, &headers, &|reason| locale.reject_reason(reason));
-            // A failed download leaves the rows on screen; nothing else to do about it.
-            let _ = download("rejected-rows.csv", "text/csv;charset=utf-8", &text);
+            save_file("rejected-rows.csv", "text/csv;charset=utf-8", &text);
         }
     };
     let has_rejected = !report.outcome.rejected.is_empty();

@@ -3,10 +3,10 @@
 
 use super::form::{CompanyForm, ContactForm};
 use crate::{
-    download::download,
+    download::file_saver,
     i18n::{source_msg, stage_msg, use_locale, Msg},
-    pages::PageHeader,
-    widgets::SearchBox,
+    ui::widgets::{Filter, SearchBox},
+    ui::PageHeader,
     workspace::{use_workspace, Collection, LoadState},
 };
 use leptos::{either::Either, prelude::*};
@@ -136,8 +136,7 @@ fn FilterSelect(
 ) -> impl IntoView {
     let locale = use_locale();
     view! {
-        <label class="filter">
-            <span class="filter-label">{move || locale.t(label)}</span>
+        <Filter label=label>
             <select on:change=move |ev| value.set(event_target_value(&ev)) prop:value=move || value.get()>
                 <option value="">{move || locale.t(Msg::All)}</option>
                 {move || {
@@ -151,7 +150,7 @@ fn FilterSelect(
                         .collect_view()
                 }}
             </select>
-        </label>
+        </Filter>
     }
 }
 
@@ -237,6 +236,7 @@ fn PeopleList() -> impl IntoView {
         })
     });
     let total = move || workspace.contacts.with(Collection::len);
+    let save_file = file_saver();
     let export = move |_| {
         let text = workspace.contacts.with_untracked(|contacts| {
             workspace.companies.with_untracked(|companies| {
@@ -252,8 +252,7 @@ fn PeopleList() -> impl IntoView {
                 })
             })
         });
-        // The browser shows a failed download itself; the list stays as it is.
-        let _ = download("contacts.csv", "text/csv;charset=utf-8", &text);
+        save_file("contacts.csv", "text/csv;charset=utf-8", &text);
     };
 
     view! {
@@ -263,15 +262,14 @@ fn PeopleList() -> impl IntoView {
             <FilterSelect label=Msg::LeadSource options=source_options value=source />
             <FilterSelect label=Msg::Tags options=tag_options value=tag />
             <FilterSelect label=Msg::Owner options=owner_options value=owner />
-            <label class="filter">
-                <span class="filter-label">{move || locale.t(Msg::SortBy)}</span>
+            <Filter label=Msg::SortBy>
                 <select on:change=sort_select>
                     {SortOrder::ALL
                         .iter()
                         .map(|(_, msg, key)| view! { <option value=*key>{move || locale.t(*msg)}</option> })
                         .collect_view()}
                 </select>
-            </label>
+            </Filter>
             <button type="button" class="button" on:click=export>{move || locale.t(Msg::ExportCsv)}</button>
         </div>
         <p class="list-count" aria-live="polite">

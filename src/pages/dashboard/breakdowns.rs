@@ -4,7 +4,7 @@
 use super::state::use_dashboard;
 use crate::{
     i18n::{use_locale, Msg},
-    pages::{pipeline::format::totals_text, segments::rfm_segment_msg},
+    ui::{format::totals_text, labels::rfm_segment_msg},
     workspace::use_workspace,
 };
 use leptos::prelude::*;
@@ -82,34 +82,22 @@ fn CampaignReturns() -> impl IntoView {
             .unwrap_or_default()
     };
     view! {
-        <div class="card breakdown">
-            <h3 id="roi-title">{move || locale.t(Msg::CampaignRoiTitle)}</h3>
-            <Show when=move || rows.with(|r| !r.is_empty())
-                fallback=move || view! { <p class="empty-line">{move || locale.t(Msg::NoCampaignsInPeriod)}</p> }>
-                <table class="breakdown-table" aria-labelledby="roi-title">
-                    <thead><tr>
-                        <th scope="col">{move || locale.t(Msg::DealCampaign)}</th>
-                        <th scope="col">{move || locale.t(Msg::CampaignCost)}</th>
-                        <th scope="col">{move || locale.t(Msg::ChartRevenue)}</th>
-                        <th scope="col">{move || locale.t(Msg::CampaignRoi)}</th>
-                    </tr></thead>
-                    <tbody>
-                        {move || rows.get().into_iter().map(|row| {
-                            let lang = locale.lang();
-                            let roi = row.roi.map_or_else(|| locale.t(Msg::NoData).to_owned(), |roi| format_percent(roi, lang));
-                            view! {
-                                <tr>
-                                    <th scope="row"><bdi>{name(&row.campaign_id)}</bdi></th>
-                                    <td>{format_money(row.cost, lang)}</td>
-                                    <td>{format_money(row.revenue, lang)}</td>
-                                    <td>{roi}</td>
-                                </tr>
-                            }
-                        }).collect_view()}
-                    </tbody>
-                </table>
-            </Show>
-        </div>
+        <BreakdownTable id="roi-title" title=Msg::CampaignRoiTitle empty=Msg::NoCampaignsInPeriod
+            columns=[Msg::DealCampaign, Msg::CampaignCost, Msg::ChartRevenue, Msg::CampaignRoi]
+            has_rows=Signal::derive(move || rows.with(|r| !r.is_empty()))
+            rows=move || rows.get().into_iter().map(|row| {
+                let lang = locale.lang();
+                let roi = row.roi.map_or_else(|| locale.t(Msg::NoData).to_owned(), |roi| format_percent(roi, lang));
+                view! {
+                    <tr>
+                        <th scope="row"><bdi>{name(&row.campaign_id)}</bdi></th>
+                        <td>{format_money(row.cost, lang)}</td>
+                        <td>{format_money(row.revenue, lang)}</td>
+                        <td>{roi}</td>
+                    </tr>
+                }
+            }).collect_view()
+        />
     }
 }
 
@@ -135,27 +123,43 @@ fn BestSellers() -> impl IntoView {
             .unwrap_or_default()
     };
     view! {
+        <BreakdownTable id="best-title" title=Msg::BestSellersTitle empty=Msg::NoSalesInPeriod
+            columns=[Msg::Product, Msg::Quantity, Msg::ChartRevenue, Msg::LostDeals]
+            has_rows=Signal::derive(move || rows.with(|r| !r.is_empty()))
+            rows=move || rows.get().into_iter().map(|row| view! {
+                <tr>
+                    <th scope="row"><bdi>{name(&row.product_id)}</bdi></th>
+                    <td>{locale.number(row.units as usize)}</td>
+                    <td>{totals_text(&row.revenue)}</td>
+                    <td>{locale.number(row.lost_deals as usize)}</td>
+                </tr>
+            }).collect_view()
+        />
+    }
+}
+
+/// A breakdown as a table: its heading, column names and rows, or a line saying there are
+/// none in the period. `id` names the heading, which names the table.
+#[component]
+fn BreakdownTable(
+    id: &'static str,
+    title: Msg,
+    empty: Msg,
+    columns: [Msg; 4],
+    #[prop(into)] has_rows: Signal<bool>,
+    #[prop(into)] rows: ViewFn,
+) -> impl IntoView {
+    let locale = use_locale();
+    view! {
         <div class="card breakdown">
-            <h3 id="best-title">{move || locale.t(Msg::BestSellersTitle)}</h3>
-            <Show when=move || rows.with(|r| !r.is_empty())
-                fallback=move || view! { <p class="empty-line">{move || locale.t(Msg::NoSalesInPeriod)}</p> }>
-                <table class="breakdown-table" aria-labelledby="best-title">
+            <h3 id=id>{move || locale.t(title)}</h3>
+            <Show when=move || has_rows.get()
+                fallback=move || view! { <p class="empty-line">{move || locale.t(empty)}</p> }>
+                <table class="breakdown-table" aria-labelledby=id>
                     <thead><tr>
-                        <th scope="col">{move || locale.t(Msg::Product)}</th>
-                        <th scope="col">{move || locale.t(Msg::Quantity)}</th>
-                        <th scope="col">{move || locale.t(Msg::ChartRevenue)}</th>
-                        <th scope="col">{move || locale.t(Msg::LostDeals)}</th>
+                        {columns.map(|column| view! { <th scope="col">{move || locale.t(column)}</th> }).collect_view()}
                     </tr></thead>
-                    <tbody>
-                        {move || rows.get().into_iter().map(|row| view! {
-                            <tr>
-                                <th scope="row"><bdi>{name(&row.product_id)}</bdi></th>
-                                <td>{locale.number(row.units as usize)}</td>
-                                <td>{totals_text(&row.revenue)}</td>
-                                <td>{locale.number(row.lost_deals as usize)}</td>
-                            </tr>
-                        }).collect_view()}
-                    </tbody>
+                    <tbody>{let rows = rows.clone(); move || rows.run()}</tbody>
                 </table>
             </Show>
         </div>

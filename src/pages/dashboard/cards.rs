@@ -8,7 +8,7 @@ use super::{
 };
 use crate::{
     i18n::{use_locale, Locale, Msg},
-    pages::pipeline::format::totals_text,
+    ui::format::totals_text,
     workspace::use_workspace,
 };
 use leptos::prelude::*;

@@ -10,7 +10,8 @@ use super::{
 };
 use crate::{
     i18n::{source_msg, use_locale, Locale, Msg},
-    pages::pipeline::{defaults::DEFAULT_PIPELINE_ID, format::totals_text},
+    records::pipeline::DEFAULT_PIPELINE_ID,
+    ui::format::totals_text,
     workspace::use_workspace,
 };
 use leptos::prelude::*;
@@ -48,6 +49,23 @@ pub fn bucket_label(
         }
         Granularity::Month => calendar.month_names(lang)[month as usize - 1].to_owned(),
     }
+}
+
+/// The categories of a chart over time: each bucket's short label and its period in words.
+fn time_categories(
+    buckets: impl Iterator<Item = Period> + Clone,
+    granularity: Granularity,
+    calendar: Calendar,
+    lang: Lang,
+) -> (Vec<String>, Vec<String>) {
+    let labels = buckets
+        .clone()
+        .map(|bucket| bucket_label(bucket, granularity, calendar, lang))
+        .collect();
+    let texts = buckets
+        .map(|bucket| period_text(bucket, calendar, lang))
+        .collect();
+    (labels, texts)
 }
 
 /// A period in full: "1403/07/01 – 1403/07/07", or one day.
@@ -94,15 +112,11 @@ pub fn Charts() -> impl IntoView {
         let points = state.with_books(workspace, |books| {
             revenue_over_time(books, &scope, granularity, calendar)
         });
+        let (categories, category_texts) =
+            time_categories(points.iter().map(|p| p.bucket), granularity, calendar, lang);
         ChartData {
-            categories: points
-                .iter()
-                .map(|p| bucket_label(p.bucket, granularity, calendar, lang))
-                .collect(),
-            category_texts: points
-                .iter()
-                .map(|p| period_text(p.bucket, calendar, lang))
-                .collect(),
+            categories,
+            category_texts,
             series: vec![series(
                 Msg::ChartRevenue,
                 locale,
@@ -254,15 +268,11 @@ pub fn Charts() -> impl IntoView {
         let points = state.with_books(workspace, |books| {
             csat_over_time(&books.records, &scope, granularity, calendar)
         });
+        let (categories, category_texts) =
+            time_categories(points.iter().map(|p| p.bucket), granularity, calendar, lang);
         ChartData {
-            categories: points
-                .iter()
-                .map(|p| bucket_label(p.bucket, granularity, calendar, lang))
-                .collect(),
-            category_texts: points
-                .iter()
-                .map(|p| period_text(p.bucket, calendar, lang))
-                .collect(),
+            categories,
+            category_texts,
             series: vec![series(
                 Msg::ChartSatisfied,
                 locale,

@@ -6,10 +6,11 @@ use super::state::{use_dashboard, DashboardState};
 use crate::{
     i18n::{use_locale, Locale, Msg},
     local_time::{format_date, format_duration, use_calendar},
-    pages::{
+    ui::{
+        format::totals_text,
         labels::priority_msg,
         parties::{customer_name, customer_of},
-        pipeline::format::totals_text,
+        widgets::ShowMore,
     },
     workspace::use_workspace,
 };
@@ -21,7 +22,7 @@ use rabet_domain::{
             dormant_customers, overdue_invoices, quotes_without_follow_up, sla_breaches,
             slow_products, stale_deals, FollowUp,
         },
-        Books, Scope,
+        Records, Scope,
     },
     locale::format_money,
 };
@@ -62,9 +63,19 @@ fn worded<T>(found: Vec<T>, limit: usize, word: impl FnMut(T) -> Row) -> Worded 
     }
 }
 
-/// The rows of a list over the records, for a scope (with the dashboard's other figures at
-/// hand): the first `limit` in words.
-type Rows = fn(&Books<'_>, &Scope, &DashboardState, Locale, usize) -> Worded;
+/// What a list is asked: the records, the scope, the dashboard (its moment and other figures),
+/// the reader's words, and how many of the rows to put in words.
+#[derive(Clone, Copy)]
+struct Ask<'a> {
+    records: &'a Records<'a>,
+    scope: &'a Scope,
+    state: &'a DashboardState,
+    locale: Locale,
+    limit: usize,
+}
+
+/// The rows of a list, the first `limit` in words.
+type Rows = fn(&Ask<'_>) -> Worded;
 
 fn days_text(days: i64, locale: Locale) -> String {
     locale.fill(
@@ -82,38 +93,35 @@ fn customer_text(
         .unwrap_or_default()
 }
 
-fn dormant(
-    books: &Books<'_>,
-    scope: &Scope,
-    state: &DashboardState,
-    locale: Locale,
-    limit: usize,
-) -> Worded {
-    let now = state.now;
-    let records = &books.records;
+fn dormant(ask: &Ask<'_>) -> Worded {
+    let now = ask.state.now;
     let calendar = use_calendar().get();
     let workspace = use_workspace();
-    worded(dormant_customers(records, scope, now), limit, |row| Row {
-        key: row.contact_id.to_string(),
-        href: format!("/customers/{}", row.contact_id),
-        title: workspace
-            .contacts
-            .with(|c| c.get(&row.contact_id).map(|c| c.display_name()))
-            .unwrap_or_default(),
-        sub: locale.fill(
-            Msg::LastPurchaseOn,
-            &[(
-                "date",
-                &format_date(row.last_purchase_at, calendar, locale.lang()),
-            )],
-        ),
-        figure: format_money(row.lifetime_value, locale.lang()),
-        note: locale.fill(
-            Msg::NoPurchaseFor,
-            &[("days", &days_text(row.days_since_purchase, locale))],
-        ),
-        badge: None,
-    })
+    worded(
+        dormant_customers(ask.records, ask.scope, now),
+        ask.limit,
+        |row| Row {
+            key: row.contact_id.to_string(),
+            href: format!("/customers/{}", row.contact_id),
+            title: workspace
+                .contacts
+                .with(|c| c.get(&row.contact_id).map(|c| c.display_name()))
+                .unwrap_or_default(),
+            sub: ask.locale.fill(
+                Msg::LastPurchaseOn,
+                &[(
+                    "date",
+                    &format_date(row.last_purchase_at, calendar, ask.locale.lang()),
+                )],
+            ),
+            figure: format_money(row.lifetime_value, ask.locale.lang()),
+            note: ask.locale.fill(
+                Msg::NoPurchaseFor,
+                &[("days", &days_text(row.days_since_purchase, ask.locale))],
+            ),
+            badge: None,
+        },
+    )
 }
 
 /// A quote's or invoice's row: its number and customer, when it was last followed up.
@@ -142,135 +150,118 @@ fn follow_up_row(row: FollowUp, note: String, locale: Locale) -> Row {
     }
 }
 
-fn overdue(
-    books: &Books<'_>,
-    scope: &Scope,
-    state: &DashboardState,
-    locale: Locale,
-    limit: usize,
-) -> Worded {
-    let now = state.now;
-    let records = &books.records;
-    worded(overdue_invoices(records, scope, now), limit, |row| {
-        let days = days_text(row.days_overdue.unwrap_or(0), locale);
-        let note = locale.fill(Msg::OverdueBy, &[("days", &days)]);
-        follow_up_row(row, note, locale)
+fn overdue(ask: &Ask<'_>) -> Worded {
+    let now = ask.state.now;
+    worded(
+        overdue_invoices(ask.records, ask.scope, now),
+        ask.limit,
+        |row| {
+            let days = days_text(row.days_overdue.unwrap_or(0), ask.locale);
+            let note = ask.locale.fill(Msg::OverdueBy, &[("days", &days)]);
+            follow_up_row(row, note, ask.locale)
+        },
+    )
+}
+
+fn quotes(ask: &Ask<'_>) -> Worded {
+    let now = ask.state.now;
+    let found = quotes_without_follow_up(ask.records, ask.scope, now, QUOTE_FOLLOW_UP_DAYS);
+    worded(found, ask.limit, |row| {
+        let days = days_text(row.days_without_follow_up, ask.locale);
+        let note = ask.locale.fill(Msg::WaitingFor, &[("days", &days)]);
+        follow_up_row(row, note, ask.locale)
     })
 }
 
-fn quotes(
-    books: &Books<'_>,
-    scope: &Scope,
-    state: &DashboardState,
-    locale: Locale,
-    limit: usize,
-) -> Worded {
-    let now = state.now;
-    let records = &books.records;
-    let found = quotes_without_follow_up(records, scope, now, QUOTE_FOLLOW_UP_DAYS);
-    worded(found, limit, |row| {
-        let days = days_text(row.days_without_follow_up, locale);
-        let note = locale.fill(Msg::WaitingFor, &[("days", &days)]);
-        follow_up_row(row, note, locale)
-    })
-}
-
-fn breaches(
-    books: &Books<'_>,
-    scope: &Scope,
-    state: &DashboardState,
-    locale: Locale,
-    limit: usize,
-) -> Worded {
-    let now = state.now;
-    let records = &books.records;
+fn breaches(ask: &Ask<'_>) -> Worded {
+    let now = ask.state.now;
     let workspace = use_workspace();
-    worded(sla_breaches(records, scope, now), limit, |row| {
-        let late = format_duration(row.late_ms, locale.lang());
-        let (late_msg, status) = if row.open {
-            (Msg::LateBy, locale.t(Msg::StillOpen))
-        } else {
-            (Msg::ResolvedLateBy, locale.t(Msg::TicketResolved))
-        };
-        Row {
-            key: row.ticket_id.to_string(),
-            href: format!("/tickets/{}", row.ticket_id),
-            title: workspace
-                .tickets
-                .with(|t| t.get(&row.ticket_id).map(|t| t.subject.clone()))
-                .unwrap_or_default(),
-            sub: customer_text(row.contact_id.as_ref(), row.company_id.as_ref()),
-            figure: status.to_owned(),
-            note: locale.fill(late_msg, &[("duration", &late)]),
-            badge: Some((
-                format!("badge priority-{}", row.priority.as_str()),
-                locale.t(priority_msg(row.priority)).to_owned(),
-            )),
-        }
-    })
+    worded(
+        sla_breaches(ask.records, ask.scope, now),
+        ask.limit,
+        |row| {
+            let late = format_duration(row.late_ms, ask.locale.lang());
+            let (late_msg, status) = if row.open {
+                (Msg::LateBy, ask.locale.t(Msg::StillOpen))
+            } else {
+                (Msg::ResolvedLateBy, ask.locale.t(Msg::TicketResolved))
+            };
+            Row {
+                key: row.ticket_id.to_string(),
+                href: format!("/tickets/{}", row.ticket_id),
+                title: workspace
+                    .tickets
+                    .with(|t| t.get(&row.ticket_id).map(|t| t.subject.clone()))
+                    .unwrap_or_default(),
+                sub: customer_text(row.contact_id.as_ref(), row.company_id.as_ref()),
+                figure: status.to_owned(),
+                note: ask.locale.fill(late_msg, &[("duration", &late)]),
+                badge: Some((
+                    format!("badge priority-{}", row.priority.as_str()),
+                    ask.locale.t(priority_msg(row.priority)).to_owned(),
+                )),
+            }
+        },
+    )
 }
 
-fn stale(
-    books: &Books<'_>,
-    scope: &Scope,
-    state: &DashboardState,
-    locale: Locale,
-    limit: usize,
-) -> Worded {
-    let now = state.now;
-    let records = &books.records;
+fn stale(ask: &Ask<'_>) -> Worded {
+    let now = ask.state.now;
     let workspace = use_workspace();
     let stale_days = workspace.settings.with(|s| s.stale_deal_days);
-    worded(stale_deals(records, scope, now, stale_days), limit, |row| {
-        let deal = workspace
-            .deals
-            .with(|deals| deals.get(&row.deal_id).cloned())
-            .unwrap_or_default();
-        let stage = records
-            .pipelines
-            .iter()
-            .find(|p| p.id == deal.pipeline_id)
-            .and_then(|p| p.stages.iter().find(|s| s.id == row.stage_id))
-            .map(|s| s.name.clone())
-            .unwrap_or_default();
-        let customer = customer_text(deal.contact_id.as_ref(), deal.company_id.as_ref());
-        Row {
-            key: row.deal_id.to_string(),
-            href: format!("/pipeline?deal={}", row.deal_id),
-            title: deal.title.clone(),
-            sub: [stage, customer]
-                .into_iter()
-                .filter(|part| !part.is_empty())
-                .collect::<Vec<_>>()
-                .join(" · "),
-            figure: format_money(row.value, locale.lang()),
-            note: locale.fill(Msg::IdleFor, &[("days", &days_text(row.idle_days, locale))]),
-            badge: None,
-        }
-    })
+    worded(
+        stale_deals(ask.records, ask.scope, now, stale_days),
+        ask.limit,
+        |row| {
+            let deal = workspace
+                .deals
+                .with(|deals| deals.get(&row.deal_id).cloned())
+                .unwrap_or_default();
+            let stage = ask
+                .records
+                .pipelines
+                .iter()
+                .find(|p| p.id == deal.pipeline_id)
+                .and_then(|p| p.stages.iter().find(|s| s.id == row.stage_id))
+                .map(|s| s.name.clone())
+                .unwrap_or_default();
+            let customer = customer_text(deal.contact_id.as_ref(), deal.company_id.as_ref());
+            Row {
+                key: row.deal_id.to_string(),
+                href: format!("/pipeline?deal={}", row.deal_id),
+                title: deal.title.clone(),
+                sub: [stage, customer]
+                    .into_iter()
+                    .filter(|part| !part.is_empty())
+                    .collect::<Vec<_>>()
+                    .join(" · "),
+                figure: format_money(row.value, ask.locale.lang()),
+                note: ask.locale.fill(
+                    Msg::IdleFor,
+                    &[("days", &days_text(row.idle_days, ask.locale))],
+                ),
+                badge: None,
+            }
+        },
+    )
 }
 
-fn slow(
-    books: &Books<'_>,
-    scope: &Scope,
-    state: &DashboardState,
-    locale: Locale,
-    limit: usize,
-) -> Worded {
-    let records = &books.records;
-    let found = state
+fn slow(ask: &Ask<'_>) -> Worded {
+    let found = ask
+        .state
         .sold
-        .with(|sold| slow_products(records.products, sold, scope.currency));
-    worded(found, limit, |row| {
-        let name = records
+        .with(|sold| slow_products(ask.records.products, sold, ask.scope.currency));
+    worded(found, ask.limit, |row| {
+        let name = ask
+            .records
             .products
             .iter()
             .find(|p| p.id == row.product_id)
             .map(|p| p.name.clone())
             .unwrap_or_default();
-        let lost = locale.fill(
+        let lost = ask.locale.fill(
             Msg::LostInDeals,
-            &[("count", &locale.number(row.lost_deals as usize))],
+            &[("count", &ask.locale.number(row.lost_deals as usize))],
         );
         Row {
             key: row.product_id.to_string(),
@@ -281,9 +272,9 @@ fn slow(
             } else {
                 String::new()
             },
-            figure: locale.fill(
+            figure: ask.locale.fill(
                 Msg::UnitsSold,
-                &[("count", &locale.number(row.units as usize))],
+                &[("count", &ask.locale.number(row.units as usize))],
             ),
             note: totals_text(&row.revenue),
             badge: None,
@@ -320,14 +311,19 @@ fn QuestionList(
         };
         let limit = limit.get();
         state.with_books(workspace, |books| {
-            rows(books, &scope, &state, locale, limit)
+            rows(&Ask {
+                records: &books.records,
+                scope: &scope,
+                state: &state,
+                locale,
+                limit,
+            })
         })
     });
     let shown = move || listed.with(|listed| listed.first.clone());
     let total = move || listed.with(|listed| listed.total);
     let title_id = format!("{id}-title");
     let count = move || locale.number(total());
-    let more = move || total() > limit.get();
     let list_labelled_by = title_id.clone();
     view! {
         <section class="card question" aria-labelledby=title_id.clone()>
@@ -351,14 +347,7 @@ fn QuestionList(
                         </li>
                     </For>
                 </ul>
-                <Show when=more>
-                    <button type="button" class="button" on:click=move |_| limit.update(|l| *l += FIRST_ROWS * 3)>
-                        {move || {
-                            let shown = locale.number(limit.get().min(total()));
-                            locale.fill(Msg::ShowMoreOf, &[("shown", &shown), ("total", &count())])
-                        }}
-                    </button>
-                </Show>
+                <ShowMore limit=limit step=FIRST_ROWS * 3 total=Signal::derive(total) />
             </Show>
         </section>
     }

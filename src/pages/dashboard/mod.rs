@@ -11,9 +11,10 @@ mod lists;
 mod range;
 mod state;
 
-use super::{sample::SampleLoader, PageHeader};
 use crate::{
     i18n::{use_locale, Msg},
+    records::sample::SampleLoader,
+    ui::PageHeader,
     workspace::{use_workspace, Collection},
 };
 use breakdowns::Breakdowns;

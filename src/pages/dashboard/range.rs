@@ -7,12 +7,11 @@ use super::{
 };
 use crate::{
     i18n::{use_locale, Msg},
-    local_time::DayField,
-    widgets::IdSelect,
-    workspace::use_workspace,
+    ui::inputs::DayField,
+    ui::inputs::MemberSelect,
 };
 use leptos::prelude::*;
-use rabet_domain::{id::Id, kpi::Preset};
+use rabet_domain::kpi::Preset;
 
 const CUSTOM: &str = "custom";
 
@@ -37,7 +36,6 @@ fn preset_msg(preset: Preset) -> Msg {
 #[component]
 pub fn RangeBar() -> impl IntoView {
     let locale = use_locale();
-    let workspace = use_workspace();
     let state = use_dashboard();
     let choose = move |ev| {
         let chosen = event_target_value(&ev);
@@ -47,16 +45,6 @@ pub fn RangeBar() -> impl IntoView {
             state.range.set(RangeChoice::Preset(preset));
         }
     };
-    let members = Signal::derive(move || {
-        workspace.members.with(|m| {
-            let mut all: Vec<(Id, String)> = m
-                .iter()
-                .map(|m| (m.id.clone(), m.display_name().to_owned()))
-                .collect();
-            all.sort_by(|a, b| a.1.cmp(&b.1));
-            all
-        })
-    });
     let showing = move || {
         let text = period_text(state.period.get(), state.calendar.get(), locale.lang());
         locale.fill(Msg::ShowingPeriod, &[("period", &text)])
@@ -81,12 +69,11 @@ pub fn RangeBar() -> impl IntoView {
                 <DayField label=Msg::RangeFrom id="range-from" text=state.custom_from />
                 <DayField label=Msg::RangeTo id="range-to" text=state.custom_to />
             </Show>
-            <IdSelect
+            <MemberSelect
                 label=Msg::Owner
                 id="dashboard-owner"
                 none=Msg::WholeTeam
-                options=members
-                current=state.owner.into()
+                current=state.owner
                 set=move |owner| state.owner.set(owner)
             />
         </div>

@@ -4,17 +4,18 @@
 //! The print stylesheet hides everything but the document, so "Print" (or the browser's own
 //! print) gives a clean page in the reader's language, with dates in the workspace calendar.
 
-use super::editor::{next_number, InvoiceForm};
 use crate::{
-    editing::{delete_with_undo, failure_reporter, save_change},
     i18n::{use_locale, Msg},
     local_time::{local_day, now_ms, use_calendar},
-    pages::{
-        labels::{invoice_kind_msg, invoice_status_msg},
+    notice::msg_reporter,
+    records::invoice::{next_number, InvoiceForm},
+    ui::editing::{delete_with_undo, failure_reporter, save_change},
+    ui::{
+        labels::{document_title, invoice_status_msg},
         parties::{customer_link, customer_of},
         PageHeader,
     },
-    workspace::use_workspace,
+    workspace::{use_workspace, Workspace},
 };
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -52,19 +53,10 @@ fn MissingInvoice() -> impl IntoView {
     }
 }
 
-/// "Invoice INV-0001", "Quote Q-0003".
-pub fn document_title(locale: crate::i18n::Locale, invoice: &Invoice) -> String {
-    format!(
-        "{} {}",
-        locale.t(invoice_kind_msg(invoice.kind)),
-        invoice.number
-    )
-}
-
 /// A draft invoice made from a quote: numbered, issued today, due after the usual term.
 fn invoice_from_quote(quote: &Invoice, all: impl Iterator<Item = Invoice>) -> Invoice {
     let today = local_day(now_ms());
-    let mut invoice = quote.to_invoice(crate::store::new_id(), now_ms());
+    let mut invoice = quote.to_invoice(Workspace::new_id(), now_ms());
     invoice.number = next_number(all, InvoiceKind::Invoice);
     invoice.issue_date = Some(today);
     invoice.due_date = quote
@@ -77,6 +69,7 @@ fn invoice_from_quote(quote: &Invoice, all: impl Iterator<Item = Invoice>) -> In
 #[component]
 fn InvoicePage(invoice: Invoice) -> impl IntoView {
     let locale = use_locale();
+    let tell = msg_reporter();
     let workspace = use_workspace();
     let calendar = use_calendar();
     let navigate = use_navigate();
@@ -184,7 +177,7 @@ fn InvoicePage(invoice: Invoice) -> impl IntoView {
                     <button type="button" class="button primary" on:click=convert.clone()>{move || locale.t(Msg::ConvertToInvoice)}</button>
                 })}
                 {converted.map(|id| view! { <A href=format!("/invoices/{id}") attr:class="button">{move || locale.t(Msg::OpenInvoice)}</A> })}
-                <button type="button" class="button" on:click=move |_| { let _ = window().print(); }>{move || locale.t(Msg::PrintDocument)}</button>
+                <button type="button" class="button" on:click=move |_| if window().print().is_err() { tell(Msg::PrintFailed) }>{move || locale.t(Msg::PrintDocument)}</button>
                 <button type="button" class="button" on:click=move |_| set_editing.set(true)>{move || locale.t(Msg::Edit)}</button>
                 <button type="button" class="button danger" on:click=delete>{move || locale.t(Msg::Delete)}</button>
             </div>

@@ -1,21 +1,20 @@
-//! Quotes and invoices: the list with its filters, a document's page and the editor.
+//! Quotes and invoices: the list with its filters and a document's page (the editor is
+//! `records::invoice`, which the customer's page opens too).
 
-mod amounts;
 mod document;
-mod editor;
 
-pub use document::{document_title, InvoiceView};
-pub use editor::{new_invoice, InvoiceForm};
+pub use document::InvoiceView;
 
-use super::{
-    labels::invoice_status_msg,
-    parties::{customer_name, customer_of},
-    PageHeader,
-};
 use crate::{
     i18n::{use_locale, Msg},
     local_time::{local_day, now_ms, use_calendar},
-    widgets::SearchBox,
+    records::invoice::{new_invoice, InvoiceForm},
+    ui::{
+        labels::{document_title, invoice_status_msg},
+        parties::{customer_name, customer_of},
+        widgets::{Filter, SearchBox, ShowNext},
+        PageHeader,
+    },
     workspace::use_workspace,
 };
 use leptos::prelude::*;
@@ -133,16 +132,14 @@ pub fn Invoices() -> impl IntoView {
         <div class="toolbar">
             <div class="filters">
                 <SearchBox query placeholder=Msg::DocNumber />
-                <label class="filter">
-                    <span class="filter-label">{move || locale.t(Msg::Kind)}</span>
+                <Filter label=Msg::Kind>
                     <select on:change=move |ev| kind.set(InvoiceKind::parse(&event_target_value(&ev)))>
                         <option value="">{move || locale.t(Msg::All)}</option>
                         <option value="invoice">{move || locale.t(Msg::NavInvoices)}</option>
                         <option value="quote">{move || locale.t(Msg::FilterQuotes)}</option>
                     </select>
-                </label>
-                <label class="filter">
-                    <span class="filter-label">{move || locale.t(Msg::RecordStatus)}</span>
+                </Filter>
+                <Filter label=Msg::RecordStatus>
                     <select on:change=move |ev| {
                         let chosen = event_target_value(&ev);
                         let filter = StatusFilter::options().into_iter().find(|(f, _)| f.key() == chosen).map_or(StatusFilter::Any, |(f, _)| f);
@@ -152,7 +149,7 @@ pub fn Invoices() -> impl IntoView {
                             <option value=filter.key()>{move || locale.t(msg)}</option>
                         }).collect_view()}
                     </select>
-                </label>
+                </Filter>
             </div>
             <div class="toolbar-actions">
                 <A href="/products" attr:class="button">{move || locale.t(Msg::Products)}</A>
@@ -171,9 +168,7 @@ pub fn Invoices() -> impl IntoView {
                 </For>
             </ul>
         </Show>
-        <Show when=move || { visible.with(Vec::len) > shown.get() }>
-            <button type="button" class="button" on:click=move |_| shown.update(|n| *n += PAGE)>{move || locale.fill(Msg::ShowMore, &[("count", &locale.number(PAGE.min(visible.with(Vec::len) - shown.get())))])}</button>
-        </Show>
+        <ShowNext shown=shown step=PAGE total=Signal::derive(move || visible.with(Vec::len)) />
         {move || creating.get().map(|kind| view! {
             <InvoiceForm initial=new_invoice(kind, None) on_saved=open_created on_cancel=Callback::new(move |_| creating.set(None)) />
         })}

@@ -4,11 +4,13 @@
 use super::{
     card::{DealCard, KEYS_HINT_ID},
     drag::DragState,
-    format::{deal_count_text, money_text, totals_text},
     moves::{move_to_stage, MovedBy},
     state::{use_page, Editing},
 };
-use crate::i18n::{use_locale, Msg};
+use crate::{
+    i18n::{use_locale, Msg},
+    ui::format::{deal_count_text, money_text, totals_text},
+};
 use leptos::prelude::*;
 use rabet_domain::id::Id;
 

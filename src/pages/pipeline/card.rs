@@ -3,13 +3,13 @@
 
 use super::{
     drag::DragState,
-    format::{day_text, money_text, party_text},
     moves::{move_to_stage, MovedBy},
     state::{use_page, Editing},
 };
 use crate::{
     i18n::{use_locale, Msg},
     local_time::{format_date, local_day, use_calendar},
+    ui::format::{day_text, money_text, party_text},
     workspace::use_workspace,
 };
 use leptos::{html, prelude::*};

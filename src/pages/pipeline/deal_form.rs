@@ -3,31 +3,36 @@
 //! and campaign, tags and notes. Typed amounts and dates are checked and explained next to
 //! their field, and nothing typed is lost when a save fails.
 
-use super::{
-    format::{amount_input_text, day_text, money_text},
-    lost::LostReasonPicker,
-    picker::RecordPicker,
-};
+use super::{lost::LostReasonPicker, picker::RecordPicker};
 use crate::{
-    editing::{delete_with_undo, remembered_member},
-    i18n::{source_msg, store_error_msg, use_locale, Locale, Msg},
-    local_time::{now_ms, use_calendar, DayField, DayText},
-    store::new_id,
-    widgets::{enum_select, FormDialog, IdSelect, TextField},
-    workspace::use_workspace,
+    i18n::{source_msg, use_locale, Locale, Msg},
+    local_time::{now_ms, use_calendar},
+    ui::{
+        draft::Draft,
+        editing::{delete_with_undo, remembered_member},
+        field_error::{first_error, FieldError, Reason},
+        format::{day_text, money_text},
+        inputs::{DayField, DayText, MemberSelect, TagsField},
+        widgets::{enum_select, FormDialog, IdSelect, TextField},
+    },
+    workspace::{use_workspace, Workspace},
 };
 use leptos::prelude::*;
 use rabet_domain::{
     board::{move_deal, MoveError},
     calendar::Day,
     id::Id,
-    locale::{parse_money, to_ascii_digits, MoneyError},
+    input::{
+        amount_input_text, parse_amount, parse_percent, parse_tags, parse_whole_number,
+        percent_input_text, tags_input_text,
+    },
+    locale::MoneyError,
     model::{
         lines_subtotal_minor, Company, Contact, Deal, DealStatus, Discount, LeadSource, LineItem,
         Pipeline,
     },
     money::{Currency, Money},
-    validate::{Validate, ValidationError, ValidationErrorKind},
+    validate::{Validate, ValidationErrorKind},
 };
 
 /// A product line as typed: numbers stay text until the form is saved.
@@ -40,59 +45,10 @@ struct LineDraft {
     discount_pct: String,
 }
 
-/// Why a field was refused.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Problem {
-    Rule(ValidationError),
-    Amount(MoneyError),
-    WholeNumber,
-    Percent,
-}
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct FieldProblem {
-    /// The deal's field name, as validation names it.
-    field: &'static str,
-    /// The line, for line fields.
-    index: Option<usize>,
-    problem: Problem,
-}
-
-impl Problem {
-    fn describe(self, locale: Locale) -> String {
-        let msg = match self {
-            Problem::Rule(error) => return locale.validation(&error),
-            Problem::Amount(MoneyError::TooManyDecimals { max }) => {
-                let max = locale.number(max as usize);
-                return locale.fill(Msg::ErrAmountDecimals, &[("max", &max)]);
-            }
-            Problem::Amount(_) => Msg::ErrAmount,
-            Problem::WholeNumber => Msg::ErrWholeNumber,
-            Problem::Percent => Msg::ErrOutOfRange,
-        };
-        locale.t(msg).to_owned()
-    }
-}
-
-/// A typed percentage ("12.5", "۱۲٫۵٪") in basis points.
-fn parse_percent(text: &str) -> Option<u32> {
-    let ascii = to_ascii_digits(text.trim()).replace('\u{066B}', ".");
-    let number: f64 = ascii
-        .trim_end_matches(['%', '\u{066A}'])
-        .trim()
-        .parse()
-        .ok()?;
-    (0.0..=100.0)
-        .contains(&number)
-        .then(|| (number * 100.0).round() as u32)
-}
-
 impl LineDraft {
     fn from_line(line: &LineItem, currency: Currency, locale: Locale) -> Self {
         let percent = match line.discount {
-            Discount::Percent { basis_points } => locale
-                .lang()
-                .localize_digits(&format!("{}", f64::from(basis_points) / 100.0)),
+            Discount::Percent { basis_points } => percent_input_text(basis_points, locale.lang()),
             _ => String::new(),
         };
         LineDraft {
@@ -107,57 +63,43 @@ impl LineDraft {
         }
     }
 
-    /// The line, or what is wrong with each of its fields.
-    fn parse(&self, currency: Currency) -> Result<LineItem, Vec<(&'static str, Problem)>> {
-        let mut problems = Vec::new();
-        let quantity = to_ascii_digits(self.quantity.trim()).parse::<u32>();
-        if quantity.is_err() {
-            problems.push(("lines.quantity", Problem::WholeNumber));
+    /// The line, or what is wrong with each of its fields (as the `index`th line).
+    fn parse(&self, currency: Currency, index: usize) -> Result<LineItem, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let quantity = parse_whole_number(&self.quantity);
+        if quantity.is_none() {
+            errors.push(FieldError::new("lines.quantity", Reason::WholeNumber).at(index));
         }
-        let price = parse_money(&self.unit_price, currency);
+        // An empty price is an error here: a line needs one.
+        let price = parse_amount(&self.unit_price, currency)
+            .and_then(|price| price.ok_or(MoneyError::Empty));
         if let Err(error) = price {
-            problems.push(("lines.unit_price_minor", Problem::Amount(error)));
+            errors.push(FieldError::new("lines.unit_price_minor", Reason::Amount(error)).at(index));
         }
-        let discount = if self.discount_pct.trim().is_empty() {
-            Some(Discount::None)
-        } else {
-            parse_percent(&self.discount_pct).map(|basis_points| Discount::Percent { basis_points })
-        };
-        if discount.is_none() {
-            problems.push(("lines.discount", Problem::Percent));
+        let discount = parse_percent(&self.discount_pct);
+        if let Err(error) = discount {
+            errors.push(FieldError::new("lines.discount", Reason::Percent(error)).at(index));
         }
         match (quantity, price, discount) {
-            (Ok(quantity), Ok(price), Some(discount)) => Ok(LineItem {
+            (Some(quantity), Ok(price), Ok(discount)) => Ok(LineItem {
                 product_id: self.product_id.clone(),
                 description: self.description.trim().to_owned(),
                 quantity,
                 unit_price_minor: price.minor,
-                discount,
+                discount: discount.map_or(Discount::None, |basis_points| Discount::Percent {
+                    basis_points,
+                }),
             }),
-            _ => Err(problems),
+            _ => Err(errors),
         }
     }
 }
 
-/// Splits "a, b، c" into tags, trimmed, without blanks or repeats.
-fn parse_tags(text: &str) -> Vec<String> {
-    let mut tags: Vec<String> = Vec::new();
-    for tag in text
-        .split([',', '،', ';'])
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-    {
-        if !tags.iter().any(|t| t == tag) {
-            tags.push(tag.to_owned());
-        }
-    }
-    tags
-}
-
-/// The form's state: the deal's plain fields in `deal`, typed numbers and dates as text.
+/// The form's state: the deal's draft (its plain fields in `deal`), and what is typed as
+/// text until the deal is saved: numbers, the close day, tags, lines, stage and lost reason.
 #[derive(Clone, Copy)]
-struct DealDraft {
-    original: StoredValue<Option<Deal>>,
+struct TypedDeal {
+    draft: Draft<Deal>,
     deal: RwSignal<Deal>,
     value: RwSignal<String>,
     close: DayText,
@@ -165,15 +107,13 @@ struct DealDraft {
     lines: RwSignal<Vec<LineDraft>>,
     stage: RwSignal<Id>,
     lost_reason: RwSignal<String>,
-    problems: RwSignal<Vec<FieldProblem>>,
-    saving: RwSignal<bool>,
-    failure: RwSignal<Option<Msg>>,
 }
 
-impl DealDraft {
-    fn new(deal: Deal, original: Option<Deal>, stage: Id, locale: Locale) -> Self {
+impl TypedDeal {
+    fn new(draft: Draft<Deal>, stage: Id, locale: Locale) -> Self {
+        let deal = draft.record.get_untracked();
         let currency = deal.value.currency;
-        DealDraft {
+        TypedDeal {
             value: RwSignal::new(if deal.value.minor == 0 {
                 String::new()
             } else {
@@ -184,7 +124,7 @@ impl DealDraft {
                 use_calendar().get_untracked(),
                 locale.lang(),
             ),
-            tags: RwSignal::new(deal.tags.join(", ")),
+            tags: RwSignal::new(tags_input_text(&deal.tags)),
             lines: RwSignal::new(
                 deal.lines
                     .iter()
@@ -192,26 +132,17 @@ impl DealDraft {
                     .collect(),
             ),
             stage: RwSignal::new(stage),
-            lost_reason: RwSignal::new(deal.lost_reason.clone()),
-            deal: RwSignal::new(deal),
-            original: StoredValue::new(original),
-            problems: RwSignal::new(Vec::new()),
-            saving: RwSignal::new(false),
-            failure: RwSignal::new(None),
+            lost_reason: RwSignal::new(deal.lost_reason),
+            deal: draft.record,
+            draft,
         }
     }
 
     /// The first problem of `field` (of line `index`), in words.
     fn problem(self, field: &'static str, index: Option<usize>) -> Signal<Option<String>> {
         let locale = use_locale();
-        Signal::derive(move || {
-            self.problems.with(|problems| {
-                problems
-                    .iter()
-                    .find(|p| p.field == field && p.index == index)
-                    .map(|p| p.problem.describe(locale))
-            })
-        })
+        let error = first_error(self.draft.errors, field, index);
+        Signal::derive(move || error.get().map(|e| e.describe(locale)))
     }
 
     /// The lines' sum while they are typed, counting the lines that already parse.
@@ -221,7 +152,8 @@ impl DealDraft {
             (!lines.is_empty()).then(|| {
                 let parsed: Vec<LineItem> = lines
                     .iter()
-                    .filter_map(|l| l.parse(currency).ok())
+                    .enumerate()
+                    .filter_map(|(at, l)| l.parse(currency, at).ok())
                     .collect();
                 lines_subtotal_minor(&parsed)
             })
@@ -234,7 +166,7 @@ impl DealDraft {
         pipeline: &Pipeline,
         expected_close: Option<Day>,
         now: i64,
-    ) -> Result<Deal, Vec<FieldProblem>> {
+    ) -> Result<Deal, Vec<FieldError>> {
         let mut problems = Vec::new();
         let mut deal = self.deal.get_untracked();
         let currency = deal.value.currency;
@@ -244,28 +176,17 @@ impl DealDraft {
 
         deal.lines = Vec::new();
         for (index, draft) in self.lines.get_untracked().iter().enumerate() {
-            match draft.parse(currency) {
+            match draft.parse(currency, index) {
                 Ok(line) => deal.lines.push(line),
-                Err(found) => {
-                    problems.extend(found.into_iter().map(|(field, problem)| FieldProblem {
-                        field,
-                        index: Some(index),
-                        problem,
-                    }))
-                }
+                Err(found) => problems.extend(found),
             }
         }
         if !self.lines.with_untracked(Vec::is_empty) {
             deal.value.minor = lines_subtotal_minor(&deal.lines);
         } else {
-            match parse_money(&self.value.get_untracked(), currency) {
-                Ok(value) => deal.value = value,
-                Err(MoneyError::Empty) => deal.value.minor = 0,
-                Err(error) => problems.push(FieldProblem {
-                    field: "value",
-                    index: None,
-                    problem: Problem::Amount(error),
-                }),
+            match parse_amount(&self.value.get_untracked(), currency) {
+                Ok(value) => deal.value = value.unwrap_or(Money::new(0, currency)),
+                Err(error) => problems.push(FieldError::new("value", Reason::Amount(error))),
             }
         }
 
@@ -283,22 +204,13 @@ impl DealDraft {
             now,
         ) {
             Ok(moved) => deal = moved,
-            Err(MoveError::LostReasonRequired) => problems.push(FieldProblem {
-                field: "lost_reason",
-                index: None,
-                problem: Problem::Rule(ValidationError {
-                    field: "lost_reason",
-                    index: None,
-                    kind: ValidationErrorKind::Required,
-                }),
-            }),
+            Err(MoveError::LostReasonRequired) => problems.push(FieldError::new(
+                "lost_reason",
+                Reason::Rule(ValidationErrorKind::Required),
+            )),
             Err(_) => {}
         }
-        problems.extend(deal.validate().into_iter().map(|error| FieldProblem {
-            field: error.field,
-            index: error.index,
-            problem: Problem::Rule(error),
-        }));
+        problems.extend(deal.validate().into_iter().map(FieldError::from));
         if problems.is_empty() {
             Ok(deal)
         } else {
@@ -311,42 +223,10 @@ impl DealDraft {
         let Ok(expected_close) = self.close.day(use_calendar().get_untracked()) else {
             return;
         };
-        let deal = match self.build(pipeline, expected_close, now_ms()) {
-            Ok(deal) => deal,
-            Err(problems) => {
-                self.problems.set(problems);
-                return;
-            }
-        };
-        self.problems.set(Vec::new());
-        let workspace = use_workspace();
-        self.saving.set(true);
-        self.failure.set(None);
-        let original = self.original.get_value();
-        leptos::task::spawn_local(async move {
-            let saved = workspace.save(original.as_ref(), deal).await;
-            self.saving.set(false);
-            match saved {
-                Ok(()) => on_done.run(()),
-                Err(error) => self.failure.set(Some(store_error_msg(&error))),
-            }
-        });
-    }
-
-    /// A getter and setter for one text field of the deal.
-    fn text(
-        self,
-        get: fn(&Deal) -> &String,
-        set: fn(&mut Deal, String),
-    ) -> (
-        impl Fn() -> String + Copy + Send + Sync + 'static,
-        impl Fn(String) + Copy + Send + Sync + 'static,
-    ) {
-        let deal = self.deal;
-        (
-            move || deal.with(|d| get(d).clone()),
-            move |value: String| deal.update(|d| set(d, value)),
-        )
+        match self.build(pipeline, expected_close, now_ms()) {
+            Ok(deal) => self.draft.submit(deal, move |_| on_done.run(())),
+            Err(errors) => self.draft.refuse(errors),
+        }
     }
 }
 
@@ -361,15 +241,15 @@ pub fn DealForm(
     let locale = use_locale();
     let workspace = use_workspace();
     let is_new = initial.is_none();
-    let fresh = || Deal {
-        id: new_id(),
+    let fresh = Deal {
+        id: Workspace::new_id(),
         pipeline_id: pipeline.id.clone(),
         value: Money::new(0, workspace.settings.with_untracked(|s| s.currency)),
         owner_id: remembered_member(),
         created_at: now_ms(),
         ..Deal::default()
     };
-    let deal = initial.clone().unwrap_or_else(fresh);
+    let deal = initial.clone().unwrap_or(fresh);
     let first_open = pipeline
         .first_stage_with(DealStatus::Open)
         .map(|s| s.id.clone());
@@ -378,25 +258,17 @@ pub fn DealForm(
     } else {
         Some(deal.stage_id.clone())
     };
-    let draft = DealDraft::new(
-        deal.clone(),
-        initial,
+    let draft = TypedDeal::new(
+        Draft::new(initial, || deal.clone()),
         start_stage.unwrap_or_else(|| Id::from_string("")),
         locale,
     );
     let history =
         (!is_new).then(|| view! { <StageHistory deal=deal.clone() pipeline=pipeline.clone() /> });
     let pipeline = StoredValue::new(pipeline);
-    let title = Signal::derive(move || locale.t(if is_new { Msg::NewDeal } else { Msg::EditDeal }));
-    let (title_get, title_set) = draft.text(|d| &d.title, |d, v| d.title = v);
-    let title_error = Signal::derive(move || {
-        draft.problems.with(|problems| {
-            problems.iter().find_map(|p| match p.problem {
-                Problem::Rule(error) if p.field == "title" => Some(error),
-                _ => None,
-            })
-        })
-    });
+    let title = draft.draft.title(Msg::NewDeal, Msg::EditDeal);
+    let (title_get, title_set) = draft.draft.text(|d| &d.title, |d, v| d.title = v);
+    let title_error = draft.draft.error("title");
     let is_lost_stage = move || {
         let stage = draft.stage.get();
         pipeline.with_value(|p| {
@@ -410,8 +282,8 @@ pub fn DealForm(
             title=title
             on_submit=Callback::new(move |_| pipeline.with_value(|p| draft.submit(p, on_done)))
             on_cancel=on_done
-            saving=draft.saving
-            failure=draft.failure
+            saving=draft.draft.saving()
+            failure=draft.draft.failure
         >
             <div class="form-grid">
                 <TextField label=Msg::DealTitle id="deal_title" get=title_get set=title_set autofocus=true error=title_error />
@@ -454,7 +326,7 @@ fn Field(
 }
 
 #[component]
-fn StageSelect(draft: DealDraft, pipeline: Pipeline) -> impl IntoView {
+fn StageSelect(draft: TypedDeal, pipeline: Pipeline) -> impl IntoView {
     let options = pipeline
         .stages
         .into_iter()
@@ -482,7 +354,7 @@ fn StageSelect(draft: DealDraft, pipeline: Pipeline) -> impl IntoView {
 }
 
 #[component]
-fn PartyFields(draft: DealDraft) -> impl IntoView {
+fn PartyFields(draft: TypedDeal) -> impl IntoView {
     let workspace = use_workspace();
     let company = Signal::derive(move || draft.deal.with(|d| d.company_id.clone()));
     let contact = Signal::derive(move || draft.deal.with(|d| d.contact_id.clone()));
@@ -519,7 +391,7 @@ fn PartyFields(draft: DealDraft) -> impl IntoView {
 }
 
 #[component]
-fn ValueFields(draft: DealDraft) -> impl IntoView {
+fn ValueFields(draft: TypedDeal) -> impl IntoView {
     let locale = use_locale();
     let from_lines = move || draft.lines.with(|l| !l.is_empty());
     let shown_value = move || match draft.lines_total() {
@@ -545,7 +417,7 @@ fn ValueFields(draft: DealDraft) -> impl IntoView {
                 inputmode="decimal"
                 dir="ltr"
                 aria-describedby="deal_value-error"
-                aria-invalid=move || draft.problems.with(|p| p.iter().any(|p| p.field == "value")).to_string()
+                aria-invalid=move || draft.draft.errors.with(|e| e.iter().any(|e| e.field == "value")).to_string()
                 readonly=from_lines
                 prop:value=shown_value
                 on:input=move |ev| draft.value.set(event_target_value(&ev))
@@ -573,19 +445,9 @@ fn ValueFields(draft: DealDraft) -> impl IntoView {
 }
 
 #[component]
-fn OwnerSourceFields(draft: DealDraft) -> impl IntoView {
+fn OwnerSourceFields(draft: TypedDeal) -> impl IntoView {
     let locale = use_locale();
     let workspace = use_workspace();
-    let members = Signal::derive(move || {
-        workspace.members.with(|members| {
-            let mut all: Vec<(Id, String)> = members
-                .iter()
-                .map(|m| (m.id.clone(), m.display_name().to_owned()))
-                .collect();
-            all.sort_by(|a, b| a.1.cmp(&b.1));
-            all
-        })
-    });
     let campaigns = Signal::derive(move || {
         workspace.campaigns.with(|c| {
             c.iter()
@@ -593,13 +455,11 @@ fn OwnerSourceFields(draft: DealDraft) -> impl IntoView {
                 .collect::<Vec<_>>()
         })
     });
-    let (tags_get, tags_set) = (move || draft.tags.get(), move |v| draft.tags.set(v));
     view! {
-        <IdSelect
+        <MemberSelect
             label=Msg::Owner
             id="deal_owner"
             none=Msg::Unassigned
-            options=members
             current=Signal::derive(move || draft.deal.with(|d| d.owner_id.clone()))
             set=move |owner| draft.deal.update(|d| d.owner_id = owner)
         />
@@ -625,12 +485,12 @@ fn OwnerSourceFields(draft: DealDraft) -> impl IntoView {
                 set=move |campaign| draft.deal.update(|d| d.campaign_id = campaign)
             />
         </Show>
-        <TextField label=Msg::Tags id="deal_tags" get=tags_get set=tags_set />
+        <TagsField id="deal_tags" text=draft.tags />
     }
 }
 
 #[component]
-fn LineItems(draft: DealDraft) -> impl IntoView {
+fn LineItems(draft: TypedDeal) -> impl IntoView {
     let locale = use_locale();
     let workspace = use_workspace();
     let products = Memo::new(move |_| {
@@ -699,7 +559,7 @@ fn LineItems(draft: DealDraft) -> impl IntoView {
             let currency = draft.deal.with(|d| d.value.currency);
             draft
                 .lines
-                .with(|l| l.get(at).and_then(|l| l.parse(currency).ok()))
+                .with(|l| l.get(at).and_then(|l| l.parse(currency, at).ok()))
                 .map(|line| money_text(line.net_minor(), currency))
         };
         let errors = move || {
@@ -762,7 +622,7 @@ fn LineItems(draft: DealDraft) -> impl IntoView {
 }
 
 #[component]
-fn NotesField(draft: DealDraft) -> impl IntoView {
+fn NotesField(draft: TypedDeal) -> impl IntoView {
     let locale = use_locale();
     view! {
         <div class="field">
@@ -819,10 +679,10 @@ fn StageHistory(deal: Deal, pipeline: Pipeline) -> impl IntoView {
 
 /// Deletes the deal, closes the form and offers to undo.
 #[component]
-fn DeleteDeal(draft: DealDraft, on_done: Callback<()>) -> impl IntoView {
+fn DeleteDeal(draft: TypedDeal, on_done: Callback<()>) -> impl IntoView {
     let locale = use_locale();
     let delete = move |_| {
-        if let Some(deal) = draft.original.get_value() {
+        if let Some(deal) = draft.draft.original() {
             let title = deal.title.clone();
             delete_with_undo(deal, title, move || on_done.run(()));
         }

@@ -1,13 +1,11 @@
 //! The forecast strip: the weighted value of the board's deals by month of expected close, for
 //! the next six months of the workspace calendar, with overdue and undated deals beside them.
 
-use super::{
-    format::{deal_count_text, totals_text},
-    state::use_page,
-};
+use super::state::use_page;
 use crate::{
     i18n::{use_locale, Msg},
     local_time::{local_day, use_calendar},
+    ui::format::{deal_count_text, totals_text},
     workspace::use_workspace,
 };
 use leptos::prelude::*;

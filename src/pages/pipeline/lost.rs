@@ -6,7 +6,7 @@ use super::{
 };
 use crate::{
     i18n::{use_locale, Msg},
-    widgets::FormDialog,
+    ui::widgets::FormDialog,
     workspace::use_workspace,
 };
 use leptos::prelude::*;

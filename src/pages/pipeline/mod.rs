@@ -1,32 +1,27 @@
 //! The pipeline: deals on a kanban by stage, or in a table, with filters, a pipeline switcher
-//! and a forecast strip; the deal form; and the settings for pipelines, stages and lost
-//! reasons.
+//! and a forecast strip; and the deal form. (Pipeline settings are a section of `/settings`.)
 
 mod board;
 mod card;
 mod deal_form;
-pub(super) mod defaults;
 mod drag;
 mod forecast;
-pub(super) mod format;
 mod lost;
 mod moves;
 mod picker;
-mod settings;
 mod state;
 mod table;
 
-pub use settings::PipelineSettings;
-
-use super::PageHeader;
 use crate::{
     i18n::{source_msg, use_locale, Msg},
-    widgets::{enum_select, IdSelect, SearchBox},
+    records::pipeline::ensure_default_pipeline,
+    ui::inputs::MemberSelect,
+    ui::widgets::{enum_select, Filter, SearchBox},
+    ui::PageHeader,
     workspace::{use_workspace, LoadState},
 };
 use board::DealBoard;
 use deal_form::DealForm;
-use defaults::ensure_default_pipeline;
 use forecast::ForecastStrip;
 use leptos::{either::Either, prelude::*};
 use leptos_router::hooks::use_query_map;
@@ -124,15 +119,14 @@ fn Toolbar() -> impl IntoView {
     };
     view! {
         <div class="toolbar pipeline-toolbar">
-            <label class="filter">
-                <span class="filter-label">{move || locale.t(Msg::NavPipeline)}</span>
+            <Filter label=Msg::NavPipeline>
                 <select on:change=move |ev| page.chosen.set(Id::find(&event_target_value(&ev)))>
                     {move || pipelines.get().into_iter().map(|(id, name)| {
                         let selected = current().as_ref() == Some(&id);
                         view! { <option value=id.to_string() selected=selected>{name}</option> }
                     }).collect_view()}
                 </select>
-            </label>
+            </Filter>
             <div class="segmented" role="group" aria-label=move || locale.t(Msg::DealView)>
                 {view_button(PageView::Board, Msg::ViewBoard)}
                 {view_button(PageView::Table, Msg::ViewTable)}
@@ -150,16 +144,6 @@ fn Filters() -> impl IntoView {
     let locale = use_locale();
     let workspace = use_workspace();
     let page = state::use_page();
-    let members = Signal::derive(move || {
-        workspace.members.with(|m| {
-            let mut all: Vec<(Id, String)> = m
-                .iter()
-                .map(|m| (m.id.clone(), m.display_name().to_owned()))
-                .collect();
-            all.sort_by(|a, b| a.1.cmp(&b.1));
-            all
-        })
-    });
     let tags = Memo::new(move |_| {
         workspace.deals.with(|deals| {
             deals
@@ -171,16 +155,14 @@ fn Filters() -> impl IntoView {
     view! {
         <div class="filters pipeline-filters">
             <SearchBox query=page.query placeholder=Msg::DealSearchHint />
-            <IdSelect
+            <MemberSelect
                 label=Msg::Owner
                 id="deal_filter_owner"
                 none=Msg::All
-                options=members
-                current=page.owner.into()
+                current=page.owner
                 set=move |owner| page.owner.set(owner)
             />
-            <label class="filter">
-                <span class="filter-label">{move || locale.t(Msg::Tags)}</span>
+            <Filter label=Msg::Tags>
                 <select on:change=move |ev| page.tag.set(Some(event_target_value(&ev)).filter(|t| !t.is_empty()))>
                     <option value="">{move || locale.t(Msg::All)}</option>
                     {move || tags.get().into_iter().map(|tag| {
@@ -189,7 +171,7 @@ fn Filters() -> impl IntoView {
                         view! { <option value=value selected=selected>{tag}</option> }
                     }).collect_view()}
                 </select>
-            </label>
+            </Filter>
             <label class="filter" for="deal_filter_source">
                 <span class="filter-label">{move || locale.t(Msg::LeadSource)}</span>
                 {enum_select(

@@ -3,10 +3,10 @@
 
 use super::state::PageState;
 use crate::{
-    editing::remembered_member,
     i18n::{store_error_msg, use_locale, Msg},
     local_time::now_ms,
     notice::{use_notices, Notice},
+    ui::editing::remembered_member,
     workspace::use_workspace,
 };
 use leptos::prelude::*;

@@ -1,7 +1,7 @@
 //! What the pipeline page knows: the chosen pipeline, the filters, moves on their way to the
 //! store, and the derived board, all shared by the board, table, forecast and dialogs.
 
-use super::defaults::DEFAULT_PIPELINE_ID;
+use crate::records::pipeline::DEFAULT_PIPELINE_ID;
 use crate::{
     local_time::now_ms,
     workspace::{use_workspace, Workspace},

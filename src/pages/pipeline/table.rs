@@ -1,12 +1,13 @@
 //! Every deal of the pipeline, open, won and lost, as a table sortable by any column, with the
 //! board's filters.
 
-use super::{
-    format::{day_text, money_text, party_text, status_msg},
-    state::{use_page, Editing},
-};
+use super::state::{use_page, Editing};
 use crate::{
     i18n::{use_locale, Msg},
+    ui::{
+        format::{day_text, money_text, party_text},
+        labels::deal_status_msg,
+    },
     workspace::use_workspace,
 };
 use leptos::prelude::*;
@@ -227,7 +228,7 @@ fn DealRow(id: Id) -> impl IntoView {
                         </button>
                     </th>
                     <td><bdi>{stage}</bdi></td>
-                    <td>{move || locale.t(status_msg(status))}<bdi>{reason}</bdi></td>
+                    <td>{move || locale.t(deal_status_msg(status))}<bdi>{reason}</bdi></td>
                     <td class="number">{move || money_text(deal.value.minor, deal.value.currency)}</td>
                     <td>{move || close.map(day_text)}</td>
                     <td><bdi>{owner}</bdi></td>

@@ -3,10 +3,12 @@
 
 use crate::{
     i18n::{use_locale, Msg},
-    pages::messages::{
-        fill_placeholders, load_templates, message_sender, placeholders_hint, routes, values_for,
+    ui::{
+        messages::{
+            fill_placeholders, load_templates, message_sender, routes, values_for, MessageTextField,
+        },
+        widgets::{ShowMore, TextField},
     },
-    widgets::TextField,
     workspace::use_workspace,
 };
 use leptos::prelude::*;
@@ -44,7 +46,6 @@ pub fn MessageBatch(members: Memo<Vec<usize>>) -> impl IntoView {
         })
     };
     let total = move || members.with(Vec::len);
-    let more = move || total() > limit.get();
     let row = move |contact: Contact| {
         let contact = StoredValue::new(contact);
         let links = move || {
@@ -101,14 +102,7 @@ pub fn MessageBatch(members: Memo<Vec<usize>>) -> impl IntoView {
                 <TextField label=Msg::SubjectLabel id="batch-subject"
                     get=move || subject.get() set=move |v| subject.set(v) />
             </div>
-            <div class="field">
-                <label class="field-label" for="batch-text">{move || locale.t(Msg::MessageText)}</label>
-                <textarea id="batch-text" rows="3" aria-describedby="batch-placeholders"
-                    prop:value=move || text.get() on:input=move |ev| text.set(event_target_value(&ev))></textarea>
-                <span class="field-hint" id="batch-placeholders">
-                    {move || locale.t(Msg::PlaceholdersHint)}" "<bdi dir="ltr">{placeholders_hint()}</bdi>
-                </span>
-            </div>
+            <MessageTextField prefix="batch" rows=3 text=text />
             <label class="check">
                 <input type="checkbox" prop:checked=move || log_it.get() on:change=move |ev| log_it.set(event_target_checked(&ev)) />
                 {move || locale.t(Msg::LogOnTimeline)}
@@ -116,14 +110,7 @@ pub fn MessageBatch(members: Memo<Vec<usize>>) -> impl IntoView {
             <ul class="plain batch-list" aria-labelledby="batch-title">
                 <For each=contacts key=|c| c.id.clone() children=row />
             </ul>
-            <Show when=more>
-                <button type="button" class="button" on:click=move |_| limit.update(|l| *l += FIRST_ROWS * 4)>
-                    {move || {
-                        let shown = locale.number(limit.get().min(total()));
-                        locale.fill(Msg::ShowMoreOf, &[("shown", &shown), ("total", &locale.number(total()))])
-                    }}
-                </button>
-            </Show>
+            <ShowMore limit=limit step=FIRST_ROWS * 4 total=Signal::derive(total) />
         </section>
     }
 }

@@ -1,16 +1,18 @@
 //! A segment's page: what it selects, its members (each a link to the customer), the members
 //! as a CSV file, and a message batch to them.
 
-use super::{
-    batch::MessageBatch, classes_text, form::SegmentForm, member_positions, rfm_segment_msg,
-    SegmentKey,
-};
+use super::{batch::MessageBatch, classes_text, form::SegmentForm, member_positions, SegmentKey};
 use crate::{
-    download::download,
-    editing::delete_with_undo,
+    download::file_saver,
     i18n::{source_msg, stage_msg, use_locale, Locale, Msg},
     local_time::{now_ms, use_calendar},
-    pages::{labels::rfm_class_msg, pipeline::format::money_text, PageHeader},
+    ui::{
+        editing::delete_with_undo,
+        format::money_text,
+        labels::{rfm_class_msg, rfm_segment_msg},
+        widgets::ShowMore,
+        PageHeader,
+    },
     workspace::{use_workspace, LoadState},
 };
 use leptos::{either::EitherOf3, prelude::*};
@@ -179,7 +181,6 @@ fn SegmentPage(shown: Shown) -> impl IntoView {
         })
     };
     let total = move || members.with(Vec::len);
-    let more = move || total() > limit.get();
     let about = move || {
         let currency = workspace.settings.with(|s| s.currency);
         let mut lines = filter.with_value(|f| criteria(f, locale, calendar.get(), currency));
@@ -194,6 +195,7 @@ fn SegmentPage(shown: Shown) -> impl IntoView {
             .map(|line| view! { <li><bdi>{line}</bdi></li> })
             .collect_view()
     };
+    let save_file = file_saver();
     let export = move |_| {
         let text = workspace.contacts.with_untracked(|contacts| {
             workspace.companies.with_untracked(|companies| {
@@ -208,8 +210,7 @@ fn SegmentPage(shown: Shown) -> impl IntoView {
                 })
             })
         });
-        // The browser shows a failed download itself; the page stays as it is.
-        let _ = download("segment.csv", "text/csv;charset=utf-8", &text);
+        save_file("segment.csv", "text/csv;charset=utf-8", &text);
     };
     let editing = RwSignal::new(false);
     let writing = RwSignal::new(false);
@@ -271,14 +272,7 @@ fn SegmentPage(shown: Shown) -> impl IntoView {
                         </li>
                     </For>
                 </ul>
-                <Show when=more>
-                    <button type="button" class="button" on:click=move |_| limit.update(|l| *l += FIRST_MEMBERS * 4)>
-                        {move || {
-                            let shown = locale.number(limit.get().min(total()));
-                            locale.fill(Msg::ShowMoreOf, &[("shown", &shown), ("total", &locale.number(total()))])
-                        }}
-                    </button>
-                </Show>
+                <ShowMore limit=limit step=FIRST_MEMBERS * 4 total=Signal::derive(total) />
             </Show>
         </section>
         <Show when=move || editing.get()>

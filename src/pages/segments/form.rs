@@ -3,29 +3,23 @@
 
 use super::member_positions;
 use crate::{
-    editing::Draft,
     i18n::{source_msg, stage_msg, use_locale, Msg},
-    local_time::{now_ms, use_calendar, DayField, DayText},
-    pages::{labels::rfm_class_msg, pipeline::format::amount_input_text},
-    widgets::{FormDialog, IdSelect, TextField},
-    workspace::use_workspace,
+    local_time::{now_ms, use_calendar},
+    ui::{
+        draft::Draft,
+        inputs::{AmountField, AmountText, DayField, DayText, MemberSelect, TagsField},
+        labels::rfm_class_msg,
+        widgets::{FormDialog, TextField},
+    },
+    workspace::{use_workspace, Workspace},
 };
 use leptos::prelude::*;
 use rabet_domain::{
     id::Id,
-    locale::parse_money,
+    input::{parse_tags, tags_input_text},
     model::{LeadSource, LifecycleStage, RfmClass, Segment, SegmentFilter},
     money::Money,
 };
-
-/// Tags as typed: separated by Latin or Persian commas.
-pub fn parse_tags(text: &str) -> Vec<String> {
-    text.split([',', '،'])
-        .map(str::trim)
-        .filter(|tag| !tag.is_empty())
-        .map(str::to_owned)
-        .collect()
-}
 
 /// Checkboxes over a list criterion of the filter.
 #[component]
@@ -76,34 +70,21 @@ pub fn SegmentForm(initial: Option<Segment>, on_done: Callback<Option<Id>>) -> i
         .as_ref()
         .map(|s| s.filter.clone())
         .unwrap_or_default();
-    let tags = RwSignal::new(filter.tags.join(", "));
+    let tags = RwSignal::new(tags_input_text(&filter.tags));
     let before = DayText::new(filter.last_purchase_before, calendar.get_untracked(), lang);
     let after = DayText::new(filter.last_purchase_after, calendar.get_untracked(), lang);
-    let min_spend = RwSignal::new(
+    let min_spend = AmountText::new(
         filter
             .min_spend_minor
-            .map(|minor| amount_input_text(Money::new(minor, currency), lang))
-            .unwrap_or_default(),
+            .map(|minor| Money::new(minor, currency)),
+        currency,
     );
     let draft = Draft::new(initial, || Segment {
-        id: crate::store::new_id(),
+        id: Workspace::new_id(),
         ..Segment::default()
     });
     let record = draft.record;
-    let title = Signal::derive(move || {
-        locale.t(if draft.is_new() {
-            Msg::NewSegment
-        } else {
-            Msg::EditSegment
-        })
-    });
-    let spend = move || {
-        let text = min_spend.get();
-        if text.trim().is_empty() {
-            return Ok(None);
-        }
-        parse_money(&text, currency).map(|money| Some(money.minor))
-    };
+    let title = draft.title(Msg::NewSegment, Msg::EditSegment);
     // The filter as typed so far; `None` while a day or amount cannot be read.
     let typed = move || {
         let calendar = calendar.get();
@@ -111,22 +92,12 @@ pub fn SegmentForm(initial: Option<Segment>, on_done: Callback<Option<Id>>) -> i
         filter.tags = parse_tags(&tags.get());
         filter.last_purchase_before = before.day(calendar).ok()?;
         filter.last_purchase_after = after.day(calendar).ok()?;
-        filter.min_spend_minor = spend().ok()?;
+        filter.min_spend_minor = min_spend.amount().ok()?.map(|money| money.minor);
         Some(filter)
     };
     let now = now_ms();
     let matching = Memo::new(move |_| {
         typed().map(|filter| member_positions(workspace, &[filter], now)[0].len())
-    });
-    let members = Signal::derive(move || {
-        workspace.members.with(|m| {
-            let mut all: Vec<(Id, String)> = m
-                .iter()
-                .map(|m| (m.id.clone(), m.display_name().to_owned()))
-                .collect();
-            all.sort_by(|a, b| a.1.cmp(&b.1));
-            all
-        })
     });
     let submit = move |_| {
         let Some(filter) = untrack(typed) else {
@@ -140,32 +111,19 @@ pub fn SegmentForm(initial: Option<Segment>, on_done: Callback<Option<Id>>) -> i
     };
     view! {
         <FormDialog title=title on_submit=Callback::new(submit) on_cancel=Callback::new(move |_| on_done.run(None))
-            saving=draft.saving failure=draft.failure>
+            saving=draft.saving() failure=draft.failure>
             <div class="form-grid">
                 <TextField label=Msg::SegmentName id="segment-name" autofocus=true error=draft.error("name")
                     get=move || record.with(|s| s.name.clone()) set=move |v| record.update(|s| s.name = v) />
                 <TextField label=Msg::SearchText id="segment-text"
                     get=move || record.with(|s| s.filter.text.clone()) set=move |v| record.update(|s| s.filter.text = v) />
-                <div class="field">
-                    <label class="field-label" for="segment-tags">{move || locale.t(Msg::Tags)}</label>
-                    <input id="segment-tags" type="text" aria-describedby="segment-tags-hint"
-                        prop:value=move || tags.get() on:input=move |ev| tags.set(event_target_value(&ev)) />
-                    <span class="field-hint" id="segment-tags-hint">{move || locale.t(Msg::TagsHint)}</span>
-                </div>
-                <IdSelect label=Msg::Owner id="segment-owner" none=Msg::All options=members
+                <TagsField id="segment-tags" text=tags />
+                <MemberSelect label=Msg::Owner id="segment-owner" none=Msg::All
                     current=Signal::derive(move || record.with(|s| s.filter.owner_id.clone()))
                     set=move |owner| record.update(|s| s.filter.owner_id = owner) />
                 <DayField label=Msg::LastPurchaseAfter id="segment-after" text=after />
                 <DayField label=Msg::LastPurchaseBefore id="segment-before" text=before />
-                <div class="field">
-                    <label class="field-label" for="segment-spend">
-                        {move || format!("{} ({})", locale.t(Msg::MinSpend), currency.label(locale.lang()))}
-                    </label>
-                    <input id="segment-spend" type="text" inputmode="decimal"
-                        prop:value=move || min_spend.get() on:input=move |ev| min_spend.set(event_target_value(&ev))
-                        aria-invalid=move || spend().is_err().to_string() />
-                    <span class="field-error" role="alert">{move || spend().is_err().then(|| locale.t(Msg::ErrAmount))}</span>
-                </div>
+                <AmountField label=Msg::MinSpend id="segment-spend" amount=min_spend />
             </div>
             <CheckGroup legend=Msg::LifecycleStage options=LifecycleStage::ALL text=stage_msg
                 list=|f| &f.lifecycle_stages list_mut=|f| &mut f.lifecycle_stages record=record />
@@ -177,20 +135,5 @@ pub fn SegmentForm(initial: Option<Segment>, on_done: Callback<Option<Id>>) -> i
                 {move || matching.get().map(|count| locale.fill(Msg::ContactsMatch, &[("count", &locale.number(count))]))}
             </p>
         </FormDialog>
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use wasm_bindgen_test::wasm_bindgen_test;
-
-    #[wasm_bindgen_test]
-    fn tags_split_on_either_comma() {
-        assert_eq!(
-            parse_tags(" vip, عمده‌فروش ،wholesale,, "),
-            ["vip", "عمده‌فروش", "wholesale"]
-        );
-        assert!(parse_tags("  ").is_empty());
     }
 }

@@ -8,11 +8,11 @@ mod form;
 
 pub use detail::SegmentView;
 
-use super::PageHeader;
 use crate::{
     i18n::{use_locale, Msg},
     local_time::now_ms,
-    pages::labels::rfm_class_msg,
+    ui::labels::{rfm_class_msg, rfm_segment_msg},
+    ui::PageHeader,
     workspace::{use_workspace, Workspace},
 };
 use form::SegmentForm;
@@ -27,18 +27,6 @@ use rabet_domain::{
 
 /// Built-in segments are addressed as `/segments/rfm-<name>`; saved ones by their id.
 const BUILTIN_PREFIX: &str = "rfm-";
-
-pub fn rfm_segment_msg(segment: RfmSegment) -> Msg {
-    match segment {
-        RfmSegment::Champions => Msg::RfmChampions,
-        RfmSegment::Loyal => Msg::RfmLoyal,
-        RfmSegment::Promising => Msg::RfmPromising,
-        RfmSegment::NewCustomers => Msg::SegmentNewCustomers,
-        RfmSegment::NeedsAttention => Msg::RfmNeedsAttention,
-        RfmSegment::AtRisk => Msg::RfmAtRisk,
-        RfmSegment::Hibernating => Msg::RfmHibernating,
-    }
-}
 
 /// Which segment a page shows.
 #[derive(Clone, Debug, PartialEq, Eq)]

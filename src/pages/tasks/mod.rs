@@ -1,22 +1,14 @@
 //! Follow-ups: what is overdue, due today, coming up and done, and their export to a calendar.
 
-mod form;
-
-pub use form::{new_task, TaskForm};
-
-use super::{parties::record_target, PageHeader};
 use crate::{
-    download::download,
-    editing::{delete_with_undo, save_change},
+    download::file_saver,
     i18n::{use_locale, Msg},
-    local_time::{
-        format_clock, format_when, local_day, local_instant, local_minute, now_ms, use_calendar,
-    },
-    notice::{use_notices, Notice},
+    local_time::{local_day, local_instant, now_ms},
+    records::task::{new_task, TaskForm, TaskRow},
+    ui::{inputs::MemberFilter, parties::record_target, PageHeader},
     workspace::use_workspace,
 };
 use leptos::prelude::*;
-use leptos_router::components::A;
 use rabet_domain::{calendar::Day, ics::tasks_to_ics, id::Id, model::Task};
 
 /// Done tasks listed at first; older ones come with "Show more".
@@ -106,15 +98,7 @@ pub fn Tasks() -> impl IntoView {
         }
         lists
     });
-    let members = move || {
-        workspace.members.with(|members| {
-            members
-                .iter()
-                .map(|m| (m.id.clone(), m.display_name().to_owned()))
-                .collect::<Vec<_>>()
-        })
-    };
-    let notices = use_notices();
+    let save_file = file_saver();
     let export = move |_| {
         let assignee = assignee.get_untracked();
         let open: Vec<(Task, Option<String>)> = workspace.tasks.with_untracked(|tasks| {
@@ -133,27 +117,13 @@ pub fn Tasks() -> impl IntoView {
                 .collect()
         });
         let ics = tasks_to_ics(&open, now_ms(), ICS_PRODUCT_ID);
-        if download("rabet-follow-ups.ics", "text/calendar", &ics).is_err() {
-            notices.show(Notice {
-                text: locale.t(Msg::DownloadFailed).into(),
-                undo: None,
-            });
-        }
+        save_file("rabet-follow-ups.ics", "text/calendar", &ics);
     };
 
     view! {
         <PageHeader title=Msg::NavTasks intro=Msg::TasksIntro />
         <div class="toolbar">
-            <label class="filter">
-                <span class="filter-label">{move || locale.t(Msg::AssigneeLabel)}</span>
-                <select on:change=move |ev| {
-                    let chosen = event_target_value(&ev);
-                    assignee.set(Some(chosen).filter(|c| !c.is_empty()).and_then(|c| Id::find(&c)));
-                }>
-                    <option value="">{move || locale.t(Msg::All)}</option>
-                    {move || members().into_iter().map(|(id, name)| view! { <option value=id.to_string()>{name}</option> }).collect_view()}
-                </select>
-            </label>
+            <MemberFilter label=Msg::AssigneeLabel chosen=assignee />
             <div class="toolbar-actions">
                 <button type="button" class="button" on:click=export>{move || locale.t(Msg::ExportIcs)}</button>
                 <button type="button" class="button primary" on:click=move |_| editing.set(Some((new_task(None), false)))>
@@ -195,68 +165,5 @@ pub fn Tasks() -> impl IntoView {
         {move || editing.get().map(|(task, existing)| view! {
             <TaskForm initial=task existing=existing on_done=Callback::new(move |_| editing.set(None)) />
         })}
-    }
-}
-
-/// One follow-up: a checkbox that marks it done, when it is due, what it is about and who
-/// does it. `today` shows only the time, as the list already says the day.
-#[component]
-pub fn TaskRow(
-    task: Task,
-    #[prop(optional)] today: bool,
-    on_edit: Callback<Task>,
-) -> impl IntoView {
-    let locale = use_locale();
-    let workspace = use_workspace();
-    let calendar = use_calendar();
-    let check_id = format!("task-{}", task.id);
-    let due = task.due_at.map(|due| {
-        move || {
-            if today {
-                format_clock(local_minute(due), locale.lang())
-            } else {
-                format_when(due, calendar.get(), locale.lang())
-            }
-        }
-    });
-    let target = task.link.as_ref().and_then(record_target);
-    let assignee = task.assignee_id.as_ref().and_then(|id| {
-        workspace
-            .members
-            .with_untracked(|m| m.get(id).map(|m| m.display_name().to_owned()))
-    });
-    let done = task.is_done();
-    let overdue = task.is_overdue(now_ms());
-    let toggled = task.clone();
-    let toggle = move |_| {
-        save_change(toggled.clone(), |t| {
-            t.done_at = if t.is_done() { None } else { Some(now_ms()) }
-        })
-    };
-    let edited = task.clone();
-    let title = task.title.clone();
-    view! {
-        <li class="task-row" class:done=done class:overdue=overdue>
-            <input type="checkbox" id=check_id.clone() prop:checked=done on:change=toggle />
-            <div class="task-main">
-                <label for=check_id><bdi>{task.title.clone()}</bdi></label>
-                <p class="row-sub">
-                    {due.map(|due| view! { <span dir="auto">{due}</span> })}
-                    {target.map(|(href, name)| view! { " · " <A href=href><bdi>{name}</bdi></A> })}
-                    {assignee.map(|name| view! { " · " <bdi>{name}</bdi> })}
-                </p>
-            </div>
-            <div class="row-actions">
-                <button type="button" class="button subtle" on:click=move |_| on_edit.run(edited.clone())
-                    aria-label=move || format!("{} {}", locale.t(Msg::Edit), title)>
-                    {move || locale.t(Msg::Edit)}
-                </button>
-                <button type="button" class="button subtle danger"
-                    aria-label={let title = task.title.clone(); move || format!("{} {}", locale.t(Msg::Delete), title)}
-                    on:click={let task = task.clone(); move |_| delete_with_undo(task.clone(), task.title.clone(), || {})}>
-                    {move || locale.t(Msg::Delete)}
-                </button>
-            </div>
-        </li>
     }
 }

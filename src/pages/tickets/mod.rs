@@ -1,20 +1,21 @@
-//! Support tickets: the list with its filters, a ticket's page and the ticket form.
+//! Support tickets: the list with its filters and a ticket's page (the form is
+//! `records::ticket`).
 
-mod form;
 mod page;
 
-pub use form::{new_ticket, TicketForm};
 pub use page::TicketView;
 
-use super::{
-    labels::{priority_msg, ticket_status_msg},
-    parties::{customer_name, customer_of},
-    PageHeader,
-};
 use crate::{
     i18n::{use_locale, Msg},
     local_time::{format_when, now_ms, use_calendar},
-    widgets::{enum_select, SearchBox},
+    records::ticket::{new_ticket, TicketForm},
+    ui::{
+        inputs::MemberFilter,
+        labels::{priority_msg, ticket_status_msg},
+        parties::{customer_name, customer_of},
+        widgets::{enum_select, Filter, SearchBox, ShowNext},
+        PageHeader,
+    },
     workspace::use_workspace,
 };
 use leptos::prelude::*;
@@ -131,14 +132,6 @@ pub fn Tickets() -> impl IntoView {
         <option value=filter.key() selected=move || status.get() == filter>{move || locale.t(msg)}</option>
     })
     .collect_view();
-    let members = move || {
-        workspace.members.with(|members| {
-            members
-                .iter()
-                .map(|m| (m.id.clone(), m.display_name().to_owned()))
-                .collect::<Vec<_>>()
-        })
-    };
     let open_created = Callback::new(move |ticket: Ticket| {
         creating.set(false);
         navigate(&format!("/tickets/{}", ticket.id), Default::default());
@@ -149,25 +142,14 @@ pub fn Tickets() -> impl IntoView {
         <div class="toolbar">
             <div class="filters">
                 <SearchBox query placeholder=Msg::SubjectLabel />
-                <label class="filter">
-                    <span class="filter-label">{move || locale.t(Msg::RecordStatus)}</span>
+                <Filter label=Msg::RecordStatus>
                     <select on:change=move |ev| status.set(StatusFilter::parse(&event_target_value(&ev)))>{status_options}</select>
-                </label>
-                <label class="filter">
-                    <span class="filter-label">{move || locale.t(Msg::PriorityLabel)}</span>
+                </Filter>
+                <Filter label=Msg::PriorityLabel>
                     {enum_select("tickets-priority", Priority::ALL, Priority::as_str, priority_msg,
                         move || priority.get(), move |p| priority.set(p), Some(Msg::All))}
-                </label>
-                <label class="filter">
-                    <span class="filter-label">{move || locale.t(Msg::AssigneeLabel)}</span>
-                    <select on:change=move |ev| {
-                        let chosen = event_target_value(&ev);
-                        assignee.set(Some(chosen).filter(|c| !c.is_empty()).and_then(|c| Id::find(&c)));
-                    }>
-                        <option value="">{move || locale.t(Msg::All)}</option>
-                        {move || members().into_iter().map(|(id, name)| view! { <option value=id.to_string()>{name}</option> }).collect_view()}
-                    </select>
-                </label>
+                </Filter>
+                <MemberFilter label=Msg::AssigneeLabel chosen=assignee />
                 <label class="check">
                     <input type="checkbox" prop:checked=move || breaching.get() on:change=move |ev| breaching.set(event_target_checked(&ev)) />
                     {move || locale.t(Msg::BreachingSlaOnly)}
@@ -183,9 +165,7 @@ pub fn Tickets() -> impl IntoView {
                 </For>
             </ul>
         </Show>
-        <Show when=move || { visible.with(Vec::len) > shown.get() }>
-            <button type="button" class="button" on:click=move |_| shown.update(|n| *n += PAGE)>{move || locale.fill(Msg::ShowMore, &[("count", &locale.number(PAGE.min(visible.with(Vec::len) - shown.get())))])}</button>
-        </Show>
+        <ShowNext shown=shown step=PAGE total=Signal::derive(move || visible.with(Vec::len)) />
         <Show when=move || creating.get()>
             <TicketForm initial=new_ticket(None) on_saved=open_created on_cancel=Callback::new(move |_| creating.set(false)) />
         </Show>

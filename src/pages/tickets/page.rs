@@ -1,12 +1,14 @@
 //! One ticket: its status, service times against the SLA, replies, and the customer's rating.
 
-use super::form::TicketForm;
 use crate::{
-    editing::{delete_with_undo, save_change},
     i18n::{use_locale, Msg},
     local_time::{format_duration, format_when, now_ms, use_calendar},
-    pages::{
-        activities::{new_activity, ActivityForm},
+    records::{
+        activity::{new_activity, ActivityForm},
+        ticket::TicketForm,
+    },
+    ui::{
+        editing::{delete_with_undo, save_change},
         labels::{activity_kind_msg, channel_msg, priority_msg, ticket_status_msg},
         parties::{customer_link, customer_of},
         PageHeader,

@@ -2,13 +2,12 @@
 //! open stage of the workspace's default pipeline (the pipeline page does the rest).
 
 use crate::{
-    editing::{remembered_member, Draft},
     i18n::{use_locale, Msg},
     local_time::{now_ms, use_calendar, DayField, DayText},
-    pages::parties::parties_of,
-    store::new_id,
-    widgets::{FormDialog, TextField},
-    workspace::use_workspace,
+    ui::parties::parties_of,
+    ui::widgets::{FormDialog, TextField},
+    ui::{draft::Draft, editing::remembered_member},
+    workspace::{use_workspace, Workspace},
 };
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -48,7 +47,7 @@ pub fn QuickDealForm(customer: RecordRef, on_done: Callback<()>) -> impl IntoVie
         .or_else(remembered_member);
     let source = contact.and_then(|c| c.source);
     let draft = Draft::new(None, move || Deal {
-        id: new_id(),
+        id: Workspace::new_id(),
         contact_id,
         company_id,
         owner_id,
@@ -86,7 +85,7 @@ pub fn QuickDealForm(customer: RecordRef, on_done: Callback<()>) -> impl IntoVie
     };
     view! {
         <FormDialog title=Signal::derive(move || locale.t(Msg::NewDeal)) on_submit=Callback::new(submit)
-            on_cancel=on_done saving=draft.saving failure=draft.failure>
+            on_cancel=on_done saving=draft.saving() failure=draft.failure>
             <Show when=move || pipeline.with(Option::is_none)>
                 <p class="banner">
                     {move || locale.t(Msg::NoPipelineYet)}" "

@@ -5,7 +5,7 @@ use super::profile::Profile;
 use crate::{
     i18n::{use_locale, Locale, Msg},
     local_time::{format_date, use_calendar},
-    pages::labels::rfm_class_msg,
+    ui::labels::rfm_class_msg,
 };
 use leptos::prelude::*;
 use rabet_domain::{

@@ -1,15 +1,19 @@
 //! The message dialog: a template filled in for one contact and opened in the user's own
 //! e-mail, SMS, WhatsApp or Telegram, then logged on the timeline (templates and links in
-//! `pages::messages`).
+//! `ui::messages`).
 
 use crate::{
     i18n::{use_locale, Msg},
-    pages::messages::{
-        fill_placeholders, load_templates, message_sender, placeholders_hint, routes,
-        save_templates, values_for, Template,
+    notice::msg_reporter,
+    ui::{
+        messages::{
+            fill_placeholders, load_templates, message_sender, routes, save_templates, values_for,
+            MessageTextField, Template,
+        },
+        widgets::modal_dialog,
     },
 };
-use leptos::{html, prelude::*};
+use leptos::prelude::*;
 use rabet_domain::model::Contact;
 
 #[component]
@@ -37,7 +41,12 @@ pub fn MessageDialog(contact: Contact, on_done: Callback<()>) -> impl IntoView {
             subject.set(template.name);
         }
     };
-    let persist = move || templates.with_untracked(|t| save_templates(t));
+    let tell = msg_reporter();
+    let persist = move || {
+        if templates.with_untracked(|t| save_templates(t)).is_err() {
+            tell(Msg::TemplatesNotKept);
+        }
+    };
     let save_template = move |_| {
         let template = Template {
             name: subject.get_untracked().trim().to_owned(),
@@ -67,15 +76,7 @@ pub fn MessageDialog(contact: Contact, on_done: Callback<()>) -> impl IntoView {
         persist();
     };
     let send = message_sender();
-    let dialog = NodeRef::<html::Dialog>::new();
-    Effect::new(move |_| {
-        if let Some(dialog) = dialog.get() {
-            if !dialog.open() {
-                let _ = dialog.show_modal();
-            }
-        }
-    });
-    let hint = placeholders_hint();
+    let dialog = modal_dialog();
     view! {
         <dialog class="form-dialog" node_ref=dialog aria-labelledby="message-title"
             on:cancel=move |ev: web_sys::Event| { ev.prevent_default(); on_done.run(()); }>
@@ -89,15 +90,10 @@ pub fn MessageDialog(contact: Contact, on_done: Callback<()>) -> impl IntoView {
                         }).collect_view()}
                     </select>
                 </div>
-                <crate::widgets::TextField label=Msg::SubjectLabel id="message-subject"
+                <crate::ui::widgets::TextField label=Msg::SubjectLabel id="message-subject"
                     get=move || subject.get() set=move |v| subject.set(v) />
             </div>
-            <div class="field">
-                <label class="field-label" for="message-text">{move || locale.t(Msg::MessageText)}</label>
-                <textarea id="message-text" rows="4" aria-describedby="message-placeholders"
-                    prop:value=move || text.get() on:input=move |ev| text.set(event_target_value(&ev))></textarea>
-                <span class="field-hint" id="message-placeholders">{move || locale.t(Msg::PlaceholdersHint)}" "<bdi dir="ltr">{hint.clone()}</bdi></span>
-            </div>
+            <MessageTextField prefix="message" rows=4 text=text />
             <div class="chips">
                 <button type="button" class="chip" on:click=save_template>{move || locale.t(Msg::SaveTemplate)}</button>
                 <button type="button" class="chip" on:click=delete_template>{move || locale.t(Msg::DeleteTemplate)}</button>

@@ -4,10 +4,10 @@
 
 use super::profile::Profile;
 use crate::{
-    editing::save_change,
     i18n::{use_locale, Msg},
     local_time::{format_duration, format_when, machine_time, now_ms, use_calendar, MINUTE_MS},
-    pages::labels::{
+    ui::editing::save_change,
+    ui::labels::{
         direction_msg, message_channel_msg, timeline_group_class, timeline_group_msg,
         timeline_kind_msg,
     },

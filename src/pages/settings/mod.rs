@@ -1,22 +1,25 @@
 //! Settings: language, workspace (calendar, currency), team, and this device's storage.
 
-use super::PageHeader;
+mod pipeline;
+
 use crate::{
-    download::download,
+    download::file_saver,
     file::{chosen_file, read_text},
     i18n::{role_msg, store_error_msg, use_locale, Msg},
     notice::{use_notices, Notice},
-    store::{new_id, request_persistence, storage_estimate, StorageEstimate},
-    workspace::use_workspace,
+    records::sample::SampleSection,
+    store::{request_persistence, storage_estimate, StorageEstimate},
+    ui::{draft::Draft, PageHeader},
+    workspace::{use_workspace, Workspace},
 };
 use leptos::prelude::*;
+use pipeline::PipelineSettings;
 use rabet_domain::{
     backup::Backup,
     calendar::{format_day, Calendar, Day},
     locale::{format_decimal, Lang},
     model::{Role, Settings as WorkspaceSettings, TeamMember},
     money::Currency,
-    validate::{Validate, ValidationError},
 };
 
 #[component]
@@ -26,12 +29,12 @@ pub fn Settings() -> impl IntoView {
         <div class="settings">
             <LanguageSection />
             <WorkspaceSection />
-            <super::pipeline::PipelineSettings />
+            <PipelineSettings />
             <TeamSection />
             <super::sync::SyncSection />
             <StorageSection />
             <BackupSection />
-            <super::sample::SampleSection />
+            <SampleSection />
         </div>
     }
 }
@@ -143,47 +146,28 @@ fn WorkspaceSection() -> impl IntoView {
 fn TeamSection() -> impl IntoView {
     let locale = use_locale();
     let workspace = use_workspace();
-    let name = RwSignal::new(String::new());
-    let email = RwSignal::new(String::new());
-    let role = RwSignal::new(Role::Sales);
-    let errors = RwSignal::new(Vec::<ValidationError>::new());
-    let (failure, set_failure) = signal(None::<Msg>);
+    let draft = Draft::new(None, || TeamMember {
+        id: Workspace::new_id(),
+        role: Role::Sales,
+        ..TeamMember::default()
+    });
+    let member = draft.record;
     let add = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
-        let mut member = TeamMember {
-            id: new_id(),
-            name: name.get_untracked(),
-            email: email.get_untracked(),
-            role: role.get_untracked(),
-            ..TeamMember::default()
-        };
-        member.normalize();
-        let found = member.validate();
-        let valid = found.is_empty();
-        errors.set(found);
-        if !valid {
-            return;
-        }
-        leptos::task::spawn_local(async move {
-            match workspace.save(None, member).await {
-                Ok(()) => {
-                    name.set(String::new());
-                    email.set(String::new());
-                    set_failure.set(None);
-                }
-                Err(error) => set_failure.set(Some(store_error_msg(&error))),
-            }
+        let mut typed = member.get_untracked();
+        typed.normalize();
+        // The next member starts empty, in the role just chosen.
+        draft.submit(typed, move |_| {
+            member.update(|m| {
+                m.id = Workspace::new_id();
+                m.name.clear();
+                m.email.clear();
+            })
         });
     };
     let error_text = move |field: &'static str| {
-        move || {
-            errors.with(|errors| {
-                errors
-                    .iter()
-                    .find(|e| e.field == field)
-                    .map(|e| locale.validation(e))
-            })
-        }
+        let error = draft.error(field);
+        move || error.get().map(|e| e.describe(locale))
     };
     let members = move || {
         workspace.members.with(|members| {
@@ -210,23 +194,23 @@ fn TeamSection() -> impl IntoView {
             <form class="form-grid member-form" on:submit=add novalidate>
                 <label class="field">
                     <span class="field-label">{move || locale.t(Msg::MemberName)}</span>
-                    <input type="text" prop:value=move || name.get() on:input=move |ev| name.set(event_target_value(&ev)) />
+                    <input type="text" prop:value=move || member.with(|m| m.name.clone()) on:input=move |ev| member.update(|m| m.name = event_target_value(&ev)) />
                     <span class="field-error" role="alert">{error_text("name")}</span>
                 </label>
                 <label class="field">
                     <span class="field-label">{move || locale.t(Msg::Email)}</span>
-                    <input type="email" dir="ltr" prop:value=move || email.get() on:input=move |ev| email.set(event_target_value(&ev)) />
+                    <input type="email" dir="ltr" prop:value=move || member.with(|m| m.email.clone()) on:input=move |ev| member.update(|m| m.email = event_target_value(&ev)) />
                     <span class="field-error" role="alert">{error_text("email")}</span>
                 </label>
                 <label class="field">
                     <span class="field-label">{move || locale.t(Msg::Role)}</span>
                     <select on:change=move |ev| {
                         if let Some(chosen) = Role::parse(&event_target_value(&ev)) {
-                            role.set(chosen);
+                            member.update(|m| m.role = chosen);
                         }
                     }>
                         {Role::ALL.iter().copied().map(|r| view! {
-                            <option value=r.as_str() selected=move || role.get() == r>{move || locale.t(role_msg(r))}</option>
+                            <option value=r.as_str() selected=move || member.with(|m| m.role) == r>{move || locale.t(role_msg(r))}</option>
                         }).collect_view()}
                     </select>
                 </label>
@@ -235,7 +219,7 @@ fn TeamSection() -> impl IntoView {
                     <button type="submit" class="button primary">{move || locale.t(Msg::AddMember)}</button>
                 </div>
             </form>
-            <p class="form-failure" role="alert">{move || failure.get().map(|m| locale.t(m))}</p>
+            <p class="form-failure" role="alert">{move || draft.failure.get().map(|m| locale.t(m))}</p>
         </section>
     }
 }
@@ -292,6 +276,7 @@ fn BackupSection() -> impl IntoView {
     // Nothing to back up or restore into until the workspace is open.
     let unavailable = move || busy.get() || !workspace.is_ready();
     let report = move |text: String| notices.show(Notice { text, undo: None });
+    let save_file = file_saver();
 
     let save_backup = move |_| {
         busy.set(true);
@@ -303,8 +288,7 @@ fn BackupSection() -> impl IntoView {
                         "rabet-backup-{}.json",
                         format_day(day, Calendar::Gregorian, Lang::En)
                     );
-                    // The browser reports a failed download itself.
-                    let _ = download(&name, "application/json", &backup.to_json());
+                    save_file(&name, "application/json", &backup.to_json());
                 }
                 Err(error) => report(locale.t(store_error_msg(&error)).into()),
             }

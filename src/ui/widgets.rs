@@ -1,25 +1,10 @@
 //! Form building blocks shared by every page: labelled fields with their errors, selects,
 //! and the modal dialog forms live in.
 
+use super::field_error::FieldError;
 use crate::i18n::{use_locale, Msg};
 use leptos::{html, prelude::*};
-use rabet_domain::{id::Id, validate::ValidationError};
-
-/// What the form shows under a field: the first error of `field` (at `index` for list items).
-pub fn field_error(
-    errors: RwSignal<Vec<ValidationError>>,
-    field: &'static str,
-    index: Option<usize>,
-) -> impl Fn() -> Option<ValidationError> + Copy {
-    move || {
-        errors.with(|errors| {
-            errors
-                .iter()
-                .find(|e| e.field == field && (index.is_none() || e.index == index))
-                .copied()
-        })
-    }
-}
+use rabet_domain::id::Id;
 
 /// A labelled text input bound to one string of the draft.
 #[component]
@@ -28,7 +13,7 @@ pub fn TextField<G, S>(
     id: &'static str,
     get: G,
     set: S,
-    #[prop(optional)] error: Option<Signal<Option<ValidationError>>>,
+    #[prop(optional, into)] error: Option<Signal<Option<FieldError>>>,
     #[prop(default = "text")] kind: &'static str,
     #[prop(optional)] autofocus: bool,
 ) -> impl IntoView
@@ -52,10 +37,24 @@ where
                 aria-describedby=error_id.clone()
             />
             <span class="field-error" id=error_id role="alert">
-                {move || error.and_then(|e| e.get()).map(|e| locale.validation(&e))}
+                {move || error.and_then(|e| e.get()).map(|e| e.describe(locale))}
             </span>
         </div>
     }
+}
+
+/// A `<dialog>` that opens as a modal once it is in the page.
+pub fn modal_dialog() -> NodeRef<html::Dialog> {
+    let dialog = NodeRef::<html::Dialog>::new();
+    Effect::new(move |_| {
+        if let Some(dialog) = dialog.get() {
+            // Should the browser refuse a modal, the dialog still opens, in place.
+            if !dialog.open() && dialog.show_modal().is_err() {
+                dialog.set_open(true);
+            }
+        }
+    });
+    dialog
 }
 
 /// The frame every record form sits in: modal, closes on Escape, says what failed.
@@ -64,19 +63,12 @@ pub fn FormDialog(
     title: Signal<&'static str>,
     on_submit: Callback<()>,
     on_cancel: Callback<()>,
-    saving: RwSignal<bool>,
+    #[prop(into)] saving: Signal<bool>,
     failure: RwSignal<Option<Msg>>,
     children: Children,
 ) -> impl IntoView {
     let locale = use_locale();
-    let dialog = NodeRef::<html::Dialog>::new();
-    Effect::new(move |_| {
-        if let Some(dialog) = dialog.get() {
-            if !dialog.open() {
-                let _ = dialog.show_modal();
-            }
-        }
-    });
+    let dialog = modal_dialog();
     view! {
         <dialog
             class="form-dialog"
@@ -107,6 +99,18 @@ pub fn FormDialog(
                 </div>
             </form>
         </dialog>
+    }
+}
+
+/// A list filter: its name and its control.
+#[component]
+pub fn Filter(label: Msg, children: Children) -> impl IntoView {
+    let locale = use_locale();
+    view! {
+        <label class="filter">
+            <span class="filter-label">{move || locale.t(label)}</span>
+            {children()}
+        </label>
     }
 }
 
@@ -191,5 +195,45 @@ pub fn SearchBox(query: RwSignal<String>, placeholder: Msg) -> impl IntoView {
                 on:input=move |ev| query.set(event_target_value(&ev))
             />
         </label>
+    }
+}
+
+/// "Show more (20 of 135)" under a list shown `limit` rows at a time; adds `step` rows.
+#[component]
+pub fn ShowMore(
+    limit: RwSignal<usize>,
+    step: usize,
+    #[prop(into)] total: Signal<usize>,
+) -> impl IntoView {
+    let locale = use_locale();
+    let more = move || total.get() > limit.get();
+    view! {
+        <Show when=more>
+            <button type="button" class="button" on:click=move |_| limit.update(|l| *l += step)>
+                {move || {
+                    let shown = locale.number(limit.get().min(total.get()));
+                    let total = locale.number(total.get());
+                    locale.fill(Msg::ShowMoreOf, &[("shown", &shown), ("total", &total)])
+                }}
+            </button>
+        </Show>
+    }
+}
+
+/// "Show 20 more" under a list shown `shown` rows at a time; adds up to `step` rows.
+#[component]
+pub fn ShowNext(
+    shown: RwSignal<usize>,
+    step: usize,
+    #[prop(into)] total: Signal<usize>,
+) -> impl IntoView {
+    let locale = use_locale();
+    let hidden = move || total.get().saturating_sub(shown.get());
+    view! {
+        <Show when=move || hidden() != 0>
+            <button type="button" class="button" on:click=move |_| shown.update(|n| *n += step)>
+                {move || locale.fill(Msg::ShowMore, &[("count", &locale.number(step.min(hidden())))])}
+            </button>
+        </Show>
     }
 }

@@ -1,21 +1,15 @@
-//! Saving records from forms and from one-tap actions (mark done, mark paid, resolve).
-//!
-//! A form edits a draft: the rules the record breaks show next to their fields, and a failed
-//! save (full disk, aborted transaction) says why while everything typed stays in the form.
+//! Saving one-tap changes (mark done, mark paid, resolve) and deletions, with failures shown in
+//! a notice, and the team member forms start with. Forms save through `ui::draft`.
 
 use crate::{
     i18n::{store_error_msg, use_locale, Msg},
     notice::{use_notices, Notice},
     store::StoreError,
-    widgets::field_error,
     workspace::{use_workspace, Listed},
 };
 use gloo_storage::{LocalStorage, Storage};
 use leptos::prelude::*;
-use rabet_domain::{
-    id::Id,
-    validate::{Validate, ValidationError},
-};
+use rabet_domain::id::Id;
 
 /// The team member this device last picked as author or assignee, so the next form starts
 /// with them (Rabet has no sign-in to say who "me" is).
@@ -36,69 +30,6 @@ pub fn remember_member(id: Option<&Id>) {
             Ok(())
         }
     };
-}
-
-/// A record being edited in a form.
-pub struct Draft<E: Send + Sync + 'static> {
-    original: StoredValue<Option<E>>,
-    pub record: RwSignal<E>,
-    pub errors: RwSignal<Vec<ValidationError>>,
-    pub saving: RwSignal<bool>,
-    pub failure: RwSignal<Option<Msg>>,
-}
-
-impl<E: Send + Sync + 'static> Clone for Draft<E> {
-    fn clone(&self) -> Self {
-        *self
-    }
-}
-
-impl<E: Send + Sync + 'static> Copy for Draft<E> {}
-
-impl<E: Listed + Validate> Draft<E> {
-    /// Edits `initial`, or a new record made by `fresh`.
-    pub fn new(initial: Option<E>, fresh: impl FnOnce() -> E) -> Self {
-        Draft {
-            record: RwSignal::new(initial.clone().unwrap_or_else(fresh)),
-            original: StoredValue::new(initial),
-            errors: RwSignal::new(Vec::new()),
-            saving: RwSignal::new(false),
-            failure: RwSignal::new(None),
-        }
-    }
-
-    pub fn is_new(&self) -> bool {
-        self.original.with_value(Option::is_none)
-    }
-
-    /// The first rule broken on `field`, for the field's error line.
-    pub fn error(self, field: &'static str) -> Signal<Option<ValidationError>> {
-        Signal::derive(field_error(self.errors, field, None))
-    }
-
-    /// Saves `record` (the draft as the form finished it) if it breaks no rule; then calls
-    /// `on_saved` with it. Otherwise the form stays as it is, with the reasons shown.
-    pub fn submit(self, record: E, on_saved: impl FnOnce(E) + 'static) {
-        let found = record.validate();
-        let valid = found.is_empty();
-        self.errors.set(found);
-        if !valid {
-            self.failure.set(Some(Msg::FixHighlighted));
-            return;
-        }
-        let workspace = use_workspace();
-        self.saving.set(true);
-        self.failure.set(None);
-        let original = self.original.get_value();
-        leptos::task::spawn_local(async move {
-            let saved = workspace.save(original.as_ref(), record.clone()).await;
-            self.saving.set(false);
-            match saved {
-                Ok(()) => on_saved(record),
-                Err(error) => self.failure.set(Some(store_error_msg(&error))),
-            }
-        });
-    }
 }
 
 /// What reports a failed write in a notice. Made where the contexts are at hand, so that it

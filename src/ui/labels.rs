@@ -1,12 +1,14 @@
-//! The words for the stored choices of interactions, tickets, invoices and the 360 page.
+//! The words for stored choices (interactions, tickets, invoices, deals, RFM classes and
+//! segments) and the titles made of them.
 
-use crate::i18n::Msg;
+use crate::i18n::{Locale, Msg};
 use rabet_domain::{
     customer::{TimelineGroup, TimelineKind},
     model::{
-        ActivityKind, Channel, Direction, InvoiceKind, InvoiceStatus, MessageChannel, Priority,
-        RfmClass, TicketStatus,
+        ActivityKind, Channel, DealStatus, Direction, Invoice, InvoiceKind, InvoiceStatus,
+        MessageChannel, Priority, RfmClass, TicketStatus,
     },
+    segment::RfmSegment,
 };
 
 pub fn activity_kind_msg(kind: ActivityKind) -> Msg {
@@ -141,4 +143,33 @@ pub fn timeline_group_class(group: TimelineGroup) -> &'static str {
         TimelineGroup::Tickets => "tickets",
         TimelineGroup::Tasks => "tasks",
     }
+}
+
+pub fn deal_status_msg(status: DealStatus) -> Msg {
+    match status {
+        DealStatus::Open => Msg::DealOpen,
+        DealStatus::Won => Msg::DealWon,
+        DealStatus::Lost => Msg::DealLost,
+    }
+}
+
+pub fn rfm_segment_msg(segment: RfmSegment) -> Msg {
+    match segment {
+        RfmSegment::Champions => Msg::RfmChampions,
+        RfmSegment::Loyal => Msg::RfmLoyal,
+        RfmSegment::Promising => Msg::RfmPromising,
+        RfmSegment::NewCustomers => Msg::SegmentNewCustomers,
+        RfmSegment::NeedsAttention => Msg::RfmNeedsAttention,
+        RfmSegment::AtRisk => Msg::RfmAtRisk,
+        RfmSegment::Hibernating => Msg::RfmHibernating,
+    }
+}
+
+/// "Invoice INV-0001", "Quote Q-0003".
+pub fn document_title(locale: Locale, invoice: &Invoice) -> String {
+    format!(
+        "{} {}",
+        locale.t(invoice_kind_msg(invoice.kind)),
+        invoice.number
+    )
 }

@@ -1,7 +1,7 @@
 //! "Load sample workspace": a realistic, deterministic data set from
 //! `rabet_domain::sample`, in the user's language, so a newcomer sees every view alive.
 
-use super::pipeline::defaults::default_pipeline;
+use super::pipeline::default_pipeline;
 use crate::{
     i18n::{store_error_msg, use_locale, Msg},
     local_time::{local_day, now_ms},

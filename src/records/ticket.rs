@@ -1,15 +1,17 @@
 //! Opening and editing a support ticket.
 
 use crate::{
-    editing::{remember_member, remembered_member, Draft},
     i18n::{use_locale, Msg},
     local_time::{now_ms, use_calendar, WhenFields, WhenText, HOUR_MS},
-    pages::{
+    ui::{
+        draft::Draft,
+        editing::{remember_member, remembered_member},
+        inputs::MemberSelect,
         labels::{channel_msg, priority_msg},
         parties::{parties_of, CustomerPicker},
+        widgets::{enum_select, FormDialog, TextField},
     },
-    widgets::{enum_select, FormDialog, IdSelect, TextField},
-    workspace::use_workspace,
+    workspace::Workspace,
 };
 use leptos::prelude::*;
 use rabet_domain::model::{Channel, Priority, RecordRef, Ticket};
@@ -30,7 +32,7 @@ pub fn new_ticket(customer: Option<&RecordRef>) -> Ticket {
     let (contact_id, company_id) = customer.map(parties_of).unwrap_or_default();
     let now = now_ms();
     Ticket {
-        id: crate::store::new_id(),
+        id: Workspace::new_id(),
         contact_id,
         company_id,
         channel: Channel::Phone,
@@ -50,22 +52,15 @@ pub fn TicketForm(
     on_cancel: Callback<()>,
 ) -> impl IntoView {
     let locale = use_locale();
-    let workspace = use_workspace();
     let calendar = use_calendar();
-    let customer = RwSignal::new(crate::pages::parties::customer_of(
+    let customer = RwSignal::new(crate::ui::parties::customer_of(
         initial.contact_id.as_ref(),
         initial.company_id.as_ref(),
     ));
     let sla = WhenText::new(initial.sla_due_at, calendar.get_untracked(), locale.lang());
     let draft = Draft::new(existing.then(|| initial.clone()), || initial);
     let record = draft.record;
-    let title = Signal::derive(move || {
-        locale.t(if draft.is_new() {
-            Msg::NewTicket
-        } else {
-            Msg::EditTicket
-        })
-    });
+    let title = draft.title(Msg::NewTicket, Msg::EditTicket);
     let (subject_get, subject_set) = (
         move || record.with(|t| t.subject.clone()),
         move |value: String| record.update(|t| t.subject = value),
@@ -85,14 +80,6 @@ pub fn TicketForm(
             sla.time.set(due.time.get_untracked());
         }
     };
-    let members = Signal::derive(move || {
-        workspace.members.with(|members| {
-            members
-                .iter()
-                .map(|m| (m.id.clone(), m.display_name().to_owned()))
-                .collect::<Vec<_>>()
-        })
-    });
     let submit = move |_| {
         let mut ticket = record.get_untracked();
         let Ok(sla_due) = sla.instant(calendar.get_untracked(), 0) else {
@@ -111,7 +98,7 @@ pub fn TicketForm(
     };
 
     view! {
-        <FormDialog title=title on_submit=Callback::new(submit) on_cancel=on_cancel saving=draft.saving failure=draft.failure>
+        <FormDialog title=title on_submit=Callback::new(submit) on_cancel=on_cancel saving=draft.saving() failure=draft.failure>
             <TextField label=Msg::SubjectLabel id="ticket-subject" get=subject_get set=subject_set autofocus=true error=draft.error("subject") />
             <CustomerPicker label=Msg::ForCustomer id="ticket-customer" chosen=customer />
             <div class="form-grid">
@@ -127,7 +114,7 @@ pub fn TicketForm(
                     {enum_select("ticket-priority", Priority::ALL, Priority::as_str, priority_msg,
                         move || Some(record.with(|t| t.priority)), set_priority, None)}
                 </div>
-                <IdSelect label=Msg::AssigneeLabel id="ticket-assignee" none=Msg::Unassigned options=members
+                <MemberSelect label=Msg::AssigneeLabel id="ticket-assignee" none=Msg::Unassigned
                     current=Signal::derive(move || record.with(|t| t.assignee_id.clone()))
                     set=move |id| record.update(|t| t.assignee_id = id) />
             </div>

@@ -1,4 +1,4 @@
-//! How the pipeline writes amounts, dates and statuses in the reader's language and calendar.
+//! How the app writes amounts, days, counts and parties in the reader's language and calendar.
 
 use crate::{
     i18n::{use_locale, Msg},
@@ -9,8 +9,8 @@ use leptos::prelude::*;
 use rabet_domain::{
     board::MoneyTotals,
     calendar::{format_day, Day},
-    locale::{format_decimal, format_money, Lang},
-    model::{Deal, DealStatus},
+    locale::format_money,
+    model::Deal,
     money::{Currency, Money},
 };
 
@@ -31,23 +31,9 @@ pub fn totals_text(totals: &MoneyTotals) -> String {
         .join(" · ")
 }
 
-/// An amount as typed in an input: grouped, in the reader's digits, without the unit, so that
-/// `parse_money` reads it back.
-pub fn amount_input_text(money: Money, lang: Lang) -> String {
-    format_decimal(money.minor, money.currency.minor_digits(), lang)
-}
-
 /// A minor-unit amount of `currency` with its unit.
 pub fn money_text(minor: i64, currency: Currency) -> String {
     format_money(Money::new(minor, currency), use_locale().lang())
-}
-
-pub fn status_msg(status: DealStatus) -> Msg {
-    match status {
-        DealStatus::Open => Msg::DealOpen,
-        DealStatus::Won => Msg::DealWon,
-        DealStatus::Lost => Msg::DealLost,
-    }
 }
 
 /// "1 deal", "5 deals" in the reader's digits.

@@ -1,23 +1,24 @@
 //! Writing a quote or an invoice: its lines (from the catalogue or free text), discounts, tax
 //! and dates, with the totals shown as they are typed.
 
-use super::amounts::{money_text, parse_percent, percent_text};
 use crate::{
-    editing::Draft,
     i18n::{use_locale, Msg},
     local_time::{local_day, now_ms, use_calendar, DayField, DayText},
-    pages::{
+    ui::{
+        draft::Draft,
+        field_error::first_error,
         labels::{invoice_kind_msg, invoice_status_msg},
         parties::{parties_of, CustomerPicker},
+        widgets::{enum_select, FormDialog},
     },
-    widgets::{enum_select, field_error, FormDialog},
-    workspace::use_workspace,
+    workspace::{use_workspace, Workspace},
 };
 use leptos::prelude::*;
 use rabet_domain::{
     calendar::Day,
     id::Id,
-    locale::{format_money, parse_money, to_ascii_digits},
+    input::{amount_input_text, parse_percent, parse_whole_number, percent_input_text},
+    locale::{format_money, parse_money},
     model::{Discount, Invoice, InvoiceKind, InvoiceStatus, LineItem, RecordRef},
     money::{Currency, Money},
 };
@@ -44,9 +45,9 @@ pub fn new_invoice(kind: InvoiceKind, customer: Option<&RecordRef>) -> Invoice {
     let workspace = use_workspace();
     let (contact_id, company_id) = customer.map(parties_of).unwrap_or_default();
     let today = local_day(now_ms());
-    let owner_id = crate::editing::remembered_member();
+    let owner_id = crate::ui::editing::remembered_member();
     Invoice {
-        id: crate::store::new_id(),
+        id: Workspace::new_id(),
         kind,
         number: workspace
             .invoices
@@ -100,21 +101,24 @@ impl LineText {
 
     fn from_line(line: &LineItem, currency: Currency, locale: crate::i18n::Locale) -> Self {
         let discount = match line.discount {
-            Discount::Percent { basis_points } => percent_text(basis_points, locale.lang()),
+            Discount::Percent { basis_points } => percent_input_text(basis_points, locale.lang()),
             _ => String::new(),
         };
         LineText {
             product_id: line.product_id.clone(),
             description: line.description.clone(),
             quantity: line.quantity.to_string(),
-            unit_price: money_text(Money::new(line.unit_price_minor, currency), locale.lang()),
+            unit_price: amount_input_text(
+                Money::new(line.unit_price_minor, currency),
+                locale.lang(),
+            ),
             discount,
         }
     }
 
     /// The line, and what could not be read (read as zero meanwhile, for the live totals).
     fn read(&self, currency: Currency) -> (LineItem, LineProblems) {
-        let quantity = to_ascii_digits(self.quantity.trim()).parse::<u32>();
+        let quantity = parse_whole_number(&self.quantity).ok_or(());
         let price = parse_money(&self.unit_price, currency);
         let discount = parse_percent(&self.discount);
         let problems = LineProblems {
@@ -169,24 +173,24 @@ pub fn InvoiceForm(
     let (discount_kind, discount_text) = match initial.discount {
         Discount::Amount { minor } => (
             DiscountKind::Amount,
-            money_text(Money::new(minor, currency), locale.lang()),
+            amount_input_text(Money::new(minor, currency), locale.lang()),
         ),
         Discount::Percent { basis_points } => (
             DiscountKind::Percent,
-            percent_text(basis_points, locale.lang()),
+            percent_input_text(basis_points, locale.lang()),
         ),
         Discount::None => (DiscountKind::Percent, String::new()),
     };
     let discount_kind = RwSignal::new(discount_kind);
     let discount_text = RwSignal::new(discount_text);
     let tax_text = RwSignal::new(if initial.tax_rate_bp > 0 {
-        percent_text(initial.tax_rate_bp, locale.lang())
+        percent_input_text(initial.tax_rate_bp, locale.lang())
     } else {
         String::new()
     });
     let issue = DayText::new(initial.issue_date, calendar.get_untracked(), locale.lang());
     let due = DayText::new(initial.due_date, calendar.get_untracked(), locale.lang());
-    let customer = RwSignal::new(crate::pages::parties::customer_of(
+    let customer = RwSignal::new(crate::ui::parties::customer_of(
         initial.contact_id.as_ref(),
         initial.company_id.as_ref(),
     ));
@@ -207,7 +211,7 @@ pub fn InvoiceForm(
             DiscountKind::Percent => match parse_percent(&text) {
                 Ok(Some(basis_points)) => Ok(Discount::Percent { basis_points }),
                 Ok(None) => Ok(Discount::None),
-                Err(()) => Err(Msg::ErrNotAPercent),
+                Err(_) => Err(Msg::ErrNotAPercent),
             },
             DiscountKind::Amount if text.trim().is_empty() => Ok(Discount::None),
             DiscountKind::Amount => parse_money(&text, currency)
@@ -218,7 +222,7 @@ pub fn InvoiceForm(
     let tax = move || {
         parse_percent(&tax_text.get())
             .map(Option::unwrap_or_default)
-            .map_err(|()| Msg::ErrNotAPercent)
+            .map_err(|_| Msg::ErrNotAPercent)
     };
     // The document as typed so far, for the totals; unreadable numbers count as zero.
     let typed = move || {
@@ -269,12 +273,12 @@ pub fn InvoiceForm(
         draft.submit(invoice, move |saved| on_saved.run(saved));
     };
     let line_error = move |field: &'static str, at: usize| {
-        let error = field_error(draft.errors, field, Some(at));
-        move || error().map(|e| locale.validation(&e))
+        let error = first_error(draft.errors, field, Some(at));
+        move || error.get().map(|e| e.describe(locale))
     };
 
     view! {
-        <FormDialog title=title on_submit=Callback::new(submit) on_cancel=on_cancel saving=draft.saving failure=draft.failure>
+        <FormDialog title=title on_submit=Callback::new(submit) on_cancel=on_cancel saving=draft.saving() failure=draft.failure>
             <div class="form-grid">
                 <div class="field">
                     <label class="field-label" for="invoice-kind">{move || locale.t(Msg::Kind)}</label>
@@ -290,7 +294,7 @@ pub fn InvoiceForm(
                         },
                         None)}
                 </div>
-                <crate::widgets::TextField label=Msg::DocNumber id="invoice-number"
+                <crate::ui::widgets::TextField label=Msg::DocNumber id="invoice-number"
                     get=move || record.with(|i| i.number.clone())
                     set=move |v| record.update(|i| i.number = v) />
                 <div class="field">
@@ -313,7 +317,7 @@ pub fn InvoiceForm(
             </div>
             <fieldset class="lines">
                 <legend class="field-label">{move || locale.t(Msg::LinesLabel)}</legend>
-                <span class="field-error" role="alert">{move || draft.error("lines").get().map(|e| locale.validation(&e))}</span>
+                <span class="field-error" role="alert">{move || draft.error("lines").get().map(|e| e.describe(locale))}</span>
                 {move || (0..lines.with(Vec::len)).map(|at| {
                     let number = at + 1;
                     let line = move || lines.with(|l| l.get(at).cloned().unwrap_or_default());
@@ -327,7 +331,7 @@ pub fn InvoiceForm(
                             Some((id, name, price)) => {
                                 l.product_id = Some(id.clone());
                                 l.description = name.clone();
-                                l.unit_price = money_text(Money::new(*price, currency), locale.lang());
+                                l.unit_price = amount_input_text(Money::new(*price, currency), locale.lang());
                             }
                             None => l.product_id = None,
                         });

@@ -4,15 +4,17 @@
 //! the contact's timeline. Templates are kept on this device.
 
 use crate::{
-    editing::failure_reporter,
-    i18n::{Locale, Msg},
-    pages::activities::new_activity,
+    i18n::{use_locale, Locale, Msg},
+    notice::msg_reporter,
+    records::activity::new_activity,
+    ui::editing::failure_reporter,
     workspace::use_workspace,
 };
 use gloo_storage::{LocalStorage, Storage};
 use leptos::prelude::*;
 use rabet_domain::model::{Activity, ActivityKind, Contact, MessageChannel};
 use serde::{Deserialize, Serialize};
+use wasm_bindgen_futures::JsFuture;
 
 const TEMPLATES_KEY: &str = "rabet.message_templates";
 
@@ -49,10 +51,10 @@ pub fn load_templates(locale: Locale) -> Vec<Template> {
     })
 }
 
-/// Keeps the templates on this device.
-pub fn save_templates(templates: &[Template]) {
-    // A template not kept (private mode, full disk) is still used for this message.
-    let _ = LocalStorage::set(TEMPLATES_KEY, templates);
+/// Keeps the templates on this device; fails in private mode or on a full disk (a template
+/// not kept is still used for this message).
+pub fn save_templates(templates: &[Template]) -> Result<(), gloo_storage::errors::StorageError> {
+    LocalStorage::set(TEMPLATES_KEY, templates)
 }
 
 /// The placeholders as a hint shows them: "{first_name} {last_name} …".
@@ -172,10 +174,16 @@ pub fn routes(contact: &Contact, subject: &str, text: &str) -> Vec<Route> {
 pub fn message_sender() -> impl Fn(&Contact, &Route, String, String, bool) + Copy + 'static {
     let workspace = use_workspace();
     let report = failure_reporter();
+    let tell = msg_reporter();
     move |contact, route, subject, body, log| {
         if route.copies_text {
             // Telegram opens the chat; the text waits on the clipboard.
-            let _ = window().navigator().clipboard().write_text(&body);
+            let copied = JsFuture::from(window().navigator().clipboard().write_text(&body));
+            leptos::task::spawn_local(async move {
+                if copied.await.is_err() {
+                    tell(Msg::CopyFailed);
+                }
+            });
         }
         if !log {
             return;
@@ -236,5 +244,24 @@ mod tests {
             ]
         );
         assert!(routes[1].copies_text);
+    }
+}
+
+/// The message's text, with the placeholders it may use as its hint; `prefix` names the
+/// elements (`{prefix}-text`, `{prefix}-placeholders`).
+#[component]
+pub fn MessageTextField(prefix: &'static str, rows: u32, text: RwSignal<String>) -> impl IntoView {
+    let locale = use_locale();
+    let id = format!("{prefix}-text");
+    let hint_id = format!("{prefix}-placeholders");
+    view! {
+        <div class="field">
+            <label class="field-label" for=id.clone()>{move || locale.t(Msg::MessageText)}</label>
+            <textarea id=id rows=rows aria-describedby=hint_id.clone()
+                prop:value=move || text.get() on:input=move |ev| text.set(event_target_value(&ev))></textarea>
+            <span class="field-hint" id=hint_id>
+                {move || locale.t(Msg::PlaceholdersHint)}" "<bdi dir="ltr">{placeholders_hint()}</bdi>
+            </span>
+        </div>
     }
 }

@@ -5,12 +5,16 @@
 //! already right, so saving is the second tap; the outcome chips spare typing.
 
 use crate::{
-    editing::{remember_member, remembered_member, Draft},
     i18n::{use_locale, Msg},
     local_time::{now_ms, use_calendar, WhenFields, WhenText},
-    pages::labels::{activity_kind_msg, direction_msg, message_channel_msg},
-    widgets::{enum_select, FormDialog, IdSelect, TextField},
-    workspace::use_workspace,
+    ui::{
+        draft::Draft,
+        editing::{remember_member, remembered_member},
+        inputs::MemberSelect,
+        labels::{activity_kind_msg, direction_msg, message_channel_msg},
+        widgets::{enum_select, FormDialog, IdSelect, TextField},
+    },
+    workspace::Workspace,
 };
 use leptos::prelude::*;
 use rabet_domain::{
@@ -30,7 +34,7 @@ const CALL_OUTCOMES: [Msg; 4] = [
 /// A new interaction of `kind` happening now, by the member this device last chose.
 pub fn new_activity(kind: ActivityKind) -> Activity {
     Activity {
-        id: crate::store::new_id(),
+        id: Workspace::new_id(),
         kind,
         direction: (kind != ActivityKind::Note).then_some(Direction::Outbound),
         channel: (kind == ActivityKind::Message).then_some(MessageChannel::Whatsapp),
@@ -62,7 +66,6 @@ pub fn ActivityForm(
     on_done: Callback<()>,
 ) -> impl IntoView {
     let locale = use_locale();
-    let workspace = use_workspace();
     let calendar = use_calendar();
     let when = WhenText::new(Some(initial.at), calendar.get_untracked(), locale.lang());
     let draft = Draft::new(existing.then(|| initial.clone()), || initial);
@@ -86,14 +89,6 @@ pub fn ActivityForm(
     };
     let (outcome_get, outcome_set) = text(|a| &a.outcome, |a, v| a.outcome = v);
     let (subject_get, subject_set) = text(|a| &a.subject, |a, v| a.subject = v);
-    let members = Signal::derive(move || {
-        workspace.members.with(|members| {
-            members
-                .iter()
-                .map(|m| (m.id.clone(), m.display_name().to_owned()))
-                .collect::<Vec<_>>()
-        })
-    });
     let about_options = StoredValue::new(about);
     let has_about = about_options.with_value(|a| !a.is_empty());
     let has_people = !people.is_empty();
@@ -115,7 +110,7 @@ pub fn ActivityForm(
     };
 
     view! {
-        <FormDialog title=title on_submit=Callback::new(submit) on_cancel=on_done saving=draft.saving failure=draft.failure>
+        <FormDialog title=title on_submit=Callback::new(submit) on_cancel=on_done saving=draft.saving() failure=draft.failure>
             <fieldset class="choice-row">
                 <legend class="field-label">{move || locale.t(Msg::Kind)}</legend>
                 {ActivityKind::ALL.iter().copied().map(|option| view! {
@@ -188,7 +183,7 @@ pub fn ActivityForm(
                     on:input=move |ev| record.update(|a| a.body = event_target_value(&ev))></textarea>
             </div>
             <div class="form-grid">
-                <IdSelect label=Msg::AuthorLabel id="activity-author" none=Msg::Unknown options=members
+                <MemberSelect label=Msg::AuthorLabel id="activity-author" none=Msg::Unknown
                     current=Signal::derive(move || record.with(|a| a.author_id.clone()))
                     set=move |id| record.update(|a| a.author_id = id) />
                 {has_people.then(|| view! {

@@ -2,15 +2,12 @@
 //! the stage's deals, default win probability, which stages mean won and lost), the lost
 //! reasons offered when a deal is lost, and when an untouched deal counts as stale.
 
-use super::{
-    defaults::{ensure_default_pipeline, pipeline_names, DEFAULT_PIPELINE_ID},
-    format::{deal_count_text, status_msg},
-};
 use crate::{
-    editing::remembered_member,
     i18n::{store_error_msg, use_locale, Msg},
     local_time::now_ms,
-    store::{new_id, StoreError},
+    records::pipeline::{ensure_default_pipeline, pipeline_names, DEFAULT_PIPELINE_ID},
+    store::StoreError,
+    ui::{editing::remembered_member, format::deal_count_text, labels::deal_status_msg},
     workspace::{use_workspace, Workspace},
 };
 use leptos::prelude::*;
@@ -65,7 +62,7 @@ fn PipelinesSection() -> impl IntoView {
     });
     let add_pipeline = move |_| {
         let names = pipeline_names(Msg::NewPipelineName, locale.lang());
-        let pipeline = Pipeline::default_sales(new_id(), names, new_id);
+        let pipeline = Pipeline::default_sales(Workspace::new_id(), names, Workspace::new_id);
         let id = pipeline.id.clone();
         leptos::task::spawn_local(async move {
             match workspace.save(None, pipeline).await {
@@ -187,7 +184,7 @@ fn PipelineEditor(
             p.stages.insert(
                 at,
                 Stage {
-                    id: new_id(),
+                    id: Workspace::new_id(),
                     name: locale.t(Msg::NewStageName).to_owned(),
                     probability_pct: 50,
                     outcome: DealStatus::Open,
@@ -435,7 +432,7 @@ fn StageRow(
                             value=outcome.as_str()
                             selected=move || stage().is_some_and(|s| s.outcome == outcome)
                         >
-                            {move || locale.t(status_msg(outcome))}
+                            {move || locale.t(deal_status_msg(outcome))}
                         </option>
                     }).collect_view()}
                 </select>

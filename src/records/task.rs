@@ -1,17 +1,24 @@
-//! Creating and editing a follow-up: due time, optional reminder, assignee and what it is about.
+//! Creating and editing a follow-up (due time, optional reminder, assignee and what it is
+//! about), and a follow-up's row in the lists that show it.
 
 use crate::{
-    editing::{remember_member, remembered_member, Draft},
     i18n::{use_locale, Msg},
     local_time::{
-        format_duration, now_ms, use_calendar, WhenFields, WhenText, DAY_MS, HOUR_MS, MINUTE_MS,
+        format_clock, format_duration, format_when, local_minute, now_ms, use_calendar, WhenFields,
+        WhenText, DAY_MS, HOUR_MS, MINUTE_MS,
     },
-    pages::parties::CustomerPicker,
     reminders,
-    widgets::{FormDialog, IdSelect, TextField},
-    workspace::use_workspace,
+    ui::{
+        draft::Draft,
+        editing::{delete_with_undo, remember_member, remembered_member, save_change},
+        inputs::MemberSelect,
+        parties::{record_target, CustomerPicker},
+        widgets::{FormDialog, TextField},
+    },
+    workspace::{use_workspace, Workspace},
 };
 use leptos::prelude::*;
+use leptos_router::components::A;
 use rabet_domain::{
     kind::EntityKind,
     model::{RecordRef, Task},
@@ -25,7 +32,7 @@ const REMINDER_LEADS: [i64; 5] = [0, 10 * MINUTE_MS, 30 * MINUTE_MS, HOUR_MS, DA
 /// A new follow-up about `link`, assigned to the member this device last chose.
 pub fn new_task(link: Option<RecordRef>) -> Task {
     Task {
-        id: crate::store::new_id(),
+        id: Workspace::new_id(),
         link,
         assignee_id: remembered_member(),
         created_at: now_ms(),
@@ -42,7 +49,6 @@ pub fn TaskForm(
     on_done: Callback<()>,
 ) -> impl IntoView {
     let locale = use_locale();
-    let workspace = use_workspace();
     let calendar = use_calendar();
     let when = WhenText::new(initial.due_at, calendar.get_untracked(), locale.lang());
     if initial.due_at.is_none() {
@@ -63,25 +69,11 @@ pub fn TaskForm(
     let customer = RwSignal::new(initial.link.clone());
     let draft = Draft::new(existing.then(|| initial.clone()), || initial);
     let record = draft.record;
-    let title = Signal::derive(move || {
-        locale.t(if draft.is_new() {
-            Msg::NewFollowUp
-        } else {
-            Msg::EditFollowUp
-        })
-    });
+    let title = draft.title(Msg::NewFollowUp, Msg::EditFollowUp);
     let (title_get, title_set) = (
         move || record.with(|t| t.title.clone()),
         move |value: String| record.update(|t| t.title = value),
     );
-    let members = Signal::derive(move || {
-        workspace.members.with(|members| {
-            members
-                .iter()
-                .map(|m| (m.id.clone(), m.display_name().to_owned()))
-                .collect::<Vec<_>>()
-        })
-    });
     let lead_options = move || {
         let mut leads = REMINDER_LEADS.to_vec();
         if let Some(custom) = lead.get_untracked().filter(|l| !leads.contains(l)) {
@@ -123,7 +115,7 @@ pub fn TaskForm(
     };
 
     view! {
-        <FormDialog title=title on_submit=Callback::new(submit) on_cancel=on_done saving=draft.saving failure=draft.failure>
+        <FormDialog title=title on_submit=Callback::new(submit) on_cancel=on_done saving=draft.saving() failure=draft.failure>
             <TextField label=Msg::TaskTitle id="task-title" get=title_get set=title_set autofocus=true error=draft.error("title") />
             <WhenFields day_label=Msg::DueDate id="task-due" when=when shortcuts=true />
             <div class="form-grid">
@@ -141,7 +133,7 @@ pub fn TaskForm(
                         <span class="field-hint">{move || locale.t(Msg::NotificationsBlocked)}</span>
                     </Show>
                 </div>
-                <IdSelect label=Msg::AssigneeLabel id="task-assignee" none=Msg::Unassigned options=members
+                <MemberSelect label=Msg::AssigneeLabel id="task-assignee" none=Msg::Unassigned
                     current=Signal::derive(move || record.with(|t| t.assignee_id.clone()))
                     set=move |id| record.update(|t| t.assignee_id = id) />
             </div>
@@ -153,5 +145,68 @@ pub fn TaskForm(
                     on:input=move |ev| record.update(|t| t.notes = event_target_value(&ev))></textarea>
             </div>
         </FormDialog>
+    }
+}
+
+/// One follow-up: a checkbox that marks it done, when it is due, what it is about and who
+/// does it. `today` shows only the time, as the list already says the day.
+#[component]
+pub fn TaskRow(
+    task: Task,
+    #[prop(optional)] today: bool,
+    on_edit: Callback<Task>,
+) -> impl IntoView {
+    let locale = use_locale();
+    let workspace = use_workspace();
+    let calendar = use_calendar();
+    let check_id = format!("task-{}", task.id);
+    let due = task.due_at.map(|due| {
+        move || {
+            if today {
+                format_clock(local_minute(due), locale.lang())
+            } else {
+                format_when(due, calendar.get(), locale.lang())
+            }
+        }
+    });
+    let target = task.link.as_ref().and_then(record_target);
+    let assignee = task.assignee_id.as_ref().and_then(|id| {
+        workspace
+            .members
+            .with_untracked(|m| m.get(id).map(|m| m.display_name().to_owned()))
+    });
+    let done = task.is_done();
+    let overdue = task.is_overdue(now_ms());
+    let toggled = task.clone();
+    let toggle = move |_| {
+        save_change(toggled.clone(), |t| {
+            t.done_at = if t.is_done() { None } else { Some(now_ms()) }
+        })
+    };
+    let edited = task.clone();
+    let title = task.title.clone();
+    view! {
+        <li class="task-row" class:done=done class:overdue=overdue>
+            <input type="checkbox" id=check_id.clone() prop:checked=done on:change=toggle />
+            <div class="task-main">
+                <label for=check_id><bdi>{task.title.clone()}</bdi></label>
+                <p class="row-sub">
+                    {due.map(|due| view! { <span dir="auto">{due}</span> })}
+                    {target.map(|(href, name)| view! { " · " <A href=href><bdi>{name}</bdi></A> })}
+                    {assignee.map(|name| view! { " · " <bdi>{name}</bdi> })}
+                </p>
+            </div>
+            <div class="row-actions">
+                <button type="button" class="button subtle" on:click=move |_| on_edit.run(edited.clone())
+                    aria-label=move || format!("{} {}", locale.t(Msg::Edit), title)>
+                    {move || locale.t(Msg::Edit)}
+                </button>
+                <button type="button" class="button subtle danger"
+                    aria-label={let title = task.title.clone(); move || format!("{} {}", locale.t(Msg::Delete), title)}
+                    on:click={let task = task.clone(); move |_| delete_with_undo(task.clone(), task.title.clone(), || {})}>
+                    {move || locale.t(Msg::Delete)}
+                </button>
+            </div>
+        </li>
     }
 }
