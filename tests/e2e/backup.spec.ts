@@ -1,53 +1,42 @@
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type App } from "./fixtures";
 
-async function addContact(page: Page, first: string, phone: string) {
-  await page.goto("/customers");
-  await page.getByRole("button", { name: "New contact" }).click();
-  const dialog = page.getByRole("dialog", { name: "New contact" });
-  await dialog.getByLabel("First name").fill(first);
-  await dialog.getByRole("textbox", { name: "Phone numbers 1" }).fill(phone);
-  await dialog.getByRole("button", { name: "Save" }).click();
-  await expect(dialog).toBeHidden();
-}
-
-async function restore(page: Page, path: string, mode: string) {
-  await page.goto("/settings");
-  const section = page.locator("section").filter({ has: page.getByRole("heading", { name: "Backup" }) });
+async function restore(app: App, path: string, mode: string) {
+  await app.page.goto("/settings");
+  const section = app.section("Backup");
   await section.getByRole("radio", { name: mode }).check();
-  page.once("dialog", (dialog) => dialog.accept());
+  app.page.once("dialog", (dialog) => dialog.accept());
   await section.getByLabel("Restore from a backup file").setInputFiles(path);
-  await expect(page.getByRole("status").getByText(/^Restored \d+ records\.$/)).toBeVisible();
+  await expect(app.page.getByRole("status").getByText(/^Restored \d+ records\.$/)).toBeVisible();
 }
 
-test("a backup restored into an empty browser gives the same customers", async ({ page, browser }, testInfo) => {
-  await addContact(page, "زهرا", "09121110000");
-  await addContact(page, "Kaveh", "09352220000");
+test("a backup restored into an empty browser gives the same customers", async ({ app, page, devices }, testInfo) => {
+  await app.createContact({ first: "زهرا", phone: "09121110000" });
+  await app.createContact({ first: "Kaveh", phone: "09352220000" });
   await page.goto("/settings");
   const download = page.waitForEvent("download");
   await page.getByRole("button", { name: "Download a backup" }).click();
   const file = testInfo.outputPath("backup.json");
   await (await download).saveAs(file);
 
-  const empty = await browser.newContext({ ...testInfo.project.use });
-  const fresh = await empty.newPage();
+  const empty = await devices.open();
+  const fresh = empty.page;
   await fresh.goto("/customers");
   await expect(fresh.getByText("No contacts yet. Add one, or import a CSV or vCard file.")).toBeVisible();
-  await restore(fresh, file, "Replace everything here");
+  await restore(empty, file, "Replace everything here");
   await fresh.goto("/customers");
   await expect(fresh.getByText(/^2 of 2$/)).toBeVisible();
   await expect(fresh.getByRole("link", { name: /زهرا/ })).toContainText("+989121110000");
   await expect(fresh.getByRole("link", { name: /Kaveh/ })).toContainText("+989352220000");
 
   // Merging the same backup again changes nothing and duplicates nothing.
-  await restore(fresh, file, "Merge with what is here (newer edits win)");
+  await restore(empty, file, "Merge with what is here (newer edits win)");
   await fresh.goto("/customers");
   await expect(fresh.getByText(/^2 of 2$/)).toBeVisible();
-  await empty.close();
 });
 
-test("a file that is not a backup is refused with a reason", async ({ page }) => {
-  await page.goto("/settings");
-  const section = page.locator("section").filter({ has: page.getByRole("heading", { name: "Backup" }) });
+test("a file that is not a backup is refused with a reason", async ({ app }) => {
+  await app.page.goto("/settings");
+  const section = app.section("Backup");
   await section.getByLabel("Restore from a backup file").setInputFiles({ name: "x.json", mimeType: "application/json", buffer: Buffer.from('{"hello": 1}') });
   await expect(section.getByRole("alert")).toHaveText("This is not a Rabet backup file that can be read: the file is not a Rabet backup");
 });

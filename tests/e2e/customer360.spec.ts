@@ -1,24 +1,13 @@
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type Page } from "./fixtures";
 import { readFileSync } from "node:fs";
-
-async function createContact(page: Page, first: string, last: string) {
-  await page.goto("/customers");
-  await page.getByRole("button", { name: "New contact" }).click();
-  const dialog = page.getByRole("dialog", { name: "New contact" });
-  await dialog.getByLabel("First name").fill(first);
-  await dialog.getByLabel("Last name").fill(last);
-  await dialog.getByRole("textbox", { name: "Phone numbers 1" }).fill("0912 345 6789");
-  await dialog.getByRole("button", { name: "Save" }).click();
-  await expect(dialog).toBeHidden();
-}
 
 /** The figure shown under a KPI label. */
 function kpi(page: Page, label: RegExp) {
   return page.getByRole("list", { name: "Key figures" }).getByRole("listitem").filter({ hasText: label });
 }
 
-test("customer 360: a call, a follow-up, a paid invoice and a rated ticket, in order, after a reload", async ({ page }) => {
-  await createContact(page, "Maryam", "Tehrani");
+test("customer 360: a call, a follow-up, a paid invoice and a rated ticket, in order, after a reload", async ({ app, page }) => {
+  await app.createContact({ first: "Maryam", last: "Tehrani", phone: "0912 345 6789" });
   await page.getByRole("link", { name: /Maryam Tehrani/ }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Maryam Tehrani" })).toBeVisible();
   await expect(page.getByText("Nothing has happened with this customer yet.")).toBeVisible();
@@ -103,8 +92,8 @@ test("customer 360: a call, a follow-up, a paid invoice and a rated ticket, in o
   await expect(upcoming.getByRole("link", { name: "Maryam Tehrani" })).toBeVisible();
 });
 
-test("a follow-up is marked done from the Tasks page and open ones export as an .ics file", async ({ page }) => {
-  await createContact(page, "Reza", "Karimi");
+test("a follow-up is marked done from the Tasks page and open ones export as an .ics file", async ({ app, page }) => {
+  await app.createContact({ first: "Reza", last: "Karimi", phone: "0912 345 6789" });
   await page.getByRole("link", { name: /Reza Karimi/ }).click();
   await page.getByRole("button", { name: "Schedule follow-up" }).click();
   const followUp = page.getByRole("dialog", { name: "New follow-up" });
@@ -134,8 +123,8 @@ test("a follow-up is marked done from the Tasks page and open ones export as an 
   await expect(page.getByRole("region", { name: /Done/ }).getByText("Call about the renewal")).toBeVisible();
 });
 
-test("the 360 page with 2,000 timeline entries draws them a page at a time", async ({ page }) => {
-  await createContact(page, "Busy", "Customer");
+test("the 360 page with 2,000 timeline entries draws them a page at a time", async ({ app, page }) => {
+  await app.createContact({ first: "Busy", last: "Customer", phone: "0912 345 6789" });
   await page.getByRole("link", { name: /Busy Customer/ }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Busy Customer" })).toBeVisible();
   const contactUrl = page.url();
@@ -176,8 +165,8 @@ test("the 360 page with 2,000 timeline entries draws them a page at a time", asy
   await expect(entries).toHaveCount(100);
 });
 
-test("a quote made on the Invoices page converts to an invoice for the same customer", async ({ page }) => {
-  await createContact(page, "Nima", "Rahimi");
+test("a quote made on the Invoices page converts to an invoice for the same customer", async ({ app, page }) => {
+  await app.createContact({ first: "Nima", last: "Rahimi", phone: "0912 345 6789" });
   await page.goto("/invoices");
   await page.getByRole("button", { name: "New quote" }).click();
   const quote = page.getByRole("dialog", { name: "New quote" });

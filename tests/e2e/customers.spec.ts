@@ -1,19 +1,8 @@
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test } from "./fixtures";
 
-async function openNewContact(page: Page) {
-  await page.goto("/customers");
-  await page.getByRole("button", { name: "New contact" }).click();
-  return page.getByRole("dialog", { name: "New contact" });
-}
-
-test("a contact with a Persian name and phone survives a reload and is found by Arabic spelling", async ({ page }) => {
-  const dialog = await openNewContact(page);
+test("a contact with a Persian name and phone survives a reload and is found by Arabic spelling", async ({ app, page }) => {
   // Persian yeh (ی) and keheh (ک) as a Persian keyboard types them.
-  await dialog.getByLabel("First name").fill("علی");
-  await dialog.getByLabel("Last name").fill("کریمی");
-  await dialog.getByRole("textbox", { name: "Phone numbers 1" }).fill("۰۹۱۲ ۳۴۵ ۶۷۸۹");
-  await dialog.getByRole("button", { name: "Save" }).click();
-  await expect(dialog).toBeHidden();
+  await app.createContact({ first: "علی", last: "کریمی", phone: "۰۹۱۲ ۳۴۵ ۶۷۸۹" });
 
   const row = page.getByRole("link", { name: /علی کریمی/ });
   await expect(row).toBeVisible();
@@ -32,16 +21,14 @@ test("a contact with a Persian name and phone survives a reload and is found by 
   await expect(page.getByText("Nothing matches the search and filters.")).toBeVisible();
 });
 
-test("markup in a name is shown as text, never run", async ({ page }) => {
+test("markup in a name is shown as text, never run", async ({ app, page }) => {
   let alerted = false;
   page.on("dialog", async (dialog) => {
     alerted = true;
     await dialog.dismiss();
   });
-  const dialog = await openNewContact(page);
   const name = "<img src=x onerror=alert(1)>";
-  await dialog.getByLabel("First name").fill(name);
-  await dialog.getByRole("button", { name: "Save" }).click();
+  await app.createContact({ first: name });
   const row = page.getByRole("link", { name });
   await expect(row).toBeVisible();
   await row.click();
@@ -50,8 +37,8 @@ test("markup in a name is shown as text, never run", async ({ page }) => {
   expect(alerted).toBe(false);
 });
 
-test("invalid input is explained next to the field and nothing is saved", async ({ page }) => {
-  const dialog = await openNewContact(page);
+test("invalid input is explained next to the field and nothing is saved", async ({ app, page }) => {
+  const dialog = await app.openNewContact();
   await dialog.getByRole("button", { name: "Save" }).click();
   await expect(dialog.getByText("Give at least a name, a phone number or an e-mail.")).toBeVisible();
   await dialog.getByLabel("First name").fill("Sara");
@@ -66,11 +53,8 @@ test("invalid input is explained next to the field and nothing is saved", async 
   await expect(page.getByRole("link", { name: /Sara/ })).toContainText("sara@example.com");
 });
 
-test("a contact can be edited, deleted and the delete undone", async ({ page }) => {
-  const dialog = await openNewContact(page);
-  await dialog.getByLabel("First name").fill("Reza");
-  await dialog.getByLabel("Tags").fill("vip, tehran");
-  await dialog.getByRole("button", { name: "Save" }).click();
+test("a contact can be edited, deleted and the delete undone", async ({ app, page }) => {
+  await app.createContact({ first: "Reza", tags: "vip, tehran" });
   await page.getByRole("link", { name: /Reza/ }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Reza" })).toBeVisible();
 

@@ -1,14 +1,7 @@
-import { expect, test, type Locator, type Page } from "@playwright/test";
+import { expect, test, type Locator, type Page } from "./fixtures";
 
 // Loading a few thousand sample records into IndexedDB takes a while on a busy machine.
 test.describe.configure({ timeout: 120_000 });
-
-/** Loads the sample workspace from settings, with the settings page in the current language. */
-async function loadSample(page: Page, button: string, done: RegExp) {
-  await page.goto("/settings");
-  await page.getByRole("button", { name: button }).click();
-  await expect(page.getByRole("status").filter({ hasText: done })).toBeVisible({ timeout: 90_000 });
-}
 
 /** A KPI card, found by its label in the "Key figures" list. */
 function card(page: Page, list: string, label: string): Locator {
@@ -34,8 +27,8 @@ test("the empty dashboard loads the sample workspace itself", async ({ page }) =
   await expect(breaches.getByRole("link").first()).toBeVisible({ timeout: 90_000 });
 });
 
-test("the sample workspace fills the dashboard; the range changes the numbers; a dormant customer opens", async ({ page }) => {
-  await loadSample(page, "Load sample workspace", /Sample workspace loaded/);
+test("the sample workspace fills the dashboard; the range changes the numbers; a dormant customer opens", async ({ app, page }) => {
+  await app.loadSample();
   await page.goto("/");
   await expect(page.getByRole("heading", { level: 1, name: "Dashboard" })).toBeVisible();
 
@@ -99,11 +92,9 @@ test("the sample workspace fills the dashboard; the range changes the numbers; a
   await expect(page.getByRole("heading", { level: 1, name })).toBeVisible();
 });
 
-test("the dashboard in Persian: Jalali months, Persian digits, charts mirrored", async ({ page }) => {
-  await page.goto("/settings");
-  await page.getByRole("combobox", { name: "Language" }).selectOption({ label: "فارسی" });
-  await expect(page.locator("html")).toHaveAttribute("dir", "rtl");
-  await loadSample(page, "بارگذاری فضای کار نمونه", /فضای کار نمونه بارگذاری شد/);
+test("the dashboard in Persian: Jalali months, Persian digits, charts mirrored", async ({ app, page }) => {
+  await app.setLanguage("fa");
+  await app.loadSample();
   await page.goto("/");
   await expect(page.getByRole("heading", { level: 1, name: "داشبورد" })).toBeVisible();
   await page.getByRole("combobox", { name: "بازه" }).selectOption({ label: "امسال" });
@@ -123,8 +114,8 @@ test("the dashboard in Persian: Jalali months, Persian digits, charts mirrored",
   await expectNoOverflow(page);
 });
 
-test("a segment is created from RFM classes and lists its members", async ({ page }) => {
-  await loadSample(page, "Load sample workspace", /Sample workspace loaded/);
+test("a segment is created from RFM classes and lists its members", async ({ app, page }) => {
+  await app.loadSample();
   await page.goto("/customers");
   await page.getByRole("link", { name: "Segments" }).click();
   await expect(page.getByRole("heading", { level: 1, name: "Segments" })).toBeVisible();

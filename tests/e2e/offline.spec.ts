@@ -1,4 +1,4 @@
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test, type Page } from "./fixtures";
 import { spawn, type ChildProcess } from "node:child_process";
 import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -76,15 +76,8 @@ test.describe("a new deploy", () => {
 });
 
 async function waitForHealth(origin: string) {
-  for (let attempt = 0; attempt < 100; attempt++) {
-    try {
-      if ((await fetch(`${origin}/api/health`)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  throw new Error(`server at ${origin} did not start`);
+  const healthy = () => fetch(`${origin}/api/health`).then((r) => r.ok, () => false);
+  await expect.poll(healthy, { message: `server at ${origin} did not start`, timeout: 10_000 }).toBe(true);
 }
 
 function workerVersion(dist: string): string {

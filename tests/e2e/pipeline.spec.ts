@@ -1,7 +1,4 @@
-import { expect, test, type Locator, type Page } from "@playwright/test";
-
-/** A stage's column on the board, found by its heading. */
-const column = (page: Page, stage: string) => page.getByRole("region", { name: stage, exact: true });
+import { expect, test, type Locator, type Page } from "./fixtures";
 
 /** The figure after a label in a column header ("Total", "Weighted"). */
 const figure = (col: Locator, label: string) => col.locator(`dt:text-is("${label}") + dd`);
@@ -21,23 +18,10 @@ async function mouseDrag(page: Page, from: Locator, to: Locator) {
   await page.mouse.up();
 }
 
-async function newDeal(page: Page, title: string, value: string) {
-  await page.getByRole("button", { name: "New deal", exact: true }).click();
-  const dialog = page.getByRole("dialog", { name: "New deal" });
-  await dialog.getByLabel("Title", { exact: true }).fill(title);
-  await dialog.getByLabel("Value", { exact: true }).fill(value);
-  await dialog.getByRole("button", { name: "Save" }).click();
-  await expect(dialog).toBeHidden();
-  const card = column(page, "Lead in").getByRole("article", { name: title });
-  await expect(card).toBeVisible();
-  return card;
-}
-
-test("a deal is dragged forward, moved back with the keyboard, and stays where it was left", async ({ page }) => {
-  await page.goto("/pipeline");
-  const card = await newDeal(page, "Office chairs", "1,000,000");
-  const leadIn = column(page, "Lead in");
-  const qualified = column(page, "Qualified");
+test("a deal is dragged forward, moved back with the keyboard, and stays where it was left", async ({ app, page }) => {
+  const card = await app.createDeal("Office chairs", "1,000,000");
+  const leadIn = app.column("Lead in");
+  const qualified = app.column("Qualified");
   await expect(figure(leadIn, "Total")).toHaveText("1,000,000 Toman");
   await expect(figure(leadIn, "Weighted")).toHaveText("100,000 Toman");
   await expect(figure(qualified, "Total")).toHaveText("0 Toman");
@@ -77,10 +61,9 @@ test("a deal is dragged forward, moved back with the keyboard, and stays where i
   await expect(dialog.getByRole("listitem")).toHaveText([/Qualified → Lead in/, /Lead in → Qualified/, /Lead in$/]);
 });
 
-test("a lost deal asks for a reason, leaves the board and stays in the table", async ({ page }) => {
-  await page.goto("/pipeline");
-  const lost = await newDeal(page, "Printer lease", "300,000");
-  const won = await newDeal(page, "Laptops", "2,000,000");
+test("a lost deal asks for a reason, leaves the board and stays in the table", async ({ app, page }) => {
+  const lost = await app.createDeal("Printer lease", "300,000");
+  const won = await app.createDeal("Laptops", "2,000,000");
 
   await lost.getByRole("button", { name: "Lost" }).click();
   const dialog = page.getByRole("dialog", { name: "Mark the deal as lost" });
@@ -93,7 +76,7 @@ test("a lost deal asks for a reason, leaves the board and stays in the table", a
 
   await won.getByRole("button", { name: "Won" }).click();
   await expect(page.getByRole("article", { name: "Laptops" })).toHaveCount(0);
-  await expect(figure(column(page, "Lead in"), "Total")).toHaveText("0 Toman");
+  await expect(figure(app.column("Lead in"), "Total")).toHaveText("0 Toman");
 
   await page.reload();
   await expect(page.getByRole("article")).toHaveCount(0);
@@ -108,10 +91,9 @@ test("a lost deal asks for a reason, leaves the board and stays in the table", a
   await expect(table.getByRole("row").nth(1)).toContainText("Laptops");
 });
 
-test("a long press and a finger drag move a card on a phone", async ({ page }, testInfo) => {
+test("a long press and a finger drag move a card on a phone", async ({ app, page }, testInfo) => {
   test.skip(testInfo.project.name !== "phone", "touch is the phone's way");
-  await page.goto("/pipeline");
-  const card = await newDeal(page, "Shop fittings", "500,000");
+  const card = await app.createDeal("Shop fittings", "500,000");
   const board = page.locator(".board");
   const start = await card.getByText("days in this stage").boundingBox();
   if (!start) throw new Error("the card is not on screen");
@@ -122,13 +104,16 @@ test("a long press and a finger drag move a card on a phone", async ({ page }, t
   const cdp = await page.context().newCDPSession(page);
   const touch = (type: string, x = 0) =>
     cdp.send("Input.dispatchTouchEvent", { type, touchPoints: type === "touchEnd" ? [] : [{ x, y }] });
+  await expect(card).not.toHaveClass(/(^|\s)dragging(\s|$)/);
   await touch("touchStart", start.x + 20);
-  await page.waitForTimeout(700);
+  // The finger rests until the card lifts: it is marked as dragged and a copy follows the finger.
+  await expect(card).toHaveClass(/(^|\s)dragging(\s|$)/);
+  await expect(page.locator(".drag-ghost")).toBeVisible();
   // Glide to the edge of the screen and rest there: the board scrolls sideways by itself
   // until the next column is well in view.
   for (let x = start.x + 20; x < viewport.width - 12; x += 30) await touch("touchMove", x);
   await touch("touchMove", viewport.width - 12);
-  const qualified = column(page, "Qualified");
+  const qualified = app.column("Qualified");
   await expect.poll(async () => (await qualified.boundingBox())!.x, { timeout: 5_000 }).toBeLessThan(200);
   expect(await board.evaluate((b) => b.scrollLeft)).toBeGreaterThan(100);
 
@@ -143,22 +128,20 @@ test("a long press and a finger drag move a card on a phone", async ({ page }, t
   await touch("touchMove", Math.max(target.x + 40, 80));
   await touch("touchEnd");
 
-  await expect(column(page, "Qualified").getByRole("article", { name: "Shop fittings" })).toBeVisible();
-  await expect(figure(column(page, "Qualified"), "Total")).toHaveText("500,000 Toman");
+  await expect(app.column("Qualified").getByRole("article", { name: "Shop fittings" })).toBeVisible();
+  await expect(figure(app.column("Qualified"), "Total")).toHaveText("500,000 Toman");
   await expect(page.getByRole("dialog")).toHaveCount(0);
   await page.reload();
-  await expect(column(page, "Qualified").getByRole("article", { name: "Shop fittings" })).toBeVisible();
+  await expect(app.column("Qualified").getByRole("article", { name: "Shop fittings" })).toBeVisible();
 });
 
-test("in Persian the first stage is on the right and the arrows follow", async ({ page }) => {
-  await page.goto("/pipeline");
-  await newDeal(page, "Carpets", "1,000");
-  await page.goto("/settings");
-  await page.getByRole("combobox", { name: "Language" }).selectOption({ label: "فارسی" });
+test("in Persian the first stage is on the right and the arrows follow", async ({ app, page }) => {
+  await app.createDeal("Carpets", "1,000");
+  await app.setLanguage("fa");
   await page.goto("/pipeline");
   // Stage names are the workspace's data: they stay as they were made.
-  const first = column(page, "Lead in");
-  const second = column(page, "Qualified");
+  const first = app.column("Lead in");
+  const second = app.column("Qualified");
   await expect(figure(first, "جمع")).toHaveText("۱٬۰۰۰ تومان");
   const [a, b] = [await first.boundingBox(), await second.boundingBox()];
   expect(a!.x).toBeGreaterThan(b!.x);
@@ -167,9 +150,8 @@ test("in Persian the first stage is on the right and the arrows follow", async (
   await expect(second.getByRole("article", { name: "Carpets" })).toBeFocused();
 });
 
-test("stages are renamed, reordered and deleted in settings, their deals moved where chosen", async ({ page }) => {
-  await page.goto("/pipeline");
-  await newDeal(page, "Signage", "40,000");
+test("stages are renamed, reordered and deleted in settings, their deals moved where chosen", async ({ app, page }) => {
+  await app.createDeal("Signage", "40,000");
   await page.goto("/settings");
   const section = page.getByRole("region", { name: "Pipelines and stages" });
   await section.getByRole("textbox", { name: "Stage name 2" }).fill("Discovery");
@@ -182,5 +164,5 @@ test("stages are renamed, reordered and deleted in settings, their deals moved w
   await page.goto("/pipeline");
   const headings = page.locator(".board-column h2");
   await expect(headings).toHaveText(["Discovery", "Negotiation", "Proposal"]);
-  await expect(column(page, "Proposal").getByRole("article", { name: "Signage" })).toBeVisible();
+  await expect(app.column("Proposal").getByRole("article", { name: "Signage" })).toBeVisible();
 });

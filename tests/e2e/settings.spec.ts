@@ -1,8 +1,8 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 
-test("team members added in settings become owners of contacts", async ({ page }) => {
+test("team members added in settings become owners of contacts", async ({ app, page }) => {
   await page.goto("/settings");
-  const team = page.locator("section").filter({ has: page.getByRole("heading", { name: "Team" }) });
+  const team = app.section("Team");
   await team.getByRole("button", { name: "Add member" }).click();
   await expect(team.getByText("Required")).toBeVisible();
   await team.getByLabel("Name").fill("Maryam Tehrani");
@@ -11,13 +11,7 @@ test("team members added in settings become owners of contacts", async ({ page }
   await team.getByRole("button", { name: "Add member" }).click();
   await expect(team.getByText("Maryam Tehrani")).toBeVisible();
 
-  await page.goto("/customers");
-  await page.getByRole("button", { name: "New contact" }).click();
-  const dialog = page.getByRole("dialog", { name: "New contact" });
-  await dialog.getByLabel("First name").fill("Owned");
-  await dialog.getByLabel("Owner").selectOption({ label: "Maryam Tehrani" });
-  await dialog.getByRole("button", { name: "Save" }).click();
-  await expect(dialog).toBeHidden();
+  await app.createContact({ first: "Owned", owner: "Maryam Tehrani" });
   await page.getByLabel("Owner").selectOption({ label: "Maryam Tehrani" });
   await expect(page.getByRole("link", { name: /Owned/ })).toBeVisible();
 });
@@ -36,9 +30,9 @@ test("workspace currency and calendar are saved", async ({ page }) => {
   await expect(page.getByLabel("Calendar").locator("option:checked")).toHaveText("Solar Hijri (Jalali)");
 });
 
-test("storage usage is shown and the data can be protected", async ({ page }) => {
+test("storage usage is shown and the data can be protected", async ({ app, page }) => {
   await page.goto("/settings");
-  const storage = page.locator("section").filter({ has: page.getByRole("heading", { name: "Storage on this device" }) });
+  const storage = app.section("Storage on this device");
   await expect(storage.getByText(/MB used of .* MB available to Rabet/)).toBeVisible();
   await expect(storage.getByText(/^(Protected|Not protected)/)).toBeVisible();
 });

@@ -1,0 +1,222 @@
+// What the end-to-end specs share: a page object for the app (`App`) and two fixtures.
+//
+//   import { expect, test } from "./fixtures";
+//   test("…", async ({ app, devices }) => { … });
+//
+// `app` is the test's page seen as Rabet; `devices` opens more browsers of the same project
+// (an empty one, or a team connected through the test server) and closes them afterwards.
+// Every helper waits for what the app shows once it is done (a dialog closing, a status
+// line, an attribute), never for a fixed time.
+
+import { expect, test as base, type Browser, type BrowserContext, type Locator, type Page, type TestInfo } from "@playwright/test";
+import { execFileSync } from "node:child_process";
+
+export { expect };
+export type { Locator, Page };
+
+export type Lang = "en" | "fa";
+
+/** What differs between the two languages in the helpers below. */
+const LABELS = {
+  en: { name: "English", sample: "Load sample workspace", sampleLoaded: /Sample workspace loaded/, dir: "ltr" },
+  fa: { name: "فارسی", sample: "بارگذاری فضای کار نمونه", sampleLoaded: /فضای کار نمونه بارگذاری شد/, dir: "rtl" },
+} as const;
+
+/** A contact's fields as the "New contact" form has them; all optional. */
+export interface Contact {
+  first?: string;
+  last?: string;
+  /** The first phone number. */
+  phone?: string;
+  /** The first e-mail address. */
+  email?: string;
+  /** Comma-separated. */
+  tags?: string;
+  /** A team member's name. */
+  owner?: string;
+}
+
+/** A file as `setInputFiles` takes it. */
+export interface UploadFile {
+  name: string;
+  mimeType: string;
+  buffer: Buffer;
+}
+
+/** Rabet in one browser page: the flows the specs share. */
+export class App {
+  /** The language the helpers expect the app in; `setLanguage` changes it. */
+  lang: Lang = "en";
+
+  constructor(readonly page: Page) {}
+
+  get context(): BrowserContext {
+    return this.page.context();
+  }
+
+  /** The main navigation (sidebar on a desktop, bar on a phone). */
+  nav(): Locator {
+    return this.page.getByRole("navigation", { name: this.lang === "en" ? "Main navigation" : "ناوبری اصلی" });
+  }
+
+  /** A section of the settings page, found by its heading. */
+  section(heading: string): Locator {
+    return this.page.locator("section").filter({ has: this.page.getByRole("heading", { name: heading }) });
+  }
+
+  /** Chooses the language in settings and waits until the whole page has switched. */
+  async setLanguage(lang: Lang) {
+    await this.page.goto("/settings");
+    await this.page.getByRole("combobox", { name: /^(Language|زبان)/ }).selectOption({ label: LABELS[lang].name });
+    const html = this.page.locator("html");
+    await expect(html).toHaveAttribute("lang", lang);
+    await expect(html).toHaveAttribute("dir", LABELS[lang].dir);
+    this.lang = lang;
+  }
+
+  /** Opens the "New contact" form on the customer list. */
+  async openNewContact(): Promise<Locator> {
+    await this.page.goto("/customers");
+    await this.page.getByRole("button", { name: "New contact" }).click();
+    const dialog = this.page.getByRole("dialog", { name: "New contact" });
+    await expect(dialog).toBeVisible();
+    return dialog;
+  }
+
+  /** Creates a contact through the form; returns once it is stored (the form closes then). */
+  async createContact(contact: Contact) {
+    const dialog = await this.openNewContact();
+    if (contact.first !== undefined) await dialog.getByLabel("First name").fill(contact.first);
+    if (contact.last !== undefined) await dialog.getByLabel("Last name").fill(contact.last);
+    if (contact.phone !== undefined) await dialog.getByRole("textbox", { name: "Phone numbers 1" }).fill(contact.phone);
+    if (contact.email !== undefined) await dialog.getByRole("textbox", { name: "E-mail addresses 1" }).fill(contact.email);
+    if (contact.tags !== undefined) await dialog.getByLabel("Tags").fill(contact.tags);
+    if (contact.owner !== undefined) await dialog.getByLabel("Owner").selectOption({ label: contact.owner });
+    await dialog.getByRole("button", { name: "Save" }).click();
+    await expect(dialog).toBeHidden();
+  }
+
+  /** Edits one field of a contact, reaching it through the app's own links (works offline). */
+  async editContact(name: RegExp, field: string, value: string) {
+    await this.nav().getByRole("link", { name: "Customers" }).click();
+    await this.page.getByRole("link", { name }).click();
+    await this.page.getByRole("button", { name: "Edit" }).click();
+    const dialog = this.page.getByRole("dialog", { name: "Edit contact" });
+    await dialog.getByLabel(field, { exact: true }).fill(value);
+    await dialog.getByRole("button", { name: "Save" }).click();
+    await expect(dialog).toBeHidden();
+  }
+
+  /** Imports a contacts file from the customer list's Import page (through the app's links). */
+  async importContacts(file: UploadFile, rows: number) {
+    await this.nav().getByRole("link", { name: "Customers" }).click();
+    await this.page.getByRole("link", { name: "Import" }).click();
+    await expect(this.page.getByRole("heading", { level: 1, name: "Import contacts" })).toBeVisible();
+    await this.page.getByLabel("Choose a CSV or vCard file").setInputFiles(file);
+    await this.page.getByRole("button", { name: `Import ${rows} rows` }).click();
+  }
+
+  /** A stage's column on the pipeline board, found by its heading. */
+  column(stage: string): Locator {
+    return this.page.getByRole("region", { name: stage, exact: true });
+  }
+
+  /** Creates a deal on the pipeline board; returns its card, in the first stage. */
+  async createDeal(title: string, value?: string): Promise<Locator> {
+    if (new URL(this.page.url()).pathname !== "/pipeline") await this.page.goto("/pipeline");
+    await this.page.getByRole("button", { name: "New deal", exact: true }).click();
+    const dialog = this.page.getByRole("dialog", { name: "New deal" });
+    await dialog.getByLabel("Title", { exact: true }).fill(title);
+    if (value !== undefined) await dialog.getByLabel("Value", { exact: true }).fill(value);
+    await dialog.getByRole("button", { name: "Save" }).click();
+    await expect(dialog).toBeHidden();
+    const card = this.column("Lead in").getByRole("article", { name: title });
+    await expect(card).toBeVisible();
+    return card;
+  }
+
+  /** Loads the sample workspace from settings (in the app's current language) and waits until it is stored. */
+  async loadSample() {
+    await this.page.goto("/settings");
+    await this.page.getByRole("button", { name: LABELS[this.lang].sample }).click();
+    // A few thousand records into IndexedDB take a while on a busy machine.
+    await expect(this.page.getByRole("status").filter({ hasText: LABELS[this.lang].sampleLoaded })).toBeVisible({ timeout: 90_000 });
+  }
+
+  /** The sync status line in the navigation. */
+  syncStatus(): Locator {
+    return this.page.locator(".nav-sync").getByRole("status");
+  }
+
+  /** Connects to the test server with `token` in settings and waits for the first sync. */
+  async connect(token: string, member: string) {
+    await this.page.goto("/settings");
+    const section = this.section("Team sync");
+    await section.getByLabel("Access token").fill(token);
+    await section.getByRole("button", { name: "Connect" }).click();
+    await expect(section.getByText(`Connected as ${member}`)).toBeVisible();
+    await expect(this.syncStatus()).toHaveText("Up to date");
+  }
+
+  /** Syncs now and waits until that sync (not an earlier one) has finished. */
+  async syncNow() {
+    const before = await this.syncStatus().getAttribute("data-synced-at");
+    await this.page.getByRole("button", { name: "Sync now" }).click();
+    await expect.poll(() => this.syncStatus().getAttribute("data-synced-at")).not.toBe(before);
+    await expect(this.syncStatus()).toHaveText("Up to date");
+  }
+}
+
+// The server the tests run against (see playwright.config.ts): its own CLI makes workspaces
+// and tokens in the same data directory.
+const serverBinary = "target/release/rabet-server";
+const dataDir = "target/e2e-data";
+
+function serverCli(...args: string[]): string {
+  return execFileSync(serverBinary, [...args, "--data-dir", dataDir], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).trim();
+}
+
+/** More browsers for one test, each with storage of its own, like separate devices. */
+export class Devices {
+  private readonly contexts: BrowserContext[] = [];
+
+  constructor(private readonly browser: Browser, private readonly testInfo: TestInfo) {}
+
+  /** A new, empty browser of the test's project (same viewport, locale and server). */
+  async open(): Promise<App> {
+    const context = await this.browser.newContext({ ...this.testInfo.project.use });
+    this.contexts.push(context);
+    return new App(await context.newPage());
+  }
+
+  /**
+   * A new workspace on the test server and one device per member, each connected with a token
+   * of its own and synced once.
+   */
+  async team(...members: string[]): Promise<App[]> {
+    const workspace = serverCli("workspace", "create", `e2e ${Date.now()} ${Math.random()}`);
+    const apps: App[] = [];
+    for (const member of members) {
+      const token = serverCli("token", "issue", "--workspace", workspace, "--member", member);
+      const app = await this.open();
+      await app.connect(token, member);
+      apps.push(app);
+    }
+    return apps;
+  }
+
+  async closeAll() {
+    for (const context of this.contexts.splice(0)) await context.close();
+  }
+}
+
+export const test = base.extend<{ app: App; devices: Devices }>({
+  app: async ({ page }, use) => {
+    await use(new App(page));
+  },
+  devices: async ({ browser }, use, testInfo) => {
+    const devices = new Devices(browser, testInfo);
+    await use(devices);
+    await devices.closeAll();
+  },
+});
