@@ -3,13 +3,14 @@
 //! Views never hold literals: they ask `Locale::t(Msg::…)`, so a string missing in one
 //! language is a compile error, not a blank on screen.
 
-use crate::store::StoreError;
+use crate::{file::ReadError, store::StoreError};
 use gloo_storage::{LocalStorage, Storage};
 use leptos::prelude::*;
 use rabet_domain::{
     import::{ContactField, RejectReason},
     locale::{format_number, Lang},
     model::{EmailLabel, LeadSource, LifecycleStage, PhoneLabel, Role},
+    text_file::NotText,
     validate::{PhoneError, ValidationError, ValidationErrorKind},
 };
 
@@ -314,6 +315,10 @@ messages! {
     ChooseFile => "Choose a CSV or vCard file", "یک فایل CSV یا vCard انتخاب کنید";
     FileUnreadable => "This file could not be read: {reason}", "این فایل خوانده نشد: {reason}";
     FileEmpty => "The file has no rows to import.", "فایل ردیفی برای ورود ندارد.";
+    FileIsWorkbook => "This is an Excel workbook (or another ZIP archive), not text. In Excel, choose File › Save As › “CSV UTF-8”, then pick the saved file.", "این فایل کارپوشهٔ اکسل (یا بایگانی ZIP دیگری) است، نه متن. در اکسل از File › Save As گزینهٔ «CSV UTF-8» را انتخاب کنید و فایل ذخیره‌شده را برگزینید.";
+    FileIsPdf => "This is a PDF document, not a text file.", "این فایل سند PDF است، نه فایل متنی.";
+    FileIsPicture => "This is a picture, not a text file.", "این فایل تصویر است، نه فایل متنی.";
+    FileNotText => "This file is not text: it holds bytes that no text file has.", "این فایل متنی نیست: بایت‌هایی دارد که هیچ فایل متنی ندارد.";
     ColumnMapping => "Columns", "ستون‌ها";
     ColumnMappingHint => "Check what each column of the file is. Guesses are made from the headers.", "بررسی کنید هر ستون فایل چیست. حدس‌ها از روی سرستون‌ها زده شده‌اند.";
     FileColumn => "Column in the file", "ستون فایل";
@@ -806,6 +811,21 @@ impl Locale {
                 None => self.validation(error),
             },
             RejectReason::UnreadableCard(_) => self.t(Msg::RejectUnreadableCard).to_owned(),
+        }
+    }
+
+    /// Why a chosen file could not be read, in words.
+    pub fn read_error(&self, error: &ReadError) -> String {
+        match error {
+            ReadError::Browser(reason) => self.fill(Msg::FileUnreadable, &[("reason", reason)]),
+            ReadError::NotText(kind) => self
+                .t(match kind {
+                    NotText::Workbook => Msg::FileIsWorkbook,
+                    NotText::Pdf => Msg::FileIsPdf,
+                    NotText::Picture => Msg::FileIsPicture,
+                    NotText::Binary => Msg::FileNotText,
+                })
+                .to_owned(),
         }
     }
 }

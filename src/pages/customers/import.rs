@@ -130,7 +130,11 @@ pub fn ImportContacts() -> impl IntoView {
         leptos::task::spawn_local(async move {
             let read = read_text(&file)
                 .await
-                .and_then(|text| Source::read(&file.name(), &text));
+                .map_err(|error| locale.read_error(&error))
+                .and_then(|text| {
+                    Source::read(&file.name(), &text)
+                        .map_err(|reason| locale.fill(Msg::FileUnreadable, &[("reason", &reason)]))
+                });
             match read {
                 Ok(read) => {
                     if let Source::Csv(table) = &read {
@@ -139,10 +143,8 @@ pub fn ImportContacts() -> impl IntoView {
                     read_error.set(None);
                     source.set(Some(read));
                 }
-                Err(reason) => {
-                    read_error.set(Some(
-                        locale.fill(Msg::FileUnreadable, &[("reason", &reason)]),
-                    ));
+                Err(message) => {
+                    read_error.set(Some(message));
                     source.set(None);
                 }
             }
