@@ -12,6 +12,7 @@ use rabet_domain::{
     model::{EmailLabel, LeadSource, LifecycleStage, PhoneLabel, Role},
     text_file::NotText,
     validate::{PhoneError, ValidationError, ValidationErrorKind},
+    vcard::{PropertyError, SkippedProperty},
 };
 
 const LANG_KEY: &str = "rabet.lang";
@@ -319,6 +320,10 @@ messages! {
     FileIsPdf => "This is a PDF document, not a text file.", "این فایل سند PDF است، نه فایل متنی.";
     FileIsPicture => "This is a picture, not a text file.", "این فایل تصویر است، نه فایل متنی.";
     FileNotText => "This file is not text: it holds bytes that no text file has.", "این فایل متنی نیست: بایت‌هایی دارد که هیچ فایل متنی ندارد.";
+    VCardSkipped => "{count} details could not be read and are left out; their contacts are still imported:", "{count} مورد از جزئیات خوانده نشد و کنار گذاشته می‌شود؛ مخاطبانشان با این حال وارد می‌شوند:";
+    SkippedCharset => "Line {line} ({property}): the character set {charset} is not supported", "سطر {line} ({property}): نویسه‌گان {charset} پشتیبانی نمی‌شود";
+    SkippedInvalidText => "Line {line} ({property}): the text is not valid in its character set", "سطر {line} ({property}): متن در نویسه‌گان خودش معتبر نیست";
+    SkippedInvalidBase64 => "Line {line} ({property}): the base64 text is not valid", "سطر {line} ({property}): متن base64 معتبر نیست";
     ColumnMapping => "Columns", "ستون‌ها";
     ColumnMappingHint => "Check what each column of the file is. Guesses are made from the headers.", "بررسی کنید هر ستون فایل چیست. حدس‌ها از روی سرستون‌ها زده شده‌اند.";
     FileColumn => "Column in the file", "ستون فایل";
@@ -343,6 +348,7 @@ messages! {
     DontImport => "Don't import", "وارد نشود";
     FullName => "Full name", "نام کامل";
     ExportCsv => "Export CSV", "خروجی CSV";
+    ExportVcard => "Export vCard", "خروجی vCard";
     RejectExtraFields => "The row has {fields} fields but the file has {headers} columns", "این ردیف {fields} خانه دارد اما فایل {headers} ستون دارد";
     RejectUnknownStage => "Unknown stage “{value}”", "وضعیت ناشناخته «{value}»";
     RejectUnknownSource => "Unknown source “{value}”", "منبع ناشناخته «{value}»";
@@ -827,6 +833,21 @@ impl Locale {
                 })
                 .to_owned(),
         }
+    }
+
+    /// A vCard property left out of its card, with its line, in words.
+    pub fn skipped_property(&self, skipped: &SkippedProperty) -> String {
+        let line = self.number(skipped.line);
+        let mut values = vec![("line", line.as_str()), ("property", skipped.name.as_str())];
+        let msg = match &skipped.error {
+            PropertyError::UnsupportedCharset(charset) => {
+                values.push(("charset", charset.as_str()));
+                Msg::SkippedCharset
+            }
+            PropertyError::InvalidText => Msg::SkippedInvalidText,
+            PropertyError::InvalidBase64 => Msg::SkippedInvalidBase64,
+        };
+        self.fill(msg, &values)
     }
 }
 

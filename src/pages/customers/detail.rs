@@ -11,6 +11,7 @@ mod timeline;
 
 use super::form::{CompanyForm, ContactForm};
 use crate::{
+    download::download_vcards,
     editing::delete_with_undo,
     i18n::{source_msg, stage_msg, use_locale, Msg},
     local_time::use_calendar,
@@ -229,6 +230,18 @@ fn ContactPage(contact: Contact) -> impl IntoView {
             </button>
         }
     };
+    let card = StoredValue::new(contact.clone());
+    let save_card = move || {
+        let save = move |_| {
+            card.with_value(|contact| {
+                let name = contact.display_name();
+                let file_name = format!("{}.vcf", if name.is_empty() { "contact" } else { &name });
+                // The browser shows a failed download itself.
+                let _ = download_vcards(workspace, [contact], &file_name);
+            })
+        };
+        view! { <button type="button" class="button" on:click=save>{move || locale.t(Msg::ExportVcard)}</button> }
+    };
     let address = [contact.address.line.as_str(), contact.address.city.as_str()]
         .into_iter()
         .filter(|s| !s.is_empty())
@@ -246,7 +259,7 @@ fn ContactPage(contact: Contact) -> impl IntoView {
 
     view! {
         <RecordHeader record=contact.clone() name=name set_editing=set_editing
-            actions=Box::new(move || view! { {call}{mail}{whatsapp}{telegram}{message()} }.into_any())
+            actions=Box::new(move || view! { {call}{mail}{whatsapp}{telegram}{message()}{save_card()} }.into_any())
         >
             <p class="page-intro">
                 <span class=format!("badge stage-{}", stage.as_str())>{move || locale.t(stage_msg(stage))}</span>

@@ -200,6 +200,7 @@ pub fn ImportContacts() -> impl IntoView {
             <p class="form-failure" role="alert">{move || read_error.get()}</p>
             {move || source.with(|s| s.as_ref().map(|s| s.rows() == 0)).unwrap_or(false)
                 .then(|| view! { <p role="alert">{move || locale.t(Msg::FileEmpty)}</p> })}
+            <SkippedProperties source=source />
         </section>
         {move || source.with(|s| matches!(s, Some(Source::Csv(_)))).then(|| view! { <Mapping source=source mapping=mapping /> })}
         {move || source.with(Option::is_some).then(|| view! { <PreviewRows source=source mapping=mapping /> })}
@@ -228,6 +229,30 @@ pub fn ImportContacts() -> impl IntoView {
         })}
         <p class="form-failure" role="alert">{move || failure.get().map(|m| locale.t(m))}</p>
         {move || report.get().map(|report| view! { <ImportReport report=report /> })}
+    }
+}
+
+/// The vCard properties that could not be decoded, each with its line; their cards are
+/// imported without them.
+#[component]
+fn SkippedProperties(source: RwSignal<Option<Source>>) -> impl IntoView {
+    let locale = use_locale();
+    move || {
+        let skipped = source.with(|s| match s {
+            Some(Source::VCard(parsed)) => parsed.skipped.clone(),
+            _ => Vec::new(),
+        });
+        (!skipped.is_empty()).then(|| {
+            let count = locale.number(skipped.len());
+            let items = skipped
+                .iter()
+                .map(|property| view! { <li>{locale.skipped_property(property)}</li> })
+                .collect_view();
+            view! {
+                <p>{locale.fill(Msg::VCardSkipped, &[("count", &count)])}</p>
+                <ul>{items}</ul>
+            }
+        })
     }
 }
 

@@ -3,7 +3,7 @@
 
 use super::form::{CompanyForm, ContactForm};
 use crate::{
-    download::download,
+    download::{download, download_vcards},
     i18n::{source_msg, stage_msg, use_locale, Msg},
     pages::PageHeader,
     widgets::SearchBox,
@@ -255,6 +255,15 @@ fn PeopleList() -> impl IntoView {
         // The browser shows a failed download itself; the list stays as it is.
         let _ = download("contacts.csv", "text/csv;charset=utf-8", &text);
     };
+    let export_vcard = move |_| {
+        workspace.contacts.with_untracked(|contacts| {
+            visible.with_untracked(|v| {
+                let shown = v.iter().map(|&at| contacts.at(at));
+                // As with the CSV, the browser shows a failed download itself.
+                let _ = download_vcards(workspace, shown, "contacts.vcf");
+            })
+        });
+    };
 
     view! {
         <div class="filters">
@@ -273,6 +282,7 @@ fn PeopleList() -> impl IntoView {
                 </select>
             </label>
             <button type="button" class="button" on:click=export>{move || locale.t(Msg::ExportCsv)}</button>
+            <button type="button" class="button" on:click=export_vcard>{move || locale.t(Msg::ExportVcard)}</button>
         </div>
         <p class="list-count" aria-live="polite">
             {move || {

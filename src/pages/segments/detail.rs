@@ -6,7 +6,7 @@ use super::{
     SegmentKey,
 };
 use crate::{
-    download::download,
+    download::{download, download_vcards},
     editing::delete_with_undo,
     i18n::{source_msg, stage_msg, use_locale, Locale, Msg},
     local_time::{now_ms, use_calendar},
@@ -209,6 +209,15 @@ fn SegmentPage(shown: Shown) -> impl IntoView {
         // The browser shows a failed download itself; the page stays as it is.
         let _ = download("segment.csv", "text/csv;charset=utf-8", &text);
     };
+    let export_vcard = move |_| {
+        workspace.contacts.with_untracked(|contacts| {
+            members.with_untracked(|positions| {
+                let shown = positions.iter().map(|at| contacts.at(*at));
+                // As with the CSV, the browser shows a failed download itself.
+                let _ = download_vcards(workspace, shown, "segment.vcf");
+            })
+        });
+    };
     let editing = RwSignal::new(false);
     let writing = RwSignal::new(false);
     let saved = StoredValue::new(saved);
@@ -233,6 +242,7 @@ fn SegmentPage(shown: Shown) -> impl IntoView {
             </div>
             <div class="record-actions">
                 <button type="button" class="button" on:click=export>{move || locale.t(Msg::ExportCsv)}</button>
+                <button type="button" class="button" on:click=export_vcard>{move || locale.t(Msg::ExportVcard)}</button>
                 <button type="button" class="button" aria-expanded=move || writing.get().to_string()
                     on:click=move |_| writing.update(|w| *w = !*w)>
                     {move || locale.t(Msg::MessageBatch)}
