@@ -27,7 +27,7 @@ pub async fn read_text(file: &File) -> Result<String, ReadError> {
         .await
         .map_err(|error| ReadError::Browser(describe(error)))?;
     let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
-    text_file::decode(&bytes).map_err(ReadError::NotText)
+    text_file::decode(bytes).map_err(ReadError::NotText)
 }
 
 fn describe(error: JsValue) -> String {

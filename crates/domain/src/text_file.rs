@@ -24,7 +24,8 @@ pub enum NotText {
     Binary,
 }
 
-/// Decodes a file's bytes, without its byte-order mark.
+/// Decodes a file's bytes, without its byte-order mark. UTF-8 (most files) keeps the bytes'
+/// buffer as the text's, so a large backup is not held twice.
 ///
 /// In order: known binary formats are refused by their first bytes; a byte-order mark names
 /// UTF-8 or UTF-16; UTF-16 without a mark is recognised by its NUL bytes (see
@@ -32,31 +33,37 @@ pub enum NotText {
 /// else is read as Windows-1256, where every byte is a character. Whatever the encoding, text
 /// with more than a few control characters (other than tab, line breaks and form feed) is
 /// refused as binary.
-pub fn decode(bytes: &[u8]) -> Result<String, NotText> {
-    if let Some(kind) = known_binary(bytes) {
+pub fn decode(bytes: impl Into<Vec<u8>>) -> Result<String, NotText> {
+    let mut bytes = bytes.into();
+    if let Some(kind) = known_binary(&bytes) {
         return Err(kind);
     }
-    let text = if let Some(rest) = bytes.strip_prefix(b"\xEF\xBB\xBF") {
-        String::from_utf8_lossy(rest).into_owned()
+    let text = if bytes.starts_with(UTF8_MARK) {
+        bytes.drain(..UTF8_MARK.len());
+        String::from_utf8(bytes)
+            .unwrap_or_else(|error| String::from_utf8_lossy(error.as_bytes()).into_owned())
     } else if let Some(rest) = bytes.strip_prefix(b"\xFF\xFE") {
         decode_utf16(rest, u16::from_le_bytes)
     } else if let Some(rest) = bytes.strip_prefix(b"\xFE\xFF") {
         decode_utf16(rest, u16::from_be_bytes)
-    } else if let Some(unit) = utf16_without_mark(bytes) {
-        decode_utf16(bytes, unit)
+    } else if let Some(unit) = utf16_without_mark(&bytes) {
+        decode_utf16(&bytes, unit)
     } else if bytes.contains(&0) {
         return Err(NotText::Binary);
     } else {
-        match std::str::from_utf8(bytes) {
-            Ok(text) => text.to_owned(),
-            Err(_) => bytes.iter().map(|&byte| windows_1256(byte)).collect(),
-        }
+        String::from_utf8(bytes).unwrap_or_else(|error| {
+            let bytes = error.as_bytes();
+            bytes.iter().map(|&byte| windows_1256(byte)).collect()
+        })
     };
     if has_many_controls(&text) {
         return Err(NotText::Binary);
     }
     Ok(text)
 }
+
+/// The byte-order mark of UTF-8.
+const UTF8_MARK: &[u8] = b"\xEF\xBB\xBF";
 
 /// The kind of a binary file whose first bytes are a known format's signature.
 fn known_binary(bytes: &[u8]) -> Option<NotText> {
@@ -84,20 +91,20 @@ fn known_binary(bytes: &[u8]) -> Option<NotText> {
 /// How many bytes the NUL pattern of UTF-16 is looked for in.
 const UTF16_SAMPLE: usize = 4096;
 
-/// UTF-16 text without a mark has at least one ASCII character in this many: a line break
-/// ends every line. Random bytes have a NUL byte in 256 on each side.
+/// UTF-16 without a mark is recognised when at least one character in this many is ASCII (a
+/// line break ends every line); random bytes have one NUL byte in 256 on each side.
 const MIN_ASCII_SHARE: usize = 32;
 
 /// Reads two bytes as one UTF-16 code unit, in one byte order.
 type CodeUnit = fn([u8; 2]) -> u16;
 
-/// The byte order of UTF-16 text without a byte-order mark, if the bytes look like it. Every
-/// ASCII character (digits, commas, spaces, line breaks — a CSV or vCard has many) is a NUL
-/// byte next to its code, so such text has NUL bytes at odd positions (little-endian) or at
-/// even ones (big-endian), at least one character in [`MIN_ASCII_SHARE`] — and hardly any
-/// at the others; a few characters such as U+0100 put a NUL on the other side. Random
-/// binary data has as few NUL bytes on one side as on the other. UTF-16 text with (almost) no
-/// ASCII character is not recognised; it is refused as binary rather than misread.
+/// The byte order of UTF-16 text without a byte-order mark, if the bytes look like it. In
+/// UTF-16 every ASCII character (digits, commas, spaces, line breaks: a CSV or vCard has
+/// many) has a NUL byte beside it, at odd positions in little-endian and at even ones in
+/// big-endian. So such text has NUL bytes on one side, for at least one character in
+/// [`MIN_ASCII_SHARE`], and hardly any on the other (a few characters, such as U+0100, put
+/// one there); random binary data has about as many on each side. UTF-16 text with (almost)
+/// no ASCII character is not recognised: it is refused as binary rather than misread.
 fn utf16_without_mark(bytes: &[u8]) -> Option<CodeUnit> {
     let sample = &bytes[..bytes.len().min(UTF16_SAMPLE)];
     let (mut at_even, mut at_odd) = (0usize, 0usize);
@@ -237,8 +244,8 @@ mod tests {
     fn reads_utf16_as_excel_writes_it() {
         let text = "نام\tتلفن\r\nعلی\t۰۹۱۲\r\n";
         for mark in [true, false] {
-            assert_eq!(decode(&utf16(text, u16::to_le_bytes, mark)).unwrap(), text);
-            assert_eq!(decode(&utf16(text, u16::to_be_bytes, mark)).unwrap(), text);
+            assert_eq!(decode(utf16(text, u16::to_le_bytes, mark)).unwrap(), text);
+            assert_eq!(decode(utf16(text, u16::to_be_bytes, mark)).unwrap(), text);
         }
     }
 
@@ -289,9 +296,9 @@ mod tests {
                 state.to_le_bytes()[0]
             })
             .collect();
-        assert_eq!(decode(&random), Err(NotText::Binary));
+        assert_eq!(decode(random.clone()), Err(NotText::Binary));
         let without_nul: Vec<u8> = random.iter().map(|&b| b.max(1)).collect();
-        assert_eq!(decode(&without_nul), Err(NotText::Binary));
+        assert_eq!(decode(without_nul), Err(NotText::Binary));
         assert_eq!(decode(b"name\x00\x00phone\x00"), Err(NotText::Binary));
         assert_eq!(
             decode(b"a\x01b\x02c\x03d\x04e\x05f\x06"),
@@ -316,9 +323,9 @@ mod tests {
         fn any_text_decodes_back_from_utf8_and_marked_utf16(text in "\\PC{0,60}") {
             prop_assert_eq!(decode(text.as_bytes()).unwrap(), text.clone());
             let marked_utf8 = [b"\xEF\xBB\xBF".as_slice(), text.as_bytes()].concat();
-            prop_assert_eq!(decode(&marked_utf8).unwrap(), text.clone());
-            prop_assert_eq!(decode(&utf16(&text, u16::to_le_bytes, true)).unwrap(), text.clone());
-            prop_assert_eq!(decode(&utf16(&text, u16::to_be_bytes, true)).unwrap(), text);
+            prop_assert_eq!(decode(marked_utf8).unwrap(), text.clone());
+            prop_assert_eq!(decode(utf16(&text, u16::to_le_bytes, true)).unwrap(), text.clone());
+            prop_assert_eq!(decode(utf16(&text, u16::to_be_bytes, true)).unwrap(), text);
         }
 
         #[test]
@@ -326,8 +333,8 @@ mod tests {
             rows in proptest::collection::vec("[a-zA-Z0-9 ,@.آ-ی۰-۹\u{200C}]{0,20}", 1..6),
         ) {
             let text = rows.join("\r\n") + "\r\n";
-            prop_assert_eq!(decode(&utf16(&text, u16::to_le_bytes, false)).unwrap(), text.clone());
-            prop_assert_eq!(decode(&utf16(&text, u16::to_be_bytes, false)).unwrap(), text);
+            prop_assert_eq!(decode(utf16(&text, u16::to_le_bytes, false)).unwrap(), text.clone());
+            prop_assert_eq!(decode(utf16(&text, u16::to_be_bytes, false)).unwrap(), text);
         }
     }
 }
