@@ -21,7 +21,7 @@ use rabet_domain::{
         ImportOutcome,
     },
     model::Contact,
-    vcard::{self, VCardImport},
+    vcard::{self, SkippedProperty, VCardImport},
 };
 
 /// Rows the preview imports to show what the mapping gives.
@@ -55,6 +55,14 @@ impl Source {
         match self {
             Source::Csv(table) => table.rows.len(),
             Source::VCard(parsed) => parsed.cards.len() + parsed.errors.len(),
+        }
+    }
+
+    /// vCard properties left out because they could not be decoded.
+    fn skipped(&self) -> Vec<SkippedProperty> {
+        match self {
+            Source::Csv(_) => Vec::new(),
+            Source::VCard(parsed) => parsed.skipped.clone(),
         }
     }
 
@@ -111,6 +119,7 @@ struct Report {
     imported: usize,
     headers: Vec<String>,
     outcome: ImportOutcome,
+    skipped: Vec<SkippedProperty>,
 }
 
 #[component]
@@ -160,6 +169,8 @@ pub fn ImportContacts() -> impl IntoView {
         };
         let headers =
             source.with_untracked(|s| s.as_ref().map(Source::headers).unwrap_or_default());
+        let skipped =
+            source.with_untracked(|s| s.as_ref().map(Source::skipped).unwrap_or_default());
         failure.set(None);
         leptos::task::spawn_local(async move {
             let total = outcome.contacts.len();
@@ -183,6 +194,7 @@ pub fn ImportContacts() -> impl IntoView {
                         imported: total,
                         headers,
                         outcome,
+                        skipped,
                     }));
                 }
                 Err(error) => failure.set(Some(store_error_msg(&error))),
@@ -200,7 +212,7 @@ pub fn ImportContacts() -> impl IntoView {
             <p class="form-failure" role="alert">{move || read_error.get()}</p>
             {move || source.with(|s| s.as_ref().map(|s| s.rows() == 0)).unwrap_or(false)
                 .then(|| view! { <p role="alert">{move || locale.t(Msg::FileEmpty)}</p> })}
-            <SkippedProperties source=source />
+            {move || view! { <SkippedProperties skipped=source.with(|s| s.as_ref().map(Source::skipped).unwrap_or_default()) /> }}
         </section>
         {move || source.with(|s| matches!(s, Some(Source::Csv(_)))).then(|| view! { <Mapping source=source mapping=mapping /> })}
         {move || source.with(Option::is_some).then(|| view! { <PreviewRows source=source mapping=mapping /> })}
@@ -235,25 +247,19 @@ pub fn ImportContacts() -> impl IntoView {
 /// The vCard properties that could not be decoded, each with its line; their cards are
 /// imported without them.
 #[component]
-fn SkippedProperties(source: RwSignal<Option<Source>>) -> impl IntoView {
+fn SkippedProperties(skipped: Vec<SkippedProperty>) -> impl IntoView {
     let locale = use_locale();
-    move || {
-        let skipped = source.with(|s| match s {
-            Some(Source::VCard(parsed)) => parsed.skipped.clone(),
-            _ => Vec::new(),
-        });
-        (!skipped.is_empty()).then(|| {
-            let count = locale.number(skipped.len());
-            let items = skipped
-                .iter()
-                .map(|property| view! { <li>{locale.skipped_property(property)}</li> })
-                .collect_view();
-            view! {
-                <p>{locale.fill(Msg::VCardSkipped, &[("count", &count)])}</p>
-                <ul>{items}</ul>
-            }
-        })
-    }
+    (!skipped.is_empty()).then(|| {
+        let count = skipped.len();
+        let items = skipped
+            .into_iter()
+            .map(|property| view! { <li>{move || locale.skipped_property(&property)}</li> })
+            .collect_view();
+        view! {
+            <p>{move || locale.fill(Msg::VCardSkipped, &[("count", &locale.number(count))])}</p>
+            <ul>{items}</ul>
+        }
+    })
 }
 
 /// The column mapping: one row per column of the file, with examples and a choice.
@@ -454,6 +460,7 @@ fn ImportReport(report: Report) -> impl IntoView {
             <p class="import-done">{move || locale.fill(Msg::ImportDone, &[("imported", &locale.number(imported))])}</p>
             {(empty > 0).then(|| view! { <p>{move || locale.fill(Msg::ImportEmptyLines, &[("count", &locale.number(empty))])}</p> })}
             <RejectedTable outcome=report.outcome.clone() />
+            <SkippedProperties skipped=report.skipped.clone() />
             {has_rejected.then(|| view! {
                 <button type="button" class="button" on:click=download_rejected>{move || locale.t(Msg::DownloadRejected)}</button>
             })}
