@@ -164,7 +164,10 @@ fn windows_1256(byte: u8) -> char {
     }
 }
 
-/// What Windows-1256 bytes 0x80..=0xFF stand for (the lower half is ASCII).
+/// What Windows-1256 bytes 0x80..=0xFF stand for (the lower half is ASCII). One departs from
+/// the code page: 0xED is Persian yeh `ی` (U+06CC), not Arabic yeh `ي`. The code page has no
+/// Persian yeh, so Windows saves it as 0xED; read back as Arabic yeh, every Persian name with
+/// a `ی` would come in with the Arabic letter, which is drawn differently at a word's end.
 const WINDOWS_1256_HIGH: [char; 128] = [
     '\u{20AC}', '\u{067E}', '\u{201A}', '\u{0192}', '\u{201E}', '\u{2026}', '\u{2020}', '\u{2021}',
     '\u{02C6}', '\u{2030}', '\u{0679}', '\u{2039}', '\u{0152}', '\u{0686}', '\u{0698}', '\u{0688}',
@@ -179,7 +182,7 @@ const WINDOWS_1256_HIGH: [char; 128] = [
     '\u{0630}', '\u{0631}', '\u{0632}', '\u{0633}', '\u{0634}', '\u{0635}', '\u{0636}', '\u{00D7}',
     '\u{0637}', '\u{0638}', '\u{0639}', '\u{063A}', '\u{0640}', '\u{0641}', '\u{0642}', '\u{0643}',
     '\u{00E0}', '\u{0644}', '\u{00E2}', '\u{0645}', '\u{0646}', '\u{0647}', '\u{0648}', '\u{00E7}',
-    '\u{00E8}', '\u{00E9}', '\u{00EA}', '\u{00EB}', '\u{0649}', '\u{064A}', '\u{00EE}', '\u{00EF}',
+    '\u{00E8}', '\u{00E9}', '\u{00EA}', '\u{00EB}', '\u{0649}', '\u{06CC}', '\u{00EE}', '\u{00EF}',
     '\u{064B}', '\u{064C}', '\u{064D}', '\u{064E}', '\u{00F4}', '\u{064F}', '\u{0650}', '\u{00F7}',
     '\u{0651}', '\u{00F9}', '\u{0652}', '\u{00FB}', '\u{00FC}', '\u{200E}', '\u{200F}', '\u{06D2}',
 ];
@@ -255,6 +258,7 @@ mod tests {
         let bytes = b"\xE4\xC7\xE3,\xCA\xE1\xDD\xE4\r\n\x81\x8E\xE6\xE5\xD4\r\n";
         assert_eq!(decode(bytes).unwrap(), "نام,تلفن\r\nپژوهش\r\n");
         assert_eq!(windows_1256(0x98), 'ک');
+        assert_eq!(windows_1256(0xED), 'ی');
         assert_eq!(windows_1256(0x90), 'گ');
         assert_eq!(windows_1256(b'A'), 'A');
     }
@@ -311,7 +315,7 @@ mod tests {
     #[test]
     fn decodes_named_charsets() {
         let decode = |bytes: &[u8], name: &str| Charset::named(name).unwrap().decode(bytes);
-        assert_eq!(decode(b"\xDA\xE1\xED", "windows-1256").unwrap(), "علي");
+        assert_eq!(decode(b"\xDA\xE1\xED", "windows-1256").unwrap(), "علی");
         assert_eq!(decode(b"caf\xE9", "ISO-8859-1").unwrap(), "café");
         assert_eq!(decode("علی".as_bytes(), "utf-8").unwrap(), "علی");
         assert_eq!(decode(b"\xFF", "UTF-8"), None);

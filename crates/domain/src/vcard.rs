@@ -1057,7 +1057,7 @@ mod tests {
              FN;ENCODING=BASE64:QWxpIF\r\n JlemFlaQ==\r\n\
              END:VCARD\r\n",
         );
-        assert_eq!(card.given_name.as_deref(), Some("علي"));
+        assert_eq!(card.given_name.as_deref(), Some("علی"));
         assert_eq!(card.full_name.as_deref(), Some("Ali Rezaei"));
         assert_eq!(decode_base64("TWFu").unwrap(), b"Man");
         assert_eq!(decode_base64("TWE=").unwrap(), b"Ma");
