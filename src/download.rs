@@ -1,6 +1,9 @@
-//! Saving a file the app made (CSV export, rejected rows, backup) to the user's device.
+//! Saving a file the app made (CSV and vCard export, rejected rows, backup) to the user's
+//! device.
 
-use crate::{i18n::Msg, notice::msg_reporter};
+use crate::{i18n::Msg, notice::msg_reporter, workspace::Workspace};
+use leptos::prelude::WithUntracked;
+use rabet_domain::{export::contacts_vcard, model::Contact, vcard::Version};
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Blob, BlobPropertyBag, HtmlAnchorElement, Url};
 
@@ -29,4 +32,22 @@ fn download(file_name: &str, mime: &str, content: &str) -> Result<(), JsValue> {
     anchor.set_download(file_name);
     anchor.click();
     Url::revoke_object_url(&url)
+}
+
+/// The media type of a vCard file, for [`file_saver`].
+pub const VCARD_MIME: &str = "text/vcard;charset=utf-8";
+
+/// `contacts` as one vCard file, in version 3.0, which phones import most widely; their
+/// companies' names come from `workspace`.
+pub fn vcards_text<'a>(
+    workspace: Workspace,
+    contacts: impl IntoIterator<Item = &'a Contact>,
+) -> String {
+    workspace.companies.with_untracked(|companies| {
+        contacts_vcard(
+            contacts,
+            &|id| companies.get(id).map(|c| c.name.clone()),
+            Version::V3,
+        )
+    })
 }

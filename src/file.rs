@@ -1,8 +1,9 @@
 //! Reading a file the user picked.
 
+use rabet_domain::text_file::{self, NotText};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{File, HtmlInputElement, TextDecoder, TextDecoderOptions};
+use web_sys::{File, HtmlInputElement};
 
 /// The first file chosen in a file input's change event.
 pub fn chosen_file(event: &web_sys::Event) -> Option<File> {
@@ -10,22 +11,23 @@ pub fn chosen_file(event: &web_sys::Event) -> Option<File> {
     input.files()?.get(0)
 }
 
-/// The file's text. UTF-8 first; a file that is not valid UTF-8 is read as Windows-1256,
-/// which Excel on Persian Windows uses when it saves "CSV" without "UTF-8".
-pub async fn read_text(file: &File) -> Result<String, String> {
+/// Why a chosen file gives no text.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ReadError {
+    /// The browser could not read the file (it was moved, or access was denied): its message.
+    Browser(String),
+    /// The file is a picture, a workbook or other bytes that are not text.
+    NotText(NotText),
+}
+
+/// The file's text, in whichever encoding it was saved (see [`text_file::decode`]: UTF-8,
+/// UTF-16 or Windows-1256), without a byte-order mark.
+pub async fn read_text(file: &File) -> Result<String, ReadError> {
     let buffer = JsFuture::from(file.array_buffer())
         .await
-        .map_err(describe)?;
-    let bytes = js_sys::Uint8Array::new(&buffer);
-    let strict = TextDecoderOptions::new();
-    strict.set_fatal(true);
-    let utf8 = TextDecoder::new_with_label_and_options("utf-8", &strict).map_err(describe)?;
-    match utf8.decode_with_buffer_source(&bytes) {
-        Ok(text) => Ok(text),
-        Err(_) => TextDecoder::new_with_label("windows-1256")
-            .and_then(|decoder| decoder.decode_with_buffer_source(&bytes))
-            .map_err(describe),
-    }
+        .map_err(|error| ReadError::Browser(describe(error)))?;
+    let bytes = js_sys::Uint8Array::new(&buffer).to_vec();
+    text_file::decode(bytes).map_err(ReadError::NotText)
 }
 
 fn describe(error: JsValue) -> String {

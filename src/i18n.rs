@@ -3,14 +3,16 @@
 //! Views never hold literals: they ask `Locale::t(Msg::…)`, so a string missing in one
 //! language is a compile error, not a blank on screen.
 
-use crate::store::StoreError;
+use crate::{file::ReadError, store::StoreError};
 use gloo_storage::{LocalStorage, Storage};
 use leptos::prelude::*;
 use rabet_domain::{
     import::{ContactField, RejectReason},
     locale::{format_number, Lang},
     model::{EmailLabel, LeadSource, LifecycleStage, PhoneLabel, Role},
+    text_file::NotText,
     validate::{PhoneError, ValidationError, ValidationErrorKind},
+    vcard::{PropertyError, SkippedProperty},
 };
 
 const LANG_KEY: &str = "rabet.lang";
@@ -318,6 +320,14 @@ messages! {
     ChooseFile => "Choose a CSV or vCard file", "یک فایل CSV یا vCard انتخاب کنید";
     FileUnreadable => "This file could not be read: {reason}", "این فایل خوانده نشد: {reason}";
     FileEmpty => "The file has no rows to import.", "فایل ردیفی برای ورود ندارد.";
+    FileIsWorkbook => "This is an Excel workbook (or another ZIP archive), not text. In Excel, choose File › Save As › “CSV UTF-8”, then pick the saved file.", "این فایل کارپوشهٔ اکسل (یا بایگانی ZIP دیگری) است، نه متن. در اکسل از File › Save As گزینهٔ «CSV UTF-8» را انتخاب کنید و فایل ذخیره‌شده را برگزینید.";
+    FileIsPdf => "This is a PDF document, not a text file.", "این فایل سند PDF است، نه فایل متنی.";
+    FileIsPicture => "This is a picture, not a text file.", "این فایل تصویر است، نه فایل متنی.";
+    FileNotText => "This file is not text: it holds bytes that no text file has.", "این فایل متنی نیست: بایت‌هایی دارد که هیچ فایل متنی ندارد.";
+    VCardSkipped => "{count} details could not be read and are left out; their contacts are still imported:", "{count} مورد از جزئیات خوانده نشد و کنار گذاشته می‌شود؛ مخاطبانشان با این حال وارد می‌شوند:";
+    SkippedCharset => "Line {line} ({property}): the character set {charset} is not supported", "سطر {line} ({property}): نویسه‌گان {charset} پشتیبانی نمی‌شود";
+    SkippedInvalidText => "Line {line} ({property}): the text is not valid in its character set", "سطر {line} ({property}): متن در نویسه‌گان خودش معتبر نیست";
+    SkippedInvalidBase64 => "Line {line} ({property}): the base64 text is not valid", "سطر {line} ({property}): متن base64 معتبر نیست";
     ColumnMapping => "Columns", "ستون‌ها";
     ColumnMappingHint => "Check what each column of the file is. Guesses are made from the headers.", "بررسی کنید هر ستون فایل چیست. حدس‌ها از روی سرستون‌ها زده شده‌اند.";
     FileColumn => "Column in the file", "ستون فایل";
@@ -342,6 +352,7 @@ messages! {
     DontImport => "Don't import", "وارد نشود";
     FullName => "Full name", "نام کامل";
     ExportCsv => "Export CSV", "خروجی CSV";
+    ExportVcard => "Export vCard", "خروجی vCard";
     RejectExtraFields => "The row has {fields} fields but the file has {headers} columns", "این ردیف {fields} خانه دارد اما فایل {headers} ستون دارد";
     RejectUnknownStage => "Unknown stage “{value}”", "وضعیت ناشناخته «{value}»";
     RejectUnknownSource => "Unknown source “{value}”", "منبع ناشناخته «{value}»";
@@ -815,6 +826,36 @@ impl Locale {
             },
             RejectReason::UnreadableCard(_) => self.t(Msg::RejectUnreadableCard).to_owned(),
         }
+    }
+
+    /// Why a chosen file could not be read, in words.
+    pub fn read_error(&self, error: &ReadError) -> String {
+        match error {
+            ReadError::Browser(reason) => self.fill(Msg::FileUnreadable, &[("reason", reason)]),
+            ReadError::NotText(kind) => self
+                .t(match kind {
+                    NotText::Workbook => Msg::FileIsWorkbook,
+                    NotText::Pdf => Msg::FileIsPdf,
+                    NotText::Picture => Msg::FileIsPicture,
+                    NotText::Binary => Msg::FileNotText,
+                })
+                .to_owned(),
+        }
+    }
+
+    /// A vCard property left out of its card, with its line, in words.
+    pub fn skipped_property(&self, skipped: &SkippedProperty) -> String {
+        let line = self.number(skipped.line);
+        let mut values = vec![("line", line.as_str()), ("property", skipped.name.as_str())];
+        let msg = match &skipped.error {
+            PropertyError::UnsupportedCharset(charset) => {
+                values.push(("charset", charset.as_str()));
+                Msg::SkippedCharset
+            }
+            PropertyError::InvalidText => Msg::SkippedInvalidText,
+            PropertyError::InvalidBase64 => Msg::SkippedInvalidBase64,
+        };
+        self.fill(msg, &values)
     }
 }
 

@@ -1,10 +1,16 @@
-//! CSV export of contacts, in columns that [`crate::import`] reads back: exporting, editing
-//! in a spreadsheet and importing again loses nothing but the address's split into line and
-//! city, and the "other" label of e-mails (exported as work e-mails).
+//! Export of contacts that [`crate::import`] reads back.
+//!
+//! - CSV, in columns the importer recognises: exporting, editing in a spreadsheet and
+//!   importing again loses nothing but the address's split into line and city, and the
+//!   "other" label of e-mails (exported as work e-mails).
+//! - vCard 3.0 or 4.0, for phones and address books: a card carries names, company, job
+//!   title, phones and e-mails with their labels, WhatsApp and Telegram, the address, tags
+//!   and notes, but not what only a CRM has (stage, source, owner).
 
 use crate::csv;
 use crate::id::Id;
 use crate::model::{Contact, EmailLabel, PhoneLabel};
+use crate::vcard::{self, Version};
 
 /// The phone columns, one per label, in the order the importer's header names know them.
 const PHONE_COLUMNS: [(PhoneLabel, &str); 5] = [
@@ -111,6 +117,85 @@ pub fn contacts_csv<'a>(
     csv::write(&headers, rows)
 }
 
+/// Writes `contacts` as vCards of `version`. `company_name` turns a company id into the
+/// organisation the card names.
+pub fn contacts_vcard<'a>(
+    contacts: impl IntoIterator<Item = &'a Contact>,
+    company_name: &dyn Fn(&Id) -> Option<String>,
+    version: Version,
+) -> String {
+    let mut writer = vcard::Writer::new(version);
+    for contact in contacts {
+        writer.begin_card();
+        writer.name(
+            &contact.last_name,
+            &contact.first_name,
+            &contact.full_name(),
+        );
+        let company = contact.company_id.as_ref().and_then(company_name);
+        writer.text("ORG", &[], &[company.as_deref().unwrap_or_default()]);
+        writer.text("TITLE", &[], &[&contact.job_title]);
+        for phone in &contact.phones {
+            write_phone(&mut writer, phone.label, &phone.number);
+        }
+        for email in &contact.emails {
+            let types = match (version, email.label) {
+                (Version::V3, EmailLabel::Work) => "TYPE=internet,work",
+                (Version::V3, EmailLabel::Personal) => "TYPE=internet,home",
+                (Version::V3, EmailLabel::Other) => "TYPE=internet,other",
+                (Version::V4, EmailLabel::Work) => "TYPE=work",
+                (Version::V4, EmailLabel::Personal) => "TYPE=home",
+                (Version::V4, EmailLabel::Other) => "TYPE=other",
+            };
+            writer.text("EMAIL", &[types], &[&email.address]);
+        }
+        writer.text("X-WHATSAPP", &[], &[&contact.whatsapp]);
+        writer.text("X-TELEGRAM", &[], &[&contact.telegram]);
+        let address = &contact.address;
+        writer.text(
+            "ADR",
+            &[],
+            &[
+                "",
+                "",
+                &address.line,
+                &address.city,
+                &address.province,
+                &address.postal_code,
+                &address.country,
+            ],
+        );
+        let tags: Vec<String> = contact.tags.iter().map(|tag| vcard::escape(tag)).collect();
+        if !tags.is_empty() {
+            writer.raw("CATEGORIES", &[], &tags.join(","));
+        }
+        writer.text("NOTE", &[], &[&contact.notes]);
+        writer.end_card();
+    }
+    writer.finish()
+}
+
+/// A `TEL` property: in 4.0 a `tel:` URI when the number is one (as stored numbers in E.164
+/// are), else text, which both versions allow.
+fn write_phone(writer: &mut vcard::Writer, label: PhoneLabel, number: &str) {
+    let types = match label {
+        PhoneLabel::Mobile => "TYPE=cell,voice",
+        PhoneLabel::Work => "TYPE=work,voice",
+        PhoneLabel::Home => "TYPE=home,voice",
+        PhoneLabel::Fax => "TYPE=fax",
+        PhoneLabel::Other => "TYPE=other,voice",
+    };
+    let is_uri = !number.is_empty()
+        && number
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, '+' | '-'));
+    if writer.version() == Version::V4 && is_uri {
+        writer.raw("TEL", &["VALUE=uri", types], &format!("tel:{number}"));
+    } else {
+        writer.text("TEL", &[types], &[number]);
+    }
+}
+
 /// The column an e-mail of `label` goes to: "other" has no header of its own.
 fn email_column(label: EmailLabel) -> EmailLabel {
     match label {
@@ -149,8 +234,8 @@ fn padded(values: impl Iterator<Item = String>, count: usize) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::import::{guess_mapping, import_rows, ImportContext};
-    use crate::model::{Company, Email, LeadSource, LifecycleStage, Phone, TeamMember};
+    use crate::import::{guess_mapping, import_rows, import_vcards, ImportContext, ImportOutcome};
+    use crate::model::{Address, Company, Email, LeadSource, LifecycleStage, Phone, TeamMember};
 
     fn id(s: &str) -> Id {
         Id::from_string(s)
@@ -194,6 +279,13 @@ mod tests {
             whatsapp: "+989123456789".into(),
             telegram: "ali_k".into(),
             tags: vec!["vip".into(), "تهران".into()],
+            address: Address {
+                line: "خیابان ولیعصر، کوچهٔ بهار; پلاک ۱۲".into(),
+                city: "تهران".into(),
+                province: "تهران".into(),
+                postal_code: "1234567890".into(),
+                country: "ایران".into(),
+            },
             lifecycle_stage: LifecycleStage::Customer,
             source: Some(LeadSource::Exhibition),
             owner_id: Some(owner.id.clone()),
@@ -203,6 +295,16 @@ mod tests {
         let sara = Contact {
             id: id("c-2"),
             first_name: "Sara".into(),
+            phones: vec![
+                Phone {
+                    label: PhoneLabel::Fax,
+                    number: "+982122223333".into(),
+                },
+                Phone {
+                    label: PhoneLabel::Other,
+                    number: "+982144445555".into(),
+                },
+            ],
             emails: vec![Email {
                 label: EmailLabel::Personal,
                 address: "sara@example.com".into(),
@@ -210,6 +312,30 @@ mod tests {
             ..Contact::default()
         };
         (vec![ali, sara], company, owner)
+    }
+
+    /// Imports into a workspace holding only `company` and `owner`; nothing may be rejected.
+    fn import_into(
+        company: &Company,
+        owner: &TeamMember,
+        import: impl FnOnce(&mut ImportContext<'_>) -> ImportOutcome,
+    ) -> ImportOutcome {
+        let mut counter = 0;
+        let mut new_id = || {
+            counter += 1;
+            id(&format!("new-{counter}"))
+        };
+        let mut ctx = ImportContext::new(
+            &mut new_id,
+            0,
+            None,
+            std::slice::from_ref(company),
+            std::slice::from_ref(owner),
+            &[],
+        );
+        let outcome = import(&mut ctx);
+        assert!(outcome.rejected.is_empty(), "{:?}", outcome.rejected);
+        outcome
     }
 
     #[test]
@@ -232,6 +358,8 @@ mod tests {
                 "Mobile",
                 "Mobile 2",
                 "Work phone",
+                "Fax",
+                "Other phone",
                 "Email",
                 "Personal email",
                 "WhatsApp",
@@ -244,7 +372,7 @@ mod tests {
                 "Notes"
             ]
         );
-        assert_eq!(table.rows[1].get(8), "sara@example.com");
+        assert_eq!(table.rows[1].get(10), "sara@example.com");
     }
 
     #[test]
@@ -257,21 +385,7 @@ mod tests {
         );
         let table = csv::parse(&text).unwrap();
         let mapping = guess_mapping(&table.headers);
-        let mut counter = 0;
-        let mut new_id = || {
-            counter += 1;
-            id(&format!("new-{counter}"))
-        };
-        let mut ctx = ImportContext::new(
-            &mut new_id,
-            0,
-            None,
-            std::slice::from_ref(&company),
-            std::slice::from_ref(&owner),
-            &[],
-        );
-        let outcome = import_rows(&table, &mapping, &mut ctx);
-        assert!(outcome.rejected.is_empty(), "{:?}", outcome.rejected);
+        let outcome = import_into(&company, &owner, |ctx| import_rows(&table, &mapping, ctx));
         assert!(outcome.new_companies.is_empty());
         assert_eq!(outcome.contacts.len(), contacts.len());
         for (original, imported) in contacts.iter().zip(&outcome.contacts) {
@@ -285,6 +399,41 @@ mod tests {
                 ..original.clone()
             };
             assert_eq!(imported, &expected);
+        }
+    }
+
+    #[test]
+    fn importing_a_vcard_export_gives_the_same_contacts() {
+        let (mut contacts, company, owner) = sample();
+        // Unlike the CSV, a card keeps the "other" label of an e-mail.
+        contacts[1].emails.push(Email {
+            label: EmailLabel::Other,
+            address: "sara@other.example".into(),
+        });
+        for version in [Version::V3, Version::V4] {
+            let text = contacts_vcard(
+                &contacts,
+                &|i| (*i == company.id).then(|| company.name.clone()),
+                version,
+            );
+            let parsed = vcard::parse(&text);
+            assert_eq!((&parsed.errors, &parsed.skipped), (&vec![], &vec![]));
+            let outcome = import_into(&company, &owner, |ctx| import_vcards(&parsed, ctx));
+            assert_eq!(outcome.contacts.len(), contacts.len());
+            for (original, imported) in contacts.iter().zip(&outcome.contacts) {
+                // What a card does not carry: the id, timestamps, stage, source and owner.
+                let expected = Contact {
+                    id: imported.id.clone(),
+                    created_at: imported.created_at,
+                    lifecycle_stage: imported.lifecycle_stage,
+                    lifecycle_changed_at: imported.lifecycle_changed_at,
+                    became_customer_at: imported.became_customer_at,
+                    source: imported.source,
+                    owner_id: imported.owner_id.clone(),
+                    ..original.clone()
+                };
+                assert_eq!(imported, &expected, "{version:?}");
+            }
         }
     }
 }

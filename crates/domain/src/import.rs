@@ -549,7 +549,8 @@ fn draft_from_card(card: &VCard) -> Draft {
         company: text(&card.organization),
         ..Draft::default()
     };
-    draft.contact.address.line = text(&card.address);
+    draft.contact.address = card.address.clone().unwrap_or_default();
+    draft.contact.tags = card.categories.clone();
     let mut leftovers = Vec::new();
     for messenger in &card.messengers {
         let slot = match messenger.service.as_str() {
@@ -581,6 +582,8 @@ fn card_phone(tel: &TypedValue) -> Phone {
         PhoneLabel::Work
     } else if has(&["home"]) {
         PhoneLabel::Home
+    } else if has(&["other"]) {
+        PhoneLabel::Other
     } else {
         PhoneLabel::default()
     };
@@ -594,6 +597,8 @@ fn card_email(email: &TypedValue) -> Email {
     let has = |name: &str| email.labels.iter().any(|l| l == name);
     let label = if has("home") || has("personal") {
         EmailLabel::Personal
+    } else if has("other") {
+        EmailLabel::Other
     } else {
         EmailLabel::Work
     };

@@ -28,5 +28,6 @@ pub mod sample;
 pub mod search;
 pub mod segment;
 pub mod sync;
+pub mod text_file;
 pub mod validate;
 pub mod vcard;

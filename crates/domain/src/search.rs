@@ -2,17 +2,22 @@
 //! queries against it.
 //!
 //! Persian users type on Persian and Arabic keyboards, with and without diacritics and
-//! zero-width non-joiners, and Latin names arrive with and without accents. Records store
+//! zero-width non-joiners, write one word with or without a space inside it, and paste text
+//! from PDFs in presentation forms; Latin names arrive with and without accents. Records store
 //! [`search_text`] once; each keystroke parses a [`Query`] once and then tests every record
 //! with [`Query::matches`], which does not allocate.
 
+mod forms;
+
 use crate::locale::digit_value;
+use forms::{arabic_presentation_letters, latin_base};
 
 /// What folding does with one (already lowercased) character.
 enum Folded {
     Drop,
     Separator,
     Char(char),
+    /// Letters that fold further, such as the Arabic letters a presentation form stands for.
     Str(&'static str),
 }
 
@@ -23,29 +28,24 @@ enum Folded {
 ///   Arabic keyboard layouts type them in Persian words.
 /// - Heh with yeh `ۀ` and teh marbuta `ة` become `ه`, and `أ إ ٱ آ` become `ا`, `ؤ` becomes `و`:
 ///   writers often leave out the hamza, madda or dots.
+/// - Arabic presentation forms (what text copied from a PDF often holds: "ﻋﻠﻲ") become the
+///   letters they are shapes of, and the lam-alef ligature `ﻻ` becomes `لا`.
 /// - Persian and Arabic-Indic digits become ASCII: phones and numbers are typed in all three.
-/// - Zero-width and bidi controls (ZWNJ U+200C, U+200B, U+200D, U+200E, U+200F, U+061C, the
-///   embeddings, isolates and U+FEFF) are removed: they only affect shaping and display, so
-///   "می‌خواهم" and "میخواهم" are one word.
+///   Full-width forms (`Ａ１，`, typed with East Asian input methods) become ASCII too.
+/// - Invisible format characters are removed: zero-width (non-)joiners and spaces, the word
+///   joiner U+2060, the soft hyphen U+00AD, bidi marks, embeddings and isolates, variation
+///   selectors and U+FEFF. They only affect shaping, line breaking and display, so
+///   "می‌خواهم" and "میخواهم" are one word, and a soft hyphen does not split one.
 /// - Tatweel `ـ` (it only stretches letters), Arabic diacritics (U+064B..=U+065F, U+0670) and
 ///   Latin combining accents (U+0300..=U+036F) are removed: vowel marks are optional.
 /// - Text is lowercased (Unicode), final sigma becomes sigma, and accented Latin letters lose
-///   their accents (`é` → `e`, `ß` → `ss`): "José" is found by "jose".
+///   their accents (`é` → `e`, `ß` → `ss`, `ệ` → `e`): "José" is found by "jose".
 /// - Any other character that is not a letter or digit (spaces, punctuation, symbols) separates
 ///   words: runs become one space, and the ends are trimmed.
 pub fn normalize(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars().flat_map(char::to_lowercase) {
-        match fold(c) {
-            Folded::Drop => {}
-            Folded::Separator => {
-                if !out.is_empty() && !out.ends_with(' ') {
-                    out.push(' ');
-                }
-            }
-            Folded::Char(c) => out.push(c),
-            Folded::Str(s) => out.push_str(s),
-        }
+        push_folded(&mut out, c);
     }
     if out.ends_with(' ') {
         out.pop();
@@ -53,12 +53,30 @@ pub fn normalize(text: &str) -> String {
     out
 }
 
+fn push_folded(out: &mut String, c: char) {
+    match fold(c) {
+        Folded::Drop => {}
+        Folded::Separator => {
+            if !out.is_empty() && !out.ends_with(' ') {
+                out.push(' ');
+            }
+        }
+        Folded::Char(c) => out.push(c),
+        Folded::Str(letters) => letters.chars().for_each(|c| push_folded(out, c)),
+    }
+}
+
 fn fold(c: char) -> Folded {
     match c {
-        '\u{200B}'..='\u{200F}'
+        '\u{00AD}'
+        | '\u{034F}'
         | '\u{061C}'
+        | '\u{180E}'
+        | '\u{200B}'..='\u{200F}'
         | '\u{202A}'..='\u{202E}'
-        | '\u{2066}'..='\u{2069}'
+        | '\u{2060}'..='\u{2064}'
+        | '\u{2066}'..='\u{206F}'
+        | '\u{FE00}'..='\u{FE0F}'
         | '\u{FEFF}'
         | '\u{0640}'
         | '\u{064B}'..='\u{065F}'
@@ -71,8 +89,12 @@ fn fold(c: char) -> Folded {
         'ؤ' => Folded::Char('و'),
         // Lowercasing a lone Σ gives σ, but "ς" ends words already typed in lowercase.
         'ς' => Folded::Char('σ'),
+        // Full-width ASCII sits at a fixed distance from ASCII; the result folds as ASCII does.
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).map_or(Folded::Drop, fold),
         _ => {
-            if let Some(value) = digit_value(c) {
+            if let Some(letters) = arabic_presentation_letters(c) {
+                Folded::Str(letters)
+            } else if let Some(value) = digit_value(c) {
                 Folded::Char(char::from(b'0' + value as u8))
             } else if let Some(base) = latin_base(c) {
                 Folded::Str(base)
@@ -85,39 +107,6 @@ fn fold(c: char) -> Folded {
     }
 }
 
-/// The unaccented spelling of a Latin-1 or Latin Extended-A letter. Latin-1 is matched in
-/// lowercase only since text is lowercased first; Extended-A interleaves cases, so its ranges
-/// cover both.
-fn latin_base(c: char) -> Option<&'static str> {
-    Some(match c {
-        'à'..='å' | 'Ā'..='ą' => "a",
-        'æ' => "ae",
-        'ç' | 'Ć'..='č' => "c",
-        'ð' | 'Ď'..='đ' => "d",
-        'è'..='ë' | 'Ē'..='ě' => "e",
-        'Ĝ'..='ģ' => "g",
-        'Ĥ'..='ħ' => "h",
-        'ì'..='ï' | 'Ĩ'..='ı' => "i",
-        'Ĳ'..='ĳ' => "ij",
-        'Ĵ'..='ĵ' => "j",
-        'Ķ'..='ĸ' => "k",
-        'Ĺ'..='ł' => "l",
-        'ñ' | 'Ń'..='ŋ' => "n",
-        'ò'..='ö' | 'ø' | 'Ō'..='ő' => "o",
-        'Œ'..='œ' => "oe",
-        'Ŕ'..='ř' => "r",
-        'ß' => "ss",
-        'Ś'..='š' | 'ſ' => "s",
-        'Ţ'..='ŧ' => "t",
-        'þ' => "th",
-        'ù'..='ü' | 'Ũ'..='ų' => "u",
-        'Ŵ'..='ŵ' => "w",
-        'ý' | 'ÿ' | 'Ŷ'..='Ÿ' => "y",
-        'Ź'..='ž' => "z",
-        _ => return None,
-    })
-}
-
 /// The digits of a phone number as ASCII, without `+`, spaces, dashes or parentheses, so that
 /// "+98 912 345-6789" is stored as "989123456789" and any run of its digits can be found.
 pub fn normalize_phone_digits(phone: &str) -> String {
@@ -128,22 +117,37 @@ pub fn normalize_phone_digits(phone: &str) -> String {
         .collect()
 }
 
-/// The text a record is searched by: its normalized text fields followed by the digits of its
-/// phone numbers (see [`normalize_phone_digits`]), separated by spaces.
+/// The text a record is searched by: each text field [`normalize`]d with its spaces removed,
+/// then the digits of its phone numbers (see [`normalize_phone_digits`]), one space between
+/// fields.
+///
+/// Spaces go because Persian writes the parts of one word with a space, a zero-width
+/// non-joiner or nothing between them ("می خواهم", "می‌خواهم", "میخواهم"; "علی رضا",
+/// "علیرضا"), and each spelling must find the others. Query words never hold a space, and a
+/// word found in a field is still found once the field's spaces are gone, so the spaceless
+/// field only adds the matches that span a space; a query that has the space ("می خواهم")
+/// finds the spaceless word already, since each of its words is searched on its own. This
+/// costs nothing at search time: the text is no longer and [`Haystack`] still scans it once
+/// per query word (a second, spaceless copy of each text would double the haystack, and a
+/// matcher skipping spaces would give up the fast substring search). Fields keep a space
+/// between them so that no word is found across two of them (a name's end and a company's
+/// start, or two phone numbers).
 pub fn search_text<'a>(
     texts: impl IntoIterator<Item = &'a str>,
     phones: impl IntoIterator<Item = &'a str>,
 ) -> String {
     let mut out = String::new();
-    let pieces = texts
-        .into_iter()
-        .map(normalize)
-        .chain(phones.into_iter().map(normalize_phone_digits));
-    for piece in pieces.filter(|piece| !piece.is_empty()) {
+    let words = texts.into_iter().map(|text| {
+        let mut field = normalize(text);
+        field.retain(|c| c != ' ');
+        field
+    });
+    let fields = words.chain(phones.into_iter().map(normalize_phone_digits));
+    for field in fields.filter(|field| !field.is_empty()) {
         if !out.is_empty() {
             out.push(' ');
         }
-        out.push_str(&piece);
+        out.push_str(&field);
     }
     // Kept for every record of a workspace: growing by doubling left up to half unused.
     out.shrink_to_fit();
@@ -199,8 +203,8 @@ impl Query {
         self.needles.is_empty()
     }
 
-    /// Whether every word occurs in `text`, which must come from [`search_text`] or
-    /// [`normalize`].
+    /// Whether every word occurs in `text`, which must come from [`search_text`] (or
+    /// [`normalize`], where a word spelled with a space is not found without it).
     pub fn matches(&self, text: &str) -> bool {
         self.needles
             .iter()
@@ -297,7 +301,7 @@ mod tests {
     use proptest::prelude::*;
 
     fn finds(query: &str, text: &str) -> bool {
-        Query::parse(query).matches(&normalize(text))
+        Query::parse(query).matches(&search_text([text], []))
     }
 
     #[test]
@@ -381,6 +385,78 @@ mod tests {
         assert!(!Query::parse("09").matches("912"));
     }
 
+    #[test]
+    fn presentation_forms_become_letters() {
+        // As copied from a PDF: every letter a shape of its own.
+        assert_eq!(normalize("ﻋﻠﻲ ﺭﺿﺎﻳﻲ"), "علی رضایی");
+        assert_eq!(normalize("ﭘﮋﻭﻫﺸﮕﺮ"), "پژوهشگر");
+        assert_eq!(normalize("ﻻﻟﻪ ﻷ"), "لاله لا");
+        assert_eq!(normalize("ﷲ ﷼"), "الله ریال");
+        assert_eq!(normalize("ﺑﹷ"), "ب");
+        assert!(finds("علی", "ﻋﻠﻲ"));
+        assert!(finds("ﻋﻠﻲ", "علی"));
+    }
+
+    #[test]
+    fn format_characters_do_not_split_words() {
+        assert_eq!(normalize("Ali\u{AD}reza"), "alireza");
+        assert_eq!(normalize("علی\u{2060}رضا"), "علیرضا");
+        assert_eq!(normalize("a\u{FE0F}b\u{180E}c\u{2063}d"), "abcd");
+    }
+
+    #[test]
+    fn full_width_forms_become_ascii() {
+        assert_eq!(normalize("ＡＢＣ１２３，ｄ＠ｅ"), "abc123 d e");
+        assert!(finds("abc", "ＡＢＣ"));
+    }
+
+    #[test]
+    fn more_latin_accents_fold() {
+        assert_eq!(normalize("Phạm Văn Đồng"), "pham van dong");
+        assert_eq!(normalize("Ștefan Țara ǅemal"), "stefan tara dzemal");
+        assert_eq!(normalize("ƒøø"), "foo");
+    }
+
+    #[test]
+    fn a_space_inside_a_word_does_not_matter() {
+        assert!(finds("میخواهم", "می خواهم"));
+        assert!(finds("می خواهم", "میخواهم"));
+        assert!(finds("میخواهم", "می\u{200C}خواهم"));
+        assert!(finds("علیرضا", "علی رضا کریمی"));
+        assert!(finds("alireza", "Ali Reza"));
+        // Fields stay apart: no word spans the end of one and the start of the next.
+        let text = search_text(["Ali", "Acme"], ["0912", "3456"]);
+        assert_eq!(text, "ali acme 0912 3456");
+        assert!(!Query::parse("aliacme").matches(&text));
+        assert!(!Query::parse("09123456").matches(&text));
+    }
+
+    /// Spellings of one word that search must treat as the same: (typed, written).
+    const VARIANTS: &[(&str, &str)] = &[
+        ("علی", "ﻋﻠﻲ"),
+        ("علی", "علي"),
+        ("کتاب", "كتاب"),
+        ("کتاب", "كتـــاب"),
+        ("لاله", "ﻻﻟﻪ"),
+        ("پژوهشگر", "ﭘﮋﻭﻫﺸﮕﺮ"),
+        ("محمد", "مُحَمَّد"),
+        ("خانه", "خانۀ"),
+        ("مدرسه", "مدرسة"),
+        ("احمد", "أحمد"),
+        ("میخواهم", "می خواهم"),
+        ("میخواهم", "می\u{200C}خواهم"),
+        ("کتابها", "کتاب‌ها"),
+        ("علیرضا", "علی رضا"),
+        ("alireza", "ali\u{AD}reza"),
+        ("alireza", "ali\u{2060}reza"),
+        ("jose", "José"),
+        ("jose", "ＪＯＳＥ"),
+        ("pham", "Phạm"),
+        ("strasse", "Straße"),
+        ("09123456789", "۰۹۱۲۳۴۵۶۷۸۹"),
+        ("0912", "٠٩١٢"),
+    ];
+
     proptest! {
         #[test]
         fn normalizing_is_idempotent_and_tidy(text in "\\PC{0,40}") {
@@ -404,8 +480,22 @@ mod tests {
 
         #[test]
         fn a_text_matches_its_own_words(text in "\\PC{0,40}") {
+            prop_assert!(Query::parse(&text).matches(&search_text([text.as_str()], [])));
             let text = normalize(&text);
             prop_assert!(Query::parse(&text).matches(&text));
+        }
+
+        #[test]
+        fn variant_spellings_find_each_other(
+            (typed, written) in proptest::sample::select(VARIANTS),
+            before in "\\PC{0,8}",
+            after in "\\PC{0,8}",
+        ) {
+            prop_assert_eq!(search_text([typed], []), search_text([written], []));
+            for (query, word) in [(typed, written), (written, typed)] {
+                let text = search_text([format!("{before}{word}{after}").as_str()], []);
+                prop_assert!(Query::parse(query).matches(&text), "{} in {}", query, text);
+            }
         }
     }
 }

@@ -1,9 +1,13 @@
-//! vCard import (versions 2.1, 3.0 and 4.0) for address books exported by phones and mail apps.
+//! vCard import (versions 2.1, 3.0 and 4.0) for address books exported by phones and mail apps,
+//! and the [`Writer`] of 3.0 and 4.0 cards that phones and this importer read back.
 //!
 //! Each card is read on its own, so one broken card is reported with the line of its
-//! `BEGIN:VCARD` while the others are still imported. Properties Rabet does not use (photos,
-//! sounds, keys …) are ignored.
+//! `BEGIN:VCARD` while the others are still imported, and a property whose value cannot be
+//! decoded is reported with its own line and left out while its card is kept. Properties
+//! Rabet does not use (photos, sounds, keys …) are ignored.
 
+use crate::model::Address;
+use crate::text_file::Charset;
 use thiserror::Error;
 
 /// A value with its type labels, such as a phone number labelled `cell` and `pref`.
@@ -47,13 +51,16 @@ pub struct VCard {
     pub title: Option<String>,
     /// `NOTE`.
     pub note: Option<String>,
-    /// `ADR`: its non-empty components, from post-office box to country, joined with ", ".
-    pub address: Option<String>,
+    /// `ADR`: post-office box, extended address and street (their non-empty ones joined with
+    /// ", ") as the line, then locality, region, postal code and country.
+    pub address: Option<Address>,
     /// `BDAY` as written (`1990-05-17`, `19900517`, `--05-17` …); interpreting it is left to
     /// the caller.
     pub birthday: Option<String>,
     /// `URL` values.
     pub urls: Vec<String>,
+    /// `CATEGORIES`: the card's tags.
+    pub categories: Vec<String>,
     /// Handles from `IMPP`, `X-SOCIALPROFILE` and per-service properties such as `X-TELEGRAM`.
     pub messengers: Vec<Messenger>,
 }
@@ -67,28 +74,40 @@ pub enum VCardError {
     /// The card has no name, phone number or e-mail address.
     #[error("line {line}: contact card is empty (no name, phone or e-mail)")]
     EmptyCard { line: usize },
-    /// A quoted-printable value uses a character set other than UTF-8 or ASCII.
-    #[error("line {line}: character set {charset} on line {property_line} is not supported")]
-    UnsupportedCharset {
-        line: usize,
-        property_line: usize,
-        charset: String,
-    },
-    /// A quoted-printable value does not decode to UTF-8.
-    #[error("line {line}: quoted-printable text on line {property_line} is not valid UTF-8")]
-    InvalidUtf8 { line: usize, property_line: usize },
 }
 
 impl VCardError {
     /// The line of the card's `BEGIN:VCARD`.
     pub fn line(&self) -> usize {
         match self {
-            VCardError::MissingEnd { line }
-            | VCardError::EmptyCard { line }
-            | VCardError::UnsupportedCharset { line, .. }
-            | VCardError::InvalidUtf8 { line, .. } => *line,
+            VCardError::MissingEnd { line } | VCardError::EmptyCard { line } => *line,
         }
     }
+}
+
+/// Why a property's value could not be decoded.
+#[derive(Clone, Debug, PartialEq, Eq, Error)]
+pub enum PropertyError {
+    /// The value names a character set other than UTF-8, ASCII, Windows-1256 or Latin-1.
+    #[error("character set {0} is not supported")]
+    UnsupportedCharset(String),
+    /// The decoded bytes are not text in the value's character set.
+    #[error("the text is not valid in its character set")]
+    InvalidText,
+    /// A value marked base64 holds other characters, or is cut short.
+    #[error("the base64 text is not valid")]
+    InvalidBase64,
+}
+
+/// A property that was left out of its card because its value could not be decoded.
+#[derive(Clone, Debug, PartialEq, Eq, Error)]
+#[error("line {line}: {name} left out: {error}")]
+pub struct SkippedProperty {
+    /// 1-based line the property starts on.
+    pub line: usize,
+    /// The property's name, such as `FN` or `NOTE`.
+    pub name: String,
+    pub error: PropertyError,
 }
 
 /// Everything found in a vCard file: the cards that could be read and one error per card that
@@ -99,6 +118,8 @@ pub struct VCardImport {
     pub cards: Vec<VCard>,
     /// One error per card that was skipped.
     pub errors: Vec<VCardError>,
+    /// Properties left out of the cards they belong to (kept or not), in file order.
+    pub skipped: Vec<SkippedProperty>,
 }
 
 /// Reads every card in `input`. Text outside cards and stray `END:VCARD` lines are ignored.
@@ -117,7 +138,7 @@ pub fn parse(input: &str) -> VCardImport {
             }
             "END" if names_vcard => {
                 if let Some((line, properties)) = open_card.take() {
-                    match build_card(line, &properties) {
+                    match build_card(line, &properties, &mut import.skipped) {
                         Ok(card) => import.cards.push(card),
                         Err(error) => import.errors.push(error),
                     }
@@ -270,33 +291,24 @@ impl Property {
         labels
     }
 
-    /// The value with any quoted-printable encoding undone; still escaped.
-    fn decoded_value(&self, card_line: usize) -> Result<String, VCardError> {
-        let is_quoted_printable = self
-            .param("ENCODING")
-            .is_some_and(|encoding| encoding.eq_ignore_ascii_case("QUOTED-PRINTABLE"));
-        if !is_quoted_printable {
+    /// The value with any quoted-printable or base64 encoding undone, in its character set
+    /// (UTF-8 unless named); still escaped.
+    fn decoded_value(&self) -> Result<String, PropertyError> {
+        let encoding = self.param("ENCODING");
+        let is_encoding = |name: &str| encoding.is_some_and(|e| e.eq_ignore_ascii_case(name));
+        let bytes = if is_encoding("QUOTED-PRINTABLE") {
+            decode_quoted_printable(&self.value)
+        } else if is_encoding("B") || is_encoding("BASE64") {
+            decode_base64(&self.value).ok_or(PropertyError::InvalidBase64)?
+        } else {
             return Ok(self.value.clone());
-        }
-        match self.param("CHARSET") {
-            Some(charset)
-                if !["UTF-8", "UTF8", "US-ASCII"]
-                    .iter()
-                    .any(|known| charset.eq_ignore_ascii_case(known)) =>
-            {
-                Err(VCardError::UnsupportedCharset {
-                    line: card_line,
-                    property_line: self.line,
-                    charset: charset.to_owned(),
-                })
-            }
-            _ => String::from_utf8(decode_quoted_printable(&self.value)).map_err(|_| {
-                VCardError::InvalidUtf8 {
-                    line: card_line,
-                    property_line: self.line,
-                }
-            }),
-        }
+        };
+        let charset = match self.param("CHARSET") {
+            None => Charset::Utf8,
+            Some(name) => Charset::named(name)
+                .ok_or_else(|| PropertyError::UnsupportedCharset(name.to_owned()))?,
+        };
+        charset.decode(&bytes).ok_or(PropertyError::InvalidText)
     }
 }
 
@@ -352,6 +364,40 @@ fn hex_digit(byte: u8) -> Option<u8> {
     char::from(byte).to_digit(16).map(|digit| digit as u8)
 }
 
+/// Decodes base64 (RFC 4648, standard alphabet), ignoring whitespace that line folding left;
+/// `None` for any other character or a value cut short.
+fn decode_base64(encoded: &str) -> Option<Vec<u8>> {
+    let symbols: Vec<u8> = encoded
+        .bytes()
+        .filter(|byte| !byte.is_ascii_whitespace())
+        .collect();
+    let data = symbols
+        .strip_suffix(b"==")
+        .or_else(|| symbols.strip_suffix(b"="))
+        .unwrap_or(&symbols);
+    let mut decoded = Vec::with_capacity(data.len() * 3 / 4);
+    let (mut buffer, mut bits) = (0u32, 0u32);
+    for &symbol in data {
+        let value = match symbol {
+            b'A'..=b'Z' => symbol - b'A',
+            b'a'..=b'z' => symbol - b'a' + 26,
+            b'0'..=b'9' => symbol - b'0' + 52,
+            b'+' => 62,
+            b'/' => 63,
+            _ => return None,
+        };
+        buffer = (buffer << 6) | u32::from(value);
+        bits += 6;
+        if bits >= 8 {
+            bits -= 8;
+            decoded.push((buffer >> bits) as u8);
+            buffer &= (1 << bits) - 1;
+        }
+    }
+    // Six bits left over means one symbol too many for a whole byte.
+    (bits < 6).then_some(decoded)
+}
+
 /// Which card field a property fills.
 enum Target {
     FullName,
@@ -364,6 +410,7 @@ enum Target {
     Address,
     Birthday,
     Url,
+    Categories,
     Impp,
     SocialProfile,
     /// A per-service messenger property such as `X-TELEGRAM`.
@@ -383,6 +430,7 @@ impl Target {
             "ADR" => Target::Address,
             "BDAY" => Target::Birthday,
             "URL" => Target::Url,
+            "CATEGORIES" => Target::Categories,
             "IMPP" => Target::Impp,
             "X-SOCIALPROFILE" => Target::SocialProfile,
             "X-TELEGRAM" => Target::ServiceHandle("telegram"),
@@ -394,7 +442,11 @@ impl Target {
     }
 }
 
-fn build_card(line: usize, properties: &[Property]) -> Result<VCard, VCardError> {
+fn build_card(
+    line: usize,
+    properties: &[Property],
+    skipped: &mut Vec<SkippedProperty>,
+) -> Result<VCard, VCardError> {
     let mut card = VCard {
         line,
         ..VCard::default()
@@ -403,7 +455,17 @@ fn build_card(line: usize, properties: &[Property]) -> Result<VCard, VCardError>
         let Some(target) = Target::of(&property.name) else {
             continue;
         };
-        let value = property.decoded_value(line)?;
+        let value = match property.decoded_value() {
+            Ok(value) => value,
+            Err(error) => {
+                skipped.push(SkippedProperty {
+                    line: property.line,
+                    name: property.name.clone(),
+                    error,
+                });
+                continue;
+            }
+        };
         match target {
             Target::FullName => set_once(&mut card.full_name, &unescape(&value)),
             Target::Name => {
@@ -424,9 +486,18 @@ fn build_card(line: usize, properties: &[Property]) -> Result<VCard, VCardError>
             }
             Target::Title => set_once(&mut card.title, &unescape(&value)),
             Target::Note => set_once(&mut card.note, &unescape(&value)),
-            Target::Address => set_once(&mut card.address, &join_address(&value)),
+            Target::Address => {
+                if card.address.is_none() {
+                    card.address = postal_address(&value);
+                }
+            }
             Target::Birthday => set_once(&mut card.birthday, &value),
             Target::Url => push_nonempty(&mut card.urls, &unescape(&value)),
+            Target::Categories => {
+                for category in split_unescaped(&value, ',') {
+                    push_nonempty(&mut card.categories, &unescape(category));
+                }
+            }
             Target::Impp => {
                 let service = property.param("X-SERVICE-TYPE");
                 push_messenger(
@@ -526,34 +597,52 @@ fn strip_prefix_ignore_case<'a>(text: &'a str, prefix: &str) -> &'a str {
 }
 
 /// `ADR` components (post-office box; extended address; street; locality; region; postal code;
-/// country) joined with ", ", skipping empty ones.
-fn join_address(value: &str) -> String {
-    split_components(value)
+/// country) as an address; `None` when all are empty.
+fn postal_address(value: &str) -> Option<Address> {
+    let components: Vec<String> = split_components(value)
         .iter()
         .map(|component| unescape(component).trim().to_owned())
-        .filter(|component| !component.is_empty())
-        .collect::<Vec<_>>()
-        .join(", ")
+        .collect();
+    let component = |i: usize| components.get(i).cloned().unwrap_or_default();
+    let street: Vec<&str> = components
+        .iter()
+        .take(3)
+        .map(String::as_str)
+        .filter(|part| !part.is_empty())
+        .collect();
+    let address = Address {
+        line: street.join(", "),
+        city: component(3),
+        province: component(4),
+        postal_code: component(5),
+        country: component(6),
+    };
+    (address != Address::default()).then_some(address)
 }
 
-/// Splits a structured value (`N`, `ADR`, `ORG`) at `;` that are not escaped as `\;`.
+/// Splits a structured value (`N`, `ADR`, `ORG`) at `;` that are not escaped as `\\;`.
 fn split_components(value: &str) -> Vec<&str> {
-    let mut components = Vec::new();
+    split_unescaped(value, ';')
+}
+
+/// Splits at each `separator` that is not escaped with a backslash.
+fn split_unescaped(value: &str, separator: char) -> Vec<&str> {
+    let mut parts = Vec::new();
     let mut start = 0;
     let mut escaped = false;
     for (i, c) in value.char_indices() {
         match c {
             _ if escaped => escaped = false,
             '\\' => escaped = true,
-            ';' => {
-                components.push(&value[start..i]);
-                start = i + 1;
+            _ if c == separator => {
+                parts.push(&value[start..i]);
+                start = i + c.len_utf8();
             }
             _ => {}
         }
     }
-    components.push(&value[start..]);
-    components
+    parts.push(&value[start..]);
+    parts
 }
 
 /// Undoes the text escapes `\n` (or `\N`), `\,`, `\;` and `\\`; any other backslash is kept.
@@ -576,6 +665,134 @@ fn unescape(value: &str) -> String {
         }
     }
     text
+}
+
+/// The versions [`Writer`] writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Version {
+    /// RFC 2426: what phones import most widely.
+    V3,
+    /// RFC 6350.
+    V4,
+}
+
+/// The most octets on one written line, without its CRLF (RFC 6350, 3.2).
+const MAX_LINE_OCTETS: usize = 75;
+
+/// Writes vCards: CRLF line ends, text values escaped, long lines folded at 75 octets on
+/// UTF-8 character boundaries, so that no reader sees a broken character.
+#[derive(Clone, Debug)]
+pub struct Writer {
+    version: Version,
+    text: String,
+}
+
+impl Writer {
+    pub fn new(version: Version) -> Writer {
+        Writer {
+            version,
+            text: String::new(),
+        }
+    }
+
+    pub fn version(&self) -> Version {
+        self.version
+    }
+
+    /// Starts a card: `BEGIN` and `VERSION`.
+    pub fn begin_card(&mut self) {
+        self.push_line("BEGIN:VCARD");
+        self.push_line(match self.version {
+            Version::V3 => "VERSION:3.0",
+            Version::V4 => "VERSION:4.0",
+        });
+    }
+
+    pub fn end_card(&mut self) {
+        self.push_line("END:VCARD");
+    }
+
+    /// `N` (family and given name) and `FN` (the name as shown), written even when empty
+    /// since both versions require `FN` and 3.0 requires `N`.
+    pub fn name(&mut self, family: &str, given: &str, full: &str) {
+        let n = [family, given, "", "", ""].map(escape).join(";");
+        self.raw("N", &[], &n);
+        self.raw("FN", &[], &escape(full));
+    }
+
+    /// One property: `params` as written (such as `TYPE=cell,voice`), then `components`, each
+    /// escaped and joined with `;` (several for `N` and `ADR`, one for most). A property whose
+    /// components are all empty is left out.
+    pub fn text(&mut self, name: &str, params: &[&str], components: &[&str]) {
+        if components
+            .iter()
+            .all(|component| component.trim().is_empty())
+        {
+            return;
+        }
+        let value: Vec<String> = components.iter().map(|c| escape(c)).collect();
+        self.raw(name, params, &value.join(";"));
+    }
+
+    /// One property whose value is written as it is (a URI, for example), not escaped.
+    pub fn raw(&mut self, name: &str, params: &[&str], value: &str) {
+        let mut line = String::from(name);
+        for param in params {
+            line.push(';');
+            line.push_str(param);
+        }
+        line.push(':');
+        line.push_str(value);
+        self.push_line(&line);
+    }
+
+    pub fn finish(self) -> String {
+        self.text
+    }
+
+    /// Writes a content line, folded: each continuation starts with a space, which counts
+    /// toward its 75 octets.
+    fn push_line(&mut self, line: &str) {
+        let mut rest = line;
+        let mut room = MAX_LINE_OCTETS;
+        loop {
+            let mut end = rest.len().min(room);
+            while !rest.is_char_boundary(end) {
+                end -= 1;
+            }
+            self.text.push_str(&rest[..end]);
+            self.text.push_str("\r\n");
+            rest = &rest[end..];
+            if rest.is_empty() {
+                break;
+            }
+            self.text.push(' ');
+            room = MAX_LINE_OCTETS - 1;
+        }
+    }
+}
+
+/// Escapes a text value: backslash, comma and semicolon get a backslash, and line breaks
+/// (CRLF, LF or CR) become `\n`.
+pub fn escape(text: &str) -> String {
+    let text = text.trim();
+    let mut escaped = String::with_capacity(text.len());
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' | ',' | ';' => {
+                escaped.push('\\');
+                escaped.push(c);
+            }
+            '\r' => {
+                chars.next_if_eq(&'\n');
+                escaped.push_str("\\n");
+            }
+            '\n' => escaped.push_str("\\n"),
+            _ => escaped.push(c),
+        }
+    }
+    escaped
 }
 
 #[cfg(test)]
@@ -619,6 +836,7 @@ mod tests {
              NOTE:Met at the fair\\nCall back\\; soon\r\n\
              BDAY:1990-05-17\r\n\
              URL:https://rabet.ir\r\n\
+             CATEGORIES:vip,a\\, b\r\n\
              IMPP;X-SERVICE-TYPE=Telegram:x-apple:ali_rezaei\r\n\
              X-SOCIALPROFILE;TYPE=twitter:https://twitter.com/ali\r\n\
              PHOTO;ENCODING=b;TYPE=JPEG:/9j/4AAQ\r\n\
@@ -639,9 +857,16 @@ mod tests {
                 organization: Some("Rabet, Inc.".into()),
                 title: Some("Sales manager".into()),
                 note: Some("Met at the fair\nCall back; soon".into()),
-                address: Some("Valiasr St. 12, Tehran, 1234567890, Iran".into()),
+                address: Some(Address {
+                    line: "Valiasr St. 12".into(),
+                    city: "Tehran".into(),
+                    province: String::new(),
+                    postal_code: "1234567890".into(),
+                    country: "Iran".into(),
+                }),
                 birthday: Some("1990-05-17".into()),
                 urls: vec!["https://rabet.ir".into()],
+                categories: vec!["vip".into(), "a, b".into()],
                 messengers: vec![
                     messenger("telegram", "ali_rezaei"),
                     messenger("twitter", "https://twitter.com/ali"),
@@ -758,44 +983,133 @@ mod tests {
     }
 
     #[test]
-    fn reports_empty_cards_and_undecodable_text() {
+    fn reports_empty_cards() {
         let import = parse(
             "BEGIN:VCARD\n\
              VERSION:3.0\n\
              N:;;;;\n\
              ORG:Nobody Inc.\n\
-             END:VCARD\n\
-             BEGIN:VCARD\n\
-             FN;CHARSET=WINDOWS-1256;ENCODING=QUOTED-PRINTABLE:=DA=E1=ED\n\
-             END:VCARD\n\
-             BEGIN:VCARD\n\
-             FN;ENCODING=QUOTED-PRINTABLE:=FF\n\
              END:VCARD\n",
         );
         assert_eq!(import.cards, []);
+        assert_eq!(import.errors, [VCardError::EmptyCard { line: 1 }]);
+        assert_eq!(import.errors[0].line(), 1);
+    }
+
+    #[test]
+    fn leaves_out_undecodable_properties_and_keeps_the_card() {
+        let import = parse(
+            "BEGIN:VCARD\n\
+             VERSION:2.1\n\
+             N;CHARSET=UTF-8;ENCODING=QUOTED-PRINTABLE:=D8=B1=D8=B6=D8=A7=DB=8C=DB=8C;=D8=B9=D9=84=DB=8C\n\
+             TEL;CELL:09120000000\n\
+             NOTE;ENCODING=QUOTED-PRINTABLE:=FF=FE\n\
+             TITLE;CHARSET=SHIFT_JIS;ENCODING=QUOTED-PRINTABLE:=82=A0\n\
+             ORG;ENCODING=BASE64:not*base64\n\
+             END:VCARD\n\
+             BEGIN:VCARD\n\
+             FN;ENCODING=QUOTED-PRINTABLE:=C3\n\
+             END:VCARD\n",
+        );
+        let [card] = &import.cards[..] else {
+            panic!("one card: {import:?}");
+        };
+        assert_eq!(card.family_name.as_deref(), Some("رضایی"));
+        assert_eq!(card.given_name.as_deref(), Some("علی"));
+        assert_eq!(card.phones, [typed("09120000000", &["cell"])]);
         assert_eq!(
-            import.errors,
+            (&card.note, &card.title, &card.organization),
+            (&None, &None, &None)
+        );
+        // The second card had nothing but its unreadable name.
+        assert_eq!(import.errors, [VCardError::EmptyCard { line: 9 }]);
+        let skipped = |line: usize, name: &str, error: PropertyError| SkippedProperty {
+            line,
+            name: name.into(),
+            error,
+        };
+        assert_eq!(
+            import.skipped,
             [
-                VCardError::EmptyCard { line: 1 },
-                VCardError::UnsupportedCharset {
-                    line: 6,
-                    property_line: 7,
-                    charset: "WINDOWS-1256".into()
-                },
-                VCardError::InvalidUtf8 {
-                    line: 9,
-                    property_line: 10
-                },
+                skipped(5, "NOTE", PropertyError::InvalidText),
+                skipped(
+                    6,
+                    "TITLE",
+                    PropertyError::UnsupportedCharset("SHIFT_JIS".into())
+                ),
+                skipped(7, "ORG", PropertyError::InvalidBase64),
+                skipped(10, "FN", PropertyError::InvalidText),
             ]
         );
         assert_eq!(
-            import
-                .errors
-                .iter()
-                .map(VCardError::line)
-                .collect::<Vec<_>>(),
-            [1, 6, 9]
+            import.skipped[1].to_string(),
+            "line 6: TITLE left out: character set SHIFT_JIS is not supported"
         );
+    }
+
+    #[test]
+    fn decodes_base64_and_named_charsets() {
+        // "علی" in Windows-1256, quoted-printable, and "Ali Rezaei" in base64 (folded).
+        let card = only_card(
+            "BEGIN:VCARD\r\n\
+             VERSION:2.1\r\n\
+             N;CHARSET=WINDOWS-1256;ENCODING=QUOTED-PRINTABLE:;=DA=E1=ED\r\n\
+             FN;ENCODING=BASE64:QWxpIF\r\n JlemFlaQ==\r\n\
+             END:VCARD\r\n",
+        );
+        assert_eq!(card.given_name.as_deref(), Some("علی"));
+        assert_eq!(card.full_name.as_deref(), Some("Ali Rezaei"));
+        assert_eq!(decode_base64("TWFu").unwrap(), b"Man");
+        assert_eq!(decode_base64("TWE=").unwrap(), b"Ma");
+        assert_eq!(decode_base64("TQ==").unwrap(), b"M");
+        assert_eq!(decode_base64("TWFuT"), None);
+    }
+
+    #[test]
+    fn writes_escaped_folded_lines_that_read_back() {
+        let note = "یادداشتی بلند دربارهٔ علی، با ویرگول, نقطه‌ویرگول; و خط تازه\nو بک‌اسلش \\ تا بیش از ۷۵ بایت";
+        let mut writer = Writer::new(Version::V4);
+        writer.begin_card();
+        writer.name("رضایی", "علی", "علی رضایی");
+        writer.text("TEL", &["TYPE=cell"], &["+989121234567"]);
+        writer.text("NOTE", &[], &[note]);
+        writer.text("TITLE", &[], &["  "]);
+        writer.end_card();
+        let text = writer.finish();
+        assert!(
+            text.starts_with("BEGIN:VCARD\r\nVERSION:4.0\r\nN:رضایی;علی;;;\r\nFN:علی رضایی\r\n")
+        );
+        assert!(!text.contains("TITLE"));
+        for line in text.split("\r\n") {
+            assert!(line.len() <= MAX_LINE_OCTETS, "{line}");
+        }
+        assert!(text.lines().filter(|line| line.starts_with(' ')).count() >= 2);
+        let card = only_card(&text);
+        assert_eq!(card.note.as_deref(), Some(note));
+        assert_eq!(card.full_name.as_deref(), Some("علی رضایی"));
+        assert_eq!(card.phones, [typed("+989121234567", &["cell"])]);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn any_written_text_reads_back(
+            full in "\\PC{0,120}",
+            note in "[\\PC\n]{0,200}",
+            version in proptest::sample::select(&[Version::V3, Version::V4]),
+        ) {
+            let mut writer = Writer::new(version);
+            writer.begin_card();
+            writer.name("", "", &full);
+            writer.text("TEL", &[], &["0912"]);
+            writer.text("NOTE", &[], &[&note]);
+            writer.end_card();
+            let text = writer.finish();
+            proptest::prop_assert!(text.split("\r\n").all(|line| line.len() <= MAX_LINE_OCTETS));
+            let card = only_card(&text);
+            let expected = |value: &str| Some(value.trim().to_owned()).filter(|v| !v.is_empty());
+            proptest::prop_assert_eq!(card.full_name, expected(&full));
+            proptest::prop_assert_eq!(card.note, expected(&note));
+        }
     }
 
     #[test]

@@ -11,6 +11,7 @@ mod timeline;
 
 use super::form::{CompanyForm, ContactForm};
 use crate::{
+    download::{file_saver, vcards_text, VCARD_MIME},
     i18n::{source_msg, stage_msg, use_locale, Msg},
     local_time::use_calendar,
     records::{
@@ -231,6 +232,18 @@ fn ContactPage(contact: Contact) -> impl IntoView {
             </button>
         }
     };
+    let card = StoredValue::new(contact.clone());
+    let save_file = file_saver();
+    let save_card = move || {
+        let save = move |_| {
+            card.with_value(|contact| {
+                let name = contact.display_name();
+                let file_name = format!("{}.vcf", if name.is_empty() { "contact" } else { &name });
+                save_file(&file_name, VCARD_MIME, &vcards_text(workspace, [contact]));
+            })
+        };
+        view! { <button type="button" class="button" on:click=save>{move || locale.t(Msg::ExportVcard)}</button> }
+    };
     let address = [contact.address.line.as_str(), contact.address.city.as_str()]
         .into_iter()
         .filter(|s| !s.is_empty())
@@ -249,7 +262,7 @@ fn ContactPage(contact: Contact) -> impl IntoView {
 
     view! {
         <RecordHeader record=contact.clone() name=name set_editing=set_editing
-            actions=Box::new(move || view! { {call}{mail}{whatsapp}{telegram}{message()} }.into_any())
+            actions=Box::new(move || view! { {call}{mail}{whatsapp}{telegram}{message()}{save_card()} }.into_any())
         >
             <p class="page-intro">
                 <span class=format!("badge stage-{}", stage.as_str())>{move || locale.t(stage_msg(stage))}</span>

@@ -20,7 +20,7 @@ use rabet_domain::{
         ImportOutcome,
     },
     model::Contact,
-    vcard::{self, VCardImport},
+    vcard::{self, SkippedProperty, VCardImport},
 };
 
 /// Rows the preview imports to show what the mapping gives.
@@ -54,6 +54,14 @@ impl Source {
         match self {
             Source::Csv(table) => table.rows.len(),
             Source::VCard(parsed) => parsed.cards.len() + parsed.errors.len(),
+        }
+    }
+
+    /// vCard properties left out because they could not be decoded.
+    fn skipped(&self) -> Vec<SkippedProperty> {
+        match self {
+            Source::Csv(_) => Vec::new(),
+            Source::VCard(parsed) => parsed.skipped.clone(),
         }
     }
 
@@ -110,6 +118,7 @@ struct Report {
     imported: usize,
     headers: Vec<String>,
     outcome: ImportOutcome,
+    skipped: Vec<SkippedProperty>,
 }
 
 #[component]
@@ -129,7 +138,11 @@ pub fn ImportContacts() -> impl IntoView {
         leptos::task::spawn_local(async move {
             let read = read_text(&file)
                 .await
-                .and_then(|text| Source::read(&file.name(), &text));
+                .map_err(|error| locale.read_error(&error))
+                .and_then(|text| {
+                    Source::read(&file.name(), &text)
+                        .map_err(|reason| locale.fill(Msg::FileUnreadable, &[("reason", &reason)]))
+                });
             match read {
                 Ok(read) => {
                     if let Source::Csv(table) = &read {
@@ -138,10 +151,8 @@ pub fn ImportContacts() -> impl IntoView {
                     read_error.set(None);
                     source.set(Some(read));
                 }
-                Err(reason) => {
-                    read_error.set(Some(
-                        locale.fill(Msg::FileUnreadable, &[("reason", &reason)]),
-                    ));
+                Err(message) => {
+                    read_error.set(Some(message));
                     source.set(None);
                 }
             }
@@ -157,6 +168,8 @@ pub fn ImportContacts() -> impl IntoView {
         };
         let headers =
             source.with_untracked(|s| s.as_ref().map(Source::headers).unwrap_or_default());
+        let skipped =
+            source.with_untracked(|s| s.as_ref().map(Source::skipped).unwrap_or_default());
         failure.set(None);
         leptos::task::spawn_local(async move {
             let total = outcome.contacts.len();
@@ -180,6 +193,7 @@ pub fn ImportContacts() -> impl IntoView {
                         imported: total,
                         headers,
                         outcome,
+                        skipped,
                     }));
                 }
                 Err(error) => failure.set(Some(store_error_msg(&error))),
@@ -197,6 +211,7 @@ pub fn ImportContacts() -> impl IntoView {
             <p class="form-failure" role="alert">{move || read_error.get()}</p>
             {move || source.with(|s| s.as_ref().map(|s| s.rows() == 0)).unwrap_or(false)
                 .then(|| view! { <p role="alert">{move || locale.t(Msg::FileEmpty)}</p> })}
+            {move || view! { <SkippedProperties skipped=source.with(|s| s.as_ref().map(Source::skipped).unwrap_or_default()) /> }}
         </section>
         {move || source.with(|s| matches!(s, Some(Source::Csv(_)))).then(|| view! { <Mapping source=source mapping=mapping /> })}
         {move || source.with(Option::is_some).then(|| view! { <PreviewRows source=source mapping=mapping /> })}
@@ -226,6 +241,24 @@ pub fn ImportContacts() -> impl IntoView {
         <p class="form-failure" role="alert">{move || failure.get().map(|m| locale.t(m))}</p>
         {move || report.get().map(|report| view! { <ImportReport report=report /> })}
     }
+}
+
+/// The vCard properties that could not be decoded, each with its line; their cards are
+/// imported without them.
+#[component]
+fn SkippedProperties(skipped: Vec<SkippedProperty>) -> impl IntoView {
+    let locale = use_locale();
+    (!skipped.is_empty()).then(|| {
+        let count = skipped.len();
+        let items = skipped
+            .into_iter()
+            .map(|property| view! { <li>{move || locale.skipped_property(&property)}</li> })
+            .collect_view();
+        view! {
+            <p>{move || locale.fill(Msg::VCardSkipped, &[("count", &locale.number(count))])}</p>
+            <ul>{items}</ul>
+        }
+    })
 }
 
 /// The column mapping: one row per column of the file, with examples and a choice.
@@ -426,6 +459,7 @@ fn ImportReport(report: Report) -> impl IntoView {
             <p class="import-done">{move || locale.fill(Msg::ImportDone, &[("imported", &locale.number(imported))])}</p>
             {(empty > 0).then(|| view! { <p>{move || locale.fill(Msg::ImportEmptyLines, &[("count", &locale.number(empty))])}</p> })}
             <RejectedTable outcome=report.outcome.clone() />
+            <SkippedProperties skipped=report.skipped.clone() />
             {has_rejected.then(|| view! {
                 <button type="button" class="button" on:click=download_rejected>{move || locale.t(Msg::DownloadRejected)}</button>
             })}

@@ -3,7 +3,7 @@
 
 use super::form::{CompanyForm, ContactForm};
 use crate::{
-    download::file_saver,
+    download::{file_saver, vcards_text, VCARD_MIME},
     i18n::{source_msg, stage_msg, use_locale, Msg},
     ui::widgets::{Filter, SearchBox},
     ui::PageHeader,
@@ -254,6 +254,14 @@ fn PeopleList() -> impl IntoView {
         });
         save_file("contacts.csv", "text/csv;charset=utf-8", &text);
     };
+    let export_vcard = move |_| {
+        workspace.contacts.with_untracked(|contacts| {
+            visible.with_untracked(|v| {
+                let shown = v.iter().map(|&at| contacts.at(at));
+                save_file("contacts.vcf", VCARD_MIME, &vcards_text(workspace, shown));
+            })
+        });
+    };
 
     view! {
         <div class="filters">
@@ -271,6 +279,7 @@ fn PeopleList() -> impl IntoView {
                 </select>
             </Filter>
             <button type="button" class="button" on:click=export>{move || locale.t(Msg::ExportCsv)}</button>
+            <button type="button" class="button" on:click=export_vcard>{move || locale.t(Msg::ExportVcard)}</button>
         </div>
         <p class="list-count" aria-live="polite">
             {move || {

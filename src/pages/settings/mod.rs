@@ -301,13 +301,16 @@ fn BackupSection() -> impl IntoView {
         leptos::task::spawn_local(async move {
             let parsed = read_text(&file)
                 .await
-                .and_then(|text| Backup::parse(&text).map_err(|e| e.to_string()));
+                .map_err(|error| locale.read_error(&error))
+                .and_then(|text| {
+                    Backup::parse(&text).map_err(|e| {
+                        locale.fill(Msg::BackupUnreadable, &[("reason", &e.to_string())])
+                    })
+                });
             let backup = match parsed {
                 Ok(backup) => backup,
-                Err(reason) => {
-                    problem.set(Some(
-                        locale.fill(Msg::BackupUnreadable, &[("reason", &reason)]),
-                    ));
+                Err(message) => {
+                    problem.set(Some(message));
                     return;
                 }
             };
