@@ -23,7 +23,6 @@
 //! - Whole **days** between two instants are rounded down (23 hours ago is 0 days).
 
 use std::cmp::{Ordering, Reverse};
-use std::collections::BTreeMap;
 
 use rustc_hash::FxHashSet;
 
@@ -34,7 +33,7 @@ use crate::model::{
     Activity, ActivityKind, Company, Contact, Deal, DealStatus, Direction, Invoice, InvoiceKind,
     InvoiceStatus, RecordRef, RfmClass, Task, Ticket,
 };
-use crate::money::{Currency, Money};
+use crate::money::{average, Currency, Money, MoneyTotals};
 use crate::referrers::Referrers;
 
 const MS_PER_DAY: i64 = 86_400_000;
@@ -260,55 +259,6 @@ pub fn purchased_at(invoice: &Invoice) -> i64 {
     invoice.paid_at.unwrap_or_else(|| issued_at(invoice))
 }
 
-/// `total / count` rounded half away from zero; `None` when `count` is 0.
-fn average(total: i64, count: u32) -> Option<i64> {
-    if count == 0 {
-        return None;
-    }
-    let (total, count) = (i128::from(total), i128::from(count));
-    let (quotient, remainder) = (total / count, total % count);
-    let rounded = if remainder.abs() * 2 >= count {
-        quotient + total.signum()
-    } else {
-        quotient
-    };
-    Some(saturate(rounded))
-}
-
-fn saturate(value: i128) -> i64 {
-    i64::try_from(value).unwrap_or(if value < 0 { i64::MIN } else { i64::MAX })
-}
-
-/// Sums amounts in `currency`, and the others per currency (sorted by currency).
-#[derive(Default)]
-struct Tally {
-    in_currency: i128,
-    count: u32,
-    others: BTreeMap<Currency, i128>,
-}
-
-impl Tally {
-    fn add(&mut self, currency: Currency, money: Money) {
-        if money.currency == currency {
-            self.in_currency += i128::from(money.minor);
-            self.count += 1;
-        } else {
-            *self.others.entry(money.currency).or_default() += i128::from(money.minor);
-        }
-    }
-
-    fn total(&self, currency: Currency) -> Money {
-        Money::new(saturate(self.in_currency), currency)
-    }
-
-    fn others(&self) -> Vec<Money> {
-        self.others
-            .iter()
-            .map(|(&currency, &minor)| Money::new(saturate(minor), currency))
-            .collect()
-    }
-}
-
 // ---------------------------------------------------------------------------------------------
 // CSAT
 // ---------------------------------------------------------------------------------------------
@@ -525,14 +475,17 @@ pub fn rfm_values(
     let orders = Orders::of(records, currency);
     Some(RfmValues {
         recency_days: days_between(orders.last?, now),
-        frequency: orders.tally.count,
-        monetary_minor: saturate(orders.tally.in_currency),
+        frequency: orders.count,
+        monetary_minor: orders.revenue.get(currency),
     })
 }
 
 /// The orders of a customer, summed.
 struct Orders {
-    tally: Tally,
+    /// Σ totals per currency.
+    revenue: MoneyTotals,
+    /// Orders in the workspace currency.
+    count: u32,
     first: Option<i64>,
     last: Option<i64>,
 }
@@ -540,12 +493,15 @@ struct Orders {
 impl Orders {
     fn of(records: &CustomerRecords<'_>, currency: Currency) -> Self {
         let mut orders = Orders {
-            tally: Tally::default(),
+            revenue: MoneyTotals::default(),
+            count: 0,
             first: None,
             last: None,
         };
         for invoice in records.invoices.iter().filter(|invoice| is_order(invoice)) {
-            orders.tally.add(currency, invoice.total());
+            let total = invoice.total();
+            orders.revenue.add(total);
+            orders.count += u32::from(total.currency == currency);
             let at = purchased_at(invoice);
             orders.first = Some(orders.first.map_or(at, |first| first.min(at)));
             orders.last = Some(orders.last.map_or(at, |last| last.max(at)));
@@ -677,7 +633,7 @@ pub fn compute(
     now: i64,
 ) -> CustomerKpis {
     let orders = Orders::of(records, currency);
-    let lifetime_value = orders.tally.total(currency);
+    let lifetime_value = Money::new(orders.revenue.get(currency), currency);
 
     let last_contact_at = records
         .activities
@@ -686,15 +642,15 @@ pub fn compute(
         .map(|activity| activity.at)
         .max();
 
-    let mut open_deals = Tally::default();
+    let mut open_deals = MoneyTotals::default();
     for deal in records.deals.iter().filter(|deal| deal.is_open()) {
-        open_deals.add(currency, deal.value);
+        open_deals.add(deal.value);
     }
 
     let rfm = orders.last.map(|last| {
         let values = RfmValues {
             recency_days: days_between(last, now),
-            frequency: orders.tally.count,
+            frequency: orders.count,
             monetary_minor: lifetime_value.minor,
         };
         let scores = thresholds.scores(&values);
@@ -707,17 +663,17 @@ pub fn compute(
 
     CustomerKpis {
         lifetime_value,
-        orders: orders.tally.count,
-        average_order_value: average(lifetime_value.minor, orders.tally.count)
+        orders: orders.count,
+        average_order_value: average(lifetime_value.minor.into(), orders.count)
             .map(|minor| Money::new(minor, currency)),
-        other_currency_revenue: orders.tally.others(),
+        other_currency_revenue: orders.revenue.others(currency),
         first_purchase_at: orders.first,
         last_purchase_at: orders.last,
         last_contact_at,
         days_since_last_contact: last_contact_at.map(|at| days_between(at, now)),
-        open_deal_value: open_deals.total(currency),
+        open_deal_value: Money::new(open_deals.get(currency), currency),
         open_deals: count(records.deals.iter().filter(|deal| deal.is_open())),
-        other_currency_open_deal_value: open_deals.others(),
+        other_currency_open_deal_value: open_deals.others(currency),
         open_tickets: count(records.tickets.iter().filter(|ticket| ticket.is_open())),
         tickets_breaching_sla: count(
             records

@@ -13,7 +13,7 @@ use crate::{
 };
 use leptos::prelude::*;
 use rabet_domain::{
-    board::{ForecastBucket, MoneyTotals},
+    board::ForecastBucket,
     customer::Csat,
     kpi::{
         average_order_value, churn_rate, compare, csat, historic_lifetime_value,
@@ -21,7 +21,7 @@ use rabet_domain::{
         sales_cycle, win_rate, Books, Change, Compared, Figure, Ratio, SalesCycle, Scope,
     },
     locale::{format_decimal, format_money, format_percent},
-    money::Money,
+    money::{Money, MoneyTotals},
 };
 
 /// A KPI as the cards run it.

@@ -15,7 +15,7 @@ use crate::{
 };
 use leptos::prelude::*;
 use rabet_domain::{
-    board::{ForecastBucket, MoneyTotals},
+    board::ForecastBucket,
     calendar::{first_day_of_month, format_day, month_of, Calendar, Day},
     id::Id,
     kpi::{
@@ -25,7 +25,7 @@ use rabet_domain::{
         Period, Ratio,
     },
     locale::{format_percent, Lang},
-    money::Currency,
+    money::{Currency, MoneyTotals},
 };
 
 /// A bucket's short label under the axis: the day of the month, the week's first day, or the

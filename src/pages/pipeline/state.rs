@@ -8,10 +8,11 @@ use crate::{
 };
 use leptos::prelude::*;
 use rabet_domain::{
-    board::{deal_search_text, Board, BoardFilter, MoneyTotals},
+    board::{deal_search_text, Board, BoardFilter},
     id::Id,
     kind::EntityKind,
     model::{Deal, LeadSource, Pipeline, Stage},
+    money::MoneyTotals,
     search::Query,
 };
 use std::collections::{hash_map::Entry, HashMap};

@@ -30,7 +30,7 @@ mod tests;
 
 use rustc_hash::FxHashMap;
 
-use crate::board::{ForecastBucket, MoneyTotals};
+use crate::board::ForecastBucket;
 use crate::calendar::{self, add_months, period_start, Calendar, Day};
 use crate::customer::{is_order, purchased_at, Csat, RfmThresholds, RfmValues};
 use crate::id::Id;
@@ -38,7 +38,7 @@ use crate::model::{
     Activity, Campaign, Contact, Deal, DealStatus, Invoice, LifecycleStage, Pipeline, Product,
     RfmClass, Settings, Ticket,
 };
-use crate::money::{Currency, Money};
+use crate::money::{average, Currency, Money, MoneyTotals};
 
 pub(crate) const MS_PER_DAY: i64 = 86_400_000;
 /// Days in an average year, to turn a period's rates into yearly ones.
@@ -870,21 +870,6 @@ pub fn product_performance(books: &Books<'_>, scope: &Scope) -> Vec<ProductPerfo
 // ---------------------------------------------------------------------------------------------
 // Helpers
 // ---------------------------------------------------------------------------------------------
-
-/// `total / count` rounded half away from zero; `None` when `count` is 0.
-fn average(total: i128, count: u32) -> Option<i64> {
-    if count == 0 {
-        return None;
-    }
-    let count = i128::from(count);
-    let (quotient, remainder) = (total / count, total % count);
-    let rounded = if remainder.abs() * 2 >= count {
-        quotient + total.signum()
-    } else {
-        quotient
-    };
-    Some(rounded.clamp(i64::MIN.into(), i64::MAX.into()) as i64)
-}
 
 fn count<T>(items: impl Iterator<Item = T>) -> u32 {
     u32::try_from(items.count()).unwrap_or(u32::MAX)

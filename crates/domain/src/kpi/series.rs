@@ -6,11 +6,12 @@
 use rustc_hash::FxHashMap;
 
 use super::{rated_at, Books, Period, Ratio, Records, Scope};
-use crate::board::{forecast, Forecast, MoneyTotals};
+use crate::board::{forecast, Forecast};
 use crate::calendar::{first_day_of_month, month_of, Calendar, Day};
 use crate::customer::Csat;
 use crate::id::Id;
 use crate::model::{DealStatus, LeadSource, Pipeline};
+use crate::money::MoneyTotals;
 
 /// How finely a period is cut for a chart over time.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

@@ -4,7 +4,7 @@ use super::DEFAULT_CURRENCY;
 use crate::calendar::Day;
 use crate::id::Id;
 use crate::kind::EntityKind;
-use crate::money::{Currency, Money};
+use crate::money::{div_round_half_away, saturate, Currency, Money};
 use serde::{Deserialize, Serialize};
 
 /// Basis points in a whole: 10 000 bp = 100 %.
@@ -217,17 +217,8 @@ impl Invoice {
 /// `amount × basis_points / 10 000`, rounded half away from zero.
 fn basis_points_of(amount: i64, basis_points: u32) -> i64 {
     let scaled = i128::from(amount) * i128::from(basis_points);
-    let whole = i128::from(BASIS_POINTS_PER_WHOLE);
-    let (quotient, remainder) = (scaled / whole, scaled % whole);
-    let rounded = if remainder.abs() * 2 >= whole {
-        quotient + scaled.signum()
-    } else {
-        quotient
-    };
-    saturate(rounded)
-}
-
-/// Clamps a wide intermediate result into `i64` instead of wrapping on absurd inputs.
-fn saturate(value: i128) -> i64 {
-    i64::try_from(value).unwrap_or(if value < 0 { i64::MIN } else { i64::MAX })
+    saturate(div_round_half_away(
+        scaled,
+        i128::from(BASIS_POINTS_PER_WHOLE),
+    ))
 }
