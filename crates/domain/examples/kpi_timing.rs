@@ -8,7 +8,7 @@
 use std::time::Instant;
 
 use rabet_domain::calendar::{Calendar, Day};
-use rabet_domain::kpi::{self, Period, Preset, Scope};
+use rabet_domain::kpi::{self, Preset, Scope};
 use rabet_domain::locale::Lang;
 use rabet_domain::sample::{generate, SampleOptions};
 
@@ -36,7 +36,7 @@ fn main() {
         records,
         ledger: &ledger,
     };
-    let period = Period::preset(Preset::ThisYear, today, Calendar::Gregorian);
+    let period = Preset::ThisYear.range(today, Calendar::Gregorian);
     let scope = Scope::new(period, None, &sample.settings);
     macro_rules! time {
         ($($kpi:ident),*) => {$(

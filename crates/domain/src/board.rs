@@ -26,8 +26,8 @@ use crate::id::Id;
 use crate::model::{Activity, Deal, DealStatus, LeadSource, Pipeline, Stage};
 use crate::money::{div_round_half_away, saturate, Money, MoneyTotals, PerCurrency};
 use crate::search::{normalize, search_text, Query};
+use crate::time::MS_PER_DAY;
 
-const MS_PER_DAY: i64 = 86_400_000;
 const PERCENT: i128 = 100;
 
 /// Exact running sums for one group of deals: values, and values × percent (not yet divided).

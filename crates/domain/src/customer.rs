@@ -35,13 +35,7 @@ use crate::model::{
 };
 use crate::money::{average, Currency, Money, MoneyTotals};
 use crate::referrers::Referrers;
-
-const MS_PER_DAY: i64 = 86_400_000;
-
-/// Whole days from `earlier` to `later`, rounded down; never negative.
-pub fn days_between(earlier: i64, later: i64) -> i64 {
-    later.saturating_sub(earlier).max(0) / MS_PER_DAY
-}
+use crate::time::{days_between, Instant};
 
 // ---------------------------------------------------------------------------------------------
 // Which records belong to a customer
@@ -474,7 +468,7 @@ pub fn rfm_values(
 ) -> Option<RfmValues> {
     let orders = Orders::of(records, currency);
     Some(RfmValues {
-        recency_days: days_between(orders.last?, now),
+        recency_days: days_between(Instant(orders.last?), Instant(now)),
         frequency: orders.count,
         monetary_minor: orders.revenue.get(currency),
     })
@@ -649,7 +643,7 @@ pub fn compute(
 
     let rfm = orders.last.map(|last| {
         let values = RfmValues {
-            recency_days: days_between(last, now),
+            recency_days: days_between(Instant(last), Instant(now)),
             frequency: orders.count,
             monetary_minor: lifetime_value.minor,
         };
@@ -670,7 +664,7 @@ pub fn compute(
         first_purchase_at: orders.first,
         last_purchase_at: orders.last,
         last_contact_at,
-        days_since_last_contact: last_contact_at.map(|at| days_between(at, now)),
+        days_since_last_contact: last_contact_at.map(|at| days_between(Instant(at), Instant(now))),
         open_deal_value: Money::new(open_deals.get(currency), currency),
         open_deals: count(records.deals.iter().filter(|deal| deal.is_open())),
         other_currency_open_deal_value: open_deals.others(currency),
@@ -1015,7 +1009,7 @@ mod tests {
     use crate::model::{LineItem, StageChange, TicketStatus};
 
     const HOUR: i64 = 3_600_000;
-    const DAY: i64 = MS_PER_DAY;
+    const DAY: i64 = crate::time::MS_PER_DAY;
     const T: Currency = Currency::Toman;
 
     /// Noon UTC of day 20 000 (2024-10-04).

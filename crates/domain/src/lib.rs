@@ -27,5 +27,6 @@ pub mod sample;
 pub mod search;
 pub mod segment;
 pub mod sync;
+pub mod time;
 pub mod validate;
 pub mod vcard;

@@ -59,7 +59,7 @@ impl Money {
 /// into these, and a map would allocate for each total.
 ///
 /// [`get`]: MoneyTotals::get
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct MoneyTotals(PerCurrency<i64>);
 
 impl MoneyTotals {

@@ -22,16 +22,17 @@ use rabet_domain::{
         series::{
             by_source, csat_over_time, forecast_by_month, funnel, revenue_over_time, Granularity,
         },
-        Period, Ratio,
+        Ratio,
     },
     locale::{format_percent, Lang},
     money::{Currency, MoneyTotals},
+    time::DayRange,
 };
 
 /// A bucket's short label under the axis: the day of the month, the week's first day, or the
 /// month's name.
 pub fn bucket_label(
-    bucket: Period,
+    bucket: DayRange,
     granularity: Granularity,
     calendar: Calendar,
     lang: Lang,
@@ -51,7 +52,7 @@ pub fn bucket_label(
 }
 
 /// A period in full: "1403/07/01 – 1403/07/07", or one day.
-pub fn period_text(period: Period, calendar: Calendar, lang: Lang) -> String {
+pub fn period_text(period: DayRange, calendar: Calendar, lang: Lang) -> String {
     let day = |day: Day| format_day(day, calendar, lang);
     if period.start == period.end {
         day(period.start)
@@ -316,7 +317,7 @@ mod tests {
         let mehr_first = rabet_domain::calendar::JalaliDate::new(1403, 7, 1)
             .unwrap()
             .to_day();
-        let week = Period {
+        let week = DayRange {
             start: Day(mehr_first.0 + 7),
             end: Day(mehr_first.0 + 13),
         };

@@ -12,12 +12,13 @@ use std::ops::Range;
 
 use rustc_hash::FxHashMap;
 
-use super::{Period, Records, Scope};
+use super::{Records, Scope};
 use crate::calendar::Day;
 use crate::customer::{is_order, purchased_at};
 use crate::id::Id;
 use crate::model::{Contact, Deal, DealStatus, Entity};
 use crate::money::Money;
+use crate::time::DayRange;
 
 /// "No such index" in the compact `u32` references below.
 const NONE: u32 = u32::MAX;
@@ -438,7 +439,7 @@ pub(super) fn positions<E: Entity>(records: &[E]) -> FxHashMap<&Id, u32> {
 }
 
 /// The run of `sorted` (by `day`) that falls on the period's days.
-fn days_of<T>(sorted: &[T], period: Period, day: impl Fn(&T) -> Day) -> &[T] {
+fn days_of<T>(sorted: &[T], period: DayRange, day: impl Fn(&T) -> Day) -> &[T] {
     let from = sorted.partition_point(|item| day(item) < period.start);
     let to = sorted.partition_point(|item| day(item) <= period.end);
     &sorted[from..to.max(from)]

@@ -8,13 +8,14 @@
 
 use rustc_hash::FxHashMap;
 
-use super::{purchase_facts, ProductPerformance, Records, Scope, MS_PER_DAY};
+use super::{purchase_facts, ProductPerformance, Records, Scope};
 use crate::board::{is_stale, last_activity_by_deal};
 use crate::calendar::Day;
-use crate::customer::{days_between, is_contact, issued_at, sla_breached};
+use crate::customer::{is_contact, issued_at, sla_breached};
 use crate::id::Id;
 use crate::model::{Activity, Invoice, InvoiceKind, InvoiceStatus, Priority, Product};
 use crate::money::{Currency, Money};
+use crate::time::{days_between, Instant};
 
 /// A customer who has not bought for a long time: a win-back candidate.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -39,7 +40,7 @@ pub fn dormant_customers(records: &Records<'_>, scope: &Scope, now: i64) -> Vec<
         .filter(|contact| scope.owns(contact.owner_id.as_ref()))
         .filter_map(|contact| {
             let fact = facts.get(&contact.id)?;
-            let days = days_between(fact.last, now);
+            let days = days_between(Instant(fact.last), Instant(now));
             (days >= i64::from(scope.dormant_days)).then(|| DormantCustomer {
                 contact_id: contact.id.clone(),
                 last_purchase_at: fact.last,
@@ -134,7 +135,10 @@ impl<'a> LastContact<'a> {
                 .due_date
                 .map(|due| i64::from(today.0) - i64::from(due.0)),
             last_follow_up_at,
-            days_without_follow_up: days_between(last_follow_up_at.unwrap_or(issued), now),
+            days_without_follow_up: days_between(
+                Instant(last_follow_up_at.unwrap_or(issued)),
+                Instant(now),
+            ),
         }
     }
 }
@@ -212,7 +216,7 @@ pub fn sla_breaches(records: &Records<'_>, scope: &Scope, now: i64) -> Vec<SlaBr
             ticket.is_open()
                 || ticket
                     .resolved_at
-                    .is_some_and(|at| scope.period.contains_ms(at))
+                    .is_some_and(|at| scope.period.contains_instant(Instant(at)))
         })
         .filter_map(|ticket| {
             let due = ticket.sla_due_at?;
@@ -278,7 +282,7 @@ pub fn stale_deals(
                     deal_id: deal.id.clone(),
                     stage_id: deal.stage_id.clone(),
                     value: deal.value,
-                    idle_days: now.saturating_sub(touched) / MS_PER_DAY,
+                    idle_days: days_between(Instant(touched), Instant(now)),
                 }
             })
         })

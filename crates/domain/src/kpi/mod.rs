@@ -2,7 +2,7 @@
 //! owner, with the change against the previous period of equal length.
 //!
 //! The caller gathers the workspace's records in [`Records`] and says what to measure in a
-//! [`Scope`]: the [`Period`] (whole days, both ends included), the owner filter and the
+//! [`Scope`]: the [`DayRange`] (whole days, both ends included), the owner filter and the
 //! workspace settings. Each KPI is one function whose formula is in its documentation. A KPI
 //! that divides returns `None` ("no data") when the divisor is zero, never NaN; sums return 0.
 //! [`compare`] runs a KPI on the scope and on [`Scope::previous`] and gives the [`Change`].
@@ -31,7 +31,7 @@ mod tests;
 use rustc_hash::FxHashMap;
 
 use crate::board::ForecastBucket;
-use crate::calendar::{self, add_months, period_start, Calendar, Day};
+use crate::calendar::{add_months, period_start, Calendar, CalendarUnit, Day};
 use crate::customer::{is_order, purchased_at, Csat, RfmThresholds, RfmValues};
 use crate::id::Id;
 use crate::model::{
@@ -39,8 +39,8 @@ use crate::model::{
     RfmClass, Settings, Ticket,
 };
 use crate::money::{average, Currency, Money, MoneyTotals};
+use crate::time::{days_between, DayRange, Instant};
 
-pub(crate) const MS_PER_DAY: i64 = 86_400_000;
 /// Days in an average year, to turn a period's rates into yearly ones.
 const DAYS_PER_YEAR: f64 = 365.25;
 /// The predicted lifetime value assumes customers stay at most this long, so that a period in
@@ -50,14 +50,6 @@ pub const MAX_LIFESPAN_YEARS: f64 = 10.0;
 // ---------------------------------------------------------------------------------------------
 // Periods
 // ---------------------------------------------------------------------------------------------
-
-/// A range of whole days, both ends included. `start <= end` always holds for periods made by
-/// [`Period::custom`] and the presets.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct Period {
-    pub start: Day,
-    pub end: Day,
-}
 
 /// The period choices of the dashboard besides a custom range.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -81,67 +73,21 @@ impl Preset {
     ];
 }
 
-impl Period {
-    /// The days from `a` to `b`, in either order.
-    pub fn custom(a: Day, b: Day) -> Period {
-        Period {
-            start: a.min(b),
-            end: a.max(b),
-        }
-    }
-
-    /// A preset period on `today`, with months, quarters and years of `calendar`. The "this …"
-    /// presets end today, so that [`Period::previous`] compares equally many days.
-    pub fn preset(preset: Preset, today: Day, calendar: Calendar) -> Period {
-        let to_date = |unit| Period::custom(period_start(today, unit, calendar), today);
-        match preset {
-            Preset::ThisMonth => to_date(calendar::Period::Month),
-            Preset::ThisQuarter => to_date(calendar::Period::Quarter),
-            Preset::ThisYear => to_date(calendar::Period::Year),
+impl Preset {
+    /// The preset's days on `today`, with months, quarters and years of `calendar`. The "this …"
+    /// presets end today, so that [`DayRange::previous`] compares equally many days.
+    pub fn range(self, today: Day, calendar: Calendar) -> DayRange {
+        let to_date = |unit| DayRange::new(period_start(today, unit, calendar), today);
+        match self {
+            Preset::ThisMonth => to_date(CalendarUnit::Month),
+            Preset::ThisQuarter => to_date(CalendarUnit::Quarter),
+            Preset::ThisYear => to_date(CalendarUnit::Year),
             Preset::LastMonth => {
-                let this_month = period_start(today, calendar::Period::Month, calendar);
-                Period::custom(add_months(this_month, -1, calendar), before(this_month))
+                let this_month = period_start(today, CalendarUnit::Month, calendar);
+                DayRange::new(add_months(this_month, -1, calendar), this_month.before())
             }
         }
     }
-
-    /// The number of days, at least 1.
-    pub fn days(self) -> i64 {
-        i64::from(self.end.0) - i64::from(self.start.0) + 1
-    }
-
-    /// The period of equal length that ends the day before this one starts.
-    pub fn previous(self) -> Period {
-        let end = before(self.start);
-        Period {
-            start: Day(saturate_i32(i64::from(end.0) - self.days() + 1)),
-            end,
-        }
-    }
-
-    /// Whether `day` is one of the period's days.
-    pub fn contains(self, day: Day) -> bool {
-        self.start <= day && day <= self.end
-    }
-
-    /// Whether the instant (Unix ms) falls on one of the period's days.
-    pub fn contains_ms(self, at: i64) -> bool {
-        self.contains(Day::from_unix_ms(at))
-    }
-
-    /// The first instant after the period (Unix ms): midnight UTC after its last day.
-    pub fn end_ms(self) -> i64 {
-        (i64::from(self.end.0) + 1) * MS_PER_DAY
-    }
-}
-
-fn before(day: Day) -> Day {
-    Day(day.0.saturating_sub(1))
-}
-
-fn saturate_i32(value: i64) -> i32 {
-    // The clamp makes the cast lossless.
-    value.clamp(i32::MIN.into(), i32::MAX.into()) as i32
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -165,7 +111,7 @@ pub struct Records<'a> {
 /// that figures depend on.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Scope {
-    pub period: Period,
+    pub period: DayRange,
     /// Only records of this team member (see the module docs); `None` for the whole team.
     pub owner: Option<Id>,
     /// The workspace currency: averages and per-customer figures are in it.
@@ -176,7 +122,7 @@ pub struct Scope {
 
 impl Scope {
     /// The whole team over `period`, with the workspace's currency and dormancy.
-    pub fn new(period: Period, owner: Option<Id>, settings: &Settings) -> Scope {
+    pub fn new(period: DayRange, owner: Option<Id>, settings: &Settings) -> Scope {
         Scope {
             period,
             owner,
@@ -185,7 +131,7 @@ impl Scope {
         }
     }
 
-    /// The same scope over [`Period::previous`].
+    /// The same scope over [`DayRange::previous`].
     pub fn previous(&self) -> Scope {
         Scope {
             period: self.period.previous(),
@@ -398,7 +344,7 @@ pub fn win_rate(books: &Books<'_>, scope: &Scope) -> Option<Ratio> {
 /// leads), the share that has become a customer (`became_customer_at` set) by the period's
 /// end. `None` when no contact was created.
 pub fn lead_conversion_rate(books: &Books<'_>, scope: &Scope) -> Option<Ratio> {
-    let end = scope.period.end_ms();
+    let end = scope.period.end_instant().0;
     let (mut converted, mut leads) = (0, 0);
     for contact in books.leads(scope) {
         leads += 1;
@@ -432,9 +378,9 @@ pub fn sales_cycle(books: &Books<'_>, scope: &Scope) -> Option<SalesCycle> {
         .closed_deals(scope)
         .filter(|deal| deal.status == DealStatus::Won)
         .filter_map(|deal| {
-            Some(crate::customer::days_between(
-                deal.created_at,
-                deal.closed_at?,
+            Some(days_between(
+                Instant(deal.created_at),
+                Instant(deal.closed_at?),
             ))
         })
         .collect();
@@ -462,7 +408,7 @@ pub fn sales_cycle(books: &Books<'_>, scope: &Scope) -> Option<SalesCycle> {
 /// deal's value is its current value (values have no history).
 pub fn pipeline_value(books: &Books<'_>, scope: &Scope) -> ForecastBucket {
     let records = &books.records;
-    let at = scope.period.end_ms();
+    let at = scope.period.end_instant().0;
     let probability: FxHashMap<(&Id, &Id), u8> = records
         .pipelines
         .iter()
@@ -519,7 +465,7 @@ impl PurchaseFacts {
     /// The customer's RFM values at `now`.
     pub fn rfm_values(&self, now: i64) -> RfmValues {
         RfmValues {
-            recency_days: crate::customer::days_between(self.last, now),
+            recency_days: days_between(Instant(self.last), Instant(now)),
             frequency: self.orders,
             monetary_minor: self.spend_minor,
         }
@@ -604,7 +550,7 @@ pub fn purchase_facts(
 /// `None` when no customer was active at the start. Orders in any currency count.
 pub fn churn_rate(books: &Books<'_>, scope: &Scope) -> Option<Ratio> {
     let dormant = i64::from(scope.dormant_days);
-    let Period { start, end } = scope.period;
+    let DayRange { start, end } = scope.period;
     let (mut churned, mut active) = (0, 0);
     for customer in books.ledger.owned_customers(scope) {
         let days = || customer.purchases.iter().map(ledger::Purchase::day);
@@ -633,7 +579,7 @@ pub fn churn_rate(books: &Books<'_>, scope: &Scope) -> Option<Ratio> {
             }
         }
         let went_dormant = dormant_from <= i64::from(end.0);
-        let marked = marked_at.is_some_and(|at| scope.period.contains_ms(at));
+        let marked = marked_at.is_some_and(|at| scope.period.contains_instant(Instant(at)));
         churned += u32::from(went_dormant || marked);
     }
     Ratio::new(churned, active)
@@ -651,7 +597,7 @@ fn marked_inactive(contact: &Contact) -> bool {
 /// contacts. The period's start does not matter: a lifetime starts with the first order.
 /// `None` with no customer.
 pub fn historic_lifetime_value(books: &Books<'_>, scope: &Scope) -> Option<Money> {
-    let until = scope.period.end_ms();
+    let until = scope.period.end_instant().0;
     let (mut sum, mut customers) = (0i128, 0u32);
     for customer in books.ledger.owned_customers(scope) {
         let fact = PurchaseFacts::of(customer.purchases, scope.currency, until);
@@ -710,7 +656,7 @@ pub fn rfm_distribution(
     scope: &Scope,
     thresholds: &RfmThresholds,
 ) -> Vec<(RfmClass, u32)> {
-    let now = scope.period.end_ms();
+    let now = scope.period.end_instant().0;
     let mut counts: FxHashMap<RfmClass, u32> = FxHashMap::default();
     for customer in books.ledger.owned_customers(scope) {
         let fact = PurchaseFacts::of(customer.purchases, scope.currency, now);
@@ -734,7 +680,7 @@ pub fn csat(books: &Books<'_>, scope: &Scope) -> Option<Csat> {
             .tickets
             .iter()
             .filter(|ticket| scope.owns(ticket.assignee_id.as_ref()))
-            .filter(|ticket| scope.period.contains_ms(rated_at(ticket))),
+            .filter(|ticket| scope.period.contains_instant(Instant(rated_at(ticket)))),
     )
 }
 

@@ -37,7 +37,7 @@ fn id(s: &str) -> Id {
 
 fn scope(start: Day, end: Day) -> Scope {
     Scope {
-        period: Period::custom(start, end),
+        period: DayRange::new(start, end),
         owner: None,
         currency: TOMAN,
         dormant_days: 30,
@@ -99,26 +99,23 @@ fn records<'a>(contacts: &'a [Contact], invoices: &'a [Invoice]) -> Records<'a> 
 fn gregorian_presets_and_previous_periods() {
     let today = day(3, 15);
     let cal = Calendar::Gregorian;
-    let this_month = Period::preset(Preset::ThisMonth, today, cal);
-    assert_eq!(this_month, Period::custom(day(3, 1), day(3, 15)));
+    let this_month = Preset::ThisMonth.range(today, cal);
+    assert_eq!(this_month, DayRange::new(day(3, 1), day(3, 15)));
     // 15 days right before, through the leap day.
+    assert_eq!(this_month.previous(), DayRange::new(day(2, 15), day(2, 29)));
     assert_eq!(
-        this_month.previous(),
-        Period::custom(day(2, 15), day(2, 29))
+        Preset::LastMonth.range(today, cal),
+        DayRange::new(day(2, 1), day(2, 29))
     );
     assert_eq!(
-        Period::preset(Preset::LastMonth, today, cal),
-        Period::custom(day(2, 1), day(2, 29))
+        Preset::ThisQuarter.range(today, cal),
+        DayRange::new(day(1, 1), today)
     );
     assert_eq!(
-        Period::preset(Preset::ThisQuarter, today, cal),
-        Period::custom(day(1, 1), today)
+        Preset::ThisYear.range(day(7, 4), cal),
+        DayRange::new(day(1, 1), day(7, 4))
     );
-    assert_eq!(
-        Period::preset(Preset::ThisYear, day(7, 4), cal),
-        Period::custom(day(1, 1), day(7, 4))
-    );
-    assert_eq!(Period::custom(day(3, 9), day(3, 2)).days(), 8);
+    assert_eq!(DayRange::new(day(3, 9), day(3, 2)).days(), 8);
 }
 
 #[test]
@@ -127,22 +124,22 @@ fn jalali_presets_cross_from_esfand_into_farvardin() {
     let today = jalali(1403, 1, 10);
     assert_eq!(today, day(3, 29));
     let cal = Calendar::Jalali;
-    let this_month = Period::preset(Preset::ThisMonth, today, cal);
-    assert_eq!(this_month, Period::custom(jalali(1403, 1, 1), today));
+    let this_month = Preset::ThisMonth.range(today, cal);
+    assert_eq!(this_month, DayRange::new(jalali(1403, 1, 1), today));
     assert_eq!(
         this_month.previous(),
-        Period::custom(jalali(1402, 12, 20), jalali(1402, 12, 29))
+        DayRange::new(jalali(1402, 12, 20), jalali(1402, 12, 29))
     );
     assert_eq!(
-        Period::preset(Preset::LastMonth, today, cal),
-        Period::custom(jalali(1402, 12, 1), jalali(1402, 12, 29))
+        Preset::LastMonth.range(today, cal),
+        DayRange::new(jalali(1402, 12, 1), jalali(1402, 12, 29))
     );
     // The Jalali quarter and year both start on Nowruz.
     for preset in [Preset::ThisQuarter, Preset::ThisYear] {
-        assert_eq!(Period::preset(preset, today, cal).start, jalali(1403, 1, 1));
+        assert_eq!(preset.range(today, cal).start, jalali(1403, 1, 1));
     }
     assert_eq!(
-        Period::preset(Preset::ThisQuarter, jalali(1403, 5, 2), cal).start,
+        Preset::ThisQuarter.range(jalali(1403, 5, 2), cal).start,
         jalali(1403, 4, 1)
     );
 }
@@ -759,7 +756,7 @@ fn revenue_by_jalali_month_splits_at_nowruz() {
     let scope = scope(jalali(1402, 12, 15), jalali(1403, 1, 15));
     assert_eq!(Granularity::for_period(scope.period), Granularity::Day);
     let points = revenue_over_time(&books, &scope, Granularity::Month, Calendar::Jalali);
-    let summary: Vec<(Period, i64, u32)> = points
+    let summary: Vec<(DayRange, i64, u32)> = points
         .iter()
         .map(|p| (p.bucket, p.revenue.get(TOMAN), p.orders))
         .collect();
@@ -767,12 +764,12 @@ fn revenue_by_jalali_month_splits_at_nowruz() {
         summary,
         [
             (
-                Period::custom(jalali(1402, 12, 15), jalali(1402, 12, 29)),
+                DayRange::new(jalali(1402, 12, 15), jalali(1402, 12, 29)),
                 100,
                 1
             ),
             (
-                Period::custom(jalali(1403, 1, 1), jalali(1403, 1, 15)),
+                DayRange::new(jalali(1403, 1, 1), jalali(1403, 1, 15)),
                 11,
                 2
             ),
@@ -785,7 +782,7 @@ fn revenue_by_jalali_month_splits_at_nowruz() {
 
 #[test]
 fn granularity_follows_the_period_length() {
-    let days = |n: i32| Period::custom(day(1, 1), Day(day(1, 1).0 + n - 1));
+    let days = |n: i32| DayRange::new(day(1, 1), Day(day(1, 1).0 + n - 1));
     assert_eq!(Granularity::for_period(days(31)), Granularity::Day);
     assert_eq!(Granularity::for_period(days(32)), Granularity::Week);
     assert_eq!(Granularity::for_period(days(93)), Granularity::Month);
@@ -793,8 +790,8 @@ fn granularity_follows_the_period_length() {
     assert_eq!(
         weeks,
         [
-            Period::custom(day(1, 1), day(1, 7)),
-            Period::custom(day(1, 8), day(1, 10))
+            DayRange::new(day(1, 1), day(1, 7)),
+            DayRange::new(day(1, 8), day(1, 10))
         ]
     );
 }
@@ -1188,7 +1185,7 @@ proptest! {
         for currency in [TOMAN, Currency::Usd] {
             let paid: i64 = invoices
                 .iter()
-                .filter(|i| i.currency == currency && scope.period.contains_ms(purchased_at(i)))
+                .filter(|i| i.currency == currency && scope.period.contains_instant(Instant(purchased_at(i))))
                 .map(|i| i.total().minor)
                 .sum();
             prop_assert_eq!(total.get(currency), paid);
@@ -1215,7 +1212,7 @@ proptest! {
         start in -20_000i32..40_000,
         length in 1i32..1_000,
     ) {
-        let period = Period::custom(Day(start), Day(start + length - 1));
+        let period = DayRange::new(Day(start), Day(start + length - 1));
         let previous = period.previous();
         prop_assert_eq!(previous.days(), period.days());
         prop_assert_eq!(previous.end.0 + 1, period.start.0);
