@@ -10,9 +10,9 @@ use crate::{
 use leptos::prelude::*;
 use leptos_router::components::A;
 use rabet_domain::{
-    customer::RfmThresholds,
     kpi::{campaign_returns, rfm_distribution},
     locale::{format_money, format_percent},
+    rfm::RfmThresholds,
     segment::RfmSegment,
 };
 

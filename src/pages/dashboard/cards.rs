@@ -14,7 +14,7 @@ use crate::{
 use leptos::prelude::*;
 use rabet_domain::{
     board::ForecastBucket,
-    customer::Csat,
+    csat::Csat,
     kpi::{
         average_order_value, churn_rate, compare, csat, historic_lifetime_value,
         lead_conversion_rate, order_count, pipeline_value, predicted_lifetime_value, revenue,

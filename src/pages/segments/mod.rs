@@ -19,9 +19,9 @@ use form::SegmentForm;
 use leptos::prelude::*;
 use leptos_router::{components::A, hooks::use_navigate};
 use rabet_domain::{
-    customer::RfmThresholds,
     id::Id,
     model::{Segment, SegmentFilter},
+    rfm::RfmThresholds,
     segment::{PreparedSegment, RfmSegment, SegmentIndex},
 };
 

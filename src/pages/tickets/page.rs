@@ -20,9 +20,9 @@ use leptos_router::{
     hooks::{use_navigate, use_params_map},
 };
 use rabet_domain::{
-    customer::ticket_service,
     id::Id,
     model::{Activity, ActivityKind, Ticket, TicketStatus},
+    service::ticket_service,
 };
 
 #[component]

@@ -14,10 +14,10 @@ use rustc_hash::FxHashMap;
 
 use super::{Records, Scope};
 use crate::calendar::Day;
-use crate::customer::{is_order, purchased_at};
 use crate::id::Id;
 use crate::model::{Contact, Deal, DealStatus, Entity};
 use crate::money::Money;
+use crate::purchases::Purchase;
 use crate::time::DayRange;
 
 /// "No such index" in the compact `u32` references below.
@@ -54,10 +54,10 @@ pub struct Ledger {
     owners: Vec<Id>,
 }
 
-/// One order (a paid invoice, see [`is_order`]).
+/// One order (a paid invoice, see [`Invoice::is_order`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Order {
-    /// The day of [`purchased_at`].
+    /// The day of [`Invoice::purchased_at`].
     pub day: Day,
     /// The invoice total.
     pub total: Money,
@@ -148,20 +148,6 @@ struct Customer {
     purchases: Range<u32>,
 }
 
-/// One order, as its customer's history keeps it.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct Purchase {
-    /// [`purchased_at`].
-    pub at: i64,
-    pub total: Money,
-}
-
-impl Purchase {
-    pub(crate) fn day(&self) -> Day {
-        Day::from_unix_ms(self.at)
-    }
-}
-
 /// A customer's history as a per-customer KPI reads it.
 pub(crate) struct CustomerHistory<'a> {
     /// Sorted by instant; never empty.
@@ -209,9 +195,12 @@ impl Ledger {
         let mut customers: Vec<Customer> = Vec::new();
         let mut orders: Vec<Order> = Vec::new();
         let mut by_customer: Vec<(u32, Purchase)> = Vec::new();
-        for invoice in records.invoices.iter().filter(|invoice| is_order(invoice)) {
-            let at = purchased_at(invoice);
-            let total = invoice.total();
+        for (invoice, purchase) in records
+            .invoices
+            .iter()
+            .filter_map(|invoice| Some((invoice, Purchase::of(invoice)?)))
+        {
+            let Purchase { at, total } = purchase;
             let contact = invoice
                 .contact_id
                 .as_ref()
@@ -250,7 +239,7 @@ impl Ledger {
                 })
             }));
             orders.push(Order {
-                day: Day::from_unix_ms(at),
+                day: at.day(),
                 total,
                 customer,
                 owner: invoice
@@ -261,7 +250,7 @@ impl Ledger {
                 lines: (first_line, lines.len() as u32),
             });
             if customer != NONE {
-                by_customer.push((customer, Purchase { at, total }));
+                by_customer.push((customer, purchase));
             }
         }
         orders.sort_by_key(|order| order.day);

@@ -7,17 +7,17 @@
 //! that divides returns `None` ("no data") when the divisor is zero, never NaN; sums return 0.
 //! [`compare`] runs a KPI on the scope and on [`Scope::previous`] and gives the [`Change`].
 //!
-//! Definitions used throughout (the same as on the customer page, see [`crate::customer`]):
-//! - An **order** is a paid invoice ([`is_order`]), made at [`purchased_at`]; revenue is the
-//!   invoice total (after discounts and tax). A record is **in the period** when its instant
-//!   falls on one of the period's days (UTC days, as [`Day::from_unix_ms`]).
+//! Definitions used throughout:
+//! - **Orders**, **customers** and per-customer purchase figures are those of
+//!   [`crate::purchases`], the same as on the customer page and in segments. A record is **in
+//!   the period** when its instant falls on one of the period's days (UTC days, as
+//!   [`Day::from_unix_ms`]).
 //! - **Money**: sums are per currency, never converted (the workspace has no exchange rates),
 //!   as the board does: a [`MoneyTotals`] with one amount per currency present. Averages and
 //!   per-customer figures (AOV, lifetime value) are in the workspace currency only, leaving
 //!   orders in other currencies out of both the amount and the count, as the customer page does.
 //! - **Owner filter**: a record belongs to an owner by its own field: a contact's and a deal's
 //!   `owner_id`, an invoice's `owner_id`, a ticket's `assignee_id`.
-//! - A **customer** is a contact with at least one order (orders are linked by `contact_id`).
 
 mod ledger;
 pub mod lists;
@@ -32,13 +32,15 @@ use rustc_hash::FxHashMap;
 
 use crate::board::ForecastBucket;
 use crate::calendar::{add_months, period_start, Calendar, CalendarUnit, Day};
-use crate::customer::{is_order, purchased_at, Csat, RfmThresholds, RfmValues};
+use crate::csat::{rated_at, Csat};
 use crate::id::Id;
 use crate::model::{
     Activity, Campaign, Contact, Deal, DealStatus, Invoice, LifecycleStage, Pipeline, Product,
     RfmClass, Settings, Ticket,
 };
 use crate::money::{average, Currency, Money, MoneyTotals};
+use crate::purchases::{Purchase, PurchaseFacts};
+use crate::rfm::{Rfm, RfmThresholds, RfmValues};
 use crate::time::{days_between, DayRange, Instant};
 
 /// Days in an average year, to turn a period's rates into yearly ones.
@@ -449,94 +451,6 @@ pub(crate) fn stage_at(deal: &Deal, at: i64) -> &Id {
 // Customers
 // ---------------------------------------------------------------------------------------------
 
-/// A customer's orders summed, up to some instant.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct PurchaseFacts {
-    /// The first and last order, in any currency.
-    pub first: i64,
-    pub last: i64,
-    /// Orders in the workspace currency.
-    pub orders: u32,
-    /// Σ totals of those orders, in minor units of the workspace currency.
-    pub spend_minor: i64,
-}
-
-impl PurchaseFacts {
-    /// The customer's RFM values at `now`.
-    pub fn rfm_values(&self, now: i64) -> RfmValues {
-        RfmValues {
-            recency_days: days_between(Instant(self.last), Instant(now)),
-            frequency: self.orders,
-            monetary_minor: self.spend_minor,
-        }
-    }
-
-    /// The customer's RFM class at `now`.
-    pub fn rfm_class(&self, thresholds: &RfmThresholds, now: i64) -> RfmClass {
-        thresholds.scores(&self.rfm_values(now)).class()
-    }
-
-    /// The facts of one customer's orders (sorted by instant) paid before `until`; all zero
-    /// when there is none.
-    pub(crate) fn of(
-        purchases: &[ledger::Purchase],
-        currency: Currency,
-        until: i64,
-    ) -> PurchaseFacts {
-        let paid = &purchases[..purchases.partition_point(|purchase| purchase.at < until)];
-        let Some(first) = paid.first() else {
-            return PurchaseFacts::default();
-        };
-        let mut facts = PurchaseFacts::starting(first.at);
-        for purchase in paid {
-            facts.add(purchase.at, purchase.total, currency);
-        }
-        facts
-    }
-
-    /// No order counted yet; the first will be paid at `at`.
-    fn starting(at: i64) -> PurchaseFacts {
-        PurchaseFacts {
-            first: at,
-            last: at,
-            ..PurchaseFacts::default()
-        }
-    }
-
-    /// Counts an order paid at `at`: its instant always, its total only in `currency`.
-    fn add(&mut self, at: i64, total: Money, currency: Currency) {
-        self.first = self.first.min(at);
-        self.last = self.last.max(at);
-        if total.currency == currency {
-            self.orders += 1;
-            self.spend_minor = self.spend_minor.saturating_add(total.minor);
-        }
-    }
-}
-
-/// Every contact's orders paid before `until` (Unix ms), in one pass over `invoices`: the
-/// facts segments, RFM and the dormant list are built on. Contacts with no order are absent.
-pub fn purchase_facts(
-    invoices: &[Invoice],
-    currency: Currency,
-    until: i64,
-) -> FxHashMap<&Id, PurchaseFacts> {
-    let mut facts: FxHashMap<&Id, PurchaseFacts> = FxHashMap::default();
-    for invoice in invoices.iter().filter(|invoice| is_order(invoice)) {
-        let (Some(contact), at) = (&invoice.contact_id, purchased_at(invoice)) else {
-            continue;
-        };
-        if at >= until {
-            continue;
-        }
-        facts
-            .entry(contact)
-            .or_insert_with(|| PurchaseFacts::starting(at))
-            .add(at, invoice.total(), currency);
-    }
-    facts
-}
-
 /// Churn rate: of the customers active at the period's start, the share that became inactive
 /// during it.
 ///
@@ -553,7 +467,7 @@ pub fn churn_rate(books: &Books<'_>, scope: &Scope) -> Option<Ratio> {
     let DayRange { start, end } = scope.period;
     let (mut churned, mut active) = (0, 0);
     for customer in books.ledger.owned_customers(scope) {
-        let days = || customer.purchases.iter().map(ledger::Purchase::day);
+        let days = || customer.purchases.iter().map(Purchase::day);
         let on_or_before_start = customer
             .purchases
             .partition_point(|purchase| purchase.day() <= start);
@@ -597,12 +511,12 @@ fn marked_inactive(contact: &Contact) -> bool {
 /// contacts. The period's start does not matter: a lifetime starts with the first order.
 /// `None` with no customer.
 pub fn historic_lifetime_value(books: &Books<'_>, scope: &Scope) -> Option<Money> {
-    let until = scope.period.end_instant().0;
+    let until = scope.period.end_instant();
     let (mut sum, mut customers) = (0i128, 0u32);
     for customer in books.ledger.owned_customers(scope) {
-        let fact = PurchaseFacts::of(customer.purchases, scope.currency, until);
-        if fact.orders > 0 {
-            sum += i128::from(fact.spend_minor);
+        let facts = PurchaseFacts::until(customer.purchases, scope.currency, until);
+        if let Some(facts) = facts.filter(|facts| facts.orders > 0) {
+            sum += i128::from(facts.spend.minor);
             customers += 1;
         }
     }
@@ -656,12 +570,13 @@ pub fn rfm_distribution(
     scope: &Scope,
     thresholds: &RfmThresholds,
 ) -> Vec<(RfmClass, u32)> {
-    let now = scope.period.end_instant().0;
+    let now = scope.period.end_instant();
     let mut counts: FxHashMap<RfmClass, u32> = FxHashMap::default();
     for customer in books.ledger.owned_customers(scope) {
-        let fact = PurchaseFacts::of(customer.purchases, scope.currency, now);
-        if fact.orders > 0 {
-            *counts.entry(fact.rfm_class(thresholds, now)).or_default() += 1;
+        let facts = PurchaseFacts::until(customer.purchases, scope.currency, now);
+        if let Some(facts) = facts.filter(|facts| facts.orders > 0) {
+            let class = Rfm::score(RfmValues::of(&facts, now), thresholds).class;
+            *counts.entry(class).or_default() += 1;
         }
     }
     RfmClass::ALL
@@ -682,11 +597,6 @@ pub fn csat(books: &Books<'_>, scope: &Scope) -> Option<Csat> {
             .filter(|ticket| scope.owns(ticket.assignee_id.as_ref()))
             .filter(|ticket| scope.period.contains_instant(Instant(rated_at(ticket)))),
     )
-}
-
-/// When a ticket's rating counts: at its resolution, else its creation.
-pub(crate) fn rated_at(ticket: &Ticket) -> i64 {
-    ticket.resolved_at.unwrap_or(ticket.created_at)
 }
 
 // ---------------------------------------------------------------------------------------------

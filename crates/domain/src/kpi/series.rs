@@ -5,10 +5,10 @@
 
 use rustc_hash::FxHashMap;
 
-use super::{rated_at, Books, Ratio, Records, Scope};
+use super::{Books, Ratio, Records, Scope};
 use crate::board::{forecast, Forecast};
 use crate::calendar::{first_day_of_month, month_of, Calendar, Day};
-use crate::customer::Csat;
+use crate::csat::{rated_at, Csat};
 use crate::id::Id;
 use crate::model::{DealStatus, LeadSource, Pipeline};
 use crate::money::MoneyTotals;

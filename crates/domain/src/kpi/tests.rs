@@ -1185,7 +1185,7 @@ proptest! {
         for currency in [TOMAN, Currency::Usd] {
             let paid: i64 = invoices
                 .iter()
-                .filter(|i| i.currency == currency && scope.period.contains_instant(Instant(purchased_at(i))))
+                .filter(|i| i.currency == currency && scope.period.contains_instant(Instant(i.purchased_at())))
                 .map(|i| i.total().minor)
                 .sum();
             prop_assert_eq!(total.get(currency), paid);

@@ -160,6 +160,28 @@ pub struct InvoiceTotals {
 }
 
 impl Invoice {
+    /// Whether the invoice is an order (a purchase): an invoice, not a quote, that is paid.
+    /// Drafts, sent, overdue and cancelled invoices are not revenue.
+    pub fn is_order(&self) -> bool {
+        self.kind == InvoiceKind::Invoice && self.status == InvoiceStatus::Paid
+    }
+
+    /// When the quote or invoice was issued: its issue day (at the moment of creation if it
+    /// was created that UTC day, else at the day's start), or its creation when it has no issue
+    /// day.
+    pub fn issued_at(&self) -> i64 {
+        match self.issue_date {
+            Some(day) if Day::from_unix_ms(self.created_at) == day => self.created_at,
+            Some(day) => day.to_unix_ms(),
+            None => self.created_at,
+        }
+    }
+
+    /// When an order was paid: `paid_at`, else (for records missing it) [`Invoice::issued_at`].
+    pub fn purchased_at(&self) -> i64 {
+        self.paid_at.unwrap_or_else(|| self.issued_at())
+    }
+
     /// Computes the totals. Document rounding: each percentage is applied once, to the
     /// document's amount, and rounded half away from zero to the minor unit.
     pub fn totals(&self) -> InvoiceTotals {

@@ -3,11 +3,11 @@ use std::fmt::Debug;
 
 use super::*;
 use crate::calendar::{Calendar, GregorianDate};
-use crate::customer::RfmThresholds;
 use crate::import::{guess_mapping, import_rows, ImportContext};
 use crate::kpi::lists::*;
 use crate::kpi::series::funnel;
 use crate::kpi::*;
+use crate::rfm::RfmThresholds;
 use crate::time::DayRange;
 use crate::validate::Validate;
 

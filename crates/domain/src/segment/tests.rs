@@ -1,6 +1,8 @@
 use super::*;
-use crate::customer::{compute, AllRecords, Customer, CustomerRecords};
+use crate::calendar::Day;
+use crate::customer::{compute, AllRecords, CustomerRecords};
 use crate::model::{InvoiceStatus, LeadSource, LifecycleStage, LineItem};
+use crate::purchases::Customer;
 use crate::search::search_text;
 use proptest::prelude::*;
 
@@ -308,10 +310,10 @@ proptest! {
         let now = 1_000 * DAY;
         let index = SegmentIndex::new(&invoices, TOMAN, &RfmThresholds::fixed(TOMAN), now);
         let thresholds = if quintiles {
-            let values: Vec<_> = index.facts.values().map(|f| crate::customer::RfmValues {
-                recency_days: (now / DAY) - i64::from(f.last_purchase.0),
-                frequency: f.orders,
-                monetary_minor: f.spend_minor,
+            let values: Vec<_> = index.facts.values().map(|f| RfmValues {
+                recency_days: (now / DAY) - i64::from(f.purchases.last.day().0),
+                frequency: f.purchases.orders,
+                monetary_minor: f.purchases.spend.minor,
             }).collect();
             RfmThresholds::from_customers(&values).unwrap_or(RfmThresholds::fixed(TOMAN))
         } else {

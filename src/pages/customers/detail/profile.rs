@@ -5,12 +5,13 @@ use crate::{local_time::now_ms, workspace::use_workspace};
 use leptos::prelude::*;
 use rabet_domain::{
     customer::{
-        compute, timeline, AllRecords, AllReferrers, Customer as Whose, CustomerKpis,
-        CustomerRecords, RfmThresholds, TimelineEntry,
+        compute, timeline, AllRecords, AllReferrers, CustomerKpis, CustomerRecords, TimelineEntry,
     },
     id::Id,
     kind::EntityKind,
     model::{Invoice, RecordRef, Task, Ticket},
+    purchases::Customer as Whose,
+    rfm::RfmThresholds,
 };
 
 /// One customer's figures, history and open work.
