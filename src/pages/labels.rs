@@ -2,11 +2,11 @@
 
 use crate::i18n::Msg;
 use rabet_domain::{
-    customer::{TimelineGroup, TimelineKind},
     model::{
         ActivityKind, Channel, Direction, InvoiceKind, InvoiceStatus, MessageChannel, Priority,
         RfmClass, TicketStatus,
     },
+    report::customer::{TimelineGroup, TimelineKind},
 };
 
 pub fn activity_kind_msg(kind: ActivityKind) -> Msg {

@@ -4,11 +4,9 @@
 //! so the same inputs always give the same outputs, natively and in wasm.
 
 pub mod backup;
-pub mod board;
 pub mod calendar;
 pub mod csat;
 pub mod csv;
-pub mod customer;
 pub mod dedupe;
 pub mod export;
 mod hex;
@@ -17,7 +15,6 @@ pub mod ics;
 pub mod id;
 pub mod import;
 pub mod kind;
-pub mod kpi;
 pub mod locale;
 pub mod model;
 pub mod money;
@@ -25,10 +22,10 @@ pub mod op;
 pub mod purchases;
 pub mod referrers;
 pub mod replica;
+pub mod report;
 pub mod rfm;
 pub mod sample;
 pub mod search;
-pub mod segment;
 pub mod service;
 pub mod sync;
 pub mod time;

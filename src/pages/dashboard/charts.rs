@@ -1,4 +1,4 @@
-//! The dashboard's charts, from the domain's series (`rabet_domain::kpi::series`): revenue
+//! The dashboard's charts, from the domain's series (`rabet_domain::report::dashboard::series`): revenue
 //! over time, the funnel by stage, leads and revenue by source, the forecast by month and
 //! CSAT over time. Each is a memo over the scope, so it is recomputed only when the range,
 //! the owner or the records change.
@@ -15,17 +15,17 @@ use crate::{
 };
 use leptos::prelude::*;
 use rabet_domain::{
-    board::ForecastBucket,
     calendar::{first_day_of_month, format_day, month_of, Calendar, Day},
     id::Id,
-    kpi::{
+    locale::{format_percent, Lang},
+    money::{Currency, MoneyTotals},
+    report::board::ForecastBucket,
+    report::dashboard::{
         series::{
             by_source, csat_over_time, forecast_by_month, funnel, revenue_over_time, Granularity,
         },
         Ratio,
     },
-    locale::{format_percent, Lang},
-    money::{Currency, MoneyTotals},
     time::DayRange,
 };
 

@@ -12,7 +12,7 @@ use crate::{
     workspace::use_workspace,
 };
 use leptos::prelude::*;
-use rabet_domain::{id::Id, kpi::Preset};
+use rabet_domain::{id::Id, report::dashboard::Preset};
 
 const CUSTOM: &str = "custom";
 

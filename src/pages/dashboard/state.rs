@@ -10,7 +10,9 @@ use leptos::prelude::*;
 use rabet_domain::{
     calendar::Calendar,
     id::Id,
-    kpi::{product_performance, Books, Ledger, Preset, ProductPerformance, Records, Scope},
+    report::dashboard::{
+        product_performance, Books, Ledger, Preset, ProductPerformance, Records, Scope,
+    },
     time::DayRange,
 };
 

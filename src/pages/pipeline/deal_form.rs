@@ -18,7 +18,6 @@ use crate::{
 };
 use leptos::prelude::*;
 use rabet_domain::{
-    board::{move_deal, MoveError},
     calendar::Day,
     id::Id,
     locale::{parse_money, to_ascii_digits, MoneyError},
@@ -27,6 +26,7 @@ use rabet_domain::{
         Pipeline,
     },
     money::{Currency, Money},
+    report::board::{move_deal, MoveError},
     validate::{Validate, ValidationError, ValidationErrorKind},
 };
 

@@ -11,9 +11,9 @@ use crate::{
 };
 use leptos::prelude::*;
 use rabet_domain::{
-    board::BoardFilter,
     id::Id,
     model::{Deal, DealStatus},
+    report::board::BoardFilter,
     search::normalize,
 };
 use std::cmp::Ordering;
@@ -92,7 +92,11 @@ pub fn DealTable() -> impl IntoView {
                     .filter(|deal| {
                         admits(&filter, deal, || {
                             let party = party_text(deal);
-                            rabet_domain::board::deal_search_text(deal, [party.as_str()], [])
+                            rabet_domain::report::board::deal_search_text(
+                                deal,
+                                [party.as_str()],
+                                [],
+                            )
                         })
                     })
                     .collect();

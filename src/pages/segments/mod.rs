@@ -1,6 +1,6 @@
 //! Segments: saved filters over contacts and the built-in RFM segments, listed with their
 //! member counts; a segment's page lists its members, exports them and writes to them.
-//! Membership is `rabet_domain::segment`'s, with the customer page's RFM thresholds.
+//! Membership is `rabet_domain::report::segment`'s, with the customer page's RFM thresholds.
 
 mod batch;
 mod detail;
@@ -21,8 +21,8 @@ use leptos_router::{components::A, hooks::use_navigate};
 use rabet_domain::{
     id::Id,
     model::{Segment, SegmentFilter},
+    report::segment::{PreparedSegment, RfmSegment, SegmentIndex},
     rfm::RfmThresholds,
-    segment::{PreparedSegment, RfmSegment, SegmentIndex},
 };
 
 /// Built-in segments are addressed as `/segments/rfm-<name>`; saved ones by their id.

@@ -9,12 +9,12 @@
 use rustc_hash::FxHashMap;
 
 use super::{ProductPerformance, Records, Scope};
-use crate::board::{is_stale, last_activity_by_deal};
 use crate::calendar::Day;
 use crate::id::Id;
 use crate::model::{Activity, Invoice, InvoiceKind, InvoiceStatus, Priority, Product};
 use crate::money::{Currency, Money};
 use crate::purchases::PurchaseFacts;
+use crate::report::board::{is_stale, last_activity_by_deal};
 use crate::time::{days_between, Instant};
 
 /// A customer who has not bought for a long time: a win-back candidate.

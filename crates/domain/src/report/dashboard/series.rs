@@ -6,12 +6,12 @@
 use rustc_hash::FxHashMap;
 
 use super::{Books, Ratio, Records, Scope};
-use crate::board::{forecast, Forecast};
 use crate::calendar::{first_day_of_month, month_of, Calendar, Day};
 use crate::csat::{rated_at, Csat};
 use crate::id::Id;
 use crate::model::{DealStatus, LeadSource, Pipeline};
 use crate::money::MoneyTotals;
+use crate::report::board::{forecast, Forecast};
 use crate::time::DayRange;
 use crate::time::Instant;
 
@@ -296,7 +296,7 @@ pub fn by_source(books: &Books<'_>, scope: &Scope) -> Vec<SourceRow> {
 }
 
 /// The forecast over the months of the period (from the month holding its first day to the
-/// month holding its last, in `calendar`): [`crate::board::forecast`] over the owner's open
+/// month holding its last, in `calendar`): [`crate::report::board::forecast`] over the owner's open
 /// deals, with the deals closing before and after in its side buckets.
 pub fn forecast_by_month(records: &Records<'_>, scope: &Scope, calendar: Calendar) -> Forecast {
     let (first_year, first_month) = month_of(scope.period.start, calendar);

@@ -30,7 +30,6 @@ mod tests;
 
 use rustc_hash::FxHashMap;
 
-use crate::board::ForecastBucket;
 use crate::calendar::{add_months, period_start, Calendar, CalendarUnit, Day};
 use crate::csat::{rated_at, Csat};
 use crate::id::Id;
@@ -40,6 +39,7 @@ use crate::model::{
 };
 use crate::money::{average, Currency, Money, MoneyTotals};
 use crate::purchases::{Purchase, PurchaseFacts};
+use crate::report::board::ForecastBucket;
 use crate::rfm::{Rfm, RfmThresholds, RfmValues};
 use crate::time::{days_between, DayRange, Instant};
 

@@ -1,8 +1,8 @@
 use super::*;
 use crate::calendar::Day;
-use crate::customer::{compute, AllRecords, CustomerRecords};
 use crate::model::{InvoiceStatus, LeadSource, LifecycleStage, LineItem};
 use crate::purchases::Customer;
+use crate::report::customer::{compute, AllRecords, CustomerRecords};
 use crate::search::search_text;
 use proptest::prelude::*;
 
