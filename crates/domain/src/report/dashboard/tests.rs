@@ -91,6 +91,28 @@ fn records<'a>(contacts: &'a [Contact], invoices: &'a [Invoice]) -> Records<'a> 
     }
 }
 
+/// Records with their ledger, prepared once as the dashboard does.
+struct Prepared<'a> {
+    records: Records<'a>,
+    ledger: Ledger,
+}
+
+impl<'a> Prepared<'a> {
+    fn new(records: Records<'a>) -> Self {
+        Prepared {
+            ledger: Ledger::new(&records),
+            records,
+        }
+    }
+
+    fn books(&self) -> Books<'_> {
+        Books {
+            records: self.records,
+            ledger: &self.ledger,
+        }
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Periods
 // ---------------------------------------------------------------------------------------------
@@ -184,11 +206,8 @@ fn sales_invoices() -> Vec<Invoice> {
 fn revenue_orders_and_average_order_value() {
     let invoices = sales_invoices();
     let records = records(&[], &invoices);
-    let ledger = Ledger::new(&records);
-    let books = Books {
-        records,
-        ledger: &ledger,
-    };
+    let prepared = Prepared::new(records);
+    let books = prepared.books();
     let scope = scope(day(3, 1), day(3, 15));
     let revenue = revenue(&books, &scope);
     assert_eq!(
@@ -232,11 +251,8 @@ fn empty_periods_have_no_data_never_nan() {
         deals: &deals,
         ..Records::default()
     };
-    let ledger = Ledger::new(&records);
-    let books = Books {
-        records,
-        ledger: &ledger,
-    };
+    let prepared = Prepared::new(records);
+    let books = prepared.books();
     let empty = scope(day(6, 1), day(6, 30));
     assert!(revenue(&books, &empty).is_empty());
     assert_eq!(average_order_value(&books, &empty), None);
@@ -287,11 +303,8 @@ fn win_rate_and_sales_cycle() {
         deals: &deals,
         ..Records::default()
     };
-    let ledger = Ledger::new(&records);
-    let books = Books {
-        records,
-        ledger: &ledger,
-    };
+    let prepared = Prepared::new(records);
+    let books = prepared.books();
     let first_half = scope(day(3, 1), day(3, 15));
     assert_eq!(win_rate(&books, &first_half), Ratio::new(3, 4));
     assert_eq!(win_rate(&books, &first_half.previous()), Ratio::new(1, 1));
@@ -334,11 +347,8 @@ fn lead_conversion_counts_the_period_leads_that_converted_by_its_end() {
         made("c4", at(2, 20), Some(at(3, 1))),
     ];
     let records = records(&contacts, &[]);
-    let ledger = Ledger::new(&records);
-    let books = Books {
-        records,
-        ledger: &ledger,
-    };
+    let prepared = Prepared::new(records);
+    let books = prepared.books();
     assert_eq!(lead_conversion_rate(&books, &march()), Ratio::new(1, 3));
     assert_eq!(
         lead_conversion_rate(&books, &owned_by(march(), "m1")),
@@ -403,11 +413,8 @@ fn pipeline_value_is_the_open_pipeline_at_the_period_end() {
         deals: &deals,
         ..Records::default()
     };
-    let ledger = Ledger::new(&records);
-    let books = Books {
-        records,
-        ledger: &ledger,
-    };
+    let prepared = Prepared::new(records);
+    let books = prepared.books();
     let value = pipeline_value(&books, &march());
     assert_eq!(value.count, 3);
     assert_eq!(
@@ -489,11 +496,8 @@ fn churn_fixture() -> (Vec<Contact>, Vec<Invoice>) {
 fn churn_rate_counts_customers_active_at_the_start_who_went_inactive() {
     let (contacts, invoices) = churn_fixture();
     let records = records(&contacts, &invoices);
-    let ledger = Ledger::new(&records);
-    let books = Books {
-        records,
-        ledger: &ledger,
-    };
+    let prepared = Prepared::new(records);
+    let books = prepared.books();
     assert_eq!(churn_rate(&books, &march()), Ratio::new(2, 3));
     assert_eq!(
         churn_rate(&books, &owned_by(march(), "m1")),
@@ -514,11 +518,8 @@ fn churn_rate_counts_customers_active_at_the_start_who_went_inactive() {
 fn lifetime_values_historic_and_predicted() {
     let (contacts, invoices) = churn_fixture();
     let records = records(&contacts, &invoices);
-    let ledger = Ledger::new(&records);
-    let books = Books {
-        records,
-        ledger: &ledger,
-    };
+    let prepared = Prepared::new(records);
+    let books = prepared.books();
     // 11 700 Toman by 6 customers by the end of March.
     assert_eq!(
         historic_lifetime_value(&books, &march()),
@@ -545,11 +546,8 @@ fn rfm_distribution_lists_every_class() {
         .collect();
     invoices.push(order("g", "gone", at(1, 1) - 400 * 24 * HOUR, 1_000));
     let records = records(&contacts, &invoices);
-    let ledger = Ledger::new(&records);
-    let books = Books {
-        records,
-        ledger: &ledger,
-    };
+    let prepared = Prepared::new(records);
+    let books = prepared.books();
     let counts = rfm_distribution(&books, &march(), &RfmThresholds::fixed(TOMAN));
     assert_eq!(counts.len(), RfmClass::ALL.len());
     let of = |class| counts.iter().find(|(c, _)| *c == class).unwrap().1;
@@ -585,11 +583,8 @@ fn csat_of_the_tickets_resolved_in_the_period() {
         tickets: &tickets,
         ..Records::default()
     };
-    let ledger = Ledger::new(&records);
-    let books = Books {
-        records,
-        ledger: &ledger,
-    };
+    let prepared = Prepared::new(records);
+    let books = prepared.books();
     let csat = csat(&books, &march()).unwrap();
     assert_eq!((csat.responses, csat.sum, csat.satisfied), (3, 11, 2));
     assert_eq!(
@@ -641,11 +636,8 @@ fn campaign_roi_attributes_orders_by_deal_then_contact() {
         campaigns: &campaigns,
         ..Records::default()
     };
-    let ledger = Ledger::new(&records);
-    let books = Books {
-        records,
-        ledger: &ledger,
-    };
+    let prepared = Prepared::new(records);
+    let books = prepared.books();
     let returns = campaign_returns(&books, &march());
     assert_eq!(
         returns,
@@ -709,11 +701,8 @@ fn product_performance_and_products_that_fail_to_sell() {
         products: &products,
         ..Records::default()
     };
-    let ledger = Ledger::new(&records);
-    let books = Books {
-        records,
-        ledger: &ledger,
-    };
+    let prepared = Prepared::new(records);
+    let books = prepared.books();
     let rows = product_performance(&books, &march());
     let summary: Vec<(&str, u64, u32, i64, u32)> = rows
         .iter()
@@ -748,11 +737,8 @@ fn revenue_by_jalali_month_splits_at_nowruz() {
         order("later", "a", noon(jalali(1403, 1, 15)), 1),
     ];
     let records = records(&[], &invoices);
-    let ledger = Ledger::new(&records);
-    let books = Books {
-        records,
-        ledger: &ledger,
-    };
+    let prepared = Prepared::new(records);
+    let books = prepared.books();
     let scope = scope(jalali(1402, 12, 15), jalali(1403, 1, 15));
     assert_eq!(Granularity::for_period(scope.period), Granularity::Day);
     let points = revenue_over_time(&books, &scope, Granularity::Month, Calendar::Jalali);
@@ -905,11 +891,8 @@ fn leads_customers_and_revenue_by_source() {
         order("o3", "r1", at(2, 5), 999),
     ];
     let records = records(&contacts, &invoices);
-    let ledger = Ledger::new(&records);
-    let books = Books {
-        records,
-        ledger: &ledger,
-    };
+    let prepared = Prepared::new(records);
+    let books = prepared.books();
     let rows: Vec<(Option<LeadSource>, u32, u32, i64)> = by_source(&books, &march())
         .iter()
         .map(|r| (r.source, r.leads, r.customers, r.revenue.get(TOMAN)))
@@ -1176,8 +1159,8 @@ proptest! {
             })
             .collect();
         let records = records(&[], &invoices);
-        let ledger = Ledger::new(&records);
-        let books = Books { records, ledger: &ledger };
+        let prepared = Prepared::new(records);
+        let books = prepared.books();
         let scope = scope(Day(base + start), Day(base + start + length - 1));
         let calendar = if jalali_calendar { Calendar::Jalali } else { Calendar::Gregorian };
         let total = revenue(&books, &scope);
