@@ -9,3 +9,6 @@ pub mod board;
 pub mod customer;
 pub mod dashboard;
 pub mod segment;
+
+#[cfg(test)]
+mod tests;
