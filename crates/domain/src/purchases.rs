@@ -19,8 +19,9 @@
 //!   AOV = spend / orders always holds; the other currencies are kept beside, per currency.
 //!   Purchase **dates** (first, last, recency, dormancy) count orders in every currency: a
 //!   purchase in dollars is still a purchase.
-//! - A customer is **dormant** — churned, for the win-back list and the churn rate — when
-//!   `dormant_days` whole days pass without an order ([`PurchaseFacts::is_dormant`]).
+//! - A customer is **dormant** (churned) when `dormant_days` whole days pass without an order:
+//!   at an instant for the win-back lists ([`PurchaseFacts::is_dormant`]); counted in whole
+//!   days from the day of the last order for the dashboard's churn rate over a range of days.
 
 use rustc_hash::FxHashMap;
 

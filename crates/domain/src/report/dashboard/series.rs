@@ -1,7 +1,7 @@
 //! The dashboard's chart series, as plain data (the app draws them): revenue and CSAT over
 //! time, the funnel by stage, leads and revenue by source, and the forecast by month.
 //!
-//! Definitions (orders, owners, money) are those of the [`kpi`](super) module.
+//! Definitions (orders, owners, money) are those of the [`dashboard`](super) module.
 
 use rustc_hash::FxHashMap;
 

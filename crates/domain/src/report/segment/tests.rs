@@ -4,9 +4,10 @@ use crate::model::{InvoiceStatus, LeadSource, LifecycleStage, LineItem};
 use crate::purchases::Customer;
 use crate::report::customer::{compute, AllRecords, CustomerRecords};
 use crate::search::search_text;
+use crate::time::MS_PER_DAY;
 use proptest::prelude::*;
 
-const DAY: i64 = 86_400_000;
+const DAY: i64 = MS_PER_DAY;
 const TOMAN: Currency = Currency::Toman;
 
 fn id(s: &str) -> Id {
