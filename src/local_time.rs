@@ -13,12 +13,13 @@ use leptos::prelude::*;
 use rabet_domain::{
     calendar::{format_day, parse_day, Calendar, DateError, DateField, Day},
     locale::{to_ascii_digits, Lang},
+    time::{Instant, MS_PER_DAY},
 };
 use wasm_bindgen::JsValue;
 
 pub const MINUTE_MS: i64 = 60_000;
 pub const HOUR_MS: i64 = 60 * MINUTE_MS;
-pub const DAY_MS: i64 = 24 * HOUR_MS;
+pub const DAY_MS: i64 = MS_PER_DAY;
 
 /// Milliseconds since the Unix epoch, by the browser's clock.
 pub fn now_ms() -> i64 {
@@ -33,7 +34,7 @@ fn offset_ms(at: i64) -> i64 {
 
 /// The local calendar day an instant falls on.
 pub fn local_day(at: i64) -> Day {
-    Day::from_unix_ms(at + offset_ms(at))
+    Instant(at).local_day(offset_ms(at))
 }
 
 /// Minutes past local midnight.

@@ -7,11 +7,10 @@ use crate::{
 };
 use leptos::prelude::*;
 use rabet_domain::{
-    board::MoneyTotals,
     calendar::{format_day, Day},
     locale::format_money,
     model::Deal,
-    money::{Currency, Money},
+    money::{Currency, Money, MoneyTotals},
 };
 
 /// A day in the workspace calendar, in the reader's digits (reactive).

@@ -3,12 +3,12 @@
 
 use crate::i18n::{Locale, Msg};
 use rabet_domain::{
-    customer::{TimelineGroup, TimelineKind},
     model::{
         ActivityKind, Channel, DealStatus, Direction, Invoice, InvoiceKind, InvoiceStatus,
         MessageChannel, Priority, RfmClass, TicketStatus,
     },
-    segment::RfmSegment,
+    report::customer::{TimelineGroup, TimelineKind},
+    report::segment::RfmSegment,
 };
 
 pub fn activity_kind_msg(kind: ActivityKind) -> Msg {

@@ -8,8 +8,8 @@
 use std::time::Instant;
 
 use rabet_domain::calendar::{Calendar, Day};
-use rabet_domain::kpi::{self, Period, Preset, Scope};
 use rabet_domain::locale::Lang;
+use rabet_domain::report::dashboard::{self as kpi, Preset, Scope};
 use rabet_domain::sample::{generate, SampleOptions};
 
 fn main() {
@@ -36,7 +36,7 @@ fn main() {
         records,
         ledger: &ledger,
     };
-    let period = Period::preset(Preset::ThisYear, today, Calendar::Gregorian);
+    let period = Preset::ThisYear.range(today, Calendar::Gregorian);
     let scope = Scope::new(period, None, &sample.settings);
     macro_rules! time {
         ($($kpi:ident),*) => {$(
@@ -66,7 +66,7 @@ fn main() {
 
 /// The pipeline board's columns over the same workspace.
 fn board_timing(sample: &rabet_domain::sample::Sample) {
-    use rabet_domain::board::{Board, BoardFilter};
+    use rabet_domain::report::board::{Board, BoardFilter};
     println!("{:>26}: {} deals", "board over", sample.deals.len());
     let started = Instant::now();
     let board = Board::build(

@@ -11,14 +11,13 @@ use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
 use crate::locale::{digit_value, Lang};
+use crate::time::MS_PER_DAY;
 
 /// A calendar day, counted in days since 1970-01-01 (day 0). Date-only fields (due dates,
 /// expected close dates) are stored as `Day` so that no time zone can move them.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(transparent)]
 pub struct Day(pub i32);
-
-const MS_PER_DAY: i64 = 86_400_000;
 
 impl Day {
     /// The UTC day containing a Unix timestamp in milliseconds. Rounds down, so instants before
@@ -50,7 +49,12 @@ impl Day {
         JalaliDate { year, month, day }
     }
 
-    fn saturating(days: i64) -> Day {
+    /// The day before (saturating at the first `Day`).
+    pub fn before(self) -> Day {
+        Day(self.0.saturating_sub(1))
+    }
+
+    pub(crate) fn saturating(days: i64) -> Day {
         // The clamp makes the cast lossless.
         Day(days.clamp(i32::MIN.into(), i32::MAX.into()) as i32)
     }
@@ -527,38 +531,38 @@ pub fn add_months(day: Day, months: i32, calendar: Calendar) -> Day {
     calendar.day_at(year, month, day_of_month)
 }
 
-/// A reporting period. Quarters start in months 1, 4, 7 and 10; in the Jalali calendar they are
+/// A calendar unit that reports group days by. Quarters start in months 1, 4, 7 and 10; in the Jalali calendar they are
 /// the seasons, starting on 1 Farvardin, 1 Tir, 1 Mehr and 1 Dey.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
-pub enum Period {
+pub enum CalendarUnit {
     Month,
     Quarter,
     Year,
 }
 
-impl Period {
+impl CalendarUnit {
     fn months(self) -> u32 {
         match self {
-            Period::Month => 1,
-            Period::Quarter => 3,
-            Period::Year => 12,
+            CalendarUnit::Month => 1,
+            CalendarUnit::Quarter => 3,
+            CalendarUnit::Year => 12,
         }
     }
 }
 
-/// The first day of the period containing `day`.
-pub fn period_start(day: Day, period: Period, calendar: Calendar) -> Day {
+/// The first day of the month, quarter or year (`unit`) containing `day`.
+pub fn period_start(day: Day, unit: CalendarUnit, calendar: Calendar) -> Day {
     let (year, month) = month_of(day, calendar);
-    let first_month = month - (month - 1) % period.months();
+    let first_month = month - (month - 1) % unit.months();
     first_day_of_month(year, first_month, calendar)
 }
 
-/// The last day of the period containing `day` (inclusive).
-pub fn period_end(day: Day, period: Period, calendar: Calendar) -> Day {
+/// The last day of the month, quarter or year (`unit`) containing `day` (inclusive).
+pub fn period_end(day: Day, unit: CalendarUnit, calendar: Calendar) -> Day {
     let next_start = add_months(
-        period_start(day, period, calendar),
-        period.months() as i32,
+        period_start(day, unit, calendar),
+        unit.months() as i32,
         calendar,
     );
     Day(next_start.0.saturating_sub(1))
@@ -895,32 +899,36 @@ mod tests {
             )
         };
         assert_eq!(
-            bounds(aban, Period::Month, Calendar::Jalali),
+            bounds(aban, CalendarUnit::Month, Calendar::Jalali),
             (jalali(1403, 8, 1), jalali(1403, 8, 30))
         );
         // Autumn: Mehr, Aban, Azar.
         assert_eq!(
-            bounds(aban, Period::Quarter, Calendar::Jalali),
+            bounds(aban, CalendarUnit::Quarter, Calendar::Jalali),
             (jalali(1403, 7, 1), jalali(1403, 9, 30))
         );
         assert_eq!(
-            bounds(aban, Period::Year, Calendar::Jalali),
+            bounds(aban, CalendarUnit::Year, Calendar::Jalali),
             (jalali(1403, 1, 1), jalali(1403, 12, 30))
         );
         assert_eq!(
-            bounds(jalali(1404, 12, 5), Period::Quarter, Calendar::Jalali),
+            bounds(jalali(1404, 12, 5), CalendarUnit::Quarter, Calendar::Jalali),
             (jalali(1404, 10, 1), jalali(1404, 12, 29))
         );
         assert_eq!(
-            bounds(aban, Period::Quarter, Calendar::Gregorian),
+            bounds(aban, CalendarUnit::Quarter, Calendar::Gregorian),
             (gregorian(2024, 10, 1), gregorian(2024, 12, 31))
         );
         assert_eq!(
-            bounds(gregorian(2024, 2, 10), Period::Month, Calendar::Gregorian),
+            bounds(
+                gregorian(2024, 2, 10),
+                CalendarUnit::Month,
+                Calendar::Gregorian
+            ),
             (gregorian(2024, 2, 1), gregorian(2024, 2, 29))
         );
         assert_eq!(
-            bounds(aban, Period::Year, Calendar::Gregorian),
+            bounds(aban, CalendarUnit::Year, Calendar::Gregorian),
             (gregorian(2024, 1, 1), gregorian(2024, 12, 31))
         );
     }
@@ -964,7 +972,7 @@ mod tests {
             prop_assert!(jal.day >= 1 && jal.day <= Calendar::Jalali.days_in_month(jal.year, jal.month));
             prop_assert_eq!(jal.to_day(), day);
             prop_assert_eq!(day.to_gregorian().to_day(), day);
-            let _ = period_end(day, Period::Year, Calendar::Jalali);
+            let _ = period_end(day, CalendarUnit::Year, Calendar::Jalali);
             let _ = add_months(day, i32::MAX, Calendar::Gregorian);
         }
     }

@@ -4,10 +4,9 @@
 //! so the same inputs always give the same outputs, natively and in wasm.
 
 pub mod backup;
-pub mod board;
 pub mod calendar;
+pub mod csat;
 pub mod csv;
-pub mod customer;
 pub mod dedupe;
 pub mod export;
 mod hex;
@@ -17,17 +16,20 @@ pub mod id;
 pub mod import;
 pub mod input;
 pub mod kind;
-pub mod kpi;
 pub mod locale;
 pub mod model;
 pub mod money;
 pub mod op;
+pub mod purchases;
 pub mod referrers;
 pub mod replica;
+pub mod report;
+pub mod rfm;
 pub mod sample;
 pub mod search;
-pub mod segment;
+pub mod service;
 pub mod sync;
 pub mod text_file;
+pub mod time;
 pub mod validate;
 pub mod vcard;

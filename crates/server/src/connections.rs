@@ -67,37 +67,12 @@ const RESERVED_FILES: u64 = 64;
 /// limit to the hard one: each connection may hold a socket and a file being served.
 /// `None` when the limit is unknown (not Unix) or unlimited.
 pub fn connections_the_file_limit_allows() -> Option<usize> {
-    #[cfg(unix)]
-    {
-        let mut limit = libc::rlimit {
-            rlim_cur: 0,
-            rlim_max: 0,
-        };
-        // SAFETY: getrlimit and setrlimit only read and write the struct passed.
-        unsafe {
-            if libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) != 0 {
-                return None;
-            }
-            if limit.rlim_cur < limit.rlim_max {
-                let raised = libc::rlimit {
-                    rlim_cur: limit.rlim_max,
-                    rlim_max: limit.rlim_max,
-                };
-                if libc::setrlimit(libc::RLIMIT_NOFILE, &raised) == 0 {
-                    limit = raised;
-                }
-            }
-        }
-        if limit.rlim_cur == libc::RLIM_INFINITY {
-            return None;
-        }
-        // `rlim_t` is not `u64` on every Unix.
-        #[allow(clippy::unnecessary_cast)]
-        let files = limit.rlim_cur as u64;
-        Some((files.saturating_sub(RESERVED_FILES) / 2).max(1) as usize)
+    let files = rlimit::increase_nofile_limit(u64::MAX).ok()?;
+    // Unlimited, or a platform without the limit.
+    if files == u64::MAX {
+        return None;
     }
-    #[cfg(not(unix))]
-    None
+    Some((files.saturating_sub(RESERVED_FILES) / 2).max(1) as usize)
 }
 
 /// Open connections per client address.

@@ -40,11 +40,11 @@ use message::MessageDialog;
 use profile::{use_profile, Profile};
 use rabet_domain::{
     calendar::format_day,
-    customer::Customer as Whose,
     id::Id,
     kind::EntityKind,
     locale::format_money,
     model::{Activity, ActivityKind, Company, Contact, Invoice, InvoiceKind, RecordRef, Task},
+    purchases::Customer as Whose,
 };
 use timeline::Timeline;
 

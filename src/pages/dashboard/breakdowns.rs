@@ -10,10 +10,10 @@ use crate::{
 use leptos::prelude::*;
 use leptos_router::components::A;
 use rabet_domain::{
-    customer::RfmThresholds,
-    kpi::{campaign_returns, rfm_distribution},
     locale::{format_money, format_percent},
-    segment::RfmSegment,
+    report::dashboard::{campaign_returns, rfm_distribution},
+    report::segment::RfmSegment,
+    rfm::RfmThresholds,
 };
 
 /// Best sellers shown.

@@ -1,5 +1,5 @@
 //! The KPI cards: every figure of the analytical CRM for the period (formulas in
-//! `rabet_domain::kpi`), each with its change against the previous period of equal length.
+//! `rabet_domain::report::dashboard`), each with its change against the previous period of equal length.
 
 use super::{
     charts::period_text,
@@ -13,15 +13,15 @@ use crate::{
 };
 use leptos::prelude::*;
 use rabet_domain::{
-    board::{ForecastBucket, MoneyTotals},
-    customer::Csat,
-    kpi::{
+    csat::Csat,
+    locale::{format_decimal, format_money, format_percent},
+    money::{Money, MoneyTotals},
+    report::board::ForecastBucket,
+    report::dashboard::{
         average_order_value, churn_rate, compare, csat, historic_lifetime_value,
         lead_conversion_rate, order_count, pipeline_value, predicted_lifetime_value, revenue,
         sales_cycle, win_rate, Books, Change, Compared, Figure, Ratio, SalesCycle, Scope,
     },
-    locale::{format_decimal, format_money, format_percent},
-    money::Money,
 };
 
 /// A KPI as the cards run it.

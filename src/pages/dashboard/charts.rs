@@ -1,4 +1,4 @@
-//! The dashboard's charts, from the domain's series (`rabet_domain::kpi::series`): revenue
+//! The dashboard's charts, from the domain's series (`rabet_domain::report::dashboard::series`): revenue
 //! over time, the funnel by stage, leads and revenue by source, the forecast by month and
 //! CSAT over time. Each is a memo over the scope, so it is recomputed only when the range,
 //! the owner or the records change.
@@ -16,23 +16,24 @@ use crate::{
 };
 use leptos::prelude::*;
 use rabet_domain::{
-    board::{ForecastBucket, MoneyTotals},
     calendar::{first_day_of_month, format_day, month_of, Calendar, Day},
     id::Id,
-    kpi::{
+    locale::{format_percent, Lang},
+    money::{Currency, MoneyTotals},
+    report::board::ForecastBucket,
+    report::dashboard::{
         series::{
             by_source, csat_over_time, forecast_by_month, funnel, revenue_over_time, Granularity,
         },
-        Period, Ratio,
+        Ratio,
     },
-    locale::{format_percent, Lang},
-    money::Currency,
+    time::DayRange,
 };
 
 /// A bucket's short label under the axis: the day of the month, the week's first day, or the
 /// month's name.
 pub fn bucket_label(
-    bucket: Period,
+    bucket: DayRange,
     granularity: Granularity,
     calendar: Calendar,
     lang: Lang,
@@ -53,7 +54,7 @@ pub fn bucket_label(
 
 /// The categories of a chart over time: each bucket's short label and its period in words.
 fn time_categories(
-    buckets: impl Iterator<Item = Period> + Clone,
+    buckets: impl Iterator<Item = DayRange> + Clone,
     granularity: Granularity,
     calendar: Calendar,
     lang: Lang,
@@ -69,7 +70,7 @@ fn time_categories(
 }
 
 /// A period in full: "1403/07/01 – 1403/07/07", or one day.
-pub fn period_text(period: Period, calendar: Calendar, lang: Lang) -> String {
+pub fn period_text(period: DayRange, calendar: Calendar, lang: Lang) -> String {
     let day = |day: Day| format_day(day, calendar, lang);
     if period.start == period.end {
         day(period.start)
@@ -326,7 +327,7 @@ mod tests {
         let mehr_first = rabet_domain::calendar::JalaliDate::new(1403, 7, 1)
             .unwrap()
             .to_day();
-        let week = Period {
+        let week = DayRange {
             start: Day(mehr_first.0 + 7),
             end: Day(mehr_first.0 + 13),
         };

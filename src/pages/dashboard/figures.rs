@@ -3,9 +3,9 @@
 
 use crate::i18n::Msg;
 use rabet_domain::{
-    kpi::Change,
     locale::{format_decimal, format_number, format_percent, Lang},
     money::Currency,
+    report::dashboard::Change,
 };
 
 /// Which way a figure moved.

@@ -1,4 +1,4 @@
-//! The lists that answer the questions a CRM must answer (from `rabet_domain::kpi::lists`):
+//! The lists that answer the questions a CRM must answer (from `rabet_domain::report::dashboard::lists`):
 //! who stopped buying, which invoices and quotes wait for follow-up, which tickets broke their
 //! SLA, which deals went stale, which products fail to sell. Every row links to its record.
 
@@ -17,14 +17,14 @@ use crate::{
 use leptos::prelude::*;
 use leptos_router::components::A;
 use rabet_domain::{
-    kpi::{
+    locale::format_money,
+    report::dashboard::{
         lists::{
             dormant_customers, overdue_invoices, quotes_without_follow_up, sla_breaches,
             slow_products, stale_deals, FollowUp,
         },
         Records, Scope,
     },
-    locale::format_money,
 };
 
 /// Rows shown before "show more".

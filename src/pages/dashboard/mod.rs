@@ -1,6 +1,6 @@
 //! The KPI dashboard: a range and owner, the KPI cards with their change against the previous
 //! period, SVG charts, breakdowns and the lists that need attention. Every figure comes from
-//! `rabet_domain::kpi` through a memo over the dashboard's scope.
+//! `rabet_domain::report::dashboard` through a memo over the dashboard's scope.
 
 mod breakdowns;
 mod cards;

@@ -11,7 +11,8 @@ use crate::{
     ui::inputs::MemberSelect,
 };
 use leptos::prelude::*;
-use rabet_domain::kpi::Preset;
+
+use rabet_domain::report::dashboard::Preset;
 
 const CUSTOM: &str = "custom";
 

@@ -10,7 +10,10 @@ use leptos::prelude::*;
 use rabet_domain::{
     calendar::Calendar,
     id::Id,
-    kpi::{product_performance, Books, Ledger, Period, Preset, ProductPerformance, Records, Scope},
+    report::dashboard::{
+        product_performance, Books, Ledger, Preset, ProductPerformance, Records, Scope,
+    },
+    time::DayRange,
 };
 
 /// The range picker's choice.
@@ -33,7 +36,7 @@ pub struct DashboardState {
     /// Only this team member's records; `None` for the whole team.
     pub owner: RwSignal<Option<Id>>,
     /// The period measured; while the custom fields cannot be read, the last one read.
-    pub period: Memo<Period>,
+    pub period: Memo<DayRange>,
     /// The period, owner and settings every card and chart runs on.
     pub scope: Memo<Scope>,
     /// The owner and settings for the lists, which are about today whatever the range, so
@@ -54,17 +57,17 @@ impl DashboardState {
         let now = now_ms();
         let today = local_day(now);
         let range = RwSignal::new(RangeChoice::Preset(Preset::ThisMonth));
-        let initial = Period::preset(Preset::ThisMonth, today, calendar.get_untracked());
+        let initial = Preset::ThisMonth.range(today, calendar.get_untracked());
         let lang = untrack(|| locale.lang());
         let custom_from = DayText::new(Some(initial.start), calendar.get_untracked(), lang);
         let custom_to = DayText::new(Some(initial.end), calendar.get_untracked(), lang);
         let owner = RwSignal::new(None);
-        let period = Memo::new(move |previous: Option<&Period>| {
+        let period = Memo::new(move |previous: Option<&DayRange>| {
             let calendar = calendar.get();
             match range.get() {
-                RangeChoice::Preset(preset) => Period::preset(preset, today, calendar),
+                RangeChoice::Preset(preset) => preset.range(today, calendar),
                 RangeChoice::Custom => match (custom_from.day(calendar), custom_to.day(calendar)) {
-                    (Ok(Some(from)), Ok(Some(to))) => Period::custom(from, to),
+                    (Ok(Some(from)), Ok(Some(to))) => DayRange::new(from, to),
                     _ => previous.copied().unwrap_or(initial),
                 },
             }
@@ -75,7 +78,7 @@ impl DashboardState {
                 .with(|s| Scope::new(period.get(), owner.get(), s))
         });
         let list_scope = Memo::new(move |_| {
-            let today = Period::custom(today, today);
+            let today = DayRange::new(today, today);
             workspace
                 .settings
                 .with(|s| Scope::new(today, owner.get(), s))

@@ -14,9 +14,9 @@ use crate::{
 };
 use leptos::{html, prelude::*};
 use rabet_domain::{
-    board::{is_stale, next_stage, previous_stage},
     id::Id,
     model::{Deal, DealStatus},
+    report::board::{is_stale, next_stage, previous_stage},
 };
 use web_sys::KeyboardEvent;
 

@@ -19,7 +19,6 @@ use crate::{
 };
 use leptos::prelude::*;
 use rabet_domain::{
-    board::{move_deal, MoveError},
     calendar::Day,
     id::Id,
     input::{
@@ -32,6 +31,7 @@ use rabet_domain::{
         Pipeline,
     },
     money::{Currency, Money},
+    report::board::{move_deal, MoveError},
     validate::{Validate, ValidationErrorKind},
 };
 

@@ -10,8 +10,8 @@ use crate::{
 };
 use leptos::prelude::*;
 use rabet_domain::{
-    board::{forecast, ForecastBucket},
     calendar::month_of,
+    report::board::{forecast, ForecastBucket},
 };
 
 const MONTHS: u32 = 6;

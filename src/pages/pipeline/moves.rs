@@ -10,7 +10,7 @@ use crate::{
     workspace::use_workspace,
 };
 use leptos::prelude::*;
-use rabet_domain::{board::move_deal, id::Id, model::DealStatus};
+use rabet_domain::{id::Id, model::DealStatus, report::board::move_deal};
 
 /// How the user asked for the move; a keyboard move keeps focus on the card.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -8,10 +8,11 @@ use crate::{
 };
 use leptos::prelude::*;
 use rabet_domain::{
-    board::{deal_search_text, Board, BoardFilter, MoneyTotals},
     id::Id,
     kind::EntityKind,
     model::{Deal, LeadSource, Pipeline, Stage},
+    money::MoneyTotals,
+    report::board::{deal_search_text, Board, BoardFilter},
     search::Query,
 };
 use std::collections::{hash_map::Entry, HashMap};

@@ -12,9 +12,9 @@ use crate::{
 };
 use leptos::prelude::*;
 use rabet_domain::{
-    board::BoardFilter,
     id::Id,
     model::{Deal, DealStatus},
+    report::board::BoardFilter,
     search::normalize,
 };
 use std::cmp::Ordering;
@@ -93,7 +93,11 @@ pub fn DealTable() -> impl IntoView {
                     .filter(|deal| {
                         admits(&filter, deal, || {
                             let party = party_text(deal);
-                            rabet_domain::board::deal_search_text(deal, [party.as_str()], [])
+                            rabet_domain::report::board::deal_search_text(
+                                deal,
+                                [party.as_str()],
+                                [],
+                            )
                         })
                     })
                     .collect();

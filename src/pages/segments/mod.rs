@@ -1,6 +1,6 @@
 //! Segments: saved filters over contacts and the built-in RFM segments, listed with their
 //! member counts; a segment's page lists its members, exports them and writes to them.
-//! Membership is `rabet_domain::segment`'s, with the customer page's RFM thresholds.
+//! Membership is `rabet_domain::report::segment`'s, with the customer page's RFM thresholds.
 
 mod batch;
 mod detail;
@@ -19,10 +19,10 @@ use form::SegmentForm;
 use leptos::prelude::*;
 use leptos_router::{components::A, hooks::use_navigate};
 use rabet_domain::{
-    customer::RfmThresholds,
     id::Id,
     model::{Segment, SegmentFilter},
-    segment::{PreparedSegment, RfmSegment, SegmentIndex},
+    report::segment::{PreparedSegment, RfmSegment, SegmentIndex},
+    rfm::RfmThresholds,
 };
 
 /// Built-in segments are addressed as `/segments/rfm-<name>`; saved ones by their id.

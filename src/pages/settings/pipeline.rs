@@ -12,10 +12,10 @@ use crate::{
 };
 use leptos::prelude::*;
 use rabet_domain::{
-    board::move_deal,
     id::Id,
     locale::to_ascii_digits,
     model::{DealStatus, Pipeline, Stage},
+    report::board::move_deal,
     validate::{Validate, ValidationError},
 };
 use std::collections::HashMap;

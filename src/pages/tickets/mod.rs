@@ -21,7 +21,6 @@ use crate::{
 use leptos::prelude::*;
 use leptos_router::{components::A, hooks::use_navigate};
 use rabet_domain::{
-    customer::sla_breached,
     id::Id,
     model::{Priority, Ticket, TicketStatus},
     search::Query,
@@ -114,7 +113,7 @@ pub fn Tickets() -> impl IntoView {
                     status.admits(t)
                         && priority.is_none_or(|p| t.priority == p)
                         && (assignee.is_none() || t.assignee_id == assignee)
-                        && (!breaching || sla_breached(t, now))
+                        && (!breaching || t.sla_breached(now))
                 })
                 .cloned()
                 .collect();
@@ -178,7 +177,7 @@ fn TicketRow(ticket: Ticket) -> impl IntoView {
     let calendar = use_calendar();
     let customer = customer_of(ticket.contact_id.as_ref(), ticket.company_id.as_ref())
         .and_then(|c| customer_name(&c));
-    let breached = sla_breached(&ticket, now_ms());
+    let breached = ticket.sla_breached(now_ms());
     let (status, priority) = (ticket.status, ticket.priority);
     let sla = ticket.sla_due_at;
     view! {

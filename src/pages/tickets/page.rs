@@ -22,8 +22,8 @@ use leptos_router::{
     hooks::{use_navigate, use_params_map},
 };
 use rabet_domain::{
-    customer::ticket_service,
     model::{Activity, ActivityKind, Ticket, TicketStatus},
+    service::ticket_service,
 };
 
 #[component]

@@ -4,7 +4,7 @@ use super::DEFAULT_CURRENCY;
 use crate::calendar::Day;
 use crate::id::Id;
 use crate::kind::EntityKind;
-use crate::money::{Currency, Money};
+use crate::money::{div_round_half_away, saturate, Currency, Money};
 use serde::{Deserialize, Serialize};
 
 /// Basis points in a whole: 10 000 bp = 100 %.
@@ -160,6 +160,28 @@ pub struct InvoiceTotals {
 }
 
 impl Invoice {
+    /// Whether the invoice is an order (a purchase): an invoice, not a quote, that is paid.
+    /// Drafts, sent, overdue and cancelled invoices are not revenue.
+    pub fn is_order(&self) -> bool {
+        self.kind == InvoiceKind::Invoice && self.status == InvoiceStatus::Paid
+    }
+
+    /// When the quote or invoice was issued: its issue day (at the moment of creation if it
+    /// was created that UTC day, else at the day's start), or its creation when it has no issue
+    /// day.
+    pub fn issued_at(&self) -> i64 {
+        match self.issue_date {
+            Some(day) if Day::from_unix_ms(self.created_at) == day => self.created_at,
+            Some(day) => day.to_unix_ms(),
+            None => self.created_at,
+        }
+    }
+
+    /// When an order was paid: `paid_at`, else (for records missing it) [`Invoice::issued_at`].
+    pub fn purchased_at(&self) -> i64 {
+        self.paid_at.unwrap_or_else(|| self.issued_at())
+    }
+
     /// Computes the totals. Document rounding: each percentage is applied once, to the
     /// document's amount, and rounded half away from zero to the minor unit.
     pub fn totals(&self) -> InvoiceTotals {
@@ -217,17 +239,8 @@ impl Invoice {
 /// `amount × basis_points / 10 000`, rounded half away from zero.
 fn basis_points_of(amount: i64, basis_points: u32) -> i64 {
     let scaled = i128::from(amount) * i128::from(basis_points);
-    let whole = i128::from(BASIS_POINTS_PER_WHOLE);
-    let (quotient, remainder) = (scaled / whole, scaled % whole);
-    let rounded = if remainder.abs() * 2 >= whole {
-        quotient + scaled.signum()
-    } else {
-        quotient
-    };
-    saturate(rounded)
-}
-
-/// Clamps a wide intermediate result into `i64` instead of wrapping on absurd inputs.
-fn saturate(value: i128) -> i64 {
-    i64::try_from(value).unwrap_or(if value < 0 { i64::MIN } else { i64::MAX })
+    saturate(div_round_half_away(
+        scaled,
+        i128::from(BASIS_POINTS_PER_WHOLE),
+    ))
 }

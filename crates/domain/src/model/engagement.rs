@@ -168,4 +168,26 @@ impl Ticket {
             TicketStatus::New | TicketStatus::Open | TicketStatus::Pending
         )
     }
+
+    /// Whether the ticket broke its SLA by `now` (Unix ms): still open (new, open, pending)
+    /// after `sla_due_at`, or resolved after it. A ticket with no SLA due time, or closed
+    /// without a resolution time, never counts as breaching.
+    pub fn sla_breached(&self, now: i64) -> bool {
+        let Some(due) = self.sla_due_at else {
+            return false;
+        };
+        if self.is_open() {
+            now > due
+        } else {
+            self.resolved_at.is_some_and(|resolved| resolved > due)
+        }
+    }
+}
+
+impl Activity {
+    /// Whether the activity is contact with the customer: a call, meeting, e-mail or message
+    /// in either direction. Notes are internal and are not.
+    pub fn is_contact(&self) -> bool {
+        self.kind != ActivityKind::Note
+    }
 }

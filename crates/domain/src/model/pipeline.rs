@@ -5,9 +5,8 @@ use crate::calendar::Day;
 use crate::id::Id;
 use crate::kind::EntityKind;
 use crate::money::Money;
+use crate::time::{days_between, Instant};
 use serde::{Deserialize, Serialize};
-
-const MS_PER_DAY: i64 = 86_400_000;
 
 string_enum! {
     /// Whether a deal is still being worked on; also what entering a [`Stage`] makes it.
@@ -169,6 +168,6 @@ impl Deal {
 
     /// Whole days spent in the current stage by `now` (Unix ms), as cards show it.
     pub fn days_in_stage(&self, now: i64) -> i64 {
-        (now - self.stage_entered_at).max(0) / MS_PER_DAY
+        days_between(Instant(self.stage_entered_at), Instant(now))
     }
 }

@@ -27,7 +27,6 @@ use crate::export::contacts_csv;
 use crate::hlc::{Clock, NodeId};
 use crate::id::{Id, WireId};
 use crate::kind::EntityKind;
-use crate::kpi::Records;
 use crate::locale::Lang;
 use crate::model::{
     Activity, ActivityKind, Address, Campaign, Channel, Company, Contact, Deal, DealStatus,
@@ -38,6 +37,7 @@ use crate::model::{
 use crate::money::{Currency, Money};
 use crate::op::OpBuilder;
 use crate::replica::Record;
+use crate::report::dashboard::Records;
 use words::Words;
 
 const MINUTE: i64 = 60_000;

@@ -3,11 +3,12 @@ use std::fmt::Debug;
 
 use super::*;
 use crate::calendar::{Calendar, GregorianDate};
-use crate::customer::RfmThresholds;
 use crate::import::{guess_mapping, import_rows, ImportContext};
-use crate::kpi::lists::*;
-use crate::kpi::series::funnel;
-use crate::kpi::*;
+use crate::report::dashboard::lists::*;
+use crate::report::dashboard::series::funnel;
+use crate::report::dashboard::*;
+use crate::rfm::RfmThresholds;
+use crate::time::DayRange;
 use crate::validate::Validate;
 
 fn options(seed: u64, contacts: usize, lang: Lang) -> SampleOptions {
@@ -132,12 +133,12 @@ fn every_dashboard_card_and_list_has_data() {
         ledger: &ledger,
     };
     let quarter = Scope::new(
-        Period::preset(Preset::ThisQuarter, today, Calendar::Jalali),
+        Preset::ThisQuarter.range(today, Calendar::Jalali),
         None,
         &sample.settings,
     );
     let year = Scope {
-        period: Period::custom(Day(today.0 - 364), today),
+        period: DayRange::new(Day(today.0 - 364), today),
         ..quarter.clone()
     };
     assert!(revenue(&books, &year).get(Currency::Toman) > 0);

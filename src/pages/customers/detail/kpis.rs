@@ -1,5 +1,5 @@
 //! The KPI strip: lifetime value, orders, AOV, last purchase, days since last contact, open
-//! deal value, open tickets, average CSAT and RFM class (definitions in `rabet_domain::customer`).
+//! deal value, open tickets, average CSAT and RFM class (definitions in `rabet_domain::report::customer`).
 
 use super::profile::Profile;
 use crate::{
@@ -10,9 +10,9 @@ use crate::{
 use leptos::prelude::*;
 use rabet_domain::{
     calendar::Calendar,
-    customer::CustomerKpis,
     locale::{format_decimal, format_money, Lang},
     money::Money,
+    report::customer::CustomerKpis,
 };
 
 /// An amount, followed by the amounts in other currencies that it leaves out.

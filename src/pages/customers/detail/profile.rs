@@ -4,13 +4,14 @@
 use crate::{local_time::now_ms, workspace::use_workspace};
 use leptos::prelude::*;
 use rabet_domain::{
-    customer::{
-        compute, timeline, AllRecords, AllReferrers, Customer as Whose, CustomerKpis,
-        CustomerRecords, RfmThresholds, TimelineEntry,
-    },
     id::Id,
     kind::EntityKind,
     model::{Invoice, RecordRef, Task, Ticket},
+    purchases::Customer as Whose,
+    report::customer::{
+        compute, timeline, AllRecords, AllReferrers, CustomerKpis, CustomerRecords, TimelineEntry,
+    },
+    rfm::RfmThresholds,
 };
 
 /// One customer's figures, history and open work.

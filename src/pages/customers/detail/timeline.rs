@@ -16,11 +16,11 @@ use crate::{
 use leptos::prelude::*;
 use leptos_router::components::A;
 use rabet_domain::{
-    customer::{TimelineEntry, TimelineFilter, TimelineGroup, TimelineKind},
     id::Id,
     kind::EntityKind,
     locale::format_money,
     model::Activity,
+    report::customer::{TimelineEntry, TimelineFilter, TimelineGroup, TimelineKind},
 };
 
 /// Entries drawn at first, and added by each "Show more".

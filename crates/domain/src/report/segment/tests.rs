@@ -1,10 +1,13 @@
 use super::*;
-use crate::customer::{compute, AllRecords, Customer, CustomerRecords};
+use crate::calendar::Day;
 use crate::model::{InvoiceStatus, LeadSource, LifecycleStage, LineItem};
+use crate::purchases::Customer;
+use crate::report::customer::{compute, AllRecords, CustomerRecords};
 use crate::search::search_text;
+use crate::time::MS_PER_DAY;
 use proptest::prelude::*;
 
-const DAY: i64 = 86_400_000;
+const DAY: i64 = MS_PER_DAY;
 const TOMAN: Currency = Currency::Toman;
 
 fn id(s: &str) -> Id {
@@ -308,10 +311,10 @@ proptest! {
         let now = 1_000 * DAY;
         let index = SegmentIndex::new(&invoices, TOMAN, &RfmThresholds::fixed(TOMAN), now);
         let thresholds = if quintiles {
-            let values: Vec<_> = index.facts.values().map(|f| crate::customer::RfmValues {
-                recency_days: (now / DAY) - i64::from(f.last_purchase.0),
-                frequency: f.orders,
-                monetary_minor: f.spend_minor,
+            let values: Vec<_> = index.facts.values().map(|f| RfmValues {
+                recency_days: (now / DAY) - i64::from(f.purchases.last.day().0),
+                frequency: f.purchases.orders,
+                monetary_minor: f.purchases.spend.minor,
             }).collect();
             RfmThresholds::from_customers(&values).unwrap_or(RfmThresholds::fixed(TOMAN))
         } else {

@@ -5,34 +5,31 @@
 //! tested in constant time plus its tags, and the free-text test, the only costly one, runs
 //! last. Segments of 100k contacts evaluate in milliseconds.
 //!
-//! Definitions follow the customer page ([`crate::customer`]): orders are paid invoices linked
-//! by `contact_id`; spend is in the workspace currency; purchase dates count every currency.
+//! Orders, customers and purchase figures are those of [`crate::purchases`], as on the
+//! customer page and the dashboard: a contact's orders are the paid invoices naming it; spend
+//! is in the workspace currency; purchase dates count every currency.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
-use crate::calendar::Day;
-use crate::customer::RfmThresholds;
 use crate::id::Id;
-use crate::kpi::purchase_facts;
 use crate::model::{Contact, Invoice, RfmClass, SegmentFilter};
 use crate::money::Currency;
+use crate::purchases::PurchaseFacts;
+use crate::rfm::{Rfm, RfmThresholds, RfmValues};
 use crate::search::{normalize, Query};
+use crate::time::Instant;
 
-/// What a segment needs to know about a customer's purchases.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct ContactFacts {
-    /// The UTC day of the last order.
-    pub last_purchase: Day,
-    /// Σ totals of orders in the workspace currency, minor units.
-    pub spend_minor: i64,
-    pub orders: u32,
+/// A buyer as segments test it: its purchases, and the RFM class they score at one moment.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct BuyerFacts {
+    pub purchases: PurchaseFacts,
     pub rfm: RfmClass,
 }
 
-/// Every buyer's [`ContactFacts`] at one moment, by contact id.
+/// Every buyer's [`BuyerFacts`] at one moment, by contact id.
 #[derive(Clone, Debug, Default)]
 pub struct SegmentIndex<'a> {
-    facts: HashMap<&'a Id, ContactFacts>,
+    facts: FxHashMap<&'a Id, BuyerFacts>,
 }
 
 impl<'a> SegmentIndex<'a> {
@@ -44,23 +41,19 @@ impl<'a> SegmentIndex<'a> {
         thresholds: &RfmThresholds,
         now: i64,
     ) -> Self {
-        let facts = purchase_facts(invoices, currency, i64::MAX)
+        let now = Instant(now);
+        let facts = PurchaseFacts::by_contact(invoices, currency)
             .into_iter()
-            .map(|(id, fact)| {
-                let facts = ContactFacts {
-                    last_purchase: Day::from_unix_ms(fact.last),
-                    spend_minor: fact.spend_minor,
-                    orders: fact.orders,
-                    rfm: fact.rfm_class(thresholds, now),
-                };
-                (id, facts)
+            .map(|(id, purchases)| {
+                let rfm = Rfm::score(RfmValues::of(&purchases, now), thresholds).class;
+                (id, BuyerFacts { purchases, rfm })
             })
             .collect();
         SegmentIndex { facts }
     }
 
     /// The contact's facts; `None` when it never bought.
-    pub fn facts(&self, contact_id: &Id) -> Option<&ContactFacts> {
+    pub fn facts(&self, contact_id: &Id) -> Option<&BuyerFacts> {
         self.facts.get(contact_id)
     }
 }
@@ -94,7 +87,7 @@ impl<'f> PreparedSegment<'f> {
     pub fn matches<S: AsRef<str>>(
         &self,
         contact: &Contact,
-        facts: Option<&ContactFacts>,
+        facts: Option<&BuyerFacts>,
         text_of: impl FnOnce(&Contact) -> S,
     ) -> bool {
         let filter = self.filter;
@@ -119,13 +112,13 @@ impl<'f> PreparedSegment<'f> {
             .is_none_or(|owner| contact.owner_id.as_ref() == Some(owner))
             && filter
                 .last_purchase_before
-                .is_none_or(|day| facts.is_some_and(|f| f.last_purchase <= day))
+                .is_none_or(|day| facts.is_some_and(|f| f.purchases.last.day() <= day))
             && filter
                 .last_purchase_after
-                .is_none_or(|day| facts.is_some_and(|f| f.last_purchase >= day))
+                .is_none_or(|day| facts.is_some_and(|f| f.purchases.last.day() >= day))
             && filter
                 .min_spend_minor
-                .is_none_or(|min| facts.map_or(0, |f| f.spend_minor) >= min)
+                .is_none_or(|min| facts.map_or(0, |f| f.purchases.spend.minor) >= min)
             && any(
                 filter.rfm_classes.is_empty(),
                 facts.is_some_and(|f| filter.rfm_classes.contains(&f.rfm)),

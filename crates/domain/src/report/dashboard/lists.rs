@@ -8,13 +8,14 @@
 
 use rustc_hash::FxHashMap;
 
-use super::{purchase_facts, ProductPerformance, Records, Scope, MS_PER_DAY};
-use crate::board::{is_stale, last_activity_by_deal};
+use super::{ProductPerformance, Records, Scope};
 use crate::calendar::Day;
-use crate::customer::{days_between, is_contact, issued_at, sla_breached};
 use crate::id::Id;
 use crate::model::{Activity, Invoice, InvoiceKind, InvoiceStatus, Priority, Product};
 use crate::money::{Currency, Money};
+use crate::purchases::PurchaseFacts;
+use crate::report::board::{is_stale, last_activity_by_deal};
+use crate::time::{days_between, Instant};
 
 /// A customer who has not bought for a long time: a win-back candidate.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -32,21 +33,23 @@ pub struct DormantCustomer {
 /// `scope.dormant_days` whole days before `now`; the largest lifetime value first, then the
 /// longest dormant, then by id.
 pub fn dormant_customers(records: &Records<'_>, scope: &Scope, now: i64) -> Vec<DormantCustomer> {
-    let facts = purchase_facts(records.invoices, scope.currency, i64::MAX);
+    let facts = PurchaseFacts::by_contact(records.invoices, scope.currency);
+    let now = Instant(now);
     let mut rows: Vec<DormantCustomer> = records
         .contacts
         .iter()
         .filter(|contact| scope.owns(contact.owner_id.as_ref()))
         .filter_map(|contact| {
-            let fact = facts.get(&contact.id)?;
-            let days = days_between(fact.last, now);
-            (days >= i64::from(scope.dormant_days)).then(|| DormantCustomer {
-                contact_id: contact.id.clone(),
-                last_purchase_at: fact.last,
-                days_since_purchase: days,
-                lifetime_value: Money::new(fact.spend_minor, scope.currency),
-                orders: fact.orders,
-            })
+            let facts = facts.get(&contact.id)?;
+            facts
+                .is_dormant(now, scope.dormant_days)
+                .then(|| DormantCustomer {
+                    contact_id: contact.id.clone(),
+                    last_purchase_at: facts.last.0,
+                    days_since_purchase: facts.days_since_last(now),
+                    lifetime_value: facts.spend,
+                    orders: facts.orders,
+                })
         })
         .collect();
     rows.sort_by(|a, b| {
@@ -89,7 +92,7 @@ impl<'a> LastContact<'a> {
         let mut by_record: FxHashMap<&Id, Vec<i64>> = FxHashMap::default();
         for activity in activities
             .iter()
-            .filter(|activity| is_contact(activity) && activity.at <= now)
+            .filter(|activity| activity.is_contact() && activity.at <= now)
         {
             for id in [
                 &activity.contact_id,
@@ -118,7 +121,7 @@ impl<'a> LastContact<'a> {
     }
 
     fn row(&self, invoice: &Invoice, now: i64) -> FollowUp {
-        let issued = issued_at(invoice);
+        let issued = invoice.issued_at();
         let last_follow_up_at = self.about(invoice, issued);
         let today = Day::from_unix_ms(now);
         FollowUp {
@@ -134,7 +137,10 @@ impl<'a> LastContact<'a> {
                 .due_date
                 .map(|due| i64::from(today.0) - i64::from(due.0)),
             last_follow_up_at,
-            days_without_follow_up: days_between(last_follow_up_at.unwrap_or(issued), now),
+            days_without_follow_up: days_between(
+                Instant(last_follow_up_at.unwrap_or(issued)),
+                Instant(now),
+            ),
         }
     }
 }
@@ -201,18 +207,18 @@ pub struct SlaBreach {
     pub late_ms: i64,
 }
 
-/// Tickets breaching SLA ([`sla_breached`]) assigned to the owner: every open one, and those
+/// Tickets breaching SLA ([`Ticket::sla_breached`]) assigned to the owner: every open one, and those
 /// resolved late in the period. Open ones first, then the most urgent, then the latest.
 pub fn sla_breaches(records: &Records<'_>, scope: &Scope, now: i64) -> Vec<SlaBreach> {
     let mut rows: Vec<SlaBreach> = records
         .tickets
         .iter()
-        .filter(|ticket| scope.owns(ticket.assignee_id.as_ref()) && sla_breached(ticket, now))
+        .filter(|ticket| scope.owns(ticket.assignee_id.as_ref()) && ticket.sla_breached(now))
         .filter(|ticket| {
             ticket.is_open()
                 || ticket
                     .resolved_at
-                    .is_some_and(|at| scope.period.contains_ms(at))
+                    .is_some_and(|at| scope.period.contains_instant(Instant(at)))
         })
         .filter_map(|ticket| {
             let due = ticket.sla_due_at?;
@@ -278,7 +284,7 @@ pub fn stale_deals(
                     deal_id: deal.id.clone(),
                     stage_id: deal.stage_id.clone(),
                     value: deal.value,
-                    idle_days: now.saturating_sub(touched) / MS_PER_DAY,
+                    idle_days: days_between(Instant(touched), Instant(now)),
                 }
             })
         })

@@ -1,16 +1,19 @@
 //! The dashboard's chart series, as plain data (the app draws them): revenue and CSAT over
 //! time, the funnel by stage, leads and revenue by source, and the forecast by month.
 //!
-//! Definitions (orders, owners, money) are those of the [`kpi`](super) module.
+//! Definitions (orders, owners, money) are those of the [`dashboard`](super) module.
 
 use rustc_hash::FxHashMap;
 
-use super::{rated_at, Books, Period, Ratio, Records, Scope};
-use crate::board::{forecast, Forecast, MoneyTotals};
+use super::{Books, Ratio, Records, Scope};
 use crate::calendar::{first_day_of_month, month_of, Calendar, Day};
-use crate::customer::Csat;
+use crate::csat::{rated_at, Csat};
 use crate::id::Id;
 use crate::model::{DealStatus, LeadSource, Pipeline};
+use crate::money::MoneyTotals;
+use crate::report::board::{forecast, Forecast};
+use crate::time::DayRange;
+use crate::time::Instant;
 
 /// How finely a period is cut for a chart over time.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -24,7 +27,7 @@ pub enum Granularity {
 
 impl Granularity {
     /// The natural cut: days up to 31 days, weeks up to 92 days (13 bars), months beyond.
-    pub fn for_period(period: Period) -> Granularity {
+    pub fn for_period(period: DayRange) -> Granularity {
         match period.days() {
             ..=31 => Granularity::Day,
             32..=92 => Granularity::Week,
@@ -36,7 +39,7 @@ impl Granularity {
 /// The period cut into consecutive buckets that cover it exactly: single days; seven days from
 /// the start (the last may be shorter); or the months of `calendar`, the first and last cut to
 /// the period.
-pub fn buckets(period: Period, granularity: Granularity, calendar: Calendar) -> Vec<Period> {
+pub fn buckets(period: DayRange, granularity: Granularity, calendar: Calendar) -> Vec<DayRange> {
     let mut out = Vec::new();
     let mut start = period.start;
     while start <= period.end {
@@ -49,7 +52,7 @@ pub fn buckets(period: Period, granularity: Granularity, calendar: Calendar) -> 
             }
         };
         let end = Day(next.0.saturating_sub(1)).min(period.end);
-        out.push(Period { start, end });
+        out.push(DayRange { start, end });
         if end == period.end {
             break;
         }
@@ -59,7 +62,7 @@ pub fn buckets(period: Period, granularity: Granularity, calendar: Calendar) -> 
 }
 
 /// The bucket holding `day`, in buckets made by [`buckets`].
-fn bucket_of(buckets: &[Period], day: Day) -> Option<usize> {
+fn bucket_of(buckets: &[DayRange], day: Day) -> Option<usize> {
     let index = buckets.partition_point(|bucket| bucket.end < day);
     buckets
         .get(index)
@@ -70,7 +73,7 @@ fn bucket_of(buckets: &[Period], day: Day) -> Option<usize> {
 /// One bar of the revenue chart.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct RevenuePoint {
-    pub bucket: Period,
+    pub bucket: DayRange,
     /// Σ totals of the orders paid in the bucket, per currency.
     pub revenue: MoneyTotals,
     pub orders: u32,
@@ -105,7 +108,7 @@ pub fn revenue_over_time(
 /// One point of the CSAT chart.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct CsatPoint {
-    pub bucket: Period,
+    pub bucket: DayRange,
     /// `None` when no ticket of the bucket was rated.
     pub csat: Option<Csat>,
 }
@@ -191,7 +194,7 @@ pub fn funnel(records: &Records<'_>, scope: &Scope, pipeline: &Pipeline) -> Funn
     for deal in records.deals.iter().filter(|deal| {
         deal.pipeline_id == pipeline.id
             && scope.owns(deal.owner_id.as_ref())
-            && scope.period.contains_ms(deal.created_at)
+            && scope.period.contains_instant(Instant(deal.created_at))
     }) {
         entered += 1;
         lost += u32::from(deal.status == DealStatus::Lost);
@@ -274,11 +277,11 @@ pub fn by_source(books: &Books<'_>, scope: &Scope) -> Vec<SourceRow> {
             continue;
         }
         let row = &mut rows[slot(contact.source)];
-        row.leads += u32::from(scope.period.contains_ms(contact.created_at));
+        row.leads += u32::from(scope.period.contains_instant(Instant(contact.created_at)));
         row.customers += u32::from(
             contact
                 .became_customer_at
-                .is_some_and(|at| scope.period.contains_ms(at)),
+                .is_some_and(|at| scope.period.contains_instant(Instant(at))),
         );
     }
     for order in books.ledger.orders(scope) {
@@ -293,7 +296,7 @@ pub fn by_source(books: &Books<'_>, scope: &Scope) -> Vec<SourceRow> {
 }
 
 /// The forecast over the months of the period (from the month holding its first day to the
-/// month holding its last, in `calendar`): [`crate::board::forecast`] over the owner's open
+/// month holding its last, in `calendar`): [`crate::report::board::forecast`] over the owner's open
 /// deals, with the deals closing before and after in its side buckets.
 pub fn forecast_by_month(records: &Records<'_>, scope: &Scope, calendar: Calendar) -> Forecast {
     let (first_year, first_month) = month_of(scope.period.start, calendar);

@@ -2,22 +2,22 @@
 //! owner, with the change against the previous period of equal length.
 //!
 //! The caller gathers the workspace's records in [`Records`] and says what to measure in a
-//! [`Scope`]: the [`Period`] (whole days, both ends included), the owner filter and the
+//! [`Scope`]: the [`DayRange`] (whole days, both ends included), the owner filter and the
 //! workspace settings. Each KPI is one function whose formula is in its documentation. A KPI
 //! that divides returns `None` ("no data") when the divisor is zero, never NaN; sums return 0.
 //! [`compare`] runs a KPI on the scope and on [`Scope::previous`] and gives the [`Change`].
 //!
-//! Definitions used throughout (the same as on the customer page, see [`crate::customer`]):
-//! - An **order** is a paid invoice ([`is_order`]), made at [`purchased_at`]; revenue is the
-//!   invoice total (after discounts and tax). A record is **in the period** when its instant
-//!   falls on one of the period's days (UTC days, as [`Day::from_unix_ms`]).
+//! Definitions used throughout:
+//! - **Orders**, **customers** and per-customer purchase figures are those of
+//!   [`crate::purchases`], the same as on the customer page and in segments. A record is **in
+//!   the period** when its instant falls on one of the period's days (UTC days, as
+//!   [`Day::from_unix_ms`]).
 //! - **Money**: sums are per currency, never converted (the workspace has no exchange rates),
 //!   as the board does: a [`MoneyTotals`] with one amount per currency present. Averages and
 //!   per-customer figures (AOV, lifetime value) are in the workspace currency only, leaving
 //!   orders in other currencies out of both the amount and the count, as the customer page does.
 //! - **Owner filter**: a record belongs to an owner by its own field: a contact's and a deal's
 //!   `owner_id`, an invoice's `owner_id`, a ticket's `assignee_id`.
-//! - A **customer** is a contact with at least one order (orders are linked by `contact_id`).
 
 mod ledger;
 pub mod lists;
@@ -30,17 +30,19 @@ mod tests;
 
 use rustc_hash::FxHashMap;
 
-use crate::board::{ForecastBucket, MoneyTotals};
-use crate::calendar::{self, add_months, period_start, Calendar, Day};
-use crate::customer::{is_order, purchased_at, Csat, RfmThresholds, RfmValues};
+use crate::calendar::{add_months, period_start, Calendar, CalendarUnit, Day};
+use crate::csat::{rated_at, Csat};
 use crate::id::Id;
 use crate::model::{
     Activity, Campaign, Contact, Deal, DealStatus, Invoice, LifecycleStage, Pipeline, Product,
     RfmClass, Settings, Ticket,
 };
-use crate::money::{Currency, Money};
+use crate::money::{average, Currency, Money, MoneyTotals};
+use crate::purchases::{Purchase, PurchaseFacts};
+use crate::report::board::ForecastBucket;
+use crate::rfm::{Rfm, RfmThresholds, RfmValues};
+use crate::time::{days_between, DayRange, Instant};
 
-pub(crate) const MS_PER_DAY: i64 = 86_400_000;
 /// Days in an average year, to turn a period's rates into yearly ones.
 const DAYS_PER_YEAR: f64 = 365.25;
 /// The predicted lifetime value assumes customers stay at most this long, so that a period in
@@ -50,14 +52,6 @@ pub const MAX_LIFESPAN_YEARS: f64 = 10.0;
 // ---------------------------------------------------------------------------------------------
 // Periods
 // ---------------------------------------------------------------------------------------------
-
-/// A range of whole days, both ends included. `start <= end` always holds for periods made by
-/// [`Period::custom`] and the presets.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct Period {
-    pub start: Day,
-    pub end: Day,
-}
 
 /// The period choices of the dashboard besides a custom range.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -81,67 +75,21 @@ impl Preset {
     ];
 }
 
-impl Period {
-    /// The days from `a` to `b`, in either order.
-    pub fn custom(a: Day, b: Day) -> Period {
-        Period {
-            start: a.min(b),
-            end: a.max(b),
-        }
-    }
-
-    /// A preset period on `today`, with months, quarters and years of `calendar`. The "this …"
-    /// presets end today, so that [`Period::previous`] compares equally many days.
-    pub fn preset(preset: Preset, today: Day, calendar: Calendar) -> Period {
-        let to_date = |unit| Period::custom(period_start(today, unit, calendar), today);
-        match preset {
-            Preset::ThisMonth => to_date(calendar::Period::Month),
-            Preset::ThisQuarter => to_date(calendar::Period::Quarter),
-            Preset::ThisYear => to_date(calendar::Period::Year),
+impl Preset {
+    /// The preset's days on `today`, with months, quarters and years of `calendar`. The "this …"
+    /// presets end today, so that [`DayRange::previous`] compares equally many days.
+    pub fn range(self, today: Day, calendar: Calendar) -> DayRange {
+        let to_date = |unit| DayRange::new(period_start(today, unit, calendar), today);
+        match self {
+            Preset::ThisMonth => to_date(CalendarUnit::Month),
+            Preset::ThisQuarter => to_date(CalendarUnit::Quarter),
+            Preset::ThisYear => to_date(CalendarUnit::Year),
             Preset::LastMonth => {
-                let this_month = period_start(today, calendar::Period::Month, calendar);
-                Period::custom(add_months(this_month, -1, calendar), before(this_month))
+                let this_month = period_start(today, CalendarUnit::Month, calendar);
+                DayRange::new(add_months(this_month, -1, calendar), this_month.before())
             }
         }
     }
-
-    /// The number of days, at least 1.
-    pub fn days(self) -> i64 {
-        i64::from(self.end.0) - i64::from(self.start.0) + 1
-    }
-
-    /// The period of equal length that ends the day before this one starts.
-    pub fn previous(self) -> Period {
-        let end = before(self.start);
-        Period {
-            start: Day(saturate_i32(i64::from(end.0) - self.days() + 1)),
-            end,
-        }
-    }
-
-    /// Whether `day` is one of the period's days.
-    pub fn contains(self, day: Day) -> bool {
-        self.start <= day && day <= self.end
-    }
-
-    /// Whether the instant (Unix ms) falls on one of the period's days.
-    pub fn contains_ms(self, at: i64) -> bool {
-        self.contains(Day::from_unix_ms(at))
-    }
-
-    /// The first instant after the period (Unix ms): midnight UTC after its last day.
-    pub fn end_ms(self) -> i64 {
-        (i64::from(self.end.0) + 1) * MS_PER_DAY
-    }
-}
-
-fn before(day: Day) -> Day {
-    Day(day.0.saturating_sub(1))
-}
-
-fn saturate_i32(value: i64) -> i32 {
-    // The clamp makes the cast lossless.
-    value.clamp(i32::MIN.into(), i32::MAX.into()) as i32
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -165,7 +113,7 @@ pub struct Records<'a> {
 /// that figures depend on.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Scope {
-    pub period: Period,
+    pub period: DayRange,
     /// Only records of this team member (see the module docs); `None` for the whole team.
     pub owner: Option<Id>,
     /// The workspace currency: averages and per-customer figures are in it.
@@ -176,7 +124,7 @@ pub struct Scope {
 
 impl Scope {
     /// The whole team over `period`, with the workspace's currency and dormancy.
-    pub fn new(period: Period, owner: Option<Id>, settings: &Settings) -> Scope {
+    pub fn new(period: DayRange, owner: Option<Id>, settings: &Settings) -> Scope {
         Scope {
             period,
             owner,
@@ -185,7 +133,7 @@ impl Scope {
         }
     }
 
-    /// The same scope over [`Period::previous`].
+    /// The same scope over [`DayRange::previous`].
     pub fn previous(&self) -> Scope {
         Scope {
             period: self.period.previous(),
@@ -398,7 +346,7 @@ pub fn win_rate(books: &Books<'_>, scope: &Scope) -> Option<Ratio> {
 /// leads), the share that has become a customer (`became_customer_at` set) by the period's
 /// end. `None` when no contact was created.
 pub fn lead_conversion_rate(books: &Books<'_>, scope: &Scope) -> Option<Ratio> {
-    let end = scope.period.end_ms();
+    let end = scope.period.end_instant().0;
     let (mut converted, mut leads) = (0, 0);
     for contact in books.leads(scope) {
         leads += 1;
@@ -432,9 +380,9 @@ pub fn sales_cycle(books: &Books<'_>, scope: &Scope) -> Option<SalesCycle> {
         .closed_deals(scope)
         .filter(|deal| deal.status == DealStatus::Won)
         .filter_map(|deal| {
-            Some(crate::customer::days_between(
-                deal.created_at,
-                deal.closed_at?,
+            Some(days_between(
+                Instant(deal.created_at),
+                Instant(deal.closed_at?),
             ))
         })
         .collect();
@@ -462,7 +410,7 @@ pub fn sales_cycle(books: &Books<'_>, scope: &Scope) -> Option<SalesCycle> {
 /// deal's value is its current value (values have no history).
 pub fn pipeline_value(books: &Books<'_>, scope: &Scope) -> ForecastBucket {
     let records = &books.records;
-    let at = scope.period.end_ms();
+    let at = scope.period.end_instant().0;
     let probability: FxHashMap<(&Id, &Id), u8> = records
         .pipelines
         .iter()
@@ -503,94 +451,6 @@ pub(crate) fn stage_at(deal: &Deal, at: i64) -> &Id {
 // Customers
 // ---------------------------------------------------------------------------------------------
 
-/// A customer's orders summed, up to some instant.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct PurchaseFacts {
-    /// The first and last order, in any currency.
-    pub first: i64,
-    pub last: i64,
-    /// Orders in the workspace currency.
-    pub orders: u32,
-    /// Σ totals of those orders, in minor units of the workspace currency.
-    pub spend_minor: i64,
-}
-
-impl PurchaseFacts {
-    /// The customer's RFM values at `now`.
-    pub fn rfm_values(&self, now: i64) -> RfmValues {
-        RfmValues {
-            recency_days: crate::customer::days_between(self.last, now),
-            frequency: self.orders,
-            monetary_minor: self.spend_minor,
-        }
-    }
-
-    /// The customer's RFM class at `now`.
-    pub fn rfm_class(&self, thresholds: &RfmThresholds, now: i64) -> RfmClass {
-        thresholds.scores(&self.rfm_values(now)).class()
-    }
-
-    /// The facts of one customer's orders (sorted by instant) paid before `until`; all zero
-    /// when there is none.
-    pub(crate) fn of(
-        purchases: &[ledger::Purchase],
-        currency: Currency,
-        until: i64,
-    ) -> PurchaseFacts {
-        let paid = &purchases[..purchases.partition_point(|purchase| purchase.at < until)];
-        let Some(first) = paid.first() else {
-            return PurchaseFacts::default();
-        };
-        let mut facts = PurchaseFacts::starting(first.at);
-        for purchase in paid {
-            facts.add(purchase.at, purchase.total, currency);
-        }
-        facts
-    }
-
-    /// No order counted yet; the first will be paid at `at`.
-    fn starting(at: i64) -> PurchaseFacts {
-        PurchaseFacts {
-            first: at,
-            last: at,
-            ..PurchaseFacts::default()
-        }
-    }
-
-    /// Counts an order paid at `at`: its instant always, its total only in `currency`.
-    fn add(&mut self, at: i64, total: Money, currency: Currency) {
-        self.first = self.first.min(at);
-        self.last = self.last.max(at);
-        if total.currency == currency {
-            self.orders += 1;
-            self.spend_minor = self.spend_minor.saturating_add(total.minor);
-        }
-    }
-}
-
-/// Every contact's orders paid before `until` (Unix ms), in one pass over `invoices`: the
-/// facts segments, RFM and the dormant list are built on. Contacts with no order are absent.
-pub fn purchase_facts(
-    invoices: &[Invoice],
-    currency: Currency,
-    until: i64,
-) -> FxHashMap<&Id, PurchaseFacts> {
-    let mut facts: FxHashMap<&Id, PurchaseFacts> = FxHashMap::default();
-    for invoice in invoices.iter().filter(|invoice| is_order(invoice)) {
-        let (Some(contact), at) = (&invoice.contact_id, purchased_at(invoice)) else {
-            continue;
-        };
-        if at >= until {
-            continue;
-        }
-        facts
-            .entry(contact)
-            .or_insert_with(|| PurchaseFacts::starting(at))
-            .add(at, invoice.total(), currency);
-    }
-    facts
-}
-
 /// Churn rate: of the customers active at the period's start, the share that became inactive
 /// during it.
 ///
@@ -604,10 +464,10 @@ pub fn purchase_facts(
 /// `None` when no customer was active at the start. Orders in any currency count.
 pub fn churn_rate(books: &Books<'_>, scope: &Scope) -> Option<Ratio> {
     let dormant = i64::from(scope.dormant_days);
-    let Period { start, end } = scope.period;
+    let DayRange { start, end } = scope.period;
     let (mut churned, mut active) = (0, 0);
     for customer in books.ledger.owned_customers(scope) {
-        let days = || customer.purchases.iter().map(ledger::Purchase::day);
+        let days = || customer.purchases.iter().map(Purchase::day);
         let on_or_before_start = customer
             .purchases
             .partition_point(|purchase| purchase.day() <= start);
@@ -633,7 +493,7 @@ pub fn churn_rate(books: &Books<'_>, scope: &Scope) -> Option<Ratio> {
             }
         }
         let went_dormant = dormant_from <= i64::from(end.0);
-        let marked = marked_at.is_some_and(|at| scope.period.contains_ms(at));
+        let marked = marked_at.is_some_and(|at| scope.period.contains_instant(Instant(at)));
         churned += u32::from(went_dormant || marked);
     }
     Ratio::new(churned, active)
@@ -651,12 +511,12 @@ fn marked_inactive(contact: &Contact) -> bool {
 /// contacts. The period's start does not matter: a lifetime starts with the first order.
 /// `None` with no customer.
 pub fn historic_lifetime_value(books: &Books<'_>, scope: &Scope) -> Option<Money> {
-    let until = scope.period.end_ms();
+    let until = scope.period.end_instant();
     let (mut sum, mut customers) = (0i128, 0u32);
     for customer in books.ledger.owned_customers(scope) {
-        let fact = PurchaseFacts::of(customer.purchases, scope.currency, until);
-        if fact.orders > 0 {
-            sum += i128::from(fact.spend_minor);
+        let facts = PurchaseFacts::until(customer.purchases, scope.currency, until);
+        if let Some(facts) = facts.filter(|facts| facts.orders > 0) {
+            sum += i128::from(facts.spend.minor);
             customers += 1;
         }
     }
@@ -710,12 +570,13 @@ pub fn rfm_distribution(
     scope: &Scope,
     thresholds: &RfmThresholds,
 ) -> Vec<(RfmClass, u32)> {
-    let now = scope.period.end_ms();
+    let now = scope.period.end_instant();
     let mut counts: FxHashMap<RfmClass, u32> = FxHashMap::default();
     for customer in books.ledger.owned_customers(scope) {
-        let fact = PurchaseFacts::of(customer.purchases, scope.currency, now);
-        if fact.orders > 0 {
-            *counts.entry(fact.rfm_class(thresholds, now)).or_default() += 1;
+        let facts = PurchaseFacts::until(customer.purchases, scope.currency, now);
+        if let Some(facts) = facts.filter(|facts| facts.orders > 0) {
+            let class = Rfm::score(RfmValues::of(&facts, now), thresholds).class;
+            *counts.entry(class).or_default() += 1;
         }
     }
     RfmClass::ALL
@@ -734,13 +595,8 @@ pub fn csat(books: &Books<'_>, scope: &Scope) -> Option<Csat> {
             .tickets
             .iter()
             .filter(|ticket| scope.owns(ticket.assignee_id.as_ref()))
-            .filter(|ticket| scope.period.contains_ms(rated_at(ticket))),
+            .filter(|ticket| scope.period.contains_instant(Instant(rated_at(ticket)))),
     )
-}
-
-/// When a ticket's rating counts: at its resolution, else its creation.
-pub(crate) fn rated_at(ticket: &Ticket) -> i64 {
-    ticket.resolved_at.unwrap_or(ticket.created_at)
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -870,21 +726,6 @@ pub fn product_performance(books: &Books<'_>, scope: &Scope) -> Vec<ProductPerfo
 // ---------------------------------------------------------------------------------------------
 // Helpers
 // ---------------------------------------------------------------------------------------------
-
-/// `total / count` rounded half away from zero; `None` when `count` is 0.
-fn average(total: i128, count: u32) -> Option<i64> {
-    if count == 0 {
-        return None;
-    }
-    let count = i128::from(count);
-    let (quotient, remainder) = (total / count, total % count);
-    let rounded = if remainder.abs() * 2 >= count {
-        quotient + total.signum()
-    } else {
-        quotient
-    };
-    Some(rounded.clamp(i64::MIN.into(), i64::MAX.into()) as i64)
-}
 
 fn count<T>(items: impl Iterator<Item = T>) -> u32 {
     u32::try_from(items.count()).unwrap_or(u32::MAX)

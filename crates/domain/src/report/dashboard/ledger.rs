@@ -12,12 +12,13 @@ use std::ops::Range;
 
 use rustc_hash::FxHashMap;
 
-use super::{Period, Records, Scope};
+use super::{Records, Scope};
 use crate::calendar::Day;
-use crate::customer::{is_order, purchased_at};
 use crate::id::Id;
 use crate::model::{Contact, Deal, DealStatus, Entity};
 use crate::money::Money;
+use crate::purchases::Purchase;
+use crate::time::DayRange;
 
 /// "No such index" in the compact `u32` references below.
 const NONE: u32 = u32::MAX;
@@ -53,10 +54,10 @@ pub struct Ledger {
     owners: Vec<Id>,
 }
 
-/// One order (a paid invoice, see [`is_order`]).
+/// One order (a paid invoice, see [`Invoice::is_order`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Order {
-    /// The day of [`purchased_at`].
+    /// The day of [`Invoice::purchased_at`].
     pub day: Day,
     /// The invoice total.
     pub total: Money,
@@ -147,20 +148,6 @@ struct Customer {
     purchases: Range<u32>,
 }
 
-/// One order, as its customer's history keeps it.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct Purchase {
-    /// [`purchased_at`].
-    pub at: i64,
-    pub total: Money,
-}
-
-impl Purchase {
-    pub(crate) fn day(&self) -> Day {
-        Day::from_unix_ms(self.at)
-    }
-}
-
 /// A customer's history as a per-customer KPI reads it.
 pub(crate) struct CustomerHistory<'a> {
     /// Sorted by instant; never empty.
@@ -208,9 +195,12 @@ impl Ledger {
         let mut customers: Vec<Customer> = Vec::new();
         let mut orders: Vec<Order> = Vec::new();
         let mut by_customer: Vec<(u32, Purchase)> = Vec::new();
-        for invoice in records.invoices.iter().filter(|invoice| is_order(invoice)) {
-            let at = purchased_at(invoice);
-            let total = invoice.total();
+        for (invoice, purchase) in records
+            .invoices
+            .iter()
+            .filter_map(|invoice| Some((invoice, Purchase::of(invoice)?)))
+        {
+            let Purchase { at, total } = purchase;
             let contact = invoice
                 .contact_id
                 .as_ref()
@@ -249,7 +239,7 @@ impl Ledger {
                 })
             }));
             orders.push(Order {
-                day: Day::from_unix_ms(at),
+                day: at.day(),
                 total,
                 customer,
                 owner: invoice
@@ -260,7 +250,7 @@ impl Ledger {
                 lines: (first_line, lines.len() as u32),
             });
             if customer != NONE {
-                by_customer.push((customer, Purchase { at, total }));
+                by_customer.push((customer, purchase));
             }
         }
         orders.sort_by_key(|order| order.day);
@@ -438,7 +428,7 @@ pub(super) fn positions<E: Entity>(records: &[E]) -> FxHashMap<&Id, u32> {
 }
 
 /// The run of `sorted` (by `day`) that falls on the period's days.
-fn days_of<T>(sorted: &[T], period: Period, day: impl Fn(&T) -> Day) -> &[T] {
+fn days_of<T>(sorted: &[T], period: DayRange, day: impl Fn(&T) -> Day) -> &[T] {
     let from = sorted.partition_point(|item| day(item) < period.start);
     let to = sorted.partition_point(|item| day(item) <= period.end);
     &sorted[from..to.max(from)]

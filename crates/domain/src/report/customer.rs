@@ -7,77 +7,37 @@
 //! Unix milliseconds passed by the caller.
 //!
 //! Definitions used throughout:
-//! - An **order** (a purchase) is an invoice, not a quote, with status paid ([`is_order`]). It
-//!   was made at [`purchased_at`]: its `paid_at`, else its issue moment, else its creation.
+//! - **Orders**, **customers** and how purchase figures treat currencies are defined once, in
+//!   [`crate::purchases`]; the purchase figures here are that module's [`PurchaseFacts`].
 //! - **Money** figures (lifetime value, AOV, RFM monetary, open deal value) are in the
-//!   workspace currency ([`Settings::currency`](crate::model::Settings)). Amounts in other
-//!   currencies are not converted (the domain has no exchange rates): they are left out of
-//!   those figures and of the order count, so that AOV = lifetime value / orders always holds,
-//!   and are reported per currency in [`CustomerKpis::other_currency_revenue`] and
+//!   workspace currency ([`Settings::currency`](crate::model::Settings)); amounts in other
+//!   currencies are reported per currency in [`CustomerKpis::other_currency_revenue`] and
 //!   [`CustomerKpis::other_currency_open_deal_value`] so the page can show them beside.
-//!   Purchase **dates** (first, last, RFM recency) count orders in every currency: a purchase
-//!   in dollars is still a purchase.
 //! - **Contact** with the customer is a logged call, meeting, e-mail or message, in either
 //!   direction, that has happened by `now`. Notes are internal and do not count; neither do
 //!   activities dated after `now` (a planned meeting).
 //! - Whole **days** between two instants are rounded down (23 hours ago is 0 days).
 
 use std::cmp::{Ordering, Reverse};
-use std::collections::BTreeMap;
 
 use rustc_hash::FxHashSet;
 
-use crate::calendar::Day;
+use crate::csat::Csat;
 use crate::id::Id;
 use crate::kind::EntityKind;
 use crate::model::{
-    Activity, ActivityKind, Company, Contact, Deal, DealStatus, Direction, Invoice, InvoiceKind,
-    InvoiceStatus, RecordRef, RfmClass, Task, Ticket,
+    Activity, ActivityKind, Deal, DealStatus, Direction, Invoice, InvoiceKind, InvoiceStatus,
+    RecordRef, Task, Ticket,
 };
-use crate::money::{Currency, Money};
+use crate::money::{Currency, Money, MoneyTotals};
+use crate::purchases::{Customer, PurchaseFacts};
 use crate::referrers::Referrers;
-
-const MS_PER_DAY: i64 = 86_400_000;
-
-/// Whole days from `earlier` to `later`, rounded down; never negative.
-pub fn days_between(earlier: i64, later: i64) -> i64 {
-    later.saturating_sub(earlier).max(0) / MS_PER_DAY
-}
+use crate::rfm::{Rfm, RfmThresholds, RfmValues};
+use crate::time::{days_between, Instant};
 
 // ---------------------------------------------------------------------------------------------
 // Which records belong to a customer
 // ---------------------------------------------------------------------------------------------
-
-/// Whose 360 page: a contact, or a company together with its contacts.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Customer {
-    /// Records whose `contact_id` is this contact.
-    Contact(Id),
-    /// Records whose `company_id` is the company, or whose `contact_id` is one of its contacts
-    /// (a purchase by an employee counts for the account even if the invoice names only them).
-    Company { id: Id, contact_ids: Vec<Id> },
-}
-
-impl Customer {
-    /// The contact's own records.
-    pub fn contact(contact: &Contact) -> Self {
-        Customer::Contact(contact.id.clone())
-    }
-
-    /// The company and those of `contacts` that work for it (others are ignored, so the caller
-    /// may pass every contact).
-    pub fn company<'c>(company: &Company, contacts: impl IntoIterator<Item = &'c Contact>) -> Self {
-        let contact_ids = contacts
-            .into_iter()
-            .filter(|contact| contact.company_id.as_ref() == Some(&company.id))
-            .map(|contact| contact.id.clone())
-            .collect();
-        Customer::Company {
-            id: company.id.clone(),
-            contact_ids,
-        }
-    }
-}
 
 /// Matches a record's `contact_id` / `company_id` against a customer in O(1).
 struct Owner<'c> {
@@ -236,393 +196,6 @@ fn naming<'r, E>(
 }
 
 // ---------------------------------------------------------------------------------------------
-// Orders
-// ---------------------------------------------------------------------------------------------
-
-/// Whether an invoice is an order: an invoice (not a quote) that is paid. Drafts, sent,
-/// overdue and cancelled invoices are not revenue.
-pub fn is_order(invoice: &Invoice) -> bool {
-    invoice.kind == InvoiceKind::Invoice && invoice.status == InvoiceStatus::Paid
-}
-
-/// When a quote or invoice was issued: its issue day (at the moment of creation if it was
-/// created that UTC day, else at the day's start), or its creation when it has no issue day.
-pub fn issued_at(invoice: &Invoice) -> i64 {
-    match invoice.issue_date {
-        Some(day) if Day::from_unix_ms(invoice.created_at) == day => invoice.created_at,
-        Some(day) => day.to_unix_ms(),
-        None => invoice.created_at,
-    }
-}
-
-/// When an order was paid: `paid_at`, else (for records missing it) [`issued_at`].
-pub fn purchased_at(invoice: &Invoice) -> i64 {
-    invoice.paid_at.unwrap_or_else(|| issued_at(invoice))
-}
-
-/// `total / count` rounded half away from zero; `None` when `count` is 0.
-fn average(total: i64, count: u32) -> Option<i64> {
-    if count == 0 {
-        return None;
-    }
-    let (total, count) = (i128::from(total), i128::from(count));
-    let (quotient, remainder) = (total / count, total % count);
-    let rounded = if remainder.abs() * 2 >= count {
-        quotient + total.signum()
-    } else {
-        quotient
-    };
-    Some(saturate(rounded))
-}
-
-fn saturate(value: i128) -> i64 {
-    i64::try_from(value).unwrap_or(if value < 0 { i64::MIN } else { i64::MAX })
-}
-
-/// Sums amounts in `currency`, and the others per currency (sorted by currency).
-#[derive(Default)]
-struct Tally {
-    in_currency: i128,
-    count: u32,
-    others: BTreeMap<Currency, i128>,
-}
-
-impl Tally {
-    fn add(&mut self, currency: Currency, money: Money) {
-        if money.currency == currency {
-            self.in_currency += i128::from(money.minor);
-            self.count += 1;
-        } else {
-            *self.others.entry(money.currency).or_default() += i128::from(money.minor);
-        }
-    }
-
-    fn total(&self, currency: Currency) -> Money {
-        Money::new(saturate(self.in_currency), currency)
-    }
-
-    fn others(&self) -> Vec<Money> {
-        self.others
-            .iter()
-            .map(|(&currency, &minor)| Money::new(saturate(minor), currency))
-            .collect()
-    }
-}
-
-// ---------------------------------------------------------------------------------------------
-// CSAT
-// ---------------------------------------------------------------------------------------------
-
-/// Customer-satisfaction ratings (1–5) summed, so that summaries of several customers or
-/// periods add up exactly; [`Csat::mean`] and [`Csat::satisfied_share`] give the figures.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct Csat {
-    /// Number of ratings.
-    pub responses: u32,
-    /// Sum of the ratings.
-    pub sum: u32,
-    /// Ratings of 4 or 5.
-    pub satisfied: u32,
-}
-
-impl Csat {
-    /// Summarises ratings; values outside 1–5 are ignored. `None` when no rating is left.
-    pub fn from_ratings(ratings: impl IntoIterator<Item = u8>) -> Option<Csat> {
-        let mut csat = Csat::default();
-        for rating in ratings.into_iter().filter(|r| (1..=5).contains(r)) {
-            csat.responses += 1;
-            csat.sum += u32::from(rating);
-            csat.satisfied += u32::from(rating >= 4);
-        }
-        (csat.responses > 0).then_some(csat)
-    }
-
-    /// The CSAT ratings of tickets (those rated).
-    pub fn of_tickets<'t>(tickets: impl IntoIterator<Item = &'t Ticket>) -> Option<Csat> {
-        Csat::from_ratings(tickets.into_iter().filter_map(|ticket| ticket.csat))
-    }
-
-    /// The mean rating, 1.0–5.0 (0.0 for an empty summary, which `from_ratings` never makes).
-    pub fn mean(&self) -> f64 {
-        if self.responses == 0 {
-            return 0.0;
-        }
-        f64::from(self.sum) / f64::from(self.responses)
-    }
-
-    /// The share of ratings that are 4 or 5, 0.0–1.0.
-    pub fn satisfied_share(&self) -> f64 {
-        if self.responses == 0 {
-            return 0.0;
-        }
-        f64::from(self.satisfied) / f64::from(self.responses)
-    }
-}
-
-// ---------------------------------------------------------------------------------------------
-// RFM
-// ---------------------------------------------------------------------------------------------
-
-/// A customer's raw RFM figures.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct RfmValues {
-    /// Whole days since the last order (in any currency).
-    pub recency_days: i64,
-    /// Orders in the workspace currency, over all time. All time rather than the last year so
-    /// that a good customer who stopped buying keeps a high frequency and shows up as "at
-    /// risk" or "can't lose" instead of looking like a one-off buyer; recency already says how
-    /// long ago that was.
-    pub frequency: u32,
-    /// Lifetime value in minor units of the workspace currency.
-    pub monetary_minor: i64,
-}
-
-/// RFM scores, each 1 (worst) to 5 (best).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct RfmScores {
-    pub recency: u8,
-    pub frequency: u8,
-    pub monetary: u8,
-}
-
-/// A customer's RFM figures, scores and class.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Rfm {
-    pub values: RfmValues,
-    pub scores: RfmScores,
-    pub class: RfmClass,
-}
-
-/// The cut points that turn RFM values into scores. Each array is non-decreasing.
-///
-/// - Recency: score 5 when `recency_days <= recency_days[0]`, 4 when `<= [1]`, 3 when
-///   `<= [2]`, 2 when `<= [3]`, else 1.
-/// - Frequency and monetary: score 1 plus the number of cut points the value reaches
-///   (`value >= cut`): below `[0]` scores 1, at or above `[3]` scores 5.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct RfmThresholds {
-    pub recency_days: [i64; 4],
-    pub frequency: [u32; 4],
-    pub monetary_minor: [i64; 4],
-}
-
-impl RfmThresholds {
-    /// Fixed thresholds for a workspace too small for quintiles to mean much:
-    /// - recency: 30, 90, 180, 365 days (within a month scores 5, over a year 1);
-    /// - frequency: 2, 3, 5, 10 orders (one order scores 1, ten or more 5);
-    /// - monetary, in major units: Toman 2 M, 10 M, 50 M, 200 M; rial ten times that;
-    ///   dollar and euro 100, 500, 2 000, 10 000.
-    pub fn fixed(currency: Currency) -> Self {
-        let monetary_major: [i64; 4] = match currency {
-            Currency::Toman => [2_000_000, 10_000_000, 50_000_000, 200_000_000],
-            Currency::Irr => [20_000_000, 100_000_000, 500_000_000, 2_000_000_000],
-            Currency::Usd | Currency::Eur => [100, 500, 2_000, 10_000],
-        };
-        let scale = 10_i64.pow(currency.minor_digits());
-        RfmThresholds {
-            recency_days: [30, 90, 180, 365],
-            frequency: [2, 3, 5, 10],
-            monetary_minor: monetary_major.map(|major| major * scale),
-        }
-    }
-
-    /// Quintile thresholds over a customer base (the values of every customer with at least
-    /// one order), so that about a fifth of the customers gets each score. `None` for an
-    /// empty base.
-    ///
-    /// With the values sorted and `n` customers, the `k`-th cut (k = 1…4) is the value at
-    /// nearest rank `ceil(k·n/5)`: for recency that value is the last scoring 6 − k; for
-    /// frequency and monetary, values above it score at least k + 1 (the cut point is that
-    /// value + 1, as the values are integers). Ties keep equal values on equal scores, so
-    /// a base where most customers ordered once puts them all on the same frequency score.
-    pub fn from_customers(values: &[RfmValues]) -> Option<Self> {
-        if values.is_empty() {
-            return None;
-        }
-        fn cuts<T: Ord + Copy>(mut column: Vec<T>) -> [T; 4] {
-            column.sort_unstable();
-            let n = column.len();
-            [1, 2, 3, 4].map(|k| column[(k * n).div_ceil(5) - 1])
-        }
-        let recency_days = cuts(values.iter().map(|v| v.recency_days).collect());
-        let frequency = cuts(values.iter().map(|v| v.frequency).collect());
-        let monetary = cuts(values.iter().map(|v| v.monetary_minor).collect());
-        Some(RfmThresholds {
-            recency_days,
-            frequency: frequency.map(|cut| cut.saturating_add(1)),
-            monetary_minor: monetary.map(|cut| cut.saturating_add(1)),
-        })
-    }
-
-    /// Scores RFM values.
-    pub fn scores(&self, values: &RfmValues) -> RfmScores {
-        let recency_misses = self
-            .recency_days
-            .iter()
-            .filter(|&&cut| values.recency_days > cut)
-            .count();
-        let frequency_hits = self
-            .frequency
-            .iter()
-            .filter(|&&cut| values.frequency >= cut)
-            .count();
-        let monetary_hits = self
-            .monetary_minor
-            .iter()
-            .filter(|&&cut| values.monetary_minor >= cut)
-            .count();
-        // Each count is at most 4, so the casts are lossless.
-        RfmScores {
-            recency: 5 - recency_misses as u8,
-            frequency: 1 + frequency_hits as u8,
-            monetary: 1 + monetary_hits as u8,
-        }
-    }
-}
-
-/// Rows: recency score 5 down to 1; columns: FM score 1 to 5.
-#[rustfmt::skip]
-const RFM_GRID: [[RfmClass; 5]; 5] = {
-    use RfmClass::*;
-    [
-        [NewCustomer,  PotentialLoyalist, PotentialLoyalist, Champions, Champions],
-        [Promising,    PotentialLoyalist, PotentialLoyalist, Loyal,     Champions],
-        [AboutToSleep, AboutToSleep,      NeedsAttention,    Loyal,     Loyal],
-        [Hibernating,  Hibernating,       AtRisk,            AtRisk,    CannotLose],
-        [Lost,         Lost,              Hibernating,       AtRisk,    CannotLose],
-    ]
-};
-
-impl RfmScores {
-    /// Frequency and monetary combined: their mean, rounded half up, 1–5.
-    pub fn fm(self) -> u8 {
-        (self.frequency.clamp(1, 5) + self.monetary.clamp(1, 5)).div_ceil(2)
-    }
-
-    /// The class, from recency (rows) and [`RfmScores::fm`] (columns):
-    ///
-    /// ```text
-    ///        FM=1          FM=2               FM=3               FM=4       FM=5
-    /// R=5    new customer  potential loyalist potential loyalist champions  champions
-    /// R=4    promising     potential loyalist potential loyalist loyal      champions
-    /// R=3    about to sleep about to sleep    needs attention    loyal      loyal
-    /// R=2    hibernating   hibernating        at risk            at risk    can't lose
-    /// R=1    lost          lost               hibernating        at risk    can't lose
-    /// ```
-    pub fn class(self) -> RfmClass {
-        let row = usize::from(5 - self.recency.clamp(1, 5));
-        let column = usize::from(self.fm() - 1);
-        RFM_GRID[row][column]
-    }
-}
-
-/// A customer's RFM values at `now`; `None` when the customer has no order.
-pub fn rfm_values(
-    records: &CustomerRecords<'_>,
-    currency: Currency,
-    now: i64,
-) -> Option<RfmValues> {
-    let orders = Orders::of(records, currency);
-    Some(RfmValues {
-        recency_days: days_between(orders.last?, now),
-        frequency: orders.tally.count,
-        monetary_minor: saturate(orders.tally.in_currency),
-    })
-}
-
-/// The orders of a customer, summed.
-struct Orders {
-    tally: Tally,
-    first: Option<i64>,
-    last: Option<i64>,
-}
-
-impl Orders {
-    fn of(records: &CustomerRecords<'_>, currency: Currency) -> Self {
-        let mut orders = Orders {
-            tally: Tally::default(),
-            first: None,
-            last: None,
-        };
-        for invoice in records.invoices.iter().filter(|invoice| is_order(invoice)) {
-            orders.tally.add(currency, invoice.total());
-            let at = purchased_at(invoice);
-            orders.first = Some(orders.first.map_or(at, |first| first.min(at)));
-            orders.last = Some(orders.last.map_or(at, |last| last.max(at)));
-        }
-        orders
-    }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Tickets
-// ---------------------------------------------------------------------------------------------
-
-/// How a ticket was served.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct TicketService {
-    /// From creation to the first response, in ms (never negative); `None` while unanswered.
-    pub first_response_ms: Option<i64>,
-    /// From creation to resolution, in ms; `None` while open or with no resolution time.
-    pub resolution_ms: Option<i64>,
-    /// See [`sla_breached`].
-    pub sla_breached: bool,
-}
-
-/// The first response to a ticket: the earlier of its `first_response_at` and the first
-/// outbound call, meeting, e-mail or message linked to it (`activities` may hold any
-/// activities; the others are skipped). Notes are internal and do not answer anyone.
-pub fn first_response_at<'a>(
-    ticket: &Ticket,
-    activities: impl IntoIterator<Item = &'a Activity>,
-) -> Option<i64> {
-    let first_activity = activities
-        .into_iter()
-        .filter(|activity| {
-            activity.ticket_id.as_ref() == Some(&ticket.id)
-                && activity.kind != ActivityKind::Note
-                && activity.direction == Some(Direction::Outbound)
-        })
-        .map(|activity| activity.at)
-        .min();
-    match (ticket.first_response_at, first_activity) {
-        (Some(a), Some(b)) => Some(a.min(b)),
-        (a, b) => a.or(b),
-    }
-}
-
-/// Whether a ticket broke its SLA: still open (new, open, pending) after `sla_due_at`, or
-/// resolved after it. A ticket with no SLA due time, or closed without a resolution time,
-/// never counts as breaching.
-pub fn sla_breached(ticket: &Ticket, now: i64) -> bool {
-    let Some(due) = ticket.sla_due_at else {
-        return false;
-    };
-    if ticket.is_open() {
-        now > due
-    } else {
-        ticket.resolved_at.is_some_and(|resolved| resolved > due)
-    }
-}
-
-/// First-response and resolution times and SLA breach of a ticket at `now`.
-pub fn ticket_service<'a>(
-    ticket: &Ticket,
-    activities: impl IntoIterator<Item = &'a Activity>,
-    now: i64,
-) -> TicketService {
-    let since_creation = |at: i64| at.saturating_sub(ticket.created_at).max(0);
-    TicketService {
-        first_response_ms: first_response_at(ticket, activities).map(since_creation),
-        resolution_ms: (!ticket.is_open())
-            .then_some(ticket.resolved_at)
-            .flatten()
-            .map(since_creation),
-        sla_breached: sla_breached(ticket, now),
-    }
-}
-
-// ---------------------------------------------------------------------------------------------
 // The KPI strip
 // ---------------------------------------------------------------------------------------------
 
@@ -654,17 +227,12 @@ pub struct CustomerKpis {
     pub other_currency_open_deal_value: Vec<Money>,
     /// Tickets new, open or pending.
     pub open_tickets: u32,
-    /// Tickets that broke their SLA (see [`sla_breached`]), open or not.
+    /// Tickets that broke their SLA (see [`Ticket::sla_breached`]), open or not.
     pub tickets_breaching_sla: u32,
     /// `None` when no ticket was rated.
     pub csat: Option<Csat>,
     /// `None` when the customer has no order.
     pub rfm: Option<Rfm>,
-}
-
-/// Whether an activity is contact with the customer (not a note).
-pub fn is_contact(activity: &Activity) -> bool {
-    activity.kind != ActivityKind::Note
 }
 
 /// The customer's KPI strip at `now`, with money in the workspace `currency` and RFM scored by
@@ -676,57 +244,48 @@ pub fn compute(
     thresholds: &RfmThresholds,
     now: i64,
 ) -> CustomerKpis {
-    let orders = Orders::of(records, currency);
-    let lifetime_value = orders.tally.total(currency);
+    let now = Instant(now);
+    let purchases = PurchaseFacts::of_invoices(records.invoices.iter().copied(), currency);
 
     let last_contact_at = records
         .activities
         .iter()
-        .filter(|activity| is_contact(activity) && activity.at <= now)
+        .filter(|activity| activity.is_contact() && activity.at <= now.0)
         .map(|activity| activity.at)
         .max();
 
-    let mut open_deals = Tally::default();
+    let mut open_deals = MoneyTotals::default();
     for deal in records.deals.iter().filter(|deal| deal.is_open()) {
-        open_deals.add(currency, deal.value);
+        open_deals.add(deal.value);
     }
 
-    let rfm = orders.last.map(|last| {
-        let values = RfmValues {
-            recency_days: days_between(last, now),
-            frequency: orders.tally.count,
-            monetary_minor: lifetime_value.minor,
-        };
-        let scores = thresholds.scores(&values);
-        Rfm {
-            values,
-            scores,
-            class: scores.class(),
-        }
-    });
-
     CustomerKpis {
-        lifetime_value,
-        orders: orders.tally.count,
-        average_order_value: average(lifetime_value.minor, orders.tally.count)
-            .map(|minor| Money::new(minor, currency)),
-        other_currency_revenue: orders.tally.others(),
-        first_purchase_at: orders.first,
-        last_purchase_at: orders.last,
+        lifetime_value: purchases
+            .as_ref()
+            .map_or(Money::new(0, currency), |facts| facts.spend),
+        orders: purchases.as_ref().map_or(0, |facts| facts.orders),
+        average_order_value: purchases
+            .as_ref()
+            .and_then(PurchaseFacts::average_order_value),
+        other_currency_revenue: purchases
+            .as_ref()
+            .map_or_else(Vec::new, |facts| facts.other_currencies.others(currency)),
+        first_purchase_at: purchases.as_ref().map(|facts| facts.first.0),
+        last_purchase_at: purchases.as_ref().map(|facts| facts.last.0),
         last_contact_at,
-        days_since_last_contact: last_contact_at.map(|at| days_between(at, now)),
-        open_deal_value: open_deals.total(currency),
+        days_since_last_contact: last_contact_at.map(|at| days_between(Instant(at), now)),
+        open_deal_value: Money::new(open_deals.get(currency), currency),
         open_deals: count(records.deals.iter().filter(|deal| deal.is_open())),
-        other_currency_open_deal_value: open_deals.others(),
+        other_currency_open_deal_value: open_deals.others(currency),
         open_tickets: count(records.tickets.iter().filter(|ticket| ticket.is_open())),
         tickets_breaching_sla: count(
             records
                 .tickets
                 .iter()
-                .filter(|ticket| sla_breached(ticket, now)),
+                .filter(|ticket| ticket.sla_breached(now.0)),
         ),
         csat: Csat::of_tickets(records.tickets.iter().copied()),
-        rfm,
+        rfm: purchases.map(|facts| Rfm::score(RfmValues::of(&facts, now), thresholds)),
     }
 }
 
@@ -751,11 +310,11 @@ pub enum TimelineKind {
     /// At `closed_at` (or the last stage entry when that is missing).
     DealWon,
     DealLost,
-    /// A quote issued (not a draft), at [`issued_at`].
+    /// A quote issued (not a draft), at [`Invoice::issued_at`].
     QuoteIssued,
-    /// An invoice issued (not a draft), at [`issued_at`].
+    /// An invoice issued (not a draft), at [`Invoice::issued_at`].
     InvoiceIssued,
-    /// An order, at [`purchased_at`].
+    /// An order, at [`Invoice::purchased_at`].
     InvoicePaid,
     /// At the ticket's `created_at`.
     TicketOpened,
@@ -895,13 +454,13 @@ pub fn timeline(records: &CustomerRecords<'_>) -> Vec<TimelineEntry> {
                 InvoiceKind::Invoice => TimelineKind::InvoiceIssued,
             };
             let mut entry =
-                TimelineEntry::new(issued_at(invoice), kind, record.clone(), &invoice.number);
+                TimelineEntry::new(invoice.issued_at(), kind, record.clone(), &invoice.number);
             entry.amount = total;
             events.push((entry, 0));
         }
-        if is_order(invoice) {
+        if invoice.is_order() {
             let mut entry = TimelineEntry::new(
-                purchased_at(invoice),
+                invoice.purchased_at(),
                 TimelineKind::InvoicePaid,
                 record,
                 &invoice.number,
@@ -1056,7 +615,11 @@ impl TimelineFilter {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::{LineItem, StageChange, TicketStatus};
+    use crate::calendar::Day;
+    use crate::model::{Company, Contact, LineItem, RfmClass, StageChange, TicketStatus};
+    use crate::rfm::RfmScores;
+    use crate::service::{ticket_service, TicketService};
+    use crate::time::MS_PER_DAY;
 
     const HOUR: i64 = 3_600_000;
     const DAY: i64 = MS_PER_DAY;
@@ -1202,18 +765,18 @@ mod tests {
     #[test]
     fn purchase_time_falls_back_to_issue_day_then_creation() {
         let mut paid = invoice("i1", InvoiceStatus::Paid, 100, 10);
-        assert_eq!(purchased_at(&paid), now() - 10 * DAY);
+        assert_eq!(paid.purchased_at(), now() - 10 * DAY);
         paid.paid_at = None;
         // Issued 13 days ago, created 15 days ago: the issue day's start.
         assert_eq!(
-            purchased_at(&paid),
+            paid.purchased_at(),
             Day::from_unix_ms(now() - 13 * DAY).to_unix_ms()
         );
         paid.created_at = now() - 13 * DAY;
-        assert_eq!(purchased_at(&paid), now() - 13 * DAY);
+        assert_eq!(paid.purchased_at(), now() - 13 * DAY);
         paid.issue_date = None;
         paid.created_at = 42;
-        assert_eq!(purchased_at(&paid), 42);
+        assert_eq!(paid.purchased_at(), 42);
     }
 
     #[test]
@@ -1305,70 +868,6 @@ mod tests {
     }
 
     #[test]
-    fn fixed_thresholds_score_hand_computed_values() {
-        let fixed = RfmThresholds::fixed(T);
-        let score = |recency_days, frequency, monetary_minor| {
-            fixed.scores(&RfmValues {
-                recency_days,
-                frequency,
-                monetary_minor,
-            })
-        };
-        let s = |recency, frequency, monetary| RfmScores {
-            recency,
-            frequency,
-            monetary,
-        };
-        assert_eq!(score(0, 1, 0), s(5, 1, 1));
-        assert_eq!(score(30, 2, 2_000_000), s(5, 2, 2));
-        assert_eq!(score(31, 3, 9_999_999), s(4, 3, 2));
-        assert_eq!(score(90, 5, 10_000_000), s(4, 4, 3));
-        assert_eq!(score(180, 9, 50_000_000), s(3, 4, 4));
-        assert_eq!(score(365, 10, 200_000_000), s(2, 5, 5));
-        assert_eq!(score(366, 40, i64::MAX), s(1, 5, 5));
-        // Dollars are scored in cents.
-        let usd = RfmThresholds::fixed(Currency::Usd);
-        assert_eq!(usd.monetary_minor, [10_000, 50_000, 200_000, 1_000_000]);
-    }
-
-    #[test]
-    fn classes_follow_the_grid() {
-        use RfmClass::*;
-        let class = |recency, frequency, monetary| {
-            RfmScores {
-                recency,
-                frequency,
-                monetary,
-            }
-            .class()
-        };
-        assert_eq!(class(5, 5, 5), Champions);
-        assert_eq!(class(5, 4, 3), Champions); // FM = 3.5 → 4
-        assert_eq!(class(4, 5, 5), Champions);
-        assert_eq!(class(4, 4, 4), Loyal);
-        assert_eq!(class(3, 5, 5), Loyal);
-        assert_eq!(class(5, 2, 3), PotentialLoyalist);
-        assert_eq!(class(5, 1, 1), NewCustomer);
-        assert_eq!(class(4, 1, 1), Promising);
-        assert_eq!(class(3, 3, 3), NeedsAttention);
-        assert_eq!(class(3, 1, 2), AboutToSleep);
-        assert_eq!(class(2, 4, 4), AtRisk);
-        assert_eq!(class(1, 4, 3), AtRisk);
-        assert_eq!(class(2, 5, 5), CannotLose);
-        assert_eq!(class(1, 5, 4), CannotLose);
-        assert_eq!(class(2, 2, 1), Hibernating);
-        assert_eq!(class(1, 3, 3), Hibernating);
-        assert_eq!(class(1, 1, 2), Lost);
-        // Every class of the model is reachable.
-        let mut reached: Vec<RfmClass> = (1..=5)
-            .flat_map(|r| (1..=5).flat_map(move |f| (1..=5).map(move |m| class(r, f, m))))
-            .collect();
-        reached.sort_by_key(|class| class.as_str());
-        reached.dedup();
-        assert_eq!(reached.len(), RfmClass::ALL.len());
-    }
-
-    #[test]
     fn rfm_of_a_small_fixture() {
         // Champion: 12 orders of 20 M Toman, the last 5 days ago.
         let champion: Vec<Invoice> = (0..12)
@@ -1417,57 +916,8 @@ mod tests {
         let lost = [invoice("l", InvoiceStatus::Paid, 100_000, 730)];
         let rfm = kpis(&records(&lost, &[], &[], &[], &[])).rfm.unwrap();
         assert_eq!(rfm.class, RfmClass::Lost);
-        assert_eq!(
-            rfm_values(&records(&lost, &[], &[], &[], &[]), T, now()),
-            Some(rfm.values)
-        );
-    }
-
-    #[test]
-    fn quintile_thresholds_split_the_base_in_fifths() {
-        // Ten customers: recency 10, 20, …, 100 days; frequency 1…10; monetary 100…1 000.
-        let base: Vec<RfmValues> = (1..=10)
-            .map(|i| RfmValues {
-                recency_days: i * 10,
-                frequency: i as u32,
-                monetary_minor: i * 100,
-            })
-            .collect();
-        let quintiles = RfmThresholds::from_customers(&base).unwrap();
-        // Nearest ranks 2, 4, 6, 8.
-        assert_eq!(quintiles.recency_days, [20, 40, 60, 80]);
-        assert_eq!(quintiles.frequency, [3, 5, 7, 9]);
-        assert_eq!(quintiles.monetary_minor, [201, 401, 601, 801]);
-        let scores: Vec<(u8, u8, u8)> = base
-            .iter()
-            .map(|values| quintiles.scores(values))
-            .map(|s| (s.recency, s.frequency, s.monetary))
-            .collect();
-        assert_eq!(
-            scores,
-            vec![
-                (5, 1, 1),
-                (5, 1, 1),
-                (4, 2, 2),
-                (4, 2, 2),
-                (3, 3, 3),
-                (3, 3, 3),
-                (2, 4, 4),
-                (2, 4, 4),
-                (1, 5, 5),
-                (1, 5, 5),
-            ]
-        );
-        assert_eq!(RfmThresholds::from_customers(&[]), None);
-
-        // A single customer scores best on recency and lowest on the rest.
-        let one = [base[0]];
-        let thresholds = RfmThresholds::from_customers(&one).unwrap();
-        let scores = thresholds.scores(&one[0]);
-        assert_eq!(
-            (scores.recency, scores.frequency, scores.monetary),
-            (5, 1, 1)
-        );
+        let facts = PurchaseFacts::of_invoices(&lost, T).unwrap();
+        assert_eq!(RfmValues::of(&facts, Instant(now())), rfm.values);
     }
 
     #[test]
@@ -1541,7 +991,7 @@ mod tests {
                 sla_breached: false,
             }
         );
-        assert!(!sla_breached(&ticket("t3", 0), now()));
+        assert!(!ticket("t3", 0).sla_breached(now()));
     }
 
     /// A small customer history with one record of each kind.

@@ -24,84 +24,11 @@ use thiserror::Error;
 use crate::calendar::{first_day_of_month, month_of, Calendar, Day};
 use crate::id::Id;
 use crate::model::{Activity, Deal, DealStatus, LeadSource, Pipeline, Stage};
-use crate::money::{Currency, Money};
+use crate::money::{div_round_half_away, saturate, Money, MoneyTotals, PerCurrency};
 use crate::search::{normalize, search_text, Query};
+use crate::time::MS_PER_DAY;
 
-const MS_PER_DAY: i64 = 86_400_000;
 const PERCENT: i128 = 100;
-
-/// Amounts per currency, in minor units. Currencies with no deal are absent; [`get`] reads
-/// them as 0.
-///
-/// A slot per currency rather than a map: the KPIs add up hundreds of thousands of order lines
-/// into these, and a map would allocate for each total.
-///
-/// [`get`]: MoneyTotals::get
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct MoneyTotals(PerCurrency<i64>);
-
-impl MoneyTotals {
-    /// The amount in `currency` (0 when no deal is in it).
-    pub fn get(&self, currency: Currency) -> i64 {
-        self.0.get(currency).unwrap_or(0)
-    }
-
-    /// Whether no deal contributed (an empty column).
-    pub fn is_empty(&self) -> bool {
-        self.0.iter().next().is_none()
-    }
-
-    /// Every amount, in [`Currency`]'s declaration order.
-    pub fn iter(&self) -> impl Iterator<Item = Money> + '_ {
-        self.0
-            .iter()
-            .map(|(currency, minor)| Money::new(minor, currency))
-    }
-
-    /// The amounts to show: the workspace currency first, then the others in declaration
-    /// order. The workspace currency is listed (as 0) even when no deal is in it, so a column
-    /// header always has a figure.
-    pub fn display(&self, workspace: Currency) -> Vec<Money> {
-        let mut out = vec![Money::new(self.get(workspace), workspace)];
-        out.extend(self.iter().filter(|money| money.currency != workspace));
-        out
-    }
-
-    /// Adds an amount to its currency's total, saturating instead of overflowing.
-    pub(crate) fn add(&mut self, money: Money) {
-        let total = self.0.entry(money.currency);
-        *total = total.saturating_add(money.minor);
-    }
-}
-
-/// A value per currency, present once something was added in that currency.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-struct PerCurrency<T>([Option<T>; DECLARED.len()]);
-
-/// Every currency in declaration order: a currency's slot is its place here.
-const DECLARED: [Currency; 4] = [Currency::Irr, Currency::Toman, Currency::Usd, Currency::Eur];
-
-impl<T: Copy + Default> PerCurrency<T> {
-    fn get(&self, currency: Currency) -> Option<T> {
-        self.0[currency as usize]
-    }
-
-    fn entry(&mut self, currency: Currency) -> &mut T {
-        self.0[currency as usize].get_or_insert_with(T::default)
-    }
-
-    /// The present values, in declaration order.
-    fn iter(&self) -> impl Iterator<Item = (Currency, T)> + '_ {
-        DECLARED
-            .iter()
-            .zip(&self.0)
-            .filter_map(|(currency, value)| Some((*currency, (*value)?)))
-    }
-
-    fn map<U>(&self, f: impl Fn(T) -> U) -> PerCurrency<U> {
-        PerCurrency(self.0.map(|value| value.map(&f)))
-    }
-}
 
 /// Exact running sums for one group of deals: values, and values × percent (not yet divided).
 #[derive(Clone, Debug, Default)]
@@ -128,31 +55,16 @@ impl Sums {
     }
 
     fn value(&self) -> MoneyTotals {
-        MoneyTotals(self.value.map(saturate))
+        MoneyTotals::saturated(&self.value)
     }
 
     fn weighted(&self) -> MoneyTotals {
-        MoneyTotals(
-            self.weighted_pct
-                .map(|sum| saturate(div_round_half_away(sum, PERCENT))),
+        MoneyTotals::saturated(
+            &self
+                .weighted_pct
+                .map(|sum| div_round_half_away(sum, PERCENT)),
         )
     }
-}
-
-/// `numerator / denominator` (denominator > 0), rounded half away from zero.
-fn div_round_half_away(numerator: i128, denominator: i128) -> i128 {
-    let quotient = numerator / denominator;
-    let remainder = numerator % denominator;
-    if remainder.abs() * 2 >= denominator {
-        quotient + numerator.signum()
-    } else {
-        quotient
-    }
-}
-
-fn saturate(value: i128) -> i64 {
-    // The clamp makes the cast lossless.
-    value.clamp(i64::MIN.into(), i64::MAX.into()) as i64
 }
 
 /// Which deals the board shows. The default shows every open deal.
@@ -693,23 +605,7 @@ mod tests {
     use super::*;
     use crate::calendar::{GregorianDate, JalaliDate};
     use crate::model::StageChange;
-
-    #[test]
-    fn every_currency_has_its_own_slot_in_declaration_order() {
-        for currency in Currency::ALL {
-            assert_eq!(DECLARED[currency as usize], currency);
-        }
-        let mut totals = MoneyTotals::default();
-        assert!(totals.is_empty());
-        totals.add(Money::new(5, Currency::Eur));
-        totals.add(Money::new(0, Currency::Irr));
-        totals.add(Money::new(7, Currency::Eur));
-        assert_eq!(
-            totals.iter().collect::<Vec<_>>(),
-            [Money::new(0, Currency::Irr), Money::new(12, Currency::Eur)],
-            "a currency added as 0 is still listed"
-        );
-    }
+    use crate::money::Currency;
 
     const DAY: i64 = MS_PER_DAY;
 

@@ -37,7 +37,7 @@ fn id(s: &str) -> Id {
 
 fn scope(start: Day, end: Day) -> Scope {
     Scope {
-        period: Period::custom(start, end),
+        period: DayRange::new(start, end),
         owner: None,
         currency: TOMAN,
         dormant_days: 30,
@@ -91,6 +91,28 @@ fn records<'a>(contacts: &'a [Contact], invoices: &'a [Invoice]) -> Records<'a> 
     }
 }
 
+/// Records with their ledger, prepared once as the dashboard does.
+struct Prepared<'a> {
+    records: Records<'a>,
+    ledger: Ledger,
+}
+
+impl<'a> Prepared<'a> {
+    fn new(records: Records<'a>) -> Self {
+        Prepared {
+            ledger: Ledger::new(&records),
+            records,
+        }
+    }
+
+    fn books(&self) -> Books<'_> {
+        Books {
+            records: self.records,
+            ledger: &self.ledger,
+        }
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Periods
 // ---------------------------------------------------------------------------------------------
@@ -99,26 +121,23 @@ fn records<'a>(contacts: &'a [Contact], invoices: &'a [Invoice]) -> Records<'a> 
 fn gregorian_presets_and_previous_periods() {
     let today = day(3, 15);
     let cal = Calendar::Gregorian;
-    let this_month = Period::preset(Preset::ThisMonth, today, cal);
-    assert_eq!(this_month, Period::custom(day(3, 1), day(3, 15)));
+    let this_month = Preset::ThisMonth.range(today, cal);
+    assert_eq!(this_month, DayRange::new(day(3, 1), day(3, 15)));
     // 15 days right before, through the leap day.
+    assert_eq!(this_month.previous(), DayRange::new(day(2, 15), day(2, 29)));
     assert_eq!(
-        this_month.previous(),
-        Period::custom(day(2, 15), day(2, 29))
+        Preset::LastMonth.range(today, cal),
+        DayRange::new(day(2, 1), day(2, 29))
     );
     assert_eq!(
-        Period::preset(Preset::LastMonth, today, cal),
-        Period::custom(day(2, 1), day(2, 29))
+        Preset::ThisQuarter.range(today, cal),
+        DayRange::new(day(1, 1), today)
     );
     assert_eq!(
-        Period::preset(Preset::ThisQuarter, today, cal),
-        Period::custom(day(1, 1), today)
+        Preset::ThisYear.range(day(7, 4), cal),
+        DayRange::new(day(1, 1), day(7, 4))
     );
-    assert_eq!(
-        Period::preset(Preset::ThisYear, day(7, 4), cal),
-        Period::custom(day(1, 1), day(7, 4))
-    );
-    assert_eq!(Period::custom(day(3, 9), day(3, 2)).days(), 8);
+    assert_eq!(DayRange::new(day(3, 9), day(3, 2)).days(), 8);
 }
 
 #[test]
@@ -127,22 +146,22 @@ fn jalali_presets_cross_from_esfand_into_farvardin() {
     let today = jalali(1403, 1, 10);
     assert_eq!(today, day(3, 29));
     let cal = Calendar::Jalali;
-    let this_month = Period::preset(Preset::ThisMonth, today, cal);
-    assert_eq!(this_month, Period::custom(jalali(1403, 1, 1), today));
+    let this_month = Preset::ThisMonth.range(today, cal);
+    assert_eq!(this_month, DayRange::new(jalali(1403, 1, 1), today));
     assert_eq!(
         this_month.previous(),
-        Period::custom(jalali(1402, 12, 20), jalali(1402, 12, 29))
+        DayRange::new(jalali(1402, 12, 20), jalali(1402, 12, 29))
     );
     assert_eq!(
-        Period::preset(Preset::LastMonth, today, cal),
-        Period::custom(jalali(1402, 12, 1), jalali(1402, 12, 29))
+        Preset::LastMonth.range(today, cal),
+        DayRange::new(jalali(1402, 12, 1), jalali(1402, 12, 29))
     );
     // The Jalali quarter and year both start on Nowruz.
     for preset in [Preset::ThisQuarter, Preset::ThisYear] {
-        assert_eq!(Period::preset(preset, today, cal).start, jalali(1403, 1, 1));
+        assert_eq!(preset.range(today, cal).start, jalali(1403, 1, 1));
     }
     assert_eq!(
-        Period::preset(Preset::ThisQuarter, jalali(1403, 5, 2), cal).start,
+        Preset::ThisQuarter.range(jalali(1403, 5, 2), cal).start,
         jalali(1403, 4, 1)
     );
 }
@@ -187,11 +206,8 @@ fn sales_invoices() -> Vec<Invoice> {
 fn revenue_orders_and_average_order_value() {
     let invoices = sales_invoices();
     let records = records(&[], &invoices);
-    let ledger = Ledger::new(&records);
-    let books = Books {
-        records,
-        ledger: &ledger,
-    };
+    let prepared = Prepared::new(records);
+    let books = prepared.books();
     let scope = scope(day(3, 1), day(3, 15));
     let revenue = revenue(&books, &scope);
     assert_eq!(
@@ -235,11 +251,8 @@ fn empty_periods_have_no_data_never_nan() {
         deals: &deals,
         ..Records::default()
     };
-    let ledger = Ledger::new(&records);
-    let books = Books {
-        records,
-        ledger: &ledger,
-    };
+    let prepared = Prepared::new(records);
+    let books = prepared.books();
     let empty = scope(day(6, 1), day(6, 30));
     assert!(revenue(&books, &empty).is_empty());
     assert_eq!(average_order_value(&books, &empty), None);
@@ -290,11 +303,8 @@ fn win_rate_and_sales_cycle() {
         deals: &deals,
         ..Records::default()
     };
-    let ledger = Ledger::new(&records);
-    let books = Books {
-        records,
-        ledger: &ledger,
-    };
+    let prepared = Prepared::new(records);
+    let books = prepared.books();
     let first_half = scope(day(3, 1), day(3, 15));
     assert_eq!(win_rate(&books, &first_half), Ratio::new(3, 4));
     assert_eq!(win_rate(&books, &first_half.previous()), Ratio::new(1, 1));
@@ -337,11 +347,8 @@ fn lead_conversion_counts_the_period_leads_that_converted_by_its_end() {
         made("c4", at(2, 20), Some(at(3, 1))),
     ];
     let records = records(&contacts, &[]);
-    let ledger = Ledger::new(&records);
-    let books = Books {
-        records,
-        ledger: &ledger,
-    };
+    let prepared = Prepared::new(records);
+    let books = prepared.books();
     assert_eq!(lead_conversion_rate(&books, &march()), Ratio::new(1, 3));
     assert_eq!(
         lead_conversion_rate(&books, &owned_by(march(), "m1")),
@@ -406,11 +413,8 @@ fn pipeline_value_is_the_open_pipeline_at_the_period_end() {
         deals: &deals,
         ..Records::default()
     };
-    let ledger = Ledger::new(&records);
-    let books = Books {
-        records,
-        ledger: &ledger,
-    };
+    let prepared = Prepared::new(records);
+    let books = prepared.books();
     let value = pipeline_value(&books, &march());
     assert_eq!(value.count, 3);
     assert_eq!(
@@ -492,11 +496,8 @@ fn churn_fixture() -> (Vec<Contact>, Vec<Invoice>) {
 fn churn_rate_counts_customers_active_at_the_start_who_went_inactive() {
     let (contacts, invoices) = churn_fixture();
     let records = records(&contacts, &invoices);
-    let ledger = Ledger::new(&records);
-    let books = Books {
-        records,
-        ledger: &ledger,
-    };
+    let prepared = Prepared::new(records);
+    let books = prepared.books();
     assert_eq!(churn_rate(&books, &march()), Ratio::new(2, 3));
     assert_eq!(
         churn_rate(&books, &owned_by(march(), "m1")),
@@ -517,11 +518,8 @@ fn churn_rate_counts_customers_active_at_the_start_who_went_inactive() {
 fn lifetime_values_historic_and_predicted() {
     let (contacts, invoices) = churn_fixture();
     let records = records(&contacts, &invoices);
-    let ledger = Ledger::new(&records);
-    let books = Books {
-        records,
-        ledger: &ledger,
-    };
+    let prepared = Prepared::new(records);
+    let books = prepared.books();
     // 11 700 Toman by 6 customers by the end of March.
     assert_eq!(
         historic_lifetime_value(&books, &march()),
@@ -548,11 +546,8 @@ fn rfm_distribution_lists_every_class() {
         .collect();
     invoices.push(order("g", "gone", at(1, 1) - 400 * 24 * HOUR, 1_000));
     let records = records(&contacts, &invoices);
-    let ledger = Ledger::new(&records);
-    let books = Books {
-        records,
-        ledger: &ledger,
-    };
+    let prepared = Prepared::new(records);
+    let books = prepared.books();
     let counts = rfm_distribution(&books, &march(), &RfmThresholds::fixed(TOMAN));
     assert_eq!(counts.len(), RfmClass::ALL.len());
     let of = |class| counts.iter().find(|(c, _)| *c == class).unwrap().1;
@@ -588,11 +583,8 @@ fn csat_of_the_tickets_resolved_in_the_period() {
         tickets: &tickets,
         ..Records::default()
     };
-    let ledger = Ledger::new(&records);
-    let books = Books {
-        records,
-        ledger: &ledger,
-    };
+    let prepared = Prepared::new(records);
+    let books = prepared.books();
     let csat = csat(&books, &march()).unwrap();
     assert_eq!((csat.responses, csat.sum, csat.satisfied), (3, 11, 2));
     assert_eq!(
@@ -644,11 +636,8 @@ fn campaign_roi_attributes_orders_by_deal_then_contact() {
         campaigns: &campaigns,
         ..Records::default()
     };
-    let ledger = Ledger::new(&records);
-    let books = Books {
-        records,
-        ledger: &ledger,
-    };
+    let prepared = Prepared::new(records);
+    let books = prepared.books();
     let returns = campaign_returns(&books, &march());
     assert_eq!(
         returns,
@@ -712,11 +701,8 @@ fn product_performance_and_products_that_fail_to_sell() {
         products: &products,
         ..Records::default()
     };
-    let ledger = Ledger::new(&records);
-    let books = Books {
-        records,
-        ledger: &ledger,
-    };
+    let prepared = Prepared::new(records);
+    let books = prepared.books();
     let rows = product_performance(&books, &march());
     let summary: Vec<(&str, u64, u32, i64, u32)> = rows
         .iter()
@@ -751,15 +737,12 @@ fn revenue_by_jalali_month_splits_at_nowruz() {
         order("later", "a", noon(jalali(1403, 1, 15)), 1),
     ];
     let records = records(&[], &invoices);
-    let ledger = Ledger::new(&records);
-    let books = Books {
-        records,
-        ledger: &ledger,
-    };
+    let prepared = Prepared::new(records);
+    let books = prepared.books();
     let scope = scope(jalali(1402, 12, 15), jalali(1403, 1, 15));
     assert_eq!(Granularity::for_period(scope.period), Granularity::Day);
     let points = revenue_over_time(&books, &scope, Granularity::Month, Calendar::Jalali);
-    let summary: Vec<(Period, i64, u32)> = points
+    let summary: Vec<(DayRange, i64, u32)> = points
         .iter()
         .map(|p| (p.bucket, p.revenue.get(TOMAN), p.orders))
         .collect();
@@ -767,12 +750,12 @@ fn revenue_by_jalali_month_splits_at_nowruz() {
         summary,
         [
             (
-                Period::custom(jalali(1402, 12, 15), jalali(1402, 12, 29)),
+                DayRange::new(jalali(1402, 12, 15), jalali(1402, 12, 29)),
                 100,
                 1
             ),
             (
-                Period::custom(jalali(1403, 1, 1), jalali(1403, 1, 15)),
+                DayRange::new(jalali(1403, 1, 1), jalali(1403, 1, 15)),
                 11,
                 2
             ),
@@ -785,7 +768,7 @@ fn revenue_by_jalali_month_splits_at_nowruz() {
 
 #[test]
 fn granularity_follows_the_period_length() {
-    let days = |n: i32| Period::custom(day(1, 1), Day(day(1, 1).0 + n - 1));
+    let days = |n: i32| DayRange::new(day(1, 1), Day(day(1, 1).0 + n - 1));
     assert_eq!(Granularity::for_period(days(31)), Granularity::Day);
     assert_eq!(Granularity::for_period(days(32)), Granularity::Week);
     assert_eq!(Granularity::for_period(days(93)), Granularity::Month);
@@ -793,8 +776,8 @@ fn granularity_follows_the_period_length() {
     assert_eq!(
         weeks,
         [
-            Period::custom(day(1, 1), day(1, 7)),
-            Period::custom(day(1, 8), day(1, 10))
+            DayRange::new(day(1, 1), day(1, 7)),
+            DayRange::new(day(1, 8), day(1, 10))
         ]
     );
 }
@@ -908,11 +891,8 @@ fn leads_customers_and_revenue_by_source() {
         order("o3", "r1", at(2, 5), 999),
     ];
     let records = records(&contacts, &invoices);
-    let ledger = Ledger::new(&records);
-    let books = Books {
-        records,
-        ledger: &ledger,
-    };
+    let prepared = Prepared::new(records);
+    let books = prepared.books();
     let rows: Vec<(Option<LeadSource>, u32, u32, i64)> = by_source(&books, &march())
         .iter()
         .map(|r| (r.source, r.leads, r.customers, r.revenue.get(TOMAN)))
@@ -1179,8 +1159,8 @@ proptest! {
             })
             .collect();
         let records = records(&[], &invoices);
-        let ledger = Ledger::new(&records);
-        let books = Books { records, ledger: &ledger };
+        let prepared = Prepared::new(records);
+        let books = prepared.books();
         let scope = scope(Day(base + start), Day(base + start + length - 1));
         let calendar = if jalali_calendar { Calendar::Jalali } else { Calendar::Gregorian };
         let total = revenue(&books, &scope);
@@ -1188,7 +1168,7 @@ proptest! {
         for currency in [TOMAN, Currency::Usd] {
             let paid: i64 = invoices
                 .iter()
-                .filter(|i| i.currency == currency && scope.period.contains_ms(purchased_at(i)))
+                .filter(|i| i.currency == currency && scope.period.contains_instant(Instant(i.purchased_at())))
                 .map(|i| i.total().minor)
                 .sum();
             prop_assert_eq!(total.get(currency), paid);
@@ -1215,7 +1195,7 @@ proptest! {
         start in -20_000i32..40_000,
         length in 1i32..1_000,
     ) {
-        let period = Period::custom(Day(start), Day(start + length - 1));
+        let period = DayRange::new(Day(start), Day(start + length - 1));
         let previous = period.previous();
         prop_assert_eq!(previous.days(), period.days());
         prop_assert_eq!(previous.end.0 + 1, period.start.0);
