@@ -85,8 +85,10 @@ impl Purchase {
     }
 }
 
-/// A customer's orders summed (see the module docs for what counts).
-#[derive(Clone, Debug, PartialEq, Eq)]
+/// A customer's orders summed (see the module docs for what counts). Small and `Copy`: the
+/// dashboard builds one per customer for every per-customer KPI; revenue in other currencies,
+/// which only the 360 page shows, is [`revenue_per_currency`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct PurchaseFacts {
     /// The first and last order, in any currency.
     pub first: Instant,
@@ -95,8 +97,6 @@ pub struct PurchaseFacts {
     pub orders: u32,
     /// Σ totals of those orders: the lifetime value, in the workspace currency.
     pub spend: Money,
-    /// Σ totals of the orders in other currencies, per currency.
-    pub other_currencies: MoneyTotals,
 }
 
 impl PurchaseFacts {
@@ -107,21 +107,18 @@ impl PurchaseFacts {
             last: purchase.at,
             orders: 0,
             spend: Money::new(0, currency),
-            other_currencies: MoneyTotals::default(),
         };
         facts.add(purchase);
         facts
     }
 
-    /// Counts a purchase: its instant always, its total in the workspace currency or beside.
+    /// Counts a purchase: its instant always, its total only in the workspace currency.
     fn add(&mut self, purchase: Purchase) {
         self.first = self.first.min(purchase.at);
         self.last = self.last.max(purchase.at);
         if purchase.total.currency == self.spend.currency {
             self.orders += 1;
             self.spend.minor = self.spend.minor.saturating_add(purchase.total.minor);
-        } else {
-            self.other_currencies.add(purchase.total);
         }
     }
 
@@ -141,7 +138,7 @@ impl PurchaseFacts {
         invoices: impl IntoIterator<Item = &'i Invoice>,
         currency: Currency,
     ) -> Option<PurchaseFacts> {
-        PurchaseFacts::of(invoices.into_iter().filter_map(Purchase::of), currency)
+        PurchaseFacts::of(orders(invoices), currency)
     }
 
     /// The facts of a customer's history (sorted by instant) made before `until`.
@@ -188,4 +185,20 @@ impl PurchaseFacts {
     pub fn is_dormant(&self, now: Instant, dormant_days: u32) -> bool {
         self.days_since_last(now) >= i64::from(dormant_days)
     }
+}
+
+/// The orders among `invoices`.
+pub fn orders<'i>(
+    invoices: impl IntoIterator<Item = &'i Invoice>,
+) -> impl Iterator<Item = Purchase> {
+    invoices.into_iter().filter_map(Purchase::of)
+}
+
+/// Σ totals of `purchases` per currency, never converted.
+pub fn revenue_per_currency(purchases: impl IntoIterator<Item = Purchase>) -> MoneyTotals {
+    let mut revenue = MoneyTotals::default();
+    for purchase in purchases {
+        revenue.add(purchase.total);
+    }
+    revenue
 }

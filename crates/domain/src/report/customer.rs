@@ -30,7 +30,7 @@ use crate::model::{
     RecordRef, Task, Ticket,
 };
 use crate::money::{Currency, Money, MoneyTotals};
-use crate::purchases::{Customer, PurchaseFacts};
+use crate::purchases::{orders, revenue_per_currency, Customer, PurchaseFacts};
 use crate::referrers::Referrers;
 use crate::rfm::{Rfm, RfmThresholds, RfmValues};
 use crate::time::{days_between, Instant};
@@ -267,9 +267,8 @@ pub fn compute(
         average_order_value: purchases
             .as_ref()
             .and_then(PurchaseFacts::average_order_value),
-        other_currency_revenue: purchases
-            .as_ref()
-            .map_or_else(Vec::new, |facts| facts.other_currencies.others(currency)),
+        other_currency_revenue: revenue_per_currency(orders(records.invoices.iter().copied()))
+            .others(currency),
         first_purchase_at: purchases.as_ref().map(|facts| facts.first.0),
         last_purchase_at: purchases.as_ref().map(|facts| facts.last.0),
         last_contact_at,

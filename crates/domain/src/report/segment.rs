@@ -20,7 +20,7 @@ use crate::search::{normalize, Query};
 use crate::time::Instant;
 
 /// A buyer as segments test it: its purchases, and the RFM class they score at one moment.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct BuyerFacts {
     pub purchases: PurchaseFacts,
     pub rfm: RfmClass,
