@@ -2,7 +2,7 @@
 //! link), and an index from an id to the records that name it.
 //!
 //! A customer's 360 page picks its records by these references
-//! ([`crate::customer::CustomerRecords::select`]). Scanning every invoice, activity and task of
+//! ([`crate::report::customer::CustomerRecords::select`]). Scanning every invoice, activity and task of
 //! a 100k-contact workspace for one customer takes a tenth of a second; the index answers with
 //! just the customer's records.
 
