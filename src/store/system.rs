@@ -1,4 +1,5 @@
-//! The app's only reads of the wall clock and of randomness; the domain takes both as inputs.
+//! The clock and the randomness the store feeds the domain for stamps and ids; the domain
+//! takes both as inputs.
 
 use rabet_domain::{
     hlc::NodeId,
