@@ -6,6 +6,8 @@
 //! decoded is reported with its own line and left out while its card is kept. Properties
 //! Rabet does not use (photos, sounds, keys …) are ignored.
 
+// vCard text values escape as iCalendar's do (RFC 6350 §3.4, RFC 5545 §3.3.11).
+use crate::ics::unescape_text as unescape;
 use crate::model::Address;
 use crate::text_file::Charset;
 use thiserror::Error;
@@ -643,28 +645,6 @@ fn split_unescaped(value: &str, separator: char) -> Vec<&str> {
     }
     parts.push(&value[start..]);
     parts
-}
-
-/// Undoes the text escapes `\n` (or `\N`), `\,`, `\;` and `\\`; any other backslash is kept.
-fn unescape(value: &str) -> String {
-    let mut text = String::with_capacity(value.len());
-    let mut chars = value.chars();
-    while let Some(c) = chars.next() {
-        if c != '\\' {
-            text.push(c);
-            continue;
-        }
-        match chars.next() {
-            Some('n' | 'N') => text.push('\n'),
-            Some(escaped @ (',' | ';' | '\\')) => text.push(escaped),
-            Some(other) => {
-                text.push('\\');
-                text.push(other);
-            }
-            None => text.push('\\'),
-        }
-    }
-    text
 }
 
 /// The versions [`Writer`] writes.
