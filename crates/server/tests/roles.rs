@@ -577,7 +577,7 @@ async fn admins_manage_the_team(backend: Backend) {
     let mut nima = nima;
     let op = nima.edit(EntityKind::Contact, &record(2, 1), "x");
     assert_eq!(
-        nima.push(&[op.clone()]).await.unwrap_err().0,
+        nima.push(std::slice::from_ref(&op)).await.unwrap_err().0,
         StatusCode::FORBIDDEN
     );
     let response = boss
