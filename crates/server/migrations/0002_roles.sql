@@ -25,6 +25,8 @@ UPDATE tokens SET member_id = (
 -- The member whose push stored the op. NULL until the server, at start, has recorded the
 -- creators of records pushed before authors existed; '' (unknown) after.
 ALTER TABLE ops ADD COLUMN author TEXT;
+-- Finds them at start without reading the whole log (empty once they are recorded).
+CREATE INDEX ops_without_author ON ops (workspace, seq) WHERE author IS NULL;
 
 -- Who created each record: the author of its first accepted op ('' when unknown, for
 -- records from before authors). Members may delete only what they created.
