@@ -5,15 +5,34 @@
 //!   push stores nothing twice) and answers [`PushResponse`].
 //! - `GET /api/v1/ops?after=N&limit=M` answers a [`PullResponse`]: the workspace's ops with a
 //!   sequence number above `N`, oldest first, at most `M` (capped at [`MAX_PULL_LIMIT`]).
-//! - `GET /api/v1/session` answers a [`SessionInfo`] for the bearer token.
+//! - `GET /api/v1/session` answers a [`SessionInfo`] for the bearer token: who, and their
+//!   [`Role`].
+//! - `GET /api/v1/members` answers the team as a list of [`MemberInfo`] (any role), so the
+//!   app can name the `author` of pulled ops ([`AuthoredOp`]).
+//! - Admin tokens only (403 `forbidden` otherwise): `GET /api/v1/admin/members` (the team
+//!   with each member's devices), `POST /api/v1/admin/members` with an [`InviteRequest`]
+//!   (answers [`InviteResponse`]: the token, shown this once), `POST
+//!   /api/v1/admin/members/{id}/devices` (another token for the same member, same answer),
+//!   `PUT /api/v1/admin/members/{id}/role` with a [`RoleChange`] (answers the
+//!   [`MemberInfo`]), `DELETE /api/v1/admin/devices/{id}` (revokes; answers the
+//!   [`DeviceInfo`]).
 //! - Errors answer an [`ErrorBody`] with a 4xx or 5xx status.
 //!
 //! Every request but health carries `Authorization: Bearer <token>`; a token belongs to one
-//! workspace and sees nothing else. The server assigns each newly stored op the next sequence
-//! number of its workspace and never looks inside ops beyond [`crate::op::Op::validate`].
+//! workspace and sees nothing else; a revoked one is answered 401 `token_revoked` (an
+//! unknown one 401 `unauthorized`). The server assigns each newly stored op the next sequence
+//! number of its workspace and stamps it with the pushing member's id (`author`, whatever the
+//! client sent). Beyond [`crate::op::Op::validate`] it reads only what [`Role`] rules need:
+//! the op's kind, whether it deletes, and who created the record (the author of the record's
+//! first accepted op). A push breaking a rule is refused whole, 403 `forbidden`, its
+//! [`ErrorBody::op`] naming the op.
 
+use crate::hlc::Stamp;
+use crate::id::WireId;
+use crate::kind::EntityKind;
 use crate::op::Op;
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
 /// The most ops one push may carry; a client with a longer outbox sends several pushes.
 pub const MAX_PUSH_OPS: usize = 1000;
@@ -66,6 +85,128 @@ pub struct PullResponse {
     pub more: bool,
 }
 
+/// An op as pulled: the [`Op`] and the id of the member whose push the server accepted it
+/// from (`None` for ops stored before servers stamped authors). Reading a pull page as
+/// [`AuthoredPullResponse`] keeps the authors; as [`PullResponse`] ignores them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuthoredOp {
+    pub id: WireId,
+    pub entity: EntityKind,
+    pub record: WireId,
+    pub field: String,
+    pub value: Value,
+    pub stamp: Stamp,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub author: Option<String>,
+}
+
+impl AuthoredOp {
+    /// The op and its author.
+    pub fn into_parts(self) -> (Op, Option<String>) {
+        let AuthoredOp {
+            id,
+            entity,
+            record,
+            field,
+            value,
+            stamp,
+            author,
+        } = self;
+        (
+            Op {
+                id,
+                entity,
+                record,
+                field,
+                value,
+                stamp,
+            },
+            author,
+        )
+    }
+}
+
+/// A [`PullResponse`] read with its ops' authors.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuthoredPullResponse {
+    pub ops: Vec<AuthoredOp>,
+    pub next: Cursor,
+    pub more: bool,
+}
+
+/// What a member may do, enforced by the server on every push op.
+///
+/// | kind                                                         | admin | member                  | viewer |
+/// |--------------------------------------------------------------|-------|-------------------------|--------|
+/// | company, contact, deal, activity, task, ticket, invoice      | write | write; delete own only  | —      |
+/// | pipeline (with its stages), product, campaign, segment, team_member, settings (lost reasons, templates, custom fields) | write | — | — |
+///
+/// Everyone reads everything. "Write" is any op, deletion and restore included; "delete own
+/// only" is an op setting `deleted` to `true` on a record the member created (the author of
+/// its first accepted op) — the server cannot read a record's `owner` field without
+/// interpreting entities, so ownership is creation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    Admin,
+    Member,
+    Viewer,
+}
+
+impl Role {
+    pub const ALL: [Role; 3] = [Role::Admin, Role::Member, Role::Viewer];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Member => "member",
+            Role::Viewer => "viewer",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<Role> {
+        Role::ALL.into_iter().find(|role| role.as_str() == name)
+    }
+
+    /// Whether the role may push ops on records of this kind (but see [`Role::may_delete`]).
+    pub fn may_write(self, kind: EntityKind) -> bool {
+        match self {
+            Role::Admin => true,
+            Role::Member => is_customer_work(kind),
+            Role::Viewer => false,
+        }
+    }
+
+    /// Whether the role may delete a record of this kind; `own` when the member created it.
+    pub fn may_delete(self, kind: EntityKind, own: bool) -> bool {
+        match self {
+            Role::Admin => true,
+            Role::Member => own && is_customer_work(kind),
+            Role::Viewer => false,
+        }
+    }
+}
+
+/// Kinds a member creates and edits; every other kind is the workspace's set-up, the admins'.
+/// A match, not a list, so a new kind cannot be added without deciding.
+pub fn is_customer_work(kind: EntityKind) -> bool {
+    match kind {
+        EntityKind::Company
+        | EntityKind::Contact
+        | EntityKind::Deal
+        | EntityKind::Activity
+        | EntityKind::Task
+        | EntityKind::Ticket
+        | EntityKind::Invoice => true,
+        EntityKind::Pipeline
+        | EntityKind::Product
+        | EntityKind::Campaign
+        | EntityKind::Segment
+        | EntityKind::TeamMember
+        | EntityKind::Settings => false,
+    }
+}
+
 /// Who a token is: shown by the client once it connects.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SessionInfo {
@@ -76,6 +217,84 @@ pub struct SessionInfo {
     pub workspace_name: String,
     pub member: String,
     pub protocol: u32,
+    /// The member's id: the `author` of the ops they push. Empty from an older server.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub member_id: String,
+    /// The member's role; `None` from an older server (which lets everyone write).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub role: Option<Role>,
+}
+
+/// A member of the team. Their id is the id of the first token issued to them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberInfo {
+    pub id: String,
+    pub name: String,
+    pub role: Role,
+    pub created_at_ms: i64,
+    /// Whether any of their devices may still sync.
+    pub active: bool,
+    /// Their tokens, each a device; listed to admins only (`/api/v1/admin/members`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub devices: Vec<DeviceInfo>,
+}
+
+/// A member's token: never the token, only its public id.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeviceInfo {
+    pub id: String,
+    pub member_id: String,
+    pub created_at_ms: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub revoked_at_ms: Option<i64>,
+}
+
+/// `POST /api/v1/admin/members`: a new member (the name must be new to the workspace).
+/// With `app_url` the answer carries an invite link (`server_url` defaults to it).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InviteRequest {
+    pub name: String,
+    pub role: Role,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub app_url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub server_url: Option<String>,
+}
+
+/// `POST /api/v1/admin/members/{id}/devices`: another token for a member.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeviceRequest {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub app_url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub server_url: Option<String>,
+}
+
+/// A token just issued: `token` is shown this once and never again.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InviteResponse {
+    pub member: MemberInfo,
+    pub token: String,
+    pub device: DeviceInfo,
+    /// `<app>/join#server=…&token=…`, when the request named the app.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub invite_link: Option<String>,
+}
+
+/// `PUT /api/v1/admin/members/{id}/role`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RoleChange {
+    pub role: Role,
+}
+
+/// The op a refused push was refused for: its position in the push and what it touched.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RefusedOp {
+    pub index: usize,
+    pub id: String,
+    pub entity: EntityKind,
+    pub record: String,
+    pub field: String,
 }
 
 /// The protocol version this build speaks; the path prefix is `/api/v{PROTOCOL}`.
@@ -88,6 +307,9 @@ pub struct ErrorBody {
     pub error: String,
     /// A sentence for people, in English.
     pub message: String,
+    /// For a push refused by the role rules (`forbidden`): the op that broke one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub op: Option<RefusedOp>,
 }
 
 /// Splits an outbox into pushes the server takes: each at most `max_ops` ops and, as the JSON
@@ -167,6 +389,50 @@ mod tests {
                 prop_assert!(batch.len() == 1 || json.len() <= max_bytes, "{} > {}", json.len(), max_bytes);
             }
         }
+    }
+
+    #[test]
+    fn roles_follow_the_table() {
+        for kind in EntityKind::ALL {
+            assert!(Role::Admin.may_write(kind) && Role::Admin.may_delete(kind, false));
+            assert!(!Role::Viewer.may_write(kind) && !Role::Viewer.may_delete(kind, true));
+            let work = is_customer_work(kind);
+            assert_eq!(Role::Member.may_write(kind), work);
+            assert_eq!(Role::Member.may_delete(kind, true), work);
+            assert!(!Role::Member.may_delete(kind, false));
+        }
+        assert!(Role::Member.may_write(EntityKind::Invoice));
+        assert!(!Role::Member.may_write(EntityKind::Pipeline));
+        for role in Role::ALL {
+            assert_eq!(Role::parse(role.as_str()), Some(role));
+            assert_eq!(
+                serde_json::to_value(role).unwrap(),
+                serde_json::json!(role.as_str())
+            );
+        }
+    }
+
+    #[test]
+    fn authors_are_additive_on_the_wire() {
+        let op = ops(&[3]).remove(0);
+        let mut authored = serde_json::to_value(&op).unwrap();
+        authored["author"] = serde_json::json!("abc");
+        let read: AuthoredOp = serde_json::from_value(authored.clone()).unwrap();
+        assert_eq!(
+            read.clone().into_parts(),
+            (op.clone(), Some("abc".to_owned()))
+        );
+        assert_eq!(serde_json::to_value(&read).unwrap(), authored);
+        // An old client reads the same op and ignores the author.
+        assert_eq!(serde_json::from_value::<Op>(authored).unwrap(), op);
+        let unstamped: AuthoredOp =
+            serde_json::from_value(serde_json::to_value(&op).unwrap()).unwrap();
+        assert_eq!(unstamped.author, None);
+        let old: SessionInfo = serde_json::from_value(serde_json::json!({
+            "workspace": "w", "member": "m", "protocol": 1
+        }))
+        .unwrap();
+        assert_eq!((old.role, old.member_id.as_str()), (None, ""));
     }
 
     #[test]

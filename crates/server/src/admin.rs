@@ -4,10 +4,10 @@
 //! in a leaked file. Only its SHA-256 is stored; the first [`TOKEN_ID_LEN`] hex digits of
 //! that hash are the token's public id, which `token list` shows and `token revoke` accepts.
 
-use crate::storage::{Storage, StorageError};
+use crate::storage::{MemberRecord, Storage, StorageError};
 use base64::{engine::general_purpose::URL_SAFE_NO_PAD, Engine};
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
-use rabet_domain::id::WireId;
+use rabet_domain::{id::WireId, sync::Role};
 use sha2::{Digest, Sha256};
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -52,28 +52,98 @@ pub async fn create_workspace(storage: &dyn Storage, name: &str) -> Result<Strin
     Ok(id)
 }
 
-/// A freshly issued token: the secret (shown once) and its public id.
+/// A freshly issued token: the secret (shown once), its public id, and whose it is.
 #[derive(Debug)]
 pub struct IssuedToken {
     pub token: String,
     pub id: String,
+    pub member: MemberRecord,
 }
 
-pub async fn issue_token(
-    storage: &dyn Storage,
-    workspace: &str,
-    member: &str,
-) -> Result<IssuedToken, StorageError> {
+fn new_token() -> (String, String) {
     let token = format!(
         "{TOKEN_PREFIX}{}",
         URL_SAFE_NO_PAD.encode(random_bytes::<32>())
     );
     let hash = token_hash(&token);
-    storage.add_token(workspace, member, &hash).await?;
+    (token, hash)
+}
+
+/// Issues a token to the member named `member`, with the default role if new: admin for a
+/// workspace's first member, member for the others.
+pub async fn issue_token(
+    storage: &dyn Storage,
+    workspace: &str,
+    member: &str,
+) -> Result<IssuedToken, StorageError> {
+    issue_token_as(storage, workspace, member, None, false).await
+}
+
+/// Issues a token to the member named `member` (made when new; refused as `MemberExists`
+/// when `new_member_only` and the name is taken), giving them `role` when one is given.
+pub async fn issue_token_as(
+    storage: &dyn Storage,
+    workspace: &str,
+    member: &str,
+    role: Option<Role>,
+    new_member_only: bool,
+) -> Result<IssuedToken, StorageError> {
+    let (token, hash) = new_token();
+    let member = storage
+        .add_token(workspace, member, role, &hash, new_member_only)
+        .await?;
     Ok(IssuedToken {
         id: token_id(&hash).to_owned(),
         token,
+        member,
     })
+}
+
+/// Issues another token (device) to an existing member, by id.
+pub async fn issue_device(
+    storage: &dyn Storage,
+    workspace: &str,
+    member_id: &str,
+) -> Result<IssuedToken, StorageError> {
+    let (token, hash) = new_token();
+    let member = storage.add_device(workspace, member_id, &hash).await?;
+    Ok(IssuedToken {
+        id: token_id(&hash).to_owned(),
+        token,
+        member,
+    })
+}
+
+/// Changes the role of the member holding the token given whole or by a prefix of its id (a
+/// member's id is their first token's id); the command line may demote the last admin.
+pub async fn change_role(
+    storage: &dyn Storage,
+    token_or_id: &str,
+    role: Role,
+) -> Result<MemberRecord, StorageError> {
+    let token = find_token(storage, token_or_id).await?;
+    storage
+        .set_role(&token.workspace, &token.member_id, role, true)
+        .await
+}
+
+async fn find_token(
+    storage: &dyn Storage,
+    token_or_id: &str,
+) -> Result<crate::storage::TokenRecord, StorageError> {
+    let prefix = if token_or_id.starts_with(TOKEN_PREFIX) {
+        token_hash(token_or_id)
+    } else if token_or_id.len() < MIN_ID_PREFIX {
+        return Err(StorageError::NoSuchToken(token_or_id.to_owned()));
+    } else {
+        token_or_id.to_owned()
+    };
+    let mut matches = storage.tokens_by_prefix(&prefix).await?;
+    match matches.len() {
+        0 => Err(StorageError::NoSuchToken(token_or_id.to_owned())),
+        1 => Ok(matches.remove(0)),
+        _ => Err(StorageError::AmbiguousToken(token_or_id.to_owned())),
+    }
 }
 
 /// Revokes the token given either whole or by a prefix of its id; returns its id.

@@ -1,20 +1,20 @@
 //! The JSON API under `/api`: health, and sync protocol v1 (see `rabet_domain::sync`).
 
 use crate::{
-    admin::token_hash,
+    admin::{self, token_hash, token_id},
     error::ApiError,
     rate_limit::RateLimiter,
-    storage::{Member, PullPage, Storage, StoredOp},
+    storage::{Member, PullPage, PushOutcome, Storage, StoredOp},
 };
 use axum::{
     extract::{
         rejection::{JsonRejection, QueryRejection},
-        DefaultBodyLimit, FromRequestParts, Query, Request, State,
+        DefaultBodyLimit, FromRequestParts, Path, Query, Request, State,
     },
     http::{header, request::Parts, HeaderValue, StatusCode},
     middleware::{self, Next},
     response::{IntoResponse, Response},
-    routing::get,
+    routing::{delete, get, post, put},
     Json, Router,
 };
 use rabet_domain::{
@@ -22,14 +22,16 @@ use rabet_domain::{
     id::WireId,
     kind::EntityKind,
     op::Op,
+    op::DELETED_FIELD,
     sync::{
-        PullQuery, PushResponse, SessionInfo, DEFAULT_PULL_LIMIT, MAX_PULL_LIMIT, MAX_PUSH_BYTES,
-        MAX_PUSH_OPS, PROTOCOL,
+        DeviceInfo, DeviceRequest, InviteRequest, InviteResponse, MemberInfo, PullQuery,
+        PushResponse, RefusedOp, Role, RoleChange, SessionInfo, DEFAULT_PULL_LIMIT, MAX_PULL_LIMIT,
+        MAX_PUSH_BYTES, MAX_PUSH_OPS, PROTOCOL,
     },
 };
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
-use std::{sync::Arc, time::Duration, time::Instant};
+use std::{collections::BTreeMap, sync::Arc, time::Duration, time::Instant};
 use tower_http::set_header::SetResponseHeaderLayer;
 
 /// How long a health check waits for the database before calling it unavailable.
@@ -50,7 +52,12 @@ pub struct ApiState {
 pub fn router(state: ApiState) -> Router {
     let v1 = Router::new()
         .route("/ops", get(pull).post(push))
-        .route("/session", get(session));
+        .route("/session", get(session))
+        .route("/members", get(members))
+        .route("/admin/members", get(admin_members).post(invite))
+        .route("/admin/members/{id}/devices", post(add_device))
+        .route("/admin/members/{id}/role", put(change_role))
+        .route("/admin/devices/{id}", delete(revoke_device));
     let request_timeout = state.request_timeout;
     Router::new()
         .route("/health", get(health))
@@ -131,13 +138,222 @@ impl FromRequestParts<ApiState> for Authenticated {
     }
 }
 
+/// An authenticated admin.
+struct Admin {
+    member: Member,
+}
+
+impl FromRequestParts<ApiState> for Admin {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &ApiState) -> Result<Self, ApiError> {
+        let Authenticated { member } = Authenticated::from_request_parts(parts, state).await?;
+        if member.role != Role::Admin {
+            return Err(ApiError::Forbidden(format!(
+                "only admins manage the team; this token's member is a {}",
+                member.role.as_str()
+            )));
+        }
+        Ok(Admin { member })
+    }
+}
+
 async fn session(Authenticated { member }: Authenticated) -> Json<SessionInfo> {
     Json(SessionInfo {
         workspace: member.workspace,
         workspace_name: member.workspace_name,
         member: member.name,
         protocol: PROTOCOL,
+        member_id: member.id,
+        role: Some(member.role),
     })
+}
+
+/// The workspace's members, with their devices when `devices`.
+async fn team(
+    storage: &dyn Storage,
+    workspace: &str,
+    devices: bool,
+) -> Result<Vec<MemberInfo>, ApiError> {
+    let mut tokens = BTreeMap::<String, Vec<DeviceInfo>>::new();
+    for token in storage.tokens_of(workspace).await? {
+        tokens
+            .entry(token.member_id.clone())
+            .or_default()
+            .push(DeviceInfo {
+                id: token_id(&token.hash).to_owned(),
+                member_id: token.member_id,
+                created_at_ms: token.created_at_ms,
+                revoked_at_ms: token.revoked_at_ms,
+            });
+    }
+    Ok(storage
+        .members_of(workspace)
+        .await?
+        .into_iter()
+        .map(|member| {
+            let own = tokens.remove(&member.id).unwrap_or_default();
+            MemberInfo {
+                active: own.iter().any(|device| device.revoked_at_ms.is_none()),
+                devices: if devices { own } else { Vec::new() },
+                id: member.id,
+                name: member.name,
+                role: member.role,
+                created_at_ms: member.created_at_ms,
+            }
+        })
+        .collect())
+}
+
+async fn members(
+    State(state): State<ApiState>,
+    Authenticated { member }: Authenticated,
+) -> Result<Json<Vec<MemberInfo>>, ApiError> {
+    Ok(Json(team(&*state.storage, &member.workspace, false).await?))
+}
+
+async fn admin_members(
+    State(state): State<ApiState>,
+    Admin { member }: Admin,
+) -> Result<Json<Vec<MemberInfo>>, ApiError> {
+    Ok(Json(team(&*state.storage, &member.workspace, true).await?))
+}
+
+/// One member of the team as an admin sees them.
+async fn member_info(
+    storage: &dyn Storage,
+    workspace: &str,
+    id: &str,
+) -> Result<MemberInfo, ApiError> {
+    team(storage, workspace, true)
+        .await?
+        .into_iter()
+        .find(|member| member.id == id)
+        .ok_or_else(|| ApiError::Missing(format!("no member {id:?} in this workspace")))
+}
+
+async fn issued(
+    storage: &dyn Storage,
+    workspace: &str,
+    issued: admin::IssuedToken,
+    app_url: Option<String>,
+    server_url: Option<String>,
+) -> Result<Json<InviteResponse>, ApiError> {
+    let member = member_info(storage, workspace, &issued.member.id).await?;
+    let device = member
+        .devices
+        .iter()
+        .find(|device| device.id == issued.id)
+        .cloned()
+        .ok_or(ApiError::Internal)?;
+    let invite_link = app_url.map(|app_url| {
+        let server_url = server_url.as_deref().unwrap_or(&app_url);
+        admin::invite_link(&app_url, server_url, &issued.token)
+    });
+    Ok(Json(InviteResponse {
+        member,
+        token: issued.token,
+        device,
+        invite_link,
+    }))
+}
+
+/// The longest member name accepted, in bytes.
+const MAX_NAME_LEN: usize = 200;
+
+async fn invite(
+    State(state): State<ApiState>,
+    Admin { member }: Admin,
+    body: Result<Json<InviteRequest>, JsonRejection>,
+) -> Result<Json<InviteResponse>, ApiError> {
+    let Json(request) = body?;
+    let name = request.name.trim();
+    if name.is_empty() || name.len() > MAX_NAME_LEN {
+        return Err(ApiError::Malformed {
+            status: StatusCode::UNPROCESSABLE_ENTITY,
+            message: format!("a member's name takes 1 to {MAX_NAME_LEN} bytes"),
+        });
+    }
+    let token = admin::issue_token_as(
+        &*state.storage,
+        &member.workspace,
+        name,
+        Some(request.role),
+        true,
+    )
+    .await?;
+    tracing::info!(workspace = %member.workspace, by = %member.id, invited = %token.member.id, role = request.role.as_str(), "invite");
+    issued(
+        &*state.storage,
+        &member.workspace,
+        token,
+        request.app_url,
+        request.server_url,
+    )
+    .await
+}
+
+async fn add_device(
+    State(state): State<ApiState>,
+    Admin { member }: Admin,
+    Path(id): Path<String>,
+    body: Result<Json<DeviceRequest>, JsonRejection>,
+) -> Result<Json<InviteResponse>, ApiError> {
+    let Json(request) = body?;
+    let token = admin::issue_device(&*state.storage, &member.workspace, &id).await?;
+    issued(
+        &*state.storage,
+        &member.workspace,
+        token,
+        request.app_url,
+        request.server_url,
+    )
+    .await
+}
+
+async fn change_role(
+    State(state): State<ApiState>,
+    Admin { member }: Admin,
+    Path(id): Path<String>,
+    body: Result<Json<RoleChange>, JsonRejection>,
+) -> Result<Json<MemberInfo>, ApiError> {
+    let Json(change) = body?;
+    state
+        .storage
+        .set_role(&member.workspace, &id, change.role, false)
+        .await?;
+    tracing::info!(workspace = %member.workspace, by = %member.id, member = %id, role = change.role.as_str(), "role changed");
+    Ok(Json(
+        member_info(&*state.storage, &member.workspace, &id).await?,
+    ))
+}
+
+async fn revoke_device(
+    State(state): State<ApiState>,
+    Admin { member }: Admin,
+    Path(id): Path<String>,
+) -> Result<Json<DeviceInfo>, ApiError> {
+    let missing = || ApiError::Missing(format!("no device {id:?} in this workspace"));
+    // A device is named by its whole id, and only within the admin's workspace.
+    if id.len() != admin::TOKEN_ID_LEN {
+        return Err(missing());
+    }
+    let token = state
+        .storage
+        .tokens_by_prefix(&id)
+        .await?
+        .into_iter()
+        .find(|token| token.workspace == member.workspace)
+        .ok_or_else(missing)?;
+    state.storage.revoke_token(&token.hash).await?;
+    tracing::info!(workspace = %member.workspace, by = %member.id, device = %id, "device revoked");
+    member_info(&*state.storage, &member.workspace, &token.member_id)
+        .await?
+        .devices
+        .into_iter()
+        .find(|device| device.id == id)
+        .map(Json)
+        .ok_or(ApiError::Internal)
 }
 
 /// A push as received: `rabet_domain::sync::PushRequest`, its ops' values left as JSON text.
@@ -148,7 +364,8 @@ struct ReceivedPush {
 
 /// An [`Op`] as received, its value kept as the JSON text the client sent, so it is stored
 /// and relayed exactly (numbers past a 64-bit float included). Same fields as `Op`, in the
-/// same order.
+/// same order, then the `author` the server stamps (`rabet_domain::sync::AuthoredOp`): an
+/// author the client sends is never read.
 #[derive(Deserialize, Serialize)]
 struct ReceivedOp {
     id: WireId,
@@ -157,11 +374,14 @@ struct ReceivedOp {
     field: String,
     value: Box<RawValue>,
     stamp: Stamp,
+    #[serde(skip_deserializing)]
+    author: String,
 }
 
 impl ReceivedOp {
-    /// Validates the op as `Op::validate` does, and gives the form it is stored in.
-    fn into_stored(self, index: usize) -> Result<StoredOp, ApiError> {
+    /// Validates the op as `Op::validate` does, and gives the form it is stored in, stamped
+    /// with its author.
+    fn into_stored(mut self, index: usize, author: &str) -> Result<StoredOp, ApiError> {
         // Every client parses the value this way: one it could not read is refused here,
         // never relayed to stall every client's pull.
         let value =
@@ -179,12 +399,50 @@ impl ReceivedOp {
         };
         op.validate()
             .map_err(|error| ApiError::InvalidOp { index, error })?;
+        author.clone_into(&mut self.author);
         Ok(StoredOp {
             id: self.id.to_string(),
             sort_key: self.stamp.to_sort_key(),
             json: serde_json::to_string(&self).expect("an op always serializes"),
+            entity: self.entity.as_str(),
+            record: self.record.to_string(),
+            deletes: op.field == DELETED_FIELD && op.value == serde_json::Value::Bool(true),
         })
     }
+}
+
+/// The op at `index` refused for `reason`.
+fn refused(
+    index: usize,
+    op: &StoredOp,
+    field: &str,
+    entity: EntityKind,
+    reason: String,
+) -> ApiError {
+    ApiError::OpForbidden {
+        op: RefusedOp {
+            index,
+            id: op.id.clone(),
+            entity,
+            record: op.record.clone(),
+            field: field.to_owned(),
+        },
+        reason,
+    }
+}
+
+/// The first op of a push `role` may not make whatever the record's creator, if any.
+fn check_role(role: Role, ops: &[(StoredOp, EntityKind, String)]) -> Result<(), ApiError> {
+    for (index, (op, kind, field)) in ops.iter().enumerate() {
+        if !role.may_write(*kind) {
+            let reason = match role {
+                Role::Viewer => "a viewer reads only and pushes nothing".to_owned(),
+                _ => format!("only admins change {} records", kind.as_str()),
+            };
+            return Err(refused(index, op, field, *kind, reason));
+        }
+    }
+    Ok(())
 }
 
 async fn push(
@@ -200,15 +458,47 @@ async fn push(
     }
     // The whole batch is checked before anything is written: a push is stored entirely or
     // not at all.
-    let ops = request
+    let checked = request
         .ops
         .into_iter()
         .enumerate()
-        .map(|(index, op)| op.into_stored(index))
-        .collect::<Result<Vec<_>, _>>()?;
-    let response = state.storage.push(&member.workspace, &ops).await?;
+        .map(|(index, op)| {
+            let (kind, field) = (op.entity, op.field.clone());
+            Ok((op.into_stored(index, &member.id)?, kind, field))
+        })
+        .collect::<Result<Vec<_>, ApiError>>()?;
+    check_role(member.role, &checked)?;
+    let (ops, details): (Vec<_>, Vec<_>) = checked
+        .into_iter()
+        .map(|(op, kind, field)| (op, (kind, field)))
+        .unzip();
+    // A member deletes only records they created: the storage knows the creators.
+    let own_deletions_only = member.role != Role::Admin;
+    let response = match state
+        .storage
+        .push(&member.workspace, &member.id, &ops, own_deletions_only)
+        .await?
+    {
+        PushOutcome::Stored(response) => response,
+        PushOutcome::NotCreator { index, creator } => {
+            let (kind, field) = &details[index];
+            let whose = if creator.is_empty() {
+                "a record from before roles (its creator is unknown)".to_owned()
+            } else {
+                format!("a record member {creator} created")
+            };
+            return Err(refused(
+                index,
+                &ops[index],
+                field,
+                *kind,
+                format!("a member deletes only records they created; this is {whose}"),
+            ));
+        }
+    };
     tracing::debug!(
         workspace = %member.workspace,
+        author = %member.id,
         received = ops.len(),
         stored = response.stored,
         latest = response.latest,

@@ -10,7 +10,7 @@ use axum::{
 };
 use rabet_domain::{
     op::OpError,
-    sync::{ErrorBody, MAX_PUSH_OPS},
+    sync::{ErrorBody, RefusedOp, MAX_PUSH_OPS},
 };
 use std::time::Duration;
 
@@ -36,6 +36,14 @@ pub enum ApiError {
     RequestTimeout,
     #[error("the database is unavailable: {0}")]
     DatabaseUnavailable(String),
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("op {} ({} {}, field {:?}, id {}) is refused: {reason}", op.index, op.entity.as_str(), op.record, op.field, op.id)]
+    OpForbidden { op: RefusedOp, reason: String },
+    #[error("{0}")]
+    Missing(String),
+    #[error("{message}")]
+    Conflict { code: &'static str, message: String },
     #[error("internal server error")]
     Internal,
 }
@@ -55,6 +63,9 @@ impl ApiError {
             ApiError::InvalidOp { .. } => StatusCode::UNPROCESSABLE_ENTITY,
             ApiError::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
             ApiError::DatabaseUnavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Forbidden(_) | ApiError::OpForbidden { .. } => StatusCode::FORBIDDEN,
+            ApiError::Missing(_) => StatusCode::NOT_FOUND,
+            ApiError::Conflict { .. } => StatusCode::CONFLICT,
             ApiError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -72,6 +83,9 @@ impl ApiError {
             ApiError::InvalidOp { .. } => "invalid_op",
             ApiError::RequestTimeout => "request_timeout",
             ApiError::DatabaseUnavailable(_) => "database_unavailable",
+            ApiError::Forbidden(_) | ApiError::OpForbidden { .. } => "forbidden",
+            ApiError::Missing(_) => "not_found",
+            ApiError::Conflict { code, .. } => code,
             ApiError::Internal => "internal",
         }
     }
@@ -99,10 +113,26 @@ impl From<QueryRejection> for ApiError {
 }
 
 impl From<StorageError> for ApiError {
-    /// The details go to the log, not to the client.
+    /// A request's own mistakes are told; a failure's details go to the log, not to the
+    /// client.
     fn from(error: StorageError) -> Self {
-        tracing::error!(%error, "storage failed");
-        ApiError::Internal
+        match error {
+            StorageError::NoSuchMember(_) | StorageError::NoSuchToken(_) => {
+                ApiError::Missing(error.to_string())
+            }
+            StorageError::MemberExists(_) => ApiError::Conflict {
+                code: "member_exists",
+                message: error.to_string(),
+            },
+            StorageError::LastAdmin => ApiError::Conflict {
+                code: "last_admin",
+                message: error.to_string(),
+            },
+            error => {
+                tracing::error!(%error, "storage failed");
+                ApiError::Internal
+            }
+        }
     }
 }
 
@@ -111,6 +141,10 @@ impl IntoResponse for ApiError {
         let body = ErrorBody {
             error: self.code().to_owned(),
             message: self.to_string(),
+            op: match &self {
+                ApiError::OpForbidden { op, .. } => Some(op.clone()),
+                _ => None,
+            },
         };
         let mut response = (self.status(), Json(body)).into_response();
         if let ApiError::RateLimited { retry_after } = self {

@@ -26,7 +26,10 @@ use tower_http::{
 pub use connections::Limits;
 pub use error::ApiError;
 pub use rate_limit::RateLimit;
-pub use storage::{DatabaseLocation, PullPage, SqlStorage, Storage, StorageError, StoredOp};
+pub use storage::{
+    DatabaseLocation, MemberRecord, PullPage, PushOutcome, SqlStorage, Storage, StorageError,
+    StoredOp,
+};
 
 /// What the server is made of: where the app is, where data lives, and its policies.
 #[derive(Clone)]
@@ -76,7 +79,7 @@ pub fn app(state: AppState) -> Router {
 fn cors(origins: Vec<HeaderValue>) -> CorsLayer {
     CorsLayer::new()
         .allow_origin(AllowOrigin::list(origins))
-        .allow_methods([Method::GET, Method::POST])
+        .allow_methods([Method::GET, Method::POST, Method::PUT, Method::DELETE])
         .allow_headers([header::AUTHORIZATION, header::CONTENT_TYPE])
         .expose_headers([header::RETRY_AFTER])
         .max_age(Duration::from_secs(24 * 60 * 60))

@@ -3,6 +3,7 @@
 
 use axum::http::HeaderValue;
 use clap::{Args, Parser, Subcommand};
+use rabet_domain::sync::Role;
 use rabet_server::{
     admin::{self, token_id},
     connections, AppState, DatabaseLocation, Limits, RateLimit, SqlStorage, Storage,
@@ -49,9 +50,14 @@ enum TokenCommand {
         /// The workspace's id, as `workspace create` printed it.
         #[arg(long)]
         workspace: String,
-        /// The member's name, shown in the app.
+        /// The member's name, shown in the app. A name the workspace already has gets
+        /// another token (device) of that member.
         #[arg(long)]
         member: String,
+        /// admin, member or viewer. A new member without one is an admin when first in the
+        /// workspace, a member otherwise; given for an existing member, it changes their role.
+        #[arg(long, value_parser = parse_role)]
+        role: Option<Role>,
         /// Where the app is hosted: prints an invite link that connects it.
         #[arg(long)]
         app_url: Option<String>,
@@ -67,7 +73,16 @@ enum TokenCommand {
         #[command(flatten)]
         database: DatabaseArgs,
     },
-    /// List a workspace's tokens (their ids, never the tokens).
+    /// Change the role (admin, member or viewer) of the member holding a token, given whole
+    /// or by its id (at least 8 characters of it); a member's id is their first token's.
+    Role {
+        token_or_id: String,
+        #[arg(value_parser = parse_role)]
+        role: Role,
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
+    /// List a workspace's tokens (their ids, never the tokens) with their members and roles.
     List {
         #[arg(long)]
         workspace: String,
@@ -142,6 +157,10 @@ struct ServeArgs {
 }
 
 type Result<T, E = Box<dyn std::error::Error>> = std::result::Result<T, E>;
+
+fn parse_role(text: &str) -> Result<Role, String> {
+    Role::parse(text).ok_or_else(|| format!("{text:?} is not a role: admin, member or viewer"))
+}
 
 #[tokio::main]
 async fn main() -> ExitCode {
@@ -245,12 +264,13 @@ async fn token(command: TokenCommand) -> Result<()> {
         TokenCommand::Issue {
             workspace,
             member,
+            role,
             app_url,
             server_url,
             database,
         } => {
             let storage = database.open().await?;
-            let issued = admin::issue_token(&storage, &workspace, &member).await?;
+            let issued = admin::issue_token_as(&storage, &workspace, &member, role, false).await?;
             storage.close().await;
             println!("{}", issued.token);
             if let Some(app_url) = app_url {
@@ -261,9 +281,21 @@ async fn token(command: TokenCommand) -> Result<()> {
                 );
             }
             eprintln!(
-                "Token {} issued to {member}; it is shown only once.",
-                issued.id
+                "Token {} issued to {member} ({}, member id {}); it is shown only once.",
+                issued.id,
+                issued.member.role.as_str(),
+                issued.member.id
             );
+        }
+        TokenCommand::Role {
+            token_or_id,
+            role,
+            database,
+        } => {
+            let storage = database.open().await?;
+            let member = admin::change_role(&storage, &token_or_id, role).await?;
+            storage.close().await;
+            println!("{}\t{}\t{}", member.id, member.role.as_str(), member.name);
         }
         TokenCommand::Revoke {
             token_or_id,
@@ -280,6 +312,7 @@ async fn token(command: TokenCommand) -> Result<()> {
         } => {
             let storage = database.open().await?;
             let tokens = storage.tokens_of(&workspace).await?;
+            let members = storage.members_of(&workspace).await?;
             storage.close().await;
             for token in tokens {
                 let state = if token.revoked_at_ms.is_some() {
@@ -287,7 +320,16 @@ async fn token(command: TokenCommand) -> Result<()> {
                 } else {
                     "active"
                 };
-                println!("{}\t{state}\t{}", token_id(&token.hash), token.member);
+                let role = members
+                    .iter()
+                    .find(|member| member.id == token.member_id)
+                    .map_or("?", |member| member.role.as_str());
+                println!(
+                    "{}\t{state}\t{}\t{role}\t{}",
+                    token_id(&token.hash),
+                    token.member,
+                    token.member_id
+                );
             }
         }
     }

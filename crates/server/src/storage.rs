@@ -5,12 +5,15 @@
 //! SQL through sqlx's `Any` driver, so both backends behave alike by construction.
 //!
 //! Ops are opaque here: they are stored as JSON under their id and handed back in order,
-//! as the very text stored.
+//! as the very text stored. Of each op the storage knows only its author, its kind and
+//! record (to remember who created each record) and whether it deletes (to let a member
+//! delete only what they created).
 
+use crate::admin::token_id;
 use async_trait::async_trait;
 use futures_util::TryStreamExt;
-use rabet_domain::sync::{Cursor, PushResponse};
-use serde::Serialize;
+use rabet_domain::sync::{Cursor, PushResponse, Role};
+use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use sqlx::{
     any::{AnyPoolOptions, AnyRow},
@@ -19,6 +22,7 @@ use sqlx::{
     AnyPool, ConnectOptions, Row,
 };
 use std::{
+    collections::HashSet,
     path::{Path, PathBuf},
     time::{Duration, SystemTime, UNIX_EPOCH},
 };
@@ -42,6 +46,14 @@ pub enum StorageError {
     AmbiguousToken(String),
     #[error("stored op at seq {seq} is unreadable: {reason}")]
     Corrupt { seq: i64, reason: String },
+    #[error("no member {0:?} in this workspace")]
+    NoSuchMember(String),
+    #[error("the workspace already has a member named {0:?}")]
+    MemberExists(String),
+    #[error("the workspace would be left without an admin who can sync")]
+    LastAdmin,
+    #[error("stored role {0:?} is unknown")]
+    BadRole(String),
 }
 
 /// Where the data lives: a SQLite file in a folder, or any database URL sqlx knows
@@ -67,8 +79,22 @@ impl DatabaseLocation {
 pub struct Member {
     pub workspace: String,
     pub workspace_name: String,
+    /// The member's id: the public id of their first token.
+    pub id: String,
     pub name: String,
+    pub role: Role,
+    /// Whether this token (device) is revoked.
     pub revoked: bool,
+}
+
+/// A member as listed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MemberRecord {
+    pub id: String,
+    pub workspace: String,
+    pub name: String,
+    pub role: Role,
+    pub created_at_ms: i64,
 }
 
 /// A token as listed: never the token itself, only its hash (whose start is its public id).
@@ -76,7 +102,9 @@ pub struct Member {
 pub struct TokenRecord {
     pub hash: String,
     pub workspace: String,
+    /// The member's name.
     pub member: String,
+    pub member_id: String,
     pub created_at_ms: i64,
     pub revoked_at_ms: Option<i64>,
 }
@@ -88,8 +116,25 @@ pub struct StoredOp {
     pub id: String,
     /// Its stamp's sort key, kept for inspection.
     pub sort_key: String,
-    /// The op as JSON, relayed as is.
+    /// The op as JSON (its author included), relayed as is.
     pub json: String,
+    /// The stable name of the op's kind.
+    pub entity: &'static str,
+    pub record: String,
+    /// Whether it sets `deleted` to `true`.
+    pub deletes: bool,
+}
+
+/// What a push did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PushOutcome {
+    Stored(PushResponse),
+    /// Nothing stored: the op at `index` deletes a record someone else created (its creator's
+    /// member id, `""` when unknown), and the push allowed only the author's own deletions.
+    NotCreator {
+        index: usize,
+        creator: String,
+    },
 }
 
 /// One page of a pull: `rabet_domain::sync::PullResponse` with its ops as stored JSON text.
@@ -109,13 +154,39 @@ pub trait Storage: Send + Sync {
     /// Makes an empty workspace.
     async fn create_workspace(&self, id: &str, name: &str) -> Result<(), StorageError>;
 
-    /// Records a member's token by its hash.
+    /// Records a token (by its hash) for the workspace's member named `member`, made when
+    /// new — unless `new_member_only`, when an existing name is refused (`MemberExists`). A
+    /// new member's role is `role`, or without one: admin when the workspace has no member
+    /// yet, member otherwise; an existing member takes `role` when one is given.
     async fn add_token(
         &self,
         workspace: &str,
         member: &str,
+        role: Option<Role>,
         token_hash: &str,
-    ) -> Result<(), StorageError>;
+        new_member_only: bool,
+    ) -> Result<MemberRecord, StorageError>;
+
+    /// Records another token (device) for an existing member of the workspace.
+    async fn add_device(
+        &self,
+        workspace: &str,
+        member_id: &str,
+        token_hash: &str,
+    ) -> Result<MemberRecord, StorageError>;
+
+    /// A workspace's members, oldest first.
+    async fn members_of(&self, workspace: &str) -> Result<Vec<MemberRecord>, StorageError>;
+
+    /// Changes a member's role. Refused (`LastAdmin`) when it would leave no other admin with
+    /// an unrevoked token, unless `force` (the command line, which needs no token).
+    async fn set_role(
+        &self,
+        workspace: &str,
+        member_id: &str,
+        role: Role,
+        force: bool,
+    ) -> Result<MemberRecord, StorageError>;
 
     /// The member holding the token with this hash, revoked or not.
     async fn member(&self, token_hash: &str) -> Result<Option<Member>, StorageError>;
@@ -130,8 +201,17 @@ pub trait Storage: Send + Sync {
     async fn revoke_token(&self, token_hash: &str) -> Result<(), StorageError>;
 
     /// Stores the ops the workspace does not hold yet (by op id), numbering them after the
-    /// workspace's latest sequence number in commit order. The ops must be validated.
-    async fn push(&self, workspace: &str, ops: &[StoredOp]) -> Result<PushResponse, StorageError>;
+    /// workspace's latest sequence number in commit order, as pushed by member `author`
+    /// (whose id becomes the creator of each record they are first to write). The ops must
+    /// be validated. With `own_deletions_only`, a push holding an op that deletes a record
+    /// another member created stores nothing.
+    async fn push(
+        &self,
+        workspace: &str,
+        author: &str,
+        ops: &[StoredOp],
+        own_deletions_only: bool,
+    ) -> Result<PushOutcome, StorageError>;
 
     /// Up to `limit` ops numbered after `after`, oldest first, and no more of them than fit
     /// in `max_bytes` of JSON (but always one, when there is one).
@@ -180,10 +260,67 @@ impl SqlStorage {
                 .await?;
         }
         MIGRATOR.run(&pool).await?;
-        Ok(SqlStorage {
+        let storage = SqlStorage {
             pool,
             sqlite_writer: is_sqlite.then(|| tokio::sync::Mutex::new(())),
-        })
+        };
+        storage.record_old_creators().await?;
+        Ok(storage)
+    }
+
+    /// Records the creators of records pushed before the server kept authors, as unknown
+    /// (`''`: only admins may delete them), and marks those ops' author unknown. Runs once
+    /// after the roles migration (and finds nothing to do afterwards), in pages, each page one
+    /// transaction, in sequence order so a record's first op is seen first.
+    async fn record_old_creators(&self) -> Result<(), StorageError> {
+        #[derive(Deserialize)]
+        struct Target {
+            entity: String,
+            record: String,
+        }
+        loop {
+            let rows = sqlx::query(
+                "SELECT workspace, seq, body FROM ops WHERE author IS NULL                  ORDER BY workspace, seq LIMIT 1000",
+            )
+            .fetch_all(&self.pool)
+            .await?;
+            if rows.is_empty() {
+                return Ok(());
+            }
+            let mut tx = self.pool.begin().await?;
+            for row in &rows {
+                let workspace: String = row.try_get("workspace")?;
+                let seq: i64 = row.try_get("seq")?;
+                let body: String = row.try_get("body")?;
+                if let Ok(target) = serde_json::from_str::<Target>(&body) {
+                    sqlx::query(
+                        "INSERT INTO creators (workspace, entity, record, author)                          VALUES ($1, $2, $3, '') ON CONFLICT (workspace, entity, record) DO NOTHING",
+                    )
+                    .bind(&workspace)
+                    .bind(&target.entity)
+                    .bind(&target.record)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                sqlx::query("UPDATE ops SET author = '' WHERE workspace = $1 AND seq = $2")
+                    .bind(&workspace)
+                    .bind(seq)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            tx.commit().await?;
+            tracing::info!(
+                ops = rows.len(),
+                "recorded the creators of records from before roles"
+            );
+        }
+    }
+
+    async fn writer(&self) -> Option<tokio::sync::MutexGuard<'_, ()>> {
+        match &self.sqlite_writer {
+            Some(writer) => Some(writer.lock().await),
+            None => None,
+        }
     }
 
     /// Closes every connection, waiting for those in use to come back.
@@ -203,12 +340,64 @@ fn token_record(row: &AnyRow) -> Result<TokenRecord, sqlx::Error> {
         hash: row.try_get("hash")?,
         workspace: row.try_get("workspace")?,
         member: row.try_get("member")?,
+        member_id: row.try_get("member_id")?,
         created_at_ms: row.try_get("created_at")?,
         revoked_at_ms: row.try_get("revoked_at")?,
     })
 }
 
-const TOKEN_COLUMNS: &str = "hash, workspace, member, created_at, revoked_at";
+const TOKEN_COLUMNS: &str =
+    "hash, workspace, member, COALESCE(member_id, '') AS member_id, created_at, revoked_at";
+
+fn role(text: String) -> Result<Role, StorageError> {
+    Role::parse(&text).ok_or(StorageError::BadRole(text))
+}
+
+fn member_record(row: &AnyRow) -> Result<MemberRecord, StorageError> {
+    Ok(MemberRecord {
+        id: row.try_get("id")?,
+        workspace: row.try_get("workspace")?,
+        name: row.try_get("name")?,
+        role: role(row.try_get("role")?)?,
+        created_at_ms: row.try_get("created_at")?,
+    })
+}
+
+const MEMBER_COLUMNS: &str = "id, workspace, name, role, created_at";
+
+async fn find_member<'c, E: sqlx::Executor<'c, Database = sqlx::Any>>(
+    executor: E,
+    workspace: &str,
+    column: &str,
+    value: &str,
+) -> Result<Option<MemberRecord>, StorageError> {
+    let sql =
+        format!("SELECT {MEMBER_COLUMNS} FROM members WHERE workspace = $1 AND {column} = $2");
+    let row = sqlx::query(&sql)
+        .bind(workspace)
+        .bind(value)
+        .fetch_optional(executor)
+        .await?;
+    row.as_ref().map(member_record).transpose()
+}
+
+async fn insert_token(
+    tx: &mut sqlx::Transaction<'_, sqlx::Any>,
+    member: &MemberRecord,
+    token_hash: &str,
+) -> Result<(), StorageError> {
+    sqlx::query(
+        "INSERT INTO tokens (hash, workspace, member, member_id, created_at)          VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(token_hash)
+    .bind(&member.workspace)
+    .bind(&member.name)
+    .bind(&member.id)
+    .bind(now_ms())
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
 
 #[async_trait]
 impl Storage for SqlStorage {
@@ -231,28 +420,146 @@ impl Storage for SqlStorage {
         &self,
         workspace: &str,
         member: &str,
+        role: Option<Role>,
         token_hash: &str,
-    ) -> Result<(), StorageError> {
-        let added = sqlx::query(
-            "INSERT INTO tokens (hash, workspace, member, created_at) \
-             SELECT $1, id, $3, $4 FROM workspaces WHERE id = $2",
-        )
-        .bind(token_hash)
-        .bind(workspace)
-        .bind(member)
-        .bind(now_ms())
-        .execute(&self.pool)
-        .await?;
-        if added.rows_affected() == 0 {
-            return Err(StorageError::NoSuchWorkspace(workspace.to_owned()));
+        new_member_only: bool,
+    ) -> Result<MemberRecord, StorageError> {
+        let _writer = self.writer().await;
+        let mut tx = self.pool.begin().await?;
+        let found = find_member(&mut *tx, workspace, "name", member).await?;
+        let record = match found {
+            Some(_) if new_member_only => {
+                return Err(StorageError::MemberExists(member.to_owned()))
+            }
+            Some(mut record) => {
+                if let Some(role) = role.filter(|role| *role != record.role) {
+                    sqlx::query("UPDATE members SET role = $2 WHERE id = $1")
+                        .bind(&record.id)
+                        .bind(role.as_str())
+                        .execute(&mut *tx)
+                        .await?;
+                    record.role = role;
+                }
+                record
+            }
+            None => {
+                // Locks the workspace row, so two first members cannot both become admins
+                // by default.
+                let exists: Option<i64> = sqlx::query_scalar(
+                    "UPDATE workspaces SET seq = seq WHERE id = $1 RETURNING seq",
+                )
+                .bind(workspace)
+                .fetch_optional(&mut *tx)
+                .await?;
+                if exists.is_none() {
+                    return Err(StorageError::NoSuchWorkspace(workspace.to_owned()));
+                }
+                let members: i64 =
+                    sqlx::query_scalar("SELECT COUNT(*) FROM members WHERE workspace = $1")
+                        .bind(workspace)
+                        .fetch_one(&mut *tx)
+                        .await?;
+                let role = role.unwrap_or(if members == 0 {
+                    Role::Admin
+                } else {
+                    Role::Member
+                });
+                let record = MemberRecord {
+                    id: token_id(token_hash).to_owned(),
+                    workspace: workspace.to_owned(),
+                    name: member.to_owned(),
+                    role,
+                    created_at_ms: now_ms(),
+                };
+                sqlx::query(
+                    "INSERT INTO members (id, workspace, name, role, created_at)                      VALUES ($1, $2, $3, $4, $5)",
+                )
+                .bind(&record.id)
+                .bind(workspace)
+                .bind(member)
+                .bind(role.as_str())
+                .bind(record.created_at_ms)
+                .execute(&mut *tx)
+                .await?;
+                record
+            }
+        };
+        insert_token(&mut tx, &record, token_hash).await?;
+        tx.commit().await?;
+        Ok(record)
+    }
+
+    async fn add_device(
+        &self,
+        workspace: &str,
+        member_id: &str,
+        token_hash: &str,
+    ) -> Result<MemberRecord, StorageError> {
+        let _writer = self.writer().await;
+        let mut tx = self.pool.begin().await?;
+        let record = find_member(&mut *tx, workspace, "id", member_id)
+            .await?
+            .ok_or_else(|| StorageError::NoSuchMember(member_id.to_owned()))?;
+        insert_token(&mut tx, &record, token_hash).await?;
+        tx.commit().await?;
+        Ok(record)
+    }
+
+    async fn members_of(&self, workspace: &str) -> Result<Vec<MemberRecord>, StorageError> {
+        let sql = format!(
+            "SELECT {MEMBER_COLUMNS} FROM members WHERE workspace = $1 ORDER BY created_at, id"
+        );
+        let rows = sqlx::query(&sql)
+            .bind(workspace)
+            .fetch_all(&self.pool)
+            .await?;
+        rows.iter().map(member_record).collect()
+    }
+
+    async fn set_role(
+        &self,
+        workspace: &str,
+        member_id: &str,
+        role: Role,
+        force: bool,
+    ) -> Result<MemberRecord, StorageError> {
+        let _writer = self.writer().await;
+        let mut tx = self.pool.begin().await?;
+        // The workspace row is the lock that orders role changes, as it orders pushes.
+        sqlx::query("UPDATE workspaces SET seq = seq WHERE id = $1")
+            .bind(workspace)
+            .execute(&mut *tx)
+            .await?;
+        let mut record = find_member(&mut *tx, workspace, "id", member_id)
+            .await?
+            .ok_or_else(|| StorageError::NoSuchMember(member_id.to_owned()))?;
+        if record.role == Role::Admin && role != Role::Admin && !force {
+            let others: i64 = sqlx::query_scalar(
+                "SELECT COUNT(DISTINCT m.id) FROM members m JOIN tokens t ON t.member_id = m.id                  WHERE m.workspace = $1 AND m.role = 'admin' AND m.id <> $2                  AND t.revoked_at IS NULL",
+            )
+            .bind(workspace)
+            .bind(member_id)
+            .fetch_one(&mut *tx)
+            .await?;
+            if others == 0 {
+                return Err(StorageError::LastAdmin);
+            }
         }
-        Ok(())
+        sqlx::query("UPDATE members SET role = $2 WHERE id = $1")
+            .bind(member_id)
+            .bind(role.as_str())
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        record.role = role;
+        Ok(record)
     }
 
     async fn member(&self, token_hash: &str) -> Result<Option<Member>, StorageError> {
         let row = sqlx::query(
-            "SELECT t.workspace, w.name, t.member, t.revoked_at \
-             FROM tokens t JOIN workspaces w ON w.id = t.workspace WHERE t.hash = $1",
+            "SELECT t.workspace, w.name AS workspace_name, m.id, m.name, m.role, t.revoked_at \
+             FROM tokens t JOIN workspaces w ON w.id = t.workspace \
+             JOIN members m ON m.id = t.member_id WHERE t.hash = $1",
         )
         .bind(token_hash)
         .fetch_optional(&self.pool)
@@ -260,8 +567,10 @@ impl Storage for SqlStorage {
         let Some(row) = row else { return Ok(None) };
         Ok(Some(Member {
             workspace: row.try_get("workspace")?,
-            workspace_name: row.try_get("name")?,
-            name: row.try_get("member")?,
+            workspace_name: row.try_get("workspace_name")?,
+            id: row.try_get("id")?,
+            name: row.try_get("name")?,
+            role: role(row.try_get("role")?)?,
             revoked: row.try_get::<Option<i64>, _>("revoked_at")?.is_some(),
         }))
     }
@@ -303,11 +612,14 @@ impl Storage for SqlStorage {
         Ok(())
     }
 
-    async fn push(&self, workspace: &str, ops: &[StoredOp]) -> Result<PushResponse, StorageError> {
-        let _writer = match &self.sqlite_writer {
-            Some(writer) => Some(writer.lock().await),
-            None => None,
-        };
+    async fn push(
+        &self,
+        workspace: &str,
+        author: &str,
+        ops: &[StoredOp],
+        own_deletions_only: bool,
+    ) -> Result<PushOutcome, StorageError> {
+        let _writer = self.writer().await;
         let mut tx = self.pool.begin().await?;
         // Lock the workspace's counter first and hold it until commit: every other push to
         // this workspace, from any server process, waits here, so sequence numbers are given
@@ -320,21 +632,55 @@ impl Storage for SqlStorage {
         let Some(latest) = locked else {
             return Err(StorageError::NoSuchWorkspace(workspace.to_owned()));
         };
+        // Creators are read under the lock, so none can change before this push commits. A
+        // record without one is created by this very push: its author's own.
+        if own_deletions_only {
+            for (index, op) in ops.iter().enumerate().filter(|(_, op)| op.deletes) {
+                let creator: Option<String> = sqlx::query_scalar(
+                    "SELECT author FROM creators \
+                     WHERE workspace = $1 AND entity = $2 AND record = $3",
+                )
+                .bind(workspace)
+                .bind(op.entity)
+                .bind(&op.record)
+                .fetch_optional(&mut *tx)
+                .await?;
+                if let Some(creator) = creator.filter(|creator| creator != author) {
+                    return Ok(PushOutcome::NotCreator { index, creator });
+                }
+            }
+        }
         let mut stored: i64 = 0;
+        let mut seen = HashSet::new();
         for op in ops {
             let inserted = sqlx::query(
-                "INSERT INTO ops (workspace, seq, op_id, body, stamp) VALUES ($1, $2, $3, $4, $5) \
-                 ON CONFLICT (workspace, op_id) DO NOTHING",
+                "INSERT INTO ops (workspace, seq, op_id, body, stamp, author) \
+                 VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (workspace, op_id) DO NOTHING",
             )
             .bind(workspace)
             .bind(latest + stored + 1)
             .bind(&op.id)
             .bind(&op.json)
             .bind(&op.sort_key)
+            .bind(author)
             .execute(&mut *tx)
             .await?;
             // Only new ops take a number; a retried push numbers nothing twice.
-            stored += inserted.rows_affected() as i64;
+            let new = inserted.rows_affected() as i64;
+            stored += new;
+            // The first new op on a record names its creator; later ones leave it.
+            if new > 0 && seen.insert((op.entity, op.record.as_str())) {
+                sqlx::query(
+                    "INSERT INTO creators (workspace, entity, record, author) \
+                     VALUES ($1, $2, $3, $4) ON CONFLICT (workspace, entity, record) DO NOTHING",
+                )
+                .bind(workspace)
+                .bind(op.entity)
+                .bind(&op.record)
+                .bind(author)
+                .execute(&mut *tx)
+                .await?;
+            }
         }
         let latest = if stored > 0 {
             sqlx::query_scalar("UPDATE workspaces SET seq = seq + $2 WHERE id = $1 RETURNING seq")
@@ -346,10 +692,10 @@ impl Storage for SqlStorage {
             latest
         };
         tx.commit().await?;
-        Ok(PushResponse {
+        Ok(PushOutcome::Stored(PushResponse {
             stored: stored as usize,
             latest: latest as Cursor,
-        })
+        }))
     }
 
     async fn pull(

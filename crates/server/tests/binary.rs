@@ -89,15 +89,54 @@ fn the_cli_creates_workspaces_and_issues_lists_and_revokes_tokens() {
         panic!("expected one token, got {listed:?}")
     };
     let id = line.split('\t').next().unwrap().to_owned();
-    assert_eq!(line, &format!("{id}\tactive\tSara"));
+    // The workspace's first member is its admin; the member's id is their first token's.
+    assert_eq!(line, &format!("{id}\tactive\tSara\tadmin\t{id}"));
+
+    // A later one is a member unless told; a role is given by name and changed by id.
+    let issue = |member: &str, extra: &[&str]| {
+        let mut args = vec![
+            "token",
+            "issue",
+            "--workspace",
+            &workspace,
+            "--member",
+            member,
+        ];
+        args.extend_from_slice(extra);
+        run(&database, &args)
+    };
+    assert_eq!(issue("Ali", &[]).len(), 1);
+    assert_eq!(issue("Vida", &["--role", "viewer"]).len(), 1);
+    let listed = run(&database, &["token", "list", "--workspace", &workspace]);
+    let roles: Vec<(&str, &str)> = listed
+        .iter()
+        .map(|line| {
+            let fields: Vec<&str> = line.split('\t').collect();
+            (fields[2], fields[3])
+        })
+        .collect();
+    assert_eq!(
+        roles,
+        [("Sara", "admin"), ("Ali", "member"), ("Vida", "viewer")]
+    );
+    let ali_id = listed[1].split('\t').next().unwrap();
+    assert_eq!(
+        run(&database, &["token", "role", ali_id, "admin"]),
+        [format!("{ali_id}\tadmin\tAli")]
+    );
+    let bad = rabet_server(&database)
+        .args(["token", "role", ali_id, "owner"])
+        .output()
+        .unwrap();
+    assert!(!bad.status.success());
 
     assert_eq!(
         run(&database, &["token", "revoke", &id[..8]]),
         [format!("revoked {id}")]
     );
     assert_eq!(
-        run(&database, &["token", "list", "--workspace", &workspace]),
-        [format!("{id}\trevoked\tSara")]
+        run(&database, &["token", "list", "--workspace", &workspace])[0],
+        format!("{id}\trevoked\tSara\tadmin\t{id}")
     );
 
     let DatabaseLocation::DataDir(dir) = &database.location else {

@@ -3,6 +3,12 @@
 //! store restarts in between. Once everybody has synced, every client and a client starting
 //! from nothing hold the same records, and no acknowledged edit is lost.
 //!
+//! Roles are in play: client 0 is an admin, 1 and 2 members, 3 a viewer, and one record is
+//! a pipeline (admins' only). A client whose push is refused (403) does as the app does: it
+//! drops the op the answer names from its outbox and rebuilds its records from the server's
+//! log and what is left in its outbox; in the end every client holds the server's accepted
+//! state.
+//!
 //! Requests go to the router in memory (`oneshot`), so a case takes milliseconds.
 
 mod common;
@@ -20,7 +26,10 @@ use rabet_domain::{
     kind::EntityKind,
     op::{Op, OpBuilder},
     replica::Replica,
-    sync::{PullResponse, PushRequest, PushResponse, MAX_PUSH_OPS},
+    sync::{
+        AuthoredPullResponse, ErrorBody, PullResponse, PushRequest, PushResponse, Role,
+        MAX_PUSH_OPS,
+    },
 };
 use rabet_server::{admin, app, AppState, RateLimit, SqlStorage};
 use serde_json::{Map, Value};
@@ -30,11 +39,14 @@ use tower::ServiceExt;
 const CLIENTS: usize = 4;
 const FIELDS: [&str; 2] = ["name", "stage"];
 
-fn records() -> [(EntityKind, Id); 3] {
+const ROLES: [Role; CLIENTS] = [Role::Admin, Role::Member, Role::Member, Role::Viewer];
+
+fn records() -> [(EntityKind, Id); 4] {
     [
         (EntityKind::Contact, Id::v7(1, [1; 10])),
         (EntityKind::Contact, Id::v7(1, [2; 10])),
         (EntityKind::Deal, Id::v7(1, [1; 10])),
+        (EntityKind::Pipeline, Id::v7(1, [3; 10])),
     ]
 }
 
@@ -150,6 +162,20 @@ impl Server {
         uri: &str,
         body: Option<String>,
     ) -> T {
+        match self.try_call(token, method, uri, body).await {
+            Ok(answer) => answer,
+            Err(error) => panic!("{error:?}"),
+        }
+    }
+
+    /// The answer, or a 403's body.
+    async fn try_call<T: serde::de::DeserializeOwned>(
+        &self,
+        token: &str,
+        method: Method,
+        uri: &str,
+        body: Option<String>,
+    ) -> Result<T, ErrorBody> {
         let request = Request::builder()
             .method(method)
             .uri(uri)
@@ -162,18 +188,21 @@ impl Server {
         let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
             .await
             .unwrap();
+        if status == StatusCode::FORBIDDEN {
+            return Err(serde_json::from_slice(&bytes).unwrap());
+        }
         assert_eq!(
             status,
             StatusCode::OK,
             "{}",
             String::from_utf8_lossy(&bytes)
         );
-        serde_json::from_slice(&bytes).unwrap()
+        Ok(serde_json::from_slice(&bytes).unwrap())
     }
 
-    async fn push(&self, token: &str, ops: &[Op]) -> PushResponse {
+    async fn push(&self, token: &str, ops: &[Op]) -> Result<PushResponse, ErrorBody> {
         let body = serde_json::to_string(&PushRequest { ops: ops.to_vec() }).unwrap();
-        self.call(token, Method::POST, "/api/v1/ops", Some(body))
+        self.try_call(token, Method::POST, "/api/v1/ops", Some(body))
             .await
     }
 
@@ -194,6 +223,9 @@ struct Client {
     outbox: Vec<Op>,
     cursor: u64,
     online: bool,
+    /// Ops the server refused, dropped from the outbox.
+    refused: usize,
+    member_id: String,
 }
 
 impl Client {
@@ -208,6 +240,8 @@ impl Client {
             outbox: Vec::new(),
             cursor: 0,
             online: true,
+            refused: 0,
+            member_id: String::new(),
         }
     }
 
@@ -240,15 +274,32 @@ impl Client {
     /// Pushes the outbox; returns the ops acknowledged (none when the answer is lost).
     async fn push(&mut self, server: &Server, repeated: bool, lost: bool) -> Vec<Op> {
         let sent: Vec<Op> = self.outbox.iter().take(MAX_PUSH_OPS).cloned().collect();
-        server.push(&self.token, &sent).await;
+        let mut answer = server.push(&self.token, &sent).await;
         if repeated {
-            server.push(&self.token, &sent).await;
+            answer = server.push(&self.token, &sent).await;
         }
         if lost {
             return Vec::new();
         }
-        self.outbox.drain(..sent.len());
-        sent
+        match answer {
+            Ok(_) => {
+                self.outbox.drain(..sent.len());
+                sent
+            }
+            Err(error) => {
+                assert_eq!(error.error, "forbidden", "{error:?}");
+                let refused = error.op.expect("a refusal names its op");
+                assert_eq!(refused.id, sent[refused.index].id.to_string());
+                self.outbox.remove(refused.index);
+                self.refused += 1;
+                // What it showed of the refused op goes: its records become the server's
+                // log again (pulled anew) with its own pending changes on top.
+                self.replica = Replica::default();
+                self.replica.apply_all(&self.outbox);
+                self.cursor = 0;
+                Vec::new()
+            }
+        }
     }
 
     /// Pushes and pulls until nothing is left either way.
@@ -273,11 +324,14 @@ async fn run(steps: Vec<Step>) -> Result<(), TestCaseError> {
         .await
         .unwrap();
     let mut clients = Vec::new();
-    for node in 1..=CLIENTS as u8 {
-        let issued = admin::issue_token(&*server.storage, &workspace, &format!("m{node}"))
+    for (node, role) in (1..=CLIENTS as u8).zip(ROLES) {
+        let name = format!("m{node}");
+        let issued = admin::issue_token_as(&*server.storage, &workspace, &name, Some(role), false)
             .await
             .unwrap();
-        clients.push(Client::new(node, issued.token));
+        let mut client = Client::new(node, issued.token);
+        client.member_id = issued.member.id;
+        clients.push(client);
     }
     let records = records();
     let mut acknowledged: Vec<Op> = Vec::new();
@@ -364,8 +418,11 @@ async fn run(steps: Vec<Step>) -> Result<(), TestCaseError> {
             prop_assert_eq!(&state.value, &op.value);
         }
     }
-    // The server holds each op once: as many as were ever written.
-    let written: usize = clients.iter().map(|client| client.ops_made as usize).sum();
+    // The server holds each op once: as many as were ever written and not refused.
+    let written: usize = clients
+        .iter()
+        .map(|client| client.ops_made as usize - client.refused)
+        .sum();
     let mut on_server = BTreeMap::new();
     let mut after = 0;
     loop {
@@ -381,6 +438,29 @@ async fn run(steps: Vec<Step>) -> Result<(), TestCaseError> {
     prop_assert_eq!(on_server.len(), written);
     for op in &acknowledged {
         prop_assert_eq!(on_server.get(&op.id), Some(op));
+    }
+    // Each accepted op carries the member who pushed it, and that member's role allows it;
+    // the viewer got nothing in.
+    prop_assert_eq!(clients[3].ops_made as usize, clients[3].refused);
+    let mut after = 0;
+    loop {
+        let uri = format!("/api/v1/ops?after={after}&limit=1000");
+        let page: AuthoredPullResponse =
+            server.call(&newcomer.token, Method::GET, &uri, None).await;
+        for op in page.ops {
+            let author = op.author.clone().expect("every op has its author");
+            let role = clients
+                .iter()
+                .zip(ROLES)
+                .find(|(client, _)| client.member_id == author)
+                .map(|(_, role)| role);
+            prop_assert!(role.is_some(), "unknown author {}", author);
+            prop_assert!(role.unwrap().may_write(op.entity));
+        }
+        after = page.next;
+        if !page.more {
+            break;
+        }
     }
     Ok(())
 }

@@ -271,8 +271,11 @@ async fn tokens_see_only_their_own_workspace(backend: Backend) {
             workspace_name: "Acme".into(),
             member: "Alice".into(),
             protocol: 1,
+            member_id: session.member_id.clone(),
+            role: Some(rabet_domain::sync::Role::Admin),
         }
     );
+    assert_eq!(session.member_id.len(), 12);
 }
 
 async fn revoked_and_unknown_tokens_are_refused(backend: Backend) {
