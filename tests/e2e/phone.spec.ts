@@ -112,11 +112,15 @@ async function stops(page: Page, lang: Lang): Promise<Stop[]> {
   ];
 }
 
-/** What is wrong with the layout of the page as it is now, in words; empty when nothing is. */
+/**
+ * What is wrong with the layout of the page as it is now, in words; empty when nothing is.
+ * `width` is the window's (a phone zooms out to fit a page wider than itself, and then
+ * `innerWidth` grows with it).
+ */
 function layoutProblems(page: Page, phone: boolean): Promise<string[]> {
-  return page.evaluate((phone) => {
+  const width = page.viewportSize()!.width;
+  return page.evaluate(([phone, width]) => {
     const problems: string[] = [];
-    const width = window.innerWidth;
     const describe = (el: Element) => {
       const classes = [...el.classList].map((c) => `.${c}`).join("");
       const label = el.getAttribute("aria-label") ?? el.textContent?.trim().slice(0, 30) ?? "";
@@ -125,15 +129,21 @@ function layoutProblems(page: Page, phone: boolean): Promise<string[]> {
     for (const [name, el] of [["html", document.documentElement], ["body", document.body]] as const) {
       if (el.scrollWidth > width) problems.push(`${name} is ${el.scrollWidth}px wide in a ${width}px window`);
     }
-    if (document.documentElement.scrollWidth > width) {
-      // Name what sticks out, so the failure says where to look.
-      for (const el of document.querySelectorAll("main *")) {
-        const box = el.getBoundingClientRect();
-        if (box.width > 0 && (box.right > width + 1 || box.left < -1)) {
-          const parentBox = el.parentElement!.getBoundingClientRect();
-          if (parentBox.right <= width + 1 && parentBox.left >= -1) problems.push(`  sticks out: ${describe(el)}`);
-        }
+    // Overflow past the start edge (left in Persian) cannot be scrolled to and does not count
+    // in scrollWidth: look for anything outside the window that no scrolling row clips.
+    const clipped = (el: Element) => {
+      for (let at = el.parentElement; at && at !== document.body; at = at.parentElement) {
+        if (getComputedStyle(at).overflowX !== "visible") return true;
       }
+      return false;
+    };
+    for (const el of document.querySelectorAll("body *")) {
+      const box = el.getBoundingClientRect();
+      if (box.width <= 1 || (box.right <= width + 1 && box.left >= -1)) continue;
+      const parent = el.parentElement!.getBoundingClientRect();
+      // Name only the outermost: its contents stick out with it.
+      if (parent.right > width + 1 || parent.left < -1) continue;
+      if (!clipped(el)) problems.push(`sticks out of the window (${Math.round(box.left)}…${Math.round(box.right)}px): ${describe(el)}`);
     }
     // The bottom bar's labels are whole, not cut with an ellipsis.
     for (const label of document.querySelectorAll<HTMLElement>(".nav-label")) {
@@ -171,7 +181,7 @@ function layoutProblems(page: Page, phone: boolean): Promise<string[]> {
       if (!focusable) problems.push(`scrolls sideways out of the keyboard's reach: ${describe(el)}`);
     }
     return problems;
-  }, phone);
+  }, [phone, width] as const);
 }
 
 declare global {
@@ -211,8 +221,8 @@ for (const lang of ["en", "fa"] as const) {
       await page.evaluate(() => document.fonts.ready);
       const problems = [...(await layoutProblems(page, phone)), ...(await axeViolations(page))];
       if (problems.length > 0) found.push(`${stop.name} (${stop.path}):`, ...problems);
-      if (phone && process.env.RABET_SCREENSHOTS) {
-        await page.screenshot({ path: `tests/artifacts/phone/${lang}-${stop.name.replace(/\W+/g, "-")}.png` });
+      if (process.env.RABET_SCREENSHOTS) {
+        await page.screenshot({ path: `tests/artifacts/phone/${testInfo.project.name}-${lang}-${stop.name.replace(/\W+/g, "-")}.png` });
       }
     }
     expect(found, found.join("\n")).toEqual([]);
@@ -250,3 +260,26 @@ test("on a phone the sync status is a row of the bottom bar, over nothing", asyn
     if (process.env.RABET_SCREENSHOTS) await app.page.screenshot({ path: `tests/artifacts/phone/sync${path.replace(/\W+/g, "-")}.png` });
   }
 });
+
+for (const lang of ["en", "fa"] as const) {
+  test(`a row that scrolls fades at the edge with more, in ${lang === "en" ? "English" : "Persian"}`, async ({ app, page }, testInfo) => {
+    test.skip(testInfo.project.name !== "phone", "the quick actions fit a desktop");
+    await page.setViewportSize(PHONE);
+    if (lang === "fa") await app.setLanguage("fa");
+    await app.loadSample();
+    await open(page, await firstHref(page, "/customers", ".virtual-row a.row-link"));
+    const row = page.locator(".quick-actions");
+    const fades = () => row.evaluate((el) => {
+      const style = getComputedStyle(el);
+      return [style.getPropertyValue("--fade-start"), style.getPropertyValue("--fade-end")].map((v) => parseFloat(v) > 0);
+    });
+    // At the start only the far end fades; scrolled to the end, only the start.
+    await expect.poll(fades).toEqual([false, true]);
+    await row.evaluate((el) => el.scrollTo({ left: (getComputedStyle(el).direction === "rtl" ? -1 : 1) * el.scrollWidth }));
+    await expect.poll(fades).toEqual([true, false]);
+    // From the keyboard: its buttons take the focus and bring themselves into view.
+    await row.getByRole("button").first().focus();
+    await expect.poll(fades).toEqual([false, true]);
+    if (process.env.RABET_SCREENSHOTS) await page.screenshot({ path: `tests/artifacts/phone/${lang}-quick-actions.png` });
+  });
+}
