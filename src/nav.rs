@@ -43,6 +43,11 @@ pub fn Navigation() -> impl IntoView {
         locale.set(next);
     };
 
+    let other_lang = move || match locale.lang() {
+        Lang::En => "fa",
+        Lang::Fa => "en",
+    };
+
     view! {
         <nav class="nav" aria-label=move || locale.t(Msg::MainNavigation)>
             <div class="brand">
@@ -53,13 +58,11 @@ pub fn Navigation() -> impl IntoView {
             <div class="nav-sync">
                 <crate::pages::SyncIndicator />
             </div>
-            <button
-                type="button"
-                class="lang-switch"
-                aria-label=move || locale.t(Msg::SwitchLanguage)
-                on:click=switch_language
-            >
-                {move || locale.t(Msg::OtherLanguageName)}
+            // The name starts with the visible text (the other language, in that language),
+            // so speech control finds the button by what it shows.
+            <button type="button" class="lang-switch" on:click=switch_language>
+                <span lang=other_lang>{move || locale.t(Msg::OtherLanguageName)}</span>
+                <span class="visually-hidden">" — " {move || locale.t(Msg::SwitchLanguage)}</span>
             </button>
         </nav>
     }

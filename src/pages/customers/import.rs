@@ -368,7 +368,7 @@ fn PreviewRows(
         <section class="card">
             <h2>{move || locale.t(Msg::Preview)}</h2>
             {move || preview.get().map(|outcome| view! {
-                <div class="table-scroll">
+                <div class="table-scroll" role="region" tabindex="0" aria-label=move || locale.t(Msg::Preview)>
                     <ContactTable contacts=outcome.contacts.clone() />
                 </div>
                 <RejectedTable outcome=outcome />
@@ -412,7 +412,12 @@ fn RejectedTable(outcome: ImportOutcome) -> impl IntoView {
         let count = outcome.rejected.len();
         view! {
             <p class="form-failure">{move || locale.fill(Msg::ImportRejected, &[("count", &locale.number(count))])}</p>
-            <div class="table-scroll">
+            <div
+                class="table-scroll"
+                role="region"
+                tabindex="0"
+                aria-label=move || locale.fill(Msg::ImportRejected, &[("count", &locale.number(count))])
+            >
                 <table class="data-table rejected">
                     <thead>
                         <tr>

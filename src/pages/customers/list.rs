@@ -5,6 +5,7 @@ use super::form::{CompanyForm, ContactForm};
 use crate::{
     download::{file_saver, vcards_text, VCARD_MIME},
     i18n::{source_msg, stage_msg, use_locale, Msg},
+    icons::Icon,
     ui::widgets::{Filter, SearchBox},
     ui::PageHeader,
     workspace::{use_workspace, Collection, LoadState},
@@ -343,7 +344,6 @@ fn ContactRow(contact: Contact, company: String) -> impl IntoView {
                 <bdi class="row-sub">{company}</bdi>
             </span>
             <span class="row-contact">
-                <bdi dir="ltr">{phone}</bdi>
                 <bdi class="row-sub">{email}</bdi>
             </span>
             <span class="row-meta">
@@ -351,7 +351,25 @@ fn ContactRow(contact: Contact, company: String) -> impl IntoView {
                 <bdi class="row-sub">{tags}</bdi>
             </span>
         </A>
+        <CallLink phone />
     }
+}
+
+/// The row's phone number as a link that calls it: beside the row's own link, not inside it,
+/// and left to right in either language. Without a number, an empty cell of the same width
+/// keeps the rows' columns lined up.
+#[component]
+fn CallLink(phone: String) -> impl IntoView {
+    if phone.is_empty() {
+        return Either::Left(view! { <span class="row-call"></span> });
+    }
+    let href = format!("tel:{}", phone.split_whitespace().collect::<String>());
+    Either::Right(view! {
+        <a class="row-call" href=href>
+            {Icon::Phone.view()}
+            <bdi dir="ltr">{phone}</bdi>
+        </a>
+    })
 }
 
 #[component]
@@ -423,13 +441,13 @@ fn CompanyRow(company: Company, people: usize) -> impl IntoView {
                 <bdi class="row-sub">{company.industry.clone()}</bdi>
             </span>
             <span class="row-contact">
-                <bdi dir="ltr">{phone}</bdi>
                 <bdi class="row-sub">{company.website.clone()}</bdi>
             </span>
             <span class="row-meta">
                 <span class="badge">{move || format!("{} · {}", locale.number(people), locale.t(Msg::People))}</span>
             </span>
         </A>
+        <CallLink phone />
     }
 }
 

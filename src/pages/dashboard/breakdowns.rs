@@ -155,12 +155,15 @@ fn BreakdownTable(
             <h3 id=id>{move || locale.t(title)}</h3>
             <Show when=move || has_rows.get()
                 fallback=move || view! { <p class="empty-line">{move || locale.t(empty)}</p> }>
-                <table class="breakdown-table" aria-labelledby=id>
-                    <thead><tr>
-                        {columns.map(|column| view! { <th scope="col">{move || locale.t(column)}</th> }).collect_view()}
-                    </tr></thead>
-                    <tbody>{let rows = rows.clone(); move || rows.run()}</tbody>
-                </table>
+                // Wider than a phone: it scrolls, and takes the focus so arrow keys scroll it.
+                <div class="table-scroll" role="region" tabindex="0" aria-labelledby=id>
+                    <table class="breakdown-table" aria-labelledby=id>
+                        <thead><tr>
+                            {columns.map(|column| view! { <th scope="col">{move || locale.t(column)}</th> }).collect_view()}
+                        </tr></thead>
+                        <tbody>{let rows = rows.clone(); move || rows.run()}</tbody>
+                    </table>
+                </div>
             </Show>
         </div>
     }

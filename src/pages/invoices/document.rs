@@ -211,6 +211,8 @@ fn InvoicePage(invoice: Invoice) -> impl IntoView {
                     })}
                 </dl>
             </div>
+            // Six columns are wider than a phone: the lines scroll, focusable for the keyboard.
+            <div class="table-scroll" role="region" tabindex="0" aria-label=move || locale.t(Msg::LinesLabel)>
             <table class="doc-lines">
                 <thead>
                     <tr>
@@ -243,6 +245,7 @@ fn InvoicePage(invoice: Invoice) -> impl IntoView {
                     }).collect_view()}
                 </tbody>
             </table>
+            </div>
             <dl class="totals doc-totals">
                 <div><dt>{move || locale.t(Msg::TotalsSubtotal)}</dt><dd>{move || money(totals.subtotal_minor)}</dd></div>
                 {(totals.discount_minor != 0).then(|| view! {

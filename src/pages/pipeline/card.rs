@@ -175,6 +175,9 @@ fn CardBody(deal: Deal) -> impl IntoView {
                 aria-label=label
                 title=label
                 disabled=move || targets.with(|t| target(t).is_none())
+                // With no stage that way it does nothing and has no name: hidden from
+                // assistive technology (disabled, it takes no focus either).
+                aria-hidden=move || targets.with(|t| target(t).is_none()).then_some("true")
                 on:click=move |_| move_to(targets.with_untracked(|t| target(t).map(|(id, _)| id)), MovedBy::Pointer)
             >
                 // ‹ and › are mirrored by the browser in right-to-left text, so they point the

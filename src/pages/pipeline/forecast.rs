@@ -90,7 +90,8 @@ pub fn ForecastStrip() -> impl IntoView {
     view! {
         <section class="forecast" aria-labelledby="forecast-title">
             <h2 id="forecast-title">{move || locale.t(Msg::ForecastTitle)}</h2>
-            <ol class="forecast-cells">
+            // It scrolls sideways on a phone: focusable, so arrow keys scroll it.
+            <ol class="forecast-cells" tabindex="0" aria-labelledby="forecast-title">
                 {move || cells.get().into_iter().map(|cell| {
                     let size = bar(&cell);
                     view! {
