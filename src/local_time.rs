@@ -205,6 +205,15 @@ pub fn local_instant(day: Day, minute: u32) -> i64 {
     wall - zone.offset_at(Instant(guess))
 }
 
+/// The same time on the workspace's clock `days` days earlier: across a daylight-saving
+/// change that is 23 or 25 hours per day rather than 24.
+pub fn days_before(at: i64, days: i64) -> i64 {
+    let day = Day(local_day(at)
+        .0
+        .saturating_sub(days.clamp(0, i32::MAX.into()) as i32));
+    local_instant(day, local_minute(at)) + at.rem_euclid(MINUTE_MS)
+}
+
 /// "09:05", in the language's digits.
 pub fn format_clock(minute: u32, lang: Lang) -> String {
     lang.localize_digits(&format!("{:02}:{:02}", minute / 60, minute % 60))
@@ -466,6 +475,46 @@ mod tests {
         let again = local_instant(day, minute);
         assert!((now - again).abs() < MINUTE_MS);
         assert_eq!(local_day(again), day);
+    }
+
+    fn gregorian(year: i32, month: u32, day: u32) -> Day {
+        GregorianDate::new(year, month, day).unwrap().to_day()
+    }
+
+    #[wasm_bindgen_test]
+    fn zone_tables_come_from_intl() {
+        let tehran = zone_named("Asia/Tehran").unwrap();
+        let at = |day: Day| Instant(day.to_unix_ms());
+        assert_eq!(
+            tehran.offset_at(at(gregorian(2025, 3, 21))),
+            7 * HOUR_MS / 2
+        );
+        // Iran kept daylight saving until September 2022.
+        assert_eq!(tehran.offset_at(at(gregorian(2021, 7, 1))), 9 * HOUR_MS / 2);
+        let new_york = zone_named("America/New_York").unwrap();
+        assert_eq!(new_york.offset_at(at(gregorian(2025, 7, 1))), -4 * HOUR_MS);
+        assert_eq!(new_york.day_length_ms(gregorian(2025, 3, 9)), 23 * HOUR_MS);
+        assert_eq!(new_york.day_length_ms(gregorian(2025, 11, 2)), 25 * HOUR_MS);
+        assert_eq!(
+            new_york.day_start(gregorian(2025, 3, 9)),
+            Instant(gregorian(2025, 3, 9).to_unix_ms() + 5 * HOUR_MS)
+        );
+        assert_eq!(zone_named("UTC").unwrap(), Zone::default());
+        assert!(zone_named("Not/A_Zone").is_none());
+        assert!(!device_zone_name().is_empty());
+    }
+
+    #[wasm_bindgen_test]
+    fn a_reminder_a_day_before_keeps_the_clock_time() {
+        let due = now_ms() / MINUTE_MS * MINUTE_MS + 3 * DAY_MS;
+        let remind = crate::reminders::remind_at(due, DAY_MS);
+        assert_eq!(local_minute(remind), local_minute(due));
+        assert_eq!(local_day(remind).0 + 1, local_day(due).0);
+        assert_eq!(crate::reminders::lead_of(due, remind), DAY_MS);
+        assert_eq!(
+            crate::reminders::lead_of(due, due - 10 * MINUTE_MS),
+            10 * MINUTE_MS
+        );
     }
 
     #[wasm_bindgen_test]

@@ -15,7 +15,8 @@ use std::sync::Arc;
 
 use crate::calendar::Day;
 
-/// Milliseconds in a day. Days are UTC days of exactly this length (no leap seconds).
+/// Milliseconds in a UTC day (no leap seconds). A local day in a [`Zone`] may be an hour
+/// shorter or longer ([`Zone::day_length_ms`]); [`days_between`] counts in these.
 pub const MS_PER_DAY: i64 = 86_400_000;
 
 /// A moment: milliseconds since the Unix epoch, UTC.
