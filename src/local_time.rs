@@ -66,11 +66,16 @@ pub fn device_zone_name() -> String {
         .unwrap_or_else(|| "UTC".to_owned())
 }
 
-/// The IANA zone names this browser knows, sorted; empty where it cannot list them.
+/// The IANA zone names this browser knows, sorted, and "UTC" (which some leave out); only
+/// "UTC" where the browser cannot list them.
 pub fn zone_names() -> Vec<String> {
-    supported_values_of("timeZone")
+    let mut names: Vec<String> = supported_values_of("timeZone")
         .map(|names| names.iter().filter_map(|name| name.as_string()).collect())
-        .unwrap_or_default()
+        .unwrap_or_default();
+    if !names.iter().any(|name| name == "UTC") {
+        names.push("UTC".to_owned());
+    }
+    names
 }
 
 /// The zone's table of offsets from 2000 to 15 years from now (before and after, the first
