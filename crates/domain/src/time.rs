@@ -335,6 +335,22 @@ mod tests {
         assert_eq!(zone.day_length_ms(day), 23 * HOUR);
     }
 
+    proptest::proptest! {
+        #[test]
+        fn an_instant_lies_between_the_start_of_its_day_and_the_next(
+            at in 1_577_836_800_000i64..1_924_992_000_000, // 2020–2030
+            zone in 0usize..3,
+        ) {
+            let zone = [new_york(), tehran(), Zone::default()][zone].clone();
+            let at = Instant(at);
+            let day = zone.day_of(at);
+            proptest::prop_assert!(zone.day_start(day) <= at);
+            proptest::prop_assert!(at < zone.day_start(day.after()));
+            let hours = zone.day_length_ms(day) / HOUR;
+            proptest::prop_assert!((23..=25).contains(&hours));
+        }
+    }
+
     #[test]
     fn zone_tables_keep_only_real_changes() {
         let zone = Zone::with_changes(
