@@ -2,6 +2,7 @@
 
 use crate::{
     i18n::{apply_to_document, store_error_msg, use_locale, Locale, Msg},
+    local_time,
     nav::Navigation,
     notice::{NoticeArea, Notices},
     pages, pwa, reminders,
@@ -73,6 +74,7 @@ pub fn App() -> impl IntoView {
             <NoticeArea />
             <pwa::UpdatePrompt />
             <reminders::ReminderWatcher />
+            <local_time::ZoneKeeper />
         </Router>
     }
 }

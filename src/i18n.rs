@@ -703,6 +703,11 @@ messages! {
     SampleProgress => "Sample workspace progress", "پیشرفت بارگذاری نمونه";
     SampleSaving => "Saving the sample… {done} of {total}", "در حال ذخیرهٔ نمونه… {done} از {total}";
     SampleDone => "Sample workspace loaded: {count} records.", "فضای کار نمونه بارگذاری شد: {count} رکورد.";
+    // Time zones and the predicted lifetime value's window.
+    TimeZone => "Time zone", "منطقهٔ زمانی";
+    TimeZoneDevice => "This device's ({zone})", "زمان این دستگاه ({zone})";
+    TimeZoneHint => "Reports, “today”, overdue items and reminders count days in this zone.", "گزارش‌ها، «امروز»، موارد سررسیدگذشته و یادآوری‌ها روزها را در این منطقهٔ زمانی می‌شمارند.";
+    KpiFromLastYear => "from the last 12 months", "بر پایهٔ ۱۲ ماه گذشته";
 }
 
 /// The current language, shared by every view through context.

@@ -1,8 +1,17 @@
-//! Time as people read and type it: the browser's time zone and the workspace calendar.
+//! Time as people read and type it: the workspace's time zone and calendar.
 //!
 //! Records store UTC milliseconds; people see and type days in the workspace calendar (Jalali
-//! or Gregorian) and times on their own clock. Date inputs are plain text in that calendar
-//! ("1403/09/02", "2024-11-23"), because the browser's own date picker only knows Gregorian.
+//! or Gregorian) and times on the workspace's clock: the time zone in its settings, else this
+//! device's. Date inputs are plain text in that calendar ("1403/09/02", "2024-11-23"),
+//! because the browser's own date picker only knows Gregorian.
+//!
+//! The zone: the browser's `Intl` knows every IANA zone, but asking it per record is far too
+//! slow for KPIs over 100k records, so [`zone_named`] asks it once per week of the years in
+//! play and narrows each change of offset down to the minute, giving the domain a
+//! [`Zone`] table it searches in O(log changes). [`ZoneKeeper`] keeps the table of the
+//! workspace's zone current; the functions here read it.
+
+use std::{cell::RefCell, collections::HashMap};
 
 use crate::{
     i18n::{use_locale, Msg},
@@ -11,11 +20,11 @@ use crate::{
 };
 use leptos::prelude::*;
 use rabet_domain::{
-    calendar::{format_day, parse_day, Calendar, DateError, DateField, Day},
+    calendar::{format_day, parse_day, Calendar, DateError, DateField, Day, GregorianDate},
     locale::{to_ascii_digits, Lang},
-    time::{Instant, MS_PER_DAY},
+    time::{Instant, Zone, MS_PER_DAY},
 };
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{prelude::wasm_bindgen, JsValue};
 
 pub const MINUTE_MS: i64 = 60_000;
 pub const HOUR_MS: i64 = 60 * MINUTE_MS;
@@ -26,15 +35,160 @@ pub fn now_ms() -> i64 {
     js_sys::Date::now() as i64
 }
 
-/// How far local time is ahead of UTC at `at`, in ms.
-fn offset_ms(at: i64) -> i64 {
-    let minutes_behind = js_sys::Date::new(&JsValue::from_f64(at as f64)).get_timezone_offset();
-    -(minutes_behind * MINUTE_MS as f64) as i64
+#[wasm_bindgen]
+extern "C" {
+    /// `Intl.DateTimeFormat(locales, options)`; throws a RangeError for an unknown zone.
+    #[wasm_bindgen(catch, js_namespace = Intl, js_name = DateTimeFormat)]
+    fn date_time_format(
+        locales: &str,
+        options: &js_sys::Object,
+    ) -> Result<js_sys::Intl::DateTimeFormat, JsValue>;
+
+    /// `Intl.supportedValuesOf(key)`; missing in older browsers.
+    #[wasm_bindgen(catch, js_namespace = Intl, js_name = supportedValuesOf)]
+    fn supported_values_of(key: &str) -> Result<js_sys::Array, JsValue>;
 }
 
-/// The local calendar day an instant falls on.
+thread_local! {
+    /// The workspace's zone, as [`ZoneKeeper`] last set it.
+    static ZONE: ArcRwSignal<Zone> = ArcRwSignal::new(zone_named(&device_zone_name()).unwrap_or_default());
+    /// Tables already built, by zone name.
+    static TABLES: RefCell<HashMap<String, Zone>> = RefCell::new(HashMap::new());
+}
+
+/// The zone this device's clock is in, as an IANA name ("Asia/Tehran"); "UTC" if the browser
+/// does not say.
+pub fn device_zone_name() -> String {
+    let format = js_sys::Intl::DateTimeFormat::new(&js_sys::Array::new(), &js_sys::Object::new());
+    js_sys::Reflect::get(&format.resolved_options(), &"timeZone".into())
+        .ok()
+        .and_then(|name| name.as_string())
+        .unwrap_or_else(|| "UTC".to_owned())
+}
+
+/// The IANA zone names this browser knows, sorted, and "UTC" (which some leave out); only
+/// "UTC" where the browser cannot list them.
+pub fn zone_names() -> Vec<String> {
+    let mut names: Vec<String> = supported_values_of("timeZone")
+        .map(|names| names.iter().filter_map(|name| name.as_string()).collect())
+        .unwrap_or_default();
+    if !names.iter().any(|name| name == "UTC") {
+        names.push("UTC".to_owned());
+    }
+    names
+}
+
+/// The zone's table of offsets from 2000 to 15 years from now (before and after, the first
+/// and last offsets hold); `None` for a name the browser does not know. Built once per name.
+pub fn zone_named(name: &str) -> Option<Zone> {
+    if let Some(zone) = TABLES.with(|tables| tables.borrow().get(name).cloned()) {
+        return Some(zone);
+    }
+    let options = js_sys::Object::new();
+    for (key, value) in [
+        ("timeZone", name),
+        ("hourCycle", "h23"),
+        ("year", "numeric"),
+        ("month", "2-digit"),
+        ("day", "2-digit"),
+        ("hour", "2-digit"),
+        ("minute", "2-digit"),
+        ("second", "2-digit"),
+    ] {
+        js_sys::Reflect::set(&options, &key.into(), &value.into()).ok()?;
+    }
+    let format: js_sys::Function = date_time_format("en-US", &options).ok()?.format();
+    // "03/21/2025, 01:00:00": the clock's reading at `at` (a whole second), as UTC ms.
+    let offset = |at: i64| -> Option<i64> {
+        let text = format
+            .call1(&JsValue::UNDEFINED, &JsValue::from_f64(at as f64))
+            .ok()?
+            .as_string()?;
+        let mut numbers = text
+            .split(|c: char| !c.is_ascii_digit())
+            .filter(|part| !part.is_empty())
+            .map(str::parse::<i64>);
+        let mut next = || numbers.next()?.ok();
+        let (month, day, year) = (next()?, next()?, next()?);
+        let (hour, minute, second) = (next()? % 24, next()?, next()?);
+        let date = GregorianDate::new(i32::try_from(year).ok()?, month as u32, day as u32).ok()?;
+        let wall = date.to_day().to_unix_ms() + ((hour * 60 + minute) * 60 + second) * 1_000;
+        Some(wall - at)
+    };
+    let from = GregorianDate::new(2000, 1, 1).ok()?.to_day().to_unix_ms();
+    let until = now_ms().div_euclid(MINUTE_MS) * MINUTE_MS + 15 * 366 * DAY_MS;
+    let base = offset(from)?;
+    let mut changes = Vec::new();
+    let (mut at, mut current) = (from, base);
+    while at < until {
+        let next = at + 7 * DAY_MS;
+        let later = offset(next)?;
+        if later != current {
+            // The change is in (at, next]: halve down to the minute.
+            let (mut before, mut after) = (at, next);
+            while after - before > MINUTE_MS {
+                let middle = before + (after - before) / 2 / MINUTE_MS * MINUTE_MS;
+                if offset(middle)? == current {
+                    before = middle;
+                } else {
+                    after = middle;
+                }
+            }
+            changes.push((Instant(after), offset(after)?));
+            current = later;
+        }
+        at = next;
+    }
+    let zone = Zone::with_changes(base, changes);
+    TABLES.with(|tables| tables.borrow_mut().insert(name.to_owned(), zone.clone()));
+    Some(zone)
+}
+
+/// The workspace's zone: the one days are counted in. Untracked; see [`track_zone`].
+pub fn zone() -> Zone {
+    ZONE.with(|zone| zone.get_untracked())
+}
+
+/// Makes the reactive computation calling it run again when the workspace's zone changes.
+pub fn track_zone() {
+    ZONE.with(|zone| zone.track());
+}
+
+/// The zone the workspace's settings name, else this device's.
+pub fn workspace_zone_name(settings_zone: Option<&str>) -> String {
+    settings_zone
+        .map(str::to_owned)
+        .unwrap_or_else(device_zone_name)
+}
+
+/// Keeps [`zone`] the workspace's: the zone its settings name (when this browser knows it),
+/// else this device's.
+#[component]
+pub fn ZoneKeeper() -> impl IntoView {
+    let workspace = use_workspace();
+    Effect::new(move |_| {
+        let name = workspace
+            .settings
+            .with(|s| workspace_zone_name(s.time_zone.as_deref()));
+        let zone = zone_named(&name)
+            .or_else(|| zone_named(&device_zone_name()))
+            .unwrap_or_default();
+        ZONE.with(|current| {
+            if current.with_untracked(|current| *current != zone) {
+                current.set(zone);
+            }
+        });
+    });
+}
+
+/// How far the workspace's clocks are ahead of UTC at `at`, in ms.
+fn offset_ms(at: i64) -> i64 {
+    zone().offset_at(Instant(at))
+}
+
+/// The day an instant falls on in the workspace's zone.
 pub fn local_day(at: i64) -> Day {
-    Instant(at).local_day(offset_ms(at))
+    zone().day_of(Instant(at))
 }
 
 /// Minutes past local midnight.
@@ -42,13 +196,27 @@ pub fn local_minute(at: i64) -> u32 {
     ((at + offset_ms(at)).rem_euclid(DAY_MS) / MINUTE_MS) as u32
 }
 
-/// The instant `minute` minutes past local midnight on `day`.
+/// The instant `minute` minutes past local midnight on `day` (past the day's start, when
+/// its midnight is skipped).
 pub fn local_instant(day: Day, minute: u32) -> i64 {
+    let zone = zone();
+    if minute == 0 {
+        return zone.day_start(day).0;
+    }
     let wall = day.to_unix_ms() + i64::from(minute) * MINUTE_MS;
     // The offset at the wall time is right except next to a daylight-saving change, where the
     // offset at the first guess settles it.
-    let guess = wall - offset_ms(wall);
-    wall - offset_ms(guess)
+    let guess = wall - zone.offset_at(Instant(wall));
+    wall - zone.offset_at(Instant(guess))
+}
+
+/// The same time on the workspace's clock `days` days earlier: across a daylight-saving
+/// change that is 23 or 25 hours per day rather than 24.
+pub fn days_before(at: i64, days: i64) -> i64 {
+    let day = Day(local_day(at)
+        .0
+        .saturating_sub(days.clamp(0, i32::MAX.into()) as i32));
+    local_instant(day, local_minute(at)) + at.rem_euclid(MINUTE_MS)
 }
 
 /// "09:05", in the language's digits.
@@ -312,6 +480,46 @@ mod tests {
         let again = local_instant(day, minute);
         assert!((now - again).abs() < MINUTE_MS);
         assert_eq!(local_day(again), day);
+    }
+
+    fn gregorian(year: i32, month: u32, day: u32) -> Day {
+        GregorianDate::new(year, month, day).unwrap().to_day()
+    }
+
+    #[wasm_bindgen_test]
+    fn zone_tables_come_from_intl() {
+        let tehran = zone_named("Asia/Tehran").unwrap();
+        let at = |day: Day| Instant(day.to_unix_ms());
+        assert_eq!(
+            tehran.offset_at(at(gregorian(2025, 3, 21))),
+            7 * HOUR_MS / 2
+        );
+        // Iran kept daylight saving until September 2022.
+        assert_eq!(tehran.offset_at(at(gregorian(2021, 7, 1))), 9 * HOUR_MS / 2);
+        let new_york = zone_named("America/New_York").unwrap();
+        assert_eq!(new_york.offset_at(at(gregorian(2025, 7, 1))), -4 * HOUR_MS);
+        assert_eq!(new_york.day_length_ms(gregorian(2025, 3, 9)), 23 * HOUR_MS);
+        assert_eq!(new_york.day_length_ms(gregorian(2025, 11, 2)), 25 * HOUR_MS);
+        assert_eq!(
+            new_york.day_start(gregorian(2025, 3, 9)),
+            Instant(gregorian(2025, 3, 9).to_unix_ms() + 5 * HOUR_MS)
+        );
+        assert_eq!(zone_named("UTC").unwrap(), Zone::default());
+        assert!(zone_named("Not/A_Zone").is_none());
+        assert!(!device_zone_name().is_empty());
+    }
+
+    #[wasm_bindgen_test]
+    fn a_reminder_a_day_before_keeps_the_clock_time() {
+        let due = now_ms() / MINUTE_MS * MINUTE_MS + 3 * DAY_MS;
+        let remind = crate::reminders::remind_at(due, DAY_MS);
+        assert_eq!(local_minute(remind), local_minute(due));
+        assert_eq!(local_day(remind).0 + 1, local_day(due).0);
+        assert_eq!(crate::reminders::lead_of(due, remind), DAY_MS);
+        assert_eq!(
+            crate::reminders::lead_of(due, due - 10 * MINUTE_MS),
+            10 * MINUTE_MS
+        );
     }
 
     #[wasm_bindgen_test]

@@ -1,13 +1,17 @@
 //! Task reminders while Rabet is open: at a task's reminder time, a browser notification (when
 //! the user allowed them) and, always, a notice inside the app.
 //!
+//! A reminder is an instant; one set whole days before the due time is at the same time on the
+//! workspace's clock that many days earlier ([`remind_at`]), which across a daylight-saving
+//! change is not a multiple of 24 hours.
+//!
 //! Permission is asked when a reminder is first set, never on load: a prompt out of nowhere
 //! is what browsers and people block. Reminders that came due while the app was closed are
 //! shown on the next start, if they are recent.
 
 use crate::{
     i18n::{use_locale, Msg},
-    local_time::{now_ms, HOUR_MS},
+    local_time::{days_before, now_ms, DAY_MS, HOUR_MS},
     notice::{use_notices, Notice},
     workspace::use_workspace,
 };
@@ -23,6 +27,26 @@ const SHOWN_UNTIL_KEY: &str = "rabet.reminders_shown_until";
 const MISSED_WINDOW_MS: i64 = 12 * HOUR_MS;
 /// The longest single wait: timers drift while a laptop sleeps, so long waits are re-checked.
 const LONGEST_WAIT_MS: i64 = HOUR_MS;
+
+/// When to remind of a task due at `due`, `lead` ms before it: whole days before are the same
+/// time of day on the workspace's clock, other leads exact.
+pub fn remind_at(due: i64, lead: i64) -> i64 {
+    if lead > 0 && lead % DAY_MS == 0 {
+        days_before(due, lead / DAY_MS)
+    } else {
+        due - lead
+    }
+}
+
+/// The lead a reminder was set with: the inverse of [`remind_at`].
+pub fn lead_of(due: i64, remind: i64) -> i64 {
+    let days = (due - remind + DAY_MS / 2).div_euclid(DAY_MS);
+    if days > 0 && remind == days_before(due, days) {
+        days * DAY_MS
+    } else {
+        due - remind
+    }
+}
 
 /// Whether this browser can show notifications at all.
 fn supported() -> bool {

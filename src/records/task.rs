@@ -59,7 +59,7 @@ pub fn TaskForm(
         initial
             .due_at
             .zip(initial.remind_at)
-            .map(|(due, remind)| due - remind),
+            .map(|(due, remind)| reminders::lead_of(due, remind)),
     );
     // Only a customer can be picked here; links to deals, tickets and invoices stay as they are.
     let picks_customer = initial
@@ -106,7 +106,9 @@ pub fn TaskForm(
         };
         task.title = task.title.trim().to_owned();
         task.due_at = due;
-        task.remind_at = due.zip(lead.get_untracked()).map(|(due, lead)| due - lead);
+        task.remind_at = due
+            .zip(lead.get_untracked())
+            .map(|(due, lead)| reminders::remind_at(due, lead));
         if picks_customer {
             task.link = customer.get_untracked();
         }

@@ -49,6 +49,11 @@ impl Day {
         JalaliDate { year, month, day }
     }
 
+    /// The day after (saturating at the last `Day`).
+    pub fn after(self) -> Day {
+        Day(self.0.saturating_add(1))
+    }
+
     /// The day before (saturating at the first `Day`).
     pub fn before(self) -> Day {
         Day(self.0.saturating_sub(1))

@@ -8,7 +8,10 @@
 //!
 //! The format rules followed: lines end in CRLF; content lines longer than 75 octets are
 //! folded (CRLF + one space) without ever splitting a UTF-8 sequence; TEXT values escape
-//! `\`, `;`, `,` and newlines; times are UTC, `YYYYMMDDTHHMMSSZ`.
+//! `\`, `;`, `,` and newlines; times are UTC, `YYYYMMDDTHHMMSSZ`, so each to-do is due at the
+//! same moment in every calendar app. The workspace's time zone, when given, is named in
+//! `X-WR-TIMEZONE`, which Apple and Google calendars read as the zone to show the file in: a
+//! follow-up due at 09:00 in Tehran shows at 09:00 on its day there.
 
 use crate::calendar::Day;
 use crate::model::Task;
@@ -25,19 +28,28 @@ const CRLF: &str = "\r\n";
 
 /// An iCalendar file of the open tasks (done ones are left out), each with the name of the
 /// record it is about, if any. `now_ms` stamps every to-do (`DTSTAMP`); `product_id` names
-/// the producer (`PRODID`), e.g. `-//Rabet//Rabet CRM 1.0//EN`.
+/// the producer (`PRODID`), e.g. `-//Rabet//Rabet CRM 1.0//EN`; `time_zone` (an IANA name)
+/// becomes `X-WR-TIMEZONE`.
 ///
 /// Per task: `UID`, `DTSTAMP`, `CREATED` (when known), `DUE` (when set), `SUMMARY` (the title,
 /// or the related name for an untitled task), `DESCRIPTION` (the related name, then the
 /// notes, one per line; left out when both are empty), `STATUS:NEEDS-ACTION`, and a display
 /// `VALARM` at `remind_at` when set.
-pub fn tasks_to_ics(tasks: &[(Task, Option<String>)], now_ms: i64, product_id: &str) -> String {
+pub fn tasks_to_ics(
+    tasks: &[(Task, Option<String>)],
+    now_ms: i64,
+    product_id: &str,
+    time_zone: Option<&str>,
+) -> String {
     let mut ics = Ics::default();
     ics.line("BEGIN:VCALENDAR");
     ics.line("VERSION:2.0");
     ics.text("PRODID", product_id);
     ics.line("CALSCALE:GREGORIAN");
     ics.line("METHOD:PUBLISH");
+    if let Some(zone) = time_zone.filter(|zone| !zone.is_empty()) {
+        ics.text("X-WR-TIMEZONE", zone);
+    }
     let stamp = format_utc(now_ms);
     for (task, related) in tasks.iter().filter(|(task, _)| !task.is_done()) {
         let related = related.as_deref().map(str::trim).unwrap_or_default();
@@ -266,7 +278,7 @@ mod tests {
         let summary = "پیگیری تماس با آقای رضایی درباره پیش‌فاکتور شماره ۱۴۰۳-۲۵۷ و ارسال کاتالوگ محصولات جدید، \
                        هماهنگی جلسه حضوری در دفتر مرکزی تهران؛ یادآوری: تخفیف ویژه تا پایان ماه";
         let tasks = [(task("t1", summary), Some("شرکت آلفا".to_owned()))];
-        let ics = tasks_to_ics(&tasks, 0, PRODID);
+        let ics = tasks_to_ics(&tasks, 0, PRODID, None);
         let lines = physical_lines(&ics);
         assert!(lines.len() > 8);
         for line in &lines {
@@ -335,7 +347,7 @@ mod tests {
             (done, None),
             (untitled, Some("Acme".to_owned())),
         ];
-        let ics = tasks_to_ics(&tasks, now, PRODID);
+        let ics = tasks_to_ics(&tasks, now, PRODID, None);
 
         // Every line ends in CRLF; there is no bare CR or LF.
         assert!(ics.ends_with("END:VCALENDAR\r\n"));
@@ -390,12 +402,24 @@ mod tests {
         assert_eq!(lines, expected_first);
 
         // No open task: an empty but valid calendar.
-        let empty = tasks_to_ics(&[], now, PRODID);
+        let empty = tasks_to_ics(&[], now, PRODID, None);
         assert_eq!(
             empty,
             "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//Rabet//Rabet CRM//FA\r\n\
              CALSCALE:GREGORIAN\r\nMETHOD:PUBLISH\r\nEND:VCALENDAR\r\n"
         );
+    }
+
+    #[test]
+    fn the_workspace_zone_is_named_and_times_stay_utc() {
+        let mut due = task("0192-z", "Call at nine in Tehran");
+        // 09:00 in Tehran (UTC+3:30) on 1 Farvardin 1404 = 21 March 2025.
+        due.due_at = Some(at(2025, 3, 21, 5, 30, 0));
+        let ics = tasks_to_ics(&[(due, None)], 0, PRODID, Some("Asia/Tehran"));
+        let lines = physical_lines(&ics);
+        assert!(lines.contains(&"X-WR-TIMEZONE:Asia/Tehran"));
+        assert!(lines.contains(&"DUE:20250321T053000Z"));
+        assert!(!tasks_to_ics(&[], 0, PRODID, Some("")).contains("X-WR-TIMEZONE"));
     }
 
     proptest! {
@@ -437,7 +461,7 @@ mod tests {
                 .enumerate()
                 .map(|(i, title)| (task(&format!("t{i}"), title), Some(title.clone())))
                 .collect();
-            let ics = tasks_to_ics(&tasks, now, PRODID);
+            let ics = tasks_to_ics(&tasks, now, PRODID, None);
             prop_assert!(ics.ends_with(CRLF));
             for line in physical_lines(&ics) {
                 prop_assert!(line.len() <= MAX_LINE_OCTETS);

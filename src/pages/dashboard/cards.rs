@@ -37,6 +37,14 @@ fn money(money: &Money, locale: Locale) -> (String, Option<String>) {
     (format_money(*money, locale.lang()), None)
 }
 
+/// The predicted lifetime value, which learns from the year before the period's end.
+fn trailing_money(money: &Money, locale: Locale) -> (String, Option<String>) {
+    (
+        format_money(*money, locale.lang()),
+        Some(locale.t(Msg::KpiFromLastYear).to_owned()),
+    )
+}
+
 fn count(count: &u32, locale: Locale) -> (String, Option<String>) {
     (locale.number(*count as usize), None)
 }
@@ -174,7 +182,7 @@ pub fn KpiCards() -> impl IntoView {
                 {card(Msg::KpiCsat, Better::Higher, compared(csat), satisfaction)}
                 {card(Msg::KpiChurnRate, Better::Lower, compared(churn_rate), share)}
                 {card(Msg::KpiHistoricLifetimeValue, Better::Higher, compared(historic_lifetime_value), money)}
-                {card(Msg::KpiPredictedLifetimeValue, Better::Higher, compared(predicted_lifetime_value), money)}
+                {card(Msg::KpiPredictedLifetimeValue, Better::Higher, compared(predicted_lifetime_value), trailing_money)}
                 {card(Msg::KpiPipelineValue, Better::Higher, pipeline_part(|b| b.value.clone()), money_totals)}
                 {card(Msg::KpiWeightedPipeline, Better::Higher, pipeline_part(|b| b.weighted.clone()), money_totals)}
             </ul>

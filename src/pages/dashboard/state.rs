@@ -3,7 +3,7 @@
 
 use crate::{
     i18n::use_locale,
-    local_time::{local_day, now_ms, use_calendar, DayText},
+    local_time::{local_day, now_ms, track_zone, use_calendar, zone, DayText},
     workspace::{use_workspace, Workspace},
 };
 use leptos::prelude::*;
@@ -55,9 +55,13 @@ impl DashboardState {
         let locale = use_locale();
         let calendar = use_calendar();
         let now = now_ms();
-        let today = local_day(now);
+        // Today in the workspace's zone, which a change in settings moves.
+        let today = Memo::new(move |_| {
+            track_zone();
+            local_day(now)
+        });
         let range = RwSignal::new(RangeChoice::Preset(Preset::ThisMonth));
-        let initial = Preset::ThisMonth.range(today, calendar.get_untracked());
+        let initial = Preset::ThisMonth.range(today.get_untracked(), calendar.get_untracked());
         let lang = untrack(|| locale.lang());
         let custom_from = DayText::new(Some(initial.start), calendar.get_untracked(), lang);
         let custom_to = DayText::new(Some(initial.end), calendar.get_untracked(), lang);
@@ -65,7 +69,7 @@ impl DashboardState {
         let period = Memo::new(move |previous: Option<&DayRange>| {
             let calendar = calendar.get();
             match range.get() {
-                RangeChoice::Preset(preset) => preset.range(today, calendar),
+                RangeChoice::Preset(preset) => preset.range(today.get(), calendar),
                 RangeChoice::Custom => match (custom_from.day(calendar), custom_to.day(calendar)) {
                     (Ok(Some(from)), Ok(Some(to))) => DayRange::new(from, to),
                     _ => previous.copied().unwrap_or(initial),
@@ -73,19 +77,26 @@ impl DashboardState {
             }
         });
         let scope = Memo::new(move |_| {
+            track_zone();
             workspace
                 .settings
-                .with(|s| Scope::new(period.get(), owner.get(), s))
+                .with(|s| Scope::new(period.get(), owner.get(), s, zone()))
         });
         let list_scope = Memo::new(move |_| {
-            let today = DayRange::new(today, today);
+            let today = DayRange::new(today.get(), today.get());
             workspace
                 .settings
-                .with(|s| Scope::new(today, owner.get(), s))
+                .with(|s| Scope::new(today, owner.get(), s, zone()))
         });
-        // A ledger has no cheap equality: every rebuild counts as a change.
-        let ledger =
-            Memo::new_with_compare(move |_| with_records(workspace, Ledger::new), |_, _| true);
+        // A ledger has no cheap equality: every rebuild counts as a change. Its days are the
+        // workspace zone's, so a change of zone rebuilds it.
+        let ledger = Memo::new_with_compare(
+            move |_| {
+                track_zone();
+                with_records(workspace, |records| Ledger::new(records, &zone()))
+            },
+            |_, _| true,
+        );
         let sold = Memo::new(move |_| {
             let scope = scope.get();
             with_books(ledger, workspace, |books| {

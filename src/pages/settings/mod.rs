@@ -1,4 +1,5 @@
-//! Settings: language, workspace (calendar, currency), team, and this device's storage.
+//! Settings: language, workspace (calendar, time zone, currency), team, and this device's
+//! storage.
 
 mod pipeline;
 
@@ -6,6 +7,7 @@ use crate::{
     download::file_saver,
     file::{chosen_file, read_text},
     i18n::{role_msg, store_error_msg, use_locale, Msg},
+    local_time::{device_zone_name, zone_named, zone_names},
     notice::{use_notices, Notice},
     records::sample::SampleSection,
     store::{request_persistence, storage_estimate, StorageEstimate},
@@ -106,6 +108,34 @@ fn WorkspaceSection() -> impl IntoView {
             update_settings(move |s| s.calendar = calendar);
         }
     };
+    // The zones this browser knows; the one chosen is kept in the list even if it does not.
+    let zone_names = StoredValue::new(zone_names());
+    let current_zone = move || workspace.settings.with(|s| s.time_zone.clone());
+    let zone_options = move || {
+        let chosen = current_zone();
+        let mut names = zone_names.get_value();
+        if let Some(name) = chosen.as_ref().filter(|name| !names.contains(name)) {
+            names.insert(0, name.clone());
+        }
+        names
+            .into_iter()
+            .map(|name| {
+                let selected = chosen.as_deref() == Some(name.as_str());
+                view! { <option value=name.clone() selected=selected>{name.clone()}</option> }
+            })
+            .collect_view()
+    };
+    let choose_zone = move |ev| {
+        let chosen = event_target_value(&ev);
+        let zone = (!chosen.is_empty()).then_some(chosen);
+        // Only a zone this browser can count days in is saved.
+        if zone
+            .as_deref()
+            .is_none_or(|name| zone_named(name).is_some())
+        {
+            update_settings(move |s| s.time_zone = zone);
+        }
+    };
     let choose_currency = move |ev| {
         let chosen = event_target_value(&ev);
         if let Some(currency) = Currency::ALL.iter().copied().find(|c| c.code() == chosen) {
@@ -123,6 +153,16 @@ fn WorkspaceSection() -> impl IntoView {
                             <option value=key selected=move || current_calendar() == calendar>{move || locale.t(msg)}</option>
                         }).collect_view()}
                     </select>
+                </label>
+                <label class="field">
+                    <span class="field-label">{move || locale.t(Msg::TimeZone)}</span>
+                    <select on:change=choose_zone disabled=loading>
+                        <option value="" selected=move || current_zone().is_none()>
+                            {move || locale.fill(Msg::TimeZoneDevice, &[("zone", &device_zone_name())])}
+                        </option>
+                        {zone_options}
+                    </select>
+                    <span class="field-hint">{move || locale.t(Msg::TimeZoneHint)}</span>
                 </label>
                 <label class="field">
                     <span class="field-label">{move || locale.t(Msg::Currency)}</span>

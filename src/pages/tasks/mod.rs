@@ -3,7 +3,7 @@
 use crate::{
     download::file_saver,
     i18n::{use_locale, Msg},
-    local_time::{local_day, local_instant, now_ms},
+    local_time::{local_day, local_instant, now_ms, track_zone, workspace_zone_name},
     records::task::{new_task, TaskForm, TaskRow},
     ui::{inputs::MemberFilter, parties::record_target, PageHeader},
     workspace::use_workspace,
@@ -75,6 +75,8 @@ pub fn Tasks() -> impl IntoView {
     let done_shown = RwSignal::new(DONE_PAGE);
     // The tasks of each list, soonest first (done: latest first).
     let lists = Memo::new(move |_| {
+        // "Today" is the workspace zone's: a change of zone in settings sorts again.
+        track_zone();
         let now = now_ms();
         let tomorrow_starts = local_instant(Day(local_day(now).0 + 1), 0);
         let assignee = assignee.get();
@@ -116,7 +118,10 @@ pub fn Tasks() -> impl IntoView {
                 })
                 .collect()
         });
-        let ics = tasks_to_ics(&open, now_ms(), ICS_PRODUCT_ID);
+        let zone = workspace
+            .settings
+            .with_untracked(|s| workspace_zone_name(s.time_zone.as_deref()));
+        let ics = tasks_to_ics(&open, now_ms(), ICS_PRODUCT_ID, Some(&zone));
         save_file("rabet-follow-ups.ics", "text/calendar", &ics);
     };
 

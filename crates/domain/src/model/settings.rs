@@ -15,6 +15,10 @@ entity! {
         pub currency: Currency = DEFAULT_CURRENCY,
         /// `None` follows the language (`Lang::default_calendar`): Jalali in Persian.
         pub calendar: Option<Calendar>,
+        /// The workspace's time zone, an IANA name ("Asia/Tehran"): reports, "today",
+        /// overdue, reminders and calendar exports count days in it. `None` follows each
+        /// device's own zone. The app turns the name into a [`crate::time::Zone`].
+        pub time_zone: Option<String>,
         /// Open deals with no activity for this many days are marked stale.
         pub stale_deal_days: u32 = 14,
         /// Customers with no purchase for this many days count as dormant (inactive).

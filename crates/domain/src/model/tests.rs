@@ -497,6 +497,7 @@ fn round_trip_samples() -> Vec<(EntityKind, Result<(), String>)> {
         }),
         check(Settings {
             calendar: Some(Calendar::Jalali),
+            time_zone: Some("Asia/Tehran".into()),
             stale_deal_days: 7,
             lost_reasons: vec!["قیمت".into()],
             default_pipeline_id: Some(id("p1")),

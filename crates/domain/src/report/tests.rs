@@ -15,7 +15,7 @@ use crate::model::{Contact, Invoice, InvoiceKind, InvoiceStatus, LineItem, Segme
 use crate::money::{Currency, Money};
 use crate::purchases::Customer;
 use crate::rfm::RfmThresholds;
-use crate::time::{days_between, DayRange, Instant, MS_PER_DAY};
+use crate::time::{days_between, DayRange, Instant, Zone, MS_PER_DAY};
 
 const TOMAN: Currency = Currency::Toman;
 const DORMANT_DAYS: u32 = 30;
@@ -104,7 +104,7 @@ fn the_360_page_the_dashboard_and_segments_agree_on_a_customer() {
         invoices: &invoices,
         ..Records::default()
     };
-    let ledger = Ledger::new(&records);
+    let ledger = Ledger::new(&records, &Zone::default());
     let books = Books {
         records,
         ledger: &ledger,
@@ -114,6 +114,7 @@ fn the_360_page_the_dashboard_and_segments_agree_on_a_customer() {
         owner: Some(id("owner of ali")),
         currency: TOMAN,
         dormant_days: DORMANT_DAYS,
+        zone: Zone::default(),
     };
     let all_time = ali_scope(DayRange::new(Day(today.0 - 400), today));
     let totals = revenue(&books, &all_time);

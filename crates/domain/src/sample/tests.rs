@@ -8,7 +8,7 @@ use crate::report::dashboard::lists::*;
 use crate::report::dashboard::series::funnel;
 use crate::report::dashboard::*;
 use crate::rfm::RfmThresholds;
-use crate::time::DayRange;
+use crate::time::{DayRange, Zone};
 use crate::validate::Validate;
 
 fn options(seed: u64, contacts: usize, lang: Lang) -> SampleOptions {
@@ -127,7 +127,7 @@ fn every_dashboard_card_and_list_has_data() {
     let today = sample_today();
     let now = Sample::now(today);
     let records = sample.records();
-    let ledger = Ledger::new(&records);
+    let ledger = Ledger::new(&records, &Zone::default());
     let books = Books {
         records,
         ledger: &ledger,
@@ -136,6 +136,7 @@ fn every_dashboard_card_and_list_has_data() {
         Preset::ThisQuarter.range(today, Calendar::Jalali),
         None,
         &sample.settings,
+        Zone::default(),
     );
     let year = Scope {
         period: DayRange::new(Day(today.0 - 364), today),

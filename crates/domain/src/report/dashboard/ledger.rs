@@ -1,8 +1,9 @@
 //! The workspace's records as the KPIs read them, prepared once per change of the records so
 //! that every KPI reads any period and owner without going over every record again.
 //!
-//! Building a [`Ledger`] computes each order's total, purchase day, owner, campaign and
-//! catalogue lines once, sorts the orders, the closed deals and the new contacts by day (a
+//! Building a [`Ledger`] computes each order's total, purchase day (in the workspace's
+//! [`Zone`], one binary search over its changes per record), owner, campaign and catalogue
+//! lines once, sorts the orders, the closed deals and the new contacts by day (a
 //! period is then a slice found by binary search) and groups each contact's orders, sorted,
 //! for the per-customer figures (churn, lifetime value, RFM). At 100k contacts the dashboard
 //! recomputes a dozen KPIs over two periods on every range change; repeating that work per
@@ -15,10 +16,10 @@ use rustc_hash::FxHashMap;
 use super::{Records, Scope};
 use crate::calendar::Day;
 use crate::id::Id;
-use crate::model::{Contact, Deal, DealStatus, Entity};
+use crate::model::{Contact, Deal, DealStatus, Entity, Invoice};
 use crate::money::Money;
 use crate::purchases::Purchase;
-use crate::time::DayRange;
+use crate::time::{DayRange, Instant, Zone};
 
 /// "No such index" in the compact `u32` references below.
 const NONE: u32 = u32::MAX;
@@ -40,6 +41,8 @@ pub struct Ledger {
     customers: Vec<Customer>,
     /// The customers' orders: each customer's own run is sorted by instant.
     purchases: Vec<Purchase>,
+    /// The local day of each of `purchases`.
+    purchase_days: Vec<Day>,
     /// The orders' lines that sell a catalogue product, each order's together.
     lines: Vec<SoldLine>,
     /// Every deal won or lost, by closing day.
@@ -52,12 +55,14 @@ pub struct Ledger {
     leads: Vec<Dated>,
     /// The owner ids of the records above; the `owner` fields index into it.
     owners: Vec<Id>,
+    /// The zone whose days the days above are.
+    zone: Zone,
 }
 
 /// One order (a paid invoice, see [`Invoice::is_order`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Order {
-    /// The day of [`Invoice::purchased_at`].
+    /// The local day of [`Invoice::purchased_at`] (see [`purchase_day`]).
     pub day: Day,
     /// The invoice total.
     pub total: Money,
@@ -152,6 +157,8 @@ struct Customer {
 pub(crate) struct CustomerHistory<'a> {
     /// Sorted by instant; never empty.
     pub purchases: &'a [Purchase],
+    /// The local day of each purchase.
+    pub days: &'a [Day],
     /// When the contact was marked inactive or churned, if its stage says so.
     pub marked_inactive_at: Option<i64>,
 }
@@ -176,8 +183,9 @@ impl OwnerFilter {
 }
 
 impl Ledger {
-    /// Prepares `records`: one pass over invoices, contacts and deals, then sorts by day.
-    pub fn new(records: &Records<'_>) -> Ledger {
+    /// Prepares `records`, with days in `zone`: one pass over invoices, contacts and deals,
+    /// then sorts by day. Read it with scopes in the same zone.
+    pub fn new(records: &Records<'_>, zone: &Zone) -> Ledger {
         let mut owners = Interner::default();
         let contact_index = positions(records.contacts);
         let campaign_index = positions(records.campaigns);
@@ -194,13 +202,14 @@ impl Ledger {
         let mut lines: Vec<SoldLine> = Vec::new();
         let mut customers: Vec<Customer> = Vec::new();
         let mut orders: Vec<Order> = Vec::new();
-        let mut by_customer: Vec<(u32, Purchase)> = Vec::new();
+        let mut by_customer: Vec<(u32, Purchase, Day)> = Vec::new();
         for (invoice, purchase) in records
             .invoices
             .iter()
             .filter_map(|invoice| Some((invoice, Purchase::of(invoice)?)))
         {
-            let Purchase { at, total } = purchase;
+            let Purchase { total, .. } = purchase;
+            let day = purchase_day(invoice, zone);
             let contact = invoice
                 .contact_id
                 .as_ref()
@@ -239,7 +248,7 @@ impl Ledger {
                 })
             }));
             orders.push(Order {
-                day: at.day(),
+                day,
                 total,
                 customer,
                 owner: invoice
@@ -250,12 +259,12 @@ impl Ledger {
                 lines: (first_line, lines.len() as u32),
             });
             if customer != NONE {
-                by_customer.push((customer, purchase));
+                by_customer.push((customer, purchase, day));
             }
         }
         orders.sort_by_key(|order| order.day);
         let mut dated = |at: i64, index: u32, owner: Option<&Id>| Dated {
-            day: Day::from_unix_ms(at),
+            day: zone.day_of(Instant(at)),
             index,
             owner: owner.map_or(NONE, |owner| owners.intern(owner)),
         };
@@ -294,7 +303,7 @@ impl Ledger {
                     }
                 }
                 Some(LostDeal {
-                    day: Day::from_unix_ms(deal.closed_at?),
+                    day: zone.day_of(Instant(deal.closed_at?)),
                     owner: deal
                         .owner_id
                         .as_ref()
@@ -304,8 +313,12 @@ impl Ledger {
             })
             .collect();
         lost.sort_by_key(|deal| deal.day);
-        by_customer.sort_by_key(|(customer, purchase)| (*customer, purchase.at));
-        let purchases: Vec<Purchase> = by_customer.iter().map(|(_, purchase)| *purchase).collect();
+        by_customer.sort_by_key(|(customer, purchase, _)| (*customer, purchase.at));
+        let purchases: Vec<Purchase> = by_customer
+            .iter()
+            .map(|(_, purchase, _)| *purchase)
+            .collect();
+        let purchase_days: Vec<Day> = by_customer.iter().map(|(_, _, day)| *day).collect();
         let mut start = 0;
         for run in by_customer.chunk_by(|a, b| a.0 == b.0) {
             let end = start + run.len() as u32;
@@ -316,13 +329,20 @@ impl Ledger {
             orders,
             customers,
             purchases,
+            purchase_days,
             lines,
             closed,
             lost,
             lost_products,
             leads,
             owners: owners.ids,
+            zone: zone.clone(),
         }
+    }
+
+    /// The zone whose days the ledger's days are.
+    pub fn zone(&self) -> &Zone {
+        &self.zone
     }
 
     /// The scope's orders: paid in the period, by the scope's owner (the invoice's).
@@ -342,6 +362,7 @@ impl Ledger {
         sorted: &'a [T],
         scope: &Scope,
     ) -> impl Iterator<Item = &'a T> + 'a {
+        debug_assert_eq!(scope.zone, self.zone, "a ledger read in another zone");
         let filter = self.owner_filter(scope);
         days_of(sorted, scope.period, T::day)
             .iter()
@@ -367,7 +388,8 @@ impl Ledger {
             .map(move |customer| {
                 let range = customer.purchases.start as usize..customer.purchases.end as usize;
                 CustomerHistory {
-                    purchases: &self.purchases[range],
+                    purchases: &self.purchases[range.clone()],
+                    days: &self.purchase_days[range],
                     marked_inactive_at: customer.marked_inactive_at,
                 }
             })
@@ -449,6 +471,16 @@ impl<'a> Books<'a> {
         self.ledger
             .dated(&self.ledger.leads, scope)
             .map(move |index| &contacts[index])
+    }
+}
+
+/// The local day of an order: the day `paid_at` falls on in `zone`; for an order missing it,
+/// its issue day as written, else the day it was created.
+pub(crate) fn purchase_day(invoice: &Invoice, zone: &Zone) -> Day {
+    match (invoice.paid_at, invoice.issue_date) {
+        (Some(paid), _) => zone.day_of(Instant(paid)),
+        (None, Some(issued)) => issued,
+        (None, None) => zone.day_of(Instant(invoice.created_at)),
     }
 }
 

@@ -3,8 +3,9 @@
 //! SLA, which deals went stale, which products fail to sell. Every row carries the id of the
 //! record it links to.
 //!
-//! Lists are about today: they take `now` (Unix ms) and use the [`Scope`]'s owner filter and
-//! settings; only [`sla_breaches`] and [`slow_products`] also look at its period.
+//! Lists are about today: they take `now` (Unix ms) and use the [`Scope`]'s owner filter,
+//! settings and zone ("today" is the zone's day of `now`); only [`sla_breaches`] and
+//! [`slow_products`] also look at its period.
 
 use rustc_hash::FxHashMap;
 
@@ -120,10 +121,9 @@ impl<'a> LastContact<'a> {
             .max()
     }
 
-    fn row(&self, invoice: &Invoice, now: i64) -> FollowUp {
+    fn row(&self, invoice: &Invoice, now: i64, today: Day) -> FollowUp {
         let issued = invoice.issued_at();
         let last_follow_up_at = self.about(invoice, issued);
-        let today = Day::from_unix_ms(now);
         FollowUp {
             invoice_id: invoice.id.clone(),
             kind: invoice.kind,
@@ -148,13 +148,13 @@ impl<'a> LastContact<'a> {
 /// Overdue invoices ([`Invoice::is_overdue`] on `now`'s day) of the owner, with their last
 /// follow-up; the longest overdue first, then the largest, then by id.
 pub fn overdue_invoices(records: &Records<'_>, scope: &Scope, now: i64) -> Vec<FollowUp> {
-    let today = Day::from_unix_ms(now);
+    let today = scope.day_of(now);
     let last_contact = LastContact::new(records.activities, now);
     let mut rows: Vec<FollowUp> = records
         .invoices
         .iter()
         .filter(|invoice| invoice.is_overdue(today) && scope.owns(invoice.owner_id.as_ref()))
-        .map(|invoice| last_contact.row(invoice, now))
+        .map(|invoice| last_contact.row(invoice, now, today))
         .collect();
     rows.sort_by(|a, b| {
         (b.days_overdue, b.total.minor, &a.invoice_id).cmp(&(
@@ -175,6 +175,7 @@ pub fn quotes_without_follow_up(
     now: i64,
     days: u32,
 ) -> Vec<FollowUp> {
+    let today = scope.day_of(now);
     let last_contact = LastContact::new(records.activities, now);
     let mut rows: Vec<FollowUp> = records
         .invoices
@@ -184,7 +185,7 @@ pub fn quotes_without_follow_up(
                 && invoice.status == InvoiceStatus::Sent
                 && scope.owns(invoice.owner_id.as_ref())
         })
-        .map(|invoice| last_contact.row(invoice, now))
+        .map(|invoice| last_contact.row(invoice, now, today))
         .filter(|row| row.days_without_follow_up >= i64::from(days))
         .collect();
     rows.sort_by(|a, b| {
@@ -215,10 +216,7 @@ pub fn sla_breaches(records: &Records<'_>, scope: &Scope, now: i64) -> Vec<SlaBr
         .iter()
         .filter(|ticket| scope.owns(ticket.assignee_id.as_ref()) && ticket.sla_breached(now))
         .filter(|ticket| {
-            ticket.is_open()
-                || ticket
-                    .resolved_at
-                    .is_some_and(|at| scope.period.contains_instant(Instant(at)))
+            ticket.is_open() || ticket.resolved_at.is_some_and(|at| scope.contains(at))
         })
         .filter_map(|ticket| {
             let due = ticket.sla_due_at?;

@@ -10,8 +10,10 @@
 //! Definitions used throughout:
 //! - **Orders**, **customers** and per-customer purchase figures are those of
 //!   [`crate::purchases`], the same as on the customer page and in segments. A record is **in
-//!   the period** when its instant falls on one of the period's days (UTC days, as
-//!   [`Day::from_unix_ms`]).
+//!   the period** when its instant falls on one of the period's days in the workspace's time
+//!   zone ([`Scope::zone`], [`Zone::day_of`]): an order paid at 01:00 in Tehran on 1 Farvardin
+//!   is Farvardin's, though it is still 29 Esfand in UTC. A day on which daylight saving
+//!   starts or ends holds 23 or 25 hours of records.
 //! - **Money**: sums are per currency, never converted (the workspace has no exchange rates),
 //!   as the board does: a [`MoneyTotals`] with one amount per currency present. Averages and
 //!   per-customer figures (AOV, lifetime value) are in the workspace currency only, leaving
@@ -38,10 +40,10 @@ use crate::model::{
     RfmClass, Settings, Ticket,
 };
 use crate::money::{average, Currency, Money, MoneyTotals};
-use crate::purchases::{Purchase, PurchaseFacts};
+use crate::purchases::PurchaseFacts;
 use crate::report::board::ForecastBucket;
 use crate::rfm::{Rfm, RfmThresholds, RfmValues};
-use crate::time::{days_between, DayRange, Instant};
+use crate::time::{days_between, DayRange, Instant, Zone};
 
 /// Days in an average year, to turn a period's rates into yearly ones.
 const DAYS_PER_YEAR: f64 = 365.25;
@@ -120,17 +122,37 @@ pub struct Scope {
     pub currency: Currency,
     /// A customer with no order for this many days is inactive (churn, dormant list).
     pub dormant_days: u32,
+    /// The workspace's time zone: the period's days are its days. The [`Ledger`] read with
+    /// the scope is built in the same zone.
+    pub zone: Zone,
 }
 
 impl Scope {
-    /// The whole team over `period`, with the workspace's currency and dormancy.
-    pub fn new(period: DayRange, owner: Option<Id>, settings: &Settings) -> Scope {
+    /// `owner`'s records (everyone's with `None`) over `period`, with the workspace's
+    /// currency and dormancy, its days counted in `zone`.
+    pub fn new(period: DayRange, owner: Option<Id>, settings: &Settings, zone: Zone) -> Scope {
         Scope {
             period,
             owner,
             currency: settings.currency,
             dormant_days: settings.dormant_days,
+            zone,
         }
+    }
+
+    /// The first instant after the period, in the scope's zone.
+    pub fn end_instant(&self) -> Instant {
+        self.period.end_instant(&self.zone)
+    }
+
+    /// Whether `at` falls on one of the period's days in the scope's zone.
+    pub fn contains(&self, at: i64) -> bool {
+        self.period.contains_instant(Instant(at), &self.zone)
+    }
+
+    /// The day `at` falls on in the scope's zone.
+    pub fn day_of(&self, at: i64) -> Day {
+        self.zone.day_of(Instant(at))
     }
 
     /// The same scope over [`DayRange::previous`].
@@ -346,7 +368,7 @@ pub fn win_rate(books: &Books<'_>, scope: &Scope) -> Option<Ratio> {
 /// leads), the share that has become a customer (`became_customer_at` set) by the period's
 /// end. `None` when no contact was created.
 pub fn lead_conversion_rate(books: &Books<'_>, scope: &Scope) -> Option<Ratio> {
-    let end = scope.period.end_instant().0;
+    let end = scope.end_instant().0;
     let (mut converted, mut leads) = (0, 0);
     for contact in books.leads(scope) {
         leads += 1;
@@ -410,7 +432,7 @@ pub fn sales_cycle(books: &Books<'_>, scope: &Scope) -> Option<SalesCycle> {
 /// deal's value is its current value (values have no history).
 pub fn pipeline_value(books: &Books<'_>, scope: &Scope) -> ForecastBucket {
     let records = &books.records;
-    let at = scope.period.end_instant().0;
+    let at = scope.end_instant().0;
     let probability: FxHashMap<(&Id, &Id), u8> = records
         .pipelines
         .iter()
@@ -467,33 +489,28 @@ pub fn churn_rate(books: &Books<'_>, scope: &Scope) -> Option<Ratio> {
     let DayRange { start, end } = scope.period;
     let (mut churned, mut active) = (0, 0);
     for customer in books.ledger.owned_customers(scope) {
-        let days = || customer.purchases.iter().map(Purchase::day);
-        let on_or_before_start = customer
-            .purchases
-            .partition_point(|purchase| purchase.day() <= start);
-        let Some(last_before) = on_or_before_start
-            .checked_sub(1)
-            .map(|index| customer.purchases[index].day())
-        else {
+        let days = customer.days;
+        let on_or_before_start = days.partition_point(|day| *day <= start);
+        let Some(last_before) = on_or_before_start.checked_sub(1).map(|index| days[index]) else {
             continue;
         };
         let marked_at = customer.marked_inactive_at;
         let mut dormant_from = i64::from(last_before.0) + dormant;
-        if dormant_from <= i64::from(start.0) || marked_at.is_some_and(|at| at < start.to_unix_ms())
-        {
+        let starts = scope.period.start_instant(&scope.zone).0;
+        if dormant_from <= i64::from(start.0) || marked_at.is_some_and(|at| at < starts) {
             continue;
         }
         active += 1;
-        for day in days()
-            .skip(on_or_before_start)
-            .take_while(|day| *day <= end)
+        for day in days[on_or_before_start..]
+            .iter()
+            .take_while(|day| **day <= end)
         {
             if i64::from(day.0) < dormant_from {
                 dormant_from = i64::from(day.0) + dormant;
             }
         }
         let went_dormant = dormant_from <= i64::from(end.0);
-        let marked = marked_at.is_some_and(|at| scope.period.contains_instant(Instant(at)));
+        let marked = marked_at.is_some_and(|at| scope.contains(at));
         churned += u32::from(went_dormant || marked);
     }
     Ratio::new(churned, active)
@@ -511,7 +528,7 @@ fn marked_inactive(contact: &Contact) -> bool {
 /// contacts. The period's start does not matter: a lifetime starts with the first order.
 /// `None` with no customer.
 pub fn historic_lifetime_value(books: &Books<'_>, scope: &Scope) -> Option<Money> {
-    let until = scope.period.end_instant();
+    let until = scope.end_instant();
     let (mut sum, mut customers) = (0i128, 0u32);
     for customer in books.ledger.owned_customers(scope) {
         let facts = PurchaseFacts::until(customer.purchases, scope.currency, until);
@@ -523,21 +540,45 @@ pub fn historic_lifetime_value(books: &Books<'_>, scope: &Scope) -> Option<Money
     average(sum, customers).map(|minor| Money::new(minor, scope.currency))
 }
 
-/// Predicted customer lifetime value = AOV × purchase frequency × expected lifespan, all over
-/// the period, in the workspace currency:
-/// - AOV: [`average_order_value`];
-/// - purchase frequency: the period's orders in the workspace currency that name a contact /
-///   the contacts who placed them, per year (× 365.25 / the period's days);
-/// - expected lifespan, in years: 1 / the yearly churn rate, where the yearly rate is
-///   `1 − (1 − churn)^(365.25 / days)` from [`churn_rate`]; at most [`MAX_LIFESPAN_YEARS`]
-///   (also when nobody churned).
+/// The days the predicted lifetime value learns from: [`LIFETIME_WINDOW_DAYS`] ending on the
+/// period's last day, whatever the period's length.
+pub const LIFETIME_WINDOW_DAYS: i64 = 365;
+
+/// The trailing window of [`predicted_lifetime_value`]: the [`LIFETIME_WINDOW_DAYS`] days
+/// ending on `period`'s last day.
+pub fn lifetime_window(period: DayRange) -> DayRange {
+    DayRange::new(
+        Day::saturating(i64::from(period.end.0) - LIFETIME_WINDOW_DAYS + 1),
+        period.end,
+    )
+}
+
+/// Predicted customer lifetime value = AOV × purchase frequency × expected lifespan, as of the
+/// period's end, all three over the trailing window [`lifetime_window`] (the 365 days ending
+/// on the period's last day, "the last 12 months") in the workspace currency. Only the
+/// period's end matters: "This month", "This quarter" and "This year" on one day give the
+/// same value, and a few days of a month are never annualised.
+/// - AOV: [`average_order_value`] over the window;
+/// - purchase frequency: the window's orders in the workspace currency that name a contact /
+///   the contacts who placed them, per year (× 365.25 / the window's days);
+/// - expected lifespan, in years: 1 / the yearly churn hazard over the window = the times a
+///   customer went inactive in the window / the years customers were active in it. A customer
+///   is active from each order's day until `dormant_days` pass without another (or until
+///   marked inactive or churned), as in [`churn_rate`]; going dormant or being marked in the
+///   window is one churn. At most [`MAX_LIFESPAN_YEARS`] (also when nobody churned). Unlike
+///   [`churn_rate`], this needs no customer active at the window's start, so a workspace
+///   younger than the window has a prediction too.
 ///
-/// Rounded to the minor unit. `None` when the period has no order or no churn data.
+/// Rounded to the minor unit. `None` when the window has no order.
 pub fn predicted_lifetime_value(books: &Books<'_>, scope: &Scope) -> Option<Money> {
-    let aov = average_order_value(books, scope)?;
+    let window = Scope {
+        period: lifetime_window(scope.period),
+        ..scope.clone()
+    };
+    let aov = average_order_value(books, &window)?;
     let mut ordered = vec![false; books.ledger.customer_count()];
     let (mut orders, mut customers) = (0u32, 0u32);
-    for order in books.ledger.orders(scope) {
+    for order in books.ledger.orders(&window) {
         if let (Some(customer), true) = (
             order.customer_index(),
             order.total.currency == scope.currency,
@@ -549,17 +590,55 @@ pub fn predicted_lifetime_value(books: &Books<'_>, scope: &Scope) -> Option<Mone
     if customers == 0 {
         return None;
     }
-    let years = scope.period.days() as f64 / DAYS_PER_YEAR;
+    let years = window.period.days() as f64 / DAYS_PER_YEAR;
     let frequency = f64::from(orders) / f64::from(customers) / years;
-    let churn = churn_rate(books, scope)?.value();
-    let yearly_churn = 1.0 - (1.0 - churn).powf(1.0 / years);
-    let lifespan = if yearly_churn > 0.0 {
-        (1.0 / yearly_churn).min(MAX_LIFESPAN_YEARS)
+    let (churns, active_days) = churn_exposure(books, &window);
+    let lifespan = if churns > 0 {
+        (active_days as f64 / DAYS_PER_YEAR / f64::from(churns)).min(MAX_LIFESPAN_YEARS)
     } else {
         MAX_LIFESPAN_YEARS
     };
     let value = aov.minor as f64 * frequency * lifespan;
     Some(Money::new(value.round() as i64, scope.currency))
+}
+
+/// Over the scope's days: how many times a customer went inactive, and the days customers
+/// were active in all (see [`predicted_lifetime_value`]).
+fn churn_exposure(books: &Books<'_>, scope: &Scope) -> (u32, i64) {
+    let dormant = i64::from(scope.dormant_days.max(1));
+    let (first, after) = (
+        i64::from(scope.period.start.0),
+        i64::from(scope.period.end.0) + 1,
+    );
+    let (mut churns, mut active_days) = (0u32, 0i64);
+    for customer in books.ledger.owned_customers(scope) {
+        let marked = customer
+            .marked_inactive_at
+            .map(|at| i64::from(scope.day_of(at).0));
+        if marked.is_some_and(|day| day < first) {
+            continue;
+        }
+        let mut days = customer
+            .days
+            .iter()
+            .map(|day| i64::from(day.0))
+            .take_while(|day| *day < after && marked.is_none_or(|marked| *day < marked))
+            .peekable();
+        while let Some(from) = days.next() {
+            // One stretch of activity: orders each fewer than `dormant` days after the last.
+            let mut until = from + dormant;
+            while let Some(next) = days.next_if(|next| *next < until) {
+                until = next + dormant;
+            }
+            let mut ended = until < after;
+            if let Some(marked) = marked.filter(|marked| *marked < until) {
+                (until, ended) = (marked, marked < after);
+            }
+            active_days += (until.min(after) - from.max(first)).max(0);
+            churns += u32::from(ended && until >= first);
+        }
+    }
+    (churns, active_days.max(0))
 }
 
 /// How many customers are in each RFM class at the period's end, scored by `thresholds` on
@@ -570,7 +649,7 @@ pub fn rfm_distribution(
     scope: &Scope,
     thresholds: &RfmThresholds,
 ) -> Vec<(RfmClass, u32)> {
-    let now = scope.period.end_instant();
+    let now = scope.end_instant();
     let mut counts: FxHashMap<RfmClass, u32> = FxHashMap::default();
     for customer in books.ledger.owned_customers(scope) {
         let facts = PurchaseFacts::until(customer.purchases, scope.currency, now);
@@ -595,7 +674,7 @@ pub fn csat(books: &Books<'_>, scope: &Scope) -> Option<Csat> {
             .tickets
             .iter()
             .filter(|ticket| scope.owns(ticket.assignee_id.as_ref()))
-            .filter(|ticket| scope.period.contains_instant(Instant(rated_at(ticket)))),
+            .filter(|ticket| scope.contains(rated_at(ticket))),
     )
 }
 

@@ -13,7 +13,6 @@ use crate::model::{DealStatus, LeadSource, Pipeline};
 use crate::money::MoneyTotals;
 use crate::report::board::{forecast, Forecast};
 use crate::time::DayRange;
-use crate::time::Instant;
 
 /// How finely a period is cut for a chart over time.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -129,7 +128,7 @@ pub fn csat_over_time(
     {
         if let (Some(rating), Some(index)) = (
             ticket.csat,
-            bucket_of(&cuts, Day::from_unix_ms(rated_at(ticket))),
+            bucket_of(&cuts, scope.day_of(rated_at(ticket))),
         ) {
             ratings[index].push(rating);
         }
@@ -194,7 +193,7 @@ pub fn funnel(records: &Records<'_>, scope: &Scope, pipeline: &Pipeline) -> Funn
     for deal in records.deals.iter().filter(|deal| {
         deal.pipeline_id == pipeline.id
             && scope.owns(deal.owner_id.as_ref())
-            && scope.period.contains_instant(Instant(deal.created_at))
+            && scope.contains(deal.created_at)
     }) {
         entered += 1;
         lost += u32::from(deal.status == DealStatus::Lost);
@@ -277,11 +276,11 @@ pub fn by_source(books: &Books<'_>, scope: &Scope) -> Vec<SourceRow> {
             continue;
         }
         let row = &mut rows[slot(contact.source)];
-        row.leads += u32::from(scope.period.contains_instant(Instant(contact.created_at)));
+        row.leads += u32::from(scope.contains(contact.created_at));
         row.customers += u32::from(
             contact
                 .became_customer_at
-                .is_some_and(|at| scope.period.contains_instant(Instant(at))),
+                .is_some_and(|at| scope.contains(at)),
         );
     }
     for order in books.ledger.orders(scope) {

@@ -41,6 +41,7 @@ fn scope(start: Day, end: Day) -> Scope {
         owner: None,
         currency: TOMAN,
         dormant_days: 30,
+        zone: Zone::default(),
     }
 }
 
@@ -100,7 +101,7 @@ struct Prepared<'a> {
 impl<'a> Prepared<'a> {
     fn new(records: Records<'a>) -> Self {
         Prepared {
-            ledger: Ledger::new(&records),
+            ledger: Ledger::new(&records, &Zone::default()),
             records,
         }
     }
@@ -261,7 +262,11 @@ fn empty_periods_have_no_data_never_nan() {
     assert_eq!(lead_conversion_rate(&books, &empty), None);
     assert_eq!(churn_rate(&books, &empty), None);
     assert_eq!(csat(&books, &empty), None);
-    assert_eq!(predicted_lifetime_value(&books, &empty), None);
+    // The prediction learns from the year before the period's end: June still has March's
+    // orders, December 2023 has none.
+    assert!(predicted_lifetime_value(&books, &empty).is_some());
+    let before_any = scope(Day(day(1, 1).0 - 31), Day(day(1, 1).0 - 1));
+    assert_eq!(predicted_lifetime_value(&books, &before_any), None);
     let compared = compare(&empty, |s| win_rate(&books, s));
     assert_eq!((compared.current, compared.change), (None, None));
     assert_eq!(Ratio::new(0, 0), None);
@@ -530,12 +535,217 @@ fn lifetime_values_historic_and_predicted() {
         historic_lifetime_value(&books, &scope(day(2, 1), day(2, 29))),
         Some(Money::new(1_040, TOMAN))
     );
-    // AOV 6 500 / 3 = 2 167; one order per customer in 31 days = 365.25 / 31 a year; churn
-    // 2/3 a month is nearly 100 % a year, so a lifespan of about one year.
+    // Over the 365 days to 31 March: AOV 11 700 / 8 = 1 463; 8 orders by 6 customers a
+    // year; a, c, d and f went inactive (4 churns) in 30 + 51 + 30 + 29 + 22 + 5 = 167 active
+    // days (b and e still active), a lifespan of 167 / 4 days:
+    // 1 463 × 8/6 × 365.25/365 × 167/365.25/4 = 223.
     assert_eq!(
         predicted_lifetime_value(&books, &march()),
-        Some(Money::new(25_532, TOMAN))
+        Some(Money::new(223, TOMAN))
     );
+    // Only the period's end matters.
+    assert_eq!(
+        predicted_lifetime_value(&books, &scope(day(3, 25), day(3, 31))),
+        predicted_lifetime_value(&books, &march())
+    );
+}
+
+/// Two years of a steady business: 40 customers, each ordering 100 Toman every 20 days from
+/// its own first day, and every fourth one stopping after its fifth order.
+fn steady_business() -> (Vec<Contact>, Vec<Invoice>) {
+    let start = day(1, 1).0 - 365;
+    let contacts: Vec<Contact> = (0..40).map(|n| contact(&format!("c{n}"))).collect();
+    let mut invoices = Vec::new();
+    for n in 0..40 {
+        let first = start + n * 9;
+        let orders = if n % 4 == 0 { 5 } else { 40 };
+        for k in 0..orders {
+            let when = first + k * 20;
+            if when <= day(12, 31).0 {
+                invoices.push(order(
+                    &format!("o{n}-{k}"),
+                    &format!("c{n}"),
+                    noon(Day(when)),
+                    100,
+                ));
+            }
+        }
+    }
+    (contacts, invoices)
+}
+
+#[test]
+fn predicted_lifetime_value_is_the_same_for_this_month_quarter_and_year() {
+    let (contacts, invoices) = steady_business();
+    let prepared = Prepared::new(records(&contacts, &invoices));
+    let books = prepared.books();
+    // 6 days into May: the range that once annualised six days 61 times.
+    let today = day(5, 6);
+    let predicted = |preset: Preset| {
+        let period = preset.range(today, Calendar::Gregorian);
+        predicted_lifetime_value(&books, &scope(period.start, period.end))
+    };
+    let month = predicted(Preset::ThisMonth);
+    assert!(month.is_some_and(|value| value.minor > 0));
+    assert_eq!(predicted(Preset::ThisQuarter), month);
+    assert_eq!(predicted(Preset::ThisYear), month);
+    assert_eq!(
+        predicted_lifetime_value(&books, &scope(today, today)),
+        month
+    );
+    // Last month ends five days earlier: a window five days older, nearly the same value.
+    let last_month = predicted(Preset::LastMonth).unwrap().minor as f64;
+    let ratio = last_month / month.unwrap().minor as f64;
+    assert!((0.9..1.1).contains(&ratio), "{ratio}");
+    // The comparison on the card is against the window ending the day before the range.
+    let compared = compare(&scope(day(5, 1), today), |s| {
+        predicted_lifetime_value(&books, s)
+    });
+    assert_eq!(compared.current, month);
+    assert!(compared.change.unwrap().percent.unwrap().abs() < 10.0);
+}
+
+#[test]
+fn a_workspace_younger_than_the_window_has_a_predicted_lifetime_value() {
+    // Every order in the last two months: nobody was a customer when the window started.
+    let contacts = [contact("a"), contact("b")];
+    let invoices = [
+        order("a1", "a", at(2, 1), 1_000),
+        order("a2", "a", at(2, 21), 1_000),
+        order("b1", "b", at(2, 10), 1_000),
+    ];
+    let prepared = Prepared::new(records(&contacts, &invoices));
+    let books = prepared.books();
+    let window = lifetime_window(march().period);
+    assert_eq!(window.days(), 365);
+    assert_eq!(churn_rate(&books, &scope(window.start, window.end)), None);
+    // b went inactive on 11 March after 30 active days, a on 22 March after 50 (its second
+    // order kept it on). AOV 1 000, 3/2 orders a year, a lifespan of 80 / 2 days.
+    let expected: f64 = 1_000.0 * 1.5 * 365.25 / 365.0 * (80.0 / 2.0) / 365.25;
+    assert_eq!(
+        predicted_lifetime_value(&books, &march()),
+        Some(Money::new(expected.round() as i64, TOMAN))
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// Time zones
+// ---------------------------------------------------------------------------------------------
+
+/// A scope over `start..=end` in `zone`, and the ledger built in it.
+fn zoned(start: Day, end: Day, zone: &Zone) -> Scope {
+    Scope {
+        zone: zone.clone(),
+        ..scope(start, end)
+    }
+}
+
+#[test]
+fn an_order_at_one_in_the_morning_in_tehran_on_1_farvardin_counts_in_farvardin() {
+    use crate::time::zones::{tehran, HOUR};
+    let nowruz = jalali(1404, 1, 1);
+    let one_am = nowruz.to_unix_ms() + HOUR - 7 * HOUR / 2;
+    let invoices = [order("nowruz", "a", one_am, 10)];
+    let contacts = [contact("a")];
+    let records = records(&contacts, &invoices);
+    let farvardin = (jalali(1404, 1, 1), jalali(1404, 1, 31));
+    let esfand = (jalali(1403, 12, 1), jalali(1403, 12, 30));
+    let tehran = tehran();
+    let ledger = Ledger::new(&records, &tehran);
+    let books = Books {
+        records,
+        ledger: &ledger,
+    };
+    let in_tehran = |(start, end)| revenue(&books, &zoned(start, end, &tehran)).get(TOMAN);
+    assert_eq!(in_tehran(farvardin), 10);
+    assert_eq!(in_tehran(esfand), 0);
+    let farvardin_scope = zoned(farvardin.0, farvardin.1, &tehran);
+    assert_eq!(order_count(&books, &farvardin_scope), 1);
+    let bars = revenue_over_time(&books, &farvardin_scope, Granularity::Day, Calendar::Jalali);
+    assert_eq!((bars[0].bucket.start, bars[0].orders), (nowruz, 1));
+    // Counted in UTC days, as before, it fell in Esfand.
+    let prepared = Prepared::new(records);
+    assert_eq!(
+        revenue(&prepared.books(), &scope(esfand.0, esfand.1)).get(TOMAN),
+        10
+    );
+}
+
+#[test]
+fn half_past_eleven_in_new_york_on_31_december_counts_in_december() {
+    use crate::time::zones::{local, new_york};
+    let new_york = new_york();
+    let late = local(&new_york, (2024, 12, 31), 23, 30).0;
+    let invoices = [order("late", "a", late, 7)];
+    let contacts = [contact("a")];
+    let records = records(&contacts, &invoices);
+    let ledger = Ledger::new(&records, &new_york);
+    let books = Books {
+        records,
+        ledger: &ledger,
+    };
+    let december = zoned(day(12, 1), day(12, 31), &new_york);
+    let january = zoned(
+        GregorianDate::new(2025, 1, 1).unwrap().to_day(),
+        GregorianDate::new(2025, 1, 31).unwrap().to_day(),
+        &new_york,
+    );
+    assert_eq!(revenue(&books, &december).get(TOMAN), 7);
+    assert_eq!(revenue(&books, &january).get(TOMAN), 0);
+    // The customer's history ends with December too.
+    assert_eq!(
+        historic_lifetime_value(&books, &december),
+        Some(Money::new(7, TOMAN))
+    );
+}
+
+#[test]
+fn a_daylight_saving_day_holds_its_23_hours_of_orders() {
+    use crate::time::zones::{local, new_york, HOUR};
+    let new_york = new_york();
+    let spring = GregorianDate::new(2025, 3, 9).unwrap().to_day();
+    // Every hour from the spring change's midnight to the next midnight and one hour on.
+    let midnight = new_york.day_start(spring).0;
+    let invoices: Vec<Invoice> = (0..24)
+        .map(|hour| order(&format!("h{hour}"), "a", midnight + hour * HOUR, 1))
+        .collect();
+    let contacts = [contact("a")];
+    let records = records(&contacts, &invoices);
+    let ledger = Ledger::new(&records, &new_york);
+    let books = Books {
+        records,
+        ledger: &ledger,
+    };
+    let days = zoned(spring.before(), spring.after(), &new_york);
+    let bars = revenue_over_time(&books, &days, Granularity::Day, Calendar::Gregorian);
+    let orders: Vec<u32> = bars.iter().map(|bar| bar.orders).collect();
+    assert_eq!(orders, [0, 23, 1]);
+    assert_eq!(
+        local(&new_york, (2025, 3, 10), 0, 0).0,
+        midnight + 23 * HOUR
+    );
+}
+
+#[test]
+fn overdue_is_judged_on_the_zones_today() {
+    use crate::time::zones::{tehran, HOUR};
+    let nowruz = jalali(1404, 1, 1);
+    let invoice = Invoice {
+        id: id("late"),
+        kind: InvoiceKind::Invoice,
+        status: InvoiceStatus::Sent,
+        due_date: Some(nowruz.before()),
+        ..Invoice::default()
+    };
+    let invoices = [invoice];
+    let records = records(&[], &invoices);
+    // 01:00 on 1 Farvardin in Tehran: still 29 Esfand in UTC.
+    let now = nowruz.to_unix_ms() + HOUR - 7 * HOUR / 2;
+    let in_tehran = zoned(nowruz, nowruz, &tehran());
+    let rows = overdue_invoices(&records, &in_tehran, now);
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0].days_overdue, Some(1));
+    assert!(overdue_invoices(&records, &scope(nowruz, nowruz), now).is_empty());
 }
 
 #[test]
@@ -1168,7 +1378,7 @@ proptest! {
         for currency in [TOMAN, Currency::Usd] {
             let paid: i64 = invoices
                 .iter()
-                .filter(|i| i.currency == currency && scope.period.contains_instant(Instant(i.purchased_at())))
+                .filter(|i| i.currency == currency && scope.contains(i.purchased_at()))
                 .map(|i| i.total().minor)
                 .sum();
             prop_assert_eq!(total.get(currency), paid);
