@@ -131,7 +131,7 @@ async fn an_edit_queues_ops_for_the_changed_fields_only_in_stamp_order() {
 
     // Acknowledging the creation leaves the edit queued.
     store
-        .acknowledge_through(created.last().unwrap())
+        .acknowledge_through(&store.pending().await.unwrap(), created.last().unwrap())
         .await
         .unwrap();
     assert_eq!(store.outbox().await.unwrap(), outbox[created.len()..]);
@@ -150,7 +150,7 @@ async fn upgrading_a_version_1_database_keeps_everything() {
         contact("Cyrus", Some(&company)),
     ];
     let old = Store::open_at_version(&name, 1).await.unwrap();
-    let node = old.node().clone();
+    let last = old.clock.borrow().last().clone();
     old.save_many(&contacts, Ids::MayExist, |_| {})
         .await
         .unwrap();
@@ -162,7 +162,9 @@ async fn upgrading_a_version_1_database_keeps_everything() {
 
     let store = Store::open_named(&name).await.unwrap();
     assert_eq!(store.db.version(), f64::from(SCHEMA_VERSION));
-    assert_eq!(store.node(), &node);
+    // A new replica, whose clock starts past every stamp the old one saved.
+    assert_ne!(store.node(), &last.node);
+    assert!(*store.clock.borrow().last() > last);
     assert_eq!(
         store.load::<Contact>().await.unwrap(),
         sorted_by_id(contacts[..2].to_vec())
@@ -207,7 +209,7 @@ async fn upgrading_a_version_2_database_drops_its_indexes_and_keeps_the_records(
         4,
         "version 2 had four activity indexes"
     );
-    let node = old.node().clone();
+    let last = old.clock.borrow().last().clone();
     let outbox = old.outbox().await.unwrap();
     drop(old);
 
@@ -216,7 +218,9 @@ async fn upgrading_a_version_2_database_drops_its_indexes_and_keeps_the_records(
     for kind in EntityKind::ALL {
         assert_eq!(index_names(&store, kind), [] as [String; 0], "{kind:?}");
     }
-    assert_eq!(store.node(), &node);
+    // A new replica, whose clock starts past every stamp the old one saved.
+    assert_ne!(store.node(), &last.node);
+    assert!(*store.clock.borrow().last() > last);
     assert_eq!(
         store.load::<Contact>().await.unwrap(),
         sorted_by_id(contacts.to_vec())
@@ -290,12 +294,12 @@ async fn a_bulk_save_is_one_outbox_entry_that_leaves_only_when_all_of_it_is_ackn
     assert_eq!(outbox[import_ops..].len() + import_ops, outbox.len());
     // A push that carried half the import leaves all of it queued, to be sent again.
     store
-        .acknowledge_through(&outbox[import_ops / 2])
+        .acknowledge_through(&store.pending().await.unwrap(), &outbox[import_ops / 2])
         .await
         .unwrap();
     assert_eq!(store.outbox().await.unwrap(), outbox);
     store
-        .acknowledge_through(&outbox[import_ops - 1])
+        .acknowledge_through(&store.pending().await.unwrap(), &outbox[import_ops - 1])
         .await
         .unwrap();
     assert_eq!(store.outbox().await.unwrap(), outbox[import_ops..]);
@@ -332,7 +336,7 @@ async fn outbox_entries_queued_before_keys_held_a_count_are_one_record_each() {
     assert_eq!(store.outbox_len().await.unwrap(), 1);
     assert_eq!(store.outbox().await.unwrap(), ops);
     store
-        .acknowledge_through(ops.last().unwrap())
+        .acknowledge_through(&store.pending().await.unwrap(), ops.last().unwrap())
         .await
         .unwrap();
     assert_eq!(store.outbox_len().await.unwrap(), 0);
@@ -406,18 +410,26 @@ async fn remote_ops_merge_per_field_and_stay_out_of_the_outbox() {
 }
 
 #[wasm_bindgen_test]
-async fn clear_all_empties_records_and_outbox_but_keeps_the_node() {
+async fn clear_all_empties_records_and_outbox_but_keeps_the_clock() {
     let name = unique_name("clear");
     let store = Store::open_named(&name).await.unwrap();
-    let node = store.node().clone();
     store.save(None, &contact("Sara", None)).await.unwrap();
     store.save(None, &task("call", Some(5))).await.unwrap();
+    let last = store.clock.borrow().last().clone();
     store.clear_all().await.unwrap();
     assert_eq!(store.load::<Contact>().await.unwrap(), []);
     assert_eq!(store.load::<Task>().await.unwrap(), []);
     assert_eq!(store.outbox().await.unwrap(), []);
     drop(store);
-    assert_eq!(Store::open_named(&name).await.unwrap().node(), &node);
+    assert!(
+        *Store::open_named(&name)
+            .await
+            .unwrap()
+            .clock
+            .borrow()
+            .last()
+            > last
+    );
 
     delete_database(&name).await;
 }
