@@ -580,6 +580,24 @@ impl Workspace {
         }
     }
 
+    /// Shows a record just written as stored: as the write merged it, or, when the write
+    /// changed nothing (it lost to another tab's later write to the same fields, or there
+    /// was nothing to change), as read back. Never as the view asked: another tab may have
+    /// written it meanwhile.
+    async fn show_stored<E: Held>(
+        &self,
+        store: &Store,
+        id: &Id,
+        merged: Vec<Changed>,
+    ) -> Result<(), StoreError> {
+        let changes = if merged.is_empty() {
+            store.read_current(&[(E::KIND, id.to_string())]).await?
+        } else {
+            merged
+        };
+        self.show_changes(changes)
+    }
+
     /// The store once every record is loaded: a write asked for while loading waits for the
     /// load (its button shows it saving) rather than failing or racing it.
     async fn ready_store(&self) -> Result<Rc<Store>, StoreError> {
@@ -664,9 +682,10 @@ impl Workspace {
         let before = self.settings.get_untracked();
         let mut after = before.clone();
         change(&mut after);
-        // Shown as merged: changes saved meanwhile (here or in another tab) stay.
+        // Shown as stored: changes saved meanwhile (here or in another tab) stay.
         let merged = store.save(Some(&before), &after).await?;
-        self.show_changes(merged)?;
+        self.show_stored::<Settings>(&store, &before.id, merged)
+            .await?;
         self.wrote();
         Ok(())
     }
@@ -686,14 +705,9 @@ impl Workspace {
 
     /// Saves a new (`before` = None) or edited record; memory changes only once it is stored.
     pub async fn save<E: Listed>(&self, before: Option<&E>, after: E) -> Result<(), StoreError> {
-        let merged = self.ready_store().await?.save(before, &after).await?;
-        if merged.is_empty() {
-            // Nothing to store: it is as stored.
-            E::collection(self).update(|records| records.upsert(after));
-        } else {
-            // As merged: another tab may have written other fields of it meanwhile.
-            self.show_changes(merged)?;
-        }
+        let store = self.ready_store().await?;
+        let merged = store.save(before, &after).await?;
+        self.show_stored::<E>(&store, after.id(), merged).await?;
         self.wrote();
         Ok(())
     }
@@ -733,16 +747,9 @@ impl Workspace {
 
     /// Undoes `delete`.
     pub async fn restore<E: Listed>(&self, record: E) -> Result<(), StoreError> {
-        let merged = self
-            .ready_store()
-            .await?
-            .restore(E::KIND, record.id())
-            .await?;
-        if merged.is_empty() {
-            E::collection(self).update(|records| records.upsert(record));
-        } else {
-            self.show_changes(merged)?;
-        }
+        let store = self.ready_store().await?;
+        let merged = store.restore(E::KIND, record.id()).await?;
+        self.show_stored::<E>(&store, record.id(), merged).await?;
         self.wrote();
         Ok(())
     }

@@ -559,3 +559,141 @@ async fn raw_indexed_db_baseline(contacts: &[Contact]) -> (f64, f64) {
     delete_database(&name).await;
     (written - started, read - written)
 }
+
+/// Two tabs of one browser: two stores open on one database at once.
+async fn two_tabs(test: &str) -> (String, Store, Store) {
+    let name = unique_name(test);
+    let a = Store::open_named(&name).await.unwrap();
+    let b = Store::open_named(&name).await.unwrap();
+    (name, a, b)
+}
+
+#[wasm_bindgen_test]
+async fn two_tabs_editing_one_field_at_once_never_share_a_stamp_and_agree() {
+    let (name, a, b) = two_tabs("tabs-same-field").await;
+    assert_ne!(a.node(), b.node(), "each tab is a replica of its own");
+    let sara = contact("Sara", None);
+    a.save(None, &sara).await.unwrap();
+    // Both tabs edit the same field from the same record, as close together as they can.
+    let (in_a, in_b) = (
+        Contact {
+            job_title: "Buyer".into(),
+            ..sara.clone()
+        },
+        Contact {
+            job_title: "Owner".into(),
+            ..sara.clone()
+        },
+    );
+    let (saved_a, saved_b) = futures::join!(a.save(Some(&sara), &in_a), b.save(Some(&sara), &in_b));
+    saved_a.unwrap();
+    saved_b.unwrap();
+    let edits: Vec<Op> = a
+        .outbox()
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|op| op.field == "job_title")
+        .collect();
+    assert_eq!(edits.len(), 2);
+    assert_ne!(edits[0].stamp, edits[1].stamp);
+    // Both tabs read the same winner: the later stamp's value.
+    let winner = if edits[0].stamp > edits[1].stamp {
+        &edits[0]
+    } else {
+        &edits[1]
+    };
+    let (loaded_a, loaded_b) = (
+        a.load::<Contact>().await.unwrap(),
+        b.load::<Contact>().await.unwrap(),
+    );
+    assert_eq!(loaded_a, loaded_b);
+    assert_eq!(Value::from(loaded_a[0].job_title.clone()), winner.value);
+
+    drop((a, b));
+    delete_database(&name).await;
+}
+
+#[wasm_bindgen_test]
+async fn a_tab_hears_what_another_wrote_and_reads_it_as_stored() {
+    let (name, a, b) = two_tabs("tabs-news").await;
+    let mut news = b.tab_news();
+    let sara = contact("Sara", None);
+    a.save(None, &sara).await.unwrap();
+    let heard = futures::StreamExt::next(&mut news).await.unwrap();
+    let TabNews::Written { records, stamp } = heard else {
+        panic!("expected written records, got {heard:?}");
+    };
+    assert_eq!(records, [(EntityKind::Contact, sara.id.to_string())]);
+    b.observe_tab(&stamp);
+    assert!(
+        *b.clock.borrow().last() > stamp,
+        "b's next edit comes after a's"
+    );
+    let current = b.read_current(&records).await.unwrap();
+    assert_eq!(current.len(), 1);
+    let values = current[0].values.clone().unwrap();
+    assert_eq!(values["first_name"], "Sara");
+
+    a.delete(EntityKind::Contact, &sara.id).await.unwrap();
+    let Some(TabNews::Written { records, .. }) = futures::StreamExt::next(&mut news).await else {
+        panic!("expected written records");
+    };
+    let current = b.read_current(&records).await.unwrap();
+    assert_eq!(
+        current,
+        [Changed {
+            kind: EntityKind::Contact,
+            id: sara.id.clone(),
+            values: None
+        }]
+    );
+    // A record never held here, deleted elsewhere, is not named (its id stays out of the table).
+    let unknown = WireId::v7(system::now_ms(), [7; 10]).to_string();
+    let read = b
+        .read_current(&[(EntityKind::Contact, unknown)])
+        .await
+        .unwrap();
+    assert_eq!(read, []);
+
+    a.clear_all().await.unwrap();
+    assert_eq!(
+        futures::StreamExt::next(&mut news).await,
+        Some(TabNews::Cleared)
+    );
+
+    drop((a, b));
+    delete_database(&name).await;
+}
+
+#[wasm_bindgen_test]
+async fn acknowledging_a_push_keeps_what_another_tab_queued_meanwhile_with_an_older_stamp() {
+    let (name, a, b) = two_tabs("tabs-outbox").await;
+    // A's clock runs ahead (it saw a stamp from a device whose clock is fast); B's does not.
+    let ahead = Stamp {
+        wall_ms: system::now_ms() + 3_600_000,
+        counter: 0,
+        node: NodeId::from_random([9; 8]),
+    };
+    a.observe_tab(&ahead);
+    a.save(None, &contact("Ali", None)).await.unwrap();
+    let pushed = a.pending().await.unwrap();
+    // While A pushes, B writes: its op's stamp is older than everything A pushed.
+    b.save(None, &task("call", None)).await.unwrap();
+    let queued_by_b: Vec<Op> = b
+        .outbox()
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|op| !pushed.ops.contains(op))
+        .collect();
+    assert!(!queued_by_b.is_empty());
+    assert!(queued_by_b.iter().all(|op| op.stamp < pushed.ops[0].stamp));
+    a.acknowledge_through(&pushed, pushed.ops.last().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(a.outbox().await.unwrap(), queued_by_b);
+
+    drop((a, b));
+    delete_database(&name).await;
+}
