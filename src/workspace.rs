@@ -3,7 +3,11 @@
 //! Views write through `Workspace` only; it writes through the store, then updates memory.
 
 pub use crate::store::Ids;
-use crate::store::{Changed, Store, StoreError};
+use crate::store::{Changed, Store, StoreError, TabNews};
+use futures::{
+    channel::{mpsc, oneshot},
+    StreamExt,
+};
 use hashbrown::HashTable;
 use leptos::prelude::*;
 use rabet_domain::{
@@ -17,7 +21,7 @@ use rabet_domain::{
     referrers::{Referrers, Refers},
     search::{search_text, Haystack, Query},
 };
-use std::{future::Future, pin::Pin, rc::Rc, sync::OnceLock};
+use std::{collections::BTreeSet, future::Future, pin::Pin, rc::Rc, sync::OnceLock};
 use wasm_bindgen::{closure::Closure, JsCast};
 
 /// Records of one kind, with their search text computed once per write rather than per keystroke.
@@ -429,6 +433,8 @@ macro_rules! workspace_of_kinds {
             /// Counts local writes, so the sync engine can push soon after each.
             pub local_writes: RwSignal<u64>,
             store: StoredValue<Option<Rc<Store>>, LocalStorage>,
+            /// Writes asked for while loading, woken once it is done.
+            waiting: StoredValue<Vec<oneshot::Sender<()>>, LocalStorage>,
         }
 
         $(
@@ -448,6 +454,7 @@ macro_rules! workspace_of_kinds {
                     state: RwSignal::new(LoadState::Loading),
                     local_writes: RwSignal::new(0),
                     store: StoredValue::new_local(None),
+                    waiting: StoredValue::new_local(Vec::new()),
                 }
             }
 
@@ -500,21 +507,112 @@ impl Workspace {
     pub fn provide() -> Workspace {
         let workspace = Workspace::new();
         provide_context(workspace);
+        let report = crate::notice::msg_reporter();
         leptos::task::spawn_local(async move {
             let state = match workspace.load().await {
-                Ok(()) => LoadState::Ready,
+                Ok((store, news)) => {
+                    leptos::task::spawn_local(workspace.follow_tabs(store, news, report));
+                    LoadState::Ready
+                }
                 Err(error) => LoadState::Failed(error),
             };
             workspace.state.set(state);
+            for waiting in workspace
+                .waiting
+                .try_update_value(std::mem::take)
+                .unwrap_or_default()
+            {
+                // A write that stopped waiting has nothing to be told.
+                let _ = waiting.send(());
+            }
         });
         workspace
     }
 
-    async fn load(&self) -> Result<(), StoreError> {
+    /// Opens the store and reads every record; what other tabs write meanwhile is heard
+    /// from before the first read, so none of it is missed.
+    async fn load(&self) -> Result<(Rc<Store>, mpsc::UnboundedReceiver<TabNews>), StoreError> {
         let store = Rc::new(Store::open().await?);
+        let news = store.tab_news();
         self.load_all(&store).await?;
-        self.store.set_value(Some(store));
-        Ok(())
+        self.store.set_value(Some(store.clone()));
+        Ok((store, news))
+    }
+
+    /// Shows what the other tabs of this browser write, as they write it: their records are
+    /// read again from the store (which they wrote first), the same way pulled changes show.
+    /// News that arrives together is read together, each record once.
+    async fn follow_tabs(
+        self,
+        store: Rc<Store>,
+        mut news: mpsc::UnboundedReceiver<TabNews>,
+        report: impl Fn(crate::i18n::Msg) + Copy + 'static,
+    ) {
+        while let Some(first) = news.next().await {
+            let mut records = BTreeSet::new();
+            let mut cleared = false;
+            let mut heard = Some(first);
+            while let Some(message) = heard {
+                match message {
+                    TabNews::Written {
+                        records: written,
+                        stamp,
+                    } => {
+                        store.observe_tab(&stamp);
+                        records.extend(written);
+                    }
+                    TabNews::Cleared => cleared = true,
+                }
+                heard = news.try_recv().ok();
+            }
+            let shown = if cleared {
+                self.load_all(&store).await
+            } else {
+                let records: Vec<_> = records.into_iter().collect();
+                match store.read_current(&records).await {
+                    Ok(changes) => self.show_changes(changes),
+                    Err(error) => Err(error),
+                }
+            };
+            if let Err(error) = shown {
+                report(crate::i18n::store_error_msg(&error));
+            }
+        }
+    }
+
+    /// Shows a record just written as stored: as the write merged it, or, when the write
+    /// changed nothing (it lost to another tab's later write to the same fields, or there
+    /// was nothing to change), as read back. Never as the view asked: another tab may have
+    /// written it meanwhile.
+    async fn show_stored<E: Held>(
+        &self,
+        store: &Store,
+        id: &Id,
+        merged: Vec<Changed>,
+    ) -> Result<(), StoreError> {
+        let changes = if merged.is_empty() {
+            store.read_current(&[(E::KIND, id.to_string())]).await?
+        } else {
+            merged
+        };
+        self.show_changes(changes)
+    }
+
+    /// The store once every record is loaded: a write asked for while loading waits for the
+    /// load (its button shows it saving) rather than failing or racing it.
+    async fn ready_store(&self) -> Result<Rc<Store>, StoreError> {
+        loop {
+            if let Some(store) = self.store.get_value() {
+                return Ok(store);
+            }
+            if let LoadState::Failed(error) = self.state.get_untracked() {
+                return Err(error);
+            }
+            let (sender, receiver) = oneshot::channel();
+            self.waiting.update_value(|waiting| waiting.push(sender));
+            // Woken when the load ends either way, then looks again.
+            let _ = receiver.await;
+        }
     }
 
     /// Reads every kind into memory. Each kind's rows are asked for before the previous kind
@@ -553,7 +651,7 @@ impl Workspace {
 
     /// Every record of the workspace with its sync state, as one backup.
     pub async fn backup(&self) -> Result<Backup, StoreError> {
-        let store = self.store()?;
+        let store = self.ready_store().await?;
         Ok(Backup {
             created_at: js_sys::Date::now() as i64,
             node: store.node().clone(),
@@ -568,7 +666,7 @@ impl Workspace {
         backup: &Backup,
         replace: bool,
     ) -> Result<usize, StoreError> {
-        let store = self.store()?;
+        let store = self.ready_store().await?;
         let changed = store.restore_backup(backup, replace).await?;
         self.load_all(&store).await?;
         self.wrote();
@@ -580,19 +678,14 @@ impl Workspace {
         &self,
         change: impl FnOnce(&mut Settings),
     ) -> Result<(), StoreError> {
+        let store = self.ready_store().await?;
         let before = self.settings.get_untracked();
         let mut after = before.clone();
         change(&mut after);
-        self.store()?.save(Some(&before), &after).await?;
-        // Other changes may have been saved meanwhile: keep them, add only this one's fields.
-        let (before, after) = (before.to_fields(), after.to_fields());
-        let mut current = self.settings.get_untracked().to_fields();
-        for (field, value) in after {
-            if before.get(&field) != Some(&value) {
-                current.insert(field, value);
-            }
-        }
-        self.settings.set(decode(current)?);
+        // Shown as stored: changes saved meanwhile (here or in another tab) stay.
+        let merged = store.save(Some(&before), &after).await?;
+        self.show_stored::<Settings>(&store, &before.id, merged)
+            .await?;
         self.wrote();
         Ok(())
     }
@@ -612,8 +705,9 @@ impl Workspace {
 
     /// Saves a new (`before` = None) or edited record; memory changes only once it is stored.
     pub async fn save<E: Listed>(&self, before: Option<&E>, after: E) -> Result<(), StoreError> {
-        self.store()?.save(before, &after).await?;
-        E::collection(self).update(|records| records.upsert(after));
+        let store = self.ready_store().await?;
+        let merged = store.save(before, &after).await?;
+        self.show_stored::<E>(&store, after.id(), merged).await?;
         self.wrote();
         Ok(())
     }
@@ -625,10 +719,11 @@ impl Workspace {
         ids: Ids,
         on_progress: impl FnMut(usize),
     ) -> Result<(), StoreError> {
-        let saved = self.store()?.save_many(&items, ids, on_progress).await;
+        let store = self.ready_store().await?;
+        let saved = store.save_many(&items, ids, on_progress).await;
         if saved.is_err() {
             // Earlier chunks may be stored: show them as they are stored.
-            self.keep(self.store()?.load::<E>().await?);
+            self.keep(store.load::<E>().await?);
             self.wrote();
             return saved;
         }
@@ -643,7 +738,7 @@ impl Workspace {
 
     /// Deletes a record (a tombstone, so `restore` can undo it); returns what was deleted.
     pub async fn delete<E: Listed>(&self, id: &Id) -> Result<Option<E>, StoreError> {
-        self.store()?.delete(E::KIND, id).await?;
+        self.ready_store().await?.delete(E::KIND, id).await?;
         self.wrote();
         Ok(E::collection(self)
             .try_update(|records| records.remove(id))
@@ -652,8 +747,9 @@ impl Workspace {
 
     /// Undoes `delete`.
     pub async fn restore<E: Listed>(&self, record: E) -> Result<(), StoreError> {
-        self.store()?.restore(E::KIND, record.id()).await?;
-        E::collection(self).update(|records| records.upsert(record));
+        let store = self.ready_store().await?;
+        let merged = store.restore(E::KIND, record.id()).await?;
+        self.show_stored::<E>(&store, record.id(), merged).await?;
         self.wrote();
         Ok(())
     }

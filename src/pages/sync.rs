@@ -5,7 +5,6 @@ use crate::{
     i18n::{store_error_msg, use_locale, Locale, Msg},
     icons::Icon,
     sync::{use_sync, SyncConfig, SyncError, SyncStatus},
-    workspace::use_workspace,
 };
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
@@ -35,9 +34,8 @@ pub fn SyncSection() -> impl IntoView {
 fn ConnectForm() -> impl IntoView {
     let locale = use_locale();
     let sync = use_sync();
-    let workspace = use_workspace();
-    // Settings are stored with the workspace, which must be open first.
-    let ready = move || workspace.is_ready();
+    // Settings are stored with the workspace, which must be open and its settings read first.
+    let ready = move || sync.is_ready();
     let server = RwSignal::new(default_server());
     let token = RwSignal::new(String::new());
     let connect = Action::new_local(move |config: &SyncConfig| {
@@ -68,7 +66,12 @@ fn ConnectForm() -> impl IntoView {
             </label>
             {failure}
             <div class="form-actions">
-                <button type="submit" class="button primary" disabled=move || connect.pending().get() || !ready()>
+                <button
+                    type="submit"
+                    class="button primary"
+                    disabled=move || connect.pending().get() || !ready()
+                    aria-busy=move || (connect.pending().get() || !ready()).to_string()
+                >
                     {move || locale.t(if connect.pending().get() { Msg::SyncConnecting } else { Msg::SyncConnect })}
                 </button>
             </div>
@@ -144,10 +147,13 @@ pub fn Join() -> impl IntoView {
                 <p>{move || locale.t(Msg::JoinExplain)}</p>
                 <p dir="ltr" class="sync-server">{server}</p>
                 {failure}
+                // Waits, visibly, until the workspace and its sync settings are read: a tap
+                // before would be lost (the settings read would undo the connection).
                 <button
                     type="button"
                     class="button primary"
-                    disabled=move || join.pending().get()
+                    disabled=move || join.pending().get() || !sync.is_ready()
+                    aria-busy=move || (join.pending().get() || !sync.is_ready()).to_string()
                     on:click=move |_| { join.dispatch(config.clone()); }
                 >
                     {move || locale.t(Msg::JoinConfirm)}

@@ -15,6 +15,7 @@ mod persistence;
 mod row;
 mod schema;
 mod system;
+mod tabs;
 #[cfg(all(test, target_arch = "wasm32"))]
 mod tests;
 
@@ -22,6 +23,7 @@ pub use error::{StoreEntry, StoreError};
 pub use persistence::{request_persistence, storage_estimate, StorageEstimate};
 pub use schema::SCHEMA_VERSION;
 pub use system::new_id;
+pub use tabs::{TabChannel, TabNews};
 
 use error::to_json;
 use indexed_db_futures::database::Database;
@@ -29,9 +31,8 @@ use indexed_db_futures::internals::SystemRepr;
 use indexed_db_futures::object_store::ObjectStore;
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::{Transaction, TransactionMode};
-use indexed_db_futures::KeyRange;
 use rabet_domain::{
-    hlc::{Clock, NodeId},
+    hlc::{Clock, NodeId, Stamp},
     id::{Id, WireId},
     kind::EntityKind,
     model::Entity,
@@ -60,6 +61,14 @@ const SYNC_CONFIG_KEY: &str = "sync_config";
 /// Records per transaction in [`Store::save_many`]: large enough that per-transaction costs
 /// vanish, small enough that progress shows and one transaction stays a few MB.
 const SAVE_MANY_CHUNK: usize = 2_000;
+
+/// The outbox as read at one moment (see [`Store::pending`]).
+#[derive(Clone, Debug, Default)]
+pub struct Outbox {
+    pub ops: Vec<Op>,
+    /// The entries' keys, in key order (the order of their last ops).
+    keys: Vec<String>,
+}
 
 /// A record that a merge changed: its values now, or `None` if it is now deleted.
 #[derive(Clone, Debug, PartialEq)]
@@ -97,15 +106,19 @@ pub enum Ids {
 pub struct Store {
     db: Database,
     node: NodeId,
-    /// Ticked for local ops and advanced by remote ones; saved with every write.
+    /// Ticked for local ops and advanced by remote ones and by other tabs' writes; saved with
+    /// every write unless another tab saved a later one.
     clock: RefCell<Clock>,
+    /// Tells the other tabs on this database what each write changed.
+    tabs: TabChannel<TabNews>,
     /// The connection's `onversionchange` handler, kept alive as long as the store.
     _close_on_version_change: Closure<dyn FnMut()>,
 }
 
 impl Store {
-    /// Opens (creating or upgrading) the app's database. The first open in a browser profile
-    /// makes this replica's node id and clock.
+    /// Opens (creating or upgrading) the app's database. Every open (every tab, every page
+    /// load) is a replica of its own, with a fresh node id, so two tabs never issue the same
+    /// stamp; its clock starts past the latest stamp any earlier replica in this browser saved.
     pub async fn open() -> Result<Store, StoreError> {
         Store::open_named(DATABASE_NAME).await
     }
@@ -117,7 +130,10 @@ impl Store {
 
     async fn open_at_version(name: &str, version: u32) -> Result<Store, StoreError> {
         let db = schema::open_database(name, version).await?;
-        let clock = read_or_create_clock(&db).await?;
+        let mut clock = Clock::new(system::new_node_id());
+        if let Some(stored) = read_clock(&db).await? {
+            clock.observe(stored.last(), system::now_ms());
+        }
         let connection = raw_database(&db);
         let close_on_version_change = Closure::<dyn FnMut()>::new({
             let connection = connection.clone();
@@ -128,6 +144,7 @@ impl Store {
             db,
             node: clock.node().clone(),
             clock: RefCell::new(clock),
+            tabs: TabChannel::new(name),
             _close_on_version_change: close_on_version_change,
         })
     }
@@ -158,7 +175,12 @@ impl Store {
     }
 
     /// Saves a new (`before` = None) or edited record: ops for the fields that changed.
-    pub async fn save<E: Entity>(&self, before: Option<&E>, after: &E) -> Result<(), StoreError> {
+    /// Returns the record as merged (another tab may have written other fields meanwhile).
+    pub async fn save<E: Entity>(
+        &self,
+        before: Option<&E>,
+        after: &E,
+    ) -> Result<Vec<Changed>, StoreError> {
         let previous = before.map(synced_fields);
         let ops = self.local_ops(|builder| {
             builder.edit_ops(
@@ -169,7 +191,7 @@ impl Store {
             )
         });
         let ops = ops.map_err(StoreError::InvalidEdit)?;
-        self.apply_ops(&ops, Origin::Local).await.map(drop)
+        self.apply_ops(&ops, Origin::Local).await
     }
 
     /// Saves new records (an import, the sample) in a few large transactions, calling
@@ -225,9 +247,10 @@ impl Store {
     }
 
     /// Undoes [`Store::delete`]; edits made meanwhile are kept.
-    pub async fn restore(&self, kind: EntityKind, id: &Id) -> Result<(), StoreError> {
+    /// Returns the record as merged.
+    pub async fn restore(&self, kind: EntityKind, id: &Id) -> Result<Vec<Changed>, StoreError> {
         let op = self.local_ops(|builder| builder.restore_op(kind, id));
-        self.apply_ops(&[op], Origin::Local).await.map(drop)
+        self.apply_ops(&[op], Origin::Local).await
     }
 
     /// Merges ops into the stored records in one transaction, last writer wins per field;
@@ -272,9 +295,11 @@ impl Store {
             store_names.push(OUTBOX);
         }
         // Taken with the transaction, so transactions (which run in creation order) save
-        // ever later clocks.
-        let clock = to_json(&*self.clock.borrow())?;
+        // ever later clocks; another tab's may be later still, and is then kept.
+        let clock = self.clock.borrow().clone();
         let tx = self.transaction(&store_names, TransactionMode::Readwrite)?;
+        let meta = tx.object_store(META)?;
+        let stored_clock = meta.get(CLOCK_KEY).build()?;
         let changed = {
             let stores = kinds
                 .iter()
@@ -327,25 +352,105 @@ impl Store {
                     send(tx.object_store(OUTBOX)?.put(entry).with_key(key).build())?;
                 }
             }
-            let meta = tx.object_store(META)?;
-            send(meta.put(clock).with_key(CLOCK_KEY).build())?;
+            let stored_clock: Option<String> = stored_clock.await?;
+            match stored_clock.as_deref().map(parse_clock).transpose()? {
+                Some(stored) if stored.last() >= clock.last() => self.observe_tab(stored.last()),
+                _ => send(meta.put(to_json(&clock)?).with_key(CLOCK_KEY).build())?,
+            }
             if let Some(cursor) = cursor {
                 send(meta.put(cursor.to_string()).with_key(CURSOR_KEY).build())?;
             }
             changed
         };
         commit(tx).await?;
+        if !changed.is_empty() {
+            self.tabs.post(&TabNews::Written {
+                records: changed
+                    .iter()
+                    .map(|change| (change.kind, change.id.to_string()))
+                    .collect(),
+                stamp: self.clock.borrow().last().clone(),
+            });
+        }
+        Ok(changed)
+    }
+
+    /// What the other tabs on this database write from now on (see [`TabNews`]).
+    pub fn tab_news(&self) -> futures::channel::mpsc::UnboundedReceiver<TabNews> {
+        self.tabs.listen()
+    }
+
+    /// Moves the clock past a stamp another tab issued or saw, so edits made here after
+    /// seeing its writes come after them.
+    pub fn observe_tab(&self, stamp: &Stamp) {
+        self.clock.borrow_mut().observe(stamp, system::now_ms());
+    }
+
+    /// The records as stored now, as [`Changed`] (values `None`: deleted or never stored),
+    /// read by the ids another tab named in [`TabNews::Written`]. A deleted record's id is
+    /// only looked up ([`Id::find`]): one this tab never held is left out.
+    pub async fn read_current(
+        &self,
+        records: &[(EntityKind, String)],
+    ) -> Result<Vec<Changed>, StoreError> {
+        let kinds: BTreeSet<EntityKind> = records.iter().map(|(kind, _)| *kind).collect();
+        let store_names: Vec<&str> = kinds.iter().map(|kind| kind.as_str()).collect();
+        if store_names.is_empty() {
+            return Ok(Vec::new());
+        }
+        let tx = self.transaction(&store_names, TransactionMode::Readonly)?;
+        let stores = kinds
+            .iter()
+            .map(|&kind| Ok((kind, tx.object_store(kind.as_str())?)))
+            .collect::<Result<BTreeMap<_, _>, StoreError>>()?;
+        let reads = records
+            .iter()
+            .map(|(kind, id)| stores[kind].get(id.as_str()).build())
+            .collect::<Result<Vec<_>, _>>()?;
+        let rows: Vec<Option<JsValue>> = answers(reads).await?;
+        drop(stores);
+        drop(tx);
+        let mut changed = Vec::new();
+        for ((kind, text), row) in records.iter().zip(rows) {
+            let values = row
+                .map(|row| row::current_values(&row))
+                .transpose()
+                .map_err(|reason| StoreError::Corrupt {
+                    kind: *kind,
+                    id: text.clone(),
+                    reason,
+                })?
+                .flatten();
+            let id = match values {
+                Some(_) => Some(Id::from_string(text)),
+                None => Id::find(text),
+            };
+            if let Some(id) = id {
+                changed.push(Changed {
+                    kind: *kind,
+                    id,
+                    values,
+                });
+            }
+        }
         Ok(changed)
     }
 
     /// The local ops no sync server has acknowledged yet, in stamp order.
+    #[cfg(test)]
     pub async fn outbox(&self) -> Result<Vec<Op>, StoreError> {
+        Ok(self.pending().await?.ops)
+    }
+
+    /// The outbox as it is now: its ops in stamp order, and which entries hold them (what
+    /// [`Store::acknowledge_through`] may drop).
+    pub async fn pending(&self) -> Result<Outbox, StoreError> {
         let tx = self.transaction(&[OUTBOX], TransactionMode::Readonly)?;
-        let entries = tx
-            .object_store(OUTBOX)?
-            .get_all::<String>()
-            .build()?
-            .await?;
+        let outbox = tx.object_store(OUTBOX)?;
+        let keys = outbox.get_all_keys::<String>().build()?;
+        let entries = outbox.get_all::<String>().build()?;
+        let (keys, entries) = (keys.await?, entries.await?);
+        let keys = keys.collect::<Result<Vec<String>, _>>()?;
         let mut ops = Vec::new();
         for entry in entries {
             let entry: Vec<Op> = serde_json::from_str(&entry?)
@@ -354,22 +459,23 @@ impl Store {
         }
         // Entries are in order of their last op; ops of entries written together interleave.
         ops.sort_by(|a, b| a.precedence().cmp(&b.precedence()));
-        Ok(ops)
+        Ok(Outbox { ops, keys })
     }
 
-    /// Drops from the outbox every entry whose ops are all at or before `last`: call it
-    /// with the last op a sync server acknowledged, having sent the outbox in order. An
-    /// entry acknowledged in part (a large import spans several pushes) stays whole, and
+    /// Drops from the outbox every entry of `outbox` whose ops are all at or before `last`:
+    /// call it with the last op a sync server acknowledged, having sent `outbox.ops` in order.
+    /// An entry acknowledged in part (a large import spans several pushes) stays whole, and
     /// its acknowledged ops are sent again if the push of the rest fails; the server keeps
-    /// each op once.
-    pub async fn acknowledge_through(&self, last: &Op) -> Result<(), StoreError> {
+    /// each op once. Entries written since `outbox` was read stay, whatever their stamps:
+    /// another tab, with a clock behind this one's, may have written them meanwhile.
+    pub async fn acknowledge_through(&self, outbox: &Outbox, last: &Op) -> Result<(), StoreError> {
+        let through = outbox_keys_through(last);
         let tx = self.transaction(&[OUTBOX], TransactionMode::Readwrite)?;
-        let through = KeyRange::UpperBound(outbox_keys_through(last), false);
-        send(
-            tx.object_store(OUTBOX)?
-                .delete::<String, _>(through)
-                .build(),
-        )?;
+        let store = tx.object_store(OUTBOX)?;
+        for key in outbox.keys.iter().take_while(|key| **key <= through) {
+            send(store.delete(key.as_str()).build())?;
+        }
+        drop(store);
         commit(tx).await
     }
 
@@ -441,7 +547,9 @@ impl Store {
         for name in &store_names {
             send(tx.object_store(name)?.clear())?;
         }
-        commit(tx).await
+        commit(tx).await?;
+        self.tabs.post(&TabNews::Cleared);
+        Ok(())
     }
 
     /// Builds local ops with this replica's clock, the current time and fresh op ids.
@@ -536,27 +644,18 @@ fn outbox_records(key: &str) -> usize {
         .unwrap_or(1)
 }
 
-/// Reads this replica's clock, making node id and clock on the first open. One readwrite
-/// transaction, so two tabs opening at once agree on one node id.
-async fn read_or_create_clock(db: &Database) -> Result<Clock, StoreError> {
+/// The latest clock any replica (tab) of this database saved, if one did.
+async fn read_clock(db: &Database) -> Result<Option<Clock>, StoreError> {
     let tx = db
         .transaction(META)
-        .with_mode(TransactionMode::Readwrite)
+        .with_mode(TransactionMode::Readonly)
         .build()?;
-    let meta = tx.object_store(META)?;
-    let stored: Option<String> = meta.get(CLOCK_KEY).build()?.await?;
-    let clock = match stored {
-        Some(text) => serde_json::from_str(&text)
-            .map_err(|error| StoreError::unreadable(StoreEntry::Clock, error))?,
-        None => {
-            let clock = Clock::new(system::new_node_id());
-            send(meta.put(to_json(&clock)?).with_key(CLOCK_KEY).build())?;
-            clock
-        }
-    };
-    drop(meta);
-    commit(tx).await?;
-    Ok(clock)
+    let stored: Option<String> = tx.object_store(META)?.get(CLOCK_KEY).build()?.await?;
+    stored.as_deref().map(parse_clock).transpose()
+}
+
+fn parse_clock(text: &str) -> Result<Clock, StoreError> {
+    serde_json::from_str(text).map_err(|error| StoreError::unreadable(StoreEntry::Clock, error))
 }
 
 /// Sends a write without waiting for it: IndexedDB runs requests in order, and a failed one

@@ -141,6 +141,20 @@ pub(super) fn to_js<T: Serialize + ?Sized>(value: &T) -> Result<JsValue, StoreEr
     js_sys::JSON::parse(&text).map_err(thrown)
 }
 
+/// A row's current values without its id, or `None` if it is deleted.
+pub(super) fn current_values(row: &JsValue) -> Result<Option<Map<String, Value>>, String> {
+    /// A row, its id left unread (it would enter the id table).
+    #[derive(Deserialize)]
+    struct Current {
+        v: Map<String, Value>,
+        #[serde(default)]
+        d: bool,
+    }
+    let Current { mut v, d } = from_js(row)?;
+    v.remove(ID);
+    Ok((!d).then_some(v))
+}
+
 fn from_js<T: DeserializeOwned>(value: &JsValue) -> Result<T, String> {
     let text = js_sys::JSON::stringify(value).map_err(|error| format!("{error:?}"))?;
     serde_json::from_str(&String::from(text)).map_err(|error| error.to_string())

@@ -131,7 +131,7 @@ async fn an_edit_queues_ops_for_the_changed_fields_only_in_stamp_order() {
 
     // Acknowledging the creation leaves the edit queued.
     store
-        .acknowledge_through(created.last().unwrap())
+        .acknowledge_through(&store.pending().await.unwrap(), created.last().unwrap())
         .await
         .unwrap();
     assert_eq!(store.outbox().await.unwrap(), outbox[created.len()..]);
@@ -150,7 +150,7 @@ async fn upgrading_a_version_1_database_keeps_everything() {
         contact("Cyrus", Some(&company)),
     ];
     let old = Store::open_at_version(&name, 1).await.unwrap();
-    let node = old.node().clone();
+    let last = old.clock.borrow().last().clone();
     old.save_many(&contacts, Ids::MayExist, |_| {})
         .await
         .unwrap();
@@ -162,7 +162,9 @@ async fn upgrading_a_version_1_database_keeps_everything() {
 
     let store = Store::open_named(&name).await.unwrap();
     assert_eq!(store.db.version(), f64::from(SCHEMA_VERSION));
-    assert_eq!(store.node(), &node);
+    // A new replica, whose clock starts past every stamp the old one saved.
+    assert_ne!(store.node(), &last.node);
+    assert!(*store.clock.borrow().last() > last);
     assert_eq!(
         store.load::<Contact>().await.unwrap(),
         sorted_by_id(contacts[..2].to_vec())
@@ -207,7 +209,7 @@ async fn upgrading_a_version_2_database_drops_its_indexes_and_keeps_the_records(
         4,
         "version 2 had four activity indexes"
     );
-    let node = old.node().clone();
+    let last = old.clock.borrow().last().clone();
     let outbox = old.outbox().await.unwrap();
     drop(old);
 
@@ -216,7 +218,9 @@ async fn upgrading_a_version_2_database_drops_its_indexes_and_keeps_the_records(
     for kind in EntityKind::ALL {
         assert_eq!(index_names(&store, kind), [] as [String; 0], "{kind:?}");
     }
-    assert_eq!(store.node(), &node);
+    // A new replica, whose clock starts past every stamp the old one saved.
+    assert_ne!(store.node(), &last.node);
+    assert!(*store.clock.borrow().last() > last);
     assert_eq!(
         store.load::<Contact>().await.unwrap(),
         sorted_by_id(contacts.to_vec())
@@ -290,12 +294,12 @@ async fn a_bulk_save_is_one_outbox_entry_that_leaves_only_when_all_of_it_is_ackn
     assert_eq!(outbox[import_ops..].len() + import_ops, outbox.len());
     // A push that carried half the import leaves all of it queued, to be sent again.
     store
-        .acknowledge_through(&outbox[import_ops / 2])
+        .acknowledge_through(&store.pending().await.unwrap(), &outbox[import_ops / 2])
         .await
         .unwrap();
     assert_eq!(store.outbox().await.unwrap(), outbox);
     store
-        .acknowledge_through(&outbox[import_ops - 1])
+        .acknowledge_through(&store.pending().await.unwrap(), &outbox[import_ops - 1])
         .await
         .unwrap();
     assert_eq!(store.outbox().await.unwrap(), outbox[import_ops..]);
@@ -332,7 +336,7 @@ async fn outbox_entries_queued_before_keys_held_a_count_are_one_record_each() {
     assert_eq!(store.outbox_len().await.unwrap(), 1);
     assert_eq!(store.outbox().await.unwrap(), ops);
     store
-        .acknowledge_through(ops.last().unwrap())
+        .acknowledge_through(&store.pending().await.unwrap(), ops.last().unwrap())
         .await
         .unwrap();
     assert_eq!(store.outbox_len().await.unwrap(), 0);
@@ -406,18 +410,26 @@ async fn remote_ops_merge_per_field_and_stay_out_of_the_outbox() {
 }
 
 #[wasm_bindgen_test]
-async fn clear_all_empties_records_and_outbox_but_keeps_the_node() {
+async fn clear_all_empties_records_and_outbox_but_keeps_the_clock() {
     let name = unique_name("clear");
     let store = Store::open_named(&name).await.unwrap();
-    let node = store.node().clone();
     store.save(None, &contact("Sara", None)).await.unwrap();
     store.save(None, &task("call", Some(5))).await.unwrap();
+    let last = store.clock.borrow().last().clone();
     store.clear_all().await.unwrap();
     assert_eq!(store.load::<Contact>().await.unwrap(), []);
     assert_eq!(store.load::<Task>().await.unwrap(), []);
     assert_eq!(store.outbox().await.unwrap(), []);
     drop(store);
-    assert_eq!(Store::open_named(&name).await.unwrap().node(), &node);
+    assert!(
+        *Store::open_named(&name)
+            .await
+            .unwrap()
+            .clock
+            .borrow()
+            .last()
+            > last
+    );
 
     delete_database(&name).await;
 }
@@ -546,4 +558,142 @@ async fn raw_indexed_db_baseline(contacts: &[Contact]) -> (f64, f64) {
     db.close();
     delete_database(&name).await;
     (written - started, read - written)
+}
+
+/// Two tabs of one browser: two stores open on one database at once.
+async fn two_tabs(test: &str) -> (String, Store, Store) {
+    let name = unique_name(test);
+    let a = Store::open_named(&name).await.unwrap();
+    let b = Store::open_named(&name).await.unwrap();
+    (name, a, b)
+}
+
+#[wasm_bindgen_test]
+async fn two_tabs_editing_one_field_at_once_never_share_a_stamp_and_agree() {
+    let (name, a, b) = two_tabs("tabs-same-field").await;
+    assert_ne!(a.node(), b.node(), "each tab is a replica of its own");
+    let sara = contact("Sara", None);
+    a.save(None, &sara).await.unwrap();
+    // Both tabs edit the same field from the same record, as close together as they can.
+    let (in_a, in_b) = (
+        Contact {
+            job_title: "Buyer".into(),
+            ..sara.clone()
+        },
+        Contact {
+            job_title: "Owner".into(),
+            ..sara.clone()
+        },
+    );
+    let (saved_a, saved_b) = futures::join!(a.save(Some(&sara), &in_a), b.save(Some(&sara), &in_b));
+    saved_a.unwrap();
+    saved_b.unwrap();
+    let edits: Vec<Op> = a
+        .outbox()
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|op| op.field == "job_title")
+        .collect();
+    assert_eq!(edits.len(), 2);
+    assert_ne!(edits[0].stamp, edits[1].stamp);
+    // Both tabs read the same winner: the later stamp's value.
+    let winner = if edits[0].stamp > edits[1].stamp {
+        &edits[0]
+    } else {
+        &edits[1]
+    };
+    let (loaded_a, loaded_b) = (
+        a.load::<Contact>().await.unwrap(),
+        b.load::<Contact>().await.unwrap(),
+    );
+    assert_eq!(loaded_a, loaded_b);
+    assert_eq!(Value::from(loaded_a[0].job_title.clone()), winner.value);
+
+    drop((a, b));
+    delete_database(&name).await;
+}
+
+#[wasm_bindgen_test]
+async fn a_tab_hears_what_another_wrote_and_reads_it_as_stored() {
+    let (name, a, b) = two_tabs("tabs-news").await;
+    let mut news = b.tab_news();
+    let sara = contact("Sara", None);
+    a.save(None, &sara).await.unwrap();
+    let heard = futures::StreamExt::next(&mut news).await.unwrap();
+    let TabNews::Written { records, stamp } = heard else {
+        panic!("expected written records, got {heard:?}");
+    };
+    assert_eq!(records, [(EntityKind::Contact, sara.id.to_string())]);
+    b.observe_tab(&stamp);
+    assert!(
+        *b.clock.borrow().last() > stamp,
+        "b's next edit comes after a's"
+    );
+    let current = b.read_current(&records).await.unwrap();
+    assert_eq!(current.len(), 1);
+    let values = current[0].values.clone().unwrap();
+    assert_eq!(values["first_name"], "Sara");
+
+    a.delete(EntityKind::Contact, &sara.id).await.unwrap();
+    let Some(TabNews::Written { records, .. }) = futures::StreamExt::next(&mut news).await else {
+        panic!("expected written records");
+    };
+    let current = b.read_current(&records).await.unwrap();
+    assert_eq!(
+        current,
+        [Changed {
+            kind: EntityKind::Contact,
+            id: sara.id.clone(),
+            values: None
+        }]
+    );
+    // A record never held here, deleted elsewhere, is not named (its id stays out of the table).
+    let unknown = WireId::v7(system::now_ms(), [7; 10]).to_string();
+    let read = b
+        .read_current(&[(EntityKind::Contact, unknown)])
+        .await
+        .unwrap();
+    assert_eq!(read, []);
+
+    a.clear_all().await.unwrap();
+    assert_eq!(
+        futures::StreamExt::next(&mut news).await,
+        Some(TabNews::Cleared)
+    );
+
+    drop((a, b));
+    delete_database(&name).await;
+}
+
+#[wasm_bindgen_test]
+async fn acknowledging_a_push_keeps_what_another_tab_queued_meanwhile_with_an_older_stamp() {
+    let (name, a, b) = two_tabs("tabs-outbox").await;
+    // A's clock runs ahead (it saw a stamp from a device whose clock is fast); B's does not.
+    let ahead = Stamp {
+        wall_ms: system::now_ms() + 3_600_000,
+        counter: 0,
+        node: NodeId::from_random([9; 8]),
+    };
+    a.observe_tab(&ahead);
+    a.save(None, &contact("Ali", None)).await.unwrap();
+    let pushed = a.pending().await.unwrap();
+    // While A pushes, B writes: its op's stamp is older than everything A pushed.
+    b.save(None, &task("call", None)).await.unwrap();
+    let queued_by_b: Vec<Op> = b
+        .outbox()
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|op| !pushed.ops.contains(op))
+        .collect();
+    assert!(!queued_by_b.is_empty());
+    assert!(queued_by_b.iter().all(|op| op.stamp < pushed.ops[0].stamp));
+    a.acknowledge_through(&pushed, pushed.ops.last().unwrap())
+        .await
+        .unwrap();
+    assert_eq!(a.outbox().await.unwrap(), queued_by_b);
+
+    drop((a, b));
+    delete_database(&name).await;
 }

@@ -6,9 +6,16 @@
 //! ([`backoff_ms`]). Ops leave the outbox only once the server acknowledged them, and pulled ops
 //! are stored together with the cursor, so neither a closed tab nor a lost answer loses or
 //! skips anything: at worst ops are sent or received twice, which merging ignores.
+//!
+//! Tabs of one browser share one database, so only one of them, the leader, runs the loop
+//! ([`leader`]: a Web Lock held while the tab lives, taken over by a waiting tab when it
+//! closes). The others ([`SyncNews`] over a `BroadcastChannel`) ask the leader to sync
+//! after their writes and show the leader's status as their own.
 
 mod http;
+mod leader;
 
+use crate::store::TabChannel;
 use crate::workspace::{use_workspace, Workspace};
 use futures::{channel::mpsc, future, StreamExt};
 use leptos::prelude::*;
@@ -43,7 +50,7 @@ impl SyncConfig {
 }
 
 /// Why a sync attempt failed; each is shown to the user in words.
-#[derive(Clone, Debug, PartialEq, thiserror::Error)]
+#[derive(Clone, Debug, PartialEq, thiserror::Error, Serialize, Deserialize)]
 pub enum SyncError {
     #[error("the server address is not a valid URL")]
     BadUrl,
@@ -60,11 +67,46 @@ pub enum SyncError {
     #[error("the server's answer made no sense: {0}")]
     BadAnswer(String),
     #[error(transparent)]
-    Store(#[from] crate::store::StoreError),
+    Store(
+        #[from]
+        #[serde(with = "shared_store_error")]
+        crate::store::StoreError,
+    ),
+}
+
+/// A leader's storage failure as the other tabs show it: a full disk and unavailable storage
+/// keep their meaning, any other failure its description.
+mod shared_store_error {
+    use crate::store::StoreError;
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    #[derive(Serialize, Deserialize)]
+    enum Shared {
+        QuotaExceeded,
+        Unavailable(String),
+        Other(String),
+    }
+
+    pub fn serialize<S: Serializer>(error: &StoreError, serializer: S) -> Result<S::Ok, S::Error> {
+        match error {
+            StoreError::QuotaExceeded => Shared::QuotaExceeded,
+            StoreError::Unavailable(reason) => Shared::Unavailable(reason.clone()),
+            other => Shared::Other(other.to_string()),
+        }
+        .serialize(serializer)
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(deserializer: D) -> Result<StoreError, D::Error> {
+        Ok(match Shared::deserialize(deserializer)? {
+            Shared::QuotaExceeded => StoreError::QuotaExceeded,
+            Shared::Unavailable(reason) => StoreError::Unavailable(reason),
+            Shared::Other(reason) => StoreError::Browser(reason),
+        })
+    }
 }
 
 /// What the sync status indicator shows.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub enum SyncStatus {
     /// This device does not sync: its data stays on it.
     Off,
@@ -84,9 +126,36 @@ pub struct SyncEngine {
     pub status: RwSignal<SyncStatus>,
     /// Local changes not yet acknowledged by the server (record writes in the outbox).
     pub pending: RwSignal<usize>,
+    /// Whether this tab runs the loop (see [`leader`]); the others show its status.
+    pub leader: RwSignal<bool>,
+    /// Whether the stored settings have been read: until then connecting waits (a connection
+    /// made before would be overwritten by the settings read).
+    loaded: RwSignal<bool>,
     workspace: Workspace,
     wake: StoredValue<mpsc::UnboundedSender<Wake>, LocalStorage>,
+    tabs: StoredValue<TabChannel<SyncNews>, LocalStorage>,
 }
+
+/// What the tabs of one browser tell each other about sync.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "t", rename_all = "snake_case")]
+enum SyncNews {
+    /// To the leader: sync now, or (`local`) soon, since a tab wrote.
+    Wake { local: bool },
+    /// The stored sync settings changed (connected, stopped): read them again.
+    Config,
+    /// From the leader, whenever it changes: what the indicator shows.
+    Status {
+        status: SyncStatus,
+        pending: usize,
+        session: Option<SessionInfo>,
+    },
+    /// A tab that has just loaded asks the leader for its status.
+    Hello,
+}
+
+/// The channel's name (the store's channel is named after the database, "rabet").
+const SYNC_CHANNEL: &str = "rabet-sync";
 
 /// Why the loop was woken.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -98,32 +167,63 @@ enum Wake {
 }
 
 impl SyncEngine {
-    /// Creates the context and starts the background loop once the workspace has loaded.
+    /// Creates the context; once the workspace has loaded it reads the settings and, in the
+    /// tab that leads, starts the background loop.
     pub fn provide() -> SyncEngine {
         let (sender, receiver) = mpsc::unbounded();
         let workspace = use_workspace();
+        let tabs = TabChannel::new(SYNC_CHANNEL);
+        let news = tabs.listen();
         let sync = SyncEngine {
             config: RwSignal::new(None),
             session: RwSignal::new(None),
             status: RwSignal::new(SyncStatus::Off),
             pending: RwSignal::new(0),
+            leader: RwSignal::new(false),
+            loaded: RwSignal::new(false),
             workspace,
             wake: StoredValue::new_local(sender),
+            tabs: StoredValue::new_local(tabs),
         };
         provide_context(sync);
+        leptos::task::spawn_local(sync.hear(news));
+        leader::request(move || sync.leader.set(true));
+        let mut reading = false;
+        Effect::new(move |_| {
+            if workspace.is_ready() && !std::mem::replace(&mut reading, true) {
+                leptos::task::spawn_local(async move {
+                    if let Err(error) = sync.load_config().await {
+                        sync.status.set(SyncStatus::Failed(error));
+                    }
+                    sync.loaded.set(true);
+                    sync.post(&SyncNews::Hello);
+                });
+            }
+        });
         let mut receiver = Some(receiver);
         Effect::new(move |_| {
-            if workspace.is_ready() {
+            if sync.loaded.get() && sync.leader.get() {
                 if let Some(receiver) = receiver.take() {
                     leptos::task::spawn_local(sync.run(receiver));
                 }
+            }
+        });
+        // The leader tells the other tabs what its indicator shows.
+        Effect::new(move |_| {
+            let news = SyncNews::Status {
+                status: sync.status.get(),
+                pending: sync.pending.get(),
+                session: sync.session.get(),
+            };
+            if sync.leader.get() {
+                sync.post(&news);
             }
         });
         // Push soon after every local write.
         Effect::new(move |previous: Option<u64>| {
             let writes = workspace.local_writes.get();
             if previous.is_some_and(|previous| previous != writes) {
-                sync.send(Wake::LocalChange);
+                sync.wake_leader(Wake::LocalChange);
             }
             writes
         });
@@ -133,14 +233,69 @@ impl SyncEngine {
         sync
     }
 
-    /// Asks the loop to sync as soon as it can.
+    /// Whether connecting can start: the workspace and the stored settings are read.
+    pub fn is_ready(&self) -> bool {
+        self.workspace.is_ready() && self.loaded.get()
+    }
+
+    /// Asks the loop to sync as soon as it can (in the tab that leads).
     pub fn sync_now(&self) {
-        self.send(Wake::Now);
+        self.wake_leader(Wake::Now);
+    }
+
+    fn wake_leader(&self, wake: Wake) {
+        if self.leader.get_untracked() {
+            self.send(wake);
+        } else {
+            self.post(&SyncNews::Wake {
+                local: wake == Wake::LocalChange,
+            });
+        }
     }
 
     fn send(&self, wake: Wake) {
         // The loop holds the receiver for the app's lifetime, so sending cannot fail.
         let _ = self.wake.with_value(|sender| sender.unbounded_send(wake));
+    }
+
+    fn post(&self, news: &SyncNews) {
+        self.tabs.with_value(|tabs| tabs.post(news));
+    }
+
+    /// Acts on what the other tabs say.
+    async fn hear(self, mut news: mpsc::UnboundedReceiver<SyncNews>) {
+        while let Some(news) = news.next().await {
+            let leader = self.leader.get_untracked();
+            match news {
+                SyncNews::Wake { local } if leader => {
+                    self.send(if local { Wake::LocalChange } else { Wake::Now })
+                }
+                SyncNews::Config => {
+                    if let Err(error) = self.load_config().await {
+                        self.status.set(SyncStatus::Failed(error));
+                    } else if leader {
+                        // Another server or token: ask who it is again.
+                        self.session.set(None);
+                        self.send(Wake::Now);
+                    }
+                }
+                SyncNews::Status {
+                    status,
+                    pending,
+                    session,
+                } if !leader => {
+                    self.status.set(status);
+                    self.pending.set(pending);
+                    self.session.set(session);
+                }
+                SyncNews::Hello if leader => self.post(&SyncNews::Status {
+                    status: self.status.get_untracked(),
+                    pending: self.pending.get_untracked(),
+                    session: self.session.get_untracked(),
+                }),
+                _ => {}
+            }
+        }
     }
 
     /// Starts syncing with `config`, after checking that server and token work.
@@ -152,6 +307,7 @@ impl SyncEngine {
             .await?;
         self.config.set(Some(config));
         self.session.set(Some(info.clone()));
+        self.post(&SyncNews::Config);
         self.sync_now();
         Ok(info)
     }
@@ -165,13 +321,11 @@ impl SyncEngine {
         self.config.set(None);
         self.session.set(None);
         self.status.set(SyncStatus::Off);
+        self.post(&SyncNews::Config);
         Ok(())
     }
 
     async fn run(self, mut receiver: mpsc::UnboundedReceiver<Wake>) {
-        if let Err(error) = self.load_config().await {
-            self.status.set(SyncStatus::Failed(error));
-        }
         let mut failures = 0u32;
         loop {
             match self.sync_once().await {
@@ -220,11 +374,11 @@ impl SyncEngine {
         if self.session.with_untracked(Option::is_none) {
             self.session.set(Some(http::session(&config).await?));
         }
-        let outbox = store.outbox().await?;
-        for batch in push_batches(&outbox, MAX_PUSH_OPS, MAX_PUSH_BYTES) {
+        let outbox = store.pending().await?;
+        for batch in push_batches(&outbox.ops, MAX_PUSH_OPS, MAX_PUSH_BYTES) {
             http::push(&config, batch.to_vec()).await?;
             if let Some(last) = batch.last() {
-                store.acknowledge_through(last).await?;
+                store.acknowledge_through(&outbox, last).await?;
             }
         }
         self.pending.set(store.outbox_len().await?);

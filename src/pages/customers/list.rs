@@ -297,7 +297,8 @@ fn PeopleList() -> impl IntoView {
             }
             empty=Signal::derive(move || empty_message(workspace.contacts.with(Collection::is_empty), Msg::EmptyContacts))
             row=move |id: Id| {
-                let contact = workspace.contacts.with_untracked(|c| c.get(&id).cloned());
+                // Tracked: a contact changed here or in another tab shows at once.
+                let contact = workspace.contacts.with(|c| c.get(&id).cloned());
                 contact.map(|contact| {
                     let company = contact
                         .company_id
@@ -415,7 +416,8 @@ fn CompanyList() -> impl IntoView {
             }
             empty=Signal::derive(move || empty_message(workspace.companies.with(Collection::is_empty), Msg::EmptyCompanies))
             row=move |id: Id| {
-                let company = workspace.companies.with_untracked(|c| c.get(&id).cloned());
+                // Tracked: a company changed here or in another tab shows at once.
+                let company = workspace.companies.with(|c| c.get(&id).cloned());
                 company.map(|company| {
                     let count = people.with_untracked(|p| p.get(&company.id).copied().unwrap_or(0));
                     view! { <CompanyRow company=company people=count /> }
@@ -500,7 +502,9 @@ where
                             aria-setsize=move || len.get().to_string()
                             aria-posinset=(at + 1).to_string()
                         >
-                            {row(id)}
+                            // Drawn again when the record it shows changes (the key is its
+                            // place and id, not its contents).
+                            {move || row(id.clone())}
                         </li>
                     </For>
                 </ul>
