@@ -29,6 +29,10 @@ use std::{
 
 static MIGRATOR: Migrator = sqlx::migrate!("./migrations");
 
+/// Rows of one statement recording records' creators (two parameters each, within the
+/// limits of both SQLite and PostgreSQL).
+const CREATORS_PER_STATEMENT: usize = 250;
+
 /// File name of the embedded database inside `--data-dir`.
 pub const SQLITE_FILE: &str = "rabet.db";
 
@@ -652,6 +656,7 @@ impl Storage for SqlStorage {
         }
         let mut stored: i64 = 0;
         let mut seen = HashSet::new();
+        let mut written = Vec::new();
         for op in ops {
             let inserted = sqlx::query(
                 "INSERT INTO ops (workspace, seq, op_id, body, stamp, author) \
@@ -670,17 +675,27 @@ impl Storage for SqlStorage {
             stored += new;
             // The first new op on a record names its creator; later ones leave it.
             if new > 0 && seen.insert((op.entity, op.record.as_str())) {
-                sqlx::query(
-                    "INSERT INTO creators (workspace, entity, record, author) \
-                     VALUES ($1, $2, $3, $4) ON CONFLICT (workspace, entity, record) DO NOTHING",
-                )
-                .bind(workspace)
-                .bind(op.entity)
-                .bind(&op.record)
-                .bind(author)
-                .execute(&mut *tx)
-                .await?;
+                written.push((op.entity, op.record.as_str()));
             }
+        }
+        // Records this push wrote, in statements of many rows (fewer round trips); a record
+        // that has a creator keeps it.
+        for chunk in written.chunks(CREATORS_PER_STATEMENT) {
+            let mut sql =
+                String::from("INSERT INTO creators (workspace, entity, record, author) VALUES ");
+            for row in 0..chunk.len() {
+                let at = 3 + row * 2;
+                if row > 0 {
+                    sql.push(',');
+                }
+                sql.push_str(&format!("($1, ${at}, ${}, $2)", at + 1));
+            }
+            sql.push_str(" ON CONFLICT (workspace, entity, record) DO NOTHING");
+            let mut query = sqlx::query(&sql).bind(workspace).bind(author);
+            for (entity, record) in chunk {
+                query = query.bind(*entity).bind(*record);
+            }
+            query.execute(&mut *tx).await?;
         }
         let latest = if stored > 0 {
             sqlx::query_scalar("UPDATE workspaces SET seq = seq + $2 WHERE id = $1 RETURNING seq")

@@ -376,6 +376,23 @@ async fn a_refused_push_stores_nothing_and_names_the_op(backend: Backend) {
     assert_eq!(vida.pull_authored(0).await.ops.len() as u64, latest);
     // An empty push changes nothing, so even a viewer's is answered.
     assert_eq!(vida.push(&[]).await.unwrap().stored, 0);
+
+    // Creators of a push of many records (recorded many rows per statement) are all known.
+    let many: Vec<Id> = (0..600u16)
+        .map(|n| Id::v7(2, [5, (n >> 8) as u8, n as u8, 0, 0, 0, 0, 0, 0, 1]))
+        .collect();
+    let ops: Vec<Op> = many
+        .iter()
+        .map(|id| mani.edit(EntityKind::Deal, id, "d"))
+        .collect();
+    assert_eq!(mani.push(&ops).await.unwrap().stored, 600);
+    let mut omid = setup.join("Omid", Role::Member, 4).await;
+    for id in [&many[0], &many[299], &many[599]] {
+        let op = omid.delete(EntityKind::Deal, id);
+        assert_eq!(omid.push(&[op]).await.unwrap_err().0, StatusCode::FORBIDDEN);
+        let op = mani.delete(EntityKind::Deal, id);
+        mani.push(&[op]).await.unwrap();
+    }
 }
 
 async fn authors_are_stamped_by_the_server_and_cannot_be_forged(backend: Backend) {
