@@ -69,8 +69,7 @@ fn new_token() -> (String, String) {
     (token, hash)
 }
 
-/// Issues a token to the member named `member`, with the default role if new: admin for a
-/// workspace's first member, member for the others.
+/// Issues a token to the member named `member`, an admin if new (see `Storage::add_token`).
 pub async fn issue_token(
     storage: &dyn Storage,
     workspace: &str,

@@ -54,8 +54,8 @@ enum TokenCommand {
         /// another token (device) of that member.
         #[arg(long)]
         member: String,
-        /// admin, member or viewer. A new member without one is an admin when first in the
-        /// workspace, a member otherwise; given for an existing member, it changes their role.
+        /// admin, member or viewer. A new member without one is an admin (the app does not yet
+        /// adapt to narrower roles); given for an existing member, it changes their role.
         #[arg(long, value_parser = parse_role)]
         role: Option<Role>,
         /// Where the app is hosted: prints an invite link that connects it.

@@ -447,27 +447,18 @@ impl Storage for SqlStorage {
                 record
             }
             None => {
-                // Locks the workspace row, so two first members cannot both become admins
-                // by default.
-                let exists: Option<i64> = sqlx::query_scalar(
-                    "UPDATE workspaces SET seq = seq WHERE id = $1 RETURNING seq",
-                )
-                .bind(workspace)
-                .fetch_optional(&mut *tx)
-                .await?;
+                let exists: Option<i64> =
+                    sqlx::query_scalar("SELECT seq FROM workspaces WHERE id = $1")
+                        .bind(workspace)
+                        .fetch_optional(&mut *tx)
+                        .await?;
                 if exists.is_none() {
                     return Err(StorageError::NoSuchWorkspace(workspace.to_owned()));
                 }
-                let members: i64 =
-                    sqlx::query_scalar("SELECT COUNT(*) FROM members WHERE workspace = $1")
-                        .bind(workspace)
-                        .fetch_one(&mut *tx)
-                        .await?;
-                let role = role.unwrap_or(if members == 0 {
-                    Role::Admin
-                } else {
-                    Role::Member
-                });
+                // Admin unless told: the app does not yet hide what a member or viewer may not
+                // do (its default pipeline alone would be refused), so a narrower role is
+                // given only on purpose, with --role or from the team endpoints.
+                let role = role.unwrap_or(Role::Admin);
                 let record = MemberRecord {
                     id: token_id(token_hash).to_owned(),
                     workspace: workspace.to_owned(),

@@ -92,7 +92,7 @@ fn the_cli_creates_workspaces_and_issues_lists_and_revokes_tokens() {
     // The workspace's first member is its admin; the member's id is their first token's.
     assert_eq!(line, &format!("{id}\tactive\tSara\tadmin\t{id}"));
 
-    // A later one is a member unless told; a role is given by name and changed by id.
+    // A later one is an admin too unless told; a role is given by name and changed by id.
     let issue = |member: &str, extra: &[&str]| {
         let mut args = vec![
             "token",
@@ -117,12 +117,12 @@ fn the_cli_creates_workspaces_and_issues_lists_and_revokes_tokens() {
         .collect();
     assert_eq!(
         roles,
-        [("Sara", "admin"), ("Ali", "member"), ("Vida", "viewer")]
+        [("Sara", "admin"), ("Ali", "admin"), ("Vida", "viewer")]
     );
     let ali_id = listed[1].split('\t').next().unwrap();
     assert_eq!(
-        run(&database, &["token", "role", ali_id, "admin"]),
-        [format!("{ali_id}\tadmin\tAli")]
+        run(&database, &["token", "role", ali_id, "member"]),
+        [format!("{ali_id}\tmember\tAli")]
     );
     let bad = rabet_server(&database)
         .args(["token", "role", ali_id, "owner"])

@@ -459,13 +459,19 @@ async fn the_session_and_the_team_are_told(backend: Backend) {
     let Some(setup) = Setup::new(backend).await else {
         return;
     };
-    // The first member issued without a role is the workspace's admin, later ones members.
+    // A member issued without a role is an admin; a narrower role is given on purpose.
     let first = admin::issue_token(&*setup.server.storage, &setup.workspace, "Sara")
         .await
         .unwrap();
-    let second = admin::issue_token(&*setup.server.storage, &setup.workspace, "Omid")
-        .await
-        .unwrap();
+    let second = admin::issue_token_as(
+        &*setup.server.storage,
+        &setup.workspace,
+        "Omid",
+        Some(Role::Member),
+        false,
+    )
+    .await
+    .unwrap();
     assert_eq!(
         (first.member.role, second.member.role),
         (Role::Admin, Role::Member)
