@@ -4,7 +4,7 @@
 use super::{batch::MessageBatch, classes_text, form::SegmentForm, member_positions, SegmentKey};
 use crate::{
     download::{file_saver, vcards_text, VCARD_MIME},
-    i18n::{source_msg, stage_msg, use_locale, Locale, Msg},
+    i18n::{source_msg, stage_msg, use_locale, Counted, Locale, Msg},
     local_time::{now_ms, use_calendar},
     ui::{
         editing::delete_with_undo,
@@ -260,7 +260,7 @@ fn SegmentPage(shown: Shown) -> impl IntoView {
         </Show>
         <section class="segment-members" aria-labelledby="members-title">
             <h2 id="members-title">
-                {move || locale.fill(Msg::MembersCount, &[("count", &locale.number(total()))])}
+                {move || locale.count(Counted::Members, total())}
             </h2>
             <Show when=move || !members.with(Vec::is_empty)
                 fallback=move || view! { <p class="empty">{move || locale.t(Msg::NoMembers)}</p> }>
