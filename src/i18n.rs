@@ -846,6 +846,7 @@ messages! {
     BoardSummary => "{deals} · {total} · weighted {weighted}", "{deals} · {total} · وزنی {weighted}";
     FieldProblem => "{field}: {problem}", "{field}: {problem}";
     LabelledField => "{field} ({label})", "{field} ({label})";
+    DocumentTitle => "{kind} {number}", "{kind} {number}";
     RemoveNamed => "Remove {name}", "حذف {name}";
     StatusBecause => "{status}: {reason}", "{status}: {reason}";
     CsatSummary => "{mean} · {ratings}", "{mean} · {ratings}";

@@ -59,3 +59,17 @@ pub fn party_text(deal: &Deal) -> String {
         .collect::<Vec<_>>()
         .join(" · ")
 }
+
+/// A phone number in the reader's digits, left to right and isolated from the text around it.
+#[component]
+pub fn PhoneNumber(number: String) -> impl IntoView {
+    let locale = use_locale();
+    view! { <bdi class="phone" dir="ltr">{move || locale.lang().localize_digits(&number)}</bdi> }
+}
+
+/// A phone number linked with `tel:` (the number as stored), shown as [`PhoneNumber`] does.
+#[component]
+pub fn PhoneLink(number: String) -> impl IntoView {
+    let href = format!("tel:{number}");
+    view! { <a href=href dir="ltr"><PhoneNumber number=number /></a> }
+}

@@ -22,7 +22,8 @@ use crate::{
     },
     ui::{
         editing::delete_with_undo,
-        labels::{document_title, invoice_status_msg, ticket_status_msg},
+        format::PhoneLink,
+        labels::{invoice_status_msg, ticket_status_msg, DocumentTitle},
         parties::parties_of,
         PageHeader,
     },
@@ -195,17 +196,14 @@ fn ContactPage(contact: Contact) -> impl IntoView {
     let phones = contact
         .phones
         .iter()
-        .map(|p| {
-            let href = format!("tel:{}", p.number);
-            view! { <li><a href=href dir="ltr">{p.number.clone()}</a></li> }
-        })
+        .map(|p| view! { <li><PhoneLink number=p.number.clone() /></li> })
         .collect_view();
     let emails = contact
         .emails
         .iter()
         .map(|e| {
             let href = format!("mailto:{}", e.address);
-            view! { <li><a href=href dir="ltr">{e.address.clone()}</a></li> }
+            view! { <li><a href=href dir="ltr"><bdi dir="ltr" data-user="">{e.address.clone()}</bdi></a></li> }
         })
         .collect_view();
     let whatsapp = (!contact.whatsapp.is_empty()).then(|| {
@@ -511,11 +509,11 @@ fn StillOpen(profile: Memo<Profile>, dialog: RwSignal<Option<Dialog>>) -> impl I
 fn OpenDocument(invoice: Invoice) -> impl IntoView {
     let locale = use_locale();
     let calendar = use_calendar();
-    let title = document_title(locale, &invoice);
+    let (kind, number) = (invoice.kind, invoice.number.clone());
     let (total, status, due) = (invoice.total(), invoice.status, invoice.due_date);
     view! {
         <li>
-            <A href=format!("/invoices/{}", invoice.id)>{title}</A>
+            <A href=format!("/invoices/{}", invoice.id)><DocumentTitle kind=kind number=number /></A>
             " "
             <span class="amount">{move || format_money(total, locale.lang())}</span>
             " "

@@ -6,7 +6,7 @@ use crate::{
     download::{file_saver, vcards_text, VCARD_MIME},
     i18n::{source_msg, stage_msg, use_locale, Msg},
     ui::widgets::{Filter, SearchBox},
-    ui::PageHeader,
+    ui::{format::PhoneNumber, PageHeader},
     workspace::{use_workspace, Collection, LoadState},
 };
 use leptos::{either::Either, prelude::*};
@@ -343,8 +343,8 @@ fn ContactRow(contact: Contact, company: String) -> impl IntoView {
                 <bdi class="row-sub">{company}</bdi>
             </span>
             <span class="row-contact">
-                <bdi dir="ltr">{phone}</bdi>
-                <bdi class="row-sub">{email}</bdi>
+                <PhoneNumber number=phone />
+                <bdi class="row-sub" dir="ltr" data-user="">{email}</bdi>
             </span>
             <span class="row-meta">
                 <span class=format!("badge stage-{}", stage.as_str())>{move || locale.t(stage_msg(stage))}</span>

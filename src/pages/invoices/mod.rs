@@ -10,7 +10,7 @@ use crate::{
     local_time::{local_day, now_ms, use_calendar},
     records::invoice::{new_invoice, InvoiceForm},
     ui::{
-        labels::{document_title, invoice_status_msg},
+        labels::{invoice_status_msg, DocumentTitle},
         parties::{customer_name, customer_of},
         widgets::{Filter, SearchBox, ShowNext},
         PageHeader,
@@ -185,12 +185,12 @@ fn InvoiceRow(invoice: Invoice) -> impl IntoView {
     let status = invoice.status;
     let total = invoice.total();
     let (issued, due) = (invoice.issue_date, invoice.due_date);
-    let title = document_title(locale, &invoice);
+    let (kind, number) = (invoice.kind, invoice.number.clone());
     view! {
         <li class="record-row">
             <A href=format!("/invoices/{}", invoice.id) attr:class="row-link">
                 <span class="row-main">
-                    <bdi class="row-title">{title}</bdi>
+                    <span class="row-title"><DocumentTitle kind=kind number=number /></span>
                     <bdi class="row-sub">{customer}</bdi>
                 </span>
                 <span class="row-sub">

@@ -4,6 +4,7 @@
 use crate::{
     i18n::{use_locale, Msg},
     local_time::{now_ms, use_calendar, DayField, DayText},
+    records::pipeline::shown_pipeline,
     ui::parties::parties_of,
     ui::widgets::{FormDialog, TextField},
     ui::{draft::Draft, editing::remembered_member},
@@ -26,6 +27,7 @@ fn default_pipeline() -> Option<Pipeline> {
         chosen
             .and_then(|id| pipelines.get(&id).cloned())
             .or_else(|| pipelines.iter().next().cloned())
+            .map(|p| shown_pipeline(p, use_locale()))
     })
 }
 

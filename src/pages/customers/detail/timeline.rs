@@ -110,7 +110,7 @@ fn stage_name(id: &Id) -> Option<String> {
     use_workspace().pipelines.with_untracked(|pipelines| {
         pipelines
             .iter()
-            .find_map(|p| p.stage(id).map(|s| s.name.clone()))
+            .find_map(|p| p.stage(id).map(|s| use_locale().given_name(&s.name)))
     })
 }
 
