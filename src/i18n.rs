@@ -192,6 +192,7 @@ counted! {
     RestoreDone(count) => ["Restored {count} record.", "Restored {count} records."], ["{count} رکورد بازگردانی شد.", "{count} رکورد بازگردانی شد."];
     Ratings(count) => ["{count} rating", "{count} ratings"], ["{count} امتیاز", "{count} امتیاز"];
     LostInDeals(count) => ["On {count} lost deal", "On {count} lost deals"], ["در {count} معاملهٔ ناموفق", "در {count} معاملهٔ ناموفق"];
+    People(count) => ["{count} person", "{count} people"], ["{count} نفر", "{count} نفر"];
     Members(count) => ["{count} contact", "{count} contacts"], ["{count} مخاطب", "{count} مخاطب"];
     ContactsMatch(count) => ["{count} contact matches.", "{count} contacts match."], ["{count} مخاطب با این شرط‌ها جور است.", "{count} مخاطب با این شرط‌ها جور است."];
     SampleDone(count) => ["Sample workspace loaded: {count} record.", "Sample workspace loaded: {count} records."], ["فضای کار نمونه بارگذاری شد: {count} رکورد.", "فضای کار نمونه بارگذاری شد: {count} رکورد."];
@@ -845,8 +846,13 @@ messages! {
     RejectExtraFields => "{row}, but {file}", "{row}، اما {file}";
     BoardSummary => "{deals} · {total} · weighted {weighted}", "{deals} · {total} · وزنی {weighted}";
     FieldProblem => "{field}: {problem}", "{field}: {problem}";
+    // (FieldProblem also writes "label: value" lines.)
     LabelledField => "{field} ({label})", "{field} ({label})";
     DocumentTitle => "{kind} {number}", "{kind} {number}";
+    MarkDoneNamed => "Mark done: {name}", "انجام شد: {name}";
+    ChangeNamed => "Change: {name}", "تغییر: {name}";
+    NumberedLabel => "{label} {number}", "{label} {number}";
+    AddressLineCity => "{line}, {city}", "{line}، {city}";
     RemoveNamed => "Remove {name}", "حذف {name}";
     StatusBecause => "{status}: {reason}", "{status}: {reason}";
     CsatSummary => "{mean} · {ratings}", "{mean} · {ratings}";

@@ -242,16 +242,17 @@ fn ContactPage(contact: Contact) -> impl IntoView {
         };
         view! { <button type="button" class="button" on:click=save>{move || locale.t(Msg::ExportVcard)}</button> }
     };
-    let address = [contact.address.line.as_str(), contact.address.city.as_str()]
-        .into_iter()
-        .filter(|s| !s.is_empty())
-        .collect::<Vec<_>>()
-        .join("، ");
+    let (line, city) = (contact.address.line.clone(), contact.address.city.clone());
+    let address = move || match (line.is_empty(), city.is_empty()) {
+        (false, false) => locale.fill(Msg::AddressLineCity, &[("line", &line), ("city", &city)]),
+        (false, true) => line.clone(),
+        _ => city.clone(),
+    };
     let source = contact.source;
     let has = (
         !contact.phones.is_empty(),
         !contact.emails.is_empty(),
-        !address.is_empty(),
+        !(contact.address.line.is_empty() && contact.address.city.is_empty()),
         !contact.notes.is_empty(),
     );
     let job_title = contact.job_title.clone();
@@ -264,7 +265,7 @@ fn ContactPage(contact: Contact) -> impl IntoView {
         >
             <p class="page-intro">
                 <span class=format!("badge stage-{}", stage.as_str())>{move || locale.t(stage_msg(stage))}</span>
-                {job_title}
+                <bdi data-user="">{job_title}</bdi>
                 {company.map(|(id, company)| view! { " · " <A href=format!("/customers/{id}")>{company}</A> })}
             </p>
             {header_meta}
@@ -276,8 +277,8 @@ fn ContactPage(contact: Contact) -> impl IntoView {
                     {detail(Msg::Phones, view! { <ul class="plain">{phones}</ul> }, has.0)}
                     {detail(Msg::Emails, view! { <ul class="plain">{emails}</ul> }, has.1)}
                     {detail(Msg::LeadSource, move || source.map(|s| locale.t(source_msg(s))), source.is_some())}
-                    {detail(Msg::Address, address.clone(), has.2)}
-                    {detail(Msg::Notes, view! { <p class="notes">{notes}</p> }, has.3)}
+                    {detail(Msg::Address, view! { <bdi data-user="">{address}</bdi> }, has.2)}
+                    {detail(Msg::Notes, view! { <p class="notes" data-user="">{notes}</p> }, has.3)}
                 </dl>
             </section>
         </ProfileBody>

@@ -4,7 +4,7 @@
 use super::form::{CompanyForm, ContactForm};
 use crate::{
     download::{file_saver, vcards_text, VCARD_MIME},
-    i18n::{source_msg, stage_msg, use_locale, Msg},
+    i18n::{source_msg, stage_msg, use_locale, Counted, Msg},
     ui::widgets::{Filter, SearchBox},
     ui::{format::PhoneNumber, PageHeader},
     workspace::{use_workspace, Collection, LoadState},
@@ -423,11 +423,11 @@ fn CompanyRow(company: Company, people: usize) -> impl IntoView {
                 <bdi class="row-sub">{company.industry.clone()}</bdi>
             </span>
             <span class="row-contact">
-                <bdi dir="ltr">{phone}</bdi>
-                <bdi class="row-sub">{company.website.clone()}</bdi>
+                <PhoneNumber number=phone />
+                <bdi class="row-sub" dir="ltr" data-user="">{company.website.clone()}</bdi>
             </span>
             <span class="row-meta">
-                <span class="badge">{move || format!("{} · {}", locale.number(people), locale.t(Msg::People))}</span>
+                <span class="badge">{move || locale.count(Counted::People, people)}</span>
             </span>
         </A>
     }

@@ -250,7 +250,7 @@ fn InvoicePage(invoice: Invoice) -> impl IntoView {
                 })}
                 {(invoice.tax_rate_bp != 0).then(|| view! {
                     <div>
-                        <dt>{move || format!("{} ({})", locale.t(Msg::TotalsTax), rate(invoice.tax_rate_bp))}</dt>
+                        <dt>{move || locale.fill(Msg::LabelledField, &[("field", locale.t(Msg::TotalsTax)), ("label", &rate(invoice.tax_rate_bp))])}</dt>
                         <dd>{move || money(totals.tax_minor)}</dd>
                     </div>
                 })}

@@ -55,7 +55,12 @@ fn criteria(
             .collect::<Vec<_>>()
             .join(", ")
     };
-    let line = |label: Msg, value: String| format!("{}: {value}", locale.t(label));
+    let line = |label: Msg, value: String| {
+        locale.fill(
+            Msg::FieldProblem,
+            &[("field", locale.t(label)), ("problem", &value)],
+        )
+    };
     let day = |day| format_day(day, calendar, lang);
     let mut lines = Vec::new();
     if !filter.tags.is_empty() {

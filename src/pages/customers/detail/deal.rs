@@ -99,7 +99,7 @@ pub fn QuickDealForm(customer: RecordRef, on_done: Callback<()>) -> impl IntoVie
             <div class="form-grid">
                 <div class="field">
                     <label class="field-label" for="deal-value">
-                        {move || format!("{} ({})", locale.t(Msg::DealValue), currency.label(locale.lang()))}
+                        {move || locale.fill(Msg::LabelledField, &[("field", locale.t(Msg::DealValue)), ("label", currency.label(locale.lang()))])}
                     </label>
                     <input id="deal-value" type="text" inputmode="decimal"
                         placeholder=move || format_decimal(0, currency.minor_digits(), locale.lang())
