@@ -148,3 +148,15 @@ test("counts take their plural form and names Rabet gave follow the language", a
   // No "1 days" anywhere on the board.
   await expect(page.locator("main")).not.toContainText(/\b1 days\b|\b1 open deals\b|\b1 deals\b/);
 });
+
+test("a file that cannot be read is explained in Persian, the technical detail folded away", async ({ app }) => {
+  const page = app.page;
+  await app.setLanguage("fa");
+  await page.goto("/customers/import");
+  await page.locator('main input[type="file"]').setInputFiles({ name: "broken.csv", mimeType: "text/csv", buffer: Buffer.from('name,phone\n"Ali,0912\n') });
+  const alert = page.getByRole("alert").filter({ has: page.locator("details") });
+  await expect(alert.locator("p")).toHaveText("خانه‌ای که در سطر ۲ با گیومه شروع شده هرگز بسته نمی‌شود. گیومه‌های آن سطر را بررسی کنید.".replace("۲", "\u2068۲\u2069"));
+  await expect(alert.locator("details code")).not.toBeVisible();
+  await alert.getByText("جزئیات فنی").click();
+  await expect(alert.locator("details code")).toHaveText("line 2: a quoted field starting here is never closed");
+});
