@@ -899,9 +899,10 @@ impl Locale {
         msg.text(self.lang())
     }
 
-    /// The text of `msg` with each `{name}` replaced by its value. In right-to-left text each
-    /// value is bidi-isolated (FSI … PDI, what `<bdi>` does), so a number, an id or a name in
-    /// the other direction keeps its own order: "فاکتور 2026-1512" never reads "1512-2026".
+    /// The text of `msg` with each `{name}` replaced by its value. In right-to-left text a
+    /// value with Latin letters or digits is bidi-isolated (FSI … PDI, what `<bdi>` does), so
+    /// a number, an id or a name in the other direction keeps its own order: "فاکتور
+    /// 2026-1512" never reads "1512-2026".
     pub fn fill(&self, msg: Msg, values: &[(&str, &str)]) -> String {
         fill_in(self.t(msg), values, self.lang())
     }
@@ -1199,12 +1200,14 @@ pub fn email_label_msg(label: EmailLabel) -> Msg {
     }
 }
 
-/// `template` with each `{name}` replaced by its value, isolated in right-to-left text.
+/// `template` with each `{name}` replaced by its value, isolated in right-to-left text when it
+/// holds Latin letters or digits (an id, a number as typed, an e-mail, an English name): those
+/// are what the bidi algorithm would reorder with the words around them.
 fn fill_in(template: &str, values: &[(&str, &str)], lang: Lang) -> String {
     values
         .iter()
         .fold(template.to_owned(), |text, (name, value)| {
-            let value = if lang.dir() == "rtl" {
+            let value = if lang.dir() == "rtl" && value.chars().any(|c| c.is_ascii_alphanumeric()) {
                 format!("\u{2068}{value}\u{2069}")
             } else {
                 (*value).to_owned()
