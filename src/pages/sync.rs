@@ -2,9 +2,10 @@
 //! opens, and the status indicator the shell always shows.
 
 use crate::{
-    i18n::{store_error_msg, use_locale, Locale, Msg},
+    i18n::{store_error_msg, use_locale, Locale, Msg, Worded},
     icons::Icon,
     sync::{use_sync, SyncConfig, SyncError, SyncStatus},
+    ui::widgets::FailureText,
 };
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
@@ -51,7 +52,7 @@ fn ConnectForm() -> impl IntoView {
     };
     let failure = move || {
         connect.value().get().and_then(Result::err).map(|error| {
-            view! { <p class="field-error" role="alert">{sync_error_text(locale, &error)}</p> }
+            view! { <FailureText failure=Signal::stored(Some(sync_failure(locale, &error))) /> }
         })
     };
     view! {
@@ -97,7 +98,7 @@ fn Connected(config: SyncConfig) -> impl IntoView {
     };
     let failure = move || {
         stop.value().get().and_then(Result::err).map(|error| {
-            view! { <p class="field-error" role="alert">{sync_error_text(locale, &error)}</p> }
+            view! { <FailureText failure=Signal::stored(Some(sync_failure(locale, &error))) /> }
         })
     };
     view! {
@@ -140,7 +141,7 @@ pub fn Join() -> impl IntoView {
             let server = config.server.clone();
             let failure = move || {
                 join.value().get().and_then(Result::err).map(|error| {
-                    view! { <p class="field-error" role="alert">{sync_error_text(locale, &error)}</p> }
+                    view! { <FailureText failure=Signal::stored(Some(sync_failure(locale, &error))) /> }
                 })
             };
             view! {
@@ -219,18 +220,25 @@ pub fn SyncIndicator() -> impl IntoView {
 }
 
 fn sync_error_text(locale: Locale, error: &SyncError) -> String {
+    sync_failure(locale, error).text
+}
+
+/// A sync failure in words; what the server said, in its own words, as the detail.
+fn sync_failure(locale: Locale, error: &SyncError) -> Worded {
     let msg = match error {
         SyncError::BadUrl => Msg::SyncErrBadUrl,
         SyncError::Unreachable => Msg::SyncErrUnreachable,
         SyncError::Unauthorized => Msg::SyncErrUnauthorized,
         SyncError::RateLimited => Msg::SyncErrRateLimited,
         SyncError::Refused { reason, .. } | SyncError::Server { reason, .. } => {
-            return locale.fill(Msg::SyncErrServer, &[("reason", reason)]);
+            return Worded::with_detail(locale.t(Msg::SyncErrServer), reason.clone());
         }
-        SyncError::BadAnswer(_) => Msg::SyncErrBadAnswer,
+        SyncError::BadAnswer(detail) => {
+            return Worded::with_detail(locale.t(Msg::SyncErrBadAnswer), detail.clone());
+        }
         SyncError::Store(error) => store_error_msg(error),
     };
-    locale.t(msg).to_owned()
+    Worded::plain(locale.t(msg))
 }
 
 /// A workspace's name, or its id from a server that sends no name.

@@ -1,7 +1,7 @@
 //! The sales pipeline and lost reasons a new workspace starts with, in the user's language.
 
 use crate::{
-    i18n::{store_error_msg, use_locale, Msg},
+    i18n::{store_error_msg, use_locale, Locale, Msg},
     notice::{use_notices, Notice},
     workspace::{use_workspace, Collection},
 };
@@ -90,4 +90,28 @@ pub fn ensure_default_pipeline() {
             }
         });
     });
+}
+
+/// `pipeline` as the reader sees it: the default pipeline's name and its stages' names, while
+/// still the ones Rabet gave (in either language), in the current language; a name a user
+/// gave is kept. Only shown, never saved: a language switch writes nothing.
+pub fn shown_pipeline(mut pipeline: Pipeline, locale: Locale) -> Pipeline {
+    if *pipeline.id.as_str() == *DEFAULT_PIPELINE_ID {
+        pipeline.name = locale.given_name(&pipeline.name);
+        for stage in &mut pipeline.stages {
+            if stage.id.as_str().starts_with(DEFAULT_STAGE_ID_PREFIX) {
+                stage.name = locale.given_name(&stage.name);
+            }
+        }
+    }
+    pipeline
+}
+
+/// A pipeline's name as the reader sees it (see [`shown_pipeline`]).
+pub fn shown_pipeline_name(pipeline: &Pipeline, locale: Locale) -> String {
+    if *pipeline.id.as_str() == *DEFAULT_PIPELINE_ID {
+        locale.given_name(&pipeline.name)
+    } else {
+        pipeline.name.clone()
+    }
 }

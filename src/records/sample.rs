@@ -3,7 +3,7 @@
 
 use super::pipeline::default_pipeline;
 use crate::{
-    i18n::{store_error_msg, use_locale, Msg},
+    i18n::{store_error_msg, use_locale, Counted, Msg},
     local_time::{local_day, now_ms},
     store::StoreError,
     workspace::{use_workspace, Collection, Ids, Listed, Workspace},
@@ -241,7 +241,7 @@ pub fn SampleLoader(
             .into_any(),
         ),
         Loading::Done(count) => Some(
-            view! { <span>{locale.fill(Msg::SampleDone, &[("count", &locale.number(count))])}</span> }
+            view! { <span>{locale.count(Counted::SampleDone, count)}</span> }
                 .into_any(),
         ),
     }

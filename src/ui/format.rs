@@ -1,7 +1,7 @@
 //! How the app writes amounts, days, counts and parties in the reader's language and calendar.
 
 use crate::{
-    i18n::{use_locale, Msg},
+    i18n::{use_locale, Counted},
     local_time::use_calendar,
     workspace::use_workspace,
 };
@@ -37,13 +37,7 @@ pub fn money_text(minor: i64, currency: Currency) -> String {
 
 /// "1 deal", "5 deals" in the reader's digits.
 pub fn deal_count_text(count: usize) -> String {
-    let locale = use_locale();
-    let msg = if count == 1 {
-        Msg::DealCountOne
-    } else {
-        Msg::DealCount
-    };
-    locale.fill(msg, &[("count", &locale.number(count))])
+    use_locale().count(Counted::Deals, count)
 }
 
 /// "Company · Contact", whichever the deal has.
@@ -64,4 +58,18 @@ pub fn party_text(deal: &Deal) -> String {
         .flatten()
         .collect::<Vec<_>>()
         .join(" · ")
+}
+
+/// A phone number in the reader's digits, left to right and isolated from the text around it.
+#[component]
+pub fn PhoneNumber(number: String) -> impl IntoView {
+    let locale = use_locale();
+    view! { <bdi class="phone" dir="ltr">{move || locale.lang().localize_digits(&number)}</bdi> }
+}
+
+/// A phone number linked with `tel:` (the number as stored), shown as [`PhoneNumber`] does.
+#[component]
+pub fn PhoneLink(number: String) -> impl IntoView {
+    let href = format!("tel:{number}");
+    view! { <a href=href dir="ltr"><PhoneNumber number=number /></a> }
 }

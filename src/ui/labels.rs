@@ -1,7 +1,8 @@
 //! The words for stored choices (interactions, tickets, invoices, deals, RFM classes and
 //! segments) and the titles made of them.
 
-use crate::i18n::{Locale, Msg};
+use crate::i18n::{use_locale, Locale, Msg};
+use leptos::prelude::*;
 use rabet_domain::{
     model::{
         ActivityKind, Channel, DealStatus, Direction, Invoice, InvoiceKind, InvoiceStatus,
@@ -165,11 +166,28 @@ pub fn rfm_segment_msg(segment: RfmSegment) -> Msg {
     }
 }
 
-/// "Invoice INV-0001", "Quote Q-0003".
+/// "Invoice INV-0001", "Quote Q-0003": composed when shown, from the kind in the reader's
+/// language and the number as it was given (isolated in right-to-left text).
 pub fn document_title(locale: Locale, invoice: &Invoice) -> String {
-    format!(
-        "{} {}",
-        locale.t(invoice_kind_msg(invoice.kind)),
-        invoice.number
+    locale.fill(
+        Msg::DocumentTitle,
+        &[
+            ("kind", locale.t(invoice_kind_msg(invoice.kind))),
+            ("number", &invoice.number),
+        ],
     )
+}
+
+/// A document's title in a view: the kind follows the language; the number, as the user gave
+/// it, is isolated and marked as the user's (`data-user`).
+#[component]
+pub fn DocumentTitle(kind: InvoiceKind, number: String) -> impl IntoView {
+    let locale = use_locale();
+    view! {
+        <span class="doc-title">
+            {move || locale.t(invoice_kind_msg(kind))}
+            " "
+            <bdi class="doc-number" data-user="">{number}</bdi>
+        </span>
+    }
 }

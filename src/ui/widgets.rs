@@ -2,7 +2,7 @@
 //! and the modal dialog forms live in.
 
 use super::field_error::FieldError;
-use crate::i18n::{use_locale, Msg};
+use crate::i18n::{use_locale, Msg, Worded};
 use leptos::{html, prelude::*};
 use rabet_domain::id::Id;
 
@@ -235,5 +235,26 @@ pub fn ShowNext(
                 {move || locale.fill(Msg::ShowMore, &[("count", &locale.number(step.min(hidden())))])}
             </button>
         </Show>
+    }
+}
+
+/// A failure in words, with its technical detail (if any) folded under "Details".
+#[component]
+pub fn FailureText(#[prop(into)] failure: Signal<Option<Worded>>) -> impl IntoView {
+    let locale = use_locale();
+    move || {
+        failure.get().map(|failure| {
+            view! {
+                <div class="form-failure" role="alert">
+                    <p>{failure.text}</p>
+                    {failure.detail.map(|detail| view! {
+                        <details class="failure-details">
+                            <summary>{move || locale.t(Msg::DetailsToggle)}</summary>
+                            <code dir="ltr">{detail}</code>
+                        </details>
+                    })}
+                </div>
+            }
+        })
     }
 }

@@ -40,5 +40,9 @@ test("a file that is not a backup is refused with a reason", async ({ app }) => 
   await app.page.goto("/settings");
   const section = app.section("Backup");
   await section.getByLabel("Restore from a backup file").setInputFiles({ name: "x.json", mimeType: "application/json", buffer: Buffer.from('{"hello": 1}') });
-  await expect(section.getByRole("alert")).toHaveText("This is not a Rabet backup file that can be read: the file is not a Rabet backup");
+  const alert = section.getByRole("alert");
+  await expect(alert.locator("p")).toHaveText("The file is JSON but not a Rabet backup.");
+  // The technical reason is there for whoever needs it, folded away.
+  await alert.getByText("Details").click();
+  await expect(alert.locator("code")).toHaveText("the file is not a Rabet backup");
 });

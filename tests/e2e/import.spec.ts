@@ -40,7 +40,7 @@ test("a CSV import keeps the good rows and reports every bad one with its line",
   await expect(rejected.nth(0)).toContainText("Not a valid e-mail address");
   await expect(rejected.nth(1)).toContainText("12");
   await expect(rejected.nth(2)).toContainText("19");
-  await expect(rejected.nth(2)).toContainText("5 fields but the file has 4 columns");
+  await expect(rejected.nth(2)).toContainText("The row has 5 fields, but the file has 4 columns");
 
   const download = page.waitForEvent("download");
   await report.getByRole("button", { name: "Download the rejected rows" }).click();

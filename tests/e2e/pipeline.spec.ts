@@ -139,9 +139,9 @@ test("in Persian the first stage is on the right and the arrows follow", async (
   await app.createDeal("Carpets", "1,000");
   await app.setLanguage("fa");
   await page.goto("/pipeline");
-  // Stage names are the workspace's data: they stay as they were made.
-  const first = app.column("Lead in");
-  const second = app.column("Qualified");
+  // The stages Rabet made are named in the reader's language until someone renames them.
+  const first = app.column("سرنخ ورودی");
+  const second = app.column("واجد شرایط");
   await expect(figure(first, "جمع")).toHaveText("۱٬۰۰۰ تومان");
   const [a, b] = [await first.boundingBox(), await second.boundingBox()];
   expect(a!.x).toBeGreaterThan(b!.x);
@@ -156,7 +156,7 @@ test("stages are renamed, reordered and deleted in settings, their deals moved w
   const section = page.getByRole("region", { name: "Pipelines and stages" });
   await section.getByRole("textbox", { name: "Stage name 2" }).fill("Discovery");
   await section.getByRole("button", { name: "Delete stage Lead in" }).click();
-  await section.getByLabel("“Lead in” is deleted; move its 1 deals to").selectOption({ label: "Proposal" });
+  await section.getByLabel("“Lead in” is deleted; move its 1 deal to").selectOption({ label: "Proposal" });
   await section.getByRole("button", { name: "Move up Negotiation" }).click();
   await section.getByRole("button", { name: "Save" }).click();
   await expect(section.getByText("Pipeline saved.")).toBeVisible();

@@ -22,7 +22,8 @@ use crate::{
     },
     ui::{
         editing::delete_with_undo,
-        labels::{document_title, invoice_status_msg, ticket_status_msg},
+        format::PhoneLink,
+        labels::{invoice_status_msg, ticket_status_msg, DocumentTitle},
         parties::parties_of,
         PageHeader,
     },
@@ -195,17 +196,14 @@ fn ContactPage(contact: Contact) -> impl IntoView {
     let phones = contact
         .phones
         .iter()
-        .map(|p| {
-            let href = format!("tel:{}", p.number);
-            view! { <li><a href=href dir="ltr">{p.number.clone()}</a></li> }
-        })
+        .map(|p| view! { <li><PhoneLink number=p.number.clone() /></li> })
         .collect_view();
     let emails = contact
         .emails
         .iter()
         .map(|e| {
             let href = format!("mailto:{}", e.address);
-            view! { <li><a href=href dir="ltr">{e.address.clone()}</a></li> }
+            view! { <li><a href=href dir="ltr"><bdi dir="ltr" data-user="">{e.address.clone()}</bdi></a></li> }
         })
         .collect_view();
     let whatsapp = (!contact.whatsapp.is_empty()).then(|| {
@@ -244,16 +242,17 @@ fn ContactPage(contact: Contact) -> impl IntoView {
         };
         view! { <button type="button" class="button" on:click=save>{move || locale.t(Msg::ExportVcard)}</button> }
     };
-    let address = [contact.address.line.as_str(), contact.address.city.as_str()]
-        .into_iter()
-        .filter(|s| !s.is_empty())
-        .collect::<Vec<_>>()
-        .join("، ");
+    let (line, city) = (contact.address.line.clone(), contact.address.city.clone());
+    let address = move || match (line.is_empty(), city.is_empty()) {
+        (false, false) => locale.fill(Msg::AddressLineCity, &[("line", &line), ("city", &city)]),
+        (false, true) => line.clone(),
+        _ => city.clone(),
+    };
     let source = contact.source;
     let has = (
         !contact.phones.is_empty(),
         !contact.emails.is_empty(),
-        !address.is_empty(),
+        !(contact.address.line.is_empty() && contact.address.city.is_empty()),
         !contact.notes.is_empty(),
     );
     let job_title = contact.job_title.clone();
@@ -266,7 +265,7 @@ fn ContactPage(contact: Contact) -> impl IntoView {
         >
             <p class="page-intro">
                 <span class=format!("badge stage-{}", stage.as_str())>{move || locale.t(stage_msg(stage))}</span>
-                {job_title}
+                <bdi data-user="">{job_title}</bdi>
                 {company.map(|(id, company)| view! { " · " <A href=format!("/customers/{id}")>{company}</A> })}
             </p>
             {header_meta}
@@ -278,8 +277,8 @@ fn ContactPage(contact: Contact) -> impl IntoView {
                     {detail(Msg::Phones, view! { <ul class="plain">{phones}</ul> }, has.0)}
                     {detail(Msg::Emails, view! { <ul class="plain">{emails}</ul> }, has.1)}
                     {detail(Msg::LeadSource, move || source.map(|s| locale.t(source_msg(s))), source.is_some())}
-                    {detail(Msg::Address, address.clone(), has.2)}
-                    {detail(Msg::Notes, view! { <p class="notes">{notes}</p> }, has.3)}
+                    {detail(Msg::Address, view! { <bdi data-user="">{address}</bdi> }, has.2)}
+                    {detail(Msg::Notes, view! { <p class="notes" data-user="">{notes}</p> }, has.3)}
                 </dl>
             </section>
         </ProfileBody>
@@ -511,11 +510,11 @@ fn StillOpen(profile: Memo<Profile>, dialog: RwSignal<Option<Dialog>>) -> impl I
 fn OpenDocument(invoice: Invoice) -> impl IntoView {
     let locale = use_locale();
     let calendar = use_calendar();
-    let title = document_title(locale, &invoice);
+    let (kind, number) = (invoice.kind, invoice.number.clone());
     let (total, status, due) = (invoice.total(), invoice.status, invoice.due_date);
     view! {
         <li>
-            <A href=format!("/invoices/{}", invoice.id)>{title}</A>
+            <A href=format!("/invoices/{}", invoice.id)><DocumentTitle kind=kind number=number /></A>
             " "
             <span class="amount">{move || format_money(total, locale.lang())}</span>
             " "

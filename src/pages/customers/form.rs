@@ -315,7 +315,7 @@ where
         view! {
             <div class="entry-row">
                 <select
-                    aria-label=move || format!("{} {}", locale.t(Msg::Kind), locale.number(number))
+                    aria-label=move || locale.fill(Msg::NumberedLabel, &[("label", locale.t(Msg::Kind)), ("number", &locale.number(number))])
                     on:change=move |ev| {
                         let chosen = event_target_value(&ev);
                         if let Some(label) = E::LABELS.iter().copied().find(|l| E::label_key(*l) == chosen) {
@@ -339,7 +339,7 @@ where
                     id=input_id
                     type=E::INPUT_TYPE
                     dir="ltr"
-                    aria-label=move || format!("{} {}", locale.t(E::TITLE), locale.number(number))
+                    aria-label=move || locale.fill(Msg::NumberedLabel, &[("label", locale.t(E::TITLE)), ("number", &locale.number(number))])
                     prop:value=value
                     on:input=move |ev| set_value(event_target_value(&ev))
                     aria-invalid=move || error.get().is_some().to_string()

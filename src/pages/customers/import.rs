@@ -5,9 +5,9 @@
 use crate::{
     download::file_saver,
     file::{chosen_file, read_text},
-    i18n::{store_error_msg, use_locale, Msg},
+    i18n::{store_error_msg, use_locale, Counted, Msg, Worded},
     notice::{use_notices, Notice},
-    ui::PageHeader,
+    ui::{widgets::FailureText, PageHeader},
     workspace::{use_workspace, Ids, Workspace},
 };
 use leptos::prelude::*;
@@ -36,7 +36,7 @@ enum Source {
 }
 
 impl Source {
-    fn read(name: &str, text: &str) -> Result<Source, String> {
+    fn read(name: &str, text: &str) -> Result<Source, csv::CsvError> {
         let looks_like_vcard = name.to_lowercase().ends_with(".vcf")
             || text
                 .trim_start_matches('\u{feff}')
@@ -46,7 +46,7 @@ impl Source {
         if looks_like_vcard {
             Ok(Source::VCard(vcard::parse(text)))
         } else {
-            csv::parse(text).map(Source::Csv).map_err(|e| e.to_string())
+            csv::parse(text).map(Source::Csv)
         }
     }
 
@@ -127,7 +127,7 @@ pub fn ImportContacts() -> impl IntoView {
     let workspace = use_workspace();
     let source = RwSignal::new(None::<Source>);
     let mapping = RwSignal::new(Vec::<Option<ContactField>>::new());
-    let read_error = RwSignal::new(None::<String>);
+    let read_error = RwSignal::new(None::<Worded>);
     let progress = RwSignal::new(None::<(usize, usize)>);
     let report = RwSignal::new(None::<Report>);
     let failure = RwSignal::new(None::<Msg>);
@@ -140,8 +140,7 @@ pub fn ImportContacts() -> impl IntoView {
                 .await
                 .map_err(|error| locale.read_error(&error))
                 .and_then(|text| {
-                    Source::read(&file.name(), &text)
-                        .map_err(|reason| locale.fill(Msg::FileUnreadable, &[("reason", &reason)]))
+                    Source::read(&file.name(), &text).map_err(|error| locale.csv_error(&error))
                 });
             match read {
                 Ok(read) => {
@@ -208,7 +207,7 @@ pub fn ImportContacts() -> impl IntoView {
                 <span class="field-label">{move || locale.t(Msg::ChooseFile)}</span>
                 <input type="file" accept=".csv,.tsv,.txt,.vcf,text/csv,text/vcard" on:change=choose />
             </label>
-            <p class="form-failure" role="alert">{move || read_error.get()}</p>
+            <FailureText failure=read_error />
             {move || source.with(|s| s.as_ref().map(|s| s.rows() == 0)).unwrap_or(false)
                 .then(|| view! { <p role="alert">{move || locale.t(Msg::FileEmpty)}</p> })}
             {move || view! { <SkippedProperties skipped=source.with(|s| s.as_ref().map(Source::skipped).unwrap_or_default()) /> }}
@@ -222,7 +221,7 @@ pub fn ImportContacts() -> impl IntoView {
                 view! {
                     <div class="import-actions">
                         <button type="button" class="button primary" disabled=busy on:click=start>
-                            {move || locale.fill(Msg::ImportRows, &[("count", &locale.number(rows))])}
+                            {move || locale.count(Counted::ImportRows, rows)}
                         </button>
                     </div>
                 }
@@ -255,7 +254,7 @@ fn SkippedProperties(skipped: Vec<SkippedProperty>) -> impl IntoView {
             .map(|property| view! { <li>{move || locale.skipped_property(&property)}</li> })
             .collect_view();
         view! {
-            <p>{move || locale.fill(Msg::VCardSkipped, &[("count", &locale.number(count))])}</p>
+            <p>{move || locale.count(Counted::DetailsSkipped, count)}</p>
             <ul>{items}</ul>
         }
     })
@@ -411,12 +410,12 @@ fn RejectedTable(outcome: ImportOutcome) -> impl IntoView {
     (!outcome.rejected.is_empty()).then(|| {
         let count = outcome.rejected.len();
         view! {
-            <p class="form-failure">{move || locale.fill(Msg::ImportRejected, &[("count", &locale.number(count))])}</p>
+            <p class="form-failure">{move || locale.count(Counted::ImportRejected, count)}</p>
             <div
                 class="table-scroll"
                 role="region"
                 tabindex="0"
-                aria-label=move || locale.fill(Msg::ImportRejected, &[("count", &locale.number(count))])
+                aria-label=move || locale.count(Counted::ImportRejected, count)
             >
                 <table class="data-table rejected">
                     <thead>
@@ -461,8 +460,8 @@ fn ImportReport(report: Report) -> impl IntoView {
     let has_rejected = !report.outcome.rejected.is_empty();
     view! {
         <section class="card import-report" aria-live="polite">
-            <p class="import-done">{move || locale.fill(Msg::ImportDone, &[("imported", &locale.number(imported))])}</p>
-            {(empty > 0).then(|| view! { <p>{move || locale.fill(Msg::ImportEmptyLines, &[("count", &locale.number(empty))])}</p> })}
+            <p class="import-done">{move || locale.count(Counted::ImportDone, imported)}</p>
+            {(empty > 0).then(|| view! { <p>{move || locale.count(Counted::ImportEmptyLines, empty)}</p> })}
             <RejectedTable outcome=report.outcome.clone() />
             <SkippedProperties skipped=report.skipped.clone() />
             {has_rejected.then(|| view! {
@@ -502,9 +501,9 @@ fn Duplicates(rows: Vec<rabet_domain::import::DuplicateRow>) -> impl IntoView {
         let count = pending.with(Vec::len);
         let more = count.saturating_sub(LISTED_DUPLICATES);
         (count > 0).then(|| view! {
-            <p>{move || locale.fill(Msg::ImportDuplicates, &[("count", &locale.number(count))])}</p>
+            <p>{move || locale.count(Counted::ImportDuplicates, count)}</p>
             <button type="button" class="button" on:click=import_all>
-                {move || locale.fill(Msg::ImportAllAnyway, &[("count", &locale.number(count))])}
+                {move || locale.count(Counted::ImportAllAnyway, count)}
             </button>
             <ul class="plain duplicates">
                 <For each=move || pending.with(|rows| rows.iter().take(LISTED_DUPLICATES).cloned().collect::<Vec<_>>()) key=|row| row.line let:row>

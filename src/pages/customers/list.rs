@@ -4,10 +4,10 @@
 use super::form::{CompanyForm, ContactForm};
 use crate::{
     download::{file_saver, vcards_text, VCARD_MIME},
-    i18n::{source_msg, stage_msg, use_locale, Msg},
+    i18n::{source_msg, stage_msg, use_locale, Counted, Msg},
     icons::Icon,
     ui::widgets::{Filter, SearchBox},
-    ui::PageHeader,
+    ui::{format::PhoneNumber, PageHeader},
     workspace::{use_workspace, Collection, LoadState},
 };
 use leptos::{either::Either, prelude::*};
@@ -345,7 +345,7 @@ fn ContactRow(contact: Contact, company: String) -> impl IntoView {
                 <bdi class="row-sub">{company}</bdi>
             </span>
             <span class="row-contact">
-                <bdi class="row-sub">{email}</bdi>
+                <bdi class="row-sub" dir="ltr" data-user="">{email}</bdi>
             </span>
             <span class="row-meta">
                 <span class=format!("badge stage-{}", stage.as_str())>{move || locale.t(stage_msg(stage))}</span>
@@ -368,7 +368,7 @@ fn CallLink(phone: String) -> impl IntoView {
     Either::Right(view! {
         <a class="row-call" href=href>
             {Icon::Phone.view()}
-            <bdi dir="ltr">{phone}</bdi>
+            <PhoneNumber number=phone />
         </a>
     })
 }
@@ -443,10 +443,10 @@ fn CompanyRow(company: Company, people: usize) -> impl IntoView {
                 <bdi class="row-sub">{company.industry.clone()}</bdi>
             </span>
             <span class="row-contact">
-                <bdi class="row-sub">{company.website.clone()}</bdi>
+                <bdi class="row-sub" dir="ltr" data-user="">{company.website.clone()}</bdi>
             </span>
             <span class="row-meta">
-                <span class="badge">{move || format!("{} · {}", locale.number(people), locale.t(Msg::People))}</span>
+                <span class="badge">{move || locale.count(Counted::People, people)}</span>
             </span>
         </A>
         <CallLink phone />

@@ -7,7 +7,7 @@ use super::{
     state::use_dashboard,
 };
 use crate::{
-    i18n::{use_locale, Locale, Msg},
+    i18n::{use_locale, Counted, Locale, Msg, Plural},
     ui::format::totals_text,
     workspace::use_workspace,
 };
@@ -60,9 +60,11 @@ fn share(ratio: &Ratio, locale: Locale) -> (String, Option<String>) {
 
 fn days(days: f64, locale: Locale) -> String {
     let tenths = (days * 10.0).round() as i64;
-    locale.fill(
-        Msg::DaysCount,
-        &[("days", &format_decimal(tenths, 1, locale.lang()))],
+    let shown = format_decimal(tenths, 1, locale.lang());
+    locale.count_shown(
+        Counted::Days,
+        &shown,
+        Plural::of_tenths(locale.lang(), tenths),
     )
 }
 
@@ -79,13 +81,10 @@ fn satisfaction(csat: &Csat, locale: Locale) -> (String, Option<String>) {
         Msg::CsatOutOfFive,
         &[("mean", &format_decimal(tenths, 1, locale.lang()))],
     );
-    let ratings = locale.fill(
-        Msg::RatingsCount,
-        &[("count", &locale.number(csat.responses as usize))],
-    );
+    let ratings = locale.count(Counted::Ratings, csat.responses as usize);
     (
         format_percent(csat.satisfied_share(), locale.lang()),
-        Some(format!("{mean} · {ratings}")),
+        Some(locale.fill(Msg::CsatSummary, &[("mean", &mean), ("ratings", &ratings)])),
     )
 }
 

@@ -149,7 +149,7 @@ pub fn Charts() -> impl IntoView {
                     .stages
                     .iter()
                     .find(|s| &s.id == id)
-                    .map(|s| s.name.clone())
+                    .map(|s| locale.given_name(&s.name))
                     .unwrap_or_default()
             };
             let names: Vec<String> = result

@@ -4,7 +4,7 @@
 
 use super::state::{use_dashboard, DashboardState};
 use crate::{
-    i18n::{use_locale, Locale, Msg},
+    i18n::{use_locale, Counted, Locale, Msg},
     local_time::{format_date, format_duration, use_calendar},
     ui::{
         format::totals_text,
@@ -78,10 +78,7 @@ struct Ask<'a> {
 type Rows = fn(&Ask<'_>) -> Worded;
 
 fn days_text(days: i64, locale: Locale) -> String {
-    locale.fill(
-        Msg::DaysCount,
-        &[("days", &locale.number(days.max(0) as usize))],
-    )
+    locale.count(Counted::Days, days.max(0) as usize)
 }
 
 fn customer_text(
@@ -223,7 +220,7 @@ fn stale(ask: &Ask<'_>) -> Worded {
                 .iter()
                 .find(|p| p.id == deal.pipeline_id)
                 .and_then(|p| p.stages.iter().find(|s| s.id == row.stage_id))
-                .map(|s| s.name.clone())
+                .map(|s| ask.locale.given_name(&s.name))
                 .unwrap_or_default();
             let customer = customer_text(deal.contact_id.as_ref(), deal.company_id.as_ref());
             Row {
@@ -259,10 +256,9 @@ fn slow(ask: &Ask<'_>) -> Worded {
             .find(|p| p.id == row.product_id)
             .map(|p| p.name.clone())
             .unwrap_or_default();
-        let lost = ask.locale.fill(
-            Msg::LostInDeals,
-            &[("count", &ask.locale.number(row.lost_deals as usize))],
-        );
+        let lost = ask
+            .locale
+            .count(Counted::LostInDeals, row.lost_deals as usize);
         Row {
             key: row.product_id.to_string(),
             href: "/products".to_owned(),

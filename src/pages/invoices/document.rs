@@ -11,7 +11,7 @@ use crate::{
     records::invoice::{next_number, InvoiceForm},
     ui::editing::{delete_with_undo, failure_reporter, save_change},
     ui::{
-        labels::{document_title, invoice_status_msg},
+        labels::{document_title, invoice_status_msg, DocumentTitle},
         parties::{customer_link, customer_of},
         PageHeader,
     },
@@ -185,7 +185,7 @@ fn InvoicePage(invoice: Invoice) -> impl IntoView {
         <article class="card invoice-doc">
             <header class="doc-header">
                 <div>
-                    <h1><bdi>{title}</bdi></h1>
+                    <h1><DocumentTitle kind=invoice.kind number=invoice.number.clone() /></h1>
                     <p class="doc-seller">{seller}</p>
                 </div>
                 <p class="doc-status">
@@ -253,7 +253,7 @@ fn InvoicePage(invoice: Invoice) -> impl IntoView {
                 })}
                 {(invoice.tax_rate_bp != 0).then(|| view! {
                     <div>
-                        <dt>{move || format!("{} ({})", locale.t(Msg::TotalsTax), rate(invoice.tax_rate_bp))}</dt>
+                        <dt>{move || locale.fill(Msg::LabelledField, &[("field", locale.t(Msg::TotalsTax)), ("label", &rate(invoice.tax_rate_bp))])}</dt>
                         <dd>{move || money(totals.tax_minor)}</dd>
                     </div>
                 })}

@@ -6,11 +6,11 @@ mod document;
 pub use document::InvoiceView;
 
 use crate::{
-    i18n::{use_locale, Msg},
+    i18n::{use_locale, Counted, Msg},
     local_time::{local_day, now_ms, use_calendar},
     records::invoice::{new_invoice, InvoiceForm},
     ui::{
-        labels::{document_title, invoice_status_msg},
+        labels::{invoice_status_msg, DocumentTitle},
         parties::{customer_name, customer_of},
         widgets::{Filter, SearchBox, ShowNext},
         PageHeader,
@@ -158,7 +158,7 @@ pub fn Invoices() -> impl IntoView {
             </div>
         </div>
         <p class="list-count" aria-live="polite">
-            {move || locale.fill(Msg::UnpaidTotal, &[("count", &locale.number(visible.with(Vec::len))), ("total", &unpaid_total())])}
+            {move || locale.fill(Msg::UnpaidTotal, &[("documents", &locale.count(Counted::Documents, visible.with(Vec::len))), ("total", &unpaid_total())])}
         </p>
         <Show when=move || !visible.with(Vec::is_empty) fallback=move || view! { <p class="empty">{move || locale.t(Msg::NoInvoices)}</p> }>
             <ul class="plain record-list">
@@ -185,12 +185,12 @@ fn InvoiceRow(invoice: Invoice) -> impl IntoView {
     let status = invoice.status;
     let total = invoice.total();
     let (issued, due) = (invoice.issue_date, invoice.due_date);
-    let title = document_title(locale, &invoice);
+    let (kind, number) = (invoice.kind, invoice.number.clone());
     view! {
         <li class="record-row">
             <A href=format!("/invoices/{}", invoice.id) attr:class="row-link">
                 <span class="row-main">
-                    <bdi class="row-title">{title}</bdi>
+                    <span class="row-title"><DocumentTitle kind=kind number=number /></span>
                     <bdi class="row-sub">{customer}</bdi>
                 </span>
                 <span class="row-sub">

@@ -8,7 +8,7 @@ use super::{
     state::{use_page, Editing},
 };
 use crate::{
-    i18n::{use_locale, Msg},
+    i18n::{use_locale, Counted, Msg},
     ui::format::{deal_count_text, money_text, totals_text},
 };
 use leptos::prelude::*;
@@ -37,13 +37,13 @@ pub fn DealBoard() -> impl IntoView {
     };
     let summary = move || {
         page.board.with(|board| {
-            let count = locale.number(board.count());
+            let count = locale.count(Counted::OpenDeals, board.count());
             let total = totals_text(&board.total);
             let weighted = totals_text(&board.weighted);
             locale.fill(
                 Msg::BoardSummary,
                 &[
-                    ("count", &count),
+                    ("deals", &count),
                     ("total", &total),
                     ("weighted", &weighted),
                 ],

@@ -7,7 +7,7 @@ use super::{
     state::{use_page, Editing},
 };
 use crate::{
-    i18n::{use_locale, Msg},
+    i18n::{use_locale, Counted, Msg},
     local_time::{format_date, local_day, use_calendar},
     ui::format::{day_text, money_text, party_text},
     workspace::use_workspace,
@@ -154,10 +154,7 @@ fn CardBody(deal: Deal) -> impl IntoView {
                 })
         }
     };
-    let stale_hint = move || {
-        let days = locale.number(settings.stale_deal_days as usize);
-        locale.fill(Msg::StaleHint, &[("days", &days)])
-    };
+    let stale_hint = move || locale.count(Counted::StaleHint, settings.stale_deal_days as usize);
     let dragging = {
         let id = id.clone();
         move || drag.dragging.with(|d| d.as_ref() == Some(&id))
@@ -223,7 +220,7 @@ fn CardBody(deal: Deal) -> impl IntoView {
                 {close}
             </p>
             <p class="deal-age">
-                {move || locale.fill(Msg::DaysInStage, &[("days", &locale.number(days as usize))])}
+                {move || locale.count(Counted::DaysInStage, days as usize)}
             </p>
             {task}
             <div class="deal-actions">

@@ -532,7 +532,14 @@ fn LineItems(draft: TypedDeal) -> impl IntoView {
         let read = move |get: fn(&LineDraft) -> String| {
             move || draft.lines.with(|l| l.get(at).map(get).unwrap_or_default())
         };
-        let named = move |msg: Msg| move || format!("{} {}", locale.t(msg), locale.number(number));
+        let named = move |msg: Msg| {
+            move || {
+                locale.fill(
+                    Msg::NumberedLabel,
+                    &[("label", locale.t(msg)), ("number", &locale.number(number))],
+                )
+            }
+        };
         let input = move |msg: Msg,
                           mode: &'static str,
                           get: fn(&LineDraft) -> String,
@@ -591,7 +598,7 @@ fn LineItems(draft: TypedDeal) -> impl IntoView {
                 <button
                     type="button"
                     class="button subtle"
-                    aria-label=move || format!("{} {}", locale.t(Msg::Remove), named(Msg::Product)())
+                    aria-label=move || locale.fill(Msg::RemoveNamed, &[("name", &named(Msg::Product)())])
                     on:click=move |_| draft.lines.update(|l| {
                         if at < l.len() {
                             l.remove(at);

@@ -47,7 +47,7 @@ pub fn LostReasonPicker(reason: RwSignal<String>, error: Signal<Option<String>>)
                             }
                         }
                     />
-                    <bdi>{choice}</bdi>
+                    <bdi>{locale.given_name(&choice)}</bdi>
                 </label>
             </For>
             <label class="choice">

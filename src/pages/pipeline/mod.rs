@@ -14,7 +14,7 @@ mod table;
 
 use crate::{
     i18n::{source_msg, use_locale, Msg},
-    records::pipeline::ensure_default_pipeline,
+    records::pipeline::{ensure_default_pipeline, shown_pipeline_name},
     ui::inputs::MemberSelect,
     ui::widgets::{enum_select, Filter, SearchBox},
     ui::PageHeader,
@@ -98,8 +98,10 @@ fn Toolbar() -> impl IntoView {
     let page = state::use_page();
     let pipelines = Signal::derive(move || {
         workspace.pipelines.with(|p| {
-            let mut all: Vec<(Id, String)> =
-                p.iter().map(|p| (p.id.clone(), p.name.clone())).collect();
+            let mut all: Vec<(Id, String)> = p
+                .iter()
+                .map(|p| (p.id.clone(), shown_pipeline_name(p, locale)))
+                .collect();
             all.sort_by(|a, b| a.1.cmp(&b.1).then_with(|| a.0.cmp(&b.0)));
             all
         })

@@ -1,8 +1,9 @@
 //! What the pipeline page knows: the chosen pipeline, the filters, moves on their way to the
 //! store, and the derived board, all shared by the board, table, forecast and dialogs.
 
-use crate::records::pipeline::DEFAULT_PIPELINE_ID;
+use crate::records::pipeline::{shown_pipeline, DEFAULT_PIPELINE_ID};
 use crate::{
+    i18n::use_locale,
     local_time::now_ms,
     workspace::{use_workspace, Workspace},
 };
@@ -128,6 +129,7 @@ impl PageState {
         let query = RwSignal::new(String::new());
         let pending = RwSignal::new(HashMap::<Id, Deal>::new());
 
+        let locale = use_locale();
         let pipeline = Memo::new(move |_| {
             let preferred = workspace.settings.with(|s| s.default_pipeline_id.clone());
             workspace.pipelines.with(|pipelines| {
@@ -136,6 +138,7 @@ impl PageState {
                     .or_else(|| by_id(preferred))
                     .or_else(|| by_id(Some(Id::from_string(DEFAULT_PIPELINE_ID))))
                     .or_else(|| pipelines.iter().min_by_key(|p| p.id.clone()).cloned())
+                    .map(|p| shown_pipeline(p, locale))
             })
         });
         let filter = Memo::new(move |_| BoardFilter {

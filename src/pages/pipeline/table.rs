@@ -213,11 +213,12 @@ fn DealRow(id: Id) -> impl IntoView {
                 .pipeline
                 .with(|p| p.as_ref().and_then(|p| p.stage(&deal.stage_id)).map(|s| s.name.clone()))
                 .unwrap_or_default();
+            let lost_reason = locale.given_name(&deal.lost_reason);
             let owner = deal.owner_id.as_ref().and_then(|id| {
                 workspace.members.with(|m| m.get(id).map(|m| m.display_name().to_owned()))
             });
             let status = deal.status;
-            let reason = (status == DealStatus::Lost).then(|| format!(": {}", deal.lost_reason));
+            let reason = (status == DealStatus::Lost).then_some(lost_reason);
             let close = deal.expected_close;
             let id = deal.id.clone();
             view! {
@@ -232,7 +233,10 @@ fn DealRow(id: Id) -> impl IntoView {
                         </button>
                     </th>
                     <td><bdi>{stage}</bdi></td>
-                    <td>{move || locale.t(deal_status_msg(status))}<bdi>{reason}</bdi></td>
+                    <td>{move || match &reason {
+                        Some(reason) => locale.fill(Msg::StatusBecause, &[("status", locale.t(deal_status_msg(status))), ("reason", reason)]),
+                        None => locale.t(deal_status_msg(status)).to_owned(),
+                    }}</td>
                     <td class="number">{move || money_text(deal.value.minor, deal.value.currency)}</td>
                     <td>{move || close.map(day_text)}</td>
                     <td><bdi>{owner}</bdi></td>

@@ -4,7 +4,7 @@
 use super::{batch::MessageBatch, classes_text, form::SegmentForm, member_positions, SegmentKey};
 use crate::{
     download::{file_saver, vcards_text, VCARD_MIME},
-    i18n::{source_msg, stage_msg, use_locale, Locale, Msg},
+    i18n::{source_msg, stage_msg, use_locale, Counted, Locale, Msg},
     local_time::{now_ms, use_calendar},
     ui::{
         editing::delete_with_undo,
@@ -55,7 +55,12 @@ fn criteria(
             .collect::<Vec<_>>()
             .join(", ")
     };
-    let line = |label: Msg, value: String| format!("{}: {value}", locale.t(label));
+    let line = |label: Msg, value: String| {
+        locale.fill(
+            Msg::FieldProblem,
+            &[("field", locale.t(label)), ("problem", &value)],
+        )
+    };
     let day = |day| format_day(day, calendar, lang);
     let mut lines = Vec::new();
     if !filter.tags.is_empty() {
@@ -260,7 +265,7 @@ fn SegmentPage(shown: Shown) -> impl IntoView {
         </Show>
         <section class="segment-members" aria-labelledby="members-title">
             <h2 id="members-title">
-                {move || locale.fill(Msg::MembersCount, &[("count", &locale.number(total()))])}
+                {move || locale.count(Counted::Members, total())}
             </h2>
             <Show when=move || !members.with(Vec::is_empty)
                 fallback=move || view! { <p class="empty">{move || locale.t(Msg::NoMembers)}</p> }>

@@ -3,7 +3,7 @@
 
 use super::member_positions;
 use crate::{
-    i18n::{source_msg, stage_msg, use_locale, Msg},
+    i18n::{source_msg, stage_msg, use_locale, Counted, Msg},
     local_time::{now_ms, use_calendar},
     ui::{
         draft::Draft,
@@ -132,7 +132,7 @@ pub fn SegmentForm(initial: Option<Segment>, on_done: Callback<Option<Id>>) -> i
             <CheckGroup legend=Msg::KpiRfmClass options=RfmClass::ALL text=rfm_class_msg
                 list=|f| &f.rfm_classes list_mut=|f| &mut f.rfm_classes record=record />
             <p class="segment-matching" role="status">
-                {move || matching.get().map(|count| locale.fill(Msg::ContactsMatch, &[("count", &locale.number(count))]))}
+                {move || matching.get().map(|count| locale.count(Counted::ContactsMatch, count))}
             </p>
         </FormDialog>
     }

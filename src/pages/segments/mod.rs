@@ -9,7 +9,7 @@ mod form;
 pub use detail::SegmentView;
 
 use crate::{
-    i18n::{use_locale, Msg},
+    i18n::{use_locale, Counted, Msg},
     local_time::now_ms,
     ui::labels::{rfm_class_msg, rfm_segment_msg},
     ui::PageHeader,
@@ -137,7 +137,12 @@ pub fn Segments() -> impl IntoView {
             .map(Vec::len)
             .collect::<Vec<_>>()
     });
-    let count_at = move |at: usize| locale.number(counts.with(|c| c.get(at).copied().unwrap_or(0)));
+    let count_at = move |at: usize| {
+        locale.count(
+            Counted::Members,
+            counts.with(|c| c.get(at).copied().unwrap_or(0)),
+        )
+    };
     let row = move |key: SegmentKey, name: String, about: String, at: usize| {
         view! {
             <li class="record-row">
@@ -148,7 +153,7 @@ pub fn Segments() -> impl IntoView {
                     </span>
                     <span class="row-meta">
                         <span class="row-figure">
-                            {move || locale.fill(Msg::MembersCount, &[("count", &count_at(at))])}
+                            {move || count_at(at)}
                         </span>
                     </span>
                 </A>

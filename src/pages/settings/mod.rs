@@ -6,12 +6,12 @@ mod pipeline;
 use crate::{
     download::file_saver,
     file::{chosen_file, read_text},
-    i18n::{role_msg, store_error_msg, use_locale, Msg},
+    i18n::{role_msg, store_error_msg, use_locale, Counted, Msg, Worded},
     local_time::{device_zone_name, zone_named, zone_names},
     notice::{use_notices, Notice},
     records::sample::SampleSection,
     store::{request_persistence, storage_estimate, StorageEstimate},
-    ui::{draft::Draft, PageHeader},
+    ui::{draft::Draft, widgets::FailureText, PageHeader},
     workspace::{use_workspace, Workspace},
 };
 use leptos::prelude::*;
@@ -57,13 +57,23 @@ fn LanguageSection() -> impl IntoView {
     let choose = move |ev| {
         if let Some(lang) = Lang::from_tag(&event_target_value(&ev)) {
             locale.set(lang);
+            // The page is built again in the new language: the choice keeps the focus.
+            request_animation_frame(|| {
+                use wasm_bindgen::JsCast;
+                if let Some(select) = document()
+                    .get_element_by_id("language-choice")
+                    .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok())
+                {
+                    let _ = select.focus();
+                }
+            });
         }
     };
     view! {
         <section class="card settings-section">
             <label class="field">
                 <span class="field-label">{move || locale.t(Msg::Language)}</span>
-                <select on:change=choose>{options}</select>
+                <select id="language-choice" on:change=choose>{options}</select>
                 <span class="field-hint">{move || locale.t(Msg::SettingsLanguageHint)}</span>
             </label>
         </section>
@@ -311,7 +321,7 @@ fn BackupSection() -> impl IntoView {
     let workspace = use_workspace();
     let notices = use_notices();
     let replace = RwSignal::new(false);
-    let problem = RwSignal::new(None::<String>);
+    let problem = RwSignal::new(None::<Worded>);
     let busy = RwSignal::new(false);
     // Nothing to back up or restore into until the workspace is open.
     let unavailable = move || busy.get() || !workspace.is_ready();
@@ -342,11 +352,7 @@ fn BackupSection() -> impl IntoView {
             let parsed = read_text(&file)
                 .await
                 .map_err(|error| locale.read_error(&error))
-                .and_then(|text| {
-                    Backup::parse(&text).map_err(|e| {
-                        locale.fill(Msg::BackupUnreadable, &[("reason", &e.to_string())])
-                    })
-                });
+                .and_then(|text| Backup::parse(&text).map_err(|e| locale.backup_error(&e)));
             let backup = match parsed {
                 Ok(backup) => backup,
                 Err(message) => {
@@ -364,9 +370,7 @@ fn BackupSection() -> impl IntoView {
             }
             busy.set(true);
             match workspace.restore_backup(&backup, replace).await {
-                Ok(count) => {
-                    report(locale.fill(Msg::RestoreDone, &[("count", &locale.number(count))]))
-                }
+                Ok(count) => report(locale.count(Counted::RestoreDone, count)),
                 Err(error) => report(locale.t(store_error_msg(&error)).into()),
             }
             busy.set(false);
@@ -397,7 +401,7 @@ fn BackupSection() -> impl IntoView {
                 <span class="field-label">{move || locale.t(Msg::RestoreBackup)}</span>
                 <input type="file" accept=".json,application/json" disabled=unavailable on:change=restore />
             </label>
-            <p class="form-failure" role="alert">{move || problem.get()}</p>
+            <FailureText failure=problem />
         </section>
     }
 }

@@ -3,9 +3,12 @@
 //! reasons offered when a deal is lost, and when an untouched deal counts as stale.
 
 use crate::{
-    i18n::{store_error_msg, use_locale, Msg},
+    i18n::{store_error_msg, use_locale, Counted, Msg},
     local_time::now_ms,
-    records::pipeline::{ensure_default_pipeline, pipeline_names, DEFAULT_PIPELINE_ID},
+    records::pipeline::{
+        ensure_default_pipeline, pipeline_names, shown_pipeline, shown_pipeline_name,
+        DEFAULT_PIPELINE_ID,
+    },
     store::StoreError,
     ui::{editing::remembered_member, format::deal_count_text, labels::deal_status_msg},
     workspace::{use_workspace, Workspace},
@@ -46,8 +49,10 @@ fn PipelinesSection() -> impl IntoView {
     let status = RwSignal::new(None::<SaveStatus>);
     let pipelines = Memo::new(move |_| {
         workspace.pipelines.with(|p| {
-            let mut all: Vec<(Id, String)> =
-                p.iter().map(|p| (p.id.clone(), p.name.clone())).collect();
+            let mut all: Vec<(Id, String)> = p
+                .iter()
+                .map(|p| (p.id.clone(), shown_pipeline_name(p, locale)))
+                .collect();
             all.sort_by(|a, b| a.1.cmp(&b.1).then_with(|| a.0.cmp(&b.0)));
             all
         })
@@ -79,7 +84,8 @@ fn PipelinesSection() -> impl IntoView {
         let id = editing.get()?;
         let pipeline = workspace
             .pipelines
-            .with_untracked(|p| p.get(&id).cloned())?;
+            .with_untracked(|p| p.get(&id).cloned())
+            .map(|p| shown_pipeline(p, locale))?;
         let on_saved = Callback::new(move |_| revision.update(|r| *r += 1));
         Some(view! { <PipelineEditor initial=pipeline status=status on_saved=on_saved /> })
     };
@@ -500,8 +506,8 @@ fn DeletedStage(
         <div class="deleted-stage">
             <label class="field-label" for=select_id.clone()>
                 {move || {
-                    let count = locale.number(count);
-                    locale.fill(Msg::MoveDealsOfStage, &[("stage", &stage.name), ("count", &count)])
+                    let stage = locale.given_name(&stage.name);
+                    locale.count_with(Counted::MoveDealsOfStage, count, &[("stage", &stage)])
                 }}
             </label>
             <select id=select_id on:change=choose>
@@ -560,11 +566,11 @@ fn DealRulesSection() -> impl IntoView {
             <ul class="plain lost-reason-list">
                 <For each=move || reasons.get() key=|r| r.clone() let:reason>
                     <li>
-                        <bdi>{reason.clone()}</bdi>
+                        <bdi>{locale.given_name(&reason)}</bdi>
                         <button
                             type="button"
                             class="button subtle"
-                            aria-label=format!("{} {}", locale.t(Msg::Remove), reason)
+                            aria-label=locale.fill(Msg::RemoveNamed, &[("name", &locale.given_name(&reason))])
                             on:click={
                                 let reason = reason.clone();
                                 move |_| {

@@ -16,6 +16,8 @@ pub(super) struct Words {
     /// Product names with a list price in major units of the language's currency.
     pub products: &'static [(&'static str, i64)],
     pub tags: &'static [&'static str],
+    /// The app's default lost reasons, word for word, so the app shows them in the reader's
+    /// language like the ones it creates.
     pub lost_reasons: &'static [&'static str],
     pub ticket_subjects: &'static [&'static str],
     pub call_outcomes: &'static [&'static str],
@@ -24,6 +26,7 @@ pub(super) struct Words {
     pub campaigns: &'static [&'static str],
     pub deal_prefix: &'static str,
     pub workspace: &'static str,
+    /// The app's default pipeline and stage names, word for word (see `lost_reasons`).
     pub pipeline: [&'static str; 7],
 }
 
@@ -150,11 +153,11 @@ pub(super) const EN: Words = Words {
     ],
     tags: &["vip", "wholesale", "b2b", "newsletter", "reseller", "event"],
     lost_reasons: &[
-        "Price",
+        "Price too high",
         "Chose a competitor",
         "No budget",
-        "No response",
-        "Timing",
+        "Stopped responding",
+        "Bad timing",
     ],
     ticket_subjects: &[
         "Cannot log in",
@@ -196,7 +199,7 @@ pub(super) const EN: Words = Words {
     workspace: "Sample Co.",
     pipeline: [
         "Sales",
-        "Lead-in",
+        "Lead in",
         "Qualified",
         "Proposal",
         "Negotiation",
@@ -342,10 +345,10 @@ pub(super) const FA: Words = Words {
     ],
     tags: &["ویژه", "عمده", "همکار", "خبرنامه", "نمایندگی", "نمایشگاه"],
     lost_reasons: &[
-        "قیمت",
+        "قیمت بالا",
         "انتخاب رقیب",
         "نبود بودجه",
-        "پاسخ نداد",
+        "قطع ارتباط مشتری",
         "زمان نامناسب",
     ],
     ticket_subjects: &[
@@ -382,9 +385,9 @@ pub(super) const FA: Words = Words {
     workspace: "شرکت نمونه",
     pipeline: [
         "فروش",
-        "ورودی",
+        "سرنخ ورودی",
         "واجد شرایط",
-        "پیشنهاد",
+        "ارائهٔ پیشنهاد",
         "مذاکره",
         "موفق",
         "ناموفق",

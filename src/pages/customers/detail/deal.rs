@@ -4,6 +4,7 @@
 use crate::{
     i18n::{use_locale, Msg},
     local_time::{now_ms, use_calendar, DayField, DayText},
+    records::pipeline::shown_pipeline,
     ui::parties::parties_of,
     ui::widgets::{FormDialog, TextField},
     ui::{draft::Draft, editing::remembered_member},
@@ -26,6 +27,7 @@ fn default_pipeline() -> Option<Pipeline> {
         chosen
             .and_then(|id| pipelines.get(&id).cloned())
             .or_else(|| pipelines.iter().next().cloned())
+            .map(|p| shown_pipeline(p, use_locale()))
     })
 }
 
@@ -97,7 +99,7 @@ pub fn QuickDealForm(customer: RecordRef, on_done: Callback<()>) -> impl IntoVie
             <div class="form-grid">
                 <div class="field">
                     <label class="field-label" for="deal-value">
-                        {move || format!("{} ({})", locale.t(Msg::DealValue), currency.label(locale.lang()))}
+                        {move || locale.fill(Msg::LabelledField, &[("field", locale.t(Msg::DealValue)), ("label", currency.label(locale.lang()))])}
                     </label>
                     <input id="deal-value" type="text" inputmode="decimal"
                         placeholder=move || format_decimal(0, currency.minor_digits(), locale.lang())

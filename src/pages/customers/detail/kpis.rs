@@ -3,7 +3,7 @@
 
 use super::profile::Profile;
 use crate::{
-    i18n::{use_locale, Locale, Msg},
+    i18n::{use_locale, Counted, Locale, Msg},
     local_time::{format_date, use_calendar},
     ui::labels::rfm_class_msg,
 };
@@ -53,7 +53,7 @@ pub fn KpiStrip(profile: Memo<Profile>) -> impl IntoView {
             {kpi(Msg::KpiSinceLastContact, |k, l, _| match k.days_since_last_contact {
                 None => l.t(Msg::NoContactYet).to_owned(),
                 Some(0) => l.t(Msg::DayToday).to_owned(),
-                Some(days) => l.fill(Msg::DaysCount, &[("days", &l.number(days as usize))]),
+                Some(days) => l.count(Counted::Days, days as usize),
             })}
             {kpi(Msg::KpiOpenDealValue, |k, l, _| money_with_others(k.open_deal_value, &k.other_currency_open_deal_value, l.lang()))}
             {kpi(Msg::KpiOpenTickets, |k, l, _| {

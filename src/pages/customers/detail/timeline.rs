@@ -110,7 +110,7 @@ fn stage_name(id: &Id) -> Option<String> {
     use_workspace().pipelines.with_untracked(|pipelines| {
         pipelines
             .iter()
-            .find_map(|p| p.stage(id).map(|s| s.name.clone()))
+            .find_map(|p| p.stage(id).map(|s| use_locale().given_name(&s.name)))
     })
 }
 
@@ -172,7 +172,7 @@ fn Entry(entry: TimelineEntry, on_edit_activity: Callback<Activity>) -> impl Int
         let title = entry.title.clone();
         view! {
             <button type="button" class="button subtle"
-                aria-label=move || format!("{}: {}", locale.t(Msg::MarkDone), title)
+                aria-label=move || locale.fill(Msg::MarkDoneNamed, &[("name", &title)])
                 on:click=move |_| {
                     if let Some(task) = workspace.tasks.with_untracked(|t| t.get(&id).cloned()) {
                         save_change(task, |t| t.done_at = Some(now_ms()));
@@ -186,7 +186,7 @@ fn Entry(entry: TimelineEntry, on_edit_activity: Callback<Activity>) -> impl Int
         let label = activity.subject.clone();
         view! {
             <button type="button" class="button subtle"
-                aria-label=move || format!("{}: {}", locale.t(Msg::ChangeButton), if label.is_empty() { locale.t(timeline_kind_msg(kind)).to_owned() } else { label.clone() })
+                aria-label=move || locale.fill(Msg::ChangeNamed, &[("name", if label.is_empty() { locale.t(timeline_kind_msg(kind)) } else { &label })])
                 on:click=move |_| on_edit_activity.run(activity.clone())>
                 {move || locale.t(Msg::ChangeButton)}
             </button>

@@ -1,0 +1,167 @@
+// Live language (src/i18n.rs is read from the repository root, where Playwright runs): on every route, switching the language re-words the whole page at once — no
+// word of the other language from the translation table, no digit of the other script — with
+// the sample workspace loaded in the other language, so the user's own data (names, subjects,
+// numbers they typed) stays as it was and is left out of the check.
+
+import { readFileSync } from "node:fs";
+import { expect, test, type App, type Lang, type Page } from "./fixtures";
+
+/** The table's sentences, per language: every literal of `Msg` and `Counted` in src/i18n.rs. */
+function tableTexts(): Record<Lang, string[]> {
+  const source = readFileSync("src/i18n.rs", "utf8");
+  const en: string[] = [];
+  const fa: string[] = [];
+  for (const line of source.split("\n")) {
+    const simple = line.match(/^\s+\w+ => "((?:[^"\\]|\\.)*)", "((?:[^"\\]|\\.)*)";$/);
+    if (simple) {
+      en.push(simple[1]);
+      fa.push(simple[2]);
+      continue;
+    }
+    const counted = line.match(/^\s+\w+\(\w+\) => \["(.*?)", "(.*?)"\], \["(.*?)", "(.*?)"\];$/);
+    if (counted) {
+      en.push(counted[1], counted[2]);
+      fa.push(counted[3], counted[4]);
+    }
+  }
+  return { en, fa };
+}
+
+/**
+ * The phrases of a language that cannot be mistaken for anything else: the parts of its
+ * sentences between placeholders that hold two words or more.
+ */
+function phrases(texts: string[], other: string[]): string[] {
+  const found = new Set<string>();
+  for (const text of texts) {
+    for (const part of text.split(/\{\w+\}/)) {
+      const phrase = part.replace(/^[\s\p{P}\p{S}]+|[\s\p{P}\p{S}]+$/gu, "");
+      const words = phrase.split(/\s+/).filter((w) => /\p{L}{2,}/u.test(w));
+      // A phrase both languages share (an abbreviation, a code) says nothing about either.
+      if (words.length >= 2 && !other.some((t) => t.includes(phrase))) found.add(phrase);
+    }
+  }
+  return [...found];
+}
+
+const TABLE = tableTexts();
+const PHRASES: Record<Lang, string[]> = { en: phrases(TABLE.en, TABLE.fa), fa: phrases(TABLE.fa, TABLE.en) };
+const DIGITS: Record<Lang, RegExp> = { en: /[0-9]/, fa: /[۰-۹]/ };
+const SWITCH: Record<Lang, string> = { en: "Switch to Persian", fa: "تغییر زبان به انگلیسی" };
+
+/** The main region's text without what the user (here: the sample) wrote. */
+async function mainText(page: Page): Promise<string> {
+  return page.locator("main").evaluate((main) => {
+    const copy = main.cloneNode(true) as HTMLElement;
+    // User data: marked as such, form values, and isolated names and titles (`<bdi>`) — but
+    // not figures, which Rabet writes.
+    const userData = "[data-user], input, textarea, select, code, bdi:not(.row-figure):not(.amount), .visually-hidden-user";
+    copy.querySelectorAll(userData).forEach((el) => el.remove());
+    // Screen-reader labels are words too.
+    const labels = [...main.querySelectorAll("[aria-label]")]
+      .filter((el) => !el.closest("[data-user]"))
+      .map((el) => el.getAttribute("aria-label"));
+    document.body.appendChild(copy);
+    const text = copy.innerText;
+    copy.remove();
+    return [text, ...labels].join("\n");
+  });
+}
+
+/** What of language `was` is still on the page after switching away from it. */
+async function leftovers(page: Page, was: Lang): Promise<string[]> {
+  const text = await mainText(page);
+  const found = PHRASES[was].filter((phrase) => text.includes(phrase));
+  const digits = text.split("\n").filter((line) => DIGITS[was].test(line));
+  return [...found.map((p) => `phrase: ${p}`), ...digits.map((l) => `digits: ${l.trim()}`)];
+}
+
+/** The sample's routes, those with an id found by following the first link of their list. */
+async function routes(app: App): Promise<string[]> {
+  const page = app.page;
+  const first = async (list: string, prefix: string) => {
+    await page.goto(list);
+    const link = page.locator(`main a[href^="${prefix}"]`).first();
+    await expect(link).toBeVisible();
+    return (await link.getAttribute("href"))!;
+  };
+  return [
+    "/",
+    "/pipeline",
+    "/customers",
+    await first("/customers", "/customers/0"),
+    "/customers/import",
+    "/tasks",
+    "/tickets",
+    await first("/tickets", "/tickets/0"),
+    "/invoices",
+    await first("/invoices", "/invoices/0"),
+    "/products",
+    "/segments",
+    await first("/segments", "/segments/"),
+    "/settings",
+  ];
+}
+
+async function switchOnEveryRoute(app: App, from: Lang, to: Lang) {
+  const page = app.page;
+  const soft = expect.configure({ soft: true });
+  for (const route of await routes(app)) {
+    await page.goto(route);
+    await expect(page.locator("html")).toHaveAttribute("lang", from);
+    await expect(page.locator("main")).toHaveAttribute("aria-busy", "false");
+    await page.getByRole("button", { name: SWITCH[from] }).click();
+    await expect(page.locator("html")).toHaveAttribute("lang", to);
+    await soft.poll(() => leftovers(page, from), { message: `${route} after switching to ${to}`, timeout: 5_000 }).toEqual([]);
+    // And back: the page follows again.
+    await page.getByRole("button", { name: SWITCH[to] }).click();
+    await expect(page.locator("html")).toHaveAttribute("lang", from);
+    await soft.poll(() => leftovers(page, to), { message: `${route} after switching back to ${from}`, timeout: 5_000 }).toEqual([]);
+  }
+}
+
+// The switch is the navigation's language button, which the phone layout does not show.
+const NO_LANGUAGE_BUTTON = "the phone layout shows no language button in the navigation";
+
+test.describe("live language", () => {
+  test.skip(({ isMobile }) => isMobile, NO_LANGUAGE_BUTTON);
+  // Loading the sample and visiting every route twice takes a while on a shared machine.
+  test.setTimeout(240_000);
+
+  test("English sample, switched to Persian on every route", async ({ app }) => {
+    await app.loadSample();
+    await switchOnEveryRoute(app, "en", "fa");
+  });
+
+  test("Persian sample, switched to English on every route", async ({ app }) => {
+    await app.setLanguage("fa");
+    await app.loadSample();
+    await switchOnEveryRoute(app, "fa", "en");
+  });
+});
+
+test("counts take their plural form and names Rabet gave follow the language", async ({ app, isMobile }) => {
+  test.skip(isMobile, NO_LANGUAGE_BUTTON);
+  const page = app.page;
+  await app.loadSample();
+  await page.goto("/pipeline");
+  // The default stages are named in the reader's language, whatever language made them.
+  await expect(page.getByRole("heading", { name: "Lead in" }).first()).toBeVisible();
+  await page.getByRole("button", { name: SWITCH.en }).click();
+  await expect(page.getByRole("heading", { name: "سرنخ ورودی" }).first()).toBeVisible();
+  await page.getByRole("button", { name: SWITCH.fa }).click();
+  // No "1 days" anywhere on the board.
+  await expect(page.locator("main")).not.toContainText(/\b1 days\b|\b1 open deals\b|\b1 deals\b/);
+});
+
+test("a file that cannot be read is explained in Persian, the technical detail folded away", async ({ app }) => {
+  const page = app.page;
+  await app.setLanguage("fa");
+  await page.goto("/customers/import");
+  await page.locator('main input[type="file"]').setInputFiles({ name: "broken.csv", mimeType: "text/csv", buffer: Buffer.from('name,phone\n"Ali,0912\n') });
+  const alert = page.getByRole("alert").filter({ has: page.locator("details") });
+  await expect(alert.locator("p")).toHaveText("خانه‌ای که در سطر ۲ با گیومه شروع شده هرگز بسته نمی‌شود. گیومه‌های آن سطر را بررسی کنید.");
+  await expect(alert.locator("details code")).not.toBeVisible();
+  await alert.getByText("جزئیات فنی").click();
+  await expect(alert.locator("details code")).toHaveText("line 2: a quoted field starting here is never closed");
+});
