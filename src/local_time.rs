@@ -199,15 +199,7 @@ pub fn local_minute(at: i64) -> u32 {
 /// The instant `minute` minutes past local midnight on `day` (past the day's start, when
 /// its midnight is skipped).
 pub fn local_instant(day: Day, minute: u32) -> i64 {
-    let zone = zone();
-    if minute == 0 {
-        return zone.day_start(day).0;
-    }
-    let wall = day.to_unix_ms() + i64::from(minute) * MINUTE_MS;
-    // The offset at the wall time is right except next to a daylight-saving change, where the
-    // offset at the first guess settles it.
-    let guess = wall - zone.offset_at(Instant(wall));
-    wall - zone.offset_at(Instant(guess))
+    zone().instant_at(day, minute).0
 }
 
 /// The same time on the workspace's clock `days` days earlier: across a daylight-saving

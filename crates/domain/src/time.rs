@@ -18,6 +18,8 @@ use crate::calendar::Day;
 /// Milliseconds in a UTC day (no leap seconds). A local day in a [`Zone`] may be an hour
 /// shorter or longer ([`Zone::day_length_ms`]); [`days_between`] counts in these.
 pub const MS_PER_DAY: i64 = 86_400_000;
+/// The length of a minute in milliseconds.
+const MINUTE_MS: i64 = 60_000;
 
 /// A moment: milliseconds since the Unix epoch, UTC.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -130,6 +132,20 @@ impl Zone {
                 _ => return start,
             }
         }
+    }
+
+    /// The instant the zone's clocks show `minute` minutes past midnight on `day` (past the
+    /// day's start, when its midnight is skipped). A time that the clocks skip reads at the
+    /// offset before the change; one they show twice is the first of the two.
+    pub fn instant_at(&self, day: Day, minute: u32) -> Instant {
+        if minute == 0 {
+            return self.day_start(day);
+        }
+        let wall = day.to_unix_ms() + i64::from(minute) * MINUTE_MS;
+        // The offset at the wall time is right except next to a change, where the offset at
+        // the first guess settles it.
+        let guess = wall - self.offset_at(Instant(wall));
+        Instant(wall - self.offset_at(Instant(guess)))
     }
 
     /// How long `day` is in the zone: 24 hours, or 23 or 25 on a daylight-saving change.
@@ -311,6 +327,16 @@ mod tests {
             new_york.day_start(spring.after()),
             Instant(spring.after().to_unix_ms() + 4 * HOUR)
         );
+        // A clock time reads back on its day, before and after the spring change.
+        assert_eq!(
+            new_york.instant_at(spring.after(), 9 * 60),
+            Instant(spring.after().to_unix_ms() + 13 * HOUR)
+        );
+        assert_eq!(
+            new_york.instant_at(spring.before(), 9 * 60),
+            Instant(spring.before().to_unix_ms() + 14 * HOUR)
+        );
+        assert_eq!(new_york.instant_at(spring, 0), new_york.day_start(spring));
         // 01:30 on the autumn day happens twice; both are on that day.
         let first = local(&new_york, (2025, 11, 2), 1, 30);
         assert_eq!(new_york.day_of(first), autumn);

@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{Backend, TestDatabase, TestServer};
+use common::{on_every_backend, Backend, TestDatabase, TestServer};
 use rabet_domain::{
     hlc::{Clock, NodeId},
     id::{Id, WireId},
@@ -18,17 +18,6 @@ use rabet_server::{admin, RateLimit, SqlStorage, Storage};
 use reqwest::{header, Method, StatusCode};
 use serde_json::{json, Map, Value};
 use std::sync::Arc;
-
-macro_rules! on_every_backend {
-    ($($test:ident),* $(,)?) => {
-        mod sqlite {
-            $(#[tokio::test] async fn $test() { super::$test(super::Backend::Sqlite).await })*
-        }
-        mod postgres {
-            $(#[tokio::test] async fn $test() { super::$test(super::Backend::Postgres).await })*
-        }
-    };
-}
 
 on_every_backend!(
     every_role_kind_and_action_is_enforced,

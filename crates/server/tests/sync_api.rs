@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{Backend, OpMaker, TestDatabase, TestServer};
+use common::{on_every_backend, Backend, OpMaker, TestDatabase, TestServer};
 use rabet_domain::{
     op::Op,
     sync::{
@@ -14,18 +14,6 @@ use rabet_domain::{
 use rabet_server::{admin, RateLimit, Storage};
 use reqwest::{header, Method, StatusCode};
 use serde_json::json;
-
-/// Runs each named `async fn(Backend)` as a test on SQLite and one on PostgreSQL.
-macro_rules! on_every_backend {
-    ($($test:ident),* $(,)?) => {
-        mod sqlite {
-            $(#[tokio::test] async fn $test() { super::$test(super::Backend::Sqlite).await })*
-        }
-        mod postgres {
-            $(#[tokio::test] async fn $test() { super::$test(super::Backend::Postgres).await })*
-        }
-    };
-}
 
 on_every_backend!(
     pushed_ops_come_back_in_pages,

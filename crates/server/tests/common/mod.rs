@@ -15,6 +15,21 @@ use sqlx::{Connection, PgConnection};
 use std::{fs, path::Path, sync::Arc};
 use tokio::{net::TcpListener, sync::oneshot, task::JoinHandle};
 
+/// Runs each named `async fn(Backend)` as a test on SQLite and one on PostgreSQL.
+#[allow(unused_macros)] // Only the files whose tests run on both backends use it.
+macro_rules! on_every_backend {
+    ($($test:ident),* $(,)?) => {
+        mod sqlite {
+            $(#[tokio::test] async fn $test() { super::$test(super::Backend::Sqlite).await })*
+        }
+        mod postgres {
+            $(#[tokio::test] async fn $test() { super::$test(super::Backend::Postgres).await })*
+        }
+    };
+}
+#[allow(unused_imports)] // Only the files whose tests run on both backends use it.
+pub(crate) use on_every_backend;
+
 pub const POSTGRES_ENV: &str = "RABET_TEST_DATABASE_URL";
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
