@@ -52,11 +52,6 @@ pub fn App() -> impl IntoView {
                 <Navigation />
                 <main id="main" class="page" tabindex="-1" aria-busy=loading>
                     {load_failure}
-                    // The page is built again in the new language when the language changes, so
-                    // nothing computed once while building a view keeps the old words, digits,
-                    // amounts or dates. What a page holds in memory is its own; the records are
-                    // the workspace's and stay.
-                    {move || { locale.lang(); view! {
                     <Routes fallback=pages::NotFound>
                         <Route path=path!("/") view=pages::Dashboard />
                         <Route path=path!("/pipeline") view=pages::Pipeline />
@@ -74,7 +69,6 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/settings") view=pages::Settings />
                         <Route path=path!("/join") view=pages::Join />
                     </Routes>
-                    } }}
                 </main>
             </div>
             <NoticeArea />

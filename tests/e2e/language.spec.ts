@@ -165,3 +165,17 @@ test("a file that cannot be read is explained in Persian, the technical detail f
   await alert.getByText("جزئیات فنی").click();
   await expect(alert.locator("details code")).toHaveText("line 2: a quoted field starting here is never closed");
 });
+
+test("a language switch keeps what the user typed and chose on the page", async ({ app, isMobile }) => {
+  test.skip(isMobile, NO_LANGUAGE_BUTTON);
+  const page = app.page;
+  await app.loadSample();
+  await page.goto("/customers");
+  const search = page.locator('main input[type="search"]');
+  await search.fill("zz-typed");
+  await page.getByRole("button", { name: SWITCH.en }).click();
+  await expect(page.locator("html")).toHaveAttribute("lang", "fa");
+  await expect(search).toHaveValue("zz-typed");
+  // Re-worded in place around what was typed.
+  await expect(page.locator("main")).toContainText("مخاطب");
+});

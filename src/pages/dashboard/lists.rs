@@ -33,7 +33,7 @@ const FIRST_ROWS: usize = 8;
 const QUOTE_FOLLOW_UP_DAYS: u32 = 7;
 
 /// One row of a list, in words.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Row {
     pub key: String,
     pub href: String,
@@ -327,7 +327,8 @@ fn QuestionList(
             <Show when=move || total() != 0
                 fallback=move || view! { <p class="empty-line">{move || locale.t(empty)}</p> }>
                 <ul class="plain question-rows" aria-labelledby=list_labelled_by.clone()>
-                    <For each=shown key=|row| row.key.clone() let:row>
+                    // Keyed by the words too: a language switch re-words every row.
+                    <For each=shown key=|row| row.clone() let:row>
                         <li class="question-row">
                             <A href=row.href.clone() attr:class="row-link">
                                 <span class="row-main">

@@ -566,11 +566,17 @@ fn DealRulesSection() -> impl IntoView {
             <ul class="plain lost-reason-list">
                 <For each=move || reasons.get() key=|r| r.clone() let:reason>
                     <li>
-                        <bdi>{locale.given_name(&reason)}</bdi>
+                        <bdi>{
+                            let reason = reason.clone();
+                            move || locale.given_name(&reason)
+                        }</bdi>
                         <button
                             type="button"
                             class="button subtle"
-                            aria-label=locale.fill(Msg::RemoveNamed, &[("name", &locale.given_name(&reason))])
+                            aria-label={
+                                let reason = reason.clone();
+                                move || locale.fill(Msg::RemoveNamed, &[("name", &locale.given_name(&reason))])
+                            }
                             on:click={
                                 let reason = reason.clone();
                                 move |_| {
