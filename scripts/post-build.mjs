@@ -1,22 +1,16 @@
 // Trunk post_build hook: finishes the build in Trunk's staging folder.
-// 1. copies the self-hosted Persian font from node_modules (pinned by package-lock.json);
-// 2. writes sw.js: the worker source with this build's file list and a version derived from
+// (the Persian font comes in as a file of pwa/fonts, made by scripts/vazirmatn.py)
+// 1. writes sw.js: the worker source with this build's file list and a version derived from
 //    the files' contents, so every deploy with any change is a new worker;
-// 3. writes .gz and .br twins of text and wasm files for the server to send precompressed.
+// 2. writes .gz and .br twins of text and wasm files for the server to send precompressed.
 import { createHash } from "node:crypto";
-import { copyFileSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join, relative, sep } from "node:path";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 
 const staging = process.env.TRUNK_STAGING_DIR;
 if (!staging) throw new Error("TRUNK_STAGING_DIR is not set: run this from trunk build");
 const root = process.env.TRUNK_SOURCE_DIR ?? process.cwd();
-
-mkdirSync(join(staging, "fonts"), { recursive: true });
-copyFileSync(
-  join(root, "node_modules/vazirmatn/misc/Non-Latin/fonts/webfonts/Vazirmatn-NL[wght].woff2"),
-  join(staging, "fonts/vazirmatn-nl.woff2"),
-);
 
 const files = (dir) =>
   readdirSync(dir).flatMap((name) => {

@@ -1,0 +1,145 @@
+// The core end-to-end flows in Firefox (WebDriver BiDi) and WebKit (WebDriver classic), the
+// engines Playwright's Chromium runs do not cover, against the release build on the real
+// server. `./test.sh` runs it after Playwright:
+//
+//   node tests/engines/run.mjs [firefox] [webkit]      (both when none is named)
+//
+// Needs dist/ and target/release/rabet-server (`build_app; build_server`), Debian's
+// firefox-esr, webkit2gtk-driver and xvfb (scripts/ensure.sh installs them). The server
+// listens on RABET_E2E_PORT (default 8099) and keeps its data in target/engines-data.
+// Prints each flow's result and "N passed, N failed"; exits non-zero on any failure.
+import { execFileSync, spawn } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+
+import { firefox } from "./firefox.mjs";
+import * as flows from "./scenarios.mjs";
+import { webkit } from "./webkit.mjs";
+
+const port = Number(process.env.RABET_E2E_PORT ?? 8099);
+const origin = `http://127.0.0.1:${port}`;
+const dataDir = "target/engines-data";
+const serverBinary = "target/release/rabet-server";
+// Made by `cargo run -p rabet-domain --release --example sample -- --contacts 3 --lang fa
+// --seed 7 --today 2026-12-01 --out tests/engines/backup.json`.
+const backup = { path: join(import.meta.dirname, "backup.json"), contacts: 3, firstName: "یاسمن کاظمی" };
+
+for (const needed of ["dist/index.html", serverBinary]) {
+  if (!existsSync(needed)) throw new Error(`${needed} is missing: build the app and the server first (see test.sh)`);
+}
+
+/** Starts the server on `addr` over `data`; resolves once it answers. */
+async function startServer(addr, data) {
+  const child = spawn(serverBinary, ["serve", "--addr", addr, "--dist", "dist", "--data-dir", data], { stdio: ["ignore", "ignore", "inherit"] });
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  const health = `http://${addr}/api/health`;
+  const deadline = Date.now() + 30_000;
+  while (!(await fetch(health).then((r) => r.ok, () => false))) {
+    if (child.exitCode !== null || Date.now() > deadline) throw new Error(`the server on ${addr} did not start`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return {
+    origin: `http://${addr}`,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) child.kill();
+      await exited;
+    },
+  };
+}
+
+function serverCli(...args) {
+  return execFileSync(serverBinary, [...args, "--data-dir", dataDir], { encoding: "utf8" }).trim();
+}
+
+/** An invite link (`/join#server=…&token=…`) of a new member of one new workspace. */
+function inviter() {
+  const workspace = serverCli("workspace", "create", `engines ${Date.now()}`);
+  return (member) => {
+    const printed = serverCli("token", "issue", "--workspace", workspace, "--member", member, "--app-url", origin);
+    const link = printed.split("\n").find((line) => line.includes("/join#"));
+    if (!link) throw new Error(`no invite link in: ${printed}`);
+    return link.trim().slice(link.trim().indexOf("http"));
+  };
+}
+
+// A server of its own for the offline flow, which stops it; a port per engine run.
+let offlinePort = 10_000 + port;
+const offlineServer = () => {
+  const data = mkdtempSync(join(tmpdir(), "rabet-engines-"));
+  return startServer(`127.0.0.1:${offlinePort++}`, data).then((server) => ({
+    origin: server.origin,
+    async stop() {
+      await server.stop();
+      rmSync(data, { recursive: true, force: true });
+    },
+  }));
+};
+
+const launchers = { firefox: () => firefox(origin), webkit: () => webkit(origin, port + 100) };
+const wanted = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(launchers);
+
+rmSync(dataDir, { recursive: true, force: true });
+const server = await startServer(`127.0.0.1:${port}`, dataDir);
+const results = [];
+
+async function attempt(name, flow) {
+  const started = Date.now();
+  try {
+    await flow();
+    results.push({ name, ok: true });
+    console.log(`  ✓ ${name} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
+  } catch (error) {
+    results.push({ name, ok: false });
+    console.log(`  ✘ ${name}: ${error.stack ?? error}`);
+  }
+}
+
+/** Runs `flow` on a fresh device of `engine`, closing it afterwards. */
+function onDevice(engine, flow, ...args) {
+  return async () => {
+    const page = await engine.open();
+    try {
+      await flow(page, ...args);
+    } finally {
+      await page.close();
+    }
+  };
+}
+
+const engines = [];
+try {
+  for (const name of wanted) {
+    const engine = await launchers[name]();
+    engines.push(engine);
+    console.log(`\n${name}: ${engine.version}`);
+    await attempt(`${name}: boot, a Persian customer created, found and kept over a reload; the Persian UI`, onDevice(engine, flows.persianCustomer));
+    await attempt(`${name}: a deal moved with the keyboard at once after a reload stays moved`, onDevice(engine, flows.keyboardMove));
+    await attempt(`${name}: after one visit the app starts with its server gone`, onDevice(engine, flows.offline, { start: offlineServer }));
+    await attempt(`${name}: a backup restored into an empty browser`, onDevice(engine, flows.restoreBackup, { backup }));
+    await attempt(`${name}: "Join and sync" tapped at once from an invite link connects`, onDevice(engine, (page) => flows.join(page, inviter()("Darya"), "Darya")));
+    if (engine.fontWarnings) {
+      await attempt(`${name}: the Persian font is accepted without a warning`, async () => {
+        if (engine.fontWarnings.length) throw new Error(engine.fontWarnings.join("\n"));
+      });
+    }
+  }
+  if (engines.length === 2) {
+    const [a, b] = engines;
+    await attempt(`two devices, ${a.name} and ${b.name}, joined by invite links, see each other's contacts`, async () => {
+      const pages = [await a.open(), await b.open()];
+      try {
+        await flows.twoDevices(pages, { invite: inviter() });
+      } finally {
+        for (const page of pages) await page.close();
+      }
+    });
+  }
+} finally {
+  for (const engine of engines) await engine.close();
+  await server.stop();
+}
+
+const failed = results.filter((result) => !result.ok).length;
+console.log(`\n${results.length - failed} passed, ${failed} failed`);
+process.exitCode = failed ? 1 : 0;

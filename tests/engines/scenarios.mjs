@@ -1,0 +1,155 @@
+// The core flows every engine must pass. Each takes a fresh device of one engine (`Page`),
+// except `twoDevices`, which takes one device of each of two engines.
+import { by, TestFailure } from "./page.mjs";
+
+const dashboard = by("heading", "Dashboard");
+
+function check(condition, message) {
+  if (!condition) throw new TestFailure(message);
+}
+
+/** Waits until the workspace has loaded (`<main aria-busy>` cleared). */
+async function loaded(page) {
+  await page.until("the workspace to load", async () => (await page.attribute(by("main"), "aria-busy")) === "false");
+}
+
+async function createContact(page, first, last) {
+  await page.goto("/customers");
+  await page.click(by("button", "New contact"));
+  const dialog = by("dialog", "New contact");
+  await page.fill(by("textbox", "First name", dialog), first);
+  await page.fill(by("textbox", "Last name", dialog), last);
+  await page.click(by("button", "Save", dialog));
+  await page.expectGone(dialog);
+}
+
+/** Boot; a contact with a Persian name is created, found by its Arabic spelling and kept over a reload; the Persian UI. */
+export async function persianCustomer(page) {
+  await page.goto("/");
+  await page.expectVisible(dashboard);
+  // Persian yeh (ی) and keheh (ک), as a Persian keyboard types them.
+  await createContact(page, "علی", "کریمی");
+  const row = by("link", /علی کریمی/);
+  await page.expectVisible(row);
+  await page.reload();
+  await page.expectVisible(row);
+  // Arabic yeh (ي) and kaf (ك), as an Arabic keyboard layout types them.
+  await page.fill(by("searchbox"), "علي كريمي");
+  await page.expectVisible(row);
+  await page.fill(by("searchbox"), "نیست");
+  await page.expectVisible(by("main", /Nothing matches the search and filters\./));
+
+  await page.goto("/settings");
+  await page.select(by("combobox", /^Language/), "فارسی");
+  await page.until("the page to turn right-to-left", async () => (await page.evaluate(() => document.documentElement.dir)) === "rtl");
+  await page.expectVisible(by("heading", "تنظیمات"));
+  // The Persian font is downloaded for Persian text and accepted by the engine.
+  const font = await page.evaluate(async () => {
+    await document.fonts.load("16px Vazirmatn", "سلام");
+    return [...document.fonts].filter((face) => face.family.replace(/"/g, "") === "Vazirmatn").map((face) => face.status);
+  });
+  check(font.length > 0 && font.every((status) => status === "loaded"), `the Vazirmatn font did not load: ${font}`);
+}
+
+/** A deal moved with the keyboard at once after the board opens stays moved over a reload. */
+export async function keyboardMove(page) {
+  await page.goto("/pipeline");
+  await page.click(by("button", "New deal"));
+  const dialog = by("dialog", "New deal");
+  await page.fill(by("textbox", "Title", dialog), "Desks");
+  await page.click(by("button", "Save", dialog));
+  await page.expectGone(dialog);
+  const card = (stage) => by("article", /Desks/, by("region", stage));
+  await page.expectVisible(card("Lead in"));
+
+  await page.reload();
+  // At once, while the workspace may still be loading.
+  await page.focus(card("Lead in"));
+  await page.press("ArrowRight");
+  await page.expectVisible(card("Qualified"));
+  await page.until("the moved card to keep the focus", () =>
+    page.evaluate(() => document.activeElement?.closest("section")?.querySelector("h2,h3")?.textContent.trim() === "Qualified"),
+  );
+  await page.reload();
+  await page.expectVisible(card("Qualified"));
+  await page.expectGone(card("Lead in"));
+}
+
+/** After one visit the app starts with its server gone (the service worker serves it). */
+export async function offline(page, { start }) {
+  const server = await start();
+  try {
+    await page.goto(`${server.origin}/`);
+    await page.expectVisible(dashboard);
+    await page.until("the service worker to control the page", () =>
+      page.evaluate(async () => {
+        await navigator.serviceWorker.ready;
+        return navigator.serviceWorker.controller !== null;
+      }),
+    );
+    await server.stop();
+    await page.reload();
+    await page.expectVisible(dashboard);
+    // Another route through the app's own navigation, still without a server.
+    await page.click(by("link", "Customers"));
+    await page.expectVisible(by("heading", "Customers"));
+  } finally {
+    await server.stop();
+  }
+}
+
+/** A backup file restored (merged) into an empty browser gives its customers. */
+export async function restoreBackup(page, { backup }) {
+  await page.goto("/settings");
+  const section = by("region", "Backup");
+  await page.setFiles(by("file", "Restore from a backup file", section), backup.path);
+  await page.expectVisible(by("status", /^Restored \d+ records\.$/));
+  await page.goto("/customers");
+  await page.expectVisible(by("main", new RegExp(`${backup.contacts} of ${backup.contacts}`)));
+  await page.expectVisible(by("link", new RegExp(backup.firstName)));
+}
+
+/**
+ * Joins a workspace from an invite link, tapping "Join and sync" the moment it is there, as
+ * the workspace may still be loading. A tap on a ready button must connect; a button not yet
+ * ready must show that it waits (disabled and busy), and connect on a tap once ready.
+ */
+export async function join(page, invite, member) {
+  await page.goto(invite);
+  const button = by("button", "Join and sync");
+  await page.find(button);
+  const busy = (await page.attribute(button, "aria-busy")) === "true";
+  if (busy) check((await page.attribute(button, "disabled")) !== null, "the busy Join button can be tapped, and the tap would be lost");
+  await page.click(button);
+  const connected = by("main", new RegExp(`Connected as ${member}`));
+  if (busy) {
+    // That tap may have been too early: once the button is ready, tap it (unless it was taken).
+    await page.until("the Join button to be ready, or the device connected", async () =>
+      (await page.query(connected)) !== null || (await page.attribute(button, "aria-busy")) === "false",
+    );
+    if ((await page.query(connected)) === null) await page.click(button);
+  }
+  await page.expectVisible(connected, 30_000);
+  await page.expectText(syncStatus, /^Up to date/, 30_000);
+}
+
+const syncStatus = by("status", undefined, { role: "navigation" });
+
+async function syncNow(page) {
+  await page.click(by("button", "Sync now"));
+  await page.expectText(syncStatus, /^Up to date/, 30_000);
+}
+
+/** Two devices of different engines joined by invite links see each other's new contacts. */
+export async function twoDevices([first, second], { invite }) {
+  await join(first, invite("Ali"), "Ali");
+  await join(second, invite("Bita"), "Bita");
+  await createContact(first, "سارا", "احمدی");
+  await createContact(second, "Kaveh", "Nouri");
+  for (const device of [first, second, first]) await syncNow(device);
+  for (const device of [first, second]) {
+    await device.goto("/customers");
+    await device.expectVisible(by("link", /سارا احمدی/));
+    await device.expectVisible(by("link", /Kaveh Nouri/));
+  }
+}
