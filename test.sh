@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Runs every test of Rabet: formatting and lints, the domain and server natively, the
-# browser code in headless Chromium, and the built app end to end with Playwright.
+# browser code in headless Chromium, the built app end to end with Playwright (Chromium), and
+# its core flows in Firefox and WebKit (tests/engines/).
 source "$(dirname "$0")/scripts/ensure.sh"
 ensure_app_tools
 ensure_chromium
+ensure_engines
 cd "$ROOT"
 
 step "Checking formatting and lints"
@@ -24,3 +26,6 @@ build_server
 
 step "End-to-end tests: Playwright against the release build on the real server"
 npx playwright test
+
+step "End-to-end tests in Firefox (WebDriver BiDi) and WebKit (WebDriver classic): the core flows"
+node tests/engines/run.mjs

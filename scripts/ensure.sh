@@ -58,6 +58,15 @@ ensure_chromium() {
   export CHROMIUM="${CHROMIUM:-$(command -v chromium)}"
 }
 
+# Firefox ESR and WebKitGTK's WebDriver with its MiniBrowser (Safari's engine), under a
+# virtual display, for the engines' end-to-end runs (tests/engines/).
+ensure_engines() {
+  if ! command -v firefox-esr >/dev/null || ! command -v WebKitWebDriver >/dev/null || ! command -v xvfb-run >/dev/null; then
+    step "Installing Firefox ESR, WebKitGTK's WebDriver and Xvfb from Debian (for the engines' tests)"
+    apt_install firefox-esr webkit2gtk-driver xvfb
+  fi
+}
+
 ensure_app_tools() {
   ensure_wasm_target
   ensure_npm

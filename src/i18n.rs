@@ -843,6 +843,10 @@ messages! {
     SampleProgress => "Sample workspace progress", "پیشرفت بارگذاری نمونه";
     SampleSaving => "Saving the sample… {done} of {total}", "در حال ذخیرهٔ نمونه… {done} از {total}";
     SampleDone => "Sample workspace loaded: {count} records.", "فضای کار نمونه بارگذاری شد: {count} رکورد.";
+    // Every browser, every tab: what the browser does with the stored data.
+    StorageEviction => "Safari (on iPhone, iPad and Mac) deletes the data of a website that is not installed after about a week without a visit. Install Rabet (Share → Add to Home Screen, or File → Add to Dock) or sync with a server so that nothing is lost.", "سافاری (در آیفون، آیپد و مک) داده‌های وب‌سایتی را که نصب نشده، پس از حدود یک هفته بی‌بازدید پاک می‌کند. رابط را نصب کنید (اشتراک‌گذاری ← افزودن به صفحهٔ اصلی، یا File ← Add to Dock) یا با یک سرور همگام کنید تا چیزی از دست نرود.";
+    PersistGranted => "The browser agreed to protect this data.", "مرورگر پذیرفت که از این داده‌ها محافظت کند.";
+    PersistRefused => "The browser did not agree to protect this data now. Browsers decide by how much a website is used and whether it is installed; keep a backup or sync with a server.", "مرورگر فعلاً نپذیرفت که از این داده‌ها محافظت کند. مرورگرها بر پایهٔ میزان استفاده از وب‌سایت و نصب بودن آن تصمیم می‌گیرند؛ نسخهٔ پشتیبان نگه دارید یا با یک سرور همگام کنید.";
     // Time zones and the predicted lifetime value's window.
     TimeZone => "Time zone", "منطقهٔ زمانی";
     TimeZoneDevice => "This device's ({zone})", "زمان این دستگاه ({zone})";

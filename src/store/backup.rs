@@ -14,26 +14,29 @@ impl Store {
     /// Every record of every kind, deleted ones included (so a restore also restores
     /// deletions), with each field's sync state.
     pub async fn backup_records(&self) -> Result<Vec<BackupRecord>, StoreError> {
-        let mut names: Vec<&str> = EntityKind::ALL.iter().map(|kind| kind.as_str()).collect();
-        names.push(MERGE);
-        let tx = self.transaction(&names, TransactionMode::Readonly)?;
-        let stores = EntityKind::ALL
-            .iter()
-            .map(|&kind| Ok((kind, tx.object_store(kind.as_str())?)))
-            .collect::<Result<BTreeMap<_, _>, StoreError>>()?;
-        let mut ids: Vec<(EntityKind, Id)> = Vec::new();
-        for (&kind, store) in &stores {
-            for key in store.get_all_keys::<String>().build()?.await? {
-                ids.push((kind, Id::from_string(key?)));
+        self.again(|| async {
+            let mut names: Vec<&str> = EntityKind::ALL.iter().map(|kind| kind.as_str()).collect();
+            names.push(MERGE);
+            let tx = self.transaction(&names, TransactionMode::Readonly)?;
+            let stores = EntityKind::ALL
+                .iter()
+                .map(|&kind| Ok((kind, tx.object_store(kind.as_str())?)))
+                .collect::<Result<BTreeMap<_, _>, StoreError>>()?;
+            let mut ids: Vec<(EntityKind, Id)> = Vec::new();
+            for (&kind, store) in &stores {
+                for key in store.get_all_keys::<String>().build()?.await? {
+                    ids.push((kind, Id::from_string(key?)));
+                }
             }
-        }
-        let keys: Vec<(EntityKind, &Id)> = ids.iter().map(|(kind, id)| (*kind, id)).collect();
-        let records = read_records(&stores, &tx.object_store(MERGE)?, &keys).await?;
-        Ok(ids
-            .into_iter()
-            .zip(records)
-            .map(|((entity, id), record)| BackupRecord { entity, id, record })
-            .collect())
+            let keys: Vec<(EntityKind, &Id)> = ids.iter().map(|(kind, id)| (*kind, id)).collect();
+            let records = read_records(&stores, &tx.object_store(MERGE)?, &keys).await?;
+            Ok(ids
+                .into_iter()
+                .zip(records)
+                .map(|((entity, id), record)| BackupRecord { entity, id, record })
+                .collect())
+        })
+        .await
     }
 
     /// Restores `backup`: field by field into what is stored (the newer write wins on either

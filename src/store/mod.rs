@@ -43,9 +43,10 @@ use row::StoredRow;
 use schema::{MERGE, META, OUTBOX};
 use serde::{de::DeserializeOwned, Serialize};
 use serde_json::{Map, Value};
-use std::cell::RefCell;
+use std::cell::{Cell, OnceCell, RefCell};
 use std::collections::{BTreeMap, BTreeSet};
 use std::future::Future;
+use std::rc::Rc;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{IdbDatabase, IdbTransaction};
@@ -102,17 +103,64 @@ pub enum Ids {
 /// Not `Send` (IndexedDB handles live on the main thread): keep it in an `Rc` or
 /// `StoredValue::new_local`. Dropping it closes the connection. If another tab upgrades the
 /// database, this connection closes itself so the upgrade can proceed, and later calls fail
-/// with [`StoreError::Unavailable`].
+/// with [`StoreError::Unavailable`]. If the browser closes the connection under the app
+/// (Safari does to a tab in the background, and when its storage process restarts), the
+/// call that finds it closed opens a new one and runs again, once.
 pub struct Store {
-    db: Database,
+    name: String,
+    version: u32,
+    connection: Connection,
     node: NodeId,
     /// Ticked for local ops and advanced by remote ones and by other tabs' writes; saved with
     /// every write unless another tab saved a later one.
     clock: RefCell<Clock>,
     /// Tells the other tabs on this database what each write changed.
     tabs: TabChannel<TabNews>,
-    /// The connection's `onversionchange` handler, kept alive as long as the store.
-    _close_on_version_change: Closure<dyn FnMut()>,
+    /// Every connection's `onversionchange` handler, kept alive as long as the store.
+    close_on_version_change: Closure<dyn FnMut(web_sys::Event)>,
+}
+
+/// One connection to the database, and the one opened after it if the browser closed it.
+/// Connections are only added (a transaction borrows its connection), never replaced.
+struct Connection {
+    db: Database,
+    /// Set by the connection's `close` event: the browser closed it, not the app.
+    lost: Rc<Cell<bool>>,
+    _on_close: Closure<dyn FnMut()>,
+    next: OnceCell<Box<Connection>>,
+}
+
+impl Connection {
+    async fn open(
+        name: &str,
+        version: u32,
+        on_version_change: &Closure<dyn FnMut(web_sys::Event)>,
+    ) -> Result<Connection, StoreError> {
+        let db = schema::open_database(name, version).await?;
+        let lost = Rc::new(Cell::new(false));
+        let on_close = Closure::<dyn FnMut()>::new({
+            let lost = lost.clone();
+            move || lost.set(true)
+        });
+        let raw = raw_database(&db);
+        raw.set_onclose(Some(on_close.as_ref().unchecked_ref()));
+        raw.set_onversionchange(Some(on_version_change.as_ref().unchecked_ref()));
+        Ok(Connection {
+            db,
+            lost,
+            _on_close: on_close,
+            next: OnceCell::new(),
+        })
+    }
+
+    /// The newest connection.
+    fn current(&self) -> &Connection {
+        let mut connection = self;
+        while let Some(next) = connection.next.get() {
+            connection = next;
+        }
+        connection
+    }
 }
 
 impl Store {
@@ -129,23 +177,25 @@ impl Store {
     }
 
     async fn open_at_version(name: &str, version: u32) -> Result<Store, StoreError> {
-        let db = schema::open_database(name, version).await?;
+        let close_on_version_change =
+            Closure::<dyn FnMut(web_sys::Event)>::new(move |event: web_sys::Event| {
+                if let Some(connection) = event.target() {
+                    connection.unchecked_into::<IdbDatabase>().close();
+                }
+            });
+        let connection = Connection::open(name, version, &close_on_version_change).await?;
         let mut clock = Clock::new(system::new_node_id());
-        if let Some(stored) = read_clock(&db).await? {
+        if let Some(stored) = read_clock(&connection.db).await? {
             clock.observe(stored.last(), system::now_ms());
         }
-        let connection = raw_database(&db);
-        let close_on_version_change = Closure::<dyn FnMut()>::new({
-            let connection = connection.clone();
-            move || connection.close()
-        });
-        connection.set_onversionchange(Some(close_on_version_change.as_ref().unchecked_ref()));
         Ok(Store {
-            db,
+            name: name.to_owned(),
+            version,
+            connection,
             node: clock.node().clone(),
             clock: RefCell::new(clock),
             tabs: TabChannel::new(name),
-            _close_on_version_change: close_on_version_change,
+            close_on_version_change,
         })
     }
 
@@ -156,7 +206,7 @@ impl Store {
 
     /// Every live (not deleted) record of `E`, in id order (creation order, to the millisecond).
     pub async fn load<E: Entity>(&self) -> Result<Vec<E>, StoreError> {
-        self.fetch::<E>()?.await
+        self.again(|| async { self.fetch::<E>()?.await }).await
     }
 
     /// [`Store::load`] in two steps: asks IndexedDB for the rows now, and returns the future
@@ -278,101 +328,106 @@ impl Store {
         cursor: Option<u64>,
         ids: Ids,
     ) -> Result<Vec<Changed>, StoreError> {
-        let mut by_record: BTreeMap<(EntityKind, &WireId), Vec<&Op>> = BTreeMap::new();
-        for op in ops {
-            by_record
-                .entry((op.entity, &op.record))
-                .or_default()
-                .push(op);
-        }
-        if by_record.is_empty() && cursor.is_none() {
-            return Ok(Vec::new());
-        }
-        let kinds: BTreeSet<EntityKind> = by_record.keys().map(|(kind, _)| *kind).collect();
-        let mut store_names: Vec<&str> = kinds.iter().map(|kind| kind.as_str()).collect();
-        store_names.extend([MERGE, META]);
-        if origin == Origin::Local {
-            store_names.push(OUTBOX);
-        }
-        // Taken with the transaction, so transactions (which run in creation order) save
-        // ever later clocks; another tab's may be later still, and is then kept.
-        let clock = self.clock.borrow().clone();
-        let tx = self.transaction(&store_names, TransactionMode::Readwrite)?;
-        let meta = tx.object_store(META)?;
-        let stored_clock = meta.get(CLOCK_KEY).build()?;
-        let changed = {
-            let stores = kinds
-                .iter()
-                .map(|&kind| Ok((kind, tx.object_store(kind.as_str())?)))
-                .collect::<Result<BTreeMap<_, _>, StoreError>>()?;
-            let merge = tx.object_store(MERGE)?;
-            // Each record's id enters the table once, not once per op.
-            let record_ids: Vec<(EntityKind, Id)> = by_record
-                .keys()
-                .map(|&(kind, id)| (kind, Id::from(id)))
-                .collect();
-            let keys: Vec<(EntityKind, &Id)> =
-                record_ids.iter().map(|(kind, id)| (*kind, id)).collect();
-            let records = match ids {
-                Ids::MayExist => read_records(&stores, &merge, &keys).await?,
-                Ids::Fresh => vec![Record::default(); keys.len()],
-            };
-            let mut changed = Vec::new();
-            let mut rows = Vec::new();
-            let ops_by_record = keys.iter().zip(by_record.values());
-            for ((&(kind, id), record_ops), mut record) in ops_by_record.zip(records) {
-                let mut won = false;
-                for op in record_ops {
-                    won |= record.apply(op);
-                }
-                if won {
-                    let (stored, merge_state) = row::from_record(id, &record);
-                    send(
-                        merge
-                            .put(merge_state)
-                            .with_key(row::merge_key(kind, id))
-                            .build(),
-                    )?;
-                    rows.push(stored);
-                    changed.push(Changed {
-                        kind,
-                        id: id.clone(),
-                        values: (!record.is_deleted()).then(|| record.to_map()),
-                    });
-                }
+        self.again(|| async {
+            let mut by_record: BTreeMap<(EntityKind, &WireId), Vec<&Op>> = BTreeMap::new();
+            for op in ops {
+                by_record
+                    .entry((op.entity, &op.record))
+                    .or_default()
+                    .push(op);
             }
-            let rows = js_sys::Array::from(&row::to_js(&rows)?);
-            for (change, stored) in changed.iter().zip(rows.iter()) {
-                send(stores[&change.kind].put(stored).build())?;
+            if by_record.is_empty() && cursor.is_none() {
+                return Ok(Vec::new());
             }
+            let kinds: BTreeSet<EntityKind> = by_record.keys().map(|(kind, _)| *kind).collect();
+            let mut store_names: Vec<&str> = kinds.iter().map(|kind| kind.as_str()).collect();
+            store_names.extend([MERGE, META]);
             if origin == Origin::Local {
-                if let Some((key, entry)) =
-                    outbox_entry(by_record.values().flatten().copied(), by_record.len())?
-                {
-                    send(tx.object_store(OUTBOX)?.put(entry).with_key(key).build())?;
-                }
+                store_names.push(OUTBOX);
             }
-            let stored_clock: Option<String> = stored_clock.await?;
-            match stored_clock.as_deref().map(parse_clock).transpose()? {
-                Some(stored) if stored.last() >= clock.last() => self.observe_tab(stored.last()),
-                _ => send(meta.put(to_json(&clock)?).with_key(CLOCK_KEY).build())?,
-            }
-            if let Some(cursor) = cursor {
-                send(meta.put(cursor.to_string()).with_key(CURSOR_KEY).build())?;
-            }
-            changed
-        };
-        commit(tx).await?;
-        if !changed.is_empty() {
-            self.tabs.post(&TabNews::Written {
-                records: changed
+            // Taken with the transaction, so transactions (which run in creation order) save
+            // ever later clocks; another tab's may be later still, and is then kept.
+            let clock = self.clock.borrow().clone();
+            let tx = self.transaction(&store_names, TransactionMode::Readwrite)?;
+            let meta = tx.object_store(META)?;
+            let stored_clock = meta.get(CLOCK_KEY).build()?;
+            let changed = {
+                let stores = kinds
                     .iter()
-                    .map(|change| (change.kind, change.id.to_string()))
-                    .collect(),
-                stamp: self.clock.borrow().last().clone(),
-            });
-        }
-        Ok(changed)
+                    .map(|&kind| Ok((kind, tx.object_store(kind.as_str())?)))
+                    .collect::<Result<BTreeMap<_, _>, StoreError>>()?;
+                let merge = tx.object_store(MERGE)?;
+                // Each record's id enters the table once, not once per op.
+                let record_ids: Vec<(EntityKind, Id)> = by_record
+                    .keys()
+                    .map(|&(kind, id)| (kind, Id::from(id)))
+                    .collect();
+                let keys: Vec<(EntityKind, &Id)> =
+                    record_ids.iter().map(|(kind, id)| (*kind, id)).collect();
+                let records = match ids {
+                    Ids::MayExist => read_records(&stores, &merge, &keys).await?,
+                    Ids::Fresh => vec![Record::default(); keys.len()],
+                };
+                let mut changed = Vec::new();
+                let mut rows = Vec::new();
+                let ops_by_record = keys.iter().zip(by_record.values());
+                for ((&(kind, id), record_ops), mut record) in ops_by_record.zip(records) {
+                    let mut won = false;
+                    for op in record_ops {
+                        won |= record.apply(op);
+                    }
+                    if won {
+                        let (stored, merge_state) = row::from_record(id, &record);
+                        send(
+                            merge
+                                .put(merge_state)
+                                .with_key(row::merge_key(kind, id))
+                                .build(),
+                        )?;
+                        rows.push(stored);
+                        changed.push(Changed {
+                            kind,
+                            id: id.clone(),
+                            values: (!record.is_deleted()).then(|| record.to_map()),
+                        });
+                    }
+                }
+                let rows = js_sys::Array::from(&row::to_js(&rows)?);
+                for (change, stored) in changed.iter().zip(rows.iter()) {
+                    send(stores[&change.kind].put(stored).build())?;
+                }
+                if origin == Origin::Local {
+                    if let Some((key, entry)) =
+                        outbox_entry(by_record.values().flatten().copied(), by_record.len())?
+                    {
+                        send(tx.object_store(OUTBOX)?.put(entry).with_key(key).build())?;
+                    }
+                }
+                let stored_clock: Option<String> = stored_clock.await?;
+                match stored_clock.as_deref().map(parse_clock).transpose()? {
+                    Some(stored) if stored.last() >= clock.last() => {
+                        self.observe_tab(stored.last())
+                    }
+                    _ => send(meta.put(to_json(&clock)?).with_key(CLOCK_KEY).build())?,
+                }
+                if let Some(cursor) = cursor {
+                    send(meta.put(cursor.to_string()).with_key(CURSOR_KEY).build())?;
+                }
+                changed
+            };
+            commit(tx).await?;
+            if !changed.is_empty() {
+                self.tabs.post(&TabNews::Written {
+                    records: changed
+                        .iter()
+                        .map(|change| (change.kind, change.id.to_string()))
+                        .collect(),
+                    stamp: self.clock.borrow().last().clone(),
+                });
+            }
+            Ok(changed)
+        })
+        .await
     }
 
     /// What the other tabs on this database write from now on (see [`TabNews`]).
@@ -393,47 +448,50 @@ impl Store {
         &self,
         records: &[(EntityKind, String)],
     ) -> Result<Vec<Changed>, StoreError> {
-        let kinds: BTreeSet<EntityKind> = records.iter().map(|(kind, _)| *kind).collect();
-        let store_names: Vec<&str> = kinds.iter().map(|kind| kind.as_str()).collect();
-        if store_names.is_empty() {
-            return Ok(Vec::new());
-        }
-        let tx = self.transaction(&store_names, TransactionMode::Readonly)?;
-        let stores = kinds
-            .iter()
-            .map(|&kind| Ok((kind, tx.object_store(kind.as_str())?)))
-            .collect::<Result<BTreeMap<_, _>, StoreError>>()?;
-        let reads = records
-            .iter()
-            .map(|(kind, id)| stores[kind].get(id.as_str()).build())
-            .collect::<Result<Vec<_>, _>>()?;
-        let rows: Vec<Option<JsValue>> = answers(reads).await?;
-        drop(stores);
-        drop(tx);
-        let mut changed = Vec::new();
-        for ((kind, text), row) in records.iter().zip(rows) {
-            let values = row
-                .map(|row| row::current_values(&row))
-                .transpose()
-                .map_err(|reason| StoreError::Corrupt {
-                    kind: *kind,
-                    id: text.clone(),
-                    reason,
-                })?
-                .flatten();
-            let id = match values {
-                Some(_) => Some(Id::from_string(text)),
-                None => Id::find(text),
-            };
-            if let Some(id) = id {
-                changed.push(Changed {
-                    kind: *kind,
-                    id,
-                    values,
-                });
+        self.again(|| async {
+            let kinds: BTreeSet<EntityKind> = records.iter().map(|(kind, _)| *kind).collect();
+            let store_names: Vec<&str> = kinds.iter().map(|kind| kind.as_str()).collect();
+            if store_names.is_empty() {
+                return Ok(Vec::new());
             }
-        }
-        Ok(changed)
+            let tx = self.transaction(&store_names, TransactionMode::Readonly)?;
+            let stores = kinds
+                .iter()
+                .map(|&kind| Ok((kind, tx.object_store(kind.as_str())?)))
+                .collect::<Result<BTreeMap<_, _>, StoreError>>()?;
+            let reads = records
+                .iter()
+                .map(|(kind, id)| stores[kind].get(id.as_str()).build())
+                .collect::<Result<Vec<_>, _>>()?;
+            let rows: Vec<Option<JsValue>> = answers(reads).await?;
+            drop(stores);
+            drop(tx);
+            let mut changed = Vec::new();
+            for ((kind, text), row) in records.iter().zip(rows) {
+                let values = row
+                    .map(|row| row::current_values(&row))
+                    .transpose()
+                    .map_err(|reason| StoreError::Corrupt {
+                        kind: *kind,
+                        id: text.clone(),
+                        reason,
+                    })?
+                    .flatten();
+                let id = match values {
+                    Some(_) => Some(Id::from_string(text)),
+                    None => Id::find(text),
+                };
+                if let Some(id) = id {
+                    changed.push(Changed {
+                        kind: *kind,
+                        id,
+                        values,
+                    });
+                }
+            }
+            Ok(changed)
+        })
+        .await
     }
 
     /// The local ops no sync server has acknowledged yet, in stamp order.
@@ -445,21 +503,24 @@ impl Store {
     /// The outbox as it is now: its ops in stamp order, and which entries hold them (what
     /// [`Store::acknowledge_through`] may drop).
     pub async fn pending(&self) -> Result<Outbox, StoreError> {
-        let tx = self.transaction(&[OUTBOX], TransactionMode::Readonly)?;
-        let outbox = tx.object_store(OUTBOX)?;
-        let keys = outbox.get_all_keys::<String>().build()?;
-        let entries = outbox.get_all::<String>().build()?;
-        let (keys, entries) = (keys.await?, entries.await?);
-        let keys = keys.collect::<Result<Vec<String>, _>>()?;
-        let mut ops = Vec::new();
-        for entry in entries {
-            let entry: Vec<Op> = serde_json::from_str(&entry?)
-                .map_err(|error| StoreError::unreadable(StoreEntry::OutboxEntry, error))?;
-            ops.extend(entry);
-        }
-        // Entries are in order of their last op; ops of entries written together interleave.
-        ops.sort_by(|a, b| a.precedence().cmp(&b.precedence()));
-        Ok(Outbox { ops, keys })
+        self.again(|| async {
+            let tx = self.transaction(&[OUTBOX], TransactionMode::Readonly)?;
+            let outbox = tx.object_store(OUTBOX)?;
+            let keys = outbox.get_all_keys::<String>().build()?;
+            let entries = outbox.get_all::<String>().build()?;
+            let (keys, entries) = (keys.await?, entries.await?);
+            let keys = keys.collect::<Result<Vec<String>, _>>()?;
+            let mut ops = Vec::new();
+            for entry in entries {
+                let entry: Vec<Op> = serde_json::from_str(&entry?)
+                    .map_err(|error| StoreError::unreadable(StoreEntry::OutboxEntry, error))?;
+                ops.extend(entry);
+            }
+            // Entries are in order of their last op; ops of entries written together interleave.
+            ops.sort_by(|a, b| a.precedence().cmp(&b.precedence()));
+            Ok(Outbox { ops, keys })
+        })
+        .await
     }
 
     /// Drops from the outbox every entry of `outbox` whose ops are all at or before `last`:
@@ -469,25 +530,31 @@ impl Store {
     /// each op once. Entries written since `outbox` was read stay, whatever their stamps:
     /// another tab, with a clock behind this one's, may have written them meanwhile.
     pub async fn acknowledge_through(&self, outbox: &Outbox, last: &Op) -> Result<(), StoreError> {
-        let through = outbox_keys_through(last);
-        let tx = self.transaction(&[OUTBOX], TransactionMode::Readwrite)?;
-        let store = tx.object_store(OUTBOX)?;
-        for key in outbox.keys.iter().take_while(|key| **key <= through) {
-            send(store.delete(key.as_str()).build())?;
-        }
-        drop(store);
-        commit(tx).await
+        self.again(|| async {
+            let through = outbox_keys_through(last);
+            let tx = self.transaction(&[OUTBOX], TransactionMode::Readwrite)?;
+            let store = tx.object_store(OUTBOX)?;
+            for key in outbox.keys.iter().take_while(|key| **key <= through) {
+                send(store.delete(key.as_str()).build())?;
+            }
+            drop(store);
+            commit(tx).await
+        })
+        .await
     }
 
     /// How many record writes wait in the outbox (read from the entries' keys alone).
     pub async fn outbox_len(&self) -> Result<usize, StoreError> {
-        let tx = self.transaction(&[OUTBOX], TransactionMode::Readonly)?;
-        let keys = tx
-            .object_store(OUTBOX)?
-            .get_all_keys::<String>()
-            .build()?
-            .await?;
-        keys.map(|key| Ok(outbox_records(&key?))).sum()
+        self.again(|| async {
+            let tx = self.transaction(&[OUTBOX], TransactionMode::Readonly)?;
+            let keys = tx
+                .object_store(OUTBOX)?
+                .get_all_keys::<String>()
+                .build()?
+                .await?;
+            keys.map(|key| Ok(outbox_records(&key?))).sum()
+        })
+        .await
     }
 
     /// Where the last pull from the sync server ended (0: nothing pulled yet).
@@ -519,37 +586,47 @@ impl Store {
         &self,
         config: Option<&T>,
     ) -> Result<(), StoreError> {
-        let tx = self.transaction(&[META], TransactionMode::Readwrite)?;
-        let meta = tx.object_store(META)?;
-        match config {
-            Some(config) => {
-                send(meta.put(to_json(config)?).with_key(SYNC_CONFIG_KEY).build())?;
+        self.again(|| async {
+            let tx = self.transaction(&[META], TransactionMode::Readwrite)?;
+            let meta = tx.object_store(META)?;
+            match config {
+                Some(config) => {
+                    send(meta.put(to_json(config)?).with_key(SYNC_CONFIG_KEY).build())?;
+                }
+                None => send(meta.delete(SYNC_CONFIG_KEY).build())?,
             }
-            None => send(meta.delete(SYNC_CONFIG_KEY).build())?,
-        }
-        send(meta.delete(CURSOR_KEY).build())?;
-        drop(meta);
-        commit(tx).await
+            send(meta.delete(CURSOR_KEY).build())?;
+            drop(meta);
+            commit(tx).await
+        })
+        .await
     }
 
     async fn meta(&self, key: &str) -> Result<Option<String>, StoreError> {
-        let tx = self.transaction(&[META], TransactionMode::Readonly)?;
-        let value = tx.object_store(META)?.get(key).build()?.await?;
-        Ok(value)
+        self.again(|| async {
+            let tx = self.transaction(&[META], TransactionMode::Readonly)?;
+            let value = tx.object_store(META)?.get(key).build()?.await?;
+            Ok(value)
+        })
+        .await
     }
 
     /// Deletes every record and the outbox (before restoring a backup that replaces them).
     /// The node id and clock stay, so later stamps still beat earlier ones.
     pub async fn clear_all(&self) -> Result<(), StoreError> {
-        let mut store_names: Vec<&str> = EntityKind::ALL.iter().map(|kind| kind.as_str()).collect();
-        store_names.extend([MERGE, OUTBOX]);
-        let tx = self.transaction(&store_names, TransactionMode::Readwrite)?;
-        for name in &store_names {
-            send(tx.object_store(name)?.clear())?;
-        }
-        commit(tx).await?;
-        self.tabs.post(&TabNews::Cleared);
-        Ok(())
+        self.again(|| async {
+            let mut store_names: Vec<&str> =
+                EntityKind::ALL.iter().map(|kind| kind.as_str()).collect();
+            store_names.extend([MERGE, OUTBOX]);
+            let tx = self.transaction(&store_names, TransactionMode::Readwrite)?;
+            for name in &store_names {
+                send(tx.object_store(name)?.clear())?;
+            }
+            commit(tx).await?;
+            self.tabs.post(&TabNews::Cleared);
+            Ok(())
+        })
+        .await
     }
 
     /// Builds local ops with this replica's clock, the current time and fresh op ids.
@@ -585,16 +662,60 @@ impl Store {
         stores: &[&str],
         mode: TransactionMode,
     ) -> Result<Transaction<'_>, StoreError> {
-        Ok(self.db.transaction(stores).with_mode(mode).build()?)
+        Ok(self.db().transaction(stores).with_mode(mode).build()?)
+    }
+
+    /// The connection in use.
+    fn db(&self) -> &Database {
+        &self.connection.current().db
+    }
+
+    /// Runs `attempt` (one or more transactions); if it failed because the browser closed the
+    /// connection, opens a new one and runs it again, once. A transaction that failed stored
+    /// nothing, so running it again cannot write anything twice.
+    async fn again<T, Attempt: Future<Output = Result<T, StoreError>>>(
+        &self,
+        attempt: impl Fn() -> Attempt,
+    ) -> Result<T, StoreError> {
+        match attempt().await {
+            Err(error) if self.closed_under_us(&error) => {
+                self.reopen().await?;
+                attempt().await
+            }
+            result => result,
+        }
+    }
+
+    /// Whether `error` came from a connection that closed: the browser said so (`close`), or
+    /// a transaction could not start on it (`InvalidStateError`, sorted as unavailable).
+    /// After another tab's upgrade the new connection is refused (`VersionError`), so the
+    /// call still fails as unavailable.
+    fn closed_under_us(&self, error: &StoreError) -> bool {
+        self.connection.current().lost.get() || matches!(error, StoreError::Unavailable(_))
+    }
+
+    async fn reopen(&self) -> Result<(), StoreError> {
+        let fresh =
+            Connection::open(&self.name, self.version, &self.close_on_version_change).await?;
+        // Another call may have reopened meanwhile: keep the first new connection.
+        if let Err(extra) = self.connection.current().next.set(Box::new(fresh)) {
+            raw_database(&extra.db).close();
+        }
+        Ok(())
     }
 }
 
 impl Drop for Store {
     fn drop(&mut self) {
-        let connection = raw_database(&self.db);
-        connection.set_onversionchange(None);
-        // Waits for running transactions, then closes.
-        connection.close();
+        let mut connection = Some(&self.connection);
+        while let Some(current) = connection {
+            let raw = raw_database(&current.db);
+            raw.set_onversionchange(None);
+            raw.set_onclose(None);
+            // Waits for running transactions, then closes.
+            raw.close();
+            connection = current.next.get().map(|next| &**next);
+        }
     }
 }
 

@@ -161,7 +161,7 @@ async fn upgrading_a_version_1_database_keeps_everything() {
     drop(old);
 
     let store = Store::open_named(&name).await.unwrap();
-    assert_eq!(store.db.version(), f64::from(SCHEMA_VERSION));
+    assert_eq!(store.db().version(), f64::from(SCHEMA_VERSION));
     // A new replica, whose clock starts past every stamp the old one saved.
     assert_ne!(store.node(), &last.node);
     assert!(*store.clock.borrow().last() > last);
@@ -171,7 +171,7 @@ async fn upgrading_a_version_1_database_keeps_everything() {
     );
     assert_eq!(store.outbox().await.unwrap(), outbox);
     // Every kind of record has its store, whatever step created it.
-    let stores: Vec<String> = store.db.object_store_names().collect();
+    let stores: Vec<String> = store.db().object_store_names().collect();
     for kind in EntityKind::ALL {
         assert!(
             stores.iter().any(|s| s == kind.as_str()),
@@ -214,7 +214,7 @@ async fn upgrading_a_version_2_database_drops_its_indexes_and_keeps_the_records(
     drop(old);
 
     let store = Store::open_named(&name).await.unwrap();
-    assert_eq!(store.db.version(), f64::from(SCHEMA_VERSION));
+    assert_eq!(store.db().version(), f64::from(SCHEMA_VERSION));
     for kind in EntityKind::ALL {
         assert_eq!(index_names(&store, kind), [] as [String; 0], "{kind:?}");
     }
@@ -695,5 +695,60 @@ async fn acknowledging_a_push_keeps_what_another_tab_queued_meanwhile_with_an_ol
     assert_eq!(a.outbox().await.unwrap(), queued_by_b);
 
     drop((a, b));
+    delete_database(&name).await;
+}
+
+#[wasm_bindgen_test]
+async fn a_connection_the_browser_closed_is_opened_again_and_the_next_call_goes_through() {
+    let name = unique_name("closed-connection");
+    let store = Store::open_named(&name).await.unwrap();
+    let sara = contact("Sara", None);
+    store.save(None, &sara).await.unwrap();
+
+    // What Safari does to a tab in the background: the connection closes under the app, and
+    // says so with a `close` event.
+    let closed = raw_database(store.db());
+    closed.close();
+    closed
+        .dispatch_event(&web_sys::Event::new("close").unwrap())
+        .unwrap();
+    let kaveh = contact("Kaveh", None);
+    store.save(None, &kaveh).await.unwrap();
+    // Closed without a word (no event): the next read opens again too.
+    raw_database(store.db()).close();
+    assert_eq!(
+        store.load::<Contact>().await.unwrap(),
+        sorted_by_id(vec![sara.clone(), kaveh.clone()])
+    );
+
+    let reopened = Store::open_named(&name).await.unwrap();
+    assert_eq!(
+        reopened.load::<Contact>().await.unwrap(),
+        sorted_by_id(vec![sara, kaveh])
+    );
+    // Each write is queued once.
+    assert_eq!(reopened.outbox_len().await.unwrap(), 2);
+
+    drop((store, reopened));
+    delete_database(&name).await;
+}
+
+#[wasm_bindgen_test]
+async fn a_connection_closed_for_another_tabs_upgrade_stays_closed() {
+    let name = unique_name("upgrade-closes");
+    let store = Store::open_named(&name).await.unwrap();
+    // Another tab, with a newer app, opens the database at a later version.
+    let newer = Database::open(name.as_str())
+        .with_version(SCHEMA_VERSION + 1)
+        .build()
+        .unwrap()
+        .await
+        .unwrap();
+    assert!(matches!(
+        store.save(None, &contact("Sara", None)).await,
+        Err(StoreError::Unavailable(_))
+    ));
+    newer.close();
+    drop(store);
     delete_database(&name).await;
 }

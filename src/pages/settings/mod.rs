@@ -278,15 +278,24 @@ fn TeamSection() -> impl IntoView {
 fn StorageSection() -> impl IntoView {
     let locale = use_locale();
     let estimate = LocalResource::new(storage_estimate);
-    let protect = Action::new_local(|_: &()| async move {
-        request_persistence().await;
-    });
+    // `navigator.storage.persist()`: whether the browser agreed, shown under the button.
+    let protect = Action::new_local(|_: &()| request_persistence());
     Effect::new(move |_| {
-        // Asking again re-reads whether the browser granted it.
-        if protect.version().get() > 0 {
+        // The answer changes whether the data is protected: read it again.
+        if protect.value().get().is_some() {
             estimate.refetch();
         }
     });
+    let answer = move || {
+        protect.value().get().map(|granted| {
+            let msg = if granted {
+                Msg::PersistGranted
+            } else {
+                Msg::PersistRefused
+            };
+            view! { <p role="status">{move || locale.t(msg)}</p> }
+        })
+    };
     let megabytes = move |bytes: u64| format_decimal((bytes / 100_000) as i64, 1, locale.lang());
     let describe = move |estimate: Option<StorageEstimate>| match estimate {
         None => view! { <p>{move || locale.t(Msg::StorageUnknown)}</p> }.into_any(),
@@ -297,7 +306,10 @@ fn StorageSection() -> impl IntoView {
                 <p>{locale.fill(Msg::StorageUsage, &[("usage", &usage), ("quota", &quota)])}</p>
                 <p>{move || locale.t(if estimate.persisted { Msg::StoragePersisted } else { Msg::StorageNotPersisted })}</p>
                 {(!estimate.persisted).then(|| view! {
-                    <button type="button" class="button" on:click=move |_| { protect.dispatch(()); }>
+                    <p class="field-hint">{move || locale.t(Msg::StorageEviction)}</p>
+                    <button type="button" class="button" aria-busy=move || protect.pending().get().to_string()
+                        disabled=move || protect.pending().get()
+                        on:click=move |_| { protect.dispatch(()); }>
                         {move || locale.t(Msg::ProtectStorage)}
                     </button>
                 })}
@@ -311,6 +323,7 @@ fn StorageSection() -> impl IntoView {
             <Suspense fallback=move || view! { <p>{move || locale.t(Msg::Loading)}</p> }>
                 {move || estimate.get().map(describe)}
             </Suspense>
+            {answer}
         </section>
     }
 }
