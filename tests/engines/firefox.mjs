@@ -11,6 +11,8 @@ export async function firefox(origin) {
     headless: true,
     // Firefox logs what its font checker (OTS) rejects in a downloaded font here.
     env: { ...process.env, MOZ_LOG: "userfonts:5" },
+    // navigator.storage.persist() asks the person in a door-hanger: answer "allow" for them.
+    extraPrefsFirefox: { "dom.storageManager.prompt.testing": true, "dom.storageManager.prompt.testing.allow": true },
   });
   const fontWarnings = [];
   browser.process()?.stderr?.on("data", (chunk) => {
@@ -33,7 +35,7 @@ export async function firefox(origin) {
 }
 
 function driver(page, context) {
-  const call = (source, args) => `${source}(...${JSON.stringify(args)})`;
+  const call = (source, args) => `(${source})(...${JSON.stringify(args)})`;
   return {
     navigate: (url) => page.goto(url),
     reload: () => page.reload(),

@@ -135,8 +135,11 @@ export class Page {
     await this.driver.press(key);
   }
 
+  /** Chooses a file in a file input, once it can be used (a disabled one cannot be). */
   async setFiles(spec, path) {
-    await this.driver.setFiles(await this.find(spec), path);
+    const element = await this.find(spec);
+    await this.until(`${describe(spec)} to be enabled`, async () => (await this.attribute(spec, "disabled")) === null);
+    await this.driver.setFiles(element, path);
   }
 
   /** The text of the element matching `spec` now, or null. */

@@ -49,7 +49,7 @@ async function startServer(addr, data) {
 }
 
 function serverCli(...args) {
-  return execFileSync(serverBinary, [...args, "--data-dir", dataDir], { encoding: "utf8" }).trim();
+  return execFileSync(serverBinary, [...args, "--data-dir", dataDir], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).trim();
 }
 
 /** An invite link (`/join#server=…&token=…`) of a new member of one new workspace. */
@@ -112,10 +112,13 @@ try {
   for (const name of wanted) {
     const engine = await launchers[name]();
     engines.push(engine);
-    console.log(`\n${name}: ${engine.version}`);
+    console.log(`\n${name}`);
     await attempt(`${name}: boot, a Persian customer created, found and kept over a reload; the Persian UI`, onDevice(engine, flows.persianCustomer));
     await attempt(`${name}: a deal moved with the keyboard at once after a reload stays moved`, onDevice(engine, flows.keyboardMove));
     await attempt(`${name}: after one visit the app starts with its server gone`, onDevice(engine, flows.offline, { start: offlineServer }));
+    await attempt(`${name}: storage protection asked for in Settings, the answer shown`, onDevice(engine, async (page) => {
+      console.log(`    navigator.storage.persist(): ${await flows.protectData(page)}`);
+    }));
     await attempt(`${name}: a backup restored into an empty browser`, onDevice(engine, flows.restoreBackup, { backup }));
     await attempt(`${name}: "Join and sync" tapped at once from an invite link connects`, onDevice(engine, (page) => flows.join(page, inviter()("Darya"), "Darya")));
     if (engine.fontWarnings) {
@@ -140,6 +143,7 @@ try {
   await server.stop();
 }
 
+console.log(`\n${engines.map((engine) => engine.version).join(", ")}`);
 const failed = results.filter((result) => !result.ok).length;
-console.log(`\n${results.length - failed} passed, ${failed} failed`);
+console.log(`${results.length - failed} passed, ${failed} failed`);
 process.exitCode = failed ? 1 : 0;

@@ -98,12 +98,34 @@ export async function offline(page, { start }) {
   }
 }
 
+/**
+ * Settings say whether the data is protected; unprotected, they warn of Safari's eviction and
+ * ask `navigator.storage.persist()`, showing the browser's answer. Returns that answer.
+ */
+export async function protectData(page) {
+  await page.goto("/settings");
+  const section = by("region", "Storage on this device");
+  const button = by("button", "Protect my data", section);
+  const protectedAlready = by("region", /Protected: the browser will not clear/);
+  const unknown = by("region", /This browser does not report how much storage is used/);
+  await page.until("the storage state to show", async () =>
+    (await page.query(button)) !== null || (await page.query(protectedAlready)) !== null || (await page.query(unknown)) !== null,
+  );
+  if (await page.query(protectedAlready)) return "protected already";
+  await page.expectVisible(by("region", /Safari \(on iPhone, iPad and Mac\) deletes the data of a website that is not installed/));
+  if (await page.query(unknown)) return "not offered (no navigator.storage)";
+  await page.click(button);
+  const answer = by("status", /^The browser (agreed|did not agree) to protect this data/, section);
+  await page.expectVisible(answer);
+  return (await page.text(answer)).startsWith("The browser agreed") ? "granted" : "refused";
+}
+
 /** A backup file restored (merged) into an empty browser gives its customers. */
 export async function restoreBackup(page, { backup }) {
   await page.goto("/settings");
   const section = by("region", "Backup");
   await page.setFiles(by("file", "Restore from a backup file", section), backup.path);
-  await page.expectVisible(by("status", /^Restored \d+ records\.$/));
+  await page.expectVisible(by("status", /^Restored \d+ records\./));
   await page.goto("/customers");
   await page.expectVisible(by("main", new RegExp(`${backup.contacts} of ${backup.contacts}`)));
   await page.expectVisible(by("link", new RegExp(backup.firstName)));
@@ -129,6 +151,7 @@ export async function join(page, invite, member) {
     );
     if ((await page.query(connected)) === null) await page.click(button);
   }
+  console.log(`    the first tap came ${busy ? "while the button waited (busy, disabled)" : "when the button was ready"}`);
   await page.expectVisible(connected, 30_000);
   await page.expectText(syncStatus, /^Up to date/, 30_000);
 }

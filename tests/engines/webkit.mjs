@@ -64,7 +64,7 @@ async function command(base, method, path, body) {
 
 function driver(session) {
   const call = (method, path, body) => command(session, method, path, body);
-  const run = (source, args) => call("POST", "/execute/sync", { script: `return ${source}.apply(null, arguments)`, args });
+  const run = (source, args) => call("POST", "/execute/sync", { script: `return (${source}).apply(null, arguments)`, args });
   const element = (handle) => `/element/${handle[ELEMENT]}`;
   return {
     navigate: (url) => call("POST", "/url", { url }),

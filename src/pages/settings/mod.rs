@@ -297,24 +297,33 @@ fn StorageSection() -> impl IntoView {
         })
     };
     let megabytes = move |bytes: u64| format_decimal((bytes / 100_000) as i64, 1, locale.lang());
-    let describe = move |estimate: Option<StorageEstimate>| match estimate {
-        None => view! { <p>{move || locale.t(Msg::StorageUnknown)}</p> }.into_any(),
-        Some(estimate) => {
-            let usage = megabytes(estimate.usage);
-            let quota = megabytes(estimate.quota);
-            view! {
-                <p>{locale.fill(Msg::StorageUsage, &[("usage", &usage), ("quota", &quota)])}</p>
-                <p>{move || locale.t(if estimate.persisted { Msg::StoragePersisted } else { Msg::StorageNotPersisted })}</p>
-                {(!estimate.persisted).then(|| view! {
-                    <p class="field-hint">{move || locale.t(Msg::StorageEviction)}</p>
-                    <button type="button" class="button" aria-busy=move || protect.pending().get().to_string()
-                        disabled=move || protect.pending().get()
-                        on:click=move |_| { protect.dispatch(()); }>
-                        {move || locale.t(Msg::ProtectStorage)}
-                    </button>
-                })}
+    let describe = move |estimate: Option<StorageEstimate>| {
+        let state = match estimate {
+            // WebKitGTK and pages outside a secure context have no `navigator.storage`.
+            None => view! { <p>{move || locale.t(Msg::StorageUnknown)}</p> }.into_any(),
+            Some(estimate) => {
+                let usage = megabytes(estimate.usage);
+                let quota = megabytes(estimate.quota);
+                view! {
+                    <p>{locale.fill(Msg::StorageUsage, &[("usage", &usage), ("quota", &quota)])}</p>
+                    <p>{move || locale.t(if estimate.persisted { Msg::StoragePersisted } else { Msg::StorageNotPersisted })}</p>
+                }
+                .into_any()
             }
-            .into_any()
+        };
+        let protected = estimate.is_some_and(|estimate| estimate.persisted);
+        view! {
+            {state}
+            {(!protected).then(|| view! {
+                <p class="field-hint">{move || locale.t(Msg::StorageEviction)}</p>
+            })}
+            {(estimate.is_some() && !protected).then(|| view! {
+                <button type="button" class="button" aria-busy=move || protect.pending().get().to_string()
+                    disabled=move || protect.pending().get()
+                    on:click=move |_| { protect.dispatch(()); }>
+                    {move || locale.t(Msg::ProtectStorage)}
+                </button>
+            })}
         }
     };
     view! {
