@@ -26,7 +26,7 @@ export async function firefox(origin) {
     async open() {
       const context = await browser.createBrowserContext();
       const page = await context.newPage();
-      return new Page(driver(page, context), origin);
+      return new Page(driver(page, () => context.close()), origin);
     },
     async close() {
       await browser.close();
@@ -34,7 +34,8 @@ export async function firefox(origin) {
   };
 }
 
-function driver(page, context) {
+/** A tab; `close` closes it (and, for a device's first tab, the device). */
+function driver(page, close) {
   const call = (source, args) => `(${source})(...${JSON.stringify(args)})`;
   return {
     navigate: (url) => page.goto(url),
@@ -50,6 +51,10 @@ function driver(page, context) {
     type: (element, text) => element.type(text),
     press: (key) => page.keyboard.press(key),
     setFiles: (element, path) => element.uploadFile(path),
-    close: () => context.close(),
+    async newTab() {
+      const tab = await page.browserContext().newPage();
+      return driver(tab, () => tab.close());
+    },
+    close,
   };
 }

@@ -3,7 +3,8 @@
 // each supply its few primitives (a `Driver`):
 //
 //   navigate(url), reload(), run(source, args) → JSON value, handle(source, args) → element
-//   or null, click(element), type(element, text), press(key), setFiles(element, path), close()
+//   or null, click(element), type(element, text), press(key), setFiles(element, path),
+//   newTab() → a driver of another tab of the same browser, close()
 //
 // Elements are found in the page by role and accessible name, as a person reads the page,
 // and every wait polls what the page shows until it holds or the time is up: no fixed sleeps.
@@ -181,6 +182,11 @@ export class Page {
       if (Date.now() > deadline) throw new TestFailure(`waited ${timeout} ms for ${what}`);
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
+  }
+
+  /** Another tab of the same browser (same storage), as a person opens one. */
+  async newTab() {
+    return new Page(await this.driver.newTab(), this.origin);
   }
 
   async close() {

@@ -8,6 +8,7 @@
 // firefox-esr, webkit2gtk-driver and xvfb (scripts/ensure.sh installs them). The server
 // listens on RABET_E2E_PORT (default 8099) and keeps its data in target/engines-data.
 // Prints each flow's result and "N passed, N failed"; exits non-zero on any failure.
+// RABET_ENGINES_DEBUG=1 also prints every WebDriver command sent to WebKit.
 import { execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -31,9 +32,12 @@ for (const needed of ["dist/index.html", serverBinary]) {
 
 /** Starts the server on `addr` over `data`; resolves once it answers. */
 async function startServer(addr, data) {
+  const health = `http://${addr}/api/health`;
+  if (await fetch(health).then(() => true, () => false)) throw new Error(`${addr} is taken: another server is running there`);
   const child = spawn(serverBinary, ["serve", "--addr", addr, "--dist", "dist", "--data-dir", data], { stdio: ["ignore", "ignore", "inherit"] });
   const exited = new Promise((resolve) => child.once("exit", resolve));
-  const health = `http://${addr}/api/health`;
+  // Even if this process dies of an error, the server goes with it.
+  process.once("exit", () => child.kill());
   const deadline = Date.now() + 30_000;
   while (!(await fetch(health).then((r) => r.ok, () => false))) {
     if (child.exitCode !== null || Date.now() > deadline) throw new Error(`the server on ${addr} did not start`);
@@ -115,6 +119,9 @@ try {
     console.log(`\n${name}`);
     await attempt(`${name}: boot, a Persian customer created, found and kept over a reload; the Persian UI`, onDevice(engine, flows.persianCustomer));
     await attempt(`${name}: a deal moved with the keyboard at once after a reload stays moved`, onDevice(engine, flows.keyboardMove));
+    await attempt(`${name}: two tabs of one browser show each other's new contacts without a reload`, onDevice(engine, async (page) => {
+      console.log(`    Web Locks: ${(await flows.twoTabs(page)) ? "present" : "missing (every tab syncs)"}`);
+    }));
     await attempt(`${name}: after one visit the app starts with its server gone`, onDevice(engine, flows.offline, { start: offlineServer }));
     await attempt(`${name}: storage protection asked for in Settings, the answer shown`, onDevice(engine, async (page) => {
       console.log(`    navigator.storage.persist(): ${await flows.protectData(page)}`);

@@ -8,11 +8,6 @@ function check(condition, message) {
   if (!condition) throw new TestFailure(message);
 }
 
-/** Waits until the workspace has loaded (`<main aria-busy>` cleared). */
-async function loaded(page) {
-  await page.until("the workspace to load", async () => (await page.attribute(by("main"), "aria-busy")) === "false");
-}
-
 async function createContact(page, first, last) {
   await page.goto("/customers");
   await page.click(by("button", "New contact"));
@@ -75,6 +70,26 @@ export async function keyboardMove(page) {
   await page.expectGone(card("Lead in"));
 }
 
+/**
+ * Two tabs of one browser: what one saves shows in the other without a reload. Returns
+ * whether the engine has Web Locks (without them every tab syncs; see src/sync/leader.rs).
+ */
+export async function twoTabs(first) {
+  await first.goto("/customers");
+  const second = await first.newTab();
+  try {
+    await second.goto("/customers");
+    await second.expectVisible(by("heading", "Customers"));
+    await createContact(first, "نگار", "رحیمی");
+    await second.expectVisible(by("link", /نگار رحیمی/));
+    await createContact(second, "Omid", "Tehrani");
+    await first.expectVisible(by("link", /Omid Tehrani/));
+    return first.evaluate(() => "locks" in navigator);
+  } finally {
+    await second.close();
+  }
+}
+
 /** After one visit the app starts with its server gone (the service worker serves it). */
 export async function offline(page, { start }) {
   const server = await start();
@@ -106,13 +121,14 @@ export async function protectData(page) {
   await page.goto("/settings");
   const section = by("region", "Storage on this device");
   const button = by("button", "Protect my data", section);
-  const protectedAlready = by("region", /Protected: the browser will not clear/);
-  const unknown = by("region", /This browser does not report how much storage is used/);
+  // A section is named by its heading; what it says is read from the page's text.
+  const protectedAlready = by("main", /Protected: the browser will not clear/);
+  const unknown = by("main", /This browser does not report how much storage is used/);
   await page.until("the storage state to show", async () =>
     (await page.query(button)) !== null || (await page.query(protectedAlready)) !== null || (await page.query(unknown)) !== null,
   );
   if (await page.query(protectedAlready)) return "protected already";
-  await page.expectVisible(by("region", /Safari \(on iPhone, iPad and Mac\) deletes the data of a website that is not installed/));
+  await page.expectVisible(by("main", /Safari \(on iPhone, iPad and Mac\) deletes the data of a website that is not installed/));
   if (await page.query(unknown)) return "not offered (no navigator.storage)";
   await page.click(button);
   const answer = by("status", /^The browser (agreed|did not agree) to protect this data/, section);

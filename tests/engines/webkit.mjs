@@ -2,6 +2,7 @@
 // MiniBrowser under a virtual X display (xvfb-run). A WebKitWebDriver holds one session at a
 // time, and each session is a fresh browser with storage of its own: one device at a time.
 import { execFileSync, spawn } from "node:child_process";
+import http from "node:http";
 
 import { Page, TIMEOUT } from "./page.mjs";
 
@@ -22,12 +23,15 @@ export async function webkit(origin, port) {
   // -a: a free display number; the driver and every browser it starts share it.
   const server = spawn("xvfb-run", ["-a", "WebKitWebDriver", `--port=${port}`], { stdio: ["ignore", "ignore", "pipe"], detached: true });
   let log = "";
-  server.stderr.on("data", (chunk) => (log += chunk));
+  server.stderr.on("data", (chunk) => {
+    log += chunk;
+    if (process.env.RABET_ENGINES_DEBUG) process.stderr.write(chunk);
+  });
   const base = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + TIMEOUT;
   for (;;) {
-    const ready = await fetch(`${base}/status`).then((r) => r.json(), () => null);
-    if (ready?.value?.ready) break;
+    const ready = await command(base, "GET", "/status").catch(() => null);
+    if (ready?.ready) break;
     if (server.exitCode !== null || Date.now() > deadline) throw new Error(`WebKitWebDriver did not start: ${log}`);
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
@@ -42,7 +46,9 @@ export async function webkit(origin, port) {
         capabilities: { alwaysMatch: { "webkitgtk:browserOptions": { binary, args: ["--automation"] } } },
       });
       version = `MiniBrowser (WebKitGTK ${session.capabilities.browserVersion})`;
-      return new Page(driver(`${base}/session/${session.sessionId}`), origin);
+      const url = `${base}/session/${session.sessionId}`;
+      const window = await command(url, "GET", "/window");
+      return new Page(driver(url, window, { current: window }, () => command(url, "DELETE", "")), origin);
     },
     async close() {
       // xvfb-run leads a process group of its own: end it with the driver and the display.
@@ -51,19 +57,41 @@ export async function webkit(origin, port) {
   };
 }
 
-async function command(base, method, path, body) {
-  const response = await fetch(base + path, {
-    method,
-    headers: { "content-type": "application/json" },
-    body: body === undefined ? undefined : JSON.stringify(body),
+/**
+ * One WebDriver command. Over node:http without keep-alive: WebKitWebDriver closes idle
+ * connections, and fetch's pool then fails a command on a socket already closed.
+ */
+function command(base, method, path, body) {
+  if (process.env.RABET_ENGINES_DEBUG) console.error(`webdriver ${method} ${base.slice(-20)}${path}`);
+  const data = body === undefined ? undefined : JSON.stringify(body);
+  return new Promise((resolve, reject) => {
+    const request = http.request(base + path, { method, agent: false, headers: data ? { "content-type": "application/json", "content-length": Buffer.byteLength(data) } : {} }, (response) => {
+      let text = "";
+      response.setEncoding("utf8");
+      response.on("data", (chunk) => (text += chunk));
+      response.on("end", () => {
+        const answer = JSON.parse(text);
+        if (response.statusCode >= 400) reject(new Error(`WebDriver ${method} ${path}: ${answer.value?.error}: ${answer.value?.message}`));
+        else resolve(answer.value);
+      });
+    });
+    request.on("error", reject);
+    request.end(data);
   });
-  const answer = await response.json();
-  if (!response.ok) throw new Error(`WebDriver ${method} ${path}: ${answer.value?.error}: ${answer.value?.message}`);
-  return answer.value;
 }
 
-function driver(session) {
-  const call = (method, path, body) => command(session, method, path, body);
+/**
+ * One tab (window `window`) of a session. The session acts in one window at a time
+ * (`focused.current`): each command switches to its own tab first.
+ */
+function driver(session, window, focused, close) {
+  const call = async (method, path, body) => {
+    if (focused.current !== window) {
+      await command(session, "POST", "/window", { handle: window });
+      focused.current = window;
+    }
+    return command(session, method, path, body);
+  };
   const run = (source, args) => call("POST", "/execute/sync", { script: `return (${source}).apply(null, arguments)`, args });
   const element = (handle) => `/element/${handle[ELEMENT]}`;
   return {
@@ -78,6 +106,12 @@ function driver(session) {
         actions: [{ type: "key", id: "keyboard", actions: [{ type: "keyDown", value: KEYS[key] ?? key }, { type: "keyUp", value: KEYS[key] ?? key }] }],
       }),
     setFiles: (handle, path) => call("POST", `${element(handle)}/value`, { text: path }),
-    close: () => call("DELETE", "", undefined),
+    async newTab() {
+      const { handle } = await call("POST", "/window/new", { type: "tab" });
+      // Closing one window of a session crashes WebKitWebDriver 2.50 ("DELETE /window"):
+      // the tab closes with its session.
+      return driver(session, handle, focused, async () => {});
+    },
+    close,
   };
 }
