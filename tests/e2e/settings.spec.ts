@@ -30,9 +30,17 @@ test("workspace currency and calendar are saved", async ({ page }) => {
   await expect(page.getByLabel("Calendar").locator("option:checked")).toHaveText("Solar Hijri (Jalali)");
 });
 
-test("storage usage is shown and the data can be protected", async ({ app, page }) => {
+test("storage usage is shown, Safari's eviction is explained, and the browser's answer to protecting the data", async ({ app, page }) => {
   await page.goto("/settings");
   const storage = app.section("Storage on this device");
   await expect(storage.getByText(/MB used of .* MB available to Rabet/)).toBeVisible();
-  await expect(storage.getByText(/^(Protected|Not protected)/)).toBeVisible();
+  // A fresh browser profile has not been granted persistence.
+  await expect(storage.getByText(/^Not protected/)).toBeVisible();
+  await expect(storage.getByText(/^Safari \(on iPhone, iPad and Mac\) deletes the data of a website that is not installed/)).toBeVisible();
+  await storage.getByRole("button", { name: "Protect my data" }).click();
+  await expect(storage.getByRole("status")).toHaveText(/^The browser (agreed|did not agree) to protect this data/);
+
+  await app.setLanguage("fa");
+  const persian = app.section("فضای ذخیره‌سازی این دستگاه");
+  await expect(persian.getByText(/^(محافظت‌شده|محافظت‌نشده)/)).toBeVisible();
 });
