@@ -271,6 +271,35 @@ impl Store {
             .await
     }
 
+    /// Merges a page of a sync server's snapshot (whole records: each field's winning op) as
+    /// one bulk write, in one transaction. With [`Ids::Fresh`] (the store held no record when
+    /// the join began, and a join sends each record once) nothing is read first, as in an
+    /// import. The pull cursor stays: the join moves it once every page is stored
+    /// ([`Store::set_sync_cursor`]), so a join cut short starts again.
+    pub async fn apply_snapshot(&self, ops: &[Op], ids: Ids) -> Result<Vec<Changed>, StoreError> {
+        self.observe_remote(ops)?;
+        self.merge_ops(ops, Origin::Remote, None, ids).await
+    }
+
+    /// Moves the pull cursor: after a join by snapshot, to the cursor the snapshot is at.
+    pub async fn set_sync_cursor(&self, cursor: u64) -> Result<(), StoreError> {
+        let tx = self.transaction(&[META], TransactionMode::Readwrite)?;
+        send(
+            tx.object_store(META)?
+                .put(cursor.to_string())
+                .with_key(CURSOR_KEY)
+                .build(),
+        )?;
+        commit(tx).await
+    }
+
+    /// Whether any record is stored, deleted ones included (each has a merge state).
+    pub async fn holds_records(&self) -> Result<bool, StoreError> {
+        let tx = self.transaction(&[MERGE], TransactionMode::Readonly)?;
+        let count = tx.object_store(MERGE)?.count().build()?.await?;
+        Ok(count > 0)
+    }
+
     async fn merge_ops(
         &self,
         ops: &[Op],
@@ -490,8 +519,9 @@ impl Store {
         keys.map(|key| Ok(outbox_records(&key?))).sum()
     }
 
-    /// Where the last pull from the sync server ended (0: nothing pulled yet).
-    pub async fn sync_cursor(&self) -> Result<u64, StoreError> {
+    /// Where the last pull from the sync server ended; `None` before the first (the device
+    /// then joins by snapshot).
+    pub async fn sync_cursor(&self) -> Result<Option<u64>, StoreError> {
         let stored: Option<String> = self.meta(CURSOR_KEY).await?;
         stored
             .map(|text| {
@@ -499,7 +529,7 @@ impl Store {
                     StoreError::unreadable(StoreEntry::SyncCursor, format!("{text:?}"))
                 })
             })
-            .unwrap_or(Ok(0))
+            .transpose()
     }
 
     /// The stored sync settings, if this device syncs.
