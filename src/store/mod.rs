@@ -44,7 +44,7 @@ use schema::{MERGE, META, OUTBOX};
 use serde::{de::DeserializeOwned, Serialize};
 use serde_json::{Map, Value};
 use std::cell::RefCell;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::future::Future;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
@@ -348,6 +348,12 @@ impl Store {
             };
             let mut changed = Vec::new();
             let mut rows = Vec::new();
+            // New records written at once share one merge state (see `row`).
+            let shared_key = match ids {
+                Ids::Fresh => ops.first().map(|op| row::shared_merge_key(&op.id)),
+                Ids::MayExist => None,
+            };
+            let mut shared = String::new();
             let ops_by_record = keys.iter().zip(by_record.values());
             for ((&(kind, id), record_ops), mut record) in ops_by_record.zip(records) {
                 let mut won = false;
@@ -355,13 +361,19 @@ impl Store {
                     won |= record.apply(op);
                 }
                 if won {
-                    let (stored, merge_state) = row::from_record(id, &record);
-                    send(
-                        merge
-                            .put(merge_state)
-                            .with_key(row::merge_key(kind, id))
-                            .build(),
-                    )?;
+                    let (mut stored, merge_state) = row::from_record(id, &record);
+                    match &shared_key {
+                        Some(key) => {
+                            stored.share_merge_state(key);
+                            row::push_shared(&mut shared, kind, id, &merge_state);
+                        }
+                        None => send(
+                            merge
+                                .put(merge_state)
+                                .with_key(row::merge_key(kind, id))
+                                .build(),
+                        )?,
+                    }
                     rows.push(stored);
                     changed.push(Changed {
                         kind,
@@ -369,6 +381,9 @@ impl Store {
                         values: (!record.is_deleted()).then(|| record.to_map()),
                     });
                 }
+            }
+            if let Some(key) = shared_key.filter(|_| !shared.is_empty()) {
+                send(merge.put(shared).with_key(key).build())?;
             }
             let rows = js_sys::Array::from(&row::to_js(&rows)?);
             for (change, stored) in changed.iter().zip(rows.iter()) {
@@ -710,14 +725,45 @@ async fn read_records(
         .collect::<Result<Vec<_>, _>>()?;
     let rows: Vec<Option<JsValue>> = answers(row_reads).await?;
     let merge_states: Vec<Option<String>> = answers(merge_reads).await?;
+    let rows = keys
+        .iter()
+        .zip(rows)
+        .map(|(&(kind, id), row)| {
+            row.map(|row| StoredRow::from_js(&row, kind, id))
+                .transpose()
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    // Records written once by a bulk write keep their merge state in its shared one.
+    let shared_keys: BTreeSet<String> = rows
+        .iter()
+        .zip(&merge_states)
+        .filter(|(_, own)| own.is_none())
+        .filter_map(|(row, _)| Some(row.as_ref()?.shared_merge_key()?.to_owned()))
+        .collect();
+    let shared_reads = shared_keys
+        .iter()
+        .map(|key| merge.get(key.as_str()).build())
+        .collect::<Result<Vec<_>, _>>()?;
+    let shared_texts: Vec<Option<String>> = answers(shared_reads).await?;
+    let shared: BTreeMap<&str, HashMap<&str, &str>> = shared_keys
+        .iter()
+        .zip(&shared_texts)
+        .filter_map(|(key, text)| Some((key.as_str(), row::split_shared(text.as_deref()?))))
+        .collect();
     keys.iter()
         .zip(rows.into_iter().zip(merge_states))
         .map(|(&(kind, id), stored)| match stored {
-            (Some(row), Some(merge_state)) => {
-                row::into_record(kind, StoredRow::from_js(&row, kind, id)?, &merge_state)
+            (Some(row), Some(merge_state)) => row::into_record(kind, row, &merge_state),
+            (Some(row), None) => {
+                let merge_state = row
+                    .shared_merge_key()
+                    .and_then(|key| shared.get(key)?.get(row::merge_key(kind, id).as_str()))
+                    .copied()
+                    .ok_or_else(|| row::corrupt(kind, id, "half stored".into()))?;
+                row::into_record(kind, row, merge_state)
             }
             (None, None) => Ok(Record::default()),
-            _ => Err(row::corrupt(kind, id, "half stored".into())),
+            (None, Some(_)) => Err(row::corrupt(kind, id, "half stored".into())),
         })
         .collect()
 }

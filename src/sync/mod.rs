@@ -425,8 +425,9 @@ impl SyncEngine {
 
 impl SyncEngine {
     /// Joins the workspace by snapshot, customers first so their lists fill first: each page
-    /// one bulk write, shown as it arrives, with progress. Returns the cursor to pull the
-    /// rest after, which it stores.
+    /// one bulk write, shown as it arrives, with progress. Returns the cursor to pull the rest
+    /// after, which it stores; 0, storing nothing, from a server without snapshots (the pull
+    /// from the start stores its cursor as it goes).
     async fn join(&self, store: &Store, config: &SyncConfig) -> Result<Cursor, SyncError> {
         let ids = if store.holds_records().await? {
             Ids::MayExist
@@ -444,7 +445,13 @@ impl SyncEngine {
             let customers = CUSTOMERS.contains(&kind);
             let mut after = None;
             loop {
-                let page = http::snapshot(config, kind, after.as_deref(), cursor).await?;
+                let page = match http::snapshot(config, kind, after.as_deref(), cursor).await {
+                    // A server from before snapshots: pull every op from the start instead.
+                    Err(SyncError::Refused { status: 404, .. }) if cursor.is_none() => {
+                        return Ok(0)
+                    }
+                    page => page?,
+                };
                 if let Some(counted) = page.totals {
                     totals = counted;
                 }
