@@ -5,9 +5,11 @@
 // Usage (after the release build of app and server; ./bench.sh does all of it):
 //   node bench/run.mjs [--sizes 10000,100000] [--out BENCHMARKS.md]
 //   node bench/run.mjs --only import --dist other/dist   # just the import, of another build
+//   node bench/run.mjs --only join --sizes 100000        # just a new device joining
 import { chromium } from "playwright-core";
 import { execFileSync, spawn } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { createReadStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { createInterface } from "node:readline";
 import { cpus, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 
@@ -18,6 +20,8 @@ const outFile = args.out ?? "BENCHMARKS.md";
 const dist = args.dist ?? "dist";
 // `--only import` measures the CSV import against the raw put and nothing else.
 const importOnly = args.only === "import";
+// `--only join` measures a new device joining the sample workspaces and nothing else.
+const joinOnly = args.only === "join";
 const port = 8123;
 const origin = `http://127.0.0.1:${port}`;
 const work = "target/bench";
@@ -45,7 +49,7 @@ function sampleCsv(size) {
 }
 
 const server = spawn("target/release/rabet-server", ["serve", "--addr", `127.0.0.1:${port}`, "--dist", dist, "--data-dir", join(work, "server-data")], { stdio: ["ignore", "ignore", "inherit"] });
-await waitForHealth();
+await waitForHealth(origin);
 const launchOptions = {
   executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
   args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--enable-precise-memory-info", "--js-flags=--expose-gc"],
@@ -57,7 +61,7 @@ const chromiumVersion = await chromium.launch(launchOptions).then(async (browser
 });
 const machine = `${cpus().length} × ${cpus()[0]?.model ?? "CPU"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Chromium ${chromiumVersion}`;
 
-async function waitForHealth() {
+async function waitForHealth(origin) {
   for (let i = 0; i < 100; i++) {
     try {
       if ((await fetch(`${origin}/api/health`)).ok) return;
@@ -286,14 +290,18 @@ async function dashboardRecompute(page) {
   });
 }
 
-/** The server CLI on the bench server's data. */
+/** The server CLI on the bench server's data (or another server's, in `dataDir`). */
 function cli(...args) {
-  return execFileSync("target/release/rabet-server", [...args, "--data-dir", join(work, "server-data")], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).trim();
+  return cliIn(join(work, "server-data"), ...args);
+}
+
+function cliIn(dataDir, ...args) {
+  return execFileSync("target/release/rabet-server", [...args, "--data-dir", dataDir], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).trim();
 }
 
 /** Connects a page to a new workspace's sync and returns how long until it is up to date. */
-async function connectAndSync(page, token) {
-  await page.goto(`${origin}/settings`);
+async function connectAndSync(page, token, at = origin) {
+  await page.goto(`${at}/settings`);
   const section = page.locator("section").filter({ has: page.getByRole("heading", { name: "Team sync" }) });
   await section.getByLabel("Access token").fill(token);
   const started = Date.now();
@@ -351,6 +359,81 @@ async function measureSync() {
   await close();
 }
 
+/** The sample workspace of `size` contacts as sync ops, one JSON op a line, made once. */
+function sampleOps(size) {
+  const file = join(work, `sample-${size}.ops`);
+  if (!existsSync(file)) {
+    execFileSync("cargo", ["run", "-q", "-p", "rabet-domain", "--release", "--example", "sample", "--", "--contacts", String(size), "--lang", "fa", "--today", "2026-11-01", "--out", file], { stdio: "inherit" });
+  }
+  return file;
+}
+
+/** Pushes a file of ops (one a line) to `at` in pushes of 1,000; returns how many. */
+async function pushFile(at, token, file) {
+  let batch = [];
+  let count = 0;
+  const send = async () => {
+    const answer = await fetch(`${at}/api/v1/ops`, { method: "POST", headers: { authorization: `Bearer ${token}`, "content-type": "application/json" }, body: `{"ops":[${batch.join(",")}]}` });
+    if (!answer.ok) throw new Error(`push refused: ${answer.status} ${await answer.text()}`);
+    count += batch.length;
+    batch = [];
+  };
+  for await (const line of createInterface({ input: createReadStream(file) })) {
+    if (!line) continue;
+    batch.push(line);
+    if (batch.length === 1000) await send();
+  }
+  if (batch.length) await send();
+  return count;
+}
+
+/** Bytes of each table with its indexes in a SQLite file (its `dbstat`). */
+function sqliteBytes(file) {
+  const sql = "SELECT m.tbl_name, SUM(d.pgsize) FROM dbstat d JOIN sqlite_master m ON m.name = d.name GROUP BY m.tbl_name";
+  const out = execFileSync("sqlite3", [file, sql], { encoding: "utf8" });
+  return Object.fromEntries(out.trim().split("\n").map((line) => line.split("|")).map(([table, bytes]) => [table, Number(bytes)]));
+}
+
+/**
+ * A new device joining the sample workspace of `size` contacts, on a server of its own (so
+ * its database holds this workspace alone): by snapshot, and op by op as before snapshots
+ * (the snapshot route answered 404, as an older server does); and what the server stores.
+ */
+async function measureJoin(size) {
+  const label = size.toLocaleString("en-US");
+  const dataDir = join(work, `join-${size}`);
+  rmSync(dataDir, { recursive: true, force: true });
+  const at = "http://127.0.0.1:8124";
+  const joinServer = spawn("target/release/rabet-server", ["serve", "--addr", "127.0.0.1:8124", "--dist", dist, "--data-dir", dataDir], { stdio: ["ignore", "ignore", "inherit"] });
+  try {
+    await waitForHealth(at);
+    const workspace = cliIn(dataDir, "workspace", "create", `bench join ${size}`);
+    const token = () => cliIn(dataDir, "token", "issue", "--workspace", workspace, "--member", "bench");
+    const file = sampleOps(size);
+    const started = Date.now();
+    const ops = await pushFile(at, token(), file);
+    const opsLabel = ops.toLocaleString("en-US");
+    record(`sync: the ${label}-contact sample's ${opsLabel} ops pushed in 1,000s`, `${round(Date.now() - started)} ms`, "—");
+    const bytes = sqliteBytes(join(dataDir, "rabet.db"));
+    const mb = (table) => ((bytes[table] ?? 0) / 2 ** 20).toFixed(0);
+    record(`server storage, ${label}-contact sample (SQLite, with indexes)`, `compacted state ${mb("compacted")} MB, op log ${mb("ops")} MB`, "—");
+    for (const way of ["by snapshot", "op by op"]) {
+      const { page, close } = await freshPage();
+      if (way === "op by op") {
+        await page.route("**/api/v1/snapshot?*", (route) => route.fulfill({ status: 404, contentType: "application/json", body: '{"error":"not_found","message":"no such API endpoint"}' }));
+      }
+      const ms = await connectAndSync(page, token(), at);
+      record(`new device joins the ${label}-contact sample (${opsLabel} ops) ${way}: every record in memory`, `${round(ms)} ms`, way === "by snapshot" ? (size >= 100_000 ? "≤ 60 s" : "≤ 5 s") : "—");
+      // Not timed: the device holds every contact (read again from its store).
+      await page.goto(`${at}/customers`);
+      await page.waitForFunction(contactsShown, size, { timeout: 600_000 });
+      await close();
+    }
+  } finally {
+    joinServer.kill();
+  }
+}
+
 /** JS heap in use plus the wasm linear memory, after a collection. */
 async function memory(page) {
   return page.evaluate(() => {
@@ -370,6 +453,8 @@ const record = (what, value, target) => {
 try {
   if (importOnly) {
     for (const size of sizes) await measureImport(size);
+  } else if (joinOnly) {
+    for (const size of sizes) await measureJoin(size);
   } else {
     await measureAll();
   }
@@ -400,6 +485,7 @@ async function measureAll() {
 
   for (const size of sizes) {
     const label = size.toLocaleString("en-US");
+    await measureJoin(size);
     await measureImport(size);
     const { page, close } = await freshPage();
     let loadMs;

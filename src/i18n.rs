@@ -196,6 +196,9 @@ counted! {
     Members(count) => ["{count} contact", "{count} contacts"], ["{count} مخاطب", "{count} مخاطب"];
     ContactsMatch(count) => ["{count} contact matches.", "{count} contacts match."], ["{count} مخاطب با این شرط‌ها جور است.", "{count} مخاطب با این شرط‌ها جور است."];
     SampleDone(count) => ["Sample workspace loaded: {count} record.", "Sample workspace loaded: {count} records."], ["فضای کار نمونه بارگذاری شد: {count} رکورد.", "فضای کار نمونه بارگذاری شد: {count} رکورد."];
+    // Sync at team scale (issue 20): a new device joins by snapshot.
+    JoinCustomers(total) => ["Receiving the team's records: {done} of {total} customer", "Receiving the team's records: {done} of {total} customers"], ["دریافت داده‌های تیم: {done} از {total} مشتری", "دریافت داده‌های تیم: {done} از {total} مشتری"];
+    JoinOthers(total) => ["Receiving the team's records: {done} of {total} other record", "Receiving the team's records: {done} of {total} other records"], ["دریافت داده‌های تیم: {done} از {total} رکورد دیگر", "دریافت داده‌های تیم: {done} از {total} رکورد دیگر"];
 }
 
 messages! {
@@ -533,6 +536,8 @@ messages! {
     SyncSyncing => "Syncing…", "در حال همگام‌سازی…";
     SyncUpToDate => "Up to date", "به‌روز";
     SyncPending => "changes waiting: {count}", "تغییرهای در انتظار: {count}";
+    // Sync at team scale (issue 20).
+    SyncErrSnapshotNeeded => "The server no longer holds the changes this device missed; it receives the team's records again.", "سرور دیگر تغییرهایی را که این دستگاه از دست داده نگه نمی‌دارد؛ داده‌های تیم دوباره دریافت می‌شود.";
     SyncErrBadUrl => "The server address is not valid.", "نشانی سرور معتبر نیست.";
     SyncErrUnreachable => "The server cannot be reached.", "سرور در دسترس نیست.";
     SyncErrUnauthorized => "The server refused the access token.", "سرور توکن دسترسی را نپذیرفت.";

@@ -2,7 +2,7 @@
 //! opens, and the status indicator the shell always shows.
 
 use crate::{
-    i18n::{store_error_msg, use_locale, Locale, Msg, Worded},
+    i18n::{store_error_msg, use_locale, Counted, Locale, Msg, Worded},
     icons::Icon,
     sync::{use_sync, SyncConfig, SyncError, SyncStatus},
     ui::widgets::FailureText,
@@ -178,6 +178,23 @@ pub fn SyncIndicator() -> impl IntoView {
         SyncStatus::Off => ("off", locale.t(Msg::SyncOff).to_owned()),
         SyncStatus::Offline => ("offline", locale.t(Msg::SyncOffline).to_owned()),
         SyncStatus::Syncing => ("busy", locale.t(Msg::SyncSyncing).to_owned()),
+        SyncStatus::Joining {
+            customers,
+            done,
+            total,
+        } => {
+            let counted = if customers {
+                Counted::JoinCustomers
+            } else {
+                Counted::JoinOthers
+            };
+            let done = locale.number(usize::try_from(done).unwrap_or(usize::MAX));
+            let total = usize::try_from(total).unwrap_or(usize::MAX);
+            (
+                "busy",
+                locale.count_with(counted, total, &[("done", &done)]),
+            )
+        }
         SyncStatus::UpToDate(_) => ("ok", locale.t(Msg::SyncUpToDate).to_owned()),
         SyncStatus::Failed(error) => ("error", sync_error_text(locale, &error)),
     };
@@ -210,7 +227,9 @@ pub fn SyncIndicator() -> impl IntoView {
                 class="icon-button sync-now"
                 aria-label=move || locale.t(Msg::SyncNow)
                 title=move || locale.t(Msg::SyncNow)
-                disabled=move || sync.status.with(|s| *s == SyncStatus::Syncing)
+                disabled=move || {
+                    sync.status.with(|s| matches!(s, SyncStatus::Syncing | SyncStatus::Joining { .. }))
+                }
                 on:click=move |_| sync.sync_now()
             >
                 {Icon::Refresh.view()}
@@ -230,6 +249,7 @@ fn sync_failure(locale: Locale, error: &SyncError) -> Worded {
         SyncError::Unreachable => Msg::SyncErrUnreachable,
         SyncError::Unauthorized => Msg::SyncErrUnauthorized,
         SyncError::RateLimited => Msg::SyncErrRateLimited,
+        SyncError::SnapshotNeeded => Msg::SyncErrSnapshotNeeded,
         SyncError::Refused { reason, .. } | SyncError::Server { reason, .. } => {
             return Worded::with_detail(locale.t(Msg::SyncErrServer), reason.clone());
         }

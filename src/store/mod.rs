@@ -44,7 +44,7 @@ use schema::{MERGE, META, OUTBOX};
 use serde::{de::DeserializeOwned, Serialize};
 use serde_json::{Map, Value};
 use std::cell::{Cell, OnceCell, RefCell};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::future::Future;
 use std::rc::Rc;
 use wasm_bindgen::closure::Closure;
@@ -321,6 +321,41 @@ impl Store {
             .await
     }
 
+    /// Merges a page of a sync server's snapshot (whole records: each field's winning op) as
+    /// one bulk write, in one transaction. With [`Ids::Fresh`] (the store held no record when
+    /// the join began, and a join sends each record once) nothing is read first, as in an
+    /// import. The pull cursor stays: the join moves it once every page is stored
+    /// ([`Store::set_sync_cursor`]), so a join cut short starts again.
+    pub async fn apply_snapshot(&self, ops: &[Op], ids: Ids) -> Result<Vec<Changed>, StoreError> {
+        self.observe_remote(ops)?;
+        self.merge_ops(ops, Origin::Remote, None, ids).await
+    }
+
+    /// Moves the pull cursor: after a join by snapshot, to the cursor the snapshot is at.
+    pub async fn set_sync_cursor(&self, cursor: u64) -> Result<(), StoreError> {
+        self.again(|| async {
+            let tx = self.transaction(&[META], TransactionMode::Readwrite)?;
+            send(
+                tx.object_store(META)?
+                    .put(cursor.to_string())
+                    .with_key(CURSOR_KEY)
+                    .build(),
+            )?;
+            commit(tx).await
+        })
+        .await
+    }
+
+    /// Whether any record is stored, deleted ones included (each has a merge state).
+    pub async fn holds_records(&self) -> Result<bool, StoreError> {
+        self.again(|| async {
+            let tx = self.transaction(&[MERGE], TransactionMode::Readonly)?;
+            let count = tx.object_store(MERGE)?.count().build()?.await?;
+            Ok(count > 0)
+        })
+        .await
+    }
+
     async fn merge_ops(
         &self,
         ops: &[Op],
@@ -370,6 +405,12 @@ impl Store {
                 };
                 let mut changed = Vec::new();
                 let mut rows = Vec::new();
+                // New records written at once share one merge state (see `row`).
+                let shared_key = match ids {
+                    Ids::Fresh => ops.first().map(|op| row::shared_merge_key(&op.id)),
+                    Ids::MayExist => None,
+                };
+                let mut shared = String::new();
                 let ops_by_record = keys.iter().zip(by_record.values());
                 for ((&(kind, id), record_ops), mut record) in ops_by_record.zip(records) {
                     let mut won = false;
@@ -377,13 +418,19 @@ impl Store {
                         won |= record.apply(op);
                     }
                     if won {
-                        let (stored, merge_state) = row::from_record(id, &record);
-                        send(
-                            merge
-                                .put(merge_state)
-                                .with_key(row::merge_key(kind, id))
-                                .build(),
-                        )?;
+                        let (mut stored, merge_state) = row::from_record(id, &record);
+                        match &shared_key {
+                            Some(key) => {
+                                stored.share_merge_state(key);
+                                row::push_shared(&mut shared, kind, id, &merge_state);
+                            }
+                            None => send(
+                                merge
+                                    .put(merge_state)
+                                    .with_key(row::merge_key(kind, id))
+                                    .build(),
+                            )?,
+                        }
                         rows.push(stored);
                         changed.push(Changed {
                             kind,
@@ -391,6 +438,9 @@ impl Store {
                             values: (!record.is_deleted()).then(|| record.to_map()),
                         });
                     }
+                }
+                if let Some(key) = shared_key.filter(|_| !shared.is_empty()) {
+                    send(merge.put(shared).with_key(key).build())?;
                 }
                 let rows = js_sys::Array::from(&row::to_js(&rows)?);
                 for (change, stored) in changed.iter().zip(rows.iter()) {
@@ -557,8 +607,9 @@ impl Store {
         .await
     }
 
-    /// Where the last pull from the sync server ended (0: nothing pulled yet).
-    pub async fn sync_cursor(&self) -> Result<u64, StoreError> {
+    /// Where the last pull from the sync server ended; `None` before the first (the device
+    /// then joins by snapshot).
+    pub async fn sync_cursor(&self) -> Result<Option<u64>, StoreError> {
         let stored: Option<String> = self.meta(CURSOR_KEY).await?;
         stored
             .map(|text| {
@@ -566,7 +617,7 @@ impl Store {
                     StoreError::unreadable(StoreEntry::SyncCursor, format!("{text:?}"))
                 })
             })
-            .unwrap_or(Ok(0))
+            .transpose()
     }
 
     /// The stored sync settings, if this device syncs.
@@ -801,14 +852,45 @@ async fn read_records(
         .collect::<Result<Vec<_>, _>>()?;
     let rows: Vec<Option<JsValue>> = answers(row_reads).await?;
     let merge_states: Vec<Option<String>> = answers(merge_reads).await?;
+    let rows = keys
+        .iter()
+        .zip(rows)
+        .map(|(&(kind, id), row)| {
+            row.map(|row| StoredRow::from_js(&row, kind, id))
+                .transpose()
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    // Records written once by a bulk write keep their merge state in its shared one.
+    let shared_keys: BTreeSet<String> = rows
+        .iter()
+        .zip(&merge_states)
+        .filter(|(_, own)| own.is_none())
+        .filter_map(|(row, _)| Some(row.as_ref()?.shared_merge_key()?.to_owned()))
+        .collect();
+    let shared_reads = shared_keys
+        .iter()
+        .map(|key| merge.get(key.as_str()).build())
+        .collect::<Result<Vec<_>, _>>()?;
+    let shared_texts: Vec<Option<String>> = answers(shared_reads).await?;
+    let shared: BTreeMap<&str, HashMap<&str, &str>> = shared_keys
+        .iter()
+        .zip(&shared_texts)
+        .filter_map(|(key, text)| Some((key.as_str(), row::split_shared(text.as_deref()?))))
+        .collect();
     keys.iter()
         .zip(rows.into_iter().zip(merge_states))
         .map(|(&(kind, id), stored)| match stored {
-            (Some(row), Some(merge_state)) => {
-                row::into_record(kind, StoredRow::from_js(&row, kind, id)?, &merge_state)
+            (Some(row), Some(merge_state)) => row::into_record(kind, row, &merge_state),
+            (Some(row), None) => {
+                let merge_state = row
+                    .shared_merge_key()
+                    .and_then(|key| shared.get(key)?.get(row::merge_key(kind, id).as_str()))
+                    .copied()
+                    .ok_or_else(|| row::corrupt(kind, id, "half stored".into()))?;
+                row::into_record(kind, row, merge_state)
             }
             (None, None) => Ok(Record::default()),
-            _ => Err(row::corrupt(kind, id, "half stored".into())),
+            (None, Some(_)) => Err(row::corrupt(kind, id, "half stored".into())),
         })
         .collect()
 }

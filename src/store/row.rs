@@ -7,10 +7,19 @@
 //!   { "id": "<record id>",
 //!     "v":  { "<field>": <value>, …, "id": "…" },   current values and the id: what the
 //!                                                     entity is read from, indexes point into
-//!     "d":  false }                                   the `deleted` field's value (false until set)
+//!     "d":  false,                                    the `deleted` field's value (false until set)
+//!     "m":  "shared/<op id>" }                        only while its merge state is shared
 //! merge state, in the `merge` store (key "<kind>/<record id>"):
 //!   "<field> <stamp> <op id>\n…"                      per written field, the write that won
+//! shared merge state, in the `merge` store (key "shared/<first op id of the write>"):
+//!   "#<kind>/<record id>\n<field> <stamp> <op id>\n…#…" the merge states of every record a
+//!                                                     bulk write wrote, one after another
 //! ```
+//!
+//! A bulk write of new records (an import, a page of a join by snapshot) writes one shared
+//! merge state for all its records instead of one per record: half the puts. A record's own
+//! merge state, written at its first later change, then takes precedence (the shared one is
+//! left as it is: it is read only for records whose row still names it).
 //!
 //! Together they hold the domain `Record` exactly (see [`into_record`]), so ops arriving later
 //! merge per field. The merge state is kept apart because only merges read it, and it is most
@@ -50,6 +59,9 @@ pub(super) struct StoredRow {
     v: Map<String, Value>,
     #[serde(default)]
     d: bool,
+    /// The shared merge state holding this record's, until it has its own.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    m: Option<String>,
 }
 
 impl StoredRow {
@@ -57,6 +69,44 @@ impl StoredRow {
     pub fn from_js(row: &JsValue, kind: EntityKind, id: &Id) -> Result<StoredRow, StoreError> {
         from_js(row).map_err(|reason| corrupt(kind, id, reason))
     }
+
+    /// The key of the shared merge state holding this record's (see the module docs).
+    pub fn shared_merge_key(&self) -> Option<&str> {
+        self.m.as_deref()
+    }
+
+    /// Marks the row's merge state as kept in the shared one under `key`.
+    pub fn share_merge_state(&mut self, key: &str) {
+        self.m = Some(key.to_owned());
+    }
+}
+
+/// The key of the merge state shared by a bulk write whose first op is `first_op` (no kind is
+/// called "shared", so it is no record's key).
+pub(super) fn shared_merge_key(first_op: &WireId) -> String {
+    format!("shared/{first_op}")
+}
+
+/// Adds a record's merge state to a shared one.
+pub(super) fn push_shared(shared: &mut String, kind: EntityKind, id: &Id, merge_state: &str) {
+    shared.push('#');
+    shared.push_str(&merge_key(kind, id));
+    shared.push('\n');
+    shared.push_str(merge_state);
+}
+
+/// The merge states a shared one holds, by their records' merge keys. A header is the only
+/// line that starts with `#`: merge lines start with a field name.
+pub(super) fn split_shared(shared: &str) -> std::collections::HashMap<&str, &str> {
+    let mut states = std::collections::HashMap::new();
+    let mut rest = shared;
+    while let Some(header) = rest.strip_prefix('#') {
+        let (key, lines) = header.split_once('\n').unwrap_or((header, ""));
+        let end = lines.find("\n#").map_or(lines.len(), |at| at + 1);
+        states.insert(key, &lines[..end]);
+        rest = &lines[end..];
+    }
+    states
 }
 
 /// A record as its row and its merge state.
@@ -77,6 +127,7 @@ pub(super) fn from_record(id: &Id, record: &Record) -> (StoredRow, String) {
         id: id.clone(),
         v: values,
         d: record.is_deleted(),
+        m: None,
     };
     (row, merge_state)
 }

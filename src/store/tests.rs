@@ -275,6 +275,83 @@ async fn save_many_stores_thousands_in_chunks_and_load_returns_them_all() {
     delete_database(&name).await;
 }
 
+/// The keys in the `merge` store.
+async fn merge_keys(store: &Store) -> Vec<String> {
+    let tx = store
+        .transaction(&[MERGE], TransactionMode::Readonly)
+        .unwrap();
+    let keys = tx
+        .object_store(MERGE)
+        .unwrap()
+        .get_all_keys::<String>()
+        .build()
+        .unwrap()
+        .await
+        .unwrap();
+    keys.collect::<Result<_, _>>().unwrap()
+}
+
+#[wasm_bindgen_test]
+async fn records_written_once_share_a_merge_state_until_their_first_change() {
+    let name = unique_name("shared-merge");
+    let store = Store::open_named(&name).await.unwrap();
+    let imported: Vec<Contact> = (0..3).map(|n| contact(&format!("C{n}"), None)).collect();
+    store
+        .save_many(&imported, Ids::Fresh, |_| {})
+        .await
+        .unwrap();
+    // One merge state for the three: one put instead of three.
+    let keys = merge_keys(&store).await;
+    assert_eq!(keys.len(), 1);
+    assert!(keys[0].starts_with("shared/"), "{keys:?}");
+
+    // Another device's ops on the second contact: an old rename loses, a newer last name wins.
+    let mut remote_clock = Clock::new(NodeId::from_random([9; 8]));
+    let mut remote = |field: &str, value: &str, wall_ms: u64| {
+        let mut new_op_id = system::new_op_id;
+        let before = synced_fields(&imported[1]);
+        let mut after = before.clone();
+        after.insert(field.to_owned(), Value::from(value));
+        OpBuilder::new(&mut remote_clock, wall_ms, &mut new_op_id)
+            .edit_ops(EntityKind::Contact, &imported[1].id, Some(&before), &after)
+            .unwrap()
+    };
+    let remote_ops = [
+        remote("first_name", "Old", 1),
+        remote("last_name", "Newer", system::now_ms() + 60_000),
+    ]
+    .concat();
+    store.apply_ops(&remote_ops, Origin::Remote).await.unwrap();
+    // It now has a merge state of its own; the others still read theirs from the shared one.
+    assert_eq!(merge_keys(&store).await.len(), 2);
+    let mut edited = imported[2].clone();
+    edited.job_title = "Buyer".into();
+    store.save(Some(&imported[2]), &edited).await.unwrap();
+    let expected = sorted_by_id(vec![
+        imported[0].clone(),
+        Contact {
+            last_name: "Newer".into(),
+            ..imported[1].clone()
+        },
+        edited,
+    ]);
+    assert_eq!(store.load::<Contact>().await.unwrap(), expected);
+    // A backup reads every record's sync state, shared or its own.
+    let backup = store.backup_records().await.unwrap();
+    let first = backup
+        .iter()
+        .find(|record| record.id == imported[0].id)
+        .unwrap();
+    assert_eq!(first.record.fields()["first_name"].value, Value::from("C0"));
+    assert_eq!(backup.len(), 3);
+    drop(store);
+    let store = Store::open_named(&name).await.unwrap();
+    assert_eq!(store.load::<Contact>().await.unwrap(), expected);
+
+    drop(store);
+    delete_database(&name).await;
+}
+
 #[wasm_bindgen_test]
 async fn a_bulk_save_is_one_outbox_entry_that_leaves_only_when_all_of_it_is_acknowledged() {
     let name = unique_name("bulk-outbox");

@@ -2,9 +2,11 @@
 
 use super::{SyncConfig, SyncError};
 use rabet_domain::{
+    kind::EntityKind,
     op::Op,
     sync::{
-        ErrorBody, PullResponse, PushRequest, PushResponse, SessionInfo, MAX_PULL_LIMIT, PROTOCOL,
+        Cursor, ErrorBody, PullResponse, PushRequest, PushResponse, SessionInfo, SnapshotResponse,
+        MAX_PULL_LIMIT, PROTOCOL, SNAPSHOT_NEEDED,
     },
 };
 use serde::{de::DeserializeOwned, Serialize};
@@ -26,6 +28,26 @@ pub async fn push(config: &SyncConfig, ops: Vec<Op>) -> Result<PushResponse, Syn
 pub async fn pull(config: &SyncConfig, after: u64) -> Result<PullResponse, SyncError> {
     // The largest page the server gives: fewer round trips when catching up.
     let path = format!("ops?after={after}&limit={MAX_PULL_LIMIT}");
+    call::<(), _>(config, "GET", &path, None).await
+}
+
+/// One page of the workspace's records of `kind` after record `after`, for a device joining
+/// by snapshot; `cursor` is the join's first page's (none on that page).
+pub async fn snapshot(
+    config: &SyncConfig,
+    kind: EntityKind,
+    after: Option<&str>,
+    cursor: Option<Cursor>,
+) -> Result<SnapshotResponse, SyncError> {
+    let mut path = format!("snapshot?kind={}", kind.as_str());
+    if let Some(after) = after {
+        // Record ids are printable ASCII; encoded, any of them is safe in a query.
+        path.push_str("&after=");
+        path.push_str(&String::from(js_sys::encode_uri_component(after)));
+    }
+    if let Some(cursor) = cursor {
+        path.push_str(&format!("&cursor={cursor}"));
+    }
     call::<(), _>(config, "GET", &path, None).await
 }
 
@@ -71,9 +93,15 @@ async fn call<B: Serialize, T: DeserializeOwned>(
         return serde_json::from_str(&text)
             .map_err(|error| SyncError::BadAnswer(error.to_string()));
     }
-    let reason = serde_json::from_str::<ErrorBody>(&text)
-        .map(|body| body.message)
-        .unwrap_or(text);
+    let body = serde_json::from_str::<ErrorBody>(&text).ok();
+    if status == 410
+        && body
+            .as_ref()
+            .is_some_and(|body| body.error == SNAPSHOT_NEEDED)
+    {
+        return Err(SyncError::SnapshotNeeded);
+    }
+    let reason = body.map(|body| body.message).unwrap_or(text);
     Err(match status {
         401 | 403 => SyncError::Unauthorized,
         429 => SyncError::RateLimited,

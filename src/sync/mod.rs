@@ -16,10 +16,14 @@ mod http;
 mod leader;
 
 use crate::store::TabChannel;
+use crate::store::{Ids, Store};
 use crate::workspace::{use_workspace, Workspace};
 use futures::{channel::mpsc, future, StreamExt};
 use leptos::prelude::*;
-use rabet_domain::sync::{push_batches, SessionInfo, MAX_PUSH_BYTES, MAX_PUSH_OPS};
+use rabet_domain::{
+    kind::EntityKind,
+    sync::{push_batches, Cursor, SessionInfo, MAX_PUSH_BYTES, MAX_PUSH_OPS},
+};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::{closure::Closure, JsCast};
 
@@ -66,6 +70,9 @@ pub enum SyncError {
     Server { status: u16, reason: String },
     #[error("the server's answer made no sense: {0}")]
     BadAnswer(String),
+    /// The server trimmed its log past this device's cursor: join again by snapshot.
+    #[error("the server no longer holds the changes this device missed")]
+    SnapshotNeeded,
     #[error(transparent)]
     Store(
         #[from]
@@ -113,6 +120,13 @@ pub enum SyncStatus {
     /// The browser has no network; changes wait in the outbox.
     Offline,
     Syncing,
+    /// Joining by snapshot: `done` of `total` records received, of the customers (contacts
+    /// and companies, which come first) or of the other records.
+    Joining {
+        customers: bool,
+        done: u64,
+        total: u64,
+    },
     /// Everything is sent and received, as of this time (Unix ms).
     UpToDate(f64),
     Failed(SyncError),
@@ -382,9 +396,18 @@ impl SyncEngine {
             }
         }
         self.pending.set(store.outbox_len().await?);
-        let mut cursor = store.sync_cursor().await?;
+        let mut cursor = match store.sync_cursor().await? {
+            Some(cursor) => cursor,
+            None => self.join(&store, &config).await?,
+        };
         loop {
-            let page = http::pull(&config, cursor).await?;
+            let page = match http::pull(&config, cursor).await {
+                Err(SyncError::SnapshotNeeded) => {
+                    cursor = self.join(&store, &config).await?;
+                    continue;
+                }
+                page => page?,
+            };
             let changes = store.apply_pulled(&page.ops, page.next).await?;
             self.workspace.show_changes(changes)?;
             cursor = page.next;
@@ -397,6 +420,65 @@ impl SyncEngine {
             self.status.set(SyncStatus::UpToDate(js_sys::Date::now()));
         }
         Ok(())
+    }
+}
+
+impl SyncEngine {
+    /// Joins the workspace by snapshot, customers first so their lists fill first: each page
+    /// one bulk write, shown as it arrives, with progress. Returns the cursor to pull the rest
+    /// after, which it stores; 0, storing nothing, from a server without snapshots (the pull
+    /// from the start stores its cursor as it goes).
+    async fn join(&self, store: &Store, config: &SyncConfig) -> Result<Cursor, SyncError> {
+        let ids = if store.holds_records().await? {
+            Ids::MayExist
+        } else {
+            Ids::Fresh
+        };
+        const CUSTOMERS: [EntityKind; 2] = [EntityKind::Contact, EntityKind::Company];
+        let others = EntityKind::ALL
+            .iter()
+            .filter(|kind| !CUSTOMERS.contains(kind));
+        let kinds: Vec<EntityKind> = CUSTOMERS.into_iter().chain(others.copied()).collect();
+        let (mut cursor, mut totals) = (None, Default::default());
+        let mut done = [0u64; 2];
+        for kind in kinds {
+            let customers = CUSTOMERS.contains(&kind);
+            let mut after = None;
+            loop {
+                let page = match http::snapshot(config, kind, after.as_deref(), cursor).await {
+                    // A server from before snapshots: pull every op from the start instead.
+                    Err(SyncError::Refused { status: 404, .. }) if cursor.is_none() => {
+                        return Ok(0)
+                    }
+                    page => page?,
+                };
+                if let Some(counted) = page.totals {
+                    totals = counted;
+                }
+                cursor.get_or_insert(page.cursor);
+                let changes = store.apply_snapshot(&page.ops, ids).await?;
+                self.workspace.show_changes(changes)?;
+                let part = usize::from(!customers);
+                done[part] += u64::from(page.records);
+                let total = totals
+                    .iter()
+                    .filter(|(kind, _)| CUSTOMERS.contains(kind) == customers)
+                    .map(|(_, count)| count)
+                    .sum::<u64>();
+                self.status.set(SyncStatus::Joining {
+                    customers,
+                    done: done[part],
+                    total: total.max(done[part]),
+                });
+                if !page.more {
+                    break;
+                }
+                after = page.last;
+            }
+        }
+        let cursor = cursor.unwrap_or(0);
+        store.set_sync_cursor(cursor).await?;
+        Ok(cursor)
     }
 }
 

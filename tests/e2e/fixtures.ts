@@ -150,12 +150,17 @@ export class App {
 
   /** Connects to the test server with `token` in settings and waits for the first sync. */
   async connect(token: string, member: string) {
+    await this.startConnecting(token, member);
+    await expect(this.syncStatus()).toHaveText("Up to date");
+  }
+
+  /** Connects to the test server with `token` in settings; the first sync has only begun. */
+  async startConnecting(token: string, member: string) {
     await this.page.goto("/settings");
     const section = this.section("Team sync");
     await section.getByLabel("Access token").fill(token);
     await section.getByRole("button", { name: "Connect" }).click();
     await expect(section.getByText(`Connected as ${member}`)).toBeVisible();
-    await expect(this.syncStatus()).toHaveText("Up to date");
   }
 
   /** Syncs now and waits until that sync (not an earlier one) has finished. */
@@ -179,6 +184,8 @@ function serverCli(...args: string[]): string {
 /** More browsers for one test, each with storage of its own, like separate devices. */
 export class Devices {
   private readonly contexts: BrowserContext[] = [];
+  /** The workspace `team` made. */
+  private workspace?: string;
 
   constructor(private readonly browser: Browser, private readonly testInfo: TestInfo) {}
 
@@ -194,15 +201,21 @@ export class Devices {
    * of its own and synced once.
    */
   async team(...members: string[]): Promise<App[]> {
-    const workspace = serverCli("workspace", "create", `e2e ${Date.now()} ${Math.random()}`);
+    this.workspace = serverCli("workspace", "create", `e2e ${Date.now()} ${Math.random()}`);
     const apps: App[] = [];
     for (const member of members) {
-      const token = serverCli("token", "issue", "--workspace", workspace, "--member", member);
+      const token = this.token(member);
       const app = await this.open();
       await app.connect(token, member);
       apps.push(app);
     }
     return apps;
+  }
+
+  /** A token for `member` in the workspace `team` made: another device, joining later. */
+  token(member: string): string {
+    if (this.workspace === undefined) throw new Error("make a team first");
+    return serverCli("token", "issue", "--workspace", this.workspace, "--member", member);
   }
 
   async closeAll() {

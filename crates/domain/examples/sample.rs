@@ -1,11 +1,13 @@
 //! Writes a generated sample workspace as a backup file (the app's Settings → Restore reads
-//! it) or as a contacts CSV (the import page reads it; the import benchmark uses it).
+//! it), as a contacts CSV (the import page reads it; the import benchmark uses it) or as sync
+//! ops, one JSON op a line (the join benchmark pushes them to a server).
 //!
 //! ```text
 //! cargo run -p rabet-domain --release --example sample -- \
 //!     --contacts 100000 --lang fa --out /tmp/sample.json [--seed 1] [--today 2025-03-20] [--csv]
 //! ```
-//! Without `--today` the history ends today (UTC); `--csv` is implied by an `.csv` output name.
+//! Without `--today` the history ends today (UTC); `--csv` is implied by an `.csv` output name,
+//! ops by an `.ops` one.
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
@@ -16,12 +18,19 @@ use rabet_domain::backup::Backup;
 use rabet_domain::calendar::{Day, GregorianDate};
 use rabet_domain::hlc::NodeId;
 use rabet_domain::locale::Lang;
+use rabet_domain::op::Op;
 use rabet_domain::sample::{generate, SampleOptions};
 
 struct Args {
     options: SampleOptions,
     out: String,
     csv: bool,
+}
+
+impl Args {
+    fn ops(&self) -> bool {
+        self.out.ends_with(".ops")
+    }
 }
 
 fn parse_args(now_ms: i64) -> Result<Args, String> {
@@ -106,11 +115,27 @@ fn write(args: &Args, now_ms: i64) -> std::io::Result<()> {
         started.elapsed()
     );
     let mut out = BufWriter::new(File::create(&args.out)?);
+    let node = NodeId::from_random(args.options.seed.to_le_bytes());
+    let wall_ms = u64::try_from(now_ms).unwrap_or(0);
     if args.csv {
         out.write_all(sample.contacts_csv().as_bytes())?;
+    } else if args.ops() {
+        // The ops the app's store writes when it saves each new record.
+        for record in sample.backup_records(node, wall_ms) {
+            for (field, state) in record.record.fields() {
+                let op = Op {
+                    id: state.op.clone(),
+                    entity: record.entity,
+                    record: (&record.id).into(),
+                    field: field.clone(),
+                    value: state.value.clone(),
+                    stamp: state.stamp.clone(),
+                };
+                serde_json::to_writer(&mut out, &op)?;
+                out.write_all(b"\n")?;
+            }
+        }
     } else {
-        let node = NodeId::from_random(args.options.seed.to_le_bytes());
-        let wall_ms = u64::try_from(now_ms).unwrap_or(0);
         let records = sample.backup_records(node.clone(), wall_ms);
         for piece in Backup::json_pieces(now_ms, &node, records) {
             out.write_all(piece.as_bytes())?;

@@ -16,6 +16,17 @@
 //!   `PUT /api/v1/admin/members/{id}/role` with a [`RoleChange`] (answers the
 //!   [`MemberInfo`]), `DELETE /api/v1/admin/devices/{id}` (revokes; answers the
 //!   [`DeviceInfo`]).
+//! - `GET /api/v1/snapshot?kind=K&after=R&limit=N` answers a [`SnapshotResponse`]: the
+//!   workspace's compacted state of kind `K` (for each record and field only the op that wins),
+//!   whole records in record-id order after record `R`, with the cursor the state is at least
+//!   as new as. A device that starts from nothing reads every kind's pages, keeping the
+//!   `cursor` of its first page, then pulls the ops after it: together they hold every op's
+//!   effect, whatever was pushed meanwhile (ops newer than the cursor may come twice; merging
+//!   ignores repeats). Answered compressed when the client accepts gzip.
+//! - A pull from below the point the server trimmed its log to is answered 410 with the code
+//!   [`SNAPSHOT_NEEDED`]: the device joins again by snapshot.
+//! - `GET /api/v1/history/{kind}/{id}` answers a [`HistoryResponse`]: the record's ops the
+//!   server still holds, with their authors, for a device that joined by snapshot.
 //! - Errors answer an [`ErrorBody`] with a 4xx or 5xx status.
 //!
 //! Every request but health carries `Authorization: Bearer <token>`; a token belongs to one
@@ -33,6 +44,7 @@ use crate::kind::EntityKind;
 use crate::op::Op;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use std::collections::BTreeMap;
 
 /// The most ops one push may carry; a client with a longer outbox sends several pushes.
 pub const MAX_PUSH_OPS: usize = 1000;
@@ -44,6 +56,11 @@ pub const MAX_PUSH_BYTES: usize = 4 * 1024 * 1024;
 pub const MAX_PULL_LIMIT: u32 = 1000;
 /// The page size a pull gets when it names none.
 pub const DEFAULT_PULL_LIMIT: u32 = 500;
+
+/// The most records one snapshot page may hold, whatever the client asks for.
+pub const MAX_SNAPSHOT_RECORDS: u32 = 5_000;
+/// The error code of a pull from below the trimmed log: join again by snapshot.
+pub const SNAPSHOT_NEEDED: &str = "snapshot_needed";
 
 /// A position in a workspace's op log: the sequence number of the last op seen; 0 is before
 /// the first op.
@@ -83,6 +100,48 @@ pub struct PullResponse {
     pub next: Cursor,
     /// Whether more ops follow `next` right now.
     pub more: bool,
+}
+
+/// Query string of a snapshot page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SnapshotQuery {
+    pub kind: EntityKind,
+    /// The last record of the previous page; none for the first page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub after: Option<String>,
+    /// The cursor of the join's first page: the server keeps the log after it for this device.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cursor: Option<Cursor>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<u32>,
+}
+
+/// One page of a kind's compacted state: for each of its records, the winning op of every
+/// field written (each record whole, never split across pages).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SnapshotResponse {
+    pub ops: Vec<Op>,
+    /// How many records the page holds.
+    pub records: u32,
+    /// The last record of the page, to ask for the next one after.
+    pub last: Option<String>,
+    /// Whether more records of the kind follow.
+    pub more: bool,
+    /// Every op numbered up to this cursor is reflected in the page (and later ops may be).
+    pub cursor: Cursor,
+    /// On a join's first page (asked for without `cursor` and `after`): how many records of
+    /// each kind the workspace holds, deleted ones included, for the join's progress.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub totals: Option<BTreeMap<EntityKind, u64>>,
+}
+
+/// A record's history as the server holds it: its ops in sequence order, with authors.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HistoryResponse {
+    pub ops: Vec<AuthoredOp>,
+    /// False when the server trimmed older ops of the record (it keeps the winning op of every
+    /// field whatever it trims) or the answer was cut at its byte budget, newest kept.
+    pub complete: bool,
 }
 
 /// An op as pulled: the [`Op`] and the id of the member whose push the server accepted it

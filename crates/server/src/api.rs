@@ -24,15 +24,15 @@ use rabet_domain::{
     op::Op,
     op::DELETED_FIELD,
     sync::{
-        DeviceInfo, DeviceRequest, InviteRequest, InviteResponse, MemberInfo, PullQuery,
-        PushResponse, RefusedOp, Role, RoleChange, SessionInfo, DEFAULT_PULL_LIMIT, MAX_PULL_LIMIT,
-        MAX_PUSH_BYTES, MAX_PUSH_OPS, PROTOCOL,
+        Cursor, DeviceInfo, DeviceRequest, InviteRequest, InviteResponse, MemberInfo, PullQuery,
+        PushResponse, RefusedOp, Role, RoleChange, SessionInfo, SnapshotQuery, DEFAULT_PULL_LIMIT,
+        MAX_PULL_LIMIT, MAX_PUSH_BYTES, MAX_PUSH_OPS, MAX_SNAPSHOT_RECORDS, PROTOCOL,
     },
 };
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use std::{collections::BTreeMap, sync::Arc, time::Duration, time::Instant};
-use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::{compression::CompressionLayer, set_header::SetResponseHeaderLayer};
 
 /// How long a health check waits for the database before calling it unavailable.
 const HEALTH_TIMEOUT: Duration = Duration::from_secs(3);
@@ -52,6 +52,12 @@ pub struct ApiState {
 pub fn router(state: ApiState) -> Router {
     let v1 = Router::new()
         .route("/ops", get(pull).post(push))
+        // A snapshot is most of a workspace: sent compressed to clients that accept it.
+        .route(
+            "/snapshot",
+            get(snapshot).layer(CompressionLayer::new().gzip(true)),
+        )
+        .route("/history/{kind}/{id}", get(history))
         .route("/session", get(session))
         .route("/members", get(members))
         .route("/admin/members", get(admin_members).post(invite))
@@ -106,6 +112,8 @@ async fn health(State(state): State<ApiState>) -> Result<Json<Health>, ApiError>
 /// The member behind the request's bearer token, let through the rate limit.
 struct Authenticated {
     member: Member,
+    /// The token's hash: which device asks.
+    token_hash: String,
 }
 
 impl FromRequestParts<ApiState> for Authenticated {
@@ -134,7 +142,10 @@ impl FromRequestParts<ApiState> for Authenticated {
             .limiter
             .check(&hash, Instant::now())
             .map_err(|retry_after| ApiError::RateLimited { retry_after })?;
-        Ok(Authenticated { member })
+        Ok(Authenticated {
+            member,
+            token_hash: hash,
+        })
     }
 }
 
@@ -147,7 +158,7 @@ impl FromRequestParts<ApiState> for Admin {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &ApiState) -> Result<Self, ApiError> {
-        let Authenticated { member } = Authenticated::from_request_parts(parts, state).await?;
+        let Authenticated { member, .. } = Authenticated::from_request_parts(parts, state).await?;
         if member.role != Role::Admin {
             return Err(ApiError::Forbidden(format!(
                 "only admins manage the team; this token's member is a {}",
@@ -158,7 +169,7 @@ impl FromRequestParts<ApiState> for Admin {
     }
 }
 
-async fn session(Authenticated { member }: Authenticated) -> Json<SessionInfo> {
+async fn session(Authenticated { member, .. }: Authenticated) -> Json<SessionInfo> {
     Json(SessionInfo {
         workspace: member.workspace,
         workspace_name: member.workspace_name,
@@ -207,7 +218,7 @@ async fn team(
 
 async fn members(
     State(state): State<ApiState>,
-    Authenticated { member }: Authenticated,
+    Authenticated { member, .. }: Authenticated,
 ) -> Result<Json<Vec<MemberInfo>>, ApiError> {
     Ok(Json(team(&*state.storage, &member.workspace, false).await?))
 }
@@ -406,6 +417,7 @@ impl ReceivedOp {
             json: serde_json::to_string(&self).expect("an op always serializes"),
             entity: self.entity.as_str(),
             record: self.record.to_string(),
+            field: op.field.clone(),
             deletes: op.field == DELETED_FIELD && op.value == serde_json::Value::Bool(true),
         })
     }
@@ -447,7 +459,7 @@ fn check_role(role: Role, ops: &[(StoredOp, EntityKind, String)]) -> Result<(), 
 
 async fn push(
     State(state): State<ApiState>,
-    Authenticated { member }: Authenticated,
+    Authenticated { member, .. }: Authenticated,
     body: Result<Json<ReceivedPush>, JsonRejection>,
 ) -> Result<Json<PushResponse>, ApiError> {
     let Json(request) = body?;
@@ -509,7 +521,7 @@ async fn push(
 
 async fn pull(
     State(state): State<ApiState>,
-    Authenticated { member }: Authenticated,
+    Authenticated { member, token_hash }: Authenticated,
     query: Result<Query<PullQuery>, QueryRejection>,
 ) -> Result<Json<PullPage>, ApiError> {
     let Query(query) = query?;
@@ -521,5 +533,84 @@ async fn pull(
         .storage
         .pull(&member.workspace, query.after, limit, MAX_PULL_BYTES)
         .await?;
+    // The device holds every op through `after`: a trim keeps the ones after it.
+    state.storage.note_read(&token_hash, query.after).await?;
     Ok(Json(page))
+}
+
+/// `rabet_domain::sync::SnapshotResponse`, its ops as stored JSON text.
+#[derive(Serialize)]
+struct SnapshotAnswer {
+    ops: Vec<Box<RawValue>>,
+    records: u32,
+    last: Option<String>,
+    more: bool,
+    cursor: Cursor,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    totals: Option<BTreeMap<EntityKind, u64>>,
+}
+
+async fn snapshot(
+    State(state): State<ApiState>,
+    Authenticated { member, token_hash }: Authenticated,
+    query: Result<Query<SnapshotQuery>, QueryRejection>,
+) -> Result<Json<SnapshotAnswer>, ApiError> {
+    let Query(query) = query?;
+    let limit = query
+        .limit
+        .unwrap_or(MAX_SNAPSHOT_RECORDS)
+        .clamp(1, MAX_SNAPSHOT_RECORDS);
+    let snapshot = state
+        .storage
+        .snapshot(
+            &member.workspace,
+            query.kind,
+            query.after.as_deref(),
+            limit,
+            MAX_PULL_BYTES,
+            // A join's first page: its progress needs to know how much is coming.
+            query.cursor.is_none() && query.after.is_none(),
+        )
+        .await?;
+    // The device joining will pull the log after its first page's cursor: a trim keeps it.
+    let joins_at = query.cursor.unwrap_or(snapshot.cursor).min(snapshot.cursor);
+    state.storage.note_read(&token_hash, joins_at).await?;
+    let page = snapshot.page;
+    Ok(Json(SnapshotAnswer {
+        ops: page.ops,
+        records: page.records,
+        last: page.last,
+        more: page.more,
+        cursor: snapshot.cursor,
+        totals: snapshot.totals.map(|totals| {
+            totals
+                .into_iter()
+                .filter_map(|(entity, count)| Some((EntityKind::parse(&entity)?, count)))
+                .collect()
+        }),
+    }))
+}
+
+/// `rabet_domain::sync::HistoryResponse`, its ops as stored JSON text.
+#[derive(Serialize)]
+struct HistoryAnswer {
+    ops: Vec<Box<RawValue>>,
+    complete: bool,
+}
+
+async fn history(
+    State(state): State<ApiState>,
+    Authenticated { member, .. }: Authenticated,
+    Path((kind, id)): Path<(String, String)>,
+) -> Result<Json<HistoryAnswer>, ApiError> {
+    let kind = EntityKind::parse(&kind)
+        .ok_or_else(|| ApiError::Missing(format!("no kind of record is called {kind:?}")))?;
+    let history = state
+        .storage
+        .history(&member.workspace, kind, &id, MAX_PULL_BYTES)
+        .await?;
+    Ok(Json(HistoryAnswer {
+        ops: history.ops,
+        complete: history.complete,
+    }))
 }

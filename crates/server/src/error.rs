@@ -10,7 +10,7 @@ use axum::{
 };
 use rabet_domain::{
     op::OpError,
-    sync::{ErrorBody, RefusedOp, MAX_PUSH_OPS},
+    sync::{Cursor, ErrorBody, RefusedOp, MAX_PUSH_OPS, SNAPSHOT_NEEDED},
 };
 use std::time::Duration;
 
@@ -44,6 +44,8 @@ pub enum ApiError {
     Missing(String),
     #[error("{message}")]
     Conflict { code: &'static str, message: String },
+    #[error("the server trimmed its op log through {through}: join again by snapshot")]
+    SnapshotNeeded { through: Cursor },
     #[error("internal server error")]
     Internal,
 }
@@ -66,6 +68,7 @@ impl ApiError {
             ApiError::Forbidden(_) | ApiError::OpForbidden { .. } => StatusCode::FORBIDDEN,
             ApiError::Missing(_) => StatusCode::NOT_FOUND,
             ApiError::Conflict { .. } => StatusCode::CONFLICT,
+            ApiError::SnapshotNeeded { .. } => StatusCode::GONE,
             ApiError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -86,6 +89,7 @@ impl ApiError {
             ApiError::Forbidden(_) | ApiError::OpForbidden { .. } => "forbidden",
             ApiError::Missing(_) => "not_found",
             ApiError::Conflict { code, .. } => code,
+            ApiError::SnapshotNeeded { .. } => SNAPSHOT_NEEDED,
             ApiError::Internal => "internal",
         }
     }
@@ -124,6 +128,7 @@ impl From<StorageError> for ApiError {
                 code: "member_exists",
                 message: error.to_string(),
             },
+            StorageError::Trimmed { through } => ApiError::SnapshotNeeded { through },
             StorageError::LastAdmin => ApiError::Conflict {
                 code: "last_admin",
                 message: error.to_string(),

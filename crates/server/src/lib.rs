@@ -6,6 +6,7 @@
 pub mod admin;
 mod api;
 mod body;
+pub mod compacted;
 pub mod connections;
 mod error;
 pub mod rate_limit;
@@ -28,7 +29,7 @@ pub use error::ApiError;
 pub use rate_limit::RateLimit;
 pub use storage::{
     DatabaseLocation, MemberRecord, PullPage, PushOutcome, SqlStorage, Storage, StorageError,
-    StoredOp,
+    StoredOp, TrimPolicy, Trimmed,
 };
 
 /// What the server is made of: where the app is, where data lives, and its policies.

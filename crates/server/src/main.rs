@@ -6,7 +6,7 @@ use clap::{Args, Parser, Subcommand};
 use rabet_domain::sync::Role;
 use rabet_server::{
     admin::{self, token_id},
-    connections, AppState, DatabaseLocation, Limits, RateLimit, SqlStorage, Storage,
+    connections, AppState, DatabaseLocation, Limits, RateLimit, SqlStorage, Storage, TrimPolicy,
 };
 use std::{net::SocketAddr, path::PathBuf, process::ExitCode, sync::Arc, time::Duration};
 use tokio::net::TcpListener;
@@ -31,6 +31,38 @@ enum Command {
     /// Manage member tokens.
     #[command(subcommand)]
     Token(TokenCommand),
+    /// Trim every workspace's op log now, as `serve` does every hour (see --inactive-days
+    /// and --keep-history-days), and print what went.
+    Trim {
+        #[command(flatten)]
+        trim: TrimArgs,
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
+}
+
+/// When the op log is trimmed. A new device joins from the compacted state, never from the
+/// log, so the log is kept only for devices catching up and for records' field history.
+#[derive(Args, Debug, Clone, Copy)]
+struct TrimArgs {
+    /// A device that has not synced for this many days no longer holds the log back; when it
+    /// returns it receives the workspace again by snapshot, its unsent changes kept.
+    #[arg(long, env = "RABET_TRIM_INACTIVE_DAYS", default_value_t = 30)]
+    inactive_days: u32,
+    /// Ops received in the last this-many days stay, so field history stays whole for that
+    /// long (older, each field's latest value and who set it stay).
+    #[arg(long, env = "RABET_KEEP_HISTORY_DAYS", default_value_t = 90)]
+    keep_history_days: u32,
+}
+
+impl TrimArgs {
+    fn policy(self) -> TrimPolicy {
+        const DAY_MS: i64 = 24 * 60 * 60 * 1000;
+        TrimPolicy {
+            inactive_after_ms: i64::from(self.inactive_days) * DAY_MS,
+            keep_history_ms: i64::from(self.keep_history_days) * DAY_MS,
+        }
+    }
 }
 
 #[derive(Subcommand, Debug)]
@@ -154,6 +186,8 @@ struct ServeArgs {
     /// their connections.
     #[arg(long, env = "RABET_SHUTDOWN_GRACE", default_value_t = Limits::default().shutdown_grace.as_secs())]
     shutdown_grace: u64,
+    #[command(flatten)]
+    trim: TrimArgs,
 }
 
 type Result<T, E = Box<dyn std::error::Error>> = std::result::Result<T, E>;
@@ -187,7 +221,39 @@ async fn run() -> Result<()> {
         Some(Command::Serve(args)) => serve(args).await,
         Some(Command::Workspace(command)) => workspace(command).await,
         Some(Command::Token(command)) => token(command).await,
+        Some(Command::Trim { trim, database }) => {
+            let storage = database.open().await?;
+            for trimmed in storage.trim(trim.policy(), now_ms()).await? {
+                println!(
+                    "{}: {} ops removed, none left at or below {}",
+                    trimmed.workspace, trimmed.removed, trimmed.through
+                );
+            }
+            storage.close().await;
+            Ok(())
+        }
     }
+}
+
+/// How often `serve` trims the op log.
+const TRIM_EVERY: Duration = Duration::from_secs(60 * 60);
+
+/// Trims the op log every [`TRIM_EVERY`] while the server runs; a failure is logged and
+/// tried again next time.
+async fn trim_now_and_then(storage: Arc<SqlStorage>, policy: TrimPolicy) {
+    let mut every = tokio::time::interval(TRIM_EVERY);
+    loop {
+        every.tick().await;
+        if let Err(error) = storage.trim(policy, now_ms()).await {
+            tracing::error!(%error, "trimming the op log failed");
+        }
+    }
+}
+
+fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |elapsed| elapsed.as_millis() as i64)
 }
 
 async fn serve(args: ServeArgs) -> Result<()> {
@@ -244,7 +310,9 @@ async fn serve(args: ServeArgs) -> Result<()> {
         limits,
         ..AppState::new(args.dist, storage.clone())
     };
+    let trimming = tokio::spawn(trim_now_and_then(storage.clone(), args.trim.policy()));
     rabet_server::serve(listener, state, shutdown_signal()).await?;
+    trimming.abort();
     storage.close().await;
     tracing::info!("stopped");
     Ok(())

@@ -10,9 +10,11 @@
 //! delete only what they created).
 
 use crate::admin::token_id;
+use crate::compacted::{self, Candidate};
 use async_trait::async_trait;
 use futures_util::TryStreamExt;
 use rabet_domain::sync::{Cursor, PushResponse, Role};
+use rabet_domain::{hlc::Stamp, id::WireId, kind::EntityKind};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use sqlx::{
@@ -58,6 +60,8 @@ pub enum StorageError {
     LastAdmin,
     #[error("stored role {0:?} is unknown")]
     BadRole(String),
+    #[error("the log was trimmed through {through}: join again by snapshot")]
+    Trimmed { through: Cursor },
 }
 
 /// Where the data lives: a SQLite file in a folder, or any database URL sqlx knows
@@ -125,6 +129,7 @@ pub struct StoredOp {
     /// The stable name of the op's kind.
     pub entity: &'static str,
     pub record: String,
+    pub field: String,
     /// Whether it sets `deleted` to `true`.
     pub deletes: bool,
 }
@@ -147,6 +152,42 @@ pub struct PullPage {
     pub ops: Vec<Box<RawValue>>,
     pub next: Cursor,
     pub more: bool,
+}
+
+/// A page of a kind's compacted state, and the cursor it is at least as new as.
+#[derive(Debug)]
+pub struct SnapshotPage {
+    pub page: compacted::Page,
+    pub cursor: Cursor,
+    /// When asked for: each kind's records (see [`compacted::count_records`]).
+    pub totals: Option<Vec<(String, u64)>>,
+}
+
+/// A record's ops as the server holds them, oldest first.
+#[derive(Debug)]
+pub struct History {
+    pub ops: Vec<Box<RawValue>>,
+    pub complete: bool,
+}
+
+/// When the op log may be trimmed: below the oldest cursor an active device still needs, and
+/// only ops received before the history window.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TrimPolicy {
+    /// A device that has not read the log for this long no longer holds the log back (it
+    /// joins again by snapshot when it returns).
+    pub inactive_after_ms: i64,
+    /// Ops received this recently stay, so records' field history stays whole for this long.
+    pub keep_history_ms: i64,
+}
+
+/// What a trim did to one workspace.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Trimmed {
+    pub workspace: String,
+    /// No op at or below this is left in the log.
+    pub through: Cursor,
+    pub removed: u64,
 }
 
 /// Everything the server persists. Every method is one transaction.
@@ -226,6 +267,35 @@ pub trait Storage: Send + Sync {
         limit: u32,
         max_bytes: usize,
     ) -> Result<PullPage, StorageError>;
+
+    /// Remembers that the device with this token has every op through `cursor`, now.
+    async fn note_read(&self, token_hash: &str, cursor: Cursor) -> Result<(), StorageError>;
+
+    /// A page of the compacted state of `entity` (see [`compacted::page`]), with the cursor
+    /// read before it and, when `count`, every kind's number of records.
+    async fn snapshot(
+        &self,
+        workspace: &str,
+        entity: EntityKind,
+        after: Option<&str>,
+        limit: u32,
+        max_bytes: usize,
+        count: bool,
+    ) -> Result<SnapshotPage, StorageError>;
+
+    /// A record's ops still in the log and the winning op of each of its fields, oldest
+    /// first, the newest that fit in `max_bytes`.
+    async fn history(
+        &self,
+        workspace: &str,
+        entity: EntityKind,
+        record: &str,
+        max_bytes: usize,
+    ) -> Result<History, StorageError>;
+
+    /// Removes from every workspace's log the ops `policy` lets go (see [`TrimPolicy`]);
+    /// their fields' winners stay in the compacted state, and records' creators stay.
+    async fn trim(&self, policy: TrimPolicy, now_ms: i64) -> Result<Vec<Trimmed>, StorageError>;
 }
 
 /// [`Storage`] in SQLite or PostgreSQL.
@@ -269,6 +339,7 @@ impl SqlStorage {
             sqlite_writer: is_sqlite.then(|| tokio::sync::Mutex::new(())),
         };
         storage.record_old_creators().await?;
+        storage.record_old_ops().await?;
         Ok(storage)
     }
 
@@ -316,6 +387,73 @@ impl SqlStorage {
             tracing::info!(
                 ops = rows.len(),
                 "recorded the creators of records from before roles"
+            );
+        }
+    }
+
+    /// Gives ops stored before the compacted state existed their record, and keeps the ones
+    /// that win in the compacted state. Runs once after migration 0003 (then finds nothing),
+    /// a page per transaction.
+    async fn record_old_ops(&self) -> Result<(), StorageError> {
+        #[derive(Deserialize)]
+        struct Target {
+            id: WireId,
+            entity: EntityKind,
+            record: String,
+            field: String,
+            stamp: Stamp,
+        }
+        loop {
+            let rows = sqlx::query(
+                "SELECT workspace, seq, body FROM ops WHERE entity IS NULL \
+                 ORDER BY workspace, seq LIMIT 1000",
+            )
+            .fetch_all(&self.pool)
+            .await?;
+            if rows.is_empty() {
+                return Ok(());
+            }
+            let _writer = self.writer().await;
+            let mut tx = self.pool.begin().await?;
+            let mut read = Vec::with_capacity(rows.len());
+            for row in &rows {
+                let workspace: String = row.try_get("workspace")?;
+                let seq: i64 = row.try_get("seq")?;
+                let body: String = row.try_get("body")?;
+                let target: Target =
+                    serde_json::from_str(&body).map_err(|error| StorageError::Corrupt {
+                        seq,
+                        reason: error.to_string(),
+                    })?;
+                sqlx::query(
+                    "UPDATE ops SET entity = $3, record = $4 WHERE workspace = $1 AND seq = $2",
+                )
+                .bind(&workspace)
+                .bind(seq)
+                .bind(target.entity.as_str())
+                .bind(&target.record)
+                .execute(&mut *tx)
+                .await?;
+                read.push((workspace, seq, body, target));
+            }
+            for (workspace, seq, body, target) in &read {
+                let candidate = Candidate {
+                    entity: target.entity.as_str(),
+                    record: &target.record,
+                    field: &target.field,
+                    precedence: compacted::precedence(
+                        &target.stamp.to_sort_key(),
+                        target.id.as_str().as_ref(),
+                    ),
+                    seq: *seq,
+                    body,
+                };
+                compacted::keep_winners(&mut tx, workspace, vec![candidate]).await?;
+            }
+            tx.commit().await?;
+            tracing::info!(
+                ops = rows.len(),
+                "kept the winners of ops from before compaction"
             );
         }
     }
@@ -648,22 +786,39 @@ impl Storage for SqlStorage {
         let mut stored: i64 = 0;
         let mut seen = HashSet::new();
         let mut written = Vec::new();
+        let mut candidates = Vec::new();
+        let received_at = now_ms();
         for op in ops {
+            let seq = latest + stored + 1;
             let inserted = sqlx::query(
-                "INSERT INTO ops (workspace, seq, op_id, body, stamp, author) \
-                 VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (workspace, op_id) DO NOTHING",
+                "INSERT INTO ops (workspace, seq, op_id, body, stamp, author, entity, record, \
+                 received_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) \
+                 ON CONFLICT (workspace, op_id) DO NOTHING",
             )
             .bind(workspace)
-            .bind(latest + stored + 1)
+            .bind(seq)
             .bind(&op.id)
             .bind(&op.json)
             .bind(&op.sort_key)
             .bind(author)
+            .bind(op.entity)
+            .bind(&op.record)
+            .bind(received_at)
             .execute(&mut *tx)
             .await?;
             // Only new ops take a number; a retried push numbers nothing twice.
             let new = inserted.rows_affected() as i64;
             stored += new;
+            if new > 0 {
+                candidates.push(Candidate {
+                    entity: op.entity,
+                    record: &op.record,
+                    field: &op.field,
+                    precedence: compacted::precedence(&op.sort_key, &op.id),
+                    seq,
+                    body: &op.json,
+                });
+            }
             // The first new op on a record names its creator; later ones leave it.
             if new > 0 && seen.insert((op.entity, op.record.as_str())) {
                 written.push((op.entity, op.record.as_str()));
@@ -688,6 +843,7 @@ impl Storage for SqlStorage {
             }
             query.execute(&mut *tx).await?;
         }
+        compacted::keep_winners(&mut tx, workspace, candidates).await?;
         let latest = if stored > 0 {
             sqlx::query_scalar("UPDATE workspaces SET seq = seq + $2 WHERE id = $1 RETURNING seq")
                 .bind(workspace)
@@ -731,12 +887,17 @@ impl Storage for SqlStorage {
             }
             // The op's text and the comma after it.
             bytes += body.len() + 1;
-            let op = RawValue::from_string(body).map_err(|error| StorageError::Corrupt {
-                seq,
-                reason: error.to_string(),
-            })?;
-            ops.push(op);
+            ops.push(compacted::raw(seq, body)?);
             next = seq;
+        }
+        drop(rows);
+        // Read after the ops: a trim removes ops and moves this mark in one transaction, so
+        // if the ops read missed any, this read sees the mark that says so.
+        let trimmed = trimmed_through(&self.pool, workspace).await?;
+        if after < trimmed {
+            return Err(StorageError::Trimmed {
+                through: trimmed as Cursor,
+            });
         }
         Ok(PullPage {
             ops,
@@ -744,4 +905,176 @@ impl Storage for SqlStorage {
             more,
         })
     }
+
+    async fn note_read(&self, token_hash: &str, cursor: Cursor) -> Result<(), StorageError> {
+        let _writer = self.writer().await;
+        sqlx::query("UPDATE tokens SET read_through = $2, read_at = $3 WHERE hash = $1")
+            .bind(token_hash)
+            .bind(i64::try_from(cursor).unwrap_or(i64::MAX))
+            .bind(now_ms())
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn snapshot(
+        &self,
+        workspace: &str,
+        entity: EntityKind,
+        after: Option<&str>,
+        limit: u32,
+        max_bytes: usize,
+        count: bool,
+    ) -> Result<SnapshotPage, StorageError> {
+        // Read before the state: every op numbered up to it is already there.
+        let cursor: Option<i64> = sqlx::query_scalar("SELECT seq FROM workspaces WHERE id = $1")
+            .bind(workspace)
+            .fetch_optional(&self.pool)
+            .await?;
+        let cursor = cursor.ok_or_else(|| StorageError::NoSuchWorkspace(workspace.to_owned()))?;
+        let totals = match count {
+            true => Some(compacted::count_records(&self.pool, workspace).await?),
+            false => None,
+        };
+        let page = compacted::page(
+            &self.pool,
+            workspace,
+            entity.as_str(),
+            after,
+            limit,
+            max_bytes,
+        )
+        .await?;
+        Ok(SnapshotPage {
+            page,
+            cursor: cursor as Cursor,
+            totals,
+        })
+    }
+
+    async fn history(
+        &self,
+        workspace: &str,
+        entity: EntityKind,
+        record: &str,
+        max_bytes: usize,
+    ) -> Result<History, StorageError> {
+        let mut by_seq: std::collections::BTreeMap<i64, String> =
+            compacted::record_ops(&self.pool, workspace, entity.as_str(), record)
+                .await?
+                .into_iter()
+                .collect();
+        let mut bytes: usize = by_seq.values().map(|body| body.len() + 1).sum();
+        let mut rows = sqlx::query(
+            "SELECT seq, body FROM ops WHERE workspace = $1 AND entity = $2 AND record = $3 \
+             ORDER BY seq DESC",
+        )
+        .bind(workspace)
+        .bind(entity.as_str())
+        .bind(record)
+        .fetch(&self.pool);
+        let mut cut = false;
+        while let Some(row) = rows.try_next().await? {
+            let seq: i64 = row.try_get("seq")?;
+            if by_seq.contains_key(&seq) {
+                continue;
+            }
+            let body: String = row.try_get("body")?;
+            if bytes + body.len() > max_bytes {
+                cut = true;
+                break;
+            }
+            bytes += body.len() + 1;
+            by_seq.insert(seq, body);
+        }
+        drop(rows);
+        let trimmed = trimmed_through(&self.pool, workspace).await?;
+        let ops = by_seq
+            .into_iter()
+            .map(|(seq, body)| compacted::raw(seq, body))
+            .collect::<Result<_, _>>()?;
+        Ok(History {
+            ops,
+            complete: !cut && trimmed == 0,
+        })
+    }
+
+    async fn trim(&self, policy: TrimPolicy, now_ms: i64) -> Result<Vec<Trimmed>, StorageError> {
+        let workspaces: Vec<String> = sqlx::query_scalar("SELECT id FROM workspaces ORDER BY id")
+            .fetch_all(&self.pool)
+            .await?;
+        let mut done = Vec::new();
+        for workspace in workspaces {
+            let _writer = self.writer().await;
+            let mut tx = self.pool.begin().await?;
+            // The workspace's row orders the trim with pushes and other trims.
+            let (latest, trimmed): (i64, i64) = {
+                let row = sqlx::query(
+                    "UPDATE workspaces SET seq = seq WHERE id = $1 RETURNING seq, trimmed_through",
+                )
+                .bind(&workspace)
+                .fetch_one(&mut *tx)
+                .await?;
+                (row.try_get("seq")?, row.try_get("trimmed_through")?)
+            };
+            // The oldest cursor of a device that read the log lately and is not revoked; a
+            // device that never read it joins by snapshot and needs none of it.
+            let needed: Option<i64> = sqlx::query_scalar(
+                "SELECT MIN(read_through) FROM tokens WHERE workspace = $1 \
+                 AND revoked_at IS NULL AND read_at >= $2",
+            )
+            .bind(&workspace)
+            .bind(now_ms - policy.inactive_after_ms)
+            .fetch_one(&mut *tx)
+            .await?;
+            let needed = needed.unwrap_or(latest).min(latest);
+            // The last op received before the history window (ops from before the server
+            // kept times count as old).
+            let through: Option<i64> = sqlx::query_scalar(
+                "SELECT MAX(seq) FROM ops WHERE workspace = $1 AND seq > $2 AND seq <= $3 \
+                 AND (received_at IS NULL OR received_at < $4)",
+            )
+            .bind(&workspace)
+            .bind(trimmed)
+            .bind(needed)
+            .bind(now_ms - policy.keep_history_ms)
+            .fetch_one(&mut *tx)
+            .await?;
+            let Some(through) = through else {
+                continue;
+            };
+            let removed = sqlx::query("DELETE FROM ops WHERE workspace = $1 AND seq <= $2")
+                .bind(&workspace)
+                .bind(through)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+            sqlx::query("UPDATE workspaces SET trimmed_through = $2 WHERE id = $1")
+                .bind(&workspace)
+                .bind(through)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+            tracing::info!(%workspace, through, removed, "trimmed the op log");
+            done.push(Trimmed {
+                workspace,
+                through: through as Cursor,
+                removed,
+            });
+        }
+        Ok(done)
+    }
+}
+
+/// The workspace's trim mark (0 for one never trimmed or unknown).
+async fn trimmed_through<'c>(
+    executor: impl sqlx::Executor<'c, Database = sqlx::Any>,
+    workspace: &str,
+) -> Result<i64, StorageError> {
+    let trimmed: Option<i64> =
+        sqlx::query_scalar("SELECT trimmed_through FROM workspaces WHERE id = $1")
+            .bind(workspace)
+            .fetch_optional(executor)
+            .await?;
+    Ok(trimmed.unwrap_or(0))
 }

@@ -1,0 +1,262 @@
+//! A workspace's compacted state: for each record and field, the op that wins (the greatest
+//! stamp, then op id, as `rabet_domain::op::Op::precedence` decides), kept in the `compacted`
+//! table in the same transaction as the push that brings the op. The server still does not
+//! interpret entities: it compares precedence keys and keeps the winning op's JSON as stored.
+//!
+//! What other server modules may use (a narrow API; automation reads records from here):
+//! - [`Candidate`] and [`keep_winners`]: inside a push's transaction, keep the ops that win.
+//! - [`page`]: a kind's records in record-id order, whole, by count and byte budget (what
+//!   `GET /api/v1/snapshot` serves).
+//! - [`record_ops`]: one record's winning ops (its current fields), by sequence number.
+//! - [`count_records`]: how many records of each kind the state holds, deleted ones included.
+//!
+//! Everything here works on SQLite and PostgreSQL alike, through sqlx's `Any` driver.
+
+use crate::storage::StorageError;
+use futures_util::TryStreamExt;
+use serde_json::value::RawValue;
+use sqlx::{Any, Executor, Row};
+use std::collections::HashMap;
+use std::fmt::Write;
+
+/// Rows of one statement keeping winners (seven parameters each, well within both
+/// databases' limits).
+const WINNERS_PER_STATEMENT: usize = 100;
+/// The most rows one page reads; records have far fewer fields than a page holds.
+const PAGE_ROWS: i64 = 100_000;
+
+/// The key whose order is the order in which ops on one field win: the hex of the stamp's
+/// sort key (its separators left out, all of fixed width) followed by the hex of the op id's
+/// bytes. Hex digits sort alike in every collation, so the database compares keys itself.
+pub fn precedence(stamp_sort_key: &str, op_id: &str) -> String {
+    let mut key = String::with_capacity(stamp_sort_key.len() + 2 * op_id.len());
+    key.extend(stamp_sort_key.chars().filter(|c| c.is_ascii_hexdigit()));
+    for byte in op_id.bytes() {
+        // Writing into a `String` cannot fail.
+        let _ = write!(key, "{byte:02x}");
+    }
+    key
+}
+
+/// An op just stored, which may win its field.
+#[derive(Clone, Debug)]
+pub struct Candidate<'a> {
+    pub entity: &'a str,
+    pub record: &'a str,
+    pub field: &'a str,
+    /// Its [`precedence`] key.
+    pub precedence: String,
+    pub seq: i64,
+    /// The op's JSON as stored.
+    pub body: &'a str,
+}
+
+/// Keeps each candidate that beats its field's current winner (or is its field's first op).
+/// Call it inside the transaction that stores the ops, so the state never lags the log.
+pub async fn keep_winners(
+    tx: &mut sqlx::Transaction<'_, Any>,
+    workspace: &str,
+    candidates: Vec<Candidate<'_>>,
+) -> Result<(), StorageError> {
+    // One row per field: PostgreSQL refuses a statement that updates one row twice.
+    let mut best: HashMap<(&str, &str, &str), Candidate<'_>> = HashMap::new();
+    for candidate in candidates {
+        let key = (candidate.entity, candidate.record, candidate.field);
+        match best.get(&key) {
+            Some(held) if held.precedence >= candidate.precedence => {}
+            _ => {
+                best.insert(key, candidate);
+            }
+        }
+    }
+    let best: Vec<Candidate<'_>> = best.into_values().collect();
+    for chunk in best.chunks(WINNERS_PER_STATEMENT) {
+        let mut sql = String::from(
+            "INSERT INTO compacted (workspace, entity, record, field, precedence, seq, body) VALUES ",
+        );
+        for row in 0..chunk.len() {
+            let at = 2 + row * 6;
+            if row > 0 {
+                sql.push(',');
+            }
+            let _ = write!(
+                sql,
+                "($1, ${at}, ${}, ${}, ${}, ${}, ${})",
+                at + 1,
+                at + 2,
+                at + 3,
+                at + 4,
+                at + 5
+            );
+        }
+        sql.push_str(
+            " ON CONFLICT (workspace, entity, record, field) DO UPDATE \
+             SET precedence = excluded.precedence, seq = excluded.seq, body = excluded.body \
+             WHERE excluded.precedence > compacted.precedence",
+        );
+        let mut query = sqlx::query(&sql).bind(workspace);
+        for candidate in chunk {
+            query = query
+                .bind(candidate.entity)
+                .bind(candidate.record)
+                .bind(candidate.field)
+                .bind(&candidate.precedence)
+                .bind(candidate.seq)
+                .bind(candidate.body);
+        }
+        query.execute(&mut **tx).await?;
+    }
+    Ok(())
+}
+
+/// A page of one kind's records.
+#[derive(Debug, Default)]
+pub struct Page {
+    /// Every winning op of each record, record after record.
+    pub ops: Vec<Box<RawValue>>,
+    pub records: u32,
+    /// The page's last record.
+    pub last: Option<String>,
+    pub more: bool,
+}
+
+/// Up to `limit` records of `entity` after record `after` (all from the first when `None`),
+/// each whole, in record-id order, no more than fit in `max_bytes` of JSON (but at least one).
+pub async fn page<'c>(
+    executor: impl Executor<'c, Database = Any>,
+    workspace: &str,
+    entity: &str,
+    after: Option<&str>,
+    limit: u32,
+    max_bytes: usize,
+) -> Result<Page, StorageError> {
+    let mut rows = sqlx::query(
+        "SELECT record, seq, body FROM compacted WHERE workspace = $1 AND entity = $2 \
+         AND record > $3 ORDER BY record, field LIMIT $4",
+    )
+    .bind(workspace)
+    .bind(entity)
+    // Record ids are never empty, so every one sorts after "".
+    .bind(after.unwrap_or(""))
+    .bind(PAGE_ROWS)
+    .fetch(executor);
+    let mut page = Page::default();
+    // The record being read and its ops so far; they join the page once it is whole.
+    let (mut current, mut pending, mut bytes, mut read) = (None::<String>, Vec::new(), 0, 0);
+    while let Some(row) = rows.try_next().await? {
+        read += 1;
+        let record: String = row.try_get("record")?;
+        if current.as_deref() != Some(record.as_str()) {
+            if let Some(done) = current.replace(record) {
+                page.ops.append(&mut pending);
+                page.records += 1;
+                page.last = Some(done);
+                if page.records == limit || bytes >= max_bytes {
+                    page.more = true;
+                    return Ok(page);
+                }
+            }
+        }
+        let body: String = row.try_get("body")?;
+        bytes += body.len() + 1;
+        pending.push(raw(row.try_get("seq")?, body)?);
+    }
+    drop(rows);
+    let Some(current) = current else {
+        return Ok(page);
+    };
+    if read < PAGE_ROWS {
+        page.ops.append(&mut pending);
+        page.records += 1;
+        page.last = Some(current);
+    } else {
+        // The row limit may have cut the last record short: it starts the next page instead.
+        page.more = true;
+        if page.records == 0 {
+            return Err(StorageError::Corrupt {
+                seq: 0,
+                reason: format!("record {current:?} has more than {PAGE_ROWS} fields"),
+            });
+        }
+    }
+    Ok(page)
+}
+
+/// A record's winning ops, one per field written, by sequence number: `(seq, op JSON)`.
+pub async fn record_ops<'c>(
+    executor: impl Executor<'c, Database = Any>,
+    workspace: &str,
+    entity: &str,
+    record: &str,
+) -> Result<Vec<(i64, String)>, StorageError> {
+    let rows = sqlx::query(
+        "SELECT seq, body FROM compacted WHERE workspace = $1 AND entity = $2 AND record = $3 \
+         ORDER BY seq",
+    )
+    .bind(workspace)
+    .bind(entity)
+    .bind(record)
+    .fetch_all(executor)
+    .await?;
+    rows.iter()
+        .map(|row| Ok((row.try_get("seq")?, row.try_get("body")?)))
+        .collect()
+}
+
+/// How many records of each kind the workspace's state holds, deleted ones included:
+/// `(entity, count)` for each kind it holds.
+pub async fn count_records<'c>(
+    executor: impl Executor<'c, Database = Any>,
+    workspace: &str,
+) -> Result<Vec<(String, u64)>, StorageError> {
+    let rows = sqlx::query(
+        "SELECT entity, COUNT(DISTINCT record) AS records FROM compacted WHERE workspace = $1 \
+         GROUP BY entity",
+    )
+    .bind(workspace)
+    .fetch_all(executor)
+    .await?;
+    rows.iter()
+        .map(|row| {
+            let count: i64 = row.try_get("records")?;
+            Ok((row.try_get("entity")?, count.max(0) as u64))
+        })
+        .collect()
+}
+
+/// Stored op text as relayed.
+pub(crate) fn raw(seq: i64, body: String) -> Result<Box<RawValue>, StorageError> {
+    RawValue::from_string(body).map_err(|error| StorageError::Corrupt {
+        seq,
+        reason: error.to_string(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::precedence;
+    use proptest::prelude::*;
+    use rabet_domain::hlc::{NodeId, Stamp};
+    use rabet_domain::id::WireId;
+
+    fn stamp() -> impl Strategy<Value = Stamp> {
+        (0u64..4, 0u32..3, any::<[u8; 8]>()).prop_map(|(wall_ms, counter, node)| Stamp {
+            wall_ms,
+            counter,
+            node: NodeId::from_random(node),
+        })
+    }
+
+    proptest! {
+        /// Keys order exactly as ops win, so the database can decide.
+        #[test]
+        fn keys_order_as_ops_win(
+            a in stamp(), b in stamp(), id_a in "[ -~]{1,8}", id_b in "[ -~]{1,8}",
+        ) {
+            let (wire_a, wire_b) = (WireId::from_string(&id_a), WireId::from_string(&id_b));
+            let by_op = (&a, &wire_a).cmp(&(&b, &wire_b));
+            let by_key = precedence(&a.to_sort_key(), &id_a).cmp(&precedence(&b.to_sort_key(), &id_b));
+            prop_assert_eq!(by_op, by_key);
+        }
+    }
+}

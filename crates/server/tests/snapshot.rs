@@ -1,0 +1,547 @@
+//! The compacted state and the trimmed log, on SQLite and PostgreSQL: a device that joins by
+//! snapshot and then pulls the tail holds what a device replaying every op holds, whatever
+//! is pushed while it reads the pages; a trim keeps what active devices need, a device that
+//! returns after it converges by snapshot, and records keep their creators and the winning
+//! op of each field, authors included.
+//!
+//! Requests go to the router in memory (`oneshot`), except where HTTP itself is the point.
+
+mod common;
+
+use axum::{
+    body::Body,
+    http::{header, Method, Request, StatusCode},
+    Router,
+};
+use common::{on_every_backend, Backend, TestDatabase};
+use proptest::prelude::*;
+use rabet_domain::{
+    hlc::{NodeId, Stamp},
+    id::WireId,
+    kind::EntityKind,
+    op::{Op, DELETED_FIELD},
+    replica::Replica,
+    sync::{
+        ErrorBody, HistoryResponse, PullResponse, PushRequest, Role, SnapshotResponse,
+        SNAPSHOT_NEEDED,
+    },
+};
+use rabet_server::{admin, app, AppState, RateLimit, SqlStorage, Storage, TrimPolicy};
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+use std::sync::Arc;
+use tower::ServiceExt;
+
+const KINDS: [EntityKind; 2] = [EntityKind::Contact, EntityKind::Deal];
+const FIELDS: [&str; 3] = ["name", "stage", DELETED_FIELD];
+const DAY_MS: i64 = 24 * 60 * 60 * 1000;
+
+/// The server's router over one database, and a workspace with an admin's token.
+struct Server {
+    storage: Arc<SqlStorage>,
+    router: Router,
+    workspace: String,
+    _dist: tempfile::TempDir,
+}
+
+impl Server {
+    async fn start(storage: Arc<SqlStorage>) -> Server {
+        let dist = tempfile::tempdir().unwrap();
+        let router = app(AppState {
+            rate_limit: RateLimit {
+                per_second: 1e9,
+                burst: 1e9,
+            },
+            ..AppState::new(dist.path().to_path_buf(), storage.clone())
+        });
+        let workspace = admin::create_workspace(&*storage, "Acme").await.unwrap();
+        Server {
+            storage,
+            router,
+            workspace,
+            _dist: dist,
+        }
+    }
+
+    async fn token(&self, name: &str, role: Role) -> String {
+        admin::issue_token_as(&*self.storage, &self.workspace, name, Some(role), false)
+            .await
+            .unwrap()
+            .token
+    }
+
+    async fn call(
+        &self,
+        token: &str,
+        method: Method,
+        uri: &str,
+        body: Option<String>,
+    ) -> (StatusCode, Vec<u8>) {
+        let request = Request::builder()
+            .method(method)
+            .uri(uri)
+            .header(header::AUTHORIZATION, format!("Bearer {token}"))
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(body.map_or_else(Body::empty, Body::from))
+            .unwrap();
+        let response = self.router.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+            .await
+            .unwrap();
+        (status, bytes.to_vec())
+    }
+
+    async fn get<T: DeserializeOwned>(
+        &self,
+        token: &str,
+        uri: &str,
+    ) -> Result<T, (StatusCode, ErrorBody)> {
+        let (status, bytes) = self.call(token, Method::GET, uri, None).await;
+        if status != StatusCode::OK {
+            return Err((status, serde_json::from_slice(&bytes).unwrap()));
+        }
+        Ok(serde_json::from_slice(&bytes).unwrap())
+    }
+
+    async fn push(&self, token: &str, ops: &[Op]) -> StatusCode {
+        let body = serde_json::to_string(&PushRequest { ops: ops.to_vec() }).unwrap();
+        self.call(token, Method::POST, "/api/v1/ops", Some(body))
+            .await
+            .0
+    }
+
+    /// Every op after `after`, as a device pulling page by page gets them.
+    async fn pull_from(
+        &self,
+        token: &str,
+        mut after: u64,
+    ) -> Result<(Vec<Op>, u64), (StatusCode, ErrorBody)> {
+        let mut ops = Vec::new();
+        loop {
+            let page: PullResponse = self
+                .get(token, &format!("/api/v1/ops?after={after}&limit=7"))
+                .await?;
+            ops.extend(page.ops);
+            after = page.next;
+            if !page.more {
+                return Ok((ops, after));
+            }
+        }
+    }
+
+    /// A whole join: every kind's pages, then the tail after the first page's cursor.
+    async fn join(&self, token: &str) -> (Replica, u64) {
+        let mut joiner = Joiner::default();
+        while !joiner.read_page(self, token, 2).await {}
+        joiner.finish(self, token).await
+    }
+}
+
+/// A device joining by snapshot, a page at a time.
+#[derive(Default)]
+struct Joiner {
+    replica: Replica,
+    kind: usize,
+    after: Option<String>,
+    cursor: Option<u64>,
+    records: u64,
+}
+
+impl Joiner {
+    /// Reads the next page; true once every kind is read.
+    async fn read_page(&mut self, server: &Server, token: &str, limit: u32) -> bool {
+        let Some(kind) = KINDS.get(self.kind) else {
+            return true;
+        };
+        let mut uri = format!("/api/v1/snapshot?kind={}&limit={limit}", kind.as_str());
+        if let Some(after) = &self.after {
+            uri.push_str(&format!("&after={after}"));
+        }
+        if let Some(cursor) = self.cursor {
+            uri.push_str(&format!("&cursor={cursor}"));
+        }
+        let page: SnapshotResponse = server.get(token, &uri).await.unwrap();
+        self.cursor.get_or_insert(page.cursor);
+        assert!(page.records <= limit);
+        self.records += u64::from(page.records);
+        for op in &page.ops {
+            assert_eq!(op.entity, *kind);
+        }
+        self.replica.apply_all(&page.ops);
+        if page.more {
+            self.after = page.last;
+        } else {
+            (self.kind, self.after) = (self.kind + 1, None);
+        }
+        self.kind == KINDS.len()
+    }
+
+    async fn finish(mut self, server: &Server, token: &str) -> (Replica, u64) {
+        let (tail, next) = server
+            .pull_from(token, self.cursor.unwrap_or(0))
+            .await
+            .unwrap();
+        self.replica.apply_all(&tail);
+        (self.replica, next)
+    }
+}
+
+/// An op with a stamp and id given outright, so that ties and any order of arrival occur.
+fn op(kind: usize, record: u8, field: usize, value: i64, wall_ms: u64, node: u8, id: u32) -> Op {
+    Op {
+        id: WireId::from_string(format!("op-{id:04}")),
+        entity: KINDS[kind],
+        record: WireId::from_string(format!("r{record}")),
+        field: FIELDS[field].to_owned(),
+        value: if FIELDS[field] == DELETED_FIELD {
+            Value::Bool(value % 2 == 0)
+        } else {
+            Value::from(value)
+        },
+        stamp: Stamp {
+            wall_ms,
+            counter: 0,
+            node: NodeId::from_random([node; 8]),
+        },
+    }
+}
+
+#[derive(Clone, Debug)]
+enum Step {
+    /// Pushes these ops (some already pushed: a retry).
+    Push(Vec<Op>),
+    /// The joining device reads its next page of at most this many records.
+    ReadPage(u32),
+}
+
+fn step() -> impl Strategy<Value = Step> {
+    let op = (
+        0..KINDS.len(),
+        0u8..4,
+        0..FIELDS.len(),
+        0i64..5,
+        0u64..4,
+        1u8..3,
+        0u32..60,
+    )
+        .prop_map(|(kind, record, field, value, wall, node, id)| {
+            op(kind, record, field, value, wall, node, id)
+        });
+    prop_oneof![
+        3 => proptest::collection::vec(op, 1..6).prop_map(Step::Push),
+        2 => (1u32..4).prop_map(Step::ReadPage),
+    ]
+}
+
+/// Snapshot + tail == replay of every op, with pushes between the snapshot's pages.
+async fn snapshot_and_tail_equal_replay(backend: Backend) {
+    let Some(database) = TestDatabase::new(backend).await else {
+        return;
+    };
+    let storage = database.open().await;
+    let runtime = tokio::runtime::Handle::current();
+    let mut runner = proptest::test_runner::TestRunner::new(ProptestConfig {
+        cases: 48,
+        ..ProptestConfig::default()
+    });
+    let strategy = proptest::collection::vec(step(), 1..30);
+    let result = tokio::task::block_in_place(|| {
+        runner.run(&strategy, |steps| {
+            runtime.block_on(async {
+                // A workspace of its own per case, in the one database.
+                let server = Server::start(storage.clone()).await;
+                let (writer, joining) = (
+                    server.token("writer", Role::Admin).await,
+                    server.token("joining", Role::Viewer).await,
+                );
+                let mut joiner = Joiner::default();
+                for step in steps {
+                    match step {
+                        Step::Push(ops) => {
+                            // Ops of one id with other contents are refused as a whole push
+                            // only by clients' own rules; the server keeps the first.
+                            prop_assert_eq!(server.push(&writer, &ops).await, StatusCode::OK);
+                        }
+                        Step::ReadPage(limit) => {
+                            joiner.read_page(&server, &joining, limit).await;
+                        }
+                    }
+                }
+                while !joiner.read_page(&server, &joining, 3).await {}
+                let (joined, _) = joiner.finish(&server, &joining).await;
+                let (every_op, _) = server.pull_from(&joining, 0).await.unwrap();
+                let mut replayed = Replica::default();
+                replayed.apply_all(&every_op);
+                prop_assert_eq!(joined, replayed);
+                Ok(())
+            })
+        })
+    });
+    if let Err(failure) = result {
+        panic!("{failure}");
+    }
+}
+
+/// Truly concurrent: a writer pushes while a device reads the snapshot; after both finish,
+/// the joined device and a full replay agree.
+async fn snapshot_read_during_concurrent_pushes(backend: Backend) {
+    let Some(database) = TestDatabase::new(backend).await else {
+        return;
+    };
+    let server = Arc::new(Server::start(database.open().await).await);
+    let (writer, joining) = (
+        server.token("writer", Role::Admin).await,
+        server.token("joining", Role::Viewer).await,
+    );
+    let first: Vec<Op> = (0..400)
+        .map(|i| op(i % 2, (i % 50) as u8, i % 2, i as i64, 10, 1, i as u32))
+        .collect();
+    assert_eq!(server.push(&writer, &first).await, StatusCode::OK);
+    let pushing = tokio::spawn({
+        let (server, writer) = (server.clone(), writer.clone());
+        async move {
+            for batch in 0..40u32 {
+                let ops: Vec<Op> = (0..20u32)
+                    .map(|i| {
+                        let n = 1000 + batch * 20 + i;
+                        op(
+                            (n % 2) as usize,
+                            (n % 60) as u8,
+                            (n % 3) as usize,
+                            n.into(),
+                            11 + u64::from(batch),
+                            2,
+                            n,
+                        )
+                    })
+                    .collect();
+                assert_eq!(server.push(&writer, &ops).await, StatusCode::OK);
+                tokio::task::yield_now().await;
+            }
+        }
+    });
+    let mut joiner = Joiner::default();
+    while !joiner.read_page(&server, &joining, 3).await {
+        tokio::task::yield_now().await;
+    }
+    pushing.await.unwrap();
+    let (joined, _) = joiner.finish(&server, &joining).await;
+    let (every_op, _) = server.pull_from(&joining, 0).await.unwrap();
+    let mut replayed = Replica::default();
+    replayed.apply_all(&every_op);
+    assert_eq!(joined, replayed);
+}
+
+/// The first page counts the kind's records; pages hold whole records and say where to go on.
+async fn snapshot_pages_hold_whole_records(backend: Backend) {
+    let Some(database) = TestDatabase::new(backend).await else {
+        return;
+    };
+    let server = Server::start(database.open().await).await;
+    let token = server.token("a", Role::Admin).await;
+    let ops: Vec<Op> = (0..30u32)
+        .map(|i| op(0, (i % 10) as u8, (i % 3) as usize, i.into(), 5, 1, i))
+        .collect();
+    assert_eq!(server.push(&token, &ops).await, StatusCode::OK);
+    let first: SnapshotResponse = server
+        .get(&token, "/api/v1/snapshot?kind=contact&limit=4")
+        .await
+        .unwrap();
+    let totals = first.totals.unwrap();
+    assert_eq!(totals.get(&EntityKind::Contact), Some(&10));
+    assert_eq!(totals.get(&EntityKind::Deal), None);
+    assert_eq!((first.records, first.more), (4, true));
+    assert_eq!(first.cursor, 30);
+    // Each record's three fields, together.
+    assert_eq!(first.ops.len(), 12);
+    let last = first.last.unwrap();
+    let second: SnapshotResponse = server
+        .get(
+            &token,
+            &format!("/api/v1/snapshot?kind=contact&limit=100&after={last}"),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (second.records, second.more, second.totals),
+        (6, false, None)
+    );
+    assert!(second.ops.iter().all(|op| op.record.to_string() > last));
+    let deals: SnapshotResponse = server
+        .get(&token, "/api/v1/snapshot?kind=deal&cursor=30")
+        .await
+        .unwrap();
+    assert_eq!((deals.records, deals.ops.len(), deals.totals), (0, 0, None));
+    // An unknown kind is the client's mistake.
+    let (status, _) = server
+        .call(&token, Method::GET, "/api/v1/snapshot?kind=spaceship", None)
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+}
+
+/// The trim keeps what an active device needs; a device that returns after it is told to
+/// join by snapshot, and does, converging; creators and winning ops survive; history after
+/// the trim still names each field's winning author.
+async fn trim_keeps_what_devices_need(backend: Backend) {
+    let Some(database) = TestDatabase::new(backend).await else {
+        return;
+    };
+    let server = Server::start(database.open().await).await;
+    let (admin, sara, away) = (
+        server.token("admin", Role::Admin).await,
+        server.token("sara", Role::Member).await,
+        server.token("away", Role::Viewer).await,
+    );
+    // Sara creates r1 (three versions of its name); the admin creates r2.
+    let sara_ops = [
+        op(0, 1, 0, 1, 10, 1, 1),
+        op(0, 1, 0, 2, 11, 1, 2),
+        op(0, 1, 0, 3, 12, 1, 3),
+    ];
+    assert_eq!(server.push(&sara, &sara_ops).await, StatusCode::OK);
+    assert_eq!(
+        server.push(&admin, &[op(0, 2, 1, 7, 13, 2, 4)]).await,
+        StatusCode::OK
+    );
+    // The away device has read through 1, the admin's through 4 (Sara's device never read:
+    // it would join by snapshot).
+    let (_, admin_cursor) = server.pull_from(&admin, 0).await.unwrap();
+    assert_eq!(admin_cursor, 4);
+    server
+        .storage
+        .note_read(&admin::token_hash(&admin), 4)
+        .await
+        .unwrap();
+    server
+        .storage
+        .note_read(&admin::token_hash(&away), 1)
+        .await
+        .unwrap();
+    let policy = TrimPolicy {
+        inactive_after_ms: 30 * DAY_MS,
+        keep_history_ms: 0,
+    };
+    // Both devices are active: the log is kept after the older cursor, 1.
+    let now = rabet_now_ms();
+    let trimmed = server.storage.trim(policy, now + 1).await.unwrap();
+    assert_eq!(trimmed[0].through, 1);
+    // A device behind the trim point is told to join by snapshot.
+    let (status, error) = server.pull_from(&sara, 0).await.unwrap_err();
+    assert_eq!(
+        (status, error.error.as_str()),
+        (StatusCode::GONE, SNAPSHOT_NEEDED)
+    );
+    // The admin works on, and reads through 5.
+    assert_eq!(
+        server.push(&admin, &[op(0, 1, 1, 9, 14, 2, 5)]).await,
+        StatusCode::OK
+    );
+    let (_, admin_cursor) = server.pull_from(&admin, admin_cursor).await.unwrap();
+    assert_eq!(admin_cursor, 5);
+    // 31 days on, with nobody having read for 30, the whole log may go.
+    let trimmed = server
+        .storage
+        .trim(policy, now + 31 * DAY_MS)
+        .await
+        .unwrap();
+    assert_eq!((trimmed[0].through, trimmed[0].removed), (5, 4));
+    // The away device's pull is refused with the code that says: join by snapshot.
+    let (status, error) = server.pull_from(&away, 1).await.unwrap_err();
+    assert_eq!(
+        (status, error.error.as_str()),
+        (StatusCode::GONE, SNAPSHOT_NEEDED)
+    );
+    let (joined, cursor) = server.join(&away).await;
+    assert_eq!(cursor, admin_cursor);
+    let mut expected = Replica::default();
+    expected.apply_all(&sara_ops);
+    expected.apply_all(&[op(0, 2, 1, 7, 13, 2, 4), op(0, 1, 1, 9, 14, 2, 5)]);
+    assert_eq!(joined, expected);
+    // History after the trim: the winning op of each field, with its author.
+    let history: HistoryResponse = server
+        .get(&admin, "/api/v1/history/contact/r1")
+        .await
+        .unwrap();
+    assert!(!history.complete);
+    let names: Vec<(String, Value, Option<String>)> = history
+        .ops
+        .into_iter()
+        .map(|op| (op.field, op.value, op.author))
+        .collect();
+    let (sara_id, admin_id) = (member_id(&sara), member_id(&admin));
+    assert_eq!(
+        names,
+        vec![
+            ("name".to_owned(), Value::from(3), Some(sara_id)),
+            ("stage".to_owned(), Value::from(9), Some(admin_id)),
+        ]
+    );
+    // Creators survive the trim: Sara still deletes her own record, not the admin's.
+    assert_eq!(
+        server.push(&sara, &[op(0, 2, 2, 0, 20, 1, 6)]).await,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        server.push(&sara, &[op(0, 1, 2, 0, 20, 1, 7)]).await,
+        StatusCode::OK
+    );
+}
+
+/// Before any trim a record's history is every op of it, oldest first, with authors.
+async fn history_before_trim_is_complete(backend: Backend) {
+    let Some(database) = TestDatabase::new(backend).await else {
+        return;
+    };
+    let server = Server::start(database.open().await).await;
+    let token = server.token("a", Role::Admin).await;
+    let ops = [
+        op(1, 1, 0, 1, 10, 1, 1),
+        op(1, 2, 0, 5, 10, 1, 2),
+        op(1, 1, 0, 2, 11, 1, 3),
+    ];
+    assert_eq!(server.push(&token, &ops).await, StatusCode::OK);
+    let history: HistoryResponse = server.get(&token, "/api/v1/history/deal/r1").await.unwrap();
+    assert!(history.complete);
+    let values: Vec<Value> = history.ops.iter().map(|op| op.value.clone()).collect();
+    assert_eq!(values, vec![Value::from(1), Value::from(2)]);
+    assert!(history
+        .ops
+        .iter()
+        .all(|op| op.author.as_deref() == Some(member_id(&token).as_str())));
+    let (status, _) = server
+        .call(&token, Method::GET, "/api/v1/history/spaceship/r1", None)
+        .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+}
+
+fn member_id(token: &str) -> String {
+    admin::token_id(&admin::token_hash(token)).to_owned()
+}
+
+fn rabet_now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_millis() as i64
+}
+
+mod sqlite_replay {
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn snapshot_and_tail_equal_replay() {
+        super::snapshot_and_tail_equal_replay(super::Backend::Sqlite).await
+    }
+}
+mod postgres_replay {
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn snapshot_and_tail_equal_replay() {
+        super::snapshot_and_tail_equal_replay(super::Backend::Postgres).await
+    }
+}
+
+on_every_backend!(
+    snapshot_read_during_concurrent_pushes,
+    snapshot_pages_hold_whole_records,
+    trim_keeps_what_devices_need,
+    history_before_trim_is_complete,
+);
