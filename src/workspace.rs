@@ -20,6 +20,7 @@ use rabet_domain::{
     },
     referrers::{Referrers, Refers},
     search::{search_text, Haystack, Query},
+    sync::{Refusal, Role},
 };
 use std::{collections::BTreeSet, future::Future, pin::Pin, rc::Rc, sync::OnceLock};
 use wasm_bindgen::{closure::Closure, JsCast};
@@ -432,6 +433,9 @@ macro_rules! workspace_of_kinds {
             pub state: RwSignal<LoadState>,
             /// Counts local writes, so the sync engine can push soon after each.
             pub local_writes: RwSignal<u64>,
+            /// This device's role on its sync server (`None`: not syncing, or a server
+            /// without roles): writes it does not allow are refused before they are stored.
+            pub role: RwSignal<Option<Role>>,
             store: StoredValue<Option<Rc<Store>>, LocalStorage>,
             /// Writes asked for while loading, woken once it is done.
             waiting: StoredValue<Vec<oneshot::Sender<()>>, LocalStorage>,
@@ -453,6 +457,7 @@ macro_rules! workspace_of_kinds {
                     $($collection: RwSignal::new(Default::default()),)+
                     state: RwSignal::new(LoadState::Loading),
                     local_writes: RwSignal::new(0),
+                    role: RwSignal::new(None),
                     store: StoredValue::new_local(None),
                     waiting: StoredValue::new_local(Vec::new()),
                 }
@@ -666,6 +671,10 @@ impl Workspace {
         backup: &Backup,
         replace: bool,
     ) -> Result<usize, StoreError> {
+        // A backup writes every kind: only a role that may write them all restores one.
+        for kind in EntityKind::ALL {
+            self.allowed(kind)?;
+        }
         let store = self.ready_store().await?;
         let changed = store.restore_backup(backup, replace).await?;
         self.load_all(&store).await?;
@@ -678,6 +687,7 @@ impl Workspace {
         &self,
         change: impl FnOnce(&mut Settings),
     ) -> Result<(), StoreError> {
+        self.allowed(EntityKind::Settings)?;
         let store = self.ready_store().await?;
         let before = self.settings.get_untracked();
         let mut after = before.clone();
@@ -705,6 +715,7 @@ impl Workspace {
 
     /// Saves a new (`before` = None) or edited record; memory changes only once it is stored.
     pub async fn save<E: Listed>(&self, before: Option<&E>, after: E) -> Result<(), StoreError> {
+        self.allowed(E::KIND)?;
         let store = self.ready_store().await?;
         let merged = store.save(before, &after).await?;
         self.show_stored::<E>(&store, after.id(), merged).await?;
@@ -719,6 +730,7 @@ impl Workspace {
         ids: Ids,
         on_progress: impl FnMut(usize),
     ) -> Result<(), StoreError> {
+        self.allowed(E::KIND)?;
         let store = self.ready_store().await?;
         let saved = store.save_many(&items, ids, on_progress).await;
         if saved.is_err() {
@@ -738,6 +750,7 @@ impl Workspace {
 
     /// Deletes a record (a tombstone, so `restore` can undo it); returns what was deleted.
     pub async fn delete<E: Listed>(&self, id: &Id) -> Result<Option<E>, StoreError> {
+        self.allowed(E::KIND)?;
         self.ready_store().await?.delete(E::KIND, id).await?;
         self.wrote();
         Ok(E::collection(self)
@@ -747,6 +760,7 @@ impl Workspace {
 
     /// Undoes `delete`.
     pub async fn restore<E: Listed>(&self, record: E) -> Result<(), StoreError> {
+        self.allowed(E::KIND)?;
         let store = self.ready_store().await?;
         let merged = store.restore(E::KIND, record.id()).await?;
         self.show_stored::<E>(&store, record.id(), merged).await?;
@@ -759,6 +773,19 @@ impl Workspace {
     /// Whether every record is in memory (tracked): writes and views wait for it.
     pub fn is_ready(&self) -> bool {
         self.state.with(|state| *state == LoadState::Ready)
+    }
+
+    /// Why this device's role may not write records of `kind` (tracked), if it may not.
+    pub fn refusal(&self, kind: EntityKind) -> Option<Refusal> {
+        self.role.get().and_then(|role| role.write_refusal(kind))
+    }
+
+    /// Refuses a write the role does not allow, before anything is stored.
+    fn allowed(&self, kind: EntityKind) -> Result<(), StoreError> {
+        match self.role.get_untracked().and_then(|role| role.write_refusal(kind)) {
+            Some(refusal) => Err(StoreError::NotAllowed(refusal)),
+            None => Ok(()),
+        }
     }
 
     fn wrote(&self) {

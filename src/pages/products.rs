@@ -103,7 +103,7 @@ fn ProductForm(initial: Product, existing: bool, on_done: Callback<()>) -> impl 
         draft.submit(product, move |_| on_done.run(()));
     };
     view! {
-        <FormDialog title=title on_submit=Callback::new(submit) on_cancel=on_done saving=draft.saving() failure=draft.failure>
+        <FormDialog title=title on_submit=Callback::new(submit) on_cancel=on_done saving=draft.saving() failure=draft.failure kind=draft.kind()>
             <div class="form-grid">
                 <TextField label=Msg::ProductName id="product-name" autofocus=true error=draft.error("name")
                     get=move || record.with(|p| p.name.clone()) set=move |v| record.update(|p| p.name = v) />

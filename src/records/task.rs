@@ -117,7 +117,7 @@ pub fn TaskForm(
     };
 
     view! {
-        <FormDialog title=title on_submit=Callback::new(submit) on_cancel=on_done saving=draft.saving() failure=draft.failure>
+        <FormDialog title=title on_submit=Callback::new(submit) on_cancel=on_done saving=draft.saving() failure=draft.failure kind=draft.kind()>
             <TextField label=Msg::TaskTitle id="task-title" get=title_get set=title_set autofocus=true error=draft.error("title") />
             <WhenFields day_label=Msg::DueDate id="task-due" when=when shortcuts=true />
             <div class="form-grid">

@@ -12,6 +12,7 @@
 mod backup;
 mod error;
 mod persistence;
+mod refused;
 mod row;
 mod schema;
 mod system;
@@ -21,6 +22,7 @@ mod tests;
 
 pub use error::{StoreEntry, StoreError};
 pub use persistence::{request_persistence, storage_estimate, StorageEstimate};
+pub use refused::NotAccepted;
 pub use schema::SCHEMA_VERSION;
 pub use system::new_id;
 pub use tabs::{TabChannel, TabNews};
@@ -58,6 +60,9 @@ const CLOCK_KEY: &str = "clock";
 const CURSOR_KEY: &str = "sync_cursor";
 /// The meta key of the sync settings (JSON text, absent when not syncing).
 const SYNC_CONFIG_KEY: &str = "sync_config";
+/// The meta key of who this device syncs as ([`rabet_domain::sync::SessionInfo`] as JSON
+/// text), kept with the settings: absent until the server said.
+const SYNC_SESSION_KEY: &str = "sync_session";
 /// Records per transaction in [`Store::save_many`]: large enough that per-transaction costs
 /// vanish, small enough that progress shows and one transaction stays a few MB.
 const SAVE_MANY_CHUNK: usize = 2_000;
@@ -528,6 +533,7 @@ impl Store {
             None => send(meta.delete(SYNC_CONFIG_KEY).build())?,
         }
         send(meta.delete(CURSOR_KEY).build())?;
+        send(meta.delete(SYNC_SESSION_KEY).build())?;
         drop(meta);
         commit(tx).await
     }

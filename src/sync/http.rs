@@ -71,9 +71,20 @@ async fn call<B: Serialize, T: DeserializeOwned>(
         return serde_json::from_str(&text)
             .map_err(|error| SyncError::BadAnswer(error.to_string()));
     }
-    let reason = serde_json::from_str::<ErrorBody>(&text)
-        .map(|body| body.message)
-        .unwrap_or(text);
+    let body = serde_json::from_str::<ErrorBody>(&text).ok();
+    if let Some(body) = &body {
+        match (status, body.error.as_str(), &body.op) {
+            (403, "forbidden", Some(op)) => {
+                return Err(SyncError::Forbidden {
+                    op: op.clone(),
+                    reason: body.message.clone(),
+                })
+            }
+            (401, "token_revoked", _) => return Err(SyncError::Revoked),
+            _ => {}
+        }
+    }
+    let reason = body.map(|body| body.message).unwrap_or(text);
     Err(match status {
         401 | 403 => SyncError::Unauthorized,
         429 => SyncError::RateLimited,

@@ -15,11 +15,13 @@
 mod http;
 mod leader;
 
-use crate::store::TabChannel;
+use crate::store::{NotAccepted, TabChannel};
 use crate::workspace::{use_workspace, Workspace};
 use futures::{channel::mpsc, future, StreamExt};
 use leptos::prelude::*;
-use rabet_domain::sync::{push_batches, SessionInfo, MAX_PUSH_BYTES, MAX_PUSH_OPS};
+use rabet_domain::sync::{
+    push_batches, RefusedOp, Role, SessionInfo, MAX_PUSH_BYTES, MAX_PUSH_OPS,
+};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::{closure::Closure, JsCast};
 
@@ -58,6 +60,12 @@ pub enum SyncError {
     Unreachable,
     #[error("the server refused the token")]
     Unauthorized,
+    /// An admin revoked this device's token.
+    #[error("this device's access was revoked")]
+    Revoked,
+    /// The member's role does not allow an op of the push; nothing of it was stored.
+    #[error("the server refused op {} ({}): {reason}", op.index, op.id)]
+    Forbidden { op: RefusedOp, reason: String },
     #[error("too many requests; waiting")]
     RateLimited,
     #[error("the server refused the request ({status}): {reason}")]
@@ -128,6 +136,9 @@ pub struct SyncEngine {
     pub pending: RwSignal<usize>,
     /// Whether this tab runs the loop (see [`leader`]); the others show its status.
     pub leader: RwSignal<bool>,
+    /// How many writes the server refused are kept for their author (see
+    /// [`SyncEngine::not_accepted`]).
+    pub not_accepted: RwSignal<usize>,
     /// Whether the stored settings have been read: until then connecting waits (a connection
     /// made before would be overwritten by the settings read).
     loaded: RwSignal<bool>,
@@ -180,6 +191,7 @@ impl SyncEngine {
             status: RwSignal::new(SyncStatus::Off),
             pending: RwSignal::new(0),
             leader: RwSignal::new(false),
+            not_accepted: RwSignal::new(0),
             loaded: RwSignal::new(false),
             workspace,
             wake: StoredValue::new_local(sender),
@@ -218,6 +230,11 @@ impl SyncEngine {
             if sync.leader.get() {
                 sync.post(&news);
             }
+        });
+        // The workspace refuses what the role does not allow, and views disable it.
+        Effect::new(move |_| {
+            let role = sync.session.with(|session| session.as_ref().and_then(|s| s.role));
+            workspace.role.set(role);
         });
         // Push soon after every local write.
         Effect::new(move |previous: Option<u64>| {
@@ -306,7 +323,9 @@ impl SyncEngine {
             .set_sync_config(Some(&config))
             .await?;
         self.config.set(Some(config));
-        self.session.set(Some(info.clone()));
+        // Storing the settings forgot the stored session: keep this one.
+        self.session.set(None);
+        self.remember_session(info.clone()).await?;
         self.post(&SyncNews::Config);
         self.sync_now();
         Ok(info)
@@ -350,11 +369,95 @@ impl SyncEngine {
     }
 
     async fn load_config(&self) -> Result<(), SyncError> {
-        let config: Option<SyncConfig> = self.workspace.store()?.sync_config().await?;
+        let store = self.workspace.store()?;
+        let config: Option<SyncConfig> = store.sync_config().await?;
         if config.is_some() {
             self.status.set(SyncStatus::Syncing);
         }
         self.config.set(config);
+        // Known before the first sync (and offline): what the role allows.
+        self.session.set(store.sync_session().await?);
+        self.not_accepted.set(store.not_accepted().await?.len());
+        Ok(())
+    }
+
+    /// Shows who this device syncs as and keeps it, for its next start.
+    async fn remember_session(&self, info: SessionInfo) -> Result<(), SyncError> {
+        if self.session.with_untracked(|known| known.as_ref() != Some(&info)) {
+            self.workspace
+                .store()?
+                .set_sync_session(Some(&info))
+                .await?;
+            self.session.set(Some(info));
+        }
+        Ok(())
+    }
+
+    /// Pushes the outbox. A write the server refuses for the role leaves the outbox for the
+    /// not-accepted list and the rest is pushed again; returns whether any was refused.
+    async fn push_outbox(&self, config: &SyncConfig) -> Result<bool, SyncError> {
+        let store = self.workspace.store()?;
+        let mut refused_any = false;
+        'outbox: loop {
+            let outbox = store.pending().await?;
+            for batch in push_batches(&outbox.ops, MAX_PUSH_OPS, MAX_PUSH_BYTES) {
+                match http::push(config, batch.to_vec()).await {
+                    Ok(_) => {}
+                    Err(SyncError::Forbidden { op, reason }) => {
+                        self.refuse(config, batch, op, reason).await?;
+                        refused_any = true;
+                        continue 'outbox;
+                    }
+                    Err(error) => return Err(error),
+                }
+                if let Some(last) = batch.last() {
+                    store.acknowledge_through(&outbox, last).await?;
+                }
+            }
+            return Ok(refused_any);
+        }
+    }
+
+    /// Takes the write holding the refused op out of the outbox, worded by the role the
+    /// server now gives this device, and shows its records as they are without it.
+    async fn refuse(
+        &self,
+        config: &SyncConfig,
+        batch: &[rabet_domain::op::Op],
+        refused: RefusedOp,
+        reason: String,
+    ) -> Result<(), SyncError> {
+        // The role may have changed since this device last asked.
+        self.remember_session(http::session(config).await?).await?;
+        let role = self.session.with_untracked(|s| s.as_ref().and_then(|s| s.role));
+        let deletes = batch
+            .get(refused.index)
+            .is_some_and(|op| op.id.to_string() == refused.id && op.deletes());
+        let refusal = role.and_then(|role: Role| role.refusal_of(refused.entity, deletes));
+        let store = self.workspace.store()?;
+        let changes = store
+            .refuse(&refused.id, refusal, reason.clone(), js_sys::Date::now())
+            .await?
+            // The refused op is in no outbox entry: nothing to take out, so do not retry.
+            .ok_or(SyncError::Forbidden {
+                op: refused,
+                reason,
+            })?;
+        self.workspace.show_changes(changes)?;
+        self.not_accepted.set(store.not_accepted().await?.len());
+        Ok(())
+    }
+
+    /// The writes the server refused, kept for their author to copy or discard.
+    pub async fn list_not_accepted(&self) -> Result<Vec<NotAccepted>, SyncError> {
+        Ok(self.workspace.store()?.not_accepted().await?)
+    }
+
+    /// Forgets a refused write (by [`NotAccepted::key`]).
+    pub async fn discard_not_accepted(&self, key: String) -> Result<(), SyncError> {
+        let store = self.workspace.store()?;
+        store.discard_not_accepted(&key).await?;
+        self.not_accepted.set(store.not_accepted().await?.len());
         Ok(())
     }
 
@@ -371,16 +474,9 @@ impl SyncEngine {
             return Ok(());
         }
         self.status.set(SyncStatus::Syncing);
-        if self.session.with_untracked(Option::is_none) {
-            self.session.set(Some(http::session(&config).await?));
-        }
-        let outbox = store.pending().await?;
-        for batch in push_batches(&outbox.ops, MAX_PUSH_OPS, MAX_PUSH_BYTES) {
-            http::push(&config, batch.to_vec()).await?;
-            if let Some(last) = batch.last() {
-                store.acknowledge_through(&outbox, last).await?;
-            }
-        }
+        // Asked every time: an admin may have changed the role (or revoked the device).
+        self.remember_session(http::session(&config).await?).await?;
+        self.push_outbox(&config).await?;
         self.pending.set(store.outbox_len().await?);
         let mut cursor = store.sync_cursor().await?;
         loop {

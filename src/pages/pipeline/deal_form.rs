@@ -283,7 +283,7 @@ pub fn DealForm(
             on_submit=Callback::new(move |_| pipeline.with_value(|p| draft.submit(p, on_done)))
             on_cancel=on_done
             saving=draft.draft.saving()
-            failure=draft.draft.failure
+            failure=draft.draft.failure kind=draft.draft.kind()
         >
             <div class="form-grid">
                 <TextField label=Msg::DealTitle id="deal_title" get=title_get set=title_set autofocus=true error=title_error />
