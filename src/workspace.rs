@@ -782,7 +782,11 @@ impl Workspace {
 
     /// Refuses a write the role does not allow, before anything is stored.
     fn allowed(&self, kind: EntityKind) -> Result<(), StoreError> {
-        match self.role.get_untracked().and_then(|role| role.write_refusal(kind)) {
+        match self
+            .role
+            .get_untracked()
+            .and_then(|role| role.write_refusal(kind))
+        {
             Some(refusal) => Err(StoreError::NotAllowed(refusal)),
             None => Ok(()),
         }

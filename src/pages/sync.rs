@@ -5,9 +5,9 @@ use crate::{
     i18n::{
         access_role_msg, kind_msg, refusal_msg, store_error_msg, use_locale, Locale, Msg, Worded,
     },
+    icons::Icon,
     local_time::{format_when, use_calendar},
     store::NotAccepted,
-    icons::Icon,
     sync::{use_sync, SyncConfig, SyncError, SyncStatus},
     ui::widgets::FailureText,
 };
@@ -108,7 +108,10 @@ fn Connected(config: SyncConfig) -> impl IntoView {
     };
     let role = move || {
         sync.session.get().and_then(|info| info.role).map(|role| {
-            locale.fill(Msg::AccessYourRole, &[("role", locale.t(access_role_msg(role)))])
+            locale.fill(
+                Msg::AccessYourRole,
+                &[("role", locale.t(access_role_msg(role)))],
+            )
         })
     };
     view! {
@@ -344,7 +347,11 @@ fn NotAcceptedEntry(
         .iter()
         .map(|op| {
             let value = if op.field == rabet_domain::op::DELETED_FIELD {
-                let msg = if op.deletes() { Msg::NotAcceptedDeletion } else { Msg::NotAcceptedRestored };
+                let msg = if op.deletes() {
+                    Msg::NotAcceptedDeletion
+                } else {
+                    Msg::NotAcceptedRestored
+                };
                 Either::Left(move || locale.t(msg))
             } else {
                 Either::Right(format!("{}: {}", op.field, op.value))
@@ -359,7 +366,11 @@ fn NotAcceptedEntry(
         leptos::task::spawn_local(async move {
             let clipboard = window().navigator().clipboard();
             let done = wasm_bindgen_futures::JsFuture::from(clipboard.write_text(&text)).await;
-            copied.set(Some(if done.is_ok() { Msg::NotAcceptedCopied } else { Msg::NotAcceptedCopyFailed }));
+            copied.set(Some(if done.is_ok() {
+                Msg::NotAcceptedCopied
+            } else {
+                Msg::NotAcceptedCopyFailed
+            }));
         });
     };
     view! {
@@ -391,6 +402,11 @@ fn copy_text(entry: &NotAccepted) -> String {
     if let Some(op) = entry.ops.first() {
         lines.push(format!("{} {}", op.entity.as_str(), op.record));
     }
-    lines.extend(entry.ops.iter().map(|op| format!("{}: {}", op.field, op.value)));
+    lines.extend(
+        entry
+            .ops
+            .iter()
+            .map(|op| format!("{}: {}", op.field, op.value)),
+    );
     lines.join("\n")
 }

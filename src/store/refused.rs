@@ -96,8 +96,10 @@ impl Store {
         let meta = tx.object_store(META)?;
         let stored: Option<String> = meta.get(NOT_ACCEPTED_KEY).build()?.await?;
         let mut list = parse_not_accepted(stored)?;
-        let records: BTreeSet<(EntityKind, WireId)> =
-            ops.iter().map(|op| (op.entity, op.record.clone())).collect();
+        let records: BTreeSet<(EntityKind, WireId)> = ops
+            .iter()
+            .map(|op| (op.entity, op.record.clone()))
+            .collect();
         list.push(NotAccepted {
             ops,
             refusal,
@@ -109,7 +111,11 @@ impl Store {
         let merge = tx.object_store(MERGE)?;
         for (kind, record) in &records {
             let text = record.to_string();
-            send(tx.object_store(kind.as_str())?.delete(text.as_str()).build())?;
+            send(
+                tx.object_store(kind.as_str())?
+                    .delete(text.as_str())
+                    .build(),
+            )?;
             send(merge.delete(row::merge_key(*kind, record)).build())?;
         }
         drop((meta, merge));
@@ -164,7 +170,11 @@ impl Store {
         let tx = self.transaction(&[META], TransactionMode::Readwrite)?;
         let meta = tx.object_store(META)?;
         match session {
-            Some(session) => send(meta.put(to_json(session)?).with_key(SYNC_SESSION_KEY).build())?,
+            Some(session) => send(
+                meta.put(to_json(session)?)
+                    .with_key(SYNC_SESSION_KEY)
+                    .build(),
+            )?,
             None => send(meta.delete(SYNC_SESSION_KEY).build())?,
         }
         drop(meta);

@@ -233,7 +233,9 @@ impl SyncEngine {
         });
         // The workspace refuses what the role does not allow, and views disable it.
         Effect::new(move |_| {
-            let role = sync.session.with(|session| session.as_ref().and_then(|s| s.role));
+            let role = sync
+                .session
+                .with(|session| session.as_ref().and_then(|s| s.role));
             workspace.role.set(role);
         });
         // Push soon after every local write.
@@ -383,7 +385,10 @@ impl SyncEngine {
 
     /// Shows who this device syncs as and keeps it, for its next start.
     async fn remember_session(&self, info: SessionInfo) -> Result<(), SyncError> {
-        if self.session.with_untracked(|known| known.as_ref() != Some(&info)) {
+        if self
+            .session
+            .with_untracked(|known| known.as_ref() != Some(&info))
+        {
             self.workspace
                 .store()?
                 .set_sync_session(Some(&info))
@@ -429,7 +434,9 @@ impl SyncEngine {
     ) -> Result<(), SyncError> {
         // The role may have changed since this device last asked.
         self.remember_session(http::session(config).await?).await?;
-        let role = self.session.with_untracked(|s| s.as_ref().and_then(|s| s.role));
+        let role = self
+            .session
+            .with_untracked(|s| s.as_ref().and_then(|s| s.role));
         let deletes = batch
             .get(refused.index)
             .is_some_and(|op| op.id.to_string() == refused.id && op.deletes());

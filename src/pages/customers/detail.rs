@@ -10,6 +10,7 @@ mod profile;
 mod timeline;
 
 use super::form::{CompanyForm, ContactForm};
+use crate::ui::widgets::{refused, RefusedNote};
 use crate::{
     download::{file_saver, vcards_text, VCARD_MIME},
     i18n::{source_msg, stage_msg, use_locale, Msg},
@@ -104,6 +105,7 @@ fn RecordHeader<E: Listed + Clone>(
     let locale = use_locale();
     let navigate = use_navigate();
     let title = name.clone();
+    let refused = refused(Some(E::KIND));
     let delete = move |_| {
         let navigate = navigate.clone();
         delete_with_undo(record.clone(), name.clone(), move || {
@@ -122,10 +124,11 @@ fn RecordHeader<E: Listed + Clone>(
             </div>
             <div class="record-actions">
                 {actions.map(|actions| actions())}
-                <button type="button" class="button" on:click=move |_| set_editing.set(true)>{move || locale.t(Msg::Edit)}</button>
-                <button type="button" class="button danger" on:click=delete>{move || locale.t(Msg::Delete)}</button>
+                <button type="button" class="button" disabled=move || refused.get().is_some() on:click=move |_| set_editing.set(true)>{move || locale.t(Msg::Edit)}</button>
+                <button type="button" class="button danger" disabled=move || refused.get().is_some() on:click=delete>{move || locale.t(Msg::Delete)}</button>
             </div>
         </header>
+        <RefusedNote kind=E::KIND />
     }
 }
 

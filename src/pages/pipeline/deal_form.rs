@@ -4,6 +4,7 @@
 //! their field, and nothing typed is lost when a save fails.
 
 use super::{lost::LostReasonPicker, picker::RecordPicker};
+use crate::ui::widgets::refused;
 use crate::{
     i18n::{source_msg, use_locale, Locale, Msg},
     local_time::{now_ms, use_calendar},
@@ -18,6 +19,7 @@ use crate::{
     workspace::{use_workspace, Workspace},
 };
 use leptos::prelude::*;
+use rabet_domain::kind::EntityKind;
 use rabet_domain::{
     calendar::Day,
     id::Id,
@@ -688,6 +690,7 @@ fn StageHistory(deal: Deal, pipeline: Pipeline) -> impl IntoView {
 #[component]
 fn DeleteDeal(draft: TypedDeal, on_done: Callback<()>) -> impl IntoView {
     let locale = use_locale();
+    let refused = refused(Some(EntityKind::Deal));
     let delete = move |_| {
         if let Some(deal) = draft.draft.original() {
             let title = deal.title.clone();
@@ -696,7 +699,9 @@ fn DeleteDeal(draft: TypedDeal, on_done: Callback<()>) -> impl IntoView {
     };
     view! {
         <p class="form-extra">
-            <button type="button" class="button danger" on:click=delete>{move || locale.t(Msg::Delete)}</button>
+            <button type="button" class="button danger" disabled=move || refused.get().is_some() on:click=delete>
+                {move || locale.t(Msg::Delete)}
+            </button>
         </p>
     }
 }
