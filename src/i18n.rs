@@ -905,6 +905,14 @@ messages! {
     KindSegment => "Segment", "بخش مشتریان";
     KindTeamMember => "Team member", "عضو تیم";
     KindSettings => "Workspace settings", "تنظیمات فضای کار";
+    HistoryHeading => "History", "تاریخچه";
+    HistoryEmpty => "No field of this record has changed since it was created.", "از زمان ساخت این رکورد هیچ فیلدی از آن تغییر نکرده است.";
+    HistoryYou => "You", "شما";
+    HistoryTeammate => "A teammate", "یکی از اعضای تیم";
+    HistoryChange => "{field}: {old} → {new}", "{field}: {old} ← {new}";
+    HistoryNotKept => "Not kept: an edit made at the same time on another device won.", "نگه داشته نشد: ویرایشی که هم‌زمان روی دستگاه دیگری انجام شد برنده شد.";
+    HistoryRestore => "Restore this value", "بازگرداندن این مقدار";
+    HistoryRestoreNamed => "Restore this value: {value}", "بازگرداندن این مقدار: {value}";
 }
 
 /// The current language, shared by every view through context.

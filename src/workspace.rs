@@ -12,6 +12,7 @@ use hashbrown::HashTable;
 use leptos::prelude::*;
 use rabet_domain::{
     backup::Backup,
+    history::Change,
     id::Id,
     kind::EntityKind,
     model::{
@@ -433,6 +434,9 @@ macro_rules! workspace_of_kinds {
             pub state: RwSignal<LoadState>,
             /// Counts local writes, so the sync engine can push soon after each.
             pub local_writes: RwSignal<u64>,
+            /// Counts merges of others' changes shown (pulled, or written by another tab), so
+            /// views that read the store (field history) read it again.
+            pub remote_changes: RwSignal<u64>,
             /// This device's role on its sync server (`None`: not syncing, or a server
             /// without roles): writes it does not allow are refused before they are stored.
             pub role: RwSignal<Option<Role>>,
@@ -457,6 +461,7 @@ macro_rules! workspace_of_kinds {
                     $($collection: RwSignal::new(Default::default()),)+
                     state: RwSignal::new(LoadState::Loading),
                     local_writes: RwSignal::new(0),
+                    remote_changes: RwSignal::new(0),
                     role: RwSignal::new(None),
                     store: StoredValue::new_local(None),
                     waiting: StoredValue::new_local(Vec::new()),
@@ -798,9 +803,36 @@ impl Workspace {
 
     /// Shows records that a merge of remote ops changed; the store has saved them already.
     pub fn show_changes(&self, changes: Vec<Changed>) -> Result<(), StoreError> {
+        if !changes.is_empty() {
+            self.remote_changes.update(|count| *count += 1);
+        }
         changes
             .into_iter()
             .try_for_each(|change| self.show_change(change))
+    }
+
+    /// A record's field history, newest first (tracks writes, so a view reading it through
+    /// a resource reads it again after each).
+    pub async fn history(&self, kind: EntityKind, id: &Id) -> Result<Vec<Change>, StoreError> {
+        let store = self.ready_store().await?;
+        store.history(kind, id).await
+    }
+
+    /// Sets one field of a record back to `value` ("restore this value"): a new change,
+    /// merged and synced like any edit.
+    pub async fn restore_field(
+        &self,
+        kind: EntityKind,
+        id: &Id,
+        field: &str,
+        value: serde_json::Value,
+    ) -> Result<(), StoreError> {
+        self.allowed(kind)?;
+        let store = self.ready_store().await?;
+        let changes = store.set_field(kind, id, field, value).await?;
+        self.show_changes(changes)?;
+        self.wrote();
+        Ok(())
     }
 
     fn show_change_of<E: Held>(&self, change: Changed) -> Result<(), StoreError> {

@@ -224,8 +224,8 @@ pub fn SyncIndicator() -> impl IntoView {
             <span class="sync-dot" aria-hidden="true"></span>
             <span class="sync-text">{move || state().1}</span>
             {move || pending().map(|text| view! { " · " <span class="sync-pending">{text}</span> })}
-            {not_accepted}
         </span>
+        {not_accepted}
         <Show when=connected>
             <button
                 type="button"

@@ -55,6 +55,7 @@ pub enum StoreEntry {
     SyncCursor,
     SyncSettings,
     NotAccepted,
+    History,
 }
 
 impl fmt::Display for StoreEntry {
@@ -65,6 +66,7 @@ impl fmt::Display for StoreEntry {
             StoreEntry::SyncCursor => "sync cursor",
             StoreEntry::SyncSettings => "sync settings",
             StoreEntry::NotAccepted => "list of writes the server did not accept",
+            StoreEntry::History => "field history",
         })
     }
 }

@@ -11,6 +11,7 @@
 
 mod backup;
 mod error;
+mod history;
 mod persistence;
 mod refused;
 mod row;
@@ -34,6 +35,7 @@ use indexed_db_futures::object_store::ObjectStore;
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::{Transaction, TransactionMode};
 use rabet_domain::{
+    history::apply_recording,
     hlc::{Clock, NodeId, Stamp},
     id::{Id, WireId},
     kind::EntityKind,
@@ -42,7 +44,7 @@ use rabet_domain::{
     replica::Record,
 };
 use row::StoredRow;
-use schema::{MERGE, META, OUTBOX};
+use schema::{HISTORY, MERGE, META, OUTBOX};
 use serde::{de::DeserializeOwned, Serialize};
 use serde_json::{Map, Value};
 use std::cell::RefCell;
@@ -63,6 +65,8 @@ const SYNC_CONFIG_KEY: &str = "sync_config";
 /// The meta key of who this device syncs as ([`rabet_domain::sync::SessionInfo`] as JSON
 /// text), kept with the settings: absent until the server said.
 const SYNC_SESSION_KEY: &str = "sync_session";
+/// The meta key of the team as the sync server listed it (JSON text).
+const SYNC_MEMBERS_KEY: &str = "sync_members";
 /// Records per transaction in [`Store::save_many`]: large enough that per-transaction costs
 /// vanish, small enough that progress shows and one transaction stays a few MB.
 const SAVE_MANY_CHUNK: usize = 2_000;
@@ -116,6 +120,8 @@ pub struct Store {
     clock: RefCell<Clock>,
     /// Tells the other tabs on this database what each write changed.
     tabs: TabChannel<TabNews>,
+    /// The author of this device's changes in their history (see [`Store::set_author`]).
+    author: RefCell<Option<String>>,
     /// The connection's `onversionchange` handler, kept alive as long as the store.
     _close_on_version_change: Closure<dyn FnMut()>,
 }
@@ -150,6 +156,7 @@ impl Store {
             node: clock.node().clone(),
             clock: RefCell::new(clock),
             tabs: TabChannel::new(name),
+            author: RefCell::new(None),
             _close_on_version_change: close_on_version_change,
         })
     }
@@ -219,7 +226,7 @@ impl Store {
             // The next chunk's ops are built while this chunk's transaction commits (the
             // browser commits off the main thread): an import waits for one, not both.
             let (written, next_ops) =
-                futures::join!(self.merge_ops(&ops, Origin::Local, None, ids), async {
+                futures::join!(self.merge_ops(&ops, &[], Origin::Local, None, ids), async {
                     next.map(|next| self.new_record_ops(next)).transpose()
                 },);
             written?;
@@ -251,6 +258,20 @@ impl Store {
         self.apply_ops(&[op], Origin::Local).await.map(drop)
     }
 
+    /// Sets one field of a record to `value` (whatever it holds now): one op.
+    pub async fn set_field(
+        &self,
+        kind: EntityKind,
+        id: &Id,
+        field: &str,
+        value: Value,
+    ) -> Result<Vec<Changed>, StoreError> {
+        let after = Map::from_iter([(field.to_owned(), value)]);
+        let ops = self.local_ops(|builder| builder.edit_ops(kind, id, Some(&Map::new()), &after));
+        let ops = ops.map_err(StoreError::InvalidEdit)?;
+        self.apply_ops(&ops, Origin::Local).await
+    }
+
     /// Undoes [`Store::delete`]; edits made meanwhile are kept.
     /// Returns the record as merged.
     pub async fn restore(&self, kind: EntityKind, id: &Id) -> Result<Vec<Changed>, StoreError> {
@@ -265,30 +286,48 @@ impl Store {
         if origin == Origin::Remote {
             self.observe_remote(ops)?;
         }
-        self.merge_ops(ops, origin, None, Ids::MayExist).await
+        self.merge_ops(ops, &[], origin, None, Ids::MayExist).await
     }
 
     /// Merges ops pulled from the sync server and, in the same transaction, moves the pull
     /// cursor to `cursor`: a crash in between cannot skip ops or record a cursor without them.
-    pub async fn apply_pulled(&self, ops: &[Op], cursor: u64) -> Result<Vec<Changed>, StoreError> {
+    /// `authors` are the ops' authors as the server stamped them, in the same order (or
+    /// none).
+    pub async fn apply_pulled(
+        &self,
+        ops: &[Op],
+        authors: &[Option<String>],
+        cursor: u64,
+    ) -> Result<Vec<Changed>, StoreError> {
         self.observe_remote(ops)?;
-        self.merge_ops(ops, Origin::Remote, Some(cursor), Ids::MayExist)
+        self.merge_ops(ops, authors, Origin::Remote, Some(cursor), Ids::MayExist)
             .await
     }
 
+    /// Merges `ops`; each change of a record that existed goes into its field history with
+    /// its author: `authors[i]` for `ops[i]`, else this device's for local ops.
     async fn merge_ops(
         &self,
         ops: &[Op],
+        authors: &[Option<String>],
         origin: Origin,
         cursor: Option<u64>,
         ids: Ids,
     ) -> Result<Vec<Changed>, StoreError> {
-        let mut by_record: BTreeMap<(EntityKind, &WireId), Vec<&Op>> = BTreeMap::new();
-        for op in ops {
+        let local_author = match origin {
+            Origin::Local => self.author.borrow().clone(),
+            Origin::Remote => None,
+        };
+        let mut by_record: BTreeMap<(EntityKind, &WireId), Vec<(&Op, Option<&str>)>> =
+            BTreeMap::new();
+        for (at, op) in ops.iter().enumerate() {
+            let author = authors
+                .get(at)
+                .map_or(local_author.as_deref(), Option::as_deref);
             by_record
                 .entry((op.entity, &op.record))
                 .or_default()
-                .push(op);
+                .push((op, author));
         }
         if by_record.is_empty() && cursor.is_none() {
             return Ok(Vec::new());
@@ -298,6 +337,10 @@ impl Store {
         store_names.extend([MERGE, META]);
         if origin == Origin::Local {
             store_names.push(OUTBOX);
+        }
+        // New records have no history yet.
+        if ids == Ids::MayExist {
+            store_names.push(HISTORY);
         }
         // Taken with the transaction, so transactions (which run in creation order) save
         // ever later clocks; another tab's may be later still, and is then kept.
@@ -324,11 +367,20 @@ impl Store {
             };
             let mut changed = Vec::new();
             let mut rows = Vec::new();
+            let history = match ids {
+                Ids::MayExist => Some(tx.object_store(HISTORY)?),
+                Ids::Fresh => None,
+            };
             let ops_by_record = keys.iter().zip(by_record.values());
             for ((&(kind, id), record_ops), mut record) in ops_by_record.zip(records) {
                 let mut won = false;
-                for op in record_ops {
-                    won |= record.apply(op);
+                for &(op, author) in record_ops {
+                    let (op_won, change) = apply_recording(&mut record, op, author);
+                    won |= op_won;
+                    if let (Some(history), Some(change)) = (&history, change) {
+                        let key = history::change_key(kind, id, op);
+                        send(history.put(to_json(&change)?).with_key(key).build())?;
+                    }
                 }
                 if won {
                     let (stored, merge_state) = row::from_record(id, &record);
@@ -351,9 +403,8 @@ impl Store {
                 send(stores[&change.kind].put(stored).build())?;
             }
             if origin == Origin::Local {
-                if let Some((key, entry)) =
-                    outbox_entry(by_record.values().flatten().copied(), by_record.len())?
-                {
+                let ops = by_record.values().flatten().map(|(op, _)| *op);
+                if let Some((key, entry)) = outbox_entry(ops, by_record.len())? {
                     send(tx.object_store(OUTBOX)?.put(entry).with_key(key).build())?;
                 }
             }
@@ -548,7 +599,7 @@ impl Store {
     /// The node id and clock stay, so later stamps still beat earlier ones.
     pub async fn clear_all(&self) -> Result<(), StoreError> {
         let mut store_names: Vec<&str> = EntityKind::ALL.iter().map(|kind| kind.as_str()).collect();
-        store_names.extend([MERGE, OUTBOX]);
+        store_names.extend([MERGE, OUTBOX, HISTORY]);
         let tx = self.transaction(&store_names, TransactionMode::Readwrite)?;
         for name in &store_names {
             send(tx.object_store(name)?.clear())?;

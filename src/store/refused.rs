@@ -3,9 +3,10 @@
 //! from what the server accepted, so this device converges back to everyone else's state.
 
 use super::error::to_json;
-use super::schema::{MERGE, META, OUTBOX};
+use super::history::change_key;
+use super::schema::{HISTORY, MERGE, META, OUTBOX};
 use super::{commit, row, send, Changed, Ids, Origin, Store, StoreEntry, StoreError, TabNews};
-use super::{CURSOR_KEY, SYNC_SESSION_KEY};
+use super::{CURSOR_KEY, SYNC_MEMBERS_KEY, SYNC_SESSION_KEY};
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::TransactionMode;
 use rabet_domain::{
@@ -71,7 +72,7 @@ impl Store {
         refused_at: f64,
     ) -> Result<Option<Vec<Changed>>, StoreError> {
         let mut store_names: Vec<&str> = EntityKind::ALL.iter().map(|kind| kind.as_str()).collect();
-        store_names.extend([MERGE, META, OUTBOX]);
+        store_names.extend([MERGE, META, OUTBOX, HISTORY]);
         let tx = self.transaction(&store_names, TransactionMode::Readwrite)?;
         let outbox = tx.object_store(OUTBOX)?;
         let keys = outbox.get_all_keys::<String>().build()?;
@@ -100,6 +101,16 @@ impl Store {
             .iter()
             .map(|op| (op.entity, op.record.clone()))
             .collect();
+        // The refused changes never happened for the rest of the team: out of the history.
+        let history = tx.object_store(HISTORY)?;
+        for op in &ops {
+            send(
+                history
+                    .delete(change_key(op.entity, &op.record, op))
+                    .build(),
+            )?;
+        }
+        drop(history);
         list.push(NotAccepted {
             ops,
             refusal,
@@ -127,7 +138,7 @@ impl Store {
             .filter(|op| records.contains(&(op.entity, op.record.clone())))
             .collect();
         let mut changed = self
-            .merge_ops(&kept, Origin::Remote, None, Ids::Fresh)
+            .merge_ops(&kept, &[], Origin::Remote, None, Ids::Fresh)
             .await?;
         let rebuilt: BTreeSet<(EntityKind, String)> = changed
             .iter()
@@ -163,6 +174,31 @@ impl Store {
                     .map_err(|error| StoreError::unreadable(StoreEntry::SyncSettings, error))
             })
             .transpose()
+    }
+
+    /// The team as the sync server last listed it (empty before).
+    pub async fn sync_members<T: serde::de::DeserializeOwned>(&self) -> Result<Vec<T>, StoreError> {
+        let stored: Option<String> = self.meta(SYNC_MEMBERS_KEY).await?;
+        stored
+            .map(|text| {
+                serde_json::from_str(&text)
+                    .map_err(|error| StoreError::unreadable(StoreEntry::SyncSettings, error))
+            })
+            .transpose()
+            .map(Option::unwrap_or_default)
+    }
+
+    /// Keeps the team's list, so authors have names offline too.
+    pub async fn set_sync_members<T: Serialize>(&self, members: &[T]) -> Result<(), StoreError> {
+        let tx = self.transaction(&[META], TransactionMode::Readwrite)?;
+        let meta = tx.object_store(META)?;
+        send(
+            meta.put(to_json(members)?)
+                .with_key(SYNC_MEMBERS_KEY)
+                .build(),
+        )?;
+        drop(meta);
+        commit(tx).await
     }
 
     /// Keeps (or, with `None`, forgets) who this device syncs as.

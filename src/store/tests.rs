@@ -3,6 +3,7 @@
 
 use super::*;
 use rabet_domain::model::{Contact, Phone, PhoneLabel, Task};
+use rabet_domain::sync::Refusal;
 use wasm_bindgen_test::wasm_bindgen_test;
 
 /// A database name no other test (or earlier run) uses.
@@ -695,5 +696,71 @@ async fn acknowledging_a_push_keeps_what_another_tab_queued_meanwhile_with_an_ol
     assert_eq!(a.outbox().await.unwrap(), queued_by_b);
 
     drop((a, b));
+    delete_database(&name).await;
+}
+
+#[wasm_bindgen_test]
+async fn a_refused_write_leaves_the_outbox_for_the_list_and_its_record_converges_to_the_server() {
+    let name = unique_name("refused");
+    let store = Store::open_named(&name).await.unwrap();
+    // Sara as another member created her, pulled from the server.
+    let sara = contact("Sara", None);
+    let mut remote_clock = Clock::new(NodeId::from_random([9; 8]));
+    let mut new_op_id = system::new_op_id;
+    let server_ops = OpBuilder::new(&mut remote_clock, 1_000, &mut new_op_id)
+        .edit_ops(EntityKind::Contact, &sara.id, None, &synced_fields(&sara))
+        .unwrap();
+    store.apply_pulled(&server_ops, &[], 5).await.unwrap();
+
+    // This member renames her, then deletes her: two writes, two outbox entries.
+    let renamed = Contact {
+        first_name: "Sarah".to_owned(),
+        ..sara.clone()
+    };
+    store.save(Some(&sara), &renamed).await.unwrap();
+    store.delete(EntityKind::Contact, &sara.id).await.unwrap();
+    let outbox = store.outbox().await.unwrap();
+    let (rename, delete) = (outbox[0].clone(), outbox[1].clone());
+    assert!(delete.deletes() && !rename.deletes());
+
+    let refused = store
+        .refuse(
+            &delete.id.to_string(),
+            Some(Refusal::NotCreator),
+            "refused".to_owned(),
+            7.0,
+        )
+        .await
+        .unwrap()
+        .expect("an outbox entry holds the op");
+    // Rebuilt from what this device still has to send: the rename alone, until the pull.
+    assert_eq!(refused.len(), 1);
+    let values = refused[0].values.clone().expect("not deleted");
+    assert_eq!(values.get("first_name"), Some(&Value::from("Sarah")));
+    assert_eq!(store.outbox().await.unwrap(), [rename]);
+    assert_eq!(store.sync_cursor().await.unwrap(), 0);
+    let listed = store.not_accepted().await.unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].ops, [delete.clone()]);
+    assert_eq!(listed[0].refusal, Some(Refusal::NotCreator));
+
+    // Pulling from the start brings back what the server holds, under this device's rename.
+    store.apply_pulled(&server_ops, &[], 5).await.unwrap();
+    assert_eq!(store.load::<Contact>().await.unwrap(), [renamed]);
+
+    // An op no entry holds (the outbox changed meanwhile) is not taken for another.
+    assert_eq!(
+        store
+            .refuse("no-such-op", None, String::new(), 8.0)
+            .await
+            .unwrap(),
+        None
+    );
+    store
+        .discard_not_accepted(&delete.id.to_string())
+        .await
+        .unwrap();
+    assert_eq!(store.not_accepted().await.unwrap(), []);
+    drop(store);
     delete_database(&name).await;
 }

@@ -4,7 +4,8 @@ use super::{SyncConfig, SyncError};
 use rabet_domain::{
     op::Op,
     sync::{
-        ErrorBody, PullResponse, PushRequest, PushResponse, SessionInfo, MAX_PULL_LIMIT, PROTOCOL,
+        AuthoredPullResponse, ErrorBody, MemberInfo, PushRequest, PushResponse, SessionInfo,
+        MAX_PULL_LIMIT, PROTOCOL,
     },
 };
 use serde::{de::DeserializeOwned, Serialize};
@@ -17,13 +18,18 @@ pub async fn session(config: &SyncConfig) -> Result<SessionInfo, SyncError> {
     call::<(), _>(config, "GET", "session", None).await
 }
 
+/// The team: every member's name and role (authors in the field history are member ids).
+pub async fn members(config: &SyncConfig) -> Result<Vec<MemberInfo>, SyncError> {
+    call::<(), _>(config, "GET", "members", None).await
+}
+
 /// Sends ops; once this returns they are durably stored on the server.
 pub async fn push(config: &SyncConfig, ops: Vec<Op>) -> Result<PushResponse, SyncError> {
     call(config, "POST", "ops", Some(&PushRequest { ops })).await
 }
 
-/// One page of the workspace's ops after `after`.
-pub async fn pull(config: &SyncConfig, after: u64) -> Result<PullResponse, SyncError> {
+/// One page of the workspace's ops after `after`, with their authors.
+pub async fn pull(config: &SyncConfig, after: u64) -> Result<AuthoredPullResponse, SyncError> {
     // The largest page the server gives: fewer round trips when catching up.
     let path = format!("ops?after={after}&limit={MAX_PULL_LIMIT}");
     call::<(), _>(config, "GET", &path, None).await

@@ -20,7 +20,8 @@ use crate::workspace::{use_workspace, Workspace};
 use futures::{channel::mpsc, future, StreamExt};
 use leptos::prelude::*;
 use rabet_domain::sync::{
-    push_batches, RefusedOp, Role, SessionInfo, MAX_PUSH_BYTES, MAX_PUSH_OPS,
+    push_batches, AuthoredOp, MemberInfo, RefusedOp, Role, SessionInfo, MAX_PUSH_BYTES,
+    MAX_PUSH_OPS,
 };
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::{closure::Closure, JsCast};
@@ -136,6 +137,8 @@ pub struct SyncEngine {
     pub pending: RwSignal<usize>,
     /// Whether this tab runs the loop (see [`leader`]); the others show its status.
     pub leader: RwSignal<bool>,
+    /// The team as the server last listed it: names for the authors of changes.
+    pub members: RwSignal<Vec<MemberInfo>>,
     /// How many writes the server refused are kept for their author (see
     /// [`SyncEngine::not_accepted`]).
     pub not_accepted: RwSignal<usize>,
@@ -192,6 +195,7 @@ impl SyncEngine {
             pending: RwSignal::new(0),
             leader: RwSignal::new(false),
             not_accepted: RwSignal::new(0),
+            members: RwSignal::new(Vec::new()),
             loaded: RwSignal::new(false),
             workspace,
             wake: StoredValue::new_local(sender),
@@ -231,12 +235,19 @@ impl SyncEngine {
                 sync.post(&news);
             }
         });
-        // The workspace refuses what the role does not allow, and views disable it.
+        // The workspace refuses what the role does not allow, and views disable it; this
+        // device's changes carry its member id in their history.
         Effect::new(move |_| {
-            let role = sync
-                .session
-                .with(|session| session.as_ref().and_then(|s| s.role));
+            let (role, member) = sync.session.with(|session| match session {
+                Some(info) => (info.role, Some(info.member_id.clone())),
+                None => (None, None),
+            });
             workspace.role.set(role);
+            if workspace.is_ready() {
+                if let Ok(store) = workspace.store() {
+                    store.set_author(member.filter(|id| !id.is_empty()));
+                }
+            }
         });
         // Push soon after every local write.
         Effect::new(move |previous: Option<u64>| {
@@ -380,7 +391,27 @@ impl SyncEngine {
         // Known before the first sync (and offline): what the role allows.
         self.session.set(store.sync_session().await?);
         self.not_accepted.set(store.not_accepted().await?.len());
+        self.members.set(store.sync_members().await?);
         Ok(())
+    }
+
+    /// A member's name, by their id; `None` for an id the team list does not have.
+    pub fn member_name(&self, id: &str) -> Option<String> {
+        self.members.with(|members| {
+            members
+                .iter()
+                .find(|member| member.id == id)
+                .map(|member| member.name.clone())
+        })
+    }
+
+    /// Whether `author` (a member id, or `None` for a change made here before syncing) is
+    /// this device's member.
+    pub fn is_me(&self, author: Option<&str>) -> bool {
+        author.is_none_or(|author| {
+            self.session
+                .with(|session| session.as_ref().is_some_and(|s| s.member_id == author))
+        })
     }
 
     /// Shows who this device syncs as and keeps it, for its next start.
@@ -481,14 +512,22 @@ impl SyncEngine {
             return Ok(());
         }
         self.status.set(SyncStatus::Syncing);
-        // Asked every time: an admin may have changed the role (or revoked the device).
+        // Asked every time: an admin may have changed the role (or revoked the device), or
+        // the team changed.
         self.remember_session(http::session(&config).await?).await?;
+        let members = http::members(&config).await?;
+        if self.members.with_untracked(|known| *known != members) {
+            store.set_sync_members(&members).await?;
+            self.members.set(members);
+        }
         self.push_outbox(&config).await?;
         self.pending.set(store.outbox_len().await?);
         let mut cursor = store.sync_cursor().await?;
         loop {
             let page = http::pull(&config, cursor).await?;
-            let changes = store.apply_pulled(&page.ops, page.next).await?;
+            let (ops, authors): (Vec<_>, Vec<_>) =
+                page.ops.into_iter().map(AuthoredOp::into_parts).unzip();
+            let changes = store.apply_pulled(&ops, &authors, page.next).await?;
             self.workspace.show_changes(changes)?;
             cursor = page.next;
             if !page.more {

@@ -16,6 +16,9 @@ export type { Locator, Page };
 
 export type Lang = "en" | "fa";
 
+/** A member's role on the sync server. */
+export type Role = "admin" | "member" | "viewer";
+
 /** What differs between the two languages in the helpers below. */
 const LABELS = {
   en: { name: "English", sample: "Load sample workspace", sampleLoaded: /Sample workspace loaded/, dir: "ltr" },
@@ -158,6 +161,16 @@ export class App {
     await expect(this.syncStatus()).toHaveText("Up to date");
   }
 
+  /** Joins the test server through an invite link (`/join#server=…&token=…`), as a new member's phone does. */
+  async join(token: string, member: string) {
+    // The test server serves the app too: the app's origin is the sync server.
+    const server = new URL(base.info().project.use.baseURL ?? "").origin;
+    await this.page.goto(`/join#server=${encodeURIComponent(server)}&token=${encodeURIComponent(token)}`);
+    await this.page.getByRole("button", { name: "Join and sync" }).click();
+    await expect(this.section("Team sync").getByText(`Connected as ${member}`)).toBeVisible();
+    await expect(this.syncStatus()).toHaveText("Up to date");
+  }
+
   /** Syncs now and waits until that sync (not an earlier one) has finished. */
   async syncNow() {
     const before = await this.syncStatus().getAttribute("data-synced-at");
@@ -191,15 +204,18 @@ export class Devices {
 
   /**
    * A new workspace on the test server and one device per member, each connected with a token
-   * of its own and synced once.
+   * of its own and synced once. A member is a name (an admin) or `[name, role]`; a member or
+   * viewer joins through an invite link, as they would, so their device writes nothing first.
    */
-  async team(...members: string[]): Promise<App[]> {
+  async team(...members: (string | [string, Role])[]): Promise<App[]> {
     const workspace = serverCli("workspace", "create", `e2e ${Date.now()} ${Math.random()}`);
     const apps: App[] = [];
-    for (const member of members) {
-      const token = serverCli("token", "issue", "--workspace", workspace, "--member", member);
+    for (const entry of members) {
+      const [member, role] = typeof entry === "string" ? [entry, "admin" as Role] : entry;
+      const token = serverCli("token", "issue", "--workspace", workspace, "--member", member, "--role", role);
       const app = await this.open();
-      await app.connect(token, member);
+      if (role === "admin") await app.connect(token, member);
+      else await app.join(token, member);
       apps.push(app);
     }
     return apps;

@@ -10,6 +10,7 @@ mod profile;
 mod timeline;
 
 use super::form::{CompanyForm, ContactForm};
+use crate::ui::history::FieldHistory;
 use crate::ui::widgets::{refused, RefusedNote};
 use crate::{
     download::{file_saver, vcards_text, VCARD_MIME},
@@ -285,6 +286,7 @@ fn ContactPage(contact: Contact) -> impl IntoView {
                 </dl>
             </section>
         </ProfileBody>
+        <FieldHistory kind=EntityKind::Contact id=contact.id.clone() />
         <Dialogs dialog=dialog profile=profile customer=customer people=Signal::stored(Vec::new()) contact=Some(contact.clone()) />
         <Show when=move || editing.get()>
             <ContactForm initial=Some(contact.clone()) on_done=Callback::new(move |_| set_editing.set(false)) />
@@ -349,6 +351,7 @@ fn CompanyPage(company: Company) -> impl IntoView {
                 </ul>
             </section>
         </ProfileBody>
+        <FieldHistory kind=EntityKind::Company id=company.id.clone() />
         <Dialogs dialog=dialog profile=profile customer=customer people=people.into() contact=None />
         <Show when=move || editing.get()>
             <CompanyForm initial=Some(company.clone()) on_done=Callback::new(move |_| set_editing.set(false)) />

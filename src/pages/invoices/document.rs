@@ -4,6 +4,7 @@
 //! The print stylesheet hides everything but the document, so "Print" (or the browser's own
 //! print) gives a clean page in the reader's language, with dates in the workspace calendar.
 
+use crate::ui::history::FieldHistory;
 use crate::ui::widgets::refused;
 use crate::{
     i18n::{use_locale, Msg},
@@ -264,6 +265,9 @@ fn InvoicePage(invoice: Invoice) -> impl IntoView {
             </dl>
             {(!invoice.notes.is_empty()).then(|| view! { <p class="notes doc-notes">{invoice.notes.clone()}</p> })}
         </article>
+        <div class="no-print">
+            <FieldHistory kind=EntityKind::Invoice id=get().id />
+        </div>
         <Show when=move || editing.get()>
             <InvoiceForm initial=get() existing=true
                 on_saved=Callback::new(move |_| set_editing.set(false))

@@ -4,6 +4,7 @@
 //! their field, and nothing typed is lost when a save fails.
 
 use super::{lost::LostReasonPicker, picker::RecordPicker};
+use crate::ui::history::FieldHistory;
 use crate::ui::widgets::refused;
 use crate::{
     i18n::{source_msg, use_locale, Locale, Msg},
@@ -302,6 +303,7 @@ pub fn DealForm(
             <NotesField draft=draft />
             {history}
             {(!is_new).then(|| view! { <DeleteDeal draft=draft on_done=on_done /> })}
+            {draft.draft.original().map(|deal| view! { <FieldHistory kind=EntityKind::Deal id=deal.id /> })}
         </FormDialog>
     }
 }

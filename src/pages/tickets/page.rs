@@ -1,5 +1,6 @@
 //! One ticket: its status, service times against the SLA, replies, and the customer's rating.
 
+use crate::ui::history::FieldHistory;
 use crate::ui::widgets::{refused, RefusedNote};
 use crate::{
     i18n::{use_locale, Msg},
@@ -209,6 +210,7 @@ fn TicketPage(ticket: Ticket) -> impl IntoView {
                 </ul>
             </section>
         </div>
+        <FieldHistory kind=EntityKind::Ticket id=get().id />
         <Show when=move || editing.get()>
             <TicketForm initial=get() existing=true
                 on_saved=Callback::new(move |_| set_editing.set(false))
