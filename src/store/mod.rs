@@ -371,6 +371,8 @@ impl Store {
                 Ids::MayExist => Some(tx.object_store(HISTORY)?),
                 Ids::Fresh => None,
             };
+            // Changes that lost the merge: kept unless already kept (delivered again).
+            let mut lost = Vec::new();
             let ops_by_record = keys.iter().zip(by_record.values());
             for ((&(kind, id), record_ops), mut record) in ops_by_record.zip(records) {
                 let mut won = false;
@@ -379,7 +381,11 @@ impl Store {
                     won |= op_won;
                     if let (Some(history), Some(change)) = (&history, change) {
                         let key = history::change_key(kind, id, op);
-                        send(history.put(to_json(&change)?).with_key(key).build())?;
+                        if change.won {
+                            send(history.put(to_json(&change)?).with_key(key).build())?;
+                        } else {
+                            lost.push((key, change));
+                        }
                     }
                 }
                 if won {
@@ -396,6 +402,18 @@ impl Store {
                         id: id.clone(),
                         values: (!record.is_deleted()).then(|| record.to_map()),
                     });
+                }
+            }
+            if let Some(history) = &history {
+                let reads = lost
+                    .iter()
+                    .map(|(key, _)| history.get(key.as_str()).build())
+                    .collect::<Result<Vec<_>, _>>()?;
+                let kept: Vec<Option<String>> = answers(reads).await?;
+                for ((key, change), kept) in lost.into_iter().zip(kept) {
+                    if kept.is_none() {
+                        send(history.put(to_json(&change)?).with_key(key).build())?;
+                    }
                 }
             }
             let rows = js_sys::Array::from(&row::to_js(&rows)?);

@@ -56,16 +56,28 @@ impl Change {
 }
 
 /// Merges `op` into `record` (as [`Record::apply`]) and says what it changed for the
-/// history: `None` for an op on a record that did not exist yet (creation), or a repeat
-/// of an op already merged as the field's winner. Returns whether the op won, too.
+/// history. `None` for an op on a record that did not exist yet (creation); for a repeat of
+/// an op already merged as the field's winner; and for an op older than every field the
+/// record holds, which is from its creation or before (a creation op delivered again, or
+/// the rest of a record being rebuilt). Returns whether the op won, too.
+///
+/// A repeat of an op that won once and was replaced since cannot be told from a late
+/// concurrent edit here: the store looks its change up before keeping it again. (A late
+/// concurrent edit of a record whose every field was edited since is taken for one from
+/// the start and not kept: the merge state does not keep when a record was created.)
 pub fn apply_recording(
     record: &mut Record,
     op: &Op,
     author: Option<&str>,
 ) -> (bool, Option<Change>) {
-    let existed = !record.fields().is_empty();
+    let oldest = record
+        .fields()
+        .values()
+        .map(|state| state.precedence())
+        .min();
+    let from_the_start = oldest.is_none_or(|oldest| op.precedence() <= oldest);
     let before = record.fields().get(&op.field);
-    if !existed || before.is_some_and(|state| state.op == op.id) {
+    if from_the_start || before.is_some_and(|state| state.op == op.id) {
         return (record.apply(op), None);
     }
     let previous = before.map(|state| state.value.clone());
@@ -150,11 +162,16 @@ mod tests {
             apply_recording(&mut record, &rename, Some("m1")),
             (false, None)
         );
+        // Nor is a creation op delivered again, though it lost to the rename.
+        let creation = ops(1, 1_000, None, json!({"first_name": "Sara"})).remove(0);
+        assert_eq!(apply_recording(&mut record, &creation, None), (false, None));
     }
 
     #[test]
     fn concurrent_edits_keep_both_sides_and_which_won_whatever_the_order() {
-        let start = ops(1, 1_000, None, json!({"phone": "1"}));
+        // A record keeps a field from its creation (the name): an op older than all it holds
+        // would be from the start.
+        let start = ops(1, 1_000, None, json!({"name": "Sara", "phone": "1"}));
         let mine = ops(2, 5_000, Some(json!({"phone": "1"})), json!({"phone": "2"})).remove(0);
         let theirs = ops(3, 4_000, Some(json!({"phone": "1"})), json!({"phone": "3"})).remove(0);
         for order in [[&mine, &theirs], [&theirs, &mine]] {
