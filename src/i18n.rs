@@ -10,8 +10,10 @@ use rabet_domain::{
     backup::{BackupError, BACKUP_VERSION},
     csv::CsvError,
     import::{ContactField, RejectReason},
+    kind::EntityKind,
     locale::{format_number, Lang},
     model::{EmailLabel, LeadSource, LifecycleStage, PhoneLabel, Role},
+    sync::{Refusal, Role as AccessRole},
     text_file::NotText,
     validate::{PhoneError, ValidationError, ValidationErrorKind},
     vcard::{PropertyError, SkippedProperty},
@@ -878,6 +880,48 @@ messages! {
     BackupNewerVersion => "The backup was made by a newer version of Rabet ({found}); this version reads up to {supported}.", "این پشتیبان با نسخهٔ تازه‌تری از رابط ساخته شده است ({found})؛ این نسخه تا {supported} را می‌خواند.";
     BackupBrokenHeader => "The backup's header is damaged.", "سرآیند فایل پشتیبان آسیب دیده است.";
     BackupBrokenRecord => "Record {index} of the backup is damaged.", "رکورد {index} فایل پشتیبان آسیب دیده است.";
+    // Roles (issue 16): what this device's role allows, and writes the server did not accept.
+    AccessAdmin => "Admin", "مدیر";
+    AccessMember => "Member", "عضو";
+    AccessViewer => "Viewer", "بیننده";
+    AccessYourRole => "Your role: {role}", "نقش شما: {role}";
+    RefusalReadOnly => "Your role is viewer: you can read but not change anything.", "نقش شما بیننده است: می‌توانید بخوانید اما چیزی را تغییر نمی‌دهید.";
+    RefusalAdminOnly => "Only an admin can change this.", "فقط مدیر می‌تواند این را تغییر دهد.";
+    RefusalNotCreator => "A member can delete only records they created.", "عضو فقط رکوردهایی را که خودش ساخته می‌تواند حذف کند.";
+    RefusalUnknown => "The server did not accept this change.", "سرور این تغییر را نپذیرفت.";
+    SyncErrRevoked => "An admin revoked this device's access.", "مدیر دسترسی این دستگاه را لغو کرده است.";
+    SyncErrForbidden => "The server refused a change your role does not allow.", "سرور تغییری را که نقش شما اجازه نمی‌دهد نپذیرفت.";
+    NotAcceptedHeading => "Not accepted", "پذیرفته‌نشده";
+    NotAcceptedIntro => "Changes made on this device that the server refused. They are no longer in the workspace: copy what you need, then discard them.", "تغییرهایی از این دستگاه که سرور نپذیرفت. این تغییرها دیگر در فضای کار نیستند: آنچه را لازم دارید رونوشت کنید و سپس کنار بگذارید.";
+    NotAcceptedPending => "{count} not accepted", "{count} پذیرفته‌نشده";
+    NotAcceptedWhat => "{kind} · {when}", "{kind} · {when}";
+    NotAcceptedDeletion => "Deleted", "حذف شد";
+    NotAcceptedRestored => "Restored", "بازگردانده شد";
+    NotAcceptedCopy => "Copy", "رونوشت";
+    NotAcceptedCopied => "Copied", "رونوشت شد";
+    NotAcceptedCopyFailed => "The browser did not allow copying.", "مرورگر اجازهٔ رونوشت نداد.";
+    NotAcceptedDiscard => "Discard", "کنار گذاشتن";
+    KindCompany => "Company", "شرکت";
+    KindContact => "Contact", "مخاطب";
+    KindDeal => "Deal", "معامله";
+    KindActivity => "Activity", "فعالیت";
+    KindTask => "Task", "کار";
+    KindTicket => "Ticket", "تیکت";
+    KindInvoice => "Invoice", "فاکتور";
+    KindPipeline => "Pipeline", "پایپ‌لاین";
+    KindProduct => "Product", "محصول";
+    KindCampaign => "Campaign", "کمپین";
+    KindSegment => "Segment", "بخش مشتریان";
+    KindTeamMember => "Team member", "عضو تیم";
+    KindSettings => "Workspace settings", "تنظیمات فضای کار";
+    HistoryHeading => "History", "تاریخچه";
+    HistoryEmpty => "No field of this record has changed since it was created.", "از زمان ساخت این رکورد هیچ فیلدی از آن تغییر نکرده است.";
+    HistoryYou => "You", "شما";
+    HistoryTeammate => "A teammate", "یکی از اعضای تیم";
+    HistoryChange => "{field}: {old} → {new}", "{field}: {old} ← {new}";
+    HistoryNotKept => "Not kept: an edit made at the same time on another device won.", "نگه داشته نشد: ویرایشی که هم‌زمان روی دستگاه دیگری انجام شد برنده شد.";
+    HistoryRestore => "Restore this value", "بازگرداندن این مقدار";
+    HistoryRestoreNamed => "Restore this value: {value}", "بازگرداندن این مقدار: {value}";
 }
 
 /// The current language, shared by every view through context.
@@ -1160,6 +1204,46 @@ pub fn store_error_msg(error: &StoreError) -> Msg {
         StoreError::RemoteOpRefused { .. } => Msg::ErrStorageRemoteRefused,
         StoreError::Unencodable(_) => Msg::ErrStorageUnencodable,
         StoreError::Browser(_) => Msg::ErrStorageBrowser,
+        StoreError::NotAllowed(refusal) => refusal_msg(Some(*refusal)),
+    }
+}
+
+/// Why the role does not allow a write; `None`: the server refused it for a reason the role
+/// table does not explain.
+pub fn refusal_msg(refusal: Option<Refusal>) -> Msg {
+    match refusal {
+        Some(Refusal::ReadOnly) => Msg::RefusalReadOnly,
+        Some(Refusal::AdminOnly) => Msg::RefusalAdminOnly,
+        Some(Refusal::NotCreator) => Msg::RefusalNotCreator,
+        None => Msg::RefusalUnknown,
+    }
+}
+
+/// A sync role's name.
+pub fn access_role_msg(role: AccessRole) -> Msg {
+    match role {
+        AccessRole::Admin => Msg::AccessAdmin,
+        AccessRole::Member => Msg::AccessMember,
+        AccessRole::Viewer => Msg::AccessViewer,
+    }
+}
+
+/// A kind of record's name.
+pub fn kind_msg(kind: EntityKind) -> Msg {
+    match kind {
+        EntityKind::Company => Msg::KindCompany,
+        EntityKind::Contact => Msg::KindContact,
+        EntityKind::Deal => Msg::KindDeal,
+        EntityKind::Activity => Msg::KindActivity,
+        EntityKind::Task => Msg::KindTask,
+        EntityKind::Ticket => Msg::KindTicket,
+        EntityKind::Invoice => Msg::KindInvoice,
+        EntityKind::Pipeline => Msg::KindPipeline,
+        EntityKind::Product => Msg::KindProduct,
+        EntityKind::Campaign => Msg::KindCampaign,
+        EntityKind::Segment => Msg::KindSegment,
+        EntityKind::TeamMember => Msg::KindTeamMember,
+        EntityKind::Settings => Msg::KindSettings,
     }
 }
 

@@ -12,6 +12,7 @@ use hashbrown::HashTable;
 use leptos::prelude::*;
 use rabet_domain::{
     backup::Backup,
+    history::Change,
     id::Id,
     kind::EntityKind,
     model::{
@@ -20,6 +21,7 @@ use rabet_domain::{
     },
     referrers::{Referrers, Refers},
     search::{search_text, Haystack, Query},
+    sync::{Refusal, Role},
 };
 use std::{collections::BTreeSet, future::Future, pin::Pin, rc::Rc, sync::OnceLock};
 use wasm_bindgen::{closure::Closure, JsCast};
@@ -432,6 +434,12 @@ macro_rules! workspace_of_kinds {
             pub state: RwSignal<LoadState>,
             /// Counts local writes, so the sync engine can push soon after each.
             pub local_writes: RwSignal<u64>,
+            /// Counts merges of others' changes shown (pulled, or written by another tab), so
+            /// views that read the store (field history) read it again.
+            pub remote_changes: RwSignal<u64>,
+            /// This device's role on its sync server (`None`: not syncing, or a server
+            /// without roles): writes it does not allow are refused before they are stored.
+            pub role: RwSignal<Option<Role>>,
             store: StoredValue<Option<Rc<Store>>, LocalStorage>,
             /// Writes asked for while loading, woken once it is done.
             waiting: StoredValue<Vec<oneshot::Sender<()>>, LocalStorage>,
@@ -453,6 +461,8 @@ macro_rules! workspace_of_kinds {
                     $($collection: RwSignal::new(Default::default()),)+
                     state: RwSignal::new(LoadState::Loading),
                     local_writes: RwSignal::new(0),
+                    remote_changes: RwSignal::new(0),
+                    role: RwSignal::new(None),
                     store: StoredValue::new_local(None),
                     waiting: StoredValue::new_local(Vec::new()),
                 }
@@ -666,6 +676,10 @@ impl Workspace {
         backup: &Backup,
         replace: bool,
     ) -> Result<usize, StoreError> {
+        // A backup writes every kind: only a role that may write them all restores one.
+        for kind in EntityKind::ALL {
+            self.allowed(kind)?;
+        }
         let store = self.ready_store().await?;
         let changed = store.restore_backup(backup, replace).await?;
         self.load_all(&store).await?;
@@ -678,6 +692,7 @@ impl Workspace {
         &self,
         change: impl FnOnce(&mut Settings),
     ) -> Result<(), StoreError> {
+        self.allowed(EntityKind::Settings)?;
         let store = self.ready_store().await?;
         let before = self.settings.get_untracked();
         let mut after = before.clone();
@@ -705,6 +720,7 @@ impl Workspace {
 
     /// Saves a new (`before` = None) or edited record; memory changes only once it is stored.
     pub async fn save<E: Listed>(&self, before: Option<&E>, after: E) -> Result<(), StoreError> {
+        self.allowed(E::KIND)?;
         let store = self.ready_store().await?;
         let merged = store.save(before, &after).await?;
         self.show_stored::<E>(&store, after.id(), merged).await?;
@@ -719,6 +735,7 @@ impl Workspace {
         ids: Ids,
         on_progress: impl FnMut(usize),
     ) -> Result<(), StoreError> {
+        self.allowed(E::KIND)?;
         let store = self.ready_store().await?;
         let saved = store.save_many(&items, ids, on_progress).await;
         if saved.is_err() {
@@ -738,6 +755,7 @@ impl Workspace {
 
     /// Deletes a record (a tombstone, so `restore` can undo it); returns what was deleted.
     pub async fn delete<E: Listed>(&self, id: &Id) -> Result<Option<E>, StoreError> {
+        self.allowed(E::KIND)?;
         self.ready_store().await?.delete(E::KIND, id).await?;
         self.wrote();
         Ok(E::collection(self)
@@ -747,6 +765,7 @@ impl Workspace {
 
     /// Undoes `delete`.
     pub async fn restore<E: Listed>(&self, record: E) -> Result<(), StoreError> {
+        self.allowed(E::KIND)?;
         let store = self.ready_store().await?;
         let merged = store.restore(E::KIND, record.id()).await?;
         self.show_stored::<E>(&store, record.id(), merged).await?;
@@ -761,15 +780,59 @@ impl Workspace {
         self.state.with(|state| *state == LoadState::Ready)
     }
 
+    /// Why this device's role may not write records of `kind` (tracked), if it may not.
+    pub fn refusal(&self, kind: EntityKind) -> Option<Refusal> {
+        self.role.get().and_then(|role| role.write_refusal(kind))
+    }
+
+    /// Refuses a write the role does not allow, before anything is stored.
+    fn allowed(&self, kind: EntityKind) -> Result<(), StoreError> {
+        match self
+            .role
+            .get_untracked()
+            .and_then(|role| role.write_refusal(kind))
+        {
+            Some(refusal) => Err(StoreError::NotAllowed(refusal)),
+            None => Ok(()),
+        }
+    }
+
     fn wrote(&self) {
         self.local_writes.update(|writes| *writes += 1);
     }
 
     /// Shows records that a merge of remote ops changed; the store has saved them already.
     pub fn show_changes(&self, changes: Vec<Changed>) -> Result<(), StoreError> {
+        if !changes.is_empty() {
+            self.remote_changes.update(|count| *count += 1);
+        }
         changes
             .into_iter()
             .try_for_each(|change| self.show_change(change))
+    }
+
+    /// A record's field history, newest first (tracks writes, so a view reading it through
+    /// a resource reads it again after each).
+    pub async fn history(&self, kind: EntityKind, id: &Id) -> Result<Vec<Change>, StoreError> {
+        let store = self.ready_store().await?;
+        store.history(kind, id).await
+    }
+
+    /// Sets one field of a record back to `value` ("restore this value"): a new change,
+    /// merged and synced like any edit.
+    pub async fn restore_field(
+        &self,
+        kind: EntityKind,
+        id: &Id,
+        field: &str,
+        value: serde_json::Value,
+    ) -> Result<(), StoreError> {
+        self.allowed(kind)?;
+        let store = self.ready_store().await?;
+        let changes = store.set_field(kind, id, field, value).await?;
+        self.show_changes(changes)?;
+        self.wrote();
+        Ok(())
     }
 
     fn show_change_of<E: Held>(&self, change: Changed) -> Result<(), StoreError> {

@@ -1,5 +1,6 @@
 //! The product catalogue: what the business sells, offered on invoice and quote lines.
 
+use crate::ui::widgets::{refused, RefusedNote};
 use crate::{
     i18n::{use_locale, Msg},
     local_time::now_ms,
@@ -9,6 +10,7 @@ use crate::{
     workspace::{use_workspace, Workspace},
 };
 use leptos::prelude::*;
+use rabet_domain::kind::EntityKind;
 use rabet_domain::{
     locale::{format_decimal, format_money, parse_money},
     model::Product,
@@ -19,6 +21,7 @@ use rabet_domain::{
 #[component]
 pub fn Products() -> impl IntoView {
     let locale = use_locale();
+    let refused = refused(Some(EntityKind::Product));
     let workspace = use_workspace();
     let query = RwSignal::new(String::new());
     let editing = RwSignal::new(None::<(Product, bool)>);
@@ -46,9 +49,10 @@ pub fn Products() -> impl IntoView {
     };
     view! {
         <PageHeader title=Msg::Products intro=Msg::ProductsIntro />
+        <RefusedNote kind=EntityKind::Product />
         <div class="toolbar">
             <SearchBox query placeholder=Msg::ProductSearchHint />
-            <button type="button" class="button primary" on:click=new_product>{move || locale.t(Msg::NewProduct)}</button>
+            <button type="button" class="button primary" disabled=move || refused.get().is_some() on:click=new_product>{move || locale.t(Msg::NewProduct)}</button>
         </div>
         <Show when=move || !visible.with(Vec::is_empty) fallback=move || view! { <p class="empty">{move || locale.t(Msg::NoProducts)}</p> }>
             <ul class="plain record-list">
@@ -103,7 +107,7 @@ fn ProductForm(initial: Product, existing: bool, on_done: Callback<()>) -> impl 
         draft.submit(product, move |_| on_done.run(()));
     };
     view! {
-        <FormDialog title=title on_submit=Callback::new(submit) on_cancel=on_done saving=draft.saving() failure=draft.failure>
+        <FormDialog title=title on_submit=Callback::new(submit) on_cancel=on_done saving=draft.saving() failure=draft.failure kind=draft.kind()>
             <div class="form-grid">
                 <TextField label=Msg::ProductName id="product-name" autofocus=true error=draft.error("name")
                     get=move || record.with(|p| p.name.clone()) set=move |v| record.update(|p| p.name = v) />

@@ -2,12 +2,17 @@
 //! opens, and the status indicator the shell always shows.
 
 use crate::{
-    i18n::{store_error_msg, use_locale, Counted, Locale, Msg, Worded},
+    i18n::{
+        access_role_msg, kind_msg, refusal_msg, store_error_msg, use_locale, Counted, Locale, Msg,
+        Worded,
+    },
     icons::Icon,
+    local_time::{format_when, use_calendar},
+    store::NotAccepted,
     sync::{use_sync, SyncConfig, SyncError, SyncStatus},
     ui::widgets::FailureText,
 };
-use leptos::prelude::*;
+use leptos::{either::Either, prelude::*};
 use leptos_router::hooks::use_navigate;
 use rabet_domain::sync::SessionInfo;
 
@@ -27,6 +32,7 @@ pub fn SyncSection() -> impl IntoView {
                 Some(config) => view! { <Connected config /> }.into_any(),
             }}
         </section>
+        <NotAcceptedList />
     }
 }
 
@@ -101,8 +107,17 @@ fn Connected(config: SyncConfig) -> impl IntoView {
             view! { <FailureText failure=Signal::stored(Some(sync_failure(locale, &error))) /> }
         })
     };
+    let role = move || {
+        sync.session.get().and_then(|info| info.role).map(|role| {
+            locale.fill(
+                Msg::AccessYourRole,
+                &[("role", locale.t(access_role_msg(role)))],
+            )
+        })
+    };
     view! {
         <p>{who}</p>
+        <p class="sync-role">{role}</p>
         <p dir="ltr" class="sync-server">{config.server}</p>
         {failure}
         <div class="form-actions">
@@ -203,6 +218,13 @@ pub fn SyncIndicator() -> impl IntoView {
         (count > 0 && sync.config.with(Option::is_some))
             .then(|| locale.fill(Msg::SyncPending, &[("count", &locale.number(count))]))
     };
+    let not_accepted = move || {
+        let count = sync.not_accepted.get();
+        (count > 0).then(|| {
+            let text = locale.fill(Msg::NotAcceptedPending, &[("count", &locale.number(count))]);
+            view! { " · " <a class="sync-refused" href="/settings#not-accepted">{text}</a> }
+        })
+    };
     let connected = move || sync.config.with(Option::is_some);
     // When the last sync finished, for tests and tooling that wait for a fresh one.
     let synced_at = move || match sync.status.get() {
@@ -221,6 +243,7 @@ pub fn SyncIndicator() -> impl IntoView {
             <span class="sync-text">{move || state().1}</span>
             {move || pending().map(|text| view! { " · " <span class="sync-pending">{text}</span> })}
         </span>
+        {not_accepted}
         <Show when=connected>
             <button
                 type="button"
@@ -248,6 +271,10 @@ fn sync_failure(locale: Locale, error: &SyncError) -> Worded {
         SyncError::BadUrl => Msg::SyncErrBadUrl,
         SyncError::Unreachable => Msg::SyncErrUnreachable,
         SyncError::Unauthorized => Msg::SyncErrUnauthorized,
+        SyncError::Revoked => Msg::SyncErrRevoked,
+        SyncError::Forbidden { reason, .. } => {
+            return Worded::with_detail(locale.t(Msg::SyncErrForbidden), reason.clone());
+        }
         SyncError::RateLimited => Msg::SyncErrRateLimited,
         SyncError::SnapshotNeeded => Msg::SyncErrSnapshotNeeded,
         SyncError::Refused { reason, .. } | SyncError::Server { reason, .. } => {
@@ -273,4 +300,134 @@ fn workspace_name(info: &SessionInfo) -> &str {
 /// The app's own origin: when the server also serves the app, that is the sync server.
 fn default_server() -> String {
     window().location().origin().unwrap_or_default()
+}
+
+/// Writes the server refused for this member's role: what each changed, why, and a way to
+/// copy it before discarding it. Shown only while there are some.
+#[component]
+fn NotAcceptedList() -> impl IntoView {
+    let locale = use_locale();
+    let sync = use_sync();
+    let list = LocalResource::new(move || {
+        sync.not_accepted.get();
+        async move { sync.list_not_accepted().await }
+    });
+    let discard = Action::new_local(move |key: &String| {
+        let key = key.clone();
+        async move { sync.discard_not_accepted(key).await }
+    });
+    let failure = move || {
+        let read = list.get().and_then(Result::err);
+        let discarded = discard.value().get().and_then(Result::err);
+        read.or(discarded).map(|error| {
+            view! { <FailureText failure=Signal::stored(Some(sync_failure(locale, &error))) /> }
+        })
+    };
+    let entries = move || list.get().and_then(Result::ok).unwrap_or_default();
+    let shown = move || sync.not_accepted.get() != 0 || failure().is_some();
+    view! {
+        <Show when=shown>
+            <section
+                id="not-accepted"
+                class="card settings-section"
+                aria-labelledby="not-accepted-heading"
+            >
+                <h2 id="not-accepted-heading">{move || locale.t(Msg::NotAcceptedHeading)}</h2>
+                <p class="field-hint">{move || locale.t(Msg::NotAcceptedIntro)}</p>
+                {failure}
+                <ul class="not-accepted">
+                    <For
+                        each=entries
+                        key=|entry| entry.key().map(ToString::to_string)
+                        children=move |entry| view! { <NotAcceptedEntry entry discard /> }
+                    />
+                </ul>
+            </section>
+        </Show>
+    }
+}
+
+#[component]
+fn NotAcceptedEntry(
+    entry: NotAccepted,
+    discard: Action<String, Result<(), SyncError>>,
+) -> impl IntoView {
+    let locale = use_locale();
+    let calendar = use_calendar();
+    let key = entry.key().map(ToString::to_string).unwrap_or_default();
+    let kind = entry.ops.first().map(|op| op.entity);
+    let refused_at = entry.refused_at as i64;
+    let what = move || {
+        let when = format_when(refused_at, calendar.get(), locale.lang());
+        let kind = kind.map_or("", |kind| locale.t(kind_msg(kind)));
+        locale.fill(Msg::NotAcceptedWhat, &[("kind", kind), ("when", &when)])
+    };
+    let refusal = entry.refusal;
+    let changes = entry
+        .ops
+        .iter()
+        .map(|op| {
+            let value = if op.field == rabet_domain::op::DELETED_FIELD {
+                let msg = if op.deletes() {
+                    Msg::NotAcceptedDeletion
+                } else {
+                    Msg::NotAcceptedRestored
+                };
+                Either::Left(move || locale.t(msg))
+            } else {
+                Either::Right(format!("{}: {}", op.field, op.value))
+            };
+            view! { <li dir="auto">{value}</li> }
+        })
+        .collect_view();
+    let copied = RwSignal::new(None::<Msg>);
+    let text = copy_text(&entry);
+    let copy = move |_| {
+        let text = text.clone();
+        leptos::task::spawn_local(async move {
+            let clipboard = window().navigator().clipboard();
+            let done = wasm_bindgen_futures::JsFuture::from(clipboard.write_text(&text)).await;
+            copied.set(Some(if done.is_ok() {
+                Msg::NotAcceptedCopied
+            } else {
+                Msg::NotAcceptedCopyFailed
+            }));
+        });
+    };
+    view! {
+        <li class="not-accepted-entry">
+            <p class="not-accepted-what">{what}</p>
+            <p class="not-accepted-why">{move || locale.t(refusal_msg(refusal))}</p>
+            <ul class="not-accepted-changes">{changes}</ul>
+            <div class="form-actions">
+                <button type="button" class="button" on:click=copy>
+                    {move || locale.t(Msg::NotAcceptedCopy)}
+                </button>
+                <button
+                    type="button"
+                    class="button danger"
+                    disabled=move || discard.pending().get()
+                    on:click=move |_| { discard.dispatch(key.clone()); }
+                >
+                    {move || locale.t(Msg::NotAcceptedDiscard)}
+                </button>
+                <span role="status">{move || copied.get().map(|msg| locale.t(msg))}</span>
+            </div>
+        </li>
+    }
+}
+
+/// A refused write as text to paste elsewhere: its record, then each field and value.
+fn copy_text(entry: &NotAccepted) -> String {
+    let mut lines = Vec::new();
+    if let Some(op) = entry.ops.first() {
+        lines.push(format!("{} {}", op.entity.as_str(), op.record));
+    }
+    lines.extend(
+        entry
+            .ops
+            .iter()
+            .map(|op| format!("{}: {}", op.field, op.value)),
+    );
+    lines.join("\n")
 }

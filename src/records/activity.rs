@@ -110,7 +110,7 @@ pub fn ActivityForm(
     };
 
     view! {
-        <FormDialog title=title on_submit=Callback::new(submit) on_cancel=on_done saving=draft.saving() failure=draft.failure>
+        <FormDialog title=title on_submit=Callback::new(submit) on_cancel=on_done saving=draft.saving() failure=draft.failure kind=draft.kind()>
             <fieldset class="choice-row">
                 <legend class="field-label">{move || locale.t(Msg::Kind)}</legend>
                 {ActivityKind::ALL.iter().copied().map(|option| view! {

@@ -278,7 +278,7 @@ pub fn InvoiceForm(
     };
 
     view! {
-        <FormDialog title=title on_submit=Callback::new(submit) on_cancel=on_cancel saving=draft.saving() failure=draft.failure>
+        <FormDialog title=title on_submit=Callback::new(submit) on_cancel=on_cancel saving=draft.saving() failure=draft.failure kind=draft.kind()>
             <div class="form-grid">
                 <div class="field">
                     <label class="field-label" for="invoice-kind">{move || locale.t(Msg::Kind)}</label>

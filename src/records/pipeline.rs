@@ -8,6 +8,7 @@ use crate::{
 use leptos::prelude::*;
 use rabet_domain::{
     id::Id,
+    kind::EntityKind,
     locale::Lang,
     model::{DefaultPipelineNames, Pipeline},
 };
@@ -65,7 +66,13 @@ pub fn ensure_default_pipeline() {
     let notices = use_notices();
     Effect::new(move |_| {
         let ready = workspace.is_ready();
-        if !ready || !workspace.pipelines.with(Collection::is_empty) || CREATING.replace(true) {
+        // A role that may not write pipelines gets the admins' through sync.
+        let allowed = workspace.refusal(EntityKind::Pipeline).is_none();
+        if !ready
+            || !allowed
+            || !workspace.pipelines.with(Collection::is_empty)
+            || CREATING.replace(true)
+        {
             return;
         }
         let lang = untrack(|| locale.lang());

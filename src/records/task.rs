@@ -1,6 +1,7 @@
 //! Creating and editing a follow-up (due time, optional reminder, assignee and what it is
 //! about), and a follow-up's row in the lists that show it.
 
+use crate::ui::widgets::refused;
 use crate::{
     i18n::{use_locale, Msg},
     local_time::{
@@ -117,7 +118,7 @@ pub fn TaskForm(
     };
 
     view! {
-        <FormDialog title=title on_submit=Callback::new(submit) on_cancel=on_done saving=draft.saving() failure=draft.failure>
+        <FormDialog title=title on_submit=Callback::new(submit) on_cancel=on_done saving=draft.saving() failure=draft.failure kind=draft.kind()>
             <TextField label=Msg::TaskTitle id="task-title" get=title_get set=title_set autofocus=true error=draft.error("title") />
             <WhenFields day_label=Msg::DueDate id="task-due" when=when shortcuts=true />
             <div class="form-grid">
@@ -159,6 +160,7 @@ pub fn TaskRow(
     on_edit: Callback<Task>,
 ) -> impl IntoView {
     let locale = use_locale();
+    let refused = refused(Some(EntityKind::Task));
     let workspace = use_workspace();
     let calendar = use_calendar();
     let check_id = format!("task-{}", task.id);
@@ -199,11 +201,11 @@ pub fn TaskRow(
                 </p>
             </div>
             <div class="row-actions">
-                <button type="button" class="button subtle" on:click=move |_| on_edit.run(edited.clone())
+                <button type="button" class="button subtle" disabled=move || refused.get().is_some() on:click=move |_| on_edit.run(edited.clone())
                     aria-label=move || format!("{} {}", locale.t(Msg::Edit), title)>
                     {move || locale.t(Msg::Edit)}
                 </button>
-                <button type="button" class="button subtle danger"
+                <button type="button" class="button subtle danger" disabled=move || refused.get().is_some()
                     aria-label={let title = task.title.clone(); move || format!("{} {}", locale.t(Msg::Delete), title)}
                     on:click={let task = task.clone(); move |_| delete_with_undo(task.clone(), task.title.clone(), || {})}>
                     {move || locale.t(Msg::Delete)}

@@ -98,7 +98,7 @@ pub fn TicketForm(
     };
 
     view! {
-        <FormDialog title=title on_submit=Callback::new(submit) on_cancel=on_cancel saving=draft.saving() failure=draft.failure>
+        <FormDialog title=title on_submit=Callback::new(submit) on_cancel=on_cancel saving=draft.saving() failure=draft.failure kind=draft.kind()>
             <TextField label=Msg::SubjectLabel id="ticket-subject" get=subject_get set=subject_set autofocus=true error=draft.error("subject") />
             <CustomerPicker label=Msg::ForCustomer id="ticket-customer" chosen=customer />
             <div class="form-grid">

@@ -1,7 +1,7 @@
 //! Storage failures, typed so the app can tell the user what happened in words.
 
 use indexed_db_futures::error::{Error as IdbError, OpenDbError, UnexpectedDataError};
-use rabet_domain::{kind::EntityKind, op::OpError};
+use rabet_domain::{kind::EntityKind, op::OpError, sync::Refusal};
 use std::fmt;
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -39,6 +39,9 @@ pub enum StoreError {
     /// A value could not be written as JSON (the app's own types always can).
     #[error("a value could not be encoded: {0}")]
     Unencodable(String),
+    /// This device's role on its sync server does not allow the write; nothing was stored.
+    #[error("the role does not allow this write: {0:?}")]
+    NotAllowed(Refusal),
     /// The browser failed in a way none of the above describes.
     #[error("the browser's storage failed: {0}")]
     Browser(String),
@@ -51,6 +54,8 @@ pub enum StoreEntry {
     OutboxEntry,
     SyncCursor,
     SyncSettings,
+    NotAccepted,
+    History,
 }
 
 impl fmt::Display for StoreEntry {
@@ -60,6 +65,8 @@ impl fmt::Display for StoreEntry {
             StoreEntry::OutboxEntry => "outbox entry",
             StoreEntry::SyncCursor => "sync cursor",
             StoreEntry::SyncSettings => "sync settings",
+            StoreEntry::NotAccepted => "list of writes the server did not accept",
+            StoreEntry::History => "field history",
         })
     }
 }

@@ -11,7 +11,9 @@
 
 mod backup;
 mod error;
+mod history;
 mod persistence;
+mod refused;
 mod row;
 mod schema;
 mod system;
@@ -21,6 +23,7 @@ mod tests;
 
 pub use error::{StoreEntry, StoreError};
 pub use persistence::{request_persistence, storage_estimate, StorageEstimate};
+pub use refused::NotAccepted;
 pub use schema::SCHEMA_VERSION;
 pub use system::new_id;
 pub use tabs::{TabChannel, TabNews};
@@ -32,6 +35,7 @@ use indexed_db_futures::object_store::ObjectStore;
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::{Transaction, TransactionMode};
 use rabet_domain::{
+    history::apply_recording,
     hlc::{Clock, NodeId, Stamp},
     id::{Id, WireId},
     kind::EntityKind,
@@ -40,7 +44,7 @@ use rabet_domain::{
     replica::Record,
 };
 use row::StoredRow;
-use schema::{MERGE, META, OUTBOX};
+use schema::{HISTORY, MERGE, META, OUTBOX};
 use serde::{de::DeserializeOwned, Serialize};
 use serde_json::{Map, Value};
 use std::cell::{Cell, OnceCell, RefCell};
@@ -59,6 +63,11 @@ const CLOCK_KEY: &str = "clock";
 const CURSOR_KEY: &str = "sync_cursor";
 /// The meta key of the sync settings (JSON text, absent when not syncing).
 const SYNC_CONFIG_KEY: &str = "sync_config";
+/// The meta key of who this device syncs as ([`rabet_domain::sync::SessionInfo`] as JSON
+/// text), kept with the settings: absent until the server said.
+const SYNC_SESSION_KEY: &str = "sync_session";
+/// The meta key of the team as the sync server listed it (JSON text).
+const SYNC_MEMBERS_KEY: &str = "sync_members";
 /// Records per transaction in [`Store::save_many`]: large enough that per-transaction costs
 /// vanish, small enough that progress shows and one transaction stays a few MB.
 const SAVE_MANY_CHUNK: usize = 2_000;
@@ -116,6 +125,8 @@ pub struct Store {
     clock: RefCell<Clock>,
     /// Tells the other tabs on this database what each write changed.
     tabs: TabChannel<TabNews>,
+    /// The author of this device's changes in their history (see [`Store::set_author`]).
+    author: RefCell<Option<String>>,
     /// Every connection's `onversionchange` handler, kept alive as long as the store.
     close_on_version_change: Closure<dyn FnMut(web_sys::Event)>,
 }
@@ -195,6 +206,7 @@ impl Store {
             node: clock.node().clone(),
             clock: RefCell::new(clock),
             tabs: TabChannel::new(name),
+            author: RefCell::new(None),
             close_on_version_change,
         })
     }
@@ -264,7 +276,7 @@ impl Store {
             // The next chunk's ops are built while this chunk's transaction commits (the
             // browser commits off the main thread): an import waits for one, not both.
             let (written, next_ops) =
-                futures::join!(self.merge_ops(&ops, Origin::Local, None, ids), async {
+                futures::join!(self.merge_ops(&ops, &[], Origin::Local, None, ids), async {
                     next.map(|next| self.new_record_ops(next)).transpose()
                 },);
             written?;
@@ -296,6 +308,20 @@ impl Store {
         self.apply_ops(&[op], Origin::Local).await.map(drop)
     }
 
+    /// Sets one field of a record to `value` (whatever it holds now): one op.
+    pub async fn set_field(
+        &self,
+        kind: EntityKind,
+        id: &Id,
+        field: &str,
+        value: Value,
+    ) -> Result<Vec<Changed>, StoreError> {
+        let after = Map::from_iter([(field.to_owned(), value)]);
+        let ops = self.local_ops(|builder| builder.edit_ops(kind, id, Some(&Map::new()), &after));
+        let ops = ops.map_err(StoreError::InvalidEdit)?;
+        self.apply_ops(&ops, Origin::Local).await
+    }
+
     /// Undoes [`Store::delete`]; edits made meanwhile are kept.
     /// Returns the record as merged.
     pub async fn restore(&self, kind: EntityKind, id: &Id) -> Result<Vec<Changed>, StoreError> {
@@ -310,14 +336,21 @@ impl Store {
         if origin == Origin::Remote {
             self.observe_remote(ops)?;
         }
-        self.merge_ops(ops, origin, None, Ids::MayExist).await
+        self.merge_ops(ops, &[], origin, None, Ids::MayExist).await
     }
 
     /// Merges ops pulled from the sync server and, in the same transaction, moves the pull
     /// cursor to `cursor`: a crash in between cannot skip ops or record a cursor without them.
-    pub async fn apply_pulled(&self, ops: &[Op], cursor: u64) -> Result<Vec<Changed>, StoreError> {
+    /// `authors` are the ops' authors as the server stamped them, in the same order (or
+    /// none).
+    pub async fn apply_pulled(
+        &self,
+        ops: &[Op],
+        authors: &[Option<String>],
+        cursor: u64,
+    ) -> Result<Vec<Changed>, StoreError> {
         self.observe_remote(ops)?;
-        self.merge_ops(ops, Origin::Remote, Some(cursor), Ids::MayExist)
+        self.merge_ops(ops, authors, Origin::Remote, Some(cursor), Ids::MayExist)
             .await
     }
 
@@ -328,7 +361,7 @@ impl Store {
     /// ([`Store::set_sync_cursor`]), so a join cut short starts again.
     pub async fn apply_snapshot(&self, ops: &[Op], ids: Ids) -> Result<Vec<Changed>, StoreError> {
         self.observe_remote(ops)?;
-        self.merge_ops(ops, Origin::Remote, None, ids).await
+        self.merge_ops(ops, &[], Origin::Remote, None, ids).await
     }
 
     /// Moves the pull cursor: after a join by snapshot, to the cursor the snapshot is at.
@@ -356,20 +389,31 @@ impl Store {
         .await
     }
 
+    /// Merges `ops`; each change of a record that existed goes into its field history with
+    /// its author: `authors[i]` for `ops[i]`, else this device's for local ops.
     async fn merge_ops(
         &self,
         ops: &[Op],
+        authors: &[Option<String>],
         origin: Origin,
         cursor: Option<u64>,
         ids: Ids,
     ) -> Result<Vec<Changed>, StoreError> {
         self.again(|| async {
-            let mut by_record: BTreeMap<(EntityKind, &WireId), Vec<&Op>> = BTreeMap::new();
-            for op in ops {
+            let local_author = match origin {
+                Origin::Local => self.author.borrow().clone(),
+                Origin::Remote => None,
+            };
+            let mut by_record: BTreeMap<(EntityKind, &WireId), Vec<(&Op, Option<&str>)>> =
+                BTreeMap::new();
+            for (at, op) in ops.iter().enumerate() {
+                let author = authors
+                    .get(at)
+                    .map_or(local_author.as_deref(), Option::as_deref);
                 by_record
                     .entry((op.entity, &op.record))
                     .or_default()
-                    .push(op);
+                    .push((op, author));
             }
             if by_record.is_empty() && cursor.is_none() {
                 return Ok(Vec::new());
@@ -379,6 +423,10 @@ impl Store {
             store_names.extend([MERGE, META]);
             if origin == Origin::Local {
                 store_names.push(OUTBOX);
+            }
+            // New records have no history yet.
+            if ids == Ids::MayExist {
+                store_names.push(HISTORY);
             }
             // Taken with the transaction, so transactions (which run in creation order) save
             // ever later clocks; another tab's may be later still, and is then kept.
@@ -411,11 +459,26 @@ impl Store {
                     Ids::MayExist => None,
                 };
                 let mut shared = String::new();
+                let history = match ids {
+                    Ids::MayExist => Some(tx.object_store(HISTORY)?),
+                    Ids::Fresh => None,
+                };
+                // Changes that lost the merge: kept unless already kept (delivered again).
+                let mut lost = Vec::new();
                 let ops_by_record = keys.iter().zip(by_record.values());
                 for ((&(kind, id), record_ops), mut record) in ops_by_record.zip(records) {
                     let mut won = false;
-                    for op in record_ops {
-                        won |= record.apply(op);
+                    for &(op, author) in record_ops {
+                        let (op_won, change) = apply_recording(&mut record, op, author);
+                        won |= op_won;
+                        if let (Some(history), Some(change)) = (&history, change) {
+                            let key = history::change_key(kind, id, op);
+                            if change.won {
+                                send(history.put(to_json(&change)?).with_key(key).build())?;
+                            } else {
+                                lost.push((key, change));
+                            }
+                        }
                     }
                     if won {
                         let (mut stored, merge_state) = row::from_record(id, &record);
@@ -442,14 +505,25 @@ impl Store {
                 if let Some(key) = shared_key.filter(|_| !shared.is_empty()) {
                     send(merge.put(shared).with_key(key).build())?;
                 }
+                if let Some(history) = &history {
+                    let reads = lost
+                        .iter()
+                        .map(|(key, _)| history.get(key.as_str()).build())
+                        .collect::<Result<Vec<_>, _>>()?;
+                    let kept: Vec<Option<String>> = answers(reads).await?;
+                    for ((key, change), kept) in lost.into_iter().zip(kept) {
+                        if kept.is_none() {
+                            send(history.put(to_json(&change)?).with_key(key).build())?;
+                        }
+                    }
+                }
                 let rows = js_sys::Array::from(&row::to_js(&rows)?);
                 for (change, stored) in changed.iter().zip(rows.iter()) {
                     send(stores[&change.kind].put(stored).build())?;
                 }
                 if origin == Origin::Local {
-                    if let Some((key, entry)) =
-                        outbox_entry(by_record.values().flatten().copied(), by_record.len())?
-                    {
+                    let ops = by_record.values().flatten().map(|(op, _)| *op);
+                    if let Some((key, entry)) = outbox_entry(ops, by_record.len())? {
                         send(tx.object_store(OUTBOX)?.put(entry).with_key(key).build())?;
                     }
                 }
@@ -647,6 +721,7 @@ impl Store {
                 None => send(meta.delete(SYNC_CONFIG_KEY).build())?,
             }
             send(meta.delete(CURSOR_KEY).build())?;
+            send(meta.delete(SYNC_SESSION_KEY).build())?;
             drop(meta);
             commit(tx).await
         })
@@ -668,7 +743,7 @@ impl Store {
         self.again(|| async {
             let mut store_names: Vec<&str> =
                 EntityKind::ALL.iter().map(|kind| kind.as_str()).collect();
-            store_names.extend([MERGE, OUTBOX]);
+            store_names.extend([MERGE, OUTBOX, HISTORY]);
             let tx = self.transaction(&store_names, TransactionMode::Readwrite)?;
             for name in &store_names {
                 send(tx.object_store(name)?.clear())?;

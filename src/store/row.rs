@@ -172,8 +172,8 @@ pub(super) fn into_record(
     Ok(record)
 }
 
-/// The key of a record's merge state.
-pub(super) fn merge_key(kind: EntityKind, id: &Id) -> String {
+/// The key of a record's merge state (`id`: an [`Id`], or an op's `WireId`).
+pub(super) fn merge_key(kind: EntityKind, id: &(impl std::fmt::Display + ?Sized)) -> String {
     format!("{}/{id}", kind.as_str())
 }
 

@@ -26,6 +26,9 @@ pub(super) const OUTBOX: &str = "outbox";
 pub(super) const META: &str = "meta";
 /// Every record's merge state (see `row`), keyed by `row::merge_key`.
 pub(super) const MERGE: &str = "merge";
+/// Field history (`rabet_domain::history::Change` as JSON text), keyed by
+/// `history::change_key`: a record's changes are one key range.
+pub(super) const HISTORY: &str = "history";
 
 /// One schema step: gets the database and its upgrade transaction (the only way to reach
 /// stores that already exist while upgrading).
@@ -33,7 +36,12 @@ type Migration = fn(&IdbDatabase, &IdbTransaction) -> Result<(), JsValue>;
 
 /// Adding a kind of record: append `create_kind_stores` (which makes the stores of kinds
 /// that have none), so that databases made before the kind get its store.
-const MIGRATIONS: [Migration; 3] = [create_stores, create_view_indexes, drop_view_indexes];
+const MIGRATIONS: [Migration; 4] = [
+    create_stores,
+    create_view_indexes,
+    drop_view_indexes,
+    create_history_store,
+];
 
 /// The current schema version: the number of migration steps.
 pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
@@ -45,6 +53,12 @@ fn create_stores(db: &IdbDatabase, upgrade: &IdbTransaction) -> Result<(), JsVal
     for name in [MERGE, OUTBOX, META] {
         db.create_object_store(name)?;
     }
+    Ok(())
+}
+
+/// Step 4 (roles, issue 16): the field history store, keyed by the caller.
+fn create_history_store(db: &IdbDatabase, _: &IdbTransaction) -> Result<(), JsValue> {
+    db.create_object_store(HISTORY)?;
     Ok(())
 }
 

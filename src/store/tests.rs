@@ -3,6 +3,7 @@
 
 use super::*;
 use rabet_domain::model::{Contact, Phone, PhoneLabel, Task};
+use rabet_domain::sync::Refusal;
 use wasm_bindgen_test::wasm_bindgen_test;
 
 /// A database name no other test (or earlier run) uses.
@@ -828,4 +829,223 @@ async fn a_connection_closed_for_another_tabs_upgrade_stays_closed() {
     newer.close();
     drop(store);
     delete_database(&name).await;
+}
+
+#[wasm_bindgen_test]
+async fn a_refused_write_leaves_the_outbox_for_the_list_and_its_record_converges_to_the_server() {
+    let name = unique_name("refused");
+    let store = Store::open_named(&name).await.unwrap();
+    // Sara as another member created her, pulled from the server.
+    let sara = contact("Sara", None);
+    let mut remote_clock = Clock::new(NodeId::from_random([9; 8]));
+    let mut new_op_id = system::new_op_id;
+    let server_ops = OpBuilder::new(&mut remote_clock, 1_000, &mut new_op_id)
+        .edit_ops(EntityKind::Contact, &sara.id, None, &synced_fields(&sara))
+        .unwrap();
+    store.apply_pulled(&server_ops, &[], 5).await.unwrap();
+
+    // This member renames her, then deletes her: two writes, two outbox entries.
+    let renamed = Contact {
+        first_name: "Sarah".to_owned(),
+        ..sara.clone()
+    };
+    store.save(Some(&sara), &renamed).await.unwrap();
+    store.delete(EntityKind::Contact, &sara.id).await.unwrap();
+    let outbox = store.outbox().await.unwrap();
+    let (rename, delete) = (outbox[0].clone(), outbox[1].clone());
+    assert!(delete.deletes() && !rename.deletes());
+
+    let refused = store
+        .refuse(
+            &delete.id.to_string(),
+            Some(Refusal::NotCreator),
+            "refused".to_owned(),
+            7.0,
+        )
+        .await
+        .unwrap()
+        .expect("an outbox entry holds the op");
+    // Rebuilt from what this device still has to send: the rename alone, until the pull.
+    assert_eq!(refused.len(), 1);
+    let values = refused[0].values.clone().expect("not deleted");
+    assert_eq!(values.get("first_name"), Some(&Value::from("Sarah")));
+    assert_eq!(store.outbox().await.unwrap(), [rename]);
+    assert_eq!(store.sync_cursor().await.unwrap(), 0);
+    let listed = store.not_accepted().await.unwrap();
+    assert_eq!(listed.len(), 1);
+    assert_eq!(listed[0].ops, [delete.clone()]);
+    assert_eq!(listed[0].refusal, Some(Refusal::NotCreator));
+
+    // The refused deletion is out of the history too; the rename stays.
+    let history = store.history(EntityKind::Contact, &sara.id).await.unwrap();
+    assert_eq!(
+        history.iter().map(|c| c.field.as_str()).collect::<Vec<_>>(),
+        ["first_name"]
+    );
+    // Pulling from the start brings back what the server holds, under this device's rename.
+    store.apply_pulled(&server_ops, &[], 5).await.unwrap();
+    assert_eq!(store.load::<Contact>().await.unwrap(), [renamed]);
+
+    // An op no entry holds (the outbox changed meanwhile) is not taken for another.
+    assert_eq!(
+        store
+            .refuse("no-such-op", None, String::new(), 8.0)
+            .await
+            .unwrap(),
+        None
+    );
+    store
+        .discard_not_accepted(&delete.id.to_string())
+        .await
+        .unwrap();
+    assert_eq!(store.not_accepted().await.unwrap(), []);
+    drop(store);
+    delete_database(&name).await;
+}
+
+#[wasm_bindgen_test]
+async fn edits_of_an_existing_record_are_its_history_with_authors_and_concurrent_losers() {
+    let name = unique_name("history");
+    let store = Store::open_named(&name).await.unwrap();
+    let sara = contact("Sara", None);
+    store.save(None, &sara).await.unwrap();
+    // Creation is not history.
+    assert_eq!(
+        store.history(EntityKind::Contact, &sara.id).await.unwrap(),
+        []
+    );
+
+    // Another device renames her after she was made, but before the rename here (which
+    // has seen its clock): its change arrives later and loses.
+    let created = store.outbox().await.unwrap()[0].stamp.clone();
+    let mut remote_clock = Clock::new(NodeId::from_random([5; 8]));
+    let mut new_op_id = system::new_op_id;
+    let before = synced_fields(&sara);
+    let mut after = before.clone();
+    after.insert("first_name".to_owned(), Value::from("Zahra"));
+    let concurrent = OpBuilder::new(&mut remote_clock, created.wall_ms + 1, &mut new_op_id)
+        .edit_ops(EntityKind::Contact, &sara.id, Some(&before), &after)
+        .unwrap();
+    store.observe_tab(&concurrent[0].stamp);
+
+    let renamed = Contact {
+        first_name: "Sarah".to_owned(),
+        ..sara.clone()
+    };
+    store.save(Some(&sara), &renamed).await.unwrap();
+    store.set_author(Some("member-1".to_owned()));
+    let titled = Contact {
+        job_title: "Buyer".to_owned(),
+        ..renamed.clone()
+    };
+    store.save(Some(&renamed), &titled).await.unwrap();
+
+    store
+        .apply_pulled(&concurrent, &[Some("member-2".to_owned())], 3)
+        .await
+        .unwrap();
+    // Pulled back with its author, this device's own edit is not a second change.
+    let own = store.outbox().await.unwrap();
+    store
+        .apply_pulled(&own, &vec![Some("member-1".to_owned()); own.len()], 4)
+        .await
+        .unwrap();
+
+    let history = store.history(EntityKind::Contact, &sara.id).await.unwrap();
+    let summary: Vec<_> = history
+        .iter()
+        .map(|c| {
+            (
+                c.field.as_str(),
+                c.old.clone(),
+                c.new.clone(),
+                c.won,
+                c.author.as_deref(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            (
+                "job_title",
+                None,
+                Value::from("Buyer"),
+                true,
+                Some("member-1")
+            ),
+            (
+                "first_name",
+                Some(Value::from("Sara")),
+                Value::from("Sarah"),
+                true,
+                None
+            ),
+            (
+                "first_name",
+                Some(Value::from("Sarah")),
+                Value::from("Zahra"),
+                false,
+                Some("member-2")
+            ),
+        ]
+    );
+    assert_eq!(store.load::<Contact>().await.unwrap(), [titled.clone()]);
+
+    // Restoring the value that did not win is a new change that wins.
+    store
+        .set_field(
+            EntityKind::Contact,
+            &sara.id,
+            "first_name",
+            Value::from("Zahra"),
+        )
+        .await
+        .unwrap();
+    let history = store.history(EntityKind::Contact, &sara.id).await.unwrap();
+    assert_eq!(
+        (&history[0].old, &history[0].new, history[0].won),
+        (&Some(Value::from("Sarah")), &Value::from("Zahra"), true)
+    );
+    drop(store);
+    delete_database(&name).await;
+}
+
+/// Run by hand like the other measurements: a record with 1,000 changes, its history read
+/// as the History region reads it.
+#[wasm_bindgen_test]
+#[ignore]
+async fn measure_history_of_a_record_with_1000_changes() {
+    let name = unique_name("measure-history");
+    let store = Store::open_named(&name).await.unwrap();
+    let mut current = contact("Sara", None);
+    store.save(None, &current).await.unwrap();
+    for i in 0..1_000 {
+        let next = Contact {
+            notes: format!("Call {i}: wants a quote for {i} units, follow up next week."),
+            ..current.clone()
+        };
+        store.save(Some(&current), &next).await.unwrap();
+        current = next;
+    }
+    let mut times = Vec::new();
+    for _ in 0..5 {
+        let started = js_sys::Date::now();
+        let history = store
+            .history(EntityKind::Contact, &current.id)
+            .await
+            .unwrap();
+        times.push(js_sys::Date::now() - started);
+        assert_eq!(history.len(), 1_000);
+    }
+    let estimate = storage_estimate().await;
+    drop(store);
+    delete_database(&name).await;
+    web_sys::console::log_1(
+        &format!(
+            "history of 1,000 changes read in {times:?} ms; usage {:?}",
+            estimate.map(|e| e.usage)
+        )
+        .into(),
+    );
 }

@@ -5,8 +5,8 @@ use rabet_domain::{
     kind::EntityKind,
     op::Op,
     sync::{
-        Cursor, ErrorBody, PullResponse, PushRequest, PushResponse, SessionInfo, SnapshotResponse,
-        MAX_PULL_LIMIT, PROTOCOL, SNAPSHOT_NEEDED,
+        AuthoredPullResponse, Cursor, ErrorBody, MemberInfo, PushRequest, PushResponse,
+        SessionInfo, SnapshotResponse, MAX_PULL_LIMIT, PROTOCOL, SNAPSHOT_NEEDED,
     },
 };
 use serde::{de::DeserializeOwned, Serialize};
@@ -19,13 +19,18 @@ pub async fn session(config: &SyncConfig) -> Result<SessionInfo, SyncError> {
     call::<(), _>(config, "GET", "session", None).await
 }
 
+/// The team: every member's name and role (authors in the field history are member ids).
+pub async fn members(config: &SyncConfig) -> Result<Vec<MemberInfo>, SyncError> {
+    call::<(), _>(config, "GET", "members", None).await
+}
+
 /// Sends ops; once this returns they are durably stored on the server.
 pub async fn push(config: &SyncConfig, ops: Vec<Op>) -> Result<PushResponse, SyncError> {
     call(config, "POST", "ops", Some(&PushRequest { ops })).await
 }
 
-/// One page of the workspace's ops after `after`.
-pub async fn pull(config: &SyncConfig, after: u64) -> Result<PullResponse, SyncError> {
+/// One page of the workspace's ops after `after`, with their authors.
+pub async fn pull(config: &SyncConfig, after: u64) -> Result<AuthoredPullResponse, SyncError> {
     // The largest page the server gives: fewer round trips when catching up.
     let path = format!("ops?after={after}&limit={MAX_PULL_LIMIT}");
     call::<(), _>(config, "GET", &path, None).await
@@ -94,12 +99,18 @@ async fn call<B: Serialize, T: DeserializeOwned>(
             .map_err(|error| SyncError::BadAnswer(error.to_string()));
     }
     let body = serde_json::from_str::<ErrorBody>(&text).ok();
-    if status == 410
-        && body
-            .as_ref()
-            .is_some_and(|body| body.error == SNAPSHOT_NEEDED)
-    {
-        return Err(SyncError::SnapshotNeeded);
+    if let Some(body) = &body {
+        match (status, body.error.as_str(), &body.op) {
+            (403, "forbidden", Some(op)) => {
+                return Err(SyncError::Forbidden {
+                    op: op.clone(),
+                    reason: body.message.clone(),
+                })
+            }
+            (401, "token_revoked", _) => return Err(SyncError::Revoked),
+            (410, SNAPSHOT_NEEDED, _) => return Err(SyncError::SnapshotNeeded),
+            _ => {}
+        }
     }
     let reason = body.map(|body| body.message).unwrap_or(text);
     Err(match status {

@@ -15,14 +15,16 @@
 mod http;
 mod leader;
 
-use crate::store::TabChannel;
-use crate::store::{Ids, Store};
+use crate::store::{Ids, NotAccepted, Store, TabChannel};
 use crate::workspace::{use_workspace, Workspace};
 use futures::{channel::mpsc, future, StreamExt};
 use leptos::prelude::*;
 use rabet_domain::{
     kind::EntityKind,
-    sync::{push_batches, Cursor, SessionInfo, MAX_PUSH_BYTES, MAX_PUSH_OPS},
+    sync::{
+        push_batches, AuthoredOp, Cursor, MemberInfo, RefusedOp, Role, SessionInfo, MAX_PUSH_BYTES,
+        MAX_PUSH_OPS,
+    },
 };
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::{closure::Closure, JsCast};
@@ -62,6 +64,12 @@ pub enum SyncError {
     Unreachable,
     #[error("the server refused the token")]
     Unauthorized,
+    /// An admin revoked this device's token.
+    #[error("this device's access was revoked")]
+    Revoked,
+    /// The member's role does not allow an op of the push; nothing of it was stored.
+    #[error("the server refused op {} ({}): {reason}", op.index, op.id)]
+    Forbidden { op: RefusedOp, reason: String },
     #[error("too many requests; waiting")]
     RateLimited,
     #[error("the server refused the request ({status}): {reason}")]
@@ -142,6 +150,11 @@ pub struct SyncEngine {
     pub pending: RwSignal<usize>,
     /// Whether this tab runs the loop (see [`leader`]); the others show its status.
     pub leader: RwSignal<bool>,
+    /// The team as the server last listed it: names for the authors of changes.
+    pub members: RwSignal<Vec<MemberInfo>>,
+    /// How many writes the server refused are kept for their author (see
+    /// [`SyncEngine::not_accepted`]).
+    pub not_accepted: RwSignal<usize>,
     /// Whether the stored settings have been read: until then connecting waits (a connection
     /// made before would be overwritten by the settings read).
     loaded: RwSignal<bool>,
@@ -194,6 +207,8 @@ impl SyncEngine {
             status: RwSignal::new(SyncStatus::Off),
             pending: RwSignal::new(0),
             leader: RwSignal::new(false),
+            not_accepted: RwSignal::new(0),
+            members: RwSignal::new(Vec::new()),
             loaded: RwSignal::new(false),
             workspace,
             wake: StoredValue::new_local(sender),
@@ -231,6 +246,20 @@ impl SyncEngine {
             };
             if sync.leader.get() {
                 sync.post(&news);
+            }
+        });
+        // The workspace refuses what the role does not allow, and views disable it; this
+        // device's changes carry its member id in their history.
+        Effect::new(move |_| {
+            let (role, member) = sync.session.with(|session| match session {
+                Some(info) => (info.role, Some(info.member_id.clone())),
+                None => (None, None),
+            });
+            workspace.role.set(role);
+            if workspace.is_ready() {
+                if let Ok(store) = workspace.store() {
+                    store.set_author(member.filter(|id| !id.is_empty()));
+                }
             }
         });
         // Push soon after every local write.
@@ -320,7 +349,9 @@ impl SyncEngine {
             .set_sync_config(Some(&config))
             .await?;
         self.config.set(Some(config));
-        self.session.set(Some(info.clone()));
+        // Storing the settings forgot the stored session: keep this one.
+        self.session.set(None);
+        self.remember_session(info.clone()).await?;
         self.post(&SyncNews::Config);
         self.sync_now();
         Ok(info)
@@ -364,11 +395,120 @@ impl SyncEngine {
     }
 
     async fn load_config(&self) -> Result<(), SyncError> {
-        let config: Option<SyncConfig> = self.workspace.store()?.sync_config().await?;
+        let store = self.workspace.store()?;
+        let config: Option<SyncConfig> = store.sync_config().await?;
         if config.is_some() {
             self.status.set(SyncStatus::Syncing);
         }
         self.config.set(config);
+        // Known before the first sync (and offline): what the role allows.
+        self.session.set(store.sync_session().await?);
+        self.not_accepted.set(store.not_accepted().await?.len());
+        self.members.set(store.sync_members().await?);
+        Ok(())
+    }
+
+    /// A member's name, by their id; `None` for an id the team list does not have.
+    pub fn member_name(&self, id: &str) -> Option<String> {
+        self.members.with(|members| {
+            members
+                .iter()
+                .find(|member| member.id == id)
+                .map(|member| member.name.clone())
+        })
+    }
+
+    /// Whether `author` (a member id, or `None` for a change made here before syncing) is
+    /// this device's member.
+    pub fn is_me(&self, author: Option<&str>) -> bool {
+        author.is_none_or(|author| {
+            self.session
+                .with(|session| session.as_ref().is_some_and(|s| s.member_id == author))
+        })
+    }
+
+    /// Shows who this device syncs as and keeps it, for its next start.
+    async fn remember_session(&self, info: SessionInfo) -> Result<(), SyncError> {
+        if self
+            .session
+            .with_untracked(|known| known.as_ref() != Some(&info))
+        {
+            self.workspace
+                .store()?
+                .set_sync_session(Some(&info))
+                .await?;
+            self.session.set(Some(info));
+        }
+        Ok(())
+    }
+
+    /// Pushes the outbox. A write the server refuses for the role leaves the outbox for the
+    /// not-accepted list and the rest is pushed again; returns whether any was refused.
+    async fn push_outbox(&self, config: &SyncConfig) -> Result<bool, SyncError> {
+        let store = self.workspace.store()?;
+        let mut refused_any = false;
+        'outbox: loop {
+            let outbox = store.pending().await?;
+            for batch in push_batches(&outbox.ops, MAX_PUSH_OPS, MAX_PUSH_BYTES) {
+                match http::push(config, batch.to_vec()).await {
+                    Ok(_) => {}
+                    Err(SyncError::Forbidden { op, reason }) => {
+                        self.refuse(config, batch, op, reason).await?;
+                        refused_any = true;
+                        continue 'outbox;
+                    }
+                    Err(error) => return Err(error),
+                }
+                if let Some(last) = batch.last() {
+                    store.acknowledge_through(&outbox, last).await?;
+                }
+            }
+            return Ok(refused_any);
+        }
+    }
+
+    /// Takes the write holding the refused op out of the outbox, worded by the role the
+    /// server now gives this device, and shows its records as they are without it.
+    async fn refuse(
+        &self,
+        config: &SyncConfig,
+        batch: &[rabet_domain::op::Op],
+        refused: RefusedOp,
+        reason: String,
+    ) -> Result<(), SyncError> {
+        // The role may have changed since this device last asked.
+        self.remember_session(http::session(config).await?).await?;
+        let role = self
+            .session
+            .with_untracked(|s| s.as_ref().and_then(|s| s.role));
+        let deletes = batch
+            .get(refused.index)
+            .is_some_and(|op| op.id.to_string() == refused.id && op.deletes());
+        let refusal = role.and_then(|role: Role| role.refusal_of(refused.entity, deletes));
+        let store = self.workspace.store()?;
+        let changes = store
+            .refuse(&refused.id, refusal, reason.clone(), js_sys::Date::now())
+            .await?
+            // The refused op is in no outbox entry: nothing to take out, so do not retry.
+            .ok_or(SyncError::Forbidden {
+                op: refused,
+                reason,
+            })?;
+        self.workspace.show_changes(changes)?;
+        self.not_accepted.set(store.not_accepted().await?.len());
+        Ok(())
+    }
+
+    /// The writes the server refused, kept for their author to copy or discard.
+    pub async fn list_not_accepted(&self) -> Result<Vec<NotAccepted>, SyncError> {
+        Ok(self.workspace.store()?.not_accepted().await?)
+    }
+
+    /// Forgets a refused write (by [`NotAccepted::key`]).
+    pub async fn discard_not_accepted(&self, key: String) -> Result<(), SyncError> {
+        let store = self.workspace.store()?;
+        store.discard_not_accepted(&key).await?;
+        self.not_accepted.set(store.not_accepted().await?.len());
         Ok(())
     }
 
@@ -385,16 +525,15 @@ impl SyncEngine {
             return Ok(());
         }
         self.status.set(SyncStatus::Syncing);
-        if self.session.with_untracked(Option::is_none) {
-            self.session.set(Some(http::session(&config).await?));
+        // Asked every time: an admin may have changed the role (or revoked the device), or
+        // the team changed.
+        self.remember_session(http::session(&config).await?).await?;
+        let members = http::members(&config).await?;
+        if self.members.with_untracked(|known| *known != members) {
+            store.set_sync_members(&members).await?;
+            self.members.set(members);
         }
-        let outbox = store.pending().await?;
-        for batch in push_batches(&outbox.ops, MAX_PUSH_OPS, MAX_PUSH_BYTES) {
-            http::push(&config, batch.to_vec()).await?;
-            if let Some(last) = batch.last() {
-                store.acknowledge_through(&outbox, last).await?;
-            }
-        }
+        self.push_outbox(&config).await?;
         self.pending.set(store.outbox_len().await?);
         let mut cursor = match store.sync_cursor().await? {
             Some(cursor) => cursor,
@@ -408,7 +547,9 @@ impl SyncEngine {
                 }
                 page => page?,
             };
-            let changes = store.apply_pulled(&page.ops, page.next).await?;
+            let (ops, authors): (Vec<_>, Vec<_>) =
+                page.ops.into_iter().map(AuthoredOp::into_parts).unzip();
+            let changes = store.apply_pulled(&ops, &authors, page.next).await?;
             self.workspace.show_changes(changes)?;
             cursor = page.next;
             if !page.more {

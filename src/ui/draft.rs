@@ -7,7 +7,7 @@ use crate::{
     workspace::{use_workspace, Listed},
 };
 use leptos::prelude::*;
-use rabet_domain::validate::Validate;
+use rabet_domain::{kind::EntityKind, validate::Validate};
 use std::rc::Rc;
 
 /// A record to save, and what to do once it is saved. Held by the save itself, not by the
@@ -57,6 +57,11 @@ impl<E: Listed + Validate> Draft<E> {
             failure,
             save,
         }
+    }
+
+    /// The kind of record the form writes (what the role must allow).
+    pub fn kind(&self) -> EntityKind {
+        E::KIND
     }
 
     pub fn is_new(&self) -> bool {

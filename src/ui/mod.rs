@@ -6,6 +6,7 @@ pub mod draft;
 pub mod editing;
 pub mod field_error;
 pub mod format;
+pub mod history;
 pub mod inputs;
 pub mod labels;
 pub mod messages;

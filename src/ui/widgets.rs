@@ -2,9 +2,10 @@
 //! and the modal dialog forms live in.
 
 use super::field_error::FieldError;
-use crate::i18n::{use_locale, Msg, Worded};
+use crate::i18n::{refusal_msg, use_locale, Msg, Worded};
+use crate::workspace::use_workspace;
 use leptos::{html, prelude::*};
-use rabet_domain::id::Id;
+use rabet_domain::{id::Id, kind::EntityKind};
 
 /// A labelled text input bound to one string of the draft.
 #[component]
@@ -65,10 +66,15 @@ pub fn FormDialog(
     on_cancel: Callback<()>,
     #[prop(into)] saving: Signal<bool>,
     failure: RwSignal<Option<Msg>>,
+    /// The kind of record saved: when this device's role may not write it, the form is
+    /// shown read-only with the reason.
+    #[prop(into)]
+    kind: Option<EntityKind>,
     children: Children,
 ) -> impl IntoView {
     let locale = use_locale();
     let dialog = modal_dialog();
+    let refused = refused(kind);
     view! {
         <dialog
             class="form-dialog"
@@ -87,10 +93,17 @@ pub fn FormDialog(
                 }
             >
                 <h2 id="form-title">{move || title.get()}</h2>
-                {children()}
+                <RefusedNote kind />
+                <fieldset class="form-fields" disabled=move || refused.get().is_some()>
+                    {children()}
+                </fieldset>
                 <p class="form-failure" role="alert">{move || failure.get().map(|m| locale.t(m))}</p>
                 <div class="form-actions">
-                    <button type="submit" class="button primary" disabled=move || saving.get()>
+                    <button
+                        type="submit"
+                        class="button primary"
+                        disabled=move || saving.get() || refused.get().is_some()
+                    >
                         {move || locale.t(if saving.get() { Msg::Saving } else { Msg::Save })}
                     </button>
                     <button type="button" class="button" on:click=move |_| on_cancel.run(())>
@@ -256,5 +269,28 @@ pub fn FailureText(#[prop(into)] failure: Signal<Option<Worded>>) -> impl IntoVi
                 </div>
             }
         })
+    }
+}
+
+/// Why this device's role may not write records of `kind` (tracked); `None` when it may,
+/// or for no kind.
+pub fn refused(kind: Option<EntityKind>) -> Signal<Option<Msg>> {
+    let workspace = use_workspace();
+    Signal::derive(move || {
+        kind.and_then(|kind| workspace.refusal(kind))
+            .map(|refusal| refusal_msg(Some(refusal)))
+    })
+}
+
+/// Says, where controls are disabled, why this device's role may not change records of
+/// `kind`; nothing when it may.
+#[component]
+pub fn RefusedNote(#[prop(into)] kind: Option<EntityKind>) -> impl IntoView {
+    let locale = use_locale();
+    let refused = refused(kind);
+    move || {
+        refused
+            .get()
+            .map(|msg| view! { <p class="access-note" role="note">{locale.t(msg)}</p> })
     }
 }

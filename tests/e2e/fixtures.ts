@@ -16,6 +16,9 @@ export type { Locator, Page };
 
 export type Lang = "en" | "fa";
 
+/** A member's role on the sync server. */
+export type Role = "admin" | "member" | "viewer";
+
 /** What differs between the two languages in the helpers below. */
 const LABELS = {
   en: { name: "English", sample: "Load sample workspace", sampleLoaded: /Sample workspace loaded/, dir: "ltr" },
@@ -163,6 +166,16 @@ export class App {
     await expect(section.getByText(`Connected as ${member}`)).toBeVisible();
   }
 
+  /** Joins the test server through an invite link (`/join#server=…&token=…`), as a new member's phone does. */
+  async join(token: string, member: string) {
+    // The test server serves the app too: the app's origin is the sync server.
+    const server = new URL(base.info().project.use.baseURL ?? "").origin;
+    await this.page.goto(`/join#server=${encodeURIComponent(server)}&token=${encodeURIComponent(token)}`);
+    await this.page.getByRole("button", { name: "Join and sync" }).click();
+    await expect(this.section("Team sync").getByText(`Connected as ${member}`)).toBeVisible();
+    await expect(this.syncStatus()).toHaveText("Up to date");
+  }
+
   /** Syncs now and waits until that sync (not an earlier one) has finished. */
   async syncNow() {
     const before = await this.syncStatus().getAttribute("data-synced-at");
@@ -198,24 +211,27 @@ export class Devices {
 
   /**
    * A new workspace on the test server and one device per member, each connected with a token
-   * of its own and synced once.
+   * of its own and synced once. A member is a name (an admin) or `[name, role]`; a member or
+   * viewer joins through an invite link, as they would, so their device writes nothing first.
    */
-  async team(...members: string[]): Promise<App[]> {
+  async team(...members: (string | [string, Role])[]): Promise<App[]> {
     this.workspace = serverCli("workspace", "create", `e2e ${Date.now()} ${Math.random()}`);
     const apps: App[] = [];
-    for (const member of members) {
-      const token = this.token(member);
+    for (const entry of members) {
+      const [member, role] = typeof entry === "string" ? [entry, "admin" as Role] : entry;
+      const token = this.token(member, role);
       const app = await this.open();
-      await app.connect(token, member);
+      if (role === "admin") await app.connect(token, member);
+      else await app.join(token, member);
       apps.push(app);
     }
     return apps;
   }
 
   /** A token for `member` in the workspace `team` made: another device, joining later. */
-  token(member: string): string {
+  token(member: string, role: Role = "admin"): string {
     if (this.workspace === undefined) throw new Error("make a team first");
-    return serverCli("token", "issue", "--workspace", this.workspace, "--member", member);
+    return serverCli("token", "issue", "--workspace", this.workspace, "--member", member, "--role", role);
   }
 
   async closeAll() {

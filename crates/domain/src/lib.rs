@@ -10,6 +10,7 @@ pub mod csv;
 pub mod dedupe;
 pub mod export;
 mod hex;
+pub mod history;
 pub mod hlc;
 pub mod ics;
 pub mod id;

@@ -74,6 +74,11 @@ impl Op {
         (&self.stamp, &self.id)
     }
 
+    /// Whether this op deletes its record (sets `deleted` to true; a restore sets it false).
+    pub fn deletes(&self) -> bool {
+        self.field == DELETED_FIELD && self.value == Value::Bool(true)
+    }
+
     /// Whether this op wins over `other` when both set the same field.
     pub fn supersedes(&self, other: &Op) -> bool {
         self.precedence() > other.precedence()

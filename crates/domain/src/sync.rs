@@ -246,6 +246,38 @@ impl Role {
     }
 }
 
+/// Why a role may not push an op: what the app tells its user, before a write (controls
+/// disabled with the reason) and after the server refused one.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Refusal {
+    /// A viewer changes nothing.
+    ReadOnly,
+    /// The workspace's set-up (pipelines, products, settings …) is the admins'.
+    AdminOnly,
+    /// A member deletes only records they created.
+    NotCreator,
+}
+
+impl Role {
+    /// Why this role may not write records of `kind` at all; `None` when it may. A member's
+    /// deletions are further limited to records they created, which only the server knows.
+    pub fn write_refusal(self, kind: EntityKind) -> Option<Refusal> {
+        match self {
+            Role::Admin => None,
+            Role::Member => (!is_customer_work(kind)).then_some(Refusal::AdminOnly),
+            Role::Viewer => Some(Refusal::ReadOnly),
+        }
+    }
+
+    /// Why the server refused an op this role pushed on a record of `kind` (`deletes`: the op
+    /// deleted it); `None` when the table allows it, so the refusal was for another reason.
+    pub fn refusal_of(self, kind: EntityKind, deletes: bool) -> Option<Refusal> {
+        self.write_refusal(kind)
+            .or((deletes && !self.may_delete(kind, false)).then_some(Refusal::NotCreator))
+    }
+}
+
 /// Kinds a member creates and edits; every other kind is the workspace's set-up, the admins'.
 /// A match, not a list, so a new kind cannot be added without deciding.
 pub fn is_customer_work(kind: EntityKind) -> bool {
@@ -469,6 +501,31 @@ mod tests {
                 serde_json::json!(role.as_str())
             );
         }
+    }
+
+    #[test]
+    fn refusals_agree_with_the_table() {
+        for role in Role::ALL {
+            for kind in EntityKind::ALL {
+                assert_eq!(role.write_refusal(kind).is_none(), role.may_write(kind));
+                let deleting_others = role.refusal_of(kind, true);
+                assert_eq!(deleting_others.is_none(), role.may_delete(kind, false));
+                assert_eq!(role.refusal_of(kind, false), role.write_refusal(kind));
+            }
+        }
+        assert_eq!(
+            Role::Viewer.write_refusal(EntityKind::Contact),
+            Some(Refusal::ReadOnly)
+        );
+        assert_eq!(
+            Role::Member.write_refusal(EntityKind::Pipeline),
+            Some(Refusal::AdminOnly)
+        );
+        assert_eq!(
+            Role::Member.refusal_of(EntityKind::Contact, true),
+            Some(Refusal::NotCreator)
+        );
+        assert_eq!(Role::Admin.refusal_of(EntityKind::Settings, true), None);
     }
 
     #[test]

@@ -10,6 +10,8 @@ mod profile;
 mod timeline;
 
 use super::form::{CompanyForm, ContactForm};
+use crate::ui::history::FieldHistory;
+use crate::ui::widgets::{refused, RefusedNote};
 use crate::{
     download::{file_saver, vcards_text, VCARD_MIME},
     i18n::{source_msg, stage_msg, use_locale, Msg},
@@ -104,6 +106,7 @@ fn RecordHeader<E: Listed + Clone>(
     let locale = use_locale();
     let navigate = use_navigate();
     let title = name.clone();
+    let refused = refused(Some(E::KIND));
     let delete = move |_| {
         let navigate = navigate.clone();
         delete_with_undo(record.clone(), name.clone(), move || {
@@ -122,10 +125,11 @@ fn RecordHeader<E: Listed + Clone>(
             </div>
             <div class="record-actions">
                 {actions.map(|actions| actions())}
-                <button type="button" class="button" on:click=move |_| set_editing.set(true)>{move || locale.t(Msg::Edit)}</button>
-                <button type="button" class="button danger" on:click=delete>{move || locale.t(Msg::Delete)}</button>
+                <button type="button" class="button" disabled=move || refused.get().is_some() on:click=move |_| set_editing.set(true)>{move || locale.t(Msg::Edit)}</button>
+                <button type="button" class="button danger" disabled=move || refused.get().is_some() on:click=delete>{move || locale.t(Msg::Delete)}</button>
             </div>
         </header>
+        <RefusedNote kind=E::KIND />
     }
 }
 
@@ -282,6 +286,7 @@ fn ContactPage(contact: Contact) -> impl IntoView {
                 </dl>
             </section>
         </ProfileBody>
+        <FieldHistory kind=EntityKind::Contact id=contact.id.clone() />
         <Dialogs dialog=dialog profile=profile customer=customer people=Signal::stored(Vec::new()) contact=Some(contact.clone()) />
         <Show when=move || editing.get()>
             <ContactForm initial=Some(contact.clone()) on_done=Callback::new(move |_| set_editing.set(false)) />
@@ -346,6 +351,7 @@ fn CompanyPage(company: Company) -> impl IntoView {
                 </ul>
             </section>
         </ProfileBody>
+        <FieldHistory kind=EntityKind::Company id=company.id.clone() />
         <Dialogs dialog=dialog profile=profile customer=customer people=people.into() contact=None />
         <Show when=move || editing.get()>
             <CompanyForm initial=Some(company.clone()) on_done=Callback::new(move |_| set_editing.set(false)) />

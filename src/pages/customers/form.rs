@@ -143,6 +143,7 @@ pub fn ContactForm(initial: Option<Contact>, on_done: Callback<()>) -> impl Into
             on_cancel=on_done
             saving=form.saving()
             failure=form.failure
+            kind=form.kind()
         >
             <div class="form-grid">
                 <TextField label=Msg::FirstName id="first_name" get=first_get set=first_set autofocus=true
@@ -397,6 +398,7 @@ pub fn CompanyForm(initial: Option<Company>, on_done: Callback<()>) -> impl Into
             on_cancel=on_done
             saving=form.saving()
             failure=form.failure
+            kind=form.kind()
         >
             <div class="form-grid">
                 <TextField label=Msg::CompanyName id="company_name" get=name_get set=name_set autofocus=true

@@ -2,6 +2,7 @@
 //! as a window of rows so 100k contacts scroll as smoothly as ten.
 
 use super::form::{CompanyForm, ContactForm};
+use crate::ui::widgets::{refused, RefusedNote};
 use crate::{
     download::{file_saver, vcards_text, VCARD_MIME},
     i18n::{source_msg, stage_msg, use_locale, Counted, Msg},
@@ -12,6 +13,7 @@ use crate::{
 };
 use leptos::{either::Either, prelude::*};
 use leptos_router::components::A;
+use rabet_domain::kind::EntityKind;
 use rabet_domain::{
     export::contacts_csv,
     id::Id,
@@ -90,6 +92,7 @@ pub fn Customers() -> impl IntoView {
             </button>
         }
     };
+    let refused = refused(Some(EntityKind::Contact));
     let new_label = move || match tab.get() {
         Tab::People => locale.t(Msg::NewContact),
         Tab::Companies => locale.t(Msg::NewCompany),
@@ -98,6 +101,7 @@ pub fn Customers() -> impl IntoView {
     view! {
         <div class="list-page">
             <PageHeader title=Msg::NavCustomers intro=Msg::CustomersIntro />
+            <RefusedNote kind=EntityKind::Contact />
             <div class="toolbar">
                 <div class="segmented" role="group" aria-label=move || locale.t(Msg::CustomerKind)>
                     {tab_button(Tab::People, Msg::People)}
@@ -106,7 +110,7 @@ pub fn Customers() -> impl IntoView {
                 <div class="toolbar-actions">
                     <A href="/segments" attr:class="button">{move || locale.t(Msg::NavSegments)}</A>
                     <A href="/customers/import" attr:class="button">{move || locale.t(Msg::Import)}</A>
-                    <button type="button" class="button primary" on:click=move |_| set_creating.set(true)>
+                    <button type="button" class="button primary" disabled=move || refused.get().is_some() on:click=move |_| set_creating.set(true)>
                         {new_label}
                     </button>
                 </div>

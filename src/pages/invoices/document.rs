@@ -4,6 +4,8 @@
 //! The print stylesheet hides everything but the document, so "Print" (or the browser's own
 //! print) gives a clean page in the reader's language, with dates in the workspace calendar.
 
+use crate::ui::history::FieldHistory;
+use crate::ui::widgets::refused;
 use crate::{
     i18n::{use_locale, Msg},
     local_time::{local_day, now_ms, use_calendar},
@@ -23,6 +25,7 @@ use leptos_router::{
     components::A,
     hooks::{use_navigate, use_params_map},
 };
+use rabet_domain::kind::EntityKind;
 use rabet_domain::{
     calendar::{format_day_long, Day},
     locale::{format_money, format_percent},
@@ -69,6 +72,7 @@ fn invoice_from_quote(quote: &Invoice, all: impl Iterator<Item = Invoice>) -> In
 #[component]
 fn InvoicePage(invoice: Invoice) -> impl IntoView {
     let locale = use_locale();
+    let refused = refused(Some(EntityKind::Invoice));
     let tell = msg_reporter();
     let workspace = use_workspace();
     let calendar = use_calendar();
@@ -178,8 +182,8 @@ fn InvoicePage(invoice: Invoice) -> impl IntoView {
                 })}
                 {converted.map(|id| view! { <A href=format!("/invoices/{id}") attr:class="button">{move || locale.t(Msg::OpenInvoice)}</A> })}
                 <button type="button" class="button" on:click=move |_| if window().print().is_err() { tell(Msg::PrintFailed) }>{move || locale.t(Msg::PrintDocument)}</button>
-                <button type="button" class="button" on:click=move |_| set_editing.set(true)>{move || locale.t(Msg::Edit)}</button>
-                <button type="button" class="button danger" on:click=delete>{move || locale.t(Msg::Delete)}</button>
+                <button type="button" class="button" disabled=move || refused.get().is_some() on:click=move |_| set_editing.set(true)>{move || locale.t(Msg::Edit)}</button>
+                <button type="button" class="button danger" disabled=move || refused.get().is_some() on:click=delete>{move || locale.t(Msg::Delete)}</button>
             </div>
         </div>
         <article class="card invoice-doc">
@@ -261,6 +265,9 @@ fn InvoicePage(invoice: Invoice) -> impl IntoView {
             </dl>
             {(!invoice.notes.is_empty()).then(|| view! { <p class="notes doc-notes">{invoice.notes.clone()}</p> })}
         </article>
+        <div class="no-print">
+            <FieldHistory kind=EntityKind::Invoice id=get().id />
+        </div>
         <Show when=move || editing.get()>
             <InvoiceForm initial=get() existing=true
                 on_saved=Callback::new(move |_| set_editing.set(false))

@@ -5,6 +5,7 @@ mod document;
 
 pub use document::InvoiceView;
 
+use crate::ui::widgets::{refused, RefusedNote};
 use crate::{
     i18n::{use_locale, Counted, Msg},
     local_time::{local_day, now_ms, use_calendar},
@@ -19,6 +20,7 @@ use crate::{
 };
 use leptos::prelude::*;
 use leptos_router::{components::A, hooks::use_navigate};
+use rabet_domain::kind::EntityKind;
 use rabet_domain::{
     calendar::format_day,
     locale::format_money,
@@ -88,6 +90,7 @@ pub fn is_unpaid(invoice: &Invoice) -> bool {
 #[component]
 pub fn Invoices() -> impl IntoView {
     let locale = use_locale();
+    let refused = refused(Some(EntityKind::Invoice));
     let workspace = use_workspace();
     let navigate = use_navigate();
     let query = RwSignal::new(String::new());
@@ -129,6 +132,7 @@ pub fn Invoices() -> impl IntoView {
 
     view! {
         <PageHeader title=Msg::NavInvoices intro=Msg::InvoicesIntro />
+        <RefusedNote kind=EntityKind::Invoice />
         <div class="toolbar">
             <div class="filters">
                 <SearchBox query placeholder=Msg::DocNumber />
@@ -153,8 +157,8 @@ pub fn Invoices() -> impl IntoView {
             </div>
             <div class="toolbar-actions">
                 <A href="/products" attr:class="button">{move || locale.t(Msg::Products)}</A>
-                <button type="button" class="button" on:click=move |_| creating.set(Some(InvoiceKind::Quote))>{move || locale.t(Msg::NewQuote)}</button>
-                <button type="button" class="button primary" on:click=move |_| creating.set(Some(InvoiceKind::Invoice))>{move || locale.t(Msg::NewInvoice)}</button>
+                <button type="button" class="button" disabled=move || refused.get().is_some() on:click=move |_| creating.set(Some(InvoiceKind::Quote))>{move || locale.t(Msg::NewQuote)}</button>
+                <button type="button" class="button primary" disabled=move || refused.get().is_some() on:click=move |_| creating.set(Some(InvoiceKind::Invoice))>{move || locale.t(Msg::NewInvoice)}</button>
             </div>
         </div>
         <p class="list-count" aria-live="polite">

@@ -4,6 +4,8 @@
 //! their field, and nothing typed is lost when a save fails.
 
 use super::{lost::LostReasonPicker, picker::RecordPicker};
+use crate::ui::history::FieldHistory;
+use crate::ui::widgets::refused;
 use crate::{
     i18n::{source_msg, use_locale, Locale, Msg},
     local_time::{now_ms, use_calendar},
@@ -18,6 +20,7 @@ use crate::{
     workspace::{use_workspace, Workspace},
 };
 use leptos::prelude::*;
+use rabet_domain::kind::EntityKind;
 use rabet_domain::{
     calendar::Day,
     id::Id,
@@ -283,7 +286,7 @@ pub fn DealForm(
             on_submit=Callback::new(move |_| pipeline.with_value(|p| draft.submit(p, on_done)))
             on_cancel=on_done
             saving=draft.draft.saving()
-            failure=draft.draft.failure
+            failure=draft.draft.failure kind=draft.draft.kind()
         >
             <div class="form-grid">
                 <TextField label=Msg::DealTitle id="deal_title" get=title_get set=title_set autofocus=true error=title_error />
@@ -300,6 +303,7 @@ pub fn DealForm(
             <NotesField draft=draft />
             {history}
             {(!is_new).then(|| view! { <DeleteDeal draft=draft on_done=on_done /> })}
+            {draft.draft.original().map(|deal| view! { <FieldHistory kind=EntityKind::Deal id=deal.id /> })}
         </FormDialog>
     }
 }
@@ -688,6 +692,7 @@ fn StageHistory(deal: Deal, pipeline: Pipeline) -> impl IntoView {
 #[component]
 fn DeleteDeal(draft: TypedDeal, on_done: Callback<()>) -> impl IntoView {
     let locale = use_locale();
+    let refused = refused(Some(EntityKind::Deal));
     let delete = move |_| {
         if let Some(deal) = draft.draft.original() {
             let title = deal.title.clone();
@@ -696,7 +701,9 @@ fn DeleteDeal(draft: TypedDeal, on_done: Callback<()>) -> impl IntoView {
     };
     view! {
         <p class="form-extra">
-            <button type="button" class="button danger" on:click=delete>{move || locale.t(Msg::Delete)}</button>
+            <button type="button" class="button danger" disabled=move || refused.get().is_some() on:click=delete>
+                {move || locale.t(Msg::Delete)}
+            </button>
         </p>
     }
 }

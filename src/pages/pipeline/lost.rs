@@ -10,7 +10,7 @@ use crate::{
     workspace::use_workspace,
 };
 use leptos::prelude::*;
-use rabet_domain::{id::Id, model::DealStatus};
+use rabet_domain::{id::Id, kind::EntityKind, model::DealStatus};
 
 /// Radio buttons for the configured lost reasons plus "other reason" with a text field;
 /// `reason` holds the chosen or typed text.
@@ -116,6 +116,7 @@ pub fn LostDialog(deal_id: Id) -> impl IntoView {
             on_cancel=close
             saving=RwSignal::new(false)
             failure=RwSignal::new(None)
+            kind=EntityKind::Deal
         >
             <p class="lost-deal"><bdi>{title}</bdi></p>
             <LostReasonPicker reason=reason error=error.into() />

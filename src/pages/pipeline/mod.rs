@@ -12,6 +12,7 @@ mod picker;
 mod state;
 mod table;
 
+use crate::ui::widgets::{refused, RefusedNote};
 use crate::{
     i18n::{source_msg, use_locale, Msg},
     records::pipeline::{ensure_default_pipeline, shown_pipeline_name},
@@ -26,6 +27,7 @@ use forecast::ForecastStrip;
 use leptos::{either::Either, prelude::*};
 use leptos_router::hooks::use_query_map;
 use lost::LostDialog;
+use rabet_domain::kind::EntityKind;
 use rabet_domain::{id::Id, model::LeadSource};
 use state::{Editing, PageState, PageView};
 use std::collections::BTreeSet;
@@ -46,6 +48,7 @@ pub fn Pipeline() -> impl IntoView {
     view! {
         <div class="pipeline-page">
             <PageHeader title=Msg::NavPipeline intro=Msg::PipelineIntro />
+            <RefusedNote kind=EntityKind::Deal />
             <Show when=ready fallback=loading>
                 <Toolbar />
                 <Filters />
@@ -94,6 +97,7 @@ fn open_linked_deal(page: PageState) {
 #[component]
 fn Toolbar() -> impl IntoView {
     let locale = use_locale();
+    let refused = refused(Some(EntityKind::Deal));
     let workspace = use_workspace();
     let page = state::use_page();
     let pipelines = Signal::derive(move || {
@@ -133,7 +137,8 @@ fn Toolbar() -> impl IntoView {
                 {view_button(PageView::Board, Msg::ViewBoard)}
                 {view_button(PageView::Table, Msg::ViewTable)}
             </div>
-            <button type="button" class="button primary" on:click=move |_| page.editing.set(Some(Editing::New(None)))>
+            <button type="button" class="button primary" disabled=move || refused.get().is_some()
+                on:click=move |_| page.editing.set(Some(Editing::New(None)))>
                 {move || locale.t(Msg::NewDeal)}
             </button>
         </div>

@@ -2,6 +2,7 @@
 //! as a CSV file, and a message batch to them.
 
 use super::{batch::MessageBatch, classes_text, form::SegmentForm, member_positions, SegmentKey};
+use crate::ui::widgets::refused;
 use crate::{
     download::{file_saver, vcards_text, VCARD_MIME},
     i18n::{source_msg, stage_msg, use_locale, Counted, Locale, Msg},
@@ -21,6 +22,7 @@ use leptos_router::{
     components::A,
     hooks::{use_navigate, use_params_map},
 };
+use rabet_domain::kind::EntityKind;
 use rabet_domain::{
     calendar::{format_day, Calendar},
     export::contacts_csv,
@@ -153,6 +155,7 @@ pub fn SegmentView() -> impl IntoView {
 #[component]
 fn SegmentPage(shown: Shown) -> impl IntoView {
     let locale = use_locale();
+    let refused = refused(Some(EntityKind::Segment));
     let workspace = use_workspace();
     let calendar = use_calendar();
     let navigate = use_navigate();
@@ -255,8 +258,8 @@ fn SegmentPage(shown: Shown) -> impl IntoView {
                     {move || locale.t(Msg::MessageBatch)}
                 </button>
                 {saved.with_value(Option::is_some).then(|| view! {
-                    <button type="button" class="button" on:click=move |_| editing.set(true)>{move || locale.t(Msg::Edit)}</button>
-                    <button type="button" class="button danger" on:click=delete.clone()>{move || locale.t(Msg::Delete)}</button>
+                    <button type="button" class="button" disabled=move || refused.get().is_some() on:click=move |_| editing.set(true)>{move || locale.t(Msg::Edit)}</button>
+                    <button type="button" class="button danger" disabled=move || refused.get().is_some() on:click=delete.clone()>{move || locale.t(Msg::Delete)}</button>
                 })}
             </div>
         </header>

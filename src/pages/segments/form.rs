@@ -111,7 +111,7 @@ pub fn SegmentForm(initial: Option<Segment>, on_done: Callback<Option<Id>>) -> i
     };
     view! {
         <FormDialog title=title on_submit=Callback::new(submit) on_cancel=Callback::new(move |_| on_done.run(None))
-            saving=draft.saving() failure=draft.failure>
+            saving=draft.saving() failure=draft.failure kind=draft.kind()>
             <div class="form-grid">
                 <TextField label=Msg::SegmentName id="segment-name" autofocus=true error=draft.error("name")
                     get=move || record.with(|s| s.name.clone()) set=move |v| record.update(|s| s.name = v) />

@@ -8,6 +8,7 @@ mod form;
 
 pub use detail::SegmentView;
 
+use crate::ui::widgets::{refused, RefusedNote};
 use crate::{
     i18n::{use_locale, Counted, Msg},
     local_time::now_ms,
@@ -18,6 +19,7 @@ use crate::{
 use form::SegmentForm;
 use leptos::prelude::*;
 use leptos_router::{components::A, hooks::use_navigate};
+use rabet_domain::kind::EntityKind;
 use rabet_domain::{
     id::Id,
     model::{Segment, SegmentFilter},
@@ -107,6 +109,7 @@ fn classes_text(segment: RfmSegment, lang: rabet_domain::locale::Lang) -> String
 #[component]
 pub fn Segments() -> impl IntoView {
     let locale = use_locale();
+    let refused = refused(Some(EntityKind::Segment));
     let workspace = use_workspace();
     let now = now_ms();
     let creating = RwSignal::new(false);
@@ -192,9 +195,10 @@ pub fn Segments() -> impl IntoView {
     };
     view! {
         <PageHeader title=Msg::NavSegments intro=Msg::SegmentsIntro />
+        <RefusedNote kind=EntityKind::Segment />
         <div class="toolbar">
             <A href="/customers" attr:class="button">{move || locale.t(Msg::BackToCustomers)}</A>
-            <button type="button" class="button primary" on:click=move |_| creating.set(true)>
+            <button type="button" class="button primary" disabled=move || refused.get().is_some() on:click=move |_| creating.set(true)>
                 {move || locale.t(Msg::NewSegment)}
             </button>
         </div>

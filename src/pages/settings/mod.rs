@@ -3,6 +3,7 @@
 
 mod pipeline;
 
+use crate::ui::widgets::RefusedNote;
 use crate::{
     download::file_saver,
     file::{chosen_file, read_text},
@@ -16,6 +17,7 @@ use crate::{
 };
 use leptos::prelude::*;
 use pipeline::PipelineSettings;
+use rabet_domain::kind::EntityKind;
 use rabet_domain::{
     backup::Backup,
     calendar::{format_day, Calendar, Day},
@@ -109,8 +111,10 @@ fn WorkspaceSection() -> impl IntoView {
         (Some(Calendar::Jalali), Msg::CalendarJalali, "jalali"),
     ];
     let current_calendar = move || workspace.settings.with(|s| s.calendar);
-    // A choice made before the workspace is open could not be saved.
-    let loading = move || !workspace.is_ready();
+    // A choice made before the workspace is open could not be saved, nor one the role
+    // does not allow (said by the note).
+    let loading =
+        move || !workspace.is_ready() || workspace.refusal(EntityKind::Settings).is_some();
     let choose_calendar = move |ev| {
         let chosen = event_target_value(&ev);
         if let Some((calendar, _, _)) = calendars.iter().find(|(_, _, key)| *key == chosen) {
@@ -155,6 +159,7 @@ fn WorkspaceSection() -> impl IntoView {
     view! {
         <section class="card settings-section">
             <h2>{move || locale.t(Msg::WorkspaceSection)}</h2>
+            <RefusedNote kind=EntityKind::Settings />
             <div class="form-grid">
                 <label class="field">
                     <span class="field-label">{move || locale.t(Msg::Calendar)}</span>
@@ -241,7 +246,9 @@ fn TeamSection() -> impl IntoView {
                     </li>
                 </For>
             </ul>
+            <RefusedNote kind=EntityKind::TeamMember />
             <form class="form-grid member-form" on:submit=add novalidate>
+                <fieldset class="form-fields" disabled=move || workspace.refusal(EntityKind::TeamMember).is_some()>
                 <label class="field">
                     <span class="field-label">{move || locale.t(Msg::MemberName)}</span>
                     <input type="text" prop:value=move || member.with(|m| m.name.clone()) on:input=move |ev| member.update(|m| m.name = event_target_value(&ev)) />
@@ -268,6 +275,7 @@ fn TeamSection() -> impl IntoView {
                     <span class="field-label" aria-hidden="true">" "</span>
                     <button type="submit" class="button primary">{move || locale.t(Msg::AddMember)}</button>
                 </div>
+                </fieldset>
             </form>
             <p class="form-failure" role="alert">{move || draft.failure.get().map(|m| locale.t(m))}</p>
         </section>

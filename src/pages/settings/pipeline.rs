@@ -2,6 +2,7 @@
 //! the stage's deals, default win probability, which stages mean won and lost), the lost
 //! reasons offered when a deal is lost, and when an untouched deal counts as stale.
 
+use crate::ui::widgets::{refused, RefusedNote};
 use crate::{
     i18n::{store_error_msg, use_locale, Counted, Msg},
     local_time::now_ms,
@@ -14,6 +15,7 @@ use crate::{
     workspace::{use_workspace, Workspace},
 };
 use leptos::prelude::*;
+use rabet_domain::kind::EntityKind;
 use rabet_domain::{
     id::Id,
     locale::to_ascii_digits,
@@ -26,9 +28,13 @@ use std::collections::HashMap;
 #[component]
 pub fn PipelineSettings() -> impl IntoView {
     ensure_default_pipeline();
+    let refused = refused(Some(EntityKind::Pipeline));
     view! {
-        <PipelinesSection />
-        <DealRulesSection />
+        <RefusedNote kind=EntityKind::Pipeline />
+        <fieldset class="form-fields" disabled=move || refused.get().is_some()>
+            <PipelinesSection />
+            <DealRulesSection />
+        </fieldset>
     }
 }
 

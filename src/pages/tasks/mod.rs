@@ -1,5 +1,6 @@
 //! Follow-ups: what is overdue, due today, coming up and done, and their export to a calendar.
 
+use crate::ui::widgets::{refused, RefusedNote};
 use crate::{
     download::file_saver,
     i18n::{use_locale, Msg},
@@ -9,6 +10,7 @@ use crate::{
     workspace::use_workspace,
 };
 use leptos::prelude::*;
+use rabet_domain::kind::EntityKind;
 use rabet_domain::{calendar::Day, ics::tasks_to_ics, id::Id, model::Task};
 
 /// Done tasks listed at first; older ones come with "Show more".
@@ -69,6 +71,7 @@ impl Due {
 #[component]
 pub fn Tasks() -> impl IntoView {
     let locale = use_locale();
+    let refused = refused(Some(EntityKind::Task));
     let workspace = use_workspace();
     let assignee = RwSignal::new(None::<Id>);
     let editing = RwSignal::new(None::<(Task, bool)>);
@@ -127,11 +130,12 @@ pub fn Tasks() -> impl IntoView {
 
     view! {
         <PageHeader title=Msg::NavTasks intro=Msg::TasksIntro />
+        <RefusedNote kind=EntityKind::Task />
         <div class="toolbar">
             <MemberFilter label=Msg::AssigneeLabel chosen=assignee />
             <div class="toolbar-actions">
                 <button type="button" class="button" on:click=export>{move || locale.t(Msg::ExportIcs)}</button>
-                <button type="button" class="button primary" on:click=move |_| editing.set(Some((new_task(None), false)))>
+                <button type="button" class="button primary" disabled=move || refused.get().is_some() on:click=move |_| editing.set(Some((new_task(None), false)))>
                     {move || locale.t(Msg::NewFollowUp)}
                 </button>
             </div>

@@ -5,6 +5,7 @@ mod page;
 
 pub use page::TicketView;
 
+use crate::ui::widgets::{refused, RefusedNote};
 use crate::{
     i18n::{use_locale, Msg},
     local_time::{format_when, now_ms, use_calendar},
@@ -20,6 +21,7 @@ use crate::{
 };
 use leptos::prelude::*;
 use leptos_router::{components::A, hooks::use_navigate};
+use rabet_domain::kind::EntityKind;
 use rabet_domain::{
     id::Id,
     model::{Priority, Ticket, TicketStatus},
@@ -86,6 +88,7 @@ fn urgency(ticket: &Ticket) -> (bool, i64, std::cmp::Reverse<usize>, std::cmp::R
 #[component]
 pub fn Tickets() -> impl IntoView {
     let locale = use_locale();
+    let refused = refused(Some(EntityKind::Ticket));
     let workspace = use_workspace();
     let navigate = use_navigate();
     let query = RwSignal::new(String::new());
@@ -138,6 +141,7 @@ pub fn Tickets() -> impl IntoView {
 
     view! {
         <PageHeader title=Msg::NavTickets intro=Msg::TicketsIntro />
+        <RefusedNote kind=EntityKind::Ticket />
         <div class="toolbar">
             <div class="filters">
                 <SearchBox query placeholder=Msg::SubjectLabel />
@@ -154,7 +158,9 @@ pub fn Tickets() -> impl IntoView {
                     {move || locale.t(Msg::BreachingSlaOnly)}
                 </label>
             </div>
-            <button type="button" class="button primary" on:click=move |_| creating.set(true)>{move || locale.t(Msg::NewTicket)}</button>
+            <button type="button" class="button primary" disabled=move || refused.get().is_some() on:click=move |_| creating.set(true)>
+                {move || locale.t(Msg::NewTicket)}
+            </button>
         </div>
         <p class="list-count" aria-live="polite">{move || locale.number(visible.with(Vec::len))}" "{move || locale.t(Msg::NavTickets)}</p>
         <Show when=move || !visible.with(Vec::is_empty) fallback=move || view! { <p class="empty">{move || locale.t(Msg::NoTickets)}</p> }>

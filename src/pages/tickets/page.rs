@@ -1,5 +1,7 @@
 //! One ticket: its status, service times against the SLA, replies, and the customer's rating.
 
+use crate::ui::history::FieldHistory;
+use crate::ui::widgets::{refused, RefusedNote};
 use crate::{
     i18n::{use_locale, Msg},
     local_time::{format_duration, format_when, now_ms, use_calendar},
@@ -21,6 +23,7 @@ use leptos_router::{
     components::A,
     hooks::{use_navigate, use_params_map},
 };
+use rabet_domain::kind::EntityKind;
 use rabet_domain::{
     model::{Activity, ActivityKind, Ticket, TicketStatus},
     service::ticket_service,
@@ -89,6 +92,7 @@ fn change_status(ticket: &mut Ticket, status: TicketStatus, now: i64) {
 #[component]
 fn TicketPage(ticket: Ticket) -> impl IntoView {
     let locale = use_locale();
+    let refused = refused(Some(EntityKind::Ticket));
     let workspace = use_workspace();
     let calendar = use_calendar();
     let navigate = use_navigate();
@@ -162,11 +166,12 @@ fn TicketPage(ticket: Ticket) -> impl IntoView {
             </div>
             <div class="record-actions">
                 {status_buttons}
-                <button type="button" class="button" on:click=move |_| set_replying.set(true)>{move || locale.t(Msg::LogReply)}</button>
-                <button type="button" class="button" on:click=move |_| set_editing.set(true)>{move || locale.t(Msg::Edit)}</button>
-                <button type="button" class="button danger" on:click=delete>{move || locale.t(Msg::Delete)}</button>
+                <button type="button" class="button" disabled=move || refused.get().is_some() on:click=move |_| set_replying.set(true)>{move || locale.t(Msg::LogReply)}</button>
+                <button type="button" class="button" disabled=move || refused.get().is_some() on:click=move |_| set_editing.set(true)>{move || locale.t(Msg::Edit)}</button>
+                <button type="button" class="button danger" disabled=move || refused.get().is_some() on:click=delete>{move || locale.t(Msg::Delete)}</button>
             </div>
         </header>
+        <RefusedNote kind=EntityKind::Ticket />
         <div class="ticket-layout">
             <section class="card" aria-labelledby="ticket-service">
                 <h2 id="ticket-service">{move || locale.t(Msg::ServiceSection)}</h2>
@@ -205,6 +210,7 @@ fn TicketPage(ticket: Ticket) -> impl IntoView {
                 </ul>
             </section>
         </div>
+        <FieldHistory kind=EntityKind::Ticket id=get().id />
         <Show when=move || editing.get()>
             <TicketForm initial=get() existing=true
                 on_saved=Callback::new(move |_| set_editing.set(false))

@@ -87,7 +87,7 @@ pub fn QuickDealForm(customer: RecordRef, on_done: Callback<()>) -> impl IntoVie
     };
     view! {
         <FormDialog title=Signal::derive(move || locale.t(Msg::NewDeal)) on_submit=Callback::new(submit)
-            on_cancel=on_done saving=draft.saving() failure=draft.failure>
+            on_cancel=on_done saving=draft.saving() failure=draft.failure kind=draft.kind()>
             <Show when=move || pipeline.with(Option::is_none)>
                 <p class="banner">
                     {move || locale.t(Msg::NoPipelineYet)}" "

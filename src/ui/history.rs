@@ -1,0 +1,199 @@
+//! A record's field history, as a region on its page: each change with who made it and when,
+//! the value it replaced and the new one, changes that lost a concurrent edit marked as not
+//! kept, and "Restore this value".
+
+use crate::{
+    i18n::{store_error_msg, use_locale, Msg},
+    local_time::{format_when, use_calendar},
+    sync::use_sync,
+    ui::{editing::failure_reporter, widgets::refused},
+    workspace::use_workspace,
+};
+use leptos::{either::Either, prelude::*};
+use rabet_domain::{history::Change, id::Id, kind::EntityKind};
+use serde_json::Value;
+
+/// Changes shown at first; "Show more" adds as many again.
+const PAGE: usize = 50;
+
+/// The "History" region of a record's page.
+#[component]
+pub fn FieldHistory(kind: EntityKind, id: Id) -> impl IntoView {
+    let locale = use_locale();
+    let workspace = use_workspace();
+    let heading = format!("history-{}", id.as_str());
+    let record = id.clone();
+    let changes = LocalResource::new(move || {
+        // Read again after every write here and every change merged from elsewhere.
+        workspace.local_writes.track();
+        workspace.remote_changes.track();
+        let record = record.clone();
+        async move { workspace.history(kind, &record).await }
+    });
+    let shown = RwSignal::new(PAGE);
+    let body = move || match changes.get() {
+        None => Either::Left(None),
+        Some(Err(error)) => Either::Left(Some(
+            view! { <p class="form-failure" role="alert">{locale.t(store_error_msg(&error))}</p> },
+        )),
+        Some(Ok(changes)) if changes.is_empty() => Either::Left(Some(
+            view! { <p class="empty">{locale.t(Msg::HistoryEmpty)}</p> },
+        )),
+        Some(Ok(changes)) => {
+            let total = changes.len();
+            let id = id.clone();
+            let rows = changes
+                .into_iter()
+                .take(shown.get())
+                .map(|change| view! { <ChangeRow kind id=id.clone() change /> })
+                .collect_view();
+            Either::Right(view! {
+                <ol class="history-list">{rows}</ol>
+                <Show when=move || { total > shown.get() }>
+                    <button type="button" class="button" on:click=move |_| shown.update(|n| *n += PAGE)>
+                        {move || {
+                            let more = (total - shown.get()).min(PAGE);
+                            locale.fill(Msg::ShowMore, &[("count", &locale.number(more))])
+                        }}
+                    </button>
+                </Show>
+            })
+        }
+    };
+    view! {
+        <section class="card history" aria-labelledby=heading.clone()>
+            <h2 id=heading.clone()>{move || locale.t(Msg::HistoryHeading)}</h2>
+            {body}
+        </section>
+    }
+}
+
+#[component]
+fn ChangeRow(kind: EntityKind, id: Id, change: Change) -> impl IntoView {
+    let locale = use_locale();
+    let calendar = use_calendar();
+    let sync = use_sync();
+    let workspace = use_workspace();
+    let report = failure_reporter();
+    let refused = refused(Some(kind));
+    let author = change.author.clone();
+    let who = move || {
+        if sync.is_me(author.as_deref()) {
+            locale.t(Msg::HistoryYou).to_owned()
+        } else {
+            author
+                .as_deref()
+                .and_then(|author| sync.member_name(author))
+                .unwrap_or_else(|| locale.t(Msg::HistoryTeammate).to_owned())
+        }
+    };
+    let at = change.stamp.wall_ms as i64;
+    let when = move || format_when(at, calendar.get(), locale.lang());
+    let field = field_label(&change.field);
+    let what = match change.deletion() {
+        Some(deleted) => {
+            let msg = if deleted {
+                Msg::NotAcceptedDeletion
+            } else {
+                Msg::NotAcceptedRestored
+            };
+            Either::Left(move || locale.t(msg))
+        }
+        None => {
+            let (old, new) = (
+                value_text(change.old.as_ref()),
+                value_text(Some(&change.new)),
+            );
+            Either::Right(move || {
+                let field = match field {
+                    FieldLabel::Known(msg) => locale.t(msg).to_owned(),
+                    FieldLabel::Raw(ref raw) => raw.clone(),
+                };
+                locale.fill(
+                    Msg::HistoryChange,
+                    &[("field", &field), ("old", &old), ("new", &new)],
+                )
+            })
+        }
+    };
+    let lost = !change.won;
+    let restorable = change.restorable().cloned();
+    let restore = restorable.map(|value| {
+        let field_name = change.field.clone();
+        let label = value_text(Some(&value));
+        let restore = move |_| {
+            let (id, field_name, value) = (id.clone(), field_name.clone(), value.clone());
+            leptos::task::spawn_local(async move {
+                if let Err(error) = workspace.restore_field(kind, &id, &field_name, value).await {
+                    report(&error);
+                }
+            });
+        };
+        view! {
+            <button
+                type="button"
+                class="button subtle"
+                disabled=move || refused.get().is_some()
+                aria-label=move || locale.fill(Msg::HistoryRestoreNamed, &[("value", &label)])
+                on:click=restore
+            >
+                {move || locale.t(Msg::HistoryRestore)}
+            </button>
+        }
+    });
+    view! {
+        <li class="history-entry" class:lost=lost>
+            <p class="history-who"><bdi>{who}</bdi>" · "<span dir="auto">{when}</span></p>
+            <p class="history-what" dir="auto">{what}</p>
+            {lost.then(|| view! { <p class="history-lost">{move || locale.t(Msg::HistoryNotKept)}</p> })}
+            {restore}
+        </li>
+    }
+}
+
+/// A field's name in words where the app has them, else as stored.
+#[derive(Clone)]
+enum FieldLabel {
+    Known(Msg),
+    Raw(String),
+}
+
+fn field_label(field: &str) -> FieldLabel {
+    let msg = match field {
+        "first_name" => Msg::FirstName,
+        "last_name" => Msg::LastName,
+        "job_title" => Msg::JobTitle,
+        "company_id" => Msg::Company,
+        "name" => Msg::CompanyName,
+        "phones" => Msg::Phone,
+        "emails" => Msg::Email,
+        "whatsapp" => Msg::WhatsApp,
+        "telegram" => Msg::Telegram,
+        "website" => Msg::Website,
+        "industry" => Msg::Industry,
+        "stage" | "lifecycle_stage" => Msg::LifecycleStage,
+        "source" => Msg::LeadSource,
+        "owner_id" => Msg::Owner,
+        "tags" => Msg::Tags,
+        "address" => Msg::Address,
+        "notes" => Msg::Notes,
+        "title" => Msg::DealTitle,
+        "value" => Msg::DealValue,
+        "currency" => Msg::Currency,
+        "subject" => Msg::SubjectLabel,
+        "priority" => Msg::PriorityLabel,
+        "due_at" => Msg::DueDate,
+        other => return FieldLabel::Raw(other.replace('_', " ")),
+    };
+    FieldLabel::Known(msg)
+}
+
+/// A stored value as text: strings as they are, nothing as a dash, lists and objects as JSON.
+fn value_text(value: Option<&Value>) -> String {
+    match value {
+        None | Some(Value::Null) => "—".to_owned(),
+        Some(Value::String(text)) if text.is_empty() => "—".to_owned(),
+        Some(Value::String(text)) => text.clone(),
+        Some(other) => other.to_string(),
+    }
+}
