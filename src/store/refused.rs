@@ -60,9 +60,9 @@ impl Store {
     }
 
     /// Takes the outbox entry that holds op `refused` out of the outbox into the not-accepted
-    /// list, rebuilds the records it touched from the outbox's other ops alone, and moves the
-    /// pull cursor back to the start, so the next pull brings back what the server holds of
-    /// them. Returns the records as they are now, or `None` when no entry holds the op (the
+    /// list, rebuilds the records it touched from the outbox's other ops alone, and forgets the
+    /// pull cursor, so the next sync joins by snapshot and brings back what the server holds
+    /// of them. Returns the records as they are now, or `None` when no entry holds the op (the
     /// outbox changed meanwhile).
     pub async fn refuse(
         &self,
@@ -118,7 +118,8 @@ impl Store {
             refused_at,
         });
         send(meta.put(to_json(&list)?).with_key(NOT_ACCEPTED_KEY).build())?;
-        send(meta.put("0".to_owned()).with_key(CURSOR_KEY).build())?;
+        // No cursor: the next sync joins by snapshot, which brings back what the server holds.
+        send(meta.delete(CURSOR_KEY).build())?;
         let merge = tx.object_store(MERGE)?;
         for (kind, record) in &records {
             let text = record.to_string();
