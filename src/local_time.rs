@@ -14,7 +14,7 @@
 use std::{cell::RefCell, collections::HashMap};
 
 use crate::{
-    i18n::{use_locale, Msg},
+    i18n::{phrase, use_locale, Msg, Phrase},
     ui::field_error::FieldError,
     workspace::use_workspace,
 };
@@ -262,20 +262,21 @@ pub fn format_duration(ms: i64, lang: Lang) -> String {
     let minutes = ms.max(0) / MINUTE_MS;
     let (days, hours, minutes) = (minutes / 1_440, minutes / 60 % 24, minutes % 60);
     let number = |n: i64| lang.localize_digits(&n.to_string());
-    let fill = |msg: Msg, values: &[(&str, i64)]| {
-        values
-            .iter()
-            .fold(msg.text(lang).to_owned(), |text, (name, value)| {
-                text.replace(&format!("{{{name}}}"), &number(*value))
-            })
-    };
     match (days, hours) {
-        (0, 0) => fill(Msg::DurationMinutes, &[("minutes", minutes)]),
-        (0, _) => fill(
-            Msg::DurationHoursMinutes,
-            &[("hours", hours), ("minutes", minutes)],
-        ),
-        _ => fill(Msg::DurationDaysHours, &[("days", days), ("hours", hours)]),
+        (0, 0) => phrase::DurationMinutes {
+            minutes: &number(minutes),
+        }
+        .in_lang(lang),
+        (0, _) => phrase::DurationHoursMinutes {
+            hours: &number(hours),
+            minutes: &number(minutes),
+        }
+        .in_lang(lang),
+        _ => phrase::DurationDaysHours {
+            days: &number(days),
+            hours: &number(hours),
+        }
+        .in_lang(lang),
     }
 }
 
@@ -330,7 +331,9 @@ pub fn DayField(
                 })
                 .to_owned(),
         ),
-        Err(_) => Some(locale.fill(Msg::ErrDateFormat, &[("example", &example())])),
+        Err(_) => Some(locale.fill(phrase::ErrDateFormat {
+            example: &example(),
+        })),
         Ok(_) => error.get().map(|e| e.describe(locale)),
     };
     let error_id = format!("{id}-error");

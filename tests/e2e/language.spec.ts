@@ -12,13 +12,13 @@ function tableTexts(): Record<Lang, string[]> {
   const en: string[] = [];
   const fa: string[] = [];
   for (const line of source.split("\n")) {
-    const simple = line.match(/^\s+\w+ => "((?:[^"\\]|\\.)*)", "((?:[^"\\]|\\.)*)";$/);
+    const simple = line.match(/^\s+\w+(?: \{[\w, ]*\})? => "((?:[^"\\]|\\.)*)", "((?:[^"\\]|\\.)*)";$/);
     if (simple) {
       en.push(simple[1]);
       fa.push(simple[2]);
       continue;
     }
-    const counted = line.match(/^\s+\w+\(\w+\) => \["(.*?)", "(.*?)"\], \["(.*?)", "(.*?)"\];$/);
+    const counted = line.match(/^\s+\w+\(\w+\)(?: \{[\w, ]*\})? => \["(.*?)", "(.*?)"\], \["(.*?)", "(.*?)"\];$/);
     if (counted) {
       en.push(counted[1], counted[2]);
       fa.push(counted[3], counted[4]);

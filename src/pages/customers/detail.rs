@@ -10,6 +10,7 @@ mod profile;
 mod timeline;
 
 use super::form::{CompanyForm, ContactForm};
+use crate::i18n::phrase;
 use crate::{
     download::{file_saver, vcards_text, VCARD_MIME},
     i18n::{source_msg, stage_msg, use_locale, Msg},
@@ -244,7 +245,10 @@ fn ContactPage(contact: Contact) -> impl IntoView {
     };
     let (line, city) = (contact.address.line.clone(), contact.address.city.clone());
     let address = move || match (line.is_empty(), city.is_empty()) {
-        (false, false) => locale.fill(Msg::AddressLineCity, &[("line", &line), ("city", &city)]),
+        (false, false) => locale.fill(phrase::AddressLineCity {
+            line: &line,
+            city: &city,
+        }),
         (false, true) => line.clone(),
         _ => city.clone(),
     };

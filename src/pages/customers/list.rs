@@ -2,6 +2,7 @@
 //! as a window of rows so 100k contacts scroll as smoothly as ten.
 
 use super::form::{CompanyForm, ContactForm};
+use crate::i18n::phrase;
 use crate::{
     download::{file_saver, vcards_text, VCARD_MIME},
     i18n::{source_msg, stage_msg, use_locale, Counted, Msg},
@@ -286,7 +287,7 @@ fn PeopleList() -> impl IntoView {
             {move || {
                 let shown = locale.number(visible.with(Vec::len));
                 let all = locale.number(total());
-                locale.fill(Msg::ShownOfTotal, &[("shown", &shown), ("total", &all)])
+                locale.fill(phrase::ShownOfTotal { shown: &shown, total: &all })
             }}
         </p>
         <ListBody

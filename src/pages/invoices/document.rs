@@ -4,6 +4,7 @@
 //! The print stylesheet hides everything but the document, so "Print" (or the browser's own
 //! print) gives a clean page in the reader's language, with dates in the workspace calendar.
 
+use crate::i18n::phrase;
 use crate::{
     i18n::{use_locale, Msg},
     local_time::{local_day, now_ms, use_calendar},
@@ -253,7 +254,7 @@ fn InvoicePage(invoice: Invoice) -> impl IntoView {
                 })}
                 {(invoice.tax_rate_bp != 0).then(|| view! {
                     <div>
-                        <dt>{move || locale.fill(Msg::LabelledField, &[("field", locale.t(Msg::TotalsTax)), ("label", &rate(invoice.tax_rate_bp))])}</dt>
+                        <dt>{move || locale.fill(phrase::LabelledField { field: locale.t(Msg::TotalsTax), label: &rate(invoice.tax_rate_bp) })}</dt>
                         <dd>{move || money(totals.tax_minor)}</dd>
                     </div>
                 })}

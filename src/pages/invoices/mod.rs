@@ -5,6 +5,7 @@ mod document;
 
 pub use document::InvoiceView;
 
+use crate::i18n::phrase;
 use crate::{
     i18n::{use_locale, Counted, Msg},
     local_time::{local_day, now_ms, use_calendar},
@@ -158,7 +159,7 @@ pub fn Invoices() -> impl IntoView {
             </div>
         </div>
         <p class="list-count" aria-live="polite">
-            {move || locale.fill(Msg::UnpaidTotal, &[("documents", &locale.count(Counted::Documents, visible.with(Vec::len))), ("total", &unpaid_total())])}
+            {move || locale.fill(phrase::UnpaidTotal { documents: &locale.count(Counted::Documents, visible.with(Vec::len)), total: &unpaid_total() })}
         </p>
         <Show when=move || !visible.with(Vec::is_empty) fallback=move || view! { <p class="empty">{move || locale.t(Msg::NoInvoices)}</p> }>
             <ul class="plain record-list">

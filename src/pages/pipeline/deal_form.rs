@@ -4,6 +4,7 @@
 //! their field, and nothing typed is lost when a save fails.
 
 use super::{lost::LostReasonPicker, picker::RecordPicker};
+use crate::i18n::phrase;
 use crate::{
     i18n::{source_msg, use_locale, Locale, Msg},
     local_time::{now_ms, use_calendar},
@@ -534,10 +535,10 @@ fn LineItems(draft: TypedDeal) -> impl IntoView {
         };
         let named = move |msg: Msg| {
             move || {
-                locale.fill(
-                    Msg::NumberedLabel,
-                    &[("label", locale.t(msg)), ("number", &locale.number(number))],
-                )
+                locale.fill(phrase::NumberedLabel {
+                    label: locale.t(msg),
+                    number: &locale.number(number),
+                })
             }
         };
         let input = move |msg: Msg,
@@ -598,7 +599,7 @@ fn LineItems(draft: TypedDeal) -> impl IntoView {
                 <button
                     type="button"
                     class="button subtle"
-                    aria-label=move || locale.fill(Msg::RemoveNamed, &[("name", &named(Msg::Product)())])
+                    aria-label=move || locale.fill(phrase::RemoveNamed { name: &named(Msg::Product)() })
                     on:click=move |_| draft.lines.update(|l| {
                         if at < l.len() {
                             l.remove(at);

@@ -2,6 +2,7 @@
 //! as a CSV file, and a message batch to them.
 
 use super::{batch::MessageBatch, classes_text, form::SegmentForm, member_positions, SegmentKey};
+use crate::i18n::phrase;
 use crate::{
     download::{file_saver, vcards_text, VCARD_MIME},
     i18n::{source_msg, stage_msg, use_locale, Counted, Locale, Msg},
@@ -56,10 +57,10 @@ fn criteria(
             .join(", ")
     };
     let line = |label: Msg, value: String| {
-        locale.fill(
-            Msg::FieldProblem,
-            &[("field", locale.t(label)), ("problem", &value)],
-        )
+        locale.fill(phrase::FieldProblem {
+            field: locale.t(label),
+            problem: &value,
+        })
     };
     let day = |day| format_day(day, calendar, lang);
     let mut lines = Vec::new();

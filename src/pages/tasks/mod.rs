@@ -1,5 +1,6 @@
 //! Follow-ups: what is overdue, due today, coming up and done, and their export to a calendar.
 
+use crate::i18n::phrase;
 use crate::{
     download::file_saver,
     i18n::{use_locale, Msg},
@@ -160,7 +161,7 @@ pub fn Tasks() -> impl IntoView {
                         </ul>
                         <Show when=move || { count() > shown() }>
                             <button type="button" class="button subtle" on:click=move |_| done_shown.update(|n| *n += DONE_PAGE)>
-                                {move || locale.fill(Msg::ShowMore, &[("count", &locale.number(DONE_PAGE.min(count() - shown())))])}
+                                {move || locale.fill(phrase::ShowMore { count: &locale.number(DONE_PAGE.min(count() - shown())) })}
                             </button>
                         </Show>
                     </section>

@@ -1,5 +1,6 @@
 //! One ticket: its status, service times against the SLA, replies, and the customer's rating.
 
+use crate::i18n::phrase;
 use crate::{
     i18n::{use_locale, Msg},
     local_time::{format_duration, format_when, now_ms, use_calendar},
@@ -231,7 +232,7 @@ fn CsatRating(ticket: Ticket) -> impl IntoView {
                     {(1..=5_u8).map(|rating| view! {
                         <label class="choice rating">
                             <input type="radio" name="csat" prop:checked=current == Some(rating)
-                                aria-label=move || locale.fill(Msg::RatingOfFive, &[("rating", &locale.number(rating.into()))])
+                                aria-label=move || locale.fill(phrase::RatingOfFive { rating: &locale.number(rating.into()) })
                                 on:change=move |_| save_change(ticket.get_value(), |t| t.csat = Some(rating)) />
                             <span aria-hidden="true">{move || locale.number(rating.into())}</span>
                         </label>
