@@ -144,14 +144,16 @@ pub fn zone_named(name: &str) -> Option<Zone> {
     Some(zone)
 }
 
-/// The workspace's zone: the one days are counted in. Untracked; see [`track_zone`].
+/// The workspace's zone: the one days are counted in. Read in a view or a memo, it is
+/// tracked, so whatever shows or counts days redraws when the zone changes in Settings (or
+/// arrives from another device).
 pub fn zone() -> Zone {
-    ZONE.with(|zone| zone.get_untracked())
+    with_zone(Zone::clone)
 }
 
-/// Makes the reactive computation calling it run again when the workspace's zone changes.
-pub fn track_zone() {
-    ZONE.with(|zone| zone.track());
+/// `f` of the workspace's zone, tracked like [`zone`] but without copying its table.
+fn with_zone<T>(f: impl FnOnce(&Zone) -> T) -> T {
+    ZONE.with(|zone| zone.with(f))
 }
 
 /// The zone the workspace's settings name, else this device's.
@@ -183,12 +185,12 @@ pub fn ZoneKeeper() -> impl IntoView {
 
 /// How far the workspace's clocks are ahead of UTC at `at`, in ms.
 fn offset_ms(at: i64) -> i64 {
-    zone().offset_at(Instant(at))
+    with_zone(|zone| zone.offset_at(Instant(at)))
 }
 
 /// The day an instant falls on in the workspace's zone.
 pub fn local_day(at: i64) -> Day {
-    zone().day_of(Instant(at))
+    with_zone(|zone| zone.day_of(Instant(at)))
 }
 
 /// Minutes past local midnight.
@@ -199,7 +201,7 @@ pub fn local_minute(at: i64) -> u32 {
 /// The instant `minute` minutes past local midnight on `day` (past the day's start, when
 /// its midnight is skipped).
 pub fn local_instant(day: Day, minute: u32) -> i64 {
-    zone().instant_at(day, minute).0
+    with_zone(|zone| zone.instant_at(day, minute).0)
 }
 
 /// The same time on the workspace's clock `days` days earlier: across a daylight-saving

@@ -4,7 +4,7 @@ use crate::i18n::phrase;
 use crate::{
     download::file_saver,
     i18n::{use_locale, Msg},
-    local_time::{local_day, local_instant, now_ms, track_zone, workspace_zone_name},
+    local_time::{local_day, local_instant, now_ms, workspace_zone_name},
     records::task::{new_task, TaskForm, TaskRow},
     ui::{inputs::MemberFilter, parties::record_target, PageHeader},
     workspace::use_workspace,
@@ -76,8 +76,7 @@ pub fn Tasks() -> impl IntoView {
     let done_shown = RwSignal::new(DONE_PAGE);
     // The tasks of each list, soonest first (done: latest first).
     let lists = Memo::new(move |_| {
-        // "Today" is the workspace zone's: a change of zone in settings sorts again.
-        track_zone();
+        // "Today" is the workspace zone's (`local_day` tracks it): a change of zone sorts again.
         let now = now_ms();
         let tomorrow_starts = local_instant(Day(local_day(now).0 + 1), 0);
         let assignee = assignee.get();
