@@ -954,6 +954,10 @@ messages! {
     BackupNewerVersion { found, supported } => "The backup was made by a newer version of Rabet ({found}); this version reads up to {supported}.", "این پشتیبان با نسخهٔ تازه‌تری از رابط ساخته شده است ({found})؛ این نسخه تا {supported} را می‌خواند.";
     BackupBrokenHeader => "The backup's header is damaged.", "سرآیند فایل پشتیبان آسیب دیده است.";
     BackupBrokenRecord { index } => "Record {index} of the backup is damaged.", "رکورد {index} فایل پشتیبان آسیب دیده است.";
+    // Issue 18: vCard export in the version a user chooses.
+    VcardVersion => "vCard version", "نسخهٔ vCard";
+    VcardVersion3 => "vCard 3.0 (most phones)", "vCard ۳٫۰ (بیشتر گوشی‌ها)";
+    VcardVersion4 => "vCard 4.0", "vCard ۴٫۰";
     // Issue 18: sentences that were put together in code.
     ActionOn { action, name } => "{action} “{name}”", "{action} «{name}»";
     LabelledValue { label, value } => "{label}: {value}", "{label}: {value}";

@@ -12,7 +12,7 @@ mod timeline;
 use super::form::{CompanyForm, ContactForm};
 use crate::i18n::phrase;
 use crate::{
-    download::{file_saver, vcards_text, VCARD_MIME},
+    download::{file_saver, vcards_text, VcardExport, VCARD_MIME},
     i18n::{source_msg, stage_msg, use_locale, Msg},
     local_time::use_calendar,
     records::{
@@ -234,14 +234,18 @@ fn ContactPage(contact: Contact) -> impl IntoView {
     let card = StoredValue::new(contact.clone());
     let save_file = file_saver();
     let save_card = move || {
-        let save = move |_| {
+        let save = move |version| {
             card.with_value(|contact| {
                 let name = contact.display_name();
                 let file_name = format!("{}.vcf", if name.is_empty() { "contact" } else { &name });
-                save_file(&file_name, VCARD_MIME, &vcards_text(workspace, [contact]));
+                save_file(
+                    &file_name,
+                    VCARD_MIME,
+                    &vcards_text(workspace, [contact], version),
+                );
             })
         };
-        view! { <button type="button" class="button" on:click=save>{move || locale.t(Msg::ExportVcard)}</button> }
+        view! { <VcardExport save /> }
     };
     let (line, city) = (contact.address.line.clone(), contact.address.city.clone());
     let address = move || match (line.is_empty(), city.is_empty()) {

@@ -4,7 +4,7 @@
 use super::{batch::MessageBatch, classes_text, form::SegmentForm, member_positions, SegmentKey};
 use crate::i18n::phrase;
 use crate::{
-    download::{file_saver, vcards_text, VCARD_MIME},
+    download::{file_saver, vcards_text, VcardExport, VCARD_MIME},
     i18n::{source_msg, stage_msg, use_locale, Counted, Locale, Msg},
     local_time::{now_ms, use_calendar},
     ui::{
@@ -218,11 +218,12 @@ fn SegmentPage(shown: Shown) -> impl IntoView {
         });
         save_file("segment.csv", "text/csv;charset=utf-8", &text);
     };
-    let export_vcard = move |_| {
+    let export_vcard = move |version| {
         workspace.contacts.with_untracked(|contacts| {
             members.with_untracked(|positions| {
                 let shown = positions.iter().map(|at| contacts.at(*at));
-                save_file("segment.vcf", VCARD_MIME, &vcards_text(workspace, shown));
+                let text = vcards_text(workspace, shown, version);
+                save_file("segment.vcf", VCARD_MIME, &text);
             })
         });
     };
@@ -250,7 +251,7 @@ fn SegmentPage(shown: Shown) -> impl IntoView {
             </div>
             <div class="record-actions">
                 <button type="button" class="button" on:click=export>{move || locale.t(Msg::ExportCsv)}</button>
-                <button type="button" class="button" on:click=export_vcard>{move || locale.t(Msg::ExportVcard)}</button>
+                <VcardExport save=export_vcard />
                 <button type="button" class="button" aria-expanded=move || writing.get().to_string()
                     on:click=move |_| writing.update(|w| *w = !*w)>
                     {move || locale.t(Msg::MessageBatch)}
