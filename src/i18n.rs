@@ -961,6 +961,7 @@ messages! {
     // Issue 18: sentences that were put together in code.
     ActionOn { action, name } => "{action} “{name}”", "{action} «{name}»";
     LabelledValue { label, value } => "{label}: {value}", "{label}: {value}";
+    BrowserTitle { page, app } => "{page} · {app}", "{page} · {app}";
 }
 
 /// The current language, shared by every view through context.

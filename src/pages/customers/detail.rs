@@ -21,6 +21,7 @@ use crate::{
         task::{new_task, TaskForm, TaskRow},
         ticket::{new_ticket, TicketForm},
     },
+    ui::browser_title,
     ui::{
         editing::delete_with_undo,
         format::PhoneLink,
@@ -114,7 +115,7 @@ fn RecordHeader<E: Listed + Clone>(
     view! {
         <Title text={
             let title = title.clone();
-            move || format!("{title} · {}", locale.t(Msg::AppName))
+            move || browser_title(locale, &title)
         } />
         <header class="page-header record-header">
             <div>

@@ -10,6 +10,7 @@ use crate::{
     local_time::{local_day, now_ms, use_calendar},
     notice::msg_reporter,
     records::invoice::{next_number, InvoiceForm},
+    ui::browser_title,
     ui::editing::{delete_with_undo, failure_reporter, save_change},
     ui::{
         labels::{document_title, invoice_status_msg, DocumentTitle},
@@ -169,7 +170,7 @@ fn InvoicePage(invoice: Invoice) -> impl IntoView {
     let bill_to = BillTo::of(&invoice);
 
     view! {
-        <Title text=move || format!("{} · {}", title(), locale.t(Msg::AppName)) />
+        <Title text=move || browser_title(locale, &title()) />
         <div class="document-toolbar no-print">
             {customer.clone().map(|c| view! { <span class="back-link">{customer_link(Some(c))}</span> })}
             <div class="record-actions">

@@ -7,6 +7,7 @@ use crate::{
     download::{file_saver, vcards_text, VcardExport, VCARD_MIME},
     i18n::{source_msg, stage_msg, use_locale, Counted, Locale, Msg},
     local_time::{now_ms, use_calendar},
+    ui::browser_title,
     ui::{
         editing::delete_with_undo,
         format::money_text,
@@ -242,7 +243,7 @@ fn SegmentPage(shown: Shown) -> impl IntoView {
     };
     let title = name.clone();
     view! {
-        <Title text=move || format!("{title} · {}", locale.t(Msg::AppName)) />
+        <Title text=move || browser_title(locale, &title) />
         <header class="page-header record-header">
             <div>
                 <p class="header-meta"><A href="/segments">{move || locale.t(Msg::NavSegments)}</A></p>

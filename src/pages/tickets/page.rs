@@ -8,6 +8,7 @@ use crate::{
         activity::{new_activity, ActivityForm},
         ticket::TicketForm,
     },
+    ui::browser_title,
     ui::{
         editing::{delete_with_undo, save_change},
         labels::{activity_kind_msg, channel_msg, priority_msg, ticket_status_msg},
@@ -150,7 +151,7 @@ fn TicketPage(ticket: Ticket) -> impl IntoView {
     let title_text = subject.clone();
 
     view! {
-        <Title text=move || format!("{title_text} · {}", locale.t(Msg::AppName)) />
+        <Title text=move || browser_title(locale, &title_text) />
         <header class="page-header record-header">
             <div>
                 <h1><bdi>{subject}</bdi></h1>
