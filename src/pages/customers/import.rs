@@ -8,7 +8,7 @@ use crate::{
     file::{chosen_file, read_text},
     i18n::{store_error_msg, use_locale, Counted, Msg, Worded},
     notice::{use_notices, Notice},
-    ui::{widgets::FailureText, PageHeader},
+    ui::{format::PhoneNumber, widgets::FailureText, PageHeader},
     workspace::{use_workspace, Ids, Workspace},
 };
 use leptos::prelude::*;
@@ -394,7 +394,7 @@ fn ContactTable(contacts: Vec<Contact>) -> impl IntoView {
                 {contacts.into_iter().map(|c| view! {
                     <tr>
                         <td><bdi>{c.display_name()}</bdi></td>
-                        <td dir="ltr">{c.primary_phone().unwrap_or_default().to_owned()}</td>
+                        <td><PhoneNumber number=c.primary_phone().unwrap_or_default().to_owned() /></td>
                         <td dir="ltr">{c.primary_email().unwrap_or_default().to_owned()}</td>
                         <td><bdi>{c.tags.join(", ")}</bdi></td>
                     </tr>
