@@ -1,8 +1,12 @@
 //! Saving a file the app made (CSV and vCard export, rejected rows, backup) to the user's
 //! device.
 
-use crate::{i18n::Msg, notice::msg_reporter, workspace::Workspace};
-use leptos::prelude::WithUntracked;
+use crate::{
+    i18n::{use_locale, Msg},
+    notice::msg_reporter,
+    workspace::Workspace,
+};
+use leptos::prelude::*;
 use rabet_domain::{export::contacts_vcard, model::Contact, vcard::Version};
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Blob, BlobPropertyBag, HtmlAnchorElement, Url};
@@ -37,17 +41,42 @@ fn download(file_name: &str, mime: &str, content: &str) -> Result<(), JsValue> {
 /// The media type of a vCard file, for [`file_saver`].
 pub const VCARD_MIME: &str = "text/vcard;charset=utf-8";
 
-/// `contacts` as one vCard file, in version 3.0, which phones import most widely; their
-/// companies' names come from `workspace`.
+/// `contacts` as one vCard file in `version`; their companies' names come from `workspace`.
 pub fn vcards_text<'a>(
     workspace: Workspace,
     contacts: impl IntoIterator<Item = &'a Contact>,
+    version: Version,
 ) -> String {
     workspace.companies.with_untracked(|companies| {
         contacts_vcard(
             contacts,
             &|id| companies.get(id).map(|c| c.name.clone()),
-            Version::V3,
+            version,
         )
     })
+}
+
+/// "Export vCard" with the version it writes: 3.0, which phones import most widely (chosen
+/// at first), or 4.0. `save` is given the version chosen and saves the file.
+#[component]
+pub fn VcardExport(#[prop(into)] save: Callback<Version>) -> impl IntoView {
+    let locale = use_locale();
+    let version = RwSignal::new(Version::V3);
+    let choose = move |ev| {
+        version.set(match event_target_value(&ev).as_str() {
+            "4.0" => Version::V4,
+            _ => Version::V3,
+        })
+    };
+    view! {
+        <span class="vcard-export">
+            <select aria-label=move || locale.t(Msg::VcardVersion) on:change=choose>
+                <option value="3.0" selected>{move || locale.t(Msg::VcardVersion3)}</option>
+                <option value="4.0">{move || locale.t(Msg::VcardVersion4)}</option>
+            </select>
+            <button type="button" class="button" on:click=move |_| save.run(version.get_untracked())>
+                {move || locale.t(Msg::ExportVcard)}
+            </button>
+        </span>
+    }
 }

@@ -14,7 +14,7 @@
 use std::{cell::RefCell, collections::HashMap};
 
 use crate::{
-    i18n::{use_locale, Msg},
+    i18n::{phrase, use_locale, Msg, Phrase},
     ui::field_error::FieldError,
     workspace::use_workspace,
 };
@@ -144,14 +144,16 @@ pub fn zone_named(name: &str) -> Option<Zone> {
     Some(zone)
 }
 
-/// The workspace's zone: the one days are counted in. Untracked; see [`track_zone`].
+/// The workspace's zone: the one days are counted in. Read in a view or a memo, it is
+/// tracked, so whatever shows or counts days redraws when the zone changes in Settings (or
+/// arrives from another device).
 pub fn zone() -> Zone {
-    ZONE.with(|zone| zone.get_untracked())
+    with_zone(Zone::clone)
 }
 
-/// Makes the reactive computation calling it run again when the workspace's zone changes.
-pub fn track_zone() {
-    ZONE.with(|zone| zone.track());
+/// `f` of the workspace's zone, tracked like [`zone`] but without copying its table.
+fn with_zone<T>(f: impl FnOnce(&Zone) -> T) -> T {
+    ZONE.with(|zone| zone.with(f))
 }
 
 /// The zone the workspace's settings name, else this device's.
@@ -183,12 +185,12 @@ pub fn ZoneKeeper() -> impl IntoView {
 
 /// How far the workspace's clocks are ahead of UTC at `at`, in ms.
 fn offset_ms(at: i64) -> i64 {
-    zone().offset_at(Instant(at))
+    with_zone(|zone| zone.offset_at(Instant(at)))
 }
 
 /// The day an instant falls on in the workspace's zone.
 pub fn local_day(at: i64) -> Day {
-    zone().day_of(Instant(at))
+    with_zone(|zone| zone.day_of(Instant(at)))
 }
 
 /// Minutes past local midnight.
@@ -199,7 +201,7 @@ pub fn local_minute(at: i64) -> u32 {
 /// The instant `minute` minutes past local midnight on `day` (past the day's start, when
 /// its midnight is skipped).
 pub fn local_instant(day: Day, minute: u32) -> i64 {
-    zone().instant_at(day, minute).0
+    with_zone(|zone| zone.instant_at(day, minute).0)
 }
 
 /// The same time on the workspace's clock `days` days earlier: across a daylight-saving
@@ -262,20 +264,21 @@ pub fn format_duration(ms: i64, lang: Lang) -> String {
     let minutes = ms.max(0) / MINUTE_MS;
     let (days, hours, minutes) = (minutes / 1_440, minutes / 60 % 24, minutes % 60);
     let number = |n: i64| lang.localize_digits(&n.to_string());
-    let fill = |msg: Msg, values: &[(&str, i64)]| {
-        values
-            .iter()
-            .fold(msg.text(lang).to_owned(), |text, (name, value)| {
-                text.replace(&format!("{{{name}}}"), &number(*value))
-            })
-    };
     match (days, hours) {
-        (0, 0) => fill(Msg::DurationMinutes, &[("minutes", minutes)]),
-        (0, _) => fill(
-            Msg::DurationHoursMinutes,
-            &[("hours", hours), ("minutes", minutes)],
-        ),
-        _ => fill(Msg::DurationDaysHours, &[("days", days), ("hours", hours)]),
+        (0, 0) => phrase::DurationMinutes {
+            minutes: &number(minutes),
+        }
+        .in_lang(lang),
+        (0, _) => phrase::DurationHoursMinutes {
+            hours: &number(hours),
+            minutes: &number(minutes),
+        }
+        .in_lang(lang),
+        _ => phrase::DurationDaysHours {
+            days: &number(days),
+            hours: &number(hours),
+        }
+        .in_lang(lang),
     }
 }
 
@@ -330,7 +333,9 @@ pub fn DayField(
                 })
                 .to_owned(),
         ),
-        Err(_) => Some(locale.fill(Msg::ErrDateFormat, &[("example", &example())])),
+        Err(_) => Some(locale.fill(phrase::ErrDateFormat {
+            example: &example(),
+        })),
         Ok(_) => error.get().map(|e| e.describe(locale)),
     };
     let error_id = format!("{id}-error");

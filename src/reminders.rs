@@ -9,6 +9,7 @@
 //! is what browsers and people block. Reminders that came due while the app was closed are
 //! shown on the next start, if they are recent.
 
+use crate::i18n::phrase;
 use crate::{
     i18n::{use_locale, Msg},
     local_time::{days_before, now_ms, DAY_MS, HOUR_MS},
@@ -108,7 +109,7 @@ pub fn ReminderWatcher() -> impl IntoView {
         for title in &due {
             notify(title, locale.t(Msg::ReminderBody));
             notices.show(Notice {
-                text: locale.fill(Msg::ReminderNotice, &[("title", title)]),
+                text: locale.fill(phrase::ReminderNotice { title }),
                 undo: None,
             });
         }

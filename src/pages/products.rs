@@ -1,5 +1,6 @@
 //! The product catalogue: what the business sells, offered on invoice and quote lines.
 
+use crate::i18n::phrase;
 use crate::ui::widgets::{refused, RefusedNote};
 use crate::{
     i18n::{use_locale, Msg},
@@ -115,7 +116,7 @@ fn ProductForm(initial: Product, existing: bool, on_done: Callback<()>) -> impl 
                     get=move || record.with(|p| p.sku.clone()) set=move |v| record.update(|p| p.sku = v) />
                 <div class="field">
                     <label class="field-label" for="product-price">
-                        {move || format!("{} ({})", locale.t(Msg::UnitPrice), currency.label(locale.lang()))}
+                        {move || locale.fill(phrase::LabelledField { field: locale.t(Msg::UnitPrice), label: currency.label(locale.lang()) })}
                     </label>
                     <input id="product-price" type="text" inputmode="decimal"
                         prop:value=move || price_text.get()

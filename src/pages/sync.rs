@@ -1,6 +1,7 @@
 //! Sync in the UI: the settings section (server and token, or stop), the page an invite link
 //! opens, and the status indicator the shell always shows.
 
+use crate::i18n::phrase;
 use crate::{
     i18n::{
         access_role_msg, kind_msg, refusal_msg, store_error_msg, use_locale, Counted, Locale, Msg,
@@ -93,13 +94,10 @@ fn Connected(config: SyncConfig) -> impl IntoView {
     let stop = Action::new_local(move |_: &()| async move { sync.disconnect().await });
     let who = move || {
         sync.session.get().map(|info| {
-            locale.fill(
-                Msg::SyncConnectedAs,
-                &[
-                    ("member", &info.member),
-                    ("workspace", workspace_name(&info)),
-                ],
-            )
+            locale.fill(phrase::SyncConnectedAs {
+                member: &info.member,
+                workspace: workspace_name(&info),
+            })
         })
     };
     let failure = move || {
@@ -215,8 +213,11 @@ pub fn SyncIndicator() -> impl IntoView {
     };
     let pending = move || {
         let count = sync.pending.get();
-        (count > 0 && sync.config.with(Option::is_some))
-            .then(|| locale.fill(Msg::SyncPending, &[("count", &locale.number(count))]))
+        (count > 0 && sync.config.with(Option::is_some)).then(|| {
+            locale.fill(phrase::SyncPending {
+                count: &locale.number(count),
+            })
+        })
     };
     let not_accepted = move || {
         let count = sync.not_accepted.get();

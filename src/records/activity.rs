@@ -4,6 +4,7 @@
 //! Built for a phone call just made: "Log call" opens this with the kind, direction and time
 //! already right, so saving is the second tap; the outcome chips spare typing.
 
+use crate::i18n::phrase;
 use crate::{
     i18n::{use_locale, Msg},
     local_time::{now_ms, use_calendar, WhenFields, WhenText},
@@ -239,7 +240,7 @@ fn AboutSelect(
                     let (id, name) = (r.id.clone(), name.clone());
                     view! {
                         <option value=id.to_string() selected=move || current().as_ref() == Some(&id)>
-                            {move || format!("{}: {name}", locale.t(prefix))}
+                            {move || locale.fill(phrase::LabelledValue { label: locale.t(prefix), value: &name })}
                         </option>
                     }
                 }).collect_view())}

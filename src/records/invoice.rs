@@ -1,6 +1,7 @@
 //! Writing a quote or an invoice: its lines (from the catalogue or free text), discounts, tax
 //! and dates, with the totals shown as they are typed.
 
+use crate::i18n::phrase;
 use crate::{
     i18n::{use_locale, Msg},
     local_time::{local_day, now_ms, use_calendar, DayField, DayText},
@@ -323,7 +324,7 @@ pub fn InvoiceForm(
                     let line = move || lines.with(|l| l.get(at).cloned().unwrap_or_default());
                     let edit = move |change: &dyn Fn(&mut LineText)| lines.update(|l| if let Some(line) = l.get_mut(at) { change(line) });
                     let problems = move || if tried.get() { line().read(currency).1 } else { LineProblems::default() };
-                    let label = move |msg: Msg| format!("{} {}", locale.t(msg), locale.number(number));
+                    let label = move |msg: Msg| locale.fill(phrase::NumberedLabel { label: locale.t(msg), number: &locale.number(number) });
                     let choose_product = move |ev| {
                         let chosen = event_target_value(&ev);
                         let product = products.with_untracked(|p| p.iter().find(|(id, _, _)| id.as_str() == chosen).cloned());

@@ -2,6 +2,7 @@
 //! `rabet_domain::sample`, in the user's language, so a newcomer sees every view alive.
 
 use super::pipeline::default_pipeline;
+use crate::i18n::phrase;
 use crate::{
     i18n::{store_error_msg, use_locale, Counted, Msg},
     local_time::{local_day, now_ms},
@@ -236,7 +237,7 @@ pub fn SampleLoader(
             view! {
                 <progress max=total.to_string() value=done.to_string()
                     aria-label=move || locale.t(Msg::SampleProgress)></progress>
-                <span>{locale.fill(Msg::SampleSaving, &[("done", &locale.number(done)), ("total", &locale.number(total))])}</span>
+                <span>{locale.fill(phrase::SampleSaving { done: &locale.number(done), total: &locale.number(total) })}</span>
             }
             .into_any(),
         ),

@@ -1,6 +1,7 @@
 //! Creating and editing a follow-up (due time, optional reminder, assignee and what it is
 //! about), and a follow-up's row in the lists that show it.
 
+use crate::i18n::phrase;
 use crate::ui::widgets::refused;
 use crate::{
     i18n::{use_locale, Msg},
@@ -86,10 +87,9 @@ pub fn TaskForm(
         if lead == 0 {
             locale.t(Msg::RemindAtDue).to_owned()
         } else {
-            locale.fill(
-                Msg::RemindBefore,
-                &[("duration", &format_duration(lead, locale.lang()))],
-            )
+            locale.fill(phrase::RemindBefore {
+                duration: &format_duration(lead, locale.lang()),
+            })
         }
     };
     let choose_lead = move |ev| {
@@ -202,11 +202,11 @@ pub fn TaskRow(
             </div>
             <div class="row-actions">
                 <button type="button" class="button subtle" disabled=move || refused.get().is_some() on:click=move |_| on_edit.run(edited.clone())
-                    aria-label=move || format!("{} {}", locale.t(Msg::Edit), title)>
+                    aria-label=move || locale.fill(phrase::ActionOn { action: locale.t(Msg::Edit), name: &title })>
                     {move || locale.t(Msg::Edit)}
                 </button>
                 <button type="button" class="button subtle danger" disabled=move || refused.get().is_some()
-                    aria-label={let title = task.title.clone(); move || format!("{} {}", locale.t(Msg::Delete), title)}
+                    aria-label={let title = task.title.clone(); move || locale.fill(phrase::ActionOn { action: locale.t(Msg::Delete), name: &title })}
                     on:click={let task = task.clone(); move |_| delete_with_undo(task.clone(), task.title.clone(), || {})}>
                     {move || locale.t(Msg::Delete)}
                 </button>

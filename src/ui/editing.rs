@@ -1,8 +1,9 @@
 //! Saving one-tap changes (mark done, mark paid, resolve) and deletions, with failures shown in
 //! a notice, and the team member forms start with. Forms save through `ui::draft`.
 
+use crate::i18n::phrase;
 use crate::{
-    i18n::{store_error_msg, use_locale, Msg},
+    i18n::{store_error_msg, use_locale},
     notice::{use_notices, Notice},
     store::StoreError,
     workspace::{use_workspace, Listed},
@@ -80,7 +81,7 @@ pub fn delete_with_undo<E: Listed>(record: E, name: String, on_deleted: impl FnO
             });
         });
         notices.show(Notice {
-            text: locale.fill(Msg::Deleted, &[("name", &name)]),
+            text: locale.fill(phrase::Deleted { name: &name }),
             undo: Some(undo),
         });
     });

@@ -1,6 +1,7 @@
 //! The one kind of error a form shows beside a field: a rule the record breaks, or typed
 //! text that cannot be read as what the field holds.
 
+use crate::i18n::phrase;
 use crate::i18n::{Locale, Msg};
 use leptos::prelude::*;
 use rabet_domain::{
@@ -66,7 +67,7 @@ impl FieldError {
             }
             Reason::Amount(MoneyError::TooManyDecimals { max }) => {
                 let max = locale.number(max as usize);
-                return locale.fill(Msg::ErrAmountDecimals, &[("max", &max)]);
+                return locale.fill(phrase::ErrAmountDecimals { max: &max });
             }
             Reason::Amount(_) => Msg::ErrAmount,
             Reason::Percent(_) => Msg::ErrOutOfRange,

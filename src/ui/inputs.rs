@@ -5,6 +5,7 @@ use super::{
     field_error::{FieldError, Reason},
     widgets::{Filter, IdSelect},
 };
+use crate::i18n::phrase;
 use crate::{
     i18n::{use_locale, Msg},
     workspace::use_workspace,
@@ -126,7 +127,7 @@ pub fn AmountField(label: Msg, id: &'static str, amount: AmountText) -> impl Int
     view! {
         <div class="field">
             <label class="field-label" for=id>
-                {move || format!("{} ({})", locale.t(label), amount.currency.label(locale.lang()))}
+                {move || locale.fill(phrase::LabelledField { field: locale.t(label), label: amount.currency.label(locale.lang()) })}
             </label>
             <input id=id type="text" inputmode="decimal" aria-describedby=error_id.clone()
                 prop:value=move || amount.text.get()

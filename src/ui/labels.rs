@@ -1,6 +1,7 @@
 //! The words for stored choices (interactions, tickets, invoices, deals, RFM classes and
 //! segments) and the titles made of them.
 
+use crate::i18n::phrase;
 use crate::i18n::{use_locale, Locale, Msg};
 use leptos::prelude::*;
 use rabet_domain::{
@@ -169,13 +170,10 @@ pub fn rfm_segment_msg(segment: RfmSegment) -> Msg {
 /// "Invoice INV-0001", "Quote Q-0003": composed when shown, from the kind in the reader's
 /// language and the number as it was given (isolated in right-to-left text).
 pub fn document_title(locale: Locale, invoice: &Invoice) -> String {
-    locale.fill(
-        Msg::DocumentTitle,
-        &[
-            ("kind", locale.t(invoice_kind_msg(invoice.kind))),
-            ("number", &invoice.number),
-        ],
-    )
+    locale.fill(phrase::DocumentTitle {
+        kind: locale.t(invoice_kind_msg(invoice.kind)),
+        number: &invoice.number,
+    })
 }
 
 /// A document's title in a view: the kind follows the language; the number, as the user gave

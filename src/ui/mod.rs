@@ -13,16 +13,24 @@ pub mod messages;
 pub mod parties;
 pub mod widgets;
 
-use crate::i18n::{use_locale, Msg};
+use crate::i18n::{phrase, use_locale, Locale, Msg};
 use leptos::prelude::*;
 use leptos_meta::Title;
+
+/// The browser's title for a page: its name, then the app's.
+pub fn browser_title(locale: Locale, page: &str) -> String {
+    locale.fill(phrase::BrowserTitle {
+        page,
+        app: locale.t(Msg::AppName),
+    })
+}
 
 /// The heading, document title and introduction every page starts with.
 #[component]
 pub fn PageHeader(title: Msg, intro: Msg) -> impl IntoView {
     let locale = use_locale();
     view! {
-        <Title text=move || format!("{} · {}", locale.t(title), locale.t(Msg::AppName)) />
+        <Title text=move || browser_title(locale, locale.t(title)) />
         <header class="page-header">
             <h1>{move || locale.t(title)}</h1>
             <p class="page-intro">{move || locale.t(intro)}</p>

@@ -2,6 +2,7 @@
 //! and the modal dialog forms live in.
 
 use super::field_error::FieldError;
+use crate::i18n::phrase;
 use crate::i18n::{refusal_msg, use_locale, Msg, Worded};
 use crate::workspace::use_workspace;
 use leptos::{html, prelude::*};
@@ -226,7 +227,7 @@ pub fn ShowMore(
                 {move || {
                     let shown = locale.number(limit.get().min(total.get()));
                     let total = locale.number(total.get());
-                    locale.fill(Msg::ShowMoreOf, &[("shown", &shown), ("total", &total)])
+                    locale.fill(phrase::ShowMoreOf { shown: &shown, total: &total })
                 }}
             </button>
         </Show>
@@ -245,7 +246,7 @@ pub fn ShowNext(
     view! {
         <Show when=move || hidden() != 0>
             <button type="button" class="button" on:click=move |_| shown.update(|n| *n += step)>
-                {move || locale.fill(Msg::ShowMore, &[("count", &locale.number(step.min(hidden())))])}
+                {move || locale.fill(phrase::ShowMore { count: &locale.number(step.min(hidden())) })}
             </button>
         </Show>
     }

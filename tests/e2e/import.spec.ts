@@ -86,3 +86,44 @@ test("the list exports as a CSV that Excel and the importer read", async ({ app,
   expect(text.startsWith("\uFEFFFirst name,Last name,Company,Job title,Mobile")).toBe(true);
   expect(text).toContain("صادرات,,,,+989121234567");
 });
+
+test("contacts export as vCard 3.0 or 4.0, and the importer reads them back, Persian names and all", async ({ app, page, devices }) => {
+  await app.createContact({ first: "سارا", last: "احمدی", phone: "09121234567", email: "sara@example.com" });
+  await app.createContact({ first: "رضا", last: "کریمی", phone: "09351112233" });
+
+  // One contact, from its page, as a vCard 4.0.
+  await page.getByRole("link", { name: /سارا احمدی/ }).click();
+  await page.getByRole("combobox", { name: "vCard version" }).selectOption({ label: "vCard 4.0" });
+  const one = page.waitForEvent("download");
+  await page.getByRole("button", { name: "Export vCard" }).click();
+  const card = readFileSync(await (await one).path(), "utf8");
+  expect(card).toContain("VERSION:4.0");
+  expect(card).toContain("FN:سارا احمدی");
+  expect(card.match(/BEGIN:VCARD/g)).toHaveLength(1);
+
+  // What the list shows (here: a search for one of them), as vCard 3.0, the first choice.
+  await page.goto("/customers");
+  await page.getByRole("searchbox", { name: "Search" }).fill("کریمی");
+  await expect(page.getByText(/^1 of 2$/)).toBeVisible();
+  const listed = page.waitForEvent("download");
+  await page.getByRole("button", { name: "Export vCard" }).click();
+  const list = readFileSync(await (await listed).path(), "utf8");
+  expect(list).toContain("VERSION:3.0");
+  expect(list).toContain("FN:رضا کریمی");
+  expect(list).not.toContain("سارا");
+
+  // Another device imports both files: the same people, the same numbers.
+  const other = await devices.open();
+  await other.page.goto("/customers/import");
+  for (const [name, text] of [["sara.vcf", card], ["list.vcf", list]]) {
+    await other.page.getByLabel("Choose a CSV or vCard file").setInputFiles({ name, mimeType: "text/vcard", buffer: Buffer.from(text) });
+    await other.page.getByRole("button", { name: "Import 1 row" }).click();
+    await expect(other.page.getByText("1 contact imported.")).toBeVisible();
+  }
+  await other.page.goto("/customers");
+  await expect(other.page.getByText(/^2 of 2$/)).toBeVisible();
+  for (const [name, phone] of [[/سارا احمدی/, "+989121234567"], [/رضا کریمی/, "+989351112233"]] as const) {
+    const row = other.page.getByRole("listitem").filter({ has: other.page.getByRole("link", { name }) });
+    await expect(row.getByRole("link", { name: phone })).toBeVisible();
+  }
+});

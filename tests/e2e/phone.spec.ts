@@ -53,6 +53,12 @@ async function stops(page: Page, lang: Lang): Promise<Stop[]> {
   const ticket = await firstHref(page, "/tickets", 'a.row-link[href^="/tickets/"]');
   const invoice = await firstHref(page, "/invoices", 'a.row-link[href^="/invoices/"]');
   const segment = await firstHref(page, "/segments", 'a.row-link[href^="/segments/"]');
+  const companyLink = page.locator(".virtual-row a.row-link").first();
+  await open(page, "/customers");
+  await page.getByRole("button", { name: COMPANIES[lang], exact: true }).click();
+  // The list shows companies once its first row is no longer the first contact.
+  await expect(companyLink).not.toHaveAttribute("href", contact);
+  const company = (await companyLink.getAttribute("href"))!;
   return [
     { name: "dashboard", path: "/" },
     { name: "pipeline board", path: "/pipeline" },
@@ -89,6 +95,7 @@ async function stops(page: Page, lang: Lang): Promise<Stop[]> {
       },
     },
     { name: "customer 360", path: contact },
+    { name: "company 360", path: company },
     { name: "import", path: "/customers/import" },
     {
       name: "import preview",

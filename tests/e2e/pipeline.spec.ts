@@ -155,9 +155,9 @@ test("stages are renamed, reordered and deleted in settings, their deals moved w
   await page.goto("/settings");
   const section = page.getByRole("region", { name: "Pipelines and stages" });
   await section.getByRole("textbox", { name: "Stage name 2" }).fill("Discovery");
-  await section.getByRole("button", { name: "Delete stage Lead in" }).click();
+  await section.getByRole("button", { name: "Delete stage “Lead in”" }).click();
   await section.getByLabel("“Lead in” is deleted; move its 1 deal to").selectOption({ label: "Proposal" });
-  await section.getByRole("button", { name: "Move up Negotiation" }).click();
+  await section.getByRole("button", { name: "Move up “Negotiation”" }).click();
   await section.getByRole("button", { name: "Save" }).click();
   await expect(section.getByText("Pipeline saved.")).toBeVisible();
 

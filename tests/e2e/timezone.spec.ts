@@ -42,3 +42,24 @@ test("an order paid at 01:00 on 1 April in Tehran counts in April there, in Marc
   await page.getByRole("combobox", { name: "Period" }).selectOption({ label: "Last month" });
   await expect(revenue).toContainText("1,200,000");
 });
+
+test("a ticket's times are redrawn when the workspace's zone changes in another tab, with no reload", async ({ app, page }) => {
+  // 01:00 on 1 April 2025 in Tehran is 21:30 on 31 March in UTC.
+  await page.clock.setFixedTime(new Date("2025-03-31T21:30:00Z"));
+  await page.goto("/tickets");
+  await page.getByRole("button", { name: "New ticket" }).click();
+  const dialog = page.getByRole("dialog", { name: "New ticket" });
+  await dialog.getByLabel("Subject").fill("Which zone");
+  await dialog.getByRole("button", { name: "Save" }).click();
+  await expect(dialog).toBeHidden();
+  const opened = page.getByRole("region", { name: "Service" }).getByRole("definition").first();
+  await expect(opened).toHaveText("2025-04-01 01:00");
+
+  // Another tab of this browser sets the workspace's zone to UTC: this page follows at once.
+  const settings = await app.context.newPage();
+  await settings.goto("/settings");
+  const zone = settings.getByRole("combobox", { name: "Time zone" });
+  await zone.selectOption("UTC");
+  await expect(zone.locator("option:checked")).toHaveText("UTC");
+  await expect(opened).toHaveText("2025-03-31 21:30");
+});

@@ -25,7 +25,6 @@
 
 use rustc_hash::FxHashMap;
 
-use crate::calendar::Day;
 use crate::id::Id;
 use crate::model::{Company, Contact, Invoice};
 use crate::money::{average, Currency, Money, MoneyTotals};
@@ -77,11 +76,6 @@ impl Purchase {
             at: Instant(invoice.purchased_at()),
             total: invoice.total(),
         })
-    }
-
-    /// The UTC day it was made.
-    pub fn day(&self) -> Day {
-        self.at.day()
     }
 }
 

@@ -10,10 +10,11 @@ mod profile;
 mod timeline;
 
 use super::form::{CompanyForm, ContactForm};
+use crate::i18n::phrase;
 use crate::ui::history::FieldHistory;
 use crate::ui::widgets::{refused, RefusedNote};
 use crate::{
-    download::{file_saver, vcards_text, VCARD_MIME},
+    download::{file_saver, vcards_text, VcardExport, VCARD_MIME},
     i18n::{source_msg, stage_msg, use_locale, Msg},
     local_time::use_calendar,
     records::{
@@ -22,6 +23,7 @@ use crate::{
         task::{new_task, TaskForm, TaskRow},
         ticket::{new_ticket, TicketForm},
     },
+    ui::browser_title,
     ui::{
         editing::delete_with_undo,
         format::PhoneLink,
@@ -116,7 +118,7 @@ fn RecordHeader<E: Listed + Clone>(
     view! {
         <Title text={
             let title = title.clone();
-            move || format!("{title} · {}", locale.t(Msg::AppName))
+            move || browser_title(locale, &title)
         } />
         <header class="page-header record-header">
             <div>
@@ -237,18 +239,25 @@ fn ContactPage(contact: Contact) -> impl IntoView {
     let card = StoredValue::new(contact.clone());
     let save_file = file_saver();
     let save_card = move || {
-        let save = move |_| {
+        let save = move |version| {
             card.with_value(|contact| {
                 let name = contact.display_name();
                 let file_name = format!("{}.vcf", if name.is_empty() { "contact" } else { &name });
-                save_file(&file_name, VCARD_MIME, &vcards_text(workspace, [contact]));
+                save_file(
+                    &file_name,
+                    VCARD_MIME,
+                    &vcards_text(workspace, [contact], version),
+                );
             })
         };
-        view! { <button type="button" class="button" on:click=save>{move || locale.t(Msg::ExportVcard)}</button> }
+        view! { <VcardExport save /> }
     };
     let (line, city) = (contact.address.line.clone(), contact.address.city.clone());
     let address = move || match (line.is_empty(), city.is_empty()) {
-        (false, false) => locale.fill(Msg::AddressLineCity, &[("line", &line), ("city", &city)]),
+        (false, false) => locale.fill(phrase::AddressLineCity {
+            line: &line,
+            city: &city,
+        }),
         (false, true) => line.clone(),
         _ => city.clone(),
     };

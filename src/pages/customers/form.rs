@@ -3,6 +3,7 @@
 //! The form edits a draft copy; validation errors show next to their field, and a failed save
 //! (full disk, aborted transaction) shows why while every typed value stays in the form.
 
+use crate::i18n::phrase;
 use crate::{
     i18n::{email_label_msg, phone_label_msg, source_msg, stage_msg, use_locale, Msg},
     local_time::now_ms,
@@ -316,7 +317,7 @@ where
         view! {
             <div class="entry-row">
                 <select
-                    aria-label=move || locale.fill(Msg::NumberedLabel, &[("label", locale.t(Msg::Kind)), ("number", &locale.number(number))])
+                    aria-label=move || locale.fill(phrase::NumberedLabel { label: locale.t(Msg::Kind), number: &locale.number(number) })
                     on:change=move |ev| {
                         let chosen = event_target_value(&ev);
                         if let Some(label) = E::LABELS.iter().copied().find(|l| E::label_key(*l) == chosen) {
@@ -340,7 +341,7 @@ where
                     id=input_id
                     type=E::INPUT_TYPE
                     dir="ltr"
-                    aria-label=move || locale.fill(Msg::NumberedLabel, &[("label", locale.t(E::TITLE)), ("number", &locale.number(number))])
+                    aria-label=move || locale.fill(phrase::NumberedLabel { label: locale.t(E::TITLE), number: &locale.number(number) })
                     prop:value=value
                     on:input=move |ev| set_value(event_target_value(&ev))
                     aria-invalid=move || error.get().is_some().to_string()

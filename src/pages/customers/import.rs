@@ -2,12 +2,13 @@
 //! (guessed from English or Persian headers) against a preview, import with progress, then
 //! see every row that was not imported, with its line and reason, and download them to fix.
 
+use crate::i18n::phrase;
 use crate::{
     download::file_saver,
     file::{chosen_file, read_text},
     i18n::{store_error_msg, use_locale, Counted, Msg, Worded},
     notice::{use_notices, Notice},
-    ui::{widgets::FailureText, PageHeader},
+    ui::{format::PhoneNumber, widgets::FailureText, PageHeader},
     workspace::{use_workspace, Ids, Workspace},
 };
 use leptos::prelude::*;
@@ -234,7 +235,7 @@ pub fn ImportContacts() -> impl IntoView {
                     value=done.to_string()
                     aria-label=move || locale.t(Msg::ImportProgress)
                 ></progress>
-                <span>{locale.fill(Msg::Importing, &[("done", &locale.number(done)), ("total", &locale.number(total))])}</span>
+                <span>{locale.fill(phrase::Importing { done: &locale.number(done), total: &locale.number(total) })}</span>
             </div>
         })}
         <p class="form-failure" role="alert">{move || failure.get().map(|m| locale.t(m))}</p>
@@ -393,7 +394,7 @@ fn ContactTable(contacts: Vec<Contact>) -> impl IntoView {
                 {contacts.into_iter().map(|c| view! {
                     <tr>
                         <td><bdi>{c.display_name()}</bdi></td>
-                        <td dir="ltr">{c.primary_phone().unwrap_or_default().to_owned()}</td>
+                        <td><PhoneNumber number=c.primary_phone().unwrap_or_default().to_owned() /></td>
                         <td dir="ltr">{c.primary_email().unwrap_or_default().to_owned()}</td>
                         <td><bdi>{c.tags.join(", ")}</bdi></td>
                     </tr>
@@ -534,13 +535,13 @@ fn Duplicates(rows: Vec<rabet_domain::import::DuplicateRow>) -> impl IntoView {
                                     match workspace.save(Some(&existing), merged).await {
                                         Ok(()) => {
                                             resolve(line);
-                                            notices.show(Notice { text: locale.fill(Msg::Merged, &[("name", &name)]), undo: None });
+                                            notices.show(Notice { text: locale.fill(phrase::Merged { name: &name }), undo: None });
                                         }
                                         Err(error) => report_error(error),
                                     }
                                 });
                             };
-                            view! { <button type="button" class="button" on:click=merge_into>{move || locale.fill(Msg::MergeInto, &[("name", &label)])}</button> }
+                            view! { <button type="button" class="button" on:click=merge_into>{move || locale.fill(phrase::MergeInto { name: &label })}</button> }
                         });
                         view! {
                             <li class="duplicate">
@@ -553,7 +554,7 @@ fn Duplicates(rows: Vec<rabet_domain::import::DuplicateRow>) -> impl IntoView {
                     }
                 </For>
             </ul>
-            {(more > 0).then(|| view! { <p>{move || locale.fill(Msg::AndMore, &[("count", &locale.number(more))])}</p> })}
+            {(more > 0).then(|| view! { <p>{move || locale.fill(phrase::AndMore { count: &locale.number(more) })}</p> })}
         })
     }
 }

@@ -2,9 +2,10 @@
 //! as a window of rows so 100k contacts scroll as smoothly as ten.
 
 use super::form::{CompanyForm, ContactForm};
+use crate::i18n::phrase;
 use crate::ui::widgets::{refused, RefusedNote};
 use crate::{
-    download::{file_saver, vcards_text, VCARD_MIME},
+    download::{file_saver, vcards_text, VcardExport, VCARD_MIME},
     i18n::{source_msg, stage_msg, use_locale, Counted, Msg},
     icons::Icon,
     ui::widgets::{Filter, SearchBox},
@@ -259,11 +260,12 @@ fn PeopleList() -> impl IntoView {
         });
         save_file("contacts.csv", "text/csv;charset=utf-8", &text);
     };
-    let export_vcard = move |_| {
+    let export_vcard = move |version| {
         workspace.contacts.with_untracked(|contacts| {
             visible.with_untracked(|v| {
                 let shown = v.iter().map(|&at| contacts.at(at));
-                save_file("contacts.vcf", VCARD_MIME, &vcards_text(workspace, shown));
+                let text = vcards_text(workspace, shown, version);
+                save_file("contacts.vcf", VCARD_MIME, &text);
             })
         });
     };
@@ -284,13 +286,13 @@ fn PeopleList() -> impl IntoView {
                 </select>
             </Filter>
             <button type="button" class="button" on:click=export>{move || locale.t(Msg::ExportCsv)}</button>
-            <button type="button" class="button" on:click=export_vcard>{move || locale.t(Msg::ExportVcard)}</button>
+            <VcardExport save=export_vcard />
         </div>
         <p class="list-count" aria-live="polite">
             {move || {
                 let shown = locale.number(visible.with(Vec::len));
                 let all = locale.number(total());
-                locale.fill(Msg::ShownOfTotal, &[("shown", &shown), ("total", &all)])
+                locale.fill(phrase::ShownOfTotal { shown: &shown, total: &all })
             }}
         </p>
         <ListBody

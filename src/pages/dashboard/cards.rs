@@ -6,6 +6,7 @@ use super::{
     figures::{change_class, change_percent, Better, Trend},
     state::use_dashboard,
 };
+use crate::i18n::phrase;
 use crate::{
     i18n::{use_locale, Counted, Locale, Msg, Plural},
     ui::format::totals_text,
@@ -54,7 +55,10 @@ fn share(ratio: &Ratio, locale: Locale) -> (String, Option<String>) {
     let whole = locale.number(ratio.whole as usize);
     (
         format_percent(ratio.value(), locale.lang()),
-        Some(locale.fill(Msg::PartOfWhole, &[("part", &part), ("whole", &whole)])),
+        Some(locale.fill(phrase::PartOfWhole {
+            part: &part,
+            whole: &whole,
+        })),
     )
 }
 
@@ -71,20 +75,24 @@ fn days(days: f64, locale: Locale) -> String {
 fn cycle(cycle: &SalesCycle, locale: Locale) -> (String, Option<String>) {
     (
         days(cycle.median_days, locale),
-        Some(locale.fill(Msg::MeanIs, &[("mean", &days(cycle.mean_days, locale))])),
+        Some(locale.fill(phrase::MeanIs {
+            mean: &days(cycle.mean_days, locale),
+        })),
     )
 }
 
 fn satisfaction(csat: &Csat, locale: Locale) -> (String, Option<String>) {
     let tenths = (csat.mean() * 10.0).round() as i64;
-    let mean = locale.fill(
-        Msg::CsatOutOfFive,
-        &[("mean", &format_decimal(tenths, 1, locale.lang()))],
-    );
+    let mean = locale.fill(phrase::CsatOutOfFive {
+        mean: &format_decimal(tenths, 1, locale.lang()),
+    });
     let ratings = locale.count(Counted::Ratings, csat.responses as usize);
     (
         format_percent(csat.satisfied_share(), locale.lang()),
-        Some(locale.fill(Msg::CsatSummary, &[("mean", &mean), ("ratings", &ratings)])),
+        Some(locale.fill(phrase::CsatSummary {
+            mean: &mean,
+            ratings: &ratings,
+        })),
     )
 }
 
@@ -157,7 +165,7 @@ pub fn KpiCards() -> impl IntoView {
     let compared_with = move || {
         let previous = state.period.get().previous();
         let text = period_text(previous, state.calendar.get(), locale.lang());
-        locale.fill(Msg::ComparedWith, &[("period", &text)])
+        locale.fill(phrase::ComparedWith { period: &text })
     };
     // The pipeline's value and weighted value come from one pass, shown on two cards.
     let pipeline = compared(|books, s| Some(pipeline_value(books, s)));

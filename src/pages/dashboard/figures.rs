@@ -1,7 +1,7 @@
 //! How the dashboard words its numbers: the change against the previous period, compact axis
 //! figures, and money in the workspace currency as chart values.
 
-use crate::i18n::Msg;
+use crate::i18n::{phrase, Msg, Phrase};
 use rabet_domain::{
     locale::{format_decimal, format_number, format_percent, Lang},
     money::Currency,
@@ -74,27 +74,22 @@ pub fn change_percent(change: &Change, lang: Lang) -> Option<String> {
 /// A number short enough for a chart axis: "950", "12.5K", "3.2M" (Persian "۱۲٫۵ هزار").
 pub fn compact_number(value: f64, lang: Lang) -> String {
     let magnitude = value.abs();
-    let (scaled, unit) = if magnitude >= 1e9 {
-        (value / 1e9, Some(Msg::Billions))
+    let (scale, unit): (f64, fn(&str, Lang) -> String) = if magnitude >= 1e9 {
+        (1e9, |n, lang| phrase::Billions { n }.in_lang(lang))
     } else if magnitude >= 1e6 {
-        (value / 1e6, Some(Msg::Millions))
+        (1e6, |n, lang| phrase::Millions { n }.in_lang(lang))
     } else if magnitude >= 1e3 {
-        (value / 1e3, Some(Msg::Thousands))
+        (1e3, |n, lang| phrase::Thousands { n }.in_lang(lang))
     } else {
-        (value, None)
+        return format_number(value.round() as i64, lang);
     };
-    match unit {
-        None => format_number(value.round() as i64, lang),
-        Some(unit) => {
-            let tenths = (scaled * 10.0).round() as i64;
-            let number = if tenths % 10 == 0 {
-                format_number(tenths / 10, lang)
-            } else {
-                format_decimal(tenths, 1, lang)
-            };
-            unit.text(lang).replace("{n}", &number)
-        }
-    }
+    let tenths = (value / scale * 10.0).round() as i64;
+    let number = if tenths % 10 == 0 {
+        format_number(tenths / 10, lang)
+    } else {
+        format_decimal(tenths, 1, lang)
+    };
+    unit(&number, lang)
 }
 
 /// Minor units of `currency` as major units, the scale charts draw money on.

@@ -3,6 +3,7 @@
 //! SLA, which deals went stale, which products fail to sell. Every row links to its record.
 
 use super::state::{use_dashboard, DashboardState};
+use crate::i18n::phrase;
 use crate::{
     i18n::{use_locale, Counted, Locale, Msg},
     local_time::{format_date, format_duration, use_calendar},
@@ -104,18 +105,13 @@ fn dormant(ask: &Ask<'_>) -> Worded {
                 .contacts
                 .with(|c| c.get(&row.contact_id).map(|c| c.display_name()))
                 .unwrap_or_default(),
-            sub: ask.locale.fill(
-                Msg::LastPurchaseOn,
-                &[(
-                    "date",
-                    &format_date(row.last_purchase_at, calendar, ask.locale.lang()),
-                )],
-            ),
+            sub: ask.locale.fill(phrase::LastPurchaseOn {
+                date: &format_date(row.last_purchase_at, calendar, ask.locale.lang()),
+            }),
             figure: format_money(row.lifetime_value, ask.locale.lang()),
-            note: ask.locale.fill(
-                Msg::NoPurchaseFor,
-                &[("days", &days_text(row.days_since_purchase, ask.locale))],
-            ),
+            note: ask.locale.fill(phrase::NoPurchaseFor {
+                days: &days_text(row.days_since_purchase, ask.locale),
+            }),
             badge: None,
         },
     )
@@ -125,10 +121,9 @@ fn dormant(ask: &Ask<'_>) -> Worded {
 fn follow_up_row(row: FollowUp, note: String, locale: Locale) -> Row {
     let calendar = use_calendar().get();
     let sub = match row.last_follow_up_at {
-        Some(at) => locale.fill(
-            Msg::LastFollowUpOn,
-            &[("date", &format_date(at, calendar, locale.lang()))],
-        ),
+        Some(at) => locale.fill(phrase::LastFollowUpOn {
+            date: &format_date(at, calendar, locale.lang()),
+        }),
         None => locale.t(Msg::NeverFollowedUp).to_owned(),
     };
     let customer = customer_text(row.contact_id.as_ref(), row.company_id.as_ref());
@@ -154,7 +149,7 @@ fn overdue(ask: &Ask<'_>) -> Worded {
         ask.limit,
         |row| {
             let days = days_text(row.days_overdue.unwrap_or(0), ask.locale);
-            let note = ask.locale.fill(Msg::OverdueBy, &[("days", &days)]);
+            let note = ask.locale.fill(phrase::OverdueBy { days: &days });
             follow_up_row(row, note, ask.locale)
         },
     )
@@ -165,7 +160,7 @@ fn quotes(ask: &Ask<'_>) -> Worded {
     let found = quotes_without_follow_up(ask.records, ask.scope, now, QUOTE_FOLLOW_UP_DAYS);
     worded(found, ask.limit, |row| {
         let days = days_text(row.days_without_follow_up, ask.locale);
-        let note = ask.locale.fill(Msg::WaitingFor, &[("days", &days)]);
+        let note = ask.locale.fill(phrase::WaitingFor { days: &days });
         follow_up_row(row, note, ask.locale)
     })
 }
@@ -178,10 +173,17 @@ fn breaches(ask: &Ask<'_>) -> Worded {
         ask.limit,
         |row| {
             let late = format_duration(row.late_ms, ask.locale.lang());
-            let (late_msg, status) = if row.open {
-                (Msg::LateBy, ask.locale.t(Msg::StillOpen))
+            let duration = &late;
+            let (note, status) = if row.open {
+                (
+                    ask.locale.fill(phrase::LateBy { duration }),
+                    ask.locale.t(Msg::StillOpen),
+                )
             } else {
-                (Msg::ResolvedLateBy, ask.locale.t(Msg::TicketResolved))
+                (
+                    ask.locale.fill(phrase::ResolvedLateBy { duration }),
+                    ask.locale.t(Msg::TicketResolved),
+                )
             };
             Row {
                 key: row.ticket_id.to_string(),
@@ -192,7 +194,7 @@ fn breaches(ask: &Ask<'_>) -> Worded {
                     .unwrap_or_default(),
                 sub: customer_text(row.contact_id.as_ref(), row.company_id.as_ref()),
                 figure: status.to_owned(),
-                note: ask.locale.fill(late_msg, &[("duration", &late)]),
+                note,
                 badge: Some((
                     format!("badge priority-{}", row.priority.as_str()),
                     ask.locale.t(priority_msg(row.priority)).to_owned(),
@@ -233,10 +235,9 @@ fn stale(ask: &Ask<'_>) -> Worded {
                     .collect::<Vec<_>>()
                     .join(" · "),
                 figure: format_money(row.value, ask.locale.lang()),
-                note: ask.locale.fill(
-                    Msg::IdleFor,
-                    &[("days", &days_text(row.idle_days, ask.locale))],
-                ),
+                note: ask.locale.fill(phrase::IdleFor {
+                    days: &days_text(row.idle_days, ask.locale),
+                }),
                 badge: None,
             }
         },
@@ -268,10 +269,9 @@ fn slow(ask: &Ask<'_>) -> Worded {
             } else {
                 String::new()
             },
-            figure: ask.locale.fill(
-                Msg::UnitsSold,
-                &[("count", &ask.locale.number(row.units as usize))],
-            ),
+            figure: ask.locale.fill(phrase::UnitsSold {
+                count: &ask.locale.number(row.units as usize),
+            }),
             note: totals_text(&row.revenue),
             badge: None,
         }

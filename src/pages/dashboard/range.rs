@@ -5,6 +5,7 @@ use super::{
     charts::period_text,
     state::{use_dashboard, RangeChoice},
 };
+use crate::i18n::phrase;
 use crate::{
     i18n::{use_locale, Msg},
     ui::inputs::DayField,
@@ -48,7 +49,7 @@ pub fn RangeBar() -> impl IntoView {
     };
     let showing = move || {
         let text = period_text(state.period.get(), state.calendar.get(), locale.lang());
-        locale.fill(Msg::ShowingPeriod, &[("period", &text)])
+        locale.fill(phrase::ShowingPeriod { period: &text })
     };
     view! {
         <div class="filters dashboard-filters">

@@ -3,7 +3,7 @@
 
 use crate::{
     i18n::use_locale,
-    local_time::{local_day, now_ms, track_zone, use_calendar, zone, DayText},
+    local_time::{local_day, now_ms, use_calendar, zone, DayText},
     workspace::{use_workspace, Workspace},
 };
 use leptos::prelude::*;
@@ -56,10 +56,7 @@ impl DashboardState {
         let calendar = use_calendar();
         let now = now_ms();
         // Today in the workspace's zone, which a change in settings moves.
-        let today = Memo::new(move |_| {
-            track_zone();
-            local_day(now)
-        });
+        let today = Memo::new(move |_| local_day(now));
         let range = RwSignal::new(RangeChoice::Preset(Preset::ThisMonth));
         let initial = Preset::ThisMonth.range(today.get_untracked(), calendar.get_untracked());
         let lang = untrack(|| locale.lang());
@@ -77,7 +74,6 @@ impl DashboardState {
             }
         });
         let scope = Memo::new(move |_| {
-            track_zone();
             workspace
                 .settings
                 .with(|s| Scope::new(period.get(), owner.get(), s, zone()))
@@ -91,10 +87,7 @@ impl DashboardState {
         // A ledger has no cheap equality: every rebuild counts as a change. Its days are the
         // workspace zone's, so a change of zone rebuilds it.
         let ledger = Memo::new_with_compare(
-            move |_| {
-                track_zone();
-                with_records(workspace, |records| Ledger::new(records, &zone()))
-            },
+            move |_| with_records(workspace, |records| Ledger::new(records, &zone())),
             |_, _| true,
         );
         let sold = Memo::new(move |_| {

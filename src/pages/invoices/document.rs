@@ -4,6 +4,7 @@
 //! The print stylesheet hides everything but the document, so "Print" (or the browser's own
 //! print) gives a clean page in the reader's language, with dates in the workspace calendar.
 
+use crate::i18n::phrase;
 use crate::ui::history::FieldHistory;
 use crate::ui::widgets::refused;
 use crate::{
@@ -11,6 +12,7 @@ use crate::{
     local_time::{local_day, now_ms, use_calendar},
     notice::msg_reporter,
     records::invoice::{next_number, InvoiceForm},
+    ui::browser_title,
     ui::editing::{delete_with_undo, failure_reporter, save_change},
     ui::{
         labels::{document_title, invoice_status_msg, DocumentTitle},
@@ -172,7 +174,7 @@ fn InvoicePage(invoice: Invoice) -> impl IntoView {
     let bill_to = BillTo::of(&invoice);
 
     view! {
-        <Title text=move || format!("{} · {}", title(), locale.t(Msg::AppName)) />
+        <Title text=move || browser_title(locale, &title()) />
         <div class="document-toolbar no-print">
             {customer.clone().map(|c| view! { <span class="back-link">{customer_link(Some(c))}</span> })}
             <div class="record-actions">
@@ -257,7 +259,7 @@ fn InvoicePage(invoice: Invoice) -> impl IntoView {
                 })}
                 {(invoice.tax_rate_bp != 0).then(|| view! {
                     <div>
-                        <dt>{move || locale.fill(Msg::LabelledField, &[("field", locale.t(Msg::TotalsTax)), ("label", &rate(invoice.tax_rate_bp))])}</dt>
+                        <dt>{move || locale.fill(phrase::LabelledField { field: locale.t(Msg::TotalsTax), label: &rate(invoice.tax_rate_bp) })}</dt>
                         <dd>{move || money(totals.tax_minor)}</dd>
                     </div>
                 })}

@@ -5,6 +5,7 @@ mod document;
 
 pub use document::InvoiceView;
 
+use crate::i18n::phrase;
 use crate::ui::widgets::{refused, RefusedNote};
 use crate::{
     i18n::{use_locale, Counted, Msg},
@@ -162,7 +163,7 @@ pub fn Invoices() -> impl IntoView {
             </div>
         </div>
         <p class="list-count" aria-live="polite">
-            {move || locale.fill(Msg::UnpaidTotal, &[("documents", &locale.count(Counted::Documents, visible.with(Vec::len))), ("total", &unpaid_total())])}
+            {move || locale.fill(phrase::UnpaidTotal { documents: &locale.count(Counted::Documents, visible.with(Vec::len)), total: &unpaid_total() })}
         </p>
         <Show when=move || !visible.with(Vec::is_empty) fallback=move || view! { <p class="empty">{move || locale.t(Msg::NoInvoices)}</p> }>
             <ul class="plain record-list">

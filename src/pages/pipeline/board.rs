@@ -7,6 +7,7 @@ use super::{
     moves::{move_to_stage, MovedBy},
     state::{use_page, Editing},
 };
+use crate::i18n::phrase;
 use crate::{
     i18n::{use_locale, Counted, Msg},
     ui::format::{deal_count_text, money_text, totals_text},
@@ -40,14 +41,11 @@ pub fn DealBoard() -> impl IntoView {
             let count = locale.count(Counted::OpenDeals, board.count());
             let total = totals_text(&board.total);
             let weighted = totals_text(&board.weighted);
-            locale.fill(
-                Msg::BoardSummary,
-                &[
-                    ("deals", &count),
-                    ("total", &total),
-                    ("weighted", &weighted),
-                ],
-            )
+            locale.fill(phrase::BoardSummary {
+                deals: &count,
+                total: &total,
+                weighted: &weighted,
+            })
         })
     };
     view! {
@@ -187,13 +185,13 @@ fn StageColumn(stage_id: Id) -> impl IntoView {
                     class="button subtle show-more"
                     on:click=move |_| limit.update(|l| *l += CARDS_PER_PAGE)
                 >
-                    {move || locale.fill(Msg::ShowMore, &[("count", &locale.number(hidden()))])}
+                    {move || locale.fill(phrase::ShowMore { count: &locale.number(hidden()) })}
                 </button>
             </Show>
             <button type="button" class="button subtle column-add" on:click=add_here>
                 {move || {
                     let stage = head.with(|h| h.as_ref().map(|h| h.name.clone())).unwrap_or_default();
-                    locale.fill(Msg::NewDealIn, &[("stage", &stage)])
+                    locale.fill(phrase::NewDealIn { stage: &stage })
                 }}
             </button>
         </section>

@@ -6,6 +6,7 @@ use super::{
     moves::{move_to_stage, MovedBy},
     state::{use_page, Editing},
 };
+use crate::i18n::phrase;
 use crate::{
     i18n::{use_locale, Counted, Msg},
     local_time::{format_date, local_day, use_calendar},
@@ -131,7 +132,7 @@ fn CardBody(deal: Deal) -> impl IntoView {
     let today = local_day(page.now);
     let close = deal.expected_close.map(|day| {
         let overdue = day < today;
-        view! { <span class="deal-close" class:overdue=overdue>{move || locale.fill(Msg::ClosesOn, &[("date", &day_text(day))])}</span> }
+        view! { <span class="deal-close" class:overdue=overdue>{move || locale.fill(phrase::ClosesOn { date: &day_text(day) })}</span> }
     });
     let days = deal.days_in_stage(page.now);
     let task = {
@@ -149,7 +150,7 @@ fn CardBody(deal: Deal) -> impl IntoView {
                             )
                         })
                         .unwrap_or_default();
-                    let text = locale.fill(Msg::NextTask, &[("task", &task.title)]);
+                    let text = locale.fill(phrase::NextTask { task: &task.title });
                     view! { <p class="deal-task"><bdi>{text}</bdi>{due}</p> }
                 })
         }
@@ -163,7 +164,7 @@ fn CardBody(deal: Deal) -> impl IntoView {
         let label = move || {
             targets
                 .with(target)
-                .map(|(_, name)| locale.fill(Msg::MoveToStage, &[("stage", &name)]))
+                .map(|(_, name)| locale.fill(phrase::MoveToStage { stage: &name }))
         };
         view! {
             <button

@@ -4,6 +4,7 @@
 //! their field, and nothing typed is lost when a save fails.
 
 use super::{lost::LostReasonPicker, picker::RecordPicker};
+use crate::i18n::phrase;
 use crate::ui::history::FieldHistory;
 use crate::ui::widgets::refused;
 use crate::{
@@ -538,10 +539,10 @@ fn LineItems(draft: TypedDeal) -> impl IntoView {
         };
         let named = move |msg: Msg| {
             move || {
-                locale.fill(
-                    Msg::NumberedLabel,
-                    &[("label", locale.t(msg)), ("number", &locale.number(number))],
-                )
+                locale.fill(phrase::NumberedLabel {
+                    label: locale.t(msg),
+                    number: &locale.number(number),
+                })
             }
         };
         let input = move |msg: Msg,
@@ -602,7 +603,7 @@ fn LineItems(draft: TypedDeal) -> impl IntoView {
                 <button
                     type="button"
                     class="button subtle"
-                    aria-label=move || locale.fill(Msg::RemoveNamed, &[("name", &named(Msg::Product)())])
+                    aria-label=move || locale.fill(phrase::RemoveNamed { name: &named(Msg::Product)() })
                     on:click=move |_| draft.lines.update(|l| {
                         if at < l.len() {
                             l.remove(at);

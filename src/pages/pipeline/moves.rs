@@ -2,8 +2,9 @@
 //! (as operations), recorded on the deal's stage history, and announced to screen readers.
 
 use super::state::PageState;
+use crate::i18n::phrase;
 use crate::{
-    i18n::{store_error_msg, use_locale, Msg},
+    i18n::{store_error_msg, use_locale},
     local_time::now_ms,
     notice::{use_notices, Notice},
     ui::editing::remembered_member,
@@ -55,9 +56,12 @@ pub fn move_to_stage(
         .unwrap_or_default();
     let title = moved.title.clone();
     let announcement = match moved.status {
-        DealStatus::Open => locale.fill(Msg::MovedTo, &[("deal", &title), ("stage", &stage)]),
-        DealStatus::Won => locale.fill(Msg::MarkedWon, &[("deal", &title)]),
-        DealStatus::Lost => locale.fill(Msg::MarkedLost, &[("deal", &title)]),
+        DealStatus::Open => locale.fill(phrase::MovedTo {
+            deal: &title,
+            stage: &stage,
+        }),
+        DealStatus::Won => locale.fill(phrase::MarkedWon { deal: &title }),
+        DealStatus::Lost => locale.fill(phrase::MarkedLost { deal: &title }),
     };
     page.pending.update(|p| {
         p.insert(deal_id.clone(), moved.clone());

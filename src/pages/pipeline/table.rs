@@ -2,6 +2,7 @@
 //! board's filters.
 
 use super::state::{use_page, Editing};
+use crate::i18n::phrase;
 use crate::{
     i18n::{use_locale, Msg},
     ui::{
@@ -159,7 +160,7 @@ pub fn DealTable() -> impl IntoView {
             {move || {
                 let shown = locale.number(shown.with(Vec::len));
                 let total = locale.number(rows.with(Vec::len));
-                locale.fill(Msg::ShownOfTotal, &[("shown", &shown), ("total", &total)])
+                locale.fill(phrase::ShownOfTotal { shown: &shown, total: &total })
             }}
         </p>
         <div class="deal-table-wrap">
@@ -181,7 +182,7 @@ pub fn DealTable() -> impl IntoView {
             <button type="button" class="button subtle show-more" on:click=move |_| limit.update(|l| *l += ROWS_PER_PAGE)>
                 {move || {
                     let more = locale.number(rows.with(Vec::len) - shown.with(Vec::len));
-                    locale.fill(Msg::ShowMore, &[("count", &more)])
+                    locale.fill(phrase::ShowMore { count: &more })
                 }}
             </button>
         </Show>
@@ -234,7 +235,7 @@ fn DealRow(id: Id) -> impl IntoView {
                     </th>
                     <td><bdi>{stage}</bdi></td>
                     <td>{move || match &reason {
-                        Some(reason) => locale.fill(Msg::StatusBecause, &[("status", locale.t(deal_status_msg(status))), ("reason", reason)]),
+                        Some(reason) => locale.fill(phrase::StatusBecause { status: locale.t(deal_status_msg(status)), reason }),
                         None => locale.t(deal_status_msg(status)).to_owned(),
                     }}</td>
                     <td class="number">{move || money_text(deal.value.minor, deal.value.currency)}</td>

@@ -2,11 +2,13 @@
 //! as a CSV file, and a message batch to them.
 
 use super::{batch::MessageBatch, classes_text, form::SegmentForm, member_positions, SegmentKey};
+use crate::i18n::phrase;
 use crate::ui::widgets::refused;
 use crate::{
-    download::{file_saver, vcards_text, VCARD_MIME},
+    download::{file_saver, vcards_text, VcardExport, VCARD_MIME},
     i18n::{source_msg, stage_msg, use_locale, Counted, Locale, Msg},
     local_time::{now_ms, use_calendar},
+    ui::browser_title,
     ui::{
         editing::delete_with_undo,
         format::money_text,
@@ -58,10 +60,10 @@ fn criteria(
             .join(", ")
     };
     let line = |label: Msg, value: String| {
-        locale.fill(
-            Msg::FieldProblem,
-            &[("field", locale.t(label)), ("problem", &value)],
-        )
+        locale.fill(phrase::FieldProblem {
+            field: locale.t(label),
+            problem: &value,
+        })
     };
     let day = |day| format_day(day, calendar, lang);
     let mut lines = Vec::new();
@@ -220,11 +222,12 @@ fn SegmentPage(shown: Shown) -> impl IntoView {
         });
         save_file("segment.csv", "text/csv;charset=utf-8", &text);
     };
-    let export_vcard = move |_| {
+    let export_vcard = move |version| {
         workspace.contacts.with_untracked(|contacts| {
             members.with_untracked(|positions| {
                 let shown = positions.iter().map(|at| contacts.at(*at));
-                save_file("segment.vcf", VCARD_MIME, &vcards_text(workspace, shown));
+                let text = vcards_text(workspace, shown, version);
+                save_file("segment.vcf", VCARD_MIME, &text);
             })
         });
     };
@@ -243,7 +246,7 @@ fn SegmentPage(shown: Shown) -> impl IntoView {
     };
     let title = name.clone();
     view! {
-        <Title text=move || format!("{title} · {}", locale.t(Msg::AppName)) />
+        <Title text=move || browser_title(locale, &title) />
         <header class="page-header record-header">
             <div>
                 <p class="header-meta"><A href="/segments">{move || locale.t(Msg::NavSegments)}</A></p>
@@ -252,7 +255,7 @@ fn SegmentPage(shown: Shown) -> impl IntoView {
             </div>
             <div class="record-actions">
                 <button type="button" class="button" on:click=export>{move || locale.t(Msg::ExportCsv)}</button>
-                <button type="button" class="button" on:click=export_vcard>{move || locale.t(Msg::ExportVcard)}</button>
+                <VcardExport save=export_vcard />
                 <button type="button" class="button" aria-expanded=move || writing.get().to_string()
                     on:click=move |_| writing.update(|w| *w = !*w)>
                     {move || locale.t(Msg::MessageBatch)}

@@ -11,7 +11,7 @@ pub use detail::SegmentView;
 use crate::ui::widgets::{refused, RefusedNote};
 use crate::{
     i18n::{use_locale, Counted, Msg},
-    local_time::now_ms,
+    local_time::{now_ms, zone},
     ui::labels::{rfm_class_msg, rfm_segment_msg},
     ui::PageHeader,
     workspace::{use_workspace, Workspace},
@@ -61,7 +61,8 @@ impl SegmentKey {
 }
 
 /// The positions (in the contacts collection) of each filter's members, with one purchase
-/// index for all of them. Tracks contacts, invoices and the workspace currency.
+/// index for all of them. Tracks contacts, invoices, the workspace currency and its zone (the
+/// days purchases were made on).
 pub fn member_positions(
     workspace: Workspace,
     filters: &[SegmentFilter],
@@ -75,6 +76,7 @@ pub fn member_positions(
                 currency,
                 &RfmThresholds::fixed(currency),
                 now,
+                &zone(),
             );
             filters
                 .iter()

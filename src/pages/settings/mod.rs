@@ -3,6 +3,7 @@
 
 mod pipeline;
 
+use crate::i18n::phrase;
 use crate::ui::widgets::RefusedNote;
 use crate::{
     download::file_saver,
@@ -173,7 +174,7 @@ fn WorkspaceSection() -> impl IntoView {
                     <span class="field-label">{move || locale.t(Msg::TimeZone)}</span>
                     <select on:change=choose_zone disabled=loading>
                         <option value="" selected=move || current_zone().is_none()>
-                            {move || locale.fill(Msg::TimeZoneDevice, &[("zone", &device_zone_name())])}
+                            {move || locale.fill(phrase::TimeZoneDevice { zone: &device_zone_name() })}
                         </option>
                         {zone_options}
                     </select>
@@ -313,7 +314,7 @@ fn StorageSection() -> impl IntoView {
                 let usage = megabytes(estimate.usage);
                 let quota = megabytes(estimate.quota);
                 view! {
-                    <p>{locale.fill(Msg::StorageUsage, &[("usage", &usage), ("quota", &quota)])}</p>
+                <p>{locale.fill(phrase::StorageUsage { usage: &usage, quota: &quota })}</p>
                     <p>{move || locale.t(if estimate.persisted { Msg::StoragePersisted } else { Msg::StorageNotPersisted })}</p>
                 }
                 .into_any()

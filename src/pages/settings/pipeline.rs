@@ -2,9 +2,10 @@
 //! the stage's deals, default win probability, which stages mean won and lost), the lost
 //! reasons offered when a deal is lost, and when an untouched deal counts as stale.
 
+use crate::i18n::phrase;
 use crate::ui::widgets::{refused, RefusedNote};
 use crate::{
-    i18n::{store_error_msg, use_locale, Counted, Msg},
+    i18n::{counted_phrase, store_error_msg, use_locale, Msg},
     local_time::now_ms,
     records::pipeline::{
         ensure_default_pipeline, pipeline_names, shown_pipeline, shown_pipeline_name,
@@ -354,7 +355,10 @@ fn StageRow(
     let labelled = move |msg: Msg| {
         move || {
             let name = stage().map(|s| s.name).unwrap_or_default();
-            format!("{} {}", locale.t(msg), name)
+            locale.fill(phrase::ActionOn {
+                action: locale.t(msg),
+                name: &locale.given_name(&name),
+            })
         }
     };
     let error = move |field: &'static str| {
@@ -406,7 +410,7 @@ fn StageRow(
             <div class="field stage-name">
                 <input
                     type="text"
-                    aria-label=move || format!("{} {}", locale.t(Msg::StageName), locale.number(position.get() + 1))
+                    aria-label=move || locale.fill(phrase::NumberedLabel { label: locale.t(Msg::StageName), number: &locale.number(position.get() + 1) })
                     prop:value=move || stage().map(|s| s.name).unwrap_or_default()
                     on:input=move |ev| {
                         let name = event_target_value(&ev);
@@ -513,7 +517,7 @@ fn DeletedStage(
             <label class="field-label" for=select_id.clone()>
                 {move || {
                     let stage = locale.given_name(&stage.name);
-                    locale.count_with(Counted::MoveDealsOfStage, count, &[("stage", &stage)])
+                    locale.fill(counted_phrase::MoveDealsOfStage { count, stage: &stage })
                 }}
             </label>
             <select id=select_id on:change=choose>
@@ -581,7 +585,7 @@ fn DealRulesSection() -> impl IntoView {
                             class="button subtle"
                             aria-label={
                                 let reason = reason.clone();
-                                move || locale.fill(Msg::RemoveNamed, &[("name", &locale.given_name(&reason))])
+                                move || locale.fill(phrase::RemoveNamed { name: &locale.given_name(&reason) })
                             }
                             on:click={
                                 let reason = reason.clone();

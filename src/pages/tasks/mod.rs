@@ -1,10 +1,11 @@
 //! Follow-ups: what is overdue, due today, coming up and done, and their export to a calendar.
 
+use crate::i18n::phrase;
 use crate::ui::widgets::{refused, RefusedNote};
 use crate::{
     download::file_saver,
     i18n::{use_locale, Msg},
-    local_time::{local_day, local_instant, now_ms, track_zone, workspace_zone_name},
+    local_time::{local_day, local_instant, now_ms, workspace_zone_name},
     records::task::{new_task, TaskForm, TaskRow},
     ui::{inputs::MemberFilter, parties::record_target, PageHeader},
     workspace::use_workspace,
@@ -78,8 +79,7 @@ pub fn Tasks() -> impl IntoView {
     let done_shown = RwSignal::new(DONE_PAGE);
     // The tasks of each list, soonest first (done: latest first).
     let lists = Memo::new(move |_| {
-        // "Today" is the workspace zone's: a change of zone in settings sorts again.
-        track_zone();
+        // "Today" is the workspace zone's (`local_day` tracks it): a change of zone sorts again.
         let now = now_ms();
         let tomorrow_starts = local_instant(Day(local_day(now).0 + 1), 0);
         let assignee = assignee.get();
@@ -164,7 +164,7 @@ pub fn Tasks() -> impl IntoView {
                         </ul>
                         <Show when=move || { count() > shown() }>
                             <button type="button" class="button subtle" on:click=move |_| done_shown.update(|n| *n += DONE_PAGE)>
-                                {move || locale.fill(Msg::ShowMore, &[("count", &locale.number(DONE_PAGE.min(count() - shown())))])}
+                                {move || locale.fill(phrase::ShowMore { count: &locale.number(DONE_PAGE.min(count() - shown())) })}
                             </button>
                         </Show>
                     </section>

@@ -5,6 +5,7 @@ mod page;
 
 pub use page::TicketView;
 
+use crate::i18n::phrase;
 use crate::ui::widgets::{refused, RefusedNote};
 use crate::{
     i18n::{use_locale, Msg},
@@ -198,7 +199,7 @@ fn TicketRow(ticket: Ticket) -> impl IntoView {
                     <span class=format!("badge priority-{}", priority.as_str())>{move || locale.t(priority_msg(priority))}</span>
                 </span>
                 <span class="row-sub">
-                    {move || sla.map(|at| format!("{}: {}", locale.t(Msg::SlaDue), format_when(at, calendar.get(), locale.lang())))}
+                    {move || sla.map(|at| locale.fill(phrase::LabelledValue { label: locale.t(Msg::SlaDue), value: &format_when(at, calendar.get(), locale.lang()) }))}
                     {breached.then(|| view! { " " <span class="badge breached">{move || locale.t(Msg::SlaBreached)}</span> })}
                 </span>
             </A>

@@ -1,5 +1,6 @@
 //! One ticket: its status, service times against the SLA, replies, and the customer's rating.
 
+use crate::i18n::phrase;
 use crate::ui::history::FieldHistory;
 use crate::ui::widgets::{refused, RefusedNote};
 use crate::{
@@ -9,6 +10,7 @@ use crate::{
         activity::{new_activity, ActivityForm},
         ticket::TicketForm,
     },
+    ui::browser_title,
     ui::{
         editing::{delete_with_undo, save_change},
         labels::{activity_kind_msg, channel_msg, priority_msg, ticket_status_msg},
@@ -153,7 +155,7 @@ fn TicketPage(ticket: Ticket) -> impl IntoView {
     let title_text = subject.clone();
 
     view! {
-        <Title text=move || format!("{title_text} · {}", locale.t(Msg::AppName)) />
+        <Title text=move || browser_title(locale, &title_text) />
         <header class="page-header record-header">
             <div>
                 <h1><bdi>{subject}</bdi></h1>
@@ -237,7 +239,7 @@ fn CsatRating(ticket: Ticket) -> impl IntoView {
                     {(1..=5_u8).map(|rating| view! {
                         <label class="choice rating">
                             <input type="radio" name="csat" prop:checked=current == Some(rating)
-                                aria-label=move || locale.fill(Msg::RatingOfFive, &[("rating", &locale.number(rating.into()))])
+                                aria-label=move || locale.fill(phrase::RatingOfFive { rating: &locale.number(rating.into()) })
                                 on:change=move |_| save_change(ticket.get_value(), |t| t.csat = Some(rating)) />
                             <span aria-hidden="true">{move || locale.number(rating.into())}</span>
                         </label>

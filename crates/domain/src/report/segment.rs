@@ -7,22 +7,26 @@
 //!
 //! Orders, customers and purchase figures are those of [`crate::purchases`], as on the
 //! customer page and the dashboard: a contact's orders are the paid invoices naming it; spend
-//! is in the workspace currency; purchase dates count every currency.
+//! is in the workspace currency; purchase dates count every currency. A purchase's day is its
+//! day in the workspace's time zone, as on the dashboard.
 
 use rustc_hash::FxHashMap;
 
+use crate::calendar::Day;
 use crate::id::Id;
 use crate::model::{Contact, Invoice, RfmClass, SegmentFilter};
 use crate::money::Currency;
 use crate::purchases::PurchaseFacts;
 use crate::rfm::{Rfm, RfmThresholds, RfmValues};
 use crate::search::{normalize, Query};
-use crate::time::Instant;
+use crate::time::{Instant, Zone};
 
-/// A buyer as segments test it: its purchases, and the RFM class they score at one moment.
+/// A buyer as segments test it: its purchases, the day of its last purchase in the workspace's
+/// zone, and the RFM class they score at one moment.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct BuyerFacts {
     pub purchases: PurchaseFacts,
+    pub last_day: Day,
     pub rfm: RfmClass,
 }
 
@@ -34,19 +38,29 @@ pub struct SegmentIndex<'a> {
 
 impl<'a> SegmentIndex<'a> {
     /// Facts at `now` from the orders among `invoices`, with RFM classes scored by
-    /// `thresholds` (the customer page's: [`RfmThresholds::fixed`], or quintiles).
+    /// `thresholds` (the customer page's: [`RfmThresholds::fixed`], or quintiles) and days
+    /// counted in `zone`, the workspace's.
     pub fn new(
         invoices: &'a [Invoice],
         currency: Currency,
         thresholds: &RfmThresholds,
         now: i64,
+        zone: &Zone,
     ) -> Self {
         let now = Instant(now);
         let facts = PurchaseFacts::by_contact(invoices, currency)
             .into_iter()
             .map(|(id, purchases)| {
                 let rfm = Rfm::score(RfmValues::of(&purchases, now), thresholds).class;
-                (id, BuyerFacts { purchases, rfm })
+                let last_day = zone.day_of(purchases.last);
+                (
+                    id,
+                    BuyerFacts {
+                        purchases,
+                        last_day,
+                        rfm,
+                    },
+                )
             })
             .collect();
         SegmentIndex { facts }
@@ -112,10 +126,10 @@ impl<'f> PreparedSegment<'f> {
             .is_none_or(|owner| contact.owner_id.as_ref() == Some(owner))
             && filter
                 .last_purchase_before
-                .is_none_or(|day| facts.is_some_and(|f| f.purchases.last.day() <= day))
+                .is_none_or(|day| facts.is_some_and(|f| f.last_day <= day))
             && filter
                 .last_purchase_after
-                .is_none_or(|day| facts.is_some_and(|f| f.purchases.last.day() >= day))
+                .is_none_or(|day| facts.is_some_and(|f| f.last_day >= day))
             && filter
                 .min_spend_minor
                 .is_none_or(|min| facts.map_or(0, |f| f.purchases.spend.minor) >= min)

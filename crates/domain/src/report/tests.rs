@@ -146,7 +146,7 @@ fn the_360_page_the_dashboard_and_segments_agree_on_a_customer() {
     assert_eq!(churn_rate(&books, &last_30_days), Ratio::new(1, 1));
 
     // Segments.
-    let index = SegmentIndex::new(&invoices, TOMAN, &thresholds, now);
+    let index = SegmentIndex::new(&invoices, TOMAN, &thresholds, now, &Zone::default());
     let facts = index.facts(&id("ali")).expect("ali bought");
     assert_eq!(facts.purchases.spend, page.lifetime_value);
     assert_eq!(facts.purchases.orders, page.orders);

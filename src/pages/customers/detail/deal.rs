@@ -1,6 +1,7 @@
 //! A minimal "new deal" for the 360 page: title, value and expected close, placed in the first
 //! open stage of the workspace's default pipeline (the pipeline page does the rest).
 
+use crate::i18n::phrase;
 use crate::{
     i18n::{use_locale, Msg},
     local_time::{now_ms, use_calendar, DayField, DayText},
@@ -99,7 +100,7 @@ pub fn QuickDealForm(customer: RecordRef, on_done: Callback<()>) -> impl IntoVie
             <div class="form-grid">
                 <div class="field">
                     <label class="field-label" for="deal-value">
-                        {move || locale.fill(Msg::LabelledField, &[("field", locale.t(Msg::DealValue)), ("label", currency.label(locale.lang()))])}
+                        {move || locale.fill(phrase::LabelledField { field: locale.t(Msg::DealValue), label: currency.label(locale.lang()) })}
                     </label>
                     <input id="deal-value" type="text" inputmode="decimal"
                         placeholder=move || format_decimal(0, currency.minor_digits(), locale.lang())

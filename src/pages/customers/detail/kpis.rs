@@ -2,6 +2,7 @@
 //! deal value, open tickets, average CSAT and RFM class (definitions in `rabet_domain::report::customer`).
 
 use super::profile::Profile;
+use crate::i18n::phrase;
 use crate::{
     i18n::{use_locale, Counted, Locale, Msg},
     local_time::{format_date, use_calendar},
@@ -59,14 +60,14 @@ pub fn KpiStrip(profile: Memo<Profile>) -> impl IntoView {
             {kpi(Msg::KpiOpenTickets, |k, l, _| {
                 let open = l.number(k.open_tickets as usize);
                 if k.tickets_breaching_sla > 0 {
-                    l.fill(Msg::OpenTicketsPastSla, &[("open", &open), ("late", &l.number(k.tickets_breaching_sla as usize))])
+                    l.fill(phrase::OpenTicketsPastSla { open: &open, late: &l.number(k.tickets_breaching_sla as usize) })
                 } else {
                     open
                 }
             })}
             {kpi(Msg::KpiAverageCsat, |k, l, _| k.csat.map_or_else(|| none_yet(l), |csat| {
                 let tenths = (csat.mean() * 10.0).round() as i64;
-                l.fill(Msg::CsatOutOfFive, &[("mean", &format_decimal(tenths, 1, l.lang()))])
+                l.fill(phrase::CsatOutOfFive { mean: &format_decimal(tenths, 1, l.lang()) })
             }))}
             {kpi(Msg::KpiRfmClass, |k, l, _| k.rfm.map_or_else(|| none_yet(l), |rfm| l.t(rfm_class_msg(rfm.class)).to_owned()))}
         </ul>

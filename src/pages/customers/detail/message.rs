@@ -2,6 +2,7 @@
 //! e-mail, SMS, WhatsApp or Telegram, then logged on the timeline (templates and links in
 //! `ui::messages`).
 
+use crate::i18n::phrase;
 use crate::{
     i18n::{use_locale, Msg},
     notice::msg_reporter,
@@ -117,7 +118,7 @@ pub fn MessageDialog(contact: Contact, on_done: Callback<()>) -> impl IntoView {
                         });
                         view! {
                             <a class="button primary" href=href target="_blank" rel="noopener" on:click=follow>
-                                {move || locale.fill(Msg::SendVia, &[("channel", locale.t(label))])}
+                                {move || locale.fill(phrase::SendVia { channel: locale.t(label) })}
                             </a>
                         }
                     }).collect_view().into_any()

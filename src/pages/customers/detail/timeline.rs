@@ -3,6 +3,7 @@
 //! customer with thousands of entries opens as fast as one with ten.
 
 use super::profile::Profile;
+use crate::i18n::phrase;
 use crate::{
     i18n::{use_locale, Msg},
     local_time::{format_duration, format_when, machine_time, now_ms, use_calendar, MINUTE_MS},
@@ -95,10 +96,7 @@ pub fn Timeline(
             </ol>
             <Show when=move || { matching.get() > page.with(Vec::len) }>
                 <button type="button" class="button" on:click=move |_| shown.update(|n| *n += PAGE)>
-                    {move || locale.fill(Msg::ShowMoreOf, &[
-                        ("shown", &locale.number(page.with(Vec::len))),
-                        ("total", &locale.number(matching.get())),
-                    ])}
+                    {move || locale.fill(phrase::ShowMoreOf { shown: &locale.number(page.with(Vec::len)), total: &locale.number(matching.get()) })}
                 </button>
             </Show>
         </section>
@@ -172,7 +170,7 @@ fn Entry(entry: TimelineEntry, on_edit_activity: Callback<Activity>) -> impl Int
         let title = entry.title.clone();
         view! {
             <button type="button" class="button subtle"
-                aria-label=move || locale.fill(Msg::MarkDoneNamed, &[("name", &title)])
+                aria-label=move || locale.fill(phrase::MarkDoneNamed { name: &title })
                 on:click=move |_| {
                     if let Some(task) = workspace.tasks.with_untracked(|t| t.get(&id).cloned()) {
                         save_change(task, |t| t.done_at = Some(now_ms()));
@@ -186,7 +184,7 @@ fn Entry(entry: TimelineEntry, on_edit_activity: Callback<Activity>) -> impl Int
         let label = activity.subject.clone();
         view! {
             <button type="button" class="button subtle"
-                aria-label=move || locale.fill(Msg::ChangeNamed, &[("name", if label.is_empty() { locale.t(timeline_kind_msg(kind)) } else { &label })])
+                aria-label=move || locale.fill(phrase::ChangeNamed { name: if label.is_empty() { locale.t(timeline_kind_msg(kind)) } else { &label } })
                 on:click=move |_| on_edit_activity.run(activity.clone())>
                 {move || locale.t(Msg::ChangeButton)}
             </button>

@@ -1,9 +1,11 @@
 use super::*;
 use crate::calendar::Day;
+use crate::calendar::{GregorianDate, JalaliDate};
 use crate::model::{InvoiceStatus, LeadSource, LifecycleStage, LineItem};
 use crate::purchases::Customer;
 use crate::report::customer::{compute, AllRecords, CustomerRecords};
 use crate::search::search_text;
+use crate::time::zones::{local, new_york, tehran};
 use crate::time::MS_PER_DAY;
 use proptest::prelude::*;
 
@@ -80,9 +82,58 @@ fn fixture() -> (Vec<Contact>, Vec<Invoice>) {
     (contacts, invoices)
 }
 
+/// An order paid at `at`.
+fn paid_at(contact: &str, at: Instant) -> Invoice {
+    Invoice {
+        paid_at: Some(at.0),
+        created_at: at.0,
+        issue_date: None,
+        ..order(contact, 0, 1_000_000)
+    }
+}
+
+#[test]
+fn purchase_days_are_counted_in_the_workspace_zone() {
+    let contacts = [Contact {
+        id: id("a"),
+        ..Contact::default()
+    }];
+    let bought_on_or_after = |day: Day, invoices: &[Invoice], zone: &Zone| {
+        let filter = SegmentFilter {
+            last_purchase_after: Some(day),
+            ..SegmentFilter::default()
+        };
+        let now = Instant(day.to_unix_ms() + 40 * DAY);
+        let index = SegmentIndex::new(invoices, TOMAN, &RfmThresholds::fixed(TOMAN), now.0, zone);
+        evaluate(&filter, &contacts, &index, text).len() == 1
+    };
+    // 01:00 on 1 Farvardin 1404 in Tehran (2025-03-21) is still 20 March in UTC: a purchase
+    // in Farvardin there, in Esfand in UTC.
+    let farvardin = JalaliDate::new(1404, 1, 1).unwrap().to_day();
+    let tehran = tehran();
+    let at = local(&tehran, (2025, 3, 21), 1, 0);
+    assert_eq!(Day::from_unix_ms(at.0), farvardin.before());
+    let invoices = [paid_at("a", at)];
+    assert!(bought_on_or_after(farvardin, &invoices, &tehran));
+    assert!(!bought_on_or_after(farvardin, &invoices, &Zone::fixed(0)));
+    // 23:30 on 31 December in New York is 1 January in UTC: December there.
+    let new_york = new_york();
+    let at = local(&new_york, (2025, 12, 31), 23, 30);
+    let january = GregorianDate::new(2026, 1, 1).unwrap().to_day();
+    let invoices = [paid_at("a", at)];
+    assert!(!bought_on_or_after(january, &invoices, &new_york));
+    assert!(bought_on_or_after(january, &invoices, &Zone::fixed(0)));
+}
+
 fn names(filter: SegmentFilter) -> Vec<String> {
     let (contacts, invoices) = fixture();
-    let index = SegmentIndex::new(&invoices, TOMAN, &RfmThresholds::fixed(TOMAN), 1_000 * DAY);
+    let index = SegmentIndex::new(
+        &invoices,
+        TOMAN,
+        &RfmThresholds::fixed(TOMAN),
+        1_000 * DAY,
+        &Zone::fixed(0),
+    );
     evaluate(&filter, &contacts, &index, text)
         .iter()
         .map(|contact| contact.id.to_string())
@@ -196,6 +247,7 @@ fn naive(
     invoices: &[Invoice],
     thresholds: &RfmThresholds,
     now: i64,
+    zone: &Zone,
 ) -> Vec<Id> {
     let normalized =
         |tags: &[String]| -> Vec<String> { tags.iter().map(|t| normalize(t)).collect() };
@@ -211,7 +263,7 @@ fn naive(
                 },
             );
             let kpis = compute(&records, TOMAN, thresholds, now);
-            let last = kpis.last_purchase_at.map(Day::from_unix_ms);
+            let last = kpis.last_purchase_at.map(|at| zone.day_of(Instant(at)));
             let tags = normalized(&contact.tags);
             (wanted_tags.is_empty() || tags.iter().any(|t| wanted_tags.contains(t)))
                 && (filter.lifecycle_stages.is_empty()
@@ -309,7 +361,8 @@ proptest! {
             .map(|(who, day, minor)| order(&format!("c{who}"), *day, *minor))
             .collect();
         let now = 1_000 * DAY;
-        let index = SegmentIndex::new(&invoices, TOMAN, &RfmThresholds::fixed(TOMAN), now);
+        let zone = new_york();
+        let index = SegmentIndex::new(&invoices, TOMAN, &RfmThresholds::fixed(TOMAN), now, &zone);
         let thresholds = if quintiles {
             let values: Vec<_> = index.facts.values().map(|f| RfmValues {
                 recency_days: (now / DAY) - i64::from(f.purchases.last.day().0),
@@ -320,11 +373,11 @@ proptest! {
         } else {
             RfmThresholds::fixed(TOMAN)
         };
-        let index = SegmentIndex::new(&invoices, TOMAN, &thresholds, now);
+        let index = SegmentIndex::new(&invoices, TOMAN, &thresholds, now, &zone);
         let fast: Vec<Id> = evaluate(&filter, &contacts, &index, text)
             .iter()
             .map(|contact| contact.id.clone())
             .collect();
-        prop_assert_eq!(fast, naive(&filter, &contacts, &invoices, &thresholds, now));
+        prop_assert_eq!(fast, naive(&filter, &contacts, &invoices, &thresholds, now, &zone));
     }
 }
