@@ -285,8 +285,8 @@ counted! {
     ContactsMatch(count) => ["{count} contact matches.", "{count} contacts match."], ["{count} مخاطب با این شرط‌ها جور است.", "{count} مخاطب با این شرط‌ها جور است."];
     SampleDone(count) => ["Sample workspace loaded: {count} record.", "Sample workspace loaded: {count} records."], ["فضای کار نمونه بارگذاری شد: {count} رکورد.", "فضای کار نمونه بارگذاری شد: {count} رکورد."];
     // Sync at team scale (issue 20): a new device joins by snapshot.
-    JoinCustomers(total) => ["Receiving the team's records: {done} of {total} customer", "Receiving the team's records: {done} of {total} customers"], ["دریافت داده‌های تیم: {done} از {total} مشتری", "دریافت داده‌های تیم: {done} از {total} مشتری"];
-    JoinOthers(total) => ["Receiving the team's records: {done} of {total} other record", "Receiving the team's records: {done} of {total} other records"], ["دریافت داده‌های تیم: {done} از {total} رکورد دیگر", "دریافت داده‌های تیم: {done} از {total} رکورد دیگر"];
+    JoinCustomers(total) { done } => ["Receiving the team's records: {done} of {total} customer", "Receiving the team's records: {done} of {total} customers"], ["دریافت داده‌های تیم: {done} از {total} مشتری", "دریافت داده‌های تیم: {done} از {total} مشتری"];
+    JoinOthers(total) { done } => ["Receiving the team's records: {done} of {total} other record", "Receiving the team's records: {done} of {total} other records"], ["دریافت داده‌های تیم: {done} از {total} رکورد دیگر", "دریافت داده‌های تیم: {done} از {total} رکورد دیگر"];
 }
 
 messages! {

@@ -1,11 +1,10 @@
 //! Sync in the UI: the settings section (server and token, or stop), the page an invite link
 //! opens, and the status indicator the shell always shows.
 
-use crate::i18n::phrase;
+use crate::i18n::{counted_phrase, phrase};
 use crate::{
     i18n::{
-        access_role_msg, kind_msg, refusal_msg, store_error_msg, use_locale, Counted, Locale, Msg,
-        Worded,
+        access_role_msg, kind_msg, refusal_msg, store_error_msg, use_locale, Locale, Msg, Worded,
     },
     icons::Icon,
     local_time::{format_when, use_calendar},
@@ -107,10 +106,9 @@ fn Connected(config: SyncConfig) -> impl IntoView {
     };
     let role = move || {
         sync.session.get().and_then(|info| info.role).map(|role| {
-            locale.fill(
-                Msg::AccessYourRole,
-                &[("role", locale.t(access_role_msg(role)))],
-            )
+            locale.fill(phrase::AccessYourRole {
+                role: locale.t(access_role_msg(role)),
+            })
         })
     };
     view! {
@@ -196,17 +194,14 @@ pub fn SyncIndicator() -> impl IntoView {
             done,
             total,
         } => {
-            let counted = if customers {
-                Counted::JoinCustomers
-            } else {
-                Counted::JoinOthers
-            };
-            let done = locale.number(usize::try_from(done).unwrap_or(usize::MAX));
+            let done = &locale.number(usize::try_from(done).unwrap_or(usize::MAX));
             let total = usize::try_from(total).unwrap_or(usize::MAX);
-            (
-                "busy",
-                locale.count_with(counted, total, &[("done", &done)]),
-            )
+            let text = if customers {
+                locale.fill(counted_phrase::JoinCustomers { total, done })
+            } else {
+                locale.fill(counted_phrase::JoinOthers { total, done })
+            };
+            ("busy", text)
         }
         SyncStatus::UpToDate(_) => ("ok", locale.t(Msg::SyncUpToDate).to_owned()),
         SyncStatus::Failed(error) => ("error", sync_error_text(locale, &error)),
@@ -222,7 +217,9 @@ pub fn SyncIndicator() -> impl IntoView {
     let not_accepted = move || {
         let count = sync.not_accepted.get();
         (count > 0).then(|| {
-            let text = locale.fill(Msg::NotAcceptedPending, &[("count", &locale.number(count))]);
+            let text = locale.fill(phrase::NotAcceptedPending {
+                count: &locale.number(count),
+            });
             view! { " · " <a class="sync-refused" href="/settings#not-accepted">{text}</a> }
         })
     };
@@ -361,7 +358,7 @@ fn NotAcceptedEntry(
     let what = move || {
         let when = format_when(refused_at, calendar.get(), locale.lang());
         let kind = kind.map_or("", |kind| locale.t(kind_msg(kind)));
-        locale.fill(Msg::NotAcceptedWhat, &[("kind", kind), ("when", &when)])
+        locale.fill(phrase::NotAcceptedWhat { kind, when: &when })
     };
     let refusal = entry.refusal;
     let changes = entry

@@ -3,7 +3,7 @@
 //! kept, and "Restore this value".
 
 use crate::{
-    i18n::{store_error_msg, use_locale, Msg},
+    i18n::{phrase, store_error_msg, use_locale, Msg},
     local_time::{format_when, use_calendar},
     sync::use_sync,
     ui::{editing::failure_reporter, widgets::refused},
@@ -53,7 +53,9 @@ pub fn FieldHistory(kind: EntityKind, id: Id) -> impl IntoView {
                     <button type="button" class="button" on:click=move |_| shown.update(|n| *n += PAGE)>
                         {move || {
                             let more = (total - shown.get()).min(PAGE);
-                            locale.fill(Msg::ShowMore, &[("count", &locale.number(more))])
+                            locale.fill(phrase::ShowMore {
+                                count: &locale.number(more),
+                            })
                         }}
                     </button>
                 </Show>
@@ -109,10 +111,11 @@ fn ChangeRow(kind: EntityKind, id: Id, change: Change) -> impl IntoView {
                     FieldLabel::Known(msg) => locale.t(msg).to_owned(),
                     FieldLabel::Raw(ref raw) => raw.clone(),
                 };
-                locale.fill(
-                    Msg::HistoryChange,
-                    &[("field", &field), ("old", &old), ("new", &new)],
-                )
+                locale.fill(phrase::HistoryChange {
+                    field: &field,
+                    old: &old,
+                    new: &new,
+                })
             })
         }
     };
@@ -134,7 +137,7 @@ fn ChangeRow(kind: EntityKind, id: Id, change: Change) -> impl IntoView {
                 type="button"
                 class="button subtle"
                 disabled=move || refused.get().is_some()
-                aria-label=move || locale.fill(Msg::HistoryRestoreNamed, &[("value", &label)])
+                aria-label=move || locale.fill(phrase::HistoryRestoreNamed { value: &label })
                 on:click=restore
             >
                 {move || locale.t(Msg::HistoryRestore)}
