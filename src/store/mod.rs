@@ -174,6 +174,9 @@ impl Connection {
     }
 }
 
+/// One record's ops, each with its author when known (for its field history).
+type AuthoredOps<'a> = Vec<(&'a Op, Option<&'a str>)>;
+
 impl Store {
     /// Opens (creating or upgrading) the app's database. Every open (every tab, every page
     /// load) is a replica of its own, with a fresh node id, so two tabs never issue the same
@@ -404,8 +407,7 @@ impl Store {
                 Origin::Local => self.author.borrow().clone(),
                 Origin::Remote => None,
             };
-            let mut by_record: BTreeMap<(EntityKind, &WireId), Vec<(&Op, Option<&str>)>> =
-                BTreeMap::new();
+            let mut by_record: BTreeMap<(EntityKind, &WireId), AuthoredOps> = BTreeMap::new();
             for (at, op) in ops.iter().enumerate() {
                 let author = authors
                     .get(at)
