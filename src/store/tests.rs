@@ -342,10 +342,7 @@ async fn records_written_once_share_a_merge_state_until_their_first_change() {
         .iter()
         .find(|record| record.id == imported[0].id)
         .unwrap();
-    assert_eq!(
-        first.record.fields()["first_name"].value,
-        Value::from("C0")
-    );
+    assert_eq!(first.record.fields()["first_name"].value, Value::from("C0"));
     assert_eq!(backup.len(), 3);
     drop(store);
     let store = Store::open_named(&name).await.unwrap();
