@@ -22,7 +22,8 @@ const dist = args.dist ?? "dist";
 const importOnly = args.only === "import";
 // `--only join` measures a new device joining the sample workspaces and nothing else.
 const joinOnly = args.only === "join";
-const port = 8123;
+// `--port` when another bench runs on this machine; a join's own server takes the next one.
+const port = Number(args.port ?? 8123);
 const origin = `http://127.0.0.1:${port}`;
 const work = "target/bench";
 mkdirSync(work, { recursive: true });
@@ -403,8 +404,8 @@ async function measureJoin(size) {
   const label = size.toLocaleString("en-US");
   const dataDir = join(work, `join-${size}`);
   rmSync(dataDir, { recursive: true, force: true });
-  const at = "http://127.0.0.1:8124";
-  const joinServer = spawn("target/release/rabet-server", ["serve", "--addr", "127.0.0.1:8124", "--dist", dist, "--data-dir", dataDir], { stdio: ["ignore", "ignore", "inherit"] });
+  const at = `http://127.0.0.1:${port + 1}`;
+  const joinServer = spawn("target/release/rabet-server", ["serve", "--addr", `127.0.0.1:${port + 1}`, "--dist", dist, "--data-dir", dataDir], { stdio: ["ignore", "ignore", "inherit"] });
   try {
     await waitForHealth(at);
     const workspace = cliIn(dataDir, "workspace", "create", `bench join ${size}`);

@@ -373,6 +373,15 @@ async fn snapshot_pages_hold_whole_records(backend: Backend) {
         .await
         .unwrap();
     assert_eq!((deals.records, deals.ops.len(), deals.totals), (0, 0, None));
+    // Sent compressed to a client that accepts it.
+    let request = Request::builder()
+        .uri("/api/v1/snapshot?kind=contact")
+        .header(header::AUTHORIZATION, format!("Bearer {token}"))
+        .header(header::ACCEPT_ENCODING, "gzip")
+        .body(Body::empty())
+        .unwrap();
+    let response = server.router.clone().oneshot(request).await.unwrap();
+    assert_eq!(response.headers()[header::CONTENT_ENCODING], "gzip");
     // An unknown kind is the client's mistake.
     let (status, _) = server
         .call(&token, Method::GET, "/api/v1/snapshot?kind=spaceship", None)
