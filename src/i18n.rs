@@ -196,6 +196,8 @@ counted! {
     Members(count) => ["{count} contact", "{count} contacts"], ["{count} مخاطب", "{count} مخاطب"];
     ContactsMatch(count) => ["{count} contact matches.", "{count} contacts match."], ["{count} مخاطب با این شرط‌ها جور است.", "{count} مخاطب با این شرط‌ها جور است."];
     SampleDone(count) => ["Sample workspace loaded: {count} record.", "Sample workspace loaded: {count} records."], ["فضای کار نمونه بارگذاری شد: {count} رکورد.", "فضای کار نمونه بارگذاری شد: {count} رکورد."];
+    // Command palette (issue 17).
+    PaletteFound(count) => ["{count} result", "{count} results"], ["{count} نتیجه", "{count} نتیجه"];
 }
 
 messages! {
@@ -869,6 +871,31 @@ messages! {
     BackupNewerVersion => "The backup was made by a newer version of Rabet ({found}); this version reads up to {supported}.", "این پشتیبان با نسخهٔ تازه‌تری از رابط ساخته شده است ({found})؛ این نسخه تا {supported} را می‌خواند.";
     BackupBrokenHeader => "The backup's header is damaged.", "سرآیند فایل پشتیبان آسیب دیده است.";
     BackupBrokenRecord => "Record {index} of the backup is damaged.", "رکورد {index} فایل پشتیبان آسیب دیده است.";
+    // Command palette and keyboard shortcuts (issue 17).
+    PaletteOpen => "Search", "جست‌وجو";
+    PaletteTitle => "Command palette", "فرمان‌یاب";
+    PaletteKeys => "Ctrl K", "Ctrl K";
+    ShortcutPaletteKeys => "Ctrl K / ⌘ K", "Ctrl K / ⌘ K";
+    PaletteInput => "Find a customer, deal, ticket, invoice, page or action", "یافتن مشتری، معامله، تیکت، فاکتور، صفحه یا کار";
+    PalettePlaceholder => "Name, phone, e-mail, number or action…", "نام، تلفن، ایمیل، شماره یا کار…";
+    PaletteResults => "Results", "نتیجه‌ها";
+    PaletteNoMatch => "Nothing matches.", "چیزی پیدا نشد.";
+    PaletteHint => "↑ ↓ to choose, Enter to open, Esc to close", "↑ ↓ برای انتخاب، Enter برای باز کردن، Esc برای بستن";
+    PaletteKindContact => "Contact", "مخاطب";
+    PaletteKindCompany => "Company", "شرکت";
+    PaletteKindDeal => "Deal", "معامله";
+    PaletteKindTicket => "Ticket", "تیکت";
+    PaletteKindInvoice => "Document", "سند";
+    PaletteKindPage => "Page", "صفحه";
+    PaletteKindAction => "Action", "کار";
+    PaletteLogCall => "Log a call with this customer", "ثبت تماس با این مشتری";
+    ShortcutsTitle => "Keyboard shortcuts", "میان‌برهای صفحه‌کلید";
+    ShortcutsHint => "Single-key shortcuts work when no field is being typed in.", "میان‌برهای تک‌کلیدی وقتی کار می‌کنند که در هیچ خانه‌ای تایپ نمی‌کنید.";
+    ShortcutKey => "Keys", "کلیدها";
+    ShortcutAction => "Does", "کار";
+    ShortcutPalette => "Open the command palette", "باز کردن فرمان‌یاب";
+    ShortcutHelp => "Show these shortcuts", "نمایش همین میان‌برها";
+    ShortcutSearch => "Search this page's list", "جست‌وجو در فهرست همین صفحه";
 }
 
 /// The current language, shared by every view through context.
@@ -898,6 +925,14 @@ impl Locale {
         let _ = LocalStorage::set(LANG_KEY, lang);
         apply_to_document(lang);
         self.0.set(lang);
+    }
+
+    /// Switches to the other language (the navigation's button, the palette's action).
+    pub fn switch(&self) {
+        self.set(match self.0.get_untracked() {
+            Lang::En => Lang::Fa,
+            Lang::Fa => Lang::En,
+        });
     }
 
     /// The text of `msg` in the current language (reactive).

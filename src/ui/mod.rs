@@ -7,6 +7,7 @@ pub mod editing;
 pub mod field_error;
 pub mod format;
 pub mod inputs;
+pub mod intent;
 pub mod labels;
 pub mod messages;
 pub mod parties;

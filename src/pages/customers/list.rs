@@ -2,6 +2,7 @@
 //! as a window of rows so 100k contacts scroll as smoothly as ten.
 
 use super::form::{CompanyForm, ContactForm};
+use crate::ui::intent::{on_intent, Intent};
 use crate::{
     download::{file_saver, vcards_text, VCARD_MIME},
     i18n::{source_msg, stage_msg, use_locale, Counted, Msg},
@@ -90,6 +91,10 @@ pub fn Customers() -> impl IntoView {
             </button>
         }
     };
+    on_intent(Intent::NewContact, move || {
+        set_tab.set(Tab::People);
+        set_creating.set(true);
+    });
     let new_label = move || match tab.get() {
         Tab::People => locale.t(Msg::NewContact),
         Tab::Companies => locale.t(Msg::NewCompany),

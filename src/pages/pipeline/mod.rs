@@ -12,6 +12,7 @@ mod picker;
 mod state;
 mod table;
 
+use crate::ui::intent::{on_intent, Intent};
 use crate::{
     i18n::{source_msg, use_locale, Msg},
     records::pipeline::{ensure_default_pipeline, shown_pipeline_name},
@@ -107,6 +108,9 @@ fn Toolbar() -> impl IntoView {
         })
     });
     let current = move || page.pipeline.with(|p| p.as_ref().map(|p| p.id.clone()));
+    on_intent(Intent::NewDeal, move || {
+        page.editing.set(Some(Editing::New(None)))
+    });
     let view_button = move |which: PageView, label: Msg| {
         view! {
             <button

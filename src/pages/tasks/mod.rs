@@ -1,5 +1,6 @@
 //! Follow-ups: what is overdue, due today, coming up and done, and their export to a calendar.
 
+use crate::ui::intent::{on_intent, Intent};
 use crate::{
     download::file_saver,
     i18n::{use_locale, Msg},
@@ -125,6 +126,9 @@ pub fn Tasks() -> impl IntoView {
         save_file("rabet-follow-ups.ics", "text/calendar", &ics);
     };
 
+    on_intent(Intent::NewTask, move || {
+        editing.set(Some((new_task(None), false)))
+    });
     view! {
         <PageHeader title=Msg::NavTasks intro=Msg::TasksIntro />
         <div class="toolbar">

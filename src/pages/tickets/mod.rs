@@ -5,6 +5,7 @@ mod page;
 
 pub use page::TicketView;
 
+use crate::ui::intent::{on_intent, Intent};
 use crate::{
     i18n::{use_locale, Msg},
     local_time::{format_when, now_ms, use_calendar},
@@ -131,6 +132,7 @@ pub fn Tickets() -> impl IntoView {
         <option value=filter.key() selected=move || status.get() == filter>{move || locale.t(msg)}</option>
     })
     .collect_view();
+    on_intent(Intent::NewTicket, move || creating.set(true));
     let open_created = Callback::new(move |ticket: Ticket| {
         creating.set(false);
         navigate(&format!("/tickets/{}", ticket.id), Default::default());

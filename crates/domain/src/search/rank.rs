@@ -48,8 +48,12 @@ fn placement(text: &str, needle: &str) -> Option<u32> {
 
 impl Query {
     /// How well `text` (from [`super::search_text`] or [`super::normalize`]) matches, or
-    /// `None` when some word of the query is not in it.
+    /// `None` when some word of the query is not in it. An empty query ranks every text
+    /// alike ([`Rank::ANY`]), so they keep their order.
     pub fn rank(&self, text: &str) -> Option<Rank> {
+        if self.is_empty() {
+            return Some(Rank::ANY);
+        }
         let mut total = 0;
         for needle in &self.needles {
             total += placement(text, needle)?;
@@ -143,7 +147,10 @@ mod tests {
         let whole = rank("ali", "Ali").unwrap();
         let start = rank("ali", "Alireza").unwrap();
         let inside = rank("ali", "Mahali").unwrap();
-        assert!(whole < start && start < inside, "{whole:?} {start:?} {inside:?}");
+        assert!(
+            whole < start && start < inside,
+            "{whole:?} {start:?} {inside:?}"
+        );
         assert_eq!(rank("ali", "Reza"), None);
     }
 
@@ -172,6 +179,7 @@ mod tests {
         let query = Query::parse("con");
         assert!(query.rank(&label).is_some());
         assert!(query.rank(&label) < query.rank(&normalize("Reconnect")));
+        assert_eq!(Query::parse("").rank(&label), Some(Rank::ANY));
     }
 
     #[test]
@@ -187,7 +195,10 @@ mod tests {
         assert_eq!(positions(2), [1, 4]);
         assert_eq!(positions(0), Vec::<usize>::new());
         let empty = haystack.best(&Query::parse(""), 3);
-        assert_eq!(empty.iter().map(|(_, at)| *at).collect::<Vec<_>>(), [0, 1, 2]);
+        assert_eq!(
+            empty.iter().map(|(_, at)| *at).collect::<Vec<_>>(),
+            [0, 1, 2]
+        );
     }
 
     proptest! {
