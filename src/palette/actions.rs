@@ -131,6 +131,12 @@ impl Runner {
         }
     }
 
+    /// Forgets a request left for a page once another page is open (for the shell's life).
+    pub fn forget_stale_requests(&self) {
+        let (intents, path) = (self.intents, self.path);
+        Effect::new(move |_| path.with(|path| intents.forget_unless_at(path)));
+    }
+
     /// What decides the actions offered now (tracked).
     pub fn context(&self) -> ActionContext {
         ActionContext {
@@ -156,7 +162,7 @@ impl Runner {
             if path != context.path {
                 self.go(&path);
             }
-            self.intents.ask(intent);
+            self.intents.ask(intent, path);
             return;
         }
         match action {

@@ -49,6 +49,7 @@ pub fn use_palette() -> Palette {
 pub fn CommandPalette() -> impl IntoView {
     let palette = use_palette();
     let runner = Runner::new();
+    runner.forget_stale_requests();
     keys::listen(palette, runner);
     view! {
         <Show when=move || palette.open.get()>

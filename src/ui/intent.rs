@@ -16,24 +16,39 @@ pub enum Intent {
     LoadSample,
 }
 
-/// The request waiting for its page (the context).
+/// The request waiting for its page, with that page's path (the context).
 #[derive(Clone, Copy)]
-pub struct Intents(RwSignal<Option<Intent>>);
+pub struct Intents(RwSignal<Option<(Intent, String)>>);
 
 impl Intents {
     pub fn provide() {
         provide_context(Intents(RwSignal::new(None)));
     }
 
-    /// Leaves `intent` for the page that does it (replacing one not taken up).
-    pub fn ask(self, intent: Intent) {
-        self.0.set(Some(intent));
+    /// Leaves `intent` for the page at `path`, which does it (replacing one not taken up).
+    pub fn ask(self, intent: Intent, path: String) {
+        self.0.set(Some((intent, path)));
+    }
+
+    /// Forgets a request once the user is on another page than the one it was for (the page
+    /// could not take it up), so that it does not surprise them on a later visit.
+    pub fn forget_unless_at(self, path: &str) {
+        let stale = self.0.with_untracked(|waiting| {
+            waiting
+                .as_ref()
+                .is_some_and(|(_, for_path)| for_path != path)
+        });
+        if stale {
+            self.0.set(None);
+        }
     }
 
     /// Whether `intent` is waiting, taking it if so (tracked: call it in an effect, which
     /// then runs again at the next request).
     fn take(self, intent: Intent) -> bool {
-        let waiting = self.0.get() == Some(intent);
+        let waiting = self
+            .0
+            .with(|waiting| waiting.as_ref().is_some_and(|(asked, _)| *asked == intent));
         if waiting {
             self.0.set(None);
         }
