@@ -67,20 +67,23 @@ impl Query {
 
 impl Haystack {
     /// The best `limit` records for `query`, best first, by position; records of equal rank
-    /// keep their order.
+    /// keep their order. One scan for the query's first word finds the candidates, as
+    /// [`Haystack::matches`] does, and each is ranked as it is found.
     pub fn best(&self, query: &Query, limit: usize) -> Vec<(Rank, usize)> {
         let mut best = Best::new(limit);
-        if query.is_empty() {
+        let Some(first) = query.needles.first() else {
             (0..self.starts.len().min(limit)).for_each(|record| best.push(Rank::ANY, record));
             return best.into_sorted();
-        }
-        for (record, hit) in self.matches(query).into_iter().enumerate() {
-            if hit {
-                let text = &self.text[self.starts[record]..self.end_of(record)];
-                if let Some(rank) = query.rank(text) {
-                    best.push(rank, record);
-                }
+        };
+        let (mut from, mut record) = (0, 0);
+        while let Some(offset) = self.text[from..].find(first.as_str()) {
+            let at = from + offset;
+            record += self.starts[record..].partition_point(|start| *start <= at) - 1;
+            let end = self.end_of(record);
+            if let Some(rank) = query.rank(&self.text[self.starts[record]..end]) {
+                best.push(rank, record);
             }
+            from = end + 1;
         }
         best.into_sorted()
     }
@@ -219,6 +222,25 @@ mod tests {
             expected.sort_by_key(|(rank, _)| *rank);
             expected.truncate(limit);
             prop_assert_eq!(best.into_sorted(), expected);
+        }
+
+        #[test]
+        fn a_haystack_ranks_as_each_record_does(
+            texts in proptest::collection::vec("[ab 1]{0,8}", 0..12),
+            query in "[ab 1]{0,4}",
+            limit in 0usize..6,
+        ) {
+            let texts: Vec<String> = texts.iter().map(|text| normalize(text)).collect();
+            let query = Query::parse(&query);
+            let haystack = Haystack::new(texts.iter().map(String::as_str));
+            let mut expected: Vec<(Rank, usize)> = texts
+                .iter()
+                .enumerate()
+                .filter_map(|(at, text)| query.rank(text).map(|rank| (rank, at)))
+                .collect();
+            expected.sort();
+            expected.truncate(limit);
+            prop_assert_eq!(haystack.best(&query, limit), expected);
         }
 
         #[test]
