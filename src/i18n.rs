@@ -874,8 +874,6 @@ messages! {
     // Command palette and keyboard shortcuts (issue 17).
     PaletteOpen => "Search", "جست‌وجو";
     PaletteTitle => "Command palette", "فرمان‌یاب";
-    PaletteKeys => "Ctrl K", "Ctrl K";
-    ShortcutPaletteKeys => "Ctrl K / ⌘ K", "Ctrl K / ⌘ K";
     PaletteInput => "Find a customer, deal, ticket, invoice, page or action", "یافتن مشتری، معامله، تیکت، فاکتور، صفحه یا کار";
     PalettePlaceholder => "Name, phone, e-mail, number or action…", "نام، تلفن، ایمیل، شماره یا کار…";
     PaletteResults => "Results", "نتیجه‌ها";

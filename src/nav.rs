@@ -3,7 +3,7 @@
 use crate::{
     i18n::{use_locale, Msg},
     icons::Icon,
-    palette::use_palette,
+    palette::{use_palette, PALETTE_KEYS},
 };
 use leptos::prelude::*;
 use leptos_router::components::A;
@@ -55,7 +55,7 @@ pub fn Navigation() -> impl IntoView {
                 on:click=move |_| palette.open()>
                 {Icon::Search.view()}
                 <span class="palette-open-label">{move || locale.t(Msg::PaletteOpen)}</span>
-                <kbd class="palette-open-key" aria-hidden="true" dir="ltr">{move || locale.t(Msg::PaletteKeys)}</kbd>
+                <kbd class="palette-open-key" aria-hidden="true" dir="ltr">{PALETTE_KEYS}</kbd>
             </button>
             <ul class="nav-list">{links}</ul>
             <div class="nav-sync">

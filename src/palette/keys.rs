@@ -81,6 +81,11 @@ fn page_search_box() -> Option<web_sys::HtmlElement> {
         .and_then(|element| element.dyn_into().ok())
 }
 
+/// The palette's keys on every system. Key caps read the same in both languages (Persian
+/// keyboards label them in Latin), so they are symbols rather than `Msg`s, as the single
+/// keys of [`Action::shortcut`] are.
+const PALETTE_KEYS_BOTH: &str = "Ctrl K / ⌘ K";
+
 /// The list "?" opens.
 #[component]
 pub fn ShortcutsDialog(palette: Palette) -> impl IntoView {
@@ -119,7 +124,7 @@ pub fn ShortcutsDialog(palette: Palette) -> impl IntoView {
                     </tr>
                 </thead>
                 <tbody>
-                    {row(locale.t(Msg::ShortcutPaletteKeys), Msg::ShortcutPalette)}
+                    {row(PALETTE_KEYS_BOTH, Msg::ShortcutPalette)}
                     {row("?", Msg::ShortcutHelp)}
                     {row("/", Msg::ShortcutSearch)}
                     {actions}

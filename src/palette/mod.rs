@@ -39,6 +39,10 @@ impl Palette {
     }
 }
 
+/// The palette's key as the navigation's search button shows it (a key cap, the same in
+/// both languages).
+pub const PALETTE_KEYS: &str = "Ctrl K";
+
 pub fn use_palette() -> Palette {
     expect_context::<Palette>()
 }
