@@ -5,8 +5,11 @@ use crate::{
     local_time,
     nav::Navigation,
     notice::{NoticeArea, Notices},
-    pages, pwa, reminders,
+    pages,
+    palette::{CommandPalette, Palette},
+    pwa, reminders,
     sync::SyncEngine,
+    ui::intent::Intents,
     workspace::{LoadState, Workspace},
 };
 use leptos::prelude::*;
@@ -26,6 +29,8 @@ pub fn App() -> impl IntoView {
     Notices::provide();
     let workspace = Workspace::provide();
     SyncEngine::provide();
+    Intents::provide();
+    Palette::provide();
     let load_failure = move || match workspace.state.get() {
         LoadState::Failed(error) => Some(view! {
             <div class="banner danger" role="alert">
@@ -71,6 +76,7 @@ pub fn App() -> impl IntoView {
                     </Routes>
                 </main>
             </div>
+            <CommandPalette />
             <NoticeArea />
             <pwa::UpdatePrompt />
             <reminders::ReminderWatcher />

@@ -287,6 +287,8 @@ counted! {
     // Sync at team scale (issue 20): a new device joins by snapshot.
     JoinCustomers(total) { done } => ["Receiving the team's records: {done} of {total} customer", "Receiving the team's records: {done} of {total} customers"], ["دریافت داده‌های تیم: {done} از {total} مشتری", "دریافت داده‌های تیم: {done} از {total} مشتری"];
     JoinOthers(total) { done } => ["Receiving the team's records: {done} of {total} other record", "Receiving the team's records: {done} of {total} other records"], ["دریافت داده‌های تیم: {done} از {total} رکورد دیگر", "دریافت داده‌های تیم: {done} از {total} رکورد دیگر"];
+    // Command palette (issue 17).
+    PaletteFound(count) => ["{count} result", "{count} results"], ["{count} نتیجه", "{count} نتیجه"];
 }
 
 messages! {
@@ -1015,6 +1017,29 @@ messages! {
     ActionOn { action, name } => "{action} “{name}”", "{action} «{name}»";
     LabelledValue { label, value } => "{label}: {value}", "{label}: {value}";
     BrowserTitle { page, app } => "{page} · {app}", "{page} · {app}";
+    // Command palette and keyboard shortcuts (issue 17).
+    PaletteOpen => "Search", "جست‌وجو";
+    PaletteTitle => "Command palette", "فرمان‌یاب";
+    PaletteInput => "Find a customer, deal, ticket, invoice, page or action", "یافتن مشتری، معامله، تیکت، فاکتور، صفحه یا کار";
+    PalettePlaceholder => "Name, phone, e-mail, number or action…", "نام، تلفن، ایمیل، شماره یا کار…";
+    PaletteResults => "Results", "نتیجه‌ها";
+    PaletteNoMatch => "Nothing matches.", "چیزی پیدا نشد.";
+    PaletteHint => "↑ ↓ to choose, Enter to open, Esc to close", "↑ ↓ برای انتخاب، Enter برای باز کردن، Esc برای بستن";
+    PaletteKindContact => "Contact", "مخاطب";
+    PaletteKindCompany => "Company", "شرکت";
+    PaletteKindDeal => "Deal", "معامله";
+    PaletteKindTicket => "Ticket", "تیکت";
+    PaletteKindInvoice => "Document", "سند";
+    PaletteKindPage => "Page", "صفحه";
+    PaletteKindAction => "Action", "کار";
+    PaletteLogCall => "Log a call with this customer", "ثبت تماس با این مشتری";
+    ShortcutsTitle => "Keyboard shortcuts", "میان‌برهای صفحه‌کلید";
+    ShortcutsHint => "Single-key shortcuts work when no field is being typed in.", "میان‌برهای تک‌کلیدی وقتی کار می‌کنند که در هیچ خانه‌ای تایپ نمی‌کنید.";
+    ShortcutKey => "Keys", "کلیدها";
+    ShortcutAction => "Does", "کار";
+    ShortcutPalette => "Open the command palette", "باز کردن فرمان‌یاب";
+    ShortcutHelp => "Show these shortcuts", "نمایش همین میان‌برها";
+    ShortcutSearch => "Search this page's list", "جست‌وجو در فهرست همین صفحه";
 }
 
 /// The current language, shared by every view through context.
@@ -1044,6 +1069,14 @@ impl Locale {
         let _ = LocalStorage::set(LANG_KEY, lang);
         apply_to_document(lang);
         self.0.set(lang);
+    }
+
+    /// Switches to the other language (the navigation's button, the palette's action).
+    pub fn switch(&self) {
+        self.set(match self.0.get_untracked() {
+            Lang::En => Lang::Fa,
+            Lang::Fa => Lang::En,
+        });
     }
 
     /// The text of `msg` in the current language (reactive).

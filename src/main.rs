@@ -9,6 +9,7 @@ mod local_time;
 mod nav;
 mod notice;
 mod pages;
+mod palette;
 mod pwa;
 mod records;
 mod reminders;

@@ -3,13 +3,14 @@
 use crate::{
     i18n::{use_locale, Msg},
     icons::Icon,
+    palette::{use_palette, PALETTE_KEYS},
 };
 use leptos::prelude::*;
 use leptos_router::components::A;
 use rabet_domain::locale::Lang;
 
 /// The app's top-level destinations, in menu order.
-const DESTINATIONS: [(&str, Msg, Icon); 7] = [
+pub const DESTINATIONS: [(&str, Msg, Icon); 7] = [
     ("/", Msg::NavDashboard, Icon::Dashboard),
     ("/pipeline", Msg::NavPipeline, Icon::Pipeline),
     ("/customers", Msg::NavCustomers, Icon::Customers),
@@ -22,6 +23,7 @@ const DESTINATIONS: [(&str, Msg, Icon); 7] = [
 #[component]
 pub fn Navigation() -> impl IntoView {
     let locale = use_locale();
+    let palette = use_palette();
     let links = DESTINATIONS
         .into_iter()
         .map(|(href, msg, icon)| {
@@ -35,13 +37,7 @@ pub fn Navigation() -> impl IntoView {
             }
         })
         .collect_view();
-    let switch_language = move |_| {
-        let next = match locale.lang() {
-            Lang::En => Lang::Fa,
-            Lang::Fa => Lang::En,
-        };
-        locale.set(next);
-    };
+    let switch_language = move |_| locale.switch();
 
     let other_lang = move || match locale.lang() {
         Lang::En => "fa",
@@ -54,6 +50,13 @@ pub fn Navigation() -> impl IntoView {
                 {Icon::Logo.view()}
                 <span class="brand-name">{move || locale.t(Msg::AppName)}</span>
             </div>
+            // On phones a button at the top of the screen (the bar has no room for it).
+            <button type="button" class="palette-open" aria-keyshortcuts="Control+K Meta+K"
+                on:click=move |_| palette.open()>
+                {Icon::Search.view()}
+                <span class="palette-open-label">{move || locale.t(Msg::PaletteOpen)}</span>
+                <kbd class="palette-open-key" aria-hidden="true" dir="ltr">{PALETTE_KEYS}</kbd>
+            </button>
             <ul class="nav-list">{links}</ul>
             <div class="nav-sync">
                 <crate::pages::SyncIndicator />

@@ -20,7 +20,7 @@ use rabet_domain::{
         Settings, Task, TeamMember, Ticket,
     },
     referrers::{Referrers, Refers},
-    search::{search_text, Haystack, Query},
+    search::{search_text, Haystack, Query, Rank},
     sync::{Refusal, Role},
 };
 use std::{collections::BTreeSet, future::Future, pin::Pin, rc::Rc, sync::OnceLock};
@@ -203,10 +203,18 @@ impl<E: Searched> Collection<E> {
         if query.is_empty() {
             return Matching::Everything;
         }
-        let haystack = self
-            .haystack
-            .get_or_init(|| Haystack::new(self.search.iter().map(String::as_str)));
-        Matching::Positions(haystack.matches(query))
+        Matching::Positions(self.haystack().matches(query))
+    }
+
+    /// The `limit` records that match `query` best, best first, by position (see
+    /// [`Haystack::best`]): for the command palette.
+    pub fn best(&self, query: &Query, limit: usize) -> Vec<(Rank, usize)> {
+        self.haystack().best(query, limit)
+    }
+
+    fn haystack(&self) -> &Haystack {
+        self.haystack
+            .get_or_init(|| Haystack::new(self.search.iter().map(String::as_str)))
     }
 }
 
@@ -391,10 +399,12 @@ listed_by_text! {
     Product: name, sku;
     Invoice: number;
     Ticket: subject;
+    // The command palette finds deals by title (the board searches them with their
+    // customers' names too, which it gathers itself while a search is typed).
+    Deal: title;
 }
 
-/// `Listed` for kinds no list searches by text (the board searches deals with their
-/// customers' names, which it gathers itself while a search is typed).
+/// `Listed` for kinds no list searches by text.
 macro_rules! listed_without_text {
     ($($kind:ty),+) => {
         $(
@@ -407,7 +417,7 @@ macro_rules! listed_without_text {
     };
 }
 
-listed_without_text!(TeamMember, Pipeline, Deal, Activity, Task, Campaign, Segment);
+listed_without_text!(TeamMember, Pipeline, Activity, Task, Campaign, Segment);
 
 /// Whether the workspace has been read from the store yet.
 #[derive(Clone, Debug, PartialEq)]

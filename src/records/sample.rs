@@ -3,6 +3,7 @@
 
 use super::pipeline::default_pipeline;
 use crate::i18n::phrase;
+use crate::ui::intent::{on_intent, Intent};
 use crate::{
     i18n::{store_error_msg, use_locale, Counted, Msg},
     local_time::{local_day, now_ms},
@@ -189,7 +190,7 @@ pub fn SampleLoader(
             && workspace.deals.with_untracked(Collection::is_empty)
             && workspace.invoices.with_untracked(Collection::is_empty))
     };
-    let load = move |_| {
+    let load = move || {
         if has_data()
             && !window()
                 .confirm_with_message(locale.t(Msg::SampleConfirm))
@@ -230,6 +231,12 @@ pub fn SampleLoader(
                 .state
                 .with(|s| *s != crate::workspace::LoadState::Ready)
     };
+    // The palette's "Load sample workspace"; while loading may not start, the button shows why.
+    on_intent(Intent::LoadSample, move || {
+        if !untrack(unavailable) {
+            load();
+        }
+    });
     let status = move || {
         match progress.get() {
         Loading::Idle => None,
@@ -249,7 +256,7 @@ pub fn SampleLoader(
     };
     view! {
         <div class="sample-loader">
-            <button type="button" class="button primary" disabled=unavailable on:click=load>
+            <button type="button" class="button primary" disabled=unavailable on:click=move |_| load()>
                 {move || locale.t(Msg::LoadSample)}
             </button>
             <p class="sample-status" role="status">{status}</p>

@@ -8,6 +8,7 @@ pub mod field_error;
 pub mod format;
 pub mod history;
 pub mod inputs;
+pub mod intent;
 pub mod labels;
 pub mod messages;
 pub mod parties;

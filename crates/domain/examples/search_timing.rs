@@ -1,6 +1,7 @@
 //! Times a contacts list's search natively over a generated workspace: building the search
 //! texts and one [`Haystack`] scan per query, with the texts as [`search_text`] makes them
-//! (no spaces inside a field) and, for comparison, with the spaces kept.
+//! (no spaces inside a field) and, for comparison, with the spaces kept; then the command
+//! palette's ranked search ([`Haystack::best`]) typed one character at a time.
 //!
 //! ```text
 //! cargo run -p rabet-domain --release --example search_timing -- [contacts, default 100000] [en|fa]
@@ -88,6 +89,35 @@ fn main() {
             );
         }
     }
+    palette_keystrokes(&spaceless, &queries);
+}
+
+/// The palette ranks as it finds: the best 12 matches for each prefix of each query, as
+/// typed.
+fn palette_keystrokes(texts: &[String], queries: &[String]) {
+    const SHOWN: usize = 12;
+    let haystack = Haystack::new(texts.iter().map(String::as_str));
+    let mut times = Vec::new();
+    for query in queries {
+        let typed: Vec<char> = query.chars().collect();
+        for end in 1..=typed.len() {
+            let prefix: String = typed[..end].iter().collect();
+            for _ in 0..RUNS / 4 {
+                let started = Instant::now();
+                let best = haystack.best(&Query::parse(&prefix), SHOWN);
+                std::hint::black_box(best);
+                times.push(started.elapsed().as_secs_f64() * 1e3);
+            }
+        }
+    }
+    times.sort_by(f64::total_cmp);
+    println!(
+        "palette, best {SHOWN} per keystroke ({} timed): p50 {:.2} ms  p95 {:.2} ms  max {:.2} ms",
+        times.len(),
+        times[times.len() / 2],
+        times[times.len() * 95 / 100],
+        times[times.len() - 1],
+    );
 }
 
 /// The text fields and phones the app searches a contact by (see `Listed for Contact`).

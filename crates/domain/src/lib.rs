@@ -7,6 +7,7 @@ pub mod backup;
 pub mod calendar;
 pub mod csat;
 pub mod csv;
+pub mod custom_field;
 pub mod dedupe;
 pub mod export;
 mod hex;

@@ -8,6 +8,9 @@
 //! with [`Query::matches`], which does not allocate.
 
 mod forms;
+mod rank;
+
+pub use rank::{Best, Rank};
 
 use crate::locale::digit_value;
 use forms::{arabic_presentation_letters, latin_base};

@@ -12,6 +12,7 @@ mod timeline;
 use super::form::{CompanyForm, ContactForm};
 use crate::i18n::phrase;
 use crate::ui::history::FieldHistory;
+use crate::ui::intent::{on_intent, Intent};
 use crate::ui::widgets::{refused, RefusedNote};
 use crate::{
     download::{file_saver, vcards_text, VcardExport, VCARD_MIME},
@@ -412,6 +413,13 @@ fn activity_with(customer: &RecordRef, kind: ActivityKind) -> Activity {
 fn QuickActions(customer: RecordRef, dialog: RwSignal<Option<Dialog>>) -> impl IntoView {
     let locale = use_locale();
     let customer = StoredValue::new(customer);
+    on_intent(Intent::LogCall, move || {
+        let call = customer.with_value(|c| activity_with(c, ActivityKind::Call));
+        dialog.set(Some(Dialog::Activity {
+            activity: call,
+            existing: false,
+        }));
+    });
     let button = move |label: Msg, open: fn(&RecordRef) -> Dialog, primary: bool| {
         view! {
             <button type="button" class="button" class:primary=primary

@@ -3,6 +3,7 @@
 
 use super::form::{CompanyForm, ContactForm};
 use crate::i18n::phrase;
+use crate::ui::intent::{on_intent, Intent};
 use crate::ui::widgets::{refused, RefusedNote};
 use crate::{
     download::{file_saver, vcards_text, VcardExport, VCARD_MIME},
@@ -94,6 +95,10 @@ pub fn Customers() -> impl IntoView {
         }
     };
     let refused = refused(Some(EntityKind::Contact));
+    on_intent(Intent::NewContact, move || {
+        set_tab.set(Tab::People);
+        set_creating.set(true);
+    });
     let new_label = move || match tab.get() {
         Tab::People => locale.t(Msg::NewContact),
         Tab::Companies => locale.t(Msg::NewCompany),

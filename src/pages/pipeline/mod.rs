@@ -12,6 +12,7 @@ mod picker;
 mod state;
 mod table;
 
+use crate::ui::intent::{on_intent, Intent};
 use crate::ui::widgets::{refused, RefusedNote};
 use crate::{
     i18n::{source_msg, use_locale, Msg},
@@ -111,6 +112,9 @@ fn Toolbar() -> impl IntoView {
         })
     });
     let current = move || page.pipeline.with(|p| p.as_ref().map(|p| p.id.clone()));
+    on_intent(Intent::NewDeal, move || {
+        page.editing.set(Some(Editing::New(None)))
+    });
     let view_button = move |which: PageView, label: Msg| {
         view! {
             <button

@@ -1,6 +1,7 @@
 //! Follow-ups: what is overdue, due today, coming up and done, and their export to a calendar.
 
 use crate::i18n::phrase;
+use crate::ui::intent::{on_intent, Intent};
 use crate::ui::widgets::{refused, RefusedNote};
 use crate::{
     download::file_saver,
@@ -128,6 +129,9 @@ pub fn Tasks() -> impl IntoView {
         save_file("rabet-follow-ups.ics", "text/calendar", &ics);
     };
 
+    on_intent(Intent::NewTask, move || {
+        editing.set(Some((new_task(None), false)))
+    });
     view! {
         <PageHeader title=Msg::NavTasks intro=Msg::TasksIntro />
         <RefusedNote kind=EntityKind::Task />

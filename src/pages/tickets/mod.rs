@@ -6,6 +6,7 @@ mod page;
 pub use page::TicketView;
 
 use crate::i18n::phrase;
+use crate::ui::intent::{on_intent, Intent};
 use crate::ui::widgets::{refused, RefusedNote};
 use crate::{
     i18n::{use_locale, Msg},
@@ -135,6 +136,7 @@ pub fn Tickets() -> impl IntoView {
         <option value=filter.key() selected=move || status.get() == filter>{move || locale.t(msg)}</option>
     })
     .collect_view();
+    on_intent(Intent::NewTicket, move || creating.set(true));
     let open_created = Callback::new(move |ticket: Ticket| {
         creating.set(false);
         navigate(&format!("/tickets/{}", ticket.id), Default::default());

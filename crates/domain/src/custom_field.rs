@@ -1,0 +1,437 @@
+//! Custom fields: fields a workspace's admins add to contacts, companies, deals and tickets.
+//!
+//! A [`FieldDefinition`] says what a field holds. A record keeps each value as a top-level
+//! field of its own, named by [`FieldDefinition::field_name`] (`cf_<definition id>`), so sync
+//! merges custom values field by field like every other field: two devices that edit different
+//! custom fields of one contact both keep their edit. A value is stored as JSON of its type's
+//! one form ([`CustomValue::to_json`]); typed text — from a form or a CSV cell — is read by
+//! [`FieldDefinition::parse`], exactly (no floats), in the workspace's calendar and currency.
+//!
+//! Not yet wired into the app: the definitions are to become a synced kind (admin-only on the
+//! server) and the entities to carry the values; this module is their shared vocabulary.
+
+use crate::{
+    calendar::{format_day, parse_day, Calendar, Day},
+    input::parse_amount,
+    locale::{format_decimal, to_ascii_digits, Lang},
+    money::Currency,
+    search::{normalize, search_text},
+    validate::{is_valid_email, normalize_email, normalize_phone},
+};
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use thiserror::Error;
+
+/// What a custom field holds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FieldType {
+    Text,
+    LongText,
+    /// A decimal number with up to [`NUMBER_DECIMALS`] decimals.
+    Number,
+    /// An amount in the workspace currency.
+    Money,
+    /// A day, typed and shown in the workspace calendar.
+    Date,
+    Choice,
+    Choices,
+    Checkbox,
+    Url,
+    Phone,
+    Email,
+}
+
+impl FieldType {
+    pub const ALL: [FieldType; 11] = [
+        FieldType::Text,
+        FieldType::LongText,
+        FieldType::Number,
+        FieldType::Money,
+        FieldType::Date,
+        FieldType::Choice,
+        FieldType::Choices,
+        FieldType::Checkbox,
+        FieldType::Url,
+        FieldType::Phone,
+        FieldType::Email,
+    ];
+
+    /// Whether search looks in its values (the kinds that hold words a person would type).
+    pub fn is_searched(self) -> bool {
+        matches!(
+            self,
+            FieldType::Text
+                | FieldType::LongText
+                | FieldType::Url
+                | FieldType::Phone
+                | FieldType::Email
+        )
+    }
+}
+
+/// The kinds of record that carry custom fields.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FieldOwner {
+    Contact,
+    Company,
+    Deal,
+    Ticket,
+}
+
+/// One option of a choice field. Values store the option's id, so renaming it renames it
+/// everywhere.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ChoiceOption {
+    pub id: String,
+    pub label_en: String,
+    pub label_fa: String,
+}
+
+/// A custom field's definition.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FieldDefinition {
+    pub id: String,
+    pub owner: FieldOwner,
+    pub field_type: FieldType,
+    pub label_en: String,
+    pub label_fa: String,
+    pub required: bool,
+    /// Where it comes among the owner's custom fields (smaller first).
+    pub order: i32,
+    /// Archived fields are hidden from forms and lists; their values are kept.
+    pub archived: bool,
+    /// The options of a choice field.
+    pub options: Vec<ChoiceOption>,
+}
+
+/// Decimals a number field keeps.
+pub const NUMBER_DECIMALS: u32 = 4;
+const NUMBER_SCALE: i64 = 10_i64.pow(NUMBER_DECIMALS);
+
+/// A custom field's value, typed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum CustomValue {
+    /// Text, long text, a URL, a phone (E.164) or an e-mail address.
+    Text(String),
+    /// In ten-thousandths: 12.5 is 125,000.
+    Number(i64),
+    /// Minor units of the workspace currency.
+    Money(i64),
+    Date(Day),
+    /// An option's id.
+    Choice(String),
+    /// Option ids, in the definition's order.
+    Choices(Vec<String>),
+    Checkbox(bool),
+}
+
+/// Why typed text is not a value of the field.
+#[derive(Clone, Debug, PartialEq, Eq, Error)]
+pub enum ValueError {
+    #[error("a value is required")]
+    Required,
+    #[error("not a number (digits, an optional minus sign and up to four decimals)")]
+    NotNumber,
+    #[error("not an amount")]
+    NotMoney,
+    #[error("not a date in the workspace calendar")]
+    NotDate,
+    #[error("not one of the field's options: {0}")]
+    UnknownOption(String),
+    #[error("not yes or no")]
+    NotCheckbox,
+    #[error("not a web address")]
+    NotUrl,
+    #[error("not a phone number")]
+    NotPhone,
+    #[error("not an e-mail address")]
+    NotEmail,
+}
+
+/// How typed values are read: the workspace's calendar and currency.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Reading {
+    pub calendar: Calendar,
+    pub currency: Currency,
+}
+
+impl FieldDefinition {
+    /// The record field that holds this field's value.
+    pub fn field_name(&self) -> String {
+        format!("cf_{}", self.id)
+    }
+
+    pub fn label(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::En => &self.label_en,
+            Lang::Fa => &self.label_fa,
+        }
+    }
+
+    /// Reads typed text; `Ok(None)` for an empty, optional field.
+    pub fn parse(&self, text: &str, reading: Reading) -> Result<Option<CustomValue>, ValueError> {
+        let text = text.trim();
+        if text.is_empty() {
+            return if self.required {
+                Err(ValueError::Required)
+            } else {
+                Ok(None)
+            };
+        }
+        let value = match self.field_type {
+            FieldType::Text | FieldType::LongText => CustomValue::Text(text.to_owned()),
+            FieldType::Number => CustomValue::Number(parse_number(text)?),
+            FieldType::Money => match parse_amount(text, reading.currency) {
+                Ok(Some(money)) => CustomValue::Money(money.minor),
+                _ => return Err(ValueError::NotMoney),
+            },
+            FieldType::Date => CustomValue::Date(
+                parse_day(text, reading.calendar).map_err(|_| ValueError::NotDate)?,
+            ),
+            FieldType::Choice => CustomValue::Choice(self.option_id(text)?),
+            FieldType::Choices => {
+                let mut ids = Vec::new();
+                for part in text.split([',', '،', ';']).map(str::trim) {
+                    if !part.is_empty() {
+                        ids.push(self.option_id(part)?);
+                    }
+                }
+                // Kept in the definition's order, each once.
+                let mut ordered: Vec<String> = self
+                    .options
+                    .iter()
+                    .filter(|option| ids.contains(&option.id))
+                    .map(|option| option.id.clone())
+                    .collect();
+                ordered.dedup();
+                CustomValue::Choices(ordered)
+            }
+            FieldType::Checkbox => CustomValue::Checkbox(parse_checkbox(text)?),
+            FieldType::Url => CustomValue::Text(parse_url(text)?),
+            FieldType::Phone => {
+                CustomValue::Text(normalize_phone(text).map_err(|_| ValueError::NotPhone)?)
+            }
+            FieldType::Email => {
+                let address = normalize_email(text);
+                if !is_valid_email(&address) {
+                    return Err(ValueError::NotEmail);
+                }
+                CustomValue::Text(address)
+            }
+        };
+        Ok(Some(value))
+    }
+
+    /// The option typed: by its id, or its label in either language (compared as search
+    /// compares, so Arabic and Persian spellings, and a space for a ZWNJ, match).
+    fn option_id(&self, typed: &str) -> Result<String, ValueError> {
+        let folded = |text: &str| search_text([text], []);
+        let wanted = folded(typed);
+        self.options
+            .iter()
+            .find(|option| {
+                option.id == typed
+                    || folded(&option.label_en) == wanted
+                    || folded(&option.label_fa) == wanted
+            })
+            .map(|option| option.id.clone())
+            .ok_or_else(|| ValueError::UnknownOption(typed.to_owned()))
+    }
+
+    /// A value as text that [`FieldDefinition::parse`] reads back in `reading` (and that a
+    /// CSV export writes): ASCII digits, English option labels.
+    pub fn write(&self, value: &CustomValue, reading: Reading) -> String {
+        let label = |id: &str| {
+            self.options
+                .iter()
+                .find(|option| option.id == id)
+                .map_or_else(|| id.to_owned(), |option| option.label_en.clone())
+        };
+        match value {
+            CustomValue::Text(text) => text.clone(),
+            CustomValue::Number(n) => write_number(*n),
+            CustomValue::Money(minor) => {
+                format_decimal(*minor, reading.currency.minor_digits(), Lang::En)
+            }
+            CustomValue::Date(day) => format_day(*day, reading.calendar, Lang::En),
+            CustomValue::Choice(id) => label(id),
+            CustomValue::Choices(ids) => ids
+                .iter()
+                .map(|id| label(id))
+                .collect::<Vec<_>>()
+                .join(", "),
+            CustomValue::Checkbox(true) => "yes".to_owned(),
+            CustomValue::Checkbox(false) => "no".to_owned(),
+        }
+    }
+
+    /// What changing this field to `to` does to `values`: each value converted (read back
+    /// from its text as the new type), or counted as refused when it does not convert. The
+    /// app refuses the change, naming the count, or asks to clear the refused ones.
+    pub fn convert_all<'v>(
+        &self,
+        to: &FieldDefinition,
+        values: impl IntoIterator<Item = &'v CustomValue>,
+        reading: Reading,
+    ) -> Conversion {
+        let optional = FieldDefinition {
+            required: false,
+            ..to.clone()
+        };
+        let mut conversion = Conversion::default();
+        for value in values {
+            match optional.parse(&self.write(value, reading), reading) {
+                Ok(converted) => conversion.converted.push(converted),
+                Err(_) => {
+                    conversion.converted.push(None);
+                    conversion.refused += 1;
+                }
+            }
+        }
+        conversion
+    }
+}
+
+/// The outcome of [`FieldDefinition::convert_all`].
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Conversion {
+    /// Each value as the new type, in order; `None` where it did not convert (or was empty).
+    pub converted: Vec<Option<CustomValue>>,
+    /// How many values did not convert.
+    pub refused: usize,
+}
+
+impl CustomValue {
+    /// The stored form: a string, an integer (money in minor units, a date as its day
+    /// number), a decimal string for numbers, a list of option ids or a boolean.
+    pub fn to_json(&self) -> Value {
+        match self {
+            CustomValue::Text(text) | CustomValue::Choice(text) => Value::from(text.as_str()),
+            CustomValue::Number(n) => Value::from(write_number(*n)),
+            CustomValue::Money(minor) => Value::from(*minor),
+            CustomValue::Date(day) => Value::from(day.0),
+            CustomValue::Choices(ids) => Value::from(ids.clone()),
+            CustomValue::Checkbox(checked) => Value::from(*checked),
+        }
+    }
+
+    /// Reads a stored value of a field of `field_type`; `None` for null or a value of another
+    /// shape (a field's type changed while a device was offline), which forms show as empty.
+    pub fn from_json(field_type: FieldType, value: &Value) -> Option<CustomValue> {
+        match field_type {
+            FieldType::Text
+            | FieldType::LongText
+            | FieldType::Url
+            | FieldType::Phone
+            | FieldType::Email => value.as_str().map(|s| CustomValue::Text(s.to_owned())),
+            FieldType::Choice => value.as_str().map(|s| CustomValue::Choice(s.to_owned())),
+            FieldType::Number => value
+                .as_str()
+                .and_then(|s| parse_number(s).ok())
+                .map(CustomValue::Number),
+            FieldType::Money => value.as_i64().map(CustomValue::Money),
+            FieldType::Date => value
+                .as_i64()
+                .and_then(|day| i32::try_from(day).ok())
+                .map(|day| CustomValue::Date(Day(day))),
+            FieldType::Choices => value.as_array().map(|ids| {
+                CustomValue::Choices(
+                    ids.iter()
+                        .filter_map(|id| id.as_str().map(str::to_owned))
+                        .collect(),
+                )
+            }),
+            FieldType::Checkbox => value.as_bool().map(CustomValue::Checkbox),
+        }
+    }
+}
+
+/// A decimal typed in any digits, with an optional minus sign and grouping separators, to
+/// ten-thousandths.
+fn parse_number(text: &str) -> Result<i64, ValueError> {
+    let ascii: String = to_ascii_digits(text)
+        .chars()
+        .filter(|c| !matches!(c, ',' | '٬' | ' '))
+        .map(|c| if c == '٫' || c == '/' { '.' } else { c })
+        .collect();
+    let (negative, digits) = match ascii.strip_prefix(['-', '−']) {
+        Some(rest) => (true, rest),
+        None => (false, ascii.as_str()),
+    };
+    let (whole, fraction) = digits.split_once('.').unwrap_or((digits, ""));
+    let all_digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if whole.is_empty() && fraction.is_empty()
+        || !all_digits(whole)
+        || !all_digits(fraction)
+        || fraction.len() > NUMBER_DECIMALS as usize
+    {
+        return Err(ValueError::NotNumber);
+    }
+    let whole: i64 = if whole.is_empty() {
+        0
+    } else {
+        whole.parse().map_err(|_| ValueError::NotNumber)?
+    };
+    let fraction: i64 = format!("{fraction:0<width$}", width = NUMBER_DECIMALS as usize)
+        .parse()
+        .map_err(|_| ValueError::NotNumber)?;
+    let scaled = whole
+        .checked_mul(NUMBER_SCALE)
+        .and_then(|n| n.checked_add(fraction))
+        .ok_or(ValueError::NotNumber)?;
+    Ok(if negative { -scaled } else { scaled })
+}
+
+/// Ten-thousandths as the shortest decimal: 125,000 is "12.5".
+fn write_number(n: i64) -> String {
+    let sign = if n < 0 { "-" } else { "" };
+    let n = n.unsigned_abs();
+    let scale = NUMBER_SCALE.unsigned_abs();
+    let (whole, fraction) = (n / scale, n % scale);
+    if fraction == 0 {
+        return format!("{sign}{whole}");
+    }
+    let fraction = format!("{fraction:0width$}", width = NUMBER_DECIMALS as usize);
+    format!("{sign}{whole}.{}", fraction.trim_end_matches('0'))
+}
+
+fn parse_checkbox(text: &str) -> Result<bool, ValueError> {
+    match normalize(text).as_str() {
+        "yes" | "y" | "true" | "1" | "x" | "بله" | "آری" | "اری" | "بلی" => Ok(true),
+        "no" | "n" | "false" | "0" | "خیر" | "نه" => Ok(false),
+        _ if text == "✓" || text == "✔" => Ok(true),
+        _ => Err(ValueError::NotCheckbox),
+    }
+}
+
+/// A web address: http(s) with a host that has a dot; a bare "example.com/x" gets https://.
+fn parse_url(text: &str) -> Result<String, ValueError> {
+    let lower = text.to_ascii_lowercase();
+    let (with_scheme, rest) = if let Some(rest) = lower.strip_prefix("https://") {
+        (text.to_owned(), rest)
+    } else if let Some(rest) = lower.strip_prefix("http://") {
+        (text.to_owned(), rest)
+    } else if lower.contains("://") {
+        return Err(ValueError::NotUrl);
+    } else {
+        (format!("https://{text}"), lower.as_str())
+    };
+    let host = rest.split(['/', '?', '#']).next().unwrap_or_default();
+    let valid_host = host.contains('.')
+        && !host.starts_with('.')
+        && !host.ends_with('.')
+        && host
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '.' | '-' | ':'));
+    if valid_host && !text.chars().any(char::is_whitespace) {
+        Ok(with_scheme)
+    } else {
+        Err(ValueError::NotUrl)
+    }
+}
+
+#[cfg(test)]
+mod tests;
