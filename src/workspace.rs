@@ -15,8 +15,8 @@ use rabet_domain::{
     id::Id,
     kind::EntityKind,
     model::{
-        Activity, Campaign, Company, Contact, Deal, Entity, Invoice, Pipeline, Product, Segment,
-        Settings, Task, TeamMember, Ticket,
+        Activity, AutomationRule, AutomationRun, Campaign, Company, Contact, Deal, Entity, Invoice,
+        Pipeline, Product, Segment, Settings, Task, TeamMember, Ticket,
     },
     referrers::{Referrers, Refers},
     search::{search_text, Haystack, Query},
@@ -405,7 +405,17 @@ macro_rules! listed_without_text {
     };
 }
 
-listed_without_text!(TeamMember, Pipeline, Deal, Activity, Task, Campaign, Segment);
+listed_without_text!(
+    TeamMember,
+    Pipeline,
+    Deal,
+    Activity,
+    Task,
+    Campaign,
+    Segment,
+    AutomationRule,
+    AutomationRun
+);
 
 /// Whether the workspace has been read from the store yet.
 #[derive(Clone, Debug, PartialEq)]
