@@ -25,6 +25,7 @@ pub fn App() -> impl IntoView {
     let locale = use_locale();
     Notices::provide();
     let workspace = Workspace::provide();
+    crate::automation::start(workspace);
     SyncEngine::provide();
     let load_failure = move || match workspace.state.get() {
         LoadState::Failed(error) => Some(view! {

@@ -386,7 +386,7 @@ impl SyncEngine {
         loop {
             let page = http::pull(&config, cursor).await?;
             let changes = store.apply_pulled(&page.ops, page.next).await?;
-            self.workspace.show_changes(changes)?;
+            self.workspace.show_pulled(changes)?;
             cursor = page.next;
             if !page.more {
                 break;

@@ -416,10 +416,16 @@ impl<'r> PreparedRule<'r> {
                     },
                 ),
             };
+            let (subject, body) = match &effect {
+                Effect::Message(message) => (message.subject.clone(), message.body.clone()),
+                _ => Default::default(),
+            };
             outcomes.push(RunOutcome {
                 action: u32::try_from(index).unwrap_or(u32::MAX),
                 result,
                 detail,
+                subject,
+                body,
             });
             effects.push(effect);
         }

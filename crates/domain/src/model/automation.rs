@@ -174,13 +174,16 @@ string_enum! {
 }
 
 /// One action of a run: which (its position in the rule), what became of it, and a detail
-/// (the record made, the address written to, the error).
+/// (the record made, the address written to, the error); a message's filled texts, so a
+/// prepared one can be opened later.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(default)]
 pub struct RunOutcome {
     pub action: u32,
     pub result: RunResult,
     pub detail: String,
+    pub subject: String,
+    pub body: String,
 }
 
 entity! {

@@ -561,6 +561,8 @@ fn round_trip_samples() -> Vec<(EntityKind, Result<(), String>)> {
                 action: 0,
                 result: RunResult::DoNotContact,
                 detail: String::new(),
+                subject: String::new(),
+                body: "سلام".into(),
             }],
         }),
     ]
