@@ -1,6 +1,7 @@
-//! Settings: language, workspace (calendar, time zone, currency), team, and this device's
-//! storage.
+//! Settings: language, workspace (calendar, time zone, currency), team, automation rules,
+//! and this device's storage.
 
+mod automation;
 mod pipeline;
 
 use crate::{
@@ -14,6 +15,7 @@ use crate::{
     ui::{draft::Draft, widgets::FailureText, PageHeader},
     workspace::{use_workspace, Workspace},
 };
+use automation::AutomationSection;
 use leptos::prelude::*;
 use pipeline::PipelineSettings;
 use rabet_domain::{
@@ -33,6 +35,7 @@ pub fn Settings() -> impl IntoView {
             <WorkspaceSection />
             <PipelineSettings />
             <TeamSection />
+            <AutomationSection />
             <super::sync::SyncSection />
             <StorageSection />
             <BackupSection />
