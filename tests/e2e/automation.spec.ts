@@ -14,6 +14,8 @@ async function addWonRule(app: App, name: string, task: string) {
   // A new rule starts switched off.
   await expect(rule).not.toBeChecked();
   await rule.check();
+  // Switched on as stored: still on after a reload.
+  await app.page.reload();
   await expect(rule).toBeChecked();
   return section;
 }
@@ -29,11 +31,12 @@ test("a deal won offline on one device makes exactly one follow-up task on both"
 
   // A wins the deal offline; the rule fires there at once. B stays online.
   await a.context.setOffline(true);
-  await a.page.goto("/pipeline");
+  await a.nav().getByRole("link", { name: "Pipeline" }).click();
   await a.page.getByRole("article", { name: "Laptops" }).getByRole("button", { name: "Won" }).click();
   await expect(a.page.getByRole("article", { name: "Laptops" })).toHaveCount(0);
-  await a.page.goto("/tasks");
+  await a.nav().getByRole("link", { name: "Tasks" }).click();
   await expect(a.page.getByText("Call Laptops back")).toHaveCount(1);
+  await expect(a.syncStatus()).toContainText("Offline");
 
   await a.context.setOffline(false);
   await a.syncNow();
