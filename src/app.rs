@@ -28,6 +28,7 @@ pub fn App() -> impl IntoView {
     let locale = use_locale();
     Notices::provide();
     let workspace = Workspace::provide();
+    crate::automation::start(workspace);
     SyncEngine::provide();
     Intents::provide();
     Palette::provide();

@@ -289,6 +289,8 @@ counted! {
     JoinOthers(total) { done } => ["Receiving the team's records: {done} of {total} other record", "Receiving the team's records: {done} of {total} other records"], ["دریافت داده‌های تیم: {done} از {total} رکورد دیگر", "دریافت داده‌های تیم: {done} از {total} رکورد دیگر"];
     // Command palette (issue 17).
     PaletteFound(count) => ["{count} result", "{count} results"], ["{count} نتیجه", "{count} نتیجه"];
+    // Automation (issue 22).
+    WouldHaveFired(count) => ["Would have fired {count} time in the last 30 days.", "Would have fired {count} times in the last 30 days."], ["در ۳۰ روز گذشته {count} بار اجرا می‌شد.", "در ۳۰ روز گذشته {count} بار اجرا می‌شد."];
 }
 
 messages! {
@@ -1001,6 +1003,8 @@ messages! {
     KindSegment => "Segment", "بخش مشتریان";
     KindTeamMember => "Team member", "عضو تیم";
     KindSettings => "Workspace settings", "تنظیمات فضای کار";
+    KindAutomationRule => "Automation rule", "قاعدهٔ خودکارسازی";
+    KindAutomationRun => "Automation run", "اجرای خودکارسازی";
     HistoryHeading => "History", "تاریخچه";
     HistoryEmpty => "No field of this record has changed since it was created.", "از زمان ساخت این رکورد هیچ فیلدی از آن تغییر نکرده است.";
     HistoryYou => "You", "شما";
@@ -1040,6 +1044,44 @@ messages! {
     ShortcutPalette => "Open the command palette", "باز کردن فرمان‌یاب";
     ShortcutHelp => "Show these shortcuts", "نمایش همین میان‌برها";
     ShortcutSearch => "Search this page's list", "جست‌وجو در فهرست همین صفحه";
+    // Automation (issue 22).
+    AutomationSection => "Automation", "خودکارسازی";
+    AutomationHint => "Rules that follow up on their own: when something happens or time passes, if the record matches, then the action is done once, on the first device that sees it. A new rule starts switched off: preview it, then switch it on.", "قاعده‌هایی که خودشان پیگیری می‌کنند: وقتی اتفاقی بیفتد یا زمانی بگذرد، اگر رکورد با شرط‌ها جور باشد، کار یک بار و در نخستین دستگاهی که آن را می‌بیند انجام می‌شود. قاعدهٔ تازه خاموش است: پیش‌نمایش بگیرید، سپس روشنش کنید.";
+    RuleName => "Rule name", "نام قاعده";
+    RuleWhen => "When", "وقتی";
+    RuleThen => "Then", "آنگاه";
+    RuleDays => "Days", "روز";
+    RuleHours => "Hours", "ساعت";
+    RuleTags => "Only for contacts tagged (optional)", "فقط برای مخاطبان با برچسب (اختیاری)";
+    RuleText => "Text, or the webhook's URL", "متن، یا نشانی وب‌هوک";
+    TaskDueInDays => "Task due after (days)", "موعد وظیفه پس از (روز)";
+    AddRule => "Add rule", "افزودن قاعده";
+    RulePreview => "Preview", "پیش‌نمایش";
+    RuleLog => "Log", "گزارش اجرا";
+    RunNone => "Not run yet.", "هنوز اجرا نشده است.";
+    OpenMessage => "Open message", "باز کردن پیام";
+    WhenDealWon => "A deal is won", "معامله‌ای موفق شود";
+    WhenDealLost => "A deal is lost", "معامله‌ای ناموفق شود";
+    WhenDealCreated => "A deal is created", "معامله‌ای ساخته شود";
+    WhenContactCreated => "A contact is created", "مخاطبی ساخته شود";
+    WhenBecameCustomer => "A contact becomes a customer", "مخاطبی مشتری شود";
+    WhenTicketResolved => "A ticket is resolved", "تیکتی حل شود";
+    WhenInvoiceOverdue => "An invoice is overdue by some days", "چند روز از سررسید فاکتوری بگذرد";
+    WhenTaskOverdue => "A task is overdue", "موعد وظیفه‌ای بگذرد";
+    WhenSlaSoon => "A ticket's SLA ends within some hours", "تا پایان مهلت SLA تیکتی چند ساعت مانده باشد";
+    WhenNoActivity => "A contact has no activity for some days", "مخاطبی چند روز بی‌فعالیت بماند";
+    ThenTask => "Create a follow-up task for the record's owner", "ساختن وظیفهٔ پیگیری برای مسئول رکورد";
+    ThenNotify => "Notify the team in the app", "اعلان به تیم در برنامه";
+    ThenSms => "Send an SMS to the contact", "ارسال پیامک به مخاطب";
+    ThenEmail => "Send an e-mail to the contact", "ارسال ایمیل به مخاطب";
+    ThenWebhook => "Call a webhook", "فراخوانی وب‌هوک";
+    RunDone => "Done", "انجام شد";
+    RunPrepared => "Prepared, waiting for you to send it", "آماده؛ منتظر ارسال شما";
+    RunQueued => "Waiting for the sync server", "در انتظار سرور همگام‌سازی";
+    RunSent => "Sent", "ارسال شد";
+    RunDoNotContact => "Not sent: the contact asked not to be contacted", "ارسال نشد: مخاطب نخواسته با او تماس گرفته شود";
+    RunNoAddress => "Not sent: the contact has no address for it", "ارسال نشد: مخاطب نشانی مناسب ندارد";
+    RunFailed => "Failed", "ناموفق";
 }
 
 /// The current language, shared by every view through context.
@@ -1357,6 +1399,8 @@ pub fn kind_msg(kind: EntityKind) -> Msg {
         EntityKind::Segment => Msg::KindSegment,
         EntityKind::TeamMember => Msg::KindTeamMember,
         EntityKind::Settings => Msg::KindSettings,
+        EntityKind::AutomationRule => Msg::KindAutomationRule,
+        EntityKind::AutomationRun => Msg::KindAutomationRun,
     }
 }
 

@@ -1,6 +1,7 @@
 //! Rabet, the browser app: mounts the shell and its pages.
 
 mod app;
+mod automation;
 mod download;
 mod file;
 mod i18n;

@@ -3,7 +3,7 @@
 //! Views write through `Workspace` only; it writes through the store, then updates memory.
 
 pub use crate::store::Ids;
-use crate::store::{Changed, Store, StoreError, TabNews};
+use crate::store::{Changed, Store, StoreError, TabNews, Writer};
 use futures::{
     channel::{mpsc, oneshot},
     StreamExt,
@@ -16,8 +16,8 @@ use rabet_domain::{
     id::Id,
     kind::EntityKind,
     model::{
-        Activity, Campaign, Company, Contact, Deal, Entity, Invoice, Pipeline, Product, Segment,
-        Settings, Task, TeamMember, Ticket,
+        Activity, AutomationRule, AutomationRun, Campaign, Company, Contact, Deal, Entity, Invoice,
+        Pipeline, Product, Segment, Settings, Task, TeamMember, Ticket,
     },
     referrers::{Referrers, Refers},
     search::{search_text, Haystack, Query, Rank},
@@ -417,7 +417,16 @@ macro_rules! listed_without_text {
     };
 }
 
-listed_without_text!(TeamMember, Pipeline, Activity, Task, Campaign, Segment);
+listed_without_text!(
+    TeamMember,
+    Pipeline,
+    Activity,
+    Task,
+    Campaign,
+    Segment,
+    AutomationRule,
+    AutomationRun
+);
 
 /// Whether the workspace has been read from the store yet.
 #[derive(Clone, Debug, PartialEq)]
@@ -453,6 +462,8 @@ macro_rules! workspace_of_kinds {
             store: StoredValue<Option<Rc<Store>>, LocalStorage>,
             /// Writes asked for while loading, woken once it is done.
             waiting: StoredValue<Vec<oneshot::Sender<()>>, LocalStorage>,
+            /// Told of what each local write and each pull merged (automation listens).
+            merge_hook: StoredValue<Option<Rc<dyn Fn(Vec<Changed>)>>, LocalStorage>,
         }
 
         $(
@@ -475,6 +486,7 @@ macro_rules! workspace_of_kinds {
                     role: RwSignal::new(None),
                     store: StoredValue::new_local(None),
                     waiting: StoredValue::new_local(Vec::new()),
+                    merge_hook: StoredValue::new_local(None),
                 }
             }
 
@@ -733,8 +745,42 @@ impl Workspace {
         self.allowed(E::KIND)?;
         let store = self.ready_store().await?;
         let merged = store.save(before, &after).await?;
+        let heard = merged.clone();
         self.show_stored::<E>(&store, after.id(), merged).await?;
         self.wrote();
+        self.tell_merged(heard);
+        Ok(())
+    }
+
+    /// [`Workspace::save`] for an automation rule's effect (which triggers no rule).
+    pub async fn save_automated<E: Listed>(
+        &self,
+        before: Option<&E>,
+        after: E,
+    ) -> Result<(), StoreError> {
+        let store = self.ready_store().await?;
+        let merged = store.save_by(before, &after, Writer::Automation).await?;
+        self.show_stored::<E>(&store, after.id(), merged).await?;
+        self.wrote();
+        Ok(())
+    }
+
+    /// Calls `hook` with what each later local write and pull merges (see `automation`).
+    pub fn on_merged(&self, hook: impl Fn(Vec<Changed>) + 'static) {
+        self.merge_hook.set_value(Some(Rc::new(hook)));
+    }
+
+    fn tell_merged(&self, changes: Vec<Changed>) {
+        if let Some(hook) = self.merge_hook.get_value() {
+            hook(changes);
+        }
+    }
+
+    /// Shows records that a pull merged, then tells the merge hook.
+    pub fn show_pulled(&self, changes: Vec<Changed>) -> Result<(), StoreError> {
+        let heard = changes.clone();
+        self.show_changes(changes)?;
+        self.tell_merged(heard);
         Ok(())
     }
 
@@ -1028,7 +1074,12 @@ mod tests {
         ];
         let changes = changes
             .into_iter()
-            .map(|(kind, id, values)| Changed { kind, id, values })
+            .map(|(kind, id, values)| Changed {
+                kind,
+                id,
+                values,
+                merged: None,
+            })
             .collect();
         workspace.show_changes(changes).unwrap();
         let names = workspace

@@ -35,6 +35,7 @@ use indexed_db_futures::object_store::ObjectStore;
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::{Transaction, TransactionMode};
 use rabet_domain::{
+    automation::automation_op_id,
     history::apply_recording,
     hlc::{Clock, NodeId, Stamp},
     id::{Id, WireId},
@@ -86,6 +87,24 @@ pub struct Changed {
     pub kind: EntityKind,
     pub id: Id,
     pub values: Option<Map<String, Value>>,
+    /// How the merge changed it, for automation rules; `None` for records read back (another
+    /// tab's writes) and for imports, which fire no rules.
+    pub merged: Option<Box<Merged>>,
+}
+
+/// A record's values before a merge (`None` when this replica held none) and its merge state
+/// after: what `rabet_domain::automation::Change` reads.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Merged {
+    pub before: Option<Map<String, Value>>,
+    pub after: Record,
+}
+
+/// Who writes: a person, or an automation rule (whose ops trigger no rule).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Writer {
+    Person,
+    Automation,
 }
 
 /// Where ops were made, which decides what a merge does besides merging.
@@ -246,15 +265,29 @@ impl Store {
         before: Option<&E>,
         after: &E,
     ) -> Result<Vec<Changed>, StoreError> {
+        self.save_by(before, after, Writer::Person).await
+    }
+
+    /// [`Store::save`] by a person or by automation.
+    pub async fn save_by<E: Entity>(
+        &self,
+        before: Option<&E>,
+        after: &E,
+        writer: Writer,
+    ) -> Result<Vec<Changed>, StoreError> {
         let previous = before.map(synced_fields);
-        let ops = self.local_ops(|builder| {
+        let edit = |builder: &mut OpBuilder<'_>| {
             builder.edit_ops(
                 E::KIND,
                 after.id(),
                 previous.as_ref(),
                 &synced_fields(after),
             )
-        });
+        };
+        let ops = match writer {
+            Writer::Person => self.local_ops(edit),
+            Writer::Automation => self.automation_ops(edit),
+        };
         let ops = ops.map_err(StoreError::InvalidEdit)?;
         self.apply_ops(&ops, Origin::Local).await
     }
@@ -469,6 +502,8 @@ impl Store {
                 let mut lost = Vec::new();
                 let ops_by_record = keys.iter().zip(by_record.values());
                 for ((&(kind, id), record_ops), mut record) in ops_by_record.zip(records) {
+                    let before = (ids == Ids::MayExist && !record.fields().is_empty())
+                        .then(|| record.to_map());
                     let mut won = false;
                     for &(op, author) in record_ops {
                         let (op_won, change) = apply_recording(&mut record, op, author);
@@ -501,6 +536,12 @@ impl Store {
                             kind,
                             id: id.clone(),
                             values: (!record.is_deleted()).then(|| record.to_map()),
+                            merged: (ids == Ids::MayExist).then(|| {
+                                Box::new(Merged {
+                                    before,
+                                    after: record.clone(),
+                                })
+                            }),
                         });
                     }
                 }
@@ -612,6 +653,7 @@ impl Store {
                         kind: *kind,
                         id,
                         values,
+                        merged: None,
                     });
                 }
             }
@@ -766,6 +808,31 @@ impl Store {
             system::now_ms(),
             &mut new_op_id,
         ))
+    }
+
+    /// [`Store::local_ops`] for automation: op ids that mark them as its own.
+    fn automation_ops<T>(&self, build: impl FnOnce(&mut OpBuilder<'_>) -> T) -> T {
+        let mut clock = self.clock.borrow_mut();
+        let mut new_op_id = || automation_op_id(&system::new_op_id());
+        build(&mut OpBuilder::new(
+            &mut clock,
+            system::now_ms(),
+            &mut new_op_id,
+        ))
+    }
+
+    /// The merge states of these records of one kind (an empty state for one not stored),
+    /// for an automation rule's preview.
+    pub async fn merge_states(
+        &self,
+        kind: EntityKind,
+        ids: &[Id],
+    ) -> Result<Vec<Record>, StoreError> {
+        let tx = self.transaction(&[kind.as_str(), MERGE], TransactionMode::Readonly)?;
+        let stores = BTreeMap::from([(kind, tx.object_store(kind.as_str())?)]);
+        let merge = tx.object_store(MERGE)?;
+        let keys: Vec<(EntityKind, &Id)> = ids.iter().map(|id| (kind, id)).collect();
+        read_records(&stores, &merge, &keys).await
     }
 
     /// Refuses malformed remote ops, then moves the clock past every remote stamp.

@@ -157,6 +157,7 @@ impl Store {
                 kind: *kind,
                 id,
                 values: None,
+                merged: None,
             })
         }));
         self.tabs.post(&TabNews::Written {

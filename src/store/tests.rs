@@ -723,7 +723,8 @@ async fn a_tab_hears_what_another_wrote_and_reads_it_as_stored() {
         [Changed {
             kind: EntityKind::Contact,
             id: sara.id.clone(),
-            values: None
+            values: None,
+            merged: None,
         }]
     );
     // A record never held here, deleted elsewhere, is not named (its id stays out of the table).

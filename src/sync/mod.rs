@@ -550,7 +550,7 @@ impl SyncEngine {
             let (ops, authors): (Vec<_>, Vec<_>) =
                 page.ops.into_iter().map(AuthoredOp::into_parts).unzip();
             let changes = store.apply_pulled(&ops, &authors, page.next).await?;
-            self.workspace.show_changes(changes)?;
+            self.workspace.show_pulled(changes)?;
             cursor = page.next;
             if !page.more {
                 break;

@@ -105,6 +105,26 @@ fn encode(text: &str) -> String {
     js_sys::encode_uri_component(text).into()
 }
 
+/// The link that opens an automation rule's prepared message in the user's own e-mail or
+/// SMS app.
+pub fn prepared_message_href(
+    via: rabet_domain::model::SendVia,
+    to: &str,
+    subject: &str,
+    body: &str,
+) -> String {
+    match via {
+        rabet_domain::model::SendVia::Email => {
+            format!(
+                "mailto:{to}?subject={}&body={}",
+                encode(subject),
+                encode(body)
+            )
+        }
+        rabet_domain::model::SendVia::Sms => format!("sms:{to}?body={}", encode(body)),
+    }
+}
+
 /// A channel the contact can be reached on, with the link that opens it with the text.
 #[derive(Clone, Debug)]
 pub struct Route {

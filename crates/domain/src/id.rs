@@ -160,6 +160,13 @@ impl Id {
         Id(table().handle(Form::Uuid(uuid_v7(unix_ms, random))))
     }
 
+    /// A UUID (version 8) that is a function of `parts` alone: devices that make the same
+    /// record independently (an automation rule's task for one trigger) give it one id, so
+    /// their copies merge into one record. See [`WireId::derived`] for the same id unheld.
+    pub fn derived(parts: &[&str]) -> Self {
+        Id(table().handle(Form::Uuid(derived_uuid(parts))))
+    }
+
     /// The id of a record about to be held: a decoded or new record's, or a fixed id the
     /// app defines. It enters the table for good, so text from outside (a URL, a form's
     /// value, local storage) goes through [`Id::find`] instead.
@@ -289,6 +296,23 @@ fn uuid_text(bytes: &[u8; 16]) -> [u8; UUID_LEN] {
 }
 
 /// Builds a UUIDv7 (RFC 9562) from milliseconds since the Unix epoch and 10 random bytes.
+/// 128-bit FNV-1a over the parts, each ended by a byte no UTF-8 text holds (so `["ab", "c"]`
+/// and `["a", "bc"]` differ), as a version 8 (custom) UUID.
+fn derived_uuid(parts: &[&str]) -> [u8; 16] {
+    const OFFSET: u128 = 0x6c62_272e_07bb_0142_62b8_2175_6295_c58d;
+    const PRIME: u128 = 0x0000_0000_0100_0000_0000_0000_0000_013b;
+    let hash = parts
+        .iter()
+        .flat_map(|part| part.bytes().chain([0xff]))
+        .fold(OFFSET, |hash, byte| {
+            (hash ^ u128::from(byte)).wrapping_mul(PRIME)
+        });
+    let mut b = hash.to_be_bytes();
+    b[6] = 0x80 | (b[6] & 0x0f); // version 8: custom
+    b[8] = 0x80 | (b[8] & 0x3f); // RFC 4122 variant
+    b
+}
+
 fn uuid_v7(unix_ms: u64, random: [u8; 10]) -> [u8; 16] {
     let mut b = [0u8; 16];
     b[..6].copy_from_slice(&unix_ms.to_be_bytes()[2..]);
@@ -380,6 +404,12 @@ impl WireId {
     }
 
     /// The id's text, as [`Id::as_str`].
+    /// [`Id::derived`] as an op's id: not entered in the id table, for asking whether a
+    /// record is held (through [`Id::from`] only once it is).
+    pub fn derived(parts: &[&str]) -> Self {
+        WireId(Owned::Uuid(derived_uuid(parts)))
+    }
+
     pub fn as_str(&self) -> IdStr<'_> {
         self.form().as_str()
     }

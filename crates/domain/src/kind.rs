@@ -32,6 +32,8 @@ macro_rules! for_each_kind {
             Segment => "segment", segments;
             TeamMember => "team_member", members;
             Settings => "settings", settings;
+            AutomationRule => "automation_rule", automation_rules;
+            AutomationRun => "automation_run", automation_runs;
         }
     };
 }

@@ -3,6 +3,7 @@
 //! Everything here is deterministic: callers pass in the current time and any randomness,
 //! so the same inputs always give the same outputs, natively and in wasm.
 
+pub mod automation;
 pub mod backup;
 pub mod calendar;
 pub mod csat;

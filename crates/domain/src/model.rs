@@ -95,6 +95,7 @@ macro_rules! entity {
     };
 }
 
+mod automation;
 mod commerce;
 mod engagement;
 mod marketing;
@@ -102,6 +103,10 @@ mod party;
 mod pipeline;
 mod settings;
 
+pub use automation::{
+    Action, AssigneeRule, AutomationRule, AutomationRun, Comparison, Condition, RunOutcome,
+    RunResult, SendVia, Trigger,
+};
 pub use commerce::{
     lines_subtotal_minor, Discount, Invoice, InvoiceKind, InvoiceStatus, InvoiceTotals, LineItem,
     Product, BASIS_POINTS_PER_WHOLE,

@@ -10,8 +10,8 @@ use rustc_hash::FxHashMap;
 
 use crate::id::Id;
 use crate::model::{
-    Activity, Campaign, Company, Contact, Deal, Invoice, Pipeline, Product, Segment, Settings,
-    Task, TeamMember, Ticket,
+    Activity, AutomationRule, AutomationRun, Campaign, Company, Contact, Deal, Invoice, Pipeline,
+    Product, Segment, Settings, Task, TeamMember, Ticket,
 };
 
 /// The ids of other records that a record names, which a customer's records are picked by.
@@ -66,6 +66,19 @@ impl Refers for Product {}
 impl Refers for Campaign {}
 impl Refers for Segment {}
 impl Refers for Settings {}
+impl Refers for AutomationRule {}
+
+impl Refers for AutomationRun {
+    /// A run shows on its record's timeline and in its rule's log.
+    fn references(&self) -> [Option<&Id>; 4] {
+        [
+            self.record.as_ref().map(|record| &record.id),
+            Some(&self.rule_id),
+            None,
+            None,
+        ]
+    }
+}
 
 /// The positions of one kind's records by the ids they name (see [`Refers`]).
 ///

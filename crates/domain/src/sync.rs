@@ -197,8 +197,8 @@ pub struct AuthoredPullResponse {
 ///
 /// | kind                                                         | admin | member                  | viewer |
 /// |--------------------------------------------------------------|-------|-------------------------|--------|
-/// | company, contact, deal, activity, task, ticket, invoice      | write | write; delete own only  | —      |
-/// | pipeline (with its stages), product, campaign, segment, team_member, settings (lost reasons, templates, custom fields) | write | — | — |
+/// | company, contact, deal, activity, task, ticket, invoice, automation_run | write | write; delete own only  | —      |
+/// | pipeline (with its stages), product, campaign, segment, team_member, settings (lost reasons, templates, custom fields), automation_rule | write | — | — |
 ///
 /// Everyone reads everything. "Write" is any op, deletion and restore included; "delete own
 /// only" is an op setting `deleted` to `true` on a record the member created (the author of
@@ -288,13 +288,16 @@ pub fn is_customer_work(kind: EntityKind) -> bool {
         | EntityKind::Activity
         | EntityKind::Task
         | EntityKind::Ticket
-        | EntityKind::Invoice => true,
+        | EntityKind::Invoice
+        // Every device fires rules on what it sees (see `crate::automation`) and logs it.
+        | EntityKind::AutomationRun => true,
         EntityKind::Pipeline
         | EntityKind::Product
         | EntityKind::Campaign
         | EntityKind::Segment
         | EntityKind::TeamMember
-        | EntityKind::Settings => false,
+        | EntityKind::Settings
+        | EntityKind::AutomationRule => false,
     }
 }
 

@@ -5,9 +5,9 @@
 
 use crate::locale::to_ascii_digits;
 use crate::model::{
-    Activity, ActivityKind, Address, Campaign, Company, Contact, Deal, DealStatus, Discount, Email,
-    Invoice, LineItem, Phone, Pipeline, Product, Segment, Settings, Task, TeamMember, Ticket,
-    BASIS_POINTS_PER_WHOLE,
+    Action, Activity, ActivityKind, Address, AutomationRule, AutomationRun, Campaign, Company,
+    Contact, Deal, DealStatus, Discount, Email, Invoice, LineItem, Phone, Pipeline, Product,
+    Segment, Settings, Task, TeamMember, Ticket, BASIS_POINTS_PER_WHOLE,
 };
 use std::collections::HashSet;
 use std::fmt;
@@ -400,6 +400,73 @@ impl Validate for Settings {
         errors.at_least("stale_deal_days", None, self.stale_deal_days.into(), 1);
         errors.at_least("dormant_days", None, self.dormant_days.into(), 1);
         errors.into_vec()
+    }
+}
+
+/// Longest offset of a time-based rule either way: a year, in hours.
+pub const MAX_RULE_OFFSET_HOURS: i64 = 366 * 24;
+/// Longest wait of a "no activity" rule, and furthest due offset of a task a rule creates.
+pub const MAX_RULE_DAYS: i64 = 3650;
+
+impl Validate for AutomationRule {
+    /// A name, at least one action, field names for field triggers, offsets within bounds,
+    /// and each action complete (a task's title, a message's body, a webhook's URL). The
+    /// action's position is the error's index.
+    fn validate(&self) -> Vec<ValidationError> {
+        let mut errors = Errors::default();
+        errors.name("name", &self.name);
+        match &self.trigger {
+            crate::model::Trigger::Created { .. } => {}
+            crate::model::Trigger::FieldChanged { field, .. } => errors.required("field", field),
+            crate::model::Trigger::FieldTime { field, hours, .. } => {
+                errors.required("field", field);
+                let max = MAX_RULE_OFFSET_HOURS;
+                errors.in_range("hours", None, (*hours).into(), (-max, max));
+            }
+            crate::model::Trigger::NoActivity { days, .. } => {
+                errors.in_range("days", None, (*days).into(), (1, MAX_RULE_DAYS));
+            }
+        }
+        if self.actions.is_empty() {
+            errors.push("actions", None, ValidationErrorKind::Required);
+        }
+        for (index, action) in self.actions.iter().enumerate() {
+            let at = Some(index);
+            let mut required = |field, text: &str| {
+                if text.trim().is_empty() {
+                    errors.push(field, at, ValidationErrorKind::Required);
+                }
+            };
+            match action {
+                Action::CreateTask {
+                    title, due_in_days, ..
+                } => {
+                    required("title", title);
+                    errors.in_range("due_in_days", at, (*due_in_days).into(), (0, MAX_RULE_DAYS));
+                }
+                Action::SetField { field, .. } => required("field", field),
+                Action::Notify { member_ids, text } => {
+                    required("text", text);
+                    if member_ids.is_empty() {
+                        errors.push("member_ids", at, ValidationErrorKind::Required);
+                    }
+                }
+                Action::SendMessage { body, .. } => required("body", body),
+                Action::Webhook { url } => {
+                    if !(url.starts_with("https://") || url.starts_with("http://")) {
+                        errors.push("url", at, ValidationErrorKind::Required);
+                    }
+                }
+            }
+        }
+        errors.into_vec()
+    }
+}
+
+impl Validate for AutomationRun {
+    /// Runs are written by the automation itself, whole.
+    fn validate(&self) -> Vec<ValidationError> {
+        Vec::new()
     }
 }
 

@@ -29,7 +29,7 @@ on_every_backend!(
 );
 
 /// The kinds a member writes, spelled out here apart from the server's table.
-const MEMBER_KINDS: [EntityKind; 7] = [
+const MEMBER_KINDS: [EntityKind; 8] = [
     EntityKind::Company,
     EntityKind::Contact,
     EntityKind::Deal,
@@ -37,6 +37,8 @@ const MEMBER_KINDS: [EntityKind; 7] = [
     EntityKind::Task,
     EntityKind::Ticket,
     EntityKind::Invoice,
+    // Every device logs the automation runs it fires.
+    EntityKind::AutomationRun,
 ];
 
 /// A device of one member: its token and a clock to make ops with.

@@ -1,6 +1,7 @@
-//! Settings: language, workspace (calendar, time zone, currency), team, and this device's
-//! storage.
+//! Settings: language, workspace (calendar, time zone, currency), team, automation rules,
+//! and this device's storage.
 
+mod automation;
 mod pipeline;
 
 use crate::i18n::phrase;
@@ -16,6 +17,7 @@ use crate::{
     ui::{draft::Draft, widgets::FailureText, PageHeader},
     workspace::{use_workspace, Workspace},
 };
+use automation::AutomationSection;
 use leptos::prelude::*;
 use pipeline::PipelineSettings;
 use rabet_domain::kind::EntityKind;
@@ -36,6 +38,7 @@ pub fn Settings() -> impl IntoView {
             <WorkspaceSection />
             <PipelineSettings />
             <TeamSection />
+            <AutomationSection />
             <super::sync::SyncSection />
             <StorageSection />
             <BackupSection />

@@ -153,6 +153,8 @@ entity! {
         pub lifecycle_changed_at: Option<i64>,
         /// When the contact first became a customer, for the lead-to-customer conversion rate.
         pub became_customer_at: Option<i64>,
+        /// Unsubscribed: no automated message goes to this contact.
+        pub do_not_contact: bool,
     }
 }
 

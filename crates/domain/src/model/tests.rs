@@ -503,6 +503,68 @@ fn round_trip_samples() -> Vec<(EntityKind, Result<(), String>)> {
             default_pipeline_id: Some(id("p1")),
             ..Settings::default()
         }),
+        check(AutomationRule {
+            id: id("r1"),
+            name: "Won → follow up".into(),
+            enabled: true,
+            enabled_at: 1_700_000_000_000,
+            trigger: Trigger::FieldChanged {
+                kind: EntityKind::Deal,
+                field: "status".into(),
+                to: Some(json!("won")),
+            },
+            conditions: vec![Condition {
+                field: "status".into(),
+                comparison: Comparison::IsNoneOf,
+                values: vec![json!("paid")],
+            }],
+            criteria: SegmentFilter {
+                tags: vec!["vip".into()],
+                ..SegmentFilter::default()
+            },
+            actions: vec![
+                Action::CreateTask {
+                    title: "Follow up {title}".into(),
+                    assignee: AssigneeRule::Member,
+                    member_id: Some(id("m1")),
+                    due_in_days: 3,
+                },
+                Action::SetField {
+                    field: "lifecycle_stage".into(),
+                    value: json!("customer"),
+                },
+                Action::Notify {
+                    member_ids: vec![id("m1")],
+                    text: "won".into(),
+                },
+                Action::SendMessage {
+                    via: SendVia::Sms,
+                    subject: String::new(),
+                    body: "سلام {first_name}".into(),
+                },
+                Action::Webhook {
+                    url: "https://example.com/hook".into(),
+                },
+            ],
+            created_at: 1_700_000_000_000,
+        }),
+        check(AutomationRun {
+            id: id("run1"),
+            rule_id: id("r1"),
+            record: Some(RecordRef {
+                kind: EntityKind::Deal,
+                id: id("d1"),
+            }),
+            trigger: "at:1700000000000".into(),
+            at: 1_700_000_000_000,
+            outcomes: vec![RunOutcome {
+                action: 0,
+                result: RunResult::DoNotContact,
+                detail: String::new(),
+                subject: String::new(),
+                body: "سلام".into(),
+            }],
+        }),
     ]
 }
 

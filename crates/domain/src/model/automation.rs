@@ -1,0 +1,203 @@
+//! Automation: workspace rules (when, if, then) and the log of their runs. What a rule does
+//! to a change or at a moment is worked out in [`crate::automation`].
+
+use super::{RecordRef, SegmentFilter};
+use crate::id::Id;
+use crate::kind::EntityKind;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// When a rule fires.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "on", rename_all = "snake_case")]
+pub enum Trigger {
+    /// A record of `kind` is created.
+    Created { kind: EntityKind },
+    /// A field of a `kind` record changes; to the value `to` only, when given (a deal's
+    /// `status` to `"won"`, a contact's `lifecycle_stage`, a ticket's `status`).
+    FieldChanged {
+        kind: EntityKind,
+        field: String,
+        to: Option<Value>,
+    },
+    /// `hours` after (before, when negative) a date or time field of a `kind` record: an
+    /// invoice's `due_date`, a task's `due_at` (overdue), a ticket's `sla_due_at` (about to
+    /// breach with a negative offset). A date field counts from the day's start in the
+    /// workspace's zone.
+    FieldTime {
+        kind: EntityKind,
+        field: String,
+        hours: i32,
+    },
+    /// A contact or deal with no activity logged on it for `days` days (since it was
+    /// created, when it has none).
+    NoActivity { kind: EntityKind, days: u32 },
+}
+
+impl Default for Trigger {
+    fn default() -> Self {
+        Trigger::Created {
+            kind: EntityKind::Contact,
+        }
+    }
+}
+
+impl Trigger {
+    /// The kind of record the trigger watches.
+    pub fn kind(&self) -> EntityKind {
+        match self {
+            Trigger::Created { kind }
+            | Trigger::FieldChanged { kind, .. }
+            | Trigger::FieldTime { kind, .. }
+            | Trigger::NoActivity { kind, .. } => *kind,
+        }
+    }
+
+    /// Whether time passing fires it (a sweep), rather than a change.
+    pub fn is_timed(&self) -> bool {
+        matches!(self, Trigger::FieldTime { .. } | Trigger::NoActivity { .. })
+    }
+}
+
+string_enum! {
+    /// How a [`Condition`] compares a field.
+    #[derive(Default)]
+    pub enum Comparison {
+        /// The field holds one of the values.
+        #[default]
+        IsAnyOf = "is_any_of",
+        /// The field holds none of the values.
+        IsNoneOf = "is_none_of",
+    }
+}
+
+/// A test on a field of the record that triggered the rule, e.g. an invoice's status is none
+/// of paid, cancelled.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Condition {
+    pub field: String,
+    pub comparison: Comparison,
+    pub values: Vec<Value>,
+}
+
+string_enum! {
+    /// Who a task a rule creates is for.
+    #[derive(Default)]
+    pub enum AssigneeRule {
+        /// The triggering record's owner (or assignee), else its contact's owner.
+        #[default]
+        RecordOwner = "record_owner",
+        /// The member named in the action.
+        Member = "member",
+    }
+}
+
+string_enum! {
+    /// How an automated message goes out.
+    #[derive(Default)]
+    pub enum SendVia {
+        #[default]
+        Email = "email",
+        Sms = "sms",
+    }
+}
+
+/// What a rule does when it fires. Texts may hold placeholders (see
+/// [`crate::automation::placeholder_values`]).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "do", rename_all = "snake_case")]
+pub enum Action {
+    /// A task about the record, due `due_in_days` after the trigger.
+    CreateTask {
+        title: String,
+        assignee: AssigneeRule,
+        member_id: Option<Id>,
+        due_in_days: u32,
+    },
+    /// Sets a field of the triggering record (owner, stage, tags, lifecycle stage …).
+    SetField { field: String, value: Value },
+    /// An in-app notice to these members.
+    Notify { member_ids: Vec<Id>, text: String },
+    /// A message to the record's contact, by e-mail or SMS; never to one marked do-not-contact.
+    SendMessage {
+        via: SendVia,
+        subject: String,
+        body: String,
+    },
+    /// A POST of the run and the record, as JSON, to `url` (by the sync server).
+    Webhook { url: String },
+}
+
+entity! {
+    /// A workspace rule: when something happens (or time passes), if the record meets the
+    /// criteria, do the actions. Admins' workspace data, synced like the rest.
+    pub struct AutomationRule {
+        pub name: String,
+        pub enabled: bool,
+        /// When it was last switched on: time-based rules fire only for moments since, so
+        /// switching a rule on does not replay the past.
+        pub enabled_at: i64,
+        pub trigger: Trigger,
+        /// Tests on the triggering record itself.
+        #[serde(deserialize_with = "crate::model::exact_len")]
+        pub conditions: Vec<Condition>,
+        /// The segment criteria, tested on the record's contact (the record itself for a
+        /// contact); an empty filter passes records with no contact too.
+        pub criteria: SegmentFilter,
+        #[serde(deserialize_with = "crate::model::exact_len")]
+        pub actions: Vec<Action>,
+        pub created_at: i64,
+    }
+}
+
+string_enum! {
+    /// What became of one action of a run.
+    #[derive(Default)]
+    pub enum RunResult {
+        /// Done on the device or server that saw the trigger.
+        #[default]
+        Done = "done",
+        /// A message waiting for a person to open it (no sync server sends it).
+        Prepared = "prepared",
+        /// Waiting for the sync server (messages, webhooks).
+        Queued = "queued",
+        /// Sent by the sync server.
+        Sent = "sent",
+        /// Not done: the contact is marked do-not-contact.
+        DoNotContact = "do_not_contact",
+        /// Not done: the contact has no e-mail address or phone for it.
+        NoAddress = "no_address",
+        /// Tried and failed for good (see the detail).
+        Failed = "failed",
+    }
+}
+
+/// One action of a run: which (its position in the rule), what became of it, and a detail
+/// (the record made, the address written to, the error); a message's filled texts, so a
+/// prepared one can be opened later.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct RunOutcome {
+    pub action: u32,
+    pub result: RunResult,
+    pub detail: String,
+    pub subject: String,
+    pub body: String,
+}
+
+entity! {
+    /// One firing of a rule on one record for one trigger. Its id is derived from the three
+    /// (see [`crate::automation::run_id`]), so devices that fire the same rule for the same
+    /// trigger write one run, and seeing it stored means the rule has already fired.
+    pub struct AutomationRun {
+        pub rule_id: Id = Id::from_string(""),
+        pub record: Option<RecordRef>,
+        /// What fired it, as [`crate::automation::TriggerKey`] text.
+        pub trigger: String,
+        /// When the trigger happened.
+        pub at: i64,
+        #[serde(deserialize_with = "crate::model::exact_len")]
+        pub outcomes: Vec<RunOutcome>,
+    }
+}

@@ -1,0 +1,332 @@
+//! Automation rules on this device: after each local write and each pull, the enabled rules
+//! with a change trigger are tested against what the merge changed
+//! (`rabet_domain::automation`), and each firing this device does not hold a run of yet is
+//! written: its effects, then its run. What a firing writes has derived ids, so another
+//! device (or tab) firing the same rule for the same trigger writes the same records.
+//! Messages are prepared for a person to open (the rule's log links them): this device
+//! sends nothing by itself.
+
+use crate::{
+    i18n::store_error_msg,
+    notice::{msg_reporter, use_notices, Notice, Notices},
+    store::{Changed, StoreError},
+    workspace::{Listed, Workspace},
+};
+use leptos::prelude::*;
+use rabet_domain::{
+    automation::{Change, Effect, Firing, Hit, Lookup, PreparedRule},
+    id::Id,
+    kind::EntityKind,
+    model::{
+        Activity, AutomationRule, Company, Contact, Deal, Invoice, RunResult, Task, TeamMember,
+        Ticket,
+    },
+    report::segment::BuyerFacts,
+    time::MS_PER_DAY,
+};
+use serde_json::Value;
+
+/// Starts firing rules on this device's merges (called where the contexts are at hand).
+pub fn start(workspace: Workspace) {
+    let notices = use_notices();
+    let report = msg_reporter();
+    workspace.on_merged(move |changes| {
+        let firings = firings_for(workspace, &changes);
+        if firings.is_empty() {
+            return;
+        }
+        leptos::task::spawn_local(async move {
+            for firing in firings {
+                if let Err(error) = write(workspace, notices, firing).await {
+                    report(store_error_msg(&error));
+                }
+            }
+        });
+    });
+}
+
+/// The workspace as rules look it up.
+struct Records<'a> {
+    contacts: &'a crate::workspace::Collection<Contact>,
+    activities: &'a crate::workspace::Collection<Activity>,
+    members: &'a crate::workspace::Collection<TeamMember>,
+}
+
+impl Lookup for Records<'_> {
+    fn contact(&self, id: &str) -> Option<&Contact> {
+        self.contacts.find(id)
+    }
+
+    /// Purchase criteria are not tested on devices yet: a contact counts as never bought.
+    fn buyer(&self, _: &Contact) -> Option<&BuyerFacts> {
+        None
+    }
+
+    fn search_text(&self, contact: &Contact) -> String {
+        contact.search_text()
+    }
+
+    fn last_activity(&self, record: &Id) -> Option<i64> {
+        self.activities
+            .naming(record)
+            .map(|activity| activity.at)
+            .max()
+    }
+
+    fn member_name(&self, id: &str) -> Option<String> {
+        self.members
+            .find(id)
+            .map(|member| member.display_name().to_owned())
+    }
+}
+
+/// The firings of the enabled change rules on `changes` whose runs this device does not hold.
+fn firings_for(workspace: Workspace, changes: &[Changed]) -> Vec<Firing> {
+    let rules: Vec<AutomationRule> = workspace.automation_rules.with_untracked(|rules| {
+        rules
+            .iter()
+            .filter(|rule| rule.enabled && !rule.trigger.is_timed())
+            .cloned()
+            .collect()
+    });
+    if rules.is_empty() {
+        return Vec::new();
+    }
+    let zone = crate::local_time::zone();
+    let prepared: Vec<PreparedRule> = rules.iter().map(PreparedRule::new).collect();
+    let firings: Vec<Firing> = workspace.contacts.with_untracked(|contacts| {
+        workspace.activities.with_untracked(|activities| {
+            workspace.members.with_untracked(|members| {
+                let records = Records {
+                    contacts,
+                    activities,
+                    members,
+                };
+                changes
+                    .iter()
+                    .filter_map(|changed| Some((changed, changed.merged.as_deref()?)))
+                    .flat_map(|(changed, merged)| {
+                        let change = Change {
+                            kind: changed.kind,
+                            id: &changed.id,
+                            before: merged.before.as_ref(),
+                            after: &merged.after,
+                        };
+                        prepared
+                            .iter()
+                            .filter_map(|rule| rule.on_change(&change, &records, &zone))
+                            .collect::<Vec<_>>()
+                    })
+                    .collect()
+            })
+        })
+    });
+    workspace.automation_runs.with_untracked(|runs| {
+        firings
+            .into_iter()
+            .filter(|firing| runs.get(&firing.run.id).is_none())
+            .collect()
+    })
+}
+
+/// Why an effect could not be written.
+#[derive(Debug, thiserror::Error)]
+enum EffectError {
+    #[error("{0}")]
+    Store(#[from] StoreError),
+    #[error("rules cannot set fields of {0:?} records")]
+    KindNotSet(EntityKind),
+    #[error("the field {field:?} cannot take {value}: {reason}")]
+    BadValue {
+        field: String,
+        value: Value,
+        reason: String,
+    },
+}
+
+/// Writes a firing's effects, then its run with what became of each.
+async fn write(workspace: Workspace, notices: Notices, firing: Firing) -> Result<(), StoreError> {
+    let Firing { mut run, effects } = firing;
+    for (outcome, effect) in run.outcomes.iter_mut().zip(effects) {
+        let done = match effect {
+            Effect::CreateTask(task) => workspace
+                .save_automated::<Task>(None, task)
+                .await
+                .map_err(EffectError::from),
+            Effect::SetField {
+                kind,
+                id,
+                field,
+                value,
+            } => set_field(workspace, kind, &id, field, value).await,
+            Effect::Notify { text, .. } => {
+                notices.show(Notice { text, undo: None });
+                Ok(())
+            }
+            Effect::Message(_) => {
+                outcome.result = RunResult::Prepared;
+                Ok(())
+            }
+            Effect::Webhook { .. } | Effect::Withheld => Ok(()),
+        };
+        if let Err(error) = done {
+            outcome.result = RunResult::Failed;
+            outcome.detail = error.to_string();
+        }
+    }
+    workspace.save_automated(None, run).await
+}
+
+async fn set_field(
+    workspace: Workspace,
+    kind: EntityKind,
+    id: &Id,
+    field: String,
+    value: Value,
+) -> Result<(), EffectError> {
+    match kind {
+        EntityKind::Contact => set_field_of::<Contact>(workspace, id, field, value).await,
+        EntityKind::Company => set_field_of::<Company>(workspace, id, field, value).await,
+        EntityKind::Deal => set_field_of::<Deal>(workspace, id, field, value).await,
+        EntityKind::Task => set_field_of::<Task>(workspace, id, field, value).await,
+        EntityKind::Ticket => set_field_of::<Ticket>(workspace, id, field, value).await,
+        EntityKind::Invoice => set_field_of::<Invoice>(workspace, id, field, value).await,
+        other => Err(EffectError::KindNotSet(other)),
+    }
+}
+
+/// Sets one field of a record held in memory; a record deleted meanwhile is left alone.
+async fn set_field_of<E: Listed>(
+    workspace: Workspace,
+    id: &Id,
+    field: String,
+    value: Value,
+) -> Result<(), EffectError> {
+    let Some(current) =
+        E::collection(&workspace).with_untracked(|records| records.get(id).cloned())
+    else {
+        return Ok(());
+    };
+    let mut fields = current.to_fields();
+    fields.insert(field.clone(), value.clone());
+    let next = E::from_fields(fields).map_err(|error| EffectError::BadValue {
+        field,
+        value,
+        reason: error.to_string(),
+    })?;
+    Ok(workspace.save_automated(Some(&current), next).await?)
+}
+
+/// How far back a preview looks.
+pub const PREVIEW_DAYS: i64 = 30;
+
+/// The records `rule` would have fired on in the last [`PREVIEW_DAYS`] days (as they are
+/// now), newest first; read with their merge states, which say when each field was written.
+pub async fn preview(workspace: Workspace, rule: AutomationRule) -> Result<Vec<Hit>, StoreError> {
+    let kind = rule.trigger.kind();
+    let ids = ids_of(workspace, kind);
+    let states = workspace.store()?.merge_states(kind, &ids).await?;
+    let zone = crate::local_time::zone();
+    let now = js_sys::Date::now() as i64;
+    Ok(workspace.contacts.with_untracked(|contacts| {
+        workspace.activities.with_untracked(|activities| {
+            workspace.members.with_untracked(|members| {
+                let records = Records {
+                    contacts,
+                    activities,
+                    members,
+                };
+                rabet_domain::automation::preview(
+                    &rule,
+                    ids.iter().zip(&states),
+                    &records,
+                    now,
+                    PREVIEW_DAYS * MS_PER_DAY,
+                    &zone,
+                )
+            })
+        })
+    }))
+}
+
+/// Runs the record kinds rules watch through `$then!(Kind, collection)`; `$otherwise` for
+/// the rest.
+macro_rules! watched_kind {
+    ($kind:expr, $then:ident, $otherwise:expr) => {
+        match $kind {
+            EntityKind::Contact => $then!(Contact, contacts),
+            EntityKind::Company => $then!(Company, companies),
+            EntityKind::Deal => $then!(Deal, deals),
+            EntityKind::Task => $then!(Task, tasks),
+            EntityKind::Ticket => $then!(Ticket, tickets),
+            EntityKind::Invoice => $then!(Invoice, invoices),
+            _ => $otherwise,
+        }
+    };
+}
+
+/// The ids of every record of `kind` held in memory.
+fn ids_of(workspace: Workspace, kind: EntityKind) -> Vec<Id> {
+    macro_rules! ids {
+        ($kind:ident, $collection:ident) => {
+            workspace
+                .$collection
+                .with_untracked(|records| records.iter().map(|record| record.id.clone()).collect())
+        };
+    }
+    watched_kind!(kind, ids, Vec::new())
+}
+
+/// What names a record in a rule's preview and log: a contact's or company's name, a deal's
+/// or task's title, a ticket's subject, an invoice's number; empty once it is gone.
+pub fn record_label(workspace: Workspace, kind: EntityKind, id: &Id) -> String {
+    macro_rules! label {
+        ($kind:ident, $collection:ident) => {
+            workspace
+                .$collection
+                .with(|records| records.get(id).map(Labelled::label))
+                .unwrap_or_default()
+        };
+    }
+    watched_kind!(kind, label, String::new())
+}
+
+trait Labelled {
+    fn label(&self) -> String;
+}
+
+impl Labelled for Contact {
+    fn label(&self) -> String {
+        self.display_name()
+    }
+}
+
+impl Labelled for Company {
+    fn label(&self) -> String {
+        self.name.clone()
+    }
+}
+
+impl Labelled for Deal {
+    fn label(&self) -> String {
+        self.title.clone()
+    }
+}
+
+impl Labelled for Task {
+    fn label(&self) -> String {
+        self.title.clone()
+    }
+}
+
+impl Labelled for Ticket {
+    fn label(&self) -> String {
+        self.subject.clone()
+    }
+}
+
+impl Labelled for Invoice {
+    fn label(&self) -> String {
+        self.number.clone()
+    }
+}
