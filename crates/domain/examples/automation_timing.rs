@@ -154,6 +154,7 @@ fn main() {
             sample.settings.currency,
             &RfmThresholds::fixed(sample.settings.currency),
             now,
+            &zone,
         ),
         last_activity,
     };
