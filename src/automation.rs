@@ -82,6 +82,14 @@ impl Lookup for Records<'_> {
 
 /// The firings of the enabled change rules on `changes` whose runs this device does not hold.
 fn firings_for(workspace: Workspace, changes: &[Changed]) -> Vec<Firing> {
+    // A role that may not log runs (a viewer) leaves the firing to a teammate's device: its
+    // writes would only come back refused.
+    let may_run = workspace.role.with_untracked(|role| {
+        role.is_none_or(|role| role.write_refusal(EntityKind::AutomationRun).is_none())
+    });
+    if !may_run {
+        return Vec::new();
+    }
     let rules: Vec<AutomationRule> = workspace.automation_rules.with_untracked(|rules| {
         rules
             .iter()
