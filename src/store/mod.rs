@@ -122,6 +122,8 @@ pub struct Store {
     tabs: TabChannel<TabNews>,
     /// The author of this device's changes in their history (see [`Store::set_author`]).
     author: RefCell<Option<String>>,
+    /// Whether the database has the history store.
+    keeps_history: bool,
     /// The connection's `onversionchange` handler, kept alive as long as the store.
     _close_on_version_change: Closure<dyn FnMut()>,
 }
@@ -157,6 +159,8 @@ impl Store {
             clock: RefCell::new(clock),
             tabs: TabChannel::new(name),
             author: RefCell::new(None),
+            // Only a database opened at an older version (the upgrade tests) lacks it.
+            keeps_history: connection.object_store_names().contains(HISTORY),
             _close_on_version_change: close_on_version_change,
         })
     }
@@ -339,7 +343,8 @@ impl Store {
             store_names.push(OUTBOX);
         }
         // New records have no history yet.
-        if ids == Ids::MayExist {
+        let keeps_history = ids == Ids::MayExist && self.keeps_history;
+        if keeps_history {
             store_names.push(HISTORY);
         }
         // Taken with the transaction, so transactions (which run in creation order) save
@@ -367,20 +372,19 @@ impl Store {
             };
             let mut changed = Vec::new();
             let mut rows = Vec::new();
-            let history = match ids {
-                Ids::MayExist => Some(tx.object_store(HISTORY)?),
-                Ids::Fresh => None,
+            let history = if keeps_history {
+                Some(tx.object_store(HISTORY)?)
+            } else {
+                None
             };
             // Changes that lost the merge: kept unless already kept (delivered again).
             let mut lost = Vec::new();
             let ops_by_record = keys.iter().zip(by_record.values());
             for ((&(kind, id), record_ops), mut record) in ops_by_record.zip(records) {
-                let mut won = false;
-                for &(op, author) in record_ops {
-                    let (op_won, change) = apply_recording(&mut record, op, author);
-                    won |= op_won;
-                    if let (Some(history), Some(change)) = (&history, change) {
-                        let key = history::change_key(kind, id, op);
+                let (won, changes) = apply_recording(&mut record, record_ops.iter().copied());
+                if let Some(history) = &history {
+                    for change in changes {
+                        let key = history::change_key(kind, id, &change.stamp, &change.op);
                         if change.won {
                             send(history.put(to_json(&change)?).with_key(key).build())?;
                         } else {
