@@ -78,9 +78,12 @@ pub fn apply_recording<'a>(
     let mut won_any = false;
     let mut changes = Vec::new();
     for (op, author) in ops {
-        let from_the_start = oldest
-            .as_ref()
-            .is_none_or(|(stamp, id)| op.precedence() <= (stamp, id));
+        // The write the oldest op held came from stamped all its ops with one node and
+        // one wall time: any of them is from the start too.
+        let from_the_start = oldest.as_ref().is_none_or(|(stamp, id)| {
+            op.precedence() <= (stamp, id)
+                || (op.stamp.node == stamp.node && op.stamp.wall_ms == stamp.wall_ms)
+        });
         let before = record.fields().get(&op.field);
         if from_the_start || before.is_some_and(|state| state.op == op.id) {
             won_any |= record.apply(op);
@@ -148,7 +151,13 @@ mod tests {
     #[test]
     fn creation_is_not_history_and_edits_are_with_the_value_they_replaced() {
         let mut record = Record::default();
-        let creation = ops(1, 1_000, None, json!({"first_name": "Sara", "phone": "1"}));
+        // Renaming leaves the phone the oldest field: the name's creation op is newer.
+        let creation = ops(
+            1,
+            1_000,
+            None,
+            json!({"a_phone": "1", "first_name": "Sara"}),
+        );
         let made = apply_recording(&mut record, creation.iter().map(|op| (op, None)));
         assert_eq!(made, (true, vec![]));
         let rename = ops(
