@@ -54,6 +54,9 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{IdbDatabase, IdbTransaction};
 
+/// An op and who wrote it (see [`Store::apply_pulled`]).
+type Authored<'a> = (&'a Op, Option<&'a str>);
+
 /// The app's database.
 const DATABASE_NAME: &str = "rabet";
 /// The meta key of this replica's clock (JSON text of [`Clock`], which holds the node id).
@@ -322,8 +325,7 @@ impl Store {
             Origin::Local => self.author.borrow().clone(),
             Origin::Remote => None,
         };
-        let mut by_record: BTreeMap<(EntityKind, &WireId), Vec<(&Op, Option<&str>)>> =
-            BTreeMap::new();
+        let mut by_record: BTreeMap<(EntityKind, &WireId), Vec<Authored>> = BTreeMap::new();
         for (at, op) in ops.iter().enumerate() {
             let author = authors
                 .get(at)

@@ -741,7 +741,7 @@ async fn a_refused_write_leaves_the_outbox_for_the_list_and_its_record_converges
     assert_eq!(store.sync_cursor().await.unwrap(), 0);
     let listed = store.not_accepted().await.unwrap();
     assert_eq!(listed.len(), 1);
-    assert_eq!(listed[0].ops, [delete.clone()]);
+    assert_eq!(listed[0].ops, std::slice::from_ref(&delete));
     assert_eq!(listed[0].refusal, Some(Refusal::NotCreator));
 
     // The refused deletion is out of the history too; the rename stays.
@@ -858,7 +858,10 @@ async fn edits_of_an_existing_record_are_its_history_with_authors_and_concurrent
             ),
         ]
     );
-    assert_eq!(store.load::<Contact>().await.unwrap(), [titled.clone()]);
+    assert_eq!(
+        store.load::<Contact>().await.unwrap(),
+        std::slice::from_ref(&titled)
+    );
 
     // Restoring the value that did not win is a new change that wins.
     store

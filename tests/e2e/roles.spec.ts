@@ -30,6 +30,8 @@ test("a viewer reads the team's customers but cannot change them, and is told wh
 });
 
 test("a member's offline delete of a customer they did not create is refused, listed, and the customer comes back", async ({ devices }) => {
+  // Two devices, five syncs and a refusal: longer than one flow.
+  test.slow();
   const [admin, member] = await devices.team("Ali", ["Mina", "member"]);
   await admin.createContact({ first: "Sara", last: "Ahmadi" });
   await admin.syncNow();
