@@ -8,20 +8,20 @@ use indexed_db_futures::transaction::TransactionMode;
 use indexed_db_futures::KeyRange;
 use rabet_domain::{
     history::{newest_first, Change},
-    id::Id,
+    hlc::Stamp,
+    id::{Id, WireId},
     kind::EntityKind,
-    op::Op,
 };
 
 /// The key of a change: `<kind>/<record>/<stamp sort key> <op id>`, so that one record's
 /// changes are one key range, in stamp order.
-pub(super) fn change_key(kind: EntityKind, record: &impl std::fmt::Display, op: &Op) -> String {
-    format!(
-        "{}/{record}/{} {}",
-        kind.as_str(),
-        op.stamp.to_sort_key(),
-        op.id
-    )
+pub(super) fn change_key(
+    kind: EntityKind,
+    record: &impl std::fmt::Display,
+    stamp: &Stamp,
+    op: &WireId,
+) -> String {
+    format!("{}/{record}/{} {op}", kind.as_str(), stamp.to_sort_key())
 }
 
 impl Store {

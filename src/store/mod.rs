@@ -56,6 +56,9 @@ use wasm_bindgen::closure::Closure;
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{IdbDatabase, IdbTransaction};
 
+/// An op and who wrote it (see [`Store::apply_pulled`]).
+type Authored<'a> = (&'a Op, Option<&'a str>);
+
 /// The app's database.
 const DATABASE_NAME: &str = "rabet";
 /// The meta key of this replica's clock (JSON text of [`Clock`], which holds the node id).
@@ -146,6 +149,8 @@ pub struct Store {
     tabs: TabChannel<TabNews>,
     /// The author of this device's changes in their history (see [`Store::set_author`]).
     author: RefCell<Option<String>>,
+    /// Whether the database has the history store.
+    keeps_history: bool,
     /// Every connection's `onversionchange` handler, kept alive as long as the store.
     close_on_version_change: Closure<dyn FnMut(web_sys::Event)>,
 }
@@ -193,9 +198,6 @@ impl Connection {
     }
 }
 
-/// One record's ops, each with its author when known (for its field history).
-type AuthoredOps<'a> = Vec<(&'a Op, Option<&'a str>)>;
-
 impl Store {
     /// Opens (creating or upgrading) the app's database. Every open (every tab, every page
     /// load) is a replica of its own, with a fresh node id, so two tabs never issue the same
@@ -221,6 +223,10 @@ impl Store {
         if let Some(stored) = read_clock(&connection.db).await? {
             clock.observe(stored.last(), system::now_ms());
         }
+        // Only a database opened at an older version (the upgrade tests) lacks it.
+        let keeps_history = raw_database(&connection.db)
+            .object_store_names()
+            .contains(HISTORY);
         Ok(Store {
             name: name.to_owned(),
             version,
@@ -229,6 +235,7 @@ impl Store {
             clock: RefCell::new(clock),
             tabs: TabChannel::new(name),
             author: RefCell::new(None),
+            keeps_history,
             close_on_version_change,
         })
     }
@@ -440,7 +447,7 @@ impl Store {
                 Origin::Local => self.author.borrow().clone(),
                 Origin::Remote => None,
             };
-            let mut by_record: BTreeMap<(EntityKind, &WireId), AuthoredOps> = BTreeMap::new();
+            let mut by_record: BTreeMap<(EntityKind, &WireId), Vec<Authored>> = BTreeMap::new();
             for (at, op) in ops.iter().enumerate() {
                 let author = authors
                     .get(at)
@@ -460,7 +467,8 @@ impl Store {
                 store_names.push(OUTBOX);
             }
             // New records have no history yet.
-            if ids == Ids::MayExist {
+            let keeps_history = ids == Ids::MayExist && self.keeps_history;
+            if keeps_history {
                 store_names.push(HISTORY);
             }
             // Taken with the transaction, so transactions (which run in creation order) save
@@ -494,9 +502,10 @@ impl Store {
                     Ids::MayExist => None,
                 };
                 let mut shared = String::new();
-                let history = match ids {
-                    Ids::MayExist => Some(tx.object_store(HISTORY)?),
-                    Ids::Fresh => None,
+                let history = if keeps_history {
+                    Some(tx.object_store(HISTORY)?)
+                } else {
+                    None
                 };
                 // Changes that lost the merge: kept unless already kept (delivered again).
                 let mut lost = Vec::new();
@@ -504,12 +513,10 @@ impl Store {
                 for ((&(kind, id), record_ops), mut record) in ops_by_record.zip(records) {
                     let before = (ids == Ids::MayExist && !record.fields().is_empty())
                         .then(|| record.to_map());
-                    let mut won = false;
-                    for &(op, author) in record_ops {
-                        let (op_won, change) = apply_recording(&mut record, op, author);
-                        won |= op_won;
-                        if let (Some(history), Some(change)) = (&history, change) {
-                            let key = history::change_key(kind, id, op);
+                    let (won, changes) = apply_recording(&mut record, record_ops.iter().copied());
+                    if let Some(history) = &history {
+                        for change in changes {
+                            let key = history::change_key(kind, id, &change.stamp, &change.op);
                             if change.won {
                                 send(history.put(to_json(&change)?).with_key(key).build())?;
                             } else {

@@ -106,7 +106,7 @@ impl Store {
         for op in &ops {
             send(
                 history
-                    .delete(change_key(op.entity, &op.record, op))
+                    .delete(change_key(op.entity, &op.record, &op.stamp, &op.id))
                     .build(),
             )?;
         }

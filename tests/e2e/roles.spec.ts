@@ -30,6 +30,8 @@ test("a viewer reads the team's customers but cannot change them, and is told wh
 });
 
 test("a member's offline delete of a customer they did not create is refused, listed, and the customer comes back", async ({ devices }) => {
+  // Two devices, five syncs and a refusal: longer than one flow.
+  test.slow();
   const [admin, member] = await devices.team("Ali", ["Mina", "member"]);
   await admin.createContact({ first: "Sara", last: "Ahmadi" });
   await admin.syncNow();
@@ -77,4 +79,26 @@ test("a member's offline delete of a customer they did not create is refused, li
   await admin.page.goto("/customers");
   await expect(admin.page.getByRole("link", { name: /Sara Ahmadi/ })).toBeVisible();
   await expect(admin.page.getByRole("link", { name: /Omid/ })).toHaveCount(0);
+});
+
+test("a member's change appears in the other device's field history with the member's name", async ({ devices }) => {
+  test.slow();
+  const [admin, member] = await devices.team("Ali", ["Mina", "member"]);
+  await admin.createContact({ first: "Sara", last: "Ahmadi" });
+  await admin.syncNow();
+  await member.syncNow();
+  await member.editContact(/Sara Ahmadi/, "Job title", "Buyer");
+  // Before it syncs, the change is the member's own.
+  const mine = member.page.getByRole("region", { name: "History" });
+  await expect(mine.getByText("You", { exact: true })).toBeVisible();
+  await member.syncNow();
+  await admin.syncNow();
+
+  await admin.nav().getByRole("link", { name: "Customers" }).click();
+  await admin.page.getByRole("link", { name: /Sara Ahmadi/ }).click();
+  const history = admin.page.getByRole("region", { name: "History" });
+  await expect(history.getByText("Mina", { exact: true })).toBeVisible();
+  await expect(history.getByText("Job title: — → Buyer")).toBeVisible();
+  // The job title was empty before: there is no earlier value to restore.
+  await expect(history.getByRole("button", { name: /^Restore this value/ })).toHaveCount(0);
 });

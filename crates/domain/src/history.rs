@@ -55,52 +55,63 @@ impl Change {
     }
 }
 
-/// Merges `op` into `record` (as [`Record::apply`]) and says what it changed for the
-/// history. `None` for an op on a record that did not exist yet (creation); for a repeat of
-/// an op already merged as the field's winner; and for an op older than every field the
-/// record holds, which is from its creation or before (a creation op delivered again, or
-/// the rest of a record being rebuilt). Returns whether the op won, too.
+/// Merges one write's ops on a record into it (as [`Record::apply`]) and says what they
+/// changed for the history. Nothing for a record that did not exist before the write
+/// (creation); for a repeat of an op already merged as its field's winner; nor for an op
+/// older than every field the record held, which is from its creation or before (a
+/// creation op delivered again, or the rest of a record being rebuilt). Returns whether any
+/// op won, too.
 ///
 /// A repeat of an op that won once and was replaced since cannot be told from a late
 /// concurrent edit here: the store looks its change up before keeping it again. (A late
 /// concurrent edit of a record whose every field was edited since is taken for one from
 /// the start and not kept: the merge state does not keep when a record was created.)
-pub fn apply_recording(
+pub fn apply_recording<'a>(
     record: &mut Record,
-    op: &Op,
-    author: Option<&str>,
-) -> (bool, Option<Change>) {
+    ops: impl IntoIterator<Item = (&'a Op, Option<&'a str>)>,
+) -> (bool, Vec<Change>) {
     let oldest = record
         .fields()
         .values()
-        .map(|state| state.precedence())
+        .map(|state| (state.stamp.clone(), state.op.clone()))
         .min();
-    let from_the_start = oldest.is_none_or(|oldest| op.precedence() <= oldest);
-    let before = record.fields().get(&op.field);
-    if from_the_start || before.is_some_and(|state| state.op == op.id) {
-        return (record.apply(op), None);
+    let mut won_any = false;
+    let mut changes = Vec::new();
+    for (op, author) in ops {
+        // The write the oldest op held came from stamped all its ops with one node and
+        // one wall time: any of them is from the start too.
+        let from_the_start = oldest.as_ref().is_none_or(|(stamp, id)| {
+            op.precedence() <= (stamp, id)
+                || (op.stamp.node == stamp.node && op.stamp.wall_ms == stamp.wall_ms)
+        });
+        let before = record.fields().get(&op.field);
+        if from_the_start || before.is_some_and(|state| state.op == op.id) {
+            won_any |= record.apply(op);
+            continue;
+        }
+        let previous = before.map(|state| state.value.clone());
+        let won = record.apply(op);
+        won_any |= won;
+        let old = if won {
+            previous
+        } else {
+            // Lost: the value that beat it is the field's current one.
+            record
+                .fields()
+                .get(&op.field)
+                .map(|state| state.value.clone())
+        };
+        changes.push(Change {
+            field: op.field.clone(),
+            old,
+            new: op.value.clone(),
+            stamp: op.stamp.clone(),
+            op: op.id.clone(),
+            won,
+            author: author.map(str::to_owned),
+        });
     }
-    let previous = before.map(|state| state.value.clone());
-    let won = record.apply(op);
-    let old = if won {
-        previous
-    } else {
-        // Lost: the value that beat it is the field's current one.
-        record
-            .fields()
-            .get(&op.field)
-            .map(|state| state.value.clone())
-    };
-    let change = Change {
-        field: op.field.clone(),
-        old,
-        new: op.value.clone(),
-        stamp: op.stamp.clone(),
-        op: op.id.clone(),
-        won,
-        author: author.map(str::to_owned),
-    };
-    (won, Some(change))
+    (won_any, changes)
 }
 
 /// A record's changes, newest first (by stamp, then op id: the merge's own order).
@@ -140,9 +151,15 @@ mod tests {
     #[test]
     fn creation_is_not_history_and_edits_are_with_the_value_they_replaced() {
         let mut record = Record::default();
-        for op in ops(1, 1_000, None, json!({"first_name": "Sara"})) {
-            assert_eq!(apply_recording(&mut record, &op, None), (true, None));
-        }
+        // Renaming leaves the phone the oldest field: the name's creation op is newer.
+        let creation = ops(
+            1,
+            1_000,
+            None,
+            json!({"a_phone": "1", "first_name": "Sara"}),
+        );
+        let made = apply_recording(&mut record, creation.iter().map(|op| (op, None)));
+        assert_eq!(made, (true, vec![]));
         let rename = ops(
             1,
             2_000,
@@ -150,8 +167,8 @@ mod tests {
             json!({"first_name": "Sarah"}),
         )
         .remove(0);
-        let (won, change) = apply_recording(&mut record, &rename, Some("m1"));
-        let change = change.unwrap();
+        let (won, mut changes) = apply_recording(&mut record, [(&rename, Some("m1"))]);
+        let change = changes.remove(0);
         assert!(won && change.won);
         assert_eq!(
             (change.old, change.new.clone(), change.author.as_deref()),
@@ -159,12 +176,14 @@ mod tests {
         );
         // Delivered again (pulled back from the server): nothing new to record.
         assert_eq!(
-            apply_recording(&mut record, &rename, Some("m1")),
-            (false, None)
+            apply_recording(&mut record, [(&rename, Some("m1"))]),
+            (false, vec![])
         );
         // Nor is a creation op delivered again, though it lost to the rename.
-        let creation = ops(1, 1_000, None, json!({"first_name": "Sara"})).remove(0);
-        assert_eq!(apply_recording(&mut record, &creation, None), (false, None));
+        assert_eq!(
+            apply_recording(&mut record, creation.iter().map(|op| (op, None))),
+            (false, vec![])
+        );
     }
 
     #[test]
@@ -181,7 +200,7 @@ mod tests {
             });
             let changes: Vec<Change> = order
                 .into_iter()
-                .filter_map(|op| apply_recording(&mut record, op, None).1)
+                .flat_map(|op| apply_recording(&mut record, [(op, None)]).1)
                 .collect();
             let changes = newest_first(changes);
             assert_eq!(changes[0].new, json!("2"));
