@@ -3,11 +3,12 @@
 //! kept, and "Restore this value".
 
 use crate::{
-    i18n::{phrase, store_error_msg, use_locale, Msg},
+    i18n::{phrase, store_error_msg, use_locale, Locale, Msg},
     local_time::{format_when, use_calendar},
+    store::StoreError,
     sync::use_sync,
     ui::{editing::failure_reporter, widgets::refused},
-    workspace::use_workspace,
+    workspace::{use_workspace, Workspace},
 };
 use leptos::{either::Either, prelude::*};
 use rabet_domain::{history::Change, id::Id, kind::EntityKind};
@@ -28,7 +29,17 @@ pub fn FieldHistory(kind: EntityKind, id: Id) -> impl IntoView {
         workspace.local_writes.track();
         workspace.remote_changes.track();
         let record = record.clone();
-        async move { workspace.history(kind, &record).await }
+        async move {
+            let changes = workspace.history(kind, &record).await?;
+            Ok::<_, StoreError>(
+                changes
+                    .into_iter()
+                    .filter(|change| {
+                        change.deletion().is_some() || field_label(&change.field).is_some()
+                    })
+                    .collect::<Vec<_>>(),
+            )
+        }
     });
     let shown = RwSignal::new(PAGE);
     let body = move || match changes.get() {
@@ -102,19 +113,17 @@ fn ChangeRow(kind: EntityKind, id: Id, change: Change) -> impl IntoView {
             Either::Left(move || locale.t(msg))
         }
         None => {
-            let (old, new) = (
-                value_text(change.old.as_ref()),
-                value_text(Some(&change.new)),
-            );
+            let name = change.field.clone();
+            let (old, new) = (change.old.clone(), change.new.clone());
             Either::Right(move || {
-                let field = match field {
-                    FieldLabel::Known(msg) => locale.t(msg).to_owned(),
-                    FieldLabel::Raw(ref raw) => raw.clone(),
+                let field = field.map_or("", |msg| locale.t(msg));
+                let words = |value: Option<&Value>| {
+                    named(workspace, locale, &name, value).unwrap_or_else(|| value_text(value))
                 };
                 locale.fill(phrase::HistoryChange {
-                    field: &field,
-                    old: &old,
-                    new: &new,
+                    field,
+                    old: &words(old.as_ref()),
+                    new: &words(Some(&new)),
                 })
             })
         }
@@ -154,19 +163,16 @@ fn ChangeRow(kind: EntityKind, id: Id, change: Change) -> impl IntoView {
     }
 }
 
-/// A field's name in words where the app has them, else as stored.
-#[derive(Clone)]
-enum FieldLabel {
-    Known(Msg),
-    Raw(String),
-}
-
-fn field_label(field: &str) -> FieldLabel {
-    let msg = match field {
+/// A field's name in words, or `None` for fields a person does not edit: those kept as
+/// consequences of others (a deal's stage history and dates, when a contact became a
+/// customer, …), which would only repeat the change that caused them, untranslated.
+fn field_label(field: &str) -> Option<Msg> {
+    Some(match field {
         "first_name" => Msg::FirstName,
         "last_name" => Msg::LastName,
         "job_title" => Msg::JobTitle,
         "company_id" => Msg::Company,
+        "contact_id" => Msg::DealContact,
         "name" => Msg::CompanyName,
         "phones" => Msg::Phone,
         "emails" => Msg::Email,
@@ -174,21 +180,64 @@ fn field_label(field: &str) -> FieldLabel {
         "telegram" => Msg::Telegram,
         "website" => Msg::Website,
         "industry" => Msg::Industry,
+        "tax_id" => Msg::TaxId,
         "stage" | "lifecycle_stage" => Msg::LifecycleStage,
+        "stage_id" => Msg::DealStage,
+        "status" => Msg::RecordStatus,
         "source" => Msg::LeadSource,
         "owner_id" => Msg::Owner,
+        "assignee_id" => Msg::AssigneeLabel,
         "tags" => Msg::Tags,
         "address" => Msg::Address,
         "notes" => Msg::Notes,
         "title" => Msg::DealTitle,
         "value" => Msg::DealValue,
+        "expected_close" => Msg::ExpectedClose,
+        "lost_reason" => Msg::LostReason,
         "currency" => Msg::Currency,
         "subject" => Msg::SubjectLabel,
+        "description" => Msg::DescriptionLabel,
+        "channel" => Msg::ChannelLabel,
         "priority" => Msg::PriorityLabel,
-        "due_at" => Msg::DueDate,
-        other => return FieldLabel::Raw(other.replace('_', " ")),
-    };
-    FieldLabel::Known(msg)
+        "due_at" | "due_date" => Msg::DueDate,
+        "issue_date" => Msg::IssueDate,
+        "lines" => Msg::LinesLabel,
+        _ => return None,
+    })
+}
+
+/// The name of the record an id field points at (a stage, a member, a customer), tracked, so
+/// a history reads "Lead in → Qualified" rather than two ids; `None` for other fields.
+fn named(
+    workspace: Workspace,
+    locale: Locale,
+    field: &str,
+    value: Option<&Value>,
+) -> Option<String> {
+    let id = value?.as_str()?;
+    match field {
+        "stage_id" => workspace.pipelines.with(|pipelines| {
+            pipelines.iter().find_map(|pipeline| {
+                let stage = pipeline
+                    .stages
+                    .iter()
+                    .find(|stage| &*stage.id.as_str() == id)?;
+                Some(locale.given_name(&stage.name))
+            })
+        }),
+        "owner_id" | "assignee_id" => workspace.members.with(|members| {
+            members
+                .find(id)
+                .map(|member| member.display_name().to_owned())
+        }),
+        "contact_id" => workspace
+            .contacts
+            .with(|contacts| contacts.find(id).map(|contact| contact.display_name())),
+        "company_id" => workspace
+            .companies
+            .with(|companies| companies.find(id).map(|company| company.name.clone())),
+        _ => None,
+    }
 }
 
 /// A stored value as text: strings as they are, nothing as a dash, lists and objects as JSON.

@@ -97,6 +97,8 @@ test("in Persian the palette folds Arabic letters and runs an action", async ({ 
 
 test("the switch-language action follows the language it switches to", async ({ page }) => {
   await page.goto("/");
+  // The shortcut is the app's: it listens once the app has started.
+  await expect(page.locator("main")).toHaveAttribute("aria-busy", "false");
   await page.keyboard.press("Control+K");
   await page.keyboard.type("persian");
   await page.keyboard.press("Enter");

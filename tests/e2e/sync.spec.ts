@@ -32,7 +32,9 @@ test("offline edits to different fields of one customer both survive on both dev
     await page.goto("/customers");
     await expect(page.getByRole("link", { name: /Reza Ahmadi/ })).toBeVisible();
     await page.getByRole("link", { name: /Reza Ahmadi/ }).click();
-    await expect(page.getByText("Buyer")).toBeVisible();
+    // Under the name, and in the field history.
+    await expect(page.locator(".page-intro").getByText("Buyer")).toBeVisible();
+    await expect(page.getByRole("region", { name: "History" }).getByText(/Job title: — → Buyer/)).toBeVisible();
   }
 });
 
