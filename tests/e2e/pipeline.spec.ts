@@ -58,7 +58,8 @@ test("a deal is dragged forward, moved back with the keyboard, and stays where i
   await leadIn.getByRole("button", { name: "Office chairs" }).click();
   const dialog = page.getByRole("dialog", { name: "Edit deal" });
   await dialog.getByText("Stage history").click();
-  await expect(dialog.getByRole("listitem")).toHaveText([/Qualified → Lead in/, /Lead in → Qualified/, /Lead in$/]);
+  const stageHistory = dialog.locator("details", { hasText: "Stage history" });
+  await expect(stageHistory.getByRole("listitem")).toHaveText([/Qualified → Lead in/, /Lead in → Qualified/, /Lead in$/]);
 });
 
 test("a lost deal asks for a reason, leaves the board and stays in the table", async ({ app, page }) => {
@@ -95,6 +96,8 @@ test("a long press and a finger drag move a card on a phone", async ({ app, page
   test.skip(testInfo.project.name !== "phone", "touch is the phone's way");
   const card = await app.createDeal("Shop fittings", "500,000");
   const board = page.locator(".board");
+  // Scrolled to, as a thumb would, so that no bar covers it.
+  await card.scrollIntoViewIfNeeded();
   const start = await card.getByText("days in this stage").boundingBox();
   if (!start) throw new Error("the card is not on screen");
   const viewport = page.viewportSize()!;
