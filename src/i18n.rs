@@ -1029,10 +1029,6 @@ messages! {
     PaletteResults => "Results", "نتیجه‌ها";
     PaletteNoMatch => "Nothing matches.", "چیزی پیدا نشد.";
     PaletteHint => "↑ ↓ to choose, Enter to open, Esc to close", "↑ ↓ برای انتخاب، Enter برای باز کردن، Esc برای بستن";
-    PaletteKindContact => "Contact", "مخاطب";
-    PaletteKindCompany => "Company", "شرکت";
-    PaletteKindDeal => "Deal", "معامله";
-    PaletteKindTicket => "Ticket", "تیکت";
     PaletteKindInvoice => "Document", "سند";
     PaletteKindPage => "Page", "صفحه";
     PaletteKindAction => "Action", "کار";

@@ -89,7 +89,7 @@ pub fn find(
         records(workspace.contacts, &query, &mut best, |c: &Contact| {
             let detail = c.primary_phone().or(c.primary_email()).unwrap_or_default();
             found(
-                Msg::PaletteKindContact,
+                Msg::KindContact,
                 &c.display_name(),
                 detail.to_owned(),
                 Target::Go(format!("/customers/{}", c.id)),
@@ -97,7 +97,7 @@ pub fn find(
         });
         records(workspace.companies, &query, &mut best, |c: &Company| {
             found(
-                Msg::PaletteKindCompany,
+                Msg::KindCompany,
                 &c.name,
                 c.industry.clone(),
                 Target::Go(format!("/customers/{}", c.id)),
@@ -105,7 +105,7 @@ pub fn find(
         });
         records(workspace.deals, &query, &mut best, |d: &Deal| {
             found(
-                Msg::PaletteKindDeal,
+                Msg::KindDeal,
                 &d.title,
                 String::new(),
                 Target::Go(format!("/pipeline?deal={}", d.id)),
@@ -113,7 +113,7 @@ pub fn find(
         });
         records(workspace.tickets, &query, &mut best, |t: &Ticket| {
             found(
-                Msg::PaletteKindTicket,
+                Msg::KindTicket,
                 &t.subject,
                 String::new(),
                 Target::Go(format!("/tickets/{}", t.id)),
