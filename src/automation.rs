@@ -7,9 +7,10 @@
 //! sends nothing by itself.
 
 use crate::{
-    i18n::store_error_msg,
+    i18n::{store_error_msg, Locale},
     notice::{msg_reporter, use_notices, Notice, Notices},
     store::{Changed, StoreError},
+    ui::labels::document_title,
     workspace::{Listed, Workspace},
 };
 use leptos::prelude::*;
@@ -286,13 +287,14 @@ fn ids_of(workspace: Workspace, kind: EntityKind) -> Vec<Id> {
 }
 
 /// What names a record in a rule's preview and log: a contact's or company's name, a deal's
-/// or task's title, a ticket's subject, an invoice's number; empty once it is gone.
-pub fn record_label(workspace: Workspace, kind: EntityKind, id: &Id) -> String {
+/// or task's title, a ticket's subject, a document's title in the reader's language; empty
+/// once it is gone.
+pub fn record_label(workspace: Workspace, locale: Locale, kind: EntityKind, id: &Id) -> String {
     macro_rules! label {
         ($kind:ident, $collection:ident) => {
             workspace
                 .$collection
-                .with(|records| records.get(id).map(Labelled::label))
+                .with(|records| records.get(id).map(|record| record.label(locale)))
                 .unwrap_or_default()
         };
     }
@@ -300,41 +302,41 @@ pub fn record_label(workspace: Workspace, kind: EntityKind, id: &Id) -> String {
 }
 
 trait Labelled {
-    fn label(&self) -> String;
+    fn label(&self, locale: Locale) -> String;
 }
 
 impl Labelled for Contact {
-    fn label(&self) -> String {
+    fn label(&self, _: Locale) -> String {
         self.display_name()
     }
 }
 
 impl Labelled for Company {
-    fn label(&self) -> String {
+    fn label(&self, _: Locale) -> String {
         self.name.clone()
     }
 }
 
 impl Labelled for Deal {
-    fn label(&self) -> String {
+    fn label(&self, _: Locale) -> String {
         self.title.clone()
     }
 }
 
 impl Labelled for Task {
-    fn label(&self) -> String {
+    fn label(&self, _: Locale) -> String {
         self.title.clone()
     }
 }
 
 impl Labelled for Ticket {
-    fn label(&self) -> String {
+    fn label(&self, _: Locale) -> String {
         self.subject.clone()
     }
 }
 
 impl Labelled for Invoice {
-    fn label(&self) -> String {
-        self.number.clone()
+    fn label(&self, locale: Locale) -> String {
+        document_title(locale, self)
     }
 }

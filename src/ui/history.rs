@@ -7,11 +7,11 @@ use crate::{
     local_time::{format_when, use_calendar},
     store::StoreError,
     sync::use_sync,
-    ui::{editing::failure_reporter, widgets::refused},
+    ui::{editing::failure_reporter, parties::customer_name, widgets::refused},
     workspace::{use_workspace, Workspace},
 };
 use leptos::{either::Either, prelude::*};
-use rabet_domain::{history::Change, id::Id, kind::EntityKind};
+use rabet_domain::{history::Change, id::Id, kind::EntityKind, model::RecordRef};
 use serde_json::Value;
 
 /// Changes shown at first; "Show more" adds as many again.
@@ -216,26 +216,28 @@ fn named(
 ) -> Option<String> {
     let id = value?.as_str()?;
     match field {
-        "stage_id" => workspace.pipelines.with(|pipelines| {
-            pipelines.iter().find_map(|pipeline| {
-                let stage = pipeline
-                    .stages
+        "stage_id" => {
+            let id = Id::find(id)?;
+            workspace.pipelines.with(|pipelines| {
+                pipelines
                     .iter()
-                    .find(|stage| &*stage.id.as_str() == id)?;
-                Some(locale.given_name(&stage.name))
+                    .find_map(|pipeline| pipeline.stage(&id))
+                    .map(|stage| locale.given_name(&stage.name))
             })
-        }),
+        }
         "owner_id" | "assignee_id" => workspace.members.with(|members| {
             members
                 .find(id)
                 .map(|member| member.display_name().to_owned())
         }),
-        "contact_id" => workspace
-            .contacts
-            .with(|contacts| contacts.find(id).map(|contact| contact.display_name())),
-        "company_id" => workspace
-            .companies
-            .with(|companies| companies.find(id).map(|company| company.name.clone())),
+        "contact_id" => customer_name(&RecordRef {
+            kind: EntityKind::Contact,
+            id: Id::find(id)?,
+        }),
+        "company_id" => customer_name(&RecordRef {
+            kind: EntityKind::Company,
+            id: Id::find(id)?,
+        }),
         _ => None,
     }
 }

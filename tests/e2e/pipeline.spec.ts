@@ -60,6 +60,10 @@ test("a deal is dragged forward, moved back with the keyboard, and stays where i
   await dialog.getByText("Stage history").click();
   const stageHistory = dialog.locator("details", { hasText: "Stage history" });
   await expect(stageHistory.getByRole("listitem")).toHaveText([/Qualified → Lead in/, /Lead in → Qualified/, /Lead in$/]);
+  // The field history names the stages, not their ids.
+  const history = dialog.getByRole("region", { name: "History" });
+  await expect(history.getByText(/Stage: .?Lead in.? → .?Qualified/)).toBeVisible();
+  await expect(history.getByText(/Stage: .?Qualified.? → .?Lead in/)).toBeVisible();
 });
 
 test("a lost deal asks for a reason, leaves the board and stays in the table", async ({ app, page }) => {

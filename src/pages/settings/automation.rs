@@ -238,7 +238,7 @@ fn RuleRow(rule: AutomationRule) -> impl IntoView {
                 let names: Vec<String> = hits
                     .iter()
                     .take(10)
-                    .map(|hit| record_label(workspace, kind, &hit.id))
+                    .map(|hit| record_label(workspace, locale, kind, &hit.id))
                     .collect();
                 view! {
                     <p class="rule-preview" role="status">{locale.count(Counted::WouldHaveFired, hits.len())}</p>
@@ -302,7 +302,7 @@ fn RunLog(rule: AutomationRule) -> impl IntoView {
                     let record = run
                         .record
                         .as_ref()
-                        .map(|record| record_label(workspace, record.kind, &record.id))
+                        .map(|record| record_label(workspace, locale, record.kind, &record.id))
                         .unwrap_or_default();
                     let day = day_text(crate::local_time::zone().day_of(Instant(run.at)));
                     let outcomes = run.outcomes.iter().map(|outcome| {
