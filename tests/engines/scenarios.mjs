@@ -156,8 +156,12 @@ export async function join(page, invite, member) {
   await page.goto(invite);
   const button = by("button", "Join and sync");
   await page.find(button);
+  // Read as two calls, while loading may end between them: the button only goes from waiting
+  // (busy and disabled) to ready, so "enabled" read first and "busy" read after mean a button
+  // that was busy yet could be tapped; the other order would take a change for a fault.
+  const enabled = (await page.attribute(button, "disabled")) === null;
   const busy = (await page.attribute(button, "aria-busy")) === "true";
-  if (busy) check((await page.attribute(button, "disabled")) !== null, "the busy Join button can be tapped, and the tap would be lost");
+  if (busy) check(!enabled, "the busy Join button can be tapped, and the tap would be lost");
   await page.click(button);
   const connected = by("main", new RegExp(`Connected as ${member}`));
   if (busy) {
