@@ -5,6 +5,7 @@
 
 pub mod automation;
 pub mod backup;
+pub mod bulk;
 pub mod calendar;
 pub mod csat;
 pub mod csv;

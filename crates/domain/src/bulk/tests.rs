@@ -1,0 +1,176 @@
+use super::*;
+use proptest::prelude::*;
+
+fn picked(keys: &[u32]) -> Selection<u32> {
+    let mut selection = Selection::default();
+    for key in keys {
+        selection.toggle(*key);
+    }
+    selection
+}
+
+fn contact(id: &str, tags: &[&str]) -> Contact {
+    Contact {
+        id: Id::from_string(id),
+        first_name: "Reza".into(),
+        tags: tags.iter().map(|tag| (*tag).to_owned()).collect(),
+        ..Contact::default()
+    }
+}
+
+#[test]
+fn a_click_toggles_one_row() {
+    let mut selection = picked(&[3, 5]);
+    assert!(selection.contains(&3) && selection.contains(&5) && !selection.contains(&4));
+    selection.toggle(3);
+    assert!(!selection.contains(&3));
+    assert_eq!(selection.count(10), 1);
+}
+
+#[test]
+fn a_shift_click_selects_the_range_from_the_anchor_in_the_order_shown() {
+    let shown = [9, 2, 7, 4, 1, 8];
+    let mut selection = picked(&[7]);
+    selection.extend_to(&shown, 8);
+    assert_eq!(selection.resolve(&shown), vec![&7, &4, &1, &8]);
+    // Backwards from the new anchor (8) keeps what was selected and adds the rest.
+    selection.extend_to(&shown, 2);
+    assert_eq!(selection.resolve(&shown), vec![&2, &7, &4, &1, &8]);
+}
+
+#[test]
+fn a_shift_click_without_an_anchor_shown_is_a_click() {
+    let mut selection = Selection::default();
+    selection.extend_to(&[1, 2, 3], 2);
+    assert_eq!(selection.resolve(&[1, 2, 3]), vec![&2]);
+    let mut hidden_anchor = picked(&[42]);
+    hidden_anchor.extend_to(&[1, 2, 3], 3);
+    assert_eq!(hidden_anchor.resolve(&[1, 2, 3]), vec![&3]);
+}
+
+#[test]
+fn all_matching_holds_no_keys_and_counts_from_the_rows_shown() {
+    let mut selection: Selection<u32> = Selection::default();
+    selection.select_all_matching();
+    assert_eq!(selection.count(100_000), 100_000);
+    assert!(selection.is_all(100_000));
+    selection.toggle(17);
+    assert_eq!(selection.count(100_000), 99_999);
+    assert!(!selection.is_all(100_000));
+    assert!(!selection.contains(&17) && selection.contains(&18));
+    selection.toggle(17);
+    assert!(selection.is_all(100_000));
+    selection.clear();
+    assert!(selection.is_empty(100_000));
+}
+
+#[test]
+fn nothing_shown_is_never_all_selected() {
+    let mut selection: Selection<u32> = Selection::default();
+    selection.select_all_matching();
+    assert!(!selection.is_all(0));
+    assert!(selection.is_empty(0));
+}
+
+#[test]
+fn adding_a_tag_skips_contacts_that_have_it_in_any_case() {
+    let contacts = [contact("a", &["VIP"]), contact("b", &["lead"]), contact("c", &[])];
+    let edits = ContactChange::AddTag(" vip ".into()).edits(&contacts, 0);
+    let ids: Vec<String> = edits.iter().map(|(before, _)| before.id.to_string()).collect();
+    assert_eq!(ids, ["b", "c"]);
+    assert_eq!(edits[0].1.tags, ["lead", "vip"]);
+}
+
+#[test]
+fn a_blank_tag_changes_nothing() {
+    let contacts = [contact("a", &[])];
+    assert!(ContactChange::AddTag("  ".into())
+        .edits(&contacts, 0)
+        .is_empty());
+}
+
+#[test]
+fn removing_a_tag_ignores_letter_case() {
+    let contacts = [contact("a", &["VIP", "lead"]), contact("b", &["lead"])];
+    let edits = ContactChange::RemoveTag("vip".into()).edits(&contacts, 0);
+    assert_eq!(edits.len(), 1);
+    assert_eq!(edits[0].1.tags, ["lead"]);
+}
+
+#[test]
+fn setting_the_stage_stamps_the_change() {
+    let contacts = [contact("a", &[])];
+    let edits = ContactChange::SetStage(LifecycleStage::Customer).edits(&contacts, 1_000);
+    let after = &edits[0].1;
+    assert_eq!(after.lifecycle_stage, LifecycleStage::Customer);
+    assert_eq!(after.lifecycle_changed_at, Some(1_000));
+    assert_eq!(after.became_customer_at, Some(1_000));
+    // Already there: nothing to write.
+    assert!(ContactChange::SetStage(LifecycleStage::Customer)
+        .edits([after], 2_000)
+        .is_empty());
+}
+
+#[test]
+fn setting_the_owner_writes_only_other_owners() {
+    let owner = Id::from_string("member-1");
+    let mut owned = contact("a", &[]);
+    owned.owner_id = Some(owner.clone());
+    let contacts = [owned, contact("b", &[])];
+    let edits = ContactChange::SetOwner(Some(owner.clone())).edits(&contacts, 0);
+    assert_eq!(edits.len(), 1);
+    assert_eq!(edits[0].1.owner_id, Some(owner));
+}
+
+proptest! {
+    /// Toggling a row twice leaves the selection as it was, in either form.
+    #[test]
+    fn toggling_twice_changes_nothing(keys in proptest::collection::vec(0u32..50, 0..20), key in 0u32..50, all in any::<bool>()) {
+        let mut selection = picked(&keys);
+        if all {
+            selection.select_all_matching();
+        }
+        let shown: Vec<u32> = (0..50).collect();
+        let before = selection.resolve(&shown).into_iter().copied().collect::<Vec<_>>();
+        selection.toggle(key);
+        selection.toggle(key);
+        let after = selection.resolve(&shown).into_iter().copied().collect::<Vec<_>>();
+        prop_assert_eq!(before, after);
+    }
+
+    /// The count agrees with the rows the selection resolves to.
+    #[test]
+    fn the_count_is_what_resolves(keys in proptest::collection::vec(0u32..50, 0..30), all in any::<bool>(), unticked in proptest::collection::vec(0u32..50, 0..10)) {
+        let mut selection = picked(&keys);
+        if all {
+            selection.select_all_matching();
+        }
+        for key in unticked {
+            selection.toggle(key);
+        }
+        let shown: Vec<u32> = (0..50).collect();
+        prop_assert_eq!(selection.count(shown.len()), selection.resolve(&shown).len());
+    }
+
+    /// A bulk tag's edits, then their undoing, give every contact back as it was.
+    #[test]
+    fn undoing_restores_every_contact(tag in "[a-zA-Z]{1,6}", tagged in proptest::collection::vec(any::<bool>(), 0..20)) {
+        let contacts: Vec<Contact> = tagged
+            .iter()
+            .enumerate()
+            .map(|(at, has)| contact(&at.to_string(), if *has { &["x"] } else { &[] }))
+            .collect();
+        let mut held = contacts.clone();
+        let write = |held: &mut Vec<Contact>, edits: &[(Contact, Contact)]| {
+            for (before, after) in edits {
+                let at = held.iter().position(|c| c == before).expect("the edit's record is held");
+                held[at] = after.clone();
+            }
+        };
+        let edits = ContactChange::AddTag(tag.clone()).edits(&contacts, 0);
+        write(&mut held, &edits);
+        prop_assert!(held.iter().all(|c| has_tag(&c.tags, &tag)));
+        write(&mut held, &undoing(edits));
+        prop_assert_eq!(held, contacts);
+    }
+}
