@@ -289,6 +289,16 @@ counted! {
     JoinOthers(total) { done } => ["Receiving the team's records: {done} of {total} other record", "Receiving the team's records: {done} of {total} other records"], ["دریافت داده‌های تیم: {done} از {total} رکورد دیگر", "دریافت داده‌های تیم: {done} از {total} رکورد دیگر"];
     // Command palette (issue 17).
     PaletteFound(count) => ["{count} result", "{count} results"], ["{count} نتیجه", "{count} نتیجه"];
+    // Bulk actions (issue 17).
+    BulkSelected(count) => ["{count} selected", "{count} selected"], ["{count} انتخاب‌شده", "{count} انتخاب‌شده"];
+    BulkSelectAllMatching(count) => ["Select the {count} matching contact", "Select all {count} matching contacts"], ["انتخاب {count} مخاطبِ جور با فیلتر", "انتخاب هر {count} مخاطبِ جور با فیلتر"];
+    BulkWorking(count) => ["Changing {count} contact…", "Changing {count} contacts…"], ["در حال تغییر {count} مخاطب…", "در حال تغییر {count} مخاطب…"];
+    BulkTagged(count) => ["Tag added to {count} contact.", "Tag added to {count} contacts."], ["برچسب به {count} مخاطب افزوده شد.", "برچسب به {count} مخاطب افزوده شد."];
+    BulkUntagged(count) => ["Tag removed from {count} contact.", "Tag removed from {count} contacts."], ["برچسب از {count} مخاطب برداشته شد.", "برچسب از {count} مخاطب برداشته شد."];
+    BulkOwnerSet(count) => ["Owner set on {count} contact.", "Owner set on {count} contacts."], ["مسئول {count} مخاطب تعیین شد.", "مسئول {count} مخاطب تعیین شد."];
+    BulkStageSet(count) => ["Stage set on {count} contact.", "Stage set on {count} contacts."], ["مرحلهٔ {count} مخاطب تعیین شد.", "مرحلهٔ {count} مخاطب تعیین شد."];
+    BulkDeleted(count) => ["{count} contact deleted.", "{count} contacts deleted."], ["{count} مخاطب حذف شد.", "{count} مخاطب حذف شد."];
+    BulkUndone(count) => ["Undone for {count} contact.", "Undone for {count} contacts."], ["برای {count} مخاطب بازگردانده شد.", "برای {count} مخاطب بازگردانده شد."];
     // Automation (issue 22).
     WouldHaveFired(count) => ["Would have fired {count} time in the last 30 days.", "Would have fired {count} times in the last 30 days."], ["در ۳۰ روز گذشته {count} بار اجرا می‌شد.", "در ۳۰ روز گذشته {count} بار اجرا می‌شد."];
 }
@@ -1033,6 +1043,20 @@ messages! {
     PaletteKindPage => "Page", "صفحه";
     PaletteKindAction => "Action", "کار";
     PaletteLogCall => "Log a call with this customer", "ثبت تماس با این مشتری";
+    // Bulk actions (issue 17).
+    SelectRecord { name } => "Select {name}", "انتخاب {name}";
+    SelectMode => "Select", "انتخاب";
+    SelectAllShown => "Select every contact shown", "انتخاب همهٔ مخاطبان نمایش‌داده‌شده";
+    ClearSelection => "Clear selection", "لغو انتخاب";
+    BulkActions => "Act on the selected contacts", "کار روی مخاطبان انتخاب‌شده";
+    BulkTag => "Tag", "برچسب";
+    BulkAddTag => "Add tag", "افزودن برچسب";
+    BulkRemoveTag => "Remove tag", "برداشتن برچسب";
+    BulkSetOwner => "Set owner", "تعیین مسئول";
+    BulkSetStage => "Set stage", "تعیین مرحله";
+    BulkExport => "Export selected (CSV)", "خروجی انتخاب‌شده‌ها (CSV)";
+    BulkDelete => "Delete selected", "حذف انتخاب‌شده‌ها";
+    BulkNothing => "The selected contacts are like that already: nothing changed.", "مخاطبان انتخاب‌شده از پیش همین‌طورند: چیزی تغییر نکرد.";
     ShortcutsTitle => "Keyboard shortcuts", "میان‌برهای صفحه‌کلید";
     ShortcutsHint => "Single-key shortcuts work when no field is being typed in.", "میان‌برهای تک‌کلیدی وقتی کار می‌کنند که در هیچ خانه‌ای تایپ نمی‌کنید.";
     ShortcutKey => "Keys", "کلیدها";

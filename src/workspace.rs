@@ -830,6 +830,58 @@ impl Workspace {
     }
 }
 
+/// Bulk changes of a list's selection: each one write, one transaction and one outbox entry,
+/// shown in memory once stored. Like an import, they trigger no automation rule.
+impl Workspace {
+    /// Saves a bulk change: each record before and after.
+    pub async fn save_edits<E: Listed>(&self, edits: &[(E, E)]) -> Result<(), StoreError> {
+        self.allowed(E::KIND)?;
+        let store = self.ready_store().await?;
+        let changes = store.save_edits(edits).await?;
+        self.show_all::<E>(changes)
+    }
+
+    /// Deletes many records (tombstones, so `restore_many` undoes it). Refused as a whole for
+    /// a member, who may delete only records they created, which only the server knows.
+    pub async fn delete_many<E: Listed>(&self, ids: &[Id]) -> Result<(), StoreError> {
+        if let Some(refusal) = self.delete_refusal(E::KIND) {
+            return Err(StoreError::NotAllowed(refusal));
+        }
+        let store = self.ready_store().await?;
+        let changes = store.delete_many(E::KIND, ids).await?;
+        self.show_all::<E>(changes)
+    }
+
+    /// Undoes `delete_many`.
+    pub async fn restore_many<E: Listed>(&self, ids: &[Id]) -> Result<(), StoreError> {
+        self.allowed(E::KIND)?;
+        let store = self.ready_store().await?;
+        let changes = store.restore_many(E::KIND, ids).await?;
+        self.show_all::<E>(changes)
+    }
+
+    /// Why this device's role may not delete records of `kind` in bulk (tracked), if not.
+    pub fn delete_refusal(&self, kind: EntityKind) -> Option<Refusal> {
+        self.role.get().and_then(|role| role.refusal_of(kind, true))
+    }
+
+    /// Shows what one bulk write merged, in one update of the kind's records.
+    fn show_all<E: Listed>(&self, changes: Vec<Changed>) -> Result<(), StoreError> {
+        let records = changes
+            .into_iter()
+            .map(record_of::<E>)
+            .collect::<Result<Vec<_>, StoreError>>()?;
+        E::collection(self).update(|collection| {
+            for (id, record) in records {
+                collection.changed(&id, record);
+            }
+        });
+        self.remote_changes.update(|count| *count += 1);
+        self.wrote();
+        Ok(())
+    }
+}
+
 impl Workspace {
     /// Whether every record is in memory (tracked): writes and views wait for it.
     pub fn is_ready(&self) -> bool {
@@ -892,16 +944,22 @@ impl Workspace {
     }
 
     fn show_change_of<E: Held>(&self, change: Changed) -> Result<(), StoreError> {
-        let record = change
-            .values
-            .map(|mut values| {
-                values.insert("id".into(), change.id.to_string().into());
-                decode::<E>(values)
-            })
-            .transpose()?;
-        E::memory(self).update(|memory| memory.changed(&change.id, record));
+        let (id, record) = record_of::<E>(change)?;
+        E::memory(self).update(|memory| memory.changed(&id, record));
         Ok(())
     }
+}
+
+/// A merged record's id and values now (`None` once deleted).
+fn record_of<E: Entity>(change: Changed) -> Result<(Id, Option<E>), StoreError> {
+    let record = change
+        .values
+        .map(|mut values| {
+            values.insert("id".into(), change.id.to_string().into());
+            decode::<E>(values)
+        })
+        .transpose()?;
+    Ok((change.id, record))
 }
 
 fn decode<E: Entity>(values: serde_json::Map<String, serde_json::Value>) -> Result<E, StoreError> {
@@ -915,7 +973,7 @@ fn decode<E: Entity>(values: serde_json::Map<String, serde_json::Value>) -> Resu
 /// Resolves after the browser has painted the current frame: a requestAnimationFrame
 /// callback runs just before the paint, and a timer set from it just after. A hidden tab
 /// paints no frames, so a plain timer resolves it too.
-async fn next_paint() {
+pub async fn next_paint() {
     const HIDDEN_TAB_MS: i32 = 100;
     let after_paint = js_sys::Promise::new(&mut |resolve, _| {
         let window = window();

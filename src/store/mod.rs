@@ -332,6 +332,62 @@ impl Store {
         }
     }
 
+    /// Saves edits of many stored records (a bulk change: `(before, after)` each) as one
+    /// write: one transaction and one outbox entry, however many records.
+    pub async fn save_edits<E: Entity>(
+        &self,
+        edits: &[(E, E)],
+    ) -> Result<Vec<Changed>, StoreError> {
+        let ops = self
+            .local_ops(|builder| {
+                let mut ops = Vec::new();
+                for (before, after) in edits {
+                    let previous = synced_fields(before);
+                    ops.extend(builder.edit_ops(
+                        E::KIND,
+                        after.id(),
+                        Some(&previous),
+                        &synced_fields(after),
+                    )?);
+                }
+                Ok::<_, rabet_domain::op::OpError>(ops)
+            })
+            .map_err(StoreError::InvalidEdit)?;
+        self.apply_ops(&ops, Origin::Local).await
+    }
+
+    /// Deletes many records as one write: one transaction, one outbox entry.
+    pub async fn delete_many(
+        &self,
+        kind: EntityKind,
+        ids: &[Id],
+    ) -> Result<Vec<Changed>, StoreError> {
+        self.mark_many(kind, ids, |builder, kind, id| builder.delete_op(kind, id))
+            .await
+    }
+
+    /// Undoes [`Store::delete_many`] as one write too.
+    pub async fn restore_many(
+        &self,
+        kind: EntityKind,
+        ids: &[Id],
+    ) -> Result<Vec<Changed>, StoreError> {
+        self.mark_many(kind, ids, |builder, kind, id| builder.restore_op(kind, id))
+            .await
+    }
+
+    /// One op per record (a tombstone or its undoing), applied as one write.
+    async fn mark_many(
+        &self,
+        kind: EntityKind,
+        ids: &[Id],
+        op: impl Fn(&mut OpBuilder<'_>, EntityKind, &Id) -> Op,
+    ) -> Result<Vec<Changed>, StoreError> {
+        let ops: Vec<Op> =
+            self.local_ops(|builder| ids.iter().map(|id| op(builder, kind, id)).collect());
+        self.apply_ops(&ops, Origin::Local).await
+    }
+
     /// The ops that write `items` whole, as new records.
     fn new_record_ops<E: Entity>(&self, items: &[E]) -> Result<Vec<Op>, StoreError> {
         self.local_ops(|builder| {

@@ -388,6 +388,50 @@ async fn a_bulk_save_is_one_outbox_entry_that_leaves_only_when_all_of_it_is_ackn
 }
 
 #[wasm_bindgen_test]
+async fn a_bulk_change_deletion_and_undo_are_one_transaction_and_one_outbox_entry_each() {
+    use rabet_domain::bulk::{undoing, ContactChange};
+    let name = unique_name("bulk-change");
+    let store = Store::open_named(&name).await.unwrap();
+    // More than one chunk of `save_many`, so a bulk change is not one by accident.
+    let contacts: Vec<Contact> = (0..SAVE_MANY_CHUNK + 500)
+        .map(|n| contact(&format!("C{n}"), None))
+        .collect();
+    store
+        .save_many(&contacts, Ids::Fresh, |_| {})
+        .await
+        .unwrap();
+    let imported = store.pending().await.unwrap();
+    let last = imported.ops.last().unwrap().clone();
+    store.acknowledge_through(&imported, &last).await.unwrap();
+    assert_eq!(store.outbox_len().await.unwrap(), 0);
+
+    let entries = |outbox: Outbox| outbox.keys.len();
+    let edits = ContactChange::AddTag("vip".into()).edits(&contacts, 0);
+    let changed = store.save_edits(&edits).await.unwrap();
+    assert_eq!(changed.len(), contacts.len());
+    assert_eq!(entries(store.pending().await.unwrap()), 1);
+    assert_eq!(store.outbox_len().await.unwrap(), contacts.len());
+    let tagged = store.load::<Contact>().await.unwrap();
+    assert!(tagged.iter().all(|c| c.tags == ["vip"]));
+
+    store.save_edits(&undoing(edits)).await.unwrap();
+    assert_eq!(entries(store.pending().await.unwrap()), 2);
+    let untagged = store.load::<Contact>().await.unwrap();
+    assert_eq!(sorted_by_id(untagged), sorted_by_id(contacts.clone()));
+
+    let ids: Vec<Id> = contacts.iter().map(|c| c.id.clone()).collect();
+    let deleted = store.delete_many(EntityKind::Contact, &ids).await.unwrap();
+    assert!(deleted.iter().all(|change| change.values.is_none()));
+    assert!(store.load::<Contact>().await.unwrap().is_empty());
+    store.restore_many(EntityKind::Contact, &ids).await.unwrap();
+    assert_eq!(store.load::<Contact>().await.unwrap().len(), contacts.len());
+    assert_eq!(entries(store.pending().await.unwrap()), 4);
+
+    drop(store);
+    delete_database(&name).await;
+}
+
+#[wasm_bindgen_test]
 async fn outbox_entries_queued_before_keys_held_a_count_are_one_record_each() {
     let name = unique_name("old-outbox");
     let store = Store::open_named(&name).await.unwrap();

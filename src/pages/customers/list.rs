@@ -1,6 +1,7 @@
 //! The customers list: instant search, filters and sort over every contact in memory, drawn
 //! as a window of rows so 100k contacts scroll as smoothly as ten.
 
+use super::bulk::{Bulk, BulkBar, RowCheck, SelectAll};
 use super::form::{CompanyForm, ContactForm};
 use crate::i18n::phrase;
 use crate::ui::intent::{on_intent, Intent};
@@ -11,7 +12,7 @@ use crate::{
     icons::Icon,
     ui::widgets::{Filter, SearchBox},
     ui::{format::PhoneNumber, PageHeader},
-    workspace::{use_workspace, Collection, LoadState},
+    workspace::{use_workspace, Collection, LoadState, Workspace},
 };
 use leptos::{either::Either, prelude::*};
 use leptos_router::components::A;
@@ -206,6 +207,13 @@ fn PeopleList() -> impl IntoView {
             })
         })
     });
+    let bulk = Bulk::new(visible);
+    // A selection holds rows shown: a new search or filter starts a new one.
+    Effect::watch(
+        move || (query.get(), filters.get()),
+        move |_, _, _| bulk.clear(),
+        false,
+    );
     let stage_options = Signal::derive(move || {
         LifecycleStage::ALL
             .iter()
@@ -250,17 +258,8 @@ fn PeopleList() -> impl IntoView {
     let save_file = file_saver();
     let export = move |_| {
         let text = workspace.contacts.with_untracked(|contacts| {
-            workspace.companies.with_untracked(|companies| {
-                workspace.members.with_untracked(|members| {
-                    let shown = visible.with_untracked(|v| {
-                        v.iter().map(|&at| contacts.at(at)).collect::<Vec<_>>()
-                    });
-                    contacts_csv(
-                        shown.iter().copied(),
-                        &|id| companies.get(id).map(|c| c.name.clone()),
-                        &|id| members.get(id).map(|m| m.display_name().to_owned()),
-                    )
-                })
+            visible.with_untracked(|v| {
+                contacts_csv_text(workspace, v.iter().map(|&at| contacts.at(at)))
             })
         });
         save_file("contacts.csv", "text/csv;charset=utf-8", &text);
@@ -276,6 +275,7 @@ fn PeopleList() -> impl IntoView {
     };
 
     view! {
+        <div class="bulk-scope" class:selecting=move || bulk.selecting()>
         <div class="filters">
             <SearchBox query placeholder=Msg::SearchHint />
             <FilterSelect label=Msg::LifecycleStage options=stage_options value=stage />
@@ -293,13 +293,17 @@ fn PeopleList() -> impl IntoView {
             <button type="button" class="button" on:click=export>{move || locale.t(Msg::ExportCsv)}</button>
             <VcardExport save=export_vcard />
         </div>
-        <p class="list-count" aria-live="polite">
-            {move || {
-                let shown = locale.number(visible.with(Vec::len));
-                let all = locale.number(total());
-                locale.fill(phrase::ShownOfTotal { shown: &shown, total: &all })
-            }}
-        </p>
+        <div class="list-head">
+            <SelectAll bulk />
+            <p class="list-count" aria-live="polite">
+                {move || {
+                    let shown = locale.number(visible.with(Vec::len));
+                    let all = locale.number(total());
+                    locale.fill(phrase::ShownOfTotal { shown: &shown, total: &all })
+                }}
+            </p>
+        </div>
+        <BulkBar bulk />
         <ListBody
             len=Signal::derive(move || visible.with(Vec::len))
             id_at=move |at| {
@@ -316,11 +320,32 @@ fn PeopleList() -> impl IntoView {
                         .as_ref()
                         .and_then(|id| company_names.with_untracked(|names| names.get(id).cloned()))
                         .unwrap_or_default();
-                    view! { <ContactRow contact=contact company=company /> }
+                    let name = contact.display_name();
+                    view! {
+                        <RowCheck bulk id=id.clone() name />
+                        <ContactRow contact=contact company=company />
+                    }
                 })
             }
         />
+        </div>
     }
+}
+
+/// Contacts as CSV, with their companies and owners named.
+pub(super) fn contacts_csv_text<'a>(
+    workspace: Workspace,
+    shown: impl Iterator<Item = &'a Contact> + Clone,
+) -> String {
+    workspace.companies.with_untracked(|companies| {
+        workspace.members.with_untracked(|members| {
+            contacts_csv(
+                shown,
+                &|id| companies.get(id).map(|c| c.name.clone()),
+                &|id| members.get(id).map(|m| m.display_name().to_owned()),
+            )
+        })
+    })
 }
 
 /// What an empty list says: still loading, nothing stored yet, or nothing matching.

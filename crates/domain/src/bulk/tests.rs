@@ -74,9 +74,16 @@ fn nothing_shown_is_never_all_selected() {
 
 #[test]
 fn adding_a_tag_skips_contacts_that_have_it_in_any_case() {
-    let contacts = [contact("a", &["VIP"]), contact("b", &["lead"]), contact("c", &[])];
+    let contacts = [
+        contact("a", &["VIP"]),
+        contact("b", &["lead"]),
+        contact("c", &[]),
+    ];
     let edits = ContactChange::AddTag(" vip ".into()).edits(&contacts, 0);
-    let ids: Vec<String> = edits.iter().map(|(before, _)| before.id.to_string()).collect();
+    let ids: Vec<String> = edits
+        .iter()
+        .map(|(before, _)| before.id.to_string())
+        .collect();
     assert_eq!(ids, ["b", "c"]);
     assert_eq!(edits[0].1.tags, ["lead", "vip"]);
 }
