@@ -7,6 +7,7 @@
 //   node bench/run.mjs --only import --dist other/dist   # just the import, of another build
 //   node bench/run.mjs --only join --sizes 100000        # just a new device joining
 //   node bench/run.mjs --only palette --sizes 100000 --out target/bench/palette.md --port 8106
+//   node bench/run.mjs --only bulk --sizes 10000 --out target/bench/bulk.md --port 8107
 import { chromium } from "playwright-core";
 import { execFileSync, spawn } from "node:child_process";
 import { createReadStream, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
@@ -26,6 +27,8 @@ const joinOnly = args.only === "join";
 // `--port` when another bench runs on this machine; a join's own server takes the next one.
 // `--only palette` loads each sample and measures the command palette (and list search).
 const paletteOnly = args.only === "palette";
+// `--only bulk` loads each sample and tags every contact at once, then undoes it.
+const bulkOnly = args.only === "bulk";
 // Another port lets benchmarks of several checkouts run on one machine.
 const port = Number(args.port ?? 8123);
 const origin = `http://127.0.0.1:${port}`;
@@ -499,6 +502,8 @@ try {
     for (const size of sizes) await measureJoin(size);
   } else if (paletteOnly) {
     for (const size of sizes) await measurePalette(size);
+  } else if (bulkOnly) {
+    for (const size of sizes) await measureBulk(size);
   } else {
     await measureAll();
   }
@@ -519,6 +524,50 @@ async function measurePalette(size) {
 async function recordPalette(page, label) {
   const palette = await paletteLatency(page);
   record(`command palette over ${label} contacts, ${palette.keys} keystrokes`, `median ${palette.median} ms, p95 ${palette.p95} ms`, "p95 ≤ 30 ms");
+}
+
+/**
+ * Clicks the bulk bar's `button` and waits for the notice saying `done`: milliseconds from the
+ * click to that notice, and the longest gap between frames meanwhile (how long the page could
+ * not respond).
+ */
+async function bulkAction(page, button, done) {
+  return page.evaluate(
+    async ({ button, done }) => {
+      const target = [...document.querySelectorAll(".bulk-bar button, .notice button")].find((b) => b.textContent.trim() === button);
+      let last = performance.now();
+      let longestFrame = 0;
+      const started = last;
+      target.click();
+      await new Promise((resolve) => {
+        const frame = (now) => {
+          longestFrame = Math.max(longestFrame, now - last);
+          last = now;
+          if ([...document.querySelectorAll(".notice span")].some((span) => span.textContent === done)) resolve();
+          else requestAnimationFrame(frame);
+        };
+        requestAnimationFrame(frame);
+      });
+      return { ms: performance.now() - started, longestFrame };
+    },
+    { button, done },
+  );
+}
+
+async function measureBulk(size) {
+  const label = size.toLocaleString("en-US");
+  const { page, close } = await freshPage();
+  await loadSample(page, size);
+  await page.goto(`${origin}/customers`);
+  await page.waitForFunction(contactsShown, size, { timeout: 600_000, polling: "raf" });
+  await page.waitForFunction(() => document.querySelector("main")?.getAttribute("aria-busy") === "false", null, { timeout: 600_000 });
+  await page.getByRole("checkbox", { name: "Select every contact shown" }).check();
+  await page.getByRole("region", { name: "Act on the selected contacts" }).getByRole("textbox", { name: "Tag" }).fill("bench");
+  const tag = await bulkAction(page, "Add tag", `Tag added to ${label} contacts.`);
+  record(`bulk tag of ${label} contacts (one write, one outbox entry), click to done`, `${round(tag.ms)} ms, longest frame ${round(tag.longestFrame)} ms`, "≤ 2 s at 10k");
+  const undo = await bulkAction(page, "Undo", `Undone for ${label} contacts.`);
+  record(`its undo, click to done`, `${round(undo.ms)} ms, longest frame ${round(undo.longestFrame)} ms`, "—");
+  await close();
 }
 
 async function measureImport(size) {

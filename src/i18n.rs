@@ -1056,6 +1056,16 @@ messages! {
     BulkSetStage => "Set stage", "تعیین مرحله";
     BulkExport => "Export selected (CSV)", "خروجی انتخاب‌شده‌ها (CSV)";
     BulkDelete => "Delete selected", "حذف انتخاب‌شده‌ها";
+    KindSavedView => "Saved view", "نمای ذخیره‌شده";
+    // Saved views (issue 17).
+    AllContactsView => "All contacts", "همهٔ مخاطبان";
+    SaveView => "Save view", "ذخیرهٔ نما";
+    UpdateView => "Update view", "به‌روزرسانی نما";
+    RenameView => "Rename view", "تغییر نام نما";
+    DeleteView => "Delete view", "حذف نما";
+    ViewName => "View name", "نام نما";
+    ViewShared => "Shared with the team", "مشترک با تیم";
+    SharedView { name } => "{name} (shared)", "{name} (مشترک)";
     BulkNothing => "The selected contacts are like that already: nothing changed.", "مخاطبان انتخاب‌شده از پیش همین‌طورند: چیزی تغییر نکرد.";
     ShortcutsTitle => "Keyboard shortcuts", "میان‌برهای صفحه‌کلید";
     ShortcutsHint => "Single-key shortcuts work when no field is being typed in.", "میان‌برهای تک‌کلیدی وقتی کار می‌کنند که در هیچ خانه‌ای تایپ نمی‌کنید.";
@@ -1421,6 +1431,7 @@ pub fn kind_msg(kind: EntityKind) -> Msg {
         EntityKind::Settings => Msg::KindSettings,
         EntityKind::AutomationRule => Msg::KindAutomationRule,
         EntityKind::AutomationRun => Msg::KindAutomationRun,
+        EntityKind::SavedView => Msg::KindSavedView,
     }
 }
 

@@ -17,7 +17,7 @@ use rabet_domain::{
     kind::EntityKind,
     model::{
         Activity, AutomationRule, AutomationRun, Campaign, Company, Contact, Deal, Entity, Invoice,
-        Pipeline, Product, Segment, Settings, Task, TeamMember, Ticket,
+        Pipeline, Product, SavedView, Segment, Settings, Task, TeamMember, Ticket,
     },
     referrers::{Referrers, Refers},
     search::{search_text, Haystack, Query, Rank},
@@ -425,7 +425,8 @@ listed_without_text!(
     Campaign,
     Segment,
     AutomationRule,
-    AutomationRun
+    AutomationRun,
+    SavedView
 );
 
 /// Whether the workspace has been read from the store yet.
@@ -459,6 +460,9 @@ macro_rules! workspace_of_kinds {
             /// This device's role on its sync server (`None`: not syncing, or a server
             /// without roles): writes it does not allow are refused before they are stored.
             pub role: RwSignal<Option<Role>>,
+            /// This device's member id on its sync server (`None`: not syncing): whose
+            /// personal saved views it shows.
+            pub member: RwSignal<Option<String>>,
             store: StoredValue<Option<Rc<Store>>, LocalStorage>,
             /// Writes asked for while loading, woken once it is done.
             waiting: StoredValue<Vec<oneshot::Sender<()>>, LocalStorage>,
@@ -484,6 +488,7 @@ macro_rules! workspace_of_kinds {
                     local_writes: RwSignal::new(0),
                     remote_changes: RwSignal::new(0),
                     role: RwSignal::new(None),
+                    member: RwSignal::new(None),
                     store: StoredValue::new_local(None),
                     waiting: StoredValue::new_local(Vec::new()),
                     merge_hook: StoredValue::new_local(None),

@@ -36,12 +36,14 @@ type Migration = fn(&IdbDatabase, &IdbTransaction) -> Result<(), JsValue>;
 
 /// Adding a kind of record: append `create_kind_stores` (which makes the stores of kinds
 /// that have none), so that databases made before the kind get its store.
-const MIGRATIONS: [Migration; 5] = [
+const MIGRATIONS: [Migration; 6] = [
     create_stores,
     create_view_indexes,
     drop_view_indexes,
     create_history_store,
     // Automation: the rules and their runs.
+    create_kind_stores,
+    // Saved views of lists (issue 17).
     create_kind_stores,
 ];
 

@@ -432,6 +432,29 @@ async fn a_bulk_change_deletion_and_undo_are_one_transaction_and_one_outbox_entr
 }
 
 #[wasm_bindgen_test]
+async fn a_version_5_database_gains_the_saved_views_store() {
+    use rabet_domain::model::{encode_state, SavedView};
+    let name = unique_name("saved-views");
+    let old = Store::open_at_version(&name, 5).await.unwrap();
+    old.save(None, &contact("Sara", None)).await.unwrap();
+    drop(old);
+    let store = Store::open_named(&name).await.unwrap();
+    let view = SavedView {
+        id: new_id(),
+        name: "Leads".into(),
+        list: "contacts".into(),
+        state: encode_state([("tag", "lead")]),
+        shared: true,
+        ..SavedView::default()
+    };
+    store.save(None, &view).await.unwrap();
+    assert_eq!(store.load::<SavedView>().await.unwrap(), [view]);
+    assert_eq!(store.load::<Contact>().await.unwrap().len(), 1);
+    drop(store);
+    delete_database(&name).await;
+}
+
+#[wasm_bindgen_test]
 async fn outbox_entries_queued_before_keys_held_a_count_are_one_record_each() {
     let name = unique_name("old-outbox");
     let store = Store::open_named(&name).await.unwrap();

@@ -256,6 +256,9 @@ impl SyncEngine {
                 None => (None, None),
             });
             workspace.role.set(role);
+            workspace
+                .member
+                .set(member.clone().filter(|id| !id.is_empty()));
             if workspace.is_ready() {
                 if let Ok(store) = workspace.store() {
                     store.set_author(member.filter(|id| !id.is_empty()));

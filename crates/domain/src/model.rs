@@ -101,6 +101,7 @@ mod engagement;
 mod marketing;
 mod party;
 mod pipeline;
+mod saved_view;
 mod settings;
 
 pub use automation::{
@@ -121,6 +122,7 @@ pub use party::{
     Role, TeamMember,
 };
 pub use pipeline::{Deal, DealStatus, DefaultPipelineNames, Pipeline, Stage, StageChange};
+pub use saved_view::{decode_state, encode_state, SavedView};
 pub use settings::Settings;
 
 /// The currency assumed where a record has none yet: Toman, the unit Iranians price in day to

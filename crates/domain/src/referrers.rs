@@ -11,7 +11,7 @@ use rustc_hash::FxHashMap;
 use crate::id::Id;
 use crate::model::{
     Activity, AutomationRule, AutomationRun, Campaign, Company, Contact, Deal, Invoice, Pipeline,
-    Product, Segment, Settings, Task, TeamMember, Ticket,
+    Product, SavedView, Segment, Settings, Task, TeamMember, Ticket,
 };
 
 /// The ids of other records that a record names, which a customer's records are picked by.
@@ -65,6 +65,7 @@ impl Refers for Pipeline {}
 impl Refers for Product {}
 impl Refers for Campaign {}
 impl Refers for Segment {}
+impl Refers for SavedView {}
 impl Refers for Settings {}
 impl Refers for AutomationRule {}
 

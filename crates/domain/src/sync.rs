@@ -197,7 +197,7 @@ pub struct AuthoredPullResponse {
 ///
 /// | kind                                                         | admin | member                  | viewer |
 /// |--------------------------------------------------------------|-------|-------------------------|--------|
-/// | company, contact, deal, activity, task, ticket, invoice, automation_run | write | write; delete own only  | —      |
+/// | company, contact, deal, activity, task, ticket, invoice, automation_run, saved_view | write | write; delete own only  | —      |
 /// | pipeline (with its stages), product, campaign, segment, team_member, settings (lost reasons, templates, custom fields), automation_rule | write | — | — |
 ///
 /// Everyone reads everything. "Write" is any op, deletion and restore included; "delete own
@@ -290,7 +290,9 @@ pub fn is_customer_work(kind: EntityKind) -> bool {
         | EntityKind::Ticket
         | EntityKind::Invoice
         // Every device fires rules on what it sees (see `crate::automation`) and logs it.
-        | EntityKind::AutomationRun => true,
+        | EntityKind::AutomationRun
+        // A list's saved views, personal or shared (issue 17).
+        | EntityKind::SavedView => true,
         EntityKind::Pipeline
         | EntityKind::Product
         | EntityKind::Campaign

@@ -7,7 +7,7 @@ use crate::locale::to_ascii_digits;
 use crate::model::{
     Action, Activity, ActivityKind, Address, AutomationRule, AutomationRun, Campaign, Company,
     Contact, Deal, DealStatus, Discount, Email, Invoice, LineItem, Phone, Pipeline, Product,
-    Segment, Settings, Task, TeamMember, Ticket, BASIS_POINTS_PER_WHOLE,
+    SavedView, Segment, Settings, Task, TeamMember, Ticket, BASIS_POINTS_PER_WHOLE,
 };
 use std::collections::HashSet;
 use std::fmt;
@@ -387,6 +387,14 @@ impl Validate for Campaign {
 }
 
 impl Validate for Segment {
+    fn validate(&self) -> Vec<ValidationError> {
+        let mut errors = Errors::default();
+        errors.name("name", &self.name);
+        errors.into_vec()
+    }
+}
+
+impl Validate for SavedView {
     fn validate(&self) -> Vec<ValidationError> {
         let mut errors = Errors::default();
         errors.name("name", &self.name);

@@ -29,7 +29,7 @@ on_every_backend!(
 );
 
 /// The kinds a member writes, spelled out here apart from the server's table.
-const MEMBER_KINDS: [EntityKind; 8] = [
+const MEMBER_KINDS: [EntityKind; 9] = [
     EntityKind::Company,
     EntityKind::Contact,
     EntityKind::Deal,
@@ -39,6 +39,8 @@ const MEMBER_KINDS: [EntityKind; 8] = [
     EntityKind::Invoice,
     // Every device logs the automation runs it fires.
     EntityKind::AutomationRun,
+    // A list's saved views, personal or shared.
+    EntityKind::SavedView,
 ];
 
 /// A device of one member: its token and a clock to make ops with.

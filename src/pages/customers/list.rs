@@ -3,6 +3,7 @@
 
 use super::bulk::{Bulk, BulkBar, RowCheck, SelectAll};
 use super::form::{CompanyForm, ContactForm};
+use super::views::ViewPicker;
 use crate::i18n::phrase;
 use crate::ui::intent::{on_intent, Intent};
 use crate::ui::widgets::{refused, RefusedNote};
@@ -20,7 +21,7 @@ use rabet_domain::kind::EntityKind;
 use rabet_domain::{
     export::contacts_csv,
     id::Id,
-    model::{Company, Contact, LeadSource, LifecycleStage},
+    model::{encode_state, Company, Contact, LeadSource, LifecycleStage},
     search::{normalize, Query},
 };
 use std::collections::{BTreeSet, HashMap};
@@ -37,7 +38,7 @@ enum Tab {
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum SortOrder {
+pub(super) enum SortOrder {
     Name,
     Newest,
     Oldest,
@@ -49,6 +50,86 @@ impl SortOrder {
         (SortOrder::Newest, Msg::SortNewest, "newest"),
         (SortOrder::Oldest, Msg::SortOldest, "oldest"),
     ];
+
+    fn key(self) -> &'static str {
+        SortOrder::ALL
+            .iter()
+            .find(|(order, _, _)| *order == self)
+            .map_or("name", |(_, _, key)| key)
+    }
+
+    fn parse(key: &str) -> Option<SortOrder> {
+        SortOrder::ALL
+            .iter()
+            .find(|(_, _, known)| *known == key)
+            .map(|(order, _, _)| *order)
+    }
+}
+
+/// What the people list shows: its search, filters and sort, as a saved view keeps them.
+#[derive(Clone, Copy)]
+pub(super) struct ListState {
+    query: RwSignal<String>,
+    stage: RwSignal<String>,
+    source: RwSignal<String>,
+    tag: RwSignal<String>,
+    owner: RwSignal<String>,
+    sort: RwSignal<SortOrder>,
+}
+
+impl ListState {
+    fn new() -> ListState {
+        ListState {
+            query: RwSignal::new(String::new()),
+            stage: RwSignal::new(String::new()),
+            source: RwSignal::new(String::new()),
+            tag: RwSignal::new(String::new()),
+            owner: RwSignal::new(String::new()),
+            sort: RwSignal::new(SortOrder::Name),
+        }
+    }
+
+    fn texts(&self) -> [(&'static str, RwSignal<String>); 5] {
+        [
+            ("q", self.query),
+            ("stage", self.stage),
+            ("source", self.source),
+            ("tag", self.tag),
+            ("owner", self.owner),
+        ]
+    }
+
+    /// The state as a saved view's text (see `rabet_domain::model::encode_state`).
+    pub fn encode(&self) -> String {
+        let texts = self
+            .texts()
+            .map(|(key, value)| (key, value.get_untracked()));
+        let sort = self.sort.get_untracked().key();
+        encode_state(
+            texts
+                .iter()
+                .map(|(key, value)| (*key, value.as_str()))
+                .chain([("sort", sort)]),
+        )
+    }
+
+    /// Shows the state a saved view holds; what it does not name goes back to "all".
+    pub fn apply(&self, pairs: &[(String, String)]) {
+        let value = |key: &str| {
+            pairs
+                .iter()
+                .find(|(named, _)| named == key)
+                .map(|(_, value)| value.clone())
+        };
+        for (key, signal) in self.texts() {
+            signal.set(value(key).unwrap_or_default());
+        }
+        self.sort.set(
+            value("sort")
+                .and_then(|key| SortOrder::parse(&key))
+                .unwrap_or(SortOrder::Name),
+        );
+    }
 }
 
 /// The list's filters; `None` means "all".
@@ -170,12 +251,15 @@ fn FilterSelect(
 fn PeopleList() -> impl IntoView {
     let locale = use_locale();
     let workspace = use_workspace();
-    let query = RwSignal::new(String::new());
-    let stage = RwSignal::new(String::new());
-    let source = RwSignal::new(String::new());
-    let tag = RwSignal::new(String::new());
-    let owner = RwSignal::new(String::new());
-    let sort = RwSignal::new(SortOrder::Name);
+    let state = ListState::new();
+    let ListState {
+        query,
+        stage,
+        source,
+        tag,
+        owner,
+        sort,
+    } = state;
 
     let filters = Memo::new(move |_| Filters {
         stage: LifecycleStage::parse(&stage.get()),
@@ -241,9 +325,8 @@ fn PeopleList() -> impl IntoView {
         })
     });
     let sort_select = move |ev| {
-        let chosen = event_target_value(&ev);
-        if let Some((order, _, _)) = SortOrder::ALL.iter().find(|(_, _, key)| *key == chosen) {
-            sort.set(*order);
+        if let Some(order) = SortOrder::parse(&event_target_value(&ev)) {
+            sort.set(order);
         }
     };
     let company_names = Memo::new(move |_| {
@@ -276,6 +359,7 @@ fn PeopleList() -> impl IntoView {
 
     view! {
         <div class="bulk-scope" class:selecting=move || bulk.selecting()>
+        <ViewPicker state />
         <div class="filters">
             <SearchBox query placeholder=Msg::SearchHint />
             <FilterSelect label=Msg::LifecycleStage options=stage_options value=stage />
@@ -283,7 +367,7 @@ fn PeopleList() -> impl IntoView {
             <FilterSelect label=Msg::Tags options=tag_options value=tag />
             <FilterSelect label=Msg::Owner options=owner_options value=owner />
             <Filter label=Msg::SortBy>
-                <select on:change=sort_select>
+                <select on:change=sort_select prop:value=move || sort.get().key()>
                     {SortOrder::ALL
                         .iter()
                         .map(|(_, msg, key)| view! { <option value=*key>{move || locale.t(*msg)}</option> })

@@ -5,6 +5,7 @@ mod detail;
 mod form;
 mod import;
 mod list;
+mod views;
 
 pub use detail::Customer;
 pub use import::ImportContacts;

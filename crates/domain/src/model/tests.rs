@@ -565,6 +565,15 @@ fn round_trip_samples() -> Vec<(EntityKind, Result<(), String>)> {
                 body: "سلام".into(),
             }],
         }),
+        check(SavedView {
+            id: Id::from_string("view-1"),
+            name: "مشتریان ویژه".into(),
+            list: "contacts".into(),
+            state: encode_state([("tag", "vip"), ("sort", "name")]),
+            shared: true,
+            member_id: "member-1".into(),
+            created_at: 1_700_000_000_000,
+        }),
     ]
 }
 
