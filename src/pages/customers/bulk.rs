@@ -10,7 +10,7 @@ use crate::local_time::now_ms;
 use crate::notice::{use_notices, Notice};
 use crate::ui::editing::failure_reporter;
 use crate::ui::widgets::Filter;
-use crate::workspace::{next_paint, use_workspace, Collection};
+use crate::workspace::{next_paint, use_workspace, Collection, Workspace};
 use leptos::prelude::*;
 use rabet_domain::bulk::{undoing, ContactChange, Selection};
 use rabet_domain::id::Id;
@@ -20,6 +20,8 @@ use rabet_domain::model::{Contact, LifecycleStage};
 /// The contacts list's selection and the rows it is taken from.
 #[derive(Clone, Copy)]
 pub(super) struct Bulk {
+    /// Kept here: contexts cannot be looked up in event handlers or after an `.await`.
+    workspace: Workspace,
     selection: RwSignal<Selection<Id>>,
     /// The rows shown, as positions in the workspace's contacts, in the order shown.
     shown: Memo<Vec<usize>>,
@@ -32,6 +34,7 @@ pub(super) struct Bulk {
 impl Bulk {
     pub fn new(shown: Memo<Vec<usize>>) -> Bulk {
         Bulk {
+            workspace: use_workspace(),
             selection: RwSignal::new(Selection::default()),
             shown,
             select_mode: RwSignal::new(false),
@@ -58,8 +61,7 @@ impl Bulk {
 
     fn click(&self, id: Id, shift: bool) {
         if shift {
-            let workspace = use_workspace();
-            let shown: Vec<Id> = workspace.contacts.with_untracked(|contacts| {
+            let shown: Vec<Id> = self.workspace.contacts.with_untracked(|contacts| {
                 self.shown.with_untracked(|shown| {
                     shown.iter().map(|&at| contacts.at(at).id.clone()).collect()
                 })
@@ -73,8 +75,7 @@ impl Bulk {
 
     /// Calls `act` with the selected contacts, in the order shown.
     fn with_chosen<T>(&self, act: impl FnOnce(&[&Contact]) -> T) -> T {
-        let workspace = use_workspace();
-        workspace
+        self.workspace
             .contacts
             .with_untracked(|contacts: &Collection<Contact>| {
                 self.shown.with_untracked(|shown| {
