@@ -36,14 +36,8 @@ pub async fn pull(config: &SyncConfig, after: u64) -> Result<AuthoredPullRespons
     call::<(), _>(config, "GET", &path, None).await
 }
 
-/// One page of the workspace's records of `kind` after record `after`, for a device joining
-/// by snapshot; `cursor` is the join's first page's (none on that page).
-pub async fn snapshot(
-    config: &SyncConfig,
-    kind: EntityKind,
-    after: Option<&str>,
-    cursor: Option<Cursor>,
-) -> Result<SnapshotResponse, SyncError> {
+/// The path of a snapshot page.
+fn snapshot_path(kind: EntityKind, after: Option<&str>, cursor: Option<Cursor>) -> String {
     let mut path = format!("snapshot?kind={}", kind.as_str());
     if let Some(after) = after {
         // Record ids are printable ASCII; encoded, any of them is safe in a query.
@@ -53,7 +47,32 @@ pub async fn snapshot(
     if let Some(cursor) = cursor {
         path.push_str(&format!("&cursor={cursor}"));
     }
+    path
+}
+
+/// One page of the workspace's records of `kind` after record `after`, for a device joining
+/// by snapshot; `cursor` is the join's first page's (none on that page).
+pub async fn snapshot(
+    config: &SyncConfig,
+    kind: EntityKind,
+    after: Option<&str>,
+    cursor: Option<Cursor>,
+) -> Result<SnapshotResponse, SyncError> {
+    let path = snapshot_path(kind, after, cursor);
     call::<(), _>(config, "GET", &path, None).await
+}
+
+/// The same page as rows ready to store, for a device that holds no record yet: the
+/// answer's text, read by `rabet_domain::sync::rows::RowsPage` (borrowing from it) and by
+/// the store.
+pub async fn snapshot_rows(
+    config: &SyncConfig,
+    kind: EntityKind,
+    after: Option<&str>,
+    cursor: Option<Cursor>,
+) -> Result<String, SyncError> {
+    let path = snapshot_path(kind, after, cursor) + "&rows=true";
+    call_text::<()>(config, "GET", &path, None).await
 }
 
 async fn call<B: Serialize, T: DeserializeOwned>(
@@ -62,6 +81,17 @@ async fn call<B: Serialize, T: DeserializeOwned>(
     path: &str,
     body: Option<&B>,
 ) -> Result<T, SyncError> {
+    let text = call_text(config, method, path, body).await?;
+    serde_json::from_str(&text).map_err(|error| SyncError::BadAnswer(error.to_string()))
+}
+
+/// The text of a successful answer; a failed one as its [`SyncError`].
+async fn call_text<B: Serialize>(
+    config: &SyncConfig,
+    method: &str,
+    path: &str,
+    body: Option<&B>,
+) -> Result<String, SyncError> {
     let url = format!(
         "{}/api/v{PROTOCOL}/{path}",
         config.server.trim_end_matches('/')
@@ -95,8 +125,7 @@ async fn call<B: Serialize, T: DeserializeOwned>(
         .unwrap_or_default();
     let status = response.status();
     if (200..300).contains(&status) {
-        return serde_json::from_str(&text)
-            .map_err(|error| SyncError::BadAnswer(error.to_string()));
+        return Ok(text);
     }
     let body = serde_json::from_str::<ErrorBody>(&text).ok();
     if let Some(body) = &body {

@@ -22,10 +22,11 @@ use leptos::prelude::*;
 use rabet_domain::{
     kind::EntityKind,
     sync::{
-        push_batches, AuthoredOp, Cursor, MemberInfo, RefusedOp, Role, SessionInfo, MAX_PUSH_BYTES,
-        MAX_PUSH_OPS,
+        push_batches, rows::RowsPage, AuthoredOp, Cursor, MemberInfo, RefusedOp, Role,
+        SessionInfo, SnapshotResponse, MAX_PUSH_BYTES, MAX_PUSH_OPS,
     },
 };
+use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::{closure::Closure, JsCast};
 
@@ -566,9 +567,11 @@ impl SyncEngine {
 
 impl SyncEngine {
     /// Joins the workspace by snapshot, customers first so their lists fill first: each page
-    /// one bulk write, shown as it arrives, with progress. Returns the cursor to pull the rest
-    /// after, which it stores; 0, storing nothing, from a server without snapshots (the pull
-    /// from the start stores its cursor as it goes).
+    /// one bulk write, shown as it arrives, with progress; the next page is asked for while
+    /// the current one is stored. A device that holds no record takes pages as rows ready to
+    /// store; one that holds some (back after the server's trim) merges pages of ops into
+    /// them. Returns the cursor to pull the rest after, which it stores; 0, storing nothing,
+    /// from a server without snapshots (the pull from the start stores its cursor as it goes).
     async fn join(&self, store: &Store, config: &SyncConfig) -> Result<Cursor, SyncError> {
         let ids = if store.holds_records().await? {
             Ids::MayExist
@@ -580,46 +583,158 @@ impl SyncEngine {
             .iter()
             .filter(|kind| !CUSTOMERS.contains(kind));
         let kinds: Vec<EntityKind> = CUSTOMERS.into_iter().chain(others.copied()).collect();
-        let (mut cursor, mut totals) = (None, Default::default());
+        let (mut cursor, mut totals) = (None, BTreeMap::new());
         let mut done = [0u64; 2];
-        for kind in kinds {
-            let customers = CUSTOMERS.contains(&kind);
-            let mut after = None;
-            loop {
-                let page = match http::snapshot(config, kind, after.as_deref(), cursor).await {
-                    // A server from before snapshots: pull every op from the start instead.
-                    Err(SyncError::Refused { status: 404, .. }) if cursor.is_none() => {
-                        return Ok(0)
-                    }
-                    page => page?,
-                };
-                if let Some(counted) = page.totals {
-                    totals = counted;
-                }
-                cursor.get_or_insert(page.cursor);
-                let changes = store.apply_snapshot(&page.ops, ids).await?;
-                self.workspace.show_changes(changes)?;
-                let part = usize::from(!customers);
-                done[part] += u64::from(page.records);
-                let total = totals
-                    .iter()
-                    .filter(|(kind, _)| CUSTOMERS.contains(kind) == customers)
-                    .map(|(_, count)| count)
-                    .sum::<u64>();
-                self.status.set(SyncStatus::Joining {
-                    customers,
-                    done: done[part],
-                    total: total.max(done[part]),
-                });
-                if !page.more {
-                    break;
-                }
-                after = page.last;
+        let mut fetched = Some(join_page(config, ids, kinds[0], None, None).await);
+        while let Some(answer) = fetched.take() {
+            let (kind, answer) = match answer {
+                // A server from before snapshots: pull every op from the start instead.
+                Err(SyncError::Refused { status: 404, .. }) if cursor.is_none() => return Ok(0),
+                answer => answer?,
+            };
+            let page = answer.read()?;
+            let summary = page.summary();
+            if let Some(counted) = summary.totals {
+                totals = counted;
             }
+            let at = *cursor.get_or_insert(summary.cursor);
+            let next = if summary.more {
+                Some((kind, summary.last))
+            } else {
+                let following = kinds.iter().position(|known| *known == kind).map(|at| at + 1);
+                following.and_then(|at| kinds.get(at)).map(|&kind| (kind, None))
+            };
+            // The next page travels while this one is stored and shown.
+            let following = async {
+                match next {
+                    Some((kind, after)) => Some(join_page(config, ids, kind, after, Some(at)).await),
+                    None => None,
+                }
+            };
+            let (next_answer, kept) =
+                future::join(following, page.keep(kind, store, self.workspace, ids)).await;
+            kept?;
+            fetched = next_answer;
+            let customers = CUSTOMERS.contains(&kind);
+            let part = usize::from(!customers);
+            done[part] += u64::from(summary.records);
+            let total = totals
+                .iter()
+                .filter(|(kind, _)| CUSTOMERS.contains(kind) == customers)
+                .map(|(_, count)| count)
+                .sum::<u64>();
+            self.status.set(SyncStatus::Joining {
+                customers,
+                done: done[part],
+                total: total.max(done[part]),
+            });
         }
         let cursor = cursor.unwrap_or(0);
         store.set_sync_cursor(cursor).await?;
         Ok(cursor)
+    }
+}
+
+/// A page of a join by snapshot as the server answered it: rows ready to store (asked for
+/// by a device that holds no record), or ops to merge (asked for by one that holds some,
+/// and what a server from before rows answers).
+enum JoinAnswer {
+    Rows(String),
+    Ops(SnapshotResponse),
+}
+
+/// A page of `kind` after record `after` (see [`JoinAnswer`]).
+async fn join_page(
+    config: &SyncConfig,
+    ids: Ids,
+    kind: EntityKind,
+    after: Option<String>,
+    cursor: Option<Cursor>,
+) -> Result<(EntityKind, JoinAnswer), SyncError> {
+    let answer = match ids {
+        Ids::Fresh => {
+            let text = http::snapshot_rows(config, kind, after.as_deref(), cursor).await?;
+            // A server from before rows answers ops (its answer starts with them).
+            if text.starts_with("{\"ops\"") {
+                JoinAnswer::Ops(bad_answer(serde_json::from_str(&text))?)
+            } else {
+                JoinAnswer::Rows(text)
+            }
+        }
+        Ids::MayExist => {
+            JoinAnswer::Ops(http::snapshot(config, kind, after.as_deref(), cursor).await?)
+        }
+    };
+    Ok((kind, answer))
+}
+
+fn bad_answer<T>(read: serde_json::Result<T>) -> Result<T, SyncError> {
+    read.map_err(|error| SyncError::BadAnswer(error.to_string()))
+}
+
+/// A [`JoinAnswer`] read; rows keep their values as text borrowed from the answer.
+enum JoinPage<'a> {
+    Rows(&'a str, RowsPage<'a>),
+    Ops(&'a SnapshotResponse),
+}
+
+/// What a join needs of a page to go on.
+struct PageSummary {
+    records: u32,
+    last: Option<String>,
+    more: bool,
+    cursor: Cursor,
+    totals: Option<BTreeMap<EntityKind, u64>>,
+}
+
+impl JoinAnswer {
+    fn read(&self) -> Result<JoinPage<'_>, SyncError> {
+        Ok(match self {
+            JoinAnswer::Rows(text) => JoinPage::Rows(text, bad_answer(serde_json::from_str(text))?),
+            JoinAnswer::Ops(page) => JoinPage::Ops(page),
+        })
+    }
+}
+
+impl JoinPage<'_> {
+    fn summary(&self) -> PageSummary {
+        match self {
+            JoinPage::Rows(_, page) => PageSummary {
+                records: page.records,
+                last: page.last.clone(),
+                more: page.more,
+                cursor: page.cursor,
+                totals: page.totals.clone(),
+            },
+            JoinPage::Ops(page) => PageSummary {
+                records: page.records,
+                last: page.last.clone(),
+                more: page.more,
+                cursor: page.cursor,
+                totals: page.totals.clone(),
+            },
+        }
+    }
+
+    /// Stores the page as one bulk write, then shows its records.
+    async fn keep(
+        &self,
+        kind: EntityKind,
+        store: &Store,
+        workspace: Workspace,
+        ids: Ids,
+    ) -> Result<(), SyncError> {
+        match self {
+            JoinPage::Rows(text, page) => {
+                store.put_snapshot_rows(kind, text, page).await?;
+                workspace.show_rows(kind, &page.rows)?;
+            }
+            JoinPage::Ops(page) => {
+                let changes = store.apply_snapshot(&page.ops, ids).await?;
+                workspace.show_changes(changes)?;
+            }
+        }
+        Ok(())
     }
 }
 
