@@ -22,12 +22,12 @@ use leptos::prelude::*;
 use rabet_domain::{
     kind::EntityKind,
     sync::{
-        push_batches, rows::RowsPage, AuthoredOp, Cursor, MemberInfo, RefusedOp, Role,
-        SessionInfo, SnapshotResponse, MAX_PUSH_BYTES, MAX_PUSH_OPS,
+        push_batches, rows::RowsPage, AuthoredOp, Cursor, MemberInfo, RefusedOp, Role, SessionInfo,
+        SnapshotResponse, MAX_PUSH_BYTES, MAX_PUSH_OPS,
     },
 };
-use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use wasm_bindgen::{closure::Closure, JsCast};
 
 /// How often to sync when nothing else prompts it.
@@ -601,13 +601,20 @@ impl SyncEngine {
             let next = if summary.more {
                 Some((kind, summary.last))
             } else {
-                let following = kinds.iter().position(|known| *known == kind).map(|at| at + 1);
-                following.and_then(|at| kinds.get(at)).map(|&kind| (kind, None))
+                let following = kinds
+                    .iter()
+                    .position(|known| *known == kind)
+                    .map(|at| at + 1);
+                following
+                    .and_then(|at| kinds.get(at))
+                    .map(|&kind| (kind, None))
             };
             // The next page travels while this one is stored and shown.
             let following = async {
                 match next {
-                    Some((kind, after)) => Some(join_page(config, ids, kind, after, Some(at)).await),
+                    Some((kind, after)) => {
+                        Some(join_page(config, ids, kind, after, Some(at)).await)
+                    }
                     None => None,
                 }
             };

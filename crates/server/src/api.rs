@@ -24,9 +24,10 @@ use rabet_domain::{
     op::Op,
     op::DELETED_FIELD,
     sync::{
-        Cursor, DeviceInfo, DeviceRequest, InviteRequest, InviteResponse, MemberInfo, PullQuery,
-        rows::rows_of, PushResponse, RefusedOp, Role, RoleChange, SessionInfo, SnapshotQuery, DEFAULT_PULL_LIMIT,
-        MAX_PULL_LIMIT, MAX_PUSH_BYTES, MAX_PUSH_OPS, MAX_SNAPSHOT_RECORDS, PROTOCOL,
+        rows::rows_of, Cursor, DeviceInfo, DeviceRequest, InviteRequest, InviteResponse,
+        MemberInfo, PullQuery, PushResponse, RefusedOp, Role, RoleChange, SessionInfo,
+        SnapshotQuery, DEFAULT_PULL_LIMIT, MAX_PULL_LIMIT, MAX_PUSH_BYTES, MAX_PUSH_OPS,
+        MAX_SNAPSHOT_RECORDS, PROTOCOL,
     },
 };
 use serde::{Deserialize, Serialize};

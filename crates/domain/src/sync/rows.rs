@@ -115,7 +115,11 @@ fn close_row(rows: &mut String, record: &str, deleted: bool) -> Result<(), serde
     rows.push_str(&id);
     rows.push_str("},\"id\":");
     rows.push_str(&id);
-    rows.push_str(if deleted { ",\"d\":true}" } else { ",\"d\":false}" });
+    rows.push_str(if deleted {
+        ",\"d\":true}"
+    } else {
+        ",\"d\":false}"
+    });
     Ok(())
 }
 
@@ -266,6 +270,10 @@ mod tests {
     fn values_are_kept_as_received() {
         let text = r#"{"id":"o1","entity":"contact","record":"r1","field":"score","value":18446744073709551616,"stamp":"0000000000000001-00000000-0101010101010101"}"#;
         let page = rows_of(EntityKind::Contact, [text]).unwrap();
-        assert!(page.rows.contains(r#""score":18446744073709551616"#), "{}", page.rows);
+        assert!(
+            page.rows.contains(r#""score":18446744073709551616"#),
+            "{}",
+            page.rows
+        );
     }
 }
