@@ -618,23 +618,27 @@ impl SyncEngine {
                     None => None,
                 }
             };
-            let (next_answer, kept) =
-                future::join(following, page.keep(kind, store, self.workspace, ids)).await;
-            kept?;
-            fetched = next_answer;
             let customers = CUSTOMERS.contains(&kind);
             let part = usize::from(!customers);
-            done[part] += u64::from(summary.records);
             let total = totals
                 .iter()
                 .filter(|(kind, _)| CUSTOMERS.contains(kind) == customers)
                 .map(|(_, count)| count)
                 .sum::<u64>();
-            self.status.set(SyncStatus::Joining {
-                customers,
-                done: done[part],
-                total: total.max(done[part]),
-            });
+            // Progress shows as soon as the page is kept, the next page arrived or not.
+            let kept = async {
+                page.keep(kind, store, self.workspace, ids).await?;
+                done[part] += u64::from(summary.records);
+                self.status.set(SyncStatus::Joining {
+                    customers,
+                    done: done[part],
+                    total: total.max(done[part]),
+                });
+                Ok::<_, SyncError>(())
+            };
+            let (next_answer, kept) = future::join(following, kept).await;
+            kept?;
+            fetched = next_answer;
         }
         let cursor = cursor.unwrap_or(0);
         store.set_sync_cursor(cursor).await?;
