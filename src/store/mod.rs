@@ -409,8 +409,8 @@ impl Store {
     }
 
     /// Merges a page of a sync server's snapshot (whole records: each field's winning op) as
-    /// one bulk write, in one transaction. With [`Ids::Fresh`] (the store held no record when
-    /// the join began, and a join sends each record once) nothing is read first, as in an
+    /// one bulk write, in one transaction. With [`Ids::Fresh`] (the store held no record of the
+    /// kind when the join's pages of it began, and a join sends each record once) nothing is read first, as in an
     /// import. The pull cursor stays: the join moves it once every page is stored
     /// ([`Store::set_sync_cursor`]), so a join cut short starts again.
     pub async fn apply_snapshot(&self, ops: &[Op], ids: Ids) -> Result<Vec<Changed>, StoreError> {
@@ -433,11 +433,11 @@ impl Store {
         .await
     }
 
-    /// Whether any record is stored, deleted ones included (each has a merge state).
-    pub async fn holds_records(&self) -> Result<bool, StoreError> {
+    /// Whether any record of `kind` is stored, deleted ones included.
+    pub async fn holds_records_of(&self, kind: EntityKind) -> Result<bool, StoreError> {
         self.again(|| async {
-            let tx = self.transaction(&[MERGE], TransactionMode::Readonly)?;
-            let count = tx.object_store(MERGE)?.count().build()?.await?;
+            let tx = self.transaction(&[kind.as_str()], TransactionMode::Readonly)?;
+            let count = tx.object_store(kind.as_str())?.count().build()?.await?;
             Ok(count > 0)
         })
         .await
@@ -628,16 +628,16 @@ impl Store {
         Ok(())
     }
 
-    /// Stores a page of a join by snapshot sent as rows ready to store (its answer's `text`,
-    /// read as `page`; see `rabet_domain::sync::rows`) as one bulk write of new records:
+    /// Stores a page of a join by snapshot sent as rows ready to store (its answer's text as
+    /// the browser holds it, `held`, read as `page`; see `rabet_domain::sync::rows`) as one bulk write of new records:
     /// nothing is read or merged, each row is put as it came, and the page's merge states
-    /// are kept as one shared merge state. Only for a store that held no record when the
-    /// join began ([`Ids::Fresh`]): a join sends each record once. The pull cursor stays
+    /// are kept as one shared merge state. Only for a store that held no record of the kind
+    /// when the join's pages of it began ([`Ids::Fresh`]): a join sends each record once. The pull cursor stays
     /// (see [`Store::apply_snapshot`]).
     pub async fn put_snapshot_rows(
         &self,
         kind: EntityKind,
-        text: &str,
+        held: &js_sys::JsString,
         page: &RowsPage<'_>,
     ) -> Result<(), StoreError> {
         let Some(last) = &page.last else {
@@ -653,7 +653,7 @@ impl Store {
             let meta = tx.object_store(META)?;
             let stored_clock = meta.get(CLOCK_KEY).build()?;
             let store = tx.object_store(kind.as_str())?;
-            for row in row::shared_rows(text, &key)?.iter() {
+            for row in row::shared_rows(held, &key)?.iter() {
                 send(store.put(row).build())?;
             }
             send(

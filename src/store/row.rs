@@ -45,7 +45,7 @@ use rabet_domain::{
 };
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
 use serde_json::{Map, Value};
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::{prelude::wasm_bindgen, JsCast, JsValue};
 
 /// The key of a row, and the name under which its values hold the record id.
 pub(super) const ID: &str = "id";
@@ -97,11 +97,18 @@ pub(super) fn joined_merge_key(kind: EntityKind, last: &str) -> String {
     format!("shared/join/{}/{last}", kind.as_str())
 }
 
-/// The rows of a snapshot page's answer `text` (see `rabet_domain::sync::rows`), each marked
-/// as keeping its merge state in the shared one under `key`: ready to put. Parsed by the
-/// browser, so the rows never cross into wasm.
-pub(super) fn shared_rows(text: &str, key: &str) -> Result<js_sys::Array, StoreError> {
-    let answer = js_sys::JSON::parse(text).map_err(thrown)?;
+#[wasm_bindgen]
+extern "C" {
+    /// `JSON.parse` of text the browser holds: it does not cross from wasm again.
+    #[wasm_bindgen(catch, js_namespace = JSON, js_name = parse)]
+    fn parse_held(text: &js_sys::JsString) -> Result<JsValue, JsValue>;
+}
+
+/// The rows of a snapshot page's answer, its text as the browser holds it (see
+/// `rabet_domain::sync::rows`), each marked as keeping its merge state in the shared one
+/// under `key`: ready to put. Parsed by the browser, so the rows never cross into wasm.
+pub(super) fn shared_rows(held: &js_sys::JsString, key: &str) -> Result<js_sys::Array, StoreError> {
+    let answer = parse_held(held).map_err(thrown)?;
     let rows: js_sys::Array = js_sys::Reflect::get(&answer, &JsValue::from_str("rows"))
         .map_err(thrown)?
         .dyn_into()

@@ -62,17 +62,26 @@ pub async fn snapshot(
     call::<(), _>(config, "GET", &path, None).await
 }
 
-/// The same page as rows ready to store, for a device that holds no record yet: the
-/// answer's text, read by `rabet_domain::sync::rows::RowsPage` (borrowing from it) and by
-/// the store.
+/// A snapshot page's answer as rows, for a device that holds no record of the kind: its
+/// text as the browser holds it (the store parses the rows from it, so they never cross
+/// into wasm and back) and as read into wasm (`rabet_domain::sync::rows::RowsPage`
+/// borrows from it).
+pub struct RowsAnswer {
+    pub held: js_sys::JsString,
+    pub text: String,
+}
+
+/// The same page as rows ready to store (see [`RowsAnswer`]).
 pub async fn snapshot_rows(
     config: &SyncConfig,
     kind: EntityKind,
     after: Option<&str>,
     cursor: Option<Cursor>,
-) -> Result<String, SyncError> {
+) -> Result<RowsAnswer, SyncError> {
     let path = snapshot_path(kind, after, cursor) + "&rows=true";
-    call_text::<()>(config, "GET", &path, None).await
+    let held = call_text::<()>(config, "GET", &path, None).await?;
+    let text = String::from(&held);
+    Ok(RowsAnswer { held, text })
 }
 
 async fn call<B: Serialize, T: DeserializeOwned>(
@@ -81,17 +90,18 @@ async fn call<B: Serialize, T: DeserializeOwned>(
     path: &str,
     body: Option<&B>,
 ) -> Result<T, SyncError> {
-    let text = call_text(config, method, path, body).await?;
+    let text = String::from(call_text(config, method, path, body).await?);
     serde_json::from_str(&text).map_err(|error| SyncError::BadAnswer(error.to_string()))
 }
 
-/// The text of a successful answer; a failed one as its [`SyncError`].
+/// The text of a successful answer, as the browser holds it; a failed one as its
+/// [`SyncError`].
 async fn call_text<B: Serialize>(
     config: &SyncConfig,
     method: &str,
     path: &str,
     body: Option<&B>,
-) -> Result<String, SyncError> {
+) -> Result<js_sys::JsString, SyncError> {
     let url = format!(
         "{}/api/v{PROTOCOL}/{path}",
         config.server.trim_end_matches('/')
@@ -118,15 +128,15 @@ async fn call_text<B: Serialize>(
         .await
         .map_err(|_| SyncError::Unreachable)?
         .unchecked_into();
-    let text = JsFuture::from(response.text().map_err(js_error)?)
+    let held: js_sys::JsString = JsFuture::from(response.text().map_err(js_error)?)
         .await
         .map_err(|_| SyncError::Unreachable)?
-        .as_string()
-        .unwrap_or_default();
+        .unchecked_into();
     let status = response.status();
     if (200..300).contains(&status) {
-        return Ok(text);
+        return Ok(held);
     }
+    let text = String::from(held);
     let body = serde_json::from_str::<ErrorBody>(&text).ok();
     if let Some(body) = &body {
         match (status, body.error.as_str(), &body.op) {

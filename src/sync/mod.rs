@@ -568,16 +568,11 @@ impl SyncEngine {
 impl SyncEngine {
     /// Joins the workspace by snapshot, customers first so their lists fill first: each page
     /// one bulk write, shown as it arrives, with progress; the next page is asked for while
-    /// the current one is stored. A device that holds no record takes pages as rows ready to
-    /// store; one that holds some (back after the server's trim) merges pages of ops into
-    /// them. Returns the cursor to pull the rest after, which it stores; 0, storing nothing,
+    /// the current one is stored. Kinds this device holds no record of come as rows ready to
+    /// store; kinds it holds some of (its default pipeline, or everything when it comes back
+    /// after the server's trim) as pages of ops merged into them. Returns the cursor to pull the rest after, which it stores; 0, storing nothing,
     /// from a server without snapshots (the pull from the start stores its cursor as it goes).
     async fn join(&self, store: &Store, config: &SyncConfig) -> Result<Cursor, SyncError> {
-        let ids = if store.holds_records().await? {
-            Ids::MayExist
-        } else {
-            Ids::Fresh
-        };
         const CUSTOMERS: [EntityKind; 2] = [EntityKind::Contact, EntityKind::Company];
         let others = EntityKind::ALL
             .iter()
@@ -585,9 +580,9 @@ impl SyncEngine {
         let kinds: Vec<EntityKind> = CUSTOMERS.into_iter().chain(others.copied()).collect();
         let (mut cursor, mut totals) = (None, BTreeMap::new());
         let mut done = [0u64; 2];
-        let mut fetched = Some(join_page(config, ids, kinds[0], None, None).await);
+        let mut fetched = Some(join_page(config, store, kinds[0], None, None, None).await);
         while let Some(answer) = fetched.take() {
-            let (kind, answer) = match answer {
+            let (kind, ids, answer) = match answer {
                 // A server from before snapshots: pull every op from the start instead.
                 Err(SyncError::Refused { status: 404, .. }) if cursor.is_none() => return Ok(0),
                 answer => answer?,
@@ -599,7 +594,7 @@ impl SyncEngine {
             }
             let at = *cursor.get_or_insert(summary.cursor);
             let next = if summary.more {
-                Some((kind, summary.last))
+                Some((kind, Some(ids), summary.last))
             } else {
                 let following = kinds
                     .iter()
@@ -607,13 +602,13 @@ impl SyncEngine {
                     .map(|at| at + 1);
                 following
                     .and_then(|at| kinds.get(at))
-                    .map(|&kind| (kind, None))
+                    .map(|&kind| (kind, None, None))
             };
             // The next page travels while this one is stored and shown.
             let following = async {
                 match next {
-                    Some((kind, after)) => {
-                        Some(join_page(config, ids, kind, after, Some(at)).await)
+                    Some((kind, ids, after)) => {
+                        Some(join_page(config, store, kind, ids, after, Some(at)).await)
                     }
                     None => None,
                 }
@@ -647,36 +642,46 @@ impl SyncEngine {
 }
 
 /// A page of a join by snapshot as the server answered it: rows ready to store (asked for
-/// by a device that holds no record), or ops to merge (asked for by one that holds some,
-/// and what a server from before rows answers).
+/// by a device that holds no record of the kind), or ops to merge (asked for by one that
+/// holds some, and what a server from before rows answers).
 enum JoinAnswer {
-    Rows(String),
+    Rows(http::RowsAnswer),
     Ops(SnapshotResponse),
 }
 
-/// A page of `kind` after record `after` (see [`JoinAnswer`]).
+/// A page of `kind` after record `after` (see [`JoinAnswer`]), with whether records of the
+/// kind may be stored already: decided at the kind's first page (`ids` none) and kept for
+/// the rest, since the first page's records are then stored.
 async fn join_page(
     config: &SyncConfig,
-    ids: Ids,
+    store: &Store,
     kind: EntityKind,
+    ids: Option<Ids>,
     after: Option<String>,
     cursor: Option<Cursor>,
-) -> Result<(EntityKind, JoinAnswer), SyncError> {
+) -> Result<(EntityKind, Ids, JoinAnswer), SyncError> {
+    let ids = match ids {
+        Some(ids) => ids,
+        // A new device holds a default pipeline and settings of its own by now: only those
+        // kinds are merged.
+        None if store.holds_records_of(kind).await? => Ids::MayExist,
+        None => Ids::Fresh,
+    };
     let answer = match ids {
         Ids::Fresh => {
-            let text = http::snapshot_rows(config, kind, after.as_deref(), cursor).await?;
+            let answer = http::snapshot_rows(config, kind, after.as_deref(), cursor).await?;
             // A server from before rows answers ops (its answer starts with them).
-            if text.starts_with("{\"ops\"") {
-                JoinAnswer::Ops(bad_answer(serde_json::from_str(&text))?)
+            if answer.text.starts_with("{\"ops\"") {
+                JoinAnswer::Ops(bad_answer(serde_json::from_str(&answer.text))?)
             } else {
-                JoinAnswer::Rows(text)
+                JoinAnswer::Rows(answer)
             }
         }
         Ids::MayExist => {
             JoinAnswer::Ops(http::snapshot(config, kind, after.as_deref(), cursor).await?)
         }
     };
-    Ok((kind, answer))
+    Ok((kind, ids, answer))
 }
 
 fn bad_answer<T>(read: serde_json::Result<T>) -> Result<T, SyncError> {
@@ -685,7 +690,7 @@ fn bad_answer<T>(read: serde_json::Result<T>) -> Result<T, SyncError> {
 
 /// A [`JoinAnswer`] read; rows keep their values as text borrowed from the answer.
 enum JoinPage<'a> {
-    Rows(&'a str, RowsPage<'a>),
+    Rows(&'a js_sys::JsString, RowsPage<'a>),
     Ops(&'a SnapshotResponse),
 }
 
@@ -701,7 +706,10 @@ struct PageSummary {
 impl JoinAnswer {
     fn read(&self) -> Result<JoinPage<'_>, SyncError> {
         Ok(match self {
-            JoinAnswer::Rows(text) => JoinPage::Rows(text, bad_answer(serde_json::from_str(text))?),
+            JoinAnswer::Rows(answer) => JoinPage::Rows(
+                &answer.held,
+                bad_answer(serde_json::from_str(&answer.text))?,
+            ),
             JoinAnswer::Ops(page) => JoinPage::Ops(page),
         })
     }
@@ -736,8 +744,8 @@ impl JoinPage<'_> {
         ids: Ids,
     ) -> Result<(), SyncError> {
         match self {
-            JoinPage::Rows(text, page) => {
-                store.put_snapshot_rows(kind, text, page).await?;
+            JoinPage::Rows(held, page) => {
+                store.put_snapshot_rows(kind, held, page).await?;
                 workspace.show_rows(kind, &page.rows)?;
             }
             JoinPage::Ops(page) => {

@@ -173,7 +173,7 @@ mod tests {
 
     fn op(record: &str, field: &str, value: Value, wall_ms: u64, node: u8) -> Op {
         Op {
-            id: WireId::from_string(&format!("op-{record}-{field}-{wall_ms}")),
+            id: WireId::from_string(format!("op-{record}-{field}-{wall_ms}")),
             entity: EntityKind::Contact,
             record: WireId::from_string(record),
             field: field.to_owned(),
