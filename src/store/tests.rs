@@ -1139,3 +1139,48 @@ async fn snapshot_rows_store_what_merging_their_ops_stores() {
     delete_database(&by_rows).await;
     delete_database(&by_ops).await;
 }
+
+/// Merges copy a record's values before and after for automation only while someone
+/// listens (a change rule is on).
+#[wasm_bindgen_test]
+async fn merges_are_copied_for_rules_only_while_heard() {
+    let name = unique_name("heard");
+    let store = Store::open_named(&name).await.unwrap();
+    let sara = contact("Sara", None);
+    store.save(None, &sara).await.unwrap();
+    let mut remote_clock = Clock::new(NodeId::from_random([9; 8]));
+    let mut new_op_id = system::new_op_id;
+    let mut rename = |first_name: &str, wall_ms: u64| {
+        let mut after = synced_fields(&sara);
+        after.insert("first_name".to_owned(), Value::from(first_name));
+        OpBuilder::new(&mut remote_clock, wall_ms, &mut new_op_id)
+            .edit_ops(
+                EntityKind::Contact,
+                &sara.id,
+                Some(&synced_fields(&sara)),
+                &after,
+            )
+            .unwrap()
+    };
+    let ahead = system::now_ms() + 60_000;
+    let unheard = store
+        .apply_pulled(&rename("Sarah", ahead), &[], 1)
+        .await
+        .unwrap();
+    assert!(unheard[0].merged.is_none());
+    store.hear_merges(true);
+    let heard = store
+        .apply_pulled(&rename("Zahra", ahead + 1), &[], 2)
+        .await
+        .unwrap();
+    let merged = heard[0].merged.as_deref().expect("copied while heard");
+    assert_eq!(
+        merged
+            .before
+            .as_ref()
+            .and_then(|before| before.get("first_name")),
+        Some(&Value::from("Sarah"))
+    );
+    drop(store);
+    delete_database(&name).await;
+}
