@@ -22,8 +22,10 @@ const outFile = args.out ?? "BENCHMARKS.md";
 const dist = args.dist ?? "dist";
 // `--only import` measures the CSV import against the raw put and nothing else.
 const importOnly = args.only === "import";
-// `--only join` measures a new device joining the sample workspaces and nothing else.
+// `--only join` measures a new device joining the sample workspaces and nothing else;
+// `--ways` picks which of its ways (comma-separated, all by default).
 const joinOnly = args.only === "join";
+const joinWays = (args.ways ?? "by snapshot,by snapshot in pages of ops,op by op").split(",");
 // `--port` when another bench runs on this machine; a join's own server takes the next one.
 // `--only palette` loads each sample and measures the command palette (and list search).
 const paletteOnly = args.only === "palette";
@@ -447,25 +449,35 @@ function sqliteBytes(file) {
 async function measureJoin(size) {
   const label = size.toLocaleString("en-US");
   const dataDir = join(work, `join-${size}`);
-  rmSync(dataDir, { recursive: true, force: true });
+  // `--reuse yes` keeps a server's data from an earlier run (the push takes minutes).
+  const saved = join(dataDir, "bench-workspace.json");
+  const reuse = args.reuse === "yes" && existsSync(saved);
+  if (!reuse) rmSync(dataDir, { recursive: true, force: true });
   const at = `http://127.0.0.1:${port + 1}`;
   const joinServer = spawn("target/release/rabet-server", ["serve", "--addr", `127.0.0.1:${port + 1}`, "--dist", dist, "--data-dir", dataDir], { stdio: ["ignore", "ignore", "inherit"] });
   try {
     await waitForHealth(at);
-    const workspace = cliIn(dataDir, "workspace", "create", `bench join ${size}`);
+    const { workspace, ops } = reuse ? JSON.parse(readFileSync(saved, "utf8")) : { workspace: cliIn(dataDir, "workspace", "create", `bench join ${size}`) };
     const token = () => cliIn(dataDir, "token", "issue", "--workspace", workspace, "--member", "bench");
-    const file = sampleOps(size);
+    let pushed = ops;
+    if (!reuse) {
     const started = Date.now();
-    const ops = await pushFile(at, token(), file);
-    const opsLabel = ops.toLocaleString("en-US");
-    record(`sync: the ${label}-contact sample's ${opsLabel} ops pushed in 1,000s`, `${round(Date.now() - started)} ms`, "—");
+      pushed = await pushFile(at, token(), sampleOps(size));
+      record(`sync: the ${label}-contact sample's ${pushed.toLocaleString("en-US")} ops pushed in 1,000s`, `${round(Date.now() - started)} ms`, "—");
+      writeFileSync(saved, JSON.stringify({ workspace, ops: pushed }));
+    }
+    const opsLabel = pushed.toLocaleString("en-US");
     const bytes = sqliteBytes(join(dataDir, "rabet.db"));
     const mb = (table) => ((bytes[table] ?? 0) / 2 ** 20).toFixed(0);
     record(`server storage, ${label}-contact sample (SQLite, with indexes)`, `compacted state ${mb("compacted")} MB, op log ${mb("ops")} MB`, "—");
-    for (const way of ["by snapshot", "op by op"]) {
+    await timeSnapshotPages(at, token(), label);
+    for (const way of joinWays) {
       const { page, close } = await freshPage();
       if (way === "op by op") {
         await page.route("**/api/v1/snapshot?*", (route) => route.fulfill({ status: 404, contentType: "application/json", body: '{"error":"not_found","message":"no such API endpoint"}' }));
+      } else if (way === "by snapshot in pages of ops") {
+        // As a server from before rows answers: the client merges ops into records.
+        await page.route("**/api/v1/snapshot?*", (route) => route.continue({ url: route.request().url().replace("&rows=true", "") }));
       }
       const ms = await connectAndSync(page, token(), at);
       record(`new device joins the ${label}-contact sample (${opsLabel} ops) ${way}: every record in memory`, `${round(ms)} ms`, way === "by snapshot" ? (size >= 100_000 ? "≤ 60 s" : "≤ 5 s") : "—");
@@ -477,6 +489,34 @@ async function measureJoin(size) {
   } finally {
     joinServer.kill();
   }
+}
+
+/**
+ * The server's side of a join: every snapshot page of every kind in rows, gzip, one after
+ * another from Node (no browser), timed to the last byte of each answer.
+ */
+async function timeSnapshotPages(at, token, label) {
+  const get = async (query) => {
+    const started = performance.now();
+    const answer = await fetch(`${at}/api/v1/snapshot?${query}&rows=true`, { headers: { authorization: `Bearer ${token}`, "accept-encoding": "gzip" } });
+    if (!answer.ok) throw new Error(`snapshot refused: ${answer.status} ${await answer.text()}`);
+    const page = await answer.json();
+    return { page, ms: performance.now() - started };
+  };
+  const times = [];
+  const first = await get("kind=contact");
+  const cursor = first.page.cursor;
+  for (const kind of Object.keys(first.page.totals)) {
+    let after = null;
+    for (;;) {
+      const { page, ms } = kind === "contact" && after === null ? first : await get(`kind=${kind}&cursor=${cursor}${after ? `&after=${encodeURIComponent(after)}` : ""}`);
+      times.push(ms);
+      if (!page.more) break;
+      after = page.last;
+    }
+  }
+  const total = times.reduce((sum, ms) => sum + ms, 0);
+  record(`server: every snapshot page of the ${label}-contact sample as rows, gzip, one after another (${times.length} pages)`, `${round(total)} ms; per page median ${round(median(times))} ms, max ${round(Math.max(...times))} ms`, "—");
 }
 
 /** JS heap in use plus the wasm linear memory, after a collection. */

@@ -31,6 +31,15 @@ use serde_json::Value;
 pub fn start(workspace: Workspace) {
     let notices = use_notices();
     let report = msg_reporter();
+    // Merges are copied for the rules only while a change rule is on.
+    leptos::prelude::Effect::new(move || {
+        let heard = workspace.automation_rules.with(|rules| {
+            rules
+                .iter()
+                .any(|rule| rule.enabled && !rule.trigger.is_timed())
+        });
+        workspace.hear_merges(heard);
+    });
     workspace.on_merged(move |changes| {
         let firings = firings_for(workspace, &changes);
         if firings.is_empty() {

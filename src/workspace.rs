@@ -21,7 +21,7 @@ use rabet_domain::{
     },
     referrers::{Referrers, Refers},
     search::{search_text, Haystack, Query, Rank},
-    sync::{Refusal, Role},
+    sync::{rows::RowValues, Refusal, Role},
 };
 use std::{collections::BTreeSet, future::Future, pin::Pin, rc::Rc, sync::OnceLock};
 use wasm_bindgen::{closure::Closure, JsCast};
@@ -468,6 +468,8 @@ macro_rules! workspace_of_kinds {
             waiting: StoredValue<Vec<oneshot::Sender<()>>, LocalStorage>,
             /// Told of what each local write and each pull merged (automation listens).
             merge_hook: StoredValue<Option<Rc<dyn Fn(Vec<Changed>)>>, LocalStorage>,
+            /// Whether the merge hook reads what merges changed (see [`Store::hear_merges`]).
+            merges_heard: StoredValue<bool, LocalStorage>,
         }
 
         $(
@@ -492,12 +494,21 @@ macro_rules! workspace_of_kinds {
                     store: StoredValue::new_local(None),
                     waiting: StoredValue::new_local(Vec::new()),
                     merge_hook: StoredValue::new_local(None),
+                    merges_heard: StoredValue::new_local(false),
                 }
             }
 
             /// How to load each kind, in the list's order.
             fn loaders() -> Vec<(EntityKind, Loader)> {
                 vec![$((EntityKind::$kind, load_kind::<$kind> as Loader)),+]
+            }
+
+            /// Shows the records of a page of a join by snapshot, which the store has saved
+            /// ([`Store::put_snapshot_rows`]).
+            pub fn show_rows(&self, kind: EntityKind, rows: &[RowValues<'_>]) -> Result<(), StoreError> {
+                match kind {
+                    $(EntityKind::$kind => self.show_rows_of::<$kind>(rows),)+
+                }
             }
 
             fn show_change(&self, change: Changed) -> Result<(), StoreError> {
@@ -572,6 +583,8 @@ impl Workspace {
         let store = Rc::new(Store::open().await?);
         let news = store.tab_news();
         self.load_all(&store).await?;
+        // Told here, not at the open: the rules may have switched it while loading.
+        store.hear_merges(self.merges_heard.get_value());
         self.store.set_value(Some(store.clone()));
         Ok((store, news))
     }
@@ -775,6 +788,15 @@ impl Workspace {
         self.merge_hook.set_value(Some(Rc::new(hook)));
     }
 
+    /// Whether the merge hook reads what merges changed from now on: while it does not
+    /// (no change rule is on), the store makes no before/after copies of merged records.
+    pub fn hear_merges(&self, heard: bool) {
+        self.merges_heard.set_value(heard);
+        if let Some(store) = self.store.get_value() {
+            store.hear_merges(heard);
+        }
+    }
+
     fn tell_merged(&self, changes: Vec<Changed>) {
         if let Some(hook) = self.merge_hook.get_value() {
             hook(changes);
@@ -945,6 +967,32 @@ impl Workspace {
         let changes = store.set_field(kind, id, field, value).await?;
         self.show_changes(changes)?;
         self.wrote();
+        Ok(())
+    }
+
+    /// Rows' values are read straight into entities, in one update of the kind's memory.
+    fn show_rows_of<E: Held>(&self, rows: &[RowValues<'_>]) -> Result<(), StoreError> {
+        let records = rows
+            .iter()
+            .filter(|row| !row.d)
+            .map(|row| {
+                serde_json::from_str::<E>(row.v.get()).map_err(|error| StoreError::Corrupt {
+                    kind: E::KIND,
+                    id: row.id.to_string(),
+                    reason: error.to_string(),
+                })
+            })
+            .collect::<Result<Vec<E>, StoreError>>()?;
+        if records.is_empty() {
+            return Ok(());
+        }
+        self.remote_changes.update(|count| *count += 1);
+        E::memory(self).update(|memory| {
+            for record in records {
+                let id = record.id().clone();
+                memory.changed(&id, Some(record));
+            }
+        });
         Ok(())
     }
 

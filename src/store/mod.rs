@@ -43,6 +43,7 @@ use rabet_domain::{
     model::Entity,
     op::{Op, OpBuilder},
     replica::Record,
+    sync::rows::RowsPage,
 };
 use row::StoredRow;
 use schema::{HISTORY, MERGE, META, OUTBOX};
@@ -91,7 +92,8 @@ pub struct Changed {
     pub id: Id,
     pub values: Option<Map<String, Value>>,
     /// How the merge changed it, for automation rules; `None` for records read back (another
-    /// tab's writes) and for imports, which fire no rules.
+    /// tab's writes), for imports, which fire no rules, and while no one listens
+    /// ([`Store::hear_merges`]).
     pub merged: Option<Box<Merged>>,
 }
 
@@ -151,6 +153,9 @@ pub struct Store {
     author: RefCell<Option<String>>,
     /// Whether the database has the history store.
     keeps_history: bool,
+    /// Whether anyone reads what merges changed ([`Changed::merged`]; automation, while a
+    /// change rule is on): without a listener the before/after copies are not made.
+    merges_heard: Cell<bool>,
     /// Every connection's `onversionchange` handler, kept alive as long as the store.
     close_on_version_change: Closure<dyn FnMut(web_sys::Event)>,
 }
@@ -236,8 +241,14 @@ impl Store {
             tabs: TabChannel::new(name),
             author: RefCell::new(None),
             keeps_history,
+            merges_heard: Cell::new(false),
             close_on_version_change,
         })
+    }
+
+    /// Tells the store whether anyone reads [`Changed::merged`] from now on.
+    pub fn hear_merges(&self, heard: bool) {
+        self.merges_heard.set(heard);
     }
 
     /// This replica's node id, which every local op's stamp carries.
@@ -454,8 +465,8 @@ impl Store {
     }
 
     /// Merges a page of a sync server's snapshot (whole records: each field's winning op) as
-    /// one bulk write, in one transaction. With [`Ids::Fresh`] (the store held no record when
-    /// the join began, and a join sends each record once) nothing is read first, as in an
+    /// one bulk write, in one transaction. With [`Ids::Fresh`] (the store held no record of the
+    /// kind when the join's pages of it began, and a join sends each record once) nothing is read first, as in an
     /// import. The pull cursor stays: the join moves it once every page is stored
     /// ([`Store::set_sync_cursor`]), so a join cut short starts again.
     pub async fn apply_snapshot(&self, ops: &[Op], ids: Ids) -> Result<Vec<Changed>, StoreError> {
@@ -478,11 +489,11 @@ impl Store {
         .await
     }
 
-    /// Whether any record is stored, deleted ones included (each has a merge state).
-    pub async fn holds_records(&self) -> Result<bool, StoreError> {
+    /// Whether any record of `kind` is stored, deleted ones included.
+    pub async fn holds_records_of(&self, kind: EntityKind) -> Result<bool, StoreError> {
         self.again(|| async {
-            let tx = self.transaction(&[MERGE], TransactionMode::Readonly)?;
-            let count = tx.object_store(MERGE)?.count().build()?.await?;
+            let tx = self.transaction(&[kind.as_str()], TransactionMode::Readonly)?;
+            let count = tx.object_store(kind.as_str())?.count().build()?.await?;
             Ok(count > 0)
         })
         .await
@@ -524,6 +535,10 @@ impl Store {
             }
             // New records have no history yet.
             let keeps_history = ids == Ids::MayExist && self.keeps_history;
+            // A write that brings a rule may switch one on for the very changes it carries.
+            let heard = ids == Ids::MayExist
+                && (self.merges_heard.get()
+                    || ops.iter().any(|op| op.entity == EntityKind::AutomationRule));
             if keeps_history {
                 store_names.push(HISTORY);
             }
@@ -567,8 +582,7 @@ impl Store {
                 let mut lost = Vec::new();
                 let ops_by_record = keys.iter().zip(by_record.values());
                 for ((&(kind, id), record_ops), mut record) in ops_by_record.zip(records) {
-                    let before = (ids == Ids::MayExist && !record.fields().is_empty())
-                        .then(|| record.to_map());
+                    let before = (heard && !record.fields().is_empty()).then(|| record.to_map());
                     let (won, changes) = apply_recording(&mut record, record_ops.iter().copied());
                     if let Some(history) = &history {
                         for change in changes {
@@ -599,7 +613,7 @@ impl Store {
                             kind,
                             id: id.clone(),
                             values: (!record.is_deleted()).then(|| record.to_map()),
-                            merged: (ids == Ids::MayExist).then(|| {
+                            merged: heard.then(|| {
                                 Box::new(Merged {
                                     before,
                                     after: record.clone(),
@@ -633,13 +647,7 @@ impl Store {
                         send(tx.object_store(OUTBOX)?.put(entry).with_key(key).build())?;
                     }
                 }
-                let stored_clock: Option<String> = stored_clock.await?;
-                match stored_clock.as_deref().map(parse_clock).transpose()? {
-                    Some(stored) if stored.last() >= clock.last() => {
-                        self.observe_tab(stored.last())
-                    }
-                    _ => send(meta.put(to_json(&clock)?).with_key(CLOCK_KEY).build())?,
-                }
+                self.keep_later_clock(&meta, stored_clock.await?, &clock)?;
                 if let Some(cursor) = cursor {
                     send(meta.put(cursor.to_string()).with_key(CURSOR_KEY).build())?;
                 }
@@ -658,6 +666,71 @@ impl Store {
             Ok(changed)
         })
         .await
+    }
+
+    /// In a write's transaction, with the clock stored when it began: keeps this tab's
+    /// clock as of the transaction's start unless another tab saved a later one, which
+    /// this tab then observes.
+    fn keep_later_clock(
+        &self,
+        meta: &ObjectStore<'_>,
+        stored: Option<String>,
+        clock: &Clock,
+    ) -> Result<(), StoreError> {
+        match stored.as_deref().map(parse_clock).transpose()? {
+            Some(stored) if stored.last() >= clock.last() => self.observe_tab(stored.last()),
+            _ => send(meta.put(to_json(clock)?).with_key(CLOCK_KEY).build())?,
+        }
+        Ok(())
+    }
+
+    /// Stores a page of a join by snapshot sent as rows ready to store (its answer's text as
+    /// the browser holds it, `held`, read as `page`; see `rabet_domain::sync::rows`) as one bulk write of new records:
+    /// nothing is read or merged, each row is put as it came, and the page's merge states
+    /// are kept as one shared merge state. Only for a store that held no record of the kind
+    /// when the join's pages of it began ([`Ids::Fresh`]): a join sends each record once. The pull cursor stays
+    /// (see [`Store::apply_snapshot`]).
+    pub async fn put_snapshot_rows(
+        &self,
+        kind: EntityKind,
+        held: &js_sys::JsString,
+        page: &RowsPage<'_>,
+    ) -> Result<(), StoreError> {
+        let Some(last) = &page.last else {
+            return Ok(());
+        };
+        if let Some(latest) = &page.latest {
+            self.observe_tab(latest);
+        }
+        let key = row::joined_merge_key(kind, last);
+        self.again(|| async {
+            let clock = self.clock.borrow().clone();
+            let tx = self.transaction(&[kind.as_str(), MERGE, META], TransactionMode::Readwrite)?;
+            let meta = tx.object_store(META)?;
+            let stored_clock = meta.get(CLOCK_KEY).build()?;
+            let store = tx.object_store(kind.as_str())?;
+            for row in row::shared_rows(held, &key)?.iter() {
+                send(store.put(row).build())?;
+            }
+            send(
+                tx.object_store(MERGE)?
+                    .put(page.merge.as_str())
+                    .with_key(key.as_str())
+                    .build(),
+            )?;
+            self.keep_later_clock(&meta, stored_clock.await?, &clock)?;
+            commit(tx).await
+        })
+        .await?;
+        self.tabs.post(&TabNews::Written {
+            records: page
+                .rows
+                .iter()
+                .map(|row| (kind, row.id.to_string()))
+                .collect(),
+            stamp: self.clock.borrow().last().clone(),
+        });
+        Ok(())
     }
 
     /// What the other tabs on this database write from now on (see [`TabNews`]).

@@ -17,7 +17,9 @@
 //! ```
 //!
 //! A bulk write of new records (an import, a page of a join by snapshot) writes one shared
-//! merge state for all its records instead of one per record: half the puts. A record's own
+//! merge state for all its records instead of one per record: half the puts. A join's pages
+//! come from the sync server in this layout already (`rabet_domain::sync::rows`, whose
+//! functions write the merge lines and headers here too), and are put as they come. A record's own
 //! merge state, written at its first later change, then takes precedence (the shared one is
 //! left as it is: it is read only for records whose row still names it).
 //!
@@ -39,11 +41,11 @@ use rabet_domain::{
     model::Entity,
     op::{Op, DELETED_FIELD},
     replica::Record,
+    sync::rows::{push_merge_line, push_shared_header},
 };
 use serde::{de::DeserializeOwned, Deserialize, Serialize};
 use serde_json::{Map, Value};
-use std::fmt::Write;
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{prelude::wasm_bindgen, JsCast, JsValue};
 
 /// The key of a row, and the name under which its values hold the record id.
 pub(super) const ID: &str = "id";
@@ -51,6 +53,8 @@ pub(super) const ID: &str = "id";
 pub(super) const VALUES: &str = "v";
 /// Whether the row is deleted.
 const DELETED: &str = "d";
+/// The key of the shared merge state holding the row's, until it has its own.
+const SHARED: &str = "m";
 
 /// A record's row; see the module docs for the layout.
 #[derive(Serialize, Deserialize)]
@@ -87,11 +91,38 @@ pub(super) fn shared_merge_key(first_op: &WireId) -> String {
     format!("shared/{first_op}")
 }
 
+/// The key of the merge state shared by a page of a join by snapshot whose last record is
+/// `last` (a join sends each record once, so no two pages share one).
+pub(super) fn joined_merge_key(kind: EntityKind, last: &str) -> String {
+    format!("shared/join/{}/{last}", kind.as_str())
+}
+
+#[wasm_bindgen]
+extern "C" {
+    /// `JSON.parse` of text the browser holds: it does not cross from wasm again.
+    #[wasm_bindgen(catch, js_namespace = JSON, js_name = parse)]
+    fn parse_held(text: &js_sys::JsString) -> Result<JsValue, JsValue>;
+}
+
+/// The rows of a snapshot page's answer, its text as the browser holds it (see
+/// `rabet_domain::sync::rows`), each marked as keeping its merge state in the shared one
+/// under `key`: ready to put. Parsed by the browser, so the rows never cross into wasm.
+pub(super) fn shared_rows(held: &js_sys::JsString, key: &str) -> Result<js_sys::Array, StoreError> {
+    let answer = parse_held(held).map_err(thrown)?;
+    let rows: js_sys::Array = js_sys::Reflect::get(&answer, &JsValue::from_str("rows"))
+        .map_err(thrown)?
+        .dyn_into()
+        .map_err(thrown)?;
+    let (shared, key) = (JsValue::from_str(SHARED), JsValue::from_str(key));
+    for row in rows.iter() {
+        js_sys::Reflect::set(&row, &shared, &key).map_err(thrown)?;
+    }
+    Ok(rows)
+}
+
 /// Adds a record's merge state to a shared one.
 pub(super) fn push_shared(shared: &mut String, kind: EntityKind, id: &Id, merge_state: &str) {
-    shared.push('#');
-    shared.push_str(&merge_key(kind, id));
-    shared.push('\n');
+    push_shared_header(shared, kind, &id.as_str());
     shared.push_str(merge_state);
 }
 
@@ -115,13 +146,7 @@ pub(super) fn from_record(id: &Id, record: &Record) -> (StoredRow, String) {
     values.insert(ID.to_owned(), Value::String(id.as_str().to_owned()));
     let mut merge_state = String::new();
     for (field, state) in record.fields() {
-        // Writing into a `String` cannot fail.
-        let _ = writeln!(
-            merge_state,
-            "{field} {} {}",
-            state.stamp.to_sort_key(),
-            state.op
-        );
+        push_merge_line(&mut merge_state, field, &state.stamp, &state.op);
     }
     let row = StoredRow {
         id: id.clone(),

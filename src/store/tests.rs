@@ -1121,3 +1121,133 @@ async fn measure_history_of_a_record_with_1000_changes() {
         .into(),
     );
 }
+
+/// A join's page sent as rows ready to store holds what merging its ops stores: the same
+/// records, and later ops merge into them field by field (their merge state is found in the
+/// page's shared one).
+#[wasm_bindgen_test]
+async fn snapshot_rows_store_what_merging_their_ops_stores() {
+    let (by_rows, by_ops) = (unique_name("rows"), unique_name("rows-by-ops"));
+    let (sara, omid) = (contact("Sara", None), contact("Omid", None));
+    let mut remote_clock = Clock::new(NodeId::from_random([7; 8]));
+    let mut new_op_id = system::new_op_id;
+    let mut ops = Vec::new();
+    // A remote device whose clock runs a minute ahead of this one.
+    let ahead = system::now_ms() + 60_000;
+    {
+        let mut builder = OpBuilder::new(&mut remote_clock, ahead, &mut new_op_id);
+        for made in [&sara, &omid] {
+            let fields = synced_fields(made);
+            ops.extend(
+                builder
+                    .edit_ops(EntityKind::Contact, &made.id, None, &fields)
+                    .unwrap(),
+            );
+        }
+    }
+    // Record after record, as a snapshot page holds them.
+    ops.sort_by_key(|op| op.record.to_string());
+    let texts: Vec<String> = ops.iter().map(|op| to_json(op).unwrap()).collect();
+    let rows =
+        rabet_domain::sync::rows::rows_of(EntityKind::Contact, texts.iter().map(String::as_str))
+            .unwrap();
+    let text = format!(
+        r#"{{"rows":{},"merge":{},"latest":{},"records":2,"last":{},"more":false,"cursor":4}}"#,
+        rows.rows,
+        to_json(&rows.merge).unwrap(),
+        to_json(&rows.latest).unwrap(),
+        to_json(&ops.last().unwrap().record.to_string()).unwrap(),
+    );
+    let page: RowsPage = serde_json::from_str(&text).unwrap();
+    let store = Store::open_named(&by_rows).await.unwrap();
+    store
+        .put_snapshot_rows(
+            EntityKind::Contact,
+            &js_sys::JsString::from(text.as_str()),
+            &page,
+        )
+        .await
+        .unwrap();
+    let merged = Store::open_named(&by_ops).await.unwrap();
+    merged.apply_snapshot(&ops, Ids::Fresh).await.unwrap();
+    let stored = sorted_by_id(store.load().await.unwrap());
+    assert_eq!(stored, sorted_by_id(vec![sara.clone(), omid.clone()]));
+    assert_eq!(stored, sorted_by_id(merged.load().await.unwrap()));
+
+    let mut renamed = synced_fields(&sara);
+    renamed.insert("first_name".to_owned(), Value::from("Sarah"));
+    let rename = OpBuilder::new(&mut remote_clock, ahead + 1, &mut new_op_id)
+        .edit_ops(
+            EntityKind::Contact,
+            &sara.id,
+            Some(&synced_fields(&sara)),
+            &renamed,
+        )
+        .unwrap();
+    for replica in [&store, &merged] {
+        replica.apply_pulled(&rename, &[], 10).await.unwrap();
+    }
+    let stored = sorted_by_id(store.load().await.unwrap());
+    assert_eq!(stored, sorted_by_id(merged.load().await.unwrap()));
+    assert!(stored.iter().any(|contact| contact.first_name == "Sarah"
+        && contact.phones == sara.phones
+        && contact.last_name == sara.last_name));
+    // Edits made here come after every stamp the page held.
+    let edited = Contact {
+        first_name: "Omidreza".to_owned(),
+        ..omid.clone()
+    };
+    store.save(Some(&omid), &edited).await.unwrap();
+    let written = store.outbox().await.unwrap();
+    assert!(written
+        .iter()
+        .all(|op| Some(&op.stamp) > rows.latest.as_ref()));
+    drop((store, merged));
+    delete_database(&by_rows).await;
+    delete_database(&by_ops).await;
+}
+
+/// Merges copy a record's values before and after for automation only while someone
+/// listens (a change rule is on).
+#[wasm_bindgen_test]
+async fn merges_are_copied_for_rules_only_while_heard() {
+    let name = unique_name("heard");
+    let store = Store::open_named(&name).await.unwrap();
+    let sara = contact("Sara", None);
+    store.save(None, &sara).await.unwrap();
+    let mut remote_clock = Clock::new(NodeId::from_random([9; 8]));
+    let mut new_op_id = system::new_op_id;
+    let mut rename = |first_name: &str, wall_ms: u64| {
+        let mut after = synced_fields(&sara);
+        after.insert("first_name".to_owned(), Value::from(first_name));
+        OpBuilder::new(&mut remote_clock, wall_ms, &mut new_op_id)
+            .edit_ops(
+                EntityKind::Contact,
+                &sara.id,
+                Some(&synced_fields(&sara)),
+                &after,
+            )
+            .unwrap()
+    };
+    let ahead = system::now_ms() + 60_000;
+    let unheard = store
+        .apply_pulled(&rename("Sarah", ahead), &[], 1)
+        .await
+        .unwrap();
+    assert!(unheard[0].merged.is_none());
+    store.hear_merges(true);
+    let heard = store
+        .apply_pulled(&rename("Zahra", ahead + 1), &[], 2)
+        .await
+        .unwrap();
+    let merged = heard[0].merged.as_deref().expect("copied while heard");
+    assert_eq!(
+        merged
+            .before
+            .as_ref()
+            .and_then(|before| before.get("first_name")),
+        Some(&Value::from("Sarah"))
+    );
+    drop(store);
+    delete_database(&name).await;
+}

@@ -36,14 +36,8 @@ pub async fn pull(config: &SyncConfig, after: u64) -> Result<AuthoredPullRespons
     call::<(), _>(config, "GET", &path, None).await
 }
 
-/// One page of the workspace's records of `kind` after record `after`, for a device joining
-/// by snapshot; `cursor` is the join's first page's (none on that page).
-pub async fn snapshot(
-    config: &SyncConfig,
-    kind: EntityKind,
-    after: Option<&str>,
-    cursor: Option<Cursor>,
-) -> Result<SnapshotResponse, SyncError> {
+/// The path of a snapshot page.
+fn snapshot_path(kind: EntityKind, after: Option<&str>, cursor: Option<Cursor>) -> String {
     let mut path = format!("snapshot?kind={}", kind.as_str());
     if let Some(after) = after {
         // Record ids are printable ASCII; encoded, any of them is safe in a query.
@@ -53,7 +47,41 @@ pub async fn snapshot(
     if let Some(cursor) = cursor {
         path.push_str(&format!("&cursor={cursor}"));
     }
+    path
+}
+
+/// One page of the workspace's records of `kind` after record `after`, for a device joining
+/// by snapshot; `cursor` is the join's first page's (none on that page).
+pub async fn snapshot(
+    config: &SyncConfig,
+    kind: EntityKind,
+    after: Option<&str>,
+    cursor: Option<Cursor>,
+) -> Result<SnapshotResponse, SyncError> {
+    let path = snapshot_path(kind, after, cursor);
     call::<(), _>(config, "GET", &path, None).await
+}
+
+/// A snapshot page's answer as rows, for a device that holds no record of the kind: its
+/// text as the browser holds it (the store parses the rows from it, so they never cross
+/// into wasm and back) and as read into wasm (`rabet_domain::sync::rows::RowsPage`
+/// borrows from it).
+pub struct RowsAnswer {
+    pub held: js_sys::JsString,
+    pub text: String,
+}
+
+/// The same page as rows ready to store (see [`RowsAnswer`]).
+pub async fn snapshot_rows(
+    config: &SyncConfig,
+    kind: EntityKind,
+    after: Option<&str>,
+    cursor: Option<Cursor>,
+) -> Result<RowsAnswer, SyncError> {
+    let path = snapshot_path(kind, after, cursor) + "&rows=true";
+    let held = call_text::<()>(config, "GET", &path, None).await?;
+    let text = String::from(&held);
+    Ok(RowsAnswer { held, text })
 }
 
 async fn call<B: Serialize, T: DeserializeOwned>(
@@ -62,6 +90,18 @@ async fn call<B: Serialize, T: DeserializeOwned>(
     path: &str,
     body: Option<&B>,
 ) -> Result<T, SyncError> {
+    let text = String::from(call_text(config, method, path, body).await?);
+    serde_json::from_str(&text).map_err(|error| SyncError::BadAnswer(error.to_string()))
+}
+
+/// The text of a successful answer, as the browser holds it; a failed one as its
+/// [`SyncError`].
+async fn call_text<B: Serialize>(
+    config: &SyncConfig,
+    method: &str,
+    path: &str,
+    body: Option<&B>,
+) -> Result<js_sys::JsString, SyncError> {
     let url = format!(
         "{}/api/v{PROTOCOL}/{path}",
         config.server.trim_end_matches('/')
@@ -88,16 +128,15 @@ async fn call<B: Serialize, T: DeserializeOwned>(
         .await
         .map_err(|_| SyncError::Unreachable)?
         .unchecked_into();
-    let text = JsFuture::from(response.text().map_err(js_error)?)
+    let held: js_sys::JsString = JsFuture::from(response.text().map_err(js_error)?)
         .await
         .map_err(|_| SyncError::Unreachable)?
-        .as_string()
-        .unwrap_or_default();
+        .unchecked_into();
     let status = response.status();
     if (200..300).contains(&status) {
-        return serde_json::from_str(&text)
-            .map_err(|error| SyncError::BadAnswer(error.to_string()));
+        return Ok(held);
     }
+    let text = String::from(held);
     let body = serde_json::from_str::<ErrorBody>(&text).ok();
     if let Some(body) = &body {
         match (status, body.error.as_str(), &body.op) {

@@ -22,11 +22,12 @@ use leptos::prelude::*;
 use rabet_domain::{
     kind::EntityKind,
     sync::{
-        push_batches, AuthoredOp, Cursor, MemberInfo, RefusedOp, Role, SessionInfo, MAX_PUSH_BYTES,
-        MAX_PUSH_OPS,
+        push_batches, rows::RowsPage, AuthoredOp, Cursor, MemberInfo, RefusedOp, Role, SessionInfo,
+        SnapshotResponse, MAX_PUSH_BYTES, MAX_PUSH_OPS,
     },
 };
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use wasm_bindgen::{closure::Closure, JsCast};
 
 /// How often to sync when nothing else prompts it.
@@ -569,60 +570,193 @@ impl SyncEngine {
 
 impl SyncEngine {
     /// Joins the workspace by snapshot, customers first so their lists fill first: each page
-    /// one bulk write, shown as it arrives, with progress. Returns the cursor to pull the rest
-    /// after, which it stores; 0, storing nothing, from a server without snapshots (the pull
-    /// from the start stores its cursor as it goes).
+    /// one bulk write, shown as it arrives, with progress; the next page is asked for while
+    /// the current one is stored. Kinds this device holds no record of come as rows ready to
+    /// store; kinds it holds some of (its default pipeline, or everything when it comes back
+    /// after the server's trim) as pages of ops merged into them. Returns the cursor to pull the rest after, which it stores; 0, storing nothing,
+    /// from a server without snapshots (the pull from the start stores its cursor as it goes).
     async fn join(&self, store: &Store, config: &SyncConfig) -> Result<Cursor, SyncError> {
-        let ids = if store.holds_records().await? {
-            Ids::MayExist
-        } else {
-            Ids::Fresh
-        };
         const CUSTOMERS: [EntityKind; 2] = [EntityKind::Contact, EntityKind::Company];
         let others = EntityKind::ALL
             .iter()
             .filter(|kind| !CUSTOMERS.contains(kind));
         let kinds: Vec<EntityKind> = CUSTOMERS.into_iter().chain(others.copied()).collect();
-        let (mut cursor, mut totals) = (None, Default::default());
+        let (mut cursor, mut totals) = (None, BTreeMap::new());
         let mut done = [0u64; 2];
-        for kind in kinds {
-            let customers = CUSTOMERS.contains(&kind);
-            let mut after = None;
-            loop {
-                let page = match http::snapshot(config, kind, after.as_deref(), cursor).await {
+        let mut fetched = Some(join_page(config, store, kinds[0], None, None, None).await);
+        while let Some(answer) = fetched.take() {
+            let (kind, ids, answer) = match answer {
                     // A server from before snapshots: pull every op from the start instead.
-                    Err(SyncError::Refused { status: 404, .. }) if cursor.is_none() => {
-                        return Ok(0)
-                    }
-                    page => page?,
+                Err(SyncError::Refused { status: 404, .. }) if cursor.is_none() => return Ok(0),
+                answer => answer?,
                 };
-                if let Some(counted) = page.totals {
+            let page = answer.read()?;
+            let summary = page.summary();
+            if let Some(counted) = summary.totals {
                     totals = counted;
                 }
-                cursor.get_or_insert(page.cursor);
-                let changes = store.apply_snapshot(&page.ops, ids).await?;
-                self.workspace.show_changes(changes)?;
+            let at = *cursor.get_or_insert(summary.cursor);
+            let next = if summary.more {
+                Some((kind, Some(ids), summary.last))
+            } else {
+                let following = kinds
+                    .iter()
+                    .position(|known| *known == kind)
+                    .map(|at| at + 1);
+                following
+                    .and_then(|at| kinds.get(at))
+                    .map(|&kind| (kind, None, None))
+            };
+            // The next page travels while this one is stored and shown.
+            let following = async {
+                match next {
+                    Some((kind, ids, after)) => {
+                        Some(join_page(config, store, kind, ids, after, Some(at)).await)
+                    }
+                    None => None,
+                }
+            };
+            let customers = CUSTOMERS.contains(&kind);
                 let part = usize::from(!customers);
-                done[part] += u64::from(page.records);
                 let total = totals
                     .iter()
                     .filter(|(kind, _)| CUSTOMERS.contains(kind) == customers)
                     .map(|(_, count)| count)
                     .sum::<u64>();
+            // Progress shows as soon as the page is kept, the next page arrived or not.
+            let kept = async {
+                page.keep(kind, store, self.workspace, ids).await?;
+                done[part] += u64::from(summary.records);
                 self.status.set(SyncStatus::Joining {
                     customers,
                     done: done[part],
                     total: total.max(done[part]),
                 });
-                if !page.more {
-                    break;
-                }
-                after = page.last;
-            }
+                Ok::<_, SyncError>(())
+            };
+            let (next_answer, kept) = future::join(following, kept).await;
+            kept?;
+            fetched = next_answer;
         }
         let cursor = cursor.unwrap_or(0);
         store.set_sync_cursor(cursor).await?;
         Ok(cursor)
+    }
+}
+
+/// A page of a join by snapshot as the server answered it: rows ready to store (asked for
+/// by a device that holds no record of the kind), or ops to merge (asked for by one that
+/// holds some, and what a server from before rows answers).
+enum JoinAnswer {
+    Rows(http::RowsAnswer),
+    Ops(SnapshotResponse),
+}
+
+/// A page of `kind` after record `after` (see [`JoinAnswer`]), with whether records of the
+/// kind may be stored already: decided at the kind's first page (`ids` none) and kept for
+/// the rest, since the first page's records are then stored.
+async fn join_page(
+    config: &SyncConfig,
+    store: &Store,
+    kind: EntityKind,
+    ids: Option<Ids>,
+    after: Option<String>,
+    cursor: Option<Cursor>,
+) -> Result<(EntityKind, Ids, JoinAnswer), SyncError> {
+    let ids = match ids {
+        Some(ids) => ids,
+        // A new device holds a default pipeline and settings of its own by now: only those
+        // kinds are merged.
+        None if store.holds_records_of(kind).await? => Ids::MayExist,
+        None => Ids::Fresh,
+    };
+    let answer = match ids {
+        Ids::Fresh => {
+            let answer = http::snapshot_rows(config, kind, after.as_deref(), cursor).await?;
+            // A server from before rows answers ops (its answer starts with them).
+            if answer.text.starts_with("{\"ops\"") {
+                JoinAnswer::Ops(bad_answer(serde_json::from_str(&answer.text))?)
+            } else {
+                JoinAnswer::Rows(answer)
+            }
+        }
+        Ids::MayExist => {
+            JoinAnswer::Ops(http::snapshot(config, kind, after.as_deref(), cursor).await?)
+        }
+    };
+    Ok((kind, ids, answer))
+}
+
+fn bad_answer<T>(read: serde_json::Result<T>) -> Result<T, SyncError> {
+    read.map_err(|error| SyncError::BadAnswer(error.to_string()))
+}
+
+/// A [`JoinAnswer`] read; rows keep their values as text borrowed from the answer.
+enum JoinPage<'a> {
+    Rows(&'a js_sys::JsString, RowsPage<'a>),
+    Ops(&'a SnapshotResponse),
+}
+
+/// What a join needs of a page to go on.
+struct PageSummary {
+    records: u32,
+    last: Option<String>,
+    more: bool,
+    cursor: Cursor,
+    totals: Option<BTreeMap<EntityKind, u64>>,
+}
+
+impl JoinAnswer {
+    fn read(&self) -> Result<JoinPage<'_>, SyncError> {
+        Ok(match self {
+            JoinAnswer::Rows(answer) => JoinPage::Rows(
+                &answer.held,
+                bad_answer(serde_json::from_str(&answer.text))?,
+            ),
+            JoinAnswer::Ops(page) => JoinPage::Ops(page),
+        })
+    }
+}
+
+impl JoinPage<'_> {
+    fn summary(&self) -> PageSummary {
+        match self {
+            JoinPage::Rows(_, page) => PageSummary {
+                records: page.records,
+                last: page.last.clone(),
+                more: page.more,
+                cursor: page.cursor,
+                totals: page.totals.clone(),
+            },
+            JoinPage::Ops(page) => PageSummary {
+                records: page.records,
+                last: page.last.clone(),
+                more: page.more,
+                cursor: page.cursor,
+                totals: page.totals.clone(),
+            },
+        }
+    }
+
+    /// Stores the page as one bulk write, then shows its records.
+    async fn keep(
+        &self,
+        kind: EntityKind,
+        store: &Store,
+        workspace: Workspace,
+        ids: Ids,
+    ) -> Result<(), SyncError> {
+        match self {
+            JoinPage::Rows(held, page) => {
+                store.put_snapshot_rows(kind, held, page).await?;
+                workspace.show_rows(kind, &page.rows)?;
+            }
+            JoinPage::Ops(page) => {
+                let changes = store.apply_snapshot(&page.ops, ids).await?;
+                workspace.show_changes(changes)?;
+            }
+        }
+        Ok(())
     }
 }
 

@@ -22,7 +22,8 @@
 //!   as new as. A device that starts from nothing reads every kind's pages, keeping the
 //!   `cursor` of its first page, then pulls the ops after it: together they hold every op's
 //!   effect, whatever was pushed meanwhile (ops newer than the cursor may come twice; merging
-//!   ignores repeats). Answered compressed when the client accepts gzip.
+//!   ignores repeats). Answered compressed when the client accepts gzip. With `rows=true`
+//!   it answers a [`rows::RowsPage`] instead: the same records as rows ready to store.
 //! - A pull from below the point the server trimmed its log to is answered 410 with the code
 //!   [`SNAPSHOT_NEEDED`]: the device joins again by snapshot.
 //! - `GET /api/v1/history/{kind}/{id}` answers a [`HistoryResponse`]: the record's ops the
@@ -45,6 +46,8 @@ use crate::op::Op;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;
+
+pub mod rows;
 
 /// The most ops one push may carry; a client with a longer outbox sends several pushes.
 pub const MAX_PUSH_OPS: usize = 1000;
@@ -114,6 +117,10 @@ pub struct SnapshotQuery {
     pub cursor: Option<Cursor>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<u32>,
+    /// The page as rows ready to store ([`rows::RowsPage`]) instead of ops: for a device
+    /// that holds no record yet.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub rows: bool,
 }
 
 /// One page of a kind's compacted state: for each of its records, the winning op of every

@@ -4,7 +4,7 @@ use crate::{
     admin::{self, token_hash, token_id},
     error::ApiError,
     rate_limit::RateLimiter,
-    storage::{Member, PullPage, PushOutcome, Storage, StoredOp},
+    storage::{Member, PullPage, PushOutcome, Storage, StorageError, StoredOp},
 };
 use axum::{
     extract::{
@@ -24,9 +24,10 @@ use rabet_domain::{
     op::Op,
     op::DELETED_FIELD,
     sync::{
-        Cursor, DeviceInfo, DeviceRequest, InviteRequest, InviteResponse, MemberInfo, PullQuery,
-        PushResponse, RefusedOp, Role, RoleChange, SessionInfo, SnapshotQuery, DEFAULT_PULL_LIMIT,
-        MAX_PULL_LIMIT, MAX_PUSH_BYTES, MAX_PUSH_OPS, MAX_SNAPSHOT_RECORDS, PROTOCOL,
+        rows::rows_of, Cursor, DeviceInfo, DeviceRequest, InviteRequest, InviteResponse,
+        MemberInfo, PullQuery, PushResponse, RefusedOp, Role, RoleChange, SessionInfo,
+        SnapshotQuery, DEFAULT_PULL_LIMIT, MAX_PULL_LIMIT, MAX_PUSH_BYTES, MAX_PUSH_OPS,
+        MAX_SNAPSHOT_RECORDS, PROTOCOL,
     },
 };
 use serde::{Deserialize, Serialize};
@@ -546,10 +547,18 @@ async fn pull(
     Ok(Json(page))
 }
 
-/// `rabet_domain::sync::SnapshotResponse`, its ops as stored JSON text.
+/// `rabet_domain::sync::SnapshotResponse`, its ops as stored JSON text; or, asked for with
+/// `rows`, `rabet_domain::sync::rows::RowsPage`.
 #[derive(Serialize)]
 struct SnapshotAnswer {
-    ops: Vec<Box<RawValue>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    ops: Option<Vec<Box<RawValue>>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    rows: Option<Box<RawValue>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    merge: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    latest: Option<Stamp>,
     records: u32,
     last: Option<String>,
     more: bool,
@@ -584,8 +593,23 @@ async fn snapshot(
     let joins_at = query.cursor.unwrap_or(snapshot.cursor).min(snapshot.cursor);
     state.storage.note_read(&token_hash, joins_at).await?;
     let page = snapshot.page;
+    let (ops, rows, merge, latest) = if query.rows {
+        // Stored ops were validated when pushed: failing to read one is a corrupt store.
+        let corrupt = |error: serde_json::Error| StorageError::Corrupt {
+            seq: 0,
+            reason: error.to_string(),
+        };
+        let built = rows_of(query.kind, page.ops.iter().map(|op| op.get())).map_err(corrupt)?;
+        let rows = RawValue::from_string(built.rows).map_err(corrupt)?;
+        (None, Some(rows), Some(built.merge), built.latest)
+    } else {
+        (Some(page.ops), None, None, None)
+    };
     Ok(Json(SnapshotAnswer {
-        ops: page.ops,
+        ops,
+        rows,
+        merge,
+        latest,
         records: page.records,
         last: page.last,
         more: page.more,

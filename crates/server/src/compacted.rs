@@ -2,6 +2,8 @@
 //! stamp, then op id, as `rabet_domain::op::Op::precedence` decides), kept in the `compacted`
 //! table in the same transaction as the push that brings the op. The server still does not
 //! interpret entities: it compares precedence keys and keeps the winning op's JSON as stored.
+//! While the op is in the log a row only points at it (`seq`; `body` NULL), so its JSON is
+//! stored once; [`keep_trimmed_bodies`] copies it into the row before a trim removes it.
 //!
 //! What other server modules may use (a narrow API; automation reads records from here):
 //! - [`Candidate`] and [`keep_winners`]: inside a push's transaction, keep the ops that win.
@@ -19,7 +21,7 @@ use sqlx::{Any, Executor, Row};
 use std::collections::HashMap;
 use std::fmt::Write;
 
-/// Rows of one statement keeping winners (seven parameters each, well within both
+/// Rows of one statement keeping winners (five parameters each, well within both
 /// databases' limits).
 const WINNERS_PER_STATEMENT: usize = 100;
 /// The most rows one page reads; records have far fewer fields than a page holds.
@@ -46,9 +48,8 @@ pub struct Candidate<'a> {
     pub field: &'a str,
     /// Its [`precedence`] key.
     pub precedence: String,
+    /// Its sequence number: its JSON is read from the log by it.
     pub seq: i64,
-    /// The op's JSON as stored.
-    pub body: &'a str,
 }
 
 /// Keeps each candidate that beats its field's current winner (or is its field's first op).
@@ -75,23 +76,22 @@ pub async fn keep_winners(
             "INSERT INTO compacted (workspace, entity, record, field, precedence, seq, body) VALUES ",
         );
         for row in 0..chunk.len() {
-            let at = 2 + row * 6;
+            let at = 2 + row * 5;
             if row > 0 {
                 sql.push(',');
             }
             let _ = write!(
                 sql,
-                "($1, ${at}, ${}, ${}, ${}, ${}, ${})",
+                "($1, ${at}, ${}, ${}, ${}, ${}, NULL)",
                 at + 1,
                 at + 2,
                 at + 3,
-                at + 4,
-                at + 5
+                at + 4
             );
         }
         sql.push_str(
             " ON CONFLICT (workspace, entity, record, field) DO UPDATE \
-             SET precedence = excluded.precedence, seq = excluded.seq, body = excluded.body \
+             SET precedence = excluded.precedence, seq = excluded.seq, body = NULL \
              WHERE excluded.precedence > compacted.precedence",
         );
         let mut query = sqlx::query(&sql).bind(workspace);
@@ -101,11 +101,34 @@ pub async fn keep_winners(
                 .bind(candidate.record)
                 .bind(candidate.field)
                 .bind(&candidate.precedence)
-                .bind(candidate.seq)
-                .bind(candidate.body);
+                .bind(candidate.seq);
         }
         query.execute(&mut **tx).await?;
     }
+    Ok(())
+}
+
+/// Each compacted row `c` with its op in the log `o`, if the log still holds it.
+const WITH_LOG: &str = "LEFT JOIN ops o ON o.workspace = c.workspace AND o.seq = c.seq";
+/// A row's op JSON: its own once trimmed from the log, else the log's.
+const BODY: &str = "COALESCE(c.body, o.body) AS body";
+
+/// Before a trim removes the workspace's ops numbered up to `through` from the log: the
+/// winning ones among them are copied into their compacted rows, which outlive the log.
+pub async fn keep_trimmed_bodies(
+    tx: &mut sqlx::Transaction<'_, Any>,
+    workspace: &str,
+    through: i64,
+) -> Result<(), StorageError> {
+    sqlx::query(
+        "UPDATE compacted SET body = (SELECT o.body FROM ops o WHERE o.workspace = \
+         compacted.workspace AND o.seq = compacted.seq) \
+         WHERE workspace = $1 AND body IS NULL AND seq <= $2",
+    )
+    .bind(workspace)
+    .bind(through)
+    .execute(&mut **tx)
+    .await?;
     Ok(())
 }
 
@@ -130,16 +153,17 @@ pub async fn page<'c>(
     limit: u32,
     max_bytes: usize,
 ) -> Result<Page, StorageError> {
-    let mut rows = sqlx::query(
-        "SELECT record, seq, body FROM compacted WHERE workspace = $1 AND entity = $2 \
-         AND record > $3 ORDER BY record, field LIMIT $4",
-    )
-    .bind(workspace)
-    .bind(entity)
-    // Record ids are never empty, so every one sorts after "".
-    .bind(after.unwrap_or(""))
-    .bind(PAGE_ROWS)
-    .fetch(executor);
+    let sql = format!(
+        "SELECT c.record, c.seq, {BODY} FROM compacted c {WITH_LOG} WHERE c.workspace = $1 \
+         AND c.entity = $2 AND c.record > $3 ORDER BY c.record, c.field LIMIT $4"
+    );
+    let mut rows = sqlx::query(&sql)
+        .bind(workspace)
+        .bind(entity)
+        // Record ids are never empty, so every one sorts after "".
+        .bind(after.unwrap_or(""))
+        .bind(PAGE_ROWS)
+        .fetch(executor);
     let mut page = Page::default();
     // The record being read and its ops so far; they join the page once it is whole.
     let (mut current, mut pending, mut bytes, mut read) = (None::<String>, Vec::new(), 0, 0);
@@ -189,10 +213,10 @@ pub async fn record_ops<'c>(
     entity: &str,
     record: &str,
 ) -> Result<Vec<(i64, String)>, StorageError> {
-    let rows = sqlx::query(
-        "SELECT seq, body FROM compacted WHERE workspace = $1 AND entity = $2 AND record = $3 \
-         ORDER BY seq",
-    )
+    let rows = sqlx::query(&format!(
+        "SELECT c.seq, {BODY} FROM compacted c {WITH_LOG} WHERE c.workspace = $1 \
+         AND c.entity = $2 AND c.record = $3 ORDER BY c.seq"
+    ))
     .bind(workspace)
     .bind(entity)
     .bind(record)

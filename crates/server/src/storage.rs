@@ -434,9 +434,9 @@ impl SqlStorage {
                 .bind(&target.record)
                 .execute(&mut *tx)
                 .await?;
-                read.push((workspace, seq, body, target));
+                read.push((workspace, seq, target));
             }
-            for (workspace, seq, body, target) in &read {
+            for (workspace, seq, target) in &read {
                 let candidate = Candidate {
                     entity: target.entity.as_str(),
                     record: &target.record,
@@ -446,7 +446,6 @@ impl SqlStorage {
                         target.id.as_str().as_ref(),
                     ),
                     seq: *seq,
-                    body,
                 };
                 compacted::keep_winners(&mut tx, workspace, vec![candidate]).await?;
             }
@@ -816,7 +815,6 @@ impl Storage for SqlStorage {
                     field: &op.field,
                     precedence: compacted::precedence(&op.sort_key, &op.id),
                     seq,
-                    body: &op.json,
                 });
             }
             // The first new op on a record names its creator; later ones leave it.
@@ -1043,6 +1041,7 @@ impl Storage for SqlStorage {
             let Some(through) = through else {
                 continue;
             };
+            compacted::keep_trimmed_bodies(&mut tx, &workspace, through).await?;
             let removed = sqlx::query("DELETE FROM ops WHERE workspace = $1 AND seq <= $2")
                 .bind(&workspace)
                 .bind(through)

@@ -17,13 +17,13 @@ use common::{on_every_backend, Backend, TestDatabase};
 use proptest::prelude::*;
 use rabet_domain::{
     hlc::{NodeId, Stamp},
-    id::WireId,
+    id::{Id, WireId},
     kind::EntityKind,
     op::{Op, DELETED_FIELD},
     replica::Replica,
     sync::{
-        ErrorBody, HistoryResponse, PullResponse, PushRequest, Role, SnapshotResponse,
-        SNAPSHOT_NEEDED,
+        rows::RowsPage, ErrorBody, HistoryResponse, PullResponse, PushRequest, Role,
+        SnapshotResponse, SNAPSHOT_NEEDED,
     },
 };
 use rabet_server::{admin, app, AppState, RateLimit, SqlStorage, Storage, TrimPolicy};
@@ -355,6 +355,37 @@ async fn snapshot_pages_hold_whole_records(backend: Backend) {
     assert_eq!(first.cursor, 30);
     // Each record's three fields, together.
     assert_eq!(first.ops.len(), 12);
+    // The same page as rows ready to store: each record's values and deletion as merging
+    // its ops gives, and one merge-state part per record.
+    let (status, bytes) = server
+        .call(
+            &token,
+            Method::GET,
+            "/api/v1/snapshot?kind=contact&limit=4&rows=true",
+            None,
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let rows: RowsPage = serde_json::from_slice(&bytes).unwrap();
+    assert_eq!(
+        (rows.records, &rows.last, rows.more, rows.cursor),
+        (first.records, &first.last, first.more, first.cursor)
+    );
+    let mut merged = Replica::default();
+    merged.apply_all(&first.ops);
+    assert_eq!(rows.rows.len(), 4);
+    for row in &rows.rows {
+        let mut values: serde_json::Map<String, Value> = serde_json::from_str(row.v.get()).unwrap();
+        let id = Id::from_string(values.remove("id").unwrap().as_str().unwrap());
+        let record = merged.get(EntityKind::Contact, &id).unwrap();
+        assert_eq!((values, row.d), (record.to_map(), record.is_deleted()));
+    }
+    assert_eq!(rows.merge.matches('#').count(), 4);
+    assert_eq!(rows.merge.lines().count(), 4 + first.ops.len());
+    assert_eq!(
+        rows.latest.as_ref(),
+        first.ops.iter().map(|op| &op.stamp).max()
+    );
     let last = first.last.unwrap();
     let second: SnapshotResponse = server
         .get(
