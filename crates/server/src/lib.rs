@@ -5,6 +5,7 @@
 
 pub mod admin;
 mod api;
+pub mod automation;
 mod body;
 pub mod compacted;
 pub mod connections;

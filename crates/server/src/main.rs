@@ -3,10 +3,11 @@
 
 use axum::http::HeaderValue;
 use clap::{Args, Parser, Subcommand};
-use rabet_domain::sync::Role;
+use rabet_domain::{sync::Role, time::Zone};
 use rabet_server::{
     admin::{self, token_id},
-    connections, AppState, DatabaseLocation, Limits, RateLimit, SqlStorage, Storage, TrimPolicy,
+    automation, connections, AppState, DatabaseLocation, Limits, RateLimit, SqlStorage, Storage,
+    TrimPolicy,
 };
 use std::{net::SocketAddr, path::PathBuf, process::ExitCode, sync::Arc, time::Duration};
 use tokio::net::TcpListener;
@@ -31,6 +32,9 @@ enum Command {
     /// Manage member tokens.
     #[command(subcommand)]
     Token(TokenCommand),
+    /// Automation rules: fire what is pending now.
+    #[command(subcommand)]
+    Automation(AutomationCommand),
     /// Trim every workspace's op log now, as `serve` does every hour (see --inactive-days
     /// and --keep-history-days), and print what went.
     Trim {
@@ -62,6 +66,42 @@ impl TrimArgs {
             inactive_after_ms: i64::from(self.inactive_days) * DAY_MS,
             keep_history_ms: i64::from(self.keep_history_days) * DAY_MS,
         }
+    }
+}
+
+#[derive(Subcommand, Debug)]
+enum AutomationCommand {
+    /// Fire every workspace's pending rules once, as `serve` does every
+    /// --automation-every-seconds (time-based rules come due; changes no device fired), and
+    /// print what fired.
+    Sweep {
+        #[command(flatten)]
+        automation: AutomationArgs,
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
+}
+
+/// How the server runs workspace automation rules.
+#[derive(Args, Debug, Clone, Copy)]
+struct AutomationArgs {
+    /// Seconds between sweeps that fire due rules while the server runs (0: none).
+    #[arg(long, env = "RABET_AUTOMATION_EVERY_SECONDS", default_value_t = 60)]
+    automation_every_seconds: u64,
+    /// The workspaces' time zone as minutes east of UTC, for rules on date fields ("a day
+    /// after the due date" starts at local midnight): 210 is Tehran, 0 UTC.
+    #[arg(
+        long,
+        env = "RABET_ZONE_OFFSET_MINUTES",
+        default_value_t = 210,
+        allow_negative_numbers = true
+    )]
+    zone_offset_minutes: i32,
+}
+
+impl AutomationArgs {
+    fn zone(self) -> Zone {
+        Zone::fixed(i64::from(self.zone_offset_minutes) * 60_000)
     }
 }
 
@@ -188,6 +228,8 @@ struct ServeArgs {
     shutdown_grace: u64,
     #[command(flatten)]
     trim: TrimArgs,
+    #[command(flatten)]
+    automation: AutomationArgs,
 }
 
 type Result<T, E = Box<dyn std::error::Error>> = std::result::Result<T, E>;
@@ -221,6 +263,21 @@ async fn run() -> Result<()> {
         Some(Command::Serve(args)) => serve(args).await,
         Some(Command::Workspace(command)) => workspace(command).await,
         Some(Command::Token(command)) => token(command).await,
+        Some(Command::Automation(AutomationCommand::Sweep {
+            automation,
+            database,
+        })) => {
+            let storage = database.open().await?;
+            let swept = automation::sweep(&storage, now_ms(), &automation.zone()).await;
+            storage.close().await;
+            for swept in swept? {
+                println!(
+                    "{}: {} rules fired, {} ops written, {} actions failed",
+                    swept.workspace, swept.runs, swept.ops, swept.failed
+                );
+            }
+            Ok(())
+        }
         Some(Command::Trim { trim, database }) => {
             let storage = database.open().await?;
             for trimmed in storage.trim(trim.policy(), now_ms()).await? {
@@ -246,6 +303,19 @@ async fn trim_now_and_then(storage: Arc<SqlStorage>, policy: TrimPolicy) {
         every.tick().await;
         if let Err(error) = storage.trim(policy, now_ms()).await {
             tracing::error!(%error, "trimming the op log failed");
+        }
+    }
+}
+
+/// Fires due automation rules every `every` while the server runs; a failed sweep is logged
+/// and tried again next time.
+async fn sweep_now_and_then(storage: Arc<SqlStorage>, every: Duration, zone: Zone) {
+    let mut every = tokio::time::interval(every);
+    every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        every.tick().await;
+        if let Err(error) = automation::sweep(&*storage, now_ms(), &zone).await {
+            tracing::error!(%error, "the automation sweep failed");
         }
     }
 }
@@ -311,8 +381,18 @@ async fn serve(args: ServeArgs) -> Result<()> {
         ..AppState::new(args.dist, storage.clone())
     };
     let trimming = tokio::spawn(trim_now_and_then(storage.clone(), args.trim.policy()));
+    let sweeping = (args.automation.automation_every_seconds > 0).then(|| {
+        tokio::spawn(sweep_now_and_then(
+            storage.clone(),
+            Duration::from_secs(args.automation.automation_every_seconds),
+            args.automation.zone(),
+        ))
+    });
     rabet_server::serve(listener, state, shutdown_signal()).await?;
     trimming.abort();
+    if let Some(sweeping) = sweeping {
+        sweeping.abort();
+    }
     storage.close().await;
     tracing::info!("stopped");
     Ok(())

@@ -1,0 +1,387 @@
+//! Automation on the sync server: a sweep that fires workspace rules when no device is open.
+//!
+//! The server reads each workspace's records from its compacted state (the winning op of
+//! every field, `compacted.rs`), merges them with the domain's merge code into records, and
+//! asks the domain's rules what is pending on each ([`PreparedRule::pending_key`]): timed
+//! rules that came due (an invoice overdue, a task due, no activity for N days), and change
+//! rules whose change no device fired yet. What a firing writes (its tasks, field values and
+//! run) goes into the log as ops pushed by [`SYSTEM_AUTHOR`], with the ids devices derive, so
+//! a device that fired the same rule for the same trigger merges with it into one record.
+//! A run the workspace already holds is never fired again: that is what makes it once.
+//!
+//! Messages and webhooks are left in the run as queued (delivery is the sender's part).
+
+use crate::storage::{Storage, StorageError, StoredOp};
+use rabet_domain::{
+    automation::{automation_op_id, run_wire_id, Effect, Firing, Lookup, PreparedRule},
+    hlc::{Clock, NodeId},
+    id::{Id, WireId},
+    kind::EntityKind,
+    model::{
+        Activity, AutomationRule, Company, Contact, Deal, Entity, Invoice, Task, TeamMember, Ticket,
+    },
+    op::{OpBuilder, OpError},
+    referrers::Refers,
+    replica::Replica,
+    report::segment::BuyerFacts,
+    sync::AuthoredOp,
+    time::Zone,
+};
+use serde_json::{Map, Value};
+use std::collections::{BTreeSet, HashMap, HashSet};
+
+/// The member id the server's automation writes as (in the log, the record's creator).
+pub const SYSTEM_AUTHOR: &str = "automation";
+/// Records read per page of the compacted state.
+const PAGE_RECORDS: u32 = 5_000;
+/// Bytes read per page of the compacted state.
+const PAGE_BYTES: usize = 8 << 20;
+/// Ops pushed per transaction.
+const PUSH_OPS: usize = 1_000;
+
+/// Why a sweep stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum AutomationError {
+    #[error("{0}")]
+    Storage(#[from] StorageError),
+    #[error("a stored op of {kind:?} is unreadable: {reason}")]
+    Unreadable { kind: EntityKind, reason: String },
+    #[error("an automation op is invalid: {0}")]
+    InvalidOp(#[from] OpError),
+    #[error("the system gives no randomness for ids: {0}")]
+    NoRandomness(getrandom::Error),
+}
+
+/// What a sweep did in one workspace.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Swept {
+    pub workspace: String,
+    /// Rules fired, each on one record for one trigger.
+    pub runs: usize,
+    /// Ops written for them.
+    pub ops: usize,
+    /// Actions that could not be done (logged in their runs, with the reason).
+    pub failed: usize,
+}
+
+/// Fires every workspace's pending rules at `now` (ms), reading dates in `zone`.
+pub async fn sweep(
+    storage: &dyn Storage,
+    now: i64,
+    zone: &Zone,
+) -> Result<Vec<Swept>, AutomationError> {
+    let mut done = Vec::new();
+    for workspace in storage.workspace_ids().await? {
+        let swept = sweep_workspace(storage, &workspace, now, zone).await?;
+        if swept.runs > 0 {
+            tracing::info!(
+                %workspace,
+                runs = swept.runs,
+                ops = swept.ops,
+                failed = swept.failed,
+                "automation fired"
+            );
+        }
+        done.push(swept);
+    }
+    Ok(done)
+}
+
+/// Fires one workspace's pending rules at `now`.
+pub async fn sweep_workspace(
+    storage: &dyn Storage,
+    workspace: &str,
+    now: i64,
+    zone: &Zone,
+) -> Result<Swept, AutomationError> {
+    let mut swept = Swept {
+        workspace: workspace.to_owned(),
+        ..Swept::default()
+    };
+    let mut state = Replica::default();
+    load(storage, workspace, EntityKind::AutomationRule, &mut state).await?;
+    let rules: Vec<AutomationRule> = entities(&state, EntityKind::AutomationRule)
+        .filter(|rule: &AutomationRule| rule.enabled)
+        .collect();
+    if rules.is_empty() {
+        return Ok(swept);
+    }
+    // What rules look up, and the kinds they watch.
+    let kinds: BTreeSet<EntityKind> = [
+        EntityKind::AutomationRun,
+        EntityKind::Contact,
+        EntityKind::Activity,
+        EntityKind::TeamMember,
+    ]
+    .into_iter()
+    .chain(rules.iter().map(|rule| rule.trigger.kind()))
+    .filter(|kind| *kind != EntityKind::AutomationRule)
+    .collect();
+    for kind in kinds {
+        load(storage, workspace, kind, &mut state).await?;
+    }
+    let workspace_records = Records::of(&state);
+    let mut held: HashSet<String> = state
+        .live(EntityKind::AutomationRun)
+        .map(|(id, _)| id.to_string())
+        .collect();
+    let prepared: Vec<PreparedRule> = rules.iter().map(PreparedRule::new).collect();
+    let mut firings = Vec::new();
+    for rule in &prepared {
+        let kind = rule.rule.trigger.kind();
+        for (id, record) in state.live(kind) {
+            let Some(key) = rule.pending_key(kind, id, record, now, &workspace_records, zone)
+            else {
+                continue;
+            };
+            let run = run_wire_id(&rule.rule.id, kind, id, &key);
+            if held.insert(run.to_string()) {
+                firings.push(rule.fire(kind, id, record, key, &workspace_records, zone));
+            }
+        }
+    }
+    let mut writer = Writer::new(now)?;
+    let mut ops = Vec::new();
+    for firing in firings {
+        swept.runs += 1;
+        let (written, failed) = writer.ops_of(firing, &state)?;
+        swept.failed += failed;
+        ops.extend(written);
+    }
+    swept.ops = ops.len();
+    for chunk in ops.chunks(PUSH_OPS) {
+        // The system author deletes nothing, so a push of its own is always stored.
+        storage.push(workspace, SYSTEM_AUTHOR, chunk, false).await?;
+    }
+    Ok(swept)
+}
+
+/// Merges every record of `kind` in the workspace's compacted state into `state`.
+async fn load(
+    storage: &dyn Storage,
+    workspace: &str,
+    kind: EntityKind,
+    state: &mut Replica,
+) -> Result<(), AutomationError> {
+    let mut after: Option<String> = None;
+    loop {
+        let page = storage
+            .snapshot(
+                workspace,
+                kind,
+                after.as_deref(),
+                PAGE_RECORDS,
+                PAGE_BYTES,
+                false,
+            )
+            .await?
+            .page;
+        for raw in &page.ops {
+            let op: AuthoredOp =
+                serde_json::from_str(raw.get()).map_err(|error| AutomationError::Unreadable {
+                    kind,
+                    reason: error.to_string(),
+                })?;
+            state.apply(&op.into_parts().0);
+        }
+        if !page.more {
+            return Ok(());
+        }
+        after = page.last;
+    }
+}
+
+/// The live records of `kind` as entities; one whose fields do not read as the kind is
+/// left out (with a warning), as devices leave it out of their lists.
+fn entities<E: Entity>(state: &Replica, kind: EntityKind) -> impl Iterator<Item = E> + '_ {
+    state.live(kind).filter_map(move |(id, record)| {
+        let mut fields = record.to_map();
+        fields.insert("id".to_owned(), Value::String(id.to_string()));
+        E::from_fields(fields)
+            .inspect_err(|error| tracing::warn!(%id, ?kind, %error, "unreadable record"))
+            .ok()
+    })
+}
+
+/// The workspace as rules look it up, indexed from its records.
+struct Records {
+    contacts: HashMap<String, Contact>,
+    last_activity: HashMap<Id, i64>,
+    members: HashMap<String, String>,
+}
+
+impl Records {
+    fn of(state: &Replica) -> Records {
+        let contacts = entities(state, EntityKind::Contact)
+            .map(|contact: Contact| (contact.id.to_string(), contact))
+            .collect();
+        let mut last_activity: HashMap<Id, i64> = HashMap::new();
+        for activity in entities::<Activity>(state, EntityKind::Activity) {
+            for named in activity.references().into_iter().flatten() {
+                let latest = last_activity.entry(named.clone()).or_insert(activity.at);
+                *latest = (*latest).max(activity.at);
+            }
+        }
+        let members = entities(state, EntityKind::TeamMember)
+            .map(|member: TeamMember| (member.id.to_string(), member.display_name().to_owned()))
+            .collect();
+        Records {
+            contacts,
+            last_activity,
+            members,
+        }
+    }
+}
+
+impl Lookup for Records {
+    fn contact(&self, id: &str) -> Option<&Contact> {
+        self.contacts.get(id)
+    }
+
+    /// Purchase criteria are not tested by automation yet (nor on devices): a contact
+    /// counts as never bought.
+    fn buyer(&self, _: &Contact) -> Option<&BuyerFacts> {
+        None
+    }
+
+    fn search_text(&self, contact: &Contact) -> String {
+        contact.search_text()
+    }
+
+    fn last_activity(&self, record: &Id) -> Option<i64> {
+        self.last_activity.get(record).copied()
+    }
+
+    fn member_name(&self, id: &str) -> Option<String> {
+        self.members.get(id).cloned()
+    }
+}
+
+/// Makes the ops of firings: stamped by a clock of the server's own, with automation's op
+/// ids, authored by [`SYSTEM_AUTHOR`].
+struct Writer {
+    clock: Clock,
+    now: u64,
+}
+
+impl Writer {
+    fn new(now: i64) -> Result<Writer, AutomationError> {
+        Ok(Writer {
+            clock: Clock::new(NodeId::from_random(random()?)),
+            now: u64::try_from(now).unwrap_or_default(),
+        })
+    }
+
+    /// The ops of a firing's effects, then of its run with what became of each action, and
+    /// how many actions failed. A task the workspace already holds (a device fired first)
+    /// is left as it is, edits included.
+    fn ops_of(
+        &mut self,
+        firing: Firing,
+        state: &Replica,
+    ) -> Result<(Vec<StoredOp>, usize), AutomationError> {
+        let Firing { mut run, effects } = firing;
+        let mut ops = Vec::new();
+        let mut failed = 0;
+        for (outcome, effect) in run.outcomes.iter_mut().zip(effects) {
+            match effect {
+                Effect::CreateTask(task) => {
+                    if state.get(EntityKind::Task, &task.id).is_none() {
+                        ops.extend(self.edit(
+                            EntityKind::Task,
+                            &task.id,
+                            None,
+                            &task.to_fields(),
+                        )?);
+                    }
+                }
+                Effect::SetField {
+                    kind,
+                    id,
+                    field,
+                    value,
+                } => match self.set_field(state, kind, &id, &field, value) {
+                    Ok(set) => ops.extend(set),
+                    Err(reason) => {
+                        failed += 1;
+                        outcome.result = rabet_domain::model::RunResult::Failed;
+                        outcome.detail = reason;
+                    }
+                },
+                // In-app notices reach the members whose devices fire change rules; messages
+                // and webhooks wait, queued, in the run.
+                Effect::Notify { .. }
+                | Effect::Message(_)
+                | Effect::Webhook { .. }
+                | Effect::Withheld => {}
+            }
+        }
+        let run_id = run.id.clone();
+        ops.extend(self.edit(EntityKind::AutomationRun, &run_id, None, &run.to_fields())?);
+        Ok((ops, failed))
+    }
+
+    /// The op setting one field of a record, checked as the record's kind reads it; `Ok`
+    /// with none when the record is gone.
+    fn set_field(
+        &mut self,
+        state: &Replica,
+        kind: EntityKind,
+        id: &Id,
+        field: &str,
+        value: Value,
+    ) -> Result<Vec<StoredOp>, String> {
+        let Some(record) = state.get(kind, id).filter(|record| !record.is_deleted()) else {
+            return Ok(Vec::new());
+        };
+        // The op must win over the field's current write.
+        for state in record.fields().values() {
+            self.clock.observe(&state.stamp, self.now);
+        }
+        let before = record.to_map();
+        let mut after = before.clone();
+        after.insert(field.to_owned(), value.clone());
+        let mut typed = after.clone();
+        typed.insert("id".to_owned(), Value::String(id.to_string()));
+        let readable = match kind {
+            EntityKind::Contact => Contact::from_fields(typed).map(drop),
+            EntityKind::Company => Company::from_fields(typed).map(drop),
+            EntityKind::Deal => Deal::from_fields(typed).map(drop),
+            EntityKind::Task => Task::from_fields(typed).map(drop),
+            EntityKind::Ticket => Ticket::from_fields(typed).map(drop),
+            EntityKind::Invoice => Invoice::from_fields(typed).map(drop),
+            other => return Err(format!("rules cannot set fields of {other:?} records")),
+        };
+        readable.map_err(|error| format!("the field {field:?} cannot take {value}: {error}"))?;
+        self.edit(kind, id, Some(&before), &after)
+            .map_err(|error| error.to_string())
+    }
+
+    fn edit(
+        &mut self,
+        kind: EntityKind,
+        id: &Id,
+        before: Option<&Map<String, Value>>,
+        after: &Map<String, Value>,
+    ) -> Result<Vec<StoredOp>, AutomationError> {
+        let now = self.now;
+        // Ids are drawn first: the builder's id maker cannot fail.
+        let mut fresh = (0..after.len() + 1)
+            .map(|_| random().map(|bytes| automation_op_id(&WireId::v7(now, bytes))))
+            .collect::<Result<Vec<_>, _>>()?
+            .into_iter();
+        let mut new_id = || fresh.next().expect("one id per field");
+        let ops =
+            OpBuilder::new(&mut self.clock, now, &mut new_id).edit_ops(kind, id, before, after)?;
+        Ok(ops
+            .iter()
+            .map(|op| StoredOp::authored(op, SYSTEM_AUTHOR))
+            .collect())
+    }
+}
+
+fn random<const N: usize>() -> Result<[u8; N], AutomationError> {
+    let mut bytes = [0u8; N];
+    getrandom::fill(&mut bytes).map_err(AutomationError::NoRandomness)?;
+    Ok(bytes)
+}
