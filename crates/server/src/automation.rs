@@ -9,20 +9,25 @@
 //! a device that fired the same rule for the same trigger merges with it into one record.
 //! A run the workspace already holds is never fired again: that is what makes it once.
 //!
-//! Messages and webhooks are left in the run as queued (delivery is the sender's part).
+//! A message goes into the outbox for `delivery` to send, when the server sends by its
+//! channel; otherwise it is left prepared in the run, for a person to open as on a device
+//! without a server. Webhooks are left queued in the run: the server does not call them yet.
 
-use crate::storage::{Storage, StorageError, StoredOp};
+use crate::compacted;
+use crate::delivery::{self, Delivery};
+use crate::storage::{SqlStorage, Storage, StorageError, StoredOp};
 use rabet_domain::{
-    automation::{automation_op_id, run_wire_id, Effect, Firing, Lookup, PreparedRule},
+    automation::{automation_op_id, run_wire_id, Effect, Firing, Lookup, Message, PreparedRule},
     hlc::{Clock, NodeId},
     id::{Id, WireId},
     kind::EntityKind,
     model::{
-        Activity, AutomationRule, Company, Contact, Deal, Entity, Invoice, Task, TeamMember, Ticket,
+        Activity, AutomationRule, Company, Contact, Deal, Entity, Invoice, RunResult, Task,
+        TeamMember, Ticket,
     },
     op::{OpBuilder, OpError},
     referrers::Refers,
-    replica::Replica,
+    replica::{Record, Replica},
     report::segment::BuyerFacts,
     sync::AuthoredOp,
     time::Zone,
@@ -48,6 +53,8 @@ pub enum AutomationError {
     Unreadable { kind: EntityKind, reason: String },
     #[error("an automation op is invalid: {0}")]
     InvalidOp(#[from] OpError),
+    #[error("cannot set up sending: {0}")]
+    Setup(String),
     #[error("the system gives no randomness for ids: {0}")]
     NoRandomness(getrandom::Error),
 }
@@ -64,15 +71,17 @@ pub struct Swept {
     pub failed: usize,
 }
 
-/// Fires every workspace's pending rules at `now` (ms), reading dates in `zone`.
+/// Fires every workspace's pending rules at `now` (ms), reading dates in `zone`; messages
+/// by the channels `delivery` sends go into the outbox.
 pub async fn sweep(
-    storage: &dyn Storage,
+    storage: &SqlStorage,
+    delivery: &Delivery,
     now: i64,
     zone: &Zone,
 ) -> Result<Vec<Swept>, AutomationError> {
     let mut done = Vec::new();
     for workspace in storage.workspace_ids().await? {
-        let swept = sweep_workspace(storage, &workspace, now, zone).await?;
+        let swept = sweep_workspace(storage, delivery, &workspace, now, zone).await?;
         if swept.runs > 0 {
             tracing::info!(
                 %workspace,
@@ -89,7 +98,8 @@ pub async fn sweep(
 
 /// Fires one workspace's pending rules at `now`.
 pub async fn sweep_workspace(
-    storage: &dyn Storage,
+    storage: &SqlStorage,
+    delivery: &Delivery,
     workspace: &str,
     now: i64,
     zone: &Zone,
@@ -141,12 +151,21 @@ pub async fn sweep_workspace(
         }
     }
     let mut writer = Writer::new(now)?;
+    let mut queued = Vec::new();
     let mut ops = Vec::new();
     for firing in firings {
         swept.runs += 1;
-        let (written, failed) = writer.ops_of(firing, &state)?;
+        let (written, failed) =
+            writer.ops_of(firing, &state, delivery, |run, index, message| {
+                queued.push((run.clone(), index, message))
+            })?;
         swept.failed += failed;
         ops.extend(written);
+    }
+    // Queued before their runs are written: a failed push fires the same runs again next
+    // time, and what is queued already stays queued once.
+    for (run, index, message) in &queued {
+        delivery::enqueue(storage.pool(), workspace, run, *index, message, now).await?;
     }
     swept.ops = ops.len();
     for chunk in ops.chunks(PUSH_OPS) {
@@ -158,7 +177,7 @@ pub async fn sweep_workspace(
 
 /// Merges every record of `kind` in the workspace's compacted state into `state`.
 async fn load(
-    storage: &dyn Storage,
+    storage: &SqlStorage,
     workspace: &str,
     kind: EntityKind,
     state: &mut Replica,
@@ -177,18 +196,36 @@ async fn load(
             .await?
             .page;
         for raw in &page.ops {
-            let op: AuthoredOp =
-                serde_json::from_str(raw.get()).map_err(|error| AutomationError::Unreadable {
-                    kind,
-                    reason: error.to_string(),
-                })?;
-            state.apply(&op.into_parts().0);
+            state.apply(&read_op(kind, raw.get())?);
         }
         if !page.more {
             return Ok(());
         }
         after = page.last;
     }
+}
+
+/// One record as the workspace's compacted state holds it (empty when it holds none).
+pub(crate) async fn load_record(
+    storage: &SqlStorage,
+    workspace: &str,
+    kind: EntityKind,
+    id: &str,
+) -> Result<Record, AutomationError> {
+    let mut record = Record::default();
+    for (_, body) in compacted::record_ops(storage.pool(), workspace, kind.as_str(), id).await? {
+        record.apply(&read_op(kind, &body)?);
+    }
+    Ok(record)
+}
+
+fn read_op(kind: EntityKind, body: &str) -> Result<rabet_domain::op::Op, AutomationError> {
+    let op: AuthoredOp =
+        serde_json::from_str(body).map_err(|error| AutomationError::Unreadable {
+            kind,
+            reason: error.to_string(),
+        })?;
+    Ok(op.into_parts().0)
 }
 
 /// The live records of `kind` as entities; one whose fields do not read as the kind is
@@ -257,19 +294,42 @@ impl Lookup for Records {
     }
 }
 
-/// Makes the ops of firings: stamped by a clock of the server's own, with automation's op
-/// ids, authored by [`SYSTEM_AUTHOR`].
-struct Writer {
+/// Makes the ops automation writes: stamped by a clock of the server's own, with
+/// automation's op ids, authored by [`SYSTEM_AUTHOR`].
+pub(crate) struct Writer {
     clock: Clock,
     now: u64,
 }
 
 impl Writer {
-    fn new(now: i64) -> Result<Writer, AutomationError> {
+    pub(crate) fn new(now: i64) -> Result<Writer, AutomationError> {
         Ok(Writer {
             clock: Clock::new(NodeId::from_random(random()?)),
             now: u64::try_from(now).unwrap_or_default(),
         })
+    }
+
+    /// The time it writes at, in ms.
+    pub(crate) fn now(&self) -> i64 {
+        i64::try_from(self.now).unwrap_or(i64::MAX)
+    }
+
+    /// The op setting one field of `record`, stamped to win over its current writes.
+    pub(crate) fn write_field(
+        &mut self,
+        kind: EntityKind,
+        id: &Id,
+        record: &Record,
+        field: &str,
+        value: Value,
+    ) -> Result<Vec<StoredOp>, AutomationError> {
+        for state in record.fields().values() {
+            self.clock.observe(&state.stamp, self.now);
+        }
+        let before = record.to_map();
+        let mut after = before.clone();
+        after.insert(field.to_owned(), value);
+        self.edit(kind, id, Some(&before), &after)
     }
 
     /// The ops of a firing's effects, then of its run with what became of each action, and
@@ -279,11 +339,13 @@ impl Writer {
         &mut self,
         firing: Firing,
         state: &Replica,
+        delivery: &Delivery,
+        mut queue: impl FnMut(&Id, usize, Message),
     ) -> Result<(Vec<StoredOp>, usize), AutomationError> {
         let Firing { mut run, effects } = firing;
         let mut ops = Vec::new();
         let mut failed = 0;
-        for (outcome, effect) in run.outcomes.iter_mut().zip(effects) {
+        for (index, (outcome, effect)) in run.outcomes.iter_mut().zip(effects).enumerate() {
             match effect {
                 Effect::CreateTask(task) => {
                     if state.get(EntityKind::Task, &task.id).is_none() {
@@ -304,16 +366,17 @@ impl Writer {
                     Ok(set) => ops.extend(set),
                     Err(reason) => {
                         failed += 1;
-                        outcome.result = rabet_domain::model::RunResult::Failed;
+                        outcome.result = RunResult::Failed;
                         outcome.detail = reason;
                     }
                 },
-                // In-app notices reach the members whose devices fire change rules; messages
-                // and webhooks wait, queued, in the run.
-                Effect::Notify { .. }
-                | Effect::Message(_)
-                | Effect::Webhook { .. }
-                | Effect::Withheld => {}
+                Effect::Message(message) if delivery.sends(message.via) => {
+                    queue(&run.id, index, message);
+                }
+                Effect::Message(_) => outcome.result = RunResult::Prepared,
+                // In-app notices reach the members whose devices fire change rules; webhooks
+                // wait, queued, in the run.
+                Effect::Notify { .. } | Effect::Webhook { .. } | Effect::Withheld => {}
             }
         }
         let run_id = run.id.clone();
@@ -334,14 +397,8 @@ impl Writer {
         let Some(record) = state.get(kind, id).filter(|record| !record.is_deleted()) else {
             return Ok(Vec::new());
         };
-        // The op must win over the field's current write.
-        for state in record.fields().values() {
-            self.clock.observe(&state.stamp, self.now);
-        }
-        let before = record.to_map();
-        let mut after = before.clone();
-        after.insert(field.to_owned(), value.clone());
-        let mut typed = after.clone();
+        let mut typed = record.to_map();
+        typed.insert(field.to_owned(), value.clone());
         typed.insert("id".to_owned(), Value::String(id.to_string()));
         let readable = match kind {
             EntityKind::Contact => Contact::from_fields(typed).map(drop),
@@ -353,7 +410,7 @@ impl Writer {
             other => return Err(format!("rules cannot set fields of {other:?} records")),
         };
         readable.map_err(|error| format!("the field {field:?} cannot take {value}: {error}"))?;
-        self.edit(kind, id, Some(&before), &after)
+        self.write_field(kind, id, record, field, value)
             .map_err(|error| error.to_string())
     }
 

@@ -9,6 +9,7 @@ pub mod automation;
 mod body;
 pub mod compacted;
 pub mod connections;
+pub mod delivery;
 mod error;
 pub mod rate_limit;
 mod static_files;

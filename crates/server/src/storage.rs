@@ -14,7 +14,7 @@ use crate::compacted::{self, Candidate};
 use async_trait::async_trait;
 use futures_util::TryStreamExt;
 use rabet_domain::op::Op;
-use rabet_domain::sync::{AuthoredOp, Cursor, PushResponse, Role};
+use rabet_domain::sync::{AuthoredOp, Cursor, DeadLetter, PushResponse, Role};
 use rabet_domain::{hlc::Stamp, id::WireId, kind::EntityKind};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
@@ -321,6 +321,9 @@ pub trait Storage: Send + Sync {
         max_bytes: usize,
     ) -> Result<History, StorageError>;
 
+    /// A workspace's automated messages the server gave up on, newest first.
+    async fn dead_letters(&self, workspace: &str) -> Result<Vec<DeadLetter>, StorageError>;
+
     /// Removes from every workspace's log the ops `policy` lets go (see [`TrimPolicy`]);
     /// their fields' winners stay in the compacted state, and records' creators stay.
     async fn trim(&self, policy: TrimPolicy, now_ms: i64) -> Result<Vec<Trimmed>, StorageError>;
@@ -335,6 +338,11 @@ pub struct SqlStorage {
 }
 
 impl SqlStorage {
+    /// The connection pool, for the modules that keep tables of their own (`delivery`).
+    pub(crate) fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
     /// Connects (creating the SQLite file if needed) and brings the schema up to date.
     pub async fn open(location: &DatabaseLocation) -> Result<Self, StorageError> {
         sqlx::any::install_default_drivers();
@@ -1031,6 +1039,10 @@ impl Storage for SqlStorage {
             ops,
             complete: !cut && trimmed == 0,
         })
+    }
+
+    async fn dead_letters(&self, workspace: &str) -> Result<Vec<DeadLetter>, StorageError> {
+        crate::delivery::dead_letters(&self.pool, workspace).await
     }
 
     async fn trim(&self, policy: TrimPolicy, now_ms: i64) -> Result<Vec<Trimmed>, StorageError> {

@@ -576,7 +576,8 @@ pub fn placeholder_values(
 }
 
 /// Replaces each `{name}` of `text` by its value (the last given for a name); unknown names
-/// stay as written.
+/// stay as written, and a brace that opens no known name is text (so JSON templates work:
+/// `{"to": {to_json}}`).
 pub fn fill_placeholders(text: &str, values: &[(String, String)]) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
@@ -587,10 +588,15 @@ pub fn fill_placeholders(text: &str, values: &[(String, String)]) -> String {
             Some(close) => {
                 let name = &after[..close];
                 match values.iter().rev().find(|(key, _)| key == name) {
-                    Some((_, value)) => out.push_str(value),
-                    None => out.push_str(&rest[open..open + close + 2]),
+                    Some((_, value)) => {
+                        out.push_str(value);
+                        rest = &after[close + 1..];
+                    }
+                    None => {
+                        out.push('{');
+                        rest = after;
+                    }
                 }
-                rest = &after[close + 1..];
             }
             None => {
                 out.push_str(&rest[open..]);

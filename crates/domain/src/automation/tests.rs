@@ -407,6 +407,11 @@ fn placeholders_fill_known_names_and_keep_the_rest() {
         fill_placeholders("{first_name} عزیز، {title} {unknown} {", &values),
         "رضا عزیز، Tiles {unknown} {"
     );
+    // A brace opening no name is text: JSON around placeholders.
+    assert_eq!(
+        fill_placeholders(r#"{"name": "{first_name}", "n": {title}}"#, &values),
+        r#"{"name": "رضا", "n": Tiles}"#
+    );
 }
 
 /// "Invoice overdue 1 day → SMS the contact", in Persian.
