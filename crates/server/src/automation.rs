@@ -33,7 +33,7 @@ use rabet_domain::{
     time::Zone,
 };
 use serde_json::{Map, Value};
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap};
 
 /// The member id the server's automation writes as (in the log, the record's creator).
 pub const SYSTEM_AUTHOR: &str = "automation";
@@ -131,10 +131,6 @@ pub async fn sweep_workspace(
         load(storage, workspace, kind, &mut state).await?;
     }
     let workspace_records = Records::of(&state);
-    let mut held: HashSet<String> = state
-        .live(EntityKind::AutomationRun)
-        .map(|(id, _)| id.to_string())
-        .collect();
     let prepared: Vec<PreparedRule> = rules.iter().map(PreparedRule::new).collect();
     let mut firings = Vec::new();
     for rule in &prepared {
@@ -144,8 +140,9 @@ pub async fn sweep_workspace(
             else {
                 continue;
             };
-            let run = run_wire_id(&rule.rule.id, kind, id, &key);
-            if held.insert(run.to_string()) {
+            // A run held, even one deleted from the log, has fired.
+            let run = Id::from(&run_wire_id(&rule.rule.id, kind, id, &key));
+            if state.get(EntityKind::AutomationRun, &run).is_none() {
                 firings.push(rule.fire(kind, id, record, key, &workspace_records, zone));
             }
         }
