@@ -81,8 +81,8 @@ test("a contact marked do-not-contact gets no automated SMS, and the rule's log 
   const section = app.section("Automation");
   const form = section.locator("form");
   await form.getByLabel("Rule name").fill("Welcome SMS");
-  await form.getByLabel("When", { exact: true }).selectOption({ label: "A contact is created" });
-  await form.getByLabel("Then", { exact: true }).selectOption({ label: "Send an SMS to the contact" });
+  await form.getByRole("combobox", { name: "When", exact: true }).selectOption({ label: "A contact is created" });
+  await form.getByRole("combobox", { name: "Then", exact: true }).selectOption({ label: "Send an SMS to the contact" });
   await form.getByLabel("Text, or the webhook's URL").fill("Hello {first_name}");
   await form.getByRole("button", { name: "Add rule" }).click();
   await section.getByRole("checkbox", { name: "Welcome SMS" }).check();
