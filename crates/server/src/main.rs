@@ -192,7 +192,7 @@ impl DeliveryArgs {
 #[derive(Args, Debug, Clone, Copy)]
 struct AutomationArgs {
     /// Seconds between sweeps that fire due rules while the server runs (0: none).
-    #[arg(long, env = "RABET_AUTOMATION_EVERY_SECONDS", default_value_t = 60)]
+    #[arg(long, env = "RABET_AUTOMATION_EVERY_SECONDS", default_value_t = 300)]
     automation_every_seconds: u64,
     /// The workspaces' time zone as minutes east of UTC, for rules on date fields ("a day
     /// after the due date" starts at local midnight): 210 is Tehran, 0 UTC.
