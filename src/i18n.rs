@@ -1112,6 +1112,8 @@ messages! {
     RunDoNotContact => "Not sent: the contact asked not to be contacted", "ارسال نشد: مخاطب نخواسته با او تماس گرفته شود";
     RunNoAddress => "Not sent: the contact has no address for it", "ارسال نشد: مخاطب نشانی مناسب ندارد";
     RunFailed => "Failed", "ناموفق";
+    // Automation on the sync server (issue 22, the server part).
+    DoNotContact => "Do not contact: no automated e-mail or SMS", "تماس نگیرید: بدون ایمیل و پیامک خودکار";
 }
 
 /// The current language, shared by every view through context.

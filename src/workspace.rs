@@ -346,19 +346,7 @@ impl Listed for Contact {
     type SearchText = String;
 
     fn search_text(&self) -> String {
-        let texts = [
-            self.first_name.as_str(),
-            self.last_name.as_str(),
-            self.job_title.as_str(),
-            self.telegram.as_str(),
-        ];
-        let emails = self.emails.iter().map(|e| e.address.as_str());
-        let tags = self.tags.iter().map(String::as_str);
-        let phones = self.phones.iter().map(|p| p.number.as_str());
-        search_text(
-            texts.into_iter().chain(emails).chain(tags),
-            phones.chain([self.whatsapp.as_str()]),
-        )
+        Contact::search_text(self)
     }
 }
 

@@ -75,3 +75,46 @@ test("in Persian, a rule's preview counts what it would have fired in the last 3
   await page.goto("/tasks");
   await expect(page.getByText("تماس دربارهٔ چاپگر")).toHaveCount(0);
 });
+
+test("a contact marked do-not-contact gets no automated SMS, and the rule's log says so in both languages", async ({ app, page }) => {
+  await page.goto("/settings");
+  const section = app.section("Automation");
+  const form = section.locator("form");
+  await form.getByLabel("Rule name").fill("Welcome SMS");
+  await form.getByRole("combobox", { name: "When", exact: true }).selectOption({ label: "A contact is created" });
+  await form.getByRole("combobox", { name: "Then", exact: true }).selectOption({ label: "Send an SMS to the contact" });
+  await form.getByLabel("Text, or the webhook's URL").fill("Hello {first_name}");
+  await form.getByRole("button", { name: "Add rule" }).click();
+  await section.getByRole("checkbox", { name: "Welcome SMS" }).check();
+
+  const dialog = await app.openNewContact();
+  await dialog.getByLabel("First name").fill("Reza");
+  await dialog.getByRole("textbox", { name: "Phone numbers 1" }).fill("09121234567");
+  await dialog.getByRole("checkbox", { name: "Do not contact: no automated e-mail or SMS" }).check();
+  await dialog.getByRole("button", { name: "Save" }).click();
+  await expect(dialog).toBeHidden();
+  await app.createContact({ first: "Sara", phone: "09127654321" });
+
+  await page.goto("/settings");
+  await section.getByRole("button", { name: "Log" }).click();
+  const runs = section.locator(".run");
+  await expect(runs).toHaveCount(2);
+  await expect(runs.filter({ hasText: "Reza" })).toContainText("Not sent: the contact asked not to be contacted");
+  await expect(runs.filter({ hasText: "Sara" })).toContainText("Prepared, waiting for you to send it");
+
+  // The mark is stored with the contact: still there after a reload.
+  await page.reload();
+  await app.nav().getByRole("link", { name: "Customers" }).click();
+  await page.getByRole("link", { name: /Reza/ }).click();
+  await page.getByRole("button", { name: "Edit" }).click();
+  const edit = page.getByRole("dialog", { name: "Edit contact" });
+  await expect(edit.getByRole("checkbox", { name: "Do not contact: no automated e-mail or SMS" })).toBeChecked();
+  await edit.getByRole("button", { name: "Cancel" }).click();
+
+  await app.setLanguage("fa");
+  const persian = app.section("خودکارسازی");
+  await persian.getByRole("button", { name: "گزارش اجرا" }).click();
+  await expect(persian.locator(".run").filter({ hasText: "Reza" })).toContainText(
+    "ارسال نشد: مخاطب نخواسته با او تماس گرفته شود",
+  );
+});

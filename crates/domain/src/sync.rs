@@ -328,6 +328,20 @@ pub struct SessionInfo {
     pub role: Option<Role>,
 }
 
+/// An automated message the sync server gave up on (`GET /api/v1/admin/dead-letters`).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeadLetter {
+    /// The run that asked for it, and the action's position in its rule.
+    pub run: String,
+    pub action: u32,
+    /// `email` or `sms`.
+    pub via: String,
+    pub recipient: String,
+    /// Why it was not sent, in words.
+    pub error: String,
+    pub attempts: u32,
+}
+
 /// A member of the team. Their id is the id of the first token issued to them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MemberInfo {

@@ -24,10 +24,10 @@ use rabet_domain::{
     op::Op,
     op::DELETED_FIELD,
     sync::{
-        rows::rows_of, Cursor, DeviceInfo, DeviceRequest, InviteRequest, InviteResponse,
-        MemberInfo, PullQuery, PushResponse, RefusedOp, Role, RoleChange, SessionInfo,
-        SnapshotQuery, DEFAULT_PULL_LIMIT, MAX_PULL_LIMIT, MAX_PUSH_BYTES, MAX_PUSH_OPS,
-        MAX_SNAPSHOT_RECORDS, PROTOCOL,
+        rows::rows_of, Cursor, DeadLetter, DeviceInfo, DeviceRequest, InviteRequest,
+        InviteResponse, MemberInfo, PullQuery, PushResponse, RefusedOp, Role, RoleChange,
+        SessionInfo, SnapshotQuery, DEFAULT_PULL_LIMIT, MAX_PULL_LIMIT, MAX_PUSH_BYTES,
+        MAX_PUSH_OPS, MAX_SNAPSHOT_RECORDS, PROTOCOL,
     },
 };
 use serde::{Deserialize, Serialize};
@@ -72,7 +72,8 @@ pub fn router(state: ApiState) -> Router {
         .route("/admin/members", get(admin_members).post(invite))
         .route("/admin/members/{id}/devices", post(add_device))
         .route("/admin/members/{id}/role", put(change_role))
-        .route("/admin/devices/{id}", delete(revoke_device));
+        .route("/admin/devices/{id}", delete(revoke_device))
+        .route("/admin/dead-letters", get(dead_letters));
     let request_timeout = state.request_timeout;
     Router::new()
         .route("/health", get(health))
@@ -237,6 +238,14 @@ async fn admin_members(
     Admin { member }: Admin,
 ) -> Result<Json<Vec<MemberInfo>>, ApiError> {
     Ok(Json(team(&*state.storage, &member.workspace, true).await?))
+}
+
+/// The automated messages the server gave up on, for the rule log (admins only).
+async fn dead_letters(
+    State(state): State<ApiState>,
+    Admin { member }: Admin,
+) -> Result<Json<Vec<DeadLetter>>, ApiError> {
+    Ok(Json(state.storage.dead_letters(&member.workspace).await?))
 }
 
 /// One member of the team as an admin sees them.

@@ -5,9 +5,11 @@
 
 pub mod admin;
 mod api;
+pub mod automation;
 mod body;
 pub mod compacted;
 pub mod connections;
+pub mod delivery;
 mod error;
 pub mod rate_limit;
 mod static_files;

@@ -3,10 +3,12 @@
 
 use axum::http::HeaderValue;
 use clap::{Args, Parser, Subcommand};
-use rabet_domain::sync::Role;
+use rabet_domain::{sync::Role, time::Zone};
 use rabet_server::{
     admin::{self, token_id},
-    connections, AppState, DatabaseLocation, Limits, RateLimit, SqlStorage, Storage, TrimPolicy,
+    automation, connections,
+    delivery::{deliver, Delivered, Delivery, SmsGateway, Smtp, SmtpTls},
+    AppState, DatabaseLocation, Limits, RateLimit, SqlStorage, Storage, TrimPolicy,
 };
 use std::{net::SocketAddr, path::PathBuf, process::ExitCode, sync::Arc, time::Duration};
 use tokio::net::TcpListener;
@@ -31,6 +33,9 @@ enum Command {
     /// Manage member tokens.
     #[command(subcommand)]
     Token(TokenCommand),
+    /// Automation rules: fire what is pending now.
+    #[command(subcommand)]
+    Automation(AutomationCommand),
     /// Trim every workspace's op log now, as `serve` does every hour (see --inactive-days
     /// and --keep-history-days), and print what went.
     Trim {
@@ -62,6 +67,147 @@ impl TrimArgs {
             inactive_after_ms: i64::from(self.inactive_days) * DAY_MS,
             keep_history_ms: i64::from(self.keep_history_days) * DAY_MS,
         }
+    }
+}
+
+#[derive(Subcommand, Debug)]
+enum AutomationCommand {
+    /// Fire every workspace's pending rules once, as `serve` does every
+    /// --automation-every-seconds (time-based rules come due; changes no device fired), and
+    /// print what fired.
+    Sweep {
+        #[command(flatten)]
+        automation: AutomationArgs,
+        #[command(flatten)]
+        delivery: DeliveryArgs,
+        #[command(flatten)]
+        database: DatabaseArgs,
+    },
+}
+
+/// How the server sends automated messages. Without an SMTP host (or an SMS URL) it sends
+/// no e-mail (SMS): those messages are prepared in the rule's log for a person to open.
+#[derive(Args, Debug, Clone)]
+struct DeliveryArgs {
+    /// The SMTP server automated e-mail goes through, e.g. smtp.example.com.
+    #[arg(long, env = "RABET_SMTP_HOST")]
+    smtp_host: Option<String>,
+    #[arg(long, env = "RABET_SMTP_PORT", default_value_t = 587)]
+    smtp_port: u16,
+    /// starttls (port 587), tls (port 465) or none (a relay on this machine only).
+    #[arg(long, env = "RABET_SMTP_TLS", default_value = "starttls", value_parser = parse_tls)]
+    smtp_tls: SmtpTls,
+    #[arg(long, env = "RABET_SMTP_USER")]
+    smtp_user: Option<String>,
+    #[arg(long, env = "RABET_SMTP_PASSWORD", hide_env_values = true)]
+    smtp_password: Option<String>,
+    /// The sender of automated e-mail, e.g. "Rabet <crm@example.com>".
+    #[arg(long, env = "RABET_SMTP_FROM", requires = "smtp_host")]
+    smtp_from: Option<String>,
+    /// The SMS gateway's URL, a template: {to}, {text}, {to_url}, {text_url} (percent-encoded),
+    /// {to_json}, {text_json} (JSON strings), e.g.
+    /// https://api.kavenegar.com/v1/KEY/sms/send.json?receptor={to_url}&message={text_url}
+    #[arg(long, env = "RABET_SMS_URL", hide_env_values = true)]
+    sms_url: Option<String>,
+    /// The HTTP method of the gateway's request.
+    #[arg(long, env = "RABET_SMS_METHOD", default_value = "POST")]
+    sms_method: reqwest::Method,
+    /// A header of the gateway's request, "Name: value" (a template too; repeatable), e.g.
+    /// "Authorization: Bearer TOKEN".
+    #[arg(long = "sms-header", env = "RABET_SMS_HEADER", hide_env_values = true)]
+    sms_headers: Vec<String>,
+    /// The body of the gateway's request, a template, e.g. {"to": {to_json}, "text": {text_json}};
+    /// none when empty.
+    #[arg(long, env = "RABET_SMS_BODY", default_value = "")]
+    sms_body: String,
+    /// Text the gateway's answer must hold to count as sent (besides a 2xx status).
+    #[arg(long, env = "RABET_SMS_SUCCESS", default_value = "")]
+    sms_success: String,
+    /// Automated messages a workspace may send in any 24 hours; more wait for the next.
+    #[arg(long, env = "RABET_MESSAGE_QUOTA", default_value_t = Delivery::default().daily_quota)]
+    message_quota: u32,
+    /// Tries before a message is given up (a dead letter, listed in the rule's log).
+    #[arg(long, env = "RABET_MESSAGE_ATTEMPTS", default_value_t = Delivery::default().max_attempts)]
+    message_attempts: u32,
+    /// Seconds before the second try; the wait doubles after each further failure.
+    #[arg(long, env = "RABET_MESSAGE_RETRY_SECONDS", default_value_t = Delivery::default().first_retry.as_secs())]
+    message_retry_seconds: u64,
+}
+
+fn parse_tls(text: &str) -> Result<SmtpTls, String> {
+    match text {
+        "none" => Ok(SmtpTls::None),
+        "starttls" => Ok(SmtpTls::StartTls),
+        "tls" => Ok(SmtpTls::Tls),
+        _ => Err(format!("{text:?} is not starttls, tls or none")),
+    }
+}
+
+impl DeliveryArgs {
+    fn delivery(&self) -> Result<Delivery> {
+        let email = match &self.smtp_host {
+            Some(host) => Some(Smtp {
+                host: host.clone(),
+                port: self.smtp_port,
+                tls: self.smtp_tls,
+                credentials: self.smtp_user.clone().zip(self.smtp_password.clone()),
+                from: self
+                    .smtp_from
+                    .clone()
+                    .ok_or("--smtp-host needs --smtp-from, the sender's address")?,
+            }),
+            None => None,
+        };
+        let headers = self
+            .sms_headers
+            .iter()
+            .map(|header| {
+                header
+                    .split_once(':')
+                    .map(|(name, value)| (name.trim().to_owned(), value.trim().to_owned()))
+                    .ok_or_else(|| format!("--sms-header {header:?} is not \"Name: value\""))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let sms = self.sms_url.clone().map(|url| SmsGateway {
+            url,
+            method: self.sms_method.clone(),
+            headers,
+            body: self.sms_body.clone(),
+            success: self.sms_success.clone(),
+        });
+        if self.message_attempts == 0 {
+            return Err("--message-attempts must be at least 1".into());
+        }
+        Ok(Delivery {
+            email,
+            sms,
+            daily_quota: self.message_quota,
+            max_attempts: self.message_attempts,
+            first_retry: Duration::from_secs(self.message_retry_seconds),
+        })
+    }
+}
+
+/// How the server runs workspace automation rules.
+#[derive(Args, Debug, Clone, Copy)]
+struct AutomationArgs {
+    /// Seconds between sweeps that fire due rules while the server runs (0: none).
+    #[arg(long, env = "RABET_AUTOMATION_EVERY_SECONDS", default_value_t = 300)]
+    automation_every_seconds: u64,
+    /// The workspaces' time zone as minutes east of UTC, for rules on date fields ("a day
+    /// after the due date" starts at local midnight): 210 is Tehran, 0 UTC.
+    #[arg(
+        long,
+        env = "RABET_ZONE_OFFSET_MINUTES",
+        default_value_t = 210,
+        allow_negative_numbers = true
+    )]
+    zone_offset_minutes: i32,
+}
+
+impl AutomationArgs {
+    fn zone(self) -> Zone {
+        Zone::fixed(i64::from(self.zone_offset_minutes) * 60_000)
     }
 }
 
@@ -188,6 +334,10 @@ struct ServeArgs {
     shutdown_grace: u64,
     #[command(flatten)]
     trim: TrimArgs,
+    #[command(flatten)]
+    automation: AutomationArgs,
+    #[command(flatten)]
+    delivery: DeliveryArgs,
 }
 
 type Result<T, E = Box<dyn std::error::Error>> = std::result::Result<T, E>;
@@ -221,6 +371,28 @@ async fn run() -> Result<()> {
         Some(Command::Serve(args)) => serve(args).await,
         Some(Command::Workspace(command)) => workspace(command).await,
         Some(Command::Token(command)) => token(command).await,
+        Some(Command::Automation(AutomationCommand::Sweep {
+            automation,
+            delivery,
+            database,
+        })) => {
+            let delivery = delivery.delivery()?;
+            let storage = database.open().await?;
+            let done = sweep_and_deliver(&storage, &delivery, &automation.zone()).await;
+            storage.close().await;
+            let (swept, delivered) = done?;
+            for swept in swept {
+                println!(
+                    "{}: {} rules fired, {} ops written, {} actions failed",
+                    swept.workspace, swept.runs, swept.ops, swept.failed
+                );
+            }
+            println!(
+                "messages: {} sent, {} to retry, {} given up, {} over quota",
+                delivered.sent, delivered.retrying, delivered.dead, delivered.postponed
+            );
+            Ok(())
+        }
         Some(Command::Trim { trim, database }) => {
             let storage = database.open().await?;
             for trimmed in storage.trim(trim.policy(), now_ms()).await? {
@@ -246,6 +418,35 @@ async fn trim_now_and_then(storage: Arc<SqlStorage>, policy: TrimPolicy) {
         every.tick().await;
         if let Err(error) = storage.trim(policy, now_ms()).await {
             tracing::error!(%error, "trimming the op log failed");
+        }
+    }
+}
+
+/// Fires due automation rules, then sends the messages due.
+async fn sweep_and_deliver(
+    storage: &SqlStorage,
+    delivery: &Delivery,
+    zone: &Zone,
+) -> Result<(Vec<automation::Swept>, Delivered), automation::AutomationError> {
+    let swept = automation::sweep(storage, delivery, now_ms(), zone).await?;
+    let delivered = deliver(storage, delivery, now_ms()).await?;
+    Ok((swept, delivered))
+}
+
+/// Fires due automation rules and sends messages every `every` while the server runs; a
+/// failed round is logged and tried again next time.
+async fn sweep_now_and_then(
+    storage: Arc<SqlStorage>,
+    delivery: Delivery,
+    every: Duration,
+    zone: Zone,
+) {
+    let mut every = tokio::time::interval(every);
+    every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        every.tick().await;
+        if let Err(error) = sweep_and_deliver(&storage, &delivery, &zone).await {
+            tracing::error!(%error, "the automation sweep failed");
         }
     }
 }
@@ -297,6 +498,7 @@ async fn serve(args: ServeArgs) -> Result<()> {
         max_connections_per_ip: args.max_connections_per_ip,
         shutdown_grace: Duration::from_secs(args.shutdown_grace),
     };
+    let delivery = args.delivery.delivery()?;
     let storage = Arc::new(args.database.open().await?);
     let listener = TcpListener::bind(args.addr).await?;
     let addr = listener.local_addr()?;
@@ -311,8 +513,19 @@ async fn serve(args: ServeArgs) -> Result<()> {
         ..AppState::new(args.dist, storage.clone())
     };
     let trimming = tokio::spawn(trim_now_and_then(storage.clone(), args.trim.policy()));
+    let sweeping = (args.automation.automation_every_seconds > 0).then(|| {
+        tokio::spawn(sweep_now_and_then(
+            storage.clone(),
+            delivery,
+            Duration::from_secs(args.automation.automation_every_seconds),
+            args.automation.zone(),
+        ))
+    });
     rabet_server::serve(listener, state, shutdown_signal()).await?;
     trimming.abort();
+    if let Some(sweeping) = sweeping {
+        sweeping.abort();
+    }
     storage.close().await;
     tracing::info!("stopped");
     Ok(())

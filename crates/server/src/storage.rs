@@ -13,7 +13,8 @@ use crate::admin::token_id;
 use crate::compacted::{self, Candidate};
 use async_trait::async_trait;
 use futures_util::TryStreamExt;
-use rabet_domain::sync::{Cursor, PushResponse, Role};
+use rabet_domain::op::Op;
+use rabet_domain::sync::{AuthoredOp, Cursor, DeadLetter, PushResponse, Role};
 use rabet_domain::{hlc::Stamp, id::WireId, kind::EntityKind};
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
@@ -134,6 +135,30 @@ pub struct StoredOp {
     pub deletes: bool,
 }
 
+impl StoredOp {
+    /// An op the server itself writes (automation), authored by `author`.
+    pub fn authored(op: &Op, author: &str) -> StoredOp {
+        let authored = AuthoredOp {
+            id: op.id.clone(),
+            entity: op.entity,
+            record: op.record.clone(),
+            field: op.field.clone(),
+            value: op.value.clone(),
+            stamp: op.stamp.clone(),
+            author: Some(author.to_owned()),
+        };
+        StoredOp {
+            id: op.id.to_string(),
+            sort_key: op.stamp.to_sort_key(),
+            json: serde_json::to_string(&authored).expect("an op always serializes"),
+            entity: op.entity.as_str(),
+            record: op.record.to_string(),
+            field: op.field.clone(),
+            deletes: op.deletes(),
+        }
+    }
+}
+
 /// What a push did.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum PushOutcome {
@@ -198,6 +223,9 @@ pub trait Storage: Send + Sync {
 
     /// Makes an empty workspace.
     async fn create_workspace(&self, id: &str, name: &str) -> Result<(), StorageError>;
+
+    /// Every workspace's id, in id order.
+    async fn workspace_ids(&self) -> Result<Vec<String>, StorageError>;
 
     /// Records a token (by its hash) for the workspace's member named `member`, made when
     /// new — unless `new_member_only`, when an existing name is refused (`MemberExists`). A
@@ -293,6 +321,9 @@ pub trait Storage: Send + Sync {
         max_bytes: usize,
     ) -> Result<History, StorageError>;
 
+    /// A workspace's automated messages the server gave up on, newest first.
+    async fn dead_letters(&self, workspace: &str) -> Result<Vec<DeadLetter>, StorageError>;
+
     /// Removes from every workspace's log the ops `policy` lets go (see [`TrimPolicy`]);
     /// their fields' winners stay in the compacted state, and records' creators stay.
     async fn trim(&self, policy: TrimPolicy, now_ms: i64) -> Result<Vec<Trimmed>, StorageError>;
@@ -307,6 +338,11 @@ pub struct SqlStorage {
 }
 
 impl SqlStorage {
+    /// The connection pool, for the modules that keep tables of their own (`delivery`).
+    pub(crate) fn pool(&self) -> &AnyPool {
+        &self.pool
+    }
+
     /// Connects (creating the SQLite file if needed) and brings the schema up to date.
     pub async fn open(location: &DatabaseLocation) -> Result<Self, StorageError> {
         sqlx::any::install_default_drivers();
@@ -555,6 +591,12 @@ impl Storage for SqlStorage {
             .execute(&self.pool)
             .await?;
         Ok(())
+    }
+
+    async fn workspace_ids(&self) -> Result<Vec<String>, StorageError> {
+        Ok(sqlx::query_scalar("SELECT id FROM workspaces ORDER BY id")
+            .fetch_all(&self.pool)
+            .await?)
     }
 
     async fn add_token(
@@ -997,12 +1039,13 @@ impl Storage for SqlStorage {
         })
     }
 
+    async fn dead_letters(&self, workspace: &str) -> Result<Vec<DeadLetter>, StorageError> {
+        crate::delivery::dead_letters(&self.pool, workspace).await
+    }
+
     async fn trim(&self, policy: TrimPolicy, now_ms: i64) -> Result<Vec<Trimmed>, StorageError> {
-        let workspaces: Vec<String> = sqlx::query_scalar("SELECT id FROM workspaces ORDER BY id")
-            .fetch_all(&self.pool)
-            .await?;
         let mut done = Vec::new();
-        for workspace in workspaces {
+        for workspace in self.workspace_ids().await? {
             let _writer = self.writer().await;
             let mut tx = self.pool.begin().await?;
             // The workspace's row orders the trim with pushes and other trims.

@@ -61,6 +61,32 @@ fn issue_token(database: &TestDatabase, workspace: &str, extra: &[&str]) -> Vec<
     run(database, &args)
 }
 
+/// `automation sweep` fires and delivers once and says what it did; sending settings that
+/// cannot work are refused before anything runs.
+#[test]
+fn the_cli_sweeps_automation_once_and_refuses_incomplete_sending_settings() {
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let database = runtime
+        .block_on(TestDatabase::new(Backend::Sqlite))
+        .unwrap();
+    let workspace = run(&database, &["workspace", "create", "Acme"]).remove(0);
+    assert_eq!(
+        run(&database, &["automation", "sweep"]),
+        [
+            format!("{workspace}: 0 rules fired, 0 ops written, 0 actions failed"),
+            "messages: 0 sent, 0 to retry, 0 given up, 0 over quota".to_owned(),
+        ]
+    );
+    let refused = rabet_server(&database)
+        .args(["automation", "sweep", "--smtp-host", "127.0.0.1"])
+        .env_remove("RABET_SMTP_FROM")
+        .output()
+        .unwrap();
+    assert!(!refused.status.success());
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(stderr.contains("--smtp-from"), "{stderr}");
+}
+
 #[test]
 fn the_cli_creates_workspaces_and_issues_lists_and_revokes_tokens() {
     let runtime = tokio::runtime::Runtime::new().unwrap();

@@ -201,6 +201,11 @@ pub fn ContactForm(initial: Option<Contact>, on_done: Callback<()>) -> impl Into
                     set=move |id| draft.update(|c| c.owner_id = id)
                 />
             </div>
+            <label class="check">
+                <input type="checkbox" id="do_not_contact" prop:checked=move || draft.with(|c| c.do_not_contact)
+                    on:change=move |ev| draft.update(|c| c.do_not_contact = event_target_checked(&ev)) />
+                {move || locale.t(Msg::DoNotContact)}
+            </label>
             <CommonFields form=form tags=tags />
         </FormDialog>
     }

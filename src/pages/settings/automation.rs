@@ -314,7 +314,10 @@ fn RunLog(rule: AutomationRule) -> impl IntoView {
                             let href = prepared_message_href(via, &outcome.detail, &outcome.subject, &outcome.body);
                             view! { " " <a href=href>{locale.t(Msg::OpenMessage)}</a> }
                         });
-                        view! { <span class="run-outcome">{locale.t(result_msg(outcome.result))}{open}</span> }
+                        // Why it failed, as the device or server that tried it put it.
+                        let reason = (outcome.result == RunResult::Failed && !outcome.detail.is_empty())
+                            .then(|| view! { ": " <bdi class="run-reason">{outcome.detail.clone()}</bdi> });
+                        view! { <span class="run-outcome">{locale.t(result_msg(outcome.result))}{reason}{open}</span> }
                     }).collect_view();
                     view! {
                         <li class="run">

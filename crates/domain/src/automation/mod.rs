@@ -285,6 +285,58 @@ impl<'r> PreparedRule<'r> {
             .then_some(TriggerKey::At(due))
     }
 
+    /// What the rule fires on a record as it stands at `now`, for a replica that did not see
+    /// the change as it happened (the sync server's sweep): a timed rule that came due
+    /// ([`Self::due_key`]); a change rule's trigger that the record's current state carries
+    /// ([`Self::last_change`]), when it happened since the rule was switched on and the
+    /// record meets the conditions and criteria now. The key is the one a device that saw
+    /// the change derives, so both firings write the same run. The caller skips records whose
+    /// run it holds, then calls [`Self::fire`].
+    pub fn pending_key(
+        &self,
+        kind: EntityKind,
+        id: &Id,
+        record: &Record,
+        now: i64,
+        lookup: &impl Lookup,
+        zone: &Zone,
+    ) -> Option<TriggerKey> {
+        let rule = self.rule;
+        if !rule.enabled || rule.trigger.kind() != kind || record.is_deleted() {
+            return None;
+        }
+        if rule.trigger.is_timed() {
+            return self.due_key(kind, id, record, now, lookup, zone);
+        }
+        let (key, at) = self.last_change(record)?;
+        (at >= rule.enabled_at && at <= now && self.matches(kind, id, record, lookup))
+            .then_some(key)
+    }
+
+    /// The change trigger a record's merge state carries, and when it happened: its creation
+    /// (by a person), or a person's write of the watched field's current value, when it is
+    /// the value wanted. `None` for timed rules.
+    fn last_change(&self, record: &Record) -> Option<(TriggerKey, i64)> {
+        match &self.rule.trigger {
+            crate::model::Trigger::Created { .. } => {
+                let by_person = record
+                    .fields()
+                    .values()
+                    .any(|state| !is_automation_op(&state.op));
+                by_person.then_some(())?;
+                Some((TriggerKey::Created, record.integer("created_at")?))
+            }
+            crate::model::Trigger::FieldChanged { field, to, .. } => {
+                let state = record.fields().get(field.as_str())?;
+                let wanted = to.as_ref().is_none_or(|to| to == &state.value);
+                (wanted && !is_automation_op(&state.op)).then_some(())?;
+                let at = i64::try_from(state.stamp.wall_ms).ok()?;
+                Some((TriggerKey::Changed(state.stamp.clone()), at))
+            }
+            _ => None,
+        }
+    }
+
     /// Whether the record meets the rule's conditions on its fields and the segment
     /// criteria on its contact.
     pub fn matches(
@@ -524,7 +576,8 @@ pub fn placeholder_values(
 }
 
 /// Replaces each `{name}` of `text` by its value (the last given for a name); unknown names
-/// stay as written.
+/// stay as written, and a brace that opens no known name is text (so JSON templates work:
+/// `{"to": {to_json}}`).
 pub fn fill_placeholders(text: &str, values: &[(String, String)]) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
@@ -535,10 +588,15 @@ pub fn fill_placeholders(text: &str, values: &[(String, String)]) -> String {
             Some(close) => {
                 let name = &after[..close];
                 match values.iter().rev().find(|(key, _)| key == name) {
-                    Some((_, value)) => out.push_str(value),
-                    None => out.push_str(&rest[open..open + close + 2]),
+                    Some((_, value)) => {
+                        out.push_str(value);
+                        rest = &after[close + 1..];
+                    }
+                    None => {
+                        out.push('{');
+                        rest = after;
+                    }
                 }
-                rest = &after[close + 1..];
             }
             None => {
                 out.push_str(&rest[open..]);
@@ -558,8 +616,9 @@ pub struct Hit {
 }
 
 /// The records a rule would have fired on in the `window_ms` before `now` (as they are now):
-/// records created in it; fields whose current value was written in it (by a person) and is
-/// the one wanted; timed rules that came due in it, whether switched on or not. Newest first.
+/// records created in it (by a person); fields whose current value was written in it (by a
+/// person) and is the one wanted; timed rules that came due in it, whether switched on or
+/// not. Newest first.
 pub fn preview<'a>(
     rule: &AutomationRule,
     records: impl IntoIterator<Item = (&'a Id, &'a Record)>,
@@ -581,15 +640,9 @@ pub fn preview<'a>(
         .into_iter()
         .filter(|(_, record)| !record.is_deleted())
         .filter_map(|(id, record)| {
-            let at = match &rule.trigger {
-                crate::model::Trigger::Created { .. } => record.integer("created_at")?,
-                crate::model::Trigger::FieldChanged { field, to, .. } => {
-                    let state = record.fields().get(field.as_str())?;
-                    let wanted = to.as_ref().is_none_or(|to| to == &state.value);
-                    (wanted && !is_automation_op(&state.op)).then_some(())?;
-                    i64::try_from(state.stamp.wall_ms).ok()?
-                }
-                _ => prepared.due_at(id, record, lookup, zone)?,
+            let at = match prepared.last_change(record) {
+                Some((_, at)) => at,
+                None => prepared.due_at(id, record, lookup, zone)?,
             };
             (in_window(at) && prepared.matches(kind, id, record, lookup))
                 .then(|| Hit { id: id.clone(), at })

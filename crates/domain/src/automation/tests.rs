@@ -169,6 +169,127 @@ fn fire_on_deal(rule: &AutomationRule, before: Option<&str>, after: &str) -> Opt
     PreparedRule::new(rule).on_change(&change, &workspace(), &tehran())
 }
 
+/// A replica that missed a deal's change as it happened (the sync server) derives the key a
+/// device that saw it derived, so both firings are one run with the same task.
+#[test]
+fn a_change_seen_late_fires_the_run_a_device_fired() {
+    let rule = AutomationRule {
+        enabled_at: NOON - DAY,
+        ..follow_up_on_won()
+    };
+    let on_device = fire_on_deal(&rule, Some("open"), "won").expect("fires on the device");
+    let id = Id::from_string("deal-1");
+    let mut device = Device::new(1);
+    let mut ops = device.edit(0, EntityKind::Deal, &id, None, &deal_fields("open"), false);
+    ops.extend(device.edit(
+        NOON as u64,
+        EntityKind::Deal,
+        &id,
+        Some(&deal_fields("open")),
+        &deal_fields("won"),
+        false,
+    ));
+    let record = record_of(&ops);
+    let prepared = PreparedRule::new(&rule);
+    let (lookup, zone) = (workspace(), tehran());
+    let key = prepared
+        .pending_key(EntityKind::Deal, &id, &record, NOON + HOUR, &lookup, &zone)
+        .expect("pending on a replica that missed it");
+    let late = prepared.fire(EntityKind::Deal, &id, &record, key, &lookup, &zone);
+    assert_eq!(late, on_device);
+    // Not for a change before the rule was switched on, nor one still to come, nor a lost deal.
+    let later = AutomationRule {
+        enabled_at: NOON + 1,
+        ..rule.clone()
+    };
+    assert_eq!(
+        PreparedRule::new(&later).pending_key(
+            EntityKind::Deal,
+            &id,
+            &record,
+            NOON + HOUR,
+            &lookup,
+            &zone
+        ),
+        None
+    );
+    assert_eq!(
+        prepared.pending_key(EntityKind::Deal, &id, &record, NOON - 1, &lookup, &zone),
+        None
+    );
+    let lost = record_of(&device.edit(
+        NOON as u64 + 5,
+        EntityKind::Deal,
+        &id,
+        Some(&deal_fields("won")),
+        &deal_fields("lost"),
+        false,
+    ));
+    let mut lost_after_won = record.clone();
+    for (field, state) in lost.fields() {
+        let op = Op {
+            id: state.op.clone(),
+            entity: EntityKind::Deal,
+            record: WireId::from(&id),
+            field: field.clone(),
+            value: state.value.clone(),
+            stamp: state.stamp.clone(),
+        };
+        lost_after_won.apply(&op);
+    }
+    assert_eq!(
+        prepared.pending_key(
+            EntityKind::Deal,
+            &id,
+            &lost_after_won,
+            NOON + HOUR,
+            &lookup,
+            &zone
+        ),
+        None
+    );
+}
+
+/// A record automation created (every field by automation) fires no creation rule on a late
+/// replica either.
+#[test]
+fn a_record_automation_created_is_no_creation_seen_late() {
+    let rule = AutomationRule {
+        trigger: Trigger::Created {
+            kind: EntityKind::Deal,
+        },
+        ..follow_up_on_won()
+    };
+    let id = Id::from_string("deal-1");
+    let prepared = PreparedRule::new(&rule);
+    let (lookup, zone) = (workspace(), tehran());
+    let mut device = Device::new(1);
+    let by_person = record_of(&device.edit(
+        NOON as u64,
+        EntityKind::Deal,
+        &id,
+        None,
+        &deal_fields("open"),
+        false,
+    ));
+    assert_eq!(
+        prepared.pending_key(EntityKind::Deal, &id, &by_person, NOON, &lookup, &zone),
+        Some(TriggerKey::Created)
+    );
+    let by_rule = record_of(&device.edit(
+        NOON as u64,
+        EntityKind::Deal,
+        &id,
+        None,
+        &deal_fields("open"),
+        true,
+    ));
+    assert_eq!(
+        prepared.pending_key(EntityKind::Deal, &id, &by_rule, NOON, &lookup, &zone),
+        None
+    );
+}
+
 #[test]
 fn derived_ids_depend_on_every_part_and_nothing_else() {
     let a = Id::derived(&["run", "rule", "deal", "x"]);
@@ -285,6 +406,11 @@ fn placeholders_fill_known_names_and_keep_the_rest() {
     assert_eq!(
         fill_placeholders("{first_name} عزیز، {title} {unknown} {", &values),
         "رضا عزیز، Tiles {unknown} {"
+    );
+    // A brace opening no name is text: JSON around placeholders.
+    assert_eq!(
+        fill_placeholders(r#"{"name": "{first_name}", "n": {title}}"#, &values),
+        r#"{"name": "رضا", "n": Tiles}"#
     );
 }
 

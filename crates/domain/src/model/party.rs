@@ -159,6 +159,24 @@ entity! {
 }
 
 impl Contact {
+    /// What lists, pickers and segment criteria search in: names, job title, handles,
+    /// e-mails, tags and phones, normalized ([`crate::search::search_text`]).
+    pub fn search_text(&self) -> String {
+        let texts = [
+            self.first_name.as_str(),
+            self.last_name.as_str(),
+            self.job_title.as_str(),
+            self.telegram.as_str(),
+        ];
+        let emails = self.emails.iter().map(|e| e.address.as_str());
+        let tags = self.tags.iter().map(String::as_str);
+        let phones = self.phones.iter().map(|p| p.number.as_str());
+        crate::search::search_text(
+            texts.into_iter().chain(emails).chain(tags),
+            phones.chain([self.whatsapp.as_str()]),
+        )
+    }
+
     /// First and last name joined, or empty.
     pub fn full_name(&self) -> String {
         let first = self.first_name.trim();

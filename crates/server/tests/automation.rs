@@ -1,0 +1,936 @@
+//! Automation on the server, on SQLite and PostgreSQL: the sweep fires a time-based rule
+//! with no device open, once however often it runs, and its SMS reaches a gateway (a stub on
+//! loopback) in Persian; e-mail goes to an SMTP server (a tiny one on loopback); a failing
+//! gateway is tried again with back-off, then the message is a dead letter with its reason
+//! in the run's log; quotas hold messages back; a contact marked do-not-contact gets none.
+//! A rule a device fires offline and the server fires too ends as one run and one task
+//! once both are synced; a device that fired first leaves the server nothing to do; what a
+//! rule cannot do is logged in its run.
+
+mod common;
+
+use common::{on_every_backend, Backend, TestDatabase};
+use rabet_domain::{
+    automation::{automation_op_id, effect_id, Change, PreparedRule},
+    calendar::GregorianDate,
+    hlc::{Clock, NodeId},
+    id::{Id, WireId},
+    kind::EntityKind,
+    model::{
+        Action, AssigneeRule, AutomationRule, AutomationRun, Comparison, Condition, Contact, Email,
+        EmailLabel, Entity, Phone, PhoneLabel, RunResult, SendVia, Task, TeamMember, Trigger,
+    },
+    op::{Op, OpBuilder},
+    replica::Replica,
+    sync::{AuthoredOp, Role},
+    time::{Zone, MS_PER_DAY},
+};
+use rabet_server::{
+    admin,
+    automation::{sweep, sweep_workspace, SYSTEM_AUTHOR},
+    delivery::{deliver, Delivered, Delivery, SmsGateway, Smtp, SmtpTls},
+    SqlStorage, Storage, StoredOp,
+};
+use serde_json::{json, Map, Value};
+use std::{
+    collections::BTreeMap,
+    sync::{Arc, Mutex},
+    time::Duration,
+};
+use tokio::{
+    io::{AsyncBufReadExt, AsyncWriteExt, BufReader},
+    net::TcpListener,
+};
+
+const HOUR: i64 = 3_600_000;
+/// 2026-03-01 12:00 UTC.
+const NOON: i64 = 1_772_366_400_000;
+
+/// Tehran: UTC+3:30, the server's default.
+fn tehran() -> Zone {
+    Zone::fixed(7 * HOUR / 2)
+}
+
+/// A workspace on one database, and its admin's member id.
+struct Workspace {
+    storage: Arc<SqlStorage>,
+    id: String,
+    admin: String,
+    _database: TestDatabase,
+}
+
+impl Workspace {
+    async fn new(backend: Backend) -> Option<Workspace> {
+        let database = TestDatabase::new(backend).await?;
+        let storage = database.open().await;
+        let id = admin::create_workspace(&*storage, "Acme").await.unwrap();
+        let admin = admin::issue_token_as(&*storage, &id, "Sara", Some(Role::Admin), false)
+            .await
+            .unwrap()
+            .member
+            .id;
+        Some(Workspace {
+            storage,
+            id,
+            admin,
+            _database: database,
+        })
+    }
+
+    /// Pushes a device's ops as the admin.
+    async fn push(&self, ops: &[Op]) {
+        let stored: Vec<StoredOp> = ops
+            .iter()
+            .map(|op| StoredOp::authored(op, &self.admin))
+            .collect();
+        self.storage
+            .push(&self.id, &self.admin, &stored, false)
+            .await
+            .unwrap();
+    }
+
+    /// Every op in the log, with its author.
+    async fn log(&self) -> Vec<(Op, Option<String>)> {
+        let page = self
+            .storage
+            .pull(&self.id, 0, 100_000, 1 << 30)
+            .await
+            .unwrap();
+        assert!(!page.more);
+        page.ops
+            .iter()
+            .map(|raw| {
+                serde_json::from_str::<AuthoredOp>(raw.get())
+                    .unwrap()
+                    .into_parts()
+            })
+            .collect()
+    }
+
+    /// The workspace as a device holds it after pulling everything.
+    async fn pulled(&self) -> Replica {
+        let mut replica = Replica::default();
+        for (op, _) in self.log().await {
+            replica.apply(&op);
+        }
+        replica
+    }
+}
+
+/// A person's device: its clock and op ids.
+struct Device {
+    clock: Clock,
+    number: u8,
+    made: u64,
+}
+
+impl Device {
+    fn new(number: u8) -> Device {
+        Device {
+            clock: Clock::new(NodeId::from_random([number; 8])),
+            number,
+            made: 0,
+        }
+    }
+
+    /// Ops for `next` over `previous` at `wall_ms`; automation's op ids when `automation`.
+    fn edit(
+        &mut self,
+        wall_ms: i64,
+        kind: EntityKind,
+        id: &Id,
+        previous: Option<&Map<String, Value>>,
+        next: &Map<String, Value>,
+        automation: bool,
+    ) -> Vec<Op> {
+        let (number, made) = (self.number, &mut self.made);
+        let mut new_id = || {
+            *made += 1;
+            let mut random = [number; 10];
+            random[2..].copy_from_slice(&made.to_be_bytes());
+            let fresh = WireId::v7(wall_ms as u64, random);
+            match automation {
+                true => automation_op_id(&fresh),
+                false => fresh,
+            }
+        };
+        OpBuilder::new(&mut self.clock, wall_ms as u64, &mut new_id)
+            .edit_ops(kind, id, previous, next)
+            .unwrap()
+    }
+
+    fn create<E: Entity>(&mut self, wall_ms: i64, record: &E) -> Vec<Op> {
+        self.edit(
+            wall_ms,
+            E::KIND,
+            record.id(),
+            None,
+            &record.to_fields(),
+            false,
+        )
+    }
+}
+
+fn reza() -> Contact {
+    Contact {
+        id: Id::from_string("contact-1"),
+        first_name: "رضا".into(),
+        last_name: "کریمی".into(),
+        owner_id: Some(Id::from_string("member-1")),
+        phones: vec![Phone {
+            label: PhoneLabel::Mobile,
+            number: "+989121234567".into(),
+        }],
+        created_at: NOON - 40 * MS_PER_DAY,
+        ..Contact::default()
+    }
+}
+
+fn overdue_sms() -> AutomationRule {
+    AutomationRule {
+        id: Id::from_string("rule-overdue"),
+        name: "Overdue".into(),
+        enabled: true,
+        enabled_at: NOON - 30 * MS_PER_DAY,
+        trigger: Trigger::FieldTime {
+            kind: EntityKind::Invoice,
+            field: "due_date".into(),
+            hours: 24,
+        },
+        conditions: vec![Condition {
+            field: "status".into(),
+            comparison: Comparison::IsNoneOf,
+            values: vec![json!("paid"), json!("cancelled")],
+        }],
+        actions: vec![Action::SendMessage {
+            via: SendVia::Sms,
+            subject: String::new(),
+            body: "{first_name} عزیز، فاکتور {number} سررسید گذشته است.".into(),
+        }],
+        ..AutomationRule::default()
+    }
+}
+
+fn invoice(id: &str, status: &str) -> Map<String, Value> {
+    let due = GregorianDate::new(2026, 2, 27).unwrap().to_day().0;
+    Map::from_iter([
+        ("number".to_owned(), json!("F-12")),
+        ("status".to_owned(), json!(status)),
+        ("contact_id".to_owned(), json!("contact-1")),
+        ("due_date".to_owned(), json!(due)),
+        ("created_at".to_owned(), json!(NOON - 10 * MS_PER_DAY)),
+        ("id".to_owned(), json!(id)),
+    ])
+}
+
+fn live<E: Entity>(replica: &Replica) -> Vec<E> {
+    replica
+        .live(E::KIND)
+        .map(|(id, record)| {
+            let mut fields = record.to_map();
+            fields.insert("id".into(), json!(id.to_string()));
+            E::from_fields(fields).unwrap()
+        })
+        .collect()
+}
+
+/// A request the SMS gateway stub received.
+#[derive(Clone, Debug)]
+struct Received {
+    path_and_query: String,
+    authorization: String,
+    body: String,
+}
+
+/// An SMS gateway on loopback that records each request and answers with `status` and
+/// `answer`.
+struct Gateway {
+    received: Arc<Mutex<Vec<Received>>>,
+    base: String,
+}
+
+impl Gateway {
+    async fn start(status: u16, answer: &'static str) -> Gateway {
+        use axum::{extract::Request, http::StatusCode, routing::any, Router};
+        let received = Arc::new(Mutex::new(Vec::new()));
+        let log = received.clone();
+        let router = Router::new().route(
+            "/sms",
+            any(move |request: Request| {
+                let log = log.clone();
+                async move {
+                    let path_and_query = request.uri().to_string();
+                    let authorization = request
+                        .headers()
+                        .get("authorization")
+                        .map(|value| value.to_str().unwrap().to_owned())
+                        .unwrap_or_default();
+                    let bytes = axum::body::to_bytes(request.into_body(), 1 << 20)
+                        .await
+                        .unwrap();
+                    log.lock().unwrap().push(Received {
+                        path_and_query,
+                        authorization,
+                        body: String::from_utf8(bytes.to_vec()).unwrap(),
+                    });
+                    (StatusCode::from_u16(status).unwrap(), answer)
+                }
+            }),
+        );
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let base = format!("http://{}", listener.local_addr().unwrap());
+        tokio::spawn(async move { axum::serve(listener, router).await });
+        Gateway { received, base }
+    }
+
+    /// Sending SMS through this gateway, as a JSON API with a bearer token.
+    fn delivery(&self) -> Delivery {
+        Delivery {
+            sms: Some(SmsGateway {
+                url: format!("{}/sms?receptor={{to_url}}", self.base),
+                method: reqwest::Method::POST,
+                headers: vec![("Authorization".into(), "Bearer token-1".into())],
+                body: r#"{"to": {to_json}, "text": {text_json}}"#.into(),
+                success: r#""ok""#.into(),
+            }),
+            ..Delivery::default()
+        }
+    }
+
+    fn received(&self) -> Vec<Received> {
+        self.received.lock().unwrap().clone()
+    }
+}
+
+/// A workspace with the overdue rule, Reza, and invoices `invoices` (id, status) due
+/// 2026-02-27; returns when they are a day overdue.
+async fn overdue_invoices(workspace: &Workspace, invoices: &[(&str, &str)]) -> i64 {
+    let mut device = Device::new(1);
+    let mut ops = device.create(NOON - 40 * MS_PER_DAY, &overdue_sms());
+    ops.extend(device.create(NOON - 40 * MS_PER_DAY, &reza()));
+    for (id, status) in invoices {
+        let fields = invoice(id, status);
+        let id = Id::from_string(id);
+        ops.extend(device.edit(
+            NOON - 10 * MS_PER_DAY,
+            EntityKind::Invoice,
+            &id,
+            None,
+            &fields,
+            false,
+        ));
+    }
+    workspace.push(&ops).await;
+    // Due 2026-02-27, so overdue a day from 2026-02-28 00:00 in Tehran: 2026-02-27 20:30 UTC.
+    NOON - MS_PER_DAY - 15 * HOUR - HOUR / 2
+}
+
+/// The sweep, then the delivery, at `now`.
+async fn sweep_and_deliver(workspace: &Workspace, delivery: &Delivery, now: i64) -> Delivered {
+    sweep(&workspace.storage, delivery, now, &tehran())
+        .await
+        .unwrap();
+    deliver(&workspace.storage, delivery, now).await.unwrap()
+}
+
+async fn an_overdue_invoice_texts_its_contact_once_with_no_device_open(backend: Backend) {
+    let Some(workspace) = Workspace::new(backend).await else {
+        return;
+    };
+    let gateway = Gateway::start(200, r#"{"status": "ok"}"#).await;
+    let delivery = gateway.delivery();
+    let due = overdue_invoices(
+        &workspace,
+        &[("invoice-1", "sent"), ("invoice-paid", "paid")],
+    )
+    .await;
+    let early = sweep_workspace(
+        &workspace.storage,
+        &delivery,
+        &workspace.id,
+        due - 1,
+        &tehran(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(early.runs, 0, "not due yet");
+
+    let swept = sweep(&workspace.storage, &delivery, NOON, &tehran())
+        .await
+        .unwrap();
+    assert_eq!(swept.len(), 1);
+    assert_eq!((swept[0].runs, swept[0].failed), (1, 0));
+    let queued = workspace.pulled().await;
+    let [run] = live::<AutomationRun>(&queued).try_into().unwrap();
+    assert_eq!(run.trigger, format!("at:{due}"));
+    assert_eq!(run.rule_id, Id::from_string("rule-overdue"));
+    assert_eq!(run.record.unwrap().id, Id::from_string("invoice-1"));
+    assert_eq!(run.outcomes[0].result, RunResult::Queued);
+    assert_eq!(
+        run.outcomes[0].body,
+        "رضا عزیز، فاکتور F-12 سررسید گذشته است."
+    );
+    let authors: Vec<Option<String>> = workspace
+        .log()
+        .await
+        .into_iter()
+        .filter(|(op, _)| op.entity == EntityKind::AutomationRun)
+        .map(|(_, author)| author)
+        .collect();
+    assert!(!authors.is_empty());
+    assert!(authors
+        .iter()
+        .all(|author| author.as_deref() == Some(SYSTEM_AUTHOR)));
+
+    let delivered = deliver(&workspace.storage, &delivery, NOON).await.unwrap();
+    assert_eq!(delivered.sent, 1);
+    let [sms] = gateway.received().try_into().unwrap();
+    assert_eq!(sms.path_and_query, "/sms?receptor=%2B989121234567");
+    assert_eq!(sms.authorization, "Bearer token-1");
+    let body: Value = serde_json::from_str(&sms.body).unwrap();
+    assert_eq!(
+        body,
+        json!({"to": "+989121234567", "text": "رضا عزیز، فاکتور F-12 سررسید گذشته است."})
+    );
+    let [run] = live::<AutomationRun>(&workspace.pulled().await)
+        .try_into()
+        .unwrap();
+    assert_eq!(run.outcomes[0].result, RunResult::Sent);
+    assert_eq!(run.outcomes[0].detail, "+989121234567");
+
+    // Once: later sweeps find the run held, and nothing is sent again.
+    let logged = workspace.log().await.len();
+    let again = sweep_and_deliver(&workspace, &delivery, NOON + HOUR).await;
+    assert_eq!(again, Delivered::default());
+    assert_eq!(workspace.log().await.len(), logged);
+    assert_eq!(gateway.received().len(), 1);
+}
+
+/// Without a gateway, the server's run leaves the SMS prepared for a person to open.
+async fn without_a_gateway_messages_are_prepared(backend: Backend) {
+    let Some(workspace) = Workspace::new(backend).await else {
+        return;
+    };
+    overdue_invoices(&workspace, &[("invoice-1", "sent")]).await;
+    let delivered = sweep_and_deliver(&workspace, &Delivery::default(), NOON).await;
+    assert_eq!(delivered, Delivered::default());
+    let [run] = live::<AutomationRun>(&workspace.pulled().await)
+        .try_into()
+        .unwrap();
+    assert_eq!(run.outcomes[0].result, RunResult::Prepared);
+    assert_eq!(
+        run.outcomes[0].body,
+        "رضا عزیز، فاکتور F-12 سررسید گذشته است."
+    );
+}
+
+async fn a_failing_gateway_is_retried_then_the_message_is_a_dead_letter(backend: Backend) {
+    let Some(workspace) = Workspace::new(backend).await else {
+        return;
+    };
+    let gateway = Gateway::start(503, "busy").await;
+    let delivery = Delivery {
+        max_attempts: 3,
+        first_retry: Duration::from_secs(60),
+        ..gateway.delivery()
+    };
+    overdue_invoices(&workspace, &[("invoice-1", "sent")]).await;
+    let first = sweep_and_deliver(&workspace, &delivery, NOON).await;
+    assert_eq!((first.retrying, first.dead), (1, 0));
+    // Not before the back-off: a minute, then two.
+    let waiting = deliver(&workspace.storage, &delivery, NOON + 59_000)
+        .await
+        .unwrap();
+    assert_eq!(waiting, Delivered::default());
+    let second = deliver(&workspace.storage, &delivery, NOON + 60_000)
+        .await
+        .unwrap();
+    assert_eq!(second.retrying, 1);
+    let early = deliver(&workspace.storage, &delivery, NOON + 179_000)
+        .await
+        .unwrap();
+    assert_eq!(early, Delivered::default());
+    let third = deliver(&workspace.storage, &delivery, NOON + 180_000)
+        .await
+        .unwrap();
+    assert_eq!((third.retrying, third.dead), (0, 1));
+    assert_eq!(gateway.received().len(), 3);
+
+    let [letter] = workspace
+        .storage
+        .dead_letters(&workspace.id)
+        .await
+        .unwrap()
+        .try_into()
+        .unwrap();
+    assert_eq!(
+        (letter.via.as_str(), letter.recipient.as_str()),
+        ("sms", "+989121234567")
+    );
+    assert_eq!(letter.attempts, 3);
+    assert!(letter.error.contains("503"), "{}", letter.error);
+    let [run] = live::<AutomationRun>(&workspace.pulled().await)
+        .try_into()
+        .unwrap();
+    assert_eq!(run.id.to_string(), letter.run);
+    assert_eq!(run.outcomes[0].result, RunResult::Failed);
+    assert!(
+        run.outcomes[0]
+            .detail
+            .starts_with("gave up after 3 attempts"),
+        "{}",
+        run.outcomes[0].detail
+    );
+    let later = deliver(&workspace.storage, &delivery, NOON + 10 * MS_PER_DAY)
+        .await
+        .unwrap();
+    assert_eq!(later, Delivered::default());
+}
+
+/// A workspace sends no more than its quota in 24 hours; a contact marked do-not-contact
+/// after the message was queued gets none.
+async fn quotas_and_do_not_contact_hold_messages_back(backend: Backend) {
+    let Some(workspace) = Workspace::new(backend).await else {
+        return;
+    };
+    let gateway = Gateway::start(200, r#"{"status": "ok"}"#).await;
+    let delivery = Delivery {
+        daily_quota: 1,
+        ..gateway.delivery()
+    };
+    overdue_invoices(&workspace, &[("invoice-1", "sent"), ("invoice-2", "sent")]).await;
+    let first = sweep_and_deliver(&workspace, &delivery, NOON).await;
+    assert_eq!((first.sent, first.postponed), (1, 1));
+    let still = deliver(&workspace.storage, &delivery, NOON + HOUR)
+        .await
+        .unwrap();
+    assert_eq!(
+        still,
+        Delivered::default(),
+        "waits for the quota, not retried"
+    );
+    // Reza unsubscribes before the quota frees.
+    let mut device = Device::new(3);
+    let unsubscribed = Contact {
+        do_not_contact: true,
+        ..reza()
+    };
+    workspace
+        .push(&device.edit(
+            NOON + 2 * HOUR,
+            EntityKind::Contact,
+            &reza().id,
+            Some(&reza().to_fields()),
+            &unsubscribed.to_fields(),
+            false,
+        ))
+        .await;
+    let next_day = deliver(&workspace.storage, &delivery, NOON + MS_PER_DAY)
+        .await
+        .unwrap();
+    assert_eq!((next_day.sent, next_day.dead), (0, 1));
+    assert_eq!(gateway.received().len(), 1);
+    let runs = live::<AutomationRun>(&workspace.pulled().await);
+    let mut results: Vec<RunResult> = runs.iter().map(|run| run.outcomes[0].result).collect();
+    results.sort_by_key(|result| result.as_str());
+    assert_eq!(results, [RunResult::DoNotContact, RunResult::Sent]);
+}
+
+/// What the SMTP server on loopback received: each message's DATA.
+struct MailServer {
+    port: u16,
+    mails: Arc<Mutex<Vec<String>>>,
+}
+
+impl MailServer {
+    /// Speaks just enough SMTP (no TLS, no authentication) for one client at a time.
+    async fn start() -> MailServer {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let mails = Arc::new(Mutex::new(Vec::new()));
+        let kept = mails.clone();
+        tokio::spawn(async move {
+            loop {
+                let (stream, _) = listener.accept().await.unwrap();
+                let (read, mut write) = stream.into_split();
+                let mut lines = BufReader::new(read).lines();
+                write.write_all(b"220 localhost ESMTP\r\n").await.unwrap();
+                while let Ok(Some(line)) = lines.next_line().await {
+                    let command = line.to_ascii_uppercase();
+                    let answer: &[u8] = if command.starts_with("EHLO") {
+                        b"250-localhost\r\n250 8BITMIME\r\n"
+                    } else if command.starts_with("DATA") {
+                        write.write_all(b"354 go on\r\n").await.unwrap();
+                        let mut data = String::new();
+                        while let Ok(Some(line)) = lines.next_line().await {
+                            if line == "." {
+                                break;
+                            }
+                            data.push_str(&line);
+                            data.push('\n');
+                        }
+                        kept.lock().unwrap().push(data);
+                        b"250 queued\r\n"
+                    } else if command.starts_with("QUIT") {
+                        write.write_all(b"221 bye\r\n").await.unwrap();
+                        break;
+                    } else {
+                        b"250 ok\r\n"
+                    };
+                    write.write_all(answer).await.unwrap();
+                }
+            }
+        });
+        MailServer { port, mails }
+    }
+}
+
+async fn e_mail_goes_out_over_smtp_in_persian(backend: Backend) {
+    use base64::Engine;
+    let Some(workspace) = Workspace::new(backend).await else {
+        return;
+    };
+    let server = MailServer::start().await;
+    let delivery = Delivery {
+        email: Some(Smtp {
+            host: "127.0.0.1".into(),
+            port: server.port,
+            tls: SmtpTls::None,
+            credentials: None,
+            from: "Rabet <crm@example.com>".into(),
+        }),
+        ..Delivery::default()
+    };
+    let welcome = AutomationRule {
+        id: Id::from_string("rule-welcome"),
+        name: "Welcome".into(),
+        enabled: true,
+        enabled_at: NOON - MS_PER_DAY,
+        trigger: Trigger::Created {
+            kind: EntityKind::Contact,
+        },
+        actions: vec![Action::SendMessage {
+            via: SendVia::Email,
+            subject: "خوش آمدید".into(),
+            body: "سلام {first_name}، به ربط خوش آمدید.".into(),
+        }],
+        ..AutomationRule::default()
+    };
+    let mut device = Device::new(1);
+    let mut ops = device.create(NOON - MS_PER_DAY, &welcome);
+    ops.extend(device.create(
+        NOON,
+        &Contact {
+            created_at: NOON,
+            emails: vec![Email {
+                label: EmailLabel::Work,
+                address: "reza@example.com".into(),
+            }],
+            ..reza()
+        },
+    ));
+    workspace.push(&ops).await;
+    let delivered = sweep_and_deliver(&workspace, &delivery, NOON + HOUR).await;
+    assert_eq!(delivered.sent, 1, "{delivered:?}");
+    let [mail] = server.mails.lock().unwrap().clone().try_into().unwrap();
+    assert!(mail.contains("To: reza@example.com"), "{mail}");
+    assert!(mail.contains("From: Rabet <crm@example.com>"), "{mail}");
+    let (_, body) = mail.split_once("\n\n").unwrap();
+    let body: String = body.split_whitespace().collect();
+    let body = base64::engine::general_purpose::STANDARD
+        .decode(body)
+        .unwrap();
+    assert_eq!(
+        String::from_utf8(body).unwrap(),
+        "سلام رضا، به ربط خوش آمدید."
+    );
+    let [run] = live::<AutomationRun>(&workspace.pulled().await)
+        .try_into()
+        .unwrap();
+    assert_eq!(run.outcomes[0].result, RunResult::Sent);
+    assert_eq!(run.outcomes[0].detail, "reza@example.com");
+}
+
+fn follow_up_on_won() -> AutomationRule {
+    AutomationRule {
+        id: Id::from_string("rule-won"),
+        name: "Won → follow up".into(),
+        enabled: true,
+        enabled_at: NOON - MS_PER_DAY,
+        trigger: Trigger::FieldChanged {
+            kind: EntityKind::Deal,
+            field: "status".into(),
+            to: Some(json!("won")),
+        },
+        actions: vec![Action::CreateTask {
+            title: "پیگیری {title} با {owner}".into(),
+            assignee: AssigneeRule::RecordOwner,
+            member_id: None,
+            due_in_days: 3,
+        }],
+        ..AutomationRule::default()
+    }
+}
+
+fn deal(status: &str) -> Map<String, Value> {
+    Map::from_iter([
+        ("id".to_owned(), json!("deal-1")),
+        ("title".to_owned(), json!("Tiles")),
+        ("status".to_owned(), json!(status)),
+        ("contact_id".to_owned(), json!("contact-1")),
+        ("owner_id".to_owned(), json!("member-1")),
+        ("created_at".to_owned(), json!(NOON - 2 * MS_PER_DAY)),
+    ])
+}
+
+/// A workspace with the won-deal rule, a member and an open deal; device A wins the deal
+/// at noon and fires the rule as it does (the domain's `on_change`), its firing's ops
+/// returned unpushed beside the win's.
+async fn won_on_device(workspace: &Workspace) -> (Vec<Op>, Vec<Op>) {
+    let mut admin = Device::new(1);
+    let mut ops = admin.create(NOON - 2 * MS_PER_DAY, &follow_up_on_won());
+    ops.extend(admin.create(NOON - 2 * MS_PER_DAY, &reza()));
+    ops.extend(admin.create(
+        NOON - 2 * MS_PER_DAY,
+        &TeamMember {
+            id: Id::from_string("member-1"),
+            name: "Sara".into(),
+            ..TeamMember::default()
+        },
+    ));
+    let id = Id::from_string("deal-1");
+    let open = admin.edit(
+        NOON - 2 * MS_PER_DAY,
+        EntityKind::Deal,
+        &id,
+        None,
+        &deal("open"),
+        false,
+    );
+    ops.extend(open.clone());
+    workspace.push(&ops).await;
+
+    let mut device = Device::new(2);
+    let win = device.edit(
+        NOON,
+        EntityKind::Deal,
+        &id,
+        Some(&deal("open")),
+        &deal("won"),
+        false,
+    );
+    let mut state = Replica::default();
+    state.apply_all(&open);
+    state.apply_all(&win);
+    let rule = follow_up_on_won();
+    let records = DeviceLookup::of(&admin_state(&ops));
+    let firing = PreparedRule::new(&rule)
+        .on_change(
+            &Change {
+                kind: EntityKind::Deal,
+                id: &id,
+                before: Some(&deal("open")),
+                after: state.get(EntityKind::Deal, &id).unwrap(),
+            },
+            &records,
+            &tehran(),
+        )
+        .expect("the device fires");
+    let rabet_domain::automation::Effect::CreateTask(task) = &firing.effects[0] else {
+        panic!("{:?}", firing.effects);
+    };
+    assert_eq!(task.title, "پیگیری Tiles با Sara");
+    let mut fired = device.edit(
+        NOON + 1,
+        EntityKind::Task,
+        &task.id,
+        None,
+        &task.to_fields(),
+        true,
+    );
+    fired.extend(device.edit(
+        NOON + 1,
+        EntityKind::AutomationRun,
+        &firing.run.id,
+        None,
+        &firing.run.to_fields(),
+        true,
+    ));
+    (win, fired)
+}
+
+fn admin_state(ops: &[Op]) -> Replica {
+    let mut state = Replica::default();
+    state.apply_all(ops);
+    state
+}
+
+/// What a device looks up, from its records.
+struct DeviceLookup {
+    contacts: BTreeMap<String, Contact>,
+    members: BTreeMap<String, String>,
+}
+
+impl DeviceLookup {
+    fn of(state: &Replica) -> DeviceLookup {
+        DeviceLookup {
+            contacts: live::<Contact>(state)
+                .into_iter()
+                .map(|contact| (contact.id.to_string(), contact))
+                .collect(),
+            members: live::<TeamMember>(state)
+                .into_iter()
+                .map(|member| (member.id.to_string(), member.display_name().to_owned()))
+                .collect(),
+        }
+    }
+}
+
+impl rabet_domain::automation::Lookup for DeviceLookup {
+    fn contact(&self, id: &str) -> Option<&Contact> {
+        self.contacts.get(id)
+    }
+    fn buyer(&self, _: &Contact) -> Option<&rabet_domain::report::segment::BuyerFacts> {
+        None
+    }
+    fn search_text(&self, contact: &Contact) -> String {
+        contact.search_text()
+    }
+    fn last_activity(&self, _: &Id) -> Option<i64> {
+        None
+    }
+    fn member_name(&self, id: &str) -> Option<String> {
+        self.members.get(id).cloned()
+    }
+}
+
+/// Exactly one task, the run's, and one run.
+fn assert_one_follow_up(state: &Replica) {
+    let [run] = live::<AutomationRun>(state).try_into().unwrap();
+    let [task] = live::<Task>(state).try_into().unwrap();
+    assert_eq!(task.id, effect_id(&run.id, 0));
+    assert_eq!(task.title, "پیگیری Tiles با Sara");
+    assert_eq!(task.assignee_id, Some(Id::from_string("member-1")));
+    assert_eq!(task.due_at, Some(NOON + 3 * MS_PER_DAY));
+    assert_eq!(run.outcomes[0].result, RunResult::Done);
+}
+
+async fn a_device_offline_and_the_server_firing_one_rule_make_one_task(backend: Backend) {
+    let Some(workspace) = Workspace::new(backend).await else {
+        return;
+    };
+    let (win, fired) = won_on_device(&workspace).await;
+    // The win reaches the server; the device's firing is still in its outbox.
+    workspace.push(&win).await;
+    let swept = sweep_workspace(
+        &workspace.storage,
+        &Delivery::default(),
+        &workspace.id,
+        NOON + HOUR,
+        &tehran(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(swept.runs, 1, "the server fires what no device pushed yet");
+    assert_one_follow_up(&workspace.pulled().await);
+    // The device comes back online: its task and run merge into the server's.
+    workspace.push(&fired).await;
+    assert_one_follow_up(&workspace.pulled().await);
+    let again = sweep_workspace(
+        &workspace.storage,
+        &Delivery::default(),
+        &workspace.id,
+        NOON + 2 * HOUR,
+        &tehran(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(again.runs, 0);
+}
+
+async fn a_device_that_fired_first_leaves_the_server_nothing(backend: Backend) {
+    let Some(workspace) = Workspace::new(backend).await else {
+        return;
+    };
+    let (win, fired) = won_on_device(&workspace).await;
+    workspace.push(&[win, fired].concat()).await;
+    let swept = sweep_workspace(
+        &workspace.storage,
+        &Delivery::default(),
+        &workspace.id,
+        NOON + HOUR,
+        &tehran(),
+    )
+    .await
+    .unwrap();
+    assert_eq!((swept.runs, swept.ops), (0, 0));
+    assert_one_follow_up(&workspace.pulled().await);
+}
+
+/// A rule setting a field sets it past the person's write; one whose value the field
+/// cannot take logs the failure in its run, in words, and writes nothing else.
+async fn set_field_actions_win_or_are_logged_as_failed(backend: Backend) {
+    let Some(workspace) = Workspace::new(backend).await else {
+        return;
+    };
+    let mut device = Device::new(1);
+    let rule = |id: &str, value: Value| AutomationRule {
+        id: Id::from_string(id),
+        name: id.into(),
+        enabled: true,
+        enabled_at: NOON - MS_PER_DAY,
+        trigger: Trigger::Created {
+            kind: EntityKind::Contact,
+        },
+        actions: vec![Action::SetField {
+            field: "lifecycle_stage".into(),
+            value,
+        }],
+        ..AutomationRule::default()
+    };
+    let mut ops = device.create(NOON - MS_PER_DAY, &rule("rule-customer", json!("customer")));
+    ops.extend(device.create(NOON - MS_PER_DAY, &rule("rule-bad", json!(42))));
+    ops.extend(device.create(
+        NOON,
+        &Contact {
+            created_at: NOON,
+            ..reza()
+        },
+    ));
+    workspace.push(&ops).await;
+    let swept = sweep_workspace(
+        &workspace.storage,
+        &Delivery::default(),
+        &workspace.id,
+        NOON + HOUR,
+        &tehran(),
+    )
+    .await
+    .unwrap();
+    assert_eq!((swept.runs, swept.failed), (2, 1));
+    let state = workspace.pulled().await;
+    let [contact] = live::<Contact>(&state).try_into().unwrap();
+    assert_eq!(contact.lifecycle_stage.as_str(), "customer");
+    let runs = live::<AutomationRun>(&state);
+    let bad = runs
+        .iter()
+        .find(|run| run.rule_id == Id::from_string("rule-bad"))
+        .unwrap();
+    assert_eq!(bad.outcomes[0].result, RunResult::Failed);
+    assert!(
+        bad.outcomes[0].detail.contains("lifecycle_stage"),
+        "{}",
+        bad.outcomes[0].detail
+    );
+}
+
+on_every_backend!(
+    an_overdue_invoice_texts_its_contact_once_with_no_device_open,
+    without_a_gateway_messages_are_prepared,
+    a_failing_gateway_is_retried_then_the_message_is_a_dead_letter,
+    quotas_and_do_not_contact_hold_messages_back,
+    e_mail_goes_out_over_smtp_in_persian,
+    a_device_offline_and_the_server_firing_one_rule_make_one_task,
+    a_device_that_fired_first_leaves_the_server_nothing,
+    set_field_actions_win_or_are_logged_as_failed,
+);
