@@ -58,3 +58,27 @@ pub fn QrImage(text: String, label: String) -> impl IntoView {
         }
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use wasm_bindgen_test::wasm_bindgen_test;
+
+    #[wasm_bindgen_test]
+    fn a_short_link_is_a_version_one_code_with_its_finder_patterns_and_quiet_zone() {
+        // 21 modules (version 1) and four on each side.
+        let (path, side) = qr_path("https://a.example").unwrap();
+        assert_eq!(side, 21 + 2 * QUIET_ZONE);
+        // The first row holds the top edges of the two upper finder patterns, 7 modules each,
+        // after the quiet zone and with light separators beside them.
+        assert!(path.starts_with("M4,4h7v1h-7z"), "{path}");
+        assert!(path.contains("M18,4h7v1h-7z"), "{path}");
+        // The second row of a finder pattern: dark, five light, dark.
+        assert!(path.contains("M4,5h1v1h-1zM10,5h1v1h-1z"), "{path}");
+    }
+
+    #[wasm_bindgen_test]
+    fn a_text_too_long_for_any_code_has_none() {
+        assert_eq!(qr_path(&"x".repeat(8_000)), None);
+    }
+}
