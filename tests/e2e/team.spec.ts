@@ -16,11 +16,11 @@ test("an admin invites a member who joins through the link, makes them a viewer,
 
   const team = admin.section("Team access");
   await team.getByLabel("Name", { exact: true }).fill("Mina");
-  await team.getByLabel("Role", { exact: true }).selectOption({ label: "Member" });
+  await team.getByRole("combobox", { name: "Role", exact: true }).selectOption({ label: "Member" });
   await team.getByRole("button", { name: "Create invite" }).click();
   const invite = team.getByRole("group", { name: "Invite for Mina" });
   await expect(invite.getByRole("img", { name: "QR code of the invite link for Mina" })).toBeVisible();
-  const link = await invite.getByLabel("Invite link").inputValue();
+  const link = await invite.getByRole("textbox", { name: "Invite link" }).inputValue();
   expect(link).toMatch(/\/join#server=.+&token=rbt_/);
   await admin.context.grantPermissions(["clipboard-read", "clipboard-write"]);
   await invite.getByRole("button", { name: "Copy link" }).click();
@@ -102,6 +102,8 @@ test("without the admins' leave a revoked device clears at once, and offers no b
 });
 
 test("only an admin manages the team's access, online, and is told why otherwise in both languages", async ({ app, devices }) => {
+  // Three browsers and two languages.
+  test.slow();
   // A device that does not sync.
   await app.page.goto("/settings");
   await expect(app.section("Team access").getByRole("note")).toHaveText("Connect this device to a sync server to manage the team's access.");
@@ -132,5 +134,5 @@ test("only an admin manages the team's access, online, and is told why otherwise
   const persian = admin.section("دسترسی تیم");
   await persian.getByLabel("نام", { exact: true }).fill("نیما");
   await persian.getByRole("button", { name: "ساختن دعوت‌نامه" }).click();
-  await expect(persian.getByRole("img", { name: "کد QR پیوند دعوت نیما" })).toBeVisible();
+  await expect(persian.getByRole("img", { name: /^کد QR پیوند دعوت .*نیما/ })).toBeVisible();
 });
