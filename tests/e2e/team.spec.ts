@@ -22,6 +22,14 @@ test("an admin invites a member who joins through the link, makes them a viewer,
   await expect(invite.getByRole("img", { name: "QR code of the invite link for Mina" })).toBeVisible();
   const link = await invite.getByRole("textbox", { name: "Invite link" }).inputValue();
   expect(link).toMatch(/\/join#server=.+&token=rbt_/);
+  if (test.info().project.name === "phone") {
+    // On a 360 px phone the members, the invite and its QR code fit the screen's width.
+    await admin.page.setViewportSize({ width: 360, height: 740 });
+    const qr = invite.getByRole("img", { name: "QR code of the invite link for Mina" });
+    await qr.scrollIntoViewIfNeeded();
+    await expect(qr).toBeInViewport({ ratio: 1 });
+    expect(await admin.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+  }
   await admin.context.grantPermissions(["clipboard-read", "clipboard-write"]);
   await invite.getByRole("button", { name: "Copy link" }).click();
   await expect(invite.getByText("Copied.")).toBeVisible();
