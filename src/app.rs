@@ -58,6 +58,7 @@ pub fn App() -> impl IntoView {
                 <Navigation />
                 <main id="main" class="page" tabindex="-1" aria-busy=loading>
                     {load_failure}
+                    <pages::RevokedNotice />
                     <Routes fallback=pages::NotFound>
                         <Route path=path!("/") view=pages::Dashboard />
                         <Route path=path!("/pipeline") view=pages::Pipeline />

@@ -7,7 +7,14 @@ use crate::{
     workspace::Workspace,
 };
 use leptos::prelude::*;
-use rabet_domain::{export::contacts_vcard, model::Contact, vcard::Version};
+use rabet_domain::{
+    backup::Backup,
+    calendar::{format_day, Calendar, Day},
+    export::contacts_vcard,
+    locale::Lang,
+    model::Contact,
+    vcard::Version,
+};
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Blob, BlobPropertyBag, HtmlAnchorElement, Url};
 
@@ -20,6 +27,19 @@ pub fn file_saver() -> impl Fn(&str, &str, &str) + Copy + 'static {
         if download(file_name, mime, content).is_err() {
             report(Msg::DownloadFailed);
         }
+    }
+}
+
+/// What offers a backup as a download named by its day (`rabet-backup-2024-03-01.json`).
+pub fn backup_saver() -> impl Fn(&Backup) + Copy + 'static {
+    let save = file_saver();
+    move |backup| {
+        let day = Day::from_unix_ms(backup.created_at);
+        let name = format!(
+            "rabet-backup-{}.json",
+            format_day(day, Calendar::Gregorian, Lang::En)
+        );
+        save(&name, "application/json", &backup.to_json());
     }
 }
 

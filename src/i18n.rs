@@ -19,7 +19,7 @@ use rabet_domain::{
     vcard::{PropertyError, SkippedProperty},
 };
 
-const LANG_KEY: &str = "rabet.lang";
+pub(crate) const LANG_KEY: &str = "rabet.lang";
 
 // An entry of `messages!` is `Key => "English", "Persian";`, or, when its texts hold values,
 // `Key { name, … } => "… {name} …", "…";`. A plain entry is a `Msg`; an entry with values is
@@ -1114,6 +1114,47 @@ messages! {
     RunFailed => "Failed", "ناموفق";
     // Automation on the sync server (issue 22, the server part).
     DoNotContact => "Do not contact: no automated e-mail or SMS", "تماس نگیرید: بدون ایمیل و پیامک خودکار";
+    // The team from the app (issue 16): members, devices, invites, revocation.
+    TeamAccessSection => "Team access", "دسترسی تیم";
+    TeamAccessHint => "Who syncs with this workspace's server, with which role and on which devices. Invite a member with a link to open on their phone.", "چه کسانی با چه نقشی و روی کدام دستگاه‌ها با سرور این فضای کاری همگام می‌شوند. عضو تازه را با پیوندی دعوت کنید که روی گوشی‌اش باز می‌کند.";
+    TeamAccessConnectFirst => "Connect this device to a sync server to manage the team's access.", "برای مدیریت دسترسی تیم، این دستگاه را به سرور همگام‌سازی وصل کنید.";
+    TeamAccessAdminOnly => "Only an admin manages the team's access.", "فقط مدیر دسترسی تیم را مدیریت می‌کند.";
+    TeamMembersHeading => "Members and devices", "اعضا و دستگاه‌ها";
+    TeamRefresh => "Refresh", "تازه‌سازی";
+    TeamYou => "(you)", "(شما)";
+    TeamRoleOf { name } => "Role of {name}", "نقش {name}";
+    TeamDevice { id } => "Device {id}", "دستگاه {id}";
+    TeamDeviceAdded { when } => "added {when}", "افزوده {when}";
+    TeamDeviceSeen { when } => "last synced {when}", "آخرین همگام‌سازی {when}";
+    TeamDeviceNeverSeen => "not synced yet", "هنوز همگام نشده";
+    TeamDeviceRevoked { when } => "revoked {when}", "لغوشده {when}";
+    TeamRevoke => "Revoke", "لغو دسترسی";
+    TeamRevokeDevice { name, id } => "Revoke {name}'s device {id}", "لغو دسترسی دستگاه {id} از {name}";
+    TeamRevokeConfirm { name } => "Revoke this device of {name}? It stops syncing and clears the workspace from its browser.", "دسترسی این دستگاه {name} لغو شود؟ همگام‌سازی‌اش متوقف می‌شود و فضای کاری از مرورگرش پاک می‌شود.";
+    TeamRevoked { name } => "A device of {name} was revoked.", "دسترسی یک دستگاه {name} لغو شد.";
+    TeamRoleChanged { name, role } => "{name} is now: {role}.", "نقش {name} اکنون: {role}.";
+    TeamInviteHeading => "Invite a member", "دعوت از عضو تازه";
+    TeamInvite => "Create invite", "ساختن دعوت‌نامه";
+    TeamInviting => "Creating…", "در حال ساختن…";
+    TeamInviteFor { name } => "Invite for {name}", "دعوت‌نامهٔ {name}";
+    TeamInviteHint => "Open this link on the member's phone, or scan the code with it. It holds their access token and is shown only now.", "این پیوند را روی گوشی عضو باز کنید یا کد را با آن بخوانید. توکن دسترسی او در آن است و فقط همین حالا نشان داده می‌شود.";
+    TeamInviteLink => "Invite link", "پیوند دعوت";
+    TeamInviteQr { name } => "QR code of the invite link for {name}", "کد QR پیوند دعوت {name}";
+    TeamCopyLink => "Copy link", "رونوشت پیوند";
+    TeamCopied => "Copied.", "رونوشت شد.";
+    TeamCopyFailed => "The browser did not allow copying; select the link and copy it.", "مرورگر اجازهٔ رونوشت نداد؛ پیوند را انتخاب و رونوشت کنید.";
+    TeamErrOffline => "This device is offline: the team is managed only online.", "این دستگاه آفلاین است: تیم فقط آنلاین مدیریت می‌شود.";
+    TeamErrNotAdmin => "The server says this device's member is not an admin.", "سرور می‌گوید عضو این دستگاه مدیر نیست.";
+    TeamErrRefused => "The server refused the change.", "سرور این تغییر را نپذیرفت.";
+    RevokedMayBackup => "Revoked devices may download a backup", "دستگاه‌های لغوشده می‌توانند پشتیبان بگیرند";
+    RevokedMayBackupHint => "Before a device whose access was revoked clears the workspace, it offers its person a backup of what it holds.", "دستگاهی که دسترسی‌اش لغو شده، پیش از پاک کردن فضای کاری، پشتیبانی از داده‌هایش به کاربرش پیشنهاد می‌کند.";
+    RevokedTitle => "This device's access was revoked", "دسترسی این دستگاه لغو شد";
+    RevokedExplain => "An admin revoked this device's access: it no longer syncs, and the workspace is cleared from this browser.", "مدیر دسترسی این دستگاه را لغو کرده است: دیگر همگام نمی‌شود و فضای کاری از این مرورگر پاک می‌شود.";
+    RevokedBackupOffer => "Your admins allow you to download a backup of what this device holds first.", "مدیران شما اجازه می‌دهند پیش از آن از داده‌های این دستگاه پشتیبان بگیرید.";
+    RevokedBackupThenClear => "Download a backup, then clear", "گرفتن پشتیبان، سپس پاک کردن";
+    RevokedClear => "Clear without a backup", "پاک کردن بدون پشتیبان";
+    RevokedClearing => "Clearing…", "در حال پاک کردن…";
+    RevokedCleared => "The workspace was cleared from this browser. To work with the team again, open a new invite link.", "فضای کاری از این مرورگر پاک شد. برای کار دوباره با تیم، پیوند دعوت تازه‌ای باز کنید.";
 }
 
 /// The current language, shared by every view through context.

@@ -715,6 +715,17 @@ impl Workspace {
         Ok(changed)
     }
 
+    /// Clears the workspace from this browser, as a device whose access was revoked must:
+    /// every record and what it knows of its sync server from the store, the workspace's
+    /// entries in local storage (the language is the person's, and stays); then shows the
+    /// empty workspace, a fresh start.
+    pub async fn erase_device(&self) -> Result<(), StoreError> {
+        let store = self.ready_store().await?;
+        store.erase_device().await?;
+        forget_local_storage();
+        self.load_all(&store).await
+    }
+
     /// Saves the workspace settings after `change`; memory changes only once it is stored.
     pub async fn update_settings(
         &self,
@@ -1031,6 +1042,23 @@ pub async fn next_paint() {
 
 pub fn use_workspace() -> Workspace {
     expect_context::<Workspace>()
+}
+
+/// Removes the app's entries (`rabet.…`) from local storage, but the language choice.
+fn forget_local_storage() {
+    let Some(storage) = web_sys::window().and_then(|window| window.local_storage().ok().flatten())
+    else {
+        return;
+    };
+    let length = storage.length().unwrap_or(0);
+    let keys: Vec<String> = (0..length)
+        .filter_map(|index| storage.key(index).ok().flatten())
+        .filter(|key| key.starts_with("rabet.") && key != crate::i18n::LANG_KEY)
+        .collect();
+    for key in keys {
+        // Removing an entry does not fail; a storage the browser withholds has none to remove.
+        let _ = storage.remove_item(&key);
+    }
 }
 
 #[cfg(test)]

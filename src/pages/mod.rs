@@ -22,6 +22,6 @@ pub use pipeline::Pipeline;
 pub use products::Products;
 pub use segments::{SegmentView, Segments};
 pub use settings::Settings;
-pub use sync::{Join, SyncIndicator};
+pub use sync::{Join, RevokedNotice, SyncIndicator};
 pub use tasks::Tasks;
 pub use tickets::{TicketView, Tickets};

@@ -920,13 +920,40 @@ impl Store {
     /// Deletes every record and the outbox (before restoring a backup that replaces them).
     /// The node id and clock stay, so later stamps still beat earlier ones.
     pub async fn clear_all(&self) -> Result<(), StoreError> {
+        self.clear(false).await
+    }
+
+    /// Forgets everything this device holds of the workspace — records, outbox, history,
+    /// sync settings, session, team and refused writes —, as a revoked device must. The
+    /// clock stays, as in [`Store::clear_all`].
+    pub async fn erase_device(&self) -> Result<(), StoreError> {
+        self.clear(true).await
+    }
+
+    /// Clears the records, merge states, outbox and history, and with `sync` what this device
+    /// knows of its sync server.
+    async fn clear(&self, sync: bool) -> Result<(), StoreError> {
         self.again(|| async {
             let mut store_names: Vec<&str> =
                 EntityKind::ALL.iter().map(|kind| kind.as_str()).collect();
             store_names.extend([MERGE, OUTBOX, HISTORY]);
+            let cleared = store_names.len();
+            store_names.push(META);
             let tx = self.transaction(&store_names, TransactionMode::Readwrite)?;
-            for name in &store_names {
+            for name in &store_names[..cleared] {
                 send(tx.object_store(name)?.clear())?;
+            }
+            if sync {
+                let meta = tx.object_store(META)?;
+                for key in [
+                    CURSOR_KEY,
+                    SYNC_CONFIG_KEY,
+                    SYNC_SESSION_KEY,
+                    SYNC_MEMBERS_KEY,
+                    refused::NOT_ACCEPTED_KEY,
+                ] {
+                    send(meta.delete(key).build())?;
+                }
             }
             commit(tx).await?;
             self.tabs.post(&TabNews::Cleared);

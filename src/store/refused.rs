@@ -19,7 +19,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
 
 /// The meta key of the not-accepted list (JSON text of `Vec<NotAccepted>`).
-const NOT_ACCEPTED_KEY: &str = "not_accepted";
+pub(super) const NOT_ACCEPTED_KEY: &str = "not_accepted";
 
 /// A write (what one save wrote: one outbox entry) the sync server did not accept.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

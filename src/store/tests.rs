@@ -3,7 +3,7 @@
 
 use super::*;
 use rabet_domain::model::{Contact, Phone, PhoneLabel, Task};
-use rabet_domain::sync::Refusal;
+use rabet_domain::sync::{Refusal, SessionInfo};
 use wasm_bindgen_test::wasm_bindgen_test;
 
 /// A database name no other test (or earlier run) uses.
@@ -554,6 +554,49 @@ async fn remote_ops_merge_per_field_and_stay_out_of_the_outbox() {
     delete_database(&name).await;
 }
 
+/// The database opened again starts its clock past `last` (a clear keeps the clock); then it
+/// is deleted.
+async fn assert_clock_kept_and_delete(name: &str, last: Stamp) {
+    let reopened = Store::open_named(name).await.unwrap();
+    assert!(*reopened.clock.borrow().last() > last);
+    drop(reopened);
+    delete_database(name).await;
+}
+
+#[wasm_bindgen_test]
+async fn erase_device_forgets_records_and_the_sync_server_but_keeps_the_clock() {
+    let name = unique_name("erase");
+    let store = Store::open_named(&name).await.unwrap();
+    store.save(None, &contact("Sara", None)).await.unwrap();
+    store
+        .set_sync_config(Some(&("https://sync.example", "rbt_x")))
+        .await
+        .unwrap();
+    store.set_sync_cursor(42).await.unwrap();
+    let session = SessionInfo {
+        workspace: "w".to_owned(),
+        workspace_name: String::new(),
+        member: "Mina".to_owned(),
+        protocol: 1,
+        member_id: "m".to_owned(),
+        role: None,
+    };
+    store.set_sync_session(Some(&session)).await.unwrap();
+    store.set_sync_members(&["Mina"]).await.unwrap();
+    let last = store.clock.borrow().last().clone();
+
+    store.erase_device().await.unwrap();
+    assert_eq!(store.load::<Contact>().await.unwrap(), []);
+    assert_eq!(store.outbox().await.unwrap(), []);
+    assert_eq!(store.sync_config::<(String, String)>().await.unwrap(), None);
+    assert_eq!(store.sync_cursor().await.unwrap(), None);
+    assert_eq!(store.sync_session().await.unwrap(), None);
+    assert!(store.sync_members::<String>().await.unwrap().is_empty());
+    assert!(store.not_accepted().await.unwrap().is_empty());
+    drop(store);
+    assert_clock_kept_and_delete(&name, last).await;
+}
+
 #[wasm_bindgen_test]
 async fn clear_all_empties_records_and_outbox_but_keeps_the_clock() {
     let name = unique_name("clear");
@@ -566,17 +609,7 @@ async fn clear_all_empties_records_and_outbox_but_keeps_the_clock() {
     assert_eq!(store.load::<Task>().await.unwrap(), []);
     assert_eq!(store.outbox().await.unwrap(), []);
     drop(store);
-    assert!(
-        *Store::open_named(&name)
-            .await
-            .unwrap()
-            .clock
-            .borrow()
-            .last()
-            > last
-    );
-
-    delete_database(&name).await;
+    assert_clock_kept_and_delete(&name, last).await;
 }
 
 #[wasm_bindgen_test]

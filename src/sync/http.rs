@@ -5,8 +5,9 @@ use rabet_domain::{
     kind::EntityKind,
     op::Op,
     sync::{
-        AuthoredPullResponse, Cursor, ErrorBody, MemberInfo, PushRequest, PushResponse,
-        SessionInfo, SnapshotResponse, MAX_PULL_LIMIT, PROTOCOL, SNAPSHOT_NEEDED,
+        AuthoredPullResponse, Cursor, DeviceInfo, ErrorBody, InviteRequest, InviteResponse,
+        MemberInfo, PushRequest, PushResponse, RoleChange, SessionInfo, SnapshotResponse,
+        MAX_PULL_LIMIT, PROTOCOL, SNAPSHOT_NEEDED,
     },
 };
 use serde::{de::DeserializeOwned, Serialize};
@@ -22,6 +23,40 @@ pub async fn session(config: &SyncConfig) -> Result<SessionInfo, SyncError> {
 /// The team: every member's name and role (authors in the field history are member ids).
 pub async fn members(config: &SyncConfig) -> Result<Vec<MemberInfo>, SyncError> {
     call::<(), _>(config, "GET", "members", None).await
+}
+
+/// The team with each member's devices (admins only).
+pub async fn admin_members(config: &SyncConfig) -> Result<Vec<MemberInfo>, SyncError> {
+    call::<(), _>(config, "GET", "admin/members", None).await
+}
+
+/// A new member and their first device's token, with an invite link (admins only).
+pub async fn invite(
+    config: &SyncConfig,
+    request: &InviteRequest,
+) -> Result<InviteResponse, SyncError> {
+    call(config, "POST", "admin/members", Some(request)).await
+}
+
+/// Gives a member another role (admins only).
+pub async fn change_role(
+    config: &SyncConfig,
+    member: &str,
+    change: &RoleChange,
+) -> Result<MemberInfo, SyncError> {
+    let path = format!("admin/members/{}/role", encode(member));
+    call(config, "PUT", &path, Some(change)).await
+}
+
+/// Revokes one device's token (admins only).
+pub async fn revoke(config: &SyncConfig, device: &str) -> Result<DeviceInfo, SyncError> {
+    let path = format!("admin/devices/{}", encode(device));
+    call::<(), _>(config, "DELETE", &path, None).await
+}
+
+/// A path segment or query value as it may appear in a URL.
+fn encode(text: &str) -> String {
+    String::from(js_sys::encode_uri_component(text))
 }
 
 /// Sends ops; once this returns they are durably stored on the server.
@@ -42,7 +77,7 @@ fn snapshot_path(kind: EntityKind, after: Option<&str>, cursor: Option<Cursor>) 
     if let Some(after) = after {
         // Record ids are printable ASCII; encoded, any of them is safe in a query.
         path.push_str("&after=");
-        path.push_str(&String::from(js_sys::encode_uri_component(after)));
+        path.push_str(&encode(after));
     }
     if let Some(cursor) = cursor {
         path.push_str(&format!("&cursor={cursor}"));
@@ -147,6 +182,7 @@ async fn call_text<B: Serialize>(
                 })
             }
             (401, "token_revoked", _) => return Err(SyncError::Revoked),
+            (403, "forbidden", None) => return Err(SyncError::NotAdmin(body.message.clone())),
             (410, SNAPSHOT_NEEDED, _) => return Err(SyncError::SnapshotNeeded),
             _ => {}
         }

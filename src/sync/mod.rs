@@ -22,8 +22,9 @@ use leptos::prelude::*;
 use rabet_domain::{
     kind::EntityKind,
     sync::{
-        push_batches, rows::RowsPage, AuthoredOp, Cursor, MemberInfo, RefusedOp, Role, SessionInfo,
-        SnapshotResponse, MAX_PUSH_BYTES, MAX_PUSH_OPS,
+        push_batches, rows::RowsPage, AuthoredOp, Cursor, DeviceInfo, InviteRequest,
+        InviteResponse, MemberInfo, RefusedOp, Role, RoleChange, SessionInfo, SnapshotResponse,
+        MAX_PUSH_BYTES, MAX_PUSH_OPS,
     },
 };
 use serde::{Deserialize, Serialize};
@@ -63,6 +64,9 @@ pub enum SyncError {
     BadUrl,
     #[error("the server could not be reached")]
     Unreachable,
+    /// The browser has no network (for what cannot wait in the outbox: the team's routes).
+    #[error("this device is offline")]
+    Offline,
     #[error("the server refused the token")]
     Unauthorized,
     /// An admin revoked this device's token.
@@ -71,6 +75,9 @@ pub enum SyncError {
     /// The member's role does not allow an op of the push; nothing of it was stored.
     #[error("the server refused op {} ({}): {reason}", op.index, op.id)]
     Forbidden { op: RefusedOp, reason: String },
+    /// The server refused a request only admins may make (the team's routes).
+    #[error("only admins may do this: {0}")]
+    NotAdmin(String),
     #[error("too many requests; waiting")]
     RateLimited,
     #[error("the server refused the request ({status}): {reason}")]
@@ -376,12 +383,24 @@ impl SyncEngine {
 
     async fn run(self, mut receiver: mpsc::UnboundedReceiver<Wake>) {
         let mut failures = 0u32;
+        // The settings the server said were revoked: no sync with them again (a new invite
+        // or stopping changes them).
+        let mut revoked: Option<Option<SyncConfig>> = None;
         loop {
-            match self.sync_once().await {
-                Ok(()) => failures = 0,
-                Err(error) => {
-                    failures += 1;
-                    self.status.set(SyncStatus::Failed(error));
+            let config = self.config.get_untracked();
+            if revoked.as_ref() == Some(&config) {
+                self.status.set(SyncStatus::Failed(SyncError::Revoked));
+            } else {
+                match self.sync_once().await {
+                    Ok(()) => failures = 0,
+                    Err(SyncError::Revoked) => {
+                        revoked = Some(config);
+                        self.status.set(SyncStatus::Failed(SyncError::Revoked));
+                    }
+                    Err(error) => {
+                        failures += 1;
+                        self.status.set(SyncStatus::Failed(error));
+                    }
                 }
             }
             let wait = if failures == 0 {
@@ -396,6 +415,62 @@ impl SyncEngine {
             // Whatever else arrived meanwhile is served by the sync about to run.
             while receiver.try_recv().is_ok() {}
         }
+    }
+
+    /// Whether the server told this device its access was revoked.
+    pub fn is_revoked(&self) -> bool {
+        self.status
+            .with(|status| matches!(status, SyncStatus::Failed(SyncError::Revoked)))
+    }
+
+    /// Clears the workspace from this browser after its access was revoked, and forgets the
+    /// server: a fresh start.
+    pub async fn erase_device(&self) -> Result<(), SyncError> {
+        self.workspace.erase_device().await?;
+        self.config.set(None);
+        self.session.set(None);
+        self.members.set(Vec::new());
+        self.not_accepted.set(0);
+        self.pending.set(0);
+        self.status.set(SyncStatus::Off);
+        self.post(&SyncNews::Config);
+        Ok(())
+    }
+
+    /// The settings to call the team's routes with: this device's, while online.
+    fn team_config(&self) -> Result<SyncConfig, SyncError> {
+        if !navigator_online() {
+            return Err(SyncError::Offline);
+        }
+        self.config.get_untracked().ok_or(SyncError::Unauthorized)
+    }
+
+    /// The team with each member's devices, as an admin sees it.
+    pub async fn admin_team(&self) -> Result<Vec<MemberInfo>, SyncError> {
+        http::admin_members(&self.team_config()?).await
+    }
+
+    /// Invites a new member: their first device's token and a link to open on it, to this
+    /// app on this device's server.
+    pub async fn invite(&self, name: String, role: Role) -> Result<InviteResponse, SyncError> {
+        let config = self.team_config()?;
+        let request = InviteRequest {
+            name,
+            role,
+            app_url: window().location().origin().ok(),
+            server_url: Some(config.server.clone()),
+        };
+        http::invite(&config, &request).await
+    }
+
+    /// Gives a member another role; it holds from their device's next request.
+    pub async fn change_role(&self, member: String, role: Role) -> Result<MemberInfo, SyncError> {
+        http::change_role(&self.team_config()?, &member, &RoleChange { role }).await
+    }
+
+    /// Revokes one device of a member: it is told at its next sync.
+    pub async fn revoke_device(&self, device: String) -> Result<DeviceInfo, SyncError> {
+        http::revoke(&self.team_config()?, &device).await
     }
 
     async fn load_config(&self) -> Result<(), SyncError> {
@@ -586,15 +661,15 @@ impl SyncEngine {
         let mut fetched = Some(join_page(config, store, kinds[0], None, None, None).await);
         while let Some(answer) = fetched.take() {
             let (kind, ids, answer) = match answer {
-                    // A server from before snapshots: pull every op from the start instead.
+                // A server from before snapshots: pull every op from the start instead.
                 Err(SyncError::Refused { status: 404, .. }) if cursor.is_none() => return Ok(0),
                 answer => answer?,
-                };
+            };
             let page = answer.read()?;
             let summary = page.summary();
             if let Some(counted) = summary.totals {
-                    totals = counted;
-                }
+                totals = counted;
+            }
             let at = *cursor.get_or_insert(summary.cursor);
             let next = if summary.more {
                 Some((kind, Some(ids), summary.last))
@@ -617,12 +692,12 @@ impl SyncEngine {
                 }
             };
             let customers = CUSTOMERS.contains(&kind);
-                let part = usize::from(!customers);
-                let total = totals
-                    .iter()
-                    .filter(|(kind, _)| CUSTOMERS.contains(kind) == customers)
-                    .map(|(_, count)| count)
-                    .sum::<u64>();
+            let part = usize::from(!customers);
+            let total = totals
+                .iter()
+                .filter(|(kind, _)| CUSTOMERS.contains(kind) == customers)
+                .map(|(_, count)| count)
+                .sum::<u64>();
             // Progress shows as soon as the page is kept, the next page arrived or not.
             let kept = async {
                 page.keep(kind, store, self.workspace, ids).await?;

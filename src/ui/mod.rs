@@ -12,6 +12,7 @@ pub mod intent;
 pub mod labels;
 pub mod messages;
 pub mod parties;
+pub mod qr;
 pub mod widgets;
 
 use crate::i18n::{phrase, use_locale, Locale, Msg};

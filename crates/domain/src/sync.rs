@@ -364,6 +364,10 @@ pub struct DeviceInfo {
     pub created_at_ms: i64,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub revoked_at_ms: Option<i64>,
+    /// When the device last pulled from the server; `None` if it never did (or an older
+    /// server).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_seen_ms: Option<i64>,
 }
 
 /// `POST /api/v1/admin/members`: a new member (the name must be new to the workspace).

@@ -206,6 +206,7 @@ async fn team(
                 member_id: token.member_id,
                 created_at_ms: token.created_at_ms,
                 revoked_at_ms: token.revoked_at_ms,
+                last_seen_ms: token.read_at_ms,
             });
     }
     Ok(storage

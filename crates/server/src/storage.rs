@@ -116,6 +116,8 @@ pub struct TokenRecord {
     pub member_id: String,
     pub created_at_ms: i64,
     pub revoked_at_ms: Option<i64>,
+    /// When the device last pulled (`note_read`).
+    pub read_at_ms: Option<i64>,
 }
 
 /// A validated op, ready to store.
@@ -520,11 +522,12 @@ fn token_record(row: &AnyRow) -> Result<TokenRecord, sqlx::Error> {
         member_id: row.try_get("member_id")?,
         created_at_ms: row.try_get("created_at")?,
         revoked_at_ms: row.try_get("revoked_at")?,
+        read_at_ms: row.try_get("read_at")?,
     })
 }
 
 const TOKEN_COLUMNS: &str =
-    "hash, workspace, member, COALESCE(member_id, '') AS member_id, created_at, revoked_at";
+    "hash, workspace, member, COALESCE(member_id, '') AS member_id, created_at, revoked_at, read_at";
 
 fn role(text: String) -> Result<Role, StorageError> {
     Role::parse(&text).ok_or(StorageError::BadRole(text))

@@ -588,6 +588,19 @@ async fn admins_manage_the_team(backend: Backend) {
     let listed = team.iter().find(|m| m.id == nima.id).unwrap();
     assert_eq!(listed.devices.len(), 2);
     assert!(listed.devices.iter().any(|d| d.id == tablet.device.id));
+    // Last seen: when a device last pulled, none before it ever did.
+    assert!(listed.devices.iter().all(|d| d.last_seen_ms.is_none()));
+    nima.pull_authored(0).await;
+    let team: Vec<MemberInfo> = boss.get("/api/v1/admin/members").await;
+    let seen = |id: &str| {
+        team.iter()
+            .flat_map(|m| &m.devices)
+            .find(|d| d.id == id)
+            .unwrap()
+            .last_seen_ms
+    };
+    assert!(seen(&nima.id).is_some_and(|at| at >= invited.device.created_at_ms));
+    assert_eq!(seen(&tablet.device.id), None);
 
     // A role change holds from the next request on.
     let mut nima = nima;

@@ -7,7 +7,7 @@ mod pipeline;
 use crate::i18n::phrase;
 use crate::ui::widgets::RefusedNote;
 use crate::{
-    download::file_saver,
+    download::backup_saver,
     file::{chosen_file, read_text},
     i18n::{role_msg, store_error_msg, use_locale, Counted, Msg, Worded},
     local_time::{device_zone_name, zone_named, zone_names},
@@ -23,7 +23,7 @@ use pipeline::PipelineSettings;
 use rabet_domain::kind::EntityKind;
 use rabet_domain::{
     backup::Backup,
-    calendar::{format_day, Calendar, Day},
+    calendar::Calendar,
     locale::{format_decimal, Lang},
     model::{Role, Settings as WorkspaceSettings, TeamMember},
     money::Currency,
@@ -40,6 +40,7 @@ pub fn Settings() -> impl IntoView {
             <TeamSection />
             <AutomationSection />
             <super::sync::SyncSection />
+            <super::sync::TeamAccessSection />
             <StorageSection />
             <BackupSection />
             <SampleSection />
@@ -196,6 +197,19 @@ fn WorkspaceSection() -> impl IntoView {
                         }).collect_view()}
                     </select>
                 </label>
+                <label class="choice">
+                    <input
+                        type="checkbox"
+                        disabled=loading
+                        prop:checked=move || workspace.settings.with(|s| s.revoked_may_backup)
+                        on:change=move |ev| {
+                            let allowed = event_target_checked(&ev);
+                            update_settings(move |s| s.revoked_may_backup = allowed);
+                        }
+                    />
+                    {move || locale.t(Msg::RevokedMayBackup)}
+                </label>
+                <p class="field-hint">{move || locale.t(Msg::RevokedMayBackupHint)}</p>
             </div>
         </section>
     }
@@ -360,20 +374,13 @@ fn BackupSection() -> impl IntoView {
     // Nothing to back up or restore into until the workspace is open.
     let unavailable = move || busy.get() || !workspace.is_ready();
     let report = move |text: String| notices.show(Notice { text, undo: None });
-    let save_file = file_saver();
+    let save_backup = backup_saver();
 
     let save_backup = move |_| {
         busy.set(true);
         leptos::task::spawn_local(async move {
             match workspace.backup().await {
-                Ok(backup) => {
-                    let day = Day::from_unix_ms(backup.created_at);
-                    let name = format!(
-                        "rabet-backup-{}.json",
-                        format_day(day, Calendar::Gregorian, Lang::En)
-                    );
-                    save_file(&name, "application/json", &backup.to_json());
-                }
+                Ok(backup) => save_backup(&backup),
                 Err(error) => report(locale.t(store_error_msg(&error)).into()),
             }
             busy.set(false);

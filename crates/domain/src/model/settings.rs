@@ -27,6 +27,9 @@ entity! {
         #[serde(deserialize_with = "crate::model::exact_len")]
         pub lost_reasons: Vec<String>,
         pub default_pipeline_id: Option<Id>,
+        /// Whether a device whose access an admin revoked may download a backup of what it
+        /// holds before it clears the workspace (admins decide; off unless they allow it).
+        pub revoked_may_backup: bool,
     }
 }
 

@@ -1,5 +1,12 @@
 //! Sync in the UI: the settings section (server and token, or stop), the page an invite link
-//! opens, and the status indicator the shell always shows.
+//! opens, and the status indicator the shell always shows; the team's access (`team`) and
+//! what a revoked device shows (`revoked`).
+
+mod revoked;
+mod team;
+
+pub use revoked::RevokedNotice;
+pub use team::TeamAccessSection;
 
 use crate::i18n::{counted_phrase, phrase};
 use crate::{
@@ -264,12 +271,16 @@ fn sync_error_text(locale: Locale, error: &SyncError) -> String {
 }
 
 /// A sync failure in words; what the server said, in its own words, as the detail.
-fn sync_failure(locale: Locale, error: &SyncError) -> Worded {
+pub(crate) fn sync_failure(locale: Locale, error: &SyncError) -> Worded {
     let msg = match error {
         SyncError::BadUrl => Msg::SyncErrBadUrl,
         SyncError::Unreachable => Msg::SyncErrUnreachable,
         SyncError::Unauthorized => Msg::SyncErrUnauthorized,
         SyncError::Revoked => Msg::SyncErrRevoked,
+        SyncError::Offline => Msg::TeamErrOffline,
+        SyncError::NotAdmin(reason) => {
+            return Worded::with_detail(locale.t(Msg::TeamErrNotAdmin), reason.clone());
+        }
         SyncError::Forbidden { reason, .. } => {
             return Worded::with_detail(locale.t(Msg::SyncErrForbidden), reason.clone());
         }
@@ -383,9 +394,7 @@ fn NotAcceptedEntry(
     let copy = move |_| {
         let text = text.clone();
         leptos::task::spawn_local(async move {
-            let clipboard = window().navigator().clipboard();
-            let done = wasm_bindgen_futures::JsFuture::from(clipboard.write_text(&text)).await;
-            copied.set(Some(if done.is_ok() {
+            copied.set(Some(if copy_to_clipboard(&text).await {
                 Msg::NotAcceptedCopied
             } else {
                 Msg::NotAcceptedCopyFailed
@@ -428,4 +437,12 @@ fn copy_text(entry: &NotAccepted) -> String {
             .map(|op| format!("{}: {}", op.field, op.value)),
     );
     lines.join("\n")
+}
+
+/// Puts `text` on the clipboard; whether the browser allowed it.
+async fn copy_to_clipboard(text: &str) -> bool {
+    let clipboard = window().navigator().clipboard();
+    wasm_bindgen_futures::JsFuture::from(clipboard.write_text(text))
+        .await
+        .is_ok()
 }
