@@ -73,6 +73,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/segments") view=pages::Segments />
                         <Route path=path!("/segments/:id") view=pages::SegmentView />
                         <Route path=path!("/settings") view=pages::Settings />
+                        <Route path=path!("/activity") view=pages::Activity />
                         <Route path=path!("/join") view=pages::Join />
                     </Routes>
                 </main>

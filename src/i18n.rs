@@ -1013,6 +1013,13 @@ messages! {
     HistoryNotKept => "Not kept: an edit made at the same time on another device won.", "نگه داشته نشد: ویرایشی که هم‌زمان روی دستگاه دیگری انجام شد برنده شد.";
     HistoryRestore => "Restore this value", "بازگرداندن این مقدار";
     HistoryRestoreNamed { value } => "Restore this value: {value}", "بازگرداندن این مقدار: {value}";
+    // Activity feed (issue 16): the workspace's changes, by whom and of which record.
+    NavActivity => "Activity", "تغییرات";
+    ActivityIntro => "What changed in the workspace, newest first: on this device, and from the team as it syncs.", "آنچه در فضای کار تغییر کرد، تازه‌ترین در بالا: روی این دستگاه، و از تیم هنگام همگام‌سازی.";
+    ActivityWho => "Changed by", "تغییر توسط";
+    ActivityEmpty => "No change to show: edits of existing records appear here.", "تغییری برای نمایش نیست: ویرایش رکوردهای موجود اینجا نمایش داده می‌شود.";
+    ActivityShowEarlier => "Show earlier changes", "نمایش تغییرات پیش‌تر";
+    ActivityRecord { kind, name } => "{kind}: {name}", "{kind}: {name}";
     // Issue 18: vCard export in the version a user chooses.
     VcardVersion => "vCard version", "نسخهٔ vCard";
     VcardVersion3 => "vCard 3.0 (most phones)", "vCard ۳٫۰ (بیشتر گوشی‌ها)";

@@ -12,6 +12,7 @@ use hashbrown::HashTable;
 use leptos::prelude::*;
 use rabet_domain::{
     backup::Backup,
+    feed::FeedEntry,
     history::Change,
     id::Id,
     kind::EntityKind,
@@ -872,6 +873,17 @@ impl Workspace {
     pub async fn history(&self, kind: EntityKind, id: &Id) -> Result<Vec<Change>, StoreError> {
         let store = self.ready_store().await?;
         store.history(kind, id).await
+    }
+
+    /// The workspace's changes newest first, the first `count` that `wanted` lets through
+    /// (see [`Store::feed`]).
+    pub async fn feed(
+        &self,
+        count: usize,
+        wanted: impl Fn(EntityKind, &Change) -> bool,
+    ) -> Result<Vec<FeedEntry>, StoreError> {
+        let store = self.ready_store().await?;
+        store.feed(count, wanted).await
     }
 
     /// Sets one field of a record back to `value` ("restore this value"): a new change,

@@ -6,7 +6,7 @@ use crate::{
     i18n::{phrase, store_error_msg, use_locale, Locale, Msg},
     local_time::{format_when, use_calendar},
     store::StoreError,
-    sync::use_sync,
+    sync::{use_sync, SyncEngine},
     ui::{editing::failure_reporter, parties::customer_name, widgets::refused},
     workspace::{use_workspace, Workspace},
 };
@@ -31,14 +31,7 @@ pub fn FieldHistory(kind: EntityKind, id: Id) -> impl IntoView {
         let record = record.clone();
         async move {
             let changes = workspace.history(kind, &record).await?;
-            Ok::<_, StoreError>(
-                changes
-                    .into_iter()
-                    .filter(|change| {
-                        change.deletion().is_some() || field_label(&change.field).is_some()
-                    })
-                    .collect::<Vec<_>>(),
-            )
+            Ok::<_, StoreError>(changes.into_iter().filter(is_shown).collect::<Vec<_>>())
         }
     });
     let shown = RwSignal::new(PAGE);
@@ -89,45 +82,10 @@ fn ChangeRow(kind: EntityKind, id: Id, change: Change) -> impl IntoView {
     let workspace = use_workspace();
     let report = failure_reporter();
     let refused = refused(Some(kind));
-    let author = change.author.clone();
-    let who = move || {
-        if sync.is_me(author.as_deref()) {
-            locale.t(Msg::HistoryYou).to_owned()
-        } else {
-            author
-                .as_deref()
-                .and_then(|author| sync.member_name(author))
-                .unwrap_or_else(|| locale.t(Msg::HistoryTeammate).to_owned())
-        }
-    };
+    let who = author_words(sync, locale, change.author.clone());
     let at = change.stamp.wall_ms as i64;
     let when = move || format_when(at, calendar.get(), locale.lang());
-    let field = field_label(&change.field);
-    let what = match change.deletion() {
-        Some(deleted) => {
-            let msg = if deleted {
-                Msg::NotAcceptedDeletion
-            } else {
-                Msg::NotAcceptedRestored
-            };
-            Either::Left(move || locale.t(msg))
-        }
-        None => {
-            let name = change.field.clone();
-            let (old, new) = (change.old.clone(), change.new.clone());
-            Either::Right(move || {
-                let field = field.map_or("", |msg| locale.t(msg));
-                let words = |value: Option<&Value>| {
-                    named(workspace, locale, &name, value).unwrap_or_else(|| value_text(value))
-                };
-                locale.fill(phrase::HistoryChange {
-                    field,
-                    old: &words(old.as_ref()),
-                    new: &words(Some(&new)),
-                })
-            })
-        }
-    };
+    let what = change_words(workspace, locale, &change);
     let lost = !change.won;
     let restorable = change.restorable().cloned();
     let restore = restorable.map(|value| {
@@ -160,6 +118,59 @@ fn ChangeRow(kind: EntityKind, id: Id, change: Change) -> impl IntoView {
             {lost.then(|| view! { <p class="history-lost">{move || locale.t(Msg::HistoryNotKept)}</p> })}
             {restore}
         </li>
+    }
+}
+
+/// Whether a change is one a person reads in a history: a deletion, a restoration, or a
+/// change of a field with a name (see [`field_label`]).
+pub fn is_shown(change: &Change) -> bool {
+    change.deletion().is_some() || field_label(&change.field).is_some()
+}
+
+/// Who made a change, in words: "You", a teammate's name, or "A teammate" for a member the
+/// team list does not have (yet).
+pub fn author_words(
+    sync: SyncEngine,
+    locale: Locale,
+    author: Option<String>,
+) -> impl Fn() -> String + Send + Sync + 'static {
+    move || {
+        if sync.is_me(author.as_deref()) {
+            locale.t(Msg::HistoryYou).to_owned()
+        } else {
+            author
+                .as_deref()
+                .and_then(|author| sync.member_name(author))
+                .unwrap_or_else(|| locale.t(Msg::HistoryTeammate).to_owned())
+        }
+    }
+}
+
+/// What a change did, in words: "Phone: 1 → 2" (names for the ids of stages, members and
+/// customers), "Deleted" or "Restored"; tracked, so it follows the language and the names.
+pub fn change_words(
+    workspace: Workspace,
+    locale: Locale,
+    change: &Change,
+) -> impl Fn() -> String + Send + Sync + 'static {
+    let field = field_label(&change.field);
+    let deletion = change.deletion();
+    let name = change.field.clone();
+    let (old, new) = (change.old.clone(), change.new.clone());
+    move || match deletion {
+        Some(true) => locale.t(Msg::NotAcceptedDeletion).to_owned(),
+        Some(false) => locale.t(Msg::NotAcceptedRestored).to_owned(),
+        None => {
+            let field = field.map_or("", |msg| locale.t(msg));
+            let words = |value: Option<&Value>| {
+                named(workspace, locale, &name, value).unwrap_or_else(|| value_text(value))
+            };
+            locale.fill(phrase::HistoryChange {
+                field,
+                old: &words(old.as_ref()),
+                new: &words(Some(&new)),
+            })
+        }
     }
 }
 

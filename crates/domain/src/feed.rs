@@ -111,10 +111,12 @@ mod tests {
         let m2 = || Who::Member("m2".into());
         assert!(FeedFilter::default().matches(deal_by_m2.kind, &deal_by_m2.change));
         assert!(filter(m2(), Some(EntityKind::Deal)).matches(deal_by_m2.kind, &deal_by_m2.change));
-        assert!(!filter(m2(), Some(EntityKind::Contact))
-            .matches(deal_by_m2.kind, &deal_by_m2.change));
-        assert!(!filter(Who::Member("m1".into()), None)
-            .matches(deal_by_m2.kind, &deal_by_m2.change));
+        assert!(
+            !filter(m2(), Some(EntityKind::Contact)).matches(deal_by_m2.kind, &deal_by_m2.change)
+        );
+        assert!(
+            !filter(Who::Member("m1".into()), None).matches(deal_by_m2.kind, &deal_by_m2.change)
+        );
     }
 
     #[test]
