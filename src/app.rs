@@ -30,6 +30,7 @@ pub fn App() -> impl IntoView {
     let workspace = Workspace::provide();
     crate::automation::start(workspace);
     SyncEngine::provide();
+    crate::ui::messages::move_device_templates();
     Intents::provide();
     Palette::provide();
     let load_failure = move || match workspace.state.get() {

@@ -18,7 +18,7 @@ use rabet_domain::{
     kind::EntityKind,
     model::{
         Activity, AutomationRule, AutomationRun, Campaign, Company, Contact, Deal, Entity, Invoice,
-        Pipeline, Product, Segment, Settings, Task, TeamMember, Ticket,
+        MessageTemplate, Pipeline, Product, Segment, Settings, Task, TeamMember, Ticket,
     },
     referrers::{Referrers, Refers},
     search::{search_text, Haystack, Query, Rank},
@@ -426,7 +426,8 @@ listed_without_text!(
     Campaign,
     Segment,
     AutomationRule,
-    AutomationRun
+    AutomationRun,
+    MessageTemplate
 );
 
 /// Whether the workspace has been read from the store yet.

@@ -220,6 +220,7 @@ fn list_of(kind: EntityKind) -> &'static str {
         | EntityKind::TeamMember
         | EntityKind::Settings
         | EntityKind::AutomationRule
-        | EntityKind::AutomationRun => "/settings",
+        | EntityKind::AutomationRun
+        | EntityKind::MessageTemplate => "/settings",
     }
 }

@@ -39,7 +39,7 @@ type Migration = fn(&IdbDatabase, &IdbTransaction) -> Result<(), JsValue>;
 
 /// Adding a kind of record: append `create_kind_stores` (which makes the stores of kinds
 /// that have none), so that databases made before the kind get its store.
-const MIGRATIONS: [Migration; 6] = [
+const MIGRATIONS: [Migration; 7] = [
     create_stores,
     create_view_indexes,
     drop_view_indexes,
@@ -48,6 +48,8 @@ const MIGRATIONS: [Migration; 6] = [
     create_kind_stores,
     // Activity feed (issue 16).
     create_feed_store,
+    // Message templates (issue 16): the workspace's, synced.
+    create_kind_stores,
 ];
 
 /// The current schema version: the number of migration steps.

@@ -1088,9 +1088,15 @@ async fn the_feed_lists_every_records_changes_newest_first_as_far_as_asked_and_f
         first_name: to.to_owned(),
         ..c.clone()
     };
-    store.save(Some(&sara), &renamed(&sara, "Sarah")).await.unwrap();
+    store
+        .save(Some(&sara), &renamed(&sara, "Sarah"))
+        .await
+        .unwrap();
     store.set_author(Some("member-1".to_owned()));
-    store.save(Some(&bita), &renamed(&bita, "Bitta")).await.unwrap();
+    store
+        .save(Some(&bita), &renamed(&bita, "Bitta"))
+        .await
+        .unwrap();
     let retitled = Task {
         title: "call back".to_owned(),
         ..call.clone()
@@ -1122,10 +1128,7 @@ async fn the_feed_lists_every_records_changes_newest_first_as_far_as_asked_and_f
     );
     assert_eq!(everything[2].change.new, Value::from("Sarah"));
     // As far as asked: the newest.
-    assert_eq!(
-        store.feed(1, |_, _| true).await.unwrap(),
-        everything[..1]
-    );
+    assert_eq!(store.feed(1, |_, _| true).await.unwrap(), everything[..1]);
     let filtered = |filter: FeedFilter| {
         let store = &store;
         async move {

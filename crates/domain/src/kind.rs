@@ -34,6 +34,8 @@ macro_rules! for_each_kind {
             Settings => "settings", settings;
             AutomationRule => "automation_rule", automation_rules;
             AutomationRun => "automation_run", automation_runs;
+            // Message templates (issue 16): the workspace's, synced, no longer one browser's.
+            MessageTemplate => "message_template", message_templates;
         }
     };
 }
