@@ -1019,8 +1019,9 @@ messages! {
     ActivityEmpty => "No change to show: edits of existing records appear here.", "تغییری برای نمایش نیست: ویرایش رکوردهای موجود اینجا نمایش داده می‌شود.";
     ActivityShowEarlier => "Show earlier changes", "نمایش تغییرات پیش‌تر";
     ActivityRecord { kind, name } => "{kind}: {name}", "{kind}: {name}";
-    // Message templates as workspace records (issue 16).
+    // Message templates and workspace settings as records with history (issue 16).
     KindMessageTemplate => "Message template", "قالب پیام";
+    HistoryStages => "Stages", "مراحل";
     // Issue 18: vCard export in the version a user chooses.
     VcardVersion => "vCard version", "نسخهٔ vCard";
     VcardVersion3 => "vCard 3.0 (most phones)", "vCard ۳٫۰ (بیشتر گوشی‌ها)";

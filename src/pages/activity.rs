@@ -64,7 +64,8 @@ pub fn Activity() -> impl IntoView {
         let (count, filter) = (shown.get(), filter.get());
         async move {
             // One more than shown tells whether there are earlier ones.
-            let wanted = move |kind, change: &_| is_shown(change) && filter.matches(kind, change);
+            let wanted =
+                move |kind, change: &_| is_shown(kind, change) && filter.matches(kind, change);
             workspace.feed(count + 1, wanted).await
         }
     });
@@ -181,7 +182,7 @@ fn Entry(entry: FeedEntry) -> impl IntoView {
     let who = author_words(sync, locale, change.author.clone());
     let at = change.stamp.wall_ms as i64;
     let when = move || format_clock(local_minute(at), locale.lang());
-    let what = change_words(workspace, locale, &change);
+    let what = change_words(workspace, locale, kind, &change);
     // Records held in memory have their id in the table already; a gone one has no page.
     let target = Id::find(&record.as_str()).and_then(|id| record_target(&RecordRef { kind, id }));
     let (href, name) = match target {

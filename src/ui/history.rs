@@ -31,7 +31,12 @@ pub fn FieldHistory(kind: EntityKind, id: Id) -> impl IntoView {
         let record = record.clone();
         async move {
             let changes = workspace.history(kind, &record).await?;
-            Ok::<_, StoreError>(changes.into_iter().filter(is_shown).collect::<Vec<_>>())
+            Ok::<_, StoreError>(
+                changes
+                    .into_iter()
+                    .filter(|change| is_shown(kind, change))
+                    .collect::<Vec<_>>(),
+            )
         }
     });
     let shown = RwSignal::new(PAGE);
@@ -85,7 +90,7 @@ fn ChangeRow(kind: EntityKind, id: Id, change: Change) -> impl IntoView {
     let who = author_words(sync, locale, change.author.clone());
     let at = change.stamp.wall_ms as i64;
     let when = move || format_when(at, calendar.get(), locale.lang());
-    let what = change_words(workspace, locale, &change);
+    let what = change_words(workspace, locale, kind, &change);
     let lost = !change.won;
     let restorable = change.restorable().cloned();
     let restore = restorable.map(|value| {
@@ -123,8 +128,8 @@ fn ChangeRow(kind: EntityKind, id: Id, change: Change) -> impl IntoView {
 
 /// Whether a change is one a person reads in a history: a deletion, a restoration, or a
 /// change of a field with a name (see [`field_label`]).
-pub fn is_shown(change: &Change) -> bool {
-    change.deletion().is_some() || field_label(&change.field).is_some()
+pub fn is_shown(kind: EntityKind, change: &Change) -> bool {
+    change.deletion().is_some() || field_label(kind, &change.field).is_some()
 }
 
 /// Who made a change, in words: "You", a teammate's name, or "A teammate" for a member the
@@ -151,9 +156,10 @@ pub fn author_words(
 pub fn change_words(
     workspace: Workspace,
     locale: Locale,
+    kind: EntityKind,
     change: &Change,
 ) -> impl Fn() -> String + Send + Sync + 'static {
-    let field = field_label(&change.field);
+    let field = field_label(kind, &change.field);
     let deletion = change.deletion();
     let name = change.field.clone();
     let (old, new) = (change.old.clone(), change.new.clone());
@@ -177,7 +183,19 @@ pub fn change_words(
 /// A field's name in words, or `None` for fields a person does not edit: those kept as
 /// consequences of others (a deal's stage history and dates, when a contact became a
 /// customer, …), which would only repeat the change that caused them, untranslated.
-fn field_label(field: &str) -> Option<Msg> {
+fn field_label(kind: EntityKind, field: &str) -> Option<Msg> {
+    // Fields whose name says something else on another kind.
+    match (kind, field) {
+        (EntityKind::Pipeline, "name") => return Some(Msg::PipelineName),
+        (EntityKind::Pipeline, "stages") => return Some(Msg::HistoryStages),
+        (EntityKind::MessageTemplate, "name") => return Some(Msg::TemplateLabel),
+        (EntityKind::MessageTemplate, "body") => return Some(Msg::MessageText),
+        (EntityKind::Settings, "calendar") => return Some(Msg::Calendar),
+        (EntityKind::Settings, "time_zone") => return Some(Msg::TimeZone),
+        (EntityKind::Settings, "stale_deal_days") => return Some(Msg::StaleDays),
+        (EntityKind::Settings, "lost_reasons") => return Some(Msg::LostReasons),
+        _ => {}
+    }
     Some(match field {
         "first_name" => Msg::FirstName,
         "last_name" => Msg::LastName,
@@ -225,7 +243,28 @@ fn named(
     field: &str,
     value: Option<&Value>,
 ) -> Option<String> {
-    let id = value?.as_str()?;
+    let value = value?;
+    match field {
+        // A pipeline's stages by name, in board order.
+        "stages" => {
+            let names: Vec<&str> = value
+                .as_array()?
+                .iter()
+                .filter_map(|stage| stage.get("name")?.as_str())
+                .collect();
+            return Some(names.join(", "));
+        }
+        "calendar" => {
+            let msg = match value.as_str() {
+                Some("jalali") => Msg::CalendarJalali,
+                Some("gregorian") => Msg::CalendarGregorian,
+                _ => Msg::CalendarAuto,
+            };
+            return Some(locale.t(msg).to_owned());
+        }
+        _ => {}
+    }
+    let id = value.as_str()?;
     match field {
         "stage_id" => {
             let id = Id::find(id)?;
@@ -253,12 +292,17 @@ fn named(
     }
 }
 
-/// A stored value as text: strings as they are, nothing as a dash, lists and objects as JSON.
+/// A stored value as text: strings as they are, nothing as a dash, lists of texts (tags, lost
+/// reasons) joined by commas, other lists and objects as JSON.
 fn value_text(value: Option<&Value>) -> String {
     match value {
         None | Some(Value::Null) => "—".to_owned(),
         Some(Value::String(text)) if text.is_empty() => "—".to_owned(),
         Some(Value::String(text)) => text.clone(),
+        Some(Value::Array(items)) if items.iter().all(Value::is_string) => {
+            let texts: Vec<&str> = items.iter().filter_map(Value::as_str).collect();
+            texts.join(", ")
+        }
         Some(other) => other.to_string(),
     }
 }

@@ -3,8 +3,6 @@
 
 import { expect, test } from "./fixtures";
 
-test.skip(({ isMobile }) => isMobile, "Sync now is the navigation's button, which the phone layout does not show");
-
 test("a viewer reads the team's customers but cannot change them, and is told why in both languages", async ({ devices }) => {
   const [admin, viewer] = await devices.team("Ali", ["Vida", "viewer"]);
   await admin.createContact({ first: "Sara", last: "Ahmadi" });
