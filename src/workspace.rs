@@ -881,7 +881,7 @@ impl Workspace {
     pub async fn feed(
         &self,
         count: usize,
-        wanted: impl Fn(EntityKind, &Change) -> bool,
+        wanted: impl Fn(EntityKind, &str, Option<&str>) -> bool,
     ) -> Result<Vec<FeedEntry>, StoreError> {
         let store = self.ready_store().await?;
         store.feed(count, wanted).await

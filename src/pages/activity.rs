@@ -64,8 +64,9 @@ pub fn Activity() -> impl IntoView {
         let (count, filter) = (shown.get(), filter.get());
         async move {
             // One more than shown tells whether there are earlier ones.
-            let wanted =
-                move |kind, change: &_| is_shown(kind, change) && filter.matches(kind, change);
+            let wanted = move |kind, field: &str, author: Option<&str>| {
+                is_shown(kind, field) && filter.matches(kind, author)
+            };
             workspace.feed(count + 1, wanted).await
         }
     });

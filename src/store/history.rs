@@ -4,8 +4,7 @@
 
 use super::error::to_json;
 use super::schema::{FEED, HISTORY};
-use super::{answers, send, Store, StoreEntry, StoreError};
-use indexed_db_futures::cursor::CursorDirection;
+use super::{answers, send, system, Store, StoreEntry, StoreError};
 use indexed_db_futures::object_store::ObjectStore;
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::TransactionMode;
@@ -35,11 +34,44 @@ fn feed_key(stamp: &Stamp, op: &WireId) -> String {
     format!("{} {op}", stamp.to_sort_key())
 }
 
-/// The feed key of the change kept under `change_key` (ids have no spaces: `Op::validate`).
-pub(super) fn feed_key_of(change_key: &str) -> Option<String> {
-    let (head, op) = change_key.split_once(' ')?;
-    let stamp = head.get(head.len().checked_sub(SORT_KEY_LEN)?..)?;
-    Some(format!("{stamp} {op}"))
+/// A change's entry in the feed's index: `<kind>/<record> <field> <author>` (the author empty
+/// for none), what the feed filters on without reading the change itself. Ids, field names
+/// and member ids have no spaces (`Op::validate`; the server makes member ids).
+fn feed_entry(kind: EntityKind, record: &impl std::fmt::Display, change: &Change) -> String {
+    let author = change.author.as_deref().unwrap_or_default();
+    format!("{}/{record} {} {author}", kind.as_str(), change.field)
+}
+
+/// An entry of the feed's index read back.
+struct FeedIndexEntry<'a> {
+    kind: EntityKind,
+    record: &'a str,
+    field: &'a str,
+    author: Option<&'a str>,
+}
+
+fn read_feed_entry(entry: &str) -> Option<FeedIndexEntry<'_>> {
+    let mut parts = entry.splitn(3, ' ');
+    let (kind, record) = parts.next()?.split_once('/')?;
+    let field = parts.next()?;
+    let author = parts.next()?;
+    Some(FeedIndexEntry {
+        kind: EntityKind::parse(kind)?,
+        record,
+        field,
+        author: (!author.is_empty()).then_some(author),
+    })
+}
+
+/// The feed index's key and entry of a change kept under `change_key` (see
+/// `schema::create_feed_store`, which indexes the history kept before the feed).
+pub(super) fn feed_index_of(change_key: &str, change: &str) -> Option<(String, String)> {
+    let (kind, rest) = change_key.split_once('/')?;
+    let (head, op) = rest.split_once(' ')?;
+    let (record, stamp) = head.rsplit_once('/')?;
+    let change: Change = serde_json::from_str(change).ok()?;
+    let entry = feed_entry(EntityKind::parse(kind)?, &record, &change);
+    (stamp.len() == SORT_KEY_LEN).then(|| (format!("{stamp} {op}"), entry))
 }
 
 /// The stores a change is kept in: the history, and the feed's index when the database has
@@ -50,11 +82,17 @@ pub(super) struct HistoryStores<'a> {
 }
 
 impl HistoryStores<'_> {
-    /// Keeps `change` of record `id`, under `key` (its [`change_key`]).
-    pub(super) fn keep(&self, key: String, change: &Change) -> Result<(), StoreError> {
+    /// Keeps `change` of a record of `kind`, under `key` (its [`change_key`]).
+    pub(super) fn keep(
+        &self,
+        kind: EntityKind,
+        record: &impl std::fmt::Display,
+        key: String,
+        change: &Change,
+    ) -> Result<(), StoreError> {
         if let Some(feed) = &self.feed {
             send(
-                feed.put(key.clone())
+                feed.put(feed_entry(kind, record, change))
                     .with_key(feed_key(&change.stamp, &change.op))
                     .build(),
             )?;
@@ -81,8 +119,10 @@ impl HistoryStores<'_> {
     }
 }
 
-/// How many index entries the feed reads before it looks their changes up.
-const FEED_BATCH: usize = 64;
+/// The feed reads its index a span of time at a time, newest first: the last day, then
+/// four times as far back each time, so a page costs about a day's changes however long the
+/// history, and a filter few changes pass reads the whole index in a dozen requests.
+const FIRST_SPAN_MS: u64 = 24 * 60 * 60 * 1000;
 
 impl Store {
     /// Who writes this device's changes, for their history: its member id on the sync
@@ -112,68 +152,76 @@ impl Store {
         Ok(newest_first(changes))
     }
 
-    /// The workspace's changes, newest first: the first `count` that `wanted` lets through.
-    /// Reads the feed's index backwards, so opening the feed costs what it shows, not what
-    /// the history holds (unless `wanted` lets little through).
+    /// The workspace's changes, newest first: the first `count` that `wanted` lets through,
+    /// asked of each change's kind, field and author (which the feed's index holds, so only
+    /// the changes shown are read).
     pub async fn feed(
         &self,
         count: usize,
-        wanted: impl Fn(EntityKind, &Change) -> bool,
+        wanted: impl Fn(EntityKind, &str, Option<&str>) -> bool,
     ) -> Result<Vec<FeedEntry>, StoreError> {
         let tx = self.transaction(&[FEED, HISTORY], TransactionMode::Readonly)?;
-        let history = tx.object_store(HISTORY)?;
         let feed = tx.object_store(FEED)?;
-        let mut entries = Vec::new();
-        let Some(mut cursor) = feed
-            .open_cursor()
-            .with_query::<&str, _>(KeyRange::LowerBound("", false))
-            .with_direction(CursorDirection::Prev)
-            .build()?
-            .await?
-        else {
-            return Ok(entries);
-        };
-        let mut batch: Vec<String> = Vec::with_capacity(FEED_BATCH);
-        let mut more = true;
-        while more && entries.len() < count {
-            batch.clear();
-            while batch.len() < FEED_BATCH {
-                match cursor.next_record::<String>().await? {
-                    Some(key) => batch.push(key),
-                    None => {
-                        more = false;
+        let mut picked: Vec<(EntityKind, String, String)> = Vec::new();
+        let now = system::now_ms();
+        let mut span = FIRST_SPAN_MS;
+        let mut upper: Option<String> = None;
+        while picked.len() < count {
+            let from = now.saturating_sub(span);
+            let lower = Stamp::sort_key_floor(from);
+            let range = || match &upper {
+                Some(upper) => KeyRange::Bound(lower.as_str(), false, upper.as_str(), true),
+                // Stamps ahead of this device's clock too.
+                None => KeyRange::LowerBound(lower.as_str(), false),
+            };
+            let keys = feed
+                .get_all_keys::<String>()
+                .with_query::<&str, _>(range())
+                .build()?;
+            let entries = feed
+                .get_all::<String>()
+                .with_query::<&str, _>(range())
+                .build()?;
+            let (keys, entries) = (keys.await?, entries.await?);
+            let keys = keys.collect::<Result<Vec<String>, _>>()?;
+            let entries = entries.collect::<Result<Vec<String>, _>>()?;
+            for (key, entry) in keys.iter().zip(&entries).rev() {
+                let read = read_feed_entry(entry)
+                    .ok_or_else(|| StoreError::unreadable(StoreEntry::History, entry))?;
+                if wanted(read.kind, read.field, read.author) {
+                    let change = format!("{}/{}/{key}", read.kind.as_str(), read.record);
+                    picked.push((read.kind, read.record.to_owned(), change));
+                    if picked.len() == count {
                         break;
                     }
                 }
             }
-            let reads = batch
-                .iter()
-                .map(|key| history.get(key.as_str()).build())
-                .collect::<Result<Vec<_>, _>>()?;
-            let changes: Vec<Option<String>> = answers(reads).await?;
-            for (key, change) in batch.iter().zip(changes) {
-                // An index entry whose change is gone (a refusal's) is skipped.
-                let Some(change) = change else { continue };
+            if from == 0 {
+                break;
+            }
+            upper = Some(lower);
+            span = span.saturating_mul(4);
+        }
+        let history = tx.object_store(HISTORY)?;
+        let reads = picked
+            .iter()
+            .map(|(_, _, key)| history.get(key.as_str()).build())
+            .collect::<Result<Vec<_>, _>>()?;
+        let changes: Vec<Option<String>> = answers(reads).await?;
+        picked
+            .into_iter()
+            .zip(changes)
+            // An entry whose change is gone is skipped (both go together: see `HistoryStores`).
+            .filter_map(|((kind, record, _), change)| Some((kind, record, change?)))
+            .map(|(kind, record, change)| {
                 let change: Change = serde_json::from_str(&change)
                     .map_err(|error| StoreError::unreadable(StoreEntry::History, error))?;
-                let (kind, record) = record_of(key)
-                    .ok_or_else(|| StoreError::unreadable(StoreEntry::History, key))?;
-                if entries.len() < count && wanted(kind, &change) {
-                    entries.push(FeedEntry {
-                        kind,
-                        record,
-                        change,
-                    });
-                }
-            }
-        }
-        Ok(entries)
+                Ok(FeedEntry {
+                    kind,
+                    record: WireId::from_string(record),
+                    change,
+                })
+            })
+            .collect()
     }
-}
-
-/// The kind and record of a [`change_key`].
-fn record_of(change_key: &str) -> Option<(EntityKind, WireId)> {
-    let (kind, rest) = change_key.split_once('/')?;
-    let (record, _) = rest.split_once(' ')?.0.rsplit_once('/')?;
-    Some((EntityKind::parse(kind)?, WireId::from_string(record)))
 }

@@ -527,9 +527,9 @@ impl Store {
                         for change in changes {
                             let key = history::change_key(kind, id, &change.stamp, &change.op);
                             if change.won {
-                                history.keep(key, &change)?;
+                                history.keep(kind, id, key, &change)?;
                             } else {
-                                lost.push((key, change));
+                                lost.push((kind, id, key, change));
                             }
                         }
                     }
@@ -567,12 +567,12 @@ impl Store {
                 if let Some(history) = &history {
                     let reads = lost
                         .iter()
-                        .map(|(key, _)| history.history.get(key.as_str()).build())
+                        .map(|(_, _, key, _)| history.history.get(key.as_str()).build())
                         .collect::<Result<Vec<_>, _>>()?;
                     let kept: Vec<Option<String>> = answers(reads).await?;
-                    for ((key, change), kept) in lost.into_iter().zip(kept) {
+                    for ((kind, id, key, change), kept) in lost.into_iter().zip(kept) {
                         if kept.is_none() {
-                            history.keep(key, &change)?;
+                            history.keep(kind, id, key, &change)?;
                         }
                     }
                 }

@@ -72,22 +72,30 @@ fn create_history_store(db: &IdbDatabase, _: &IdbTransaction) -> Result<(), JsVa
 }
 
 /// Step 6 (activity feed, issue 16): the history's index by time, filled from the changes
-/// already kept (their keys say when and which op: see `history::feed_key_of`).
+/// already kept (see `history::feed_index_of`).
 fn create_feed_store(db: &IdbDatabase, upgrade: &IdbTransaction) -> Result<(), JsValue> {
     let feed = db.create_object_store(FEED)?;
-    let keys = upgrade.object_store(HISTORY)?.get_all_keys()?;
-    let read = keys.clone();
+    let history = upgrade.object_store(HISTORY)?;
+    // Requests are answered in order: once the changes are, so are their keys.
+    let keys = history.get_all_keys()?;
+    let changes = history.get_all()?;
+    let read = changes.clone();
     let upgrade = upgrade.clone();
     let index = Closure::once_into_js(move || {
-        let indexed = read.result().and_then(|keys| {
-            js_sys::Array::from(&keys).iter().try_for_each(|key| {
-                let change = key.as_string().unwrap_or_default();
-                let at = history::feed_key_of(&change).ok_or_else(|| {
-                    js_sys::Error::new(&format!("unreadable history key {change}"))
-                })?;
-                feed.put_with_key(&JsValue::from_str(&change), &JsValue::from_str(&at))
-                    .map(drop)
-            })
+        let indexed = keys.result().and_then(|keys| {
+            let changes = js_sys::Array::from(&read.result()?);
+            js_sys::Array::from(&keys)
+                .iter()
+                .zip(changes.iter())
+                .try_for_each(|(key, change)| {
+                    let key = key.as_string().unwrap_or_default();
+                    let change = change.as_string().unwrap_or_default();
+                    let (at, entry) = history::feed_index_of(&key, &change).ok_or_else(|| {
+                        js_sys::Error::new(&format!("unreadable history entry {key}"))
+                    })?;
+                    feed.put_with_key(&JsValue::from_str(&entry), &JsValue::from_str(&at))
+                        .map(drop)
+                })
         });
         // A change the feed cannot index fails the upgrade rather than go missing from it.
         if indexed.is_err() {
@@ -95,7 +103,7 @@ fn create_feed_store(db: &IdbDatabase, upgrade: &IdbTransaction) -> Result<(), J
             upgrade.abort().ok();
         }
     });
-    keys.set_onsuccess(Some(index.unchecked_ref()));
+    changes.set_onsuccess(Some(index.unchecked_ref()));
     Ok(())
 }
 

@@ -1082,7 +1082,7 @@ async fn the_feed_lists_every_records_changes_newest_first_as_far_as_asked_and_f
     store.save(None, &bita).await.unwrap();
     store.save(None, &call).await.unwrap();
     // Creations are not in the feed, as they are not history.
-    assert_eq!(store.feed(10, |_, _| true).await.unwrap(), []);
+    assert_eq!(store.feed(10, |_, _, _| true).await.unwrap(), []);
 
     let renamed = |c: &Contact, to: &str| Contact {
         first_name: to.to_owned(),
@@ -1117,7 +1117,7 @@ async fn the_feed_lists_every_records_changes_newest_first_as_far_as_asked_and_f
         "title".to_owned(),
         Some("member-1".to_owned()),
     );
-    let everything = store.feed(10, |_, _| true).await.unwrap();
+    let everything = store.feed(10, |_, _, _| true).await.unwrap();
     assert_eq!(
         feed_summary(&everything),
         [
@@ -1128,12 +1128,15 @@ async fn the_feed_lists_every_records_changes_newest_first_as_far_as_asked_and_f
     );
     assert_eq!(everything[2].change.new, Value::from("Sarah"));
     // As far as asked: the newest.
-    assert_eq!(store.feed(1, |_, _| true).await.unwrap(), everything[..1]);
+    assert_eq!(
+        store.feed(1, |_, _, _| true).await.unwrap(),
+        everything[..1]
+    );
     let filtered = |filter: FeedFilter| {
         let store = &store;
         async move {
             let entries = store
-                .feed(10, |kind, change| filter.matches(kind, change))
+                .feed(10, |kind, _, author| filter.matches(kind, author))
                 .await
                 .unwrap();
             feed_summary(&entries)
@@ -1167,14 +1170,14 @@ async fn the_feed_lists_every_records_changes_newest_first_as_far_as_asked_and_f
         .unwrap()
         .expect("an outbox entry holds the op");
     assert_eq!(
-        feed_summary(&store.feed(10, |_, _| true).await.unwrap()),
+        feed_summary(&store.feed(10, |_, _, _| true).await.unwrap()),
         [
             contact_change(&bita, Some("member-1")),
             contact_change(&sara, None)
         ]
     );
     store.clear_all().await.unwrap();
-    assert_eq!(store.feed(10, |_, _| true).await.unwrap(), []);
+    assert_eq!(store.feed(10, |_, _, _| true).await.unwrap(), []);
     drop(store);
     delete_database(&name).await;
 }
@@ -1196,7 +1199,7 @@ async fn upgrading_a_version_5_database_puts_the_history_it_kept_in_the_feed() {
 
     let store = Store::open_named(&name).await.unwrap();
     assert_eq!(store.db().version(), f64::from(SCHEMA_VERSION));
-    let feed = store.feed(10, |_, _| true).await.unwrap();
+    let feed = store.feed(10, |_, _, _| true).await.unwrap();
     assert_eq!(
         feed,
         [FeedEntry {
@@ -1212,7 +1215,7 @@ async fn upgrading_a_version_5_database_puts_the_history_it_kept_in_the_feed() {
     };
     store.save(Some(&renamed), &titled).await.unwrap();
     let fields: Vec<String> = store
-        .feed(10, |_, _| true)
+        .feed(10, |_, _, _| true)
         .await
         .unwrap()
         .into_iter()
@@ -1234,6 +1237,8 @@ async fn measure_the_feed_over_100k_changes() {
     let store = Store::open_named(&name).await.unwrap();
     let before = storage_estimate().await.map(|e| e.usage);
     let mut clock = Clock::new(NodeId::from_random([3; 8]));
+    // A change a second, the last one now: a day and some of busy work.
+    let start = system::now_ms() - CHANGES as u64 * 1_000;
     for chunk in 0..CHANGES / 1_000 {
         let tx = store
             .transaction(&[HISTORY, FEED], TransactionMode::Readwrite)
@@ -1249,13 +1254,15 @@ async fn measure_the_feed_over_100k_changes() {
                 field: "phones".to_owned(),
                 old: Some(Value::from(format!("+98912{n:07}"))),
                 new: Value::from(format!("+98935{n:07}")),
-                stamp: clock.tick(1_700_000_000_000 + n as u64 * 1_000),
+                stamp: clock.tick(start + n as u64 * 1_000),
                 op: WireId::from(&new_id()),
                 won: true,
                 author: Some("0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b".to_owned()),
             };
             let key = history::change_key(EntityKind::Contact, &record, &change.stamp, &change.op);
-            stores.keep(key, &change).unwrap();
+            stores
+                .keep(EntityKind::Contact, &record, key, &change)
+                .unwrap();
         }
         drop(stores);
         commit(tx).await.unwrap();
@@ -1264,7 +1271,7 @@ async fn measure_the_feed_over_100k_changes() {
     let mut times = Vec::new();
     for _ in 0..5 {
         let started = js_sys::Date::now();
-        let page = store.feed(51, |_, _| true).await.unwrap();
+        let page = store.feed(51, |_, _, _| true).await.unwrap();
         times.push(js_sys::Date::now() - started);
         assert_eq!(page.len(), 51);
     }
@@ -1272,7 +1279,7 @@ async fn measure_the_feed_over_100k_changes() {
     for _ in 0..2 {
         let started = js_sys::Date::now();
         let page = store
-            .feed(51, |kind, _| kind == EntityKind::Deal)
+            .feed(51, |kind, _, _| kind == EntityKind::Deal)
             .await
             .unwrap();
         filtered_times.push(js_sys::Date::now() - started);

@@ -11,7 +11,9 @@ use crate::{
     workspace::{use_workspace, Workspace},
 };
 use leptos::{either::Either, prelude::*};
-use rabet_domain::{history::Change, id::Id, kind::EntityKind, model::RecordRef};
+use rabet_domain::{
+    history::Change, id::Id, kind::EntityKind, model::RecordRef, op::DELETED_FIELD,
+};
 use serde_json::Value;
 
 /// Changes shown at first; "Show more" adds as many again.
@@ -34,7 +36,7 @@ pub fn FieldHistory(kind: EntityKind, id: Id) -> impl IntoView {
             Ok::<_, StoreError>(
                 changes
                     .into_iter()
-                    .filter(|change| is_shown(kind, change))
+                    .filter(|change| is_shown(kind, &change.field))
                     .collect::<Vec<_>>(),
             )
         }
@@ -128,8 +130,8 @@ fn ChangeRow(kind: EntityKind, id: Id, change: Change) -> impl IntoView {
 
 /// Whether a change is one a person reads in a history: a deletion, a restoration, or a
 /// change of a field with a name (see [`field_label`]).
-pub fn is_shown(kind: EntityKind, change: &Change) -> bool {
-    change.deletion().is_some() || field_label(kind, &change.field).is_some()
+pub fn is_shown(kind: EntityKind, field: &str) -> bool {
+    field == DELETED_FIELD || field_label(kind, field).is_some()
 }
 
 /// Who made a change, in words: "You", a teammate's name, or "A teammate" for a member the
