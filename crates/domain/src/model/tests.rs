@@ -565,6 +565,12 @@ fn round_trip_samples() -> Vec<(EntityKind, Result<(), String>)> {
                 body: "سلام".into(),
             }],
         }),
+        check(MessageTemplate {
+            id: id("t1"),
+            name: "Greeting".into(),
+            body: "سلام {first_name}".into(),
+            created_at: 1_700_000_000_000,
+        }),
     ]
 }
 
