@@ -4,7 +4,8 @@
 
 use super::error::to_json;
 use super::schema::{FEED, HISTORY};
-use super::{answers, send, system, Store, StoreEntry, StoreError};
+use super::{answers, send, Store, StoreEntry, StoreError};
+use indexed_db_futures::cursor::CursorDirection;
 use indexed_db_futures::object_store::ObjectStore;
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::TransactionMode;
@@ -119,11 +120,6 @@ impl HistoryStores<'_> {
     }
 }
 
-/// The feed reads its index a span of time at a time, newest first: the last day, then
-/// four times as far back each time, so a page costs about a day's changes however long the
-/// history, and a filter few changes pass reads the whole index in a dozen requests.
-const FIRST_SPAN_MS: u64 = 24 * 60 * 60 * 1000;
-
 impl Store {
     /// Who writes this device's changes, for their history: its member id on the sync
     /// server, or `None` before it syncs (shown as "you").
@@ -154,7 +150,8 @@ impl Store {
 
     /// The workspace's changes, newest first: the first `count` that `wanted` lets through,
     /// asked of each change's kind, field and author (which the feed's index holds, so only
-    /// the changes shown are read).
+    /// the changes shown are read). The index is read backwards with a cursor, so a page
+    /// costs its own entries, however many changes the history holds.
     pub async fn feed(
         &self,
         count: usize,
@@ -163,44 +160,27 @@ impl Store {
         let tx = self.transaction(&[FEED, HISTORY], TransactionMode::Readonly)?;
         let feed = tx.object_store(FEED)?;
         let mut picked: Vec<(EntityKind, String, String)> = Vec::new();
-        let now = system::now_ms();
-        let mut span = FIRST_SPAN_MS;
-        let mut upper: Option<String> = None;
-        while picked.len() < count {
-            let from = now.saturating_sub(span);
-            let lower = Stamp::sort_key_floor(from);
-            let range = || match &upper {
-                Some(upper) => KeyRange::Bound(lower.as_str(), false, upper.as_str(), true),
-                // Stamps ahead of this device's clock too.
-                None => KeyRange::LowerBound(lower.as_str(), false),
-            };
-            let keys = feed
-                .get_all_keys::<String>()
-                .with_query::<&str, _>(range())
-                .build()?;
-            let entries = feed
-                .get_all::<String>()
-                .with_query::<&str, _>(range())
-                .build()?;
-            let (keys, entries) = (keys.await?, entries.await?);
-            let keys = keys.collect::<Result<Vec<String>, _>>()?;
-            let entries = entries.collect::<Result<Vec<String>, _>>()?;
-            for (key, entry) in keys.iter().zip(&entries).rev() {
-                let read = read_feed_entry(entry)
-                    .ok_or_else(|| StoreError::unreadable(StoreEntry::History, entry))?;
+        let cursor = feed
+            .open_cursor()
+            .with_query::<&str, _>(KeyRange::LowerBound("", false))
+            .with_direction(CursorDirection::Prev)
+            .build()?
+            .await?;
+        if let Some(mut cursor) = cursor {
+            while picked.len() < count {
+                let Some(entry) = cursor.next_record::<String>().await? else {
+                    break;
+                };
+                let key: String = cursor
+                    .key()?
+                    .ok_or_else(|| StoreError::unreadable(StoreEntry::History, &entry))?;
+                let read = read_feed_entry(&entry)
+                    .ok_or_else(|| StoreError::unreadable(StoreEntry::History, &entry))?;
                 if wanted(read.kind, read.field, read.author) {
                     let change = format!("{}/{}/{key}", read.kind.as_str(), read.record);
                     picked.push((read.kind, read.record.to_owned(), change));
-                    if picked.len() == count {
-                        break;
-                    }
                 }
             }
-            if from == 0 {
-                break;
-            }
-            upper = Some(lower);
-            span = span.saturating_mul(4);
         }
         let history = tx.object_store(HISTORY)?;
         let reads = picked

@@ -113,14 +113,6 @@ impl Stamp {
         key
     }
 
-    /// The key that sorts before every stamp at or after `wall_ms` and after every stamp
-    /// before it: where a range of stamps by time starts.
-    pub fn sort_key_floor(wall_ms: u64) -> String {
-        let mut key = String::with_capacity(WALL_HEX_LEN);
-        crate::hex::push_number(&mut key, wall_ms, WALL_HEX_LEN);
-        key
-    }
-
     /// Parses exactly what [`Stamp::to_sort_key`] produces, so every stamp has one key.
     pub fn from_sort_key(key: &str) -> Result<Self, HlcError> {
         let invalid = || HlcError::InvalidSortKey(key.to_owned());
@@ -336,14 +328,6 @@ mod tests {
         let json = serde_json::to_string(&s).unwrap();
         assert_eq!(json, "\"0000018bcfe56800-00000007-a1a1a1a1a1a1a1a1\"");
         assert_eq!(serde_json::from_str::<Stamp>(&json).unwrap(), s);
-    }
-
-    #[test]
-    fn a_wall_times_floor_sorts_between_the_stamps_before_and_from_it() {
-        let floor = Stamp::sort_key_floor(5_000);
-        assert!(stamp(4_999, u32::MAX, 0xff).to_sort_key() < floor);
-        assert!(floor < stamp(5_000, 0, 0).to_sort_key());
-        assert!(floor < stamp(5_001, 0, 0).to_sort_key());
     }
 
     #[test]
