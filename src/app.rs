@@ -30,6 +30,7 @@ pub fn App() -> impl IntoView {
     let workspace = Workspace::provide();
     crate::automation::start(workspace);
     SyncEngine::provide();
+    crate::ui::messages::move_device_templates();
     Intents::provide();
     Palette::provide();
     let load_failure = move || match workspace.state.get() {
@@ -74,6 +75,7 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/segments") view=pages::Segments />
                         <Route path=path!("/segments/:id") view=pages::SegmentView />
                         <Route path=path!("/settings") view=pages::Settings />
+                        <Route path=path!("/activity") view=pages::Activity />
                         <Route path=path!("/join") view=pages::Join />
                     </Routes>
                 </main>

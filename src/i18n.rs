@@ -357,7 +357,6 @@ messages! {
     ProductsIntro => "What you sell, offered on quote and invoice lines.", "آنچه می‌فروشید؛ برای ردیف‌های پیش‌فاکتور و فاکتور.";
     FixHighlighted => "Some fields need attention; they are marked.", "چند خانه نیاز به اصلاح دارد؛ علامت خورده‌اند.";
     DownloadFailed => "The file could not be saved by the browser.", "مرورگر نتوانست فایل را ذخیره کند.";
-    TemplatesNotKept => "The templates could not be kept on this device; this message still uses them.", "الگوها در این دستگاه نگه داشته نشدند؛ این پیام همچنان از آن‌ها استفاده می‌کند.";
     CopyFailed => "The text could not be copied; copy it from the message box.", "متن کپی نشد؛ آن را از کادر پیام کپی کنید.";
     PrintFailed => "The browser could not open printing.", "مرورگر نتوانست چاپ را باز کند.";
     UpdateFailed => "The new version could not be started; reload the page to use it.", "نسخهٔ جدید راه‌اندازی نشد؛ برای استفاده از آن صفحه را دوباره بارگذاری کنید.";
@@ -1023,6 +1022,16 @@ messages! {
     HistoryNotKept => "Not kept: an edit made at the same time on another device won.", "نگه داشته نشد: ویرایشی که هم‌زمان روی دستگاه دیگری انجام شد برنده شد.";
     HistoryRestore => "Restore this value", "بازگرداندن این مقدار";
     HistoryRestoreNamed { value } => "Restore this value: {value}", "بازگرداندن این مقدار: {value}";
+    // Activity feed (issue 16): the workspace's changes, by whom and of which record.
+    NavActivity => "Activity", "تغییرات";
+    ActivityIntro => "What changed in the workspace, newest first: on this device, and from the team as it syncs.", "آنچه در فضای کار تغییر کرد، تازه‌ترین در بالا: روی این دستگاه، و از تیم هنگام همگام‌سازی.";
+    ActivityWho => "Changed by", "تغییر توسط";
+    ActivityEmpty => "No change to show: edits of existing records appear here.", "تغییری برای نمایش نیست: ویرایش رکوردهای موجود اینجا نمایش داده می‌شود.";
+    ActivityShowEarlier => "Show earlier changes", "نمایش تغییرات پیش‌تر";
+    ActivityRecord { kind, name } => "{kind}: {name}", "{kind}: {name}";
+    // Message templates and workspace settings as records with history (issue 16).
+    KindMessageTemplate => "Message template", "قالب پیام";
+    HistoryStages => "Stages", "مراحل";
     // Issue 18: vCard export in the version a user chooses.
     VcardVersion => "vCard version", "نسخهٔ vCard";
     VcardVersion3 => "vCard 3.0 (most phones)", "vCard ۳٫۰ (بیشتر گوشی‌ها)";
@@ -1475,6 +1484,7 @@ pub fn kind_msg(kind: EntityKind) -> Msg {
         EntityKind::AutomationRule => Msg::KindAutomationRule,
         EntityKind::AutomationRun => Msg::KindAutomationRun,
         EntityKind::SavedView => Msg::KindSavedView,
+        EntityKind::MessageTemplate => Msg::KindMessageTemplate,
     }
 }
 

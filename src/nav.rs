@@ -10,15 +10,20 @@ use leptos_router::components::A;
 use rabet_domain::locale::Lang;
 
 /// The app's top-level destinations, in menu order.
-pub const DESTINATIONS: [(&str, Msg, Icon); 7] = [
+pub const DESTINATIONS: [(&str, Msg, Icon); 8] = [
     ("/", Msg::NavDashboard, Icon::Dashboard),
     ("/pipeline", Msg::NavPipeline, Icon::Pipeline),
     ("/customers", Msg::NavCustomers, Icon::Customers),
     ("/tasks", Msg::NavTasks, Icon::Tasks),
     ("/tickets", Msg::NavTickets, Icon::Tickets),
     ("/invoices", Msg::NavInvoices, Icon::Invoices),
+    ("/activity", Msg::NavActivity, Icon::Activity),
     ("/settings", Msg::NavSettings, Icon::Settings),
 ];
+
+/// Destinations the phones' bottom bar leaves out, its labels being whole only up to seven:
+/// there they are reached from the command palette (the search button).
+const NOT_ON_PHONES: [&str; 1] = ["/activity"];
 
 #[component]
 pub fn Navigation() -> impl IntoView {
@@ -28,7 +33,7 @@ pub fn Navigation() -> impl IntoView {
         .into_iter()
         .map(|(href, msg, icon)| {
             view! {
-                <li>
+                <li class:wide-only=NOT_ON_PHONES.contains(&href)>
                     <A href=href exact=true attr:class="nav-link">
                         {icon.view()}
                         <span class="nav-label">{move || locale.t(msg)}</span>

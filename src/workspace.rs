@@ -12,12 +12,13 @@ use hashbrown::HashTable;
 use leptos::prelude::*;
 use rabet_domain::{
     backup::Backup,
+    feed::FeedEntry,
     history::Change,
     id::Id,
     kind::EntityKind,
     model::{
         Activity, AutomationRule, AutomationRun, Campaign, Company, Contact, Deal, Entity, Invoice,
-        Pipeline, Product, SavedView, Segment, Settings, Task, TeamMember, Ticket,
+        MessageTemplate, Pipeline, Product, SavedView, Segment, Settings, Task, TeamMember, Ticket,
     },
     referrers::{Referrers, Refers},
     search::{search_text, Haystack, Query, Rank},
@@ -414,7 +415,8 @@ listed_without_text!(
     Segment,
     AutomationRule,
     AutomationRun,
-    SavedView
+    SavedView,
+    MessageTemplate
 );
 
 /// Whether the workspace has been read from the store yet.
@@ -950,6 +952,17 @@ impl Workspace {
     pub async fn history(&self, kind: EntityKind, id: &Id) -> Result<Vec<Change>, StoreError> {
         let store = self.ready_store().await?;
         store.history(kind, id).await
+    }
+
+    /// The workspace's changes newest first, the first `count` that `wanted` lets through
+    /// (see [`Store::feed`]).
+    pub async fn feed(
+        &self,
+        count: usize,
+        wanted: impl Fn(EntityKind, &str, Option<&str>) -> bool,
+    ) -> Result<Vec<FeedEntry>, StoreError> {
+        let store = self.ready_store().await?;
+        store.feed(count, wanted).await
     }
 
     /// Sets one field of a record back to `value` ("restore this value"): a new change,

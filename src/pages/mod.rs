@@ -1,5 +1,7 @@
 //! One module per page. The bodies are filled by the issues that build each view.
 
+// Activity feed (issue 16).
+mod activity;
 mod customers;
 mod dashboard;
 mod not_found;
@@ -14,6 +16,7 @@ mod tickets;
 // Dashboard and segments.
 mod segments;
 
+pub use activity::Activity;
 pub use customers::{Customer, Customers, ImportContacts};
 pub use dashboard::Dashboard;
 pub use invoices::{InvoiceView, Invoices};

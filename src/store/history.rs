@@ -1,14 +1,19 @@
 //! Field history: every change of an existing record's field, written by `merge_ops` in the
-//! transaction that merges it (see `rabet_domain::history`), read a record at a time.
+//! transaction that merges it (see `rabet_domain::history`), read a record at a time, and
+//! indexed by time for the workspace's activity feed.
 
-use super::schema::HISTORY;
-use super::{Store, StoreEntry, StoreError};
+use super::error::to_json;
+use super::schema::{FEED, HISTORY};
+use super::{answers, send, Store, StoreEntry, StoreError};
+use indexed_db_futures::cursor::CursorDirection;
+use indexed_db_futures::object_store::ObjectStore;
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::TransactionMode;
 use indexed_db_futures::KeyRange;
 use rabet_domain::{
+    feed::FeedEntry,
     history::{newest_first, Change},
-    hlc::Stamp,
+    hlc::{Stamp, SORT_KEY_LEN},
     id::{Id, WireId},
     kind::EntityKind,
 };
@@ -22,6 +27,97 @@ pub(super) fn change_key(
     op: &WireId,
 ) -> String {
     format!("{}/{record}/{} {op}", kind.as_str(), stamp.to_sort_key())
+}
+
+/// The key of a change in the feed's index: `<stamp sort key> <op id>`, so the index is in
+/// stamp order, the merge's own.
+fn feed_key(stamp: &Stamp, op: &WireId) -> String {
+    format!("{} {op}", stamp.to_sort_key())
+}
+
+/// A change's entry in the feed's index: `<kind>/<record> <field> <author>` (the author empty
+/// for none), what the feed filters on without reading the change itself. Ids, field names
+/// and member ids have no spaces (`Op::validate`; the server makes member ids).
+fn feed_entry(kind: EntityKind, record: &impl std::fmt::Display, change: &Change) -> String {
+    let author = change.author.as_deref().unwrap_or_default();
+    format!("{}/{record} {} {author}", kind.as_str(), change.field)
+}
+
+/// An entry of the feed's index read back.
+struct FeedIndexEntry<'a> {
+    kind: EntityKind,
+    record: &'a str,
+    field: &'a str,
+    author: Option<&'a str>,
+}
+
+fn read_feed_entry(entry: &str) -> Option<FeedIndexEntry<'_>> {
+    let mut parts = entry.splitn(3, ' ');
+    let (kind, record) = parts.next()?.split_once('/')?;
+    let field = parts.next()?;
+    let author = parts.next()?;
+    Some(FeedIndexEntry {
+        kind: EntityKind::parse(kind)?,
+        record,
+        field,
+        author: (!author.is_empty()).then_some(author),
+    })
+}
+
+/// The feed index's key and entry of a change kept under `change_key` (see
+/// `schema::create_feed_store`, which indexes the history kept before the feed).
+pub(super) fn feed_index_of(change_key: &str, change: &str) -> Option<(String, String)> {
+    let (kind, rest) = change_key.split_once('/')?;
+    let (head, op) = rest.split_once(' ')?;
+    let (record, stamp) = head.rsplit_once('/')?;
+    let change: Change = serde_json::from_str(change).ok()?;
+    let entry = feed_entry(EntityKind::parse(kind)?, &record, &change);
+    (stamp.len() == SORT_KEY_LEN).then(|| (format!("{stamp} {op}"), entry))
+}
+
+/// The stores a change is kept in: the history, and the feed's index when the database has
+/// it (all but the upgrade tests' older versions).
+pub(super) struct HistoryStores<'a> {
+    pub(super) history: ObjectStore<'a>,
+    pub(super) feed: Option<ObjectStore<'a>>,
+}
+
+impl HistoryStores<'_> {
+    /// Keeps `change` of a record of `kind`, under `key` (its [`change_key`]).
+    pub(super) fn keep(
+        &self,
+        kind: EntityKind,
+        record: &impl std::fmt::Display,
+        key: String,
+        change: &Change,
+    ) -> Result<(), StoreError> {
+        if let Some(feed) = &self.feed {
+            send(
+                feed.put(feed_entry(kind, record, change))
+                    .with_key(feed_key(&change.stamp, &change.op))
+                    .build(),
+            )?;
+        }
+        send(self.history.put(to_json(change)?).with_key(key).build())
+    }
+
+    /// Forgets the change `op` made, if it was kept.
+    pub(super) fn forget(
+        &self,
+        kind: EntityKind,
+        record: &WireId,
+        stamp: &Stamp,
+        op: &WireId,
+    ) -> Result<(), StoreError> {
+        if let Some(feed) = &self.feed {
+            send(feed.delete(feed_key(stamp, op)).build())?;
+        }
+        send(
+            self.history
+                .delete(change_key(kind, record, stamp, op))
+                .build(),
+        )
+    }
 }
 
 impl Store {
@@ -50,5 +146,62 @@ impl Store {
             })
             .collect::<Result<Vec<Change>, StoreError>>()?;
         Ok(newest_first(changes))
+    }
+
+    /// The workspace's changes, newest first: the first `count` that `wanted` lets through,
+    /// asked of each change's kind, field and author (which the feed's index holds, so only
+    /// the changes shown are read). The index is read backwards with a cursor, so a page
+    /// costs its own entries, however many changes the history holds.
+    pub async fn feed(
+        &self,
+        count: usize,
+        wanted: impl Fn(EntityKind, &str, Option<&str>) -> bool,
+    ) -> Result<Vec<FeedEntry>, StoreError> {
+        let tx = self.transaction(&[FEED, HISTORY], TransactionMode::Readonly)?;
+        let feed = tx.object_store(FEED)?;
+        let mut picked: Vec<(EntityKind, String, String)> = Vec::new();
+        let cursor = feed
+            .open_cursor()
+            .with_query::<&str, _>(KeyRange::LowerBound("", false))
+            .with_direction(CursorDirection::Prev)
+            .build()?
+            .await?;
+        if let Some(mut cursor) = cursor {
+            while picked.len() < count {
+                let Some(entry) = cursor.next_record::<String>().await? else {
+                    break;
+                };
+                let key: String = cursor
+                    .key()?
+                    .ok_or_else(|| StoreError::unreadable(StoreEntry::History, &entry))?;
+                let read = read_feed_entry(&entry)
+                    .ok_or_else(|| StoreError::unreadable(StoreEntry::History, &entry))?;
+                if wanted(read.kind, read.field, read.author) {
+                    let change = format!("{}/{}/{key}", read.kind.as_str(), read.record);
+                    picked.push((read.kind, read.record.to_owned(), change));
+                }
+            }
+        }
+        let history = tx.object_store(HISTORY)?;
+        let reads = picked
+            .iter()
+            .map(|(_, _, key)| history.get(key.as_str()).build())
+            .collect::<Result<Vec<_>, _>>()?;
+        let changes: Vec<Option<String>> = answers(reads).await?;
+        picked
+            .into_iter()
+            .zip(changes)
+            // An entry whose change is gone is skipped (both go together: see `HistoryStores`).
+            .filter_map(|((kind, record, _), change)| Some((kind, record, change?)))
+            .map(|(kind, record, change)| {
+                let change: Change = serde_json::from_str(&change)
+                    .map_err(|error| StoreError::unreadable(StoreEntry::History, error))?;
+                Ok(FeedEntry {
+                    kind,
+                    record: WireId::from_string(record),
+                    change,
+                })
+            })
+            .collect()
     }
 }

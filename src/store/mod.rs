@@ -46,7 +46,7 @@ use rabet_domain::{
     sync::rows::RowsPage,
 };
 use row::StoredRow;
-use schema::{HISTORY, MERGE, META, OUTBOX};
+use schema::{FEED, HISTORY, MERGE, META, OUTBOX};
 use serde::{de::DeserializeOwned, Serialize};
 use serde_json::{Map, Value};
 use std::cell::{Cell, OnceCell, RefCell};
@@ -156,6 +156,8 @@ pub struct Store {
     /// Whether anyone reads what merges changed ([`Changed::merged`]; automation, while a
     /// change rule is on): without a listener the before/after copies are not made.
     merges_heard: Cell<bool>,
+    /// Whether the database has the feed's index of the history.
+    keeps_feed: bool,
     /// Every connection's `onversionchange` handler, kept alive as long as the store.
     close_on_version_change: Closure<dyn FnMut(web_sys::Event)>,
 }
@@ -228,10 +230,10 @@ impl Store {
         if let Some(stored) = read_clock(&connection.db).await? {
             clock.observe(stored.last(), system::now_ms());
         }
-        // Only a database opened at an older version (the upgrade tests) lacks it.
-        let keeps_history = raw_database(&connection.db)
-            .object_store_names()
-            .contains(HISTORY);
+        // Only a database opened at an older version (the upgrade tests) lacks them.
+        let store_names = raw_database(&connection.db).object_store_names();
+        let (keeps_history, keeps_feed) =
+            (store_names.contains(HISTORY), store_names.contains(FEED));
         Ok(Store {
             name: name.to_owned(),
             version,
@@ -242,6 +244,7 @@ impl Store {
             author: RefCell::new(None),
             keeps_history,
             merges_heard: Cell::new(false),
+            keeps_feed,
             close_on_version_change,
         })
     }
@@ -541,6 +544,9 @@ impl Store {
                     || ops.iter().any(|op| op.entity == EntityKind::AutomationRule));
             if keeps_history {
                 store_names.push(HISTORY);
+                if self.keeps_feed {
+                    store_names.push(FEED);
+                }
             }
             // Taken with the transaction, so transactions (which run in creation order) save
             // ever later clocks; another tab's may be later still, and is then kept.
@@ -574,7 +580,10 @@ impl Store {
                 };
                 let mut shared = String::new();
                 let history = if keeps_history {
-                    Some(tx.object_store(HISTORY)?)
+                    Some(history::HistoryStores {
+                        history: tx.object_store(HISTORY)?,
+                        feed: self.keeps_feed.then(|| tx.object_store(FEED)).transpose()?,
+                    })
                 } else {
                     None
                 };
@@ -588,9 +597,9 @@ impl Store {
                         for change in changes {
                             let key = history::change_key(kind, id, &change.stamp, &change.op);
                             if change.won {
-                                send(history.put(to_json(&change)?).with_key(key).build())?;
+                                history.keep(kind, id, key, &change)?;
                             } else {
-                                lost.push((key, change));
+                                lost.push((kind, id, key, change));
                             }
                         }
                     }
@@ -628,12 +637,12 @@ impl Store {
                 if let Some(history) = &history {
                     let reads = lost
                         .iter()
-                        .map(|(key, _)| history.get(key.as_str()).build())
+                        .map(|(_, _, key, _)| history.history.get(key.as_str()).build())
                         .collect::<Result<Vec<_>, _>>()?;
                     let kept: Vec<Option<String>> = answers(reads).await?;
-                    for ((key, change), kept) in lost.into_iter().zip(kept) {
+                    for ((kind, id, key, change), kept) in lost.into_iter().zip(kept) {
                         if kept.is_none() {
-                            send(history.put(to_json(&change)?).with_key(key).build())?;
+                            history.keep(kind, id, key, &change)?;
                         }
                     }
                 }
@@ -937,6 +946,9 @@ impl Store {
             let mut store_names: Vec<&str> =
                 EntityKind::ALL.iter().map(|kind| kind.as_str()).collect();
             store_names.extend([MERGE, OUTBOX, HISTORY]);
+            if self.keeps_feed {
+                store_names.push(FEED);
+            }
             let cleared = store_names.len();
             store_names.push(META);
             let tx = self.transaction(&store_names, TransactionMode::Readwrite)?;

@@ -3,8 +3,8 @@
 //! from what the server accepted, so this device converges back to everyone else's state.
 
 use super::error::to_json;
-use super::history::change_key;
-use super::schema::{HISTORY, MERGE, META, OUTBOX};
+use super::history::HistoryStores;
+use super::schema::{FEED, HISTORY, MERGE, META, OUTBOX};
 use super::{commit, row, send, Changed, Ids, Origin, Store, StoreEntry, StoreError, TabNews};
 use super::{CURSOR_KEY, SYNC_MEMBERS_KEY, SYNC_SESSION_KEY};
 use indexed_db_futures::prelude::*;
@@ -73,6 +73,9 @@ impl Store {
     ) -> Result<Option<Vec<Changed>>, StoreError> {
         let mut store_names: Vec<&str> = EntityKind::ALL.iter().map(|kind| kind.as_str()).collect();
         store_names.extend([MERGE, META, OUTBOX, HISTORY]);
+        if self.keeps_feed {
+            store_names.push(FEED);
+        }
         let tx = self.transaction(&store_names, TransactionMode::Readwrite)?;
         let outbox = tx.object_store(OUTBOX)?;
         let keys = outbox.get_all_keys::<String>().build()?;
@@ -102,13 +105,12 @@ impl Store {
             .map(|op| (op.entity, op.record.clone()))
             .collect();
         // The refused changes never happened for the rest of the team: out of the history.
-        let history = tx.object_store(HISTORY)?;
+        let history = HistoryStores {
+            history: tx.object_store(HISTORY)?,
+            feed: self.keeps_feed.then(|| tx.object_store(FEED)).transpose()?,
+        };
         for op in &ops {
-            send(
-                history
-                    .delete(change_key(op.entity, &op.record, &op.stamp, &op.id))
-                    .build(),
-            )?;
+            history.forget(op.entity, &op.record, &op.stamp, &op.id)?;
         }
         drop(history);
         list.push(NotAccepted {

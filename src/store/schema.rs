@@ -4,8 +4,8 @@
 //! Steps are never edited once released: a database at version N has run exactly steps
 //! 1..=N, so a new store or index is always a new step.
 
-use super::row;
 use super::StoreError;
+use super::{history, row};
 use indexed_db_futures::database::Database;
 use indexed_db_futures::error::Error as IdbError;
 use indexed_db_futures::future::OpenDbRequest;
@@ -17,7 +17,7 @@ use std::future::{poll_fn, Future};
 use std::pin::Pin;
 use std::rc::Rc;
 use std::task::{Poll, Waker};
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::{closure::Closure, JsCast, JsValue};
 use web_sys::{IdbDatabase, IdbObjectStoreParameters, IdbOpenDbRequest, IdbTransaction};
 
 /// Local ops not yet acknowledged by a sync server (see `Store::outbox`).
@@ -29,6 +29,9 @@ pub(super) const MERGE: &str = "merge";
 /// Field history (`rabet_domain::history::Change` as JSON text), keyed by
 /// `history::change_key`: a record's changes are one key range.
 pub(super) const HISTORY: &str = "history";
+/// The activity feed's index of the field history by time: keyed by `history::feed_key`
+/// (stamp order), each value the change's key in [`HISTORY`].
+pub(super) const FEED: &str = "history_by_time";
 
 /// One schema step: gets the database and its upgrade transaction (the only way to reach
 /// stores that already exist while upgrading).
@@ -36,7 +39,7 @@ type Migration = fn(&IdbDatabase, &IdbTransaction) -> Result<(), JsValue>;
 
 /// Adding a kind of record: append `create_kind_stores` (which makes the stores of kinds
 /// that have none), so that databases made before the kind get its store.
-const MIGRATIONS: [Migration; 6] = [
+const MIGRATIONS: [Migration; 8] = [
     create_stores,
     create_view_indexes,
     drop_view_indexes,
@@ -44,6 +47,10 @@ const MIGRATIONS: [Migration; 6] = [
     // Automation: the rules and their runs.
     create_kind_stores,
     // Saved views of lists (issue 17).
+    create_kind_stores,
+    // Activity feed (issue 16).
+    create_feed_store,
+    // Message templates (issue 16): the workspace's, synced.
     create_kind_stores,
 ];
 
@@ -63,6 +70,42 @@ fn create_stores(db: &IdbDatabase, upgrade: &IdbTransaction) -> Result<(), JsVal
 /// Step 4 (roles, issue 16): the field history store, keyed by the caller.
 fn create_history_store(db: &IdbDatabase, _: &IdbTransaction) -> Result<(), JsValue> {
     db.create_object_store(HISTORY)?;
+    Ok(())
+}
+
+/// Step 6 (activity feed, issue 16): the history's index by time, filled from the changes
+/// already kept (see `history::feed_index_of`).
+fn create_feed_store(db: &IdbDatabase, upgrade: &IdbTransaction) -> Result<(), JsValue> {
+    let feed = db.create_object_store(FEED)?;
+    let history = upgrade.object_store(HISTORY)?;
+    // Requests are answered in order: once the changes are, so are their keys.
+    let keys = history.get_all_keys()?;
+    let changes = history.get_all()?;
+    let read = changes.clone();
+    let upgrade = upgrade.clone();
+    let index = Closure::once_into_js(move || {
+        let indexed = keys.result().and_then(|keys| {
+            let changes = js_sys::Array::from(&read.result()?);
+            js_sys::Array::from(&keys)
+                .iter()
+                .zip(changes.iter())
+                .try_for_each(|(key, change)| {
+                    let key = key.as_string().unwrap_or_default();
+                    let change = change.as_string().unwrap_or_default();
+                    let (at, entry) = history::feed_index_of(&key, &change).ok_or_else(|| {
+                        js_sys::Error::new(&format!("unreadable history entry {key}"))
+                    })?;
+                    feed.put_with_key(&JsValue::from_str(&entry), &JsValue::from_str(&at))
+                        .map(drop)
+                })
+        });
+        // A change the feed cannot index fails the upgrade rather than go missing from it.
+        if indexed.is_err() {
+            // Aborting fails the open, which reports it; nothing else to tell here.
+            upgrade.abort().ok();
+        }
+    });
+    changes.set_onsuccess(Some(index.unchecked_ref()));
     Ok(())
 }
 

@@ -6,12 +6,14 @@ use crate::{
     i18n::{phrase, store_error_msg, use_locale, Locale, Msg},
     local_time::{format_when, use_calendar},
     store::StoreError,
-    sync::use_sync,
+    sync::{use_sync, SyncEngine},
     ui::{editing::failure_reporter, parties::customer_name, widgets::refused},
     workspace::{use_workspace, Workspace},
 };
 use leptos::{either::Either, prelude::*};
-use rabet_domain::{history::Change, id::Id, kind::EntityKind, model::RecordRef};
+use rabet_domain::{
+    history::Change, id::Id, kind::EntityKind, model::RecordRef, op::DELETED_FIELD,
+};
 use serde_json::Value;
 
 /// Changes shown at first; "Show more" adds as many again.
@@ -34,9 +36,7 @@ pub fn FieldHistory(kind: EntityKind, id: Id) -> impl IntoView {
             Ok::<_, StoreError>(
                 changes
                     .into_iter()
-                    .filter(|change| {
-                        change.deletion().is_some() || field_label(&change.field).is_some()
-                    })
+                    .filter(|change| is_shown(kind, &change.field))
                     .collect::<Vec<_>>(),
             )
         }
@@ -89,45 +89,10 @@ fn ChangeRow(kind: EntityKind, id: Id, change: Change) -> impl IntoView {
     let workspace = use_workspace();
     let report = failure_reporter();
     let refused = refused(Some(kind));
-    let author = change.author.clone();
-    let who = move || {
-        if sync.is_me(author.as_deref()) {
-            locale.t(Msg::HistoryYou).to_owned()
-        } else {
-            author
-                .as_deref()
-                .and_then(|author| sync.member_name(author))
-                .unwrap_or_else(|| locale.t(Msg::HistoryTeammate).to_owned())
-        }
-    };
+    let who = author_words(sync, locale, change.author.clone());
     let at = change.stamp.wall_ms as i64;
     let when = move || format_when(at, calendar.get(), locale.lang());
-    let field = field_label(&change.field);
-    let what = match change.deletion() {
-        Some(deleted) => {
-            let msg = if deleted {
-                Msg::NotAcceptedDeletion
-            } else {
-                Msg::NotAcceptedRestored
-            };
-            Either::Left(move || locale.t(msg))
-        }
-        None => {
-            let name = change.field.clone();
-            let (old, new) = (change.old.clone(), change.new.clone());
-            Either::Right(move || {
-                let field = field.map_or("", |msg| locale.t(msg));
-                let words = |value: Option<&Value>| {
-                    named(workspace, locale, &name, value).unwrap_or_else(|| value_text(value))
-                };
-                locale.fill(phrase::HistoryChange {
-                    field,
-                    old: &words(old.as_ref()),
-                    new: &words(Some(&new)),
-                })
-            })
-        }
-    };
+    let what = change_words(workspace, locale, kind, &change);
     let lost = !change.won;
     let restorable = change.restorable().cloned();
     let restore = restorable.map(|value| {
@@ -163,10 +128,76 @@ fn ChangeRow(kind: EntityKind, id: Id, change: Change) -> impl IntoView {
     }
 }
 
+/// Whether a change is one a person reads in a history: a deletion, a restoration, or a
+/// change of a field with a name (see [`field_label`]).
+pub fn is_shown(kind: EntityKind, field: &str) -> bool {
+    field == DELETED_FIELD || field_label(kind, field).is_some()
+}
+
+/// Who made a change, in words: "You", a teammate's name, or "A teammate" for a member the
+/// team list does not have (yet).
+pub fn author_words(
+    sync: SyncEngine,
+    locale: Locale,
+    author: Option<String>,
+) -> impl Fn() -> String + Send + Sync + 'static {
+    move || {
+        if sync.is_me(author.as_deref()) {
+            locale.t(Msg::HistoryYou).to_owned()
+        } else {
+            author
+                .as_deref()
+                .and_then(|author| sync.member_name(author))
+                .unwrap_or_else(|| locale.t(Msg::HistoryTeammate).to_owned())
+        }
+    }
+}
+
+/// What a change did, in words: "Phone: 1 → 2" (names for the ids of stages, members and
+/// customers), "Deleted" or "Restored"; tracked, so it follows the language and the names.
+pub fn change_words(
+    workspace: Workspace,
+    locale: Locale,
+    kind: EntityKind,
+    change: &Change,
+) -> impl Fn() -> String + Send + Sync + 'static {
+    let field = field_label(kind, &change.field);
+    let deletion = change.deletion();
+    let name = change.field.clone();
+    let (old, new) = (change.old.clone(), change.new.clone());
+    move || match deletion {
+        Some(true) => locale.t(Msg::NotAcceptedDeletion).to_owned(),
+        Some(false) => locale.t(Msg::NotAcceptedRestored).to_owned(),
+        None => {
+            let field = field.map_or("", |msg| locale.t(msg));
+            let words = |value: Option<&Value>| {
+                named(workspace, locale, &name, value).unwrap_or_else(|| value_text(value))
+            };
+            locale.fill(phrase::HistoryChange {
+                field,
+                old: &words(old.as_ref()),
+                new: &words(Some(&new)),
+            })
+        }
+    }
+}
+
 /// A field's name in words, or `None` for fields a person does not edit: those kept as
 /// consequences of others (a deal's stage history and dates, when a contact became a
 /// customer, …), which would only repeat the change that caused them, untranslated.
-fn field_label(field: &str) -> Option<Msg> {
+fn field_label(kind: EntityKind, field: &str) -> Option<Msg> {
+    // Fields whose name says something else on another kind.
+    match (kind, field) {
+        (EntityKind::Pipeline, "name") => return Some(Msg::PipelineName),
+        (EntityKind::Pipeline, "stages") => return Some(Msg::HistoryStages),
+        (EntityKind::MessageTemplate, "name") => return Some(Msg::TemplateLabel),
+        (EntityKind::MessageTemplate, "body") => return Some(Msg::MessageText),
+        (EntityKind::Settings, "calendar") => return Some(Msg::Calendar),
+        (EntityKind::Settings, "time_zone") => return Some(Msg::TimeZone),
+        (EntityKind::Settings, "stale_deal_days") => return Some(Msg::StaleDays),
+        (EntityKind::Settings, "lost_reasons") => return Some(Msg::LostReasons),
+        _ => {}
+    }
     Some(match field {
         "first_name" => Msg::FirstName,
         "last_name" => Msg::LastName,
@@ -214,7 +245,28 @@ fn named(
     field: &str,
     value: Option<&Value>,
 ) -> Option<String> {
-    let id = value?.as_str()?;
+    let value = value?;
+    match field {
+        // A pipeline's stages by name, in board order.
+        "stages" => {
+            let names: Vec<&str> = value
+                .as_array()?
+                .iter()
+                .filter_map(|stage| stage.get("name")?.as_str())
+                .collect();
+            return Some(names.join(", "));
+        }
+        "calendar" => {
+            let msg = match value.as_str() {
+                Some("jalali") => Msg::CalendarJalali,
+                Some("gregorian") => Msg::CalendarGregorian,
+                _ => Msg::CalendarAuto,
+            };
+            return Some(locale.t(msg).to_owned());
+        }
+        _ => {}
+    }
+    let id = value.as_str()?;
     match field {
         "stage_id" => {
             let id = Id::find(id)?;
@@ -242,12 +294,17 @@ fn named(
     }
 }
 
-/// A stored value as text: strings as they are, nothing as a dash, lists and objects as JSON.
+/// A stored value as text: strings as they are, nothing as a dash, lists of texts (tags, lost
+/// reasons) joined by commas, other lists and objects as JSON.
 fn value_text(value: Option<&Value>) -> String {
     match value {
         None | Some(Value::Null) => "—".to_owned(),
         Some(Value::String(text)) if text.is_empty() => "—".to_owned(),
         Some(Value::String(text)) => text.clone(),
+        Some(Value::Array(items)) if items.iter().all(Value::is_string) => {
+            let texts: Vec<&str> = items.iter().filter_map(Value::as_str).collect();
+            texts.join(", ")
+        }
         Some(other) => other.to_string(),
     }
 }

@@ -1,21 +1,30 @@
 //! Templated messages, shared by a customer's message dialog and a segment's message batch: a
 //! text with placeholders ({first_name}, {company} …) filled in per contact, the links that
 //! open it in the user's own e-mail, SMS, WhatsApp or Telegram, and logging what was sent on
-//! the contact's timeline. Templates are kept on this device.
+//! the contact's timeline. Templates are the workspace's records (`MessageTemplate`); those a
+//! browser kept in its local storage before are moved into records once.
 
 use crate::{
     i18n::{use_locale, Locale, Msg},
+    local_time::now_ms,
     notice::msg_reporter,
     records::activity::new_activity,
+    store::StoreError,
+    sync::use_sync,
     ui::editing::failure_reporter,
-    workspace::use_workspace,
+    workspace::{use_workspace, Ids, Workspace},
 };
 use gloo_storage::{LocalStorage, Storage};
 use leptos::prelude::*;
-use rabet_domain::model::{Activity, ActivityKind, Contact, MessageChannel};
+use rabet_domain::{
+    id::Id,
+    kind::EntityKind,
+    model::{Activity, ActivityKind, Contact, MessageChannel, MessageTemplate},
+};
 use serde::{Deserialize, Serialize};
 use wasm_bindgen_futures::JsFuture;
 
+/// Where templates were kept on one device, before they were the workspace's records.
 const TEMPLATES_KEY: &str = "rabet.message_templates";
 
 /// The placeholders a template may use.
@@ -28,33 +37,122 @@ pub const PLACEHOLDERS: [&str; 6] = [
     "owner",
 ];
 
+/// A template as the pickers offer it: a workspace record's (`id`), or one this device still
+/// keeps from before (no id; moved into the workspace once its role may write templates),
+/// or a starter one while the workspace has none.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Template {
+    #[serde(skip)]
+    pub id: Option<Id>,
     pub name: String,
     pub body: String,
 }
 
-/// The templates saved on this device, or the starter ones in the user's language.
-pub fn load_templates(locale: Locale) -> Vec<Template> {
-    LocalStorage::get(TEMPLATES_KEY).unwrap_or_else(|_| {
-        [
-            (Msg::TemplateGreetingName, Msg::TemplateGreetingBody),
-            (Msg::TemplateFollowUpName, Msg::TemplateFollowUpBody),
-            (Msg::TemplatePaymentName, Msg::TemplatePaymentBody),
-        ]
-        .into_iter()
-        .map(|(name, body)| Template {
-            name: locale.t(name).into(),
-            body: locale.t(body).into(),
-        })
-        .collect()
+/// The templates this browser kept in local storage before templates were synced; `None`
+/// when it kept none (or they have been moved).
+fn device_templates() -> Option<Vec<Template>> {
+    LocalStorage::get(TEMPLATES_KEY).ok()
+}
+
+/// The templates to pick from: the workspace's by name, then any this device still keeps
+/// from before; the starter ones in the user's language when there are none. Tracked.
+pub fn use_templates() -> Signal<Vec<Template>> {
+    let workspace = use_workspace();
+    let locale = use_locale();
+    let kept = StoredValue::new(device_templates().unwrap_or_default());
+    Signal::derive(move || {
+        let mut all: Vec<Template> = workspace.message_templates.with(|templates| {
+            templates
+                .iter()
+                .map(|t| Template {
+                    id: Some(t.id.clone()),
+                    name: t.name.clone(),
+                    body: t.body.clone(),
+                })
+                .collect()
+        });
+        all.sort_by(|a, b| a.name.cmp(&b.name));
+        if device_templates().is_some() {
+            kept.with_value(|kept| all.extend(kept.iter().cloned()));
+        }
+        if all.is_empty() {
+            all = starter_templates(locale);
+        }
+        all
     })
 }
 
-/// Keeps the templates on this device; fails in private mode or on a full disk (a template
-/// not kept is still used for this message).
-pub fn save_templates(templates: &[Template]) -> Result<(), gloo_storage::errors::StorageError> {
-    LocalStorage::set(TEMPLATES_KEY, templates)
+fn starter_templates(locale: Locale) -> Vec<Template> {
+    [
+        (Msg::TemplateGreetingName, Msg::TemplateGreetingBody),
+        (Msg::TemplateFollowUpName, Msg::TemplateFollowUpBody),
+        (Msg::TemplatePaymentName, Msg::TemplatePaymentBody),
+    ]
+    .into_iter()
+    .map(|(name, body)| Template {
+        id: None,
+        name: locale.t(name).into(),
+        body: locale.t(body).into(),
+    })
+    .collect()
+}
+
+/// Moves the templates this browser kept in local storage into the workspace, once the
+/// workspace and this device's role are known and the role may write templates (until
+/// then they stay, listed after the workspace's). Local storage forgets them once stored.
+pub fn move_device_templates() {
+    let workspace = use_workspace();
+    let sync = use_sync();
+    let report = failure_reporter();
+    let mut moving = false;
+    Effect::new(move |_| {
+        if moving || !sync.is_ready() || workspace.refusal(EntityKind::MessageTemplate).is_some() {
+            return;
+        }
+        let Some(kept) = device_templates() else {
+            return;
+        };
+        moving = true;
+        leptos::task::spawn_local(async move {
+            match move_templates(workspace, &kept).await {
+                Ok(()) => LocalStorage::delete(TEMPLATES_KEY),
+                Err(error) => report(&error),
+            }
+        });
+    });
+}
+
+/// Stores the records of `kept` templates the workspace does not hold yet.
+async fn move_templates(workspace: Workspace, kept: &[Template]) -> Result<(), StoreError> {
+    let held = |id: &Id| {
+        workspace
+            .message_templates
+            .with_untracked(|held| held.get(id).is_some())
+    };
+    let new = templates_to_move(kept, held, now_ms());
+    if new.is_empty() {
+        return Ok(());
+    }
+    workspace.save_many(new, Ids::MayExist, |_| {}).await
+}
+
+/// The records `kept` templates become, but those already `held`: a template this device
+/// kept becomes a record whose id is derived from what it says, so two devices that kept
+/// the same template make one record, and a second run none.
+fn templates_to_move(
+    kept: &[Template],
+    held: impl Fn(&Id) -> bool,
+    created_at: i64,
+) -> Vec<MessageTemplate> {
+    kept.iter()
+        .map(|kept| MessageTemplate {
+            id: Id::derived(&["message_template", &kept.name, &kept.body]),
+            name: kept.name.clone(),
+            body: kept.body.clone(),
+            created_at,
+        })
+        .filter(|record| !held(&record.id))
+        .collect()
 }
 
 /// The placeholders as a hint shows them: "{first_name} {last_name} …".
@@ -264,6 +362,84 @@ mod tests {
             ]
         );
         assert!(routes[1].copies_text);
+    }
+
+    /// Local storage as a browser left it before templates were synced.
+    fn keep_on_device(templates: &[(&str, &str)]) {
+        let kept: Vec<Template> = templates
+            .iter()
+            .map(|(name, body)| Template {
+                id: None,
+                name: (*name).to_owned(),
+                body: (*body).to_owned(),
+            })
+            .collect();
+        LocalStorage::set(TEMPLATES_KEY, kept).unwrap();
+    }
+
+    #[wasm_bindgen_test]
+    async fn templates_kept_on_two_devices_move_into_one_record_each_and_a_second_run_moves_none() {
+        use crate::store::{new_id, Store};
+        let names = [
+            format!("rabet-test-templates-a-{}", new_id()),
+            format!("rabet-test-templates-b-{}", new_id()),
+        ];
+        let (a, b) = (
+            Store::open_named(&names[0]).await.unwrap(),
+            Store::open_named(&names[1]).await.unwrap(),
+        );
+        let greeting = ("Greeting", "Hello {first_name}!");
+        // Both devices kept the greeting; the second also a template of its own.
+        let mut moved = Vec::new();
+        for (store, kept) in [
+            (&a, vec![greeting]),
+            (&b, vec![greeting, ("Quote", "Your quote, {first_name}.")]),
+        ] {
+            keep_on_device(&kept);
+            let on_device = device_templates().expect("kept");
+            assert_eq!(on_device.len(), kept.len());
+            let records = templates_to_move(&on_device, |_| false, 1_000);
+            store
+                .save_many(&records, Ids::MayExist, |_| {})
+                .await
+                .unwrap();
+            // Held now: a second run moves nothing.
+            let held: Vec<Id> = records.iter().map(|r| r.id.clone()).collect();
+            assert_eq!(
+                templates_to_move(&on_device, |id| held.contains(id), 2_000),
+                []
+            );
+            moved.push(records);
+        }
+        LocalStorage::delete(TEMPLATES_KEY);
+        assert_eq!(device_templates(), None);
+        // The same greeting is the same record on both devices.
+        assert_eq!(moved[0][0].id, moved[1][0].id);
+        // Synced: device A takes B's ops and holds two templates, the greeting once.
+        let ops = b.outbox().await.unwrap();
+        a.apply_pulled(&ops, &[], 1).await.unwrap();
+        let mut held: Vec<(String, String)> = a
+            .load::<MessageTemplate>()
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|t| (t.name, t.body))
+            .collect();
+        held.sort();
+        assert_eq!(
+            held,
+            [
+                (greeting.0.to_owned(), greeting.1.to_owned()),
+                ("Quote".to_owned(), "Your quote, {first_name}.".to_owned()),
+            ]
+        );
+        drop((a, b));
+        for name in names {
+            indexed_db_futures::database::Database::delete_by_name(&name)
+                .unwrap()
+                .await
+                .unwrap();
+        }
     }
 }
 

@@ -167,8 +167,8 @@ pub fn CustomerPicker(
     }
 }
 
-/// Where a task's link leads and what it is called: a customer's page, a ticket, an invoice,
-/// or the pipeline for a deal. `None` when the record is gone.
+/// Where a link to a record leads and what it is called: a customer's page, a ticket, an
+/// invoice, or the deal open on its pipeline. `None` when the record is gone or has no page.
 pub fn record_target(link: &RecordRef) -> Option<(String, String)> {
     let workspace = use_workspace();
     let id = &link.id;
@@ -178,7 +178,7 @@ pub fn record_target(link: &RecordRef) -> Option<(String, String)> {
         }
         EntityKind::Deal => workspace.deals.with(|d| {
             d.get(id)
-                .map(|deal| ("/pipeline".to_owned(), deal.title.clone()))
+                .map(|deal| (format!("/pipeline?deal={id}"), deal.title.clone()))
         }),
         EntityKind::Ticket => workspace.tickets.with(|t| {
             t.get(id)

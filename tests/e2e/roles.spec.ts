@@ -3,7 +3,6 @@
 
 import { expect, test } from "./fixtures";
 
-
 test("a viewer reads the team's customers but cannot change them, and is told why in both languages", async ({ devices }) => {
   const [admin, viewer] = await devices.team("Ali", ["Vida", "viewer"]);
   await admin.createContact({ first: "Sara", last: "Ahmadi" });

@@ -35,6 +35,8 @@ macro_rules! for_each_kind {
             AutomationRule => "automation_rule", automation_rules;
             AutomationRun => "automation_run", automation_runs;
             SavedView => "saved_view", saved_views;
+            // Message templates (issue 16): the workspace's, synced, no longer one browser's.
+            MessageTemplate => "message_template", message_templates;
         }
     };
 }

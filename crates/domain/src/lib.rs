@@ -12,6 +12,7 @@ pub mod csv;
 pub mod custom_field;
 pub mod dedupe;
 pub mod export;
+pub mod feed;
 mod hex;
 pub mod history;
 pub mod hlc;

@@ -116,7 +116,7 @@ pub use engagement::{
     Activity, ActivityKind, Channel, Direction, MessageChannel, Priority, Task, Ticket,
     TicketStatus,
 };
-pub use marketing::{Campaign, RfmClass, Segment, SegmentFilter};
+pub use marketing::{Campaign, MessageTemplate, RfmClass, Segment, SegmentFilter};
 pub use party::{
     Address, Company, Contact, Email, EmailLabel, LeadSource, LifecycleStage, Phone, PhoneLabel,
     Role, TeamMember,

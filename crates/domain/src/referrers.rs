@@ -10,8 +10,8 @@ use rustc_hash::FxHashMap;
 
 use crate::id::Id;
 use crate::model::{
-    Activity, AutomationRule, AutomationRun, Campaign, Company, Contact, Deal, Invoice, Pipeline,
-    Product, SavedView, Segment, Settings, Task, TeamMember, Ticket,
+    Activity, AutomationRule, AutomationRun, Campaign, Company, Contact, Deal, Invoice,
+    MessageTemplate, Pipeline, Product, SavedView, Segment, Settings, Task, TeamMember, Ticket,
 };
 
 /// The ids of other records that a record names, which a customer's records are picked by.
@@ -64,6 +64,7 @@ impl Refers for TeamMember {}
 impl Refers for Pipeline {}
 impl Refers for Product {}
 impl Refers for Campaign {}
+impl Refers for MessageTemplate {}
 impl Refers for Segment {}
 impl Refers for SavedView {}
 impl Refers for Settings {}

@@ -6,8 +6,9 @@
 use crate::locale::to_ascii_digits;
 use crate::model::{
     Action, Activity, ActivityKind, Address, AutomationRule, AutomationRun, Campaign, Company,
-    Contact, Deal, DealStatus, Discount, Email, Invoice, LineItem, Phone, Pipeline, Product,
-    SavedView, Segment, Settings, Task, TeamMember, Ticket, BASIS_POINTS_PER_WHOLE,
+    Contact, Deal, DealStatus, Discount, Email, Invoice, LineItem, MessageTemplate, Phone,
+    Pipeline, Product, SavedView, Segment, Settings, Task, TeamMember, Ticket,
+    BASIS_POINTS_PER_WHOLE,
 };
 use std::collections::HashSet;
 use std::fmt;
@@ -382,6 +383,14 @@ impl Validate for Campaign {
         errors.name("name", &self.name);
         errors.at_least("cost", None, self.cost.minor, 0);
         errors.not_earlier("end_date", self.end_date, "start_date", self.start_date);
+        errors.into_vec()
+    }
+}
+
+impl Validate for MessageTemplate {
+    fn validate(&self) -> Vec<ValidationError> {
+        let mut errors = Errors::default();
+        errors.name("name", &self.name);
         errors.into_vec()
     }
 }

@@ -5,7 +5,7 @@ use crate::{
     i18n::{use_locale, Msg},
     ui::{
         messages::{
-            fill_placeholders, load_templates, message_sender, routes, values_for, MessageTextField,
+            fill_placeholders, message_sender, routes, use_templates, values_for, MessageTextField,
         },
         widgets::{ShowMore, TextField},
     },
@@ -21,9 +21,8 @@ const FIRST_ROWS: usize = 25;
 pub fn MessageBatch(members: Memo<Vec<usize>>) -> impl IntoView {
     let locale = use_locale();
     let workspace = use_workspace();
-    let templates = load_templates(locale);
-    let first = templates.first().cloned();
-    let templates = StoredValue::new(templates);
+    let templates = use_templates();
+    let first = templates.with_untracked(|t| t.first().cloned());
     let subject = RwSignal::new(first.as_ref().map(|t| t.name.clone()).unwrap_or_default());
     let text = RwSignal::new(first.map(|t| t.body).unwrap_or_default());
     let log_it = RwSignal::new(true);
@@ -31,7 +30,9 @@ pub fn MessageBatch(members: Memo<Vec<usize>>) -> impl IntoView {
     let send = message_sender();
     let pick = move |ev| {
         let chosen = event_target_value(&ev).parse::<usize>().ok();
-        if let Some(template) = chosen.and_then(|at| templates.with_value(|t| t.get(at).cloned())) {
+        if let Some(template) =
+            chosen.and_then(|at| templates.with_untracked(|t| t.get(at).cloned()))
+        {
             subject.set(template.name);
             text.set(template.body);
         }
@@ -94,7 +95,7 @@ pub fn MessageBatch(members: Memo<Vec<usize>>) -> impl IntoView {
                 <div class="field">
                     <label class="field-label" for="batch-template">{move || locale.t(Msg::TemplateLabel)}</label>
                     <select id="batch-template" on:change=pick>
-                        {templates.with_value(|all| all.iter().enumerate().map(|(at, t)| view! {
+                        {move || templates.with(|all| all.iter().enumerate().map(|(at, t)| view! {
                             <option value=at.to_string()>{t.name.clone()}</option>
                         }).collect_view())}
                     </select>

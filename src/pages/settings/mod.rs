@@ -5,7 +5,7 @@ mod automation;
 mod pipeline;
 
 use crate::i18n::phrase;
-use crate::ui::widgets::RefusedNote;
+use crate::ui::{history::FieldHistory, widgets::RefusedNote};
 use crate::{
     download::backup_saver,
     file::{chosen_file, read_text},
@@ -24,6 +24,7 @@ use rabet_domain::kind::EntityKind;
 use rabet_domain::{
     backup::Backup,
     calendar::Calendar,
+    id::Id,
     locale::{format_decimal, Lang},
     model::{Role, Settings as WorkspaceSettings, TeamMember},
     money::Currency,
@@ -211,6 +212,8 @@ fn WorkspaceSection() -> impl IntoView {
                 </label>
                 <p class="field-hint">{move || locale.t(Msg::RevokedMayBackupHint)}</p>
             </div>
+            // Calendar, zone and currency, and the deal rules below (the same record).
+            <FieldHistory kind=EntityKind::Settings id=Id::from_string(WorkspaceSettings::ID) />
         </section>
     }
 }

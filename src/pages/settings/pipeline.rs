@@ -3,6 +3,7 @@
 //! reasons offered when a deal is lost, and when an untouched deal counts as stale.
 
 use crate::i18n::phrase;
+use crate::ui::history::FieldHistory;
 use crate::ui::widgets::{refused, RefusedNote};
 use crate::{
     i18n::{counted_phrase, store_error_msg, use_locale, Msg},
@@ -94,7 +95,10 @@ fn PipelinesSection() -> impl IntoView {
             .with_untracked(|p| p.get(&id).cloned())
             .map(|p| shown_pipeline(p, locale))?;
         let on_saved = Callback::new(move |_| revision.update(|r| *r += 1));
-        Some(view! { <PipelineEditor initial=pipeline status=status on_saved=on_saved /> })
+        Some(view! {
+            <PipelineEditor initial=pipeline status=status on_saved=on_saved />
+            <FieldHistory kind=EntityKind::Pipeline id=id />
+        })
     };
     view! {
         <section class="card settings-section pipeline-settings" aria-labelledby="pipelines-title">

@@ -21,6 +21,16 @@ entity! {
     }
 }
 
+entity! {
+    /// A message the team sends again and again, with placeholders ({first_name} …) filled
+    /// in per contact: the workspace's, kept and synced like any record.
+    pub struct MessageTemplate {
+        pub name: String,
+        pub body: String,
+        pub created_at: i64,
+    }
+}
+
 string_enum! {
     /// RFM (recency, frequency, monetary) customer classes, from best to lost.
     pub enum RfmClass {

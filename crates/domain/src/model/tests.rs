@@ -574,6 +574,12 @@ fn round_trip_samples() -> Vec<(EntityKind, Result<(), String>)> {
             member_id: "member-1".into(),
             created_at: 1_700_000_000_000,
         }),
+        check(MessageTemplate {
+            id: id("t1"),
+            name: "Greeting".into(),
+            body: "سلام {first_name}".into(),
+            created_at: 1_700_000_000_000,
+        }),
     ]
 }
 

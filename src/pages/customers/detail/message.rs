@@ -5,22 +5,30 @@
 use crate::i18n::phrase;
 use crate::{
     i18n::{use_locale, Msg},
-    notice::msg_reporter,
+    local_time::now_ms,
     ui::{
+        editing::failure_reporter,
         messages::{
-            fill_placeholders, load_templates, message_sender, routes, save_templates, values_for,
-            MessageTextField, Template,
+            fill_placeholders, message_sender, routes, use_templates, values_for, MessageTextField,
         },
-        widgets::modal_dialog,
+        widgets::{modal_dialog, refused, RefusedNote},
     },
+    workspace::{use_workspace, Workspace},
 };
 use leptos::prelude::*;
-use rabet_domain::model::Contact;
+use rabet_domain::{
+    kind::EntityKind,
+    model::{Contact, MessageTemplate},
+};
 
 #[component]
 pub fn MessageDialog(contact: Contact, on_done: Callback<()>) -> impl IntoView {
     let locale = use_locale();
-    let templates = RwSignal::new(load_templates(locale));
+    let workspace = use_workspace();
+    let templates = use_templates();
+    // Templates are the workspace's set-up: an admin's to change.
+    let refused = refused(Some(EntityKind::MessageTemplate));
+    let report = failure_reporter();
     let chosen = RwSignal::new(0_usize);
     let text = RwSignal::new(
         templates.with_untracked(|t| t.first().map(|t| t.body.clone()).unwrap_or_default()),
@@ -42,39 +50,57 @@ pub fn MessageDialog(contact: Contact, on_done: Callback<()>) -> impl IntoView {
             subject.set(template.name);
         }
     };
-    let tell = msg_reporter();
-    let persist = move || {
-        if templates.with_untracked(|t| save_templates(t)).is_err() {
-            tell(Msg::TemplatesNotKept);
-        }
-    };
     let save_template = move |_| {
-        let template = Template {
-            name: subject.get_untracked().trim().to_owned(),
-            body: text.get_untracked(),
-        };
-        if template.name.is_empty() {
+        let name = subject.get_untracked().trim().to_owned();
+        if name.is_empty() {
             return;
         }
-        templates.update(
-            |all| match all.iter().position(|t| t.name == template.name) {
-                Some(at) => all[at] = template,
-                None => {
-                    all.push(template);
-                    chosen.set(all.len() - 1);
+        let body = text.get_untracked();
+        let before = workspace
+            .message_templates
+            .with_untracked(|all| all.iter().find(|t| t.name == name).cloned());
+        leptos::task::spawn_local(async move {
+            let saved = match before {
+                Some(before) => {
+                    let after = MessageTemplate {
+                        body,
+                        ..before.clone()
+                    };
+                    workspace.save(Some(&before), after).await
                 }
-            },
-        );
-        persist();
-    };
-    let delete_template = move |_| {
-        templates.update(|all| {
-            if chosen.get_untracked() < all.len() {
-                all.remove(chosen.get_untracked());
+                None => {
+                    let new = MessageTemplate {
+                        id: Workspace::new_id(),
+                        name: name.clone(),
+                        body,
+                        created_at: now_ms(),
+                    };
+                    workspace.save(None, new).await
+                }
+            };
+            match saved {
+                Ok(()) => chosen.set(
+                    templates
+                        .with_untracked(|all| all.iter().position(|t| t.name == name))
+                        .unwrap_or(0),
+                ),
+                Err(error) => report(&error),
             }
         });
-        chosen.set(0);
-        persist();
+    };
+    // Only the workspace's templates can be deleted (not the starter ones).
+    let chosen_record =
+        move || templates.with(|all| all.get(chosen.get()).and_then(|t| t.id.clone()));
+    let delete_template = move |_| {
+        let Some(id) = chosen_record() else {
+            return;
+        };
+        leptos::task::spawn_local(async move {
+            match workspace.delete::<MessageTemplate>(&id).await {
+                Ok(_) => chosen.set(0),
+                Err(error) => report(&error),
+            }
+        });
     };
     let send = message_sender();
     let dialog = modal_dialog();
@@ -95,9 +121,15 @@ pub fn MessageDialog(contact: Contact, on_done: Callback<()>) -> impl IntoView {
                     get=move || subject.get() set=move |v| subject.set(v) />
             </div>
             <MessageTextField prefix="message" rows=4 text=text />
+            <RefusedNote kind=EntityKind::MessageTemplate />
             <div class="chips">
-                <button type="button" class="chip" on:click=save_template>{move || locale.t(Msg::SaveTemplate)}</button>
-                <button type="button" class="chip" on:click=delete_template>{move || locale.t(Msg::DeleteTemplate)}</button>
+                <button type="button" class="chip" disabled=move || refused.get().is_some() on:click=save_template>
+                    {move || locale.t(Msg::SaveTemplate)}
+                </button>
+                <button type="button" class="chip" disabled=move || refused.get().is_some() || chosen_record().is_none()
+                    on:click=delete_template>
+                    {move || locale.t(Msg::DeleteTemplate)}
+                </button>
             </div>
             <h3>{move || locale.t(Msg::MessagePreview)}</h3>
             <p class="notes message-preview"><bdi>{move || filled.get()}</bdi></p>
