@@ -7,9 +7,11 @@
 //! one form ([`CustomValue::to_json`]); typed text — from a form or a CSV cell — is read by
 //! [`FieldDefinition::parse`], exactly (no floats), in the workspace's calendar and currency.
 //!
-//! Not yet wired into the app: the definitions are to become a synced kind (admin-only on the
-//! server) and the entities to carry the values; this module is their shared vocabulary.
+//! Definitions are a synced kind of their own ([`crate::model::FieldDefinition`], admin-only
+//! on the sync server); contacts, companies, deals and tickets keep their values in
+//! [`CustomValues`].
 
+pub use crate::model::FieldDefinition;
 use crate::{
     calendar::{format_day, parse_day, Calendar, Day},
     input::parse_amount,
@@ -19,13 +21,15 @@ use crate::{
     validate::{is_valid_email, normalize_email, normalize_phone},
 };
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use serde_json::{Map, Value};
+use std::collections::BTreeMap;
 use thiserror::Error;
 
 /// What a custom field holds.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FieldType {
+    #[default]
     Text,
     LongText,
     /// A decimal number with up to [`NUMBER_DECIMALS`] decimals.
@@ -71,13 +75,23 @@ impl FieldType {
 }
 
 /// The kinds of record that carry custom fields.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FieldOwner {
+    #[default]
     Contact,
     Company,
     Deal,
     Ticket,
+}
+
+impl FieldOwner {
+    pub const ALL: [FieldOwner; 4] = [
+        FieldOwner::Contact,
+        FieldOwner::Company,
+        FieldOwner::Deal,
+        FieldOwner::Ticket,
+    ];
 }
 
 /// One option of a choice field. Values store the option's id, so renaming it renames it
@@ -90,21 +104,53 @@ pub struct ChoiceOption {
     pub label_fa: String,
 }
 
-/// A custom field's definition.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FieldDefinition {
-    pub id: String,
-    pub owner: FieldOwner,
-    pub field_type: FieldType,
-    pub label_en: String,
-    pub label_fa: String,
-    pub required: bool,
-    /// Where it comes among the owner's custom fields (smaller first).
-    pub order: i32,
-    /// Archived fields are hidden from forms and lists; their values are kept.
-    pub archived: bool,
-    /// The options of a choice field.
-    pub options: Vec<ChoiceOption>,
+/// What every custom value's field name starts with.
+pub const CUSTOM_PREFIX: &str = "cf_";
+
+/// A record's custom values: its `cf_<definition id>` fields as stored, read from the
+/// record's own top-level fields (the entity flattens it), so each merges on its own. Empty
+/// values are not kept: clearing one removes its field, which an edit writes as null.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+#[serde(transparent)]
+pub struct CustomValues(BTreeMap<String, Value>);
+
+impl CustomValues {
+    /// The value of `definition`, typed; `None` when empty or of another shape.
+    pub fn get(&self, definition: &FieldDefinition) -> Option<CustomValue> {
+        self.0
+            .get(&definition.field_name())
+            .and_then(|value| CustomValue::from_json(definition.field_type, value))
+    }
+
+    /// Whether the record holds a value for `definition` (of whatever shape).
+    pub fn holds(&self, definition: &FieldDefinition) -> bool {
+        self.0.contains_key(&definition.field_name())
+    }
+
+    pub fn set(&mut self, definition: &FieldDefinition, value: Option<CustomValue>) {
+        match value {
+            Some(value) => self.0.insert(definition.field_name(), value.to_json()),
+            None => self.0.remove(&definition.field_name()),
+        };
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+impl<'de> Deserialize<'de> for CustomValues {
+    /// Keeps the `cf_` fields of a record that hold something; the entity's other unknown
+    /// fields are ignored as before.
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let fields = Map::<String, Value>::deserialize(deserializer)?;
+        Ok(CustomValues(
+            fields
+                .into_iter()
+                .filter(|(name, value)| name.starts_with(CUSTOM_PREFIX) && !value.is_null())
+                .collect(),
+        ))
+    }
 }
 
 /// Decimals a number field keeps.
@@ -161,7 +207,12 @@ pub struct Reading {
 impl FieldDefinition {
     /// The record field that holds this field's value.
     pub fn field_name(&self) -> String {
-        format!("cf_{}", self.id)
+        format!("{CUSTOM_PREFIX}{}", self.id.as_str())
+    }
+
+    /// Whether this field's type has options.
+    pub fn has_options(&self) -> bool {
+        matches!(self.field_type, FieldType::Choice | FieldType::Choices)
     }
 
     pub fn label(&self, lang: Lang) -> &str {

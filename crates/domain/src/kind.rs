@@ -34,6 +34,7 @@ macro_rules! for_each_kind {
             Settings => "settings", settings;
             AutomationRule => "automation_rule", automation_rules;
             AutomationRun => "automation_run", automation_runs;
+            FieldDefinition => "field_definition", field_definitions;
         }
     };
 }

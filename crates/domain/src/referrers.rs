@@ -10,8 +10,8 @@ use rustc_hash::FxHashMap;
 
 use crate::id::Id;
 use crate::model::{
-    Activity, AutomationRule, AutomationRun, Campaign, Company, Contact, Deal, Invoice, Pipeline,
-    Product, Segment, Settings, Task, TeamMember, Ticket,
+    Activity, AutomationRule, AutomationRun, Campaign, Company, Contact, Deal, FieldDefinition,
+    Invoice, Pipeline, Product, Segment, Settings, Task, TeamMember, Ticket,
 };
 
 /// The ids of other records that a record names, which a customer's records are picked by.
@@ -67,6 +67,7 @@ impl Refers for Campaign {}
 impl Refers for Segment {}
 impl Refers for Settings {}
 impl Refers for AutomationRule {}
+impl Refers for FieldDefinition {}
 
 impl Refers for AutomationRun {
     /// A run shows on its record's timeline and in its rule's log.

@@ -297,7 +297,8 @@ pub fn is_customer_work(kind: EntityKind) -> bool {
         | EntityKind::Segment
         | EntityKind::TeamMember
         | EntityKind::Settings
-        | EntityKind::AutomationRule => false,
+        | EntityKind::AutomationRule
+        | EntityKind::FieldDefinition => false,
     }
 }
 
