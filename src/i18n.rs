@@ -289,6 +289,9 @@ counted! {
     JoinOthers(total) { done } => ["Receiving the team's records: {done} of {total} other record", "Receiving the team's records: {done} of {total} other records"], ["دریافت داده‌های تیم: {done} از {total} رکورد دیگر", "دریافت داده‌های تیم: {done} از {total} رکورد دیگر"];
     // Command palette (issue 17).
     PaletteFound(count) => ["{count} result", "{count} results"], ["{count} نتیجه", "{count} نتیجه"];
+    // Custom fields (issue 17).
+    CustomFieldUnconverted(count) => ["{count} value does not convert to the new type. Change the type and clear it?", "{count} values do not convert to the new type. Change the type and clear them?"], ["{count} مقدار به نوع تازه تبدیل نمی‌شود. نوع عوض شود و آن مقدار پاک شود؟", "{count} مقدار به نوع تازه تبدیل نمی‌شود. نوع عوض شود و آن مقدارها پاک شوند؟"];
+    CustomFieldHeld(count) => ["{count} record holds a value of this field. Delete the field? Its values will no longer be shown.", "{count} records hold a value of this field. Delete the field? Its values will no longer be shown."], ["{count} رکورد مقداری در این فیلد دارد. فیلد حذف شود؟ مقدارهایش دیگر نشان داده نمی‌شوند.", "{count} رکورد مقداری در این فیلد دارند. فیلد حذف شود؟ مقدارهایش دیگر نشان داده نمی‌شوند."];
     // Automation (issue 22).
     WouldHaveFired(count) => ["Would have fired {count} time in the last 30 days.", "Would have fired {count} times in the last 30 days."], ["در ۳۰ روز گذشته {count} بار اجرا می‌شد.", "در ۳۰ روز گذشته {count} بار اجرا می‌شد."];
 }
@@ -1040,6 +1043,47 @@ messages! {
     ShortcutPalette => "Open the command palette", "باز کردن فرمان‌یاب";
     ShortcutHelp => "Show these shortcuts", "نمایش همین میان‌برها";
     ShortcutSearch => "Search this page's list", "جست‌وجو در فهرست همین صفحه";
+    // Custom fields (issue 17).
+    KindFieldDefinition => "Custom field", "فیلد سفارشی";
+    CustomFieldsSection => "Custom fields", "فیلدهای سفارشی";
+    CustomFieldsHint => "Fields your team adds to contacts, companies, deals and tickets. An archived field is hidden from forms and pages; its values are kept.", "فیلدهایی که تیم شما به مخاطبان، شرکت‌ها، معامله‌ها و تیکت‌ها می‌افزاید. فیلد بایگانی‌شده در فرم‌ها و صفحه‌ها دیده نمی‌شود؛ مقدارهایش می‌مانند.";
+    CustomFieldsOf => "Fields of", "فیلدهای";
+    CustomFieldsNone => "No custom fields yet.", "هنوز فیلد سفارشی‌ای نیست.";
+    CustomFieldsOnRecord => "More fields", "فیلدهای بیشتر";
+    AddCustomField => "Add field", "افزودن فیلد";
+    NewCustomField => "New custom field", "فیلد سفارشی تازه";
+    EditCustomField => "Edit custom field", "ویرایش فیلد سفارشی";
+    CustomFieldType => "Type", "نوع";
+    CustomFieldLabelEn => "Label in English", "برچسب به انگلیسی";
+    CustomFieldLabelFa => "Label in Persian", "برچسب به فارسی";
+    CustomFieldRequired => "Required", "الزامی";
+    CustomFieldOptions => "Options", "گزینه‌ها";
+    CustomFieldOptionEn => "Option in English", "گزینه به انگلیسی";
+    CustomFieldOptionFa => "Option in Persian", "گزینه به فارسی";
+    AddOption => "Add option", "افزودن گزینه";
+    CustomFieldArchive => "Archive", "بایگانی";
+    CustomFieldRestore => "Restore", "بازگرداندن";
+    CustomFieldArchived => "Archived", "بایگانی‌شده";
+    CustomFieldConvert => "Change the type", "تغییر نوع";
+    CustomFieldDelete => "Delete the field", "حذف فیلد";
+    CustomFieldNoneChosen => "None", "هیچ‌کدام";
+    FieldTypeText => "Text", "متن";
+    FieldTypeLongText => "Long text", "متن بلند";
+    FieldTypeNumber => "Number", "عدد";
+    FieldTypeMoney => "Amount", "مبلغ";
+    FieldTypeDate => "Date", "تاریخ";
+    FieldTypeChoice => "Single choice", "تک‌گزینه‌ای";
+    FieldTypeChoices => "Multiple choice", "چندگزینه‌ای";
+    FieldTypeCheckbox => "Checkbox", "تیک";
+    FieldTypeUrl => "Web address", "نشانی وب";
+    FieldTypePhone => "Phone", "تلفن";
+    FieldTypeEmail => "E-mail", "ایمیل";
+    ValueYes => "Yes", "بله";
+    ValueNo => "No", "خیر";
+    ErrNotNumber => "Not a number: digits, an optional minus sign and up to four decimals", "عدد نیست: رقم، علامت منفی در صورت نیاز و تا چهار رقم اعشار";
+    ErrUnknownOption { option } => "“{option}” is not one of the field's options", "«{option}» از گزینه‌های این فیلد نیست";
+    ErrNotCheckbox => "Write yes or no", "بله یا خیر بنویسید";
+    ErrNotUrl => "Not a web address", "نشانی وب معتبر نیست";
     // Automation (issue 22).
     AutomationSection => "Automation", "خودکارسازی";
     AutomationHint => "Rules that follow up on their own: when something happens or time passes, if the record matches, then the action is done once, on the first device that sees it. A new rule starts switched off: preview it, then switch it on.", "قاعده‌هایی که خودشان پیگیری می‌کنند: وقتی اتفاقی بیفتد یا زمانی بگذرد، اگر رکورد با شرط‌ها جور باشد، کار یک بار و در نخستین دستگاهی که آن را می‌بیند انجام می‌شود. قاعدهٔ تازه خاموش است: پیش‌نمایش بگیرید، سپس روشنش کنید.";
@@ -1397,6 +1441,7 @@ pub fn kind_msg(kind: EntityKind) -> Msg {
         EntityKind::Settings => Msg::KindSettings,
         EntityKind::AutomationRule => Msg::KindAutomationRule,
         EntityKind::AutomationRun => Msg::KindAutomationRun,
+        EntityKind::FieldDefinition => Msg::KindFieldDefinition,
     }
 }
 

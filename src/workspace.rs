@@ -16,8 +16,8 @@ use rabet_domain::{
     id::Id,
     kind::EntityKind,
     model::{
-        Activity, AutomationRule, AutomationRun, Campaign, Company, Contact, Deal, Entity, Invoice,
-        Pipeline, Product, Segment, Settings, Task, TeamMember, Ticket,
+        Activity, AutomationRule, AutomationRun, Campaign, Company, Contact, Deal, Entity,
+        FieldDefinition, Invoice, Pipeline, Product, Segment, Settings, Task, TeamMember, Ticket,
     },
     referrers::{Referrers, Refers},
     search::{search_text, Haystack, Query, Rank},
@@ -356,7 +356,11 @@ impl Listed for Contact {
         let tags = self.tags.iter().map(String::as_str);
         let phones = self.phones.iter().map(|p| p.number.as_str());
         search_text(
-            texts.into_iter().chain(emails).chain(tags),
+            texts
+                .into_iter()
+                .chain(emails)
+                .chain(tags)
+                .chain(self.custom.texts()),
             phones.chain([self.whatsapp.as_str()]),
         )
     }
@@ -374,7 +378,11 @@ impl Listed for Company {
         let emails = self.emails.iter().map(|e| e.address.as_str());
         let tags = self.tags.iter().map(String::as_str);
         search_text(
-            texts.into_iter().chain(emails).chain(tags),
+            texts
+                .into_iter()
+                .chain(emails)
+                .chain(tags)
+                .chain(self.custom.texts()),
             self.phones.iter().map(|p| p.number.as_str()),
         )
     }
@@ -425,7 +433,8 @@ listed_without_text!(
     Campaign,
     Segment,
     AutomationRule,
-    AutomationRun
+    AutomationRun,
+    FieldDefinition
 );
 
 /// Whether the workspace has been read from the store yet.

@@ -36,12 +36,15 @@ type Migration = fn(&IdbDatabase, &IdbTransaction) -> Result<(), JsValue>;
 
 /// Adding a kind of record: append `create_kind_stores` (which makes the stores of kinds
 /// that have none), so that databases made before the kind get its store.
-const MIGRATIONS: [Migration; 5] = [
+const MIGRATIONS: [Migration; 6] = [
     create_stores,
     create_view_indexes,
     drop_view_indexes,
     create_history_store,
     // Automation: the rules and their runs.
+    create_kind_stores,
+    // Step 8 (issue 17): custom field definitions. Steps 6 and 7 are other branches'; at
+    // the merge they fold into one `create_kind_stores`.
     create_kind_stores,
 ];
 

@@ -137,6 +137,61 @@ impl CustomValues {
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
+
+    /// The values stored as text, which search looks in: text, long text, URLs, phones,
+    /// e-mails — and numbers, kept as decimal text. Choices are option ids, also text, but
+    /// random ones that no typed word matches.
+    pub fn texts(&self) -> impl Iterator<Item = &str> {
+        self.0.values().filter_map(Value::as_str)
+    }
+}
+
+/// A kind of record that carries custom fields.
+pub trait HasCustomFields {
+    const OWNER: FieldOwner;
+    fn custom(&self) -> &CustomValues;
+    fn custom_mut(&mut self) -> &mut CustomValues;
+}
+
+macro_rules! has_custom_fields {
+    ($($kind:ident => $owner:ident;)+) => {
+        $(
+            impl HasCustomFields for crate::model::$kind {
+                const OWNER: FieldOwner = FieldOwner::$owner;
+                fn custom(&self) -> &CustomValues {
+                    &self.custom
+                }
+                fn custom_mut(&mut self) -> &mut CustomValues {
+                    &mut self.custom
+                }
+            }
+        )+
+    };
+}
+
+has_custom_fields! {
+    Contact => Contact;
+    Company => Company;
+    Deal => Deal;
+    Ticket => Ticket;
+}
+
+/// A workspace's definitions of one owner that forms and pages show: not archived, in their
+/// order (then by English label, so every device shows one order).
+pub fn shown_fields<'d>(
+    definitions: impl IntoIterator<Item = &'d FieldDefinition>,
+    owner: FieldOwner,
+) -> Vec<&'d FieldDefinition> {
+    let mut shown: Vec<&FieldDefinition> = definitions
+        .into_iter()
+        .filter(|d| d.owner == owner && !d.archived)
+        .collect();
+    shown.sort_by(|a, b| {
+        a.order
+            .cmp(&b.order)
+            .then_with(|| a.label_en.cmp(&b.label_en))
+    });
+    shown
 }
 
 impl<'de> Deserialize<'de> for CustomValues {

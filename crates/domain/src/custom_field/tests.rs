@@ -342,7 +342,10 @@ fn a_record_keeps_its_custom_values_as_top_level_fields() {
     assert!(!cleared.custom.holds(&tier));
     let ops = edit(&mut device(1), 1, 1_000, &fields, &cleared.to_fields());
     assert_eq!(ops.len(), 1);
-    assert_eq!((ops[0].field.as_str(), &ops[0].value), ("cf_f1", &Value::Null));
+    assert_eq!(
+        (ops[0].field.as_str(), &ops[0].value),
+        ("cf_f1", &Value::Null)
+    );
 }
 
 #[test]
