@@ -79,11 +79,18 @@ pub fn value_words(definition: &FieldDefinition, value: &CustomValue) -> String 
         CustomValue::Choice(id) => option(id),
         CustomValue::Choices(ids) => {
             let separator = if lang == Lang::Fa { "، " } else { ", " };
-            ids.iter().map(|id| option(id)).collect::<Vec<_>>().join(separator)
+            ids.iter()
+                .map(|id| option(id))
+                .collect::<Vec<_>>()
+                .join(separator)
         }
-        CustomValue::Checkbox(checked) => {
-            locale.t(if *checked { Msg::ValueYes } else { Msg::ValueNo }).to_owned()
-        }
+        CustomValue::Checkbox(checked) => locale
+            .t(if *checked {
+                Msg::ValueYes
+            } else {
+                Msg::ValueNo
+            })
+            .to_owned(),
         CustomValue::Text(text) => text.clone(),
     }
 }
@@ -121,16 +128,18 @@ impl CustomEdits {
     /// The values of `record` as text the fields read back.
     pub fn new<E: HasCustomFields>(record: &E) -> Self {
         let reading = reading();
-        let texts = use_workspace().field_definitions.with_untracked(|definitions| {
-            definitions
-                .iter()
-                .filter(|definition| definition.owner == E::OWNER)
-                .filter_map(|definition| {
-                    let value = record.custom().get(definition)?;
-                    Some((definition.id.clone(), definition.write(&value, reading)))
-                })
-                .collect()
-        });
+        let texts = use_workspace()
+            .field_definitions
+            .with_untracked(|definitions| {
+                definitions
+                    .iter()
+                    .filter(|definition| definition.owner == E::OWNER)
+                    .filter_map(|definition| {
+                        let value = record.custom().get(definition)?;
+                        Some((definition.id.clone(), definition.write(&value, reading)))
+                    })
+                    .collect()
+            });
         CustomEdits {
             texts: RwSignal::new(texts),
             errors: RwSignal::new(HashMap::new()),
@@ -313,34 +322,25 @@ fn CustomFieldInput(definition: FieldDefinition, edits: CustomEdits) -> impl Int
     }
 }
 
-/// The shown custom fields of a record that hold a value, as a list of label and value;
-/// nothing when none does.
+/// The shown custom fields of a record that hold a value: rows of label and value for the
+/// record page's details list (`<dl>`).
 #[component]
-pub fn CustomFieldValues(owner: FieldOwner, values: Signal<CustomValues>) -> impl IntoView {
+pub fn CustomFieldValues(owner: FieldOwner, values: CustomValues) -> impl IntoView {
     let locale = use_locale();
     move || {
-        let rows: Vec<(String, String)> = values.with(|values| {
-            shown_definitions(owner)
-                .iter()
-                .filter_map(|definition| {
-                    let value = values.get(definition)?;
-                    Some((
-                        definition.label(locale.lang()).to_owned(),
-                        value_words(definition, &value),
-                    ))
+        shown_definitions(owner)
+            .into_iter()
+            .filter_map(|definition| {
+                let value = values.get(&definition)?;
+                let label = definition.label(locale.lang()).to_owned();
+                let words = value_words(&definition, &value);
+                Some(view! {
+                    <div class="detail custom-value">
+                        <dt>{label}</dt>
+                        <dd><bdi data-user="">{words}</bdi></dd>
+                    </div>
                 })
-                .collect()
-        });
-        (!rows.is_empty()).then(|| {
-            let rows = rows
-                .into_iter()
-                .map(|(label, value)| view! { <dt>{label}</dt><dd dir="auto">{value}</dd> })
-                .collect_view();
-            view! {
-                <section class="custom-values" aria-label=move || locale.t(Msg::CustomFieldsOnRecord)>
-                    <dl class="facts">{rows}</dl>
-                </section>
-            }
-        })
+            })
+            .collect_view()
     }
 }

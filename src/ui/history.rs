@@ -7,11 +7,20 @@ use crate::{
     local_time::{format_when, use_calendar},
     store::StoreError,
     sync::use_sync,
-    ui::{editing::failure_reporter, parties::customer_name, widgets::refused},
+    ui::{
+        custom_fields::value_words, editing::failure_reporter, parties::customer_name,
+        widgets::refused,
+    },
     workspace::{use_workspace, Workspace},
 };
 use leptos::{either::Either, prelude::*};
-use rabet_domain::{history::Change, id::Id, kind::EntityKind, model::RecordRef};
+use rabet_domain::{
+    custom_field::{CustomValue, CUSTOM_PREFIX},
+    history::Change,
+    id::Id,
+    kind::EntityKind,
+    model::{FieldDefinition, RecordRef},
+};
 use serde_json::Value;
 
 /// Changes shown at first; "Show more" adds as many again.
@@ -35,7 +44,9 @@ pub fn FieldHistory(kind: EntityKind, id: Id) -> impl IntoView {
                 changes
                     .into_iter()
                     .filter(|change| {
-                        change.deletion().is_some() || field_label(&change.field).is_some()
+                        change.deletion().is_some()
+                            || field_label(&change.field).is_some()
+                            || custom_definition(workspace, &change.field).is_some()
                     })
                     .collect::<Vec<_>>(),
             )
@@ -116,12 +127,23 @@ fn ChangeRow(kind: EntityKind, id: Id, change: Change) -> impl IntoView {
             let name = change.field.clone();
             let (old, new) = (change.old.clone(), change.new.clone());
             Either::Right(move || {
-                let field = field.map_or("", |msg| locale.t(msg));
-                let words = |value: Option<&Value>| {
-                    named(workspace, locale, &name, value).unwrap_or_else(|| value_text(value))
+                // A custom field is named by its definition's label, and its values shown
+                // as its type shows them.
+                let custom = custom_definition(workspace, &name);
+                let field = match (&custom, field) {
+                    (Some(definition), _) => definition.label(locale.lang()).to_owned(),
+                    (None, msg) => msg.map_or("", |msg| locale.t(msg)).to_owned(),
+                };
+                let words = |value: Option<&Value>| match &custom {
+                    Some(definition) => value
+                        .and_then(|value| CustomValue::from_json(definition.field_type, value))
+                        .map_or_else(|| value_text(None), |value| value_words(definition, &value)),
+                    None => {
+                        named(workspace, locale, &name, value).unwrap_or_else(|| value_text(value))
+                    }
                 };
                 locale.fill(phrase::HistoryChange {
-                    field,
+                    field: &field,
                     old: &words(old.as_ref()),
                     new: &words(Some(&new)),
                 })
@@ -204,6 +226,14 @@ fn field_label(field: &str) -> Option<Msg> {
         "lines" => Msg::LinesLabel,
         _ => return None,
     })
+}
+
+/// The definition of a custom value's field (`cf_<id>`), while it exists (tracked).
+fn custom_definition(workspace: Workspace, field: &str) -> Option<FieldDefinition> {
+    let id = field.strip_prefix(CUSTOM_PREFIX)?;
+    workspace
+        .field_definitions
+        .with(|definitions| definitions.find(id).cloned())
 }
 
 /// The name of the record an id field points at (a stage, a member, a customer), tracked, so
