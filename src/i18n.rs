@@ -9,6 +9,7 @@ use leptos::prelude::*;
 use rabet_domain::{
     backup::{BackupError, BACKUP_VERSION},
     csv::CsvError,
+    custom_field::ValueError,
     import::{ContactField, RejectReason},
     kind::EntityKind,
     locale::{format_number, Lang},
@@ -1083,6 +1084,7 @@ messages! {
     ErrNotNumber => "Not a number: digits, an optional minus sign and up to four decimals", "عدد نیست: رقم، علامت منفی در صورت نیاز و تا چهار رقم اعشار";
     ErrUnknownOption { option } => "“{option}” is not one of the field's options", "«{option}» از گزینه‌های این فیلد نیست";
     ErrNotCheckbox => "Write yes or no", "بله یا خیر بنویسید";
+    ErrNotDate => "Write the date as year/month/day in the workspace calendar", "تاریخ را به شکل سال/ماه/روز در تقویم فضای کار بنویسید";
     ErrNotUrl => "Not a web address", "نشانی وب معتبر نیست";
     // Automation (issue 22).
     AutomationSection => "Automation", "خودکارسازی";
@@ -1259,6 +1261,8 @@ impl Locale {
             ContactField::Owner => simple(Msg::Owner),
             ContactField::Notes => simple(Msg::Notes),
             ContactField::Ignore => simple(Msg::DontImport),
+            // The mapping names each custom field by its label; this is the fallback.
+            ContactField::Custom(_) => simple(Msg::KindFieldDefinition),
         }
     }
 
@@ -1284,7 +1288,36 @@ impl Locale {
                 None => self.validation(error),
             },
             RejectReason::UnreadableCard(_) => self.t(Msg::RejectUnreadableCard).to_owned(),
+            RejectReason::CustomValue {
+                label_en,
+                label_fa,
+                error,
+            } => self.fill(phrase::FieldProblem {
+                field: match self.lang() {
+                    Lang::En => label_en,
+                    Lang::Fa => label_fa,
+                },
+                problem: &self.value_error(error),
+            }),
         }
+    }
+
+    /// Why typed text is not a custom field's value, in words.
+    pub fn value_error(&self, error: &ValueError) -> String {
+        let msg = match error {
+            ValueError::Required => Msg::ErrRequired,
+            ValueError::NotNumber => Msg::ErrNotNumber,
+            ValueError::NotMoney => Msg::ErrAmount,
+            ValueError::NotDate => Msg::ErrNotDate,
+            ValueError::UnknownOption(option) => {
+                return self.fill(phrase::ErrUnknownOption { option })
+            }
+            ValueError::NotCheckbox => Msg::ErrNotCheckbox,
+            ValueError::NotUrl => Msg::ErrNotUrl,
+            ValueError::NotPhone => Msg::ErrPhoneLength,
+            ValueError::NotEmail => Msg::ErrInvalidEmail,
+        };
+        self.t(msg).to_owned()
     }
 
     /// Why a chosen file could not be read, in words.

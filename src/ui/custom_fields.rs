@@ -3,8 +3,8 @@
 //! its page, in the reader's language.
 
 use crate::{
-    i18n::{phrase, use_locale, Locale, Msg},
-    local_time::{local_day, now_ms, use_calendar},
+    i18n::{use_locale, Msg},
+    local_time::use_calendar,
     ui::format::money_text,
     workspace::use_workspace,
 };
@@ -93,27 +93,6 @@ pub fn value_words(definition: &FieldDefinition, value: &CustomValue) -> String 
             .to_owned(),
         CustomValue::Text(text) => text.clone(),
     }
-}
-
-/// Why typed text is not a value, in words (reactive: a date's example is in the calendar).
-pub fn value_error_words(locale: Locale, error: &ValueError) -> String {
-    let msg = match error {
-        ValueError::Required => Msg::ErrRequired,
-        ValueError::NotNumber => Msg::ErrNotNumber,
-        ValueError::NotMoney => Msg::ErrAmount,
-        ValueError::NotDate => {
-            let example = format_day(local_day(now_ms()), use_calendar().get(), locale.lang());
-            return locale.fill(phrase::ErrDateFormat { example: &example });
-        }
-        ValueError::UnknownOption(option) => {
-            return locale.fill(phrase::ErrUnknownOption { option })
-        }
-        ValueError::NotCheckbox => Msg::ErrNotCheckbox,
-        ValueError::NotUrl => Msg::ErrNotUrl,
-        ValueError::NotPhone => Msg::ErrPhoneLength,
-        ValueError::NotEmail => Msg::ErrInvalidEmail,
-    };
-    locale.t(msg).to_owned()
 }
 
 /// The custom fields of a record being edited: each field's text as typed, and why the last
@@ -208,7 +187,7 @@ fn CustomFieldInput(definition: FieldDefinition, edits: CustomEdits) -> impl Int
     let key = StoredValue::new(id);
     let error = move || {
         key.with_value(|id| edits.errors.with(|errors| errors.get(id).cloned()))
-            .map(|error| value_error_words(locale, &error))
+            .map(|error| locale.value_error(&error))
     };
     let invalid = move || {
         key.with_value(|id| edits.errors.with(|errors| errors.contains_key(id)))
