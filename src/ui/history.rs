@@ -230,10 +230,15 @@ fn field_label(field: &str) -> Option<Msg> {
 
 /// The definition of a custom value's field (`cf_<id>`), while it exists (tracked).
 fn custom_definition(workspace: Workspace, field: &str) -> Option<FieldDefinition> {
-    let id = field.strip_prefix(CUSTOM_PREFIX)?;
-    workspace
-        .field_definitions
-        .with(|definitions| definitions.find(id).cloned())
+    if !field.starts_with(CUSTOM_PREFIX) {
+        return None;
+    }
+    workspace.field_definitions.with(|definitions| {
+        definitions
+            .iter()
+            .find(|definition| definition.field_name() == field)
+            .cloned()
+    })
 }
 
 /// The name of the record an id field points at (a stage, a member, a customer), tracked, so

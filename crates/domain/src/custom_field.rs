@@ -261,8 +261,16 @@ pub struct Reading {
 
 impl FieldDefinition {
     /// The record field that holds this field's value.
+    /// Op field names hold only ASCII letters, digits and `_`, so the id's other characters
+    /// (a UUID's hyphens) are written as `_`.
     pub fn field_name(&self) -> String {
-        format!("{CUSTOM_PREFIX}{}", self.id.as_str())
+        let id: String = self
+            .id
+            .as_str()
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+            .collect();
+        format!("{CUSTOM_PREFIX}{id}")
     }
 
     /// Whether this field's type has options.

@@ -8,6 +8,7 @@ use rabet_domain::{
     hlc::{Clock, NodeId},
     id::{Id, WireId},
     kind::EntityKind,
+    model::FieldDefinition,
     op::{Op, OpBuilder},
     sync::{
         AuthoredPullResponse, DeviceInfo, ErrorBody, InviteResponse, MemberInfo, PushResponse,
@@ -324,7 +325,11 @@ async fn custom_fields_are_defined_by_admins_and_filled_by_members(backend: Back
 
     // A member fills the field on a contact: a field of the contact like any other.
     let contact = record(2, 1);
-    let value = Map::from_iter([(format!("cf_{definition}"), json!(20_000))]);
+    let field = FieldDefinition {
+        id: definition.clone(),
+        ..FieldDefinition::default()
+    };
+    let value = Map::from_iter([(field.field_name(), json!(20_000))]);
     let ops = mani.make(|b| {
         b.edit_ops(EntityKind::Contact, &contact, None, &value)
             .unwrap()

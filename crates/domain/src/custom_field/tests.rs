@@ -382,3 +382,18 @@ fn a_definition_needs_both_labels_and_distinct_options() {
     };
     assert_eq!(text.validate(), []);
 }
+
+#[test]
+fn a_field_named_by_a_uuid_makes_valid_ops() {
+    let definition = FieldDefinition {
+        id: Id::v7(1_700_000_000_000, [7; 10]),
+        ..field(FieldType::Text)
+    };
+    let name = definition.field_name();
+    assert!(name.starts_with("cf_") && !name.contains('-'), "{name}");
+    let mut values = Map::new();
+    values.insert(name, json!("VIP"));
+    let ops = edit(&mut device(1), 1, 1_000, &Map::new(), &values);
+    assert_eq!(ops.len(), 1);
+    assert_eq!(ops[0].validate(), Ok(()));
+}
