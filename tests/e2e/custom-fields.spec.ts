@@ -162,3 +162,32 @@ test("in Persian, a field is defined, filled in Persian digits and shown in the 
   await openContact(app, /سارا/);
   await expect(detail(app, "تمدید")).toHaveText("۱۴۰۳/۰۱/۱۵");
 });
+
+test("a CSV import maps a custom column by its label and reports a bad value with its line", async ({ app }) => {
+  const page = app.page;
+  await page.goto("/settings");
+  await page.getByLabel("Calendar").selectOption({ label: "Solar Hijri (Jalali)" });
+  await addField(app, "Date", "Renewal", "تمدید");
+  await addField(app, "Single choice", "Tier", "سطح", [["Gold", "طلایی"]]);
+
+  await app.nav().getByRole("link", { name: "Customers" }).click();
+  await page.getByRole("link", { name: "Import" }).click();
+  await page.getByLabel("Choose a CSV or vCard file").setInputFiles({
+    name: "contacts.csv",
+    mimeType: "text/csv",
+    buffer: Buffer.from("First name,تمدید,Tier\nSara,1403/01/15,طلایی\nBita,1403/13/01,Gold\nCyrus,,Gold\n"),
+  });
+  // Headed by a field's label in either language, a column imports as that field.
+  await expect(page.getByRole("combobox", { name: "Imports as: تمدید" }).locator("option:checked")).toHaveText("Renewal");
+  await expect(page.getByRole("combobox", { name: "Imports as: Tier" }).locator("option:checked")).toHaveText("Tier");
+  await page.getByRole("button", { name: "Import 3 rows" }).click();
+  await expect(page.getByText("2 contacts imported.")).toBeVisible();
+  const rejected = page.locator(".import-report table.rejected tbody tr");
+  await expect(rejected).toHaveCount(1);
+  await expect(rejected.first()).toContainText("3");
+  await expect(rejected.first()).toContainText("Renewal: Write the date as year/month/day in the workspace calendar");
+
+  await openContact(app, /Sara/);
+  await expect(detail(app, "Renewal")).toHaveText("1403/01/15");
+  await expect(detail(app, "Tier")).toHaveText("Gold");
+});
