@@ -3,6 +3,7 @@
 
 use super::form::{CompanyForm, ContactForm};
 use crate::i18n::phrase;
+use crate::ui::custom_fields::{reading, shown_definitions};
 use crate::ui::intent::{on_intent, Intent};
 use crate::ui::widgets::{refused, RefusedNote};
 use crate::{
@@ -17,7 +18,8 @@ use leptos::{either::Either, prelude::*};
 use leptos_router::components::A;
 use rabet_domain::kind::EntityKind;
 use rabet_domain::{
-    export::contacts_csv,
+    custom_field::FieldOwner,
+    export::{contacts_csv, CustomColumns},
     id::Id,
     model::{Company, Contact, LeadSource, LifecycleStage},
     search::{normalize, Query},
@@ -247,8 +249,11 @@ fn PeopleList() -> impl IntoView {
         })
     });
     let total = move || workspace.contacts.with(Collection::len);
+    // The contacts' custom fields, a column each.
+    let custom = Memo::new(move |_| (shown_definitions(FieldOwner::Contact), reading()));
     let save_file = file_saver();
     let export = move |_| {
+        let (fields, reading) = custom.get_untracked();
         let text = workspace.contacts.with_untracked(|contacts| {
             workspace.companies.with_untracked(|companies| {
                 workspace.members.with_untracked(|members| {
@@ -259,6 +264,10 @@ fn PeopleList() -> impl IntoView {
                         shown.iter().copied(),
                         &|id| companies.get(id).map(|c| c.name.clone()),
                         &|id| members.get(id).map(|m| m.display_name().to_owned()),
+                        Some(CustomColumns {
+                            fields: &fields,
+                            reading,
+                        }),
                     )
                 })
             })

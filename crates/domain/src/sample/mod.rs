@@ -172,6 +172,7 @@ impl Sample {
             &self.contacts,
             &|id| companies.get(id).map(|name| (*name).to_owned()),
             &|id| team.get(id).map(|name| (*name).to_owned()),
+            None,
         )
     }
 }
