@@ -1080,6 +1080,8 @@ messages! {
     FieldTypePhone => "Phone", "تلفن";
     FieldTypeEmail => "E-mail", "ایمیل";
     ValueYes => "Yes", "بله";
+    ListColumns => "Columns", "ستون‌ها";
+    ListColumnsChoose => "Custom fields shown", "فیلدهای سفارشی نمایش‌داده‌شده";
     ValueNo => "No", "خیر";
     ErrNotNumber => "Not a number: digits, an optional minus sign and up to four decimals", "عدد نیست: رقم، علامت منفی در صورت نیاز و تا چهار رقم اعشار";
     ErrUnknownOption { option } => "“{option}” is not one of the field's options", "«{option}» از گزینه‌های این فیلد نیست";

@@ -463,6 +463,50 @@ impl CustomValue {
     }
 }
 
+/// How a list sorts a custom field's values: numbers, amounts and days by size, choices in
+/// the definition's order, unticked before ticked, text as search compares it. Records
+/// without a value sort last ([`CustomSortKey::Empty`] is the greatest).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum CustomSortKey {
+    Number(i64),
+    Text(String),
+    Empty,
+}
+
+impl FieldDefinition {
+    /// The key `values` sorts by in a list sorted by this field.
+    pub fn sort_key(&self, values: &CustomValues) -> CustomSortKey {
+        let option = |id: &str| {
+            self.options
+                .iter()
+                .position(|option| option.id == id)
+                .map_or(i64::MAX, |at| at as i64)
+        };
+        match values.get(self) {
+            None => CustomSortKey::Empty,
+            Some(CustomValue::Number(n) | CustomValue::Money(n)) => CustomSortKey::Number(n),
+            Some(CustomValue::Date(day)) => CustomSortKey::Number(day.0.into()),
+            Some(CustomValue::Checkbox(checked)) => CustomSortKey::Number(checked.into()),
+            Some(CustomValue::Choice(id)) => CustomSortKey::Number(option(&id)),
+            Some(CustomValue::Choices(ids)) => {
+                CustomSortKey::Number(ids.first().map_or(i64::MAX, |id| option(id)))
+            }
+            Some(CustomValue::Text(text)) => CustomSortKey::Text(normalize(&text)),
+        }
+    }
+
+    /// Whether `values` holds `wanted`: one of a choice field's options (for a multiple
+    /// choice, among its options), or a checkbox's state.
+    pub fn holds_option(&self, values: &CustomValues, wanted: &str) -> bool {
+        match values.get(self) {
+            Some(CustomValue::Choice(id)) => id == wanted,
+            Some(CustomValue::Choices(ids)) => ids.iter().any(|id| id == wanted),
+            Some(CustomValue::Checkbox(checked)) => wanted == if checked { "yes" } else { "no" },
+            _ => false,
+        }
+    }
+}
+
 /// A decimal typed in any digits, with an optional minus sign and grouping separators, to
 /// ten-thousandths.
 fn parse_number(text: &str) -> Result<i64, ValueError> {

@@ -1,6 +1,7 @@
 //! The customers list: instant search, filters and sort over every contact in memory, drawn
 //! as a window of rows so 100k contacts scroll as smoothly as ten.
 
+use super::columns::{admit, CustomColumnValues, CustomListControls, CustomListState};
 use super::form::{CompanyForm, ContactForm};
 use crate::i18n::phrase;
 use crate::ui::custom_fields::{reading, shown_definitions};
@@ -177,6 +178,9 @@ fn PeopleList() -> impl IntoView {
     let tag = RwSignal::new(String::new());
     let owner = RwSignal::new(String::new());
     let sort = RwSignal::new(SortOrder::Name);
+    let custom = CustomListState::new(FieldOwner::Contact, "rabet.columns.contacts");
+    // A sort by a custom field, chosen in the same select; it wins over `sort` while set.
+    let custom_sort = RwSignal::new(None::<String>);
 
     let filters = Memo::new(move |_| Filters {
         stage: LifecycleStage::parse(&stage.get()),
@@ -190,20 +194,28 @@ fn PeopleList() -> impl IntoView {
     // typing in the search box just filters this order.
     let sorted = Memo::new(move |_| {
         let order = sort.get();
-        workspace
-            .contacts
-            .with(|contacts| sorted_positions(contacts, order))
+        let by_field = custom_sort.get().and_then(|value| custom.sorted_by(&value));
+        workspace.contacts.with(|contacts| match &by_field {
+            Some(field) => contacts.positions_by(|c| field.sort_key(&c.custom)),
+            None => sorted_positions(contacts, order),
+        })
     });
     let visible = Memo::new(move |_| {
         let query = Query::parse(&query.get());
         let filters = filters.get();
+        let custom_filters = custom.active_filters();
         workspace.contacts.with(|contacts| {
             let matching = contacts.matching(&query);
             sorted.with(|order| {
                 order
                     .iter()
                     .copied()
-                    .filter(|&at| matching.at(at) && filters.admit(contacts.at(at)))
+                    .filter(|&at| {
+                        let contact = contacts.at(at);
+                        matching.at(at)
+                            && filters.admit(contact)
+                            && admit(&custom_filters, &contact.custom)
+                    })
                     .collect::<Vec<usize>>()
             })
         })
@@ -237,7 +249,10 @@ fn PeopleList() -> impl IntoView {
     let sort_select = move |ev| {
         let chosen = event_target_value(&ev);
         if let Some((order, _, _)) = SortOrder::ALL.iter().find(|(_, _, key)| *key == chosen) {
+            custom_sort.set(None);
             sort.set(*order);
+        } else {
+            custom_sort.set(Some(chosen));
         }
     };
     let company_names = Memo::new(move |_| {
@@ -250,10 +265,10 @@ fn PeopleList() -> impl IntoView {
     });
     let total = move || workspace.contacts.with(Collection::len);
     // The contacts' custom fields, a column each.
-    let custom = Memo::new(move |_| (shown_definitions(FieldOwner::Contact), reading()));
+    let export_columns = Memo::new(move |_| (shown_definitions(FieldOwner::Contact), reading()));
     let save_file = file_saver();
     let export = move |_| {
-        let (fields, reading) = custom.get_untracked();
+        let (fields, reading) = export_columns.get_untracked();
         let text = workspace.contacts.with_untracked(|contacts| {
             workspace.companies.with_untracked(|companies| {
                 workspace.members.with_untracked(|members| {
@@ -297,8 +312,13 @@ fn PeopleList() -> impl IntoView {
                         .iter()
                         .map(|(_, msg, key)| view! { <option value=*key>{move || locale.t(*msg)}</option> })
                         .collect_view()}
+                    {move || custom.sort_options().into_iter().map(|(value, label)| {
+                        let selected = custom_sort.with_untracked(|s| s.as_deref() == Some(value.as_str()));
+                        view! { <option value=value selected=selected>{label}</option> }
+                    }).collect_view()}
                 </select>
             </Filter>
+            <CustomListControls state=custom />
             <button type="button" class="button" on:click=export>{move || locale.t(Msg::ExportCsv)}</button>
             <VcardExport save=export_vcard />
         </div>
@@ -325,7 +345,7 @@ fn PeopleList() -> impl IntoView {
                         .as_ref()
                         .and_then(|id| company_names.with_untracked(|names| names.get(id).cloned()))
                         .unwrap_or_default();
-                    view! { <ContactRow contact=contact company=company /> }
+                    view! { <ContactRow contact=contact company=company custom=custom /> }
                 })
             }
         />
@@ -351,7 +371,7 @@ fn sorted_positions(contacts: &Collection<Contact>, order: SortOrder) -> Vec<usi
 }
 
 #[component]
-fn ContactRow(contact: Contact, company: String) -> impl IntoView {
+fn ContactRow(contact: Contact, company: String, custom: CustomListState) -> impl IntoView {
     let locale = use_locale();
     let href = format!("/customers/{}", contact.id);
     let stage = contact.lifecycle_stage;
@@ -370,6 +390,7 @@ fn ContactRow(contact: Contact, company: String) -> impl IntoView {
             <span class="row-meta">
                 <span class=format!("badge stage-{}", stage.as_str())>{move || locale.t(stage_msg(stage))}</span>
                 <bdi class="row-sub">{tags}</bdi>
+                <CustomColumnValues state=custom values=contact.custom.clone() />
             </span>
         </A>
         <CallLink phone />

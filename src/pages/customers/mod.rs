@@ -1,5 +1,6 @@
 //! Customers: the people and companies lists, their forms and a customer's page.
 
+mod columns;
 mod detail;
 mod form;
 mod import;

@@ -397,3 +397,39 @@ fn a_field_named_by_a_uuid_makes_valid_ops() {
     assert_eq!(ops.len(), 1);
     assert_eq!(ops[0].validate(), Ok(()));
 }
+
+#[test]
+fn lists_sort_values_by_their_type_and_empty_ones_last() {
+    let keys = |field_type: FieldType, typed: &[&str]| {
+        let definition = field(field_type);
+        let mut keyed: Vec<(CustomSortKey, String)> = typed
+            .iter()
+            .map(|text| {
+                let mut values = CustomValues::default();
+                values.set(&definition, definition.parse(text, JALALI_TOMAN).unwrap());
+                (definition.sort_key(&values), (*text).to_owned())
+            })
+            .collect();
+        keyed.sort();
+        keyed.into_iter().map(|(_, text)| text).collect::<Vec<_>>()
+    };
+    assert_eq!(
+        keys(FieldType::Number, &["10", "", "9.5", "-1"]),
+        ["-1", "9.5", "10", ""]
+    );
+    assert_eq!(
+        keys(FieldType::Date, &["1403/02/01", "1402/12/29", ""]),
+        ["1402/12/29", "1403/02/01", ""]
+    );
+    // Options in the definition's order (gold, silver, bronze), not by label.
+    assert_eq!(
+        keys(FieldType::Choice, &["Bronze", "Gold", "", "Silver"]),
+        ["Gold", "Silver", "Bronze", ""]
+    );
+
+    let tier = field(FieldType::Choices);
+    let mut values = CustomValues::default();
+    values.set(&tier, tier.parse("silver, bronze", JALALI_TOMAN).unwrap());
+    assert!(tier.holds_option(&values, "o-bronze"));
+    assert!(!tier.holds_option(&values, "o-gold"));
+}
