@@ -257,7 +257,7 @@ fn CustomFieldInput(definition: FieldDefinition, edits: CustomEdits) -> impl Int
                 .collect_view();
             view! {
                 <fieldset class="choices" id=input_id.clone() aria-describedby=error_id.clone()>
-                    <legend class="field-label">{label.clone()}</legend>
+                    <legend class="field-label">{label}</legend>
                     {boxes}
                 </fieldset>
             }
