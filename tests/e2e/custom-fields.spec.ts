@@ -191,3 +191,33 @@ test("a CSV import maps a custom column by its label and reports a bad value wit
   await expect(detail(app, "Renewal")).toHaveText("1403/01/15");
   await expect(detail(app, "Tier")).toHaveText("Gold");
 });
+
+test("the contact list shows chosen custom columns, filters by a choice and sorts by a date", async ({ app }) => {
+  const page = app.page;
+  await page.goto("/settings");
+  await page.getByLabel("Calendar").selectOption({ label: "Solar Hijri (Jalali)" });
+  await addField(app, "Date", "Renewal", "تمدید");
+  await addField(app, "Single choice", "Tier", "سطح", [["Gold", "طلایی"], ["Silver", "نقره‌ای"]]);
+  for (const [name, tier, renewal] of [["Arash", "Silver", "1403/05/01"], ["Bahar", "Gold", "1403/02/01"], ["Cyrus", "Gold", ""]]) {
+    const dialog = await app.openNewContact();
+    await dialog.getByLabel("First name").fill(name);
+    await dialog.getByLabel("Tier").selectOption({ label: tier });
+    await dialog.getByLabel("Renewal").fill(renewal);
+    await dialog.getByRole("button", { name: "Save" }).click();
+    await expect(dialog).toBeHidden();
+  }
+
+  const titles = page.locator(".row-title");
+  await page.getByText("Custom fields shown").click();
+  await page.getByRole("checkbox", { name: "Tier" }).check();
+  await expect(page.locator(".custom-column").filter({ hasText: "Tier: Silver" })).toHaveCount(1);
+
+  await page.getByLabel("Sort by").selectOption({ label: "Renewal" });
+  await expect(titles).toHaveText(["Bahar", "Arash", "Cyrus"]);
+  await page.getByRole("combobox", { name: "Tier" }).selectOption({ label: "Gold" });
+  await expect(titles).toHaveText(["Bahar", "Cyrus"]);
+
+  // The chosen columns are remembered for the list.
+  await page.reload();
+  await expect(page.locator(".custom-column").filter({ hasText: "Tier: Gold" })).toHaveCount(2);
+});
