@@ -1096,7 +1096,7 @@ async fn custom_fields_get_their_store_and_values_travel_as_fields_of_their_reco
     let store = Store::open_named(&name).await.unwrap();
     assert_eq!(
         store.load::<FieldDefinition>().await.unwrap(),
-        [tier.clone()]
+        std::slice::from_ref(&tier)
     );
     let loaded = store.load::<Contact>().await.unwrap();
     assert_eq!(loaded, [vip]);

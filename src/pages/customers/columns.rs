@@ -3,10 +3,7 @@
 
 use crate::{
     i18n::{use_locale, Msg},
-    ui::{
-        custom_fields::{shown_definitions, value_words},
-        widgets::Filter,
-    },
+    ui::custom_fields::{shown_definitions, value_words},
 };
 use gloo_storage::{LocalStorage, Storage};
 use leptos::prelude::*;
@@ -199,12 +196,14 @@ pub fn CustomListControls(state: CustomListState) -> impl IntoView {
     view! {
         {filters}
         <Show when=any>
-            <Filter label=Msg::ListColumns>
+            // Not a `Filter`: a label around the boxes would name the first box by all of it.
+            <div class="filter">
+                <span class="filter-label">{move || locale.t(Msg::ListColumns)}</span>
                 <details class="column-choice">
                     <summary>{move || locale.t(Msg::ListColumnsChoose)}</summary>
                     <div class="column-choice-options">{columns}</div>
                 </details>
-            </Filter>
+            </div>
         </Show>
     }
 }

@@ -144,9 +144,10 @@ fn conversion_plan<E: Listed + HasCustomFields>(
     workspace: Workspace,
     before: &FieldDefinition,
     after: &FieldDefinition,
+    reading: Reading,
     confirm: impl Fn(usize) -> bool,
 ) -> Option<Vec<(E, E)>> {
-    let (records, refused) = converted_records::<E>(workspace, before, after, reading());
+    let (records, refused) = converted_records::<E>(workspace, before, after, reading);
     (refused == 0 || confirm(refused)).then_some(records)
 }
 
@@ -155,6 +156,7 @@ async fn save_definition(
     workspace: Workspace,
     before: Option<FieldDefinition>,
     after: FieldDefinition,
+    reading: Reading,
     confirm: impl Fn(usize) -> bool,
 ) -> Result<bool, StoreError> {
     let retyped = before
@@ -164,7 +166,7 @@ async fn save_definition(
         ($kind:ty) => {{
             let plan = match retyped {
                 Some(before) => {
-                    match conversion_plan::<$kind>(workspace, before, &after, confirm) {
+                    match conversion_plan::<$kind>(workspace, before, &after, reading, confirm) {
                         Some(plan) => plan,
                         None => return Ok(false),
                     }
@@ -432,8 +434,11 @@ fn DefinitionForm(
         let before = before.get_value();
         let confirm =
             move |refused| confirmed(&locale.count(Counted::CustomFieldUnconverted, refused));
+        // Read here: the calendar and currency come from contexts, which the task below,
+        // running after this handler, has none of.
+        let reading = reading();
         leptos::task::spawn_local(async move {
-            let saved = save_definition(workspace, before, definition, confirm).await;
+            let saved = save_definition(workspace, before, definition, reading, confirm).await;
             saving.set(false);
             match saved {
                 Ok(true) => on_done.run(()),
