@@ -9,6 +9,7 @@ use leptos::prelude::*;
 use rabet_domain::{
     backup::{BackupError, BACKUP_VERSION},
     csv::CsvError,
+    custom_field::ValueError,
     import::{ContactField, RejectReason},
     kind::EntityKind,
     locale::{format_number, Lang},
@@ -299,6 +300,9 @@ counted! {
     BulkStageSet(count) => ["Stage set on {count} contact.", "Stage set on {count} contacts."], ["مرحلهٔ {count} مخاطب تعیین شد.", "مرحلهٔ {count} مخاطب تعیین شد."];
     BulkDeleted(count) => ["{count} contact deleted.", "{count} contacts deleted."], ["{count} مخاطب حذف شد.", "{count} مخاطب حذف شد."];
     BulkUndone(count) => ["Undone for {count} contact.", "Undone for {count} contacts."], ["برای {count} مخاطب بازگردانده شد.", "برای {count} مخاطب بازگردانده شد."];
+    // Custom fields (issue 17).
+    CustomFieldUnconverted(count) => ["{count} value does not convert to the new type. Change the type and clear it?", "{count} values do not convert to the new type. Change the type and clear them?"], ["{count} مقدار به نوع تازه تبدیل نمی‌شود. نوع عوض شود و آن مقدار پاک شود؟", "{count} مقدار به نوع تازه تبدیل نمی‌شود. نوع عوض شود و آن مقدارها پاک شوند؟"];
+    CustomFieldHeld(count) => ["{count} record holds a value of this field. Delete the field? Its values will no longer be shown.", "{count} records hold a value of this field. Delete the field? Its values will no longer be shown."], ["{count} رکورد مقداری در این فیلد دارد. فیلد حذف شود؟ مقدارهایش دیگر نشان داده نمی‌شوند.", "{count} رکورد مقداری در این فیلد دارند. فیلد حذف شود؟ مقدارهایش دیگر نشان داده نمی‌شوند."];
     // Automation (issue 22).
     WouldHaveFired(count) => ["Would have fired {count} time in the last 30 days.", "Would have fired {count} times in the last 30 days."], ["در ۳۰ روز گذشته {count} بار اجرا می‌شد.", "در ۳۰ روز گذشته {count} بار اجرا می‌شد."];
 }
@@ -1083,6 +1087,50 @@ messages! {
     ShortcutPalette => "Open the command palette", "باز کردن فرمان‌یاب";
     ShortcutHelp => "Show these shortcuts", "نمایش همین میان‌برها";
     ShortcutSearch => "Search this page's list", "جست‌وجو در فهرست همین صفحه";
+    // Custom fields (issue 17).
+    KindFieldDefinition => "Custom field", "فیلد سفارشی";
+    CustomFieldsSection => "Custom fields", "فیلدهای سفارشی";
+    CustomFieldsHint => "Fields your team adds to contacts, companies, deals and tickets. An archived field is hidden from forms and pages; its values are kept.", "فیلدهایی که تیم شما به مخاطبان، شرکت‌ها، معامله‌ها و تیکت‌ها می‌افزاید. فیلد بایگانی‌شده در فرم‌ها و صفحه‌ها دیده نمی‌شود؛ مقدارهایش می‌مانند.";
+    CustomFieldsOf => "Fields of", "فیلدهای";
+    CustomFieldsNone => "No custom fields yet.", "هنوز فیلد سفارشی‌ای نیست.";
+    CustomFieldsOnRecord => "More fields", "فیلدهای بیشتر";
+    AddCustomField => "Add field", "افزودن فیلد";
+    NewCustomField => "New custom field", "فیلد سفارشی تازه";
+    EditCustomField => "Edit custom field", "ویرایش فیلد سفارشی";
+    CustomFieldType => "Type", "نوع";
+    CustomFieldLabelEn => "Label in English", "برچسب به انگلیسی";
+    CustomFieldLabelFa => "Label in Persian", "برچسب به فارسی";
+    CustomFieldRequired => "Required", "الزامی";
+    CustomFieldOptions => "Options", "گزینه‌ها";
+    CustomFieldOptionEn => "Option in English", "گزینه به انگلیسی";
+    CustomFieldOptionFa => "Option in Persian", "گزینه به فارسی";
+    AddOption => "Add option", "افزودن گزینه";
+    CustomFieldArchive => "Archive", "بایگانی";
+    CustomFieldRestore => "Restore", "بازگرداندن";
+    CustomFieldArchived => "Archived", "بایگانی‌شده";
+    CustomFieldConvert => "Change the type", "تغییر نوع";
+    CustomFieldDelete => "Delete the field", "حذف فیلد";
+    CustomFieldNoneChosen => "None", "هیچ‌کدام";
+    FieldTypeText => "Text", "متن";
+    FieldTypeLongText => "Long text", "متن بلند";
+    FieldTypeNumber => "Number", "عدد";
+    FieldTypeMoney => "Amount", "مبلغ";
+    FieldTypeDate => "Date", "تاریخ";
+    FieldTypeChoice => "Single choice", "تک‌گزینه‌ای";
+    FieldTypeChoices => "Multiple choice", "چندگزینه‌ای";
+    FieldTypeCheckbox => "Checkbox", "تیک";
+    FieldTypeUrl => "Web address", "نشانی وب";
+    FieldTypePhone => "Phone", "تلفن";
+    FieldTypeEmail => "E-mail", "ایمیل";
+    ValueYes => "Yes", "بله";
+    ListColumns => "Columns", "ستون‌ها";
+    ListColumnsChoose => "Custom fields shown", "فیلدهای سفارشی نمایش‌داده‌شده";
+    ValueNo => "No", "خیر";
+    ErrNotNumber => "Not a number: digits, an optional minus sign and up to four decimals", "عدد نیست: رقم، علامت منفی در صورت نیاز و تا چهار رقم اعشار";
+    ErrUnknownOption { option } => "“{option}” is not one of the field's options", "«{option}» از گزینه‌های این فیلد نیست";
+    ErrNotCheckbox => "Write yes or no", "بله یا خیر بنویسید";
+    ErrNotDate => "Write the date as year/month/day in the workspace calendar", "تاریخ را به شکل سال/ماه/روز در تقویم فضای کار بنویسید";
+    ErrNotUrl => "Not a web address", "نشانی وب معتبر نیست";
     // Automation (issue 22).
     AutomationSection => "Automation", "خودکارسازی";
     AutomationHint => "Rules that follow up on their own: when something happens or time passes, if the record matches, then the action is done once, on the first device that sees it. A new rule starts switched off: preview it, then switch it on.", "قاعده‌هایی که خودشان پیگیری می‌کنند: وقتی اتفاقی بیفتد یا زمانی بگذرد، اگر رکورد با شرط‌ها جور باشد، کار یک بار و در نخستین دستگاهی که آن را می‌بیند انجام می‌شود. قاعدهٔ تازه خاموش است: پیش‌نمایش بگیرید، سپس روشنش کنید.";
@@ -1301,6 +1349,8 @@ impl Locale {
             ContactField::Owner => simple(Msg::Owner),
             ContactField::Notes => simple(Msg::Notes),
             ContactField::Ignore => simple(Msg::DontImport),
+            // The mapping names each custom field by its label; this is the fallback.
+            ContactField::Custom(_) => simple(Msg::KindFieldDefinition),
         }
     }
 
@@ -1326,7 +1376,36 @@ impl Locale {
                 None => self.validation(error),
             },
             RejectReason::UnreadableCard(_) => self.t(Msg::RejectUnreadableCard).to_owned(),
+            RejectReason::CustomValue {
+                label_en,
+                label_fa,
+                error,
+            } => self.fill(phrase::FieldProblem {
+                field: match self.lang() {
+                    Lang::En => label_en,
+                    Lang::Fa => label_fa,
+                },
+                problem: &self.value_error(error),
+            }),
         }
+    }
+
+    /// Why typed text is not a custom field's value, in words.
+    pub fn value_error(&self, error: &ValueError) -> String {
+        let msg = match error {
+            ValueError::Required => Msg::ErrRequired,
+            ValueError::NotNumber => Msg::ErrNotNumber,
+            ValueError::NotMoney => Msg::ErrAmount,
+            ValueError::NotDate => Msg::ErrNotDate,
+            ValueError::UnknownOption(option) => {
+                return self.fill(phrase::ErrUnknownOption { option })
+            }
+            ValueError::NotCheckbox => Msg::ErrNotCheckbox,
+            ValueError::NotUrl => Msg::ErrNotUrl,
+            ValueError::NotPhone => Msg::ErrPhoneLength,
+            ValueError::NotEmail => Msg::ErrInvalidEmail,
+        };
+        self.t(msg).to_owned()
     }
 
     /// Why a chosen file could not be read, in words.
@@ -1485,6 +1564,7 @@ pub fn kind_msg(kind: EntityKind) -> Msg {
         EntityKind::AutomationRun => Msg::KindAutomationRun,
         EntityKind::SavedView => Msg::KindSavedView,
         EntityKind::MessageTemplate => Msg::KindMessageTemplate,
+        EntityKind::FieldDefinition => Msg::KindFieldDefinition,
     }
 }
 

@@ -17,8 +17,9 @@ use rabet_domain::{
     id::Id,
     kind::EntityKind,
     model::{
-        Activity, AutomationRule, AutomationRun, Campaign, Company, Contact, Deal, Entity, Invoice,
-        MessageTemplate, Pipeline, Product, SavedView, Segment, Settings, Task, TeamMember, Ticket,
+        Activity, AutomationRule, AutomationRun, Campaign, Company, Contact, Deal, Entity,
+        FieldDefinition, Invoice, MessageTemplate, Pipeline, Product, SavedView, Segment, Settings,
+        Task, TeamMember, Ticket,
     },
     referrers::{Referrers, Refers},
     search::{search_text, Haystack, Query, Rank},
@@ -363,7 +364,11 @@ impl Listed for Company {
         let emails = self.emails.iter().map(|e| e.address.as_str());
         let tags = self.tags.iter().map(String::as_str);
         search_text(
-            texts.into_iter().chain(emails).chain(tags),
+            texts
+                .into_iter()
+                .chain(emails)
+                .chain(tags)
+                .chain(self.custom.texts()),
             self.phones.iter().map(|p| p.number.as_str()),
         )
     }
@@ -416,7 +421,8 @@ listed_without_text!(
     AutomationRule,
     AutomationRun,
     SavedView,
-    MessageTemplate
+    MessageTemplate,
+    FieldDefinition
 );
 
 /// Whether the workspace has been read from the store yet.

@@ -226,6 +226,7 @@ fn list_of(kind: EntityKind) -> &'static str {
         | EntityKind::Settings
         | EntityKind::AutomationRule
         | EntityKind::AutomationRun
-        | EntityKind::MessageTemplate => "/settings",
+        | EntityKind::MessageTemplate
+        | EntityKind::FieldDefinition => "/settings",
     }
 }

@@ -130,6 +130,7 @@ async fn save_sample(
         activities,
         tasks,
         tickets,
+        field_definitions,
         ..
     } = sample;
     // An existing default pipeline is kept (with its names) when it has every stage the
@@ -148,6 +149,7 @@ async fn save_sample(
             workspace.save(existing.as_ref(), pipeline).await?;
         }
     }
+    save_kind(workspace, field_definitions, progress).await?;
     save_kind(workspace, team, progress).await?;
     save_kind(workspace, products, progress).await?;
     save_kind(workspace, campaigns, progress).await?;
@@ -161,7 +163,8 @@ async fn save_sample(
 }
 
 fn record_count(sample: &Sample) -> usize {
-    sample.team.len()
+    sample.field_definitions.len()
+        + sample.team.len()
         + sample.products.len()
         + sample.campaigns.len()
         + sample.companies.len()

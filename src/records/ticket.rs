@@ -4,6 +4,7 @@ use crate::{
     i18n::{use_locale, Msg},
     local_time::{now_ms, use_calendar, WhenFields, WhenText, HOUR_MS},
     ui::{
+        custom_fields::{CustomEdits, CustomFieldInputs},
         draft::Draft,
         editing::{remember_member, remembered_member},
         inputs::MemberSelect,
@@ -14,6 +15,7 @@ use crate::{
     workspace::Workspace,
 };
 use leptos::prelude::*;
+use rabet_domain::custom_field::FieldOwner;
 use rabet_domain::model::{Channel, Priority, RecordRef, Ticket};
 
 /// How long a ticket of each priority may take to resolve, by default: the SLA due time a new
@@ -58,6 +60,7 @@ pub fn TicketForm(
         initial.company_id.as_ref(),
     ));
     let sla = WhenText::new(initial.sla_due_at, calendar.get_untracked(), locale.lang());
+    let custom = CustomEdits::new(&initial);
     let draft = Draft::new(existing.then(|| initial.clone()), || initial);
     let record = draft.record;
     let title = draft.title(Msg::NewTicket, Msg::EditTicket);
@@ -93,6 +96,10 @@ pub fn TicketForm(
             .as_ref()
             .map(parties_of)
             .unwrap_or_default();
+        if !custom.apply(&mut ticket) {
+            draft.refuse(Vec::new());
+            return;
+        }
         remember_member(ticket.assignee_id.as_ref());
         draft.submit(ticket, move |saved| on_saved.run(saved));
     };
@@ -119,6 +126,7 @@ pub fn TicketForm(
                     set=move |id| record.update(|t| t.assignee_id = id) />
             </div>
             <WhenFields day_label=Msg::SlaDue id="ticket-sla" when=sla />
+            <CustomFieldInputs owner=FieldOwner::Ticket edits=custom />
             <div class="field">
                 <label class="field-label" for="ticket-description">{move || locale.t(Msg::DescriptionLabel)}</label>
                 <textarea id="ticket-description" rows="4"

@@ -39,7 +39,7 @@ type Migration = fn(&IdbDatabase, &IdbTransaction) -> Result<(), JsValue>;
 
 /// Adding a kind of record: append `create_kind_stores` (which makes the stores of kinds
 /// that have none), so that databases made before the kind get its store.
-const MIGRATIONS: [Migration; 8] = [
+const MIGRATIONS: [Migration; 9] = [
     create_stores,
     create_view_indexes,
     drop_view_indexes,
@@ -51,6 +51,8 @@ const MIGRATIONS: [Migration; 8] = [
     // Activity feed (issue 16).
     create_feed_store,
     // Message templates (issue 16): the workspace's, synced.
+    create_kind_stores,
+    // Custom field definitions (issue 17).
     create_kind_stores,
 ];
 

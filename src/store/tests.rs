@@ -1525,3 +1525,56 @@ async fn measure_the_feed_over_100k_changes() {
         .into(),
     );
 }
+
+#[wasm_bindgen_test]
+async fn custom_fields_get_their_store_and_values_travel_as_fields_of_their_record() {
+    use rabet_domain::custom_field::{CustomValue, FieldOwner, FieldType};
+    use rabet_domain::model::FieldDefinition;
+    let name = unique_name("custom-fields");
+    // A database from before custom fields gets the definitions' store, records kept.
+    let sara = contact("Sara", None);
+    let old = Store::open_at_version(&name, 5).await.unwrap();
+    old.save(None, &sara).await.unwrap();
+    drop(old);
+    let store = Store::open_named(&name).await.unwrap();
+    assert!(store
+        .db()
+        .object_store_names()
+        .any(|s| s == EntityKind::FieldDefinition.as_str()));
+
+    let tier = FieldDefinition {
+        id: new_id(),
+        owner: FieldOwner::Contact,
+        field_type: FieldType::Text,
+        label_en: "Tier".to_owned(),
+        label_fa: "سطح".to_owned(),
+        ..FieldDefinition::default()
+    };
+    store.save(None, &tier).await.unwrap();
+    let mut vip = sara.clone();
+    vip.custom
+        .set(&tier, Some(CustomValue::Text("VIP".to_owned())));
+    let queued = store.outbox().await.unwrap().len();
+    store.save(Some(&sara), &vip).await.unwrap();
+    let outbox = store.outbox().await.unwrap();
+    let edit: Vec<(&str, &Value)> = outbox[queued..]
+        .iter()
+        .map(|op| (op.field.as_str(), &op.value))
+        .collect();
+    assert_eq!(edit, [(tier.field_name().as_str(), &Value::from("VIP"))]);
+    drop(store);
+
+    let store = Store::open_named(&name).await.unwrap();
+    assert_eq!(
+        store.load::<FieldDefinition>().await.unwrap(),
+        std::slice::from_ref(&tier)
+    );
+    let loaded = store.load::<Contact>().await.unwrap();
+    assert_eq!(loaded, [vip]);
+    assert_eq!(
+        loaded[0].custom.get(&tier),
+        Some(CustomValue::Text("VIP".to_owned()))
+    );
+    drop(store);
+    delete_database(&name).await;
+}

@@ -7,12 +7,20 @@ use crate::{
     local_time::{format_when, use_calendar},
     store::StoreError,
     sync::{use_sync, SyncEngine},
-    ui::{editing::failure_reporter, parties::customer_name, widgets::refused},
+    ui::{
+        custom_fields::value_words, editing::failure_reporter, parties::customer_name,
+        widgets::refused,
+    },
     workspace::{use_workspace, Workspace},
 };
 use leptos::{either::Either, prelude::*};
 use rabet_domain::{
-    history::Change, id::Id, kind::EntityKind, model::RecordRef, op::DELETED_FIELD,
+    custom_field::{CustomValue, CUSTOM_PREFIX},
+    history::Change,
+    id::Id,
+    kind::EntityKind,
+    model::{FieldDefinition, RecordRef},
+    op::DELETED_FIELD,
 };
 use serde_json::Value;
 
@@ -129,9 +137,9 @@ fn ChangeRow(kind: EntityKind, id: Id, change: Change) -> impl IntoView {
 }
 
 /// Whether a change is one a person reads in a history: a deletion, a restoration, or a
-/// change of a field with a name (see [`field_label`]).
+/// change of a field with a name (see [`field_label`]) or of a custom field.
 pub fn is_shown(kind: EntityKind, field: &str) -> bool {
-    field == DELETED_FIELD || field_label(kind, field).is_some()
+    field == DELETED_FIELD || field.starts_with(CUSTOM_PREFIX) || field_label(kind, field).is_some()
 }
 
 /// Who made a change, in words: "You", a teammate's name, or "A teammate" for a member the
@@ -169,12 +177,21 @@ pub fn change_words(
         Some(true) => locale.t(Msg::NotAcceptedDeletion).to_owned(),
         Some(false) => locale.t(Msg::NotAcceptedRestored).to_owned(),
         None => {
-            let field = field.map_or("", |msg| locale.t(msg));
-            let words = |value: Option<&Value>| {
-                named(workspace, locale, &name, value).unwrap_or_else(|| value_text(value))
+            // A custom field is named by its definition's label, and its values shown as its
+            // type shows them.
+            let custom = custom_definition(workspace, &name);
+            let field = match (&custom, field) {
+                (Some(definition), _) => definition.label(locale.lang()).to_owned(),
+                (None, msg) => msg.map_or("", |msg| locale.t(msg)).to_owned(),
+            };
+            let words = |value: Option<&Value>| match &custom {
+                Some(definition) => value
+                    .and_then(|value| CustomValue::from_json(definition.field_type, value))
+                    .map_or_else(|| value_text(None), |value| value_words(definition, &value)),
+                None => named(workspace, locale, &name, value).unwrap_or_else(|| value_text(value)),
             };
             locale.fill(phrase::HistoryChange {
-                field,
+                field: &field,
                 old: &words(old.as_ref()),
                 new: &words(Some(&new)),
             })
@@ -234,6 +251,19 @@ fn field_label(kind: EntityKind, field: &str) -> Option<Msg> {
         "issue_date" => Msg::IssueDate,
         "lines" => Msg::LinesLabel,
         _ => return None,
+    })
+}
+
+/// The definition of a custom value's field (`cf_<id>`), while it exists (tracked).
+fn custom_definition(workspace: Workspace, field: &str) -> Option<FieldDefinition> {
+    if !field.starts_with(CUSTOM_PREFIX) {
+        return None;
+    }
+    workspace.field_definitions.with(|definitions| {
+        definitions
+            .iter()
+            .find(|definition| definition.field_name() == field)
+            .cloned()
     })
 }
 

@@ -7,9 +7,11 @@
 //! one form ([`CustomValue::to_json`]); typed text — from a form or a CSV cell — is read by
 //! [`FieldDefinition::parse`], exactly (no floats), in the workspace's calendar and currency.
 //!
-//! Not yet wired into the app: the definitions are to become a synced kind (admin-only on the
-//! server) and the entities to carry the values; this module is their shared vocabulary.
+//! Definitions are a synced kind of their own ([`crate::model::FieldDefinition`], admin-only
+//! on the sync server); contacts, companies, deals and tickets keep their values in
+//! [`CustomValues`].
 
+pub use crate::model::FieldDefinition;
 use crate::{
     calendar::{format_day, parse_day, Calendar, Day},
     input::parse_amount,
@@ -19,13 +21,14 @@ use crate::{
     validate::{is_valid_email, normalize_email, normalize_phone},
 };
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
+use serde_json::{Map, Value};
 use thiserror::Error;
 
 /// What a custom field holds.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FieldType {
+    #[default]
     Text,
     LongText,
     /// A decimal number with up to [`NUMBER_DECIMALS`] decimals.
@@ -71,13 +74,23 @@ impl FieldType {
 }
 
 /// The kinds of record that carry custom fields.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum FieldOwner {
+    #[default]
     Contact,
     Company,
     Deal,
     Ticket,
+}
+
+impl FieldOwner {
+    pub const ALL: [FieldOwner; 4] = [
+        FieldOwner::Contact,
+        FieldOwner::Company,
+        FieldOwner::Deal,
+        FieldOwner::Ticket,
+    ];
 }
 
 /// One option of a choice field. Values store the option's id, so renaming it renames it
@@ -90,21 +103,126 @@ pub struct ChoiceOption {
     pub label_fa: String,
 }
 
-/// A custom field's definition.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct FieldDefinition {
-    pub id: String,
-    pub owner: FieldOwner,
-    pub field_type: FieldType,
-    pub label_en: String,
-    pub label_fa: String,
-    pub required: bool,
-    /// Where it comes among the owner's custom fields (smaller first).
-    pub order: i32,
-    /// Archived fields are hidden from forms and lists; their values are kept.
-    pub archived: bool,
-    /// The options of a choice field.
-    pub options: Vec<ChoiceOption>,
+/// What every custom value's field name starts with.
+pub const CUSTOM_PREFIX: &str = "cf_";
+
+/// A record's custom values: its `cf_<definition id>` fields as stored, read from the
+/// record's own top-level fields (the entity flattens it), so each merges on its own. Empty
+/// values are not kept: clearing one removes its field, which an edit writes as null.
+///
+/// Kept sorted by field name at its exact length: every contact of a workspace is held in
+/// memory, and a map's node, with room for eleven values, cost each contact with a value
+/// hundreds of bytes.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct CustomValues(Vec<(Box<str>, Value)>);
+
+impl CustomValues {
+    fn position(&self, name: &str) -> Result<usize, usize> {
+        self.0.binary_search_by(|(field, _)| (**field).cmp(name))
+    }
+
+    /// The value of `definition`, typed; `None` when empty or of another shape.
+    pub fn get(&self, definition: &FieldDefinition) -> Option<CustomValue> {
+        let at = self.position(&definition.field_name()).ok()?;
+        CustomValue::from_json(definition.field_type, &self.0[at].1)
+    }
+
+    /// Whether the record holds a value for `definition` (of whatever shape).
+    pub fn holds(&self, definition: &FieldDefinition) -> bool {
+        self.position(&definition.field_name()).is_ok()
+    }
+
+    pub fn set(&mut self, definition: &FieldDefinition, value: Option<CustomValue>) {
+        let name = definition.field_name();
+        match (self.position(&name), value) {
+            (Ok(at), Some(value)) => self.0[at].1 = value.to_json(),
+            (Err(at), Some(value)) => self.0.insert(at, (name.into(), value.to_json())),
+            (Ok(at), None) => drop(self.0.remove(at)),
+            (Err(_), None) => {}
+        }
+        self.0.shrink_to_fit();
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The values stored as text, which search looks in: text, long text, URLs, phones,
+    /// e-mails — and numbers, kept as decimal text. Choices are option ids, also text, but
+    /// random ones that no typed word matches.
+    pub fn texts(&self) -> impl Iterator<Item = &str> {
+        self.0.iter().filter_map(|(_, value)| value.as_str())
+    }
+}
+
+impl Serialize for CustomValues {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_map(self.0.iter().map(|(name, value)| (&**name, value)))
+    }
+}
+
+impl<'de> Deserialize<'de> for CustomValues {
+    /// Keeps the `cf_` fields of a record that hold something; the entity's other unknown
+    /// fields are ignored as before.
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        let fields = Map::<String, Value>::deserialize(deserializer)?;
+        let mut values: Vec<(Box<str>, Value)> = fields
+            .into_iter()
+            .filter(|(name, value)| name.starts_with(CUSTOM_PREFIX) && !value.is_null())
+            .map(|(name, value)| (name.into_boxed_str(), value))
+            .collect();
+        values.sort_by(|a, b| a.0.cmp(&b.0));
+        values.shrink_to_fit();
+        Ok(CustomValues(values))
+    }
+}
+
+/// A kind of record that carries custom fields.
+pub trait HasCustomFields {
+    const OWNER: FieldOwner;
+    fn custom(&self) -> &CustomValues;
+    fn custom_mut(&mut self) -> &mut CustomValues;
+}
+
+macro_rules! has_custom_fields {
+    ($($kind:ident => $owner:ident;)+) => {
+        $(
+            impl HasCustomFields for crate::model::$kind {
+                const OWNER: FieldOwner = FieldOwner::$owner;
+                fn custom(&self) -> &CustomValues {
+                    &self.custom
+                }
+                fn custom_mut(&mut self) -> &mut CustomValues {
+                    &mut self.custom
+                }
+            }
+        )+
+    };
+}
+
+has_custom_fields! {
+    Contact => Contact;
+    Company => Company;
+    Deal => Deal;
+    Ticket => Ticket;
+}
+
+/// A workspace's definitions of one owner that forms and pages show: not archived, in their
+/// order (then by English label, so every device shows one order).
+pub fn shown_fields<'d>(
+    definitions: impl IntoIterator<Item = &'d FieldDefinition>,
+    owner: FieldOwner,
+) -> Vec<&'d FieldDefinition> {
+    let mut shown: Vec<&FieldDefinition> = definitions
+        .into_iter()
+        .filter(|d| d.owner == owner && !d.archived)
+        .collect();
+    shown.sort_by(|a, b| {
+        a.order
+            .cmp(&b.order)
+            .then_with(|| a.label_en.cmp(&b.label_en))
+    });
+    shown
 }
 
 /// Decimals a number field keeps.
@@ -160,8 +278,21 @@ pub struct Reading {
 
 impl FieldDefinition {
     /// The record field that holds this field's value.
+    /// Op field names hold only ASCII letters, digits and `_`, so the id's other characters
+    /// (a UUID's hyphens) are written as `_`.
     pub fn field_name(&self) -> String {
-        format!("cf_{}", self.id)
+        let id: String = self
+            .id
+            .as_str()
+            .chars()
+            .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+            .collect();
+        format!("{CUSTOM_PREFIX}{id}")
+    }
+
+    /// Whether this field's type has options.
+    pub fn has_options(&self) -> bool {
+        matches!(self.field_type, FieldType::Choice | FieldType::Choices)
     }
 
     pub fn label(&self, lang: Lang) -> &str {
@@ -345,6 +476,50 @@ impl CustomValue {
                 )
             }),
             FieldType::Checkbox => value.as_bool().map(CustomValue::Checkbox),
+        }
+    }
+}
+
+/// How a list sorts a custom field's values: numbers, amounts and days by size, choices in
+/// the definition's order, unticked before ticked, text as search compares it. Records
+/// without a value sort last ([`CustomSortKey::Empty`] is the greatest).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum CustomSortKey {
+    Number(i64),
+    Text(String),
+    Empty,
+}
+
+impl FieldDefinition {
+    /// The key `values` sorts by in a list sorted by this field.
+    pub fn sort_key(&self, values: &CustomValues) -> CustomSortKey {
+        let option = |id: &str| {
+            self.options
+                .iter()
+                .position(|option| option.id == id)
+                .map_or(i64::MAX, |at| at as i64)
+        };
+        match values.get(self) {
+            None => CustomSortKey::Empty,
+            Some(CustomValue::Number(n) | CustomValue::Money(n)) => CustomSortKey::Number(n),
+            Some(CustomValue::Date(day)) => CustomSortKey::Number(day.0.into()),
+            Some(CustomValue::Checkbox(checked)) => CustomSortKey::Number(checked.into()),
+            Some(CustomValue::Choice(id)) => CustomSortKey::Number(option(&id)),
+            Some(CustomValue::Choices(ids)) => {
+                CustomSortKey::Number(ids.first().map_or(i64::MAX, |id| option(id)))
+            }
+            Some(CustomValue::Text(text)) => CustomSortKey::Text(normalize(&text)),
+        }
+    }
+
+    /// Whether `values` holds `wanted`: one of a choice field's options (for a multiple
+    /// choice, among its options), or a checkbox's state.
+    pub fn holds_option(&self, values: &CustomValues, wanted: &str) -> bool {
+        match values.get(self) {
+            Some(CustomValue::Choice(id)) => id == wanted,
+            Some(CustomValue::Choices(ids)) => ids.iter().any(|id| id == wanted),
+            Some(CustomValue::Checkbox(checked)) => wanted == if checked { "yes" } else { "no" },
+            _ => false,
         }
     }
 }

@@ -8,6 +8,7 @@
 //!   and notes, but not what only a CRM has (stage, source, owner).
 
 use crate::csv;
+use crate::custom_field::{FieldDefinition, Reading};
 use crate::id::Id;
 use crate::model::{Contact, EmailLabel, PhoneLabel};
 use crate::vcard::{self, Version};
@@ -26,14 +27,25 @@ const EMAIL_COLUMNS: [(EmailLabel, &str); 2] = [
     (EmailLabel::Personal, "Personal email"),
 ];
 
+/// The custom fields an export writes, a column each headed by its English label (which the
+/// importer maps back to the field), with values written in `reading`'s calendar and currency.
+#[derive(Clone, Copy, Debug)]
+pub struct CustomColumns<'a> {
+    pub fields: &'a [FieldDefinition],
+    pub reading: Reading,
+}
+
 /// Writes `contacts` as CSV. `company_name` and `owner_name` turn ids into the names the
 /// importer matches. A label used several times by one contact gets numbered columns
-/// ("Mobile", "Mobile 2"), as many as the contact with the most needs.
+/// ("Mobile", "Mobile 2"), as many as the contact with the most needs. `custom` adds its
+/// fields' columns last.
 pub fn contacts_csv<'a>(
     contacts: impl IntoIterator<Item = &'a Contact> + Clone,
     company_name: &dyn Fn(&Id) -> Option<String>,
     owner_name: &dyn Fn(&Id) -> Option<String>,
+    custom: Option<CustomColumns<'_>>,
 ) -> String {
+    let custom_fields = custom.map_or(&[][..], |custom| custom.fields);
     let phone_counts = PHONE_COLUMNS.map(|(label, _)| {
         most(contacts.clone(), |c| {
             c.phones.iter().filter(|p| p.label == label).count()
@@ -62,6 +74,7 @@ pub fn contacts_csv<'a>(
         ]
         .map(String::from),
     );
+    headers.extend(custom_fields.iter().map(|field| field.label_en.clone()));
 
     let rows = contacts.into_iter().map(|contact| {
         let mut row = vec![
@@ -112,6 +125,15 @@ pub fn contacts_csv<'a>(
                 .unwrap_or_default(),
             contact.notes.clone(),
         ]);
+        if let Some(custom) = custom {
+            row.extend(custom.fields.iter().map(|field| {
+                contact
+                    .custom
+                    .get(field)
+                    .map(|value| field.write(&value, custom.reading))
+                    .unwrap_or_default()
+            }));
+        }
         row
     });
     csv::write(&headers, rows)
@@ -345,6 +367,7 @@ mod tests {
             &contacts,
             &|i| (*i == company.id).then(|| company.name.clone()),
             &|i| (*i == owner.id).then(|| owner.name.clone()),
+            None,
         );
         let table = csv::parse(&text).unwrap();
         let headers: Vec<&str> = table.headers.iter().map(String::as_str).collect();
@@ -382,6 +405,7 @@ mod tests {
             &contacts,
             &|i| (*i == company.id).then(|| company.name.clone()),
             &|i| (*i == owner.id).then(|| owner.name.clone()),
+            None,
         );
         let table = csv::parse(&text).unwrap();
         let mapping = guess_mapping(&table.headers);
@@ -399,6 +423,72 @@ mod tests {
                 ..original.clone()
             };
             assert_eq!(imported, &expected);
+        }
+    }
+
+    #[test]
+    fn custom_columns_export_and_import_back() {
+        use crate::calendar::{Calendar, Day};
+        use crate::custom_field::{CustomValue, FieldType};
+        use crate::import::guess_custom_columns;
+        use crate::money::Currency;
+        let (mut contacts, company, owner) = sample();
+        let fields = [
+            FieldDefinition {
+                id: id("renewal"),
+                field_type: FieldType::Date,
+                label_en: "Renewal".into(),
+                label_fa: "تمدید".into(),
+                ..FieldDefinition::default()
+            },
+            FieldDefinition {
+                id: id("budget"),
+                field_type: FieldType::Money,
+                label_en: "Budget".into(),
+                label_fa: "بودجه".into(),
+                ..FieldDefinition::default()
+            },
+        ];
+        contacts[0]
+            .custom
+            .set(&fields[0], Some(CustomValue::Date(Day(19_800))));
+        contacts[1]
+            .custom
+            .set(&fields[1], Some(CustomValue::Money(12_500_000)));
+        let reading = Reading {
+            calendar: Calendar::Jalali,
+            currency: Currency::Toman,
+        };
+        let text = contacts_csv(
+            &contacts,
+            &|i| (*i == company.id).then(|| company.name.clone()),
+            &|i| (*i == owner.id).then(|| owner.name.clone()),
+            Some(CustomColumns {
+                fields: &fields,
+                reading,
+            }),
+        );
+        let table = csv::parse(&text).unwrap();
+        assert_eq!(
+            table.headers[table.headers.len() - 2..],
+            ["Renewal", "Budget"]
+        );
+        let mut mapping = guess_mapping(&table.headers);
+        guess_custom_columns(&table.headers, &fields, &mut mapping);
+        let mut new_id = || id("new");
+        let mut ctx = ImportContext::new(
+            &mut new_id,
+            0,
+            None,
+            std::slice::from_ref(&company),
+            std::slice::from_ref(&owner),
+            &[],
+        )
+        .with_custom_fields(fields.to_vec(), reading);
+        let outcome = import_rows(&table, &mapping, &mut ctx);
+        assert_eq!(outcome.contacts.len(), contacts.len());
+        for (original, imported) in contacts.iter().zip(&outcome.contacts) {
+            assert_eq!(imported.custom, original.custom);
         }
     }
 

@@ -17,6 +17,7 @@
 //! are harmless and ignored.
 
 use crate::csv::{self, Table};
+use crate::custom_field::{FieldDefinition, Reading, ValueError};
 use crate::dedupe::{match_key, DuplicateIndex, MatchReason};
 use crate::id::Id;
 use crate::model::{
@@ -55,6 +56,9 @@ pub enum ContactField {
     Notes,
     /// Chosen by the user to skip a column.
     Ignore,
+    /// A custom field of contacts: the position of its definition among the import's
+    /// ([`ImportContext::with_custom_fields`]), read by its type.
+    Custom(usize),
 }
 
 impl ContactField {
@@ -311,6 +315,12 @@ pub enum RejectReason {
     Invalid(ValidationError),
     /// The vCard could not be read.
     UnreadableCard(VCardError),
+    /// A custom field's value does not read as its type (or a required one is empty).
+    CustomValue {
+        label_en: String,
+        label_fa: String,
+        error: ValueError,
+    },
 }
 
 impl fmt::Display for RejectReason {
@@ -326,6 +336,9 @@ impl fmt::Display for RejectReason {
             RejectReason::UnknownOwner(text) => write!(f, "unknown_owner({text:?})"),
             RejectReason::Invalid(error) => write!(f, "invalid({error})"),
             RejectReason::UnreadableCard(error) => write!(f, "unreadable_card({error})"),
+            RejectReason::CustomValue {
+                label_en, error, ..
+            } => write!(f, "custom_value({label_en:?}: {error})"),
         }
     }
 }
@@ -377,6 +390,8 @@ pub struct ImportContext<'a> {
     companies_by_key: HashMap<String, Id>,
     owners_by_key: HashMap<String, Id>,
     duplicates: DuplicateIndex,
+    custom_fields: Vec<FieldDefinition>,
+    reading: Option<Reading>,
 }
 
 impl<'a> ImportContext<'a> {
@@ -410,6 +425,42 @@ impl<'a> ImportContext<'a> {
             companies_by_key,
             owners_by_key,
             duplicates: DuplicateIndex::new(contacts),
+            custom_fields: Vec::new(),
+            reading: None,
+        }
+    }
+
+    /// The contacts' custom fields that columns may be mapped to
+    /// ([`ContactField::Custom`] is a position in `fields`), read in `reading`; a required
+    /// one left empty rejects the row.
+    pub fn with_custom_fields(mut self, fields: Vec<FieldDefinition>, reading: Reading) -> Self {
+        self.custom_fields = fields;
+        self.reading = Some(reading);
+        self
+    }
+
+    /// The custom fields columns may be mapped to.
+    pub fn custom_fields(&self) -> &[FieldDefinition] {
+        &self.custom_fields
+    }
+}
+
+/// Maps each column left unrecognised by [`guess_mapping`] whose header is a custom field's
+/// label, in English or Persian, to that field (at most one column each).
+pub fn guess_custom_columns(
+    headers: &[String],
+    fields: &[FieldDefinition],
+    mapping: &mut [Option<ContactField>],
+) {
+    for (index, field) in fields.iter().enumerate() {
+        let labels = [header_key(&field.label_en), header_key(&field.label_fa)];
+        let taken = mapping.contains(&Some(ContactField::Custom(index)));
+        let column = headers
+            .iter()
+            .zip(mapping.iter())
+            .position(|(header, mapped)| mapped.is_none() && labels.contains(&header_key(header)));
+        if let (false, Some(column)) = (taken, column) {
+            mapping[column] = Some(ContactField::Custom(index));
         }
     }
 }
@@ -424,6 +475,8 @@ struct Draft {
     stage: String,
     source: String,
     owner: String,
+    /// Custom fields' texts by their position in the context's.
+    custom: Vec<(usize, String)>,
 }
 
 /// Imports the rows of a CSV file, reading column `i` as `mapping[i]` (`None` or missing
@@ -492,6 +545,7 @@ fn draft_from_row(row: &csv::Record, mapping: &[Option<ContactField>]) -> Draft 
             ContactField::LeadSource => append(&mut draft.source, value, " "),
             ContactField::Owner => append(&mut draft.owner, value, " "),
             ContactField::Notes => append(&mut contact.notes, value, "\n"),
+            ContactField::Custom(index) => draft.custom.push((index, value.to_owned())),
             ContactField::Ignore => {}
         }
     }
@@ -653,8 +707,25 @@ fn resolve(
         stage,
         source,
         owner,
+        custom,
     } = draft;
     let mut reasons = Vec::new();
+    if let Some(reading) = ctx.reading {
+        for (index, field) in ctx.custom_fields.iter().enumerate() {
+            let text = custom
+                .iter()
+                .find(|(column, _)| *column == index)
+                .map_or("", |(_, text)| text.as_str());
+            match field.parse(text, reading) {
+                Ok(value) => contact.custom.set(field, value),
+                Err(error) => reasons.push(RejectReason::CustomValue {
+                    label_en: field.label_en.clone(),
+                    label_fa: field.label_fa.clone(),
+                    error,
+                }),
+            }
+        }
+    }
     if contact.first_name.trim().is_empty() && contact.last_name.trim().is_empty() {
         (contact.first_name, contact.last_name) = split_full_name(&full_name);
     }
@@ -820,6 +891,91 @@ mod tests {
             &contacts,
         );
         import_rows(&table, &mapping, &mut ctx)
+    }
+
+    #[test]
+    fn custom_columns_are_guessed_by_label_and_bad_values_rejected_with_their_line() {
+        use crate::calendar::{parse_day, Calendar};
+        use crate::custom_field::{ChoiceOption, CustomValue, FieldType};
+        use crate::money::Currency;
+        let renewal = FieldDefinition {
+            id: Id::from_string("renewal"),
+            field_type: FieldType::Date,
+            label_en: "Renewal".into(),
+            label_fa: "تمدید".into(),
+            ..FieldDefinition::default()
+        };
+        let tier = FieldDefinition {
+            id: Id::from_string("tier"),
+            field_type: FieldType::Choice,
+            label_en: "Tier".into(),
+            label_fa: "سطح".into(),
+            required: true,
+            options: vec![ChoiceOption {
+                id: "gold".into(),
+                label_en: "Gold".into(),
+                label_fa: "طلایی".into(),
+            }],
+            ..FieldDefinition::default()
+        };
+        let fields = vec![renewal.clone(), tier.clone()];
+        let text = "نام,تمدید,Tier\nسارا,۱۴۰۳/۰۱/۱۵,طلایی\nBita,1403/13/01,Gold\nCyrus,,\n";
+        let table = csv::parse(text).unwrap();
+        let mut mapping = guess_mapping(&table.headers);
+        guess_custom_columns(&table.headers, &fields, &mut mapping);
+        assert_eq!(
+            mapping,
+            [
+                Some(ContactField::FirstName),
+                Some(ContactField::Custom(0)),
+                Some(ContactField::Custom(1))
+            ]
+        );
+        let mut new_id = counter();
+        let reading = Reading {
+            calendar: Calendar::Jalali,
+            currency: Currency::Toman,
+        };
+        let mut ctx = ImportContext::new(&mut new_id, 1_000, None, &[], &[], &[])
+            .with_custom_fields(fields, reading);
+        let outcome = import_rows(&table, &mapping, &mut ctx);
+
+        assert_eq!(outcome.contacts.len(), 1);
+        let sara = &outcome.contacts[0];
+        assert_eq!(
+            sara.custom.get(&renewal),
+            Some(CustomValue::Date(
+                parse_day("1403/01/15", Calendar::Jalali).unwrap()
+            ))
+        );
+        assert_eq!(
+            sara.custom.get(&tier),
+            Some(CustomValue::Choice("gold".into()))
+        );
+        // Line 3: not a Jalali day; line 4: the required tier is missing.
+        let rejected: Vec<(usize, Vec<String>)> = outcome
+            .rejected
+            .iter()
+            .map(|row| {
+                (
+                    row.line,
+                    row.reasons.iter().map(ToString::to_string).collect(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            rejected,
+            [
+                (
+                    3,
+                    vec!["custom_value(\"Renewal\": not a date in the workspace calendar)".into()]
+                ),
+                (
+                    4,
+                    vec!["custom_value(\"Tier\": a value is required)".into()]
+                ),
+            ]
+        );
     }
 
     #[test]

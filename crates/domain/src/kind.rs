@@ -37,6 +37,7 @@ macro_rules! for_each_kind {
             SavedView => "saved_view", saved_views;
             // Message templates (issue 16): the workspace's, synced, no longer one browser's.
             MessageTemplate => "message_template", message_templates;
+            FieldDefinition => "field_definition", field_definitions;
         }
     };
 }

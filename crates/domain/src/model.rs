@@ -97,6 +97,7 @@ macro_rules! entity {
 
 mod automation;
 mod commerce;
+mod custom_field;
 mod engagement;
 mod marketing;
 mod party;
@@ -112,6 +113,7 @@ pub use commerce::{
     lines_subtotal_minor, Discount, Invoice, InvoiceKind, InvoiceStatus, InvoiceTotals, LineItem,
     Product, BASIS_POINTS_PER_WHOLE,
 };
+pub use custom_field::FieldDefinition;
 pub use engagement::{
     Activity, ActivityKind, Channel, Direction, MessageChannel, Priority, Task, Ticket,
     TicketStatus,

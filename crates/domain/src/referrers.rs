@@ -10,8 +10,9 @@ use rustc_hash::FxHashMap;
 
 use crate::id::Id;
 use crate::model::{
-    Activity, AutomationRule, AutomationRun, Campaign, Company, Contact, Deal, Invoice,
-    MessageTemplate, Pipeline, Product, SavedView, Segment, Settings, Task, TeamMember, Ticket,
+    Activity, AutomationRule, AutomationRun, Campaign, Company, Contact, Deal, FieldDefinition,
+    Invoice, MessageTemplate, Pipeline, Product, SavedView, Segment, Settings, Task, TeamMember,
+    Ticket,
 };
 
 /// The ids of other records that a record names, which a customer's records are picked by.
@@ -69,6 +70,7 @@ impl Refers for Segment {}
 impl Refers for SavedView {}
 impl Refers for Settings {}
 impl Refers for AutomationRule {}
+impl Refers for FieldDefinition {}
 
 impl Refers for AutomationRun {
     /// A run shows on its record's timeline and in its rule's log.

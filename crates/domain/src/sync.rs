@@ -307,7 +307,8 @@ pub fn is_customer_work(kind: EntityKind) -> bool {
         | EntityKind::TeamMember
         | EntityKind::Settings
         | EntityKind::AutomationRule
-        | EntityKind::MessageTemplate => false,
+        | EntityKind::MessageTemplate
+        | EntityKind::FieldDefinition => false,
     }
 }
 

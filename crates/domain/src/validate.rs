@@ -6,9 +6,9 @@
 use crate::locale::to_ascii_digits;
 use crate::model::{
     Action, Activity, ActivityKind, Address, AutomationRule, AutomationRun, Campaign, Company,
-    Contact, Deal, DealStatus, Discount, Email, Invoice, LineItem, MessageTemplate, Phone,
-    Pipeline, Product, SavedView, Segment, Settings, Task, TeamMember, Ticket,
-    BASIS_POINTS_PER_WHOLE,
+    Contact, Deal, DealStatus, Discount, Email, FieldDefinition, Invoice, LineItem,
+    MessageTemplate, Phone, Pipeline, Product, SavedView, Segment, Settings, Task, TeamMember,
+    Ticket, BASIS_POINTS_PER_WHOLE,
 };
 use std::collections::HashSet;
 use std::fmt;
@@ -416,6 +416,34 @@ impl Validate for Settings {
         let mut errors = Errors::default();
         errors.at_least("stale_deal_days", None, self.stale_deal_days.into(), 1);
         errors.at_least("dormant_days", None, self.dormant_days.into(), 1);
+        errors.into_vec()
+    }
+}
+
+impl Validate for FieldDefinition {
+    /// Both labels; a choice field's options each with both labels, no two alike in one
+    /// language (a CSV cell names an option by its label). The option's position is the
+    /// error's index.
+    fn validate(&self) -> Vec<ValidationError> {
+        let mut errors = Errors::default();
+        errors.name("label_en", &self.label_en);
+        errors.name("label_fa", &self.label_fa);
+        if self.has_options() && self.options.is_empty() {
+            errors.push("options", None, ValidationErrorKind::Required);
+        }
+        let mut seen = HashSet::new();
+        for (index, option) in self.options.iter().enumerate() {
+            for (field, label) in [
+                ("options.label_en", &option.label_en),
+                ("options.label_fa", &option.label_fa),
+            ] {
+                if label.trim().is_empty() {
+                    errors.push(field, Some(index), ValidationErrorKind::Required);
+                } else if !seen.insert((field, crate::search::search_text([label.as_str()], []))) {
+                    errors.push(field, Some(index), ValidationErrorKind::Duplicate);
+                }
+            }
+        }
         errors.into_vec()
     }
 }

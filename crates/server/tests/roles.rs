@@ -8,6 +8,7 @@ use rabet_domain::{
     hlc::{Clock, NodeId},
     id::{Id, WireId},
     kind::EntityKind,
+    model::FieldDefinition,
     op::{Op, OpBuilder},
     sync::{
         AuthoredPullResponse, DeviceInfo, ErrorBody, InviteResponse, MemberInfo, PushResponse,
@@ -26,6 +27,7 @@ on_every_backend!(
     the_session_and_the_team_are_told,
     admins_manage_the_team,
     only_admins_reach_the_admin_routes,
+    custom_fields_are_defined_by_admins_and_filled_by_members,
 );
 
 /// The kinds a member writes, spelled out here apart from the server's table.
@@ -302,6 +304,60 @@ async fn every_role_kind_and_action_is_enforced(backend: Backend) {
             expect(&setup, actor, op, writes, &what("restores")).await;
         }
     }
+}
+
+async fn custom_fields_are_defined_by_admins_and_filled_by_members(backend: Backend) {
+    let Some(setup) = Setup::new(backend).await else {
+        return;
+    };
+    let mut boss = setup.join("Boss", Role::Admin, 1).await;
+    let mut mani = setup.join("Mani", Role::Member, 2).await;
+    let definition = record(1, 1);
+    let defined = Map::from_iter([
+        ("owner".to_owned(), json!("contact")),
+        ("field_type".to_owned(), json!("date")),
+        ("label_en".to_owned(), json!("Renewal")),
+        ("label_fa".to_owned(), json!("تمدید")),
+    ]);
+    let ops = boss.make(|b| {
+        b.edit_ops(EntityKind::FieldDefinition, &definition, None, &defined)
+            .unwrap()
+    });
+    assert_eq!(boss.push(&ops).await.unwrap().stored, ops.len());
+
+    // A member fills the field on a contact: a field of the contact like any other.
+    let contact = record(2, 1);
+    let field = FieldDefinition {
+        id: definition.clone(),
+        ..FieldDefinition::default()
+    };
+    let value = Map::from_iter([(field.field_name(), json!(20_000))]);
+    let ops = mani.make(|b| {
+        b.edit_ops(EntityKind::Contact, &contact, None, &value)
+            .unwrap()
+    });
+    expect(
+        &setup,
+        &mani,
+        ops[0].clone(),
+        true,
+        "member fills a custom field",
+    )
+    .await;
+
+    // … but may not rename, retype or archive the field itself.
+    let renamed = Map::from_iter([("label_en".to_owned(), json!("Mine"))]);
+    let ops = mani.make(|b| {
+        b.edit_ops(
+            EntityKind::FieldDefinition,
+            &definition,
+            Some(&defined),
+            &renamed,
+        )
+        .unwrap()
+    });
+    let op = ops.into_iter().find(|op| op.field == "label_en").unwrap();
+    expect(&setup, &mani, op, false, "member renames a custom field").await;
 }
 
 async fn a_refused_push_stores_nothing_and_names_the_op(backend: Backend) {

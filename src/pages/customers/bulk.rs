@@ -8,11 +8,14 @@ use crate::download::file_saver;
 use crate::i18n::{phrase, refusal_msg, stage_msg, use_locale, Counted, Msg};
 use crate::local_time::now_ms;
 use crate::notice::{use_notices, Notice};
+use crate::ui::custom_fields::{reading, shown_definitions};
 use crate::ui::editing::failure_reporter;
 use crate::ui::widgets::Filter;
 use crate::workspace::{next_paint, use_workspace, Collection, Workspace};
 use leptos::prelude::*;
 use rabet_domain::bulk::{undoing, ContactChange, Selection};
+use rabet_domain::custom_field::FieldOwner;
+use rabet_domain::export::CustomColumns;
 use rabet_domain::id::Id;
 use rabet_domain::kind::EntityKind;
 use rabet_domain::model::{Contact, LifecycleStage};
@@ -160,6 +163,8 @@ pub(super) fn BulkBar(bulk: Bulk) -> impl IntoView {
     let notices = use_notices();
     let report = failure_reporter();
     let save_file = file_saver();
+    // The contacts' custom fields, a column each, as the list's export writes them.
+    let export_columns = Memo::new(move |_| (shown_definitions(FieldOwner::Contact), reading()));
     let tag = RwSignal::new(String::new());
     let owner = RwSignal::new(String::new());
     let stage = RwSignal::new(LifecycleStage::Customer.as_str().to_owned());
@@ -244,7 +249,13 @@ pub(super) fn BulkBar(bulk: Bulk) -> impl IntoView {
         });
     };
     let export = move |_| {
-        let text = bulk.with_chosen(|chosen| contacts_csv_text(workspace, chosen.iter().copied()));
+        let (fields, reading) = export_columns.get_untracked();
+        let columns = CustomColumns {
+            fields: &fields,
+            reading,
+        };
+        let text = bulk
+            .with_chosen(|chosen| contacts_csv_text(workspace, chosen.iter().copied(), columns));
         save_file("contacts.csv", "text/csv;charset=utf-8", &text);
     };
     let tag_change = move |add: bool| {

@@ -11,6 +11,7 @@ mod timeline;
 
 use super::form::{CompanyForm, ContactForm};
 use crate::i18n::phrase;
+use crate::ui::custom_fields::CustomFieldValues;
 use crate::ui::history::FieldHistory;
 use crate::ui::intent::{on_intent, Intent};
 use crate::ui::widgets::{refused, RefusedNote};
@@ -46,6 +47,7 @@ use message::MessageDialog;
 use profile::{use_profile, Profile};
 use rabet_domain::{
     calendar::format_day,
+    custom_field::FieldOwner,
     id::Id,
     kind::EntityKind,
     locale::format_money,
@@ -272,6 +274,7 @@ fn ContactPage(contact: Contact) -> impl IntoView {
     let job_title = contact.job_title.clone();
     let header_meta = owner_and_tags(contact.owner_id.as_ref(), &contact.tags);
     let notes = contact.notes.clone();
+    let custom = contact.custom.clone();
 
     view! {
         <RecordHeader record=contact.clone() name=name set_editing=set_editing
@@ -293,6 +296,7 @@ fn ContactPage(contact: Contact) -> impl IntoView {
                     {detail(Msg::LeadSource, move || source.map(|s| locale.t(source_msg(s))), source.is_some())}
                     {detail(Msg::Address, view! { <bdi data-user="">{address}</bdi> }, has.2)}
                     {detail(Msg::Notes, view! { <p class="notes" data-user="">{notes}</p> }, has.3)}
+                    <CustomFieldValues owner=FieldOwner::Contact values=custom />
                 </dl>
             </section>
         </ProfileBody>
@@ -343,6 +347,7 @@ fn CompanyPage(company: Company) -> impl IntoView {
         view! { <a class="button" href=href>{move || locale.t(Msg::Email)}</a> }
     });
     let industry = company.industry.clone();
+    let custom = company.custom.clone();
     let header_meta = owner_and_tags(company.owner_id.as_ref(), &company.tags);
     view! {
         <RecordHeader record=company.clone() name=company.name.clone() set_editing=set_editing
@@ -359,6 +364,12 @@ fn CompanyPage(company: Company) -> impl IntoView {
                         <li><A href=format!("/customers/{id}")><bdi>{name}</bdi></A></li>
                     }).collect_view()}
                 </ul>
+            </section>
+            <section class="card" aria-labelledby="details-title">
+                <h2 id="details-title">{move || locale.t(Msg::DetailsSection)}</h2>
+                <dl class="details">
+                    <CustomFieldValues owner=FieldOwner::Company values=custom />
+                </dl>
             </section>
         </ProfileBody>
         <FieldHistory kind=EntityKind::Company id=company.id.clone() />

@@ -8,6 +8,7 @@ use crate::{
     i18n::{email_label_msg, phone_label_msg, source_msg, stage_msg, use_locale, Msg},
     local_time::now_ms,
     ui::{
+        custom_fields::{CustomEdits, CustomFieldInputs},
         draft::Draft,
         field_error::{first_error, FieldError},
         inputs::{MemberSelect, TagsField},
@@ -17,6 +18,7 @@ use crate::{
 };
 use leptos::prelude::*;
 use rabet_domain::{
+    custom_field::HasCustomFields,
     id::Id,
     input::{parse_tags, tags_input_text},
     model::{
@@ -26,7 +28,7 @@ use rabet_domain::{
 };
 
 /// A record a form edits: its free-text parts shared by contacts and companies.
-pub trait FormRecord: Listed + Validate {
+pub trait FormRecord: Listed + Validate + HasCustomFields {
     fn tags(&self) -> &Vec<String>;
     fn tags_mut(&mut self) -> &mut Vec<String>;
     fn notes(&self) -> &String;
@@ -76,25 +78,41 @@ macro_rules! form_record {
 form_record!(Contact);
 form_record!(Company);
 
-/// The draft of `initial` (or of a new record), and its tags as typed: they stay text until
-/// saved.
-fn party_draft<E: FormRecord>(initial: Option<E>) -> (Draft<E>, RwSignal<String>) {
+/// The draft of `initial` (or of a new record), and what stays text until saved: its tags
+/// and its custom fields.
+fn party_draft<E: FormRecord>(initial: Option<E>) -> (Draft<E>, RwSignal<String>, CustomEdits) {
     let draft = Draft::new(initial, E::fresh);
     let tags = RwSignal::new(draft.record.with_untracked(|r| tags_input_text(r.tags())));
-    (draft, tags)
+    let custom = draft.record.with_untracked(CustomEdits::new);
+    (draft, tags, custom)
 }
 
-/// Saves the record with the tags as typed, normalized; then closes the form.
-fn save<E: FormRecord>(draft: Draft<E>, tags: RwSignal<String>, on_done: Callback<()>) {
+/// Saves the record with the tags and custom fields as typed, normalized; then closes the
+/// form. A custom field that does not read keeps the form open with the reason beside it.
+fn save<E: FormRecord>(
+    draft: Draft<E>,
+    tags: RwSignal<String>,
+    custom: CustomEdits,
+    on_done: Callback<()>,
+) {
     let mut record = draft.record.get_untracked();
     *record.tags_mut() = parse_tags(&tags.get_untracked());
+    if !custom.apply(&mut record) {
+        draft.refuse(Vec::new());
+        return;
+    }
     record.normalize_for_save();
     draft.submit(record, move |_| on_done.run(()));
 }
 
-/// Tags, address, city and notes: the part of the form contacts and companies share.
+/// Tags, address, city, custom fields and notes: the part of the form contacts and companies
+/// share.
 #[component]
-fn CommonFields<E: FormRecord>(form: Draft<E>, tags: RwSignal<String>) -> impl IntoView {
+fn CommonFields<E: FormRecord>(
+    form: Draft<E>,
+    tags: RwSignal<String>,
+    custom: CustomEdits,
+) -> impl IntoView {
     let locale = use_locale();
     let (line_get, line_set) = form.text(|r| &r.address().line, |r, v| r.address_mut().line = v);
     let (city_get, city_set) = form.text(|r| &r.address().city, |r, v| r.address_mut().city = v);
@@ -105,6 +123,7 @@ fn CommonFields<E: FormRecord>(form: Draft<E>, tags: RwSignal<String>) -> impl I
             <TextField label=Msg::Address id="address_line" get=line_get set=line_set />
             <TextField label=Msg::City id="address_city" get=city_get set=city_set />
         </div>
+        <CustomFieldInputs owner=E::OWNER edits=custom />
         <div class="field">
             <label class="field-label" for="notes">{move || locale.t(Msg::Notes)}</label>
             <textarea id="notes" rows="3"
@@ -118,7 +137,7 @@ fn CommonFields<E: FormRecord>(form: Draft<E>, tags: RwSignal<String>) -> impl I
 pub fn ContactForm(initial: Option<Contact>, on_done: Callback<()>) -> impl IntoView {
     let locale = use_locale();
     let workspace = use_workspace();
-    let (form, tags) = party_draft(initial);
+    let (form, tags, custom) = party_draft(initial);
     let draft = form.record;
     let title = form.title(Msg::NewContact, Msg::EditContact);
     let (first_get, first_set) = form.text(|c| &c.first_name, |c, v| c.first_name = v);
@@ -140,7 +159,7 @@ pub fn ContactForm(initial: Option<Contact>, on_done: Callback<()>) -> impl Into
     view! {
         <FormDialog
             title=title
-            on_submit=Callback::new(move |_| save(form, tags, on_done))
+            on_submit=Callback::new(move |_| save(form, tags, custom, on_done))
             on_cancel=on_done
             saving=form.saving()
             failure=form.failure
@@ -206,7 +225,7 @@ pub fn ContactForm(initial: Option<Contact>, on_done: Callback<()>) -> impl Into
                     on:change=move |ev| draft.update(|c| c.do_not_contact = event_target_checked(&ev)) />
                 {move || locale.t(Msg::DoNotContact)}
             </label>
-            <CommonFields form=form tags=tags />
+            <CommonFields form=form tags=tags custom=custom />
         </FormDialog>
     }
 }
@@ -391,7 +410,7 @@ where
 
 #[component]
 pub fn CompanyForm(initial: Option<Company>, on_done: Callback<()>) -> impl IntoView {
-    let (form, tags) = party_draft(initial);
+    let (form, tags, custom) = party_draft(initial);
     let draft = form.record;
     let title = form.title(Msg::NewCompany, Msg::EditCompany);
     let (name_get, name_set) = form.text(|c| &c.name, |c, v| c.name = v);
@@ -400,7 +419,7 @@ pub fn CompanyForm(initial: Option<Company>, on_done: Callback<()>) -> impl Into
     view! {
         <FormDialog
             title=title
-            on_submit=Callback::new(move |_| save(form, tags, on_done))
+            on_submit=Callback::new(move |_| save(form, tags, custom, on_done))
             on_cancel=on_done
             saving=form.saving()
             failure=form.failure
@@ -414,7 +433,7 @@ pub fn CompanyForm(initial: Option<Company>, on_done: Callback<()>) -> impl Into
             </div>
             <EntryList draft=draft errors=form.errors entries=|c: &Company| &c.phones entries_mut=|c: &mut Company| &mut c.phones />
             <EntryList draft=draft errors=form.errors entries=|c: &Company| &c.emails entries_mut=|c: &mut Company| &mut c.emails />
-            <CommonFields form=form tags=tags />
+            <CommonFields form=form tags=tags custom=custom />
         </FormDialog>
     }
 }

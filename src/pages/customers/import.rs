@@ -8,21 +8,30 @@ use crate::{
     file::{chosen_file, read_text},
     i18n::{store_error_msg, use_locale, Counted, Msg, Worded},
     notice::{use_notices, Notice},
-    ui::{format::PhoneNumber, widgets::FailureText, PageHeader},
+    ui::{
+        custom_fields::{reading, shown_definitions},
+        format::PhoneNumber,
+        widgets::FailureText,
+        PageHeader,
+    },
     workspace::{use_workspace, Ids, Workspace},
 };
 use leptos::prelude::*;
 use leptos_router::components::A;
 use rabet_domain::{
     csv::{self, Table},
+    custom_field::{FieldDefinition, FieldOwner, Reading},
     dedupe::merge,
     import::{
-        guess_mapping, import_rows, import_vcards, rejected_csv, ContactField, ImportContext,
-        ImportOutcome,
+        guess_custom_columns, guess_mapping, import_rows, import_vcards, rejected_csv,
+        ContactField, ImportContext, ImportOutcome,
     },
     model::Contact,
     vcard::{self, SkippedProperty, VCardImport},
 };
+
+/// The contacts' custom fields columns may be mapped to, and how their values are read.
+type CustomColumns = Memo<(Vec<FieldDefinition>, Reading)>;
 
 /// Rows the preview imports to show what the mapping gives.
 const PREVIEW_ROWS: usize = 5;
@@ -80,6 +89,7 @@ fn run_import(
     workspace: Workspace,
     source: &Source,
     mapping: &[Option<ContactField>],
+    custom: CustomColumns,
     limit: Option<usize>,
 ) -> ImportOutcome {
     let now = js_sys::Date::now() as i64;
@@ -94,6 +104,10 @@ fn run_import(
                     companies.as_slice(),
                     members.as_slice(),
                     contacts.as_slice(),
+                )
+                .with_custom_fields(
+                    custom.with(|(fields, _)| fields.clone()),
+                    custom.with(|c| c.1),
                 );
                 match source {
                     Source::Csv(table) => match limit {
@@ -132,6 +146,8 @@ pub fn ImportContacts() -> impl IntoView {
     let progress = RwSignal::new(None::<(usize, usize)>);
     let report = RwSignal::new(None::<Report>);
     let failure = RwSignal::new(None::<Msg>);
+    let custom: CustomColumns =
+        Memo::new(move |_| (shown_definitions(FieldOwner::Contact), reading()));
 
     let choose = move |ev: web_sys::Event| {
         let Some(file) = chosen_file(&ev) else { return };
@@ -146,7 +162,11 @@ pub fn ImportContacts() -> impl IntoView {
             match read {
                 Ok(read) => {
                     if let Source::Csv(table) = &read {
-                        mapping.set(guess_mapping(&table.headers));
+                        let mut guessed = guess_mapping(&table.headers);
+                        custom.with_untracked(|(fields, _)| {
+                            guess_custom_columns(&table.headers, fields, &mut guessed)
+                        });
+                        mapping.set(guessed);
                     }
                     read_error.set(None);
                     source.set(Some(read));
@@ -162,7 +182,7 @@ pub fn ImportContacts() -> impl IntoView {
     let start = move |_| {
         let Some(outcome) = source.with_untracked(|s| {
             s.as_ref()
-                .map(|s| mapping.with_untracked(|m| run_import(workspace, s, m, None)))
+                .map(|s| mapping.with_untracked(|m| run_import(workspace, s, m, custom, None)))
         }) else {
             return;
         };
@@ -213,8 +233,8 @@ pub fn ImportContacts() -> impl IntoView {
                 .then(|| view! { <p role="alert">{move || locale.t(Msg::FileEmpty)}</p> })}
             {move || view! { <SkippedProperties skipped=source.with(|s| s.as_ref().map(Source::skipped).unwrap_or_default()) /> }}
         </section>
-        {move || source.with(|s| matches!(s, Some(Source::Csv(_)))).then(|| view! { <Mapping source=source mapping=mapping /> })}
-        {move || source.with(Option::is_some).then(|| view! { <PreviewRows source=source mapping=mapping /> })}
+        {move || source.with(|s| matches!(s, Some(Source::Csv(_)))).then(|| view! { <Mapping source=source mapping=mapping custom=custom /> })}
+        {move || source.with(Option::is_some).then(|| view! { <PreviewRows source=source mapping=mapping custom=custom /> })}
         {move || {
             let rows = source.with(|s| s.as_ref().map(Source::rows).unwrap_or(0));
             (rows > 0).then(|| {
@@ -266,6 +286,7 @@ fn SkippedProperties(skipped: Vec<SkippedProperty>) -> impl IntoView {
 fn Mapping(
     source: RwSignal<Option<Source>>,
     mapping: RwSignal<Vec<Option<ContactField>>>,
+    custom: CustomColumns,
 ) -> impl IntoView {
     let locale = use_locale();
     let columns = move || {
@@ -288,12 +309,40 @@ fn Mapping(
             _ => Vec::new(),
         })
     };
-    let option_key = |field: ContactField| {
+    // Every choice: the contact's own fields, then its custom fields by their labels.
+    let choices = move || {
+        let custom_fields = custom.with(|(fields, _)| {
+            fields
+                .iter()
+                .enumerate()
+                .map(|(index, field)| {
+                    (
+                        ContactField::Custom(index),
+                        Some(field.label(locale.lang()).to_owned()),
+                    )
+                })
+                .collect::<Vec<_>>()
+        });
         ContactField::ALL
+            .iter()
+            .map(|field| (*field, None))
+            .chain(custom_fields)
+            .collect::<Vec<_>>()
+    };
+    let option_key = |field: ContactField| match field {
+        ContactField::Custom(index) => format!("custom-{index}"),
+        field => ContactField::ALL
             .iter()
             .position(|f| *f == field)
             .unwrap_or(0)
-            .to_string()
+            .to_string(),
+    };
+    let chosen_field = |key: &str| match key.strip_prefix("custom-") {
+        Some(index) => index.parse().ok().map(ContactField::Custom),
+        None => key
+            .parse::<usize>()
+            .ok()
+            .and_then(|at| ContactField::ALL.get(at).copied()),
     };
     view! {
         <section class="card">
@@ -320,8 +369,7 @@ fn Mapping(
                                         <select
                                             aria-label=move || format!("{}: {}", locale.t(Msg::ImportsAs), header_label)
                                             on:change=move |ev| {
-                                                let chosen = event_target_value(&ev).parse::<usize>().ok()
-                                                    .and_then(|at| ContactField::ALL.get(at).copied());
+                                                let chosen = chosen_field(&event_target_value(&ev));
                                                 mapping.update(|m| {
                                                     if m.len() <= column {
                                                         m.resize(column + 1, None);
@@ -330,11 +378,11 @@ fn Mapping(
                                                 });
                                             }
                                         >
-                                            {ContactField::ALL.iter().copied().map(|field| {
+                                            {choices().into_iter().map(|(field, label)| {
                                                 let selected = move || current().unwrap_or(ContactField::Ignore) == field;
                                                 view! {
                                                     <option value=option_key(field) selected=selected>
-                                                        {move || locale.contact_field(field)}
+                                                        {move || label.clone().unwrap_or_else(|| locale.contact_field(field))}
                                                     </option>
                                                 }
                                             }).collect_view()}
@@ -355,13 +403,14 @@ fn Mapping(
 fn PreviewRows(
     source: RwSignal<Option<Source>>,
     mapping: RwSignal<Vec<Option<ContactField>>>,
+    custom: CustomColumns,
 ) -> impl IntoView {
     let locale = use_locale();
     let workspace = use_workspace();
     let preview = Memo::new(move |_| {
         source.with(|s| {
             s.as_ref()
-                .map(|s| mapping.with(|m| run_import(workspace, s, m, Some(PREVIEW_ROWS))))
+                .map(|s| mapping.with(|m| run_import(workspace, s, m, custom, Some(PREVIEW_ROWS))))
         })
     });
     view! {

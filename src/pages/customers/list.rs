@@ -2,9 +2,11 @@
 //! as a window of rows so 100k contacts scroll as smoothly as ten.
 
 use super::bulk::{Bulk, BulkBar, RowCheck, SelectAll};
+use super::columns::{admit, CustomColumnValues, CustomListControls, CustomListState};
 use super::form::{CompanyForm, ContactForm};
 use super::views::ViewPicker;
 use crate::i18n::phrase;
+use crate::ui::custom_fields::{reading, shown_definitions};
 use crate::ui::intent::{on_intent, Intent};
 use crate::ui::widgets::{refused, RefusedNote};
 use crate::{
@@ -19,7 +21,8 @@ use leptos::{either::Either, prelude::*};
 use leptos_router::components::A;
 use rabet_domain::kind::EntityKind;
 use rabet_domain::{
-    export::contacts_csv,
+    custom_field::FieldOwner,
+    export::{contacts_csv, CustomColumns},
     id::Id,
     model::{encode_state, Company, Contact, LeadSource, LifecycleStage},
     search::{normalize, Query},
@@ -260,6 +263,9 @@ fn PeopleList() -> impl IntoView {
         owner,
         sort,
     } = state;
+    let custom = CustomListState::new(FieldOwner::Contact, "rabet.columns.contacts");
+    // A sort by a custom field, chosen in the same select; it wins over `sort` while set.
+    let custom_sort = RwSignal::new(None::<String>);
 
     let filters = Memo::new(move |_| Filters {
         stage: LifecycleStage::parse(&stage.get()),
@@ -273,20 +279,28 @@ fn PeopleList() -> impl IntoView {
     // typing in the search box just filters this order.
     let sorted = Memo::new(move |_| {
         let order = sort.get();
-        workspace
-            .contacts
-            .with(|contacts| sorted_positions(contacts, order))
+        let by_field = custom_sort.get().and_then(|value| custom.sorted_by(&value));
+        workspace.contacts.with(|contacts| match &by_field {
+            Some(field) => contacts.positions_by(|c| field.sort_key(&c.custom)),
+            None => sorted_positions(contacts, order),
+        })
     });
     let visible = Memo::new(move |_| {
         let query = Query::parse(&query.get());
         let filters = filters.get();
+        let custom_filters = custom.active_filters();
         workspace.contacts.with(|contacts| {
             let matching = contacts.matching(&query);
             sorted.with(|order| {
                 order
                     .iter()
                     .copied()
-                    .filter(|&at| matching.at(at) && filters.admit(contacts.at(at)))
+                    .filter(|&at| {
+                        let contact = contacts.at(at);
+                        matching.at(at)
+                            && filters.admit(contact)
+                            && admit(&custom_filters, &contact.custom)
+                    })
                     .collect::<Vec<usize>>()
             })
         })
@@ -325,8 +339,12 @@ fn PeopleList() -> impl IntoView {
         })
     });
     let sort_select = move |ev| {
-        if let Some(order) = SortOrder::parse(&event_target_value(&ev)) {
+        let chosen = event_target_value(&ev);
+        if let Some(order) = SortOrder::parse(&chosen) {
+            custom_sort.set(None);
             sort.set(order);
+        } else {
+            custom_sort.set(Some(chosen));
         }
     };
     let company_names = Memo::new(move |_| {
@@ -338,11 +356,18 @@ fn PeopleList() -> impl IntoView {
         })
     });
     let total = move || workspace.contacts.with(Collection::len);
+    // The contacts' custom fields, a column each.
+    let export_columns = Memo::new(move |_| (shown_definitions(FieldOwner::Contact), reading()));
     let save_file = file_saver();
     let export = move |_| {
+        let (fields, reading) = export_columns.get_untracked();
         let text = workspace.contacts.with_untracked(|contacts| {
             visible.with_untracked(|v| {
-                contacts_csv_text(workspace, v.iter().map(|&at| contacts.at(at)))
+                let columns = CustomColumns {
+                    fields: &fields,
+                    reading,
+                };
+                contacts_csv_text(workspace, v.iter().map(|&at| contacts.at(at)), columns)
             })
         });
         save_file("contacts.csv", "text/csv;charset=utf-8", &text);
@@ -372,8 +397,13 @@ fn PeopleList() -> impl IntoView {
                         .iter()
                         .map(|(_, msg, key)| view! { <option value=*key>{move || locale.t(*msg)}</option> })
                         .collect_view()}
+                    {move || custom.sort_options().into_iter().map(|(value, label)| {
+                        let selected = custom_sort.with_untracked(|s| s.as_deref() == Some(value.as_str()));
+                        view! { <option value=value selected=selected>{label}</option> }
+                    }).collect_view()}
                 </select>
             </Filter>
+            <CustomListControls state=custom />
             <button type="button" class="button" on:click=export>{move || locale.t(Msg::ExportCsv)}</button>
             <VcardExport save=export_vcard />
         </div>
@@ -407,7 +437,7 @@ fn PeopleList() -> impl IntoView {
                     let name = contact.display_name();
                     view! {
                         <RowCheck bulk id=id.clone() name />
-                        <ContactRow contact=contact company=company />
+                        <ContactRow contact=contact company=company custom=custom />
                     }
                 })
             }
@@ -416,10 +446,11 @@ fn PeopleList() -> impl IntoView {
     }
 }
 
-/// Contacts as CSV, with their companies and owners named.
+/// Contacts as CSV, with their companies and owners named and a column per custom field.
 pub(super) fn contacts_csv_text<'a>(
     workspace: Workspace,
     shown: impl Iterator<Item = &'a Contact> + Clone,
+    columns: CustomColumns<'_>,
 ) -> String {
     workspace.companies.with_untracked(|companies| {
         workspace.members.with_untracked(|members| {
@@ -427,6 +458,7 @@ pub(super) fn contacts_csv_text<'a>(
                 shown,
                 &|id| companies.get(id).map(|c| c.name.clone()),
                 &|id| members.get(id).map(|m| m.display_name().to_owned()),
+                Some(columns),
             )
         })
     })
@@ -451,7 +483,7 @@ fn sorted_positions(contacts: &Collection<Contact>, order: SortOrder) -> Vec<usi
 }
 
 #[component]
-fn ContactRow(contact: Contact, company: String) -> impl IntoView {
+fn ContactRow(contact: Contact, company: String, custom: CustomListState) -> impl IntoView {
     let locale = use_locale();
     let href = format!("/customers/{}", contact.id);
     let stage = contact.lifecycle_stage;
@@ -470,6 +502,7 @@ fn ContactRow(contact: Contact, company: String) -> impl IntoView {
             <span class="row-meta">
                 <span class=format!("badge stage-{}", stage.as_str())>{move || locale.t(stage_msg(stage))}</span>
                 <bdi class="row-sub">{tags}</bdi>
+                <CustomColumnValues state=custom values=contact.custom.clone() />
             </span>
         </A>
         <CallLink phone />

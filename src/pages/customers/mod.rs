@@ -1,6 +1,7 @@
 //! Customers: the people and companies lists, their forms and a customer's page.
 
 mod bulk;
+mod columns;
 mod detail;
 mod form;
 mod import;

@@ -5,6 +5,7 @@
 
 use super::{lost::LostReasonPicker, picker::RecordPicker};
 use crate::i18n::phrase;
+use crate::ui::custom_fields::{CustomEdits, CustomFieldInputs};
 use crate::ui::history::FieldHistory;
 use crate::ui::widgets::refused;
 use crate::{
@@ -21,6 +22,7 @@ use crate::{
     workspace::{use_workspace, Workspace},
 };
 use leptos::prelude::*;
+use rabet_domain::custom_field::FieldOwner;
 use rabet_domain::kind::EntityKind;
 use rabet_domain::{
     calendar::Day,
@@ -222,13 +224,20 @@ impl TypedDeal {
         }
     }
 
-    fn submit(self, pipeline: &Pipeline, on_done: Callback<()>) {
+    fn submit(self, pipeline: &Pipeline, custom: CustomEdits, on_done: Callback<()>) {
         // An unreadable date is explained by its field.
         let Ok(expected_close) = self.close.day(use_calendar().get_untracked()) else {
             return;
         };
         match self.build(pipeline, expected_close, now_ms()) {
-            Ok(deal) => self.draft.submit(deal, move |_| on_done.run(())),
+            Ok(mut deal) => {
+                // A custom value that does not read is explained beside its field.
+                if custom.apply(&mut deal) {
+                    self.draft.submit(deal, move |_| on_done.run(()));
+                } else {
+                    self.draft.refuse(Vec::new());
+                }
+            }
             Err(errors) => self.draft.refuse(errors),
         }
     }
@@ -254,6 +263,7 @@ pub fn DealForm(
         ..Deal::default()
     };
     let deal = initial.clone().unwrap_or(fresh);
+    let custom = CustomEdits::new(&deal);
     let first_open = pipeline
         .first_stage_with(DealStatus::Open)
         .map(|s| s.id.clone());
@@ -284,7 +294,7 @@ pub fn DealForm(
     view! {
         <FormDialog
             title=title
-            on_submit=Callback::new(move |_| pipeline.with_value(|p| draft.submit(p, on_done)))
+            on_submit=Callback::new(move |_| pipeline.with_value(|p| draft.submit(p, custom, on_done)))
             on_cancel=on_done
             saving=draft.draft.saving()
             failure=draft.draft.failure kind=draft.draft.kind()
@@ -297,6 +307,7 @@ pub fn DealForm(
                 <DayField label=Msg::ExpectedClose id="deal_close" text=draft.close />
                 <OwnerSourceFields draft=draft />
             </div>
+            <CustomFieldInputs owner=FieldOwner::Deal edits=custom />
             <Show when=is_lost_stage>
                 <LostReasonPicker reason=draft.lost_reason error=draft.problem("lost_reason", None) />
             </Show>

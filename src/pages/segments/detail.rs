@@ -3,6 +3,7 @@
 
 use super::{batch::MessageBatch, classes_text, form::SegmentForm, member_positions, SegmentKey};
 use crate::i18n::phrase;
+use crate::ui::custom_fields::{reading, shown_definitions};
 use crate::ui::widgets::refused;
 use crate::{
     download::{file_saver, vcards_text, VcardExport, VCARD_MIME},
@@ -27,7 +28,8 @@ use leptos_router::{
 use rabet_domain::kind::EntityKind;
 use rabet_domain::{
     calendar::{format_day, Calendar},
-    export::contacts_csv,
+    custom_field::FieldOwner,
+    export::{contacts_csv, CustomColumns},
     model::{Segment, SegmentFilter},
     money::Currency,
 };
@@ -205,8 +207,11 @@ fn SegmentPage(shown: Shown) -> impl IntoView {
             .map(|line| view! { <li><bdi>{line}</bdi></li> })
             .collect_view()
     };
+    // The contacts' custom fields, a column each.
+    let custom = Memo::new(move |_| (shown_definitions(FieldOwner::Contact), reading()));
     let save_file = file_saver();
     let export = move |_| {
+        let (fields, reading) = custom.get_untracked();
         let text = workspace.contacts.with_untracked(|contacts| {
             workspace.companies.with_untracked(|companies| {
                 workspace.members.with_untracked(|team| {
@@ -215,6 +220,10 @@ fn SegmentPage(shown: Shown) -> impl IntoView {
                             positions.iter().map(|at| contacts.at(*at)),
                             &|id| companies.get(id).map(|c| c.name.clone()),
                             &|id| team.get(id).map(|m| m.display_name().to_owned()),
+                            Some(CustomColumns {
+                                fields: &fields,
+                                reading,
+                            }),
                         )
                     })
                 })

@@ -1,7 +1,8 @@
-//! Settings: language, workspace (calendar, time zone, currency), team, automation rules,
-//! and this device's storage.
+//! Settings: language, workspace (calendar, time zone, currency), pipelines, custom fields,
+//! team, automation rules, and this device's storage.
 
 mod automation;
+mod custom_fields;
 mod pipeline;
 
 use crate::i18n::phrase;
@@ -18,6 +19,7 @@ use crate::{
     workspace::{use_workspace, Workspace},
 };
 use automation::AutomationSection;
+use custom_fields::CustomFieldsSection;
 use leptos::prelude::*;
 use pipeline::PipelineSettings;
 use rabet_domain::kind::EntityKind;
@@ -38,6 +40,7 @@ pub fn Settings() -> impl IntoView {
             <LanguageSection />
             <WorkspaceSection />
             <PipelineSettings />
+            <CustomFieldsSection />
             <TeamSection />
             <AutomationSection />
             <super::sync::SyncSection />

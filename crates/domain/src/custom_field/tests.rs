@@ -16,7 +16,7 @@ const JALALI_TOMAN: Reading = Reading {
 
 fn field(field_type: FieldType) -> FieldDefinition {
     FieldDefinition {
-        id: "f1".into(),
+        id: Id::from_string("f1"),
         owner: FieldOwner::Contact,
         field_type,
         label_en: "Field".into(),
@@ -246,11 +246,11 @@ fn edit(
 #[test]
 fn two_devices_editing_different_custom_fields_of_one_record_both_keep_their_edit() {
     let tier = FieldDefinition {
-        id: "tier".into(),
+        id: Id::from_string("tier"),
         ..field(FieldType::Choice)
     };
     let renewal = FieldDefinition {
-        id: "renewal".into(),
+        id: Id::from_string("renewal"),
         ..field(FieldType::Date)
     };
     let mut base = Map::new();
@@ -309,4 +309,127 @@ proptest! {
     fn parsing_never_panics(text in "\\PC{0,20}", which in 0..FieldType::ALL.len()) {
         let _ = field(FieldType::ALL[which]).parse(&text, JALALI_TOMAN);
     }
+}
+
+#[test]
+fn a_record_keeps_its_custom_values_as_top_level_fields() {
+    use crate::model::{Contact, Entity};
+    let tier = field(FieldType::Choice);
+    let mut contact = Contact {
+        id: Id::from_string("c1"),
+        first_name: "Sara".into(),
+        ..Contact::default()
+    };
+    contact
+        .custom
+        .set(&tier, Some(CustomValue::Choice("o-gold".into())));
+    let fields = contact.to_fields();
+    assert_eq!(fields["cf_f1"], json!("o-gold"));
+    // Other unknown fields are still ignored, and nulls are not kept.
+    let mut stored = fields.clone();
+    stored.insert("retired_field".into(), json!(1));
+    stored.insert("cf_gone".into(), Value::Null);
+    let read = Contact::from_fields(stored).unwrap();
+    assert_eq!(read, contact);
+    assert_eq!(
+        read.custom.get(&tier),
+        Some(CustomValue::Choice("o-gold".into()))
+    );
+
+    // Clearing the value writes it as null, so other devices clear it too.
+    let mut cleared = read.clone();
+    cleared.custom.set(&tier, None);
+    assert!(!cleared.custom.holds(&tier));
+    let ops = edit(&mut device(1), 1, 1_000, &fields, &cleared.to_fields());
+    assert_eq!(ops.len(), 1);
+    assert_eq!(
+        (ops[0].field.as_str(), &ops[0].value),
+        ("cf_f1", &Value::Null)
+    );
+}
+
+#[test]
+fn a_definition_needs_both_labels_and_distinct_options() {
+    use crate::validate::{Validate, ValidationErrorKind};
+    assert_eq!(field(FieldType::Choice).validate(), []);
+    let unlabelled = FieldDefinition {
+        label_fa: " ".into(),
+        ..field(FieldType::Text)
+    };
+    let errors = unlabelled.validate();
+    assert_eq!(errors.len(), 1);
+    assert_eq!(
+        (errors[0].field, errors[0].kind),
+        ("label_fa", ValidationErrorKind::Required)
+    );
+    let no_options = FieldDefinition {
+        options: Vec::new(),
+        ..field(FieldType::Choices)
+    };
+    assert_eq!(no_options.validate()[0].field, "options");
+    let mut twice = field(FieldType::Choice);
+    twice.options[2].label_en = "GOLD".into();
+    let errors = twice.validate();
+    assert_eq!(errors.len(), 1);
+    assert_eq!(
+        (errors[0].field, errors[0].index, errors[0].kind),
+        ("options.label_en", Some(2), ValidationErrorKind::Duplicate)
+    );
+    // Text fields need no options.
+    let text = FieldDefinition {
+        options: Vec::new(),
+        ..field(FieldType::Text)
+    };
+    assert_eq!(text.validate(), []);
+}
+
+#[test]
+fn a_field_named_by_a_uuid_makes_valid_ops() {
+    let definition = FieldDefinition {
+        id: Id::v7(1_700_000_000_000, [7; 10]),
+        ..field(FieldType::Text)
+    };
+    let name = definition.field_name();
+    assert!(name.starts_with("cf_") && !name.contains('-'), "{name}");
+    let mut values = Map::new();
+    values.insert(name, json!("VIP"));
+    let ops = edit(&mut device(1), 1, 1_000, &Map::new(), &values);
+    assert_eq!(ops.len(), 1);
+    assert_eq!(ops[0].validate(), Ok(()));
+}
+
+#[test]
+fn lists_sort_values_by_their_type_and_empty_ones_last() {
+    let keys = |field_type: FieldType, typed: &[&str]| {
+        let definition = field(field_type);
+        let mut keyed: Vec<(CustomSortKey, String)> = typed
+            .iter()
+            .map(|text| {
+                let mut values = CustomValues::default();
+                values.set(&definition, definition.parse(text, JALALI_TOMAN).unwrap());
+                (definition.sort_key(&values), (*text).to_owned())
+            })
+            .collect();
+        keyed.sort();
+        keyed.into_iter().map(|(_, text)| text).collect::<Vec<_>>()
+    };
+    assert_eq!(
+        keys(FieldType::Number, &["10", "", "9.5", "-1"]),
+        ["-1", "9.5", "10", ""]
+    );
+    assert_eq!(
+        keys(FieldType::Date, &["1403/02/01", "1402/12/29", ""]),
+        ["1402/12/29", "1403/02/01", ""]
+    );
+    // Options in the definition's order (gold, silver, bronze), not by label.
+    assert_eq!(
+        keys(FieldType::Choice, &["Bronze", "Gold", "", "Silver"]),
+        ["Gold", "Silver", "Bronze", ""]
+    );
+
+    let tier = field(FieldType::Choices);
+    let mut values = CustomValues::default();
+    values.set(&tier, tier.parse("silver, bronze", JALALI_TOMAN).unwrap());
+    assert!(tier.holds_option(&values, "o-bronze"));
+    assert!(!tier.holds_option(&values, "o-gold"));
 }

@@ -157,6 +157,9 @@ entity! {
         #[serde(deserialize_with = "crate::model::exact_len")]
         pub tags: Vec<String>,
         pub created_at: i64,
+        /// Values of the workspace's custom fields, each its own `cf_<id>` field.
+        #[serde(flatten)]
+        pub custom: crate::custom_field::CustomValues,
     }
 }
 

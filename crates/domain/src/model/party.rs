@@ -120,6 +120,9 @@ entity! {
         pub tags: Vec<String>,
         pub notes: String,
         pub created_at: i64,
+        /// Values of the workspace's custom fields, each its own `cf_<id>` field.
+        #[serde(flatten)]
+        pub custom: crate::custom_field::CustomValues,
     }
 }
 
@@ -155,6 +158,9 @@ entity! {
         pub became_customer_at: Option<i64>,
         /// Unsubscribed: no automated message goes to this contact.
         pub do_not_contact: bool,
+        /// Values of the workspace's custom fields, each its own `cf_<id>` field.
+        #[serde(flatten)]
+        pub custom: crate::custom_field::CustomValues,
     }
 }
 
@@ -172,7 +178,11 @@ impl Contact {
         let tags = self.tags.iter().map(String::as_str);
         let phones = self.phones.iter().map(|p| p.number.as_str());
         crate::search::search_text(
-            texts.into_iter().chain(emails).chain(tags),
+            texts
+                .into_iter()
+                .chain(emails)
+                .chain(tags)
+                .chain(self.custom.texts()),
             phones.chain([self.whatsapp.as_str()]),
         )
     }

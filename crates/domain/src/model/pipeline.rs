@@ -135,6 +135,9 @@ entity! {
         pub tags: Vec<String>,
         pub notes: String,
         pub created_at: i64,
+        /// Values of the workspace's custom fields, each its own `cf_<id>` field.
+        #[serde(flatten)]
+        pub custom: crate::custom_field::CustomValues,
     }
 }
 

@@ -580,6 +580,21 @@ fn round_trip_samples() -> Vec<(EntityKind, Result<(), String>)> {
             body: "سلام {first_name}".into(),
             created_at: 1_700_000_000_000,
         }),
+        check(FieldDefinition {
+            id: id("f1"),
+            owner: crate::custom_field::FieldOwner::Deal,
+            field_type: crate::custom_field::FieldType::Choices,
+            label_en: "Channels".into(),
+            label_fa: "کانال‌ها".into(),
+            required: true,
+            order: 3,
+            archived: true,
+            options: vec![crate::custom_field::ChoiceOption {
+                id: "o1".into(),
+                label_en: "Web".into(),
+                label_fa: "وب".into(),
+            }],
+        }),
     ]
 }
 

@@ -23,6 +23,7 @@ use serde_json::{Map, Value};
 
 use crate::backup::{Backup, BackupRecord};
 use crate::calendar::Day;
+use crate::custom_field::{ChoiceOption, CustomValue, FieldOwner, FieldType};
 use crate::export::contacts_csv;
 use crate::hlc::{Clock, NodeId};
 use crate::id::{Id, WireId};
@@ -30,14 +31,15 @@ use crate::kind::EntityKind;
 use crate::locale::Lang;
 use crate::model::{
     Activity, ActivityKind, Address, Campaign, Channel, Company, Contact, Deal, DealStatus,
-    Direction, Discount, Email, EmailLabel, Entity, Invoice, InvoiceKind, InvoiceStatus,
-    LeadSource, LifecycleStage, LineItem, MessageChannel, Phone, PhoneLabel, Pipeline, Priority,
-    Product, RecordRef, Role, Settings, Task, TeamMember, Ticket, TicketStatus,
+    Direction, Discount, Email, EmailLabel, Entity, FieldDefinition, Invoice, InvoiceKind,
+    InvoiceStatus, LeadSource, LifecycleStage, LineItem, MessageChannel, Phone, PhoneLabel,
+    Pipeline, Priority, Product, RecordRef, Role, Settings, Task, TeamMember, Ticket, TicketStatus,
 };
 use crate::money::{Currency, Money};
 use crate::op::OpBuilder;
 use crate::replica::Record;
 use crate::report::dashboard::Records;
+use crate::time::Instant;
 use words::Words;
 
 const MINUTE: i64 = 60_000;
@@ -73,6 +75,8 @@ pub struct Sample {
     pub activities: Vec<Activity>,
     pub tasks: Vec<Task>,
     pub tickets: Vec<Ticket>,
+    /// A few custom fields of contacts, which some contacts fill.
+    pub field_definitions: Vec<FieldDefinition>,
 }
 
 impl Sample {
@@ -143,6 +147,7 @@ impl Sample {
             })
         }
         of(std::slice::from_ref(&self.settings))
+            .chain(of(&self.field_definitions))
             .chain(of(&self.team))
             .chain(of(&self.pipelines))
             .chain(of(&self.products))
@@ -172,6 +177,7 @@ impl Sample {
             &self.contacts,
             &|id| companies.get(id).map(|name| (*name).to_owned()),
             &|id| team.get(id).map(|name| (*name).to_owned()),
+            None,
         )
     }
 }
@@ -185,6 +191,7 @@ pub fn generate(options: &SampleOptions) -> Sample {
     generator.campaigns();
     generator.companies();
     generator.contacts();
+    generator.custom_fields();
     generator.sample
 }
 
@@ -500,6 +507,54 @@ impl<'o> Generator<'o> {
                 ..Company::default()
             });
         }
+    }
+
+    /// Two custom fields of contacts — a tier (a choice) and a renewal day — filled on some
+    /// contacts. Fixed ids, so loading the sample twice, or on two devices, makes one of
+    /// each; their own random numbers, so the rest of the sample stays as it was.
+    fn custom_fields(&mut self) {
+        let mut rng = Rng(self.options.seed ^ 0xc0ff_ee00);
+        let option = |id: &str, en: &str, fa: &str| ChoiceOption {
+            id: id.to_owned(),
+            label_en: en.to_owned(),
+            label_fa: fa.to_owned(),
+        };
+        let tier = FieldDefinition {
+            id: Id::from_string("sample-field-tier"),
+            owner: FieldOwner::Contact,
+            field_type: FieldType::Choice,
+            label_en: "Tier".into(),
+            label_fa: "سطح مشتری".into(),
+            order: 0,
+            options: vec![
+                option("gold", "Gold", "طلایی"),
+                option("silver", "Silver", "نقره‌ای"),
+                option("bronze", "Bronze", "برنزی"),
+            ],
+            ..FieldDefinition::default()
+        };
+        let renewal = FieldDefinition {
+            id: Id::from_string("sample-field-renewal"),
+            owner: FieldOwner::Contact,
+            field_type: FieldType::Date,
+            label_en: "Contract renewal".into(),
+            label_fa: "تمدید قرارداد".into(),
+            order: 1,
+            ..FieldDefinition::default()
+        };
+        let today = Instant(self.now).day();
+        for contact in &mut self.sample.contacts {
+            if rng.chance(0.5) {
+                let tiers = ["gold", "silver", "bronze"];
+                let value = CustomValue::Choice(rng.pick(&tiers).to_owned());
+                contact.custom.set(&tier, Some(value));
+            }
+            if rng.chance(0.3) {
+                let day = Day(today.0 + rng.between(-30, 365) as i32);
+                contact.custom.set(&renewal, Some(CustomValue::Date(day)));
+            }
+        }
+        self.sample.field_definitions = vec![tier, renewal];
     }
 
     fn contacts(&mut self) {

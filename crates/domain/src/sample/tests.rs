@@ -233,3 +233,31 @@ fn contacts_csv_imports_back_without_rejections() {
     };
     assert_eq!(owners(&outcome.contacts), owners(&sample.contacts));
 }
+
+#[test]
+fn some_contacts_fill_the_sample_custom_fields() {
+    let sample = generate(&options(7, 300, Lang::En));
+    assert_valid(&sample.field_definitions);
+    assert_eq!(sample.field_definitions.len(), 2);
+    for definition in &sample.field_definitions {
+        let filled = sample
+            .contacts
+            .iter()
+            .filter(|contact| contact.custom.get(definition).is_some())
+            .count();
+        assert!(
+            (30..270).contains(&filled),
+            "{}: {filled}",
+            definition.label_en
+        );
+    }
+    // In the backup too, before the contacts that hold their values.
+    let backup = sample.backup(NodeId::from_random([1; 8]), 0);
+    let kinds: Vec<EntityKind> = backup.records.iter().map(|record| record.entity).collect();
+    let definitions = kinds
+        .iter()
+        .position(|kind| *kind == EntityKind::FieldDefinition)
+        .unwrap();
+    let contacts = kinds.iter().position(|kind| *kind == EntityKind::Contact);
+    assert!(contacts.is_some_and(|contacts| definitions < contacts));
+}
