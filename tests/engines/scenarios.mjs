@@ -65,6 +65,10 @@ export async function keyboardMove(page) {
   await page.until("the moved card to keep the focus", () =>
     page.evaluate(() => document.activeElement?.closest("section")?.querySelector("h2,h3")?.textContent.trim() === "Qualified"),
   );
+  // The card is busy while its move is saved; a reload before that would lose it.
+  await page.until("the move to be saved", () =>
+    page.evaluate(() => document.activeElement?.getAttribute("aria-busy") !== "true"),
+  );
   await page.reload();
   await page.expectVisible(card("Qualified"));
   await page.expectGone(card("Lead in"));

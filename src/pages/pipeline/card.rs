@@ -70,6 +70,10 @@ fn CardBody(deal: Deal) -> impl IntoView {
         }
     });
     let deal_id = StoredValue::new(id.clone());
+    let saving = {
+        let id = id.clone();
+        move || page.pending.with(|pending| pending.contains_key(&id))
+    };
     let move_to = move |stage: Option<Id>, by: MovedBy| {
         if let Some(stage) = stage {
             move_to_stage(page, &deal_id.get_value(), &stage, None, by);
@@ -204,6 +208,8 @@ fn CardBody(deal: Deal) -> impl IntoView {
             tabindex="0"
             draggable="true"
             data-deal-id=id.to_string()
+            // Busy while its move is being saved: a reload then would lose it.
+            aria-busy=move || saving().then_some("true")
             aria-label=title
             aria-keyshortcuts="ArrowLeft ArrowRight"
             aria-describedby=KEYS_HINT_ID
