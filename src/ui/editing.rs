@@ -49,12 +49,29 @@ pub fn failure_reporter() -> impl Fn(&StoreError) + Copy + 'static {
 /// Saves a one-tap change to a stored record; says so in a notice if it fails (the record in
 /// memory then stays as it was).
 pub fn save_change<E: Listed>(record: E, change: impl FnOnce(&mut E)) {
+    save_change_marking(record, None, change);
+}
+
+/// [`save_change`], with `saving` true until the change is stored (a control shows itself
+/// busy meanwhile, as a reload then would lose the change).
+pub fn save_change_marking<E: Listed>(
+    record: E,
+    saving: Option<RwSignal<bool>>,
+    change: impl FnOnce(&mut E),
+) {
     let mut after = record.clone();
     change(&mut after);
     let workspace = use_workspace();
     let report = failure_reporter();
+    if let Some(saving) = saving {
+        saving.set(true);
+    }
     leptos::task::spawn_local(async move {
-        if let Err(error) = workspace.save(Some(&record), after).await {
+        let saved = workspace.save(Some(&record), after).await;
+        if let Some(saving) = saving {
+            saving.set(false);
+        }
+        if let Err(error) = saved {
             report(&error);
         }
     });

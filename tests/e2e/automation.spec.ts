@@ -14,7 +14,8 @@ async function addWonRule(app: App, name: string, task: string) {
   // A new rule starts switched off.
   await expect(rule).not.toBeChecked();
   await rule.check();
-  // Switched on as stored: still on after a reload.
+  // Busy until stored; then still on after a reload.
+  await expect(rule).not.toHaveAttribute("aria-busy", "true");
   await app.page.reload();
   await expect(rule).toBeChecked();
   return section;

@@ -5,7 +5,7 @@
 use crate::{
     automation::{preview, record_label},
     i18n::{store_error_msg, use_locale, Counted, Msg},
-    ui::{editing::save_change, format::day_text, messages::prepared_message_href},
+    ui::{editing::save_change_marking, format::day_text, messages::prepared_message_href},
     workspace::{use_workspace, Workspace},
 };
 use leptos::prelude::*;
@@ -213,9 +213,10 @@ fn RuleRow(rule: AutomationRule) -> impl IntoView {
     let when = when_msg(&rule);
     let kind = rule.trigger.kind();
     let toggled = rule.clone();
+    let saving = RwSignal::new(false);
     let toggle = move |ev: leptos::ev::Event| {
         let on = event_target_checked(&ev);
-        save_change(toggled.clone(), move |rule| {
+        save_change_marking(toggled.clone(), Some(saving), move |rule| {
             rule.enabled = on;
             if on {
                 rule.enabled_at = js_sys::Date::now() as i64;
@@ -259,7 +260,7 @@ fn RuleRow(rule: AutomationRule) -> impl IntoView {
     view! {
         <li class="rule">
             <label class="rule-switch">
-                <input type="checkbox" prop:checked=enabled on:change=toggle />
+                <input type="checkbox" prop:checked=enabled on:change=toggle aria-busy=move || saving.get().then_some("true") />
                 " "
                 <bdi class="row-title">{name}</bdi>
             </label>
