@@ -25,7 +25,8 @@ test("the palette opens a customer and logs a call with them, by keyboard only",
   await app.createContact({ first: "Shirin", last: "Tehrani", phone: "0912 345 6789" });
   await app.createContact({ first: "Shirinzad", last: "Karimi" });
   await page.goto("/tasks");
-
+  // The shortcut is the app's: it listens once the app has started.
+  await expect(page.locator("main")).toHaveAttribute("aria-busy", "false");
   await page.keyboard.press("Control+K");
   const { dialog, box, options } = palette(page);
   await expect(box).toBeFocused();
@@ -77,7 +78,7 @@ test("in Persian the palette folds Arabic letters and runs an action", async ({ 
   await app.createContact({ first: "علی", last: "رضایی" });
   await app.setLanguage("fa");
   await page.goto("/");
-
+  await expect(page.locator("main")).toHaveAttribute("aria-busy", "false");
   await page.keyboard.press("Control+K");
   const { dialog, box, options } = palette(page, "fa");
   await expect(box).toHaveAttribute("placeholder", "نام، تلفن، ایمیل، شماره یا کار…");
