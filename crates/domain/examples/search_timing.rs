@@ -11,7 +11,6 @@ use std::time::Instant;
 
 use rabet_domain::calendar::Day;
 use rabet_domain::locale::Lang;
-use rabet_domain::model::Contact;
 use rabet_domain::sample::{generate, SampleOptions};
 use rabet_domain::search::{normalize, normalize_phone_digits, search_text, Haystack, Query};
 
@@ -36,7 +35,7 @@ fn main() {
         .contacts
         .iter()
         .map(|contact| {
-            let (texts, phones) = searched_fields(contact);
+            let (texts, phones) = contact.searched_fields();
             search_text(texts, phones)
         })
         .collect();
@@ -46,7 +45,7 @@ fn main() {
         .contacts
         .iter()
         .map(|contact| {
-            let (texts, phones) = searched_fields(contact);
+            let (texts, phones) = contact.searched_fields();
             let texts = texts.into_iter().map(normalize);
             let phones = phones.into_iter().map(normalize_phone_digits);
             let fields: Vec<String> = texts.chain(phones).filter(|f| !f.is_empty()).collect();
@@ -118,21 +117,4 @@ fn palette_keystrokes(texts: &[String], queries: &[String]) {
         times[times.len() * 95 / 100],
         times[times.len() - 1],
     );
-}
-
-/// The text fields and phones the app searches a contact by (see `Listed for Contact`).
-fn searched_fields(contact: &Contact) -> (Vec<&str>, Vec<&str>) {
-    let texts = [
-        contact.first_name.as_str(),
-        contact.last_name.as_str(),
-        contact.job_title.as_str(),
-        contact.telegram.as_str(),
-    ];
-    let emails = contact.emails.iter().map(|e| e.address.as_str());
-    let tags = contact.tags.iter().map(String::as_str);
-    let phones = contact.phones.iter().map(|p| p.number.as_str());
-    (
-        texts.into_iter().chain(emails).chain(tags).collect(),
-        phones.chain([contact.whatsapp.as_str()]).collect(),
-    )
 }

@@ -166,8 +166,20 @@ entity! {
 
 impl Contact {
     /// What lists, pickers and segment criteria search in: names, job title, handles,
-    /// e-mails, tags and phones, normalized ([`crate::search::search_text`]).
+    /// e-mails, tags, custom text values and phones, normalized
+    /// ([`crate::search::search_text`]).
     pub fn search_text(&self) -> String {
+        let (texts, phones) = self.searched_fields();
+        crate::search::search_text(texts, phones)
+    }
+
+    /// The words a contact is searched by, and its phone numbers, as typed.
+    pub fn searched_fields(
+        &self,
+    ) -> (
+        impl Iterator<Item = &str> + '_,
+        impl Iterator<Item = &str> + '_,
+    ) {
         let texts = [
             self.first_name.as_str(),
             self.last_name.as_str(),
@@ -177,7 +189,7 @@ impl Contact {
         let emails = self.emails.iter().map(|e| e.address.as_str());
         let tags = self.tags.iter().map(String::as_str);
         let phones = self.phones.iter().map(|p| p.number.as_str());
-        crate::search::search_text(
+        (
             texts
                 .into_iter()
                 .chain(emails)
