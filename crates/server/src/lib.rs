@@ -31,7 +31,7 @@ pub use error::ApiError;
 pub use rate_limit::RateLimit;
 pub use storage::{
     DatabaseLocation, MemberRecord, PullPage, PushOutcome, SqlStorage, Storage, StorageError,
-    StoredOp, TrimPolicy, Trimmed,
+    StoredOp, TrimPolicy, Trimmed, SQLITE_FILE,
 };
 
 /// What the server is made of: where the app is, where data lives, and its policies.

@@ -367,9 +367,16 @@ impl SqlStorage {
             .await?;
         if is_sqlite {
             // Readers never wait for the writer in WAL mode; the setting stays with the file.
-            sqlx::query("PRAGMA journal_mode = WAL")
-                .execute(&pool)
+            // Set only once: switching takes a lock no busy timeout waits for, which a
+            // command run beside `serve` would fail to get.
+            let mode: String = sqlx::query_scalar("PRAGMA journal_mode")
+                .fetch_one(&pool)
                 .await?;
+            if !mode.eq_ignore_ascii_case("wal") {
+                sqlx::query("PRAGMA journal_mode = WAL")
+                    .execute(&pool)
+                    .await?;
+            }
         }
         MIGRATOR.run(&pool).await?;
         let storage = SqlStorage {
@@ -400,7 +407,7 @@ impl SqlStorage {
             if rows.is_empty() {
                 return Ok(());
             }
-            let mut tx = self.pool.begin().await?;
+            let mut tx = self.begin_write().await?;
             for row in &rows {
                 let workspace: String = row.try_get("workspace")?;
                 let seq: i64 = row.try_get("seq")?;
@@ -452,7 +459,7 @@ impl SqlStorage {
                 return Ok(());
             }
             let _writer = self.writer().await;
-            let mut tx = self.pool.begin().await?;
+            let mut tx = self.begin_write().await?;
             let mut read = Vec::with_capacity(rows.len());
             for row in &rows {
                 let workspace: String = row.try_get("workspace")?;
@@ -492,6 +499,18 @@ impl SqlStorage {
                 ops = rows.len(),
                 "kept the winners of ops from before compaction"
             );
+        }
+    }
+
+    /// Begins a transaction that will write. On SQLite it takes the write lock at once
+    /// (`BEGIN IMMEDIATE`), waiting on the busy timeout for another process's writer (the
+    /// command line beside a running `serve`); a plain `BEGIN` that reads first would fail
+    /// "database is locked" at its first write, as SQLite does not wait to upgrade a read.
+    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
+        if self.sqlite_writer.is_some() {
+            self.pool.begin_with("BEGIN IMMEDIATE").await
+        } else {
+            self.pool.begin().await
         }
     }
 
@@ -611,7 +630,7 @@ impl Storage for SqlStorage {
         new_member_only: bool,
     ) -> Result<MemberRecord, StorageError> {
         let _writer = self.writer().await;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let found = find_member(&mut *tx, workspace, "name", member).await?;
         let record = match found {
             Some(_) if new_member_only => {
@@ -673,7 +692,7 @@ impl Storage for SqlStorage {
         token_hash: &str,
     ) -> Result<MemberRecord, StorageError> {
         let _writer = self.writer().await;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         let record = find_member(&mut *tx, workspace, "id", member_id)
             .await?
             .ok_or_else(|| StorageError::NoSuchMember(member_id.to_owned()))?;
@@ -701,7 +720,7 @@ impl Storage for SqlStorage {
         force: bool,
     ) -> Result<MemberRecord, StorageError> {
         let _writer = self.writer().await;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         // The workspace row is the lock that orders role changes, as it orders pushes.
         sqlx::query("UPDATE workspaces SET seq = seq WHERE id = $1")
             .bind(workspace)
@@ -797,7 +816,7 @@ impl Storage for SqlStorage {
         own_deletions_only: bool,
     ) -> Result<PushOutcome, StorageError> {
         let _writer = self.writer().await;
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.begin_write().await?;
         // Lock the workspace's counter first and hold it until commit: every other push to
         // this workspace, from any server process, waits here, so sequence numbers are given
         // out in commit order and a pull can never see a later number before an earlier one.
@@ -1050,7 +1069,7 @@ impl Storage for SqlStorage {
         let mut done = Vec::new();
         for workspace in self.workspace_ids().await? {
             let _writer = self.writer().await;
-            let mut tx = self.pool.begin().await?;
+            let mut tx = self.begin_write().await?;
             // The workspace's row orders the trim with pushes and other trims.
             let (latest, trimmed): (i64, i64) = {
                 let row = sqlx::query(

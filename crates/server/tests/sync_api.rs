@@ -543,6 +543,43 @@ async fn tokens_are_listed_and_revoked_by_id() {
         .is_err());
 }
 
+/// The command line runs beside `serve` on one SQLite file: a command that reads then writes
+/// waits for the other process's write to end instead of failing "database is locked".
+#[tokio::test]
+async fn a_command_waits_for_another_process_writing_the_same_file() {
+    use sqlx::Connection;
+    let database = TestDatabase::new(Backend::Sqlite).await.unwrap();
+    let storage = database.open().await;
+    let workspace = admin::create_workspace(&*storage, "Acme").await.unwrap();
+    let rabet_server::DatabaseLocation::DataDir(dir) = &database.location else {
+        unreachable!("a SQLite test database lives in a directory")
+    };
+    let options =
+        sqlx::sqlite::SqliteConnectOptions::new().filename(dir.join(rabet_server::SQLITE_FILE));
+    let mut other_process = sqlx::SqliteConnection::connect_with(&options)
+        .await
+        .unwrap();
+    sqlx::query("BEGIN IMMEDIATE")
+        .execute(&mut other_process)
+        .await
+        .unwrap();
+    sqlx::query("UPDATE workspaces SET seq = seq")
+        .execute(&mut other_process)
+        .await
+        .unwrap();
+    // The other process holds the write lock while the command starts, and lets go later.
+    let release = tokio::spawn(async move {
+        tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+        sqlx::query("COMMIT")
+            .execute(&mut other_process)
+            .await
+            .unwrap();
+    });
+    let issued = admin::issue_token(&*storage, &workspace, "Bita").await;
+    release.await.unwrap();
+    assert_eq!(issued.unwrap().member.name, "Bita");
+}
+
 /// Numbers past what a 64-bit float holds exactly are relayed as sent, not rounded.
 async fn values_come_back_exactly_as_pushed(backend: Backend) {
     let Some(setup) = Setup::new(backend).await else {
