@@ -62,6 +62,7 @@ test("in Persian, a rule's preview counts what it would have fired in the last 3
   await app.createDeal("چاپگر");
   await page.getByRole("article", { name: "چاپگر" }).getByRole("button", { name: "Won" }).click();
   await expect(page.getByRole("article", { name: "چاپگر" })).toHaveCount(0);
+  await app.boardStored();
   await app.setLanguage("fa");
   const section = app.section("خودکارسازی");
   const form = section.locator("form");

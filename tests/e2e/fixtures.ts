@@ -124,6 +124,11 @@ export class App {
     return this.page.getByRole("region", { name: stage, exact: true });
   }
 
+  /** Waits until the board's moves are stored (a reload before then loses them, as it would a user's). */
+  async boardStored() {
+    await expect(this.page.locator(".board")).not.toHaveAttribute("aria-busy", "true");
+  }
+
   /** Creates a deal on the pipeline board; returns its card, in the first stage. */
   async createDeal(title: string, value?: string): Promise<Locator> {
     if (new URL(this.page.url()).pathname !== "/pipeline") await this.page.goto("/pipeline");

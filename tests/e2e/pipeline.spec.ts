@@ -82,6 +82,7 @@ test("a lost deal asks for a reason, leaves the board and stays in the table", a
   await won.getByRole("button", { name: "Won" }).click();
   await expect(page.getByRole("article", { name: "Laptops" })).toHaveCount(0);
   await expect(figure(app.column("Lead in"), "Total")).toHaveText("0 Toman");
+  await app.boardStored();
 
   await page.reload();
   await expect(page.getByRole("article")).toHaveCount(0);

@@ -53,6 +53,8 @@ pub fn DealBoard() -> impl IntoView {
         <p id=KEYS_HINT_ID class="visually-hidden">{move || locale.t(Msg::CardKeysHint)}</p>
         <div
             class="board"
+            // Busy while a move is being stored: a won or lost card has already left.
+            aria-busy=move || page.pending.with(|p| !p.is_empty()).then_some("true")
             node_ref=drag.board
             on:dragstart=move |ev| drag.on_drag_start(&ev)
             on:dragover=move |ev| drag.on_drag_over(&ev)
