@@ -43,12 +43,11 @@ pub fn App() -> impl IntoView {
         }),
         _ => None,
     };
-    // Tells assistive technology (and the benchmark) that the records are still arriving.
+    // Tells assistive technology (and the benchmark and tests) that the records are still
+    // arriving, or that a change is still being stored (a reload then would lose it).
     let loading = move || {
-        workspace
-            .state
-            .with(|s| *s == LoadState::Loading)
-            .to_string()
+        let loading = workspace.state.with(|s| *s == LoadState::Loading);
+        (loading || workspace.writes_in_flight.get() > 0).to_string()
     };
 
     view! {

@@ -459,6 +459,9 @@ macro_rules! workspace_of_kinds {
             /// This device's member id on its sync server (`None`: not syncing): whose
             /// personal saved views it shows.
             pub member: RwSignal<Option<String>>,
+            /// How many writes are on their way to the store: a reload before they end
+            /// loses them, so the page says it is busy meanwhile.
+            pub writes_in_flight: RwSignal<usize>,
             store: StoredValue<Option<Rc<Store>>, LocalStorage>,
             /// Writes asked for while loading, woken once it is done.
             waiting: StoredValue<Vec<oneshot::Sender<()>>, LocalStorage>,
@@ -487,6 +490,7 @@ macro_rules! workspace_of_kinds {
                     remote_changes: RwSignal::new(0),
                     role: RwSignal::new(None),
                     member: RwSignal::new(None),
+                    writes_in_flight: RwSignal::new(0),
                     store: StoredValue::new_local(None),
                     waiting: StoredValue::new_local(Vec::new()),
                     merge_hook: StoredValue::new_local(None),
@@ -712,6 +716,7 @@ impl Workspace {
         backup: &Backup,
         replace: bool,
     ) -> Result<usize, StoreError> {
+        let _writing = self.writing();
         // A backup writes every kind: only a role that may write them all restores one.
         for kind in EntityKind::ALL {
             self.allowed(kind)?;
@@ -728,6 +733,7 @@ impl Workspace {
     /// entries in local storage (the language is the person's, and stays); then shows the
     /// empty workspace, a fresh start.
     pub async fn erase_device(&self) -> Result<(), StoreError> {
+        let _writing = self.writing();
         let store = self.ready_store().await?;
         store.erase_device().await?;
         forget_local_storage();
@@ -739,6 +745,7 @@ impl Workspace {
         &self,
         change: impl FnOnce(&mut Settings),
     ) -> Result<(), StoreError> {
+        let _writing = self.writing();
         self.allowed(EntityKind::Settings)?;
         let store = self.ready_store().await?;
         let before = self.settings.get_untracked();
@@ -767,6 +774,7 @@ impl Workspace {
 
     /// Saves a new (`before` = None) or edited record; memory changes only once it is stored.
     pub async fn save<E: Listed>(&self, before: Option<&E>, after: E) -> Result<(), StoreError> {
+        let _writing = self.writing();
         self.allowed(E::KIND)?;
         let store = self.ready_store().await?;
         let merged = store.save(before, &after).await?;
@@ -783,6 +791,7 @@ impl Workspace {
         before: Option<&E>,
         after: E,
     ) -> Result<(), StoreError> {
+        let _writing = self.writing();
         let store = self.ready_store().await?;
         let merged = store.save_by(before, &after, Writer::Automation).await?;
         self.show_stored::<E>(&store, after.id(), merged).await?;
@@ -825,6 +834,7 @@ impl Workspace {
         ids: Ids,
         on_progress: impl FnMut(usize),
     ) -> Result<(), StoreError> {
+        let _writing = self.writing();
         self.allowed(E::KIND)?;
         let store = self.ready_store().await?;
         let saved = store.save_many(&items, ids, on_progress).await;
@@ -845,6 +855,7 @@ impl Workspace {
 
     /// Deletes a record (a tombstone, so `restore` can undo it); returns what was deleted.
     pub async fn delete<E: Listed>(&self, id: &Id) -> Result<Option<E>, StoreError> {
+        let _writing = self.writing();
         self.allowed(E::KIND)?;
         self.ready_store().await?.delete(E::KIND, id).await?;
         self.wrote();
@@ -855,6 +866,7 @@ impl Workspace {
 
     /// Undoes `delete`.
     pub async fn restore<E: Listed>(&self, record: E) -> Result<(), StoreError> {
+        let _writing = self.writing();
         self.allowed(E::KIND)?;
         let store = self.ready_store().await?;
         let merged = store.restore(E::KIND, record.id()).await?;
@@ -864,11 +876,23 @@ impl Workspace {
     }
 }
 
+/// A write on its way to the store, counted in [`Workspace::writes_in_flight`] while held.
+struct Writing(RwSignal<usize>);
+
+impl Drop for Writing {
+    fn drop(&mut self) {
+        // The signal is gone only when the app is, and with it the count.
+        self.0
+            .try_update(|writes| *writes = writes.saturating_sub(1));
+    }
+}
+
 /// Bulk changes of a list's selection: each one write, one transaction and one outbox entry,
 /// shown in memory once stored. Like an import, they trigger no automation rule.
 impl Workspace {
     /// Saves a bulk change: each record before and after.
     pub async fn save_edits<E: Listed>(&self, edits: &[(E, E)]) -> Result<(), StoreError> {
+        let _writing = self.writing();
         self.allowed(E::KIND)?;
         let store = self.ready_store().await?;
         let changes = store.save_edits(edits).await?;
@@ -878,6 +902,7 @@ impl Workspace {
     /// Deletes many records (tombstones, so `restore_many` undoes it). Refused as a whole for
     /// a member, who may delete only records they created, which only the server knows.
     pub async fn delete_many<E: Listed>(&self, ids: &[Id]) -> Result<(), StoreError> {
+        let _writing = self.writing();
         if let Some(refusal) = self.delete_refusal(E::KIND) {
             return Err(StoreError::NotAllowed(refusal));
         }
@@ -888,6 +913,7 @@ impl Workspace {
 
     /// Undoes `delete_many`.
     pub async fn restore_many<E: Listed>(&self, ids: &[Id]) -> Result<(), StoreError> {
+        let _writing = self.writing();
         self.allowed(E::KIND)?;
         let store = self.ready_store().await?;
         let changes = store.restore_many(E::KIND, ids).await?;
@@ -939,6 +965,12 @@ impl Workspace {
         }
     }
 
+    /// Counts a write in flight until the guard is dropped.
+    fn writing(&self) -> Writing {
+        self.writes_in_flight.update(|writes| *writes += 1);
+        Writing(self.writes_in_flight)
+    }
+
     fn wrote(&self) {
         self.local_writes.update(|writes| *writes += 1);
     }
@@ -980,6 +1012,7 @@ impl Workspace {
         field: &str,
         value: serde_json::Value,
     ) -> Result<(), StoreError> {
+        let _writing = self.writing();
         self.allowed(kind)?;
         let store = self.ready_store().await?;
         let changes = store.set_field(kind, id, field, value).await?;

@@ -67,9 +67,15 @@ export class App {
     return this.page.locator("section").filter({ has: this.page.getByRole("heading", { name: heading }) });
   }
 
+  /** Loads `path` anew, once the page has stored its changes: a load before then loses them, as it would a user's. */
+  async goto(path: string) {
+    if (this.page.url().startsWith("http")) await expect(this.page.locator("main")).toHaveAttribute("aria-busy", "false");
+    await this.page.goto(path);
+  }
+
   /** Chooses the language in settings and waits until the whole page has switched. */
   async setLanguage(lang: Lang) {
-    await this.page.goto("/settings");
+    await this.goto("/settings");
     await this.page.getByRole("combobox", { name: /^(Language|زبان)/ }).selectOption({ label: LABELS[lang].name });
     const html = this.page.locator("html");
     await expect(html).toHaveAttribute("lang", lang);
@@ -79,7 +85,7 @@ export class App {
 
   /** Opens the "New contact" form on the customer list. */
   async openNewContact(): Promise<Locator> {
-    await this.page.goto("/customers");
+    await this.goto("/customers");
     await this.page.getByRole("button", { name: "New contact" }).click();
     const dialog = this.page.getByRole("dialog", { name: "New contact" });
     await expect(dialog).toBeVisible();
@@ -131,7 +137,7 @@ export class App {
 
   /** Creates a deal on the pipeline board; returns its card, in the first stage. */
   async createDeal(title: string, value?: string): Promise<Locator> {
-    if (new URL(this.page.url()).pathname !== "/pipeline") await this.page.goto("/pipeline");
+    if (new URL(this.page.url()).pathname !== "/pipeline") await this.goto("/pipeline");
     await this.page.getByRole("button", { name: "New deal", exact: true }).click();
     const dialog = this.page.getByRole("dialog", { name: "New deal" });
     await dialog.getByLabel("Title", { exact: true }).fill(title);
@@ -145,7 +151,7 @@ export class App {
 
   /** Loads the sample workspace from settings (in the app's current language) and waits until it is stored. */
   async loadSample() {
-    await this.page.goto("/settings");
+    await this.goto("/settings");
     await this.page.getByRole("button", { name: LABELS[this.lang].sample }).click();
     // A few thousand records into IndexedDB take a while on a busy machine.
     await expect(this.page.getByRole("status").filter({ hasText: LABELS[this.lang].sampleLoaded })).toBeVisible({ timeout: 90_000 });
@@ -164,7 +170,7 @@ export class App {
 
   /** Connects to the test server with `token` in settings; the first sync has only begun. */
   async startConnecting(token: string, member: string) {
-    await this.page.goto("/settings");
+    await this.goto("/settings");
     const section = this.section("Team sync");
     await section.getByLabel("Access token").fill(token);
     await section.getByRole("button", { name: "Connect" }).click();
@@ -175,7 +181,7 @@ export class App {
   async join(token: string, member: string) {
     // The test server serves the app too: the app's origin is the sync server.
     const server = new URL(base.info().project.use.baseURL ?? "").origin;
-    await this.page.goto(`/join#server=${encodeURIComponent(server)}&token=${encodeURIComponent(token)}`);
+    await this.goto(`/join#server=${encodeURIComponent(server)}&token=${encodeURIComponent(token)}`);
     await this.page.getByRole("button", { name: "Join and sync" }).click();
     await expect(this.section("Team sync").getByText(`Connected as ${member}`)).toBeVisible();
     await expect(this.syncStatus()).toHaveText("Up to date");
