@@ -2,6 +2,7 @@
 
 use crate::{
     admin::{self, token_hash, token_id},
+    compacted::Range,
     error::ApiError,
     rate_limit::RateLimiter,
     storage::{Member, PullPage, PushOutcome, Storage, StorageError, StoredOp},
@@ -575,6 +576,8 @@ struct SnapshotAnswer {
     cursor: Cursor,
     #[serde(skip_serializing_if = "Option::is_none")]
     totals: Option<BTreeMap<EntityKind, u64>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    splits: Option<BTreeMap<EntityKind, Vec<String>>>,
 }
 
 async fn snapshot(
@@ -592,10 +595,14 @@ async fn snapshot(
         .snapshot(
             &member.workspace,
             query.kind,
-            query.after.as_deref(),
+            Range {
+                after: query.after.as_deref(),
+                until: query.until.as_deref(),
+            },
             limit,
             MAX_PULL_BYTES,
-            // A join's first page: its progress needs to know how much is coming.
+            // A join's first page: its progress needs to know how much is coming, and its
+            // device where the parts it may fetch at once are.
             query.cursor.is_none() && query.after.is_none(),
         )
         .await?;
@@ -609,8 +616,14 @@ async fn snapshot(
             seq: 0,
             reason: error.to_string(),
         };
+        let started = std::time::Instant::now();
         let built = rows_of(query.kind, page.ops.iter().map(|op| op.get())).map_err(corrupt)?;
         let rows = RawValue::from_string(built.rows).map_err(corrupt)?;
+        tracing::debug!(
+            kind = query.kind.as_str(),
+            build_ms = started.elapsed().as_secs_f64() * 1e3,
+            "snapshot rows built"
+        );
         (None, Some(rows), Some(built.merge), built.latest)
     } else {
         (Some(page.ops), None, None, None)
@@ -629,6 +642,15 @@ async fn snapshot(
                 .into_iter()
                 .filter_map(|(entity, count)| Some((EntityKind::parse(&entity)?, count)))
                 .collect()
+        }),
+        splits: snapshot.splits.map(|splits| {
+            let mut by_kind: BTreeMap<EntityKind, Vec<String>> = BTreeMap::new();
+            for (entity, record) in splits {
+                if let Some(kind) = EntityKind::parse(&entity) {
+                    by_kind.entry(kind).or_default().push(record);
+                }
+            }
+            by_kind
         }),
     }))
 }
