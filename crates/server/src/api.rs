@@ -2,7 +2,7 @@
 
 use crate::{
     admin::{self, token_hash, token_id},
-    compacted::Range,
+    compacted::{self, Range},
     error::ApiError,
     rate_limit::RateLimiter,
     storage::{Member, PullPage, PushOutcome, Storage, StorageError, StoredOp},
@@ -559,15 +559,12 @@ async fn pull(
 }
 
 /// `rabet_domain::sync::SnapshotResponse`, its ops as stored JSON text; or, asked for with
-/// `rows`, `rabet_domain::sync::rows::RowsPage`.
+/// `rows`, `rabet_domain::sync::rows::RowsPage`, whose rows and merge state are written
+/// around this (see [`rows_answer`]).
 #[derive(Serialize)]
 struct SnapshotAnswer {
     #[serde(skip_serializing_if = "Option::is_none")]
     ops: Option<Vec<Box<RawValue>>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    rows: Option<Box<RawValue>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    merge: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     latest: Option<Stamp>,
     records: u32,
@@ -584,7 +581,7 @@ async fn snapshot(
     State(state): State<ApiState>,
     Authenticated { member, token_hash }: Authenticated,
     query: Result<Query<SnapshotQuery>, QueryRejection>,
-) -> Result<Json<SnapshotAnswer>, ApiError> {
+) -> Result<Response, ApiError> {
     let Query(query) = query?;
     let limit = query
         .limit
@@ -610,29 +607,9 @@ async fn snapshot(
     let joins_at = query.cursor.unwrap_or(snapshot.cursor).min(snapshot.cursor);
     state.storage.note_read(&token_hash, joins_at).await?;
     let page = snapshot.page;
-    let (ops, rows, merge, latest) = if query.rows {
-        // Stored ops were validated when pushed: failing to read one is a corrupt store.
-        let corrupt = |error: serde_json::Error| StorageError::Corrupt {
-            seq: 0,
-            reason: error.to_string(),
-        };
-        let started = std::time::Instant::now();
-        let built = rows_of(query.kind, page.ops.iter().map(|op| op.get())).map_err(corrupt)?;
-        let rows = RawValue::from_string(built.rows).map_err(corrupt)?;
-        tracing::debug!(
-            kind = query.kind.as_str(),
-            build_ms = started.elapsed().as_secs_f64() * 1e3,
-            "snapshot rows built"
-        );
-        (None, Some(rows), Some(built.merge), built.latest)
-    } else {
-        (Some(page.ops), None, None, None)
-    };
-    Ok(Json(SnapshotAnswer {
-        ops,
-        rows,
-        merge,
-        latest,
+    let mut answer = SnapshotAnswer {
+        ops: None,
+        latest: None,
         records: page.records,
         last: page.last,
         more: page.more,
@@ -652,7 +629,42 @@ async fn snapshot(
             }
             by_kind
         }),
-    }))
+    };
+    if !query.rows {
+        let ops = page.ops.into_iter().map(|op| compacted::raw(0, op));
+        answer.ops = Some(ops.collect::<Result<_, _>>()?);
+        return Ok(Json(answer).into_response());
+    }
+    let started = std::time::Instant::now();
+    // Stored ops were validated when pushed: failing to read one is a corrupt store.
+    let corrupt = |error: serde_json::Error| StorageError::Corrupt {
+        seq: 0,
+        reason: error.to_string(),
+    };
+    let built = rows_of(query.kind, page.ops.iter().map(String::as_str)).map_err(corrupt)?;
+    answer.latest = built.latest;
+    let body = rows_answer(&built.rows, &built.merge, &answer).map_err(corrupt)?;
+    tracing::debug!(
+        kind = query.kind.as_str(),
+        build_ms = started.elapsed().as_secs_f64() * 1e3,
+        "snapshot rows built"
+    );
+    Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
+}
+
+/// A rows page's JSON: the rows as built (a JSON array, not parsed again), the merge state,
+/// then the rest of the answer.
+fn rows_answer(rows: &str, merge: &str, rest: &SnapshotAnswer) -> serde_json::Result<String> {
+    let rest = serde_json::to_string(rest)?;
+    let mut body = String::with_capacity(rows.len() + merge.len() * 11 / 10 + rest.len() + 32);
+    body.push_str("{\"rows\":");
+    body.push_str(rows);
+    body.push_str(",\"merge\":");
+    body.push_str(&serde_json::to_string(merge)?);
+    body.push(',');
+    // The rest always holds `records`, so it is never `{}`.
+    body.push_str(rest.strip_prefix('{').unwrap_or(&rest));
+    Ok(body)
 }
 
 /// `rabet_domain::sync::HistoryResponse`, its ops as stored JSON text.

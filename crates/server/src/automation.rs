@@ -196,7 +196,7 @@ async fn load(
             .await?
             .page;
         for raw in &page.ops {
-            state.apply(&read_op(kind, raw.get())?);
+            state.apply(&read_op(kind, raw)?);
         }
         if !page.more {
             return Ok(());

@@ -140,8 +140,9 @@ pub async fn keep_trimmed_bodies(
 /// A page of one kind's records.
 #[derive(Debug, Default)]
 pub struct Page {
-    /// Every winning op of each record, record after record.
-    pub ops: Vec<Box<RawValue>>,
+    /// Every winning op of each record, record after record: its JSON as stored (checked
+    /// when pushed; read again only by whoever parses it).
+    pub ops: Vec<String>,
     pub records: u32,
     /// The page's last record.
     pub last: Option<String>,
@@ -204,7 +205,7 @@ pub async fn page<'c>(
         }
         let body: String = row.try_get("body")?;
         bytes += body.len() + 1;
-        pending.push(raw(row.try_get("seq")?, body)?);
+        pending.push(body);
     }
     drop(rows);
     let Some(current) = current else {
