@@ -22,7 +22,7 @@ use sqlx::{
     any::{AnyPoolOptions, AnyRow},
     migrate::{MigrateError, Migrator},
     sqlite::SqliteConnectOptions,
-    AnyPool, ConnectOptions, Executor, Row,
+    AnyPool, ConnectOptions, Row,
 };
 use std::{
     collections::HashSet,
@@ -38,9 +38,6 @@ const CREATORS_PER_STATEMENT: usize = 250;
 
 /// File name of the embedded database inside `--data-dir`.
 pub const SQLITE_FILE: &str = "rabet.db";
-/// How much of the SQLite file each connection maps into memory (address space only: the
-/// pages are the operating system's file cache, shared by every connection).
-const SQLITE_MMAP_BYTES: u64 = 1 << 30;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StorageError {
@@ -369,19 +366,6 @@ impl SqlStorage {
         let pool = AnyPoolOptions::new()
             .max_connections(if is_sqlite { 4 } else { 16 })
             .acquire_timeout(Duration::from_secs(5))
-            .after_connect(move |connection, _| {
-                Box::pin(async move {
-                    if is_sqlite {
-                        // A snapshot page reads its rows in record order from all over the
-                        // file: mapped, SQLite reads those pages in place instead of copying
-                        // each through a read call (a sixth of the server's time per page).
-                        connection
-                            .execute(format!("PRAGMA mmap_size = {SQLITE_MMAP_BYTES}").as_str())
-                            .await?;
-                    }
-                    Ok(())
-                })
-            })
             .connect(&url)
             .await?;
         if is_sqlite {
