@@ -679,8 +679,7 @@ impl SyncEngine {
         let mut parts = VecDeque::new();
         let mut done = [0u64; 2];
         // Pages of the parts in flight, in the order they are stored.
-        let mut fetching: VecDeque<(Part, Ids, oneshot::Receiver<FetchedPage>)> =
-            VecDeque::new();
+        let mut fetching: VecDeque<(Part, Ids, oneshot::Receiver<FetchedPage>)> = VecDeque::new();
         let mut current = Some((first, ids, answer));
         while let Some((part, ids, answer)) = current.take() {
             let page = answer.read()?;
@@ -860,7 +859,9 @@ async fn join_page(
                 JoinAnswer::Rows(answer)
             }
         }
-        Ids::MayExist => JoinAnswer::Ops(http::snapshot(&config, kind, after, until, cursor).await?),
+        Ids::MayExist => {
+            JoinAnswer::Ops(http::snapshot(&config, kind, after, until, cursor).await?)
+        }
     })
 }
 

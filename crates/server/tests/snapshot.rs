@@ -667,7 +667,15 @@ async fn migration_0007_converts_a_filled_state(backend: Backend) {
     let every_op: Vec<Op> = (0..120usize)
         .map(|i| {
             let (kind, record, field) = (i % 2, (i % 7) as u8, i % 3);
-            op(kind, record, field, i as i64, (i % 5) as u64, 1 + (i % 2) as u8, i as u32)
+            op(
+                kind,
+                record,
+                field,
+                i as i64,
+                (i % 5) as u64,
+                1 + (i % 2) as u8,
+                i as u32,
+            )
         })
         .collect();
     let (workspace, trimmed) = ("old-workspace", 40);
@@ -763,7 +771,17 @@ async fn migration_0007_converts_a_filled_state(backend: Backend) {
         server.token("joining", Role::Viewer).await,
     );
     let later: Vec<Op> = (200..230usize)
-        .map(|i| op(i % 2, (i % 9) as u8, i % 3, i as i64, 3 + (i % 4) as u64, 2, i as u32))
+        .map(|i| {
+            op(
+                i % 2,
+                (i % 9) as u8,
+                i % 3,
+                i as i64,
+                3 + (i % 4) as u64,
+                2,
+                i as u32,
+            )
+        })
         .collect();
     let (first_half, second_half) = later.split_at(15);
     assert_eq!(server.push(&writer, first_half).await, StatusCode::OK);
