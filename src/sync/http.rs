@@ -71,13 +71,19 @@ pub async fn pull(config: &SyncConfig, after: u64) -> Result<AuthoredPullRespons
     call::<(), _>(config, "GET", &path, None).await
 }
 
-/// The path of a snapshot page.
-fn snapshot_path(kind: EntityKind, after: Option<&str>, cursor: Option<Cursor>) -> String {
+/// The path of a snapshot page: `kind`'s records after `after` up to `until`.
+fn snapshot_path(
+    kind: EntityKind,
+    after: Option<&str>,
+    until: Option<&str>,
+    cursor: Option<Cursor>,
+) -> String {
     let mut path = format!("snapshot?kind={}", kind.as_str());
-    if let Some(after) = after {
-        // Record ids are printable ASCII; encoded, any of them is safe in a query.
-        path.push_str("&after=");
-        path.push_str(&encode(after));
+    // Record ids are printable ASCII; encoded, any of them is safe in a query.
+    for (name, id) in [("after", after), ("until", until)] {
+        if let Some(id) = id {
+            path.push_str(&format!("&{name}={}", encode(id)));
+        }
     }
     if let Some(cursor) = cursor {
         path.push_str(&format!("&cursor={cursor}"));
@@ -85,15 +91,16 @@ fn snapshot_path(kind: EntityKind, after: Option<&str>, cursor: Option<Cursor>) 
     path
 }
 
-/// One page of the workspace's records of `kind` after record `after`, for a device joining
-/// by snapshot; `cursor` is the join's first page's (none on that page).
+/// One page of the workspace's records of `kind` after record `after` (up to `until`), for
+/// a device joining by snapshot; `cursor` is the join's first page's (none on that page).
 pub async fn snapshot(
     config: &SyncConfig,
     kind: EntityKind,
     after: Option<&str>,
+    until: Option<&str>,
     cursor: Option<Cursor>,
 ) -> Result<SnapshotResponse, SyncError> {
-    let path = snapshot_path(kind, after, cursor);
+    let path = snapshot_path(kind, after, until, cursor);
     call::<(), _>(config, "GET", &path, None).await
 }
 
@@ -111,9 +118,10 @@ pub async fn snapshot_rows(
     config: &SyncConfig,
     kind: EntityKind,
     after: Option<&str>,
+    until: Option<&str>,
     cursor: Option<Cursor>,
 ) -> Result<RowsAnswer, SyncError> {
-    let path = snapshot_path(kind, after, cursor) + "&rows=true";
+    let path = snapshot_path(kind, after, until, cursor) + "&rows=true";
     let held = call_text::<()>(config, "GET", &path, None).await?;
     let text = String::from(&held);
     Ok(RowsAnswer { held, text })

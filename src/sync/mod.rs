@@ -17,7 +17,10 @@ mod leader;
 
 use crate::store::{Ids, NotAccepted, Store, TabChannel};
 use crate::workspace::{use_workspace, Workspace};
-use futures::{channel::mpsc, future, StreamExt};
+use futures::{
+    channel::{mpsc, oneshot},
+    future, StreamExt,
+};
 use leptos::prelude::*;
 use rabet_domain::{
     kind::EntityKind,
@@ -28,7 +31,7 @@ use rabet_domain::{
     },
 };
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 use wasm_bindgen::{closure::Closure, JsCast};
 
 /// How often to sync when nothing else prompts it.
@@ -645,78 +648,188 @@ impl SyncEngine {
 
 impl SyncEngine {
     /// Joins the workspace by snapshot, customers first so their lists fill first: each page
-    /// one bulk write, shown as it arrives, with progress; the next page is asked for while
-    /// the current one is stored. Kinds this device holds no record of come as rows ready to
+    /// one bulk write, shown as it arrives, with progress. The first page names where each
+    /// kind's parts end; up to [`PARTS_IN_FLIGHT`] parts are fetched at once while pages are
+    /// stored one after another in order (a server without parts: a kind is one part, so
+    /// kinds travel at once). Kinds this device holds no record of come as rows ready to
     /// store; kinds it holds some of (its default pipeline, or everything when it comes back
-    /// after the server's trim) as pages of ops merged into them. Returns the cursor to pull the rest after, which it stores; 0, storing nothing,
-    /// from a server without snapshots (the pull from the start stores its cursor as it goes).
+    /// after the server's trim) as pages of ops merged into them. Returns the cursor to pull
+    /// the rest after, which it stores; 0, storing nothing, from a server without snapshots
+    /// (the pull from the start stores its cursor as it goes).
     async fn join(&self, store: &Store, config: &SyncConfig) -> Result<Cursor, SyncError> {
         const CUSTOMERS: [EntityKind; 2] = [EntityKind::Contact, EntityKind::Company];
         let others = EntityKind::ALL
             .iter()
             .filter(|kind| !CUSTOMERS.contains(kind));
         let kinds: Vec<EntityKind> = CUSTOMERS.into_iter().chain(others.copied()).collect();
-        let (mut cursor, mut totals) = (None, BTreeMap::new());
+        let mut ids_of = BTreeMap::new();
+        let first = Part {
+            kind: kinds[0],
+            after: None,
+            until: None,
+        };
+        let ids = ids_for(store, &mut ids_of, first.kind).await?;
+        let answer = match join_page(config.clone(), first.clone(), ids, None).await {
+            // A server from before snapshots: pull every op from the start instead.
+            Err(SyncError::Refused { status: 404, .. }) => return Ok(0),
+            answer => answer?,
+        };
+        // The first page's cursor and totals, once it is read; the parts after it.
+        let mut joined: Option<(Cursor, BTreeMap<EntityKind, u64>)> = None;
+        let mut parts = VecDeque::new();
         let mut done = [0u64; 2];
-        let mut fetched = Some(join_page(config, store, kinds[0], None, None, None).await);
-        while let Some(answer) = fetched.take() {
-            let (kind, ids, answer) = match answer {
-                // A server from before snapshots: pull every op from the start instead.
-                Err(SyncError::Refused { status: 404, .. }) if cursor.is_none() => return Ok(0),
-                answer => answer?,
-            };
+        // Pages of the parts in flight, in the order they are stored.
+        let mut fetching: VecDeque<(Part, Ids, oneshot::Receiver<FetchedPage>)> = VecDeque::new();
+        let mut current = Some((first, ids, answer));
+        while let Some((part, ids, answer)) = current.take() {
             let page = answer.read()?;
             let summary = page.summary();
-            if let Some(counted) = summary.totals {
-                totals = counted;
-            }
-            let at = *cursor.get_or_insert(summary.cursor);
-            let next = if summary.more {
-                Some((kind, Some(ids), summary.last))
-            } else {
-                let following = kinds
-                    .iter()
-                    .position(|known| *known == kind)
-                    .map(|at| at + 1);
-                following
-                    .and_then(|at| kinds.get(at))
-                    .map(|&kind| (kind, None, None))
-            };
-            // The next page travels while this one is stored and shown.
-            let following = async {
-                match next {
-                    Some((kind, ids, after)) => {
-                        Some(join_page(config, store, kind, ids, after, Some(at)).await)
+            let (cursor, totals) = match &joined {
+                Some((cursor, totals)) => {
+                    if summary.more {
+                        // The rest of this part is stored before the next part.
+                        let rest = Part {
+                            after: summary.last.clone(),
+                            ..part.clone()
+                        };
+                        fetching.push_front(fetch(config, rest, ids, *cursor));
                     }
-                    None => None,
+                    (*cursor, totals)
+                }
+                None => {
+                    // The first page: the plan covers the rest of its kind too.
+                    parts = plan_parts(&kinds, &part, &summary);
+                    let totals = summary.totals.clone().unwrap_or_default();
+                    let (cursor, totals) = joined.insert((summary.cursor, totals));
+                    (*cursor, &*totals)
                 }
             };
-            let customers = CUSTOMERS.contains(&kind);
-            let part = usize::from(!customers);
+            // Parts travel while this page is stored and shown.
+            while fetching.len() < PARTS_IN_FLIGHT {
+                let Some(part) = parts.pop_front() else {
+                    break;
+                };
+                let ids = ids_for(store, &mut ids_of, part.kind).await?;
+                fetching.push_back(fetch(config, part, ids, cursor));
+            }
+            let customers = CUSTOMERS.contains(&part.kind);
+            let slot = usize::from(!customers);
             let total = totals
                 .iter()
                 .filter(|(kind, _)| CUSTOMERS.contains(kind) == customers)
                 .map(|(_, count)| count)
                 .sum::<u64>();
-            // Progress shows as soon as the page is kept, the next page arrived or not.
-            let kept = async {
-                page.keep(kind, store, self.workspace, ids).await?;
-                done[part] += u64::from(summary.records);
-                self.status.set(SyncStatus::Joining {
-                    customers,
-                    done: done[part],
-                    total: total.max(done[part]),
-                });
-                Ok::<_, SyncError>(())
-            };
-            let (next_answer, kept) = future::join(following, kept).await;
-            kept?;
-            fetched = next_answer;
+            page.keep(part.kind, store, self.workspace, ids).await?;
+            done[slot] += u64::from(summary.records);
+            self.status.set(SyncStatus::Joining {
+                customers,
+                done: done[slot],
+                total: total.max(done[slot]),
+            });
+            if let Some((part, ids, receiver)) = fetching.pop_front() {
+                // A dropped sender is a fetch that panicked: no answer to store.
+                let answer = receiver
+                    .await
+                    .map_err(|_| SyncError::BadAnswer("a snapshot page was lost".into()))??;
+                current = Some((part, ids, answer));
+            }
         }
-        let cursor = cursor.unwrap_or(0);
+        let cursor = joined.map_or(0, |(cursor, _)| cursor);
         store.set_sync_cursor(cursor).await?;
         Ok(cursor)
     }
+}
+
+/// Snapshot pages a join fetches at the same time (each part's pages one after another).
+const PARTS_IN_FLIGHT: usize = 3;
+
+/// A stretch of one kind's records: those after `after` up to and including `until` (see
+/// `SnapshotResponse::splits`).
+#[derive(Clone, Debug)]
+struct Part {
+    kind: EntityKind,
+    after: Option<String>,
+    until: Option<String>,
+}
+
+/// The parts a join reads after its first page (`first`, whose answer is `summary`), in the
+/// order they are stored: the rest of the first kind, then each other kind the workspace
+/// holds records of, cut where the server says (whole kinds when it does not).
+fn plan_parts(kinds: &[EntityKind], first: &Part, summary: &PageSummary) -> VecDeque<Part> {
+    let mut parts = VecDeque::new();
+    for &kind in kinds {
+        // Kinds with no record at the cursor have nothing to read: later ones come in the tail.
+        if summary
+            .totals
+            .as_ref()
+            .is_some_and(|totals| !totals.contains_key(&kind))
+        {
+            continue;
+        }
+        let mut after = None;
+        if kind == first.kind {
+            if !summary.more {
+                continue;
+            }
+            after = summary.last.clone();
+        }
+        let ends = summary.splits.as_ref().and_then(|splits| splits.get(&kind));
+        let start = after.clone();
+        let ends = ends.into_iter().flatten();
+        let ends = ends.filter(|end| start.as_ref().is_none_or(|start| *end > start));
+        for end in ends.cloned() {
+            parts.push_back(Part {
+                kind,
+                after: after.replace(end.clone()),
+                until: Some(end),
+            });
+        }
+        parts.push_back(Part {
+            kind,
+            after,
+            until: None,
+        });
+    }
+    parts
+}
+
+/// Whether records of `kind` may be stored already: asked once, before its first page is
+/// fetched, and kept for the rest, since its pages are then stored.
+async fn ids_for(
+    store: &Store,
+    known: &mut BTreeMap<EntityKind, Ids>,
+    kind: EntityKind,
+) -> Result<Ids, SyncError> {
+    if let Some(ids) = known.get(&kind) {
+        return Ok(*ids);
+    }
+    // A new device holds a default pipeline and settings of its own by now: only those kinds
+    // are merged.
+    let ids = match store.holds_records_of(kind).await? {
+        true => Ids::MayExist,
+        false => Ids::Fresh,
+    };
+    known.insert(kind, ids);
+    Ok(ids)
+}
+
+type FetchedPage = Result<JoinAnswer, SyncError>;
+
+/// Starts fetching a part's next page on its own task, so it travels whatever the join is
+/// busy with.
+fn fetch(
+    config: &SyncConfig,
+    part: Part,
+    ids: Ids,
+    cursor: Cursor,
+) -> (Part, Ids, oneshot::Receiver<FetchedPage>) {
+    let (sender, receiver) = oneshot::channel();
+    let (config, asked) = (config.clone(), part.clone());
+    leptos::task::spawn_local(async move {
+        // The join stops listening only when it failed on an earlier page.
+        let _ = sender.send(join_page(config, asked, ids, Some(cursor)).await);
+    });
+    (part, ids, receiver)
 }
 
 /// A page of a join by snapshot as the server answered it: rows ready to store (asked for
@@ -727,27 +840,18 @@ enum JoinAnswer {
     Ops(SnapshotResponse),
 }
 
-/// A page of `kind` after record `after` (see [`JoinAnswer`]), with whether records of the
-/// kind may be stored already: decided at the kind's first page (`ids` none) and kept for
-/// the rest, since the first page's records are then stored.
+/// A page of `part` (see [`JoinAnswer`]): rows when no record of its kind may be stored
+/// yet (`ids`), else ops.
 async fn join_page(
-    config: &SyncConfig,
-    store: &Store,
-    kind: EntityKind,
-    ids: Option<Ids>,
-    after: Option<String>,
+    config: SyncConfig,
+    part: Part,
+    ids: Ids,
     cursor: Option<Cursor>,
-) -> Result<(EntityKind, Ids, JoinAnswer), SyncError> {
-    let ids = match ids {
-        Some(ids) => ids,
-        // A new device holds a default pipeline and settings of its own by now: only those
-        // kinds are merged.
-        None if store.holds_records_of(kind).await? => Ids::MayExist,
-        None => Ids::Fresh,
-    };
-    let answer = match ids {
+) -> Result<JoinAnswer, SyncError> {
+    let (kind, after, until) = (part.kind, part.after.as_deref(), part.until.as_deref());
+    Ok(match ids {
         Ids::Fresh => {
-            let answer = http::snapshot_rows(config, kind, after.as_deref(), cursor).await?;
+            let answer = http::snapshot_rows(&config, kind, after, until, cursor).await?;
             // A server from before rows answers ops (its answer starts with them).
             if answer.text.starts_with("{\"ops\"") {
                 JoinAnswer::Ops(bad_answer(serde_json::from_str(&answer.text))?)
@@ -756,10 +860,9 @@ async fn join_page(
             }
         }
         Ids::MayExist => {
-            JoinAnswer::Ops(http::snapshot(config, kind, after.as_deref(), cursor).await?)
+            JoinAnswer::Ops(http::snapshot(&config, kind, after, until, cursor).await?)
         }
-    };
-    Ok((kind, ids, answer))
+    })
 }
 
 fn bad_answer<T>(read: serde_json::Result<T>) -> Result<T, SyncError> {
@@ -779,6 +882,7 @@ struct PageSummary {
     more: bool,
     cursor: Cursor,
     totals: Option<BTreeMap<EntityKind, u64>>,
+    splits: Option<BTreeMap<EntityKind, Vec<String>>>,
 }
 
 impl JoinAnswer {
@@ -802,6 +906,7 @@ impl JoinPage<'_> {
                 more: page.more,
                 cursor: page.cursor,
                 totals: page.totals.clone(),
+                splits: page.splits.clone(),
             },
             JoinPage::Ops(page) => PageSummary {
                 records: page.records,
@@ -809,6 +914,7 @@ impl JoinPage<'_> {
                 more: page.more,
                 cursor: page.cursor,
                 totals: page.totals.clone(),
+                splits: page.splits.clone(),
             },
         }
     }

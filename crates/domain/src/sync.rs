@@ -22,7 +22,9 @@
 //!   as new as. A device that starts from nothing reads every kind's pages, keeping the
 //!   `cursor` of its first page, then pulls the ops after it: together they hold every op's
 //!   effect, whatever was pushed meanwhile (ops newer than the cursor may come twice; merging
-//!   ignores repeats). Answered compressed when the client accepts gzip. With `rows=true`
+//!   ignores repeats). With `until=U` the page stops at record `U`: the join's first page
+//!   names, per kind, where parts end ([`SnapshotResponse::splits`]), so a device can fetch
+//!   several parts at once. Answered compressed when the client accepts gzip. With `rows=true`
 //!   it answers a [`rows::RowsPage`] instead: the same records as rows ready to store.
 //! - A pull from below the point the server trimmed its log to is answered 410 with the code
 //!   [`SNAPSHOT_NEEDED`]: the device joins again by snapshot.
@@ -112,6 +114,10 @@ pub struct SnapshotQuery {
     /// The last record of the previous page; none for the first page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub after: Option<String>,
+    /// The last record the page may hold: the end of a part of the kind (see
+    /// [`SnapshotResponse::splits`]); none for the kind's end.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub until: Option<String>,
     /// The cursor of the join's first page: the server keeps the log after it for this device.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cursor: Option<Cursor>,
@@ -140,6 +146,11 @@ pub struct SnapshotResponse {
     /// each kind the workspace holds, deleted ones included, for the join's progress.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub totals: Option<BTreeMap<EntityKind, u64>>,
+    /// On a join's first page: for each kind, record ids in order that cut it into parts
+    /// (each part runs after one id up to and including the next; the last to the kind's
+    /// end). A device may fetch several parts at once, each by `after` and `until`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub splits: Option<BTreeMap<EntityKind, Vec<String>>>,
 }
 
 /// A record's history as the server holds it: its ops in sequence order, with authors.

@@ -2,6 +2,7 @@
 
 use crate::{
     admin::{self, token_hash, token_id},
+    compacted::{self, Range},
     error::ApiError,
     rate_limit::RateLimiter,
     storage::{Member, PullPage, PushOutcome, Storage, StorageError, StoredOp},
@@ -558,15 +559,12 @@ async fn pull(
 }
 
 /// `rabet_domain::sync::SnapshotResponse`, its ops as stored JSON text; or, asked for with
-/// `rows`, `rabet_domain::sync::rows::RowsPage`.
+/// `rows`, `rabet_domain::sync::rows::RowsPage`, whose rows and merge state are written
+/// around this (see [`rows_answer`]).
 #[derive(Serialize)]
 struct SnapshotAnswer {
     #[serde(skip_serializing_if = "Option::is_none")]
     ops: Option<Vec<Box<RawValue>>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    rows: Option<Box<RawValue>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    merge: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     latest: Option<Stamp>,
     records: u32,
@@ -575,13 +573,15 @@ struct SnapshotAnswer {
     cursor: Cursor,
     #[serde(skip_serializing_if = "Option::is_none")]
     totals: Option<BTreeMap<EntityKind, u64>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    splits: Option<BTreeMap<EntityKind, Vec<String>>>,
 }
 
 async fn snapshot(
     State(state): State<ApiState>,
     Authenticated { member, token_hash }: Authenticated,
     query: Result<Query<SnapshotQuery>, QueryRejection>,
-) -> Result<Json<SnapshotAnswer>, ApiError> {
+) -> Result<Response, ApiError> {
     let Query(query) = query?;
     let limit = query
         .limit
@@ -592,10 +592,14 @@ async fn snapshot(
         .snapshot(
             &member.workspace,
             query.kind,
-            query.after.as_deref(),
+            Range {
+                after: query.after.as_deref(),
+                until: query.until.as_deref(),
+            },
             limit,
             MAX_PULL_BYTES,
-            // A join's first page: its progress needs to know how much is coming.
+            // A join's first page: its progress needs to know how much is coming, and its
+            // device where the parts it may fetch at once are.
             query.cursor.is_none() && query.after.is_none(),
         )
         .await?;
@@ -603,23 +607,9 @@ async fn snapshot(
     let joins_at = query.cursor.unwrap_or(snapshot.cursor).min(snapshot.cursor);
     state.storage.note_read(&token_hash, joins_at).await?;
     let page = snapshot.page;
-    let (ops, rows, merge, latest) = if query.rows {
-        // Stored ops were validated when pushed: failing to read one is a corrupt store.
-        let corrupt = |error: serde_json::Error| StorageError::Corrupt {
-            seq: 0,
-            reason: error.to_string(),
-        };
-        let built = rows_of(query.kind, page.ops.iter().map(|op| op.get())).map_err(corrupt)?;
-        let rows = RawValue::from_string(built.rows).map_err(corrupt)?;
-        (None, Some(rows), Some(built.merge), built.latest)
-    } else {
-        (Some(page.ops), None, None, None)
-    };
-    Ok(Json(SnapshotAnswer {
-        ops,
-        rows,
-        merge,
-        latest,
+    let mut answer = SnapshotAnswer {
+        ops: None,
+        latest: None,
         records: page.records,
         last: page.last,
         more: page.more,
@@ -630,7 +620,51 @@ async fn snapshot(
                 .filter_map(|(entity, count)| Some((EntityKind::parse(&entity)?, count)))
                 .collect()
         }),
-    }))
+        splits: snapshot.splits.map(|splits| {
+            let mut by_kind: BTreeMap<EntityKind, Vec<String>> = BTreeMap::new();
+            for (entity, record) in splits {
+                if let Some(kind) = EntityKind::parse(&entity) {
+                    by_kind.entry(kind).or_default().push(record);
+                }
+            }
+            by_kind
+        }),
+    };
+    if !query.rows {
+        let ops = page.ops.into_iter().map(|op| compacted::raw(0, op));
+        answer.ops = Some(ops.collect::<Result<_, _>>()?);
+        return Ok(Json(answer).into_response());
+    }
+    let started = std::time::Instant::now();
+    // Stored ops were validated when pushed: failing to read one is a corrupt store.
+    let corrupt = |error: serde_json::Error| StorageError::Corrupt {
+        seq: 0,
+        reason: error.to_string(),
+    };
+    let built = rows_of(query.kind, page.ops.iter().map(String::as_str)).map_err(corrupt)?;
+    answer.latest = built.latest;
+    let body = rows_answer(&built.rows, &built.merge, &answer).map_err(corrupt)?;
+    tracing::debug!(
+        kind = query.kind.as_str(),
+        build_ms = started.elapsed().as_secs_f64() * 1e3,
+        "snapshot rows built"
+    );
+    Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
+}
+
+/// A rows page's JSON: the rows as built (a JSON array, not parsed again), the merge state,
+/// then the rest of the answer.
+fn rows_answer(rows: &str, merge: &str, rest: &SnapshotAnswer) -> serde_json::Result<String> {
+    let rest = serde_json::to_string(rest)?;
+    let mut body = String::with_capacity(rows.len() + merge.len() * 11 / 10 + rest.len() + 32);
+    body.push_str("{\"rows\":");
+    body.push_str(rows);
+    body.push_str(",\"merge\":");
+    body.push_str(&serde_json::to_string(merge)?);
+    body.push(',');
+    // The rest always holds `records`, so it is never `{}`.
+    body.push_str(rest.strip_prefix('{').unwrap_or(&rest));
+    Ok(body)
 }
 
 /// `rabet_domain::sync::HistoryResponse`, its ops as stored JSON text.

@@ -13,7 +13,7 @@
 //! channel; otherwise it is left prepared in the run, for a person to open as on a device
 //! without a server. Webhooks are left queued in the run: the server does not call them yet.
 
-use crate::compacted;
+use crate::compacted::{self, Range};
 use crate::delivery::{self, Delivery};
 use crate::storage::{SqlStorage, Storage, StorageError, StoredOp};
 use rabet_domain::{
@@ -185,7 +185,10 @@ async fn load(
             .snapshot(
                 workspace,
                 kind,
-                after.as_deref(),
+                Range {
+                    after: after.as_deref(),
+                    until: None,
+                },
                 PAGE_RECORDS,
                 PAGE_BYTES,
                 false,
@@ -193,7 +196,7 @@ async fn load(
             .await?
             .page;
         for raw in &page.ops {
-            state.apply(&read_op(kind, raw.get())?);
+            state.apply(&read_op(kind, raw)?);
         }
         if !page.more {
             return Ok(());

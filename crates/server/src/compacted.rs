@@ -7,10 +7,12 @@
 //!
 //! What other server modules may use (a narrow API; automation reads records from here):
 //! - [`Candidate`] and [`keep_winners`]: inside a push's transaction, keep the ops that win.
-//! - [`page`]: a kind's records in record-id order, whole, by count and byte budget (what
-//!   `GET /api/v1/snapshot` serves).
+//! - [`page`]: a kind's records in record-id order, whole, by count and byte budget, within
+//!   a [`Range`] of record ids (what `GET /api/v1/snapshot` serves).
+//! - [`splits`]: record ids that cut each kind into parts a device may fetch at once.
 //! - [`record_ops`]: one record's winning ops (its current fields), by sequence number.
-//! - [`count_records`]: how many records of each kind the state holds, deleted ones included.
+//! - [`count_records`]: how many records of each kind the state holds, deleted ones included
+//!   (counted in `creators`, which holds each record once).
 //!
 //! Everything here works on SQLite and PostgreSQL alike, through sqlx's `Any` driver.
 
@@ -26,6 +28,9 @@ use std::fmt::Write;
 const WINNERS_PER_STATEMENT: usize = 100;
 /// The most rows one page reads; records have far fewer fields than a page holds.
 const PAGE_ROWS: i64 = 100_000;
+/// Records per part of a kind ([`splits`]): about a page of the larger kinds, so a device
+/// fetching a few parts at once has a few pages in flight.
+pub const PART_RECORDS: u32 = 1_000;
 
 /// The key whose order is the order in which ops on one field win: the hex of the stamp's
 /// sort key (its separators left out, all of fixed width) followed by the hex of the op id's
@@ -135,35 +140,52 @@ pub async fn keep_trimmed_bodies(
 /// A page of one kind's records.
 #[derive(Debug, Default)]
 pub struct Page {
-    /// Every winning op of each record, record after record.
-    pub ops: Vec<Box<RawValue>>,
+    /// Every winning op of each record, record after record: its JSON as stored (checked
+    /// when pushed; read again only by whoever parses it).
+    pub ops: Vec<String>,
     pub records: u32,
     /// The page's last record.
     pub last: Option<String>,
     pub more: bool,
 }
 
-/// Up to `limit` records of `entity` after record `after` (all from the first when `None`),
-/// each whole, in record-id order, no more than fit in `max_bytes` of JSON (but at least one).
+/// Which records of a kind a page may hold: those after `after` (from the first when
+/// `None`) up to and including `until` (to the last when `None`).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Range<'a> {
+    pub after: Option<&'a str>,
+    pub until: Option<&'a str>,
+}
+
+/// Up to `limit` records of `entity` in `range`, each whole, in record-id order, no more than
+/// fit in `max_bytes` of JSON (but at least one). One statement, read by keyset on the
+/// primary key and streamed, so it holds no lock a push waits on.
 pub async fn page<'c>(
     executor: impl Executor<'c, Database = Any>,
     workspace: &str,
     entity: &str,
-    after: Option<&str>,
+    range: Range<'_>,
     limit: u32,
     max_bytes: usize,
 ) -> Result<Page, StorageError> {
+    let until = match range.until {
+        Some(_) => "AND c.record <= $5 ",
+        None => "",
+    };
     let sql = format!(
         "SELECT c.record, c.seq, {BODY} FROM compacted c {WITH_LOG} WHERE c.workspace = $1 \
-         AND c.entity = $2 AND c.record > $3 ORDER BY c.record, c.field LIMIT $4"
+         AND c.entity = $2 AND c.record > $3 {until}ORDER BY c.record, c.field LIMIT $4"
     );
-    let mut rows = sqlx::query(&sql)
+    let mut query = sqlx::query(&sql)
         .bind(workspace)
         .bind(entity)
         // Record ids are never empty, so every one sorts after "".
-        .bind(after.unwrap_or(""))
-        .bind(PAGE_ROWS)
-        .fetch(executor);
+        .bind(range.after.unwrap_or(""))
+        .bind(PAGE_ROWS);
+    if let Some(until) = range.until {
+        query = query.bind(until);
+    }
+    let mut rows = query.fetch(executor);
     let mut page = Page::default();
     // The record being read and its ops so far; they join the page once it is whole.
     let (mut current, mut pending, mut bytes, mut read) = (None::<String>, Vec::new(), 0, 0);
@@ -183,7 +205,7 @@ pub async fn page<'c>(
         }
         let body: String = row.try_get("body")?;
         bytes += body.len() + 1;
-        pending.push(raw(row.try_get("seq")?, body)?);
+        pending.push(body);
     }
     drop(rows);
     let Some(current) = current else {
@@ -228,14 +250,15 @@ pub async fn record_ops<'c>(
 }
 
 /// How many records of each kind the workspace's state holds, deleted ones included:
-/// `(entity, count)` for each kind it holds.
+/// `(entity, count)` for each kind it holds. Counted in `creators` (a row per record ever
+/// pushed, which trims keep), on its primary key, instead of distinct records over every
+/// field of the state.
 pub async fn count_records<'c>(
     executor: impl Executor<'c, Database = Any>,
     workspace: &str,
 ) -> Result<Vec<(String, u64)>, StorageError> {
     let rows = sqlx::query(
-        "SELECT entity, COUNT(DISTINCT record) AS records FROM compacted WHERE workspace = $1 \
-         GROUP BY entity",
+        "SELECT entity, COUNT(*) AS records FROM creators WHERE workspace = $1 GROUP BY entity",
     )
     .bind(workspace)
     .fetch_all(executor)
@@ -245,6 +268,28 @@ pub async fn count_records<'c>(
             let count: i64 = row.try_get("records")?;
             Ok((row.try_get("entity")?, count.max(0) as u64))
         })
+        .collect()
+}
+
+/// Every `every`-th record id of each kind, in record-id order: `(entity, record)`. The
+/// ranges between them are parts of a kind a device can fetch at the same time, since each
+/// part's first page needs no earlier page's last record.
+pub async fn splits<'c>(
+    executor: impl Executor<'c, Database = Any>,
+    workspace: &str,
+    every: u32,
+) -> Result<Vec<(String, String)>, StorageError> {
+    let rows = sqlx::query(
+        "SELECT entity, record FROM (SELECT entity, record, ROW_NUMBER() OVER \
+         (PARTITION BY entity ORDER BY record) AS n FROM creators WHERE workspace = $1) \
+         AS numbered WHERE n % $2 = 0 ORDER BY entity, record",
+    )
+    .bind(workspace)
+    .bind(i64::from(every))
+    .fetch_all(executor)
+    .await?;
+    rows.iter()
+        .map(|row| Ok((row.try_get("entity")?, row.try_get("record")?)))
         .collect()
 }
 

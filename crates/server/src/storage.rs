@@ -188,6 +188,8 @@ pub struct SnapshotPage {
     pub cursor: Cursor,
     /// When asked for: each kind's records (see [`compacted::count_records`]).
     pub totals: Option<Vec<(String, u64)>>,
+    /// When asked for: where each kind's parts end (see [`compacted::splits`]).
+    pub splits: Option<Vec<(String, String)>>,
 }
 
 /// A record's ops as the server holds them, oldest first.
@@ -302,15 +304,16 @@ pub trait Storage: Send + Sync {
     async fn note_read(&self, token_hash: &str, cursor: Cursor) -> Result<(), StorageError>;
 
     /// A page of the compacted state of `entity` (see [`compacted::page`]), with the cursor
-    /// read before it and, when `count`, every kind's number of records.
+    /// read before it and, when `first` (a join's first page), every kind's number of records
+    /// and its parts ([`compacted::splits`]).
     async fn snapshot(
         &self,
         workspace: &str,
         entity: EntityKind,
-        after: Option<&str>,
+        range: compacted::Range<'_>,
         limit: u32,
         max_bytes: usize,
-        count: bool,
+        first: bool,
     ) -> Result<SnapshotPage, StorageError>;
 
     /// A record's ops still in the log and the winning op of each of its fields, oldest
@@ -983,10 +986,10 @@ impl Storage for SqlStorage {
         &self,
         workspace: &str,
         entity: EntityKind,
-        after: Option<&str>,
+        range: compacted::Range<'_>,
         limit: u32,
         max_bytes: usize,
-        count: bool,
+        first: bool,
     ) -> Result<SnapshotPage, StorageError> {
         // Read before the state: every op numbered up to it is already there.
         let cursor: Option<i64> = sqlx::query_scalar("SELECT seq FROM workspaces WHERE id = $1")
@@ -994,23 +997,35 @@ impl Storage for SqlStorage {
             .fetch_optional(&self.pool)
             .await?;
         let cursor = cursor.ok_or_else(|| StorageError::NoSuchWorkspace(workspace.to_owned()))?;
-        let totals = match count {
-            true => Some(compacted::count_records(&self.pool, workspace).await?),
-            false => None,
+        let (totals, splits) = match first {
+            true => (
+                Some(compacted::count_records(&self.pool, workspace).await?),
+                Some(compacted::splits(&self.pool, workspace, compacted::PART_RECORDS).await?),
+            ),
+            false => (None, None),
         };
+        let started = std::time::Instant::now();
         let page = compacted::page(
             &self.pool,
             workspace,
             entity.as_str(),
-            after,
+            range,
             limit,
             max_bytes,
         )
         .await?;
+        tracing::debug!(
+            kind = entity.as_str(),
+            records = page.records,
+            ops = page.ops.len(),
+            read_ms = started.elapsed().as_secs_f64() * 1e3,
+            "snapshot page read"
+        );
         Ok(SnapshotPage {
             page,
             cursor: cursor as Cursor,
             totals,
+            splits,
         })
     }
 

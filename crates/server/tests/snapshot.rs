@@ -26,7 +26,10 @@ use rabet_domain::{
         SnapshotResponse, SNAPSHOT_NEEDED,
     },
 };
-use rabet_server::{admin, app, AppState, RateLimit, SqlStorage, Storage, TrimPolicy};
+use rabet_server::{
+    admin, app, compacted, storage::SQLITE_FILE, AppState, DatabaseLocation, RateLimit, SqlStorage,
+    Storage, TrimPolicy,
+};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use std::sync::Arc;
@@ -46,6 +49,12 @@ struct Server {
 
 impl Server {
     async fn start(storage: Arc<SqlStorage>) -> Server {
+        let workspace = admin::create_workspace(&*storage, "Acme").await.unwrap();
+        Server::over(storage, workspace)
+    }
+
+    /// The router over a workspace the database already holds.
+    fn over(storage: Arc<SqlStorage>, workspace: String) -> Server {
         let dist = tempfile::tempdir().unwrap();
         let router = app(AppState {
             rate_limit: RateLimit {
@@ -54,7 +63,6 @@ impl Server {
             },
             ..AppState::new(dist.path().to_path_buf(), storage.clone())
         });
-        let workspace = admin::create_workspace(&*storage, "Acme").await.unwrap();
         Server {
             storage,
             router,
@@ -420,6 +428,75 @@ async fn snapshot_pages_hold_whole_records(backend: Backend) {
     assert_eq!(status, StatusCode::BAD_REQUEST);
 }
 
+/// The first page names where each kind's parts end; fetching the parts at the same time,
+/// each by `after` and `until` in pages, gives every record of the kind once, in order.
+async fn parts_cover_each_kind_once(backend: Backend) {
+    let Some(database) = TestDatabase::new(backend).await else {
+        return;
+    };
+    let server = Server::start(database.open().await).await;
+    let token = server.token("a", Role::Admin).await;
+    let contacts = 2 * compacted::PART_RECORDS as usize + 7;
+    let record = |n: usize| format!("c{n:05}");
+    let ops: Vec<Op> = (0..contacts)
+        .map(|n| {
+            let mut op = op(0, 0, 0, n as i64, 5, 1, n as u32);
+            op.id = WireId::from_string(format!("op-{n:05}"));
+            op.record = WireId::from_string(record(n));
+            op
+        })
+        .chain((0..3).map(|n| op(1, n, 1, 1, 5, 1, 90_000 + u32::from(n))))
+        .collect();
+    for batch in ops.chunks(1000) {
+        assert_eq!(server.push(&token, batch).await, StatusCode::OK);
+    }
+    let first: SnapshotResponse = server
+        .get(&token, "/api/v1/snapshot?kind=deal")
+        .await
+        .unwrap();
+    let splits = first.splits.unwrap();
+    let every = compacted::PART_RECORDS as usize;
+    assert_eq!(
+        splits.get(&EntityKind::Contact),
+        Some(&vec![record(every - 1), record(2 * every - 1)])
+    );
+    assert_eq!(splits.get(&EntityKind::Deal), None);
+    let ends = splits[&EntityKind::Contact].clone();
+    let starts = std::iter::once(None).chain(ends.iter().cloned().map(Some));
+    let parts: Vec<(Option<String>, Option<String>)> = starts
+        .zip(ends.iter().cloned().map(Some).chain([None]))
+        .collect();
+    let cursor = first.cursor;
+    let fetches = parts.into_iter().map(|(after, until)| {
+        let (server, token) = (&server, &token);
+        async move {
+            let mut records = Vec::new();
+            let mut after = after;
+            loop {
+                let mut uri = format!("/api/v1/snapshot?kind=contact&limit=300&cursor={cursor}");
+                if let Some(after) = &after {
+                    uri.push_str(&format!("&after={after}"));
+                }
+                if let Some(until) = &until {
+                    uri.push_str(&format!("&until={until}"));
+                }
+                let page: SnapshotResponse = server.get(token, &uri).await.unwrap();
+                records.extend(page.ops.iter().map(|op| op.record.to_string()));
+                if !page.more {
+                    return records;
+                }
+                after = page.last;
+            }
+        }
+    });
+    let read: Vec<String> = futures_util::future::join_all(fetches)
+        .await
+        .into_iter()
+        .flatten()
+        .collect();
+    assert_eq!(read, (0..contacts).map(record).collect::<Vec<_>>());
+}
+
 /// The trim keeps what an active device needs; a device that returns after it is told to
 /// join by snapshot, and does, converging; creators and winning ops survive; history after
 /// the trim still names each field's winning author.
@@ -555,6 +632,170 @@ async fn history_before_trim_is_complete(backend: Backend) {
     assert_eq!(status, StatusCode::NOT_FOUND);
 }
 
+/// Migration 0007 on a filled table: a workspace written by the schema before it (each
+/// compacted row holding its op's JSON; part of the log trimmed), then migrated by opening
+/// the storage. Rows whose op is in the log now point at it, trimmed ones keep their JSON,
+/// and a join by snapshot + tail (with ops pushed after the migration) holds what replaying
+/// every op gives.
+async fn migration_0007_converts_a_filled_state(backend: Backend) {
+    let Some(database) = TestDatabase::new(backend).await else {
+        return;
+    };
+    let before_0007 = {
+        let every = sqlx::migrate!("./migrations");
+        sqlx::migrate::Migrator {
+            migrations: every
+                .migrations
+                .iter()
+                .filter(|migration| migration.version < 7)
+                .cloned()
+                .collect(),
+            ..every
+        }
+    };
+    let url = match &database.location {
+        DatabaseLocation::DataDir(dir) => {
+            std::fs::create_dir_all(dir).unwrap();
+            format!("sqlite://{}?mode=rwc", dir.join(SQLITE_FILE).display())
+        }
+        DatabaseLocation::Url(url) => url.clone(),
+    };
+    sqlx::any::install_default_drivers();
+    let pool = sqlx::AnyPool::connect(&url).await.unwrap();
+    before_0007.run(&pool).await.unwrap();
+    // 120 ops on 14 records, each op its own sequence number; the log trimmed through 40.
+    let every_op: Vec<Op> = (0..120usize)
+        .map(|i| {
+            let (kind, record, field) = (i % 2, (i % 7) as u8, i % 3);
+            op(
+                kind,
+                record,
+                field,
+                i as i64,
+                (i % 5) as u64,
+                1 + (i % 2) as u8,
+                i as u32,
+            )
+        })
+        .collect();
+    let (workspace, trimmed) = ("old-workspace", 40);
+    sqlx::query(
+        "INSERT INTO workspaces (id, name, seq, created_at, trimmed_through) \
+         VALUES ($1, 'Old', $2, 0, $3)",
+    )
+    .bind(workspace)
+    .bind(every_op.len() as i64)
+    .bind(trimmed)
+    .execute(&pool)
+    .await
+    .unwrap();
+    let mut winners: std::collections::BTreeMap<(String, String, String), (String, i64)> =
+        Default::default();
+    for (at, op) in every_op.iter().enumerate() {
+        let seq = at as i64 + 1;
+        let body = serde_json::to_string(op).unwrap();
+        let (entity, record) = (op.entity.as_str(), op.record.to_string());
+        let precedence = compacted::precedence(&op.stamp.to_sort_key(), &op.id.to_string());
+        let key = (entity.to_owned(), record.clone(), op.field.clone());
+        if winners.get(&key).is_none_or(|(held, _)| *held < precedence) {
+            winners.insert(key, (precedence, seq));
+        }
+        sqlx::query(
+            "INSERT INTO creators (workspace, entity, record, author) VALUES ($1, $2, $3, '') \
+             ON CONFLICT (workspace, entity, record) DO NOTHING",
+        )
+        .bind(workspace)
+        .bind(entity)
+        .bind(&record)
+        .execute(&pool)
+        .await
+        .unwrap();
+        if seq > trimmed {
+            sqlx::query(
+                "INSERT INTO ops (workspace, seq, op_id, body, stamp, author, entity, record, \
+                 received_at) VALUES ($1, $2, $3, $4, $5, '', $6, $7, 0)",
+            )
+            .bind(workspace)
+            .bind(seq)
+            .bind(op.id.to_string())
+            .bind(&body)
+            .bind(op.stamp.to_sort_key())
+            .bind(entity)
+            .bind(&record)
+            .execute(&pool)
+            .await
+            .unwrap();
+        }
+    }
+    for ((entity, record, field), (precedence, seq)) in &winners {
+        let body = serde_json::to_string(&every_op[*seq as usize - 1]).unwrap();
+        sqlx::query(
+            "INSERT INTO compacted (workspace, entity, record, field, precedence, seq, body) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(workspace)
+        .bind(entity)
+        .bind(record)
+        .bind(field)
+        .bind(precedence)
+        .bind(seq)
+        .bind(body)
+        .execute(&pool)
+        .await
+        .unwrap();
+    }
+    pool.close().await;
+
+    let storage = database.open().await;
+    let pool = sqlx::AnyPool::connect(&url).await.unwrap();
+    let pointing: Vec<(i64, Option<String>)> =
+        sqlx::query_as("SELECT seq, body FROM compacted WHERE workspace = $1")
+            .bind(workspace)
+            .fetch_all(&pool)
+            .await
+            .unwrap();
+    pool.close().await;
+    assert_eq!(pointing.len(), winners.len());
+    for (seq, body) in &pointing {
+        let kept = serde_json::to_string(&every_op[*seq as usize - 1]).unwrap();
+        match *seq > trimmed {
+            true => assert_eq!(body, &None, "op {seq} is in the log"),
+            false => assert_eq!(body.as_ref(), Some(&kept), "op {seq} was trimmed"),
+        }
+    }
+    assert!(pointing.iter().any(|(seq, _)| *seq <= trimmed));
+
+    let server = Server::over(storage, workspace.to_owned());
+    let (writer, joining) = (
+        server.token("writer", Role::Admin).await,
+        server.token("joining", Role::Viewer).await,
+    );
+    let later: Vec<Op> = (200..230usize)
+        .map(|i| {
+            op(
+                i % 2,
+                (i % 9) as u8,
+                i % 3,
+                i as i64,
+                3 + (i % 4) as u64,
+                2,
+                i as u32,
+            )
+        })
+        .collect();
+    let (first_half, second_half) = later.split_at(15);
+    assert_eq!(server.push(&writer, first_half).await, StatusCode::OK);
+    let mut joiner = Joiner::default();
+    assert!(!joiner.read_page(&server, &joining, 2).await);
+    assert_eq!(server.push(&writer, second_half).await, StatusCode::OK);
+    while !joiner.read_page(&server, &joining, 2).await {}
+    let (joined, _) = joiner.finish(&server, &joining).await;
+    let mut replayed = Replica::default();
+    replayed.apply_all(&every_op);
+    replayed.apply_all(&later);
+    assert_eq!(joined, replayed);
+}
+
 fn member_id(token: &str) -> String {
     admin::token_id(&admin::token_hash(token)).to_owned()
 }
@@ -584,4 +825,6 @@ on_every_backend!(
     snapshot_pages_hold_whole_records,
     trim_keeps_what_devices_need,
     history_before_trim_is_complete,
+    migration_0007_converts_a_filled_state,
+    parts_cover_each_kind_once,
 );

@@ -140,6 +140,10 @@ pub struct RowsPage<'a> {
     pub cursor: Cursor,
     #[serde(default)]
     pub totals: Option<BTreeMap<EntityKind, u64>>,
+    /// Where each kind's parts end, on a join's first page (see
+    /// [`super::SnapshotResponse::splits`]).
+    #[serde(default)]
+    pub splits: Option<BTreeMap<EntityKind, Vec<String>>>,
 }
 
 /// A row's record id, its values (the id among them) and whether it is deleted.
