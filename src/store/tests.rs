@@ -408,15 +408,17 @@ async fn a_bulk_change_deletion_and_undo_are_one_transaction_and_one_outbox_entr
     assert_eq!(store.outbox_len().await.unwrap(), 0);
 
     let entries = |outbox: Outbox| outbox.keys.len();
-    let edits = ContactChange::AddTag("vip".into()).edits(&contacts, 0);
-    let changed = store.save_edits(&edits).await.unwrap();
+    let tag = ContactChange::AddTag("vip".into());
+    let edits = tag.edits(&contacts, 0);
+    let written = |contact: &Contact| tag.written_fields(contact);
+    let changed = store.save_edits(&edits, written).await.unwrap();
     assert_eq!(changed.len(), contacts.len());
     assert_eq!(entries(store.pending().await.unwrap()), 1);
     assert_eq!(store.outbox_len().await.unwrap(), contacts.len());
     let tagged = store.load::<Contact>().await.unwrap();
     assert!(tagged.iter().all(|c| c.tags == ["vip"]));
 
-    store.save_edits(&undoing(edits)).await.unwrap();
+    store.save_edits(&undoing(edits), written).await.unwrap();
     assert_eq!(entries(store.pending().await.unwrap()), 2);
     let untagged = store.load::<Contact>().await.unwrap();
     assert_eq!(sorted_by_id(untagged), sorted_by_id(contacts.clone()));
