@@ -355,6 +355,78 @@ async fn records_written_once_share_a_merge_state_until_their_first_change() {
     delete_database(&name).await;
 }
 
+/// A bulk change keeps one merge state for every record it writes, and a row names it even
+/// where the record had its own from an earlier write: that one is stale from then on. Later
+/// ops merge against the bulk change's stamps, and a record's next write moves it to its own.
+#[wasm_bindgen_test]
+async fn a_bulk_change_shares_one_merge_state_that_outranks_a_records_older_own() {
+    use rabet_domain::bulk::ContactChange;
+    let name = unique_name("bulk-shared-merge");
+    let store = Store::open_named(&name).await.unwrap();
+    let imported: Vec<Contact> = (0..3).map(|n| contact(&format!("C{n}"), None)).collect();
+    store
+        .save_many(&imported, Ids::Fresh, |_| {})
+        .await
+        .unwrap();
+    let mut first = imported[0].clone();
+    first.job_title = "Buyer".into();
+    store.save(Some(&imported[0]), &first).await.unwrap();
+    assert_eq!(
+        merge_keys(&store).await.len(),
+        2,
+        "the import's and the first's own"
+    );
+
+    let mut remote_clock = Clock::new(NodeId::from_random([7; 8]));
+    let mut remote = |record: &Contact, field: &str, value: Value, wall_ms: u64| {
+        let mut new_op_id = system::new_op_id;
+        let before = synced_fields(record);
+        let mut after = before.clone();
+        after.insert(field.to_owned(), value);
+        OpBuilder::new(&mut remote_clock, wall_ms, &mut new_op_id)
+            .edit_ops(EntityKind::Contact, &record.id, Some(&before), &after)
+            .unwrap()
+    };
+    // A minute ahead: the bulk change's stamps come after it.
+    let now = system::now_ms();
+    let ahead = remote(&imported[2], "notes", Value::from("ahead"), now + 60_000);
+    store.apply_ops(&ahead, Origin::Remote).await.unwrap();
+    let contacts = store.load::<Contact>().await.unwrap();
+
+    let tag = ContactChange::AddTag("vip".into());
+    let edits = tag.edits(&contacts, 0);
+    store
+        .save_edits(&edits, |contact: &Contact| tag.written_fields(contact))
+        .await
+        .unwrap();
+    // The import's, the first's and the third's own, and one shared by the three.
+    assert_eq!(merge_keys(&store).await.len(), 4);
+
+    // Later than the first's own merge state, earlier than the bulk change: it loses.
+    let between = remote(&first, "tags", Value::from(vec!["between"]), now + 30_000);
+    assert!(store
+        .apply_ops(&between, Origin::Remote)
+        .await
+        .unwrap()
+        .is_empty());
+    // A newer write of the first moves it to its own merge state, and merges into the tags.
+    let newer = remote(&first, "last_name", Value::from("Newer"), now + 120_000);
+    store.apply_ops(&newer, Origin::Remote).await.unwrap();
+    let loaded = store.load::<Contact>().await.unwrap();
+    assert!(
+        loaded.iter().all(|contact| contact.tags == ["vip"]),
+        "{loaded:?}"
+    );
+    let reloaded = loaded.iter().find(|c| c.id == first.id).unwrap();
+    assert_eq!(
+        (reloaded.last_name.as_str(), reloaded.job_title.as_str()),
+        ("Newer", "Buyer")
+    );
+
+    drop(store);
+    delete_database(&name).await;
+}
+
 #[wasm_bindgen_test]
 async fn a_bulk_save_is_one_outbox_entry_that_leaves_only_when_all_of_it_is_acknowledged() {
     let name = unique_name("bulk-outbox");
