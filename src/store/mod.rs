@@ -392,8 +392,14 @@ impl Store {
             })
             .map_err(StoreError::InvalidEdit)?;
         phases.end("write: ops");
+        self.save_bulk(&ops).await
+    }
+
+    /// Merges local ops of a bulk change of stored records: one transaction, one outbox
+    /// entry, one merge state shared by the records written.
+    async fn save_bulk(&self, ops: &[Op]) -> Result<Vec<Changed>, StoreError> {
         self.merge_ops(
-            &ops,
+            ops,
             &[],
             Origin::Local,
             None,
@@ -432,15 +438,7 @@ impl Store {
     ) -> Result<Vec<Changed>, StoreError> {
         let ops: Vec<Op> =
             self.local_ops(|builder| ids.iter().map(|id| op(builder, kind, id)).collect());
-        self.merge_ops(
-            &ops,
-            &[],
-            Origin::Local,
-            None,
-            Ids::MayExist,
-            MergeStates::Shared,
-        )
-        .await
+        self.save_bulk(&ops).await
     }
 
     /// The ops that write `items` whole, as new records.

@@ -294,6 +294,23 @@ async fn merge_keys(store: &Store) -> Vec<String> {
     keys.collect::<Result<_, _>>().unwrap()
 }
 
+/// The op another device's clock makes setting `field` of `record` to `value` at `wall_ms`.
+fn remote_edit(
+    clock: &mut Clock,
+    record: &Contact,
+    field: &str,
+    value: Value,
+    wall_ms: u64,
+) -> Vec<Op> {
+    let mut new_op_id = system::new_op_id;
+    let before = synced_fields(record);
+    let mut after = before.clone();
+    after.insert(field.to_owned(), value);
+    OpBuilder::new(clock, wall_ms, &mut new_op_id)
+        .edit_ops(EntityKind::Contact, &record.id, Some(&before), &after)
+        .unwrap()
+}
+
 #[wasm_bindgen_test]
 async fn records_written_once_share_a_merge_state_until_their_first_change() {
     let name = unique_name("shared-merge");
@@ -311,13 +328,13 @@ async fn records_written_once_share_a_merge_state_until_their_first_change() {
     // Another device's ops on the second contact: an old rename loses, a newer last name wins.
     let mut remote_clock = Clock::new(NodeId::from_random([9; 8]));
     let mut remote = |field: &str, value: &str, wall_ms: u64| {
-        let mut new_op_id = system::new_op_id;
-        let before = synced_fields(&imported[1]);
-        let mut after = before.clone();
-        after.insert(field.to_owned(), Value::from(value));
-        OpBuilder::new(&mut remote_clock, wall_ms, &mut new_op_id)
-            .edit_ops(EntityKind::Contact, &imported[1].id, Some(&before), &after)
-            .unwrap()
+        remote_edit(
+            &mut remote_clock,
+            &imported[1],
+            field,
+            value.into(),
+            wall_ms,
+        )
     };
     let remote_ops = [
         remote("first_name", "Old", 1),
@@ -379,13 +396,7 @@ async fn a_bulk_change_shares_one_merge_state_that_outranks_a_records_older_own(
 
     let mut remote_clock = Clock::new(NodeId::from_random([7; 8]));
     let mut remote = |record: &Contact, field: &str, value: Value, wall_ms: u64| {
-        let mut new_op_id = system::new_op_id;
-        let before = synced_fields(record);
-        let mut after = before.clone();
-        after.insert(field.to_owned(), value);
-        OpBuilder::new(&mut remote_clock, wall_ms, &mut new_op_id)
-            .edit_ops(EntityKind::Contact, &record.id, Some(&before), &after)
-            .unwrap()
+        remote_edit(&mut remote_clock, record, field, value, wall_ms)
     };
     // A minute ahead: the bulk change's stamps come after it.
     let now = system::now_ms();
