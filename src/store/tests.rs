@@ -311,15 +311,21 @@ fn remote_edit(
         .unwrap()
 }
 
-#[wasm_bindgen_test]
-async fn records_written_once_share_a_merge_state_until_their_first_change() {
-    let name = unique_name("shared-merge");
-    let store = Store::open_named(&name).await.unwrap();
+/// A store named `name` holding three contacts written as an import writes them.
+async fn three_imported(name: &str) -> (Store, Vec<Contact>) {
+    let store = Store::open_named(name).await.unwrap();
     let imported: Vec<Contact> = (0..3).map(|n| contact(&format!("C{n}"), None)).collect();
     store
         .save_many(&imported, Ids::Fresh, |_| {})
         .await
         .unwrap();
+    (store, imported)
+}
+
+#[wasm_bindgen_test]
+async fn records_written_once_share_a_merge_state_until_their_first_change() {
+    let name = unique_name("shared-merge");
+    let (store, imported) = three_imported(&name).await;
     // One merge state for the three: one put instead of three.
     let keys = merge_keys(&store).await;
     assert_eq!(keys.len(), 1);
@@ -379,12 +385,7 @@ async fn records_written_once_share_a_merge_state_until_their_first_change() {
 async fn a_bulk_change_shares_one_merge_state_that_outranks_a_records_older_own() {
     use rabet_domain::bulk::ContactChange;
     let name = unique_name("bulk-shared-merge");
-    let store = Store::open_named(&name).await.unwrap();
-    let imported: Vec<Contact> = (0..3).map(|n| contact(&format!("C{n}"), None)).collect();
-    store
-        .save_many(&imported, Ids::Fresh, |_| {})
-        .await
-        .unwrap();
+    let (store, imported) = three_imported(&name).await;
     let mut first = imported[0].clone();
     first.job_title = "Buyer".into();
     store.save(Some(&imported[0]), &first).await.unwrap();
