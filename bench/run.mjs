@@ -31,6 +31,11 @@ const joinWays = (args.ways ?? "by snapshot,by snapshot in pages of ops,op by op
 const paletteOnly = args.only === "palette";
 // `--only bulk` loads each sample and tags every contact at once, then undoes it.
 const bulkOnly = args.only === "bulk";
+// `--profile` (with `--only bulk`) records a CPU profile of the bulk tag into target/bench
+// and prints where its time went: the app's phases (its `performance.measure` marks) and
+// self time by function (wasm functions are unnamed in a release build; the JS glue's
+// names show the IndexedDB and JSON calls).
+const profiling = "profile" in args || process.argv.includes("--profile");
 // Another port lets benchmarks of several checkouts run on one machine.
 const port = Number(args.port ?? 8123);
 const origin = `http://127.0.0.1:${port}`;
@@ -603,11 +608,41 @@ async function measureBulk(size) {
   await page.waitForFunction(() => document.querySelector("main")?.getAttribute("aria-busy") === "false", null, { timeout: 600_000 });
   await page.getByRole("checkbox", { name: "Select every contact shown" }).check();
   await page.getByRole("region", { name: "Act on the selected contacts" }).getByRole("textbox", { name: "Tag" }).fill("bench");
+  const profiler = profiling ? await startProfile(page) : null;
   const tag = await bulkAction(page, "Add tag", `Tag added to ${label} contacts.`);
+  if (profiler) await stopProfile(page, profiler, `bulk-${size}`);
   record(`bulk tag of ${label} contacts (one write, one outbox entry), click to done`, `${round(tag.ms)} ms, longest frame ${round(tag.longestFrame)} ms`, "≤ 2 s at 10k");
   const undo = await bulkAction(page, "Undo", `Undone for ${label} contacts.`);
   record(`its undo, click to done`, `${round(undo.ms)} ms, longest frame ${round(undo.longestFrame)} ms`, "—");
   await close();
+}
+
+async function startProfile(page) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send("Profiler.enable");
+  await cdp.send("Profiler.setSamplingInterval", { interval: 500 });
+  await page.evaluate(() => performance.clearMeasures());
+  await cdp.send("Profiler.start");
+  return cdp;
+}
+
+/** Saves the profile and prints the app's phases and the heaviest functions by self time. */
+async function stopProfile(page, cdp, name) {
+  const { profile } = await cdp.send("Profiler.stop");
+  const file = join(work, `${name}.cpuprofile`);
+  writeFileSync(file, JSON.stringify(profile));
+  const phases = await page.evaluate(() => performance.getEntriesByType("measure").map((m) => [m.name, Math.round(m.duration)]));
+  for (const [phase, ms] of phases) console.log(`phase ${phase}: ${ms} ms`);
+  const byId = new Map(profile.nodes.map((node) => [node.id, node]));
+  const self = new Map();
+  profile.samples.forEach((id, at) => {
+    const { functionName, url } = byId.get(id).callFrame;
+    const key = `${functionName || "(anonymous)"} ${url.split("/").pop()}`;
+    self.set(key, (self.get(key) ?? 0) + (profile.timeDeltas[at + 1] ?? 0) / 1000);
+  });
+  const total = (profile.endTime - profile.startTime) / 1000;
+  console.log(`profile ${file}: ${round(total)} ms; self time by function:`);
+  for (const [fn, ms] of [...self].sort((a, b) => b[1] - a[1]).slice(0, 30)) console.log(`  ${round(ms)} ms  ${fn}`);
 }
 
 async function measureImport(size) {

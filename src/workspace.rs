@@ -3,7 +3,7 @@
 //! Views write through `Workspace` only; it writes through the store, then updates memory.
 
 pub use crate::store::Ids;
-use crate::store::{Changed, Store, StoreError, TabNews, Writer};
+use crate::store::{Changed, Phases, Store, StoreError, TabNews, Writer};
 use futures::{
     channel::{mpsc, oneshot},
     StreamExt,
@@ -890,12 +890,17 @@ impl Drop for Writing {
 /// Bulk changes of a list's selection: each one write, one transaction and one outbox entry,
 /// shown in memory once stored. Like an import, they trigger no automation rule.
 impl Workspace {
-    /// Saves a bulk change: each record before and after.
-    pub async fn save_edits<E: Listed>(&self, edits: &[(E, E)]) -> Result<(), StoreError> {
+    /// Saves a bulk change: each record before and after, and the synced fields the change
+    /// writes (see [`Store::save_edits`]).
+    pub async fn save_edits<E: Listed>(
+        &self,
+        edits: &[(E, E)],
+        written: impl Fn(&E) -> serde_json::Map<String, serde_json::Value>,
+    ) -> Result<(), StoreError> {
         let _writing = self.writing();
         self.allowed(E::KIND)?;
         let store = self.ready_store().await?;
-        let changes = store.save_edits(edits).await?;
+        let changes = store.save_edits(edits, written).await?;
         self.show_all::<E>(changes)
     }
 
@@ -927,6 +932,7 @@ impl Workspace {
 
     /// Shows what one bulk write merged, in one update of the kind's records.
     fn show_all<E: Listed>(&self, changes: Vec<Changed>) -> Result<(), StoreError> {
+        let mut phases = Phases::new(changes.len());
         let records = changes
             .into_iter()
             .map(record_of::<E>)
@@ -938,6 +944,7 @@ impl Workspace {
         });
         self.remote_changes.update(|count| *count += 1);
         self.wrote();
+        phases.end("write: shown in memory");
         Ok(())
     }
 }

@@ -13,6 +13,7 @@ mod backup;
 mod error;
 mod history;
 mod persistence;
+mod phases;
 mod refused;
 mod row;
 mod schema;
@@ -23,6 +24,7 @@ mod tests;
 
 pub use error::{StoreEntry, StoreError};
 pub use persistence::{request_persistence, storage_estimate, StorageEstimate};
+pub(crate) use phases::Phases;
 pub use refused::NotAccepted;
 pub use schema::SCHEMA_VERSION;
 pub use system::new_id;
@@ -45,7 +47,6 @@ use rabet_domain::{
     replica::Record,
     sync::rows::RowsPage,
 };
-use row::StoredRow;
 use schema::{FEED, HISTORY, MERGE, META, OUTBOX};
 use serde::{de::DeserializeOwned, Serialize};
 use serde_json::{Map, Value};
@@ -129,6 +130,26 @@ pub enum Ids {
     /// Ids this device has just made (an import): nothing can be stored under them, so
     /// nothing is read, which halves the requests of a large write.
     Fresh,
+}
+
+/// Where a write keeps the merge states of the records it writes (see `row`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum MergeStates {
+    /// Each record its own: a record's first write after a bulk write moves it there.
+    Own,
+    /// One for every record the write wrote: a bulk write's (an import, a bulk change), one
+    /// put instead of one per record.
+    Shared,
+}
+
+impl MergeStates {
+    /// A write of new records shares; merges into stored records keep their own.
+    fn of(ids: Ids) -> MergeStates {
+        match ids {
+            Ids::Fresh => MergeStates::Shared,
+            Ids::MayExist => MergeStates::Own,
+        }
+    }
 }
 
 /// An open connection to the database plus this replica's clock.
@@ -332,10 +353,10 @@ impl Store {
             let next = chunks.next();
             // The next chunk's ops are built while this chunk's transaction commits (the
             // browser commits off the main thread): an import waits for one, not both.
-            let (written, next_ops) =
-                futures::join!(self.merge_ops(&ops, &[], Origin::Local, None, ids), async {
-                    next.map(|next| self.new_record_ops(next)).transpose()
-                },);
+            let (written, next_ops) = futures::join!(
+                self.merge_ops(&ops, &[], Origin::Local, None, ids, MergeStates::of(ids)),
+                async { next.map(|next| self.new_record_ops(next)).transpose() },
+            );
             written?;
             saved += chunk.len();
             on_progress(saved);
@@ -347,27 +368,45 @@ impl Store {
     }
 
     /// Saves edits of many stored records (a bulk change: `(before, after)` each) as one
-    /// write: one transaction and one outbox entry, however many records.
+    /// write: one transaction and one outbox entry, however many records. `written` gives the
+    /// synced fields the change may write, as a record holds them: the ops come from those
+    /// alone, not from whole records compared. The records share one merge state.
     pub async fn save_edits<E: Entity>(
         &self,
         edits: &[(E, E)],
+        written: impl Fn(&E) -> Map<String, Value>,
     ) -> Result<Vec<Changed>, StoreError> {
+        let mut phases = Phases::new(edits.len());
         let ops = self
             .local_ops(|builder| {
                 let mut ops = Vec::new();
                 for (before, after) in edits {
-                    let previous = synced_fields(before);
                     ops.extend(builder.edit_ops(
                         E::KIND,
                         after.id(),
-                        Some(&previous),
-                        &synced_fields(after),
+                        Some(&written(before)),
+                        &written(after),
                     )?);
                 }
                 Ok::<_, rabet_domain::op::OpError>(ops)
             })
             .map_err(StoreError::InvalidEdit)?;
-        self.apply_ops(&ops, Origin::Local).await
+        phases.end("write: ops");
+        self.save_bulk(&ops).await
+    }
+
+    /// Merges local ops of a bulk change of stored records: one transaction, one outbox
+    /// entry, one merge state shared by the records written.
+    async fn save_bulk(&self, ops: &[Op]) -> Result<Vec<Changed>, StoreError> {
+        self.merge_ops(
+            ops,
+            &[],
+            Origin::Local,
+            None,
+            Ids::MayExist,
+            MergeStates::Shared,
+        )
+        .await
     }
 
     /// Deletes many records as one write: one transaction, one outbox entry.
@@ -399,7 +438,7 @@ impl Store {
     ) -> Result<Vec<Changed>, StoreError> {
         let ops: Vec<Op> =
             self.local_ops(|builder| ids.iter().map(|id| op(builder, kind, id)).collect());
-        self.apply_ops(&ops, Origin::Local).await
+        self.save_bulk(&ops).await
     }
 
     /// The ops that write `items` whole, as new records.
@@ -449,7 +488,8 @@ impl Store {
         if origin == Origin::Remote {
             self.observe_remote(ops)?;
         }
-        self.merge_ops(ops, &[], origin, None, Ids::MayExist).await
+        self.merge_ops(ops, &[], origin, None, Ids::MayExist, MergeStates::Own)
+            .await
     }
 
     /// Merges ops pulled from the sync server and, in the same transaction, moves the pull
@@ -463,8 +503,15 @@ impl Store {
         cursor: u64,
     ) -> Result<Vec<Changed>, StoreError> {
         self.observe_remote(ops)?;
-        self.merge_ops(ops, authors, Origin::Remote, Some(cursor), Ids::MayExist)
-            .await
+        self.merge_ops(
+            ops,
+            authors,
+            Origin::Remote,
+            Some(cursor),
+            Ids::MayExist,
+            MergeStates::Own,
+        )
+        .await
     }
 
     /// Merges a page of a sync server's snapshot (whole records: each field's winning op) as
@@ -474,7 +521,8 @@ impl Store {
     /// ([`Store::set_sync_cursor`]), so a join cut short starts again.
     pub async fn apply_snapshot(&self, ops: &[Op], ids: Ids) -> Result<Vec<Changed>, StoreError> {
         self.observe_remote(ops)?;
-        self.merge_ops(ops, &[], Origin::Remote, None, ids).await
+        self.merge_ops(ops, &[], Origin::Remote, None, ids, MergeStates::of(ids))
+            .await
     }
 
     /// Moves the pull cursor: after a join by snapshot, to the cursor the snapshot is at.
@@ -511,6 +559,7 @@ impl Store {
         origin: Origin,
         cursor: Option<u64>,
         ids: Ids,
+        merge_states: MergeStates,
     ) -> Result<Vec<Changed>, StoreError> {
         self.again(|| async {
             let local_author = match origin {
@@ -551,6 +600,7 @@ impl Store {
             // Taken with the transaction, so transactions (which run in creation order) save
             // ever later clocks; another tab's may be later still, and is then kept.
             let clock = self.clock.borrow().clone();
+            let mut phases = Phases::new(by_record.len());
             let tx = self.transaction(&store_names, TransactionMode::Readwrite)?;
             let meta = tx.object_store(META)?;
             let stored_clock = meta.get(CLOCK_KEY).build()?;
@@ -571,12 +621,12 @@ impl Store {
                     Ids::MayExist => read_records(&stores, &merge, &keys).await?,
                     Ids::Fresh => vec![Record::default(); keys.len()],
                 };
+                phases.end("write: read");
                 let mut changed = Vec::new();
                 let mut rows = Vec::new();
-                // New records written at once share one merge state (see `row`).
-                let shared_key = match ids {
-                    Ids::Fresh => ops.first().map(|op| row::shared_merge_key(&op.id)),
-                    Ids::MayExist => None,
+                let shared_key = match merge_states {
+                    MergeStates::Shared => ops.first().map(|op| row::shared_merge_key(&op.id)),
+                    MergeStates::Own => None,
                 };
                 let mut shared = String::new();
                 let history = if keeps_history {
@@ -634,6 +684,7 @@ impl Store {
                 if let Some(key) = shared_key.filter(|_| !shared.is_empty()) {
                     send(merge.put(shared).with_key(key).build())?;
                 }
+                phases.end("write: merge, history and merge states");
                 if let Some(history) = &history {
                     let reads = lost
                         .iter()
@@ -660,9 +711,11 @@ impl Store {
                 if let Some(cursor) = cursor {
                     send(meta.put(cursor.to_string()).with_key(CURSOR_KEY).build())?;
                 }
+                phases.end("write: rows and outbox");
                 changed
             };
             commit(tx).await?;
+            phases.end("write: commit");
             if !changed.is_empty() {
                 self.tabs.post(&TabNews::Written {
                     records: changed
@@ -1171,20 +1224,12 @@ async fn read_records(
         .collect::<Result<Vec<_>, _>>()?;
     let rows: Vec<Option<JsValue>> = answers(row_reads).await?;
     let merge_states: Vec<Option<String>> = answers(merge_reads).await?;
-    let rows = keys
-        .iter()
-        .zip(rows)
-        .map(|(&(kind, id), row)| {
-            row.map(|row| StoredRow::from_js(&row, kind, id))
-                .transpose()
-        })
-        .collect::<Result<Vec<_>, _>>()?;
-    // Records written once by a bulk write keep their merge state in its shared one.
+    let rows = row::decode_rows(keys, rows)?;
+    // A row naming a shared merge state (a bulk write's, and none written since) has its
+    // merge state there; an own merge state it may also have is from before that write.
     let shared_keys: BTreeSet<String> = rows
         .iter()
-        .zip(&merge_states)
-        .filter(|(_, own)| own.is_none())
-        .filter_map(|(row, _)| Some(row.as_ref()?.shared_merge_key()?.to_owned()))
+        .filter_map(|row| Some(row.as_ref()?.shared_merge_key()?.to_owned()))
         .collect();
     let shared_reads = shared_keys
         .iter()
@@ -1199,13 +1244,15 @@ async fn read_records(
     keys.iter()
         .zip(rows.into_iter().zip(merge_states))
         .map(|(&(kind, id), stored)| match stored {
-            (Some(row), Some(merge_state)) => row::into_record(kind, row, &merge_state),
-            (Some(row), None) => {
-                let merge_state = row
-                    .shared_merge_key()
-                    .and_then(|key| shared.get(key)?.get(row::merge_key(kind, id).as_str()))
-                    .copied()
-                    .ok_or_else(|| row::corrupt(kind, id, "half stored".into()))?;
+            (Some(row), own) => {
+                let merge_state = match row.shared_merge_key() {
+                    Some(key) => shared
+                        .get(key)
+                        .and_then(|states| states.get(row::merge_key(kind, id).as_str()))
+                        .copied(),
+                    None => own.as_deref(),
+                }
+                .ok_or_else(|| row::corrupt(kind, id, "half stored".into()))?;
                 row::into_record(kind, row, merge_state)
             }
             (None, None) => Ok(Record::default()),

@@ -5,7 +5,9 @@
 use super::error::to_json;
 use super::history::HistoryStores;
 use super::schema::{FEED, HISTORY, MERGE, META, OUTBOX};
-use super::{commit, row, send, Changed, Ids, Origin, Store, StoreEntry, StoreError, TabNews};
+use super::{
+    commit, row, send, Changed, Ids, MergeStates, Origin, Store, StoreEntry, StoreError, TabNews,
+};
 use super::{CURSOR_KEY, SYNC_MEMBERS_KEY, SYNC_SESSION_KEY};
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::TransactionMode;
@@ -141,7 +143,14 @@ impl Store {
             .filter(|op| records.contains(&(op.entity, op.record.clone())))
             .collect();
         let mut changed = self
-            .merge_ops(&kept, &[], Origin::Remote, None, Ids::Fresh)
+            .merge_ops(
+                &kept,
+                &[],
+                Origin::Remote,
+                None,
+                Ids::Fresh,
+                MergeStates::Shared,
+            )
             .await?;
         let rebuilt: BTreeSet<(EntityKind, String)> = changed
             .iter()

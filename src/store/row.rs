@@ -16,12 +16,15 @@
 //!                                                     bulk write wrote, one after another
 //! ```
 //!
-//! A bulk write of new records (an import, a page of a join by snapshot) writes one shared
-//! merge state for all its records instead of one per record: half the puts. A join's pages
-//! come from the sync server in this layout already (`rabet_domain::sync::rows`, whose
-//! functions write the merge lines and headers here too), and are put as they come. A record's own
-//! merge state, written at its first later change, then takes precedence (the shared one is
-//! left as it is: it is read only for records whose row still names it).
+//! A bulk write (an import, a page of a join by snapshot, a bulk change of a list's
+//! selection) writes one shared merge state for all its records instead of one per record:
+//! half the puts. A join's pages come from the sync server in this layout already
+//! (`rabet_domain::sync::rows`, whose functions write the merge lines and headers here too),
+//! and are put as they come. A row's `m` decides where its merge state is: while it names a
+//! shared one, there (an own merge state from before that bulk write is stale); without it,
+//! its own, which a record's next single write stores, writing the row without `m`. A shared
+//! merge state is left as it is when its records move on: it is read only for rows that
+//! still name it, and is not removed once none does (bulk writes leave that much behind).
 //!
 //! Together they hold the domain `Record` exactly (see [`into_record`]), so ops arriving later
 //! merge per field. The merge state is kept apart because only merges read it, and it is most
@@ -138,6 +141,39 @@ pub(super) fn split_shared(shared: &str) -> std::collections::HashMap<&str, &str
         rest = &lines[end..];
     }
     states
+}
+
+/// The rows read for `keys` (`None` where none is stored), decoded: their values cross into
+/// wasm as one JSON text per [`DECODE_BATCH`] rows rather than one per row.
+pub(super) fn decode_rows(
+    keys: &[(EntityKind, &Id)],
+    rows: Vec<Option<JsValue>>,
+) -> Result<Vec<Option<StoredRow>>, StoreError> {
+    let stored: Vec<(usize, JsValue)> = rows
+        .into_iter()
+        .enumerate()
+        .filter_map(|(at, row)| Some((at, row?)))
+        .collect();
+    let mut decoded: Vec<Option<StoredRow>> = Vec::new();
+    decoded.resize_with(keys.len(), || None);
+    for batch in stored.chunks(DECODE_BATCH as usize) {
+        let texts: js_sys::Array = batch.iter().map(|(_, row)| row).collect();
+        let rows: Vec<StoredRow> = match from_js(&texts) {
+            Ok(rows) => rows,
+            // Read one by one to name the row that does not decode.
+            Err(_) => batch
+                .iter()
+                .map(|(at, row)| {
+                    let (kind, id) = keys[*at];
+                    StoredRow::from_js(row, kind, id)
+                })
+                .collect::<Result<_, _>>()?,
+        };
+        for ((at, _), row) in batch.iter().zip(rows) {
+            decoded[*at] = Some(row);
+        }
+    }
+    Ok(decoded)
 }
 
 /// A record as its row and its merge state.

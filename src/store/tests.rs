@@ -294,15 +294,38 @@ async fn merge_keys(store: &Store) -> Vec<String> {
     keys.collect::<Result<_, _>>().unwrap()
 }
 
-#[wasm_bindgen_test]
-async fn records_written_once_share_a_merge_state_until_their_first_change() {
-    let name = unique_name("shared-merge");
-    let store = Store::open_named(&name).await.unwrap();
+/// The op another device's clock makes setting `field` of `record` to `value` at `wall_ms`.
+fn remote_edit(
+    clock: &mut Clock,
+    record: &Contact,
+    field: &str,
+    value: Value,
+    wall_ms: u64,
+) -> Vec<Op> {
+    let mut new_op_id = system::new_op_id;
+    let before = synced_fields(record);
+    let mut after = before.clone();
+    after.insert(field.to_owned(), value);
+    OpBuilder::new(clock, wall_ms, &mut new_op_id)
+        .edit_ops(EntityKind::Contact, &record.id, Some(&before), &after)
+        .unwrap()
+}
+
+/// A store named `name` holding three contacts written as an import writes them.
+async fn three_imported(name: &str) -> (Store, Vec<Contact>) {
+    let store = Store::open_named(name).await.unwrap();
     let imported: Vec<Contact> = (0..3).map(|n| contact(&format!("C{n}"), None)).collect();
     store
         .save_many(&imported, Ids::Fresh, |_| {})
         .await
         .unwrap();
+    (store, imported)
+}
+
+#[wasm_bindgen_test]
+async fn records_written_once_share_a_merge_state_until_their_first_change() {
+    let name = unique_name("shared-merge");
+    let (store, imported) = three_imported(&name).await;
     // One merge state for the three: one put instead of three.
     let keys = merge_keys(&store).await;
     assert_eq!(keys.len(), 1);
@@ -311,13 +334,13 @@ async fn records_written_once_share_a_merge_state_until_their_first_change() {
     // Another device's ops on the second contact: an old rename loses, a newer last name wins.
     let mut remote_clock = Clock::new(NodeId::from_random([9; 8]));
     let mut remote = |field: &str, value: &str, wall_ms: u64| {
-        let mut new_op_id = system::new_op_id;
-        let before = synced_fields(&imported[1]);
-        let mut after = before.clone();
-        after.insert(field.to_owned(), Value::from(value));
-        OpBuilder::new(&mut remote_clock, wall_ms, &mut new_op_id)
-            .edit_ops(EntityKind::Contact, &imported[1].id, Some(&before), &after)
-            .unwrap()
+        remote_edit(
+            &mut remote_clock,
+            &imported[1],
+            field,
+            value.into(),
+            wall_ms,
+        )
     };
     let remote_ops = [
         remote("first_name", "Old", 1),
@@ -350,6 +373,67 @@ async fn records_written_once_share_a_merge_state_until_their_first_change() {
     drop(store);
     let store = Store::open_named(&name).await.unwrap();
     assert_eq!(store.load::<Contact>().await.unwrap(), expected);
+
+    drop(store);
+    delete_database(&name).await;
+}
+
+/// A bulk change keeps one merge state for every record it writes, and a row names it even
+/// where the record had its own from an earlier write: that one is stale from then on. Later
+/// ops merge against the bulk change's stamps, and a record's next write moves it to its own.
+#[wasm_bindgen_test]
+async fn a_bulk_change_shares_one_merge_state_that_outranks_a_records_older_own() {
+    use rabet_domain::bulk::ContactChange;
+    let name = unique_name("bulk-shared-merge");
+    let (store, imported) = three_imported(&name).await;
+    let mut first = imported[0].clone();
+    first.job_title = "Buyer".into();
+    store.save(Some(&imported[0]), &first).await.unwrap();
+    assert_eq!(
+        merge_keys(&store).await.len(),
+        2,
+        "the import's and the first's own"
+    );
+
+    let mut remote_clock = Clock::new(NodeId::from_random([7; 8]));
+    let mut remote = |record: &Contact, field: &str, value: Value, wall_ms: u64| {
+        remote_edit(&mut remote_clock, record, field, value, wall_ms)
+    };
+    // A minute ahead: the bulk change's stamps come after it.
+    let now = system::now_ms();
+    let ahead = remote(&imported[2], "notes", Value::from("ahead"), now + 60_000);
+    store.apply_ops(&ahead, Origin::Remote).await.unwrap();
+    let contacts = store.load::<Contact>().await.unwrap();
+
+    let tag = ContactChange::AddTag("vip".into());
+    let edits = tag.edits(&contacts, 0);
+    store
+        .save_edits(&edits, |contact: &Contact| tag.written_fields(contact))
+        .await
+        .unwrap();
+    // The import's, the first's and the third's own, and one shared by the three.
+    assert_eq!(merge_keys(&store).await.len(), 4);
+
+    // Later than the first's own merge state, earlier than the bulk change: it loses.
+    let between = remote(&first, "tags", Value::from(vec!["between"]), now + 30_000);
+    assert!(store
+        .apply_ops(&between, Origin::Remote)
+        .await
+        .unwrap()
+        .is_empty());
+    // A newer write of the first moves it to its own merge state, and merges into the tags.
+    let newer = remote(&first, "last_name", Value::from("Newer"), now + 120_000);
+    store.apply_ops(&newer, Origin::Remote).await.unwrap();
+    let loaded = store.load::<Contact>().await.unwrap();
+    assert!(
+        loaded.iter().all(|contact| contact.tags == ["vip"]),
+        "{loaded:?}"
+    );
+    let reloaded = loaded.iter().find(|c| c.id == first.id).unwrap();
+    assert_eq!(
+        (reloaded.last_name.as_str(), reloaded.job_title.as_str()),
+        ("Newer", "Buyer")
+    );
 
     drop(store);
     delete_database(&name).await;
@@ -408,15 +492,17 @@ async fn a_bulk_change_deletion_and_undo_are_one_transaction_and_one_outbox_entr
     assert_eq!(store.outbox_len().await.unwrap(), 0);
 
     let entries = |outbox: Outbox| outbox.keys.len();
-    let edits = ContactChange::AddTag("vip".into()).edits(&contacts, 0);
-    let changed = store.save_edits(&edits).await.unwrap();
+    let tag = ContactChange::AddTag("vip".into());
+    let edits = tag.edits(&contacts, 0);
+    let written = |contact: &Contact| tag.written_fields(contact);
+    let changed = store.save_edits(&edits, written).await.unwrap();
     assert_eq!(changed.len(), contacts.len());
     assert_eq!(entries(store.pending().await.unwrap()), 1);
     assert_eq!(store.outbox_len().await.unwrap(), contacts.len());
     let tagged = store.load::<Contact>().await.unwrap();
     assert!(tagged.iter().all(|c| c.tags == ["vip"]));
 
-    store.save_edits(&undoing(edits)).await.unwrap();
+    store.save_edits(&undoing(edits), written).await.unwrap();
     assert_eq!(entries(store.pending().await.unwrap()), 2);
     let untagged = store.load::<Contact>().await.unwrap();
     assert_eq!(sorted_by_id(untagged), sorted_by_id(contacts.clone()));

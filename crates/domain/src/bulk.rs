@@ -7,6 +7,7 @@
 
 use crate::id::Id;
 use crate::model::{Contact, LifecycleStage};
+use serde_json::{Map, Value};
 use std::collections::HashSet;
 use std::hash::Hash;
 
@@ -142,6 +143,28 @@ impl ContactChange {
             ContactChange::SetStage(stage) => after.set_lifecycle_stage(*stage, now),
         }
         (after != *contact).then_some(after)
+    }
+
+    /// The synced fields this change writes, as `contact` holds them (the names and values of
+    /// [`crate::model::Entity::to_fields`]): a bulk write's ops come from these alone, before
+    /// and after, rather than from every field of every contact serialized twice.
+    pub fn written_fields(&self, contact: &Contact) -> Map<String, Value> {
+        fn field(name: &str, value: impl serde::Serialize) -> (String, Value) {
+            // Ids, strings, stages and numbers always serialize.
+            let value = serde_json::to_value(value).unwrap_or(Value::Null);
+            (name.to_owned(), value)
+        }
+        match self {
+            ContactChange::SetOwner(_) => Map::from_iter([field("owner_id", &contact.owner_id)]),
+            ContactChange::AddTag(_) | ContactChange::RemoveTag(_) => {
+                Map::from_iter([field("tags", &contact.tags)])
+            }
+            ContactChange::SetStage(_) => Map::from_iter([
+                field("lifecycle_stage", contact.lifecycle_stage),
+                field("lifecycle_changed_at", contact.lifecycle_changed_at),
+                field("became_customer_at", contact.became_customer_at),
+            ]),
+        }
     }
 
     /// Each changed contact before and after: what one bulk write stores, and, reversed, what

@@ -192,16 +192,20 @@ pub(super) fn BulkBar(bulk: Bulk) -> impl IntoView {
                 return;
             }
             let changed = edits.len();
-            let saved = workspace.save_edits(&edits).await;
+            let written = |contact: &Contact| change.written_fields(contact);
+            let saved = workspace.save_edits(&edits, written).await;
             bulk.working.set(None);
             if let Err(error) = saved {
                 report(&error);
                 return;
             }
+            let done = done_msg(&change);
             let undo = Callback::new(move |_| {
                 let undoing = undoing(edits.clone());
+                let change = change.clone();
                 leptos::task::spawn_local(async move {
-                    match workspace.save_edits(&undoing).await {
+                    let written = |contact: &Contact| change.written_fields(contact);
+                    match workspace.save_edits(&undoing, written).await {
                         Ok(()) => notices.show(Notice {
                             text: locale.count(Counted::BulkUndone, changed),
                             undo: None,
@@ -211,7 +215,7 @@ pub(super) fn BulkBar(bulk: Bulk) -> impl IntoView {
                 });
             });
             notices.show(Notice {
-                text: locale.count(done_msg(&change), changed),
+                text: locale.count(done, changed),
                 undo: Some(undo),
             });
         });

@@ -129,6 +129,46 @@ fn setting_the_owner_writes_only_other_owners() {
     assert_eq!(edits[0].1.owner_id, Some(owner));
 }
 
+/// Every field a change alters is among its written fields, with the value `to_fields`
+/// gives it: a bulk write built from them writes what comparing whole records would.
+#[test]
+fn a_change_alters_only_its_written_fields_which_read_as_the_record_does() {
+    use crate::model::Entity;
+    let owner = Id::from_string("member-1");
+    let mut customer = contact("a", &["VIP"]);
+    customer.owner_id = Some(owner.clone());
+    customer.set_lifecycle_stage(LifecycleStage::Customer, 500);
+    let contacts = [customer, contact("b", &[]), contact("c", &["lead"])];
+    let changes = [
+        ContactChange::SetOwner(Some(owner)),
+        ContactChange::SetOwner(None),
+        ContactChange::AddTag("vip".into()),
+        ContactChange::RemoveTag("lead".into()),
+        ContactChange::SetStage(LifecycleStage::Customer),
+        ContactChange::SetStage(LifecycleStage::Lead),
+    ];
+    for change in &changes {
+        for (before, after) in change.edits(&contacts, 1_000) {
+            let (whole_before, whole_after) = (before.to_fields(), after.to_fields());
+            let written = change.written_fields(&after);
+            for (name, value) in &whole_after {
+                match written.get(name) {
+                    Some(written) => assert_eq!(written, value, "{change:?} {name}"),
+                    None => assert_eq!(whole_before.get(name), Some(value), "{change:?} {name}"),
+                }
+            }
+            assert_eq!(
+                change.written_fields(&before),
+                written
+                    .keys()
+                    .map(|name| (name.clone(), whole_before[name].clone()))
+                    .collect(),
+                "{change:?}"
+            );
+        }
+    }
+}
+
 proptest! {
     /// Toggling a row twice leaves the selection as it was, in either form.
     #[test]

@@ -1,0 +1,51 @@
+//! Marks the phases of a bulk write in the browser's performance timeline: User Timing
+//! measures named `write: <phase>`, which a profiler shows beside its samples and the
+//! benchmark prints (`node bench/run.mjs --only bulk --profile`). Only writes of many records
+//! are marked, since the timeline keeps every entry until the page unloads.
+
+use wasm_bindgen::prelude::wasm_bindgen;
+use wasm_bindgen::JsValue;
+
+/// A write of at least this many records is marked.
+const MARKED_FROM: usize = 1_000;
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(js_namespace = performance, js_name = now)]
+    fn performance_now() -> f64;
+
+    /// `performance.measure(name, { start, end })`.
+    #[wasm_bindgen(js_namespace = performance, js_name = measure)]
+    fn performance_measure(name: &str, span: &js_sys::Object);
+}
+
+/// The phases of one write, each measured from the end of the one before.
+pub(crate) struct Phases {
+    /// When the current phase began, if this write is marked.
+    began: Option<f64>,
+}
+
+impl Phases {
+    /// Starts the first phase of a write of `records` records.
+    pub(crate) fn new(records: usize) -> Phases {
+        Phases {
+            began: (records >= MARKED_FROM).then(performance_now),
+        }
+    }
+
+    /// Ends the current phase as `name`; the next begins.
+    pub(crate) fn end(&mut self, name: &str) {
+        let Some(began) = self.began else {
+            return;
+        };
+        let ended = performance_now();
+        let span = js_sys::Object::new();
+        // Setting a property of a plain object cannot fail.
+        for (key, at) in [("start", began), ("end", ended)] {
+            js_sys::Reflect::set(&span, &JsValue::from_str(key), &JsValue::from_f64(at))
+                .expect("a plain object takes properties");
+        }
+        performance_measure(name, &span);
+        self.began = Some(ended);
+    }
+}
