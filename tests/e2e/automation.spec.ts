@@ -62,6 +62,9 @@ test("in Persian, a rule's preview counts what it would have fired in the last 3
   await app.createDeal("چاپگر");
   await page.getByRole("article", { name: "چاپگر" }).getByRole("button", { name: "Won" }).click();
   await expect(page.getByRole("article", { name: "چاپگر" })).toHaveCount(0);
+  // The card leaves at once; the board is busy until the deal is stored, and setLanguage's
+  // reload before that would lose the win (then the preview counts none).
+  await expect(page.locator(".board")).not.toHaveAttribute("aria-busy", "true");
   await app.setLanguage("fa");
   const section = app.section("خودکارسازی");
   const form = section.locator("form");

@@ -54,6 +54,9 @@ pub fn DealBoard() -> impl IntoView {
         <div
             class="board"
             node_ref=drag.board
+            // Busy while a move is being saved (its card already moved): a reload then would
+            // lose it.
+            aria-busy=move || page.pending.with(|pending| !pending.is_empty()).then_some("true")
             on:dragstart=move |ev| drag.on_drag_start(&ev)
             on:dragover=move |ev| drag.on_drag_over(&ev)
             on:drop=move |ev| {
