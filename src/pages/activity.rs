@@ -146,9 +146,10 @@ pub fn Activity() -> impl IntoView {
     }
 }
 
-/// The newest `count` automation runs held, newest first, with their instants.
+/// The newest `count` automation runs held, newest first, with their instants (tracked, so
+/// the feed is read again when a run is written).
 fn newest_runs(workspace: crate::workspace::Workspace, count: usize) -> Vec<(i64, Id)> {
-    workspace.automation_runs.with_untracked(|runs| {
+    workspace.automation_runs.with(|runs| {
         let mut all: Vec<(i64, Id)> = runs.iter().map(|run| (run.at, run.id.clone())).collect();
         all.sort_unstable_by(|a, b| b.cmp(a));
         all.truncate(count);

@@ -385,7 +385,7 @@ fn MessagesToSend() -> impl IntoView {
                         .unwrap_or_default();
                     let marked = run.clone();
                     view! {
-                        <li class="run message-to-send">
+                        <li class="message-to-send">
                             <bdi class="row-title">{record}</bdi>
                             " · "
                             <RuleLink rule=run.rule_id.clone() />
@@ -400,7 +400,7 @@ fn MessagesToSend() -> impl IntoView {
                 }).collect_view();
                 view! {
                     <p class="row-sub" role="status">{count}</p>
-                    <ul class="plain run-log">{rows}</ul>
+                    <ul class="plain messages-to-send-list">{rows}</ul>
                 }.into_any()
             }}
         </section>

@@ -136,16 +136,26 @@ fn Entry(entry: TimelineEntry, on_edit_activity: Callback<Activity>) -> impl Int
                 .with_untracked(|a| a.get(&entry.record.id).cloned())
         })
         .flatten();
-    let run = (entry.record.kind == EntityKind::AutomationRun)
-        .then(|| {
+    // A run is read as it is now: the server writes what became of its messages later.
+    let run = (entry.record.kind == EntityKind::AutomationRun).then(|| {
+        let id = entry.record.id.clone();
+        move || {
             workspace
                 .automation_runs
-                .with_untracked(|runs| runs.get(&entry.record.id).cloned())
-        })
-        .flatten();
+                .with(|runs| runs.get(&id).cloned())
+        }
+    });
     let title = entry.title.clone();
     let headline = match entry.record.kind {
-        EntityKind::AutomationRun => run.as_ref().map(run_headline).into_any(),
+        EntityKind::AutomationRun => {
+            let run = run.clone();
+            (move || {
+                run.as_ref()
+                    .and_then(|run| run())
+                    .map(|run| run_headline(&run))
+            })
+            .into_any()
+        }
         EntityKind::Ticket => {
             view! { <A href=format!("/tickets/{}", entry.record.id)><bdi>{title}</bdi></A> }
                 .into_any()
@@ -164,8 +174,9 @@ fn Entry(entry: TimelineEntry, on_edit_activity: Callback<Activity>) -> impl Int
             None => to,
         }
     });
-    let outcomes =
-        run.map(|run| view! { <span class="run-outcomes"><RunOutcomes run /></span> " " });
+    let outcomes = run.map(|run| {
+        move || run().map(|run| view! { <span class="run-outcomes"><RunOutcomes run /></span> " " })
+    });
     let amount = entry.amount;
     let details = activity.as_ref().map(|a| {
         let channel = a.channel;
