@@ -177,7 +177,7 @@ fn Days(entries: Vec<FeedItem>) -> impl IntoView {
             let rows = run
                 .into_iter()
                 .map(|item| match item {
-                    FeedItem::Change(entry) => view! { <Entry entry /> }.into_any(),
+                    FeedItem::Change(entry) => view! { <Entry entry=*entry /> }.into_any(),
                     FeedItem::Run { id, .. } => view! { <RunEntry id /> }.into_any(),
                 })
                 .collect_view();

@@ -20,8 +20,12 @@ pub struct FeedEntry {
 /// an automation rule (a record of its own, which no history holds as a change).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum FeedItem {
-    Change(FeedEntry),
-    Run { at: i64, id: Id },
+    /// Boxed: a change is many times the size of a run's line.
+    Change(Box<FeedEntry>),
+    Run {
+        at: i64,
+        id: Id,
+    },
 }
 
 impl FeedItem {
@@ -39,7 +43,10 @@ impl FeedItem {
 /// The newest `count` of two newest-first lists, newest first; a change before a run of the
 /// same instant. Each list needs no more than `count` items for the result to be exact.
 pub fn newest(changes: Vec<FeedEntry>, runs: Vec<(i64, Id)>, count: usize) -> Vec<FeedItem> {
-    let mut changes = changes.into_iter().map(FeedItem::Change).peekable();
+    let mut changes = changes
+        .into_iter()
+        .map(|change| FeedItem::Change(Box::new(change)))
+        .peekable();
     let mut runs = runs
         .into_iter()
         .map(|(at, id)| FeedItem::Run { at, id })
@@ -185,7 +192,7 @@ mod tests {
             entry(EntityKind::Deal, day - 3_600_000, None),
         ]
         .into_iter()
-        .map(FeedItem::Change)
+        .map(|change| FeedItem::Change(Box::new(change)))
         .collect();
         let in_utc: Vec<(Day, usize)> = by_day(entries.clone(), &Zone::default())
             .into_iter()
