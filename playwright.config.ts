@@ -28,7 +28,9 @@ export default defineConfig({
     { name: "phone", use: { ...devices["Pixel 7"], viewport: { width: 390, height: 844 }, defaultBrowserType: "chromium" } },
   ],
   webServer: {
-    command: `target/release/rabet-server serve --addr 127.0.0.1:${port} --dist dist --data-dir target/e2e-data`,
+    // No sweeps of its own: a spec sweeps through the CLI (`Devices.sweep`) when it wants the
+    // server to fire rules, so nothing fires in between.
+    command: `target/release/rabet-server serve --addr 127.0.0.1:${port} --dist dist --data-dir target/e2e-data --automation-every-seconds 0`,
     url: `${baseURL}/api/health`,
     reuseExistingServer: false,
     timeout: 30_000,

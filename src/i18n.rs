@@ -305,6 +305,10 @@ counted! {
     CustomFieldHeld(count) => ["{count} record holds a value of this field. Delete the field? Its values will no longer be shown.", "{count} records hold a value of this field. Delete the field? Its values will no longer be shown."], ["{count} رکورد مقداری در این فیلد دارد. فیلد حذف شود؟ مقدارهایش دیگر نشان داده نمی‌شوند.", "{count} رکورد مقداری در این فیلد دارند. فیلد حذف شود؟ مقدارهایش دیگر نشان داده نمی‌شوند."];
     // Automation (issue 22).
     WouldHaveFired(count) => ["Would have fired {count} time in the last 30 days.", "Would have fired {count} times in the last 30 days."], ["در ۳۰ روز گذشته {count} بار اجرا می‌شد.", "در ۳۰ روز گذشته {count} بار اجرا می‌شد."];
+    // Automation in the app (issue 22, the app part): dead letters, messages to send.
+    DeadLetters(count) => ["{count} message failed for good.", "{count} messages failed for good."], ["{count} پیام برای همیشه ناموفق ماند.", "{count} پیام برای همیشه ناموفق ماندند."];
+    Attempts(count) => ["{count} attempt", "{count} attempts"], ["{count} تلاش", "{count} تلاش"];
+    MessagesToSend(count) => ["{count} message prepared by a rule waits for you to send it.", "{count} messages prepared by rules wait for you to send them."], ["{count} پیام آماده‌شده با قاعده منتظر ارسال شماست.", "{count} پیام آماده‌شده با قاعده‌ها منتظر ارسال شمایند."];
 }
 
 messages! {
@@ -1171,6 +1175,27 @@ messages! {
     RunFailed => "Failed", "ناموفق";
     // Automation on the sync server (issue 22, the server part).
     DoNotContact => "Do not contact: no automated e-mail or SMS", "تماس نگیرید: بدون ایمیل و پیامک خودکار";
+    // Automation in the app (issue 22, the app part): runs on timelines and in the feed.
+    EventRuleRan => "Rule ran", "قاعده اجرا شد";
+    RuleDeleted => "A deleted rule", "قاعده‌ای حذف‌شده";
+    ActionTaskCreated => "Follow-up task", "وظیفهٔ پیگیری";
+    ActionFieldSet => "Field set", "تنظیم فیلد";
+    ActionNotified => "Team notified", "اعلان به تیم";
+    ActionEmail => "E-mail", "ایمیل";
+    ActionSms => "SMS", "پیامک";
+    ActionWebhook => "Webhook", "وب‌هوک";
+    DeadLettersHeading => "Messages that failed for good", "پیام‌هایی که برای همیشه ناموفق ماندند";
+    DeadLettersNoServer => "No sync server: this device sends no message itself; prepared ones wait under “Messages to send”.", "بدون سرور همگام‌سازی: این دستگاه خودش پیامی نمی‌فرستد؛ پیام‌های آماده در «پیام‌های آمادهٔ ارسال» منتظر شمایند.";
+    DeadLettersOffline => "Offline: the server's list of messages that failed for good is shown when this device is online.", "آفلاین: فهرست پیام‌های ناموفق سرور وقتی این دستگاه آنلاین شود نشان داده می‌شود.";
+    DeadLettersAdminOnly => "Only an admin sees the messages the server gave up on.", "فقط مدیر پیام‌هایی را می‌بیند که سرور از ارسالشان دست کشید.";
+    DeadSmtpRefused => "The e-mail server (SMTP) refused it", "سرور ایمیل (SMTP) آن را نپذیرفت";
+    DeadGatewayError => "The SMS gateway answered with an error", "درگاه پیامک با خطا پاسخ داد";
+    DeadGatewayUnreachable => "The SMS gateway could not be reached", "درگاه پیامک در دسترس نبود";
+    DeadBadAddress => "The address is not valid", "نشانی معتبر نیست";
+    DeadNotConfigured => "The server has no e-mail or SMS sending set up", "ارسال ایمیل یا پیامک روی سرور تنظیم نشده است";
+    DeadOther => "The server could not send it (see the details)", "سرور نتوانست آن را بفرستد (جزئیات را ببینید)";
+    MessagesToSendHeading => "Messages to send", "پیام‌های آمادهٔ ارسال";
+    MessagesToSendNone => "No prepared message waits to be sent.", "پیام آماده‌ای منتظر ارسال نیست.";
     // The team from the app (issue 16): members, devices, invites, revocation.
     TeamAccessSection => "Team access", "دسترسی تیم";
     TeamAccessHint => "Who syncs with this workspace's server, with which role and on which devices. Invite a member with a link to open on their phone.", "چه کسانی با چه نقشی و روی کدام دستگاه‌ها با سرور این فضای کاری همگام می‌شوند. عضو تازه را با پیوندی دعوت کنید که روی گوشی‌اش باز می‌کند.";

@@ -1,12 +1,14 @@
 //! `/activity`: what changed in the workspace, newest first, a day at a time, by whom and of
 //! which kind of record, each change a link to its record. Read from this device's field
-//! history (`Workspace::feed`), so it works offline for what the device holds.
+//! history (`Workspace::feed`), so it works offline for what the device holds; automation
+//! runs held in memory join it, each linking to its rule.
 
 use crate::{
     i18n::{kind_msg, phrase, store_error_msg, use_locale, Msg},
     local_time::{format_clock, local_day, local_minute, now_ms, use_calendar, zone},
     sync::use_sync,
     ui::{
+        automation::{RuleLink, RunOutcomes},
         history::{author_words, change_words, is_shown},
         parties::record_target,
         widgets::Filter,
@@ -18,7 +20,7 @@ use leptos::{either::Either, prelude::*};
 use leptos_router::components::A;
 use rabet_domain::{
     calendar::format_day,
-    feed::{by_day, FeedEntry, FeedFilter, Who},
+    feed::{by_day, newest, FeedEntry, FeedFilter, FeedItem, Who},
     id::Id,
     kind::EntityKind,
     model::RecordRef,
@@ -62,12 +64,18 @@ pub fn Activity() -> impl IntoView {
         workspace.local_writes.track();
         workspace.remote_changes.track();
         let (count, filter) = (shown.get(), filter.get());
+        // One more than shown tells whether there are earlier ones.
+        let runs = if filter.shows_runs() {
+            newest_runs(workspace, count + 1)
+        } else {
+            Vec::new()
+        };
         async move {
-            // One more than shown tells whether there are earlier ones.
             let wanted = move |kind, field: &str, author: Option<&str>| {
                 is_shown(kind, field) && filter.matches(kind, author)
             };
-            workspace.feed(count + 1, wanted).await
+            let changes = workspace.feed(count + 1, wanted).await;
+            changes.map(|changes| newest(changes, runs, count + 1))
         }
     });
     let member_options = move || {
@@ -138,9 +146,20 @@ pub fn Activity() -> impl IntoView {
     }
 }
 
+/// The newest `count` automation runs held, newest first, with their instants (tracked, so
+/// the feed is read again when a run is written).
+fn newest_runs(workspace: crate::workspace::Workspace, count: usize) -> Vec<(i64, Id)> {
+    workspace.automation_runs.with(|runs| {
+        let mut all: Vec<(i64, Id)> = runs.iter().map(|run| (run.at, run.id.clone())).collect();
+        all.sort_unstable_by(|a, b| b.cmp(a));
+        all.truncate(count);
+        all
+    })
+}
+
 /// The changes in a section per local day, newest first.
 #[component]
-fn Days(entries: Vec<FeedEntry>) -> impl IntoView {
+fn Days(entries: Vec<FeedItem>) -> impl IntoView {
     let locale = use_locale();
     let calendar = use_calendar();
     let today = local_day(now_ms());
@@ -157,7 +176,10 @@ fn Days(entries: Vec<FeedEntry>) -> impl IntoView {
             };
             let rows = run
                 .into_iter()
-                .map(|entry| view! { <Entry entry /> })
+                .map(|item| match item {
+                    FeedItem::Change(entry) => view! { <Entry entry=*entry /> }.into_any(),
+                    FeedItem::Run { id, .. } => view! { <RunEntry id /> }.into_any(),
+                })
                 .collect_view();
             let labelled_by = heading.clone();
             view! {
@@ -205,6 +227,31 @@ fn Entry(entry: FeedEntry) -> impl IntoView {
             {(!change.won).then(|| view! { <p class="history-lost">{move || locale.t(Msg::HistoryNotKept)}</p> })}
         </li>
     }
+}
+
+/// An automation run: its rule (linked to the rule's log), the record it fired on and what
+/// each action did.
+#[component]
+fn RunEntry(id: Id) -> impl IntoView {
+    let locale = use_locale();
+    let workspace = use_workspace();
+    let run = workspace
+        .automation_runs
+        .with_untracked(|runs| runs.get(&id).cloned());
+    run.map(|run| {
+        let at = run.at;
+        let when = move || format_clock(local_minute(at), locale.lang());
+        let rule = view! { <RuleLink rule=run.rule_id.clone() /> };
+        let target = run.record.clone().and_then(|record| record_target(&record));
+        let record = target.map(|(href, name)| view! { " · " <A href=href><bdi>{name}</bdi></A> });
+        view! {
+            <li class="history-entry automation-run">
+                <p class="history-who">{move || locale.t(Msg::AutomationSection)}" · "<span dir="auto">{when}</span></p>
+                <p>{rule}{record}</p>
+                <p class="history-what"><RunOutcomes run /></p>
+            </li>
+        }
+    })
 }
 
 /// Where a kind's records are listed: the link of a change whose record has no page of its

@@ -5,9 +5,9 @@ use rabet_domain::{
     kind::EntityKind,
     op::Op,
     sync::{
-        AuthoredPullResponse, Cursor, DeviceInfo, ErrorBody, InviteRequest, InviteResponse,
-        MemberInfo, PushRequest, PushResponse, RoleChange, SessionInfo, SnapshotResponse,
-        MAX_PULL_LIMIT, PROTOCOL, SNAPSHOT_NEEDED,
+        AuthoredPullResponse, Cursor, DeadLetter, DeviceInfo, ErrorBody, InviteRequest,
+        InviteResponse, MemberInfo, PushRequest, PushResponse, RoleChange, SessionInfo,
+        SnapshotResponse, MAX_PULL_LIMIT, PROTOCOL, SNAPSHOT_NEEDED,
     },
 };
 use serde::{de::DeserializeOwned, Serialize};
@@ -23,6 +23,11 @@ pub async fn session(config: &SyncConfig) -> Result<SessionInfo, SyncError> {
 /// The team: every member's name and role (authors in the field history are member ids).
 pub async fn members(config: &SyncConfig) -> Result<Vec<MemberInfo>, SyncError> {
     call::<(), _>(config, "GET", "members", None).await
+}
+
+/// The automated messages the server gave up on, newest first (admins only).
+pub async fn dead_letters(config: &SyncConfig) -> Result<Vec<DeadLetter>, SyncError> {
+    call::<(), _>(config, "GET", "admin/dead-letters", None).await
 }
 
 /// The team with each member's devices (admins only).

@@ -25,7 +25,7 @@ use leptos::prelude::*;
 use rabet_domain::{
     kind::EntityKind,
     sync::{
-        push_batches, rows::RowsPage, AuthoredOp, Cursor, DeviceInfo, InviteRequest,
+        push_batches, rows::RowsPage, AuthoredOp, Cursor, DeadLetter, DeviceInfo, InviteRequest,
         InviteResponse, MemberInfo, RefusedOp, Role, RoleChange, SessionInfo, SnapshotResponse,
         MAX_PUSH_BYTES, MAX_PUSH_OPS,
     },
@@ -451,6 +451,11 @@ impl SyncEngine {
     /// The team with each member's devices, as an admin sees it.
     pub async fn admin_team(&self) -> Result<Vec<MemberInfo>, SyncError> {
         http::admin_members(&self.team_config()?).await
+    }
+
+    /// The automated messages the server gave up on, as an admin sees them.
+    pub async fn dead_letters(&self) -> Result<Vec<DeadLetter>, SyncError> {
+        http::dead_letters(&self.team_config()?).await
     }
 
     /// Invites a new member: their first device's token and a link to open on it, to this

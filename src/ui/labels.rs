@@ -123,6 +123,7 @@ pub fn timeline_kind_msg(kind: TimelineKind) -> Msg {
         TimelineKind::TicketResolved => Msg::EventTicketResolved,
         TimelineKind::TaskDue => Msg::EventFollowUpDue,
         TimelineKind::TaskDone => Msg::EventFollowUpDone,
+        TimelineKind::AutomationRun => Msg::EventRuleRan,
     }
 }
 
@@ -133,6 +134,7 @@ pub fn timeline_group_msg(group: TimelineGroup) -> Msg {
         TimelineGroup::Invoices => Msg::NavInvoices,
         TimelineGroup::Tickets => Msg::NavTickets,
         TimelineGroup::Tasks => Msg::TimelineFollowUps,
+        TimelineGroup::Automation => Msg::AutomationSection,
     }
 }
 
@@ -144,6 +146,7 @@ pub fn timeline_group_class(group: TimelineGroup) -> &'static str {
         TimelineGroup::Invoices => "invoices",
         TimelineGroup::Tickets => "tickets",
         TimelineGroup::Tasks => "tasks",
+        TimelineGroup::Automation => "automation",
     }
 }
 

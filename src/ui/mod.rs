@@ -2,6 +2,7 @@
 //! for stored choices, and the pieces several pages share. Pages import from here, never from
 //! one another.
 
+pub mod automation;
 pub mod custom_fields;
 pub mod draft;
 pub mod editing;

@@ -120,3 +120,130 @@ test("a contact marked do-not-contact gets no automated SMS, and the rule's log 
     "ارسال نشد: مخاطب نخواسته با او تماس گرفته شود",
   );
 });
+
+/** Adds a rule from the form, its "When" and "Then" picked by label, and switches it on. */
+async function addRule(app: App, rule: { name: string; when: string; then: string; text: string }) {
+  const section = app.section(app.lang === "en" ? "Automation" : "خودکارسازی");
+  const form = section.locator("form");
+  await form.getByLabel("Rule name").fill(rule.name);
+  await form.getByRole("combobox", { name: "When", exact: true }).selectOption({ label: rule.when });
+  await form.getByRole("combobox", { name: "Then", exact: true }).selectOption({ label: rule.then });
+  await form.getByLabel("Text, or the webhook's URL").fill(rule.text);
+  await form.getByRole("button", { name: "Add rule" }).click();
+  const switched = section.getByRole("checkbox", { name: rule.name });
+  await switched.check();
+  // Busy until stored.
+  await expect(switched).not.toHaveAttribute("aria-busy", "true");
+  return section;
+}
+
+test("a rule's run is on the customer's timeline and in the activity feed, linked to the rule's log", async ({ app, page }) => {
+  await page.goto("/settings");
+  const section = await addRule(app, {
+    name: "Welcome call",
+    when: "A contact is created",
+    then: "Create a follow-up task for the record's owner",
+    text: "Call {first_name}",
+  });
+  await app.createContact({ first: "Nima" });
+  await page.getByRole("link", { name: /Nima/ }).click();
+
+  const timeline = page.getByRole("region", { name: "Timeline" });
+  const run = timeline.getByRole("listitem").filter({ hasText: "Rule ran" });
+  await expect(run).toContainText("Follow-up task: Done");
+  // Its own chip shows the runs alone.
+  await timeline.getByRole("button", { name: "Automation", exact: true }).click();
+  await expect(timeline.getByRole("listitem")).toHaveCount(1);
+  await expect(timeline.getByRole("listitem")).toContainText("Rule ran");
+
+  // The link opens the rule's log in Settings.
+  await run.getByRole("link", { name: "Welcome call" }).click();
+  await expect(page).toHaveURL(/\/settings\?rule=/);
+  await expect(section.getByRole("button", { name: "Log" })).toHaveAttribute("aria-expanded", "true");
+  await expect(section.locator(".run").filter({ hasText: "Nima" })).toContainText("Follow-up task: Done");
+
+  // The activity feed lists it under its kind, with the rule and the record.
+  await page.goto("/activity");
+  await page.getByRole("combobox", { name: "Kind" }).selectOption({ label: "Automation run" });
+  const entry = page.getByRole("listitem").filter({ hasText: "Welcome call" });
+  await expect(entry).toHaveCount(1);
+  await expect(entry).toContainText("Nima");
+  await expect(entry).toContainText("Follow-up task: Done");
+  await page.getByRole("combobox", { name: "Kind" }).selectOption({ label: "Deal" });
+  await expect(page.getByRole("listitem").filter({ hasText: "Welcome call" })).toHaveCount(0);
+});
+
+test("in Persian, without a server a rule's SMS waits under Messages to send until it is marked sent", async ({ app, page }) => {
+  await page.goto("/settings");
+  await addRule(app, {
+    name: "Welcome SMS",
+    when: "A contact is created",
+    then: "Send an SMS to the contact",
+    text: "Hello {first_name}",
+  });
+  await app.createContact({ first: "Sara", phone: "09127654321" });
+  // Through the app's own link: the run is written just after the contact, and a reload in
+  // between would lose it.
+  await app.nav().getByRole("link", { name: "Settings" }).click();
+  const waiting = page.getByRole("region", { name: "Messages to send" });
+  await expect(waiting.getByRole("status")).toHaveText("1 message prepared by a rule waits for you to send it.");
+
+  await app.setLanguage("fa");
+  const persian = page.getByRole("region", { name: "پیام‌های آمادهٔ ارسال" });
+  await expect(persian.getByRole("status")).toHaveText("۱ پیام آماده‌شده با قاعده منتظر ارسال شماست.");
+  const message = persian.getByRole("listitem").filter({ hasText: "Sara" });
+  await expect(message).toContainText("پیامک: آماده؛ منتظر ارسال شما");
+  await expect(message.getByRole("link", { name: "باز کردن پیام" })).toHaveAttribute("href", /^sms:.*body=Hello%20Sara$/);
+  await message.getByRole("button", { name: "ثبت ارسال" }).click();
+  await expect(persian).toContainText("پیام آماده‌ای منتظر ارسال نیست.");
+
+  // The rule's log says so, and why it lists no message the server gave up on.
+  const section = app.section("خودکارسازی");
+  await section.getByRole("button", { name: "گزارش اجرا" }).click();
+  await expect(section.locator(".run").filter({ hasText: "Sara" })).toContainText("پیامک: ارسال شد");
+  await expect(section.getByRole("note").filter({ hasText: "بدون سرور همگام‌سازی" })).toBeVisible();
+});
+
+test("a message the server gave up on is in the rule's log with its reason, in both languages, and explained offline", async ({ devices }) => {
+  const [ali, bita] = await devices.team("Ali", "Bita");
+  // Bita's device creates a contact before it has heard of the rule, so no device fires it:
+  // the server does, at its sweep.
+  await bita.context.setOffline(true);
+  await ali.page.goto("/settings");
+  await addRule(ali, {
+    name: "Welcome SMS",
+    when: "A contact is created",
+    then: "Send an SMS to the contact",
+    text: "Hello {first_name}",
+  });
+  await ali.syncNow();
+  await bita.createContact({ first: "Reza", phone: "09121234567" });
+  // Ali's device would fire the rule too if it pulled the contact before the sweep.
+  await ali.context.setOffline(true);
+  await bita.context.setOffline(false);
+  await bita.syncNow();
+
+  // A gateway nobody listens on, tried once: the message is dead at the first try.
+  devices.sweep("--sms-url", "http://127.0.0.1:9/sms", "--message-attempts", "1");
+  await ali.context.setOffline(false);
+  await ali.syncNow();
+  const section = ali.section("Automation");
+  await section.getByRole("button", { name: "Log" }).click();
+  await expect(section.locator(".run").filter({ hasText: "Reza" })).toContainText("SMS: Failed");
+  const dead = section.getByRole("region", { name: "Messages that failed for good" });
+  await expect(dead).toContainText("1 message failed for good.");
+  await expect(dead.getByRole("listitem")).toContainText("The SMS gateway could not be reached");
+  await expect(dead.getByRole("listitem")).toContainText("1 attempt");
+
+  await ali.setLanguage("fa");
+  const persian = ali.section("خودکارسازی");
+  await persian.getByRole("button", { name: "گزارش اجرا" }).click();
+  const deadFa = persian.getByRole("region", { name: "پیام‌هایی که برای همیشه ناموفق ماندند" });
+  await expect(deadFa.getByRole("listitem")).toContainText("درگاه پیامک در دسترس نبود");
+
+  // Offline, the list cannot be asked for: the log says why.
+  await ali.context.setOffline(true);
+  await expect(deadFa.getByRole("note")).toHaveText(
+    "آفلاین: فهرست پیام‌های ناموفق سرور وقتی این دستگاه آنلاین شود نشان داده می‌شود.",
+  );
+});

@@ -245,6 +245,12 @@ export class Devices {
     return serverCli("token", "issue", "--workspace", this.workspace, "--member", member, "--role", role);
   }
 
+  /** Fires the server's pending automation rules once and delivers what they queued, as its
+   * sweep does, with the delivery flags given (`--sms-url …`). */
+  sweep(...flags: string[]): string {
+    return serverCli("automation", "sweep", ...flags);
+  }
+
   async closeAll() {
     for (const context of this.contexts.splice(0)) await context.close();
   }

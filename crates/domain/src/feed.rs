@@ -1,10 +1,10 @@
-//! The workspace's activity feed: the field history of every record, newest first, as one
-//! list a person filters by who made a change and by kind of record, read a day at a time in
-//! the workspace's zone.
+//! The workspace's activity feed: the field history of every record and the runs of
+//! automation rules, newest first, as one list a person filters by who made a change and by
+//! kind of record, read a day at a time in the workspace's zone.
 
 use crate::calendar::Day;
 use crate::history::Change;
-use crate::id::WireId;
+use crate::id::{Id, WireId};
 use crate::kind::EntityKind;
 use crate::time::{Instant, Zone};
 
@@ -14,6 +14,59 @@ pub struct FeedEntry {
     pub kind: EntityKind,
     pub record: WireId,
     pub change: Change,
+}
+
+/// One line of the feed: a change of a record's field (from the field history), or a run of
+/// an automation rule (a record of its own, which no history holds as a change).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FeedItem {
+    /// Boxed: a change is many times the size of a run's line.
+    Change(Box<FeedEntry>),
+    Run {
+        at: i64,
+        id: Id,
+    },
+}
+
+impl FeedItem {
+    /// When it happened (ms).
+    pub fn at(&self) -> i64 {
+        match self {
+            FeedItem::Change(entry) => {
+                i64::try_from(entry.change.stamp.wall_ms).unwrap_or(i64::MAX)
+            }
+            FeedItem::Run { at, .. } => *at,
+        }
+    }
+}
+
+/// The newest `count` of two newest-first lists, newest first; a change before a run of the
+/// same instant. Each list needs no more than `count` items for the result to be exact.
+pub fn newest(changes: Vec<FeedEntry>, runs: Vec<(i64, Id)>, count: usize) -> Vec<FeedItem> {
+    let mut changes = changes
+        .into_iter()
+        .map(|change| FeedItem::Change(Box::new(change)))
+        .peekable();
+    let mut runs = runs
+        .into_iter()
+        .map(|(at, id)| FeedItem::Run { at, id })
+        .peekable();
+    let mut items = Vec::with_capacity(count);
+    while items.len() < count {
+        let take_change = match (changes.peek(), runs.peek()) {
+            (Some(change), Some(run)) => change.at() >= run.at(),
+            (Some(_), None) => true,
+            (None, Some(_)) => false,
+            (None, None) => break,
+        };
+        let next = if take_change {
+            changes.next()
+        } else {
+            runs.next()
+        };
+        items.extend(next);
+    }
+    items
 }
 
 /// Whose changes the feed shows.
@@ -51,13 +104,22 @@ impl FeedFilter {
     pub fn matches(&self, kind: EntityKind, author: Option<&str>) -> bool {
         self.kind.is_none_or(|wanted| wanted == kind) && self.who.matches(author)
     }
+
+    /// Whether it lets automation runs through: they are the rules' doing, not a member's,
+    /// so only when anyone's changes are shown.
+    pub fn shows_runs(&self) -> bool {
+        self.who == Who::Anyone
+            && self
+                .kind
+                .is_none_or(|wanted| wanted == EntityKind::AutomationRun)
+    }
 }
 
 /// Entries (newest first) in runs of one local day each, in `zone`: the feed's sections.
-pub fn by_day(entries: Vec<FeedEntry>, zone: &Zone) -> Vec<(Day, Vec<FeedEntry>)> {
-    let mut days: Vec<(Day, Vec<FeedEntry>)> = Vec::new();
+pub fn by_day(entries: Vec<FeedItem>, zone: &Zone) -> Vec<(Day, Vec<FeedItem>)> {
+    let mut days: Vec<(Day, Vec<FeedItem>)> = Vec::new();
     for entry in entries {
-        let day = zone.day_of(Instant(entry.change.stamp.wall_ms as i64));
+        let day = zone.day_of(Instant(entry.at()));
         match days.last_mut() {
             Some((last, run)) if *last == day => run.push(entry),
             _ => days.push((day, vec![entry])),
@@ -123,12 +185,15 @@ mod tests {
         // Tehran is 3.5 hours ahead: 22:00 UTC is the next local day there.
         let tehran = Zone::fixed(3 * 3_600_000 + 1_800_000);
         let day = 20_000 * MS_PER_DAY as u64;
-        let entries = vec![
+        let entries: Vec<FeedItem> = [
             entry(EntityKind::Contact, day + 22 * 3_600_000, None),
             entry(EntityKind::Contact, day + 10 * 3_600_000, None),
             entry(EntityKind::Deal, day + 3_600_000, None),
             entry(EntityKind::Deal, day - 3_600_000, None),
-        ];
+        ]
+        .into_iter()
+        .map(|change| FeedItem::Change(Box::new(change)))
+        .collect();
         let in_utc: Vec<(Day, usize)> = by_day(entries.clone(), &Zone::default())
             .into_iter()
             .map(|(day, run)| (day, run.len()))
@@ -144,5 +209,49 @@ mod tests {
             "an hour before UTC midnight is already the next day in Tehran"
         );
         assert!(by_day(Vec::new(), &tehran).is_empty());
+    }
+
+    #[test]
+    fn runs_join_the_changes_newest_first_up_to_the_count() {
+        let changes = vec![
+            entry(EntityKind::Deal, 5_000, None),
+            entry(EntityKind::Deal, 3_000, None),
+            entry(EntityKind::Deal, 1_000, None),
+        ];
+        let run = |at: i64, name: &str| (at, Id::from_string(name));
+        let runs = vec![run(6_000, "r6"), run(3_000, "r3"), run(2_000, "r2")];
+        let ats = |items: &[FeedItem]| -> Vec<(i64, bool)> {
+            items
+                .iter()
+                .map(|item| (item.at(), matches!(item, FeedItem::Run { .. })))
+                .collect()
+        };
+        let all = newest(changes.clone(), runs.clone(), 10);
+        assert_eq!(
+            ats(&all),
+            [
+                (6_000, true),
+                (5_000, false),
+                (3_000, false),
+                (3_000, true),
+                (2_000, true),
+                (1_000, false)
+            ]
+        );
+        assert_eq!(ats(&newest(changes.clone(), runs, 3)), ats(&all[..3]));
+        assert_eq!(
+            ats(&newest(changes, Vec::new(), 2)),
+            [(5_000, false), (3_000, false)]
+        );
+    }
+
+    #[test]
+    fn runs_show_for_anyone_and_their_own_kind_only() {
+        let filter = |who, kind| FeedFilter { who, kind };
+        assert!(FeedFilter::default().shows_runs());
+        assert!(filter(Who::Anyone, Some(EntityKind::AutomationRun)).shows_runs());
+        assert!(!filter(Who::Anyone, Some(EntityKind::Deal)).shows_runs());
+        assert!(!filter(Who::Me { member: None }, None).shows_runs());
+        assert!(!filter(Who::Member("m1".into()), None).shows_runs());
     }
 }

@@ -355,6 +355,49 @@ pub struct DeadLetter {
     pub attempts: u32,
 }
 
+/// Why the sync server gave up on a message, read from its words (the server writes them for
+/// its log; the app shows this in the reader's language).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DeadLetterReason {
+    /// The contact is marked do-not-contact.
+    DoNotContact,
+    /// The SMTP server refused the e-mail.
+    SmtpRefused,
+    /// The SMS gateway answered with an error, or an answer without its success mark.
+    GatewayError,
+    /// The SMS gateway could not be reached.
+    GatewayUnreachable,
+    /// The recipient's (or the sender's) address is not one.
+    BadAddress,
+    /// The server has no SMTP server or SMS gateway configured.
+    NotConfigured,
+    /// Anything else; the server's words say what.
+    Other,
+}
+
+impl DeadLetter {
+    /// The kind of failure, from the phrases `crates/server/src/delivery.rs` writes.
+    pub fn reason(&self) -> DeadLetterReason {
+        let error = self.error.as_str();
+        let says = |phrase: &str| error.contains(phrase);
+        if says("do-not-contact") {
+            DeadLetterReason::DoNotContact
+        } else if says("no SMTP server configured") || says("no gateway configured") {
+            DeadLetterReason::NotConfigured
+        } else if says("SMTP server refused") {
+            DeadLetterReason::SmtpRefused
+        } else if says("SMS gateway could not be reached") {
+            DeadLetterReason::GatewayUnreachable
+        } else if says("SMS gateway answered") || says("SMS gateway's answer lacks") {
+            DeadLetterReason::GatewayError
+        } else if says("is not an e-mail address") || says("is not an address") {
+            DeadLetterReason::BadAddress
+        } else {
+            DeadLetterReason::Other
+        }
+    }
+}
+
 /// A member of the team. Their id is the id of the first token issued to them.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct MemberInfo {
@@ -618,5 +661,55 @@ mod tests {
             body,
             serde_json::json!({"ops": [], "next": 7, "more": true})
         );
+    }
+
+    #[test]
+    fn a_dead_letter_reason_is_read_from_the_servers_words() {
+        let letter = |error: &str| DeadLetter {
+            run: "r".into(),
+            action: 0,
+            via: "sms".into(),
+            recipient: "+989121234567".into(),
+            error: error.into(),
+            attempts: 5,
+        };
+        let cases = [
+            (
+                "the contact is marked do-not-contact",
+                DeadLetterReason::DoNotContact,
+            ),
+            (
+                "gave up after 5 attempts: the SMTP server refused it: 550 mailbox unavailable",
+                DeadLetterReason::SmtpRefused,
+            ),
+            (
+                "gave up after 5 attempts: the SMS gateway answered 500 Internal Server Error: {}",
+                DeadLetterReason::GatewayError,
+            ),
+            (
+                "gave up after 3 attempts: the SMS gateway's answer lacks \"ok\": {}",
+                DeadLetterReason::GatewayError,
+            ),
+            (
+                "gave up after 5 attempts: the SMS gateway could not be reached: timed out",
+                DeadLetterReason::GatewayUnreachable,
+            ),
+            (
+                "gave up after 5 attempts: \"ali@\" is not an e-mail address: invalid",
+                DeadLetterReason::BadAddress,
+            ),
+            (
+                "gave up after 5 attempts: this server sends no SMS (no gateway configured)",
+                DeadLetterReason::NotConfigured,
+            ),
+            (
+                "gave up after 5 attempts: this server sends no e-mail (no SMTP server configured)",
+                DeadLetterReason::NotConfigured,
+            ),
+            ("something new", DeadLetterReason::Other),
+        ];
+        for (error, reason) in cases {
+            assert_eq!(letter(error).reason(), reason, "{error}");
+        }
     }
 }

@@ -5,10 +5,16 @@
 use crate::{
     automation::{preview, record_label},
     i18n::{store_error_msg, use_locale, Counted, Msg},
-    ui::{editing::save_change_marking, format::day_text, messages::prepared_message_href},
+    pages::sync::DeadLetters,
+    ui::{
+        automation::{RuleLink, RunOutcomes},
+        editing::{save_change, save_change_marking},
+        format::day_text,
+    },
     workspace::{use_workspace, Workspace},
 };
 use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
 use rabet_domain::{
     automation::Hit,
     kind::EntityKind,
@@ -199,6 +205,7 @@ pub fn AutomationSection() -> impl IntoView {
                 </For>
             </ul>
             <RuleForm />
+            <MessagesToSend />
         </section>
     }
 }
@@ -208,7 +215,16 @@ fn RuleRow(rule: AutomationRule) -> impl IntoView {
     let locale = use_locale();
     let workspace = use_workspace();
     let hits = RwSignal::new(None::<Result<Vec<Hit>, Msg>>);
-    let show_log = RwSignal::new(false);
+    // A run's link (`rule_href`) opens its rule's log.
+    let linked = use_query_map()
+        .with_untracked(|query| query.get_str("rule") == Some(rule.id.to_string().as_str()));
+    let show_log = RwSignal::new(linked);
+    let row = NodeRef::<leptos::html::Li>::new();
+    Effect::new(move || {
+        if let Some(row) = row.get().filter(|_| linked) {
+            row.scroll_into_view();
+        }
+    });
     let name = rule.name.clone();
     let when = when_msg(&rule);
     let kind = rule.trigger.kind();
@@ -258,7 +274,7 @@ fn RuleRow(rule: AutomationRule) -> impl IntoView {
     };
     let enabled = rule.enabled;
     view! {
-        <li class="rule">
+        <li class="rule" node_ref=row>
             <label class="rule-switch">
                 <input type="checkbox" prop:checked=enabled on:change=toggle aria-busy=move || saving.get().then_some("true") />
                 " "
@@ -291,7 +307,6 @@ fn RunLog(rule: AutomationRule) -> impl IntoView {
             mine
         })
     };
-    let actions = rule.actions.clone();
     view! {
         <ul class="plain run-log">
             {move || {
@@ -306,20 +321,7 @@ fn RunLog(rule: AutomationRule) -> impl IntoView {
                         .map(|record| record_label(workspace, locale, record.kind, &record.id))
                         .unwrap_or_default();
                     let day = day_text(crate::local_time::zone().day_of(Instant(run.at)));
-                    let outcomes = run.outcomes.iter().map(|outcome| {
-                        let via = actions.get(outcome.action as usize).and_then(|action| match action {
-                            Action::SendMessage { via, .. } => Some(*via),
-                            _ => None,
-                        });
-                        let open = via.filter(|_| outcome.result == RunResult::Prepared).map(|via| {
-                            let href = prepared_message_href(via, &outcome.detail, &outcome.subject, &outcome.body);
-                            view! { " " <a href=href>{locale.t(Msg::OpenMessage)}</a> }
-                        });
-                        // Why it failed, as the device or server that tried it put it.
-                        let reason = (outcome.result == RunResult::Failed && !outcome.detail.is_empty())
-                            .then(|| view! { ": " <bdi class="run-reason">{outcome.detail.clone()}</bdi> });
-                        view! { <span class="run-outcome">{locale.t(result_msg(outcome.result))}{reason}{open}</span> }
-                    }).collect_view();
+                    let outcomes = view! { <RunOutcomes run=run.clone() /> };
                     view! {
                         <li class="run">
                             <span class="row-sub">{day}</span>
@@ -332,18 +334,76 @@ fn RunLog(rule: AutomationRule) -> impl IntoView {
                 }).collect_view().into_any()
             }}
         </ul>
+        <DeadLetters rule=rule.id.clone() />
     }
 }
 
-fn result_msg(result: RunResult) -> Msg {
-    match result {
-        RunResult::Done => Msg::RunDone,
-        RunResult::Prepared => Msg::RunPrepared,
-        RunResult::Queued => Msg::RunQueued,
-        RunResult::Sent => Msg::RunSent,
-        RunResult::DoNotContact => Msg::RunDoNotContact,
-        RunResult::NoAddress => Msg::RunNoAddress,
-        RunResult::Failed => Msg::RunFailed,
+/// Every message a rule prepared on a device (no sync server sends it), newest first: each
+/// opens in the person's own e-mail or SMS app, and is marked sent once they have.
+#[component]
+fn MessagesToSend() -> impl IntoView {
+    let locale = use_locale();
+    let workspace = use_workspace();
+    let waiting = move || {
+        workspace.automation_runs.with(|runs| {
+            let mut waiting: Vec<AutomationRun> = runs
+                .iter()
+                .filter(|run| {
+                    run.outcomes
+                        .iter()
+                        .any(|outcome| outcome.result == RunResult::Prepared)
+                })
+                .cloned()
+                .collect();
+            waiting.sort_by_key(|run| std::cmp::Reverse(run.at));
+            waiting
+        })
+    };
+    let mark_sent = move |run: AutomationRun| {
+        save_change(run, |run| {
+            for outcome in &mut run.outcomes {
+                if outcome.result == RunResult::Prepared {
+                    outcome.result = RunResult::Sent;
+                }
+            }
+        });
+    };
+    view! {
+        <section class="messages-to-send" aria-labelledby="messages-to-send-heading">
+            <h3 id="messages-to-send-heading">{move || locale.t(Msg::MessagesToSendHeading)}</h3>
+            {move || {
+                let waiting = waiting();
+                if waiting.is_empty() {
+                    return view! { <p class="row-sub">{locale.t(Msg::MessagesToSendNone)}</p> }.into_any();
+                }
+                let count = locale.count(Counted::MessagesToSend, waiting.len());
+                let rows = waiting.into_iter().map(|run| {
+                    let record = run
+                        .record
+                        .as_ref()
+                        .map(|record| record_label(workspace, locale, record.kind, &record.id))
+                        .unwrap_or_default();
+                    let marked = run.clone();
+                    view! {
+                        <li class="message-to-send">
+                            <bdi class="row-title">{record}</bdi>
+                            " · "
+                            <RuleLink rule=run.rule_id.clone() />
+                            " · "
+                            <RunOutcomes run />
+                            " "
+                            <button type="button" class="button subtle" on:click=move |_| mark_sent(marked.clone())>
+                                {locale.t(Msg::MarkSent)}
+                            </button>
+                        </li>
+                    }
+                }).collect_view();
+                view! {
+                    <p class="row-sub" role="status">{count}</p>
+                    <ul class="plain messages-to-send-list">{rows}</ul>
+                }.into_any()
+            }}
+        </section>
     }
 }
 

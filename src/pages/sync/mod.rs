@@ -2,9 +2,11 @@
 //! opens, and the status indicator the shell always shows; the team's access (`team`) and
 //! what a revoked device shows (`revoked`).
 
+mod dead_letters;
 mod revoked;
 mod team;
 
+pub use dead_letters::DeadLetters;
 pub use revoked::RevokedNotice;
 pub use team::TeamAccessSection;
 

@@ -26,8 +26,8 @@ use crate::csat::Csat;
 use crate::id::Id;
 use crate::kind::EntityKind;
 use crate::model::{
-    Activity, ActivityKind, Deal, DealStatus, Direction, Invoice, InvoiceKind, InvoiceStatus,
-    RecordRef, Task, Ticket,
+    Activity, ActivityKind, AutomationRun, Deal, DealStatus, Direction, Invoice, InvoiceKind,
+    InvoiceStatus, RecordRef, Task, Ticket,
 };
 use crate::money::{Currency, Money, MoneyTotals};
 use crate::purchases::{orders, revenue_per_currency, Customer, PurchaseFacts};
@@ -74,6 +74,7 @@ pub struct AllRecords<'a> {
     pub activities: &'a [Activity],
     pub tickets: &'a [Ticket],
     pub tasks: &'a [Task],
+    pub runs: &'a [AutomationRun],
     /// The indexes of these very slices, when the caller keeps them: then
     /// [`CustomerRecords::select`] reads only the customer's records instead of all of them.
     pub referrers: Option<AllReferrers<'a>>,
@@ -87,6 +88,7 @@ pub struct AllReferrers<'a> {
     pub activities: &'a Referrers,
     pub tickets: &'a Referrers,
     pub tasks: &'a Referrers,
+    pub runs: &'a Referrers,
 }
 
 /// The records of one customer, borrowed from the workspace's.
@@ -97,6 +99,8 @@ pub struct CustomerRecords<'a> {
     pub activities: Vec<&'a Activity>,
     pub tickets: Vec<&'a Ticket>,
     pub tasks: Vec<&'a Task>,
+    /// Automation runs on the customer or on one of its records above.
+    pub runs: Vec<&'a AutomationRun>,
 }
 
 impl<'a> CustomerRecords<'a> {
@@ -106,7 +110,9 @@ impl<'a> CustomerRecords<'a> {
     /// - activities linked to the customer, or to one of those deals or tickets (a call logged
     ///   on the customer's deal belongs on the customer's timeline);
     /// - tasks whose link is the customer (its contact or company) or one of its deals,
-    ///   tickets or invoices.
+    ///   tickets or invoices;
+    /// - automation runs on the customer (its contact or company) or on one of those deals,
+    ///   tickets, invoices or tasks.
     ///
     /// Each kind keeps storage order. Linear in the number of records, or in the customer's
     /// when `all` has its [`AllReferrers`].
@@ -160,6 +166,21 @@ impl<'a> CustomerRecords<'a> {
                     _ => false,
                 })
             })
+            .collect::<Vec<&Task>>();
+        let task_ids: FxHashSet<&Id> = tasks.iter().map(|task| &task.id).collect();
+        named.extend(&task_ids);
+        let runs = naming(all.runs, index.map(|i| i.runs), &named)
+            .filter(|run| {
+                run.record.as_ref().is_some_and(|record| match record.kind {
+                    EntityKind::Contact => owner.owns(Some(&record.id), None),
+                    EntityKind::Company => owner.owns(None, Some(&record.id)),
+                    EntityKind::Deal => deal_ids.contains(&record.id),
+                    EntityKind::Ticket => ticket_ids.contains(&record.id),
+                    EntityKind::Invoice => invoice_ids.contains(&record.id),
+                    EntityKind::Task => task_ids.contains(&record.id),
+                    _ => false,
+                })
+            })
             .collect();
         CustomerRecords {
             invoices,
@@ -167,6 +188,7 @@ impl<'a> CustomerRecords<'a> {
             activities,
             tickets,
             tasks,
+            runs,
         }
     }
 }
@@ -323,6 +345,9 @@ pub enum TimelineKind {
     TaskDue,
     /// A done task, at `done_at`.
     TaskDone,
+    /// An automation rule fired on one of the customer's records, at the trigger's time; the
+    /// entry's record is the run, which names its rule and what each action did.
+    AutomationRun,
 }
 
 /// The filter chips of the timeline.
@@ -333,15 +358,17 @@ pub enum TimelineGroup {
     Invoices,
     Tickets,
     Tasks,
+    Automation,
 }
 
 impl TimelineGroup {
-    pub const ALL: [TimelineGroup; 5] = [
+    pub const ALL: [TimelineGroup; 6] = [
         TimelineGroup::Interactions,
         TimelineGroup::Deals,
         TimelineGroup::Invoices,
         TimelineGroup::Tickets,
         TimelineGroup::Tasks,
+        TimelineGroup::Automation,
     ];
 }
 
@@ -359,6 +386,7 @@ impl TimelineKind {
             }
             TimelineKind::TicketOpened | TimelineKind::TicketResolved => TimelineGroup::Tickets,
             TimelineKind::TaskDue | TimelineKind::TaskDone => TimelineGroup::Tasks,
+            TimelineKind::AutomationRun => TimelineGroup::Automation,
         }
     }
 }
@@ -424,7 +452,8 @@ pub fn timeline(records: &CustomerRecords<'_>) -> Vec<TimelineEntry> {
             + records.deals.len() * 3
             + records.invoices.len() * 2
             + records.tickets.len() * 2
-            + records.tasks.len(),
+            + records.tasks.len()
+            + records.runs.len(),
     );
 
     for activity in &records.activities {
@@ -502,6 +531,16 @@ pub fn timeline(records: &CustomerRecords<'_>) -> Vec<TimelineEntry> {
             &task.title,
         );
         entry.by = task.assignee_id.clone();
+        events.push((entry, 0));
+    }
+
+    for run in &records.runs {
+        let entry = TimelineEntry::new(
+            run.at,
+            TimelineKind::AutomationRun,
+            record_ref(EntityKind::AutomationRun, &run.id),
+            "",
+        );
         events.push((entry, 0));
     }
 
@@ -701,6 +740,7 @@ mod tests {
             activities: activities.iter().collect(),
             tickets: tickets.iter().collect(),
             tasks: tasks.iter().collect(),
+            runs: Vec::new(),
         }
     }
 
@@ -1230,6 +1270,42 @@ mod tests {
     }
 
     #[test]
+    fn automation_runs_are_entries_of_their_own_group() {
+        let fixture = fixture();
+        let run = AutomationRun {
+            id: id("r1"),
+            rule_id: id("won-follow-up"),
+            at: now() - 5 * DAY,
+            record: Some(RecordRef {
+                kind: EntityKind::Deal,
+                id: id("d1"),
+            }),
+            ..AutomationRun::default()
+        };
+        let mut records = fixture.records();
+        records.runs.push(&run);
+        let entries = timeline(&records);
+        let automation = TimelineFilter::groups(&[TimelineGroup::Automation]);
+        let runs: Vec<&TimelineEntry> = automation.apply(&entries).collect();
+        assert_eq!(runs.len(), 1);
+        assert_eq!(runs[0].kind, TimelineKind::AutomationRun);
+        assert_eq!(runs[0].at, run.at);
+        assert_eq!(
+            runs[0].record,
+            RecordRef {
+                kind: EntityKind::AutomationRun,
+                id: id("r1"),
+            }
+        );
+        // Filtered out with the other groups, and in time order among all entries.
+        assert_eq!(entries.len(), timeline(&fixture.records()).len() + 1);
+        assert!(TimelineFilter::groups(&[TimelineGroup::Deals])
+            .apply(&entries)
+            .all(|entry| entry.kind != TimelineKind::AutomationRun));
+        assert!(entries.windows(2).all(|pair| pair[0].at >= pair[1].at));
+    }
+
+    #[test]
     fn a_large_timeline_is_sorted() {
         let activities: Vec<Activity> = (0..5_000)
             .map(|i| {
@@ -1324,12 +1400,25 @@ mod tests {
                 ..Task::default()
             },
         ];
+        let run = |name: &str, kind, on: &str| AutomationRun {
+            id: id(name),
+            record: link(kind, on),
+            ..AutomationRun::default()
+        };
+        let runs = [
+            run("r-ali", EntityKind::Contact, "ali"),
+            run("r-deal", EntityKind::Deal, "d-ali"),
+            run("r-acme-task", EntityKind::Task, "k-acme"),
+            run("r-reza", EntityKind::Contact, "reza"),
+            run("r-reza-deal", EntityKind::Deal, "d-reza"),
+        ];
         let all = AllRecords {
             invoices: &invoices,
             deals: &deals,
             activities: &activities,
             tickets: &[],
             tasks: &tasks,
+            runs: &runs,
             referrers: None,
         };
         fn names<T: crate::model::Entity>(records: &[&T]) -> Vec<String> {
@@ -1344,6 +1433,7 @@ mod tests {
         assert_eq!(names(&contact.deals), ["d-ali"]);
         assert_eq!(names(&contact.activities), ["on-deal"]);
         assert_eq!(names(&contact.tasks), ["k-ali", "k-deal"]);
+        assert_eq!(names(&contact.runs), ["r-ali", "r-deal"]);
 
         let company = Customer::company(&acme, [&ali, &sara, &other]);
         assert_eq!(
@@ -1356,6 +1446,7 @@ mod tests {
         let company = CustomerRecords::select(&company, all);
         assert_eq!(names(&company.invoices), ["i-ali", "i-sara", "i-acme"]);
         assert_eq!(names(&company.tasks), ["k-ali", "k-acme", "k-deal"]);
+        assert_eq!(names(&company.runs), ["r-ali", "r-deal", "r-acme-task"]);
         let kpis = compute(&company, T, &RfmThresholds::fixed(T), now());
         assert_eq!(kpis.orders, 3);
     }
@@ -1376,6 +1467,7 @@ mod tests {
             activities: &sample.activities,
             tickets: &sample.tickets,
             tasks: &sample.tasks,
+            runs: &[],
             referrers: None,
         };
         let (invoices, deals, activities, tickets, tasks) = (
@@ -1385,6 +1477,7 @@ mod tests {
             Referrers::of(&sample.tickets),
             Referrers::of(&sample.tasks),
         );
+        let runs = Referrers::default();
         let indexed = AllRecords {
             referrers: Some(AllReferrers {
                 invoices: &invoices,
@@ -1392,6 +1485,7 @@ mod tests {
                 activities: &activities,
                 tickets: &tickets,
                 tasks: &tasks,
+                runs: &runs,
             }),
             ..scan
         };

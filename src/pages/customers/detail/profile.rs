@@ -51,26 +51,30 @@ pub fn use_profile(whose: Signal<Whose>) -> Memo<Profile> {
                 workspace.activities.with(|activities| {
                     workspace.tickets.with(|tickets| {
                         workspace.tasks.with(|tasks| {
-                            let all = AllRecords {
-                                invoices: invoices.as_slice(),
-                                deals: deals.as_slice(),
-                                activities: activities.as_slice(),
-                                tickets: tickets.as_slice(),
-                                tasks: tasks.as_slice(),
-                                referrers: Some(AllReferrers {
-                                    invoices: invoices.referrers(),
-                                    deals: deals.referrers(),
-                                    activities: activities.referrers(),
-                                    tickets: tickets.referrers(),
-                                    tasks: tasks.referrers(),
-                                }),
-                            };
-                            profile_of(
-                                &CustomerRecords::select(&whose, all),
-                                currency,
-                                &thresholds,
-                                now,
-                            )
+                            workspace.automation_runs.with(|runs| {
+                                let all = AllRecords {
+                                    invoices: invoices.as_slice(),
+                                    deals: deals.as_slice(),
+                                    activities: activities.as_slice(),
+                                    tickets: tickets.as_slice(),
+                                    tasks: tasks.as_slice(),
+                                    runs: runs.as_slice(),
+                                    referrers: Some(AllReferrers {
+                                        invoices: invoices.referrers(),
+                                        deals: deals.referrers(),
+                                        activities: activities.referrers(),
+                                        tickets: tickets.referrers(),
+                                        tasks: tasks.referrers(),
+                                        runs: runs.referrers(),
+                                    }),
+                                };
+                                profile_of(
+                                    &CustomerRecords::select(&whose, all),
+                                    currency,
+                                    &thresholds,
+                                    now,
+                                )
+                            })
                         })
                     })
                 })

@@ -5,8 +5,10 @@
 use super::profile::Profile;
 use crate::i18n::phrase;
 use crate::{
+    automation::record_label,
     i18n::{use_locale, Msg},
     local_time::{format_duration, format_when, machine_time, now_ms, use_calendar, MINUTE_MS},
+    ui::automation::{RuleLink, RunOutcomes},
     ui::editing::save_change,
     ui::labels::{
         direction_msg, message_channel_msg, timeline_group_class, timeline_group_msg,
@@ -20,7 +22,7 @@ use rabet_domain::{
     id::Id,
     kind::EntityKind,
     locale::format_money,
-    model::Activity,
+    model::{Activity, AutomationRun},
     report::customer::{TimelineEntry, TimelineFilter, TimelineGroup, TimelineKind},
 };
 
@@ -134,8 +136,26 @@ fn Entry(entry: TimelineEntry, on_edit_activity: Callback<Activity>) -> impl Int
                 .with_untracked(|a| a.get(&entry.record.id).cloned())
         })
         .flatten();
+    // A run is read as it is now: the server writes what became of its messages later.
+    let run = (entry.record.kind == EntityKind::AutomationRun).then(|| {
+        let id = entry.record.id.clone();
+        move || {
+            workspace
+                .automation_runs
+                .with(|runs| runs.get(&id).cloned())
+        }
+    });
     let title = entry.title.clone();
     let headline = match entry.record.kind {
+        EntityKind::AutomationRun => {
+            let run = run.clone();
+            (move || {
+                run.as_ref()
+                    .and_then(|run| run())
+                    .map(|run| run_headline(&run))
+            })
+            .into_any()
+        }
         EntityKind::Ticket => {
             view! { <A href=format!("/tickets/{}", entry.record.id)><bdi>{title}</bdi></A> }
                 .into_any()
@@ -153,6 +173,9 @@ fn Entry(entry: TimelineEntry, on_edit_activity: Callback<Activity>) -> impl Int
             Some(from) => format!("{from} → {to}"),
             None => to,
         }
+    });
+    let outcomes = run.map(|run| {
+        move || run().map(|run| view! { <span class="run-outcomes"><RunOutcomes run /></span> " " })
     });
     let amount = entry.amount;
     let details = activity.as_ref().map(|a| {
@@ -202,6 +225,7 @@ fn Entry(entry: TimelineEntry, on_edit_activity: Callback<Activity>) -> impl Int
             <p class="timeline-detail">
                 {(!entry.detail.is_empty()).then(|| view! { <bdi>{entry.detail.clone()}</bdi> " " })}
                 {stage_move.map(|s| view! { <bdi>{s}</bdi> " " })}
+                {outcomes}
                 {amount.map(|m| view! { <span class="amount">{move || format_money(m, locale.lang())}</span> })}
             </p>
             <p class="timeline-meta">
@@ -212,4 +236,19 @@ fn Entry(entry: TimelineEntry, on_edit_activity: Callback<Activity>) -> impl Int
             </p>
         </li>
     }
+}
+
+/// A run on the timeline: its rule, linked to the rule's log (or words saying the rule is
+/// gone), and the record it fired on.
+fn run_headline(run: &AutomationRun) -> impl IntoView {
+    let locale = use_locale();
+    let workspace = use_workspace();
+    let rule = view! { <RuleLink rule=run.rule_id.clone() /> };
+    let on = run
+        .record
+        .as_ref()
+        .map(|record| record_label(workspace, locale, record.kind, &record.id))
+        .filter(|label| !label.is_empty())
+        .map(|label| view! { " · " <bdi>{label}</bdi> });
+    view! { {rule} {on} }
 }
