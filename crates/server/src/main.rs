@@ -378,7 +378,9 @@ async fn run() -> Result<()> {
         })) => {
             let delivery = delivery.delivery()?;
             let storage = database.open().await?;
-            let done = sweep_and_deliver(&storage, &delivery, &automation.zone()).await;
+            let mut sweeper = automation::Sweeper::default();
+            let done =
+                sweep_and_deliver(&mut sweeper, &storage, &delivery, &automation.zone()).await;
             storage.close().await;
             let (swept, delivered) = done?;
             for swept in swept {
@@ -424,11 +426,12 @@ async fn trim_now_and_then(storage: Arc<SqlStorage>, policy: TrimPolicy) {
 
 /// Fires due automation rules, then sends the messages due.
 async fn sweep_and_deliver(
+    sweeper: &mut automation::Sweeper,
     storage: &SqlStorage,
     delivery: &Delivery,
     zone: &Zone,
 ) -> Result<(Vec<automation::Swept>, Delivered), automation::AutomationError> {
-    let swept = automation::sweep(storage, delivery, now_ms(), zone).await?;
+    let swept = sweeper.sweep(storage, delivery, now_ms(), zone).await?;
     let delivered = deliver(storage, delivery, now_ms()).await?;
     Ok((swept, delivered))
 }
@@ -443,9 +446,11 @@ async fn sweep_now_and_then(
 ) {
     let mut every = tokio::time::interval(every);
     every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    // Holds the workspaces' records from one sweep to the next.
+    let mut sweeper = automation::Sweeper::default();
     loop {
         every.tick().await;
-        if let Err(error) = sweep_and_deliver(&storage, &delivery, &zone).await {
+        if let Err(error) = sweep_and_deliver(&mut sweeper, &storage, &delivery, &zone).await {
             tracing::error!(%error, "the automation sweep failed");
         }
     }

@@ -17,8 +17,9 @@ use rabet_domain::{
     id::{Id, WireId},
     kind::EntityKind,
     model::{
-        Action, AssigneeRule, AutomationRule, AutomationRun, Comparison, Condition, Contact, Email,
-        EmailLabel, Entity, Phone, PhoneLabel, RunResult, SendVia, Task, TeamMember, Trigger,
+        Action, Activity, AssigneeRule, AutomationRule, AutomationRun, Comparison, Condition,
+        Contact, Email, EmailLabel, Entity, Phone, PhoneLabel, RunResult, SendVia, Task,
+        TeamMember, Trigger,
     },
     op::{Op, OpBuilder},
     replica::Replica,
@@ -27,7 +28,7 @@ use rabet_domain::{
 };
 use rabet_server::{
     admin,
-    automation::{sweep, sweep_workspace, SYSTEM_AUTHOR},
+    automation::{Sweeper, Swept, SYSTEM_AUTHOR},
     delivery::{deliver, Delivered, Delivery, SmsGateway, Smtp, SmtpTls},
     SqlStorage, Storage, StoredOp,
 };
@@ -51,11 +52,13 @@ fn tehran() -> Zone {
     Zone::fixed(7 * HOUR / 2)
 }
 
-/// A workspace on one database, and its admin's member id.
+/// A workspace on one database, its admin's member id, and the server's sweeper, which
+/// holds the workspace in memory from one sweep to the next as `serve` does.
 struct Workspace {
     storage: Arc<SqlStorage>,
     id: String,
     admin: String,
+    sweeper: tokio::sync::Mutex<Sweeper>,
     _database: TestDatabase,
 }
 
@@ -73,8 +76,27 @@ impl Workspace {
             storage,
             id,
             admin,
+            sweeper: Default::default(),
             _database: database,
         })
+    }
+
+    /// Sweeps every workspace at `now`.
+    async fn sweep(&self, delivery: &Delivery, now: i64) -> Vec<Swept> {
+        let mut sweeper = self.sweeper.lock().await;
+        sweeper
+            .sweep(&self.storage, delivery, now, &tehran())
+            .await
+            .unwrap()
+    }
+
+    /// Sweeps this workspace at `now`.
+    async fn sweep_workspace(&self, delivery: &Delivery, now: i64) -> Swept {
+        let mut sweeper = self.sweeper.lock().await;
+        sweeper
+            .sweep_workspace(&self.storage, delivery, &self.id, now, &tehran())
+            .await
+            .unwrap()
     }
 
     /// Pushes a device's ops as the admin.
@@ -327,9 +349,7 @@ async fn overdue_invoices(workspace: &Workspace, invoices: &[(&str, &str)]) -> i
 
 /// The sweep, then the delivery, at `now`.
 async fn sweep_and_deliver(workspace: &Workspace, delivery: &Delivery, now: i64) -> Delivered {
-    sweep(&workspace.storage, delivery, now, &tehran())
-        .await
-        .unwrap();
+    workspace.sweep(delivery, now).await;
     deliver(&workspace.storage, delivery, now).await.unwrap()
 }
 
@@ -344,20 +364,10 @@ async fn an_overdue_invoice_texts_its_contact_once_with_no_device_open(backend: 
         &[("invoice-1", "sent"), ("invoice-paid", "paid")],
     )
     .await;
-    let early = sweep_workspace(
-        &workspace.storage,
-        &delivery,
-        &workspace.id,
-        due - 1,
-        &tehran(),
-    )
-    .await
-    .unwrap();
+    let early = workspace.sweep_workspace(&delivery, due - 1).await;
     assert_eq!(early.runs, 0, "not due yet");
 
-    let swept = sweep(&workspace.storage, &delivery, NOON, &tehran())
-        .await
-        .unwrap();
+    let swept = workspace.sweep(&delivery, NOON).await;
     assert_eq!(swept.len(), 1);
     assert_eq!((swept[0].runs, swept[0].failed), (1, 0));
     let queued = workspace.pulled().await;
@@ -822,29 +832,17 @@ async fn a_device_offline_and_the_server_firing_one_rule_make_one_task(backend: 
     let (win, fired) = won_on_device(&workspace).await;
     // The win reaches the server; the device's firing is still in its outbox.
     workspace.push(&win).await;
-    let swept = sweep_workspace(
-        &workspace.storage,
-        &Delivery::default(),
-        &workspace.id,
-        NOON + HOUR,
-        &tehran(),
-    )
-    .await
-    .unwrap();
+    let swept = workspace
+        .sweep_workspace(&Delivery::default(), NOON + HOUR)
+        .await;
     assert_eq!(swept.runs, 1, "the server fires what no device pushed yet");
     assert_one_follow_up(&workspace.pulled().await);
     // The device comes back online: its task and run merge into the server's.
     workspace.push(&fired).await;
     assert_one_follow_up(&workspace.pulled().await);
-    let again = sweep_workspace(
-        &workspace.storage,
-        &Delivery::default(),
-        &workspace.id,
-        NOON + 2 * HOUR,
-        &tehran(),
-    )
-    .await
-    .unwrap();
+    let again = workspace
+        .sweep_workspace(&Delivery::default(), NOON + 2 * HOUR)
+        .await;
     assert_eq!(again.runs, 0);
 }
 
@@ -854,15 +852,9 @@ async fn a_device_that_fired_first_leaves_the_server_nothing(backend: Backend) {
     };
     let (win, fired) = won_on_device(&workspace).await;
     workspace.push(&[win, fired].concat()).await;
-    let swept = sweep_workspace(
-        &workspace.storage,
-        &Delivery::default(),
-        &workspace.id,
-        NOON + HOUR,
-        &tehran(),
-    )
-    .await
-    .unwrap();
+    let swept = workspace
+        .sweep_workspace(&Delivery::default(), NOON + HOUR)
+        .await;
     assert_eq!((swept.runs, swept.ops), (0, 0));
     assert_one_follow_up(&workspace.pulled().await);
 }
@@ -898,15 +890,9 @@ async fn set_field_actions_win_or_are_logged_as_failed(backend: Backend) {
         },
     ));
     workspace.push(&ops).await;
-    let swept = sweep_workspace(
-        &workspace.storage,
-        &Delivery::default(),
-        &workspace.id,
-        NOON + HOUR,
-        &tehran(),
-    )
-    .await
-    .unwrap();
+    let swept = workspace
+        .sweep_workspace(&Delivery::default(), NOON + HOUR)
+        .await;
     assert_eq!((swept.runs, swept.failed), (2, 1));
     let state = workspace.pulled().await;
     let [contact] = live::<Contact>(&state).try_into().unwrap();
@@ -924,6 +910,118 @@ async fn set_field_actions_win_or_are_logged_as_failed(backend: Backend) {
     );
 }
 
+/// "No activity for 2 days → a task to call", on contacts.
+fn quiet_for_two_days() -> AutomationRule {
+    AutomationRule {
+        id: Id::from_string("rule-quiet"),
+        name: "Quiet".into(),
+        enabled: true,
+        enabled_at: NOON - 30 * MS_PER_DAY,
+        trigger: Trigger::NoActivity {
+            kind: EntityKind::Contact,
+            days: 2,
+        },
+        actions: vec![Action::CreateTask {
+            title: "{first_name} را تماس بگیرید".into(),
+            assignee: AssigneeRule::RecordOwner,
+            member_id: None,
+            due_in_days: 1,
+        }],
+        ..AutomationRule::default()
+    }
+}
+
+fn contact_created(id: &str, at: i64) -> Contact {
+    Contact {
+        id: Id::from_string(id),
+        created_at: at,
+        ..reza()
+    }
+}
+
+/// The sweeper holds the workspace from one sweep to the next: what is pushed between
+/// (an activity that puts a contact's due moment later, a new contact, the rule switched
+/// off) counts at the next sweep as it would for a sweep from scratch.
+async fn a_held_workspace_follows_what_is_pushed_between_sweeps(backend: Backend) {
+    let Some(workspace) = Workspace::new(backend).await else {
+        return;
+    };
+    let mut device = Device::new(1);
+    let rule = quiet_for_two_days();
+    let mut ops = device.create(NOON - 3 * MS_PER_DAY, &rule);
+    ops.extend(device.create(
+        NOON - 3 * MS_PER_DAY,
+        &contact_created("contact-early", NOON - 3 * MS_PER_DAY),
+    ));
+    ops.extend(device.create(
+        NOON - MS_PER_DAY,
+        &contact_created("contact-late", NOON - MS_PER_DAY),
+    ));
+    workspace.push(&ops).await;
+    let none = Delivery::default();
+    let first = workspace.sweep_workspace(&none, NOON).await;
+    assert_eq!(first.runs, 1, "the early contact is due a day ago");
+
+    // A call with the late contact: due two days after it, not a day after now.
+    let call = Activity {
+        id: Id::from_string("activity-1"),
+        at: NOON,
+        contact_id: Some(Id::from_string("contact-late")),
+        ..Activity::default()
+    };
+    let mut ops = device.create(NOON, &call);
+    ops.extend(device.create(NOON + HOUR, &contact_created("contact-new", NOON + HOUR)));
+    workspace.push(&ops).await;
+    let quiet = workspace
+        .sweep_workspace(&none, NOON + MS_PER_DAY + HOUR)
+        .await;
+    assert_eq!(
+        quiet.runs, 0,
+        "the call put the late contact's due moment later"
+    );
+    let due = workspace
+        .sweep_workspace(&none, NOON + 2 * MS_PER_DAY + 2 * HOUR)
+        .await;
+    assert_eq!(due.runs, 2, "the late contact and the one created since");
+    let from_scratch = Sweeper::default()
+        .sweep_workspace(
+            &workspace.storage,
+            &none,
+            &workspace.id,
+            NOON + 2 * MS_PER_DAY + 2 * HOUR,
+            &tehran(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(from_scratch.runs, 0, "what the held sweeper fired is held");
+
+    // The rule switched off: a contact created now never comes due.
+    let off = AutomationRule {
+        enabled: false,
+        ..rule.clone()
+    };
+    let at = NOON + 3 * MS_PER_DAY;
+    let mut ops = device.edit(
+        at,
+        EntityKind::AutomationRule,
+        &rule.id,
+        Some(&rule.to_fields()),
+        &off.to_fields(),
+        false,
+    );
+    ops.extend(device.create(at, &contact_created("contact-after", at)));
+    workspace.push(&ops).await;
+    let off = workspace.sweep_workspace(&none, at + 10 * MS_PER_DAY).await;
+    assert_eq!(off.runs, 0);
+    let state = workspace.pulled().await;
+    let mut linked: Vec<String> = live::<Task>(&state)
+        .iter()
+        .map(|task| task.link.as_ref().unwrap().id.to_string())
+        .collect();
+    linked.sort();
+    assert_eq!(linked, ["contact-early", "contact-late", "contact-new"]);
+}
+
 on_every_backend!(
     an_overdue_invoice_texts_its_contact_once_with_no_device_open,
     without_a_gateway_messages_are_prepared,
@@ -933,4 +1031,5 @@ on_every_backend!(
     a_device_offline_and_the_server_firing_one_rule_make_one_task,
     a_device_that_fired_first_leaves_the_server_nothing,
     set_field_actions_win_or_are_logged_as_failed,
+    a_held_workspace_follows_what_is_pushed_between_sweeps,
 );

@@ -1,10 +1,11 @@
 //! Automation on the sync server: a sweep that fires workspace rules when no device is open.
 //!
-//! The server reads each workspace's records from its compacted state (the winning op of
-//! every field, `compacted.rs`), merges them with the domain's merge code into records, and
-//! asks the domain's rules what is pending on each ([`PreparedRule::pending_key`]): timed
-//! rules that came due (an invoice overdue, a task due, no activity for N days), and change
-//! rules whose change no device fired yet. What a firing writes (its tasks, field values and
+//! The server holds each workspace's records in memory (`held`: built from its compacted
+//! state, kept up to date from the op log with the domain's merge code) and asks the
+//! domain's rules what is pending ([`rabet_domain::automation::PreparedRule::pending_key`])
+//! on the records that can fire: timed rules' records that came due (an invoice overdue, a
+//! task due, no activity for N days), found in an index by due instant, and the records
+//! changed since the last sweep, for change rules whose change no device fired yet. What a firing writes (its tasks, field values and
 //! run) goes into the log as ops pushed by [`SYSTEM_AUTHOR`], with the ids devices derive, so
 //! a device that fired the same rule for the same trigger merges with it into one record.
 //! A run the workspace already holds is never fired again: that is what makes it once.
@@ -13,27 +14,25 @@
 //! channel; otherwise it is left prepared in the run, for a person to open as on a device
 //! without a server. Webhooks are left queued in the run: the server does not call them yet.
 
+mod held;
+
 use crate::compacted;
 use crate::delivery::{self, Delivery};
 use crate::storage::{SqlStorage, Storage, StorageError, StoredOp};
+use held::Held;
 use rabet_domain::{
-    automation::{automation_op_id, run_wire_id, Effect, Firing, Lookup, Message, PreparedRule},
+    automation::{automation_op_id, Effect, Firing, Message},
     hlc::{Clock, NodeId},
     id::{Id, WireId},
     kind::EntityKind,
-    model::{
-        Activity, AutomationRule, Company, Contact, Deal, Entity, Invoice, RunResult, Task,
-        TeamMember, Ticket,
-    },
+    model::{Company, Contact, Deal, Entity, Invoice, RunResult, Task, Ticket},
     op::{OpBuilder, OpError},
-    referrers::Refers,
     replica::{Record, Replica},
-    report::segment::BuyerFacts,
     sync::AuthoredOp,
     time::Zone,
 };
 use serde_json::{Map, Value};
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{hash_map::Entry, HashMap};
 
 /// The member id the server's automation writes as (in the log, the record's creator).
 pub const SYSTEM_AUTHOR: &str = "automation";
@@ -49,8 +48,8 @@ const PUSH_OPS: usize = 1_000;
 pub enum AutomationError {
     #[error("{0}")]
     Storage(#[from] StorageError),
-    #[error("a stored op of {kind:?} is unreadable: {reason}")]
-    Unreadable { kind: EntityKind, reason: String },
+    #[error("a stored op is unreadable: {reason}")]
+    Unreadable { reason: String },
     #[error("an automation op is invalid: {0}")]
     InvalidOp(#[from] OpError),
     #[error("cannot set up sending: {0}")]
@@ -71,134 +70,108 @@ pub struct Swept {
     pub failed: usize,
 }
 
-/// Fires every workspace's pending rules at `now` (ms), reading dates in `zone`; messages
-/// by the channels `delivery` sends go into the outbox.
-pub async fn sweep(
-    storage: &SqlStorage,
-    delivery: &Delivery,
-    now: i64,
-    zone: &Zone,
-) -> Result<Vec<Swept>, AutomationError> {
-    let mut done = Vec::new();
-    for workspace in storage.workspace_ids().await? {
-        let swept = sweep_workspace(storage, delivery, &workspace, now, zone).await?;
-        if swept.runs > 0 {
-            tracing::info!(
-                %workspace,
-                runs = swept.runs,
-                ops = swept.ops,
-                failed = swept.failed,
-                "automation fired"
-            );
-        }
-        done.push(swept);
-    }
-    Ok(done)
+/// Fires workspaces' pending rules, holding each workspace's records in memory from one
+/// sweep to the next (see [`held`]): the first sweep of a workspace builds them from its
+/// compacted state, the next ones merge only the ops stored since.
+#[derive(Default)]
+pub struct Sweeper {
+    held: HashMap<String, Held>,
 }
 
-/// Fires one workspace's pending rules at `now`.
-pub async fn sweep_workspace(
-    storage: &SqlStorage,
-    delivery: &Delivery,
-    workspace: &str,
-    now: i64,
-    zone: &Zone,
-) -> Result<Swept, AutomationError> {
-    let mut swept = Swept {
-        workspace: workspace.to_owned(),
-        ..Swept::default()
-    };
-    let mut state = Replica::default();
-    load(storage, workspace, EntityKind::AutomationRule, &mut state).await?;
-    let rules: Vec<AutomationRule> = entities(&state, EntityKind::AutomationRule)
-        .filter(|rule: &AutomationRule| rule.enabled)
-        .collect();
-    if rules.is_empty() {
-        return Ok(swept);
-    }
-    // What rules look up, and the kinds they watch.
-    let kinds: BTreeSet<EntityKind> = [
-        EntityKind::AutomationRun,
-        EntityKind::Contact,
-        EntityKind::Activity,
-        EntityKind::TeamMember,
-    ]
-    .into_iter()
-    .chain(rules.iter().map(|rule| rule.trigger.kind()))
-    .filter(|kind| *kind != EntityKind::AutomationRule)
-    .collect();
-    for kind in kinds {
-        load(storage, workspace, kind, &mut state).await?;
-    }
-    let workspace_records = Records::of(&state);
-    let prepared: Vec<PreparedRule> = rules.iter().map(PreparedRule::new).collect();
-    let mut firings = Vec::new();
-    for rule in &prepared {
-        let kind = rule.rule.trigger.kind();
-        for (id, record) in state.live(kind) {
-            let Some(key) = rule.pending_key(kind, id, record, now, &workspace_records, zone)
-            else {
-                continue;
-            };
-            // A run held, even one deleted from the log, has fired.
-            let run = Id::from(&run_wire_id(&rule.rule.id, kind, id, &key));
-            if state.get(EntityKind::AutomationRun, &run).is_none() {
-                firings.push(rule.fire(kind, id, record, key, &workspace_records, zone));
+impl Sweeper {
+    /// Fires every workspace's pending rules at `now` (ms), reading dates in `zone`;
+    /// messages by the channels `delivery` sends go into the outbox.
+    pub async fn sweep(
+        &mut self,
+        storage: &SqlStorage,
+        delivery: &Delivery,
+        now: i64,
+        zone: &Zone,
+    ) -> Result<Vec<Swept>, AutomationError> {
+        let mut done = Vec::new();
+        for workspace in storage.workspace_ids().await? {
+            let swept = self
+                .sweep_workspace(storage, delivery, &workspace, now, zone)
+                .await?;
+            if swept.runs > 0 {
+                tracing::info!(
+                    %workspace,
+                    runs = swept.runs,
+                    ops = swept.ops,
+                    failed = swept.failed,
+                    "automation fired"
+                );
             }
+            done.push(swept);
         }
+        Ok(done)
     }
-    let mut writer = Writer::new(now)?;
-    let mut queued = Vec::new();
-    let mut ops = Vec::new();
-    for firing in firings {
-        swept.runs += 1;
-        let (written, failed) =
-            writer.ops_of(firing, &state, delivery, |run, index, message| {
-                queued.push((run.clone(), index, message))
-            })?;
-        swept.failed += failed;
-        ops.extend(written);
-    }
-    // Queued before their runs are written: a failed push fires the same runs again next
-    // time, and what is queued already stays queued once.
-    for (run, index, message) in &queued {
-        delivery::enqueue(storage.pool(), workspace, run, *index, message, now).await?;
-    }
-    swept.ops = ops.len();
-    for chunk in ops.chunks(PUSH_OPS) {
-        // The system author deletes nothing, so a push of its own is always stored.
-        storage.push(workspace, SYSTEM_AUTHOR, chunk, false).await?;
-    }
-    Ok(swept)
-}
 
-/// Merges every record of `kind` in the workspace's compacted state into `state`.
-async fn load(
-    storage: &SqlStorage,
-    workspace: &str,
-    kind: EntityKind,
-    state: &mut Replica,
-) -> Result<(), AutomationError> {
-    let mut after: Option<String> = None;
-    loop {
-        let page = storage
-            .snapshot(
-                workspace,
-                kind,
-                after.as_deref(),
-                PAGE_RECORDS,
-                PAGE_BYTES,
-                false,
-            )
-            .await?
-            .page;
-        for raw in &page.ops {
-            state.apply(&read_op(kind, raw.get())?);
+    /// Fires one workspace's pending rules at `now`. After a failure the workspace is built
+    /// again next time: what was taken as fired may not have been written.
+    pub async fn sweep_workspace(
+        &mut self,
+        storage: &SqlStorage,
+        delivery: &Delivery,
+        workspace: &str,
+        now: i64,
+        zone: &Zone,
+    ) -> Result<Swept, AutomationError> {
+        let swept = self
+            .sweep_held(storage, delivery, workspace, now, zone)
+            .await;
+        if swept.is_err() {
+            self.held.remove(workspace);
         }
-        if !page.more {
-            return Ok(());
+        swept
+    }
+
+    async fn sweep_held(
+        &mut self,
+        storage: &SqlStorage,
+        delivery: &Delivery,
+        workspace: &str,
+        now: i64,
+        zone: &Zone,
+    ) -> Result<Swept, AutomationError> {
+        let held = match self.held.entry(workspace.to_owned()) {
+            Entry::Occupied(held) => held.into_mut(),
+            Entry::Vacant(vacant) => vacant.insert(Held::build(storage, workspace, zone).await?),
+        };
+        if !held.catch_up(storage, workspace, zone).await? {
+            *held = Held::build(storage, workspace, zone).await?;
         }
-        after = page.last;
+        let mut swept = Swept {
+            workspace: workspace.to_owned(),
+            ..Swept::default()
+        };
+        if !held.has_rules() {
+            return Ok(swept);
+        }
+        let firings = held.firings(now);
+        let mut writer = Writer::new(now)?;
+        let mut queued = Vec::new();
+        let mut ops = Vec::new();
+        for firing in firings {
+            swept.runs += 1;
+            let (written, failed) =
+                writer.ops_of(firing, &held.state, delivery, |run, index, message| {
+                    queued.push((run.clone(), index, message))
+                })?;
+            swept.failed += failed;
+            ops.extend(written);
+        }
+        // Queued before their runs are written: a failed push fires the same runs again next
+        // time, and what is queued already stays queued once.
+        for (run, index, message) in &queued {
+            delivery::enqueue(storage.pool(), workspace, run, *index, message, now).await?;
+        }
+        swept.ops = ops.len();
+        for chunk in ops.chunks(PUSH_OPS) {
+            // The system author deletes nothing, so a push of its own is always stored.
+            storage.push(workspace, SYSTEM_AUTHOR, chunk, false).await?;
+        }
+        Ok(swept)
     }
 }
 
@@ -211,84 +184,17 @@ pub(crate) async fn load_record(
 ) -> Result<Record, AutomationError> {
     let mut record = Record::default();
     for (_, body) in compacted::record_ops(storage.pool(), workspace, kind.as_str(), id).await? {
-        record.apply(&read_op(kind, &body)?);
+        record.apply(&read_op(&body)?);
     }
     Ok(record)
 }
 
-fn read_op(kind: EntityKind, body: &str) -> Result<rabet_domain::op::Op, AutomationError> {
+fn read_op(body: &str) -> Result<rabet_domain::op::Op, AutomationError> {
     let op: AuthoredOp =
         serde_json::from_str(body).map_err(|error| AutomationError::Unreadable {
-            kind,
             reason: error.to_string(),
         })?;
     Ok(op.into_parts().0)
-}
-
-/// The live records of `kind` as entities; one whose fields do not read as the kind is
-/// left out (with a warning), as devices leave it out of their lists.
-fn entities<E: Entity>(state: &Replica, kind: EntityKind) -> impl Iterator<Item = E> + '_ {
-    state.live(kind).filter_map(move |(id, record)| {
-        let mut fields = record.to_map();
-        fields.insert("id".to_owned(), Value::String(id.to_string()));
-        E::from_fields(fields)
-            .inspect_err(|error| tracing::warn!(%id, ?kind, %error, "unreadable record"))
-            .ok()
-    })
-}
-
-/// The workspace as rules look it up, indexed from its records.
-struct Records {
-    contacts: HashMap<String, Contact>,
-    last_activity: HashMap<Id, i64>,
-    members: HashMap<String, String>,
-}
-
-impl Records {
-    fn of(state: &Replica) -> Records {
-        let contacts = entities(state, EntityKind::Contact)
-            .map(|contact: Contact| (contact.id.to_string(), contact))
-            .collect();
-        let mut last_activity: HashMap<Id, i64> = HashMap::new();
-        for activity in entities::<Activity>(state, EntityKind::Activity) {
-            for named in activity.references().into_iter().flatten() {
-                let latest = last_activity.entry(named.clone()).or_insert(activity.at);
-                *latest = (*latest).max(activity.at);
-            }
-        }
-        let members = entities(state, EntityKind::TeamMember)
-            .map(|member: TeamMember| (member.id.to_string(), member.display_name().to_owned()))
-            .collect();
-        Records {
-            contacts,
-            last_activity,
-            members,
-        }
-    }
-}
-
-impl Lookup for Records {
-    fn contact(&self, id: &str) -> Option<&Contact> {
-        self.contacts.get(id)
-    }
-
-    /// Purchase criteria are not tested by automation yet (nor on devices): a contact
-    /// counts as never bought.
-    fn buyer(&self, _: &Contact) -> Option<&BuyerFacts> {
-        None
-    }
-
-    fn search_text(&self, contact: &Contact) -> String {
-        contact.search_text()
-    }
-
-    fn last_activity(&self, record: &Id) -> Option<i64> {
-        self.last_activity.get(record).copied()
-    }
-
-    fn member_name(&self, id: &str) -> Option<String> {
-        self.members.get(id).cloned()
-    }
 }
 
 /// Makes the ops automation writes: stamped by a clock of the server's own, with

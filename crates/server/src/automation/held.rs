@@ -1,0 +1,537 @@
+//! A workspace's records held in the server's memory between sweeps, so a sweep costs what
+//! changed and what fell due, not the whole workspace.
+//!
+//! Built once from the compacted state (the log position read before it is its cursor),
+//! then kept up to date from the op log: each sweep merges the ops numbered after its
+//! cursor (the pushes since, in commit order, whichever server process stored them) with the
+//! domain's merge code. Merging is idempotent and order-free, so an op read both in the
+//! compacted state and in the log counts once. A log trimmed past the cursor makes it build
+//! again.
+//!
+//! Each timed rule keeps its records by the instant they come due, so a sweep takes what
+//! fell due since the last one; change rules look at the records changed since (all of
+//! their kind when the rule is new or edited). What is held is only what rules read: the
+//! records of the kinds rules watch, contacts, members, rules and settings whole;
+//! activities as the fields that date them and name their records; runs as ids.
+
+use super::{read_op, AutomationError, PAGE_BYTES, PAGE_RECORDS};
+use crate::storage::{SqlStorage, Storage, StorageError};
+use rabet_domain::{
+    automation::{run_wire_id, Fields, Firing, Lookup, PreparedRule, TriggerKey},
+    id::{Id, WireId},
+    kind::EntityKind,
+    model::{AutomationRule, Contact, Entity, TeamMember},
+    op::Op,
+    replica::{Record, Replica},
+    report::segment::BuyerFacts,
+    sync::Cursor,
+    time::Zone,
+};
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
+
+/// The fields of an activity automation reads: when it happened, what it is about.
+const ACTIVITY_FIELDS: [&str; 6] = [
+    "at",
+    "contact_id",
+    "company_id",
+    "deal_id",
+    "ticket_id",
+    "deleted",
+];
+/// Kinds held whole whatever the rules watch: the rules, and what rules look up.
+const ALWAYS_HELD: [EntityKind; 4] = [
+    EntityKind::AutomationRule,
+    EntityKind::Contact,
+    EntityKind::TeamMember,
+    EntityKind::Settings,
+];
+
+/// One workspace as automation reads it, with its due index.
+pub(crate) struct Held {
+    /// Every op numbered up to it is merged in.
+    cursor: Cursor,
+    /// Records of the kinds in `kinds`, whole.
+    pub(super) state: Replica,
+    kinds: BTreeSet<EntityKind>,
+    /// Activities, with their [`ACTIVITY_FIELDS`] alone.
+    activities: Replica,
+    /// The runs the workspace holds, even deleted ones: a run held has fired.
+    runs: HashSet<WireId>,
+    around: Around,
+    /// The enabled rules, by id.
+    rules: BTreeMap<Id, AutomationRule>,
+    /// Per timed rule, its records by when they come due.
+    due: HashMap<Id, DueIndex>,
+    /// Records merged since the last sweep, not yet indexed.
+    fresh: BTreeSet<(EntityKind, Id)>,
+    /// Activities merged since the last sweep, not yet counted.
+    fresh_activities: BTreeSet<Id>,
+    /// Records changed since the last sweep, for change rules.
+    changed: BTreeSet<(EntityKind, Id)>,
+    /// Change rules, new or edited, that look at every record of their kind next sweep.
+    look_at_all: BTreeSet<Id>,
+    zone: Zone,
+}
+
+impl Held {
+    /// The workspace's compacted state merged into memory and indexed, dates read in `zone`.
+    pub(crate) async fn build(
+        storage: &SqlStorage,
+        workspace: &str,
+        zone: &Zone,
+    ) -> Result<Held, AutomationError> {
+        let mut held = Held {
+            cursor: Cursor::MAX,
+            state: Replica::default(),
+            kinds: ALWAYS_HELD.into_iter().collect(),
+            activities: Replica::default(),
+            runs: HashSet::new(),
+            around: Around::default(),
+            rules: BTreeMap::new(),
+            due: HashMap::new(),
+            fresh: BTreeSet::new(),
+            fresh_activities: BTreeSet::new(),
+            changed: BTreeSet::new(),
+            look_at_all: BTreeSet::new(),
+            zone: zone.clone(),
+        };
+        let first = ALWAYS_HELD
+            .into_iter()
+            .chain([EntityKind::Activity, EntityKind::AutomationRun]);
+        for kind in first {
+            let cursor = held.load(storage, workspace, kind).await?;
+            // The earliest page's: ops after it may be missing from any page read.
+            held.cursor = held.cursor.min(cursor);
+        }
+        held.settle(storage, workspace).await?;
+        Ok(held)
+    }
+
+    /// Merges the ops stored since the last sweep and indexes what they changed, dates
+    /// read in `zone`; `false` when the log was trimmed past them (build again).
+    pub(crate) async fn catch_up(
+        &mut self,
+        storage: &SqlStorage,
+        workspace: &str,
+        zone: &Zone,
+    ) -> Result<bool, AutomationError> {
+        loop {
+            let page = match storage
+                .pull(workspace, self.cursor, PAGE_RECORDS, PAGE_BYTES)
+                .await
+            {
+                Err(StorageError::Trimmed { .. }) => return Ok(false),
+                page => page?,
+            };
+            for raw in &page.ops {
+                self.absorb(&read_op(raw.get())?);
+            }
+            self.cursor = page.next;
+            if !page.more {
+                break;
+            }
+        }
+        if *zone != self.zone {
+            self.zone = zone.clone();
+            let timed: Vec<Id> = self.timed_rules().collect();
+            self.index_rules(&timed);
+        }
+        self.settle(storage, workspace).await?;
+        Ok(true)
+    }
+
+    /// Whether an enabled rule is held.
+    pub(crate) fn has_rules(&self) -> bool {
+        !self.rules.is_empty()
+    }
+
+    /// What fires at `now`: timed rules on the records that fell due, change rules on the
+    /// records changed since the last sweep; each run is held from then on.
+    pub(crate) fn firings(&mut self, now: i64) -> Vec<Firing> {
+        let Held {
+            state,
+            runs,
+            around,
+            rules,
+            due,
+            changed,
+            look_at_all,
+            zone,
+            ..
+        } = self;
+        let mut firings = Vec::new();
+        for rule in rules.values() {
+            let prepared = PreparedRule::new(rule);
+            let kind = rule.trigger.kind();
+            let timed = rule.trigger.is_timed();
+            let candidates: Vec<Id> = if timed {
+                due.get_mut(&rule.id)
+                    .map(|index| index.take_due(now))
+                    .unwrap_or_default()
+            } else if look_at_all.contains(&rule.id) {
+                state.live(kind).map(|(id, _)| id.clone()).collect()
+            } else {
+                changed
+                    .iter()
+                    .filter(|(changed_kind, _)| *changed_kind == kind)
+                    .map(|(_, id)| id.clone())
+                    .collect()
+            };
+            for id in candidates {
+                let Some(record) = state.get(kind, &id) else {
+                    continue;
+                };
+                match prepared.pending_key(kind, &id, record, now, around, zone) {
+                    Some(key) => {
+                        if runs.insert(run_wire_id(&rule.id, kind, &id, &key)) {
+                            firings.push(prepared.fire(kind, &id, record, key, around, zone));
+                        }
+                    }
+                    // Due later than indexed (it changed unseen): back in the index.
+                    None if timed => {
+                        if let Some(later) = prepared
+                            .due_at(&id, record, around, zone)
+                            .filter(|at| *at > now)
+                        {
+                            due.entry(rule.id.clone())
+                                .or_default()
+                                .set(&id, Some(later));
+                        }
+                    }
+                    None => {}
+                }
+            }
+        }
+        changed.clear();
+        look_at_all.clear();
+        firings
+    }
+
+    /// Merges every record of `kind` in the compacted state; the cursor read before it.
+    async fn load(
+        &mut self,
+        storage: &SqlStorage,
+        workspace: &str,
+        kind: EntityKind,
+    ) -> Result<Cursor, AutomationError> {
+        self.kinds.insert(kind);
+        let mut after: Option<String> = None;
+        let mut cursor = Cursor::MAX;
+        loop {
+            let snapshot = storage
+                .snapshot(
+                    workspace,
+                    kind,
+                    after.as_deref(),
+                    PAGE_RECORDS,
+                    PAGE_BYTES,
+                    false,
+                )
+                .await?;
+            cursor = cursor.min(snapshot.cursor);
+            for raw in &snapshot.page.ops {
+                self.absorb(&read_op(raw.get())?);
+            }
+            if !snapshot.page.more {
+                return Ok(cursor);
+            }
+            after = snapshot.page.last;
+        }
+    }
+
+    /// Merges one op into what is held of its kind.
+    fn absorb(&mut self, op: &Op) {
+        match op.entity {
+            EntityKind::AutomationRun => {
+                self.runs.insert(op.record.clone());
+            }
+            EntityKind::Activity => {
+                if ACTIVITY_FIELDS.contains(&op.field.as_str()) && self.activities.apply(op) {
+                    self.fresh_activities.insert(Id::from(&op.record));
+                }
+            }
+            kind if self.kinds.contains(&kind) => {
+                if self.state.apply(op) {
+                    self.fresh.insert((kind, Id::from(&op.record)));
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Indexes what was merged since the last call: the lookups, the rules, the due
+    /// instants; loads the kinds rules newly watch.
+    async fn settle(
+        &mut self,
+        storage: &SqlStorage,
+        workspace: &str,
+    ) -> Result<(), AutomationError> {
+        loop {
+            self.index_fresh();
+            let missing: Vec<EntityKind> = self
+                .rules
+                .values()
+                .map(|rule| rule.trigger.kind())
+                .filter(|kind| !self.kinds.contains(kind))
+                .collect();
+            if missing.is_empty() {
+                return Ok(());
+            }
+            // Ops after the cursor come again from the log: merged twice, counted once.
+            for kind in missing {
+                self.load(storage, workspace, kind).await?;
+            }
+        }
+    }
+
+    fn index_fresh(&mut self) {
+        let fresh = std::mem::take(&mut self.fresh);
+        let mut dated = BTreeSet::new();
+        for activity in std::mem::take(&mut self.fresh_activities) {
+            let record = self.activities.get(EntityKind::Activity, &activity);
+            dated.extend(self.around.count_activity(&activity, record));
+        }
+        let mut rules_changed = false;
+        for (kind, id) in &fresh {
+            let record = self.state.get(*kind, id);
+            match kind {
+                EntityKind::Contact => self.around.keep_contact(id, record),
+                EntityKind::TeamMember => self.around.keep_member(id, record),
+                EntityKind::AutomationRule => rules_changed = true,
+                _ => {}
+            }
+        }
+        let indexed = match rules_changed {
+            true => self.reload_rules(),
+            false => BTreeSet::new(),
+        };
+        let timed: Vec<(Id, EntityKind, bool)> = self
+            .rules
+            .values()
+            .filter(|rule| rule.trigger.is_timed() && !indexed.contains(&rule.id))
+            .map(|rule| {
+                let by_activity = matches!(
+                    rule.trigger,
+                    rabet_domain::model::Trigger::NoActivity { .. }
+                );
+                (rule.id.clone(), rule.trigger.kind(), by_activity)
+            })
+            .collect();
+        for (rule, kind, by_activity) in timed {
+            let records = fresh
+                .iter()
+                .filter(|(fresh_kind, _)| *fresh_kind == kind)
+                .map(|(_, id)| id);
+            let ids: Vec<Id> = match by_activity {
+                true => records.chain(&dated).cloned().collect(),
+                false => records.cloned().collect(),
+            };
+            self.index(&rule, kind, ids);
+        }
+        self.changed.extend(fresh);
+    }
+
+    /// Takes the enabled rules from the records held; those new or edited are indexed whole
+    /// (timed) or look at every record next sweep (change). Their ids.
+    fn reload_rules(&mut self) -> BTreeSet<Id> {
+        let rules: BTreeMap<Id, AutomationRule> = self
+            .state
+            .live(EntityKind::AutomationRule)
+            .filter_map(|(id, record)| read_entity::<AutomationRule>(id, record))
+            .filter(|rule| rule.enabled)
+            .map(|rule| (rule.id.clone(), rule))
+            .collect();
+        let renewed: BTreeSet<Id> = rules
+            .values()
+            .filter(|rule| self.rules.get(&rule.id) != Some(rule))
+            .map(|rule| rule.id.clone())
+            .collect();
+        self.due.retain(|id, _| rules.contains_key(id));
+        self.rules = rules;
+        let (timed, changes): (Vec<Id>, Vec<Id>) = renewed
+            .iter()
+            .cloned()
+            .partition(|id| self.rules[id].trigger.is_timed());
+        self.look_at_all.extend(changes);
+        self.index_rules(&timed);
+        renewed
+    }
+
+    fn timed_rules(&self) -> impl Iterator<Item = Id> + '_ {
+        self.rules
+            .values()
+            .filter(|rule| rule.trigger.is_timed())
+            .map(|rule| rule.id.clone())
+    }
+
+    /// Indexes every record of each rule's kind afresh.
+    fn index_rules(&mut self, rules: &[Id]) {
+        for rule in rules {
+            self.due.remove(rule);
+            let kind = self.rules[rule].trigger.kind();
+            let ids: Vec<Id> = self.state.live(kind).map(|(id, _)| id.clone()).collect();
+            self.index(rule, kind, ids);
+        }
+    }
+
+    /// Puts each record in the rule's due index at the instant it comes due, or takes it
+    /// out: deleted, without the date, due before the rule was switched on, or fired.
+    fn index(&mut self, rule: &Id, kind: EntityKind, ids: Vec<Id>) {
+        let Some(rule) = self.rules.get(rule) else {
+            return;
+        };
+        let prepared = PreparedRule::new(rule);
+        let index = self.due.entry(rule.id.clone()).or_default();
+        for id in ids {
+            let due = self
+                .state
+                .get(kind, &id)
+                .filter(|record| !record.is_deleted())
+                .and_then(|record| prepared.due_at(&id, record, &self.around, &self.zone))
+                .filter(|due| *due >= rule.enabled_at)
+                .filter(|due| {
+                    let run = run_wire_id(&rule.id, kind, &id, &TriggerKey::At(*due));
+                    !self.runs.contains(&run)
+                });
+            index.set(&id, due);
+        }
+    }
+}
+
+/// A timed rule's records by the instant they come due.
+#[derive(Default)]
+struct DueIndex {
+    by_due: BTreeSet<(i64, Id)>,
+    of_record: HashMap<Id, i64>,
+}
+
+impl DueIndex {
+    /// Puts the record at `due`, or takes it out with `None`.
+    fn set(&mut self, id: &Id, due: Option<i64>) {
+        if let Some(old) = self.of_record.remove(id) {
+            self.by_due.remove(&(old, id.clone()));
+        }
+        if let Some(due) = due {
+            self.of_record.insert(id.clone(), due);
+            self.by_due.insert((due, id.clone()));
+        }
+    }
+
+    /// Takes out the records due at or before `now`.
+    fn take_due(&mut self, now: i64) -> Vec<Id> {
+        let mut taken = Vec::new();
+        while let Some((at, _)) = self.by_due.first() {
+            if *at > now {
+                break;
+            }
+            let (_, id) = self.by_due.pop_first().expect("a first entry");
+            self.of_record.remove(&id);
+            taken.push(id);
+        }
+        taken
+    }
+}
+
+/// The workspace as rules look it up, kept up to date record by record.
+#[derive(Default)]
+struct Around {
+    contacts: HashMap<Id, Contact>,
+    members: HashMap<Id, String>,
+    /// Per record, the activities about it by when they happened.
+    activity_times: HashMap<Id, BTreeSet<(i64, Id)>>,
+    /// Per activity, the records it is about and when it happened.
+    activity_of: HashMap<Id, (Vec<Id>, i64)>,
+}
+
+impl Around {
+    /// Keeps the contact as it now reads (forgets it when deleted or unreadable).
+    fn keep_contact(&mut self, id: &Id, record: Option<&Record>) {
+        match record.and_then(|record| read_entity::<Contact>(id, record)) {
+            Some(contact) => self.contacts.insert(id.clone(), contact),
+            None => self.contacts.remove(id),
+        };
+    }
+
+    fn keep_member(&mut self, id: &Id, record: Option<&Record>) {
+        match record.and_then(|record| read_entity::<TeamMember>(id, record)) {
+            Some(member) => self
+                .members
+                .insert(id.clone(), member.display_name().to_owned()),
+            None => self.members.remove(id),
+        };
+    }
+
+    /// Counts the activity as it now reads; the records whose last activity it may move.
+    fn count_activity(&mut self, activity: &Id, record: Option<&Record>) -> Vec<Id> {
+        let mut touched = Vec::new();
+        if let Some((named, at)) = self.activity_of.remove(activity) {
+            for record in named {
+                if let Some(times) = self.activity_times.get_mut(&record) {
+                    times.remove(&(at, activity.clone()));
+                    if times.is_empty() {
+                        self.activity_times.remove(&record);
+                    }
+                }
+                touched.push(record);
+            }
+        }
+        let Some(record) = record.filter(|record| !record.is_deleted()) else {
+            return touched;
+        };
+        let Some(at) = record.integer("at") else {
+            return touched;
+        };
+        let named: Vec<Id> = ["contact_id", "company_id", "deal_id", "ticket_id"]
+            .into_iter()
+            .filter_map(|field| record.id_field(field))
+            .map(Id::from_string)
+            .collect();
+        for record in &named {
+            self.activity_times
+                .entry(record.clone())
+                .or_default()
+                .insert((at, activity.clone()));
+        }
+        touched.extend(named.iter().cloned());
+        self.activity_of.insert(activity.clone(), (named, at));
+        touched
+    }
+}
+
+impl Lookup for Around {
+    fn contact(&self, id: &str) -> Option<&Contact> {
+        self.contacts.get(&Id::find(id)?)
+    }
+
+    /// Purchase criteria are not tested by automation yet (nor on devices): a contact
+    /// counts as never bought.
+    fn buyer(&self, _: &Contact) -> Option<&BuyerFacts> {
+        None
+    }
+
+    fn search_text(&self, contact: &Contact) -> String {
+        contact.search_text()
+    }
+
+    fn last_activity(&self, record: &Id) -> Option<i64> {
+        self.activity_times.get(record)?.last().map(|(at, _)| *at)
+    }
+
+    fn member_name(&self, id: &str) -> Option<String> {
+        self.members.get(&Id::find(id)?).cloned()
+    }
+}
+
+/// The record as its kind reads it; `None` (with a warning) when deleted or unreadable, as
+/// devices leave it out of their lists.
+fn read_entity<E: Entity>(id: &Id, record: &Record) -> Option<E> {
+    if record.is_deleted() {
+        return None;
+    }
+    let mut fields = record.to_map();
+    fields.insert("id".to_owned(), Value::String(id.to_string()));
+    E::from_fields(fields)
+        .inspect_err(|error| tracing::warn!(%id, kind = ?E::KIND, %error, "unreadable record"))
+        .ok()
+}
