@@ -194,8 +194,10 @@ struct AutomationArgs {
     /// Seconds between sweeps that fire due rules while the server runs (0: none).
     #[arg(long, env = "RABET_AUTOMATION_EVERY_SECONDS", default_value_t = 300)]
     automation_every_seconds: u64,
-    /// The workspaces' time zone as minutes east of UTC, for rules on date fields ("a day
-    /// after the due date" starts at local midnight): 210 is Tehran, 0 UTC.
+    /// The time zone, as minutes east of UTC, of workspaces whose settings name none (or
+    /// one the server does not know), for rules on date fields ("a day after the due date"
+    /// starts at local midnight): 210 is Tehran, 0 UTC. A zone named in a workspace's
+    /// settings ("Asia/Tehran") is read from the zone database built into the server.
     #[arg(
         long,
         env = "RABET_ZONE_OFFSET_MINUTES",

@@ -18,7 +18,7 @@ use rabet_domain::{
     kind::EntityKind,
     model::{
         Action, Activity, AssigneeRule, AutomationRule, AutomationRun, Comparison, Condition,
-        Contact, Email, EmailLabel, Entity, Phone, PhoneLabel, RunResult, SendVia, Task,
+        Contact, Email, EmailLabel, Entity, Phone, PhoneLabel, RunResult, SendVia, Settings, Task,
         TeamMember, Trigger,
     },
     op::{Op, OpBuilder},
@@ -1022,6 +1022,78 @@ async fn a_held_workspace_follows_what_is_pushed_between_sweeps(backend: Backend
     assert_eq!(linked, ["contact-early", "contact-late", "contact-new"]);
 }
 
+/// Sweeps one workspace with a sweeper whose default zone is UTC.
+async fn sweep_in_utc(sweeper: &mut Sweeper, workspace: &Workspace, now: i64) -> Swept {
+    sweeper
+        .sweep_workspace(
+            &workspace.storage,
+            &Delivery::default(),
+            &workspace.id,
+            now,
+            &Zone::default(),
+        )
+        .await
+        .unwrap()
+}
+
+/// Days are counted in the zone the workspace's settings name, whatever the server's
+/// default: "a day overdue" starts at midnight in Tehran, not in UTC; a zone changed in
+/// Settings counts from the next sweep.
+async fn timed_rules_count_days_in_the_workspace_zone(backend: Backend) {
+    let Some(workspace) = Workspace::new(backend).await else {
+        return;
+    };
+    let in_tehran = overdue_invoices(&workspace, &[("invoice-1", "sent")]).await;
+    let mut device = Device::new(2);
+    let settings = Settings {
+        time_zone: Some("Asia/Tehran".into()),
+        ..Settings::default()
+    };
+    workspace
+        .push(&device.create(NOON - 40 * MS_PER_DAY, &settings))
+        .await;
+    let mut sweeper = Sweeper::default();
+    let early = sweep_in_utc(&mut sweeper, &workspace, in_tehran - 1).await;
+    assert_eq!(early.runs, 0);
+    // In UTC it would be overdue only from 2026-02-28 00:00 UTC, three and a half hours on.
+    let on_time = sweep_in_utc(&mut sweeper, &workspace, in_tehran + HOUR).await;
+    assert_eq!(on_time.runs, 1);
+    let [run] = live::<AutomationRun>(&workspace.pulled().await)
+        .try_into()
+        .unwrap();
+    assert_eq!(run.trigger, format!("at:{in_tehran}"));
+
+    // The workspace moves to UTC; an invoice due the same day is overdue at UTC midnight.
+    let in_utc = in_tehran + 7 * HOUR / 2;
+    let moved = Settings {
+        time_zone: Some("UTC".into()),
+        ..settings.clone()
+    };
+    let mut ops = device.edit(
+        NOON,
+        EntityKind::Settings,
+        &settings.id,
+        Some(&settings.to_fields()),
+        &moved.to_fields(),
+        false,
+    );
+    ops.extend(device.edit(
+        NOON,
+        EntityKind::Invoice,
+        &Id::from_string("invoice-2"),
+        None,
+        &invoice("invoice-2", "sent"),
+        false,
+    ));
+    workspace.push(&ops).await;
+    let tehran_midnight = sweep_in_utc(&mut sweeper, &workspace, in_tehran + HOUR).await;
+    assert_eq!(tehran_midnight.runs, 0);
+    let utc_midnight = sweep_in_utc(&mut sweeper, &workspace, in_utc).await;
+    assert_eq!(utc_midnight.runs, 1);
+    let runs = live::<AutomationRun>(&workspace.pulled().await);
+    assert!(runs.iter().any(|run| run.trigger == format!("at:{in_utc}")));
+}
+
 on_every_backend!(
     an_overdue_invoice_texts_its_contact_once_with_no_device_open,
     without_a_gateway_messages_are_prepared,
@@ -1032,4 +1104,5 @@ on_every_backend!(
     a_device_that_fired_first_leaves_the_server_nothing,
     set_field_actions_win_or_are_logged_as_failed,
     a_held_workspace_follows_what_is_pushed_between_sweeps,
+    timed_rules_count_days_in_the_workspace_zone,
 );

@@ -94,7 +94,7 @@ impl Held {
             fresh_activities: BTreeSet::new(),
             changed: BTreeSet::new(),
             look_at_all: BTreeSet::new(),
-            zone: zone.clone(),
+            zone: Zone::default(),
         };
         let first = ALWAYS_HELD
             .into_iter()
@@ -104,12 +104,14 @@ impl Held {
             // The earliest page's: ops after it may be missing from any page read.
             held.cursor = held.cursor.min(cursor);
         }
+        held.zone = held.workspace_zone(zone);
         held.settle(storage, workspace).await?;
         Ok(held)
     }
 
-    /// Merges the ops stored since the last sweep and indexes what they changed, dates
-    /// read in `zone`; `false` when the log was trimmed past them (build again).
+    /// Merges the ops stored since the last sweep and indexes what they changed, dates read
+    /// in the workspace's zone (else `zone`); `false` when the log was trimmed past them
+    /// (build again).
     pub(crate) async fn catch_up(
         &mut self,
         storage: &SqlStorage,
@@ -132,13 +134,32 @@ impl Held {
                 break;
             }
         }
-        if *zone != self.zone {
-            self.zone = zone.clone();
+        let zone = self.workspace_zone(zone);
+        if zone != self.zone {
+            // A record that fired for a moment in the old zone does not fire again for the
+            // same date in the new one.
+            let before = std::mem::replace(&mut self.zone, zone);
             let timed: Vec<Id> = self.timed_rules().collect();
-            self.index_rules(&timed);
+            self.index_rules(&timed, Some(&before));
         }
         self.settle(storage, workspace).await?;
         Ok(true)
+    }
+
+    /// The zone the workspace's settings name, else `default` (none named, or a name the
+    /// zone database does not know).
+    fn workspace_zone(&self, default: &Zone) -> Zone {
+        let named = self
+            .state
+            .live(EntityKind::Settings)
+            .find_map(|(_, settings)| settings.text("time_zone").map(str::to_owned));
+        named
+            .and_then(|name| {
+                zone_named(&name)
+                    .inspect_err(|error| tracing::warn!(%name, %error, "unknown time zone"))
+                    .ok()
+            })
+            .unwrap_or_else(|| default.clone())
     }
 
     /// Whether an enabled rule is held.
@@ -327,7 +348,7 @@ impl Held {
                 true => records.chain(&dated).cloned().collect(),
                 false => records.cloned().collect(),
             };
-            self.index(&rule, kind, ids);
+            self.index(&rule, kind, ids, None);
         }
         self.changed.extend(fresh);
     }
@@ -354,7 +375,7 @@ impl Held {
             .cloned()
             .partition(|id| self.rules[id].trigger.is_timed());
         self.look_at_all.extend(changes);
-        self.index_rules(&timed);
+        self.index_rules(&timed, None);
         renewed
     }
 
@@ -365,35 +386,45 @@ impl Held {
             .map(|rule| rule.id.clone())
     }
 
-    /// Indexes every record of each rule's kind afresh.
-    fn index_rules(&mut self, rules: &[Id]) {
+    /// Indexes every record of each rule's kind afresh; those that fired in the zone
+    /// `before` too are left out.
+    fn index_rules(&mut self, rules: &[Id], before: Option<&Zone>) {
         for rule in rules {
             self.due.remove(rule);
             let kind = self.rules[rule].trigger.kind();
             let ids: Vec<Id> = self.state.live(kind).map(|(id, _)| id.clone()).collect();
-            self.index(rule, kind, ids);
+            self.index(rule, kind, ids, before);
         }
     }
 
     /// Puts each record in the rule's due index at the instant it comes due, or takes it
-    /// out: deleted, without the date, due before the rule was switched on, or fired.
-    fn index(&mut self, rule: &Id, kind: EntityKind, ids: Vec<Id>) {
+    /// out: deleted, without the date, due before the rule was switched on, or fired (in
+    /// the zone `before` too, when given).
+    fn index(&mut self, rule: &Id, kind: EntityKind, ids: Vec<Id>, before: Option<&Zone>) {
         let Some(rule) = self.rules.get(rule) else {
             return;
         };
         let prepared = PreparedRule::new(rule);
         let index = self.due.entry(rule.id.clone()).or_default();
+        let fired = |id: &Id, due: i64| {
+            self.runs
+                .contains(&run_wire_id(&rule.id, kind, id, &TriggerKey::At(due)))
+        };
         for id in ids {
-            let due = self
+            let Some(record) = self
                 .state
                 .get(kind, &id)
                 .filter(|record| !record.is_deleted())
-                .and_then(|record| prepared.due_at(&id, record, &self.around, &self.zone))
-                .filter(|due| *due >= rule.enabled_at)
-                .filter(|due| {
-                    let run = run_wire_id(&rule.id, kind, &id, &TriggerKey::At(*due));
-                    !self.runs.contains(&run)
-                });
+            else {
+                index.set(&id, None);
+                continue;
+            };
+            let due_in = |zone: &Zone| prepared.due_at(&id, record, &self.around, zone);
+            let fired_before = before
+                .and_then(|zone| due_in(zone))
+                .is_some_and(|due| fired(&id, due));
+            let due = due_in(&self.zone)
+                .filter(|due| *due >= rule.enabled_at && !fired(&id, *due) && !fired_before);
             index.set(&id, due);
         }
     }
@@ -523,6 +554,32 @@ impl Lookup for Around {
     }
 }
 
+/// Where a zone's table of offsets starts, 2000-01-01 UTC in seconds (before it, its first
+/// offset holds).
+const ZONE_FROM_S: i64 = 946_684_800;
+/// Where it ends, 2100-01-01 UTC (after it, its last offset holds).
+const ZONE_UNTIL_S: i64 = 4_102_444_800;
+
+/// The zone with this IANA name as a table of its offsets from [`ZONE_FROM_S`] to
+/// [`ZONE_UNTIL_S`], from the zone database built into the server.
+pub(crate) fn zone_named(name: &str) -> Result<Zone, jiff::Error> {
+    let zone = jiff::tz::TimeZone::get(name)?;
+    let from = jiff::Timestamp::from_second(ZONE_FROM_S)?;
+    let until = jiff::Timestamp::from_second(ZONE_UNTIL_S)?;
+    let offset_ms = |offset: jiff::tz::Offset| i64::from(offset.seconds()) * 1_000;
+    let changes = zone
+        .following(from)
+        .take_while(|change| change.timestamp() < until)
+        .map(|change| {
+            (
+                rabet_domain::time::Instant(change.timestamp().as_millisecond()),
+                offset_ms(change.offset()),
+            )
+        })
+        .collect();
+    Ok(Zone::with_changes(offset_ms(zone.to_offset(from)), changes))
+}
+
 /// The record as its kind reads it; `None` (with a warning) when deleted or unreadable, as
 /// devices leave it out of their lists.
 fn read_entity<E: Entity>(id: &Id, record: &Record) -> Option<E> {
@@ -534,4 +591,27 @@ fn read_entity<E: Entity>(id: &Id, record: &Record) -> Option<E> {
     E::from_fields(fields)
         .inspect_err(|error| tracing::warn!(%id, kind = ?E::KIND, %error, "unreadable record"))
         .ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rabet_domain::time::Instant;
+
+    /// 2026-03-01 12:00 UTC.
+    const NOON: i64 = 1_772_366_400_000;
+    const HOUR: i64 = 3_600_000;
+
+    #[test]
+    fn a_zone_named_has_its_offsets_and_their_changes() {
+        let tehran = zone_named("Asia/Tehran").unwrap();
+        assert_eq!(tehran.offset_at(Instant(NOON)), 7 * HOUR / 2);
+        // Tehran kept summer time until 2022: +4:30 on 2021-07-01.
+        assert_eq!(tehran.offset_at(Instant(1_625_140_800_000)), 9 * HOUR / 2);
+        let berlin = zone_named("Europe/Berlin").unwrap();
+        assert_eq!(berlin.offset_at(Instant(NOON)), HOUR);
+        // Summer time: 2026-07-01.
+        assert_eq!(berlin.offset_at(Instant(NOON + 122 * 24 * HOUR)), 2 * HOUR);
+        assert!(zone_named("Mars/Olympus_Mons").is_err());
+    }
 }
