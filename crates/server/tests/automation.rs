@@ -11,7 +11,7 @@ mod common;
 
 use common::{on_every_backend, Backend, TestDatabase};
 use rabet_domain::{
-    automation::{automation_op_id, effect_id, Change, PreparedRule},
+    automation::{automation_op_id, effect_id, Change, Effect, Firing, PreparedRule},
     calendar::GregorianDate,
     hlc::{Clock, NodeId},
     id::{Id, WireId},
@@ -276,29 +276,26 @@ impl Gateway {
         use axum::{extract::Request, http::StatusCode, routing::any, Router};
         let received = Arc::new(Mutex::new(Vec::new()));
         let log = received.clone();
-        let router = Router::new().route(
-            "/sms",
-            any(move |request: Request| {
-                let log = log.clone();
-                async move {
-                    let path_and_query = request.uri().to_string();
-                    let authorization = request
-                        .headers()
-                        .get("authorization")
-                        .map(|value| value.to_str().unwrap().to_owned())
-                        .unwrap_or_default();
-                    let bytes = axum::body::to_bytes(request.into_body(), 1 << 20)
-                        .await
-                        .unwrap();
-                    log.lock().unwrap().push(Received {
-                        path_and_query,
-                        authorization,
-                        body: String::from_utf8(bytes.to_vec()).unwrap(),
-                    });
-                    (StatusCode::from_u16(status).unwrap(), answer)
-                }
-            }),
-        );
+        let router = Router::new().fallback(any(move |request: Request| {
+            let log = log.clone();
+            async move {
+                let path_and_query = request.uri().to_string();
+                let authorization = request
+                    .headers()
+                    .get("authorization")
+                    .map(|value| value.to_str().unwrap().to_owned())
+                    .unwrap_or_default();
+                let bytes = axum::body::to_bytes(request.into_body(), 1 << 20)
+                    .await
+                    .unwrap();
+                log.lock().unwrap().push(Received {
+                    path_and_query,
+                    authorization,
+                    body: String::from_utf8(bytes.to_vec()).unwrap(),
+                });
+                (StatusCode::from_u16(status).unwrap(), answer)
+            }
+        }));
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         tokio::spawn(async move { axum::serve(listener, router).await });
@@ -697,8 +694,22 @@ fn deal(status: &str) -> Map<String, Value> {
 /// at noon and fires the rule as it does (the domain's `on_change`), its firing's ops
 /// returned unpushed beside the win's.
 async fn won_on_device(workspace: &Workspace) -> (Vec<Op>, Vec<Op>) {
+    let (win, firing, fired) = won_on_device_with(workspace, follow_up_on_won()).await;
+    let rabet_domain::automation::Effect::CreateTask(task) = &firing.effects[0] else {
+        panic!("{:?}", firing.effects);
+    };
+    assert_eq!(task.title, "پیگیری Tiles با Sara");
+    (win, fired)
+}
+
+/// [`won_on_device`] with `rule`: the win's ops, the device's firing and its ops (what
+/// it creates, and its run as a device writes it: messages prepared for a person).
+async fn won_on_device_with(
+    workspace: &Workspace,
+    rule: AutomationRule,
+) -> (Vec<Op>, Firing, Vec<Op>) {
     let mut admin = Device::new(1);
-    let mut ops = admin.create(NOON - 2 * MS_PER_DAY, &follow_up_on_won());
+    let mut ops = admin.create(NOON - 2 * MS_PER_DAY, &rule);
     ops.extend(admin.create(NOON - 2 * MS_PER_DAY, &reza()));
     ops.extend(admin.create(
         NOON - 2 * MS_PER_DAY,
@@ -732,7 +743,6 @@ async fn won_on_device(workspace: &Workspace) -> (Vec<Op>, Vec<Op>) {
     let mut state = Replica::default();
     state.apply_all(&open);
     state.apply_all(&win);
-    let rule = follow_up_on_won();
     let records = DeviceLookup::of(&admin_state(&ops));
     let firing = PreparedRule::new(&rule)
         .on_change(
@@ -746,27 +756,31 @@ async fn won_on_device(workspace: &Workspace) -> (Vec<Op>, Vec<Op>) {
             &tehran(),
         )
         .expect("the device fires");
-    let rabet_domain::automation::Effect::CreateTask(task) = &firing.effects[0] else {
-        panic!("{:?}", firing.effects);
-    };
-    assert_eq!(task.title, "پیگیری Tiles با Sara");
-    let mut fired = device.edit(
-        NOON + 1,
-        EntityKind::Task,
-        &task.id,
-        None,
-        &task.to_fields(),
-        true,
-    );
+    let mut fired = Vec::new();
+    let mut run = firing.run.clone();
+    for (outcome, effect) in run.outcomes.iter_mut().zip(&firing.effects) {
+        match effect {
+            Effect::CreateTask(task) => fired.extend(device.edit(
+                NOON + 1,
+                EntityKind::Task,
+                &task.id,
+                None,
+                &task.to_fields(),
+                true,
+            )),
+            Effect::Message(_) => outcome.result = RunResult::Prepared,
+            _ => {}
+        }
+    }
     fired.extend(device.edit(
         NOON + 1,
         EntityKind::AutomationRun,
-        &firing.run.id,
+        &run.id,
         None,
-        &firing.run.to_fields(),
+        &run.to_fields(),
         true,
     ));
-    (win, fired)
+    (win, firing, fired)
 }
 
 fn admin_state(ops: &[Op]) -> Replica {
@@ -1094,6 +1108,145 @@ async fn timed_rules_count_days_in_the_workspace_zone(backend: Backend) {
     assert!(runs.iter().any(|run| run.trigger == format!("at:{in_utc}")));
 }
 
+/// "When a deal is won, call a webhook and text the contact."
+fn won_calls_a_webhook_and_texts(hook: &str) -> AutomationRule {
+    AutomationRule {
+        id: Id::from_string("rule-won-hook"),
+        name: "Won → webhook".into(),
+        actions: vec![
+            Action::Webhook {
+                url: hook.to_owned(),
+            },
+            Action::SendMessage {
+                via: SendVia::Sms,
+                subject: String::new(),
+                body: "{first_name} عزیز، از خرید شما سپاسگزاریم.".into(),
+            },
+        ],
+        ..follow_up_on_won()
+    }
+}
+
+/// What the gateway received at `path`.
+fn received_at(gateway: &Gateway, path: &str) -> Vec<Received> {
+    gateway
+        .received()
+        .into_iter()
+        .filter(|received| received.path_and_query.starts_with(path))
+        .collect()
+}
+
+/// The server calls a rule's webhook with the firing as JSON, once however often it
+/// sweeps; a webhook that keeps failing is tried with back-off, then a dead letter.
+async fn the_server_calls_webhooks_once_and_gives_up_on_failing_ones(backend: Backend) {
+    let Some(workspace) = Workspace::new(backend).await else {
+        return;
+    };
+    let gateway = Gateway::start(200, r#"{"status": "ok"}"#).await;
+    let delivery = gateway.delivery();
+    let rule = won_calls_a_webhook_and_texts(&format!("{}/hook", gateway.base));
+    let (win, _, _) = won_on_device_with(&workspace, rule).await;
+    workspace.push(&win).await;
+    let first = sweep_and_deliver(&workspace, &delivery, NOON + HOUR).await;
+    assert_eq!((first.sent, first.dead), (2, 0));
+    let again = sweep_and_deliver(&workspace, &delivery, NOON + 2 * HOUR).await;
+    assert_eq!(again, Delivered::default());
+    let [hook] = received_at(&gateway, "/hook").try_into().unwrap();
+    let payload: Value = serde_json::from_str(&hook.body).unwrap();
+    let [run] = live::<AutomationRun>(&workspace.pulled().await)
+        .try_into()
+        .unwrap();
+    assert_eq!(
+        payload,
+        json!({
+            "rule": "rule-won-hook",
+            "run": run.id.to_string(),
+            "kind": "deal",
+            "record": "deal-1",
+            "trigger": run.trigger,
+        })
+    );
+    assert_eq!(run.outcomes[0].result, RunResult::Sent);
+    let [sms] = received_at(&gateway, "/sms").try_into().unwrap();
+    assert!(sms.body.contains("رضا عزیز"), "{}", sms.body);
+
+    // A webhook that answers 500: tried three times, then given up, in words.
+    let Some(failing) = Workspace::new(backend).await else {
+        return;
+    };
+    let broken = Gateway::start(500, "down").await;
+    let delivery = Delivery {
+        max_attempts: 3,
+        ..Delivery::default()
+    };
+    let rule = won_calls_a_webhook_and_texts(&format!("{}/hook", broken.base));
+    let (win, _, _) = won_on_device_with(&failing, rule).await;
+    failing.push(&win).await;
+    let first = sweep_and_deliver(&failing, &delivery, NOON + HOUR).await;
+    assert_eq!(first.retrying, 1);
+    let minute = 60_000;
+    let second = deliver(&failing.storage, &delivery, NOON + HOUR + minute)
+        .await
+        .unwrap();
+    assert_eq!(second.retrying, 1);
+    let third = deliver(&failing.storage, &delivery, NOON + HOUR + 3 * minute)
+        .await
+        .unwrap();
+    assert_eq!(third.dead, 1);
+    assert_eq!(received_at(&broken, "/hook").len(), 3);
+    let [letter] = failing
+        .storage
+        .dead_letters(&failing.id)
+        .await
+        .unwrap()
+        .try_into()
+        .unwrap();
+    assert_eq!(letter.via, "webhook");
+    assert!(letter.error.contains("500"), "{}", letter.error);
+    let [run] = live::<AutomationRun>(&failing.pulled().await)
+        .try_into()
+        .unwrap();
+    assert_eq!(run.outcomes[0].result, RunResult::Failed);
+    assert_eq!(
+        run.outcomes[1].result,
+        RunResult::Prepared,
+        "no SMS gateway here"
+    );
+}
+
+/// A device that fires a rule queues its webhook and prepares its SMS in the run it
+/// pushes; the server sends both, once, whether it fired the same rule first or not.
+async fn what_a_device_fired_is_sent_by_the_server_once(backend: Backend) {
+    for server_first in [false, true] {
+        let Some(workspace) = Workspace::new(backend).await else {
+            return;
+        };
+        let gateway = Gateway::start(200, r#"{"status": "ok"}"#).await;
+        let delivery = gateway.delivery();
+        let rule = won_calls_a_webhook_and_texts(&format!("{}/hook", gateway.base));
+        let (win, firing, fired) = won_on_device_with(&workspace, rule).await;
+        assert!(matches!(firing.effects[0], Effect::Webhook { .. }));
+        workspace.push(&win).await;
+        if server_first {
+            let swept = sweep_and_deliver(&workspace, &delivery, NOON + HOUR).await;
+            assert_eq!(swept.sent, 2);
+        }
+        workspace.push(&fired).await;
+        sweep_and_deliver(&workspace, &delivery, NOON + 2 * HOUR).await;
+        sweep_and_deliver(&workspace, &delivery, NOON + 3 * HOUR).await;
+        assert_eq!(received_at(&gateway, "/hook").len(), 1, "{server_first}");
+        assert_eq!(received_at(&gateway, "/sms").len(), 1, "{server_first}");
+        let [run] = live::<AutomationRun>(&workspace.pulled().await)
+            .try_into()
+            .unwrap();
+        assert_eq!(run.id, firing.run.id);
+        assert_eq!(
+            (run.outcomes[0].result, run.outcomes[1].result),
+            (RunResult::Sent, RunResult::Sent)
+        );
+    }
+}
+
 on_every_backend!(
     an_overdue_invoice_texts_its_contact_once_with_no_device_open,
     without_a_gateway_messages_are_prepared,
@@ -1105,4 +1258,6 @@ on_every_backend!(
     set_field_actions_win_or_are_logged_as_failed,
     a_held_workspace_follows_what_is_pushed_between_sweeps,
     timed_rules_count_days_in_the_workspace_zone,
+    the_server_calls_webhooks_once_and_gives_up_on_failing_ones,
+    what_a_device_fired_is_sent_by_the_server_once,
 );

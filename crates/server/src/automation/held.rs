@@ -15,12 +15,18 @@
 //! activities as the fields that date them and name their records; runs as ids.
 
 use super::{read_op, AutomationError, PAGE_BYTES, PAGE_RECORDS};
+use crate::delivery::Outgoing;
 use crate::storage::{SqlStorage, Storage, StorageError};
 use rabet_domain::{
-    automation::{run_wire_id, Fields, Firing, Lookup, PreparedRule, TriggerKey},
+    automation::{
+        run_wire_id, webhook_payload, Fields, Firing, Lookup, Message, PreparedRule, TriggerKey,
+    },
     id::{Id, WireId},
     kind::EntityKind,
-    model::{AutomationRule, Contact, Entity, TeamMember},
+    model::{
+        Action, AutomationRule, AutomationRun, Contact, Entity, RecordRef, RunResult, SendVia,
+        TeamMember,
+    },
     op::Op,
     replica::{Record, Replica},
     report::segment::BuyerFacts,
@@ -30,6 +36,9 @@ use rabet_domain::{
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
+/// How long after a run fired the server still sends what a device's run queued: a
+/// message a day late is worse than none (older runs were a server's before it sent them).
+const SEND_WITHIN_MS: i64 = rabet_domain::time::MS_PER_DAY;
 /// The fields of an activity automation reads: when it happened, what it is about.
 const ACTIVITY_FIELDS: [&str; 6] = [
     "at",
@@ -58,6 +67,8 @@ pub(crate) struct Held {
     activities: Replica,
     /// The runs the workspace holds, even deleted ones: a run held has fired.
     runs: HashSet<WireId>,
+    /// Runs merged since the last sweep, for what they ask the server to send.
+    fresh_runs: Replica,
     around: Around,
     /// The enabled rules, by id.
     rules: BTreeMap<Id, AutomationRule>,
@@ -87,6 +98,7 @@ impl Held {
             kinds: ALWAYS_HELD.into_iter().collect(),
             activities: Replica::default(),
             runs: HashSet::new(),
+            fresh_runs: Replica::default(),
             around: Around::default(),
             rules: BTreeMap::new(),
             due: HashMap::new(),
@@ -229,6 +241,74 @@ impl Held {
         firings
     }
 
+    /// What the runs created since the last sweep ask the server to send, as `(run, action,
+    /// what)`: their webhooks, and their messages by a channel it `sends` (a device
+    /// prepares them for a person when there is no server), for runs that fired less than
+    /// [`SEND_WITHIN_MS`] before `now`. The server's own runs come again here: the outbox
+    /// queues each action of a run once.
+    pub(crate) fn runs_to_send(
+        &mut self,
+        now: i64,
+        sends: impl Fn(SendVia) -> bool,
+    ) -> Vec<(Id, usize, Outgoing)> {
+        let fresh = std::mem::take(&mut self.fresh_runs);
+        let mut outgoing = Vec::new();
+        for (id, record) in fresh.live(EntityKind::AutomationRun) {
+            // A run's later writes (its outcomes as they end) carry no rule: created before.
+            if record.field("rule_id").is_none() {
+                continue;
+            }
+            let Some(run) = read_entity::<AutomationRun>(id, record)
+                .filter(|run| run.at >= now.saturating_sub(SEND_WITHIN_MS))
+            else {
+                continue;
+            };
+            let rule = self
+                .state
+                .get(EntityKind::AutomationRule, &run.rule_id)
+                .and_then(|rule| read_entity::<AutomationRule>(&run.rule_id, rule));
+            let (Some(rule), Some(fired_on)) = (rule, &run.record) else {
+                continue;
+            };
+            for outcome in &run.outcomes {
+                let index = usize::try_from(outcome.action).unwrap_or(usize::MAX);
+                let queued = outcome.result == RunResult::Queued;
+                let what = match rule.actions.get(index) {
+                    Some(Action::Webhook { .. }) if queued => Outgoing::Webhook {
+                        url: outcome.detail.clone(),
+                        payload: webhook_payload(&rule.id, &run.id, fired_on, &run.trigger),
+                    },
+                    Some(Action::SendMessage { via, .. })
+                        if (queued || outcome.result == RunResult::Prepared) && sends(*via) =>
+                    {
+                        let Some(contact_id) = self.contact_of(fired_on) else {
+                            continue;
+                        };
+                        Outgoing::Message(Message {
+                            via: *via,
+                            to: outcome.detail.clone(),
+                            contact_id,
+                            subject: outcome.subject.clone(),
+                            body: outcome.body.clone(),
+                        })
+                    }
+                    _ => continue,
+                };
+                outgoing.push((run.id.clone(), index, what));
+            }
+        }
+        outgoing
+    }
+
+    /// The contact a run's record is, or names.
+    fn contact_of(&self, record: &RecordRef) -> Option<Id> {
+        if record.kind == EntityKind::Contact {
+            return Some(record.id.clone());
+        }
+        let fields = self.state.get(record.kind, &record.id)?;
+        fields.id_field("contact_id").map(Id::from_string)
+    }
+
     /// Merges every record of `kind` in the compacted state; the cursor read before it.
     async fn load(
         &mut self,
@@ -266,6 +346,7 @@ impl Held {
         match op.entity {
             EntityKind::AutomationRun => {
                 self.runs.insert(op.record.clone());
+                self.fresh_runs.apply(op);
             }
             EntityKind::Activity => {
                 if ACTIVITY_FIELDS.contains(&op.field.as_str()) && self.activities.apply(op) {

@@ -12,16 +12,19 @@
 //!
 //! A message goes into the outbox for `delivery` to send, when the server sends by its
 //! channel; otherwise it is left prepared in the run, for a person to open as on a device
-//! without a server. Webhooks are left queued in the run: the server does not call them yet.
+//! without a server. A webhook always goes into the outbox: devices never call webhooks
+//! (CORS, secrets), they queue them in the runs they push, and the server sends what a
+//! device's run queued (webhooks, and messages by a channel it sends) as it sends its own:
+//! the outbox is keyed by run and action, so a run fired on both sends once.
 
 mod held;
 
 use crate::compacted;
-use crate::delivery::{self, Delivery};
+use crate::delivery::{self, Delivery, Outgoing};
 use crate::storage::{SqlStorage, Storage, StorageError, StoredOp};
 use held::Held;
 use rabet_domain::{
-    automation::{automation_op_id, Effect, Firing, Message},
+    automation::{automation_op_id, Effect, Firing},
     hlc::{Clock, NodeId},
     id::{Id, WireId},
     kind::EntityKind,
@@ -145,6 +148,9 @@ impl Sweeper {
             workspace: workspace.to_owned(),
             ..Swept::default()
         };
+        for (run, index, outgoing) in held.runs_to_send(now, |via| delivery.sends(via)) {
+            delivery::enqueue(storage.pool(), workspace, &run, index, &outgoing, now).await?;
+        }
         if !held.has_rules() {
             return Ok(swept);
         }
@@ -243,7 +249,7 @@ impl Writer {
         firing: Firing,
         state: &Replica,
         delivery: &Delivery,
-        mut queue: impl FnMut(&Id, usize, Message),
+        mut queue: impl FnMut(&Id, usize, Outgoing),
     ) -> Result<(Vec<StoredOp>, usize), AutomationError> {
         let Firing { mut run, effects } = firing;
         let mut ops = Vec::new();
@@ -274,12 +280,14 @@ impl Writer {
                     }
                 },
                 Effect::Message(message) if delivery.sends(message.via) => {
-                    queue(&run.id, index, message);
+                    queue(&run.id, index, Outgoing::Message(message));
                 }
                 Effect::Message(_) => outcome.result = RunResult::Prepared,
-                // In-app notices reach the members whose devices fire change rules; webhooks
-                // wait, queued, in the run.
-                Effect::Notify { .. } | Effect::Webhook { .. } | Effect::Withheld => {}
+                Effect::Webhook { url, payload } => {
+                    queue(&run.id, index, Outgoing::Webhook { url, payload });
+                }
+                // In-app notices reach the members whose devices fire change rules.
+                Effect::Notify { .. } | Effect::Withheld => {}
             }
         }
         let run_id = run.id.clone();
