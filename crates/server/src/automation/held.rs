@@ -30,7 +30,7 @@ use rabet_domain::{
     op::Op,
     replica::{Record, Replica},
     report::segment::BuyerFacts,
-    sync::Cursor,
+    sync::{Cursor, PushResponse},
     time::Zone,
 };
 use serde_json::Value;
@@ -239,6 +239,23 @@ impl Held {
         changed.clear();
         look_at_all.clear();
         firings
+    }
+
+    /// Merges the ops the sweep itself stored, so the next one need not read them back
+    /// from the log: the cursor moves past them when no other push came between.
+    pub(crate) fn wrote(&mut self, ops: &[Op], pushed: &PushResponse) {
+        for op in ops {
+            match op.entity {
+                // Its own runs ask for nothing more: what they send is queued already.
+                EntityKind::AutomationRun => {
+                    self.runs.insert(op.record.clone());
+                }
+                _ => self.absorb(op),
+            }
+        }
+        if pushed.latest == self.cursor + pushed.stored as Cursor {
+            self.cursor = pushed.latest;
+        }
     }
 
     /// What the runs created since the last sweep ask the server to send, as `(run, action,

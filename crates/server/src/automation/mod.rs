@@ -21,7 +21,7 @@ mod held;
 
 use crate::compacted;
 use crate::delivery::{self, Delivery, Outgoing};
-use crate::storage::{SqlStorage, Storage, StorageError, StoredOp};
+use crate::storage::{PushOutcome, SqlStorage, Storage, StorageError, StoredOp};
 use held::Held;
 use rabet_domain::{
     automation::{automation_op_id, Effect, Firing},
@@ -29,7 +29,7 @@ use rabet_domain::{
     id::{Id, WireId},
     kind::EntityKind,
     model::{Company, Contact, Deal, Entity, Invoice, RunResult, Task, Ticket},
-    op::{OpBuilder, OpError},
+    op::{Op, OpBuilder, OpError},
     replica::{Record, Replica},
     sync::AuthoredOp,
     time::Zone,
@@ -175,7 +175,12 @@ impl Sweeper {
         swept.ops = ops.len();
         for chunk in ops.chunks(PUSH_OPS) {
             // The system author deletes nothing, so a push of its own is always stored.
-            storage.push(workspace, SYSTEM_AUTHOR, chunk, false).await?;
+            let pushed = storage
+                .push(workspace, SYSTEM_AUTHOR, &authored(chunk), false)
+                .await?;
+            if let PushOutcome::Stored(pushed) = pushed {
+                held.wrote(chunk, &pushed);
+            }
         }
         Ok(swept)
     }
@@ -232,6 +237,18 @@ impl Writer {
         field: &str,
         value: Value,
     ) -> Result<Vec<StoredOp>, AutomationError> {
+        Ok(authored(&self.field_ops(kind, id, record, field, value)?))
+    }
+
+    /// [`Self::write_field`]'s ops.
+    fn field_ops(
+        &mut self,
+        kind: EntityKind,
+        id: &Id,
+        record: &Record,
+        field: &str,
+        value: Value,
+    ) -> Result<Vec<Op>, AutomationError> {
         for state in record.fields().values() {
             self.clock.observe(&state.stamp, self.now);
         }
@@ -250,7 +267,7 @@ impl Writer {
         state: &Replica,
         delivery: &Delivery,
         mut queue: impl FnMut(&Id, usize, Outgoing),
-    ) -> Result<(Vec<StoredOp>, usize), AutomationError> {
+    ) -> Result<(Vec<Op>, usize), AutomationError> {
         let Firing { mut run, effects } = firing;
         let mut ops = Vec::new();
         let mut failed = 0;
@@ -304,7 +321,7 @@ impl Writer {
         id: &Id,
         field: &str,
         value: Value,
-    ) -> Result<Vec<StoredOp>, String> {
+    ) -> Result<Vec<Op>, String> {
         let Some(record) = state.get(kind, id).filter(|record| !record.is_deleted()) else {
             return Ok(Vec::new());
         };
@@ -321,7 +338,7 @@ impl Writer {
             other => return Err(format!("rules cannot set fields of {other:?} records")),
         };
         readable.map_err(|error| format!("the field {field:?} cannot take {value}: {error}"))?;
-        self.write_field(kind, id, record, field, value)
+        self.field_ops(kind, id, record, field, value)
             .map_err(|error| error.to_string())
     }
 
@@ -331,7 +348,7 @@ impl Writer {
         id: &Id,
         before: Option<&Map<String, Value>>,
         after: &Map<String, Value>,
-    ) -> Result<Vec<StoredOp>, AutomationError> {
+    ) -> Result<Vec<Op>, AutomationError> {
         let now = self.now;
         // Ids are drawn first: the builder's id maker cannot fail.
         let mut fresh = (0..after.len() + 1)
@@ -339,13 +356,15 @@ impl Writer {
             .collect::<Result<Vec<_>, _>>()?
             .into_iter();
         let mut new_id = || fresh.next().expect("one id per field");
-        let ops =
-            OpBuilder::new(&mut self.clock, now, &mut new_id).edit_ops(kind, id, before, after)?;
-        Ok(ops
-            .iter()
-            .map(|op| StoredOp::authored(op, SYSTEM_AUTHOR))
-            .collect())
+        Ok(OpBuilder::new(&mut self.clock, now, &mut new_id).edit_ops(kind, id, before, after)?)
     }
+}
+
+/// Ops as automation stores them, by [`SYSTEM_AUTHOR`].
+fn authored(ops: &[Op]) -> Vec<StoredOp> {
+    ops.iter()
+        .map(|op| StoredOp::authored(op, SYSTEM_AUTHOR))
+        .collect()
 }
 
 fn random<const N: usize>() -> Result<[u8; N], AutomationError> {
