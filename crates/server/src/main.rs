@@ -192,7 +192,7 @@ impl DeliveryArgs {
 #[derive(Args, Debug, Clone, Copy)]
 struct AutomationArgs {
     /// Seconds between sweeps that fire due rules while the server runs (0: none).
-    #[arg(long, env = "RABET_AUTOMATION_EVERY_SECONDS", default_value_t = 300)]
+    #[arg(long, env = "RABET_AUTOMATION_EVERY_SECONDS", default_value_t = 60)]
     automation_every_seconds: u64,
     /// The time zone, as minutes east of UTC, of workspaces whose settings name none (or
     /// one the server does not know), for rules on date fields ("a day after the due date"
