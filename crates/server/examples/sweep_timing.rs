@@ -131,7 +131,7 @@ async fn main() {
         .enumerate()
         .flat_map(|(n, contact)| {
             let call = Activity {
-                id: Id::from_string(&format!("bench-call-{n}")),
+                id: Id::from_string(format!("bench-call-{n}")),
                 at: now + MS_PER_DAY,
                 contact_id: Some(contact.id.clone()),
                 ..Activity::default()

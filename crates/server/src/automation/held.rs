@@ -217,7 +217,8 @@ impl Held {
                 };
                 match prepared.pending_key(kind, &id, record, now, around, zone) {
                     Some(key) => {
-                        if runs.insert(run_wire_id(&rule.id, kind, &id, &key)) {
+                        let unfired = runs.insert(run_wire_id(&rule.id, kind, &id, &key));
+                        if unfired {
                             firings.push(prepared.fire(kind, &id, record, key, around, zone));
                         }
                     }
@@ -366,16 +367,24 @@ impl Held {
                 self.fresh_runs.apply(op);
             }
             EntityKind::Activity => {
-                if ACTIVITY_FIELDS.contains(&op.field.as_str()) && self.activities.apply(op) {
+                let counted =
+                    ACTIVITY_FIELDS.contains(&op.field.as_str()) && self.activities.apply(op);
+                if counted {
                     self.fresh_activities.insert(Id::from(&op.record));
                 }
-            }
-            kind if self.kinds.contains(&kind) => {
-                if self.state.apply(op) {
-                    self.fresh.insert((kind, Id::from(&op.record)));
+                // Whole too, when a rule watches activities.
+                if self.kinds.contains(&EntityKind::Activity) {
+                    self.merge_whole(op);
                 }
             }
+            kind if self.kinds.contains(&kind) => self.merge_whole(op),
             _ => {}
+        }
+    }
+
+    fn merge_whole(&mut self, op: &Op) {
+        if self.state.apply(op) {
+            self.fresh.insert((op.entity, Id::from(&op.record)));
         }
     }
 
@@ -518,9 +527,7 @@ impl Held {
                 continue;
             };
             let due_in = |zone: &Zone| prepared.due_at(&id, record, &self.around, zone);
-            let fired_before = before
-                .and_then(|zone| due_in(zone))
-                .is_some_and(|due| fired(&id, due));
+            let fired_before = before.and_then(&due_in).is_some_and(|due| fired(&id, due));
             let due = due_in(&self.zone)
                 .filter(|due| *due >= rule.enabled_at && !fired(&id, *due) && !fired_before);
             index.set(&id, due);
