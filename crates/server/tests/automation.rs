@@ -30,7 +30,7 @@ use rabet_server::{
     admin,
     automation::{Sweeper, Swept, SYSTEM_AUTHOR},
     delivery::{deliver, Delivered, Delivery, SmsGateway, Smtp, SmtpTls},
-    SqlStorage, Storage, StoredOp,
+    SqlStorage, Storage, StoredOp, TrimPolicy,
 };
 use serde_json::{json, Map, Value};
 use std::{
@@ -1247,6 +1247,46 @@ async fn what_a_device_fired_is_sent_by_the_server_once(backend: Backend) {
     }
 }
 
+/// A log trimmed past what the sweeper merged makes it build the workspace again from the
+/// compacted state: a contact whose ops went with the trim still comes due.
+async fn a_log_trimmed_past_the_held_workspace_builds_it_again(backend: Backend) {
+    let Some(workspace) = Workspace::new(backend).await else {
+        return;
+    };
+    let mut device = Device::new(1);
+    let mut ops = device.create(NOON - 3 * MS_PER_DAY, &quiet_for_two_days());
+    ops.extend(device.create(
+        NOON - 3 * MS_PER_DAY,
+        &contact_created("contact-early", NOON - 3 * MS_PER_DAY),
+    ));
+    workspace.push(&ops).await;
+    let none = Delivery::default();
+    assert_eq!(workspace.sweep_workspace(&none, NOON).await.runs, 1);
+    workspace
+        .push(&device.create(
+            NOON - MS_PER_DAY,
+            &contact_created("contact-late", NOON - MS_PER_DAY),
+        ))
+        .await;
+    let everything = TrimPolicy {
+        inactive_after_ms: 0,
+        keep_history_ms: 0,
+    };
+    let far_ahead = i64::MAX / 2;
+    let trimmed = workspace.storage.trim(everything, far_ahead).await.unwrap();
+    assert!(
+        trimmed.iter().any(|trimmed| trimmed.removed > 0),
+        "{trimmed:?}"
+    );
+    let later = workspace
+        .sweep_workspace(&none, NOON + 2 * MS_PER_DAY)
+        .await;
+    assert_eq!(
+        later.runs, 1,
+        "the late contact, read from the compacted state"
+    );
+}
+
 on_every_backend!(
     an_overdue_invoice_texts_its_contact_once_with_no_device_open,
     without_a_gateway_messages_are_prepared,
@@ -1260,4 +1300,5 @@ on_every_backend!(
     timed_rules_count_days_in_the_workspace_zone,
     the_server_calls_webhooks_once_and_gives_up_on_failing_ones,
     what_a_device_fired_is_sent_by_the_server_once,
+    a_log_trimmed_past_the_held_workspace_builds_it_again,
 );
