@@ -174,11 +174,6 @@ impl Held {
             .unwrap_or_else(|| default.clone())
     }
 
-    /// Whether an enabled rule is held.
-    pub(crate) fn has_rules(&self) -> bool {
-        !self.rules.is_empty()
-    }
-
     /// What fires at `now`: timed rules on the records that fell due, change rules on the
     /// records changed since the last sweep; each run is held from then on.
     pub(crate) fn firings(&mut self, now: i64) -> Vec<Firing> {

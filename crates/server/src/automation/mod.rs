@@ -151,9 +151,7 @@ impl Sweeper {
         for (run, index, outgoing) in held.runs_to_send(now, |via| delivery.sends(via)) {
             delivery::enqueue(storage.pool(), workspace, &run, index, &outgoing, now).await?;
         }
-        if !held.has_rules() {
-            return Ok(swept);
-        }
+        // Called with no rule on too: it forgets the changes seen.
         let firings = held.firings(now);
         let mut writer = Writer::new(now)?;
         let mut queued = Vec::new();
