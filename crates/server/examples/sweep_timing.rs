@@ -106,14 +106,7 @@ async fn main() {
     }
     let count = ops.len();
     for chunk in ops.chunks(5_000) {
-        let stored: Vec<StoredOp> = chunk
-            .iter()
-            .map(|op| StoredOp::authored(op, &admin))
-            .collect();
-        storage
-            .push(&workspace, &admin, &stored, false)
-            .await
-            .unwrap();
+        push(&storage, &workspace, &admin, chunk).await;
     }
     println!(
         "stored {contacts} contacts and {} activities ({count} ops) in {:.1} s",
@@ -150,14 +143,7 @@ async fn main() {
     ];
     for (pass, at) in passes {
         if pass.starts_with("after") {
-            let stored: Vec<StoredOp> = calls
-                .iter()
-                .map(|op| StoredOp::authored(op, &admin))
-                .collect();
-            storage
-                .push(&workspace, &admin, &stored, false)
-                .await
-                .unwrap();
+            push(&storage, &workspace, &admin, &calls).await;
         }
         let started = Instant::now();
         let swept = sweeper
@@ -176,6 +162,15 @@ async fn main() {
         resident_mb()
     );
     storage.close().await;
+}
+
+/// Stores `ops` as the member `admin` wrote them.
+async fn push(storage: &SqlStorage, workspace: &str, admin: &str, ops: &[Op]) {
+    let stored: Vec<StoredOp> = ops.iter().map(|op| StoredOp::authored(op, admin)).collect();
+    storage
+        .push(workspace, admin, &stored, false)
+        .await
+        .unwrap();
 }
 
 /// The process's resident memory in MB, from /proc (0 where there is none).
