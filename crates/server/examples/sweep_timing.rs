@@ -1,7 +1,10 @@
 //! Times the server's automation sweep over a SQLite workspace of generated contacts and
-//! their activities: "no activity for 30 days → a follow-up task", the first sweep (when
-//! many contacts come due at once and their tasks and runs are written) and the next
-//! (every run held: what `serve` does each minute).
+//! their activities: "no activity for 30 days → a follow-up task". The first sweep builds
+//! the workspace in memory (its time and the process's resident memory before and after are
+//! shown) and fires every contact that came due, writing their tasks and runs; the next
+//! ones (what `serve` does every few minutes) merge what was stored since and look at what
+//! fell due: one with nothing new, one a day later (contacts come due), and one after a
+//! device pushed 100 calls.
 //!
 //! ```text
 //! cargo run -p rabet-server --release --example sweep_timing -- [contacts, default 100000]
@@ -13,14 +16,13 @@ use rabet_domain::{
     id::{Id, WireId},
     kind::EntityKind,
     locale::Lang,
-    model::{Action, AssigneeRule, AutomationRule, Entity, Trigger},
+    model::{Action, Activity, AssigneeRule, AutomationRule, Entity, Trigger},
     op::{Op, OpBuilder},
     sample::{generate, SampleOptions},
     time::{Zone, MS_PER_DAY},
 };
 use rabet_server::{
-    admin, automation::sweep_workspace, delivery::Delivery, DatabaseLocation, SqlStorage, Storage,
-    StoredOp,
+    admin, automation::Sweeper, delivery::Delivery, DatabaseLocation, SqlStorage, Storage, StoredOp,
 };
 use std::time::Instant;
 
@@ -104,14 +106,7 @@ async fn main() {
     }
     let count = ops.len();
     for chunk in ops.chunks(5_000) {
-        let stored: Vec<StoredOp> = chunk
-            .iter()
-            .map(|op| StoredOp::authored(op, &admin))
-            .collect();
-        storage
-            .push(&workspace, &admin, &stored, false)
-            .await
-            .unwrap();
+        push(&storage, &workspace, &admin, chunk).await;
     }
     println!(
         "stored {contacts} contacts and {} activities ({count} ops) in {:.1} s",
@@ -120,9 +115,39 @@ async fn main() {
     );
     let zone = Zone::fixed(12_600_000);
     let delivery = Delivery::default();
-    for pass in ["first sweep", "next sweep (runs held)"] {
+    let mut sweeper = Sweeper::default();
+    let resident_before = resident_mb();
+    let calls: Vec<Op> = sample
+        .contacts
+        .iter()
+        .take(100)
+        .enumerate()
+        .flat_map(|(n, contact)| {
+            let call = Activity {
+                id: Id::from_string(format!("bench-call-{n}")),
+                at: now + MS_PER_DAY,
+                contact_id: Some(contact.id.clone()),
+                ..Activity::default()
+            };
+            writer.ops(&call)
+        })
+        .collect();
+    let passes = [
+        (
+            "first sweep (builds the workspace in memory)",
+            now + MS_PER_DAY,
+        ),
+        ("next sweep, nothing new", now + MS_PER_DAY),
+        ("a day later", now + 2 * MS_PER_DAY),
+        ("after 100 calls pushed", now + 2 * MS_PER_DAY),
+    ];
+    for (pass, at) in passes {
+        if pass.starts_with("after") {
+            push(&storage, &workspace, &admin, &calls).await;
+        }
         let started = Instant::now();
-        let swept = sweep_workspace(&storage, &delivery, &workspace, now + MS_PER_DAY, &zone)
+        let swept = sweeper
+            .sweep_workspace(&storage, &delivery, &workspace, at, &zone)
             .await
             .unwrap();
         println!(
@@ -132,5 +157,30 @@ async fn main() {
             swept.ops
         );
     }
+    println!(
+        "resident memory: {resident_before} MB before the first sweep, {} MB after the last",
+        resident_mb()
+    );
     storage.close().await;
+}
+
+/// Stores `ops` as the member `admin` wrote them.
+async fn push(storage: &SqlStorage, workspace: &str, admin: &str, ops: &[Op]) {
+    let stored: Vec<StoredOp> = ops.iter().map(|op| StoredOp::authored(op, admin)).collect();
+    storage
+        .push(workspace, admin, &stored, false)
+        .await
+        .unwrap();
+}
+
+/// The process's resident memory in MB, from /proc (0 where there is none).
+fn resident_mb() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| {
+            let line = status.lines().find(|line| line.starts_with("VmRSS:"))?;
+            let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
+            Some(kb / 1024)
+        })
+        .unwrap_or(0)
 }

@@ -129,15 +129,44 @@ pub struct Delivered {
     pub postponed: usize,
 }
 
-/// Queues a message of a run the sweep fired; one already queued stays as it is.
+/// What the `via` column holds for a webhook (a message holds its [`SendVia`]).
+const WEBHOOK: &str = "webhook";
+
+/// Something an action of a run asks the server to send.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Outgoing {
+    /// A message to a contact, by e-mail or SMS.
+    Message(Message),
+    /// A webhook: the JSON `payload` posted to `url`.
+    Webhook { url: String, payload: Value },
+}
+
+/// Queues what an action of a run asks to send; one already queued stays as it is, so a run
+/// seen twice (fired by the server and pushed by a device) sends once.
 pub(crate) async fn enqueue<'c>(
     executor: impl Executor<'c, Database = Any>,
     workspace: &str,
     run: &Id,
     action: usize,
-    message: &Message,
+    outgoing: &Outgoing,
     now: i64,
 ) -> Result<(), StorageError> {
+    let (via, recipient, contact, subject, body) = match outgoing {
+        Outgoing::Message(message) => (
+            message.via.as_str(),
+            message.to.as_str(),
+            message.contact_id.to_string(),
+            message.subject.as_str(),
+            message.body.clone(),
+        ),
+        Outgoing::Webhook { url, payload } => (
+            WEBHOOK,
+            url.as_str(),
+            String::new(),
+            "",
+            payload.to_string(),
+        ),
+    };
     sqlx::query(
         "INSERT INTO outbox (workspace, run, action, via, recipient, contact, subject, body, \
          state, attempts, next_at, error, created_at) \
@@ -147,23 +176,31 @@ pub(crate) async fn enqueue<'c>(
     .bind(workspace)
     .bind(run.to_string())
     .bind(i64::try_from(action).unwrap_or(i64::MAX))
-    .bind(message.via.as_str())
-    .bind(&message.to)
-    .bind(message.contact_id.to_string())
-    .bind(&message.subject)
-    .bind(&message.body)
+    .bind(via)
+    .bind(recipient)
+    .bind(contact)
+    .bind(subject)
+    .bind(body)
     .bind(now)
     .execute(executor)
     .await?;
     Ok(())
 }
 
-/// A queued message as read back.
+/// How a queued row is sent.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Channel {
+    Message(SendVia),
+    Webhook,
+}
+
+/// A queued row as read back: for a webhook, `message.to` is its URL and `message.body`
+/// its JSON.
 struct Queued {
     workspace: String,
     run: String,
     action: i64,
-    via: SendVia,
+    channel: Channel,
     message: Message,
     attempts: i64,
 }
@@ -187,13 +224,20 @@ pub async fn deliver(
     let mut due = Vec::with_capacity(rows.len());
     for row in rows {
         let via: String = row.try_get("via").map_err(StorageError::from)?;
-        let via = SendVia::parse(&via).unwrap_or_default();
+        let channel = match via.as_str() {
+            WEBHOOK => Channel::Webhook,
+            via => Channel::Message(SendVia::parse(via).unwrap_or_default()),
+        };
+        let via = match channel {
+            Channel::Message(via) => via,
+            Channel::Webhook => SendVia::default(),
+        };
         let contact: String = row.try_get("contact").map_err(StorageError::from)?;
         due.push(Queued {
             workspace: row.try_get("workspace").map_err(StorageError::from)?,
             run: row.try_get("run").map_err(StorageError::from)?,
             action: row.try_get("action").map_err(StorageError::from)?,
-            via,
+            channel,
             message: Message {
                 via,
                 to: row.try_get("recipient").map_err(StorageError::from)?,
@@ -215,6 +259,11 @@ pub async fn deliver(
         .map_err(|error| AutomationError::Setup(error.to_string()))?;
     let mut writer = Writer::new(now)?;
     for queued in due {
+        let Channel::Message(via) = queued.channel else {
+            let sent = send_webhook(&client, &queued.message.to, &queued.message.body).await;
+            delivered.count(try_end(storage, delivery, &mut writer, &queued, sent, now).await?);
+            continue;
+        };
         if let Some(free_at) = over_quota(storage, &queued.workspace, delivery, now).await? {
             sqlx::query(
                 "UPDATE outbox SET next_at = $4 WHERE workspace = $1 AND run = $2 AND action = $3",
@@ -240,7 +289,7 @@ pub async fn deliver(
             delivered.dead += 1;
             continue;
         }
-        let sent = match queued.via {
+        let sent = match via {
             SendVia::Email => match (&mailer, &delivery.email) {
                 (Some(mailer), Some(smtp)) => send_email(mailer, smtp, &queued.message).await,
                 _ => Err("this server sends no e-mail (no SMTP server configured)".to_owned()),
@@ -250,49 +299,77 @@ pub async fn deliver(
                 None => Err("this server sends no SMS (no gateway configured)".to_owned()),
             },
         };
-        match sent {
-            Ok(()) => {
-                let ending = Ending {
-                    state: "sent",
-                    detail: queued.message.to.clone(),
-                    result: RunResult::Sent,
-                    attempts: queued.attempts + 1,
-                };
-                end(storage, &mut writer, &queued, ending).await?;
-                delivered.sent += 1;
-            }
-            Err(reason) => {
-                let attempts = u32::try_from(queued.attempts + 1).unwrap_or(u32::MAX);
-                tracing::warn!(run = %queued.run, attempts, %reason, "sending a message failed");
-                if attempts >= delivery.max_attempts {
-                    let ending = Ending {
-                        state: "dead",
-                        detail: format!("gave up after {attempts} attempts: {reason}"),
-                        result: RunResult::Failed,
-                        attempts: i64::from(attempts),
-                    };
-                    end(storage, &mut writer, &queued, ending).await?;
-                    delivered.dead += 1;
-                } else {
-                    sqlx::query(
-                        "UPDATE outbox SET attempts = $4, next_at = $5, error = $6 \
-                         WHERE workspace = $1 AND run = $2 AND action = $3",
-                    )
-                    .bind(&queued.workspace)
-                    .bind(&queued.run)
-                    .bind(queued.action)
-                    .bind(i64::from(attempts))
-                    .bind(now.saturating_add(delivery.back_off(attempts)))
-                    .bind(&reason)
-                    .execute(pool)
-                    .await
-                    .map_err(StorageError::from)?;
-                    delivered.retrying += 1;
-                }
-            }
-        }
+        delivered.count(try_end(storage, delivery, &mut writer, &queued, sent, now).await?);
     }
     Ok(delivered)
+}
+
+/// What became of one try.
+enum Tried {
+    Sent,
+    Retrying,
+    Dead,
+}
+
+impl Delivered {
+    fn count(&mut self, tried: Tried) {
+        match tried {
+            Tried::Sent => self.sent += 1,
+            Tried::Retrying => self.retrying += 1,
+            Tried::Dead => self.dead += 1,
+        }
+    }
+}
+
+/// Ends a row sent, or one that failed its last attempt; else queues it again after the
+/// back-off.
+async fn try_end(
+    storage: &SqlStorage,
+    delivery: &Delivery,
+    writer: &mut Writer,
+    queued: &Queued,
+    sent: Result<(), String>,
+    now: i64,
+) -> Result<Tried, AutomationError> {
+    let reason = match sent {
+        Ok(()) => {
+            let ending = Ending {
+                state: "sent",
+                detail: queued.message.to.clone(),
+                result: RunResult::Sent,
+                attempts: queued.attempts + 1,
+            };
+            end(storage, writer, queued, ending).await?;
+            return Ok(Tried::Sent);
+        }
+        Err(reason) => reason,
+    };
+    let attempts = u32::try_from(queued.attempts + 1).unwrap_or(u32::MAX);
+    tracing::warn!(run = %queued.run, attempts, %reason, "sending failed");
+    if attempts >= delivery.max_attempts {
+        let ending = Ending {
+            state: "dead",
+            detail: format!("gave up after {attempts} attempts: {reason}"),
+            result: RunResult::Failed,
+            attempts: i64::from(attempts),
+        };
+        end(storage, writer, queued, ending).await?;
+        return Ok(Tried::Dead);
+    }
+    sqlx::query(
+        "UPDATE outbox SET attempts = $4, next_at = $5, error = $6 \
+         WHERE workspace = $1 AND run = $2 AND action = $3",
+    )
+    .bind(&queued.workspace)
+    .bind(&queued.run)
+    .bind(queued.action)
+    .bind(i64::from(attempts))
+    .bind(now.saturating_add(delivery.back_off(attempts)))
+    .bind(&reason)
+    .execute(storage.pool())
+    .await
+    .map_err(StorageError::from)?;
+    Ok(Tried::Retrying)
 }
 
 /// When the workspace may send again, if it has sent its quota in the last 24 hours.
@@ -304,7 +381,7 @@ async fn over_quota(
 ) -> Result<Option<i64>, StorageError> {
     let row = sqlx::query(
         "SELECT COUNT(*) AS sent, MIN(sent_at) AS oldest FROM outbox \
-         WHERE workspace = $1 AND sent_at > $2",
+         WHERE workspace = $1 AND sent_at > $2 AND via <> 'webhook'",
     )
     .bind(workspace)
     .bind(now - DAY_MS)
@@ -487,6 +564,29 @@ async fn send_sms(
         ));
     }
     Ok(())
+}
+
+/// Posts a webhook's JSON; any 2xx answer is a success.
+async fn send_webhook(client: &reqwest::Client, url: &str, payload: &str) -> Result<(), String> {
+    let response = client
+        .post(url)
+        .header(reqwest::header::CONTENT_TYPE, "application/json")
+        .body(payload.to_owned())
+        .send()
+        .await
+        .map_err(|error| format!("the webhook could not be reached: {error}"))?;
+    let status = response.status();
+    if status.is_success() {
+        return Ok(());
+    }
+    let answer: String = response
+        .text()
+        .await
+        .unwrap_or_default()
+        .chars()
+        .take(200)
+        .collect();
+    Err(format!("the webhook answered {status}: {answer}"))
 }
 
 /// A workspace's dead letters, newest first.

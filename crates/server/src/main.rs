@@ -192,10 +192,12 @@ impl DeliveryArgs {
 #[derive(Args, Debug, Clone, Copy)]
 struct AutomationArgs {
     /// Seconds between sweeps that fire due rules while the server runs (0: none).
-    #[arg(long, env = "RABET_AUTOMATION_EVERY_SECONDS", default_value_t = 300)]
+    #[arg(long, env = "RABET_AUTOMATION_EVERY_SECONDS", default_value_t = 60)]
     automation_every_seconds: u64,
-    /// The workspaces' time zone as minutes east of UTC, for rules on date fields ("a day
-    /// after the due date" starts at local midnight): 210 is Tehran, 0 UTC.
+    /// The time zone, as minutes east of UTC, of workspaces whose settings name none (or
+    /// one the server does not know), for rules on date fields ("a day after the due date"
+    /// starts at local midnight): 210 is Tehran, 0 UTC. A zone named in a workspace's
+    /// settings ("Asia/Tehran") is read from the zone database built into the server.
     #[arg(
         long,
         env = "RABET_ZONE_OFFSET_MINUTES",
@@ -378,7 +380,9 @@ async fn run() -> Result<()> {
         })) => {
             let delivery = delivery.delivery()?;
             let storage = database.open().await?;
-            let done = sweep_and_deliver(&storage, &delivery, &automation.zone()).await;
+            let mut sweeper = automation::Sweeper::default();
+            let done =
+                sweep_and_deliver(&mut sweeper, &storage, &delivery, &automation.zone()).await;
             storage.close().await;
             let (swept, delivered) = done?;
             for swept in swept {
@@ -424,11 +428,12 @@ async fn trim_now_and_then(storage: Arc<SqlStorage>, policy: TrimPolicy) {
 
 /// Fires due automation rules, then sends the messages due.
 async fn sweep_and_deliver(
+    sweeper: &mut automation::Sweeper,
     storage: &SqlStorage,
     delivery: &Delivery,
     zone: &Zone,
 ) -> Result<(Vec<automation::Swept>, Delivered), automation::AutomationError> {
-    let swept = automation::sweep(storage, delivery, now_ms(), zone).await?;
+    let swept = sweeper.sweep(storage, delivery, now_ms(), zone).await?;
     let delivered = deliver(storage, delivery, now_ms()).await?;
     Ok((swept, delivered))
 }
@@ -443,9 +448,11 @@ async fn sweep_now_and_then(
 ) {
     let mut every = tokio::time::interval(every);
     every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    // Holds the workspaces' records from one sweep to the next.
+    let mut sweeper = automation::Sweeper::default();
     loop {
         every.tick().await;
-        if let Err(error) = sweep_and_deliver(&storage, &delivery, &zone).await {
+        if let Err(error) = sweep_and_deliver(&mut sweeper, &storage, &delivery, &zone).await {
             tracing::error!(%error, "the automation sweep failed");
         }
     }

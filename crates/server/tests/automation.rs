@@ -11,14 +11,15 @@ mod common;
 
 use common::{on_every_backend, Backend, TestDatabase};
 use rabet_domain::{
-    automation::{automation_op_id, effect_id, Change, PreparedRule},
+    automation::{automation_op_id, effect_id, Change, Effect, Firing, PreparedRule},
     calendar::GregorianDate,
     hlc::{Clock, NodeId},
     id::{Id, WireId},
     kind::EntityKind,
     model::{
-        Action, AssigneeRule, AutomationRule, AutomationRun, Comparison, Condition, Contact, Email,
-        EmailLabel, Entity, Phone, PhoneLabel, RunResult, SendVia, Task, TeamMember, Trigger,
+        Action, Activity, AssigneeRule, AutomationRule, AutomationRun, Comparison, Condition,
+        Contact, Email, EmailLabel, Entity, Phone, PhoneLabel, RunResult, SendVia, Settings, Task,
+        TeamMember, Trigger,
     },
     op::{Op, OpBuilder},
     replica::Replica,
@@ -27,9 +28,9 @@ use rabet_domain::{
 };
 use rabet_server::{
     admin,
-    automation::{sweep, sweep_workspace, SYSTEM_AUTHOR},
+    automation::{Sweeper, Swept, SYSTEM_AUTHOR},
     delivery::{deliver, Delivered, Delivery, SmsGateway, Smtp, SmtpTls},
-    SqlStorage, Storage, StoredOp,
+    SqlStorage, Storage, StoredOp, TrimPolicy,
 };
 use serde_json::{json, Map, Value};
 use std::{
@@ -51,11 +52,13 @@ fn tehran() -> Zone {
     Zone::fixed(7 * HOUR / 2)
 }
 
-/// A workspace on one database, and its admin's member id.
+/// A workspace on one database, its admin's member id, and the server's sweeper, which
+/// holds the workspace in memory from one sweep to the next as `serve` does.
 struct Workspace {
     storage: Arc<SqlStorage>,
     id: String,
     admin: String,
+    sweeper: tokio::sync::Mutex<Sweeper>,
     _database: TestDatabase,
 }
 
@@ -73,8 +76,27 @@ impl Workspace {
             storage,
             id,
             admin,
+            sweeper: Default::default(),
             _database: database,
         })
+    }
+
+    /// Sweeps every workspace at `now`.
+    async fn sweep(&self, delivery: &Delivery, now: i64) -> Vec<Swept> {
+        let mut sweeper = self.sweeper.lock().await;
+        sweeper
+            .sweep(&self.storage, delivery, now, &tehran())
+            .await
+            .unwrap()
+    }
+
+    /// Sweeps this workspace at `now`.
+    async fn sweep_workspace(&self, delivery: &Delivery, now: i64) -> Swept {
+        let mut sweeper = self.sweeper.lock().await;
+        sweeper
+            .sweep_workspace(&self.storage, delivery, &self.id, now, &tehran())
+            .await
+            .unwrap()
     }
 
     /// Pushes a device's ops as the admin.
@@ -254,29 +276,26 @@ impl Gateway {
         use axum::{extract::Request, http::StatusCode, routing::any, Router};
         let received = Arc::new(Mutex::new(Vec::new()));
         let log = received.clone();
-        let router = Router::new().route(
-            "/sms",
-            any(move |request: Request| {
-                let log = log.clone();
-                async move {
-                    let path_and_query = request.uri().to_string();
-                    let authorization = request
-                        .headers()
-                        .get("authorization")
-                        .map(|value| value.to_str().unwrap().to_owned())
-                        .unwrap_or_default();
-                    let bytes = axum::body::to_bytes(request.into_body(), 1 << 20)
-                        .await
-                        .unwrap();
-                    log.lock().unwrap().push(Received {
-                        path_and_query,
-                        authorization,
-                        body: String::from_utf8(bytes.to_vec()).unwrap(),
-                    });
-                    (StatusCode::from_u16(status).unwrap(), answer)
-                }
-            }),
-        );
+        let router = Router::new().fallback(any(move |request: Request| {
+            let log = log.clone();
+            async move {
+                let path_and_query = request.uri().to_string();
+                let authorization = request
+                    .headers()
+                    .get("authorization")
+                    .map(|value| value.to_str().unwrap().to_owned())
+                    .unwrap_or_default();
+                let bytes = axum::body::to_bytes(request.into_body(), 1 << 20)
+                    .await
+                    .unwrap();
+                log.lock().unwrap().push(Received {
+                    path_and_query,
+                    authorization,
+                    body: String::from_utf8(bytes.to_vec()).unwrap(),
+                });
+                (StatusCode::from_u16(status).unwrap(), answer)
+            }
+        }));
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         tokio::spawn(async move { axum::serve(listener, router).await });
@@ -327,9 +346,7 @@ async fn overdue_invoices(workspace: &Workspace, invoices: &[(&str, &str)]) -> i
 
 /// The sweep, then the delivery, at `now`.
 async fn sweep_and_deliver(workspace: &Workspace, delivery: &Delivery, now: i64) -> Delivered {
-    sweep(&workspace.storage, delivery, now, &tehran())
-        .await
-        .unwrap();
+    workspace.sweep(delivery, now).await;
     deliver(&workspace.storage, delivery, now).await.unwrap()
 }
 
@@ -344,20 +361,10 @@ async fn an_overdue_invoice_texts_its_contact_once_with_no_device_open(backend: 
         &[("invoice-1", "sent"), ("invoice-paid", "paid")],
     )
     .await;
-    let early = sweep_workspace(
-        &workspace.storage,
-        &delivery,
-        &workspace.id,
-        due - 1,
-        &tehran(),
-    )
-    .await
-    .unwrap();
+    let early = workspace.sweep_workspace(&delivery, due - 1).await;
     assert_eq!(early.runs, 0, "not due yet");
 
-    let swept = sweep(&workspace.storage, &delivery, NOON, &tehran())
-        .await
-        .unwrap();
+    let swept = workspace.sweep(&delivery, NOON).await;
     assert_eq!(swept.len(), 1);
     assert_eq!((swept[0].runs, swept[0].failed), (1, 0));
     let queued = workspace.pulled().await;
@@ -687,8 +694,22 @@ fn deal(status: &str) -> Map<String, Value> {
 /// at noon and fires the rule as it does (the domain's `on_change`), its firing's ops
 /// returned unpushed beside the win's.
 async fn won_on_device(workspace: &Workspace) -> (Vec<Op>, Vec<Op>) {
+    let (win, firing, fired) = won_on_device_with(workspace, follow_up_on_won()).await;
+    let rabet_domain::automation::Effect::CreateTask(task) = &firing.effects[0] else {
+        panic!("{:?}", firing.effects);
+    };
+    assert_eq!(task.title, "پیگیری Tiles با Sara");
+    (win, fired)
+}
+
+/// [`won_on_device`] with `rule`: the win's ops, the device's firing and its ops (what
+/// it creates, and its run as a device writes it: messages prepared for a person).
+async fn won_on_device_with(
+    workspace: &Workspace,
+    rule: AutomationRule,
+) -> (Vec<Op>, Firing, Vec<Op>) {
     let mut admin = Device::new(1);
-    let mut ops = admin.create(NOON - 2 * MS_PER_DAY, &follow_up_on_won());
+    let mut ops = admin.create(NOON - 2 * MS_PER_DAY, &rule);
     ops.extend(admin.create(NOON - 2 * MS_PER_DAY, &reza()));
     ops.extend(admin.create(
         NOON - 2 * MS_PER_DAY,
@@ -722,7 +743,6 @@ async fn won_on_device(workspace: &Workspace) -> (Vec<Op>, Vec<Op>) {
     let mut state = Replica::default();
     state.apply_all(&open);
     state.apply_all(&win);
-    let rule = follow_up_on_won();
     let records = DeviceLookup::of(&admin_state(&ops));
     let firing = PreparedRule::new(&rule)
         .on_change(
@@ -736,27 +756,31 @@ async fn won_on_device(workspace: &Workspace) -> (Vec<Op>, Vec<Op>) {
             &tehran(),
         )
         .expect("the device fires");
-    let rabet_domain::automation::Effect::CreateTask(task) = &firing.effects[0] else {
-        panic!("{:?}", firing.effects);
-    };
-    assert_eq!(task.title, "پیگیری Tiles با Sara");
-    let mut fired = device.edit(
-        NOON + 1,
-        EntityKind::Task,
-        &task.id,
-        None,
-        &task.to_fields(),
-        true,
-    );
+    let mut fired = Vec::new();
+    let mut run = firing.run.clone();
+    for (outcome, effect) in run.outcomes.iter_mut().zip(&firing.effects) {
+        match effect {
+            Effect::CreateTask(task) => fired.extend(device.edit(
+                NOON + 1,
+                EntityKind::Task,
+                &task.id,
+                None,
+                &task.to_fields(),
+                true,
+            )),
+            Effect::Message(_) => outcome.result = RunResult::Prepared,
+            _ => {}
+        }
+    }
     fired.extend(device.edit(
         NOON + 1,
         EntityKind::AutomationRun,
-        &firing.run.id,
+        &run.id,
         None,
-        &firing.run.to_fields(),
+        &run.to_fields(),
         true,
     ));
-    (win, fired)
+    (win, firing, fired)
 }
 
 fn admin_state(ops: &[Op]) -> Replica {
@@ -822,29 +846,17 @@ async fn a_device_offline_and_the_server_firing_one_rule_make_one_task(backend: 
     let (win, fired) = won_on_device(&workspace).await;
     // The win reaches the server; the device's firing is still in its outbox.
     workspace.push(&win).await;
-    let swept = sweep_workspace(
-        &workspace.storage,
-        &Delivery::default(),
-        &workspace.id,
-        NOON + HOUR,
-        &tehran(),
-    )
-    .await
-    .unwrap();
+    let swept = workspace
+        .sweep_workspace(&Delivery::default(), NOON + HOUR)
+        .await;
     assert_eq!(swept.runs, 1, "the server fires what no device pushed yet");
     assert_one_follow_up(&workspace.pulled().await);
     // The device comes back online: its task and run merge into the server's.
     workspace.push(&fired).await;
     assert_one_follow_up(&workspace.pulled().await);
-    let again = sweep_workspace(
-        &workspace.storage,
-        &Delivery::default(),
-        &workspace.id,
-        NOON + 2 * HOUR,
-        &tehran(),
-    )
-    .await
-    .unwrap();
+    let again = workspace
+        .sweep_workspace(&Delivery::default(), NOON + 2 * HOUR)
+        .await;
     assert_eq!(again.runs, 0);
 }
 
@@ -854,15 +866,9 @@ async fn a_device_that_fired_first_leaves_the_server_nothing(backend: Backend) {
     };
     let (win, fired) = won_on_device(&workspace).await;
     workspace.push(&[win, fired].concat()).await;
-    let swept = sweep_workspace(
-        &workspace.storage,
-        &Delivery::default(),
-        &workspace.id,
-        NOON + HOUR,
-        &tehran(),
-    )
-    .await
-    .unwrap();
+    let swept = workspace
+        .sweep_workspace(&Delivery::default(), NOON + HOUR)
+        .await;
     assert_eq!((swept.runs, swept.ops), (0, 0));
     assert_one_follow_up(&workspace.pulled().await);
 }
@@ -898,15 +904,9 @@ async fn set_field_actions_win_or_are_logged_as_failed(backend: Backend) {
         },
     ));
     workspace.push(&ops).await;
-    let swept = sweep_workspace(
-        &workspace.storage,
-        &Delivery::default(),
-        &workspace.id,
-        NOON + HOUR,
-        &tehran(),
-    )
-    .await
-    .unwrap();
+    let swept = workspace
+        .sweep_workspace(&Delivery::default(), NOON + HOUR)
+        .await;
     assert_eq!((swept.runs, swept.failed), (2, 1));
     let state = workspace.pulled().await;
     let [contact] = live::<Contact>(&state).try_into().unwrap();
@@ -924,6 +924,369 @@ async fn set_field_actions_win_or_are_logged_as_failed(backend: Backend) {
     );
 }
 
+/// "No activity for 2 days → a task to call", on contacts.
+fn quiet_for_two_days() -> AutomationRule {
+    AutomationRule {
+        id: Id::from_string("rule-quiet"),
+        name: "Quiet".into(),
+        enabled: true,
+        enabled_at: NOON - 30 * MS_PER_DAY,
+        trigger: Trigger::NoActivity {
+            kind: EntityKind::Contact,
+            days: 2,
+        },
+        actions: vec![Action::CreateTask {
+            title: "{first_name} را تماس بگیرید".into(),
+            assignee: AssigneeRule::RecordOwner,
+            member_id: None,
+            due_in_days: 1,
+        }],
+        ..AutomationRule::default()
+    }
+}
+
+fn contact_created(id: &str, at: i64) -> Contact {
+    Contact {
+        id: Id::from_string(id),
+        created_at: at,
+        ..reza()
+    }
+}
+
+/// The sweeper holds the workspace from one sweep to the next: what is pushed between
+/// (an activity that puts a contact's due moment later, a new contact, the rule switched
+/// off) counts at the next sweep as it would for a sweep from scratch.
+async fn a_held_workspace_follows_what_is_pushed_between_sweeps(backend: Backend) {
+    let Some(workspace) = Workspace::new(backend).await else {
+        return;
+    };
+    let mut device = Device::new(1);
+    let rule = quiet_for_two_days();
+    let mut ops = device.create(NOON - 3 * MS_PER_DAY, &rule);
+    ops.extend(device.create(
+        NOON - 3 * MS_PER_DAY,
+        &contact_created("contact-early", NOON - 3 * MS_PER_DAY),
+    ));
+    ops.extend(device.create(
+        NOON - MS_PER_DAY,
+        &contact_created("contact-late", NOON - MS_PER_DAY),
+    ));
+    workspace.push(&ops).await;
+    let none = Delivery::default();
+    let first = workspace.sweep_workspace(&none, NOON).await;
+    assert_eq!(first.runs, 1, "the early contact is due a day ago");
+
+    // A call with the late contact: due two days after it, not a day after now.
+    let call = Activity {
+        id: Id::from_string("activity-1"),
+        at: NOON,
+        contact_id: Some(Id::from_string("contact-late")),
+        ..Activity::default()
+    };
+    let mut ops = device.create(NOON, &call);
+    ops.extend(device.create(NOON + HOUR, &contact_created("contact-new", NOON + HOUR)));
+    workspace.push(&ops).await;
+    let quiet = workspace
+        .sweep_workspace(&none, NOON + MS_PER_DAY + HOUR)
+        .await;
+    assert_eq!(
+        quiet.runs, 0,
+        "the call put the late contact's due moment later"
+    );
+    let due = workspace
+        .sweep_workspace(&none, NOON + 2 * MS_PER_DAY + 2 * HOUR)
+        .await;
+    assert_eq!(due.runs, 2, "the late contact and the one created since");
+    let from_scratch = Sweeper::default()
+        .sweep_workspace(
+            &workspace.storage,
+            &none,
+            &workspace.id,
+            NOON + 2 * MS_PER_DAY + 2 * HOUR,
+            &tehran(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(from_scratch.runs, 0, "what the held sweeper fired is held");
+
+    // The rule switched off: a contact created now never comes due.
+    let off = AutomationRule {
+        enabled: false,
+        ..rule.clone()
+    };
+    let at = NOON + 3 * MS_PER_DAY;
+    let mut ops = device.edit(
+        at,
+        EntityKind::AutomationRule,
+        &rule.id,
+        Some(&rule.to_fields()),
+        &off.to_fields(),
+        false,
+    );
+    ops.extend(device.create(at, &contact_created("contact-after", at)));
+    workspace.push(&ops).await;
+    let off = workspace.sweep_workspace(&none, at + 10 * MS_PER_DAY).await;
+    assert_eq!(off.runs, 0);
+    let state = workspace.pulled().await;
+    let mut linked: Vec<String> = live::<Task>(&state)
+        .iter()
+        .map(|task| task.link.as_ref().unwrap().id.to_string())
+        .collect();
+    linked.sort();
+    assert_eq!(linked, ["contact-early", "contact-late", "contact-new"]);
+}
+
+/// Sweeps one workspace with a sweeper whose default zone is UTC.
+async fn sweep_in_utc(sweeper: &mut Sweeper, workspace: &Workspace, now: i64) -> Swept {
+    sweeper
+        .sweep_workspace(
+            &workspace.storage,
+            &Delivery::default(),
+            &workspace.id,
+            now,
+            &Zone::default(),
+        )
+        .await
+        .unwrap()
+}
+
+/// Days are counted in the zone the workspace's settings name, whatever the server's
+/// default: "a day overdue" starts at midnight in Tehran, not in UTC; a zone changed in
+/// Settings counts from the next sweep.
+async fn timed_rules_count_days_in_the_workspace_zone(backend: Backend) {
+    let Some(workspace) = Workspace::new(backend).await else {
+        return;
+    };
+    let in_tehran = overdue_invoices(&workspace, &[("invoice-1", "sent")]).await;
+    let mut device = Device::new(2);
+    let settings = Settings {
+        time_zone: Some("Asia/Tehran".into()),
+        ..Settings::default()
+    };
+    workspace
+        .push(&device.create(NOON - 40 * MS_PER_DAY, &settings))
+        .await;
+    let mut sweeper = Sweeper::default();
+    let early = sweep_in_utc(&mut sweeper, &workspace, in_tehran - 1).await;
+    assert_eq!(early.runs, 0);
+    // In UTC it would be overdue only from 2026-02-28 00:00 UTC, three and a half hours on.
+    let on_time = sweep_in_utc(&mut sweeper, &workspace, in_tehran + HOUR).await;
+    assert_eq!(on_time.runs, 1);
+    let [run] = live::<AutomationRun>(&workspace.pulled().await)
+        .try_into()
+        .unwrap();
+    assert_eq!(run.trigger, format!("at:{in_tehran}"));
+
+    // The workspace moves to UTC; an invoice due the same day is overdue at UTC midnight.
+    let in_utc = in_tehran + 7 * HOUR / 2;
+    let moved = Settings {
+        time_zone: Some("UTC".into()),
+        ..settings.clone()
+    };
+    let mut ops = device.edit(
+        NOON,
+        EntityKind::Settings,
+        &settings.id,
+        Some(&settings.to_fields()),
+        &moved.to_fields(),
+        false,
+    );
+    ops.extend(device.edit(
+        NOON,
+        EntityKind::Invoice,
+        &Id::from_string("invoice-2"),
+        None,
+        &invoice("invoice-2", "sent"),
+        false,
+    ));
+    workspace.push(&ops).await;
+    let tehran_midnight = sweep_in_utc(&mut sweeper, &workspace, in_tehran + HOUR).await;
+    assert_eq!(tehran_midnight.runs, 0);
+    let utc_midnight = sweep_in_utc(&mut sweeper, &workspace, in_utc).await;
+    assert_eq!(utc_midnight.runs, 1);
+    let runs = live::<AutomationRun>(&workspace.pulled().await);
+    assert!(runs.iter().any(|run| run.trigger == format!("at:{in_utc}")));
+}
+
+/// "When a deal is won, call a webhook and text the contact."
+fn won_calls_a_webhook_and_texts(hook: &str) -> AutomationRule {
+    AutomationRule {
+        id: Id::from_string("rule-won-hook"),
+        name: "Won → webhook".into(),
+        actions: vec![
+            Action::Webhook {
+                url: hook.to_owned(),
+            },
+            Action::SendMessage {
+                via: SendVia::Sms,
+                subject: String::new(),
+                body: "{first_name} عزیز، از خرید شما سپاسگزاریم.".into(),
+            },
+        ],
+        ..follow_up_on_won()
+    }
+}
+
+/// What the gateway received at `path`.
+fn received_at(gateway: &Gateway, path: &str) -> Vec<Received> {
+    gateway
+        .received()
+        .into_iter()
+        .filter(|received| received.path_and_query.starts_with(path))
+        .collect()
+}
+
+/// The server calls a rule's webhook with the firing as JSON, once however often it
+/// sweeps; a webhook that keeps failing is tried with back-off, then a dead letter.
+async fn the_server_calls_webhooks_once_and_gives_up_on_failing_ones(backend: Backend) {
+    let Some(workspace) = Workspace::new(backend).await else {
+        return;
+    };
+    let gateway = Gateway::start(200, r#"{"status": "ok"}"#).await;
+    let delivery = gateway.delivery();
+    let rule = won_calls_a_webhook_and_texts(&format!("{}/hook", gateway.base));
+    let (win, _, _) = won_on_device_with(&workspace, rule).await;
+    workspace.push(&win).await;
+    let first = sweep_and_deliver(&workspace, &delivery, NOON + HOUR).await;
+    assert_eq!((first.sent, first.dead), (2, 0));
+    let again = sweep_and_deliver(&workspace, &delivery, NOON + 2 * HOUR).await;
+    assert_eq!(again, Delivered::default());
+    let [hook] = received_at(&gateway, "/hook").try_into().unwrap();
+    let payload: Value = serde_json::from_str(&hook.body).unwrap();
+    let [run] = live::<AutomationRun>(&workspace.pulled().await)
+        .try_into()
+        .unwrap();
+    assert_eq!(
+        payload,
+        json!({
+            "rule": "rule-won-hook",
+            "run": run.id.to_string(),
+            "kind": "deal",
+            "record": "deal-1",
+            "trigger": run.trigger,
+        })
+    );
+    assert_eq!(run.outcomes[0].result, RunResult::Sent);
+    let [sms] = received_at(&gateway, "/sms").try_into().unwrap();
+    assert!(sms.body.contains("رضا عزیز"), "{}", sms.body);
+
+    // A webhook that answers 500: tried three times, then given up, in words.
+    let Some(failing) = Workspace::new(backend).await else {
+        return;
+    };
+    let broken = Gateway::start(500, "down").await;
+    let delivery = Delivery {
+        max_attempts: 3,
+        ..Delivery::default()
+    };
+    let rule = won_calls_a_webhook_and_texts(&format!("{}/hook", broken.base));
+    let (win, _, _) = won_on_device_with(&failing, rule).await;
+    failing.push(&win).await;
+    let first = sweep_and_deliver(&failing, &delivery, NOON + HOUR).await;
+    assert_eq!(first.retrying, 1);
+    let minute = 60_000;
+    let second = deliver(&failing.storage, &delivery, NOON + HOUR + minute)
+        .await
+        .unwrap();
+    assert_eq!(second.retrying, 1);
+    let third = deliver(&failing.storage, &delivery, NOON + HOUR + 3 * minute)
+        .await
+        .unwrap();
+    assert_eq!(third.dead, 1);
+    assert_eq!(received_at(&broken, "/hook").len(), 3);
+    let [letter] = failing
+        .storage
+        .dead_letters(&failing.id)
+        .await
+        .unwrap()
+        .try_into()
+        .unwrap();
+    assert_eq!(letter.via, "webhook");
+    assert!(letter.error.contains("500"), "{}", letter.error);
+    let [run] = live::<AutomationRun>(&failing.pulled().await)
+        .try_into()
+        .unwrap();
+    assert_eq!(run.outcomes[0].result, RunResult::Failed);
+    assert_eq!(
+        run.outcomes[1].result,
+        RunResult::Prepared,
+        "no SMS gateway here"
+    );
+}
+
+/// A device that fires a rule queues its webhook and prepares its SMS in the run it
+/// pushes; the server sends both, once, whether it fired the same rule first or not.
+async fn what_a_device_fired_is_sent_by_the_server_once(backend: Backend) {
+    for server_first in [false, true] {
+        let Some(workspace) = Workspace::new(backend).await else {
+            return;
+        };
+        let gateway = Gateway::start(200, r#"{"status": "ok"}"#).await;
+        let delivery = gateway.delivery();
+        let rule = won_calls_a_webhook_and_texts(&format!("{}/hook", gateway.base));
+        let (win, firing, fired) = won_on_device_with(&workspace, rule).await;
+        assert!(matches!(firing.effects[0], Effect::Webhook { .. }));
+        workspace.push(&win).await;
+        if server_first {
+            let swept = sweep_and_deliver(&workspace, &delivery, NOON + HOUR).await;
+            assert_eq!(swept.sent, 2);
+        }
+        workspace.push(&fired).await;
+        sweep_and_deliver(&workspace, &delivery, NOON + 2 * HOUR).await;
+        sweep_and_deliver(&workspace, &delivery, NOON + 3 * HOUR).await;
+        assert_eq!(received_at(&gateway, "/hook").len(), 1, "{server_first}");
+        assert_eq!(received_at(&gateway, "/sms").len(), 1, "{server_first}");
+        let [run] = live::<AutomationRun>(&workspace.pulled().await)
+            .try_into()
+            .unwrap();
+        assert_eq!(run.id, firing.run.id);
+        assert_eq!(
+            (run.outcomes[0].result, run.outcomes[1].result),
+            (RunResult::Sent, RunResult::Sent)
+        );
+    }
+}
+
+/// A log trimmed past what the sweeper merged makes it build the workspace again from the
+/// compacted state: a contact whose ops went with the trim still comes due.
+async fn a_log_trimmed_past_the_held_workspace_builds_it_again(backend: Backend) {
+    let Some(workspace) = Workspace::new(backend).await else {
+        return;
+    };
+    let mut device = Device::new(1);
+    let mut ops = device.create(NOON - 3 * MS_PER_DAY, &quiet_for_two_days());
+    ops.extend(device.create(
+        NOON - 3 * MS_PER_DAY,
+        &contact_created("contact-early", NOON - 3 * MS_PER_DAY),
+    ));
+    workspace.push(&ops).await;
+    let none = Delivery::default();
+    assert_eq!(workspace.sweep_workspace(&none, NOON).await.runs, 1);
+    workspace
+        .push(&device.create(
+            NOON - MS_PER_DAY,
+            &contact_created("contact-late", NOON - MS_PER_DAY),
+        ))
+        .await;
+    let everything = TrimPolicy {
+        inactive_after_ms: 0,
+        keep_history_ms: 0,
+    };
+    let far_ahead = i64::MAX / 2;
+    let trimmed = workspace.storage.trim(everything, far_ahead).await.unwrap();
+    assert!(
+        trimmed.iter().any(|trimmed| trimmed.removed > 0),
+        "{trimmed:?}"
+    );
+    let later = workspace
+        .sweep_workspace(&none, NOON + 2 * MS_PER_DAY)
+        .await;
+    assert_eq!(
+        later.runs, 1,
+        "the late contact, read from the compacted state"
+    );
+}
+
 on_every_backend!(
     an_overdue_invoice_texts_its_contact_once_with_no_device_open,
     without_a_gateway_messages_are_prepared,
@@ -933,4 +1296,9 @@ on_every_backend!(
     a_device_offline_and_the_server_firing_one_rule_make_one_task,
     a_device_that_fired_first_leaves_the_server_nothing,
     set_field_actions_win_or_are_logged_as_failed,
+    a_held_workspace_follows_what_is_pushed_between_sweeps,
+    timed_rules_count_days_in_the_workspace_zone,
+    the_server_calls_webhooks_once_and_gives_up_on_failing_ones,
+    what_a_device_fired_is_sent_by_the_server_once,
+    a_log_trimmed_past_the_held_workspace_builds_it_again,
 );

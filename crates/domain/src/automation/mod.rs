@@ -458,13 +458,7 @@ impl<'r> PreparedRule<'r> {
                     url.clone(),
                     Effect::Webhook {
                         url: url.clone(),
-                        payload: json!({
-                            "rule": rule.id,
-                            "run": run_id,
-                            "kind": kind,
-                            "record": id,
-                            "trigger": key.to_text(),
-                        }),
+                        payload: webhook_payload(&rule.id, &run_id, &record, &key.to_text()),
                     },
                 ),
             };
@@ -491,6 +485,18 @@ impl<'r> PreparedRule<'r> {
         };
         Firing { run, effects }
     }
+}
+
+/// The JSON a webhook is called with: the rule, the run, the record and the trigger (as
+/// the run stores it), so the receiver can tell one firing from another.
+pub fn webhook_payload(rule: &Id, run: &Id, record: &RecordRef, trigger: &str) -> Value {
+    json!({
+        "rule": rule,
+        "run": run,
+        "kind": record.kind,
+        "record": record.id,
+        "trigger": trigger,
+    })
 }
 
 /// `days` local days after `at`, at the same clock time in `zone` (a DST change between
