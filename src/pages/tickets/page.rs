@@ -77,20 +77,6 @@ fn moves(status: TicketStatus) -> &'static [(Msg, TicketStatus)] {
     }
 }
 
-/// Moves a ticket to `status`, stamping the times the service figures need. Resolving answers
-/// the customer, so a ticket resolved without a logged reply gets its first response then.
-fn change_status(ticket: &mut Ticket, status: TicketStatus, now: i64) {
-    ticket.status = status;
-    if ticket.is_open() {
-        ticket.resolved_at = None;
-        // A reopened ticket's old rating no longer describes how it ends.
-        ticket.csat = None;
-    } else {
-        ticket.resolved_at.get_or_insert(now);
-        ticket.first_response_at.get_or_insert(now);
-    }
-}
-
 #[component]
 fn TicketPage(ticket: Ticket) -> impl IntoView {
     let locale = use_locale();
@@ -128,7 +114,7 @@ fn TicketPage(ticket: Ticket) -> impl IntoView {
             let primary = next == TicketStatus::Resolved;
             view! {
                 <button type="button" class="button" class:primary=primary
-                    on:click=move |_| save_change(get(), |t| change_status(t, next, now_ms()))>
+                    on:click=move |_| save_change(get(), |t| t.set_status(next, now_ms()))>
                     {move || locale.t(label)}
                 </button>
             }
