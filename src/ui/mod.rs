@@ -2,6 +2,7 @@
 //! for stored choices, and the pieces several pages share. Pages import from here, never from
 //! one another.
 
+pub mod bulk;
 pub mod custom_fields;
 pub mod draft;
 pub mod editing;
@@ -14,6 +15,7 @@ pub mod labels;
 pub mod messages;
 pub mod parties;
 pub mod qr;
+pub mod saved_views;
 pub mod widgets;
 
 use crate::i18n::{phrase, use_locale, Locale, Msg};

@@ -117,6 +117,8 @@ impl<K: Hash + Eq + Clone> Selection<K> {
 pub trait BulkRecord: Clone + PartialEq {
     /// What "set stage" or "set status" gives each record; [`Stateless`] for kinds without.
     type State;
+    /// Whether records of the kind have tags (a list offers tag changes only then).
+    const TAGGED: bool = true;
     /// The record's owner (a ticket's assignee), if the kind has one.
     fn owner_mut(&mut self) -> Option<&mut Option<Id>>;
     /// The record's tags, if the kind has them.
@@ -245,6 +247,7 @@ impl BulkRecord for Ticket {
 
 impl BulkRecord for Invoice {
     type State = Stateless;
+    const TAGGED: bool = false;
     fn owner_mut(&mut self) -> Option<&mut Option<Id>> {
         Some(&mut self.owner_id)
     }

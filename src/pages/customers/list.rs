@@ -1,10 +1,10 @@
 //! The customers list: instant search, filters and sort over every contact in memory, drawn
 //! as a window of rows so 100k contacts scroll as smoothly as ten.
 
-use super::bulk::{Bulk, BulkBar, RowCheck, SelectAll};
 use super::columns::{admit, CustomColumnValues, CustomListControls, CustomListState};
 use super::form::{CompanyForm, ContactForm};
-use super::views::ViewPicker;
+use crate::ui::bulk::{Bulk, BulkBar, RowCheck, SelectAll, StateChoice};
+use crate::ui::saved_views::{ViewPicker, ViewState};
 use crate::i18n::phrase;
 use crate::ui::custom_fields::{reading, shown_definitions};
 use crate::ui::intent::{on_intent, Intent};
@@ -71,7 +71,7 @@ impl SortOrder {
 
 /// What the people list shows: its search, filters and sort, as a saved view keeps them.
 #[derive(Clone, Copy)]
-pub(super) struct ListState {
+struct ListState {
     query: RwSignal<String>,
     stage: RwSignal<String>,
     source: RwSignal<String>,
@@ -101,9 +101,10 @@ impl ListState {
             ("owner", self.owner),
         ]
     }
+}
 
-    /// The state as a saved view's text (see `rabet_domain::model::encode_state`).
-    pub fn encode(&self) -> String {
+impl ViewState for ListState {
+    fn encode(&self) -> String {
         let texts = self
             .texts()
             .map(|(key, value)| (key, value.get_untracked()));
@@ -116,8 +117,7 @@ impl ListState {
         )
     }
 
-    /// Shows the state a saved view holds; what it does not name goes back to "all".
-    pub fn apply(&self, pairs: &[(String, String)]) {
+    fn apply(&self, pairs: &[(String, String)]) {
         let value = |key: &str| {
             pairs
                 .iter()
@@ -305,19 +305,19 @@ fn PeopleList() -> impl IntoView {
             })
         })
     });
-    let bulk = Bulk::new(visible);
-    // A selection holds rows shown: a new search or filter starts a new one.
-    Effect::watch(
-        move || (query.get(), filters.get()),
-        move |_, _, _| bulk.clear(),
-        false,
-    );
+    let bulk = Bulk::<Contact>::new(visible, move || (query.get(), filters.get()));
     let stage_options = Signal::derive(move || {
         LifecycleStage::ALL
             .iter()
             .map(|s| (s.as_str().to_owned(), locale.t(stage_msg(*s)).to_owned()))
             .collect()
     });
+    let stage_choice = StateChoice {
+        label: Msg::LifecycleStage,
+        button: Msg::BulkSetStage,
+        options: stage_options,
+        named: Callback::new(|key: String| LifecycleStage::parse(&key)),
+    };
     let source_options = Signal::derive(move || {
         LeadSource::ALL
             .iter()
@@ -372,6 +372,16 @@ fn PeopleList() -> impl IntoView {
         });
         save_file("contacts.csv", "text/csv;charset=utf-8", &text);
     };
+    let export_chosen = move |()| {
+        let (fields, reading) = export_columns.get_untracked();
+        let columns = CustomColumns {
+            fields: &fields,
+            reading,
+        };
+        let text = bulk
+            .with_chosen(|chosen| contacts_csv_text(workspace, chosen.iter().copied(), columns));
+        save_file("contacts.csv", "text/csv;charset=utf-8", &text);
+    };
     let export_vcard = move |version| {
         workspace.contacts.with_untracked(|contacts| {
             visible.with_untracked(|v| {
@@ -384,7 +394,7 @@ fn PeopleList() -> impl IntoView {
 
     view! {
         <div class="bulk-scope" class:selecting=move || bulk.selecting()>
-        <ViewPicker state />
+        <ViewPicker state list="contacts" path="/customers" all=Msg::AllContactsView />
         <div class="filters">
             <SearchBox query placeholder=Msg::SearchHint />
             <FilterSelect label=Msg::LifecycleStage options=stage_options value=stage />
@@ -417,7 +427,7 @@ fn PeopleList() -> impl IntoView {
                 }}
             </p>
         </div>
-        <BulkBar bulk />
+        <BulkBar bulk export=export_chosen state=stage_choice />
         <ListBody
             len=Signal::derive(move || visible.with(Vec::len))
             id_at=move |at| {
@@ -447,7 +457,7 @@ fn PeopleList() -> impl IntoView {
 }
 
 /// Contacts as CSV, with their companies and owners named and a column per custom field.
-pub(super) fn contacts_csv_text<'a>(
+fn contacts_csv_text<'a>(
     workspace: Workspace,
     shown: impl Iterator<Item = &'a Contact> + Clone,
     columns: CustomColumns<'_>,
