@@ -23,22 +23,22 @@ pub trait ViewState: Copy + Send + Sync + 'static {
     fn apply(&self, pairs: &[(String, String)]);
 }
 
-/// A list's state as text signals, each under its key in the view's text: what lists whose
-/// filters are all choices keep.
+/// A list's state as text signals, each under its key in the view's text; the empty text
+/// is each one's "all" (and where a list starts): what lists whose filters are all choices
+/// keep.
 #[derive(Clone, Copy)]
 pub struct TextState<const N: usize> {
-    pub fields: [(&'static str, RwSignal<String>); N],
+    fields: [(&'static str, RwSignal<String>); N],
 }
 
 impl<const N: usize> TextState<N> {
-    /// Empty signals ("all") under `keys`, but those given a starting value.
-    pub fn new(keys: [(&'static str, &'static str); N]) -> Self {
+    pub fn new(keys: [&'static str; N]) -> Self {
         TextState {
-            fields: keys.map(|(key, start)| (key, RwSignal::new(start.to_owned()))),
+            fields: keys.map(|key| (key, RwSignal::new(String::new()))),
         }
     }
 
-    /// The signal under `key`; lists name only keys they declared.
+    /// The signal under `key`, one of those the list declared.
     pub fn get(&self, key: &str) -> RwSignal<String> {
         self.fields
             .iter()

@@ -295,3 +295,30 @@ pub fn RefusedNote(#[prop(into)] kind: Option<EntityKind>) -> impl IntoView {
             .map(|msg| view! { <p class="access-note" role="note">{locale.t(msg)}</p> })
     }
 }
+
+/// A labelled select whose options are `(value, text)`; the empty value means "all".
+#[component]
+pub fn FilterSelect(
+    label: Msg,
+    options: Signal<Vec<(String, String)>>,
+    value: RwSignal<String>,
+) -> impl IntoView {
+    let locale = use_locale();
+    view! {
+        <Filter label=label>
+            <select on:change=move |ev| value.set(event_target_value(&ev)) prop:value=move || value.get()>
+                <option value="">{move || locale.t(Msg::All)}</option>
+                {move || {
+                    options
+                        .get()
+                        .into_iter()
+                        .map(|(key, text)| {
+                            let selected = value.get_untracked() == key;
+                            view! { <option value=key selected=selected>{text}</option> }
+                        })
+                        .collect_view()
+                }}
+            </select>
+        </Filter>
+    }
+}

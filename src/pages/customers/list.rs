@@ -8,7 +8,7 @@ use crate::ui::saved_views::{ViewPicker, ViewState};
 use crate::i18n::phrase;
 use crate::ui::custom_fields::{reading, shown_definitions};
 use crate::ui::intent::{on_intent, Intent};
-use crate::ui::widgets::{refused, RefusedNote};
+use crate::ui::widgets::{refused, FilterSelect, RefusedNote};
 use crate::{
     download::{file_saver, vcards_text, VcardExport, VCARD_MIME},
     i18n::{source_msg, stage_msg, use_locale, Counted, Msg},
@@ -220,33 +220,6 @@ pub fn Customers() -> impl IntoView {
                 }}
             </Show>
         </div>
-    }
-}
-
-/// A labelled select whose options are `(value, text)`; the empty value means "all".
-#[component]
-fn FilterSelect(
-    label: Msg,
-    options: Signal<Vec<(String, String)>>,
-    value: RwSignal<String>,
-) -> impl IntoView {
-    let locale = use_locale();
-    view! {
-        <Filter label=label>
-            <select on:change=move |ev| value.set(event_target_value(&ev)) prop:value=move || value.get()>
-                <option value="">{move || locale.t(Msg::All)}</option>
-                {move || {
-                    options
-                        .get()
-                        .into_iter()
-                        .map(|(key, text)| {
-                            let selected = value.get_untracked() == key;
-                            view! { <option value=key selected=selected>{text}</option> }
-                        })
-                        .collect_view()
-                }}
-            </select>
-        </Filter>
     }
 }
 
