@@ -92,7 +92,9 @@ pub fn ViewPicker<S: ViewState>(
     let chosen_id = Memo::new(move |_| query.with(|q| q.get("view")).filter(|id| !id.is_empty()));
     let chosen = Memo::new(move |_| {
         let id = chosen_id.get()?;
-        workspace.saved_views.with(|views| views.find(&id).cloned())
+        workspace
+            .saved_views
+            .with(|views| views.find(&id).filter(|view| view.list == list).cloned())
     });
     let views = Memo::new(move |_| {
         let me = workspace.member.get();
@@ -121,6 +123,8 @@ pub fn ViewPicker<S: ViewState>(
         let navigate = navigate.clone();
         move |id: Option<String>| {
             let path = match id {
+                // A path may name a part of its page already (`/customers?tab=companies`).
+                Some(id) if path.contains('?') => format!("{path}&view={id}"),
                 Some(id) => format!("{path}?view={id}"),
                 None => path.to_owned(),
             };

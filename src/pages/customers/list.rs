@@ -4,14 +4,14 @@
 use super::columns::{admit, CustomColumnValues, CustomListControls, CustomListState};
 use super::form::{CompanyForm, ContactForm};
 use crate::ui::bulk::{Bulk, BulkBar, RowCheck, SelectAll, StateChoice};
-use crate::ui::saved_views::{ViewPicker, ViewState};
+use crate::ui::saved_views::{TextState, ViewPicker, ViewState};
 use crate::i18n::phrase;
 use crate::ui::custom_fields::{reading, shown_definitions};
 use crate::ui::intent::{on_intent, Intent};
 use crate::ui::widgets::{refused, FilterSelect, RefusedNote};
 use crate::{
     download::{file_saver, vcards_text, VcardExport, VCARD_MIME},
-    i18n::{source_msg, stage_msg, use_locale, Counted, Msg},
+    i18n::{source_msg, stage_msg, use_locale, Counted, Locale, Msg},
     icons::Icon,
     ui::widgets::{Filter, SearchBox},
     ui::{format::PhoneNumber, PageHeader},
@@ -19,8 +19,10 @@ use crate::{
 };
 use leptos::{either::Either, prelude::*};
 use leptos_router::components::A;
+use leptos_router::hooks::use_query_map;
 use rabet_domain::kind::EntityKind;
 use rabet_domain::{
+    csv,
     custom_field::FieldOwner,
     export::{contacts_csv, CustomColumns},
     id::Id,
@@ -165,7 +167,12 @@ impl Filters {
 #[component]
 pub fn Customers() -> impl IntoView {
     let locale = use_locale();
-    let (tab, set_tab) = signal(Tab::People);
+    // A link to a companies' view names the tab (`?tab=companies`).
+    let linked = use_query_map().with_untracked(|q| q.get("tab"));
+    let (tab, set_tab) = signal(match linked.as_deref() {
+        Some("companies") => Tab::Companies,
+        _ => Tab::People,
+    });
     let (creating, set_creating) = signal(false);
     let tab_button = move |which: Tab, label: Msg| {
         view! {
@@ -303,14 +310,7 @@ fn PeopleList() -> impl IntoView {
             tags.into_iter().map(|t| (t.clone(), t.clone())).collect()
         })
     });
-    let owner_options = Signal::derive(move || {
-        workspace.members.with(|members| {
-            members
-                .iter()
-                .map(|m| (m.id.to_string(), m.display_name().to_owned()))
-                .collect()
-        })
-    });
+    let owner_options = owner_options();
     let sort_select = move |ev| {
         let chosen = event_target_value(&ev);
         if let Some(order) = SortOrder::parse(&chosen) {
@@ -511,8 +511,10 @@ fn CallLink(phone: String) -> impl IntoView {
 
 #[component]
 fn CompanyList() -> impl IntoView {
+    let locale = use_locale();
     let workspace = use_workspace();
-    let query = RwSignal::new(String::new());
+    let state = TextState::new(["q", "tag", "owner"]);
+    let [query, tag, owner] = ["q", "tag", "owner"].map(|key| state.get(key));
     let people = Memo::new(move |_| {
         workspace.contacts.with(|contacts| {
             let mut counts: HashMap<Id, usize> = HashMap::new();
@@ -529,21 +531,48 @@ fn CompanyList() -> impl IntoView {
     });
     let visible = Memo::new(move |_| {
         let query = Query::parse(&query.get());
+        let tag = tag.get();
+        let owner = owner.with(|o| Id::find(o).filter(|_| !o.is_empty()));
         workspace.companies.with(|companies| {
             let matching = companies.matching(&query);
             sorted.with(|order| {
                 order
                     .iter()
                     .copied()
-                    .filter(|&at| matching.at(at))
+                    .filter(|&at| {
+                        let company = companies.at(at);
+                        matching.at(at)
+                            && (tag.is_empty() || company.tags.contains(&tag))
+                            && (owner.is_none() || company.owner_id == owner)
+                    })
                     .collect::<Vec<usize>>()
             })
         })
     });
+    let bulk = Bulk::<Company>::new(visible, move || state.values());
+    let tag_options = Signal::derive(move || {
+        workspace.companies.with(|companies| {
+            let tags: BTreeSet<&String> = companies.iter().flat_map(|c| &c.tags).collect();
+            tags.into_iter().map(|t| (t.clone(), t.clone())).collect()
+        })
+    });
+    let save_file = file_saver();
+    let export = move |()| {
+        let text = bulk.with_chosen(|chosen| companies_csv(locale, workspace, chosen));
+        save_file("companies.csv", "text/csv;charset=utf-8", &text);
+    };
     view! {
+        <div class="bulk-scope" class:selecting=move || bulk.selecting()>
+        <ViewPicker state list="companies" path="/customers?tab=companies" all=Msg::AllCompaniesView />
         <div class="filters">
             <SearchBox query placeholder=Msg::SearchHint />
+            <FilterSelect label=Msg::Tags options=tag_options value=tag />
+            <FilterSelect label=Msg::Owner options=owner_options() value=owner />
         </div>
+        <div class="list-head">
+            <SelectAll bulk />
+        </div>
+        <BulkBar bulk export />
         <ListBody
             len=Signal::derive(move || visible.with(Vec::len))
             id_at=move |at| {
@@ -556,11 +585,62 @@ fn CompanyList() -> impl IntoView {
                 let company = workspace.companies.with(|c| c.get(&id).cloned());
                 company.map(|company| {
                     let count = people.with_untracked(|p| p.get(&company.id).copied().unwrap_or(0));
-                    view! { <CompanyRow company=company people=count /> }
+                    let name = company.name.clone();
+                    view! {
+                        <RowCheck bulk id=id.clone() name />
+                        <CompanyRow company=company people=count />
+                    }
                 })
             }
         />
+        </div>
     }
+}
+
+/// The team's members as a filter's options, by id.
+fn owner_options() -> Signal<Vec<(String, String)>> {
+    let workspace = use_workspace();
+    Signal::derive(move || {
+        workspace.members.with(|members| {
+            members
+                .iter()
+                .map(|m| (m.id.to_string(), m.display_name().to_owned()))
+                .collect()
+        })
+    })
+}
+
+/// The chosen companies as CSV: name, industry, website, phone, owner, tags.
+fn companies_csv(locale: Locale, workspace: Workspace, companies: &[&Company]) -> String {
+    let headers = [
+        Msg::CompanyName,
+        Msg::Industry,
+        Msg::Website,
+        Msg::Phone,
+        Msg::Owner,
+        Msg::Tags,
+    ]
+    .map(|msg| locale.t(msg));
+    let rows = companies.iter().map(|company| {
+        let owner = company
+            .owner_id
+            .as_ref()
+            .and_then(|id| {
+                workspace
+                    .members
+                    .with_untracked(|m| m.get(id).map(|m| m.display_name().to_owned()))
+            })
+            .unwrap_or_default();
+        [
+            company.name.clone(),
+            company.industry.clone(),
+            company.website.clone(),
+            company.phones.first().map(|p| p.number.clone()).unwrap_or_default(),
+            owner,
+            company.tags.join(", "),
+        ]
+    });
+    csv::write(&headers, rows)
 }
 
 #[component]
