@@ -78,7 +78,10 @@ impl<E: Listed + BulkRecord + 'static> Bulk<E> {
         if shift {
             let shown: Vec<Id> = E::collection(&self.workspace).with_untracked(|records| {
                 self.shown.with_untracked(|shown| {
-                    shown.iter().map(|&at| records.at(at).id().clone()).collect()
+                    shown
+                        .iter()
+                        .map(|&at| records.at(at).id().clone())
+                        .collect()
                 })
             });
             self.selection
@@ -367,13 +370,22 @@ where
             </span>
         })
     };
-    let state_group = move |StateChoice { label, button, options, named }: StateChoice<E::State>| {
+    let state_group = move |StateChoice {
+                                label,
+                                button,
+                                options,
+                                named,
+                            }: StateChoice<E::State>| {
         let chosen = RwSignal::new(String::new());
         // The first option until one is picked.
         let value = move || {
             let picked = chosen.get();
             if picked.is_empty() {
-                options.with(|o| o.first().map(|(value, _)| value.clone()).unwrap_or_default())
+                options.with(|o| {
+                    o.first()
+                        .map(|(value, _)| value.clone())
+                        .unwrap_or_default()
+                })
             } else {
                 picked
             }

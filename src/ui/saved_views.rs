@@ -55,7 +55,9 @@ impl<const N: usize> TextState<N> {
 
 impl<const N: usize> ViewState for TextState<N> {
     fn encode(&self) -> String {
-        let values = self.fields.map(|(key, signal)| (key, signal.get_untracked()));
+        let values = self
+            .fields
+            .map(|(key, signal)| (key, signal.get_untracked()));
         encode_state(values.iter().map(|(key, value)| (*key, value.as_str())))
     }
 

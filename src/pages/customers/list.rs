@@ -3,11 +3,11 @@
 
 use super::columns::{admit, CustomColumnValues, CustomListControls, CustomListState};
 use super::form::{CompanyForm, ContactForm};
-use crate::ui::bulk::{Bulk, BulkBar, RowCheck, SelectAll, StateChoice};
-use crate::ui::saved_views::{TextState, ViewPicker, ViewState};
 use crate::i18n::phrase;
+use crate::ui::bulk::{Bulk, BulkBar, RowCheck, SelectAll, StateChoice};
 use crate::ui::custom_fields::{reading, shown_definitions};
 use crate::ui::intent::{on_intent, Intent};
+use crate::ui::saved_views::{TextState, ViewPicker, ViewState};
 use crate::ui::widgets::{refused, FilterSelect, RefusedNote};
 use crate::{
     download::{file_saver, vcards_text, VcardExport, VCARD_MIME},
@@ -635,7 +635,11 @@ fn companies_csv(locale: Locale, workspace: Workspace, companies: &[&Company]) -
             company.name.clone(),
             company.industry.clone(),
             company.website.clone(),
-            company.phones.first().map(|p| p.number.clone()).unwrap_or_default(),
+            company
+                .phones
+                .first()
+                .map(|p| p.number.clone())
+                .unwrap_or_default(),
             owner,
             company.tags.join(", "),
         ]

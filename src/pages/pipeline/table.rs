@@ -145,10 +145,7 @@ pub fn DealTable() -> impl IntoView {
                     let order = if ascending { order } else { order.reverse() };
                     order.then_with(|| a.id.cmp(&b.id))
                 });
-                shown
-                    .into_iter()
-                    .map(|(at, _)| at)
-                    .collect::<Vec<usize>>()
+                shown.into_iter().map(|(at, _)| at).collect::<Vec<usize>>()
             })
         })
     });
@@ -163,7 +160,10 @@ pub fn DealTable() -> impl IntoView {
         })
     });
     let bulk = Bulk::<Deal>::new(rows, move || {
-        (page.filter.get(), page.pipeline.with(|p| p.as_ref().map(|p| p.id.clone())))
+        (
+            page.filter.get(),
+            page.pipeline.with(|p| p.as_ref().map(|p| p.id.clone())),
+        )
     });
     let stage_choice = StateChoice {
         label: Msg::DealStage,
@@ -180,9 +180,13 @@ pub fn DealTable() -> impl IntoView {
         }),
         named: Callback::new(move |id: String| {
             let stage = page.pipeline.with_untracked(|p| {
-                p.as_ref().and_then(|p| p.stages.iter().find(|s| s.id.as_str() == id).cloned())
+                p.as_ref()
+                    .and_then(|p| p.stages.iter().find(|s| s.id.as_str() == id).cloned())
             })?;
-            Some(StageMove { stage, by: remembered_member() })
+            Some(StageMove {
+                stage,
+                by: remembered_member(),
+            })
         }),
     };
     let save_file = file_saver();

@@ -137,7 +137,12 @@ pub fn Tickets() -> impl IntoView {
         options: Signal::derive(move || {
             TicketStatus::ALL
                 .iter()
-                .map(|s| (s.as_str().to_owned(), locale.t(ticket_status_msg(*s)).to_owned()))
+                .map(|s| {
+                    (
+                        s.as_str().to_owned(),
+                        locale.t(ticket_status_msg(*s)).to_owned(),
+                    )
+                })
                 .collect()
         }),
         named: Callback::new(|key: String| TicketStatus::parse(&key)),
