@@ -234,6 +234,25 @@ pub fn ShowMore(
     }
 }
 
+/// The first `shown` of a list's rows, given as positions in the workspace's records of the
+/// kind (tracked): what a list shown with [`ShowNext`] draws.
+pub fn first_shown<E: crate::workspace::Listed>(
+    positions: Memo<Vec<usize>>,
+    shown: RwSignal<usize>,
+) -> impl Fn() -> Vec<E> + Copy + Send + Sync + 'static {
+    let workspace = use_workspace();
+    move || {
+        E::collection(&workspace).with(|records| {
+            positions.with(|v| {
+                v.iter()
+                    .take(shown.get())
+                    .map(|&at| records.at(at).clone())
+                    .collect()
+            })
+        })
+    }
+}
+
 /// "Show 20 more" under a list shown `shown` rows at a time; adds up to `step` rows.
 #[component]
 pub fn ShowNext(

@@ -14,7 +14,10 @@ use crate::{
     i18n::{source_msg, stage_msg, use_locale, Counted, Locale, Msg},
     icons::Icon,
     ui::widgets::{Filter, SearchBox},
-    ui::{format::PhoneNumber, PageHeader},
+    ui::{
+        format::{member_name, PhoneNumber},
+        PageHeader,
+    },
     workspace::{use_workspace, Collection, LoadState, Workspace},
 };
 use leptos::{either::Either, prelude::*};
@@ -558,7 +561,7 @@ fn CompanyList() -> impl IntoView {
     });
     let save_file = file_saver();
     let export = move |()| {
-        let text = bulk.with_chosen(|chosen| companies_csv(locale, workspace, chosen));
+        let text = bulk.with_chosen(|chosen| companies_csv(locale, chosen));
         save_file("companies.csv", "text/csv;charset=utf-8", &text);
     };
     view! {
@@ -611,7 +614,7 @@ fn owner_options() -> Signal<Vec<(String, String)>> {
 }
 
 /// The chosen companies as CSV: name, industry, website, phone, owner, tags.
-fn companies_csv(locale: Locale, workspace: Workspace, companies: &[&Company]) -> String {
+fn companies_csv(locale: Locale, companies: &[&Company]) -> String {
     let headers = [
         Msg::CompanyName,
         Msg::Industry,
@@ -622,15 +625,7 @@ fn companies_csv(locale: Locale, workspace: Workspace, companies: &[&Company]) -
     ]
     .map(|msg| locale.t(msg));
     let rows = companies.iter().map(|company| {
-        let owner = company
-            .owner_id
-            .as_ref()
-            .and_then(|id| {
-                workspace
-                    .members
-                    .with_untracked(|m| m.get(id).map(|m| m.display_name().to_owned()))
-            })
-            .unwrap_or_default();
+        let owner = member_name(company.owner_id.as_ref());
         [
             company.name.clone(),
             company.industry.clone(),

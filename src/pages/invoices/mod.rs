@@ -9,7 +9,7 @@ use crate::download::file_saver;
 use crate::i18n::phrase;
 use crate::ui::bulk::{Bulk, BulkBar, RowCheck, SelectAll};
 use crate::ui::saved_views::{TextState, ViewPicker};
-use crate::ui::widgets::{refused, RefusedNote};
+use crate::ui::widgets::{first_shown, refused, RefusedNote};
 use crate::{
     i18n::{use_locale, Counted, Locale, Msg},
     local_time::{local_day, now_ms, use_calendar},
@@ -138,16 +138,7 @@ pub fn Invoices() -> impl IntoView {
         let text = bulk.with_chosen(|chosen| invoices_csv(locale, chosen));
         save_file("invoices.csv", "text/csv;charset=utf-8", &text);
     };
-    let drawn = move || {
-        workspace.invoices.with(|invoices| {
-            visible.with(|v| {
-                v.iter()
-                    .take(shown.get())
-                    .map(|&at| invoices.at(at).clone())
-                    .collect::<Vec<Invoice>>()
-            })
-        })
-    };
+    let drawn = first_shown::<Invoice>(visible, shown);
     let currency = move || workspace.settings.with(|s| s.currency);
     let unpaid_total = move || {
         let currency = currency();

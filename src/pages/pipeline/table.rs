@@ -6,11 +6,10 @@ use crate::download::file_saver;
 use crate::i18n::phrase;
 use crate::ui::bulk::{Bulk, BulkBar, RowCheck, SelectAll, StateChoice};
 use crate::ui::editing::remembered_member;
-use crate::workspace::Workspace;
 use crate::{
     i18n::{use_locale, Locale, Msg},
     ui::{
-        format::{day_text, money_text, party_text},
+        format::{day_text, member_name, money_text, party_text},
         labels::deal_status_msg,
     },
     workspace::use_workspace,
@@ -191,7 +190,7 @@ pub fn DealTable() -> impl IntoView {
     };
     let save_file = file_saver();
     let export = move |()| {
-        let text = bulk.with_chosen(|chosen| deals_csv(locale, chosen, page, workspace));
+        let text = bulk.with_chosen(|chosen| deals_csv(locale, chosen, page));
         save_file("deals.csv", "text/csv;charset=utf-8", &text);
     };
     let header = move |(key, msg): (SortKey, Msg)| {
@@ -267,7 +266,7 @@ pub fn DealTable() -> impl IntoView {
 }
 
 /// The chosen deals as CSV, with the table's columns in the reader's language.
-fn deals_csv(locale: Locale, deals: &[&Deal], page: PageState, workspace: Workspace) -> String {
+fn deals_csv(locale: Locale, deals: &[&Deal], page: PageState) -> String {
     let headers: Vec<&str> = SortKey::COLUMNS
         .iter()
         .map(|(_, msg)| locale.t(*msg))
@@ -280,15 +279,7 @@ fn deals_csv(locale: Locale, deals: &[&Deal], page: PageState, workspace: Worksp
             .and_then(|p| p.stage(&deal.stage_id))
             .map(|s| locale.given_name(&s.name))
             .unwrap_or_default();
-        let owner = deal
-            .owner_id
-            .as_ref()
-            .and_then(|id| {
-                workspace
-                    .members
-                    .with_untracked(|m| m.get(id).map(|m| m.display_name().to_owned()))
-            })
-            .unwrap_or_default();
+        let owner = member_name(deal.owner_id.as_ref());
         [
             deal.title.clone(),
             stage,

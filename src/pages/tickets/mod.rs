@@ -8,9 +8,10 @@ pub use page::TicketView;
 use crate::download::file_saver;
 use crate::i18n::phrase;
 use crate::ui::bulk::{Bulk, BulkBar, RowCheck, SelectAll, StateChoice};
+use crate::ui::format::member_name;
 use crate::ui::intent::{on_intent, Intent};
 use crate::ui::saved_views::{TextState, ViewPicker};
-use crate::ui::widgets::{refused, FilterSelect, RefusedNote};
+use crate::ui::widgets::{first_shown, refused, FilterSelect, RefusedNote};
 use crate::{
     i18n::{use_locale, Locale, Msg},
     local_time::{format_when, now_ms, use_calendar},
@@ -159,17 +160,7 @@ pub fn Tickets() -> impl IntoView {
         let text = bulk.with_chosen(|chosen| tickets_csv(locale, chosen));
         save_file("tickets.csv", "text/csv;charset=utf-8", &text);
     };
-    // Rows drawn: positions turned into the tickets they show.
-    let drawn = move || {
-        workspace.tickets.with(|tickets| {
-            visible.with(|v| {
-                v.iter()
-                    .take(shown.get())
-                    .map(|&at| tickets.at(at).clone())
-                    .collect::<Vec<Ticket>>()
-            })
-        })
-    };
+    let drawn = first_shown::<Ticket>(visible, shown);
     let status_options = [
         (StatusFilter::Unresolved, Msg::FilterUnresolved),
         (StatusFilter::Any, Msg::All),
@@ -243,20 +234,11 @@ fn tickets_csv(locale: Locale, tickets: &[&Ticket]) -> String {
         Msg::SlaDue,
     ]
     .map(|msg| locale.t(msg));
-    let workspace = use_workspace();
     let rows = tickets.iter().map(|ticket| {
         let customer = customer_of(ticket.contact_id.as_ref(), ticket.company_id.as_ref())
             .and_then(|c| customer_name(&c))
             .unwrap_or_default();
-        let assignee = ticket
-            .assignee_id
-            .as_ref()
-            .and_then(|id| {
-                workspace
-                    .members
-                    .with_untracked(|m| m.get(id).map(|m| m.display_name().to_owned()))
-            })
-            .unwrap_or_default();
+        let assignee = member_name(ticket.assignee_id.as_ref());
         [
             ticket.subject.clone(),
             customer,
