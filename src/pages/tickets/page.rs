@@ -1,5 +1,6 @@
 //! One ticket: its status, service times against the SLA, replies, and the customer's rating.
 
+use crate::ui::custom_fields::CustomFieldValues;
 use crate::i18n::phrase;
 use crate::ui::history::FieldHistory;
 use crate::ui::widgets::{refused, RefusedNote};
@@ -25,6 +26,7 @@ use leptos_router::{
     components::A,
     hooks::{use_navigate, use_params_map},
 };
+use rabet_domain::custom_field::FieldOwner;
 use rabet_domain::kind::EntityKind;
 use rabet_domain::{
     model::{Activity, ActivityKind, Ticket, TicketStatus},
@@ -174,6 +176,8 @@ fn TicketPage(ticket: Ticket) -> impl IntoView {
                             {move || service().sla_breached.then(|| view! { " " <span class="badge breached">{locale.t(Msg::SlaBreached)}</span> })}
                         </dd>
                     </div>
+                    // The workspace's custom fields of tickets that hold a value.
+                    {move || view! { <CustomFieldValues owner=FieldOwner::Ticket values=get().custom /> }}
                 </dl>
                 {(!get().description.is_empty()).then(|| view! { <p class="notes">{get().description}</p> })}
             </section>
