@@ -1,7 +1,7 @@
 //! One ticket: its status, service times against the SLA, replies, and the customer's rating.
 
-use crate::ui::custom_fields::CustomFieldValues;
 use crate::i18n::phrase;
+use crate::ui::custom_fields::CustomFieldValues;
 use crate::ui::history::FieldHistory;
 use crate::ui::widgets::{refused, RefusedNote};
 use crate::{
