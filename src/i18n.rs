@@ -1230,6 +1230,27 @@ messages! {
     AllDealsView => "All deals", "همهٔ معامله‌ها";
     AllTicketsView => "All tickets", "همهٔ تیکت‌ها";
     AllInvoicesView => "All documents", "همهٔ سندها";
+    // Segment criteria on custom fields (issue 17, lists).
+    CustomCriteria => "Custom fields", "فیلدهای سفارشی";
+    CriterionField => "Field", "فیلد";
+    CriterionTest => "Condition", "شرط";
+    CriterionValue => "Value", "مقدار";
+    CriterionTo => "To", "تا";
+    AddCriterion => "Add condition", "افزودن شرط";
+    CriterionFieldGone => "A custom field that was deleted", "فیلد سفارشیِ حذف‌شده";
+    CriterionWords { field, test, value } => "{field} {test} {value}", "{field} {test} {value}";
+    DayRangeWords { from, to } => "{from} to {to}", "{from} تا {to}";
+    OpContains => "contains", "شامل";
+    OpEquals => "is exactly", "دقیقاً برابر";
+    OpAtLeast => "at least", "دست‌کم";
+    OpAtMost => "at most", "حداکثر";
+    OpExactly => "equals", "برابر";
+    OpBefore => "before", "پیش از";
+    OpAfter => "after", "پس از";
+    OpWithin => "from", "از";
+    OpIs => "is", "هست";
+    OpIsNot => "is not", "نیست";
+    OpChecked => "is", "هست";
 }
 
 /// The current language, shared by every view through context.

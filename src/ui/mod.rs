@@ -3,6 +3,7 @@
 //! one another.
 
 pub mod bulk;
+pub mod criteria;
 pub mod custom_fields;
 pub mod draft;
 pub mod editing;
