@@ -112,3 +112,40 @@ test("a shift-click range of tickets is resolved and the change undone, in Persi
   await page.reload();
   await expect(page.getByText("۳ تیکت‌ها")).toBeVisible();
 });
+
+test("a segment on a custom choice field keeps the contacts holding the option", async ({ app, page }) => {
+  await app.addCustomField("Single choice", "Tier", "سطح", [["Gold", "طلایی"], ["Silver", "نقره‌ای"]]);
+  for (const [first, tier] of [["Sara", "Gold"], ["Omid", "Silver"], ["Nika", "Gold"]]) {
+    const dialog = await app.openNewContact();
+    await dialog.getByLabel("First name").fill(first);
+    await dialog.getByLabel("Tier").selectOption({ label: tier });
+    await dialog.getByRole("button", { name: "Save" }).click();
+    await expect(dialog).toBeHidden();
+  }
+
+  await page.goto("/segments");
+  await page.getByRole("button", { name: "New segment" }).click();
+  const dialog = page.getByRole("dialog", { name: "New segment" });
+  await dialog.getByLabel("Segment name").fill("Gold tier");
+  const criteria = dialog.getByRole("group", { name: "Custom fields" });
+  await criteria.getByLabel("Field", { exact: true }).selectOption({ label: "Tier" });
+  await criteria.getByLabel("Condition", { exact: true }).selectOption({ label: "is" });
+  await criteria.getByLabel("Value", { exact: true }).selectOption({ label: "Gold" });
+  await criteria.getByRole("button", { name: "Add condition" }).click();
+  await expect(criteria.getByRole("listitem")).toHaveText(/Tier is Gold/);
+  await expect(dialog.getByText("2 contacts match.")).toBeVisible();
+  await criteria.getByLabel("Condition", { exact: true }).selectOption({ label: "is not" });
+  await criteria.getByRole("button", { name: "Add condition" }).click();
+  await expect(dialog.getByText("0 contacts match.")).toBeVisible();
+  await criteria.getByRole("listitem").filter({ hasText: "is not" }).getByRole("button", { name: "Remove" }).click();
+  await expect(dialog.getByText("2 contacts match.")).toBeVisible();
+  await dialog.getByRole("button", { name: "Save" }).click();
+  await expect(dialog).toBeHidden();
+
+  await expect(page.getByText("Tier is Gold")).toBeVisible();
+  await expect(page.getByRole("link", { name: /Sara/ })).toBeVisible();
+  await expect(page.getByRole("link", { name: /Nika/ })).toBeVisible();
+  await expect(page.getByRole("link", { name: /Omid/ })).toHaveCount(0);
+  await page.reload();
+  await expect(page.getByText("Tier is Gold")).toBeVisible();
+});
