@@ -128,13 +128,13 @@ test("a segment on a custom choice field keeps the contacts holding the option",
   const dialog = page.getByRole("dialog", { name: "New segment" });
   await dialog.getByLabel("Segment name").fill("Gold tier");
   const criteria = dialog.getByRole("group", { name: "Custom fields" });
-  await criteria.getByLabel("Field", { exact: true }).selectOption({ label: "Tier" });
-  await criteria.getByLabel("Condition", { exact: true }).selectOption({ label: "is" });
-  await criteria.getByLabel("Value", { exact: true }).selectOption({ label: "Gold" });
+  await criteria.getByRole("combobox", { name: "Field", exact: true }).selectOption({ label: "Tier" });
+  await criteria.getByRole("combobox", { name: "Condition", exact: true }).selectOption({ label: "is" });
+  await criteria.getByRole("combobox", { name: "Value", exact: true }).selectOption({ label: "Gold" });
   await criteria.getByRole("button", { name: "Add condition" }).click();
   await expect(criteria.getByRole("listitem")).toHaveText(/Tier is Gold/);
   await expect(dialog.getByText("2 contacts match.")).toBeVisible();
-  await criteria.getByLabel("Condition", { exact: true }).selectOption({ label: "is not" });
+  await criteria.getByRole("combobox", { name: "Condition", exact: true }).selectOption({ label: "is not" });
   await criteria.getByRole("button", { name: "Add condition" }).click();
   await expect(dialog.getByText("0 contacts match.")).toBeVisible();
   await criteria.getByRole("listitem").filter({ hasText: "is not" }).getByRole("button", { name: "Remove" }).click();
