@@ -300,6 +300,15 @@ counted! {
     BulkStageSet(count) => ["Stage set on {count} contact.", "Stage set on {count} contacts."], ["مرحلهٔ {count} مخاطب تعیین شد.", "مرحلهٔ {count} مخاطب تعیین شد."];
     BulkDeleted(count) => ["{count} contact deleted.", "{count} contacts deleted."], ["{count} مخاطب حذف شد.", "{count} مخاطب حذف شد."];
     BulkUndone(count) => ["Undone for {count} contact.", "Undone for {count} contacts."], ["برای {count} مخاطب بازگردانده شد.", "برای {count} مخاطب بازگردانده شد."];
+    // Bulk actions and saved views on every list (issue 17, lists).
+    BulkSelectAllMatchingItems(count) => ["Select the {count} matching item", "Select all {count} matching items"], ["انتخاب {count} موردِ جور با فیلتر", "انتخاب هر {count} موردِ جور با فیلتر"];
+    BulkWorkingItems(count) => ["Changing {count} item…", "Changing {count} items…"], ["در حال تغییر {count} مورد…", "در حال تغییر {count} مورد…"];
+    BulkTaggedItems(count) => ["Tag added to {count} item.", "Tag added to {count} items."], ["برچسب به {count} مورد افزوده شد.", "برچسب به {count} مورد افزوده شد."];
+    BulkUntaggedItems(count) => ["Tag removed from {count} item.", "Tag removed from {count} items."], ["برچسب از {count} مورد برداشته شد.", "برچسب از {count} مورد برداشته شد."];
+    BulkOwnerSetItems(count) => ["Owner set on {count} item.", "Owner set on {count} items."], ["مسئول {count} مورد تعیین شد.", "مسئول {count} مورد تعیین شد."];
+    BulkStateSetItems(count) => ["{count} item moved.", "{count} items moved."], ["{count} مورد جابه‌جا شد.", "{count} مورد جابه‌جا شد."];
+    BulkDeletedItems(count) => ["{count} item deleted.", "{count} items deleted."], ["{count} مورد حذف شد.", "{count} مورد حذف شد."];
+    BulkUndoneItems(count) => ["Undone for {count} item.", "Undone for {count} items."], ["برای {count} مورد بازگردانده شد.", "برای {count} مورد بازگردانده شد."];
     // Custom fields (issue 17).
     CustomFieldUnconverted(count) => ["{count} value does not convert to the new type. Change the type and clear it?", "{count} values do not convert to the new type. Change the type and clear them?"], ["{count} مقدار به نوع تازه تبدیل نمی‌شود. نوع عوض شود و آن مقدار پاک شود؟", "{count} مقدار به نوع تازه تبدیل نمی‌شود. نوع عوض شود و آن مقدارها پاک شوند؟"];
     CustomFieldHeld(count) => ["{count} record holds a value of this field. Delete the field? Its values will no longer be shown.", "{count} records hold a value of this field. Delete the field? Its values will no longer be shown."], ["{count} رکورد مقداری در این فیلد دارد. فیلد حذف شود؟ مقدارهایش دیگر نشان داده نمی‌شوند.", "{count} رکورد مقداری در این فیلد دارند. فیلد حذف شود؟ مقدارهایش دیگر نشان داده نمی‌شوند."];
@@ -1237,6 +1246,36 @@ messages! {
     RevokedClear => "Clear without a backup", "پاک کردن بدون پشتیبان";
     RevokedClearing => "Clearing…", "در حال پاک کردن…";
     RevokedCleared => "The workspace was cleared from this browser. To work with the team again, open a new invite link.", "فضای کاری از این مرورگر پاک شد. برای کار دوباره با تیم، پیوند دعوت تازه‌ای باز کنید.";
+    // Bulk actions and saved views on every list (issue 17, lists).
+    SelectAllShownItems => "Select every item shown", "انتخاب همهٔ موردهای نمایش‌داده‌شده";
+    BulkActionsItems => "Act on the selected items", "کار روی موردهای انتخاب‌شده";
+    BulkNothingItems => "The selected items are like that already: nothing changed.", "موردهای انتخاب‌شده از پیش همین‌طورند: چیزی تغییر نکرد.";
+    BulkSetStatus => "Set status", "تعیین وضعیت";
+    AllCompaniesView => "All companies", "همهٔ شرکت‌ها";
+    AllDealsView => "All deals", "همهٔ معامله‌ها";
+    AllTicketsView => "All tickets", "همهٔ تیکت‌ها";
+    AllInvoicesView => "All documents", "همهٔ سندها";
+    // Segment criteria on custom fields (issue 17, lists).
+    CustomCriteria => "Custom fields", "فیلدهای سفارشی";
+    CriterionField => "Field", "فیلد";
+    CriterionTest => "Condition", "شرط";
+    CriterionValue => "Value", "مقدار";
+    CriterionTo => "To", "تا";
+    AddCriterion => "Add condition", "افزودن شرط";
+    CriterionFieldGone => "A custom field that was deleted", "فیلد سفارشیِ حذف‌شده";
+    CriterionWords { field, test, value } => "{field} {test} {value}", "{field} {test} {value}";
+    DayRangeWords { from, to } => "{from} to {to}", "{from} تا {to}";
+    OpContains => "contains", "شامل";
+    OpEquals => "is exactly", "دقیقاً برابر";
+    OpAtLeast => "at least", "دست‌کم";
+    OpAtMost => "at most", "حداکثر";
+    OpExactly => "equals", "برابر";
+    OpBefore => "before", "پیش از";
+    OpAfter => "after", "پس از";
+    OpWithin => "from", "از";
+    OpIs => "is", "هست";
+    OpIsNot => "is not", "نیست";
+    OpChecked => "is", "هست";
 }
 
 /// The current language, shared by every view through context.

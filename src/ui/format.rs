@@ -73,3 +73,14 @@ pub fn PhoneLink(number: String) -> impl IntoView {
     let href = format!("tel:{number}");
     view! { <a href=href dir="ltr"><PhoneNumber number=number /></a> }
 }
+
+/// A member's name as lists and exports show it; empty for nobody or a member not known.
+pub fn member_name(id: Option<&rabet_domain::id::Id>) -> String {
+    let workspace = use_workspace();
+    id.and_then(|id| {
+        workspace
+            .members
+            .with_untracked(|m| m.get(id).map(|m| m.display_name().to_owned()))
+    })
+    .unwrap_or_default()
+}

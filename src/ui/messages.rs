@@ -4,6 +4,7 @@
 //! the contact's timeline. Templates are the workspace's records (`MessageTemplate`); those a
 //! browser kept in its local storage before are moved into records once.
 
+use crate::ui::format::member_name;
 use crate::{
     i18n::{use_locale, Locale, Msg},
     local_time::now_ms,
@@ -179,15 +180,7 @@ pub fn values_for(contact: &Contact) -> Vec<(&'static str, String)> {
                 .with_untracked(|c| c.get(id).map(|c| c.name.clone()))
         })
         .unwrap_or_default();
-    let owner = contact
-        .owner_id
-        .as_ref()
-        .and_then(|id| {
-            workspace
-                .members
-                .with_untracked(|m| m.get(id).map(|m| m.display_name().to_owned()))
-        })
-        .unwrap_or_default();
+    let owner = member_name(contact.owner_id.as_ref());
     let values = [
         contact.first_name.trim().to_owned(),
         contact.last_name.trim().to_owned(),

@@ -3,6 +3,8 @@
 //! one another.
 
 pub mod automation;
+pub mod bulk;
+pub mod criteria;
 pub mod custom_fields;
 pub mod draft;
 pub mod editing;
@@ -15,6 +17,7 @@ pub mod labels;
 pub mod messages;
 pub mod parties;
 pub mod qr;
+pub mod saved_views;
 pub mod widgets;
 
 use crate::i18n::{phrase, use_locale, Locale, Msg};

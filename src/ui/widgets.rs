@@ -234,6 +234,25 @@ pub fn ShowMore(
     }
 }
 
+/// The first `shown` of a list's rows, given as positions in the workspace's records of the
+/// kind (tracked): what a list shown with [`ShowNext`] draws.
+pub fn first_shown<E: crate::workspace::Listed>(
+    positions: Memo<Vec<usize>>,
+    shown: RwSignal<usize>,
+) -> impl Fn() -> Vec<E> + Copy + Send + Sync + 'static {
+    let workspace = use_workspace();
+    move || {
+        E::collection(&workspace).with(|records| {
+            positions.with(|v| {
+                v.iter()
+                    .take(shown.get())
+                    .map(|&at| records.at(at).clone())
+                    .collect()
+            })
+        })
+    }
+}
+
 /// "Show 20 more" under a list shown `shown` rows at a time; adds up to `step` rows.
 #[component]
 pub fn ShowNext(
@@ -293,5 +312,32 @@ pub fn RefusedNote(#[prop(into)] kind: Option<EntityKind>) -> impl IntoView {
         refused
             .get()
             .map(|msg| view! { <p class="access-note" role="note">{locale.t(msg)}</p> })
+    }
+}
+
+/// A labelled select whose options are `(value, text)`; the empty value means "all".
+#[component]
+pub fn FilterSelect(
+    label: Msg,
+    options: Signal<Vec<(String, String)>>,
+    value: RwSignal<String>,
+) -> impl IntoView {
+    let locale = use_locale();
+    view! {
+        <Filter label=label>
+            <select on:change=move |ev| value.set(event_target_value(&ev)) prop:value=move || value.get()>
+                <option value="">{move || locale.t(Msg::All)}</option>
+                {move || {
+                    options
+                        .get()
+                        .into_iter()
+                        .map(|(key, text)| {
+                            let selected = value.get_untracked() == key;
+                            view! { <option value=key selected=selected>{text}</option> }
+                        })
+                        .collect_view()
+                }}
+            </select>
+        </Filter>
     }
 }

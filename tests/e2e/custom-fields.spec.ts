@@ -3,25 +3,6 @@
 
 import { expect, test, type App, type Locator } from "./fixtures";
 
-/** Adds a custom field of contacts in Settings → Custom fields (English). */
-async function addField(app: App, type: string, en: string, fa: string, options: [string, string][] = []) {
-  await app.page.goto("/settings");
-  const section = app.section("Custom fields");
-  await section.getByRole("button", { name: "Add field" }).click();
-  const dialog = app.page.getByRole("dialog", { name: "New custom field" });
-  await dialog.getByLabel("Type").selectOption({ label: type });
-  await dialog.getByLabel("Label in English").fill(en);
-  await dialog.getByLabel("Label in Persian").fill(fa);
-  for (const [n, [optionEn, optionFa]] of options.entries()) {
-    await dialog.getByRole("button", { name: "Add option" }).click();
-    await dialog.getByRole("textbox", { name: `Option in English ${n + 1}` }).fill(optionEn);
-    await dialog.getByRole("textbox", { name: `Option in Persian ${n + 1}` }).fill(optionFa);
-  }
-  await dialog.getByRole("button", { name: "Save" }).click();
-  await expect(dialog).toBeHidden();
-  await expect(section.getByRole("listitem").filter({ hasText: en })).toContainText(type);
-}
-
 /** A contact's page, through the customer list's link. */
 async function openContact(app: App, name: RegExp) {
   await app.nav().getByRole("link", { name: app.lang === "en" ? "Customers" : "مشتریان" }).click();
@@ -37,8 +18,8 @@ test("an admin's Jalali date and choice fields are filled by a member, shown, ke
   const [admin, member] = await devices.team("Ava", ["Mani", "member"]);
   await admin.page.goto("/settings");
   await admin.page.getByLabel("Calendar").selectOption({ label: "Solar Hijri (Jalali)" });
-  await addField(admin, "Date", "Renewal", "تمدید");
-  await addField(admin, "Single choice", "Tier", "سطح", [["Gold", "طلایی"], ["Silver", "نقره‌ای"]]);
+  await admin.addCustomField("Date", "Renewal", "تمدید");
+  await admin.addCustomField("Single choice", "Tier", "سطح", [["Gold", "طلایی"], ["Silver", "نقره‌ای"]]);
   await admin.syncNow();
   await member.syncNow();
 
@@ -85,7 +66,7 @@ test("an admin's Jalali date and choice fields are filled by a member, shown, ke
 
 /** A text field "Code" and two contacts holding "12" and "abc" in it. */
 async function codes(app: App) {
-  await addField(app, "Text", "Code", "کد");
+  await app.addCustomField("Text", "Code", "کد");
   for (const [name, code] of [["Arash", "12"], ["Bahar", "abc"]]) {
     const dialog = await app.openNewContact();
     await dialog.getByLabel("First name").fill(name);
@@ -176,8 +157,8 @@ test("a CSV import maps a custom column by its label and reports a bad value wit
   const page = app.page;
   await page.goto("/settings");
   await page.getByLabel("Calendar").selectOption({ label: "Solar Hijri (Jalali)" });
-  await addField(app, "Date", "Renewal", "تمدید");
-  await addField(app, "Single choice", "Tier", "سطح", [["Gold", "طلایی"]]);
+  await app.addCustomField("Date", "Renewal", "تمدید");
+  await app.addCustomField("Single choice", "Tier", "سطح", [["Gold", "طلایی"]]);
 
   await app.nav().getByRole("link", { name: "Customers" }).click();
   await page.getByRole("link", { name: "Import" }).click();
@@ -205,8 +186,8 @@ test("the contact list shows chosen custom columns, filters by a choice and sort
   const page = app.page;
   await page.goto("/settings");
   await page.getByLabel("Calendar").selectOption({ label: "Solar Hijri (Jalali)" });
-  await addField(app, "Date", "Renewal", "تمدید");
-  await addField(app, "Single choice", "Tier", "سطح", [["Gold", "طلایی"], ["Silver", "نقره‌ای"]]);
+  await app.addCustomField("Date", "Renewal", "تمدید");
+  await app.addCustomField("Single choice", "Tier", "سطح", [["Gold", "طلایی"], ["Silver", "نقره‌ای"]]);
   for (const [name, tier, renewal] of [["Arash", "Silver", "1403/05/01"], ["Bahar", "Gold", "1403/02/01"], ["Cyrus", "Gold", ""]]) {
     const dialog = await app.openNewContact();
     await dialog.getByLabel("First name").fill(name);

@@ -83,6 +83,25 @@ export class App {
     this.lang = lang;
   }
 
+  /** Adds a custom field in Settings → Custom fields (English), with options `[en, fa]` for a choice. */
+  async addCustomField(type: string, en: string, fa: string, options: [string, string][] = []) {
+    await this.page.goto("/settings");
+    const section = this.section("Custom fields");
+    await section.getByRole("button", { name: "Add field" }).click();
+    const dialog = this.page.getByRole("dialog", { name: "New custom field" });
+    await dialog.getByLabel("Type").selectOption({ label: type });
+    await dialog.getByLabel("Label in English").fill(en);
+    await dialog.getByLabel("Label in Persian").fill(fa);
+    for (const [n, [optionEn, optionFa]] of options.entries()) {
+      await dialog.getByRole("button", { name: "Add option" }).click();
+      await dialog.getByRole("textbox", { name: `Option in English ${n + 1}` }).fill(optionEn);
+      await dialog.getByRole("textbox", { name: `Option in Persian ${n + 1}` }).fill(optionFa);
+    }
+    await dialog.getByRole("button", { name: "Save" }).click();
+    await expect(dialog).toBeHidden();
+    await expect(section.getByRole("listitem").filter({ hasText: en })).toContainText(type);
+  }
+
   /** Opens the "New contact" form on the customer list. */
   async openNewContact(): Promise<Locator> {
     await this.goto("/customers");

@@ -1,12 +1,14 @@
 //! Acting on many records at once: which rows of a list a person has selected, and what a
-//! bulk change does to each record.
+//! bulk change does to each record of any kind a list shows (`BulkRecord`).
 //!
 //! A selection is either rows picked one by one (click, shift-click ranges) or "every row
 //! matching the filter" less the ones unticked since, so selecting 100,000 rows holds no
 //! 100,000 keys. It is resolved against the rows the list shows only when acting.
 
 use crate::id::Id;
-use crate::model::{Contact, LifecycleStage};
+use crate::model::{
+    Company, Contact, Deal, Entity, Invoice, LifecycleStage, Stage, Ticket, TicketStatus,
+};
 use serde_json::{Map, Value};
 use std::collections::HashSet;
 use std::hash::Hash;
@@ -112,72 +114,169 @@ impl<K: Hash + Eq + Clone> Selection<K> {
     }
 }
 
-/// A change made to every selected contact at once.
+/// A kind of record a list acts on in bulk: where its owner and tags are, if it has them,
+/// and how it takes the kind's own state (a contact's lifecycle stage, a deal's stage, a
+/// ticket's status).
+pub trait BulkRecord: Entity + Clone + PartialEq {
+    /// What "set stage" or "set status" gives each record; [`Stateless`] for kinds without.
+    type State: Clone;
+    /// The synced field [`BulkRecord::owner_mut`] is.
+    const OWNER_FIELD: &'static str = "owner_id";
+    /// Whether records of the kind have tags (a list offers tag changes only then).
+    const TAGGED: bool = true;
+    /// The record's owner (a ticket's assignee), if the kind has one.
+    fn owner_mut(&mut self) -> Option<&mut Option<Id>>;
+    /// The record's tags, if the kind has them.
+    fn tags_mut(&mut self) -> Option<&mut Vec<String>>;
+    /// Moves the record to `state` at `now`.
+    fn set_state(&mut self, state: &Self::State, now: i64);
+}
+
+/// The state of a kind that has none a bulk change sets: no value of it exists.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Stateless {}
+
+/// A change made to every selected record at once.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum ContactChange {
-    /// Gives the contacts to a team member, or to nobody.
+pub enum BulkChange<S> {
+    /// Gives the records to a team member, or to nobody.
     SetOwner(Option<Id>),
-    /// Adds a tag, unless the contact has it already (in any letter case).
+    /// Adds a tag, unless the record has it already (in any letter case).
     AddTag(String),
     /// Removes a tag, in any letter case.
     RemoveTag(String),
-    /// Moves the contacts to a lifecycle stage, stamping when (see
-    /// [`Contact::set_lifecycle_stage`]).
-    SetStage(LifecycleStage),
+    /// Moves the records to a stage or status of their kind (see [`BulkRecord::set_state`]).
+    SetState(S),
 }
 
-impl ContactChange {
-    /// The contact after the change at `now`, or `None` when the change leaves it as it was
-    /// (so a bulk write carries only the records it changes).
-    pub fn apply(&self, contact: &Contact, now: i64) -> Option<Contact> {
-        let mut after = contact.clone();
+/// The change the contacts list makes.
+pub type ContactChange = BulkChange<LifecycleStage>;
+
+impl<S> BulkChange<S> {
+    /// The record after the change at `now`, or `None` when the change leaves it as it was
+    /// or its kind has no such field (so a bulk write carries only the records it changes).
+    pub fn apply<E: BulkRecord<State = S>>(&self, record: &E, now: i64) -> Option<E> {
+        let mut after = record.clone();
         match self {
-            ContactChange::SetOwner(owner) => after.owner_id.clone_from(owner),
-            ContactChange::AddTag(tag) => {
+            BulkChange::SetOwner(owner) => after.owner_mut()?.clone_from(owner),
+            BulkChange::AddTag(tag) => {
                 let tag = tag.trim();
-                if !tag.is_empty() && !has_tag(&after.tags, tag) {
-                    after.tags.push(tag.to_owned());
+                let tags = after.tags_mut()?;
+                if !tag.is_empty() && !has_tag(tags, tag) {
+                    tags.push(tag.to_owned());
                 }
             }
-            ContactChange::RemoveTag(tag) => after.tags.retain(|kept| !same_tag(kept, tag)),
-            ContactChange::SetStage(stage) => after.set_lifecycle_stage(*stage, now),
+            BulkChange::RemoveTag(tag) => after.tags_mut()?.retain(|kept| !same_tag(kept, tag)),
+            BulkChange::SetState(state) => after.set_state(state, now),
         }
-        (after != *contact).then_some(after)
+        (after != *record).then_some(after)
     }
 
-    /// The synced fields this change writes, as `contact` holds them (the names and values of
-    /// [`crate::model::Entity::to_fields`]): a bulk write's ops come from these alone, before
-    /// and after, rather than from every field of every contact serialized twice.
-    pub fn written_fields(&self, contact: &Contact) -> Map<String, Value> {
-        fn field(name: &str, value: impl serde::Serialize) -> (String, Value) {
-            // Ids, strings, stages and numbers always serialize.
-            let value = serde_json::to_value(value).unwrap_or(Value::Null);
-            (name.to_owned(), value)
-        }
-        match self {
-            ContactChange::SetOwner(_) => Map::from_iter([field("owner_id", &contact.owner_id)]),
-            ContactChange::AddTag(_) | ContactChange::RemoveTag(_) => {
-                Map::from_iter([field("tags", &contact.tags)])
-            }
-            ContactChange::SetStage(_) => Map::from_iter([
-                field("lifecycle_stage", contact.lifecycle_stage),
-                field("lifecycle_changed_at", contact.lifecycle_changed_at),
-                field("became_customer_at", contact.became_customer_at),
-            ]),
-        }
+    /// The synced fields this change writes, as `record` holds them (the names and values of
+    /// [`Entity::to_fields`]): a bulk write's ops come from these alone, before and after, so
+    /// an owner or tag change of 10,000 records compares one field of each, not every field.
+    pub fn written_fields<E: BulkRecord<State = S>>(&self, record: &E) -> Map<String, Value> {
+        let written = match self {
+            BulkChange::SetOwner(_) => E::OWNER_FIELD,
+            BulkChange::AddTag(_) | BulkChange::RemoveTag(_) => "tags",
+            // A stage or status also moves stamps and histories, each kind its own.
+            BulkChange::SetState(_) => return record.to_fields(),
+        };
+        let mut fields = record.to_fields();
+        fields.retain(|name, _| name == written);
+        fields
     }
 
-    /// Each changed contact before and after: what one bulk write stores, and, reversed, what
-    /// undoes it.
-    pub fn edits<'a>(
+    /// Each changed record before and after: what one bulk write stores, and, reversed,
+    /// what undoes it.
+    pub fn edits<'a, E: BulkRecord<State = S> + 'a>(
         &self,
-        contacts: impl IntoIterator<Item = &'a Contact>,
+        records: impl IntoIterator<Item = &'a E>,
         now: i64,
-    ) -> Vec<(Contact, Contact)> {
-        contacts
+    ) -> Vec<(E, E)> {
+        records
             .into_iter()
-            .filter_map(|contact| Some((contact.clone(), self.apply(contact, now)?)))
+            .filter_map(|record| Some((record.clone(), self.apply(record, now)?)))
             .collect()
+    }
+}
+
+impl BulkRecord for Contact {
+    type State = LifecycleStage;
+    fn owner_mut(&mut self) -> Option<&mut Option<Id>> {
+        Some(&mut self.owner_id)
+    }
+    fn tags_mut(&mut self) -> Option<&mut Vec<String>> {
+        Some(&mut self.tags)
+    }
+    /// Stamps when (see [`Contact::set_lifecycle_stage`]).
+    fn set_state(&mut self, stage: &LifecycleStage, now: i64) {
+        self.set_lifecycle_stage(*stage, now);
+    }
+}
+
+impl BulkRecord for Company {
+    type State = Stateless;
+    fn owner_mut(&mut self) -> Option<&mut Option<Id>> {
+        Some(&mut self.owner_id)
+    }
+    fn tags_mut(&mut self) -> Option<&mut Vec<String>> {
+        Some(&mut self.tags)
+    }
+    fn set_state(&mut self, state: &Stateless, _: i64) {
+        match *state {}
+    }
+}
+
+/// Where a bulk change moves deals: a stage of their pipeline, and who moved them (the
+/// stage history names them).
+#[derive(Clone, Debug, PartialEq)]
+pub struct StageMove {
+    pub stage: Stage,
+    pub by: Option<Id>,
+}
+
+impl BulkRecord for Deal {
+    type State = StageMove;
+    fn owner_mut(&mut self) -> Option<&mut Option<Id>> {
+        Some(&mut self.owner_id)
+    }
+    fn tags_mut(&mut self) -> Option<&mut Vec<String>> {
+        Some(&mut self.tags)
+    }
+    /// Records the move in the deal's stage history and takes the stage's outcome (see
+    /// [`Deal::move_to_stage`]).
+    fn set_state(&mut self, to: &StageMove, now: i64) {
+        self.move_to_stage(&to.stage, now, to.by.clone());
+    }
+}
+
+impl BulkRecord for Ticket {
+    type State = TicketStatus;
+    const OWNER_FIELD: &'static str = "assignee_id";
+    /// A ticket's owner is its assignee.
+    fn owner_mut(&mut self) -> Option<&mut Option<Id>> {
+        Some(&mut self.assignee_id)
+    }
+    fn tags_mut(&mut self) -> Option<&mut Vec<String>> {
+        Some(&mut self.tags)
+    }
+    fn set_state(&mut self, status: &TicketStatus, now: i64) {
+        self.set_status(*status, now);
+    }
+}
+
+impl BulkRecord for Invoice {
+    type State = Stateless;
+    const TAGGED: bool = false;
+    fn owner_mut(&mut self) -> Option<&mut Option<Id>> {
+        Some(&mut self.owner_id)
+    }
+    fn tags_mut(&mut self) -> Option<&mut Vec<String>> {
+        None
+    }
+    fn set_state(&mut self, state: &Stateless, _: i64) {
+        match *state {}
     }
 }
 

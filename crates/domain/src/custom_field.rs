@@ -11,6 +11,8 @@
 //! on the sync server); contacts, companies, deals and tickets keep their values in
 //! [`CustomValues`].
 
+mod criterion;
+
 pub use crate::model::FieldDefinition;
 use crate::{
     calendar::{format_day, parse_day, Calendar, Day},
@@ -20,6 +22,7 @@ use crate::{
     search::{normalize, search_text},
     validate::{is_valid_email, normalize_email, normalize_phone},
 };
+pub use criterion::{CustomCriterion, CustomTest, TestKind};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use thiserror::Error;
@@ -123,8 +126,14 @@ impl CustomValues {
 
     /// The value of `definition`, typed; `None` when empty or of another shape.
     pub fn get(&self, definition: &FieldDefinition) -> Option<CustomValue> {
-        let at = self.position(&definition.field_name()).ok()?;
-        CustomValue::from_json(definition.field_type, &self.0[at].1)
+        self.get_named(&definition.field_name(), definition.field_type)
+    }
+
+    /// The value of the field `name` read as `field_type`; `None` when empty or of another
+    /// shape.
+    pub fn get_named(&self, name: &str, field_type: FieldType) -> Option<CustomValue> {
+        let at = self.position(name).ok()?;
+        CustomValue::from_json(field_type, &self.0[at].1)
     }
 
     /// Whether the record holds a value for `definition` (of whatever shape).
@@ -276,18 +285,23 @@ pub struct Reading {
     pub currency: Currency,
 }
 
+/// The record field that holds the value of the definition `id` (see
+/// [`FieldDefinition::field_name`]).
+pub fn field_name_of(id: &crate::id::Id) -> String {
+    let id: String = id
+        .as_str()
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
+        .collect();
+    format!("{CUSTOM_PREFIX}{id}")
+}
+
 impl FieldDefinition {
     /// The record field that holds this field's value.
     /// Op field names hold only ASCII letters, digits and `_`, so the id's other characters
     /// (a UUID's hyphens) are written as `_`.
     pub fn field_name(&self) -> String {
-        let id: String = self
-            .id
-            .as_str()
-            .chars()
-            .map(|c| if c.is_ascii_alphanumeric() { c } else { '_' })
-            .collect();
-        format!("{CUSTOM_PREFIX}{id}")
+        field_name_of(&self.id)
     }
 
     /// Whether this field's type has options.

@@ -1,26 +1,31 @@
 //! The customers list: instant search, filters and sort over every contact in memory, drawn
 //! as a window of rows so 100k contacts scroll as smoothly as ten.
 
-use super::bulk::{Bulk, BulkBar, RowCheck, SelectAll};
 use super::columns::{admit, CustomColumnValues, CustomListControls, CustomListState};
 use super::form::{CompanyForm, ContactForm};
-use super::views::ViewPicker;
 use crate::i18n::phrase;
+use crate::ui::bulk::{Bulk, BulkBar, RowCheck, SelectAll, StateChoice};
 use crate::ui::custom_fields::{reading, shown_definitions};
 use crate::ui::intent::{on_intent, Intent};
-use crate::ui::widgets::{refused, RefusedNote};
+use crate::ui::saved_views::{TextState, ViewPicker, ViewState};
+use crate::ui::widgets::{refused, FilterSelect, RefusedNote};
 use crate::{
     download::{file_saver, vcards_text, VcardExport, VCARD_MIME},
-    i18n::{source_msg, stage_msg, use_locale, Counted, Msg},
+    i18n::{source_msg, stage_msg, use_locale, Counted, Locale, Msg},
     icons::Icon,
     ui::widgets::{Filter, SearchBox},
-    ui::{format::PhoneNumber, PageHeader},
+    ui::{
+        format::{member_name, PhoneNumber},
+        PageHeader,
+    },
     workspace::{use_workspace, Collection, LoadState, Workspace},
 };
 use leptos::{either::Either, prelude::*};
 use leptos_router::components::A;
+use leptos_router::hooks::use_query_map;
 use rabet_domain::kind::EntityKind;
 use rabet_domain::{
+    csv,
     custom_field::FieldOwner,
     export::{contacts_csv, CustomColumns},
     id::Id,
@@ -71,7 +76,7 @@ impl SortOrder {
 
 /// What the people list shows: its search, filters and sort, as a saved view keeps them.
 #[derive(Clone, Copy)]
-pub(super) struct ListState {
+struct ListState {
     query: RwSignal<String>,
     stage: RwSignal<String>,
     source: RwSignal<String>,
@@ -101,9 +106,10 @@ impl ListState {
             ("owner", self.owner),
         ]
     }
+}
 
-    /// The state as a saved view's text (see `rabet_domain::model::encode_state`).
-    pub fn encode(&self) -> String {
+impl ViewState for ListState {
+    fn encode(&self) -> String {
         let texts = self
             .texts()
             .map(|(key, value)| (key, value.get_untracked()));
@@ -116,8 +122,7 @@ impl ListState {
         )
     }
 
-    /// Shows the state a saved view holds; what it does not name goes back to "all".
-    pub fn apply(&self, pairs: &[(String, String)]) {
+    fn apply(&self, pairs: &[(String, String)]) {
         let value = |key: &str| {
             pairs
                 .iter()
@@ -165,7 +170,12 @@ impl Filters {
 #[component]
 pub fn Customers() -> impl IntoView {
     let locale = use_locale();
-    let (tab, set_tab) = signal(Tab::People);
+    // A link to a companies' view names the tab (`?tab=companies`).
+    let linked = use_query_map().with_untracked(|q| q.get("tab"));
+    let (tab, set_tab) = signal(match linked.as_deref() {
+        Some("companies") => Tab::Companies,
+        _ => Tab::People,
+    });
     let (creating, set_creating) = signal(false);
     let tab_button = move |which: Tab, label: Msg| {
         view! {
@@ -220,33 +230,6 @@ pub fn Customers() -> impl IntoView {
                 }}
             </Show>
         </div>
-    }
-}
-
-/// A labelled select whose options are `(value, text)`; the empty value means "all".
-#[component]
-fn FilterSelect(
-    label: Msg,
-    options: Signal<Vec<(String, String)>>,
-    value: RwSignal<String>,
-) -> impl IntoView {
-    let locale = use_locale();
-    view! {
-        <Filter label=label>
-            <select on:change=move |ev| value.set(event_target_value(&ev)) prop:value=move || value.get()>
-                <option value="">{move || locale.t(Msg::All)}</option>
-                {move || {
-                    options
-                        .get()
-                        .into_iter()
-                        .map(|(key, text)| {
-                            let selected = value.get_untracked() == key;
-                            view! { <option value=key selected=selected>{text}</option> }
-                        })
-                        .collect_view()
-                }}
-            </select>
-        </Filter>
     }
 }
 
@@ -305,19 +288,19 @@ fn PeopleList() -> impl IntoView {
             })
         })
     });
-    let bulk = Bulk::new(visible);
-    // A selection holds rows shown: a new search or filter starts a new one.
-    Effect::watch(
-        move || (query.get(), filters.get()),
-        move |_, _, _| bulk.clear(),
-        false,
-    );
+    let bulk = Bulk::<Contact>::new(visible, move || (query.get(), filters.get()));
     let stage_options = Signal::derive(move || {
         LifecycleStage::ALL
             .iter()
             .map(|s| (s.as_str().to_owned(), locale.t(stage_msg(*s)).to_owned()))
             .collect()
     });
+    let stage_choice = StateChoice {
+        label: Msg::LifecycleStage,
+        button: Msg::BulkSetStage,
+        options: stage_options,
+        named: Callback::new(|key: String| LifecycleStage::parse(&key)),
+    };
     let source_options = Signal::derive(move || {
         LeadSource::ALL
             .iter()
@@ -330,14 +313,7 @@ fn PeopleList() -> impl IntoView {
             tags.into_iter().map(|t| (t.clone(), t.clone())).collect()
         })
     });
-    let owner_options = Signal::derive(move || {
-        workspace.members.with(|members| {
-            members
-                .iter()
-                .map(|m| (m.id.to_string(), m.display_name().to_owned()))
-                .collect()
-        })
-    });
+    let owner_options = owner_options();
     let sort_select = move |ev| {
         let chosen = event_target_value(&ev);
         if let Some(order) = SortOrder::parse(&chosen) {
@@ -372,6 +348,16 @@ fn PeopleList() -> impl IntoView {
         });
         save_file("contacts.csv", "text/csv;charset=utf-8", &text);
     };
+    let export_chosen = move |()| {
+        let (fields, reading) = export_columns.get_untracked();
+        let columns = CustomColumns {
+            fields: &fields,
+            reading,
+        };
+        let text = bulk
+            .with_chosen(|chosen| contacts_csv_text(workspace, chosen.iter().copied(), columns));
+        save_file("contacts.csv", "text/csv;charset=utf-8", &text);
+    };
     let export_vcard = move |version| {
         workspace.contacts.with_untracked(|contacts| {
             visible.with_untracked(|v| {
@@ -384,7 +370,7 @@ fn PeopleList() -> impl IntoView {
 
     view! {
         <div class="bulk-scope" class:selecting=move || bulk.selecting()>
-        <ViewPicker state />
+        <ViewPicker state list="contacts" path="/customers" all=Msg::AllContactsView />
         <div class="filters">
             <SearchBox query placeholder=Msg::SearchHint />
             <FilterSelect label=Msg::LifecycleStage options=stage_options value=stage />
@@ -417,7 +403,7 @@ fn PeopleList() -> impl IntoView {
                 }}
             </p>
         </div>
-        <BulkBar bulk />
+        <BulkBar bulk export=export_chosen state=stage_choice />
         <ListBody
             len=Signal::derive(move || visible.with(Vec::len))
             id_at=move |at| {
@@ -447,7 +433,7 @@ fn PeopleList() -> impl IntoView {
 }
 
 /// Contacts as CSV, with their companies and owners named and a column per custom field.
-pub(super) fn contacts_csv_text<'a>(
+fn contacts_csv_text<'a>(
     workspace: Workspace,
     shown: impl Iterator<Item = &'a Contact> + Clone,
     columns: CustomColumns<'_>,
@@ -528,8 +514,10 @@ fn CallLink(phone: String) -> impl IntoView {
 
 #[component]
 fn CompanyList() -> impl IntoView {
+    let locale = use_locale();
     let workspace = use_workspace();
-    let query = RwSignal::new(String::new());
+    let state = TextState::new(["q", "tag", "owner"]);
+    let [query, tag, owner] = ["q", "tag", "owner"].map(|key| state.get(key));
     let people = Memo::new(move |_| {
         workspace.contacts.with(|contacts| {
             let mut counts: HashMap<Id, usize> = HashMap::new();
@@ -546,21 +534,48 @@ fn CompanyList() -> impl IntoView {
     });
     let visible = Memo::new(move |_| {
         let query = Query::parse(&query.get());
+        let tag = tag.get();
+        let owner = owner.with(|o| Id::find(o).filter(|_| !o.is_empty()));
         workspace.companies.with(|companies| {
             let matching = companies.matching(&query);
             sorted.with(|order| {
                 order
                     .iter()
                     .copied()
-                    .filter(|&at| matching.at(at))
+                    .filter(|&at| {
+                        let company = companies.at(at);
+                        matching.at(at)
+                            && (tag.is_empty() || company.tags.contains(&tag))
+                            && (owner.is_none() || company.owner_id == owner)
+                    })
                     .collect::<Vec<usize>>()
             })
         })
     });
+    let bulk = Bulk::<Company>::new(visible, move || state.values());
+    let tag_options = Signal::derive(move || {
+        workspace.companies.with(|companies| {
+            let tags: BTreeSet<&String> = companies.iter().flat_map(|c| &c.tags).collect();
+            tags.into_iter().map(|t| (t.clone(), t.clone())).collect()
+        })
+    });
+    let save_file = file_saver();
+    let export = move |()| {
+        let text = bulk.with_chosen(|chosen| companies_csv(locale, chosen));
+        save_file("companies.csv", "text/csv;charset=utf-8", &text);
+    };
     view! {
+        <div class="bulk-scope" class:selecting=move || bulk.selecting()>
+        <ViewPicker state list="companies" path="/customers?tab=companies" all=Msg::AllCompaniesView />
         <div class="filters">
             <SearchBox query placeholder=Msg::SearchHint />
+            <FilterSelect label=Msg::Tags options=tag_options value=tag />
+            <FilterSelect label=Msg::Owner options=owner_options() value=owner />
         </div>
+        <div class="list-head">
+            <SelectAll bulk />
+        </div>
+        <BulkBar bulk export />
         <ListBody
             len=Signal::derive(move || visible.with(Vec::len))
             id_at=move |at| {
@@ -573,11 +588,58 @@ fn CompanyList() -> impl IntoView {
                 let company = workspace.companies.with(|c| c.get(&id).cloned());
                 company.map(|company| {
                     let count = people.with_untracked(|p| p.get(&company.id).copied().unwrap_or(0));
-                    view! { <CompanyRow company=company people=count /> }
+                    let name = company.name.clone();
+                    view! {
+                        <RowCheck bulk id=id.clone() name />
+                        <CompanyRow company=company people=count />
+                    }
                 })
             }
         />
+        </div>
     }
+}
+
+/// The team's members as a filter's options, by id.
+fn owner_options() -> Signal<Vec<(String, String)>> {
+    let workspace = use_workspace();
+    Signal::derive(move || {
+        workspace.members.with(|members| {
+            members
+                .iter()
+                .map(|m| (m.id.to_string(), m.display_name().to_owned()))
+                .collect()
+        })
+    })
+}
+
+/// The chosen companies as CSV: name, industry, website, phone, owner, tags.
+fn companies_csv(locale: Locale, companies: &[&Company]) -> String {
+    let headers = [
+        Msg::CompanyName,
+        Msg::Industry,
+        Msg::Website,
+        Msg::Phone,
+        Msg::Owner,
+        Msg::Tags,
+    ]
+    .map(|msg| locale.t(msg));
+    let rows = companies.iter().map(|company| {
+        let owner = member_name(company.owner_id.as_ref());
+        [
+            company.name.clone(),
+            company.industry.clone(),
+            company.website.clone(),
+            company
+                .phones
+                .first()
+                .map(|p| p.number.clone())
+                .unwrap_or_default(),
+            owner,
+            company.tags.join(", "),
+        ]
+    });
+    csv::write(&headers, rows)
 }
 
 #[component]

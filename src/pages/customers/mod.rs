@@ -1,12 +1,10 @@
 //! Customers: the people and companies lists, their forms and a customer's page.
 
-mod bulk;
 mod columns;
 mod detail;
 mod form;
 mod import;
 mod list;
-mod views;
 
 pub use detail::Customer;
 pub use import::ImportContacts;

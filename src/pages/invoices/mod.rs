@@ -5,14 +5,17 @@ mod document;
 
 pub use document::InvoiceView;
 
+use crate::download::file_saver;
 use crate::i18n::phrase;
-use crate::ui::widgets::{refused, RefusedNote};
+use crate::ui::bulk::{Bulk, BulkBar, RowCheck, SelectAll};
+use crate::ui::saved_views::{TextState, ViewPicker};
+use crate::ui::widgets::{first_shown, refused, RefusedNote};
 use crate::{
-    i18n::{use_locale, Counted, Msg},
+    i18n::{use_locale, Counted, Locale, Msg},
     local_time::{local_day, now_ms, use_calendar},
     records::invoice::{new_invoice, InvoiceForm},
     ui::{
-        labels::{invoice_status_msg, DocumentTitle},
+        labels::{invoice_kind_msg, invoice_status_msg, DocumentTitle},
         parties::{customer_name, customer_of},
         widgets::{Filter, SearchBox, ShowNext},
         PageHeader,
@@ -24,6 +27,7 @@ use leptos_router::{components::A, hooks::use_navigate};
 use rabet_domain::kind::EntityKind;
 use rabet_domain::{
     calendar::format_day,
+    csv,
     locale::format_money,
     model::{Invoice, InvoiceKind, InvoiceStatus},
     money::Money,
@@ -63,6 +67,13 @@ impl StatusFilter {
         }
     }
 
+    fn parse(key: &str) -> Self {
+        StatusFilter::options()
+            .into_iter()
+            .find(|(filter, _)| filter.key() == key)
+            .map_or(StatusFilter::Any, |(filter, _)| filter)
+    }
+
     fn options() -> Vec<(StatusFilter, Msg)> {
         [
             (StatusFilter::Any, Msg::All),
@@ -94,35 +105,51 @@ pub fn Invoices() -> impl IntoView {
     let refused = refused(Some(EntityKind::Invoice));
     let workspace = use_workspace();
     let navigate = use_navigate();
-    let query = RwSignal::new(String::new());
-    let kind = RwSignal::new(None::<InvoiceKind>);
-    let status = RwSignal::new(StatusFilter::Any);
+    // What the list shows, as a saved view keeps it.
+    let state = TextState::new(["q", "kind", "status"]);
+    let [query, kind_text, status_text] = ["q", "kind", "status"].map(|key| state.get(key));
     let shown = RwSignal::new(PAGE);
     let creating = RwSignal::new(None::<InvoiceKind>);
+    // Positions in the workspace's documents, latest issued first.
     let visible = Memo::new(move |_| {
         let query = Query::parse(&query.get());
-        let (kind, status) = (kind.get(), status.get());
+        let kind = InvoiceKind::parse(&kind_text.get());
+        let status = StatusFilter::parse(&status_text.get());
         let today = local_day(now_ms());
         workspace.invoices.with(|invoices| {
             let matching = invoices.matching(&query);
-            let mut found: Vec<Invoice> = (0..invoices.len())
+            let mut found: Vec<usize> = (0..invoices.len())
                 .filter(|&at| matching.at(at))
-                .map(|at| invoices.at(at))
-                .filter(|i| kind.is_none_or(|k| i.kind == k) && status.admits(i, today))
-                .cloned()
+                .filter(|&at| {
+                    let i = invoices.at(at);
+                    kind.is_none_or(|k| i.kind == k) && status.admits(i, today)
+                })
                 .collect();
-            found.sort_by(|a, b| (b.issue_date, &b.number).cmp(&(a.issue_date, &a.number)));
+            found.sort_by(|&a, &b| {
+                let (a, b) = (invoices.at(a), invoices.at(b));
+                (b.issue_date, &b.number).cmp(&(a.issue_date, &a.number))
+            });
             found
         })
     });
+    let bulk = Bulk::<Invoice>::new(visible, move || state.values());
+    let save_file = file_saver();
+    let export = move |()| {
+        let text = bulk.with_chosen(|chosen| invoices_csv(locale, chosen));
+        save_file("invoices.csv", "text/csv;charset=utf-8", &text);
+    };
+    let drawn = first_shown::<Invoice>(visible, shown);
     let currency = move || workspace.settings.with(|s| s.currency);
     let unpaid_total = move || {
         let currency = currency();
-        let minor: i64 = visible.with(|v| {
-            v.iter()
-                .filter(|i| is_unpaid(i) && i.currency == currency)
-                .map(|i| i.total().minor)
-                .sum()
+        let minor: i64 = workspace.invoices.with(|invoices| {
+            visible.with(|v| {
+                v.iter()
+                    .map(|&at| invoices.at(at))
+                    .filter(|i| is_unpaid(i) && i.currency == currency)
+                    .map(|i| i.total().minor)
+                    .sum()
+            })
         });
         format_money(Money::new(minor, currency), locale.lang())
     };
@@ -134,22 +161,19 @@ pub fn Invoices() -> impl IntoView {
     view! {
         <PageHeader title=Msg::NavInvoices intro=Msg::InvoicesIntro />
         <RefusedNote kind=EntityKind::Invoice />
+        <ViewPicker state list="invoices" path="/invoices" all=Msg::AllInvoicesView />
         <div class="toolbar">
             <div class="filters">
                 <SearchBox query placeholder=Msg::DocNumber />
                 <Filter label=Msg::Kind>
-                    <select on:change=move |ev| kind.set(InvoiceKind::parse(&event_target_value(&ev)))>
+                    <select on:change=move |ev| kind_text.set(event_target_value(&ev)) prop:value=move || kind_text.get()>
                         <option value="">{move || locale.t(Msg::All)}</option>
                         <option value="invoice">{move || locale.t(Msg::NavInvoices)}</option>
                         <option value="quote">{move || locale.t(Msg::FilterQuotes)}</option>
                     </select>
                 </Filter>
                 <Filter label=Msg::RecordStatus>
-                    <select on:change=move |ev| {
-                        let chosen = event_target_value(&ev);
-                        let filter = StatusFilter::options().into_iter().find(|(f, _)| f.key() == chosen).map_or(StatusFilter::Any, |(f, _)| f);
-                        status.set(filter);
-                    }>
+                    <select on:change=move |ev| status_text.set(event_target_value(&ev)) prop:value=move || status_text.get()>
                         {StatusFilter::options().into_iter().map(|(filter, msg)| view! {
                             <option value=filter.key()>{move || locale.t(msg)}</option>
                         }).collect_view()}
@@ -162,17 +186,23 @@ pub fn Invoices() -> impl IntoView {
                 <button type="button" class="button primary" disabled=move || refused.get().is_some() on:click=move |_| creating.set(Some(InvoiceKind::Invoice))>{move || locale.t(Msg::NewInvoice)}</button>
             </div>
         </div>
-        <p class="list-count" aria-live="polite">
-            {move || locale.fill(phrase::UnpaidTotal { documents: &locale.count(Counted::Documents, visible.with(Vec::len)), total: &unpaid_total() })}
-        </p>
+        <div class="bulk-scope" class:selecting=move || bulk.selecting()>
+        <div class="list-head">
+            <SelectAll bulk />
+            <p class="list-count" aria-live="polite">
+                {move || locale.fill(phrase::UnpaidTotal { documents: &locale.count(Counted::Documents, visible.with(Vec::len)), total: &unpaid_total() })}
+            </p>
+        </div>
+        <BulkBar bulk export />
         <Show when=move || !visible.with(Vec::is_empty) fallback=move || view! { <p class="empty">{move || locale.t(Msg::NoInvoices)}</p> }>
             <ul class="plain record-list">
-                <For each=move || visible.get().into_iter().take(shown.get())
-                    key=|i| (i.id.clone(), i.status, i.number.clone(), i.total().minor, i.issue_date, i.due_date) let:invoice>
-                    <InvoiceRow invoice=invoice />
+                <For each=drawn
+                    key=|i| (i.id.clone(), i.status, i.number.clone(), i.total().minor, i.issue_date, i.due_date, i.owner_id.clone()) let:invoice>
+                    <InvoiceRow invoice=invoice bulk />
                 </For>
             </ul>
         </Show>
+        </div>
         <ShowNext shown=shown step=PAGE total=Signal::derive(move || visible.with(Vec::len)) />
         {move || creating.get().map(|kind| view! {
             <InvoiceForm initial=new_invoice(kind, None) on_saved=open_created on_cancel=Callback::new(move |_| creating.set(None)) />
@@ -180,8 +210,42 @@ pub fn Invoices() -> impl IntoView {
     }
 }
 
+/// The chosen documents as CSV: number, kind, customer, issue and due dates, total, status.
+fn invoices_csv(locale: Locale, invoices: &[&Invoice]) -> String {
+    let calendar = use_calendar().get_untracked();
+    let headers = [
+        Msg::DocNumber,
+        Msg::Kind,
+        Msg::CustomerTitle,
+        Msg::IssueDate,
+        Msg::DueDate,
+        Msg::TotalsTotal,
+        Msg::RecordStatus,
+    ]
+    .map(|msg| locale.t(msg));
+    let day = |day: Option<rabet_domain::calendar::Day>| {
+        day.map(|d| format_day(d, calendar, locale.lang()))
+            .unwrap_or_default()
+    };
+    let rows = invoices.iter().map(|invoice| {
+        let customer = customer_of(invoice.contact_id.as_ref(), invoice.company_id.as_ref())
+            .and_then(|c| customer_name(&c))
+            .unwrap_or_default();
+        [
+            invoice.number.clone(),
+            locale.t(invoice_kind_msg(invoice.kind)).to_owned(),
+            customer,
+            day(invoice.issue_date),
+            day(invoice.due_date),
+            format_money(invoice.total(), locale.lang()),
+            locale.t(invoice_status_msg(invoice.status)).to_owned(),
+        ]
+    });
+    csv::write(&headers, rows)
+}
+
 #[component]
-fn InvoiceRow(invoice: Invoice) -> impl IntoView {
+fn InvoiceRow(invoice: Invoice, bulk: Bulk<Invoice>) -> impl IntoView {
     let locale = use_locale();
     let calendar = use_calendar();
     let customer = customer_of(invoice.contact_id.as_ref(), invoice.company_id.as_ref())
@@ -193,6 +257,8 @@ fn InvoiceRow(invoice: Invoice) -> impl IntoView {
     let (kind, number) = (invoice.kind, invoice.number.clone());
     view! {
         <li class="record-row">
+            // The number in the reader's digits: a checkbox's name cannot be marked user data.
+            <RowCheck bulk id=invoice.id.clone() name=locale.lang().localize_digits(&invoice.number) />
             <A href=format!("/invoices/{}", invoice.id) attr:class="row-link">
                 <span class="row-main">
                     <span class="row-title"><DocumentTitle kind=kind number=number /></span>

@@ -11,8 +11,10 @@ mod moves;
 mod picker;
 mod state;
 mod table;
+mod views;
 
 use crate::ui::intent::{on_intent, Intent};
+use crate::ui::saved_views::ViewPicker;
 use crate::ui::widgets::{refused, RefusedNote};
 use crate::{
     i18n::{source_msg, use_locale, Msg},
@@ -52,6 +54,7 @@ pub fn Pipeline() -> impl IntoView {
             <RefusedNote kind=EntityKind::Deal />
             <Show when=ready fallback=loading>
                 <Toolbar />
+                <ViewPicker state=page list="deals" path="/pipeline" all=Msg::AllDealsView />
                 <Filters />
                 <ForecastStrip />
                 {move || match page.view.get() {

@@ -1,6 +1,7 @@
 //! What the pipeline page knows: the chosen pipeline, the filters, moves on their way to the
 //! store, and the derived board, all shared by the board, table, forecast and dialogs.
 
+use super::table::SortKey;
 use crate::records::pipeline::{shown_pipeline, DEFAULT_PIPELINE_ID};
 use crate::{
     i18n::use_locale,
@@ -99,6 +100,8 @@ pub struct PageState {
     pub tag: RwSignal<Option<String>>,
     pub source: RwSignal<Option<LeadSource>>,
     pub query: RwSignal<String>,
+    /// The table's sort column, ascending or not.
+    pub sort: RwSignal<(SortKey, bool)>,
     /// Deals moved on the board whose save has not finished: shown moved at once, so a drop
     /// never snaps back while IndexedDB works.
     pub pending: RwSignal<HashMap<Id, Deal>>,
@@ -217,6 +220,7 @@ impl PageState {
             tag,
             source,
             query,
+            sort: RwSignal::new((SortKey::Close, true)),
             pending,
             pinned: RwSignal::new(None),
             refocus: RwSignal::new(None),

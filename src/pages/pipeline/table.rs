@@ -1,18 +1,23 @@
 //! Every deal of the pipeline, open, won and lost, as a table sortable by any column, with the
 //! board's filters.
 
-use super::state::{use_page, Editing};
+use super::state::{use_page, Editing, PageState};
+use crate::download::file_saver;
 use crate::i18n::phrase;
+use crate::ui::bulk::{Bulk, BulkBar, RowCheck, SelectAll, StateChoice};
+use crate::ui::editing::remembered_member;
 use crate::{
-    i18n::{use_locale, Msg},
+    i18n::{use_locale, Locale, Msg},
     ui::{
-        format::{day_text, money_text, party_text},
+        format::{day_text, member_name, money_text, party_text},
         labels::deal_status_msg,
     },
     workspace::use_workspace,
 };
 use leptos::prelude::*;
 use rabet_domain::{
+    bulk::StageMove,
+    csv,
     id::Id,
     model::{Deal, DealStatus},
     report::board::BoardFilter,
@@ -24,7 +29,7 @@ use std::cmp::Ordering;
 const ROWS_PER_PAGE: usize = 100;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum SortKey {
+pub enum SortKey {
     Title,
     Stage,
     Status,
@@ -42,6 +47,29 @@ impl SortKey {
         (SortKey::Close, Msg::ExpectedClose),
         (SortKey::Owner, Msg::Owner),
     ];
+    const KEYS: [(SortKey, &'static str); 6] = [
+        (SortKey::Title, "title"),
+        (SortKey::Stage, "stage"),
+        (SortKey::Status, "status"),
+        (SortKey::Value, "value"),
+        (SortKey::Close, "close"),
+        (SortKey::Owner, "owner"),
+    ];
+
+    /// The column's name in a saved view.
+    pub fn key(self) -> &'static str {
+        SortKey::KEYS
+            .iter()
+            .find(|(key, _)| *key == self)
+            .map_or("close", |(_, name)| name)
+    }
+
+    pub fn parse(name: &str) -> Option<SortKey> {
+        SortKey::KEYS
+            .iter()
+            .find(|(_, known)| *known == name)
+            .map(|(key, _)| *key)
+    }
 }
 
 /// Whether a deal of any status passes the board's filters. `Board::build` applies the same
@@ -64,7 +92,7 @@ pub fn DealTable() -> impl IntoView {
     let locale = use_locale();
     let workspace = use_workspace();
     let page = use_page();
-    let sort = RwSignal::new((SortKey::Close, true));
+    let sort = page.sort;
     let limit = RwSignal::new(ROWS_PER_PAGE);
     let owner_names = Memo::new(move |_| {
         workspace.members.with(|m| {
@@ -87,11 +115,12 @@ pub fn DealTable() -> impl IntoView {
         };
         page.pending.with(|pending| {
             workspace.deals.with(|deals| {
-                let mut shown: Vec<&Deal> = deals
+                let mut shown: Vec<(usize, &Deal)> = deals
                     .iter()
                     .map(|deal| pending.get(&deal.id).unwrap_or(deal))
-                    .filter(|deal| deal.pipeline_id == pipeline.id)
-                    .filter(|deal| {
+                    .enumerate()
+                    .filter(|(_, deal)| deal.pipeline_id == pipeline.id)
+                    .filter(|(_, deal)| {
                         admits(&filter, deal, || {
                             let party = party_text(deal);
                             rabet_domain::report::board::deal_search_text(
@@ -102,7 +131,7 @@ pub fn DealTable() -> impl IntoView {
                         })
                     })
                     .collect();
-                shown.sort_by(|a, b| {
+                shown.sort_by(|(_, a), (_, b)| {
                     let order = match key {
                         SortKey::Title => normalize(&a.title).cmp(&normalize(&b.title)),
                         SortKey::Stage => stage_order(a).cmp(&stage_order(b)),
@@ -115,15 +144,55 @@ pub fn DealTable() -> impl IntoView {
                     let order = if ascending { order } else { order.reverse() };
                     order.then_with(|| a.id.cmp(&b.id))
                 });
-                shown
-                    .into_iter()
-                    .map(|deal| deal.id.clone())
+                shown.into_iter().map(|(at, _)| at).collect::<Vec<usize>>()
+            })
+        })
+    });
+    let shown = Memo::new(move |_| {
+        workspace.deals.with(|deals| {
+            rows.with(|r| {
+                r.iter()
+                    .take(limit.get())
+                    .map(|&at| deals.at(at).id.clone())
                     .collect::<Vec<Id>>()
             })
         })
     });
-    let shown =
-        Memo::new(move |_| rows.with(|r| r.iter().take(limit.get()).cloned().collect::<Vec<_>>()));
+    let bulk = Bulk::<Deal>::new(rows, move || {
+        (
+            page.filter.get(),
+            page.pipeline.with(|p| p.as_ref().map(|p| p.id.clone())),
+        )
+    });
+    let stage_choice = StateChoice {
+        label: Msg::DealStage,
+        button: Msg::BulkSetStage,
+        options: Signal::derive(move || {
+            // A lost deal needs its reason, which the deal's own move asks for.
+            page.pipeline.with(|p| {
+                p.iter()
+                    .flat_map(|p| &p.stages)
+                    .filter(|stage| stage.outcome != DealStatus::Lost)
+                    .map(|stage| (stage.id.to_string(), locale.given_name(&stage.name)))
+                    .collect()
+            })
+        }),
+        named: Callback::new(move |id: String| {
+            let stage = page.pipeline.with_untracked(|p| {
+                p.as_ref()
+                    .and_then(|p| p.stages.iter().find(|s| s.id.as_str() == id).cloned())
+            })?;
+            Some(StageMove {
+                stage,
+                by: remembered_member(),
+            })
+        }),
+    };
+    let save_file = file_saver();
+    let export = move |()| {
+        let text = bulk.with_chosen(|chosen| deals_csv(locale, chosen, page));
+        save_file("deals.csv", "text/csv;charset=utf-8", &text);
+    };
     let header = move |(key, msg): (SortKey, Msg)| {
         let state = move || sort.with(|(k, ascending)| (*k == key).then_some(*ascending));
         view! {
@@ -156,24 +225,30 @@ pub fn DealTable() -> impl IntoView {
         }
     };
     view! {
-        <p class="list-count" aria-live="polite">
-            {move || {
-                let shown = locale.number(shown.with(Vec::len));
-                let total = locale.number(rows.with(Vec::len));
-                locale.fill(phrase::ShownOfTotal { shown: &shown, total: &total })
-            }}
-        </p>
+        <div class="bulk-scope" class:selecting=move || bulk.selecting()>
+        <div class="list-head">
+            <SelectAll bulk />
+            <p class="list-count" aria-live="polite">
+                {move || {
+                    let shown = locale.number(shown.with(Vec::len));
+                    let total = locale.number(rows.with(Vec::len));
+                    locale.fill(phrase::ShownOfTotal { shown: &shown, total: &total })
+                }}
+            </p>
+        </div>
+        <BulkBar bulk export state=stage_choice />
         <div class="deal-table-wrap">
             <table class="deal-table">
                 <thead>
                     <tr>
+                        <th scope="col" class="row-check"><span class="visually-hidden">{move || locale.t(Msg::SelectMode)}</span></th>
                         {SortKey::COLUMNS.into_iter().map(header).collect_view()}
                         <th scope="col">{move || locale.t(Msg::CustomerTitle)}</th>
                     </tr>
                 </thead>
                 <tbody>
                     <For each=move || shown.get() key=|id| id.clone() let:id>
-                        <DealRow id=id />
+                        <DealRow id=id bulk />
                     </For>
                 </tbody>
             </table>
@@ -186,7 +261,36 @@ pub fn DealTable() -> impl IntoView {
                 }}
             </button>
         </Show>
+        </div>
     }
+}
+
+/// The chosen deals as CSV, with the table's columns in the reader's language.
+fn deals_csv(locale: Locale, deals: &[&Deal], page: PageState) -> String {
+    let headers: Vec<&str> = SortKey::COLUMNS
+        .iter()
+        .map(|(_, msg)| locale.t(*msg))
+        .chain([locale.t(Msg::CustomerTitle)])
+        .collect();
+    let pipeline = page.pipeline.get_untracked();
+    let rows = deals.iter().map(|deal| {
+        let stage = pipeline
+            .as_ref()
+            .and_then(|p| p.stage(&deal.stage_id))
+            .map(|s| locale.given_name(&s.name))
+            .unwrap_or_default();
+        let owner = member_name(deal.owner_id.as_ref());
+        [
+            deal.title.clone(),
+            stage,
+            locale.t(deal_status_msg(deal.status)).to_owned(),
+            money_text(deal.value.minor, deal.value.currency),
+            deal.expected_close.map(day_text).unwrap_or_default(),
+            owner,
+            party_text(deal),
+        ]
+    });
+    csv::write(&headers, rows)
 }
 
 fn status_rank(status: DealStatus) -> u8 {
@@ -203,7 +307,7 @@ fn last_if_none<T: Ord>(a: Option<T>, b: Option<T>) -> Ordering {
 }
 
 #[component]
-fn DealRow(id: Id) -> impl IntoView {
+fn DealRow(id: Id, bulk: Bulk<Deal>) -> impl IntoView {
     let locale = use_locale();
     let workspace = use_workspace();
     let page = use_page();
@@ -224,6 +328,7 @@ fn DealRow(id: Id) -> impl IntoView {
             let id = deal.id.clone();
             view! {
                 <tr class=format!("deal-row status-{}", status.as_str())>
+                    <td class="row-check"><RowCheck bulk id=id.clone() name=deal.title.clone() /></td>
                     <th scope="row">
                         <button
                             type="button"

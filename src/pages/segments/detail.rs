@@ -3,6 +3,7 @@
 
 use super::{batch::MessageBatch, classes_text, form::SegmentForm, member_positions, SegmentKey};
 use crate::i18n::phrase;
+use crate::ui::criteria::criterion_words;
 use crate::ui::custom_fields::{reading, shown_definitions};
 use crate::ui::widgets::refused;
 use crate::{
@@ -114,6 +115,12 @@ fn criteria(
     if !filter.text.trim().is_empty() {
         lines.push(line(Msg::SearchText, filter.text.trim().to_owned()));
     }
+    lines.extend(
+        filter
+            .custom
+            .iter()
+            .map(|criterion| criterion_words(locale, criterion)),
+    );
     lines
 }
 

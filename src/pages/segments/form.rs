@@ -6,6 +6,7 @@ use crate::{
     i18n::{source_msg, stage_msg, use_locale, Counted, Msg},
     local_time::{now_ms, use_calendar},
     ui::{
+        criteria::CustomCriteria,
         draft::Draft,
         inputs::{AmountField, AmountText, DayField, DayText, MemberSelect, TagsField},
         labels::rfm_class_msg,
@@ -71,6 +72,7 @@ pub fn SegmentForm(initial: Option<Segment>, on_done: Callback<Option<Id>>) -> i
         .map(|s| s.filter.clone())
         .unwrap_or_default();
     let tags = RwSignal::new(tags_input_text(&filter.tags));
+    let custom = RwSignal::new(filter.custom.clone());
     let before = DayText::new(filter.last_purchase_before, calendar.get_untracked(), lang);
     let after = DayText::new(filter.last_purchase_after, calendar.get_untracked(), lang);
     let min_spend = AmountText::new(
@@ -90,6 +92,7 @@ pub fn SegmentForm(initial: Option<Segment>, on_done: Callback<Option<Id>>) -> i
         let calendar = calendar.get();
         let mut filter = record.with(|s| s.filter.clone());
         filter.tags = parse_tags(&tags.get());
+        filter.custom = custom.get();
         filter.last_purchase_before = before.day(calendar).ok()?;
         filter.last_purchase_after = after.day(calendar).ok()?;
         filter.min_spend_minor = min_spend.amount().ok()?.map(|money| money.minor);
@@ -131,6 +134,7 @@ pub fn SegmentForm(initial: Option<Segment>, on_done: Callback<Option<Id>>) -> i
                 list=|f| &f.sources list_mut=|f| &mut f.sources record=record />
             <CheckGroup legend=Msg::KpiRfmClass options=RfmClass::ALL text=rfm_class_msg
                 list=|f| &f.rfm_classes list_mut=|f| &mut f.rfm_classes record=record />
+            <CustomCriteria criteria=custom />
             <p class="segment-matching" role="status">
                 {move || matching.get().map(|count| locale.count(Counted::ContactsMatch, count))}
             </p>

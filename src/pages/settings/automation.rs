@@ -2,6 +2,7 @@
 //! previewed over the last 30 days, and with the log of its runs, where prepared messages
 //! open in the user's own e-mail or SMS app.
 
+use crate::ui::criteria::CustomCriteria;
 use crate::{
     automation::{preview, record_label},
     i18n::{store_error_msg, use_locale, Counted, Msg},
@@ -418,6 +419,8 @@ fn RuleForm() -> impl IntoView {
     let text = RwSignal::new(String::new());
     let due_days = RwSignal::new("3".to_owned());
     let tags = RwSignal::new(String::new());
+    // Criteria on the contact's custom fields, as the segment builder has them.
+    let custom = RwSignal::new(Vec::new());
     let problem = RwSignal::new(None::<String>);
     let number_label = move || {
         let key = when.get();
@@ -446,6 +449,7 @@ fn RuleForm() -> impl IntoView {
             conditions,
             criteria: SegmentFilter {
                 tags: rabet_domain::input::parse_tags(&tags.get_untracked()),
+                custom: custom.get_untracked(),
                 ..SegmentFilter::default()
             },
             actions: vec![action_of(
@@ -496,6 +500,7 @@ fn RuleForm() -> impl IntoView {
                 <span class="field-label">{move || locale.t(Msg::RuleTags)}</span>
                 <input type="text" prop:value=move || tags.get() on:input=move |ev| tags.set(event_target_value(&ev)) />
             </label>
+            <CustomCriteria criteria=custom />
             <label class="field">
                 <span class="field-label">{move || locale.t(Msg::RuleThen)}</span>
                 <select on:change=move |ev| then.set(event_target_value(&ev))>

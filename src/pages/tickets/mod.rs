@@ -5,15 +5,19 @@ mod page;
 
 pub use page::TicketView;
 
+use crate::download::file_saver;
 use crate::i18n::phrase;
+use crate::ui::bulk::{Bulk, BulkBar, RowCheck, SelectAll, StateChoice};
+use crate::ui::format::member_name;
 use crate::ui::intent::{on_intent, Intent};
-use crate::ui::widgets::{refused, RefusedNote};
+use crate::ui::saved_views::{TextState, ViewPicker};
+use crate::ui::widgets::{first_shown, refused, FilterSelect, RefusedNote};
 use crate::{
-    i18n::{use_locale, Msg},
+    i18n::{use_locale, Locale, Msg},
     local_time::{format_when, now_ms, use_calendar},
     records::ticket::{new_ticket, TicketForm},
     ui::{
-        inputs::MemberFilter,
+        inputs::member_options,
         labels::{priority_msg, ticket_status_msg},
         parties::{customer_name, customer_of},
         widgets::{enum_select, Filter, SearchBox, ShowNext},
@@ -25,6 +29,7 @@ use leptos::prelude::*;
 use leptos_router::{components::A, hooks::use_navigate};
 use rabet_domain::kind::EntityKind;
 use rabet_domain::{
+    csv,
     id::Id,
     model::{Priority, Ticket, TicketStatus},
     search::Query,
@@ -51,19 +56,21 @@ impl StatusFilter {
         }
     }
 
+    /// The filter's text in the list's state; the work queue, where the list starts, is
+    /// the empty text.
     fn key(self) -> &'static str {
         match self {
-            StatusFilter::Unresolved => "unresolved",
-            StatusFilter::Any => "",
+            StatusFilter::Unresolved => "",
+            StatusFilter::Any => "any",
             StatusFilter::Is(status) => status.as_str(),
         }
     }
 
     fn parse(key: &str) -> Self {
         match key {
-            "unresolved" => StatusFilter::Unresolved,
-            "" => StatusFilter::Any,
-            key => TicketStatus::parse(key).map_or(StatusFilter::Any, StatusFilter::Is),
+            "" => StatusFilter::Unresolved,
+            "any" => StatusFilter::Any,
+            key => TicketStatus::parse(key).map_or(StatusFilter::Unresolved, StatusFilter::Is),
         }
     }
 }
@@ -93,39 +100,67 @@ pub fn Tickets() -> impl IntoView {
     let refused = refused(Some(EntityKind::Ticket));
     let workspace = use_workspace();
     let navigate = use_navigate();
-    let query = RwSignal::new(String::new());
-    let status = RwSignal::new(StatusFilter::Unresolved);
-    let priority = RwSignal::new(None::<Priority>);
-    let assignee = RwSignal::new(None::<Id>);
-    let breaching = RwSignal::new(false);
+    // What the list shows, as a saved view keeps it.
+    let state = TextState::new(["q", "status", "priority", "assignee", "breaching"]);
+    let [query, status_text, priority_text, assignee_text, breaching_text] =
+        ["q", "status", "priority", "assignee", "breaching"].map(|key| state.get(key));
+    let status = Memo::new(move |_| StatusFilter::parse(&status_text.get()));
+    let priority = Memo::new(move |_| Priority::parse(&priority_text.get()));
+    let breaching = Memo::new(move |_| !breaching_text.with(String::is_empty));
     let shown = RwSignal::new(PAGE);
     let creating = RwSignal::new(false);
+    // Positions in the workspace's tickets, most urgent first.
     let visible = Memo::new(move |_| {
         let query = Query::parse(&query.get());
-        let (status, priority, assignee, breaching) = (
-            status.get(),
-            priority.get(),
-            assignee.get(),
-            breaching.get(),
-        );
+        let (status, priority, breaching) = (status.get(), priority.get(), breaching.get());
+        let assignee = assignee_text.with(|id| Id::find(id).filter(|_| !id.is_empty()));
         let now = now_ms();
         workspace.tickets.with(|tickets| {
             let matching = tickets.matching(&query);
-            let mut found: Vec<Ticket> = (0..tickets.len())
+            let mut found: Vec<usize> = (0..tickets.len())
                 .filter(|&at| matching.at(at))
-                .map(|at| tickets.at(at))
-                .filter(|t| {
+                .filter(|&at| {
+                    let t = tickets.at(at);
                     status.admits(t)
                         && priority.is_none_or(|p| t.priority == p)
                         && (assignee.is_none() || t.assignee_id == assignee)
                         && (!breaching || t.sla_breached(now))
                 })
-                .cloned()
                 .collect();
-            found.sort_by_cached_key(urgency);
+            found.sort_by_cached_key(|&at| urgency(tickets.at(at)));
             found
         })
     });
+    let bulk = Bulk::<Ticket>::new(visible, move || state.values());
+    let status_choice = StateChoice {
+        label: Msg::RecordStatus,
+        button: Msg::BulkSetStatus,
+        options: Signal::derive(move || {
+            TicketStatus::ALL
+                .iter()
+                .map(|s| {
+                    (
+                        s.as_str().to_owned(),
+                        locale.t(ticket_status_msg(*s)).to_owned(),
+                    )
+                })
+                .collect()
+        }),
+        named: Callback::new(|key: String| TicketStatus::parse(&key)),
+    };
+    let assignee_options = Signal::derive(move || {
+        member_options()
+            .get()
+            .into_iter()
+            .map(|(id, name)| (id.to_string(), name))
+            .collect()
+    });
+    let save_file = file_saver();
+    let export = move |()| {
+        let text = bulk.with_chosen(|chosen| tickets_csv(locale, chosen));
+        save_file("tickets.csv", "text/csv;charset=utf-8", &text);
+    };
+    let drawn = first_shown::<Ticket>(visible, shown);
     let status_options = [
         (StatusFilter::Unresolved, Msg::FilterUnresolved),
         (StatusFilter::Any, Msg::All),
@@ -145,19 +180,20 @@ pub fn Tickets() -> impl IntoView {
     view! {
         <PageHeader title=Msg::NavTickets intro=Msg::TicketsIntro />
         <RefusedNote kind=EntityKind::Ticket />
+        <ViewPicker state list="tickets" path="/tickets" all=Msg::AllTicketsView />
         <div class="toolbar">
             <div class="filters">
                 <SearchBox query placeholder=Msg::SubjectLabel />
                 <Filter label=Msg::RecordStatus>
-                    <select on:change=move |ev| status.set(StatusFilter::parse(&event_target_value(&ev)))>{status_options}</select>
+                    <select on:change=move |ev| status_text.set(event_target_value(&ev)) prop:value=move || status_text.get()>{status_options}</select>
                 </Filter>
                 <Filter label=Msg::PriorityLabel>
                     {enum_select("tickets-priority", Priority::ALL, Priority::as_str, priority_msg,
-                        move || priority.get(), move |p| priority.set(p), Some(Msg::All))}
+                        move || priority.get(), move |p: Option<Priority>| priority_text.set(p.map_or("", Priority::as_str).to_owned()), Some(Msg::All))}
                 </Filter>
-                <MemberFilter label=Msg::AssigneeLabel chosen=assignee />
+                <FilterSelect label=Msg::AssigneeLabel options=assignee_options value=assignee_text />
                 <label class="check">
-                    <input type="checkbox" prop:checked=move || breaching.get() on:change=move |ev| breaching.set(event_target_checked(&ev)) />
+                    <input type="checkbox" prop:checked=move || breaching.get() on:change=move |ev| breaching_text.set(if event_target_checked(&ev) { "1" } else { "" }.to_owned()) />
                     {move || locale.t(Msg::BreachingSlaOnly)}
                 </label>
             </div>
@@ -165,14 +201,20 @@ pub fn Tickets() -> impl IntoView {
                 {move || locale.t(Msg::NewTicket)}
             </button>
         </div>
-        <p class="list-count" aria-live="polite">{move || locale.number(visible.with(Vec::len))}" "{move || locale.t(Msg::NavTickets)}</p>
+        <div class="bulk-scope" class:selecting=move || bulk.selecting()>
+        <div class="list-head">
+            <SelectAll bulk />
+            <p class="list-count" aria-live="polite">{move || locale.number(visible.with(Vec::len))}" "{move || locale.t(Msg::NavTickets)}</p>
+        </div>
+        <BulkBar bulk export state=status_choice />
         <Show when=move || !visible.with(Vec::is_empty) fallback=move || view! { <p class="empty">{move || locale.t(Msg::NoTickets)}</p> }>
             <ul class="plain record-list">
-                <For each=move || visible.get().into_iter().take(shown.get()) key=|t| (t.id.clone(), t.status, t.priority, t.subject.clone(), t.sla_due_at) let:ticket>
-                    <TicketRow ticket=ticket />
+                <For each=drawn key=|t| (t.id.clone(), t.status, t.priority, t.subject.clone(), t.sla_due_at, t.assignee_id.clone(), t.tags.clone()) let:ticket>
+                    <TicketRow ticket=ticket bulk />
                 </For>
             </ul>
         </Show>
+        </div>
         <ShowNext shown=shown step=PAGE total=Signal::derive(move || visible.with(Vec::len)) />
         <Show when=move || creating.get()>
             <TicketForm initial=new_ticket(None) on_saved=open_created on_cancel=Callback::new(move |_| creating.set(false)) />
@@ -180,8 +222,40 @@ pub fn Tickets() -> impl IntoView {
     }
 }
 
+/// The chosen tickets as CSV: subject, customer, status, priority, assignee, SLA due.
+fn tickets_csv(locale: Locale, tickets: &[&Ticket]) -> String {
+    let calendar = use_calendar().get_untracked();
+    let headers = [
+        Msg::SubjectLabel,
+        Msg::CustomerTitle,
+        Msg::RecordStatus,
+        Msg::PriorityLabel,
+        Msg::AssigneeLabel,
+        Msg::SlaDue,
+    ]
+    .map(|msg| locale.t(msg));
+    let rows = tickets.iter().map(|ticket| {
+        let customer = customer_of(ticket.contact_id.as_ref(), ticket.company_id.as_ref())
+            .and_then(|c| customer_name(&c))
+            .unwrap_or_default();
+        let assignee = member_name(ticket.assignee_id.as_ref());
+        [
+            ticket.subject.clone(),
+            customer,
+            locale.t(ticket_status_msg(ticket.status)).to_owned(),
+            locale.t(priority_msg(ticket.priority)).to_owned(),
+            assignee,
+            ticket
+                .sla_due_at
+                .map(|at| format_when(at, calendar, locale.lang()))
+                .unwrap_or_default(),
+        ]
+    });
+    csv::write(&headers, rows)
+}
+
 #[component]
-fn TicketRow(ticket: Ticket) -> impl IntoView {
+fn TicketRow(ticket: Ticket, bulk: Bulk<Ticket>) -> impl IntoView {
     let locale = use_locale();
     let calendar = use_calendar();
     let customer = customer_of(ticket.contact_id.as_ref(), ticket.company_id.as_ref())
@@ -191,6 +265,7 @@ fn TicketRow(ticket: Ticket) -> impl IntoView {
     let sla = ticket.sla_due_at;
     view! {
         <li class="record-row">
+            <RowCheck bulk id=ticket.id.clone() name=ticket.subject.clone() />
             <A href=format!("/tickets/{}", ticket.id) attr:class="row-link">
                 <span class="row-main">
                     <bdi class="row-title">{ticket.subject.clone()}</bdi>

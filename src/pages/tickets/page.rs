@@ -1,6 +1,7 @@
 //! One ticket: its status, service times against the SLA, replies, and the customer's rating.
 
 use crate::i18n::phrase;
+use crate::ui::custom_fields::CustomFieldValues;
 use crate::ui::history::FieldHistory;
 use crate::ui::widgets::{refused, RefusedNote};
 use crate::{
@@ -25,6 +26,7 @@ use leptos_router::{
     components::A,
     hooks::{use_navigate, use_params_map},
 };
+use rabet_domain::custom_field::FieldOwner;
 use rabet_domain::kind::EntityKind;
 use rabet_domain::{
     model::{Activity, ActivityKind, Ticket, TicketStatus},
@@ -77,20 +79,6 @@ fn moves(status: TicketStatus) -> &'static [(Msg, TicketStatus)] {
     }
 }
 
-/// Moves a ticket to `status`, stamping the times the service figures need. Resolving answers
-/// the customer, so a ticket resolved without a logged reply gets its first response then.
-fn change_status(ticket: &mut Ticket, status: TicketStatus, now: i64) {
-    ticket.status = status;
-    if ticket.is_open() {
-        ticket.resolved_at = None;
-        // A reopened ticket's old rating no longer describes how it ends.
-        ticket.csat = None;
-    } else {
-        ticket.resolved_at.get_or_insert(now);
-        ticket.first_response_at.get_or_insert(now);
-    }
-}
-
 #[component]
 fn TicketPage(ticket: Ticket) -> impl IntoView {
     let locale = use_locale();
@@ -128,7 +116,7 @@ fn TicketPage(ticket: Ticket) -> impl IntoView {
             let primary = next == TicketStatus::Resolved;
             view! {
                 <button type="button" class="button" class:primary=primary
-                    on:click=move |_| save_change(get(), |t| change_status(t, next, now_ms()))>
+                    on:click=move |_| save_change(get(), |t| t.set_status(next, now_ms()))>
                     {move || locale.t(label)}
                 </button>
             }
@@ -188,6 +176,8 @@ fn TicketPage(ticket: Ticket) -> impl IntoView {
                             {move || service().sla_breached.then(|| view! { " " <span class="badge breached">{locale.t(Msg::SlaBreached)}</span> })}
                         </dd>
                     </div>
+                    // The workspace's custom fields of tickets that hold a value.
+                    {move || view! { <CustomFieldValues owner=FieldOwner::Ticket values=get().custom /> }}
                 </dl>
                 {(!get().description.is_empty()).then(|| view! { <p class="notes">{get().description}</p> })}
             </section>

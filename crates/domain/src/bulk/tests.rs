@@ -1,4 +1,5 @@
 use super::*;
+use crate::model::DealStatus;
 use proptest::prelude::*;
 
 fn picked(keys: &[u32]) -> Selection<u32> {
@@ -107,13 +108,13 @@ fn removing_a_tag_ignores_letter_case() {
 #[test]
 fn setting_the_stage_stamps_the_change() {
     let contacts = [contact("a", &[])];
-    let edits = ContactChange::SetStage(LifecycleStage::Customer).edits(&contacts, 1_000);
+    let edits = ContactChange::SetState(LifecycleStage::Customer).edits(&contacts, 1_000);
     let after = &edits[0].1;
     assert_eq!(after.lifecycle_stage, LifecycleStage::Customer);
     assert_eq!(after.lifecycle_changed_at, Some(1_000));
     assert_eq!(after.became_customer_at, Some(1_000));
     // Already there: nothing to write.
-    assert!(ContactChange::SetStage(LifecycleStage::Customer)
+    assert!(ContactChange::SetState(LifecycleStage::Customer)
         .edits([after], 2_000)
         .is_empty());
 }
@@ -144,8 +145,8 @@ fn a_change_alters_only_its_written_fields_which_read_as_the_record_does() {
         ContactChange::SetOwner(None),
         ContactChange::AddTag("vip".into()),
         ContactChange::RemoveTag("lead".into()),
-        ContactChange::SetStage(LifecycleStage::Customer),
-        ContactChange::SetStage(LifecycleStage::Lead),
+        ContactChange::SetState(LifecycleStage::Customer),
+        ContactChange::SetState(LifecycleStage::Lead),
     ];
     for change in &changes {
         for (before, after) in change.edits(&contacts, 1_000) {
@@ -167,6 +168,103 @@ fn a_change_alters_only_its_written_fields_which_read_as_the_record_does() {
             );
         }
     }
+}
+
+fn deal(id: &str, stage: &Stage) -> Deal {
+    Deal {
+        id: Id::from_string(id),
+        title: "Deal".into(),
+        stage_id: stage.id.clone(),
+        ..Deal::default()
+    }
+}
+
+fn stage(id: &str, outcome: DealStatus) -> Stage {
+    Stage {
+        id: Id::from_string(id),
+        name: id.into(),
+        probability_pct: 50,
+        outcome,
+    }
+}
+
+#[test]
+fn moving_deals_records_each_move_and_takes_the_stage_outcome() {
+    let (lead, won) = (
+        stage("lead", DealStatus::Open),
+        stage("won", DealStatus::Won),
+    );
+    let by = Some(Id::from_string("member-1"));
+    let deals = [deal("a", &lead), deal("b", &won)];
+    let change = BulkChange::SetState(StageMove {
+        stage: won.clone(),
+        by: by.clone(),
+    });
+    let edits = change.edits(&deals, 5_000);
+    // The deal already there is left out of the write.
+    assert_eq!(edits.len(), 1);
+    let after = &edits[0].1;
+    assert_eq!(after.stage_id, won.id);
+    assert_eq!(after.status, DealStatus::Won);
+    assert_eq!(after.closed_at, Some(5_000));
+    assert_eq!(after.stage_history.last().map(|m| m.by.clone()), Some(by));
+    // Undone, the deal is exactly as it was, history included.
+    let undone = undoing(edits);
+    assert_eq!(undone[0].1, deals[0]);
+}
+
+#[test]
+fn a_ticket_resolved_in_bulk_is_stamped_and_reopening_clears_it() {
+    let ticket = Ticket {
+        id: Id::from_string("t"),
+        status: TicketStatus::Open,
+        csat: None,
+        ..Ticket::default()
+    };
+    let resolved = BulkChange::SetState(TicketStatus::Resolved)
+        .apply(&ticket, 7_000)
+        .expect("an open ticket changes");
+    assert_eq!(resolved.resolved_at, Some(7_000));
+    assert_eq!(resolved.first_response_at, Some(7_000));
+    let reopened = BulkChange::SetState(TicketStatus::Open)
+        .apply(&resolved, 8_000)
+        .expect("a resolved ticket changes");
+    assert_eq!(reopened.resolved_at, None);
+    // A ticket's owner is its assignee.
+    let owner = Id::from_string("member-2");
+    let assigned = BulkChange::<TicketStatus>::SetOwner(Some(owner.clone()))
+        .apply(&ticket, 0)
+        .expect("assigned");
+    assert_eq!(assigned.assignee_id, Some(owner));
+}
+
+#[test]
+fn a_kind_without_tags_is_left_out_of_a_tag_change() {
+    let invoice = Invoice {
+        id: Id::from_string("i"),
+        ..Invoice::default()
+    };
+    assert!(BulkChange::<Stateless>::AddTag("vip".into())
+        .edits([&invoice], 0)
+        .is_empty());
+    let owner = Some(Id::from_string("member-3"));
+    let edits = BulkChange::<Stateless>::SetOwner(owner.clone()).edits([&invoice], 0);
+    assert_eq!(edits[0].1.owner_id, owner);
+}
+
+#[test]
+fn companies_take_tags_like_contacts() {
+    let company = Company {
+        id: Id::from_string("c"),
+        name: "Pars".into(),
+        tags: vec!["VIP".into()],
+        ..Company::default()
+    };
+    assert!(BulkChange::<Stateless>::AddTag("vip".into())
+        .edits([&company], 0)
+        .is_empty());
+    let edits = BulkChange::<Stateless>::RemoveTag("vip".into()).edits([&company], 0);
+    assert!(edits[0].1.tags.is_empty());
 }
 
 proptest! {

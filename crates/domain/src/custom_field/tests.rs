@@ -433,3 +433,86 @@ fn lists_sort_values_by_their_type_and_empty_ones_last() {
     assert!(tier.holds_option(&values, "o-bronze"));
     assert!(!tier.holds_option(&values, "o-gold"));
 }
+
+/// Values of one field of `field_type`, read from typed text.
+fn holding(field_type: FieldType, text: &str) -> CustomValues {
+    let definition = field(field_type);
+    let mut values = CustomValues::default();
+    values.set(&definition, parse(field_type, text).expect("typed well"));
+    values
+}
+
+fn criterion(field_type: FieldType, test: CustomTest) -> CustomCriterion {
+    CustomCriterion {
+        field: Id::from_string("f1"),
+        field_type,
+        test,
+    }
+}
+
+#[test]
+fn criteria_test_each_type_with_its_operators() {
+    use CustomTest::*;
+    let text = holding(FieldType::Text, "Tehran Branch");
+    assert!(criterion(FieldType::Text, Contains("TEHRAN".into())).holds(&text));
+    assert!(criterion(FieldType::Text, Equals("tehran branch".into())).holds(&text));
+    assert!(!criterion(FieldType::Text, Equals("tehran".into())).holds(&text));
+
+    let money = holding(FieldType::Money, "1500");
+    assert!(criterion(FieldType::Money, AtLeast(1500)).holds(&money));
+    assert!(!criterion(FieldType::Money, AtMost(1499)).holds(&money));
+    assert!(criterion(FieldType::Money, Exactly(1500)).holds(&money));
+
+    let date = holding(FieldType::Date, "1403/01/15");
+    let day = |text: &str| parse_day(text, Calendar::Jalali).expect("a day");
+    assert!(criterion(FieldType::Date, Before(day("1403/01/16"))).holds(&date));
+    assert!(!criterion(FieldType::Date, Before(day("1403/01/15"))).holds(&date));
+    assert!(criterion(FieldType::Date, After(day("1403/01/14"))).holds(&date));
+    let within = Within {
+        from: day("1403/01/15"),
+        to: day("1403/01/20"),
+    };
+    assert!(criterion(FieldType::Date, within).holds(&date));
+
+    let choice = holding(FieldType::Choice, "gold");
+    assert!(criterion(FieldType::Choice, Is("o-gold".into())).holds(&choice));
+    assert!(!criterion(FieldType::Choice, IsNot("o-gold".into())).holds(&choice));
+    assert!(criterion(FieldType::Choice, IsNot("o-silver".into())).holds(&choice));
+    let choices = holding(FieldType::Choices, "gold, bronze");
+    assert!(criterion(FieldType::Choices, Is("o-bronze".into())).holds(&choices));
+
+    let ticked = holding(FieldType::Checkbox, "yes");
+    assert!(criterion(FieldType::Checkbox, Checked(true)).holds(&ticked));
+    assert!(!criterion(FieldType::Checkbox, Checked(false)).holds(&ticked));
+}
+
+#[test]
+fn an_empty_field_fails_every_test_but_is_not_and_unticked() {
+    use CustomTest::*;
+    let empty = CustomValues::default();
+    assert!(!criterion(FieldType::Text, Contains(String::new())).holds(&empty));
+    assert!(!criterion(FieldType::Number, AtMost(0)).holds(&empty));
+    assert!(!criterion(FieldType::Choice, Is("o-gold".into())).holds(&empty));
+    assert!(criterion(FieldType::Choice, IsNot("o-gold".into())).holds(&empty));
+    assert!(criterion(FieldType::Checkbox, Checked(false)).holds(&empty));
+}
+
+#[test]
+fn an_operator_the_type_does_not_allow_holds_for_nothing() {
+    let money = holding(FieldType::Money, "1500");
+    let wrong = criterion(FieldType::Money, CustomTest::Contains("15".into()));
+    assert!(!wrong.is_valid());
+    assert!(!wrong.holds(&money));
+    for field_type in FieldType::ALL {
+        assert!(!TestKind::allowed(field_type).is_empty());
+    }
+}
+
+#[test]
+fn a_criterion_reads_back_from_its_json() {
+    let written = criterion(FieldType::Choice, CustomTest::Is("o-gold".into()));
+    let json = serde_json::to_value(&written).expect("serializes");
+    assert_eq!(json["test"], json!({"op": "is", "value": "o-gold"}));
+    let read: CustomCriterion = serde_json::from_value(json).expect("reads back");
+    assert_eq!(read, written);
+}

@@ -172,6 +172,20 @@ impl Ticket {
         )
     }
 
+    /// Moves the ticket to `status` at `now`, stamping the times the service figures need.
+    /// Resolving answers the customer, so a ticket resolved without a logged reply gets its
+    /// first response then; a reopened ticket's old rating no longer describes how it ends.
+    pub fn set_status(&mut self, status: TicketStatus, now: i64) {
+        self.status = status;
+        if self.is_open() {
+            self.resolved_at = None;
+            self.csat = None;
+        } else {
+            self.resolved_at.get_or_insert(now);
+            self.first_response_at.get_or_insert(now);
+        }
+    }
+
     /// Whether the ticket broke its SLA by `now` (Unix ms): still open (new, open, pending)
     /// after `sla_due_at`, or resolved after it. A ticket with no SLA due time, or closed
     /// without a resolution time, never counts as breaching.

@@ -71,6 +71,9 @@ pub struct SegmentFilter {
     pub rfm_classes: Vec<RfmClass>,
     /// Free text matched against name, company, phones, e-mails and notes.
     pub text: String,
+    /// Tests of the contacts' custom fields, each of which must hold.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub custom: Vec<crate::custom_field::CustomCriterion>,
 }
 
 entity! {

@@ -95,6 +95,7 @@ impl<'f> PreparedSegment<'f> {
     /// - a contact with no recorded source matches no source list;
     /// - purchase criteria (last purchase on/before or on/after a day, RFM classes) need a
     ///   purchase; minimum spend reads a non-buyer's spend as 0;
+    /// - custom field criteria each hold (see [`crate::custom_field::CustomCriterion::holds`]);
     /// - `text_of` gives the contact's search text (from [`crate::search::search_text`], e.g.
     ///   the contact list's); it is only called when the filter has text and everything else
     ///   matched.
@@ -136,7 +137,11 @@ impl<'f> PreparedSegment<'f> {
             && any(
                 filter.rfm_classes.is_empty(),
                 facts.is_some_and(|f| filter.rfm_classes.contains(&f.rfm)),
-            );
+            )
+            && filter
+                .custom
+                .iter()
+                .all(|criterion| criterion.holds(&contact.custom));
         passes && (self.query.is_empty() || self.query.matches(text_of(contact).as_ref()))
     }
 }

@@ -341,6 +341,7 @@ prop_compose! {
             min_spend_minor: min_spend,
             rfm_classes: classes,
             text: text.unwrap_or_default().into(),
+            custom: Vec::new(),
         }
     }
 }
@@ -380,4 +381,49 @@ proptest! {
             .collect();
         prop_assert_eq!(fast, naive(&filter, &contacts, &invoices, &thresholds, now, &zone));
     }
+}
+
+#[test]
+fn a_segment_on_a_custom_choice_keeps_the_contacts_holding_the_option() {
+    use crate::custom_field::{ChoiceOption, CustomCriterion, CustomTest, FieldOwner, FieldType};
+    let tier = crate::custom_field::FieldDefinition {
+        id: Id::from_string("tier"),
+        owner: FieldOwner::Contact,
+        field_type: FieldType::Choice,
+        label_en: "Tier".into(),
+        label_fa: "سطح".into(),
+        options: vec![ChoiceOption {
+            id: "gold".into(),
+            label_en: "Gold".into(),
+            label_fa: "طلایی".into(),
+        }],
+        ..Default::default()
+    };
+    let mut gold = Contact {
+        id: Id::from_string("gold-member"),
+        ..Contact::default()
+    };
+    gold.custom.set(
+        &tier,
+        Some(crate::custom_field::CustomValue::Choice("gold".into())),
+    );
+    let plain = Contact {
+        id: Id::from_string("plain"),
+        ..Contact::default()
+    };
+    let contacts = [gold, plain];
+    let filter = SegmentFilter {
+        custom: vec![CustomCriterion {
+            field: tier.id.clone(),
+            field_type: FieldType::Choice,
+            test: CustomTest::Is("gold".into()),
+        }],
+        ..SegmentFilter::default()
+    };
+    let index = SegmentIndex::default();
+    let ids: Vec<String> = evaluate(&filter, &contacts, &index, |_| "")
+        .iter()
+        .map(|c| c.id.to_string())
+        .collect();
+    assert_eq!(ids, ["gold-member"]);
 }

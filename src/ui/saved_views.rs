@@ -1,8 +1,8 @@
-//! Saved views of the people list (issue 17): its search, filters and sort under a name,
-//! personal or shared with the team (synced `SavedView` records). `/customers?view=<id>`
-//! opens one, so a link can name it.
+//! Saved views of any list (issue 17): its search, filters, sort and columns under a name,
+//! personal or shared with the team (synced `SavedView` records). `<list's path>?view=<id>`
+//! opens one, so a link can name it. Contacts, companies, deals, tickets and invoices all
+//! pick their views here.
 
-use super::list::ListState;
 use crate::i18n::{phrase, use_locale, Msg};
 use crate::local_time::now_ms;
 use crate::ui::editing::{delete_with_undo, failure_reporter};
@@ -12,10 +12,62 @@ use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::NavigateOptions;
 use rabet_domain::kind::EntityKind;
-use rabet_domain::model::SavedView;
+use rabet_domain::model::{encode_state, SavedView};
 
-/// The list a view of this page belongs to.
-const LIST: &str = "contacts";
+/// What a list shows, as a saved view keeps it: query-string text
+/// (see `rabet_domain::model::encode_state`).
+pub trait ViewState: Copy + Send + Sync + 'static {
+    /// The state now, as a saved view's text.
+    fn encode(&self) -> String;
+    /// Shows the state a saved view holds; what it does not name goes back to "all".
+    fn apply(&self, pairs: &[(String, String)]);
+}
+
+/// A list's state as text signals, each under its key in the view's text; the empty text
+/// is each one's "all" (and where a list starts): what lists whose filters are all choices
+/// keep.
+#[derive(Clone, Copy)]
+pub struct TextState<const N: usize> {
+    fields: [(&'static str, RwSignal<String>); N],
+}
+
+impl<const N: usize> TextState<N> {
+    pub fn new(keys: [&'static str; N]) -> Self {
+        TextState {
+            fields: keys.map(|key| (key, RwSignal::new(String::new()))),
+        }
+    }
+
+    /// The signal under `key`, one of those the list declared.
+    pub fn get(&self, key: &str) -> RwSignal<String> {
+        self.fields
+            .iter()
+            .find(|(named, _)| *named == key)
+            .map(|(_, signal)| *signal)
+            .unwrap_or_else(|| panic!("a list's state has no key {key}"))
+    }
+
+    /// Every value (tracked): what a list's selection watches.
+    pub fn values(&self) -> [String; N] {
+        self.fields.map(|(_, signal)| signal.get())
+    }
+}
+
+impl<const N: usize> ViewState for TextState<N> {
+    fn encode(&self) -> String {
+        let values = self
+            .fields
+            .map(|(key, signal)| (key, signal.get_untracked()));
+        encode_state(values.iter().map(|(key, value)| (*key, value.as_str())))
+    }
+
+    fn apply(&self, pairs: &[(String, String)]) {
+        for (key, signal) in self.fields {
+            let value = pairs.iter().find(|(named, _)| named == key);
+            signal.set(value.map(|(_, value)| value.clone()).unwrap_or_default());
+        }
+    }
+}
 
 /// What the naming form is for.
 #[derive(Clone, Debug, PartialEq)]
@@ -24,8 +76,15 @@ enum Naming {
     Rename(SavedView),
 }
 
+/// The saved views of the list `list` (a `SavedView::list` name) shown at `path`, whose
+/// "no view" option is `all`.
 #[component]
-pub(super) fn ViewPicker(state: ListState) -> impl IntoView {
+pub fn ViewPicker<S: ViewState>(
+    state: S,
+    list: &'static str,
+    path: &'static str,
+    all: Msg,
+) -> impl IntoView {
     let locale = use_locale();
     let workspace = use_workspace();
     let report = failure_reporter();
@@ -35,14 +94,16 @@ pub(super) fn ViewPicker(state: ListState) -> impl IntoView {
     let chosen_id = Memo::new(move |_| query.with(|q| q.get("view")).filter(|id| !id.is_empty()));
     let chosen = Memo::new(move |_| {
         let id = chosen_id.get()?;
-        workspace.saved_views.with(|views| views.find(&id).cloned())
+        workspace
+            .saved_views
+            .with(|views| views.find(&id).filter(|view| view.list == list).cloned())
     });
     let views = Memo::new(move |_| {
         let me = workspace.member.get();
         let mut views: Vec<SavedView> = workspace.saved_views.with(|views| {
             views
                 .iter()
-                .filter(|view| view.list == LIST && view.visible_to(me.as_deref()))
+                .filter(|view| view.list == list && view.visible_to(me.as_deref()))
                 .cloned()
                 .collect()
         });
@@ -64,8 +125,10 @@ pub(super) fn ViewPicker(state: ListState) -> impl IntoView {
         let navigate = navigate.clone();
         move |id: Option<String>| {
             let path = match id {
-                Some(id) => format!("/customers?view={id}"),
-                None => "/customers".to_owned(),
+                // A path may name a part of its page already (`/customers?tab=companies`).
+                Some(id) if path.contains('?') => format!("{path}&view={id}"),
+                Some(id) => format!("{path}?view={id}"),
+                None => path.to_owned(),
             };
             navigate(
                 &path,
@@ -113,7 +176,7 @@ pub(super) fn ViewPicker(state: ListState) -> impl IntoView {
                 purpose,
                 &name.get_untracked(),
                 shared.get_untracked(),
-                &state,
+                (list, state.encode()),
             );
             let open = open.clone();
             leptos::task::spawn_local(async move {
@@ -158,7 +221,7 @@ pub(super) fn ViewPicker(state: ListState) -> impl IntoView {
         <div class="view-picker">
             <Filter label=Msg::KindSavedView>
                 <select on:change=pick prop:value=move || chosen_id.get().unwrap_or_default()>
-                    <option value="">{move || locale.t(Msg::AllContactsView)}</option>
+                    <option value="">{move || locale.t(all)}</option>
                     <For each=move || views.get() key=|view| (view.id.clone(), view.name.clone(), view.shared) let:view>
                         <option value=view.id.to_string() selected=move || chosen_id.get().as_deref() == Some(&*view.id.as_str())>
                             {if view.shared {
@@ -209,14 +272,14 @@ pub(super) fn ViewPicker(state: ListState) -> impl IntoView {
     }
 }
 
-/// The view the naming form saves: a new one holding the list's state now, or the renamed
-/// one (`before` is what it was).
+/// The view the naming form saves: a new one of `list` holding its `state` now, or the
+/// renamed one (`before` is what it was).
 fn named_view(
     workspace: Workspace,
     purpose: Naming,
     name: &str,
     shared: bool,
-    state: &ListState,
+    (list, state): (&str, String),
 ) -> (Option<SavedView>, SavedView) {
     let name = name.trim().to_owned();
     match purpose {
@@ -225,8 +288,8 @@ fn named_view(
             SavedView {
                 id: Workspace::new_id(),
                 name,
-                list: LIST.to_owned(),
-                state: state.encode(),
+                list: list.to_owned(),
+                state,
                 shared,
                 member_id: workspace.member.get_untracked().unwrap_or_default(),
                 created_at: now_ms(),
