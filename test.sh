@@ -19,7 +19,9 @@ step "Native tests: domain and server (the server on SQLite, and on PostgreSQL i
 cargo test -p rabet-domain -p rabet-server
 
 step "Browser tests: wasm-bindgen-test in headless Chromium"
-cargo test -p rabet --target wasm32-unknown-unknown
+# The bulk-write tests store thousands of records in a debug build: past the runner's 20 s
+# default on a busy machine.
+WASM_BINDGEN_TEST_TIMEOUT="${WASM_BINDGEN_TEST_TIMEOUT:-300}" cargo test -p rabet --target wasm32-unknown-unknown
 
 build_app
 build_server

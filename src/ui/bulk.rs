@@ -290,17 +290,20 @@ where
                 return;
             }
             let changed = edits.len();
-            let written = move |record: &E| change.written_fields(record);
-            let saved = workspace.save_edits(&edits, written.clone()).await;
+            let written = |record: &E| change.written_fields(record);
+            let saved = workspace.save_edits(&edits, written).await;
             bulk.working.set(None);
             if let Err(error) = saved {
                 report(&error);
                 return;
             }
+            let undone = change.clone();
             let undo = Callback::new(move |_| {
                 let undoing = undoing(edits.clone());
+                let change = undone.clone();
                 leptos::task::spawn_local(async move {
-                    match workspace.save_edits(&undoing, written.clone()).await {
+                    let written = |record: &E| change.written_fields(record);
+                    match workspace.save_edits(&undoing, written).await {
                         Ok(()) => notices.show(Notice {
                             text: locale.count(words.undone, changed),
                             undo: None,
