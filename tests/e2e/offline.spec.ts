@@ -25,6 +25,9 @@ test("after one visit the app starts with the network off", async ({ page, conte
   // Deep links work offline too: every route is the same cached page.
   await page.goto("/customers");
   await expect(page.getByRole("heading", { level: 1, name: "Customers" })).toBeVisible();
+  // The cached page's pre-rendered frame (scripts/prerender.mjs) made way for the app.
+  await expect(page.locator("#prerendered-frame")).toHaveCount(0);
+  await expect(page.locator("h1")).toHaveCount(1);
   await context.setOffline(false);
 });
 

@@ -94,10 +94,70 @@ test("the sidebar's language button switches both ways", async ({ page }, testIn
 test.describe("a Persian browser", () => {
   test.use({ locale: "fa-IR" });
   test("gets Persian on the first visit", async ({ page }) => {
+    const wasm = await holdTheWasm(page);
     await page.goto("/");
+    // The frame drawn before the wasm is Persian already.
+    await expect(frame(page).locator("h1")).toHaveText("داشبورد");
+    await expect(page.locator("html")).toHaveAttribute("dir", "rtl");
+    await wasm.release();
     await expect(page.locator("html")).toHaveAttribute("dir", "rtl");
     await expect(page.getByRole("heading", { level: 1, name: "داشبورد" })).toBeVisible();
   });
+});
+
+/** Holds back the app's wasm, as a slow line does, until `release` lets it (and what follows) through. */
+async function holdTheWasm(page: Page) {
+  const held: (() => Promise<void>)[] = [];
+  let released = false;
+  await page.route(/\.wasm$/, (route) => (released ? route.continue() : void held.push(() => route.continue())));
+  return {
+    release: () => {
+      released = true;
+      return Promise.all(held.splice(0).map((go) => go()));
+    },
+  };
+}
+
+/** The frame drawn from the HTML before the wasm starts (scripts/prerender.mjs). */
+const frame = (page: Page) => page.locator("#prerendered-frame");
+
+test("before the app's code arrives, the page's frame shows, then the app replaces it", async ({ page }) => {
+  const wasm = await holdTheWasm(page);
+  await page.goto("/customers");
+  await expect(frame(page).locator("h1")).toHaveText("Customers");
+  await expect(frame(page).locator(".page-intro")).toHaveText("People and companies you work with.");
+  await expect(frame(page).locator('a[aria-current="page"]')).toHaveText("Customers");
+  // Until the app replaces it, nothing in it can be used (keys and clicks would be lost), and
+  // assistive technology is not told of a page that is not there yet.
+  await expect(frame(page)).toHaveAttribute("inert", "");
+  await expect(page.getByRole("heading", { level: 1 })).toHaveCount(0);
+
+  await wasm.release();
+  await expect(page.getByRole("heading", { level: 1, name: "Customers" })).toBeVisible();
+  await expect(frame(page)).toHaveCount(0);
+  await expect(page.locator("h1")).toHaveCount(1);
+  await expect(page.getByRole("main")).toHaveAttribute("aria-busy", "false");
+});
+
+test("the frame drawn before the app follows the stored language over the browser's", async ({ page }) => {
+  await page.addInitScript(() => localStorage.setItem("rabet.lang", JSON.stringify("fa")));
+  const wasm = await holdTheWasm(page);
+  await page.goto("/pipeline");
+  await expect(page.locator("html")).toHaveAttribute("dir", "rtl");
+  await expect(frame(page).locator("h1")).toHaveText("قیف فروش");
+  await wasm.release();
+  await expect(page.getByRole("heading", { level: 1, name: "قیف فروش" })).toBeVisible();
+  await expect(frame(page)).toHaveCount(0);
+});
+
+test("a page without a heading of its own shows the frame with a loading line", async ({ page }) => {
+  const wasm = await holdTheWasm(page);
+  await page.goto("/customers/01898f2a-1b3c-7fff-bfff-ffffffffffff");
+  await expect(frame(page).locator("main")).toHaveText("Loading…");
+  await expect(frame(page).locator('a[aria-current="page"]')).toHaveCount(0);
+  await wasm.release();
+  await expect(page.getByRole("heading", { level: 1, name: "Customer" })).toBeVisible();
+  await expect(frame(page)).toHaveCount(0);
 });
 
 test("screenshots of both languages are kept as artifacts", async ({ app, page }, testInfo) => {
