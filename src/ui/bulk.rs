@@ -124,7 +124,12 @@ pub fn RowCheck<E: Listed + BulkRecord + 'static>(
         <label class="row-select">
             <input
                 type="checkbox"
-                aria-label=move || locale.fill(phrase::SelectRecord { name: &name })
+                // Names are read in the reader's digits (an invoice's is its number): an
+                // attribute cannot be marked as the user's own text.
+                aria-label=move || {
+                    let name = locale.lang().localize_digits(&name);
+                    locale.fill(phrase::SelectRecord { name: &name })
+                }
                 prop:checked=checked
                 on:click=move |ev| bulk.click(id.clone(), ev.shift_key())
             />

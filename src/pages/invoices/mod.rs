@@ -257,8 +257,7 @@ fn InvoiceRow(invoice: Invoice, bulk: Bulk<Invoice>) -> impl IntoView {
     let (kind, number) = (invoice.kind, invoice.number.clone());
     view! {
         <li class="record-row">
-            // The number in the reader's digits: a checkbox's name cannot be marked user data.
-            <RowCheck bulk id=invoice.id.clone() name=locale.lang().localize_digits(&invoice.number) />
+            <RowCheck bulk id=invoice.id.clone() name=invoice.number.clone() />
             <A href=format!("/invoices/{}", invoice.id) attr:class="row-link">
                 <span class="row-main">
                     <span class="row-title"><DocumentTitle kind=kind number=number /></span>
