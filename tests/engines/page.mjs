@@ -52,7 +52,10 @@ const FIND = `function find(spec, roles) {
     spec.name === undefined ? true
     : typeof spec.name === "string" ? name === spec.name
     : new RegExp(spec.name.re, spec.name.flags).test(name);
-  const visible = (el) => el.getClientRects().length > 0 && getComputedStyle(el).visibility !== "hidden";
+  // Hidden from assistive technology counts as absent, as for a screen reader (the frame drawn
+  // before the app starts is inert and aria-hidden).
+  const visible = (el) =>
+    !el.closest("[aria-hidden=true],[inert]") && el.getClientRects().length > 0 && getComputedStyle(el).visibility !== "hidden";
   const scopes = spec.within ? [find(spec.within, roles)].filter(Boolean) : [document];
   for (const scope of scopes)
     for (const el of scope.querySelectorAll(roles[spec.role]))
