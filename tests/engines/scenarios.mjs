@@ -10,6 +10,9 @@ function check(condition, message) {
 
 async function createContact(page, first, last) {
   await page.goto("/customers");
+  // As a person waits for the page to finish loading (a cold WebKit once left the dialog open).
+  await page.until("the workspace to load", async () =>
+    (await page.evaluate(() => document.querySelector("#main")?.getAttribute("aria-busy"))) === "false");
   await page.click(by("button", "New contact"));
   const dialog = by("dialog", "New contact");
   await page.fill(by("textbox", "First name", dialog), first);
