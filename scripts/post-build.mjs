@@ -1,7 +1,8 @@
 // Trunk post_build hook: finishes the build in Trunk's staging folder.
 // (the Persian font comes in as a file of pwa/fonts, made by scripts/vazirmatn.py)
 // 1. puts, at the start of <body>, the frame of the page being opened, drawn before the wasm
-//    starts and removed as the app mounts (prerender.mjs);
+//    starts and removed as the app mounts, and starts the app once that frame is painted
+//    (prerender.mjs);
 // 2. writes sw.js: the worker source with this build's file list and a version derived from
 //    the files' contents, so every deploy with any change is a new worker;
 // 3. writes .gz and .br twins of text and wasm files for the server to send precompressed.
@@ -9,7 +10,7 @@ import { createHash } from "node:crypto";
 import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { join, relative, sep } from "node:path";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
-import { frameData, frameScript } from "./prerender.mjs";
+import { frameData, frameScript, startAfterFramePaint } from "./prerender.mjs";
 
 const staging = process.env.TRUNK_STAGING_DIR;
 if (!staging) throw new Error("TRUNK_STAGING_DIR is not set: run this from trunk build");
@@ -19,7 +20,7 @@ const root = process.env.TRUNK_SOURCE_DIR ?? process.cwd();
 const indexPath = join(staging, "index.html");
 const index = readFileSync(indexPath, "utf8");
 if (!index.includes("<body>")) throw new Error("post-build: index.html has no <body> to draw the frame in");
-writeFileSync(indexPath, index.replace("<body>", `<body>${frameScript(frameData(root))}`));
+writeFileSync(indexPath, startAfterFramePaint(index.replace("<body>", `<body>${frameScript(frameData(root))}`)));
 
 const files = (dir) =>
   readdirSync(dir).flatMap((name) => {

@@ -555,6 +555,7 @@ impl Workspace {
     pub fn provide() -> Workspace {
         let workspace = Workspace::new();
         provide_context(workspace);
+        workspace.tell_the_frame_whether_empty();
         let report = crate::notice::msg_reporter();
         leptos::task::spawn_local(async move {
             let state = match workspace.load().await {
@@ -950,6 +951,32 @@ impl Workspace {
 }
 
 impl Workspace {
+    /// Whether the workspace has nobody to sell to, so the dashboard has nothing to measure
+    /// (tracked).
+    pub fn is_empty(&self) -> bool {
+        self.contacts.with(Collection::is_empty)
+            && self.companies.with(Collection::is_empty)
+            && self.deals.with(Collection::is_empty)
+            && self.invoices.with(Collection::is_empty)
+    }
+
+    /// Keeps `EMPTY_WORKSPACE_KEY` in local storage current once the records are loaded, for
+    /// the page's frame of the next start (scripts/prerender.mjs): it draws the dashboard's
+    /// welcome card unless told the workspace has records, so that on a new device the
+    /// largest paint is drawn before the wasm and the app's own card is not larger.
+    fn tell_the_frame_whether_empty(self) {
+        let empty = Memo::new(move |_| self.is_ready().then(|| self.is_empty()));
+        Effect::new(move |_| {
+            if let Some(empty) = empty.get() {
+                // Unstored, the next start's frame may draw the welcome card until the app starts.
+                let _ = <gloo_storage::LocalStorage as gloo_storage::Storage>::set(
+                    EMPTY_WORKSPACE_KEY,
+                    empty,
+                );
+            }
+        });
+    }
+
     /// Whether every record is in memory (tracked): writes and views wait for it.
     pub fn is_ready(&self) -> bool {
         self.state.with(|state| *state == LoadState::Ready)
@@ -1098,6 +1125,10 @@ pub async fn next_paint() {
     // The promise never rejects.
     let _ = wasm_bindgen_futures::JsFuture::from(after_paint).await;
 }
+
+/// Local storage: whether the workspace was empty when last seen (`true`/`false`), read by the
+/// page's frame before the wasm starts (scripts/prerender.mjs reads this name from here).
+pub const EMPTY_WORKSPACE_KEY: &str = "rabet.workspace_empty";
 
 pub fn use_workspace() -> Workspace {
     expect_context::<Workspace>()

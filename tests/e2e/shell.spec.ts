@@ -160,6 +160,60 @@ test("a page without a heading of its own shows the frame with a loading line", 
   await expect(frame(page)).toHaveCount(0);
 });
 
+test.describe("the dashboard's frame", () => {
+  // The wasm is held on a second visit too: no worker serves it past the route.
+  test.use({ serviceWorkers: "block" });
+
+  test("on a new device it draws the welcome card, in both languages", async ({ app, page }) => {
+    const wasm = await holdTheWasm(page);
+    await page.goto("/");
+    await expect(frame(page).locator("h2")).toHaveText("Nothing to measure yet");
+    await wasm.release();
+    await expect(page.getByRole("heading", { level: 2, name: "Nothing to measure yet" })).toBeVisible();
+    await expect(frame(page)).toHaveCount(0);
+
+    await app.setLanguage("fa");
+    await expect(page.getByRole("main")).toHaveAttribute("aria-busy", "false");
+    const again = await holdTheWasm(page);
+    await page.goto("/");
+    await expect(frame(page).locator("h2")).toHaveText("هنوز چیزی برای سنجش نیست");
+    await again.release();
+    await expect(page.getByRole("heading", { level: 2, name: "هنوز چیزی برای سنجش نیست" })).toBeVisible();
+  });
+
+  test("once the workspace has a customer, it draws no welcome card", async ({ app, page }) => {
+    await app.createContact({ first: "Sara", last: "Ahmadi" });
+    await expect(page.getByRole("main")).toHaveAttribute("aria-busy", "false");
+    const wasm = await holdTheWasm(page);
+    await page.goto("/");
+    await expect(frame(page).locator("h1")).toHaveText("Dashboard");
+    await expect(frame(page).locator(".dashboard-empty")).toHaveCount(0);
+    await wasm.release();
+    await expect(page.getByRole("heading", { level: 1, name: "Dashboard" })).toBeVisible();
+    await expect(page.getByRole("heading", { name: "Nothing to measure yet" })).toHaveCount(0);
+  });
+});
+
+for (const path of ["/", "/customers"]) {
+  test(`the frame is the largest paint of ${path}, even when the wasm arrives at once`, async ({ page }) => {
+    // What a phone's browser reports as the page's largest paint: the app may start only once
+    // the frame's paint is reported, or the app's own (later) paint takes its place.
+    await page.addInitScript(() => {
+      const seen = { paints: [] as number[], started: -1 };
+      Object.assign(window, { seen });
+      new PerformanceObserver((list) => seen.paints.push(...list.getEntries().map((entry) => entry.startTime))).observe({ type: "largest-contentful-paint", buffered: true });
+      addEventListener("TrunkApplicationStarted", () => (seen.started = performance.now()));
+    });
+    await page.goto(path);
+    await expect(page.getByRole("main")).toHaveAttribute("aria-busy", "false");
+    await expect(frame(page)).toHaveCount(0);
+    const { paints, started } = await page.evaluate(() => (window as unknown as { seen: { paints: number[]; started: number } }).seen);
+    expect(paints.length).toBeGreaterThan(0);
+    expect(started).toBeGreaterThan(0);
+    expect(Math.max(...paints)).toBeLessThan(started);
+  });
+}
+
 test("screenshots of both languages are kept as artifacts", async ({ app, page }, testInfo) => {
   for (const lang of ["en", "fa"] as const) {
     await app.setLanguage(lang);

@@ -15,7 +15,7 @@ use crate::{
     i18n::{use_locale, Msg},
     records::sample::SampleLoader,
     ui::PageHeader,
-    workspace::{use_workspace, Collection},
+    workspace::use_workspace,
 };
 use breakdowns::Breakdowns;
 use cards::KpiCards;
@@ -33,12 +33,7 @@ pub fn Dashboard() -> impl IntoView {
     DashboardState::provide();
     let ready = move || workspace.is_ready();
     // A workspace with nobody to sell to has nothing to measure yet.
-    let empty = move || {
-        workspace.contacts.with(Collection::is_empty)
-            && workspace.companies.with(Collection::is_empty)
-            && workspace.deals.with(Collection::is_empty)
-            && workspace.invoices.with(Collection::is_empty)
-    };
+    let empty = move || workspace.is_empty();
     view! {
         <div class="dashboard">
             <PageHeader title=Msg::NavDashboard intro=Msg::DashboardIntro />
