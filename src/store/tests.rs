@@ -913,6 +913,7 @@ async fn a_tab_hears_what_another_wrote_and_reads_it_as_stored() {
             id: sara.id.clone(),
             values: None,
             merged: None,
+            as_written: false,
         }]
     );
     // A record never held here, deleted elsewhere, is not named (its id stays out of the table).
