@@ -45,11 +45,12 @@ use rabet_domain::{
     model::Entity,
     op::{Op, OpBuilder, DELETED_FIELD},
     replica::Record,
-    sync::rows::RowsPage,
+    sync::rows::{push_merge_line, RowsPage},
 };
 use schema::{FEED, HISTORY, MERGE, META, OUTBOX};
 use serde::{de::DeserializeOwned, Serialize};
 use serde_json::{Map, Value};
+use std::borrow::Cow;
 use std::cell::{Cell, OnceCell, RefCell};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::future::Future;
@@ -691,16 +692,6 @@ impl Store {
                     if !won {
                         continue;
                     }
-                    let merge_state = row::merge_state_of(&record);
-                    match &shared_key {
-                        Some(_) => row::push_shared(&mut shared, kind, id, &merge_state),
-                        None => send(
-                            merge
-                                .put(merge_state)
-                                .with_key(row::merge_key(kind, id))
-                                .build(),
-                        )?,
-                    }
                     let mut change = Changed {
                         kind,
                         id: id.clone(),
@@ -708,27 +699,46 @@ impl Store {
                         merged: None,
                         as_written: false,
                     };
-                    match read_row.filter(|_| patched) {
-                        Some(read_row) => {
-                            let fields = record_ops.iter().map(|(op, _)| {
-                                let value = match op.field.as_str() {
+                    match (read_row, &shared_key) {
+                        (Some(ReadRow { row, base, delta }), Some(_)) => {
+                            // The row keeps its other fields, and the shared merge state
+                            // only the lines that differ from the full one it lies over.
+                            let mut lines = String::new();
+                            let mut fields = Vec::new();
+                            let written: BTreeSet<&str> =
+                                record_ops.iter().map(|(op, _)| op.field.as_str()).collect();
+                            for field in written {
+                                let state = &record.fields()[field];
+                                push_merge_line(&mut lines, field, &state.stamp, &state.op);
+                                let value = match field {
                                     DELETED_FIELD => Value::Bool(record.is_deleted()),
-                                    field => record.fields()[field].value.clone(),
+                                    _ => state.value.clone(),
                                 };
-                                (op.field.clone(), value)
-                            });
-                            let at = patches.add(kind, read_row, fields);
+                                fields.push((field.to_owned(), value));
+                            }
                             change.as_written = record_ops
                                 .iter()
                                 .all(|(op, _)| record.fields()[op.field.as_str()].op == op.id);
+                            row::push_shared_over(&mut shared, kind, id, &base, &delta, &lines);
+                            let at = patches.add(kind, row, fields);
                             if !change.as_written {
                                 read_back.push((changed.len(), at));
                             }
                         }
-                        None => {
+                        (_, shared_key) => {
+                            let merge_state = row::merge_state_of(&record);
                             let mut stored = row::row_of(id, &record);
-                            if let Some(key) = &shared_key {
-                                stored.share_merge_state(key);
+                            match shared_key {
+                                Some(key) => {
+                                    stored.share_merge_state(key);
+                                    row::push_shared(&mut shared, kind, id, &merge_state);
+                                }
+                                None => send(
+                                    merge
+                                        .put(merge_state)
+                                        .with_key(row::merge_key(kind, id))
+                                        .build(),
+                                )?,
                             }
                             rows.push((kind, stored));
                             change.values = (!record.is_deleted()).then(|| record.to_map());
@@ -1295,10 +1305,18 @@ async fn read_records(
     keys.iter()
         .zip(rows.into_iter().zip(merge_states))
         .map(|(&(kind, _), stored)| match stored {
-            (Some(row), Some(merge_state)) => row::into_record(kind, row, merge_state),
+            (Some(row), Some(merge_state)) => row::into_record(kind, row, &merge_state.state),
             _ => Ok(Record::default()),
         })
         .collect()
+}
+
+/// A stored row as read, for a bulk change to patch, and where its record's merge state is:
+/// `delta`, its lines over the full merge state under the key `base`.
+struct ReadRow {
+    row: JsValue,
+    base: String,
+    delta: String,
 }
 
 /// The stored records of `keys` for a bulk change that sets the fields `written` names of
@@ -1310,7 +1328,7 @@ async fn read_for_patching<'a>(
     merge: &ObjectStore<'_>,
     keys: &[(EntityKind, &Id)],
     written: impl Iterator<Item = BTreeSet<&'a str>>,
-) -> Result<(Vec<Record>, Vec<Option<JsValue>>), StoreError> {
+) -> Result<(Vec<Record>, Vec<Option<ReadRow>>), StoreError> {
     let Some(&(first_kind, first_id)) = keys.first() else {
         return Ok((Vec::new(), Vec::new()));
     };
@@ -1330,20 +1348,28 @@ async fn read_for_patching<'a>(
         .map_err(|reason| row::corrupt(first_kind, first_id, reason))?
         .into_iter();
     let mut records = Vec::with_capacity(keys.len());
-    for ((&(kind, id), merge_state), fields) in keys.iter().zip(merge_states).zip(&written) {
-        let Some(merge_state) = merge_state else {
+    let mut rows = Vec::with_capacity(keys.len());
+    let stored_rows = stored.rows.iter().zip(merge_states);
+    for ((&(kind, id), (row, resolved)), fields) in keys.iter().zip(stored_rows).zip(&written) {
+        let (Some(row), Some(resolved)) = (row, resolved) else {
             records.push(Record::default());
+            rows.push(None);
             continue;
         };
         let read: BTreeMap<&str, Value> = fields
             .iter()
             .map(|field| (*field, values.next().unwrap_or(Value::Null)))
             .collect();
-        records.push(row::rebuild(kind, id, merge_state, |field| {
+        records.push(row::rebuild(kind, id, &resolved.state, |field| {
             Ok(read.get(field).cloned().unwrap_or(Value::Null))
         })?);
+        rows.push(Some(ReadRow {
+            row: row.clone(),
+            base: resolved.base.into_owned(),
+            delta: resolved.delta.to_owned(),
+        }));
     }
-    Ok((records, stored.rows))
+    Ok((records, rows))
 }
 
 /// Rows as read, with their own merge states and the shared ones they name, not decoded.
@@ -1353,8 +1379,16 @@ struct Stored {
     shared: BTreeMap<String, String>,
 }
 
-/// The rows of `keys`, their own merge states and the shared merge states they name, all
-/// read in one go.
+/// A stored record's merge state, whole, and how it is kept: its lines (`delta`) over the
+/// full merge state under `base` — its own, or a shared one —, none when it is that one.
+struct Resolved<'a> {
+    state: Cow<'a, str>,
+    base: Cow<'a, str>,
+    delta: &'a str,
+}
+
+/// The rows of `keys`, their own merge states and the shared merge states they name (and
+/// those their parts lie over), all read in one go.
 async fn read_stored(
     stores: &BTreeMap<EntityKind, ObjectStore<'_>>,
     merge: &ObjectStore<'_>,
@@ -1370,48 +1404,97 @@ async fn read_stored(
         .collect::<Result<Vec<_>, _>>()?;
     let rows: Vec<Option<JsValue>> = answers(row_reads).await?;
     let own: Vec<Option<String>> = answers(merge_reads).await?;
-    let shared_keys: BTreeSet<String> = rows
+    let named: BTreeSet<String> = rows
         .iter()
         .flatten()
         .filter_map(row::shared_key_of)
         .collect();
-    let shared_reads = shared_keys
+    let mut shared = read_texts(merge, named).await?;
+    // Parts of a bulk change's shared merge state lie over full ones, never over another
+    // such part: one more read at most.
+    let bases: BTreeSet<String> = shared
+        .values()
+        .flat_map(|text| row::shared_bases(text))
+        .filter(|base| !shared.contains_key(*base))
+        .map(str::to_owned)
+        .collect();
+    shared.extend(read_texts(merge, bases).await?);
+    Ok(Stored { rows, own, shared })
+}
+
+/// The texts stored in the `merge` store under `keys`, those that are.
+async fn read_texts(
+    merge: &ObjectStore<'_>,
+    keys: BTreeSet<String>,
+) -> Result<BTreeMap<String, String>, StoreError> {
+    let reads = keys
         .iter()
         .map(|key| merge.get(key.as_str()).build())
         .collect::<Result<Vec<_>, _>>()?;
-    let shared_texts: Vec<Option<String>> = answers(shared_reads).await?;
-    let shared = shared_keys
+    let texts: Vec<Option<String>> = answers(reads).await?;
+    Ok(keys
         .into_iter()
-        .zip(shared_texts)
+        .zip(texts)
         .filter_map(|(key, text)| Some((key, text?)))
-        .collect();
-    Ok(Stored { rows, own, shared })
+        .collect())
 }
 
 impl Stored {
     /// Each record's merge state (`None` when no row is stored). A row naming a shared merge
-    /// state (a bulk write's, and none written since) has its merge state there; an own
-    /// merge state it may also have is from before that write.
-    fn merge_states(&self, keys: &[(EntityKind, &Id)]) -> Result<Vec<Option<&str>>, StoreError> {
+    /// state (a bulk write's, and none written since) has its merge state there, whole or
+    /// as lines over a full one; an own merge state it may also have is then from before
+    /// that write, unless its part there lies over it.
+    fn merge_states(
+        &self,
+        keys: &[(EntityKind, &Id)],
+    ) -> Result<Vec<Option<Resolved<'_>>>, StoreError> {
         let shared: BTreeMap<&str, HashMap<&str, &str>> = self
             .shared
             .iter()
             .map(|(key, text)| (key.as_str(), row::split_shared(text)))
             .collect();
+        let part =
+            |key: &str, record: &str| shared.get(key).and_then(|parts| parts.get(record)).copied();
         keys.iter()
             .zip(self.rows.iter().zip(&self.own))
-            .map(|(&(kind, id), stored)| match stored {
-                (Some(row), own) => match row::shared_key_of(row) {
-                    Some(key) => shared
-                        .get(key.as_str())
-                        .and_then(|states| states.get(row::merge_key(kind, id).as_str()))
-                        .copied(),
-                    None => own.as_deref(),
-                }
-                .map(Some)
-                .ok_or_else(|| row::corrupt(kind, id, "half stored".into())),
-                (None, None) => Ok(None),
-                (None, Some(_)) => Err(row::corrupt(kind, id, "half stored".into())),
+            .map(|(&(kind, id), stored)| {
+                let half_stored = || row::corrupt(kind, id, "half stored".into());
+                let (row, own) = match stored {
+                    (Some(row), own) => (row, own.as_deref()),
+                    (None, None) => return Ok(None),
+                    (None, Some(_)) => return Err(half_stored()),
+                };
+                let own_key = row::merge_key(kind, id);
+                let Some(at) = row::shared_key_of(row) else {
+                    let state = own.ok_or_else(half_stored)?;
+                    return Ok(Some(Resolved {
+                        state: state.into(),
+                        base: own_key.into(),
+                        delta: "",
+                    }));
+                };
+                let kept = part(&at, &own_key).ok_or_else(half_stored)?;
+                let resolved = match row::over_base(kept) {
+                    (None, _) => Resolved {
+                        state: kept.into(),
+                        base: at.into(),
+                        delta: "",
+                    },
+                    (Some(base), delta) => {
+                        let full = match base == own_key {
+                            true => own,
+                            false => part(base, &own_key),
+                        }
+                        .filter(|full| row::over_base(full).0.is_none())
+                        .ok_or_else(half_stored)?;
+                        Resolved {
+                            state: row::overlay(full, delta).into(),
+                            base: base.into(),
+                            delta,
+                        }
+                    }
+                };
+                Ok(Some(resolved))
             })
             .collect()
     }

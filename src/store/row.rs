@@ -58,6 +58,9 @@ pub(super) const VALUES: &str = "v";
 const DELETED: &str = "d";
 /// The key of the shared merge state holding the row's, until it has its own.
 const SHARED: &str = "m";
+/// Starts the line naming the base a record's part of a shared merge state lies over (no
+/// field name starts with it, nor a header).
+const BASE: char = '@';
 
 /// A record's row; see the module docs for the layout.
 #[derive(Serialize, Deserialize)]
@@ -122,6 +125,60 @@ pub(super) fn shared_rows(held: &js_sys::JsString, key: &str) -> Result<js_sys::
 pub(super) fn push_shared(shared: &mut String, kind: EntityKind, id: &Id, merge_state: &str) {
     push_shared_header(shared, kind, &id.as_str());
     shared.push_str(merge_state);
+}
+
+/// Adds to a shared merge state a record's part that holds only its lines that differ from
+/// its base, the full merge state under `base` (its own, or a shared one): `delta`, the lines
+/// it held over that base already, with `lines` in place of those of the same fields.
+pub(super) fn push_shared_over(
+    shared: &mut String,
+    kind: EntityKind,
+    id: &Id,
+    base: &str,
+    delta: &str,
+    lines: &str,
+) {
+    push_shared_header(shared, kind, &id.as_str());
+    shared.push(BASE);
+    shared.push_str(base);
+    shared.push('\n');
+    shared.push_str(&overlay(delta, lines));
+}
+
+/// A record's part of a shared merge state: the key of the full merge state it lies over, if
+/// it lies over one (see [`push_shared_over`]), and its lines.
+pub(super) fn over_base(part: &str) -> (Option<&str>, &str) {
+    match part.strip_prefix(BASE) {
+        Some(rest) => {
+            let (base, lines) = rest.split_once('\n').unwrap_or((rest, ""));
+            (Some(base), lines)
+        }
+        None => (None, part),
+    }
+}
+
+/// The shared merge states that parts of `shared` lie over (the others lie over their
+/// records' own).
+pub(super) fn shared_bases(shared: &str) -> impl Iterator<Item = &str> {
+    shared
+        .lines()
+        .filter_map(|line| line.strip_prefix(BASE))
+        .filter(|base| base.starts_with("shared/"))
+}
+
+/// `base`'s merge lines with `lines` in place of those of the same fields.
+pub(super) fn overlay(base: &str, lines: &str) -> String {
+    fn field(line: &str) -> &str {
+        line.split(' ').next().unwrap_or_default()
+    }
+    let replaced: std::collections::HashSet<&str> = lines.lines().map(field).collect();
+    let mut merged = String::with_capacity(base.len() + lines.len());
+    for kept in base.lines().filter(|line| !replaced.contains(field(line))) {
+        merged.push_str(kept);
+        merged.push('\n');
+    }
+    merged.push_str(lines);
+    merged
 }
 
 /// The merge states a shared one holds, by their records' merge keys. A header is the only
