@@ -14,6 +14,10 @@
 //! shared merge state, in the `merge` store (key "shared/<first op id of the write>"):
 //!   "#<kind>/<record id>\n<field> <stamp> <op id>\n…#…" the merge states of every record a
 //!                                                     bulk write wrote, one after another
+//!   "#<kind>/<record id>\n@<base key>\n<field> …\n…"    or, from a bulk change of stored
+//!                                                     records, only the lines it wrote over
+//!                                                     the full merge state under the key
+//!                                                     (the record's own, or a shared one)
 //! ```
 //!
 //! A bulk write (an import, a page of a join by snapshot, a bulk change of a list's
@@ -25,6 +29,11 @@
 //! its own, which a record's next single write stores, writing the row without `m`. A shared
 //! merge state is left as it is when its records move on: it is read only for rows that
 //! still name it, and is not removed once none does (bulk writes leave that much behind).
+//! A bulk change of stored records writes, per record, only the lines of the fields it
+//! wrote, plus those an earlier bulk change kept over the same base: a part always lies
+//! over a full merge state, never over another part, so a read follows one link at most,
+//! and a base stays as long as a row's part names it (a single write, which replaces the
+//! own one, also drops the row's `m`).
 //!
 //! Together they hold the domain `Record` exactly (see [`into_record`]), so ops arriving later
 //! merge per field. The merge state is kept apart because only merges read it, and it is most
