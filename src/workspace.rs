@@ -25,7 +25,13 @@ use rabet_domain::{
     search::{search_text, Haystack, Query, Rank},
     sync::{rows::RowValues, Refusal, Role},
 };
-use std::{collections::BTreeSet, future::Future, pin::Pin, rc::Rc, sync::OnceLock};
+use std::{
+    collections::{BTreeSet, HashMap},
+    future::Future,
+    pin::Pin,
+    rc::Rc,
+    sync::OnceLock,
+};
 use wasm_bindgen::{closure::Closure, JsCast};
 
 /// Records of one kind, with their search text computed once per write rather than per keystroke.
@@ -902,7 +908,9 @@ impl Workspace {
         self.allowed(E::KIND)?;
         let store = self.ready_store().await?;
         let changes = store.save_edits(edits, written).await?;
-        self.show_all::<E>(changes)
+        // A record the store did not read back is as edited: shown from its edit.
+        let edited: HashMap<&Id, &E> = edits.iter().map(|(_, after)| (after.id(), after)).collect();
+        self.show_all::<E>(changes, |id| edited.get(id).map(|after| (*after).clone()))
     }
 
     /// Deletes many records (tombstones, so `restore_many` undoes it). Refused as a whole for
@@ -914,7 +922,8 @@ impl Workspace {
         }
         let store = self.ready_store().await?;
         let changes = store.delete_many(E::KIND, ids).await?;
-        self.show_all::<E>(changes)
+        // A record the store did not read back is deleted, as asked.
+        self.show_all::<E>(changes, |_| None)
     }
 
     /// Undoes `delete_many`.
@@ -923,7 +932,7 @@ impl Workspace {
         self.allowed(E::KIND)?;
         let store = self.ready_store().await?;
         let changes = store.restore_many(E::KIND, ids).await?;
-        self.show_all::<E>(changes)
+        self.show_all::<E>(changes, |_| None)
     }
 
     /// Why this device's role may not delete records of `kind` in bulk (tracked), if not.
@@ -931,12 +940,20 @@ impl Workspace {
         self.role.get().and_then(|role| role.refusal_of(kind, true))
     }
 
-    /// Shows what one bulk write merged, in one update of the kind's records.
-    fn show_all<E: Listed>(&self, changes: Vec<Changed>) -> Result<(), StoreError> {
+    /// Shows what one bulk write merged, in one update of the kind's records; a record the
+    /// store left [`Changed::as_written`] is shown as `as_written` gives it.
+    fn show_all<E: Listed>(
+        &self,
+        changes: Vec<Changed>,
+        as_written: impl Fn(&Id) -> Option<E>,
+    ) -> Result<(), StoreError> {
         let mut phases = Phases::new(changes.len());
         let records = changes
             .into_iter()
-            .map(record_of::<E>)
+            .map(|change| match change.as_written {
+                true => Ok((change.id.clone(), as_written(&change.id))),
+                false => record_of::<E>(change),
+            })
             .collect::<Result<Vec<_>, StoreError>>()?;
         E::collection(self).update(|collection| {
             for (id, record) in records {
@@ -1296,6 +1313,7 @@ mod tests {
                 id,
                 values,
                 merged: None,
+                as_written: false,
             })
             .collect();
         workspace.show_changes(changes).unwrap();

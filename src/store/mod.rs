@@ -43,13 +43,14 @@ use rabet_domain::{
     id::{Id, WireId},
     kind::EntityKind,
     model::Entity,
-    op::{Op, OpBuilder},
+    op::{Op, OpBuilder, DELETED_FIELD},
     replica::Record,
-    sync::rows::RowsPage,
+    sync::rows::{push_merge_line, RowsPage},
 };
 use schema::{FEED, HISTORY, MERGE, META, OUTBOX};
 use serde::{de::DeserializeOwned, Serialize};
 use serde_json::{Map, Value};
+use std::borrow::Cow;
 use std::cell::{Cell, OnceCell, RefCell};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::future::Future;
@@ -96,6 +97,11 @@ pub struct Changed {
     /// tab's writes), for imports, which fire no rules, and while no one listens
     /// ([`Store::hear_merges`]).
     pub merged: Option<Box<Merged>>,
+    /// Whether `values` were left out (`None`, whether deleted or not) because every op the
+    /// write made for the record won, so it is exactly as its writer made it: a bulk change
+    /// of stored records ([`Store::save_edits`], [`Store::delete_many`]) patches rows in place
+    /// and does not read them back, since its writer holds the records as written.
+    pub as_written: bool,
 }
 
 /// A record's values before a merge (`None` when this replica held none) and its merge state
@@ -137,9 +143,13 @@ pub enum Ids {
 enum MergeStates {
     /// Each record its own: a record's first write after a bulk write moves it there.
     Own,
-    /// One for every record the write wrote: a bulk write's (an import, a bulk change), one
+    /// One for every record the write wrote: a bulk write's (an import, a join's page), one
     /// put instead of one per record.
     Shared,
+    /// Shared, and the stored rows patched in place — the fields the ops write set in the row
+    /// as read — rather than decoded into wasm and written whole: a bulk change of stored
+    /// records, whose writer holds them as written (see [`Changed::as_written`]).
+    SharedRowsPatched,
 }
 
 impl MergeStates {
@@ -392,41 +402,47 @@ impl Store {
             })
             .map_err(StoreError::InvalidEdit)?;
         phases.end("write: ops");
-        self.save_bulk(&ops).await
+        self.save_bulk(&ops, MergeStates::SharedRowsPatched).await
     }
 
     /// Merges local ops of a bulk change of stored records: one transaction, one outbox
     /// entry, one merge state shared by the records written.
-    async fn save_bulk(&self, ops: &[Op]) -> Result<Vec<Changed>, StoreError> {
-        self.merge_ops(
-            ops,
-            &[],
-            Origin::Local,
-            None,
-            Ids::MayExist,
-            MergeStates::Shared,
-        )
-        .await
+    async fn save_bulk(
+        &self,
+        ops: &[Op],
+        merge_states: MergeStates,
+    ) -> Result<Vec<Changed>, StoreError> {
+        self.merge_ops(ops, &[], Origin::Local, None, Ids::MayExist, merge_states)
+            .await
     }
 
-    /// Deletes many records as one write: one transaction, one outbox entry.
+    /// Deletes many records as one write: one transaction, one outbox entry. The records
+    /// come back [`Changed::as_written`] when nothing outran the deletion.
     pub async fn delete_many(
         &self,
         kind: EntityKind,
         ids: &[Id],
     ) -> Result<Vec<Changed>, StoreError> {
-        self.mark_many(kind, ids, |builder, kind, id| builder.delete_op(kind, id))
-            .await
+        self.mark_many(
+            kind,
+            ids,
+            MergeStates::SharedRowsPatched,
+            |builder, kind, id| builder.delete_op(kind, id),
+        )
+        .await
     }
 
-    /// Undoes [`Store::delete_many`] as one write too.
+    /// Undoes [`Store::delete_many`] as one write too. The records are read back whole: the
+    /// deletion took them out of memory, so the caller needs their values.
     pub async fn restore_many(
         &self,
         kind: EntityKind,
         ids: &[Id],
     ) -> Result<Vec<Changed>, StoreError> {
-        self.mark_many(kind, ids, |builder, kind, id| builder.restore_op(kind, id))
-            .await
+        self.mark_many(kind, ids, MergeStates::Shared, |builder, kind, id| {
+            builder.restore_op(kind, id)
+        })
+        .await
     }
 
     /// One op per record (a tombstone or its undoing), applied as one write.
@@ -434,11 +450,12 @@ impl Store {
         &self,
         kind: EntityKind,
         ids: &[Id],
+        merge_states: MergeStates,
         op: impl Fn(&mut OpBuilder<'_>, EntityKind, &Id) -> Op,
     ) -> Result<Vec<Changed>, StoreError> {
         let ops: Vec<Op> =
             self.local_ops(|builder| ids.iter().map(|id| op(builder, kind, id)).collect());
-        self.save_bulk(&ops).await
+        self.save_bulk(&ops, merge_states).await
     }
 
     /// The ops that write `items` whole, as new records.
@@ -587,8 +604,11 @@ impl Store {
             }
             // New records have no history yet.
             let keeps_history = ids == Ids::MayExist && self.keeps_history;
+            let patched = merge_states == MergeStates::SharedRowsPatched;
             // A write that brings a rule may switch one on for the very changes it carries.
+            // A bulk change of stored records fires no rule.
             let heard = ids == Ids::MayExist
+                && !patched
                 && (self.merges_heard.get()
                     || ops.iter().any(|op| op.entity == EntityKind::AutomationRule));
             if keeps_history {
@@ -617,15 +637,30 @@ impl Store {
                     .collect();
                 let keys: Vec<(EntityKind, &Id)> =
                     record_ids.iter().map(|(kind, id)| (*kind, id)).collect();
-                let records = match ids {
-                    Ids::MayExist => read_records(&stores, &merge, &keys).await?,
-                    Ids::Fresh => vec![Record::default(); keys.len()],
+                let (records, read_rows) = match (ids, patched) {
+                    (Ids::Fresh, _) => (vec![Record::default(); keys.len()], Vec::new()),
+                    (Ids::MayExist, false) => {
+                        (read_records(&stores, &merge, &keys).await?, Vec::new())
+                    }
+                    (Ids::MayExist, true) => {
+                        let written = by_record
+                            .values()
+                            .map(|ops| ops.iter().map(|(op, _)| op.field.as_str()).collect());
+                        read_for_patching(&stores, &merge, &keys, written).await?
+                    }
                 };
+                let mut read_rows = read_rows.into_iter();
                 phases.end("write: read");
                 let mut changed = Vec::new();
                 let mut rows = Vec::new();
+                let mut patches = row::Patches::default();
+                // Changes whose values are read back from their patched row: another write
+                // won one of their fields.
+                let mut read_back = Vec::new();
                 let shared_key = match merge_states {
-                    MergeStates::Shared => ops.first().map(|op| row::shared_merge_key(&op.id)),
+                    MergeStates::Shared | MergeStates::SharedRowsPatched => {
+                        ops.first().map(|op| row::shared_merge_key(&op.id))
+                    }
                     MergeStates::Own => None,
                 };
                 let mut shared = String::new();
@@ -641,6 +676,7 @@ impl Store {
                 let mut lost = Vec::new();
                 let ops_by_record = keys.iter().zip(by_record.values());
                 for ((&(kind, id), record_ops), mut record) in ops_by_record.zip(records) {
+                    let read_row = read_rows.next().flatten();
                     let before = (heard && !record.fields().is_empty()).then(|| record.to_map());
                     let (won, changes) = apply_recording(&mut record, record_ops.iter().copied());
                     if let Some(history) = &history {
@@ -653,36 +689,71 @@ impl Store {
                             }
                         }
                     }
-                    if won {
-                        let (mut stored, merge_state) = row::from_record(id, &record);
-                        match &shared_key {
-                            Some(key) => {
-                                stored.share_merge_state(key);
-                                row::push_shared(&mut shared, kind, id, &merge_state);
+                    if !won {
+                        continue;
+                    }
+                    let mut change = Changed {
+                        kind,
+                        id: id.clone(),
+                        values: None,
+                        merged: None,
+                        as_written: false,
+                    };
+                    match (read_row, &shared_key) {
+                        (Some(ReadRow { row, base, delta }), Some(_)) => {
+                            // The row keeps its other fields, and the shared merge state
+                            // only the lines that differ from the full one it lies over.
+                            let mut lines = String::new();
+                            let mut fields = Vec::new();
+                            let written: BTreeSet<&str> =
+                                record_ops.iter().map(|(op, _)| op.field.as_str()).collect();
+                            for field in written {
+                                let state = &record.fields()[field];
+                                push_merge_line(&mut lines, field, &state.stamp, &state.op);
+                                let value = match field {
+                                    DELETED_FIELD => Value::Bool(record.is_deleted()),
+                                    _ => state.value.clone(),
+                                };
+                                fields.push((field.to_owned(), value));
                             }
-                            None => send(
-                                merge
-                                    .put(merge_state)
-                                    .with_key(row::merge_key(kind, id))
-                                    .build(),
-                            )?,
+                            change.as_written = record_ops
+                                .iter()
+                                .all(|(op, _)| record.fields()[op.field.as_str()].op == op.id);
+                            row::push_shared_over(&mut shared, kind, id, &base, &delta, &lines);
+                            let at = patches.add(kind, row, fields);
+                            if !change.as_written {
+                                read_back.push((changed.len(), at));
+                            }
                         }
-                        rows.push(stored);
-                        changed.push(Changed {
-                            kind,
-                            id: id.clone(),
-                            values: (!record.is_deleted()).then(|| record.to_map()),
-                            merged: heard.then(|| {
+                        (_, shared_key) => {
+                            let merge_state = row::merge_state_of(&record);
+                            let mut stored = row::row_of(id, &record);
+                            match shared_key {
+                                Some(key) => {
+                                    stored.share_merge_state(key);
+                                    row::push_shared(&mut shared, kind, id, &merge_state);
+                                }
+                                None => send(
+                                    merge
+                                        .put(merge_state)
+                                        .with_key(row::merge_key(kind, id))
+                                        .build(),
+                                )?,
+                            }
+                            rows.push((kind, stored));
+                            change.values = (!record.is_deleted()).then(|| record.to_map());
+                            change.merged = heard.then(|| {
                                 Box::new(Merged {
                                     before,
                                     after: record.clone(),
                                 })
-                            }),
-                        });
+                            });
+                        }
                     }
+                    changed.push(change);
                 }
-                if let Some(key) = shared_key.filter(|_| !shared.is_empty()) {
-                    send(merge.put(shared).with_key(key).build())?;
+                if let Some(key) = shared_key.as_ref().filter(|_| !shared.is_empty()) {
+                    send(merge.put(shared).with_key(key.as_str()).build())?;
                 }
                 phases.end("write: merge, history and merge states");
                 if let Some(history) = &history {
@@ -697,9 +768,22 @@ impl Store {
                         }
                     }
                 }
+                let (kinds, rows): (Vec<EntityKind>, Vec<row::StoredRow>) =
+                    rows.into_iter().unzip();
                 let rows = js_sys::Array::from(&row::to_js(&rows)?);
-                for (change, stored) in changed.iter().zip(rows.iter()) {
-                    send(stores[&change.kind].put(stored).build())?;
+                for (kind, stored) in kinds.iter().zip(rows.iter()) {
+                    send(stores[kind].put(stored).build())?;
+                }
+                if let Some(key) = &shared_key {
+                    let patched = patches.apply(key)?;
+                    for (at, patched_at) in read_back {
+                        let change: &mut Changed = &mut changed[at];
+                        change.values = row::current_values(&patched[patched_at].1)
+                            .map_err(|reason| row::corrupt(change.kind, &change.id, reason))?;
+                    }
+                    for (kind, patched) in &patched {
+                        send(stores[kind].put(patched).build())?;
+                    }
                 }
                 if origin == Origin::Local {
                     let ops = by_record.values().flatten().map(|(op, _)| *op);
@@ -852,6 +936,7 @@ impl Store {
                         id,
                         values,
                         merged: None,
+                        as_written: false,
                     });
                 }
             }
@@ -1214,6 +1299,101 @@ async fn read_records(
     merge: &ObjectStore<'_>,
     keys: &[(EntityKind, &Id)],
 ) -> Result<Vec<Record>, StoreError> {
+    let stored = read_stored(stores, merge, keys).await?;
+    let merge_states = stored.merge_states(keys)?;
+    let rows = row::decode_rows(keys, stored.rows.clone())?;
+    keys.iter()
+        .zip(rows.into_iter().zip(merge_states))
+        .map(|(&(kind, _), stored)| match stored {
+            (Some(row), Some(merge_state)) => row::into_record(kind, row, &merge_state.state),
+            _ => Ok(Record::default()),
+        })
+        .collect()
+}
+
+/// A stored row as read, for a bulk change to patch, and where its record's merge state is:
+/// `delta`, its lines over the full merge state under the key `base`.
+struct ReadRow {
+    row: JsValue,
+    base: String,
+    delta: String,
+}
+
+/// The stored records of `keys` for a bulk change that sets the fields `written` names of
+/// each (see [`MergeStates::SharedRowsPatched`]): each record with every field's merge state
+/// but the values of those fields alone (the others `null`, never read), and its row as
+/// read (`None` for a record not stored), to be patched and put back.
+async fn read_for_patching<'a>(
+    stores: &BTreeMap<EntityKind, ObjectStore<'_>>,
+    merge: &ObjectStore<'_>,
+    keys: &[(EntityKind, &Id)],
+    written: impl Iterator<Item = BTreeSet<&'a str>>,
+) -> Result<(Vec<Record>, Vec<Option<ReadRow>>), StoreError> {
+    let Some(&(first_kind, first_id)) = keys.first() else {
+        return Ok((Vec::new(), Vec::new()));
+    };
+    let stored = read_stored(stores, merge, keys).await?;
+    let merge_states = stored.merge_states(keys)?;
+    let written: Vec<BTreeSet<&str>> = written.collect();
+    let picked = stored
+        .rows
+        .iter()
+        .zip(&written)
+        .filter_map(|(row, fields)| {
+            let row = row.as_ref()?;
+            Some(fields.iter().map(move |field| (row, *field)))
+        })
+        .flatten();
+    let mut values = row::field_values(picked)
+        .map_err(|reason| row::corrupt(first_kind, first_id, reason))?
+        .into_iter();
+    let mut records = Vec::with_capacity(keys.len());
+    let mut rows = Vec::with_capacity(keys.len());
+    let stored_rows = stored.rows.iter().zip(merge_states);
+    for ((&(kind, id), (row, resolved)), fields) in keys.iter().zip(stored_rows).zip(&written) {
+        let (Some(row), Some(resolved)) = (row, resolved) else {
+            records.push(Record::default());
+            rows.push(None);
+            continue;
+        };
+        let read: BTreeMap<&str, Value> = fields
+            .iter()
+            .map(|field| (*field, values.next().unwrap_or(Value::Null)))
+            .collect();
+        records.push(row::rebuild(kind, id, &resolved.state, |field| {
+            Ok(read.get(field).cloned().unwrap_or(Value::Null))
+        })?);
+        rows.push(Some(ReadRow {
+            row: row.clone(),
+            base: resolved.base.into_owned(),
+            delta: resolved.delta.to_owned(),
+        }));
+    }
+    Ok((records, rows))
+}
+
+/// Rows as read, with their own merge states and the shared ones they name, not decoded.
+struct Stored {
+    rows: Vec<Option<JsValue>>,
+    own: Vec<Option<String>>,
+    shared: BTreeMap<String, String>,
+}
+
+/// A stored record's merge state, whole, and how it is kept: its lines (`delta`) over the
+/// full merge state under `base` — its own, or a shared one —, none when it is that one.
+struct Resolved<'a> {
+    state: Cow<'a, str>,
+    base: Cow<'a, str>,
+    delta: &'a str,
+}
+
+/// The rows of `keys`, their own merge states and the shared merge states they name (and
+/// those their parts lie over), all read in one go.
+async fn read_stored(
+    stores: &BTreeMap<EntityKind, ObjectStore<'_>>,
+    merge: &ObjectStore<'_>,
+    keys: &[(EntityKind, &Id)],
+) -> Result<Stored, StoreError> {
     let row_reads = keys
         .iter()
         .map(|(kind, id)| stores[kind].get(&*id.as_str()).build())
@@ -1223,42 +1403,101 @@ async fn read_records(
         .map(|&(kind, id)| merge.get(row::merge_key(kind, id)).build())
         .collect::<Result<Vec<_>, _>>()?;
     let rows: Vec<Option<JsValue>> = answers(row_reads).await?;
-    let merge_states: Vec<Option<String>> = answers(merge_reads).await?;
-    let rows = row::decode_rows(keys, rows)?;
-    // A row naming a shared merge state (a bulk write's, and none written since) has its
-    // merge state there; an own merge state it may also have is from before that write.
-    let shared_keys: BTreeSet<String> = rows
+    let own: Vec<Option<String>> = answers(merge_reads).await?;
+    let named: BTreeSet<String> = rows
         .iter()
-        .filter_map(|row| Some(row.as_ref()?.shared_merge_key()?.to_owned()))
+        .flatten()
+        .filter_map(row::shared_key_of)
         .collect();
-    let shared_reads = shared_keys
+    let mut shared = read_texts(merge, named).await?;
+    // Parts of a bulk change's shared merge state lie over full ones, never over another
+    // such part: one more read at most.
+    let bases: BTreeSet<String> = shared
+        .values()
+        .flat_map(|text| row::shared_bases(text))
+        .filter(|base| !shared.contains_key(*base))
+        .map(str::to_owned)
+        .collect();
+    shared.extend(read_texts(merge, bases).await?);
+    Ok(Stored { rows, own, shared })
+}
+
+/// The texts stored in the `merge` store under `keys`, those that are.
+async fn read_texts(
+    merge: &ObjectStore<'_>,
+    keys: BTreeSet<String>,
+) -> Result<BTreeMap<String, String>, StoreError> {
+    let reads = keys
         .iter()
         .map(|key| merge.get(key.as_str()).build())
         .collect::<Result<Vec<_>, _>>()?;
-    let shared_texts: Vec<Option<String>> = answers(shared_reads).await?;
-    let shared: BTreeMap<&str, HashMap<&str, &str>> = shared_keys
-        .iter()
-        .zip(&shared_texts)
-        .filter_map(|(key, text)| Some((key.as_str(), row::split_shared(text.as_deref()?))))
-        .collect();
-    keys.iter()
-        .zip(rows.into_iter().zip(merge_states))
-        .map(|(&(kind, id), stored)| match stored {
-            (Some(row), own) => {
-                let merge_state = match row.shared_merge_key() {
-                    Some(key) => shared
-                        .get(key)
-                        .and_then(|states| states.get(row::merge_key(kind, id).as_str()))
-                        .copied(),
-                    None => own.as_deref(),
-                }
-                .ok_or_else(|| row::corrupt(kind, id, "half stored".into()))?;
-                row::into_record(kind, row, merge_state)
-            }
-            (None, None) => Ok(Record::default()),
-            (None, Some(_)) => Err(row::corrupt(kind, id, "half stored".into())),
-        })
-        .collect()
+    let texts: Vec<Option<String>> = answers(reads).await?;
+    Ok(keys
+        .into_iter()
+        .zip(texts)
+        .filter_map(|(key, text)| Some((key, text?)))
+        .collect())
+}
+
+impl Stored {
+    /// Each record's merge state (`None` when no row is stored). A row naming a shared merge
+    /// state (a bulk write's, and none written since) has its merge state there, whole or
+    /// as lines over a full one; an own merge state it may also have is then from before
+    /// that write, unless its part there lies over it.
+    fn merge_states(
+        &self,
+        keys: &[(EntityKind, &Id)],
+    ) -> Result<Vec<Option<Resolved<'_>>>, StoreError> {
+        let shared: BTreeMap<&str, HashMap<&str, &str>> = self
+            .shared
+            .iter()
+            .map(|(key, text)| (key.as_str(), row::split_shared(text)))
+            .collect();
+        let part =
+            |key: &str, record: &str| shared.get(key).and_then(|parts| parts.get(record)).copied();
+        keys.iter()
+            .zip(self.rows.iter().zip(&self.own))
+            .map(|(&(kind, id), stored)| {
+                let half_stored = || row::corrupt(kind, id, "half stored".into());
+                let (row, own) = match stored {
+                    (Some(row), own) => (row, own.as_deref()),
+                    (None, None) => return Ok(None),
+                    (None, Some(_)) => return Err(half_stored()),
+                };
+                let own_key = row::merge_key(kind, id);
+                let Some(at) = row::shared_key_of(row) else {
+                    let state = own.ok_or_else(half_stored)?;
+                    return Ok(Some(Resolved {
+                        state: state.into(),
+                        base: own_key.into(),
+                        delta: "",
+                    }));
+                };
+                let kept = part(&at, &own_key).ok_or_else(half_stored)?;
+                let resolved = match row::over_base(kept) {
+                    (None, _) => Resolved {
+                        state: kept.into(),
+                        base: at.into(),
+                        delta: "",
+                    },
+                    (Some(base), delta) => {
+                        let full = match base == own_key {
+                            true => own,
+                            false => part(base, &own_key),
+                        }
+                        .filter(|full| row::over_base(full).0.is_none())
+                        .ok_or_else(half_stored)?;
+                        Resolved {
+                            state: row::overlay(full, delta).into(),
+                            base: base.into(),
+                            delta,
+                        }
+                    }
+                };
+                Ok(Some(resolved))
+            })
+            .collect()
+    }
 }
 
 /// The answers to requests sent in one transaction, in order. IndexedDB answers requests in

@@ -169,6 +169,7 @@ impl Store {
                 id,
                 values: None,
                 merged: None,
+                as_written: false,
             })
         }));
         self.tabs.post(&TabNews::Written {

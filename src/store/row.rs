@@ -14,6 +14,10 @@
 //! shared merge state, in the `merge` store (key "shared/<first op id of the write>"):
 //!   "#<kind>/<record id>\n<field> <stamp> <op id>\n…#…" the merge states of every record a
 //!                                                     bulk write wrote, one after another
+//!   "#<kind>/<record id>\n@<base key>\n<field> …\n…"    or, from a bulk change of stored
+//!                                                     records, only the lines it wrote over
+//!                                                     the full merge state under the key
+//!                                                     (the record's own, or a shared one)
 //! ```
 //!
 //! A bulk write (an import, a page of a join by snapshot, a bulk change of a list's
@@ -25,6 +29,11 @@
 //! its own, which a record's next single write stores, writing the row without `m`. A shared
 //! merge state is left as it is when its records move on: it is read only for rows that
 //! still name it, and is not removed once none does (bulk writes leave that much behind).
+//! A bulk change of stored records writes, per record, only the lines of the fields it
+//! wrote, plus those an earlier bulk change kept over the same base: a part always lies
+//! over a full merge state, never over another part, so a read follows one link at most,
+//! and a base stays as long as a row's part names it (a single write, which replaces the
+//! own one, also drops the row's `m`).
 //!
 //! Together they hold the domain `Record` exactly (see [`into_record`]), so ops arriving later
 //! merge per field. The merge state is kept apart because only merges read it, and it is most
@@ -58,6 +67,9 @@ pub(super) const VALUES: &str = "v";
 const DELETED: &str = "d";
 /// The key of the shared merge state holding the row's, until it has its own.
 const SHARED: &str = "m";
+/// Starts the line naming the base a record's part of a shared merge state lies over (no
+/// field name starts with it, nor a header).
+const BASE: char = '@';
 
 /// A record's row; see the module docs for the layout.
 #[derive(Serialize, Deserialize)]
@@ -75,11 +87,6 @@ impl StoredRow {
     /// Reads a row as returned by IndexedDB.
     pub fn from_js(row: &JsValue, kind: EntityKind, id: &Id) -> Result<StoredRow, StoreError> {
         from_js(row).map_err(|reason| corrupt(kind, id, reason))
-    }
-
-    /// The key of the shared merge state holding this record's (see the module docs).
-    pub fn shared_merge_key(&self) -> Option<&str> {
-        self.m.as_deref()
     }
 
     /// Marks the row's merge state as kept in the shared one under `key`.
@@ -129,6 +136,60 @@ pub(super) fn push_shared(shared: &mut String, kind: EntityKind, id: &Id, merge_
     shared.push_str(merge_state);
 }
 
+/// Adds to a shared merge state a record's part that holds only its lines that differ from
+/// its base, the full merge state under `base` (its own, or a shared one): `delta`, the lines
+/// it held over that base already, with `lines` in place of those of the same fields.
+pub(super) fn push_shared_over(
+    shared: &mut String,
+    kind: EntityKind,
+    id: &Id,
+    base: &str,
+    delta: &str,
+    lines: &str,
+) {
+    push_shared_header(shared, kind, &id.as_str());
+    shared.push(BASE);
+    shared.push_str(base);
+    shared.push('\n');
+    shared.push_str(&overlay(delta, lines));
+}
+
+/// A record's part of a shared merge state: the key of the full merge state it lies over, if
+/// it lies over one (see [`push_shared_over`]), and its lines.
+pub(super) fn over_base(part: &str) -> (Option<&str>, &str) {
+    match part.strip_prefix(BASE) {
+        Some(rest) => {
+            let (base, lines) = rest.split_once('\n').unwrap_or((rest, ""));
+            (Some(base), lines)
+        }
+        None => (None, part),
+    }
+}
+
+/// The shared merge states that parts of `shared` lie over (the others lie over their
+/// records' own).
+pub(super) fn shared_bases(shared: &str) -> impl Iterator<Item = &str> {
+    shared
+        .lines()
+        .filter_map(|line| line.strip_prefix(BASE))
+        .filter(|base| base.starts_with("shared/"))
+}
+
+/// `base`'s merge lines with `lines` in place of those of the same fields.
+pub(super) fn overlay(base: &str, lines: &str) -> String {
+    fn field(line: &str) -> &str {
+        line.split(' ').next().unwrap_or_default()
+    }
+    let replaced: std::collections::HashSet<&str> = lines.lines().map(field).collect();
+    let mut merged = String::with_capacity(base.len() + lines.len());
+    for kept in base.lines().filter(|line| !replaced.contains(field(line))) {
+        merged.push_str(kept);
+        merged.push('\n');
+    }
+    merged.push_str(lines);
+    merged
+}
+
 /// The merge states a shared one holds, by their records' merge keys. A header is the only
 /// line that starts with `#`: merge lines start with a field name.
 pub(super) fn split_shared(shared: &str) -> std::collections::HashMap<&str, &str> {
@@ -176,21 +237,25 @@ pub(super) fn decode_rows(
     Ok(decoded)
 }
 
-/// A record as its row and its merge state.
-pub(super) fn from_record(id: &Id, record: &Record) -> (StoredRow, String) {
-    let mut values = record.to_map();
-    values.insert(ID.to_owned(), Value::String(id.as_str().to_owned()));
+/// A record's merge state: a line per written field.
+pub(super) fn merge_state_of(record: &Record) -> String {
     let mut merge_state = String::new();
     for (field, state) in record.fields() {
         push_merge_line(&mut merge_state, field, &state.stamp, &state.op);
     }
-    let row = StoredRow {
+    merge_state
+}
+
+/// A record's row, written whole.
+pub(super) fn row_of(id: &Id, record: &Record) -> StoredRow {
+    let mut values = record.to_map();
+    values.insert(ID.to_owned(), Value::String(id.as_str().to_owned()));
+    StoredRow {
         id: id.clone(),
         v: values,
         d: record.is_deleted(),
         m: None,
-    };
-    (row, merge_state)
+    }
 }
 
 /// The record a row and its merge state hold, rebuilt by applying each field's winning
@@ -201,36 +266,130 @@ pub(super) fn into_record(
     merge_state: &str,
 ) -> Result<Record, StoreError> {
     let id = row.id.clone();
-    let wire_id = WireId::from(&id);
+    let deleted = row.d;
+    rebuild(kind, &id, merge_state, |field| {
+        if field == DELETED_FIELD {
+            Ok(Value::Bool(deleted))
+        } else {
+            row.v
+                .remove(field)
+                .ok_or_else(|| corrupt(kind, &id, format!("no value for written field {field:?}")))
+        }
+    })
+}
+
+/// The record a merge state describes, each field's value given by `value_of`.
+pub(super) fn rebuild(
+    kind: EntityKind,
+    id: &Id,
+    merge_state: &str,
+    mut value_of: impl FnMut(&str) -> Result<Value, StoreError>,
+) -> Result<Record, StoreError> {
+    let wire_id = WireId::from(id);
     let mut record = Record::default();
     let mut parts = merge_state.split_ascii_whitespace();
     while let Some(field) = parts.next() {
         let (Some(stamp), Some(op)) = (parts.next(), parts.next()) else {
             return Err(corrupt(
                 kind,
-                &id,
+                id,
                 format!("merge state of {field:?} is cut short"),
             ));
         };
         let stamp =
-            Stamp::from_sort_key(stamp).map_err(|error| corrupt(kind, &id, error.to_string()))?;
-        let value = if field == DELETED_FIELD {
-            Value::Bool(row.d)
-        } else {
-            row.v.remove(field).ok_or_else(|| {
-                corrupt(kind, &id, format!("no value for written field {field:?}"))
-            })?
-        };
+            Stamp::from_sort_key(stamp).map_err(|error| corrupt(kind, id, error.to_string()))?;
         record.apply(&Op {
             id: WireId::from_string(op),
             entity: kind,
             record: wire_id.clone(),
             field: field.to_owned(),
-            value,
+            value: value_of(field)?,
             stamp,
         });
     }
     Ok(record)
+}
+
+/// The shared merge state a row as read names, if it names one (see the module docs).
+pub(super) fn shared_key_of(row: &JsValue) -> Option<String> {
+    js_sys::Reflect::get(row, &JsValue::from_str(SHARED))
+        .ok()?
+        .as_string()
+}
+
+/// The values of one field of each of `rows` as read (`null` where a row has none; the
+/// `deleted` field is the row's `d`), crossing into wasm as one JSON text.
+pub(super) fn field_values<'a>(
+    rows: impl IntoIterator<Item = (&'a JsValue, &'a str)>,
+) -> Result<Vec<Value>, String> {
+    let (values_key, deleted_key) = (JsValue::from_str(VALUES), JsValue::from_str(DELETED));
+    let picked = js_sys::Array::new();
+    for (row, field) in rows {
+        let value = if field == DELETED_FIELD {
+            js_sys::Reflect::get(row, &deleted_key)
+        } else {
+            js_sys::Reflect::get(row, &values_key)
+                .and_then(|values| js_sys::Reflect::get(&values, &JsValue::from_str(field)))
+        }
+        .map_err(|error| format!("{error:?}"))?;
+        // `undefined` would be left out of the JSON text, shifting the values after it.
+        picked.push(&if value.is_undefined() {
+            JsValue::NULL
+        } else {
+            value
+        });
+    }
+    from_js(&picked)
+}
+
+/// Rows as read, to be put back with some of their fields set: a bulk change's, which never
+/// cross into wasm whole (see `MergeStates::SharedRowsPatched` in the store).
+#[derive(Default)]
+pub(super) struct Patches {
+    rows: Vec<(EntityKind, JsValue)>,
+    /// The row (its position in `rows`), the field set and its value.
+    fields: Vec<(usize, String, Value)>,
+}
+
+impl Patches {
+    /// Sets `fields` of `row` (the `deleted` field is the row's `d`) when the patches are
+    /// applied; returns the row's position among the patched.
+    pub fn add(
+        &mut self,
+        kind: EntityKind,
+        row: JsValue,
+        fields: impl IntoIterator<Item = (String, Value)>,
+    ) -> usize {
+        let at = self.rows.len();
+        self.rows.push((kind, row));
+        self.fields
+            .extend(fields.into_iter().map(|(field, value)| (at, field, value)));
+        at
+    }
+
+    /// Sets every field added, each row naming the shared merge state `key`: the rows to
+    /// put, in the order added. The values cross into JS as one JSON text.
+    pub fn apply(self, key: &str) -> Result<Vec<(EntityKind, JsValue)>, StoreError> {
+        let values: Vec<&Value> = self.fields.iter().map(|(_, _, value)| value).collect();
+        let values = js_sys::Array::from(&to_js(&values)?);
+        let (values_key, deleted_key) = (JsValue::from_str(VALUES), JsValue::from_str(DELETED));
+        for ((at, field, _), value) in self.fields.iter().zip(values.iter()) {
+            let row = &self.rows[*at].1;
+            if field == DELETED_FIELD {
+                js_sys::Reflect::set(row, &deleted_key, &value)
+            } else {
+                js_sys::Reflect::get(row, &values_key).and_then(|values| {
+                    js_sys::Reflect::set(&values, &JsValue::from_str(field), &value)
+                })
+            }
+            .map_err(thrown)?;
+        }
+        let (shared, key) = (JsValue::from_str(SHARED), JsValue::from_str(key));
+        for (_, row) in &self.rows {
+            js_sys::Reflect::set(row, &shared, &key).map_err(thrown)?;
+        }
+        Ok(self.rows)
+    }
 }
 
 /// The key of a record's merge state (`id`: an [`Id`], or an op's `WireId`).

@@ -520,6 +520,127 @@ async fn a_bulk_change_deletion_and_undo_are_one_transaction_and_one_outbox_entr
 }
 
 #[wasm_bindgen_test]
+async fn a_bulk_change_keeps_only_the_lines_it_writes_and_every_record_reads_back_whole() {
+    use rabet_domain::bulk::{undoing, ContactChange};
+    let name = unique_name("bulk-over");
+    let store = Store::open_named(&name).await.unwrap();
+    let imported: Vec<Contact> = (0..4).map(|n| contact(&format!("C{n}"), None)).collect();
+    store
+        .save_many(&imported, Ids::Fresh, |_| {})
+        .await
+        .unwrap();
+    // The last one has its own merge state, the others the import's shared one.
+    let own = Contact {
+        job_title: "Buyer".into(),
+        ..imported[3].clone()
+    };
+    store.save(Some(&imported[3]), &own).await.unwrap();
+    let expected = sorted_by_id(store.load::<Contact>().await.unwrap());
+    let tag = ContactChange::AddTag("vip".into());
+    let edits = tag.edits(&expected, 0);
+    let written = |contact: &Contact| tag.written_fields(contact);
+    let changed = store.save_edits(&edits, written).await.unwrap();
+    // Nothing outran it: shown from the edits, not read back.
+    assert!(changed.iter().all(|c| c.as_written && c.values.is_none()));
+    let tagged: Vec<Contact> = sorted_by_id(edits.iter().map(|(_, after)| after.clone()).collect());
+    assert_eq!(loaded(&store).await, tagged);
+    let merge_states = store
+        .merge_states(EntityKind::Contact, &ids_of(&tagged))
+        .await
+        .unwrap();
+    // The bulk change's shared merge state holds a base and one line per record.
+    let shared = shared_merge_state(&store, &changed_key(&store).await).await;
+    assert_eq!(shared.lines().count(), 3 * tagged.len(), "{shared}");
+
+    // Undone, then another bulk change over it: still one line each, over the same bases.
+    store.save_edits(&undoing(edits), written).await.unwrap();
+    assert_eq!(loaded(&store).await, expected);
+    let owner = ContactChange::SetOwner(Some(Id::from_string("member-1")));
+    let owned = owner.edits(&expected, 0);
+    let written_owner = |contact: &Contact| owner.written_fields(contact);
+    store.save_edits(&owned, written_owner).await.unwrap();
+    let shared = shared_merge_state(&store, &changed_key(&store).await).await;
+    assert_eq!(
+        shared.lines().count(),
+        4 * tagged.len(),
+        "tags and owner: {shared}"
+    );
+    let after: Vec<Contact> = sorted_by_id(owned.iter().map(|(_, after)| after.clone()).collect());
+    assert_eq!(loaded(&store).await, after);
+
+    // A record's next single write moves it to a whole merge state of its own.
+    let renamed = Contact {
+        last_name: "Renamed".into(),
+        ..after[0].clone()
+    };
+    store.save(Some(&after[0]), &renamed).await.unwrap();
+    let records = store
+        .merge_states(EntityKind::Contact, &ids_of(&after))
+        .await
+        .unwrap();
+    assert_eq!(records.len(), merge_states.len());
+    for record in &records {
+        for field in ["tags", "owner_id", "first_name"] {
+            assert!(record.fields().contains_key(field), "{field} in {record:?}");
+        }
+    }
+    // A deletion and its undo read back whole, as a backup does.
+    let ids = ids_of(&after);
+    store.delete_many(EntityKind::Contact, &ids).await.unwrap();
+    store.restore_many(EntityKind::Contact, &ids).await.unwrap();
+    let backup = store.backup_records().await.unwrap();
+    assert_eq!(backup.len(), after.len());
+    let mut back = loaded(&store).await;
+    back.retain(|c| c.id != renamed.id);
+    assert_eq!(back.len(), after.len() - 1);
+    assert!(back.iter().all(|c| after.contains(c)), "{back:?}");
+
+    drop(store);
+    delete_database(&name).await;
+}
+
+async fn loaded(store: &Store) -> Vec<Contact> {
+    sorted_by_id(store.load::<Contact>().await.unwrap())
+}
+
+fn ids_of(contacts: &[Contact]) -> Vec<Id> {
+    contacts.iter().map(|c| c.id.clone()).collect()
+}
+
+/// The key of the last bulk write's shared merge state: the one the first row names.
+async fn changed_key(store: &Store) -> String {
+    let tx = store
+        .transaction(&[EntityKind::Contact.as_str()], TransactionMode::Readonly)
+        .unwrap();
+    let rows = tx
+        .object_store(EntityKind::Contact.as_str())
+        .unwrap()
+        .get_all::<JsValue>()
+        .build()
+        .unwrap()
+        .await
+        .unwrap();
+    rows.filter_map(|row| row::shared_key_of(&row.unwrap()))
+        .next()
+        .unwrap()
+}
+
+async fn shared_merge_state(store: &Store, key: &str) -> String {
+    let tx = store
+        .transaction(&[MERGE], TransactionMode::Readonly)
+        .unwrap();
+    let text: Option<String> = tx
+        .object_store(MERGE)
+        .unwrap()
+        .get(key)
+        .build()
+        .unwrap()
+        .await
+        .unwrap();
+    text.unwrap()
+}
+
+#[wasm_bindgen_test]
 async fn a_version_5_database_gains_the_saved_views_store() {
     use rabet_domain::model::{encode_state, SavedView};
     let name = unique_name("saved-views");
@@ -913,6 +1034,7 @@ async fn a_tab_hears_what_another_wrote_and_reads_it_as_stored() {
             id: sara.id.clone(),
             values: None,
             merged: None,
+            as_written: false,
         }]
     );
     // A record never held here, deleted elsewhere, is not named (its id stays out of the table).

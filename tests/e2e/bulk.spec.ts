@@ -39,6 +39,11 @@ test("a filtered selection is tagged as one change, undone, tagged again and see
 
   await bar.getByRole("button", { name: "Add tag" }).click();
   await expect(page.getByRole("status").getByText("Tag added to 4 contacts.")).toBeVisible();
+  // As stored: the rows the change patched, each record's history holding its three changes.
+  await page.reload();
+  for (const name of names.slice(0, 4)) await expect(page.getByRole("link", { name: new RegExp(name) })).toContainText("lead · vip");
+  await page.getByRole("link", { name: /Arash Bulk/ }).click();
+  await expect(page.getByRole("region", { name: "History" }).getByText(/Tags: .*vip/)).toHaveCount(3);
   await a.syncNow();
 
   await b.syncNow();
