@@ -31,6 +31,7 @@ pub use system::new_id;
 pub use tabs::{TabChannel, TabNews};
 
 use error::to_json;
+use futures::stream::{FuturesOrdered, StreamExt};
 use indexed_db_futures::database::Database;
 use indexed_db_futures::internals::SystemRepr;
 use indexed_db_futures::object_store::ObjectStore;
@@ -77,6 +78,8 @@ const SYNC_MEMBERS_KEY: &str = "sync_members";
 /// Records per transaction in [`Store::save_many`]: large enough that per-transaction costs
 /// vanish, small enough that progress shows and one transaction stays a few MB.
 const SAVE_MANY_CHUNK: usize = 2_000;
+/// Chunks of [`Store::save_many`] written at once: one commits while the next is built.
+const SAVE_MANY_IN_FLIGHT: usize = 2;
 
 /// The outbox as read at one moment (see [`Store::pending`]).
 #[derive(Clone, Debug, Default)]
@@ -335,8 +338,12 @@ impl Store {
     }
 
     /// Saves new records (an import, the sample) in a few large transactions, calling
-    /// `on_progress` with the number saved so far after each. A failure leaves the earlier
-    /// transactions saved.
+    /// `on_progress` with the number saved so far after each commits. Two chunks are in
+    /// flight: while one chunk's transaction commits (the browser's work, off the main
+    /// thread), the next chunk's ops, rows and puts are made, its transaction queued behind
+    /// (transactions over the same stores run in the order they were made). A failure leaves
+    /// the earlier chunks saved; the chunk queued behind it is aborted, as dropping an
+    /// uncommitted transaction does.
     pub async fn save_many<E: Entity>(
         &self,
         items: &[E],
@@ -344,26 +351,27 @@ impl Store {
         mut on_progress: impl FnMut(usize),
     ) -> Result<(), StoreError> {
         let mut chunks = items.chunks(SAVE_MANY_CHUNK);
-        let Some(mut chunk) = chunks.next() else {
-            return Ok(());
-        };
-        let mut ops = self.new_record_ops(chunk)?;
+        let mut in_flight = FuturesOrdered::new();
         let mut saved = 0;
         loop {
             let next = chunks.next();
-            // The next chunk's ops are built while this chunk's transaction commits (the
-            // browser commits off the main thread): an import waits for one, not both.
-            let (written, next_ops) = futures::join!(
-                self.merge_ops(&ops, &[], Origin::Local, None, ids, MergeStates::of(ids)),
-                async { next.map(|next| self.new_record_ops(next)).transpose() },
-            );
-            written?;
-            saved += chunk.len();
-            on_progress(saved);
-            let (Some(next), Some(next_ops)) = (next, next_ops?) else {
+            if let Some(chunk) = next {
+                let ops = self.new_record_ops(chunk);
+                in_flight.push_back(async move {
+                    self.merge_ops(&ops?, &[], Origin::Local, None, ids, MergeStates::of(ids))
+                        .await?;
+                    Ok::<_, StoreError>(chunk.len())
+                });
+                if in_flight.len() < SAVE_MANY_IN_FLIGHT {
+                    continue;
+                }
+            }
+            // Polling waits for the oldest chunk and starts the newest.
+            let Some(written) = in_flight.next().await else {
                 return Ok(());
             };
-            (chunk, ops) = (next, next_ops);
+            saved += written?;
+            on_progress(saved);
         }
     }
 
