@@ -407,7 +407,9 @@ async function measureSync() {
     });
     const entries = await new Promise((resolve) => (db.transaction("outbox").objectStore("outbox").getAll().onsuccess = (e) => resolve(e.target.result)));
     db.close();
-    return entries.reduce((sum, entry) => sum + JSON.parse(entry).length, 0);
+    // An entry is JSON as UTF-8 bytes (text in builds before 2026-12-07).
+    const text = (entry) => (typeof entry === "string" ? entry : new TextDecoder().decode(entry));
+    return entries.reduce((sum, entry) => sum + JSON.parse(text(entry)).length, 0);
   });
   const ms = await connectAndSync(page, pushToken);
   record(`sync: client pushes an import of 2,000 contacts (${ops.toLocaleString("en-US")} ops)`, `${round(ms)} ms`, "—");

@@ -712,6 +712,7 @@ impl Store {
                 if origin == Origin::Local {
                     let ops = by_record.values().flatten().map(|(op, _)| *op);
                     if let Some((key, entry)) = outbox_entry(ops, by_record.len())? {
+                        let entry = JsValue::from(entry);
                         send(tx.object_store(OUTBOX)?.put(entry).with_key(key).build())?;
                     }
                 }
@@ -881,14 +882,12 @@ impl Store {
             let tx = self.transaction(&[OUTBOX], TransactionMode::Readonly)?;
             let outbox = tx.object_store(OUTBOX)?;
             let keys = outbox.get_all_keys::<String>().build()?;
-            let entries = outbox.get_all::<String>().build()?;
+            let entries = outbox.get_all::<JsValue>().build()?;
             let (keys, entries) = (keys.await?, entries.await?);
             let keys = keys.collect::<Result<Vec<String>, _>>()?;
             let mut ops = Vec::new();
             for entry in entries {
-                let entry: Vec<Op> = serde_json::from_str(&entry?)
-                    .map_err(|error| StoreError::unreadable(StoreEntry::OutboxEntry, error))?;
-                ops.extend(entry);
+                ops.extend(outbox_ops(entry?)?);
             }
             // Entries are in order of their last op; ops of entries written together interleave.
             ops.sort_by(|a, b| a.precedence().cmp(&b.precedence()));
@@ -1158,15 +1157,16 @@ fn synced_fields<E: Entity>(entity: &E) -> Map<String, Value> {
 }
 
 /// The outbox keeps one entry per write transaction: the ops of every record it wrote, as
-/// JSON text, under the key `"<stamp> <op id> <records>"` of its last op. Keys sort as the
-/// entries' last ops do (stamp keys have a fixed width and local op ids are UUIDs), and the
-/// record count lets [`Store::outbox_len`] count without reading values. One entry per
+/// JSON in UTF-8 bytes, under the key `"<stamp> <op id> <records>"` of its last op. Keys sort
+/// as the entries' last ops do (stamp keys have a fixed width and local op ids are UUIDs), and
+/// the record count lets [`Store::outbox_len`] count without reading values. One entry per
 /// transaction rather than per record: an import of 2,000 contacts is one put, not 2,000.
-/// No ops, no entry.
+/// Bytes, not text: they are copied out of wasm memory as they are, where text would first be
+/// decoded into a JavaScript string (megabytes per import chunk). No ops, no entry.
 fn outbox_entry<'a>(
     ops: impl Iterator<Item = &'a Op>,
     records: usize,
-) -> Result<Option<(String, String)>, StoreError> {
+) -> Result<Option<(String, js_sys::Uint8Array)>, StoreError> {
     let ops: Vec<&Op> = ops.collect();
     let Some(last) = ops
         .iter()
@@ -1175,7 +1175,27 @@ fn outbox_entry<'a>(
         return Ok(None);
     };
     let key = format!("{} {records}", last_op_key(last));
-    Ok(Some((key, to_json(&ops)?)))
+    let json =
+        serde_json::to_vec(&ops).map_err(|error| StoreError::Unencodable(error.to_string()))?;
+    Ok(Some((key, js_sys::Uint8Array::from(json.as_slice()))))
+}
+
+/// The ops of an outbox entry as stored: JSON bytes, or JSON text as entries were written
+/// before (see [`outbox_entry`]).
+fn outbox_ops(entry: JsValue) -> Result<Vec<Op>, StoreError> {
+    let read = match entry.as_string() {
+        Some(text) => serde_json::from_str(&text),
+        None => match entry.dyn_into::<js_sys::Uint8Array>() {
+            Ok(bytes) => serde_json::from_slice(&bytes.to_vec()),
+            Err(other) => {
+                return Err(StoreError::unreadable(
+                    StoreEntry::OutboxEntry,
+                    format!("neither text nor bytes: {other:?}"),
+                ))
+            }
+        },
+    };
+    read.map_err(|error| StoreError::unreadable(StoreEntry::OutboxEntry, error))
 }
 
 fn last_op_key(op: &Op) -> String {
