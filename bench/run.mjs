@@ -31,7 +31,8 @@ const joinWays = (args.ways ?? "by snapshot,by snapshot in pages of ops,op by op
 const paletteOnly = args.only === "palette";
 // `--only bulk` loads each sample and tags every contact at once, then undoes it.
 const bulkOnly = args.only === "bulk";
-// `--profile` (with `--only bulk`) records a CPU profile of the bulk tag into target/bench
+// `--profile` (with `--only bulk` or `--only import`) records a CPU profile of the bulk tag
+// (or of the import, from its click) into target/bench
 // and prints where its time went: the app's phases (its `performance.measure` marks) and
 // self time by function (wasm functions are unnamed in a release build; the JS glue's
 // names show the IndexedDB and JSON calls).
@@ -130,13 +131,15 @@ async function loadSample(page, size) {
   return Date.now() - started;
 }
 
-async function importCsv(page, size) {
+/** Imports the sample CSV; `beforeClick` runs once the import is ready to start (a profiler). */
+async function importCsv(page, size, beforeClick = async () => {}) {
   await page.goto(`${origin}/customers/import`);
   await page.getByLabel("Choose a CSV or vCard file").setInputFiles({ name: "contacts.csv", mimeType: "text/csv", buffer: sampleCsv(size) });
   const button = page.getByRole("button", { name: `Import ${size.toLocaleString("en-US")} rows` });
   await button.waitFor({ timeout: 300_000 });
   // The sample's owners are not members of this empty workspace: leave that column out.
   await page.getByRole("combobox", { name: "Imports as: Owner" }).selectOption({ label: "Don't import" });
+  await beforeClick();
   const started = Date.now();
   // Parsing and checking every row runs before the first progress paint.
   await button.click({ timeout: 3_600_000 });
@@ -404,7 +407,9 @@ async function measureSync() {
     });
     const entries = await new Promise((resolve) => (db.transaction("outbox").objectStore("outbox").getAll().onsuccess = (e) => resolve(e.target.result)));
     db.close();
-    return entries.reduce((sum, entry) => sum + JSON.parse(entry).length, 0);
+    // An entry is JSON as UTF-8 bytes (text in builds before 2026-12-07).
+    const text = (entry) => (typeof entry === "string" ? entry : new TextDecoder().decode(entry));
+    return entries.reduce((sum, entry) => sum + JSON.parse(text(entry)).length, 0);
   });
   const ms = await connectAndSync(page, pushToken);
   record(`sync: client pushes an import of 2,000 contacts (${ops.toLocaleString("en-US")} ops)`, `${round(ms)} ms`, "—");
@@ -631,8 +636,9 @@ async function stopProfile(page, cdp, name) {
   const { profile } = await cdp.send("Profiler.stop");
   const file = join(work, `${name}.cpuprofile`);
   writeFileSync(file, JSON.stringify(profile));
-  const phases = await page.evaluate(() => performance.getEntriesByType("measure").map((m) => [m.name, Math.round(m.duration)]));
-  for (const [phase, ms] of phases) console.log(`phase ${phase}: ${ms} ms`);
+  // Each phase with when it began, from the first phase: the gaps are unmarked work.
+  const phases = await page.evaluate(() => performance.getEntriesByType("measure").map((m) => [m.name, Math.round(m.duration), Math.round(m.startTime)]));
+  for (const [phase, ms, at] of phases) console.log(`phase ${phase}: ${ms} ms (at +${at - (phases[0]?.[2] ?? 0)} ms)`);
   const byId = new Map(profile.nodes.map((node) => [node.id, node]));
   const self = new Map();
   profile.samples.forEach((id, at) => {
@@ -647,7 +653,11 @@ async function stopProfile(page, cdp, name) {
 
 async function measureImport(size) {
   const { page, close } = await freshPage();
-  const importMs = await importCsv(page, size);
+  let profiler = null;
+  const importMs = await importCsv(page, size, async () => {
+    if (profiling) profiler = await startProfile(page);
+  });
+  if (profiler) await stopProfile(page, profiler, `import-${size}`);
   const rawMs = await rawBulkPut(page, size);
   record(`CSV import of ${size.toLocaleString("en-US")} contacts`, `${round(importMs)} ms vs raw IndexedDB put ${round(rawMs)} ms: ${(importMs / rawMs).toFixed(1)}×`, "≤ 1.3×");
   await close();

@@ -851,12 +851,14 @@ impl Workspace {
             self.wrote();
             return saved;
         }
+        let mut phases = Phases::new(items.len());
         E::collection(self).update(|records| {
             for item in items {
                 records.upsert(item);
             }
         });
         self.wrote();
+        phases.end("write: shown in memory");
         Ok(())
     }
 

@@ -31,6 +31,7 @@ pub use system::new_id;
 pub use tabs::{TabChannel, TabNews};
 
 use error::to_json;
+use futures::stream::{FuturesOrdered, StreamExt};
 use indexed_db_futures::database::Database;
 use indexed_db_futures::internals::SystemRepr;
 use indexed_db_futures::object_store::ObjectStore;
@@ -78,6 +79,8 @@ const SYNC_MEMBERS_KEY: &str = "sync_members";
 /// Records per transaction in [`Store::save_many`]: large enough that per-transaction costs
 /// vanish, small enough that progress shows and one transaction stays a few MB.
 const SAVE_MANY_CHUNK: usize = 2_000;
+/// Chunks of [`Store::save_many`] written at once: one commits while the next is built.
+const SAVE_MANY_IN_FLIGHT: usize = 2;
 
 /// The outbox as read at one moment (see [`Store::pending`]).
 #[derive(Clone, Debug, Default)]
@@ -345,8 +348,12 @@ impl Store {
     }
 
     /// Saves new records (an import, the sample) in a few large transactions, calling
-    /// `on_progress` with the number saved so far after each. A failure leaves the earlier
-    /// transactions saved.
+    /// `on_progress` with the number saved so far after each commits. Two chunks are in
+    /// flight: while one chunk's transaction commits (the browser's work, off the main
+    /// thread), the next chunk's ops, rows and puts are made, its transaction queued behind
+    /// (transactions over the same stores run in the order they were made). A failure leaves
+    /// the earlier chunks saved; the chunk queued behind it is aborted, as dropping an
+    /// uncommitted transaction does.
     pub async fn save_many<E: Entity>(
         &self,
         items: &[E],
@@ -354,26 +361,27 @@ impl Store {
         mut on_progress: impl FnMut(usize),
     ) -> Result<(), StoreError> {
         let mut chunks = items.chunks(SAVE_MANY_CHUNK);
-        let Some(mut chunk) = chunks.next() else {
-            return Ok(());
-        };
-        let mut ops = self.new_record_ops(chunk)?;
+        let mut in_flight = FuturesOrdered::new();
         let mut saved = 0;
         loop {
             let next = chunks.next();
-            // The next chunk's ops are built while this chunk's transaction commits (the
-            // browser commits off the main thread): an import waits for one, not both.
-            let (written, next_ops) = futures::join!(
-                self.merge_ops(&ops, &[], Origin::Local, None, ids, MergeStates::of(ids)),
-                async { next.map(|next| self.new_record_ops(next)).transpose() },
-            );
-            written?;
-            saved += chunk.len();
-            on_progress(saved);
-            let (Some(next), Some(next_ops)) = (next, next_ops?) else {
+            if let Some(chunk) = next {
+                let ops = self.new_record_ops(chunk);
+                in_flight.push_back(async move {
+                    self.merge_ops(&ops?, &[], Origin::Local, None, ids, MergeStates::of(ids))
+                        .await?;
+                    Ok::<_, StoreError>(chunk.len())
+                });
+                if in_flight.len() < SAVE_MANY_IN_FLIGHT {
+                    continue;
+                }
+            }
+            // Polling waits for the oldest chunk and starts the newest.
+            let Some(written) = in_flight.next().await else {
                 return Ok(());
             };
-            (chunk, ops) = (next, next_ops);
+            saved += written?;
+            on_progress(saved);
         }
     }
 
@@ -788,6 +796,7 @@ impl Store {
                 if origin == Origin::Local {
                     let ops = by_record.values().flatten().map(|(op, _)| *op);
                     if let Some((key, entry)) = outbox_entry(ops, by_record.len())? {
+                        let entry = JsValue::from(entry);
                         send(tx.object_store(OUTBOX)?.put(entry).with_key(key).build())?;
                     }
                 }
@@ -958,14 +967,12 @@ impl Store {
             let tx = self.transaction(&[OUTBOX], TransactionMode::Readonly)?;
             let outbox = tx.object_store(OUTBOX)?;
             let keys = outbox.get_all_keys::<String>().build()?;
-            let entries = outbox.get_all::<String>().build()?;
+            let entries = outbox.get_all::<JsValue>().build()?;
             let (keys, entries) = (keys.await?, entries.await?);
             let keys = keys.collect::<Result<Vec<String>, _>>()?;
             let mut ops = Vec::new();
             for entry in entries {
-                let entry: Vec<Op> = serde_json::from_str(&entry?)
-                    .map_err(|error| StoreError::unreadable(StoreEntry::OutboxEntry, error))?;
-                ops.extend(entry);
+                ops.extend(outbox_ops(entry?)?);
             }
             // Entries are in order of their last op; ops of entries written together interleave.
             ops.sort_by(|a, b| a.precedence().cmp(&b.precedence()));
@@ -1235,15 +1242,16 @@ fn synced_fields<E: Entity>(entity: &E) -> Map<String, Value> {
 }
 
 /// The outbox keeps one entry per write transaction: the ops of every record it wrote, as
-/// JSON text, under the key `"<stamp> <op id> <records>"` of its last op. Keys sort as the
-/// entries' last ops do (stamp keys have a fixed width and local op ids are UUIDs), and the
-/// record count lets [`Store::outbox_len`] count without reading values. One entry per
+/// JSON in UTF-8 bytes, under the key `"<stamp> <op id> <records>"` of its last op. Keys sort
+/// as the entries' last ops do (stamp keys have a fixed width and local op ids are UUIDs), and
+/// the record count lets [`Store::outbox_len`] count without reading values. One entry per
 /// transaction rather than per record: an import of 2,000 contacts is one put, not 2,000.
-/// No ops, no entry.
+/// Bytes, not text: they are copied out of wasm memory as they are, where text would first be
+/// decoded into a JavaScript string (megabytes per import chunk). No ops, no entry.
 fn outbox_entry<'a>(
     ops: impl Iterator<Item = &'a Op>,
     records: usize,
-) -> Result<Option<(String, String)>, StoreError> {
+) -> Result<Option<(String, js_sys::Uint8Array)>, StoreError> {
     let ops: Vec<&Op> = ops.collect();
     let Some(last) = ops
         .iter()
@@ -1252,7 +1260,27 @@ fn outbox_entry<'a>(
         return Ok(None);
     };
     let key = format!("{} {records}", last_op_key(last));
-    Ok(Some((key, to_json(&ops)?)))
+    let json =
+        serde_json::to_vec(&ops).map_err(|error| StoreError::Unencodable(error.to_string()))?;
+    Ok(Some((key, js_sys::Uint8Array::from(json.as_slice()))))
+}
+
+/// The ops of an outbox entry as stored: JSON bytes, or JSON text as entries were written
+/// before (see [`outbox_entry`]).
+fn outbox_ops(entry: JsValue) -> Result<Vec<Op>, StoreError> {
+    let read = match entry.as_string() {
+        Some(text) => serde_json::from_str(&text),
+        None => match entry.dyn_into::<js_sys::Uint8Array>() {
+            Ok(bytes) => serde_json::from_slice(&bytes.to_vec()),
+            Err(other) => {
+                return Err(StoreError::unreadable(
+                    StoreEntry::OutboxEntry,
+                    format!("neither text nor bytes: {other:?}"),
+                ))
+            }
+        },
+    };
+    read.map_err(|error| StoreError::unreadable(StoreEntry::OutboxEntry, error))
 }
 
 fn last_op_key(op: &Op) -> String {

@@ -1,7 +1,8 @@
 //! Marks the phases of a bulk write in the browser's performance timeline: User Timing
-//! measures named `write: <phase>`, which a profiler shows beside its samples and the
-//! benchmark prints (`node bench/run.mjs --only bulk --profile`). Only writes of many records
-//! are marked, since the timeline keeps every entry until the page unloads.
+//! measures named `write: <phase>` (and the import page's `import: <phase>` before its
+//! writes), which a profiler shows beside its samples and the benchmark prints (`node
+//! bench/run.mjs --only bulk --profile`, `--only import --profile`). Only writes of many
+//! records are marked, since the timeline keeps every entry until the page unloads.
 
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::JsValue;

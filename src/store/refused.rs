@@ -8,7 +8,7 @@ use super::schema::{FEED, HISTORY, MERGE, META, OUTBOX};
 use super::{
     commit, row, send, Changed, Ids, MergeStates, Origin, Store, StoreEntry, StoreError, TabNews,
 };
-use super::{CURSOR_KEY, SYNC_MEMBERS_KEY, SYNC_SESSION_KEY};
+use super::{outbox_ops, CURSOR_KEY, SYNC_MEMBERS_KEY, SYNC_SESSION_KEY};
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::TransactionMode;
 use rabet_domain::{
@@ -19,6 +19,7 @@ use rabet_domain::{
 };
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeSet;
+use wasm_bindgen::JsValue;
 
 /// The meta key of the not-accepted list (JSON text of `Vec<NotAccepted>`).
 pub(super) const NOT_ACCEPTED_KEY: &str = "not_accepted";
@@ -81,14 +82,11 @@ impl Store {
         let tx = self.transaction(&store_names, TransactionMode::Readwrite)?;
         let outbox = tx.object_store(OUTBOX)?;
         let keys = outbox.get_all_keys::<String>().build()?;
-        let entries = outbox.get_all::<String>().build()?;
+        let entries = outbox.get_all::<JsValue>().build()?;
         let (keys, entries) = (keys.await?, entries.await?);
         let keys = keys.collect::<Result<Vec<String>, _>>()?;
         let mut entries = entries
-            .map(|entry| {
-                serde_json::from_str::<Vec<Op>>(&entry?)
-                    .map_err(|error| StoreError::unreadable(StoreEntry::OutboxEntry, error))
-            })
+            .map(|entry| outbox_ops(entry?))
             .collect::<Result<Vec<_>, _>>()?;
         let Some(at) = entries
             .iter()

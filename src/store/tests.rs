@@ -278,6 +278,34 @@ async fn save_many_stores_thousands_in_chunks_and_load_returns_them_all() {
     delete_database(&name).await;
 }
 
+#[wasm_bindgen_test]
+async fn save_many_that_fails_in_a_chunk_keeps_the_chunks_before_it_and_none_after() {
+    let name = unique_name("save-many-fails");
+    let store = Store::open_named(&name).await.unwrap();
+    let mut contacts: Vec<Contact> = (0..3 * SAVE_MANY_CHUNK)
+        .map(|i| contact(&format!("Contact {i}"), None))
+        .collect();
+    // A note too large for an op, in the second chunk: that chunk cannot be written.
+    contacts[SAVE_MANY_CHUNK + 1].notes = "x".repeat(rabet_domain::op::MAX_VALUE_BYTES + 1);
+    let mut progress = Vec::new();
+    let saved = store
+        .save_many(&contacts, Ids::Fresh, |saved| progress.push(saved))
+        .await;
+
+    assert!(
+        matches!(saved, Err(StoreError::InvalidEdit(_))),
+        "{saved:?}"
+    );
+    assert_eq!(progress, [SAVE_MANY_CHUNK]);
+    // Whole chunks only, and only those before the failure: not the third, queued behind it.
+    let loaded = store.load::<Contact>().await.unwrap();
+    assert!(loaded == sorted_by_id(contacts[..SAVE_MANY_CHUNK].to_vec()));
+    assert_eq!(store.outbox_len().await.unwrap(), SAVE_MANY_CHUNK);
+
+    drop(store);
+    delete_database(&name).await;
+}
+
 /// The keys in the `merge` store.
 async fn merge_keys(store: &Store) -> Vec<String> {
     let tx = store

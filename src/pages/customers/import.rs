@@ -8,6 +8,7 @@ use crate::{
     file::{chosen_file, read_text},
     i18n::{store_error_msg, use_locale, Counted, Msg, Worded},
     notice::{use_notices, Notice},
+    store::Phases,
     ui::{
         custom_fields::{reading, shown_definitions},
         format::PhoneNumber,
@@ -180,26 +181,32 @@ pub fn ImportContacts() -> impl IntoView {
     };
 
     let start = move |_| {
-        let Some(outcome) = source.with_untracked(|s| {
+        let rows = source.with_untracked(|s| s.as_ref().map(Source::rows).unwrap_or(0));
+        let mut phases = Phases::new(rows);
+        let Some(mut outcome) = source.with_untracked(|s| {
             s.as_ref()
                 .map(|s| mapping.with_untracked(|m| run_import(workspace, s, m, custom, None)))
         }) else {
             return;
         };
+        phases.end("import: rows read and checked");
+        // Saved, then shown from memory: the report keeps only what was not imported.
+        let contacts = std::mem::take(&mut outcome.contacts);
+        let new_companies = std::mem::take(&mut outcome.new_companies);
         let headers =
             source.with_untracked(|s| s.as_ref().map(Source::headers).unwrap_or_default());
         let skipped =
             source.with_untracked(|s| s.as_ref().map(Source::skipped).unwrap_or_default());
         failure.set(None);
         leptos::task::spawn_local(async move {
-            let total = outcome.contacts.len();
+            let total = contacts.len();
             progress.set(Some((0, total)));
             let saved = async {
                 workspace
-                    .save_many(outcome.new_companies.clone(), Ids::Fresh, |_| {})
+                    .save_many(new_companies, Ids::Fresh, |_| {})
                     .await?;
                 workspace
-                    .save_many(outcome.contacts.clone(), Ids::Fresh, |done| {
+                    .save_many(contacts, Ids::Fresh, |done| {
                         progress.set(Some((done, total)))
                     })
                     .await
