@@ -1,7 +1,9 @@
 //! Marks the phases of a bulk write in the browser's performance timeline: User Timing
 //! measures named `write: <phase>`, which a profiler shows beside its samples and the
 //! benchmark prints (`node bench/run.mjs --only bulk --profile`). Only writes of many records
-//! are marked, since the timeline keeps every entry until the page unloads.
+//! are marked, since the timeline keeps every entry until the page unloads. A join by
+//! snapshot marks each page's phases, `join: <phase>` (a join has tens to hundreds of pages;
+//! `node bench/run.mjs --only join` prints them).
 
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::JsValue;
@@ -30,6 +32,13 @@ impl Phases {
     pub(crate) fn new(records: usize) -> Phases {
         Phases {
             began: (records >= MARKED_FROM).then(performance_now),
+        }
+    }
+
+    /// Starts the first phase of a page of a join by snapshot, which is always marked.
+    pub(crate) fn join_page() -> Phases {
+        Phases {
+            began: Some(performance_now()),
         }
     }
 
