@@ -3,8 +3,9 @@
 use crate::{
     admin::{self, token_hash, token_id},
     compacted::{self, Range},
+    connections::ClientAddress,
     error::ApiError,
-    rate_limit::RateLimiter,
+    rate_limit::{address_key, RateLimiter},
     snapshot_pages::{BuiltPage, PageKey, SnapshotPages},
     storage::{Member, PullPage, PushOutcome, Storage, StorageError, StoredOp},
 };
@@ -133,7 +134,35 @@ struct Authenticated {
 impl FromRequestParts<ApiState> for Authenticated {
     type Rejection = ApiError;
 
+    /// Requests that fail authentication count against their client's address, which is
+    /// refused before its token is looked up once it has used its share.
     async fn from_request_parts(parts: &mut Parts, state: &ApiState) -> Result<Self, ApiError> {
+        let address = parts
+            .extensions
+            .get::<ClientAddress>()
+            .map(|ClientAddress(address)| address_key(*address));
+        let rate_limited = |retry_after| ApiError::RateLimited { retry_after };
+        if let Some(address) = &address {
+            state
+                .limiter
+                .peek(address, Instant::now())
+                .map_err(rate_limited)?;
+        }
+        let authenticated = Authenticated::check_token(parts, state).await;
+        if let (Some(address), Err(ApiError::Unauthorized | ApiError::TokenRevoked)) =
+            (&address, &authenticated)
+        {
+            if state.limiter.check(address, Instant::now()).is_err() {
+                tracing::debug!(%address, "an address failing authentication is over its share");
+            }
+        }
+        authenticated
+    }
+}
+
+impl Authenticated {
+    /// The member behind the request's token, within the token's rate limit.
+    async fn check_token(parts: &Parts, state: &ApiState) -> Result<Self, ApiError> {
         let token = parts
             .headers
             .get(header::AUTHORIZATION)
