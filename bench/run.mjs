@@ -6,6 +6,8 @@
 //   node bench/run.mjs [--sizes 10000,100000] [--out BENCHMARKS.md]
 //   node bench/run.mjs --only import --dist other/dist   # just the import, of another build
 //   node bench/run.mjs --only join --sizes 100000        # just a new device joining
+//   node bench/run.mjs --only join --sizes 10000 --ways none --server other/rabet-server
+//                                                       # the server's pages, another server
 //   node bench/run.mjs --only palette --sizes 100000 --out target/bench/palette.md --port 8106
 //   node bench/run.mjs --only bulk --sizes 10000 --out target/bench/bulk.md --port 8107
 import { chromium } from "playwright-core";
@@ -20,12 +22,15 @@ const sizes = (args.sizes ?? "10000,100000").split(",").map(Number).filter(Boole
 const outFile = args.out ?? "BENCHMARKS.md";
 // A build to compare with (e.g. the previous commit's dist/), served by the same server.
 const dist = args.dist ?? "dist";
+// A server binary to compare with (e.g. a copy of main's), for every server the bench runs.
+const serverBin = args.server ?? "target/release/rabet-server";
 // `--only import` measures the CSV import against the raw put and nothing else.
 const importOnly = args.only === "import";
 // `--only join` measures a new device joining the sample workspaces and nothing else;
 // `--ways` picks which of its ways (comma-separated, all by default).
 const joinOnly = args.only === "join";
-const joinWays = (args.ways ?? "by snapshot,by snapshot in pages of ops,op by op").split(",");
+// `--ways none` times the server's pages alone.
+const joinWays = (args.ways ?? "by snapshot,by snapshot in pages of ops,op by op").split(",").filter((way) => way !== "none");
 // `--port` when another bench runs on this machine; a join's own server takes the next one.
 // `--only palette` loads each sample and measures the command palette (and list search).
 const paletteOnly = args.only === "palette";
@@ -64,7 +69,7 @@ function sampleCsv(size) {
   return readFileSync(file);
 }
 
-const server = spawn("target/release/rabet-server", ["serve", "--addr", `127.0.0.1:${port}`, "--dist", dist, "--data-dir", join(work, "server-data")], { stdio: ["ignore", "ignore", "inherit"] });
+const server = spawn(serverBin, ["serve", "--addr", `127.0.0.1:${port}`, "--dist", dist, "--data-dir", join(work, "server-data")], { stdio: ["ignore", "ignore", "inherit"] });
 await waitForHealth(origin);
 const launchOptions = {
   executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
@@ -351,7 +356,7 @@ function cli(...args) {
 }
 
 function cliIn(dataDir, ...args) {
-  return execFileSync("target/release/rabet-server", [...args, "--data-dir", dataDir], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).trim();
+  return execFileSync(serverBin, [...args, "--data-dir", dataDir], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] }).trim();
 }
 
 /** Connects a page to a new workspace's sync and returns how long until it is up to date. */
@@ -464,7 +469,7 @@ async function measureJoin(size) {
   const reuse = args.reuse === "yes" && existsSync(saved);
   if (!reuse) rmSync(dataDir, { recursive: true, force: true });
   const at = `http://127.0.0.1:${port + 1}`;
-  const joinServer = spawn("target/release/rabet-server", ["serve", "--addr", `127.0.0.1:${port + 1}`, "--dist", dist, "--data-dir", dataDir], { stdio: ["ignore", "ignore", "inherit"] });
+  const joinServer = spawn(serverBin, ["serve", "--addr", `127.0.0.1:${port + 1}`, "--dist", dist, "--data-dir", dataDir], { stdio: ["ignore", "ignore", "inherit"] });
   try {
     await waitForHealth(at);
     const { workspace, ops } = reuse ? JSON.parse(readFileSync(saved, "utf8")) : { workspace: cliIn(dataDir, "workspace", "create", `bench join ${size}`) };
@@ -480,7 +485,11 @@ async function measureJoin(size) {
     const bytes = sqliteBytes(join(dataDir, "rabet.db"));
     const mb = (table) => ((bytes[table] ?? 0) / 2 ** 20).toFixed(0);
     record(`server storage, ${label}-contact sample (SQLite, with indexes)`, `compacted state ${mb("compacted")} MB, op log ${mb("ops")} MB`, "—");
-    await timeSnapshotPages(at, token(), label);
+    await timeSnapshotPages(at, token(), label, joinServer.pid);
+    // What `serve` runs at start and hourly; here every op is recent, so it keeps them all.
+    const trimming = Date.now();
+    cliIn(dataDir, "trim");
+    record(`server: a trim of the ${label}-contact sample's log (every op within the history window)`, `${round(Date.now() - trimming)} ms`, "—");
     for (const way of joinWays) {
       const { page, close } = await freshPage();
       if (way === "op by op") {
@@ -491,6 +500,22 @@ async function measureJoin(size) {
       }
       const ms = await connectAndSync(page, token(), at);
       record(`new device joins the ${label}-contact sample (${opsLabel} ops) ${way}: every record in memory`, `${round(ms)} ms`, way === "by snapshot" ? (size >= 100_000 ? "≤ 60 s" : "≤ 5 s") : "—");
+      // Where a page's time went (the app's `join: <phase>` marks): fetches overlap the
+      // rest, three parts in flight; the other phases run one page after another.
+      const phases = await page.evaluate(() => {
+        const sums = {};
+        for (const { name, duration } of performance.getEntriesByType("measure")) {
+          if (!name.startsWith("join: ")) continue;
+          sums[name] ??= { ms: 0, pages: 0 };
+          sums[name].ms += duration;
+          sums[name].pages += 1;
+        }
+        return sums;
+      });
+      if (Object.keys(phases).length) {
+        const { jsMB, wasmMB } = await memory(page);
+        record(`the same join ${way}, by phase (summed over pages; memory after)`, `${Object.entries(phases).map(([name, { ms, pages }]) => `${name.slice(6)} ${round(ms)} ms/${pages}`).join(", ")}; JS heap ${jsMB} MB, wasm ${wasmMB} MB`, "—");
+      }
       // Not timed: the device holds every contact (read again from its store).
       await page.goto(`${at}/customers`);
       await page.waitForFunction(contactsShown, size, { timeout: 600_000 });
@@ -501,11 +526,19 @@ async function measureJoin(size) {
   }
 }
 
+/** CPU time (user + system) a process has used so far, in ms, from `/proc`. */
+function cpuMs(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
+  // utime and stime, the 14th and 15th fields, in clock ticks (100 a second on Linux).
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
 /**
  * The server's side of a join: every snapshot page of every kind in rows, gzip, one after
- * another from Node (no browser), timed to the last byte of each answer.
+ * another from Node (no browser), timed to the last byte of each answer, and the server's
+ * CPU time for them all (which, unlike wall time, does not grow with the machine's load).
  */
-async function timeSnapshotPages(at, token, label) {
+async function timeSnapshotPages(at, token, label, serverPid) {
   const get = async (query) => {
     const started = performance.now();
     const answer = await fetch(`${at}/api/v1/snapshot?${query}&rows=true`, { headers: { authorization: `Bearer ${token}`, "accept-encoding": "gzip" } });
@@ -514,6 +547,7 @@ async function timeSnapshotPages(at, token, label) {
     return { page, ms: performance.now() - started };
   };
   const times = [];
+  const cpuBefore = cpuMs(serverPid);
   const first = await get("kind=contact");
   const cursor = first.page.cursor;
   for (const kind of Object.keys(first.page.totals)) {
@@ -525,8 +559,10 @@ async function timeSnapshotPages(at, token, label) {
       after = page.last;
     }
   }
+  const cpu = cpuMs(serverPid) - cpuBefore;
   const total = times.reduce((sum, ms) => sum + ms, 0);
-  record(`server: every snapshot page of the ${label}-contact sample as rows, gzip, one after another (${times.length} pages)`, `${round(total)} ms; per page median ${round(median(times))} ms, max ${round(Math.max(...times))} ms`, "—");
+  const load = readFileSync("/proc/loadavg", "utf8").split(" ")[0];
+  record(`server: every snapshot page of the ${label}-contact sample as rows, gzip, one after another (${times.length} pages)`, `${round(total)} ms; per page median ${round(median(times))} ms, max ${round(Math.max(...times))} ms; server CPU ${round(cpu)} ms (${round(cpu / times.length)} ms a page), load ${load}`, "—");
 }
 
 /** JS heap in use plus the wasm linear memory, after a collection. */

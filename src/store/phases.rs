@@ -2,7 +2,9 @@
 //! measures named `write: <phase>` (and the import page's `import: <phase>` before its
 //! writes), which a profiler shows beside its samples and the benchmark prints (`node
 //! bench/run.mjs --only bulk --profile`, `--only import --profile`). Only writes of many
-//! records are marked, since the timeline keeps every entry until the page unloads.
+//! records are marked, since the timeline keeps every entry until the page unloads. A join by
+//! snapshot marks each page's phases, `join: <phase>` (a join has tens to hundreds of pages;
+//! `node bench/run.mjs --only join` prints them).
 
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::JsValue;
@@ -31,6 +33,13 @@ impl Phases {
     pub(crate) fn new(records: usize) -> Phases {
         Phases {
             began: (records >= MARKED_FROM).then(performance_now),
+        }
+    }
+
+    /// Starts the first phase of a page of a join by snapshot, which is always marked.
+    pub(crate) fn join_page() -> Phases {
+        Phases {
+            began: Some(performance_now()),
         }
     }
 

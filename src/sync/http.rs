@@ -1,6 +1,7 @@
 //! The sync server's HTTP API, as typed calls over the browser's `fetch`.
 
 use super::{SyncConfig, SyncError};
+use crate::store::Phases;
 use rabet_domain::{
     kind::EntityKind,
     op::Op,
@@ -118,17 +119,20 @@ pub struct RowsAnswer {
     pub text: String,
 }
 
-/// The same page as rows ready to store (see [`RowsAnswer`]).
+/// The same page as rows ready to store (see [`RowsAnswer`]), its phases marked.
 pub async fn snapshot_rows(
     config: &SyncConfig,
     kind: EntityKind,
     after: Option<&str>,
     until: Option<&str>,
     cursor: Option<Cursor>,
+    phases: &mut Phases,
 ) -> Result<RowsAnswer, SyncError> {
     let path = snapshot_path(kind, after, until, cursor) + "&rows=true";
     let held = call_text::<()>(config, "GET", &path, None).await?;
+    phases.end("join: fetched");
     let text = String::from(&held);
+    phases.end("join: copied into wasm");
     Ok(RowsAnswer { held, text })
 }
 

@@ -15,7 +15,7 @@
 mod http;
 mod leader;
 
-use crate::store::{Ids, NotAccepted, Store, TabChannel};
+use crate::store::{Ids, NotAccepted, Phases, Store, TabChannel};
 use crate::workspace::{use_workspace, Workspace};
 use futures::{
     channel::{mpsc, oneshot},
@@ -687,7 +687,9 @@ impl SyncEngine {
         let mut fetching: VecDeque<(Part, Ids, oneshot::Receiver<FetchedPage>)> = VecDeque::new();
         let mut current = Some((first, ids, answer));
         while let Some((part, ids, answer)) = current.take() {
+            let mut phases = Phases::join_page();
             let page = answer.read()?;
+            phases.end("join: read in wasm");
             let summary = page.summary();
             let (cursor, totals) = match &joined {
                 Some((cursor, totals)) => {
@@ -724,7 +726,8 @@ impl SyncEngine {
                 .filter(|(kind, _)| CUSTOMERS.contains(kind) == customers)
                 .map(|(_, count)| count)
                 .sum::<u64>();
-            page.keep(part.kind, store, self.workspace, ids).await?;
+            page.keep(part.kind, store, self.workspace, ids, &mut phases)
+                .await?;
             done[slot] += u64::from(summary.records);
             self.status.set(SyncStatus::Joining {
                 customers,
@@ -856,7 +859,9 @@ async fn join_page(
     let (kind, after, until) = (part.kind, part.after.as_deref(), part.until.as_deref());
     Ok(match ids {
         Ids::Fresh => {
-            let answer = http::snapshot_rows(&config, kind, after, until, cursor).await?;
+            let mut phases = Phases::join_page();
+            let answer =
+                http::snapshot_rows(&config, kind, after, until, cursor, &mut phases).await?;
             // A server from before rows answers ops (its answer starts with them).
             if answer.text.starts_with("{\"ops\"") {
                 JoinAnswer::Ops(bad_answer(serde_json::from_str(&answer.text))?)
@@ -931,17 +936,21 @@ impl JoinPage<'_> {
         store: &Store,
         workspace: Workspace,
         ids: Ids,
+        phases: &mut Phases,
     ) -> Result<(), SyncError> {
         match self {
             JoinPage::Rows(held, page) => {
                 store.put_snapshot_rows(kind, held, page).await?;
+                phases.end("join: stored");
                 workspace.show_rows(kind, &page.rows)?;
             }
             JoinPage::Ops(page) => {
                 let changes = store.apply_snapshot(&page.ops, ids).await?;
+                phases.end("join: stored");
                 workspace.show_changes(changes)?;
             }
         }
+        phases.end("join: shown");
         Ok(())
     }
 }

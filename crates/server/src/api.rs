@@ -3,8 +3,10 @@
 use crate::{
     admin::{self, token_hash, token_id},
     compacted::{self, Range},
+    connections::ClientAddress,
     error::ApiError,
-    rate_limit::RateLimiter,
+    rate_limit::{address_key, RateLimiter},
+    snapshot_pages::{BuiltPage, PageKey, SnapshotPages},
     storage::{Member, PullPage, PushOutcome, Storage, StorageError, StoredOp},
 };
 use axum::{
@@ -52,6 +54,8 @@ pub struct ApiState {
     pub limiter: Arc<RateLimiter>,
     /// Time for a request to be read and answered.
     pub request_timeout: Duration,
+    /// Snapshot pages shared by devices joining at about the same time.
+    pub snapshot_pages: Arc<SnapshotPages>,
 }
 
 pub fn router(state: ApiState) -> Router {
@@ -130,7 +134,35 @@ struct Authenticated {
 impl FromRequestParts<ApiState> for Authenticated {
     type Rejection = ApiError;
 
+    /// Requests that fail authentication count against their client's address, which is
+    /// refused before its token is looked up once it has used its share.
     async fn from_request_parts(parts: &mut Parts, state: &ApiState) -> Result<Self, ApiError> {
+        let address = parts
+            .extensions
+            .get::<ClientAddress>()
+            .map(|ClientAddress(address)| address_key(*address));
+        let rate_limited = |retry_after| ApiError::RateLimited { retry_after };
+        if let Some(address) = &address {
+            state
+                .limiter
+                .peek(address, Instant::now())
+                .map_err(rate_limited)?;
+        }
+        let authenticated = Authenticated::check_token(parts, state).await;
+        if let (Some(address), Err(ApiError::Unauthorized | ApiError::TokenRevoked)) =
+            (&address, &authenticated)
+        {
+            if state.limiter.check(address, Instant::now()).is_err() {
+                tracing::debug!(%address, "an address failing authentication is over its share");
+            }
+        }
+        authenticated
+    }
+}
+
+impl Authenticated {
+    /// The member behind the request's token, within the token's rate limit.
+    async fn check_token(parts: &Parts, state: &ApiState) -> Result<Self, ApiError> {
         let token = parts
             .headers
             .get(header::AUTHORIZATION)
@@ -583,35 +615,63 @@ async fn snapshot(
     query: Result<Query<SnapshotQuery>, QueryRejection>,
 ) -> Result<Response, ApiError> {
     let Query(query) = query?;
-    let limit = query
-        .limit
-        .unwrap_or(MAX_SNAPSHOT_RECORDS)
-        .clamp(1, MAX_SNAPSHOT_RECORDS);
-    let snapshot = state
-        .storage
-        .snapshot(
-            &member.workspace,
-            query.kind,
-            Range {
-                after: query.after.as_deref(),
-                until: query.until.as_deref(),
-            },
-            limit,
-            MAX_PULL_BYTES,
-            // A join's first page: its progress needs to know how much is coming, and its
-            // device where the parts it may fetch at once are.
-            query.cursor.is_none() && query.after.is_none(),
-        )
+    // A join's first page: its progress needs to know how much is coming, and its device
+    // where the parts it may fetch at once are.
+    let first = query.cursor.is_none() && query.after.is_none();
+    let key = PageKey {
+        workspace: member.workspace,
+        kind: query.kind,
+        after: query.after,
+        until: query.until,
+        limit: query
+            .limit
+            .unwrap_or(MAX_SNAPSHOT_RECORDS)
+            .clamp(1, MAX_SNAPSHOT_RECORDS),
+        first,
+        rows: query.rows,
+    };
+    let latest = state.storage.latest(&key.workspace).await?;
+    let page = state
+        .snapshot_pages
+        .get_or_build(key.clone(), latest, || {
+            build_snapshot_page(state.storage.as_ref(), &key)
+        })
         .await?;
     // The device joining will pull the log after its first page's cursor: a trim keeps it.
-    let joins_at = query.cursor.unwrap_or(snapshot.cursor).min(snapshot.cursor);
+    let joins_at = query.cursor.unwrap_or(page.cursor).min(page.cursor);
     state.storage.note_read(&token_hash, joins_at).await?;
+    Ok((
+        [(header::CONTENT_TYPE, "application/json")],
+        page.body.clone(),
+    )
+        .into_response())
+}
+
+/// A snapshot page's answer, read and written afresh.
+async fn build_snapshot_page(
+    storage: &dyn Storage,
+    key: &PageKey,
+) -> Result<BuiltPage, StorageError> {
+    let range = Range {
+        after: key.after.as_deref(),
+        until: key.until.as_deref(),
+    };
+    let snapshot = storage
+        .snapshot(
+            &key.workspace,
+            key.kind,
+            range,
+            key.limit,
+            MAX_PULL_BYTES,
+            key.first,
+        )
+        .await?;
     let page = snapshot.page;
     let mut answer = SnapshotAnswer {
         ops: None,
         latest: None,
         records: page.records,
-        last: page.last,
+        last: page.last.clone(),
         more: page.more,
         cursor: snapshot.cursor,
         totals: snapshot.totals.map(|totals| {
@@ -630,26 +690,31 @@ async fn snapshot(
             by_kind
         }),
     };
-    if !query.rows {
-        let ops = page.ops.into_iter().map(|op| compacted::raw(0, op));
-        answer.ops = Some(ops.collect::<Result<_, _>>()?);
-        return Ok(Json(answer).into_response());
-    }
-    let started = std::time::Instant::now();
     // Stored ops were validated when pushed: failing to read one is a corrupt store.
     let corrupt = |error: serde_json::Error| StorageError::Corrupt {
         seq: 0,
         reason: error.to_string(),
     };
-    let built = rows_of(query.kind, page.ops.iter().map(String::as_str)).map_err(corrupt)?;
-    answer.latest = built.latest;
-    let body = rows_answer(&built.rows, &built.merge, &answer).map_err(corrupt)?;
-    tracing::debug!(
-        kind = query.kind.as_str(),
-        build_ms = started.elapsed().as_secs_f64() * 1e3,
-        "snapshot rows built"
-    );
-    Ok(([(header::CONTENT_TYPE, "application/json")], body).into_response())
+    let body = if key.rows {
+        let started = std::time::Instant::now();
+        let built = rows_of(key.kind, page.ops()).map_err(corrupt)?;
+        answer.latest = built.latest;
+        let body = rows_answer(&built.rows, &built.merge, &answer).map_err(corrupt)?;
+        tracing::debug!(
+            kind = key.kind.as_str(),
+            build_ms = started.elapsed().as_secs_f64() * 1e3,
+            "snapshot rows built"
+        );
+        body
+    } else {
+        let ops = page.ops().map(|op| compacted::raw(0, op.to_owned()));
+        answer.ops = Some(ops.collect::<Result<_, _>>()?);
+        serde_json::to_string(&answer).map_err(corrupt)?
+    };
+    Ok(BuiltPage {
+        body,
+        cursor: snapshot.cursor,
+    })
 }
 
 /// A rows page's JSON: the rows as built (a JSON array, not parsed again), the merge state,

@@ -26,8 +26,6 @@ use std::fmt::Write;
 /// Rows of one statement keeping winners (five parameters each, well within both
 /// databases' limits).
 const WINNERS_PER_STATEMENT: usize = 100;
-/// The most rows one page reads; records have far fewer fields than a page holds.
-const PAGE_ROWS: i64 = 100_000;
 /// Records per part of a kind ([`splits`]): about a page of the larger kinds, so a device
 /// fetching a few parts at once has a few pages in flight.
 pub const PART_RECORDS: u32 = 1_000;
@@ -137,16 +135,48 @@ pub async fn keep_trimmed_bodies(
     Ok(())
 }
 
+/// The SQL dialect a statement is written in, where the two databases differ.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Dialect {
+    Sqlite,
+    Postgres,
+}
+
+/// Separates a record's ops in the text [`page`] reads each record as: valid JSON cannot
+/// hold this control character, neither between tokens nor raw inside a string, and every
+/// stored op was checked as JSON when pushed.
+const OP_SEPARATOR: char = '\u{1e}';
+
+impl Dialect {
+    /// An aggregate joining a group's op JSON (`c` a compacted row, `o` its op in the log)
+    /// into one text, in field order, with [`OP_SEPARATOR`] between them.
+    fn joined_ops(self) -> &'static str {
+        match self {
+            Dialect::Sqlite => "group_concat(COALESCE(c.body, o.body), char(30) ORDER BY c.field)",
+            Dialect::Postgres => "string_agg(COALESCE(c.body, o.body), chr(30) ORDER BY c.field)",
+        }
+    }
+}
+
 /// A page of one kind's records.
 #[derive(Debug, Default)]
 pub struct Page {
-    /// Every winning op of each record, record after record: its JSON as stored (checked
-    /// when pushed; read again only by whoever parses it).
-    pub ops: Vec<String>,
+    /// Each record's winning ops, their JSON as stored (checked when pushed; read again only
+    /// by whoever parses it), joined by [`OP_SEPARATOR`]: one text per record, as read.
+    records_ops: Vec<String>,
     pub records: u32,
     /// The page's last record.
     pub last: Option<String>,
     pub more: bool,
+}
+
+impl Page {
+    /// Every winning op of each record, record after record, in field order.
+    pub fn ops(&self) -> impl Iterator<Item = &str> {
+        self.records_ops
+            .iter()
+            .flat_map(|ops| ops.split(OP_SEPARATOR))
+    }
 }
 
 /// Which records of a kind a page may hold: those after `after` (from the first when
@@ -159,9 +189,12 @@ pub struct Range<'a> {
 
 /// Up to `limit` records of `entity` in `range`, each whole, in record-id order, no more than
 /// fit in `max_bytes` of JSON (but at least one). One statement, read by keyset on the
-/// primary key and streamed, so it holds no lock a push waits on.
+/// primary key and streamed, so it holds no lock a push waits on; the database joins each
+/// record's ops into one row, so a page crosses from the database a row per record instead
+/// of a row per field.
 pub async fn page<'c>(
     executor: impl Executor<'c, Database = Any>,
+    dialect: Dialect,
     workspace: &str,
     entity: &str,
     range: Range<'_>,
@@ -173,57 +206,33 @@ pub async fn page<'c>(
         None => "",
     };
     let sql = format!(
-        "SELECT c.record, c.seq, {BODY} FROM compacted c {WITH_LOG} WHERE c.workspace = $1 \
-         AND c.entity = $2 AND c.record > $3 {until}ORDER BY c.record, c.field LIMIT $4"
+        "SELECT c.record, {} AS ops FROM compacted c {WITH_LOG} WHERE c.workspace = $1 \
+         AND c.entity = $2 AND c.record > $3 {until}GROUP BY c.record ORDER BY c.record LIMIT $4",
+        dialect.joined_ops()
     );
     let mut query = sqlx::query(&sql)
         .bind(workspace)
         .bind(entity)
         // Record ids are never empty, so every one sorts after "".
         .bind(range.after.unwrap_or(""))
-        .bind(PAGE_ROWS);
+        // One more than the page holds tells whether more follow.
+        .bind(i64::from(limit) + 1);
     if let Some(until) = range.until {
         query = query.bind(until);
     }
     let mut rows = query.fetch(executor);
     let mut page = Page::default();
-    // The record being read and its ops so far; they join the page once it is whole.
-    let (mut current, mut pending, mut bytes, mut read) = (None::<String>, Vec::new(), 0, 0);
+    let mut bytes = 0;
     while let Some(row) = rows.try_next().await? {
-        read += 1;
-        let record: String = row.try_get("record")?;
-        if current.as_deref() != Some(record.as_str()) {
-            if let Some(done) = current.replace(record) {
-                page.ops.append(&mut pending);
-                page.records += 1;
-                page.last = Some(done);
-                if page.records == limit || bytes >= max_bytes {
-                    page.more = true;
-                    return Ok(page);
-                }
-            }
+        if page.records == limit || (page.records > 0 && bytes >= max_bytes) {
+            page.more = true;
+            break;
         }
-        let body: String = row.try_get("body")?;
-        bytes += body.len() + 1;
-        pending.push(body);
-    }
-    drop(rows);
-    let Some(current) = current else {
-        return Ok(page);
-    };
-    if read < PAGE_ROWS {
-        page.ops.append(&mut pending);
+        let ops: String = row.try_get("ops")?;
+        bytes += ops.len() + 1;
+        page.records_ops.push(ops);
         page.records += 1;
-        page.last = Some(current);
-    } else {
-        // The row limit may have cut the last record short: it starts the next page instead.
-        page.more = true;
-        if page.records == 0 {
-            return Err(StorageError::Corrupt {
-                seq: 0,
-                reason: format!("record {current:?} has more than {PAGE_ROWS} fields"),
-            });
-        }
+        page.last = Some(row.try_get("record")?);
     }
     Ok(page)
 }

@@ -14,6 +14,7 @@
 
 use axum::Router;
 use hyper::server::conn::http1;
+use hyper::{body::Incoming, Request};
 use hyper_util::{
     rt::{TokioIo, TokioTimer},
     service::TowerToHyperService,
@@ -31,6 +32,7 @@ use tokio::{
     sync::{watch, Semaphore},
     task::JoinSet,
 };
+use tower::ServiceExt;
 
 /// What a connection and a request may take. `Default` is what `rabet-server serve` uses.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -120,7 +122,6 @@ pub async fn serve(
     limits: Limits,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> io::Result<()> {
-    let service = TowerToHyperService::new(app);
     let mut http = http1::Builder::new();
     http.timer(TokioTimer::new())
         .header_read_timeout(limits.header_read_timeout)
@@ -151,18 +152,25 @@ pub async fn serve(
                 continue;
             }
         };
-        let Some(address_slot) = PerAddress::take(
-            &per_address,
-            client_address(peer.ip()),
-            limits.max_connections_per_ip,
-        ) else {
+        let address = client_address(peer.ip());
+        let Some(address_slot) =
+            PerAddress::take(&per_address, address, limits.max_connections_per_ip)
+        else {
             tracing::debug!(%peer, "refused: too many connections from this address");
             continue;
         };
         if let Err(error) = stream.set_nodelay(true) {
             tracing::debug!(%error, "cannot set TCP_NODELAY");
         }
-        let connection = http.serve_connection(TokioIo::new(stream), service.clone());
+        // Each request knows its client, for the limits that count by client.
+        let service = app
+            .clone()
+            .map_request(move |mut request: Request<Incoming>| {
+                request.extensions_mut().insert(ClientAddress(address));
+                request
+            });
+        let connection =
+            http.serve_connection(TokioIo::new(stream), TowerToHyperService::new(service));
         let mut stopping = stopping.clone();
         connections.spawn(async move {
             let _slots = (slot, address_slot);
@@ -194,6 +202,11 @@ pub async fn serve(
     }
     Ok(())
 }
+
+/// The client a request came from, as [`client_address`] counts it: set on every request
+/// [`serve`] reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ClientAddress(pub IpAddr);
 
 /// The address a client is counted under: its IPv4 address, or its IPv6 /64 network (one
 /// host commonly holds a whole /64, and could otherwise take a new address per connection).

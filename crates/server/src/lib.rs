@@ -12,6 +12,7 @@ pub mod connections;
 pub mod delivery;
 mod error;
 pub mod rate_limit;
+mod snapshot_pages;
 mod static_files;
 pub mod storage;
 
@@ -67,6 +68,7 @@ pub fn app(state: AppState) -> Router {
         storage: state.storage,
         limiter: Arc::new(rate_limit::RateLimiter::new(state.rate_limit)),
         request_timeout: state.limits.request_timeout,
+        snapshot_pages: Arc::default(),
     });
     if !state.cors_origins.is_empty() {
         api = api.layer(cors(state.cors_origins));

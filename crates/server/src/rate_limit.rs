@@ -1,8 +1,11 @@
-//! Per-token request limits: a token bucket per member token, in this process's memory.
+//! Request limits: a token bucket per member token, and one per client address for requests
+//! that fail authentication (no token, an unknown or a revoked one), in this process's memory.
 //!
-//! Buckets are keyed by token hash and made only for tokens that authenticated, so their
-//! number is bounded by the tokens issued. Behind a load balancer each process limits on its
-//! own, which is enough to stop one runaway client from starving the others.
+//! Token buckets are made only for tokens that authenticated, so their number is bounded by
+//! the tokens issued; address buckets are dropped once full again (a full bucket is what a
+//! new one is), so they are bounded by the clients failing lately. Behind a load balancer
+//! each process limits on its own, which is enough to stop one runaway client from starving
+//! the others.
 
 use std::{
     collections::HashMap,
@@ -45,25 +48,53 @@ impl RateLimiter {
 
     /// Takes one request from `key`'s bucket, or says how long until one is available.
     pub fn check(&self, key: &str, now: Instant) -> Result<(), Duration> {
+        self.take(key, now, 1.0)
+    }
+
+    /// Whether `key`'s bucket holds a request, taking none: how long until it does if not.
+    pub fn peek(&self, key: &str, now: Instant) -> Result<(), Duration> {
+        self.take(key, now, 0.0)
+    }
+
+    fn take(&self, key: &str, now: Instant, cost: f64) -> Result<(), Duration> {
         let RateLimit { per_second, burst } = self.limit;
         let mut buckets = self
             .buckets
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
+        if buckets.len() >= PRUNE_FROM {
+            // A bucket full again is what a new one would be.
+            buckets.retain(|_, bucket| bucket.level(now, self.limit) < burst);
+        }
         let bucket = buckets.entry(key.to_owned()).or_insert(Bucket {
             tokens: burst,
             refilled: now,
         });
-        let elapsed = now.saturating_duration_since(bucket.refilled).as_secs_f64();
-        bucket.tokens = (bucket.tokens + elapsed * per_second).min(burst);
+        bucket.tokens = bucket.level(now, self.limit);
         bucket.refilled = now;
         if bucket.tokens >= 1.0 {
-            bucket.tokens -= 1.0;
+            bucket.tokens -= cost;
             Ok(())
         } else {
             Err(Duration::from_secs_f64((1.0 - bucket.tokens) / per_second))
         }
     }
+}
+
+/// Buckets held before full ones are dropped.
+const PRUNE_FROM: usize = 10_000;
+
+impl Bucket {
+    /// The requests it holds at `now`.
+    fn level(&self, now: Instant, RateLimit { per_second, burst }: RateLimit) -> f64 {
+        let elapsed = now.saturating_duration_since(self.refilled).as_secs_f64();
+        (self.tokens + elapsed * per_second).min(burst)
+    }
+}
+
+/// The bucket key of a client address, apart from token hashes (which are hex).
+pub fn address_key(address: std::net::IpAddr) -> String {
+    format!("address {address}")
 }
 
 #[cfg(test)]
@@ -86,5 +117,19 @@ mod tests {
         assert_eq!(limiter.check("b", start), Ok(()));
         assert_eq!(limiter.check("a", start + wait), Ok(()));
         assert!(limiter.check("a", start + wait).is_err());
+    }
+
+    #[test]
+    fn a_peek_takes_nothing() {
+        let limiter = RateLimiter::new(RateLimit {
+            per_second: 1.0,
+            burst: 1.0,
+        });
+        let start = Instant::now();
+        for _ in 0..3 {
+            assert_eq!(limiter.peek("a", start), Ok(()));
+        }
+        assert_eq!(limiter.check("a", start), Ok(()));
+        assert_eq!(limiter.peek("a", start), Err(Duration::from_secs(1)));
     }
 }

@@ -200,6 +200,39 @@ async fn a_refused_push_leaves_no_broken_connection() {
     }
 }
 
+/// Requests that fail authentication (no token, an unknown one) are limited by client
+/// address, and refused before any token is looked up once the address has used its share;
+/// a member's own requests take nothing from it.
+#[tokio::test]
+async fn failed_authentication_is_rate_limited_by_address() {
+    let setup = Setup::new(|state| {
+        state.rate_limit = RateLimit {
+            per_second: 0.001,
+            burst: 3.0,
+        }
+    })
+    .await;
+    let client = reqwest::Client::new();
+    let session = |token: Option<&str>| {
+        let request = client.get(setup.server.url("/api/v1/session"));
+        match token {
+            Some(token) => request.bearer_auth(token),
+            None => request,
+        }
+        .send()
+    };
+    for _ in 0..2 {
+        assert_eq!(session(Some(&setup.token)).await.unwrap().status(), 200);
+    }
+    for token in [None, Some("rbt_unknown"), None] {
+        assert_eq!(session(token).await.unwrap().status(), 401);
+    }
+    let refused = session(None).await.unwrap();
+    assert_eq!(refused.status(), 429);
+    assert!(refused.headers().contains_key("retry-after"));
+    assert_eq!(session(Some("rbt_guess")).await.unwrap().status(), 429);
+}
+
 #[tokio::test]
 async fn api_answers_are_never_stored_by_caches() {
     let setup = Setup::new(|_| {}).await;

@@ -605,6 +605,54 @@ async fn trim_keeps_what_devices_need(backend: Backend) {
     );
 }
 
+/// The trim keeps the ops received within the history window, and lets go those from
+/// before it (and those from before the server kept times), up to what active devices need.
+async fn trim_keeps_the_history_window(backend: Backend) {
+    let Some(database) = TestDatabase::new(backend).await else {
+        return;
+    };
+    let server = Server::start(database.open().await).await;
+    let admin = server.token("admin", Role::Admin).await;
+    let ops: Vec<Op> = (0..6u32)
+        .map(|i| op(0, i as u8, 0, i.into(), 10 + u64::from(i), 1, i))
+        .collect();
+    assert_eq!(server.push(&admin, &ops).await, StatusCode::OK);
+    let policy = TrimPolicy {
+        inactive_after_ms: 30 * DAY_MS,
+        keep_history_ms: DAY_MS,
+    };
+    let now = rabet_now_ms();
+    // Every op arrived within the day: all stay.
+    assert!(server.storage.trim(policy, now).await.unwrap().is_empty());
+    // The first two as if pushed before the server kept times: old, whatever the window.
+    let url = match &database.location {
+        DatabaseLocation::DataDir(dir) => format!("sqlite://{}", dir.join(SQLITE_FILE).display()),
+        DatabaseLocation::Url(url) => url.clone(),
+    };
+    let pool = sqlx::AnyPool::connect(&url).await.unwrap();
+    sqlx::query("UPDATE ops SET received_at = NULL WHERE workspace = $1 AND seq <= 2")
+        .bind(&server.workspace)
+        .execute(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+    let trimmed = server.storage.trim(policy, now).await.unwrap();
+    assert_eq!((trimmed[0].through, trimmed[0].removed), (2, 2));
+    // Two days on, the rest left the window: the log goes up to the oldest active cursor.
+    server
+        .storage
+        .note_read(&admin::token_hash(&admin), 5)
+        .await
+        .unwrap();
+    let trimmed = server.storage.trim(policy, now + 2 * DAY_MS).await.unwrap();
+    assert_eq!((trimmed[0].through, trimmed[0].removed), (5, 3));
+    // A device joining now still gets every record.
+    let (joined, cursor) = server.join(&admin).await;
+    let mut expected = Replica::default();
+    expected.apply_all(&ops);
+    assert_eq!((joined, cursor), (expected, 6));
+}
+
 /// Before any trim a record's history is every op of it, oldest first, with authors.
 async fn history_before_trim_is_complete(backend: Backend) {
     let Some(database) = TestDatabase::new(backend).await else {
@@ -824,6 +872,7 @@ on_every_backend!(
     snapshot_read_during_concurrent_pushes,
     snapshot_pages_hold_whole_records,
     trim_keeps_what_devices_need,
+    trim_keeps_the_history_window,
     history_before_trim_is_complete,
     migration_0007_converts_a_filled_state,
     parts_cover_each_kind_once,

@@ -348,7 +348,7 @@ impl Held {
                 )
                 .await?;
             cursor = cursor.min(snapshot.cursor);
-            for raw in &snapshot.page.ops {
+            for raw in snapshot.page.ops() {
                 self.absorb(&read_op(raw)?);
             }
             if !snapshot.page.more {
