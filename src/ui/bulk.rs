@@ -5,7 +5,7 @@
 //! back with Undo. Contacts, companies, deals, tickets and invoices use this one home; what
 //! a kind allows is `rabet_domain::bulk::BulkRecord`'s.
 
-use crate::i18n::{phrase, refusal_msg, use_locale, Counted, Msg};
+use crate::i18n::{counted_phrase, phrase, refusal_msg, use_locale, Counted, Msg};
 use crate::local_time::now_ms;
 use crate::notice::{use_notices, Notice};
 use crate::ui::editing::failure_reporter;
@@ -253,12 +253,14 @@ impl<S> Copy for StateChoice<S> {}
 
 /// The actions on the selection; shown while something is selected. `export` saves the
 /// selected records as a file (the list knows its columns); `state` is the kind's stage or
-/// status, when it has one.
+/// status, when it has one; `name` names a record the kind refuses to move (an invoice
+/// whose status cannot take that step), as its row does.
 #[component]
 pub fn BulkBar<E>(
     bulk: Bulk<E>,
     #[prop(into)] export: Callback<()>,
     #[prop(optional)] state: Option<StateChoice<E::State>>,
+    #[prop(optional)] name: Option<fn(&E) -> String>,
 ) -> impl IntoView
 where
     E: Listed + BulkRecord + 'static,
@@ -285,11 +287,36 @@ where
         bulk.working.set(Some(count()));
         leptos::task::spawn_local(async move {
             next_paint().await;
-            let edits = bulk.with_chosen(|chosen| change.edits(chosen.iter().copied(), now_ms()));
+            let (edits, refused) = bulk.with_chosen(|chosen| {
+                let refused: Vec<String> = change
+                    .refused(chosen.iter().copied())
+                    .into_iter()
+                    .map(|record| name.map(|name| name(record)).unwrap_or_default())
+                    .collect();
+                (change.edits(chosen.iter().copied(), now_ms()), refused)
+            });
+            // Said after what was done: the records left as they were, counted and named.
+            let refusal = (!refused.is_empty()).then(|| {
+                let lang = locale.lang();
+                let names: Vec<String> = refused
+                    .iter()
+                    .filter(|name| !name.is_empty())
+                    .map(|name| lang.localize_digits(name))
+                    .collect();
+                let names = names.join(locale.t(Msg::ListSeparator));
+                locale.fill(counted_phrase::BulkRefused {
+                    count: refused.len(),
+                    names: &names,
+                })
+            });
+            let with_refusal = move |done: String| match &refusal {
+                Some(refusal) => format!("{done} {refusal}"),
+                None => done,
+            };
             if edits.is_empty() {
                 bulk.working.set(None);
                 notices.show(Notice {
-                    text: locale.t(words.nothing).into(),
+                    text: with_refusal(locale.t(words.nothing).to_owned()),
                     undo: None,
                 });
                 return;
@@ -309,16 +336,21 @@ where
                 leptos::task::spawn_local(async move {
                     let written = |record: &E| change.written_fields(record);
                     match workspace.save_edits(&undoing, written).await {
-                        Ok(()) => notices.show(Notice {
-                            text: locale.count(words.undone, changed),
-                            undo: None,
-                        }),
+                        Ok(()) => {
+                            // The rows come back unselected: a change that emptied the
+                            // filtered list left its selection behind.
+                            bulk.clear();
+                            notices.show(Notice {
+                                text: locale.count(words.undone, changed),
+                                undo: None,
+                            });
+                        }
                         Err(error) => report(&error),
                     }
                 });
             });
             notices.show(Notice {
-                text: locale.count(words.done(&change), changed),
+                text: with_refusal(locale.count(words.done(&change), changed)),
                 undo: Some(undo),
             });
         });

@@ -393,7 +393,10 @@ mod tests {
 
     #[test]
     fn plain_amounts_have_no_grouping_or_unit() {
-        assert_eq!(plain_amount(Money::new(125_000_000, Currency::Toman)), "125000000");
+        assert_eq!(
+            plain_amount(Money::new(125_000_000, Currency::Toman)),
+            "125000000"
+        );
         assert_eq!(plain_amount(Money::new(-1_250, Currency::Usd)), "-12.50");
         assert_eq!(plain_amount(Money::new(5, Currency::Eur)), "0.05");
     }

@@ -343,13 +343,20 @@ fn invoices_take_only_the_statuses_their_life_allows_and_name_the_rest() {
     ];
     let change = BulkChange::SetState(InvoiceStatus::Paid);
     let edits = change.edits(&records, 500);
-    let changed: Vec<String> = edits.iter().map(|(before, _)| before.id.to_string()).collect();
+    let changed: Vec<String> = edits
+        .iter()
+        .map(|(before, _)| before.id.to_string())
+        .collect();
     assert_eq!(changed, ["draft", "sent"]);
     assert!(edits
         .iter()
         .all(|(_, after)| after.status == InvoiceStatus::Paid && after.paid_at == Some(500)));
     // A paid invoice is already there (unchanged, not refused); a quote is never paid.
-    let refused: Vec<String> = change.refused(&records).iter().map(|i| i.id.to_string()).collect();
+    let refused: Vec<String> = change
+        .refused(&records)
+        .iter()
+        .map(|i| i.id.to_string())
+        .collect();
     assert_eq!(refused, ["quote"]);
 }
 
@@ -358,19 +365,35 @@ fn paid_and_cancelled_are_final_and_undoing_restores_the_payment() {
     use crate::model::InvoiceKind::Invoice as Bill;
     let mut paid = invoice("paid", Bill, InvoiceStatus::Paid);
     paid.paid_at = Some(42);
-    for to in [InvoiceStatus::Draft, InvoiceStatus::Sent, InvoiceStatus::Cancelled] {
+    for to in [
+        InvoiceStatus::Draft,
+        InvoiceStatus::Sent,
+        InvoiceStatus::Cancelled,
+    ] {
         assert!(!paid.can_become(to), "paid → {to:?}");
-        assert!(!invoice("c", Bill, InvoiceStatus::Cancelled).can_become(to) || to == InvoiceStatus::Cancelled);
+        assert!(
+            !invoice("c", Bill, InvoiceStatus::Cancelled).can_become(to)
+                || to == InvoiceStatus::Cancelled
+        );
     }
     let sent = invoice("sent", Bill, InvoiceStatus::Sent);
     let edits = BulkChange::SetState(InvoiceStatus::Paid).edits([&sent], 900);
     let (after, before) = undoing(edits).remove(0);
-    assert_eq!((after.status, after.paid_at), (InvoiceStatus::Paid, Some(900)));
+    assert_eq!(
+        (after.status, after.paid_at),
+        (InvoiceStatus::Paid, Some(900))
+    );
     assert_eq!(before, sent);
 }
 
 #[test]
 fn other_changes_refuse_nothing() {
-    let records = [invoice("paid", crate::model::InvoiceKind::Invoice, InvoiceStatus::Paid)];
-    assert!(BulkChange::<InvoiceStatus>::SetOwner(None).refused(&records).is_empty());
+    let records = [invoice(
+        "paid",
+        crate::model::InvoiceKind::Invoice,
+        InvoiceStatus::Paid,
+    )];
+    assert!(BulkChange::<InvoiceStatus>::SetOwner(None)
+        .refused(&records)
+        .is_empty());
 }

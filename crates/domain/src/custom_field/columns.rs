@@ -92,6 +92,9 @@ mod tests {
 
     #[test]
     fn a_view_naming_no_columns_keeps_the_devices_choice() {
-        assert_eq!(ListColumns::from_pairs(&decode_state("sort=name")).columns, None);
+        assert_eq!(
+            ListColumns::from_pairs(&decode_state("sort=name")).columns,
+            None
+        );
     }
 }
