@@ -241,6 +241,9 @@ pub struct StateChoice<S: 'static> {
     pub button: Msg,
     pub options: Signal<Vec<(String, String)>>,
     pub named: Callback<String, Option<S>>,
+    /// What the chosen option asks for beside it, once for every record (a lost stage's
+    /// reason), shown in the bar; `named` reads the answer.
+    pub asks: Option<Callback<String, AnyView>>,
 }
 
 impl<S> Clone for StateChoice<S> {
@@ -416,6 +419,7 @@ where
                                 button,
                                 options,
                                 named,
+                                asks,
                             }: StateChoice<E::State>| {
         let chosen = RwSignal::new(String::new());
         // The first option until one is picked.
@@ -438,6 +442,7 @@ where
                         {move || options.get().into_iter().map(|(value, text)| view! { <option value=value>{text}</option> }).collect_view()}
                     </select>
                 </Filter>
+                {move || asks.map(|asks| asks.run(value()))}
                 <button type="button" class="button" disabled=cannot on:click=move |_| {
                     if let Some(state) = named.run(value()) {
                         change(BulkChange::SetState(state));

@@ -7,8 +7,8 @@
 
 use crate::id::Id;
 use crate::model::{
-    Company, Contact, Deal, Entity, Invoice, InvoiceStatus, LifecycleStage, Stage, Ticket,
-    TicketStatus,
+    Company, Contact, Deal, DealStatus, Entity, Invoice, InvoiceStatus, LifecycleStage, Stage,
+    Ticket, TicketStatus,
 };
 use serde_json::{Map, Value};
 use std::collections::HashSet;
@@ -250,12 +250,13 @@ impl BulkRecord for Company {
     }
 }
 
-/// Where a bulk change moves deals: a stage of their pipeline, and who moved them (the
-/// stage history names them).
+/// Where a bulk change moves deals: a stage of their pipeline, who moved them (the stage
+/// history names them) and, to a lost stage, why they were lost (asked once for all).
 #[derive(Clone, Debug, PartialEq)]
 pub struct StageMove {
     pub stage: Stage,
     pub by: Option<Id>,
+    pub lost_reason: String,
 }
 
 impl BulkRecord for Deal {
@@ -270,6 +271,13 @@ impl BulkRecord for Deal {
     /// [`Deal::move_to_stage`]).
     fn set_state(&mut self, to: &StageMove, now: i64) {
         self.move_to_stage(&to.stage, now, to.by.clone());
+        if to.stage.outcome == DealStatus::Lost {
+            to.lost_reason.trim().clone_into(&mut self.lost_reason);
+        }
+    }
+    /// A deal is lost only with its reason.
+    fn allows(&self, to: &StageMove) -> bool {
+        to.stage.outcome != DealStatus::Lost || !to.lost_reason.trim().is_empty()
     }
 }
 

@@ -316,6 +316,7 @@ fn PeopleList() -> impl IntoView {
         button: Msg::BulkSetStage,
         options: stage_options,
         named: Callback::new(|key: String| LifecycleStage::parse(&key)),
+        asks: None,
     };
     let source_options = Signal::derive(move || {
         LeadSource::ALL

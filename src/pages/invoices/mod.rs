@@ -149,6 +149,7 @@ pub fn Invoices() -> impl IntoView {
                 .collect()
         }),
         named: Callback::new(|key: String| InvoiceStatus::parse(&key)),
+        asks: None,
     };
     let save_file = file_saver();
     let export = move |()| {

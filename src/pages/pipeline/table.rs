@@ -1,6 +1,7 @@
 //! Every deal of the pipeline, open, won and lost, as a table sortable by any column, with the
 //! board's filters.
 
+use super::lost::LostReasonPicker;
 use super::state::{use_page, Editing, PageState};
 use crate::download::file_saver;
 use crate::i18n::phrase;
@@ -175,29 +176,45 @@ pub fn DealTable() -> impl IntoView {
             page.custom.filter_key(),
         )
     });
+    // A lost stage asks its reason once, beside the stage, for every deal moved.
+    let lost_reason = RwSignal::new(String::new());
+    let lost_error = RwSignal::new(None::<String>);
+    let stage_named = move |id: &str| {
+        page.pipeline.with_untracked(|p| {
+            p.as_ref()
+                .and_then(|p| p.stages.iter().find(|s| *s.id.as_str() == *id).cloned())
+        })
+    };
     let stage_choice = StateChoice {
         label: Msg::DealStage,
         button: Msg::BulkSetStage,
         options: Signal::derive(move || {
-            // A lost deal needs its reason, which the deal's own move asks for.
             page.pipeline.with(|p| {
                 p.iter()
                     .flat_map(|p| &p.stages)
-                    .filter(|stage| stage.outcome != DealStatus::Lost)
                     .map(|stage| (stage.id.to_string(), locale.given_name(&stage.name)))
                     .collect()
             })
         }),
         named: Callback::new(move |id: String| {
-            let stage = page.pipeline.with_untracked(|p| {
-                p.as_ref()
-                    .and_then(|p| p.stages.iter().find(|s| s.id.as_str() == id).cloned())
-            })?;
+            let stage = stage_named(&id)?;
+            let reason = lost_reason.get_untracked();
+            if stage.outcome == DealStatus::Lost && reason.trim().is_empty() {
+                lost_error.set(Some(locale.t(Msg::ErrRequired).to_owned()));
+                return None;
+            }
+            lost_error.set(None);
             Some(StageMove {
                 stage,
                 by: remembered_member(),
+                lost_reason: reason,
             })
         }),
+        asks: Some(Callback::new(move |id: String| {
+            let lost = stage_named(&id).is_some_and(|stage| stage.outcome == DealStatus::Lost);
+            lost.then(|| view! { <LostReasonPicker reason=lost_reason error=lost_error.into() /> })
+                .into_any()
+        })),
     };
     let save_file = file_saver();
     let export = move |()| {

@@ -158,6 +158,7 @@ pub fn Tickets() -> impl IntoView {
                 .collect()
         }),
         named: Callback::new(|key: String| TicketStatus::parse(&key)),
+        asks: None,
     };
     let assignee_options = Signal::derive(move || {
         member_options()

@@ -199,6 +199,7 @@ fn moving_deals_records_each_move_and_takes_the_stage_outcome() {
     let change = BulkChange::SetState(StageMove {
         stage: won.clone(),
         by: by.clone(),
+        lost_reason: String::new(),
     });
     let edits = change.edits(&deals, 5_000);
     // The deal already there is left out of the write.
@@ -396,4 +397,33 @@ fn other_changes_refuse_nothing() {
     assert!(BulkChange::<InvoiceStatus>::SetOwner(None)
         .refused(&records)
         .is_empty());
+}
+
+#[test]
+fn deals_moved_to_a_lost_stage_take_the_one_reason_and_none_without_it() {
+    let (lead, lost) = (
+        stage("lead", DealStatus::Open),
+        stage("lost", DealStatus::Lost),
+    );
+    let deals = [deal("a", &lead), deal("b", &lead)];
+    let to_lost = |reason: &str| {
+        BulkChange::SetState(StageMove {
+            stage: lost.clone(),
+            by: None,
+            lost_reason: reason.to_owned(),
+        })
+    };
+    let edits = to_lost(" Price ").edits(&deals, 9_000);
+    assert_eq!(edits.len(), 2);
+    assert!(edits
+        .iter()
+        .all(|(_, after)| after.status == DealStatus::Lost
+            && after.lost_reason == "Price"
+            && after.closed_at == Some(9_000)));
+    // Without a reason nothing moves, and every deal is named as refused.
+    let blank = to_lost("  ");
+    assert!(blank.edits(&deals, 9_000).is_empty());
+    assert_eq!(blank.refused(&deals).len(), 2);
+    // Undone, each deal is open again with no reason.
+    assert_eq!(undoing(edits)[1].1, deals[1]);
 }
