@@ -246,6 +246,31 @@ pub struct StateChoice<S: 'static> {
     pub asks: Option<Callback<String, AnyView>>,
 }
 
+impl<S: Copy + Send + Sync + 'static> StateChoice<S> {
+    /// The choice among a stored enum's values (`all`, stored as `key`, read back by
+    /// `parse`), each in the reader's words.
+    pub fn of_values(
+        (label, button): (Msg, Msg),
+        all: &'static [S],
+        key: fn(S) -> &'static str,
+        words: fn(S) -> Msg,
+        parse: fn(&str) -> Option<S>,
+    ) -> Self {
+        let locale = use_locale();
+        StateChoice {
+            label,
+            button,
+            options: Signal::derive(move || {
+                all.iter()
+                    .map(|&value| (key(value).to_owned(), locale.t(words(value)).to_owned()))
+                    .collect()
+            }),
+            named: Callback::new(move |chosen: String| parse(&chosen)),
+            asks: None,
+        }
+    }
+}
+
 impl<S> Clone for StateChoice<S> {
     fn clone(&self) -> Self {
         *self

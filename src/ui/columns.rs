@@ -7,6 +7,7 @@ use crate::{
     i18n::{use_locale, Msg},
     ui::custom_fields::{shown_definitions, value_words},
     ui::saved_views::ViewState,
+    ui::widgets::Filter,
 };
 use gloo_storage::{LocalStorage, Storage};
 use leptos::prelude::*;
@@ -94,11 +95,24 @@ impl CustomListState {
     }
 
     /// The shown definitions chosen as columns, in order (tracked).
-    pub fn chosen(&self) -> Vec<FieldDefinition> {
+    fn chosen(&self) -> Vec<FieldDefinition> {
         let columns = self.columns.get();
         shown_definitions(self.owner)
             .into_iter()
             .filter(|definition| columns.contains(&definition.id.to_string()))
+            .collect()
+    }
+
+    /// The chosen columns with the words of `values` in each, if it holds one (tracked).
+    fn chosen_words(&self, values: &CustomValues) -> Vec<(FieldDefinition, Option<String>)> {
+        self.chosen()
+            .into_iter()
+            .map(|definition| {
+                let words = values
+                    .get(&definition)
+                    .map(|value| value_words(&definition, &value));
+                (definition, words)
+            })
             .collect()
     }
 
@@ -292,19 +306,35 @@ pub fn FieldSortOptions(state: CustomListState) -> impl IntoView {
     }
 }
 
+/// "Sort by" for a list with one order of its own (named `own`) and its custom fields.
+#[component]
+pub fn FieldSortSelect(state: CustomListState, own: Msg) -> impl IntoView {
+    let locale = use_locale();
+    view! {
+        <Filter label=Msg::SortBy>
+            <select
+                on:change=move |ev| {
+                    state.choose_sort(&event_target_value(&ev));
+                }
+                prop:value=move || state.sort_value().unwrap_or_default()
+            >
+                <option value="">{move || locale.t(own)}</option>
+                <FieldSortOptions state />
+            </select>
+        </Filter>
+    }
+}
+
 /// A row's values of the chosen columns, each "Label: value".
 #[component]
 pub fn CustomColumnValues(state: CustomListState, values: CustomValues) -> impl IntoView {
     let locale = use_locale();
     move || {
         state
-            .chosen()
+            .chosen_words(&values)
             .into_iter()
-            .map(|definition| {
-                let words = values
-                    .get(&definition)
-                    .map(|value| value_words(&definition, &value))
-                    .unwrap_or_else(|| "—".to_owned());
+            .map(|(definition, words)| {
+                let words = words.unwrap_or_else(|| "—".to_owned());
                 let label = definition.label(locale.lang()).to_owned();
                 view! { <bdi class="row-sub custom-column" data-user="">{label}": "{words}</bdi> }
             })
@@ -345,15 +375,9 @@ pub fn CustomColumnHeaders(state: CustomListState) -> impl IntoView {
 pub fn CustomColumnCells(state: CustomListState, values: CustomValues) -> impl IntoView {
     move || {
         state
-            .chosen()
+            .chosen_words(&values)
             .into_iter()
-            .map(|definition| {
-                let words = values
-                    .get(&definition)
-                    .map(|value| value_words(&definition, &value))
-                    .unwrap_or_default();
-                view! { <td><bdi data-user="">{words}</bdi></td> }
-            })
+            .map(|(_, words)| view! { <td><bdi data-user="">{words}</bdi></td> })
             .collect_view()
     }
 }

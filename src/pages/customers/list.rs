@@ -5,7 +5,7 @@ use super::form::{CompanyForm, ContactForm};
 use crate::i18n::phrase;
 use crate::ui::bulk::{Bulk, BulkBar, RowCheck, SelectAll, StateChoice};
 use crate::ui::columns::{
-    CustomColumnValues, CustomListControls, CustomListState, FieldSortOptions,
+    CustomColumnValues, CustomListControls, CustomListState, FieldSortOptions, FieldSortSelect,
 };
 use crate::ui::custom_fields::{reading, shown_definitions};
 use crate::ui::intent::{on_intent, Intent};
@@ -589,12 +589,7 @@ fn CompanyList() -> impl IntoView {
             <SearchBox query placeholder=Msg::SearchHint />
             <FilterSelect label=Msg::Tags options=tag_options value=tag />
             <FilterSelect label=Msg::Owner options=owner_options() value=owner />
-            <Filter label=Msg::SortBy>
-                <select on:change=move |ev| { custom.choose_sort(&event_target_value(&ev)); } prop:value=move || custom.sort_value().unwrap_or_default()>
-                    <option value="">{move || locale.t(Msg::SortName)}</option>
-                    <FieldSortOptions state=custom />
-                </select>
-            </Filter>
+            <FieldSortSelect state=custom own=Msg::SortName />
             <CustomListControls state=custom />
         </div>
         <div class="list-head">

@@ -134,23 +134,13 @@ pub fn Invoices() -> impl IntoView {
     });
     let bulk = Bulk::<Invoice>::new(visible, move || state.values());
     // Only the steps a document's life allows are taken; the others are named after.
-    let status_choice = StateChoice {
-        label: Msg::RecordStatus,
-        button: Msg::BulkSetStatus,
-        options: Signal::derive(move || {
-            InvoiceStatus::ALL
-                .iter()
-                .map(|s| {
-                    (
-                        s.as_str().to_owned(),
-                        locale.t(invoice_status_msg(*s)).to_owned(),
-                    )
-                })
-                .collect()
-        }),
-        named: Callback::new(|key: String| InvoiceStatus::parse(&key)),
-        asks: None,
-    };
+    let status_choice = StateChoice::of_values(
+        (Msg::RecordStatus, Msg::BulkSetStatus),
+        InvoiceStatus::ALL,
+        InvoiceStatus::as_str,
+        invoice_status_msg,
+        InvoiceStatus::parse,
+    );
     let save_file = file_saver();
     let export = move |()| {
         let text = bulk.with_chosen(|chosen| invoices_csv(locale, chosen));

@@ -9,7 +9,7 @@ use crate::download::file_saver;
 use crate::i18n::phrase;
 use crate::ui::bulk::{Bulk, BulkBar, RowCheck, SelectAll, StateChoice};
 use crate::ui::columns::{
-    CustomColumnValues, CustomListControls, CustomListState, FieldSortOptions,
+    CustomColumnValues, CustomListControls, CustomListState, FieldSortSelect,
 };
 use crate::ui::format::member_name;
 use crate::ui::intent::{on_intent, Intent};
@@ -143,23 +143,13 @@ pub fn Tickets() -> impl IntoView {
         })
     });
     let bulk = Bulk::<Ticket>::new(visible, move || (state.values(), custom.filter_key()));
-    let status_choice = StateChoice {
-        label: Msg::RecordStatus,
-        button: Msg::BulkSetStatus,
-        options: Signal::derive(move || {
-            TicketStatus::ALL
-                .iter()
-                .map(|s| {
-                    (
-                        s.as_str().to_owned(),
-                        locale.t(ticket_status_msg(*s)).to_owned(),
-                    )
-                })
-                .collect()
-        }),
-        named: Callback::new(|key: String| TicketStatus::parse(&key)),
-        asks: None,
-    };
+    let status_choice = StateChoice::of_values(
+        (Msg::RecordStatus, Msg::BulkSetStatus),
+        TicketStatus::ALL,
+        TicketStatus::as_str,
+        ticket_status_msg,
+        TicketStatus::parse,
+    );
     let assignee_options = Signal::derive(move || {
         member_options()
             .get()
@@ -208,12 +198,7 @@ pub fn Tickets() -> impl IntoView {
                     <input type="checkbox" prop:checked=move || breaching.get() on:change=move |ev| breaching_text.set(if event_target_checked(&ev) { "1" } else { "" }.to_owned()) />
                     {move || locale.t(Msg::BreachingSlaOnly)}
                 </label>
-                <Filter label=Msg::SortBy>
-                    <select on:change=move |ev| { custom.choose_sort(&event_target_value(&ev)); } prop:value=move || custom.sort_value().unwrap_or_default()>
-                        <option value="">{move || locale.t(Msg::SortMostUrgent)}</option>
-                        <FieldSortOptions state=custom />
-                    </select>
-                </Filter>
+                <FieldSortSelect state=custom own=Msg::SortMostUrgent />
                 <CustomListControls state=custom />
             </div>
             <button type="button" class="button primary" disabled=move || refused.get().is_some() on:click=move |_| creating.set(true)>
