@@ -58,19 +58,19 @@ test("the deals table moves a filtered selection to a stage as one change, and u
 test("a shared tickets view keeps its filters and custom column, picked on a teammate's device", async ({ devices }) => {
   const [a, b] = await devices.team("Ali", "Bita");
   const { page } = a;
-  await a.addCustomField("Single choice", "Channel", "کانال", [["Email", "ایمیل"], ["Phone", "تلفن"]], "Ticket");
-  await createTicket(a, "Printer down", "High", { Channel: "Phone" });
-  await createTicket(a, "Password reset", "Normal", { Channel: "Phone" });
-  await createTicket(a, "Headset broken", "High", { Channel: "Email" });
+  await a.addCustomField("Single choice", "Area", "حوزه", [["Accounts", "حساب‌ها"], ["Hardware", "سخت‌افزار"]], "Ticket");
+  await createTicket(a, "Printer down", "High", { Area: "Hardware" });
+  await createTicket(a, "Password reset", "Normal", { Area: "Hardware" });
+  await createTicket(a, "Headset broken", "High", { Area: "Accounts" });
   await expect(page.getByText("3 Tickets")).toBeVisible();
   await page.getByLabel("Priority").selectOption({ label: "High" });
   await expect(page.getByText("2 Tickets")).toBeVisible();
   await page.getByText("Custom fields shown").click();
-  await page.getByRole("checkbox", { name: "Channel", exact: true }).check();
+  await page.getByRole("checkbox", { name: "Area", exact: true }).check();
   await expect(page.locator(".custom-column")).toHaveCount(2);
-  await page.getByLabel("Sort by").selectOption({ label: "Channel" });
-  await expect(page.locator(".custom-column")).toHaveText(["Channel: Email", "Channel: Phone"]);
-  await page.getByRole("combobox", { name: "Channel" }).selectOption({ label: "Phone" });
+  await page.getByLabel("Sort by").selectOption({ label: "Area" });
+  await expect(page.locator(".custom-column")).toHaveText(["Area: Accounts", "Area: Hardware"]);
+  await page.getByRole("combobox", { name: "Area" }).selectOption({ label: "Hardware" });
   await expect(page.getByText("1 Tickets")).toBeVisible();
   await page.getByRole("button", { name: "Save view" }).click();
   await page.getByRole("textbox", { name: "View name" }).fill("Hot tickets");
@@ -89,7 +89,7 @@ test("a shared tickets view keeps its filters and custom column, picked on a tea
   await expect(b.page).toHaveURL(/\/tickets\?view=/);
   await expect(b.page.getByText("1 Tickets")).toBeVisible();
   await expect(b.page.getByLabel("Priority")).toHaveValue("high");
-  await expect(b.page.locator(".custom-column")).toHaveText(["Channel: Phone"]);
+  await expect(b.page.locator(".custom-column")).toHaveText(["Area: Hardware"]);
   await expect(b.page.getByRole("link", { name: /Printer down/ })).toBeVisible();
   await expect(b.page.getByRole("link", { name: /Password reset/ })).toHaveCount(0);
   // Back to no view: every ticket, and this device's own choice of columns (none).
