@@ -312,6 +312,8 @@ counted! {
     // Custom fields (issue 17).
     CustomFieldUnconverted(count) => ["{count} value does not convert to the new type. Change the type and clear it?", "{count} values do not convert to the new type. Change the type and clear them?"], ["{count} مقدار به نوع تازه تبدیل نمی‌شود. نوع عوض شود و آن مقدار پاک شود؟", "{count} مقدار به نوع تازه تبدیل نمی‌شود. نوع عوض شود و آن مقدارها پاک شوند؟"];
     CustomFieldHeld(count) => ["{count} record holds a value of this field. Delete the field? Its values will no longer be shown.", "{count} records hold a value of this field. Delete the field? Its values will no longer be shown."], ["{count} رکورد مقداری در این فیلد دارد. فیلد حذف شود؟ مقدارهایش دیگر نشان داده نمی‌شوند.", "{count} رکورد مقداری در این فیلد دارند. فیلد حذف شود؟ مقدارهایش دیگر نشان داده نمی‌شوند."];
+    // Custom columns and the bulk actions left (issue 17, full lists).
+    BulkRefused(count) { names } => ["{count} item cannot take that step and was left as it was: {names}.", "{count} items cannot take that step and were left as they were: {names}."], ["{count} مورد نمی‌تواند به این وضعیت برود و همان‌طور ماند: {names}.", "{count} مورد نمی‌توانند به این وضعیت بروند و همان‌طور ماندند: {names}."];
     // Automation (issue 22).
     WouldHaveFired(count) => ["Would have fired {count} time in the last 30 days.", "Would have fired {count} times in the last 30 days."], ["در ۳۰ روز گذشته {count} بار اجرا می‌شد.", "در ۳۰ روز گذشته {count} بار اجرا می‌شد."];
     // Automation in the app (issue 22, the app part): dead letters, messages to send.
@@ -1255,6 +1257,10 @@ messages! {
     AllDealsView => "All deals", "همهٔ معامله‌ها";
     AllTicketsView => "All tickets", "همهٔ تیکت‌ها";
     AllInvoicesView => "All documents", "همهٔ سندها";
+    // Custom columns and the bulk actions left (issue 17, full lists).
+    ListSeparator => ", ", "، ";
+    SortMostUrgent => "Most urgent", "فوری‌ترها";
+    SortIssued => "Latest issued", "تازه‌ترین صدور";
     // Segment criteria on custom fields (issue 17, lists).
     CustomCriteria => "Custom fields", "فیلدهای سفارشی";
     CriterionField => "Field", "فیلد";

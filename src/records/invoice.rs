@@ -304,8 +304,7 @@ pub fn InvoiceForm(
                         move || Some(record.with(|i| i.status)),
                         move |status| if let Some(status) = status {
                             record.update(|i| {
-                                i.status = status;
-                                i.paid_at = (status == InvoiceStatus::Paid).then(|| i.paid_at.unwrap_or_else(now_ms));
+                                i.set_status(status, now_ms());
                             })
                         },
                         None)}

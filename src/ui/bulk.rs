@@ -5,7 +5,7 @@
 //! back with Undo. Contacts, companies, deals, tickets and invoices use this one home; what
 //! a kind allows is `rabet_domain::bulk::BulkRecord`'s.
 
-use crate::i18n::{phrase, refusal_msg, use_locale, Counted, Msg};
+use crate::i18n::{counted_phrase, phrase, refusal_msg, use_locale, Counted, Msg};
 use crate::local_time::now_ms;
 use crate::notice::{use_notices, Notice};
 use crate::ui::editing::failure_reporter;
@@ -241,6 +241,34 @@ pub struct StateChoice<S: 'static> {
     pub button: Msg,
     pub options: Signal<Vec<(String, String)>>,
     pub named: Callback<String, Option<S>>,
+    /// What the chosen option asks for beside it, once for every record (a lost stage's
+    /// reason), shown in the bar; `named` reads the answer.
+    pub asks: Option<Callback<String, AnyView>>,
+}
+
+impl<S: Copy + Send + Sync + 'static> StateChoice<S> {
+    /// The choice among a stored enum's values (`all`, stored as `key`, read back by
+    /// `parse`), each in the reader's words.
+    pub fn of_values(
+        (label, button): (Msg, Msg),
+        all: &'static [S],
+        key: fn(S) -> &'static str,
+        words: fn(S) -> Msg,
+        parse: fn(&str) -> Option<S>,
+    ) -> Self {
+        let locale = use_locale();
+        StateChoice {
+            label,
+            button,
+            options: Signal::derive(move || {
+                all.iter()
+                    .map(|&value| (key(value).to_owned(), locale.t(words(value)).to_owned()))
+                    .collect()
+            }),
+            named: Callback::new(move |chosen: String| parse(&chosen)),
+            asks: None,
+        }
+    }
 }
 
 impl<S> Clone for StateChoice<S> {
@@ -253,12 +281,14 @@ impl<S> Copy for StateChoice<S> {}
 
 /// The actions on the selection; shown while something is selected. `export` saves the
 /// selected records as a file (the list knows its columns); `state` is the kind's stage or
-/// status, when it has one.
+/// status, when it has one; `name` names a record the kind refuses to move (an invoice
+/// whose status cannot take that step), as its row does.
 #[component]
 pub fn BulkBar<E>(
     bulk: Bulk<E>,
     #[prop(into)] export: Callback<()>,
     #[prop(optional)] state: Option<StateChoice<E::State>>,
+    #[prop(optional)] name: Option<fn(&E) -> String>,
 ) -> impl IntoView
 where
     E: Listed + BulkRecord + 'static,
@@ -285,11 +315,36 @@ where
         bulk.working.set(Some(count()));
         leptos::task::spawn_local(async move {
             next_paint().await;
-            let edits = bulk.with_chosen(|chosen| change.edits(chosen.iter().copied(), now_ms()));
+            let (edits, refused) = bulk.with_chosen(|chosen| {
+                let refused: Vec<String> = change
+                    .refused(chosen.iter().copied())
+                    .into_iter()
+                    .map(|record| name.map(|name| name(record)).unwrap_or_default())
+                    .collect();
+                (change.edits(chosen.iter().copied(), now_ms()), refused)
+            });
+            // Said after what was done: the records left as they were, counted and named.
+            let refusal = (!refused.is_empty()).then(|| {
+                let lang = locale.lang();
+                let names: Vec<String> = refused
+                    .iter()
+                    .filter(|name| !name.is_empty())
+                    .map(|name| lang.localize_digits(name))
+                    .collect();
+                let names = names.join(locale.t(Msg::ListSeparator));
+                locale.fill(counted_phrase::BulkRefused {
+                    count: refused.len(),
+                    names: &names,
+                })
+            });
+            let with_refusal = move |done: String| match &refusal {
+                Some(refusal) => format!("{done} {refusal}"),
+                None => done,
+            };
             if edits.is_empty() {
                 bulk.working.set(None);
                 notices.show(Notice {
-                    text: locale.t(words.nothing).into(),
+                    text: with_refusal(locale.t(words.nothing).to_owned()),
                     undo: None,
                 });
                 return;
@@ -309,16 +364,21 @@ where
                 leptos::task::spawn_local(async move {
                     let written = |record: &E| change.written_fields(record);
                     match workspace.save_edits(&undoing, written).await {
-                        Ok(()) => notices.show(Notice {
-                            text: locale.count(words.undone, changed),
-                            undo: None,
-                        }),
+                        Ok(()) => {
+                            // The rows come back unselected: a change that emptied the
+                            // filtered list left its selection behind.
+                            bulk.clear();
+                            notices.show(Notice {
+                                text: locale.count(words.undone, changed),
+                                undo: None,
+                            });
+                        }
                         Err(error) => report(&error),
                     }
                 });
             });
             notices.show(Notice {
-                text: locale.count(words.done(&change), changed),
+                text: with_refusal(locale.count(words.done(&change), changed)),
                 undo: Some(undo),
             });
         });
@@ -384,6 +444,7 @@ where
                                 button,
                                 options,
                                 named,
+                                asks,
                             }: StateChoice<E::State>| {
         let chosen = RwSignal::new(String::new());
         // The first option until one is picked.
@@ -406,6 +467,7 @@ where
                         {move || options.get().into_iter().map(|(value, text)| view! { <option value=value>{text}</option> }).collect_view()}
                     </select>
                 </Filter>
+                {move || asks.map(|asks| asks.run(value()))}
                 <button type="button" class="button" disabled=cannot on:click=move |_| {
                     if let Some(state) = named.run(value()) {
                         change(BulkChange::SetState(state));

@@ -4,6 +4,7 @@
 
 pub mod automation;
 pub mod bulk;
+pub mod columns;
 pub mod criteria;
 pub mod custom_fields;
 pub mod draft;

@@ -69,6 +69,24 @@ impl<const N: usize> ViewState for TextState<N> {
     }
 }
 
+/// Two parts of one list's state (its own and its custom fields' columns), saved as one
+/// view: each part reads its own keys.
+impl<A: ViewState, B: ViewState> ViewState for (A, B) {
+    fn encode(&self) -> String {
+        let (first, second) = (self.0.encode(), self.1.encode());
+        match (first.is_empty(), second.is_empty()) {
+            (_, true) => first,
+            (true, false) => second,
+            (false, false) => format!("{first}&{second}"),
+        }
+    }
+
+    fn apply(&self, pairs: &[(String, String)]) {
+        self.0.apply(pairs);
+        self.1.apply(pairs);
+    }
+}
+
 /// What the naming form is for.
 #[derive(Clone, Debug, PartialEq)]
 enum Naming {

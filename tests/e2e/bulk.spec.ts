@@ -37,6 +37,10 @@ test("a filtered selection is tagged as one change, undone, tagged again and see
   await expect(page.getByRole("status").getByText("Undone for 4 contacts.")).toBeVisible();
   for (const name of names.slice(0, 4)) await expect(page.getByRole("link", { name: new RegExp(name) })).not.toContainText("vip");
 
+  // Undo leaves nothing selected: the rows are chosen again to act again.
+  await expect(bar).toBeHidden();
+  await page.getByRole("checkbox", { name: "Select every contact shown" }).check();
+  await bar.getByRole("textbox", { name: "Tag" }).fill("vip");
   await bar.getByRole("button", { name: "Add tag" }).click();
   await expect(page.getByRole("status").getByText("Tag added to 4 contacts.")).toBeVisible();
   // As stored: the rows the change patched, each record's history holding its three changes.

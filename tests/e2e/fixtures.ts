@@ -83,10 +83,11 @@ export class App {
     this.lang = lang;
   }
 
-  /** Adds a custom field in Settings → Custom fields (English), with options `[en, fa]` for a choice. */
-  async addCustomField(type: string, en: string, fa: string, options: [string, string][] = []) {
+  /** Adds a custom field in Settings → Custom fields (English) to the kind `of`, with options `[en, fa]` for a choice. */
+  async addCustomField(type: string, en: string, fa: string, options: [string, string][] = [], of = "Contact") {
     await this.page.goto("/settings");
     const section = this.section("Custom fields");
+    await section.getByLabel("Fields of").selectOption({ label: of });
     await section.getByRole("button", { name: "Add field" }).click();
     const dialog = this.page.getByRole("dialog", { name: "New custom field" });
     await dialog.getByLabel("Type").selectOption({ label: type });
@@ -154,13 +155,14 @@ export class App {
     await expect(this.page.locator(".board")).not.toHaveAttribute("aria-busy", "true");
   }
 
-  /** Creates a deal on the pipeline board; returns its card, in the first stage. */
-  async createDeal(title: string, value?: string): Promise<Locator> {
+  /** Creates a deal on the pipeline board (`fill` fills more of its form); returns its card, in the first stage. */
+  async createDeal(title: string, value?: string, fill?: (dialog: Locator) => Promise<void>): Promise<Locator> {
     if (new URL(this.page.url()).pathname !== "/pipeline") await this.goto("/pipeline");
     await this.page.getByRole("button", { name: "New deal", exact: true }).click();
     const dialog = this.page.getByRole("dialog", { name: "New deal" });
     await dialog.getByLabel("Title", { exact: true }).fill(title);
     if (value !== undefined) await dialog.getByLabel("Value", { exact: true }).fill(value);
+    await fill?.(dialog);
     await dialog.getByRole("button", { name: "Save" }).click();
     await expect(dialog).toBeHidden();
     const card = this.column("Lead in").getByRole("article", { name: title });

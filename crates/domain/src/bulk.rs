@@ -7,7 +7,8 @@
 
 use crate::id::Id;
 use crate::model::{
-    Company, Contact, Deal, Entity, Invoice, LifecycleStage, Stage, Ticket, TicketStatus,
+    Company, Contact, Deal, DealStatus, Entity, Invoice, InvoiceStatus, LifecycleStage, Stage,
+    Ticket, TicketStatus,
 };
 use serde_json::{Map, Value};
 use std::collections::HashSet;
@@ -130,6 +131,11 @@ pub trait BulkRecord: Entity + Clone + PartialEq {
     fn tags_mut(&mut self) -> Option<&mut Vec<String>>;
     /// Moves the record to `state` at `now`.
     fn set_state(&mut self, state: &Self::State, now: i64);
+    /// Whether the record may move to `state` (an invoice only by the steps its life
+    /// allows); a refused record is left as it is and named.
+    fn allows(&self, _state: &Self::State) -> bool {
+        true
+    }
 }
 
 /// The state of a kind that has none a bulk change sets: no value of it exists.
@@ -167,7 +173,8 @@ impl<S> BulkChange<S> {
                 }
             }
             BulkChange::RemoveTag(tag) => after.tags_mut()?.retain(|kept| !same_tag(kept, tag)),
-            BulkChange::SetState(state) => after.set_state(state, now),
+            BulkChange::SetState(state) if record.allows(state) => after.set_state(state, now),
+            BulkChange::SetState(_) => return None,
         }
         (after != *record).then_some(after)
     }
@@ -185,6 +192,21 @@ impl<S> BulkChange<S> {
         let mut fields = record.to_fields();
         fields.retain(|name, _| name == written);
         fields
+    }
+
+    /// The records this change may not touch (an invoice's status it cannot take), in order:
+    /// what a list counts and names after acting.
+    pub fn refused<'a, E: BulkRecord<State = S> + 'a>(
+        &self,
+        records: impl IntoIterator<Item = &'a E>,
+    ) -> Vec<&'a E> {
+        match self {
+            BulkChange::SetState(state) => records
+                .into_iter()
+                .filter(|record| !record.allows(state))
+                .collect(),
+            _ => Vec::new(),
+        }
     }
 
     /// Each changed record before and after: what one bulk write stores, and, reversed,
@@ -228,12 +250,13 @@ impl BulkRecord for Company {
     }
 }
 
-/// Where a bulk change moves deals: a stage of their pipeline, and who moved them (the
-/// stage history names them).
+/// Where a bulk change moves deals: a stage of their pipeline, who moved them (the stage
+/// history names them) and, to a lost stage, why they were lost (asked once for all).
 #[derive(Clone, Debug, PartialEq)]
 pub struct StageMove {
     pub stage: Stage,
     pub by: Option<Id>,
+    pub lost_reason: String,
 }
 
 impl BulkRecord for Deal {
@@ -248,6 +271,13 @@ impl BulkRecord for Deal {
     /// [`Deal::move_to_stage`]).
     fn set_state(&mut self, to: &StageMove, now: i64) {
         self.move_to_stage(&to.stage, now, to.by.clone());
+        if to.stage.outcome == DealStatus::Lost {
+            to.lost_reason.trim().clone_into(&mut self.lost_reason);
+        }
+    }
+    /// A deal is lost only with its reason.
+    fn allows(&self, to: &StageMove) -> bool {
+        to.stage.outcome != DealStatus::Lost || !to.lost_reason.trim().is_empty()
     }
 }
 
@@ -267,7 +297,7 @@ impl BulkRecord for Ticket {
 }
 
 impl BulkRecord for Invoice {
-    type State = Stateless;
+    type State = InvoiceStatus;
     const TAGGED: bool = false;
     fn owner_mut(&mut self) -> Option<&mut Option<Id>> {
         Some(&mut self.owner_id)
@@ -275,8 +305,12 @@ impl BulkRecord for Invoice {
     fn tags_mut(&mut self) -> Option<&mut Vec<String>> {
         None
     }
-    fn set_state(&mut self, state: &Stateless, _: i64) {
-        match *state {}
+    fn set_state(&mut self, status: &InvoiceStatus, now: i64) {
+        self.set_status(*status, now);
+    }
+    /// See [`Invoice::can_become`].
+    fn allows(&self, status: &InvoiceStatus) -> bool {
+        self.can_become(*status)
     }
 }
 

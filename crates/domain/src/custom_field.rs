@@ -11,6 +11,7 @@
 //! on the sync server); contacts, companies, deals and tickets keep their values in
 //! [`CustomValues`].
 
+mod columns;
 mod criterion;
 
 pub use crate::model::FieldDefinition;
@@ -22,6 +23,7 @@ use crate::{
     search::{normalize, search_text},
     validate::{is_valid_email, normalize_email, normalize_phone},
 };
+pub use columns::ListColumns;
 pub use criterion::{CustomCriterion, CustomTest, TestKind};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};

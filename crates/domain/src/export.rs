@@ -11,7 +11,23 @@ use crate::csv;
 use crate::custom_field::{FieldDefinition, Reading};
 use crate::id::Id;
 use crate::model::{Contact, EmailLabel, PhoneLabel};
+use crate::money::Money;
 use crate::vcard::{self, Version};
+
+/// An amount as a CSV cell: ASCII digits, no grouping, a `.` before the currency's minor
+/// digits ("1250000", "-12.50"), so a spreadsheet reads it as a number and the importer's
+/// amount reader (`locale::parse_money`) reads it back.
+pub fn plain_amount(money: Money) -> String {
+    let sign = if money.minor < 0 { "-" } else { "" };
+    let magnitude = money.minor.unsigned_abs();
+    let digits = money.currency.minor_digits();
+    if digits == 0 {
+        return format!("{sign}{magnitude}");
+    }
+    let scale = 10u64.pow(digits);
+    let (whole, fraction) = (magnitude / scale, magnitude % scale);
+    format!("{sign}{whole}.{fraction:0width$}", width = digits as usize)
+}
 
 /// The phone columns, one per label, in the order the importer's header names know them.
 const PHONE_COLUMNS: [(PhoneLabel, &str); 5] = [
@@ -258,6 +274,7 @@ mod tests {
     use super::*;
     use crate::import::{guess_mapping, import_rows, import_vcards, ImportContext, ImportOutcome};
     use crate::model::{Address, Company, Email, LeadSource, LifecycleStage, Phone, TeamMember};
+    use crate::money::Currency;
 
     fn id(s: &str) -> Id {
         Id::from_string(s)
@@ -358,6 +375,30 @@ mod tests {
         let outcome = import(&mut ctx);
         assert!(outcome.rejected.is_empty(), "{:?}", outcome.rejected);
         outcome
+    }
+
+    proptest::proptest! {
+        /// A deal's value exported plainly reads back as the same amount.
+        #[test]
+        fn plain_amounts_read_back(
+            minor in -1_000_000_000_000_000i64..1_000_000_000_000_000,
+            currency in proptest::sample::select(vec![Currency::Irr, Currency::Toman, Currency::Usd, Currency::Eur]),
+        ) {
+            let money = Money::new(minor, currency);
+            let text = plain_amount(money);
+            proptest::prop_assert!(text.bytes().all(|b| b.is_ascii_digit() || b == b'.' || b == b'-'));
+            proptest::prop_assert_eq!(crate::locale::parse_money(&text, currency), Ok(money));
+        }
+    }
+
+    #[test]
+    fn plain_amounts_have_no_grouping_or_unit() {
+        assert_eq!(
+            plain_amount(Money::new(125_000_000, Currency::Toman)),
+            "125000000"
+        );
+        assert_eq!(plain_amount(Money::new(-1_250, Currency::Usd)), "-12.50");
+        assert_eq!(plain_amount(Money::new(5, Currency::Eur)), "0.05");
     }
 
     #[test]

@@ -1,10 +1,12 @@
 //! The customers list: instant search, filters and sort over every contact in memory, drawn
 //! as a window of rows so 100k contacts scroll as smoothly as ten.
 
-use super::columns::{admit, CustomColumnValues, CustomListControls, CustomListState};
 use super::form::{CompanyForm, ContactForm};
 use crate::i18n::phrase;
 use crate::ui::bulk::{Bulk, BulkBar, RowCheck, SelectAll, StateChoice};
+use crate::ui::columns::{
+    CustomColumnValues, CustomListControls, CustomListState, FieldSortOptions, FieldSortSelect,
+};
 use crate::ui::custom_fields::{reading, shown_definitions};
 use crate::ui::intent::{on_intent, Intent};
 use crate::ui::saved_views::{TextState, ViewPicker, ViewState};
@@ -22,7 +24,8 @@ use crate::{
 };
 use leptos::{either::Either, prelude::*};
 use leptos_router::components::A;
-use leptos_router::hooks::use_query_map;
+use leptos_router::hooks::{use_navigate, use_query_map};
+use leptos_router::NavigateOptions;
 use rabet_domain::kind::EntityKind;
 use rabet_domain::{
     csv,
@@ -177,13 +180,28 @@ pub fn Customers() -> impl IntoView {
         _ => Tab::People,
     });
     let (creating, set_creating) = signal(false);
+    let navigate = use_navigate();
     let tab_button = move |which: Tab, label: Msg| {
+        let navigate = navigate.clone();
+        let open = move |_| {
+            set_tab.set(which);
+            // A view in the address is the other tab's list: the address names the tab only.
+            let path = match which {
+                Tab::People => "/customers",
+                Tab::Companies => "/customers?tab=companies",
+            };
+            let options = NavigateOptions {
+                replace: true,
+                ..NavigateOptions::default()
+            };
+            navigate(path, options);
+        };
         view! {
             <button
                 type="button"
                 class="segment"
                 aria-pressed=move || (tab.get() == which).to_string()
-                on:click=move |_| set_tab.set(which)
+                on:click=open
             >
                 {move || locale.t(label)}
             </button>
@@ -247,8 +265,6 @@ fn PeopleList() -> impl IntoView {
         sort,
     } = state;
     let custom = CustomListState::new(FieldOwner::Contact, "rabet.columns.contacts");
-    // A sort by a custom field, chosen in the same select; it wins over `sort` while set.
-    let custom_sort = RwSignal::new(None::<String>);
 
     let filters = Memo::new(move |_| Filters {
         stage: LifecycleStage::parse(&stage.get()),
@@ -262,16 +278,16 @@ fn PeopleList() -> impl IntoView {
     // typing in the search box just filters this order.
     let sorted = Memo::new(move |_| {
         let order = sort.get();
-        let by_field = custom_sort.get().and_then(|value| custom.sorted_by(&value));
+        let by_field = custom.sort_key();
         workspace.contacts.with(|contacts| match &by_field {
-            Some(field) => contacts.positions_by(|c| field.sort_key(&c.custom)),
+            Some(key) => contacts.positions_by(|c| key(&c.custom)),
             None => sorted_positions(contacts, order),
         })
     });
     let visible = Memo::new(move |_| {
         let query = Query::parse(&query.get());
         let filters = filters.get();
-        let custom_filters = custom.active_filters();
+        let admits_custom = custom.admits();
         workspace.contacts.with(|contacts| {
             let matching = contacts.matching(&query);
             sorted.with(|order| {
@@ -280,15 +296,15 @@ fn PeopleList() -> impl IntoView {
                     .copied()
                     .filter(|&at| {
                         let contact = contacts.at(at);
-                        matching.at(at)
-                            && filters.admit(contact)
-                            && admit(&custom_filters, &contact.custom)
+                        matching.at(at) && filters.admit(contact) && admits_custom(&contact.custom)
                     })
                     .collect::<Vec<usize>>()
             })
         })
     });
-    let bulk = Bulk::<Contact>::new(visible, move || (query.get(), filters.get()));
+    let bulk = Bulk::<Contact>::new(visible, move || {
+        (query.get(), filters.get(), custom.filter_key())
+    });
     let stage_options = Signal::derive(move || {
         LifecycleStage::ALL
             .iter()
@@ -300,6 +316,7 @@ fn PeopleList() -> impl IntoView {
         button: Msg::BulkSetStage,
         options: stage_options,
         named: Callback::new(|key: String| LifecycleStage::parse(&key)),
+        asks: None,
     };
     let source_options = Signal::derive(move || {
         LeadSource::ALL
@@ -316,11 +333,10 @@ fn PeopleList() -> impl IntoView {
     let owner_options = owner_options();
     let sort_select = move |ev| {
         let chosen = event_target_value(&ev);
-        if let Some(order) = SortOrder::parse(&chosen) {
-            custom_sort.set(None);
-            sort.set(order);
-        } else {
-            custom_sort.set(Some(chosen));
+        if !custom.choose_sort(&chosen) {
+            if let Some(order) = SortOrder::parse(&chosen) {
+                sort.set(order);
+            }
         }
     };
     let company_names = Memo::new(move |_| {
@@ -370,7 +386,7 @@ fn PeopleList() -> impl IntoView {
 
     view! {
         <div class="bulk-scope" class:selecting=move || bulk.selecting()>
-        <ViewPicker state list="contacts" path="/customers" all=Msg::AllContactsView />
+        <ViewPicker state=(state, custom) list="contacts" path="/customers" all=Msg::AllContactsView />
         <div class="filters">
             <SearchBox query placeholder=Msg::SearchHint />
             <FilterSelect label=Msg::LifecycleStage options=stage_options value=stage />
@@ -378,15 +394,12 @@ fn PeopleList() -> impl IntoView {
             <FilterSelect label=Msg::Tags options=tag_options value=tag />
             <FilterSelect label=Msg::Owner options=owner_options value=owner />
             <Filter label=Msg::SortBy>
-                <select on:change=sort_select prop:value=move || sort.get().key()>
+                <select on:change=sort_select prop:value=move || custom.sort_value().unwrap_or_else(|| sort.get().key().to_owned())>
                     {SortOrder::ALL
                         .iter()
                         .map(|(_, msg, key)| view! { <option value=*key>{move || locale.t(*msg)}</option> })
                         .collect_view()}
-                    {move || custom.sort_options().into_iter().map(|(value, label)| {
-                        let selected = custom_sort.with_untracked(|s| s.as_deref() == Some(value.as_str()));
-                        view! { <option value=value selected=selected>{label}</option> }
-                    }).collect_view()}
+                    <FieldSortOptions state=custom />
                 </select>
             </Filter>
             <CustomListControls state=custom />
@@ -518,6 +531,7 @@ fn CompanyList() -> impl IntoView {
     let workspace = use_workspace();
     let state = TextState::new(["q", "tag", "owner"]);
     let [query, tag, owner] = ["q", "tag", "owner"].map(|key| state.get(key));
+    let custom = CustomListState::new(FieldOwner::Company, "rabet.columns.companies");
     let people = Memo::new(move |_| {
         workspace.contacts.with(|contacts| {
             let mut counts: HashMap<Id, usize> = HashMap::new();
@@ -528,14 +542,17 @@ fn CompanyList() -> impl IntoView {
         })
     });
     let sorted = Memo::new(move |_| {
-        workspace
-            .companies
-            .with(|companies| companies.positions_by(|c| normalize(&c.name)))
+        let by_field = custom.sort_key();
+        workspace.companies.with(|companies| match &by_field {
+            Some(key) => companies.positions_by(|c| key(&c.custom)),
+            None => companies.positions_by(|c| normalize(&c.name)),
+        })
     });
     let visible = Memo::new(move |_| {
         let query = Query::parse(&query.get());
         let tag = tag.get();
         let owner = owner.with(|o| Id::find(o).filter(|_| !o.is_empty()));
+        let admits_custom = custom.admits();
         workspace.companies.with(|companies| {
             let matching = companies.matching(&query);
             sorted.with(|order| {
@@ -547,12 +564,13 @@ fn CompanyList() -> impl IntoView {
                         matching.at(at)
                             && (tag.is_empty() || company.tags.contains(&tag))
                             && (owner.is_none() || company.owner_id == owner)
+                            && admits_custom(&company.custom)
                     })
                     .collect::<Vec<usize>>()
             })
         })
     });
-    let bulk = Bulk::<Company>::new(visible, move || state.values());
+    let bulk = Bulk::<Company>::new(visible, move || (state.values(), custom.filter_key()));
     let tag_options = Signal::derive(move || {
         workspace.companies.with(|companies| {
             let tags: BTreeSet<&String> = companies.iter().flat_map(|c| &c.tags).collect();
@@ -566,11 +584,13 @@ fn CompanyList() -> impl IntoView {
     };
     view! {
         <div class="bulk-scope" class:selecting=move || bulk.selecting()>
-        <ViewPicker state list="companies" path="/customers?tab=companies" all=Msg::AllCompaniesView />
+        <ViewPicker state=(state, custom) list="companies" path="/customers?tab=companies" all=Msg::AllCompaniesView />
         <div class="filters">
             <SearchBox query placeholder=Msg::SearchHint />
             <FilterSelect label=Msg::Tags options=tag_options value=tag />
             <FilterSelect label=Msg::Owner options=owner_options() value=owner />
+            <FieldSortSelect state=custom own=Msg::SortName />
+            <CustomListControls state=custom />
         </div>
         <div class="list-head">
             <SelectAll bulk />
@@ -591,7 +611,7 @@ fn CompanyList() -> impl IntoView {
                     let name = company.name.clone();
                     view! {
                         <RowCheck bulk id=id.clone() name />
-                        <CompanyRow company=company people=count />
+                        <CompanyRow company=company people=count custom />
                     }
                 })
             }
@@ -643,7 +663,7 @@ fn companies_csv(locale: Locale, companies: &[&Company]) -> String {
 }
 
 #[component]
-fn CompanyRow(company: Company, people: usize) -> impl IntoView {
+fn CompanyRow(company: Company, people: usize, custom: CustomListState) -> impl IntoView {
     let locale = use_locale();
     let href = format!("/customers/{}", company.id);
     let phone = company
@@ -662,6 +682,7 @@ fn CompanyRow(company: Company, people: usize) -> impl IntoView {
             </span>
             <span class="row-meta">
                 <span class="badge">{move || locale.count(Counted::People, people)}</span>
+                <CustomColumnValues state=custom values=company.custom.clone() />
             </span>
         </A>
         <CallLink phone />

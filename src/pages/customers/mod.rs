@@ -1,6 +1,5 @@
 //! Customers: the people and companies lists, their forms and a customer's page.
 
-mod columns;
 mod detail;
 mod form;
 mod import;

@@ -7,7 +7,7 @@ pub use document::InvoiceView;
 
 use crate::download::file_saver;
 use crate::i18n::phrase;
-use crate::ui::bulk::{Bulk, BulkBar, RowCheck, SelectAll};
+use crate::ui::bulk::{Bulk, BulkBar, RowCheck, SelectAll, StateChoice};
 use crate::ui::saved_views::{TextState, ViewPicker};
 use crate::ui::widgets::{first_shown, refused, RefusedNote};
 use crate::{
@@ -133,6 +133,14 @@ pub fn Invoices() -> impl IntoView {
         })
     });
     let bulk = Bulk::<Invoice>::new(visible, move || state.values());
+    // Only the steps a document's life allows are taken; the others are named after.
+    let status_choice = StateChoice::of_values(
+        (Msg::RecordStatus, Msg::BulkSetStatus),
+        InvoiceStatus::ALL,
+        InvoiceStatus::as_str,
+        invoice_status_msg,
+        InvoiceStatus::parse,
+    );
     let save_file = file_saver();
     let export = move |()| {
         let text = bulk.with_chosen(|chosen| invoices_csv(locale, chosen));
@@ -193,7 +201,7 @@ pub fn Invoices() -> impl IntoView {
                 {move || locale.fill(phrase::UnpaidTotal { documents: &locale.count(Counted::Documents, visible.with(Vec::len)), total: &unpaid_total() })}
             </p>
         </div>
-        <BulkBar bulk export />
+        <BulkBar bulk export state=status_choice name=invoice_name />
         <Show when=move || !visible.with(Vec::is_empty) fallback=move || view! { <p class="empty">{move || locale.t(Msg::NoInvoices)}</p> }>
             <ul class="plain record-list">
                 <For each=drawn
@@ -242,6 +250,11 @@ fn invoices_csv(locale: Locale, invoices: &[&Invoice]) -> String {
         ]
     });
     csv::write(&headers, rows)
+}
+
+/// A document as its row's checkbox names it: its number.
+fn invoice_name(invoice: &Invoice) -> String {
+    invoice.number.clone()
 }
 
 #[component]

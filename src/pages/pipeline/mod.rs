@@ -54,7 +54,7 @@ pub fn Pipeline() -> impl IntoView {
             <RefusedNote kind=EntityKind::Deal />
             <Show when=ready fallback=loading>
                 <Toolbar />
-                <ViewPicker state=page list="deals" path="/pipeline" all=Msg::AllDealsView />
+                <ViewPicker state=(page, page.custom) list="deals" path="/pipeline" all=Msg::AllDealsView />
                 <Filters />
                 <ForecastStrip />
                 {move || match page.view.get() {

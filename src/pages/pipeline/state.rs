@@ -3,6 +3,7 @@
 
 use super::table::SortKey;
 use crate::records::pipeline::{shown_pipeline, DEFAULT_PIPELINE_ID};
+use crate::ui::columns::CustomListState;
 use crate::{
     i18n::use_locale,
     local_time::now_ms,
@@ -10,6 +11,7 @@ use crate::{
 };
 use leptos::prelude::*;
 use rabet_domain::{
+    custom_field::FieldOwner,
     id::Id,
     kind::EntityKind,
     model::{Deal, LeadSource, Pipeline, Stage},
@@ -102,6 +104,8 @@ pub struct PageState {
     pub query: RwSignal<String>,
     /// The table's sort column, ascending or not.
     pub sort: RwSignal<(SortKey, bool)>,
+    /// The table's custom-field columns, their sort and filters.
+    pub custom: CustomListState,
     /// Deals moved on the board whose save has not finished: shown moved at once, so a drop
     /// never snaps back while IndexedDB works.
     pub pending: RwSignal<HashMap<Id, Deal>>,
@@ -221,6 +225,7 @@ impl PageState {
             source,
             query,
             sort: RwSignal::new((SortKey::Close, true)),
+            custom: CustomListState::new(FieldOwner::Deal, "rabet.columns.deals"),
             pending,
             pinned: RwSignal::new(None),
             refocus: RwSignal::new(None),

@@ -1,10 +1,12 @@
 //! Every deal of the pipeline, open, won and lost, as a table sortable by any column, with the
 //! board's filters.
 
+use super::lost::LostReasonPicker;
 use super::state::{use_page, Editing, PageState};
 use crate::download::file_saver;
 use crate::i18n::phrase;
 use crate::ui::bulk::{Bulk, BulkBar, RowCheck, SelectAll, StateChoice};
+use crate::ui::columns::{CustomColumnCells, CustomColumnHeaders, CustomListControls};
 use crate::ui::editing::remembered_member;
 use crate::{
     i18n::{use_locale, Locale, Msg},
@@ -18,6 +20,7 @@ use leptos::prelude::*;
 use rabet_domain::{
     bulk::StageMove,
     csv,
+    export::plain_amount,
     id::Id,
     model::{Deal, DealStatus},
     report::board::BoardFilter,
@@ -107,6 +110,8 @@ pub fn DealTable() -> impl IntoView {
         };
         let filter = page.filter.get();
         let (key, ascending) = sort.get();
+        let admits_custom = page.custom.admits();
+        let by_field = page.custom.sort_key();
         let stage_order = |deal: &Deal| pipeline.stages.iter().position(|s| s.id == deal.stage_id);
         let owner = |deal: &Deal| {
             deal.owner_id
@@ -130,7 +135,13 @@ pub fn DealTable() -> impl IntoView {
                             )
                         })
                     })
+                    .filter(|(_, deal)| admits_custom(&deal.custom))
                     .collect();
+                if let Some(field_key) = &by_field {
+                    shown
+                        .sort_by_cached_key(|(_, deal)| (field_key(&deal.custom), deal.id.clone()));
+                    return shown.into_iter().map(|(at, _)| at).collect::<Vec<usize>>();
+                }
                 shown.sort_by(|(_, a), (_, b)| {
                     let order = match key {
                         SortKey::Title => normalize(&a.title).cmp(&normalize(&b.title)),
@@ -162,31 +173,48 @@ pub fn DealTable() -> impl IntoView {
         (
             page.filter.get(),
             page.pipeline.with(|p| p.as_ref().map(|p| p.id.clone())),
+            page.custom.filter_key(),
         )
     });
+    // A lost stage asks its reason once, beside the stage, for every deal moved.
+    let lost_reason = RwSignal::new(String::new());
+    let lost_error = RwSignal::new(None::<String>);
+    let stage_named = move |id: &str| {
+        page.pipeline.with_untracked(|p| {
+            p.as_ref()
+                .and_then(|p| p.stages.iter().find(|s| *s.id.as_str() == *id).cloned())
+        })
+    };
     let stage_choice = StateChoice {
         label: Msg::DealStage,
         button: Msg::BulkSetStage,
         options: Signal::derive(move || {
-            // A lost deal needs its reason, which the deal's own move asks for.
             page.pipeline.with(|p| {
                 p.iter()
                     .flat_map(|p| &p.stages)
-                    .filter(|stage| stage.outcome != DealStatus::Lost)
                     .map(|stage| (stage.id.to_string(), locale.given_name(&stage.name)))
                     .collect()
             })
         }),
         named: Callback::new(move |id: String| {
-            let stage = page.pipeline.with_untracked(|p| {
-                p.as_ref()
-                    .and_then(|p| p.stages.iter().find(|s| s.id.as_str() == id).cloned())
-            })?;
+            let stage = stage_named(&id)?;
+            let reason = lost_reason.get_untracked();
+            if stage.outcome == DealStatus::Lost && reason.trim().is_empty() {
+                lost_error.set(Some(locale.t(Msg::ErrRequired).to_owned()));
+                return None;
+            }
+            lost_error.set(None);
             Some(StageMove {
                 stage,
                 by: remembered_member(),
+                lost_reason: reason,
             })
         }),
+        asks: Some(Callback::new(move |id: String| {
+            let lost = stage_named(&id).is_some_and(|stage| stage.outcome == DealStatus::Lost);
+            lost.then(|| view! { <LostReasonPicker reason=lost_reason error=lost_error.into() /> })
+                .into_any()
+        })),
     };
     let save_file = file_saver();
     let export = move |()| {
@@ -194,7 +222,11 @@ pub fn DealTable() -> impl IntoView {
         save_file("deals.csv", "text/csv;charset=utf-8", &text);
     };
     let header = move |(key, msg): (SortKey, Msg)| {
-        let state = move || sort.with(|(k, ascending)| (*k == key).then_some(*ascending));
+        // While sorted by a custom field, no column of the deal's own is.
+        let state = move || {
+            let by_field = page.custom.sort_value().is_some();
+            sort.with(|(k, ascending)| (*k == key && !by_field).then_some(*ascending))
+        };
         view! {
             <th
                 scope="col"
@@ -207,10 +239,13 @@ pub fn DealTable() -> impl IntoView {
                 <button
                     type="button"
                     class="sort-button"
-                    on:click=move |_| sort.update(|(k, ascending)| {
-                        *ascending = *k != key || !*ascending;
-                        *k = key;
-                    })
+                    on:click=move |_| {
+                        page.custom.choose_sort("");
+                        sort.update(|(k, ascending)| {
+                            *ascending = *k != key || !*ascending;
+                            *k = key;
+                        });
+                    }
                 >
                     {move || locale.t(msg)}
                     <span aria-hidden="true" class="sort-mark">
@@ -225,6 +260,9 @@ pub fn DealTable() -> impl IntoView {
         }
     };
     view! {
+        <div class="filters">
+            <CustomListControls state=page.custom />
+        </div>
         <div class="bulk-scope" class:selecting=move || bulk.selecting()>
         <div class="list-head">
             <SelectAll bulk />
@@ -244,6 +282,7 @@ pub fn DealTable() -> impl IntoView {
                         <th scope="col" class="row-check"><span class="visually-hidden">{move || locale.t(Msg::SelectMode)}</span></th>
                         {SortKey::COLUMNS.into_iter().map(header).collect_view()}
                         <th scope="col">{move || locale.t(Msg::CustomerTitle)}</th>
+                        <CustomColumnHeaders state=page.custom />
                     </tr>
                 </thead>
                 <tbody>
@@ -284,7 +323,8 @@ fn deals_csv(locale: Locale, deals: &[&Deal], page: PageState) -> String {
             deal.title.clone(),
             stage,
             locale.t(deal_status_msg(deal.status)).to_owned(),
-            money_text(deal.value.minor, deal.value.currency),
+            // A number a spreadsheet and the importer read, not the amount as shown.
+            plain_amount(deal.value),
             deal.expected_close.map(day_text).unwrap_or_default(),
             owner,
             party_text(deal),
@@ -347,6 +387,7 @@ fn DealRow(id: Id, bulk: Bulk<Deal>) -> impl IntoView {
                     <td>{move || close.map(day_text)}</td>
                     <td><bdi>{owner}</bdi></td>
                     <td><bdi>{party_text(&deal)}</bdi></td>
+                    <CustomColumnCells state=page.custom values=deal.custom.clone() />
                 </tr>
             }
         })

@@ -8,6 +8,9 @@ pub use page::TicketView;
 use crate::download::file_saver;
 use crate::i18n::phrase;
 use crate::ui::bulk::{Bulk, BulkBar, RowCheck, SelectAll, StateChoice};
+use crate::ui::columns::{
+    CustomColumnValues, CustomListControls, CustomListState, FieldSortSelect,
+};
 use crate::ui::format::member_name;
 use crate::ui::intent::{on_intent, Intent};
 use crate::ui::saved_views::{TextState, ViewPicker};
@@ -30,6 +33,7 @@ use leptos_router::{components::A, hooks::use_navigate};
 use rabet_domain::kind::EntityKind;
 use rabet_domain::{
     csv,
+    custom_field::FieldOwner,
     id::Id,
     model::{Priority, Ticket, TicketStatus},
     search::Query,
@@ -107,6 +111,7 @@ pub fn Tickets() -> impl IntoView {
     let status = Memo::new(move |_| StatusFilter::parse(&status_text.get()));
     let priority = Memo::new(move |_| Priority::parse(&priority_text.get()));
     let breaching = Memo::new(move |_| !breaching_text.with(String::is_empty));
+    let custom = CustomListState::new(FieldOwner::Ticket, "rabet.columns.tickets");
     let shown = RwSignal::new(PAGE);
     let creating = RwSignal::new(false);
     // Positions in the workspace's tickets, most urgent first.
@@ -114,6 +119,8 @@ pub fn Tickets() -> impl IntoView {
         let query = Query::parse(&query.get());
         let (status, priority, breaching) = (status.get(), priority.get(), breaching.get());
         let assignee = assignee_text.with(|id| Id::find(id).filter(|_| !id.is_empty()));
+        let admits_custom = custom.admits();
+        let by_field = custom.sort_key();
         let now = now_ms();
         workspace.tickets.with(|tickets| {
             let matching = tickets.matching(&query);
@@ -125,29 +132,24 @@ pub fn Tickets() -> impl IntoView {
                         && priority.is_none_or(|p| t.priority == p)
                         && (assignee.is_none() || t.assignee_id == assignee)
                         && (!breaching || t.sla_breached(now))
+                        && admits_custom(&t.custom)
                 })
                 .collect();
-            found.sort_by_cached_key(|&at| urgency(tickets.at(at)));
+            match &by_field {
+                Some(key) => found.sort_by_cached_key(|&at| key(&tickets.at(at).custom)),
+                None => found.sort_by_cached_key(|&at| urgency(tickets.at(at))),
+            }
             found
         })
     });
-    let bulk = Bulk::<Ticket>::new(visible, move || state.values());
-    let status_choice = StateChoice {
-        label: Msg::RecordStatus,
-        button: Msg::BulkSetStatus,
-        options: Signal::derive(move || {
-            TicketStatus::ALL
-                .iter()
-                .map(|s| {
-                    (
-                        s.as_str().to_owned(),
-                        locale.t(ticket_status_msg(*s)).to_owned(),
-                    )
-                })
-                .collect()
-        }),
-        named: Callback::new(|key: String| TicketStatus::parse(&key)),
-    };
+    let bulk = Bulk::<Ticket>::new(visible, move || (state.values(), custom.filter_key()));
+    let status_choice = StateChoice::of_values(
+        (Msg::RecordStatus, Msg::BulkSetStatus),
+        TicketStatus::ALL,
+        TicketStatus::as_str,
+        ticket_status_msg,
+        TicketStatus::parse,
+    );
     let assignee_options = Signal::derive(move || {
         member_options()
             .get()
@@ -180,7 +182,7 @@ pub fn Tickets() -> impl IntoView {
     view! {
         <PageHeader title=Msg::NavTickets intro=Msg::TicketsIntro />
         <RefusedNote kind=EntityKind::Ticket />
-        <ViewPicker state list="tickets" path="/tickets" all=Msg::AllTicketsView />
+        <ViewPicker state=(state, custom) list="tickets" path="/tickets" all=Msg::AllTicketsView />
         <div class="toolbar">
             <div class="filters">
                 <SearchBox query placeholder=Msg::SubjectLabel />
@@ -196,6 +198,8 @@ pub fn Tickets() -> impl IntoView {
                     <input type="checkbox" prop:checked=move || breaching.get() on:change=move |ev| breaching_text.set(if event_target_checked(&ev) { "1" } else { "" }.to_owned()) />
                     {move || locale.t(Msg::BreachingSlaOnly)}
                 </label>
+                <FieldSortSelect state=custom own=Msg::SortMostUrgent />
+                <CustomListControls state=custom />
             </div>
             <button type="button" class="button primary" disabled=move || refused.get().is_some() on:click=move |_| creating.set(true)>
                 {move || locale.t(Msg::NewTicket)}
@@ -209,8 +213,9 @@ pub fn Tickets() -> impl IntoView {
         <BulkBar bulk export state=status_choice />
         <Show when=move || !visible.with(Vec::is_empty) fallback=move || view! { <p class="empty">{move || locale.t(Msg::NoTickets)}</p> }>
             <ul class="plain record-list">
-                <For each=drawn key=|t| (t.id.clone(), t.status, t.priority, t.subject.clone(), t.sla_due_at, t.assignee_id.clone(), t.tags.clone()) let:ticket>
-                    <TicketRow ticket=ticket bulk />
+                // Custom values hold JSON, which does not hash: their text stands in the key.
+                <For each=drawn key=|t| (t.id.clone(), t.status, t.priority, t.subject.clone(), t.sla_due_at, t.assignee_id.clone(), t.tags.clone(), format!("{:?}", t.custom)) let:ticket>
+                    <TicketRow ticket=ticket bulk custom />
                 </For>
             </ul>
         </Show>
@@ -255,7 +260,7 @@ fn tickets_csv(locale: Locale, tickets: &[&Ticket]) -> String {
 }
 
 #[component]
-fn TicketRow(ticket: Ticket, bulk: Bulk<Ticket>) -> impl IntoView {
+fn TicketRow(ticket: Ticket, bulk: Bulk<Ticket>, custom: CustomListState) -> impl IntoView {
     let locale = use_locale();
     let calendar = use_calendar();
     let customer = customer_of(ticket.contact_id.as_ref(), ticket.company_id.as_ref())
@@ -274,6 +279,7 @@ fn TicketRow(ticket: Ticket, bulk: Bulk<Ticket>) -> impl IntoView {
                 <span class="row-meta">
                     <span class=format!("badge status-{}", status.as_str())>{move || locale.t(ticket_status_msg(status))}</span>
                     <span class=format!("badge priority-{}", priority.as_str())>{move || locale.t(priority_msg(priority))}</span>
+                    <CustomColumnValues state=custom values=ticket.custom.clone() />
                 </span>
                 <span class="row-sub">
                     {move || sla.map(|at| locale.fill(phrase::LabelledValue { label: locale.t(Msg::SlaDue), value: &format_when(at, calendar.get(), locale.lang()) }))}

@@ -199,6 +199,7 @@ fn moving_deals_records_each_move_and_takes_the_stage_outcome() {
     let change = BulkChange::SetState(StageMove {
         stage: won.clone(),
         by: by.clone(),
+        lost_reason: String::new(),
     });
     let edits = change.edits(&deals, 5_000);
     // The deal already there is left out of the write.
@@ -244,11 +245,11 @@ fn a_kind_without_tags_is_left_out_of_a_tag_change() {
         id: Id::from_string("i"),
         ..Invoice::default()
     };
-    assert!(BulkChange::<Stateless>::AddTag("vip".into())
+    assert!(BulkChange::<InvoiceStatus>::AddTag("vip".into())
         .edits([&invoice], 0)
         .is_empty());
     let owner = Some(Id::from_string("member-3"));
-    let edits = BulkChange::<Stateless>::SetOwner(owner.clone()).edits([&invoice], 0);
+    let edits = BulkChange::<InvoiceStatus>::SetOwner(owner.clone()).edits([&invoice], 0);
     assert_eq!(edits[0].1.owner_id, owner);
 }
 
@@ -318,4 +319,111 @@ proptest! {
         write(&mut held, &undoing(edits));
         prop_assert_eq!(held, contacts);
     }
+}
+
+fn invoice(id: &str, kind: crate::model::InvoiceKind, status: InvoiceStatus) -> Invoice {
+    Invoice {
+        id: Id::from_string(id),
+        kind,
+        status,
+        ..Invoice::default()
+    }
+}
+
+#[test]
+fn invoices_take_only_the_statuses_their_life_allows_and_name_the_rest() {
+    use crate::model::InvoiceKind::{Invoice as Bill, Quote};
+    let records = [
+        invoice("draft", Bill, InvoiceStatus::Draft),
+        invoice("sent", Bill, InvoiceStatus::Sent),
+        Invoice {
+            paid_at: Some(7),
+            ..invoice("paid", Bill, InvoiceStatus::Paid)
+        },
+        invoice("quote", Quote, InvoiceStatus::Sent),
+    ];
+    let change = BulkChange::SetState(InvoiceStatus::Paid);
+    let edits = change.edits(&records, 500);
+    let changed: Vec<String> = edits
+        .iter()
+        .map(|(before, _)| before.id.to_string())
+        .collect();
+    assert_eq!(changed, ["draft", "sent"]);
+    assert!(edits
+        .iter()
+        .all(|(_, after)| after.status == InvoiceStatus::Paid && after.paid_at == Some(500)));
+    // A paid invoice is already there (unchanged, not refused); a quote is never paid.
+    let refused: Vec<String> = change
+        .refused(&records)
+        .iter()
+        .map(|i| i.id.to_string())
+        .collect();
+    assert_eq!(refused, ["quote"]);
+}
+
+#[test]
+fn paid_and_cancelled_are_final_and_undoing_restores_the_payment() {
+    use crate::model::InvoiceKind::Invoice as Bill;
+    let mut paid = invoice("paid", Bill, InvoiceStatus::Paid);
+    paid.paid_at = Some(42);
+    for to in [
+        InvoiceStatus::Draft,
+        InvoiceStatus::Sent,
+        InvoiceStatus::Cancelled,
+    ] {
+        assert!(!paid.can_become(to), "paid → {to:?}");
+        assert!(
+            !invoice("c", Bill, InvoiceStatus::Cancelled).can_become(to)
+                || to == InvoiceStatus::Cancelled
+        );
+    }
+    let sent = invoice("sent", Bill, InvoiceStatus::Sent);
+    let edits = BulkChange::SetState(InvoiceStatus::Paid).edits([&sent], 900);
+    let (after, before) = undoing(edits).remove(0);
+    assert_eq!(
+        (after.status, after.paid_at),
+        (InvoiceStatus::Paid, Some(900))
+    );
+    assert_eq!(before, sent);
+}
+
+#[test]
+fn other_changes_refuse_nothing() {
+    let records = [invoice(
+        "paid",
+        crate::model::InvoiceKind::Invoice,
+        InvoiceStatus::Paid,
+    )];
+    assert!(BulkChange::<InvoiceStatus>::SetOwner(None)
+        .refused(&records)
+        .is_empty());
+}
+
+#[test]
+fn deals_moved_to_a_lost_stage_take_the_one_reason_and_none_without_it() {
+    let (lead, lost) = (
+        stage("lead", DealStatus::Open),
+        stage("lost", DealStatus::Lost),
+    );
+    let deals = [deal("a", &lead), deal("b", &lead)];
+    let to_lost = |reason: &str| {
+        BulkChange::SetState(StageMove {
+            stage: lost.clone(),
+            by: None,
+            lost_reason: reason.to_owned(),
+        })
+    };
+    let edits = to_lost(" Price ").edits(&deals, 9_000);
+    assert_eq!(edits.len(), 2);
+    assert!(edits
+        .iter()
+        .all(|(_, after)| after.status == DealStatus::Lost
+            && after.lost_reason == "Price"
+            && after.closed_at == Some(9_000)));
+    // Without a reason nothing moves, and every deal is named as refused.
+    let blank = to_lost("  ");
+    assert!(blank.edits(&deals, 9_000).is_empty());
+    assert_eq!(blank.refused(&deals).len(), 2);
+    // Undone, each deal is open again with no reason.
+    assert_eq!(undoing(edits)[1].1, deals[1]);
 }

@@ -214,6 +214,34 @@ impl Invoice {
         }
     }
 
+    /// Whether the document may move from its status to `to` (staying is allowed): a draft
+    /// is sent, paid or cancelled; a sent one accepted (a quote), paid or late (an
+    /// invoice) or cancelled; a late one sent again (a new due date), paid or cancelled; an
+    /// accepted quote cancelled. Paid and cancelled are final, and a quote is never paid or
+    /// late: it becomes an invoice for that.
+    pub fn can_become(&self, to: InvoiceStatus) -> bool {
+        use InvoiceStatus::{Accepted, Cancelled, Draft, Overdue, Paid, Sent};
+        let quote = self.kind == InvoiceKind::Quote;
+        match (self.status, to) {
+            (from, to) if from == to => true,
+            (Sent, Accepted) => quote,
+            (_, Accepted) => false,
+            (_, Paid | Overdue) if quote => false,
+            (Draft, Sent | Paid | Cancelled)
+            | (Sent, Paid | Overdue | Cancelled)
+            | (Overdue, Sent | Paid | Cancelled)
+            | (Accepted, Cancelled) => true,
+            _ => false,
+        }
+    }
+
+    /// Sets the status at `now`: a document paid keeps when it was paid (stamped `now` the
+    /// first time); any other status has no payment.
+    pub fn set_status(&mut self, status: InvoiceStatus, now: i64) {
+        self.status = status;
+        self.paid_at = (status == InvoiceStatus::Paid).then(|| self.paid_at.unwrap_or(now));
+    }
+
     /// A draft invoice made from this quote, with the same parties, lines and terms. Number
     /// and dates are left for the caller to set when issuing it.
     pub fn to_invoice(&self, id: Id, created_at: i64) -> Invoice {

@@ -1,19 +1,26 @@
-//! Custom fields in the contact list: optional columns (chosen per list and remembered on
-//! this device), a sort by any of them, and a filter per choice or checkbox field.
+//! Custom fields in every list (contacts, companies, the deals table, tickets): optional
+//! columns, a sort by any of them, and a filter per choice or checkbox field. A saved view
+//! keeps all three (`ListColumns`), so a shared view shows a teammate the same columns; with
+//! no view, the columns are the ones chosen on this device.
 
 use crate::{
     i18n::{use_locale, Msg},
     ui::custom_fields::{shown_definitions, value_words},
+    ui::saved_views::ViewState,
+    ui::widgets::Filter,
 };
 use gloo_storage::{LocalStorage, Storage};
 use leptos::prelude::*;
 use rabet_domain::{
-    custom_field::{CustomValues, FieldDefinition, FieldOwner, FieldType},
+    custom_field::{
+        CustomSortKey, CustomValues, FieldDefinition, FieldOwner, FieldType, ListColumns,
+    },
     locale::Lang,
+    model::encode_state,
 };
 use std::collections::BTreeMap;
 
-/// What the list shows and filters of its custom fields.
+/// What a list shows, sorts and filters of its custom fields.
 #[derive(Clone, Copy)]
 pub struct CustomListState {
     owner: FieldOwner,
@@ -23,6 +30,8 @@ pub struct CustomListState {
     key: &'static str,
     /// The option each filtered field must hold, by definition id.
     filters: RwSignal<BTreeMap<String, String>>,
+    /// The definition id the list is sorted by, which wins over the list's own sort.
+    sort: RwSignal<Option<String>>,
 }
 
 /// A sort option's value for a custom field.
@@ -36,7 +45,47 @@ impl CustomListState {
             columns: RwSignal::new(LocalStorage::get(key).unwrap_or_default()),
             key,
             filters: RwSignal::new(BTreeMap::new()),
+            sort: RwSignal::new(None),
         }
+    }
+
+    /// Sorts by the field a sort select's `value` names and says so; any other value (one
+    /// of the list's own orders) ends the sort by a field.
+    pub fn choose_sort(&self, value: &str) -> bool {
+        let field = value.strip_prefix(SORT_PREFIX).map(str::to_owned);
+        let named = field.is_some();
+        self.sort.set(field);
+        named
+    }
+
+    /// The sort select's value while sorted by a field (tracked).
+    pub fn sort_value(&self) -> Option<String> {
+        self.sort.get().map(|id| format!("{SORT_PREFIX}{id}"))
+    }
+
+    /// The field the list is sorted by, while it is shown (tracked).
+    pub fn sort_field(&self) -> Option<FieldDefinition> {
+        let id = self.sort.get()?;
+        shown_definitions(self.owner)
+            .into_iter()
+            .find(|definition| definition.id.to_string() == id)
+    }
+
+    /// What the list's selection depends on beside its own filters (tracked).
+    pub fn filter_key(&self) -> BTreeMap<String, String> {
+        self.filters.get()
+    }
+
+    /// Whether a record with `values` passes the filters (tracked).
+    pub fn admits(&self) -> impl Fn(&CustomValues) -> bool {
+        let filters = self.active_filters();
+        move |values| admit(&filters, values)
+    }
+
+    /// The key a record with `values` sorts by, while sorted by a field (tracked).
+    pub fn sort_key(&self) -> Option<impl Fn(&CustomValues) -> CustomSortKey> {
+        let field = self.sort_field()?;
+        Some(move |values: &CustomValues| field.sort_key(values))
     }
 
     fn choose_columns(&self, columns: Vec<String>) {
@@ -54,6 +103,19 @@ impl CustomListState {
             .collect()
     }
 
+    /// The chosen columns with the words of `values` in each, if it holds one (tracked).
+    fn chosen_words(&self, values: &CustomValues) -> Vec<(FieldDefinition, Option<String>)> {
+        self.chosen()
+            .into_iter()
+            .map(|definition| {
+                let words = values
+                    .get(&definition)
+                    .map(|value| value_words(&definition, &value));
+                (definition, words)
+            })
+            .collect()
+    }
+
     /// The filters in force, with their definitions (tracked).
     pub fn active_filters(&self) -> Vec<(FieldDefinition, String)> {
         let filters = self.filters.get();
@@ -67,7 +129,7 @@ impl CustomListState {
     }
 
     /// The sort options the custom fields add: `(value, label)`.
-    pub fn sort_options(&self) -> Vec<(String, String)> {
+    fn sort_options(&self) -> Vec<(String, String)> {
         let lang = use_locale().lang();
         shown_definitions(self.owner)
             .into_iter()
@@ -79,18 +141,37 @@ impl CustomListState {
             })
             .collect()
     }
+}
 
-    /// The definition a sort option's value names, if it names one.
-    pub fn sorted_by(&self, value: &str) -> Option<FieldDefinition> {
-        let id = value.strip_prefix(SORT_PREFIX)?;
-        shown_definitions(self.owner)
-            .into_iter()
-            .find(|definition| definition.id.to_string() == id)
+impl ViewState for CustomListState {
+    fn encode(&self) -> String {
+        let state = ListColumns {
+            columns: Some(self.columns.get_untracked()),
+            sort: self.sort.get_untracked(),
+            filters: self.filters.get_untracked(),
+        };
+        let pairs = state.pairs();
+        encode_state(
+            pairs
+                .iter()
+                .map(|(key, value)| (key.as_str(), value.as_str())),
+        )
+    }
+
+    fn apply(&self, pairs: &[(String, String)]) {
+        let state = ListColumns::from_pairs(pairs);
+        self.columns.set(
+            state
+                .columns
+                .unwrap_or_else(|| LocalStorage::get(self.key).unwrap_or_default()),
+        );
+        self.sort.set(state.sort);
+        self.filters.set(state.filters);
     }
 }
 
 /// Whether `values` passes every filter.
-pub fn admit(filters: &[(FieldDefinition, String)], values: &CustomValues) -> bool {
+fn admit(filters: &[(FieldDefinition, String)], values: &CustomValues) -> bool {
     filters
         .iter()
         .all(|(definition, wanted)| definition.holds_option(values, wanted))
@@ -208,22 +289,95 @@ pub fn CustomListControls(state: CustomListState) -> impl IntoView {
     }
 }
 
+/// The sort select's options for the list's custom fields, after the list's own.
+#[component]
+pub fn FieldSortOptions(state: CustomListState) -> impl IntoView {
+    move || {
+        state
+            .sort_options()
+            .into_iter()
+            .map(|(value, label)| {
+                let selected = state
+                    .sort
+                    .with_untracked(|sort| sort.as_deref() == value.strip_prefix(SORT_PREFIX));
+                view! { <option value=value selected=selected>{label}</option> }
+            })
+            .collect_view()
+    }
+}
+
+/// "Sort by" for a list with one order of its own (named `own`) and its custom fields.
+#[component]
+pub fn FieldSortSelect(state: CustomListState, own: Msg) -> impl IntoView {
+    let locale = use_locale();
+    view! {
+        <Filter label=Msg::SortBy>
+            <select
+                on:change=move |ev| {
+                    state.choose_sort(&event_target_value(&ev));
+                }
+                prop:value=move || state.sort_value().unwrap_or_default()
+            >
+                <option value="">{move || locale.t(own)}</option>
+                <FieldSortOptions state />
+            </select>
+        </Filter>
+    }
+}
+
 /// A row's values of the chosen columns, each "Label: value".
 #[component]
 pub fn CustomColumnValues(state: CustomListState, values: CustomValues) -> impl IntoView {
     let locale = use_locale();
     move || {
         state
-            .chosen()
+            .chosen_words(&values)
             .into_iter()
-            .map(|definition| {
-                let words = values
-                    .get(&definition)
-                    .map(|value| value_words(&definition, &value))
-                    .unwrap_or_else(|| "—".to_owned());
+            .map(|(definition, words)| {
+                let words = words.unwrap_or_else(|| "—".to_owned());
                 let label = definition.label(locale.lang()).to_owned();
                 view! { <bdi class="row-sub custom-column" data-user="">{label}": "{words}</bdi> }
             })
+            .collect_view()
+    }
+}
+
+/// A table's headers of the chosen columns, each a button sorting by its field.
+#[component]
+pub fn CustomColumnHeaders(state: CustomListState) -> impl IntoView {
+    let locale = use_locale();
+    move || {
+        state
+            .chosen()
+            .into_iter()
+            .map(|definition| {
+                let id = definition.id.to_string();
+                let sorted = {
+                    let id = id.clone();
+                    Signal::derive(move || state.sort.with(|sort| sort.as_deref() == Some(id.as_str())))
+                };
+                let label = definition.label(locale.lang()).to_owned();
+                view! {
+                    <th scope="col" aria-sort=move || if sorted.get() { "ascending" } else { "none" }>
+                        <button type="button" class="sort-button" on:click=move |_| state.sort.set(Some(id.clone()))>
+                            <bdi data-user="">{label}</bdi>
+                            <span aria-hidden="true" class="sort-mark">{move || if sorted.get() { "▲" } else { "" }}</span>
+                        </button>
+                    </th>
+                }
+            })
+            .collect_view()
+    }
+}
+
+/// A table row's cells of the chosen columns.
+#[component]
+pub fn CustomColumnCells(state: CustomListState, values: CustomValues) -> impl IntoView {
+    move || {
+        state
+            .chosen_words(&values)
+            .into_iter()
+            .map(|(_, words)| view! { <td><bdi data-user="">{words}</bdi></td> })
             .collect_view()
     }
 }
