@@ -469,7 +469,7 @@ impl<'r> PreparedRule<'r> {
                             .collect();
                     // Nobody to notify (a record without an owner) is said, not hidden.
                     let result = if notifications.is_empty() {
-                        RunResult::NoAddress
+                        RunResult::NoMember
                     } else {
                         RunResult::Done
                     };

@@ -648,7 +648,7 @@ fn a_record_without_an_owner_tells_the_run_nobody_was_notified() {
         &tehran(),
     );
     assert_eq!(notified(&firing), []);
-    assert_eq!(firing.run.outcomes[0].result, RunResult::NoAddress);
+    assert_eq!(firing.run.outcomes[0].result, RunResult::NoMember);
 }
 
 /// Two devices firing the same rule for the same change write the same notifications: same

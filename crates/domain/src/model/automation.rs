@@ -174,6 +174,8 @@ string_enum! {
         DoNotContact = "do_not_contact",
         /// Not done: the contact has no e-mail address or phone for it.
         NoAddress = "no_address",
+        /// Not done: nobody to notify (the record has no owner, and no member is named).
+        NoMember = "no_member",
         /// Tried and failed for good (see the detail).
         Failed = "failed",
     }
