@@ -12,6 +12,7 @@ use crate::{
     workspace::{use_workspace, Workspace},
 };
 use leptos::prelude::*;
+use leptos_router::hooks::use_location;
 use rabet_domain::model::{Notification, Reader};
 use std::cmp::Reverse;
 
@@ -86,6 +87,13 @@ pub fn NotificationBell() -> impl IntoView {
             || view! { <span class="bell-count" aria-hidden="true">{locale.number(count)}</span> },
         )
     };
+    // Opening a notification goes to its record: the list closes as the page changes.
+    let location = use_location();
+    Effect::new(move || {
+        location.pathname.track();
+        location.search.track();
+        open.set(false);
+    });
     let on_key = move |ev: leptos::ev::KeyboardEvent| {
         if ev.key() == "Escape" {
             ev.stop_propagation();
@@ -104,7 +112,7 @@ pub fn NotificationBell() -> impl IntoView {
                             {move || locale.t(Msg::NotificationsMarkAllRead)}
                         </button>
                     </div>
-                    <NotificationList notifications on_open=Callback::new(move |_| close()) />
+                    <NotificationList notifications />
                 </div>
             }
         })
@@ -123,10 +131,7 @@ pub fn NotificationBell() -> impl IntoView {
 }
 
 #[component]
-fn NotificationList(
-    notifications: Memo<Vec<Notification>>,
-    on_open: Callback<()>,
-) -> impl IntoView {
+fn NotificationList(notifications: Memo<Vec<Notification>>) -> impl IntoView {
     let locale = use_locale();
     let workspace = use_workspace();
     let calendar = use_calendar();
@@ -142,10 +147,7 @@ fn NotificationList(
                 let target = notification.record.as_ref().and_then(record_target);
                 let when = format_when(notification.created_at, calendar.get(), locale.lang());
                 let read = notification.clone();
-                let opened = move |_| {
-                    mark_read(workspace, vec![read.clone()]);
-                    on_open.run(());
-                };
+                let opened = move |_| mark_read(workspace, vec![read.clone()]);
                 let state = unread.then(|| {
                     view! { <span class="visually-hidden">{locale.t(Msg::NotificationUnread)}", "</span> }
                 });

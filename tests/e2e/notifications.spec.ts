@@ -1,0 +1,114 @@
+import { expect, test } from "./fixtures";
+import type { App } from "./fixtures";
+
+/** The header's bell, by the name that carries its unread count ("Notifications" with none). */
+function bell(app: App, name: string) {
+  return app.nav().getByRole("button", { name, exact: true });
+}
+
+/** Adds `name` to Settings › Team (the list owners are picked from). */
+async function addTeamMember(app: App, name: string) {
+  await app.goto("/settings");
+  const team = app.page.locator("section").filter({ has: app.page.getByRole("heading", { name: "Team", exact: true }) });
+  await team.getByLabel("Name").fill(name);
+  await team.getByRole("button", { name: "Add member" }).click();
+  await expect(team.getByText(name)).toBeVisible();
+}
+
+test("a rule notifies a won deal's owner: one unread notification on the owner's second device, opened there and read on both", async ({ devices }) => {
+  const [ali, bita] = await devices.team("Ali", "Bita");
+  await addTeamMember(ali, "Ali");
+
+  // "When a deal is won, notify its owner", from the rule editor.
+  const section = ali.section("Automation");
+  const form = section.locator("form");
+  await form.getByLabel("Rule name").fill("Tell the owner");
+  await form.getByRole("combobox", { name: "When", exact: true }).selectOption({ label: "A deal is won" });
+  await form.getByRole("combobox", { name: "Then", exact: true }).selectOption({ label: "Notify the team in the app" });
+  const who = form.getByRole("group", { name: "Who is notified" });
+  await expect(who.getByRole("checkbox", { name: "The record's owner" })).toBeChecked();
+  await expect(who.getByRole("checkbox", { name: "Ali" })).not.toBeChecked();
+  await form.getByLabel("Text, or the webhook's URL").fill("{title} was won");
+  await form.getByRole("button", { name: "Add rule" }).click();
+  const rule = section.getByRole("checkbox", { name: "Tell the owner" });
+  await rule.check();
+  await expect(rule).not.toHaveAttribute("aria-busy", "true");
+
+  // A deal owned by Ali, won on his first device.
+  await ali.goto("/pipeline");
+  await ali.page.getByRole("button", { name: "New deal", exact: true }).click();
+  const dialog = ali.page.getByRole("dialog", { name: "New deal" });
+  await dialog.getByLabel("Title", { exact: true }).fill("Laptops");
+  await dialog.getByLabel("Owner").selectOption({ label: "Ali" });
+  await dialog.getByRole("button", { name: "Save" }).click();
+  await expect(dialog).toBeHidden();
+  await ali.page.getByRole("article", { name: "Laptops" }).getByRole("button", { name: "Won" }).click();
+  await expect(ali.page.getByRole("article", { name: "Laptops" })).toHaveCount(0);
+  await expect(bell(ali, "Notifications, 1 unread")).toBeVisible();
+  await ali.syncNow();
+
+  // Ali's second device: one unread notification once synced. Bita is not the owner.
+  const phone = await devices.open();
+  await phone.connect(devices.token("Ali"), "Ali");
+  await bita.syncNow();
+  await expect(bell(bita, "Notifications")).toBeVisible();
+  const unread = bell(phone, "Notifications, 1 unread");
+  await expect(unread).toBeVisible();
+
+  // By keyboard: Enter opens the list, Escape closes it and gives the focus back.
+  await unread.focus();
+  await phone.page.keyboard.press("Enter");
+  const panel = phone.page.getByRole("region", { name: "Notifications" });
+  await expect(panel.getByRole("link", { name: /Laptops was won/ })).toHaveCount(1);
+  await phone.page.keyboard.press("Escape");
+  await expect(panel).toBeHidden();
+  await expect(unread).toBeFocused();
+
+  // Opening it shows the deal and marks it read.
+  await phone.page.keyboard.press("Enter");
+  await panel.getByRole("link", { name: /Laptops was won/ }).click();
+  await expect(phone.page).toHaveURL(/\/pipeline\?deal=/);
+  await expect(bell(phone, "Notifications")).toBeVisible();
+  await phone.syncNow();
+
+  // Read on the first device too, in Persian as in English.
+  await ali.setLanguage("fa");
+  await expect(bell(ali, "اعلان‌ها، ۱ خوانده‌نشده")).toBeVisible();
+  await ali.page.getByRole("button", { name: "همگام‌سازی اکنون" }).click();
+  await expect(bell(ali, "اعلان‌ها")).toBeVisible();
+  await bell(ali, "اعلان‌ها").click();
+  const persian = ali.page.getByRole("region", { name: "اعلان‌ها" });
+  await expect(persian.getByRole("link", { name: /Laptops was won/ })).toHaveCount(1);
+  await expect(persian.getByRole("button", { name: "همه خوانده شد" })).toBeDisabled();
+});
+
+test("“Mark all read” reads every notification of a device that does not sync", async ({ app, page }) => {
+  await addTeamMember(app, "Sara");
+  await page.goto("/settings");
+  const section = app.section("Automation");
+  const form = section.locator("form");
+  await form.getByLabel("Rule name").fill("New deals");
+  await form.getByRole("combobox", { name: "When", exact: true }).selectOption({ label: "A deal is created" });
+  await form.getByRole("combobox", { name: "Then", exact: true }).selectOption({ label: "Notify the team in the app" });
+  const who = form.getByRole("group", { name: "Who is notified" });
+  await who.getByRole("checkbox", { name: "The record's owner" }).uncheck();
+  await who.getByRole("checkbox", { name: "Sara" }).check();
+  await form.getByLabel("Text, or the webhook's URL").fill("New deal: {title}");
+  await form.getByRole("button", { name: "Add rule" }).click();
+  const rule = section.getByRole("checkbox", { name: "New deals" });
+  await rule.check();
+  await expect(rule).not.toHaveAttribute("aria-busy", "true");
+
+  await app.createDeal("Printers");
+  await app.createDeal("Scanners");
+  await expect(bell(app, "Notifications, 2 unread")).toBeVisible();
+  await bell(app, "Notifications, 2 unread").click();
+  const panel = page.getByRole("region", { name: "Notifications" });
+  await expect(panel.getByRole("listitem")).toHaveCount(2);
+  await panel.getByRole("button", { name: "Mark all read" }).click();
+  await expect(bell(app, "Notifications")).toBeVisible();
+  // Stored: still read after a reload.
+  await app.goto("/pipeline");
+  await expect(bell(app, "Notifications")).toBeVisible();
+  await expect(bell(app, "Notifications, 2 unread")).toHaveCount(0);
+});
