@@ -7,7 +7,7 @@ use crate::{
     i18n::{use_locale, Counted, Msg},
     icons::Icon,
     local_time::{format_when, use_calendar},
-    sync::use_sync,
+    sync::{use_sync, SyncEngine},
     ui::{editing::failure_reporter, parties::record_target},
     workspace::{use_workspace, Workspace},
 };
@@ -18,8 +18,7 @@ use std::cmp::Reverse;
 
 /// This device's member's notifications, newest first: a device that does not sync reads
 /// everyone's; one that syncs, those of the team member it syncs as.
-fn mine(workspace: Workspace) -> Vec<Notification> {
-    let sync = use_sync();
+fn mine(workspace: Workspace, sync: SyncEngine) -> Vec<Notification> {
     let syncing = sync.config.with(Option::is_some);
     let name = sync
         .session
@@ -66,7 +65,8 @@ fn mark_read(workspace: Workspace, notifications: Vec<Notification>) {
 pub fn NotificationBell() -> impl IntoView {
     let locale = use_locale();
     let workspace = use_workspace();
-    let notifications = Memo::new(move |_| mine(workspace));
+    let sync = use_sync();
+    let notifications = Memo::new(move |_| mine(workspace, sync));
     let unread = move || notifications.with(|all| all.iter().filter(|n| n.is_unread()).count());
     let open = RwSignal::new(false);
     let bell = NodeRef::<leptos::html::Button>::new();
