@@ -801,15 +801,28 @@ fn apply(nodes: &mut [Node], at: usize, ops: Vec<Op>, own: bool, rule: &Automati
             true,
         );
         for effect in &firing.effects {
-            if let Effect::CreateTask(task) = effect {
-                made.extend(node.device.edit(
+            match effect {
+                Effect::CreateTask(task) => made.extend(node.device.edit(
                     wall,
                     EntityKind::Task,
                     &task.id,
                     None,
                     &task.to_fields(),
                     true,
-                ));
+                )),
+                Effect::Notify(notifications) => {
+                    for notification in notifications {
+                        made.extend(node.device.edit(
+                            wall,
+                            EntityKind::Notification,
+                            &notification.id,
+                            None,
+                            &notification.to_fields(),
+                            true,
+                        ));
+                    }
+                }
+                _ => {}
             }
         }
         node.replica.apply_all(&made);
@@ -824,15 +837,20 @@ fn apply(nodes: &mut [Node], at: usize, ops: Vec<Op>, own: bool, rule: &Automati
 
 proptest! {
     /// Any number of devices, any delivery order (and repeats): replicas converge, every run
-    /// has exactly its one task, every run answers a person's op that won the deal, and the
-    /// winning "won" of each deal fired exactly once.
+    /// has exactly its one task and at most its owner's one notification, every run answers a
+    /// person's op that won the deal, and the winning "won" of each deal fired exactly once.
     #[test]
     fn each_trigger_fires_once_whichever_devices_see_it(
         (devices, steps) in (1..5usize).prop_flat_map(|devices| {
             (Just(devices), prop::collection::vec(step(devices), 1..40))
         })
     ) {
-        let rule = follow_up_on_won();
+        let mut rule = follow_up_on_won();
+        rule.actions.push(Action::Notify {
+            member_ids: Vec::new(),
+            record_owner: true,
+            text: "{title} won".into(),
+        });
         let mut nodes: Vec<Node> = (0..devices)
             .map(|n| Node { device: Device::new(n as u8 + 1), replica: Replica::default(), inbox: Vec::new() })
             .collect();
@@ -876,6 +894,18 @@ proptest! {
             .map(|(id, record)| (id.to_string(), record))
             .collect();
         prop_assert_eq!(tasks.len(), runs.len());
+        let notifications: BTreeSet<String> = replica
+            .live(EntityKind::Notification)
+            .map(|(id, _)| id.to_string())
+            .collect();
+        // At most the owner's one per run: a device that held the won status before the
+        // deal's owner (ops arrive one by one) notifies nobody, and says so in the run.
+        let owner = Id::from_string("owner-1");
+        let expected: BTreeSet<String> = runs
+            .iter()
+            .map(|(run_id, _)| notification_id(run_id, &owner).to_string())
+            .collect();
+        prop_assert!(notifications.is_subset(&expected), "{:?} not of {:?}", notifications, expected);
         let triggers: BTreeSet<(String, &str)> = runs
             .iter()
             .map(|(_, run)| (format!("{:?}", run.field("record")), run.text("trigger").unwrap()))
