@@ -15,24 +15,35 @@ async function addTeamMember(app: App, name: string) {
   await expect(team.getByText(name)).toBeVisible();
 }
 
+/**
+ * Adds a "notify members" rule from Settings › Automation and switches it on; `who` ticks
+ * the team members named and, unless `owner` is false, leaves "The record's owner" ticked
+ * (as it starts).
+ */
+async function addNotifyRule(app: App, rule: { name: string; when: string; text: string; owner: boolean; members: string[] }) {
+  await app.goto("/settings");
+  const section = app.section("Automation");
+  const form = section.locator("form");
+  await form.getByLabel("Rule name").fill(rule.name);
+  await form.getByRole("combobox", { name: "When", exact: true }).selectOption({ label: rule.when });
+  await form.getByRole("combobox", { name: "Then", exact: true }).selectOption({ label: "Notify the team in the app" });
+  const who = form.getByRole("group", { name: "Who is notified" });
+  const owner = who.getByRole("checkbox", { name: "The record's owner" });
+  await expect(owner).toBeChecked();
+  if (!rule.owner) await owner.uncheck();
+  for (const member of rule.members) await who.getByRole("checkbox", { name: member }).check();
+  await form.getByLabel("Text, or the webhook's URL").fill(rule.text);
+  await form.getByRole("button", { name: "Add rule" }).click();
+  const switched = section.getByRole("checkbox", { name: rule.name });
+  await switched.check();
+  await expect(switched).not.toHaveAttribute("aria-busy", "true");
+}
+
 test("a rule notifies a won deal's owner: one unread notification on the owner's second device, opened there and read on both", async ({ devices }) => {
   const [ali, bita] = await devices.team("Ali", "Bita");
   await addTeamMember(ali, "Ali");
 
-  // "When a deal is won, notify its owner", from the rule editor.
-  const section = ali.section("Automation");
-  const form = section.locator("form");
-  await form.getByLabel("Rule name").fill("Tell the owner");
-  await form.getByRole("combobox", { name: "When", exact: true }).selectOption({ label: "A deal is won" });
-  await form.getByRole("combobox", { name: "Then", exact: true }).selectOption({ label: "Notify the team in the app" });
-  const who = form.getByRole("group", { name: "Who is notified" });
-  await expect(who.getByRole("checkbox", { name: "The record's owner" })).toBeChecked();
-  await expect(who.getByRole("checkbox", { name: "Ali" })).not.toBeChecked();
-  await form.getByLabel("Text, or the webhook's URL").fill("{title} was won");
-  await form.getByRole("button", { name: "Add rule" }).click();
-  const rule = section.getByRole("checkbox", { name: "Tell the owner" });
-  await rule.check();
-  await expect(rule).not.toHaveAttribute("aria-busy", "true");
+  await addNotifyRule(ali, { name: "Tell the owner", when: "A deal is won", text: "{title} was won", owner: true, members: [] });
 
   // A deal owned by Ali, won on his first device.
   await ali.goto("/pipeline");
@@ -85,20 +96,7 @@ test("a rule notifies a won deal's owner: one unread notification on the owner's
 
 test("“Mark all read” reads every notification of a device that does not sync", async ({ app, page }) => {
   await addTeamMember(app, "Sara");
-  await page.goto("/settings");
-  const section = app.section("Automation");
-  const form = section.locator("form");
-  await form.getByLabel("Rule name").fill("New deals");
-  await form.getByRole("combobox", { name: "When", exact: true }).selectOption({ label: "A deal is created" });
-  await form.getByRole("combobox", { name: "Then", exact: true }).selectOption({ label: "Notify the team in the app" });
-  const who = form.getByRole("group", { name: "Who is notified" });
-  await who.getByRole("checkbox", { name: "The record's owner" }).uncheck();
-  await who.getByRole("checkbox", { name: "Sara" }).check();
-  await form.getByLabel("Text, or the webhook's URL").fill("New deal: {title}");
-  await form.getByRole("button", { name: "Add rule" }).click();
-  const rule = section.getByRole("checkbox", { name: "New deals" });
-  await rule.check();
-  await expect(rule).not.toHaveAttribute("aria-busy", "true");
+  await addNotifyRule(app, { name: "New deals", when: "A deal is created", text: "New deal: {title}", owner: false, members: ["Sara"] });
 
   await app.createDeal("Printers");
   await app.createDeal("Scanners");
