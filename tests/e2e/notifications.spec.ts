@@ -40,6 +40,8 @@ async function addNotifyRule(app: App, rule: { name: string; when: string; text:
 }
 
 test("a rule notifies a won deal's owner: one unread notification on the owner's second device, opened there and read on both", async ({ devices }) => {
+  // Three devices, each syncing more than once.
+  test.slow();
   const [ali, bita] = await devices.team("Ali", "Bita");
   await addTeamMember(ali, "Ali");
 
@@ -69,11 +71,14 @@ test("a rule notifies a won deal's owner: one unread notification on the owner's
   const unread = bell(phone, "Notifications, 1 unread");
   await expect(unread).toBeVisible();
 
-  // By keyboard: Enter opens the list, Escape closes it and gives the focus back.
+  // By keyboard: Enter opens the list, Tab goes into it, Escape closes it and gives the
+  // focus back.
   await unread.focus();
   await phone.page.keyboard.press("Enter");
   const panel = phone.page.getByRole("region", { name: "Notifications" });
   await expect(panel.getByRole("link", { name: /Laptops was won/ })).toHaveCount(1);
+  await phone.page.keyboard.press("Tab");
+  await expect(panel.locator(":focus")).toHaveCount(1);
   await phone.page.keyboard.press("Escape");
   await expect(panel).toBeHidden();
   await expect(unread).toBeFocused();
@@ -82,6 +87,10 @@ test("a rule notifies a won deal's owner: one unread notification on the owner's
   await phone.page.keyboard.press("Enter");
   await panel.getByRole("link", { name: /Laptops was won/ }).click();
   await expect(phone.page).toHaveURL(/\/pipeline\?deal=/);
+  const deal = phone.page.getByRole("dialog");
+  await expect(deal.getByLabel("Title", { exact: true })).toHaveValue("Laptops");
+  await deal.press("Escape");
+  await expect(deal).toBeHidden();
   await expect(bell(phone, "Notifications")).toBeVisible();
   await phone.syncNow();
 
