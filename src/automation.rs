@@ -8,7 +8,7 @@
 
 use crate::{
     i18n::{store_error_msg, Locale},
-    notice::{msg_reporter, use_notices, Notice, Notices},
+    notice::msg_reporter,
     store::{Changed, StoreError},
     ui::labels::document_title,
     workspace::{Listed, Workspace},
@@ -19,8 +19,8 @@ use rabet_domain::{
     id::Id,
     kind::EntityKind,
     model::{
-        Activity, AutomationRule, Company, Contact, Deal, Invoice, RunResult, Task, TeamMember,
-        Ticket,
+        Activity, AutomationRule, Company, Contact, Deal, Invoice, Notification, RunResult, Task,
+        TeamMember, Ticket,
     },
     report::segment::BuyerFacts,
     time::MS_PER_DAY,
@@ -29,7 +29,6 @@ use serde_json::Value;
 
 /// Starts firing rules on this device's merges (called where the contexts are at hand).
 pub fn start(workspace: Workspace) {
-    let notices = use_notices();
     let report = msg_reporter();
     // Merges are copied for the rules only while a change rule is on.
     leptos::prelude::Effect::new(move || {
@@ -47,7 +46,7 @@ pub fn start(workspace: Workspace) {
         }
         leptos::task::spawn_local(async move {
             for firing in firings {
-                if let Err(error) = write(workspace, notices, firing).await {
+                if let Err(error) = write(workspace, firing).await {
                     report(store_error_msg(&error));
                 }
             }
@@ -163,7 +162,7 @@ enum EffectError {
 }
 
 /// Writes a firing's effects, then its run with what became of each.
-async fn write(workspace: Workspace, notices: Notices, firing: Firing) -> Result<(), StoreError> {
+async fn write(workspace: Workspace, firing: Firing) -> Result<(), StoreError> {
     let Firing { mut run, effects } = firing;
     for (outcome, effect) in run.outcomes.iter_mut().zip(effects) {
         let done = match effect {
@@ -177,10 +176,7 @@ async fn write(workspace: Workspace, notices: Notices, firing: Firing) -> Result
                 field,
                 value,
             } => set_field(workspace, kind, &id, field, value).await,
-            Effect::Notify { text, .. } => {
-                notices.show(Notice { text, undo: None });
-                Ok(())
-            }
+            Effect::Notify(notifications) => notify(workspace, notifications).await,
             Effect::Message(_) => {
                 outcome.result = RunResult::Prepared;
                 Ok(())
@@ -193,6 +189,20 @@ async fn write(workspace: Workspace, notices: Notices, firing: Firing) -> Result
         }
     }
     workspace.save_automated(None, run).await
+}
+
+/// Writes the notifications this device does not hold yet: one another replica wrote first
+/// is left as it is, read or not.
+async fn notify(workspace: Workspace, notifications: Vec<Notification>) -> Result<(), EffectError> {
+    for notification in notifications {
+        let held = workspace
+            .notifications
+            .with_untracked(|held| held.get(&notification.id).is_some());
+        if !held {
+            workspace.save_automated(None, notification).await?;
+        }
+    }
+    Ok(())
 }
 
 async fn set_field(

@@ -320,6 +320,8 @@ counted! {
     DeadLetters(count) => ["{count} message failed for good.", "{count} messages failed for good."], ["{count} پیام برای همیشه ناموفق ماند.", "{count} پیام برای همیشه ناموفق ماندند."];
     Attempts(count) => ["{count} attempt", "{count} attempts"], ["{count} تلاش", "{count} تلاش"];
     MessagesToSend(count) => ["{count} message prepared by a rule waits for you to send it.", "{count} messages prepared by rules wait for you to send them."], ["{count} پیام آماده‌شده با قاعده منتظر ارسال شماست.", "{count} پیام آماده‌شده با قاعده‌ها منتظر ارسال شمایند."];
+    // In-app notifications (issue 22): the bell's name with the count of unread.
+    NotificationsUnread(count) => ["Notifications, {count} unread", "Notifications, {count} unread"], ["اعلان‌ها، {count} خوانده‌نشده", "اعلان‌ها، {count} خوانده‌نشده"];
 }
 
 messages! {
@@ -1282,6 +1284,15 @@ messages! {
     OpIs => "is", "هست";
     OpIsNot => "is not", "نیست";
     OpChecked => "is", "هست";
+    // In-app notifications (issue 22).
+    NotificationsHeading => "Notifications", "اعلان‌ها";
+    KindNotification => "Notification", "اعلان";
+    NotificationsNone => "No notifications yet.", "هنوز اعلانی نیست.";
+    NotificationsMarkAllRead => "Mark all read", "همه خوانده شد";
+    NotificationUnread => "Unread", "خوانده‌نشده";
+    NotifyWho => "Who is notified", "چه کسانی اعلان بگیرند";
+    NotifyRecordOwner => "The record's owner", "مسئول رکورد";
+    RunNoMember => "Not done: nobody to notify (the record has no owner)", "انجام نشد: کسی برای اعلان نیست (رکورد مسئول ندارد)";
 }
 
 /// The current language, shared by every view through context.
@@ -1635,6 +1646,7 @@ pub fn kind_msg(kind: EntityKind) -> Msg {
         EntityKind::SavedView => Msg::KindSavedView,
         EntityKind::MessageTemplate => Msg::KindMessageTemplate,
         EntityKind::FieldDefinition => Msg::KindFieldDefinition,
+        EntityKind::Notification => Msg::KindNotification,
     }
 }
 

@@ -62,6 +62,7 @@ pub fn Navigation() -> impl IntoView {
                 <span class="palette-open-label">{move || locale.t(Msg::PaletteOpen)}</span>
                 <kbd class="palette-open-key" aria-hidden="true" dir="ltr">{PALETTE_KEYS}</kbd>
             </button>
+            <crate::ui::notifications::NotificationBell />
             <ul class="nav-list">{links}</ul>
             <div class="nav-sync">
                 <crate::pages::SyncIndicator />

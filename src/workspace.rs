@@ -18,8 +18,8 @@ use rabet_domain::{
     kind::EntityKind,
     model::{
         Activity, AutomationRule, AutomationRun, Campaign, Company, Contact, Deal, Entity,
-        FieldDefinition, Invoice, MessageTemplate, Pipeline, Product, SavedView, Segment, Settings,
-        Task, TeamMember, Ticket,
+        FieldDefinition, Invoice, MessageTemplate, Notification, Pipeline, Product, SavedView,
+        Segment, Settings, Task, TeamMember, Ticket,
     },
     referrers::{Referrers, Refers},
     search::{search_text, Haystack, Query, Rank},
@@ -428,7 +428,8 @@ listed_without_text!(
     AutomationRun,
     SavedView,
     MessageTemplate,
-    FieldDefinition
+    FieldDefinition,
+    Notification
 );
 
 /// Whether the workspace has been read from the store yet.

@@ -273,6 +273,8 @@ fn list_of(kind: EntityKind) -> &'static str {
         | EntityKind::Settings
         | EntityKind::AutomationRule
         | EntityKind::AutomationRun
+        // Notifications come from rules; the bell lists them.
+        | EntityKind::Notification
         | EntityKind::MessageTemplate
         | EntityKind::FieldDefinition => "/settings",
     }

@@ -39,7 +39,7 @@ type Migration = fn(&IdbDatabase, &IdbTransaction) -> Result<(), JsValue>;
 
 /// Adding a kind of record: append `create_kind_stores` (which makes the stores of kinds
 /// that have none), so that databases made before the kind get its store.
-const MIGRATIONS: [Migration; 9] = [
+const MIGRATIONS: [Migration; 10] = [
     create_stores,
     create_view_indexes,
     drop_view_indexes,
@@ -53,6 +53,8 @@ const MIGRATIONS: [Migration; 9] = [
     // Message templates (issue 16): the workspace's, synced.
     create_kind_stores,
     // Custom field definitions (issue 17).
+    create_kind_stores,
+    // In-app notifications from automation rules (issue 22).
     create_kind_stores,
 ];
 

@@ -22,6 +22,7 @@ pub fn run_result_msg(result: RunResult) -> Msg {
         RunResult::Sent => Msg::RunSent,
         RunResult::DoNotContact => Msg::RunDoNotContact,
         RunResult::NoAddress => Msg::RunNoAddress,
+        RunResult::NoMember => Msg::RunNoMember,
         RunResult::Failed => Msg::RunFailed,
     }
 }

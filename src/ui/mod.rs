@@ -16,6 +16,7 @@ pub mod inputs;
 pub mod intent;
 pub mod labels;
 pub mod messages;
+pub mod notifications;
 pub mod parties;
 pub mod qr;
 pub mod saved_views;

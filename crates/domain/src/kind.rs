@@ -38,6 +38,8 @@ macro_rules! for_each_kind {
             // Message templates (issue 16): the workspace's, synced, no longer one browser's.
             MessageTemplate => "message_template", message_templates;
             FieldDefinition => "field_definition", field_definitions;
+            // In-app notifications from automation rules (issue 22).
+            Notification => "notification", notifications;
         }
     };
 }

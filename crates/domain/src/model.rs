@@ -106,8 +106,8 @@ mod saved_view;
 mod settings;
 
 pub use automation::{
-    Action, AssigneeRule, AutomationRule, AutomationRun, Comparison, Condition, RunOutcome,
-    RunResult, SendVia, Trigger,
+    Action, AssigneeRule, AutomationRule, AutomationRun, Comparison, Condition, Notification,
+    Reader, RunOutcome, RunResult, SendVia, Trigger,
 };
 pub use commerce::{
     lines_subtotal_minor, Discount, Invoice, InvoiceKind, InvoiceStatus, InvoiceTotals, LineItem,

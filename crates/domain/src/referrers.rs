@@ -11,8 +11,8 @@ use rustc_hash::FxHashMap;
 use crate::id::Id;
 use crate::model::{
     Activity, AutomationRule, AutomationRun, Campaign, Company, Contact, Deal, FieldDefinition,
-    Invoice, MessageTemplate, Pipeline, Product, SavedView, Segment, Settings, Task, TeamMember,
-    Ticket,
+    Invoice, MessageTemplate, Notification, Pipeline, Product, SavedView, Segment, Settings, Task,
+    TeamMember, Ticket,
 };
 
 /// The ids of other records that a record names, which a customer's records are picked by.
@@ -71,6 +71,8 @@ impl Refers for SavedView {}
 impl Refers for Settings {}
 impl Refers for AutomationRule {}
 impl Refers for FieldDefinition {}
+// A notification is a member's, not part of its record's timeline (its run is).
+impl Refers for Notification {}
 
 impl Refers for AutomationRun {
     /// A run shows on its record's timeline and in its rule's log.

@@ -309,6 +309,8 @@ pub fn is_customer_work(kind: EntityKind) -> bool {
         | EntityKind::Invoice
         // Every device fires rules on what it sees (see `crate::automation`) and logs it.
         | EntityKind::AutomationRun
+        // Written by whichever replica fires a rule; marked read by the member it is for.
+        | EntityKind::Notification
         // A list's saved views, personal or shared (issue 17).
         | EntityKind::SavedView => true,
         EntityKind::Pipeline

@@ -7,8 +7,8 @@ use crate::locale::to_ascii_digits;
 use crate::model::{
     Action, Activity, ActivityKind, Address, AutomationRule, AutomationRun, Campaign, Company,
     Contact, Deal, DealStatus, Discount, Email, FieldDefinition, Invoice, LineItem,
-    MessageTemplate, Phone, Pipeline, Product, SavedView, Segment, Settings, Task, TeamMember,
-    Ticket, BASIS_POINTS_PER_WHOLE,
+    MessageTemplate, Notification, Phone, Pipeline, Product, SavedView, Segment, Settings, Task,
+    TeamMember, Ticket, BASIS_POINTS_PER_WHOLE,
 };
 use std::collections::HashSet;
 use std::fmt;
@@ -490,9 +490,13 @@ impl Validate for AutomationRule {
                     errors.in_range("due_in_days", at, (*due_in_days).into(), (0, MAX_RULE_DAYS));
                 }
                 Action::SetField { field, .. } => required("field", field),
-                Action::Notify { member_ids, text } => {
+                Action::Notify {
+                    member_ids,
+                    record_owner,
+                    text,
+                } => {
                     required("text", text);
-                    if member_ids.is_empty() {
+                    if member_ids.is_empty() && !record_owner {
                         errors.push("member_ids", at, ValidationErrorKind::Required);
                     }
                 }
@@ -510,6 +514,13 @@ impl Validate for AutomationRule {
 
 impl Validate for AutomationRun {
     /// Runs are written by the automation itself, whole.
+    fn validate(&self) -> Vec<ValidationError> {
+        Vec::new()
+    }
+}
+
+impl Validate for Notification {
+    /// Notifications are written by the automation itself, whole; members only mark them read.
     fn validate(&self) -> Vec<ValidationError> {
         Vec::new()
     }

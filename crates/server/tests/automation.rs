@@ -11,15 +11,17 @@ mod common;
 
 use common::{on_every_backend, Backend, TestDatabase};
 use rabet_domain::{
-    automation::{automation_op_id, effect_id, Change, Effect, Firing, PreparedRule},
+    automation::{
+        automation_op_id, effect_id, notification_id, Change, Effect, Firing, PreparedRule,
+    },
     calendar::GregorianDate,
     hlc::{Clock, NodeId},
     id::{Id, WireId},
     kind::EntityKind,
     model::{
         Action, Activity, AssigneeRule, AutomationRule, AutomationRun, Comparison, Condition,
-        Contact, Email, EmailLabel, Entity, Phone, PhoneLabel, RunResult, SendVia, Settings, Task,
-        TeamMember, Trigger,
+        Contact, Email, EmailLabel, Entity, Notification, Phone, PhoneLabel, RunResult, SendVia,
+        Settings, Task, TeamMember, Trigger,
     },
     op::{Op, OpBuilder},
     replica::Replica,
@@ -1287,7 +1289,100 @@ async fn a_log_trimmed_past_the_held_workspace_builds_it_again(backend: Backend)
     );
 }
 
+/// "Overdue a day → notify the contact's owner and member-2" fires on the server with no
+/// device open: one unread notification each, with the ids a device derives, once however
+/// often the sweep runs; a read mark pushed later is kept by the next sweeps.
+async fn the_sweeps_time_rule_notifies_members_once(backend: Backend) {
+    let Some(workspace) = Workspace::new(backend).await else {
+        return;
+    };
+    let mut device = Device::new(1);
+    let rule = AutomationRule {
+        id: Id::from_string("rule-overdue-notify"),
+        actions: vec![Action::Notify {
+            member_ids: vec![Id::from_string("member-2")],
+            record_owner: true,
+            text: "فاکتور {number} سررسید گذشته است".into(),
+        }],
+        ..overdue_sms()
+    };
+    let mut ops = device.create(NOON - 40 * MS_PER_DAY, &rule);
+    ops.extend(device.create(NOON - 40 * MS_PER_DAY, &reza()));
+    let mut fields = invoice("invoice-1", "sent");
+    fields.insert("number".into(), json!("INV-7"));
+    ops.extend(device.edit(
+        NOON - 10 * MS_PER_DAY,
+        EntityKind::Invoice,
+        &Id::from_string("invoice-1"),
+        None,
+        &fields,
+        false,
+    ));
+    workspace.push(&ops).await;
+    let none = Delivery::default();
+    let swept = workspace.sweep_workspace(&none, NOON).await;
+    assert_eq!((swept.runs, swept.failed), (1, 0));
+    assert_eq!(workspace.sweep_workspace(&none, NOON + HOUR).await.runs, 0);
+
+    let state = workspace.pulled().await;
+    let [run] = &live::<AutomationRun>(&state)[..] else {
+        panic!("one run");
+    };
+    let mut notifications = live::<Notification>(&state);
+    notifications.sort_by(|a, b| a.member_id.cmp(&b.member_id));
+    let summary: Vec<(String, &str, bool)> = notifications
+        .iter()
+        .map(|n| (n.member_id.to_string(), n.text.as_str(), n.is_unread()))
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            ("member-1".to_owned(), "فاکتور INV-7 سررسید گذشته است", true),
+            ("member-2".to_owned(), "فاکتور INV-7 سررسید گذشته است", true),
+        ],
+        "the contact's owner and the member named, once each"
+    );
+    for notification in &notifications {
+        assert_eq!(
+            notification.id,
+            notification_id(&run.id, &notification.member_id)
+        );
+        assert_eq!(
+            notification.record.as_ref().map(|r| r.id.to_string()),
+            Some("invoice-1".to_owned())
+        );
+    }
+    assert_eq!(run.outcomes[0].result, RunResult::Done);
+
+    // The owner reads theirs; later sweeps leave it read.
+    let read = Notification {
+        read_at: Some(NOON + 2 * HOUR),
+        ..notifications[0].clone()
+    };
+    let ops = device.edit(
+        NOON + 2 * HOUR,
+        EntityKind::Notification,
+        &read.id,
+        Some(&notifications[0].to_fields()),
+        &read.to_fields(),
+        false,
+    );
+    workspace.push(&ops).await;
+    assert_eq!(
+        workspace.sweep_workspace(&none, NOON + 3 * HOUR).await.runs,
+        0
+    );
+    let state = workspace.pulled().await;
+    let unread: Vec<String> = live::<Notification>(&state)
+        .iter()
+        .filter(|n| n.is_unread())
+        .map(|n| n.member_id.to_string())
+        .collect();
+    assert_eq!(unread, ["member-2"]);
+}
+
 on_every_backend!(
+    the_sweeps_time_rule_notifies_members_once,
     an_overdue_invoice_texts_its_contact_once_with_no_device_open,
     without_a_gateway_messages_are_prepared,
     a_failing_gateway_is_retried_then_the_message_is_a_dead_letter,

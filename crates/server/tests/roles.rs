@@ -31,7 +31,7 @@ on_every_backend!(
 );
 
 /// The kinds a member writes, spelled out here apart from the server's table.
-const MEMBER_KINDS: [EntityKind; 9] = [
+const MEMBER_KINDS: [EntityKind; 10] = [
     EntityKind::Company,
     EntityKind::Contact,
     EntityKind::Deal,
@@ -43,6 +43,8 @@ const MEMBER_KINDS: [EntityKind; 9] = [
     EntityKind::AutomationRun,
     // A list's saved views, personal or shared.
     EntityKind::SavedView,
+    // Every device writes the notifications its rules give; members mark theirs read.
+    EntityKind::Notification,
 ];
 
 /// A device of one member: its token and a clock to make ops with.

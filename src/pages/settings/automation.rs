@@ -18,6 +18,7 @@ use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use rabet_domain::{
     automation::Hit,
+    id::Id,
     kind::EntityKind,
     model::{
         Action, AssigneeRule, AutomationRule, AutomationRun, Comparison, Condition, RunResult,
@@ -157,12 +158,17 @@ fn when_msg(rule: &AutomationRule) -> Msg {
         .map_or(Msg::AutomationSection, |(_, msg, _)| *msg)
 }
 
-fn action_of(then: &str, text: String, due_in_days: u32, workspace: Workspace) -> Action {
+/// Who a "notify members" action notifies, as the form picked them.
+struct Notified {
+    member_ids: Vec<Id>,
+    record_owner: bool,
+}
+
+fn action_of(then: &str, text: String, due_in_days: u32, notified: Notified) -> Action {
     match then {
         "notify" => Action::Notify {
-            member_ids: workspace
-                .members
-                .with_untracked(|members| members.iter().map(|m| m.id.clone()).collect()),
+            member_ids: notified.member_ids,
+            record_owner: notified.record_owner,
             text,
         },
         "sms" => Action::SendMessage {
@@ -419,6 +425,8 @@ fn RuleForm() -> impl IntoView {
     let text = RwSignal::new(String::new());
     let due_days = RwSignal::new("3".to_owned());
     let tags = RwSignal::new(String::new());
+    let notify_owner = RwSignal::new(true);
+    let notify_members = RwSignal::new(Vec::<Id>::new());
     // Criteria on the contact's custom fields, as the segment builder has them.
     let custom = RwSignal::new(Vec::new());
     let problem = RwSignal::new(None::<String>);
@@ -456,7 +464,10 @@ fn RuleForm() -> impl IntoView {
                 &then.get_untracked(),
                 text.get_untracked(),
                 due,
-                workspace,
+                Notified {
+                    member_ids: notify_members.get_untracked(),
+                    record_owner: notify_owner.get_untracked(),
+                },
             )],
             created_at: now,
         };
@@ -514,6 +525,7 @@ fn RuleForm() -> impl IntoView {
                 <input type="text" prop:value=move || text.get() on:input=move |ev| text.set(event_target_value(&ev)) />
                 <span class="field-hint">{move || locale.t(Msg::PlaceholdersHint)}" "<bdi dir="ltr">{placeholders}</bdi></span>
             </label>
+            {move || (then.get() == "notify").then(|| view! { <NotifyWho owner=notify_owner members=notify_members /> })}
             {move || (then.get() == "task").then(|| view! {
                 <label class="field">
                     <span class="field-label">{locale.t(Msg::TaskDueInDays)}</span>
@@ -526,5 +538,54 @@ fn RuleForm() -> impl IntoView {
             </div>
             <p class="field-error" role="alert">{move || problem.get()}</p>
         </form>
+    }
+}
+
+/// The members a "notify members" action notifies: the record's owner and any of the team,
+/// each a checkbox.
+#[component]
+fn NotifyWho(owner: RwSignal<bool>, members: RwSignal<Vec<Id>>) -> impl IntoView {
+    let locale = use_locale();
+    let workspace = use_workspace();
+    let team = move || {
+        workspace.members.with(|team| {
+            let mut active: Vec<(Id, String)> = team
+                .iter()
+                .filter(|member| member.active)
+                .map(|member| (member.id.clone(), member.display_name().to_owned()))
+                .collect();
+            active.sort_by(|a, b| a.1.cmp(&b.1));
+            active
+        })
+    };
+    let toggle = move |id: Id, on: bool| {
+        members.update(|members| {
+            members.retain(|member| *member != id);
+            if on {
+                members.push(id);
+            }
+        })
+    };
+    view! {
+        <fieldset class="field notify-who">
+            <legend class="field-label">{move || locale.t(Msg::NotifyWho)}</legend>
+            <label class="check">
+                <input type="checkbox" prop:checked=move || owner.get() on:change=move |ev| owner.set(event_target_checked(&ev)) />
+                " "{move || locale.t(Msg::NotifyRecordOwner)}
+            </label>
+            <For each=team key=|(id, name)| (id.clone(), name.clone()) let:member>
+                {
+                    let (id, name) = member;
+                    let checked_id = id.clone();
+                    view! {
+                        <label class="check">
+                            <input type="checkbox" prop:checked=move || members.with(|m| m.contains(&checked_id))
+                                on:change=move |ev| toggle(id.clone(), event_target_checked(&ev)) />
+                            " "<bdi>{name}</bdi>
+                        </label>
+                    }
+                }
+            </For>
+        </fieldset>
     }
 }

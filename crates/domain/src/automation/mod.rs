@@ -17,8 +17,8 @@ use crate::hlc::Stamp;
 use crate::id::{Id, WireId};
 use crate::kind::EntityKind;
 use crate::model::{
-    Action, AssigneeRule, AutomationRule, AutomationRun, Comparison, Contact, RecordRef,
-    RunOutcome, RunResult, SendVia, Task,
+    Action, AssigneeRule, AutomationRule, AutomationRun, Comparison, Contact, Notification,
+    RecordRef, RunOutcome, RunResult, SendVia, Task,
 };
 use crate::replica::Record;
 use crate::report::segment::{BuyerFacts, PreparedSegment};
@@ -89,6 +89,28 @@ pub fn run_wire_id(rule: &Id, kind: EntityKind, record: &Id, key: &TriggerKey) -
 /// The id of what the action at `index` of a run creates.
 pub fn effect_id(run: &Id, index: usize) -> Id {
     Id::derived(&["effect", &run.as_str(), &index.to_string()])
+}
+
+/// The id of the notification a run gives `member`: one per member per run, so devices that
+/// fire the same rule for the same trigger write one notification per member.
+pub fn notification_id(run: &Id, member: &Id) -> Id {
+    Id::derived(&["notification", &run.as_str(), &member.as_str()])
+}
+
+/// Who a "notify members" action notifies: the members it names and, when `record_owner`,
+/// the record's `owner` (when it has one), each once, in that order.
+pub fn notified_members(member_ids: &[Id], record_owner: bool, owner: Option<&str>) -> Vec<Id> {
+    let owner = owner
+        .filter(|_| record_owner)
+        .filter(|owner| !owner.is_empty())
+        .map(Id::from_string);
+    let mut members: Vec<Id> = Vec::with_capacity(member_ids.len() + 1);
+    for member in member_ids.iter().cloned().chain(owner) {
+        if !members.contains(&member) {
+            members.push(member);
+        }
+    }
+    members
 }
 
 /// Reading a record's current fields, from its values or its merge state.
@@ -164,8 +186,8 @@ pub enum Effect {
         field: String,
         value: Value,
     },
-    /// An in-app notice for these members.
-    Notify { member_ids: Vec<Id>, text: String },
+    /// In-app notifications to write, one per member, with derived ids.
+    Notify(Vec<Notification>),
     /// A message to send (by the server) or to prepare (on a device without one).
     Message(Message),
     /// A message not sent, for the reason in the run's outcome.
@@ -425,14 +447,35 @@ impl<'r> PreparedRule<'r> {
                         value: value.clone(),
                     },
                 ),
-                Action::Notify { member_ids, text } => (
-                    RunResult::Done,
-                    String::new(),
-                    Effect::Notify {
-                        member_ids: member_ids.clone(),
-                        text: fill(text),
-                    },
-                ),
+                Action::Notify {
+                    member_ids,
+                    record_owner,
+                    text,
+                } => {
+                    let text = fill(text);
+                    let notifications: Vec<Notification> =
+                        notified_members(member_ids, *record_owner, owner.as_deref())
+                            .into_iter()
+                            .map(|member_id| Notification {
+                                id: notification_id(&run_id, &member_id),
+                                member_id,
+                                rule_id: rule.id.clone(),
+                                run_id: run_id.clone(),
+                                record: Some(record.clone()),
+                                text: text.clone(),
+                                read_at: None,
+                                created_at: at,
+                            })
+                            .collect();
+                    // Nobody to notify (a record without an owner) is said, not hidden.
+                    let result = if notifications.is_empty() {
+                        RunResult::NoMember
+                    } else {
+                        RunResult::Done
+                    };
+                    let detail = notifications.len().to_string();
+                    (result, detail, Effect::Notify(notifications))
+                }
                 Action::SendMessage { via, subject, body } => match contact {
                     Some(contact) if contact.do_not_contact => {
                         (RunResult::DoNotContact, String::new(), Effect::Withheld)

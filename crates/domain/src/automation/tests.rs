@@ -532,6 +532,7 @@ fn no_activity_counts_from_the_last_activity() {
         },
         actions: vec![Action::Notify {
             member_ids: vec![Id::from_string("owner-1")],
+            record_owner: false,
             text: "{full_name} is quiet".into(),
         }],
         ..AutomationRule::default()
@@ -564,12 +565,123 @@ fn no_activity_counts_from_the_last_activity() {
         .unwrap();
     assert_eq!(key, TriggerKey::At(NOON + 30 * DAY));
     let firing = prepared.fire(EntityKind::Contact, &id, &fields, key, &workspace, &zone);
+    let [Effect::Notify(notifications)] = &firing.effects[..] else {
+        panic!("one notify effect: {:?}", firing.effects);
+    };
+    let texts: Vec<(String, &str)> = notifications
+        .iter()
+        .map(|n| (n.member_id.to_string(), n.text.as_str()))
+        .collect();
+    assert_eq!(texts, [("owner-1".to_owned(), "Reza Karimi is quiet")]);
+}
+
+fn notify_owner_on_won(member_ids: &[&str]) -> AutomationRule {
+    AutomationRule {
+        actions: vec![Action::Notify {
+            member_ids: member_ids.iter().map(|id| Id::from_string(*id)).collect(),
+            record_owner: true,
+            text: "{title} was won".into(),
+        }],
+        ..follow_up_on_won()
+    }
+}
+
+/// The members a firing notifies, with its notifications' texts.
+fn notified(firing: &Firing) -> Vec<(String, String)> {
+    firing
+        .effects
+        .iter()
+        .flat_map(|effect| match effect {
+            Effect::Notify(notifications) => notifications.clone(),
+            _ => Vec::new(),
+        })
+        .map(|n| (n.member_id.to_string(), n.text))
+        .collect()
+}
+
+#[test]
+fn notify_reaches_the_named_members_and_the_records_owner_once_each() {
+    let firing = fire_on_deal(&notify_owner_on_won(&["member-2"]), Some("open"), "won").unwrap();
     assert_eq!(
-        firing.effects,
-        vec![Effect::Notify {
-            member_ids: vec![Id::from_string("owner-1")],
-            text: "Reza Karimi is quiet".into()
-        }]
+        notified(&firing),
+        [
+            ("member-2".to_owned(), "Tiles was won".to_owned()),
+            ("owner-1".to_owned(), "Tiles was won".to_owned()),
+        ]
+    );
+    // The owner named as well is notified once.
+    let firing = fire_on_deal(&notify_owner_on_won(&["owner-1"]), Some("open"), "won").unwrap();
+    assert_eq!(notified(&firing).len(), 1);
+    assert_eq!(firing.run.outcomes[0].result, RunResult::Done);
+    assert_eq!(
+        notified_members(&[], true, None),
+        Vec::<Id>::new(),
+        "a record without an owner notifies nobody"
+    );
+    assert_eq!(
+        notified_members(&[Id::from_string("member-2")], false, Some("owner-1")),
+        [Id::from_string("member-2")],
+        "the owner only when asked for"
+    );
+}
+
+#[test]
+fn a_record_without_an_owner_tells_the_run_nobody_was_notified() {
+    let rule = AutomationRule {
+        actions: vec![Action::Notify {
+            member_ids: Vec::new(),
+            record_owner: true,
+            text: "won".into(),
+        }],
+        ..follow_up_on_won()
+    };
+    let id = Id::from_string("deal-1");
+    let mut fields = deal_fields("won");
+    fields.remove("owner_id");
+    fields.remove("contact_id");
+    let firing = PreparedRule::new(&rule).fire(
+        EntityKind::Deal,
+        &id,
+        &fields,
+        TriggerKey::Created,
+        &workspace(),
+        &tehran(),
+    );
+    assert_eq!(notified(&firing), []);
+    assert_eq!(firing.run.outcomes[0].result, RunResult::NoMember);
+}
+
+/// Two devices firing the same rule for the same change write the same notifications: same
+/// ids (from rule, record, trigger and member), same values.
+#[test]
+fn two_firings_of_one_trigger_give_one_notification_per_member() {
+    let rule = notify_owner_on_won(&["member-2"]);
+    let first = fire_on_deal(&rule, Some("open"), "won").unwrap();
+    let second = fire_on_deal(&rule, Some("open"), "won").unwrap();
+    assert_eq!(first.effects, second.effects);
+    let Effect::Notify(notifications) = &first.effects[0] else {
+        panic!("a notify effect");
+    };
+    for notification in notifications {
+        assert_eq!(
+            notification.id,
+            notification_id(&first.run.id, &notification.member_id)
+        );
+        assert_eq!(notification.run_id, first.run.id);
+        assert_eq!(notification.rule_id, rule.id);
+        assert!(notification.is_unread());
+        assert_eq!(
+            notification.record.as_ref().map(|r| r.id.to_string()),
+            Some("deal-1".to_owned())
+        );
+    }
+    let ids: BTreeSet<String> = notifications.iter().map(|n| n.id.to_string()).collect();
+    assert_eq!(ids.len(), 2, "one per member");
+    // Another trigger (a later win) is another notification.
+    let run = Id::from_string("another-run");
+    assert_ne!(
+        notification_id(&run, &notifications[0].member_id),
+        notifications[0].id
     );
 }
 
@@ -689,15 +801,28 @@ fn apply(nodes: &mut [Node], at: usize, ops: Vec<Op>, own: bool, rule: &Automati
             true,
         );
         for effect in &firing.effects {
-            if let Effect::CreateTask(task) = effect {
-                made.extend(node.device.edit(
+            match effect {
+                Effect::CreateTask(task) => made.extend(node.device.edit(
                     wall,
                     EntityKind::Task,
                     &task.id,
                     None,
                     &task.to_fields(),
                     true,
-                ));
+                )),
+                Effect::Notify(notifications) => {
+                    for notification in notifications {
+                        made.extend(node.device.edit(
+                            wall,
+                            EntityKind::Notification,
+                            &notification.id,
+                            None,
+                            &notification.to_fields(),
+                            true,
+                        ));
+                    }
+                }
+                _ => {}
             }
         }
         node.replica.apply_all(&made);
@@ -712,15 +837,20 @@ fn apply(nodes: &mut [Node], at: usize, ops: Vec<Op>, own: bool, rule: &Automati
 
 proptest! {
     /// Any number of devices, any delivery order (and repeats): replicas converge, every run
-    /// has exactly its one task, every run answers a person's op that won the deal, and the
-    /// winning "won" of each deal fired exactly once.
+    /// has exactly its one task and at most its owner's one notification, every run answers a
+    /// person's op that won the deal, and the winning "won" of each deal fired exactly once.
     #[test]
     fn each_trigger_fires_once_whichever_devices_see_it(
         (devices, steps) in (1..5usize).prop_flat_map(|devices| {
             (Just(devices), prop::collection::vec(step(devices), 1..40))
         })
     ) {
-        let rule = follow_up_on_won();
+        let mut rule = follow_up_on_won();
+        rule.actions.push(Action::Notify {
+            member_ids: Vec::new(),
+            record_owner: true,
+            text: "{title} won".into(),
+        });
         let mut nodes: Vec<Node> = (0..devices)
             .map(|n| Node { device: Device::new(n as u8 + 1), replica: Replica::default(), inbox: Vec::new() })
             .collect();
@@ -764,6 +894,18 @@ proptest! {
             .map(|(id, record)| (id.to_string(), record))
             .collect();
         prop_assert_eq!(tasks.len(), runs.len());
+        let notifications: BTreeSet<String> = replica
+            .live(EntityKind::Notification)
+            .map(|(id, _)| id.to_string())
+            .collect();
+        // At most the owner's one per run: a device that held the won status before the
+        // deal's owner (ops arrive one by one) notifies nobody, and says so in the run.
+        let owner = Id::from_string("owner-1");
+        let expected: BTreeSet<String> = runs
+            .iter()
+            .map(|(run_id, _)| notification_id(run_id, &owner).to_string())
+            .collect();
+        prop_assert!(notifications.is_subset(&expected), "{:?} not of {:?}", notifications, expected);
         let triggers: BTreeSet<(String, &str)> = runs
             .iter()
             .map(|(_, run)| (format!("{:?}", run.field("record")), run.text("trigger").unwrap()))
@@ -814,4 +956,59 @@ fn a_rule_needs_a_name_an_action_and_complete_actions() {
         fields(&rule),
         [("field", None), ("hours", None), ("url", Some(1))]
     );
+}
+
+#[test]
+fn a_device_reads_the_notifications_of_the_member_it_syncs_as() {
+    use crate::model::{Reader, TeamMember};
+    let team = [
+        TeamMember {
+            id: Id::from_string("owner-1"),
+            name: "Sara".into(),
+            ..TeamMember::default()
+        },
+        TeamMember {
+            id: Id::from_string("member-2"),
+            name: "Ali".into(),
+            email: "ali@example.com".into(),
+            ..TeamMember::default()
+        },
+        TeamMember {
+            id: Id::from_string("member-3"),
+            name: "Old".into(),
+            active: false,
+            ..TeamMember::default()
+        },
+    ];
+    let owner = Id::from_string("owner-1");
+    let ali = Id::from_string("member-2");
+    assert_eq!(Reader::of(None, &team), Reader::Everyone);
+    assert_eq!(
+        Reader::of(Some(" sara"), &team),
+        Reader::Member(Some(&owner))
+    );
+    assert_eq!(
+        Reader::of(Some("ALI@example.com"), &team),
+        Reader::Member(Some(&ali))
+    );
+    assert_eq!(
+        Reader::of(Some("Old"), &team),
+        Reader::Member(None),
+        "members who left read none"
+    );
+    assert_eq!(Reader::of(Some(""), &team), Reader::Member(None));
+    let firing = fire_on_deal(&notify_owner_on_won(&["member-2"]), Some("open"), "won").unwrap();
+    let Effect::Notify(notifications) = &firing.effects[0] else {
+        panic!("a notify effect");
+    };
+    let for_reader = |reader: Reader| -> Vec<String> {
+        notifications
+            .iter()
+            .filter(|n| n.is_for(reader))
+            .map(|n| n.member_id.to_string())
+            .collect()
+    };
+    assert_eq!(for_reader(Reader::Everyone).len(), 2);
+    assert_eq!(for_reader(Reader::Member(Some(&owner))), ["owner-1"]);
+    assert_eq!(for_reader(Reader::Member(None)), Vec::<String>::new());
 }

@@ -1,7 +1,7 @@
 //! Automation: workspace rules (when, if, then) and the log of their runs. What a rule does
 //! to a change or at a moment is worked out in [`crate::automation`].
 
-use super::{RecordRef, SegmentFilter};
+use super::{RecordRef, SegmentFilter, TeamMember};
 use crate::id::Id;
 use crate::kind::EntityKind;
 use serde::{Deserialize, Serialize};
@@ -117,8 +117,14 @@ pub enum Action {
     },
     /// Sets a field of the triggering record (owner, stage, tags, lifecycle stage …).
     SetField { field: String, value: Value },
-    /// An in-app notice to these members.
-    Notify { member_ids: Vec<Id>, text: String },
+    /// An in-app notification to these members and, when `record_owner`, to the record's
+    /// owner (see [`crate::automation::notified_members`]).
+    Notify {
+        member_ids: Vec<Id>,
+        #[serde(default)]
+        record_owner: bool,
+        text: String,
+    },
     /// A message to the record's contact, by e-mail or SMS; never to one marked do-not-contact.
     SendMessage {
         via: SendVia,
@@ -168,6 +174,8 @@ string_enum! {
         DoNotContact = "do_not_contact",
         /// Not done: the contact has no e-mail address or phone for it.
         NoAddress = "no_address",
+        /// Not done: nobody to notify (the record has no owner, and no member is named).
+        NoMember = "no_member",
         /// Tried and failed for good (see the detail).
         Failed = "failed",
     }
@@ -199,5 +207,69 @@ entity! {
         pub at: i64,
         #[serde(deserialize_with = "crate::model::exact_len")]
         pub outcomes: Vec<RunOutcome>,
+    }
+}
+
+entity! {
+    /// An in-app notification for one team member (issue 22), written by the firing of a
+    /// rule's "notify members" action. Its id is derived from the run and the member (see
+    /// [`crate::automation::notification_id`]), so two replicas firing the same rule write
+    /// one; whether it was read is its own field, synced like any other.
+    pub struct Notification {
+        /// The team member it is for.
+        pub member_id: Id = Id::from_string(""),
+        pub rule_id: Id = Id::from_string(""),
+        pub run_id: Id = Id::from_string(""),
+        /// The record the rule fired on, which opening the notification shows.
+        pub record: Option<RecordRef>,
+        pub text: String,
+        /// When the member read it; `None` while unread.
+        pub read_at: Option<i64>,
+        pub created_at: i64,
+    }
+}
+
+impl Notification {
+    pub fn is_unread(&self) -> bool {
+        self.read_at.is_none()
+    }
+
+    /// Whether `reader` sees this notification among theirs.
+    pub fn is_for(&self, reader: Reader) -> bool {
+        match reader {
+            Reader::Everyone => true,
+            Reader::Member(me) => me == Some(&self.member_id),
+        }
+    }
+}
+
+/// Who reads the notifications on a device.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Reader<'a> {
+    /// A device that does not sync: its user is the whole team.
+    Everyone,
+    /// A device signed in to sync, as this team member (`None`: no team member is them).
+    Member(Option<&'a Id>),
+}
+
+impl<'a> Reader<'a> {
+    /// The reader a device is: `session_member`, the name it syncs as (`None`: not syncing),
+    /// is the team member of that name or e-mail, in any letter case (the server's members and
+    /// the workspace's team are two lists a person names alike).
+    pub fn of(
+        session_member: Option<&str>,
+        team: impl IntoIterator<Item = &'a TeamMember>,
+    ) -> Self {
+        let Some(name) = session_member.map(str::trim) else {
+            return Reader::Everyone;
+        };
+        let same = |text: &str| {
+            !text.trim().is_empty() && text.trim().to_lowercase() == name.to_lowercase()
+        };
+        Reader::Member(
+            team.into_iter()
+                .find(|member| member.active && (same(&member.name) || same(&member.email)))
+                .map(|member| &member.id),
+        )
     }
 }

@@ -535,6 +535,7 @@ fn round_trip_samples() -> Vec<(EntityKind, Result<(), String>)> {
                 },
                 Action::Notify {
                     member_ids: vec![id("m1")],
+                    record_owner: true,
                     text: "won".into(),
                 },
                 Action::SendMessage {
@@ -594,6 +595,19 @@ fn round_trip_samples() -> Vec<(EntityKind, Result<(), String>)> {
                 label_en: "Web".into(),
                 label_fa: "وب".into(),
             }],
+        }),
+        check(Notification {
+            id: id("n1"),
+            member_id: id("m1"),
+            rule_id: id("r1"),
+            run_id: id("run1"),
+            record: Some(RecordRef {
+                kind: EntityKind::Deal,
+                id: id("d1"),
+            }),
+            text: "معامله برنده شد".into(),
+            read_at: Some(1_700_000_000_000),
+            created_at: 1_700_000_000_000,
         }),
     ]
 }

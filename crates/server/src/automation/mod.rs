@@ -257,8 +257,8 @@ impl Writer {
     }
 
     /// The ops of a firing's effects, then of its run with what became of each action, and
-    /// how many actions failed. A task the workspace already holds (a device fired first)
-    /// is left as it is, edits included.
+    /// how many actions failed. A task or notification the workspace already holds (a device
+    /// fired first) is left as it is, edits included.
     fn ops_of(
         &mut self,
         firing: Firing,
@@ -301,8 +301,23 @@ impl Writer {
                 Effect::Webhook { url, payload } => {
                     queue(&run.id, index, Outgoing::Webhook { url, payload });
                 }
-                // In-app notices reach the members whose devices fire change rules.
-                Effect::Notify { .. } | Effect::Withheld => {}
+                Effect::Notify(notifications) => {
+                    // One a device wrote first is left as it is, read or not.
+                    for notification in notifications {
+                        if state
+                            .get(EntityKind::Notification, &notification.id)
+                            .is_none()
+                        {
+                            ops.extend(self.edit(
+                                EntityKind::Notification,
+                                &notification.id,
+                                None,
+                                &notification.to_fields(),
+                            )?);
+                        }
+                    }
+                }
+                Effect::Withheld => {}
             }
         }
         let run_id = run.id.clone();
