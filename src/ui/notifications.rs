@@ -94,8 +94,9 @@ pub fn NotificationBell() -> impl IntoView {
         location.search.track();
         open.set(false);
     });
+    // On the wrapper, so Escape closes the list whether the focus is in it or still on the bell.
     let on_key = move |ev: leptos::ev::KeyboardEvent| {
-        if ev.key() == "Escape" {
+        if ev.key() == "Escape" && open.get_untracked() {
             ev.stop_propagation();
             close();
         }
@@ -104,7 +105,7 @@ pub fn NotificationBell() -> impl IntoView {
         open.get().then(|| {
             view! {
                 <div id="notifications-panel" class="notifications-panel" role="region"
-                    aria-labelledby="notifications-heading" on:keydown=on_key>
+                    aria-labelledby="notifications-heading">
                     <div class="notifications-head">
                         <h2 id="notifications-heading">{move || locale.t(Msg::NotificationsHeading)}</h2>
                         <button type="button" class="button subtle" disabled=move || unread() == 0
@@ -118,7 +119,7 @@ pub fn NotificationBell() -> impl IntoView {
         })
     };
     view! {
-        <div class="notifications">
+        <div class="notifications" on:keydown=on_key>
             <button type="button" class="bell" node_ref=bell aria-label=name
                 aria-expanded=move || open.get().to_string() aria-controls="notifications-panel"
                 on:click=move |_| open.update(|open| *open = !*open)>

@@ -82,6 +82,12 @@ test("a rule notifies a won deal's owner: one unread notification on the owner's
   await phone.page.keyboard.press("Escape");
   await expect(panel).toBeHidden();
   await expect(unread).toBeFocused();
+  // Escape closes it with the focus still on the bell, too.
+  await phone.page.keyboard.press("Enter");
+  await expect(panel).toBeVisible();
+  await phone.page.keyboard.press("Escape");
+  await expect(panel).toBeHidden();
+  await expect(unread).toBeFocused();
 
   // Opening it shows the deal and marks it read.
   await phone.page.keyboard.press("Enter");
