@@ -1206,6 +1206,8 @@ messages! {
     DeadGatewayUnreachable => "The SMS gateway could not be reached", "درگاه پیامک در دسترس نبود";
     DeadBadAddress => "The address is not valid", "نشانی معتبر نیست";
     DeadNotConfigured => "The server has no e-mail or SMS sending set up", "ارسال ایمیل یا پیامک روی سرور تنظیم نشده است";
+    DeadWebhookRefused => "The webhook's address is inside the server's network; the operator has not allowed it", "نشانی وب‌هوک درون شبکهٔ سرور است و گردانندهٔ سرور اجازه‌اش را نداده است";
+    DeadWebhookFailed => "The webhook could not be reached or answered with an error", "وب‌هوک در دسترس نبود یا با خطا پاسخ داد";
     DeadOther => "The server could not send it (see the details)", "سرور نتوانست آن را بفرستد (جزئیات را ببینید)";
     MessagesToSendHeading => "Messages to send", "پیام‌های آمادهٔ ارسال";
     MessagesToSendNone => "No prepared message waits to be sent.", "پیام آماده‌ای منتظر ارسال نیست.";

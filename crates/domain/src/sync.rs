@@ -373,12 +373,18 @@ pub enum DeadLetterReason {
     BadAddress,
     /// The server has no SMTP server or SMS gateway configured.
     NotConfigured,
+    /// The webhook's address is this server's machine or a private network, which the
+    /// operator has not allowed.
+    WebhookRefused,
+    /// The webhook could not be reached, or answered with an error.
+    WebhookFailed,
     /// Anything else; the server's words say what.
     Other,
 }
 
 impl DeadLetter {
-    /// The kind of failure, from the phrases `crates/server/src/delivery.rs` writes.
+    /// The kind of failure, from the phrases `crates/server/src/delivery.rs` and
+    /// `webhook_targets.rs` write.
     pub fn reason(&self) -> DeadLetterReason {
         let error = self.error.as_str();
         let says = |phrase: &str| error.contains(phrase);
@@ -392,6 +398,10 @@ impl DeadLetter {
             DeadLetterReason::GatewayUnreachable
         } else if says("SMS gateway answered") || says("SMS gateway's answer lacks") {
             DeadLetterReason::GatewayError
+        } else if says("webhook's address") && says("not allowed") {
+            DeadLetterReason::WebhookRefused
+        } else if says("webhook could not be reached") || says("webhook answered") {
+            DeadLetterReason::WebhookFailed
         } else if says("is not an e-mail address") || says("is not an address") {
             DeadLetterReason::BadAddress
         } else {
@@ -707,6 +717,18 @@ mod tests {
             (
                 "gave up after 5 attempts: this server sends no e-mail (no SMTP server configured)",
                 DeadLetterReason::NotConfigured,
+            ),
+            (
+                "the webhook's address 127.0.0.1 is not allowed to be called: it is this machine or a private network (the operator allows it with --webhook-allow)",
+                DeadLetterReason::WebhookRefused,
+            ),
+            (
+                "gave up after 3 attempts: the webhook answered 500 Internal Server Error: down",
+                DeadLetterReason::WebhookFailed,
+            ),
+            (
+                "gave up after 5 attempts: the webhook could not be reached: error sending request",
+                DeadLetterReason::WebhookFailed,
             ),
             ("something new", DeadLetterReason::Other),
         ];

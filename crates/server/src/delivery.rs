@@ -12,6 +12,7 @@
 
 use crate::automation::{load_record, AutomationError, Writer, SYSTEM_AUTHOR};
 use crate::storage::{SqlStorage, Storage, StorageError};
+use crate::webhook_targets::{WebhookError, WebhookTargets};
 use lettre::{
     message::{header::ContentTransferEncoding, Body, Mailbox},
     transport::smtp::authentication::Credentials,
@@ -47,6 +48,8 @@ pub struct Delivery {
     pub max_attempts: u32,
     /// The wait after the first failure; it doubles after each further one.
     pub first_retry: Duration,
+    /// What webhooks may call besides public addresses.
+    pub webhook_targets: WebhookTargets,
 }
 
 impl Default for Delivery {
@@ -57,6 +60,7 @@ impl Default for Delivery {
             daily_quota: 500,
             max_attempts: 5,
             first_retry: Duration::from_secs(60),
+            webhook_targets: WebhookTargets::default(),
         }
     }
 }
@@ -257,10 +261,29 @@ pub async fn deliver(
         .timeout(SEND_TIMEOUT)
         .build()
         .map_err(|error| AutomationError::Setup(error.to_string()))?;
+    let hooks = &delivery.webhook_targets;
+    let hook_client = hooks
+        .client(SEND_TIMEOUT)
+        .map_err(|error| AutomationError::Setup(error.to_string()))?;
     let mut writer = Writer::new(now)?;
     for queued in due {
         let Channel::Message(via) = queued.channel else {
-            let sent = send_webhook(&client, &queued.message.to, &queued.message.body).await;
+            let sent = match send_webhook(hooks, &hook_client, &queued.message).await {
+                // Refused for good: trying again would be refused again.
+                Err(WebhookError::Refused(refused)) => {
+                    let ending = Ending {
+                        state: "dead",
+                        detail: refused.to_string(),
+                        result: RunResult::Failed,
+                        attempts: queued.attempts + 1,
+                    };
+                    end(storage, &mut writer, &queued, ending).await?;
+                    delivered.dead += 1;
+                    continue;
+                }
+                Err(WebhookError::Unreachable(reason)) => Err(reason),
+                Ok(answered) => answered,
+            };
             delivered.count(try_end(storage, delivery, &mut writer, &queued, sent, now).await?);
             continue;
         };
@@ -566,18 +589,16 @@ async fn send_sms(
     Ok(())
 }
 
-/// Posts a webhook's JSON; any 2xx answer is a success.
-async fn send_webhook(client: &reqwest::Client, url: &str, payload: &str) -> Result<(), String> {
-    let response = client
-        .post(url)
-        .header(reqwest::header::CONTENT_TYPE, "application/json")
-        .body(payload.to_owned())
-        .send()
-        .await
-        .map_err(|error| format!("the webhook could not be reached: {error}"))?;
+/// Posts a webhook's JSON (the message's body, to its URL); any 2xx answer is a success.
+async fn send_webhook(
+    targets: &WebhookTargets,
+    client: &reqwest::Client,
+    hook: &Message,
+) -> Result<Result<(), String>, WebhookError> {
+    let response = targets.post(client, &hook.to, &hook.body).await?;
     let status = response.status();
     if status.is_success() {
-        return Ok(());
+        return Ok(Ok(()));
     }
     let answer: String = response
         .text()
@@ -586,7 +607,7 @@ async fn send_webhook(client: &reqwest::Client, url: &str, payload: &str) -> Res
         .chars()
         .take(200)
         .collect();
-    Err(format!("the webhook answered {status}: {answer}"))
+    Ok(Err(format!("the webhook answered {status}: {answer}")))
 }
 
 /// A workspace's dead letters, newest first.

@@ -15,6 +15,7 @@ pub mod rate_limit;
 mod snapshot_pages;
 mod static_files;
 pub mod storage;
+pub mod webhook_targets;
 
 use axum::{
     http::{header, HeaderValue, Method},

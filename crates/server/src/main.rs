@@ -8,6 +8,7 @@ use rabet_server::{
     admin::{self, token_id},
     automation, connections,
     delivery::{deliver, Delivered, Delivery, SmsGateway, Smtp, SmtpTls},
+    webhook_targets::WebhookTargets,
     AppState, DatabaseLocation, Limits, RateLimit, SqlStorage, Storage, TrimPolicy,
 };
 use std::{net::SocketAddr, path::PathBuf, process::ExitCode, sync::Arc, time::Duration};
@@ -132,6 +133,15 @@ struct DeliveryArgs {
     /// Seconds before the second try; the wait doubles after each further failure.
     #[arg(long, env = "RABET_MESSAGE_RETRY_SECONDS", default_value_t = Delivery::default().first_retry.as_secs())]
     message_retry_seconds: u64,
+    /// A network rules' webhooks may call besides public addresses, e.g. 10.0.0.0/8 or
+    /// 127.0.0.1/32 (repeatable; comma-separated in the variable). Without it, webhooks to
+    /// this machine and private networks are refused.
+    #[arg(
+        long = "webhook-allow",
+        env = "RABET_WEBHOOK_ALLOW",
+        value_delimiter = ','
+    )]
+    webhook_allow: Vec<ipnet::IpNet>,
 }
 
 fn parse_tls(text: &str) -> Result<SmtpTls, String> {
@@ -184,6 +194,7 @@ impl DeliveryArgs {
             daily_quota: self.message_quota,
             max_attempts: self.message_attempts,
             first_retry: Duration::from_secs(self.message_retry_seconds),
+            webhook_targets: WebhookTargets::allowing(self.webhook_allow.clone()),
         })
     }
 }

@@ -25,13 +25,14 @@ use rabet_domain::{
     },
     op::{Op, OpBuilder},
     replica::Replica,
-    sync::{AuthoredOp, Role},
+    sync::{AuthoredOp, DeadLetterReason, Role},
     time::{Zone, MS_PER_DAY},
 };
 use rabet_server::{
     admin,
     automation::{Sweeper, Swept, SYSTEM_AUTHOR},
     delivery::{deliver, Delivered, Delivery, SmsGateway, Smtp, SmtpTls},
+    webhook_targets::WebhookTargets,
     SqlStorage, Storage, StoredOp, TrimPolicy,
 };
 use serde_json::{json, Map, Value};
@@ -314,6 +315,7 @@ impl Gateway {
                 body: r#"{"to": {to_json}, "text": {text_json}}"#.into(),
                 success: r#""ok""#.into(),
             }),
+            webhook_targets: loopback_allowed(),
             ..Delivery::default()
         }
     }
@@ -1179,6 +1181,7 @@ async fn the_server_calls_webhooks_once_and_gives_up_on_failing_ones(backend: Ba
     let broken = Gateway::start(500, "down").await;
     let delivery = Delivery {
         max_attempts: 3,
+        webhook_targets: loopback_allowed(),
         ..Delivery::default()
     };
     let rule = won_calls_a_webhook_and_texts(&format!("{}/hook", broken.base));
@@ -1214,6 +1217,81 @@ async fn the_server_calls_webhooks_once_and_gives_up_on_failing_ones(backend: Ba
         RunResult::Prepared,
         "no SMS gateway here"
     );
+}
+
+/// The test stubs listen on 127.0.0.1, which webhooks may call only when the operator says so.
+fn loopback_allowed() -> WebhookTargets {
+    WebhookTargets::allowing(vec!["127.0.0.1/32".parse().unwrap()])
+}
+
+/// A webhook's URL is typed by a workspace admin, but the server calls it: without the
+/// operator's leave it refuses this machine and private networks, at once and for good, and
+/// follows no redirect into them.
+async fn webhooks_to_the_servers_own_network_are_refused(backend: Backend) {
+    use axum::{http::header::LOCATION, http::StatusCode, routing::any, Router};
+    let Some(workspace) = Workspace::new(backend).await else {
+        return;
+    };
+    let hits = Arc::new(Mutex::new(Vec::<String>::new()));
+    let log = hits.clone();
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    // "/hook" redirects to the same stub by another loopback address, which is not allowed.
+    let router = Router::new().fallback(any(move |request: axum::extract::Request| {
+        let log = log.clone();
+        async move {
+            log.lock().unwrap().push(request.uri().path().to_owned());
+            let inside = format!("http://127.0.0.2:{port}/inside");
+            (StatusCode::TEMPORARY_REDIRECT, [(LOCATION, inside)])
+        }
+    }));
+    tokio::spawn(async move { axum::serve(listener, router).await });
+
+    // Not allowed at all: refused before any call, dead after one attempt, in words.
+    let rule = won_calls_a_webhook_and_texts(&format!("http://localhost:{port}/hook"));
+    let (win, _, _) = won_on_device_with(&workspace, rule).await;
+    workspace.push(&win).await;
+    let refused = sweep_and_deliver(&workspace, &Delivery::default(), NOON + HOUR).await;
+    assert_eq!((refused.sent, refused.retrying, refused.dead), (0, 0, 1));
+    assert!(hits.lock().unwrap().is_empty(), "the stub was called");
+    let [letter] = workspace
+        .storage
+        .dead_letters(&workspace.id)
+        .await
+        .unwrap()
+        .try_into()
+        .unwrap();
+    assert_eq!(
+        letter.reason(),
+        DeadLetterReason::WebhookRefused,
+        "{}",
+        letter.error
+    );
+    assert_eq!(letter.attempts, 1);
+
+    // 127.0.0.1 allowed: the call is made, but its redirect to 127.0.0.2 is not followed.
+    let Some(redirected) = Workspace::new(backend).await else {
+        return;
+    };
+    let rule = won_calls_a_webhook_and_texts(&format!("http://127.0.0.1:{port}/hook"));
+    let (win, _, _) = won_on_device_with(&redirected, rule).await;
+    redirected.push(&win).await;
+    let delivery = Delivery {
+        webhook_targets: loopback_allowed(),
+        ..Delivery::default()
+    };
+    let tried = sweep_and_deliver(&redirected, &delivery, NOON + HOUR).await;
+    assert_eq!((tried.sent, tried.dead), (0, 1));
+    assert_eq!(*hits.lock().unwrap(), ["/hook"]);
+    let [letter] = redirected
+        .storage
+        .dead_letters(&redirected.id)
+        .await
+        .unwrap()
+        .try_into()
+        .unwrap();
+    assert!(letter.error.contains("127.0.0.2"), "{}", letter.error);
+    assert_eq!(letter.reason(), DeadLetterReason::WebhookRefused);
 }
 
 /// A device that fires a rule queues its webhook and prepares its SMS in the run it
@@ -1394,6 +1472,7 @@ on_every_backend!(
     a_held_workspace_follows_what_is_pushed_between_sweeps,
     timed_rules_count_days_in_the_workspace_zone,
     the_server_calls_webhooks_once_and_gives_up_on_failing_ones,
+    webhooks_to_the_servers_own_network_are_refused,
     what_a_device_fired_is_sent_by_the_server_once,
     a_log_trimmed_past_the_held_workspace_builds_it_again,
 );

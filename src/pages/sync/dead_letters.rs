@@ -22,6 +22,8 @@ fn reason_msg(reason: DeadLetterReason) -> Msg {
         DeadLetterReason::GatewayUnreachable => Msg::DeadGatewayUnreachable,
         DeadLetterReason::BadAddress => Msg::DeadBadAddress,
         DeadLetterReason::NotConfigured => Msg::DeadNotConfigured,
+        DeadLetterReason::WebhookRefused => Msg::DeadWebhookRefused,
+        DeadLetterReason::WebhookFailed => Msg::DeadWebhookFailed,
         DeadLetterReason::Other => Msg::DeadOther,
     }
 }
