@@ -45,9 +45,10 @@ pub fn new_id() -> Id {
     Id::v7(now_ms(), random_bytes())
 }
 
-/// A fresh op id, as [`new_id`] but kept with its op rather than in the id table.
-pub fn new_op_id() -> WireId {
-    WireId::v7(now_ms(), random_bytes())
+/// A fresh op id made at `now_ms`, as [`new_id`] but kept with its op rather than in the id
+/// table. The caller reads the clock once for all the ops of one write.
+pub fn new_op_id(now_ms: u64) -> WireId {
+    WireId::v7(now_ms, random_bytes())
 }
 
 /// The id of a new replica, made once, on the first start in this browser profile.

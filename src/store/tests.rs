@@ -330,7 +330,7 @@ fn remote_edit(
     value: Value,
     wall_ms: u64,
 ) -> Vec<Op> {
-    let mut new_op_id = system::new_op_id;
+    let mut new_op_id = || system::new_op_id(system::now_ms());
     let before = synced_fields(record);
     let mut after = before.clone();
     after.insert(field.to_owned(), value);
@@ -744,7 +744,7 @@ async fn remote_ops_merge_per_field_and_stay_out_of_the_outbox() {
     // rename (its clock was far behind) and a newer change of the last name.
     let mut remote_clock = Clock::new(NodeId::from_random([7; 8]));
     let mut remote = |field: &str, value: &str, wall_ms: u64| {
-        let mut new_op_id = system::new_op_id;
+        let mut new_op_id = || system::new_op_id(system::now_ms());
         let mut builder = OpBuilder::new(&mut remote_clock, wall_ms, &mut new_op_id);
         let before = synced_fields(&sara);
         let mut after = before.clone();
@@ -1177,7 +1177,7 @@ async fn a_refused_write_leaves_the_outbox_for_the_list_and_its_record_converges
     // Sara as another member created her, pulled from the server.
     let sara = contact("Sara", None);
     let mut remote_clock = Clock::new(NodeId::from_random([9; 8]));
-    let mut new_op_id = system::new_op_id;
+    let mut new_op_id = || system::new_op_id(system::now_ms());
     let server_ops = OpBuilder::new(&mut remote_clock, 1_000, &mut new_op_id)
         .edit_ops(EntityKind::Contact, &sara.id, None, &synced_fields(&sara))
         .unwrap();
@@ -1259,7 +1259,7 @@ async fn edits_of_an_existing_record_are_its_history_with_authors_and_concurrent
     // has seen its clock): its change arrives later and loses.
     let created = store.outbox().await.unwrap()[0].stamp.clone();
     let mut remote_clock = Clock::new(NodeId::from_random([5; 8]));
-    let mut new_op_id = system::new_op_id;
+    let mut new_op_id = || system::new_op_id(system::now_ms());
     let before = synced_fields(&sara);
     let mut after = before.clone();
     after.insert("first_name".to_owned(), Value::from("Zahra"));
@@ -1401,7 +1401,7 @@ async fn snapshot_rows_store_what_merging_their_ops_stores() {
     let (by_rows, by_ops) = (unique_name("rows"), unique_name("rows-by-ops"));
     let (sara, omid) = (contact("Sara", None), contact("Omid", None));
     let mut remote_clock = Clock::new(NodeId::from_random([7; 8]));
-    let mut new_op_id = system::new_op_id;
+    let mut new_op_id = || system::new_op_id(system::now_ms());
     let mut ops = Vec::new();
     // A remote device whose clock runs a minute ahead of this one.
     let ahead = system::now_ms() + 60_000;
@@ -1487,7 +1487,7 @@ async fn merges_are_copied_for_rules_only_while_heard() {
     let sara = contact("Sara", None);
     store.save(None, &sara).await.unwrap();
     let mut remote_clock = Clock::new(NodeId::from_random([9; 8]));
-    let mut new_op_id = system::new_op_id;
+    let mut new_op_id = || system::new_op_id(system::now_ms());
     let mut rename = |first_name: &str, wall_ms: u64| {
         let mut after = synced_fields(&sara);
         after.insert("first_name".to_owned(), Value::from(first_name));

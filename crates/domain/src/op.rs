@@ -137,6 +137,13 @@ fn validate_field_name(field: &str) -> Result<(), OpError> {
 /// Whether `value` serializes to more than `limit` bytes, without building the string:
 /// serializing stops at the first write past the limit.
 fn json_len_exceeds(value: &Value, limit: usize) -> bool {
+    match value {
+        Value::Null | Value::Bool(_) | Value::Number(_) => return false,
+        // Escaping writes at most six bytes for one (`\u001f`), plus the two quotes: most
+        // text is told apart by its length alone.
+        Value::String(text) if text.len() <= (limit - 2) / 6 => return false,
+        _ => {}
+    }
     struct Budget(usize);
     impl io::Write for Budget {
         fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
@@ -187,27 +194,47 @@ impl<'a> OpBuilder<'a> {
         next: &Map<String, Value>,
     ) -> Result<Vec<Op>, OpError> {
         static NULL: Value = Value::Null;
-        let empty = Map::new();
-        let before = previous.unwrap_or(&empty);
+        let Some(before) = previous else {
+            return self.create_ops(entity, record, next.clone());
+        };
         if before.contains_key(DELETED_FIELD) || next.contains_key(DELETED_FIELD) {
             return Err(OpError::ReservedField);
         }
         let fields: BTreeSet<&String> = before.keys().chain(next.keys()).collect();
-        // A new record's empty fields read back as their defaults without an op, and imports
-        // create records whose fields are mostly empty: skipping them keeps an import of 100k
-        // contacts to a few ops each. A record with nothing but empty fields still gets them
-        // all, so that it exists.
-        let all_empty = next.values().all(is_empty_value);
         let record = WireId::from(record);
         let mut ops = Vec::new();
         for field in fields {
             let value = next.get(field).unwrap_or(&NULL);
-            let changed = match previous {
-                None => all_empty || !is_empty_value(value),
-                Some(before) => before.get(field).unwrap_or(&NULL) != value,
-            };
-            if changed {
+            if before.get(field).unwrap_or(&NULL) != value {
                 let op = self.stamped(entity, &record, field.clone(), value.clone());
+                op.validate()?;
+                ops.push(op);
+            }
+        }
+        Ok(ops)
+    }
+
+    /// The ops of a new record with `fields`, in field-name order, taking the fields rather
+    /// than copying them (an import builds them for 100k records).
+    pub fn create_ops(
+        &mut self,
+        entity: EntityKind,
+        record: &Id,
+        fields: Map<String, Value>,
+    ) -> Result<Vec<Op>, OpError> {
+        if fields.contains_key(DELETED_FIELD) {
+            return Err(OpError::ReservedField);
+        }
+        // A new record's empty fields read back as their defaults without an op, and imports
+        // create records whose fields are mostly empty: skipping them keeps an import of 100k
+        // contacts to a few ops each. A record with nothing but empty fields still gets them
+        // all, so that it exists.
+        let all_empty = fields.values().all(is_empty_value);
+        let record = WireId::from(record);
+        let mut ops = Vec::with_capacity(fields.len());
+        for (field, value) in fields {
+            if all_empty || !is_empty_value(&value) {
+                let op = self.stamped(entity, &record, field, value);
                 op.validate()?;
                 ops.push(op);
             }
@@ -457,5 +484,32 @@ mod tests {
                 field: "note".into()
             })
         );
+        // Text short enough to pass by its length alone, even if every character is escaped
+        // in six bytes; and escaped text over the limit though shorter than it in characters.
+        let escapes_to_six = "\u{1}";
+        op.value = json!(escapes_to_six.repeat((MAX_VALUE_BYTES - 2) / 6));
+        assert_eq!(op.validate(), Ok(()));
+        op.value = json!(escapes_to_six.repeat(MAX_VALUE_BYTES / 6 + 1));
+        assert!(op.validate().is_err());
+    }
+
+    #[test]
+    fn a_new_records_ops_skip_empty_fields_unless_all_are_empty() {
+        let mut fields = Map::new();
+        fields.insert("name".into(), json!("Sara"));
+        fields.insert("note".into(), json!(""));
+        fields.insert("tags".into(), json!([]));
+        let ops =
+            with_builder(|b| b.create_ops(EntityKind::Contact, &record_id(), fields)).unwrap();
+        let written: Vec<&str> = ops.iter().map(|op| op.field.as_str()).collect();
+        assert_eq!(written, ["name"]);
+        let empty: Map<String, Value> = [("note".to_owned(), json!(""))].into_iter().collect();
+        let ops = with_builder(|b| b.create_ops(EntityKind::Contact, &record_id(), empty)).unwrap();
+        assert_eq!(ops.len(), 1, "a record of empty fields still exists");
+        let reserved: Map<String, Value> = [(DELETED_FIELD.to_owned(), json!(true))]
+            .into_iter()
+            .collect();
+        let refused = with_builder(|b| b.create_ops(EntityKind::Contact, &record_id(), reserved));
+        assert_eq!(refused, Err(OpError::ReservedField));
     }
 }
