@@ -18,7 +18,12 @@ async function createContact(page, first, last) {
   await page.fill(by("textbox", "First name", dialog), first);
   await page.fill(by("textbox", "Last name", dialog), last);
   await page.click(by("button", "Save", dialog));
-  await page.expectGone(dialog);
+  try {
+    await page.expectGone(dialog);
+  } catch (error) {
+    // Say what the dialog says (an error, a field left empty) rather than only that it stayed.
+    throw new TestFailure(`${error.message}; it reads: ${JSON.stringify(await page.text(dialog))}`);
+  }
 }
 
 /** Boot; a contact with a Persian name is created, found by its Arabic spelling and kept over a reload; the Persian UI. */
