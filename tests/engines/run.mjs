@@ -87,15 +87,27 @@ rmSync(dataDir, { recursive: true, force: true });
 const server = await startServer(`127.0.0.1:${port}`, dataDir);
 const results = [];
 
+// A flow that fails is run once more on a fresh device, and the first failure is printed
+// either way: WebKit's first flow right after the Playwright suite has failed about once in
+// three full runs (a New contact dialog left open) and never when run alone, so a second
+// failure is a bug and a first one is a flake on record, not a red run.
 async function attempt(name, flow) {
   const started = Date.now();
-  try {
-    await flow();
-    results.push({ name, ok: true });
-    console.log(`  ✓ ${name} (${((Date.now() - started) / 1000).toFixed(1)} s)`);
-  } catch (error) {
-    results.push({ name, ok: false });
-    console.log(`  ✘ ${name}: ${error.stack ?? error}`);
+  for (const last of [false, true]) {
+    try {
+      await flow();
+      results.push({ name, ok: true });
+      const again = last ? ", on its second attempt" : "";
+      console.log(`  ✓ ${name} (${((Date.now() - started) / 1000).toFixed(1)} s${again})`);
+      return;
+    } catch (error) {
+      if (last) {
+        results.push({ name, ok: false });
+        console.log(`  ✘ ${name}: ${error.stack ?? error}`);
+      } else {
+        console.log(`  ! ${name}: failed once, trying again on a fresh device: ${error.message ?? error}`);
+      }
+    }
   }
 }
 
