@@ -83,6 +83,14 @@ const offlineServer = () => {
 const launchers = { firefox: () => firefox(origin), webkit: () => webkit(origin, port + 100) };
 const wanted = process.argv.slice(2).length ? process.argv.slice(2) : Object.keys(launchers);
 
+// The whole run takes about two minutes; one that hangs (a driver that never answers) ends
+// as a failure instead of holding the test run forever.
+const RUN_LIMIT_MS = 15 * 60_000;
+setTimeout(() => {
+  console.log(`\nengines: stopped after ${RUN_LIMIT_MS / 60_000} minutes, something hangs`);
+  process.exit(1);
+}, RUN_LIMIT_MS).unref();
+
 rmSync(dataDir, { recursive: true, force: true });
 const server = await startServer(`127.0.0.1:${port}`, dataDir);
 const results = [];

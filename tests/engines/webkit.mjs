@@ -61,6 +61,8 @@ export async function webkit(origin, port) {
  * One WebDriver command. Over node:http without keep-alive: WebKitWebDriver closes idle
  * connections, and fetch's pool then fails a command on a socket already closed.
  */
+const COMMAND_TIMEOUT_MS = 120_000;
+
 function command(base, method, path, body) {
   if (process.env.RABET_ENGINES_DEBUG) console.error(`webdriver ${method} ${base.slice(-20)}${path}`);
   const data = body === undefined ? undefined : JSON.stringify(body);
@@ -75,6 +77,8 @@ function command(base, method, path, body) {
         else resolve(answer.value);
       });
     });
+    // A browser that stops answering fails the command rather than hanging the run.
+    request.setTimeout(COMMAND_TIMEOUT_MS, () => request.destroy(new Error(`WebDriver ${method} ${path}: no answer in ${COMMAND_TIMEOUT_MS} ms`)));
     request.on("error", reject);
     request.end(data);
   });
