@@ -520,9 +520,18 @@ impl SqlStorage {
     /// (`BEGIN IMMEDIATE`), waiting on the busy timeout for another process's writer (the
     /// command line beside a running `serve`); a plain `BEGIN` that reads first would fail
     /// "database is locked" at its first write, as SQLite does not wait to upgrade a read.
+    ///
+    /// sqlx's `begin_with` is not cancellation-safe on SQLite: a caller dropped between its
+    /// `BEGIN` and its check that a transaction began (a client that hangs up mid-request)
+    /// leaves the pooled connection inside a transaction that holds the write lock, and every
+    /// later writer fails "database is locked". So it runs to the end on a task of its own; a
+    /// caller that went away drops the finished transaction, which rolls it back.
     async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Any>, sqlx::Error> {
         if self.sqlite_writer.is_some() {
-            self.pool.begin_with("BEGIN IMMEDIATE").await
+            let pool = self.pool.clone();
+            tokio::spawn(async move { pool.begin_with("BEGIN IMMEDIATE").await })
+                .await
+                .map_err(|error| sqlx::Error::Protocol(format!("beginning a write: {error}")))?
         } else {
             self.pool.begin().await
         }

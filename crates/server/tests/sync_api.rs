@@ -580,6 +580,30 @@ async fn a_command_waits_for_another_process_writing_the_same_file() {
     assert_eq!(issued.unwrap().member.name, "Bita");
 }
 
+/// Writes abandoned mid-way (a client that hangs up: its request's future is dropped at any
+/// point, the beginning of its transaction included) leave no transaction open: a later write
+/// still gets the lock.
+#[tokio::test]
+async fn writes_dropped_half_way_leave_the_database_writable() {
+    let database = TestDatabase::new(Backend::Sqlite).await.unwrap();
+    let storage = database.open().await;
+    let workspace = admin::create_workspace(&*storage, "Acme").await.unwrap();
+    for attempt in 0..400u64 {
+        // Dropped after 0 to 400 µs: before, inside and after beginning the transaction.
+        let cut = std::time::Duration::from_micros(attempt);
+        let name = format!("member {attempt}");
+        let abandoned = admin::issue_token(&*storage, &workspace, &name);
+        let _ = tokio::time::timeout(cut, abandoned).await;
+    }
+    let issued = tokio::time::timeout(
+        std::time::Duration::from_secs(20),
+        admin::issue_token(&*storage, &workspace, "Bita"),
+    )
+    .await
+    .expect("a write waited past the busy timeout");
+    assert_eq!(issued.unwrap().member.name, "Bita");
+}
+
 /// Numbers past what a 64-bit float holds exactly are relayed as sent, not rounded.
 async fn values_come_back_exactly_as_pushed(backend: Backend) {
     let Some(setup) = Setup::new(backend).await else {
