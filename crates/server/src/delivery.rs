@@ -281,8 +281,7 @@ pub async fn deliver(
                     delivered.dead += 1;
                     continue;
                 }
-                Err(WebhookError::Unreachable(reason)) => Err(reason),
-                Ok(answered) => answered,
+                failed => failed.map_err(|error| error.to_string()),
             };
             delivered.count(try_end(storage, delivery, &mut writer, &queued, sent, now).await?);
             continue;
@@ -594,11 +593,11 @@ async fn send_webhook(
     targets: &WebhookTargets,
     client: &reqwest::Client,
     hook: &Message,
-) -> Result<Result<(), String>, WebhookError> {
+) -> Result<(), WebhookError> {
     let response = targets.post(client, &hook.to, &hook.body).await?;
     let status = response.status();
     if status.is_success() {
-        return Ok(Ok(()));
+        return Ok(());
     }
     let answer: String = response
         .text()
@@ -607,7 +606,7 @@ async fn send_webhook(
         .chars()
         .take(200)
         .collect();
-    Ok(Err(format!("the webhook answered {status}: {answer}")))
+    Err(WebhookError::Answered(format!("{status}: {answer}")))
 }
 
 /// A workspace's dead letters, newest first.

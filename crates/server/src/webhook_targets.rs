@@ -93,7 +93,7 @@ impl WebhookTargets {
     }
 }
 
-/// Why a webhook call did not get an answer.
+/// Why a webhook call failed.
 #[derive(Debug, Error)]
 pub enum WebhookError {
     /// Never to be tried again: the address is refused.
@@ -101,6 +101,9 @@ pub enum WebhookError {
     Refused(RefusedAddress),
     #[error("the webhook could not be reached: {0}")]
     Unreachable(String),
+    /// Its status and the start of its answer.
+    #[error("the webhook answered {0}")]
+    Answered(String),
 }
 
 /// The refused address somewhere in `error`'s chain of causes, if that is why it failed.
