@@ -22,6 +22,8 @@ step "Browser tests: wasm-bindgen-test in headless Chromium"
 # The bulk-write tests store thousands of records in a debug build: past the runner's 20 s
 # default on a busy machine.
 WASM_BINDGEN_TEST_TIMEOUT="${WASM_BINDGEN_TEST_TIMEOUT:-300}" cargo test -p rabet --target wasm32-unknown-unknown
+# Nothing after this point uses the debug builds: a machine short of disk (CI) drops them.
+prune_debug_builds
 
 build_app
 build_server

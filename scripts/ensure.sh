@@ -79,6 +79,16 @@ build_app() {
   (cd "$ROOT" && trunk build --release --offline)
 }
 
+# With RABET_PRUNE_BUILDS=1 (set by .ci/run), the debug builds are deleted once the steps that
+# need them have run, so that the release builds after them fit on a small disk.
+prune_debug_builds() {
+  if [ "${RABET_PRUNE_BUILDS:-0}" = 1 ]; then
+    step "Dropping the debug builds (RABET_PRUNE_BUILDS=1)"
+    rm -rf "$ROOT/target/debug" "$ROOT/target/wasm32-unknown-unknown/debug"
+    df -h "$ROOT" | tail -n 1
+  fi
+}
+
 build_server() {
   step "Building the server (release)"
   (cd "$ROOT" && cargo build --release -p rabet-server)
