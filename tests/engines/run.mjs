@@ -125,9 +125,28 @@ function onDevice(engine, flow, ...args) {
     const page = await engine.open();
     try {
       await flow(page, ...args);
+    } catch (error) {
+      // What the page holds when a flow fails, so that a failure seen only in a full run can
+      // be read afterwards.
+      const held = await Promise.race([page.evaluate(pageState), new Promise((resolve) => setTimeout(resolve, 10_000, "no answer in 10 s"))]).catch((reason) => `unreadable: ${reason}`);
+      error.message += `\n    the page held: ${JSON.stringify(held)}`;
+      throw error;
     } finally {
       await page.close();
     }
+  };
+}
+
+/** Runs in the page: where it is and what it shows. */
+function pageState() {
+  const main = document.querySelector("#main");
+  return {
+    url: location.href,
+    readyState: document.readyState,
+    frameShown: Boolean(document.querySelector("[data-frame]")),
+    mainBusy: main?.getAttribute("aria-busy") ?? null,
+    serviceWorker: Boolean(navigator.serviceWorker?.controller),
+    text: (document.body?.innerText ?? "").replace(/\s+/g, " ").slice(0, 400),
   };
 }
 
