@@ -28,6 +28,9 @@ pub struct CustomListState {
     columns: RwSignal<Vec<String>>,
     /// Where the choice is remembered on this device.
     key: &'static str,
+    /// Whether the columns shown are a saved view's: changing them then changes what the view
+    /// would save, not this device's own choice.
+    from_view: RwSignal<bool>,
     /// The option each filtered field must hold, by definition id.
     filters: RwSignal<BTreeMap<String, String>>,
     /// The definition id the list is sorted by, which wins over the list's own sort.
@@ -44,6 +47,7 @@ impl CustomListState {
             owner,
             columns: RwSignal::new(LocalStorage::get(key).unwrap_or_default()),
             key,
+            from_view: RwSignal::new(false),
             filters: RwSignal::new(BTreeMap::new()),
             sort: RwSignal::new(None),
         }
@@ -89,8 +93,10 @@ impl CustomListState {
     }
 
     fn choose_columns(&self, columns: Vec<String>) {
-        // Losing the choice (private mode, full disk) must not stop the list showing it.
-        let _ = LocalStorage::set(self.key, &columns);
+        if !self.from_view.get_untracked() {
+            // Losing the choice (private mode, full disk) must not stop the list showing it.
+            let _ = LocalStorage::set(self.key, &columns);
+        }
         self.columns.set(columns);
     }
 
@@ -160,6 +166,7 @@ impl ViewState for CustomListState {
 
     fn apply(&self, pairs: &[(String, String)]) {
         let state = ListColumns::from_pairs(pairs);
+        self.from_view.set(state.columns.is_some());
         self.columns.set(
             state
                 .columns

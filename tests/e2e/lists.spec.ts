@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+
 import { expect, test, type App, type Page } from "./fixtures";
 
 // Bulk actions and saved views on the lists other than contacts (issue 17): the deals table,
@@ -26,8 +28,8 @@ async function createTicket(app: App, subject: string, priority: string, choices
 }
 
 test("the deals table moves a filtered selection to a stage as one change, and undoes it", async ({ app, page }) => {
-  await app.createDeal("Alpha Bulkdeal");
-  await app.createDeal("Beta Bulkdeal");
+  await app.createDeal("Alpha Bulkdeal", "1500.25", (dialog) => dialog.getByLabel("Currency").selectOption("USD"));
+  await app.createDeal("Beta Bulkdeal", "2000000");
   await app.createDeal("Gamma Other");
   await page.getByRole("button", { name: "Table", exact: true }).click();
   await expect(page.getByText("3 of 3")).toBeVisible();
@@ -38,6 +40,12 @@ test("the deals table moves a filtered selection to a stage as one change, and u
   await page.getByRole("checkbox", { name: "Select every item shown" }).check();
   const bar = page.getByRole("region", { name: "Act on the selected items" });
   await expect(bar.getByText("2 selected")).toBeVisible();
+  // The export names each value's currency beside its plain number: deals may differ.
+  const downloading = page.waitForEvent("download");
+  await bar.getByRole("button", { name: "Export selected (CSV)" }).click();
+  const exported = readFileSync(await (await downloading).path(), "utf8").replace(/^\uFEFF/, "").split(/\r?\n/);
+  expect(exported[0]).toMatch(/^Title,Stage,Status,Value,Currency,/);
+  expect(exported).toContainEqual(expect.stringMatching(/^Alpha Bulkdeal,Lead in,Open,1500\.25,USD,/));
   await bar.getByRole("combobox", { name: "Stage" }).selectOption({ label: "Qualified" });
   await bar.getByRole("button", { name: "Set stage" }).click();
   await expect(page.getByRole("status").getByText("2 items moved.")).toBeVisible();
@@ -92,6 +100,13 @@ test("a shared tickets view keeps its filters and custom column, picked on a tea
   await expect(b.page.locator(".custom-column")).toHaveText(["Area: Hardware"]);
   await expect(b.page.getByRole("link", { name: /Printer down/ })).toBeVisible();
   await expect(b.page.getByRole("link", { name: /Password reset/ })).toHaveCount(0);
+  // Columns changed while the view shows changes the view, not this device's own choice.
+  await b.page.getByText("Custom fields shown").click();
+  const area = b.page.getByRole("checkbox", { name: "Area", exact: true });
+  await area.uncheck();
+  await expect(b.page.locator(".custom-column")).toHaveCount(0);
+  await area.check();
+  await expect(b.page.locator(".custom-column")).toHaveText(["Area: Hardware"]);
   // Back to no view: every ticket, and this device's own choice of columns (none).
   await picker.selectOption({ label: "All tickets" });
   await expect(b.page.getByText("3 Tickets")).toBeVisible();

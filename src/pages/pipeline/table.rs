@@ -306,9 +306,13 @@ pub fn DealTable() -> impl IntoView {
 
 /// The chosen deals as CSV, with the table's columns in the reader's language.
 fn deals_csv(locale: Locale, deals: &[&Deal], page: PageState) -> String {
+    // Deals may be in different currencies: the code follows the plain value it qualifies.
     let headers: Vec<&str> = SortKey::COLUMNS
         .iter()
-        .map(|(_, msg)| locale.t(*msg))
+        .flat_map(|(key, msg)| {
+            let currency = (*key == SortKey::Value).then(|| locale.t(Msg::Currency));
+            std::iter::once(locale.t(*msg)).chain(currency)
+        })
         .chain([locale.t(Msg::CustomerTitle)])
         .collect();
     let pipeline = page.pipeline.get_untracked();
@@ -325,6 +329,7 @@ fn deals_csv(locale: Locale, deals: &[&Deal], page: PageState) -> String {
             locale.t(deal_status_msg(deal.status)).to_owned(),
             // A number a spreadsheet and the importer read, not the amount as shown.
             plain_amount(deal.value),
+            deal.value.currency.code().to_owned(),
             deal.expected_close.map(day_text).unwrap_or_default(),
             owner,
             party_text(deal),
