@@ -15,6 +15,8 @@ function detail(app: App, label: string): Locator {
 }
 
 test("an admin's Jalali date and choice fields are filled by a member, shown, kept in history and synced", async ({ devices }) => {
+  // Two devices, four syncs and a dozen saves: past 30 s on a busy machine (seen at load 22).
+  test.slow();
   const [admin, member] = await devices.team("Ava", ["Mani", "member"]);
   await admin.page.goto("/settings");
   await admin.page.getByLabel("Calendar").selectOption({ label: "Solar Hijri (Jalali)" });
