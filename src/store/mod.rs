@@ -37,8 +37,8 @@ use indexed_db_futures::internals::SystemRepr;
 use indexed_db_futures::object_store::ObjectStore;
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::primitive::TryFromJs;
-use indexed_db_futures::KeyRange;
 use indexed_db_futures::transaction::{Transaction, TransactionMode};
+use indexed_db_futures::KeyRange;
 use rabet_domain::{
     automation::automation_op_id,
     history::apply_recording,
@@ -684,6 +684,10 @@ impl Store {
                 };
                 // Changes that lost the merge: kept unless already kept (delivered again).
                 let mut lost = Vec::new();
+                // A bulk change of stored records made here (a list's selection changed,
+                // deleted or restored) is one line of the feed per field.
+                let bulk_change = origin == Origin::Local && merge_states != MergeStates::Own;
+                let mut bulk_feed = bulk_change.then(history::BulkFeed::default);
                 let ops_by_record = keys.iter().zip(by_record.values());
                 for ((&(kind, id), record_ops), mut record) in ops_by_record.zip(records) {
                     let read_row = read_rows.next().flatten();
@@ -692,10 +696,12 @@ impl Store {
                     if let Some(history) = &history {
                         for change in changes {
                             let key = history::change_key(kind, id, &change.stamp, &change.op);
-                            if change.won {
-                                history.keep(kind, id, key, &change)?;
-                            } else {
+                            if !change.won {
                                 lost.push((kind, id, key, change));
+                            } else if let Some(feed) = &mut bulk_feed {
+                                history.keep_in_bulk(feed, kind, id, key, &change)?;
+                            } else {
+                                history.keep(kind, id, key, &change)?;
                             }
                         }
                     }
@@ -767,6 +773,9 @@ impl Store {
                 }
                 phases.end("write: merge, history and merge states");
                 if let Some(history) = &history {
+                    if let Some(feed) = bulk_feed {
+                        history.index_bulk(feed)?;
+                    }
                     let reads = lost
                         .iter()
                         .map(|(_, _, key, _)| history.history.get(key.as_str()).build())
@@ -1472,7 +1481,12 @@ async fn spans_densely(store: &ObjectStore<'_>, ids: &[String]) -> Result<bool, 
     }
     let held = store
         .count()
-        .with_query::<&str, _>(KeyRange::Bound(least.as_str(), false, greatest.as_str(), false))
+        .with_query::<&str, _>(KeyRange::Bound(
+            least.as_str(),
+            false,
+            greatest.as_str(),
+            false,
+        ))
         .build()?
         .await?;
     Ok(held as usize <= 2 * ids.len())

@@ -692,7 +692,10 @@ async fn a_bulk_change_of_most_of_a_list_reads_its_key_range_and_merges_as_read_
         .unwrap();
     for (record, contact) in records.iter().zip(&tagged) {
         let fields = record.fields();
-        assert_eq!(fields["first_name"].value, Value::from(contact.first_name.clone()));
+        assert_eq!(
+            fields["first_name"].value,
+            Value::from(contact.first_name.clone())
+        );
         let tags = fields.get("tags").map(|state| state.value.clone());
         let empty = tags.is_none() || tags == Some(Value::Array(Vec::new()));
         match contact.tags.is_empty() {
@@ -1729,6 +1732,73 @@ async fn the_feed_lists_every_records_changes_newest_first_as_far_as_asked_and_f
     delete_database(&name).await;
 }
 
+/// A bulk change is one line of the feed (one put to its index instead of one per record),
+/// naming its first record and counting them all; each record's history keeps its change.
+#[wasm_bindgen_test]
+async fn a_bulk_change_is_one_line_of_the_feed_and_a_change_in_each_records_history() {
+    use rabet_domain::bulk::{undoing, ContactChange};
+    use rabet_domain::feed::list_difference;
+    let name = unique_name("feed-bulk");
+    let store = Store::open_named(&name).await.unwrap();
+    let imported: Vec<Contact> =
+        sorted_by_id((0..5).map(|n| contact(&format!("C{n}"), None)).collect());
+    store
+        .save_many(&imported, Ids::Fresh, |_| {})
+        .await
+        .unwrap();
+    let renamed = Contact {
+        first_name: "Sarah".to_owned(),
+        ..imported[0].clone()
+    };
+    store.save(Some(&imported[0]), &renamed).await.unwrap();
+    let contacts = loaded(&store).await;
+    let tag = ContactChange::AddTag("vip".into());
+    let edits = tag.edits(&contacts, 0);
+    let written = |contact: &Contact| tag.written_fields(contact);
+    store.save_edits(&edits, written).await.unwrap();
+
+    let feed = store.feed(10, |_, _, _| true).await.unwrap();
+    let lines: Vec<(&str, usize)> = feed
+        .iter()
+        .map(|entry| (entry.change.field.as_str(), entry.records))
+        .collect();
+    assert_eq!(lines, [("tags", 5), ("first_name", 1)]);
+    assert_eq!(
+        list_difference(&feed[0].change),
+        Some((true, vec!["vip".into()]))
+    );
+    for contact in &contacts {
+        let history = store
+            .history(EntityKind::Contact, &contact.id)
+            .await
+            .unwrap();
+        let tagged = history.iter().find(|change| change.field == "tags");
+        assert_eq!(
+            tagged.map(|change| change.new.clone()),
+            Some(Value::from(vec!["vip"])),
+            "{history:?}"
+        );
+    }
+    // Filtered as a change of its kind, field and author.
+    assert!(store
+        .feed(10, |kind, _, _| kind == EntityKind::Task)
+        .await
+        .unwrap()
+        .is_empty());
+
+    // Its undo is a line of its own.
+    store.save_edits(&undoing(edits), written).await.unwrap();
+    let feed = store.feed(10, |_, _, _| true).await.unwrap();
+    assert_eq!(feed.len(), 3);
+    assert_eq!(feed[0].records, 5);
+    assert_eq!(
+        list_difference(&feed[0].change),
+        Some((false, vec!["vip".into()]))
+    );
+    drop(store);
+    delete_database(&name).await;
+}
+
 #[wasm_bindgen_test]
 async fn upgrading_a_version_5_database_puts_the_history_it_kept_in_the_feed() {
     let name = unique_name("feed-upgrade");
@@ -1753,6 +1823,7 @@ async fn upgrading_a_version_5_database_puts_the_history_it_kept_in_the_feed() {
             kind: EntityKind::Contact,
             record: WireId::from(&sara.id),
             change: kept[0].clone(),
+            records: 1,
         }]
     );
     // Changes after the upgrade join it, newest first.
