@@ -322,6 +322,9 @@ counted! {
     MessagesToSend(count) => ["{count} message prepared by a rule waits for you to send it.", "{count} messages prepared by rules wait for you to send them."], ["{count} پیام آماده‌شده با قاعده منتظر ارسال شماست.", "{count} پیام آماده‌شده با قاعده‌ها منتظر ارسال شمایند."];
     // In-app notifications (issue 22): the bell's name with the count of unread.
     NotificationsUnread(count) => ["Notifications, {count} unread", "Notifications, {count} unread"], ["اعلان‌ها، {count} خوانده‌نشده", "اعلان‌ها، {count} خوانده‌نشده"];
+    // A bulk change in the activity feed (issue 17): one line for every record it wrote.
+    ActivityBulkContacts(count) => ["{count} contact", "{count} contacts"], ["{count} مخاطب", "{count} مخاطب"];
+    ActivityBulkItems(count) => ["{count} item", "{count} items"], ["{count} مورد", "{count} مورد"];
 }
 
 messages! {
@@ -1295,6 +1298,10 @@ messages! {
     NotifyWho => "Who is notified", "چه کسانی اعلان بگیرند";
     NotifyRecordOwner => "The record's owner", "مسئول رکورد";
     RunNoMember => "Not done: nobody to notify (the record has no owner)", "انجام نشد: کسی برای اعلان نیست (رکورد مسئول ندارد)";
+    // A bulk change in the activity feed (issue 17): what it did to every record it wrote.
+    ActivityTagAdded { tag } => "Tag {tag} added", "برچسب {tag} افزوده شد";
+    ActivityTagRemoved { tag } => "Tag {tag} removed", "برچسب {tag} برداشته شد";
+    ActivitySetTo { field, new } => "{field} set to {new}", "{field} به {new} تغییر کرد";
 }
 
 /// The current language, shared by every view through context.

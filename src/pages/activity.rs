@@ -4,12 +4,12 @@
 //! runs held in memory join it, each linking to its rule.
 
 use crate::{
-    i18n::{kind_msg, phrase, store_error_msg, use_locale, Msg},
+    i18n::{kind_msg, phrase, store_error_msg, use_locale, Counted, Msg},
     local_time::{format_clock, local_day, local_minute, now_ms, use_calendar, zone},
     sync::use_sync,
     ui::{
         automation::{RuleLink, RunOutcomes},
-        history::{author_words, change_words, is_shown},
+        history::{author_words, bulk_change_words, change_words, is_shown},
         parties::record_target,
         widgets::Filter,
         PageHeader,
@@ -201,24 +201,39 @@ fn Entry(entry: FeedEntry) -> impl IntoView {
         kind,
         record,
         change,
+        records,
     } = entry;
     let who = author_words(sync, locale, change.author.clone());
     let at = change.stamp.wall_ms as i64;
     let when = move || format_clock(local_minute(at), locale.lang());
-    let what = change_words(workspace, locale, kind, &change);
+    // A bulk change is one line for all its records, linking to their list.
+    let bulk = records > 1;
+    let what: Box<dyn Fn() -> String + Send + Sync> = match bulk {
+        true => Box::new(bulk_change_words(workspace, locale, kind, &change)),
+        false => Box::new(change_words(workspace, locale, kind, &change)),
+    };
     // Records held in memory have their id in the table already; a gone one has no page.
-    let target = Id::find(&record.as_str()).and_then(|id| record_target(&RecordRef { kind, id }));
+    let target = (!bulk)
+        .then(|| Id::find(&record.as_str()))
+        .flatten()
+        .and_then(|id| record_target(&RecordRef { kind, id }));
     let (href, name) = match target {
         Some((href, name)) => (href, Some(name)),
         None => (list_of(kind).to_owned(), None),
     };
+    let counted = match kind {
+        EntityKind::Contact => Counted::ActivityBulkContacts,
+        _ => Counted::ActivityBulkItems,
+    };
     let record = move || match &name {
+        _ if bulk => locale.count(counted, records),
         Some(name) => locale.fill(phrase::ActivityRecord {
             kind: locale.t(kind_msg(kind)),
             name,
         }),
         None => locale.t(kind_msg(kind)).to_owned(),
     };
+    let what = move || what();
     view! {
         <li class="history-entry">
             <p class="history-who"><bdi>{who}</bdi>" · "<span dir="auto">{when}</span></p>

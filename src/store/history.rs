@@ -43,25 +43,72 @@ fn feed_entry(kind: EntityKind, record: &impl std::fmt::Display, change: &Change
     format!("{}/{record} {} {author}", kind.as_str(), change.field)
 }
 
+/// A bulk change's entry in the feed's index: its first record's entry and, after a space,
+/// how many records it changed (see [`BulkFeed`]).
+fn bulk_feed_entry(
+    kind: EntityKind,
+    record: &impl std::fmt::Display,
+    change: &Change,
+    records: usize,
+) -> String {
+    format!("{} {records}", feed_entry(kind, record, change))
+}
+
 /// An entry of the feed's index read back.
 struct FeedIndexEntry<'a> {
     kind: EntityKind,
     record: &'a str,
     field: &'a str,
     author: Option<&'a str>,
+    /// 1 but for a bulk change's line.
+    records: usize,
 }
 
 fn read_feed_entry(entry: &str) -> Option<FeedIndexEntry<'_>> {
-    let mut parts = entry.splitn(3, ' ');
+    let mut parts = entry.splitn(4, ' ');
     let (kind, record) = parts.next()?.split_once('/')?;
     let field = parts.next()?;
     let author = parts.next()?;
+    let records = match parts.next() {
+        Some(records) => records.parse().ok()?,
+        None => 1,
+    };
     Some(FeedIndexEntry {
         kind: EntityKind::parse(kind)?,
         record,
         field,
         author: (!author.is_empty()).then_some(author),
+        records,
     })
+}
+
+/// The feed's lines of one bulk change of stored records: one per kind and field written,
+/// naming the first record changed and how many were, where a change of one record has a
+/// line each (a bulk tag of 10,000 contacts is one put to the index, not 10,000). Each
+/// record's field history keeps its own change.
+#[derive(Default)]
+pub(super) struct BulkFeed {
+    lines: std::collections::BTreeMap<(EntityKind, String), BulkLine>,
+}
+
+/// A line of a [`BulkFeed`]: the first record's change and the records changed.
+struct BulkLine {
+    record: String,
+    change: Change,
+    records: usize,
+}
+
+impl BulkFeed {
+    fn add(&mut self, kind: EntityKind, record: &impl std::fmt::Display, change: &Change) {
+        self.lines
+            .entry((kind, change.field.clone()))
+            .or_insert_with(|| BulkLine {
+                record: record.to_string(),
+                change: change.clone(),
+                records: 0,
+            })
+            .records += 1;
+    }
 }
 
 /// The feed index's key and entry of a change kept under `change_key` (see
@@ -99,6 +146,33 @@ impl HistoryStores<'_> {
             )?;
         }
         send(self.history.put(to_json(change)?).with_key(key).build())
+    }
+
+    /// Keeps `change` of a record in its field history, and counts it in `feed`'s line of
+    /// its bulk change ([`HistoryStores::index_bulk`] puts the lines).
+    pub(super) fn keep_in_bulk(
+        &self,
+        feed: &mut BulkFeed,
+        kind: EntityKind,
+        record: &impl std::fmt::Display,
+        key: String,
+        change: &Change,
+    ) -> Result<(), StoreError> {
+        feed.add(kind, record, change);
+        send(self.history.put(to_json(change)?).with_key(key).build())
+    }
+
+    /// Puts the feed's lines of a bulk change, each under its first record's change's key.
+    pub(super) fn index_bulk(&self, feed: BulkFeed) -> Result<(), StoreError> {
+        let Some(index) = &self.feed else {
+            return Ok(());
+        };
+        for ((kind, _), line) in feed.lines {
+            let entry = bulk_feed_entry(kind, &line.record, &line.change, line.records);
+            let key = feed_key(&line.change.stamp, &line.change.op);
+            send(index.put(entry).with_key(key).build())?;
+        }
+        Ok(())
     }
 
     /// Forgets the change `op` made, if it was kept.
@@ -159,7 +233,7 @@ impl Store {
     ) -> Result<Vec<FeedEntry>, StoreError> {
         let tx = self.transaction(&[FEED, HISTORY], TransactionMode::Readonly)?;
         let feed = tx.object_store(FEED)?;
-        let mut picked: Vec<(EntityKind, String, String)> = Vec::new();
+        let mut picked: Vec<(EntityKind, String, String, usize)> = Vec::new();
         let cursor = feed
             .open_cursor()
             .with_query::<&str, _>(KeyRange::LowerBound("", false))
@@ -178,28 +252,31 @@ impl Store {
                     .ok_or_else(|| StoreError::unreadable(StoreEntry::History, &entry))?;
                 if wanted(read.kind, read.field, read.author) {
                     let change = format!("{}/{}/{key}", read.kind.as_str(), read.record);
-                    picked.push((read.kind, read.record.to_owned(), change));
+                    picked.push((read.kind, read.record.to_owned(), change, read.records));
                 }
             }
         }
         let history = tx.object_store(HISTORY)?;
         let reads = picked
             .iter()
-            .map(|(_, _, key)| history.get(key.as_str()).build())
+            .map(|(_, _, key, _)| history.get(key.as_str()).build())
             .collect::<Result<Vec<_>, _>>()?;
         let changes: Vec<Option<String>> = answers(reads).await?;
         picked
             .into_iter()
             .zip(changes)
             // An entry whose change is gone is skipped (both go together: see `HistoryStores`).
-            .filter_map(|((kind, record, _), change)| Some((kind, record, change?)))
-            .map(|(kind, record, change)| {
+            .filter_map(|((kind, record, _, records), change)| {
+                Some((kind, record, change?, records))
+            })
+            .map(|(kind, record, change, records)| {
                 let change: Change = serde_json::from_str(&change)
                     .map_err(|error| StoreError::unreadable(StoreEntry::History, error))?;
                 Ok(FeedEntry {
                     kind,
                     record: WireId::from_string(record),
                     change,
+                    records,
                 })
             })
             .collect()

@@ -36,7 +36,9 @@ use indexed_db_futures::database::Database;
 use indexed_db_futures::internals::SystemRepr;
 use indexed_db_futures::object_store::ObjectStore;
 use indexed_db_futures::prelude::*;
+use indexed_db_futures::primitive::TryFromJs;
 use indexed_db_futures::transaction::{Transaction, TransactionMode};
+use indexed_db_futures::KeyRange;
 use rabet_domain::{
     automation::automation_op_id,
     history::apply_recording,
@@ -682,6 +684,10 @@ impl Store {
                 };
                 // Changes that lost the merge: kept unless already kept (delivered again).
                 let mut lost = Vec::new();
+                // A bulk change of stored records made here (a list's selection changed,
+                // deleted or restored) is one line of the feed per field.
+                let bulk_change = origin == Origin::Local && merge_states != MergeStates::Own;
+                let mut bulk_feed = bulk_change.then(history::BulkFeed::default);
                 let ops_by_record = keys.iter().zip(by_record.values());
                 for ((&(kind, id), record_ops), mut record) in ops_by_record.zip(records) {
                     let read_row = read_rows.next().flatten();
@@ -690,10 +696,12 @@ impl Store {
                     if let Some(history) = &history {
                         for change in changes {
                             let key = history::change_key(kind, id, &change.stamp, &change.op);
-                            if change.won {
-                                history.keep(kind, id, key, &change)?;
-                            } else {
+                            if !change.won {
                                 lost.push((kind, id, key, change));
+                            } else if let Some(feed) = &mut bulk_feed {
+                                history.keep_in_bulk(feed, kind, id, key, &change)?;
+                            } else {
+                                history.keep(kind, id, key, &change)?;
                             }
                         }
                     }
@@ -765,6 +773,9 @@ impl Store {
                 }
                 phases.end("write: merge, history and merge states");
                 if let Some(history) = &history {
+                    if let Some(feed) = bulk_feed {
+                        history.index_bulk(feed)?;
+                    }
                     let reads = lost
                         .iter()
                         .map(|(_, _, key, _)| history.history.get(key.as_str()).build())
@@ -1417,16 +1428,24 @@ async fn read_stored(
     merge: &ObjectStore<'_>,
     keys: &[(EntityKind, &Id)],
 ) -> Result<Stored, StoreError> {
-    let row_reads = keys
-        .iter()
-        .map(|(kind, id)| stores[kind].get(&*id.as_str()).build())
-        .collect::<Result<Vec<_>, _>>()?;
-    let merge_reads = keys
-        .iter()
-        .map(|&(kind, id)| merge.get(row::merge_key(kind, id)).build())
-        .collect::<Result<Vec<_>, _>>()?;
-    let rows: Vec<Option<JsValue>> = answers(row_reads).await?;
-    let own: Vec<Option<String>> = answers(merge_reads).await?;
+    let mut rows: Vec<Option<JsValue>> = Vec::with_capacity(keys.len());
+    let mut own: Vec<Option<String>> = Vec::with_capacity(keys.len());
+    // Each run of keys of one kind is read together (a merge sorts its keys by kind).
+    for of_kind in keys.chunk_by(|(a, _), (b, _)| a == b) {
+        let kind = of_kind[0].0;
+        let ids: Vec<String> = of_kind.iter().map(|(_, id)| id.to_string()).collect();
+        let own_keys: Vec<String> = of_kind
+            .iter()
+            .map(|&(kind, id)| row::merge_key(kind, id))
+            .collect();
+        let spanned = spans_densely(&stores[&kind], &ids).await?;
+        let (kind_rows, kind_own) = futures::join!(
+            read_keys::<JsValue>(&stores[&kind], &ids, spanned),
+            read_keys::<String>(merge, &own_keys, spanned),
+        );
+        rows.extend(kind_rows?);
+        own.extend(kind_own?);
+    }
     let named: BTreeSet<String> = rows
         .iter()
         .flatten()
@@ -1443,6 +1462,69 @@ async fn read_stored(
         .collect();
     shared.extend(read_texts(merge, bases).await?);
     Ok(Stored { rows, own, shared })
+}
+
+/// From this many keys of one kind on, a read may take their key range (see
+/// [`spans_densely`]); fewer are read a request each, as a single write's are.
+const SPAN_READ_FROM: usize = 256;
+
+/// Whether the stored records between the least and the greatest of `ids` are at most
+/// twice as many as `ids` (a bulk change of most of a list): those ids are then read as
+/// their key range, a few requests in all, instead of a request each, whose making and
+/// answering cost a bulk change of 10,000 records more than the reading.
+async fn spans_densely(store: &ObjectStore<'_>, ids: &[String]) -> Result<bool, StoreError> {
+    let (Some(least), Some(greatest)) = (ids.iter().min(), ids.iter().max()) else {
+        return Ok(false);
+    };
+    if ids.len() < SPAN_READ_FROM {
+        return Ok(false);
+    }
+    let held = store
+        .count()
+        .with_query::<&str, _>(KeyRange::Bound(
+            least.as_str(),
+            false,
+            greatest.as_str(),
+            false,
+        ))
+        .build()?
+        .await?;
+    Ok(held as usize <= 2 * ids.len())
+}
+
+/// The values stored under `keys` (`None` where none is), in their order: when `spanned`, as
+/// the key range from the least to the greatest (its values and their keys, two requests),
+/// else a request per key. A merge state's key is its record's id after the kind and a
+/// slash, so the records' own merge states span the same way as their rows.
+async fn read_keys<T>(
+    store: &ObjectStore<'_>,
+    keys: &[String],
+    spanned: bool,
+) -> Result<Vec<Option<T>>, StoreError>
+where
+    T: TryFromJs,
+    Option<T>: TryFromJs,
+{
+    let (Some(least), Some(greatest), true) = (keys.iter().min(), keys.iter().max(), spanned)
+    else {
+        let reads = keys
+            .iter()
+            .map(|key| store.get::<T, _, _>(key.as_str()).build())
+            .collect::<Result<Vec<_>, _>>()?;
+        return answers(reads).await;
+    };
+    let span = || KeyRange::Bound(least.as_str(), false, greatest.as_str(), false);
+    let values = store.get_all::<T>().with_query::<&str, _>(span()).build()?;
+    let held = store
+        .get_all_keys::<String>()
+        .with_query::<&str, _>(span())
+        .build()?;
+    let (values, held) = (values.await?, held.await?);
+    let mut by_key: HashMap<String, T> = HashMap::with_capacity(values.len());
+    for (key, value) in held.zip(values) {
+        by_key.insert(key?, value?);
+    }
+    Ok(keys.iter().map(|key| by_key.remove(key)).collect())
 }
 
 /// The texts stored in the `merge` store under `keys`, those that are.

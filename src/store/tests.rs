@@ -627,6 +627,91 @@ async fn a_bulk_change_keeps_only_the_lines_it_writes_and_every_record_reads_bac
     delete_database(&name).await;
 }
 
+/// A bulk change of most of a list reads its rows and merge states as their key range (a few
+/// requests instead of two per record); records between them that it does not change, and
+/// records with a merge state of their own, read and merge as when read one by one.
+#[wasm_bindgen_test]
+async fn a_bulk_change_of_most_of_a_list_reads_its_key_range_and_merges_as_read_one_by_one() {
+    use rabet_domain::bulk::{undoing, ContactChange};
+    let name = unique_name("bulk-span");
+    let store = Store::open_named(&name).await.unwrap();
+    let imported: Vec<Contact> = sorted_by_id(
+        (0..3 * SPAN_READ_FROM)
+            .map(|n| contact(&format!("C{n}"), None))
+            .collect(),
+    );
+    store
+        .save_many(&imported, Ids::Fresh, |_| {})
+        .await
+        .unwrap();
+    // Every tenth has a merge state of its own, from a single write after the import.
+    for before in imported.iter().step_by(10) {
+        let after = Contact {
+            job_title: "Buyer".into(),
+            ..before.clone()
+        };
+        store.save(Some(before), &after).await.unwrap();
+    }
+    let expected = loaded(&store).await;
+    // Two of every three: their span holds half as many again, so it is read as a range.
+    let picked: Vec<Contact> = expected
+        .iter()
+        .enumerate()
+        .filter(|(at, _)| at % 3 != 1)
+        .map(|(_, contact)| contact.clone())
+        .collect();
+    let tx = store
+        .transaction(&[EntityKind::Contact.as_str()], TransactionMode::Readonly)
+        .unwrap();
+    let contacts = tx.object_store(EntityKind::Contact.as_str()).unwrap();
+    let ids = |contacts: &[Contact]| -> Vec<String> {
+        contacts.iter().map(|c| c.id.to_string()).collect()
+    };
+    assert!(spans_densely(&contacts, &ids(&picked)).await.unwrap());
+    let sparse: Vec<Contact> = expected.iter().step_by(3).cloned().collect();
+    assert!(!spans_densely(&contacts, &ids(&sparse)).await.unwrap());
+    drop(contacts);
+    drop(tx);
+
+    let tag = ContactChange::AddTag("vip".into());
+    let edits = tag.edits(&picked, 0);
+    let written = |contact: &Contact| tag.written_fields(contact);
+    let changed = store.save_edits(&edits, written).await.unwrap();
+    assert_eq!(changed.len(), picked.len());
+    assert!(changed.iter().all(|c| c.as_written));
+    let mut tagged = expected.clone();
+    for contact in &mut tagged {
+        if picked.iter().any(|p| p.id == contact.id) {
+            contact.tags = vec!["vip".into()];
+        }
+    }
+    assert_eq!(loaded(&store).await, tagged);
+    let records = store
+        .merge_states(EntityKind::Contact, &ids_of(&expected))
+        .await
+        .unwrap();
+    for (record, contact) in records.iter().zip(&tagged) {
+        let fields = record.fields();
+        assert_eq!(
+            fields["first_name"].value,
+            Value::from(contact.first_name.clone())
+        );
+        let tags = fields.get("tags").map(|state| state.value.clone());
+        let empty = tags.is_none() || tags == Some(Value::Array(Vec::new()));
+        match contact.tags.is_empty() {
+            true => assert!(empty, "{record:?}"),
+            false => assert_eq!(tags, Some(Value::from(vec!["vip"]))),
+        }
+    }
+
+    // Undone the same way, over the parts the tag wrote.
+    store.save_edits(&undoing(edits), written).await.unwrap();
+    assert_eq!(loaded(&store).await, expected);
+
+    drop(store);
+    delete_database(&name).await;
+}
+
 async fn loaded(store: &Store) -> Vec<Contact> {
     sorted_by_id(store.load::<Contact>().await.unwrap())
 }
@@ -1647,6 +1732,73 @@ async fn the_feed_lists_every_records_changes_newest_first_as_far_as_asked_and_f
     delete_database(&name).await;
 }
 
+/// A bulk change is one line of the feed (one put to its index instead of one per record),
+/// naming its first record and counting them all; each record's history keeps its change.
+#[wasm_bindgen_test]
+async fn a_bulk_change_is_one_line_of_the_feed_and_a_change_in_each_records_history() {
+    use rabet_domain::bulk::{undoing, ContactChange};
+    use rabet_domain::feed::list_difference;
+    let name = unique_name("feed-bulk");
+    let store = Store::open_named(&name).await.unwrap();
+    let imported: Vec<Contact> =
+        sorted_by_id((0..5).map(|n| contact(&format!("C{n}"), None)).collect());
+    store
+        .save_many(&imported, Ids::Fresh, |_| {})
+        .await
+        .unwrap();
+    let renamed = Contact {
+        first_name: "Sarah".to_owned(),
+        ..imported[0].clone()
+    };
+    store.save(Some(&imported[0]), &renamed).await.unwrap();
+    let contacts = loaded(&store).await;
+    let tag = ContactChange::AddTag("vip".into());
+    let edits = tag.edits(&contacts, 0);
+    let written = |contact: &Contact| tag.written_fields(contact);
+    store.save_edits(&edits, written).await.unwrap();
+
+    let feed = store.feed(10, |_, _, _| true).await.unwrap();
+    let lines: Vec<(&str, usize)> = feed
+        .iter()
+        .map(|entry| (entry.change.field.as_str(), entry.records))
+        .collect();
+    assert_eq!(lines, [("tags", 5), ("first_name", 1)]);
+    assert_eq!(
+        list_difference(&feed[0].change),
+        Some((true, vec!["vip".into()]))
+    );
+    for contact in &contacts {
+        let history = store
+            .history(EntityKind::Contact, &contact.id)
+            .await
+            .unwrap();
+        let tagged = history.iter().find(|change| change.field == "tags");
+        assert_eq!(
+            tagged.map(|change| change.new.clone()),
+            Some(Value::from(vec!["vip"])),
+            "{history:?}"
+        );
+    }
+    // Filtered as a change of its kind, field and author.
+    assert!(store
+        .feed(10, |kind, _, _| kind == EntityKind::Task)
+        .await
+        .unwrap()
+        .is_empty());
+
+    // Its undo is a line of its own.
+    store.save_edits(&undoing(edits), written).await.unwrap();
+    let feed = store.feed(10, |_, _, _| true).await.unwrap();
+    assert_eq!(feed.len(), 3);
+    assert_eq!(feed[0].records, 5);
+    assert_eq!(
+        list_difference(&feed[0].change),
+        Some((false, vec!["vip".into()]))
+    );
+    drop(store);
+    delete_database(&name).await;
+}
+
 #[wasm_bindgen_test]
 async fn upgrading_a_version_5_database_puts_the_history_it_kept_in_the_feed() {
     let name = unique_name("feed-upgrade");
@@ -1671,6 +1823,7 @@ async fn upgrading_a_version_5_database_puts_the_history_it_kept_in_the_feed() {
             kind: EntityKind::Contact,
             record: WireId::from(&sara.id),
             change: kept[0].clone(),
+            records: 1,
         }]
     );
     // Changes after the upgrade join it, newest first.

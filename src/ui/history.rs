@@ -16,6 +16,7 @@ use crate::{
 use leptos::{either::Either, prelude::*};
 use rabet_domain::{
     custom_field::{CustomValue, CUSTOM_PREFIX},
+    feed::list_difference,
     history::Change,
     id::Id,
     kind::EntityKind,
@@ -169,7 +170,6 @@ pub fn change_words(
     kind: EntityKind,
     change: &Change,
 ) -> impl Fn() -> String + Send + Sync + 'static {
-    let field = field_label(kind, &change.field);
     let deletion = change.deletion();
     let name = change.field.clone();
     let (old, new) = (change.old.clone(), change.new.clone());
@@ -177,19 +177,7 @@ pub fn change_words(
         Some(true) => locale.t(Msg::NotAcceptedDeletion).to_owned(),
         Some(false) => locale.t(Msg::NotAcceptedRestored).to_owned(),
         None => {
-            // A custom field is named by its definition's label, and its values shown as its
-            // type shows them.
-            let custom = custom_definition(workspace, &name);
-            let field = match (&custom, field) {
-                (Some(definition), _) => definition.label(locale.lang()).to_owned(),
-                (None, msg) => msg.map_or("", |msg| locale.t(msg)).to_owned(),
-            };
-            let words = |value: Option<&Value>| match &custom {
-                Some(definition) => value
-                    .and_then(|value| CustomValue::from_json(definition.field_type, value))
-                    .map_or_else(|| value_text(None), |value| value_words(definition, &value)),
-                None => named(workspace, locale, &name, value).unwrap_or_else(|| value_text(value)),
-            };
+            let (field, words) = field_words(workspace, locale, kind, &name);
             locale.fill(phrase::HistoryChange {
                 field: &field,
                 old: &words(old.as_ref()),
@@ -197,6 +185,63 @@ pub fn change_words(
             })
         }
     }
+}
+
+/// What a bulk change of a list's selection did, in words, from the change of one record it
+/// wrote: the tag it added or removed, or the value it set — the same on every record (what
+/// each held before differs; each record's History says).
+pub fn bulk_change_words(
+    workspace: Workspace,
+    locale: Locale,
+    kind: EntityKind,
+    change: &Change,
+) -> impl Fn() -> String + Send + Sync + 'static {
+    let one_record = change_words(workspace, locale, kind, change);
+    let deletion = change.deletion().is_some();
+    let tags = (change.field == "tags")
+        .then(|| list_difference(change))
+        .flatten();
+    let name = change.field.clone();
+    let new = change.new.clone();
+    move || match (&tags, deletion) {
+        (_, true) => one_record(),
+        (Some((added, tags)), false) => {
+            let tag = &tags.join(locale.t(Msg::ListSeparator));
+            match added {
+                true => locale.fill(phrase::ActivityTagAdded { tag }),
+                false => locale.fill(phrase::ActivityTagRemoved { tag }),
+            }
+        }
+        (None, false) => {
+            let (field, words) = field_words(workspace, locale, kind, &name);
+            locale.fill(phrase::ActivitySetTo {
+                field: &field,
+                new: &words(Some(&new)),
+            })
+        }
+    }
+}
+
+/// A field's name and its values in words: a custom field by its definition's label and its
+/// values as its type shows them.
+fn field_words(
+    workspace: Workspace,
+    locale: Locale,
+    kind: EntityKind,
+    name: &str,
+) -> (String, impl Fn(Option<&Value>) -> String + '_) {
+    let custom = custom_definition(workspace, name);
+    let field = match (&custom, field_label(kind, name)) {
+        (Some(definition), _) => definition.label(locale.lang()).to_owned(),
+        (None, msg) => msg.map_or("", |msg| locale.t(msg)).to_owned(),
+    };
+    let words = move |value: Option<&Value>| match &custom {
+        Some(definition) => value
+            .and_then(|value| CustomValue::from_json(definition.field_type, value))
+            .map_or_else(|| value_text(None), |value| value_words(definition, &value)),
+        None => named(workspace, locale, name, value).unwrap_or_else(|| value_text(value)),
+    };
+    (field, words)
 }
 
 /// A field's name in words, or `None` for fields a person does not edit: those kept as

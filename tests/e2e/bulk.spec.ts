@@ -48,6 +48,12 @@ test("a filtered selection is tagged as one change, undone, tagged again and see
   for (const name of names.slice(0, 4)) await expect(page.getByRole("link", { name: new RegExp(name) })).toContainText("lead · vip");
   await page.getByRole("link", { name: /Arash Bulk/ }).click();
   await expect(page.getByRole("region", { name: "History" }).getByText(/Tags: .*vip/)).toHaveCount(3);
+  // The activity feed: one line for each bulk change, not one for each contact it wrote.
+  await page.goto("/activity");
+  const lines = page.getByRole("listitem").filter({ has: page.getByRole("link", { name: "4 contacts" }) });
+  await expect(lines).toHaveCount(3);
+  await expect(lines.filter({ hasText: "Tag vip added" })).toHaveCount(2);
+  await expect(lines.filter({ hasText: "Tag vip removed" })).toHaveCount(1);
   await a.syncNow();
 
   await b.syncNow();
@@ -84,6 +90,12 @@ test("a shift-click range is deleted and the deletion undone, in Persian", async
   await page.reload();
   await expect(page.getByText("۶ از ۶")).toBeVisible();
   await expect(page.getByRole("link", { name: /Cyrus Bulk/ })).toBeVisible();
+  // The activity feed: the deletion and its undo, a line each for the four contacts.
+  await page.goto("/activity");
+  const lines = page.getByRole("listitem").filter({ has: page.getByRole("link", { name: "۴ مخاطب" }) });
+  await expect(lines).toHaveCount(2);
+  await expect(lines.filter({ hasText: "حذف شد" })).toHaveCount(1);
+  await expect(lines.filter({ hasText: "بازگردانده شد" })).toHaveCount(1);
 });
 
 test("a member may tag a selection but not delete it, and is told why", async ({ devices }) => {

@@ -8,12 +8,50 @@ use crate::id::{Id, WireId};
 use crate::kind::EntityKind;
 use crate::time::{Instant, Zone};
 
-/// One change in the feed, with the record it changed.
+/// One change in the feed, with the record it changed; or one bulk change of a list's
+/// selection, which the feed shows as one line: the change of the first record it wrote,
+/// and how many records it wrote.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FeedEntry {
     pub kind: EntityKind,
     pub record: WireId,
     pub change: Change,
+    /// How many records the change wrote: 1 but for a bulk change.
+    pub records: usize,
+}
+
+/// Which items a change of a list field (tags) added, or else removed: `(true, added)`,
+/// `(false, removed)`. A bulk change adds or removes the same items on every record it
+/// writes, so one record's change says what it did to all. `None` for other fields' values,
+/// and for a change that both added and removed.
+pub fn list_difference(change: &Change) -> Option<(bool, Vec<String>)> {
+    let items = |value: &serde_json::Value| -> Option<Vec<String>> {
+        value
+            .as_array()?
+            .iter()
+            .map(|item| item.as_str().map(str::to_owned))
+            .collect()
+    };
+    let new = items(&change.new)?;
+    let old = match &change.old {
+        Some(old) => items(old)?,
+        None => Vec::new(),
+    };
+    let added: Vec<String> = new
+        .iter()
+        .filter(|item| !old.contains(item))
+        .cloned()
+        .collect();
+    let removed: Vec<String> = old
+        .iter()
+        .filter(|item| !new.contains(item))
+        .cloned()
+        .collect();
+    match (added.is_empty(), removed.is_empty()) {
+        (false, true) => Some((true, added)),
+        (true, false) => Some((false, removed)),
+        _ => None,
+    }
 }
 
 /// One line of the feed: a change of a record's field (from the field history), or a run of
@@ -149,7 +187,29 @@ mod tests {
                 won: true,
                 author: author.map(str::to_owned),
             },
+            records: 1,
         }
+    }
+
+    #[test]
+    fn a_tag_change_says_which_tags_it_added_or_removed() {
+        let tags = |old: Option<serde_json::Value>, new: serde_json::Value| Change {
+            old,
+            new,
+            field: "tags".into(),
+            ..entry(EntityKind::Contact, 1_000, None).change
+        };
+        let added = tags(Some(json!(["lead"])), json!(["lead", "vip"]));
+        assert_eq!(list_difference(&added), Some((true, vec!["vip".into()])));
+        let first = tags(None, json!(["vip"]));
+        assert_eq!(list_difference(&first), Some((true, vec!["vip".into()])));
+        let removed = tags(Some(json!(["lead", "vip"])), json!(["lead"]));
+        assert_eq!(list_difference(&removed), Some((false, vec!["vip".into()])));
+        assert_eq!(
+            list_difference(&tags(Some(json!(["a"])), json!(["b"]))),
+            None
+        );
+        assert_eq!(list_difference(&tags(None, json!("text"))), None);
     }
 
     #[test]
