@@ -81,6 +81,8 @@ const SYNC_MEMBERS_KEY: &str = "sync_members";
 const SAVE_MANY_CHUNK: usize = 2_000;
 /// Chunks of [`Store::save_many`] written at once: one commits while the next is built.
 const SAVE_MANY_IN_FLIGHT: usize = 2;
+/// Bytes an op takes in an outbox entry, about: what its buffer starts with.
+const OUTBOX_BYTES_PER_OP: usize = 224;
 
 /// The outbox as read at one moment (see [`Store::pending`]).
 #[derive(Clone, Debug, Default)]
@@ -612,6 +614,7 @@ impl Store {
             }
             // New records have no history yet.
             let keeps_history = ids == Ids::MayExist && self.keeps_history;
+            let fresh_local = ids == Ids::Fresh && origin == Origin::Local;
             let patched = merge_states == MergeStates::SharedRowsPatched;
             // A write that brings a rule may switch one on for the very changes it carries.
             // A bulk change of stored records fires no rule.
@@ -735,7 +738,18 @@ impl Store {
                         }
                         (_, shared_key) => {
                             let merge_state = row::merge_state_of(&record);
-                            let mut stored = row::row_of(id, &record);
+                            // New records written here (an import) are as their writer made
+                            // them: it holds their values.
+                            change.as_written = fresh_local;
+                            change.values =
+                                (!fresh_local && !record.is_deleted()).then(|| record.to_map());
+                            change.merged = heard.then(|| {
+                                Box::new(Merged {
+                                    before,
+                                    after: record.clone(),
+                                })
+                            });
+                            let mut stored = row::row_of(id, record);
                             match shared_key {
                                 Some(key) => {
                                     stored.share_merge_state(key);
@@ -749,13 +763,6 @@ impl Store {
                                 )?,
                             }
                             rows.push((kind, stored));
-                            change.values = (!record.is_deleted()).then(|| record.to_map());
-                            change.merged = heard.then(|| {
-                                Box::new(Merged {
-                                    before,
-                                    after: record.clone(),
-                                })
-                            });
                         }
                     }
                     changed.push(change);
@@ -1255,8 +1262,10 @@ fn outbox_entry<'a>(
         return Ok(None);
     };
     let key = format!("{} {records}", last_op_key(last));
-    let json =
-        serde_json::to_vec(&ops).map_err(|error| StoreError::Unencodable(error.to_string()))?;
+    // About 200 bytes an op: room for most entries, so the buffer is not grown and copied.
+    let mut json = Vec::with_capacity(ops.len() * OUTBOX_BYTES_PER_OP);
+    serde_json::to_writer(&mut json, &ops)
+        .map_err(|error| StoreError::Unencodable(error.to_string()))?;
     Ok(Some((key, js_sys::Uint8Array::from(json.as_slice()))))
 }
 

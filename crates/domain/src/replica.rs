@@ -71,6 +71,15 @@ impl Record {
             .collect()
     }
 
+    /// [`Record::to_map`], the values moved rather than copied.
+    pub fn into_map(self) -> Map<String, Value> {
+        self.fields
+            .into_iter()
+            .filter(|(field, _)| field != DELETED_FIELD)
+            .map(|(field, state)| (field, state.value))
+            .collect()
+    }
+
     pub fn fields(&self) -> &BTreeMap<String, FieldState> {
         &self.fields
     }
