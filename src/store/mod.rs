@@ -45,6 +45,7 @@ use rabet_domain::{
     kind::EntityKind,
     model::Entity,
     op::{Op, OpBuilder, DELETED_FIELD},
+    outbox,
     replica::Record,
     sync::rows::{push_merge_line, RowsPage},
 };
@@ -82,7 +83,7 @@ const SAVE_MANY_CHUNK: usize = 2_000;
 /// Chunks of [`Store::save_many`] written at once: one commits while the next is built.
 const SAVE_MANY_IN_FLIGHT: usize = 2;
 /// Bytes an op takes in an outbox entry, about: what its buffer starts with.
-const OUTBOX_BYTES_PER_OP: usize = 224;
+const OUTBOX_BYTES_PER_OP: usize = 128;
 
 /// The outbox as read at one moment (see [`Store::pending`]).
 #[derive(Clone, Debug, Default)]
@@ -1244,7 +1245,7 @@ fn synced_fields<E: Entity>(entity: &E) -> Map<String, Value> {
 }
 
 /// The outbox keeps one entry per write transaction: the ops of every record it wrote, as
-/// JSON in UTF-8 bytes, under the key `"<stamp> <op id> <records>"` of its last op. Keys sort
+/// JSON in UTF-8 bytes (each record's kind and id written once, `rabet_domain::outbox`), under the key `"<stamp> <op id> <records>"` of its last op. Keys sort
 /// as the entries' last ops do (stamp keys have a fixed width and local op ids are UUIDs), and
 /// the record count lets [`Store::outbox_len`] count without reading values. One entry per
 /// transaction rather than per record: an import of 2,000 contacts is one put, not 2,000.
@@ -1262,10 +1263,9 @@ fn outbox_entry<'a>(
         return Ok(None);
     };
     let key = format!("{} {records}", last_op_key(last));
-    // About 200 bytes an op: room for most entries, so the buffer is not grown and copied.
+    // Room for most entries, so the buffer is not grown and copied.
     let mut json = Vec::with_capacity(ops.len() * OUTBOX_BYTES_PER_OP);
-    serde_json::to_writer(&mut json, &ops)
-        .map_err(|error| StoreError::Unencodable(error.to_string()))?;
+    outbox::write(ops, &mut json).map_err(|error| StoreError::Unencodable(error.to_string()))?;
     Ok(Some((key, js_sys::Uint8Array::from(json.as_slice()))))
 }
 
@@ -1273,9 +1273,9 @@ fn outbox_entry<'a>(
 /// before (see [`outbox_entry`]).
 fn outbox_ops(entry: JsValue) -> Result<Vec<Op>, StoreError> {
     let read = match entry.as_string() {
-        Some(text) => serde_json::from_str(&text),
+        Some(text) => outbox::read(text.as_bytes()),
         None => match entry.dyn_into::<js_sys::Uint8Array>() {
-            Ok(bytes) => serde_json::from_slice(&bytes.to_vec()),
+            Ok(bytes) => outbox::read(&bytes.to_vec()),
             Err(other) => {
                 return Err(StoreError::unreadable(
                     StoreEntry::OutboxEntry,

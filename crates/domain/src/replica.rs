@@ -267,6 +267,7 @@ mod tests {
         let record = forwards.get(contact().0, &contact().1).unwrap();
         assert!(record.is_deleted());
         assert_eq!(record.to_map(), fields_of(json!({"name": "Sara K."})));
+        assert_eq!(record.clone().into_map(), record.to_map());
         assert_eq!(forwards.live(EntityKind::Contact).count(), 0);
     }
 
