@@ -412,9 +412,11 @@ async function measureSync() {
     });
     const entries = await new Promise((resolve) => (db.transaction("outbox").objectStore("outbox").getAll().onsuccess = (e) => resolve(e.target.result)));
     db.close();
-    // An entry is JSON as UTF-8 bytes (text in builds before 2026-12-07).
+    // An entry is JSON as UTF-8 bytes (text in builds before 2026-12-07): an array of ops, or
+    // (since 2026-12-07, `rabet_domain::outbox`) each record with its ops.
     const text = (entry) => (typeof entry === "string" ? entry : new TextDecoder().decode(entry));
-    return entries.reduce((sum, entry) => sum + JSON.parse(text(entry)).length, 0);
+    const count = (parsed) => (Array.isArray(parsed) ? parsed.length : parsed.records.reduce((sum, [, , ops]) => sum + ops.length, 0));
+    return entries.reduce((sum, entry) => sum + count(JSON.parse(text(entry))), 0);
   });
   const ms = await connectAndSync(page, pushToken);
   record(`sync: client pushes an import of 2,000 contacts (${ops.toLocaleString("en-US")} ops)`, `${round(ms)} ms`, "—");

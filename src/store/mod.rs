@@ -47,6 +47,7 @@ use rabet_domain::{
     kind::EntityKind,
     model::Entity,
     op::{Op, OpBuilder, DELETED_FIELD},
+    outbox,
     replica::Record,
     sync::rows::{push_merge_line, RowsPage},
 };
@@ -83,6 +84,8 @@ const SYNC_MEMBERS_KEY: &str = "sync_members";
 const SAVE_MANY_CHUNK: usize = 2_000;
 /// Chunks of [`Store::save_many`] written at once: one commits while the next is built.
 const SAVE_MANY_IN_FLIGHT: usize = 2;
+/// Bytes an op takes in an outbox entry, about: what its buffer starts with.
+const OUTBOX_BYTES_PER_OP: usize = 128;
 
 /// The outbox as read at one moment (see [`Store::pending`]).
 #[derive(Clone, Debug, Default)]
@@ -614,6 +617,7 @@ impl Store {
             }
             // New records have no history yet.
             let keeps_history = ids == Ids::MayExist && self.keeps_history;
+            let fresh_local = ids == Ids::Fresh && origin == Origin::Local;
             let patched = merge_states == MergeStates::SharedRowsPatched;
             // A write that brings a rule may switch one on for the very changes it carries.
             // A bulk change of stored records fires no rule.
@@ -743,7 +747,18 @@ impl Store {
                         }
                         (_, shared_key) => {
                             let merge_state = row::merge_state_of(&record);
-                            let mut stored = row::row_of(id, &record);
+                            // New records written here (an import) are as their writer made
+                            // them: it holds their values.
+                            change.as_written = fresh_local;
+                            change.values =
+                                (!fresh_local && !record.is_deleted()).then(|| record.to_map());
+                            change.merged = heard.then(|| {
+                                Box::new(Merged {
+                                    before,
+                                    after: record.clone(),
+                                })
+                            });
+                            let mut stored = row::row_of(id, record);
                             match shared_key {
                                 Some(key) => {
                                     stored.share_merge_state(key);
@@ -757,13 +772,6 @@ impl Store {
                                 )?,
                             }
                             rows.push((kind, stored));
-                            change.values = (!record.is_deleted()).then(|| record.to_map());
-                            change.merged = heard.then(|| {
-                                Box::new(Merged {
-                                    before,
-                                    after: record.clone(),
-                                })
-                            });
                         }
                     }
                     changed.push(change);
@@ -1248,7 +1256,7 @@ fn synced_fields<E: Entity>(entity: &E) -> Map<String, Value> {
 }
 
 /// The outbox keeps one entry per write transaction: the ops of every record it wrote, as
-/// JSON in UTF-8 bytes, under the key `"<stamp> <op id> <records>"` of its last op. Keys sort
+/// JSON in UTF-8 bytes (each record's kind and id written once, `rabet_domain::outbox`), under the key `"<stamp> <op id> <records>"` of its last op. Keys sort
 /// as the entries' last ops do (stamp keys have a fixed width and local op ids are UUIDs), and
 /// the record count lets [`Store::outbox_len`] count without reading values. One entry per
 /// transaction rather than per record: an import of 2,000 contacts is one put, not 2,000.
@@ -1266,8 +1274,9 @@ fn outbox_entry<'a>(
         return Ok(None);
     };
     let key = format!("{} {records}", last_op_key(last));
-    let json =
-        serde_json::to_vec(&ops).map_err(|error| StoreError::Unencodable(error.to_string()))?;
+    // Room for most entries, so the buffer is not grown and copied.
+    let mut json = Vec::with_capacity(ops.len() * OUTBOX_BYTES_PER_OP);
+    outbox::write(ops, &mut json).map_err(|error| StoreError::Unencodable(error.to_string()))?;
     Ok(Some((key, js_sys::Uint8Array::from(json.as_slice()))))
 }
 
@@ -1275,9 +1284,9 @@ fn outbox_entry<'a>(
 /// before (see [`outbox_entry`]).
 fn outbox_ops(entry: JsValue) -> Result<Vec<Op>, StoreError> {
     let read = match entry.as_string() {
-        Some(text) => serde_json::from_str(&text),
+        Some(text) => outbox::read(text.as_bytes()),
         None => match entry.dyn_into::<js_sys::Uint8Array>() {
-            Ok(bytes) => serde_json::from_slice(&bytes.to_vec()),
+            Ok(bytes) => outbox::read(&bytes.to_vec()),
             Err(other) => {
                 return Err(StoreError::unreadable(
                     StoreEntry::OutboxEntry,

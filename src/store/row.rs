@@ -246,14 +246,15 @@ pub(super) fn merge_state_of(record: &Record) -> String {
     merge_state
 }
 
-/// A record's row, written whole.
-pub(super) fn row_of(id: &Id, record: &Record) -> StoredRow {
-    let mut values = record.to_map();
+/// A record's row, written whole, its values moved out of the record.
+pub(super) fn row_of(id: &Id, record: Record) -> StoredRow {
+    let d = record.is_deleted();
+    let mut values = record.into_map();
     values.insert(ID.to_owned(), Value::String(id.as_str().to_owned()));
     StoredRow {
         id: id.clone(),
         v: values,
-        d: record.is_deleted(),
+        d,
         m: None,
     }
 }

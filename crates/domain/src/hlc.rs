@@ -82,8 +82,8 @@ impl fmt::Display for NodeId {
 /// replicas deterministically. Serialized as its sort key (a string), which is compact, keeps
 /// `wall_ms` exact in JavaScript (it may exceed 2^53 after a bad remote clock) and can be
 /// indexed by storage as is.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(try_from = "String", into = "String")]
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Deserialize)]
+#[serde(try_from = "String")]
 pub struct Stamp {
     /// Milliseconds since the Unix epoch, as far as the issuing clock knew.
     pub wall_ms: u64,
@@ -160,6 +160,14 @@ impl TryFrom<String> for Stamp {
 impl From<Stamp> for String {
     fn from(stamp: Stamp) -> String {
         stamp.to_sort_key()
+    }
+}
+
+/// As its sort key, written from the stamp in place (`into = "String"` would clone it first:
+/// an import serializes one stamp per op).
+impl Serialize for Stamp {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.to_sort_key())
     }
 }
 

@@ -413,6 +413,11 @@ impl WireId {
     pub fn as_str(&self) -> IdStr<'_> {
         self.form().as_str()
     }
+
+    /// Whether the id is a UUID in canonical form (as every id this app makes is).
+    pub fn is_uuid(&self) -> bool {
+        matches!(self.0, Owned::Uuid(_))
+    }
 }
 
 impl From<&Id> for WireId {

@@ -25,6 +25,7 @@ pub mod locale;
 pub mod model;
 pub mod money;
 pub mod op;
+pub mod outbox;
 pub mod purchases;
 pub mod referrers;
 pub mod replica;

@@ -109,6 +109,11 @@ impl Op {
 }
 
 fn validate_id(id: &WireId) -> Result<(), OpError> {
+    // A UUID (every id this app makes) is 36 hex digits and hyphens: valid, and its text is
+    // not written out to check it.
+    if id.is_uuid() {
+        return Ok(());
+    }
     let id = id.as_str();
     if id.is_empty() || id.len() > MAX_ID_LEN {
         return Err(OpError::IdLength { len: id.len() });
@@ -134,15 +139,12 @@ fn validate_field_name(field: &str) -> Result<(), OpError> {
     Ok(())
 }
 
-/// Whether `value` serializes to more than `limit` bytes, without building the string:
-/// serializing stops at the first write past the limit.
+/// Whether `value` serializes to more than `limit` bytes, without building the string. An
+/// upper bound of its length settles most values (an import checks ten for every contact);
+/// only one whose bound passes the limit is serialized, stopping at the first write past it.
 fn json_len_exceeds(value: &Value, limit: usize) -> bool {
-    match value {
-        Value::Null | Value::Bool(_) | Value::Number(_) => return false,
-        // Escaping writes at most six bytes for one (`\u001f`), plus the two quotes: most
-        // text is told apart by its length alone.
-        Value::String(text) if text.len() <= (limit - 2) / 6 => return false,
-        _ => {}
+    if json_len_bound(value, limit).is_some() {
+        return false;
     }
     struct Budget(usize);
     impl io::Write for Budget {
@@ -159,6 +161,36 @@ fn json_len_exceeds(value: &Value, limit: usize) -> bool {
     }
     // Serializing a `Value` fails only when the writer does.
     serde_json::to_writer(Budget(limit), value).is_err()
+}
+
+/// At least the length of `value`'s compact JSON, or `None` once that bound passes `limit`.
+fn json_len_bound(value: &Value, limit: usize) -> Option<usize> {
+    // Every item adds at most a comma, every entry a comma and a colon.
+    let bound = match value {
+        Value::Null | Value::Bool(_) => 5,
+        // Integers take at most 20 bytes, floats (ryu's shortest form) at most 24.
+        Value::Number(_) => 24,
+        // Escaping writes at most six bytes for one (`\u001f`), plus the two quotes.
+        Value::String(text) => string_len_bound(text)?,
+        Value::Array(items) => items.iter().try_fold(2 + items.len(), |total, item| {
+            total.checked_add(json_len_bound(item, limit)?)
+        })?,
+        Value::Object(entries) => {
+            entries
+                .iter()
+                .try_fold(2 + 2 * entries.len(), |total, (key, item)| {
+                    total
+                        .checked_add(string_len_bound(key)?)?
+                        .checked_add(json_len_bound(item, limit)?)
+                })?
+        }
+    };
+    (bound <= limit).then_some(bound)
+}
+
+/// At least the length of `text` as a JSON string: six bytes per byte, and the quotes.
+fn string_len_bound(text: &str) -> Option<usize> {
+    text.len().checked_mul(6)?.checked_add(2)
 }
 
 /// Turns local changes into ops, stamping each with its own tick of the replica's clock, so
@@ -289,6 +321,7 @@ fn is_empty_value(value: &Value) -> bool {
 mod tests {
     use super::*;
     use crate::hlc::NodeId;
+    use proptest::prelude::*;
     use serde_json::json;
 
     fn map(value: Value) -> Map<String, Value> {
@@ -491,6 +524,49 @@ mod tests {
         assert_eq!(op.validate(), Ok(()));
         op.value = json!(escapes_to_six.repeat(MAX_VALUE_BYTES / 6 + 1));
         assert!(op.validate().is_err());
+    }
+
+    /// Any JSON value, strings with any characters (control characters escape longest).
+    fn json_values() -> impl Strategy<Value = Value> {
+        let leaf = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i64>().prop_map(Value::from),
+            any::<u64>().prop_map(Value::from),
+            any::<f64>().prop_map(Value::from),
+            any::<String>().prop_map(Value::String),
+        ];
+        leaf.prop_recursive(3, 40, 6, |inner| {
+            prop_oneof![
+                prop::collection::vec(inner.clone(), 0..6).prop_map(Value::Array),
+                prop::collection::btree_map(any::<String>(), inner, 0..6)
+                    .prop_map(|entries| Value::Object(entries.into_iter().collect())),
+            ]
+        })
+    }
+
+    proptest! {
+        #[test]
+        fn a_values_size_check_agrees_with_its_json(value in json_values()) {
+            let len = serde_json::to_vec(&value).unwrap().len();
+            let bound = json_len_bound(&value, usize::MAX);
+            prop_assert!(bound.is_some_and(|bound| bound >= len), "{bound:?} < {len}");
+            for limit in [len - 1, len, len + 1] {
+                prop_assert_eq!(json_len_exceeds(&value, limit), len > limit);
+            }
+        }
+    }
+
+    #[test]
+    fn ids_are_checked_alike_whether_held_as_uuids_or_as_text() {
+        let uuid = "0193a4b2-7c1d-7e3f-8a9b-0c1d2e3f4a5b";
+        assert!(WireId::from_string(uuid).is_uuid());
+        assert!(!WireId::from_string(uuid.to_uppercase()).is_uuid());
+        for id in [uuid.to_owned(), uuid.to_uppercase(), "a b".to_owned()] {
+            let mut op = sample_op();
+            op.record = WireId::from_string(&id);
+            assert_eq!(op.validate().is_ok(), id != "a b", "{id}");
+        }
     }
 
     #[test]

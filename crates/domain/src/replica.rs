@@ -71,6 +71,15 @@ impl Record {
             .collect()
     }
 
+    /// [`Record::to_map`], the values moved rather than copied.
+    pub fn into_map(self) -> Map<String, Value> {
+        self.fields
+            .into_iter()
+            .filter(|(field, _)| field != DELETED_FIELD)
+            .map(|(field, state)| (field, state.value))
+            .collect()
+    }
+
     pub fn fields(&self) -> &BTreeMap<String, FieldState> {
         &self.fields
     }
@@ -258,6 +267,7 @@ mod tests {
         let record = forwards.get(contact().0, &contact().1).unwrap();
         assert!(record.is_deleted());
         assert_eq!(record.to_map(), fields_of(json!({"name": "Sara K."})));
+        assert_eq!(record.clone().into_map(), record.to_map());
         assert_eq!(forwards.live(EntityKind::Contact).count(), 0);
     }
 

@@ -1,0 +1,193 @@
+//! How an outbox entry holds its ops: JSON, each record's kind and id written once and then
+//! its ops as `[field, op id, stamp, value]`, rather than every op as an object naming all six.
+//!
+//! ```text
+//! {"records":[["contact","<record id>",[["first_name","<op id>","<stamp>","Sara"],…]],…]}
+//! ```
+//!
+//! An import writes about eight ops per contact, so an entry of 2,000 contacts holds 16,000:
+//! written this way it is about half the bytes to make, copy and store. Entries written before
+//! are a JSON array of ops; [`read`] takes either.
+
+use crate::hlc::Stamp;
+use crate::id::WireId;
+use crate::kind::EntityKind;
+use crate::op::Op;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+/// Appends `ops` as an entry to `out`. Ops of one record that follow each other share its
+/// kind and id, so the order of the ops is kept exactly.
+pub fn write<'a>(
+    ops: impl IntoIterator<Item = &'a Op>,
+    out: &mut Vec<u8>,
+) -> serde_json::Result<()> {
+    let mut records: Vec<RecordOps<'a>> = Vec::new();
+    for op in ops {
+        let written = OpWritten(&op.field, &op.id, &op.stamp, &op.value);
+        match records.last_mut() {
+            Some(last) if last.0 == op.entity && *last.1 == op.record => last.2.push(written),
+            _ => records.push(RecordOps(op.entity, &op.record, vec![written])),
+        }
+    }
+    serde_json::to_writer(out, &Entry { records })
+}
+
+/// The ops of an entry, in the order they were written, from either layout.
+pub fn read(entry: &[u8]) -> serde_json::Result<Vec<Op>> {
+    let plain = entry
+        .iter()
+        .find(|byte| !byte.is_ascii_whitespace())
+        .is_some_and(|&first| first == b'[');
+    if plain {
+        return serde_json::from_slice(entry);
+    }
+    let Entry { records } = serde_json::from_slice::<Entry<RecordOpsRead>>(entry)?;
+    Ok(records
+        .into_iter()
+        .flat_map(|RecordOpsRead(entity, record, ops)| {
+            ops.into_iter().map(move |(field, id, stamp, value)| Op {
+                id,
+                entity,
+                record: record.clone(),
+                field,
+                value,
+                stamp,
+            })
+        })
+        .collect())
+}
+
+#[derive(Serialize, Deserialize)]
+struct Entry<R> {
+    records: Vec<R>,
+}
+
+/// A record's kind, id and ops, as written.
+#[derive(Serialize)]
+struct RecordOps<'a>(EntityKind, &'a WireId, Vec<OpWritten<'a>>);
+
+/// An op without its record: field, op id, stamp, value.
+#[derive(Serialize)]
+struct OpWritten<'a>(&'a str, &'a WireId, &'a Stamp, &'a Value);
+
+/// [`RecordOps`], as read.
+#[derive(Deserialize)]
+struct RecordOpsRead(EntityKind, WireId, Vec<(String, WireId, Stamp, Value)>);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::hlc::NodeId;
+    use proptest::prelude::*;
+    use serde_json::json;
+
+    fn op(record: &str, field: &str, value: Value, at: u64) -> Op {
+        Op {
+            id: WireId::v7(at, [3; 10]),
+            entity: EntityKind::Contact,
+            record: WireId::from_string(record),
+            field: field.into(),
+            value,
+            stamp: Stamp {
+                wall_ms: at,
+                counter: 0,
+                node: NodeId::from_random([7; 8]),
+            },
+        }
+    }
+
+    fn ops() -> impl Strategy<Value = Vec<Op>> {
+        let kinds = prop::sample::select(vec![
+            EntityKind::Contact,
+            EntityKind::Company,
+            EntityKind::Deal,
+        ]);
+        // Few records, so runs of one record's ops and records coming back both occur; ids
+        // as UUIDs and as other text.
+        let records = prop::sample::select(vec![
+            "0193a4b2-7c1d-7e3f-8a9b-0c1d2e3f4a5b",
+            "0193a4b2-7c1d-7e3f-8a9b-0c1d2e3f4a5c",
+            "settings",
+        ]);
+        let values = prop_oneof![
+            Just(Value::Null),
+            any::<bool>().prop_map(Value::Bool),
+            any::<i64>().prop_map(Value::from),
+            any::<String>().prop_map(Value::String),
+            prop::collection::vec(any::<String>(), 0..3).prop_map(|tags| json!(tags)),
+        ];
+        let one = (
+            kinds,
+            records,
+            "[a-z_]{1,12}",
+            values,
+            any::<u32>(),
+            any::<[u8; 10]>(),
+        )
+            .prop_map(|(entity, record, field, value, at, random)| Op {
+                id: WireId::v7(u64::from(at), random),
+                entity,
+                record: WireId::from_string(record),
+                field,
+                value,
+                stamp: Stamp {
+                    wall_ms: u64::from(at),
+                    counter: at % 7,
+                    node: NodeId::from_random(random[..8].try_into().unwrap()),
+                },
+            });
+        prop::collection::vec(one, 0..40)
+    }
+
+    proptest! {
+        #[test]
+        fn an_entry_reads_back_as_the_ops_written_in_their_order(ops in ops()) {
+            let mut entry = Vec::new();
+            write(&ops, &mut entry).unwrap();
+            prop_assert_eq!(read(&entry).unwrap(), ops);
+        }
+    }
+
+    #[test]
+    fn entries_written_before_as_an_array_of_ops_still_read() {
+        let ops = vec![
+            op("a", "name", json!("Sara"), 1),
+            op("b", "tags", json!(["vip"]), 2),
+        ];
+        let before = serde_json::to_vec(&ops).unwrap();
+        assert_eq!(read(&before).unwrap(), ops);
+        let mut text = b" \n".to_vec();
+        text.extend(&before);
+        assert_eq!(read(&text).unwrap(), ops);
+    }
+
+    #[test]
+    fn a_records_kind_and_id_are_written_once_for_its_ops() {
+        let ops: Vec<Op> = (0..8)
+            .map(|at| {
+                op(
+                    "0193a4b2-7c1d-7e3f-8a9b-0c1d2e3f4a5b",
+                    "name",
+                    json!("Sara"),
+                    at,
+                )
+            })
+            .collect();
+        let mut entry = Vec::new();
+        write(&ops, &mut entry).unwrap();
+        let text = String::from_utf8(entry).unwrap();
+        assert_eq!(
+            text.matches("0193a4b2-7c1d-7e3f-8a9b-0c1d2e3f4a5b").count(),
+            1
+        );
+        assert_eq!(text.matches("contact").count(), 1);
+        let before = serde_json::to_vec(&ops).unwrap();
+        assert!(
+            text.len() * 3 < before.len() * 2,
+            "{} vs {}",
+            text.len(),
+            before.len()
+        );
+    }
+}
