@@ -510,8 +510,8 @@ macro_rules! workspace_of_kinds {
                 vec![$((EntityKind::$kind, load_kind::<$kind> as Loader)),+]
             }
 
-            /// Shows the records of a page of a join by snapshot, which the store has saved
-            /// ([`Store::put_snapshot_rows`]).
+            /// Shows the records of a page of a join by snapshot, whose puts the store has sent
+            /// ([`Store::put_snapshot_rows`]: every later write runs after them).
             pub fn show_rows(&self, kind: EntityKind, rows: &[RowValues<'_>]) -> Result<(), StoreError> {
                 match kind {
                     $(EntityKind::$kind => self.show_rows_of::<$kind>(rows),)+

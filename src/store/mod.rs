@@ -30,7 +30,7 @@ pub use schema::SCHEMA_VERSION;
 pub use system::new_id;
 pub use tabs::{TabChannel, TabNews};
 
-use error::to_json;
+use error::{thrown, to_json};
 use futures::stream::{FuturesOrdered, StreamExt};
 use indexed_db_futures::database::Database;
 use indexed_db_futures::internals::SystemRepr;
@@ -859,52 +859,117 @@ impl Store {
     }
 
     /// Stores a page of a join by snapshot sent as rows ready to store (its answer's text as
-    /// the browser holds it, `held`, read as `page`; see `rabet_domain::sync::rows`) as one bulk write of new records:
-    /// nothing is read or merged, each row is put as it came, and the page's merge states
-    /// are kept as one shared merge state. Only for a store that held no record of the kind
-    /// when the join's pages of it began ([`Ids::Fresh`]): a join sends each record once. The pull cursor stays
-    /// (see [`Store::apply_snapshot`]).
-    pub async fn put_snapshot_rows(
+    /// the browser holds it, `held`, read as `page`; see `rabet_domain::sync::rows`) as one bulk
+    /// write of new records: nothing is read or merged, each row is put as it came, and the
+    /// page's merge states are kept as one shared merge state. Only for a store that held no
+    /// record of the kind when the join's pages of it began ([`Ids::Fresh`]): a join sends each
+    /// record once. The pull cursor stays (see [`Store::apply_snapshot`]).
+    ///
+    /// The page's puts are sent before this returns, so every transaction begun afterwards
+    /// (a write of one of its records included) runs after them and sees its rows: a join
+    /// shows a page at once and sends the next while this one commits. The returned future
+    /// ends when the page is committed (then other tabs hear of it); it needs no polling to
+    /// make progress. A page that fails to commit is not tried again: the join fails, and the
+    /// next sync joins again, merging what is stored.
+    pub fn put_snapshot_rows(
         &self,
         kind: EntityKind,
         held: &js_sys::JsString,
         page: &RowsPage<'_>,
-    ) -> Result<(), StoreError> {
-        let Some(last) = &page.last else {
+    ) -> Result<impl Future<Output = Result<(), StoreError>> + '_, StoreError> {
+        let stored = match &page.last {
+            Some(last) => Some(self.send_snapshot_rows(kind, held, page, last)?),
+            None => None,
+        };
+        let records: Vec<(EntityKind, String)> = page
+            .rows
+            .iter()
+            .map(|row| (kind, row.id.to_string()))
+            .collect();
+        Ok(async move {
+            let Some(stored) = stored else {
             return Ok(());
         };
+            stored.await?;
+            self.tabs.post(&TabNews::Written {
+                records,
+                stamp: self.clock.borrow().last().clone(),
+            });
+            Ok(())
+        })
+    }
+
+    /// Sends a page's puts in a transaction of its own, with this tab's clock unless another
+    /// tab stored a later one (as [`Store::keep_later_clock`], decided in the read's success
+    /// callback, while the transaction takes requests). The future ends with the commit.
+    fn send_snapshot_rows(
+        &self,
+        kind: EntityKind,
+        held: &js_sys::JsString,
+        page: &RowsPage<'_>,
+        last: &str,
+    ) -> Result<impl Future<Output = Result<(), StoreError>> + 'static, StoreError> {
         if let Some(latest) = &page.latest {
             self.observe_tab(latest);
         }
         let key = row::joined_merge_key(kind, last);
-        self.again(|| async {
-            let clock = self.clock.borrow().clone();
-            let tx = self.transaction(&[kind.as_str(), MERGE, META], TransactionMode::Readwrite)?;
-            let meta = tx.object_store(META)?;
-            let stored_clock = meta.get(CLOCK_KEY).build()?;
-            let store = tx.object_store(kind.as_str())?;
-            for row in row::shared_rows(held, &key)?.iter() {
-                send(store.put(row).build())?;
-            }
-            send(
-                tx.object_store(MERGE)?
-                    .put(page.merge.as_str())
-                    .with_key(key.as_str())
-                    .build(),
-            )?;
-            self.keep_later_clock(&meta, stored_clock.await?, &clock)?;
-            commit(tx).await
-        })
-        .await?;
-        self.tabs.post(&TabNews::Written {
-            records: page
-                .rows
-                .iter()
-                .map(|row| (kind, row.id.to_string()))
-                .collect(),
-            stamp: self.clock.borrow().last().clone(),
+        let names: js_sys::Array = [kind.as_str(), MERGE, META]
+            .into_iter()
+            .map(JsValue::from_str)
+            .collect();
+        let tx = raw_database(self.db())
+            .transaction_with_str_sequence_and_mode(&names, web_sys::IdbTransactionMode::Readwrite)
+            .map_err(thrown)?;
+        let committed = js_sys::Promise::new(&mut |resolve, reject| {
+            tx.set_oncomplete(Some(&resolve));
+            tx.set_onabort(Some(&reject));
         });
-        Ok(())
+        let store = tx.object_store(kind.as_str()).map_err(thrown)?;
+        for row in row::shared_rows(held, &key)?.iter() {
+            store.put(&row).map_err(thrown)?;
+        }
+        tx.object_store(MERGE)
+            .map_err(thrown)?
+            .put_with_key(&JsValue::from_str(&page.merge), &JsValue::from_str(&key))
+            .map_err(thrown)?;
+        let meta = tx.object_store(META).map_err(thrown)?;
+        let stored_clock = meta.get(&JsValue::from_str(CLOCK_KEY)).map_err(thrown)?;
+        let clock = self.clock.borrow().clone();
+        let clock_text = to_json(&clock)?;
+        let (read, aborting) = (stored_clock.clone(), tx.clone());
+        let keep_clock = Closure::once_into_js(move || {
+            let later_stored = read
+                .result()
+                .ok()
+                .and_then(|stored| stored.as_string())
+                .map(|stored| parse_clock(&stored).map(|stored| stored.last() >= clock.last()))
+                .transpose();
+            let kept = match later_stored {
+                Ok(Some(true)) => Ok(()),
+                Ok(_) => meta
+                    .put_with_key(
+                        &JsValue::from_str(&clock_text),
+                        &JsValue::from_str(CLOCK_KEY),
+                    )
+                    .map(drop),
+                Err(_) => Err(JsValue::NULL),
+            };
+            // An unreadable stored clock, or a put refused: the page is not kept (the join
+            // reports the abort) rather than stored with the clock behind its stamps.
+            if kept.is_err() {
+                aborting.abort().ok();
+            }
+        });
+        stored_clock.set_onsuccess(Some(keep_clock.unchecked_ref()));
+        Ok(async move {
+            match wasm_bindgen_futures::JsFuture::from(committed).await {
+                Ok(_) => Ok(()),
+                Err(_) => Err(match tx.error() {
+                    Some(reason) => error::from_dom_exception(&reason),
+                    None => StoreError::Aborted("a page of the join was not stored".into()),
+                }),
+            }
+        })
     }
 
     /// What the other tabs on this database write from now on (see [`TabNews`]).

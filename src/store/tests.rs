@@ -1479,6 +1479,70 @@ async fn measure_history_of_a_record_with_1000_changes() {
 }
 
 /// A join's page sent as rows ready to store holds what merging its ops stores: the same
+/// A snapshot page's answer holding `ops` (record after record) as rows, as the server sends
+/// it, and the greatest stamp among them.
+fn rows_page_text(ops: &[Op]) -> (String, Option<Stamp>) {
+    let texts: Vec<String> = ops.iter().map(|op| to_json(op).unwrap()).collect();
+    let rows =
+        rabet_domain::sync::rows::rows_of(EntityKind::Contact, texts.iter().map(String::as_str))
+            .unwrap();
+    let text = format!(
+        r#"{{"rows":{},"merge":{},"latest":{},"records":{},"last":{},"more":false,"cursor":4}}"#,
+        rows.rows,
+        to_json(&rows.merge).unwrap(),
+        to_json(&rows.latest).unwrap(),
+        ops.iter()
+            .map(|op| &op.record)
+            .collect::<BTreeSet<_>>()
+            .len(),
+        to_json(&ops.last().unwrap().record.to_string()).unwrap(),
+    );
+    (text, rows.latest)
+}
+
+/// A join shows a page as soon as its puts are sent and goes on while it commits: an edit of
+/// one of its records saved meanwhile runs after the page's puts, so the page never overwrites
+/// it, and the edit wins over the page's stamps.
+#[wasm_bindgen_test]
+async fn an_edit_saved_while_a_page_commits_is_kept() {
+    let name = unique_name("rows-edited");
+    let sara = contact("Sara", None);
+    let mut remote_clock = Clock::new(NodeId::from_random([9; 8]));
+    let mut new_op_id = || system::new_op_id(system::now_ms());
+    // A remote device whose clock runs a minute ahead of this one.
+    let ops = OpBuilder::new(&mut remote_clock, system::now_ms() + 60_000, &mut new_op_id)
+        .edit_ops(EntityKind::Contact, &sara.id, None, &synced_fields(&sara))
+        .unwrap();
+    let (text, _) = rows_page_text(&ops);
+    let page: RowsPage = serde_json::from_str(&text).unwrap();
+    let store = Store::open_named(&name).await.unwrap();
+    let committing = store
+        .put_snapshot_rows(
+            EntityKind::Contact,
+            &js_sys::JsString::from(text.as_str()),
+            &page,
+        )
+        .unwrap();
+    let edited = Contact {
+        first_name: "Sarah".to_owned(),
+        ..sara.clone()
+    };
+    store.save(Some(&sara), &edited).await.unwrap();
+    committing.await.unwrap();
+    assert_eq!(store.load::<Contact>().await.unwrap(), vec![edited.clone()]);
+    drop(store);
+    assert_eq!(
+        Store::open_named(&name)
+            .await
+            .unwrap()
+            .load::<Contact>()
+            .await
+            .unwrap(),
+        vec![edited]
+    );
+    delete_database(&name).await;
+}
+
 /// records, and later ops merge into them field by field (their merge state is found in the
 /// page's shared one).
 #[wasm_bindgen_test]
@@ -1503,17 +1567,7 @@ async fn snapshot_rows_store_what_merging_their_ops_stores() {
     }
     // Record after record, as a snapshot page holds them.
     ops.sort_by_key(|op| op.record.to_string());
-    let texts: Vec<String> = ops.iter().map(|op| to_json(op).unwrap()).collect();
-    let rows =
-        rabet_domain::sync::rows::rows_of(EntityKind::Contact, texts.iter().map(String::as_str))
-            .unwrap();
-    let text = format!(
-        r#"{{"rows":{},"merge":{},"latest":{},"records":2,"last":{},"more":false,"cursor":4}}"#,
-        rows.rows,
-        to_json(&rows.merge).unwrap(),
-        to_json(&rows.latest).unwrap(),
-        to_json(&ops.last().unwrap().record.to_string()).unwrap(),
-    );
+    let (text, latest) = rows_page_text(&ops);
     let page: RowsPage = serde_json::from_str(&text).unwrap();
     let store = Store::open_named(&by_rows).await.unwrap();
     store
@@ -1522,6 +1576,7 @@ async fn snapshot_rows_store_what_merging_their_ops_stores() {
             &js_sys::JsString::from(text.as_str()),
             &page,
         )
+        .unwrap()
         .await
         .unwrap();
     let merged = Store::open_named(&by_ops).await.unwrap();
@@ -1555,9 +1610,7 @@ async fn snapshot_rows_store_what_merging_their_ops_stores() {
     };
     store.save(Some(&omid), &edited).await.unwrap();
     let written = store.outbox().await.unwrap();
-    assert!(written
-        .iter()
-        .all(|op| Some(&op.stamp) > rows.latest.as_ref()));
+    assert!(written.iter().all(|op| Some(&op.stamp) > latest.as_ref()));
     drop((store, merged));
     delete_database(&by_rows).await;
     delete_database(&by_ops).await;

@@ -15,7 +15,7 @@
 mod http;
 mod leader;
 
-use crate::store::{Ids, NotAccepted, Phases, Store, TabChannel};
+use crate::store::{Ids, NotAccepted, Phases, Store, StoreError, TabChannel};
 use crate::workspace::{use_workspace, Workspace};
 use futures::{
     channel::{mpsc, oneshot},
@@ -32,6 +32,8 @@ use rabet_domain::{
 };
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, VecDeque};
+use std::future::Future;
+use std::pin::Pin;
 use wasm_bindgen::{closure::Closure, JsCast};
 
 /// How often to sync when nothing else prompts it.
@@ -686,6 +688,8 @@ impl SyncEngine {
         // Pages of the parts in flight, in the order they are stored.
         let mut fetching: VecDeque<(Part, Ids, oneshot::Receiver<FetchedPage>)> = VecDeque::new();
         let mut current = Some((first, ids, answer));
+        // Pages of rows shown and still committing, oldest first.
+        let mut storing: VecDeque<Committing<'_>> = VecDeque::new();
         while let Some((part, ids, answer)) = current.take() {
             let mut phases = Phases::join_page();
             let page = answer.read()?;
@@ -726,8 +730,18 @@ impl SyncEngine {
                 .filter(|(kind, _)| CUSTOMERS.contains(kind) == customers)
                 .map(|(_, count)| count)
                 .sum::<u64>();
-            page.keep(part.kind, store, self.workspace, ids, &mut phases)
-                .await?;
+            if let Some(committing) = page
+                .keep(part.kind, store, self.workspace, ids, &mut phases)
+                .await?
+            {
+                storing.push_back(committing);
+                if storing.len() > PAGES_COMMITTING {
+                    if let Some(oldest) = storing.pop_front() {
+                        oldest.await?;
+                        phases.end("join: waited for an earlier page's commit");
+                    }
+                }
+            }
             done[slot] += u64::from(summary.records);
             self.status.set(SyncStatus::Joining {
                 customers,
@@ -742,6 +756,10 @@ impl SyncEngine {
                 current = Some((part, ids, answer));
             }
         }
+        // The cursor says every page is stored: only once they are.
+        for committing in storing {
+            committing.await?;
+        }
         let cursor = joined.map_or(0, |(cursor, _)| cursor);
         store.set_sync_cursor(cursor).await?;
         Ok(cursor)
@@ -750,6 +768,13 @@ impl SyncEngine {
 
 /// Snapshot pages a join fetches at the same time (each part's pages one after another).
 const PARTS_IN_FLIGHT: usize = 3;
+
+/// Pages of rows a join lets commit while it shows and sends the next ones: IndexedDB runs
+/// their transactions one after another, so more would only hold more pages in memory.
+const PAGES_COMMITTING: usize = 2;
+
+/// A page of rows shown and sent to the store, until it is committed.
+type Committing<'s> = Pin<Box<dyn Future<Output = Result<(), StoreError>> + 's>>;
 
 /// A stretch of one kind's records: those after `after` up to and including `until` (see
 /// `SnapshotResponse::splits`).
@@ -929,29 +954,34 @@ impl JoinPage<'_> {
         }
     }
 
-    /// Stores the page as one bulk write, then shows its records.
-    async fn keep(
+    /// Stores the page as one bulk write and shows its records. Rows are shown as soon as
+    /// their puts are sent (every later write runs after them, see
+    /// [`Store::put_snapshot_rows`]), and their commit is returned to be awaited later; ops
+    /// are merged, committed, then shown.
+    async fn keep<'s>(
         &self,
         kind: EntityKind,
-        store: &Store,
+        store: &'s Store,
         workspace: Workspace,
         ids: Ids,
         phases: &mut Phases,
-    ) -> Result<(), SyncError> {
-        match self {
+    ) -> Result<Option<Committing<'s>>, SyncError> {
+        let committing = match self {
             JoinPage::Rows(held, page) => {
-                store.put_snapshot_rows(kind, held, page).await?;
-                phases.end("join: stored");
+                let committing = store.put_snapshot_rows(kind, held, page)?;
+                phases.end("join: sent to the store");
                 workspace.show_rows(kind, &page.rows)?;
+                Some(Box::pin(committing) as Committing<'s>)
             }
             JoinPage::Ops(page) => {
                 let changes = store.apply_snapshot(&page.ops, ids).await?;
                 phases.end("join: stored");
                 workspace.show_changes(changes)?;
+                None
             }
-        }
+        };
         phases.end("join: shown");
-        Ok(())
+        Ok(committing)
     }
 }
 

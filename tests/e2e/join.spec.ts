@@ -42,6 +42,10 @@ test("a new device joins by snapshot, customers first with progress, and sees ev
   await expect(bita.syncStatus()).toHaveText("دریافت داده‌های تیم: ۲ از ۲ مشتری");
   await bita.page.getByRole("navigation", { name: "ناوبری اصلی" }).getByRole("button", { name: "تغییر زبان به انگلیسی" }).click();
   await expect(bita.page.locator("html")).toHaveAttribute("lang", "en");
+  // A customer shown is a customer stored: an edit made while the join goes on is kept
+  // (checked after a reload below) and reaches the team.
+  await bita.editContact(/Sara Joiner/, "First name", "Sarah");
+  await expect(bita.page.getByRole("heading", { level: 1, name: "Sarah Joiner" })).toBeVisible();
 
   // Later pages travel at once (the customers' page first, alone: it says what there is),
   // and kinds holding no record (companies here) are not asked for.
@@ -62,8 +66,10 @@ test("a new device joins by snapshot, customers first with progress, and sees ev
   await ali.syncNow();
   await ali.page.goto("/customers");
   await expect(ali.page.getByRole("link", { name: /Bita Joiner/ })).toBeVisible();
-  // A reload keeps what was joined.
+  await expect(ali.page.getByRole("link", { name: /Sarah Joiner/ })).toBeVisible();
+  // A reload keeps what was joined, and the edit made during the join.
   await bita.page.reload();
   await bita.page.goto("/customers");
-  await expect(bita.page.getByRole("link", { name: /Sara Joiner/ })).toBeVisible();
+  await expect(bita.page.getByRole("link", { name: /Sarah Joiner/ })).toBeVisible();
+  await expect(bita.page.getByRole("link", { name: /Omid Joiner/ })).toBeVisible();
 });

@@ -18,7 +18,6 @@ use rabet_domain::backup::Backup;
 use rabet_domain::calendar::{Day, GregorianDate};
 use rabet_domain::hlc::NodeId;
 use rabet_domain::locale::Lang;
-use rabet_domain::op::Op;
 use rabet_domain::sample::{generate, SampleOptions};
 
 struct Args {
@@ -120,20 +119,9 @@ fn write(args: &Args, now_ms: i64) -> std::io::Result<()> {
     if args.csv {
         out.write_all(sample.contacts_csv().as_bytes())?;
     } else if args.ops() {
-        // The ops the app's store writes when it saves each new record.
-        for record in sample.backup_records(node, wall_ms) {
-            for (field, state) in record.record.fields() {
-                let op = Op {
-                    id: state.op.clone(),
-                    entity: record.entity,
-                    record: (&record.id).into(),
-                    field: field.clone(),
-                    value: state.value.clone(),
-                    stamp: state.stamp.clone(),
-                };
-                serde_json::to_writer(&mut out, &op)?;
-                out.write_all(b"\n")?;
-            }
+        for op in sample.sync_ops(node, wall_ms) {
+            serde_json::to_writer(&mut out, &op)?;
+            out.write_all(b"\n")?;
         }
     } else {
         let records = sample.backup_records(node.clone(), wall_ms);

@@ -36,7 +36,7 @@ use crate::model::{
     Pipeline, Priority, Product, RecordRef, Role, Settings, Task, TeamMember, Ticket, TicketStatus,
 };
 use crate::money::{Currency, Money};
-use crate::op::OpBuilder;
+use crate::op::{Op, OpBuilder};
 use crate::replica::Record;
 use crate::report::dashboard::Records;
 use crate::time::Instant;
@@ -108,6 +108,27 @@ impl Sample {
         node: NodeId,
         wall_ms: u64,
     ) -> impl Iterator<Item = BackupRecord> + '_ {
+        self.records_ops(node, wall_ms).map(|(entity, id, ops)| {
+            let mut record = Record::default();
+            for op in &ops {
+                record.apply(op);
+            }
+            BackupRecord { entity, id, record }
+        })
+    }
+
+    /// The same ops as [`Sample::backup_records`], record by record: what a device that
+    /// saved the sample pushes to a sync server.
+    pub fn sync_ops(&self, node: NodeId, wall_ms: u64) -> impl Iterator<Item = Op> + '_ {
+        self.records_ops(node, wall_ms).flat_map(|(_, _, ops)| ops)
+    }
+
+    /// Each record's kind, id and the ops that create it (see [`Sample::backup_records`]).
+    fn records_ops(
+        &self,
+        node: NodeId,
+        wall_ms: u64,
+    ) -> impl Iterator<Item = (EntityKind, Id, Vec<Op>)> + '_ {
         let mut clock = Clock::new(node);
         let mut op_ids = Rng(wall_ms);
         let created = i64::try_from(wall_ms).unwrap_or(i64::MAX);
@@ -116,11 +137,7 @@ impl Sample {
             let ops = OpBuilder::new(&mut clock, wall_ms, &mut new_id)
                 .edit_ops(entity, &id, None, &fields)
                 .expect("generated records are plain fields with valid names");
-            let mut record = Record::default();
-            for op in &ops {
-                record.apply(op);
-            }
-            BackupRecord { entity, id, record }
+            (entity, id, ops)
         })
     }
 
