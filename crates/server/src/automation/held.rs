@@ -324,14 +324,14 @@ impl Held {
         fields.id_field("contact_id").map(Id::from_string)
     }
 
-    /// Merges every record of `kind` in the compacted state; the cursor read before it.
+    /// Merges every record of `kind` in the compacted state as [`Self::absorb`] keeps it
+    /// (whole when `kind` is among `kinds`); the cursor read before it.
     async fn load(
         &mut self,
         storage: &SqlStorage,
         workspace: &str,
         kind: EntityKind,
     ) -> Result<Cursor, AutomationError> {
-        self.kinds.insert(kind);
         let mut after: Option<String> = None;
         let mut cursor = Cursor::MAX;
         loop {
@@ -408,6 +408,7 @@ impl Held {
             }
             // Ops after the cursor come again from the log: merged twice, counted once.
             for kind in missing {
+                self.kinds.insert(kind);
                 self.load(storage, workspace, kind).await?;
             }
         }
