@@ -3,8 +3,11 @@
 //! (`rabet_domain::automation`), and each firing this device does not hold a run of yet is
 //! written: its effects, then its run. What a firing writes has derived ids, so another
 //! device (or tab) firing the same rule for the same trigger writes the same records.
-//! Messages are prepared for a person to open (the rule's log links them): this device
-//! sends nothing by itself.
+//! A contact's change also re-checks the rules whose criteria read it on the records naming
+//! it (`rechecked_on_contact_change`): read with their merge states, each fires what the
+//! domain's `pending_key` finds, under the key the sync server derives too, so the run is
+//! one whoever re-checks first. Messages are prepared for a person to open (the rule's log
+//! links them): this device sends nothing by itself.
 
 use crate::{
     i18n::{store_error_msg, Locale},
@@ -15,7 +18,7 @@ use crate::{
 };
 use leptos::prelude::*;
 use rabet_domain::{
-    automation::{Change, Effect, Firing, Hit, Lookup, PreparedRule},
+    automation::{rechecked_on_contact_change, Change, Effect, Firing, Hit, Lookup, PreparedRule},
     id::Id,
     kind::EntityKind,
     model::{
@@ -41,10 +44,19 @@ pub fn start(workspace: Workspace) {
     });
     workspace.on_merged(move |changes| {
         let firings = firings_for(workspace, &changes);
-        if firings.is_empty() {
+        let rechecks = rechecks_for(workspace, &changes);
+        if firings.is_empty() && rechecks.is_empty() {
             return;
         }
         leptos::task::spawn_local(async move {
+            let mut firings = firings;
+            match rechecked(workspace, rechecks).await {
+                Ok(more) => firings.extend(more),
+                Err(error) => report(store_error_msg(&error)),
+            }
+            // A record and its contact changed in one merge may fire one run both ways.
+            let mut seen = std::collections::HashSet::new();
+            firings.retain(|firing| seen.insert(firing.run.id.clone()));
             for firing in firings {
                 if let Err(error) = write(workspace, firing).await {
                     report(store_error_msg(&error));
@@ -52,6 +64,105 @@ pub fn start(workspace: Workspace) {
             }
         });
     });
+}
+
+/// Whether this device's role may log runs: a viewer leaves the firing to a teammate's
+/// device, as its writes would only come back refused.
+fn may_run(workspace: Workspace) -> bool {
+    workspace.role.with_untracked(|role| {
+        role.is_none_or(|role| role.write_refusal(EntityKind::AutomationRun).is_none())
+    })
+}
+
+/// What a merge's changed contacts ask to re-check: per kind, the records naming one of
+/// them and the enabled change rules on that kind whose criteria read their contact.
+fn rechecks_for(workspace: Workspace, changes: &[Changed]) -> Vec<Recheck> {
+    let contacts: Vec<Id> = changes
+        .iter()
+        .filter(|changed| changed.kind == EntityKind::Contact)
+        .map(|changed| changed.id.clone())
+        .collect();
+    if contacts.is_empty() || !may_run(workspace) {
+        return Vec::new();
+    }
+    let rules: Vec<AutomationRule> = workspace.automation_rules.with_untracked(|rules| {
+        rules
+            .iter()
+            .filter(|rule| !rule.trigger.is_timed() && rechecked_on_contact_change(rule))
+            .cloned()
+            .collect()
+    });
+    let mut rechecks: Vec<Recheck> = Vec::new();
+    for rule in rules {
+        let kind = rule.trigger.kind();
+        match rechecks.iter_mut().find(|recheck| recheck.kind == kind) {
+            Some(recheck) => recheck.rules.push(rule),
+            None => rechecks.push(Recheck {
+                kind,
+                ids: naming_ids(workspace, kind, &contacts),
+                rules: vec![rule],
+            }),
+        }
+    }
+    rechecks.retain(|recheck| !recheck.ids.is_empty());
+    rechecks
+}
+
+/// Rules of one kind to re-check on some of its records.
+struct Recheck {
+    kind: EntityKind,
+    ids: Vec<Id>,
+    rules: Vec<AutomationRule>,
+}
+
+/// The firings the re-checks find, read with the records' merge states (which carry the
+/// stamp of the change that triggers), whose runs this device does not hold.
+async fn rechecked(
+    workspace: Workspace,
+    rechecks: Vec<Recheck>,
+) -> Result<Vec<Firing>, StoreError> {
+    let zone = crate::local_time::zone();
+    let mut firings = Vec::new();
+    for Recheck { kind, ids, rules } in rechecks {
+        let states = workspace.store()?.merge_states(kind, &ids).await?;
+        let now = js_sys::Date::now() as i64;
+        with_records(workspace, |records| {
+            for rule in &rules {
+                let prepared = PreparedRule::new(rule);
+                for (id, state) in ids.iter().zip(&states) {
+                    if let Some(key) = prepared.pending_key(kind, id, state, now, records, &zone) {
+                        firings.push(prepared.fire(kind, id, state, key, records, &zone));
+                    }
+                }
+            }
+        });
+    }
+    Ok(unheld(workspace, firings))
+}
+
+/// The firings whose runs this device does not hold.
+fn unheld(workspace: Workspace, firings: Vec<Firing>) -> Vec<Firing> {
+    workspace.automation_runs.with_untracked(|runs| {
+        firings
+            .into_iter()
+            .filter(|firing| runs.get(&firing.run.id).is_none())
+            .collect()
+    })
+}
+
+/// Runs `read` with the workspace as rules look it up.
+fn with_records<T>(workspace: Workspace, read: impl FnOnce(&Records) -> T) -> T {
+    workspace.contacts.with_untracked(|contacts| {
+        workspace.activities.with_untracked(|activities| {
+            workspace.members.with_untracked(|members| {
+                read(&Records {
+                    contacts,
+                    activities,
+                    members,
+                })
+            })
+        })
+    })
 }
 
 /// The workspace as rules look it up.
@@ -91,12 +202,7 @@ impl Lookup for Records<'_> {
 
 /// The firings of the enabled change rules on `changes` whose runs this device does not hold.
 fn firings_for(workspace: Workspace, changes: &[Changed]) -> Vec<Firing> {
-    // A role that may not log runs (a viewer) leaves the firing to a teammate's device: its
-    // writes would only come back refused.
-    let may_run = workspace.role.with_untracked(|role| {
-        role.is_none_or(|role| role.write_refusal(EntityKind::AutomationRun).is_none())
-    });
-    if !may_run {
+    if !may_run(workspace) {
         return Vec::new();
     }
     let rules: Vec<AutomationRule> = workspace.automation_rules.with_untracked(|rules| {
@@ -111,39 +217,25 @@ fn firings_for(workspace: Workspace, changes: &[Changed]) -> Vec<Firing> {
     }
     let zone = crate::local_time::zone();
     let prepared: Vec<PreparedRule> = rules.iter().map(PreparedRule::new).collect();
-    let firings: Vec<Firing> = workspace.contacts.with_untracked(|contacts| {
-        workspace.activities.with_untracked(|activities| {
-            workspace.members.with_untracked(|members| {
-                let records = Records {
-                    contacts,
-                    activities,
-                    members,
+    let firings: Vec<Firing> = with_records(workspace, |records| {
+        changes
+            .iter()
+            .filter_map(|changed| Some((changed, changed.merged.as_deref()?)))
+            .flat_map(|(changed, merged)| {
+                let change = Change {
+                    kind: changed.kind,
+                    id: &changed.id,
+                    before: merged.before.as_ref(),
+                    after: &merged.after,
                 };
-                changes
+                prepared
                     .iter()
-                    .filter_map(|changed| Some((changed, changed.merged.as_deref()?)))
-                    .flat_map(|(changed, merged)| {
-                        let change = Change {
-                            kind: changed.kind,
-                            id: &changed.id,
-                            before: merged.before.as_ref(),
-                            after: &merged.after,
-                        };
-                        prepared
-                            .iter()
-                            .filter_map(|rule| rule.on_change(&change, &records, &zone))
-                            .collect::<Vec<_>>()
-                    })
-                    .collect()
+                    .filter_map(|rule| rule.on_change(&change, records, &zone))
+                    .collect::<Vec<_>>()
             })
-        })
-    });
-    workspace.automation_runs.with_untracked(|runs| {
-        firings
-            .into_iter()
-            .filter(|firing| runs.get(&firing.run.id).is_none())
             .collect()
-    })
+    });
+    unheld(workspace, firings)
 }
 
 /// Why an effect could not be written.
@@ -256,24 +348,15 @@ pub async fn preview(workspace: Workspace, rule: AutomationRule) -> Result<Vec<H
     let states = workspace.store()?.merge_states(kind, &ids).await?;
     let zone = crate::local_time::zone();
     let now = js_sys::Date::now() as i64;
-    Ok(workspace.contacts.with_untracked(|contacts| {
-        workspace.activities.with_untracked(|activities| {
-            workspace.members.with_untracked(|members| {
-                let records = Records {
-                    contacts,
-                    activities,
-                    members,
-                };
-                rabet_domain::automation::preview(
-                    &rule,
-                    ids.iter().zip(&states),
-                    &records,
-                    now,
-                    PREVIEW_DAYS * MS_PER_DAY,
-                    &zone,
-                )
-            })
-        })
+    Ok(with_records(workspace, |records| {
+        rabet_domain::automation::preview(
+            &rule,
+            ids.iter().zip(&states),
+            records,
+            now,
+            PREVIEW_DAYS * MS_PER_DAY,
+            &zone,
+        )
     }))
 }
 
@@ -291,6 +374,24 @@ macro_rules! watched_kind {
             _ => $otherwise,
         }
     };
+}
+
+/// The ids of the records of `kind` held in memory that name one of `contacts`, each once.
+fn naming_ids(workspace: Workspace, kind: EntityKind, contacts: &[Id]) -> Vec<Id> {
+    macro_rules! naming {
+        ($kind:ident, $collection:ident) => {
+            workspace.$collection.with_untracked(|records| {
+                let mut ids: Vec<Id> = contacts
+                    .iter()
+                    .flat_map(|contact| records.naming(contact).map(|record| record.id.clone()))
+                    .collect();
+                ids.sort();
+                ids.dedup();
+                ids
+            })
+        };
+    }
+    watched_kind!(kind, naming, Vec::new())
 }
 
 /// The ids of every record of `kind` held in memory.

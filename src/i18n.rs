@@ -318,6 +318,8 @@ counted! {
     WouldHaveFired(count) => ["Would have fired {count} time in the last 30 days.", "Would have fired {count} times in the last 30 days."], ["در ۳۰ روز گذشته {count} بار اجرا می‌شد.", "در ۳۰ روز گذشته {count} بار اجرا می‌شد."];
     // Automation in the app (issue 22, the app part): dead letters, messages to send.
     DeadLetters(count) => ["{count} message failed for good.", "{count} messages failed for good."], ["{count} پیام برای همیشه ناموفق ماند.", "{count} پیام برای همیشه ناموفق ماندند."];
+    // Close automation (issue 22): messages the server postponed.
+    PostponedLetters(count) => ["{count} message waits to be sent.", "{count} messages wait to be sent."], ["{count} پیام منتظر ارسال است.", "{count} پیام منتظر ارسال‌اند."];
     Attempts(count) => ["{count} attempt", "{count} attempts"], ["{count} تلاش", "{count} تلاش"];
     MessagesToSend(count) => ["{count} message prepared by a rule waits for you to send it.", "{count} messages prepared by rules wait for you to send them."], ["{count} پیام آماده‌شده با قاعده منتظر ارسال شماست.", "{count} پیام آماده‌شده با قاعده‌ها منتظر ارسال شمایند."];
     // In-app notifications (issue 22): the bell's name with the count of unread.
@@ -1212,6 +1214,10 @@ messages! {
     DeadWebhookRefused => "The webhook's address is inside the server's network; the operator has not allowed it", "نشانی وب‌هوک درون شبکهٔ سرور است و گردانندهٔ سرور اجازه‌اش را نداده است";
     DeadWebhookFailed => "The webhook could not be reached or answered with an error", "وب‌هوک در دسترس نبود یا با خطا پاسخ داد";
     DeadOther => "The server could not send it (see the details)", "سرور نتوانست آن را بفرستد (جزئیات را ببینید)";
+    // Close automation (issue 22): reasons by the server's stable codes, postponed messages.
+    DeadQuotaReached => "The workspace sent as many messages as its daily quota allows", "فضای کار به اندازهٔ سهمیهٔ روزانه‌اش پیام فرستاده است";
+    PostponedHeading => "Messages the server postponed", "پیام‌هایی که سرور به تعویق انداخت";
+    PostponedUntil { when } => "Postponed: tries again {when}", "به تعویق افتاد: تلاش دوباره {when}";
     MessagesToSendHeading => "Messages to send", "پیام‌های آمادهٔ ارسال";
     MessagesToSendNone => "No prepared message waits to be sent.", "پیام آماده‌ای منتظر ارسال نیست.";
     // The team from the app (issue 16): members, devices, invites, revocation.

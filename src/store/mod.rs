@@ -41,7 +41,7 @@ use indexed_db_futures::transaction::{Transaction, TransactionMode};
 use indexed_db_futures::KeyRange;
 use rabet_domain::{
     automation::automation_op_id,
-    history::apply_recording,
+    history::{apply_recording, records_changes},
     hlc::{Clock, NodeId, Stamp},
     id::{Id, WireId},
     kind::EntityKind,
@@ -697,7 +697,7 @@ impl Store {
                     let read_row = read_rows.next().flatten();
                     let before = (heard && !record.fields().is_empty()).then(|| record.to_map());
                     let (won, changes) = apply_recording(&mut record, record_ops.iter().copied());
-                    if let Some(history) = &history {
+                    if let Some(history) = history.as_ref().filter(|_| records_changes(kind)) {
                         for change in changes {
                             let key = history::change_key(kind, id, &change.stamp, &change.op);
                             if !change.won {

@@ -1,5 +1,11 @@
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { expect, test } from "./fixtures";
-import type { App } from "./fixtures";
+import type { App, Devices } from "./fixtures";
+
+// In order, in one worker: a test's sweep (the server's CLI) sweeps every workspace, so a
+// quota of none in one test would hold back another's message.
+test.describe.configure({ mode: "default" });
 
 /** Adds a "when a deal is won, create a follow-up task in 3 days" rule and switches it on. */
 async function addWonRule(app: App, name: string, task: string) {
@@ -204,10 +210,13 @@ test("in Persian, without a server a rule's SMS waits under Messages to send unt
   await expect(section.getByRole("note").filter({ hasText: "بدون سرور همگام‌سازی" })).toBeVisible();
 });
 
-test("a message the server gave up on is in the rule's log with its reason, in both languages, and explained offline", async ({ devices }) => {
+/**
+ * Ali's rule texts each new contact; Bita's device, offline until the rule has synced,
+ * creates Reza, so no device fires the rule: the server does at its sweep. Ali's device
+ * is offline meanwhile (it would fire too if it pulled the contact before the sweep).
+ */
+async function contactOnlyTheServerTexts(devices: Devices) {
   const [ali, bita] = await devices.team("Ali", "Bita");
-  // Bita's device creates a contact before it has heard of the rule, so no device fires it:
-  // the server does, at its sweep.
   await bita.context.setOffline(true);
   await ali.page.goto("/settings");
   await addRule(ali, {
@@ -218,13 +227,16 @@ test("a message the server gave up on is in the rule's log with its reason, in b
   });
   await ali.syncNow();
   await bita.createContact({ first: "Reza", phone: "09121234567" });
-  // Ali's device would fire the rule too if it pulled the contact before the sweep.
   await ali.context.setOffline(true);
   await bita.context.setOffline(false);
   await bita.syncNow();
+  return ali;
+}
 
+test("a message the server gave up on is in the rule's log with its reason, in both languages, and explained offline", async ({ devices }) => {
+  const ali = await contactOnlyTheServerTexts(devices);
   // A gateway nobody listens on, tried once: the message is dead at the first try.
-  devices.sweep("--sms-url", "http://127.0.0.1:9/sms", "--message-attempts", "1");
+  await devices.sweep("--sms-url", "http://127.0.0.1:9/sms", "--message-attempts", "1");
   await ali.context.setOffline(false);
   await ali.syncNow();
   const section = ali.section("Automation");
@@ -234,6 +246,7 @@ test("a message the server gave up on is in the rule's log with its reason, in b
   await expect(dead).toContainText("1 message failed for good.");
   await expect(dead.getByRole("listitem")).toContainText("The SMS gateway could not be reached");
   await expect(dead.getByRole("listitem")).toContainText("1 attempt");
+  await expect(section.getByRole("region", { name: "Messages the server postponed" })).toHaveCount(0);
 
   await ali.setLanguage("fa");
   const persian = ali.section("خودکارسازی");
@@ -246,4 +259,88 @@ test("a message the server gave up on is in the rule's log with its reason, in b
   await expect(deadFa.getByRole("note")).toHaveText(
     "آفلاین: فهرست پیام‌های ناموفق سرور وقتی این دستگاه آنلاین شود نشان داده می‌شود.",
   );
+});
+
+test("a message over the workspace's daily quota shows as postponed with when the server tries again, in both languages", async ({ devices }) => {
+  const ali = await contactOnlyTheServerTexts(devices);
+  // A quota of none: the message waits a day for it (the gateway is never asked).
+  await devices.sweep("--sms-url", "http://127.0.0.1:9/sms", "--message-quota", "0");
+  await ali.context.setOffline(false);
+  await ali.syncNow();
+  const section = ali.section("Automation");
+  await section.getByRole("button", { name: "Log" }).click();
+  const dead = section.getByRole("region", { name: "Messages that failed for good" });
+  await expect(dead).toContainText("0 messages failed for good.");
+  const waiting = dead.getByRole("region", { name: "Messages the server postponed" });
+  await expect(waiting).toContainText("1 message waits to be sent.");
+  const letter = waiting.getByRole("listitem");
+  await expect(letter).toContainText("The workspace sent as many messages as its daily quota allows");
+  await expect(letter).toContainText(/Postponed: tries again \S+ \d\d:\d\d/);
+  await expect(letter).toContainText("0 attempts");
+
+  await ali.setLanguage("fa");
+  const persian = ali.section("خودکارسازی");
+  await persian.getByRole("button", { name: "گزارش اجرا" }).click();
+  const waitingFa = persian.getByRole("region", { name: "پیام‌هایی که سرور به تعویق انداخت" });
+  await expect(waitingFa).toContainText("۱ پیام منتظر ارسال است.");
+  await expect(waitingFa.getByRole("listitem")).toContainText("فضای کار به اندازهٔ سهمیهٔ روزانه‌اش پیام فرستاده است");
+  // The time it tries again in Persian digits.
+  await expect(waitingFa.getByRole("listitem")).toContainText(/به تعویق افتاد: تلاش دوباره \S+ [۰-۹]{2}:[۰-۹]{2}/);
+});
+
+/** An SMS gateway on loopback that answers every request "ok" and keeps what it was sent. */
+async function loopbackGateway() {
+  const received: URLSearchParams[] = [];
+  const server = createServer((request, response) => {
+    received.push(new URL(request.url ?? "/", "http://gateway").searchParams);
+    response.end("ok");
+  });
+  await new Promise<void>((listening) => server.listen(0, "127.0.0.1", listening));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/sms?to={to_url}&text={text_url}`,
+    texts: (to: string) => received.filter((query) => query.get("to") === to).map((query) => query.get("text")),
+    close: () => new Promise((closed) => server.close(closed)),
+  };
+}
+
+test("an SMS a connected device fires is sent once by the server, and the run reads Sent after sync", async ({ devices }) => {
+  const gateway = await loopbackGateway();
+  try {
+    const [ali] = await devices.team("Ali");
+    await ali.page.goto("/settings");
+    const section = await addRule(ali, {
+      name: "Welcome SMS",
+      when: "A contact is created",
+      then: "Send an SMS to the contact",
+      text: "Hello {first_name}",
+    });
+    // A number of this run's own: the e2e server's data outlives runs.
+    const phone = `0912${String(Date.now()).slice(-7)}`;
+    const e164 = `+98${phone.slice(1)}`;
+    await ali.createContact({ first: "Parisa", phone });
+    // The device fired it and prepared the message; the server sends it at its sweep.
+    await ali.nav().getByRole("link", { name: "Settings" }).click();
+    await section.getByRole("button", { name: "Log" }).click();
+    await expect(section.locator(".run").filter({ hasText: "Parisa" })).toContainText("SMS: Prepared");
+    await ali.syncNow();
+
+    await devices.sweep("--sms-url", gateway.url, "--sms-method", "GET");
+    expect(gateway.texts(e164)).toEqual(["Hello Parisa"]);
+    // Another sweep sends nothing again.
+    await devices.sweep("--sms-url", gateway.url, "--sms-method", "GET");
+    expect(gateway.texts(e164)).toEqual(["Hello Parisa"]);
+
+    await ali.syncNow();
+    await expect(section.locator(".run").filter({ hasText: "Parisa" })).toContainText("SMS: Sent");
+    await expect(ali.page.getByRole("region", { name: "Messages to send" })).toContainText(
+      "No prepared message waits to be sent.",
+    );
+    await ali.setLanguage("fa");
+    const persian = ali.section("خودکارسازی");
+    await persian.getByRole("button", { name: "گزارش اجرا" }).click();
+    await expect(persian.locator(".run").filter({ hasText: "Parisa" })).toContainText("پیامک: ارسال شد");
+  } finally {
+    await gateway.close();
+  }
 });

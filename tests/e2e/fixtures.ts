@@ -9,7 +9,8 @@
 // line, an attribute), never for a fixed time.
 
 import { expect, test as base, type Browser, type BrowserContext, type Locator, type Page, type TestInfo } from "@playwright/test";
-import { execFileSync } from "node:child_process";
+import { execFile, execFileSync } from "node:child_process";
+import { promisify } from "node:util";
 
 export { expect };
 export type { Locator, Page };
@@ -267,9 +268,12 @@ export class Devices {
   }
 
   /** Fires the server's pending automation rules once and delivers what they queued, as its
-   * sweep does, with the delivery flags given (`--sms-url …`). */
-  sweep(...flags: string[]): string {
-    return serverCli("automation", "sweep", ...flags);
+   * sweep does, with the delivery flags given (`--sms-url …`). It runs beside the test rather
+   * than blocking it, so a gateway the test itself serves can answer. */
+  async sweep(...flags: string[]): Promise<string> {
+    const args = ["automation", "sweep", ...flags, "--data-dir", dataDir];
+    const { stdout } = await promisify(execFile)(serverBinary, args, { encoding: "utf8" });
+    return stdout.trim();
   }
 
   async closeAll() {

@@ -125,4 +125,8 @@ test("“Mark all read” reads every notification of a device that does not syn
   await app.goto("/pipeline");
   await expect(bell(app, "Notifications")).toBeVisible();
   await expect(bell(app, "Notifications, 2 unread")).toHaveCount(0);
+  // Reading is no edit of the workspace: the activity feed lists no notification's change.
+  await app.nav().getByRole("link", { name: "Activity" }).click();
+  await page.getByRole("combobox", { name: "Kind" }).selectOption({ label: "Notification" });
+  await expect(page.getByText("No change to show: edits of existing records appear here.")).toBeVisible();
 });

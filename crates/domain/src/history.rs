@@ -9,6 +9,7 @@
 
 use crate::hlc::Stamp;
 use crate::id::WireId;
+use crate::kind::EntityKind;
 use crate::op::{Op, DELETED_FIELD};
 use crate::replica::Record;
 use serde::{Deserialize, Serialize};
@@ -53,6 +54,13 @@ impl Change {
             Some(&self.new)
         }
     }
+}
+
+/// Whether changes of a record of `kind` are history (a record's "History", the activity
+/// feed): not a notification's, whose only change is its member marking it read: their
+/// own reading, not an edit of the workspace's data.
+pub fn records_changes(kind: EntityKind) -> bool {
+    kind != EntityKind::Notification
 }
 
 /// Merges one write's ops on a record into it (as [`Record::apply`]) and says what they
@@ -122,6 +130,15 @@ pub fn newest_first(mut changes: Vec<Change>) -> Vec<Change> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_notification_read_is_no_history() {
+        assert!(!super::records_changes(
+            crate::kind::EntityKind::Notification
+        ));
+        assert!(super::records_changes(crate::kind::EntityKind::Contact));
+        assert!(super::records_changes(crate::kind::EntityKind::Settings));
+    }
+
     use super::*;
     use crate::hlc::{Clock, NodeId};
     use crate::id::Id;

@@ -343,23 +343,46 @@ pub struct SessionInfo {
     pub role: Option<Role>,
 }
 
-/// An automated message the sync server gave up on (`GET /api/v1/admin/dead-letters`).
+/// An automated message the sync server has not sent (`GET /api/v1/admin/dead-letters`):
+/// one it gave up on, or one waiting to be tried again.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DeadLetter {
     /// The run that asked for it, and the action's position in its rule.
     pub run: String,
     pub action: u32,
-    /// `email` or `sms`.
+    /// `email`, `sms` or `webhook`.
     pub via: String,
     pub recipient: String,
-    /// Why it was not sent, in words.
+    /// Why it was not sent, as a stable code the app words in the reader's language.
+    /// `other` from a server before codes.
+    #[serde(default)]
+    pub reason: DeadLetterReason,
+    /// Given up, or waiting.
+    #[serde(default)]
+    pub state: LetterState,
+    /// When a waiting one is tried again (ms since the epoch).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub retry_at: Option<i64>,
+    /// The server's own words, for its log and an operator's eyes; never read by the app.
     pub error: String,
     pub attempts: u32,
 }
 
-/// Why the sync server gave up on a message, read from its words (the server writes them for
-/// its log; the app shows this in the reader's language).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// Whether the sync server gave up on a message or will try it again.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum LetterState {
+    /// Given up on for good.
+    #[default]
+    Dead,
+    /// Waiting until `retry_at`: the quota is reached, or an attempt failed.
+    Postponed,
+}
+
+/// Why the sync server did not send a message: a stable code on the wire and in its
+/// outbox, which the app shows in the reader's language.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum DeadLetterReason {
     /// The contact is marked do-not-contact.
     DoNotContact,
@@ -378,35 +401,51 @@ pub enum DeadLetterReason {
     WebhookRefused,
     /// The webhook could not be reached, or answered with an error.
     WebhookFailed,
-    /// Anything else; the server's words say what.
+    /// The workspace sent its messages for the last 24 hours: it waits for the quota.
+    QuotaReached,
+    /// Anything else (or a code this app does not know yet); the server's words say what.
+    #[default]
+    #[serde(other)]
     Other,
 }
 
-impl DeadLetter {
-    /// The kind of failure, from the phrases `crates/server/src/delivery.rs` and
-    /// `webhook_targets.rs` write.
-    pub fn reason(&self) -> DeadLetterReason {
-        let error = self.error.as_str();
-        let says = |phrase: &str| error.contains(phrase);
-        if says("do-not-contact") {
-            DeadLetterReason::DoNotContact
-        } else if says("no SMTP server configured") || says("no gateway configured") {
-            DeadLetterReason::NotConfigured
-        } else if says("SMTP server refused") {
-            DeadLetterReason::SmtpRefused
-        } else if says("SMS gateway could not be reached") {
-            DeadLetterReason::GatewayUnreachable
-        } else if says("SMS gateway answered") || says("SMS gateway's answer lacks") {
-            DeadLetterReason::GatewayError
-        } else if says("webhook's address") && says("not allowed") {
-            DeadLetterReason::WebhookRefused
-        } else if says("webhook could not be reached") || says("webhook answered") {
-            DeadLetterReason::WebhookFailed
-        } else if says("is not an e-mail address") || says("is not an address") {
-            DeadLetterReason::BadAddress
-        } else {
-            DeadLetterReason::Other
+impl DeadLetterReason {
+    /// Every reason.
+    pub const ALL: [DeadLetterReason; 10] = [
+        DeadLetterReason::DoNotContact,
+        DeadLetterReason::SmtpRefused,
+        DeadLetterReason::GatewayError,
+        DeadLetterReason::GatewayUnreachable,
+        DeadLetterReason::BadAddress,
+        DeadLetterReason::NotConfigured,
+        DeadLetterReason::WebhookRefused,
+        DeadLetterReason::WebhookFailed,
+        DeadLetterReason::QuotaReached,
+        DeadLetterReason::Other,
+    ];
+
+    /// The code as the wire and the server's outbox write it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DeadLetterReason::DoNotContact => "do_not_contact",
+            DeadLetterReason::SmtpRefused => "smtp_refused",
+            DeadLetterReason::GatewayError => "gateway_error",
+            DeadLetterReason::GatewayUnreachable => "gateway_unreachable",
+            DeadLetterReason::BadAddress => "bad_address",
+            DeadLetterReason::NotConfigured => "not_configured",
+            DeadLetterReason::WebhookRefused => "webhook_refused",
+            DeadLetterReason::WebhookFailed => "webhook_failed",
+            DeadLetterReason::QuotaReached => "quota_reached",
+            DeadLetterReason::Other => "other",
         }
+    }
+
+    /// Reads a code; an unknown one (a newer server's, or none stored) is `Other`.
+    pub fn parse(code: &str) -> DeadLetterReason {
+        Self::ALL
+            .into_iter()
+            .find(|reason| reason.as_str() == code)
+            .unwrap_or(DeadLetterReason::Other)
     }
 }
 
@@ -676,64 +715,47 @@ mod tests {
     }
 
     #[test]
-    fn a_dead_letter_reason_is_read_from_the_servers_words() {
-        let letter = |error: &str| DeadLetter {
+    fn a_dead_letter_reason_is_a_stable_code_on_the_wire() {
+        for reason in DeadLetterReason::ALL {
+            let wire = serde_json::to_value(reason).unwrap();
+            assert_eq!(wire, serde_json::json!(reason.as_str()));
+            assert_eq!(DeadLetterReason::parse(reason.as_str()), reason);
+            assert_eq!(
+                serde_json::from_value::<DeadLetterReason>(wire).unwrap(),
+                reason
+            );
+        }
+        let letter = DeadLetter {
             run: "r".into(),
             action: 0,
             via: "sms".into(),
             recipient: "+989121234567".into(),
-            error: error.into(),
-            attempts: 5,
+            reason: DeadLetterReason::QuotaReached,
+            state: LetterState::Postponed,
+            retry_at: Some(1_700_000_000_000),
+            error: "over the daily quota".into(),
+            attempts: 0,
         };
-        let cases = [
-            (
-                "the contact is marked do-not-contact",
-                DeadLetterReason::DoNotContact,
-            ),
-            (
-                "gave up after 5 attempts: the SMTP server refused it: 550 mailbox unavailable",
-                DeadLetterReason::SmtpRefused,
-            ),
-            (
-                "gave up after 5 attempts: the SMS gateway answered 500 Internal Server Error: {}",
-                DeadLetterReason::GatewayError,
-            ),
-            (
-                "gave up after 3 attempts: the SMS gateway's answer lacks \"ok\": {}",
-                DeadLetterReason::GatewayError,
-            ),
-            (
-                "gave up after 5 attempts: the SMS gateway could not be reached: timed out",
-                DeadLetterReason::GatewayUnreachable,
-            ),
-            (
-                "gave up after 5 attempts: \"ali@\" is not an e-mail address: invalid",
-                DeadLetterReason::BadAddress,
-            ),
-            (
-                "gave up after 5 attempts: this server sends no SMS (no gateway configured)",
-                DeadLetterReason::NotConfigured,
-            ),
-            (
-                "gave up after 5 attempts: this server sends no e-mail (no SMTP server configured)",
-                DeadLetterReason::NotConfigured,
-            ),
-            (
-                "the webhook's address 127.0.0.1 is not allowed to be called: it is this machine or a private network (the operator allows it with --webhook-allow)",
-                DeadLetterReason::WebhookRefused,
-            ),
-            (
-                "gave up after 3 attempts: the webhook answered 500 Internal Server Error: down",
-                DeadLetterReason::WebhookFailed,
-            ),
-            (
-                "gave up after 5 attempts: the webhook could not be reached: error sending request",
-                DeadLetterReason::WebhookFailed,
-            ),
-            ("something new", DeadLetterReason::Other),
-        ];
-        for (error, reason) in cases {
-            assert_eq!(letter(error).reason(), reason, "{error}");
-        }
+        let wire = serde_json::to_value(&letter).unwrap();
+        assert_eq!(wire["reason"], "quota_reached");
+        assert_eq!(wire["state"], "postponed");
+        assert_eq!(wire["retry_at"], 1_700_000_000_000_i64);
+        assert_eq!(serde_json::from_value::<DeadLetter>(wire).unwrap(), letter);
+        // A newer server's code, and an older server's letter without one, read as other.
+        assert_eq!(
+            DeadLetterReason::parse("carrier_pigeon_lost"),
+            DeadLetterReason::Other
+        );
+        let newer: DeadLetterReason = serde_json::from_str("\"carrier_pigeon_lost\"").unwrap();
+        assert_eq!(newer, DeadLetterReason::Other);
+        let older: DeadLetter = serde_json::from_value(serde_json::json!({
+            "run": "r", "action": 0, "via": "sms", "recipient": "+98912",
+            "error": "gave up", "attempts": 5
+        }))
+        .unwrap();
+        assert_eq!(
+            (older.reason, older.state, older.retry_at),
+            (DeadLetterReason::Other, LetterState::Dead, None)
+        );
     }
 }

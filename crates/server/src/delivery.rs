@@ -6,9 +6,11 @@
 //! is due, within each workspace's quota for the last 24 hours, and never to a contact
 //! marked do-not-contact (checked again at sending). A failure is tried again after a
 //! back-off that doubles each time; after the last attempt the message is dead (a dead
-//! letter an admin lists, `GET /api/v1/admin/dead-letters`). Each message's end, sent or
-//! not, is written into its run's outcome, so the rule's log in the app says what became
-//! of it, in words.
+//! letter an admin lists, `GET /api/v1/admin/dead-letters`, with those waiting after a
+//! failure or for the quota and when they are tried again). Why is kept as a stable code
+//! (`DeadLetterReason`) beside the words, so the app words it without reading English.
+//! Each message's end, sent or not, is written into its run's outcome, so the rule's log
+//! in the app says what became of it, in words.
 
 use crate::automation::{load_record, AutomationError, Writer, SYSTEM_AUTHOR};
 use crate::storage::{SqlStorage, Storage, StorageError};
@@ -24,7 +26,7 @@ use rabet_domain::{
     id::Id,
     kind::EntityKind,
     model::{RunOutcome, RunResult, SendVia},
-    sync::DeadLetter,
+    sync::{DeadLetter, DeadLetterReason, LetterState},
 };
 use serde_json::Value;
 use sqlx::{Any, Executor, Row};
@@ -131,6 +133,34 @@ pub struct Delivered {
     pub dead: usize,
     /// Over their workspace's quota, waiting.
     pub postponed: usize,
+}
+
+/// Why one attempt at sending failed: its stable code and the words for the log.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Failure {
+    reason: DeadLetterReason,
+    words: String,
+}
+
+impl Failure {
+    fn new(reason: DeadLetterReason, words: impl Into<String>) -> Failure {
+        Failure {
+            reason,
+            words: words.into(),
+        }
+    }
+}
+
+impl From<WebhookError> for Failure {
+    fn from(error: WebhookError) -> Failure {
+        let reason = match error {
+            WebhookError::Refused(_) => DeadLetterReason::WebhookRefused,
+            WebhookError::Unreachable(_) | WebhookError::Answered(_) => {
+                DeadLetterReason::WebhookFailed
+            }
+        };
+        Failure::new(reason, error.to_string())
+    }
 }
 
 /// What the `via` column holds for a webhook (a message holds its [`SendVia`]).
@@ -274,6 +304,7 @@ pub async fn deliver(
                     let ending = Ending {
                         state: "dead",
                         detail: refused.to_string(),
+                        reason: DeadLetterReason::WebhookRefused,
                         result: RunResult::Failed,
                         attempts: queued.attempts + 1,
                     };
@@ -281,19 +312,25 @@ pub async fn deliver(
                     delivered.dead += 1;
                     continue;
                 }
-                failed => failed.map_err(|error| error.to_string()),
+                failed => failed.map_err(Failure::from),
             };
             delivered.count(try_end(storage, delivery, &mut writer, &queued, sent, now).await?);
             continue;
         };
         if let Some(free_at) = over_quota(storage, &queued.workspace, delivery, now).await? {
             sqlx::query(
-                "UPDATE outbox SET next_at = $4 WHERE workspace = $1 AND run = $2 AND action = $3",
+                "UPDATE outbox SET next_at = $4, reason = $5, error = $6 \
+                 WHERE workspace = $1 AND run = $2 AND action = $3",
             )
             .bind(&queued.workspace)
             .bind(&queued.run)
             .bind(queued.action)
             .bind(free_at)
+            .bind(DeadLetterReason::QuotaReached.as_str())
+            .bind(format!(
+                "the workspace sent its {} messages of the last 24 hours",
+                delivery.daily_quota
+            ))
             .execute(pool)
             .await
             .map_err(StorageError::from)?;
@@ -304,6 +341,7 @@ pub async fn deliver(
             let ending = Ending {
                 state: "dead",
                 detail: "the contact is marked do-not-contact".to_owned(),
+                reason: DeadLetterReason::DoNotContact,
                 result: RunResult::DoNotContact,
                 attempts: queued.attempts,
             };
@@ -314,11 +352,17 @@ pub async fn deliver(
         let sent = match via {
             SendVia::Email => match (&mailer, &delivery.email) {
                 (Some(mailer), Some(smtp)) => send_email(mailer, smtp, &queued.message).await,
-                _ => Err("this server sends no e-mail (no SMTP server configured)".to_owned()),
+                _ => Err(Failure::new(
+                    DeadLetterReason::NotConfigured,
+                    "this server sends no e-mail (no SMTP server configured)",
+                )),
             },
             SendVia::Sms => match &delivery.sms {
                 Some(gateway) => send_sms(&client, gateway, &queued.message).await,
-                None => Err("this server sends no SMS (no gateway configured)".to_owned()),
+                None => Err(Failure::new(
+                    DeadLetterReason::NotConfigured,
+                    "this server sends no SMS (no gateway configured)",
+                )),
             },
         };
         delivered.count(try_end(storage, delivery, &mut writer, &queued, sent, now).await?);
@@ -350,28 +394,31 @@ async fn try_end(
     delivery: &Delivery,
     writer: &mut Writer,
     queued: &Queued,
-    sent: Result<(), String>,
+    sent: Result<(), Failure>,
     now: i64,
 ) -> Result<Tried, AutomationError> {
-    let reason = match sent {
+    let failure = match sent {
         Ok(()) => {
             let ending = Ending {
                 state: "sent",
                 detail: queued.message.to.clone(),
+                reason: DeadLetterReason::Other,
                 result: RunResult::Sent,
                 attempts: queued.attempts + 1,
             };
             end(storage, writer, queued, ending).await?;
             return Ok(Tried::Sent);
         }
-        Err(reason) => reason,
+        Err(failure) => failure,
     };
     let attempts = u32::try_from(queued.attempts + 1).unwrap_or(u32::MAX);
-    tracing::warn!(run = %queued.run, attempts, %reason, "sending failed");
+    let Failure { reason, words } = failure;
+    tracing::warn!(run = %queued.run, attempts, reason = reason.as_str(), %words, "sending failed");
     if attempts >= delivery.max_attempts {
         let ending = Ending {
             state: "dead",
-            detail: format!("gave up after {attempts} attempts: {reason}"),
+            detail: format!("gave up after {attempts} attempts: {words}"),
+            reason,
             result: RunResult::Failed,
             attempts: i64::from(attempts),
         };
@@ -379,7 +426,7 @@ async fn try_end(
         return Ok(Tried::Dead);
     }
     sqlx::query(
-        "UPDATE outbox SET attempts = $4, next_at = $5, error = $6 \
+        "UPDATE outbox SET attempts = $4, next_at = $5, error = $6, reason = $7 \
          WHERE workspace = $1 AND run = $2 AND action = $3",
     )
     .bind(&queued.workspace)
@@ -387,7 +434,8 @@ async fn try_end(
     .bind(queued.action)
     .bind(i64::from(attempts))
     .bind(now.saturating_add(delivery.back_off(attempts)))
-    .bind(&reason)
+    .bind(&words)
+    .bind(reason.as_str())
     .execute(storage.pool())
     .await
     .map_err(StorageError::from)?;
@@ -429,11 +477,12 @@ async fn do_not_contact(storage: &SqlStorage, queued: &Queued) -> Result<bool, A
         .is_some_and(|state| state.value == Value::Bool(true)))
 }
 
-/// How a message ends: `state` sent or dead, with `detail` (the address, or why not), the
-/// run's `result` for it, and the attempts made.
+/// How a message ends: `state` sent or dead, with `detail` (the address, or why not), why
+/// as a code (any for one sent), the run's `result` for it, and the attempts made.
 struct Ending {
     state: &'static str,
     detail: String,
+    reason: DeadLetterReason,
     result: RunResult,
     attempts: i64,
 }
@@ -447,7 +496,7 @@ async fn end(
 ) -> Result<(), AutomationError> {
     let sent = ending.state == "sent";
     sqlx::query(
-        "UPDATE outbox SET state = $4, error = $5, sent_at = $6, attempts = $7 \
+        "UPDATE outbox SET state = $4, error = $5, sent_at = $6, attempts = $7, reason = $8 \
          WHERE workspace = $1 AND run = $2 AND action = $3",
     )
     .bind(&queued.workspace)
@@ -457,6 +506,7 @@ async fn end(
     .bind(if sent { "" } else { ending.detail.as_str() })
     .bind(sent.then(|| writer.now()))
     .bind(ending.attempts)
+    .bind(if sent { "" } else { ending.reason.as_str() })
     .execute(storage.pool())
     .await
     .map_err(StorageError::from)?;
@@ -519,37 +569,47 @@ async fn send_email(
     mailer: &AsyncSmtpTransport<Tokio1Executor>,
     smtp: &Smtp,
     message: &Message,
-) -> Result<(), String> {
-    let from: Mailbox = smtp
-        .from
-        .parse()
-        .map_err(|error| format!("the sender {:?} is not an address: {error}", smtp.from))?;
-    let to: Mailbox = message
-        .to
-        .parse()
-        .map_err(|error| format!("{:?} is not an e-mail address: {error}", message.to))?;
+) -> Result<(), Failure> {
+    let from: Mailbox = smtp.from.parse().map_err(|error| {
+        Failure::new(
+            DeadLetterReason::BadAddress,
+            format!("the sender {:?} is not an address: {error}", smtp.from),
+        )
+    })?;
+    let to: Mailbox = message.to.parse().map_err(|error| {
+        Failure::new(
+            DeadLetterReason::BadAddress,
+            format!("{:?} is not an e-mail address: {error}", message.to),
+        )
+    })?;
     // Base64 keeps Persian text intact through every relay.
     let body = Body::new_with_encoding(message.body.clone(), ContentTransferEncoding::Base64)
-        .map_err(|_| "the message cannot be encoded".to_owned())?;
+        .map_err(|_| Failure::new(DeadLetterReason::Other, "the message cannot be encoded"))?;
     let mail = lettre::Message::builder()
         .from(from)
         .to(to)
         .subject(&message.subject)
         .header(lettre::message::header::ContentType::TEXT_PLAIN)
         .body(body)
-        .map_err(|error| format!("the e-mail cannot be built: {error}"))?;
-    mailer
-        .send(mail)
-        .await
-        .map(drop)
-        .map_err(|error| format!("the SMTP server refused it: {error}"))
+        .map_err(|error| {
+            Failure::new(
+                DeadLetterReason::Other,
+                format!("the e-mail cannot be built: {error}"),
+            )
+        })?;
+    mailer.send(mail).await.map(drop).map_err(|error| {
+        Failure::new(
+            DeadLetterReason::SmtpRefused,
+            format!("the SMTP server refused it: {error}"),
+        )
+    })
 }
 
 async fn send_sms(
     client: &reqwest::Client,
     gateway: &SmsGateway,
     message: &Message,
-) -> Result<(), String> {
+) -> Result<(), Failure> {
     let json = |text: &str| Value::String(text.to_owned()).to_string();
     let url = |text: &str| utf8_percent_encode(text, NON_ALPHANUMERIC).to_string();
     let values = [
@@ -569,20 +629,28 @@ async fn send_sms(
     if !gateway.body.is_empty() {
         request = request.body(fill(&gateway.body));
     }
-    let response = request
-        .send()
-        .await
-        .map_err(|error| format!("the SMS gateway could not be reached: {error}"))?;
+    let response = request.send().await.map_err(|error| {
+        Failure::new(
+            DeadLetterReason::GatewayUnreachable,
+            format!("the SMS gateway could not be reached: {error}"),
+        )
+    })?;
     let status = response.status();
     let answer = response.text().await.unwrap_or_default();
     let answer: String = answer.chars().take(200).collect();
     if !status.is_success() {
-        return Err(format!("the SMS gateway answered {status}: {answer}"));
+        return Err(Failure::new(
+            DeadLetterReason::GatewayError,
+            format!("the SMS gateway answered {status}: {answer}"),
+        ));
     }
     if !gateway.success.is_empty() && !answer.contains(&gateway.success) {
-        return Err(format!(
-            "the SMS gateway's answer lacks {:?}: {answer}",
-            gateway.success
+        return Err(Failure::new(
+            DeadLetterReason::GatewayError,
+            format!(
+                "the SMS gateway's answer lacks {:?}: {answer}",
+                gateway.success
+            ),
         ));
     }
     Ok(())
@@ -609,14 +677,17 @@ async fn send_webhook(
     Err(WebhookError::Answered(format!("{status}: {answer}")))
 }
 
-/// A workspace's dead letters, newest first.
+/// A workspace's messages not sent: those given up on, and those waiting after a failure or
+/// for the quota (a queued row with a reason), newest first.
 pub(crate) async fn dead_letters<'c>(
     executor: impl Executor<'c, Database = Any>,
     workspace: &str,
 ) -> Result<Vec<DeadLetter>, StorageError> {
     let rows = sqlx::query(
-        "SELECT run, action, via, recipient, error, attempts FROM outbox \
-         WHERE workspace = $1 AND state = 'dead' ORDER BY created_at DESC, run, action",
+        "SELECT run, action, via, recipient, error, attempts, state, reason, next_at \
+         FROM outbox WHERE workspace = $1 \
+         AND (state = 'dead' OR (state = 'queued' AND reason <> '')) \
+         ORDER BY created_at DESC, run, action",
     )
     .bind(workspace)
     .fetch_all(executor)
@@ -625,11 +696,21 @@ pub(crate) async fn dead_letters<'c>(
         .map(|row| {
             let action: i64 = row.try_get("action")?;
             let attempts: i64 = row.try_get("attempts")?;
+            let state: String = row.try_get("state")?;
+            let reason: String = row.try_get("reason")?;
+            let waiting = state == "queued";
+            let next_at: i64 = row.try_get("next_at")?;
             Ok(DeadLetter {
                 run: row.try_get("run")?,
                 action: u32::try_from(action).unwrap_or_default(),
                 via: row.try_get("via")?,
                 recipient: row.try_get("recipient")?,
+                reason: DeadLetterReason::parse(&reason),
+                state: match waiting {
+                    true => LetterState::Postponed,
+                    false => LetterState::Dead,
+                },
+                retry_at: waiting.then_some(next_at),
                 error: row.try_get("error")?,
                 attempts: u32::try_from(attempts).unwrap_or_default(),
             })

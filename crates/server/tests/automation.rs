@@ -4,15 +4,17 @@
 //! gateway is tried again with back-off, then the message is a dead letter with its reason
 //! in the run's log; quotas hold messages back; a contact marked do-not-contact gets none.
 //! A rule a device fires offline and the server fires too ends as one run and one task
-//! once both are synced; a device that fired first leaves the server nothing to do; what a
-//! rule cannot do is logged in its run.
+//! once both are synced; a device that fired first leaves the server nothing to do; a
+//! contact's change re-checks the rules whose criteria read it on the records naming it;
+//! what a rule cannot do is logged in its run.
 
 mod common;
 
 use common::{on_every_backend, Backend, TestDatabase};
 use rabet_domain::{
     automation::{
-        automation_op_id, effect_id, notification_id, Change, Effect, Firing, PreparedRule,
+        automation_op_id, effect_id, named_contact, notification_id, rechecked_on_contact_change,
+        Change, Effect, Firing, PreparedRule,
     },
     calendar::GregorianDate,
     hlc::{Clock, NodeId},
@@ -20,12 +22,12 @@ use rabet_domain::{
     kind::EntityKind,
     model::{
         Action, Activity, AssigneeRule, AutomationRule, AutomationRun, Comparison, Condition,
-        Contact, Email, EmailLabel, Entity, Notification, Phone, PhoneLabel, RunResult, SendVia,
-        Settings, Task, TeamMember, Trigger,
+        Contact, Email, EmailLabel, Entity, Notification, Phone, PhoneLabel, RunResult,
+        SegmentFilter, SendVia, Settings, Task, TeamMember, Trigger,
     },
     op::{Op, OpBuilder},
     replica::Replica,
-    sync::{AuthoredOp, DeadLetterReason, Role},
+    sync::{AuthoredOp, DeadLetterReason, LetterState, Role},
     time::{Zone, MS_PER_DAY},
 };
 use rabet_server::{
@@ -182,6 +184,36 @@ impl Device {
         OpBuilder::new(&mut self.clock, wall_ms as u64, &mut new_id)
             .edit_ops(kind, id, previous, next)
             .unwrap()
+    }
+
+    /// What a device writes for a firing at `wall_ms`: the tasks it creates, and its run
+    /// with messages prepared for a person.
+    fn writes(&mut self, wall_ms: i64, firing: &Firing) -> Vec<Op> {
+        let mut ops = Vec::new();
+        let mut run = firing.run.clone();
+        for (outcome, effect) in run.outcomes.iter_mut().zip(&firing.effects) {
+            match effect {
+                Effect::CreateTask(task) => ops.extend(self.edit(
+                    wall_ms,
+                    EntityKind::Task,
+                    &task.id,
+                    None,
+                    &task.to_fields(),
+                    true,
+                )),
+                Effect::Message(_) => outcome.result = RunResult::Prepared,
+                _ => {}
+            }
+        }
+        ops.extend(self.edit(
+            wall_ms,
+            EntityKind::AutomationRun,
+            &run.id,
+            None,
+            &run.to_fields(),
+            true,
+        ));
+        ops
     }
 
     fn create<E: Entity>(&mut self, wall_ms: i64, record: &E) -> Vec<Op> {
@@ -448,6 +480,22 @@ async fn a_failing_gateway_is_retried_then_the_message_is_a_dead_letter(backend:
     overdue_invoices(&workspace, &[("invoice-1", "sent")]).await;
     let first = sweep_and_deliver(&workspace, &delivery, NOON).await;
     assert_eq!((first.retrying, first.dead), (1, 0));
+    // Listed as waiting, with its reason as a code and when it is tried again.
+    let [waiting] = workspace
+        .storage
+        .dead_letters(&workspace.id)
+        .await
+        .unwrap()
+        .try_into()
+        .unwrap();
+    assert_eq!(
+        (waiting.state, waiting.reason, waiting.retry_at),
+        (
+            LetterState::Postponed,
+            DeadLetterReason::GatewayError,
+            Some(NOON + 60_000)
+        )
+    );
     // Not before the back-off: a minute, then two.
     let waiting = deliver(&workspace.storage, &delivery, NOON + 59_000)
         .await
@@ -479,6 +527,10 @@ async fn a_failing_gateway_is_retried_then_the_message_is_a_dead_letter(backend:
         ("sms", "+989121234567")
     );
     assert_eq!(letter.attempts, 3);
+    assert_eq!(
+        (letter.state, letter.reason, letter.retry_at),
+        (LetterState::Dead, DeadLetterReason::GatewayError, None)
+    );
     assert!(letter.error.contains("503"), "{}", letter.error);
     let [run] = live::<AutomationRun>(&workspace.pulled().await)
         .try_into()
@@ -520,6 +572,23 @@ async fn quotas_and_do_not_contact_hold_messages_back(backend: Backend) {
         Delivered::default(),
         "waits for the quota, not retried"
     );
+    // The admin's list says it waits for the quota, and until when: a day after the one sent.
+    let [postponed] = workspace
+        .storage
+        .dead_letters(&workspace.id)
+        .await
+        .unwrap()
+        .try_into()
+        .unwrap();
+    assert_eq!(
+        (postponed.state, postponed.reason, postponed.retry_at),
+        (
+            LetterState::Postponed,
+            DeadLetterReason::QuotaReached,
+            Some(NOON + MS_PER_DAY)
+        )
+    );
+    assert_eq!(postponed.attempts, 0);
     // Reza unsubscribes before the quota frees.
     let mut device = Device::new(3);
     let unsubscribed = Contact {
@@ -541,6 +610,17 @@ async fn quotas_and_do_not_contact_hold_messages_back(backend: Backend) {
         .unwrap();
     assert_eq!((next_day.sent, next_day.dead), (0, 1));
     assert_eq!(gateway.received().len(), 1);
+    let [withheld] = workspace
+        .storage
+        .dead_letters(&workspace.id)
+        .await
+        .unwrap()
+        .try_into()
+        .unwrap();
+    assert_eq!(
+        (withheld.state, withheld.reason, withheld.retry_at),
+        (LetterState::Dead, DeadLetterReason::DoNotContact, None)
+    );
     let runs = live::<AutomationRun>(&workspace.pulled().await);
     let mut results: Vec<RunResult> = runs.iter().map(|run| run.outcomes[0].result).collect();
     results.sort_by_key(|result| result.as_str());
@@ -712,8 +792,34 @@ async fn won_on_device_with(
     workspace: &Workspace,
     rule: AutomationRule,
 ) -> (Vec<Op>, Firing, Vec<Op>) {
+    let (win, pushed, mut device) = deal_won_on_device(workspace, &rule).await;
+    let id = Id::from_string("deal-1");
+    let state = admin_state(&[pushed.as_slice(), &win].concat());
+    let records = DeviceLookup::of(&state);
+    let firing = PreparedRule::new(&rule)
+        .on_change(
+            &Change {
+                kind: EntityKind::Deal,
+                id: &id,
+                before: Some(&deal("open")),
+                after: state.get(EntityKind::Deal, &id).unwrap(),
+            },
+            &records,
+            &tehran(),
+        )
+        .expect("the device fires");
+    let fired = device.writes(NOON + 1, &firing);
+    (win, firing, fired)
+}
+
+/// The admin pushes `rule`, the contact, a member and an open deal; another device wins
+/// the deal at noon, unpushed: the win's ops, what was pushed, and the winning device.
+async fn deal_won_on_device(
+    workspace: &Workspace,
+    rule: &AutomationRule,
+) -> (Vec<Op>, Vec<Op>, Device) {
     let mut admin = Device::new(1);
-    let mut ops = admin.create(NOON - 2 * MS_PER_DAY, &rule);
+    let mut ops = admin.create(NOON - 2 * MS_PER_DAY, rule);
     ops.extend(admin.create(NOON - 2 * MS_PER_DAY, &reza()));
     ops.extend(admin.create(
         NOON - 2 * MS_PER_DAY,
@@ -744,47 +850,7 @@ async fn won_on_device_with(
         &deal("won"),
         false,
     );
-    let mut state = Replica::default();
-    state.apply_all(&open);
-    state.apply_all(&win);
-    let records = DeviceLookup::of(&admin_state(&ops));
-    let firing = PreparedRule::new(&rule)
-        .on_change(
-            &Change {
-                kind: EntityKind::Deal,
-                id: &id,
-                before: Some(&deal("open")),
-                after: state.get(EntityKind::Deal, &id).unwrap(),
-            },
-            &records,
-            &tehran(),
-        )
-        .expect("the device fires");
-    let mut fired = Vec::new();
-    let mut run = firing.run.clone();
-    for (outcome, effect) in run.outcomes.iter_mut().zip(&firing.effects) {
-        match effect {
-            Effect::CreateTask(task) => fired.extend(device.edit(
-                NOON + 1,
-                EntityKind::Task,
-                &task.id,
-                None,
-                &task.to_fields(),
-                true,
-            )),
-            Effect::Message(_) => outcome.result = RunResult::Prepared,
-            _ => {}
-        }
-    }
-    fired.extend(device.edit(
-        NOON + 1,
-        EntityKind::AutomationRun,
-        &run.id,
-        None,
-        &run.to_fields(),
-        true,
-    ));
-    (win, firing, fired)
+    (win, ops, device)
 }
 
 fn admin_state(ops: &[Op]) -> Replica {
@@ -875,6 +941,122 @@ async fn a_device_that_fired_first_leaves_the_server_nothing(backend: Backend) {
         .await;
     assert_eq!((swept.runs, swept.ops), (0, 0));
     assert_one_follow_up(&workspace.pulled().await);
+}
+
+/// A deal won and an invoice gone overdue while their contact was not "wholesale" fire
+/// neither rule (both with criteria "tagged wholesale"); once a device tags the contact,
+/// the next sweep re-checks the records naming it and fires both, with the run ids a
+/// device re-checking derives: the device's own firing pushed after merges into one run
+/// and one task, and no later sweep, held or built afresh, fires again.
+async fn a_contacts_change_rechecks_rules_on_the_records_naming_it(backend: Backend) {
+    let Some(workspace) = Workspace::new(backend).await else {
+        return;
+    };
+    let wholesale = SegmentFilter {
+        tags: vec!["wholesale".into()],
+        ..SegmentFilter::default()
+    };
+    let won = AutomationRule {
+        criteria: wholesale.clone(),
+        ..follow_up_on_won()
+    };
+    let overdue = AutomationRule {
+        criteria: wholesale,
+        ..overdue_sms()
+    };
+    let (win, _, _) = deal_won_on_device(&workspace, &won).await;
+    let mut device = Device::new(3);
+    let mut ops = win;
+    ops.extend(device.create(NOON - MS_PER_DAY, &overdue));
+    let invoice_id = Id::from_string("invoice-1");
+    ops.extend(device.edit(
+        NOON - 10 * MS_PER_DAY,
+        EntityKind::Invoice,
+        &invoice_id,
+        None,
+        &invoice("invoice-1", "sent"),
+        false,
+    ));
+    workspace.push(&ops).await;
+    let none = Delivery::default();
+    assert_eq!(
+        workspace.sweep_workspace(&none, NOON + HOUR).await.runs,
+        0,
+        "the contact is not wholesale"
+    );
+
+    let tagged = Contact {
+        tags: vec!["Wholesale".into()],
+        ..reza()
+    };
+    workspace
+        .push(&device.edit(
+            NOON + 2 * HOUR,
+            EntityKind::Contact,
+            &reza().id,
+            Some(&reza().to_fields()),
+            &tagged.to_fields(),
+            false,
+        ))
+        .await;
+    // What a device re-checking the records naming the contact fires.
+    let state = workspace.pulled().await;
+    let lookup = DeviceLookup::of(&state);
+    let now = NOON + 3 * HOUR;
+    let on_device: Vec<Firing> = [
+        (&won, EntityKind::Deal, "deal-1"),
+        (&overdue, EntityKind::Invoice, "invoice-1"),
+    ]
+    .into_iter()
+    .map(|(rule, kind, id)| {
+        assert!(rechecked_on_contact_change(rule));
+        let id = Id::from_string(id);
+        let record = state.get(kind, &id).unwrap();
+        assert_eq!(named_contact(kind, record), Some("contact-1"));
+        let prepared = PreparedRule::new(rule);
+        let key = prepared
+            .pending_key(kind, &id, record, now, &lookup, &tehran())
+            .expect("pending once the contact is wholesale");
+        prepared.fire(kind, &id, record, key, &lookup, &tehran())
+    })
+    .collect();
+
+    let swept = workspace.sweep_workspace(&none, now).await;
+    assert_eq!(
+        swept.runs, 2,
+        "both rules re-checked on the contact's records"
+    );
+    let mut runs: Vec<String> = live::<AutomationRun>(&workspace.pulled().await)
+        .iter()
+        .map(|run| run.id.to_string())
+        .collect();
+    runs.sort();
+    let mut expected: Vec<String> = on_device.iter().map(|f| f.run.id.to_string()).collect();
+    expected.sort();
+    assert_eq!(runs, expected);
+
+    // The device's own firing arrives later: one run each, one task.
+    let mut late = Vec::new();
+    for firing in &on_device {
+        late.extend(device.writes(now + 1, firing));
+    }
+    workspace.push(&late).await;
+    let state = workspace.pulled().await;
+    assert_eq!(live::<AutomationRun>(&state).len(), 2);
+    assert_eq!(live::<Task>(&state).len(), 1);
+    assert_eq!(workspace.sweep_workspace(&none, now + HOUR).await.runs, 0);
+    let mut afresh = Sweeper::default();
+    let swept = afresh
+        .sweep_workspace(
+            &workspace.storage,
+            &none,
+            &workspace.id,
+            now + HOUR,
+            &tehran(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(swept.runs, 0, "a sweep from scratch finds them held");
 }
 
 /// A rule setting a field sets it past the person's write; one whose value the field
@@ -1207,6 +1389,7 @@ async fn the_server_calls_webhooks_once_and_gives_up_on_failing_ones(backend: Ba
         .try_into()
         .unwrap();
     assert_eq!(letter.via, "webhook");
+    assert_eq!(letter.reason, DeadLetterReason::WebhookFailed);
     assert!(letter.error.contains("500"), "{}", letter.error);
     let [run] = live::<AutomationRun>(&failing.pulled().await)
         .try_into()
@@ -1262,7 +1445,7 @@ async fn webhooks_to_the_servers_own_network_are_refused(backend: Backend) {
         .try_into()
         .unwrap();
     assert_eq!(
-        letter.reason(),
+        letter.reason,
         DeadLetterReason::WebhookRefused,
         "{}",
         letter.error
@@ -1291,7 +1474,7 @@ async fn webhooks_to_the_servers_own_network_are_refused(backend: Backend) {
         .try_into()
         .unwrap();
     assert!(letter.error.contains("127.0.0.2"), "{}", letter.error);
-    assert_eq!(letter.reason(), DeadLetterReason::WebhookRefused);
+    assert_eq!(letter.reason, DeadLetterReason::WebhookRefused);
 }
 
 /// A device that fires a rule queues its webhook and prepares its SMS in the run it
@@ -1468,6 +1651,7 @@ on_every_backend!(
     e_mail_goes_out_over_smtp_in_persian,
     a_device_offline_and_the_server_firing_one_rule_make_one_task,
     a_device_that_fired_first_leaves_the_server_nothing,
+    a_contacts_change_rechecks_rules_on_the_records_naming_it,
     set_field_actions_win_or_are_logged_as_failed,
     a_held_workspace_follows_what_is_pushed_between_sweeps,
     timed_rules_count_days_in_the_workspace_zone,

@@ -1,9 +1,12 @@
-//! The messages the sync server gave up on, in a rule's log: asked of the server's admin
-//! route when online, each with its reason in words; why there are none to show otherwise.
+//! The messages the sync server gave up on, and those it postponed (the quota reached, a
+//! failed attempt) with when it tries again, in a rule's log: asked of the server's admin
+//! route when online, each reason worded from its stable code; why there are none to show
+//! otherwise.
 
 use super::sync_failure;
 use crate::{
-    i18n::{use_locale, Counted, Msg},
+    i18n::{phrase, use_locale, Counted, Msg},
+    local_time::{format_when, use_calendar},
     sync::{use_sync, SyncError, SyncStatus},
     ui::widgets::FailureText,
     workspace::use_workspace,
@@ -11,7 +14,7 @@ use crate::{
 use leptos::{either::Either, prelude::*};
 use rabet_domain::{
     id::Id,
-    sync::{DeadLetter, DeadLetterReason},
+    sync::{DeadLetter, DeadLetterReason, LetterState},
 };
 
 fn reason_msg(reason: DeadLetterReason) -> Msg {
@@ -24,11 +27,12 @@ fn reason_msg(reason: DeadLetterReason) -> Msg {
         DeadLetterReason::NotConfigured => Msg::DeadNotConfigured,
         DeadLetterReason::WebhookRefused => Msg::DeadWebhookRefused,
         DeadLetterReason::WebhookFailed => Msg::DeadWebhookFailed,
+        DeadLetterReason::QuotaReached => Msg::DeadQuotaReached,
         DeadLetterReason::Other => Msg::DeadOther,
     }
 }
 
-/// The dead letters of the runs of `rule`.
+/// The dead letters of the runs of `rule`, and its messages the server postponed.
 #[component]
 pub fn DeadLetters(rule: Id) -> impl IntoView {
     let locale = use_locale();
@@ -65,15 +69,21 @@ pub fn DeadLetters(rule: Id) -> impl IntoView {
             }
             Some(Ok(all)) => {
                 let runs = runs();
-                let mine: Vec<DeadLetter> = all
+                let (dead, postponed): (Vec<DeadLetter>, Vec<DeadLetter>) = all
                     .into_iter()
                     .filter(|letter| runs.contains(&letter.run))
-                    .collect();
+                    .partition(|letter| letter.state == LetterState::Dead);
+                let waiting = (!postponed.is_empty()).then(|| {
+                    view! {
+                        <div class="dead-letters" role="region" aria-label=move || locale.t(Msg::PostponedHeading)>
+                            <h4>{move || locale.t(Msg::PostponedHeading)}</h4>
+                            <Letters letters=postponed counted=Counted::PostponedLetters />
+                        </div>
+                    }
+                });
                 Either::Right(view! {
-                    <p class="row-sub">{locale.count(Counted::DeadLetters, mine.len())}</p>
-                    <ul class="plain">
-                        {mine.into_iter().map(|letter| view! { <Letter letter /> }).collect_view()}
-                    </ul>
+                    <Letters letters=dead counted=Counted::DeadLetters />
+                    {waiting}
                 })
             }
         }
@@ -86,6 +96,19 @@ pub fn DeadLetters(rule: Id) -> impl IntoView {
     }
 }
 
+/// Letters under their count.
+#[component]
+fn Letters(letters: Vec<DeadLetter>, counted: Counted) -> impl IntoView {
+    let locale = use_locale();
+    let count = letters.len();
+    view! {
+        <p class="row-sub">{move || locale.count(counted, count)}</p>
+        <ul class="plain">
+            {letters.into_iter().map(|letter| view! { <Letter letter /> }).collect_view()}
+        </ul>
+    }
+}
+
 fn note(msg: Msg) -> AnyView {
     let locale = use_locale();
     view! { <p class="access-note" role="note">{move || locale.t(msg)}</p> }.into_any()
@@ -94,18 +117,26 @@ fn note(msg: Msg) -> AnyView {
 #[component]
 fn Letter(letter: DeadLetter) -> impl IntoView {
     let locale = use_locale();
-    let reason = reason_msg(letter.reason());
-    let via = if letter.via == "sms" {
-        Msg::ActionSms
-    } else {
-        Msg::ActionEmail
+    let calendar = use_calendar();
+    let reason = reason_msg(letter.reason);
+    let via = match letter.via.as_str() {
+        "sms" => Msg::ActionSms,
+        "webhook" => Msg::ActionWebhook,
+        _ => Msg::ActionEmail,
     };
     let attempts = letter.attempts as usize;
+    let retry = letter.retry_at.map(|at| {
+        let when = move || format_when(at, calendar.get(), locale.lang());
+        view! {
+            " · "<span class="dead-retry">{move || locale.fill(phrase::PostponedUntil { when: &when() })}</span>
+        }
+    });
     view! {
         <li class="dead-letter">
             {move || locale.t(via)}" · "<bdi dir="ltr">{letter.recipient.clone()}</bdi>" · "
             <strong class="dead-reason">{move || locale.t(reason)}</strong>" · "
             {move || locale.count(Counted::Attempts, attempts)}
+            {retry}
             <details>
                 <summary>{move || locale.t(Msg::DetailsToggle)}</summary>
                 <bdi dir="ltr" class="run-reason">{letter.error.clone()}</bdi>

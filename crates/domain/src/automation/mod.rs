@@ -564,15 +564,36 @@ fn contact_of<'l>(
 ) -> Option<&'l Contact> {
     match kind {
         EntityKind::Contact => lookup.contact(&id.as_str()),
+        _ => lookup.contact(named_contact(kind, fields)?),
+    }
+}
+
+/// The contact a record of another kind names, whose fields segment criteria read: a
+/// task's linked contact, else its `contact_id` (a deal's, ticket's, invoice's …).
+pub fn named_contact(kind: EntityKind, fields: &impl Fields) -> Option<&str> {
+    match kind {
         EntityKind::Task => {
             let link = fields.field("link")?;
             (link.get("kind")?.as_str()? == EntityKind::Contact.as_str())
                 .then(|| link.get("id")?.as_str())
                 .flatten()
-                .and_then(|id| lookup.contact(id))
+                .filter(|id| !id.is_empty())
         }
-        _ => lookup.contact(fields.id_field("contact_id")?),
+        _ => fields.id_field("contact_id"),
     }
+}
+
+/// Whether a change of a contact can change what `rule` does on records of its kind: an
+/// enabled rule on another kind (deals, tickets, invoices, tasks) with segment criteria,
+/// which read the contact the record names. Such a rule is re-checked on the records naming
+/// a changed contact with [`PreparedRule::pending_key`], as a replica that had not seen
+/// their change would: a trigger since the rule was switched on that the record now meets
+/// fires with the key every replica derives, so it fires once whoever re-checks first. A
+/// company's change asks for nothing: criteria read only the contact's own fields.
+pub fn rechecked_on_contact_change(rule: &AutomationRule) -> bool {
+    rule.enabled
+        && rule.trigger.kind() != EntityKind::Contact
+        && rule.criteria != Default::default()
 }
 
 /// The member responsible for the record: its owner, else its assignee.

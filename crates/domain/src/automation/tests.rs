@@ -397,6 +397,113 @@ fn criteria_and_conditions_pick_the_records() {
     assert!(fire_on_deal(&rule, Some("open"), "won").is_none());
 }
 
+/// A deal won while its contact did not meet the criteria fires nothing; once the contact
+/// changes to meet them, re-checking the deals naming it fires the rule with the key of the
+/// win (the one a device seeing the win with the contact as it is now derives), so every
+/// replica that re-checks writes one run; a task naming the contact is found too, a rule
+/// without criteria or on contacts asks for no re-check, and a win from before the rule
+/// was switched on stays unfired.
+#[test]
+fn a_contacts_change_rechecks_the_rules_on_the_records_naming_it() {
+    let rule = AutomationRule {
+        enabled_at: NOON - DAY,
+        criteria: SegmentFilter {
+            tags: vec!["wholesale".into()],
+            ..SegmentFilter::default()
+        },
+        ..follow_up_on_won()
+    };
+    assert!(rechecked_on_contact_change(&rule));
+    assert!(
+        !rechecked_on_contact_change(&follow_up_on_won()),
+        "no criteria"
+    );
+    let on_contacts = AutomationRule {
+        trigger: Trigger::Created {
+            kind: EntityKind::Contact,
+        },
+        ..rule.clone()
+    };
+    assert!(!rechecked_on_contact_change(&on_contacts), "its own record");
+    let off = AutomationRule {
+        enabled: false,
+        ..rule.clone()
+    };
+    assert!(!rechecked_on_contact_change(&off));
+
+    assert_eq!(
+        fire_on_deal(&rule, Some("open"), "won"),
+        None,
+        "not wholesale yet"
+    );
+    let id = Id::from_string("deal-1");
+    let mut device = Device::new(1);
+    let mut ops = device.edit(0, EntityKind::Deal, &id, None, &deal_fields("open"), false);
+    ops.extend(device.edit(
+        NOON as u64,
+        EntityKind::Deal,
+        &id,
+        Some(&deal_fields("open")),
+        &deal_fields("won"),
+        false,
+    ));
+    let deal = record_of(&ops);
+    assert_eq!(named_contact(EntityKind::Deal, &deal), Some("contact-1"));
+    let (mut lookup, zone) = (workspace(), tehran());
+    let prepared = PreparedRule::new(&rule);
+    let now = NOON + 2 * DAY;
+    assert_eq!(
+        prepared.pending_key(EntityKind::Deal, &id, &deal, now, &lookup, &zone),
+        None
+    );
+
+    // The contact is tagged wholesale two days later.
+    let contact = lookup.contacts.get_mut("contact-1").unwrap();
+    contact.tags.push("Wholesale".into());
+    let key = prepared
+        .pending_key(EntityKind::Deal, &id, &deal, now, &lookup, &zone)
+        .expect("the win fires once the contact meets the criteria");
+    let won_stamp = deal.fields()["status"].stamp.clone();
+    assert_eq!(key, TriggerKey::Changed(won_stamp));
+    let rechecked = prepared.fire(EntityKind::Deal, &id, &deal, key.clone(), &lookup, &zone);
+    // What a device that saw the win now (the contact as it is) fires: the same run.
+    let on_device = PreparedRule::new(&rule)
+        .on_change(
+            &Change {
+                kind: EntityKind::Deal,
+                id: &id,
+                before: Some(&deal_fields("open")),
+                after: &deal,
+            },
+            &lookup,
+            &zone,
+        )
+        .expect("fires on a device");
+    assert_eq!(rechecked, on_device);
+    assert_eq!(
+        rechecked.run.id,
+        run_id(&rule.id, EntityKind::Deal, &id, &key),
+        "the run's id is derived, so a second re-check is the same run"
+    );
+
+    // Before the rule was switched on: not fired, criteria met or not.
+    let later = AutomationRule {
+        enabled_at: NOON + 1,
+        ..rule.clone()
+    };
+    assert_eq!(
+        PreparedRule::new(&later).pending_key(EntityKind::Deal, &id, &deal, now, &lookup, &zone),
+        None
+    );
+
+    // A task names its contact by its link.
+    let mut task = Map::new();
+    task.insert("link".into(), json!({"kind": "contact", "id": "contact-1"}));
+    assert_eq!(named_contact(EntityKind::Task, &task), Some("contact-1"));
+    task.insert("link".into(), json!({"kind": "deal", "id": "deal-1"}));
+    assert_eq!(named_contact(EntityKind::Task, &task), None);
+}
+
 #[test]
 fn placeholders_fill_known_names_and_keep_the_rest() {
     let values = vec![

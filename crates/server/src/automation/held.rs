@@ -20,7 +20,8 @@ use crate::delivery::Outgoing;
 use crate::storage::{SqlStorage, Storage, StorageError};
 use rabet_domain::{
     automation::{
-        run_wire_id, webhook_payload, Fields, Firing, Lookup, Message, PreparedRule, TriggerKey,
+        named_contact, rechecked_on_contact_change, run_wire_id, webhook_payload, Fields, Firing,
+        Lookup, Message, PreparedRule, TriggerKey,
     },
     id::{Id, WireId},
     kind::EntityKind,
@@ -323,14 +324,14 @@ impl Held {
         fields.id_field("contact_id").map(Id::from_string)
     }
 
-    /// Merges every record of `kind` in the compacted state; the cursor read before it.
+    /// Merges every record of `kind` in the compacted state as [`Self::absorb`] keeps it
+    /// (whole when `kind` is among `kinds`); the cursor read before it.
     async fn load(
         &mut self,
         storage: &SqlStorage,
         workspace: &str,
         kind: EntityKind,
     ) -> Result<Cursor, AutomationError> {
-        self.kinds.insert(kind);
         let mut after: Option<String> = None;
         let mut cursor = Cursor::MAX;
         loop {
@@ -407,6 +408,7 @@ impl Held {
             }
             // Ops after the cursor come again from the log: merged twice, counted once.
             for kind in missing {
+                self.kinds.insert(kind);
                 self.load(storage, workspace, kind).await?;
             }
         }
@@ -420,10 +422,14 @@ impl Held {
             dated.extend(self.around.count_activity(&activity, record));
         }
         let mut rules_changed = false;
+        let mut contacts = HashSet::new();
         for (kind, id) in &fresh {
             let record = self.state.get(*kind, id);
             match kind {
-                EntityKind::Contact => self.around.keep_contact(id, record),
+                EntityKind::Contact => {
+                    self.around.keep_contact(id, record);
+                    contacts.insert(id.clone());
+                }
                 EntityKind::TeamMember => self.around.keep_member(id, record),
                 EntityKind::AutomationRule => rules_changed = true,
                 _ => {}
@@ -457,6 +463,50 @@ impl Held {
             self.index(&rule, kind, ids, None);
         }
         self.changed.extend(fresh);
+        self.recheck_naming(&contacts, &indexed);
+    }
+
+    /// Re-checks the rules whose criteria read contacts on the records naming one of
+    /// `contacts` (changed): change rules look at them next sweep, timed rules index them
+    /// again (a due date passed while the contact did not meet the criteria comes due now).
+    /// Rules just indexed or looking at every record (`renewed`) are left out.
+    fn recheck_naming(&mut self, contacts: &HashSet<Id>, renewed: &BTreeSet<Id>) {
+        if contacts.is_empty() {
+            return;
+        }
+        let rechecked: Vec<(Id, EntityKind, bool)> = self
+            .rules
+            .values()
+            .filter(|rule| rechecked_on_contact_change(rule) && !renewed.contains(&rule.id))
+            .map(|rule| {
+                (
+                    rule.id.clone(),
+                    rule.trigger.kind(),
+                    rule.trigger.is_timed(),
+                )
+            })
+            .collect();
+        let kinds: BTreeSet<EntityKind> = rechecked.iter().map(|(_, kind, _)| *kind).collect();
+        for kind in kinds {
+            let naming: Vec<Id> = self
+                .state
+                .live(kind)
+                .filter(|(_, record)| {
+                    named_contact(kind, *record)
+                        .and_then(Id::find)
+                        .is_some_and(|contact| contacts.contains(&contact))
+                })
+                .map(|(id, _)| id.clone())
+                .collect();
+            for (rule, _, timed) in rechecked.iter().filter(|(_, of, _)| *of == kind) {
+                match timed {
+                    true => self.index(rule, kind, naming.clone(), None),
+                    false => self
+                        .changed
+                        .extend(naming.iter().map(|id| (kind, id.clone()))),
+                }
+            }
+        }
     }
 
     /// Takes the enabled rules from the records held; those new or edited are indexed whole
