@@ -37,6 +37,7 @@ use indexed_db_futures::internals::SystemRepr;
 use indexed_db_futures::object_store::ObjectStore;
 use indexed_db_futures::prelude::*;
 use indexed_db_futures::transaction::{Transaction, TransactionMode};
+use rabet_domain::sorting::sort_by;
 use rabet_domain::{
     automation::automation_op_id,
     history::apply_recording,
@@ -975,7 +976,7 @@ impl Store {
                 ops.extend(outbox_ops(entry?)?);
             }
             // Entries are in order of their last op; ops of entries written together interleave.
-            ops.sort_by(|a, b| a.precedence().cmp(&b.precedence()));
+            sort_by(&mut ops, |a, b| a.precedence().cmp(&b.precedence()));
             Ok(Outbox { ops, keys })
         })
         .await

@@ -11,6 +11,7 @@ use crate::hlc::Stamp;
 use crate::id::WireId;
 use crate::op::{Op, DELETED_FIELD};
 use crate::replica::Record;
+use crate::sorting::sort_by;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -116,7 +117,9 @@ pub fn apply_recording<'a>(
 
 /// A record's changes, newest first (by stamp, then op id: the merge's own order).
 pub fn newest_first(mut changes: Vec<Change>) -> Vec<Change> {
-    changes.sort_by(|a, b| (&b.stamp, &b.op).cmp(&(&a.stamp, &a.op)));
+    sort_by(&mut changes, |a, b| {
+        (&b.stamp, &b.op).cmp(&(&a.stamp, &a.op))
+    });
     changes
 }
 

@@ -33,6 +33,7 @@ pub mod rfm;
 pub mod sample;
 pub mod search;
 pub mod service;
+pub mod sorting;
 pub mod sync;
 pub mod text_file;
 pub mod time;
