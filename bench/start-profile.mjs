@@ -6,6 +6,7 @@
 //
 // Usage (after `build_app` and `build_server`, see scripts/ensure.sh):
 //   node bench/start-profile.mjs [--dist dist] [--port 8125] [--path /customers] [--rate 4] [--top 30]
+//                                [--server target/release/rabet-server]
 import { chromium } from "@playwright/test";
 import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -21,7 +22,7 @@ const top = Number(args.top ?? 30);
 const origin = `http://127.0.0.1:${port}`;
 
 const work = mkdtempSync(join(tmpdir(), "rabet-profile-"));
-const server = spawn("target/release/rabet-server", ["serve", "--addr", `127.0.0.1:${port}`, "--dist", dist, "--data-dir", join(work, "server-data")], { stdio: ["ignore", "ignore", "inherit"] });
+const server = spawn(args.server ?? "target/release/rabet-server", ["serve", "--addr", `127.0.0.1:${port}`, "--dist", dist, "--data-dir", join(work, "server-data")], { stdio: ["ignore", "ignore", "inherit"] });
 
 async function serverUp() {
   for (let attempt = 0; attempt < 100; attempt++) {
