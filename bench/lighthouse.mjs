@@ -8,7 +8,8 @@
 // Usage (after `build_app` and `build_server`, see scripts/ensure.sh):
 //   node bench/lighthouse.mjs [--dist dist] [--port 8124] [--runs 3] [--paths /,/customers]
 //                             [--throttling simulate|devtools] [--label name]
-// `--dist other/dist` measures another build (e.g. main's) on the same server binary.
+// `--dist other/dist` measures another build (e.g. main's) on the same server binary;
+// `--server <binary>` serves with another server build.
 import lighthouse from "lighthouse";
 import { launch } from "chrome-launcher";
 import { spawn } from "node:child_process";
@@ -28,7 +29,7 @@ const reports = "target/bench/lighthouse";
 mkdirSync(reports, { recursive: true });
 
 const work = mkdtempSync(join(tmpdir(), "rabet-lighthouse-"));
-const server = spawn("target/release/rabet-server", ["serve", "--addr", `127.0.0.1:${port}`, "--dist", dist, "--data-dir", join(work, "server-data")], { stdio: ["ignore", "ignore", "inherit"] });
+const server = spawn(args.server ?? "target/release/rabet-server", ["serve", "--addr", `127.0.0.1:${port}`, "--dist", dist, "--data-dir", join(work, "server-data")], { stdio: ["ignore", "ignore", "inherit"] });
 
 /** Resolves once the server answers its health check (it is still binding before that). */
 async function serverUp() {

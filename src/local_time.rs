@@ -50,8 +50,20 @@ extern "C" {
 }
 
 thread_local! {
-    /// The workspace's zone, as [`ZoneKeeper`] last set it.
-    static ZONE: ArcRwSignal<Zone> = ArcRwSignal::new(zone_named(&device_zone_name()).unwrap_or_default());
+    /// The zone the workspace's settings name, as [`ZoneKeeper`] last read them (`None`:
+    /// this device's).
+    static NAMED: ArcRwSignal<Option<String>> = ArcRwSignal::new(None);
+    /// The workspace's zone, built when something first reads it rather than at start: the
+    /// first `Intl.DateTimeFormat` and the table cost a slowed phone 200–300 ms, and a new
+    /// device's first page shows no day. Built again when the named zone changes.
+    static ZONE: ArcMemo<Zone> = ArcMemo::new(|_| {
+        let named = NAMED.with(ArcRwSignal::get);
+        named
+            .as_deref()
+            .and_then(zone_named)
+            .or_else(|| zone_named(&device_zone_name()))
+            .unwrap_or_default()
+    });
     /// Tables already built, by zone name.
     static TABLES: RefCell<HashMap<String, Zone>> = RefCell::new(HashMap::new());
 }
@@ -164,20 +176,15 @@ pub fn workspace_zone_name(settings_zone: Option<&str>) -> String {
 }
 
 /// Keeps [`zone`] the workspace's: the zone its settings name (when this browser knows it),
-/// else this device's.
+/// else this device's. It only passes the name on; the table is built when read.
 #[component]
 pub fn ZoneKeeper() -> impl IntoView {
     let workspace = use_workspace();
     Effect::new(move |_| {
-        let name = workspace
-            .settings
-            .with(|s| workspace_zone_name(s.time_zone.as_deref()));
-        let zone = zone_named(&name)
-            .or_else(|| zone_named(&device_zone_name()))
-            .unwrap_or_default();
-        ZONE.with(|current| {
-            if current.with_untracked(|current| *current != zone) {
-                current.set(zone);
+        let named = workspace.settings.with(|s| s.time_zone.clone());
+        NAMED.with(|current| {
+            if current.with_untracked(|current| *current != named) {
+                current.set(named);
             }
         });
     });

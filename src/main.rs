@@ -1,5 +1,8 @@
 //! Rabet, the browser app: mounts the shell and its pages.
 
+// Tests are not in the wasm, so they may sort with the standard sorts (see clippy.toml).
+#![cfg_attr(test, allow(clippy::disallowed_methods))]
+
 mod app;
 mod automation;
 mod download;

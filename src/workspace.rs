@@ -10,6 +10,7 @@ use futures::{
 };
 use hashbrown::HashTable;
 use leptos::prelude::*;
+use rabet_domain::sorting::sort_by_key;
 use rabet_domain::{
     backup::Backup,
     feed::FeedEntry,
@@ -681,7 +682,7 @@ impl Workspace {
     /// other kinds load.
     async fn load_all(&self, store: &Store) -> Result<(), StoreError> {
         let mut loaders = Self::loaders();
-        loaders.sort_by_key(|(kind, _)| *kind != EntityKind::Contact);
+        sort_by_key(&mut loaders, |(kind, _)| *kind != EntityKind::Contact);
         let mut loaders = loaders.into_iter().map(|(_, load)| load);
         let Some(first) = loaders.next() else {
             return Ok(());

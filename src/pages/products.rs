@@ -12,6 +12,7 @@ use crate::{
 };
 use leptos::prelude::*;
 use rabet_domain::kind::EntityKind;
+use rabet_domain::sorting::sort_by_key;
 use rabet_domain::{
     locale::{format_decimal, format_money, parse_money},
     model::Product,
@@ -34,7 +35,7 @@ pub fn Products() -> impl IntoView {
                 .filter(|&at| matching.at(at))
                 .map(|at| products.at(at).clone())
                 .collect();
-            found.sort_by_cached_key(|p| (!p.active, normalize(&p.name)));
+            sort_by_key(&mut found, |p| (!p.active, normalize(&p.name)));
             found
         })
     });

@@ -15,6 +15,7 @@ use crate::{
     workspace::{use_workspace, Workspace},
 };
 use leptos::prelude::*;
+use rabet_domain::sorting::sort_by;
 use rabet_domain::{
     calendar::Day,
     id::Id,
@@ -242,7 +243,7 @@ pub fn InvoiceForm(
                 .filter(|p| p.active && p.price.currency == currency)
                 .map(|p| (p.id.clone(), p.name.clone(), p.price.minor))
                 .collect();
-            active.sort_by(|a, b| a.1.cmp(&b.1));
+            sort_by(&mut active, |a, b| a.1.cmp(&b.1));
             active
         })
     });

@@ -39,6 +39,7 @@ use indexed_db_futures::prelude::*;
 use indexed_db_futures::primitive::TryFromJs;
 use indexed_db_futures::transaction::{Transaction, TransactionMode};
 use indexed_db_futures::KeyRange;
+use rabet_domain::sorting::sort_by;
 use rabet_domain::{
     automation::automation_op_id,
     history::{apply_recording, records_changes},
@@ -1059,7 +1060,7 @@ impl Store {
                 ops.extend(outbox_ops(entry?)?);
             }
             // Entries are in order of their last op; ops of entries written together interleave.
-            ops.sort_by(|a, b| a.precedence().cmp(&b.precedence()));
+            sort_by(&mut ops, |a, b| a.precedence().cmp(&b.precedence()));
             Ok(Outbox { ops, keys })
         })
         .await

@@ -11,6 +11,7 @@ use crate::{
     workspace::use_workspace,
 };
 use leptos::prelude::*;
+use rabet_domain::sorting::sort_by;
 use rabet_domain::{
     id::Id,
     input::{amount_input_text, parse_amount},
@@ -30,7 +31,7 @@ pub fn member_options() -> Signal<Vec<(Id, String)>> {
                 .iter()
                 .map(|m| (m.id.clone(), m.display_name().to_owned()))
                 .collect();
-            all.sort_by(|a, b| a.1.cmp(&b.1));
+            sort_by(&mut all, |a, b| a.1.cmp(&b.1));
             all
         })
     })

@@ -17,6 +17,7 @@ use crate::{
 };
 use gloo_storage::{LocalStorage, Storage};
 use leptos::prelude::*;
+use rabet_domain::sorting::sort_by;
 use rabet_domain::{
     id::Id,
     kind::EntityKind,
@@ -72,7 +73,7 @@ pub fn use_templates() -> Signal<Vec<Template>> {
                 })
                 .collect()
         });
-        all.sort_by(|a, b| a.name.cmp(&b.name));
+        sort_by(&mut all, |a, b| a.name.cmp(&b.name));
         if device_templates().is_some() {
             kept.with_value(|kept| all.extend(kept.iter().cloned()));
         }

@@ -14,6 +14,7 @@ use crate::{
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 use rabet_domain::model::{Notification, Reader};
+use rabet_domain::sorting::sort_by;
 use std::cmp::Reverse;
 
 /// This device's member's notifications, newest first: a device that does not sync reads
@@ -33,7 +34,7 @@ fn mine(workspace: Workspace, sync: SyncEngine) -> Vec<Notification> {
         workspace.notifications.with(|all| {
             let mut mine: Vec<Notification> =
                 all.iter().filter(|n| n.is_for(reader)).cloned().collect();
-            mine.sort_by(|a, b| {
+            sort_by(&mut mine, |a, b| {
                 Reverse(a.created_at)
                     .cmp(&Reverse(b.created_at))
                     .then_with(|| a.id.cmp(&b.id))

@@ -13,6 +13,7 @@ use leptos_router::hooks::{use_navigate, use_query_map};
 use leptos_router::NavigateOptions;
 use rabet_domain::kind::EntityKind;
 use rabet_domain::model::{encode_state, SavedView};
+use rabet_domain::sorting::sort_by;
 
 /// What a list shows, as a saved view keeps it: query-string text
 /// (see `rabet_domain::model::encode_state`).
@@ -125,7 +126,7 @@ pub fn ViewPicker<S: ViewState>(
                 .cloned()
                 .collect()
         });
-        views.sort_by(|a, b| a.name.cmp(&b.name));
+        sort_by(&mut views, |a, b| a.name.cmp(&b.name));
         views
     });
     // Shows a view once the URL names it and it is in memory (a link may open the page

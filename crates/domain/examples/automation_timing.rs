@@ -119,7 +119,7 @@ fn rules() -> Vec<AutomationRule> {
 }
 
 fn median(mut samples: Vec<f64>) -> f64 {
-    samples.sort_by(f64::total_cmp);
+    samples.sort_unstable_by(f64::total_cmp);
     samples[samples.len() / 2]
 }
 

@@ -79,7 +79,7 @@ fn main() {
                     started.elapsed().as_secs_f64() * 1e3
                 })
                 .collect();
-            times.sort_by(f64::total_cmp);
+            times.sort_unstable_by(f64::total_cmp);
             let found = haystack.matches(&parsed).iter().filter(|hit| **hit).count();
             println!(
                 "{name:>12} {query:>24}: p50 {:>6.2} ms  p95 {:>6.2} ms  {found} found",
@@ -109,7 +109,7 @@ fn palette_keystrokes(texts: &[String], queries: &[String]) {
             }
         }
     }
-    times.sort_by(f64::total_cmp);
+    times.sort_unstable_by(f64::total_cmp);
     println!(
         "palette, best {SHOWN} per keystroke ({} timed): p50 {:.2} ms  p95 {:.2} ms  max {:.2} ms",
         times.len(),

@@ -15,6 +15,7 @@ mod columns;
 mod criterion;
 
 pub use crate::model::FieldDefinition;
+use crate::sorting::sort_by;
 use crate::{
     calendar::{format_day, parse_day, Calendar, Day},
     input::parse_amount,
@@ -182,7 +183,7 @@ impl<'de> Deserialize<'de> for CustomValues {
             .filter(|(name, value)| name.starts_with(CUSTOM_PREFIX) && !value.is_null())
             .map(|(name, value)| (name.into_boxed_str(), value))
             .collect();
-        values.sort_by(|a, b| a.0.cmp(&b.0));
+        sort_by(&mut values, |a, b| a.0.cmp(&b.0));
         values.shrink_to_fit();
         Ok(CustomValues(values))
     }
@@ -228,7 +229,7 @@ pub fn shown_fields<'d>(
         .into_iter()
         .filter(|d| d.owner == owner && !d.archived)
         .collect();
-    shown.sort_by(|a, b| {
+    sort_by(&mut shown, |a, b| {
         a.order
             .cmp(&b.order)
             .then_with(|| a.label_en.cmp(&b.label_en))

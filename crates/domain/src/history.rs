@@ -12,6 +12,7 @@ use crate::id::WireId;
 use crate::kind::EntityKind;
 use crate::op::{Op, DELETED_FIELD};
 use crate::replica::Record;
+use crate::sorting::sort_by;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
@@ -124,7 +125,9 @@ pub fn apply_recording<'a>(
 
 /// A record's changes, newest first (by stamp, then op id: the merge's own order).
 pub fn newest_first(mut changes: Vec<Change>) -> Vec<Change> {
-    changes.sort_by(|a, b| (&b.stamp, &b.op).cmp(&(&a.stamp, &a.op)));
+    sort_by(&mut changes, |a, b| {
+        (&b.stamp, &b.op).cmp(&(&a.stamp, &a.op))
+    });
     changes
 }
 

@@ -23,6 +23,7 @@ use crate::id::Id;
 use crate::model::{
     Company, Contact, Email, EmailLabel, LeadSource, LifecycleStage, Phone, PhoneLabel, TeamMember,
 };
+use crate::sorting::sort_by_key;
 use crate::validate::{normalize_email, Validate, ValidationError};
 use crate::vcard::{TypedValue, VCard, VCardError, VCardImport};
 use std::collections::HashMap;
@@ -583,7 +584,7 @@ pub fn import_vcards(parsed: &VCardImport, ctx: &mut ImportContext<'_>) -> Impor
     for card in &parsed.cards {
         settle(&mut outcome, ctx, card.line, Ok(draft_from_card(card)), &[]);
     }
-    outcome.rejected.sort_by_key(|row| row.line);
+    sort_by_key(&mut outcome.rejected, |row| row.line);
     outcome
 }
 

@@ -13,6 +13,7 @@ mod rank;
 pub use rank::{Best, Rank};
 
 use crate::locale::digit_value;
+use crate::sorting::sort_by;
 use forms::{arabic_presentation_letters, latin_base};
 
 /// What folding does with one (already lowercased) character.
@@ -196,7 +197,9 @@ impl Query {
             needles.push(needle);
         }
         // Longer needles are rarer, so trying them first rejects most records sooner.
-        needles.sort_by(|a, b| b.len().cmp(&a.len()).then_with(|| a.cmp(b)));
+        sort_by(&mut needles, |a, b| {
+            b.len().cmp(&a.len()).then_with(|| a.cmp(b))
+        });
         needles.dedup();
         Query { needles }
     }

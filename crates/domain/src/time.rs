@@ -11,6 +11,7 @@
 //! clocks show that day's first time (normally midnight) to the next day's; a day on which
 //! daylight saving starts or ends is 23 or 25 hours long.
 
+use crate::sorting::sort_by_key;
 use std::sync::Arc;
 
 use crate::calendar::Day;
@@ -74,7 +75,7 @@ impl Zone {
     /// its instant on. Changes may come in any order; one that keeps the offset is dropped.
     pub fn with_changes(base: i64, mut changes: Vec<(Instant, i64)>) -> Zone {
         // Stable: of two changes at one instant, the later given wins.
-        changes.sort_by_key(|(at, _)| *at);
+        sort_by_key(&mut changes, |(at, _)| *at);
         let mut kept: Vec<(Instant, i64)> = Vec::with_capacity(changes.len());
         for (at, offset) in changes {
             if kept.last().is_some_and(|(last, _)| *last == at) {

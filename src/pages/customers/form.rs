@@ -17,6 +17,7 @@ use crate::{
     workspace::{use_workspace, Listed, Workspace},
 };
 use leptos::prelude::*;
+use rabet_domain::sorting::sort_by;
 use rabet_domain::{
     custom_field::HasCustomFields,
     id::Id,
@@ -151,7 +152,7 @@ pub fn ContactForm(initial: Option<Contact>, on_done: Callback<()>) -> impl Into
                 .iter()
                 .map(|c| (c.id.clone(), c.name.clone()))
                 .collect();
-            all.sort_by(|a, b| a.1.cmp(&b.1));
+            sort_by(&mut all, |a, b| a.1.cmp(&b.1));
             all
         })
     };

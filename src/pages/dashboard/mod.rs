@@ -30,7 +30,6 @@ use state::DashboardState;
 pub fn Dashboard() -> impl IntoView {
     let locale = use_locale();
     let workspace = use_workspace();
-    DashboardState::provide();
     let ready = move || workspace.is_ready();
     // A workspace with nobody to sell to has nothing to measure yet.
     let empty = move || workspace.is_empty();
@@ -39,17 +38,29 @@ pub fn Dashboard() -> impl IntoView {
             <PageHeader title=Msg::NavDashboard intro=Msg::DashboardIntro />
             <Show when=ready fallback=move || view! { <p class="empty">{move || locale.t(Msg::Loading)}</p> }>
                 <Show when=move || !empty() fallback=EmptyDashboard>
-                    <div class="toolbar">
-                        <RangeBar />
-                        <A href="/segments" attr:class="button">{move || locale.t(Msg::NavSegments)}</A>
-                    </div>
-                    <KpiCards />
-                    <Charts />
-                    <QuestionLists />
-                    <Breakdowns />
+                    <Figures />
                 </Show>
             </Show>
         </div>
+    }
+}
+
+/// The range, cards, charts and lists. Their state is made here, not with the page: it
+/// reads today in the workspace's zone, and a new workspace's start builds no zone table
+/// (`local_time`).
+#[component]
+fn Figures() -> impl IntoView {
+    let locale = use_locale();
+    DashboardState::provide();
+    view! {
+        <div class="toolbar">
+            <RangeBar />
+            <A href="/segments" attr:class="button">{move || locale.t(Msg::NavSegments)}</A>
+        </div>
+        <KpiCards />
+        <Charts />
+        <QuestionLists />
+        <Breakdowns />
     }
 }
 

@@ -25,6 +25,7 @@ use crate::{
 use leptos::prelude::*;
 use leptos_router::{components::A, hooks::use_navigate};
 use rabet_domain::kind::EntityKind;
+use rabet_domain::sorting::sort_by;
 use rabet_domain::{
     calendar::format_day,
     csv,
@@ -125,7 +126,7 @@ pub fn Invoices() -> impl IntoView {
                     kind.is_none_or(|k| i.kind == k) && status.admits(i, today)
                 })
                 .collect();
-            found.sort_by(|&a, &b| {
+            sort_by(&mut found, |&a, &b| {
                 let (a, b) = (invoices.at(a), invoices.at(b));
                 (b.issue_date, &b.number).cmp(&(a.issue_date, &a.number))
             });

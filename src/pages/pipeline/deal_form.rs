@@ -24,6 +24,7 @@ use crate::{
 use leptos::prelude::*;
 use rabet_domain::custom_field::FieldOwner;
 use rabet_domain::kind::EntityKind;
+use rabet_domain::sorting::sort_by;
 use rabet_domain::{
     calendar::Day,
     id::Id,
@@ -516,7 +517,7 @@ fn LineItems(draft: TypedDeal) -> impl IntoView {
                 .filter(|p| p.active)
                 .map(|p| (p.id.clone(), p.name.clone(), p.price))
                 .collect();
-            offered.sort_by(|a, b| a.1.cmp(&b.1));
+            sort_by(&mut offered, |a, b| a.1.cmp(&b.1));
             offered
         })
     });

@@ -31,6 +31,7 @@ use leptos::{either::Either, prelude::*};
 use leptos_router::hooks::use_query_map;
 use lost::LostDialog;
 use rabet_domain::kind::EntityKind;
+use rabet_domain::sorting::sort_by;
 use rabet_domain::{id::Id, model::LeadSource};
 use state::{Editing, PageState, PageView};
 use std::collections::BTreeSet;
@@ -110,7 +111,7 @@ fn Toolbar() -> impl IntoView {
                 .iter()
                 .map(|p| (p.id.clone(), shown_pipeline_name(p, locale)))
                 .collect();
-            all.sort_by(|a, b| a.1.cmp(&b.1).then_with(|| a.0.cmp(&b.0)));
+            sort_by(&mut all, |a, b| a.1.cmp(&b.1).then_with(|| a.0.cmp(&b.0)));
             all
         })
     });

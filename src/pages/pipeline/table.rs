@@ -17,6 +17,7 @@ use crate::{
     workspace::use_workspace,
 };
 use leptos::prelude::*;
+use rabet_domain::sorting::{sort_by, sort_by_key};
 use rabet_domain::{
     bulk::StageMove,
     csv,
@@ -138,11 +139,12 @@ pub fn DealTable() -> impl IntoView {
                     .filter(|(_, deal)| admits_custom(&deal.custom))
                     .collect();
                 if let Some(field_key) = &by_field {
-                    shown
-                        .sort_by_cached_key(|(_, deal)| (field_key(&deal.custom), deal.id.clone()));
+                    sort_by_key(&mut shown, |(_, deal)| {
+                        (field_key(&deal.custom), deal.id.clone())
+                    });
                     return shown.into_iter().map(|(at, _)| at).collect::<Vec<usize>>();
                 }
-                shown.sort_by(|(_, a), (_, b)| {
+                sort_by(&mut shown, |(_, a), (_, b)| {
                     let order = match key {
                         SortKey::Title => normalize(&a.title).cmp(&normalize(&b.title)),
                         SortKey::Stage => stage_order(a).cmp(&stage_order(b)),

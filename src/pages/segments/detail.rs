@@ -27,6 +27,7 @@ use leptos_router::{
     hooks::{use_navigate, use_params_map},
 };
 use rabet_domain::kind::EntityKind;
+use rabet_domain::sorting::sort_by_key;
 use rabet_domain::{
     calendar::{format_day, Calendar},
     custom_field::FieldOwner,
@@ -185,7 +186,7 @@ fn SegmentPage(shown: Shown) -> impl IntoView {
             .pop()
             .unwrap_or_default();
         workspace.contacts.with(|contacts| {
-            positions.sort_by_cached_key(|at| contacts.at(*at).display_name());
+            sort_by_key(&mut positions, |at| contacts.at(*at).display_name());
         });
         positions
     });

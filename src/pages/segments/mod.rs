@@ -20,6 +20,7 @@ use form::SegmentForm;
 use leptos::prelude::*;
 use leptos_router::{components::A, hooks::use_navigate};
 use rabet_domain::kind::EntityKind;
+use rabet_domain::sorting::sort_by;
 use rabet_domain::{
     id::Id,
     model::{Segment, SegmentFilter},
@@ -126,7 +127,9 @@ pub fn Segments() -> impl IntoView {
     let saved = Memo::new(move |_| {
         workspace.segments.with(|segments| {
             let mut all: Vec<Segment> = segments.iter().cloned().collect();
-            all.sort_by(|a, b| a.name.cmp(&b.name).then_with(|| a.id.cmp(&b.id)));
+            sort_by(&mut all, |a, b| {
+                a.name.cmp(&b.name).then_with(|| a.id.cmp(&b.id))
+            });
             all
         })
     });

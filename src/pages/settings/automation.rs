@@ -16,6 +16,7 @@ use crate::{
 };
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
+use rabet_domain::sorting::{sort_by, sort_by_key};
 use rabet_domain::{
     automation::Hit,
     id::Id,
@@ -198,7 +199,7 @@ pub fn AutomationSection() -> impl IntoView {
     let rules = move || {
         workspace.automation_rules.with(|rules| {
             let mut all: Vec<AutomationRule> = rules.iter().cloned().collect();
-            all.sort_by(|a, b| a.name.cmp(&b.name));
+            sort_by(&mut all, |a, b| a.name.cmp(&b.name));
             all
         })
     };
@@ -309,7 +310,7 @@ fn RunLog(rule: AutomationRule) -> impl IntoView {
     let runs = move || {
         workspace.automation_runs.with(|runs| {
             let mut mine: Vec<AutomationRun> = runs.naming(&rule_id).cloned().collect();
-            mine.sort_by_key(|run| std::cmp::Reverse(run.at));
+            sort_by_key(&mut mine, |run| std::cmp::Reverse(run.at));
             mine.truncate(50);
             mine
         })
@@ -362,7 +363,7 @@ fn MessagesToSend() -> impl IntoView {
                 })
                 .cloned()
                 .collect();
-            waiting.sort_by_key(|run| std::cmp::Reverse(run.at));
+            sort_by_key(&mut waiting, |run| std::cmp::Reverse(run.at));
             waiting
         })
     };
@@ -554,7 +555,7 @@ fn NotifyWho(owner: RwSignal<bool>, members: RwSignal<Vec<Id>>) -> impl IntoView
                 .filter(|member| member.active)
                 .map(|member| (member.id.clone(), member.display_name().to_owned()))
                 .collect();
-            active.sort_by(|a, b| a.1.cmp(&b.1));
+            sort_by(&mut active, |a, b| a.1.cmp(&b.1));
             active
         })
     };

@@ -14,6 +14,7 @@ use crate::{
     workspace::{use_workspace, Listed, Workspace},
 };
 use leptos::prelude::*;
+use rabet_domain::sorting::sort_by;
 use rabet_domain::{
     custom_field::{ChoiceOption, FieldOwner, FieldType, HasCustomFields, Reading},
     kind::EntityKind,
@@ -66,7 +67,7 @@ fn definitions_of(workspace: Workspace, owner: FieldOwner) -> Vec<FieldDefinitio
             .filter(|d| d.owner == owner)
             .cloned()
             .collect();
-        all.sort_by(|a, b| {
+        sort_by(&mut all, |a, b| {
             a.order
                 .cmp(&b.order)
                 .then_with(|| a.label_en.cmp(&b.label_en))

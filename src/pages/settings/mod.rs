@@ -23,6 +23,7 @@ use custom_fields::CustomFieldsSection;
 use leptos::prelude::*;
 use pipeline::PipelineSettings;
 use rabet_domain::kind::EntityKind;
+use rabet_domain::sorting::sort_by;
 use rabet_domain::{
     backup::Backup,
     calendar::Calendar,
@@ -251,7 +252,7 @@ fn TeamSection() -> impl IntoView {
     let members = move || {
         workspace.members.with(|members| {
             let mut all: Vec<TeamMember> = members.iter().cloned().collect();
-            all.sort_by(|a, b| a.name.cmp(&b.name));
+            sort_by(&mut all, |a, b| a.name.cmp(&b.name));
             all
         })
     };

@@ -18,6 +18,7 @@ use crate::{
 };
 use leptos::prelude::*;
 use rabet_domain::kind::EntityKind;
+use rabet_domain::sorting::sort_by;
 use rabet_domain::{
     id::Id,
     locale::to_ascii_digits,
@@ -61,7 +62,7 @@ fn PipelinesSection() -> impl IntoView {
                 .iter()
                 .map(|p| (p.id.clone(), shown_pipeline_name(p, locale)))
                 .collect();
-            all.sort_by(|a, b| a.1.cmp(&b.1).then_with(|| a.0.cmp(&b.0)));
+            sort_by(&mut all, |a, b| a.1.cmp(&b.1).then_with(|| a.0.cmp(&b.0)));
             all
         })
     });

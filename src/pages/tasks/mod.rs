@@ -13,6 +13,7 @@ use crate::{
 };
 use leptos::prelude::*;
 use rabet_domain::kind::EntityKind;
+use rabet_domain::sorting::sort_by_key;
 use rabet_domain::{calendar::Day, ics::tasks_to_ics, id::Id, model::Task};
 
 /// Done tasks listed at first; older ones come with "Show more".
@@ -97,9 +98,9 @@ pub fn Tasks() -> impl IntoView {
         });
         for (due, tasks) in &mut lists {
             match due {
-                Due::Done => tasks.sort_by_key(|t| std::cmp::Reverse(t.done_at)),
-                Due::Someday => tasks.sort_by_key(|t| std::cmp::Reverse(t.created_at)),
-                _ => tasks.sort_by_key(|t| t.due_at),
+                Due::Done => sort_by_key(tasks, |t| std::cmp::Reverse(t.done_at)),
+                Due::Someday => sort_by_key(tasks, |t| std::cmp::Reverse(t.created_at)),
+                _ => sort_by_key(tasks, |t| t.due_at),
             }
         }
         lists

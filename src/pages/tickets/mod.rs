@@ -31,6 +31,7 @@ use crate::{
 use leptos::prelude::*;
 use leptos_router::{components::A, hooks::use_navigate};
 use rabet_domain::kind::EntityKind;
+use rabet_domain::sorting::sort_by_key;
 use rabet_domain::{
     csv,
     custom_field::FieldOwner,
@@ -136,8 +137,8 @@ pub fn Tickets() -> impl IntoView {
                 })
                 .collect();
             match &by_field {
-                Some(key) => found.sort_by_cached_key(|&at| key(&tickets.at(at).custom)),
-                None => found.sort_by_cached_key(|&at| urgency(tickets.at(at))),
+                Some(key) => sort_by_key(&mut found, |&at| key(&tickets.at(at).custom)),
+                None => sort_by_key(&mut found, |&at| urgency(tickets.at(at))),
             }
             found
         })

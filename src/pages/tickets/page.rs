@@ -28,6 +28,7 @@ use leptos_router::{
 };
 use rabet_domain::custom_field::FieldOwner;
 use rabet_domain::kind::EntityKind;
+use rabet_domain::sorting::sort_by_key;
 use rabet_domain::{
     model::{Activity, ActivityKind, Ticket, TicketStatus},
     service::ticket_service,
@@ -100,7 +101,7 @@ fn TicketPage(ticket: Ticket) -> impl IntoView {
                 .filter(|a| a.ticket_id.as_ref() == Some(&id))
                 .cloned()
                 .collect();
-            replies.sort_by_key(|a| std::cmp::Reverse(a.at));
+            sort_by_key(&mut replies, |a| std::cmp::Reverse(a.at));
             replies
         })
     });

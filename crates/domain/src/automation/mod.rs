@@ -22,6 +22,7 @@ use crate::model::{
 };
 use crate::replica::Record;
 use crate::report::segment::{BuyerFacts, PreparedSegment};
+use crate::sorting::sort_by;
 use crate::time::{Instant, Zone, MS_PER_DAY};
 use serde_json::{json, Map, Value};
 
@@ -718,7 +719,9 @@ pub fn preview<'a>(
                 .then(|| Hit { id: id.clone(), at })
         })
         .collect();
-    hits.sort_by(|a, b| b.at.cmp(&a.at).then_with(|| a.id.cmp(&b.id)));
+    sort_by(&mut hits, |a, b| {
+        b.at.cmp(&a.at).then_with(|| a.id.cmp(&b.id))
+    });
     hits
 }
 

@@ -15,6 +15,7 @@
 //! rounded on its own, so the board's weighted total can differ by a minor unit from the sum of
 //! its rounded columns; it is the more exact figure.
 
+use crate::sorting::sort_by;
 use std::collections::HashMap;
 
 use rustc_hash::FxHashMap;
@@ -263,7 +264,7 @@ impl<'a> Board<'a> {
 }
 
 fn sort_cards(cards: &mut [&Deal]) {
-    cards.sort_by(|a, b| {
+    sort_by(cards, |a, b| {
         // `None` sorts after every date.
         let close = |deal: &Deal| (deal.expected_close.is_none(), deal.expected_close);
         close(a)

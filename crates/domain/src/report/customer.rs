@@ -18,6 +18,7 @@
 //!   activities dated after `now` (a planned meeting).
 //! - Whole **days** between two instants are rounded down (23 hours ago is 0 days).
 
+use crate::sorting::sort_by;
 use std::cmp::{Ordering, Reverse};
 
 use rustc_hash::FxHashSet;
@@ -544,7 +545,9 @@ pub fn timeline(records: &CustomerRecords<'_>) -> Vec<TimelineEntry> {
         events.push((entry, 0));
     }
 
-    events.sort_by(|(a, a_seq), (b, b_seq)| newest_first(a, *a_seq, b, *b_seq));
+    sort_by(&mut events, |(a, a_seq), (b, b_seq)| {
+        newest_first(a, *a_seq, b, *b_seq)
+    });
     events.into_iter().map(|(entry, _)| entry).collect()
 }
 

@@ -3,6 +3,7 @@
 
 use crate::{local_time::now_ms, workspace::use_workspace};
 use leptos::prelude::*;
+use rabet_domain::sorting::sort_by_key;
 use rabet_domain::{
     id::Id,
     kind::EntityKind,
@@ -95,7 +96,7 @@ fn profile_of(
         .filter(|t| !t.is_done())
         .map(|t| (*t).clone())
         .collect();
-    open_tasks.sort_by_key(|t| (t.due_at.is_none(), t.due_at));
+    sort_by_key(&mut open_tasks, |t| (t.due_at.is_none(), t.due_at));
     let reference = |kind, id: &Id| RecordRef {
         kind,
         id: id.clone(),

@@ -9,6 +9,7 @@
 //! recomputes a dozen KPIs over two periods on every range change; repeating that work per
 //! KPI is what made it slow.
 
+use crate::sorting::sort_by_key;
 use std::ops::Range;
 
 use rustc_hash::FxHashMap;
@@ -262,7 +263,7 @@ impl Ledger {
                 by_customer.push((customer, purchase, day));
             }
         }
-        orders.sort_by_key(|order| order.day);
+        sort_by_key(&mut orders, |order| order.day);
         let mut dated = |at: i64, index: u32, owner: Option<&Id>| Dated {
             day: zone.day_of(Instant(at)),
             index,
@@ -275,14 +276,14 @@ impl Ledger {
             .filter(|(deal, _)| !deal.is_open())
             .filter_map(|(deal, index)| Some(dated(deal.closed_at?, index, deal.owner_id.as_ref())))
             .collect();
-        closed.sort_by_key(|deal| deal.day);
+        sort_by_key(&mut closed, |deal| deal.day);
         let mut leads: Vec<Dated> = records
             .contacts
             .iter()
             .zip(0u32..)
             .map(|(contact, index)| dated(contact.created_at, index, contact.owner_id.as_ref()))
             .collect();
-        leads.sort_by_key(|lead| lead.day);
+        sort_by_key(&mut leads, |lead| lead.day);
         let mut lost_products: Vec<u32> = Vec::new();
         let mut lost: Vec<LostDeal> = records
             .deals
@@ -312,8 +313,10 @@ impl Ledger {
                 })
             })
             .collect();
-        lost.sort_by_key(|deal| deal.day);
-        by_customer.sort_by_key(|(customer, purchase, _)| (*customer, purchase.at));
+        sort_by_key(&mut lost, |deal| deal.day);
+        sort_by_key(&mut by_customer, |(customer, purchase, _)| {
+            (*customer, purchase.at)
+        });
         let purchases: Vec<Purchase> = by_customer
             .iter()
             .map(|(_, purchase, _)| *purchase)

@@ -7,6 +7,7 @@
 //! settings and zone ("today" is the zone's day of `now`); only [`sla_breaches`] and
 //! [`slow_products`] also look at its period.
 
+use crate::sorting::sort_by;
 use rustc_hash::FxHashMap;
 
 use super::{ProductPerformance, Records, Scope};
@@ -53,7 +54,7 @@ pub fn dormant_customers(records: &Records<'_>, scope: &Scope, now: i64) -> Vec<
                 })
         })
         .collect();
-    rows.sort_by(|a, b| {
+    sort_by(&mut rows, |a, b| {
         (b.lifetime_value.minor, b.days_since_purchase, &a.contact_id).cmp(&(
             a.lifetime_value.minor,
             a.days_since_purchase,
@@ -156,7 +157,7 @@ pub fn overdue_invoices(records: &Records<'_>, scope: &Scope, now: i64) -> Vec<F
         .filter(|invoice| invoice.is_overdue(today) && scope.owns(invoice.owner_id.as_ref()))
         .map(|invoice| last_contact.row(invoice, now, today))
         .collect();
-    rows.sort_by(|a, b| {
+    sort_by(&mut rows, |a, b| {
         (b.days_overdue, b.total.minor, &a.invoice_id).cmp(&(
             a.days_overdue,
             a.total.minor,
@@ -188,7 +189,7 @@ pub fn quotes_without_follow_up(
         .map(|invoice| last_contact.row(invoice, now, today))
         .filter(|row| row.days_without_follow_up >= i64::from(days))
         .collect();
-    rows.sort_by(|a, b| {
+    sort_by(&mut rows, |a, b| {
         (b.days_without_follow_up, &a.invoice_id).cmp(&(a.days_without_follow_up, &b.invoice_id))
     });
     rows
@@ -237,7 +238,7 @@ pub fn sla_breaches(records: &Records<'_>, scope: &Scope, now: i64) -> Vec<SlaBr
         })
         .collect();
     let urgency = |priority: Priority| Priority::ALL.iter().position(|p| *p == priority);
-    rows.sort_by(|a, b| {
+    sort_by(&mut rows, |a, b| {
         (b.open, urgency(b.priority), b.late_ms, &a.ticket_id).cmp(&(
             a.open,
             urgency(a.priority),
@@ -287,7 +288,7 @@ pub fn stale_deals(
             })
         })
         .collect();
-    rows.sort_by(|a, b| {
+    sort_by(&mut rows, |a, b| {
         (b.idle_days, b.value.minor, &a.deal_id).cmp(&(a.idle_days, a.value.minor, &b.deal_id))
     });
     rows
@@ -311,7 +312,7 @@ pub fn slow_products(
         .filter(|row| active.contains_key(&row.product_id))
         .cloned()
         .collect();
-    rows.sort_by(|a, b| {
+    sort_by(&mut rows, |a, b| {
         (a.units, a.revenue.get(currency), active[&a.product_id]).cmp(&(
             b.units,
             b.revenue.get(currency),

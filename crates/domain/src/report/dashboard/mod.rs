@@ -30,6 +30,7 @@ pub use ledger::{Books, Ledger, Order, SoldLine};
 #[cfg(test)]
 mod tests;
 
+use crate::sorting::sort_by;
 use rustc_hash::FxHashMap;
 
 use crate::calendar::{add_months, period_start, Calendar, CalendarUnit, Day};
@@ -791,7 +792,7 @@ pub fn product_performance(books: &Books<'_>, scope: &Scope) -> Vec<ProductPerfo
         .map(|product| (&product.id, product.name.as_str()))
         .collect();
     let currency = scope.currency;
-    rows.sort_by(|a, b| {
+    sort_by(&mut rows, |a, b| {
         b.revenue
             .get(currency)
             .cmp(&a.revenue.get(currency))
