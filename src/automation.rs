@@ -381,13 +381,12 @@ fn naming_ids(workspace: Workspace, kind: EntityKind, contacts: &[Id]) -> Vec<Id
     macro_rules! naming {
         ($kind:ident, $collection:ident) => {
             workspace.$collection.with_untracked(|records| {
-                let mut ids: Vec<Id> = contacts
+                // A set: a record naming two of the contacts is re-checked once.
+                let ids: std::collections::BTreeSet<Id> = contacts
                     .iter()
                     .flat_map(|contact| records.naming(contact).map(|record| record.id.clone()))
                     .collect();
-                ids.sort();
-                ids.dedup();
-                ids
+                ids.into_iter().collect()
             })
         };
     }

@@ -889,8 +889,8 @@ impl Store {
             .collect();
         Ok(async move {
             let Some(stored) = stored else {
-            return Ok(());
-        };
+                return Ok(());
+            };
             stored.await?;
             self.tabs.post(&TabNews::Written {
                 records,
