@@ -226,6 +226,18 @@ impl Device {
             false,
         )
     }
+
+    /// Ops for `record` changed from `before` to `after` at `wall_ms`.
+    fn change<E: Entity>(&mut self, wall_ms: i64, before: &E, after: &E) -> Vec<Op> {
+        self.edit(
+            wall_ms,
+            E::KIND,
+            before.id(),
+            Some(&before.to_fields()),
+            &after.to_fields(),
+            false,
+        )
+    }
 }
 
 fn reza() -> Contact {
@@ -596,14 +608,7 @@ async fn quotas_and_do_not_contact_hold_messages_back(backend: Backend) {
         ..reza()
     };
     workspace
-        .push(&device.edit(
-            NOON + 2 * HOUR,
-            EntityKind::Contact,
-            &reza().id,
-            Some(&reza().to_fields()),
-            &unsubscribed.to_fields(),
-            false,
-        ))
+        .push(&device.change(NOON + 2 * HOUR, &reza(), &unsubscribed))
         .await;
     let next_day = deliver(&workspace.storage, &delivery, NOON + MS_PER_DAY)
         .await
@@ -990,14 +995,7 @@ async fn a_contacts_change_rechecks_rules_on_the_records_naming_it(backend: Back
         ..reza()
     };
     workspace
-        .push(&device.edit(
-            NOON + 2 * HOUR,
-            EntityKind::Contact,
-            &reza().id,
-            Some(&reza().to_fields()),
-            &tagged.to_fields(),
-            false,
-        ))
+        .push(&device.change(NOON + 2 * HOUR, &reza(), &tagged))
         .await;
     // What a device re-checking the records naming the contact fires.
     let state = workspace.pulled().await;
@@ -1201,14 +1199,7 @@ async fn a_held_workspace_follows_what_is_pushed_between_sweeps(backend: Backend
         ..rule.clone()
     };
     let at = NOON + 3 * MS_PER_DAY;
-    let mut ops = device.edit(
-        at,
-        EntityKind::AutomationRule,
-        &rule.id,
-        Some(&rule.to_fields()),
-        &off.to_fields(),
-        false,
-    );
+    let mut ops = device.change(at, &rule, &off);
     ops.extend(device.create(at, &contact_created("contact-after", at)));
     workspace.push(&ops).await;
     let off = workspace.sweep_workspace(&none, at + 10 * MS_PER_DAY).await;
@@ -1269,14 +1260,7 @@ async fn timed_rules_count_days_in_the_workspace_zone(backend: Backend) {
         time_zone: Some("UTC".into()),
         ..settings.clone()
     };
-    let mut ops = device.edit(
-        NOON,
-        EntityKind::Settings,
-        &settings.id,
-        Some(&settings.to_fields()),
-        &moved.to_fields(),
-        false,
-    );
+    let mut ops = device.change(NOON, &settings, &moved);
     ops.extend(device.edit(
         NOON,
         EntityKind::Invoice,
@@ -1620,14 +1604,7 @@ async fn the_sweeps_time_rule_notifies_members_once(backend: Backend) {
         read_at: Some(NOON + 2 * HOUR),
         ..notifications[0].clone()
     };
-    let ops = device.edit(
-        NOON + 2 * HOUR,
-        EntityKind::Notification,
-        &read.id,
-        Some(&notifications[0].to_fields()),
-        &read.to_fields(),
-        false,
-    );
+    let ops = device.change(NOON + 2 * HOUR, &notifications[0], &read);
     workspace.push(&ops).await;
     assert_eq!(
         workspace.sweep_workspace(&none, NOON + 3 * HOUR).await.runs,
