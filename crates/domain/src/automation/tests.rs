@@ -143,6 +143,23 @@ fn record_of(ops: &[Op]) -> Record {
     record
 }
 
+/// Deal 1 as a person made it open and won it at noon: its id, the device and the record.
+fn deal_won_at_noon() -> (Id, Device, Record) {
+    let id = Id::from_string("deal-1");
+    let mut device = Device::new(1);
+    let mut ops = device.edit(0, EntityKind::Deal, &id, None, &deal_fields("open"), false);
+    ops.extend(device.edit(
+        NOON as u64,
+        EntityKind::Deal,
+        &id,
+        Some(&deal_fields("open")),
+        &deal_fields("won"),
+        false,
+    ));
+    let record = record_of(&ops);
+    (id, device, record)
+}
+
 /// Fires `rule` on a deal going from `before` to `after` (made by a person).
 fn fire_on_deal(rule: &AutomationRule, before: Option<&str>, after: &str) -> Option<Firing> {
     let id = Id::from_string("deal-1");
@@ -178,18 +195,7 @@ fn a_change_seen_late_fires_the_run_a_device_fired() {
         ..follow_up_on_won()
     };
     let on_device = fire_on_deal(&rule, Some("open"), "won").expect("fires on the device");
-    let id = Id::from_string("deal-1");
-    let mut device = Device::new(1);
-    let mut ops = device.edit(0, EntityKind::Deal, &id, None, &deal_fields("open"), false);
-    ops.extend(device.edit(
-        NOON as u64,
-        EntityKind::Deal,
-        &id,
-        Some(&deal_fields("open")),
-        &deal_fields("won"),
-        false,
-    ));
-    let record = record_of(&ops);
+    let (id, mut device, record) = deal_won_at_noon();
     let prepared = PreparedRule::new(&rule);
     let (lookup, zone) = (workspace(), tehran());
     let key = prepared
@@ -436,18 +442,7 @@ fn a_contacts_change_rechecks_the_rules_on_the_records_naming_it() {
         None,
         "not wholesale yet"
     );
-    let id = Id::from_string("deal-1");
-    let mut device = Device::new(1);
-    let mut ops = device.edit(0, EntityKind::Deal, &id, None, &deal_fields("open"), false);
-    ops.extend(device.edit(
-        NOON as u64,
-        EntityKind::Deal,
-        &id,
-        Some(&deal_fields("open")),
-        &deal_fields("won"),
-        false,
-    ));
-    let deal = record_of(&ops);
+    let (id, _, deal) = deal_won_at_noon();
     assert_eq!(named_contact(EntityKind::Deal, &deal), Some("contact-1"));
     let (mut lookup, zone) = (workspace(), tehran());
     let prepared = PreparedRule::new(&rule);
