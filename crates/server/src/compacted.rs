@@ -280,6 +280,22 @@ pub async fn count_records<'c>(
         .collect()
 }
 
+/// Whether the workspace was ever pushed a record of `entity` (deleted ones count), on
+/// `creators`' primary key.
+pub async fn ever_held<'c>(
+    executor: impl Executor<'c, Database = Any>,
+    workspace: &str,
+    entity: &str,
+) -> Result<bool, StorageError> {
+    let row =
+        sqlx::query("SELECT 1 AS held FROM creators WHERE workspace = $1 AND entity = $2 LIMIT 1")
+            .bind(workspace)
+            .bind(entity)
+            .fetch_optional(executor)
+            .await?;
+    Ok(row.is_some())
+}
+
 /// Every `every`-th record id of each kind, in record-id order: `(entity, record)`. The
 /// ranges between them are parts of a kind a device can fetch at the same time, since each
 /// part's first page needs no earlier page's last record.

@@ -461,6 +461,33 @@ async fn an_overdue_invoice_texts_its_contact_once_with_no_device_open(backend: 
     assert_eq!(gateway.received().len(), 1);
 }
 
+/// A workspace that never had a rule is not held in memory; its first rule makes the next
+/// sweep hold it and fire what is due at once.
+async fn a_workspace_without_rules_is_not_held(backend: Backend) {
+    let Some(workspace) = Workspace::new(backend).await else {
+        return;
+    };
+    let mut device = Device::new(1);
+    let mut ops = device.create(NOON - 40 * MS_PER_DAY, &reza());
+    ops.extend(device.edit(
+        NOON - 10 * MS_PER_DAY,
+        EntityKind::Invoice,
+        &Id::from_string("invoice-1"),
+        None,
+        &invoice("invoice-1", "sent"),
+        false,
+    ));
+    workspace.push(&ops).await;
+    let none = Delivery::default();
+    assert_eq!(workspace.sweep_workspace(&none, NOON).await.runs, 0);
+    assert!(!workspace.sweeper.lock().await.holds(&workspace.id));
+
+    workspace.push(&device.create(NOON, &overdue_sms())).await;
+    let swept = workspace.sweep_workspace(&none, NOON + HOUR).await;
+    assert!(workspace.sweeper.lock().await.holds(&workspace.id));
+    assert_eq!(swept.runs, 1, "the overdue invoice, once the rule exists");
+}
+
 /// Without a gateway, the server's run leaves the SMS prepared for a person to open.
 async fn without_a_gateway_messages_are_prepared(backend: Backend) {
     let Some(workspace) = Workspace::new(backend).await else {
@@ -1622,6 +1649,7 @@ async fn the_sweeps_time_rule_notifies_members_once(backend: Backend) {
 on_every_backend!(
     the_sweeps_time_rule_notifies_members_once,
     an_overdue_invoice_texts_its_contact_once_with_no_device_open,
+    a_workspace_without_rules_is_not_held,
     without_a_gateway_messages_are_prepared,
     a_failing_gateway_is_retried_then_the_message_is_a_dead_letter,
     quotas_and_do_not_contact_hold_messages_back,

@@ -82,6 +82,12 @@ pub struct Sweeper {
 }
 
 impl Sweeper {
+    /// Whether the workspace's records are held in memory (it has had a rule and been
+    /// swept since this process started).
+    pub fn holds(&self, workspace: &str) -> bool {
+        self.held.contains_key(workspace)
+    }
+
     /// Fires every workspace's pending rules at `now` (ms), reading dates in `zone`;
     /// messages by the channels `delivery` sends go into the outbox.
     pub async fn sweep(
@@ -137,6 +143,18 @@ impl Sweeper {
         now: i64,
         zone: &Zone,
     ) -> Result<Swept, AutomationError> {
+        let mut swept = Swept {
+            workspace: workspace.to_owned(),
+            ..Swept::default()
+        };
+        // A workspace that never had a rule has nothing to fire or send: its records stay
+        // on disk, not in this process's memory.
+        let rules = EntityKind::AutomationRule.as_str();
+        if !self.held.contains_key(workspace)
+            && !compacted::ever_held(storage.pool(), workspace, rules).await?
+        {
+            return Ok(swept);
+        }
         let held = match self.held.entry(workspace.to_owned()) {
             Entry::Occupied(held) => held.into_mut(),
             Entry::Vacant(vacant) => vacant.insert(Held::build(storage, workspace, zone).await?),
@@ -144,10 +162,6 @@ impl Sweeper {
         if !held.catch_up(storage, workspace, zone).await? {
             *held = Held::build(storage, workspace, zone).await?;
         }
-        let mut swept = Swept {
-            workspace: workspace.to_owned(),
-            ..Swept::default()
-        };
         for (run, index, outgoing) in held.runs_to_send(now, |via| delivery.sends(via)) {
             delivery::enqueue(storage.pool(), workspace, &run, index, &outgoing, now).await?;
         }
