@@ -4,23 +4,9 @@
 import { expect, test, type App } from "./fixtures";
 
 const WORDS = {
-  en: { page: "Activity", kind: "Page", palette: "Command palette", today: "Today", you: "You", who: "Changed by", empty: /^No change to show/ },
-  fa: { page: "تغییرات", kind: "صفحه", palette: "فرمان‌یاب", today: "امروز", you: "شما", who: "تغییر توسط", empty: /^تغییری برای نمایش نیست/ },
+  en: { page: "Activity", today: "Today", you: "You", who: "Changed by", empty: /^No change to show/ },
+  fa: { page: "تغییرات", today: "امروز", you: "شما", who: "تغییر توسط", empty: /^تغییری برای نمایش نیست/ },
 };
-
-/** Opens the feed as a person would: the navigation's link, or on a phone (whose bar has no room for it) the search button's palette. */
-async function openActivity(app: App, isMobile: boolean) {
-  const words = WORDS[app.lang];
-  if (isMobile) {
-    await app.nav().getByRole("button", { name: app.lang === "en" ? "Search" : "جست‌وجو" }).click();
-    const dialog = app.page.getByRole("dialog", { name: words.palette });
-    await app.page.keyboard.type(words.page);
-    await dialog.getByRole("option").filter({ hasText: words.kind }).filter({ hasText: words.page }).first().click();
-  } else {
-    await app.nav().getByRole("link", { name: words.page }).click();
-  }
-  await expect(app.page.getByRole("heading", { level: 1, name: words.page })).toBeVisible();
-}
 
 /** The feed's section of today's changes. */
 function today(app: App) {
@@ -37,7 +23,7 @@ test("a teammate's change shows in the other device's feed with their name, filt
   await mina.syncNow();
   await ali.syncNow();
 
-  await openActivity(ali, isMobile);
+  await ali.openPage(WORDS[ali.lang].page, isMobile);
   const change = today(ali).getByRole("listitem").filter({ hasText: "Job title: — → Buyer" });
   await expect(change).toContainText("Mina");
   // Ali's creation of Sara is not a change of hers.
@@ -65,7 +51,7 @@ test("offline and in Persian, the feed shows this device's own changes as yours,
   await app.setLanguage("fa");
   await app.context.setOffline(true);
 
-  await openActivity(app, isMobile);
+  await app.openPage(WORDS[app.lang].page, isMobile);
   // In Persian text, a value in another script is isolated (U+2068 … U+2069).
   const change = today(app).getByRole("listitem").filter({ hasText: /سمت: — ← \u2068?Buyer/ });
   await expect(change).toContainText(WORDS.fa.you);

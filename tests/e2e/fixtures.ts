@@ -58,6 +58,21 @@ export class App {
     return this.page.context();
   }
 
+  /** Opens a page as a person would: its link in the navigation, or on a phone (whose bar has
+   * no room for every page) through the search button's command palette. */
+  async openPage(name: string, isMobile: boolean) {
+    const en = this.lang === "en";
+    if (isMobile) {
+      await this.nav().getByRole("button", { name: en ? "Search" : "جست‌وجو" }).click();
+      const dialog = this.page.getByRole("dialog", { name: en ? "Command palette" : "فرمان‌یاب" });
+      await this.page.keyboard.type(name);
+      await dialog.getByRole("option").filter({ hasText: en ? "Page" : "صفحه" }).filter({ hasText: name }).first().click();
+    } else {
+      await this.nav().getByRole("link", { name }).click();
+    }
+    await expect(this.page.getByRole("heading", { level: 1, name })).toBeVisible();
+  }
+
   /** The main navigation (sidebar on a desktop, bar on a phone). */
   nav(): Locator {
     return this.page.getByRole("navigation", { name: this.lang === "en" ? "Main navigation" : "ناوبری اصلی" });

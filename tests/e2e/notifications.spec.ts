@@ -109,7 +109,7 @@ test("a rule notifies a won deal's owner: one unread notification on the owner's
   await expect(persian.getByRole("button", { name: "همه خوانده شد" })).toBeDisabled();
 });
 
-test("“Mark all read” reads every notification of a device that does not sync", async ({ app, page }) => {
+test("“Mark all read” reads every notification of a device that does not sync", async ({ app, page, isMobile }) => {
   await addTeamMember(app, "Sara");
   await addNotifyRule(app, { name: "New deals", when: "A deal is created", text: "New deal: {title}", owner: false, members: ["Sara"] });
 
@@ -126,7 +126,7 @@ test("“Mark all read” reads every notification of a device that does not syn
   await expect(bell(app, "Notifications")).toBeVisible();
   await expect(bell(app, "Notifications, 2 unread")).toHaveCount(0);
   // Reading is no edit of the workspace: the activity feed lists no notification's change.
-  await app.nav().getByRole("link", { name: "Activity" }).click();
+  await app.openPage("Activity", isMobile);
   await page.getByRole("combobox", { name: "Kind" }).selectOption({ label: "Notification" });
   await expect(page.getByText("No change to show: edits of existing records appear here.")).toBeVisible();
 });
