@@ -21,6 +21,8 @@ const allWays = [
   "as the store writes it",
   "no history puts",
   "history 100 records a value",
+  "history in 256 chunks (wt-bulk2)",
+  "history in 256 chunks, merge state and outbox in 60 KB values",
   "history: only key and new value (small values)",
   "no row puts",
   "rows: only id, tags and m (small rows)",
@@ -89,6 +91,7 @@ for (let run = 0; run < runs; run++) {
         const contact = tx.objectStore("contact");
         const history = tx.objectStore("history");
         let chunk = [];
+        const chunks = [];
         for (let at = 0; at < records; at++) {
           if (way !== "no row puts") {
             contact.put(way.startsWith("rows: only") ? { id: id(at), v: { id: id(at), tags: ["lead", "bench"] }, m: "shared/0002" } : row(at, ["lead", "bench"]));
@@ -103,6 +106,9 @@ for (let run = 0; run < runs; run++) {
               history.put(chunk.join("\n"), `bulk/${at}`);
               chunk = [];
             }
+          } else if (way.startsWith("history in 256 chunks")) {
+            (chunks[at % 256] ??= []).push(`${id(at)} ${change}`);
+            if (at === records - 1) chunks.forEach((lines, bucket) => history.put(lines.join("\n"), `contact/${bucket.toString(16)}/${stamp}`));
           } else if (way.startsWith("history: only")) {
             history.put(`${op(at)} ["lead","bench"]`, key);
           } else {
@@ -111,9 +117,16 @@ for (let run = 0; run < runs; run++) {
         }
         if (way !== "no merge state and outbox") {
           // 176 bytes a record: the tags line over its base.
-          tx.objectStore("merge").put(Array.from({ length: records }, (_, at) => `#contact/${id(at)}\n@contact/${id(at)}\ntags ${stamp} ${op(at)}\n${"x".repeat(100)}`).join("\n"), "shared/0002");
+          const merge = Array.from({ length: records }, (_, at) => `#contact/${id(at)}\n@contact/${id(at)}\ntags ${stamp} ${op(at)}\n${"x".repeat(100)}`).join("\n");
           // 201 bytes an op, as UTF-8 bytes.
-          tx.objectStore("outbox").put(new TextEncoder().encode(Array.from({ length: records }, (_, at) => JSON.stringify({ id: op(at), entity: "contact", record: id(at), field: "tags", value: ["lead", "bench"], stamp: `${stamp}${"y".repeat(60)}` })).join("\n")), `${op(records - 1)} ${records}`);
+          const outbox = new TextEncoder().encode(Array.from({ length: records }, (_, at) => JSON.stringify({ id: op(at), entity: "contact", record: id(at), field: "tags", value: ["lead", "bench"], stamp: `${stamp}${"y".repeat(60)}` })).join("\n"));
+          if (way.endsWith("in 60 KB values")) {
+            for (let from = 0; from < merge.length; from += 60_000) tx.objectStore("merge").put(merge.slice(from, from + 60_000), `shared/0002/${from}`);
+            for (let from = 0; from < outbox.length; from += 60_000) tx.objectStore("outbox").put(outbox.slice(from, from + 60_000), `${op(records - 1)} ${records}/${from}`);
+          } else {
+            tx.objectStore("merge").put(merge, "shared/0002");
+            tx.objectStore("outbox").put(outbox, `${op(records - 1)} ${records}`);
+          }
         }
         tx.objectStore("history_by_time").put(`contact/${id(0)} tags member-0001 ${records}`, `${stamp} ${op(0)}`);
         tx.objectStore("meta").put("clock", "clock");
