@@ -807,22 +807,6 @@ impl Store {
                         }
                     }
                     changed.push(change);
-                    // Patched rows are put as they come, so the browser stores them while
-                    // the merge goes on.
-                    if let (Some(key), PATCHED_AT_ONCE..) = (&shared_key, patches.rows()) {
-                        let patched = std::mem::take(&mut patches);
-                        let read_back = std::mem::take(&mut read_back);
-                        put_patched(
-                            patched,
-                            read_back,
-                            &mut changed,
-                            key,
-                            &stores,
-                            &mut slice,
-                            &meta,
-                        )
-                        .await?;
-                    }
                 }
                 if let Some(key) = shared_key.as_ref().filter(|_| !shared.is_empty()) {
                     send(merge.put(shared).with_key(key.as_str()).build())?;
@@ -850,17 +834,17 @@ impl Store {
                     send(stores[kind].put(stored).build())?;
                 }
                 if let Some(key) = &shared_key {
+                    let patched = patches.apply(key)?;
+                    for (at, patched_at) in read_back {
+                        let change: &mut Changed = &mut changed[at];
+                        change.values = row::current_values(&patched[patched_at].1)
+                            .map_err(|reason| row::corrupt(change.kind, &change.id, reason))?;
+                    }
                     let mut slice = Slice::new();
-                    put_patched(
-                        patches,
-                        read_back,
-                        &mut changed,
-                        key,
-                        &stores,
-                        &mut slice,
-                        &meta,
-                    )
-                    .await?;
+                    for (kind, patched) in &patched {
+                        send(stores[kind].put(patched).build())?;
+                        breathe(&mut slice, &meta).await?;
+                    }
                 }
                 if origin == Origin::Local {
                     let ops = by_record.values().flatten().map(|(op, _)| *op);
@@ -1759,38 +1743,6 @@ async fn answers<T>(
     }
     answers.push(last);
     Ok(answers)
-}
-
-/// Rows a bulk change patches and puts at a time, while it merges the next.
-#[cfg(not(test))]
-const PATCHED_AT_ONCE: usize = 1_000;
-/// Fewer in tests, so the store's tests of a few hundred records put theirs in batches too.
-#[cfg(test)]
-const PATCHED_AT_ONCE: usize = 100;
-
-/// Puts the rows `patches` patched, each naming the shared merge state `key`, and reads the
-/// values of the changes `read_back` names (`changed[at]`, the row `patched_at`) back from
-/// them.
-async fn put_patched(
-    patches: row::Patches,
-    read_back: Vec<(usize, usize)>,
-    changed: &mut [Changed],
-    key: &str,
-    stores: &BTreeMap<EntityKind, ObjectStore<'_>>,
-    slice: &mut Slice,
-    meta: &ObjectStore<'_>,
-) -> Result<(), StoreError> {
-    let patched = patches.apply(key)?;
-    for (at, patched_at) in read_back {
-        let change: &mut Changed = &mut changed[at];
-        change.values = row::current_values(&patched[patched_at].1)
-            .map_err(|reason| row::corrupt(change.kind, &change.id, reason))?;
-    }
-    for (kind, row) in &patched {
-        send(stores[kind].put(row).build())?;
-        breathe(slice, meta).await?;
-    }
-    Ok(())
 }
 
 /// A key no write uses, read to let the browser draw (see [`breathe`]).

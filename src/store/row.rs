@@ -397,11 +397,6 @@ pub(super) struct Patches {
 }
 
 impl Patches {
-    /// How many rows have been added.
-    pub fn rows(&self) -> usize {
-        self.rows.len()
-    }
-
     /// Sets `fields` of `row` (the `deleted` field is the row's `d`) when the patches are
     /// applied; returns the row's position among the patched.
     pub fn add(
