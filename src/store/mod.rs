@@ -25,6 +25,7 @@ mod tests;
 pub use error::{StoreEntry, StoreError};
 pub use persistence::{request_persistence, storage_estimate, StorageEstimate};
 pub(crate) use phases::Phases;
+use phases::Slice;
 pub use refused::NotAccepted;
 pub use schema::SCHEMA_VERSION;
 pub use system::new_id;
@@ -52,7 +53,7 @@ use rabet_domain::{
     replica::Record,
     sync::rows::{push_merge_line, RowsPage},
 };
-use schema::{FEED, HISTORY, MERGE, META, OUTBOX};
+use schema::{FEED, HISTORY, HISTORY_BULK, MERGE, META, OUTBOX};
 use serde::{de::DeserializeOwned, Serialize};
 use serde_json::{Map, Value};
 use std::borrow::Cow;
@@ -198,6 +199,8 @@ pub struct Store {
     merges_heard: Cell<bool>,
     /// Whether the database has the feed's index of the history.
     keeps_feed: bool,
+    /// Whether the database has the store of bulk changes' history in chunks.
+    keeps_bulk_history: bool,
     /// Every connection's `onversionchange` handler, kept alive as long as the store.
     close_on_version_change: Closure<dyn FnMut(web_sys::Event)>,
 }
@@ -272,8 +275,11 @@ impl Store {
         }
         // Only a database opened at an older version (the upgrade tests) lacks them.
         let store_names = raw_database(&connection.db).object_store_names();
-        let (keeps_history, keeps_feed) =
-            (store_names.contains(HISTORY), store_names.contains(FEED));
+        let (keeps_history, keeps_feed, keeps_bulk_history) = (
+            store_names.contains(HISTORY),
+            store_names.contains(FEED),
+            store_names.contains(HISTORY_BULK),
+        );
         Ok(Store {
             name: name.to_owned(),
             version,
@@ -285,6 +291,7 @@ impl Store {
             keeps_history,
             merges_heard: Cell::new(false),
             keeps_feed,
+            keeps_bulk_history,
             close_on_version_change,
         })
     }
@@ -626,10 +633,18 @@ impl Store {
                 && !patched
                 && (self.merges_heard.get()
                     || ops.iter().any(|op| op.entity == EntityKind::AutomationRule));
+            // A bulk change of stored records made here (a list's selection changed,
+            // deleted or restored) is one line of the feed per field, and its history is
+            // kept in chunks of records.
+            let bulk_change = origin == Origin::Local && merge_states != MergeStates::Own;
+            let chunked = keeps_history && bulk_change && self.keeps_bulk_history;
             if keeps_history {
                 store_names.push(HISTORY);
                 if self.keeps_feed {
                     store_names.push(FEED);
+                }
+                if chunked {
+                    store_names.push(HISTORY_BULK);
                 }
             }
             // Taken with the transaction, so transactions (which run in creation order) save
@@ -683,18 +698,27 @@ impl Store {
                     Some(history::HistoryStores {
                         history: tx.object_store(HISTORY)?,
                         feed: self.keeps_feed.then(|| tx.object_store(FEED)).transpose()?,
+                        bulk: chunked.then(|| tx.object_store(HISTORY_BULK)).transpose()?,
                     })
                 } else {
                     None
                 };
                 // Changes that lost the merge: kept unless already kept (delivered again).
                 let mut lost = Vec::new();
-                // A bulk change of stored records made here (a list's selection changed,
-                // deleted or restored) is one line of the feed per field.
-                let bulk_change = origin == Origin::Local && merge_states != MergeStates::Own;
                 let mut bulk_feed = bulk_change.then(history::BulkFeed::default);
+                let mut chunks = if chunked {
+                    let mut records = BTreeMap::new();
+                    for (kind, _) in by_record.keys() {
+                        *records.entry(*kind).or_default() += 1;
+                    }
+                    history::BulkChunks::new(ops.iter(), &records)
+                } else {
+                    None
+                };
                 let ops_by_record = keys.iter().zip(by_record.values());
+                let mut slice = Slice::new();
                 for ((&(kind, id), record_ops), mut record) in ops_by_record.zip(records) {
+                    breathe(&mut slice, &meta).await?;
                     let read_row = read_rows.next().flatten();
                     let before = (heard && !record.fields().is_empty()).then(|| record.to_map());
                     let (won, changes) = apply_recording(&mut record, record_ops.iter().copied());
@@ -704,7 +728,14 @@ impl Store {
                             if !change.won {
                                 lost.push((kind, id, key, change));
                             } else if let Some(feed) = &mut bulk_feed {
-                                history.keep_in_bulk(feed, kind, id, key, &change)?;
+                                history.keep_in_bulk(
+                                    feed,
+                                    chunks.as_mut(),
+                                    kind,
+                                    id,
+                                    key,
+                                    &change,
+                                )?;
                             } else {
                                 history.keep(kind, id, key, &change)?;
                             }
@@ -783,7 +814,7 @@ impl Store {
                 phases.end("write: merge, history and merge states");
                 if let Some(history) = &history {
                     if let Some(feed) = bulk_feed {
-                        history.index_bulk(feed)?;
+                        history.index_bulk(feed, chunks)?;
                     }
                     let reads = lost
                         .iter()
@@ -809,8 +840,10 @@ impl Store {
                         change.values = row::current_values(&patched[patched_at].1)
                             .map_err(|reason| row::corrupt(change.kind, &change.id, reason))?;
                     }
+                    let mut slice = Slice::new();
                     for (kind, patched) in &patched {
                         send(stores[kind].put(patched).build())?;
+                        breathe(&mut slice, &meta).await?;
                     }
                 }
                 if origin == Origin::Local {
@@ -1179,6 +1212,9 @@ impl Store {
             if self.keeps_feed {
                 store_names.push(FEED);
             }
+            if self.keeps_bulk_history {
+                store_names.push(HISTORY_BULK);
+            }
             let cleared = store_names.len();
             store_names.push(META);
             let tx = self.transaction(&store_names, TransactionMode::Readwrite)?;
@@ -1441,7 +1477,10 @@ async fn read_for_patching<'a>(
     let Some(&(first_kind, first_id)) = keys.first() else {
         return Ok((Vec::new(), Vec::new()));
     };
+    // The parts of the read phase, for profiles.
+    let mut phases = Phases::new(keys.len());
     let stored = read_stored(stores, merge, keys).await?;
+    phases.end("write: read: requests answered");
     let merge_states = stored.merge_states(keys)?;
     let written: Vec<BTreeSet<&str>> = written.collect();
     let picked = stored
@@ -1456,10 +1495,13 @@ async fn read_for_patching<'a>(
     let mut values = row::field_values(picked)
         .map_err(|reason| row::corrupt(first_kind, first_id, reason))?
         .into_iter();
+    phases.end("write: read: merge states found, written values copied");
     let mut records = Vec::with_capacity(keys.len());
     let mut rows = Vec::with_capacity(keys.len());
     let stored_rows = stored.rows.iter().zip(merge_states);
+    let mut slice = Slice::new();
     for ((&(kind, id), (row, resolved)), fields) in keys.iter().zip(stored_rows).zip(&written) {
+        breathe(&mut slice, merge).await?;
         let (Some(row), Some(resolved)) = (row, resolved) else {
             records.push(Record::default());
             rows.push(None);
@@ -1469,15 +1511,20 @@ async fn read_for_patching<'a>(
             .iter()
             .map(|field| (*field, values.next().unwrap_or(Value::Null)))
             .collect();
-        records.push(row::rebuild(kind, id, &resolved.state, |field| {
-            Ok(read.get(field).cloned().unwrap_or(Value::Null))
-        })?);
+        records.push(row::rebuild_written(
+            kind,
+            id,
+            &resolved.state,
+            fields,
+            |field| Ok(read.get(field).cloned().unwrap_or(Value::Null)),
+        )?);
         rows.push(Some(ReadRow {
             row: row.clone(),
             base: resolved.base.into_owned(),
             delta: resolved.delta.to_owned(),
         }));
     }
+    phases.end("write: read: records rebuilt");
     Ok((records, rows))
 }
 
@@ -1696,6 +1743,21 @@ async fn answers<T>(
     }
     answers.push(last);
     Ok(answers)
+}
+
+/// A key no write uses, read to let the browser draw (see [`breathe`]).
+const BREATH_KEY: &str = "~breath";
+
+/// Lets the browser draw a frame once `slice` of a write's synchronous work has run long
+/// enough, without letting the write's transaction end: a transaction stays alive only while
+/// a request is pending, so this awaits one (a read of a key no write uses in `store`, one of
+/// the transaction's), never a timer. IndexedDB answers it after the requests sent before it.
+async fn breathe(slice: &mut Slice, store: &ObjectStore<'_>) -> Result<(), StoreError> {
+    if slice.due() {
+        let _: Option<JsValue> = store.get(BREATH_KEY).build()?.await?;
+        slice.restart();
+    }
+    Ok(())
 }
 
 /// Commits (transactions roll back unless committed) and waits until the data is stored.

@@ -59,3 +59,31 @@ impl Phases {
         self.began = Some(ended);
     }
 }
+
+/// How long a write's synchronous work may run before it lets the browser draw a frame (see
+/// `Store`'s `breathe`).
+const SLICE_MS: f64 = 40.0;
+
+/// A slice of a write's synchronous work: whether it has run long enough to let the
+/// browser draw.
+pub(crate) struct Slice {
+    began: f64,
+}
+
+impl Slice {
+    pub(crate) fn new() -> Slice {
+        Slice {
+            began: performance_now(),
+        }
+    }
+
+    /// Whether this slice has run for [`SLICE_MS`].
+    pub(crate) fn due(&self) -> bool {
+        performance_now() - self.began >= SLICE_MS
+    }
+
+    /// Starts the next slice.
+    pub(crate) fn restart(&mut self) {
+        self.began = performance_now();
+    }
+}

@@ -4,7 +4,7 @@
 
 use super::error::to_json;
 use super::history::HistoryStores;
-use super::schema::{FEED, HISTORY, MERGE, META, OUTBOX};
+use super::schema::{FEED, HISTORY, HISTORY_BULK, MERGE, META, OUTBOX};
 use super::{
     commit, row, send, Changed, Ids, MergeStates, Origin, Store, StoreEntry, StoreError, TabNews,
 };
@@ -79,6 +79,9 @@ impl Store {
         if self.keeps_feed {
             store_names.push(FEED);
         }
+        if self.keeps_bulk_history {
+            store_names.push(HISTORY_BULK);
+        }
         let tx = self.transaction(&store_names, TransactionMode::Readwrite)?;
         let outbox = tx.object_store(OUTBOX)?;
         let keys = outbox.get_all_keys::<String>().build()?;
@@ -108,10 +111,15 @@ impl Store {
         let history = HistoryStores {
             history: tx.object_store(HISTORY)?,
             feed: self.keeps_feed.then(|| tx.object_store(FEED)).transpose()?,
+            bulk: self
+                .keeps_bulk_history
+                .then(|| tx.object_store(HISTORY_BULK))
+                .transpose()?,
         };
         for op in &ops {
             history.forget(op.entity, &op.record, &op.stamp, &op.id)?;
         }
+        history.forget_chunks(&ops)?;
         drop(history);
         list.push(NotAccepted {
             ops,

@@ -311,6 +311,50 @@ pub(super) fn rebuild(
     Ok(record)
 }
 
+/// The record a merge state describes as far as a bulk change that writes the fields
+/// `written` needs it: those fields' states and the oldest write's (which tells history
+/// whether a change is from the record's start, see `rabet_domain::history`), each field's
+/// value given by `value_of`. The other lines are skipped unparsed: a bulk tag reads two
+/// lines of a contact's fifteen or so.
+pub(super) fn rebuild_written(
+    kind: EntityKind,
+    id: &Id,
+    merge_state: &str,
+    written: &std::collections::BTreeSet<&str>,
+    value_of: impl FnMut(&str) -> Result<Value, StoreError>,
+) -> Result<Record, StoreError> {
+    // Stamp sort keys order as stamps do, and op ids as their text: the oldest line is the
+    // least (stamp, op) as text.
+    let mut oldest: Option<(&str, &str, &str)> = None;
+    let mut kept = String::new();
+    let mut parts = merge_state.split_ascii_whitespace();
+    while let Some(field) = parts.next() {
+        let (Some(stamp), Some(op)) = (parts.next(), parts.next()) else {
+            return Err(corrupt(
+                kind,
+                id,
+                format!("merge state of {field:?} is cut short"),
+            ));
+        };
+        if oldest.is_none_or(|(_, least, least_op)| (stamp, op) < (least, least_op)) {
+            oldest = Some((field, stamp, op));
+        }
+        if written.contains(field) {
+            push_line(&mut kept, field, stamp, op);
+        }
+    }
+    if let Some((field, stamp, op)) = oldest.filter(|(field, ..)| !written.contains(field)) {
+        push_line(&mut kept, field, stamp, op);
+    }
+    rebuild(kind, id, &kept, value_of)
+}
+
+fn push_line(lines: &mut String, field: &str, stamp: &str, op: &str) {
+    for part in [field, " ", stamp, " ", op, "\n"] {
+        lines.push_str(part);
+    }
+}
+
 /// The shared merge state a row as read names, if it names one (see the module docs).
 pub(super) fn shared_key_of(row: &JsValue) -> Option<String> {
     js_sys::Reflect::get(row, &JsValue::from_str(SHARED))

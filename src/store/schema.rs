@@ -32,6 +32,9 @@ pub(super) const HISTORY: &str = "history";
 /// The activity feed's index of the field history by time: keyed by `history::feed_key`
 /// (stamp order), each value the change's key in [`HISTORY`].
 pub(super) const FEED: &str = "history_by_time";
+/// A bulk change's field history in chunks of records (see `history::BulkChunks`), keyed by
+/// `history::chunk_key`: a record's chunks are a few key ranges.
+pub(super) const HISTORY_BULK: &str = "history_bulk";
 
 /// One schema step: gets the database and its upgrade transaction (the only way to reach
 /// stores that already exist while upgrading).
@@ -39,7 +42,7 @@ type Migration = fn(&IdbDatabase, &IdbTransaction) -> Result<(), JsValue>;
 
 /// Adding a kind of record: append `create_kind_stores` (which makes the stores of kinds
 /// that have none), so that databases made before the kind get its store.
-const MIGRATIONS: [Migration; 10] = [
+const MIGRATIONS: [Migration; 11] = [
     create_stores,
     create_view_indexes,
     drop_view_indexes,
@@ -56,6 +59,8 @@ const MIGRATIONS: [Migration; 10] = [
     create_kind_stores,
     // In-app notifications from automation rules (issue 22).
     create_kind_stores,
+    // A bulk change's history in chunks of records (issue 17).
+    create_bulk_history_store,
 ];
 
 /// The current schema version: the number of migration steps.
@@ -74,6 +79,13 @@ fn create_stores(db: &IdbDatabase, upgrade: &IdbTransaction) -> Result<(), JsVal
 /// Step 4 (roles, issue 16): the field history store, keyed by the caller.
 fn create_history_store(db: &IdbDatabase, _: &IdbTransaction) -> Result<(), JsValue> {
     db.create_object_store(HISTORY)?;
+    Ok(())
+}
+
+/// Step 11 (bulk changes under 2 s, issue 17): a bulk change's field history in chunks of
+/// records, keyed by the caller. The history kept before stays where it is, and reads as before.
+fn create_bulk_history_store(db: &IdbDatabase, _: &IdbTransaction) -> Result<(), JsValue> {
+    db.create_object_store(HISTORY_BULK)?;
     Ok(())
 }
 

@@ -1917,6 +1917,7 @@ async fn measure_the_feed_over_100k_changes() {
         let stores = history::HistoryStores {
             history: tx.object_store(HISTORY).unwrap(),
             feed: Some(tx.object_store(FEED).unwrap()),
+            bulk: None,
         };
         for i in 0..1_000 {
             let n = chunk * 1_000 + i;
@@ -2017,6 +2018,163 @@ async fn custom_fields_get_their_store_and_values_travel_as_fields_of_their_reco
         loaded[0].custom.get(&tier),
         Some(CustomValue::Text("VIP".to_owned()))
     );
+    drop(store);
+    delete_database(&name).await;
+}
+
+/// How many values `store_name` holds.
+async fn values_in(store: &Store, store_name: &str) -> u32 {
+    let tx = store
+        .transaction(&[store_name], TransactionMode::Readonly)
+        .unwrap();
+    tx.object_store(store_name)
+        .unwrap()
+        .count()
+        .build()
+        .unwrap()
+        .await
+        .unwrap()
+}
+
+/// The values of the tag changes in a contact's history, newest first.
+async fn tag_changes(store: &Store, id: &Id) -> Vec<Value> {
+    store
+        .history(EntityKind::Contact, id)
+        .await
+        .unwrap()
+        .into_iter()
+        .filter(|change| change.field == "tags")
+        .map(|change| change.new)
+        .collect()
+}
+
+/// A bulk change of many records keeps their history in chunks of records (a put per chunk,
+/// not per record) — but for the record its feed line names —, and each record's history
+/// reads its own change from them, with its changes kept one a key, newest first; a refused
+/// bulk change takes its chunks out of the history with it.
+#[wasm_bindgen_test]
+async fn a_bulk_change_of_many_records_keeps_their_history_in_chunks_each_record_reads_its_own() {
+    use rabet_domain::bulk::{undoing, ContactChange};
+    let name = unique_name("history-chunks");
+    let store = Store::open_named(&name).await.unwrap();
+    let count = 600;
+    let imported: Vec<Contact> = sorted_by_id(
+        (0..count)
+            .map(|n| contact(&format!("C{n}"), None))
+            .collect(),
+    );
+    store
+        .save_many(&imported, Ids::Fresh, |_| {})
+        .await
+        .unwrap();
+    let contacts = loaded(&store).await;
+    let tag = ContactChange::AddTag("vip".into());
+    let edits = tag.edits(&contacts, 0);
+    let written = |contact: &Contact| tag.written_fields(contact);
+    store.save_edits(&edits, written).await.unwrap();
+
+    // 600 records: chunks by the first hex digit of their buckets, 16 at most; the record
+    // the feed's line names keeps its change under its own key, which the feed reads.
+    assert_eq!(values_in(&store, HISTORY).await, 1);
+    let chunks = values_in(&store, HISTORY_BULK).await;
+    assert!((2..=16).contains(&chunks), "{chunks} chunks");
+    let feed = store.feed(10, |_, _, _| true).await.unwrap();
+    assert_eq!(feed.len(), 1);
+    assert_eq!(feed[0].records, count);
+    assert_eq!(feed[0].change.new, Value::from(vec!["vip"]));
+    for contact in &contacts {
+        assert_eq!(
+            tag_changes(&store, &contact.id).await,
+            [Value::from(vec!["vip"])],
+            "{}",
+            contact.id
+        );
+    }
+
+    // Undone in bulk, then one record tagged again on its own: newest first, from both.
+    store.save_edits(&undoing(edits), written).await.unwrap();
+    let one = loaded(&store).await.remove(7);
+    let retagged = Contact {
+        tags: vec!["gold".into()],
+        ..one.clone()
+    };
+    store.save(Some(&one), &retagged).await.unwrap();
+    let empty: Vec<&str> = Vec::new();
+    assert_eq!(
+        tag_changes(&store, &one.id).await,
+        [
+            Value::from(vec!["gold"]),
+            Value::from(empty.clone()),
+            Value::from(vec!["vip"])
+        ]
+    );
+    assert_eq!(
+        tag_changes(&store, &contacts[8].id).await,
+        [Value::from(empty), Value::from(vec!["vip"])]
+    );
+
+    // The undo refused by the server: its changes leave every record's history, chunks and all.
+    let queued = store.outbox().await.unwrap();
+    let undo_op = queued
+        .iter()
+        .filter(|op| op.field == "tags")
+        .nth(count)
+        .expect("the undo's ops follow the tag's")
+        .id
+        .to_string();
+    store
+        .refuse(&undo_op, None, "refused".to_owned(), 7.0)
+        .await
+        .unwrap()
+        .expect("an outbox entry holds the op");
+    assert_eq!(
+        tag_changes(&store, &contacts[8].id).await,
+        [Value::from(vec!["vip"])]
+    );
+    assert_eq!(values_in(&store, HISTORY_BULK).await, chunks);
+    drop(store);
+    delete_database(&name).await;
+}
+
+/// A database of version 10 keeps its history a change to a key, bulk changes' too; after the
+/// upgrade it reads as before, and a bulk change made since joins it from its chunks.
+#[wasm_bindgen_test]
+async fn upgrading_a_version_10_database_keeps_its_history_and_adds_bulk_chunks() {
+    use rabet_domain::bulk::ContactChange;
+    let name = unique_name("history-chunks-upgrade");
+    let old = Store::open_at_version(&name, 10).await.unwrap();
+    let imported: Vec<Contact> =
+        sorted_by_id((0..300).map(|n| contact(&format!("C{n}"), None)).collect());
+    old.save_many(&imported, Ids::Fresh, |_| {}).await.unwrap();
+    let contacts = loaded(&old).await;
+    let vip = ContactChange::AddTag("vip".into());
+    old.save_edits(&vip.edits(&contacts, 0), |contact: &Contact| {
+        vip.written_fields(contact)
+    })
+    .await
+    .unwrap();
+    assert_eq!(values_in(&old, HISTORY).await, 300);
+    drop(old);
+
+    let store = Store::open_named(&name).await.unwrap();
+    assert_eq!(store.db().version(), f64::from(SCHEMA_VERSION));
+    assert_eq!(values_in(&store, HISTORY_BULK).await, 0);
+    let contacts = loaded(&store).await;
+    let gold = ContactChange::AddTag("gold".into());
+    store
+        .save_edits(&gold.edits(&contacts, 0), |contact: &Contact| {
+            gold.written_fields(contact)
+        })
+        .await
+        .unwrap();
+    assert_eq!(values_in(&store, HISTORY).await, 301);
+    assert!(values_in(&store, HISTORY_BULK).await > 0);
+    for contact in &contacts {
+        assert_eq!(
+            tag_changes(&store, &contact.id).await,
+            [Value::from(vec!["vip", "gold"]), Value::from(vec!["vip"])]
+        );
+    }
     drop(store);
     delete_database(&name).await;
 }

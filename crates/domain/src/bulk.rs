@@ -129,6 +129,10 @@ pub trait BulkRecord: Entity + Clone + PartialEq {
     fn owner_mut(&mut self) -> Option<&mut Option<Id>>;
     /// The record's tags, if the kind has them.
     fn tags_mut(&mut self) -> Option<&mut Vec<String>>;
+    /// [`BulkRecord::owner_mut`], read.
+    fn owner(&self) -> Option<&Option<Id>>;
+    /// [`BulkRecord::tags_mut`], read.
+    fn tags(&self) -> Option<&Vec<String>>;
     /// Moves the record to `state` at `now`.
     fn set_state(&mut self, state: &Self::State, now: i64);
     /// Whether the record may move to `state` (an invoice only by the steps its life
@@ -182,15 +186,30 @@ impl<S> BulkChange<S> {
     /// The synced fields this change writes, as `record` holds them (the names and values of
     /// [`Entity::to_fields`]): a bulk write's ops come from these alone, before and after, so
     /// an owner or tag change of 10,000 records compares one field of each, not every field.
+    /// The one field an owner or tag change writes is serialized alone, not the whole record
+    /// (a bulk tag of 10,000 contacts serialized each twice).
     pub fn written_fields<E: BulkRecord<State = S>>(&self, record: &E) -> Map<String, Value> {
-        let written = match self {
-            BulkChange::SetOwner(_) => E::OWNER_FIELD,
-            BulkChange::AddTag(_) | BulkChange::RemoveTag(_) => "tags",
+        let (written, value) = match self {
+            BulkChange::SetOwner(_) => (E::OWNER_FIELD, record.owner().map(serde_json::to_value)),
+            BulkChange::AddTag(_) | BulkChange::RemoveTag(_) => {
+                ("tags", record.tags().map(serde_json::to_value))
+            }
             // A stage or status also moves stamps and histories, each kind its own.
             BulkChange::SetState(_) => return record.to_fields(),
         };
-        let mut fields = record.to_fields();
-        fields.retain(|name, _| name == written);
+        let mut fields = Map::new();
+        match value {
+            Some(Ok(value)) => {
+                fields.insert(written.to_owned(), value);
+            }
+            // An id or a list of texts always serializes; were one not to, the whole record
+            // would give it as it always did.
+            Some(Err(_)) => {
+                fields = record.to_fields();
+                fields.retain(|name, _| name == written);
+            }
+            None => {}
+        }
         fields
     }
 
@@ -231,6 +250,12 @@ impl BulkRecord for Contact {
     fn tags_mut(&mut self) -> Option<&mut Vec<String>> {
         Some(&mut self.tags)
     }
+    fn owner(&self) -> Option<&Option<Id>> {
+        Some(&self.owner_id)
+    }
+    fn tags(&self) -> Option<&Vec<String>> {
+        Some(&self.tags)
+    }
     /// Stamps when (see [`Contact::set_lifecycle_stage`]).
     fn set_state(&mut self, stage: &LifecycleStage, now: i64) {
         self.set_lifecycle_stage(*stage, now);
@@ -244,6 +269,12 @@ impl BulkRecord for Company {
     }
     fn tags_mut(&mut self) -> Option<&mut Vec<String>> {
         Some(&mut self.tags)
+    }
+    fn owner(&self) -> Option<&Option<Id>> {
+        Some(&self.owner_id)
+    }
+    fn tags(&self) -> Option<&Vec<String>> {
+        Some(&self.tags)
     }
     fn set_state(&mut self, state: &Stateless, _: i64) {
         match *state {}
@@ -269,6 +300,12 @@ impl BulkRecord for Deal {
     }
     /// Records the move in the deal's stage history and takes the stage's outcome (see
     /// [`Deal::move_to_stage`]).
+    fn owner(&self) -> Option<&Option<Id>> {
+        Some(&self.owner_id)
+    }
+    fn tags(&self) -> Option<&Vec<String>> {
+        Some(&self.tags)
+    }
     fn set_state(&mut self, to: &StageMove, now: i64) {
         self.move_to_stage(&to.stage, now, to.by.clone());
         if to.stage.outcome == DealStatus::Lost {
@@ -291,6 +328,12 @@ impl BulkRecord for Ticket {
     fn tags_mut(&mut self) -> Option<&mut Vec<String>> {
         Some(&mut self.tags)
     }
+    fn owner(&self) -> Option<&Option<Id>> {
+        Some(&self.assignee_id)
+    }
+    fn tags(&self) -> Option<&Vec<String>> {
+        Some(&self.tags)
+    }
     fn set_state(&mut self, status: &TicketStatus, now: i64) {
         self.set_status(*status, now);
     }
@@ -303,6 +346,12 @@ impl BulkRecord for Invoice {
         Some(&mut self.owner_id)
     }
     fn tags_mut(&mut self) -> Option<&mut Vec<String>> {
+        None
+    }
+    fn owner(&self) -> Option<&Option<Id>> {
+        Some(&self.owner_id)
+    }
+    fn tags(&self) -> Option<&Vec<String>> {
         None
     }
     fn set_state(&mut self, status: &InvoiceStatus, now: i64) {

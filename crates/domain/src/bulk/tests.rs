@@ -427,3 +427,47 @@ fn deals_moved_to_a_lost_stage_take_the_one_reason_and_none_without_it() {
     // Undone, each deal is open again with no reason.
     assert_eq!(undoing(edits)[1].1, deals[1]);
 }
+
+/// An owner or tag change's written fields, read from the one field alone, are what the
+/// whole record's `to_fields` holds under that name, for every kind a list changes in bulk,
+/// set or empty.
+#[test]
+fn written_fields_of_an_owner_or_tag_change_are_those_of_the_whole_record_for_every_kind() {
+    fn check<E: BulkRecord>(empty: E, changes: &[BulkChange<E::State>]) {
+        let mut set = empty.clone();
+        if let Some(owner) = set.owner_mut() {
+            *owner = Some(Id::from_string("member-1"));
+        }
+        if let Some(tags) = set.tags_mut() {
+            *tags = vec!["vip".into(), "lead".into()];
+        }
+        for record in [&empty, &set] {
+            let whole = record.to_fields();
+            for change in changes {
+                let written = change.written_fields(record);
+                let name = match change {
+                    BulkChange::SetOwner(_) => E::OWNER_FIELD,
+                    _ => "tags",
+                };
+                let expected: Map<String, Value> = whole
+                    .iter()
+                    .filter(|(field, _)| *field == name)
+                    .map(|(field, value)| (field.clone(), value.clone()))
+                    .collect();
+                assert_eq!(written, expected, "{:?} {name}", E::KIND);
+            }
+        }
+    }
+    fn changes<S>() -> [BulkChange<S>; 3] {
+        [
+            BulkChange::SetOwner(None),
+            BulkChange::AddTag("x".into()),
+            BulkChange::RemoveTag("x".into()),
+        ]
+    }
+    check(contact("a", &[]), &changes());
+    check(Company::default(), &changes());
+    check(Deal::default(), &changes());
+    check(Ticket::default(), &changes());
+    check(Invoice::default(), &changes());
+}
