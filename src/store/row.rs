@@ -288,15 +288,8 @@ pub(super) fn rebuild(
 ) -> Result<Record, StoreError> {
     let wire_id = WireId::from(id);
     let mut record = Record::default();
-    let mut parts = merge_state.split_ascii_whitespace();
-    while let Some(field) = parts.next() {
-        let (Some(stamp), Some(op)) = (parts.next(), parts.next()) else {
-            return Err(corrupt(
-                kind,
-                id,
-                format!("merge state of {field:?} is cut short"),
-            ));
-        };
+    for line in merge_lines(kind, id, merge_state) {
+        let (field, stamp, op) = line?;
         let stamp =
             Stamp::from_sort_key(stamp).map_err(|error| corrupt(kind, id, error.to_string()))?;
         record.apply(&Op {
@@ -327,15 +320,8 @@ pub(super) fn rebuild_written(
     // least (stamp, op) as text.
     let mut oldest: Option<(&str, &str, &str)> = None;
     let mut kept = String::new();
-    let mut parts = merge_state.split_ascii_whitespace();
-    while let Some(field) = parts.next() {
-        let (Some(stamp), Some(op)) = (parts.next(), parts.next()) else {
-            return Err(corrupt(
-                kind,
-                id,
-                format!("merge state of {field:?} is cut short"),
-            ));
-        };
+    for line in merge_lines(kind, id, merge_state) {
+        let (field, stamp, op) = line?;
         if oldest.is_none_or(|(_, least, least_op)| (stamp, op) < (least, least_op)) {
             oldest = Some((field, stamp, op));
         }
@@ -347,6 +333,27 @@ pub(super) fn rebuild_written(
         push_line(&mut kept, field, stamp, op);
     }
     rebuild(kind, id, &kept, value_of)
+}
+
+/// A merge state's lines, each `(field, stamp's sort key, op id)`; an error for a line cut
+/// short (the last: the text has ended).
+fn merge_lines<'a>(
+    kind: EntityKind,
+    id: &'a Id,
+    merge_state: &'a str,
+) -> impl Iterator<Item = Result<(&'a str, &'a str, &'a str), StoreError>> + 'a {
+    let mut parts = merge_state.split_ascii_whitespace();
+    std::iter::from_fn(move || {
+        let field = parts.next()?;
+        Some(match (parts.next(), parts.next()) {
+            (Some(stamp), Some(op)) => Ok((field, stamp, op)),
+            _ => Err(corrupt(
+                kind,
+                id,
+                format!("merge state of {field:?} is cut short"),
+            )),
+        })
+    })
 }
 
 fn push_line(lines: &mut String, field: &str, stamp: &str, op: &str) {

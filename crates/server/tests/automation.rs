@@ -376,20 +376,23 @@ async fn overdue_invoices(workspace: &Workspace, invoices: &[(&str, &str)]) -> i
     let mut ops = device.create(NOON - 40 * MS_PER_DAY, &overdue_sms());
     ops.extend(device.create(NOON - 40 * MS_PER_DAY, &reza()));
     for (id, status) in invoices {
-        let fields = invoice(id, status);
-        let id = Id::from_string(id);
-        ops.extend(device.edit(
-            NOON - 10 * MS_PER_DAY,
-            EntityKind::Invoice,
-            &id,
-            None,
-            &fields,
-            false,
-        ));
+        ops.extend(invoice_made(&mut device, id, status));
     }
     workspace.push(&ops).await;
     // Due 2026-02-27, so overdue a day from 2026-02-28 00:00 in Tehran: 2026-02-27 20:30 UTC.
     NOON - MS_PER_DAY - 15 * HOUR - HOUR / 2
+}
+
+/// Ops for invoice `id` (to Reza, due 2026-02-27) made with `status` ten days before noon.
+fn invoice_made(device: &mut Device, id: &str, status: &str) -> Vec<Op> {
+    device.edit(
+        NOON - 10 * MS_PER_DAY,
+        EntityKind::Invoice,
+        &Id::from_string(id),
+        None,
+        &invoice(id, status),
+        false,
+    )
 }
 
 /// The sweep, then the delivery, at `now`.
@@ -469,14 +472,7 @@ async fn a_workspace_without_rules_is_not_held(backend: Backend) {
     };
     let mut device = Device::new(1);
     let mut ops = device.create(NOON - 40 * MS_PER_DAY, &reza());
-    ops.extend(device.edit(
-        NOON - 10 * MS_PER_DAY,
-        EntityKind::Invoice,
-        &Id::from_string("invoice-1"),
-        None,
-        &invoice("invoice-1", "sent"),
-        false,
-    ));
+    ops.extend(invoice_made(&mut device, "invoice-1", "sent"));
     workspace.push(&ops).await;
     let none = Delivery::default();
     assert_eq!(workspace.sweep_workspace(&none, NOON).await.runs, 0);
@@ -1000,15 +996,7 @@ async fn a_contacts_change_rechecks_rules_on_the_records_naming_it(backend: Back
     let mut device = Device::new(3);
     let mut ops = win;
     ops.extend(device.create(NOON - MS_PER_DAY, &overdue));
-    let invoice_id = Id::from_string("invoice-1");
-    ops.extend(device.edit(
-        NOON - 10 * MS_PER_DAY,
-        EntityKind::Invoice,
-        &invoice_id,
-        None,
-        &invoice("invoice-1", "sent"),
-        false,
-    ));
+    ops.extend(invoice_made(&mut device, "invoice-1", "sent"));
     workspace.push(&ops).await;
     let none = Delivery::default();
     assert_eq!(
