@@ -224,10 +224,15 @@ export class App {
     await expect(this.syncStatus()).toHaveText("Up to date");
   }
 
-  /** Syncs now and waits until that sync (not an earlier one) has finished. */
+  /** Syncs now and waits until a sync that began after this device's changes were stored has finished. */
   async syncNow() {
+    // A sync that began before a change was stored, or that was running when the time of the
+    // last one was read, would pass for this one without carrying it.
+    await expect(this.page.locator("main")).toHaveAttribute("aria-busy", "false");
+    const button = this.page.getByRole("button", { name: "Sync now" });
+    await expect(button).toBeEnabled();
     const before = await this.syncStatus().getAttribute("data-synced-at");
-    await this.page.getByRole("button", { name: "Sync now" }).click();
+    await button.click();
     await expect.poll(() => this.syncStatus().getAttribute("data-synced-at")).not.toBe(before);
     await expect(this.syncStatus()).toHaveText("Up to date");
   }
