@@ -1,7 +1,8 @@
 //! Ranking matches, for the command palette: it shows a handful of the best matches out of
 //! every kind of record, page and action, so it needs an order, not only a filter.
 
-use super::{Haystack, Query};
+use super::word::{ByteCounts, Word};
+use super::{Haystack, Needles, Query, Scan};
 use std::cmp::Ordering;
 
 /// How well a text matches a query; smaller is better. Each query word counts by where it
@@ -21,29 +22,38 @@ impl Rank {
     };
 }
 
-/// Where a word was found in a text whose fields are separated by single spaces.
-fn placement(text: &str, needle: &str) -> Option<u32> {
-    let bytes = text.as_bytes();
-    text.match_indices(needle)
-        .map(|(at, _)| {
-            let starts = at == 0 || bytes[at - 1] == b' ';
-            let end = at + needle.len();
-            let ends = end == bytes.len() || bytes[end] == b' ';
-            match (starts, ends) {
-                (true, true) => 0,
-                (true, false) => 1,
-                _ => 2,
-            }
-        })
+/// Where a word is best placed in a text whose fields are separated by single spaces.
+fn placement(text: &[u8], word: &Word) -> Option<u32> {
+    Some(placement_from(text, word.find(text, 0)?, word))
+}
+
+/// Where `word`, first found at `at` in `text`, is best placed in it.
+pub(super) fn placement_from(text: &[u8], mut at: usize, word: &Word) -> u32 {
+    let mut best = u32::MAX;
+    loop {
+        best = best.min(field_placement(text, at, word.len()));
         // A whole field cannot be beaten: stop looking.
-        .try_fold(u32::MAX, |best, found| {
-            if found == 0 {
-                Err(0)
-            } else {
-                Ok(best.min(found))
-            }
-        })
-        .map_or(Some(0), |best| (best != u32::MAX).then_some(best))
+        if best == 0 {
+            return best;
+        }
+        match word.find(text, at + 1) {
+            Some(next) => at = next,
+            None => return best,
+        }
+    }
+}
+
+/// Where the word of `length` bytes found at `at` in `text` is: a whole field (0), a field's
+/// start (1) or inside one (2).
+fn field_placement(text: &[u8], at: usize, length: usize) -> u32 {
+    let starts = at == 0 || text[at - 1] == b' ';
+    let end = at + length;
+    let ends = end == text.len() || text[end] == b' ';
+    match (starts, ends) {
+        (true, true) => 0,
+        (true, false) => 1,
+        _ => 2,
+    }
 }
 
 impl Query {
@@ -54,9 +64,19 @@ impl Query {
         if self.is_empty() {
             return Some(Rank::ANY);
         }
+        self.words(&ByteCounts::default()).rank(text, None)
+    }
+}
+
+impl Needles<'_> {
+    /// The rank of `text`, given the first word's placement in it when already known.
+    fn rank(&self, text: &str, first: Option<u32>) -> Option<Rank> {
         let mut total = 0;
-        for needle in &self.needles {
-            total += placement(text, needle)?;
+        for (at, word) in self.0.iter().enumerate() {
+            total += match first {
+                Some(placement) if at == 0 => placement,
+                _ => placement(text.as_bytes(), word)?,
+            };
         }
         Some(Rank {
             placement: total,
@@ -67,35 +87,37 @@ impl Query {
 
 impl Haystack {
     /// The best `limit` records for `query`, best first, by position; records of equal rank
-    /// keep their order. One scan for the query's first word finds the candidates, as
-    /// [`Haystack::matches`] does, and each is ranked as it is found.
+    /// keep their order. Each record that may match (see [`Haystack::matches`]) is ranked as
+    /// it is found.
     pub fn best(&self, query: &Query, limit: usize) -> Vec<(Rank, usize)> {
         let mut best = Best::new(limit);
-        let Some(first) = query.needles.first() else {
+        if query.is_empty() {
             (0..self.starts.len().min(limit)).for_each(|record| best.push(Rank::ANY, record));
             return best.into_sorted();
-        };
-        let (mut from, mut record) = (0, 0);
-        while let Some(offset) = self.text[from..].find(first.as_str()) {
-            let at = from + offset;
-            record += self.starts[record..].partition_point(|start| *start <= at) - 1;
-            let end = self.end_of(record);
-            if let Some(rank) = query.rank(&self.text[self.starts[record]..end]) {
+        }
+        let needles = query.words(&self.counts);
+        self.search(query, Scan::Ranking, |record, first| {
+            let rank = needles.rank(self.record(record), first);
+            if let Some(rank) = rank {
                 best.push(rank, record);
             }
-            from = end + 1;
-        }
+            rank.is_some()
+        });
         best.into_sorted()
     }
 }
 
 /// The `limit` best items pushed, by [`Rank`], ties kept in the order pushed. Holds at most
-/// twice `limit` items at a time, so picking 10 out of 100,000 matches sorts no more than 20.
+/// twice `limit` items at a time, so picking 10 out of 100,000 matches sorts no more than 20,
+/// and once it holds `limit` it turns away at once what ranks no better than the worst of them.
 #[derive(Clone, Debug)]
 pub struct Best<T> {
     limit: usize,
     pushed: usize,
     items: Vec<(Rank, usize, T)>,
+    /// The worst rank kept when the items were last cut to `limit`: an item pushed later
+    /// with this rank or a worse one comes after all of them.
+    cutoff: Option<Rank>,
 }
 
 impl<T> Best<T> {
@@ -104,11 +126,12 @@ impl<T> Best<T> {
             limit,
             pushed: 0,
             items: Vec::new(),
+            cutoff: None,
         }
     }
 
     pub fn push(&mut self, rank: Rank, item: T) {
-        if self.limit == 0 {
+        if self.limit == 0 || self.cutoff.is_some_and(|cutoff| rank >= cutoff) {
             return;
         }
         self.items.push((rank, self.pushed, item));
@@ -117,6 +140,7 @@ impl<T> Best<T> {
             self.items
                 .select_nth_unstable_by(self.limit - 1, Self::order);
             self.items.truncate(self.limit);
+            self.cutoff = self.items.iter().map(|(rank, ..)| *rank).max();
         }
     }
 
