@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of Rabet: formatting and lints, the domain and server natively, the
-# browser code in headless Chromium, the built app's core flows in Firefox and WebKit
-# (tests/engines/), and the built app end to end with Playwright (Chromium).
+# browser code in headless Chromium, the built app end to end with Playwright (Chromium), and
+# its core flows in Firefox and WebKit (tests/engines/).
 source "$(dirname "$0")/scripts/ensure.sh"
 ensure_app_tools
 ensure_chromium
@@ -28,12 +28,8 @@ prune_debug_builds
 build_app
 build_server
 
-# Firefox and WebKit first, on a machine at rest: WebKit's first flow, run right after the
-# Playwright suite (whose browsers and profiles are still being torn down), has failed in
-# storage on both attempts (a save still waiting after 20 s); alone, once in seven runs and
-# only on its first attempt.
-step "End-to-end tests in Firefox (WebDriver BiDi) and WebKit (WebDriver classic): the core flows"
-node tests/engines/run.mjs
-
 step "End-to-end tests: Playwright against the release build on the real server"
 npx playwright test
+
+step "End-to-end tests in Firefox (WebDriver BiDi) and WebKit (WebDriver classic): the core flows"
+node tests/engines/run.mjs

@@ -97,10 +97,8 @@ const results = [];
 
 // A flow that fails is run once more on a fresh device, and the first failure is printed
 // either way: WebKit's first flow right after the Playwright suite has failed about once in
-// three full runs (a New contact dialog left open, or the workspace still loading after
-// 20 s) and seldom when run alone, so a second failure is a bug and a first one is a flake on
-// record, not a red run. test.sh runs these before the Playwright suite since 2026-12-07,
-// when both attempts failed after it.
+// three full runs (a New contact dialog left open) and never when run alone, so a second
+// failure is a bug and a first one is a flake on record, not a red run.
 async function attempt(name, flow) {
   const started = Date.now();
   for (const last of [false, true]) {
