@@ -4,8 +4,8 @@
 //! Persian users type on Persian and Arabic keyboards, with and without diacritics and
 //! zero-width non-joiners, write one word with or without a space inside it, and paste text
 //! from PDFs in presentation forms; Latin names arrive with and without accents. Records store
-//! [`search_text`] once; each keystroke parses a [`Query`] once and then tests every record
-//! with [`Query::matches`], which does not allocate.
+//! [`search_text`] once; each keystroke parses a [`Query`] once and then looks for its words
+//! in many records' texts at once through a [`Haystack`].
 
 mod forms;
 mod rank;
@@ -268,6 +268,17 @@ enum Scan {
     Ranking,
 }
 
+/// What a search knows of the query's first word in a record it offers.
+#[derive(Clone, Copy)]
+enum First {
+    /// Nothing: the record is one the last query matched.
+    Unchecked,
+    /// The scan found it there.
+    Found,
+    /// The scan found it there, best placed so (see [`Rank`]).
+    Placed(u32),
+}
+
 /// A query and the records it matched, in order.
 #[derive(Debug)]
 struct Matched {
@@ -291,8 +302,12 @@ impl Clone for Haystack {
 struct Needles<'q>(Vec<Word<'q>>);
 
 impl Needles<'_> {
-    fn all_in(&self, text: &str) -> bool {
-        self.0.iter().all(|word| word.is_in(text.as_bytes()))
+    /// Whether every word is in `text`; the first is not looked for again when found.
+    fn all_in(&self, text: &str, first: First) -> bool {
+        let known = usize::from(!matches!(first, First::Unchecked));
+        self.0[known..]
+            .iter()
+            .all(|word| word.is_in(text.as_bytes()))
     }
 }
 
@@ -313,8 +328,8 @@ impl Haystack {
     pub fn matches(&self, query: &Query) -> Vec<bool> {
         let mut hits = vec![query.is_empty(); self.starts.len()];
         let needles = query.words(&self.counts);
-        self.search(query, Scan::Matching, |record, _| {
-            let matched = needles.all_in(self.record(record));
+        self.search(query, Scan::Matching, |record, first| {
+            let matched = needles.all_in(self.record(record), first);
             if matched {
                 hits[record] = true;
             }
@@ -326,21 +341,16 @@ impl Haystack {
     /// Calls `matched` on each record that may match `query`, in order: those holding its
     /// first word (the longest, so the rarest), found by one scan of the text, or those the
     /// last query matched when this one narrows it and they are few. With each record comes
-    /// the first word's best placement in it (see [`Rank`]) when `scan` asks for it and the
-    /// scan found it. `matched` says whether the record does match, which is kept for the
-    /// next query. An empty query looks at nothing.
-    fn search(
-        &self,
-        query: &Query,
-        scan: Scan,
-        mut matched: impl FnMut(usize, Option<u32>) -> bool,
-    ) {
+    /// what is known of the first word in it: found, and best placed how when `scan` asks.
+    /// `matched` says whether the record does match, which is kept for the next query. An
+    /// empty query looks at nothing.
+    fn search(&self, query: &Query, scan: Scan, mut matched: impl FnMut(usize, First) -> bool) {
         let Some(first) = query.needles.first() else {
             return;
         };
         let mut records = Vec::new();
-        let mut look = |record: usize, placement| {
-            if matched(record, placement) {
+        let mut look = |record: usize, first| {
+            if matched(record, first) {
                 records.push(record as u32);
             }
         };
@@ -358,7 +368,7 @@ impl Haystack {
             Some(last) => last
                 .records
                 .iter()
-                .for_each(|&record| look(record as usize, None)),
+                .for_each(|&record| look(record as usize, First::Unchecked)),
             None => {
                 let first = Word::new(first, &self.counts);
                 let bytes = self.text.as_bytes();
@@ -366,13 +376,15 @@ impl Haystack {
                 while let Some(at) = first.find(bytes, from) {
                     record = self.record_holding(at, record);
                     let (start, end) = (self.starts[record], self.end_of(record));
-                    let placement = match scan {
-                        Scan::Matching => None,
-                        Scan::Ranking => {
-                            Some(rank::placement_from(&bytes[start..end], at - start, &first))
-                        }
+                    let known = match scan {
+                        Scan::Matching => First::Found,
+                        Scan::Ranking => First::Placed(rank::placement_from(
+                            &bytes[start..end],
+                            at - start,
+                            &first,
+                        )),
                     };
-                    look(record, placement);
+                    look(record, known);
                     // One hit is enough: go on from the next record.
                     from = end + 1;
                 }

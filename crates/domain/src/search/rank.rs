@@ -2,7 +2,7 @@
 //! every kind of record, page and action, so it needs an order, not only a filter.
 
 use super::word::{ByteCounts, Word};
-use super::{Haystack, Needles, Query, Scan};
+use super::{First, Haystack, Needles, Query, Scan};
 use std::cmp::Ordering;
 
 /// How well a text matches a query; smaller is better. Each query word counts by where it
@@ -64,17 +64,18 @@ impl Query {
         if self.is_empty() {
             return Some(Rank::ANY);
         }
-        self.words(&ByteCounts::default()).rank(text, None)
+        self.words(&ByteCounts::default())
+            .rank(text, First::Unchecked)
     }
 }
 
 impl Needles<'_> {
-    /// The rank of `text`, given the first word's placement in it when already known.
-    fn rank(&self, text: &str, first: Option<u32>) -> Option<Rank> {
+    /// The rank of `text`, given what is known of the first word in it.
+    fn rank(&self, text: &str, first: First) -> Option<Rank> {
         let mut total = 0;
         for (at, word) in self.0.iter().enumerate() {
             total += match first {
-                Some(placement) if at == 0 => placement,
+                First::Placed(placement) if at == 0 => placement,
                 _ => placement(text.as_bytes(), word)?,
             };
         }
