@@ -1,6 +1,6 @@
 //! Backing up the whole workspace and restoring it.
 
-use super::{read_records, schema::MERGE, Origin, Store, StoreError, SAVE_MANY_CHUNK};
+use super::{packs, read_records, schema::MERGE, Origin, Store, StoreError, SAVE_MANY_CHUNK};
 use indexed_db_futures::{prelude::*, transaction::TransactionMode};
 use rabet_domain::{
     backup::{Backup, BackupRecord},
@@ -8,28 +8,35 @@ use rabet_domain::{
     kind::EntityKind,
     op::Op,
 };
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 impl Store {
     /// Every record of every kind, deleted ones included (so a restore also restores
     /// deletions), with each field's sync state.
     pub async fn backup_records(&self) -> Result<Vec<BackupRecord>, StoreError> {
         self.again(|| async {
-            let mut names: Vec<&str> = EntityKind::ALL.iter().map(|kind| kind.as_str()).collect();
+            let mut names = self.row_stores(EntityKind::ALL);
             names.push(MERGE);
             let tx = self.transaction(&names, TransactionMode::Readonly)?;
             let stores = EntityKind::ALL
                 .iter()
                 .map(|&kind| Ok((kind, tx.object_store(kind.as_str())?)))
                 .collect::<Result<BTreeMap<_, _>, StoreError>>()?;
+            let packs = self.packs_of(&tx)?;
             let mut ids: Vec<(EntityKind, Id)> = Vec::new();
             for (&kind, store) in &stores {
+                let mut held = BTreeSet::new();
                 for key in store.get_all_keys::<String>().build()?.await? {
-                    ids.push((kind, Id::from_string(key?)));
+                    held.insert(key?);
                 }
+                if let Some(packs) = &packs {
+                    held.extend(packs::ids(packs, kind).await?);
+                }
+                ids.extend(held.into_iter().map(|id| (kind, Id::from_string(id))));
             }
             let keys: Vec<(EntityKind, &Id)> = ids.iter().map(|(kind, id)| (*kind, id)).collect();
-            let records = read_records(&stores, &tx.object_store(MERGE)?, &keys).await?;
+            let records =
+                read_records(&stores, packs.as_ref(), &tx.object_store(MERGE)?, &keys).await?;
             Ok(ids
                 .into_iter()
                 .zip(records)

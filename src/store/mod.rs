@@ -5,13 +5,14 @@
 //! ops are also queued in the outbox until a sync server acknowledges them. Reads return
 //! entities; views never see rows, ops or IndexedDB.
 //!
-//! Database "rabet" holds one object store per [`EntityKind`] and `merge` (records, laid out
-//! as in `row`), `outbox` and `meta`; `schema` has the versions. Records are only ever read
+//! Database "rabet" holds one object store per [`EntityKind`], `packs` and `merge` (records,
+//! laid out as in `row` and `packs`), `outbox` and `meta`; `schema` has the versions. Records are only ever read
 //! whole, by kind or by id: the app answers every other question from memory.
 
 mod backup;
 mod error;
 mod history;
+mod packs;
 mod persistence;
 mod phases;
 mod refused;
@@ -53,7 +54,7 @@ use rabet_domain::{
     replica::Record,
     sync::rows::{push_merge_line, RowsPage},
 };
-use schema::{FEED, HISTORY, HISTORY_BULK, MERGE, META, OUTBOX};
+use schema::{FEED, HISTORY, HISTORY_BULK, MERGE, META, OUTBOX, PACKS};
 use serde::{de::DeserializeOwned, Serialize};
 use serde_json::{Map, Value};
 use std::borrow::Cow;
@@ -201,6 +202,8 @@ pub struct Store {
     keeps_feed: bool,
     /// Whether the database has the store of bulk changes' history in chunks.
     keeps_bulk_history: bool,
+    /// Whether the database has the store of packs (see `packs`).
+    keeps_packs: bool,
     /// Every connection's `onversionchange` handler, kept alive as long as the store.
     close_on_version_change: Closure<dyn FnMut(web_sys::Event)>,
 }
@@ -275,10 +278,11 @@ impl Store {
         }
         // Only a database opened at an older version (the upgrade tests) lacks them.
         let store_names = raw_database(&connection.db).object_store_names();
-        let (keeps_history, keeps_feed, keeps_bulk_history) = (
+        let (keeps_history, keeps_feed, keeps_bulk_history, keeps_packs) = (
             store_names.contains(HISTORY),
             store_names.contains(FEED),
             store_names.contains(HISTORY_BULK),
+            store_names.contains(PACKS),
         );
         Ok(Store {
             name: name.to_owned(),
@@ -292,6 +296,7 @@ impl Store {
             merges_heard: Cell::new(false),
             keeps_feed,
             keeps_bulk_history,
+            keeps_packs,
             close_on_version_change,
         })
     }
@@ -317,13 +322,48 @@ impl Store {
     pub fn fetch<E: Entity>(
         &self,
     ) -> Result<impl Future<Output = Result<Vec<E>, StoreError>> + '_, StoreError> {
-        let tx = self.transaction(&[E::KIND.as_str()], TransactionMode::Readonly)?;
+        let tx = self.transaction(&self.row_stores([E::KIND]), TransactionMode::Readonly)?;
         let rows = tx.object_store(E::KIND.as_str())?.get_all().build()?;
+        let packed = match self.keeps_packs {
+            true => Some(
+                tx.object_store(PACKS)?
+                    .get_all::<JsValue>()
+                    .with_query::<&str, _>(packs::OfKind::new(E::KIND).range())
+                    .build()?,
+            ),
+            false => None,
+        };
         Ok(async move {
             let rows = rows.await?;
+            let packed = match packed {
+                Some(packed) => Some(packed.await?),
+                None => None,
+            };
             drop(tx);
-            row::decode_live(rows)
+            match packed {
+                Some(packed) if packed.len() > 0 => {
+                    row::decode_live(packs::every_row(rows, packed)?.into_iter().map(Ok))
+                }
+                _ => row::decode_live(rows),
+            }
         })
+    }
+
+    /// The stores a transaction reads rows of `kinds` from: theirs, and the packs.
+    fn row_stores(&self, kinds: impl IntoIterator<Item = EntityKind>) -> Vec<&'static str> {
+        let mut names: Vec<&str> = kinds.into_iter().map(EntityKind::as_str).collect();
+        if self.keeps_packs {
+            names.push(PACKS);
+        }
+        names
+    }
+
+    /// The packs store of a transaction over [`Store::row_stores`].
+    fn packs_of<'t>(&self, tx: &'t Transaction<'_>) -> Result<Option<ObjectStore<'t>>, StoreError> {
+        Ok(self
+            .keeps_packs
+            .then(|| tx.object_store(PACKS))
+            .transpose()?)
     }
 
     /// Saves a new (`before` = None) or edited record: ops for the fields that changed.
@@ -581,9 +621,13 @@ impl Store {
     /// Whether any record of `kind` is stored, deleted ones included.
     pub async fn holds_records_of(&self, kind: EntityKind) -> Result<bool, StoreError> {
         self.again(|| async {
-            let tx = self.transaction(&[kind.as_str()], TransactionMode::Readonly)?;
+            let tx = self.transaction(&self.row_stores([kind]), TransactionMode::Readonly)?;
             let count = tx.object_store(kind.as_str())?.count().build()?.await?;
-            Ok(count > 0)
+            let packed = match self.packs_of(&tx)? {
+                Some(packs) => packs::count(&packs, kind).await?,
+                None => 0,
+            };
+            Ok(count > 0 || packed > 0)
         })
         .await
     }
@@ -618,7 +662,7 @@ impl Store {
                 return Ok(Vec::new());
             }
             let kinds: BTreeSet<EntityKind> = by_record.keys().map(|(kind, _)| *kind).collect();
-            let mut store_names: Vec<&str> = kinds.iter().map(|kind| kind.as_str()).collect();
+            let mut store_names = self.row_stores(kinds.iter().copied());
             store_names.extend([MERGE, META]);
             if origin == Origin::Local {
                 store_names.push(OUTBOX);
@@ -660,6 +704,7 @@ impl Store {
                     .map(|&kind| Ok((kind, tx.object_store(kind.as_str())?)))
                     .collect::<Result<BTreeMap<_, _>, StoreError>>()?;
                 let merge = tx.object_store(MERGE)?;
+                let packs = self.packs_of(&tx)?;
                 // Each record's id enters the table once, not once per op.
                 let record_ids: Vec<(EntityKind, Id)> = by_record
                     .keys()
@@ -670,13 +715,14 @@ impl Store {
                 let (records, read_rows) = match (ids, patched) {
                     (Ids::Fresh, _) => (vec![Record::default(); keys.len()], Vec::new()),
                     (Ids::MayExist, false) => {
-                        (read_records(&stores, &merge, &keys).await?, Vec::new())
+                        let read = read_records(&stores, packs.as_ref(), &merge, &keys).await?;
+                        (read, Vec::new())
                     }
                     (Ids::MayExist, true) => {
                         let written = by_record
                             .values()
                             .map(|ops| ops.iter().map(|(op, _)| op.field.as_str()).collect());
-                        read_for_patching(&stores, &merge, &keys, written).await?
+                        read_for_patching(&stores, packs.as_ref(), &merge, &keys, written).await?
                     }
                 };
                 let mut read_rows = read_rows.into_iter();
@@ -829,9 +875,30 @@ impl Store {
                 }
                 let (kinds, rows): (Vec<EntityKind>, Vec<row::StoredRow>) =
                     rows.into_iter().unzip();
+                // New records' rows go in packs, a run of one kind at a time.
+                let packed = packs.as_ref().filter(|_| ids == Ids::Fresh);
+                let row_ids: Vec<String> = match packed {
+                    Some(_) => rows.iter().map(|row| row.id().to_string()).collect(),
+                    None => Vec::new(),
+                };
                 let rows = js_sys::Array::from(&row::to_js(&rows)?);
-                for (kind, stored) in kinds.iter().zip(rows.iter()) {
-                    send(stores[kind].put(stored).build())?;
+                match packed {
+                    Some(packs) => {
+                        let mut start = 0;
+                        for run in kinds.chunk_by(|a, b| a == b) {
+                            let end = start + run.len();
+                            let run_ids: Vec<&str> =
+                                row_ids[start..end].iter().map(String::as_str).collect();
+                            let run_rows = rows.slice(start as u32, end as u32);
+                            packs::put(packs.as_sys(), run[0], &run_rows, &run_ids)?;
+                            start = end;
+                        }
+                    }
+                    None => {
+                        for (kind, stored) in kinds.iter().zip(rows.iter()) {
+                            send(stores[kind].put(stored).build())?;
+                        }
+                    }
                 }
                 if let Some(key) = &shared_key {
                     let patched = patches.apply(key)?;
@@ -947,10 +1014,9 @@ impl Store {
             self.observe_tab(latest);
         }
         let key = row::joined_merge_key(kind, last);
-        let names: js_sys::Array = [kind.as_str(), MERGE, META]
-            .into_iter()
-            .map(JsValue::from_str)
-            .collect();
+        let mut names = self.row_stores([kind]);
+        names.extend([MERGE, META]);
+        let names: js_sys::Array = names.into_iter().map(JsValue::from_str).collect();
         let tx = raw_database(self.db())
             .transaction_with_str_sequence_and_mode(&names, web_sys::IdbTransactionMode::Readwrite)
             .map_err(thrown)?;
@@ -958,9 +1024,16 @@ impl Store {
             tx.set_oncomplete(Some(&resolve));
             tx.set_onabort(Some(&reject));
         });
-        let store = tx.object_store(kind.as_str()).map_err(thrown)?;
-        for row in row::shared_rows(held, &key)?.iter() {
-            store.put(&row).map_err(thrown)?;
+        let rows = row::shared_rows(held, &key)?;
+        if self.keeps_packs {
+            let ids: Vec<String> = page.rows.iter().map(|row| row.id.to_string()).collect();
+            let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+            packs::put(&tx.object_store(PACKS).map_err(thrown)?, kind, &rows, &ids)?;
+        } else {
+            let store = tx.object_store(kind.as_str()).map_err(thrown)?;
+            for row in rows.iter() {
+                store.put(&row).map_err(thrown)?;
+            }
         }
         tx.object_store(MERGE)
             .map_err(thrown)?
@@ -1026,11 +1099,13 @@ impl Store {
     ) -> Result<Vec<Changed>, StoreError> {
         self.again(|| async {
             let kinds: BTreeSet<EntityKind> = records.iter().map(|(kind, _)| *kind).collect();
-            let store_names: Vec<&str> = kinds.iter().map(|kind| kind.as_str()).collect();
-            if store_names.is_empty() {
+            if kinds.is_empty() {
                 return Ok(Vec::new());
             }
-            let tx = self.transaction(&store_names, TransactionMode::Readonly)?;
+            let tx = self.transaction(
+                &self.row_stores(kinds.iter().copied()),
+                TransactionMode::Readonly,
+            )?;
             let stores = kinds
                 .iter()
                 .map(|&kind| Ok((kind, tx.object_store(kind.as_str())?)))
@@ -1039,7 +1114,22 @@ impl Store {
                 .iter()
                 .map(|(kind, id)| stores[kind].get(id.as_str()).build())
                 .collect::<Result<Vec<_>, _>>()?;
-            let rows: Vec<Option<JsValue>> = answers(reads).await?;
+            let mut rows: Vec<Option<JsValue>> = answers(reads).await?;
+            if let Some(packs) = self.packs_of(&tx)? {
+                for &kind in &kinds {
+                    let of_kind: Vec<usize> = (0..records.len())
+                        .filter(|&at| records[at].0 == kind)
+                        .collect();
+                    let ids: Vec<String> =
+                        of_kind.iter().map(|&at| records[at].1.clone()).collect();
+                    let mut kind_rows: Vec<Option<JsValue>> =
+                        of_kind.iter().map(|&at| rows[at].take()).collect();
+                    packs::fill_in(&packs, kind, &ids, &mut kind_rows).await?;
+                    for (at, row) in of_kind.into_iter().zip(kind_rows) {
+                        rows[at] = row;
+                    }
+                }
+            }
             drop(stores);
             drop(tx);
             let mut changed = Vec::new();
@@ -1215,6 +1305,9 @@ impl Store {
             if self.keeps_bulk_history {
                 store_names.push(HISTORY_BULK);
             }
+            if self.keeps_packs {
+                store_names.push(PACKS);
+            }
             let cleared = store_names.len();
             store_names.push(META);
             let tx = self.transaction(&store_names, TransactionMode::Readwrite)?;
@@ -1264,11 +1357,13 @@ impl Store {
         kind: EntityKind,
         ids: &[Id],
     ) -> Result<Vec<Record>, StoreError> {
-        let tx = self.transaction(&[kind.as_str(), MERGE], TransactionMode::Readonly)?;
+        let mut names = self.row_stores([kind]);
+        names.push(MERGE);
+        let tx = self.transaction(&names, TransactionMode::Readonly)?;
         let stores = BTreeMap::from([(kind, tx.object_store(kind.as_str())?)]);
         let merge = tx.object_store(MERGE)?;
         let keys: Vec<(EntityKind, &Id)> = ids.iter().map(|id| (kind, id)).collect();
-        read_records(&stores, &merge, &keys).await
+        read_records(&stores, self.packs_of(&tx)?.as_ref(), &merge, &keys).await
     }
 
     /// Refuses malformed remote ops, then moves the clock past every remote stamp.
@@ -1441,10 +1536,11 @@ fn send<Request>(request: indexed_db_futures::Result<Request>) -> Result<(), Sto
 /// The stored records (empty for new ones) of `keys`, all read in one go.
 async fn read_records(
     stores: &BTreeMap<EntityKind, ObjectStore<'_>>,
+    packs: Option<&ObjectStore<'_>>,
     merge: &ObjectStore<'_>,
     keys: &[(EntityKind, &Id)],
 ) -> Result<Vec<Record>, StoreError> {
-    let stored = read_stored(stores, merge, keys).await?;
+    let stored = read_stored(stores, packs, merge, keys).await?;
     let merge_states = stored.merge_states(keys)?;
     let rows = row::decode_rows(keys, stored.rows.clone())?;
     keys.iter()
@@ -1470,6 +1566,7 @@ struct ReadRow {
 /// read (`None` for a record not stored), to be patched and put back.
 async fn read_for_patching<'a>(
     stores: &BTreeMap<EntityKind, ObjectStore<'_>>,
+    packs: Option<&ObjectStore<'_>>,
     merge: &ObjectStore<'_>,
     keys: &[(EntityKind, &Id)],
     written: impl Iterator<Item = BTreeSet<&'a str>>,
@@ -1479,7 +1576,7 @@ async fn read_for_patching<'a>(
     };
     // The parts of the read phase, for profiles.
     let mut phases = Phases::new(keys.len());
-    let stored = read_stored(stores, merge, keys).await?;
+    let stored = read_stored(stores, packs, merge, keys).await?;
     phases.end("write: read: requests answered");
     let merge_states = stored.merge_states(keys)?;
     let written: Vec<BTreeSet<&str>> = written.collect();
@@ -1543,10 +1640,11 @@ struct Resolved<'a> {
     delta: &'a str,
 }
 
-/// The rows of `keys`, their own merge states and the shared merge states they name (and
-/// those their parts lie over), all read in one go.
+/// The rows of `keys` (their own, else their packs'), their own merge states and the shared
+/// merge states they name (and those their parts lie over), all read in one go.
 async fn read_stored(
     stores: &BTreeMap<EntityKind, ObjectStore<'_>>,
+    packs: Option<&ObjectStore<'_>>,
     merge: &ObjectStore<'_>,
     keys: &[(EntityKind, &Id)],
 ) -> Result<Stored, StoreError> {
@@ -1565,7 +1663,11 @@ async fn read_stored(
             read_keys::<JsValue>(&stores[&kind], &ids, spanned),
             read_keys::<String>(merge, &own_keys, spanned),
         );
-        rows.extend(kind_rows?);
+        let mut kind_rows = kind_rows?;
+        if let Some(packs) = packs {
+            packs::fill_in(packs, kind, &ids, &mut kind_rows).await?;
+        }
+        rows.extend(kind_rows);
         own.extend(kind_own?);
     }
     let named: BTreeSet<String> = rows

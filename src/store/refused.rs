@@ -6,7 +6,8 @@ use super::error::to_json;
 use super::history::HistoryStores;
 use super::schema::{FEED, HISTORY, HISTORY_BULK, MERGE, META, OUTBOX};
 use super::{
-    commit, row, send, Changed, Ids, MergeStates, Origin, Store, StoreEntry, StoreError, TabNews,
+    commit, packs, row, send, Changed, Ids, MergeStates, Origin, Store, StoreEntry, StoreError,
+    TabNews,
 };
 use super::{outbox_ops, CURSOR_KEY, SYNC_MEMBERS_KEY, SYNC_SESSION_KEY};
 use indexed_db_futures::prelude::*;
@@ -74,7 +75,7 @@ impl Store {
         reason: String,
         refused_at: f64,
     ) -> Result<Option<Vec<Changed>>, StoreError> {
-        let mut store_names: Vec<&str> = EntityKind::ALL.iter().map(|kind| kind.as_str()).collect();
+        let mut store_names = self.row_stores(EntityKind::ALL);
         store_names.extend([MERGE, META, OUTBOX, HISTORY]);
         if self.keeps_feed {
             store_names.push(FEED);
@@ -130,6 +131,19 @@ impl Store {
         send(meta.put(to_json(&list)?).with_key(NOT_ACCEPTED_KEY).build())?;
         // No cursor: the next sync joins by snapshot, which brings back what the server holds.
         send(meta.delete(CURSOR_KEY).build())?;
+        // Nor may a pack's row of a record stand in for the one taken out.
+        if let Some(packs) = self.packs_of(&tx)? {
+            for kind in EntityKind::ALL {
+                let ids: Vec<String> = records
+                    .iter()
+                    .filter(|(of, _)| *of == kind)
+                    .map(|(_, record)| record.to_string())
+                    .collect();
+                if !ids.is_empty() {
+                    packs::take_out(&packs, kind, &ids).await?;
+                }
+            }
+        }
         let merge = tx.object_store(MERGE)?;
         for (kind, record) in &records {
             let text = record.to_string();

@@ -20,6 +20,10 @@
 //!                                                     (the record's own, or a shared one)
 //! ```
 //!
+//! A bulk write of new records (an import, a page of a join by snapshot) puts their rows in
+//! packs, a hundred rows to a value, rather than in the kind's store (see `packs`); a
+//! record's first later write puts its row there, and that row hides the pack's.
+//!
 //! A bulk write (an import, a page of a join by snapshot, a bulk change of a list's
 //! selection) writes one shared merge state for all its records instead of one per record:
 //! half the puts. A join's pages come from the sync server in this layout already
@@ -87,6 +91,10 @@ impl StoredRow {
     /// Reads a row as returned by IndexedDB.
     pub fn from_js(row: &JsValue, kind: EntityKind, id: &Id) -> Result<StoredRow, StoreError> {
         from_js(row).map_err(|reason| corrupt(kind, id, reason))
+    }
+
+    pub fn id(&self) -> &Id {
+        &self.id
     }
 
     /// Marks the row's merge state as kept in the shared one under `key`.

@@ -36,13 +36,17 @@ pub(super) const FEED: &str = "history_by_time";
 /// `history::chunk_key`: a record's chunks are a few key ranges.
 pub(super) const HISTORY_BULK: &str = "history_bulk";
 
+/// The rows of new records a bulk write made, many to a value (see `packs`), keyed by
+/// the caller.
+pub(super) const PACKS: &str = "packs";
+
 /// One schema step: gets the database and its upgrade transaction (the only way to reach
 /// stores that already exist while upgrading).
 type Migration = fn(&IdbDatabase, &IdbTransaction) -> Result<(), JsValue>;
 
 /// Adding a kind of record: append `create_kind_stores` (which makes the stores of kinds
 /// that have none), so that databases made before the kind get its store.
-const MIGRATIONS: [Migration; 11] = [
+const MIGRATIONS: [Migration; 12] = [
     create_stores,
     create_view_indexes,
     drop_view_indexes,
@@ -61,6 +65,8 @@ const MIGRATIONS: [Migration; 11] = [
     create_kind_stores,
     // A bulk change's history in chunks of records (issue 17).
     create_bulk_history_store,
+    // A bulk write's new rows, many to a value (issue 20).
+    create_packs_store,
 ];
 
 /// The current schema version: the number of migration steps.
@@ -86,6 +92,13 @@ fn create_history_store(db: &IdbDatabase, _: &IdbTransaction) -> Result<(), JsVa
 /// records, keyed by the caller. The history kept before stays where it is, and reads as before.
 fn create_bulk_history_store(db: &IdbDatabase, _: &IdbTransaction) -> Result<(), JsValue> {
     db.create_object_store(HISTORY_BULK)?;
+    Ok(())
+}
+
+/// Step 12 (a join and an import at storage speed, issue 20): packs of rows. Rows stored
+/// before stay in their kinds' stores.
+fn create_packs_store(db: &IdbDatabase, _: &IdbTransaction) -> Result<(), JsValue> {
+    db.create_object_store(PACKS)?;
     Ok(())
 }
 

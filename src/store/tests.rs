@@ -668,8 +668,6 @@ async fn a_bulk_change_of_most_of_a_list_reads_its_key_range_and_merges_as_read_
         contacts.iter().map(|c| c.id.to_string()).collect()
     };
     assert!(spans_densely(&contacts, &ids(&picked)).await.unwrap());
-    let sparse: Vec<Contact> = expected.iter().step_by(3).cloned().collect();
-    assert!(!spans_densely(&contacts, &ids(&sparse)).await.unwrap());
     drop(contacts);
     drop(tx);
 
@@ -686,6 +684,15 @@ async fn a_bulk_change_of_most_of_a_list_reads_its_key_range_and_merges_as_read_
         }
     }
     assert_eq!(loaded(&store).await, tagged);
+    // Rows of their own now (the imported rows were in packs): one in three is sparse.
+    let tx = store
+        .transaction(&[EntityKind::Contact.as_str()], TransactionMode::Readonly)
+        .unwrap();
+    let contacts = tx.object_store(EntityKind::Contact.as_str()).unwrap();
+    let sparse: Vec<Contact> = expected.iter().step_by(3).cloned().collect();
+    assert!(!spans_densely(&contacts, &ids(&sparse)).await.unwrap());
+    drop(contacts);
+    drop(tx);
     let records = store
         .merge_states(EntityKind::Contact, &ids_of(&expected))
         .await
@@ -2175,6 +2182,146 @@ async fn upgrading_a_version_10_database_keeps_its_history_and_adds_bulk_chunks(
             [Value::from(vec!["vip", "gold"]), Value::from(vec!["vip"])]
         );
     }
+    drop(store);
+    delete_database(&name).await;
+}
+
+/// An import's rows go in packs of a hundred, not a put each; a record's first later write
+/// puts a row of its own that hides its pack's, and every read (load, merges, another tab's,
+/// a backup, whether any record is held) finds packed records as it finds the others.
+#[wasm_bindgen_test]
+async fn new_records_are_stored_in_packs_until_their_first_change() {
+    let name = unique_name("packs");
+    let store = Store::open_named(&name).await.unwrap();
+    assert!(!store.holds_records_of(EntityKind::Contact).await.unwrap());
+    let imported: Vec<Contact> = (0..250).map(|n| contact(&format!("C{n}"), None)).collect();
+    store
+        .save_many(&imported, Ids::Fresh, |_| {})
+        .await
+        .unwrap();
+    assert_eq!(values_in(&store, PACKS).await, 3);
+    assert_eq!(values_in(&store, EntityKind::Contact.as_str()).await, 0);
+    assert!(store.holds_records_of(EntityKind::Contact).await.unwrap());
+    assert_eq!(
+        store.load::<Contact>().await.unwrap(),
+        sorted_by_id(imported.clone())
+    );
+
+    // One edited, one deleted: rows of their own, which hide the packs' from then on.
+    let mut edited = imported[120].clone();
+    edited.job_title = "Buyer".into();
+    store.save(Some(&imported[120]), &edited).await.unwrap();
+    store
+        .delete(EntityKind::Contact, &imported[7].id)
+        .await
+        .unwrap();
+    assert_eq!(values_in(&store, EntityKind::Contact.as_str()).await, 2);
+    let mut expected: Vec<Contact> = imported.clone();
+    expected[120] = edited.clone();
+    expected.remove(7);
+    let expected = sorted_by_id(expected);
+    assert_eq!(store.load::<Contact>().await.unwrap(), expected);
+
+    // Another device's op merges into a packed record's every field.
+    let mut remote_clock = Clock::new(NodeId::from_random([9; 8]));
+    let later = system::now_ms() + 60_000;
+    let remote = remote_edit(
+        &mut remote_clock,
+        &imported[200],
+        "last_name",
+        "Rad".into(),
+        later,
+    );
+    let changed = store.apply_ops(&remote, Origin::Remote).await.unwrap();
+    let values = changed[0].values.clone().unwrap();
+    assert_eq!(values["first_name"], Value::from("C200"));
+    assert_eq!(values["last_name"], Value::from("Rad"));
+
+    // Another tab reads packed and own rows alike.
+    let read = store
+        .read_current(&[
+            (EntityKind::Contact, imported[3].id.to_string()),
+            (EntityKind::Contact, edited.id.to_string()),
+            (EntityKind::Contact, imported[7].id.to_string()),
+        ])
+        .await
+        .unwrap();
+    assert_eq!(
+        read[0].values.as_ref().unwrap()["first_name"],
+        Value::from("C3")
+    );
+    assert_eq!(
+        read[1].values.as_ref().unwrap()["job_title"],
+        Value::from("Buyer")
+    );
+    assert_eq!(read[2].values, None);
+
+    // A backup holds every record once, the deleted one included.
+    let backup = store.backup_records().await.unwrap();
+    assert_eq!(backup.len(), 250);
+    assert!(backup
+        .iter()
+        .any(|record| record.id == imported[7].id && record.record.is_deleted()));
+    drop(store);
+    let store = Store::open_named(&name).await.unwrap();
+    assert_eq!(store.load::<Contact>().await.unwrap().len(), 249);
+    store.clear_all().await.unwrap();
+    assert_eq!(values_in(&store, PACKS).await, 0);
+    assert!(!store.holds_records_of(EntityKind::Contact).await.unwrap());
+    drop(store);
+    delete_database(&name).await;
+}
+
+/// Two tabs that write the same new records (two joins at once) leave packs whose ranges
+/// overlap: each record still loads once and merges as stored.
+#[wasm_bindgen_test]
+async fn overlapping_packs_read_each_record_once() {
+    let (name, a, b) = two_tabs("overlapping-packs").await;
+    let imported: Vec<Contact> =
+        sorted_by_id((0..150).map(|n| contact(&format!("C{n}"), None)).collect());
+    // Packs of the first hundred and the last fifty; then one of the hundred in between.
+    a.save_many(&imported, Ids::Fresh, |_| {}).await.unwrap();
+    b.save_many(&imported[25..125], Ids::Fresh, |_| {})
+        .await
+        .unwrap();
+    assert_eq!(values_in(&a, PACKS).await, 3);
+    assert_eq!(
+        a.load::<Contact>().await.unwrap(),
+        sorted_by_id(imported.clone())
+    );
+    let mut edited = imported[110].clone();
+    edited.job_title = "Buyer".into();
+    let changed = a.save(Some(&imported[110]), &edited).await.unwrap();
+    assert_eq!(
+        changed[0].values.as_ref().unwrap()["first_name"],
+        imported[110].first_name.as_str()
+    );
+    let mut expected = imported.clone();
+    expected[110] = edited;
+    assert_eq!(b.load::<Contact>().await.unwrap(), sorted_by_id(expected));
+    drop((a, b));
+    delete_database(&name).await;
+}
+
+/// A refused import takes its records out of their packs: nothing brings them back.
+#[wasm_bindgen_test]
+async fn a_refused_import_leaves_no_packed_record_behind() {
+    let name = unique_name("refused-packs");
+    let (store, imported) = three_imported(&name).await;
+    let kept = contact("Kept", None);
+    store.save(None, &kept).await.unwrap();
+    let outbox = store.outbox().await.unwrap();
+    let import_op = outbox
+        .iter()
+        .find(|op| op.record == imported[0].id)
+        .unwrap();
+    store
+        .refuse(&import_op.id.to_string(), None, "refused".to_owned(), 1.0)
+        .await
+        .unwrap()
+        .expect("an outbox entry holds the op");
+    assert_eq!(store.load::<Contact>().await.unwrap(), [kept]);
+    assert_eq!(values_in(&store, PACKS).await, 0);
     drop(store);
     delete_database(&name).await;
 }

@@ -1,0 +1,254 @@
+//! Packs: the rows of new records a bulk write made, many to a value.
+//!
+//! A bulk write of new records (an import, the sample, a page of a join by snapshot) puts
+//! their rows [`PACK_ROWS`] to a value in the `packs` store instead of one put each. Each
+//! put is a message to the browser's storage backend and a key written there: a row put
+//! alone cost about four times its share of a pack's (BENCHMARKS.md, "What a stored row
+//! costs"). A pack's key is `"<kind>/<last id>/<first id>"`, its value an array of rows laid
+//! out as in the kind's own store (see `row`), in id order.
+//!
+//! A record's row is the one in its kind's store if there is one, else the one in a pack:
+//! the record's first later write puts a row of its own, which hides the pack's from then
+//! on. Packs are written once and never rewritten, except to take records out when a
+//! refused write unmakes them ([`take_out`]). The packs of one kind hold ranges of ids
+//! that do not overlap when written by one tab; two tabs joining at once may write
+//! overlapping ones, so a read then looks in every pack whose range holds the id and takes
+//! the first, in key order, that has it.
+
+use super::error::thrown;
+use super::{read_keys, StoreError};
+use indexed_db_futures::error::Error as IdbError;
+use indexed_db_futures::internals::SystemRepr;
+use indexed_db_futures::object_store::ObjectStore;
+use indexed_db_futures::prelude::*;
+use indexed_db_futures::KeyRange;
+use rabet_domain::kind::EntityKind;
+use rabet_domain::sorting::sort_by;
+use std::collections::{BTreeSet, HashMap, HashSet};
+use wasm_bindgen::{JsCast, JsValue};
+
+/// Rows to a pack: reading one to change one of its records costs a few tens of KB, and
+/// writing them costs about a quarter of putting them one by one.
+pub(super) const PACK_ROWS: usize = 100;
+
+/// The key of a pack of `kind` holding the ids from `first` to `last`.
+fn pack_key(kind: EntityKind, first: &str, last: &str) -> String {
+    format!("{}/{last}/{first}", kind.as_str())
+}
+
+/// The first and last id a pack's key names (ids hold no slash).
+fn span_of(key: &str) -> Option<(&str, &str)> {
+    let (_, span) = key.split_once('/')?;
+    let (last, first) = span.split_once('/')?;
+    Some((first, last))
+}
+
+/// The keys of one kind's packs: from `"<kind>/"` up to `"<kind>0"` (`0` follows `/`).
+pub(super) struct OfKind(String, String);
+
+impl OfKind {
+    pub fn new(kind: EntityKind) -> OfKind {
+        OfKind(format!("{}/", kind.as_str()), format!("{}0", kind.as_str()))
+    }
+
+    pub fn range(&self) -> KeyRange<&str> {
+        KeyRange::Bound(self.0.as_str(), false, self.1.as_str(), true)
+    }
+}
+
+/// Puts `rows`, new records of `kind` whose ids are `ids` (in the same order), as packs of
+/// [`PACK_ROWS`] consecutive rows.
+pub(super) fn put(
+    packs: &web_sys::IdbObjectStore,
+    kind: EntityKind,
+    rows: &js_sys::Array,
+    ids: &[&str],
+) -> Result<(), StoreError> {
+    for (at, chunk) in ids.chunks(PACK_ROWS).enumerate() {
+        let (Some(first), Some(last)) = (chunk.iter().min(), chunk.iter().max()) else {
+            continue;
+        };
+        let start = (at * PACK_ROWS) as u32;
+        let pack = rows.slice(start, start + chunk.len() as u32);
+        packs
+            .put_with_key(&pack, &JsValue::from_str(&pack_key(kind, first, last)))
+            .map_err(thrown)?;
+    }
+    Ok(())
+}
+
+/// The keys of `kind`'s packs, in key order.
+async fn keys_of(packs: &ObjectStore<'_>, kind: EntityKind) -> Result<Vec<String>, StoreError> {
+    let keys = packs
+        .get_all_keys::<String>()
+        .with_query::<&str, _>(OfKind::new(kind).range())
+        .build()?
+        .await?;
+    Ok(keys.collect::<Result<_, _>>()?)
+}
+
+/// The packs whose ranges hold `id`, among `keys` (in key order, so by last id).
+fn holding<'k>(keys: &'k [String], disjoint: bool, id: &str) -> Vec<&'k str> {
+    let holds = |key: &&String| span_of(key).is_some_and(|(first, last)| first <= id && id <= last);
+    if disjoint {
+        // Only the first pack that ends at or after the id can hold it.
+        let at = keys.partition_point(|key| span_of(key).is_some_and(|(_, last)| last < id));
+        keys.get(at)
+            .filter(holds)
+            .map(String::as_str)
+            .into_iter()
+            .collect()
+    } else {
+        keys.iter().filter(holds).map(String::as_str).collect()
+    }
+}
+
+/// Whether no two packs among `keys` (in key order) share a range of ids.
+fn disjoint(keys: &[String]) -> bool {
+    keys.windows(2)
+        .all(|pair| match (span_of(&pair[0]), span_of(&pair[1])) {
+            (Some((_, last)), Some((first, _))) => last < first,
+            _ => false,
+        })
+}
+
+/// A row's id as read.
+fn id_of(row: &JsValue) -> Option<String> {
+    js_sys::Reflect::get(row, &JsValue::from_str(super::row::ID))
+        .ok()?
+        .as_string()
+}
+
+/// Fills in, from `kind`'s packs, the rows of the records among `ids` that `rows` (as read
+/// from the kind's own store, in the same order) has none of.
+pub(super) async fn fill_in(
+    packs: &ObjectStore<'_>,
+    kind: EntityKind,
+    ids: &[String],
+    rows: &mut [Option<JsValue>],
+) -> Result<(), StoreError> {
+    if rows.iter().all(Option::is_some) {
+        return Ok(());
+    }
+    let keys = keys_of(packs, kind).await?;
+    if keys.is_empty() {
+        return Ok(());
+    }
+    let disjoint = disjoint(&keys);
+    let missing = ids.iter().zip(rows.iter()).filter(|(_, row)| row.is_none());
+    let wanted: BTreeSet<String> = missing
+        .flat_map(|(id, _)| holding(&keys, disjoint, id))
+        .map(str::to_owned)
+        .collect();
+    let wanted: Vec<String> = keys
+        .into_iter()
+        .filter(|key| wanted.contains(key))
+        .collect();
+    let read: Vec<Option<JsValue>> = read_keys(packs, &wanted, false).await?;
+    let mut found: HashMap<String, JsValue> = HashMap::new();
+    for pack in read.into_iter().flatten() {
+        for row in pack.unchecked_into::<js_sys::Array>().iter() {
+            if let Some(id) = id_of(&row) {
+                found.entry(id).or_insert(row);
+            }
+        }
+    }
+    for (id, row) in ids.iter().zip(rows.iter_mut()) {
+        if row.is_none() {
+            *row = found.remove(id);
+        }
+    }
+    Ok(())
+}
+
+/// Every row of a kind, its own store's (`own`) and, for the records without one, its
+/// packs': in id order, each record once.
+pub(super) fn every_row(
+    own: impl Iterator<Item = Result<JsValue, IdbError>>,
+    packs: impl Iterator<Item = Result<JsValue, IdbError>>,
+) -> Result<Vec<JsValue>, StoreError> {
+    let mut rows: Vec<(String, JsValue)> = Vec::new();
+    for row in own {
+        let row = row?;
+        rows.push((id_of(&row).unwrap_or_default(), row));
+    }
+    let mut held: HashSet<String> = rows.iter().map(|(id, _)| id.clone()).collect();
+    for pack in packs {
+        for row in pack?.unchecked_into::<js_sys::Array>().iter() {
+            let id = id_of(&row).unwrap_or_default();
+            if held.insert(id.clone()) {
+                rows.push((id, row));
+            }
+        }
+    }
+    sort_by(&mut rows, |(a, _), (b, _)| a.cmp(b));
+    Ok(rows.into_iter().map(|(_, row)| row).collect())
+}
+
+/// The ids of every record of `kind` the packs hold (those hidden by a row of their own
+/// too), for a backup.
+pub(super) async fn ids(
+    packs: &ObjectStore<'_>,
+    kind: EntityKind,
+) -> Result<Vec<String>, StoreError> {
+    let read = packs
+        .get_all::<JsValue>()
+        .with_query::<&str, _>(OfKind::new(kind).range())
+        .build()?
+        .await?;
+    let mut ids = Vec::new();
+    for pack in read {
+        ids.extend(
+            pack?
+                .unchecked_into::<js_sys::Array>()
+                .iter()
+                .filter_map(|row| id_of(&row)),
+        );
+    }
+    Ok(ids)
+}
+
+/// How many packs of `kind` there are.
+pub(super) async fn count(packs: &ObjectStore<'_>, kind: EntityKind) -> Result<u32, StoreError> {
+    Ok(packs
+        .count()
+        .with_query::<&str, _>(OfKind::new(kind).range())
+        .build()?
+        .await?)
+}
+
+/// Takes `ids`' rows out of `kind`'s packs (a refused write unmade those records): each
+/// pack that held one is put back without it, or deleted once empty.
+pub(super) async fn take_out(
+    packs: &ObjectStore<'_>,
+    kind: EntityKind,
+    ids: &[String],
+) -> Result<(), StoreError> {
+    let keys = keys_of(packs, kind).await?;
+    let disjoint = disjoint(&keys);
+    let wanted: Vec<String> = ids
+        .iter()
+        .flat_map(|id| holding(&keys, disjoint, id))
+        .map(str::to_owned)
+        .collect::<BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let read: Vec<Option<JsValue>> = read_keys(packs, &wanted, false).await?;
+    let gone: HashSet<&str> = ids.iter().map(String::as_str).collect();
+    let sys = packs.as_sys().unchecked_ref::<web_sys::IdbObjectStore>();
+    for (key, pack) in wanted.iter().zip(read) {
+        let Some(pack) = pack else { continue };
+        let kept: js_sys::Array = pack
+            .unchecked_into::<js_sys::Array>()
+            .iter()
+            .filter(|row| !id_of(row).is_some_and(|id| gone.contains(id.as_str())))
+            .collect();
+        let key = JsValue::from_str(key);
+        match kept.length() {
+            0 => sys.delete(&key).map(drop),
+            _ => sys.put_with_key(&kept, &key).map(drop),
+        }
+        .map_err(thrown)?;
+    }
+    Ok(())
+}
