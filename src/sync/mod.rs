@@ -25,9 +25,11 @@ use leptos::prelude::*;
 use rabet_domain::{
     kind::EntityKind,
     sync::{
-        push_batches, rows::RowsPage, AuthoredOp, Cursor, DeadLetter, DeviceInfo, InviteRequest,
-        InviteResponse, MemberInfo, RefusedOp, Role, RoleChange, SessionInfo, SnapshotResponse,
-        MAX_PUSH_BYTES, MAX_PUSH_OPS,
+        join::{join_order, parts_after_first, FirstPage, Part, CUSTOMERS},
+        push_batches,
+        rows::RowsPage,
+        AuthoredOp, Cursor, DeadLetter, DeviceInfo, InviteRequest, InviteResponse, MemberInfo,
+        RefusedOp, Role, RoleChange, SessionInfo, SnapshotResponse, MAX_PUSH_BYTES, MAX_PUSH_OPS,
     },
 };
 use serde::{Deserialize, Serialize};
@@ -664,17 +666,9 @@ impl SyncEngine {
     /// the rest after, which it stores; 0, storing nothing, from a server without snapshots
     /// (the pull from the start stores its cursor as it goes).
     async fn join(&self, store: &Store, config: &SyncConfig) -> Result<Cursor, SyncError> {
-        const CUSTOMERS: [EntityKind; 2] = [EntityKind::Contact, EntityKind::Company];
-        let others = EntityKind::ALL
-            .iter()
-            .filter(|kind| !CUSTOMERS.contains(kind));
-        let kinds: Vec<EntityKind> = CUSTOMERS.into_iter().chain(others.copied()).collect();
+        let kinds = join_order();
         let mut ids_of = BTreeMap::new();
-        let first = Part {
-            kind: kinds[0],
-            after: None,
-            until: None,
-        };
+        let first = Part::first();
         let ids = ids_for(store, &mut ids_of, first.kind).await?;
         let answer = match join_page(config.clone(), first.clone(), ids, None).await {
             // A server from before snapshots: pull every op from the start instead.
@@ -699,17 +693,20 @@ impl SyncEngine {
                 Some((cursor, totals)) => {
                     if summary.more {
                         // The rest of this part is stored before the next part.
-                        let rest = Part {
-                            after: summary.last.clone(),
-                            ..part.clone()
-                        };
+                        let rest = part.rest_after(summary.last.clone());
                         fetching.push_front(fetch(config, rest, ids, *cursor));
                     }
                     (*cursor, totals)
                 }
                 None => {
                     // The first page: the plan covers the rest of its kind too.
-                    parts = plan_parts(&kinds, &part, &summary);
+                    let first = FirstPage {
+                        more: summary.more,
+                        last: summary.last.as_ref(),
+                        totals: summary.totals.as_ref(),
+                        splits: summary.splits.as_ref(),
+                    };
+                    parts = parts_after_first(&kinds, &part, first);
                     let totals = summary.totals.clone().unwrap_or_default();
                     let (cursor, totals) = joined.insert((summary.cursor, totals));
                     (*cursor, &*totals)
@@ -775,56 +772,6 @@ const PAGES_COMMITTING: usize = 2;
 
 /// A page of rows shown and sent to the store, until it is committed.
 type Committing<'s> = Pin<Box<dyn Future<Output = Result<(), StoreError>> + 's>>;
-
-/// A stretch of one kind's records: those after `after` up to and including `until` (see
-/// `SnapshotResponse::splits`).
-#[derive(Clone, Debug)]
-struct Part {
-    kind: EntityKind,
-    after: Option<String>,
-    until: Option<String>,
-}
-
-/// The parts a join reads after its first page (`first`, whose answer is `summary`), in the
-/// order they are stored: the rest of the first kind, then each other kind the workspace
-/// holds records of, cut where the server says (whole kinds when it does not).
-fn plan_parts(kinds: &[EntityKind], first: &Part, summary: &PageSummary) -> VecDeque<Part> {
-    let mut parts = VecDeque::new();
-    for &kind in kinds {
-        // Kinds with no record at the cursor have nothing to read: later ones come in the tail.
-        if summary
-            .totals
-            .as_ref()
-            .is_some_and(|totals| !totals.contains_key(&kind))
-        {
-            continue;
-        }
-        let mut after = None;
-        if kind == first.kind {
-            if !summary.more {
-                continue;
-            }
-            after = summary.last.clone();
-        }
-        let ends = summary.splits.as_ref().and_then(|splits| splits.get(&kind));
-        let start = after.clone();
-        let ends = ends.into_iter().flatten();
-        let ends = ends.filter(|end| start.as_ref().is_none_or(|start| *end > start));
-        for end in ends.cloned() {
-            parts.push_back(Part {
-                kind,
-                after: after.replace(end.clone()),
-                until: Some(end),
-            });
-        }
-        parts.push_back(Part {
-            kind,
-            after,
-            until: None,
-        });
-    }
-    parts
-}
 
 /// Whether records of `kind` may be stored already: asked once, before its first page is
 /// fetched, and kept for the rest, since its pages are then stored.

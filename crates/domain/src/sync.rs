@@ -49,6 +49,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;
 
+pub mod join;
 pub mod rows;
 
 /// The most ops one push may carry; a client with a longer outbox sends several pushes.
