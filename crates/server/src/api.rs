@@ -5,6 +5,7 @@ use crate::{
     compacted::{self, Range},
     connections::ClientAddress,
     error::ApiError,
+    prepared::PreparedSnapshots,
     rate_limit::{address_key, RateLimiter},
     snapshot_pages::{BuiltPage, PageKey, SnapshotPages},
     storage::{Member, PullPage, PushOutcome, Storage, StorageError, StoredOp},
@@ -14,7 +15,7 @@ use axum::{
         rejection::{JsonRejection, QueryRejection},
         DefaultBodyLimit, FromRequestParts, Path, Query, Request, State,
     },
-    http::{header, request::Parts, HeaderValue, StatusCode},
+    http::{header, request::Parts, HeaderMap, HeaderValue, StatusCode},
     middleware::{self, Next},
     response::{IntoResponse, Response},
     routing::{delete, get, post, put},
@@ -56,6 +57,8 @@ pub struct ApiState {
     pub request_timeout: Duration,
     /// Snapshot pages shared by devices joining at about the same time.
     pub snapshot_pages: Arc<SnapshotPages>,
+    /// Snapshots prepared before any device asks.
+    pub prepared: Arc<PreparedSnapshots>,
 }
 
 pub fn router(state: ApiState) -> Router {
@@ -594,24 +597,25 @@ async fn pull(
 /// `rows`, `rabet_domain::sync::rows::RowsPage`, whose rows and merge state are written
 /// around this (see [`rows_answer`]).
 #[derive(Serialize)]
-struct SnapshotAnswer {
+pub(crate) struct SnapshotAnswer {
     #[serde(skip_serializing_if = "Option::is_none")]
     ops: Option<Vec<Box<RawValue>>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     latest: Option<Stamp>,
     records: u32,
-    last: Option<String>,
-    more: bool,
+    pub last: Option<String>,
+    pub more: bool,
     cursor: Cursor,
     #[serde(skip_serializing_if = "Option::is_none")]
-    totals: Option<BTreeMap<EntityKind, u64>>,
+    pub totals: Option<BTreeMap<EntityKind, u64>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    splits: Option<BTreeMap<EntityKind, Vec<String>>>,
+    pub splits: Option<BTreeMap<EntityKind, Vec<String>>>,
 }
 
 async fn snapshot(
     State(state): State<ApiState>,
     Authenticated { member, token_hash }: Authenticated,
+    headers: HeaderMap,
     query: Result<Query<SnapshotQuery>, QueryRejection>,
 ) -> Result<Response, ApiError> {
     let Query(query) = query?;
@@ -631,10 +635,29 @@ async fn snapshot(
         rows: query.rows,
     };
     let latest = state.storage.latest(&key.workspace).await?;
+    if key.rows && accepts_gzip(&headers) {
+        let trimmed = match query.cursor {
+            None => state.storage.trimmed_through(&key.workspace).await?,
+            Some(_) => 0,
+        };
+        if let Some((cursor, body)) = state.prepared.page(&key, query.cursor, latest, trimmed) {
+            let joins_at = query.cursor.unwrap_or(cursor).min(cursor);
+            state.storage.note_read(&token_hash, joins_at).await?;
+            return Ok((
+                [
+                    (header::CONTENT_TYPE, "application/json"),
+                    (header::CONTENT_ENCODING, "gzip"),
+                    (header::VARY, "accept-encoding"),
+                ],
+                body,
+            )
+                .into_response());
+        }
+    }
     let page = state
         .snapshot_pages
-        .get_or_build(key.clone(), latest, || {
-            build_snapshot_page(state.storage.as_ref(), &key)
+        .get_or_build(key.clone(), latest, || async {
+            Ok(build_snapshot_page(state.storage.as_ref(), &key).await?.0)
         })
         .await?;
     // The device joining will pull the log after its first page's cursor: a trim keeps it.
@@ -647,11 +670,27 @@ async fn snapshot(
         .into_response())
 }
 
-/// A snapshot page's answer, read and written afresh.
-async fn build_snapshot_page(
+/// Whether a request says it takes gzip-compressed answers (every browser does).
+fn accepts_gzip(headers: &HeaderMap) -> bool {
+    headers
+        .get_all(header::ACCEPT_ENCODING)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(','))
+        .any(|coding| {
+            let mut parts = coding.split(';');
+            let name = parts.next().unwrap_or_default().trim();
+            // `gzip;q=0` refuses it.
+            let refused = parts.any(|param| param.replace(' ', "") == "q=0");
+            (name.eq_ignore_ascii_case("gzip") || name == "*") && !refused
+        })
+}
+
+/// A snapshot page's answer, read and written afresh, and what it says of the walk.
+pub(crate) async fn build_snapshot_page(
     storage: &dyn Storage,
     key: &PageKey,
-) -> Result<BuiltPage, StorageError> {
+) -> Result<(BuiltPage, SnapshotAnswer), StorageError> {
     let range = Range {
         after: key.after.as_deref(),
         until: key.until.as_deref(),
@@ -711,10 +750,14 @@ async fn build_snapshot_page(
         answer.ops = Some(ops.collect::<Result<_, _>>()?);
         serde_json::to_string(&answer).map_err(corrupt)?
     };
-    Ok(BuiltPage {
-        body,
-        cursor: snapshot.cursor,
-    })
+    answer.ops = None;
+    Ok((
+        BuiltPage {
+            body,
+            cursor: snapshot.cursor,
+        },
+        answer,
+    ))
 }
 
 /// A rows page's JSON: the rows as built (a JSON array, not parsed again), the merge state,

@@ -11,6 +11,7 @@ pub mod compacted;
 pub mod connections;
 pub mod delivery;
 mod error;
+pub mod prepared;
 pub mod rate_limit;
 mod snapshot_pages;
 mod static_files;
@@ -30,6 +31,7 @@ use tower_http::{
 
 pub use connections::Limits;
 pub use error::ApiError;
+pub use prepared::PreparedSnapshots;
 pub use rate_limit::RateLimit;
 pub use storage::{
     DatabaseLocation, MemberRecord, PullPage, PushOutcome, SqlStorage, Storage, StorageError,
@@ -48,6 +50,9 @@ pub struct AppState {
     pub rate_limit: RateLimit,
     /// Timeouts and connection caps.
     pub limits: Limits,
+    /// Snapshots prepared before devices ask (see `prepared`): `serve` prepares them in the
+    /// background.
+    pub prepared: Arc<PreparedSnapshots>,
 }
 
 impl AppState {
@@ -59,6 +64,7 @@ impl AppState {
             cors_origins: Vec::new(),
             rate_limit: RateLimit::DEFAULT,
             limits: Limits::default(),
+            prepared: Arc::default(),
         }
     }
 }
@@ -70,6 +76,7 @@ pub fn app(state: AppState) -> Router {
         limiter: Arc::new(rate_limit::RateLimiter::new(state.rate_limit)),
         request_timeout: state.limits.request_timeout,
         snapshot_pages: Arc::default(),
+        prepared: state.prepared,
     });
     if !state.cors_origins.is_empty() {
         api = api.layer(cors(state.cors_origins));

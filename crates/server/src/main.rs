@@ -9,7 +9,8 @@ use rabet_server::{
     automation, connections,
     delivery::{deliver, Delivered, Delivery, SmsGateway, Smtp, SmtpTls},
     webhook_targets::WebhookTargets,
-    AppState, DatabaseLocation, Limits, RateLimit, SqlStorage, Storage, TrimPolicy,
+    AppState, DatabaseLocation, Limits, PreparedSnapshots, RateLimit, SqlStorage, Storage,
+    TrimPolicy,
 };
 use std::{net::SocketAddr, path::PathBuf, process::ExitCode, sync::Arc, time::Duration};
 use tokio::net::TcpListener;
@@ -437,6 +438,54 @@ async fn trim_now_and_then(storage: Arc<SqlStorage>, policy: TrimPolicy) {
     }
 }
 
+/// How often `serve` looks for workspaces whose snapshot is to be prepared (again).
+const PREPARE_EVERY: Duration = Duration::from_secs(30);
+
+/// Prepares the snapshots of workspaces that are due (see `rabet_server::prepared`), one
+/// after another, every [`PREPARE_EVERY`] while the server runs; a failure is logged and
+/// tried again next time.
+async fn prepare_now_and_then(storage: Arc<SqlStorage>, prepared: Arc<PreparedSnapshots>) {
+    let mut every = tokio::time::interval(PREPARE_EVERY);
+    every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        every.tick().await;
+        let workspaces = match storage.workspace_ids().await {
+            Ok(workspaces) => workspaces,
+            Err(error) => {
+                tracing::error!(%error, "listing the workspaces to prepare failed");
+                continue;
+            }
+        };
+        for workspace in workspaces {
+            let due = match storage.latest(&workspace).await {
+                Ok(latest) => prepared.due(&workspace, latest),
+                Err(error) => {
+                    tracing::error!(%error, workspace, "reading a workspace's cursor failed");
+                    continue;
+                }
+            };
+            if !due {
+                continue;
+            }
+            let started = std::time::Instant::now();
+            match prepared.prepare(storage.as_ref(), &workspace).await {
+                Ok(made) => tracing::info!(
+                    workspace,
+                    cursor = made.cursor,
+                    pages = made.pages,
+                    json_bytes = made.json_bytes,
+                    kept_bytes = made.kept_bytes,
+                    seconds = started.elapsed().as_secs_f64(),
+                    "snapshot prepared"
+                ),
+                Err(error) => {
+                    tracing::error!(%error, workspace, "preparing a snapshot failed")
+                }
+            }
+        }
+    }
+}
+
 /// Fires due automation rules, then sends the messages due.
 async fn sweep_and_deliver(
     sweeper: &mut automation::Sweeper,
@@ -531,6 +580,10 @@ async fn serve(args: ServeArgs) -> Result<()> {
         ..AppState::new(args.dist, storage.clone())
     };
     let trimming = tokio::spawn(trim_now_and_then(storage.clone(), args.trim.policy()));
+    let preparing = tokio::spawn(prepare_now_and_then(
+        storage.clone(),
+        state.prepared.clone(),
+    ));
     let sweeping = (args.automation.automation_every_seconds > 0).then(|| {
         tokio::spawn(sweep_now_and_then(
             storage.clone(),
@@ -541,6 +594,7 @@ async fn serve(args: ServeArgs) -> Result<()> {
     });
     rabet_server::serve(listener, state, shutdown_signal()).await?;
     trimming.abort();
+    preparing.abort();
     if let Some(sweeping) = sweeping {
         sweeping.abort();
     }

@@ -63,6 +63,8 @@ pub enum StorageError {
     BadRole(String),
     #[error("the log was trimmed through {through}: join again by snapshot")]
     Trimmed { through: Cursor },
+    #[error("compressing a prepared snapshot page failed: {0}")]
+    Compress(#[from] std::io::Error),
 }
 
 /// Where the data lives: a SQLite file in a folder, or any database URL sqlx knows
@@ -302,6 +304,9 @@ pub trait Storage: Send + Sync {
 
     /// The workspace's latest sequence number (its newest op's).
     async fn latest(&self, workspace: &str) -> Result<Cursor, StorageError>;
+
+    /// The sequence number through which the workspace's log was trimmed (0 if never).
+    async fn trimmed_through(&self, workspace: &str) -> Result<Cursor, StorageError>;
 
     /// Remembers that the device with this token has every op through `cursor`, now.
     async fn note_read(&self, token_hash: &str, cursor: Cursor) -> Result<(), StorageError>;
@@ -998,6 +1003,10 @@ impl Storage for SqlStorage {
             .await?;
         let seq = seq.ok_or_else(|| StorageError::NoSuchWorkspace(workspace.to_owned()))?;
         Ok(seq as Cursor)
+    }
+
+    async fn trimmed_through(&self, workspace: &str) -> Result<Cursor, StorageError> {
+        Ok(trimmed_through(&self.pool, workspace).await?.max(0) as Cursor)
     }
 
     async fn note_read(&self, token_hash: &str, cursor: Cursor) -> Result<(), StorageError> {

@@ -22,13 +22,15 @@ use rabet_domain::{
     op::{Op, DELETED_FIELD},
     replica::Replica,
     sync::{
-        rows::RowsPage, ErrorBody, HistoryResponse, PullResponse, PushRequest, Role,
-        SnapshotResponse, SNAPSHOT_NEEDED,
+        join::{join_order, parts_after_first, FirstPage, Part},
+        rows::RowsPage,
+        ErrorBody, HistoryResponse, PullResponse, PushRequest, Role, SnapshotResponse,
+        SNAPSHOT_NEEDED,
     },
 };
 use rabet_server::{
-    admin, app, compacted, storage::SQLITE_FILE, AppState, DatabaseLocation, RateLimit, SqlStorage,
-    Storage, TrimPolicy,
+    admin, app, compacted, prepared, storage::SQLITE_FILE, AppState, DatabaseLocation,
+    PreparedSnapshots, RateLimit, SqlStorage, Storage, TrimPolicy,
 };
 use serde::de::DeserializeOwned;
 use serde_json::Value;
@@ -55,12 +57,22 @@ impl Server {
 
     /// The router over a workspace the database already holds.
     fn over(storage: Arc<SqlStorage>, workspace: String) -> Server {
+        Server::over_with(storage, workspace, Arc::default())
+    }
+
+    /// [`Server::over`] with the snapshots prepared in `prepared`.
+    fn over_with(
+        storage: Arc<SqlStorage>,
+        workspace: String,
+        prepared: Arc<PreparedSnapshots>,
+    ) -> Server {
         let dist = tempfile::tempdir().unwrap();
         let router = app(AppState {
             rate_limit: RateLimit {
                 per_second: 1e9,
                 burst: 1e9,
             },
+            prepared,
             ..AppState::new(dist.path().to_path_buf(), storage.clone())
         });
         Server {
@@ -497,6 +509,131 @@ async fn parts_cover_each_kind_once(backend: Backend) {
     assert_eq!(read, (0..contacts).map(record).collect::<Vec<_>>());
 }
 
+/// A page's answer as a browser asks for it: gzip accepted.
+async fn rows_page_as_asked(server: &Server, token: &str, uri: &str) -> String {
+    let request = Request::builder()
+        .uri(uri)
+        .header(header::AUTHORIZATION, format!("Bearer {token}"))
+        .header(header::ACCEPT_ENCODING, "gzip, deflate, br")
+        .body(Body::empty())
+        .unwrap();
+    let response = server.router.clone().oneshot(request).await.unwrap();
+    assert_eq!(response.status(), StatusCode::OK, "{uri}");
+    assert_eq!(response.headers()[header::CONTENT_ENCODING], "gzip");
+    let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+        .await
+        .unwrap();
+    let mut text = String::new();
+    std::io::Read::read_to_string(&mut flate2::read::GzDecoder::new(&bytes[..]), &mut text)
+        .unwrap();
+    text
+}
+
+/// The query of a join's page of `part`, asked at `cursor` (a first page at none).
+fn part_uri(part: &Part, cursor: Option<u64>) -> String {
+    let mut uri = format!("/api/v1/snapshot?kind={}&rows=true", part.kind.as_str());
+    for (name, id) in [("after", &part.after), ("until", &part.until)] {
+        if let Some(id) = id {
+            uri.push_str(&format!("&{name}={id}"));
+        }
+    }
+    if let Some(cursor) = cursor {
+        uri.push_str(&format!("&cursor={cursor}"));
+    }
+    uri
+}
+
+/// A prepared snapshot answers a join, walked as the app walks it, with the pages a live
+/// answer gives at its cursor; once ops follow it the first page still comes from it and a
+/// device pulls the tail, but a page asked at another cursor, or when the tail is too long,
+/// is answered live.
+async fn a_prepared_snapshot_answers_a_join_as_live_pages_would(backend: Backend) {
+    let Some(database) = TestDatabase::new(backend).await else {
+        return;
+    };
+    let storage = database.open().await;
+    let workspace = admin::create_workspace(&*storage, "Acme").await.unwrap();
+    let prepared = Arc::new(PreparedSnapshots::default());
+    let server = Server::over_with(storage.clone(), workspace.clone(), prepared.clone());
+    let token = server.token("a", Role::Admin).await;
+    let contacts = compacted::PART_RECORDS as usize + 20;
+    let ops: Vec<Op> = (0..contacts)
+        .map(|n| {
+            let mut op = op(0, 0, 0, n as i64, 5, 1, n as u32);
+            op.id = WireId::from_string(format!("op-{n:05}"));
+            op.record = WireId::from_string(format!("c{n:05}"));
+            op
+        })
+        .chain((0..3).map(|n| op(1, n, 1, 1, 5, 1, 90_000 + u32::from(n))))
+        .collect();
+    for batch in ops.chunks(1000) {
+        assert_eq!(server.push(&token, batch).await, StatusCode::OK);
+    }
+    let latest = storage.latest(&workspace).await.unwrap();
+    assert!(prepared.due(&workspace, latest));
+    let made = prepared.prepare(&*storage, &workspace).await.unwrap();
+    assert_eq!(made.cursor, latest);
+    assert!(!prepared.due(&workspace, latest));
+
+    // The app's walk: every page prepared, each the live page, every record once.
+    let mut pages = std::collections::VecDeque::from([(Part::first(), None)]);
+    let (mut records, mut walked) = (0, 0);
+    while let Some((part, cursor)) = pages.pop_front() {
+        let uri = part_uri(&part, cursor);
+        let text = rows_page_as_asked(&server, &token, &uri).await;
+        let (status, live) = server.call(&token, Method::GET, &uri, None).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(text.as_bytes(), live, "{uri}");
+        let page: RowsPage = serde_json::from_str(&text).unwrap();
+        assert_eq!(page.cursor, made.cursor);
+        records += page.rows.len();
+        walked += 1;
+        if cursor.is_none() {
+            let first = FirstPage {
+                more: page.more,
+                last: page.last.as_ref(),
+                totals: page.totals.as_ref(),
+                splits: page.splits.as_ref(),
+            };
+            let rest = parts_after_first(&join_order(), &part, first);
+            pages.extend(rest.into_iter().map(|part| (part, Some(made.cursor))));
+        } else if page.more {
+            pages.push_front((part.rest_after(page.last.clone()), cursor));
+        }
+    }
+    assert_eq!(records, contacts + 3);
+    assert_eq!(walked, made.pages);
+
+    // Pages prepared at the snapshot's cursor are sent as kept: a push after it changes
+    // what a live answer holds, not what the join gets.
+    let later = op(0, 0, 0, 7, 6, 2, 95_000);
+    assert_eq!(server.push(&token, &[later]).await, StatusCode::OK);
+    let first_uri = part_uri(&Part::first(), None);
+    let text = rows_page_as_asked(&server, &token, &first_uri).await;
+    let first: RowsPage = serde_json::from_str(&text).unwrap();
+    assert_eq!(first.cursor, made.cursor);
+    // Asked at another cursor (a join begun live): live.
+    let deals = Part {
+        kind: EntityKind::Deal,
+        after: None,
+        until: None,
+    };
+    let text = rows_page_as_asked(&server, &token, &part_uri(&deals, Some(latest + 1))).await;
+    let live: RowsPage = serde_json::from_str(&text).unwrap();
+    assert_eq!(live.cursor, latest + 1);
+    // Too far behind for a first page: live, and the workspace is due (but not within
+    // minutes of its last preparation).
+    let many: Vec<Op> = (0..prepared::MAX_TAIL_OPS as u32)
+        .map(|n| op(1, 9, 1, n.into(), 7, 3, 100_000 + n))
+        .collect();
+    for batch in many.chunks(1000) {
+        assert_eq!(server.push(&token, batch).await, StatusCode::OK);
+    }
+    let text = rows_page_as_asked(&server, &token, &first_uri).await;
+    let first: RowsPage = serde_json::from_str(&text).unwrap();
+    assert!(first.cursor > made.cursor + prepared::MAX_TAIL_OPS);
+}
+
 /// The trim keeps what an active device needs; a device that returns after it is told to
 /// join by snapshot, and does, converging; creators and winning ops survive; history after
 /// the trim still names each field's winning author.
@@ -876,4 +1013,5 @@ on_every_backend!(
     history_before_trim_is_complete,
     migration_0007_converts_a_filled_state,
     parts_cover_each_kind_once,
+    a_prepared_snapshot_answers_a_join_as_live_pages_would,
 );
