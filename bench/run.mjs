@@ -30,7 +30,9 @@ const importOnly = args.only === "import";
 // `--ways` picks which of its ways (comma-separated, all by default).
 const joinOnly = args.only === "join";
 // `--ways none` times the server's pages alone.
-const joinWays = (args.ways ?? "by snapshot,by snapshot in pages of ops,op by op").split(",").filter((way) => way !== "none");
+// "by snapshot" joins once the server has prepared the workspace's snapshot (its pages ready
+// to send); "by snapshot with pages built as asked" on a server that prepares none.
+const joinWays = (args.ways ?? "by snapshot,by snapshot with pages built as asked,by snapshot in pages of ops,op by op").split(",").filter((way) => way !== "none");
 // `--port` when another bench runs on this machine; a join's own server takes the next one.
 // `--only palette` loads each sample and measures the command palette (and list search).
 const paletteOnly = args.only === "palette";
@@ -475,7 +477,27 @@ async function measureJoin(size) {
   const reuse = args.reuse === "yes" && existsSync(saved);
   if (!reuse) rmSync(dataDir, { recursive: true, force: true });
   const at = `http://127.0.0.1:${port + 1}`;
-  const joinServer = spawn(serverBin, ["serve", "--addr", `127.0.0.1:${port + 1}`, "--dist", dist, "--data-dir", dataDir], { stdio: ["ignore", "ignore", "inherit"] });
+  // A server of the workspace's own; with `prepare`, it prepares the snapshot at start and
+  // `prepared` gives what its log said of that.
+  const startServer = (prepare) => {
+    const proc = spawn(serverBin, ["serve", "--addr", `127.0.0.1:${port + 1}`, "--dist", dist, "--data-dir", dataDir, "--prepare-every-seconds", prepare ? "30" : "0"], { stdio: ["ignore", "ignore", "pipe"] });
+    const prepared = new Promise((resolve) => {
+      proc.stderr.on("data", (chunk) => {
+        process.stderr.write(chunk);
+        const line = chunk.toString().replace(/\x1b\[[0-9;]*m/g, "");
+        if (!line.includes("snapshot prepared")) return;
+        resolve(Object.fromEntries([...line.matchAll(/(\w+)=([\d.]+)/g)].map(([, name, value]) => [name, Number(value)])));
+      });
+    });
+    return { proc, prepared };
+  };
+  let joinServer = startServer(false);
+  const restart = async (prepare) => {
+    joinServer.proc.kill();
+    await new Promise((resolve) => joinServer.proc.once("exit", resolve));
+    joinServer = startServer(prepare);
+    await waitForHealth(at);
+  };
   try {
     await waitForHealth(at);
     const { workspace, ops } = reuse ? JSON.parse(readFileSync(saved, "utf8")) : { workspace: cliIn(dataDir, "workspace", "create", `bench join ${size}`) };
@@ -491,12 +513,18 @@ async function measureJoin(size) {
     const bytes = sqliteBytes(join(dataDir, "rabet.db"));
     const mb = (table) => ((bytes[table] ?? 0) / 2 ** 20).toFixed(0);
     record(`server storage, ${label}-contact sample (SQLite, with indexes)`, `compacted state ${mb("compacted")} MB, op log ${mb("ops")} MB`, "—");
-    await timeSnapshotPages(at, token(), label, joinServer.pid);
+    await timeSnapshotPages(at, token(), label, joinServer.proc.pid);
     // What `serve` runs at start and hourly; here every op is recent, so it keeps them all.
     const trimming = Date.now();
     cliIn(dataDir, "trim");
     record(`server: a trim of the ${label}-contact sample's log (every op within the history window)`, `${round(Date.now() - trimming)} ms`, "—");
     for (const way of joinWays) {
+      const prepared = way === "by snapshot";
+      await restart(prepared);
+      if (prepared) {
+        const made = await joinServer.prepared;
+        record(`server: the ${label}-contact sample's snapshot prepared (every page of a join, gzip as sent)`, `${round(made.seconds * 1000)} ms, server CPU ${round(cpuMs(joinServer.proc.pid))} ms; ${made.pages} pages, ${(made.json_bytes / 2 ** 20).toFixed(0)} MB of JSON kept as ${(made.kept_bytes / 2 ** 20).toFixed(1)} MB`, "—");
+      }
       const { page, close } = await freshPage();
       if (way === "op by op") {
         await page.route("**/api/v1/snapshot?*", (route) => route.fulfill({ status: 404, contentType: "application/json", body: '{"error":"not_found","message":"no such API endpoint"}' }));
@@ -505,7 +533,7 @@ async function measureJoin(size) {
         await page.route("**/api/v1/snapshot?*", (route) => route.continue({ url: route.request().url().replace("&rows=true", "") }));
       }
       const ms = await connectAndSync(page, token(), at);
-      record(`new device joins the ${label}-contact sample (${opsLabel} ops) ${way}: every record in memory and stored`, `${round(ms)} ms`, way === "by snapshot" ? (size >= 100_000 ? "≤ 60 s" : "≤ 5 s") : "—");
+      record(`new device joins the ${label}-contact sample (${opsLabel} ops) ${way}: every record in memory and stored`, `${round(ms)} ms`, way.startsWith("by snapshot") && !way.includes("ops") ? (size >= 100_000 ? "≤ 60 s" : "≤ 5 s") : "—");
       // A page of rows is shown once its puts are sent, before it commits: from the click
       // (the first page's fetch begins then) to the last page shown.
       const shown = await page.evaluate(() => {
@@ -536,7 +564,7 @@ async function measureJoin(size) {
       await close();
     }
   } finally {
-    joinServer.kill();
+    joinServer.proc.kill();
   }
 }
 

@@ -308,6 +308,11 @@ struct ServeArgs {
     /// Address to listen on.
     #[arg(long, env = "RABET_ADDR", default_value = "127.0.0.1:8080")]
     addr: SocketAddr,
+    /// Seconds between looks for workspaces whose snapshot is due to be prepared, so that a
+    /// joining device's pages are ready to send (0: none; every join's pages are then built
+    /// as asked for).
+    #[arg(long, env = "RABET_PREPARE_EVERY_SECONDS", default_value_t = 30)]
+    prepare_every_seconds: u64,
     /// Folder holding the built app (the output of `trunk build`).
     #[arg(long, env = "RABET_DIST", default_value = "dist")]
     dist: PathBuf,
@@ -438,14 +443,15 @@ async fn trim_now_and_then(storage: Arc<SqlStorage>, policy: TrimPolicy) {
     }
 }
 
-/// How often `serve` looks for workspaces whose snapshot is to be prepared (again).
-const PREPARE_EVERY: Duration = Duration::from_secs(30);
-
 /// Prepares the snapshots of workspaces that are due (see `rabet_server::prepared`), one
-/// after another, every [`PREPARE_EVERY`] while the server runs; a failure is logged and
-/// tried again next time.
-async fn prepare_now_and_then(storage: Arc<SqlStorage>, prepared: Arc<PreparedSnapshots>) {
-    let mut every = tokio::time::interval(PREPARE_EVERY);
+/// after another, `every` while the server runs; a failure is logged and tried again next
+/// time.
+async fn prepare_now_and_then(
+    storage: Arc<SqlStorage>,
+    prepared: Arc<PreparedSnapshots>,
+    every: Duration,
+) {
+    let mut every = tokio::time::interval(every);
     every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         every.tick().await;
@@ -580,10 +586,13 @@ async fn serve(args: ServeArgs) -> Result<()> {
         ..AppState::new(args.dist, storage.clone())
     };
     let trimming = tokio::spawn(trim_now_and_then(storage.clone(), args.trim.policy()));
-    let preparing = tokio::spawn(prepare_now_and_then(
-        storage.clone(),
-        state.prepared.clone(),
-    ));
+    let preparing = (args.prepare_every_seconds > 0).then(|| {
+        tokio::spawn(prepare_now_and_then(
+            storage.clone(),
+            state.prepared.clone(),
+            Duration::from_secs(args.prepare_every_seconds),
+        ))
+    });
     let sweeping = (args.automation.automation_every_seconds > 0).then(|| {
         tokio::spawn(sweep_now_and_then(
             storage.clone(),
@@ -594,7 +603,9 @@ async fn serve(args: ServeArgs) -> Result<()> {
     });
     rabet_server::serve(listener, state, shutdown_signal()).await?;
     trimming.abort();
-    preparing.abort();
+    if let Some(preparing) = preparing {
+        preparing.abort();
+    }
     if let Some(sweeping) = sweeping {
         sweeping.abort();
     }
