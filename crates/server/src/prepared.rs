@@ -14,8 +14,12 @@
 //! [`PREPARE_AT_MOST_EVERY`]; devices in the middle of a join on the old snapshot get live
 //! pages from then on.
 //!
-//! Memory: the compressed pages, about 7 % of the rows' JSON (10,000 contacts: see
-//! BENCHMARKS.md).
+//! Memory: the compressed pages, about a fifth of the rows' JSON: 21 MB for the
+//! 10,000-contact sample, 210 MB for the 100,000 one (BENCHMARKS.md). Snapshots are kept
+//! within a budget ([`PreparedSnapshots::within`]): a snapshot larger than all of it is not
+//! kept, and keeping one drops others, least recently prepared first. A workspace whose
+//! snapshot was not kept or was dropped is prepared again only as any other is, so
+//! workspaces over the budget together take turns no faster than [`PREPARE_AT_MOST_EVERY`].
 
 use crate::api::build_snapshot_page;
 use crate::snapshot_pages::PageKey;
@@ -28,7 +32,7 @@ use rabet_domain::sync::{
 };
 use std::collections::HashMap;
 use std::io::Write;
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
 /// Ops after a prepared snapshot's cursor up to which a join starts from it: a device pulls
@@ -40,11 +44,13 @@ pub const PREPARE_AFTER_OPS: Cursor = 20_000;
 /// would otherwise keep the server preparing.
 pub const PREPARE_AT_MOST_EVERY: Duration = Duration::from_secs(10 * 60);
 
-/// A workspace's snapshot as prepared.
+/// A workspace's snapshot as last prepared.
 struct Prepared {
     cursor: Cursor,
-    /// Each page's answer, gzip-compressed, by the request that asks for it.
-    pages: HashMap<PageKey, Bytes>,
+    /// Each page's answer, gzip-compressed, by the request that asks for it; `None` once the
+    /// snapshot was found too large to keep, or dropped to keep another.
+    pages: Option<Arc<HashMap<PageKey, Bytes>>>,
+    kept_bytes: usize,
     made_at: Instant,
 }
 
@@ -56,21 +62,40 @@ pub struct PreparedSummary {
     /// The pages' JSON, and compressed as kept.
     pub json_bytes: usize,
     pub kept_bytes: usize,
+    /// Whether it fit the budget (the walk stops once it does not).
+    pub kept: bool,
+    /// Workspaces whose snapshots were dropped to keep it.
+    pub dropped: Vec<String>,
 }
 
+/// The bytes of prepared snapshots kept by default: a 100,000-contact workspace's take 210 MB.
+pub const DEFAULT_BUDGET: usize = 1024 * 1024 * 1024;
+
 /// The prepared snapshots of every workspace (see the module's notes).
-#[derive(Default)]
 pub struct PreparedSnapshots {
-    workspaces: Mutex<HashMap<String, Arc<Prepared>>>,
+    workspaces: Mutex<HashMap<String, Prepared>>,
+    budget: usize,
+}
+
+impl Default for PreparedSnapshots {
+    fn default() -> Self {
+        PreparedSnapshots::within(DEFAULT_BUDGET)
+    }
 }
 
 impl PreparedSnapshots {
-    fn of(&self, workspace: &str) -> Option<Arc<Prepared>> {
-        let workspaces = self
-            .workspaces
+    /// Prepared snapshots kept within `budget` bytes, compressed.
+    pub fn within(budget: usize) -> PreparedSnapshots {
+        PreparedSnapshots {
+            workspaces: Mutex::default(),
+            budget,
+        }
+    }
+
+    fn lock(&self) -> MutexGuard<'_, HashMap<String, Prepared>> {
+        self.workspaces
             .lock()
-            .unwrap_or_else(PoisonError::into_inner);
-        workspaces.get(workspace).cloned()
+            .unwrap_or_else(PoisonError::into_inner)
     }
 
     /// The prepared answer to `key`, asked at `asked_at` (a join's first page asks at none)
@@ -83,20 +108,22 @@ impl PreparedSnapshots {
         latest: Cursor,
         trimmed: Cursor,
     ) -> Option<(Cursor, Bytes)> {
-        let prepared = self.of(&key.workspace)?;
-        let usable = match asked_at {
-            None => {
-                latest.saturating_sub(prepared.cursor) <= MAX_TAIL_OPS && trimmed <= prepared.cursor
-            }
-            Some(at) => at == prepared.cursor,
+        let (cursor, pages) = {
+            let workspaces = self.lock();
+            let prepared = workspaces.get(&key.workspace)?;
+            (prepared.cursor, prepared.pages.clone()?)
         };
-        let body = prepared.pages.get(key).filter(|_| usable)?;
-        Some((prepared.cursor, body.clone()))
+        let usable = match asked_at {
+            None => latest.saturating_sub(cursor) <= MAX_TAIL_OPS && trimmed <= cursor,
+            Some(at) => at == cursor,
+        };
+        let body = pages.get(key).filter(|_| usable)?;
+        Some((cursor, body.clone()))
     }
 
     /// Whether `workspace`, now at `latest`, is to be prepared (again).
     pub fn due(&self, workspace: &str, latest: Cursor) -> bool {
-        match self.of(workspace) {
+        match self.lock().get(workspace) {
             None => latest > 0,
             Some(prepared) => {
                 latest.saturating_sub(prepared.cursor) >= PREPARE_AFTER_OPS
@@ -127,14 +154,18 @@ impl PreparedSnapshots {
             pages: 0,
             json_bytes: 0,
             kept_bytes: 0,
+            kept: true,
+            dropped: Vec::new(),
         };
-        let mut keep = |key: PageKey, body: String| -> Result<(), StorageError> {
+        let budget = self.budget;
+        // Whether the snapshot still fits the budget.
+        let mut keep = |key: PageKey, body: String| -> Result<bool, StorageError> {
             let kept = gzip(&body)?;
             summary.pages += 1;
             summary.json_bytes += body.len();
             summary.kept_bytes += kept.len();
             pages.insert(key, kept);
-            Ok(())
+            Ok(summary.kept_bytes <= budget)
         };
         let first = Part::first();
         let (built, walk) = build_snapshot_page(storage, &key(&first, true)).await?;
@@ -149,26 +180,57 @@ impl PreparedSnapshots {
                 splits: walk.splits.as_ref(),
             },
         );
-        keep(key(&first, true), built.body)?;
-        while let Some(part) = parts.pop_front() {
+        let mut fits = keep(key(&first, true), built.body)?;
+        while let Some(part) = parts.pop_front().filter(|_| fits) {
             let (built, walk) = build_snapshot_page(storage, &key(&part, false)).await?;
             if walk.more {
                 parts.push_front(part.rest_after(walk.last));
             }
-            keep(key(&part, false), built.body)?;
+            fits = keep(key(&part, false), built.body)?;
         }
         summary.cursor = cursor;
-        let prepared = Arc::new(Prepared {
+        summary.kept = fits;
+        let mut workspaces = self.lock();
+        let mut prepared = Prepared {
             cursor,
-            pages,
+            pages: None,
+            kept_bytes: summary.kept_bytes,
             made_at: Instant::now(),
-        });
-        self.workspaces
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .insert(workspace.to_owned(), prepared);
+        };
+        if fits {
+            prepared.pages = Some(Arc::new(pages));
+            let room = self.budget - summary.kept_bytes;
+            summary.dropped = drop_to_fit(&mut workspaces, workspace, room);
+        }
+        workspaces.insert(workspace.to_owned(), prepared);
         Ok(summary)
     }
+}
+
+/// Drops the kept snapshots of workspaces other than `keeping`, least recently prepared
+/// first, until those left take at most `room` bytes; returns the workspaces dropped.
+fn drop_to_fit(
+    workspaces: &mut HashMap<String, Prepared>,
+    keeping: &str,
+    room: usize,
+) -> Vec<String> {
+    let mut kept: Vec<(&String, &mut Prepared)> = workspaces
+        .iter_mut()
+        .filter(|(workspace, prepared)| *workspace != keeping && prepared.pages.is_some())
+        .collect();
+    // The most recently prepared keep their room first.
+    kept.sort_unstable_by_key(|(_, prepared)| std::cmp::Reverse(prepared.made_at));
+    let mut used = 0;
+    let mut dropped = Vec::new();
+    for (workspace, prepared) in kept {
+        if used + prepared.kept_bytes <= room {
+            used += prepared.kept_bytes;
+        } else {
+            prepared.pages = None;
+            dropped.push(workspace.clone());
+        }
+    }
+    dropped
 }
 
 /// `text` gzip-compressed at the default level: done once per page, so smaller answers

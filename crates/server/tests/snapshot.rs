@@ -634,6 +634,70 @@ async fn a_prepared_snapshot_answers_a_join_as_live_pages_would(backend: Backend
     assert!(first.cursor > made.cursor + prepared::MAX_TAIL_OPS);
 }
 
+/// Prepared snapshots stay within their budget: keeping one drops the least recently
+/// prepared other, whose joins are then answered live; one larger than the whole budget is
+/// not kept, and the workspace is not prepared again at once.
+async fn prepared_snapshots_keep_within_their_budget(backend: Backend) {
+    let Some(database) = TestDatabase::new(backend).await else {
+        return;
+    };
+    let storage = database.open().await;
+    let mut workspaces = Vec::new();
+    for name in ["A", "B"] {
+        let workspace = admin::create_workspace(&*storage, name).await.unwrap();
+        let server = Server::over(storage.clone(), workspace.clone());
+        let token = server.token("a", Role::Admin).await;
+        let ops: Vec<Op> = (0..40u32)
+            .map(|i| op(0, (i % 20) as u8, (i % 2) as usize, i.into(), 5, 1, i))
+            .collect();
+        assert_eq!(server.push(&token, &ops).await, StatusCode::OK);
+        workspaces.push((workspace, token));
+    }
+    let unbounded = PreparedSnapshots::within(usize::MAX);
+    let mut sizes = Vec::new();
+    for (workspace, _) in &workspaces {
+        sizes.push(
+            unbounded
+                .prepare(&*storage, workspace)
+                .await
+                .unwrap()
+                .kept_bytes,
+        );
+    }
+    // Room for either, not both.
+    let prepared = Arc::new(PreparedSnapshots::within(sizes[0] + sizes[1] - 1));
+    let (a, b) = (&workspaces[0], &workspaces[1]);
+    let made_a = prepared.prepare(&*storage, &a.0).await.unwrap();
+    assert!(made_a.kept && made_a.dropped.is_empty());
+    let made_b = prepared.prepare(&*storage, &b.0).await.unwrap();
+    assert!(made_b.kept);
+    assert_eq!(made_b.dropped, std::slice::from_ref(&a.0));
+    // A push to each after its snapshot: A's join is live now, B's still prepared.
+    for (workspace, token) in [a, b] {
+        let server = Server::over_with(storage.clone(), workspace.clone(), prepared.clone());
+        let later = op(1, 1, 1, 1, 6, 2, 500);
+        assert_eq!(server.push(token, &[later]).await, StatusCode::OK);
+        let text = rows_page_as_asked(&server, token, &part_uri(&Part::first(), None)).await;
+        let first: RowsPage = serde_json::from_str(&text).unwrap();
+        let made = if workspace == &a.0 { &made_a } else { &made_b };
+        let expected = if workspace == &a.0 {
+            made.cursor + 1
+        } else {
+            made.cursor
+        };
+        assert_eq!(first.cursor, expected, "{workspace}");
+    }
+    // Larger than the whole budget: not kept, and not due again right away.
+    let tiny = PreparedSnapshots::within(1);
+    let made = tiny.prepare(&*storage, &a.0).await.unwrap();
+    assert!(!made.kept);
+    assert_eq!(
+        made.pages, 1,
+        "the walk stops at the first page over the budget"
+    );
+    assert!(!tiny.due(&a.0, made.cursor + prepared::PREPARE_AFTER_OPS));
+}
+
 /// The trim keeps what an active device needs; a device that returns after it is told to
 /// join by snapshot, and does, converging; creators and winning ops survive; history after
 /// the trim still names each field's winning author.
@@ -1014,4 +1078,5 @@ on_every_backend!(
     migration_0007_converts_a_filled_state,
     parts_cover_each_kind_once,
     a_prepared_snapshot_answers_a_join_as_live_pages_would,
+    prepared_snapshots_keep_within_their_budget,
 );
