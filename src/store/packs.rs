@@ -1,6 +1,6 @@
 //! Packs: the rows of new records a bulk write made, many to a value.
 //!
-//! A bulk write of new records (an import, the sample, a page of a join by snapshot) puts
+//! A bulk write of new records (an import, a page of a join by snapshot) puts
 //! their rows [`PACK_ROWS`] to a value in the `packs` store instead of one put each. Each
 //! put is a message to the browser's storage backend and a key written there: a row put
 //! alone cost about four times its share of a pack's (BENCHMARKS.md, "What a stored row
