@@ -558,9 +558,12 @@ async function measureJoin(size) {
         const { jsMB, wasmMB } = await memory(page);
         record(`the same join ${way}, by phase (summed over pages; memory after)`, `${Object.entries(phases).map(([name, { ms, pages }]) => `${name.slice(6)} ${round(ms)} ms/${pages}`).join(", ")}; JS heap ${jsMB} MB, wasm ${wasmMB} MB`, "—");
       }
-      // Not timed: the device holds every contact (read again from its store).
-      await page.goto(`${at}/customers`);
-      await page.waitForFunction(contactsShown, size, { timeout: 600_000 });
+      // The device holds every contact, read again from its store (a join's rows are in
+      // packs): the same start-up as after loading the sample.
+      const ttiMs = await timeToReady(page, `${at}/customers`, contactsShown, size);
+      await page.waitForFunction(() => document.querySelector("main")?.getAttribute("aria-busy") === "false", null, { timeout: 600_000 });
+      const everyRecordMs = await page.evaluate(() => performance.now());
+      record(`the same join ${way}, then a reload: interactive / every record in memory`, `${round(ttiMs)} ms / ${round(everyRecordMs)} ms`, size >= 100_000 ? "≤ 3 s (interactive)" : "≤ 1 s (interactive)");
       await close();
     }
   } finally {

@@ -161,20 +161,69 @@ pub(super) async fn fill_in(
     Ok(())
 }
 
-/// Every row of a kind, its own store's (`own`) and, for the records without one, its
-/// packs': in id order, each record once.
+/// Every row of a kind, its own store's (`own`, in id order as read) and, for the records
+/// without one, its packs': in id order, each record once.
+///
+/// Packs that do not overlap (one tab wrote them) are taken whole where no own row falls in
+/// their range, so a device that joined 100,000 contacts reads no row's id to load them;
+/// only a pack holding a record with an own row is merged row by row. Overlapping packs
+/// are merged by id throughout.
 pub(super) fn every_row(
     own: impl Iterator<Item = Result<JsValue, IdbError>>,
     packs: impl Iterator<Item = Result<JsValue, IdbError>>,
 ) -> Result<Vec<JsValue>, StoreError> {
-    let mut rows: Vec<(String, JsValue)> = Vec::new();
+    let mut own_rows: Vec<(String, JsValue)> = Vec::new();
     for row in own {
         let row = row?;
-        rows.push((id_of(&row).unwrap_or_default(), row));
+        own_rows.push((id_of(&row).unwrap_or_default(), row));
     }
-    let mut held: HashSet<String> = rows.iter().map(|(id, _)| id.clone()).collect();
+    let mut spans: Vec<(String, String, js_sys::Array)> = Vec::new();
     for pack in packs {
-        for row in pack?.unchecked_into::<js_sys::Array>().iter() {
+        let pack: js_sys::Array = pack?.unchecked_into();
+        let end = pack.length().saturating_sub(1);
+        let (Some(first), Some(last)) = (id_of(&pack.get(0)), id_of(&pack.get(end))) else {
+            continue;
+        };
+        spans.push((first, last, pack));
+    }
+    let in_order = spans.windows(2).all(|pair| pair[0].1 < pair[1].0)
+        && spans.iter().all(|(first, last, _)| first <= last);
+    if !in_order {
+        return Ok(merged_by_id(
+            own_rows,
+            spans.into_iter().map(|(.., pack)| pack),
+        ));
+    }
+    let mut rows = Vec::with_capacity(own_rows.len() + spans.len() * PACK_ROWS);
+    let mut own_rows = own_rows.into_iter().peekable();
+    for (first, last, pack) in spans {
+        while let Some((_, row)) = own_rows.next_if(|(id, _)| *id < first) {
+            rows.push(row);
+        }
+        let mut inside = Vec::new();
+        while let Some(row) = own_rows.next_if(|(id, _)| *id <= last) {
+            inside.push(row);
+        }
+        if inside.is_empty() {
+            rows.extend(pack.iter());
+            continue;
+        }
+        rows.extend(merged_by_id(inside, [pack]));
+    }
+    rows.extend(own_rows.map(|(_, row)| row));
+    Ok(rows)
+}
+
+/// Own rows and packs' rows merged by id: each record once, its own row before any pack's,
+/// then the first pack's that holds it.
+fn merged_by_id(
+    own_rows: Vec<(String, JsValue)>,
+    packs: impl IntoIterator<Item = js_sys::Array>,
+) -> Vec<JsValue> {
+    let mut held: HashSet<String> = own_rows.iter().map(|(id, _)| id.clone()).collect();
+    let mut rows = own_rows;
+    for pack in packs {
+        for row in pack.iter() {
             let id = id_of(&row).unwrap_or_default();
             if held.insert(id.clone()) {
                 rows.push((id, row));
@@ -182,7 +231,7 @@ pub(super) fn every_row(
         }
     }
     sort_by(&mut rows, |(a, _), (b, _)| a.cmp(b));
-    Ok(rows.into_iter().map(|(_, row)| row).collect())
+    rows.into_iter().map(|(_, row)| row).collect()
 }
 
 /// The ids of every record of `kind` the packs hold (those hidden by a row of their own

@@ -2215,10 +2215,14 @@ async fn new_records_are_stored_in_packs_until_their_first_change() {
         .delete(EntityKind::Contact, &imported[7].id)
         .await
         .unwrap();
-    assert_eq!(values_in(&store, EntityKind::Contact.as_str()).await, 2);
+    // And one made since, whose id comes after every pack's.
+    let newer = contact("Newer", None);
+    store.save(None, &newer).await.unwrap();
+    assert_eq!(values_in(&store, EntityKind::Contact.as_str()).await, 3);
     let mut expected: Vec<Contact> = imported.clone();
     expected[120] = edited.clone();
     expected.remove(7);
+    expected.push(newer);
     let expected = sorted_by_id(expected);
     assert_eq!(store.load::<Contact>().await.unwrap(), expected);
 
@@ -2258,13 +2262,24 @@ async fn new_records_are_stored_in_packs_until_their_first_change() {
 
     // A backup holds every record once, the deleted one included.
     let backup = store.backup_records().await.unwrap();
-    assert_eq!(backup.len(), 250);
+    assert_eq!(backup.len(), 251);
     assert!(backup
         .iter()
         .any(|record| record.id == imported[7].id && record.record.is_deleted()));
+    // Reopened: the packed records, the edited, the remote change and the newer one.
+    let expected: Vec<Contact> = expected
+        .into_iter()
+        .map(|contact| match contact.id == imported[200].id {
+            true => Contact {
+                last_name: "Rad".into(),
+                ..contact
+            },
+            false => contact,
+        })
+        .collect();
     drop(store);
     let store = Store::open_named(&name).await.unwrap();
-    assert_eq!(store.load::<Contact>().await.unwrap().len(), 249);
+    assert_eq!(store.load::<Contact>().await.unwrap(), expected);
     store.clear_all().await.unwrap();
     assert_eq!(values_in(&store, PACKS).await, 0);
     assert!(!store.holds_records_of(EntityKind::Contact).await.unwrap());
