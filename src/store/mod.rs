@@ -325,24 +325,27 @@ impl Store {
         let tx = self.transaction(&self.row_stores([E::KIND]), TransactionMode::Readonly)?;
         let rows = tx.object_store(E::KIND.as_str())?.get_all().build()?;
         let packed = match self.keeps_packs {
-            true => Some(
-                tx.object_store(PACKS)?
-                    .get_all::<JsValue>()
-                    .with_query::<&str, _>(packs::OfKind::new(E::KIND).range())
-                    .build()?,
-            ),
+            true => {
+                let (store, of_kind) = (tx.object_store(PACKS)?, packs::OfKind::new(E::KIND));
+                let keys = store.get_all_keys::<String>();
+                let keys = keys.with_query::<&str, _>(of_kind.range()).build()?;
+                let values = store.get_all::<JsValue>();
+                let values = values.with_query::<&str, _>(of_kind.range()).build()?;
+                Some((keys, values))
+            }
             false => None,
         };
         Ok(async move {
             let rows = rows.await?;
             let packed = match packed {
-                Some(packed) => Some(packed.await?),
+                Some((keys, values)) => Some((keys.await?, values.await?)),
                 None => None,
             };
             drop(tx);
             match packed {
-                Some(packed) if packed.len() > 0 => {
-                    row::decode_live(packs::every_row(rows, packed)?.into_iter().map(Ok))
+                Some((keys, values)) if values.len() > 0 => {
+                    let every = packs::every_row(rows, keys, values)?;
+                    row::decode_live(every.into_iter().map(Ok))
                 }
                 _ => row::decode_live(rows),
             }

@@ -119,6 +119,31 @@ fn id_of(row: &JsValue) -> Option<String> {
         .as_string()
 }
 
+/// The packs of `kind` whose ranges hold any of `ids`, read: `(key, rows)` in key order.
+async fn packs_holding<'i>(
+    packs: &ObjectStore<'_>,
+    kind: EntityKind,
+    ids: impl IntoIterator<Item = &'i str>,
+) -> Result<Vec<(String, js_sys::Array)>, StoreError> {
+    let keys = keys_of(packs, kind).await?;
+    let disjoint = disjoint(&keys);
+    let holding: BTreeSet<&str> = ids
+        .into_iter()
+        .flat_map(|id| holding(&keys, disjoint, id))
+        .collect();
+    let wanted: Vec<String> = keys
+        .iter()
+        .filter(|key| holding.contains(key.as_str()))
+        .cloned()
+        .collect();
+    let read: Vec<Option<JsValue>> = read_keys(packs, &wanted, false).await?;
+    Ok(wanted
+        .into_iter()
+        .zip(read)
+        .filter_map(|(key, pack)| Some((key, pack?.unchecked_into())))
+        .collect())
+}
+
 /// Fills in, from `kind`'s packs, the rows of the records among `ids` that `rows` (as read
 /// from the kind's own store, in the same order) has none of.
 pub(super) async fn fill_in(
@@ -127,27 +152,18 @@ pub(super) async fn fill_in(
     ids: &[String],
     rows: &mut [Option<JsValue>],
 ) -> Result<(), StoreError> {
-    if rows.iter().all(Option::is_some) {
+    let missing: Vec<&str> = ids
+        .iter()
+        .zip(rows.iter())
+        .filter(|(_, row)| row.is_none())
+        .map(|(id, _)| id.as_str())
+        .collect();
+    if missing.is_empty() {
         return Ok(());
     }
-    let keys = keys_of(packs, kind).await?;
-    if keys.is_empty() {
-        return Ok(());
-    }
-    let disjoint = disjoint(&keys);
-    let missing = ids.iter().zip(rows.iter()).filter(|(_, row)| row.is_none());
-    let wanted: BTreeSet<String> = missing
-        .flat_map(|(id, _)| holding(&keys, disjoint, id))
-        .map(str::to_owned)
-        .collect();
-    let wanted: Vec<String> = keys
-        .into_iter()
-        .filter(|key| wanted.contains(key))
-        .collect();
-    let read: Vec<Option<JsValue>> = read_keys(packs, &wanted, false).await?;
     let mut found: HashMap<String, JsValue> = HashMap::new();
-    for pack in read.into_iter().flatten() {
-        for row in pack.unchecked_into::<js_sys::Array>().iter() {
+    for (_, pack) in packs_holding(packs, kind, missing).await? {
+        for row in pack.iter() {
             if let Some(id) = id_of(&row) {
                 found.entry(id).or_insert(row);
             }
@@ -170,6 +186,7 @@ pub(super) async fn fill_in(
 /// are merged by id throughout.
 pub(super) fn every_row(
     own: impl Iterator<Item = Result<JsValue, IdbError>>,
+    keys: impl Iterator<Item = Result<String, IdbError>>,
     packs: impl Iterator<Item = Result<JsValue, IdbError>>,
 ) -> Result<Vec<JsValue>, StoreError> {
     let mut own_rows: Vec<(String, JsValue)> = Vec::new();
@@ -177,17 +194,16 @@ pub(super) fn every_row(
         let row = row?;
         own_rows.push((id_of(&row).unwrap_or_default(), row));
     }
+    // Each pack's range as its key says (the least and greatest id it holds, whatever the
+    // order of its rows), with its rows.
     let mut spans: Vec<(String, String, js_sys::Array)> = Vec::new();
-    for pack in packs {
-        let pack: js_sys::Array = pack?.unchecked_into();
-        let end = pack.length().saturating_sub(1);
-        let (Some(first), Some(last)) = (id_of(&pack.get(0)), id_of(&pack.get(end))) else {
-            continue;
-        };
-        spans.push((first, last, pack));
+    for (key, pack) in keys.zip(packs) {
+        let (key, pack) = (key?, pack?);
+        if let Some((first, last)) = span_of(&key) {
+            spans.push((first.to_owned(), last.to_owned(), pack.unchecked_into()));
+        }
     }
-    let in_order = spans.windows(2).all(|pair| pair[0].1 < pair[1].0)
-        && spans.iter().all(|(first, last, _)| first <= last);
+    let in_order = spans.windows(2).all(|pair| pair[0].1 < pair[1].0);
     if !in_order {
         return Ok(merged_by_id(
             own_rows,
@@ -273,26 +289,15 @@ pub(super) async fn take_out(
     kind: EntityKind,
     ids: &[String],
 ) -> Result<(), StoreError> {
-    let keys = keys_of(packs, kind).await?;
-    let disjoint = disjoint(&keys);
-    let wanted: Vec<String> = ids
-        .iter()
-        .flat_map(|id| holding(&keys, disjoint, id))
-        .map(str::to_owned)
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect();
-    let read: Vec<Option<JsValue>> = read_keys(packs, &wanted, false).await?;
+    let held = packs_holding(packs, kind, ids.iter().map(String::as_str)).await?;
     let gone: HashSet<&str> = ids.iter().map(String::as_str).collect();
     let sys = packs.as_sys().unchecked_ref::<web_sys::IdbObjectStore>();
-    for (key, pack) in wanted.iter().zip(read) {
-        let Some(pack) = pack else { continue };
+    for (key, pack) in held {
         let kept: js_sys::Array = pack
-            .unchecked_into::<js_sys::Array>()
             .iter()
             .filter(|row| !id_of(row).is_some_and(|id| gone.contains(id.as_str())))
             .collect();
-        let key = JsValue::from_str(key);
+        let key = JsValue::from_str(&key);
         match kept.length() {
             0 => sys.delete(&key).map(drop),
             _ => sys.put_with_key(&kept, &key).map(drop),

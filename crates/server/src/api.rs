@@ -750,6 +750,7 @@ pub(crate) async fn build_snapshot_page(
         answer.ops = Some(ops.collect::<Result<_, _>>()?);
         serde_json::to_string(&answer).map_err(corrupt)?
     };
+    // The answer goes back for what it says of the walk; its ops are in the body already.
     answer.ops = None;
     Ok((
         BuiltPage {
