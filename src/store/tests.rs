@@ -1507,6 +1507,23 @@ fn rows_page_text(ops: &[Op]) -> (String, Option<Stamp>) {
     (text, rows.latest)
 }
 
+/// Stores the snapshot page of rows `ops` make (see [`rows_page_text`]) as a join does, and
+/// waits for its commit; returns the page's latest stamp.
+async fn store_rows_page(store: &Store, ops: &[Op]) -> Option<Stamp> {
+    let (text, latest) = rows_page_text(ops);
+    let page: RowsPage = serde_json::from_str(&text).unwrap();
+    store
+        .put_snapshot_rows(
+            EntityKind::Contact,
+            &js_sys::JsString::from(text.as_str()),
+            &page,
+        )
+        .unwrap()
+        .await
+        .unwrap();
+    latest
+}
+
 /// A join shows a page as soon as its puts are sent and goes on while it commits: an edit of
 /// one of its records saved meanwhile runs after the page's puts, so the page never overwrites
 /// it, and the edit wins over the page's stamps.
@@ -1574,18 +1591,8 @@ async fn snapshot_rows_store_what_merging_their_ops_stores() {
     }
     // Record after record, as a snapshot page holds them.
     ops.sort_by_key(|op| op.record.to_string());
-    let (text, latest) = rows_page_text(&ops);
-    let page: RowsPage = serde_json::from_str(&text).unwrap();
     let store = Store::open_named(&by_rows).await.unwrap();
-    store
-        .put_snapshot_rows(
-            EntityKind::Contact,
-            &js_sys::JsString::from(text.as_str()),
-            &page,
-        )
-        .unwrap()
-        .await
-        .unwrap();
+    let latest = store_rows_page(&store, &ops).await;
     let merged = Store::open_named(&by_ops).await.unwrap();
     merged.apply_snapshot(&ops, Ids::Fresh).await.unwrap();
     let stored = sorted_by_id(store.load().await.unwrap());
@@ -2368,18 +2375,8 @@ async fn a_pack_out_of_id_order_still_loads_each_record_once() {
                 .unwrap()
         })
         .collect();
-    let (text, _) = rows_page_text(&ops);
-    let page: RowsPage = serde_json::from_str(&text).unwrap();
     let store = Store::open_named(&name).await.unwrap();
-    store
-        .put_snapshot_rows(
-            EntityKind::Contact,
-            &js_sys::JsString::from(text.as_str()),
-            &page,
-        )
-        .unwrap()
-        .await
-        .unwrap();
+    store_rows_page(&store, &ops).await;
     assert_eq!(values_in(&store, PACKS).await, 1);
     let mut edited = people[4].clone();
     edited.job_title = "Buyer".into();
