@@ -56,6 +56,7 @@ pub enum StoreEntry {
     SyncSettings,
     NotAccepted,
     History,
+    SharedMergeState,
 }
 
 impl fmt::Display for StoreEntry {
@@ -67,6 +68,7 @@ impl fmt::Display for StoreEntry {
             StoreEntry::SyncSettings => "sync settings",
             StoreEntry::NotAccepted => "list of writes the server did not accept",
             StoreEntry::History => "field history",
+            StoreEntry::SharedMergeState => "merge state shared by a bulk write",
         })
     }
 }

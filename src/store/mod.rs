@@ -52,6 +52,7 @@ use rabet_domain::{
     op::{Op, OpBuilder, DELETED_FIELD},
     outbox,
     replica::Record,
+    run::{self, Run},
     sync::rows::{push_merge_line, RowsPage},
 };
 use schema::{FEED, HISTORY, HISTORY_BULK, MERGE, META, OUTBOX, PACKS};
@@ -742,6 +743,21 @@ impl Store {
                     }
                     MergeStates::Own => None,
                 };
+                // Local ops made in one go make a run, stored without an id and a stamp per
+                // op. New records' shared merge state is then the run's fields, which needs
+                // each record's ops together.
+                let run = match origin {
+                    Origin::Local => Run::of(ops),
+                    Origin::Remote => None,
+                };
+                let shared_run = run.as_ref().filter(|_| {
+                    fresh_local
+                        && shared_key.is_some()
+                        && ops
+                            .chunk_by(|a, b| a.entity == b.entity && a.record == b.record)
+                            .count()
+                            == by_record.len()
+                });
                 let mut shared = String::new();
                 let history = if keeps_history {
                     Some(history::HistoryStores {
@@ -827,7 +843,6 @@ impl Store {
                             }
                         }
                         (_, shared_key) => {
-                            let merge_state = row::merge_state_of(&record);
                             // New records written here (an import) are as their writer made
                             // them: it holds their values.
                             change.as_written = fresh_local;
@@ -839,23 +854,31 @@ impl Store {
                                     after: record.clone(),
                                 })
                             });
+                            let merge_state =
+                                shared_run.is_none().then(|| row::merge_state_of(&record));
                             let mut stored = row::row_of(id, record);
-                            match shared_key {
-                                Some(key) => {
+                            match (shared_key, merge_state) {
+                                (Some(key), merge_state) => {
                                     stored.share_merge_state(key);
-                                    row::push_shared(&mut shared, kind, id, &merge_state);
+                                    if let Some(merge_state) = merge_state {
+                                        row::push_shared(&mut shared, kind, id, &merge_state);
+                                    }
                                 }
-                                None => send(
+                                (None, Some(merge_state)) => send(
                                     merge
                                         .put(merge_state)
                                         .with_key(row::merge_key(kind, id))
                                         .build(),
                                 )?,
+                                (None, None) => unreachable!("a run's merge state is shared"),
                             }
                             rows.push((kind, stored));
                         }
                     }
                     changed.push(change);
+                }
+                if let Some(run) = shared_run {
+                    shared = run::shared_merge_state(run, ops);
                 }
                 if let Some(key) = shared_key.as_ref().filter(|_| !shared.is_empty()) {
                     send(merge.put(shared).with_key(key.as_str()).build())?;
@@ -917,8 +940,14 @@ impl Store {
                     }
                 }
                 if origin == Origin::Local {
-                    let ops = by_record.values().flatten().map(|(op, _)| *op);
-                    if let Some((key, entry)) = outbox_entry(ops, by_record.len())? {
+                    // A run's ops in the order made, others record by record.
+                    let written: Vec<&Op> = match &run {
+                        Some(_) => ops.iter().collect(),
+                        None => by_record.values().flatten().map(|(op, _)| *op).collect(),
+                    };
+                    if let Some((key, entry)) =
+                        outbox_entry(written, run.as_ref(), by_record.len())?
+                    {
                         let entry = JsValue::from(entry);
                         send(tx.object_store(OUTBOX)?.put(entry).with_key(key).build())?;
                     }
@@ -1338,10 +1367,21 @@ impl Store {
 
     /// Builds local ops with this replica's clock, the current time and fresh op ids. The
     /// clock is read once per write, not once per op id (an import makes 80,000 at a time).
+    /// A write's op ids count on from a random first one, as its stamps do from the clock's,
+    /// so its ops make a run (`rabet_domain::run`) that the outbox and a shared merge state
+    /// store without an id and a stamp per op.
     fn local_ops<T>(&self, build: impl FnOnce(&mut OpBuilder<'_>) -> T) -> T {
         let mut clock = self.clock.borrow_mut();
         let now = system::now_ms();
-        let mut new_op_id = || system::new_op_id(now);
+        let first = system::new_op_id(now);
+        let mut made = 0;
+        let mut new_op_id = || {
+            let id = first
+                .counted_on(made)
+                .unwrap_or_else(|| system::new_op_id(now));
+            made += 1;
+            id
+        };
         build(&mut OpBuilder::new(&mut clock, now, &mut new_op_id))
     }
 
@@ -1462,11 +1502,11 @@ fn synced_fields<E: Entity>(entity: &E) -> Map<String, Value> {
 /// transaction rather than per record: an import of 2,000 contacts is one put, not 2,000.
 /// Bytes, not text: they are copied out of wasm memory as they are, where text would first be
 /// decoded into a JavaScript string (megabytes per import chunk). No ops, no entry.
-fn outbox_entry<'a>(
-    ops: impl Iterator<Item = &'a Op>,
+fn outbox_entry(
+    ops: Vec<&Op>,
+    run: Option<&Run>,
     records: usize,
 ) -> Result<Option<(String, js_sys::Uint8Array)>, StoreError> {
-    let ops: Vec<&Op> = ops.collect();
     let Some(last) = ops
         .iter()
         .max_by(|a, b| a.precedence().cmp(&b.precedence()))
@@ -1476,7 +1516,11 @@ fn outbox_entry<'a>(
     let key = format!("{} {records}", last_op_key(last));
     // Room for most entries, so the buffer is not grown and copied.
     let mut json = Vec::with_capacity(ops.len() * OUTBOX_BYTES_PER_OP);
-    outbox::write(ops, &mut json).map_err(|error| StoreError::Unencodable(error.to_string()))?;
+    match run {
+        Some(run) => outbox::write_run(ops, run, &mut json),
+        None => outbox::write(ops, &mut json),
+    }
+    .map_err(|error| StoreError::Unencodable(error.to_string()))?;
     Ok(Some((key, js_sys::Uint8Array::from(json.as_slice()))))
 }
 
@@ -1764,11 +1808,23 @@ async fn read_texts(
         .map(|key| merge.get(key.as_str()).build())
         .collect::<Result<Vec<_>, _>>()?;
     let texts: Vec<Option<String>> = answers(reads).await?;
-    Ok(keys
-        .into_iter()
-        .zip(texts)
-        .filter_map(|(key, text)| Some((key, text?)))
-        .collect())
+    let mut read = BTreeMap::new();
+    for (key, text) in keys.into_iter().zip(texts) {
+        let Some(text) = text else { continue };
+        // A bulk write of new records keeps theirs as a run: read in the usual layout.
+        let text = match run::expand_shared(&text) {
+            Ok(Cow::Borrowed(_)) => text,
+            Ok(Cow::Owned(expanded)) => expanded,
+            Err(error) => {
+                return Err(StoreError::unreadable(
+                    StoreEntry::SharedMergeState,
+                    format!("{key}: {error}"),
+                ))
+            }
+        };
+        read.insert(key, text);
+    }
+    Ok(read)
 }
 
 impl Stored {

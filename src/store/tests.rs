@@ -358,6 +358,23 @@ async fn records_written_once_share_a_merge_state_until_their_first_change() {
     let keys = merge_keys(&store).await;
     assert_eq!(keys.len(), 1);
     assert!(keys[0].starts_with("shared/"), "{keys:?}");
+    // Kept as a run: each record's fields, no op id or stamp of their own. Read back, it
+    // names for each field the op the outbox queued (one outbox entry, a run too).
+    let shared = shared_merge_state(&store, &keys[0]).await;
+    assert!(shared.starts_with('='), "{shared}");
+    let queued = store.outbox().await.unwrap();
+    let expanded = rabet_domain::run::expand_shared(&shared).unwrap();
+    let lines: BTreeSet<&str> = expanded.lines().filter(|l| !l.starts_with('#')).collect();
+    let written: BTreeSet<String> = queued
+        .iter()
+        .map(|op| format!("{} {} {}", op.field, op.stamp.to_sort_key(), op.id))
+        .collect();
+    assert_eq!(
+        lines,
+        written.iter().map(String::as_str).collect(),
+        "{shared}"
+    );
+    assert!(!shared.contains(&queued[1].id.to_string()), "{shared}");
 
     // Another device's ops on the second contact: an old rename loses, a newer last name wins.
     let mut remote_clock = Clock::new(NodeId::from_random([9; 8]));

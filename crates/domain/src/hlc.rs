@@ -132,6 +132,16 @@ impl Stamp {
         })
     }
 
+    /// The stamp `n` counts after this one at the same wall time and node, as a clock issues
+    /// one write's stamps; `None` past the counter's last value.
+    pub fn counted_on(&self, n: u32) -> Option<Stamp> {
+        Some(Stamp {
+            wall_ms: self.wall_ms,
+            counter: self.counter.checked_add(n)?,
+            node: self.node.clone(),
+        })
+    }
+
     /// The smallest `(wall_ms, counter)` after this one: the counter overflows into the wall
     /// time rather than wrapping. Saturates at the maximum, which validated input cannot reach
     /// (see `op::MAX_WALL_MS`).

@@ -418,6 +418,22 @@ impl WireId {
     pub fn is_uuid(&self) -> bool {
         matches!(self.0, Owned::Uuid(_))
     }
+
+    /// The UUID `n` places after this one, counting in its last 62 bits (RFC 9562's
+    /// monotonic random part), its version and variant kept: one write's op ids count up from
+    /// a random first one, so that a run of them is stored as the first and each op's place
+    /// (see [`crate::run`]). `None` for an id that is not a UUID, or past the last place.
+    pub fn counted_on(&self, n: u64) -> Option<WireId> {
+        const LOW: u64 = (1 << 62) - 1;
+        let Owned::Uuid(bytes) = &self.0 else {
+            return None;
+        };
+        let tail = u64::from_be_bytes(bytes[8..].try_into().expect("eight bytes"));
+        let counted = (tail & LOW).checked_add(n).filter(|&low| low <= LOW)?;
+        let mut next = *bytes;
+        next[8..].copy_from_slice(&((tail & !LOW) | counted).to_be_bytes());
+        Some(WireId(Owned::Uuid(next)))
+    }
 }
 
 impl From<&Id> for WireId {

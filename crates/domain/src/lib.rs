@@ -34,6 +34,7 @@ pub mod referrers;
 pub mod replica;
 pub mod report;
 pub mod rfm;
+pub mod run;
 pub mod sample;
 pub mod search;
 pub mod service;
