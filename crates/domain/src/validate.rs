@@ -3,7 +3,7 @@
 //! Errors carry no user-facing text: they name the field and the rule broken, and the app
 //! words them in the user's language.
 
-use crate::locale::to_ascii_digits;
+use crate::locale::{digit_value, to_ascii_digits};
 use crate::model::{
     Action, Activity, ActivityKind, Address, AutomationRule, AutomationRun, Campaign, Company,
     Contact, Deal, DealStatus, Discount, Email, FieldDefinition, Invoice, LineItem,
@@ -98,11 +98,15 @@ pub enum PhoneError {
 /// without a `(0)` after the country code, and landlines with their area code
 /// (`021 8888 7777`); other countries need `+` or `00` and 8–15 digits.
 pub fn normalize_phone(input: &str) -> Result<String, PhoneError> {
-    let mut digits = String::new();
+    let mut digits = String::with_capacity(input.len());
     let mut has_plus = false;
-    for c in to_ascii_digits(input).chars() {
+    for c in input.chars() {
+        // Persian and Arabic-Indic digits count as ASCII ones.
+        if let Some(value) = digit_value(c) {
+            digits.push(char::from(b'0' + value as u8));
+            continue;
+        }
         match c {
-            '0'..='9' => digits.push(c),
             '+' if digits.is_empty() && !has_plus => has_plus = true,
             _ if is_phone_separator(c) => {}
             _ => return Err(PhoneError::InvalidCharacter),
