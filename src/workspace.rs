@@ -713,7 +713,7 @@ impl Workspace {
         let store = self.ready_store().await?;
         Ok(Backup {
             created_at: js_sys::Date::now() as i64,
-            node: store.node().clone(),
+            node: *store.node(),
             records: store.backup_records().await?,
         })
     }
@@ -853,15 +853,59 @@ impl Workspace {
             self.wrote();
             return saved;
         }
+        self.show_saved(items);
+        self.wrote();
+        Ok(())
+    }
+
+    /// Saves an import: its contacts and the new companies they name, which come a part at a
+    /// time with what each part counts for progress. Each part's companies are saved before
+    /// its contacts, and the next part is made (its rows checked) while the one before
+    /// commits. All are shown once all are saved. Returns how many contacts were saved.
+    pub async fn save_imported(
+        &self,
+        parts: impl Iterator<Item = (Vec<Company>, Vec<Contact>, usize)>,
+        on_progress: impl FnMut(usize),
+    ) -> Result<usize, StoreError> {
+        let _writing = self.writing();
+        self.allowed(EntityKind::Company)?;
+        self.allowed(EntityKind::Contact)?;
+        let store = self.ready_store().await?;
+        let (mut companies, mut contacts) = (Vec::new(), Vec::new());
+        let batches = parts.flat_map(|(new_companies, new_contacts, counts)| {
+            let company_ops =
+                (!new_companies.is_empty()).then(|| Ok((store.new_record_ops(&new_companies)?, 0)));
+            let contact_ops = store.new_record_ops(&new_contacts).map(|ops| (ops, counts));
+            companies.extend(new_companies);
+            contacts.extend(new_contacts);
+            company_ops.into_iter().chain([contact_ops])
+        });
+        let saved = store
+            .save_new_batches(batches, Ids::Fresh, on_progress)
+            .await;
+        if let Err(error) = saved {
+            // Earlier parts may be stored: show them as they are stored.
+            self.keep(store.load::<Company>().await?);
+            self.keep(store.load::<Contact>().await?);
+            self.wrote();
+            return Err(error);
+        }
+        let imported = contacts.len();
+        self.show_saved(companies);
+        self.show_saved(contacts);
+        self.wrote();
+        Ok(imported)
+    }
+
+    /// Puts records just saved into memory.
+    fn show_saved<E: Listed>(&self, items: Vec<E>) {
         let mut phases = Phases::new(items.len());
         E::collection(self).update(|records| {
             for item in items {
                 records.upsert(item);
             }
         });
-        self.wrote();
         phases.end("write: shown in memory");
-        Ok(())
     }
 
     /// Deletes a record (a tombstone, so `restore` can undo it); returns what was deleted.

@@ -33,6 +33,7 @@ pub use system::new_id;
 pub use tabs::{TabChannel, TabNews};
 
 use error::{thrown, to_json};
+use futures::future::poll_immediate;
 use futures::stream::{FuturesOrdered, StreamExt};
 use indexed_db_futures::database::Database;
 use indexed_db_futures::internals::SystemRepr;
@@ -85,7 +86,7 @@ const SYNC_SESSION_KEY: &str = "sync_session";
 const SYNC_MEMBERS_KEY: &str = "sync_members";
 /// Records per transaction in [`Store::save_many`]: large enough that per-transaction costs
 /// vanish, small enough that progress shows and one transaction stays a few MB.
-const SAVE_MANY_CHUNK: usize = 2_000;
+pub const SAVE_MANY_CHUNK: usize = 2_000;
 /// Chunks of [`Store::save_many`] written at once: one commits while the next is built.
 const SAVE_MANY_IN_FLIGHT: usize = 2;
 /// Bytes an op takes in an outbox entry, about: what its buffer starts with.
@@ -289,7 +290,7 @@ impl Store {
             name: name.to_owned(),
             version,
             connection,
-            node: clock.node().clone(),
+            node: *clock.node(),
             clock: RefCell::new(clock),
             tabs: TabChannel::new(name),
             author: RefCell::new(None),
@@ -415,21 +416,41 @@ impl Store {
         &self,
         items: &[E],
         ids: Ids,
+        on_progress: impl FnMut(usize),
+    ) -> Result<(), StoreError> {
+        let batches = items
+            .chunks(SAVE_MANY_CHUNK)
+            .map(|chunk| Ok((self.new_record_ops(chunk)?, chunk.len())));
+        self.save_new_batches(batches, ids, on_progress).await
+    }
+
+    /// [`Store::save_many`] of new records whose ops come in batches, each with what it counts
+    /// for progress: the next batch is taken from `batches` (made: an import checks its next
+    /// rows there) while the one before it commits.
+    pub async fn save_new_batches(
+        &self,
+        mut batches: impl Iterator<Item = Result<(Vec<Op>, usize), StoreError>>,
+        ids: Ids,
         mut on_progress: impl FnMut(usize),
     ) -> Result<(), StoreError> {
-        let mut chunks = items.chunks(SAVE_MANY_CHUNK);
         let mut in_flight = FuturesOrdered::new();
         let mut saved = 0;
         loop {
-            let next = chunks.next();
-            if let Some(chunk) = next {
-                let ops = self.new_record_ops(chunk);
+            let next = batches.next();
+            if let Some(batch) = next {
                 in_flight.push_back(async move {
-                    self.merge_ops(&ops?, &[], Origin::Local, None, ids, MergeStates::of(ids))
+                    let (ops, counts) = batch?;
+                    self.merge_ops(&ops, &[], Origin::Local, None, ids, MergeStates::of(ids))
                         .await?;
-                    Ok::<_, StoreError>(chunk.len())
+                    Ok::<_, StoreError>(counts)
                 });
                 if in_flight.len() < SAVE_MANY_IN_FLIGHT {
+                    // Started at once (its puts sent, its transaction queued), so that it
+                    // commits while the next batch is made.
+                    if let Some(Some(written)) = poll_immediate(in_flight.next()).await {
+                        saved += written?;
+                        on_progress(saved);
+                    }
                     continue;
                 }
             }
@@ -524,7 +545,7 @@ impl Store {
     }
 
     /// The ops that write `items` whole, as new records.
-    fn new_record_ops<E: Entity>(&self, items: &[E]) -> Result<Vec<Op>, StoreError> {
+    pub fn new_record_ops<E: Entity>(&self, items: &[E]) -> Result<Vec<Op>, StoreError> {
         self.local_ops(|builder| {
             let mut ops = Vec::new();
             for item in items {

@@ -95,7 +95,7 @@ async fn create_edit_delete_restore_survive_reopening() {
 async fn an_edit_queues_ops_for_the_changed_fields_only_in_stamp_order() {
     let name = unique_name("outbox");
     let store = Store::open_named(&name).await.unwrap();
-    let node = store.node().clone();
+    let node = *store.node();
     let sara = contact("Sara", None);
     store.save(None, &sara).await.unwrap();
     let created = store.outbox().await.unwrap();
@@ -273,6 +273,33 @@ async fn save_many_stores_thousands_in_chunks_and_load_returns_them_all() {
     store.save(Some(&contacts[0]), &edited).await.unwrap();
     let reloaded = store.load::<Contact>().await.unwrap();
     assert!(reloaded.contains(&edited));
+
+    drop(store);
+    delete_database(&name).await;
+}
+
+/// An import's batches are made one at a time, each while the one before it commits: the
+/// first two before anything is stored, then each once the batch two before it is.
+#[wasm_bindgen_test]
+async fn new_batches_are_made_while_the_ones_before_commit() {
+    let name = unique_name("save-batches");
+    let store = Store::open_named(&name).await.unwrap();
+    let contacts: Vec<Contact> = (0..40)
+        .map(|i| contact(&format!("Contact {i}"), None))
+        .collect();
+    let saved = std::cell::Cell::new(0);
+    let mut made_after = Vec::new();
+    let batches = contacts.chunks(10).map(|part| {
+        made_after.push(saved.get());
+        Ok((store.new_record_ops(part)?, part.len()))
+    });
+    store
+        .save_new_batches(batches, Ids::Fresh, |done| saved.set(done))
+        .await
+        .unwrap();
+    assert_eq!(made_after, [0, 0, 10, 20]);
+    assert_eq!(saved.get(), 40);
+    assert!(store.load::<Contact>().await.unwrap() == sorted_by_id(contacts));
 
     drop(store);
     delete_database(&name).await;

@@ -15,6 +15,7 @@ use rabet_domain::locale::Lang;
 use rabet_domain::model::{Contact, Entity};
 use rabet_domain::op::{Op, OpBuilder};
 use rabet_domain::replica::Record;
+use rabet_domain::run::Run;
 use rabet_domain::sample::{generate, SampleOptions};
 use std::time::{Duration, Instant};
 
@@ -53,10 +54,12 @@ fn main() {
 }
 
 fn run(contacts: &[Contact]) -> ([Duration; 3], usize) {
+    // As the store makes a write's op ids: counted on from the first.
+    let first = WireId::v7(1_793_000_000_000, [7; 10]);
     let mut counter = 0u64;
     let mut new_id = move || {
         counter += 1;
-        WireId::v7(1_793_000_000_000 + counter, [7; 10])
+        first.counted_on(counter - 1).expect("room to count")
     };
     let mut clock = Clock::new(NodeId::from_random([1; 8]));
     let mut times = [Duration::ZERO; 3];
@@ -89,7 +92,8 @@ fn run(contacts: &[Contact]) -> ([Duration; 3], usize) {
         drop(values);
 
         let began = Instant::now();
-        let entry = outbox_entry(&ops);
+        let run = Run::of(&ops).expect("one chunk's ops make a run");
+        let entry = outbox_entry(&ops, &run);
         times[2] += began.elapsed();
         bytes += entry.len();
     }
@@ -102,8 +106,8 @@ fn record_values(record: Record) -> serde_json::Map<String, serde_json::Value> {
 }
 
 /// An outbox entry's bytes, as the store writes them.
-fn outbox_entry(ops: &[Op]) -> Vec<u8> {
+fn outbox_entry(ops: &[Op], run: &Run) -> Vec<u8> {
     let mut entry = Vec::with_capacity(ops.len() * 128);
-    rabet_domain::outbox::write(ops, &mut entry).expect("ops serialize");
+    rabet_domain::outbox::write_run(ops, run, &mut entry).expect("ops serialize");
     entry
 }

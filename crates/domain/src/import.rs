@@ -381,6 +381,22 @@ pub struct ImportOutcome {
     pub empty_lines: Vec<usize>,
 }
 
+impl ImportOutcome {
+    /// The rows this outcome accounts for, each in one of its lists.
+    pub fn rows(&self) -> usize {
+        self.contacts.len() + self.rejected.len() + self.duplicates.len() + self.empty_lines.len()
+    }
+
+    /// Adds the outcome of a later part of the same import (see [`import_part`]).
+    pub fn absorb(&mut self, later: ImportOutcome) {
+        self.contacts.extend(later.contacts);
+        self.new_companies.extend(later.new_companies);
+        self.rejected.extend(later.rejected);
+        self.duplicates.extend(later.duplicates);
+        self.empty_lines.extend(later.empty_lines);
+    }
+}
+
 /// What an import needs from the workspace. It remembers what imports add (contacts for
 /// duplicate detection, new companies), so importing a CSV and then a vCard with one context
 /// reuses the companies and finds duplicates across both.
@@ -487,9 +503,22 @@ pub fn import_rows(
     mapping: &[Option<ContactField>],
     ctx: &mut ImportContext<'_>,
 ) -> ImportOutcome {
+    import_part(table, &table.rows, mapping, ctx)
+}
+
+/// [`import_rows`] for `rows`, a part of `table`'s: an app checks a large file a part at a
+/// time with one context (each part's rows are checked against the parts before it, as they
+/// would be in one go) and saves each part while checking the next; a preview checks the
+/// first rows.
+pub fn import_part(
+    table: &Table,
+    rows: &[crate::csv::Record],
+    mapping: &[Option<ContactField>],
+    ctx: &mut ImportContext<'_>,
+) -> ImportOutcome {
     let mut outcome = ImportOutcome::default();
     let headers = table.headers.len();
-    for row in &table.rows {
+    for row in rows {
         if row.fields.iter().all(|field| field.trim().is_empty()) {
             outcome.empty_lines.push(row.line);
             continue;
@@ -878,6 +907,11 @@ mod tests {
     /// Imports CSV text with the guessed mapping into a workspace with one company, one team
     /// member and one contact.
     fn import_csv(text: &str) -> ImportOutcome {
+        import_csv_in_parts(text, usize::MAX)
+    }
+
+    /// [`import_csv`], checking `part` rows at a time with one context.
+    fn import_csv_in_parts(text: &str, part: usize) -> ImportOutcome {
         let table = csv::parse(text).unwrap();
         let mapping = guess_mapping(&table.headers);
         let mut new_id = counter();
@@ -891,7 +925,37 @@ mod tests {
             &team,
             &contacts,
         );
-        import_rows(&table, &mapping, &mut ctx)
+        if part >= table.rows.len() {
+            return import_rows(&table, &mapping, &mut ctx);
+        }
+        let mut outcome = ImportOutcome::default();
+        for rows in table.rows.chunks(part) {
+            let later = import_part(&table, rows, &mapping, &mut ctx);
+            assert_eq!(later.rows(), rows.len(), "every row accounted for");
+            outcome.absorb(later);
+        }
+        outcome
+    }
+
+    #[test]
+    fn a_file_checked_in_parts_is_imported_as_in_one_go() {
+        // Duplicates of earlier parts' rows, a new company named in two parts, rejected and
+        // empty rows.
+        let text = "Name,Phone,Email,Company,Stage\n\
+                    Ali,09121234567,ali@x.ir,Nova,customer\n\
+                    Reza,+98 935 000 0000,,,\n\
+                    ,,,,\n\
+                    Sara,,sara@x.ir,Nova,\n\
+                    Bad,,not-an-email,,hot\n\
+                    Ali R.,,ALI@x.ir,,\n\
+                    Mina,09120000001,,شرکت پارس کالا,lead\n";
+        let whole = import_csv(text);
+        assert_eq!(whole.new_companies.len(), 1);
+        assert_eq!(whole.duplicates.len(), 2);
+        assert!(!whole.rejected.is_empty() && !whole.empty_lines.is_empty());
+        for part in 1..=4 {
+            assert_eq!(import_csv_in_parts(text, part), whole, "parts of {part}");
+        }
     }
 
     #[test]

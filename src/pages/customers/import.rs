@@ -8,7 +8,7 @@ use crate::{
     file::{chosen_file, read_text},
     i18n::{store_error_msg, use_locale, Counted, Msg, Worded},
     notice::{use_notices, Notice},
-    store::Phases,
+    store::{Phases, SAVE_MANY_CHUNK},
     ui::{
         custom_fields::{reading, shown_definitions},
         format::PhoneNumber,
@@ -23,13 +23,15 @@ use rabet_domain::{
     csv::{self, Table},
     custom_field::{FieldDefinition, FieldOwner, Reading},
     dedupe::merge,
+    id::Id,
     import::{
-        guess_custom_columns, guess_mapping, import_rows, import_vcards, rejected_csv,
+        guess_custom_columns, guess_mapping, import_part, import_vcards, rejected_csv,
         ContactField, ImportContext, ImportOutcome,
     },
     model::Contact,
     vcard::{self, SkippedProperty, VCardImport},
 };
+use std::sync::Arc;
 
 /// The contacts' custom fields columns may be mapped to, and how their values are read.
 type CustomColumns = Memo<(Vec<FieldDefinition>, Reading)>;
@@ -84,22 +86,19 @@ impl Source {
     }
 }
 
-/// Imports `source` against the workspace's current records (for companies, owners and
-/// duplicates). `limit` imports only the first rows, for the preview.
-fn run_import(
+/// An import's context: the workspace's current companies, team and contacts (for matching
+/// names and finding duplicates) and the custom fields columns may fill.
+fn import_context<'a>(
     workspace: Workspace,
-    source: &Source,
-    mapping: &[Option<ContactField>],
+    next_id: &'a mut dyn FnMut() -> Id,
     custom: CustomColumns,
-    limit: Option<usize>,
-) -> ImportOutcome {
+) -> ImportContext<'a> {
     let now = js_sys::Date::now() as i64;
-    let mut next_id = Workspace::new_id;
     workspace.contacts.with_untracked(|contacts| {
         workspace.companies.with_untracked(|companies| {
             workspace.members.with_untracked(|members| {
-                let mut ctx = ImportContext::new(
-                    &mut next_id,
+                ImportContext::new(
+                    next_id,
                     now,
                     None,
                     companies.as_slice(),
@@ -107,25 +106,49 @@ fn run_import(
                     contacts.as_slice(),
                 )
                 .with_custom_fields(
-                    custom.with(|(fields, _)| fields.clone()),
-                    custom.with(|c| c.1),
-                );
-                match source {
-                    Source::Csv(table) => match limit {
-                        Some(limit) => {
-                            let head = Table {
-                                rows: table.rows.iter().take(limit).cloned().collect(),
-                                ..table.clone()
-                            };
-                            import_rows(&head, mapping, &mut ctx)
-                        }
-                        None => import_rows(table, mapping, &mut ctx),
-                    },
-                    Source::VCard(parsed) => import_vcards(parsed, &mut ctx),
-                }
+                    custom.with_untracked(|(fields, _)| fields.clone()),
+                    custom.with_untracked(|c| c.1),
+                )
             })
         })
     })
+}
+
+/// What the first rows of `source` become with `mapping`.
+fn preview(
+    workspace: Workspace,
+    source: &Source,
+    mapping: &[Option<ContactField>],
+    custom: CustomColumns,
+) -> ImportOutcome {
+    let mut next_id = Workspace::new_id;
+    let mut ctx = import_context(workspace, &mut next_id, custom);
+    match source {
+        Source::Csv(table) => {
+            let first = &table.rows[..table.rows.len().min(PREVIEW_ROWS)];
+            import_part(table, first, mapping, &mut ctx)
+        }
+        Source::VCard(parsed) => import_vcards(parsed, &mut ctx),
+    }
+}
+
+/// The rows of `source` checked a part at a time (as many as the store saves at once), each
+/// part when asked for: an import checks the next part while the one before is saved. A
+/// vCard file is one part.
+fn checked_parts<'a>(
+    source: &'a Source,
+    mapping: &'a [Option<ContactField>],
+    ctx: &'a mut ImportContext<'_>,
+) -> Box<dyn Iterator<Item = ImportOutcome> + 'a> {
+    match source {
+        Source::Csv(table) => Box::new(
+            table
+                .rows
+                .chunks(SAVE_MANY_CHUNK)
+                .map(move |rows| import_part(table, rows, mapping, ctx)),
+        ),
+        Source::VCard(parsed) => Box::new(std::iter::once_with(move || import_vcards(parsed, ctx))),
+    }
 }
 
 /// What happened, shown after an import.
@@ -141,7 +164,7 @@ struct Report {
 pub fn ImportContacts() -> impl IntoView {
     let locale = use_locale();
     let workspace = use_workspace();
-    let source = RwSignal::new(None::<Source>);
+    let source = RwSignal::new(None::<Arc<Source>>);
     let mapping = RwSignal::new(Vec::<Option<ContactField>>::new());
     let read_error = RwSignal::new(None::<Worded>);
     let progress = RwSignal::new(None::<(usize, usize)>);
@@ -170,7 +193,7 @@ pub fn ImportContacts() -> impl IntoView {
                         mapping.set(guessed);
                     }
                     read_error.set(None);
-                    source.set(Some(read));
+                    source.set(Some(Arc::new(read)));
                 }
                 Err(message) => {
                     read_error.set(Some(message));
@@ -181,46 +204,39 @@ pub fn ImportContacts() -> impl IntoView {
     };
 
     let start = move |_| {
-        let rows = source.with_untracked(|s| s.as_ref().map(Source::rows).unwrap_or(0));
-        let mut phases = Phases::new(rows);
-        let Some(mut outcome) = source.with_untracked(|s| {
-            s.as_ref()
-                .map(|s| mapping.with_untracked(|m| run_import(workspace, s, m, custom, None)))
-        }) else {
+        let Some(file) = source.get_untracked() else {
             return;
         };
-        phases.end("import: rows read and checked");
-        // Saved, then shown from memory: the report keeps only what was not imported.
-        let contacts = std::mem::take(&mut outcome.contacts);
-        let new_companies = std::mem::take(&mut outcome.new_companies);
-        let headers =
-            source.with_untracked(|s| s.as_ref().map(Source::headers).unwrap_or_default());
-        let skipped =
-            source.with_untracked(|s| s.as_ref().map(Source::skipped).unwrap_or_default());
+        let chosen = mapping.get_untracked();
+        let total = file.rows();
         failure.set(None);
+        progress.set(Some((0, total)));
         leptos::task::spawn_local(async move {
-            let total = contacts.len();
-            progress.set(Some((0, total)));
-            let saved = async {
-                workspace
-                    .save_many(new_companies, Ids::Fresh, |_| {})
-                    .await?;
-                workspace
-                    .save_many(contacts, Ids::Fresh, |done| {
-                        progress.set(Some((done, total)))
-                    })
-                    .await
-            }
-            .await;
+            let mut phases = Phases::new(total);
+            let mut next_id = Workspace::new_id;
+            let mut ctx = import_context(workspace, &mut next_id, custom);
+            // Saved, then shown from memory: the report keeps only what was not imported.
+            let mut outcome = ImportOutcome::default();
+            let parts = checked_parts(&file, &chosen, &mut ctx).map(|mut part| {
+                let counts = part.rows();
+                let companies = std::mem::take(&mut part.new_companies);
+                let contacts = std::mem::take(&mut part.contacts);
+                outcome.absorb(part);
+                (companies, contacts, counts)
+            });
+            let saved = workspace
+                .save_imported(parts, |done| progress.set(Some((done, total))))
+                .await;
+            phases.end("import: rows checked and saved");
             progress.set(None);
             match saved {
-                Ok(()) => {
+                Ok(imported) => {
                     source.set(None);
                     report.set(Some(Report {
-                        imported: total,
-                        headers,
+                        imported,
+                        headers: file.headers(),
                         outcome,
-                        skipped,
+                        skipped: file.skipped(),
                     }));
                 }
                 Err(error) => failure.set(Some(store_error_msg(&error))),
@@ -238,12 +254,12 @@ pub fn ImportContacts() -> impl IntoView {
             <FailureText failure=read_error />
             {move || source.with(|s| s.as_ref().map(|s| s.rows() == 0)).unwrap_or(false)
                 .then(|| view! { <p role="alert">{move || locale.t(Msg::FileEmpty)}</p> })}
-            {move || view! { <SkippedProperties skipped=source.with(|s| s.as_ref().map(Source::skipped).unwrap_or_default()) /> }}
+            {move || view! { <SkippedProperties skipped=source.with(|s| s.as_deref().map(Source::skipped).unwrap_or_default()) /> }}
         </section>
-        {move || source.with(|s| matches!(s, Some(Source::Csv(_)))).then(|| view! { <Mapping source=source mapping=mapping custom=custom /> })}
+        {move || source.with(|s| matches!(s.as_deref(), Some(Source::Csv(_)))).then(|| view! { <Mapping source=source mapping=mapping custom=custom /> })}
         {move || source.with(Option::is_some).then(|| view! { <PreviewRows source=source mapping=mapping custom=custom /> })}
         {move || {
-            let rows = source.with(|s| s.as_ref().map(Source::rows).unwrap_or(0));
+            let rows = source.with(|s| s.as_deref().map(Source::rows).unwrap_or(0));
             (rows > 0).then(|| {
                 let busy = move || progress.get().is_some();
                 view! {
@@ -291,13 +307,13 @@ fn SkippedProperties(skipped: Vec<SkippedProperty>) -> impl IntoView {
 /// The column mapping: one row per column of the file, with examples and a choice.
 #[component]
 fn Mapping(
-    source: RwSignal<Option<Source>>,
+    source: RwSignal<Option<Arc<Source>>>,
     mapping: RwSignal<Vec<Option<ContactField>>>,
     custom: CustomColumns,
 ) -> impl IntoView {
     let locale = use_locale();
     let columns = move || {
-        source.with(|s| match s {
+        source.with(|s| match s.as_deref() {
             Some(Source::Csv(table)) => table
                 .headers
                 .iter()
@@ -408,7 +424,7 @@ fn Mapping(
 /// What the first rows become with the current mapping.
 #[component]
 fn PreviewRows(
-    source: RwSignal<Option<Source>>,
+    source: RwSignal<Option<Arc<Source>>>,
     mapping: RwSignal<Vec<Option<ContactField>>>,
     custom: CustomColumns,
 ) -> impl IntoView {
@@ -416,8 +432,8 @@ fn PreviewRows(
     let workspace = use_workspace();
     let preview = Memo::new(move |_| {
         source.with(|s| {
-            s.as_ref()
-                .map(|s| mapping.with(|m| run_import(workspace, s, m, custom, Some(PREVIEW_ROWS))))
+            s.as_deref()
+                .map(|s| mapping.with(|m| preview(workspace, s, m, custom)))
         })
     });
     view! {
