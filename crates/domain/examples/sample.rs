@@ -124,7 +124,7 @@ fn write(args: &Args, now_ms: i64) -> std::io::Result<()> {
             out.write_all(b"\n")?;
         }
     } else {
-        let records = sample.backup_records(node.clone(), wall_ms);
+        let records = sample.backup_records(node, wall_ms);
         for piece in Backup::json_pieces(now_ms, &node, records) {
             out.write_all(piece.as_bytes())?;
         }

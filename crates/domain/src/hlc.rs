@@ -28,31 +28,31 @@ pub enum HlcError {
 /// The id of one replica (a device or browser profile): exactly 16 lowercase hex digits.
 ///
 /// The app makes one from 8 random bytes when it first runs and keeps it. The fixed width keeps
-/// [`Stamp::to_sort_key`] fixed-width. On the wire it is a plain string; deserializing
-/// rejects anything that is not a valid node id.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+/// [`Stamp::to_sort_key`] fixed-width, and lets the id be held in place: every stamp holds
+/// one, and an import copies a stamp several times per op. On the wire it is a plain string;
+/// deserializing rejects anything that is not a valid node id.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
-pub struct NodeId(String);
+pub struct NodeId([u8; NODE_ID_LEN]);
 
 impl NodeId {
     /// Makes a node id from random bytes supplied by the caller.
     pub fn from_random(bytes: [u8; 8]) -> Self {
         let mut id = String::with_capacity(NODE_ID_LEN);
         crate::hex::push_bytes(&mut id, &bytes);
-        NodeId(id)
+        NodeId::parse(&id).expect("sixteen hex digits")
     }
 
     /// Accepts a node id that came from storage or the wire.
     pub fn parse(s: &str) -> Result<Self, HlcError> {
-        if is_lower_hex(s, NODE_ID_LEN) {
-            Ok(NodeId(s.to_owned()))
-        } else {
-            Err(HlcError::InvalidNodeId(s.to_owned()))
+        match s.as_bytes().try_into() {
+            Ok(digits) if is_lower_hex(s, NODE_ID_LEN) => Ok(NodeId(digits)),
+            _ => Err(HlcError::InvalidNodeId(s.to_owned())),
         }
     }
 
     pub fn as_str(&self) -> &str {
-        &self.0
+        std::str::from_utf8(&self.0).expect("a node id is ASCII hex digits")
     }
 }
 
@@ -66,13 +66,19 @@ impl TryFrom<String> for NodeId {
 
 impl From<NodeId> for String {
     fn from(node: NodeId) -> String {
-        node.0
+        node.as_str().to_owned()
     }
 }
 
 impl fmt::Display for NodeId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(self.as_str())
+    }
+}
+
+impl fmt::Debug for NodeId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.as_str(), f)
     }
 }
 
@@ -138,7 +144,7 @@ impl Stamp {
         Some(Stamp {
             wall_ms: self.wall_ms,
             counter: self.counter.checked_add(n)?,
-            node: self.node.clone(),
+            node: self.node,
         })
     }
 
@@ -154,7 +160,7 @@ impl Stamp {
         Stamp {
             wall_ms,
             counter,
-            node: node.clone(),
+            node: *node,
         }
     }
 }
@@ -201,7 +207,7 @@ pub struct Clock {
 impl Clock {
     pub fn new(node: NodeId) -> Self {
         Clock {
-            last: Stamp::zero(node.clone()),
+            last: Stamp::zero(node),
             node,
         }
     }
@@ -221,7 +227,7 @@ impl Clock {
             Stamp {
                 wall_ms,
                 counter: 0,
-                node: self.node.clone(),
+                node: self.node,
             }
         } else {
             self.last.successor(&self.node)
@@ -238,7 +244,7 @@ impl Clock {
             Stamp {
                 wall_ms,
                 counter: 0,
-                node: self.node.clone(),
+                node: self.node,
             }
         } else {
             // Only wall time and counter matter here: the successor of the larger pair beats

@@ -146,7 +146,7 @@ impl Sample {
         let wall_ms = u64::try_from(created_at).unwrap_or(0);
         Backup {
             created_at,
-            node: node.clone(),
+            node,
             records: self.backup_records(node, wall_ms).collect(),
         }
     }

@@ -184,12 +184,12 @@ fn sample_today() -> Day {
 fn backups_restore_to_the_same_records() {
     let sample = generate(&options(5, 60, Lang::En));
     let node = NodeId::from_random([9; 8]);
-    let backup = sample.backup(node.clone(), 1_742_500_000_000);
+    let backup = sample.backup(node, 1_742_500_000_000);
     let json = backup.to_json();
     let pieces: String = Backup::json_pieces(
         backup.created_at,
         &node,
-        sample.backup_records(node.clone(), 1_742_500_000_000),
+        sample.backup_records(node, 1_742_500_000_000),
     )
     .collect();
     assert_eq!(pieces, json);
