@@ -1517,7 +1517,9 @@ fn synced_fields<E: Entity>(entity: &E) -> Map<String, Value> {
 }
 
 /// The outbox keeps one entry per write transaction: the ops of every record it wrote, as
-/// JSON in UTF-8 bytes (each record's kind and id written once, `rabet_domain::outbox`), under the key `"<stamp> <op id> <records>"` of its last op. Keys sort
+/// JSON in UTF-8 bytes (each record's kind and id written once, `rabet_domain::outbox`; the
+/// ops of a `run` as their fields and values alone), under the key
+/// `"<stamp> <op id> <records>"` of its last op. Keys sort
 /// as the entries' last ops do (stamp keys have a fixed width and local op ids are UUIDs), and
 /// the record count lets [`Store::outbox_len`] count without reading values. One entry per
 /// transaction rather than per record: an import of 2,000 contacts is one put, not 2,000.

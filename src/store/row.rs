@@ -18,6 +18,12 @@
 //!                                                     records, only the lines it wrote over
 //!                                                     the full merge state under the key
 //!                                                     (the record's own, or a shared one)
+//!   "=<first op id> <stamp>\n#<kind>/<record id>\n<field> <field> …\n#…"
+//!                                                     or, from a local bulk write of new
+//!                                                     records (an import), as a run: each
+//!                                                     record's fields, the n-th named written
+//!                                                     by the run's n-th op (`rabet_domain::run`),
+//!                                                     read as the lines above
 //! ```
 //!
 //! A bulk write of new records (an import, a page of a join by snapshot) puts their rows in
