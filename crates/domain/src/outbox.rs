@@ -20,7 +20,7 @@ use crate::hlc::Stamp;
 use crate::id::WireId;
 use crate::kind::EntityKind;
 use crate::op::Op;
-use crate::run::Run;
+use crate::run::{Run, RunError};
 use serde::{de::Error as _, Deserialize, Serialize};
 use serde_json::Value;
 
@@ -30,15 +30,24 @@ pub fn write<'a>(
     ops: impl IntoIterator<Item = &'a Op>,
     out: &mut Vec<u8>,
 ) -> serde_json::Result<()> {
-    let mut records: Vec<RecordOps<'a>> = Vec::new();
+    let records = by_record(ops, |op| OpWritten(&op.field, &op.id, &op.stamp, &op.value));
+    serde_json::to_writer(out, &Entry { records })
+}
+
+/// Ops grouped into their records' runs (ops of one record that follow each other), each op
+/// as `written` gives it.
+fn by_record<'a, W>(
+    ops: impl IntoIterator<Item = &'a Op>,
+    written: impl Fn(&'a Op) -> W,
+) -> Vec<RecordOps<&'a WireId, W>> {
+    let mut records: Vec<RecordOps<&'a WireId, W>> = Vec::new();
     for op in ops {
-        let written = OpWritten(&op.field, &op.id, &op.stamp, &op.value);
         match records.last_mut() {
-            Some(last) if last.0 == op.entity && *last.1 == op.record => last.2.push(written),
-            _ => records.push(RecordOps(op.entity, &op.record, vec![written])),
+            Some(last) if last.0 == op.entity && *last.1 == op.record => last.2.push(written(op)),
+            _ => records.push(RecordOps(op.entity, &op.record, vec![written(op)])),
         }
     }
-    serde_json::to_writer(out, &Entry { records })
+    records
 }
 
 /// Appends `ops`, which make `run` in their order, as an entry: the run's start, then each
@@ -48,14 +57,7 @@ pub fn write_run<'a>(
     run: &Run,
     out: &mut Vec<u8>,
 ) -> serde_json::Result<()> {
-    let mut records: Vec<RecordRun<'a>> = Vec::new();
-    for op in ops {
-        let written = (op.field.as_str(), &op.value);
-        match records.last_mut() {
-            Some(last) if last.0 == op.entity && *last.1 == op.record => last.2.push(written),
-            _ => records.push(RecordRun(op.entity, &op.record, vec![written])),
-        }
-    }
+    let records = by_record(ops, |op| (op.field.as_str(), &op.value));
     let run = (run.first_id(), run.first_stamp());
     serde_json::to_writer(out, &RunEntry { run, records })
 }
@@ -76,9 +78,40 @@ pub fn read(entry: &[u8]) -> serde_json::Result<Vec<Op>> {
         return read_run(entry);
     }
     let Entry { records } = serde_json::from_slice::<Entry<RecordOpsRead>>(entry)?;
-    Ok(records
+    Ok(ops_of(records))
+}
+
+fn read_run(entry: &[u8]) -> serde_json::Result<Vec<Op>> {
+    let RunEntry {
+        run: (first_id, first_stamp),
+        records,
+    } = serde_json::from_slice::<RunEntry<(WireId, Stamp), RecordRunRead>>(entry)?;
+    let run = Run::new(first_id, first_stamp);
+    let mut n = 0;
+    let mut counted = |(field, value): (String, Value)| {
+        let (id, stamp) = run.nth(n)?;
+        n += 1;
+        Ok((field, id, stamp, value))
+    };
+    let records = records
         .into_iter()
-        .flat_map(|RecordOpsRead(entity, record, ops)| {
+        .map(|RecordOps(entity, record, fields)| {
+            let ops = fields
+                .into_iter()
+                .map(&mut counted)
+                .collect::<Result<_, _>>()?;
+            Ok(RecordOps(entity, record, ops))
+        })
+        .collect::<Result<Vec<_>, RunError>>()
+        .map_err(serde_json::Error::custom)?;
+    Ok(ops_of(records))
+}
+
+/// The ops of records as read, in order.
+fn ops_of(records: Vec<RecordOpsRead>) -> Vec<Op> {
+    records
+        .into_iter()
+        .flat_map(|RecordOps(entity, record, ops)| {
             ops.into_iter().map(move |(field, id, stamp, value)| Op {
                 id,
                 entity,
@@ -88,30 +121,7 @@ pub fn read(entry: &[u8]) -> serde_json::Result<Vec<Op>> {
                 stamp,
             })
         })
-        .collect())
-}
-
-fn read_run(entry: &[u8]) -> serde_json::Result<Vec<Op>> {
-    let RunEntry {
-        run: (first_id, first_stamp),
-        records,
-    } = serde_json::from_slice::<RunEntry<(WireId, Stamp), RecordRunRead>>(entry)?;
-    let run = Run::new(first_id, first_stamp);
-    let mut ops = Vec::with_capacity(records.iter().map(|record| record.2.len()).sum());
-    for RecordRunRead(entity, record, fields) in records {
-        for (field, value) in fields {
-            let (id, stamp) = run.nth(ops.len()).map_err(serde_json::Error::custom)?;
-            ops.push(Op {
-                id,
-                entity,
-                record: record.clone(),
-                field,
-                value,
-                stamp,
-            });
-        }
-    }
-    Ok(ops)
+        .collect()
 }
 
 #[derive(Serialize, Deserialize)]
@@ -126,25 +136,19 @@ struct RunEntry<S, R> {
     records: Vec<R>,
 }
 
-/// A record's kind, id and its ops' fields and values, as [`write_run`] writes them.
-#[derive(Serialize)]
-struct RecordRun<'a>(EntityKind, &'a WireId, Vec<(&'a str, &'a Value)>);
+/// [`RecordOps`] with each op as its field and value, as [`write_run`] writes them and read.
+type RecordRunRead = RecordOps<WireId, (String, Value)>;
 
-/// [`RecordRun`], as read.
-#[derive(Deserialize)]
-struct RecordRunRead(EntityKind, WireId, Vec<(String, Value)>);
-
-/// A record's kind, id and ops, as written.
-#[derive(Serialize)]
-struct RecordOps<'a>(EntityKind, &'a WireId, Vec<OpWritten<'a>>);
+/// A record's kind, id and ops, each op as its layout writes it.
+#[derive(Serialize, Deserialize)]
+struct RecordOps<I, W>(EntityKind, I, Vec<W>);
 
 /// An op without its record: field, op id, stamp, value.
 #[derive(Serialize)]
 struct OpWritten<'a>(&'a str, &'a WireId, &'a Stamp, &'a Value);
 
-/// [`RecordOps`], as read.
-#[derive(Deserialize)]
-struct RecordOpsRead(EntityKind, WireId, Vec<(String, WireId, Stamp, Value)>);
+/// [`RecordOps`] with each op as [`OpWritten`], as read.
+type RecordOpsRead = RecordOps<WireId, (String, WireId, Stamp, Value)>;
 
 #[cfg(test)]
 mod tests {
