@@ -101,7 +101,9 @@ export class App {
 
   /** Adds a custom field in Settings → Custom fields (English) to the kind `of`, with options `[en, fa]` for a choice. */
   async addCustomField(type: string, en: string, fa: string, options: [string, string][] = [], of = "Contact") {
-    await this.page.goto("/settings");
+    // Once earlier writes are stored: a reload right after choosing the calendar lost the
+    // choice when its write had not committed (seen once on a loaded machine).
+    await this.goto("/settings");
     const section = this.section("Custom fields");
     await section.getByLabel("Fields of").selectOption({ label: of });
     await section.getByRole("button", { name: "Add field" }).click();

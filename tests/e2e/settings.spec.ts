@@ -25,6 +25,8 @@ test("workspace currency and calendar are saved", async ({ page }) => {
   // The choices show once stored, and one does not undo the other.
   await expect(currency).toHaveText("US dollar");
   await expect(calendar).toHaveText("Solar Hijri (Jalali)");
+  // The select shows a choice as soon as it is made: reload once both writes are stored.
+  await expect(page.locator("main")).toHaveAttribute("aria-busy", "false");
   await page.reload();
   await expect(page.getByLabel("Currency").locator("option:checked")).toHaveText("US dollar");
   await expect(page.getByLabel("Calendar").locator("option:checked")).toHaveText("Solar Hijri (Jalali)");
