@@ -431,6 +431,8 @@ fn PreviewRows(
     let locale = use_locale();
     let workspace = use_workspace();
     let preview = Memo::new(move |_| {
+        // The preview follows the custom fields and how their values are read.
+        custom.track();
         source.with(|s| {
             s.as_deref()
                 .map(|s| mapping.with(|m| preview(workspace, s, m, custom)))
