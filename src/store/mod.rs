@@ -875,23 +875,23 @@ impl Store {
                                     after: record.clone(),
                                 })
                             });
-                            let merge_state =
-                                shared_run.is_none().then(|| row::merge_state_of(&record));
-                            let mut stored = row::row_of(id, record);
-                            match (shared_key, merge_state) {
-                                (Some(key), merge_state) => {
-                                    stored.share_merge_state(key);
-                                    if let Some(merge_state) = merge_state {
-                                        row::push_shared(&mut shared, kind, id, &merge_state);
-                                    }
+                            match shared_key {
+                                // A run's merge state is written whole after the loop.
+                                Some(_) if shared_run.is_some() => {}
+                                Some(_) => {
+                                    let merge_state = row::merge_state_of(&record);
+                                    row::push_shared(&mut shared, kind, id, &merge_state);
                                 }
-                                (None, Some(merge_state)) => send(
+                                None => send(
                                     merge
-                                        .put(merge_state)
+                                        .put(row::merge_state_of(&record))
                                         .with_key(row::merge_key(kind, id))
                                         .build(),
                                 )?,
-                                (None, None) => unreachable!("a run's merge state is shared"),
+                            }
+                            let mut stored = row::row_of(id, record);
+                            if let Some(key) = shared_key {
+                                stored.share_merge_state(key);
                             }
                             rows.push((kind, stored));
                         }

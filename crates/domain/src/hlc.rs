@@ -40,7 +40,11 @@ impl NodeId {
     pub fn from_random(bytes: [u8; 8]) -> Self {
         let mut id = String::with_capacity(NODE_ID_LEN);
         crate::hex::push_bytes(&mut id, &bytes);
-        NodeId::parse(&id).expect("sixteen hex digits")
+        NodeId(
+            id.into_bytes()
+                .try_into()
+                .expect("eight bytes are sixteen hex digits"),
+        )
     }
 
     /// Accepts a node id that came from storage or the wire.

@@ -472,6 +472,7 @@ fn without_dialing_prefix(word: &str) -> &str {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     #[test]
     fn the_quick_folds_agree_with_the_rules() {
@@ -479,7 +480,6 @@ mod tests {
             assert_eq!(fold(c), fold_by_rules(c), "{c:?} {:04X}", c as u32);
         }
     }
-    use proptest::prelude::*;
 
     fn finds(query: &str, text: &str) -> bool {
         Query::parse(query).matches(&search_text([text], []))
