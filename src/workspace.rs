@@ -32,6 +32,7 @@ use std::{
     pin::Pin,
     rc::Rc,
     sync::OnceLock,
+    time::Duration,
 };
 use wasm_bindgen::{closure::Closure, JsCast};
 
@@ -529,7 +530,7 @@ macro_rules! workspace_of_kinds {
             /// that neither the first paint nor the first customer opened waits for them.
             fn prepare_referrers(&self) {
                 let workspace = *self;
-                request_idle_callback(move || {
+                when_idle(move || {
                     $(
                         <$kind as Held>::memory(&workspace)
                             .with_untracked(|memory| memory.prepare_referrers());
@@ -1191,6 +1192,19 @@ pub async fn next_paint() {
     let _ = wasm_bindgen_futures::JsFuture::from(after_paint).await;
 }
 
+/// Runs `work` once the browser is idle. Safari has no `requestIdleCallback` (Leptos's
+/// `request_idle_callback` then does nothing at all): there it runs after a short timer.
+pub fn when_idle(work: impl Fn() + 'static) {
+    const WITHOUT_IDLE_CALLBACKS: Duration = Duration::from_millis(200);
+    let supported = js_sys::Reflect::get(&window(), &"requestIdleCallback".into())
+        .is_ok_and(|callback| callback.is_function());
+    if supported {
+        request_idle_callback(work);
+    } else {
+        set_timeout(work, WITHOUT_IDLE_CALLBACKS);
+    }
+}
+
 /// Local storage: whether the workspace was empty when last seen (`true`/`false`), read by the
 /// page's frame before the wasm starts (scripts/prerender.mjs reads this name from here).
 pub const EMPTY_WORKSPACE_KEY: &str = "rabet.workspace_empty";
@@ -1416,5 +1430,30 @@ mod tests {
             "Alireza"
         );
         assert_eq!(found(&contacts, "ali"), ["Alireza"]);
+    }
+
+    /// Work left for an idle moment runs where the browser has no idle callbacks (Safari).
+    #[wasm_bindgen_test]
+    async fn idle_work_runs_without_idle_callbacks() {
+        let window = window();
+        let name = wasm_bindgen::JsValue::from("requestIdleCallback");
+        js_sys::Reflect::set(&window, &name, &wasm_bindgen::JsValue::UNDEFINED).unwrap();
+        let (ran, heard) = futures::channel::oneshot::channel();
+        let ran = std::cell::Cell::new(Some(ran));
+        when_idle(move || {
+            if let Some(ran) = ran.take() {
+                let _ = ran.send(());
+            }
+        });
+        let give_up = js_sys::Promise::new(&mut |resolve, _| {
+            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 3_000);
+        });
+        let outcome =
+            futures::future::select(heard, wasm_bindgen_futures::JsFuture::from(give_up)).await;
+        js_sys::Reflect::delete_property(&window, &name).unwrap();
+        assert!(matches!(
+            outcome,
+            futures::future::Either::Left((Ok(()), _))
+        ));
     }
 }
