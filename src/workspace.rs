@@ -1194,11 +1194,13 @@ pub async fn next_paint() {
 
 /// Runs `work` once the browser is idle. Safari has no `requestIdleCallback` (Leptos's
 /// `request_idle_callback` then does nothing at all): there it runs after a short timer.
-pub fn when_idle(work: impl Fn() + 'static) {
+fn when_idle(work: impl Fn() + 'static) {
     const WITHOUT_IDLE_CALLBACKS: Duration = Duration::from_millis(200);
     let supported = js_sys::Reflect::get(&window(), &"requestIdleCallback".into())
         .is_ok_and(|callback| callback.is_function());
     if supported {
+        // The one call: supported here, so it cannot drop the work.
+        #[allow(clippy::disallowed_methods)]
         request_idle_callback(work);
     } else {
         set_timeout(work, WITHOUT_IDLE_CALLBACKS);
